@@ -1,0 +1,783 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pidtrace.bpf.c - the kernel side of the tracer.
+ *
+ * Signals are attributed where they are generated (signal_generate): for
+ * SIGKILL the kernel keeps no siginfo, so at delivery the sender is lost.
+ * Deaths are seen at sched_process_exit, where the SIGKILLs that never went
+ * through signal_generate (exit_group and execve zapping sibling threads,
+ * seccomp strict mode) are recognised from the signal_struct state.
+ *
+ * Only tracepoints are used (tp_btf and classic syscall tracepoints): this
+ * kernel has no kprobes and refuses fentry. Everything that can be filtered
+ * is filtered here, so SIGCHLD from every fork never reaches user space.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "pidtrace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define PF_EXITING 0x00000004
+#define SIGNAL_GROUP_EXIT 0x00000004
+#define SECCOMP_MODE_DEAD 3
+#define PT_EXITKILL (0x00100000 << 3) /* PTRACE_O_EXITKILL << PT_OPT_FLAG_SHIFT */
+#define SIGKILL 9
+#define SIGCHLD 17
+#define SI_USER 0
+#define SI_KERNEL 0x80
+
+/* x86-64 syscall numbers the tracer records. */
+#define NR_write 1
+#define NR_clone 56
+#define NR_execve 59
+#define NR_wait4 61
+#define NR_kill 62
+#define NR_ptrace 101
+#define NR_rt_sigqueueinfo 129
+#define NR_tkill 200
+#define NR_exit_group 231
+#define NR_tgkill 234
+#define NR_waitid 247
+#define NR_rt_tgsigqueueinfo 297
+#define NR_execveat 322
+#define NR_pidfd_send_signal 424
+#define NR_pidfd_open 434
+#define NR_clone3 435
+#define CLONE_PIDFD 0x00001000
+
+const volatile struct pt_filter_cfg cfg = {
+	.sig_mask = 1ULL << (SIGKILL - 1),
+	.deaths_only = 1,
+	.cgroup_ssid = -1,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PT_STAT_MAX);
+	__type(key, u32);
+	__type(value, u64);
+} stats SEC(".maps");
+
+/* Thread groups in the pid filter (key: tgid). User space seeds it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, u32);
+	__type(value, u8);
+} tracked SEC(".maps");
+
+/* The syscall a thread is in, recorded at entry, removed at exit. */
+struct inflight {
+	s32 nr;
+	u32 arg3; /* the fourth argument, truncated: waitid's options */
+	u64 args[3];
+	u64 ts_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u32);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+/* Who started a thread group's exit_group() (key: tgid). */
+struct group_initiator {
+	u32 tid;
+	s32 nr;
+	char comm[PT_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u32);
+	__type(value, struct group_initiator);
+} initiators SEC(".maps");
+
+/* Before 6.15 the kernfs parent link was called "parent". */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+static __always_inline void fill_cgpath(struct pt_cgpath *p, struct kernfs_node *kn)
+{
+	p->depth = 0;
+	p->pad = 0;
+	for (int i = 0; i < PT_CG_DEPTH + 1 && kn; i++) {
+		struct kernfs_node *parent = kn_parent(kn);
+
+		if (!parent) /* the hierarchy's root has no name of its own */
+			break;
+		if (i < PT_CG_DEPTH)
+			bpf_probe_read_kernel_str(p->names[i], PT_CG_NAME_LEN,
+						  BPF_CORE_READ(kn, name));
+		p->depth = i + 1;
+		kn = parent;
+	}
+}
+
+static __always_inline void fill_task_cgpath(struct pt_cgpath *p, struct task_struct *task)
+{
+	fill_cgpath(p, BPF_CORE_READ(task, cgroups, dfl_cgrp, kn));
+}
+
+static __always_inline void stat_inc(u32 idx)
+{
+	u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline void *reserve(u32 size, u16 type)
+{
+	struct pt_hdr *h = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!h) {
+		stat_inc(PT_STAT_DROPS);
+		return NULL;
+	}
+	h->type = type;
+	h->size = size;
+	h->cpu = bpf_get_smp_processor_id();
+	h->ts_ns = bpf_ktime_get_ns();
+	return h;
+}
+
+static __always_inline void submit(void *rec)
+{
+	stat_inc(PT_STAT_EVENTS);
+	bpf_ringbuf_submit(rec, 0);
+}
+
+static __always_inline bool is_tracked(u32 tgid)
+{
+	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+}
+
+static __always_inline void fill_task(struct pt_task *t, struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	t->pid = BPF_CORE_READ(task, tgid);
+	t->tid = BPF_CORE_READ(task, pid);
+	t->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	t->uid = BPF_CORE_READ(task, real_cred, uid.val);
+	t->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	if (level < 32)
+		bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level]);
+	t->ns_pid = up.nr;
+	t->pidns_ino = BPF_CORE_READ(up.ns, ns.inum);
+	if (bpf_core_field_exists(pid->ino))
+		t->pid_ino = BPF_CORE_READ(pid, ino);
+	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
+}
+
+static __always_inline bool comm_equal(const char *a)
+{
+	for (int i = 0; i < PT_COMM_LEN; i++) {
+		if (a[i] != cfg.comm[i])
+			return false;
+		if (!a[i])
+			return true;
+	}
+	return true;
+}
+
+static __always_inline bool cgroup_under(struct cgroup *cgrp)
+{
+	int level = BPF_CORE_READ(cgrp, level);
+	u64 off = bpf_core_field_offset(struct cgroup, ancestors);
+
+	for (int i = 0; i < 16; i++) {
+		struct cgroup *anc = NULL;
+
+		if (i > level)
+			break;
+		bpf_probe_read_kernel(&anc, sizeof(anc), (void *)cgrp + off + i * sizeof(anc));
+		if (anc && BPF_CORE_READ(anc, kn, id) == cfg.cgroup_id)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool task_in_cgroup(struct task_struct *task)
+{
+	struct css_set *cs = BPF_CORE_READ(task, cgroups);
+	struct cgroup *cgrp;
+	int ssid = cfg.cgroup_ssid;
+
+	if (ssid < 0) {
+		cgrp = BPF_CORE_READ(cs, dfl_cgrp);
+	} else {
+		struct cgroup_subsys_state *css = NULL;
+
+		if (ssid >= 16)
+			return false;
+		bpf_probe_read_kernel(&css, sizeof(css), &cs->subsys[ssid & 15]);
+		cgrp = BPF_CORE_READ(css, cgroup);
+	}
+	return cgrp && cgroup_under(cgrp);
+}
+
+/* Does an event about @victim (sent by current) pass the user's filters? */
+static __always_inline bool passes_filters(struct task_struct *victim)
+{
+	if (cfg.filter_pids && !is_tracked(BPF_CORE_READ(victim, tgid)))
+		return false;
+	if (cfg.filter_cgroup && !task_in_cgroup(victim))
+		return false;
+	if (cfg.filter_comm) {
+		char comm[PT_COMM_LEN];
+
+		BPF_CORE_READ_STR_INTO(&comm, victim, comm);
+		if (!comm_equal(comm)) {
+			bpf_get_current_comm(&comm, sizeof(comm));
+			if (!comm_equal(comm))
+				return false;
+		}
+	}
+	return true;
+}
+
+static __always_inline unsigned long handler_of(struct task_struct *task, int sig)
+{
+	struct sighand_struct *sh = BPF_CORE_READ(task, sighand);
+	unsigned long h = 0;
+	u64 off;
+
+	if (!sh || sig < 1 || sig > PT_MAX_SIG)
+		return 0;
+	off = bpf_core_field_offset(struct sighand_struct, action) +
+	      (u64)(sig - 1) * bpf_core_type_size(struct k_sigaction) +
+	      bpf_core_field_offset(struct k_sigaction, sa.sa_handler);
+	bpf_probe_read_kernel(&h, sizeof(h), (void *)sh + off);
+	return h;
+}
+
+/*
+ * Signals whose default action terminates the process: everything but
+ * SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH.
+ */
+static __always_inline bool fatal_by_default(int sig)
+{
+	const u64 not_fatal = (1ULL << (17 - 1)) | (1ULL << (18 - 1)) | (1ULL << (19 - 1)) |
+			      (1ULL << (20 - 1)) | (1ULL << (21 - 1)) | (1ULL << (22 - 1)) |
+			      (1ULL << (23 - 1)) | (1ULL << (28 - 1));
+
+	return !(not_fatal & (1ULL << (sig - 1)));
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct pt_signal_event *e;
+	unsigned long handler;
+	struct inflight *in;
+	u32 tid, hints = 0;
+	u64 blocked = 0, info_val = 0;
+	bool kernel_made;
+
+	if (sig < 1 || sig > PT_MAX_SIG)
+		return 0;
+	if (!(cfg.sig_mask & (1ULL << (sig - 1))))
+		goto filtered;
+	handler = handler_of(task, sig);
+	if (cfg.deaths_only && sig != SIGKILL && (!fatal_by_default(sig) || handler != 0))
+		goto filtered;
+	if (!passes_filters(task))
+		goto filtered;
+
+	e = reserve(sizeof(*e), PT_EV_SIGNAL);
+	if (!e)
+		return 0;
+	fill_task(&e->victim, task);
+	fill_task_cgpath(&e->victim_cgroup, task);
+	fill_task(&e->sender, cur);
+	e->sig = sig;
+	e->result = result;
+	e->group = group;
+	e->info_pid = 0;
+	e->info_uid = 0;
+	/*
+	 * The verifier types @info as a valid pointer and would prune a
+	 * comparison with 0 or 1 as dead code; SEND_SIG_NOINFO (0) and
+	 * SEND_SIG_PRIV (1) are exactly those values. Read the raw argument
+	 * as a plain number instead.
+	 */
+	bpf_probe_read_kernel(&info_val, sizeof(info_val), &ctx[1]);
+	if (info_val == 0) {
+		e->info_kind = PT_INFO_NOINFO;
+		e->si_code = SI_USER;
+	} else if (info_val == 1) {
+		e->info_kind = PT_INFO_PRIV;
+		e->si_code = SI_KERNEL;
+	} else {
+		e->info_kind = PT_INFO_REAL;
+		e->si_code = BPF_CORE_READ(info, si_code);
+		if (e->si_code <= 0) {
+			e->info_pid = BPF_CORE_READ(info, _sifields._kill._pid);
+			e->info_uid = BPF_CORE_READ(info, _sifields._kill._uid);
+		}
+	}
+
+	if (BPF_CORE_READ(cur, flags) & PF_EXITING)
+		hints |= PT_HINT_SENDER_EXITING;
+	if (BPF_CORE_READ(task, pdeath_signal) == sig)
+		hints |= PT_HINT_PDEATH_MATCH;
+	if (BPF_CORE_READ(cur, tgid) == BPF_CORE_READ(task, tgid))
+		hints |= PT_HINT_SELF;
+	bpf_probe_read_kernel(&blocked, sizeof(blocked), &task->blocked.sig[0]);
+	if (blocked & (1ULL << (sig - 1)))
+		hints |= PT_HINT_VICTIM_BLOCKED;
+	if (handler == 1)
+		hints |= PT_HINT_HANDLER_IGN;
+	else if (handler > 1)
+		hints |= PT_HINT_HANDLER_SET;
+	if (BPF_CORE_READ(task, ptrace) & PT_EXITKILL)
+		hints |= PT_HINT_EXITKILL;
+	if ((BPF_CORE_READ(task, signal, flags) & SIGNAL_GROUP_EXIT) ||
+	    BPF_CORE_READ(task, signal, group_exec_task))
+		hints |= PT_HINT_GROUP_EXITING;
+	{
+		struct pid *vp = BPF_CORE_READ(task, thread_pid);
+		unsigned int lvl = BPF_CORE_READ(vp, level);
+		struct upid up = {};
+
+		if (lvl < 32)
+			bpf_probe_read_kernel(&up, sizeof(up), &vp->numbers[lvl]);
+		if (up.ns && BPF_CORE_READ(up.ns, child_reaper, tgid) == BPF_CORE_READ(cur, tgid))
+			hints |= PT_HINT_SENDER_IS_REAPER;
+	}
+
+	tid = BPF_CORE_READ(cur, pid);
+	in = bpf_map_lookup_elem(&inflight, &tid);
+	if (in) {
+		hints |= PT_HINT_IN_SYSCALL;
+		e->syscall_nr = in->nr;
+		e->sys_args[0] = in->args[0];
+		e->sys_args[1] = in->args[1];
+		e->sys_args[2] = in->args[2];
+	} else {
+		e->syscall_nr = -1;
+		e->sys_args[0] = e->sys_args[1] = e->sys_args[2] = 0;
+	}
+	{
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(cur);
+
+		e->orig_ax = regs ? (s32)BPF_CORE_READ(regs, orig_ax) : -1;
+	}
+	e->hints = hints;
+
+	/*
+	 * The kernel stack tells a kernel-made kill apart (OOM, cgroup.kill,
+	 * rlimit...) and shows the path of a user kill: always take it. It
+	 * costs ~3 us, paid only by signals that passed the filters.
+	 */
+	kernel_made = e->info_kind != PT_INFO_REAL || e->si_code > 0;
+	e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+	if (cfg.ustacks && !kernel_made)
+		e->ustack_sz = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
+	else
+		e->ustack_sz = -1;
+	submit(e);
+	return 0;
+
+filtered:
+	stat_inc(PT_STAT_FILTERED);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
+{
+	u32 code = BPF_CORE_READ(task, exit_code);
+	u32 tgid = BPF_CORE_READ(task, tgid);
+	u32 tid = BPF_CORE_READ(task, pid);
+	struct signal_struct *sig = BPF_CORE_READ(task, signal);
+	struct task_struct *exec_task = BPF_CORE_READ(sig, group_exec_task);
+	u32 sflags = BPF_CORE_READ(sig, flags);
+	u32 gcode = BPF_CORE_READ(sig, group_exit_code);
+	struct group_initiator *gi = bpf_map_lookup_elem(&initiators, &tgid);
+	bool in_filter = is_tracked(tgid);
+	struct pt_exit_event *e;
+	u32 flags = 0;
+	bool report;
+
+	bpf_map_delete_elem(&inflight, &tid);
+
+	if (group_dead)
+		flags |= PT_EXIT_GROUP_DEAD;
+	if (sflags & SIGNAL_GROUP_EXIT)
+		flags |= PT_EXIT_GROUP_EXIT;
+	if (exec_task && exec_task != task)
+		flags |= PT_EXIT_EXEC_ZAP;
+	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_DEAD)
+		flags |= PT_EXIT_SECCOMP_DEAD;
+	if (BPF_CORE_READ(sig, oom_mm))
+		flags |= PT_EXIT_OOM_VICTIM;
+	if (in_filter)
+		flags |= PT_EXIT_TRACKED;
+	if (gi && gi->tid == tid)
+		flags |= PT_EXIT_INITIATOR;
+	/* exit_group(code) by a sibling: this thread took the zap SIGKILL. */
+	if ((flags & PT_EXIT_GROUP_EXIT) && (gcode & 0x7f) == 0 && gi && gi->tid != tid &&
+	    !(flags & PT_EXIT_EXEC_ZAP))
+		flags |= PT_EXIT_SIBLING_EXIT;
+
+	/*
+	 * Report: a thread group that died by a signal (once, from its last
+	 * thread); a thread killed by a sibling's exit_group() or execve();
+	 * and in lineage mode every exit of a tracked task.
+	 */
+	report = (flags & (PT_EXIT_EXEC_ZAP | PT_EXIT_SIBLING_EXIT)) ||
+		 (group_dead && (code & 0x7f) != 0);
+	if (flags & PT_EXIT_SECCOMP_DEAD)
+		report = true;
+	if (cfg.lineage && in_filter)
+		report = true;
+	if (!report || !passes_filters(task))
+		goto out;
+
+	e = reserve(sizeof(*e), PT_EV_EXIT);
+	if (!e)
+		goto out;
+	fill_task(&e->task, task);
+	fill_task_cgpath(&e->cgroup, task);
+	e->exit_code = code;
+	e->group_exit_code = gcode;
+	e->flags = flags;
+	e->initiator_tid = 0;
+	e->initiator_syscall = -1;
+	__builtin_memset(e->initiator_comm, 0, sizeof(e->initiator_comm));
+	if (flags & PT_EXIT_EXEC_ZAP) {
+		e->initiator_tid = BPF_CORE_READ(exec_task, pid);
+		BPF_CORE_READ_STR_INTO(&e->initiator_comm, exec_task, comm);
+		e->initiator_syscall = NR_execve;
+	} else if (gi) {
+		e->initiator_tid = gi->tid;
+		__builtin_memcpy(e->initiator_comm, gi->comm, sizeof(e->initiator_comm));
+		e->initiator_syscall = gi->nr;
+	}
+	e->nr_threads = BPF_CORE_READ(sig, nr_threads);
+	e->start_ns = BPF_CORE_READ(task, start_time);
+	e->parent_chld_handler = handler_of(BPF_CORE_READ(task, real_parent), SIGCHLD);
+	/* A strict-mode seccomp kill or a zap has no generation: the stack
+	 * at exit is the only trace of the path. */
+	if ((flags & (PT_EXIT_SECCOMP_DEAD | PT_EXIT_EXEC_ZAP)) || cfg.kstacks)
+		e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+	else
+		e->kstack_sz = -1;
+	e->pad = 0;
+	submit(e);
+out:
+	if (group_dead) {
+		bpf_map_delete_elem(&initiators, &tgid);
+		if (in_filter && !cfg.lineage)
+			bpf_map_delete_elem(&tracked, &tgid);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	u32 ptgid = BPF_CORE_READ(parent, tgid);
+	u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct pt_fork_event *e;
+	struct inflight *in;
+	u32 tid;
+	u8 one = 1;
+
+	if (!cfg.follow_children || !is_tracked(ptgid))
+		return 0;
+	if (ctgid != ptgid)
+		bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+	if (!cfg.lineage)
+		return 0;
+	e = reserve(sizeof(*e), PT_EV_FORK);
+	if (!e)
+		return 0;
+	fill_task(&e->parent, bpf_get_current_task_btf());
+	fill_task(&e->child, child);
+	tid = bpf_get_current_pid_tgid();
+	in = bpf_map_lookup_elem(&inflight, &tid);
+	e->syscall_nr = in ? in->nr : -1;
+	e->clone_flags_lo = in ? (u32)in->args[0] : 0;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_process_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct pt_exec_event *e;
+
+	if (!cfg.lineage || !is_tracked(BPF_CORE_READ(task, tgid)))
+		return 0;
+	e = reserve(sizeof(*e), PT_EV_EXEC);
+	if (!e)
+		return 0;
+	fill_task(&e->task, task);
+	e->old_tid = old_pid;
+	e->pad = 0;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/mark_victim")
+int BPF_PROG(on_mark_victim, struct task_struct *task, uid_t uid)
+{
+	int memcg_ssid = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	struct css_set *cs = BPF_CORE_READ(task, cgroups);
+	struct cgroup_subsys_state *css = NULL;
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	struct pt_oom_event *e;
+	s64 cnt;
+
+	if (!passes_filters(task))
+		return 0;
+	e = reserve(sizeof(*e), PT_EV_OOM);
+	if (!e)
+		return 0;
+	fill_task(&e->victim, task);
+	fill_task(&e->killer, bpf_get_current_task_btf());
+	if (memcg_ssid >= 0 && memcg_ssid < 16)
+		bpf_probe_read_kernel(&css, sizeof(css), &cs->subsys[memcg_ssid & 15]);
+	e->memcg_id = css ? BPF_CORE_READ(css, cgroup, kn, id) : 0;
+	fill_cgpath(&e->memcg, css ? BPF_CORE_READ(css, cgroup, kn) : NULL);
+	e->pad = 0;
+	e->total_vm_pages = BPF_CORE_READ(mm, total_vm);
+	/* rss_stat counters are per-CPU; the shared count is close enough. */
+	cnt = BPF_CORE_READ(mm, rss_stat[1].count); /* MM_ANONPAGES */
+	e->anon_rss_pages = cnt > 0 ? cnt : 0;
+	cnt = BPF_CORE_READ(mm, rss_stat[0].count); /* MM_FILEPAGES */
+	e->file_rss_pages = cnt > 0 ? cnt : 0;
+	cnt = BPF_CORE_READ(mm, rss_stat[3].count); /* MM_SHMEMPAGES */
+	e->shmem_rss_pages = cnt > 0 ? cnt : 0;
+	e->oom_score_adj = BPF_CORE_READ(task, signal, oom_score_adj);
+	submit(e);
+	return 0;
+}
+
+/* ---- syscall bookkeeping: what is the sender doing? ---------------------- */
+
+/*
+ * A syscall tracepoint's context is only as large as the syscall's
+ * arguments: reading past them makes the attach fail with EACCES. @nargs is
+ * a constant, so the reads beyond it are compiled out.
+ */
+static __always_inline int sys_enter(struct trace_event_raw_sys_enter *ctx, s32 nr, int nargs)
+{
+	u32 tid = bpf_get_current_pid_tgid();
+	struct inflight in = { .nr = nr, .ts_ns = bpf_ktime_get_ns() };
+
+	if (nargs > 0)
+		in.args[0] = ctx->args[0];
+	if (nargs > 1)
+		in.args[1] = ctx->args[1];
+	if (nargs > 2)
+		in.args[2] = ctx->args[2];
+	if (nargs > 3)
+		in.arg3 = ctx->args[3];
+	if (nr == NR_clone3) {
+		/* clone3(struct clone_args *): the flags are its first u64. */
+		u64 flags = 0;
+
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)in.args[0]);
+		in.args[0] = flags;
+	}
+	bpf_map_update_elem(&inflight, &tid, &in, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int sys_exit(void)
+{
+	u32 tid = bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+#define SYSCALL_HOOKS(name, nargs)                                          \
+	SEC("tp/syscalls/sys_enter_" #name)                                 \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)             \
+	{                                                                   \
+		return sys_enter(ctx, NR_##name, nargs);                    \
+	}                                                                   \
+	SEC("tp/syscalls/sys_exit_" #name)                                  \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)               \
+	{                                                                   \
+		return sys_exit();                                          \
+	}
+
+SYSCALL_HOOKS(kill, 2)
+SYSCALL_HOOKS(tkill, 2)
+SYSCALL_HOOKS(tgkill, 3)
+SYSCALL_HOOKS(rt_sigqueueinfo, 3)
+SYSCALL_HOOKS(rt_tgsigqueueinfo, 4)
+SYSCALL_HOOKS(pidfd_send_signal, 4)
+SYSCALL_HOOKS(execve, 3)
+SYSCALL_HOOKS(execveat, 5)
+SYSCALL_HOOKS(clone, 5)
+SYSCALL_HOOKS(clone3, 2)
+
+/* exit_group() never returns: remember who started the group's exit. */
+SEC("tp/syscalls/sys_enter_exit_group")
+int enter_exit_group(struct trace_event_raw_sys_enter *ctx)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	u32 tgid = id >> 32;
+	struct group_initiator gi = { .tid = (u32)id, .nr = NR_exit_group };
+
+	/* Single-threaded groups cannot zap anyone: skip the map update. */
+	if (BPF_CORE_READ(bpf_get_current_task_btf(), signal, nr_threads) <= 1)
+		return 0;
+	bpf_get_current_comm(&gi.comm, sizeof(gi.comm));
+	bpf_map_update_elem(&initiators, &tgid, &gi, BPF_NOEXIST);
+	return 0;
+}
+
+/* ---- lineage: pidfds opened and children reaped by tracked tasks ---------- */
+
+SEC("tp/syscalls/sys_enter_pidfd_open")
+int enter_pidfd_open(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!cfg.lineage)
+		return 0;
+	return sys_enter(ctx, NR_pidfd_open, 2);
+}
+
+SEC("tp/syscalls/sys_exit_pidfd_open")
+int exit_pidfd_open(struct trace_event_raw_sys_exit *ctx)
+{
+	u32 tid = bpf_get_current_pid_tgid();
+	struct pt_pidfd_event *e;
+	struct inflight *in;
+
+	if (!cfg.lineage)
+		return 0;
+	in = bpf_map_lookup_elem(&inflight, &tid);
+	if (!in || in->nr != NR_pidfd_open)
+		return 0;
+	e = reserve(sizeof(*e), PT_EV_PIDFD);
+	if (e) {
+		fill_task(&e->opener, bpf_get_current_task_btf());
+		e->target_pid = in->args[0];
+		e->flags = in->args[1];
+		e->syscall_nr = NR_pidfd_open;
+		e->ret = ctx->ret;
+		submit(e);
+	}
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+static __always_inline int wait_enter(struct trace_event_raw_sys_enter *ctx, s32 nr)
+{
+	u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!cfg.lineage || !is_tracked(tgid))
+		return 0;
+	u32 tid = bpf_get_current_pid_tgid();
+	struct inflight in = {
+		.nr = nr,
+		.args = { ctx->args[0], ctx->args[1], ctx->args[2] },
+		.arg3 = ctx->args[3],
+		.ts_ns = bpf_ktime_get_ns(),
+	};
+
+	bpf_map_update_elem(&inflight, &tid, &in, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int wait_exit(struct trace_event_raw_sys_exit *ctx, s32 nr)
+{
+	u32 tid = bpf_get_current_pid_tgid();
+	struct pt_reap_event *e;
+	struct inflight *in;
+	s32 status = 0;
+
+	if (!cfg.lineage)
+		return 0;
+	in = bpf_map_lookup_elem(&inflight, &tid);
+	if (!in || in->nr != nr)
+		return 0;
+	if (ctx->ret < 0 || (nr == NR_wait4 && ctx->ret == 0))
+		goto out;
+	e = reserve(sizeof(*e), PT_EV_REAP);
+	if (!e)
+		goto out;
+	fill_task(&e->reaper, bpf_get_current_task_btf());
+	e->syscall_nr = nr;
+	if (nr == NR_wait4) {
+		/* wait4(pid, int *status, options, rusage) */
+		if (in->args[1])
+			bpf_probe_read_user(&status, sizeof(status), (void *)in->args[1]);
+		e->target_pid = ctx->ret;
+		e->idtype = -1;
+		e->options = in->args[2];
+	} else {
+		/* waitid(idtype, id, siginfo_t *infop, options): si_pid at
+		 * offset 16, si_status at 24 in the x86-64 siginfo. */
+		u32 si_pid = 0;
+
+		if (in->args[2]) {
+			bpf_probe_read_user(&si_pid, sizeof(si_pid), (void *)in->args[2] + 16);
+			bpf_probe_read_user(&status, sizeof(status), (void *)in->args[2] + 24);
+		}
+		e->target_pid = si_pid;
+		e->idtype = in->args[0];
+		e->options = in->arg3;
+	}
+	e->pad = 0;
+	submit(e);
+out:
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_wait4")
+int enter_wait4(struct trace_event_raw_sys_enter *ctx)
+{
+	return wait_enter(ctx, NR_wait4);
+}
+
+SEC("tp/syscalls/sys_exit_wait4")
+int exit_wait4(struct trace_event_raw_sys_exit *ctx)
+{
+	return wait_exit(ctx, NR_wait4);
+}
+
+SEC("tp/syscalls/sys_enter_waitid")
+int enter_waitid(struct trace_event_raw_sys_enter *ctx)
+{
+	return wait_enter(ctx, NR_waitid);
+}
+
+SEC("tp/syscalls/sys_exit_waitid")
+int exit_waitid(struct trace_event_raw_sys_exit *ctx)
+{
+	return wait_exit(ctx, NR_waitid);
+}

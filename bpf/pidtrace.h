@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * pidtrace.h - the event ABI between the BPF programs and user space.
+ *
+ * Both sides include this file. Every record starts with struct pt_hdr and
+ * uses fixed-width types with explicit padding, so the layout is the same
+ * for clang -target bpf and for the host compiler. Changing a record is an
+ * ABI change: bump PT_ABI_VERSION and keep the _Static_asserts in
+ * user/events.c in step.
+ */
+#ifndef PIDTRACE_H
+#define PIDTRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 s32;
+typedef __s64 s64;
+#endif
+
+#define PT_ABI_VERSION 1
+#define PT_COMM_LEN 16
+#define PT_KSTACK_DEPTH 24
+#define PT_USTACK_DEPTH 24
+#define PT_MAX_SIG 64
+#define PT_CG_DEPTH 6     /* cgroup path components kept by an OOM record */
+#define PT_CG_NAME_LEN 48
+
+enum pt_event_type {
+	PT_EV_SIGNAL = 1, /* signal_generate: a signal was generated */
+	PT_EV_EXIT = 2,	  /* sched_process_exit: a task died (see flags) */
+	PT_EV_OOM = 3,	  /* oom/mark_victim: the OOM killer chose a task */
+	PT_EV_FORK = 4,	  /* sched_process_fork of a tracked task */
+	PT_EV_PIDFD = 5,  /* pidfd_open() or clone(CLONE_PIDFD) on a tracked task */
+	PT_EV_EXEC = 6,	  /* sched_process_exec of a tracked task */
+	PT_EV_REAP = 7,	  /* a tracked task's wait4()/waitid() returned a child */
+};
+
+/* How the siginfo argument of signal_generate looked. */
+enum pt_info_kind {
+	PT_INFO_NOINFO = 0, /* SEND_SIG_NOINFO: kernel sent it as if SI_USER */
+	PT_INFO_PRIV = 1,   /* SEND_SIG_PRIV: kernel sent it as SI_KERNEL */
+	PT_INFO_REAL = 2,   /* a real kernel_siginfo: si_code and sender are in it */
+};
+
+/*
+ * Hints the BPF side derives from kernel structures at generation time.
+ * User space turns them, together with the kernel stack, into a cause class.
+ */
+enum pt_gen_hint {
+	PT_HINT_SENDER_EXITING = 1 << 0,  /* current has PF_EXITING set */
+	PT_HINT_PDEATH_MATCH = 1 << 1,	  /* victim->pdeath_signal == sig */
+	PT_HINT_SENDER_IS_REAPER = 1 << 2, /* current is the victim's pidns init */
+	PT_HINT_SELF = 1 << 3,		  /* sender thread group == victim's */
+	PT_HINT_VICTIM_BLOCKED = 1 << 4,  /* sig is in the victim's blocked mask */
+	PT_HINT_HANDLER_IGN = 1 << 5,	  /* victim's handler is SIG_IGN */
+	PT_HINT_HANDLER_SET = 1 << 6,	  /* victim has a handler function */
+	PT_HINT_EXITKILL = 1 << 7,	  /* victim is ptraced with PT_EXITKILL */
+	PT_HINT_IN_SYSCALL = 1 << 8,	  /* sender was inside a recorded syscall */
+	PT_HINT_GROUP_EXITING = 1 << 9,	  /* victim group already exiting */
+};
+
+/* Flags of a PT_EV_EXIT record. */
+enum pt_exit_flag {
+	PT_EXIT_GROUP_DEAD = 1 << 0,   /* last thread of the thread group */
+	PT_EXIT_GROUP_EXIT = 1 << 1,   /* SIGNAL_GROUP_EXIT was set */
+	PT_EXIT_EXEC_ZAP = 1 << 2,     /* killed by a sibling's execve (de_thread) */
+	PT_EXIT_ZAPPED = 1 << 3,       /* took the group-exit SIGKILL (signal_deliver) */
+	PT_EXIT_SECCOMP_DEAD = 1 << 4, /* seccomp mode was SECCOMP_MODE_DEAD */
+	PT_EXIT_OOM_VICTIM = 1 << 5,   /* task was marked as an OOM victim */
+	PT_EXIT_TRACKED = 1 << 6,      /* task was in the pid filter set */
+	PT_EXIT_INITIATOR = 1 << 7,    /* this thread started the group exit */
+	PT_EXIT_SIBLING_EXIT = 1 << 8, /* killed by a sibling's exit_group() */
+};
+
+/*
+ * A cgroup's path read in the kernel at event time, leaf first. Cgroups are
+ * often removed right after their tasks die, before user space could look
+ * an id up, so the names travel with the event.
+ */
+struct pt_cgpath {
+	u32 depth; /* components; more than PT_CG_DEPTH means truncated */
+	u32 pad;
+	char names[PT_CG_DEPTH][PT_CG_NAME_LEN];
+};
+
+struct pt_hdr {
+	u16 type; /* enum pt_event_type */
+	u16 size; /* size of the whole record */
+	u32 cpu;
+	u64 ts_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+};
+
+/* A task as seen at event time. */
+struct pt_task {
+	u32 pid;  /* thread group id (what users call pid) */
+	u32 tid;
+	u32 ppid; /* real_parent's tgid */
+	u32 uid;  /* real uid */
+	u64 cgroup_id; /* cgroup v2 (default hierarchy) id */
+	u64 pidns_ino; /* inode of the task's active pid namespace */
+	u64 pid_ino;   /* pidfs inode of the thread's struct pid (0 before pidfs) */
+	u32 ns_pid;    /* pid as seen in that namespace */
+	u32 pad;
+	char comm[PT_COMM_LEN];
+};
+
+struct pt_signal_event {
+	struct pt_hdr hdr;
+	struct pt_task victim;
+	struct pt_cgpath victim_cgroup; /* cgroup v2 path of the victim */
+	struct pt_task sender; /* current at generation */
+	s32 sig;
+	s32 si_code;	 /* from the siginfo, or SI_USER/SI_KERNEL for NOINFO/PRIV */
+	u32 info_pid;	 /* as recorded in the siginfo (0 when none) */
+	u32 info_uid;
+	s32 result;	 /* TRACE_SIGNAL_* */
+	u16 info_kind;	 /* enum pt_info_kind */
+	u16 group;	 /* 1 when sent to the whole thread group */
+	u32 hints;	 /* enum pt_gen_hint */
+	s32 syscall_nr;	 /* sender's recorded syscall, -1 if none */
+	s32 orig_ax;	 /* sender's pt_regs->orig_ax: the syscall it is in, or -1 */
+	u64 sys_args[3]; /* first arguments of the recorded syscall */
+	s32 kstack_sz;	 /* bytes, < 0 when not taken (-errno) */
+	s32 ustack_sz;
+	u64 kstack[PT_KSTACK_DEPTH];
+	u64 ustack[PT_USTACK_DEPTH];
+};
+
+struct pt_exit_event {
+	struct pt_hdr hdr;
+	struct pt_task task;
+	struct pt_cgpath cgroup; /* cgroup v2 path of the task */
+	u32 exit_code;	      /* task->exit_code: wait status layout */
+	u32 group_exit_code;  /* signal->group_exit_code */
+	u32 flags;	      /* enum pt_exit_flag */
+	u32 initiator_tid;    /* thread that started the group exit / exec, 0 if unknown */
+	char initiator_comm[PT_COMM_LEN];
+	s32 initiator_syscall; /* exit_group, execve... or -1 */
+	u32 nr_threads;	      /* signal->nr_threads at exit */
+	u64 start_ns;	      /* task->start_time (monotonic) */
+	u64 parent_chld_handler; /* real parent's SIGCHLD handler: 0 DFL, 1 IGN, else a function */
+	s32 kstack_sz;
+	u32 pad;
+	u64 kstack[PT_KSTACK_DEPTH];
+};
+
+struct pt_oom_event {
+	struct pt_hdr hdr;
+	struct pt_task victim;
+	struct pt_task killer; /* current: the task that ran out of memory */
+	u64 memcg_id;	       /* v1 memory cgroup (kernfs id), 0 if none */
+	u64 total_vm_pages;
+	u64 anon_rss_pages;
+	u64 file_rss_pages;
+	u64 shmem_rss_pages;
+	s32 oom_score_adj;
+	u32 pad;
+	struct pt_cgpath memcg; /* the v1 memory cgroup */
+};
+
+struct pt_fork_event {
+	struct pt_hdr hdr;
+	struct pt_task parent; /* current */
+	struct pt_task child;
+	s32 syscall_nr;
+	u32 clone_flags_lo; /* low bits of the recorded clone flags, 0 if unknown */
+};
+
+struct pt_pidfd_event {
+	struct pt_hdr hdr;
+	struct pt_task opener;
+	u32 target_pid; /* pid number in the opener's namespace (syscall arg) */
+	u32 flags;	/* pidfd_open flags (PIDFD_THREAD...) */
+	s32 syscall_nr; /* pidfd_open or clone3/clone */
+	s32 ret;	/* the returned fd, or -errno */
+};
+
+struct pt_exec_event {
+	struct pt_hdr hdr;
+	struct pt_task task;
+	u32 old_tid; /* thread that called execve (before de_thread) */
+	u32 pad;
+};
+
+/* A wait4()/waitid() in a tracked task returned a child's status. */
+struct pt_reap_event {
+	struct pt_hdr hdr;
+	struct pt_task reaper; /* current: who waited */
+	u32 target_pid;	       /* returned pid, in the reaper's namespace */
+	s32 status;	       /* wait status (wait4) or si_status (waitid) */
+	s32 syscall_nr;	       /* wait4 or waitid */
+	s32 idtype;	       /* waitid idtype (P_PIDFD...), -1 for wait4 */
+	u32 options;	       /* WNOHANG, WNOWAIT... */
+	u32 pad;
+};
+
+/* Index of the counters in the "stats" per-CPU array. */
+enum pt_stat {
+	PT_STAT_EVENTS = 0, /* records submitted */
+	PT_STAT_DROPS,	    /* ring buffer full: record lost */
+	PT_STAT_FILTERED,   /* signals seen but filtered in the kernel */
+	PT_STAT_MAX,
+};
+
+/* Filter configuration, written into .rodata before load. */
+struct pt_filter_cfg {
+	u64 sig_mask;	     /* bit (sig-1): report generation of sig */
+	u8 deaths_only;	     /* report only signals that will likely kill */
+	u8 filter_pids;	     /* victim must be in the "tracked" map */
+	u8 follow_children;  /* forks of tracked tasks become tracked */
+	u8 filter_comm;	     /* victim or sender comm must equal comm */
+	u8 filter_cgroup;    /* victim must be under cgroup_id */
+	u8 kstacks;	     /* always take kernel stacks */
+	u8 ustacks;	     /* take the sender's user stack */
+	u8 lineage;	     /* emit fork/exec/pidfd/reap events of tracked tasks */
+	u64 cgroup_id;
+	s32 cgroup_ssid;     /* -1: cgroup v2; else v1 controller (enum cgroup_subsys_id) */
+	u32 pad;
+	char comm[PT_COMM_LEN];
+};
+
+#endif /* PIDTRACE_H */

@@ -1,0 +1,65 @@
+# tests/lib.sh - shared helpers for root tests (sourced).
+# A root test prints PASS/FAIL/SKIP lines (see tests/run.sh) and cleans up
+# after itself: it kills only the pids it created.
+set -u
+: "${PIDTRACE:?run through tests/run.sh}"
+T=$(mktemp -d /tmp/pidtrace-t.XXXXXX)
+WATCH_PID=
+cleanup_hooks=()
+on_exit() {
+	local h
+	for h in "${cleanup_hooks[@]}"; do eval "$h" || true; done
+	[ -n "$WATCH_PID" ] && kill -INT "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap on_exit EXIT
+at_exit() { cleanup_hooks+=("$1"); }
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+
+need_root() {
+	[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
+}
+
+# watch_start ARGS...: start 'pidtrace watch --json -o $T/watch.json ARGS'
+# and wait until it says it is tracing.
+watch_start() {
+	"$PIDTRACE" watch --json -o "$T/watch.json" "$@" 2>"$T/watch.err" &
+	WATCH_PID=$!
+	local i
+	for i in $(seq 1 200); do
+		grep -q 'tracing' "$T/watch.err" 2>/dev/null && return 0
+		kill -0 "$WATCH_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "watch did not start:" >&2
+	cat "$T/watch.err" >&2
+	return 1
+}
+
+# watch_stop: Ctrl-C the tracer and wait for its summary.
+watch_stop() {
+	[ -n "$WATCH_PID" ] || return 0
+	kill -INT "$WATCH_PID"
+	wait "$WATCH_PID"
+	local rc=$?
+	WATCH_PID=
+	return $rc
+}
+
+# death_of PID [TID]: the JSON death record(s) whose victim is PID.
+death_of() {
+	jq -c --argjson p "$1" 'select(.event == "death" and .victim.pid == $p)' "$T/watch.json"
+}
+
+# jfield JSON FILTER: one field of a JSON object.
+jfield() { printf '%s\n' "$1" | jq -r "$2"; }
+
+# expect NAME JSON FILTER VALUE: PASS when the field equals VALUE.
+expect() {
+	local got
+	got=$(jfield "$2" "$3")
+	if [ "$got" = "$4" ]; then pass "$1"; else fail "$1" "$3 is '$got', expected '$4'"; fi
+}

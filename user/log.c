@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/* log.c - error and debug reporting (see log.h). */
+#include <stdarg.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+
+#include "log.h"
+
+static int verbose;
+static bool json_mode;
+static const char *cmd_name;
+
+void log__set_verbose(int v)
+{
+	verbose = v;
+}
+
+int log__verbose(void)
+{
+	return verbose;
+}
+
+void log__set_json(bool json)
+{
+	json_mode = json;
+}
+
+void log__set_cmd(const char *cmd)
+{
+	cmd_name = cmd;
+}
+
+static void emit_json_error(const char *level, const char *msg)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, level, json_object_new_string(msg));
+	if (cmd_name)
+		json_object_object_add(o, "command", json_object_new_string(cmd_name));
+	fprintf(stdout, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	fflush(stdout);
+	json_object_put(o);
+}
+
+void log__printf(enum log_level lvl, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	size_t n;
+
+	if (lvl == LOG_DEBUG && !verbose)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+
+	if (json_mode && (lvl == LOG_ERR || lvl == LOG_WARN)) {
+		emit_json_error(lvl == LOG_ERR ? "error" : "warning", msg);
+		return;
+	}
+	if (lvl == LOG_INFO) {
+		fprintf(stderr, "%s\n", msg);
+		return;
+	}
+	fprintf(stderr, "pidtrace: %s%s%s%s\n", cmd_name ? cmd_name : "", cmd_name ? ": " : "",
+		lvl == LOG_WARN ? "warning: " : "", msg);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbose < 2)
+		return 0;
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void log__setup_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
+}

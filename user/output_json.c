@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * output_json.c - the program formatter: one JSON object per line, field
+ * names as documented in docs/watch-json.md (a stable interface).
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "names.h"
+#include "output.h"
+
+#define jadd json_object_object_add
+
+static struct json_object *jstr_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *task_json(const struct xtask *t)
+{
+	struct json_object *o = json_object_new_object();
+
+	jadd(o, "pid", json_object_new_int64(t->pid));
+	jadd(o, "tid", json_object_new_int64(t->tid));
+	jadd(o, "comm", json_object_new_string(t->comm));
+	jadd(o, "ppid", json_object_new_int64(t->ppid));
+	jadd(o, "uid", json_object_new_int64(t->uid));
+	jadd(o, "cgroup", t->cgroup[0] ? json_object_new_string(t->cgroup) : NULL);
+	jadd(o, "pidns", json_object_new_int64(t->pidns));
+	jadd(o, "ns_pid", json_object_new_int64(t->ns_pid));
+	return o;
+}
+
+static void add_time(struct json_object *o, const struct timespec *wall, uint64_t ts_ns)
+{
+	char buf[64];
+	struct tm tm;
+
+	gmtime_r(&wall->tv_sec, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 wall->tv_nsec / 1000);
+	jadd(o, "time", json_object_new_string(buf));
+	jadd(o, "ts_ns", json_object_new_int64((int64_t)ts_ns));
+}
+
+static struct json_object *str_array(const char *base, size_t stride, int n)
+{
+	struct json_object *a = json_object_new_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(base + i * stride));
+	return a;
+}
+
+static struct json_object *exit_json(const struct xrec *r)
+{
+	struct json_object *o = json_object_new_object();
+	int st = r->exit_status, sig = st & 0x7f;
+
+	jadd(o, "status", json_object_new_int(st));
+	jadd(o, "code", sig ? NULL : json_object_new_int((st >> 8) & 0xff));
+	jadd(o, "signal", sig ? jstr_or_null(names__signal(sig)) : NULL);
+	jadd(o, "core", json_object_new_boolean(!!(st & 0x80)));
+	return o;
+}
+
+static const char *sender_kind(enum sender_kind k)
+{
+	return k == SENDER_USER ? "user" : k == SENDER_KERNEL ? "kernel" : "unknown";
+}
+
+int output_json__record(struct output *o, const struct xrec *r)
+{
+	struct json_object *j = json_object_new_object();
+	int i;
+
+	jadd(j, "event", json_object_new_string(r->kind == XREC_DEATH ? "death" : "signal"));
+	add_time(j, &r->wall, r->ts_ns);
+	jadd(j, "victim", task_json(&r->victim));
+	jadd(j, "signal", jstr_or_null(names__signal(r->signo)));
+	jadd(j, "signo", json_object_new_int(r->signo));
+	jadd(j, "si_code", jstr_or_null(r->si_code));
+	jadd(j, "result", jstr_or_null(r->has_gen ? r->result : NULL));
+	jadd(j, "sender_kind", json_object_new_string(sender_kind(r->sender_kind)));
+	jadd(j, "sender", r->has_sender ? task_json(&r->sender) : NULL);
+	jadd(j, "syscall", jstr_or_null(r->syscall));
+	jadd(j, "cause", json_object_new_string(cause__name(r->cause)));
+	jadd(j, "expected", json_object_new_boolean(r->expected));
+	jadd(j, "detail", json_object_new_string(r->detail));
+	jadd(j, "kernel_stack", str_array(r->kstack[0], sizeof(r->kstack[0]), r->nk));
+	jadd(j, "user_stack", str_array(r->ustack[0], sizeof(r->ustack[0]), r->nu));
+	if (r->kind == XREC_DEATH) {
+		jadd(j, "exit", r->has_exit ? exit_json(r) : NULL);
+		jadd(j, "delay_us", r->delay_us >= 0 ? json_object_new_int64(r->delay_us) : NULL);
+	}
+	if (r->has_initiator) {
+		struct json_object *in = json_object_new_object();
+
+		jadd(in, "tid", json_object_new_int64(r->init_tid));
+		jadd(in, "comm", json_object_new_string(r->init_comm));
+		jadd(in, "syscall", jstr_or_null(r->init_syscall));
+		jadd(j, "initiator", in);
+	}
+	if (r->has_oom) {
+		struct json_object *oo = json_object_new_object();
+
+		jadd(oo, "memcg", json_object_new_string(r->oom.memcg));
+		jadd(oo, "total_vm_kb", json_object_new_int64(r->oom.total_vm_kb));
+		jadd(oo, "anon_rss_kb", json_object_new_int64(r->oom.anon_rss_kb));
+		jadd(oo, "file_rss_kb", json_object_new_int64(r->oom.file_rss_kb));
+		jadd(oo, "shmem_rss_kb", json_object_new_int64(r->oom.shmem_rss_kb));
+		jadd(oo, "oom_score_adj", json_object_new_int(r->oom.oom_score_adj));
+		jadd(oo, "trigger", task_json(&r->oom.trigger));
+		jadd(j, "oom", oo);
+	}
+	if (r->nalso) {
+		struct json_object *a = json_object_new_array();
+
+		for (i = 0; i < r->nalso; i++) {
+			struct json_object *e = json_object_new_object();
+
+			jadd(e, "sender", task_json(&r->also[i].sender));
+			jadd(e, "signal", jstr_or_null(names__signal(r->also[i].signo)));
+			jadd(e, "result", jstr_or_null(r->also[i].result));
+			jadd(e, "cause", json_object_new_string(cause__name(r->also[i].cause)));
+			json_object_array_add(a, e);
+		}
+		jadd(j, "also", a);
+	}
+	jadd(j, "unknown", str_array(r->unknown[0], sizeof(r->unknown[0]), r->nunknown));
+	fprintf(o->f, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	json_object_put(j);
+	return 0;
+}
+
+int output_json__summary(struct output *o, const struct output_summary *s)
+{
+	struct json_object *j = json_object_new_object();
+
+	jadd(j, "event", json_object_new_string("summary"));
+	jadd(j, "events", json_object_new_int64(s->events));
+	jadd(j, "deaths", json_object_new_int64(s->deaths));
+	jadd(j, "signals", json_object_new_int64(s->signals));
+	jadd(j, "drops", json_object_new_int64(s->drops));
+	jadd(j, "filtered", json_object_new_int64(s->filtered));
+	jadd(j, "duration_s", json_object_new_double(s->duration_s));
+	fprintf(o->f, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	json_object_put(j);
+	return 0;
+}

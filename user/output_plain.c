@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * output_plain.c - the human formatter: one aligned line per event (under
+ * 100 columns), then indented detail lines when there is more to say.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "names.h"
+#include "output.h"
+
+static void header(struct output *o)
+{
+	if (o->header_done)
+		return;
+	fprintf(o->f, "%-12s %-7s %-16s %-9s %-19s %s\n", "TIME", "PID", "COMM", "SIGNAL", "CAUSE",
+		"SENDER");
+	o->header_done = true;
+}
+
+static void sender_column(const struct xrec *r, char *buf, size_t len)
+{
+	char sc[40] = "";
+
+	if (r->syscall)
+		snprintf(sc, sizeof(sc), " %s()", r->syscall);
+	if (r->cause == CAUSE_GROUP_EXIT || r->cause == CAUSE_EXEC_DE_THREAD)
+		snprintf(buf, len, "thread %u (%s)%s", r->init_tid, r->init_comm,
+			 r->init_syscall ? (r->cause == CAUSE_EXEC_DE_THREAD ? " execve()" :
+									   " exit_group()") : "");
+	else if (!r->has_sender)
+		snprintf(buf, len, r->sender_kind == SENDER_KERNEL ? "kernel" : "?");
+	else if (r->sender_kind == SENDER_KERNEL)
+		snprintf(buf, len, "kernel, in %u (%.15s)", r->sender.pid, r->sender.comm);
+	else
+		snprintf(buf, len, "%u (%.15s)%s", r->sender.pid, r->sender.comm, sc);
+}
+
+static void exit_words(const struct xrec *r, char *buf, size_t len)
+{
+	int st = r->exit_status, sig = st & 0x7f;
+	char sb[16];
+
+	if (sig)
+		snprintf(buf, len, "killed by %s%s (a shell reports %d)",
+			 output__signame(sig, sb, sizeof(sb)), (st & 0x80) ? ", core dumped" : "",
+			 128 + sig);
+	else
+		snprintf(buf, len, "exit code %d", (st >> 8) & 0xff);
+}
+
+static void print_stack(struct output *o, const char *label, const char (*frames)[96], int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(o->f, "    %-8s %s\n", i ? "" : label, frames[i]);
+}
+
+int output_plain__record(struct output *o, const struct xrec *r)
+{
+	char tbuf[48], sender[64], sb[16], ex[96];
+	struct tm tm;
+	int i;
+
+	header(o);
+	localtime_r(&r->wall.tv_sec, &tm);
+	snprintf(tbuf, sizeof(tbuf), "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 r->wall.tv_nsec / 1000000);
+	sender_column(r, sender, sizeof(sender));
+	fprintf(o->f, "%-12s %-7u %-16s %-9s %-19s %.33s\n", tbuf, r->victim.pid, r->victim.comm,
+		output__signame(r->signo, sb, sizeof(sb)),
+		r->kind == XREC_SIGNAL ? "(signal)" : cause__name(r->cause), sender);
+
+	fprintf(o->f, "    %-8s %s%s%s\n", "why", r->expected ? "expected: " : "", r->detail,
+		r->kind == XREC_SIGNAL ? "" : "");
+	if (r->kind == XREC_SIGNAL)
+		fprintf(o->f, "    %-8s cause would be %s\n", "", cause__name(r->cause));
+	fprintf(o->f, "    %-8s pid %u tid %u (%s) ppid %u uid %u%s%s\n", "victim", r->victim.pid,
+		r->victim.tid, r->victim.comm, r->victim.ppid, r->victim.uid,
+		r->victim.cgroup[0] ? " cgroup " : "", r->victim.cgroup);
+	if (r->has_sender && r->sender_kind == SENDER_USER)
+		fprintf(o->f, "    %-8s pid %u tid %u (%s) uid %u%s%s\n", "sender", r->sender.pid,
+			r->sender.tid, r->sender.comm, r->sender.uid, r->syscall ? " in " : "",
+			r->syscall ? r->syscall : "");
+	if (r->has_gen)
+		fprintf(o->f, "    %-8s %s, %s%s\n", "signal", r->si_code ? r->si_code : "?",
+			r->result, r->kind == XREC_DEATH && r->delay_us >= 0 ? "" : "");
+	if (r->has_exit) {
+		exit_words(r, ex, sizeof(ex));
+		if (r->delay_us >= 0)
+			fprintf(o->f, "    %-8s %s, %.3f ms after the signal\n", "exit", ex,
+				r->delay_us / 1000.0);
+		else
+			fprintf(o->f, "    %-8s %s\n", "exit", ex);
+	}
+	if (r->has_oom)
+		fprintf(o->f, "    %-8s memcg %s, total-vm %llu kB, anon-rss %llu kB, trigger %u (%s)\n",
+			"oom", r->oom.memcg, (unsigned long long)r->oom.total_vm_kb,
+			(unsigned long long)r->oom.anon_rss_kb, r->oom.trigger.pid,
+			r->oom.trigger.comm);
+	for (i = 0; i < r->nalso; i++)
+		fprintf(o->f, "    %-8s %s from %u (%s), %s, %s\n", i ? "" : "also",
+			output__signame(r->also[i].signo, sb, sizeof(sb)), r->also[i].sender.pid,
+			r->also[i].sender.comm, r->also[i].result, cause__name(r->also[i].cause));
+	if (o->stacks || r->sender_kind == SENDER_KERNEL)
+		print_stack(o, "kernel", r->kstack, r->nk);
+	for (i = 0; i < r->nu; i++)
+		fprintf(o->f, "    %-8s %s\n", i ? "" : "user", r->ustack[i]);
+	for (i = 0; i < r->nunknown; i++)
+		fprintf(o->f, "    %-8s %s\n", i ? "" : "unknown", r->unknown[i]);
+	return 0;
+}
+
+int output_plain__summary(struct output *o, const struct output_summary *s)
+{
+	fprintf(o->f, "%llu deaths, %llu signals reported; %llu events, %llu dropped, %.1f s\n",
+		(unsigned long long)s->deaths, (unsigned long long)s->signals,
+		(unsigned long long)s->events, (unsigned long long)s->drops, s->duration_s);
+	return 0;
+}

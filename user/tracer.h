@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tracer.h - the BPF tracer's life cycle: open, configure the in-kernel
+ * filters, load, attach, read the ring buffer, report counters, free.
+ * Events reach the caller raw (bpf/pidtrace.h records) through on_event.
+ */
+#ifndef PT_TRACER_H
+#define PT_TRACER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pidtrace.h"
+
+struct tracer;
+
+struct tracer_opts {
+	struct pt_filter_cfg filter;
+	size_t ringbuf_bytes; /* 0: the default (4 MiB); rounded to a power of two */
+	int (*on_event)(void *ctx, const void *data, size_t size);
+	void *ctx;
+};
+
+struct tracer_stats {
+	uint64_t events;   /* records submitted by the kernel side */
+	uint64_t drops;	   /* records lost: ring buffer full */
+	uint64_t filtered; /* signals the kernel side filtered out */
+};
+
+/* Open the BPF object and set its filters. Return: NULL with errno set. */
+struct tracer *tracer__new(const struct tracer_opts *opts);
+/* Add a thread group to the pid filter (before or after start). Return: 0 or -errno. */
+int tracer__track(struct tracer *t, pid_t pid);
+/* Load and attach every program. Return: 0 or -errno (error already reported). */
+int tracer__start(struct tracer *t);
+/* Wait up to timeout_ms for events and hand them to on_event.
+ * Return: number of records consumed, or -errno (-EINTR on a signal). */
+int tracer__poll(struct tracer *t, int timeout_ms);
+/* Read whatever is in the ring buffer without waiting. */
+int tracer__drain(struct tracer *t);
+int tracer__stats(struct tracer *t, struct tracer_stats *st);
+/* Detach and free; accepts NULL. */
+void tracer__free(struct tracer *t);
+
+#endif

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * usym.c - user-space symbolization with libdwfl (see usym.h).
+ *
+ * Each pid has up to two views of its address space:
+ *  - live: dwfl_linux_proc_report() on /proc/PID/maps, made on first use
+ *    while the process runs and made again (at most once a second) when an
+ *    address falls outside every module, e.g. a library dlopen()ed since;
+ *  - snapshot: the start (file offset 0) of every mapped file, recorded by
+ *    usym__snapshot() and reported with dwfl_report_elf() at those load
+ *    bases once the process is gone.
+ * A process is gone when /proc/PID/stat is missing, shows a zombie (its
+ * mappings are released) or another start time (the pid was reused).
+ *
+ * libdwfl finds separate debuginfo the standard way (/usr/lib/debug,
+ * .gnu_debuglink, build-id); it also asks debuginfod servers when the user
+ * set DEBUGINFOD_URLS, which can be slow.
+ */
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "usym.h"
+
+#define USYM_BUCKETS 256
+/* Each Dwfl holds the symbol tables of a process's files: a few MiB. */
+#define USYM_MAX_DWFL 64
+/* A process maps a few dozen files; more is not worth recording. */
+#define USYM_MAX_MODS	1024
+#define USYM_REFRESH_NS 1000000000ull
+
+/* Where a file was mapped when the snapshot was taken. */
+struct usym_mod {
+	uint64_t base; /* address of the mapping of file offset 0 */
+	uint64_t ino;  /* to notice a file replaced since */
+	char *path;
+};
+
+struct usym_proc {
+	struct usym_proc *next;
+	pid_t pid;
+	uint64_t start_time; /* of the process described, from /proc/PID/stat */
+	Dwfl *live;
+	uint64_t live_ns; /* when live was made */
+	Dwfl *snap;	  /* made from mods on first use */
+	struct usym_mod *mods;
+	size_t nr_mods;
+	bool has_snap;
+	uint64_t last_use;
+};
+
+struct usym {
+	struct usym_proc *buckets[USYM_BUCKETS];
+	size_t nr_dwfl;
+	uint64_t tick;
+};
+
+static char *debuginfo_path;
+static const Dwfl_Callbacks callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The start time of a running process. Return: 0, or -ESRCH when it is
+ * gone or a zombie (no mappings left to read).
+ */
+static int read_start_time(pid_t pid, uint64_t *start)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long st;
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -EIO;
+	p += 2;
+	if (*p == 'Z' || *p == 'X')
+		return -ESRCH;
+	/* starttime is field 22; p is at field 3. */
+	for (i = 3; i < 22 && p; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p || sscanf(p, "%llu", &st) != 1)
+		return -EIO;
+	*start = st;
+	return 0;
+}
+
+static struct usym_proc *find_proc(const struct usym *u, pid_t pid)
+{
+	struct usym_proc *p;
+
+	for (p = u->buckets[(unsigned int)pid % USYM_BUCKETS]; p; p = p->next) {
+		if (p->pid == pid)
+			return p;
+	}
+	return NULL;
+}
+
+static struct usym_proc *add_proc(struct usym *u, pid_t pid)
+{
+	struct usym_proc *p = calloc(1, sizeof(*p));
+	unsigned int b = (unsigned int)pid % USYM_BUCKETS;
+
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->next = u->buckets[b];
+	u->buckets[b] = p;
+	return p;
+}
+
+static void end_dwfl(struct usym *u, Dwfl **d)
+{
+	if (!*d)
+		return;
+	dwfl_end(*d);
+	*d = NULL;
+	u->nr_dwfl--;
+}
+
+static void clear_snapshot(struct usym *u, struct usym_proc *p)
+{
+	size_t i;
+
+	end_dwfl(u, &p->snap);
+	for (i = 0; i < p->nr_mods; i++)
+		free(p->mods[i].path);
+	free(p->mods);
+	p->mods = NULL;
+	p->nr_mods = 0;
+	p->has_snap = false;
+}
+
+static void free_proc(struct usym *u, struct usym_proc *p)
+{
+	end_dwfl(u, &p->live);
+	clear_snapshot(u, p);
+	free(p);
+}
+
+/* Keep memory bounded: drop the Dwfls of the least recently used pid. */
+static void evict(struct usym *u, const struct usym_proc *keep)
+{
+	struct usym_proc *p, *victim;
+	size_t b;
+
+	while (u->nr_dwfl > USYM_MAX_DWFL) {
+		victim = NULL;
+		for (b = 0; b < USYM_BUCKETS; b++) {
+			for (p = u->buckets[b]; p; p = p->next) {
+				if (p == keep || (!p->live && !p->snap))
+					continue;
+				if (!victim || p->last_use < victim->last_use)
+					victim = p;
+			}
+		}
+		if (!victim)
+			return;
+		/* The recorded mappings stay: the snapshot view can be rebuilt. */
+		end_dwfl(u, &victim->live);
+		end_dwfl(u, &victim->snap);
+	}
+}
+
+static int report_live(struct usym *u, struct usym_proc *p)
+{
+	Dwfl *d = dwfl_begin(&callbacks);
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	dwfl_report_begin(d);
+	ret = dwfl_linux_proc_report(d, p->pid);
+	if (ret) {
+		pr_debug("pid %d: reading mappings: %s", p->pid,
+			 ret < 0 ? dwfl_errmsg(-1) : strerror(ret));
+		ret = ret < 0 ? -EINVAL : ret == ENOENT ? -ESRCH : -ret;
+		goto err;
+	}
+	if (dwfl_report_end(d, NULL, NULL)) {
+		ret = -EINVAL;
+		goto err;
+	}
+	if (p->live)
+		end_dwfl(u, &p->live);
+	p->live = d;
+	p->live_ns = now_ns();
+	u->nr_dwfl++;
+	return 0;
+err:
+	dwfl_end(d);
+	return ret;
+}
+
+/* Open one recorded file and report it at its recorded load base. */
+static void report_mod(Dwfl *d, pid_t pid, const struct usym_mod *m)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_debug("pid %d: snapshot: %s: %s", pid, m->path, strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) || (uint64_t)st.st_ino != m->ino) {
+		pr_debug("pid %d: snapshot: %s was replaced since", pid, m->path);
+		close(fd);
+		return;
+	}
+	/* base is where the first PT_LOAD (file offset 0) was mapped. */
+	if (!dwfl_report_elf(d, m->path, m->path, fd, m->base, false)) {
+		pr_debug("pid %d: snapshot: %s: %s", pid, m->path, dwfl_errmsg(-1));
+		close(fd);
+	}
+}
+
+static int report_snapshot(struct usym *u, struct usym_proc *p)
+{
+	Dwfl *d = dwfl_begin(&callbacks);
+	size_t i;
+
+	if (!d)
+		return -ENOMEM;
+	dwfl_report_begin(d);
+	for (i = 0; i < p->nr_mods; i++)
+		report_mod(d, p->pid, &p->mods[i]);
+	if (dwfl_report_end(d, NULL, NULL)) {
+		dwfl_end(d);
+		return -EINVAL;
+	}
+	p->snap = d;
+	u->nr_dwfl++;
+	return 0;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* Return: 0, or -ENOENT when addr is in no module of d. */
+static int lookup(Dwfl *d, uint64_t addr, struct usym_loc *out)
+{
+	Dwfl_Module *mod = dwfl_addrmodule(d, addr);
+	const char *name, *mainfile = NULL, *fn, *src;
+	Dwarf_Addr low = 0, high = 0;
+	Dwfl_Line *line;
+	GElf_Sym sym;
+	GElf_Off off = 0;
+	int lineno = 0;
+
+	if (!mod)
+		return -ENOENT;
+	/*
+	 * libdwfl's segment table can hand out the module below an address
+	 * past its end (seen with a page mapped right after ld.so): check.
+	 */
+	dwfl_module_info(mod, NULL, &low, &high, NULL, NULL, NULL, NULL);
+	if (addr < low || addr >= high)
+		return -ENOENT;
+	fn = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+	if (fn) {
+		copy_str(out->func, sizeof(out->func), fn);
+		out->offset = off;
+	}
+	/* After addrinfo the ELF is open, so mainfile names it. */
+	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
+	copy_str(out->module, sizeof(out->module), mainfile ? mainfile : name);
+	line = dwfl_module_getsrc(mod, addr);
+	if (line) {
+		src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		if (src) {
+			copy_str(out->file, sizeof(out->file), src);
+			out->line = lineno;
+		}
+	}
+	return 0;
+}
+
+/* The process is gone: the snapshot first, then what was read live. */
+static int resolve_gone(struct usym *u, struct usym_proc *p, uint64_t addr, struct usym_loc *out)
+{
+	int err;
+
+	if (!p || (!p->has_snap && !p->live))
+		return -ESRCH;
+	out->from_snapshot = true;
+	if (p->has_snap && !p->snap) {
+		err = report_snapshot(u, p);
+		if (err && !p->live)
+			return err;
+	}
+	if (p->snap && !lookup(p->snap, addr, out))
+		return 0;
+	if (p->live && !lookup(p->live, addr, out))
+		return 0;
+	return -ENOENT;
+}
+
+static int resolve_live(struct usym *u, struct usym_proc *p, uint64_t addr, struct usym_loc *out)
+{
+	int err;
+
+	if (!p->live) {
+		err = report_live(u, p);
+		if (err)
+			return err;
+	}
+	err = lookup(p->live, addr, out);
+	if (err == -ENOENT && now_ns() - p->live_ns > USYM_REFRESH_NS) {
+		if (!report_live(u, p))
+			err = lookup(p->live, addr, out);
+	}
+	return err;
+}
+
+/**
+ * usym__new() - an empty symbolizer
+ *
+ * Return: the symbolizer, or NULL with errno set.
+ */
+struct usym *usym__new(void)
+{
+	return calloc(1, sizeof(struct usym));
+}
+
+/**
+ * usym__free() - release every cached process view
+ * @u: symbolizer, or NULL
+ */
+void usym__free(struct usym *u)
+{
+	struct usym_proc *p, *next;
+	size_t b;
+
+	if (!u)
+		return;
+	for (b = 0; b < USYM_BUCKETS; b++) {
+		for (p = u->buckets[b]; p; p = next) {
+			next = p->next;
+			free_proc(u, p);
+		}
+	}
+	free(u);
+}
+
+/*
+ * Keep the start of each file mapping of a maps line ("start-end perms
+ * offset major:minor inode path"); other lines are skipped.
+ */
+static int record_map_line(struct usym_proc *p, const char *line)
+{
+	unsigned long long start, off, ino;
+	struct usym_mod *tmp;
+	const char *path;
+	size_t n;
+	int got, pos = 0;
+
+	got = sscanf(line, "%llx-%*x %*s %llx %*x:%*x %llu %n", &start, &off, &ino, &pos);
+	if (got < 3 || !pos)
+		return 0;
+	path = line + pos;
+	n = strcspn(path, "\n");
+	if (off || path[0] != '/' || p->nr_mods >= USYM_MAX_MODS)
+		return 0;
+	if (n > 10 && !strncmp(path + n - 10, " (deleted)", 10))
+		return 0;
+	tmp = realloc(p->mods, (p->nr_mods + 1) * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	p->mods = tmp;
+	tmp = &p->mods[p->nr_mods];
+	tmp->path = strndup(path, n);
+	if (!tmp->path)
+		return -ENOMEM;
+	tmp->base = start;
+	tmp->ino = ino;
+	p->nr_mods++;
+	return 0;
+}
+
+/**
+ * usym__snapshot() - record where a process's files are mapped
+ * @u: symbolizer
+ * @pid: process (thread group id)
+ *
+ * Call it when a process of interest is created or execs: later
+ * usym__resolve() calls for @pid then work even after it exited, from the
+ * files it had mapped (if they still exist and were not replaced). A new
+ * snapshot replaces the old one and every view made before it (after an
+ * exec the old mappings mean nothing). Reads /proc/PID/maps once; opens no
+ * file until a resolution needs it.
+ *
+ * Return: 0, -ESRCH when the process is gone or a zombie, -EINVAL,
+ * -ENOMEM, or the error of reading /proc/PID/maps.
+ */
+int usym__snapshot(struct usym *u, pid_t pid)
+{
+	struct usym_proc *p;
+	uint64_t start;
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int err;
+
+	if (!u || pid <= 0)
+		return -EINVAL;
+	err = read_start_time(pid, &start);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	p = find_proc(u, pid);
+	if (!p)
+		p = add_proc(u, pid);
+	if (!p) {
+		err = -ENOMEM;
+		goto out;
+	}
+	end_dwfl(u, &p->live);
+	clear_snapshot(u, p);
+	p->start_time = start;
+	p->last_use = ++u->tick;
+	while (getline(&line, &cap, f) > 0) {
+		err = record_map_line(p, line);
+		if (err)
+			break;
+	}
+	if (!err && ferror(f))
+		err = -EIO;
+	/* An empty maps file means the process exited while we read it. */
+	if (!err && !p->nr_mods)
+		err = -ESRCH;
+	if (err)
+		clear_snapshot(u, p);
+	else
+		p->has_snap = true;
+out:
+	free(line);
+	fclose(f);
+	return err;
+}
+
+/**
+ * usym__resolve() - symbolize one user address of a process
+ * @u: symbolizer
+ * @pid: process (thread group id) whose address space holds @addr
+ * @addr: the address; for a return address from a stack, pass addr - 1 to
+ *	get the line of the call
+ * @out: filled in; fields that cannot be known are left empty
+ *
+ * A live process is read through /proc (its view is cached). A process
+ * that is gone is resolved from its usym__snapshot(), or from the view
+ * cached while it ran; out->from_snapshot then says so.
+ *
+ * Return: 0 (@out names at least the module), -ESRCH when the process is
+ * gone and nothing was recorded about it ("exited before symbolization"),
+ * -ENOENT when @addr is in no mapped file (anonymous or JIT memory), or
+ * another -errno (-EACCES: /proc/PID/maps is not readable).
+ */
+int usym__resolve(struct usym *u, pid_t pid, uint64_t addr, struct usym_loc *out)
+{
+	struct usym_proc *p;
+	uint64_t start;
+	int err;
+
+	if (!u || !out || pid <= 0)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->addr = addr;
+	p = find_proc(u, pid);
+	err = read_start_time(pid, &start);
+	if (err == -ESRCH || (!err && p && p->start_time && p->start_time != start)) {
+		err = resolve_gone(u, p, addr, out);
+		goto out;
+	}
+	if (err)
+		return err;
+	if (!p) {
+		p = add_proc(u, pid);
+		if (!p)
+			return -ENOMEM;
+		p->start_time = start;
+	}
+	err = resolve_live(u, p, addr, out);
+	/* Unreadable live (e.g. exec in progress): the snapshot may still do. */
+	if (err && err != -ENOENT && p->has_snap)
+		err = resolve_gone(u, p, addr, out);
+out:
+	if (p) {
+		p->last_use = ++u->tick;
+		evict(u, p);
+	}
+	return err;
+}
+
+/**
+ * usym__forget() - drop everything cached about a pid
+ * @u: symbolizer, or NULL
+ * @pid: the pid; call it once the process's events are all explained, so
+ *	that a process reusing the pid is read afresh
+ */
+void usym__forget(struct usym *u, pid_t pid)
+{
+	struct usym_proc **pp, *p;
+
+	if (!u)
+		return;
+	for (pp = &u->buckets[(unsigned int)pid % USYM_BUCKETS]; (p = *pp); pp = &p->next) {
+		if (p->pid == pid) {
+			*pp = p->next;
+			free_proc(u, p);
+			return;
+		}
+	}
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/**
+ * usym__format() - write a location as "func+0x12 (helper.c:42) [a.out]"
+ * @loc: a location filled by usym__resolve()
+ * @buf: output, always NUL-terminated when @len > 0
+ * @len: size of @buf
+ *
+ * Unknown parts are left out: "0x7f12a4b0c123 [libfoo.so]" without a
+ * symbol, "0x7f12a4b0c123 [unknown]" outside every file.
+ *
+ * Return: 0, or -ENOSPC when @buf was too small (the text is truncated).
+ */
+int usym__format(const struct usym_loc *loc, char *buf, size_t len)
+{
+	size_t n = 0;
+	int ret;
+
+#define APPEND(...)                                                                                \
+	do {                                                                                       \
+		ret = snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0, __VA_ARGS__);      \
+		if (ret > 0)                                                                       \
+			n += (size_t)ret;                                                          \
+	} while (0)
+
+	if (len)
+		buf[0] = '\0';
+	if (loc->func[0])
+		APPEND("%s+0x%" PRIx64, loc->func, loc->offset);
+	else
+		APPEND("0x%" PRIx64, loc->addr);
+	if (loc->file[0] && loc->line > 0)
+		APPEND(" (%s:%d)", base_name(loc->file), loc->line);
+	APPEND(" [%s]", loc->module[0] ? base_name(loc->module) : "unknown");
+#undef APPEND
+	return n < len ? 0 : -ENOSPC;
+}

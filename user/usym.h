@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * usym.h - user-space addresses of a process as "func+0x12 (file.c:42)
+ * [module]", with elfutils' libdwfl.
+ *
+ * One Dwfl (the process's modules) is cached per pid. A killer often exits
+ * before its event is read: a tracer that calls usym__snapshot() when a
+ * process it tracks is created or execs can still symbolize it afterwards,
+ * from the files that were mapped, as long as they still exist.
+ *
+ * Not thread-safe: one thread (the tracer's event loop) owns a usym.
+ * Paths are opened as the caller sees them: a process in another mount
+ * namespace (a container) resolves only where its files have the same path.
+ */
+#ifndef PT_USYM_H
+#define PT_USYM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Where a user address is. Empty strings and line 0 mean unknown. */
+struct usym_loc {
+	uint64_t addr;
+	uint64_t offset;    /* addr - start of func */
+	int line;	    /* source line, 0 without DWARF line info */
+	bool from_snapshot; /* the process was gone: resolved from a snapshot */
+	char func[128];	    /* symbol containing addr */
+	char module[256];   /* path of the mapped file holding addr */
+	char file[256];	    /* source file, as DWARF names it */
+};
+
+struct usym;
+
+struct usym *usym__new(void);
+void usym__free(struct usym *u);
+int usym__snapshot(struct usym *u, pid_t pid);
+int usym__resolve(struct usym *u, pid_t pid, uint64_t addr, struct usym_loc *out);
+void usym__forget(struct usym *u, pid_t pid);
+int usym__format(const struct usym_loc *loc, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * watch.c - `pidtrace watch`: explain every death by signal, live.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+#include "commands.h"
+#include "explain.h"
+#include "log.h"
+#include "names.h"
+#include "output.h"
+#include "tracer.h"
+
+#define MAX_PIDS 256
+
+struct watch_env {
+	pid_t pids[MAX_PIDS];
+	int npids;
+	const char *comm;
+	const char *cgroup;
+	uint64_t sig_mask; /* -s */
+	bool all_signals;
+	bool json;
+	bool stacks;
+	const char *out_path;
+	size_t ringbuf_bytes;
+	double duration_s; /* 0: until Ctrl-C */
+};
+
+static volatile sig_atomic_t exiting;
+
+static void on_term(int sig)
+{
+	exiting = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: pidtrace watch [-p PID..] [-c COMM] [--cgroup PATH] [-s SIG|--all-signals]\n"
+		"                      [--json] [--stacks] [-o FILE]\n\n"
+		"Explain every death by a signal on the host, live: who sent it, by which\n"
+		"kernel path, the cause class, and the victim's exit.\n\n"
+		"  -p, --pid PID        only victims in PID's tree (repeat, or PID,PID)\n"
+		"  -c, --comm COMM      only victims or senders named COMM\n"
+		"      --cgroup PATH    only victims in this cgroup or below (v2, or v1 controller path)\n"
+		"  -s, --signal SIG     report every generation of SIG, fatal or not (repeatable)\n"
+		"      --all-signals    report every generated signal (SIGCHLD/SIGURG/SIGWINCH\n"
+		"                       only when named with -s)\n"
+		"      --json           one JSON object per line (docs/watch-json.md)\n"
+		"      --stacks         kernel and user stacks of every sender\n"
+		"  -o, --output FILE    write there instead of stdout\n"
+		"      --duration SECS  stop after SECS seconds\n"
+		"      --ringbuf-kb N   ring buffer size (default 4096)\n"
+		"  -h, --help           this help\n\n"
+		"Examples:\n"
+		"  pidtrace watch                    every death by signal, system-wide\n"
+		"  pidtrace watch -p 1234 --json     deaths in the tree of pid 1234, as JSON lines\n"
+		"  pidtrace watch -s TERM -c nginx   every SIGTERM to or from nginx\n");
+}
+
+static int parse_pids(struct watch_env *env, const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(tok, &end, 10);
+		if (errno || *end || end == tok || v <= 0 || v > INT_MAX) {
+			pr_err("-p: '%s' is not a pid", tok);
+			err = -EINVAL;
+			break;
+		}
+		if (env->npids == MAX_PIDS) {
+			pr_err("-p: at most %d pids", MAX_PIDS);
+			err = -E2BIG;
+			break;
+		}
+		env->pids[env->npids++] = v;
+	}
+	free(copy);
+	return err;
+}
+
+/* Return: 0, or EXIT_USAGE after printing why. */
+static int parse_args(struct watch_env *env, int argc, char **argv)
+{
+	enum { OPT_CGROUP = 256, OPT_ALL, OPT_JSON, OPT_STACKS, OPT_DURATION, OPT_RINGBUF };
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "signal", required_argument, NULL, 's' },
+		{ "all-signals", no_argument, NULL, OPT_ALL },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "stacks", no_argument, NULL, OPT_STACKS },
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c, sig;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":p:c:s:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_pids(env, optarg))
+				return EXIT_USAGE;
+			break;
+		case 'c':
+			if (strlen(optarg) >= PT_COMM_LEN) {
+				pr_err("-c: '%s' is longer than a comm (%d characters)", optarg,
+				       PT_COMM_LEN - 1);
+				return EXIT_USAGE;
+			}
+			env->comm = optarg;
+			break;
+		case OPT_CGROUP:
+			env->cgroup = optarg;
+			break;
+		case 's':
+			sig = names__parse_signal(optarg);
+			if (sig < 1 || sig > PT_MAX_SIG) {
+				pr_err("-s: '%s' is not a signal", optarg);
+				return EXIT_USAGE;
+			}
+			env->sig_mask |= 1ULL << (sig - 1);
+			break;
+		case OPT_ALL:
+			env->all_signals = true;
+			break;
+		case OPT_JSON:
+			env->json = true;
+			break;
+		case OPT_STACKS:
+			env->stacks = true;
+			break;
+		case 'o':
+			env->out_path = optarg;
+			break;
+		case OPT_DURATION:
+			env->duration_s = strtod(optarg, &end);
+			if (*end || env->duration_s <= 0) {
+				pr_err("--duration: '%s' is not a positive number of seconds", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_RINGBUF:
+			env->ringbuf_bytes = strtoul(optarg, &end, 10) * 1024;
+			if (*end || env->ringbuf_bytes < 4096) {
+				pr_err("--ringbuf-kb: '%s' is not a size of at least 4 kB", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case ':':
+			pr_err("option '%s' needs an argument (see pidtrace watch --help)",
+			       argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			pr_err("unknown option '%s' (see pidtrace watch --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s' (see pidtrace watch --help)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Signals never worth a record unless asked for by name. */
+#define NOISY_SIGNALS ((1ULL << (SIGCHLD - 1)) | (1ULL << (SIGURG - 1)) | (1ULL << (SIGWINCH - 1)))
+
+static int build_filter(struct watch_env *env, struct pt_filter_cfg *f)
+{
+	int i, err;
+
+	memset(f, 0, sizeof(*f));
+	f->cgroup_ssid = -1;
+	if (env->all_signals) {
+		f->sig_mask = ~NOISY_SIGNALS | env->sig_mask;
+	} else if (env->sig_mask) {
+		/* -s SIG: every generation of SIG, and still every death. */
+		f->sig_mask = env->sig_mask;
+	} else {
+		f->sig_mask = ~0ULL;
+		f->deaths_only = 1;
+	}
+	f->kstacks = env->stacks;
+	f->ustacks = env->stacks;
+	if (env->npids) {
+		f->filter_pids = 1;
+		f->follow_children = 1;
+		for (i = 0; i < env->npids; i++) {
+			if (kill(env->pids[i], 0) && errno == ESRCH) {
+				pr_err("pid %d: no such process", env->pids[i]);
+				return -ESRCH;
+			}
+		}
+	}
+	if (env->comm) {
+		f->filter_comm = 1;
+		snprintf(f->comm, sizeof(f->comm), "%s", env->comm);
+	}
+	if (env->cgroup) {
+		uint64_t id = 0;
+		int ssid = -1;
+
+		err = cgroups__resolve(env->cgroup, &id, &ssid);
+		f->cgroup_id = id;
+		f->cgroup_ssid = ssid;
+		if (err) {
+			pr_err("cgroup %s: %s", env->cgroup,
+			       err == -EINVAL ? "not a cgroup directory" : strerror(-err));
+			return err;
+		}
+		f->filter_cgroup = 1;
+	}
+	return 0;
+}
+
+struct watch_ctx {
+	struct explain *ex;
+	struct output out;
+};
+
+static int on_event(void *ctx, const void *data, size_t size)
+{
+	struct watch_ctx *w = ctx;
+
+	return explain__feed(w->ex, data, size);
+}
+
+static int on_record(void *ctx, const struct xrec *r)
+{
+	struct watch_ctx *w = ctx;
+
+	return output__record(&w->out, r);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	struct watch_env env = { 0 };
+	struct watch_ctx w = { 0 };
+	struct tracer_opts topts = { 0 };
+	struct explain_opts xopts = { 0 };
+	struct output_summary sum = { 0 };
+	struct tracer_stats st;
+	struct tracer *t = NULL;
+	struct sigaction sa = { .sa_handler = on_term };
+	double start;
+	int err, i, status = 1;
+
+	err = parse_args(&env, argc, argv);
+	if (err)
+		return err;
+	log__set_json(env.json);
+	if (build_filter(&env, &topts.filter))
+		return 1;
+
+	w.out.mode = env.json ? OUTPUT_JSON : OUTPUT_PLAIN;
+	w.out.stacks = env.stacks;
+	w.out.f = stdout;
+	if (env.out_path) {
+		w.out.f = fopen(env.out_path, "we");
+		if (!w.out.f) {
+			pr_err("%s: %s", env.out_path, strerror(errno));
+			return 1;
+		}
+	}
+	xopts.report_signals = env.all_signals || env.sig_mask;
+	xopts.symbolize_user = env.stacks;
+	xopts.emit = on_record;
+	xopts.ctx = &w;
+	w.ex = explain__new(&xopts);
+	if (!w.ex) {
+		pr_err("out of memory");
+		goto cleanup;
+	}
+
+	topts.ringbuf_bytes = env.ringbuf_bytes;
+	topts.on_event = on_event;
+	topts.ctx = &w;
+	t = tracer__new(&topts);
+	if (!t)
+		goto cleanup;
+	for (i = 0; i < env.npids; i++) {
+		err = tracer__track(t, env.pids[i]);
+		if (err) {
+			pr_err("pid %d: %s", env.pids[i], strerror(-err));
+			goto cleanup;
+		}
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (tracer__start(t))
+		goto cleanup;
+
+	pr_info("pidtrace: watch: tracing %s%s (Ctrl-C to end)",
+		xopts.report_signals ? "signals and deaths" : "deaths by signal",
+		env.npids || env.comm || env.cgroup ? ", filtered" : " on the whole host");
+	start = now_s();
+	while (!exiting) {
+		double left = env.duration_s ? env.duration_s - (now_s() - start) : 1;
+
+		if (left <= 0)
+			break;
+		err = tracer__poll(t, left < 0.1 ? (int)(left * 1000) + 1 : 100);
+		if (err == -EINTR)
+			break;
+		if (err < 0) {
+			pr_err("reading the ring buffer: %s", strerror(-err));
+			goto cleanup;
+		}
+	}
+	tracer__drain(t);
+	tracer__stats(t, &st);
+	sum.events = st.events;
+	sum.drops = st.drops;
+	sum.filtered = st.filtered;
+	sum.deaths = explain__deaths(w.ex);
+	sum.signals = explain__signals(w.ex);
+	sum.duration_s = now_s() - start;
+	output__summary(&w.out, &sum);
+	if (st.drops)
+		pr_warn("%llu records were lost: the ring buffer was full (try --ringbuf-kb)",
+			(unsigned long long)st.drops);
+	status = 0;
+cleanup:
+	tracer__free(t);
+	explain__free(w.ex);
+	if (w.out.f && w.out.f != stdout)
+		fclose(w.out.f);
+	return status;
+}
