@@ -4,6 +4,7 @@
  * 100 columns), then indented detail lines when there is more to say.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +60,48 @@ static void print_stack(struct output *o, const char *label, const char (*frames
 		fprintf(o->f, "    %-8s %s\n", i ? "" : label, frames[i]);
 }
 
+/* Frames that every signal or every syscall goes through: not worth a glance. */
+static bool boring_frame(const char *f)
+{
+	static const char *const prefixes[] = {
+		"__send_signal_locked", "send_signal_locked", "do_send_sig_info", "send_sig_info",
+		"group_send_sig_info", "do_syscall_64", "entry_SYSCALL_64", "x64_sys_call",
+		"asm_exc_", "complete_signal", NULL,
+	};
+	int i;
+
+	for (i = 0; prefixes[i]; i++)
+		if (!strncmp(f, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
+ * The kernel path in one line, innermost first, without offsets and
+ * without the frames every signal shares: "__cgroup_kill < cgroup_kill_write
+ * < kernfs_fop_write_iter < vfs_write". --stacks prints the whole stack.
+ */
+static void print_path(struct output *o, const char (*frames)[96], int n)
+{
+	char line[256] = "";
+	size_t off = 0;
+	int i, shown = 0;
+
+	for (i = 0; i < n && shown < 6; i++) {
+		size_t len = strcspn(frames[i], "+ ");
+
+		if (boring_frame(frames[i]))
+			continue;
+		if (off + len + 4 >= sizeof(line) - 1 || off + len > 88)
+			break;
+		off += snprintf(line + off, sizeof(line) - off, "%s%.*s", shown ? " < " : "",
+				(int)len, frames[i]);
+		shown++;
+	}
+	if (shown)
+		fprintf(o->f, "    %-8s %s\n", "path", line);
+}
+
 int output_plain__record(struct output *o, const struct xrec *r)
 {
 	char tbuf[48], sender[64], sb[16], ex[96];
@@ -105,8 +148,10 @@ int output_plain__record(struct output *o, const struct xrec *r)
 		fprintf(o->f, "    %-8s %s from %u (%s), %s, %s\n", i ? "" : "also",
 			output__signame(r->also[i].signo, sb, sizeof(sb)), r->also[i].sender.pid,
 			r->also[i].sender.comm, r->also[i].result, cause__name(r->also[i].cause));
-	if (o->stacks || r->sender_kind == SENDER_KERNEL)
+	if (o->stacks)
 		print_stack(o, "kernel", r->kstack, r->nk);
+	else
+		print_path(o, r->kstack, r->nk);
 	for (i = 0; i < r->nu; i++)
 		fprintf(o->f, "    %-8s %s\n", i ? "" : "user", r->ustack[i]);
 	for (i = 0; i < r->nunknown; i++)
@@ -116,8 +161,9 @@ int output_plain__record(struct output *o, const struct xrec *r)
 
 int output_plain__summary(struct output *o, const struct output_summary *s)
 {
-	fprintf(o->f, "%llu deaths, %llu signals reported; %llu events, %llu dropped, %.1f s\n",
-		(unsigned long long)s->deaths, (unsigned long long)s->signals,
+	fprintf(o->f, "%llu death%s, %llu signal%s reported; %llu events, %llu dropped, %.1f s\n",
+		(unsigned long long)s->deaths, s->deaths == 1 ? "" : "s",
+		(unsigned long long)s->signals, s->signals == 1 ? "" : "s",
 		(unsigned long long)s->events, (unsigned long long)s->drops, s->duration_s);
 	return 0;
 }
