@@ -397,10 +397,29 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	 */
 	kernel_made = e->info_kind != PT_INFO_REAL || e->si_code > 0;
 	e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
-	if (cfg.ustacks && !kernel_made)
+	/*
+	 * User stacks twice: as addresses, for a sender still alive, and as
+	 * build id + file offset, for a sender gone by the time user space
+	 * reads the record (a killer often exits right after its kill).
+	 */
+	if (cfg.ustacks && !kernel_made) {
 		e->ustack_sz = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
-	else
+		e->ubid_sz = bpf_get_stack(ctx, e->ubid, sizeof(e->ubid),
+					   BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+		{
+			struct pt_regs *uregs = (struct pt_regs *)bpf_task_pt_regs(cur);
+			u64 sp = uregs ? BPF_CORE_READ(uregs, sp) : 0;
+
+			e->user_sp_word = 0;
+			if (sp)
+				bpf_probe_read_user(&e->user_sp_word, sizeof(u64), (void *)sp);
+		}
+	} else {
+		e->user_sp_word = 0;
 		e->ustack_sz = -1;
+		e->ubid_sz = -1;
+	}
+	e->pad2 = 0;
 	submit(e);
 	return 0;
 
@@ -542,6 +561,7 @@ int BPF_PROG(on_process_exec, struct task_struct *task, pid_t old_pid, struct li
 	fill_task(&e->task, task);
 	e->old_tid = old_pid;
 	e->pad = 0;
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
 	submit(e);
 	return 0;
 }

@@ -87,6 +87,18 @@ struct pt_cgpath {
 	char names[PT_CG_DEPTH][PT_CG_NAME_LEN];
 };
 
+/*
+ * A user stack frame as the kernel's build-id walker gives it (the layout
+ * of struct bpf_stack_build_id): the build id of the mapped ELF file and
+ * the offset in that file, so a frame can be symbolized after its process
+ * is gone. status: 1 valid, 2 only ip (no build id found), 0 empty.
+ */
+struct pt_bid_frame {
+	s32 status;
+	u8 build_id[20];
+	u64 offset; /* file offset, or the ip when status is 2 */
+};
+
 struct pt_hdr {
 	u16 type; /* enum pt_event_type */
 	u16 size; /* size of the whole record */
@@ -128,6 +140,15 @@ struct pt_signal_event {
 	s32 ustack_sz;
 	u64 kstack[PT_KSTACK_DEPTH];
 	u64 ustack[PT_USTACK_DEPTH];
+	s32 ubid_sz; /* bytes of ubid, < 0 when not taken */
+	u32 pad2;
+	/*
+	 * The word at the user stack pointer at syscall entry: a C library
+	 * syscall wrapper pushes no frame, so this is the return address into
+	 * its caller, the frame a frame-pointer walk skips.
+	 */
+	u64 user_sp_word;
+	struct pt_bid_frame ubid[PT_USTACK_DEPTH];
 };
 
 struct pt_exit_event {
@@ -184,6 +205,7 @@ struct pt_exec_event {
 	struct pt_task task;
 	u32 old_tid; /* thread that called execve (before de_thread) */
 	u32 pad;
+	char filename[256]; /* the binary as execve() named it */
 };
 
 /* A wait4()/waitid() in a tracked task returned a child's status. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buildid.h"
 #include "explain.h"
 #include "ksyms.h"
 #include "log.h"
@@ -49,6 +50,7 @@ struct explain {
 	struct expectation *expect;
 	struct ksyms *ksyms;
 	struct usym *usym;
+	struct buildid_cache *bids; /* symbolizes senders already gone */
 	int64_t wall_off_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t deaths, signals;
 	bool ksyms_failed;
@@ -69,8 +71,13 @@ struct explain *explain__new(const struct explain_opts *opts)
 	if (!ex)
 		return NULL;
 	ex->opts = *opts;
-	if (opts->symbolize_user)
+	if (opts->symbolize_user) {
 		ex->usym = usym__new();
+		ex->bids = buildid__new();
+		/* The C library and loader the traced tasks most likely share. */
+		if (ex->bids)
+			buildid__add_maps(ex->bids, 0);
+	}
 	ex->wall_off_ns = ts_ns(CLOCK_REALTIME) - ts_ns(CLOCK_MONOTONIC);
 	return ex;
 }
@@ -103,6 +110,7 @@ void explain__free(struct explain *ex)
 	}
 	ksyms__free(ex->ksyms);
 	usym__free(ex->usym);
+	buildid__free(ex->bids);
 	free(ex);
 }
 
@@ -298,28 +306,109 @@ static void symbolize_kstack(struct explain *ex, struct xrec *r, const __u64 *ip
 		add_unknown(r, "kernel symbols: %s", "/proc/kallsyms could not be read");
 }
 
-static void symbolize_ustack(struct explain *ex, struct xrec *r, const struct pt_signal_event *g)
+static const char *base_name(const char *path)
 {
-	int i, n = g->ustack_sz > 0 ? g->ustack_sz / 8 : 0;
-	bool gone = false;
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* The C library and the loader: the frames to skip to find the caller. */
+static bool system_library(const char *module)
+{
+	const char *b = base_name(module);
+
+	return !strncmp(b, "libc.so", 7) || !strncmp(b, "libc-", 5) ||
+	       !strncmp(b, "ld-linux", 8) || !strncmp(b, "libpthread", 10);
+}
+
+static void note_sender_code(struct xrec *r, const struct usym_loc *loc)
+{
+	if (r->sender_fn[0] || !loc->func[0] || system_library(loc->module))
+		return;
+	snprintf(r->sender_fn, sizeof(r->sender_fn), "%s", loc->func);
+	if (loc->file[0] && loc->line > 0)
+		snprintf(r->sender_src, sizeof(r->sender_src), "%.160s:%d", base_name(loc->file),
+			 loc->line);
+}
+
+/*
+ * The frames of a user stack: the frame-pointer walk, plus the caller of a
+ * C library syscall wrapper, which pushes no frame and so is skipped by
+ * the walk (kill() called from free_helper() shows as kill <- main). The
+ * word at the stack pointer is that caller's return address; it is taken
+ * when it lies near the next frame, in the same binary.
+ */
+struct uframe {
+	uint64_t ip;
+	int bid;	  /* index of the build-id frame to use, -1 none */
+	int64_t bid_adj; /* added to that frame's file offset */
+};
+
+static int user_frames(const struct pt_signal_event *g, struct uframe *out, int max)
+{
+	int i, k = 0, n = g->ustack_sz > 0 ? g->ustack_sz / 8 : 0;
 
 	if (n > PT_USTACK_DEPTH)
 		n = PT_USTACK_DEPTH;
-	for (i = 0; i < n && g->ustack[i]; i++) {
-		struct usym_loc loc;
+	for (i = 0; i < n && g->ustack[i] && k < max; i++) {
+		out[k++] = (struct uframe){ g->ustack[i], i, 0 };
+		if (i == 0 && n > 1 && g->user_sp_word && g->user_sp_word != g->ustack[1] &&
+		    g->user_sp_word - g->ustack[1] + (1 << 20) < (2 << 20) && k < max)
+			out[k++] = (struct uframe){ g->user_sp_word, 1,
+						    (int64_t)(g->user_sp_word - g->ustack[1]) };
+	}
+	return k;
+}
 
-		if (ex->usym && !gone && !usym__resolve(ex->usym, g->sender.pid, g->ustack[i], &loc)) {
+/* A frame of a sender already gone, from its build id and file offset. */
+static int resolve_by_build_id(struct explain *ex, const struct pt_signal_event *g,
+			       const struct uframe *uf, bool ret_addr, struct usym_loc *loc)
+{
+	const struct pt_bid_frame *f;
+
+	if (!ex->bids || uf->bid < 0 || g->ubid_sz <= 0 ||
+	    uf->bid >= g->ubid_sz / (int)sizeof(*f))
+		return -ENOENT;
+	f = &g->ubid[uf->bid];
+	if (f->status != 1)
+		return -ENOENT;
+	return buildid__resolve(ex->bids, f->build_id, f->offset + uf->bid_adj - (ret_addr ? 1 : 0),
+				loc);
+}
+
+static void symbolize_ustack(struct explain *ex, struct xrec *r, const struct pt_signal_event *g)
+{
+	struct uframe uf[PT_USTACK_DEPTH];
+	int i, err, n = user_frames(g, uf, PT_USTACK_DEPTH);
+	bool gone = false, missing = false;
+
+	for (i = 0; i < n; i++) {
+		struct usym_loc loc;
+		/* Frames past the first are return addresses: the call is just before. */
+		uint64_t addr = i ? uf[i].ip - 1 : uf[i].ip;
+
+		err = (ex->usym && !gone) ? usym__resolve(ex->usym, g->sender.pid, addr, &loc) :
+					    -ESRCH;
+		/* -ENOENT is one address in anonymous or JIT memory; -ESRCH is the end. */
+		if (err == -ESRCH && ex->usym)
+			gone = true;
+		if (err == -ESRCH)
+			err = resolve_by_build_id(ex, g, &uf[i], i > 0, &loc);
+		if (!err) {
 			usym__format(&loc, r->ustack[i], sizeof(r->ustack[i]));
+			note_sender_code(r, &loc);
 			continue;
 		}
-		if (ex->usym)
-			gone = true;
-		snprintf(r->ustack[i], sizeof(r->ustack[i]), "0x%llx",
-			 (unsigned long long)g->ustack[i]);
+		if (gone)
+			missing = true;
+		snprintf(r->ustack[i], sizeof(r->ustack[i]), "0x%llx", (unsigned long long)uf[i].ip);
 	}
 	r->nu = i;
-	if (gone)
-		add_unknown(r, "user stack: %s", "sender exited before symbolization");
+	if (missing)
+		add_unknown(r, "user stack: %s",
+			    "sender exited before symbolization, and some of its files could not "
+			    "be found by build id");
 }
 
 static void describe_task(char *buf, size_t len, const struct xtask *t)
@@ -696,6 +785,25 @@ static int on_oom(struct explain *ex, const struct pt_oom_event *o)
 	return 0;
 }
 
+/* Register what a traced task runs, so its frames resolve after it is gone. */
+static int on_exec(struct explain *ex, const struct pt_exec_event *e)
+{
+	char exe[64];
+
+	if (!ex->bids)
+		return 0;
+	snprintf(exe, sizeof(exe), "/proc/%u/exe", e->task.pid);
+	if (buildid__add_file(ex->bids, exe) && buildid__add_file(ex->bids, e->filename))
+		pr_debug("exec of %s by %u: no build id found", e->filename, e->task.pid);
+	buildid__add_maps(ex->bids, e->task.pid);
+	return 0;
+}
+
+int explain__add_binary(struct explain *ex, const char *path)
+{
+	return ex->bids ? buildid__add_file(ex->bids, path) : 0;
+}
+
 int explain__feed(struct explain *ex, const void *data, size_t size)
 {
 	const struct pt_hdr *h = data;
@@ -713,6 +821,10 @@ int explain__feed(struct explain *ex, const void *data, size_t size)
 		if (size < sizeof(struct pt_oom_event))
 			return 0;
 		return on_oom(ex, data);
+	case PT_EV_EXEC:
+		if (size < sizeof(struct pt_exec_event))
+			return 0;
+		return on_exec(ex, data);
 	default:
 		return 0;
 	}

@@ -57,6 +57,10 @@ struct xrec {
 	char kstack[PT_KSTACK_DEPTH][96];
 	int nu;
 	char ustack[PT_USTACK_DEPTH][192];
+	/* The sender's own code that made the call: the first user frame
+	 * outside the C library ("" when unknown). */
+	char sender_fn[128];
+	char sender_src[192]; /* "helper.c:42", "" without debuginfo */
 
 	bool has_exit;
 	uint32_t exit_status; /* raw wait status */
@@ -106,6 +110,8 @@ int explain__feed(struct explain *ex, const void *data, size_t size);
  * helper): its record gets @cause, expected = true and @why as detail.
  */
 int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const char *why);
+/* Register a binary a traced task runs, for symbolizing it after the task is gone. */
+int explain__add_binary(struct explain *ex, const char *path);
 /* Counters for the summary. */
 uint64_t explain__deaths(const struct explain *ex);
 uint64_t explain__signals(const struct explain *ex);

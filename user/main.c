@@ -17,6 +17,7 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "watch", cmd_watch, "explain every death by signal on the host, live" },
+	{ "run", cmd_run, "run a command and explain every death by signal in its tree" },
 	{ NULL, NULL, NULL },
 };
 

@@ -30,3 +30,12 @@ int output__summary(struct output *o, const struct output_summary *s)
 	fflush(o->f);
 	return err;
 }
+
+int output__run_death(struct output *o, const struct run_death *d)
+{
+	int err = o->mode == OUTPUT_JSON ? output_json__run_death(o, d) :
+					   output_plain__run_death(o, d);
+
+	fflush(o->f);
+	return err;
+}

@@ -11,12 +11,26 @@
 #include <stdio.h>
 
 #include "explain.h"
+#include "lineage.h"
 
 enum output_mode { OUTPUT_PLAIN, OUTPUT_JSON };
 
 struct output_summary {
 	uint64_t events, deaths, signals, drops, filtered;
 	double duration_s;
+	bool has_command; /* pidtrace run */
+	int command_status; /* raw wait status of the command */
+	int command_exit;   /* what pidtrace run exits with */
+	uint64_t tasks;	    /* tasks seen in the command's tree */
+};
+
+/* A death in `pidtrace run`'s report: the explanation plus the lineage. */
+struct run_death {
+	struct xrec x;
+	const struct lineage_task *task; /* NULL when the tracer never saw it born */
+	const char *pattern;		 /* verdict pattern name, NULL for none */
+	char verdict[768];
+	uint64_t t0_ns; /* when the command started */
 };
 
 struct output {
@@ -28,12 +42,15 @@ struct output {
 
 int output__record(struct output *o, const struct xrec *r);
 int output__summary(struct output *o, const struct output_summary *s);
+int output__run_death(struct output *o, const struct run_death *d);
 
 /* The formatters, one per mode. */
 int output_plain__record(struct output *o, const struct xrec *r);
 int output_plain__summary(struct output *o, const struct output_summary *s);
 int output_json__record(struct output *o, const struct xrec *r);
 int output_json__summary(struct output *o, const struct output_summary *s);
+int output_plain__run_death(struct output *o, const struct run_death *d);
+int output_json__run_death(struct output *o, const struct run_death *d);
 
 /* Shared by the formatters: "SIGKILL" or "signal 70". */
 const char *output__signame(int sig, char *buf, size_t len);

@@ -73,7 +73,7 @@ static const char *sender_kind(enum sender_kind k)
 	return k == SENDER_USER ? "user" : k == SENDER_KERNEL ? "kernel" : "unknown";
 }
 
-int output_json__record(struct output *o, const struct xrec *r)
+static struct json_object *record_object(const struct xrec *r)
 {
 	struct json_object *j = json_object_new_object();
 	int i;
@@ -132,8 +132,74 @@ int output_json__record(struct output *o, const struct xrec *r)
 		jadd(j, "also", a);
 	}
 	jadd(j, "unknown", str_array(r->unknown[0], sizeof(r->unknown[0]), r->nunknown));
+	return j;
+}
+
+static void print_object(struct output *o, struct json_object *j)
+{
 	fprintf(o->f, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 	json_object_put(j);
+}
+
+int output_json__record(struct output *o, const struct xrec *r)
+{
+	print_object(o, record_object(r));
+	return 0;
+}
+
+static struct json_object *actor_json(const struct lineage_actor *a, uint64_t t0)
+{
+	struct json_object *o = json_object_new_object();
+
+	jadd(o, "pid", json_object_new_int64(a->pid));
+	jadd(o, "tid", json_object_new_int64(a->tid));
+	jadd(o, "comm", json_object_new_string(a->comm));
+	jadd(o, "syscall", jstr_or_null(a->syscall_nr >= 0 ? names__syscall(a->syscall_nr) : NULL));
+	jadd(o, "ts_ns", json_object_new_int64((int64_t)a->ts_ns));
+	jadd(o, "at_ms", json_object_new_double(a->ts_ns > t0 ? (a->ts_ns - t0) / 1e6 : 0));
+	return o;
+}
+
+static const char *handler_name(uint64_t h)
+{
+	return h == 0 ? "default" : h == 1 ? "ignored" : "handler";
+}
+
+int output_json__run_death(struct output *o, const struct run_death *d)
+{
+	struct json_object *j = record_object(&d->x);
+	const struct lineage_task *t = d->task;
+	struct json_object *lin = json_object_new_object();
+	struct json_object *pfds = json_object_new_array();
+	int i;
+
+	if (t) {
+		jadd(lin, "created_by", t->has_creator ? actor_json(&t->creator, d->t0_ns) : NULL);
+		for (i = 0; i < t->npidfds; i++) {
+			struct json_object *p = json_object_new_object();
+
+			jadd(p, "opener", actor_json(&t->pidfds[i].opener, d->t0_ns));
+			jadd(p, "via", json_object_new_string(t->pidfds[i].at_clone ? "clone-pidfd" :
+										   "pidfd_open"));
+			jadd(p, "fd", t->pidfds[i].fd >= 0 ? json_object_new_int(t->pidfds[i].fd) : NULL);
+			jadd(p, "thread", json_object_new_boolean(!!(t->pidfds[i].flags & 0x80)));
+			json_object_array_add(pfds, p);
+		}
+		jadd(lin, "reaped_by", t->has_reaper ? actor_json(&t->reaper, d->t0_ns) : NULL);
+		jadd(lin, "parent_sigchld",
+		     t->has_parent_handler ? json_object_new_string(handler_name(t->parent_chld_handler)) :
+					     NULL);
+		jadd(lin, "lifetime_ms",
+		     t->start_ns && d->x.ts_ns > t->start_ns ?
+			     json_object_new_double((d->x.ts_ns - t->start_ns) / 1e6) : NULL);
+	}
+	jadd(lin, "pidfds", pfds);
+	jadd(j, "lineage", lin);
+	jadd(j, "sender_function", d->x.sender_fn[0] ? json_object_new_string(d->x.sender_fn) : NULL);
+	jadd(j, "sender_source", d->x.sender_src[0] ? json_object_new_string(d->x.sender_src) : NULL);
+	jadd(j, "pattern", jstr_or_null(d->pattern));
+	jadd(j, "verdict", json_object_new_string(d->verdict));
+	print_object(o, j);
 	return 0;
 }
 
@@ -148,7 +214,11 @@ int output_json__summary(struct output *o, const struct output_summary *s)
 	jadd(j, "drops", json_object_new_int64(s->drops));
 	jadd(j, "filtered", json_object_new_int64(s->filtered));
 	jadd(j, "duration_s", json_object_new_double(s->duration_s));
-	fprintf(o->f, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
-	json_object_put(j);
+	if (s->has_command) {
+		jadd(j, "command_status", json_object_new_int(s->command_status));
+		jadd(j, "command_exit", json_object_new_int(s->command_exit));
+		jadd(j, "tasks", json_object_new_int64(s->tasks));
+	}
+	print_object(o, j);
 	return 0;
 }

@@ -161,9 +161,54 @@ int output_plain__record(struct output *o, const struct xrec *r)
 
 int output_plain__summary(struct output *o, const struct output_summary *s)
 {
+	if (s->has_command) {
+		int st = s->command_status;
+
+		if (st & 0x7f)
+			fprintf(o->f, "command killed by %s (exit status %d); %llu tasks in its tree\n",
+				names__signal(st & 0x7f) ? names__signal(st & 0x7f) : "a signal",
+				s->command_exit, (unsigned long long)s->tasks);
+		else
+			fprintf(o->f, "command exited with status %d; %llu tasks in its tree\n",
+				s->command_exit, (unsigned long long)s->tasks);
+	}
 	fprintf(o->f, "%llu death%s, %llu signal%s reported; %llu events, %llu dropped, %.1f s\n",
 		(unsigned long long)s->deaths, s->deaths == 1 ? "" : "s",
 		(unsigned long long)s->signals, s->signals == 1 ? "" : "s",
 		(unsigned long long)s->events, (unsigned long long)s->drops, s->duration_s);
+	return 0;
+}
+
+static void print_actor(struct output *o, const char *label, const struct lineage_actor *a,
+			uint64_t t0, const char *what)
+{
+	const char *sc = a->syscall_nr >= 0 ? names__syscall(a->syscall_nr) : NULL;
+
+	fprintf(o->f, "    %-8s pid %u (%s)%s%s%s at +%.3f ms%s\n", label, a->pid, a->comm,
+		sc ? " with " : "", sc ? sc : "", sc ? "()" : "",
+		a->ts_ns > t0 ? (a->ts_ns - t0) / 1e6 : 0.0, what);
+}
+
+int output_plain__run_death(struct output *o, const struct run_death *d)
+{
+	const struct lineage_task *t = d->task;
+	int i;
+
+	output_plain__record(o, &d->x);
+	if (d->x.sender_fn[0])
+		fprintf(o->f, "    %-8s %s()%s%s\n", "code", d->x.sender_fn,
+			d->x.sender_src[0] ? " at " : "", d->x.sender_src);
+	if (t && t->has_creator)
+		print_actor(o, "created", &t->creator, d->t0_ns, "");
+	for (i = 0; t && i < t->npidfds; i++)
+		print_actor(o, i ? "" : "pidfd", &t->pidfds[i].opener, d->t0_ns,
+			    t->pidfds[i].at_clone ? " (CLONE_PIDFD)" : "");
+	if (t && t->has_reaper)
+		print_actor(o, "reaped", &t->reaper, d->t0_ns, "");
+	if (t && t->has_parent_handler)
+		fprintf(o->f, "    %-8s parent's SIGCHLD: %s\n", "sigchld",
+			t->parent_chld_handler == 0 ? "default" :
+			t->parent_chld_handler == 1 ? "ignored" : "handler installed");
+	fprintf(o->f, "    %-8s %s\n", "verdict", d->verdict);
 	return 0;
 }

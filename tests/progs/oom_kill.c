@@ -59,7 +59,8 @@ static void __attribute__((noreturn)) hog(const char *dir)
 		_exit(1);
 	}
 	for (done = 0; done < MAX_ALLOC; done += CHUNK) {
-		char *p = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (p == MAP_FAILED)
 			scen_die("mmap");

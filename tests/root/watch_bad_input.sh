@@ -20,7 +20,8 @@ check() {
 		fail "${name}_line_starts_with_pidtrace" "$(head -n1 "$T/err")"
 	grep -qF -- "$want" "$T/err" && pass "${name}_names_${what}" ||
 		fail "${name}_names_${what}" "no '$want' in: $(head -n1 "$T/err")"
-	grep -qi libbpf "$T/err" "$T/out" && fail "${name}_hides_libbpf_output" "$(head -c 300 "$T/err")" ||
+	grep -qi libbpf "$T/err" "$T/out" &&
+		fail "${name}_hides_libbpf_output" "$(head -c 300 "$T/err")" ||
 		pass "${name}_hides_libbpf_output"
 	[ -s "$T/out" ] && fail "${name}_writes_nothing_on_stdout" "$(head -c 200 "$T/out")" ||
 		pass "${name}_writes_nothing_on_stdout"

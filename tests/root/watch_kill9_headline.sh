@@ -29,10 +29,12 @@ status=$?
 sleep "$SETTLE"
 watch_stop
 rc=$?
-[ "$status" = 137 ] && pass sleeper_died_by_sigkill || fail sleeper_died_by_sigkill "wait status $status"
+[ "$status" = 137 ] && pass sleeper_died_by_sigkill ||
+	fail sleeper_died_by_sigkill "wait status $status"
 [ "$rc" = 0 ] && pass watch_exits_0_on_ctrl_c || fail watch_exits_0_on_ctrl_c "exit status $rc"
 n=$(jq -c 'select(.event == "summary")' "$T/watch.json" | grep -c .)
-[ "$n" = 1 ] && pass watch_writes_one_summary_on_ctrl_c || fail watch_writes_one_summary_on_ctrl_c "$n summary records"
+[ "$n" = 1 ] && pass watch_writes_one_summary_on_ctrl_c ||
+	fail watch_writes_one_summary_on_ctrl_c "$n summary records"
 d=$(death_of "$victim")
 if one_record kill9_builtin_reports_one_death "$d" "victim $victim"; then
 	expect kill9_builtin_is_kill_syscall "$d" .cause kill-syscall
@@ -51,7 +53,8 @@ fi
 rm -f "$T/watch.json"
 
 # 2. /bin/kill, a process of its own, with --stacks
-watch_start -c sc-headline2 --stacks || { fail watch_starts_with_comm "$(cat "$T/watch.err")"; exit 1; }
+watch_start -c sc-headline2 --stacks ||
+	{ fail watch_starts_with_comm "$(cat "$T/watch.err")"; exit 1; }
 start_sleeper sc-headline2
 /bin/kill -9 "$victim"
 wait "$victim"

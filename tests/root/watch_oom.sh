@@ -11,7 +11,8 @@ at_exit "rmdir $grp 2>/dev/null"
 watch_start -c sc-oom-v || { fail watch_starts "$(cat "$T/watch.err")"; exit 1; }
 scen oom_kill "$grp" || { watch_stop; exit 1; }
 settle_and_stop
-[ -d "$grp" ] && fail oom_scenario_removes_its_group "$grp is left" || pass oom_scenario_removes_its_group
+[ -d "$grp" ] && fail oom_scenario_removes_its_group "$grp is left" ||
+	pass oom_scenario_removes_its_group
 d=$(death_of "$victim")
 one_record oom_kill_reports_one_death "$d" "victim $victim" || exit 1
 expect oom_kill_is_oom_kill "$d" .cause oom-kill

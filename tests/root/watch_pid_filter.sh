@@ -30,7 +30,8 @@ settle_and_stop
 d=$(death_of "$watched")
 one_record pid_filter_reports_the_watched_pid "$d" "pid $watched" &&
 	expect pid_filter_names_the_sender "$d" .sender.pid $$
-n=$(jq -c --argjson p "$other" 'select(.victim.pid == $p or .sender.pid == $p)' "$T/watch.json" | grep -c .)
+n=$(jq -c --argjson p "$other" 'select(.victim.pid == $p or .sender.pid == $p)' \
+	"$T/watch.json" | grep -c .)
 [ "$n" = 0 ] && pass pid_filter_hides_a_kill_of_another_pid ||
 	fail pid_filter_hides_a_kill_of_another_pid "$n records about pid $other"
 rm -f "$T/watch.json"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# pidtrace run exits with the command's status, like a shell: the exit code,
+# or 128+N when signal N killed it; bad input is a usage error.
+. "$(dirname "$0")/../lib.sh"
+need_root
+
+"$PIDTRACE" run -o "$T/r1" -- sh -c 'exit 7' >/dev/null 2>&1
+rc=$?
+[ "$rc" = 7 ] && pass run_exit_7_exits_7 || fail run_exit_7_exits_7 "exit status $rc"
+
+"$PIDTRACE" run --json -o "$T/r2" -- sh -c 'kill -TERM $$' >/dev/null 2>&1
+rc=$?
+[ "$rc" = 143 ] && pass run_sigterm_exits_143 || fail run_sigterm_exits_143 "exit status $rc"
+d=$(jq -c 'select(.event == "death")' "$T/r2")
+expect run_reports_the_commands_own_death "$d" .signal SIGTERM
+expect run_self_kill_is_kill_syscall "$d" .cause kill-syscall
+
+"$PIDTRACE" run -o "$T/r3" -- /nonexistent/cmd >/dev/null 2>"$T/e3"
+rc=$?
+[ "$rc" = 127 ] && pass run_missing_command_exits_127 || fail run_missing_command_exits_127 "exit status $rc"
+[ "$(wc -l <"$T/e3")" = 1 ] && grep -q '/nonexistent/cmd' "$T/e3" &&
+	pass run_missing_command_one_line || fail run_missing_command_one_line "$(cat "$T/e3")"
+
+"$PIDTRACE" run >/dev/null 2>"$T/e4"
+rc=$?
+[ "$rc" = 2 ] && pass run_without_command_is_usage_error || fail run_without_command_is_usage_error "exit status $rc"
+"$PIDTRACE" run --bogus -- true >/dev/null 2>"$T/e5"
+rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$T/e5")" = 1 ] && pass run_unknown_option_is_one_line_usage_error ||
+	fail run_unknown_option_is_one_line_usage_error "exit $rc: $(cat "$T/e5")"

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * watchdog.h - the tracer around a job (a restore, a run): every task the
+ * job creates is registered in the tracer's pid filter, deaths the job
+ * plans are declared expected, and every death by a signal of a registered
+ * task is kept, fully explained, for the job's report. An unexpected death
+ * is flagged so the job can roll back.
+ *
+ * Typical use:
+ *	watchdog__start(&wd, &opts);     before the first task exists
+ *	watchdog__track(wd, pid);        for every task created
+ *	watchdog__expect(wd, pid, why);  before killing a helper on purpose
+ *	watchdog__poll(wd, 0);           between steps: reads pending records
+ *	watchdog__unexpected(wd)         any unplanned death so far?
+ *	watchdog__deaths(wd, &n)         the explanations, for the report
+ *	watchdog__free(wd);
+ */
+#ifndef PT_WATCHDOG_H
+#define PT_WATCHDOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "explain.h"
+
+struct watchdog;
+
+struct watchdog_opts {
+	bool follow_children; /* children of tracked tasks are tracked too */
+	bool lineage;	      /* fork/exec/pidfd/reap records (pidtrace run) */
+	bool user_stacks;     /* senders' user stacks, symbolized */
+	/* Called for every explained death, as it is read (may be NULL). */
+	int (*on_death)(void *ctx, const struct xrec *r);
+	void *ctx;
+};
+
+/* Load and attach the tracer. Return: 0 or -errno (reported). */
+int watchdog__start(struct watchdog **out, const struct watchdog_opts *opts);
+int watchdog__track(struct watchdog *wd, pid_t pid);
+/* Declare the death of @pid planned: its record says expected, class @cause. */
+int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const char *why);
+/* Read what the kernel side has, waiting up to timeout_ms. Return: records or -errno. */
+int watchdog__poll(struct watchdog *wd, int timeout_ms);
+/* Number of deaths of tracked tasks that nobody declared expected. */
+size_t watchdog__unexpected(const struct watchdog *wd);
+/* Every death record kept so far (valid until the next poll or free). */
+const struct xrec *watchdog__deaths(const struct watchdog *wd, size_t *n);
+/* Records lost because the ring buffer was full. */
+unsigned long long watchdog__drops(struct watchdog *wd);
+void watchdog__free(struct watchdog *wd);
+
+#endif
