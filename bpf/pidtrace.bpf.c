@@ -146,9 +146,33 @@ static __always_inline void stat_inc(u32 idx)
 		*v += 1;
 }
 
+/*
+ * Kills and deaths are what pidtrace is for: when the ring buffer is half
+ * full, everything else (other signals, lineage) is shed and counted, so a
+ * burst of SIGCHLD or forks never pushes a SIGKILL out.
+ */
+static __always_inline bool shed(bool precious)
+{
+	u64 avail, size;
+
+	if (precious)
+		return false;
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+	if (avail * 2 < size)
+		return false;
+	stat_inc(PT_STAT_SHED);
+	return true;
+}
+
 static __always_inline void *reserve(u32 size, u16 type)
 {
-	struct pt_hdr *h = bpf_ringbuf_reserve(&events, size, 0);
+	struct pt_hdr *h;
+
+	/* Signal records decide for themselves (only SIGKILL is precious). */
+	if (shed(type == PT_EV_EXIT || type == PT_EV_OOM || type == PT_EV_SIGNAL))
+		return NULL;
+	h = bpf_ringbuf_reserve(&events, size, 0);
 
 	if (!h) {
 		stat_inc(PT_STAT_DROPS);
@@ -161,10 +185,21 @@ static __always_inline void *reserve(u32 size, u16 type)
 	return h;
 }
 
+/*
+ * A wakeup per record costs the sender ~3.5 us; batching them costs ~0.3
+ * us. User space polls with a timeout, so a quiet trickle of records is
+ * still read within that timeout.
+ */
 static __always_inline void submit(void *rec)
 {
+	u64 flags = 0;
+
 	stat_inc(PT_STAT_EVENTS);
-	bpf_ringbuf_submit(rec, 0);
+	if (cfg.wakeup_bytes)
+		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes ?
+				BPF_RB_FORCE_WAKEUP :
+				BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(rec, flags);
 }
 
 static __always_inline bool is_tracked(u32 tgid)
@@ -309,7 +344,13 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	if (!passes_filters(task))
 		goto filtered;
 
-	e = reserve(sizeof(*e), PT_EV_SIGNAL);
+	if (sig != SIGKILL && shed(false))
+		return 0;
+	/* Two record sizes: user stacks are big and only taken on request. */
+	if (cfg.ustacks)
+		e = reserve(sizeof(struct pt_signal_ustack_event), PT_EV_SIGNAL);
+	else
+		e = reserve(sizeof(*e), PT_EV_SIGNAL);
 	if (!e)
 		return 0;
 	fill_task(&e->victim, task);
@@ -397,29 +438,30 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	 */
 	kernel_made = e->info_kind != PT_INFO_REAL || e->si_code > 0;
 	e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+	e->pad = 0;
 	/*
 	 * User stacks twice: as addresses, for a sender still alive, and as
 	 * build id + file offset, for a sender gone by the time user space
 	 * reads the record (a killer often exits right after its kill).
 	 */
-	if (cfg.ustacks && !kernel_made) {
-		e->ustack_sz = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
-		e->ubid_sz = bpf_get_stack(ctx, e->ubid, sizeof(e->ubid),
-					   BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
-		{
-			struct pt_regs *uregs = (struct pt_regs *)bpf_task_pt_regs(cur);
-			u64 sp = uregs ? BPF_CORE_READ(uregs, sp) : 0;
+	if (cfg.ustacks) {
+		struct pt_ustack *u = &((struct pt_signal_ustack_event *)e)->u;
+		struct pt_regs *uregs = (struct pt_regs *)bpf_task_pt_regs(cur);
+		u64 sp = uregs ? BPF_CORE_READ(uregs, sp) : 0;
 
-			e->user_sp_word = 0;
+		u->user_sp_word = 0;
+		if (kernel_made) {
+			u->ustack_sz = -1;
+			u->ubid_sz = -1;
+		} else {
+			u->ustack_sz = bpf_get_stack(ctx, u->ustack, sizeof(u->ustack),
+						     BPF_F_USER_STACK);
+			u->ubid_sz = bpf_get_stack(ctx, u->ubid, sizeof(u->ubid),
+						   BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
 			if (sp)
-				bpf_probe_read_user(&e->user_sp_word, sizeof(u64), (void *)sp);
+				bpf_probe_read_user(&u->user_sp_word, sizeof(u64), (void *)sp);
 		}
-	} else {
-		e->user_sp_word = 0;
-		e->ustack_sz = -1;
-		e->ubid_sz = -1;
 	}
-	e->pad2 = 0;
 	submit(e);
 	return 0;
 

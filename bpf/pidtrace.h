@@ -137,18 +137,30 @@ struct pt_signal_event {
 	s32 orig_ax;	 /* sender's pt_regs->orig_ax: the syscall it is in, or -1 */
 	u64 sys_args[3]; /* first arguments of the recorded syscall */
 	s32 kstack_sz;	 /* bytes, < 0 when not taken (-errno) */
-	s32 ustack_sz;
+	u32 pad;
 	u64 kstack[PT_KSTACK_DEPTH];
-	u64 ustack[PT_USTACK_DEPTH];
-	s32 ubid_sz; /* bytes of ubid, < 0 when not taken */
-	u32 pad2;
+};
+
+/* The sender's user stack, appended to a signal record when asked for. */
+struct pt_ustack {
+	s32 ustack_sz; /* bytes of ustack, < 0 when not taken */
+	s32 ubid_sz;   /* bytes of ubid, < 0 when not taken */
 	/*
 	 * The word at the user stack pointer at syscall entry: a C library
 	 * syscall wrapper pushes no frame, so this is the return address into
 	 * its caller, the frame a frame-pointer walk skips.
 	 */
 	u64 user_sp_word;
+	u64 ustack[PT_USTACK_DEPTH];
+	/* The same frames as build id + file offset: they resolve after the
+	 * sender is gone (a killer often exits right after its kill). */
 	struct pt_bid_frame ubid[PT_USTACK_DEPTH];
+};
+
+/* PT_EV_SIGNAL with hdr.size == sizeof(this): a signal record with stacks. */
+struct pt_signal_ustack_event {
+	struct pt_signal_event sig;
+	struct pt_ustack u;
 };
 
 struct pt_exit_event {
@@ -225,6 +237,7 @@ enum pt_stat {
 	PT_STAT_EVENTS = 0, /* records submitted */
 	PT_STAT_DROPS,	    /* ring buffer full: record lost */
 	PT_STAT_FILTERED,   /* signals seen but filtered in the kernel */
+	PT_STAT_SHED,	    /* records left out to keep room for kills and deaths */
 	PT_STAT_MAX,
 };
 
@@ -239,6 +252,8 @@ struct pt_filter_cfg {
 	u8 kstacks;	     /* always take kernel stacks */
 	u8 ustacks;	     /* take the sender's user stack */
 	u8 lineage;	     /* emit fork/exec/pidfd/reap events of tracked tasks */
+	u32 wakeup_bytes;    /* wake user space once this much is queued; 0: always */
+	u32 pad2;
 	u64 cgroup_id;
 	s32 cgroup_ssid;     /* -1: cgroup v2; else v1 controller (enum cgroup_subsys_id) */
 	u32 pad;

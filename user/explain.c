@@ -29,6 +29,8 @@
 struct pend {
 	struct pend *next;
 	struct pt_signal_event ev;
+	bool has_u;
+	struct pt_ustack u;
 };
 
 struct oom_note {
@@ -203,7 +205,8 @@ static void pend_expire(struct explain *ex, unsigned int b, uint64_t now)
 	}
 }
 
-static void pend_add(struct explain *ex, const struct pt_signal_event *ev)
+static void pend_add(struct explain *ex, const struct pt_signal_event *ev,
+		     const struct pt_ustack *u)
 {
 	unsigned int b = bucket(ev->victim.pid);
 	struct pend *p, **tail;
@@ -219,6 +222,9 @@ static void pend_add(struct explain *ex, const struct pt_signal_event *ev)
 	if (!p)
 		return;
 	p->ev = *ev;
+	p->has_u = u != NULL;
+	if (u)
+		p->u = *u;
 	p->next = NULL;
 	*tail = p; /* oldest first */
 }
@@ -345,7 +351,7 @@ struct uframe {
 	int64_t bid_adj; /* added to that frame's file offset */
 };
 
-static int user_frames(const struct pt_signal_event *g, struct uframe *out, int max)
+static int user_frames(const struct pt_ustack *g, struct uframe *out, int max)
 {
 	int i, k = 0, n = g->ustack_sz > 0 ? g->ustack_sz / 8 : 0;
 
@@ -362,7 +368,7 @@ static int user_frames(const struct pt_signal_event *g, struct uframe *out, int 
 }
 
 /* A frame of a sender already gone, from its build id and file offset. */
-static int resolve_by_build_id(struct explain *ex, const struct pt_signal_event *g,
+static int resolve_by_build_id(struct explain *ex, const struct pt_ustack *g,
 			       const struct uframe *uf, bool ret_addr, struct usym_loc *loc)
 {
 	const struct pt_bid_frame *f;
@@ -377,7 +383,8 @@ static int resolve_by_build_id(struct explain *ex, const struct pt_signal_event 
 				loc);
 }
 
-static void symbolize_ustack(struct explain *ex, struct xrec *r, const struct pt_signal_event *g)
+static void symbolize_ustack(struct explain *ex, struct xrec *r, uint32_t pid,
+			     const struct pt_ustack *g)
 {
 	struct uframe uf[PT_USTACK_DEPTH];
 	int i, err, n = user_frames(g, uf, PT_USTACK_DEPTH);
@@ -388,8 +395,7 @@ static void symbolize_ustack(struct explain *ex, struct xrec *r, const struct pt
 		/* Frames past the first are return addresses: the call is just before. */
 		uint64_t addr = i ? uf[i].ip - 1 : uf[i].ip;
 
-		err = (ex->usym && !gone) ? usym__resolve(ex->usym, g->sender.pid, addr, &loc) :
-					    -ESRCH;
+		err = (ex->usym && !gone) ? usym__resolve(ex->usym, pid, addr, &loc) : -ESRCH;
 		/* -ENOENT is one address in anonymous or JIT memory; -ESRCH is the end. */
 		if (err == -ESRCH && ex->usym)
 			gone = true;
@@ -578,7 +584,8 @@ static void write_detail(struct xrec *r)
 
 /* Fill the generation part of a record and classify it. */
 static void apply_generation(struct explain *ex, struct xrec *r, const struct pt_signal_event *g,
-			     const struct pt_exit_event *x, const struct pt_oom_event *oom)
+			     const struct pt_ustack *u, const struct pt_exit_event *x,
+			     const struct pt_oom_event *oom)
 {
 	const char *names[PT_KSTACK_DEPTH] = { 0 };
 	struct cause_facts f = { .gen = g, .exit = x, .oom = oom };
@@ -602,8 +609,8 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 			r->sys_args_valid = true;
 		}
 		symbolize_kstack(ex, r, g->kstack, g->kstack_sz, names);
-		if (ex->opts.symbolize_user || g->ustack_sz > 0)
-			symbolize_ustack(ex, r, g);
+		if (u && u->ustack_sz > 0)
+			symbolize_ustack(ex, r, g->sender.pid, u);
 	} else if (x) {
 		symbolize_kstack(ex, r, x->kstack, x->kstack_sz, names);
 	}
@@ -655,13 +662,14 @@ static int emit(struct explain *ex, struct xrec *r)
 	return ex->opts.emit ? ex->opts.emit(ex->opts.ctx, r) : 0;
 }
 
-static int on_signal(struct explain *ex, const struct pt_signal_event *g)
+static int on_signal(struct explain *ex, const struct pt_signal_event *g,
+		     const struct pt_ustack *u)
 {
 	struct xrec *r;
 	int err = 0;
 
 	if (g->result == 0)
-		pend_add(ex, g);
+		pend_add(ex, g, u);
 	if (!ex->opts.report_signals)
 		return 0;
 	r = calloc(1, sizeof(*r));
@@ -672,7 +680,7 @@ static int on_signal(struct explain *ex, const struct pt_signal_event *g)
 	fill_xtask(ex, &r->victim, &g->victim);
 	cgpath_join(&g->victim_cgroup, r->victim.cgroup, sizeof(r->victim.cgroup));
 	r->delay_us = -1;
-	apply_generation(ex, r, g, NULL, NULL);
+	apply_generation(ex, r, g, u, NULL, NULL);
 	write_detail(r);
 	ex->signals++;
 	err = emit(ex, r);
@@ -724,7 +732,8 @@ static int on_exit_event(struct explain *ex, const struct pt_exit_event *x)
 			if (p->ev.sig == termsig && !chosen)
 				chosen = p;
 	}
-	apply_generation(ex, r, chosen ? &chosen->ev : NULL, x, oom ? &oom->ev : NULL);
+	apply_generation(ex, r, chosen ? &chosen->ev : NULL,
+			 chosen && chosen->has_u ? &chosen->u : NULL, x, oom ? &oom->ev : NULL);
 	if (chosen)
 		r->delay_us = (int64_t)(x->hdr.ts_ns - chosen->ev.hdr.ts_ns) / 1000;
 	if (oom) {
@@ -812,7 +821,9 @@ int explain__feed(struct explain *ex, const void *data, size_t size)
 	case PT_EV_SIGNAL:
 		if (size < sizeof(struct pt_signal_event))
 			return 0;
-		return on_signal(ex, data);
+		return on_signal(ex, data,
+				 size >= sizeof(struct pt_signal_ustack_event) ?
+					 &((const struct pt_signal_ustack_event *)data)->u : NULL);
 	case PT_EV_EXIT:
 		if (size < sizeof(struct pt_exit_event))
 			return 0;

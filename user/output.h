@@ -16,7 +16,7 @@
 enum output_mode { OUTPUT_PLAIN, OUTPUT_JSON };
 
 struct output_summary {
-	uint64_t events, deaths, signals, drops, filtered;
+	uint64_t events, deaths, signals, drops, filtered, shed;
 	double duration_s;
 	bool has_command; /* pidtrace run */
 	int command_status; /* raw wait status of the command */

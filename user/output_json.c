@@ -213,6 +213,7 @@ int output_json__summary(struct output *o, const struct output_summary *s)
 	jadd(j, "signals", json_object_new_int64(s->signals));
 	jadd(j, "drops", json_object_new_int64(s->drops));
 	jadd(j, "filtered", json_object_new_int64(s->filtered));
+	jadd(j, "shed", json_object_new_int64(s->shed));
 	jadd(j, "duration_s", json_object_new_double(s->duration_s));
 	if (s->has_command) {
 		jadd(j, "command_status", json_object_new_int(s->command_status));

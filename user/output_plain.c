@@ -172,6 +172,9 @@ int output_plain__summary(struct output *o, const struct output_summary *s)
 			fprintf(o->f, "command exited with status %d; %llu tasks in its tree\n",
 				s->command_exit, (unsigned long long)s->tasks);
 	}
+	if (s->shed)
+		fprintf(o->f, "%llu records of other signals or lineage were shed to keep room for "
+			      "kills\n", (unsigned long long)s->shed);
 	fprintf(o->f, "%llu death%s, %llu signal%s reported; %llu events, %llu dropped, %.1f s\n",
 		(unsigned long long)s->deaths, s->deaths == 1 ? "" : "s",
 		(unsigned long long)s->signals, s->signals == 1 ? "" : "s",

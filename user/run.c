@@ -258,6 +258,7 @@ int cmd_run(int argc, char **argv)
 	topts.filter.lineage = 1;
 	topts.filter.ustacks = 1;
 	topts.filter.cgroup_ssid = -1;
+	topts.filter.wakeup_bytes = (4 << 20) / 16; /* the loop polls every 50 ms */
 	topts.on_event = on_event;
 	topts.ctx = &rc;
 	t = tracer__new(&topts);
@@ -325,6 +326,7 @@ int cmd_run(int argc, char **argv)
 	sum.events = st.events;
 	sum.drops = st.drops;
 	sum.filtered = st.filtered;
+	sum.shed = st.shed;
 	sum.deaths = rc.ndeaths;
 	sum.duration_s = (mono_ns() - t0) / 1e9;
 	sum.has_command = true;

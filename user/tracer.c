@@ -197,6 +197,8 @@ int tracer__stats(struct tracer *t, struct tracer_stats *st)
 			st->drops = sum;
 		else if (k == PT_STAT_FILTERED)
 			st->filtered = sum;
+		else if (k == PT_STAT_SHED)
+			st->shed = sum;
 	}
 	free(vals);
 	return 0;

@@ -26,6 +26,7 @@ struct tracer_stats {
 	uint64_t events;   /* records submitted by the kernel side */
 	uint64_t drops;	   /* records lost: ring buffer full */
 	uint64_t filtered; /* signals the kernel side filtered out */
+	uint64_t shed;	   /* records left out under pressure to keep room for kills */
 };
 
 /* Open the BPF object and set its filters. Return: NULL with errno set. */

@@ -208,6 +208,8 @@ static int build_filter(struct watch_env *env, struct pt_filter_cfg *f)
 		f->sig_mask = ~0ULL;
 		f->deaths_only = 1;
 	}
+	/* Wake the reader once 1/16 of the ring is queued; it also polls every 100 ms. */
+	f->wakeup_bytes = (env->ringbuf_bytes ? env->ringbuf_bytes : 4 << 20) / 16;
 	f->kstacks = env->stacks;
 	f->ustacks = env->stacks;
 	if (env->npids) {
@@ -348,6 +350,7 @@ int cmd_watch(int argc, char **argv)
 	sum.events = st.events;
 	sum.drops = st.drops;
 	sum.filtered = st.filtered;
+	sum.shed = st.shed;
 	sum.deaths = explain__deaths(w.ex);
 	sum.signals = explain__signals(w.ex);
 	sum.duration_s = now_s() - start;
