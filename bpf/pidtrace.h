@@ -232,6 +232,38 @@ struct pt_reap_event {
 	u32 pad;
 };
 
+/*
+ * The death registry (pidtrace watch --pin): a note per process death,
+ * keyed by the pidfs inode of the process's struct pid, so that a later
+ * `pidtrace dump` can tell who a dead pidfd pointed at and who killed it,
+ * long after the fact. Lives in an LRU hash map pinned in bpffs.
+ */
+struct pt_death_note {
+	u64 ts_ns;	   /* death, CLOCK_MONOTONIC */
+	u32 pid;	   /* in the root pid namespace */
+	u32 ppid;
+	u32 ns_pid;	   /* in its own pid namespace */
+	u32 exit_code;	   /* wait status */
+	u32 uid;
+	u32 level;	   /* pid namespace level */
+	char comm[PT_COMM_LEN];
+	char parent_comm[PT_COMM_LEN];
+	/* The fatal signal's generation, when one was seen (sig != 0). */
+	s32 sig;
+	s32 si_code;
+	u32 killer_pid;
+	u32 killer_tid;
+	u32 killer_uid;
+	s32 killer_syscall; /* -1 when unknown */
+	u32 info_kind;	    /* enum pt_info_kind */
+	u32 hints;	    /* enum pt_gen_hint */
+	char killer_comm[PT_COMM_LEN];
+	u64 kill_ts_ns;
+};
+
+#define PT_REGISTRY_PIN_DIR "/sys/fs/bpf/pidtrace"
+#define PT_REGISTRY_PIN_PATH PT_REGISTRY_PIN_DIR "/deaths"
+
 /* Index of the counters in the "stats" per-CPU array. */
 enum pt_stat {
 	PT_STAT_EVENTS = 0, /* records submitted */
@@ -253,7 +285,8 @@ struct pt_filter_cfg {
 	u8 ustacks;	     /* take the sender's user stack */
 	u8 lineage;	     /* emit fork/exec/pidfd/reap events of tracked tasks */
 	u32 wakeup_bytes;    /* wake user space once this much is queued; 0: always */
-	u32 pad2;
+	u8 registry;	     /* keep a death note of every process (see pt_death_note) */
+	u8 pad2[3];
 	u64 cgroup_id;
 	s32 cgroup_ssid;     /* -1: cgroup v2; else v1 controller (enum cgroup_subsys_id) */
 	u32 pad;

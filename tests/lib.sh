@@ -26,6 +26,8 @@ need_root() {
 # watch_start ARGS...: start 'pidtrace watch --json -o $T/watch.json ARGS'
 # and wait until it says it is tracing.
 watch_start() {
+	# A previous tracer's "tracing" line must not be mistaken for this one's.
+	rm -f "$T/watch.err" "$T/watch.json"
 	"$PIDTRACE" watch --json -o "$T/watch.json" "$@" 2>"$T/watch.err" &
 	WATCH_PID=$!
 	local i

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -49,6 +50,49 @@ static size_t round_pow2(size_t n)
 	return p;
 }
 
+/* An existing pinned registry keeps its notes: make our map that map. */
+static int registry_reuse(struct tracer *t, const char *path)
+{
+	int fd, err;
+
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	err = bpf_map__reuse_fd(t->skel->maps.deaths, fd);
+	close(fd);
+	if (err)
+		pr_err("%s: cannot reuse the pinned death registry (%s); remove it to start afresh",
+		       path, strerror(-err));
+	return err;
+}
+
+/* Pin the registry in a root-only directory of bpffs. */
+static int registry_pin(struct tracer *t, const char *path)
+{
+	char dir[256], *slash;
+	int err;
+
+	err = mounts__ensure_bpffs();
+	if (err)
+		return err;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) && errno != EEXIST) {
+			err = -errno;
+			pr_err("cannot create %s: %s", dir, strerror(-err));
+			return err;
+		}
+	}
+	if (!access(path, F_OK))
+		return 0; /* reused, already pinned */
+	err = bpf_map__pin(t->skel->maps.deaths, path);
+	if (err)
+		pr_err("cannot pin the death registry at %s: %s", path, strerror(-err));
+	return err;
+}
+
 struct tracer *tracer__new(const struct tracer_opts *opts)
 {
 	struct tracer *t = calloc(1, sizeof(*t));
@@ -71,6 +115,18 @@ struct tracer *tracer__new(const struct tracer_opts *opts)
 					       round_pow2(opts->ringbuf_bytes));
 		if (err) {
 			pr_err("cannot size the ring buffer: %s", strerror(-err));
+			tracer__free(t);
+			errno = -err;
+			return NULL;
+		}
+	}
+	if (!opts->filter.registry) {
+		/* Unused maps still allocate their entries: keep them tiny. */
+		bpf_map__set_max_entries(t->skel->maps.deaths, 1);
+		bpf_map__set_max_entries(t->skel->maps.kills, 1);
+	} else if (opts->registry_pin) {
+		err = registry_reuse(t, opts->registry_pin);
+		if (err) {
 			tracer__free(t);
 			errno = -err;
 			return NULL;
@@ -145,6 +201,11 @@ int tracer__start(struct tracer *t)
 			pr_err("cannot track pid %d: %s", t->early[i], strerror(-err));
 			return err;
 		}
+	}
+	if (t->opts.filter.registry && t->opts.registry_pin) {
+		err = registry_pin(t, t->opts.registry_pin);
+		if (err)
+			return err;
 	}
 	err = pidtrace_bpf__attach(t->skel);
 	if (err) {

@@ -20,6 +20,9 @@ struct tracer_opts {
 	size_t ringbuf_bytes; /* 0: the default (4 MiB); rounded to a power of two */
 	int (*on_event)(void *ctx, const void *data, size_t size);
 	void *ctx;
+	/* With filter.registry: pin the death registry here (reused if it
+	 * exists, so the history survives a restart of the tracer). */
+	const char *registry_pin;
 };
 
 struct tracer_stats {

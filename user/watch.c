@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include "cgroups.h"
+#include "color.h"
 #include "commands.h"
 #include "explain.h"
 #include "log.h"
 #include "names.h"
 #include "output.h"
+#include "registry.h"
 #include "tracer.h"
 
 #define MAX_PIDS 256
@@ -34,6 +36,8 @@ struct watch_env {
 	const char *out_path;
 	size_t ringbuf_bytes;
 	double duration_s; /* 0: until Ctrl-C */
+	enum color_when color;
+	bool pin;	   /* keep the death registry pinned in bpffs */
 };
 
 static volatile sig_atomic_t exiting;
@@ -59,8 +63,13 @@ static void usage(FILE *f)
 		"      --json           one JSON object per line (docs/watch-json.md)\n"
 		"      --stacks         kernel and user stacks of every sender\n"
 		"  -o, --output FILE    write there instead of stdout\n"
+		"      --color[=WHEN]   colour the causes: auto (on a terminal, default),\n"
+		"                       always or never; NO_COLOR=1 turns auto off\n"
 		"      --duration SECS  stop after SECS seconds\n"
 		"      --ringbuf-kb N   ring buffer size (default 4096)\n"
+		"      --pin            keep a registry of every process death pinned at\n"
+		"                       " PT_REGISTRY_PIN_PATH " (or $PIDTRACE_REGISTRY) for\n"
+		"                       pidtrace dump: who a dead pidfd target was, who killed it\n"
 		"  -h, --help           this help\n\n"
 		"Examples:\n"
 		"  pidtrace watch                    every death by signal, system-wide\n"
@@ -100,7 +109,8 @@ static int parse_pids(struct watch_env *env, const char *arg)
 /* Return: 0, or EXIT_USAGE after printing why. */
 static int parse_args(struct watch_env *env, int argc, char **argv)
 {
-	enum { OPT_CGROUP = 256, OPT_ALL, OPT_JSON, OPT_STACKS, OPT_DURATION, OPT_RINGBUF };
+	enum { OPT_CGROUP = 256, OPT_ALL, OPT_JSON, OPT_STACKS, OPT_DURATION, OPT_RINGBUF,
+	       OPT_COLOR, OPT_PIN };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
@@ -112,6 +122,9 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF },
+		{ "color", optional_argument, NULL, OPT_COLOR },
+		{ "colour", optional_argument, NULL, OPT_COLOR },
+		{ "pin", no_argument, NULL, OPT_PIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -168,6 +181,15 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 			env->ringbuf_bytes = strtoul(optarg, &end, 10) * 1024;
 			if (*end || env->ringbuf_bytes < 4096) {
 				pr_err("--ringbuf-kb: '%s' is not a size of at least 4 kB", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_PIN:
+			env->pin = true;
+			break;
+		case OPT_COLOR:
+			if (color__parse(optarg, &env->color)) {
+				pr_err("--color: '%s' is not auto, always or never", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -300,6 +322,7 @@ int cmd_watch(int argc, char **argv)
 			return 1;
 		}
 	}
+	w.out.color = !env.json && color__enabled(env.color, w.out.f);
 	xopts.report_signals = env.all_signals || env.sig_mask;
 	xopts.symbolize_user = env.stacks;
 	xopts.emit = on_record;
@@ -311,6 +334,10 @@ int cmd_watch(int argc, char **argv)
 	}
 
 	topts.ringbuf_bytes = env.ringbuf_bytes;
+	if (env.pin) {
+		topts.filter.registry = 1;
+		topts.registry_pin = registry__path();
+	}
 	topts.on_event = on_event;
 	topts.ctx = &w;
 	t = tracer__new(&topts);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * registry.h - read the death registry that `pidtrace watch --pin` keeps
+ * pinned in bpffs: how a process died (exit status, comm, parent, killer),
+ * looked up by the pidfs inode of its struct pid — the identity a pidfd
+ * keeps after its target is reaped.
+ */
+#ifndef PT_REGISTRY_H
+#define PT_REGISTRY_H
+
+#include <stdint.h>
+
+#include "pidtrace.h"
+
+/* Where the registry is pinned: $PIDTRACE_REGISTRY, else PT_REGISTRY_PIN_PATH. */
+const char *registry__path(void);
+/* Open the pinned registry. Return: an fd, or -ENOENT when no tracer pinned one. */
+int registry__open(void);
+/* Look @ino up. Return: 0, -ENOENT when the death was not seen, -errno. */
+int registry__lookup(int fd, uint64_t ino, struct pt_death_note *out);
+
+#endif
