@@ -30,7 +30,8 @@ static int ensure(const char *path, const char *type, long magic)
 	if (mount(type, path, type, 0, NULL)) {
 		int err = -errno;
 
-		pr_err("cannot mount %s at %s: %m", type, path);
+		pr_err("cannot mount %s at %s: %m%s", type, path,
+		       err == -EPERM ? " (pidtrace needs root)" : "");
 		return err;
 	}
 	pr_debug("mounted %s at %s", type, path);

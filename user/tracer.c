@@ -190,8 +190,8 @@ int tracer__start(struct tracer *t)
 		return err;
 	err = pidtrace_bpf__load(t->skel);
 	if (err) {
-		pr_err("cannot load the BPF programs: %s%s (run with -v for the verifier log)",
-		       strerror(-err), load_hint(err));
+		pr_err("cannot load the BPF programs: %s%s", strerror(-err),
+		       err == -EPERM ? load_hint(err) : " (run with -v for the verifier log)");
 		return err;
 	}
 	t->loaded = 1;

@@ -29,3 +29,20 @@ check() {
 
 check watch_unknown_option 2 the_option --bogus watch --bogus
 check watch_missing_pid 1 the_pid 999999999 watch -p 999999999
+check watch_bad_signal 2 the_signal SIGNOPE watch -s SIGNOPE
+check watch_missing_cgroup 1 the_cgroup /sys/fs/cgroup/unified/no-such-group watch --cgroup /sys/fs/cgroup/unified/no-such-group
+check watch_unwritable_output 1 the_file /proc/version/x watch -o /proc/version/x
+
+# Without root (no capabilities at all): one line that says root is needed.
+if command -v setpriv >/dev/null; then
+	PIDTRACE_NOROOT="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all"
+	# shellcheck disable=SC2086
+	$PIDTRACE_NOROOT "$PIDTRACE" watch --duration 1 >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" = 1 ] && pass watch_without_root_exits_1 || fail watch_without_root_exits_1 "exit $rc"
+	[ "$(grep -c . "$T/err")" = 1 ] && grep -q 'needs root' "$T/err" &&
+		pass watch_without_root_says_root_is_needed ||
+		fail watch_without_root_says_root_is_needed "$(head -c 300 "$T/err")"
+else
+	skip watch_without_root "setpriv (util-linux) is not installed"
+fi
