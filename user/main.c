@@ -18,6 +18,8 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "watch", cmd_watch, "explain every death by signal on the host, live" },
 	{ "run", cmd_run, "run a command and explain every death by signal in its tree" },
+	{ "dump", cmd_dump, "checkpoint a process tree into an image directory" },
+	{ "show", cmd_show, "decode and check an image directory" },
 	{ NULL, NULL, NULL },
 };
 

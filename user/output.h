@@ -38,6 +38,7 @@ struct output {
 	FILE *f;
 	bool header_done;
 	bool stacks; /* plain mode: print stacks in the detail lines */
+	bool color;  /* plain mode: colour the cause (color__enabled() decides) */
 };
 
 int output__record(struct output *o, const struct xrec *r);

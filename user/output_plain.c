@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "color.h"
 #include "names.h"
 #include "output.h"
 
@@ -105,6 +106,7 @@ static void print_path(struct output *o, const char (*frames)[96], int n)
 int output_plain__record(struct output *o, const struct xrec *r)
 {
 	char tbuf[48], sender[64], sb[16], ex[96];
+	const char *col = "";
 	struct tm tm;
 	int i;
 
@@ -113,12 +115,20 @@ int output_plain__record(struct output *o, const struct xrec *r)
 	snprintf(tbuf, sizeof(tbuf), "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 r->wall.tv_nsec / 1000000);
 	sender_column(r, sender, sizeof(sender));
-	fprintf(o->f, "%-12s %-7u %-16s %-9s %-19s %.33s\n", tbuf, r->victim.pid, r->victim.comm,
-		output__signame(r->signo, sb, sizeof(sb)),
-		r->kind == XREC_SIGNAL ? "(signal)" : cause__name(r->cause), sender);
+	if (o->color && r->kind == XREC_DEATH)
+		col = color__cause(r->cause, r->expected);
+	/* The escapes go around the padded field: the columns stay aligned. */
+	fprintf(o->f, "%-12s %-7u %-16s %-9s %s%-19s%s %.33s\n", tbuf, r->victim.pid, r->victim.comm,
+		output__signame(r->signo, sb, sizeof(sb)), col,
+		r->kind == XREC_SIGNAL ? "(signal)" : cause__name(r->cause), *col ? COLOR_RESET : "",
+		sender);
 
-	fprintf(o->f, "    %-8s %s%s%s\n", "why", r->expected ? "expected: " : "", r->detail,
-		r->kind == XREC_SIGNAL ? "" : "");
+	if (r->expected && o->color)
+		fprintf(o->f, "    %-8s %sexpected:%s %s\n", "why", color__verdict(true), COLOR_RESET,
+			r->detail);
+	else
+		fprintf(o->f, "    %-8s %s%s%s\n", "why", r->expected ? "expected: " : "", r->detail,
+			r->kind == XREC_SIGNAL ? "" : "");
 	if (r->kind == XREC_SIGNAL)
 		fprintf(o->f, "    %-8s cause would be %s\n", "", cause__name(r->cause));
 	fprintf(o->f, "    %-8s pid %u tid %u (%s) ppid %u uid %u%s%s\n", "victim", r->victim.pid,
@@ -212,6 +222,13 @@ int output_plain__run_death(struct output *o, const struct run_death *d)
 		fprintf(o->f, "    %-8s parent's SIGCHLD: %s\n", "sigchld",
 			t->parent_chld_handler == 0 ? "default" :
 			t->parent_chld_handler == 1 ? "ignored" : "handler installed");
-	fprintf(o->f, "    %-8s %s\n", "verdict", d->verdict);
+	if (o->color) {
+		const char *col = color__cause(d->x.cause, d->x.expected);
+
+		fprintf(o->f, "    %s%-8s%s %s\n", col, "verdict", *col ? COLOR_RESET : "",
+			d->verdict);
+	} else {
+		fprintf(o->f, "    %-8s %s\n", "verdict", d->verdict);
+	}
 	return 0;
 }

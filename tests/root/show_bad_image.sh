@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# show_bad_image: a damaged, truncated, foreign, newer or incomplete image
+# gives exactly one error line naming the file and the reason, exit 1.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../dump_lib.sh"
+need_root
+
+start_target || exit 1
+GOOD=$T/good
+"$PIDTRACE" dump -t "$TARGET" -D "$GOOD" >/dev/null 2>"$T/err" || {
+	fail show_bad_setup "$(cat "$T/err")"
+	exit 1
+}
+wait "$TARGET" 2>/dev/null
+P=$TARGET
+
+# damaged NAME PATTERN CMD: copy the image, run CMD in it, expect PATTERN.
+damaged() {
+	local name=$1 pat=$2 rc
+	rm -rf "$T/bad"
+	cp -a "$GOOD" "$T/bad"
+	(cd "$T/bad" && eval "$3")
+	"$PIDTRACE" show -D "$T/bad" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" != 1 ]; then
+		fail "$name" "exit status $rc: $(cat "$T/err")"
+	elif [ "$(wc -l <"$T/err")" != 1 ] || ! grep -Eq "^pidtrace: show: $pat\$" "$T/err"; then
+		fail "$name" "stderr: $(cat "$T/err")"
+	elif [ -s "$T/out" ]; then
+		fail "$name" "printed a partial image"
+	else
+		pass "$name"
+	fi
+}
+
+MM=mm-$P.img
+SIZE=$(stat -c %s "$GOOD/$MM")
+damaged truncated "$T/bad/$MM: truncated \(expected $SIZE bytes, got 100\)" "truncate -s 100 $MM"
+damaged flipped_byte "$T/bad/$MM: checksum mismatch \(the file is damaged\)" \
+	"printf 'X' | dd of=$MM bs=1 seek=40 conv=notrunc status=none"
+damaged flipped_page "$T/bad/pages-$P.img: checksum mismatch \(the file is damaged\)" \
+	"printf 'X' | dd of=pages-$P.img bs=1 seek=5000 conv=notrunc status=none"
+damaged foreign "$T/bad/core-$P.img: not a pidtrace image file \(bad magic\)" \
+	"head -c $(stat -c %s "$GOOD/core-$P.img") /dev/urandom > core-$P.img && printf 'ELF!' | dd of=core-$P.img conv=notrunc status=none"
+damaged wrong_kind "$T/bad/$MM: wrong kind of file: core, expected mm" \
+	"cp core-$P.img $MM && truncate -s $SIZE $MM"
+damaged newer "$T/bad/$MM: format version 9 is newer than this pidtrace reads \(1\)" \
+	"printf '\\x09' | dd of=$MM bs=1 seek=8 conv=notrunc status=none"
+damaged missing "$T/bad/files-$P.img: missing" "rm files-$P.img"
+damaged incomplete "$T/bad: no image here \(inventory.img is missing\)" "rm inventory.img"
+"$PIDTRACE" show -D "$T/nothing" >/dev/null 2>"$T/err"
+rc=$?
+same no_dir "$rc $(cat "$T/err")" "1 pidtrace: show: $T/nothing: No such file or directory"
+
+# In --json mode the error is a JSON object on stdout.
+rm -rf "$T/bad"
+cp -a "$GOOD" "$T/bad"
+truncate -s 100 "$T/bad/$MM"
+out=$("$PIDTRACE" show -D "$T/bad" --json 2>/dev/null)
+same json_error "$(printf '%s' "$out" | jq -r .error)" "$T/bad/$MM: truncated (expected $SIZE bytes, got 100)"

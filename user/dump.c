@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump.c - `pidtrace dump -t PID [-D DIR] [--leave-running] [--json]`.
+ *
+ * Steps: freeze the tree (seize every task, parents first, reading each
+ * task's children only once it is stopped so that none can be missed),
+ * collect each task (core and signals, which need remote syscalls and a
+ * scratch area, before files and memory so the scratch area is gone when
+ * the VMAs are read), the shared objects, commit the image, then kill the
+ * tree or let it go. On any failure every task is detached as it was and
+ * the image directory is left as it was.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "commands.h"
+#include "dump.h"
+#include "log.h"
+#include "pidfd_scan.h"
+#include "ptrace_core.h"
+
+enum phase { PH_FREEZE, PH_CORE, PH_FILES, PH_MEMORY, PH_COMMIT, PH_RELEASE, PH_COUNT };
+static const char *const phase_names[PH_COUNT] = { "freeze", "core", "files", "memory",
+						   "commit", "release" };
+
+struct dump_run {
+	struct dump_ctx ctx;
+	bool json;
+	double ms[PH_COUNT];
+	struct timespec t0;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--json]\n\n"
+		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
+		   "(default: the current directory). The tree is killed once the image is\n"
+		   "complete, unless --leave-running; if the dump fails it is left running\n"
+		   "exactly as it was.\n\n"
+		   "  -t, --tree PID       root of the tree to dump\n"
+		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
+		   "      --leave-running  let the tree run on after the dump\n"
+		   "      --json           print the summary as one JSON object\n\n"
+		   "Limits: single-threaded processes; regular files, directories, character\n"
+		   "devices, pipes and pidfds (sockets and other fds are refused).\n");
+}
+
+/* SIGINT/SIGTERM/SIGHUP wait until a step boundary: a tracee is never left mid-change. */
+static int interrupted(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	sigset_t pend;
+	size_t i;
+
+	if (sigpending(&pend))
+		return 0;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigismember(&pend, sigs[i]))
+			return sigs[i];
+	return 0;
+}
+
+static void block_signals(void)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	sigaddset(&s, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int dump_cores(struct dump_ctx *ctx)
+{
+	TaskCore *core = NULL;
+	size_t i;
+	int err = 0, sig;
+
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		struct dump_task *t = &ctx->tasks[i];
+
+		sig = interrupted();
+		if (sig) {
+			pr_err("interrupted by %s: the tree is left running", strsignal(sig));
+			return -EINTR;
+		}
+		/* Each step prints its own failure but for a task gone (ESRCH). */
+		err = dump_task__core(ctx, t, &core);
+		if (!err) {
+			err = dump_signals__task(ctx, t, core);
+			if (!err && t->pt) {
+				err = ptrace_core__unmap_scratch(t->pt);
+				if (err && err != -ESRCH)
+					pr_err("pid %d: cannot unmap pidtrace's scratch area: %s",
+					       t->pid, strerror(-err));
+			}
+			if (!err)
+				err = image__write(ctx->img, IMG_CORE, t->pid, &core->base);
+			task_core__free_unpacked(core, NULL);
+		}
+		if (err == -ESRCH)
+			dump__gone_or_vanished(t);
+	}
+	return err;
+}
+
+static int for_each_live(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, struct dump_task *))
+{
+	size_t i;
+	int err = 0, sig;
+
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		if (ctx->tasks[i].zombie)
+			continue;
+		sig = interrupted();
+		if (sig) {
+			pr_err("interrupted by %s: the tree is left running", strsignal(sig));
+			return -EINTR;
+		}
+		err = fn(ctx, &ctx->tasks[i]);
+		if (err == -ESRCH)
+			dump__gone_or_vanished(&ctx->tasks[i]);
+	}
+	return err;
+}
+
+/* A task killed after it was dumped would make the image a lie. */
+static int check_alive(struct dump_ctx *ctx)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		if (!ctx->tasks[i].pt)
+			continue;
+		err = ptrace_core__check(ctx->tasks[i].pt);
+		if (err) {
+			if (!dump__report_gone(&ctx->tasks[i]))
+				pr_err("pid %d: %s", ctx->tasks[i].pid, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static char *read_line_file(const char *path)
+{
+	char buf[256] = "";
+	FILE *f = fopen(path, "re");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return strdup(buf);
+}
+
+static int commit(struct dump_ctx *ctx)
+{
+	Inventory inv = INVENTORY__INIT;
+	struct utsname u;
+	struct timespec ts;
+	struct stat st;
+	char path[64];
+	size_t i;
+	int err;
+
+	uname(&u);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	inv.pidtrace_version = PIDTRACE_VERSION;
+	inv.root_pid = ctx->root;
+	inv.pids = calloc(ctx->ntasks, sizeof(*inv.pids));
+	inv.boot_id = read_line_file("/proc/sys/kernel/random/boot_id");
+	if (!inv.pids || !inv.boot_id) {
+		free(inv.pids);
+		free(inv.boot_id);
+		return -ENOMEM;
+	}
+	for (i = 0; i < ctx->ntasks; i++)
+		inv.pids[i] = ctx->tasks[i].pid;
+	inv.n_pids = ctx->ntasks;
+	inv.created_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	inv.kernel_release = u.release;
+	inv.page_size = sysconf(_SC_PAGESIZE);
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", ctx->root);
+	if (!stat(path, &st)) {
+		inv.has_pidns_ino = true;
+		inv.pidns_ino = st.st_ino;
+	}
+	inv.has_leave_running = true;
+	inv.leave_running = ctx->leave_running;
+	err = image__commit(ctx->img, &inv);
+	free(inv.pids);
+	free(inv.boot_id);
+	return err;
+}
+
+/* Kill (after a complete dump) or detach every task. */
+static int release_tree(struct dump_ctx *ctx, bool kill)
+{
+	size_t i;
+	int err = 0, e;
+
+	for (i = ctx->ntasks; i-- > 0;) {
+		struct dump_task *t = &ctx->tasks[i];
+
+		if (!t->pt)
+			continue;
+		e = kill ? ptrace_core__kill(t->pt) : ptrace_core__detach(t->pt);
+		t->pt = NULL;
+		/* Gone already: it was reported, there is nothing to let go. */
+		if (e == -ESRCH)
+			e = 0;
+		if (e && !err) {
+			err = e;
+			pr_err("pid %d: cannot %s it: %s", t->pid, kill ? "kill" : "detach",
+			       strerror(-e));
+		}
+	}
+	return err;
+}
+
+void dump__free_shared(struct dump_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->npipes; i++)
+		pipe_entry__free_unpacked(ctx->pipes[i], NULL);
+	for (i = 0; i < ctx->npidfds; i++)
+		pidfd_target_entry__free_unpacked(ctx->pidfds[i], NULL);
+	free(ctx->pipes);
+	free(ctx->pidfds);
+	free(ctx->shmem);
+	free(ctx->ofds);
+	free(ctx->tasks);
+	if (ctx->registry_fd >= 0)
+		close(ctx->registry_fd);
+}
+
+/* Milliseconds with microsecond precision, printed as such. */
+static struct json_object *ms_json(double ms)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.3f", ms);
+	return json_object_new_double_s(ms, buf);
+}
+
+static void print_summary(struct dump_run *r, bool killed)
+{
+	struct dump_ctx *ctx = &r->ctx;
+	size_t i, zombies = 0;
+	double total = 0;
+
+	for (i = 0; i < ctx->ntasks; i++)
+		zombies += ctx->tasks[i].zombie;
+	for (i = 0; i < PH_COUNT; i++)
+		total += r->ms[i];
+	if (r->json) {
+		struct json_object *o = json_object_new_object(), *ph = json_object_new_object();
+
+		json_object_object_add(o, "event", json_object_new_string("dump"));
+		json_object_object_add(o, "root", json_object_new_int(ctx->root));
+		json_object_object_add(o, "dir", json_object_new_string(ctx->dir));
+		json_object_object_add(o, "tasks", json_object_new_int64(ctx->ntasks));
+		json_object_object_add(o, "zombies", json_object_new_int64(zombies));
+		json_object_object_add(o, "vmas", json_object_new_int64(ctx->nvmas));
+		json_object_object_add(o, "pages", json_object_new_int64(ctx->pages));
+		json_object_object_add(o, "pages_bytes", json_object_new_int64(ctx->pages_bytes));
+		json_object_object_add(o, "image_bytes",
+				       json_object_new_int64(image__bytes(ctx->img)));
+		json_object_object_add(o, "pipes", json_object_new_int64(ctx->npipes));
+		json_object_object_add(o, "pidfd_targets", json_object_new_int64(ctx->npidfds));
+		json_object_object_add(o, "killed", json_object_new_boolean(killed));
+		for (i = 0; i < PH_COUNT; i++)
+			json_object_object_add(ph, phase_names[i], ms_json(r->ms[i]));
+		json_object_object_add(o, "phases_ms", ph);
+		json_object_object_add(o, "total_ms", ms_json(total));
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		return;
+	}
+	printf("dumped pid %d: %zu task%s (%zu zombie%s), %lu VMAs, %lu pages (%.1f MiB) in %s\n",
+	       ctx->root, ctx->ntasks, ctx->ntasks == 1 ? "" : "s", zombies, zombies == 1 ? "" : "s",
+	       (unsigned long)ctx->nvmas, (unsigned long)ctx->pages, ctx->pages_bytes / 1048576.0,
+	       ctx->dir);
+	printf("  image %.1f MiB, %.1f ms:", image__bytes(ctx->img) / 1048576.0, total);
+	for (i = 0; i < PH_COUNT; i++)
+		printf(" %s %.1f", phase_names[i], r->ms[i]);
+	printf("\n  tree %s\n", killed ? "killed" : "left running");
+}
+
+static int run(struct dump_run *r)
+{
+	struct dump_ctx *ctx = &r->ctx;
+	static const enum phase steps[] = { PH_FREEZE, PH_CORE, PH_FILES, PH_MEMORY, PH_COMMIT };
+	struct stat st;
+	double t;
+	size_t i;
+	int err = 0, sig;
+
+	if (!stat("/proc/self/ns/pid", &st))
+		ctx->self_pidns = st.st_ino;
+	err = image__create(ctx->dir, &ctx->img);
+	for (i = 0; !err && i < sizeof(steps) / sizeof(steps[0]); i++) {
+		t = now_ms();
+		switch (steps[i]) {
+		case PH_FREEZE:
+			err = dump_freeze__tree(ctx);
+			break;
+		case PH_CORE:
+			err = dump_cores(ctx);
+			break;
+		case PH_FILES:
+			err = for_each_live(ctx, dump_files__task);
+			break;
+		case PH_MEMORY:
+			err = for_each_live(ctx, dump_mem__task);
+			if (!err)
+				err = dump_mem__shared(ctx);
+			if (!err)
+				err = dump_files__shared(ctx);
+			break;
+		default:
+			sig = interrupted();
+			if (sig) {
+				pr_err("interrupted by %s: the tree is left running", strsignal(sig));
+				err = -EINTR;
+				break;
+			}
+			err = check_alive(ctx);
+			if (!err)
+				err = commit(ctx);
+			break;
+		}
+		r->ms[steps[i]] = now_ms() - t;
+	}
+	t = now_ms();
+	if (release_tree(ctx, !err && !ctx->leave_running) && !err)
+		err = -EIO;
+	r->ms[PH_RELEASE] = now_ms() - t;
+	pidfd_scan__cleanup();
+	if (!err)
+		print_summary(r, !ctx->leave_running);
+	return err;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tree", required_argument, NULL, 't' },
+		{ "images-dir", required_argument, NULL, 'D' },
+		{ "leave-running", no_argument, NULL, 'L' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dump_run r;
+	char *end;
+	long pid = 0;
+	int c, err;
+
+	memset(&r, 0, sizeof(r));
+	r.ctx.dir = ".";
+	r.ctx.registry_fd = -1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			pid = strtol(optarg, &end, 10);
+			if (*end || pid <= 0 || pid > 0x3fffffff) {
+				fprintf(stderr, "pidtrace: dump: -t: '%s' is not a pid\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'D':
+			r.ctx.dir = optarg;
+			break;
+		case 'L':
+			r.ctx.leave_running = true;
+			break;
+		case 'j':
+			r.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!pid || optind < argc) {
+		if (!pid)
+			fprintf(stderr, "pidtrace: dump: -t PID is required\n");
+		else
+			fprintf(stderr, "pidtrace: dump: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	log__set_json(r.json);
+	r.ctx.root = pid;
+	block_signals();
+	err = run(&r);
+	image__free(r.ctx.img);
+	dump__free_shared(&r.ctx);
+	return err ? 1 : 0;
+}

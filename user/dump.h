@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dump.h - what the parts of `pidtrace dump` share: the frozen tree and the
+ * objects that belong to the tree rather than to one task (pipes, shared
+ * memory, pidfd targets, open file descriptions).
+ *
+ * dump.c drives the steps; dump_freeze.c freezes the tree; dump_task.c
+ * collects a task's identity, credentials, registers and limits;
+ * dump_signals.c its signal state; dump_mem.c its VMAs and pages;
+ * dump_files.c its fds, pipes and pidfds. Each step reports its own failure in one line naming the pid
+ * (and fd or mapping) and returns -errno; dump.c then lets the tree go.
+ */
+#ifndef PT_DUMP_H
+#define PT_DUMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+#include "core.pb-c.h"
+#include "files.pb-c.h"
+#include "image.h"
+#include "mm.pb-c.h"
+#include "pidfds.pb-c.h"
+#include "procfs.h"
+
+struct ptrace_task;
+
+struct dump_task {
+	pid_t pid;
+	bool zombie;
+	struct ptrace_task *pt;		/* NULL for zombies */
+	struct procfs_stat stat;	/* as read at freeze time */
+	size_t nvmas;
+	uint64_t pages;			/* pages stored */
+};
+
+/* One open file description seen in the tree (for kcmp comparisons). */
+struct dump_ofd {
+	pid_t pid;
+	int fd;
+	uint64_t dev, ino;
+	uint32_t id;
+};
+
+/* A shared anonymous memory object and one mapping to read it through. */
+struct dump_shmem {
+	uint64_t shmid;
+	uint64_t size;
+	pid_t pid;
+	uint64_t start, end;		/* the mapping (map_files name) */
+};
+
+struct dump_ctx {
+	pid_t root;
+	const char *dir;
+	bool leave_running;
+	struct image *img;
+
+	struct dump_task *tasks;	/* parents before children */
+	size_t ntasks;
+
+	struct dump_ofd *ofds;
+	size_t nofds;
+	uint32_t next_ofd_id;
+
+	PipeEntry **pipes;
+	size_t npipes;
+
+	struct dump_shmem *shmem;
+	size_t nshmem;
+
+	PidfdTargetEntry **pidfds;
+	size_t npidfds;
+	uint64_t self_pidns;		/* our pid namespace, to read pidfd targets */
+	int registry_fd;		/* pinned death registry, -1: none (yet) */
+	bool registry_tried;
+
+	uint64_t nvmas, pages, pages_bytes;
+};
+
+/* 0 when @pid belongs to the dumped tree. */
+struct dump_task *dump__find_task(struct dump_ctx *ctx, pid_t pid);
+
+/* strdup() of NULL gives "" (protobuf's required strings). */
+char *dump__strdup(const char *s);
+
+/*
+ * A new message, every field at its default, and string fields NULL rather
+ * than protobuf-c's static "" so that protobuf_c_message_free_unpacked()
+ * can free any message we built with malloc, however far we got.
+ */
+void dump__pb_clear_strings(ProtobufCMessage *m);
+#define PB_NEW(type, fn)                                            \
+	({                                                          \
+		type *m_ = malloc(sizeof(type));                    \
+		if (m_) {                                           \
+			fn##__init(m_);                             \
+			dump__pb_clear_strings(&m_->base);          \
+		}                                                   \
+		m_;                                                 \
+	})
+
+/* Run a syscall in the task; a failing remote call is this call's -errno. */
+int dump__syscall(struct dump_task *t, long nr, long a0, long a1, long a2, long a3, long *ret);
+
+/* dump_freeze.c: seize the whole tree (ctx->tasks, parents first). */
+int dump_freeze__tree(struct dump_ctx *ctx);
+/* Say why @t is gone (printed) if it is. Return: true when it was. */
+bool dump__report_gone(struct dump_task *t);
+/* After an ESRCH while dumping @t: @t died, or something it refers to did. */
+void dump__gone_or_vanished(struct dump_task *t);
+
+/* dump_task.c: everything about one task but signals, memory and files. */
+int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out);
+
+/* dump_signals.c: sigactions, mask, queued signals, altstack, pdeath. */
+int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core);
+
+/* dump_mem.c: VMAs and pages of a live task; shared memory at the end. */
+int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t);
+int dump_mem__shared(struct dump_ctx *ctx);
+/*
+ * The text of /proc/@pid/smaps in @buf (split in place) into @mm's VMAs;
+ * file mappings are looked up in /proc/@pid/map_files. Return: 0, or
+ * -EOPNOTSUPP for a mapping restore cannot do (printed), other -errno.
+ */
+int dump_mem__parse_smaps(struct dump_ctx *ctx, pid_t pid, char *buf, MmImage *mm);
+
+/* dump_files.c: the fd table of a live task; pipes and pidfds at the end. */
+int dump_files__task(struct dump_ctx *ctx, struct dump_task *t);
+int dump_files__shared(struct dump_ctx *ctx);
+
+/* dump.c: free what the context owns (not the tasks' ptrace handles). */
+void dump__free_shared(struct dump_ctx *ctx);
+
+#endif

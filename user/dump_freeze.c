@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_freeze.c - freeze the tree: seize the root, then each task's
+ * children once the task itself is stopped (a stopped task cannot fork, so
+ * no child is missed), and refuse what a dump cannot take before any state
+ * is read: pidtrace's own ancestors, traced, stopped, multithreaded or
+ * seccomp'ed tasks, tasks sharing memory or tables (see dump.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/kcmp.h>
+
+#include "dump.h"
+#include "log.h"
+#include "ptrace_core.h"
+
+/* Say why @t is gone, if it is. Return: true when it was. */
+bool dump__report_gone(struct dump_task *t)
+{
+	int st = 0;
+
+	/* An ESRCH from /proc may come before ptrace knows: ask ptrace. */
+	if (t->pt && !ptrace_core__exited(t->pt, &st) && ptrace_core__check(t->pt) != -ESRCH)
+		return false;
+	if (t->pt)
+		ptrace_core__exited(t->pt, &st);
+	if (!t->pt && procfs__exists(t->pid))
+		return false;
+	if (t->pt && WIFSIGNALED(st))
+		pr_err("pid %d exited during the dump (killed by signal %d)", t->pid, WTERMSIG(st));
+	else if (t->pt && WIFEXITED(st))
+		pr_err("pid %d exited during the dump (status %d)", t->pid, WEXITSTATUS(st));
+	else
+		pr_err("pid %d exited during the dump", t->pid);
+	return true;
+}
+
+/* After an ESRCH while dumping @t: @t died, or something it refers to did. */
+void dump__gone_or_vanished(struct dump_task *t)
+{
+	if (!dump__report_gone(t))
+		pr_err("pid %d: a process it refers to vanished during the dump", t->pid);
+}
+
+static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
+{
+	struct dump_task *t, *arr;
+	char *status = NULL;
+	uint64_t tracer = 0, threads = 1, seccomp = 0;
+	int err;
+
+	if (pid == getpid()) {
+		pr_err("pid %d is pidtrace itself: run pidtrace outside the tree it dumps", pid);
+		return -EINVAL;
+	}
+	arr = realloc(ctx->tasks, (ctx->ntasks + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	ctx->tasks = arr;
+	t = &ctx->tasks[ctx->ntasks];
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	err = procfs__stat(pid, &t->stat);
+	if (err == -ESRCH) {
+		pr_err("pid %d %s", pid, is_root ? "does not exist" : "exited during the dump");
+		return err;
+	}
+	if (err)
+		goto fail;
+	if (t->stat.state == 'Z' || t->stat.state == 'X') {
+		if (is_root) {
+			pr_err("pid %d is a zombie: there is nothing to dump", pid);
+			return -EINVAL;
+		}
+		t->zombie = true;
+		ctx->ntasks++;
+		return 0;
+	}
+	err = procfs__read(pid, "status", &status, NULL);
+	if (err)
+		goto fail;
+	procfs__field_u64(status, "TracerPid:", 10, &tracer);
+	procfs__field_u64(status, "Threads:", 10, &threads);
+	procfs__field_u64(status, "Seccomp:", 10, &seccomp);
+	free(status);
+	if (tracer) {
+		pr_err("pid %d is already traced by pid %lu", pid, tracer);
+		return -EBUSY;
+	}
+	if (t->stat.state == 'T' || t->stat.state == 't') {
+		pr_err("pid %d is stopped (state %c): stopped tasks are not supported", pid,
+		       t->stat.state);
+		return -EBUSY;
+	}
+	if (threads > 1) {
+		pr_err("pid %d has %lu threads: threads are not supported yet", pid, threads);
+		return -EOPNOTSUPP;
+	}
+	/* A filter could kill the task for the syscalls dump runs inside it. */
+	if (seccomp) {
+		pr_err("pid %d runs under seccomp (%s mode): not supported", pid,
+		       seccomp == 1 ? "strict" : "filter");
+		return -EOPNOTSUPP;
+	}
+	err = ptrace_core__seize(pid, &t->pt);
+	if (err == -EPERM && !is_root && !procfs__stat(pid, &t->stat) && t->stat.state == 'Z') {
+		/* It exited between our look and the seize: a zombie of the tree now. */
+		t->zombie = true;
+		ctx->ntasks++;
+		return 0;
+	}
+	if (err == -EBUSY) {
+		pr_err("pid %d was stopped by a signal during the dump", pid);
+		return err;
+	}
+	if (err == -ESRCH) {
+		pr_err("pid %d %s", pid, is_root ? "does not exist" : "exited during the dump");
+		return err;
+	}
+	if (err)
+		goto fail;
+	ctx->ntasks++;
+	/* Seized: nothing changes under us any more. Read the final state. */
+	err = procfs__stat(pid, &t->stat);
+	if (!err && t->stat.threads > 1) {
+		pr_err("pid %d has %ld threads: threads are not supported yet", pid, t->stat.threads);
+		return -EOPNOTSUPP;
+	}
+	if (err == -ESRCH || (err && ptrace_core__exited(t->pt, NULL))) {
+		dump__gone_or_vanished(t);
+		return -ESRCH;
+	}
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	pr_err("pid %d: cannot freeze it: %s", pid, strerror(-err));
+	return err;
+}
+
+static int add_children(struct dump_ctx *ctx, pid_t pid)
+{
+	char name[64], *buf = NULL, *p, *end;
+	long child;
+	int err;
+
+	snprintf(name, sizeof(name), "task/%d/children", pid);
+	err = procfs__read(pid, name, &buf, NULL);
+	if (err) {
+		if (err != -ESRCH)
+			pr_err("pid %d: cannot list its children: %s", pid, strerror(-err));
+		return err;
+	}
+	for (p = buf; !err; p = end) {
+		child = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		err = add_task(ctx, child, false);
+	}
+	free(buf);
+	return err;
+}
+
+/* Freezing an ancestor would freeze pidtrace too: refuse before touching anything. */
+static int check_not_ancestor(pid_t root)
+{
+	struct procfs_stat st;
+	pid_t p = getppid();
+
+	while (p > 1) {
+		if (p == root) {
+			pr_err("pid %d is an ancestor of pidtrace: run pidtrace outside the tree it dumps",
+			       root);
+			return -EINVAL;
+		}
+		if (procfs__stat(p, &st))
+			break;
+		p = st.ppid;
+	}
+	return 0;
+}
+
+/*
+ * Tasks created with CLONE_VM (vfork), CLONE_FILES or CLONE_SIGHAND share
+ * what the image stores per task: restore could not share it again.
+ */
+static int check_sharing(struct dump_ctx *ctx)
+{
+	static const struct {
+		int type;
+		const char *what;
+	} kinds[] = {
+		{ KCMP_VM, "memory (vfork or CLONE_VM)" },
+		{ KCMP_FILES, "fd table (CLONE_FILES)" },
+		{ KCMP_SIGHAND, "signal handlers (CLONE_SIGHAND)" },
+		{ KCMP_FS, "cwd and root (CLONE_FS)" },
+	};
+	size_t i, j, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		for (j = i + 1; j < ctx->ntasks; j++) {
+			if (ctx->tasks[i].zombie || ctx->tasks[j].zombie)
+				continue;
+			for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+				if (syscall(SYS_kcmp, ctx->tasks[i].pid, ctx->tasks[j].pid,
+					    kinds[k].type, 0, 0))
+					continue;
+				pr_err("pid %d and pid %d share their %s: not supported",
+				       ctx->tasks[i].pid, ctx->tasks[j].pid, kinds[k].what);
+				return -EOPNOTSUPP;
+			}
+		}
+	}
+	return 0;
+}
+
+int dump_freeze__tree(struct dump_ctx *ctx)
+{
+	size_t i;
+	int err;
+
+	err = check_not_ancestor(ctx->root);
+	if (!err)
+		err = add_task(ctx, ctx->root, true);
+	/* ctx->tasks grows while we walk it: index, never pointers. */
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		if (ctx->tasks[i].zombie)
+			continue;
+		err = add_children(ctx, ctx->tasks[i].pid);
+		if (err == -ESRCH && !dump__report_gone(&ctx->tasks[i]))
+			pr_err("pid %d exited during the dump", ctx->tasks[i].pid);
+	}
+	if (!err)
+		err = check_sharing(ctx);
+	return err;
+}

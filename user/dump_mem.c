@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_mem.c - a task's VMAs and the pages restore cannot get elsewhere.
+ *
+ * Which pages: /proc/PID/pagemap says, per page, present/swapped and
+ * whether the mapped page is a file page. In a private mapping a present
+ * non-file page (or a swapped one) is anonymous memory the task wrote:
+ * stored. A present "file" page in a private anonymous mapping is the
+ * shared zero page: not stored. Untouched private file pages are the file's:
+ * not stored. Shared file mappings are the file's. Shared anonymous memory
+ * is stored once per object at the end, read through map_files with
+ * SEEK_DATA so that only allocated pages are copied.
+ *
+ * Pages are read with process_vm_readv() in batches of up to BATCH_BYTES and
+ * appended to pages-PID.img; pagemap-PID.img says where each run went.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "log.h"
+#include "mm.pb-c.h"
+#include "pagemap.pb-c.h"
+#include "ptrace_core.h"
+
+#define PAGE 4096UL
+#define BATCH_BYTES (8UL << 20)
+#define BATCH_IOVS 1024
+#define PM_PRESENT (1ULL << 63)
+#define PM_SWAPPED (1ULL << 62)
+#define PM_FILE (1ULL << 61)
+#define PM_PFN_MASK ((1ULL << 55) - 1)
+#define PM_CHUNK 65536 /* pagemap entries read at once */
+
+/* Pages read but not yet appended, as runs of consecutive addresses. */
+struct batch {
+	struct ptrace_task *pt;
+	struct image_pages *out;
+	PagemapImage *pm;
+	uint8_t *buf;
+	size_t used;
+	struct iovec local[BATCH_IOVS], remote[BATCH_IOVS];
+	size_t n;
+	bool err_printed;	/* the last error was already reported */
+};
+
+/* Append a run to an entries array, merging it with the previous one. */
+static int append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uint32_t nr, uint64_t off)
+{
+	PagemapEntry **arr, *last = *n ? (*entries)[*n - 1] : NULL;
+
+	if (last && last->vaddr + last->nr_pages * PAGE == vaddr &&
+	    last->offset + last->nr_pages * PAGE == off) {
+		last->nr_pages += nr;
+		return 0;
+	}
+	if (!(*n & (*n - 1))) {
+		arr = realloc(*entries, (*n ? *n * 2 : 16) * sizeof(*arr));
+		if (!arr)
+			return -ENOMEM;
+		*entries = arr;
+	}
+	last = PB_NEW(PagemapEntry, pagemap_entry);
+	if (!last)
+		return -ENOMEM;
+	last->vaddr = vaddr;
+	last->nr_pages = nr;
+	last->offset = off;
+	(*entries)[(*n)++] = last;
+	return 0;
+}
+
+static int batch_flush(struct batch *b)
+{
+	uint64_t off;
+	size_t i;
+	int err;
+
+	if (!b->n)
+		return 0;
+	err = ptrace_core__read_iov(b->pt, b->local, b->remote, b->n);
+	if (err) {
+		b->err_printed = false;
+		return err;
+	}
+	err = image_pages__append(b->out, b->buf, b->used, &off);
+	if (err) {
+		b->err_printed = true;
+		return err;
+	}
+	for (i = 0; !err && i < b->n; i++) {
+		err = append_run(&b->pm->entries, &b->pm->n_entries,
+				 (uint64_t)b->remote[i].iov_base, b->remote[i].iov_len / PAGE, off);
+		b->pm->nr_pages += b->remote[i].iov_len / PAGE;
+		off += b->remote[i].iov_len;
+	}
+	b->n = 0;
+	b->used = 0;
+	return err;
+}
+
+/* Queue @nr pages at @addr, flushing as the batch fills. */
+static int batch_add(struct batch *b, uint64_t addr, uint64_t nr)
+{
+	uint64_t take;
+	int err;
+
+	while (nr) {
+		if (b->n == BATCH_IOVS || b->used == BATCH_BYTES) {
+			err = batch_flush(b);
+			if (err)
+				return err;
+		}
+		take = (BATCH_BYTES - b->used) / PAGE;
+		if (take > nr)
+			take = nr;
+		b->local[b->n].iov_base = b->buf + b->used;
+		b->local[b->n].iov_len = take * PAGE;
+		b->remote[b->n].iov_base = (void *)addr;
+		b->remote[b->n].iov_len = take * PAGE;
+		b->n++;
+		b->used += take * PAGE;
+		addr += take * PAGE;
+		nr -= take;
+	}
+	return 0;
+}
+
+/*
+ * The shared zero page (and THP's huge zero page) is mapped on read faults
+ * of anonymous memory; pagemap shows it present and not a file page, so it
+ * is recognised by its frame number, learnt from a read fault of our own.
+ */
+static uint64_t zero_pfn = PM_PFN_MASK, huge_zero_pfn = PM_PFN_MASK;
+
+static uint64_t own_pfn(const volatile char *p)
+{
+	uint64_t pme = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return PM_PFN_MASK;
+	(void)*p;
+	if (pread(fd, &pme, sizeof(pme), ((uintptr_t)p / PAGE) * sizeof(pme)) != sizeof(pme))
+		pme = 0;
+	close(fd);
+	return (pme & PM_PRESENT) && (pme & PM_PFN_MASK) ? pme & PM_PFN_MASK : PM_PFN_MASK;
+}
+
+static void learn_zero_pfns(void)
+{
+	const size_t huge = 2UL << 20;
+	char *p;
+
+	if (zero_pfn != PM_PFN_MASK)
+		return;
+	p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		zero_pfn = own_pfn(p);
+		munmap(p, PAGE);
+	}
+	p = mmap(NULL, 2 * huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		char *aligned = (char *)(((uintptr_t)p + huge - 1) & ~(huge - 1));
+
+		madvise(aligned, huge, MADV_HUGEPAGE);
+		huge_zero_pfn = own_pfn(aligned);
+		if (huge_zero_pfn == zero_pfn)
+			huge_zero_pfn = PM_PFN_MASK;
+		munmap(p, 2 * huge);
+	}
+}
+
+static bool page_wanted(uint64_t pme)
+{
+	uint64_t pfn = pme & PM_PFN_MASK;
+
+	if (pme & PM_SWAPPED)
+		return true;
+	if (!(pme & PM_PRESENT) || (pme & PM_FILE) || pfn == zero_pfn)
+		return false;
+	return huge_zero_pfn == PM_PFN_MASK || pfn < huge_zero_pfn || pfn >= huge_zero_pfn + 512;
+}
+
+static int dump_vma_pages(struct batch *b, int pm_fd, VmaEntry *v)
+{
+	uint64_t *pme, addr = v->start, run_start = 0, run_len = 0, i, n;
+	ssize_t got;
+	int err = 0;
+
+	pme = malloc(PM_CHUNK * sizeof(*pme));
+	if (!pme)
+		return -ENOMEM;
+	while (addr < v->end) {
+		n = (v->end - addr) / PAGE;
+		if (n > PM_CHUNK)
+			n = PM_CHUNK;
+		got = pread(pm_fd, pme, n * sizeof(*pme), (addr / PAGE) * sizeof(*pme));
+		if (got != (ssize_t)(n * sizeof(*pme))) {
+			err = got < 0 ? -errno : -EIO;
+			break;
+		}
+		for (i = 0; i < n; i++, addr += PAGE) {
+			if (page_wanted(pme[i])) {
+				if (!run_len)
+					run_start = addr;
+				run_len++;
+				v->dumped_pages++;
+				continue;
+			}
+			if (run_len) {
+				err = batch_add(b, run_start, run_len);
+				if (err)
+					goto out;
+				run_len = 0;
+			}
+		}
+	}
+	if (!err && run_len)
+		err = batch_add(b, run_start, run_len);
+out:
+	v->has_dumped_pages = true;
+	free(pme);
+	return err;
+}
+
+/* One parsed smaps header line; strings point into the smaps buffer. */
+struct smaps_vma {
+	uint64_t start, end, pgoff, inode;
+	unsigned int maj, min;
+	char perms[5];
+	const char *path;
+};
+
+static int parse_header(char *line, struct smaps_vma *s)
+{
+	int pos = 0;
+
+	if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu %n", &s->start, &s->end, s->perms, &s->pgoff,
+		   &s->maj, &s->min, &s->inode, &pos) < 7)
+		return -EINVAL;
+	s->path = line + pos;
+	return 0;
+}
+
+static bool has_flag(const char *vmflags, const char *f)
+{
+	size_t n = strlen(f);
+	const char *p = vmflags;
+
+	while (p && (p = strstr(p, f))) {
+		if ((p == vmflags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static int refuse(pid_t pid, const struct smaps_vma *s, const char *what)
+{
+	pr_err("pid %d: mapping %lx-%lx%s%s: %s", pid, s->start, s->end, s->path[0] ? " of " : "",
+	       s->path, what);
+	return -EOPNOTSUPP;
+}
+
+static int track_shmem(struct dump_ctx *ctx, pid_t pid, const VmaEntry *v)
+{
+	struct dump_shmem *sh;
+	uint64_t end = v->pgoff + (v->end - v->start);
+	size_t i;
+
+	for (i = 0; i < ctx->nshmem; i++) {
+		if (ctx->shmem[i].shmid == v->shmid) {
+			if (end > ctx->shmem[i].size)
+				ctx->shmem[i].size = end;
+			return 0;
+		}
+	}
+	sh = realloc(ctx->shmem, (ctx->nshmem + 1) * sizeof(*sh));
+	if (!sh)
+		return -ENOMEM;
+	ctx->shmem = sh;
+	sh[ctx->nshmem++] = (struct dump_shmem){ v->shmid, end, pid, v->start, v->end };
+	return 0;
+}
+
+/* Fill @v from the smaps header @s and the VmFlags line; refuse what restore cannot do. */
+static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, const char *flags,
+		    VmaEntry *v)
+{
+	bool shared = s->perms[3] == 's';
+	char mf[64], link[4096];
+	struct stat st;
+	ssize_t n;
+
+	v->start = s->start;
+	v->end = s->end;
+	v->pgoff = s->pgoff;
+	v->prot = (s->perms[0] == 'r' ? PROT_READ : 0) | (s->perms[1] == 'w' ? PROT_WRITE : 0) |
+		  (s->perms[2] == 'x' ? PROT_EXEC : 0);
+	v->flags = (shared ? MAP_SHARED : MAP_PRIVATE) | (has_flag(flags, "gd") ? MAP_GROWSDOWN : 0);
+	v->vm_flags = dump__strdup(flags);
+	v->name = dump__strdup(s->path);
+	if (!v->vm_flags || !v->name)
+		return -ENOMEM;
+	if (!strcmp(s->path, "[vvar]") || !strcmp(s->path, "[vvar_vclock]") ||
+	    !strcmp(s->path, "[vdso]")) {
+		v->kind = VMA_KIND__VMA_VDSO;
+		return 0;
+	}
+	if (!strcmp(s->path, "[vsyscall]")) {
+		v->kind = VMA_KIND__VMA_VSYSCALL;
+		return 0;
+	}
+	if (has_flag(flags, "io") || has_flag(flags, "pf"))
+		return refuse(pid, s, "device mappings are not supported");
+	if (has_flag(flags, "ht"))
+		return refuse(pid, s, "hugetlb mappings are not supported");
+	if (!s->inode) {
+		if (shared)
+			return refuse(pid, s, "shared mapping without a file is not supported");
+		v->kind = VMA_KIND__VMA_ANON_PRIVATE;
+		v->flags |= MAP_ANONYMOUS;
+		return 0;
+	}
+	if (!strncmp(s->path, "/SYSV", 5))
+		return refuse(pid, s, "System V shared memory is not supported");
+	if (shared && (!strcmp(s->path, "/dev/zero (deleted)") || !strncmp(s->path, "[anon_shmem:", 12))) {
+		v->kind = VMA_KIND__VMA_ANON_SHARED;
+		v->flags |= MAP_ANONYMOUS;
+		v->has_shmid = true;
+		v->shmid = s->inode;
+		return track_shmem(ctx, pid, v);
+	}
+	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%lx-%lx", pid, s->start, s->end);
+	n = readlink(mf, link, sizeof(link) - 1);
+	if (n < 0 || stat(mf, &st))
+		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
+	link[n] = '\0';
+	if (!strncmp(link, "/memfd:", 7))
+		return refuse(pid, s, "memfd mappings are not supported");
+	if (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)"))
+		return refuse(pid, s, "the file was deleted; deleted files are not supported");
+	v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
+	v->path = dump__strdup(link);
+	if (!v->path)
+		return -ENOMEM;
+	v->has_dev = v->has_ino = v->has_file_size = true;
+	v->dev = st.st_dev;
+	v->ino = st.st_ino;
+	v->file_size = st.st_size;
+	return 0;
+}
+
+static int add_vma(MmImage *mm, VmaEntry *v)
+{
+	VmaEntry **arr = realloc(mm->vmas, (mm->n_vmas + 1) * sizeof(*arr));
+
+	if (!arr)
+		return -ENOMEM;
+	mm->vmas = arr;
+	mm->vmas[mm->n_vmas++] = v;
+	if (v->kind == VMA_KIND__VMA_VDSO) {
+		if (!mm->has_vdso_start || v->start < mm->vdso_start)
+			mm->vdso_start = v->start;
+		if (v->end > mm->vdso_end)
+			mm->vdso_end = v->end;
+		mm->has_vdso_start = mm->has_vdso_end = true;
+	}
+	return 0;
+}
+
+/* Parse smaps into @mm; VmaEntry.rss from "Rss:", flags from "VmFlags:". */
+int dump_mem__parse_smaps(struct dump_ctx *ctx, pid_t pid, char *buf, MmImage *mm)
+{
+	char *line, *next, *hdr = NULL;
+	struct smaps_vma s;
+	uint64_t rss = 0;
+	VmaEntry *v;
+	size_t n;
+	int err = 0;
+
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!isupper((unsigned char)line[0])) {
+			hdr = line;
+			rss = 0;
+			continue;
+		}
+		if (!strncmp(line, "Rss:", 4))
+			rss = strtoull(line + 4, NULL, 10) * 1024;
+		if (strncmp(line, "VmFlags:", 8) || !hdr)
+			continue;
+		/* VmFlags ends a VMA's block. */
+		err = parse_header(hdr, &s);
+		if (err)
+			break;
+		v = PB_NEW(VmaEntry, vma_entry);
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		err = add_vma(mm, v);
+		if (err) {
+			vma_entry__free_unpacked(v, NULL);
+			break;
+		}
+		v->has_rss = true;
+		v->rss = rss;
+		line += 8;
+		while (*line == ' ')
+			line++;
+		n = strlen(line);
+		while (n && line[n - 1] == ' ')
+			line[--n] = '\0';
+		err = classify(ctx, pid, &s, line, v);
+		if (err)
+			break;
+		hdr = NULL;
+	}
+	return err;
+}
+
+static int read_vmas(struct dump_ctx *ctx, pid_t pid, MmImage *mm)
+{
+	char *buf = NULL;
+	int err;
+
+	err = procfs__read(pid, "smaps", &buf, NULL);
+	if (err)
+		return err;
+	err = dump_mem__parse_smaps(ctx, pid, buf, mm);
+	free(buf);
+	return err;
+}
+
+int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
+{
+	MmImage *mm = PB_NEW(MmImage, mm_image);
+	PagemapImage *pm = PB_NEW(PagemapImage, pagemap_image);
+	struct batch *b = calloc(1, sizeof(*b));
+	bool printed = false;
+	char name[64], path[64];
+	int pm_fd = -1, err;
+	size_t i;
+
+	if (!mm || !pm || !b) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* Refusals are printed where they are found. */
+	err = read_vmas(ctx, t->pid, mm);
+	printed = err == -EOPNOTSUPP;
+	if (err)
+		goto out;
+	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
+	pm->pages_file = dump__strdup(name);
+	b->buf = malloc(BATCH_BYTES);
+	if (!pm->pages_file || !b->buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	learn_zero_pfns();
+	b->pt = t->pt;
+	b->pm = pm;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", t->pid);
+	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pm_fd < 0) {
+		err = procfs__exists(t->pid) ? -errno : -ESRCH;
+		goto out;
+	}
+	err = image__pages_begin(ctx->img, name, t->pid, &b->out);
+	printed = true;
+	if (err)
+		goto out;
+	for (i = 0; !err && i < mm->n_vmas; i++) {
+		VmaEntry *v = mm->vmas[i];
+
+		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE)
+			err = dump_vma_pages(b, pm_fd, v);
+	}
+	if (!err)
+		err = batch_flush(b);
+	printed = b->err_printed;
+	if (err) {
+		image_pages__discard(b->out);
+		goto out;
+	}
+	printed = true;
+	err = image_pages__finish(b->out);
+	if (!err)
+		err = image__write(ctx->img, IMG_MM, t->pid, &mm->base);
+	if (!err)
+		err = image__write(ctx->img, IMG_PAGEMAP, t->pid, &pm->base);
+	if (!err) {
+		t->nvmas = mm->n_vmas;
+		t->pages = pm->nr_pages;
+		ctx->nvmas += mm->n_vmas;
+		ctx->pages += pm->nr_pages;
+		ctx->pages_bytes += pm->nr_pages * PAGE;
+	}
+out:
+	if (err && !printed && err != -ESRCH)
+		pr_err("pid %d: cannot dump its memory: %s", t->pid, strerror(-err));
+	if (pm_fd >= 0)
+		close(pm_fd);
+	if (b)
+		free(b->buf);
+	free(b);
+	if (mm)
+		mm_image__free_unpacked(mm, NULL);
+	if (pm)
+		pagemap_image__free_unpacked(pm, NULL);
+	return err;
+}
+
+/*
+ * Copy the allocated extents of one shared object, read through the
+ * map_files link of one of its mappings (that opens the object itself, so
+ * the tasks' page tables are not touched).
+ */
+static int dump_one_shmem(const struct dump_shmem *sh, struct image_pages *out,
+			  ShmemObject *obj, bool *printed)
+{
+	char path[64];
+	uint8_t *buf;
+	off_t data, hole, off;
+	uint64_t poff;
+	size_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", sh->pid, sh->start, sh->end);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return procfs__exists(sh->pid) ? -errno : -ESRCH;
+	buf = malloc(BATCH_BYTES);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (off = 0; off < (off_t)sh->size; off = hole) {
+		data = lseek(fd, off, SEEK_DATA);
+		if (data < 0 || data >= (off_t)sh->size)
+			break;
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0 || hole > (off_t)sh->size)
+			hole = sh->size;
+		for (off = data; off < hole; off += n) {
+			n = hole - off < (off_t)BATCH_BYTES ? (size_t)(hole - off) : BATCH_BYTES;
+			if (pread(fd, buf, n, off) != (ssize_t)n) {
+				err = -EIO;
+				goto out;
+			}
+			err = image_pages__append(out, buf, n, &poff);
+			if (err) {
+				*printed = true;
+				goto out;
+			}
+			err = append_run(&obj->extents, &obj->n_extents, off, n / PAGE, poff);
+			if (err)
+				goto out;
+		}
+	}
+out:
+	free(buf);
+	close(fd);
+	return err;
+}
+
+int dump_mem__shared(struct dump_ctx *ctx)
+{
+	ShmemImage *img = PB_NEW(ShmemImage, shmem_image);
+	struct image_pages *out = NULL;
+	bool printed = false;
+	ShmemObject *obj;
+	size_t i;
+	int err;
+
+	if (!img)
+		return -ENOMEM;
+	img->pages_file = dump__strdup("pages-shmem.img");
+	img->objects = calloc(ctx->nshmem + 1, sizeof(*img->objects));
+	if (!img->pages_file || !img->objects) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = image__pages_begin(ctx->img, img->pages_file, 0, &out);
+	printed = true;
+	for (i = 0; !err && i < ctx->nshmem; i++) {
+		obj = PB_NEW(ShmemObject, shmem_object);
+		if (!obj) {
+			err = -ENOMEM;
+			break;
+		}
+		img->objects[img->n_objects++] = obj;
+		obj->shmid = ctx->shmem[i].shmid;
+		obj->size = ctx->shmem[i].size;
+		printed = false;
+		err = dump_one_shmem(&ctx->shmem[i], out, obj, &printed);
+		if (err && !printed && err != -ESRCH)
+			pr_err("pid %d: cannot read shared memory %lx-%lx: %s", ctx->shmem[i].pid,
+			       ctx->shmem[i].start, ctx->shmem[i].end, strerror(-err));
+		printed = true;
+	}
+	if (err)
+		image_pages__discard(out);
+	else
+		err = image_pages__finish(out);
+	if (!err)
+		err = image__write(ctx->img, IMG_SHMEM, 0, &img->base);
+out:
+	if (err && !printed)
+		pr_err("cannot dump shared memory: %s", strerror(-err));
+	shmem_image__free_unpacked(img, NULL);
+	return err;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * image.h - the image directory: versioned, checksummed files.
+ *
+ * Every file starts with a 24-byte header: an 8-byte magic naming the kind
+ * of file ("PTRCCORE", ...), the format version, the header size and the
+ * payload size. A metadata file is header + protobuf-c payload + crc32
+ * (zlib) of both. A pages file has a 4096-byte header (crc32 of the data and
+ * of the header inside it) so that its data stays page aligned and restore
+ * can map it. The layout is in docs/image.md.
+ *
+ * Writing goes to DIR/.pidtrace-tmp-XXXXXX (0700, files 0600); commit writes
+ * inventory.img, which names every file, then renames the files into DIR,
+ * inventory last: a directory without inventory.img is not an image. Until
+ * commit nothing in DIR changes, and image__free() removes the temporary
+ * directory.
+ *
+ * Every error is printed once, naming the file ("DIR/mm-42.img: truncated
+ * (expected 4096 bytes, got 100)") and returned as -errno.
+ */
+#ifndef PT_IMAGE_H
+#define PT_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "inventory.pb-c.h"
+
+#define IMAGE_FORMAT_VERSION 1
+#define IMAGE_PAGES_HDR_SIZE 4096
+
+enum image_kind {
+	IMG_INVENTORY,	/* inventory.img */
+	IMG_CORE,	/* core-PID.img: TaskCore */
+	IMG_MM,		/* mm-PID.img: MmImage */
+	IMG_PAGEMAP,	/* pagemap-PID.img: PagemapImage */
+	IMG_FILES,	/* files-PID.img: FilesImage */
+	IMG_PIPES,	/* pipes.img: PipesImage */
+	IMG_PIDFDS,	/* pidfds.img: PidfdsImage */
+	IMG_SHMEM,	/* shmem.img: ShmemImage */
+	IMG_PAGES,	/* pages-PID.img, pages-shmem.img: raw pages */
+	IMG_KIND_COUNT,
+};
+
+struct image;
+struct image_pages;
+
+/* "core", "mm", ... as in inventory_file.kind. */
+const char *image__kind_name(enum image_kind kind);
+
+/* The file name of a metadata kind ("core-42.img"; pid 0: "pipes.img"). */
+void image__file_name(enum image_kind kind, uint32_t pid, char *buf, size_t len);
+
+/**
+ * image__create() - start writing an image into @dir.
+ * @dir is created (mode 0700) if it does not exist.
+ * Return: 0 or -errno (printed: "DIR: cannot write an image here: ...").
+ */
+int image__create(const char *dir, struct image **out);
+
+/**
+ * image__write() - write one metadata file.
+ * @pid: the task it describes, 0 for tree-wide files.
+ * @msg: a message of the kind's type.
+ * Return: 0 or -errno (ENOSPC and friends are printed naming the file).
+ */
+int image__write(struct image *img, enum image_kind kind, uint32_t pid,
+		 const ProtobufCMessage *msg);
+
+/**
+ * image__pages_begin() - start a pages file.
+ * @name: its file name ("pages-42.img").
+ * @pid: the owner, recorded in the inventory (0 for shared objects).
+ */
+int image__pages_begin(struct image *img, const char *name, uint32_t pid,
+		       struct image_pages **out);
+/* Append @len bytes; @offset (may be NULL) gets their offset in the data. */
+int image_pages__append(struct image_pages *p, const void *buf, size_t len, uint64_t *offset);
+/* Write the header (size and checksums) and close; frees @p. */
+int image_pages__finish(struct image_pages *p);
+/* Close and free without finishing (the image is being abandoned). NULL ok. */
+void image_pages__discard(struct image_pages *p);
+
+/* Bytes written so far (all files). */
+uint64_t image__bytes(const struct image *img);
+
+/**
+ * image__commit() - write @inv (its files list is filled in here) and move
+ * everything into the image directory; an older image there (its inventory
+ * and the files it names) is replaced.
+ */
+int image__commit(struct image *img, Inventory *inv);
+
+/**
+ * image__open() - open an image for reading: reads and checks inventory.img
+ * and that every file it names is there with the size it says.
+ */
+int image__open(const char *dir, struct image **out);
+
+const Inventory *image__inventory(const struct image *img);
+const char *image__dir(const struct image *img);
+
+/**
+ * image__read() - read, check and decode one metadata file.
+ * @out: the decoded message, to free with protobuf_c_message_free_unpacked().
+ * Return: 0, -ENOENT if the inventory does not list it (not printed), or
+ * -errno for a bad file (printed).
+ */
+int image__read(struct image *img, enum image_kind kind, uint32_t pid, ProtobufCMessage **out);
+
+/**
+ * image__pages_open() - open a pages file and check its header.
+ * @fd: an O_RDONLY fd to close; @data_off: where the data starts (page
+ * aligned); @size: data bytes. With @verify the data checksum is checked.
+ */
+int image__pages_open(struct image *img, const char *name, bool verify, int *fd,
+		      uint64_t *data_off, uint64_t *size);
+
+/* Abandon (writer: remove the temporary directory) or close. Accepts NULL. */
+void image__free(struct image *img);
+
+#endif

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ptrace_core.h - the only module that calls ptrace(2).
+ *
+ * Dump and restore speak in steps ("seize", "read the registers", "run this
+ * syscall in the task"); the mechanics live here. A seized task is held in a
+ * ptrace interrupt stop (PTRACE_EVENT_STOP, inside the kernel's signal code)
+ * between calls: every call that runs the task brings it back to that stop,
+ * so an interrupted syscall restarts as the kernel meant it to when the task
+ * is finally detached.
+ *
+ * Errors are returned as -errno and never printed except with -v: the caller
+ * knows which task and step failed and says so in one line. -ESRCH always
+ * means "the task is gone" (ptrace_core__exited() then tells how).
+ */
+#ifndef PT_PTRACE_CORE_H
+#define PT_PTRACE_CORE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+
+struct ptrace_task;
+
+/* Same layout as the kernel's struct ptrace_rseq_configuration (5.13+). */
+struct ptrace_core_rseq {
+	uint64_t rseq_abi_pointer;
+	uint32_t rseq_abi_size;
+	uint32_t signature;
+	uint32_t flags;
+	uint32_t pad;
+};
+
+/**
+ * ptrace_core__seize() - attach to a task and stop it.
+ * @pid: the task (a thread-group leader for dump).
+ * @out: the handle, to release with ptrace_core__detach() or _free().
+ *
+ * PTRACE_SEIZE (no PTRACE_O_EXITKILL: if pidtrace dies, its tracees run on)
+ * then PTRACE_INTERRUPT and a wait for the interrupt stop. A signal the task
+ * was dequeuing at that moment is delivered, not lost, before it stops.
+ * Return: 0; -ESRCH (no such task, or it exited); -EPERM (a zombie, already
+ * traced, or not allowed); -EBUSY if the task is in a group stop (SIGSTOP):
+ * such a task is detached again and left stopped, as it was.
+ */
+int ptrace_core__seize(pid_t pid, struct ptrace_task **out);
+
+/**
+ * ptrace_core__detach() - let the task run on, as it was before seize.
+ * Unmaps the scratch area, re-sends a stop signal that arrived while the task
+ * was held, detaches and frees @t. Accepts NULL and exited tasks.
+ * Context: tracee must be stopped (or gone).
+ * Return: 0 or -errno (the handle is freed either way).
+ */
+int ptrace_core__detach(struct ptrace_task *t);
+
+/**
+ * ptrace_core__kill() - SIGKILL the task and wait until it has exited.
+ * Consumes only the tracer's exit notification: the real parent still
+ * reaps it. Frees @t. Accepts NULL.
+ * Return: 0 or -errno.
+ */
+int ptrace_core__kill(struct ptrace_task *t);
+
+/* Detach (best effort) and free. Accepts NULL. */
+void ptrace_core__free(struct ptrace_task *t);
+
+pid_t ptrace_core__pid(const struct ptrace_task *t);
+
+/**
+ * ptrace_core__check() - is the task still held in its stop?
+ * Context: tracee must be stopped.
+ * Return: 0, or -ESRCH if it was killed meanwhile (then it has exited).
+ */
+int ptrace_core__check(struct ptrace_task *t);
+
+/* True once the task is known to have exited; @status gets the wait status. */
+bool ptrace_core__exited(const struct ptrace_task *t, int *status);
+
+/**
+ * ptrace_core__get_regs() - general registers (NT_PRSTATUS), fs/gs base.
+ * Context: tracee must be stopped.
+ * Return: 0 or -errno.
+ */
+int ptrace_core__get_regs(struct ptrace_task *t, struct user_regs_struct *regs);
+
+/* Context: tracee must be stopped. Return: 0 or -errno. */
+int ptrace_core__set_regs(struct ptrace_task *t, const struct user_regs_struct *regs);
+
+/**
+ * ptrace_core__get_xstate() - the extended FPU state (NT_X86_XSTATE).
+ * @buf: malloc'ed copy of what the kernel returned, to free().
+ * @len: its size, as the kernel sized it.
+ * Context: tracee must be stopped.
+ * Return: 0 or -errno.
+ */
+int ptrace_core__get_xstate(struct ptrace_task *t, void **buf, size_t *len);
+
+/* Context: tracee must be stopped. Return: 0 or -errno. */
+int ptrace_core__set_xstate(struct ptrace_task *t, const void *buf, size_t len);
+
+/* The task's own blocked mask (bit N-1 = signal N). Context: stopped. */
+int ptrace_core__get_sigmask(struct ptrace_task *t, uint64_t *mask);
+int ptrace_core__set_sigmask(struct ptrace_task *t, uint64_t mask);
+
+/**
+ * ptrace_core__peek_siginfo() - the queued signals, without dequeuing them.
+ * @shared: the process-wide queue instead of the thread's private one.
+ * @out: malloc'ed array (NULL when empty), to free().
+ * @n: its length.
+ * Context: tracee must be stopped.
+ * Return: 0 or -errno.
+ */
+int ptrace_core__peek_siginfo(struct ptrace_task *t, bool shared, siginfo_t **out, size_t *n);
+
+/* The rseq registration (rseq_abi_pointer 0: none). Context: stopped. */
+int ptrace_core__get_rseq(struct ptrace_task *t, struct ptrace_core_rseq *rseq);
+
+/**
+ * ptrace_core__syscall() - run one system call inside the task.
+ * @nr: syscall number; @args: its six arguments; @ret: the raw return value
+ * (-4095..-1 is an -errno of the remote call, not of this function).
+ *
+ * The call runs from a `syscall` instruction found at rip-2 (a task stopped
+ * in a syscall), in the vDSO, or written over the current instruction and
+ * put back. All signals but SIGKILL/SIGSTOP are blocked while it runs and
+ * the task's registers and mask are restored afterwards; the task is left
+ * in an interrupt stop (where _seize() leaves it).
+ * Context: tracee must be in the interrupt stop of _seize() or a previous
+ * call, or in a syscall-exit stop; not in a syscall-entry stop.
+ * Return: 0 when the call ran, -errno when it could not be run.
+ */
+int ptrace_core__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+
+/**
+ * ptrace_core__scratch() - a private read-write area inside the task.
+ * @len: bytes needed; the area is mapped by an injected mmap() on first use
+ * (and grown if needed) and unmapped by _unmap_scratch() or detach.
+ * @addr: its address in the task.
+ * Context: tracee must be stopped.
+ * Return: 0 or -errno.
+ */
+int ptrace_core__scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
+int ptrace_core__unmap_scratch(struct ptrace_task *t);
+
+/**
+ * ptrace_core__read_mem() - copy @len bytes at @addr in the task.
+ * process_vm_readv() first; /proc/PID/mem (which also reads unreadable
+ * mappings) for what it cannot read.
+ * Context: tracee must be stopped (or the caller accepts a moving target).
+ * Return: 0 or -errno (-EFAULT: not mapped).
+ */
+int ptrace_core__read_mem(struct ptrace_task *t, unsigned long addr, void *buf, size_t len);
+
+/**
+ * ptrace_core__read_iov() - scatter read, one remote range per local buffer.
+ * process_vm_readv() in batches of IOV_MAX; ranges it cannot read are read
+ * through /proc/PID/mem.
+ * Return: 0 or -errno.
+ */
+int ptrace_core__read_iov(struct ptrace_task *t, const struct iovec *local,
+			  const struct iovec *remote, size_t n);
+
+/**
+ * ptrace_core__write_mem() - write into the task through /proc/PID/mem.
+ * Such writes are forced: they work on read-only private pages.
+ * Context: tracee must be stopped.
+ * Return: 0 or -errno.
+ */
+int ptrace_core__write_mem(struct ptrace_task *t, unsigned long addr, const void *buf, size_t len);
+
+#endif
