@@ -53,6 +53,43 @@ static void exit_words(const struct xrec *r, char *buf, size_t len)
 		snprintf(buf, len, "exit code %d", (st >> 8) & 0xff);
 }
 
+/*
+ * A detail line whose text may be long (a verdict, an explanation):
+ * wrapped at word boundaries so every line stays under 100 columns.
+ */
+#define DETAIL_INDENT 13
+#define DETAIL_WIDTH (99 - DETAIL_INDENT)
+
+static void print_wrapped(struct output *o, const char *label, const char *col,
+			  const char *prefix, const char *text)
+{
+	char buf[1024];
+	const char *p = buf;
+	bool first = true;
+
+	snprintf(buf, sizeof(buf), "%s%s", prefix, text);
+	while (*p) {
+		size_t n = strlen(p);
+
+		if (n > DETAIL_WIDTH) {
+			size_t cut = DETAIL_WIDTH;
+
+			while (cut > DETAIL_WIDTH / 2 && p[cut] != ' ')
+				cut--;
+			n = p[cut] == ' ' ? cut : DETAIL_WIDTH;
+		}
+		if (first)
+			fprintf(o->f, "    %s%-8s%s %.*s\n", col, label, *col ? COLOR_RESET : "", (int)n,
+				p);
+		else
+			fprintf(o->f, "%*s%.*s\n", DETAIL_INDENT, "", (int)n, p);
+		first = false;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 static void print_stack(struct output *o, const char *label, const char (*frames)[96], int n)
 {
 	int i;
@@ -123,12 +160,8 @@ int output_plain__record(struct output *o, const struct xrec *r)
 		r->kind == XREC_SIGNAL ? "(signal)" : cause__name(r->cause), *col ? COLOR_RESET : "",
 		sender);
 
-	if (r->expected && o->color)
-		fprintf(o->f, "    %-8s %sexpected:%s %s\n", "why", color__verdict(true), COLOR_RESET,
-			r->detail);
-	else
-		fprintf(o->f, "    %-8s %s%s%s\n", "why", r->expected ? "expected: " : "", r->detail,
-			r->kind == XREC_SIGNAL ? "" : "");
+	print_wrapped(o, "why", r->expected && o->color ? color__verdict(true) : "",
+		      r->expected ? "expected: " : "", r->detail);
 	if (r->kind == XREC_SIGNAL)
 		fprintf(o->f, "    %-8s cause would be %s\n", "", cause__name(r->cause));
 	fprintf(o->f, "    %-8s pid %u tid %u (%s) ppid %u uid %u%s%s\n", "victim", r->victim.pid,
@@ -222,13 +255,7 @@ int output_plain__run_death(struct output *o, const struct run_death *d)
 		fprintf(o->f, "    %-8s parent's SIGCHLD: %s\n", "sigchld",
 			t->parent_chld_handler == 0 ? "default" :
 			t->parent_chld_handler == 1 ? "ignored" : "handler installed");
-	if (o->color) {
-		const char *col = color__cause(d->x.cause, d->x.expected);
-
-		fprintf(o->f, "    %s%-8s%s %s\n", col, "verdict", *col ? COLOR_RESET : "",
-			d->verdict);
-	} else {
-		fprintf(o->f, "    %-8s %s\n", "verdict", d->verdict);
-	}
+	print_wrapped(o, "verdict", o->color ? color__cause(d->x.cause, d->x.expected) : "", "",
+		      d->verdict);
 	return 0;
 }
