@@ -2,16 +2,30 @@
 #
 #   make            build .output/pidtrace (BPF objects, skeletons, binary)
 #   make test       install missing Debian packages, build, run every test
+#   make test SAN=1 the same built with ASan+UBSan (in .output-san); any
+#                   sanitizer report, leaks included, fails the run
+#   make fuzz       run each libFuzzer harness (tests/fuzz) FUZZ_TIME seconds (60)
 #   make demo       install missing Debian packages, build, run the headline demo
 #   make lint       clang-format check + cppcheck; warnings are errors
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make man        the man pages (scdoc) into .output/man
+#   make deb        a Debian package into .output/deb (dpkg-buildpackage)
 #   make clean
 #
 # Everything built goes to .output/ (the libbpf-bootstrap convention).
 
+# Sanitized objects never mix with normal ones: SAN=1 has its own directory.
+ifeq ($(SAN),1)
+OUTPUT ?= .output-san
+endif
 OUTPUT ?= .output
 VERSION := 0.1.0
 PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SCDOC ?= scdoc
 DESTDIR ?=
 ARCH ?= x86
 CC ?= cc
@@ -29,7 +43,8 @@ ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
-ALL_CFLAGS = $(CFLAGS) -DPIDTRACE_VERSION=\"$(VERSION)\" $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -I$(OUTPUT)/images -Ibpf -Iuser $(PKG_CFLAGS)
+BASE_CFLAGS = -DPIDTRACE_VERSION=\"$(VERSION)\" $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -I$(OUTPUT)/images -Ibpf -Iuser $(PKG_CFLAGS)
+ALL_CFLAGS = $(CFLAGS) $(BASE_CFLAGS)
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(OUTPUT) -Ivmlinux/$(ARCH) -Ibpf
@@ -50,17 +65,21 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 PROG_SRCS := $(wildcard tests/progs/*.c)
 PROG_BINS := $(patsubst tests/progs/%.c,$(OUTPUT)/tests/progs/%,$(PROG_SRCS))
+MAN_SRCS := $(wildcard docs/man/*.scd)
+MANS := $(patsubst docs/man/%.scd,$(OUTPUT)/man/%,$(MAN_SRCS))
+BENCH_SRCS := $(wildcard tools/bench/*.c)
+BENCH_BINS := $(patsubst tools/bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps test demo lint install clean vmlinux bench stress
+.PHONY: all deps test demo lint install clean vmlinux bench stress fuzz fuzz-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(OUTPUT)/pidtrace
+all: $(OUTPUT)/pidtrace man
 
 deps:
 	@tools/deps.sh
 
-$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/images $(OUTPUT)/tests/unit $(OUTPUT)/tests/progs:
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/images $(OUTPUT)/tests/unit $(OUTPUT)/tests/progs $(OUTPUT)/bench:
 	@mkdir -p $@
 
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/pidtrace.h $(wildcard bpf/*.h) vmlinux/$(ARCH)/vmlinux.h | $(OUTPUT)
@@ -72,11 +91,20 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 $(OUTPUT)/images/%.pb-c.c $(OUTPUT)/images/%.pb-c.h: images/%.proto | $(OUTPUT)/images
 	$(PROTOC_C) --proto_path=images --c_out=$(OUTPUT)/images $<
 
-$(OUTPUT)/images/%.pb-c.o: $(OUTPUT)/images/%.pb-c.c
+# One flavour of objects per directory: building the same OUTPUT with and
+# without SAN=1 rebuilds everything rather than link both kinds together.
+# The stamp is made when the makefile is read: every target is .SECONDARY,
+# so a missing stamp would not make anything out of date, a newer one does.
+FLAVOUR := $(OUTPUT)/.flavour-$(if $(filter 1,$(SAN)),san,plain)
+ifeq ($(wildcard $(FLAVOUR)),)
+$(shell mkdir -p $(OUTPUT) && rm -f $(OUTPUT)/.flavour-* && touch $(FLAVOUR))
+endif
+
+$(OUTPUT)/images/%.pb-c.o: $(OUTPUT)/images/%.pb-c.c $(FLAVOUR)
 	$(CC) $(CFLAGS) -I$(OUTPUT)/images $(PKG_CFLAGS) -c $< -o $@
 
 # Every user object may include any skeleton or generated schema header.
-$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/pidtrace.h $(SKELS) $(PB_SRCS) | $(OUTPUT)/user
+$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/pidtrace.h $(SKELS) $(PB_SRCS) $(FLAVOUR) | $(OUTPUT)/user
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/pidtrace: $(USER_OBJS) $(PB_OBJS)
@@ -90,19 +118,62 @@ $(OUTPUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS) | $(OUTPUT)
 $(OUTPUT)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h) | $(OUTPUT)/tests/progs
 	$(CC) -O0 -g -Wall -Werror -D_GNU_SOURCE -Ibpf -Itests/progs $< -lpthread -o $@
 
+# Benchmark programs: optimised, they measure the kernel and pidtrace, not themselves.
+$(OUTPUT)/bench/%: tools/bench/%.c $(wildcard tools/bench/*.h) | $(OUTPUT)/bench
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
 test-bins: $(OUTPUT)/pidtrace $(UNIT_BINS) $(PROG_BINS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-bins
-	@OUTPUT=$(OUTPUT) tests/run.sh
+	@OUTPUT=$(OUTPUT) $(if $(filter 1,$(SAN)),tests/san_run.sh) tests/run.sh
+
+# Fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer harness, linked with
+# every user object rebuilt by clang with ASan+UBSan and coverage into
+# $(OUTPUT)/fuzz/ (never mixed with the normal objects). `make fuzz` runs
+# each FUZZ_TIME seconds from its seeds (tests/fuzz/corpus/NAME/); inputs
+# that crashed once are kept in tests/fuzz/regress/NAME/ and replayed by
+# `make test` (tests/unit/test_fuzz_regress.c).
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS = -g -O1 $(FUZZ_SAN) $(BASE_CFLAGS)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJS := $(patsubst $(OUTPUT)/%,$(OUTPUT)/fuzz/%,$(LIB_OBJS))
+
+$(OUTPUT)/fuzz/user/%.o: user/%.c $(wildcard user/*.h) bpf/pidtrace.h $(SKELS) $(PB_SRCS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(OUTPUT)/fuzz/images/%.pb-c.o: $(OUTPUT)/images/%.pb-c.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -g -O1 $(FUZZ_SAN) -I$(OUTPUT)/images $(PKG_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) $(PKG_LIBS) -o $@
+
+# The replay test compiles every harness in.
+$(OUTPUT)/tests/unit/test_fuzz_regress: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-bins
+	@OUTPUT=$(OUTPUT) FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(PROG_BINS)
 	@OUTPUT=$(OUTPUT) tools/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory test-bins
+	@$(MAKE) --no-print-directory test-bins $(BENCH_BINS)
 	@OUTPUT=$(OUTPUT) tools/bench/run.sh
+
+# The dead-pidfd checkpoint/restore round trip, 200 times in a row.
+stress: deps
+	@$(MAKE) --no-print-directory test-bins
+	@OUTPUT=$(OUTPUT) tests/cr_stress.sh 200
 
 vmlinux:
 	tools/gen-vmlinux.sh $(ARCH)
@@ -110,8 +181,32 @@ vmlinux:
 lint:
 	@tools/lint.sh
 
-install: $(OUTPUT)/pidtrace
-	install -D -m 0755 $(OUTPUT)/pidtrace $(DESTDIR)$(PREFIX)/sbin/pidtrace
+# Man pages: scdoc (docs/man/*.8.scd -> $(OUTPUT)/man/*.8).
+.PHONY: man deb
+man: $(MANS)
+
+$(OUTPUT)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	@command -v $(SCDOC) >/dev/null || { echo "scdoc not found: run tools/deps.sh" >&2; exit 1; }
+	$(SCDOC) < $< > $@
+
+test-bins: man
+
+# A .deb built by dpkg-buildpackage from a copy of this tree, in $(OUTPUT)/deb.
+deb:
+	@tools/deps.sh deb
+	@tools/build-deb.sh $(OUTPUT)/deb
+
+install: $(OUTPUT)/pidtrace man
+	install -D -m 0755 $(OUTPUT)/pidtrace $(DESTDIR)$(SBINDIR)/pidtrace
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man8/
+	install -D -m 0644 contrib/bash-completion/pidtrace $(DESTDIR)$(BASHCOMPDIR)/pidtrace
+	install -d $(DESTDIR)$(UNITDIR)
+	for u in contrib/systemd/*.service; do \
+		sed 's|/usr/sbin/pidtrace|$(SBINDIR)/pidtrace|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf $(OUTPUT)

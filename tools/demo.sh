@@ -28,3 +28,26 @@ sleep 0.5
 kill -INT "$watch"
 wait "$watch"
 cat "$out"
+
+# The restore headline: CRIU's pidfd_dead case (a process holding pidfds to
+# dead children), whose restore died of a SIGKILL nobody could explain.
+if [ -x "$PROGS/zdtm_pidfd" ] && [ -x "$PROGS/cr_reaper" ]; then
+	echo
+	echo "== pidtrace dump + restore of a process holding pidfds to dead processes"
+	cr=$(mktemp -d /tmp/pidtrace-demo-cr.XXXXXX)
+	progs=$(cd "$PROGS" && pwd)
+	trap 'rm -f "$out" "$out.err"; rm -rf "$cr"' EXIT
+	(cd "$cr" && exec "$progs/cr_reaper" "$progs/zdtm_pidfd" >"$cr/log" 2>&1 </dev/null) &
+	reaper=$!
+	for _ in $(seq 100); do grep -qs READY "$cr/log" && break; sleep 0.05; done
+	pid=$(sed -n 's/^READY pid=//p' "$cr/log")
+	"$P" dump -t "$pid" -D "$cr/img"
+	wait "$reaper"
+	"$P" restore -D "$cr/img" >"$cr/report" &
+	restore=$!
+	for _ in $(seq 200); do [ -s "$cr/report" ] && break; sleep 0.05; done
+	cat "$cr/report"
+	kill -TERM "$pid"
+	wait "$restore"
+	echo "the restored process checked its pidfds (0x300 and 9 from PIDFD_GET_INFO): $(grep -E '^(PASS|FAIL)' "$cr/log")"
+fi

@@ -7,12 +7,12 @@
 
 #include "color.h"
 
-#define SGR_RED "\033[31m"
+#define SGR_RED	     "\033[31m"
 #define SGR_BOLD_RED "\033[1;31m"
-#define SGR_GREEN "\033[32m"
-#define SGR_YELLOW "\033[33m"
-#define SGR_MAGENTA "\033[35m"
-#define SGR_CYAN "\033[36m"
+#define SGR_GREEN    "\033[32m"
+#define SGR_YELLOW   "\033[33m"
+#define SGR_MAGENTA  "\033[35m"
+#define SGR_CYAN     "\033[36m"
 
 int color__parse(const char *arg, enum color_when *when)
 {

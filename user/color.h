@@ -21,7 +21,7 @@ enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 /* SGR sequences; COLOR_RESET ends any of them. */
 #define COLOR_RESET "\033[0m"
-#define COLOR_BOLD "\033[1m"
+#define COLOR_BOLD  "\033[1m"
 
 /*
  * Parse the argument of --color: "auto", "always" or "never" (also

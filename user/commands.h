@@ -15,4 +15,12 @@ int cmd_dump(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 
+/*
+ * Check a command line as cmd_watch()/cmd_run() would, and start nothing
+ * (tests, fuzzing). Return: 0 (valid, or --help), or EXIT_USAGE after
+ * printing why.
+ */
+int watch__parse_args(int argc, char **argv);
+int run__parse_args(int argc, char **argv);
+
 #endif

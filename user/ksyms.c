@@ -277,7 +277,9 @@ struct ksyms *ksyms__parse(FILE *f)
 		goto err;
 	}
 	sort_syms(syms, nr);
-	qsort(bounds, nb, sizeof(*bounds), cmp_u64);
+	/* qsort(NULL, 0, ...) is undefined: a table may have no data symbol. */
+	if (nb)
+		qsort(bounds, nb, sizeof(*bounds), cmp_u64);
 	compute_sizes(syms, nr, bounds, nb);
 	free(bounds);
 	bounds = NULL;

@@ -58,7 +58,8 @@ int names__parse_signal(const char *s)
 		if (s[5] != '+')
 			return -EINVAL;
 		n = strtol(s + 6, &end, 10);
-		if (*end || end == s + 6 || n < 0 || KERNEL_SIGRTMIN + n > KERNEL_SIGMAX)
+		/* n first: KERNEL_SIGRTMIN + LONG_MAX would overflow. */
+		if (*end || end == s + 6 || n < 0 || n > KERNEL_SIGMAX - KERNEL_SIGRTMIN)
 			return -EINVAL;
 		return KERNEL_SIGRTMIN + (int)n;
 	}

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "color.h"
 #include "commands.h"
 #include "explain.h"
 #include "lineage.h"
@@ -34,6 +35,8 @@ struct run_env {
 	const char *out_path;
 	const char *timeline;
 	char **argv;
+	enum color_when color;
+	bool help;
 };
 
 struct run_ctx {
@@ -60,6 +63,8 @@ static void usage(FILE *f)
 		   "  --json           one JSON object per death, then a summary\n"
 		   "  --timeline FILE  Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
 		   "  -o, --output F   write the report there instead of stdout\n"
+		   "  --color[=WHEN]   colour the causes: auto (on a terminal, default),\n"
+		   "                   always or never; NO_COLOR=1 turns auto off\n"
 		   "  -h, --help       this help\n\n"
 		   "Examples:\n"
 		   "  pidtrace run -- make check\n"
@@ -68,18 +73,21 @@ static void usage(FILE *f)
 
 static int parse_args(struct run_env *env, int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_TIMELINE };
+	enum { OPT_JSON = 256, OPT_TIMELINE, OPT_COLOR };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "timeline", required_argument, NULL, OPT_TIMELINE },
 		{ "output", required_argument, NULL, 'o' },
+		{ "color", optional_argument, NULL, OPT_COLOR },
+		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: also forget where a previous parse stopped inside an argv. */
+	optind = 0;
 	/* '+': stop at the first non-option, CMD's own options are its own. */
 	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -92,9 +100,15 @@ static int parse_args(struct run_env *env, int argc, char **argv)
 		case 'o':
 			env->out_path = optarg;
 			break;
+		case OPT_COLOR:
+			if (color__parse(optarg, &env->color)) {
+				pr_err("--color: '%s' is not auto, always or never", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
-			usage(stdout);
-			exit(0);
+			env->help = true;
+			return 0;
 		case ':':
 			pr_err("option '%s' needs an argument (see pidtrace run --help)",
 			       argv[optind - 1]);
@@ -213,6 +227,13 @@ static void report(struct output *out, struct run_ctx *rc, uint64_t t0)
 	}
 }
 
+int run__parse_args(int argc, char **argv)
+{
+	struct run_env env = { 0 };
+
+	return parse_args(&env, argc, argv);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_env env = { 0 };
@@ -231,6 +252,10 @@ int cmd_run(int argc, char **argv)
 	err = parse_args(&env, argc, argv);
 	if (err)
 		return err;
+	if (env.help) {
+		usage(stdout);
+		return 0;
+	}
 	log__set_json(env.json);
 	out.mode = env.json ? OUTPUT_JSON : OUTPUT_PLAIN;
 	out.f = stdout;
@@ -241,6 +266,7 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
+	out.color = !env.json && color__enabled(env.color, out.f);
 	rc.lin = lineage__new();
 	xopts.symbolize_user = true;
 	xopts.emit = keep_death;
@@ -336,6 +362,9 @@ int cmd_run(int argc, char **argv)
 	if (st.drops)
 		pr_warn("%llu records were lost: the ring buffer was full",
 			(unsigned long long)st.drops);
+	if (st.shed)
+		pr_warn("%llu records of other signals or lineage were shed to keep room for kills: "
+			"lineage may be incomplete", (unsigned long long)st.shed);
 	ret = sum.command_exit;
 cleanup:
 	if (child > 0) {

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "procfs.h"
 #include "usym.h"
 
 #define USYM_BUCKETS 256
@@ -84,36 +85,15 @@ static uint64_t now_ns(void)
  */
 static int read_start_time(pid_t pid, uint64_t *start)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long st;
-	ssize_t n;
-	int fd, i;
+	struct procfs_stat st;
+	int err;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	err = procfs__stat(pid, &st);
+	if (err)
+		return err == -ENOENT ? -ESRCH : err;
+	if (st.state == 'Z' || st.state == 'X')
 		return -ESRCH;
-	buf[n] = '\0';
-	/* comm may hold spaces and parentheses: fields start after the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
-		return -EIO;
-	p += 2;
-	if (*p == 'Z' || *p == 'X')
-		return -ESRCH;
-	/* starttime is field 22; p is at field 3. */
-	for (i = 3; i < 22 && p; i++) {
-		p = strchr(p, ' ');
-		if (p)
-			p++;
-	}
-	if (!p || sscanf(p, "%llu", &st) != 1)
-		return -EIO;
-	*start = st;
+	*start = st.starttime;
 	return 0;
 }
 
@@ -429,10 +409,8 @@ static int record_map_line(struct usym_proc *p, const char *line)
  */
 int usym__snapshot(struct usym *u, pid_t pid)
 {
-	struct usym_proc *p;
 	uint64_t start;
-	char path[64], *line = NULL;
-	size_t cap = 0;
+	char path[64];
 	FILE *f;
 	int err;
 
@@ -445,23 +423,45 @@ int usym__snapshot(struct usym *u, pid_t pid)
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? -ESRCH : -errno;
+	err = usym__snapshot_maps(u, pid, start, f);
+	fclose(f);
+	return err;
+}
+
+/**
+ * usym__snapshot_maps() - usym__snapshot() from maps text read by the caller
+ * @u: symbolizer
+ * @pid: process the text describes
+ * @start_time: its start time (field 22 of /proc/PID/stat)
+ * @maps: a stream in /proc/PID/maps format, read to its end; lines that
+ *	do not parse are skipped, so any text is safe (tests, fuzzing)
+ *
+ * Return: 0, -ESRCH when @maps maps no file, -EINVAL, -ENOMEM, -EIO.
+ */
+int usym__snapshot_maps(struct usym *u, pid_t pid, uint64_t start_time, FILE *maps)
+{
+	struct usym_proc *p;
+	char *line = NULL;
+	size_t cap = 0;
+	int err = 0;
+
+	if (!u || pid <= 0 || !maps)
+		return -EINVAL;
 	p = find_proc(u, pid);
 	if (!p)
 		p = add_proc(u, pid);
-	if (!p) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!p)
+		return -ENOMEM;
 	end_dwfl(u, &p->live);
 	clear_snapshot(u, p);
-	p->start_time = start;
+	p->start_time = start_time;
 	p->last_use = ++u->tick;
-	while (getline(&line, &cap, f) > 0) {
+	while (getline(&line, &cap, maps) > 0) {
 		err = record_map_line(p, line);
 		if (err)
 			break;
 	}
-	if (!err && ferror(f))
+	if (!err && ferror(maps))
 		err = -EIO;
 	/* An empty maps file means the process exited while we read it. */
 	if (!err && !p->nr_mods)
@@ -470,9 +470,7 @@ int usym__snapshot(struct usym *u, pid_t pid)
 		clear_snapshot(u, p);
 	else
 		p->has_snap = true;
-out:
 	free(line);
-	fclose(f);
 	return err;
 }
 

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Where a user address is. Empty strings and line 0 mean unknown. */
@@ -36,6 +37,7 @@ struct usym;
 struct usym *usym__new(void);
 void usym__free(struct usym *u);
 int usym__snapshot(struct usym *u, pid_t pid);
+int usym__snapshot_maps(struct usym *u, pid_t pid, uint64_t start_time, FILE *maps);
 int usym__resolve(struct usym *u, pid_t pid, uint64_t addr, struct usym_loc *out);
 void usym__forget(struct usym *u, pid_t pid);
 int usym__format(const struct usym_loc *loc, char *buf, size_t len);

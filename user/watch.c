@@ -2,6 +2,7 @@
 /*
  * watch.c - `pidtrace watch`: explain every death by signal, live.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -23,6 +24,7 @@
 #include "tracer.h"
 
 #define MAX_PIDS 256
+#define RINGBUF_MAX_KB (1 << 20)
 
 struct watch_env {
 	pid_t pids[MAX_PIDS];
@@ -36,6 +38,7 @@ struct watch_env {
 	const char *out_path;
 	size_t ringbuf_bytes;
 	double duration_s; /* 0: until Ctrl-C */
+	bool help;
 	enum color_when color;
 	bool pin;	   /* keep the death registry pinned in bpffs */
 };
@@ -128,11 +131,13 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned long kb;
 	char *end;
 	int c, sig;
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: also forget where a previous parse stopped inside an argv. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, ":p:c:s:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -172,17 +177,23 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 			break;
 		case OPT_DURATION:
 			env->duration_s = strtod(optarg, &end);
-			if (*end || env->duration_s <= 0) {
+			/* Written so that NaN is refused too. */
+			if (*end || end == optarg || !(env->duration_s > 0)) {
 				pr_err("--duration: '%s' is not a positive number of seconds", optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case OPT_RINGBUF:
-			env->ringbuf_bytes = strtoul(optarg, &end, 10) * 1024;
-			if (*end || env->ringbuf_bytes < 4096) {
-				pr_err("--ringbuf-kb: '%s' is not a size of at least 4 kB", optarg);
+			errno = 0;
+			kb = strtoul(optarg, &end, 10);
+			/* strtoul() takes "-4" as a huge number: refuse signs and overflow. */
+			if (errno || *end || end == optarg || !isdigit((unsigned char)optarg[0]) ||
+			    kb < 4 || kb > RINGBUF_MAX_KB) {
+				pr_err("--ringbuf-kb: '%s' is not a size from 4 kB to %d kB", optarg,
+				       RINGBUF_MAX_KB);
 				return EXIT_USAGE;
 			}
+			env->ringbuf_bytes = kb * 1024;
 			break;
 		case OPT_PIN:
 			env->pin = true;
@@ -194,8 +205,8 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 			}
 			break;
 		case 'h':
-			usage(stdout);
-			exit(0);
+			env->help = true;
+			return 0;
 		case ':':
 			pr_err("option '%s' needs an argument (see pidtrace watch --help)",
 			       argv[optind - 1]);
@@ -292,6 +303,13 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+int watch__parse_args(int argc, char **argv)
+{
+	struct watch_env env = { 0 };
+
+	return parse_args(&env, argc, argv);
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	struct watch_env env = { 0 };
@@ -308,6 +326,10 @@ int cmd_watch(int argc, char **argv)
 	err = parse_args(&env, argc, argv);
 	if (err)
 		return err;
+	if (env.help) {
+		usage(stdout);
+		return 0;
+	}
 	log__set_json(env.json);
 	if (build_filter(&env, &topts.filter))
 		return 1;
@@ -385,6 +407,10 @@ int cmd_watch(int argc, char **argv)
 	if (st.drops)
 		pr_warn("%llu records were lost: the ring buffer was full (try --ringbuf-kb)",
 			(unsigned long long)st.drops);
+	/* Shed on purpose to keep room for kills, but lost all the same. */
+	if (st.shed)
+		pr_warn("%llu records of other signals were shed to keep room for kills "
+			"(try --ringbuf-kb)", (unsigned long long)st.shed);
 	status = 0;
 cleanup:
 	tracer__free(t);

@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore.c - `pidtrace restore [-D DIR] [--detach] [--json]`.
+ *
+ * Phases: check (the image, the pids are free), create (the tasks, as
+ * stubs, with their links), seize, memory, files (and pidfds), state
+ * (signals, limits, credentials), finish (helpers die as the originals
+ * did, registers), detach. The tracer (watchdog) runs from before the
+ * first task exists until the tree runs on its own: every death by a
+ * signal of a task pidtrace created is in the report, explained, marked
+ * expected or not. Between steps pidtrace looks for unexpected deaths and
+ * for SIGINT/SIGTERM; either, or any failed step, rolls everything back:
+ * every task created is killed and reaped (pidtrace is their subreaper
+ * meanwhile), nothing is left stopped or running.
+ *
+ * PIDTRACE_TEST_PAUSE=<checkpoint> makes a restore wait up to
+ * PIDTRACE_TEST_PAUSE_MS (default 5000) at that checkpoint, so that a test
+ * can do something nasty to the half-restored tree; checkpoints are
+ * "before-<phase>".
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "log.h"
+#include "names.h"
+#include "output.h"
+#include "procfs.h"
+#include "progress.h"
+#include "ptrace_core.h"
+#include "restore.h"
+#include "watchdog.h"
+
+#define PAGE 4096UL
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int restore__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	if (!ctx->error[0]) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", ctx->step ? ctx->step : "restore",
+			 msg);
+	}
+	(void)pid;
+	return err < 0 ? err : -EIO;
+}
+
+struct rtask *restore__find(struct restore_ctx *ctx, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ntasks; i++)
+		if (ctx->tasks[i].pid == pid)
+			return &ctx->tasks[i];
+	return NULL;
+}
+
+long restore__sys(struct rtask *t, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long args[6] = { a0, a1, a2, a3, a4, a5 }, ret = 0;
+	int err;
+
+	err = ptrace_core__syscall(t->pt, nr, args, &ret);
+	return err ? err : ret;
+}
+
+int restore__put(struct rtask *t, size_t off, const void *buf, size_t len, unsigned long *addr)
+{
+	unsigned long a = t->hpage + PAGE + off;
+
+	if (!t->hpage_mapped || off + len > RESTORE_DATA_SIZE)
+		return -EINVAL;
+	if (addr)
+		*addr = a;
+	return ptrace_core__write_mem(t->pt, a, buf, len);
+}
+
+static int pending_signal(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	sigset_t pend;
+	size_t i;
+
+	if (sigpending(&pend))
+		return 0;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigismember(&pend, sigs[i]))
+			return sigs[i];
+	return 0;
+}
+
+/* The first unexpected death, said in a sentence; false if none. */
+static bool unexpected_death(struct restore_ctx *ctx)
+{
+	const struct xrec *d;
+	char sb[16];
+	size_t n, i;
+
+	watchdog__poll(ctx->wd, 0);
+	if (!watchdog__unexpected(ctx->wd))
+		return false;
+	d = watchdog__deaths(ctx->wd, &n);
+	for (i = 0; i < n; i++) {
+		if (d[i].expected)
+			continue;
+		if (d[i].has_sender)
+			restore__fail(ctx, d[i].victim.pid, -ECHILD,
+				      "pid %u died during the restore: %s from pid %u (%s), %s",
+				      d[i].victim.pid, output__signame(d[i].signo, sb, sizeof(sb)),
+				      d[i].sender.pid, d[i].sender.comm, cause__name(d[i].cause));
+		else
+			restore__fail(ctx, d[i].victim.pid, -ECHILD,
+				      "pid %u died during the restore: %s, %s", d[i].victim.pid,
+				      output__signame(d[i].signo, sb, sizeof(sb)),
+				      cause__name(d[i].cause));
+		break;
+	}
+	return true;
+}
+
+int restore__checkpoint(struct restore_ctx *ctx, const char *name)
+{
+	const char *pause = getenv("PIDTRACE_TEST_PAUSE");
+	const char *ms_env = getenv("PIDTRACE_TEST_PAUSE_MS");
+	double until;
+	int sig;
+
+	if (pause && !strcmp(pause, name)) {
+		until = now_ms() + (ms_env ? atoi(ms_env) : 5000);
+		fprintf(stderr, "pidtrace: restore: test pause at %s\n", name);
+		fflush(stderr);
+		while (now_ms() < until && !pending_signal()) {
+			watchdog__poll(ctx->wd, 50);
+			if (watchdog__unexpected(ctx->wd))
+				break;
+		}
+	}
+	if (unexpected_death(ctx))
+		return -ECHILD;
+	sig = pending_signal();
+	if (sig)
+		return restore__fail(ctx, 0, -EINTR, "interrupted by %s", strsignal(sig));
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n\n"
+		   "Recreate the process tree dumped in the image directory DIR (default: the\n"
+		   "current directory) with the same pids, links and state, watched by the\n"
+		   "tracer: every death by a signal during the restore is explained in the\n"
+		   "report. Any failure rolls the restore back: nothing is left behind.\n\n"
+		   "  -D, --images-dir DIR  the image to restore\n"
+		   "      --detach          exit once the tree runs on its own (default: wait\n"
+		   "                        for the restored root and return its exit status)\n"
+		   "      --json            print the report as one JSON object\n\n"
+		   "      --pidns           restore into a new pid namespace (its init is\n"
+		   "                        pidtrace's): the old pids are free there\n"
+		   "      --timeline FILE   write the phases and deaths as a Chrome trace\n"
+		   "                        (open it in Perfetto or chrome://tracing)\n");
+}
+
+static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
+{
+	int err;
+
+	t->pid = pid;
+	t->ctl = t->stub_ctl = t->src_fd = -1;
+	err = image__read(ctx->img, IMG_CORE, pid, (ProtobufCMessage **)&t->core);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err)
+		return restore__fail(ctx, pid, err, "pid %u: cannot read core-%u.img", pid, pid);
+	t->zombie = t->core->state == TASK_STATE__TASK_ZOMBIE;
+	if (t->zombie)
+		return 0;
+	if (!t->core->thread || !t->core->ids || !t->core->mm)
+		return restore__fail(ctx, pid, -EINVAL, "pid %u: core-%u.img is incomplete", pid, pid);
+	if (t->core->creds && t->core->creds->seccomp_mode)
+		return restore__fail(ctx, pid, -EOPNOTSUPP,
+				     "pid %u: seccomp mode %u: seccomp filters are not restored", pid,
+				     t->core->creds->seccomp_mode);
+	err = image__read(ctx->img, IMG_MM, pid, (ProtobufCMessage **)&t->mm);
+	if (!err)
+		err = image__read(ctx->img, IMG_PAGEMAP, pid, (ProtobufCMessage **)&t->pm);
+	if (!err)
+		err = image__read(ctx->img, IMG_FILES, pid, (ProtobufCMessage **)&t->files);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err)
+		return restore__fail(ctx, pid, err, "pid %u: incomplete image (%s)", pid,
+				     strerror(-err));
+	return 0;
+}
+
+static int load(struct restore_ctx *ctx)
+{
+	size_t i, j;
+	int err;
+
+	err = image__open(ctx->dir, &ctx->img);
+	ctx->error_printed = err != 0;
+	if (err)
+		return restore__fail(ctx, 0, err, "%s: not a usable image", ctx->dir);
+	ctx->inv = image__inventory(ctx->img);
+	if (!ctx->inv->n_pids || ctx->inv->pids[0] != ctx->inv->root_pid)
+		return restore__fail(ctx, 0, -EINVAL, "%s: the inventory lists no root task", ctx->dir);
+	ctx->tasks = calloc(ctx->inv->n_pids, sizeof(*ctx->tasks));
+	if (!ctx->tasks)
+		return -ENOMEM;
+	for (i = 0; i < ctx->inv->n_pids; i++) {
+		err = load_task(ctx, ctx->inv->pids[i], &ctx->tasks[i]);
+		ctx->ntasks++;
+		if (err)
+			return err;
+		ctx->tasks[i].parent = -1;
+		for (j = 0; i && j < i; j++)
+			if (ctx->tasks[j].pid == (pid_t)ctx->tasks[i].core->ids->ppid)
+				ctx->tasks[i].parent = j;
+		if (i && ctx->tasks[i].parent < 0)
+			return restore__fail(ctx, ctx->tasks[i].pid, -EINVAL,
+					     "pid %d: its parent %u is not in the image",
+					     ctx->tasks[i].pid, ctx->tasks[i].core->ids->ppid);
+	}
+	if (ctx->tasks[0].zombie)
+		return restore__fail(ctx, 0, -EINVAL, "the root task is a zombie");
+	err = image__read(ctx->img, IMG_PIPES, 0, (ProtobufCMessage **)&ctx->pipes);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err && err != -ENOENT)
+		return restore__fail(ctx, 0, err, "cannot read pipes.img");
+	err = image__read(ctx->img, IMG_PIDFDS, 0, (ProtobufCMessage **)&ctx->pidfds);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err && err != -ENOENT)
+		return restore__fail(ctx, 0, err, "cannot read pidfds.img");
+	err = image__read(ctx->img, IMG_SHMEM, 0, (ProtobufCMessage **)&ctx->shmem);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err && err != -ENOENT)
+		return restore__fail(ctx, 0, err, "cannot read shmem.img");
+	return 0;
+}
+
+/* Our own vDSO block: its size, and where a `syscall` is in it. */
+static int self_vdso(struct restore_ctx *ctx)
+{
+	unsigned long a, b, vvar = 0, vdso = 0, vdso_end = 0;
+	static const uint8_t insn[2] = { 0x0f, 0x05 };
+	char line[512];
+	void *hit;
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx", &a, &b) != 2)
+			continue;
+		if (strstr(line, "[vvar]"))
+			vvar = a;
+		else if (strstr(line, "[vdso]"))
+			vdso = a, vdso_end = b;
+	}
+	fclose(f);
+	if (!vvar || !vdso || vvar > vdso)
+		return restore__fail(ctx, 0, -EOPNOTSUPP, "pidtrace has no vDSO block");
+	hit = memmem((void *)vdso, vdso_end - vdso, insn, sizeof(insn));
+	if (!hit)
+		return restore__fail(ctx, 0, -EOPNOTSUPP, "no syscall instruction in the vDSO");
+	ctx->vdso_size = vdso_end - vvar;
+	ctx->vdso_sys_off = (unsigned long)hit - vvar;
+	return 0;
+}
+
+static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		if (ctx->tasks[i].zombie)
+			continue;
+		err = fn(ctx, &ctx->tasks[i]);
+		if (!err)
+			err = restore__checkpoint(ctx, "task");
+	}
+	return err;
+}
+
+static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
+{
+	int err = 0;
+
+	switch (ph) {
+	case RPH_CHECK:
+		err = restore_tree__check_pids(ctx);
+		/* Before the stubs: they inherit the objects' fds. */
+		if (!err)
+			err = restore_shmem__create(ctx);
+		break;
+	case RPH_CREATE:
+		err = restore_tree__create(ctx);
+		break;
+	case RPH_SEIZE:
+		err = restore_tree__seize(ctx);
+		break;
+	case RPH_MEMORY:
+		err = for_each_live(ctx, restore_mem__task);
+		restore_shmem__close(ctx);
+		if (!err)
+			progress__done(ctx->progress);
+		progress__free(ctx->progress);
+		ctx->progress = NULL;
+		break;
+	case RPH_FILES:
+		err = restore_files__open(ctx);
+		if (!err)
+			err = for_each_live(ctx, restore_files__task);
+		restore_files__close(ctx);
+		if (!err)
+			err = restore_files__helpers_die(ctx);
+		break;
+	case RPH_STATE:
+		err = for_each_live(ctx, restore_state__task);
+		break;
+	case RPH_FINISH:
+		err = for_each_live(ctx, restore_state__finish);
+		break;
+	case RPH_DETACH:
+		err = restore_tree__detach_all(ctx);
+		break;
+	default:
+		break;
+	}
+	return err;
+}
+
+/* Read the tracer until it has been quiet for a moment (10 rounds at most). */
+static void settle(struct restore_ctx *ctx, int quiet_ms)
+{
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if (watchdog__poll(ctx->wd, quiet_ms) <= 0)
+			break;
+}
+
+/* Without --detach: be the tree's parent until its root exits. */
+static int wait_root(struct restore_ctx *ctx)
+{
+	pid_t root = ctx->tasks[0].opid, r;
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	struct pollfd pfd = { ctx->init_ctl, POLLIN, 0 };
+	sigset_t set;
+	int st, sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	for (;;) {
+		if (ctx->pidns && poll(&pfd, 1, 0) > 0) {
+			if (restore_ns__wait_root(ctx, &st))
+				return 1;
+			break;
+		}
+		r = waitpid(-1, &st, __WALL | WNOHANG);
+		if (r == root && (WIFEXITED(st) || WIFSIGNALED(st)))
+			break;
+		if (r > 0)
+			continue;
+		if (r < 0 && errno == ECHILD)
+			return 1;
+		/* Signals to pidtrace are meant for the program it runs. */
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig > 0)
+			kill(root, sig);
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void free_ctx(struct restore_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		struct rtask *t = &ctx->tasks[i];
+
+		if (t->core)
+			task_core__free_unpacked(t->core, NULL);
+		if (t->mm)
+			mm_image__free_unpacked(t->mm, NULL);
+		if (t->pm)
+			pagemap_image__free_unpacked(t->pm, NULL);
+		if (t->files)
+			files_image__free_unpacked(t->files, NULL);
+		if (t->ctl >= 0)
+			close(t->ctl);
+		if (t->stub_ctl >= 0)
+			close(t->stub_ctl);
+	}
+	if (ctx->pipes)
+		pipes_image__free_unpacked(ctx->pipes, NULL);
+	if (ctx->pidfds)
+		pidfds_image__free_unpacked(ctx->pidfds, NULL);
+	if (ctx->shmem)
+		shmem_image__free_unpacked(ctx->shmem, NULL);
+	restore_shmem__close(ctx);
+	if (ctx->init_ctl >= 0)
+		close(ctx->init_ctl);
+	free(ctx->tasks);
+	free(ctx->helpers);
+	image__free(ctx->img);
+	watchdog__free(ctx->wd);
+}
+
+/* Bytes of pages the memory phase will write. */
+static uint64_t pages_bytes(const struct restore_ctx *ctx)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < ctx->ntasks; i++)
+		if (ctx->tasks[i].pm)
+			n += ctx->tasks[i].pm->nr_pages * PAGE;
+	return n;
+}
+
+static void timeline(struct restore_ctx *ctx, const char *path, const double *start,
+		     const double *ms)
+{
+	int err;
+
+	if (!path)
+		return;
+	err = restore_report__timeline(ctx, path, start, ms);
+	if (err)
+		pr_warn("%s: cannot write the timeline: %s", path, strerror(-err));
+}
+
+static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *tl)
+{
+	struct watchdog_opts wopts = { .follow_children = true };
+	double ms[RPH_COUNT] = { 0 }, start[RPH_COUNT] = { 0 }, t0;
+	struct stat sb;
+	char name[32];
+	int err, ret = 1, ph;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ctx->self = getpid();
+	if (!stat("/proc/self/ns/pid", &sb))
+		ctx->self_pidns = sb.st_ino;
+	ctx->src_pid = ctx->pidns ? 1 : ctx->self;
+	ctx->step = "check";
+	err = load(ctx);
+	if (!err)
+		err = self_vdso(ctx);
+	if (err)
+		goto fail_early;
+	err = watchdog__start(&ctx->wd, &wopts);
+	if (err) {
+		restore__fail(ctx, 0, err, "cannot start the tracer: %s", strerror(-err));
+		goto fail_early;
+	}
+	err = watchdog__track(ctx->wd, getpid());
+	if (err) {
+		restore__fail(ctx, 0, err, "cannot track pidtrace's children: %s", strerror(-err));
+		goto fail_early;
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	ctx->progress = progress__new("restore", pages_bytes(ctx), !json);
+	for (ph = 0; ph < RPH_COUNT; ph++) {
+		ctx->step = restore_phase_names[ph];
+		snprintf(name, sizeof(name), "before-%s", ctx->step);
+		t0 = start[ph] = now_ms();
+		err = restore__checkpoint(ctx, name);
+		if (!err)
+			err = run_phase(ctx, ph);
+		if (!err && ph < RPH_DETACH)
+			err = restore__checkpoint(ctx, "after-phase");
+		ms[ph] = now_ms() - t0;
+		if (err)
+			break;
+	}
+	if (err) {
+		bool created = ctx->ntasks && ctx->tasks[0].created;
+
+		restore__fail(ctx, 0, err, "%s", strerror(-err));
+		progress__free(ctx->progress);
+		ctx->progress = NULL;
+		restore_files__close(ctx);
+		restore_shmem__close(ctx);
+		restore_tree__kill_all(ctx);
+		settle(ctx, 100);
+		/* A task that vanished under a step: say who killed it, if we know. */
+		if (err == -ESRCH && watchdog__unexpected(ctx->wd)) {
+			ctx->error[0] = '\0';
+			unexpected_death(ctx);
+		}
+		if (!json)
+			pr_err("%s%s", ctx->error, created ? " (rolled back)" : "");
+		restore_report__print(ctx, ms, false, json);
+		timeline(ctx, tl, start, ms);
+		prctl(PR_SET_CHILD_SUBREAPER, 0);
+		return 1;
+	}
+	if (ctx->pidns && restore_ns__run(ctx, detach)) {
+		restore__fail(ctx, 0, -EPIPE, "detach: the namespace's init is gone");
+		restore_tree__kill_all(ctx);
+		restore_report__print(ctx, ms, false, json);
+		return 1;
+	}
+	settle(ctx, 30);
+	restore_report__print(ctx, ms, true, json);
+	timeline(ctx, tl, start, ms);
+	watchdog__free(ctx->wd);
+	ctx->wd = NULL;
+	if (detach) {
+		prctl(PR_SET_CHILD_SUBREAPER, 0);
+		return 0;
+	}
+	ret = wait_root(ctx);
+	return ret;
+fail_early:
+	if (json)
+		restore_report__print(ctx, ms, false, json);
+	else if (!ctx->error_printed)
+		pr_err("%s", ctx->error);
+	return 1;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "images-dir", required_argument, NULL, 'D' },
+		{ "pidns", no_argument, NULL, 'P' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeline", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct restore_ctx ctx;
+	bool json = false, detach = false;
+	const char *tl = NULL;
+	int c, ret;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.dir = ".";
+	ctx.init_ctl = ctx.init_stub_ctl = -1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			ctx.dir = optarg;
+			break;
+		case 'd':
+			detach = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'P':
+			ctx.pidns = true;
+			break;
+		case 'T':
+			tl = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pidtrace: restore: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	log__set_json(json);
+	ret = restore(&ctx, json, detach, tl);
+	free_ctx(&ctx);
+	return ret;
+}

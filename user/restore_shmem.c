@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_shmem.c - shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS).
+ *
+ * Each object of the image is made once, by pidtrace, before any stub
+ * exists: a shared anonymous mapping filled from pages-shmem.img, then
+ * kept open through its /proc/self/map_files link (the same shmem file, so
+ * the tasks' mappings show as "/dev/zero (deleted)" as they did). Every
+ * stub inherits the fd at the same number, and restore_mem.c maps it
+ * where each task had it, at its offset: one object again, not copies.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "restore.h"
+
+#define PAGE 4096UL
+
+int restore_shmem__fd(const struct restore_ctx *ctx, uint64_t shmid)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nshm; i++)
+		if (ctx->shm[i].shmid == shmid)
+			return ctx->shm[i].fd;
+	return -1;
+}
+
+/*
+ * One object: a shared anonymous mapping of pidtrace's, filled from the
+ * image, kept open through its map_files link (the same shmem file the
+ * tasks then map: /proc shows it as "/dev/zero (deleted)" as before).
+ */
+static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, int pages_fd, uint64_t data_off,
+		    uint64_t data_size)
+{
+	size_t size = (o->size + PAGE - 1) & ~(PAGE - 1), i;
+	char path[80];
+	uint8_t *p;
+	int fd = -1, err = 0;
+	struct rshm *arr;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return restore__fail(ctx, 0, -errno, "shared memory %lu (%zu bytes): %s",
+				     (unsigned long)o->shmid, size, strerror(errno));
+	for (i = 0; !err && i < o->n_extents; i++) {
+		const PagemapEntry *e = o->extents[i];
+		size_t n = (size_t)e->nr_pages * PAGE;
+
+		if (e->vaddr + n > size || e->offset + n > data_size ||
+		    pread(pages_fd, p + e->vaddr, n, data_off + e->offset) != (ssize_t)n)
+			err = restore__fail(ctx, 0, -EIO, "shared memory %lu: bad or short pages",
+					    (unsigned long)o->shmid);
+	}
+	if (!err) {
+		snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)p,
+			 (unsigned long)p + size);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			err = restore__fail(ctx, 0, -errno, "shared memory %lu: %s: %s",
+					    (unsigned long)o->shmid, path, strerror(errno));
+	}
+	munmap(p, size);
+	if (err)
+		return err;
+	arr = realloc(ctx->shm, (ctx->nshm + 1) * sizeof(*arr));
+	if (!arr) {
+		close(fd);
+		return -ENOMEM;
+	}
+	ctx->shm = arr;
+	ctx->shm[ctx->nshm].shmid = o->shmid;
+	ctx->shm[ctx->nshm++].fd = fd;
+	return 0;
+}
+
+int restore_shmem__create(struct restore_ctx *ctx)
+{
+	uint64_t data_off = 0, size = 0;
+	int fd = -1, err = 0;
+	size_t i;
+
+	if (!ctx->shmem || !ctx->shmem->n_objects)
+		return 0;
+	err = image__pages_open(ctx->img, ctx->shmem->pages_file, false, &fd, &data_off, &size);
+	if (err)
+		return restore__fail(ctx, 0, err, "%s: cannot open it", ctx->shmem->pages_file);
+	for (i = 0; !err && i < ctx->shmem->n_objects; i++)
+		err = make_shm(ctx, ctx->shmem->objects[i], fd, data_off, size);
+	close(fd);
+	return err;
+}
+
+void restore_shmem__close(struct restore_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nshm; i++)
+		close(ctx->shm[i].fd);
+	free(ctx->shm);
+	ctx->shm = NULL;
+	ctx->nshm = 0;
+}
