@@ -75,20 +75,34 @@ struct {
 	__type(value, u8);
 } tracked SEC(".maps");
 
-/* The syscall a thread is in, recorded at entry, removed at exit. */
-struct inflight {
+/*
+ * The syscall the current task is in, and its first arguments, read from
+ * its saved user registers: no syscall tracepoint is needed for that.
+ * Classic syscall tracepoints cost a hash update on every kill() and take
+ * 30-130 ms each to detach (measured in docs/PERFORMANCE.md).
+ * orig_ax is a syscall number only inside a syscall: in an exception it is
+ * the error code, in an interrupt a negative vector. User space trusts it
+ * when the kernel stack shows the syscall entry, or the siginfo says a
+ * user sent the signal.
+ */
+struct cur_syscall {
 	s32 nr;
-	u32 arg3; /* the fourth argument, truncated: waitid's options */
 	u64 args[3];
-	u64 ts_ns;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, u32);
-	__type(value, struct inflight);
-} inflight SEC(".maps");
+static __always_inline void current_syscall(struct task_struct *cur, struct cur_syscall *sc)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(cur);
+
+	sc->nr = -1;
+	sc->args[0] = sc->args[1] = sc->args[2] = 0;
+	if (!regs)
+		return;
+	sc->nr = (s32)BPF_CORE_READ(regs, orig_ax);
+	sc->args[0] = BPF_CORE_READ(regs, di);
+	sc->args[1] = BPF_CORE_READ(regs, si);
+	sc->args[2] = BPF_CORE_READ(regs, dx);
+}
 
 /* Who started a thread group's exit_group() (key: tgid). */
 struct group_initiator {
@@ -356,7 +370,7 @@ static __always_inline void note_kill(struct task_struct *cur, struct task_struc
 	struct kill_note kn = { .sig = sig, .syscall_nr = -1 };
 	u32 tid = BPF_CORE_READ(cur, pid);
 	u32 vt = BPF_CORE_READ(task, tgid);
-	struct inflight *in;
+	struct cur_syscall sc;
 	u64 info_val = 0;
 
 	bpf_probe_read_kernel(&info_val, sizeof(info_val), &ctx[1]);
@@ -373,9 +387,8 @@ static __always_inline void note_kill(struct task_struct *cur, struct task_struc
 	kn.pid = BPF_CORE_READ(cur, tgid);
 	kn.tid = tid;
 	kn.uid = BPF_CORE_READ(cur, real_cred, uid.val);
-	in = bpf_map_lookup_elem(&inflight, &tid);
-	if (in)
-		kn.syscall_nr = in->nr;
+	current_syscall(cur, &sc);
+	kn.syscall_nr = sc.nr;
 	if (BPF_CORE_READ(cur, flags) & PF_EXITING)
 		kn.hints |= PT_HINT_SENDER_EXITING;
 	if (BPF_CORE_READ(task, pdeath_signal) == sig)
@@ -392,8 +405,9 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	struct task_struct *cur = bpf_get_current_task_btf();
 	struct pt_signal_event *e;
 	unsigned long handler;
-	struct inflight *in;
-	u32 tid, hints = 0;
+	struct cur_syscall sc;
+	bool want_ustack;
+	u32 hints = 0;
 	u64 blocked = 0, info_val = 0;
 	bool kernel_made;
 
@@ -411,10 +425,16 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	if (!passes_filters(task))
 		goto filtered;
 
-	if (sig != SIGKILL && shed(false))
+	/* A SIGKILL to a group already dying changes nothing: not precious. */
+	if ((sig != SIGKILL || result != 0) && shed(false))
 		return 0;
-	/* Two record sizes: user stacks are big and only taken on request. */
-	if (cfg.ustacks)
+	/*
+	 * Two record sizes: user stacks are big and only taken on request.
+	 * When the ring is half full they are left out (and counted as shed):
+	 * the kill itself is kept.
+	 */
+	want_ustack = cfg.ustacks && !shed(false);
+	if (want_ustack)
 		e = reserve(sizeof(struct pt_signal_ustack_event), PT_EV_SIGNAL);
 	else
 		e = reserve(sizeof(*e), PT_EV_SIGNAL);
@@ -479,23 +499,14 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 			hints |= PT_HINT_SENDER_IS_REAPER;
 	}
 
-	tid = BPF_CORE_READ(cur, pid);
-	in = bpf_map_lookup_elem(&inflight, &tid);
-	if (in) {
+	current_syscall(cur, &sc);
+	e->syscall_nr = sc.nr;
+	e->orig_ax = sc.nr;
+	e->sys_args[0] = sc.args[0];
+	e->sys_args[1] = sc.args[1];
+	e->sys_args[2] = sc.args[2];
+	if (sc.nr >= 0)
 		hints |= PT_HINT_IN_SYSCALL;
-		e->syscall_nr = in->nr;
-		e->sys_args[0] = in->args[0];
-		e->sys_args[1] = in->args[1];
-		e->sys_args[2] = in->args[2];
-	} else {
-		e->syscall_nr = -1;
-		e->sys_args[0] = e->sys_args[1] = e->sys_args[2] = 0;
-	}
-	{
-		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(cur);
-
-		e->orig_ax = regs ? (s32)BPF_CORE_READ(regs, orig_ax) : -1;
-	}
 	e->hints = hints;
 
 	/*
@@ -511,7 +522,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	 * build id + file offset, for a sender gone by the time user space
 	 * reads the record (a killer often exits right after its kill).
 	 */
-	if (cfg.ustacks) {
+	if (want_ustack) {
 		struct pt_ustack *u = &((struct pt_signal_ustack_event *)e)->u;
 		struct pt_regs *uregs = (struct pt_regs *)bpf_task_pt_regs(cur);
 		u64 sp = uregs ? BPF_CORE_READ(uregs, sp) : 0;
@@ -596,7 +607,6 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 	u32 flags = 0;
 	bool report;
 
-	bpf_map_delete_elem(&inflight, &tid);
 	if (cfg.registry && group_dead)
 		note_death(task, code, tgid);
 
@@ -679,8 +689,7 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 	u32 ptgid = BPF_CORE_READ(parent, tgid);
 	u32 ctgid = BPF_CORE_READ(child, tgid);
 	struct pt_fork_event *e;
-	struct inflight *in;
-	u32 tid;
+	struct cur_syscall sc;
 	u8 one = 1;
 
 	if (!cfg.follow_children || !is_tracked(ptgid))
@@ -694,10 +703,18 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 		return 0;
 	fill_task(&e->parent, bpf_get_current_task_btf());
 	fill_task(&e->child, child);
-	tid = bpf_get_current_pid_tgid();
-	in = bpf_map_lookup_elem(&inflight, &tid);
-	e->syscall_nr = in ? in->nr : -1;
-	e->clone_flags_lo = in ? (u32)in->args[0] : 0;
+	current_syscall(bpf_get_current_task_btf(), &sc);
+	e->syscall_nr = sc.nr;
+	e->clone_flags_lo = 0;
+	if (sc.nr == NR_clone) {
+		e->clone_flags_lo = sc.args[0];
+	} else if (sc.nr == NR_clone3) {
+		/* clone3(struct clone_args *): the flags are its first u64. */
+		u64 flags = 0;
+
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)sc.args[0]);
+		e->clone_flags_lo = flags;
+	}
 	submit(e);
 	return 0;
 }
@@ -755,67 +772,7 @@ int BPF_PROG(on_mark_victim, struct task_struct *task, uid_t uid)
 	return 0;
 }
 
-/* ---- syscall bookkeeping: what is the sender doing? ---------------------- */
-
-/*
- * A syscall tracepoint's context is only as large as the syscall's
- * arguments: reading past them makes the attach fail with EACCES. @nargs is
- * a constant, so the reads beyond it are compiled out.
- */
-static __always_inline int sys_enter(struct trace_event_raw_sys_enter *ctx, s32 nr, int nargs)
-{
-	u32 tid = bpf_get_current_pid_tgid();
-	struct inflight in = { .nr = nr, .ts_ns = bpf_ktime_get_ns() };
-
-	if (nargs > 0)
-		in.args[0] = ctx->args[0];
-	if (nargs > 1)
-		in.args[1] = ctx->args[1];
-	if (nargs > 2)
-		in.args[2] = ctx->args[2];
-	if (nargs > 3)
-		in.arg3 = ctx->args[3];
-	if (nr == NR_clone3) {
-		/* clone3(struct clone_args *): the flags are its first u64. */
-		u64 flags = 0;
-
-		bpf_probe_read_user(&flags, sizeof(flags), (void *)in.args[0]);
-		in.args[0] = flags;
-	}
-	bpf_map_update_elem(&inflight, &tid, &in, BPF_ANY);
-	return 0;
-}
-
-static __always_inline int sys_exit(void)
-{
-	u32 tid = bpf_get_current_pid_tgid();
-
-	bpf_map_delete_elem(&inflight, &tid);
-	return 0;
-}
-
-#define SYSCALL_HOOKS(name, nargs)                                          \
-	SEC("tp/syscalls/sys_enter_" #name)                                 \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)             \
-	{                                                                   \
-		return sys_enter(ctx, NR_##name, nargs);                    \
-	}                                                                   \
-	SEC("tp/syscalls/sys_exit_" #name)                                  \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)               \
-	{                                                                   \
-		return sys_exit();                                          \
-	}
-
-SYSCALL_HOOKS(kill, 2)
-SYSCALL_HOOKS(tkill, 2)
-SYSCALL_HOOKS(tgkill, 3)
-SYSCALL_HOOKS(rt_sigqueueinfo, 3)
-SYSCALL_HOOKS(rt_tgsigqueueinfo, 4)
-SYSCALL_HOOKS(pidfd_send_signal, 4)
-SYSCALL_HOOKS(execve, 3)
-SYSCALL_HOOKS(execveat, 5)
-SYSCALL_HOOKS(clone, 5)
-SYSCALL_HOOKS(clone3, 2)
+/* ---- who started a group exit ------------------------------------------ */
 
 /* exit_group() never returns: remember who started the group's exit. */
 SEC("tp/syscalls/sys_enter_exit_group")
@@ -835,123 +792,76 @@ int enter_exit_group(struct trace_event_raw_sys_enter *ctx)
 
 /* ---- lineage: pidfds opened and children reaped by tracked tasks ---------- */
 
-SEC("tp/syscalls/sys_enter_pidfd_open")
-int enter_pidfd_open(struct trace_event_raw_sys_enter *ctx)
+/*
+ * One raw tracepoint on every syscall exit, loaded only for `pidtrace run`
+ * (lineage), filtered to the tracked tree at once. At exit the saved user
+ * registers still hold the arguments, and the return value is at hand.
+ */
+SEC("raw_tp/sys_exit")
+int lineage_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	if (!cfg.lineage)
-		return 0;
-	return sys_enter(ctx, NR_pidfd_open, 2);
-}
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	long ret = ctx->args[1];
+	u64 id = bpf_get_current_pid_tgid();
+	s32 nr;
 
-SEC("tp/syscalls/sys_exit_pidfd_open")
-int exit_pidfd_open(struct trace_event_raw_sys_exit *ctx)
-{
-	u32 tid = bpf_get_current_pid_tgid();
-	struct pt_pidfd_event *e;
-	struct inflight *in;
+	nr = BPF_CORE_READ(regs, orig_ax);
+	if (nr != NR_pidfd_open && nr != NR_wait4 && nr != NR_waitid)
+		return 0;
+	if (!cfg.lineage || !is_tracked(id >> 32))
+		return 0;
+	if (nr == NR_pidfd_open) {
+		struct pt_pidfd_event *e;
 
-	if (!cfg.lineage)
-		return 0;
-	in = bpf_map_lookup_elem(&inflight, &tid);
-	if (!in || in->nr != NR_pidfd_open)
-		return 0;
-	e = reserve(sizeof(*e), PT_EV_PIDFD);
-	if (e) {
+		if (ret < 0)
+			return 0;
+		e = reserve(sizeof(*e), PT_EV_PIDFD);
+		if (!e)
+			return 0;
 		fill_task(&e->opener, bpf_get_current_task_btf());
-		e->target_pid = in->args[0];
-		e->flags = in->args[1];
-		e->syscall_nr = NR_pidfd_open;
-		e->ret = ctx->ret;
+		e->target_pid = BPF_CORE_READ(regs, di);
+		e->flags = BPF_CORE_READ(regs, si);
+		e->syscall_nr = nr;
+		e->ret = ret;
+		submit(e);
+		return 0;
+	}
+	if (ret < 0 || (nr == NR_wait4 && ret == 0))
+		return 0;
+	{
+		struct pt_reap_event *e = reserve(sizeof(*e), PT_EV_REAP);
+		s32 status = 0;
+
+		if (!e)
+			return 0;
+		fill_task(&e->reaper, bpf_get_current_task_btf());
+		e->syscall_nr = nr;
+		if (nr == NR_wait4) {
+			/* wait4(pid, int *status, options, rusage) */
+			u64 st = BPF_CORE_READ(regs, si);
+
+			if (st)
+				bpf_probe_read_user(&status, sizeof(status), (void *)st);
+			e->target_pid = ret;
+			e->idtype = -1;
+			e->options = BPF_CORE_READ(regs, dx);
+		} else {
+			/* waitid(idtype, id, siginfo_t *infop, options): si_pid at
+			 * offset 16, si_status at 24 in the x86-64 siginfo. */
+			u64 infop = BPF_CORE_READ(regs, dx);
+			u32 si_pid = 0;
+
+			if (infop) {
+				bpf_probe_read_user(&si_pid, sizeof(si_pid), (void *)infop + 16);
+				bpf_probe_read_user(&status, sizeof(status), (void *)infop + 24);
+			}
+			e->target_pid = si_pid;
+			e->idtype = BPF_CORE_READ(regs, di);
+			e->options = BPF_CORE_READ(regs, r10);
+		}
+		e->status = status;
+		e->pad = 0;
 		submit(e);
 	}
-	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
-}
-
-static __always_inline int wait_enter(struct trace_event_raw_sys_enter *ctx, s32 nr)
-{
-	u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-	if (!cfg.lineage || !is_tracked(tgid))
-		return 0;
-	u32 tid = bpf_get_current_pid_tgid();
-	struct inflight in = {
-		.nr = nr,
-		.args = { ctx->args[0], ctx->args[1], ctx->args[2] },
-		.arg3 = ctx->args[3],
-		.ts_ns = bpf_ktime_get_ns(),
-	};
-
-	bpf_map_update_elem(&inflight, &tid, &in, BPF_ANY);
-	return 0;
-}
-
-static __always_inline int wait_exit(struct trace_event_raw_sys_exit *ctx, s32 nr)
-{
-	u32 tid = bpf_get_current_pid_tgid();
-	struct pt_reap_event *e;
-	struct inflight *in;
-	s32 status = 0;
-
-	if (!cfg.lineage)
-		return 0;
-	in = bpf_map_lookup_elem(&inflight, &tid);
-	if (!in || in->nr != nr)
-		return 0;
-	if (ctx->ret < 0 || (nr == NR_wait4 && ctx->ret == 0))
-		goto out;
-	e = reserve(sizeof(*e), PT_EV_REAP);
-	if (!e)
-		goto out;
-	fill_task(&e->reaper, bpf_get_current_task_btf());
-	e->syscall_nr = nr;
-	if (nr == NR_wait4) {
-		/* wait4(pid, int *status, options, rusage) */
-		if (in->args[1])
-			bpf_probe_read_user(&status, sizeof(status), (void *)in->args[1]);
-		e->target_pid = ctx->ret;
-		e->idtype = -1;
-		e->options = in->args[2];
-	} else {
-		/* waitid(idtype, id, siginfo_t *infop, options): si_pid at
-		 * offset 16, si_status at 24 in the x86-64 siginfo. */
-		u32 si_pid = 0;
-
-		if (in->args[2]) {
-			bpf_probe_read_user(&si_pid, sizeof(si_pid), (void *)in->args[2] + 16);
-			bpf_probe_read_user(&status, sizeof(status), (void *)in->args[2] + 24);
-		}
-		e->target_pid = si_pid;
-		e->idtype = in->args[0];
-		e->options = in->arg3;
-	}
-	e->pad = 0;
-	submit(e);
-out:
-	bpf_map_delete_elem(&inflight, &tid);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_enter_wait4")
-int enter_wait4(struct trace_event_raw_sys_enter *ctx)
-{
-	return wait_enter(ctx, NR_wait4);
-}
-
-SEC("tp/syscalls/sys_exit_wait4")
-int exit_wait4(struct trace_event_raw_sys_exit *ctx)
-{
-	return wait_exit(ctx, NR_wait4);
-}
-
-SEC("tp/syscalls/sys_enter_waitid")
-int enter_waitid(struct trace_event_raw_sys_enter *ctx)
-{
-	return wait_enter(ctx, NR_waitid);
-}
-
-SEC("tp/syscalls/sys_exit_waitid")
-int exit_waitid(struct trace_event_raw_sys_exit *ctx)
-{
-	return wait_exit(ctx, NR_waitid);
 }

@@ -582,6 +582,18 @@ static void write_detail(struct xrec *r)
 	}
 }
 
+static bool in_syscall(const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && (!strcmp(names[i], "do_syscall_64") ||
+				 !strncmp(names[i], "entry_SYSCALL_64", 16) ||
+				 !strncmp(names[i], "__x64_sys_", 10)))
+			return true;
+	return false;
+}
+
 /* Fill the generation part of a record and classify it. */
 static void apply_generation(struct explain *ex, struct xrec *r, const struct pt_signal_event *g,
 			     const struct pt_ustack *u, const struct pt_exit_event *x,
@@ -590,7 +602,6 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 	const char *names[PT_KSTACK_DEPTH] = { 0 };
 	struct cause_facts f = { .gen = g, .exit = x, .oom = oom };
 	bool kernel_made;
-	const char *sc;
 
 	if (g) {
 		r->has_gen = true;
@@ -602,12 +613,6 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 			r->result = "blocked";
 		fill_xtask(ex, &r->sender, &g->sender);
 		r->has_sender = true;
-		sc = g->syscall_nr >= 0 ? names__syscall(g->syscall_nr) : NULL;
-		if (sc) {
-			r->syscall = sc;
-			memcpy(r->sys_args, g->sys_args, sizeof(r->sys_args));
-			r->sys_args_valid = true;
-		}
 		symbolize_kstack(ex, r, g->kstack, g->kstack_sz, names);
 		if (u && u->ustack_sz > 0)
 			symbolize_ustack(ex, r, g->sender.pid, u);
@@ -628,16 +633,17 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 		r->sender_kind = SENDER_USER;
 	else
 		r->sender_kind = SENDER_KERNEL;
-	/* The kernel path that made a signal tells which syscall was running. */
-	if (g && !r->syscall && g->orig_ax >= 0 && r->nk) {
-		int i;
-
-		for (i = 0; i < r->nk; i++)
-			if (names[i] && (!strcmp(names[i], "do_syscall_64") ||
-					 !strncmp(names[i], "__x64_sys_", 10)))
-				break;
-		if (i < r->nk)
-			r->syscall = names__syscall(g->orig_ax);
+	/*
+	 * orig_ax names a syscall only when the sender was in one: the
+	 * kernel stack shows the syscall entry then. (In an exception it is
+	 * the error code, in an interrupt a negative vector.)
+	 */
+	if (g && g->syscall_nr >= 0 && (in_syscall(names, r->nk) || r->cause == CAUSE_KILL_SYSCALL)) {
+		r->syscall = names__syscall(g->syscall_nr);
+		if (r->syscall) {
+			memcpy(r->sys_args, g->sys_args, sizeof(r->sys_args));
+			r->sys_args_valid = true;
+		}
 	}
 }
 

@@ -134,15 +134,10 @@ struct tracer *tracer__new(const struct tracer_opts *opts)
 	}
 	/*
 	 * Lineage hooks only matter when we follow a tree; leaving them out
-	 * keeps wait4/waitid free of BPF on a busy host.
+	 * keeps every syscall exit free of BPF on a busy host.
 	 */
 	if (!opts->filter.lineage) {
-		bpf_program__set_autoload(t->skel->progs.enter_wait4, false);
-		bpf_program__set_autoload(t->skel->progs.exit_wait4, false);
-		bpf_program__set_autoload(t->skel->progs.enter_waitid, false);
-		bpf_program__set_autoload(t->skel->progs.exit_waitid, false);
-		bpf_program__set_autoload(t->skel->progs.enter_pidfd_open, false);
-		bpf_program__set_autoload(t->skel->progs.exit_pidfd_open, false);
+		bpf_program__set_autoload(t->skel->progs.lineage_sys_exit, false);
 		bpf_program__set_autoload(t->skel->progs.on_process_exec, false);
 	}
 	return t;
