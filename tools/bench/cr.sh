@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/bench/cr.sh - issue 7 parts 3 and 4: dump and restore speed against
 # the reference copier, and where restore time goes (sourced by run.sh;
 # section_cr runs under cr_reaper, a child subreaper, so that a dumped or
@@ -36,6 +37,20 @@ json_phases() {
 	jq -r '.phases_ms // {} | to_entries | map("\(.key):\(.value)") | join(",")' "$1" 2>/dev/null
 }
 
+# timeline_phases FILE: "name:ms,name:ms" from the phases of a restore's
+# Chrome trace (--timeline).
+timeline_phases() {
+	jq -r '(if type == "array" then . else .traceEvents end) |
+		map(select(.cat == "phase" and .ph == "X") | "\(.name):\(.dur / 1000)") | join(",")' \
+		"$1" 2>/dev/null
+}
+
+# Does this restore write a timeline? (Its help said "not supported yet".)
+has_timeline() {
+	"$P" restore --help 2>&1 | grep -q -- '--timeline FILE' &&
+		! "$P" restore --help 2>&1 | grep -q 'Not supported yet:.*--timeline'
+}
+
 # cr_pidtrace PID MIB: pidtrace dump then restore.
 cr_pidtrace() {
 	local st key
@@ -58,14 +73,24 @@ cr_pidtrace() {
 	# The dump killed it: reap it so that its pid is free for the restore.
 	wait "$1" 2>/dev/null || true
 	warm_for "$2"
-	"$B/runstat" "$d/restore.stat" "$P" restore --detach -D "$d/img" --json \
+	local tl=()
+	[ -n "$TIMELINE" ] && tl=(--timeline "$d/restore.tl")
+	"$B/runstat" "$d/restore.stat" "$P" restore --detach -D "$d/img" --json "${tl[@]}" \
 		>"$d/restore.json" 2>"$d/restore.err" || true
 	st=$(cat "$d/restore.stat")
 	key=restore_ns
 	[ "$(kv status "$st")" = 0 ] || key=restore_failed_ns
 	LINE+=" $key=$(kv ns "$st") restore_rss=$(kv maxrss_kb "$st")"
 	LINE+=" restore_anon=$(kv anon_kb "$st") restore_status=$(kv status "$st")"
-	LINE+=" restore_phases=$(json_phases "$d/restore.json")"
+	if [ -n "$TIMELINE" ]; then
+		LINE+=" restore_phases=$(timeline_phases "$d/restore.tl")"
+	else
+		LINE+=" restore_phases=$(json_phases "$d/restore.json")"
+	fi
+	LINE+=" restore_out_ns=$(kv out_ns "$st")"
+	if [ "$(kv out_ns "$st")" -gt 0 ]; then
+		LINE+=" restore_after_ns=$(($(kv ns "$st") - $(kv out_ns "$st")))"
+	fi
 	LINE+=" restore_total_ms=$(jq -r '.total_ms // "-"' "$d/restore.json" 2>/dev/null)"
 	if [ "$(kv status "$st")" != 0 ]; then
 		echo "$(jq -r '.error // empty' "$d/restore.json" 2>/dev/null)$(head -1 "$d/restore.err")" |
@@ -120,6 +145,8 @@ section_cr() {
 	local size mib half rep reps
 	: >"$W/cr"
 	: >"$W/cr.errors"
+	TIMELINE=
+	has_timeline && TIMELINE=1
 	for size in $SIZES; do
 		mib=${size%h}
 		half=

@@ -126,8 +126,8 @@ int main(int argc, char **argv)
 	}
 	secs = bench_num(argv[2], "SECS");
 	workers = bench_num(argv[3], "WORKERS");
-	c = mmap(NULL, workers * sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		 -1, 0);
+	c = mmap(NULL, workers * sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		 0);
 	if (c == MAP_FAILED)
 		bench_die("mmap");
 	t0 = bench_now_ns();

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/bench/lib.sh - helpers of the benchmark scripts (sourced by run.sh).
 # Everything the benchmark starts is recorded in STARTED and killed by pid
 # on exit; nothing is killed by name.
@@ -16,7 +17,11 @@ median() {
 }
 
 # kv KEY LINE: the value of KEY in a "key=value key=value" line.
-kv() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
+# (awk reads to the end: an early exit would SIGPIPE the pipeline.)
+kv() {
+	echo "$2" | tr ' ' '\n' |
+		awk -v k="$1" '!f && index($0, k "=") == 1 { print substr($0, length(k) + 2); f = 1 }'
+}
 
 # ratio A B [DIGITS]: A/B, "-" when either is missing or B is 0.
 ratio() {

@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 {
 	size_t mib, len, off, bad;
 	const char *rep;
-	struct sigaction sa = { .sa_handler = on_term };
+	struct sigaction sa = {.sa_handler = on_term};
 	uint64_t *base;
 	sigset_t none, term_set;
 	int half = 0;
@@ -116,8 +116,7 @@ int main(int argc, char **argv)
 	close(0);
 	close(1);
 	close(2);
-	report(rep, "ready addr=%p len=%zu touched=%zu\n", (void *)base, len,
-	       half ? len / 2 : len);
+	report(rep, "ready addr=%p len=%zu touched=%zu\n", (void *)base, len, half ? len / 2 : len);
 	alarm(3600);
 	while (!term)
 		sigsuspend(&none);

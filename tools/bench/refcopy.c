@@ -31,12 +31,12 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
-#define PAGE 4096UL
-#define BATCH (8UL << 20)
+#define PAGE	   4096UL
+#define BATCH	   (8UL << 20)
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAPPED (1ULL << 62)
-#define PM_FILE (1ULL << 61)
-#define PM_CHUNK 65536
+#define PM_FILE	   (1ULL << 61)
+#define PM_CHUNK   65536
 
 struct run {
 	uint64_t addr, len;
@@ -61,7 +61,7 @@ static void add_vma(struct index *ix, uint64_t start, uint64_t end)
 		if (!ix->vmas)
 			bench_die("realloc");
 	}
-	ix->vmas[ix->nvmas++] = (struct vma){ start, end, 0 };
+	ix->vmas[ix->nvmas++] = (struct vma){start, end, 0};
 }
 
 static void add_run(struct index *ix, uint64_t addr, uint64_t len)
@@ -80,7 +80,7 @@ static void add_run(struct index *ix, uint64_t addr, uint64_t len)
 		if (!ix->runs)
 			bench_die("realloc");
 	}
-	ix->runs[ix->nruns++] = (struct run){ addr, len, v };
+	ix->runs[ix->nruns++] = (struct run){addr, len, v};
 }
 
 /* The runs of pages a dump would store, from maps and pagemap. */
@@ -182,7 +182,7 @@ struct dump_ctx {
 static void dump_batch(struct iovec *rem, size_t n, size_t bytes, void *p)
 {
 	struct dump_ctx *d = p;
-	struct iovec local = { d->buf, bytes };
+	struct iovec local = {d->buf, bytes};
 
 	if (process_vm_readv(d->pid, &local, 1, rem, n, 0) != (ssize_t)bytes)
 		bench_die("process_vm_readv of %zu bytes from %d", bytes, d->pid);
@@ -191,8 +191,8 @@ static void dump_batch(struct iovec *rem, size_t n, size_t bytes, void *p)
 
 static int do_dump(pid_t pid, const char *file)
 {
-	struct index ix = { 0 };
-	struct dump_ctx d = { .pid = pid };
+	struct index ix = {0};
+	struct dump_ctx d = {.pid = pid};
 	char idx[PATH_MAX];
 	uint64_t t0, t1, bytes = 0;
 	size_t i;
@@ -216,8 +216,8 @@ static int do_dump(pid_t pid, const char *file)
 		fprintf(f, "vma %#llx %#llx\n", (unsigned long long)ix.vmas[i].start,
 			(unsigned long long)ix.vmas[i].end);
 	for (i = 0; i < ix.nruns; i++) {
-		fprintf(f, "run %u %#llx %#llx\n", ix.runs[i].vma, (unsigned long long)ix.runs[i].addr,
-			(unsigned long long)ix.runs[i].len);
+		fprintf(f, "run %u %#llx %#llx\n", ix.runs[i].vma,
+			(unsigned long long)ix.runs[i].addr, (unsigned long long)ix.runs[i].len);
 		bytes += ix.runs[i].len;
 	}
 	if (fclose(f))
@@ -256,11 +256,11 @@ static void load_index(const char *file, struct index *ix)
 struct restore_ctx {
 	pid_t pid;
 	int fd;
-	char *buf;	     /* read() mode */
-	const char *map;     /* mmap mode */
-	uint64_t off;	     /* file offset of the next batch */
+	char *buf;	 /* read() mode */
+	const char *map; /* mmap mode */
+	uint64_t off;	 /* file offset of the next batch */
 	struct index *ix;
-	uint64_t *base;	     /* the child's address of each vma */
+	uint64_t *base; /* the child's address of each vma */
 };
 
 /* Source addresses are translated to the child's copy of their vma. */
@@ -298,8 +298,8 @@ static void restore_batch(struct iovec *rem, size_t n, size_t bytes, void *p)
 
 static int do_restore(const char *file, int use_mmap)
 {
-	struct index ix = { 0 };
-	struct restore_ctx r = { .ix = &ix };
+	struct index ix = {0};
+	struct restore_ctx r = {.ix = &ix};
 	uint64_t t0, t1, bytes = 0;
 	int pfd[2], st;
 	size_t v;
@@ -335,7 +335,8 @@ static int do_restore(const char *file, int use_mmap)
 			pause();
 	}
 	close(pfd[1]);
-	if (read(pfd[0], r.base, ix.nvmas * sizeof(*r.base)) != (ssize_t)(ix.nvmas * sizeof(*r.base)))
+	if (read(pfd[0], r.base, ix.nvmas * sizeof(*r.base)) !=
+	    (ssize_t)(ix.nvmas * sizeof(*r.base)))
 		bench_die("the fresh process did not map its memory");
 	if (use_mmap && bytes) {
 		r.map = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE, r.fd, 0);

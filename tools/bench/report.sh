@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/bench/report.sh - turn the raw results in $W into markdown tables
 # (sourced by run.sh after the measurements).
 
@@ -7,6 +8,16 @@
 ov() {
 	awk -v c="$1" -v s="$2" -v w="${3:-wall}" '$1 == c && $2 == s {
 		print w == "cpu" ? $4 + $5 : $3 }' "$W/overhead" | median
+}
+
+# ovr CONFIG STORM [cpu]: median over the rounds of the ratio of CONFIG to
+# no tracing in the same round (paired: slow drifts of the machine cancel).
+ovr() {
+	awk -v c="$1" -v s="$2" -v w="${3:-wall}" '$2 == s && ($1 == c || $1 == "none") {
+		v = w == "cpu" ? $4 + $5 : $3
+		if ($1 == "none") base[$6] = v; else val[$6] = v }
+		END { for (r in val) if (base[r] > 0) print val[r] / base[r] }' "$W/overhead" |
+		median | awk '{ if ($1 == "-") print "-"; else printf "%.3f\n", $1 }'
 }
 
 # header CONFIG..: the head of a table with a column per configuration.
@@ -30,7 +41,8 @@ report_overhead() {
 	echo "### 1. Tracer overhead"
 	echo
 	echo "Wall time per operation, median of $ROUNDS rounds (each round runs every configuration,"
-	echo "in a rotated order); in brackets the slowdown against no tracing, the ratio of medians."
+	echo "in a rotated order); in brackets the slowdown against no tracing: the median over"
+	echo "the rounds of the ratio to the untraced run of the same round."
 	echo "The storm runs pinned to CPU 0 (see below), the tracers anywhere."
 	echo "kill9: fork, SIGKILL, reap ($STORM_FORKS per run); forkexit: fork, exit(0), reap"
 	echo "($STORM_FORKS); sigign: kill(SIGUSR1) to a process that ignores it ($STORM_SIGNALS)."
@@ -41,14 +53,15 @@ report_overhead() {
 		printf "| %s | %s µs |" "$s" "$(fmt "$base" 1000 2)"
 		for cfg in $TRACERS; do
 			m=$(ov "$cfg" "$s")
-			r=$(ratio "$m" "$base" 3)
+			r=$(ovr "$cfg" "$s")
 			printf " %s µs (%sx, %s) |" "$(fmt "$m" 1000 2)" "$r" "$(pct "$r")"
 		done
 		echo
 	done
 	echo
 	echo "CPU time per operation (the storm with its children, which includes the BPF"
-	echo "programs, plus the tracer processes), median, and its ratio to no tracing:"
+	echo "programs, plus the tracer processes), median, and its ratio to no tracing (paired"
+	echo "by round as above):"
 	echo
 	header none $TRACERS
 	for s in kill9 forkexit sigign; do
@@ -56,19 +69,17 @@ report_overhead() {
 		printf "| %s | %s µs |" "$s" "$(fmt "$base" 1000 2)"
 		for cfg in $TRACERS; do
 			m=$(ov "$cfg" "$s" cpu)
-			printf " %s µs (%sx) |" "$(fmt "$m" 1000 2)" "$(ratio "$m" "$base" 3)"
+			printf " %s µs (%sx) |" "$(fmt "$m" 1000 2)" "$(ovr "$cfg" "$s" cpu)"
 		done
 		echo
 	done
 	echo
 	local kp kr fp
-	kp=$(ratio "$(ov pidtrace kill9)" "$(ov none kill9)" 3)
-	kr=$(ratio "$(ov peers kill9)" "$(ov none kill9)" 3)
-	fp=$(ratio "$(ov pidtrace forkexit)" "$(ov none forkexit)" 3)
+	fp=$(ovr pidtrace forkexit)
 	echo "Targets (wall time):"
 	for s in kill9 forkexit sigign; do
-		kp=$(ratio "$(ov pidtrace "$s")" "$(ov none "$s")" 3)
-		kr=$(ratio "$(ov peers "$s")" "$(ov none "$s")" 3)
+		kp=$(ovr pidtrace "$s")
+		kr=$(ovr peers "$s")
 		awk -v s="$s" -v p="$kp" -v r="$kr" 'BEGIN {
 			if (p == "-" || r == "-") { print "- " s ": not measured"; exit }
 			v = p <= r ? "**met**" : sprintf("**missed** by %.1f points", (p - r) * 100)
@@ -146,13 +157,24 @@ report_rate() {
 	done
 	echo
 	echo "Target: zero SIGKILL records dropped with the default ring size:"
-	awk '$1 != "none" {
-		lost = ($2 == "flood") ? $7 : ($5 - $6);
-		printf "- %s %s at %.0f kills/s: drops %s, deaths not recorded %s: %s\n",
-			$1 == "stacks" ? "watch --stacks" : "watch", $2, $3, $7,
-			$2 == "flood" ? "n/a" : $5 - $6,
-			($7 == 0 && lost == 0) ? "**met**" : "**missed**" }' "$W/rate"
+	local cfg
+	for cfg in $RATE_TRACERS; do
+		awk -v c="$cfg" -v name="$(label "$cfg")" '$1 == c {
+			lost = ($2 == "flood") ? $7 : ($5 - $6)
+			nrec = ($2 == "flood") ? "n/a" : $5 - $6
+			v = ($7 == 0 && lost == 0) ? "**met**" : "**missed**"
+			printf "- %s, %s at %.0f kills/s: drops %s, deaths not recorded %s: %s\n",
+				name, $2, $3, $7, nrec, v }' "$W/rate"
+	done
 	echo
+}
+
+# cr_ratio SIZE KEY_A KEY_B: median over the repetitions of SIZE of A/B
+# measured in the same repetition.
+cr_ratio() {
+	grep "^size=$1 " "$W/cr" | while read -r l; do
+		ratio "$(kv "$2" "$l")" "$(kv "$3" "$l")" 4
+	done | grep -E '^[0-9.]+$' | median | awk '{ if ($1 == "-") print "-"; else printf "%.2f\n", $1 }'
 }
 
 # cr_med SIZE KEY [SCALE DIGITS]: median of KEY over the repetitions of SIZE.
@@ -179,11 +201,15 @@ report_cr() {
 	echo "Median of $CR_REPS repetitions (3 from 4 GiB on), warm memory (size + 64 MiB touched and freed just"
 	echo "before each step), image in ${TMPDIR:-/var/tmp} on the local disk. ref dump:"
 	echo "process_vm_readv + write of the same pages; ref restore: process_vm_writev into"
-	echo "a fresh process. Wall time of the whole command; MB/s = memory bytes / wall time."
+	echo "a fresh process. Wall time of the whole command; ratio: median over the repetitions"
+	echo "of pidtrace / reference in the same repetition; MB/s = memory bytes / wall time."
 	echo "RSS: peak resident set (kernel, includes mapped image pages) / peak anonymous."
 	echo
-	echo "| memory | dump s | ref s | ratio | restore s | ref s | ratio | dump MB/s | restore MB/s | image MiB | dump RSS MiB | restore RSS MiB | check |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "restore s: until the command exits; to report: until it printed its report (what"
+	echo "is left is the tracer's detach, see part 4)."
+	echo
+	echo "| memory | dump s | ref s | ratio | restore s | to report s | ref s | ratio | ratio to report | dump MB/s | restore MB/s | image MiB | dump RSS MiB | restore RSS MiB | check |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for size in $SIZES; do
 		dn=$(cr_med "$size" dump_ns)
 		rdn=$(cr_med "$size" ref_dump_ns)
@@ -193,10 +219,12 @@ report_cr() {
 		ver=$(grep "^size=$size " "$W/cr" | while read -r l; do kv verify "$l"; done |
 			sed 's/^-$/not restored/' | sort | uniq -c |
 			awk '{ n = $1; sub(/^ *[0-9]+ /, ""); printf "%s%d %s", s, n, $0; s = ", " }')
-		printf "| %s | %s | %s | %sx | %s | %s | %sx | %s | %s | %s | %s / %s | %s / %s | %s |\n" \
+		printf "| %s | %s | %s | %sx | %s | %s | %s | %sx | %sx | %s | %s | %s | %s / %s | %s / %s | %s |\n" \
 			"$(size_label "$size")" "$(fmt "$dn" 1e9 3)" "$(fmt "$rdn" 1e9 3)" \
-			"$(ratio "$dn" "$rdn")" "$(fmt "$rn" 1e9 3)" "$(fmt "$rrn" 1e9 3)" \
-			"$(ratio "$rn" "$rrn")" "$(ratio "$pb" "$(fmt "$dn" 1000 0)" 0)" \
+			"$(cr_ratio "$size" dump_ns ref_dump_ns)" "$(fmt "$rn" 1e9 3)" \
+			"$(cr_med "$size" restore_out_ns 1e9 3)" "$(fmt "$rrn" 1e9 3)" \
+			"$(cr_ratio "$size" restore_ns ref_restore_ns)" \
+			"$(cr_ratio "$size" restore_out_ns ref_restore_ns)" "$(ratio "$pb" "$(fmt "$dn" 1000 0)" 0)" \
 			"$(ratio "$pb" "$(fmt "$rn" 1000 0)" 0)" "$(cr_med "$size" image_bytes 1048576 1)" \
 			"$(cr_med "$size" dump_rss 1024 1)" "$(cr_med "$size" dump_anon 1024 1)" \
 			"$(cr_med "$size" restore_rss 1024 1)" "$(cr_med "$size" restore_anon 1024 1)" \
@@ -210,21 +238,22 @@ report_cr() {
 			sed 's/^ *\([0-9]*\) \(.*\)/- \2 (×\1)/'
 		echo
 	fi
-	echo "Targets (CRIU for scale: tiny 0.09 s dump / 0.086 s restore, 256 MiB 0.65 / 0.89 s):"
+	echo "Targets (the ratios are the paired medians above):"
 	for size in $SIZES; do
-		dn=$(cr_med "$size" dump_ns)
-		rdn=$(cr_med "$size" ref_dump_ns)
-		rn=$(cr_med "$size" restore_ns)
-		rrn=$(cr_med "$size" ref_restore_ns)
-		awk -v s="$(size_label "$size")" -v dn="$dn" -v rdn="$rdn" -v rn="$rn" -v rrn="$rrn" \
-			-v tiny="$([ "$size" = 1 ] && echo 1)" 'function v(a, b, lim) {
-				if (a == "-" || b == "-") return "not measured";
-				return a <= lim * b ? "**met**" : sprintf("**missed** by %.2fx", a / (lim * b)) }
+		awk -v s="$(size_label "$size")" -v dr="$(cr_ratio "$size" dump_ns ref_dump_ns)" \
+			-v rr="$(cr_ratio "$size" restore_ns ref_restore_ns)" \
+			-v dn="$(cr_med "$size" dump_ns)" -v rn="$(cr_med "$size" restore_ns)" \
+			-v size="$size" 'function v(a, lim) {
+				if (a == "-" || a == "") return "not measured"
+				return a <= lim ? "**met**" : sprintf("**missed** by %.2fx", a / lim) }
 			BEGIN {
-				printf "- %s: dump within 1.3x of ref: %s; restore within 1.3x: %s", s,
-					v(dn, rdn, 1.3), v(rn, rrn, 1.3);
-				if (tiny) printf "; dump under 20 ms: %s; restore under 20 ms: %s",
-					v(dn, 20e6, 1), v(rn, 20e6, 1);
+				printf "- %s: dump within 1.3x of the reference: %s (%sx); restore within 1.3x: %s (%sx)",
+					s, v(dr, 1.3), dr, v(rr, 1.3), rr
+				if (size == 1)
+					printf "; dump under 20 ms: %s; restore under 20 ms: %s; faster than CRIU (0.09 s / 0.086 s): %s / %s",
+						v(dn, 20e6), v(rn, 20e6), v(dn, 0.09e9), v(rn, 0.086e9)
+				if (size == 256)
+					printf "; faster than CRIU (0.65 s / 0.89 s): %s / %s", v(dn, 0.65e9), v(rn, 0.89e9)
 				print "" }'
 	done
 	echo
@@ -232,50 +261,67 @@ report_cr() {
 
 report_phases() {
 	[ -s "$W/cr" ] || return 0
-	local size wall
+	local size wall names n
 	echo "### 4. Where restore time goes"
 	echo
-	if "$P" restore --help 2>&1 | grep -q 'Not supported yet:.*--timeline'; then
-		echo "pidtrace restore has no --timeline yet: the phases below are the restore's own"
-		echo "\"phases_ms\" (restore --json)."
+	if has_timeline; then
+		echo "Phases from \`pidtrace restore --timeline\` (its \"phase\" events), as a share of"
 	else
-		echo "Phases from restore --json (phases_ms)."
+		echo "Phases from \`pidtrace restore --json\` (phases_ms; this restore has no --timeline),"
+		echo "as a share of"
 	fi
-	echo "Share of the wall time, median per phase; \"outside\" is the wall time not in any"
-	echo "phase (process start, tracer load and teardown, exit)."
+	echo "the wall time, median per column. \"before\": from exec to the report, outside the"
+	echo "phases (reading the image, loading and attaching the tracer, settling); \"after\":"
+	echo "from the report to the exit (detaching the tracer, exit)."
 	echo
-	local names
-	names=$(grep -o 'restore_phases=[^ ]*' "$W/cr" | head -1 | cut -d= -f2 | tr ',' '\n' |
+	names=$(grep -m1 -o 'restore_phases=[^ ]*' "$W/cr" | cut -d= -f2 | tr ',' '\n' |
 		cut -d: -f1 | paste -sd' ' -)
-	[ -n "$names" ] || { echo "(no successful restore)"; echo; return 0; }
+	if [ -z "$names" ]; then
+		echo "(no successful restore)"
+		echo
+		return 0
+	fi
 	printf "| memory | wall s |"
 	for n in $names; do printf " %s |" "$n"; done
-	echo " outside |"
+	echo " before | after | after s |"
 	printf "|---|---|"
 	for n in $names; do printf -- "---|"; done
-	echo "---|"
+	echo "---|---|---|"
 	for size in $SIZES; do
 		wall=$(cr_med "$size" restore_ns)
 		printf "| %s | %s |" "$(size_label "$size")" "$(fmt "$wall" 1e9 3)"
 		for n in $names; do
-			printf " %s |" "$(grep "^size=$size " "$W/cr" | while read -r l; do
-				kv restore_phases "$l" | tr ',' '\n' | awk -F: -v n="$n" -v w="$(kv restore_ns "$l")" \
-					'$1 == n && w > 0 { print $2 * 1e6 / w * 100 }'
-			done | median | awk '{ if ($1 == "-") print "-"; else printf "%.1f%%\n", $1 }')"
+			printf " %s |" "$(share "$size" "$n")"
 		done
-		printf " %s |\n" "$(grep "^size=$size " "$W/cr" | while read -r l; do
-			awk -v t="$(kv restore_total_ms "$l")" -v w="$(kv restore_ns "$l")" \
-				'BEGIN { if (t != "" && t != "-" && w > 0) print (w - t * 1e6) / w * 100 }'
-		done | median | awk '{ if ($1 == "-") print "-"; else printf "%.1f%%\n", $1 }')"
+		printf " %s | %s | %s |\n" "$(share "$size" @before)" "$(share "$size" @after)" \
+			"$(cr_med "$size" restore_after_ns 1e9 3)"
 	done
 	echo
+}
+
+# share SIZE PHASE: median share of the wall time of a restore phase, or of
+# @before / @after (see report_phases), over the repetitions of SIZE.
+share() {
+	grep "^size=$1 " "$W/cr" | while read -r l; do
+		local w out tot
+		w=$(kv restore_ns "$l")
+		[ -n "$w" ] || continue
+		out=$(kv restore_out_ns "$l")
+		tot=$(kv restore_phases "$l" | tr ',' '\n' | awk -F: '{ t += $2 } END { print t + 0 }')
+		case $2 in
+		@before) awk -v o="$out" -v t="$tot" -v w="$w" 'BEGIN { if (o > 0) print (o - t * 1e6) / w * 100 }' ;;
+		@after) awk -v o="$out" -v w="$w" 'BEGIN { if (o > 0) print (w - o) / w * 100 }' ;;
+		*) kv restore_phases "$l" | tr ',' '\n' |
+			awk -F: -v n="$2" -v w="$w" '$1 == n { print $2 * 1e6 / w * 100 }' ;;
+		esac
+	done | median | awk '{ if ($1 == "-") print "-"; else printf "%.1f%%\n", $1 }'
 }
 
 report() {
 	echo "<!-- bench:begin (generated by tools/bench/run.sh; edit outside the markers) -->"
 	echo "## Results"
 	echo
-	echo "- Machine: $NCPU CPUs, $MODEL, $MEM RAM, kernel $(uname -r)"
+	echo "- Machine: $NCPU CPUs, $MODEL, $MEM RAM, kernel ${KERNEL:-$(uname -r)}"
 	echo "- Date: $DATE; pidtrace $COMMIT"
 	echo "- Command: \`$CMD\` (as root; ${ELAPSED} s for the measurements)"
 	echo

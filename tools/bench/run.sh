@@ -11,12 +11,21 @@
 #
 # Prints the tables and writes them to docs/PERFORMANCE.md between the
 # "bench:begin" and "bench:end" markers (text outside them is kept).
-# Needs root. Knobs (environment): BENCH_ROUNDS (7), BENCH_SECTIONS
-# ("overhead bpfcost rate cr"), BENCH_SIZES ("1 16 256 1024 4096 1024h",
-# h = half-populated), BENCH_CR_REPS (5; at most 3 from 4 GiB on),
-# BENCH_RATE_SECS (4),
-# BENCH_STORM_FORKS (2000), BENCH_STORM_SIGNALS (300000), BENCH_DOC (the
-# file to write, "-" for none), BENCH_KEEP (keep the raw results).
+# Needs root. Knobs (environment):
+#   BENCH_SECTIONS   "overhead bpfcost rate cr" (any subset)
+#   BENCH_ROUNDS     9: rounds of the overhead section
+#   BENCH_STORM_FORKS, BENCH_STORM_SIGNALS  2000, 300000: operations per storm
+#   BENCH_RATE_SECS  4: seconds per kill rate run
+#   BENCH_SIZES      "1 16 256 1024 4096 1024h" (MiB; h: half-populated)
+#   BENCH_CR_REPS    7 (at most 3 from 4 GiB on)
+#   BENCH_ALT        another pidtrace binary, measured as two more
+#                    configurations (watch, watch --stacks): a change, side
+#                    by side with the tree's build
+#   BENCH_DOC        the file to write (docs/PERFORMANCE.md), "-" for none
+#   BENCH_KEEP       keep the raw results; `run.sh --report DIR` prints them
+#                    again
+# The knobs and the machine facts below are read by the sourced scripts.
+# shellcheck disable=SC2034
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUTPUT=${OUTPUT:-.output}
@@ -30,15 +39,29 @@ PROGS=$OUTPUT/tests/progs
 # shellcheck source=tools/bench/cr.sh
 . tools/bench/cr.sh
 
-ROUNDS=${BENCH_ROUNDS:-7}
+ROUNDS=${BENCH_ROUNDS:-9}
 SECTIONS=${BENCH_SECTIONS:-overhead bpfcost rate cr}
 SIZES=${BENCH_SIZES:-1 16 256 1024 4096 1024h}
-CR_REPS=${BENCH_CR_REPS:-5}
+CR_REPS=${BENCH_CR_REPS:-7}
 RATE_SECS=${BENCH_RATE_SECS:-4}
 STORM_FORKS=${BENCH_STORM_FORKS:-2000}
 STORM_SIGNALS=${BENCH_STORM_SIGNALS:-300000}
 DOC=${BENCH_DOC:-docs/PERFORMANCE.md}
 NCPU=$(nproc)
+
+# --report DIR: print the tables of the raw results kept in DIR
+# (BENCH_KEEP=1) again, and write them to the doc.
+if [ "${1:-}" = --report ]; then
+	W=${2:?usage: run.sh --report DIR}
+	# shellcheck source=/dev/null
+	. "$W/meta"
+	# shellcheck source=tools/bench/report.sh
+	. tools/bench/report.sh
+	report >"$W/report.md"
+	cat "$W/report.md"
+	[ "$DOC" = - ] || doc_update "$DOC" "$W/report.md"
+	exit 0
+fi
 
 # The dump/restore section runs again under a child subreaper. The shell's
 # own messages about its jobs ("Killed": a dump kills its target) go to a
@@ -66,6 +89,12 @@ if [ -z "$SIGSNOOP" ] || [ -z "$EXITSNOOP" ]; then
 	exit 1
 fi
 
+# sigsnoop and exitsnoop use classic tracepoints: tracefs must be there
+# (a fresh machine lacks it; pidtrace mounts it the same way).
+if ! mountpoint -q /sys/kernel/tracing; then
+	mount -t tracefs tracefs /sys/kernel/tracing || { echo "bench: cannot mount tracefs" >&2; exit 1; }
+fi
+
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/pidtrace-bench.XXXXXX")
 BPF_STATS_OLD=
 cleanup() {
@@ -81,7 +110,7 @@ T0=$(date +%s)
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || COMMIT="$COMMIT + uncommitted changes"
-MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+MODEL=$(sed -n '/^model name/ { s/^[^:]*: //p; q }' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 CMD="make bench"
 for v in BENCH_ROUNDS BENCH_SECTIONS BENCH_SIZES BENCH_CR_REPS BENCH_RATE_SECS \
@@ -99,6 +128,12 @@ for s in $SECTIONS; do
 	esac
 done
 ELAPSED=$(($(date +%s) - T0))
+# What the report needs, to print it again from the raw results (--report).
+for v in DATE COMMIT MODEL MEM CMD ELAPSED NCPU ROUNDS SIZES CR_REPS RATE_SECS STORM_FORKS \
+	STORM_SIGNALS TRACERS RATE_TRACERS; do
+	printf '%s=%q\n' "$v" "${!v}"
+done >"$W/meta"
+echo "KERNEL=$(uname -r)" >>"$W/meta"
 
 # shellcheck source=tools/bench/report.sh
 . tools/bench/report.sh

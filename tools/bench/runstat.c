@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * runstat RESULT CMD [ARG..] - run CMD, then write to the file RESULT
- * "ns=T maxrss_kb=M anon_kb=A status=S": its wall time, the peak resident
- * set of the command (the kernel's, from wait4(), in KiB: it counts the
- * pages of files the command maps, such as an image it copies from), the
- * peak of its anonymous memory alone (RssAnon of /proc/PID/status, sampled
- * every millisecond: the command's own memory) and its exit status. The
- * command's output passes through untouched. Exits with its status.
+ * "ns=T out_ns=O maxrss_kb=M anon_kb=A status=S":
+ *
+ *   ns         its wall time
+ *   out_ns     when it wrote the last byte of its stdout (a command that
+ *              prints its report and then tears down shows both parts)
+ *   maxrss_kb  the kernel's peak resident set (wait4(); it counts the pages
+ *              of files the command maps, such as an image it copies from)
+ *   anon_kb    the peak of RssAnon in /proc/PID/status, sampled every
+ *              millisecond: the command's own memory
+ *   status     its exit status (128 + signal when killed)
+ *
+ * The command's stdout passes through a pipe to runstat's, unchanged.
+ * Exits with the command's status.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -33,49 +41,74 @@ static long rss_anon_kb(pid_t pid)
 	return kb;
 }
 
+/* Copy what is in the pipe to stdout; 0 at end of file. */
+static ssize_t pass_output(int fd)
+{
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n > 0 && write(1, buf, n) != n)
+		bench_die("write");
+	return n;
+}
+
 int main(int argc, char **argv)
 {
+	struct pollfd pfd[2] = {{.events = POLLIN}, {.events = POLLIN}};
+	uint64_t t0, t1, out = 0;
 	long anon, peak_anon = 0;
-	struct pollfd pfd = { .events = POLLIN };
 	struct rusage ru;
-	uint64_t t0, t1;
-	FILE *out;
+	int st, pipefd[2];
+	FILE *res;
 	pid_t p, r;
-	int st;
 
 	bench_prog = "runstat";
 	if (argc < 3) {
 		fprintf(stderr, "usage: runstat RESULT CMD [ARG..]\n");
 		return 2;
 	}
+	if (pipe2(pipefd, O_CLOEXEC))
+		bench_die("pipe");
 	t0 = bench_now_ns();
 	p = fork();
 	if (p < 0)
 		bench_die("fork");
 	if (p == 0) {
+		dup2(pipefd[1], 1);
 		execvp(argv[2], argv + 2);
 		bench_die("exec %s", argv[2]);
 	}
+	close(pipefd[1]);
+	/* Non-blocking: a process the command leaves behind may hold the pipe. */
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	/* A pidfd wakes us the moment it exits: the wall time stays exact. */
-	pfd.fd = syscall(SYS_pidfd_open, p, 0);
+	pfd[0].fd = syscall(SYS_pidfd_open, p, 0);
+	pfd[1].fd = pipefd[0];
 	while ((r = wait4(p, &st, WNOHANG, &ru)) == 0) {
 		anon = rss_anon_kb(p);
 		if (anon > peak_anon)
 			peak_anon = anon;
-		if (pfd.fd < 0 || poll(&pfd, 1, 1) < 0) {
-			const struct timespec ms = { 0, 1000000 };
+		if (poll(pfd, 2, 1) > 0 && (pfd[1].revents & (POLLIN | POLLHUP))) {
+			ssize_t n = pass_output(pipefd[0]);
 
-			nanosleep(&ms, NULL);
+			if (n > 0)
+				out = bench_now_ns();
+			else if (n == 0 || errno != EAGAIN)
+				pfd[1].fd = -1; /* closed early: stop polling it */
 		}
 	}
 	if (r != p)
 		bench_die("wait4");
 	t1 = bench_now_ns();
-	out = fopen(argv[1], "we");
-	if (!out)
+	/* What is left was written before the exit. */
+	while (pfd[1].fd >= 0 && pass_output(pipefd[0]) > 0)
+		out = out ? out : t1;
+	res = fopen(argv[1], "we");
+	if (!res)
 		bench_die("%s", argv[1]);
-	fprintf(out, "ns=%llu maxrss_kb=%ld anon_kb=%ld status=%d\n", (unsigned long long)(t1 - t0),
+	fprintf(res, "ns=%llu out_ns=%llu maxrss_kb=%ld anon_kb=%ld status=%d\n",
+		(unsigned long long)(t1 - t0), (unsigned long long)(out ? out - t0 : 0),
 		ru.ru_maxrss, peak_anon, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-	fclose(out);
+	fclose(res);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

@@ -100,16 +100,19 @@ static uint64_t sigign(unsigned long n)
 	return t1 - t0;
 }
 
+static uint64_t tv_ns(const struct timeval *tv)
+{
+	return tv->tv_sec * 1000000000ULL + tv->tv_usec * 1000ULL;
+}
+
 static uint64_t cpu_ns(void)
 {
 	struct rusage self, kids;
 
 	getrusage(RUSAGE_SELF, &self);
 	getrusage(RUSAGE_CHILDREN, &kids);
-	return (self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
-		kids.ru_stime.tv_sec) * 1000000000ULL +
-	       (self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
-		kids.ru_stime.tv_usec) * 1000ULL;
+	return tv_ns(&self.ru_utime) + tv_ns(&self.ru_stime) + tv_ns(&kids.ru_utime) +
+	       tv_ns(&kids.ru_stime);
 }
 
 int main(int argc, char **argv)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/bench/tracer.sh - issue 7 parts 1 and 2: what tracing costs, and
 # whether a kill is ever lost (sourced by run.sh).
 #
@@ -8,12 +9,13 @@
 #   peers     libbpf-tools sigsnoop and exitsnoop together (output to files)
 #   alt       pidtrace watch from the binary BENCH_ALT (only when set): a
 #             change measured side by side with the tree's build
+#   altstacks the same with --stacks
 
 TRACER_PIDS=()
-TRACERS="pidtrace stacks peers${BENCH_ALT:+ alt}"
+TRACERS="pidtrace stacks peers${BENCH_ALT:+ alt altstacks}"
 CONFIGS="none $TRACERS"
 # The configurations of the kill rate section: pidtrace's only.
-RATE_TRACERS="pidtrace stacks${BENCH_ALT:+ alt}"
+RATE_TRACERS="pidtrace stacks${BENCH_ALT:+ alt altstacks}"
 
 # label CONFIG: how the tables name a configuration.
 label() {
@@ -23,6 +25,7 @@ label() {
 	stacks) echo "pidtrace watch --stacks" ;;
 	peers) echo "sigsnoop + exitsnoop" ;;
 	alt) echo "BENCH_ALT watch" ;;
+	altstacks) echo "BENCH_ALT watch --stacks" ;;
 	esac
 }
 
@@ -33,13 +36,13 @@ tracer_start() {
 	rm -f "$W/tracer.err"
 	case $cfg in
 	none) return 0 ;;
-	pidtrace | stacks | alt)
+	pidtrace | stacks | alt | altstacks)
 		local bin=$P args=(watch -o "$W/tracer.out")
-		[ "$cfg" = alt ] && bin=$BENCH_ALT
+		[ "${cfg#alt}" != "$cfg" ] && bin=$BENCH_ALT
 		if [ -n "$json" ]; then
 			args=(watch --json -o "$json")
 		fi
-		if [ "$cfg" = stacks ]; then
+		if [ "${cfg%stacks}" != "$cfg" ]; then
 			args+=(--stacks)
 		fi
 		"$bin" "${args[@]}" >"$W/tracer.stdout" 2>"$W/tracer.err" &
@@ -100,8 +103,8 @@ storm() {
 }
 
 # Part 1: ROUNDS rounds; in each, every configuration runs the three
-# storms. Results: "CONFIG STORM NS_PER_OP CPU_NS_PER_OP TRACER_CPU_NS_PER_OP"
-# lines in $W/overhead (CPU: of the storm with its children, which includes
+# storms. Results: "CONFIG STORM NS_PER_OP CPU_NS_PER_OP TRACER_CPU_NS_PER_OP
+# ROUND" lines in $W/overhead (CPU: of the storm with its children, which includes
 # the BPF programs, and of the tracer processes).
 section_overhead() {
 	local r cfg s order i
@@ -118,7 +121,7 @@ section_overhead() {
 		for cfg in "${order[@]}"; do
 			tracer_start "$cfg" || return 1
 			for s in kill9 forkexit sigign; do
-				echo "$cfg $s $(storm $s)" >>"$W/overhead"
+				echo "$cfg $s $(storm $s) $r" >>"$W/overhead"
 			done
 			tracer_stop
 		done
