@@ -604,6 +604,8 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 	struct group_initiator *gi = bpf_map_lookup_elem(&initiators, &tgid);
 	bool in_filter = is_tracked(tgid);
 	struct pt_exit_event *e;
+	struct cur_syscall sc;
+	bool waited = false;
 	u32 flags = 0;
 	bool report;
 
@@ -622,12 +624,32 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 		flags |= PT_EXIT_OOM_VICTIM;
 	if (in_filter)
 		flags |= PT_EXIT_TRACKED;
-	if (gi && gi->tid == tid)
-		flags |= PT_EXIT_INITIATOR;
-	/* exit_group(code) by a sibling: this thread took the zap SIGKILL. */
-	if ((flags & PT_EXIT_GROUP_EXIT) && (gcode & 0x7f) == 0 && gi && gi->tid != tid &&
-	    !(flags & PT_EXIT_EXEC_ZAP))
-		flags |= PT_EXIT_SIBLING_EXIT;
+	/*
+	 * exit_group(code): the kernel stores nowhere which thread called it.
+	 * The caller is the thread exiting from inside that syscall; every
+	 * other thread took the zap SIGKILL. The caller's exit may come
+	 * before or after its siblings': the map serves the ones after it,
+	 * user space fills in the ones before it from the caller's record.
+	 */
+	if ((flags & PT_EXIT_GROUP_EXIT) && (gcode & 0x7f) == 0 && !(flags & PT_EXIT_EXEC_ZAP)) {
+		current_syscall(task, &sc);
+		if (sc.nr == NR_exit_group) {
+			struct group_initiator ngi = { .tid = tid, .nr = NR_exit_group };
+
+			flags |= PT_EXIT_INITIATOR;
+			/* A placeholder: siblings died first and wait for us. */
+			waited = gi && gi->tid == 0;
+			BPF_CORE_READ_STR_INTO(&ngi.comm, task, comm);
+			bpf_map_update_elem(&initiators, &tgid, &ngi, BPF_ANY);
+			gi = bpf_map_lookup_elem(&initiators, &tgid);
+		} else {
+			struct group_initiator ph = {};
+
+			flags |= PT_EXIT_SIBLING_EXIT;
+			if (!gi)
+				bpf_map_update_elem(&initiators, &tgid, &ph, BPF_NOEXIST);
+		}
+	}
 
 	/*
 	 * Report: a thread group that died by a signal (once, from its last
@@ -636,6 +658,10 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 	 */
 	report = (flags & (PT_EXIT_EXEC_ZAP | PT_EXIT_SIBLING_EXIT)) ||
 		 (group_dead && (code & 0x7f) != 0);
+	/* The caller of exit_group, for siblings that exited before it. */
+	if ((flags & PT_EXIT_INITIATOR) &&
+	    (waited || !group_dead || BPF_CORE_READ(sig, nr_threads) > 1))
+		report = true;
 	if (flags & PT_EXIT_SECCOMP_DEAD)
 		report = true;
 	if (cfg.lineage && in_filter)
@@ -658,7 +684,7 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 		e->initiator_tid = BPF_CORE_READ(exec_task, pid);
 		BPF_CORE_READ_STR_INTO(&e->initiator_comm, exec_task, comm);
 		e->initiator_syscall = NR_execve;
-	} else if (gi) {
+	} else if (gi && gi->tid) {
 		e->initiator_tid = gi->tid;
 		__builtin_memcpy(e->initiator_comm, gi->comm, sizeof(e->initiator_comm));
 		e->initiator_syscall = gi->nr;
@@ -769,24 +795,6 @@ int BPF_PROG(on_mark_victim, struct task_struct *task, uid_t uid)
 	e->shmem_rss_pages = cnt > 0 ? cnt : 0;
 	e->oom_score_adj = BPF_CORE_READ(task, signal, oom_score_adj);
 	submit(e);
-	return 0;
-}
-
-/* ---- who started a group exit ------------------------------------------ */
-
-/* exit_group() never returns: remember who started the group's exit. */
-SEC("tp/syscalls/sys_enter_exit_group")
-int enter_exit_group(struct trace_event_raw_sys_enter *ctx)
-{
-	u64 id = bpf_get_current_pid_tgid();
-	u32 tgid = id >> 32;
-	struct group_initiator gi = { .tid = (u32)id, .nr = NR_exit_group };
-
-	/* Single-threaded groups cannot zap anyone: skip the map update. */
-	if (BPF_CORE_READ(bpf_get_current_task_btf(), signal, nr_threads) <= 1)
-		return 0;
-	bpf_get_current_comm(&gi.comm, sizeof(gi.comm));
-	bpf_map_update_elem(&initiators, &tgid, &gi, BPF_NOEXIST);
 	return 0;
 }
 

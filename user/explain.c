@@ -38,6 +38,20 @@ struct oom_note {
 	struct pt_oom_event ev;
 };
 
+/* A sibling killed by exit_group(), waiting for the caller's own exit record. */
+struct held_exit {
+	struct held_exit *next;
+	struct pt_exit_event ev;
+};
+
+/* The thread that called exit_group() in a thread group. */
+struct initiator_note {
+	struct initiator_note *next;
+	uint32_t tgid, tid;
+	char comm[PT_COMM_LEN];
+	uint64_t ts_ns;
+};
+
 struct expectation {
 	struct expectation *next;
 	uint32_t pid;
@@ -49,6 +63,8 @@ struct explain {
 	struct explain_opts opts;
 	struct pend *pend[PEND_BUCKETS];
 	struct oom_note *ooms;
+	struct held_exit *held;
+	struct initiator_note *inits;
 	struct expectation *expect;
 	struct ksyms *ksyms;
 	struct usym *usym;
@@ -109,6 +125,18 @@ void explain__free(struct explain *ex)
 
 		ex->expect = e->next;
 		free(e);
+	}
+	while (ex->held) {
+		struct held_exit *h = ex->held;
+
+		ex->held = h->next;
+		free(h);
+	}
+	while (ex->inits) {
+		struct initiator_note *n = ex->inits;
+
+		ex->inits = n->next;
+		free(n);
 	}
 	ksyms__free(ex->ksyms);
 	usym__free(ex->usym);
@@ -694,7 +722,7 @@ static int on_signal(struct explain *ex, const struct pt_signal_event *g,
 	return err;
 }
 
-static int on_exit_event(struct explain *ex, const struct pt_exit_event *x)
+static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 {
 	struct pend *gens = NULL, *p, *chosen = NULL;
 	struct oom_note *oom = NULL;
@@ -788,6 +816,121 @@ static int on_exit_event(struct explain *ex, const struct pt_exit_event *x)
 	return err;
 }
 
+/* How long a sibling's death waits for the exit_group() caller's record. */
+#define HOLD_MAX_NS (500ULL * 1000000ULL)
+#define INIT_MAX_AGE_NS (10ULL * 1000000000ULL)
+
+static const struct initiator_note *find_initiator(struct explain *ex, uint32_t tgid)
+{
+	struct initiator_note *n;
+
+	for (n = ex->inits; n; n = n->next)
+		if (n->tgid == tgid)
+			return n;
+	return NULL;
+}
+
+static void fill_initiator(struct pt_exit_event *x, const struct initiator_note *n)
+{
+	x->initiator_tid = n->tid;
+	memcpy(x->initiator_comm, n->comm, sizeof(x->initiator_comm));
+	x->initiator_syscall = 231; /* exit_group */
+}
+
+/* Emit held siblings of @tgid (all when tgid is 0, or those older than @before). */
+static int release_held(struct explain *ex, uint32_t tgid, uint64_t before)
+{
+	struct held_exit **pp = &ex->held;
+	int err = 0;
+
+	while (*pp) {
+		struct held_exit *h = *pp;
+		const struct initiator_note *n;
+
+		if ((tgid && h->ev.task.pid != tgid) ||
+		    (!tgid && before && h->ev.hdr.ts_ns + HOLD_MAX_NS > before)) {
+			pp = &h->next;
+			continue;
+		}
+		*pp = h->next;
+		n = find_initiator(ex, h->ev.task.pid);
+		if (n)
+			fill_initiator(&h->ev, n);
+		if (!err)
+			err = process_exit(ex, &h->ev);
+		free(h);
+	}
+	return err;
+}
+
+int explain__flush(struct explain *ex)
+{
+	return release_held(ex, 0, 0);
+}
+
+static void expire_initiators(struct explain *ex, uint64_t now)
+{
+	struct initiator_note **pp = &ex->inits;
+
+	while (*pp) {
+		struct initiator_note *n = *pp;
+
+		if (now > n->ts_ns + INIT_MAX_AGE_NS) {
+			*pp = n->next;
+			free(n);
+		} else {
+			pp = &n->next;
+		}
+	}
+}
+
+/*
+ * Siblings killed by exit_group() may exit before the caller does, and only
+ * the caller's own record says who it was: hold their deaths until it
+ * comes (or for HOLD_MAX_NS).
+ */
+static int on_exit_event(struct explain *ex, const struct pt_exit_event *x)
+{
+	int err;
+
+	if (x->flags & PT_EXIT_INITIATOR) {
+		struct initiator_note *n = calloc(1, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		n->tgid = x->task.pid;
+		n->tid = x->task.tid;
+		memcpy(n->comm, x->task.comm, sizeof(n->comm));
+		n->comm[sizeof(n->comm) - 1] = '\0';
+		n->ts_ns = x->hdr.ts_ns;
+		expire_initiators(ex, x->hdr.ts_ns);
+		n->next = ex->inits;
+		ex->inits = n;
+		err = release_held(ex, x->task.pid, 0);
+		if (err)
+			return err;
+	}
+	if ((x->flags & PT_EXIT_SIBLING_EXIT) && !x->initiator_tid) {
+		const struct initiator_note *n = find_initiator(ex, x->task.pid);
+		struct held_exit *h;
+
+		if (n) {
+			struct pt_exit_event copy = *x;
+
+			fill_initiator(&copy, n);
+			return process_exit(ex, &copy);
+		}
+		h = malloc(sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		h->ev = *x;
+		h->next = ex->held;
+		ex->held = h;
+		return 0;
+	}
+	return process_exit(ex, x);
+}
+
 static int on_oom(struct explain *ex, const struct pt_oom_event *o)
 {
 	struct oom_note *n = malloc(sizeof(*n));
@@ -822,6 +965,13 @@ int explain__add_binary(struct explain *ex, const char *path)
 int explain__feed(struct explain *ex, const void *data, size_t size)
 {
 	const struct pt_hdr *h = data;
+
+	if (ex->held && size >= sizeof(*h)) {
+		int err = release_held(ex, 0, h->ts_ns);
+
+		if (err)
+			return err;
+	}
 
 	switch (h->type) {
 	case PT_EV_SIGNAL:

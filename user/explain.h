@@ -110,6 +110,8 @@ int explain__feed(struct explain *ex, const void *data, size_t size);
  * helper): its record gets @cause, expected = true and @why as detail.
  */
 int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const char *why);
+/* Emit what is still held back (deaths waiting for a related record): call before the end. */
+int explain__flush(struct explain *ex);
 /* Register a binary a traced task runs, for symbolizing it after the task is gone. */
 int explain__add_binary(struct explain *ex, const char *path);
 /* Counters for the summary. */

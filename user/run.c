@@ -341,6 +341,7 @@ int cmd_run(int argc, char **argv)
 	}
 	child = -1;
 	tracer__drain(t);
+	explain__flush(rc.ex);
 	report(&out, &rc, t0);
 	if (env.timeline) {
 		err = timeline__write(env.timeline, rc.lin, rc.deaths, rc.ndeaths, t0, mono_ns());

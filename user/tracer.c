@@ -19,6 +19,7 @@
 #include "mounts.h"
 #include "pidtrace.h"
 #include "pidtrace.skel.h"
+#include "registry.h"
 #include "tracer.h"
 
 #define MAX_EARLY_PIDS 1024
@@ -83,6 +84,12 @@ static int registry_pin(struct tracer *t, const char *path)
 			err = -errno;
 			pr_err("cannot create %s: %s", dir, strerror(-err));
 			return err;
+		}
+		/* One that was there already must be root's alone. */
+		if (registry__check_dir(path)) {
+			pr_err("%s: not a directory only root can write: refusing to pin the death registry there",
+			       dir);
+			return -EPERM;
 		}
 	}
 	if (!access(path, F_OK))
@@ -180,9 +187,10 @@ int tracer__start(struct tracer *t)
 {
 	int err, i;
 
-	err = mounts__ensure_tracefs();
-	if (err)
-		return err;
+	/*
+	 * Only tp_btf and raw_tp programs: nothing to attach needs tracefs,
+	 * which a fresh machine does not have mounted.
+	 */
 	err = pidtrace_bpf__load(t->skel);
 	if (err) {
 		pr_err("cannot load the BPF programs: %s%s", strerror(-err),

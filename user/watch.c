@@ -395,6 +395,7 @@ int cmd_watch(int argc, char **argv)
 		}
 	}
 	tracer__drain(t);
+	explain__flush(w.ex);
 	tracer__stats(t, &st);
 	sum.events = st.events;
 	sum.drops = st.drops;
