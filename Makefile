@@ -6,6 +6,8 @@
 #                   sanitizer report, leaks included, fails the run
 #   make fuzz       run each libFuzzer harness (tests/fuzz) FUZZ_TIME seconds (60)
 #   make demo       install missing Debian packages, build, run the headline demo
+#   make bench      as root: tracer overhead, kill rates, dump/restore speed
+#                   (tools/bench/run.sh, ~8 min) into docs/PERFORMANCE.md
 #   make lint       clang-format check + cppcheck; warnings are errors
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make man        the man pages (scdoc) into .output/man
@@ -67,6 +69,8 @@ PROG_SRCS := $(wildcard tests/progs/*.c)
 PROG_BINS := $(patsubst tests/progs/%.c,$(OUTPUT)/tests/progs/%,$(PROG_SRCS))
 MAN_SRCS := $(wildcard docs/man/*.scd)
 MANS := $(patsubst docs/man/%.scd,$(OUTPUT)/man/%,$(MAN_SRCS))
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(OUTPUT)/tests/tools/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard tools/bench/*.c)
 BENCH_BINS := $(patsubst tools/bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
@@ -113,6 +117,13 @@ $(OUTPUT)/pidtrace: $(USER_OBJS) $(PB_OBJS)
 $(OUTPUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS) | $(OUTPUT)/tests/unit
 	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(LIB_OBJS) $(LDFLAGS) $(PKG_LIBS) -o $@
 
+# Test tools (tests/tools): helpers the root tests run, linked like unit tests.
+$(OUTPUT)/tests/tools/%: tests/tools/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< $(LIB_OBJS) $(LDFLAGS) $(PKG_LIBS) -o $@
+
+test-bins: $(TOOL_BINS)
+
 # Test programs are built without optimisation and with debuginfo so that
 # symbolization and dump/restore checks see what the source says.
 $(OUTPUT)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h) | $(OUTPUT)/tests/progs
@@ -142,16 +153,20 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS := $(patsubst $(OUTPUT)/%,$(OUTPUT)/fuzz/%,$(LIB_OBJS))
 
+# Short lines: the commands are those of the normal build with FUZZ_CFLAGS.
 $(OUTPUT)/fuzz/user/%.o: user/%.c $(wildcard user/*.h) bpf/pidtrace.h $(SKELS) $(PB_SRCS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	@echo "  FUZZ-CC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(OUTPUT)/fuzz/images/%.pb-c.o: $(OUTPUT)/images/%.pb-c.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -g -O1 $(FUZZ_SAN) -I$(OUTPUT)/images $(PKG_CFLAGS) -c $< -o $@
+	@echo "  FUZZ-CC  $<"
+	@$(FUZZ_CC) -g -O1 $(FUZZ_SAN) -I$(OUTPUT)/images $(PKG_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_OBJS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) $(PKG_LIBS) -o $@
+	@echo "  FUZZ-LD  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) $(PKG_LIBS) -o $@
 
 # The replay test compiles every harness in.
 $(OUTPUT)/tests/unit/test_fuzz_regress: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h)

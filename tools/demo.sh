@@ -4,7 +4,7 @@
 # parent's death (PR_SET_PDEATHSIG), a task killed through cgroup.kill, and
 # a SIGPIPE the kernel sent on its own.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 OUTPUT=${OUTPUT:-.output}
 P=$OUTPUT/pidtrace
 PROGS=$OUTPUT/tests/progs

@@ -26,9 +26,11 @@
 
 #include "commands.h"
 #include "dump.h"
+#include "dump_fdkinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "ptrace_core.h"
+#include "testfault.h"
 
 enum phase { PH_FREEZE, PH_CORE, PH_FILES, PH_MEMORY, PH_COMMIT, PH_RELEASE, PH_COUNT };
 static const char *const phase_names[PH_COUNT] = { "freeze", "core", "files", "memory",
@@ -60,8 +62,10 @@ static void usage(FILE *f)
 		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
 		   "      --leave-running  let the tree run on after the dump\n"
 		   "      --json           print the summary as one JSON object\n\n"
-		   "Limits: single-threaded processes; regular files, directories, character\n"
-		   "devices, pipes and pidfds (sockets and other fds are refused).\n");
+		   "Limits: files (deleted ones too), directories, character devices, pipes,\n"
+		   "pidfds, unix socketpairs, eventfd, signalfd, timerfd and memfds (other fds,\n"
+		   "such as inotify, epoll or TCP sockets, are refused); threads with their\n"
+		   "process.\n");
 }
 
 /* SIGINT/SIGTERM/SIGHUP wait until a step boundary: a tracee is never left mid-change. */
@@ -219,17 +223,31 @@ static int commit(struct dump_ctx *ctx)
 	return err;
 }
 
-/* Kill (after a complete dump) or detach every task. */
+/*
+ * Kill (after a complete dump) or detach every task. Before the first kill
+ * every task is set to die with pidtrace: killed halfway through, pidtrace
+ * would otherwise leave part of a dumped tree running.
+ */
 static int release_tree(struct dump_ctx *ctx, bool kill)
 {
-	size_t i;
+	size_t i, done = 0;
 	int err = 0, e;
 
+	for (i = 0; kill && i < ctx->ntasks; i++)
+		if (ctx->tasks[i].pt)
+			ptrace_core__set_exitkill(ctx->tasks[i].pt);
+	testfault__stop("release");
 	for (i = ctx->ntasks; i-- > 0;) {
 		struct dump_task *t = &ctx->tasks[i];
 
 		if (!t->pt)
 			continue;
+		if (done++ == 1)
+			testfault__stop("release-one");
+		/* Its other threads first: the leader's exit is reported after theirs. */
+		e = dump_threads__release(t, kill);
+		if (e && !err)
+			err = e;
 		e = kill ? ptrace_core__kill(t->pt) : ptrace_core__detach(t->pt);
 		t->pt = NULL;
 		/* Gone already: it was reported, there is nothing to let go. */
@@ -257,6 +275,7 @@ void dump__free_shared(struct dump_ctx *ctx)
 	free(ctx->shmem);
 	free(ctx->ofds);
 	free(ctx->tasks);
+	dump_fdkinds__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
 }
@@ -328,6 +347,12 @@ static int run(struct dump_run *r)
 	err = image__create(ctx->dir, &ctx->img);
 	for (i = 0; !err && i < sizeof(steps) / sizeof(steps[0]); i++) {
 		t = now_ms();
+		/* "freeze" is reached inside the step, once the root is held. */
+		if (steps[i] != PH_FREEZE && testfault__point(phase_names[steps[i]])) {
+			pr_err("test fault at %s", phase_names[steps[i]]);
+			err = -EIO;
+			break;
+		}
 		switch (steps[i]) {
 		case PH_FREEZE:
 			err = dump_freeze__tree(ctx);

@@ -7,7 +7,9 @@
  * dump.c drives the steps; dump_freeze.c freezes the tree; dump_task.c
  * collects a task's identity, credentials, registers and limits;
  * dump_signals.c its signal state; dump_mem.c its VMAs and pages;
- * dump_files.c its fds, pipes and pidfds. Each step reports its own failure in one line naming the pid
+ * dump_files.c its fds, pipes and pidfds (dump_fdkinds.c and dump_sockets.c
+ * the other kinds); dump_shmem.c shared memory and memfds; dump_timers.c
+ * its timers; dump_threads.c the other threads of a multithreaded process. Each step reports its own failure in one line naming the pid
  * (and fd or mapping) and returns -errno; dump.c then lets the tree go.
  */
 #ifndef PT_DUMP_H
@@ -26,11 +28,13 @@
 #include "procfs.h"
 
 struct ptrace_task;
+struct dump_threads;
 
 struct dump_task {
 	pid_t pid;
 	bool zombie;
 	struct ptrace_task *pt;		/* NULL for zombies */
+	struct dump_threads *threads;	/* the other threads, held (dump_threads.c) */
 	struct procfs_stat stat;	/* as read at freeze time */
 	size_t nvmas;
 	uint64_t pages;			/* pages stored */
@@ -50,7 +54,14 @@ struct dump_shmem {
 	uint64_t size;
 	pid_t pid;
 	uint64_t start, end;		/* the mapping (map_files name) */
+	int fd;				/* or, when >= 0, an fd of @pid (a memfd) */
+	bool memfd;			/* a memfd: the fields below are set */
+	uint32_t seals, mode;
+	uint64_t file_size;
+	char name[256];			/* memfd name, without "memfd:" */
 };
+
+struct dump_fdkinds;
 
 struct dump_ctx {
 	pid_t root;
@@ -78,6 +89,7 @@ struct dump_ctx {
 	bool registry_tried;
 
 	uint64_t nvmas, pages, pages_bytes;
+	struct dump_fdkinds *fdk;	/* dump_fdkinds.c: sockets, deleted files */
 };
 
 /* 0 when @pid belongs to the dumped tree. */
@@ -111,12 +123,31 @@ int dump_freeze__tree(struct dump_ctx *ctx);
 bool dump__report_gone(struct dump_task *t);
 /* After an ESRCH while dumping @t: @t died, or something it refers to did. */
 void dump__gone_or_vanished(struct dump_task *t);
+/* A step's error @err, or -ESRCH when @t died meanwhile (then not printed). */
+int dump__gone_err(struct dump_task *t, int err);
 
 /* dump_task.c: everything about one task but signals, memory and files. */
 int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out);
+/* One thread's tid, comm, registers (normalized), FPU state and rseq. */
+int dump_task__thread(pid_t tid, struct ptrace_task *pt, ThreadCore **out);
 
 /* dump_signals.c: sigactions, mask, queued signals, altstack, pdeath. */
 int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core);
+/* One thread's blocked mask, private queue and sigaltstack (@scratch: 4 KiB in the task). */
+int dump_signals__thread(struct ptrace_task *pt, unsigned long scratch, ThreadCore *th);
+
+/*
+ * dump_threads.c: the other threads of a process. _seize() holds every
+ * thread of @t (its leader already held) and refuses threads restore
+ * cannot recreate (printed); _core() fills each thread's state, and the
+ * per-thread fields of the leader's; _release() kills (reaping their
+ * exits, which the leader's waits for) or detaches them and frees them;
+ * _find() is the task one of whose threads is @tid.
+ */
+int dump_threads__seize(struct dump_ctx *ctx, struct dump_task *t);
+int dump_threads__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core);
+int dump_threads__release(struct dump_task *t, bool kill);
+struct dump_task *dump_threads__find(struct dump_ctx *ctx, pid_t tid);
 
 /* dump_mem.c: VMAs and pages of a live task; shared memory at the end. */
 int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t);

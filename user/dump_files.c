@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dump_files.c - a task's fd table (regular files, directories, character
- * devices, pipes, pidfds), cwd, root and umask; then, once for the tree,
- * every pipe with its buffered bytes and every pidfd target.
+ * devices, pipes, pidfds; the other kinds are dump_fdkinds.c's), cwd, root
+ * and umask; then, once for the tree, every pipe with its buffered bytes
+ * and every pidfd target.
  *
  * Open file descriptions shared between fds or tasks (after dup or fork)
  * get one ofd_id, found with kcmp(KCMP_FILE), so restore can share them
@@ -22,11 +23,10 @@
 #include <linux/kcmp.h>
 
 #include "dump.h"
+#include "dump_fdkinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "registry.h"
-
-#define DELETED " (deleted)"
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -179,7 +179,10 @@ static int add_death_note(struct dump_ctx *ctx, PidfdTargetEntry *e)
 		ctx->registry_tried = true;
 		fd = registry__open();
 		ctx->registry_fd = fd >= 0 ? fd : -1;
-		if (fd < 0 && fd != -ENOENT)
+		if (fd == -EPERM)
+			pr_warn("death registry %s ignored: its directory is not root's alone",
+				registry__path());
+		else if (fd < 0 && fd != -ENOENT)
 			pr_debug("death registry %s: %s", registry__path(), strerror(-fd));
 	}
 	if (ctx->registry_fd < 0 || registry__lookup(ctx->registry_fd, e->ino, &n))
@@ -243,9 +246,14 @@ static int add_pidfd(struct dump_ctx *ctx, pid_t holder, const struct pidfd_targ
 		e->exit_status = pt->exit_status;
 		pid = target_pid(ctx, pt);
 		t = pid ? dump__find_task(ctx, pid) : NULL;
+		/* A thread of a dumped process (PIDFD_THREAD): made again with it. */
+		if (!t && pid && (t = dump_threads__find(ctx, pid))) {
+			e->has_tree_tid = true;
+			e->tree_tid = pid;
+		}
 		if (t) {
 			e->has_tree_pid = true;
-			e->tree_pid = pid;
+			e->tree_pid = t->pid;
 		}
 		if (pt->state == PIDFD_TARGET_REAPED)
 			e->state = PIDFD_STATE__PIDFD_REAPED;
@@ -279,13 +287,6 @@ static int unsupported(pid_t pid, int fd, const char *what)
 {
 	pr_err("pid %d fd %d: %s is not supported", pid, fd, what);
 	return -EOPNOTSUPP;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && !strcmp(s + a - b, suffix);
 }
 
 /*
@@ -330,7 +331,10 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	e->mode = st.st_mode;
 	free(info);
 
-	if (!strcmp(link, "anon_inode:[pidfd]")) {
+	if (dump_fdkinds__claims(link, &st)) {
+		/* Sockets, eventfd..., memfds, deleted files; or a refusal. */
+		err = dump_fdkinds__fd(ctx, t->pid, fd, link, &st, e);
+	} else if (!strcmp(link, "anon_inode:[pidfd]")) {
 		e->type = FD_TYPE__FD_PIDFD;
 		if (!*pidfds) {
 			err = pidfd_scan__task(t->pid, pidfds);
@@ -358,14 +362,6 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 			snprintf(what, sizeof(what), "%s", link);
 			return unsupported(t->pid, fd, what);
 		}
-		if (!strncmp(link, "/memfd:", 7)) {
-			snprintf(what, sizeof(what), "memfd %s", link);
-			return unsupported(t->pid, fd, what);
-		}
-		if (ends_with(link, DELETED)) {
-			snprintf(what, sizeof(what), "%s (the file was deleted)", link);
-			return unsupported(t->pid, fd, what);
-		}
 		e->type = S_ISREG(st.st_mode) ? FD_TYPE__FD_REG :
 			  S_ISDIR(st.st_mode) ? FD_TYPE__FD_DIR : FD_TYPE__FD_CHR;
 		e->path = dump__strdup(link);
@@ -380,8 +376,8 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		}
 	} else {
 		snprintf(what, sizeof(what), "%s%s",
-			 S_ISSOCK(st.st_mode) ? "socket " : S_ISFIFO(st.st_mode) ? "named FIFO " :
-			 S_ISBLK(st.st_mode) ? "block device " : "", link);
+			 S_ISFIFO(st.st_mode) ? "named FIFO " : S_ISBLK(st.st_mode) ? "block device " : "",
+			 link);
 		return unsupported(t->pid, fd, what);
 	}
 	if (!err)
@@ -431,6 +427,7 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 		if (!fi->cwd || !fi->root)
 			err = -ENOMEM;
 	}
+	err = dump__gone_err(t, err);
 	if (err && err != -EOPNOTSUPP && err != -ESRCH)
 		pr_err("pid %d: cannot read its files: %s", t->pid, strerror(-err));
 	if (!err)
@@ -448,6 +445,9 @@ int dump_files__shared(struct dump_ctx *ctx)
 	PidfdsImage pidfds = PIDFDS_IMAGE__INIT;
 	int err;
 
+	err = dump_fdkinds__shared(ctx);
+	if (err)
+		return err;
 	pipes.n_pipes = ctx->npipes;
 	pipes.pipes = ctx->pipes;
 	err = image__write(ctx->img, IMG_PIPES, 0, &pipes.base);

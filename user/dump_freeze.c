@@ -3,8 +3,9 @@
  * dump_freeze.c - freeze the tree: seize the root, then each task's
  * children once the task itself is stopped (a stopped task cannot fork, so
  * no child is missed), and refuse what a dump cannot take before any state
- * is read: pidtrace's own ancestors, traced, stopped, multithreaded or
- * seccomp'ed tasks, tasks sharing memory or tables (see dump.h).
+ * is read: pidtrace's own ancestors, traced, stopped or seccomp'ed tasks,
+ * tasks sharing memory or tables (see dump.h). The threads of a
+ * multithreaded task are held with it (dump_threads.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "dump.h"
 #include "log.h"
 #include "ptrace_core.h"
+#include "testfault.h"
 
 /* Say why @t is gone, if it is. Return: true when it was. */
 bool dump__report_gone(struct dump_task *t)
@@ -41,6 +43,17 @@ bool dump__report_gone(struct dump_task *t)
 	return true;
 }
 
+/*
+ * A step failed with @err: when @t died meanwhile (its /proc files vanish
+ * with ENOENT, not ESRCH), that is the error to report: -ESRCH.
+ */
+int dump__gone_err(struct dump_task *t, int err)
+{
+	if (err && err != -ESRCH && t->pt && ptrace_core__check(t->pt) == -ESRCH)
+		return -ESRCH;
+	return err;
+}
+
 /* After an ESRCH while dumping @t: @t died, or something it refers to did. */
 void dump__gone_or_vanished(struct dump_task *t)
 {
@@ -52,7 +65,7 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 {
 	struct dump_task *t, *arr;
 	char *status = NULL;
-	uint64_t tracer = 0, threads = 1, seccomp = 0;
+	uint64_t tracer = 0, seccomp = 0;
 	int err;
 
 	if (pid == getpid()) {
@@ -68,12 +81,20 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 	t->pid = pid;
 	err = procfs__stat(pid, &t->stat);
 	if (err == -ESRCH) {
-		pr_err("pid %d %s", pid, is_root ? "does not exist" : "exited during the dump");
+		/* A child's death is told by add_children(): its parent may be why. */
+		if (is_root)
+			pr_err("pid %d does not exist", pid);
 		return err;
 	}
 	if (err)
 		goto fail;
 	if (t->stat.state == 'Z' || t->stat.state == 'X') {
+		/* A leader gone by pthread_exit(): the process lives on in its threads. */
+		if (t->stat.threads > 1) {
+			pr_err("pid %d: its main thread exited, %ld threads run on: not supported",
+			       pid, t->stat.threads - 1);
+			return -EOPNOTSUPP;
+		}
 		if (is_root) {
 			pr_err("pid %d is a zombie: there is nothing to dump", pid);
 			return -EINVAL;
@@ -86,7 +107,6 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 	if (err)
 		goto fail;
 	procfs__field_u64(status, "TracerPid:", 10, &tracer);
-	procfs__field_u64(status, "Threads:", 10, &threads);
 	procfs__field_u64(status, "Seccomp:", 10, &seccomp);
 	free(status);
 	if (tracer) {
@@ -97,10 +117,6 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 		pr_err("pid %d is stopped (state %c): stopped tasks are not supported", pid,
 		       t->stat.state);
 		return -EBUSY;
-	}
-	if (threads > 1) {
-		pr_err("pid %d has %lu threads: threads are not supported yet", pid, threads);
-		return -EOPNOTSUPP;
 	}
 	/* A filter could kill the task for the syscalls dump runs inside it. */
 	if (seccomp) {
@@ -120,17 +136,23 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 		return err;
 	}
 	if (err == -ESRCH) {
-		pr_err("pid %d %s", pid, is_root ? "does not exist" : "exited during the dump");
+		/* A child's death is told by add_children(): its parent may be why. */
+		if (is_root)
+			pr_err("pid %d does not exist", pid);
 		return err;
 	}
 	if (err)
 		goto fail;
 	ctx->ntasks++;
+	/* Whatever happens to pidtrace from now on, the task runs on as it was. */
+	ptrace_core__set_crash_safe(t->pt);
 	/* Seized: nothing changes under us any more. Read the final state. */
 	err = procfs__stat(pid, &t->stat);
+	/* Every other thread too (dump_threads.c; it prints its refusals). */
 	if (!err && t->stat.threads > 1) {
-		pr_err("pid %d has %ld threads: threads are not supported yet", pid, t->stat.threads);
-		return -EOPNOTSUPP;
+		err = dump_threads__seize(ctx, t);
+		if (err && err != -ESRCH)
+			return err;
 	}
 	if (err == -ESRCH || (err && ptrace_core__exited(t->pt, NULL))) {
 		dump__gone_or_vanished(t);
@@ -147,7 +169,8 @@ fail:
 static int add_children(struct dump_ctx *ctx, pid_t pid)
 {
 	char name[64], *buf = NULL, *p, *end;
-	long child;
+	struct dump_task *parent;
+	long child = 0;
 	int err;
 
 	snprintf(name, sizeof(name), "task/%d/children", pid);
@@ -164,7 +187,14 @@ static int add_children(struct dump_ctx *ctx, pid_t pid)
 		err = add_task(ctx, child, false);
 	}
 	free(buf);
-	return err;
+	if (err != -ESRCH)
+		return err;
+	/* The parent's death killed it (pdeath signal), or it died alone. */
+	parent = dump__find_task(ctx, pid);
+	if (parent && parent->pt && ptrace_core__check(parent->pt) == -ESRCH)
+		return -ESRCH;
+	pr_err("pid %ld exited during the dump", child);
+	return -ECHILD;
 }
 
 /* Freezing an ancestor would freeze pidtrace too: refuse before touching anything. */
@@ -228,6 +258,11 @@ int dump_freeze__tree(struct dump_ctx *ctx)
 	err = check_not_ancestor(ctx->root);
 	if (!err)
 		err = add_task(ctx, ctx->root, true);
+	/* Tests stop or fail here: the root held, its children still running. */
+	if (!err && testfault__point("freeze")) {
+		pr_err("test fault at freeze");
+		err = -EIO;
+	}
 	/* ctx->tasks grows while we walk it: index, never pointers. */
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		if (ctx->tasks[i].zombie)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "dump_shmem.h"
 #include "log.h"
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
@@ -36,6 +37,7 @@
 #define BATCH_IOVS 1024
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAPPED (1ULL << 62)
+#define PM_GUARD (1ULL << 58) /* a guard page (MADV_GUARD_INSTALL), 6.15+ */
 #define PM_FILE (1ULL << 61)
 #define PM_PFN_MASK ((1ULL << 55) - 1)
 #define PM_CHUNK 65536 /* pagemap entries read at once */
@@ -53,7 +55,8 @@ struct batch {
 };
 
 /* Append a run to an entries array, merging it with the previous one. */
-static int append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uint32_t nr, uint64_t off)
+int dump_mem__append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uint32_t nr,
+			 uint64_t off)
 {
 	PagemapEntry **arr, *last = *n ? (*entries)[*n - 1] : NULL;
 
@@ -97,8 +100,9 @@ static int batch_flush(struct batch *b)
 		return err;
 	}
 	for (i = 0; !err && i < b->n; i++) {
-		err = append_run(&b->pm->entries, &b->pm->n_entries,
-				 (uint64_t)b->remote[i].iov_base, b->remote[i].iov_len / PAGE, off);
+		err = dump_mem__append_run(&b->pm->entries, &b->pm->n_entries,
+					   (uint64_t)b->remote[i].iov_base,
+					   b->remote[i].iov_len / PAGE, off);
 		b->pm->nr_pages += b->remote[i].iov_len / PAGE;
 		off += b->remote[i].iov_len;
 	}
@@ -183,6 +187,9 @@ static bool page_wanted(uint64_t pme)
 {
 	uint64_t pfn = pme & PM_PFN_MASK;
 
+	/* A guard page looks swapped out; it has no contents. */
+	if (pme & PM_GUARD)
+		return false;
 	if (pme & PM_SWAPPED)
 		return true;
 	if (!(pme & PM_PRESENT) || (pme & PM_FILE) || pfn == zero_pfn)
@@ -271,27 +278,6 @@ static int refuse(pid_t pid, const struct smaps_vma *s, const char *what)
 	return -EOPNOTSUPP;
 }
 
-static int track_shmem(struct dump_ctx *ctx, pid_t pid, const VmaEntry *v)
-{
-	struct dump_shmem *sh;
-	uint64_t end = v->pgoff + (v->end - v->start);
-	size_t i;
-
-	for (i = 0; i < ctx->nshmem; i++) {
-		if (ctx->shmem[i].shmid == v->shmid) {
-			if (end > ctx->shmem[i].size)
-				ctx->shmem[i].size = end;
-			return 0;
-		}
-	}
-	sh = realloc(ctx->shmem, (ctx->nshmem + 1) * sizeof(*sh));
-	if (!sh)
-		return -ENOMEM;
-	ctx->shmem = sh;
-	sh[ctx->nshmem++] = (struct dump_shmem){ v->shmid, end, pid, v->start, v->end };
-	return 0;
-}
-
 /* Fill @v from the smaps header @s and the VmFlags line; refuse what restore cannot do. */
 static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, const char *flags,
 		    VmaEntry *v)
@@ -338,15 +324,25 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 		v->flags |= MAP_ANONYMOUS;
 		v->has_shmid = true;
 		v->shmid = s->inode;
-		return track_shmem(ctx, pid, v);
+		return dump_shmem__track_vma(ctx, pid, v, false);
 	}
 	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%lx-%lx", pid, s->start, s->end);
 	n = readlink(mf, link, sizeof(link) - 1);
 	if (n < 0 || stat(mf, &st))
 		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
 	link[n] = '\0';
-	if (!strncmp(link, "/memfd:", 7))
-		return refuse(pid, s, "memfd mappings are not supported");
+	if (!strncmp(link, "/memfd:", 7)) {
+		/* A memfd is a shared memory object: saved once (dump_shmem.c). */
+		v->kind = shared ? VMA_KIND__VMA_ANON_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
+		v->path = dump__strdup(link);
+		if (!v->path)
+			return -ENOMEM;
+		v->has_dev = v->has_ino = v->has_file_size = v->has_shmid = true;
+		v->dev = st.st_dev;
+		v->ino = v->shmid = st.st_ino;
+		v->file_size = st.st_size;
+		return dump_shmem__track_vma(ctx, pid, v, true);
+	}
 	if (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)"))
 		return refuse(pid, s, "the file was deleted; deleted files are not supported");
 	v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
@@ -368,14 +364,19 @@ static int add_vma(MmImage *mm, VmaEntry *v)
 		return -ENOMEM;
 	mm->vmas = arr;
 	mm->vmas[mm->n_vmas++] = v;
-	if (v->kind == VMA_KIND__VMA_VDSO) {
-		if (!mm->has_vdso_start || v->start < mm->vdso_start)
-			mm->vdso_start = v->start;
-		if (v->end > mm->vdso_end)
-			mm->vdso_end = v->end;
-		mm->has_vdso_start = mm->has_vdso_end = true;
-	}
 	return 0;
+}
+
+/* The vDSO block's bounds, once classify() has said which VMAs are in it. */
+static void note_vdso(MmImage *mm, const VmaEntry *v)
+{
+	if (v->kind != VMA_KIND__VMA_VDSO)
+		return;
+	if (!mm->has_vdso_start || v->start < mm->vdso_start)
+		mm->vdso_start = v->start;
+	if (v->end > mm->vdso_end)
+		mm->vdso_end = v->end;
+	mm->has_vdso_start = mm->has_vdso_end = true;
 }
 
 /* Parse smaps into @mm; VmaEntry.rss from "Rss:", flags from "VmFlags:". */
@@ -426,6 +427,7 @@ int dump_mem__parse_smaps(struct dump_ctx *ctx, pid_t pid, char *buf, MmImage *m
 		err = classify(ctx, pid, &s, line, v);
 		if (err)
 			break;
+		note_vdso(mm, v);
 		hdr = NULL;
 	}
 	return err;
@@ -442,6 +444,44 @@ static int read_vmas(struct dump_ctx *ctx, pid_t pid, MmImage *mm)
 	err = dump_mem__parse_smaps(ctx, pid, buf, mm);
 	free(buf);
 	return err;
+}
+
+/* The guard pages of @v ("gu" in VmFlags: it may have some), as runs. */
+static int collect_guards(int pm_fd, VmaEntry *v)
+{
+	uint64_t pme[512], addr = v->start, i, n;
+	GuardRun **arr, *g = NULL;
+	ssize_t got;
+
+	while (addr < v->end) {
+		n = (v->end - addr) / PAGE;
+		if (n > 512)
+			n = 512;
+		got = pread(pm_fd, pme, n * sizeof(*pme), (addr / PAGE) * sizeof(*pme));
+		if (got != (ssize_t)(n * sizeof(*pme)))
+			return got < 0 ? -errno : -EIO;
+		for (i = 0; i < n; i++, addr += PAGE) {
+			if (!(pme[i] & PM_GUARD)) {
+				g = NULL;
+				continue;
+			}
+			if (g) {
+				g->nr_pages++;
+				continue;
+			}
+			arr = realloc(v->guards, (v->n_guards + 1) * sizeof(*arr));
+			if (!arr)
+				return -ENOMEM;
+			v->guards = arr;
+			g = PB_NEW(GuardRun, guard_run);
+			if (!g)
+				return -ENOMEM;
+			v->guards[v->n_guards++] = g;
+			g->start = addr;
+			g->nr_pages = 1;
+		}
+	}
+	return 0;
 }
 
 int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
@@ -488,6 +528,8 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE)
 			err = dump_vma_pages(b, pm_fd, v);
+		if (!err && has_flag(v->vm_flags, "gu"))
+			err = collect_guards(pm_fd, v);
 	}
 	if (!err)
 		err = batch_flush(b);
@@ -510,6 +552,8 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 		ctx->pages_bytes += pm->nr_pages * PAGE;
 	}
 out:
+	if (!printed)
+		err = dump__gone_err(t, err);
 	if (err && !printed && err != -ESRCH)
 		pr_err("pid %d: cannot dump its memory: %s", t->pid, strerror(-err));
 	if (pm_fd >= 0)
@@ -521,106 +565,5 @@ out:
 		mm_image__free_unpacked(mm, NULL);
 	if (pm)
 		pagemap_image__free_unpacked(pm, NULL);
-	return err;
-}
-
-/*
- * Copy the allocated extents of one shared object, read through the
- * map_files link of one of its mappings (that opens the object itself, so
- * the tasks' page tables are not touched).
- */
-static int dump_one_shmem(const struct dump_shmem *sh, struct image_pages *out,
-			  ShmemObject *obj, bool *printed)
-{
-	char path[64];
-	uint8_t *buf;
-	off_t data, hole, off;
-	uint64_t poff;
-	size_t n;
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", sh->pid, sh->start, sh->end);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return procfs__exists(sh->pid) ? -errno : -ESRCH;
-	buf = malloc(BATCH_BYTES);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	for (off = 0; off < (off_t)sh->size; off = hole) {
-		data = lseek(fd, off, SEEK_DATA);
-		if (data < 0 || data >= (off_t)sh->size)
-			break;
-		hole = lseek(fd, data, SEEK_HOLE);
-		if (hole < 0 || hole > (off_t)sh->size)
-			hole = sh->size;
-		for (off = data; off < hole; off += n) {
-			n = hole - off < (off_t)BATCH_BYTES ? (size_t)(hole - off) : BATCH_BYTES;
-			if (pread(fd, buf, n, off) != (ssize_t)n) {
-				err = -EIO;
-				goto out;
-			}
-			err = image_pages__append(out, buf, n, &poff);
-			if (err) {
-				*printed = true;
-				goto out;
-			}
-			err = append_run(&obj->extents, &obj->n_extents, off, n / PAGE, poff);
-			if (err)
-				goto out;
-		}
-	}
-out:
-	free(buf);
-	close(fd);
-	return err;
-}
-
-int dump_mem__shared(struct dump_ctx *ctx)
-{
-	ShmemImage *img = PB_NEW(ShmemImage, shmem_image);
-	struct image_pages *out = NULL;
-	bool printed = false;
-	ShmemObject *obj;
-	size_t i;
-	int err;
-
-	if (!img)
-		return -ENOMEM;
-	img->pages_file = dump__strdup("pages-shmem.img");
-	img->objects = calloc(ctx->nshmem + 1, sizeof(*img->objects));
-	if (!img->pages_file || !img->objects) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = image__pages_begin(ctx->img, img->pages_file, 0, &out);
-	printed = true;
-	for (i = 0; !err && i < ctx->nshmem; i++) {
-		obj = PB_NEW(ShmemObject, shmem_object);
-		if (!obj) {
-			err = -ENOMEM;
-			break;
-		}
-		img->objects[img->n_objects++] = obj;
-		obj->shmid = ctx->shmem[i].shmid;
-		obj->size = ctx->shmem[i].size;
-		printed = false;
-		err = dump_one_shmem(&ctx->shmem[i], out, obj, &printed);
-		if (err && !printed && err != -ESRCH)
-			pr_err("pid %d: cannot read shared memory %lx-%lx: %s", ctx->shmem[i].pid,
-			       ctx->shmem[i].start, ctx->shmem[i].end, strerror(-err));
-		printed = true;
-	}
-	if (err)
-		image_pages__discard(out);
-	else
-		err = image_pages__finish(out);
-	if (!err)
-		err = image__write(ctx->img, IMG_SHMEM, 0, &img->base);
-out:
-	if (err && !printed)
-		pr_err("cannot dump shared memory: %s", strerror(-err));
-	shmem_image__free_unpacked(img, NULL);
 	return err;
 }

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 #include "dump.h"
+#include "dump_timers.h"
 #include "log.h"
 #include "ptrace_core.h"
 
@@ -78,13 +79,13 @@ static SiginfoEntry *siginfo_to_pb(const siginfo_t *si)
 	return e;
 }
 
-static int fill_pending(struct dump_task *t, bool shared, SiginfoEntry ***out, size_t *n)
+static int fill_pending(struct ptrace_task *pt, bool shared, SiginfoEntry ***out, size_t *n)
 {
 	siginfo_t *si = NULL;
 	size_t cnt = 0, i;
 	int err;
 
-	err = ptrace_core__peek_siginfo(t->pt, shared, &si, &cnt);
+	err = ptrace_core__peek_siginfo(pt, shared, &si, &cnt);
 	if (err || !cnt)
 		return err;
 	*out = calloc(cnt, sizeof(**out));
@@ -104,14 +105,17 @@ static int fill_pending(struct dump_task *t, bool shared, SiginfoEntry ***out, s
 	return 0;
 }
 
-static int fill_altstack(struct dump_task *t, ThreadCore *th, unsigned long scratch)
+static int fill_altstack(struct ptrace_task *pt, ThreadCore *th, unsigned long scratch)
 {
+	long args[6] = { 0, (long)scratch }, r = 0;
 	stack_t ss;
 	int err;
 
-	err = dump__syscall(t, SYS_sigaltstack, 0, scratch, 0, 0, NULL);
+	err = ptrace_core__syscall(pt, SYS_sigaltstack, args, &r);
+	if (!err && r < 0 && r > -4096)
+		err = (int)r;
 	if (!err)
-		err = ptrace_core__read_mem(t->pt, scratch, &ss, sizeof(ss));
+		err = ptrace_core__read_mem(pt, scratch, &ss, sizeof(ss));
 	if (err)
 		return err;
 	th->sigaltstack = PB_NEW(SigaltstackEntry, sigaltstack_entry);
@@ -121,6 +125,18 @@ static int fill_altstack(struct dump_task *t, ThreadCore *th, unsigned long scra
 	th->sigaltstack->flags = ss.ss_flags;
 	th->sigaltstack->size = ss.ss_size;
 	return 0;
+}
+
+int dump_signals__thread(struct ptrace_task *pt, unsigned long scratch, ThreadCore *th)
+{
+	int err;
+
+	err = ptrace_core__get_sigmask(pt, &th->blocked);
+	if (!err)
+		err = fill_pending(pt, false, &th->pending, &th->n_pending);
+	if (!err)
+		err = fill_altstack(pt, th, scratch);
+	return err;
 }
 
 int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core)
@@ -137,17 +153,14 @@ int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 	if (!err)
 		err = fill_sigactions(t, core, scratch);
 	if (!err)
-		err = ptrace_core__get_sigmask(t->pt, &th->blocked);
+		err = dump_signals__thread(t->pt, scratch, th);
 	if (!err)
-		err = fill_pending(t, false, &th->pending, &th->n_pending);
-	if (!err)
-		err = fill_pending(t, true, &core->shared_pending, &core->n_shared_pending);
-	if (!err)
-		err = fill_altstack(t, th, scratch);
+		err = fill_pending(t->pt, true, &core->shared_pending, &core->n_shared_pending);
 	if (!err)
 		err = dump__syscall(t, SYS_prctl, PR_GET_PDEATHSIG, scratch, 0, 0, NULL);
 	if (!err)
 		err = ptrace_core__read_mem(t->pt, scratch, &pdeath, sizeof(pdeath));
+	err = dump__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)
 			pr_err("pid %d: cannot read its signal state: %s", t->pid, strerror(-err));
@@ -155,5 +168,6 @@ int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 	}
 	core->has_pdeath_sig = true;
 	core->pdeath_sig = pdeath;
-	return 0;
+	/* Timers send signals: they are read here, with the same scratch area. */
+	return dump_timers__task(t, core, scratch);
 }

@@ -201,7 +201,7 @@ static UserRegs *regs_to_pb(const struct user_regs_struct *r)
 	return u;
 }
 
-static int fill_thread(struct dump_task *t, ThreadCore **out)
+int dump_task__thread(pid_t tid, struct ptrace_task *pt, ThreadCore **out)
 {
 	struct user_regs_struct r;
 	struct ptrace_core_rseq rseq;
@@ -214,25 +214,26 @@ static int fill_thread(struct dump_task *t, ThreadCore **out)
 	if (!th)
 		return -ENOMEM;
 	*out = th;
-	th->tid = t->pid;
-	err = procfs__read(t->pid, "comm", &comm, NULL);
+	th->tid = tid;
+	/* /proc/TID/comm: a thread's own name (any tid of the process works there). */
+	err = procfs__read(tid, "comm", &comm, NULL);
 	if (err)
 		return err;
 	comm[strcspn(comm, "\n")] = '\0';
 	th->comm = comm;
-	err = ptrace_core__get_regs(t->pt, &r);
+	err = ptrace_core__get_regs(pt, &r);
 	if (err)
 		return err;
 	normalize_syscall(th, &r);
 	th->regs = regs_to_pb(&r);
 	if (!th->regs)
 		return -ENOMEM;
-	err = ptrace_core__get_xstate(t->pt, &xs, &xlen);
+	err = ptrace_core__get_xstate(pt, &xs, &xlen);
 	if (err)
 		return err;
 	th->xstate.data = xs;
 	th->xstate.len = xlen;
-	err = ptrace_core__get_rseq(t->pt, &rseq);
+	err = ptrace_core__get_rseq(pt, &rseq);
 	if (err)
 		return err;
 	th->rseq = PB_NEW(RseqEntry, rseq_entry);
@@ -372,13 +373,17 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 		core->exit_status = t->stat.exit_code;
 		goto out;
 	}
-	err = fill_thread(t, &core->thread);
+	err = dump_task__thread(t->pid, t->pt, &core->thread);
 	if (!err)
 		err = fill_mm(t, &core->mm);
 	if (!err)
 		err = fill_rlimits(t, core);
+	/* Every thread's own state, the main thread's included (dump_threads.c). */
+	if (!err)
+		err = dump_threads__core(ctx, t, core);
 out:
 	free(status);
+	err = dump__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)
 			pr_err("pid %d: cannot read its state: %s", t->pid, strerror(-err));

@@ -3,7 +3,6 @@
  * image.c - writing the image directory: framing, checksums, atomic commit
  * (see image.h and docs/image.md; reading is in image_read.c).
  */
-#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +20,7 @@
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
 #include "pidfds.pb-c.h"
+#include "testfault.h"
 
 bool image__quiet;
 
@@ -105,42 +105,53 @@ int image__read_all(int fd, void *buf, size_t len, off_t off)
 
 /* ---- writing ---- */
 
-int image__create(const char *dir, struct image **out)
+/* DIR for writing: created if missing, refused if others could write it. */
+static int open_dir_for_writing(struct image *img)
 {
-	bool created = false;
-	struct image *img;
 	struct stat st;
 	int err;
 
-	if (stat(dir, &st)) {
-		if (errno != ENOENT || mkdir(dir, 0700)) {
-			err = -errno;
-			pr_err("%s: cannot write an image here: %s", dir, strerror(-err));
-			return err;
-		}
-		created = true;
-	} else if (!S_ISDIR(st.st_mode)) {
-		pr_err("%s: not a directory", dir);
-		return -ENOTDIR;
-	}
+	if (mkdir(img->dir, 0700) == 0)
+		img->created_dir = true;
+	else if (errno != EEXIST)
+		goto fail;
+	img->dirfd = open(img->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (img->dirfd < 0)
+		goto fail;
+	if (fstat(img->dirfd, &st))
+		goto fail;
+	/* An image written there could be altered before it is read back. */
+	return image__check_owner(img->dir, "", &st);
+fail:
+	err = -errno;
+	if (err == -ENOTDIR)
+		pr_err("%s: not a directory", img->dir);
+	else
+		pr_err("%s: cannot write an image here: %s", img->dir, strerror(-err));
+	return err;
+}
+
+int image__create(const char *dir, struct image **out)
+{
+	struct image *img;
+	int err;
+
 	img = calloc(1, sizeof(*img));
-	if (!img) {
-		if (created)
-			rmdir(dir);
+	if (!img)
 		return -ENOMEM;
-	}
-	img->created_dir = created;
+	img->dirfd = img->tmpfd = -1;
 	img->dir = strdup(dir);
-	if (!img->dir || asprintf(&img->tmp, "%s/.pidtrace-tmp-XXXXXX", dir) < 0) {
-		img->tmp = NULL;
-		image__free(img);
+	if (!img->dir) {
+		free(img);
 		return -ENOMEM;
 	}
-	if (!mkdtemp(img->tmp)) {
-		err = -errno;
-		pr_err("%s: cannot write an image here: %s", dir, strerror(-err));
-		free(img->tmp);
-		img->tmp = NULL;
+	err = open_dir_for_writing(img);
+	/* Clean what killed dumps left; refuse to race a live one. */
+	if (!err)
+		err = image__tmp_scan(img, true, NULL, 0);
+	if (!err)
+		err = image__tmp_create(img);
+	if (err) {
 		image__free(img);
 		return err;
 	}
@@ -178,11 +189,9 @@ static int record_file(struct image *img, const char *name, enum image_kind kind
 
 static int create_file(struct image *img, const char *name, int *fd)
 {
-	char path[PATH_MAX];
 	int err;
 
-	snprintf(path, sizeof(path), "%s/%s", img->tmp, name);
-	*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	*fd = openat(img->tmpfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (*fd < 0) {
 		err = -errno;
 		pr_err("%s/%s: cannot create: %s", img->dir, name, strerror(-err));
@@ -337,13 +346,12 @@ uint64_t image__bytes(const struct image *img)
 /* Remove the image an earlier dump left in @dir, inventory first. */
 static void remove_old_image(struct image *img)
 {
-	char path[PATH_MAX];
 	Inventory *old = NULL;
 	struct image *rd;
+	struct stat st;
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/inventory.img", img->dir);
-	if (access(path, F_OK))
+	if (fstatat(img->dirfd, "inventory.img", &st, AT_SYMLINK_NOFOLLOW))
 		return;
 	/* A damaged old image is not our problem: read it quietly. */
 	image__quiet = true;
@@ -353,12 +361,11 @@ static void remove_old_image(struct image *img)
 		image__free(rd);
 	}
 	image__quiet = false;
-	unlink(path);
+	unlinkat(img->dirfd, "inventory.img", 0);
 	for (i = 0; old && i < old->n_files; i++) {
-		if (strchr(old->files[i]->name, '/') || !strcmp(old->files[i]->name, ".."))
+		if (strchr(old->files[i]->name, '/') || old->files[i]->name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", img->dir, old->files[i]->name);
-		unlink(path);
+		unlinkat(img->dirfd, old->files[i]->name, 0);
 	}
 	if (old)
 		inventory__free_unpacked(old, NULL);
@@ -366,7 +373,6 @@ static void remove_old_image(struct image *img)
 
 int image__commit(struct image *img, Inventory *inv)
 {
-	char from[PATH_MAX], to[PATH_MAX];
 	uint64_t size;
 	size_t i;
 	int err;
@@ -380,39 +386,37 @@ int image__commit(struct image *img, Inventory *inv)
 	inv->files = NULL;
 	if (err)
 		return err;
+	if (testfault__point("commit-write")) {
+		pr_err("test fault at commit-write");
+		return -EIO;
+	}
+	/*
+	 * From here until inventory.img is in place DIR holds no image: a dump
+	 * killed meanwhile leaves none (and its temporary directory, which the
+	 * next dump removes), never a mix of two.
+	 */
 	remove_old_image(img);
 	for (i = 0; i <= img->nfiles; i++) {
 		const char *name = i < img->nfiles ? img->files[i]->name : "inventory.img";
 
-		snprintf(from, sizeof(from), "%s/%s", img->tmp, name);
-		snprintf(to, sizeof(to), "%s/%s", img->dir, name);
-		if (rename(from, to)) {
+		if (i == img->nfiles / 2 && testfault__point("commit-rename")) {
+			pr_err("test fault at commit-rename");
+			err = -EIO;
+		}
+		if (!err && renameat(img->tmpfd, name, img->dirfd, name)) {
 			err = -errno;
 			pr_err("%s: cannot move %s into place: %s", img->dir, name, strerror(-err));
+		}
+		if (err) {
+			/* Not an image without its inventory: take back what was moved. */
+			while (i-- > 0)
+				unlinkat(img->dirfd, img->files[i]->name, 0);
 			return err;
 		}
 	}
 	img->committed = true;
-	rmdir(img->tmp);
+	image__tmp_remove(img);
 	return 0;
-}
-
-static void remove_tmp(const char *tmp)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(tmp);
-
-	if (d) {
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(tmp);
 }
 
 void image__free(struct image *img)
@@ -422,16 +426,20 @@ void image__free(struct image *img)
 	if (!img)
 		return;
 	if (img->tmp && !img->committed)
-		remove_tmp(img->tmp);
+		image__tmp_remove(img);
+	if (img->tmpfd >= 0)
+		close(img->tmpfd);
+	if (img->dirfd >= 0)
+		close(img->dirfd);
 	if (img->created_dir && !img->committed)
 		rmdir(img->dir);
 	for (i = 0; i < img->nfiles; i++)
 		inventory_file__free_unpacked(img->files[i], NULL);
 	free(img->files);
+	free(img->sorted);
 	if (img->inv)
 		inventory__free_unpacked(img->inv, NULL);
 	free(img->tmp);
 	free(img->dir);
 	free(img);
 }
-

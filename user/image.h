@@ -9,11 +9,19 @@
  * of the header inside it) so that its data stays page aligned and restore
  * can map it. The layout is in docs/image.md.
  *
- * Writing goes to DIR/.pidtrace-tmp-XXXXXX (0700, files 0600); commit writes
- * inventory.img, which names every file, then renames the files into DIR,
- * inventory last: a directory without inventory.img is not an image. Until
- * commit nothing in DIR changes, and image__free() removes the temporary
- * directory.
+ * Writing goes to DIR/.pidtrace-tmp-PID-START-XXXXXX (0700, files 0600);
+ * commit writes inventory.img, which names every file, then renames the
+ * files into DIR, inventory last: a directory without inventory.img is not
+ * an image. Until commit nothing in DIR changes, and image__free() removes
+ * the temporary directory; one left by a killed dump is removed by the next.
+ *
+ * Reading checks the directory and each file before trusting them: owned by
+ * root (or the caller's uid) and writable by no one else, regular files
+ * opened relative to the directory without following symbolic links, then
+ * the framing, the checksum, and what the decoded message says (bounds,
+ * order, overlaps, pages inside their pages file: "What the reader
+ * guarantees" in docs/image.md). A caller of image__read() gets a message
+ * it can act on without checking those again.
  *
  * Every error is printed once, naming the file ("DIR/mm-42.img: truncated
  * (expected 4096 bytes, got 100)") and returned as -errno.
@@ -95,8 +103,10 @@ uint64_t image__bytes(const struct image *img);
 int image__commit(struct image *img, Inventory *inv);
 
 /**
- * image__open() - open an image for reading: reads and checks inventory.img
- * and that every file it names is there with the size it says.
+ * image__open() - open an image for reading: checks the directory (owner,
+ * mode), reads and checks inventory.img (pids unique, file names that fit
+ * their kind and pid, a core file for every pid) and that every file it
+ * names is a regular file there, safe to read, with the size it says.
  */
 int image__open(const char *dir, struct image **out);
 
@@ -104,7 +114,8 @@ const Inventory *image__inventory(const struct image *img);
 const char *image__dir(const struct image *img);
 
 /**
- * image__read() - read, check and decode one metadata file.
+ * image__read() - read, check, decode and validate one metadata file
+ * (a pagemap is checked against its task's mm file and pages file too).
  * @out: the decoded message, to free with protobuf_c_message_free_unpacked().
  * Return: 0, -ENOENT if the inventory does not list it (not printed), or
  * -errno for a bad file (printed).
@@ -118,6 +129,14 @@ int image__read(struct image *img, enum image_kind kind, uint32_t pid, ProtobufC
  */
 int image__pages_open(struct image *img, const char *name, bool verify, int *fd,
 		      uint64_t *data_off, uint64_t *size);
+
+/**
+ * image__leftovers() - what interrupted dumps left in the image directory.
+ * @why: one sentence ("DIR/.pidtrace-tmp-...: left by a dump (pid 42) that
+ * was killed..."), "" when nothing.
+ * Return: 1 when there is something to say, else 0.
+ */
+int image__leftovers(struct image *img, char *why, size_t len);
 
 /* Abandon (writer: remove the temporary directory) or close. Accepts NULL. */
 void image__free(struct image *img);

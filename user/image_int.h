@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "image.h"
@@ -35,16 +36,28 @@ struct kind_info {
 
 extern const struct kind_info image__kinds[IMG_KIND_COUNT];
 
+/*
+ * Every file operation goes through @dirfd (and the writer's @tmpfd) with
+ * openat()/renameat()/unlinkat(): what was checked when the directory was
+ * opened (owner, mode) is what is used, whatever happens to the path.
+ */
 struct image {
 	char *dir;
-	char *tmp;		/* writer: the temporary directory */
+	int dirfd;
+	char *tmp;		/* writer: name of the temporary directory in @dir */
+	int tmpfd;		/* writer: the temporary directory */
 	bool created_dir;	/* writer: we made @dir, so abandoning removes it */
 	bool committed;
 	InventoryFile **files;	/* writer: what commit lists */
 	size_t nfiles;
 	uint64_t bytes;
 	Inventory *inv;		/* reader */
+	InventoryFile **sorted;	/* reader: inv->files by name */
+	size_t nsorted;
 };
+
+/* Temporary directories: TMP_PREFIX "PID-STARTTIME-XXXXXX" (the writer's). */
+#define TMP_PREFIX ".pidtrace-tmp-"
 
 /* Reading an older image only to replace it must not print its problems. */
 extern bool image__quiet;
@@ -56,5 +69,30 @@ extern bool image__quiet;
 
 /* pread() exactly @len bytes at @off; -ENODATA at end of file. */
 int image__read_all(int fd, void *buf, size_t len, off_t off);
+
+/*
+ * image_read.c: refuse a directory (@fd, printed as @dir) or a file in it
+ * that someone other than root (or our own uid) could have written.
+ * @what: "" for the directory, else the file name. Printed; -EPERM.
+ */
+int image__check_owner(const char *dir, const char *what, const struct stat *st);
+
+/* image_check.c: what the reader guarantees beyond framing (image.h). */
+int image__check_inventory(struct image *img);
+int image__check_msg(struct image *img, enum image_kind kind, uint32_t pid,
+		     const ProtobufCMessage *msg);
+/* The inventory entry of file @name, or NULL. */
+const InventoryFile *image__listed(const struct image *img, const char *name);
+
+/* image_tmp.c: temporary directories of the writer, and stale ones. */
+int image__tmp_create(struct image *img);
+void image__tmp_remove(struct image *img);
+/*
+ * Look for temporary directories other dumps left in @img's directory.
+ * @clean: remove those whose dump is dead (said in a warning each).
+ * Return: 0; -EBUSY when a live dump is writing there (printed when @clean);
+ * with @why (may be NULL) describing the first one found ("" if none).
+ */
+int image__tmp_scan(struct image *img, bool clean, char *why, size_t len);
 
 #endif

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * image_read.c - reading the image directory: every file checked (magic,
- * kind, version, size against the inventory and the header, checksum)
- * before it is decoded; each failure is one error naming the file.
+ * image_read.c - reading the image directory: the directory and every file
+ * checked (owner and mode, never a symbolic link, magic, kind, version,
+ * size against the inventory and the header, checksum) before it is
+ * decoded, then what it says checked too (image_check.c); each failure is
+ * one error naming the file.
  */
 #include <endian.h>
 #include <errno.h>
@@ -26,6 +28,28 @@ static const char *kind_of_magic(const char *magic)
 		if (!memcmp(magic, image__kinds[k].magic, 8))
 			return image__kinds[k].name;
 	return NULL;
+}
+
+/*
+ * pidtrace runs as root and trusts what an image says (addresses, paths,
+ * credentials): an image anyone else could have written is refused, be it
+ * through the directory (mode or owner) or a file in it.
+ */
+int image__check_owner(const char *dir, const char *what, const struct stat *st)
+{
+	const char *sep = *what ? "/" : "";
+
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		img_err("%s%s%s: owned by uid %u: an image must belong to root", dir, sep, what,
+			(unsigned int)st->st_uid);
+		return -EPERM;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		img_err("%s%s%s: writable by other users (mode %04o): an image there could be altered by them",
+			dir, sep, what, (unsigned int)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
 }
 
 /*
@@ -68,54 +92,77 @@ static int check_file(const char *dir, const char *name, enum image_kind kind, i
 		return -EINVAL;
 	}
 	payload = le64toh(h.payload_size);
-	if (le32toh(h.hdr_size) != hsize || payload > (1ULL << 48)) {
-		img_err("%s/%s: damaged header", dir, name);
+	if (le32toh(h.hdr_size) != hsize) {
+		img_err("%s/%s: damaged header (header size %u, expected %u)", dir, name,
+			le32toh(h.hdr_size), hsize);
+		return -EINVAL;
+	}
+	/* Compared with the real size below; bounded first so the sum cannot wrap. */
+	if (payload > (1ULL << 48) || (kind == IMG_PAGES && payload % IMAGE_PAGES_HDR_SIZE)) {
+		img_err("%s/%s: damaged header (impossible data size %llu)", dir, name,
+			(unsigned long long)payload);
 		return -EINVAL;
 	}
 	want = hsize + payload + (kind == IMG_PAGES ? 0 : 4);
-	if (expect_size && expect_size != want) {
-		img_err("%s/%s: damaged header (inventory says %llu bytes, header %llu)", dir, name,
-		       (unsigned long long)expect_size, (unsigned long long)want);
-		return -EINVAL;
-	}
+	/* The file against its own header first: a cut file says "truncated". */
 	if ((uint64_t)st.st_size != want) {
 		img_err("%s/%s: %s (expected %llu bytes, got %lld)", dir, name,
 		       (uint64_t)st.st_size < want ? "truncated" : "trailing data", (unsigned long long)want,
 		       (long long)st.st_size);
 		return -EINVAL;
 	}
+	if (expect_size && expect_size != want) {
+		img_err("%s/%s: damaged header (inventory says %llu bytes, header %llu)", dir, name,
+		       (unsigned long long)expect_size, (unsigned long long)want);
+		return -EINVAL;
+	}
 	*out = h;
 	return 0;
 }
 
-static int open_in(const char *dir, const char *name, int *fd)
+/* A regular file of the directory itself, opened without following links. */
+static int open_in(const struct image *img, const char *name, int *fd)
 {
-	char path[PATH_MAX];
+	struct stat st;
 	int err;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	*fd = openat(img->dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (*fd < 0) {
 		err = -errno;
 		if (err == -ENOENT)
-			img_err("%s/%s: missing", dir, name);
+			img_err("%s/%s: missing", img->dir, name);
+		else if (err == -ELOOP)
+			img_err("%s/%s: a symbolic link: image files are never followed out of the directory",
+				img->dir, name);
 		else
-			img_err("%s/%s: %s", dir, name, strerror(-err));
+			img_err("%s/%s: %s", img->dir, name, strerror(-err));
 		return err;
 	}
-	return 0;
+	err = fstat(*fd, &st) ? -errno : 0;
+	if (!err && !S_ISREG(st.st_mode)) {
+		img_err("%s/%s: not a regular file", img->dir, name);
+		err = -EINVAL;
+	}
+	if (!err)
+		err = image__check_owner(img->dir, name, &st);
+	if (err) {
+		close(*fd);
+		*fd = -1;
+	}
+	return err;
 }
 
-static int read_msg_file(const char *dir, const char *name, enum image_kind kind,
+static int read_msg_file(struct image *img, const char *name, enum image_kind kind,
 			 uint64_t expect_size, ProtobufCMessage **out)
 {
+	const char *dir = img->dir;
 	struct file_hdr h;
 	uint8_t *buf = NULL;
 	uint64_t plen;
 	uint32_t crc;
 	int fd, err;
 
-	err = open_in(dir, name, &fd);
+	err = open_in(img, name, &fd);
 	if (err)
 		return err;
 	err = check_file(dir, name, kind, fd, expect_size, &h);
@@ -124,6 +171,8 @@ static int read_msg_file(const char *dir, const char *name, enum image_kind kind
 	plen = le64toh(h.payload_size);
 	buf = malloc(HDR_SIZE + plen + 4);
 	if (!buf) {
+		img_err("%s/%s: %llu bytes: too large to read", dir, name,
+			(unsigned long long)plen);
 		err = -ENOMEM;
 		goto out;
 	}
@@ -152,24 +201,32 @@ out:
 
 static int check_listed_files(struct image *img)
 {
-	char path[PATH_MAX];
 	struct stat st;
 	size_t i;
+	int err;
 
 	for (i = 0; i < img->inv->n_files; i++) {
 		const InventoryFile *f = img->inv->files[i];
 
-		if (strchr(f->name, '/') || f->name[0] == '.') {
-			img_err("%s/inventory.img: bad file name '%s'", img->dir, f->name);
-			return -EINVAL;
-		}
-		snprintf(path, sizeof(path), "%s/%s", img->dir, f->name);
-		if (stat(path, &st)) {
-			img_err("%s: %s", path, errno == ENOENT ? "missing" : strerror(errno));
+		if (fstatat(img->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
+			img_err("%s/%s: %s", img->dir, f->name,
+				errno == ENOENT ? "missing" : strerror(errno));
 			return -ENOENT;
 		}
+		if (S_ISLNK(st.st_mode)) {
+			img_err("%s/%s: a symbolic link: image files are never followed out of the directory",
+				img->dir, f->name);
+			return -ELOOP;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			img_err("%s/%s: not a regular file", img->dir, f->name);
+			return -EINVAL;
+		}
+		err = image__check_owner(img->dir, f->name, &st);
+		if (err)
+			return err;
 		if ((uint64_t)st.st_size != f->size) {
-			img_err("%s: %s (expected %llu bytes, got %lld)", path,
+			img_err("%s/%s: %s (expected %llu bytes, got %lld)", img->dir, f->name,
 			       (uint64_t)st.st_size < f->size ? "truncated" : "trailing data",
 			       (unsigned long long)f->size, (long long)st.st_size);
 			return -EINVAL;
@@ -178,50 +235,68 @@ static int check_listed_files(struct image *img)
 	return 0;
 }
 
-int image__open(const char *dir, struct image **out)
+/* DIR itself: a directory only root (or we) can write. */
+static int open_dir(struct image *img)
 {
-	ProtobufCMessage *msg = NULL;
-	char path[PATH_MAX];
-	struct image *img;
 	struct stat st;
 	int err;
 
-	if (stat(dir, &st)) {
+	img->dirfd = open(img->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (img->dirfd < 0) {
 		err = -errno;
-		img_err("%s: %s", dir, strerror(-err));
+		if (err == -ENOTDIR)
+			img_err("%s: not a directory", img->dir);
+		else
+			img_err("%s: %s", img->dir, strerror(-err));
 		return err;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		img_err("%s: not a directory", dir);
-		return -ENOTDIR;
-	}
+	if (fstat(img->dirfd, &st))
+		return -errno;
+	return image__check_owner(img->dir, "", &st);
+}
+
+int image__open(const char *dir, struct image **out)
+{
+	ProtobufCMessage *msg = NULL;
+	struct image *img;
+	char why[512];
+	struct stat st;
+	int err;
+
 	img = calloc(1, sizeof(*img));
 	if (!img)
 		return -ENOMEM;
+	img->dirfd = img->tmpfd = -1;
 	img->dir = strdup(dir);
 	if (!img->dir) {
 		free(img);
 		return -ENOMEM;
 	}
-	snprintf(path, sizeof(path), "%s/inventory.img", dir);
-	if (access(path, F_OK) && errno == ENOENT) {
-		img_err("%s: no image here (inventory.img is missing)", dir);
-		image__free(img);
-		return -ENOENT;
+	err = open_dir(img);
+	if (err)
+		goto fail;
+	if (fstatat(img->dirfd, "inventory.img", &st, AT_SYMLINK_NOFOLLOW) && errno == ENOENT) {
+		/* Say so when an interrupted dump is why. */
+		image__tmp_scan(img, false, why, sizeof(why));
+		img_err("%s: no image here (inventory.img is missing%s%s)", dir, *why ? "; " : "",
+			why);
+		err = -ENOENT;
+		goto fail;
 	}
-	err = read_msg_file(dir, "inventory.img", IMG_INVENTORY, 0, &msg);
-	if (err) {
-		image__free(img);
-		return err;
-	}
+	err = read_msg_file(img, "inventory.img", IMG_INVENTORY, 0, &msg);
+	if (err)
+		goto fail;
 	img->inv = (Inventory *)msg;
-	err = check_listed_files(img);
-	if (err) {
-		image__free(img);
-		return err;
-	}
+	err = image__check_inventory(img);
+	if (!err)
+		err = check_listed_files(img);
+	if (err)
+		goto fail;
 	*out = img;
 	return 0;
+fail:
+	image__free(img);
+	return err;
 }
 
 const Inventory *image__inventory(const struct image *img)
@@ -234,44 +309,59 @@ const char *image__dir(const struct image *img)
 	return img->dir;
 }
 
-static const InventoryFile *listed(const struct image *img, const char *name)
+static int cmp_name(const void *key, const void *elem)
 {
-	size_t i;
+	return strcmp(key, (*(InventoryFile *const *)elem)->name);
+}
 
-	for (i = 0; i < img->inv->n_files; i++)
-		if (!strcmp(img->inv->files[i]->name, name))
-			return img->inv->files[i];
-	return NULL;
+const InventoryFile *image__listed(const struct image *img, const char *name)
+{
+	InventoryFile **f;
+
+	if (!img->sorted)
+		return NULL;
+	f = bsearch(name, img->sorted, img->nsorted, sizeof(*img->sorted), cmp_name);
+	return f ? *f : NULL;
 }
 
 int image__read(struct image *img, enum image_kind kind, uint32_t pid, ProtobufCMessage **out)
 {
 	const InventoryFile *f;
 	char name[64];
+	int err;
 
 	if (kind == IMG_PAGES || kind >= IMG_KIND_COUNT)
 		return -EINVAL;
 	image__file_name(kind, pid, name, sizeof(name));
-	f = listed(img, name);
+	f = image__listed(img, name);
 	if (!f)
 		return -ENOENT;
-	return read_msg_file(img->dir, name, kind, f->size, out);
+	err = read_msg_file(img, name, kind, f->size, out);
+	if (err)
+		return err;
+	err = image__check_msg(img, kind, pid, *out);
+	if (err) {
+		protobuf_c_message_free_unpacked(*out, NULL);
+		*out = NULL;
+		return err;
+	}
+	return 0;
 }
 
 int image__pages_open(struct image *img, const char *name, bool verify, int *fdp,
 		      uint64_t *data_off, uint64_t *size)
 {
-	const InventoryFile *f = listed(img, name);
+	const InventoryFile *f = image__listed(img, name);
 	uint8_t hdr[HDR_SIZE + 8], *buf = NULL;
 	uint32_t crc, v;
 	uint64_t len, off;
 	int fd, err;
 
-	if (!f) {
-		img_err("%s/%s: not listed in the inventory", img->dir, name);
+	if (!f || strcmp(f->kind, "pages")) {
+		img_err("%s/%s: not listed in the inventory as a pages file", img->dir, name);
 		return -ENOENT;
 	}
-	err = open_in(img->dir, name, &fd);
+	err = open_in(img, name, &fd);
 	if (err)
 		return err;
 	err = check_file(img->dir, name, IMG_PAGES, fd, f->size, (struct file_hdr *)hdr);
@@ -299,8 +389,10 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fdp
 			size_t n = len - off < chunk ? len - off : chunk;
 
 			err = image__read_all(fd, buf, n, IMAGE_PAGES_HDR_SIZE + off);
-			if (err)
+			if (err) {
+				img_err("%s/%s: cannot read: %s", img->dir, name, strerror(-err));
 				goto fail;
+			}
 			crc = crc32(crc, buf, n);
 		}
 		memcpy(&v, hdr + HDR_SIZE, 4);

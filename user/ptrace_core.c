@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ptrace_core.c - seize, registers, remote syscalls and memory (see
- * ptrace_core.h for the contract).
+ * ptrace_core.c - seize, registers, signals, memory, detach and kill (see
+ * ptrace_core.h for the contract; remote syscalls are in ptrace_inject.c).
  *
- * Where a held task sits matters. After PTRACE_INTERRUPT it stops inside
- * get_signal(); an interrupted syscall has returned -ERESTART* and the
- * kernel decides whether to restart it only after get_signal() returns.
- * A remote syscall therefore runs like this: from the interrupt stop, set
- * orig_rax = -1 (so nothing is "restarted" on our behalf), jump to a
- * `syscall` instruction with PTRACE_SYSCALL, stop at entry and at exit, put
- * the saved registers back, then PTRACE_INTERRUPT + PTRACE_CONT so that the
- * task stops in get_signal() again with the registers it had. On detach the
- * kernel's restart logic then sees the original -ERESTART* value.
+ * If pidtrace dies, the kernel detaches every task it held and each runs on
+ * from where it was held: nothing here changes a task's state but the
+ * remote syscalls of ptrace_inject.c, which are written to survive that.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +22,7 @@
 #include <linux/elf.h>
 
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace_int.h"
 
 #ifndef PTRACE_GET_RSEQ_CONFIGURATION
 #define PTRACE_GET_RSEQ_CONFIGURATION 0x420f
@@ -36,20 +30,6 @@
 
 /* Kernel-side siginfo is 128 bytes on every architecture. */
 _Static_assert(sizeof(siginfo_t) == 128, "siginfo_t size");
-
-struct ptrace_task {
-	pid_t pid;
-	bool exited;
-	int exit_status;
-	int mem_fd;		/* /proc/PID/mem, opened on first use */
-	unsigned long sys_ip;	/* a known `syscall` instruction, 0: unknown */
-	bool vdso_searched;
-	unsigned long scratch;	/* scratch area in the task, 0: none */
-	size_t scratch_len;
-	int deferred_sig;	/* a stop signal held back during a remote call */
-};
-
-static const uint8_t syscall_insn[2] = { 0x0f, 0x05 };
 
 pid_t ptrace_core__pid(const struct ptrace_task *t)
 {
@@ -86,7 +66,7 @@ static int note_gone(struct ptrace_task *t)
 	return -ESRCH;
 }
 
-static int pt_err(struct ptrace_task *t)
+int ptrace_core__pt_err(struct ptrace_task *t)
 {
 	int err = -errno;
 
@@ -95,8 +75,7 @@ static int pt_err(struct ptrace_task *t)
 	return err;
 }
 
-/* Wait for the next stop of @t; -ESRCH when it exited instead. */
-static int wait_stop(struct ptrace_task *t, int *status)
+int ptrace_core__wait_stop(struct ptrace_task *t, int *status)
 {
 	for (;;) {
 		if (waitpid(t->pid, status, __WALL) < 0) {
@@ -114,17 +93,17 @@ static int wait_stop(struct ptrace_task *t, int *status)
 	}
 }
 
-static bool is_event_stop(int status)
+bool ptrace_core__is_event_stop(int status)
 {
 	return (status >> 16) == PTRACE_EVENT_STOP;
 }
 
-static bool is_syscall_stop(int status)
+bool ptrace_core__is_syscall_stop(int status)
 {
 	return (status >> 16) == 0 && WSTOPSIG(status) == (SIGTRAP | 0x80);
 }
 
-static bool is_stop_signal(int sig)
+bool ptrace_core__is_stop_signal(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
@@ -145,14 +124,14 @@ int ptrace_core__seize(pid_t pid, struct ptrace_task **out)
 		return err;
 	}
 	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0)) {
-		err = pt_err(t);
+		err = ptrace_core__pt_err(t);
 		goto fail;
 	}
 	for (tries = 0;; tries++) {
-		err = wait_stop(t, &status);
+		err = ptrace_core__wait_stop(t, &status);
 		if (err)
 			goto fail;
-		if (is_event_stop(status)) {
+		if (ptrace_core__is_event_stop(status)) {
 			if (WSTOPSIG(status) == SIGTRAP)
 				break;
 			/* A group stop: leave it stopped, as it was. */
@@ -168,8 +147,8 @@ int ptrace_core__seize(pid_t pid, struct ptrace_task **out)
 			err = -EAGAIN;
 			goto fail;
 		}
-		if (ptrace(PTRACE_CONT, pid, 0, is_syscall_stop(status) ? 0 : WSTOPSIG(status))) {
-			err = pt_err(t);
+		if (ptrace(PTRACE_CONT, pid, 0, ptrace_core__is_syscall_stop(status) ? 0 : WSTOPSIG(status))) {
+			err = ptrace_core__pt_err(t);
 			goto fail;
 		}
 	}
@@ -197,7 +176,7 @@ int ptrace_core__get_regs(struct ptrace_task *t, struct user_regs_struct *regs)
 	struct iovec iov = { regs, sizeof(*regs) };
 
 	if (ptrace(PTRACE_GETREGSET, t->pid, NT_PRSTATUS, &iov))
-		return pt_err(t);
+		return ptrace_core__pt_err(t);
 	return iov.iov_len == sizeof(*regs) ? 0 : -EIO;
 }
 
@@ -206,7 +185,7 @@ int ptrace_core__set_regs(struct ptrace_task *t, const struct user_regs_struct *
 	struct iovec iov = { (void *)regs, sizeof(*regs) };
 
 	if (ptrace(PTRACE_SETREGSET, t->pid, NT_PRSTATUS, &iov))
-		return pt_err(t);
+		return ptrace_core__pt_err(t);
 	return 0;
 }
 
@@ -224,7 +203,7 @@ int ptrace_core__get_xstate(struct ptrace_task *t, void **buf, size_t *len)
 	iov.iov_base = tmp;
 	iov.iov_len = max;
 	if (ptrace(PTRACE_GETREGSET, t->pid, NT_X86_XSTATE, &iov)) {
-		err = pt_err(t);
+		err = ptrace_core__pt_err(t);
 		goto out;
 	}
 	copy = malloc(iov.iov_len);
@@ -245,21 +224,21 @@ int ptrace_core__set_xstate(struct ptrace_task *t, const void *buf, size_t len)
 	struct iovec iov = { (void *)buf, len };
 
 	if (ptrace(PTRACE_SETREGSET, t->pid, NT_X86_XSTATE, &iov))
-		return pt_err(t);
+		return ptrace_core__pt_err(t);
 	return 0;
 }
 
 int ptrace_core__get_sigmask(struct ptrace_task *t, uint64_t *mask)
 {
 	if (ptrace(PTRACE_GETSIGMASK, t->pid, sizeof(*mask), mask))
-		return pt_err(t);
+		return ptrace_core__pt_err(t);
 	return 0;
 }
 
 int ptrace_core__set_sigmask(struct ptrace_task *t, uint64_t mask)
 {
 	if (ptrace(PTRACE_SETSIGMASK, t->pid, sizeof(mask), &mask))
-		return pt_err(t);
+		return ptrace_core__pt_err(t);
 	return 0;
 }
 
@@ -284,7 +263,7 @@ int ptrace_core__peek_siginfo(struct ptrace_task *t, bool shared, siginfo_t **ou
 		args.off = cnt;
 		got = ptrace(PTRACE_PEEKSIGINFO, t->pid, &args, arr + cnt);
 		if (got < 0) {
-			int err = pt_err(t);
+			int err = ptrace_core__pt_err(t);
 
 			free(arr);
 			return err;
@@ -306,7 +285,7 @@ int ptrace_core__get_rseq(struct ptrace_task *t, struct ptrace_core_rseq *rseq)
 {
 	memset(rseq, 0, sizeof(*rseq));
 	if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, t->pid, sizeof(*rseq), rseq) < 0)
-		return pt_err(t);
+		return ptrace_core__pt_err(t);
 	return 0;
 }
 
@@ -402,231 +381,13 @@ int ptrace_core__write_mem(struct ptrace_task *t, unsigned long addr, const void
 	return 0;
 }
 
-/* The address of a `syscall` instruction in the task's vDSO, or 0. */
-static unsigned long vdso_syscall(struct ptrace_task *t)
+int ptrace_core__set_exitkill(struct ptrace_task *t)
 {
-	unsigned long start = 0, end = 0, a, b;
-	char path[64], line[512];
-	uint8_t *buf = NULL, *hit;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", t->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &a, &b) == 2) {
-			start = a;
-			end = b;
-			break;
-		}
-	}
-	fclose(f);
-	if (!start || end - start > (1 << 20))
-		return 0;
-	buf = malloc(end - start);
-	if (!buf || ptrace_core__read_mem(t, start, buf, end - start)) {
-		free(buf);
-		return 0;
-	}
-	hit = memmem(buf, end - start, syscall_insn, sizeof(syscall_insn));
-	a = hit ? start + (hit - buf) : 0;
-	free(buf);
-	return a;
-}
-
-/*
- * Where to run a syscall from: rip-2 when the task stopped in a syscall
- * (that instruction brought it there), else the vDSO's, else 0 and the
- * caller writes one over the current instruction.
- */
-static unsigned long find_syscall_ip(struct ptrace_task *t, const struct user_regs_struct *r)
-{
-	uint8_t insn[2];
-
-	/* Restore rewrites memory: check the one we remembered is still there. */
-	if (t->sys_ip && !ptrace_core__read_mem(t, t->sys_ip, insn, 2) &&
-	    !memcmp(insn, syscall_insn, 2))
-		return t->sys_ip;
-	if (t->sys_ip)
-		t->vdso_searched = false;
-	t->sys_ip = 0;
-	if ((long)r->orig_rax >= 0 && r->rip >= 2 &&
-	    !ptrace_core__read_mem(t, r->rip - 2, insn, 2) && !memcmp(insn, syscall_insn, 2)) {
-		t->sys_ip = r->rip - 2;
-		return t->sys_ip;
-	}
-	if (!t->vdso_searched) {
-		t->vdso_searched = true;
-		t->sys_ip = vdso_syscall(t);
-	}
-	return t->sys_ip;
-}
-
-/* Resume to the next syscall stop; stop signals that arrive are held back. */
-static int to_syscall_stop(struct ptrace_task *t)
-{
-	int status, err, sig = 0;
-
-	for (;;) {
-		if (ptrace(PTRACE_SYSCALL, t->pid, 0, sig))
-			return pt_err(t);
-		err = wait_stop(t, &status);
-		if (err)
-			return err;
-		if (is_syscall_stop(status))
-			return 0;
-		sig = 0;
-		if (is_event_stop(status))
-			continue;
-		/* Only SIGSTOP (unblockable) or a synchronous fault gets here. */
-		if (is_stop_signal(WSTOPSIG(status))) {
-			t->deferred_sig = WSTOPSIG(status);
-			continue;
-		}
-		pr_debug("pid %d: signal %d during a remote syscall", t->pid, WSTOPSIG(status));
-		return -EFAULT;
-	}
-}
-
-/* From a syscall stop back to the interrupt stop inside get_signal(). */
-static int to_interrupt_stop(struct ptrace_task *t)
-{
-	int status, err, sig = 0;
-
-	if (ptrace(PTRACE_INTERRUPT, t->pid, 0, 0))
-		return pt_err(t);
-	for (;;) {
-		if (ptrace(PTRACE_CONT, t->pid, 0, sig))
-			return pt_err(t);
-		err = wait_stop(t, &status);
-		if (err)
-			return err;
-		sig = 0;
-		if (is_event_stop(status)) {
-			if (WSTOPSIG(status) == SIGTRAP)
-				return 0;
-			continue;
-		}
-		if (is_stop_signal(WSTOPSIG(status)))
-			t->deferred_sig = WSTOPSIG(status);
-		else if (!is_syscall_stop(status))
-			sig = WSTOPSIG(status);
-	}
-}
-
-int ptrace_core__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
-{
-	struct user_regs_struct saved, r;
-	uint8_t old_insn[2];
-	bool patched = false;
-	uint64_t mask;
-	unsigned long ip;
-	int err, err2;
-
 	if (t->exited)
 		return -ESRCH;
-	err = ptrace_core__get_regs(t, &saved);
-	if (err)
-		return err;
-	err = ptrace_core__get_sigmask(t, &mask);
-	if (err)
-		return err;
-	ip = find_syscall_ip(t, &saved);
-	if (!ip) {
-		ip = saved.rip;
-		err = ptrace_core__read_mem(t, ip, old_insn, 2);
-		if (!err)
-			err = ptrace_core__write_mem(t, ip, syscall_insn, 2);
-		if (err)
-			return err;
-		patched = true;
-	}
-	err = ptrace_core__set_sigmask(t, ~0ULL);
-	if (err)
-		goto restore;
-	r = saved;
-	r.rip = ip;
-	r.orig_rax = -1;
-	r.rax = nr;
-	r.rdi = args[0];
-	r.rsi = args[1];
-	r.rdx = args[2];
-	r.r10 = args[3];
-	r.r8 = args[4];
-	r.r9 = args[5];
-	err = ptrace_core__set_regs(t, &r);
-	if (err)
-		goto restore;
-	err = to_syscall_stop(t);
-	if (err)
-		goto restore;
-	err = ptrace_core__get_regs(t, &r);
-	if (!err && (long)r.orig_rax != nr)
-		err = -EIO;
-	if (!err)
-		err = to_syscall_stop(t);
-	if (!err)
-		err = ptrace_core__get_regs(t, &r);
-	if (!err)
-		*ret = (long)r.rax;
-restore:
-	if (t->exited)
-		return -ESRCH;
-	err2 = ptrace_core__set_regs(t, &saved);
-	if (!err2)
-		err2 = ptrace_core__set_sigmask(t, mask);
-	if (!err2 && patched)
-		err2 = ptrace_core__write_mem(t, ip, old_insn, 2);
-	if (!err2)
-		err2 = to_interrupt_stop(t);
-	return err ? err : err2;
-}
-
-int ptrace_core__scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
-{
-	long args[6] = { 0 }, ret;
-	size_t want;
-	int err;
-
-	if (t->scratch && t->scratch_len >= len) {
-		*addr = t->scratch;
-		return 0;
-	}
-	err = ptrace_core__unmap_scratch(t);
-	if (err)
-		return err;
-	want = (len + 4095) & ~4095UL;
-	args[1] = want;
-	args[2] = PROT_READ | PROT_WRITE;
-	args[3] = MAP_PRIVATE | MAP_ANONYMOUS;
-	args[4] = -1;
-	err = ptrace_core__syscall(t, SYS_mmap, args, &ret);
-	if (err)
-		return err;
-	if (ret < 0 && ret > -4096)
-		return (int)ret;
-	t->scratch = ret;
-	t->scratch_len = want;
-	*addr = t->scratch;
+	if (ptrace(PTRACE_SETOPTIONS, t->pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL))
+		return ptrace_core__pt_err(t);
 	return 0;
-}
-
-int ptrace_core__unmap_scratch(struct ptrace_task *t)
-{
-	long args[6] = { 0 }, ret;
-	int err;
-
-	if (!t->scratch)
-		return 0;
-	args[0] = t->scratch;
-	args[1] = t->scratch_len;
-	err = ptrace_core__syscall(t, SYS_munmap, args, &ret);
-	if (err)
-		return err;
-	t->scratch = 0;
-	t->scratch_len = 0;
-	return ret ? (int)ret : 0;
 }
 
 static void release(struct ptrace_task *t)
@@ -644,8 +405,9 @@ int ptrace_core__detach(struct ptrace_task *t)
 		return 0;
 	if (!t->exited) {
 		err = ptrace_core__unmap_scratch(t);
-		if (ptrace(PTRACE_DETACH, t->pid, 0, t->deferred_sig) && !err)
-			err = pt_err(t);
+		ptrace_core__requeue_stop(t);
+		if (ptrace(PTRACE_DETACH, t->pid, 0, 0) && !err)
+			err = ptrace_core__pt_err(t);
 	}
 	release(t);
 	return err;
@@ -661,7 +423,7 @@ int ptrace_core__kill(struct ptrace_task *t)
 		if (kill(t->pid, SIGKILL) && errno != ESRCH)
 			err = -errno;
 		while (!err && !t->exited) {
-			err = wait_stop(t, &status);
+			err = ptrace_core__wait_stop(t, &status);
 			if (err == -ESRCH)
 				err = 0;
 			else if (!err && !t->exited)

@@ -66,6 +66,28 @@ int ptrace_core__detach(struct ptrace_task *t);
  */
 int ptrace_core__kill(struct ptrace_task *t);
 
+/**
+ * ptrace_core__set_crash_safe() - make the task's later remote syscalls
+ * (and scratch area) safe against pidtrace being killed at any instant:
+ * each call is undone by the task itself through rt_sigreturn from a
+ * frame below its red zone, and the scratch area is on its stack rather
+ * than a mapping (ptrace_safe.c). Where that is not possible (no
+ * sigreturn code in the task, a shadow stack, rsp off a stack) calls
+ * quietly stay plain (-v says why). After a crash-safe call the task's
+ * registers are the normalized ones: an interrupted syscall is rewound to
+ * run again (see dump's core.proto note), which resumes the same way.
+ * Return: 0.
+ */
+int ptrace_core__set_crash_safe(struct ptrace_task *t);
+
+/**
+ * ptrace_core__set_exitkill() - from now on, pidtrace's death kills the task
+ * (PTRACE_O_EXITKILL): for a tree whose image is complete and that must not
+ * run on half killed.
+ * Return: 0 or -errno.
+ */
+int ptrace_core__set_exitkill(struct ptrace_task *t);
+
 /* Detach (best effort) and free. Accepts NULL. */
 void ptrace_core__free(struct ptrace_task *t);
 
@@ -172,5 +194,25 @@ int ptrace_core__read_iov(struct ptrace_task *t, const struct iovec *local,
  * Return: 0 or -errno.
  */
 int ptrace_core__write_mem(struct ptrace_task *t, unsigned long addr, const void *buf, size_t len);
+
+/**
+ * ptrace_core__clone_thread() - run clone3() in the task and hold the thread
+ * it creates (ptrace_clone.c).
+ * @sys_ip: address of a `syscall` instruction in the task.
+ * @args: address in the task of a struct clone_args of @size bytes (with
+ * CLONE_THREAD: the new task is a thread of @t's process).
+ * @out: the new thread's handle, held in a stop before it ran a single
+ * instruction (remote syscalls, registers, detach as after _seize()); set
+ * whenever a thread was created, even when an error is returned.
+ * @ret: clone3's raw result: the new tid as @t sees it, or -errno.
+ *
+ * All signals are blocked while the call runs: the thread starts with every
+ * signal blocked. @t is left in its interrupt stop with its registers and
+ * mask; its ptrace options are reset to the default (not PTRACE_O_EXITKILL).
+ * Context: tracee must be in the interrupt stop of _seize() or a previous call.
+ * Return: 0 when the call ran (check @ret), -errno when it could not be run.
+ */
+int ptrace_core__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsigned long args,
+			      size_t size, struct ptrace_task **out, long *ret);
 
 #endif

@@ -40,6 +40,7 @@
 #include "progress.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_threads.h"
 #include "watchdog.h"
 
 #define PAGE 4096UL
@@ -183,114 +184,6 @@ static void usage(FILE *f)
 		   "                        (open it in Perfetto or chrome://tracing)\n");
 }
 
-static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
-{
-	int err;
-
-	t->pid = pid;
-	t->ctl = t->stub_ctl = t->src_fd = -1;
-	err = image__read(ctx->img, IMG_CORE, pid, (ProtobufCMessage **)&t->core);
-	ctx->error_printed = err && err != -ENOENT;
-	if (err)
-		return restore__fail(ctx, pid, err, "pid %u: cannot read core-%u.img", pid, pid);
-	t->zombie = t->core->state == TASK_STATE__TASK_ZOMBIE;
-	if (t->zombie)
-		return 0;
-	if (!t->core->thread || !t->core->ids || !t->core->mm)
-		return restore__fail(ctx, pid, -EINVAL, "pid %u: core-%u.img is incomplete", pid, pid);
-	if (t->core->creds && t->core->creds->seccomp_mode)
-		return restore__fail(ctx, pid, -EOPNOTSUPP,
-				     "pid %u: seccomp mode %u: seccomp filters are not restored", pid,
-				     t->core->creds->seccomp_mode);
-	err = image__read(ctx->img, IMG_MM, pid, (ProtobufCMessage **)&t->mm);
-	if (!err)
-		err = image__read(ctx->img, IMG_PAGEMAP, pid, (ProtobufCMessage **)&t->pm);
-	if (!err)
-		err = image__read(ctx->img, IMG_FILES, pid, (ProtobufCMessage **)&t->files);
-	ctx->error_printed = err && err != -ENOENT;
-	if (err)
-		return restore__fail(ctx, pid, err, "pid %u: incomplete image (%s)", pid,
-				     strerror(-err));
-	return 0;
-}
-
-static int load(struct restore_ctx *ctx)
-{
-	size_t i, j;
-	int err;
-
-	err = image__open(ctx->dir, &ctx->img);
-	ctx->error_printed = err != 0;
-	if (err)
-		return restore__fail(ctx, 0, err, "%s: not a usable image", ctx->dir);
-	ctx->inv = image__inventory(ctx->img);
-	if (!ctx->inv->n_pids || ctx->inv->pids[0] != ctx->inv->root_pid)
-		return restore__fail(ctx, 0, -EINVAL, "%s: the inventory lists no root task", ctx->dir);
-	ctx->tasks = calloc(ctx->inv->n_pids, sizeof(*ctx->tasks));
-	if (!ctx->tasks)
-		return -ENOMEM;
-	for (i = 0; i < ctx->inv->n_pids; i++) {
-		err = load_task(ctx, ctx->inv->pids[i], &ctx->tasks[i]);
-		ctx->ntasks++;
-		if (err)
-			return err;
-		ctx->tasks[i].parent = -1;
-		for (j = 0; i && j < i; j++)
-			if (ctx->tasks[j].pid == (pid_t)ctx->tasks[i].core->ids->ppid)
-				ctx->tasks[i].parent = j;
-		if (i && ctx->tasks[i].parent < 0)
-			return restore__fail(ctx, ctx->tasks[i].pid, -EINVAL,
-					     "pid %d: its parent %u is not in the image",
-					     ctx->tasks[i].pid, ctx->tasks[i].core->ids->ppid);
-	}
-	if (ctx->tasks[0].zombie)
-		return restore__fail(ctx, 0, -EINVAL, "the root task is a zombie");
-	err = image__read(ctx->img, IMG_PIPES, 0, (ProtobufCMessage **)&ctx->pipes);
-	ctx->error_printed = err && err != -ENOENT;
-	if (err && err != -ENOENT)
-		return restore__fail(ctx, 0, err, "cannot read pipes.img");
-	err = image__read(ctx->img, IMG_PIDFDS, 0, (ProtobufCMessage **)&ctx->pidfds);
-	ctx->error_printed = err && err != -ENOENT;
-	if (err && err != -ENOENT)
-		return restore__fail(ctx, 0, err, "cannot read pidfds.img");
-	err = image__read(ctx->img, IMG_SHMEM, 0, (ProtobufCMessage **)&ctx->shmem);
-	ctx->error_printed = err && err != -ENOENT;
-	if (err && err != -ENOENT)
-		return restore__fail(ctx, 0, err, "cannot read shmem.img");
-	return 0;
-}
-
-/* Our own vDSO block: its size, and where a `syscall` is in it. */
-static int self_vdso(struct restore_ctx *ctx)
-{
-	unsigned long a, b, vvar = 0, vdso = 0, vdso_end = 0;
-	static const uint8_t insn[2] = { 0x0f, 0x05 };
-	char line[512];
-	void *hit;
-	FILE *f;
-
-	f = fopen("/proc/self/maps", "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx", &a, &b) != 2)
-			continue;
-		if (strstr(line, "[vvar]"))
-			vvar = a;
-		else if (strstr(line, "[vdso]"))
-			vdso = a, vdso_end = b;
-	}
-	fclose(f);
-	if (!vvar || !vdso || vvar > vdso)
-		return restore__fail(ctx, 0, -EOPNOTSUPP, "pidtrace has no vDSO block");
-	hit = memmem((void *)vdso, vdso_end - vdso, insn, sizeof(insn));
-	if (!hit)
-		return restore__fail(ctx, 0, -EOPNOTSUPP, "no syscall instruction in the vDSO");
-	ctx->vdso_size = vdso_end - vvar;
-	ctx->vdso_sys_off = (unsigned long)hit - vvar;
-	return 0;
-}
-
 static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
 {
 	size_t i;
@@ -313,6 +206,8 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 	switch (ph) {
 	case RPH_CHECK:
 		err = restore_tree__check_pids(ctx);
+		if (!err)
+			err = restore_threads__check(ctx);
 		/* Before the stubs: they inherit the objects' fds. */
 		if (!err)
 			err = restore_shmem__create(ctx);
@@ -325,6 +220,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		break;
 	case RPH_MEMORY:
 		err = for_each_live(ctx, restore_mem__task);
+		/* Threads once their memory is there (and before files: pidfds to them). */
+		if (!err)
+			err = for_each_live(ctx, restore_threads__create);
 		restore_shmem__close(ctx);
 		if (!err)
 			progress__done(ctx->progress);
@@ -399,41 +297,6 @@ static int wait_root(struct restore_ctx *ctx)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void free_ctx(struct restore_ctx *ctx)
-{
-	size_t i;
-
-	for (i = 0; i < ctx->ntasks; i++) {
-		struct rtask *t = &ctx->tasks[i];
-
-		if (t->core)
-			task_core__free_unpacked(t->core, NULL);
-		if (t->mm)
-			mm_image__free_unpacked(t->mm, NULL);
-		if (t->pm)
-			pagemap_image__free_unpacked(t->pm, NULL);
-		if (t->files)
-			files_image__free_unpacked(t->files, NULL);
-		if (t->ctl >= 0)
-			close(t->ctl);
-		if (t->stub_ctl >= 0)
-			close(t->stub_ctl);
-	}
-	if (ctx->pipes)
-		pipes_image__free_unpacked(ctx->pipes, NULL);
-	if (ctx->pidfds)
-		pidfds_image__free_unpacked(ctx->pidfds, NULL);
-	if (ctx->shmem)
-		shmem_image__free_unpacked(ctx->shmem, NULL);
-	restore_shmem__close(ctx);
-	if (ctx->init_ctl >= 0)
-		close(ctx->init_ctl);
-	free(ctx->tasks);
-	free(ctx->helpers);
-	image__free(ctx->img);
-	watchdog__free(ctx->wd);
-}
-
 /* Bytes of pages the memory phase will write. */
 static uint64_t pages_bytes(const struct restore_ctx *ctx)
 {
@@ -479,9 +342,9 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		ctx->self_pidns = sb.st_ino;
 	ctx->src_pid = ctx->pidns ? 1 : ctx->self;
 	ctx->step = "check";
-	err = load(ctx);
+	err = restore_load__image(ctx);
 	if (!err)
-		err = self_vdso(ctx);
+		err = restore_load__vdso(ctx);
 	if (err)
 		goto fail_early;
 	err = watchdog__start(&ctx->wd, &wopts);
@@ -608,6 +471,6 @@ int cmd_restore(int argc, char **argv)
 	}
 	log__set_json(json);
 	ret = restore(&ctx, json, detach, tl);
-	free_ctx(&ctx);
+	restore_load__free(&ctx);
 	return ret;
 }

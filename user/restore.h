@@ -9,7 +9,10 @@
  * restore_mem.c replaces a seized stub's memory with the image's;
  * restore_files.c opens every file, pipe and pidfd once in pidtrace and
  * hands them to the tasks (pidfd_getfd injected in the task);
- * restore_state.c restores signals, limits, credentials and registers.
+ * restore_state.c restores signals, limits, credentials and registers;
+ * restore_threads.c recreates the other threads of a process;
+ * restore_fdkinds.c (sockets, eventfd, signalfd, timerfd, memfds, deleted
+ * files), restore_madvise.c and restore_timers.c restore issue 8's kinds.
  *
  * Every step that fails says so once through restore__fail() (step, pid
  * and reason) and returns -errno; restore.c then rolls back.
@@ -30,6 +33,8 @@
 
 struct progress;
 struct ptrace_task;
+struct rthreads;
+struct restore_fdkinds;
 struct watchdog;
 
 struct rtask {
@@ -53,6 +58,7 @@ struct rtask {
 	bool hpage_mapped;
 	unsigned long vdso_sys;	/* a `syscall` in the restored vDSO */
 	int src_fd;		/* in the task: pidfd of the fd source, -1 */
+	struct rthreads *threads; /* its other threads, once created (restore_threads.c) */
 };
 
 /* A file description opened by pidtrace, handed to every task that has it. */
@@ -96,6 +102,7 @@ struct restore_ctx {
 	size_t nobjs;
 	struct rhelper *helpers;
 	size_t nhelpers;
+	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
 
 	pid_t self;		/* pidtrace */
 	uint64_t self_pidns;	/* its pid namespace inode */
@@ -110,7 +117,7 @@ struct restore_ctx {
 	struct progress *progress; /* pages written, on a terminal */
 
 	/* Counters for the report. */
-	uint64_t pages, pages_bytes, vmas, fds, pidfds_done, zombies;
+	uint64_t pages, pages_bytes, vmas, fds, pidfds_done, zombies, threads;
 	const char *step;	/* the step running, for errors */
 	char error[512];
 	bool error_printed;	/* image.c already said it */
@@ -158,6 +165,13 @@ struct stub_cmd {
 struct stub_reply {
 	long ret; /* >= 0, or -errno */
 };
+
+/* restore_load.c */
+int restore_load__image(struct restore_ctx *ctx);
+/* pidtrace's vDSO block: its size, where a `syscall` is in it. */
+int restore_load__vdso(struct restore_ctx *ctx);
+/* Free everything the context holds (tasks are not touched). */
+void restore_load__free(struct restore_ctx *ctx);
 
 /* restore_tree.c */
 /* In a stub or the init: fork the stub of task @idx. Return: pid or -errno. */
@@ -221,5 +235,7 @@ int restore_files__helpers_die(struct restore_ctx *ctx);
 /* restore_state.c */
 int restore_state__task(struct restore_ctx *ctx, struct rtask *t);
 int restore_state__finish(struct restore_ctx *ctx, struct rtask *t);
+/* The image's credentials for @t (each thread of a process sets its own). */
+int restore_state__creds(struct restore_ctx *ctx, struct rtask *t);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * restore_files.c - file descriptors, cwd, root and umask; pipes with their
- * data; pidfds, including pidfds to processes that are long gone.
+ * data; pidfds, including pidfds to processes that are long gone (the
+ * other kinds, sockets, eventfd..., are restore_fdkinds.c's).
  *
  * pidtrace opens every open file description of the tree once (an ofd_id
  * of the image): files reopened by path with their flags and position
@@ -37,6 +38,8 @@
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_threads.h"
+#include "restore_fdkinds.h"
 #include "watchdog.h"
 
 #ifndef PIDFD_THREAD
@@ -290,6 +293,11 @@ static int open_pidfd(struct restore_ctx *ctx, pid_t holder, const FdEntry *e)
 					     "pid %d fd %u: pidfd to pid %u, a zombie outside the dumped tree: not supported",
 					     holder, e->fd, t->n_nspid ? t->nspid[0] : 0);
 		pid = rt->opid;
+		/* PIDFD_THREAD to one of its threads (restore_threads.c made it). */
+		if (t->has_tree_tid && !(pid = restore_threads__opid(rt, t->tree_tid)))
+			return restore__fail(ctx, holder, -ESRCH,
+					     "pid %d fd %u: pidfd to thread %u of pid %u, not restored",
+					     holder, e->fd, t->tree_tid, t->tree_pid);
 		break;
 	case PIDFD_STATE__PIDFD_ALIVE_OUTSIDE:
 		pid = our_pid(ctx, t);
@@ -330,8 +338,10 @@ int restore_files__open(struct restore_ctx *ctx)
 {
 	struct rpipe *pipes = NULL;
 	size_t np = 0, i, k;
-	int fd = 0, err = 0;
+	int fd = 0, err;
 
+	/* Every task has mapped its memfds: seals that forbid mappings can go on. */
+	err = restore_fdkinds__seal(ctx);
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];
 
@@ -354,9 +364,8 @@ int restore_files__open(struct restore_ctx *ctx)
 				fd = open_pidfd(ctx, t->pid, e);
 				break;
 			default:
-				fd = restore__fail(ctx, t->pid, -EOPNOTSUPP,
-						   "pid %d fd %u: unknown kind %d", t->pid, e->fd,
-						   e->type);
+				/* Sockets, eventfd..., memfds, deleted files. */
+				fd = restore_fdkinds__open(ctx, t->pid, e);
 			}
 			if (fd < 0) {
 				err = fd;
@@ -403,6 +412,7 @@ void restore_files__close(struct restore_ctx *ctx)
 	free(ctx->objs);
 	ctx->objs = NULL;
 	ctx->nobjs = 0;
+	restore_fdkinds__close(ctx);
 }
 
 static long put_path(struct rtask *t, const char *path, unsigned long *addr)

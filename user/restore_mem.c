@@ -18,7 +18,8 @@
  *      ones in one call (page faults are slow here), copy the pages from
  *      the image with process_vm_writev() straight from a mapping of the
  *      pages file, then set the final protections;
- *   6. one PR_SET_MM_MAP for the mm fields, auxv and exe file.
+ *   6. the madvise() state and guard pages (restore_madvise.c);
+ *   7. one PR_SET_MM_MAP for the mm fields, auxv and exe file.
  * The two pages go at the very end (restore_mem__finish).
  */
 #include <errno.h>
@@ -40,6 +41,7 @@
 #include "progress.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_madvise.h"
 
 #define PAGE 4096UL
 #define TASK_END 0x7ffffffff000UL
@@ -248,6 +250,31 @@ static unsigned tmp_prot(const VmaEntry *v)
 	return v->dumped_pages ? v->prot | PROT_READ | PROT_WRITE : v->prot;
 }
 
+/*
+ * Map shared memory object @shm (its fd, read-write, in the stub). A
+ * shared mapping that could never be made writable (no "mw": a memfd
+ * mapped read-only after F_SEAL_WRITE) is made from a read-only open, so
+ * that it does not count as writable when the seals go on again.
+ */
+static long map_shm(struct rtask *t, const VmaEntry *v, int shm, unsigned long len,
+		    unsigned long flags)
+{
+	char path[64];
+	long fd, r;
+
+	if (!(flags & MAP_SHARED))
+		return restore__sys(t, SYS_mmap, v->start, len, tmp_prot(v), flags, shm, v->pgoff);
+	if (has_vmflag(v->vm_flags, "mw"))
+		return restore__sys(t, SYS_mmap, v->start, len, v->prot, flags, shm, v->pgoff);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", shm);
+	fd = task_open(t, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	r = restore__sys(t, SYS_mmap, v->start, len, v->prot, flags, fd, v->pgoff);
+	restore__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
+	return r;
+}
+
 static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 {
 	const char *open_path = NULL;
@@ -269,7 +296,8 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE) {
 			r = restore__sys(t, SYS_mmap, v->start, len, tmp_prot(v),
 					 flags | MAP_ANONYMOUS, -1, 0);
-		} else if (v->kind == VMA_KIND__VMA_ANON_SHARED) {
+		} else if (v->kind == VMA_KIND__VMA_ANON_SHARED || v->has_shmid) {
+			/* Shared anonymous memory, or a memfd (shared or private). */
 			int shm = restore_shmem__fd(ctx, v->shmid);
 
 			if (shm < 0) {
@@ -280,7 +308,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 				break;
 			}
 			/* The stub inherited the object's fd from pidtrace. */
-			r = restore__sys(t, SYS_mmap, v->start, len, v->prot, flags, shm, v->pgoff);
+			r = map_shm(t, v, shm, len, flags);
 		} else {
 			int oflags = shared && has_vmflag(v->vm_flags, "mw") ? O_RDWR : O_RDONLY;
 
@@ -515,6 +543,8 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 		err = write_pages(ctx, t);
 	if (!err)
 		err = protect(ctx, t);
+	if (!err)
+		err = restore_madvise__task(ctx, t);
 	if (!err)
 		err = set_mm(ctx, t);
 	return err;

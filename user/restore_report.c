@@ -113,6 +113,7 @@ static void print_json(struct restore_ctx *ctx, const double *ms, bool ok,
 	jadd(o, "host_pids", opids);
 	jadd(o, "tasks", json_object_new_int64(count_live(ctx)));
 	jadd(o, "zombies", json_object_new_int64(ctx->zombies));
+	jadd(o, "threads", json_object_new_int64(ctx->threads));
 	jadd(o, "vmas", json_object_new_int64(ctx->vmas));
 	jadd(o, "pages", json_object_new_int64(ctx->pages));
 	jadd(o, "pages_bytes", json_object_new_int64(ctx->pages_bytes));
@@ -226,6 +227,9 @@ void restore_report__print(struct restore_ctx *ctx, const double *ms, bool ok, b
 		       ctx->nhelpers == 1 ? "" : "s", total);
 	else
 		printf("restore of %s failed and was rolled back: %s\n", ctx->dir, ctx->error);
+	if (ok && ctx->threads)
+		printf("  %lu more thread%s, each with its old tid\n", (unsigned long)ctx->threads,
+		       ctx->threads == 1 ? "" : "s");
 	printf("  phases (ms):");
 	for (i = 0; i < RPH_COUNT; i++)
 		printf(" %s %.1f", restore_phase_names[i], ms[i]);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restore_shmem.c - shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS).
+ * restore_shmem.c - shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS) and
+ * memfds.
  *
  * Each object of the image is made once, by pidtrace, before any stub
  * exists: a shared anonymous mapping filled from pages-shmem.img, then
@@ -15,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "restore.h"
+#include "restore_fdkinds.h"
 
 #define PAGE 4096UL
 
@@ -80,6 +83,53 @@ static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, int pages_fd,
 	return 0;
 }
 
+/*
+ * A memfd: made with its name (sealable unless it was not), filled through
+ * a mapping, cut to its size, given its mode; the seals go on after the
+ * memory phase (restore_fdkinds.c keeps it for the files phase too).
+ */
+static int make_memfd(struct restore_ctx *ctx, const ShmemObject *o, int pages_fd,
+		      uint64_t data_off, uint64_t data_size)
+{
+	const MemfdInfo *m = o->memfd;
+	size_t size = (o->size + PAGE - 1) & ~(PAGE - 1), i;
+	uint8_t *p = MAP_FAILED;
+	struct rshm *arr;
+	int fd, err = 0;
+
+	fd = memfd_create(m->name, m->seals == F_SEAL_SEAL ? 0 : MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return restore__fail(ctx, 0, -errno, "memfd %s: %s", m->name, strerror(errno));
+	if (ftruncate(fd, size) ||
+	    (p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED)
+		err = restore__fail(ctx, 0, -errno, "memfd %s (%zu bytes): %s", m->name, size,
+				    strerror(errno));
+	for (i = 0; !err && i < o->n_extents; i++) {
+		const PagemapEntry *e = o->extents[i];
+		size_t n = (size_t)e->nr_pages * PAGE;
+
+		if (e->vaddr + n > size || e->offset + n > data_size ||
+		    pread(pages_fd, p + e->vaddr, n, data_off + e->offset) != (ssize_t)n)
+			err = restore__fail(ctx, 0, -EIO, "memfd %s: bad or short pages", m->name);
+	}
+	if (p != MAP_FAILED)
+		munmap(p, size);
+	if (!err && (ftruncate(fd, m->file_size) || fchmod(fd, m->mode & 07777)))
+		err = restore__fail(ctx, 0, -errno, "memfd %s: size or mode: %s", m->name,
+				    strerror(errno));
+	if (!err)
+		err = restore_fdkinds__keep_memfd(ctx, o->shmid, fd, m->seals);
+	arr = err ? NULL : realloc(ctx->shm, (ctx->nshm + 1) * sizeof(*arr));
+	if (!arr) {
+		close(fd);
+		return err ? err : -ENOMEM;
+	}
+	ctx->shm = arr;
+	ctx->shm[ctx->nshm].shmid = o->shmid;
+	ctx->shm[ctx->nshm++].fd = fd;
+	return 0;
+}
+
 int restore_shmem__create(struct restore_ctx *ctx)
 {
 	uint64_t data_off = 0, size = 0;
@@ -92,7 +142,9 @@ int restore_shmem__create(struct restore_ctx *ctx)
 	if (err)
 		return restore__fail(ctx, 0, err, "%s: cannot open it", ctx->shmem->pages_file);
 	for (i = 0; !err && i < ctx->shmem->n_objects; i++)
-		err = make_shm(ctx, ctx->shmem->objects[i], fd, data_off, size);
+		err = ctx->shmem->objects[i]->memfd ?
+			      make_memfd(ctx, ctx->shmem->objects[i], fd, data_off, size) :
+			      make_shm(ctx, ctx->shmem->objects[i], fd, data_off, size);
 	close(fd);
 	return err;
 }

@@ -2,7 +2,8 @@
 /*
  * restore_state.c - a task's signal state, limits, scheduling, credentials
  * (restore_state__task) and, last of all, rseq, the parent-death signal,
- * the registers and the blocked mask (restore_state__finish).
+ * the registers and the blocked mask (restore_state__finish); the other
+ * threads of the process get theirs from restore_threads.c on the way.
  *
  * Every signal stays blocked while the task is driven: queued signals are
  * re-queued by the task to itself (rt_sigqueueinfo to oneself accepts any
@@ -26,6 +27,8 @@
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_timers.h"
+#include "restore_threads.h"
 
 #ifndef SS_AUTODISARM
 #define SS_AUTODISARM (1U << 31)
@@ -264,6 +267,11 @@ fail:
 			     strerror((int)-r));
 }
 
+int restore_state__creds(struct restore_ctx *ctx, struct rtask *t)
+{
+	return creds(ctx, t);
+}
+
 int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 {
 	const TaskCreds *c = t->core->creds;
@@ -282,6 +290,9 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 			return restore__fail(ctx, t->pid, (int)r, "pid %d: personality: %s", t->pid,
 					     strerror((int)-r));
 	}
+	/* Threads' own state, before the credentials that may forbid it. */
+	if (!err)
+		err = restore_threads__state(ctx, t);
 	if (!err)
 		err = creds(ctx, t);
 	/* Limits last: a low RLIMIT_NOFILE or RLIMIT_AS would get in the way. */
@@ -334,6 +345,10 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 	long r;
 	int err;
 
+	/* The other threads first: their calls run from code they share with the leader. */
+	err = restore_threads__finish(ctx, t);
+	if (err)
+		return err;
 	if (th->rseq && th->rseq->pointer) {
 		r = restore__sys(t, SYS_rseq, th->rseq->pointer, th->rseq->size, 0,
 				 th->rseq->signature, 0, 0);
@@ -346,6 +361,10 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 	if (r)
 		return restore__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_PDEATHSIG: %s", t->pid,
 				     strerror((int)-r));
+	/* Timers run again from here: as late as the data page allows. */
+	err = restore_timers__task(ctx, t);
+	if (err)
+		return err;
 	err = restore_mem__finish(ctx, t);
 	if (err)
 		return err;

@@ -41,6 +41,7 @@
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_threads.h"
 #include "watchdog.h"
 
 static long sys_clone3_pid(pid_t pid, int exit_signal)
@@ -383,6 +384,8 @@ void restore_tree__kill_all(struct restore_ctx *ctx)
 		if (!t->created || t->reaped)
 			continue;
 		watchdog__expect(ctx->wd, t->opid, CAUSE_RESTORE_ROLLBACK, "restore rolled back");
+		/* Its other threads first: the leader's exit is reported after theirs. */
+		restore_threads__kill(ctx, t);
 		if (t->pt) {
 			ptrace_core__kill(t->pt);
 			t->pt = NULL;
@@ -423,6 +426,9 @@ int restore_tree__detach_all(struct restore_ctx *ctx)
 
 		if (!t->pt)
 			continue;
+		err = restore_threads__detach(ctx, t);
+		if (err)
+			return err;
 		err = ptrace_core__detach(t->pt);
 		t->pt = NULL;
 		t->detached = true;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * show.c - `pidtrace show [-D DIR] [--json]`: read every file of an image,
- * check it (magic, version, sizes, checksums, page data included) and print
+ * check it (owner and mode, magic, version, sizes, checksums, page data
+ * included, and what image_check.c checks of the contents) and print
  * the tree, each task's registers, signals, VMAs and fds, the pipes, shared
  * memory and pidfd targets.
  */
@@ -21,6 +22,8 @@
 #include "commands.h"
 #include "log.h"
 #include "show.h"
+#include "show_kinds.h"
+#include "show_threads.h"
 
 #define PAGE 4096UL
 
@@ -61,7 +64,7 @@ const char *show__fd_type(FdType t)
 	case FD_TYPE__FD_CHR: return "chr";
 	case FD_TYPE__FD_PIPE: return "pipe";
 	case FD_TYPE__FD_PIDFD: return "pidfd";
-	default: return "?";
+	default: return show_kinds__fd_type(t);
 	}
 }
 
@@ -146,26 +149,19 @@ static int read_one(struct show_image *s, enum image_kind kind, uint32_t pid, bo
 	return err == -ENOENT ? 0 : err;
 }
 
-/* Every pagemap entry must lie inside its pages file, and so must shmem extents. */
-static int check_pages(struct show_image *s, const char *name, PagemapEntry **e, size_t n)
+/*
+ * The reader has checked that every run lies inside its pages file; show
+ * also reads the page data once, for its checksum.
+ */
+static int check_pages(struct show_image *s, const char *name)
 {
-	uint64_t off, size, end;
-	size_t i;
+	uint64_t off, size;
 	int fd, err;
 
 	err = image__pages_open(s->img, name, true, &fd, &off, &size);
-	if (err)
-		return err;
-	close(fd);
-	for (i = 0; i < n; i++) {
-		end = e[i]->offset + (uint64_t)e[i]->nr_pages * PAGE;
-		if (end > size || end < e[i]->offset) {
-			pr_err("%s/%s: pagemap entry at 0x%lx points past the data (%lu > %lu)",
-			       image__dir(s->img), name, e[i]->vaddr, end, size);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	if (!err)
+		close(fd);
+	return err;
 }
 
 static int load(struct show_image *s)
@@ -192,8 +188,7 @@ static int load(struct show_image *s)
 		if (!err)
 			err = read_one(s, IMG_FILES, t->pid, true, &t->files);
 		if (!err)
-			err = check_pages(s, t->pagemap->pages_file, t->pagemap->entries,
-					  t->pagemap->n_entries);
+			err = check_pages(s, t->pagemap->pages_file);
 	}
 	if (!err)
 		err = read_one(s, IMG_PIPES, 0, false, &s->pipes);
@@ -201,9 +196,8 @@ static int load(struct show_image *s)
 		err = read_one(s, IMG_PIDFDS, 0, false, &s->pidfds);
 	if (!err)
 		err = read_one(s, IMG_SHMEM, 0, false, &s->shmem);
-	for (i = 0; !err && s->shmem && i < s->shmem->n_objects; i++)
-		err = check_pages(s, s->shmem->pages_file, s->shmem->objects[i]->extents,
-				  s->shmem->objects[i]->n_extents);
+	if (!err && s->shmem)
+		err = check_pages(s, s->shmem->pages_file);
 	return err;
 }
 
@@ -348,6 +342,7 @@ static void print_vmas(const struct show_task *t)
 		printf("    %-12lx %-12lx %7s %-4s %-12s %6lu %s\n", v->start, v->end, sz, prot,
 		       show__vma_kind(v->kind), v->has_dumped_pages ? v->dumped_pages : 0,
 		       v->path ? v->path : v->name ? v->name : "");
+		show_kinds__print_vma(v);
 	}
 }
 
@@ -360,14 +355,18 @@ static void print_pidfd(const struct show_image *s, const FdEntry *e)
 		return;
 	}
 	/* The rest (pidfs inode, holders) is under "pidfd targets". */
-	printf("pid %u %s", p->n_nspid ? p->nspid[0] : 0, show__pidfd_state(p->state));
+	if (p->has_tree_tid)
+		printf("thread %u of pid %u %s", p->tree_tid, p->tree_pid,
+		       show__pidfd_state(p->state));
+	else
+		printf("pid %u %s", p->n_nspid ? p->nspid[0] : 0, show__pidfd_state(p->state));
 	if (p->has_exit_status)
 		printf(" status 0x%x", p->exit_status);
 }
 
 static void print_files(const struct show_image *s, const struct show_task *t)
 {
-	char flags[160];
+	char flags[160], obj[512];
 	size_t i;
 
 	printf("  cwd %s, root %s, umask %04o\n", t->files->cwd, t->files->root, t->files->umask);
@@ -382,6 +381,8 @@ static void print_files(const struct show_image *s, const struct show_task *t)
 			printf("pipe:[%lu]", e->pipe_ino);
 		else if (e->type == FD_TYPE__FD_PIDFD)
 			print_pidfd(s, e);
+		else if (show_kinds__describe(e, obj, sizeof(obj)))
+			printf("%s", obj);
 		else
 			printf("%s", e->path ? e->path : "");
 		printf("\n");
@@ -431,7 +432,9 @@ static void print_task(const struct show_image *s, const struct show_task *t)
 	}
 	print_regs(c);
 	print_signals(c);
+	show_threads__print(c);
 	print_limits(c);
+	show_kinds__print_timers(c);
 	print_vmas(t);
 	print_files(s, t);
 }
@@ -449,8 +452,8 @@ static void print_shared(const struct show_image *s)
 	if (s->shmem && s->shmem->n_objects)
 		printf("\nshared memory:\n");
 	for (i = 0; s->shmem && i < s->shmem->n_objects; i++)
-		printf("  shmem %lu: %lu bytes, %lu pages stored\n", s->shmem->objects[i]->shmid,
-		       s->shmem->objects[i]->size, show__shmem_pages(s, s->shmem->objects[i]->shmid));
+		show_kinds__print_shmem(s->shmem->objects[i],
+					show__shmem_pages(s, s->shmem->objects[i]->shmid));
 	if (s->pidfds && s->pidfds->n_targets)
 		printf("\npidfd targets:\n");
 	for (i = 0; s->pidfds && i < s->pidfds->n_targets; i++) {
@@ -523,6 +526,7 @@ int cmd_show(int argc, char **argv)
 	};
 	struct show_image s;
 	const char *dir = ".";
+	char why[512];
 	bool json = false;
 	int c, err;
 
@@ -553,6 +557,9 @@ int cmd_show(int argc, char **argv)
 	err = image__open(dir, &s.img);
 	if (!err)
 		err = load(&s);
+	/* A complete image, and what a killed dump left next to it. */
+	if (!err && !json && image__leftovers(s.img, why, sizeof(why)))
+		pr_warn("%s/%s", dir, why);
 	if (!err) {
 		if (json)
 			show_json__print(&s, stdout);

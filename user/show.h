@@ -16,6 +16,8 @@
 #include "pagemap.pb-c.h"
 #include "pidfds.pb-c.h"
 
+struct json_object;
+
 struct show_task {
 	uint32_t pid;
 	TaskCore *core;
@@ -52,5 +54,8 @@ const PidfdTargetEntry *show__pidfd_target(const struct show_image *s, uint64_t 
 uint64_t show__shmem_pages(const struct show_image *s, uint64_t shmid);
 
 void show_json__print(const struct show_image *s, FILE *f);
+/* Every register by name; a queued signal (for show_threads.c). */
+struct json_object *show_json__regs(const UserRegs *r);
+struct json_object *show_json__siginfo(const SiginfoEntry *e);
 
 #endif

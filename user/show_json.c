@@ -12,6 +12,8 @@
 #include <json-c/json.h>
 
 #include "show.h"
+#include "show_kinds.h"
+#include "show_threads.h"
 
 #define PAGE 4096UL
 
@@ -187,6 +189,7 @@ static struct json_object *vma_json(const VmaEntry *v)
 	add(o, "vm_flags", json_object_new_string(v->vm_flags ? v->vm_flags : ""));
 	add(o, "rss", json_object_new_int64(v->rss));
 	add(o, "dumped_pages", json_object_new_int64(v->dumped_pages));
+	show_kinds__vma_json(v, o);
 	return o;
 }
 
@@ -203,6 +206,8 @@ static struct json_object *pidfd_json(const PidfdTargetEntry *p)
 		add(o, "exit_status", json_object_new_int(p->exit_status));
 	if (p->has_tree_pid)
 		add(o, "tree_pid", json_object_new_int64(p->tree_pid));
+	if (p->has_tree_tid)
+		add(o, "tree_tid", json_object_new_int64(p->tree_tid));
 	if (p->comm && *p->comm)
 		add(o, "comm", json_object_new_string(p->comm));
 	if (p->death) {
@@ -266,6 +271,7 @@ static struct json_object *fd_json(const struct show_image *s, const FdEntry *e)
 		if (p)
 			add(o, "pidfd", pidfd_json(p));
 	}
+	show_kinds__fd_json(e, o);
 	return o;
 }
 
@@ -310,6 +316,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 		add(o, "rseq", rs);
 	}
 	add(o, "signals", signals_json(c));
+	show_threads__json(c, o);
 	a = json_object_new_array();
 	for (i = 0; i < c->n_rlimits; i++) {
 		const RlimitEntry *r = c->rlimits[i];
@@ -323,6 +330,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 		json_object_array_add(a, e);
 	}
 	add(o, "rlimits", a);
+	show_kinds__timers_json(c, o);
 	if (c->mm)
 		add(o, "mm", mm_json(c->mm));
 	a = json_object_new_array();
@@ -394,6 +402,7 @@ static struct json_object *shared_json(const struct show_image *s, struct json_o
 		add(e, "shmid", json_object_new_int64(s->shmem->objects[i]->shmid));
 		add(e, "size", json_object_new_int64(s->shmem->objects[i]->size));
 		add(e, "pages", json_object_new_int64(show__shmem_pages(s, s->shmem->objects[i]->shmid)));
+		show_kinds__shmem_json(s->shmem->objects[i], e);
 		json_object_array_add(a, e);
 	}
 	add(o, "shmem", a);
@@ -433,4 +442,14 @@ void show_json__print(const struct show_image *s, FILE *f)
 	shared_json(s, o);
 	fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
+}
+
+struct json_object *show_json__regs(const UserRegs *r)
+{
+	return regs_json(r);
+}
+
+struct json_object *show_json__siginfo(const SiginfoEntry *e)
+{
+	return siginfo_json(e);
 }

@@ -91,8 +91,10 @@ FUZZ_TARGET(image_file)
 	if (raw) {
 		flen = size - 1;
 	} else {
-		file = kind == IMG_PAGES ? fuzz_image__frame_pages(data + 1, size - 1, size - 1, &flen) :
-					   fuzz_image__frame(kind, data + 1, size - 1, &flen);
+		if (kind == IMG_PAGES)
+			file = fuzz_image__frame_pages(data + 1, size - 1, size - 1, &flen);
+		else
+			file = fuzz_image__frame(kind, data + 1, size - 1, &flen);
 		if (!file)
 			return 0;
 	}

@@ -19,6 +19,7 @@ static const struct {
 	{ "CapInh:", 16 },    { "CapPrm:", 16 },  { "CapEff:", 16 },  { "CapBnd:", 16 },
 	{ "CapAmb:", 16 },    { "Umask:", 8 },	  { "flags:", 8 },    { "pos:", 10 },
 	{ "mnt_id:", 10 },    { "Pid:", 10 },	  { "Tgid:", 10 },    { "", 10 },
+	{ "x86_Thread_features:", 16 },
 };
 
 FUZZ_TARGET(proc_status)

@@ -43,16 +43,19 @@ dump_fails ancestor "pid $$ is an ancestor of pidtrace" -t $$ -D "$T/none"
 
 # Unsupported objects: refused by name, the tree runs on untouched.
 start_target socket || exit 1
-dump_fails refuse_socket "pid $TARGET fd $(rep fd_socket): socket socket:\[[0-9]+\] is not supported$" \
+dump_fails refuse_socket "pid $TARGET fd $(rep fd_socket): TCP socket 0\.0\.0\.0:0 is not supported$" \
 	-t "$TARGET" -D "$T/img"
 untouched refuse_socket_untouched "$TARGET"
 no_image refuse_socket_no_image "$T/img"
 kill -9 "$TARGET"; wait "$TARGET" 2>/dev/null
 
+# Threads are dumped now (what about them is refused: cr_threads.sh); a
+# dump that lets a two-thread target go leaves it as it was.
 start_target thread || exit 1
-dump_fails refuse_threads "pid $TARGET has 2 threads: threads are not supported yet$" \
-	-t "$TARGET" -D "$T/img"
-untouched refuse_threads_untouched "$TARGET"
+"$PIDTRACE" dump -t "$TARGET" -D "$T/img" --leave-running >/dev/null 2>"$T/err"
+same dump_threads_leave_running "$?$(cat "$T/err")" 0
+untouched dump_threads_untouched "$TARGET"
+rm -rf "$T/img"
 kill -9 "$TARGET"; wait "$TARGET" 2>/dev/null
 
 start_target tree || exit 1
@@ -68,11 +71,11 @@ kill -9 "$TARGET"; wait "$TARGET" 2>/dev/null
 # The image directory cannot be written: read-only, then full.
 start_target bigmem=4 || exit 1
 mkdir -p "$T/ro" "$T/small"
-mount -t tmpfs -o ro,size=1m pidtrace-test "$T/ro" && at_exit "umount '$T/ro'"
+mount -t tmpfs -o ro,size=1m,mode=0700 pidtrace-test "$T/ro" && at_exit "umount '$T/ro'"
 dump_fails dir_readonly "$T/ro: cannot write an image here: Read-only file system$" \
 	-t "$TARGET" -D "$T/ro"
 untouched dir_readonly_untouched "$TARGET"
-mount -t tmpfs -o size=256k pidtrace-test "$T/small" && at_exit "umount '$T/small'"
+mount -t tmpfs -o size=256k,mode=0700 pidtrace-test "$T/small" && at_exit "umount '$T/small'"
 dump_fails disk_full "$T/small/pages-$TARGET.img: cannot write: No space left on device$" \
 	-t "$TARGET" -D "$T/small"
 untouched disk_full_untouched "$TARGET"

@@ -2,8 +2,9 @@
 # The tracer under load. With the smallest ring buffer (4 kB: a few
 # records) a burst of SIGKILLs loses records: the loss is counted in the
 # summary (drops + shed) and said in a warning, never silent, and once the
-# burst is over the tracer still reports a new kill -9. With the default
-# ring, a moderate burst loses no death at all.
+# burst is over the tracer still reports a new kill -9. Other signals are
+# shed first, and that is said too. With the default ring, a moderate
+# burst loses no death at all.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/lib-scen.sh"
 need_root
@@ -102,6 +103,26 @@ d=$(jq -c --argjson p "$victim" 'select(.event == "death" and .victim.pid == $p)
 if one_record small_ring_reports_a_kill_after_the_burst "$d" "victim $victim"; then
 	expect small_ring_kill_after_burst_is_kill_syscall "$d" .cause kill-syscall
 	expect small_ring_kill_after_burst_is_sigkill "$d" .signal SIGKILL
+fi
+
+# 1b. The same with -s CHLD: each death also sends a SIGCHLD, a record the
+# kernel side sheds (counts, and drops) first when the ring fills up.
+start_watch --ringbuf-kb 4 -s CHLD -c sc-ringchld || {
+	fail small_ring_chld_watch_starts "$(cat "$T/watch.err")"
+	exit 1
+}
+scen kill_burst sc-ringchld 300 || { watch_stop; exit 1; }
+sleep 1
+watch_stop
+shed=$(summary shed)
+echo "small ring with SIGCHLD: 300 kills, shed $shed, drops $(summary drops)"
+if [ "${shed:-0}" -gt 0 ]; then
+	pass small_ring_sheds_other_signals_first
+	grep -q "$shed records of other signals were shed" <<<"$(warned)" &&
+		pass small_ring_warns_of_shed_records ||
+		fail small_ring_warns_of_shed_records "no warning: $(warned | head -c 300)"
+else
+	skip small_ring_sheds_other_signals_first "nothing was shed (shed '$shed')"
 fi
 
 # 2. The default ring: a moderate burst loses nothing.

@@ -166,13 +166,15 @@ static void test_every_harness_is_replayed(void)
 	CHECK(d);
 	while ((de = readdir(d))) {
 		len = strlen(de->d_name);
-		if (strncmp(de->d_name, "fuzz_", 5) || len < 8 || strcmp(de->d_name + len - 2, ".c"))
+		if (strncmp(de->d_name, "fuzz_", 5) || len < 8 ||
+		    strcmp(de->d_name + len - 2, ".c"))
 			continue;
 		snprintf(name, sizeof(name), "%.*s", (int)(len - 7), de->d_name + 5);
 		for (i = 0, found = false; i < sizeof(replayed) / sizeof(replayed[0]); i++)
 			found |= !strcmp(replayed[i], name);
 		if (!found) {
-			printf("FAIL %s: tests/fuzz/%s is not replayed here\n", __func__, de->d_name);
+			printf("FAIL %s: tests/fuzz/%s is not replayed here\n", __func__,
+			       de->d_name);
 			unit__failed_case = 1;
 		}
 	}

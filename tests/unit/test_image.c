@@ -44,7 +44,10 @@ static int make_image(void)
 	if (err)
 		return err;
 	core.pid = 42;
-	core.state = TASK_STATE__TASK_ALIVE;
+	/* A zombie: a live task would need registers, creds and mm to be valid. */
+	core.state = TASK_STATE__TASK_ZOMBIE;
+	core.has_exit_status = true;
+	core.exit_status = 0x300;
 	core.comm = "unit";
 	ids.pid = 42;
 	ids.ppid = 1;
@@ -184,6 +187,28 @@ static void test_damage_is_refused(void)
 	CHECK(damaged("inventory.img", flip_payload) == -EBADMSG);
 }
 
+/* An image others could have written is refused; files are never followed. */
+static void test_unsafe_image_is_refused(void)
+{
+	struct image *img;
+	char p[128], q[128];
+
+	CHECK(make_image() == 0);
+	CHECK(chmod(dir, 0777) == 0);
+	CHECK(image__open(dir, &img) == -EPERM);
+	CHECK(chmod(dir, 0700) == 0);
+	snprintf(p, sizeof(p), "%s/core-42.img", dir);
+	CHECK(chmod(p, 0666) == 0);
+	CHECK(image__open(dir, &img) == -EPERM);
+	CHECK(chmod(p, 0600) == 0);
+	snprintf(q, sizeof(q), "%s.elsewhere", dir);
+	CHECK(rename(p, q) == 0);
+	CHECK(symlink(q, p) == 0);
+	CHECK(image__open(dir, &img) == -ELOOP);
+	unlink(q);
+	rm_rf(dir);
+}
+
 static void test_missing_inventory(void)
 {
 	struct image *img;
@@ -220,5 +245,6 @@ UNIT_MAIN({
 	RUN(test_round_trip);
 	RUN(test_damage_is_refused);
 	RUN(test_missing_inventory);
+	RUN(test_unsafe_image_is_refused);
 	RUN(test_replace_and_abort);
 })

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_fdkinds.c - fds that are neither files, pipes nor pidfds.
+ *
+ * eventfd, signalfd and timerfd are read from fdinfo (counter, mask,
+ * clock, remaining time and interval, expirations not read yet). A memfd
+ * is a shared memory object (dump_shmem.c saves its contents, name and
+ * seals once). A regular file deleted while open has its contents saved,
+ * once per inode, in the first fd of the tree that has it. Sockets are
+ * dump_sockets.c's.
+ *
+ * Everything else (inotify, epoll...) is refused, naming it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dump_fdkinds.h"
+#include "dump_shmem.h"
+#include "dump_sockets.h"
+#include "log.h"
+
+#define DELETED " (deleted)"
+#define MAX_DELETED_BYTES (64UL << 20)	/* contents of one deleted file */
+
+struct dk_file {
+	uint64_t dev, ino;
+};
+
+struct dump_fdkinds {
+	struct dump_sockets *sockets;
+	struct dk_file *deleted;
+	size_t ndeleted;
+};
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+bool dump_fdkinds__claims(const char *link, const struct stat *st)
+{
+	if (S_ISSOCK(st->st_mode))
+		return true;
+	if (!strncmp(link, "anon_inode:", 11))
+		return strcmp(link, "anon_inode:[pidfd]") != 0;
+	return S_ISREG(st->st_mode) && link[0] == '/' && ends_with(link, DELETED);
+}
+
+static int refuse(pid_t pid, int fd, const char *what)
+{
+	pr_err("pid %d fd %d: %s is not supported", pid, fd, what);
+	return -EOPNOTSUPP;
+}
+
+static struct dump_fdkinds *state(struct dump_ctx *ctx)
+{
+	if (!ctx->fdk)
+		ctx->fdk = calloc(1, sizeof(*ctx->fdk));
+	return ctx->fdk;
+}
+
+static int read_fdinfo(pid_t pid, int fd, char **info)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "fdinfo/%d", fd);
+	return procfs__read(pid, name, info, NULL);
+}
+
+/* ---- eventfd, signalfd, timerfd ---- */
+
+static int dump_eventfd(const char *info, FdEntry *e)
+{
+	uint64_t count = 0, sem = 0;
+
+	if (procfs__field_u64(info, "eventfd-count:", 16, &count))
+		return -EINVAL;
+	procfs__field_u64(info, "eventfd-semaphore:", 10, &sem);
+	e->type = FD_TYPE__FD_EVENTFD;
+	e->eventfd = PB_NEW(EventfdEntry, eventfd_entry);
+	if (!e->eventfd)
+		return -ENOMEM;
+	e->eventfd->count = count;
+	e->eventfd->semaphore = sem;
+	return 0;
+}
+
+static int dump_signalfd(const char *info, FdEntry *e)
+{
+	uint64_t mask;
+
+	if (procfs__field_u64(info, "sigmask:", 16, &mask))
+		return -EINVAL;
+	e->type = FD_TYPE__FD_SIGNALFD;
+	e->signalfd = PB_NEW(SignalfdEntry, signalfd_entry);
+	if (!e->signalfd)
+		return -ENOMEM;
+	e->signalfd->sigmask = mask;
+	return 0;
+}
+
+static int parse_pair(const char *info, const char *key, uint64_t *ns)
+{
+	const char *v = procfs__field(info, key);
+	unsigned long long s, n;
+
+	if (!v || sscanf(v, "(%llu, %llu)", &s, &n) != 2)
+		return -EINVAL;
+	*ns = s * 1000000000ULL + n;
+	return 0;
+}
+
+static int dump_timerfd(const char *info, FdEntry *e)
+{
+	uint64_t clk, ticks, flags, value, interval;
+	TimerfdEntry *t;
+	struct timespec now;
+
+	if (procfs__field_u64(info, "clockid:", 10, &clk) ||
+	    procfs__field_u64(info, "ticks:", 10, &ticks) ||
+	    procfs__field_u64(info, "settime flags:", 8, &flags) ||
+	    parse_pair(info, "it_value:", &value) || parse_pair(info, "it_interval:", &interval))
+		return -EINVAL;
+	e->type = FD_TYPE__FD_TIMERFD;
+	t = e->timerfd = PB_NEW(TimerfdEntry, timerfd_entry);
+	if (!t)
+		return -ENOMEM;
+	t->clockid = clk;
+	t->ticks = ticks;
+	t->settime_flags = flags;
+	t->value_ns = value;
+	t->interval_ns = interval;
+	/* An absolute timer keeps its absolute expiry across the restore. */
+	if ((flags & 1) && value && !clock_gettime(clk, &now)) {
+		t->has_expiry_ns = true;
+		t->expiry_ns = now.tv_sec * 1000000000ULL + now.tv_nsec + value;
+	}
+	return 0;
+}
+
+/* ---- deleted files ---- */
+
+static int read_contents(pid_t pid, int fd, uint64_t size, ProtobufCBinaryData *out)
+{
+	char path[64];
+	ssize_t n;
+	size_t got = 0;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return procfs__exists(pid) ? -errno : -ESRCH;
+	out->data = malloc(size ? size : 1);
+	if (!out->data) {
+		close(f);
+		return -ENOMEM;
+	}
+	while (got < size) {
+		n = pread(f, out->data + got, size - got, got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(f);
+	out->len = got;
+	return got == size ? 0 : -EIO;
+}
+
+static int dump_deleted(struct dump_fdkinds *k, pid_t pid, int fd, const char *link,
+			const struct stat *st, FdEntry *e)
+{
+	DeletedFileEntry *d;
+	struct dk_file *arr;
+	char what[4200];
+	size_t i;
+
+	if (st->st_nlink) {
+		snprintf(what, sizeof(what), "%s, unlinked but linked elsewhere,", link);
+		return refuse(pid, fd, what);
+	}
+	if ((uint64_t)st->st_size > MAX_DELETED_BYTES) {
+		snprintf(what, sizeof(what), "%s (%lu bytes: more than the %lu MiB saved)", link,
+			 (unsigned long)st->st_size, MAX_DELETED_BYTES >> 20);
+		return refuse(pid, fd, what);
+	}
+	e->type = FD_TYPE__FD_DELETED;
+	e->path = dump__strdup(link);
+	d = e->deleted = PB_NEW(DeletedFileEntry, deleted_file_entry);
+	if (!d || !e->path)
+		return -ENOMEM;
+	d->path = strndup(link, strlen(link) - strlen(DELETED));
+	if (!d->path)
+		return -ENOMEM;
+	d->size = st->st_size;
+	d->mode = st->st_mode;
+	d->uid = st->st_uid;
+	d->gid = st->st_gid;
+	e->has_size = true;
+	e->size = st->st_size;
+	for (i = 0; i < k->ndeleted; i++)
+		if (k->deleted[i].dev == (uint64_t)st->st_dev && k->deleted[i].ino == st->st_ino)
+			return 0;
+	arr = realloc(k->deleted, (k->ndeleted + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	k->deleted = arr;
+	arr[k->ndeleted++] = (struct dk_file){ st->st_dev, st->st_ino };
+	d->has_data_here = d->data_here = true;
+	d->has_data = true;
+	return read_contents(pid, fd, st->st_size, &d->data);
+}
+
+/* ---- the entry point ---- */
+
+/* "inotify" for "anon_inode:inotify", "epoll" for "anon_inode:[eventpoll]". */
+static void anon_name(const char *link, char *buf, size_t len)
+{
+	const char *n = link + 11;
+	size_t l;
+
+	if (!strcmp(n, "[eventpoll]")) {
+		snprintf(buf, len, "epoll");
+		return;
+	}
+	if (*n == '[')
+		n++;
+	snprintf(buf, len, "%s", n);
+	l = strlen(buf);
+	if (l && buf[l - 1] == ']')
+		buf[l - 1] = '\0';
+}
+
+int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
+		     const struct stat *st, FdEntry *e)
+{
+	struct dump_fdkinds *k = state(ctx);
+	char *info = NULL, what[128];
+	int err;
+
+	if (!k)
+		return -ENOMEM;
+	err = read_fdinfo(pid, fd, &info);
+	if (err)
+		return err;
+	if (S_ISSOCK(st->st_mode)) {
+		err = dump_sockets__fd(&k->sockets, pid, fd, st, info, e);
+	} else if (!strcmp(link, "anon_inode:[eventfd]")) {
+		err = dump_eventfd(info, e);
+	} else if (!strcmp(link, "anon_inode:[signalfd]")) {
+		err = dump_signalfd(info, e);
+	} else if (!strcmp(link, "anon_inode:[timerfd]")) {
+		err = dump_timerfd(info, e);
+	} else if (!strncmp(link, "anon_inode:", 11)) {
+		anon_name(link, what, sizeof(what));
+		err = refuse(pid, fd, what);
+	} else if (!strncmp(link, "/memfd:", 7)) {
+		e->type = FD_TYPE__FD_MEMFD;
+		e->has_memfd_shmid = true;
+		e->memfd_shmid = st->st_ino;
+		e->path = dump__strdup(link);
+		err = e->path ? dump_shmem__track_fd(ctx, pid, fd, link, st) : -ENOMEM;
+	} else {
+		err = dump_deleted(k, pid, fd, link, st, e);
+	}
+	if (err == -EINVAL) {
+		pr_err("pid %d fd %d: %s: unexpected fdinfo", pid, fd, link);
+		err = -EOPNOTSUPP;
+	}
+	free(info);
+	return err;
+}
+
+int dump_fdkinds__shared(struct dump_ctx *ctx)
+{
+	return ctx->fdk ? dump_sockets__check_peers(ctx->fdk->sockets) : 0;
+}
+
+void dump_fdkinds__free(struct dump_ctx *ctx)
+{
+	struct dump_fdkinds *k = ctx->fdk;
+
+	if (!k)
+		return;
+	dump_sockets__free(k->sockets);
+	free(k->deleted);
+	free(k);
+	ctx->fdk = NULL;
+}

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_sockets.c - sockets: unnamed unix sockets are dumped, every other
+ * socket is refused, naming it ("TCP socket 127.0.0.1:80 (listening)").
+ *
+ * Only the ends of socketpairs (or sockets never connected) are saved.
+ * sock_diag tells a socket's peer; the data waiting in a socket is read in
+ * pidtrace, on a copy of the socket taken with pidfd_getfd(), with MSG_PEEK
+ * from a peek offset of 0 (SO_PEEK_OFF), which leaves it queued; the
+ * socket's own peek offset is put back. A socket with file descriptors in
+ * flight (SCM_RIGHTS) is refused, as is one whose peer lives outside the
+ * dumped tree (checked once every task's fds are known).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "dump_sockets.h"
+#include "log.h"
+#include "sockdiag.h"
+
+#define MAX_QUEUE_BYTES (64UL << 20)	/* data queued in one socket */
+#define DGRAM_MAX (4UL << 20)		/* one datagram or packet */
+
+struct dk_sock {
+	uint64_t ino, peer;
+	pid_t pid;
+	int fd;
+};
+
+struct dump_sockets {
+	pid_t pidfd_pid;	/* the task pidfd is open on (pidfd_getfd) */
+	int pidfd;
+	struct dk_sock *socks;	/* every socket seen, once */
+	size_t nsocks;
+};
+
+static int refuse(pid_t pid, int fd, const char *what)
+{
+	pr_err("pid %d fd %d: %s is not supported", pid, fd, what);
+	return -EOPNOTSUPP;
+}
+
+/* A copy of @pid's fd @fd in pidtrace (the same open file). */
+static int steal_fd(struct dump_sockets *k, pid_t pid, int fd)
+{
+	int r;
+
+	if (k->pidfd_pid != pid) {
+		if (k->pidfd >= 0)
+			close(k->pidfd);
+		k->pidfd_pid = 0;
+		k->pidfd = syscall(SYS_pidfd_open, pid, 0);
+		if (k->pidfd < 0)
+			return errno == ESRCH ? -ESRCH : -errno;
+		k->pidfd_pid = pid;
+	}
+	r = syscall(SYS_pidfd_getfd, k->pidfd, fd, 0);
+	return r < 0 ? -errno : r;
+}
+
+/* "1.2.3.4:80" or "[::1]:80". */
+static void addr_str(const struct sockaddr_storage *a, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)a;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%d", host, ntohs(in->sin_port));
+	} else {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)a;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%d", host, ntohs(in6->sin6_port));
+	}
+}
+
+/* What a socket other than an unnamed unix one is, for the refusal. */
+static void describe_socket(int s, int family, int type, int proto, char *buf, size_t len)
+{
+	struct sockaddr_storage a;
+	char local[80] = "?", peer[84] = "";
+	socklen_t al = sizeof(a), ol;
+	int listening = 0;
+
+	if (family == AF_INET || family == AF_INET6) {
+		const char *p = proto == IPPROTO_TCP ? "TCP" : proto == IPPROTO_UDP ? "UDP" :
+				type == SOCK_RAW ? "raw IP" : "IP";
+
+		if (!getsockname(s, (struct sockaddr *)&a, &al))
+			addr_str(&a, local, sizeof(local));
+		al = sizeof(a);
+		if (!getpeername(s, (struct sockaddr *)&a, &al)) {
+			memcpy(peer, " -> ", 5);
+			addr_str(&a, peer + 4, sizeof(peer) - 4);
+		}
+		ol = sizeof(listening);
+		getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ol);
+		snprintf(buf, len, "%s socket %s%s%s", p, local, peer,
+			 listening ? " (listening)" : "");
+		return;
+	}
+	switch (family) {
+	case AF_NETLINK:
+		snprintf(buf, len, "netlink socket (protocol %d)", proto);
+		break;
+	case AF_PACKET:
+		snprintf(buf, len, "packet socket");
+		break;
+	default:
+		snprintf(buf, len, "socket of address family %d", family);
+	}
+}
+
+/* The unread data of unix socket @s: one entry per datagram, or one for a stream. */
+static int read_queue(int s, uint32_t type, uint32_t shut, UnixSkEntry *u)
+{
+	int saved = -1, zero = 0, err = 0;
+	socklen_t ol = sizeof(saved);
+	size_t cap = type == SOCK_STREAM ? (1UL << 20) : DGRAM_MAX, total = 0;
+	uint8_t *buf = malloc(cap);
+	ProtobufCBinaryData *q, *item;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	if (getsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &saved, &ol) ||
+	    setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero))) {
+		free(buf);
+		return -errno;
+	}
+	for (;;) {
+		n = recv(s, buf, cap, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				err = -errno;
+			break;
+		}
+		/* 0: end of a stream; for datagrams, end once shut down. */
+		if (n == 0 && (type == SOCK_STREAM || (shut & 1)))
+			break;
+		if ((size_t)n > cap) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (total + n > MAX_QUEUE_BYTES) {
+			err = -EFBIG;
+			break;
+		}
+		total += n;
+		if (type == SOCK_STREAM && u->n_queue) {
+			item = &u->queue[0];
+			item->data = realloc(item->data, item->len + n);
+			if (!item->data) {
+				err = -ENOMEM;
+				break;
+			}
+			memcpy(item->data + item->len, buf, n);
+			item->len += n;
+			continue;
+		}
+		q = realloc(u->queue, (u->n_queue + 1) * sizeof(*q));
+		if (!q) {
+			err = -ENOMEM;
+			break;
+		}
+		u->queue = q;
+		item = &u->queue[u->n_queue];
+		item->len = n;
+		item->data = malloc(n ? n : 1);
+		if (!item->data) {
+			err = -ENOMEM;
+			break;
+		}
+		memcpy(item->data, buf, n);
+		u->n_queue++;
+	}
+	/* The task's own peek offset, as it was. */
+	setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &saved, sizeof(saved));
+	free(buf);
+	return err;
+}
+
+static int sockopt_int(int s, int opt, int *val)
+{
+	socklen_t l = sizeof(*val);
+
+	return getsockopt(s, SOL_SOCKET, opt, val, &l) ? -errno : 0;
+}
+
+static bool sock_seen(const struct dump_sockets *k, uint64_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < k->nsocks; i++)
+		if (k->socks[i].ino == ino)
+			return true;
+	return false;
+}
+
+static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const char *info,
+		     uint64_t ino, FdEntry *e)
+{
+	struct sockdiag_unix d;
+	char what[200];
+	uint64_t scm = 0;
+	int err, sndbuf, rcvbuf, peek, cred;
+	struct dk_sock *arr;
+	UnixSkEntry *u;
+
+	err = sockdiag__unix(ino, &d);
+	if (err) {
+		pr_err("pid %d fd %d: cannot describe unix socket %lu: %s", pid, fd,
+		       (unsigned long)ino, strerror(-err));
+		return -EOPNOTSUPP;
+	}
+	if (d.named) {
+		snprintf(what, sizeof(what), "unix socket bound to %s", d.name);
+		return refuse(pid, fd, what);
+	}
+	if (d.type != SOCK_STREAM && d.type != SOCK_DGRAM && d.type != SOCK_SEQPACKET)
+		return refuse(pid, fd, "unix socket of this type");
+	procfs__field_u64(info, "scm_fds:", 10, &scm);
+	if (scm) {
+		snprintf(what, sizeof(what),
+			 "unix socket with %lu file descriptors in flight (SCM_RIGHTS)",
+			 (unsigned long)scm);
+		return refuse(pid, fd, what);
+	}
+	err = sockopt_int(s, SO_SNDBUF, &sndbuf);
+	if (!err)
+		err = sockopt_int(s, SO_RCVBUF, &rcvbuf);
+	if (!err)
+		err = sockopt_int(s, SO_PEEK_OFF, &peek);
+	if (!err)
+		err = sockopt_int(s, SO_PASSCRED, &cred);
+	if (err)
+		return err;
+	e->type = FD_TYPE__FD_UNIX;
+	u = e->unix_sk = PB_NEW(UnixSkEntry, unix_sk_entry);
+	if (!u)
+		return -ENOMEM;
+	u->sk_type = d.type;
+	u->has_connected = true;
+	u->connected = d.state == 1; /* TCP_ESTABLISHED, even once the peer is closed */
+	if (d.peer_ino) {
+		u->has_peer_ino = true;
+		u->peer_ino = d.peer_ino;
+	}
+	u->shutdown = d.shutdown;
+	u->sndbuf = sndbuf;
+	u->rcvbuf = rcvbuf;
+	u->peek_off = peek;
+	u->passcred = cred;
+	if (sock_seen(k, ino))
+		return 0;
+	u->has_queue_here = true;
+	u->queue_here = true;
+	err = read_queue(s, d.type, d.shutdown, u);
+	if (err == -EFBIG || err == -EMSGSIZE) {
+		snprintf(what, sizeof(what), "unix socket with %s queued",
+			 err == -EFBIG ? "more than 64 MiB" : "a datagram of more than 4 MiB");
+		return refuse(pid, fd, what);
+	}
+	if (err)
+		return err;
+	arr = realloc(k->socks, (k->nsocks + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	k->socks = arr;
+	arr[k->nsocks++] = (struct dk_sock){ ino, d.peer_ino, pid, fd };
+	return 0;
+}
+
+int dump_sockets__fd(struct dump_sockets **sk, pid_t pid, int fd, const struct stat *st,
+		     const char *info, FdEntry *e)
+{
+	int s, family = 0, type = 0, proto = 0, err;
+	struct dump_sockets *k = *sk;
+	char what[256];
+
+	if (!k) {
+		k = *sk = calloc(1, sizeof(*k));
+		if (!k)
+			return -ENOMEM;
+		k->pidfd = -1;
+	}
+	s = steal_fd(k, pid, fd);
+	if (s < 0) {
+		if (s == -ESRCH)
+			return s;
+		pr_err("pid %d fd %d: cannot look at the socket: %s", pid, fd, strerror(-s));
+		return -EOPNOTSUPP;
+	}
+	sockopt_int(s, SO_DOMAIN, &family);
+	sockopt_int(s, SO_TYPE, &type);
+	sockopt_int(s, SO_PROTOCOL, &proto);
+	if (family == AF_UNIX) {
+		err = dump_unix(k, pid, fd, s, info, st->st_ino, e);
+	} else {
+		describe_socket(s, family, type, proto, what, sizeof(what));
+		err = refuse(pid, fd, what);
+	}
+	close(s);
+	return err;
+}
+
+int dump_sockets__check_peers(const struct dump_sockets *k)
+{
+	struct sockdiag_unix d;
+	size_t i, j;
+	int err;
+
+	for (i = 0; k && i < k->nsocks; i++) {
+		const struct dk_sock *s = &k->socks[i];
+		bool found = false;
+
+		if (!s->peer)
+			continue;
+		for (j = 0; j < k->nsocks && !found; j++) {
+			if (k->socks[j].ino != s->peer)
+				continue;
+			found = true;
+			if (k->socks[j].peer != s->ino) {
+				pr_err("pid %d fd %d: unix socket connected one way only is not supported",
+				       s->pid, s->fd);
+				return -EOPNOTSUPP;
+			}
+		}
+		if (found)
+			continue;
+		/* Not in the tree: closed (restore closes it too), or held outside. */
+		err = sockdiag__unix(s->peer, &d);
+		if (err == -ENOENT)
+			continue;
+		pr_err("pid %d fd %d: unix socket whose peer (socket %lu) is outside the dumped tree is not supported",
+		       s->pid, s->fd, (unsigned long)s->peer);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+void dump_sockets__free(struct dump_sockets *k)
+{
+	if (!k)
+		return;
+	if (k->pidfd >= 0)
+		close(k->pidfd);
+	free(k->socks);
+	free(k);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ptrace_int.h - what ptrace_core.c (seize, state, memory) and
+ * ptrace_inject.c (remote syscalls) share. Not for users of the module:
+ * they include ptrace_core.h.
+ */
+#ifndef PT_PTRACE_INT_H
+#define PT_PTRACE_INT_H
+
+#include "ptrace_core.h"
+
+struct ptrace_task {
+	pid_t pid;
+	bool exited;
+	int exit_status;
+	int mem_fd;		/* /proc/PID/mem, opened on first use */
+	unsigned long sys_ip;	/* a known `syscall` instruction, 0: unknown */
+	bool vdso_searched;
+	unsigned long scratch;	/* scratch area mapped in the task, 0: none */
+	size_t scratch_len;
+	int deferred_sig;	/* a stop signal held back during a remote call */
+
+	/* Crash-safe remote syscalls (ptrace_inject.c). */
+	bool safe;		/* asked for */
+	bool safe_ready;	/* gadgets found, layout below valid */
+	bool safe_failed;	/* not possible for this task: plain calls */
+	unsigned long g_syscall;	/* `syscall; ret` */
+	unsigned long g_sigreturn;	/* `mov $15, %rax; syscall` */
+	unsigned long safe_rsp;	/* the stack pointer the layout was made for */
+	unsigned long frame;	/* the signal frame, below the red zone */
+	unsigned long fpstate;	/* its XSAVE area (64-byte aligned) */
+	unsigned long safe_scratch;	/* scratch area below the frame */
+	size_t xlen;		/* XSAVE area size the layout was made for */
+};
+
+/* After a failed ptrace(): -errno, and for ESRCH note how the task ended. */
+int ptrace_core__pt_err(struct ptrace_task *t);
+/* Wait for the next stop of @t; -ESRCH when it exited instead. */
+int ptrace_core__wait_stop(struct ptrace_task *t, int *status);
+bool ptrace_core__is_event_stop(int status);
+bool ptrace_core__is_syscall_stop(int status);
+bool ptrace_core__is_stop_signal(int sig);
+
+/* ptrace_inject.c: from a syscall stop to the next one (stop signals held back). */
+int ptrace_core__to_syscall_stop(struct ptrace_task *t);
+/* ptrace_inject.c: from any stop back to the interrupt stop in get_signal(). */
+int ptrace_core__to_interrupt_stop(struct ptrace_task *t);
+int ptrace_core__plain_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+/* ptrace_inject.c: queue again a stop signal held back during a call. */
+void ptrace_core__requeue_stop(struct ptrace_task *t);
+
+/* ptrace_safe.c: the crash-safe syscall, and its scratch area (-EOPNOTSUPP: none). */
+int ptrace_core__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+int ptrace_core__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
+
+#endif

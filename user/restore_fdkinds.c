@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_fdkinds.c - socketpairs, eventfd, signalfd, timerfd, memfds and
+ * deleted files, opened once each in pidtrace (restore_files.c hands them
+ * to the tasks with pidfd_getfd, so sharing is kept).
+ *
+ * A socketpair is made when its first end is met: each end's queue is
+ * written again from the other end (one send per datagram, so message
+ * boundaries stay), then the shutdown bits and options are set; the other
+ * end waits for its own fd, or is closed when its owner had closed it.
+ *
+ * A deleted file is created again where it was (a free name next to it
+ * when that name is taken), filled, given its owner and mode, and unlinked
+ * at once: /proc shows "PATH (deleted)" as before.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "restore_fdkinds.h"
+
+#ifndef TFD_IOC_SET_TICKS
+#define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
+#endif
+
+/* An object pidtrace holds, by identity: a socket end, a deleted file, a memfd. */
+struct rkept {
+	uint64_t key, key2;
+	int fd;
+	uint32_t seals;
+};
+
+struct restore_fdkinds {
+	struct rkept *socks;	/* socket ends made with their peer, not claimed yet */
+	size_t nsocks;
+	struct rkept *files;	/* deleted files: (dev, ino) -> the new file */
+	size_t nfiles;
+	struct rkept *memfds;	/* shmid -> memfd */
+	size_t nmemfds;
+};
+
+static struct restore_fdkinds *state(struct restore_ctx *ctx)
+{
+	if (!ctx->fdk)
+		ctx->fdk = calloc(1, sizeof(*ctx->fdk));
+	return ctx->fdk;
+}
+
+static int keep(struct rkept **arr, size_t *n, uint64_t key, uint64_t key2, int fd)
+{
+	struct rkept *a = realloc(*arr, (*n + 1) * sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	*arr = a;
+	a[(*n)++] = (struct rkept){ key, key2, fd, 0 };
+	return 0;
+}
+
+static struct rkept *kept(struct rkept *arr, size_t n, uint64_t key, uint64_t key2)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (arr[i].key == key && arr[i].key2 == key2)
+			return &arr[i];
+	return NULL;
+}
+
+/* A new description of the file pidtrace holds as @fd, with @e's flags and position. */
+static int reopen(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, int fd)
+{
+	int flags = (e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW)) | O_CLOEXEC;
+	char path[64];
+	int nfd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, flags);
+	if (nfd < 0)
+		return restore__fail(ctx, pid, -errno, "pid %d fd %u: reopen %s: %s", pid, e->fd,
+				     e->path ? e->path : "?", strerror(errno));
+	if (e->has_pos && lseek(nfd, e->pos, SEEK_SET) < 0) {
+		close(nfd);
+		return restore__fail(ctx, pid, -errno, "pid %d fd %u: lseek: %s", pid, e->fd,
+				     strerror(errno));
+	}
+	return nfd;
+}
+
+/* ---- eventfd, signalfd, timerfd ---- */
+
+static int open_eventfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	const EventfdEntry *ev = e->eventfd;
+	int flags = EFD_CLOEXEC | (e->flags & O_NONBLOCK ? EFD_NONBLOCK : 0), fd;
+	uint64_t count;
+
+	if (!ev)
+		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: eventfd without its state",
+				     pid, e->fd);
+	fd = eventfd(0, flags | (ev->semaphore ? EFD_SEMAPHORE : 0));
+	count = ev->count;
+	if (fd >= 0 && count && write(fd, &count, sizeof(count)) != sizeof(count)) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		return restore__fail(ctx, pid, -errno, "pid %d fd %u: eventfd (count %lu): %s", pid,
+				     e->fd, (unsigned long)ev->count, strerror(errno));
+	return fd;
+}
+
+static int open_signalfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	int flags = SFD_CLOEXEC | (e->flags & O_NONBLOCK ? SFD_NONBLOCK : 0), fd, sig;
+	sigset_t set;
+
+	if (!e->signalfd)
+		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: signalfd without its mask",
+				     pid, e->fd);
+	sigemptyset(&set);
+	for (sig = 1; sig <= 64; sig++)
+		if (e->signalfd->sigmask & (1ULL << (sig - 1)))
+			sigaddset(&set, sig);
+	fd = signalfd(-1, &set, flags);
+	if (fd < 0)
+		return restore__fail(ctx, pid, -errno, "pid %d fd %u: signalfd: %s", pid, e->fd,
+				     strerror(errno));
+	return fd;
+}
+
+static void ns_to_ts(uint64_t ns, struct timespec *ts)
+{
+	ts->tv_sec = ns / 1000000000ULL;
+	ts->tv_nsec = ns % 1000000000ULL;
+}
+
+static int open_timerfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	const TimerfdEntry *t = e->timerfd;
+	int flags = TFD_CLOEXEC | (e->flags & O_NONBLOCK ? TFD_NONBLOCK : 0), fd, set = 0;
+	struct itimerspec its;
+	uint64_t ticks;
+
+	if (!t)
+		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: timerfd without its settings",
+				     pid, e->fd);
+	fd = timerfd_create(t->clockid, flags);
+	if (fd < 0)
+		return restore__fail(ctx, pid, -errno, "pid %d fd %u: timerfd_create(%u): %s", pid,
+				     e->fd, t->clockid, strerror(errno));
+	memset(&its, 0, sizeof(its));
+	ns_to_ts(t->interval_ns, &its.it_interval);
+	if (t->has_expiry_ns) {
+		/* Absolute: the same expiry (already past: it fires at once). */
+		ns_to_ts(t->expiry_ns, &its.it_value);
+		set = timerfd_settime(fd,
+				      t->settime_flags & (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET),
+				      &its, NULL);
+	} else if (t->value_ns || t->interval_ns) {
+		/* Expired periodic timers show 0 left: the next period is a full one. */
+		ns_to_ts(t->value_ns ? t->value_ns : t->interval_ns, &its.it_value);
+		set = timerfd_settime(fd, 0, &its, NULL);
+	}
+	ticks = t->ticks;
+	if (!set && ticks)
+		set = ioctl(fd, TFD_IOC_SET_TICKS, &ticks);
+	if (set) {
+		close(fd);
+		return restore__fail(ctx, pid, -errno, "pid %d fd %u: timerfd settings: %s", pid,
+				     e->fd, strerror(errno));
+	}
+	return fd;
+}
+
+/* ---- unix sockets ---- */
+
+/* The fd entry that carries the queue of socket @ino (the first holder's). */
+static const FdEntry *queue_entry(struct restore_ctx *ctx, uint64_t ino)
+{
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (k = 0; fi && k < fi->n_fds; k++) {
+			const FdEntry *e = fi->fds[k];
+
+			if (e->type == FD_TYPE__FD_UNIX && e->unix_sk && e->ino == ino &&
+			    e->unix_sk->queue_here)
+				return e;
+		}
+	}
+	return NULL;
+}
+
+static int set_int(int s, int opt, int v)
+{
+	return setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v)) ? -errno : 0;
+}
+
+/* Write @to's queue (the unread data of its original) from @from. */
+static int refill(int from, const UnixSkEntry *to)
+{
+	size_t i, total = 0, done;
+	ssize_t n;
+
+	for (i = 0; i < to->n_queue; i++)
+		total += to->queue[i].len;
+	if (!to->n_queue)
+		return 0;
+	/* Room for all of it at once (datagram overhead included). */
+	if (set_int(from, SO_SNDBUFFORCE, (int)(total + to->n_queue * 1024 + 65536)))
+		set_int(from, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
+	for (i = 0; i < to->n_queue; i++) {
+		const ProtobufCBinaryData *q = &to->queue[i];
+
+		for (done = 0; done < q->len || (!q->len && !done);) {
+			n = send(from, q->data + done, q->len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n < 0)
+				return -errno;
+			if (to->sk_type != SOCK_STREAM) {
+				if ((size_t)n != q->len)
+					return -EMSGSIZE;
+				break;
+			}
+			done += n;
+		}
+	}
+	return 0;
+}
+
+/* Options and shutdown bits of the original @u, on its new socket @s. */
+static int set_options(int s, const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	int err;
+
+	if (set_int(s, SO_SNDBUFFORCE, u->sndbuf / 2))
+		set_int(s, SO_SNDBUF, u->sndbuf / 2);
+	if (set_int(s, SO_RCVBUFFORCE, u->rcvbuf / 2))
+		set_int(s, SO_RCVBUF, u->rcvbuf / 2);
+	err = u->peek_off >= 0 ? set_int(s, SO_PEEK_OFF, u->peek_off) : 0;
+	if (!err && u->passcred)
+		err = set_int(s, SO_PASSCRED, 1);
+	if (!err && (u->shutdown & 3))
+		err = shutdown(s, (u->shutdown & 3) == 3 ? SHUT_RDWR :
+				  u->shutdown & 1 ? SHUT_RD : SHUT_WR) ? -errno : 0;
+	if (!err && fcntl(s, F_SETFL, e->flags & O_NONBLOCK))
+		err = -errno;
+	return err;
+}
+
+static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
+		     const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	const FdEntry *mine, *peer = NULL;
+	struct rkept *p;
+	int sv[2] = { -1, -1 }, err = 0, fd;
+
+	if (!u)
+		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: socket without its state", pid,
+				     e->fd);
+	p = kept(k->socks, k->nsocks, e->ino, 0);
+	if (p) {
+		/* Made with its peer: taken once (one socket, one description). */
+		fd = p->fd;
+		*p = k->socks[--k->nsocks];
+		return fd;
+	}
+	mine = queue_entry(ctx, e->ino);
+	if (!mine)
+		mine = e;
+	if (!u->connected) {
+		sv[0] = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
+		if (sv[0] < 0)
+			err = -errno;
+		if (!err && mine->unix_sk->n_queue)
+			err = -EINVAL;
+	} else {
+		if (socketpair(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0, sv))
+			err = -errno;
+		if (!err && u->has_peer_ino)
+			peer = queue_entry(ctx, u->peer_ino);
+		if (!err)
+			err = refill(sv[1], mine->unix_sk);
+		if (!err && peer)
+			err = refill(sv[0], peer->unix_sk);
+	}
+	if (!err)
+		err = set_options(sv[0], mine);
+	if (!err && peer)
+		err = set_options(sv[1], peer);
+	/* The peer waits for its fd; one no fd of the tree holds was closed: so is this. */
+	if (!err && peer) {
+		err = keep(&k->socks, &k->nsocks, u->peer_ino, 0, sv[1]);
+		if (!err)
+			sv[1] = -1;
+	}
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (err) {
+		if (sv[0] >= 0)
+			close(sv[0]);
+		return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %lu: %s", pid, e->fd,
+				     (unsigned long)e->ino, strerror(-err));
+	}
+	return sv[0];
+}
+
+/* ---- deleted files ---- */
+
+static const DeletedFileEntry *deleted_data(struct restore_ctx *ctx, const FdEntry *e)
+{
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (k = 0; fi && k < fi->n_fds; k++) {
+			const FdEntry *f = fi->fds[k];
+
+			if (f->type == FD_TYPE__FD_DELETED && f->deleted && f->dev == e->dev &&
+			    f->ino == e->ino && f->deleted->data_here)
+				return f->deleted;
+		}
+	}
+	return NULL;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Create @d again under its old name (or a free one beside it), unlinked. */
+static int make_deleted(const DeletedFileEntry *d)
+{
+	char name[4200];
+	struct stat a, b;
+	int fd = -1, i, err;
+
+	for (i = 0; i < 100 && fd < 0; i++) {
+		if (i)
+			snprintf(name, sizeof(name), "%s.pidtrace-%d-%d", d->path, (int)getpid(),
+				 i);
+		else
+			snprintf(name, sizeof(name), "%s", d->path);
+		fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (fd < 0)
+		return -EEXIST;
+	err = write_all(fd, d->data.data, d->data.len);
+	if (!err && ftruncate(fd, d->size))
+		err = -errno;
+	if (!err && fchown(fd, d->uid, d->gid))
+		err = -errno;
+	if (!err && fchmod(fd, d->mode & 07777))
+		err = -errno;
+	/* Unlink what we made, not something put there since. */
+	if (fstat(fd, &a) || lstat(name, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev ||
+	    unlink(name))
+		err = err ? err : -EIO;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
+			const FdEntry *e)
+{
+	const DeletedFileEntry *d;
+	struct rkept *f;
+	int fd, err;
+
+	f = kept(k->files, k->nfiles, e->dev, e->ino);
+	if (!f) {
+		d = deleted_data(ctx, e);
+		if (!d)
+			return restore__fail(ctx, pid, -EINVAL,
+					     "pid %d fd %u: the contents of deleted file %s are not in the image",
+					     pid, e->fd, e->path ? e->path : "?");
+		fd = make_deleted(d);
+		if (fd < 0)
+			return restore__fail(ctx, pid, fd,
+					     "pid %d fd %u: cannot recreate deleted file %s: %s", pid,
+					     e->fd, d->path, strerror(-fd));
+		err = keep(&k->files, &k->nfiles, e->dev, e->ino, fd);
+		if (err) {
+			close(fd);
+			return err;
+		}
+		f = &k->files[k->nfiles - 1];
+	}
+	return reopen(ctx, pid, e, f->fd);
+}
+
+/* ---- memfds ---- */
+
+int restore_fdkinds__keep_memfd(struct restore_ctx *ctx, uint64_t shmid, int fd, uint32_t seals)
+{
+	struct restore_fdkinds *k = state(ctx);
+	int copy, err;
+
+	if (!k)
+		return -ENOMEM;
+	copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (copy < 0)
+		return -errno;
+	err = keep(&k->memfds, &k->nmemfds, shmid, 0, copy);
+	if (err) {
+		close(copy);
+		return err;
+	}
+	k->memfds[k->nmemfds - 1].seals = seals;
+	return 0;
+}
+
+int restore_fdkinds__seal(struct restore_ctx *ctx)
+{
+	struct restore_fdkinds *k = ctx->fdk;
+	size_t i;
+
+	for (i = 0; k && i < k->nmemfds; i++) {
+		/* F_SEAL_SEAL alone: made without MFD_ALLOW_SEALING, nothing to add. */
+		if (k->memfds[i].seals == F_SEAL_SEAL)
+			continue;
+		if (fcntl(k->memfds[i].fd, F_ADD_SEALS, k->memfds[i].seals))
+			return restore__fail(ctx, 0, -errno, "memfd %lu: cannot seal it (0x%x): %s",
+					     (unsigned long)k->memfds[i].key, k->memfds[i].seals,
+					     strerror(errno));
+	}
+	return 0;
+}
+
+static int open_memfd(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
+		      const FdEntry *e)
+{
+	struct rkept *m = kept(k->memfds, k->nmemfds, e->memfd_shmid, 0);
+
+	if (!e->has_memfd_shmid || !m)
+		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: memfd %s is not in the image",
+				     pid, e->fd, e->path ? e->path : "?");
+	return reopen(ctx, pid, e, m->fd);
+}
+
+int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_fdkinds *k = state(ctx);
+
+	if (!k)
+		return -ENOMEM;
+	switch (e->type) {
+	case FD_TYPE__FD_UNIX:
+		return open_unix(ctx, k, pid, e);
+	case FD_TYPE__FD_EVENTFD:
+		return open_eventfd(ctx, pid, e);
+	case FD_TYPE__FD_SIGNALFD:
+		return open_signalfd(ctx, pid, e);
+	case FD_TYPE__FD_TIMERFD:
+		return open_timerfd(ctx, pid, e);
+	case FD_TYPE__FD_MEMFD:
+		return open_memfd(ctx, k, pid, e);
+	case FD_TYPE__FD_DELETED:
+		return open_deleted(ctx, k, pid, e);
+	default:
+		return restore__fail(ctx, pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d", pid,
+				     e->fd, e->type);
+	}
+}
+
+static void close_all(struct rkept *arr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		close(arr[i].fd);
+	free(arr);
+}
+
+void restore_fdkinds__close(struct restore_ctx *ctx)
+{
+	struct restore_fdkinds *k = ctx->fdk;
+
+	if (!k)
+		return;
+	close_all(k->socks, k->nsocks);
+	close_all(k->files, k->nfiles);
+	close_all(k->memfds, k->nmemfds);
+	free(k);
+	ctx->fdk = NULL;
+}

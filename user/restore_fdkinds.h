@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * restore_fdkinds.h - open, in pidtrace, the file descriptions of the fd
+ * kinds dump_fdkinds.c saved: socketpairs refilled with their queued data,
+ * eventfd, signalfd, timerfd, memfds (made by restore_shmem.c, sealed
+ * here) and deleted files recreated with their contents, unlinked.
+ * restore_files.c then hands them to the tasks like any other.
+ */
+#ifndef PT_RESTORE_FDKINDS_H
+#define PT_RESTORE_FDKINDS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "restore.h"
+
+/*
+ * restore_fdkinds__open() - open the description of @e (an fd of task
+ * @pid) in pidtrace, close-on-exec.
+ * Return: the fd, or -errno (said through restore__fail()).
+ */
+int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
+
+/*
+ * restore_shmem.c made memfd @shmid as @fd: keep a copy for the files
+ * phase, and the seals to apply once every task has mapped it.
+ */
+int restore_fdkinds__keep_memfd(struct restore_ctx *ctx, uint64_t shmid, int fd, uint32_t seals);
+
+/* Seal the memfds (after the memory phase: a seal can forbid mappings). */
+int restore_fdkinds__seal(struct restore_ctx *ctx);
+
+/* Close what pidtrace still holds (socket ends nobody claimed: closed peers). */
+void restore_fdkinds__close(struct restore_ctx *ctx);
+
+#endif

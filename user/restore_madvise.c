@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_madvise.c - madvise() state of each mapping, from its VmFlags,
+ * and its guard pages, injected into the restored task.
+ *
+ * An advice a program asked for and that changes what it sees (dontfork,
+ * wipeonfork, guard pages) must come back or the restore fails; the hints
+ * (dontdump, hugepage, sequential, random) are put back when the kernel
+ * takes them, with a warning when it does not.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "log.h"
+#include "restore_madvise.h"
+
+#define PAGE 4096UL
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18
+#endif
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+static const struct {
+	const char *flag;	/* as in smaps VmFlags */
+	int advice;
+	bool must;		/* the program sees the difference */
+	const char *name;
+} advices[] = {
+	{ "dc", MADV_DONTFORK, true, "MADV_DONTFORK" },
+	{ "wf", MADV_WIPEONFORK, true, "MADV_WIPEONFORK" },
+	{ "dd", MADV_DONTDUMP, false, "MADV_DONTDUMP" },
+	{ "hg", MADV_HUGEPAGE, false, "MADV_HUGEPAGE" },
+	{ "nh", MADV_NOHUGEPAGE, false, "MADV_NOHUGEPAGE" },
+	{ "sr", MADV_SEQUENTIAL, false, "MADV_SEQUENTIAL" },
+	{ "rr", MADV_RANDOM, false, "MADV_RANDOM" },
+};
+
+static bool has_flag(const char *flags, const char *f)
+{
+	size_t n = strlen(f);
+	const char *p = flags;
+
+	while (p && (p = strstr(p, f))) {
+		if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
+{
+	size_t i, k;
+	long r;
+
+	for (i = 0; i < t->mm->n_vmas; i++) {
+		const VmaEntry *v = t->mm->vmas[i];
+
+		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL)
+			continue;
+		for (k = 0; v->vm_flags && k < sizeof(advices) / sizeof(advices[0]); k++) {
+			if (!has_flag(v->vm_flags, advices[k].flag))
+				continue;
+			r = restore__sys(t, SYS_madvise, v->start, v->end - v->start,
+					 advices[k].advice, 0, 0, 0);
+			if (r && advices[k].must)
+				return restore__fail(ctx, t->pid, (int)r,
+						     "pid %d: %s at %lx failed: %s", t->pid,
+						     advices[k].name, (unsigned long)v->start,
+						     strerror((int)-r));
+			if (r)
+				pr_warn("pid %d: %s at %lx: %s (not kept)", t->pid, advices[k].name,
+					(unsigned long)v->start, strerror((int)-r));
+		}
+		for (k = 0; k < v->n_guards; k++) {
+			const GuardRun *g = v->guards[k];
+
+			r = restore__sys(t, SYS_madvise, g->start, g->nr_pages * PAGE,
+					 MADV_GUARD_INSTALL, 0, 0, 0);
+			if (r)
+				return restore__fail(ctx, t->pid, (int)r,
+						     "pid %d: guard pages at %lx failed: %s", t->pid,
+						     (unsigned long)g->start, strerror((int)-r));
+		}
+	}
+	return 0;
+}

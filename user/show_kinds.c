@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * show_kinds.c - sockets, eventfd, signalfd, timerfd, memfds, deleted
+ * files, guard pages and timers, for `pidtrace show` (plain and JSON).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <sys/time.h>
+
+#include "show.h"
+#include "show_kinds.h"
+
+static void add(struct json_object *o, const char *k, struct json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static struct json_object *hex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%lx", (unsigned long)v);
+	return json_object_new_string(buf);
+}
+
+static struct json_object *u64(uint64_t v)
+{
+	return json_object_new_int64((int64_t)v);
+}
+
+const char *show_kinds__fd_type(FdType t)
+{
+	switch (t) {
+	case FD_TYPE__FD_UNIX: return "unix";
+	case FD_TYPE__FD_EVENTFD: return "eventfd";
+	case FD_TYPE__FD_SIGNALFD: return "signalfd";
+	case FD_TYPE__FD_TIMERFD: return "timerfd";
+	case FD_TYPE__FD_MEMFD: return "memfd";
+	case FD_TYPE__FD_DELETED: return "deleted";
+	default: return "?";
+	}
+}
+
+static const char *sk_type(uint32_t t)
+{
+	return t == SOCK_STREAM ? "stream" : t == SOCK_DGRAM ? "dgram" :
+	       t == SOCK_SEQPACKET ? "seqpacket" : "?";
+}
+
+static uint64_t queued(const UnixSkEntry *u)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < u->n_queue; i++)
+		n += u->queue[i].len;
+	return n;
+}
+
+/* "SIGUSR1,SIGRTMIN+2" */
+static void sig_list(uint64_t mask, char *buf, size_t len)
+{
+	char name[16];
+	size_t n = 0;
+	int sig;
+
+	buf[0] = '\0';
+	for (sig = 1; sig <= 64 && n < len; sig++)
+		if (mask & (1ULL << (sig - 1)))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				      show__sig_name(sig, name));
+}
+
+bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
+{
+	char sigs[400];
+
+	switch (e->type) {
+	case FD_TYPE__FD_UNIX: {
+		const UnixSkEntry *u = e->unix_sk;
+		int n;
+
+		if (!u)
+			break;
+		n = snprintf(buf, len, "socket:[%lu] unix %s", (unsigned long)e->ino,
+			     sk_type(u->sk_type));
+		if (u->connected && u->has_peer_ino)
+			n += snprintf(buf + n, len - n, ", peer %lu", (unsigned long)u->peer_ino);
+		else
+			n += snprintf(buf + n, len - n, "%s",
+				      u->connected ? ", peer closed" : ", unconnected");
+		if (u->queue_here)
+			snprintf(buf + n, len - n, ", %lu bytes queued%s", (unsigned long)queued(u),
+				 u->shutdown ? ", shut down" : "");
+		return true;
+	}
+	case FD_TYPE__FD_EVENTFD:
+		if (!e->eventfd)
+			break;
+		snprintf(buf, len, "eventfd count %lu%s", (unsigned long)e->eventfd->count,
+			 e->eventfd->semaphore ? " (semaphore)" : "");
+		return true;
+	case FD_TYPE__FD_SIGNALFD:
+		if (!e->signalfd)
+			break;
+		sig_list(e->signalfd->sigmask, sigs, sizeof(sigs));
+		snprintf(buf, len, "signalfd %s", sigs);
+		return true;
+	case FD_TYPE__FD_TIMERFD:
+		if (!e->timerfd)
+			break;
+		snprintf(buf, len, "timerfd clock %u, %.3f s left, every %.3f s, %lu ticks",
+			 e->timerfd->clockid, e->timerfd->value_ns / 1e9,
+			 e->timerfd->interval_ns / 1e9, (unsigned long)e->timerfd->ticks);
+		return true;
+	case FD_TYPE__FD_MEMFD:
+		snprintf(buf, len, "%s (shmem %lu)", e->path ? e->path : "memfd",
+			 (unsigned long)e->memfd_shmid);
+		return true;
+	case FD_TYPE__FD_DELETED:
+		if (!e->deleted)
+			break;
+		snprintf(buf, len, "%s (deleted, %lu bytes%s)", e->deleted->path,
+			 (unsigned long)e->deleted->size,
+			 e->deleted->data_here ? " saved here" : "");
+		return true;
+	default:
+		break;
+	}
+	return false;
+}
+
+void show_kinds__print_vma(const VmaEntry *v)
+{
+	uint64_t pages = 0;
+	size_t i;
+
+	for (i = 0; i < v->n_guards; i++)
+		pages += v->guards[i]->nr_pages;
+	if (v->n_guards)
+		printf("      %lu guard page%s (MADV_GUARD_INSTALL) in %zu run%s\n",
+		       (unsigned long)pages, pages == 1 ? "" : "s", v->n_guards,
+		       v->n_guards == 1 ? "" : "s");
+}
+
+void show_kinds__print_shmem(const ShmemObject *o, unsigned long pages)
+{
+	if (!o->memfd) {
+		printf("  shmem %lu: %lu bytes, %lu pages stored\n", (unsigned long)o->shmid,
+		       (unsigned long)o->size, pages);
+		return;
+	}
+	printf("  shmem %lu: memfd:%s, %lu bytes, %lu pages stored, seals 0x%x, mode %04o\n",
+	       (unsigned long)o->shmid, o->memfd->name, (unsigned long)o->memfd->file_size, pages,
+	       o->memfd->seals, o->memfd->mode);
+}
+
+static const char *itimer_name(uint32_t which)
+{
+	return which == ITIMER_REAL ? "real" : which == ITIMER_VIRTUAL ? "virtual" :
+	       which == ITIMER_PROF ? "prof" : "?";
+}
+
+static const char *notify_name(int32_t n)
+{
+	return n == SIGEV_SIGNAL ? "signal" : n == SIGEV_NONE ? "none" :
+	       n == SIGEV_THREAD_ID ? "thread-id" : n == SIGEV_THREAD ? "thread" : "?";
+}
+
+void show_kinds__print_timers(const TaskCore *c)
+{
+	char name[16];
+	size_t i;
+
+	for (i = 0; i < c->n_itimers; i++)
+		printf("  itimer %s: %.3f s left, every %.3f s\n",
+		       itimer_name(c->itimers[i]->which), c->itimers[i]->value_us / 1e6,
+		       c->itimers[i]->interval_us / 1e6);
+	for (i = 0; i < c->n_posix_timers; i++) {
+		const PosixTimerEntry *t = c->posix_timers[i];
+
+		printf("  timer %d: clock %d, %s %s value 0x%lx, %.3f s left, every %.3f s\n",
+		       t->id, t->clockid, notify_name(t->notify),
+		       t->notify == SIGEV_NONE ? "-" : show__sig_name(t->signo, name),
+		       (unsigned long)t->sigval, t->value_ns / 1e9, t->interval_ns / 1e9);
+	}
+}
+
+void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
+{
+	struct json_object *k = json_object_new_object();
+	char sigs[400];
+
+	switch (e->type) {
+	case FD_TYPE__FD_UNIX:
+		if (!e->unix_sk)
+			break;
+		add(k, "sk_type", json_object_new_string(sk_type(e->unix_sk->sk_type)));
+		add(k, "ino", u64(e->ino));
+		add(k, "connected", json_object_new_boolean(e->unix_sk->connected));
+		if (e->unix_sk->has_peer_ino)
+			add(k, "peer_ino", u64(e->unix_sk->peer_ino));
+		add(k, "shutdown", json_object_new_int(e->unix_sk->shutdown));
+		add(k, "sndbuf", json_object_new_int64(e->unix_sk->sndbuf));
+		add(k, "rcvbuf", json_object_new_int64(e->unix_sk->rcvbuf));
+		add(k, "peek_off", json_object_new_int(e->unix_sk->peek_off));
+		add(k, "passcred", json_object_new_boolean(e->unix_sk->passcred));
+		add(k, "queue_here", json_object_new_boolean(e->unix_sk->queue_here));
+		if (e->unix_sk->queue_here) {
+			add(k, "queued_bytes", u64(queued(e->unix_sk)));
+			add(k, "queued_messages", u64(e->unix_sk->n_queue));
+		}
+		add(o, "unix", k);
+		return;
+	case FD_TYPE__FD_EVENTFD:
+		if (!e->eventfd)
+			break;
+		add(k, "count", u64(e->eventfd->count));
+		add(k, "semaphore", json_object_new_boolean(e->eventfd->semaphore));
+		add(o, "eventfd", k);
+		return;
+	case FD_TYPE__FD_SIGNALFD:
+		if (!e->signalfd)
+			break;
+		sig_list(e->signalfd->sigmask, sigs, sizeof(sigs));
+		add(k, "sigmask", hex(e->signalfd->sigmask));
+		add(k, "signals", json_object_new_string(sigs));
+		add(o, "signalfd", k);
+		return;
+	case FD_TYPE__FD_TIMERFD:
+		if (!e->timerfd)
+			break;
+		add(k, "clockid", json_object_new_int64(e->timerfd->clockid));
+		add(k, "ticks", u64(e->timerfd->ticks));
+		add(k, "settime_flags", json_object_new_int64(e->timerfd->settime_flags));
+		add(k, "value_ns", u64(e->timerfd->value_ns));
+		add(k, "interval_ns", u64(e->timerfd->interval_ns));
+		if (e->timerfd->has_expiry_ns)
+			add(k, "expiry_ns", u64(e->timerfd->expiry_ns));
+		add(o, "timerfd", k);
+		return;
+	case FD_TYPE__FD_MEMFD:
+		add(o, "memfd_shmid", u64(e->memfd_shmid));
+		break;
+	case FD_TYPE__FD_DELETED:
+		if (!e->deleted)
+			break;
+		add(k, "path", json_object_new_string(e->deleted->path));
+		add(k, "size", u64(e->deleted->size));
+		add(k, "mode", hex(e->deleted->mode));
+		add(k, "uid", json_object_new_int64(e->deleted->uid));
+		add(k, "gid", json_object_new_int64(e->deleted->gid));
+		add(k, "data_here", json_object_new_boolean(e->deleted->data_here));
+		add(o, "deleted", k);
+		return;
+	default:
+		break;
+	}
+	json_object_put(k);
+}
+
+void show_kinds__vma_json(const VmaEntry *v, struct json_object *o)
+{
+	struct json_object *a;
+	size_t i;
+
+	if (!v->n_guards)
+		return;
+	a = json_object_new_array();
+	for (i = 0; i < v->n_guards; i++) {
+		struct json_object *g = json_object_new_object();
+
+		add(g, "start", hex(v->guards[i]->start));
+		add(g, "pages", u64(v->guards[i]->nr_pages));
+		json_object_array_add(a, g);
+	}
+	add(o, "guards", a);
+}
+
+void show_kinds__shmem_json(const ShmemObject *so, struct json_object *o)
+{
+	struct json_object *m;
+
+	if (!so->memfd)
+		return;
+	m = json_object_new_object();
+	add(m, "name", json_object_new_string(so->memfd->name));
+	add(m, "seals", hex(so->memfd->seals));
+	add(m, "file_size", u64(so->memfd->file_size));
+	add(m, "mode", hex(so->memfd->mode));
+	add(o, "memfd", m);
+}
+
+void show_kinds__timers_json(const TaskCore *c, struct json_object *o)
+{
+	struct json_object *a = json_object_new_array();
+	char name[16];
+	size_t i;
+
+	for (i = 0; i < c->n_itimers; i++) {
+		struct json_object *t = json_object_new_object();
+
+		add(t, "which", json_object_new_string(itimer_name(c->itimers[i]->which)));
+		add(t, "value_us", u64(c->itimers[i]->value_us));
+		add(t, "interval_us", u64(c->itimers[i]->interval_us));
+		json_object_array_add(a, t);
+	}
+	add(o, "itimers", a);
+	a = json_object_new_array();
+	for (i = 0; i < c->n_posix_timers; i++) {
+		const PosixTimerEntry *p = c->posix_timers[i];
+		struct json_object *t = json_object_new_object();
+
+		add(t, "id", json_object_new_int(p->id));
+		add(t, "clockid", json_object_new_int(p->clockid));
+		add(t, "notify", json_object_new_string(notify_name(p->notify)));
+		add(t, "signo", json_object_new_int(p->signo));
+		if (p->signo > 0)
+			add(t, "signal", json_object_new_string(show__sig_name(p->signo, name)));
+		add(t, "sigval", hex(p->sigval));
+		if (p->has_notify_tid)
+			add(t, "tid", json_object_new_int(p->notify_tid));
+		add(t, "value_ns", u64(p->value_ns));
+		add(t, "interval_ns", u64(p->interval_ns));
+		if (p->has_overrun)
+			add(t, "overrun", json_object_new_int(p->overrun));
+		json_object_array_add(a, t);
+	}
+	add(o, "posix_timers", a);
+}
