@@ -24,6 +24,8 @@ last_summary() {
 }
 
 echo "== make test SAN=1"
+# Everything runs several times slower under the sanitizers.
+export TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 make --no-print-directory test SAN=1 OUTPUT="$SAN_OUTPUT" 2>&1 | tee "$log/san.log"
 san_rc=${PIPESTATUS[0]}
 san_s=$((SECONDS - start))

@@ -29,6 +29,8 @@
 #include "dump_fdkinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
+#include "procfs.h"
+#include "progress.h"
 #include "ptrace_core.h"
 #include "testfault.h"
 
@@ -333,6 +335,23 @@ static void print_summary(struct dump_run *r, bool killed)
 	printf("\n  tree %s\n", killed ? "killed" : "left running");
 }
 
+/* What the memory phase will copy, about: the tree's resident memory. */
+static uint64_t resident_bytes(struct dump_ctx *ctx)
+{
+	uint64_t total = 0, kb;
+	size_t i, len;
+	char *buf;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		if (ctx->tasks[i].zombie || procfs__read(ctx->tasks[i].pid, "status", &buf, &len))
+			continue;
+		if (!procfs__field_u64(buf, "VmRSS:", 10, &kb))
+			total += kb * 1024;
+		free(buf);
+	}
+	return total;
+}
+
 static int run(struct dump_run *r)
 {
 	struct dump_ctx *ctx = &r->ctx;
@@ -364,7 +383,12 @@ static int run(struct dump_run *r)
 			err = for_each_live(ctx, dump_files__task);
 			break;
 		case PH_MEMORY:
+			ctx->progress = progress__new("dump", resident_bytes(ctx), !r->json);
 			err = for_each_live(ctx, dump_mem__task);
+			if (!err)
+				progress__done(ctx->progress);
+			progress__free(ctx->progress);
+			ctx->progress = NULL;
 			if (!err)
 				err = dump_mem__shared(ctx);
 			if (!err)

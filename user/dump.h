@@ -90,6 +90,8 @@ struct dump_ctx {
 
 	uint64_t nvmas, pages, pages_bytes;
 	struct dump_fdkinds *fdk;	/* dump_fdkinds.c: sockets, deleted files */
+	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
+	uint64_t copied;		/* page bytes written so far */
 };
 
 /* 0 when @pid belongs to the dumped tree. */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "progress.h"
 #include "dump_shmem.h"
 #include "log.h"
 #include "mm.pb-c.h"
@@ -44,6 +45,7 @@
 
 /* Pages read but not yet appended, as runs of consecutive addresses. */
 struct batch {
+	struct dump_ctx *ctx;
 	struct ptrace_task *pt;
 	struct image_pages *out;
 	PagemapImage *pm;
@@ -99,6 +101,8 @@ static int batch_flush(struct batch *b)
 		b->err_printed = true;
 		return err;
 	}
+	b->ctx->copied += b->used;
+	progress__update(b->ctx->progress, b->ctx->copied);
 	for (i = 0; !err && i < b->n; i++) {
 		err = dump_mem__append_run(&b->pm->entries, &b->pm->n_entries,
 					   (uint64_t)b->remote[i].iov_base,
@@ -512,6 +516,7 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 	}
 	learn_zero_pfns();
 	b->pt = t->pt;
+	b->ctx = ctx;
 	b->pm = pm;
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", t->pid);
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);

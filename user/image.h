@@ -64,8 +64,11 @@ void image__file_name(enum image_kind kind, uint32_t pid, char *buf, size_t len)
 
 /**
  * image__create() - start writing an image into @dir.
- * @dir is created (mode 0700) if it does not exist.
- * Return: 0 or -errno (printed: "DIR: cannot write an image here: ...").
+ * @dir is created (mode 0700) if it does not exist. Temporary directories
+ * that killed dumps left there are removed (a warning each).
+ * Return: 0 or -errno, printed: "DIR: cannot write an image here: ...";
+ * -EPERM when others than root could write @dir; -EBUSY when a running
+ * dump is writing there.
  */
 int image__create(const char *dir, struct image **out);
 

@@ -19,7 +19,9 @@
 #include "explain.h"
 #include "log.h"
 #include "names.h"
+#include "lineage.h"
 #include "output.h"
+#include "timeline.h"
 #include "registry.h"
 #include "tracer.h"
 
@@ -41,6 +43,7 @@ struct watch_env {
 	bool help;
 	enum color_when color;
 	bool pin;	   /* keep the death registry pinned in bpffs */
+	const char *timeline; /* Chrome trace-event file of the deaths */
 };
 
 static volatile sig_atomic_t exiting;
@@ -54,7 +57,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: pidtrace watch [-p PID..] [-c COMM] [--cgroup PATH] [-s SIG|--all-signals]\n"
-		"                      [--json] [--stacks] [-o FILE]\n\n"
+		"                      [--json] [--stacks] [--timeline FILE] [-o FILE]\n\n"
 		"Explain every death by a signal on the host, live: who sent it, by which\n"
 		"kernel path, the cause class, and the victim's exit.\n\n"
 		"  -p, --pid PID        only victims in PID's tree (repeat, or PID,PID)\n"
@@ -70,6 +73,8 @@ static void usage(FILE *f)
 		"                       always or never; NO_COLOR=1 turns auto off\n"
 		"      --duration SECS  stop after SECS seconds\n"
 		"      --ringbuf-kb N   ring buffer size (default 4096)\n"
+		"      --timeline FILE  also write the deaths as a Chrome trace-event file\n"
+		"                       (Perfetto, chrome://tracing): a track per victim\n"
 		"      --pin            keep a registry of every process death pinned at\n"
 		"                       " PT_REGISTRY_PIN_PATH " (or $PIDTRACE_REGISTRY) for\n"
 		"                       pidtrace dump: who a dead pidfd target was, who killed it\n"
@@ -113,7 +118,7 @@ static int parse_pids(struct watch_env *env, const char *arg)
 static int parse_args(struct watch_env *env, int argc, char **argv)
 {
 	enum { OPT_CGROUP = 256, OPT_ALL, OPT_JSON, OPT_STACKS, OPT_DURATION, OPT_RINGBUF,
-	       OPT_COLOR, OPT_PIN };
+	       OPT_COLOR, OPT_PIN, OPT_TIMELINE };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
@@ -128,6 +133,7 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "pin", no_argument, NULL, OPT_PIN },
+		{ "timeline", required_argument, NULL, OPT_TIMELINE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -197,6 +203,9 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 			break;
 		case OPT_PIN:
 			env->pin = true;
+			break;
+		case OPT_TIMELINE:
+			env->timeline = optarg;
 			break;
 		case OPT_COLOR:
 			if (color__parse(optarg, &env->color)) {
@@ -276,9 +285,16 @@ static int build_filter(struct watch_env *env, struct pt_filter_cfg *f)
 	return 0;
 }
 
+/* Deaths kept for --timeline: enough for hours of a busy host, bounded. */
+#define TIMELINE_MAX_DEATHS 100000
+
 struct watch_ctx {
 	struct explain *ex;
 	struct output out;
+	bool keep;		/* --timeline: keep the deaths */
+	struct xrec *deaths;
+	size_t ndeaths, cap;
+	uint64_t t0_ns;
 };
 
 static int on_event(void *ctx, const void *data, size_t size)
@@ -288,11 +304,49 @@ static int on_event(void *ctx, const void *data, size_t size)
 	return explain__feed(w->ex, data, size);
 }
 
+static void keep_death(struct watch_ctx *w, const struct xrec *r)
+{
+	if (!w->keep || r->kind != XREC_DEATH || w->ndeaths == TIMELINE_MAX_DEATHS)
+		return;
+	if (w->ndeaths == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct xrec *v = realloc(w->deaths, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		w->deaths = v;
+		w->cap = cap;
+	}
+	w->deaths[w->ndeaths++] = *r;
+}
+
 static int on_record(void *ctx, const struct xrec *r)
 {
 	struct watch_ctx *w = ctx;
 
+	keep_death(w, r);
 	return output__record(&w->out, r);
+}
+
+/* The timeline of a watch: a track per victim, its signal and its death. */
+static void write_timeline(struct watch_env *env, struct watch_ctx *w)
+{
+	struct lineage *l = lineage__new();
+	uint64_t t0 = w->t0_ns, end;
+	struct timespec ts;
+	int err;
+
+	if (!l)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	err = timeline__write(env->timeline, l, w->deaths, w->ndeaths, t0, end);
+	if (err)
+		pr_err("timeline %s: %s", env->timeline, strerror(-err));
+	if (w->ndeaths == TIMELINE_MAX_DEATHS)
+		pr_warn("timeline %s: only the first %d deaths are in it", env->timeline,
+			TIMELINE_MAX_DEATHS);
+	lineage__free(l);
 }
 
 static double now_s(void)
@@ -335,6 +389,7 @@ int cmd_watch(int argc, char **argv)
 		return 1;
 
 	w.out.mode = env.json ? OUTPUT_JSON : OUTPUT_PLAIN;
+	w.keep = env.timeline != NULL;
 	w.out.stacks = env.stacks;
 	w.out.f = stdout;
 	if (env.out_path) {
@@ -381,6 +436,12 @@ int cmd_watch(int argc, char **argv)
 		xopts.report_signals ? "signals and deaths" : "deaths by signal",
 		env.npids || env.comm || env.cgroup ? ", filtered" : " on the whole host");
 	start = now_s();
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		w.t0_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	}
 	while (!exiting) {
 		double left = env.duration_s ? env.duration_s - (now_s() - start) : 1;
 
@@ -405,6 +466,8 @@ int cmd_watch(int argc, char **argv)
 	sum.signals = explain__signals(w.ex);
 	sum.duration_s = now_s() - start;
 	output__summary(&w.out, &sum);
+	if (env.timeline)
+		write_timeline(&env, &w);
 	if (st.drops)
 		pr_warn("%llu records were lost: the ring buffer was full (try --ringbuf-kb)",
 			(unsigned long long)st.drops);
@@ -416,6 +479,7 @@ int cmd_watch(int argc, char **argv)
 cleanup:
 	tracer__free(t);
 	explain__free(w.ex);
+	free(w.deaths);
 	if (w.out.f && w.out.f != stdout)
 		fclose(w.out.f);
 	return status;

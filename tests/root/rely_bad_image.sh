@@ -89,14 +89,23 @@ BR=$(re "$B")
 # the inventory made to agree with the cut file (the file's own header
 # fires, or for pages, the pagemap that needs the missing pages).
 QUICK=1
+# Under the sanitizers (make test SAN=1) each pidtrace run is ~10x slower:
+# every 7th boundary there, plus the first and the last; every one otherwise.
+STRIDE=1
+[ "${SAN:-}" = 1 ] && STRIDE=7
 for fixinv in 0 1; do
 	for f in $FILES; do
 		[ "$fixinv" = 1 ] && [ "$f" = inventory.img ] && continue
 		size=$(stat -c %s "$GOOD/$f")
 		n=0 bad=0 first=
 		fresh
-		for b in $("$EDIT" boundaries "$GOOD/$f" | sort -un); do
+		all=$("$EDIT" boundaries "$GOOD/$f" | sort -un)
+		last=$(printf '%s\n' "$all" | awk -v s="$size" '$1 < s' | tail -n1)
+		k=0
+		for b in $all; do
 			[ "$b" -ge "$size" ] && continue
+			k=$((k + 1))
+			[ $(((k - 1) % STRIDE)) = 0 ] || [ "$b" = "$last" ] || continue
 			n=$((n + 1))
 			if [ "$fixinv" = 1 ]; then
 				"$EDIT" cut "$GOOD/$f" "$B/$f" "$b" "$GOOD/inventory.img" "$B/inventory.img"
@@ -120,8 +129,8 @@ for fixinv in 0 1; do
 		[ "$(listing "$B")" = "$(listing "$GOOD")" ] || { bad=$((bad + 1)); first="the directory changed"; }
 		name=truncated_$(fname "$f")
 		[ "$fixinv" = 1 ] && name=${name}_inventory_agrees
-		if [ "$n" -lt 5 ]; then
-			fail "$name" "only $n boundaries found in $f"
+		if [ "$k" -lt 5 ]; then
+			fail "$name" "only $k boundaries found in $f"
 		elif [ "$bad" = 0 ]; then
 			pass "$name ($n boundaries)"
 		else
