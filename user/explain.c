@@ -15,12 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buildid.h"
 #include "explain.h"
-#include "ksyms.h"
 #include "log.h"
 #include "names.h"
-#include "usym.h"
+#include "symbolize.h"
 
 #define PEND_BUCKETS 1024
 #define PEND_MAX_PER_GROUP 8
@@ -66,12 +64,9 @@ struct explain {
 	struct held_exit *held;
 	struct initiator_note *inits;
 	struct expectation *expect;
-	struct ksyms *ksyms;
-	struct usym *usym;
-	struct buildid_cache *bids; /* symbolizes senders already gone */
+	struct symbolizer *sym;
 	int64_t wall_off_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t deaths, signals;
-	bool ksyms_failed;
 };
 
 static int64_t ts_ns(clockid_t clk)
@@ -89,12 +84,10 @@ struct explain *explain__new(const struct explain_opts *opts)
 	if (!ex)
 		return NULL;
 	ex->opts = *opts;
-	if (opts->symbolize_user) {
-		ex->usym = usym__new();
-		ex->bids = buildid__new();
-		/* The C library and loader the traced tasks most likely share. */
-		if (ex->bids)
-			buildid__add_maps(ex->bids, 0);
+	ex->sym = symbolize__new(opts->symbolize_user);
+	if (!ex->sym) {
+		free(ex);
+		return NULL;
 	}
 	ex->wall_off_ns = ts_ns(CLOCK_REALTIME) - ts_ns(CLOCK_MONOTONIC);
 	return ex;
@@ -138,9 +131,7 @@ void explain__free(struct explain *ex)
 		ex->inits = n->next;
 		free(n);
 	}
-	ksyms__free(ex->ksyms);
-	usym__free(ex->usym);
-	buildid__free(ex->bids);
+	symbolize__free(ex->sym);
 	free(ex);
 }
 
@@ -178,7 +169,7 @@ static struct expectation *find_expectation(struct explain *ex, uint32_t pid)
 	return NULL;
 }
 
-static void add_unknown(struct xrec *r, const char *fmt, const char *arg)
+void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg)
 {
 	if (r->nunknown == X_MAX_UNKNOWN)
 		return;
@@ -303,313 +294,6 @@ static struct oom_note *oom_take(struct explain *ex, uint32_t tgid)
 
 /* ---- building a record --------------------------------------------------- */
 
-/* Frames of the tracer itself sit on top of every stack it takes. */
-static bool tracer_frame(const char *name)
-{
-	return name && (!strncmp(name, "bpf_prog_", 9) || !strncmp(name, "bpf_trace_run", 13) ||
-			!strncmp(name, "__traceiter_", 12) || !strncmp(name, "__bpf_trace_", 12));
-}
-
-static void symbolize_kstack(struct explain *ex, struct xrec *r, const __u64 *ips, int sz,
-			     const char **names)
-{
-	int i, k, n = sz > 0 ? sz / 8 : 0;
-
-	if (n > PT_KSTACK_DEPTH)
-		n = PT_KSTACK_DEPTH;
-	if (!ex->ksyms && !ex->ksyms_failed) {
-		ex->ksyms = ksyms__load();
-		if (!ex->ksyms)
-			ex->ksyms_failed = true;
-	}
-	for (i = 0, k = 0; i < n && ips[i]; i++) {
-		const struct ksym *s = ex->ksyms ? ksyms__map_addr(ex->ksyms, ips[i]) : NULL;
-
-		if (k == 0 && (!s || tracer_frame(s->name)) && i < 4)
-			continue;
-		names[k] = s ? s->name : NULL;
-		if (ex->ksyms)
-			ksyms__format(ex->ksyms, ips[i], r->kstack[k], sizeof(r->kstack[k]));
-		else
-			snprintf(r->kstack[k], sizeof(r->kstack[k]), "0x%llx",
-				 (unsigned long long)ips[i]);
-		k++;
-	}
-	r->nk = k;
-	if (n && ex->ksyms_failed)
-		add_unknown(r, "kernel symbols: %s", "/proc/kallsyms could not be read");
-}
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
-/* The C library and the loader: the frames to skip to find the caller. */
-static bool system_library(const char *module)
-{
-	const char *b = base_name(module);
-
-	return !strncmp(b, "libc.so", 7) || !strncmp(b, "libc-", 5) ||
-	       !strncmp(b, "ld-linux", 8) || !strncmp(b, "libpthread", 10);
-}
-
-static void note_sender_code(struct xrec *r, const struct usym_loc *loc)
-{
-	if (r->sender_fn[0] || !loc->func[0] || system_library(loc->module))
-		return;
-	snprintf(r->sender_fn, sizeof(r->sender_fn), "%s", loc->func);
-	if (loc->file[0] && loc->line > 0)
-		snprintf(r->sender_src, sizeof(r->sender_src), "%.160s:%d", base_name(loc->file),
-			 loc->line);
-}
-
-/*
- * The frames of a user stack: the frame-pointer walk, plus the caller of a
- * C library syscall wrapper, which pushes no frame and so is skipped by
- * the walk (kill() called from free_helper() shows as kill <- main). The
- * word at the stack pointer is that caller's return address; it is taken
- * when it lies near the next frame, in the same binary.
- */
-struct uframe {
-	uint64_t ip;
-	int bid;	  /* index of the build-id frame to use, -1 none */
-	int64_t bid_adj; /* added to that frame's file offset */
-};
-
-static int user_frames(const struct pt_ustack *g, struct uframe *out, int max)
-{
-	int i, k = 0, n = g->ustack_sz > 0 ? g->ustack_sz / 8 : 0;
-
-	if (n > PT_USTACK_DEPTH)
-		n = PT_USTACK_DEPTH;
-	for (i = 0; i < n && g->ustack[i] && k < max; i++) {
-		out[k++] = (struct uframe){ g->ustack[i], i, 0 };
-		if (i == 0 && n > 1 && g->user_sp_word && g->user_sp_word != g->ustack[1] &&
-		    g->user_sp_word - g->ustack[1] + (1 << 20) < (2 << 20) && k < max)
-			out[k++] = (struct uframe){ g->user_sp_word, 1,
-						    (int64_t)(g->user_sp_word - g->ustack[1]) };
-	}
-	return k;
-}
-
-/* A frame of a sender already gone, from its build id and file offset. */
-static int resolve_by_build_id(struct explain *ex, const struct pt_ustack *g,
-			       const struct uframe *uf, bool ret_addr, struct usym_loc *loc)
-{
-	const struct pt_bid_frame *f;
-
-	if (!ex->bids || uf->bid < 0 || g->ubid_sz <= 0 ||
-	    uf->bid >= g->ubid_sz / (int)sizeof(*f))
-		return -ENOENT;
-	f = &g->ubid[uf->bid];
-	if (f->status != 1)
-		return -ENOENT;
-	return buildid__resolve(ex->bids, f->build_id, f->offset + uf->bid_adj - (ret_addr ? 1 : 0),
-				loc);
-}
-
-static void symbolize_ustack(struct explain *ex, struct xrec *r, uint32_t pid,
-			     const struct pt_ustack *g)
-{
-	struct uframe uf[PT_USTACK_DEPTH];
-	int i, err, n = user_frames(g, uf, PT_USTACK_DEPTH);
-	bool gone = false, missing = false;
-
-	for (i = 0; i < n; i++) {
-		struct usym_loc loc;
-		/* Frames past the first are return addresses: the call is just before. */
-		uint64_t addr = i ? uf[i].ip - 1 : uf[i].ip;
-
-		err = (ex->usym && !gone) ? usym__resolve(ex->usym, pid, addr, &loc) : -ESRCH;
-		/* -ENOENT is one address in anonymous or JIT memory; -ESRCH is the end. */
-		if (err == -ESRCH && ex->usym)
-			gone = true;
-		if (err == -ESRCH)
-			err = resolve_by_build_id(ex, g, &uf[i], i > 0, &loc);
-		if (!err) {
-			usym__format(&loc, r->ustack[i], sizeof(r->ustack[i]));
-			note_sender_code(r, &loc);
-			continue;
-		}
-		if (gone)
-			missing = true;
-		snprintf(r->ustack[i], sizeof(r->ustack[i]), "0x%llx", (unsigned long long)uf[i].ip);
-	}
-	r->nu = i;
-	if (missing)
-		add_unknown(r, "user stack: %s",
-			    "sender exited before symbolization, and some of its files could not "
-			    "be found by build id");
-}
-
-static void describe_task(char *buf, size_t len, const struct xtask *t)
-{
-	if (t->pid == t->tid)
-		snprintf(buf, len, "pid %u (%s)", t->pid, t->comm);
-	else
-		snprintf(buf, len, "pid %u tid %u (%s)", t->pid, t->tid, t->comm);
-}
-
-/* The signal machinery: frames that say how, not why. */
-static bool signal_plumbing(const char *f)
-{
-	static const char *const fns[] = {
-		"__send_signal_locked", "send_signal_locked", "do_send_sig_info", "send_sig_info",
-		"send_sig", "group_send_sig_info", "kill_pid_info", "kill_pid_info_type",
-		"kill_pid", "__kill_pgrp_info", "kill_pgrp", "force_sig", "force_sig_info",
-		"force_sig_info_to_task", "force_sig_fault", "force_sig_fault_to_task",
-		"send_sig_fault", "__send_signal", "send_signal", "do_send_specific",
-		"complete_signal", "kill_proc_info", NULL,
-	};
-	int i;
-
-	for (i = 0; fns[i]; i++)
-		if (!strcmp(f, fns[i]))
-			return true;
-	return false;
-}
-
-/* Known kernel paths that make a signal on their own account. */
-static const char *path_words(const char *fn)
-{
-	static const struct {
-		const char *prefix, *words;
-	} paths[] = {
-		{ "anon_pipe_write", "a write to a pipe with no reader" },
-		{ "pipe_write", "a write to a pipe with no reader" },
-		{ "sk_stream_error", "a send on a socket whose peer is gone" },
-		{ "unix_stream_sendmsg", "a send on a UNIX socket whose peer is gone" },
-		{ "it_real_fn", "an expired alarm/ITIMER_REAL timer" },
-		{ "posix_timer_", "an expired POSIX timer" },
-		{ "send_sigio", "an O_ASYNC file became ready" },
-		{ "bpf_send_signal", "a BPF program called bpf_send_signal" },
-		{ "__x64_sys_abort", "abort()" },
-		{ "do_coredump", "a core dump" },
-		{ "xfsz", "RLIMIT_FSIZE was exceeded" },
-		{ "generic_write_check_limits", "a write beyond RLIMIT_FSIZE" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (!strncmp(fn, paths[i].prefix, strlen(paths[i].prefix)))
-			return paths[i].words;
-	return NULL;
-}
-
-static const char *first_cause_frame(const struct xrec *r, char *buf, size_t len)
-{
-	int i;
-
-	for (i = 0; i < r->nk; i++) {
-		size_t n = strcspn(r->kstack[i], "+ ");
-
-		if (n >= len)
-			n = len - 1;
-		memcpy(buf, r->kstack[i], n);
-		buf[n] = '\0';
-		if (!signal_plumbing(buf))
-			return buf;
-	}
-	return NULL;
-}
-
-static void write_detail(struct xrec *r)
-{
-	char who[64] = "", victim[64], call[96] = "";
-	const char *sig = names__signal(r->signo) ? names__signal(r->signo) : "a signal";
-
-	describe_task(victim, sizeof(victim), &r->victim);
-	if (r->has_sender)
-		describe_task(who, sizeof(who), &r->sender);
-	if (r->syscall && r->sys_args_valid)
-		snprintf(call, sizeof(call), "%s(%lld, %s)", r->syscall,
-			 (long long)(int)r->sys_args[strcmp(r->syscall, "tgkill") ? 0 : 1],
-			 sig);
-	else if (r->syscall)
-		snprintf(call, sizeof(call), "%s()", r->syscall);
-
-	switch (r->cause) {
-	case CAUSE_KILL_SYSCALL:
-		snprintf(r->detail, sizeof(r->detail), "%s called %s", r->has_sender ? who : "a task",
-			 call[0] ? call : "a kill syscall");
-		break;
-	case CAUSE_OOM_KILL:
-		snprintf(r->detail, sizeof(r->detail),
-			 "the OOM killer chose %s in memory cgroup %s (anon-rss %llu kB)", victim,
-			 r->oom.memcg[0] ? r->oom.memcg : "?",
-			 (unsigned long long)r->oom.anon_rss_kb);
-		break;
-	case CAUSE_PIDNS_TEARDOWN:
-		snprintf(r->detail, sizeof(r->detail),
-			 "%s, the init of its pid namespace, exited: the kernel killed the rest",
-			 r->has_sender ? who : "the namespace's init");
-		break;
-	case CAUSE_GROUP_EXIT:
-		snprintf(r->detail, sizeof(r->detail), "sibling thread %u (%s) called %s: every thread dies",
-			 r->init_tid, r->init_comm, r->init_syscall ? r->init_syscall : "exit_group");
-		break;
-	case CAUSE_EXEC_DE_THREAD:
-		snprintf(r->detail, sizeof(r->detail),
-			 "sibling thread %u (%s) called execve(): the other threads are killed",
-			 r->init_tid, r->init_comm);
-		break;
-	case CAUSE_PARENT_DEATH_SIGNAL:
-		snprintf(r->detail, sizeof(r->detail),
-			 "its parent %s exited and it had PR_SET_PDEATHSIG=%s",
-			 r->has_sender ? who : "(unknown)", sig);
-		break;
-	case CAUSE_RLIMIT_CPU:
-		snprintf(r->detail, sizeof(r->detail),
-			 "it used up its RLIMIT_CPU (%s limit): the kernel sent %s",
-			 r->signo == SIGKILL ? "hard" : "soft", sig);
-		break;
-	case CAUSE_CGROUP_KILL:
-		snprintf(r->detail, sizeof(r->detail), "%s wrote to cgroup.kill of %s",
-			 r->has_sender ? who : "a task",
-			 r->victim.cgroup[0] ? r->victim.cgroup : "its cgroup");
-		break;
-	case CAUSE_SECCOMP:
-		snprintf(r->detail, sizeof(r->detail),
-			 "a seccomp filter killed it (SECCOMP_RET_KILL) on a forbidden syscall");
-		break;
-	case CAUSE_PTRACE_KILL:
-		snprintf(r->detail, sizeof(r->detail), "its tracer %s %s",
-			 r->has_sender ? who : "(unknown)",
-			 r->sender_kind == SENDER_KERNEL ? "exited with PTRACE_O_EXITKILL" :
-							   "called ptrace(PTRACE_KILL)");
-		break;
-	case CAUSE_FAULT:
-		snprintf(r->detail, sizeof(r->detail), "the CPU faulted in %s (%s)", victim,
-			 r->si_code ? r->si_code : "?");
-		break;
-	case CAUSE_TTY:
-		snprintf(r->detail, sizeof(r->detail), "its terminal sent %s", sig);
-		break;
-	case CAUSE_KERNEL_OTHER: {
-		char fn[80];
-		const char *frame = first_cause_frame(r, fn, sizeof(fn));
-		const char *words = frame ? path_words(frame) : NULL;
-
-		if (frame && words)
-			snprintf(r->detail, sizeof(r->detail), "the kernel sent %s from %s: %s", sig,
-				 frame, words);
-		else if (frame)
-			snprintf(r->detail, sizeof(r->detail), "the kernel sent %s from %s", sig,
-				 frame);
-		else
-			snprintf(r->detail, sizeof(r->detail),
-				 "the kernel sent %s (no kernel stack was taken)", sig);
-		break;
-	}
-	default:
-		snprintf(r->detail, sizeof(r->detail), "died by %s; no generation was seen", sig);
-		break;
-	}
-}
-
 static bool in_syscall(const char *const *names, int n)
 {
 	int i;
@@ -641,11 +325,11 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 			r->result = "blocked";
 		fill_xtask(ex, &r->sender, &g->sender);
 		r->has_sender = true;
-		symbolize_kstack(ex, r, g->kstack, g->kstack_sz, names);
+		symbolize__kstack(ex->sym, r, g->kstack, g->kstack_sz, names);
 		if (u && u->ustack_sz > 0)
-			symbolize_ustack(ex, r, g->sender.pid, u);
+			symbolize__ustack(ex->sym, r, g->sender.pid, u);
 	} else if (x) {
-		symbolize_kstack(ex, r, x->kstack, x->kstack_sz, names);
+		symbolize__kstack(ex->sym, r, x->kstack, x->kstack_sz, names);
 	}
 	f.kstack = names;
 	f.kstack_n = r->nk;
@@ -715,7 +399,7 @@ static int on_signal(struct explain *ex, const struct pt_signal_event *g,
 	cgpath_join(&g->victim_cgroup, r->victim.cgroup, sizeof(r->victim.cgroup));
 	r->delay_us = -1;
 	apply_generation(ex, r, g, u, NULL, NULL);
-	write_detail(r);
+	explain_words__detail(r);
 	ex->signals++;
 	err = emit(ex, r);
 	free(r);
@@ -795,7 +479,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 		r->nalso++;
 	}
 	if (!chosen && !zap && r->cause == CAUSE_UNKNOWN)
-		add_unknown(r, "sender: %s",
+		xrec__add_unknown(r, "sender: %s",
 			    "no generation of this signal was seen (sent before tracing started, "
 			    "or the record was dropped)");
 
@@ -804,7 +488,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 		r->expected = true;
 		r->cause = exp->cause;
 	}
-	write_detail(r);
+	explain_words__detail(r);
 	if (exp && exp->why[0])
 		snprintf(r->detail, sizeof(r->detail), "%s", exp->why);
 	ex->deaths++;
@@ -946,20 +630,13 @@ static int on_oom(struct explain *ex, const struct pt_oom_event *o)
 /* Register what a traced task runs, so its frames resolve after it is gone. */
 static int on_exec(struct explain *ex, const struct pt_exec_event *e)
 {
-	char exe[64];
-
-	if (!ex->bids)
-		return 0;
-	snprintf(exe, sizeof(exe), "/proc/%u/exe", e->task.pid);
-	if (buildid__add_file(ex->bids, exe) && buildid__add_file(ex->bids, e->filename))
-		pr_debug("exec of %s by %u: no build id found", e->filename, e->task.pid);
-	buildid__add_maps(ex->bids, e->task.pid);
+	symbolize__add_exec(ex->sym, e->task.pid, e->filename);
 	return 0;
 }
 
 int explain__add_binary(struct explain *ex, const char *path)
 {
-	return ex->bids ? buildid__add_file(ex->bids, path) : 0;
+	return symbolize__add_binary(ex->sym, path);
 }
 
 int explain__feed(struct explain *ex, const void *data, size_t size)

@@ -112,6 +112,10 @@ int explain__feed(struct explain *ex, const void *data, size_t size);
 int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const char *why);
 /* Emit what is still held back (deaths waiting for a related record): call before the end. */
 int explain__flush(struct explain *ex);
+/* Add a line to r->unknown: fmt has one %s for @arg. */
+void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg);
+/* Write r->detail, the sentence for r's cause (explain_words.c). */
+void explain_words__detail(struct xrec *r);
 /* Register a binary a traced task runs, for symbolizing it after the task is gone. */
 int explain__add_binary(struct explain *ex, const char *path);
 /* Counters for the summary. */

@@ -11,7 +11,7 @@ at_exit "kill $pid 2>/dev/null"
 for _ in $(seq 100); do grep -q ready "$T/ready" && break; sleep 0.1; done
 mkdir -m 700 "$T/imgs"
 script -qc "$PIDTRACE dump -t $pid -D $T/imgs/tty --leave-running" "$T/tty.out" >/dev/null
-grep -q 'dump \[' "$T/tty.out" && grep -q 'MiB/s' "$T/tty.out" &&
+grep -q 'dump \[' "$T/tty.out" && grep -q 'B/s' "$T/tty.out" &&
 	pass dump_on_a_terminal_shows_a_progress_bar ||
 	fail dump_on_a_terminal_shows_a_progress_bar "$(tr '\r' '\n' <"$T/tty.out" | head -3)"
 "$PIDTRACE" dump -t "$pid" -D "$T/imgs/pipe" --leave-running >"$T/pipe.out" 2>&1

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * symbolize.h - the stacks of an explanation in names: kernel frames from
+ * /proc/kallsyms ("func+0x1f"), user frames with libdwfl ("func+0x12
+ * (file.c:42) [module]"), from the live sender or, when it is gone, from
+ * the build id and file offset the kernel recorded.
+ */
+#ifndef PT_SYMBOLIZE_H
+#define PT_SYMBOLIZE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "explain.h"
+
+struct symbolizer;
+
+/* @user: also symbolize user stacks (libdwfl, build ids). NULL on ENOMEM. */
+struct symbolizer *symbolize__new(bool user);
+void symbolize__free(struct symbolizer *s);
+/*
+ * Fill r->kstack/r->nk from @sz bytes of addresses @ips, leaving out the
+ * tracer's own frames; @names gets the bare function names (NULL unknown).
+ */
+void symbolize__kstack(struct symbolizer *s, struct xrec *r, const __u64 *ips, int sz,
+		       const char **names);
+/* Fill r->ustack/r->nu, r->sender_fn and r->sender_src from @u of sender @pid. */
+void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
+		       const struct pt_ustack *u);
+/* Register a binary a traced task runs (or ran: @pid's exec of @filename). */
+int symbolize__add_binary(struct symbolizer *s, const char *path);
+void symbolize__add_exec(struct symbolizer *s, uint32_t pid, const char *filename);
+
+#endif
