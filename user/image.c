@@ -131,20 +131,29 @@ fail:
 	return err;
 }
 
+struct image *image__alloc(const char *dir)
+{
+	struct image *img = calloc(1, sizeof(*img));
+
+	if (!img)
+		return NULL;
+	img->dirfd = img->tmpfd = -1;
+	img->dir = strdup(dir);
+	if (!img->dir) {
+		free(img);
+		return NULL;
+	}
+	return img;
+}
+
 int image__create(const char *dir, struct image **out)
 {
 	struct image *img;
 	int err;
 
-	img = calloc(1, sizeof(*img));
+	img = image__alloc(dir);
 	if (!img)
 		return -ENOMEM;
-	img->dirfd = img->tmpfd = -1;
-	img->dir = strdup(dir);
-	if (!img->dir) {
-		free(img);
-		return -ENOMEM;
-	}
 	err = open_dir_for_writing(img);
 	/* Clean what killed dumps left; refuse to race a live one. */
 	if (!err)

@@ -95,4 +95,7 @@ void image__tmp_remove(struct image *img);
  */
 int image__tmp_scan(struct image *img, bool clean, char *why, size_t len);
 
+/* A new struct image for @dir, nothing opened yet. Return: NULL on ENOMEM. */
+struct image *image__alloc(const char *dir);
+
 #endif

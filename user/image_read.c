@@ -263,15 +263,9 @@ int image__open(const char *dir, struct image **out)
 	struct stat st;
 	int err;
 
-	img = calloc(1, sizeof(*img));
+	img = image__alloc(dir);
 	if (!img)
 		return -ENOMEM;
-	img->dirfd = img->tmpfd = -1;
-	img->dir = strdup(dir);
-	if (!img->dir) {
-		free(img);
-		return -ENOMEM;
-	}
 	err = open_dir(img);
 	if (err)
 		goto fail;

@@ -177,14 +177,7 @@ int ptrace_core__plain_syscall(struct ptrace_task *t, long nr, const long args[6
 		goto restore;
 	r = saved;
 	r.rip = ip;
-	r.orig_rax = -1;
-	r.rax = nr;
-	r.rdi = args[0];
-	r.rsi = args[1];
-	r.rdx = args[2];
-	r.r10 = args[3];
-	r.r8 = args[4];
-	r.r9 = args[5];
+	ptrace_core__load_syscall(&r, nr, args);
 	err = ptrace_core__set_regs(t, &r);
 	if (err)
 		goto restore;

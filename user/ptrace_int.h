@@ -53,4 +53,21 @@ void ptrace_core__requeue_stop(struct ptrace_task *t);
 int ptrace_core__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
 int ptrace_core__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
 
+/*
+ * Registers for entering syscall @nr with @args from a syscall instruction:
+ * orig_rax = -1 so that the kernel restarts nothing on our behalf.
+ */
+static inline void ptrace_core__load_syscall(struct user_regs_struct *r, long nr,
+					     const long args[6])
+{
+	r->orig_rax = -1;
+	r->rax = nr;
+	r->rdi = args[0];
+	r->rsi = args[1];
+	r->rdx = args[2];
+	r->r10 = args[3];
+	r->r8 = args[4];
+	r->r9 = args[5];
+}
+
 #endif

@@ -443,14 +443,7 @@ int ptrace_core__safe_syscall(struct ptrace_task *t, long nr, const long args[6]
 	r = saved;
 	r.rip = t->g_syscall;
 	r.rsp = t->frame;
-	r.orig_rax = -1;
-	r.rax = nr;
-	r.rdi = args[0];
-	r.rsi = args[1];
-	r.rdx = args[2];
-	r.r10 = args[3];
-	r.r8 = args[4];
-	r.r9 = args[5];
+	ptrace_core__load_syscall(&r, nr, args);
 	/* Registers first: from here on the task can finish alone. */
 	err = ptrace_core__set_regs(t, &r);
 	if (err)

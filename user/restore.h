@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/user.h>
 
 #include "core.pb-c.h"
 #include "files.pb-c.h"
@@ -235,6 +236,8 @@ int restore_files__helpers_die(struct restore_ctx *ctx);
 /* restore_state.c */
 int restore_state__task(struct restore_ctx *ctx, struct rtask *t);
 int restore_state__finish(struct restore_ctx *ctx, struct rtask *t);
+/* The image's registers of a task or thread, as PTRACE_SETREGS takes them. */
+void restore_state__regs_from_pb(const UserRegs *u, struct user_regs_struct *r);
 /* The image's credentials for @t (each thread of a process sets its own). */
 int restore_state__creds(struct restore_ctx *ctx, struct rtask *t);
 

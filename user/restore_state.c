@@ -307,7 +307,7 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 	return err;
 }
 
-static void regs_from_pb(const UserRegs *u, struct user_regs_struct *r)
+void restore_state__regs_from_pb(const UserRegs *u, struct user_regs_struct *r)
 {
 	r->r15 = u->r15;
 	r->r14 = u->r14;
@@ -369,7 +369,7 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 	if (err)
 		return err;
 	/* fs/gs base travel in the general registers (NT_PRSTATUS). */
-	regs_from_pb(th->regs, &regs);
+	restore_state__regs_from_pb(th->regs, &regs);
 	err = ptrace_core__set_xstate(t->pt, th->xstate.data, th->xstate.len);
 	if (err)
 		return restore__fail(ctx, t->pid, err, "pid %d: cannot set the FPU state: %s",

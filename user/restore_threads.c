@@ -321,37 +321,6 @@ int restore_threads__state(struct restore_ctx *ctx, struct rtask *t)
 	return err;
 }
 
-static void regs_from_pb(const UserRegs *u, struct user_regs_struct *r)
-{
-	r->r15 = u->r15;
-	r->r14 = u->r14;
-	r->r13 = u->r13;
-	r->r12 = u->r12;
-	r->rbp = u->rbp;
-	r->rbx = u->rbx;
-	r->r11 = u->r11;
-	r->r10 = u->r10;
-	r->r9 = u->r9;
-	r->r8 = u->r8;
-	r->rax = u->rax;
-	r->rcx = u->rcx;
-	r->rdx = u->rdx;
-	r->rsi = u->rsi;
-	r->rdi = u->rdi;
-	r->orig_rax = u->orig_rax;
-	r->rip = u->rip;
-	r->cs = u->cs;
-	r->eflags = u->eflags;
-	r->rsp = u->rsp;
-	r->ss = u->ss;
-	r->fs_base = u->fs_base;
-	r->gs_base = u->gs_base;
-	r->ds = u->ds;
-	r->es = u->es;
-	r->fs = u->fs;
-	r->gs = u->gs;
-}
-
 static int finish_one(struct restore_ctx *ctx, struct rtask *t, const struct rthread *r)
 {
 	struct rtask tt = as_task(t, r);
@@ -367,7 +336,7 @@ static int finish_one(struct restore_ctx *ctx, struct rtask *t, const struct rth
 			     th->has_pdeath_sig ? th->pdeath_sig : 0, 0, 0);
 	if (err)
 		return err;
-	regs_from_pb(th->regs, &regs);
+	restore_state__regs_from_pb(th->regs, &regs);
 	err = ptrace_core__set_xstate(r->pt, th->xstate.data, th->xstate.len);
 	if (err)
 		return restore__fail(ctx, tt.pid, err, "pid %d thread %d: cannot set the FPU state: %s",
