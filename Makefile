@@ -34,7 +34,7 @@ CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
 PROTOC_C ?= protoc-c
-PKGS := libbpf libelf libdw zlib json-c libprotobuf-c
+PKGS := libbpf libelf libdw zlib libisal json-c libprotobuf-c
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -54,6 +54,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+# The restore's tracer is also built as a light skeleton (bpf/watchdog.bpf.c).
+SKELS += $(OUTPUT)/watchdog.lskel.h
 
 PROTOS := $(wildcard images/*.proto)
 PB_SRCS := $(patsubst images/%.proto,$(OUTPUT)/images/%.pb-c.c,$(PROTOS))
@@ -91,6 +93,12 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/pidtrace.h $(wildcard bpf/*.h) vmlinux/$(ARCH
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/%.lskel.h: $(OUTPUT)/%.bpf.o
+	$(BPFTOOL) gen skeleton -L $< name $*_lbpf > $@
+
+# watchdog.bpf.c is pidtrace.bpf.c with the lineage programs left out.
+$(OUTPUT)/watchdog.bpf.o: bpf/pidtrace.bpf.c
 
 $(OUTPUT)/images/%.pb-c.c $(OUTPUT)/images/%.pb-c.h: images/%.proto | $(OUTPUT)/images
 	$(PROTOC_C) --proto_path=images --c_out=$(OUTPUT)/images $<

@@ -8,9 +8,11 @@
  * through signal_generate (exit_group and execve zapping sibling threads,
  * seccomp strict mode) are recognised from the signal_struct state.
  *
- * Only tracepoints are used (tp_btf and classic syscall tracepoints): this
+ * Only tracepoints are used (tp_btf, and raw_tp for run's lineage): this
  * kernel has no kprobes and refuses fentry. Everything that can be filtered
  * is filtered here, so SIGCHLD from every fork never reaches user space.
+ * Built twice: as is (watch, run) and without the lineage programs for the
+ * restore (watchdog.bpf.c defines PT_WATCHDOG).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -161,6 +163,17 @@ static __always_inline void stat_inc(u32 idx)
 }
 
 /*
+ * Make the verifier forget the exact value of *v (a copy through a helper is
+ * opaque to it). Branching again and again on flags the program set one
+ * by one splits the verifier's states into every combination of them;
+ * after this, it treats them as one. Costs one helper call (~20 ns).
+ */
+static __always_inline void opaque_u32(u32 *v)
+{
+	bpf_probe_read_kernel(v, sizeof(*v), v);
+}
+
+/*
  * Kills and deaths are what pidtrace is for: when the ring buffer is half
  * full, everything else (other signals, lineage) is shed and counted, so a
  * burst of SIGCHLD or forks never pushes a SIGKILL out.
@@ -221,7 +234,15 @@ static __always_inline bool is_tracked(u32 tgid)
 	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
 }
 
-static __always_inline void fill_task(struct pt_task *t, struct task_struct *task)
+/*
+ * Not inlined: one copy per program means one set of CO-RE relocations to
+ * resolve at load. The kernel, which relocates the light skeleton, caches
+ * the types it found by name in 31 slots, and here struct pid and struct
+ * pid_namespace share one: reading every pid field before the namespace's
+ * keeps them from evicting each other more than needed (a miss is a scan
+ * of the kernel's 127k types, ~0.3 ms).
+ */
+static __noinline void fill_task(struct pt_task *t, struct task_struct *task)
 {
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
 	unsigned int level = BPF_CORE_READ(pid, level);
@@ -234,10 +255,10 @@ static __always_inline void fill_task(struct pt_task *t, struct task_struct *tas
 	t->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 	if (level < 32)
 		bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level]);
-	t->ns_pid = up.nr;
-	t->pidns_ino = BPF_CORE_READ(up.ns, ns.inum);
 	if (bpf_core_field_exists(pid->ino))
 		t->pid_ino = BPF_CORE_READ(pid, ino);
+	t->ns_pid = up.nr;
+	t->pidns_ino = BPF_CORE_READ(up.ns, ns.inum);
 	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
 }
 
@@ -488,6 +509,33 @@ filtered:
 	return 0;
 }
 
+/*
+ * The bulk of an exit record, from the task alone, once everything else is
+ * decided and the maps are cleaned up: nothing the program computed before
+ * is live here (flags is read back from the record), so the verifier walks
+ * this code once rather than once per combination of flags and map
+ * lookups. Verifying on_process_exit took 47k instructions (~27 ms of
+ * every tracer start) before, ~2.3k now.
+ */
+static __always_inline void fill_exit(u64 *ctx, struct pt_exit_event *e, struct task_struct *task)
+{
+	u32 flags = *(volatile u32 *)&e->flags;
+
+	fill_task(&e->task, task);
+	fill_task_cgpath(&e->cgroup, task);
+	e->nr_threads = BPF_CORE_READ(task, signal, nr_threads);
+	e->start_ns = BPF_CORE_READ(task, start_time);
+	e->parent_chld_handler = handler_of(BPF_CORE_READ(task, real_parent), SIGCHLD);
+	/* A strict-mode seccomp kill or a zap has no generation: the stack
+	 * at exit is the only trace of the path. */
+	if ((flags & (PT_EXIT_SECCOMP_DEAD | PT_EXIT_EXEC_ZAP)) || cfg.kstacks)
+		e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+	else
+		e->kstack_sz = -1;
+	e->pad = 0;
+	submit(e);
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 {
@@ -499,7 +547,6 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 	u32 sflags = BPF_CORE_READ(sig, flags);
 	u32 gcode = BPF_CORE_READ(sig, group_exit_code);
 	struct group_initiator *gi = bpf_map_lookup_elem(&initiators, &tgid);
-	bool in_filter = is_tracked(tgid);
 	struct pt_exit_event *e;
 	struct cur_syscall sc;
 	bool waited = false;
@@ -519,8 +566,9 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 		flags |= PT_EXIT_SECCOMP_DEAD;
 	if (BPF_CORE_READ(sig, oom_mm))
 		flags |= PT_EXIT_OOM_VICTIM;
-	if (in_filter)
+	if (is_tracked(tgid))
 		flags |= PT_EXIT_TRACKED;
+	opaque_u32(&flags);
 	/*
 	 * exit_group(code): the kernel stores nowhere which thread called it.
 	 * The caller is the thread exiting from inside that syscall; every
@@ -561,48 +609,36 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 		report = true;
 	if (flags & PT_EXIT_SECCOMP_DEAD)
 		report = true;
-	if (cfg.lineage && in_filter)
+	if (cfg.lineage && (flags & PT_EXIT_TRACKED))
 		report = true;
-	if (!report || !passes_filters(task))
-		goto out;
-
-	e = reserve(sizeof(*e), PT_EV_EXIT);
-	if (!e)
-		goto out;
-	fill_task(&e->task, task);
-	fill_task_cgpath(&e->cgroup, task);
-	e->exit_code = code;
-	e->group_exit_code = gcode;
-	e->flags = flags;
-	e->initiator_tid = 0;
-	e->initiator_syscall = -1;
-	__builtin_memset(e->initiator_comm, 0, sizeof(e->initiator_comm));
-	if (flags & PT_EXIT_EXEC_ZAP) {
-		e->initiator_tid = BPF_CORE_READ(exec_task, pid);
-		BPF_CORE_READ_STR_INTO(&e->initiator_comm, exec_task, comm);
-		e->initiator_syscall = NR_execve;
-	} else if (gi && gi->tid) {
-		e->initiator_tid = gi->tid;
-		__builtin_memcpy(e->initiator_comm, gi->comm, sizeof(e->initiator_comm));
-		e->initiator_syscall = gi->nr;
+	e = NULL;
+	if (report && passes_filters(task))
+		e = reserve(sizeof(*e), PT_EV_EXIT);
+	if (e) {
+		e->exit_code = code;
+		e->group_exit_code = gcode;
+		e->flags = flags;
+		e->initiator_tid = 0;
+		e->initiator_syscall = -1;
+		__builtin_memset(e->initiator_comm, 0, sizeof(e->initiator_comm));
+		if (flags & PT_EXIT_EXEC_ZAP) {
+			e->initiator_tid = BPF_CORE_READ(exec_task, pid);
+			BPF_CORE_READ_STR_INTO(&e->initiator_comm, exec_task, comm);
+			e->initiator_syscall = NR_execve;
+		} else if (gi && gi->tid) {
+			e->initiator_tid = gi->tid;
+			__builtin_memcpy(e->initiator_comm, gi->comm, sizeof(e->initiator_comm));
+			e->initiator_syscall = gi->nr;
+		}
 	}
-	e->nr_threads = BPF_CORE_READ(sig, nr_threads);
-	e->start_ns = BPF_CORE_READ(task, start_time);
-	e->parent_chld_handler = handler_of(BPF_CORE_READ(task, real_parent), SIGCHLD);
-	/* A strict-mode seccomp kill or a zap has no generation: the stack
-	 * at exit is the only trace of the path. */
-	if ((flags & (PT_EXIT_SECCOMP_DEAD | PT_EXIT_EXEC_ZAP)) || cfg.kstacks)
-		e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
-	else
-		e->kstack_sz = -1;
-	e->pad = 0;
-	submit(e);
-out:
+	/* gi is not used past this point: its entry can go (after a death). */
 	if (group_dead) {
 		bpf_map_delete_elem(&initiators, &tgid);
-		if (in_filter && !cfg.lineage)
+		if ((flags & PT_EXIT_TRACKED) && !cfg.lineage)
 			bpf_map_delete_elem(&tracked, &tgid);
 	}
+	if (e)
+		fill_exit(ctx, e, task);
 	return 0;
 }
 
@@ -611,14 +647,17 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 {
 	u32 ptgid = BPF_CORE_READ(parent, tgid);
 	u32 ctgid = BPF_CORE_READ(child, tgid);
+#ifndef PT_WATCHDOG
 	struct pt_fork_event *e;
 	struct cur_syscall sc;
+#endif
 	u8 one = 1;
 
 	if (!cfg.follow_children || !is_tracked(ptgid))
 		return 0;
 	if (ctgid != ptgid)
 		bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+#ifndef PT_WATCHDOG /* a record per fork: lineage only */
 	if (!cfg.lineage)
 		return 0;
 	e = reserve(sizeof(*e), PT_EV_FORK);
@@ -639,24 +678,7 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 		e->clone_flags_lo = flags;
 	}
 	submit(e);
-	return 0;
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(on_process_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
-{
-	struct pt_exec_event *e;
-
-	if (!cfg.lineage || !is_tracked(BPF_CORE_READ(task, tgid)))
-		return 0;
-	e = reserve(sizeof(*e), PT_EV_EXEC);
-	if (!e)
-		return 0;
-	fill_task(&e->task, task);
-	e->old_tid = old_pid;
-	e->pad = 0;
-	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
-	submit(e);
+#endif
 	return 0;
 }
 
@@ -695,78 +717,32 @@ int BPF_PROG(on_mark_victim, struct task_struct *task, uid_t uid)
 	return 0;
 }
 
-/* ---- lineage: pidfds opened and children reaped by tracked tasks ---------- */
-
 /*
- * One raw tracepoint on every syscall exit, loaded only for `pidtrace run`
- * (lineage), filtered to the tracked tree at once. At exit the saved user
- * registers still hold the arguments, and the return value is at hand.
+ * Never attached: user space runs it (BPF_PROG_TEST_RUN with a u64 sequence
+ * number as its context) to put a marker into the ring buffer. The
+ * consumer reads records in the order they were reserved and stops at one
+ * still being written, so once it has read the marker it has read every
+ * record reserved before it, on any CPU (tracer__sync()). Not shed under
+ * pressure; returns 1 when the ring is full: user space drains it and
+ * tries again.
  */
-SEC("raw_tp/sys_exit")
-int lineage_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("syscall")
+int mark(u64 *seq)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	long ret = ctx->args[1];
-	u64 id = bpf_get_current_pid_tgid();
-	s32 nr;
+	struct pt_mark_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
-	nr = BPF_CORE_READ(regs, orig_ax);
-	if (nr != NR_pidfd_open && nr != NR_wait4 && nr != NR_waitid)
-		return 0;
-	if (!cfg.lineage || !is_tracked(id >> 32))
-		return 0;
-	if (nr == NR_pidfd_open) {
-		struct pt_pidfd_event *e;
-
-		if (ret < 0)
-			return 0;
-		e = reserve(sizeof(*e), PT_EV_PIDFD);
-		if (!e)
-			return 0;
-		fill_task(&e->opener, bpf_get_current_task_btf());
-		e->target_pid = BPF_CORE_READ(regs, di);
-		e->flags = BPF_CORE_READ(regs, si);
-		e->syscall_nr = nr;
-		e->ret = ret;
-		submit(e);
-		return 0;
-	}
-	if (ret < 0 || (nr == NR_wait4 && ret == 0))
-		return 0;
-	{
-		struct pt_reap_event *e = reserve(sizeof(*e), PT_EV_REAP);
-		s32 status = 0;
-
-		if (!e)
-			return 0;
-		fill_task(&e->reaper, bpf_get_current_task_btf());
-		e->syscall_nr = nr;
-		if (nr == NR_wait4) {
-			/* wait4(pid, int *status, options, rusage) */
-			u64 st = BPF_CORE_READ(regs, si);
-
-			if (st)
-				bpf_probe_read_user(&status, sizeof(status), (void *)st);
-			e->target_pid = ret;
-			e->idtype = -1;
-			e->options = BPF_CORE_READ(regs, dx);
-		} else {
-			/* waitid(idtype, id, siginfo_t *infop, options): si_pid at
-			 * offset 16, si_status at 24 in the x86-64 siginfo. */
-			u64 infop = BPF_CORE_READ(regs, dx);
-			u32 si_pid = 0;
-
-			if (infop) {
-				bpf_probe_read_user(&si_pid, sizeof(si_pid), (void *)infop + 16);
-				bpf_probe_read_user(&status, sizeof(status), (void *)infop + 24);
-			}
-			e->target_pid = si_pid;
-			e->idtype = BPF_CORE_READ(regs, di);
-			e->options = BPF_CORE_READ(regs, r10);
-		}
-		e->status = status;
-		e->pad = 0;
-		submit(e);
-	}
+	if (!e)
+		return 1;
+	e->hdr.type = PT_EV_MARK;
+	e->hdr.size = sizeof(*e);
+	e->hdr.cpu = bpf_get_smp_processor_id();
+	e->hdr.ts_ns = bpf_ktime_get_ns();
+	e->seq = *seq;
+	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
+
+/* `pidtrace run` only: what its report's lineage is made of. */
+#ifndef PT_WATCHDOG
+#include "lineage.bpf.h"
+#endif

@@ -37,6 +37,7 @@ enum pt_event_type {
 	PT_EV_PIDFD = 5,  /* pidfd_open() or clone(CLONE_PIDFD) on a tracked task */
 	PT_EV_EXEC = 6,	  /* sched_process_exec of a tracked task */
 	PT_EV_REAP = 7,	  /* a tracked task's wait4()/waitid() returned a child */
+	PT_EV_MARK = 8,	  /* user space asked for it: everything before is read */
 };
 
 /* How the siginfo argument of signal_generate looked. */
@@ -230,6 +231,16 @@ struct pt_reap_event {
 	s32 idtype;	       /* waitid idtype (P_PIDFD...), -1 for wait4 */
 	u32 options;	       /* WNOHANG, WNOWAIT... */
 	u32 pad;
+};
+
+/*
+ * A marker user space makes the kernel side write (BPF_PROG_TEST_RUN of
+ * the program "mark"): once it has read it, it has read every record
+ * reserved before it, whichever CPU wrote them (see tracer__sync()).
+ */
+struct pt_mark_event {
+	struct pt_hdr hdr;
+	u64 seq; /* the caller's sequence number */
 };
 
 /*

@@ -7,21 +7,79 @@
 # `pidtrace restore` (which waits for the restored root).
 
 CR_PID='' CR_DIR='' CR_REAPER='' CR_RESTORE='' CR_RC=''
-CR_PIDS=''
+CR_PIDS='' CR_DUMP=''
 
-# Kill what a round trip left: the restored tasks (pids pidtrace created
-# for us, from its report), the original tree and its reaper.
-# Only processes that still look like ours (a zdtm program or a stub):
-# a pid freed by a rollback may belong to someone else by now.
-cr_cleanup() {
-	local p c
-	for p in $CR_PIDS $CR_PID; do
-		c=$(cat "/proc/$p/comm" 2>/dev/null)
-		case $c in zdtm_* | pidtrace*) kill -9 "$p" 2>/dev/null ;; esac
+# cr_descendants PID: every pid below PID (children, theirs...), one a line.
+cr_descendants() {
+	local p
+	for p in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		echo "$p"
+		cr_descendants "$p"
 	done
-	[ -n "$CR_RESTORE" ] && kill -9 "$CR_RESTORE" 2>/dev/null && wait "$CR_RESTORE" 2>/dev/null
-	[ -n "$CR_REAPER" ] && kill -9 "$CR_REAPER" 2>/dev/null && wait "$CR_REAPER" 2>/dev/null
-	CR_PIDS='' CR_PID='' CR_RESTORE='' CR_REAPER=''
+}
+
+# cr_kill_below PID: SIGKILL everything below PID until nothing but zombies
+# is left. PID must be a subreaper that reaps (cr_reaper, `pidtrace
+# restore`): whatever it started, and whatever was orphaned below it, is
+# its descendant; once it is gone they would belong to PID 1 and be out of
+# our reach. Repeated: a task being created (a fork, a restore's stub) as
+# we look shows up on the next round.
+cr_kill_below() {
+	local i p alive
+	for i in $(seq 1 100); do
+		alive=
+		for p in $(cr_descendants "$1"); do
+			[ "$(awk '/^State:/ { print $2 }' "/proc/$p/status" 2>/dev/null)" = Z ] ||
+				alive="$alive $p"
+		done
+		[ -z "$alive" ] && return 0
+		# shellcheck disable=SC2086
+		kill -9 $alive 2>/dev/null
+		sleep 0.02
+	done
+	echo "cr_cleanup: could not kill everything below $1:$alive" >&2
+	return 1
+}
+
+# cr_ours PID: PID still looks like one of ours: a zdtm program or a stub,
+# in our cgroup v2 group (tests/run.sh gives each test one: a pid reused
+# by another test running at the same time is in another group).
+CR_CGROUP=$(sed -n 's/^0:://p' /proc/self/cgroup)
+cr_ours() {
+	case $(cat "/proc/$1/comm" 2>/dev/null) in
+	zdtm_* | pidtrace*) [ "$(sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null)" = "$CR_CGROUP" ] ;;
+	*) return 1 ;;
+	esac
+}
+
+# Kill what a round trip left: a dump still running, the trees below
+# `pidtrace restore` and below the original's reaper (both subreapers),
+# then they themselves; a detached tree (below nobody of ours) by the pids
+# the report gave, if they still look like ours (a pid freed by a rollback
+# may belong to someone else by now).
+cr_cleanup() {
+	local p
+	# A report written after cr_restore stopped waiting for it.
+	[ -z "$CR_PIDS" ] && [ -n "$CR_DIR" ] &&
+		CR_PIDS=$(jq -r '.host_pids[]?' "$CR_DIR/restore.json" 2>/dev/null | tr '\n' ' ')
+	if [ -n "$CR_DUMP" ]; then
+		kill -9 "$CR_DUMP" 2>/dev/null
+		wait "$CR_DUMP" 2>/dev/null
+	fi
+	if [ -n "$CR_RESTORE" ]; then
+		cr_kill_below "$CR_RESTORE"
+		kill -9 "$CR_RESTORE" 2>/dev/null
+		wait "$CR_RESTORE" 2>/dev/null
+	fi
+	if [ -n "$CR_REAPER" ]; then
+		cr_kill_below "$CR_REAPER"
+		kill -9 "$CR_REAPER" 2>/dev/null
+		wait "$CR_REAPER" 2>/dev/null
+	fi
+	for p in $CR_PIDS $CR_PID; do
+		cr_ours "$p" && kill -9 "$p" 2>/dev/null
+	done
+	CR_PIDS='' CR_PID='' CR_RESTORE='' CR_REAPER='' CR_DUMP=''
 	return 0
 }
 at_exit cr_cleanup
@@ -42,7 +100,10 @@ cr_gone() { ! kill -0 "$1" 2>/dev/null; }
 cr_reported() { [ -s "$CR_DIR/restore.json" ] || cr_gone "$CR_RESTORE"; }
 
 # cr_start NAME PROG [ARG..]: start PROG in $T/NAME, wait for READY.
+# What a previous round trip left (a caller that did not clean up after a
+# failure) is killed first: its pids would be forgotten from here on.
 cr_start() {
+	cr_cleanup
 	CR_DIR=$T/$1
 	shift
 	mkdir -p "$CR_DIR"
@@ -56,9 +117,16 @@ cr_start() {
 }
 
 # cr_dump: dump the tree (which kills it) and wait until its pids are free.
+# The dump runs as CR_DUMP meanwhile: a test killed mid-dump kills it too.
 cr_dump() {
-	if ! "$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" --json >"$CR_DIR/dump.json" \
-		2>"$CR_DIR/dump.err"; then
+	local rc
+	"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" --json >"$CR_DIR/dump.json" \
+		2>"$CR_DIR/dump.err" &
+	CR_DUMP=$!
+	wait "$CR_DUMP"
+	rc=$?
+	CR_DUMP=
+	if [ "$rc" != 0 ]; then
 		echo "dump failed: $(cat "$CR_DIR/dump.err" "$CR_DIR/dump.json")" >&2
 		return 1
 	fi
@@ -68,14 +136,18 @@ cr_dump() {
 }
 
 # cr_restore [ARG..]: start `pidtrace restore --json` in the background and
-# wait for its report (restore.json). CR_PIDS: the pids it restored.
+# wait for its report (restore.json). CR_PIDS: the pids it restored, as
+# this shell sees them (with --pidns they differ from the pids inside).
 # shellcheck disable=SC2120
 cr_restore() {
+	# A previous round's report must not pass for this one's before the
+	# new restore has truncated the file.
+	rm -f "$CR_DIR/restore.json" "$CR_DIR/restore.err"
 	(cd "$CR_DIR" && exec "$PIDTRACE" restore -D "$CR_DIR/img" --json "$@" \
 		>"$CR_DIR/restore.json" 2>"$CR_DIR/restore.err") &
 	CR_RESTORE=$!
 	wait_for 30 cr_reported || return 1
-	CR_PIDS=$(jq -r '.pids[]?' "$CR_DIR/restore.json" 2>/dev/null | tr '\n' ' ')
+	CR_PIDS=$(jq -r '.host_pids[]?' "$CR_DIR/restore.json" 2>/dev/null | tr '\n' ' ')
 	[ "$(jq -r .ok "$CR_DIR/restore.json" 2>/dev/null)" = true ]
 }
 

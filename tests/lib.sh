@@ -15,6 +15,31 @@ on_exit() {
 trap on_exit EXIT
 at_exit() { cleanup_hooks+=("$1"); }
 
+# cgroup_remove DIR...: kill what is in each cgroup DIR (one this test
+# made, so its processes are ours: tests/run.sh does not see processes
+# moved out of the test's own group) and remove it. Deepest groups first.
+cgroup_remove() {
+	local d p i
+	for d in "$@"; do
+		[ -d "$d" ] || continue
+		for i in $(seq 1 100); do
+			[ -n "$(cat "$d/cgroup.procs" 2>/dev/null)" ] || break
+			if [ -e "$d/cgroup.kill" ]; then
+				echo 1 >"$d/cgroup.kill"
+			else
+				for p in $(cat "$d/cgroup.procs"); do kill -9 "$p"; done
+			fi 2>/dev/null
+			sleep 0.05
+		done
+		# Busy for a moment after its last task was reaped.
+		for i in $(seq 1 100); do
+			rmdir "$d" 2>/dev/null || [ ! -d "$d" ] && break
+			sleep 0.05
+		done
+	done
+	return 0
+}
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2"; }

@@ -7,22 +7,214 @@
 # its exit status: 0 pass, 77 skip, anything else fail. A test that exits
 # non-zero without having printed a FAIL line adds one failure.
 # Ends with the line "N passed, N failed, N skipped".
+#
+# Isolation (see tests/README.md): each test runs in a cgroup v2 group of
+# its own. Whatever is still in it once the test has exited (or was timed
+# out) was left behind: one more failure, "left N processes behind", and
+# the harness kills it (cgroup.kill) so that it cannot disturb later tests.
 set -u
 cd "$(dirname "$0")/.." || exit 99
 OUTPUT=${OUTPUT:-.output}
 export OUTPUT PIDTRACE="$PWD/$OUTPUT/pidtrace" PROGS="$PWD/$OUTPUT/tests/progs" TOP="$PWD"
 filter=${1:-}
 timeout_s=${TEST_TIMEOUT:-300}
+# How long a test's processes get to finish exiting after the test itself
+# did (a kill it sent without waiting), before they count as left behind.
+grace_s=${TEST_GRACE:-2}
 passed=0 failed=0 skipped=0
 failed_names=()
 logdir=$(mktemp -d /tmp/pidtrace-tests.XXXXXX)
 
+# ---- cgroups ---------------------------------------------------------------
+# cg_parent: this run's group (pidtrace-tests.PID under the runner's own
+# cgroup v2 group); cg_test: the running test's group, a child of it.
+# Both empty when there is no cgroup v2 to use (not root): no isolation.
+cg_own_mnt='' cg_parent='' cg_test='' cg_note=''
+
+cg_setup() {
+	local mnt own
+	[ "$(id -u)" = 0 ] || { cg_note="not root"; return 1; }
+	mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	if [ -z "$mnt" ]; then
+		mkdir -p /run/pidtrace-tests && mnt=$(mktemp -d /run/pidtrace-tests/cg.XXXXXX) ||
+			{ cg_note="no cgroup2 and no /run"; return 1; }
+		if ! mount -t cgroup2 none "$mnt" 2>/dev/null; then
+			rmdir "$mnt"
+			cg_note="no cgroup2 mounted and mounting one failed"
+			return 1
+		fi
+		cg_own_mnt=$mnt
+	fi
+	# Under our own group, not the root: a nested or delegated runner
+	# stays inside what it was given.
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	[ "$own" = / ] && own=
+	cg_parent=$mnt$own/pidtrace-tests.$$
+	if ! mkdir "$cg_parent" 2>/dev/null; then
+		cg_note="cannot create $cg_parent"
+		cg_parent=''
+		cg_teardown
+		return 1
+	fi
+	return 0
+}
+
+# cg_procs DIR: the pids in DIR and in the groups below it, one a line.
+cg_procs() {
+	find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null
+}
+
+# cg_populated DIR: true while a process is in DIR or below.
+cg_populated() {
+	grep -qx 'populated 1' "$1/cgroup.events" 2>/dev/null
+}
+
+# cg_wait_empty DIR TENTHS: poll until DIR is empty, at most TENTHS/10 s.
+cg_wait_empty() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		cg_populated "$1" || return 0
+		sleep 0.1
+	done
+	! cg_populated "$1"
+}
+
+# cg_kill DIR: SIGKILL everything in DIR and below (cgroup.kill is
+# recursive; without it, one pid at a time), wait until it is empty.
+cg_kill() {
+	local p i
+	for i in 1 2 3; do
+		cg_populated "$1" || return 0
+		if [ -e "$1/cgroup.kill" ]; then
+			echo 1 >"$1/cgroup.kill" 2>/dev/null
+		else
+			for p in $(cg_procs "$1"); do kill -9 "$p" 2>/dev/null; done
+		fi
+		cg_wait_empty "$1" 100 && return 0
+	done
+	return 1
+}
+
+# cg_rmdir DIR: remove DIR and the (empty) groups a test made below it.
+cg_rmdir() {
+	[ -d "$1" ] || return 0
+	find "$1" -depth -mindepth 1 -type d -exec rmdir {} + 2>/dev/null
+	rmdir "$1" 2>/dev/null
+}
+
+cg_teardown() {
+	if [ -n "$cg_test" ]; then
+		cg_kill "$cg_test"
+		cg_rmdir "$cg_test"
+		cg_test=''
+	fi
+	if [ -n "$cg_parent" ]; then
+		cg_kill "$cg_parent"
+		cg_rmdir "$cg_parent" || echo "note: could not remove $cg_parent" >&2
+		cg_parent=''
+	fi
+	if [ -n "$cg_own_mnt" ]; then
+		umount "$cg_own_mnt" && rmdir "$cg_own_mnt"
+		rmdir /run/pidtrace-tests 2>/dev/null
+		cg_own_mnt=''
+	fi
+}
+
+# describe PID: "PID COMM" while PID lives.
+describe() {
+	local c
+	c=$(cat "/proc/$1/comm" 2>/dev/null) || return 1
+	printf '%s %s' "$1" "$c"
+}
+
+# leftovers NAME LOG: after the test: FAIL when its group still holds
+# processes (after a short grace), then kill them and remove the group.
+# Processes a test moved into other cgroups are not seen here: those tests
+# (watch_cgroup_*, watch_oom) kill and remove their groups themselves.
+leftovers() {
+	local name=$1 log=$2 p d list='' n=0 i
+	[ -n "$cg_test" ] || return 0
+	cg_wait_empty "$cg_test" $((grace_s * 10))
+	for p in $(cg_procs "$cg_test"); do
+		d=$(describe "$p") || continue
+		list+="${list:+, }$d"
+		n=$((n + 1))
+		# The whole picture goes to the test's log: parent, state, command.
+		{
+			printf 'harness: left behind: %s ppid %s state %s cgroup %s: ' "$d" \
+				"$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)" \
+				"$(awk '/^State:/ { print $2 }' "/proc/$p/status" 2>/dev/null)" \
+				"$(sed -n 's/^0:://p' "/proc/$p/cgroup" 2>/dev/null)"
+			tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null
+			echo
+		} >>"$log"
+	done
+	if [ "$n" -gt 0 ]; then
+		echo "  [$name] FAIL ${name##*/}: left $n processes behind: $list"
+		leftover_fail=1
+	fi
+	if ! cg_kill "$cg_test"; then
+		echo "  [$name] FAIL ${name##*/}: could not kill what it left behind: $(cg_procs "$cg_test" | tr '\n' ' ')"
+		leftover_fail=1
+		# Keep the group: removing it is impossible while it is populated.
+		cg_test=''
+		return
+	fi
+	for i in 1 2 3 4 5; do
+		cg_rmdir "$cg_test" && break
+		sleep 0.2
+	done
+	cg_test=''
+}
+
+on_signal() {
+	trap - INT TERM HUP
+	# stderr is /dev/null while we wait for a test (see run_one): fd 3.
+	echo "interrupted: killing the running test" >&3
+	[ -n "${tpid:-}" ] && kill -TERM "$tpid" 2>/dev/null
+	cg_teardown 2>&3
+	echo "logs: $logdir"
+	exit 130
+}
+
+exec 3>&2
+if cg_setup; then
+	trap cg_teardown EXIT
+	trap on_signal INT TERM HUP
+else
+	echo "note: tests are not isolated in cgroups ($cg_note)"
+fi
+
+# ---- running -----------------------------------------------------------------
+
 run_one() {
-	local t=$1 name log rc npass nfail nskip
+	local t=$1 name log rc npass nfail nskip start
 	name=${t#./}
 	log="$logdir/$(echo "$name" | tr '/' '_').log"
-	timeout -k 10 "$timeout_s" "$t" >"$log" 2>&1 </dev/null
+	leftover_fail=0
+	if [ -n "$cg_parent" ]; then
+		cg_test=$cg_parent/${name##*/}
+		mkdir "$cg_test" || { echo "  [$name] FAIL: cannot create $cg_test"; cg_test=''; }
+	fi
+	# The test enters its group before exec: everything it starts is born
+	# inside. timeout itself stays out, so that it outlives a group kill.
+	if [ -n "$cg_test" ]; then
+		timeout -k 10 "$timeout_s" sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' \
+			sh "$cg_test" "$t" >"$log" 2>&1 </dev/null 3>&- &
+	else
+		timeout -k 10 "$timeout_s" "$t" >"$log" 2>&1 </dev/null 3>&- &
+	fi
+	tpid=$!
+	start=$SECONDS
+	# wait returns early when a trapped signal arrives (then on_signal
+	# exits): a foreground command would delay the trap until it ended.
+	# (No "Killed" job notice: a status line below says what happened.)
+	{ wait "$tpid"; } 2>/dev/null
 	rc=$?
+	tpid=
+	# timeout says 124 when SIGTERM ended the test, and dies of its own
+	# SIGKILL (137) when the test survived SIGTERM for 10 s.
+	[ "$rc" -eq 137 ] && [ $((SECONDS - start)) -ge "$timeout_s" ] && rc=124
 	npass=$(grep -c '^PASS' "$log")
 	nfail=$(grep -c '^FAIL' "$log")
 	nskip=$(grep -c '^SKIP' "$log")
@@ -31,7 +223,6 @@ run_one() {
 		case $rc in
 		0) npass=1; echo "  [$name] PASS" ;;
 		77) nskip=1; echo "  [$name] SKIP: $(tail -n1 "$log")" ;;
-		*) nfail=1 ;;
 		esac
 	fi
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ "$nfail" -eq 0 ]; then
@@ -39,6 +230,9 @@ run_one() {
 		[ "$rc" -eq 124 ] && echo "  [$name] FAIL: timed out after ${timeout_s}s" ||
 			echo "  [$name] FAIL: exit status $rc"
 	fi
+	[ "$rc" -eq 124 ] && echo "harness: timed out after ${timeout_s}s" >>"$log"
+	leftovers "$name" "$log"
+	nfail=$((nfail + leftover_fail))
 	if [ "$nfail" -gt 0 ]; then
 		failed_names+=("$name")
 		echo "  --- log of $name (last 40 lines) ---"

@@ -5,7 +5,7 @@
 # when something is missing. Needs root (the project's machines run as root).
 set -eu
 pkgs="make clang llvm pkg-config libbpf-dev bpftool libelf-dev libdw-dev
-zlib1g-dev libjson-c-dev libprotobuf-c-dev protobuf-c-compiler
+zlib1g-dev libisal-dev libjson-c-dev libprotobuf-c-dev protobuf-c-compiler
 libbpf-tools jq iproute2 util-linux procps
 scdoc man-db groff-base logrotate libclang-rt-14-dev"
 # `tools/deps.sh deb`: also what `make deb` (dpkg-buildpackage) needs.

@@ -24,9 +24,11 @@
 
 #include <json-c/json.h>
 
+#include "cmdline.h"
 #include "commands.h"
 #include "dump.h"
 #include "dump_fdkinds.h"
+#include "interrupts.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "procfs.h"
@@ -70,34 +72,6 @@ static void usage(FILE *f)
 		   "process.\n");
 }
 
-/* SIGINT/SIGTERM/SIGHUP wait until a step boundary: a tracee is never left mid-change. */
-static int interrupted(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	sigset_t pend;
-	size_t i;
-
-	if (sigpending(&pend))
-		return 0;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigismember(&pend, sigs[i]))
-			return sigs[i];
-	return 0;
-}
-
-static void block_signals(void)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGTERM);
-	sigaddset(&s, SIGHUP);
-	sigaddset(&s, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &s, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static int dump_cores(struct dump_ctx *ctx)
 {
 	TaskCore *core = NULL;
@@ -107,7 +81,7 @@ static int dump_cores(struct dump_ctx *ctx)
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		struct dump_task *t = &ctx->tasks[i];
 
-		sig = interrupted();
+		sig = interrupts__pending();
 		if (sig) {
 			pr_err("interrupted by %s: the tree is left running", strsignal(sig));
 			return -EINTR;
@@ -140,7 +114,7 @@ static int for_each_live(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, stru
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		if (ctx->tasks[i].zombie)
 			continue;
-		sig = interrupted();
+		sig = interrupts__pending();
 		if (sig) {
 			pr_err("interrupted by %s: the tree is left running", strsignal(sig));
 			return -EINTR;
@@ -395,7 +369,7 @@ static int run(struct dump_run *r)
 				err = dump_files__shared(ctx);
 			break;
 		default:
-			sig = interrupted();
+			sig = interrupts__pending();
 			if (sig) {
 				pr_err("interrupted by %s: the tree is left running", strsignal(sig));
 				err = -EINTR;
@@ -436,13 +410,13 @@ int cmd_dump(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	r.ctx.dir = ".";
 	r.ctx.registry_fd = -1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:D:h", opts, NULL)) != -1) {
+	cmdline__begin();
+	while ((c = getopt_long(argc, argv, ":t:D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			pid = strtol(optarg, &end, 10);
-			if (*end || pid <= 0 || pid > 0x3fffffff) {
-				fprintf(stderr, "pidtrace: dump: -t: '%s' is not a pid\n", optarg);
+			if (*end || end == optarg || pid <= 0 || pid > 0x3fffffff) {
+				pr_err("-t: '%s' is not a pid", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -459,21 +433,18 @@ int cmd_dump(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmdline__bad_option("dump", c, argv);
 		}
 	}
-	if (!pid || optind < argc) {
-		if (!pid)
-			fprintf(stderr, "pidtrace: dump: -t PID is required\n");
-		else
-			fprintf(stderr, "pidtrace: dump: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+	if (cmdline__no_arguments_left("dump", argc, argv))
+		return EXIT_USAGE;
+	if (!pid) {
+		pr_err("-t PID is required (see pidtrace dump --help)");
 		return EXIT_USAGE;
 	}
 	log__set_json(r.json);
 	r.ctx.root = pid;
-	block_signals();
+	interrupts__block();
 	err = run(&r);
 	image__free(r.ctx.img);
 	dump__free_shared(&r.ctx);

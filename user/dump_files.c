@@ -26,6 +26,7 @@
 #include "dump_fdkinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
+#include "ptrace_core.h"
 #include "registry.h"
 
 static int cmp_int(const void *a, const void *b)
@@ -347,6 +348,14 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 			}
 		}
 		pt = pidfd_list__find(*pidfds, fd);
+		/*
+		 * A held task's fd table cannot change; one SIGKILLed meanwhile
+		 * (no longer held) drops its files before it is a zombie, and
+		 * the iterator then sees none: that is its exit, not a new kind
+		 * of pidfd.
+		 */
+		if (!pt && t->pt && ptrace_core__check(t->pt) == -ESRCH)
+			return -ESRCH;
 		if (!pt)
 			return unsupported(t->pid, fd, "a pidfd the iterator did not see");
 		e->has_pidfd_ino = true;

@@ -278,6 +278,18 @@ static void pend_free(struct pend *p)
 	}
 }
 
+size_t explain__pending(const struct explain *ex, int signo)
+{
+	const struct pend *p;
+	size_t n = 0;
+	unsigned int b;
+
+	for (b = 0; b < PEND_BUCKETS; b++)
+		for (p = ex->pend[b]; p; p = p->next)
+			n += !signo || p->ev.sig == signo;
+	return n;
+}
+
 static struct oom_note *oom_take(struct explain *ex, uint32_t tgid)
 {
 	struct oom_note **pp, *o;

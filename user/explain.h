@@ -110,6 +110,11 @@ int explain__feed(struct explain *ex, const void *data, size_t size);
  * helper): its record gets @cause, expected = true and @why as detail.
  */
 int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const char *why);
+/*
+ * Generations of @signo (0: any) delivered to a thread group whose exit
+ * record has not been read yet: kills whose deaths are still to come.
+ */
+size_t explain__pending(const struct explain *ex, int signo);
 /* Emit what is still held back (deaths waiting for a related record): call before the end. */
 int explain__flush(struct explain *ex);
 /* Add a line to r->unknown: fmt has one %s for @arg. */

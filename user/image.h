@@ -134,6 +134,14 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fd,
 		      uint64_t *data_off, uint64_t *size);
 
 /**
+ * image__pages_crc() - the crc32 of the data that the header of a pages
+ * file records, for a reader that checks the data as it uses it (restore).
+ * @fd: as image__pages_open() gave it (the header was checked then).
+ * Return: 0 or -errno.
+ */
+int image__pages_crc(int fd, uint32_t *crc);
+
+/**
  * image__leftovers() - what interrupted dumps left in the image directory.
  * @why: one sentence ("DIR/.pidtrace-tmp-...: left by a dump (pid 42) that
  * was killed..."), "" when nothing.

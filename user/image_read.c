@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <isa-l/crc.h>
 #include <zlib.h>
 
 #include "image_int.h"
@@ -387,7 +388,7 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fdp
 				img_err("%s/%s: cannot read: %s", img->dir, name, strerror(-err));
 				goto fail;
 			}
-			crc = crc32(crc, buf, n);
+			crc = crc32_gzip_refl(crc, buf, n);
 		}
 		memcpy(&v, hdr + HDR_SIZE, 4);
 		if (le32toh(v) != crc) {
@@ -405,4 +406,17 @@ fail:
 	free(buf);
 	close(fd);
 	return err;
+}
+
+int image__pages_crc(int fd, uint32_t *crc)
+{
+	uint32_t v;
+	int err;
+
+	/* The data checksum follows the 24-byte header (docs/image.md). */
+	err = image__read_all(fd, &v, sizeof(v), HDR_SIZE);
+	if (err)
+		return err;
+	*crc = le32toh(v);
+	return 0;
 }

@@ -140,6 +140,28 @@ static void print_path(struct output *o, const char (*frames)[96], int n)
 		fprintf(o->f, "    %-8s %s\n", "path", line);
 }
 
+/*
+ * The victim, and its cgroup on the same line while that fits in 100
+ * columns: real cgroup paths (systemd scopes, containers, test harnesses)
+ * are often longer, then the cgroup gets a line of its own.
+ */
+static void print_victim(struct output *o, const struct xrec *r)
+{
+	char who[128];
+	int n;
+
+	n = snprintf(who, sizeof(who), "pid %u tid %u (%s) ppid %u uid %u", r->victim.pid,
+		     r->victim.tid, r->victim.comm, r->victim.ppid, r->victim.uid);
+	if (!r->victim.cgroup[0]) {
+		fprintf(o->f, "    %-8s %s\n", "victim", who);
+	} else if (n + strlen(" cgroup ") + strlen(r->victim.cgroup) <= DETAIL_WIDTH) {
+		fprintf(o->f, "    %-8s %s cgroup %s\n", "victim", who, r->victim.cgroup);
+	} else {
+		fprintf(o->f, "    %-8s %s\n", "victim", who);
+		fprintf(o->f, "    %-8s %s\n", "cgroup", r->victim.cgroup);
+	}
+}
+
 int output_plain__record(struct output *o, const struct xrec *r)
 {
 	char tbuf[48], sender[64], sb[16], ex[96];
@@ -164,9 +186,7 @@ int output_plain__record(struct output *o, const struct xrec *r)
 		      r->expected ? "expected: " : "", r->detail);
 	if (r->kind == XREC_SIGNAL)
 		fprintf(o->f, "    %-8s cause would be %s\n", "", cause__name(r->cause));
-	fprintf(o->f, "    %-8s pid %u tid %u (%s) ppid %u uid %u%s%s\n", "victim", r->victim.pid,
-		r->victim.tid, r->victim.comm, r->victim.ppid, r->victim.uid,
-		r->victim.cgroup[0] ? " cgroup " : "", r->victim.cgroup);
+	print_victim(o, r);
 	if (r->has_sender && r->sender_kind == SENDER_USER)
 		fprintf(o->f, "    %-8s pid %u tid %u (%s) uid %u%s%s\n", "sender", r->sender.pid,
 			r->sender.tid, r->sender.comm, r->sender.uid, r->syscall ? " in " : "",

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,27 +44,86 @@ bool ptrace_core__exited(const struct ptrace_task *t, int *status)
 	return t->exited;
 }
 
+/* Is @tid a thread of @pid's thread group, other than @pid itself? */
+static bool sibling_thread(pid_t pid, pid_t tid)
+{
+	char path[64];
+
+	if (tid == pid)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", pid, tid);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Wait for the next state change of @t into @status. A plain blocking
+ * waitpid() on a thread-group leader can hang for ever: once the group is
+ * SIGKILLed, the leader's exit is reported only after its other threads
+ * are reaped, and those threads are our tracees, waiting for us. So peek
+ * first (WNOWAIT) at whatever is pending: an exited sibling thread is
+ * reaped here (its own ptrace_task then finds it gone: ECHILD), and only
+ * an unrelated tracee's event (restore's helpers, another task killed
+ * meanwhile), which is not ours to take, falls back to the blocking wait.
+ * Return: 0, or -errno (-ECHILD: @t was reaped by a sibling's wait).
+ */
+static int wait_task(struct ptrace_task *t, int *status)
+{
+	siginfo_t si;
+	pid_t r;
+	int st;
+
+	for (;;) {
+		r = waitpid(t->pid, status, __WALL | WNOHANG);
+		if (r == t->pid)
+			return 0;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WNOWAIT | __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (si.si_pid == t->pid)
+			continue;
+		if ((si.si_code == CLD_EXITED || si.si_code == CLD_KILLED ||
+		     si.si_code == CLD_DUMPED) && sibling_thread(t->pid, si.si_pid)) {
+			waitpid(si.si_pid, &st, __WALL | WNOHANG);
+			continue;
+		}
+		while (waitpid(t->pid, status, __WALL) < 0)
+			if (errno != EINTR)
+				return -errno;
+		return 0;
+	}
+}
+
+/* @t is gone: remember how (unknown, 0, if a sibling's wait reaped it). */
+static int mark_exited(struct ptrace_task *t, int status)
+{
+	t->exited = true;
+	t->exit_status = status;
+	return -ESRCH;
+}
+
 /*
  * A held task only stops being held by dying (SIGKILL), so after an ESRCH
  * from ptrace() wait for its exit notification and remember it.
  */
 static int note_gone(struct ptrace_task *t)
 {
-	int st;
+	int st = 0;
 
 	if (t->exited)
 		return -ESRCH;
-	while (waitpid(t->pid, &st, __WALL) < 0) {
-		if (errno != EINTR) {
-			st = 0;
-			break;
-		}
-	}
+	if (wait_task(t, &st))
+		return mark_exited(t, 0);
 	if (WIFSTOPPED(st))
 		return -ESRCH;
-	t->exited = true;
-	t->exit_status = st;
-	return -ESRCH;
+	return mark_exited(t, st);
 }
 
 int ptrace_core__pt_err(struct ptrace_task *t)
@@ -77,17 +137,16 @@ int ptrace_core__pt_err(struct ptrace_task *t)
 
 int ptrace_core__wait_stop(struct ptrace_task *t, int *status)
 {
+	int err;
+
 	for (;;) {
-		if (waitpid(t->pid, status, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (WIFEXITED(*status) || WIFSIGNALED(*status)) {
-			t->exited = true;
-			t->exit_status = *status;
-			return -ESRCH;
-		}
+		err = wait_task(t, status);
+		if (err == -ECHILD)
+			return mark_exited(t, 0);
+		if (err)
+			return err;
+		if (WIFEXITED(*status) || WIFSIGNALED(*status))
+			return mark_exited(t, *status);
 		if (WIFSTOPPED(*status))
 			return 0;
 	}

@@ -13,10 +13,13 @@
  * every task created is killed and reaped (pidtrace is their subreaper
  * meanwhile), nothing is left stopped or running.
  *
- * PIDTRACE_TEST_PAUSE=<checkpoint> makes a restore wait up to
- * PIDTRACE_TEST_PAUSE_MS (default 5000) at that checkpoint, so that a test
- * can do something nasty to the half-restored tree; checkpoints are
- * "before-<phase>".
+ * Test-only fault points (user/testfault.h, docs/reliability.md): one
+ * before each phase, "restore-<phase>", and restore-mmap, restore-write,
+ * restore-reopen inside the steps. PIDTRACE_FAULT fails the step there or
+ * kills pidtrace; PIDTRACE_TEST_PAUSE makes the restore wait there, up to
+ * PIDTRACE_TEST_PAUSE_MS (default 5000), still watching the tree (the wait
+ * ends at an unexpected death or SIGINT/SIGTERM), so that a test can do
+ * something nasty to the half-restored tree.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -32,7 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "commands.h"
+#include "interrupts.h"
 #include "log.h"
 #include "names.h"
 #include "output.h"
@@ -41,6 +46,7 @@
 #include "ptrace_core.h"
 #include "restore.h"
 #include "restore_threads.h"
+#include "testfault.h"
 #include "watchdog.h"
 
 #define PAGE 4096UL
@@ -99,20 +105,6 @@ int restore__put(struct rtask *t, size_t off, const void *buf, size_t len, unsig
 	return ptrace_core__write_mem(t->pt, a, buf, len);
 }
 
-static int pending_signal(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	sigset_t pend;
-	size_t i;
-
-	if (sigpending(&pend))
-		return 0;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigismember(&pend, sigs[i]))
-			return sigs[i];
-	return 0;
-}
-
 /* The first unexpected death, said in a sentence; false if none. */
 static bool unexpected_death(struct restore_ctx *ctx)
 {
@@ -142,28 +134,34 @@ static bool unexpected_death(struct restore_ctx *ctx)
 	return true;
 }
 
+/* A test pause: wait, watching the tree, until a death, a signal or the time is up. */
+static void test_pause(struct restore_ctx *ctx, const char *name)
+{
+	const char *ms_env = getenv("PIDTRACE_TEST_PAUSE_MS");
+	double until = now_ms() + (ms_env ? atoi(ms_env) : 5000);
+
+	fprintf(stderr, "pidtrace: restore: test pause at %s\n", name);
+	fflush(stderr);
+	while (now_ms() < until && !interrupts__pending()) {
+		watchdog__poll(ctx->wd, 50);
+		if (watchdog__unexpected(ctx->wd))
+			break;
+	}
+}
+
 int restore__checkpoint(struct restore_ctx *ctx, const char *name)
 {
-	const char *pause = getenv("PIDTRACE_TEST_PAUSE");
-	const char *ms_env = getenv("PIDTRACE_TEST_PAUSE_MS");
-	double until;
-	int sig;
+	int acts = testfault__check(name), sig;
 
-	if (pause && !strcmp(pause, name)) {
-		until = now_ms() + (ms_env ? atoi(ms_env) : 5000);
-		fprintf(stderr, "pidtrace: restore: test pause at %s\n", name);
-		fflush(stderr);
-		while (now_ms() < until && !pending_signal()) {
-			watchdog__poll(ctx->wd, 50);
-			if (watchdog__unexpected(ctx->wd))
-				break;
-		}
-	}
+	if (acts & TESTFAULT_PAUSE)
+		test_pause(ctx, name);
 	if (unexpected_death(ctx))
 		return -ECHILD;
-	sig = pending_signal();
+	sig = interrupts__pending();
 	if (sig)
 		return restore__fail(ctx, 0, -EINTR, "interrupted by %s", strsignal(sig));
+	if (acts & TESTFAULT_ERROR)
+		return restore__fail(ctx, 0, -EIO, "test fault at %s", name);
 	return 0;
 }
 
@@ -194,7 +192,7 @@ static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *
 			continue;
 		err = fn(ctx, &ctx->tasks[i]);
 		if (!err)
-			err = restore__checkpoint(ctx, "task");
+			err = restore__checkpoint(ctx, NULL);
 	}
 	return err;
 }
@@ -252,14 +250,14 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 	return err;
 }
 
-/* Read the tracer until it has been quiet for a moment (10 rounds at most). */
-static void settle(struct restore_ctx *ctx, int quiet_ms)
+/* Read everything the tracer recorded until now, and the deaths it announces. */
+static void settle(struct restore_ctx *ctx)
 {
-	int i;
+	int err = watchdog__settle(ctx->wd);
 
-	for (i = 0; i < 10; i++)
-		if (watchdog__poll(ctx->wd, quiet_ms) <= 0)
-			break;
+	if (err)
+		pr_warn("the tracer's last records may be missing from the report: %s",
+			strerror(-err));
 }
 
 /* Without --detach: be the tree's parent until its root exits. */
@@ -271,11 +269,7 @@ static int wait_root(struct restore_ctx *ctx)
 	sigset_t set;
 	int st, sig;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	interrupts__set(&set);
 	for (;;) {
 		if (ctx->pidns && poll(&pfd, 1, 0) > 0) {
 			if (restore_ns__wait_root(ctx, &st))
@@ -328,28 +322,28 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	struct stat sb;
 	char name[32];
 	int err, ret = 1, ph;
-	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* Before the tracer's loading thread starts: it inherits the mask. */
+	interrupts__block();
 	ctx->self = getpid();
 	if (!stat("/proc/self/ns/pid", &sb))
 		ctx->self_pidns = sb.st_ino;
 	ctx->src_pid = ctx->pidns ? 1 : ctx->self;
 	ctx->step = "check";
+	/* The tracer loads in a thread while the image is read (watchdog.h). */
+	err = watchdog__start(&ctx->wd, &wopts);
+	if (err) {
+		restore__fail(ctx, 0, err, "cannot start the tracer: %s", strerror(-err));
+		goto fail_early;
+	}
 	err = restore_load__image(ctx);
 	if (!err)
 		err = restore_load__vdso(ctx);
 	if (err)
 		goto fail_early;
-	err = watchdog__start(&ctx->wd, &wopts);
+	err = watchdog__ready(ctx->wd);
 	if (err) {
-		restore__fail(ctx, 0, err, "cannot start the tracer: %s", strerror(-err));
+		restore__fail(ctx, 0, err, "cannot start the tracer: %s", watchdog__error(ctx->wd));
 		goto fail_early;
 	}
 	err = watchdog__track(ctx->wd, getpid());
@@ -361,13 +355,13 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	ctx->progress = progress__new("restore", pages_bytes(ctx), !json);
 	for (ph = 0; ph < RPH_COUNT; ph++) {
 		ctx->step = restore_phase_names[ph];
-		snprintf(name, sizeof(name), "before-%s", ctx->step);
+		snprintf(name, sizeof(name), "restore-%s", ctx->step);
 		t0 = start[ph] = now_ms();
 		err = restore__checkpoint(ctx, name);
 		if (!err)
 			err = run_phase(ctx, ph);
 		if (!err && ph < RPH_DETACH)
-			err = restore__checkpoint(ctx, "after-phase");
+			err = restore__checkpoint(ctx, NULL);
 		ms[ph] = now_ms() - t0;
 		if (err)
 			break;
@@ -381,7 +375,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		restore_files__close(ctx);
 		restore_shmem__close(ctx);
 		restore_tree__kill_all(ctx);
-		settle(ctx, 100);
+		settle(ctx);
 		/* A task that vanished under a step: say who killed it, if we know. */
 		if (err == -ESRCH && watchdog__unexpected(ctx->wd)) {
 			ctx->error[0] = '\0';
@@ -400,7 +394,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		restore_report__print(ctx, ms, false, json);
 		return 1;
 	}
-	settle(ctx, 30);
+	settle(ctx);
 	restore_report__print(ctx, ms, true, json);
 	timeline(ctx, tl, start, ms);
 	watchdog__free(ctx->wd);
@@ -438,8 +432,8 @@ int cmd_restore(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.dir = ".";
 	ctx.init_ctl = ctx.init_stub_ctl = -1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "D:h", opts, NULL)) != -1) {
+	cmdline__begin();
+	while ((c = getopt_long(argc, argv, ":D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
 			ctx.dir = optarg;
@@ -460,15 +454,11 @@ int cmd_restore(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmdline__bad_option("restore", c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pidtrace: restore: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+	if (cmdline__no_arguments_left("restore", argc, argv))
 		return EXIT_USAGE;
-	}
 	log__set_json(json);
 	ret = restore(&ctx, json, detach, tl);
 	restore_load__free(&ctx);

@@ -7,6 +7,8 @@
  * clone3(set_tid), which then fork their own children on command so that
  * parent, session and group links come out right) and seizes them;
  * restore_mem.c replaces a seized stub's memory with the image's;
+ * restore_pages.c copies the page data in, checking each pages file's
+ * data checksum on the way (page_crc.c computes it on a second thread);
  * restore_files.c opens every file, pipe and pidfd once in pidtrace and
  * hands them to the tasks (pidfd_getfd injected in the task);
  * restore_state.c restores signals, limits, credentials and registers;
@@ -127,7 +129,12 @@ struct restore_ctx {
 /* restore.c */
 int restore__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* Stop point for tests (PIDTRACE_TEST_PAUSE=<name>) and unexpected deaths. */
+/*
+ * Between steps: an unexpected death or SIGINT/SIGTERM fails the restore
+ * (-ECHILD, -EINTR). @name, if not NULL, is a test fault point
+ * (testfault.h): it may fail (-EIO, "test fault at NAME"), kill pidtrace,
+ * or wait there while watching the tree (PIDTRACE_TEST_PAUSE).
+ */
 int restore__checkpoint(struct restore_ctx *ctx, const char *name);
 struct rtask *restore__find(struct restore_ctx *ctx, pid_t pid);
 

@@ -40,6 +40,7 @@
 #include "restore.h"
 #include "restore_threads.h"
 #include "restore_fdkinds.h"
+#include "testfault.h"
 #include "watchdog.h"
 
 #ifndef PIDFD_THREAD
@@ -81,7 +82,13 @@ static int open_file(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	struct stat st;
 	int fd;
 
-	fd = open(e->path, flags);
+	/* Tests: the file has gone since the dump. */
+	if (testfault__point("restore-reopen")) {
+		errno = ENOENT;
+		fd = -1;
+	} else {
+		fd = open(e->path, flags);
+	}
 	if (fd < 0)
 		return restore__fail(ctx, pid, -errno, "pid %d fd %u: open %s: %s", pid, e->fd,
 				     e->path, strerror(errno));

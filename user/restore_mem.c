@@ -14,17 +14,17 @@
  *      run further calls from a `syscall` inside it;
  *   5. map every VMA (files reopened by path, identity checked; shared
  *      anonymous memory from the object restore_shmem.c made, whose fd
- *      the stub inherited) with write access where pages must be written, populate the mostly written
- *      ones in one call (page faults are slow here), copy the pages from
- *      the image with process_vm_writev() straight from a mapping of the
- *      pages file, then set the final protections;
+ *      the stub inherited) with write access where pages must be written,
+ *      populate the mostly written ones in one call (page faults are slow
+ *      here), copy the pages from the image (restore_pages.c: straight
+ *      from a mapping of the pages file, its checksum checked on the
+ *      way), then set the final protections;
  *   6. the madvise() state and guard pages (restore_madvise.c);
  *   7. one PR_SET_MM_MAP for the mm fields, auxv and exe file.
  * The two pages go at the very end (restore_mem__finish).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,21 +32,20 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <linux/prctl.h>
 
 #include "log.h"
-#include "progress.h"
 #include "ptrace_core.h"
 #include "restore.h"
 #include "restore_madvise.h"
+#include "restore_pages.h"
+#include "testfault.h"
 
 #define PAGE 4096UL
 #define TASK_END 0x7ffffffff000UL
 #define HOLE_MARGIN (2UL << 20)
-#define WRITE_CHUNK (32UL << 20)
 #define ARCH_MAP_VDSO_64 0x2003
 #define RSEQ_FLAG_UNREGISTER 1
 #ifndef MAP_FIXED_NOREPLACE
@@ -250,6 +249,16 @@ static unsigned tmp_prot(const VmaEntry *v)
 	return v->dumped_pages ? v->prot | PROT_READ | PROT_WRITE : v->prot;
 }
 
+/* mmap() in the task, one call per VMA of the image (a test fault point). */
+static long vma_mmap(struct rtask *t, const VmaEntry *v, unsigned long len, unsigned long prot,
+		     unsigned long flags, long fd, unsigned long off)
+{
+	/* Tests: this mapping fails as it would for lack of memory. */
+	if (testfault__point("restore-mmap"))
+		return -ENOMEM;
+	return restore__sys(t, SYS_mmap, v->start, len, prot, flags, fd, off);
+}
+
 /*
  * Map shared memory object @shm (its fd, read-write, in the stub). A
  * shared mapping that could never be made writable (no "mw": a memfd
@@ -263,16 +272,28 @@ static long map_shm(struct rtask *t, const VmaEntry *v, int shm, unsigned long l
 	long fd, r;
 
 	if (!(flags & MAP_SHARED))
-		return restore__sys(t, SYS_mmap, v->start, len, tmp_prot(v), flags, shm, v->pgoff);
+		return vma_mmap(t, v, len, tmp_prot(v), flags, shm, v->pgoff);
 	if (has_vmflag(v->vm_flags, "mw"))
-		return restore__sys(t, SYS_mmap, v->start, len, v->prot, flags, shm, v->pgoff);
+		return vma_mmap(t, v, len, v->prot, flags, shm, v->pgoff);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", shm);
 	fd = task_open(t, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
-	r = restore__sys(t, SYS_mmap, v->start, len, v->prot, flags, fd, v->pgoff);
+	r = vma_mmap(t, v, len, v->prot, flags, fd, v->pgoff);
 	restore__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
 	return r;
+}
+
+/* "pid 42: cannot map 0x...-0x... (r-xp /usr/bin/x): Cannot allocate memory" */
+static int map_failed(struct restore_ctx *ctx, struct rtask *t, const VmaEntry *v, int err)
+{
+	const char *name = v->path ? v->path : v->name ? v->name : "";
+
+	return restore__fail(ctx, t->pid, err, "pid %d: cannot map 0x%lx-0x%lx (%c%c%c%c%s%s): %s",
+			     t->pid, (unsigned long)v->start, (unsigned long)v->end,
+			     v->prot & PROT_READ ? 'r' : '-', v->prot & PROT_WRITE ? 'w' : '-',
+			     v->prot & PROT_EXEC ? 'x' : '-', v->flags & MAP_SHARED ? 's' : 'p',
+			     *name ? " " : "", name, strerror(-err));
 }
 
 static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
@@ -294,8 +315,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 		if (v->flags & MAP_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE) {
-			r = restore__sys(t, SYS_mmap, v->start, len, tmp_prot(v),
-					 flags | MAP_ANONYMOUS, -1, 0);
+			r = vma_mmap(t, v, len, tmp_prot(v), flags | MAP_ANONYMOUS, -1, 0);
 		} else if (v->kind == VMA_KIND__VMA_ANON_SHARED || v->has_shmid) {
 			/* Shared anonymous memory, or a memfd (shared or private). */
 			int shm = restore_shmem__fd(ctx, v->shmid);
@@ -328,15 +348,10 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 				}
 				open_path = oflags == O_RDONLY ? path : NULL;
 			}
-			r = restore__sys(t, SYS_mmap, v->start, len, tmp_prot(v), flags, fd,
-					 v->pgoff);
+			r = vma_mmap(t, v, len, tmp_prot(v), flags, fd, v->pgoff);
 		}
 		if (r != (long)v->start)
-			err = restore__fail(ctx, t->pid, is_err(r) ? (int)r : -EIO,
-					    "pid %d: mmap at %lx (%lu bytes%s%s) failed: %s", t->pid,
-					    (unsigned long)v->start, len, v->path ? " of " : "",
-					    v->path ? v->path : "",
-					    strerror(is_err(r) ? (int)-r : EIO));
+			err = map_failed(ctx, t, v, is_err(r) ? (int)r : -EIO);
 		ctx->vmas++;
 	}
 	if (fd >= 0)
@@ -364,86 +379,6 @@ static int populate(struct restore_ctx *ctx, struct rtask *t)
 		/* Only an optimisation: the writes fault in what this did not. */
 	}
 	return 0;
-}
-
-/* Write the queued runs; @want bytes. */
-static int flush_pages(struct restore_ctx *ctx, struct rtask *t, struct iovec *l,
-		       struct iovec *rem, size_t n, size_t want)
-{
-	ssize_t got;
-
-	got = process_vm_writev(t->opid, l, n, rem, n, 0);
-	if (got != (ssize_t)want)
-		return restore__fail(ctx, t->pid, got < 0 ? -errno : -EFAULT,
-				     "pid %d: writing %zu bytes of pages near %p failed: %s", t->pid,
-				     want, rem[0].iov_base, got < 0 ? strerror(errno) : "short write");
-	ctx->pages += want / PAGE;
-	ctx->pages_bytes += want;
-	progress__update(ctx->progress, ctx->pages_bytes);
-	return 0;
-}
-
-/*
- * Copy the task's pages from a mapping of its pages file, in calls of at
- * most WRITE_CHUNK bytes (so that a progress bar moves) and IOV_MAX runs.
- */
-static int write_pages(struct restore_ctx *ctx, struct rtask *t)
-{
-	struct iovec *l = NULL, *rem = NULL;
-	uint64_t data_off = 0, size = 0, done, len;
-	uint8_t *map = MAP_FAILED;
-	size_t i, n = 0, want = 0;
-	int fd = -1, err;
-
-	if (!t->pm->nr_pages || !t->pm->n_entries)
-		return 0;
-	err = image__pages_open(ctx->img, t->pm->pages_file, false, &fd, &data_off, &size);
-	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: %s: cannot open it", t->pid,
-				     t->pm->pages_file);
-	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, data_off);
-	l = calloc(IOV_MAX, sizeof(*l));
-	rem = calloc(IOV_MAX, sizeof(*rem));
-	if (map == MAP_FAILED || !l || !rem) {
-		err = restore__fail(ctx, t->pid, -ENOMEM, "pid %d: cannot map %s: %s", t->pid,
-				    t->pm->pages_file, strerror(errno));
-		goto out;
-	}
-	for (i = 0; !err && i < t->pm->n_entries; i++) {
-		const PagemapEntry *e = t->pm->entries[i];
-
-		len = (uint64_t)e->nr_pages * PAGE;
-		if (e->offset + len > size) {
-			err = restore__fail(ctx, t->pid, -EINVAL, "pid %d: %s: truncated", t->pid,
-					    t->pm->pages_file);
-			break;
-		}
-		for (done = 0; !err && done < len;) {
-			uint64_t piece = len - done;
-
-			if (piece > WRITE_CHUNK - want)
-				piece = WRITE_CHUNK - want;
-			l[n].iov_base = map + e->offset + done;
-			rem[n].iov_base = (void *)(uintptr_t)(e->vaddr + done);
-			l[n].iov_len = rem[n].iov_len = piece;
-			n++;
-			want += piece;
-			done += piece;
-			if (n == IOV_MAX || want == WRITE_CHUNK) {
-				err = flush_pages(ctx, t, l, rem, n, want);
-				n = want = 0;
-			}
-		}
-	}
-	if (!err && n)
-		err = flush_pages(ctx, t, l, rem, n, want);
-out:
-	if (map != MAP_FAILED)
-		munmap(map, size);
-	free(l);
-	free(rem);
-	close(fd);
-	return err;
 }
 
 static int protect(struct restore_ctx *ctx, struct rtask *t)
@@ -540,7 +475,7 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 	if (!err)
 		err = populate(ctx, t);
 	if (!err)
-		err = write_pages(ctx, t);
+		err = restore_pages__task(ctx, t);
 	if (!err)
 		err = protect(ctx, t);
 	if (!err)

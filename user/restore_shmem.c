@@ -4,7 +4,8 @@
  * memfds.
  *
  * Each object of the image is made once, by pidtrace, before any stub
- * exists: a shared anonymous mapping filled from pages-shmem.img, then
+ * exists: a shared anonymous mapping filled from pages-shmem.img (mapped,
+ * its checksum checked on the way: restore_pages.h), then
  * kept open through its /proc/self/map_files link (the same shmem file, so
  * the tasks' mappings show as "/dev/zero (deleted)" as they did). Every
  * stub inherits the fd at the same number, and restore_mem.c maps it
@@ -21,6 +22,7 @@
 
 #include "restore.h"
 #include "restore_fdkinds.h"
+#include "restore_pages.h"
 
 #define PAGE 4096UL
 
@@ -39,8 +41,7 @@ int restore_shmem__fd(const struct restore_ctx *ctx, uint64_t shmid)
  * image, kept open through its map_files link (the same shmem file the
  * tasks then map: /proc shows it as "/dev/zero (deleted)" as before).
  */
-static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, int pages_fd, uint64_t data_off,
-		    uint64_t data_size)
+static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, const struct rpages *pg)
 {
 	size_t size = (o->size + PAGE - 1) & ~(PAGE - 1), i;
 	char path[80];
@@ -56,10 +57,11 @@ static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, int pages_fd,
 		const PagemapEntry *e = o->extents[i];
 		size_t n = (size_t)e->nr_pages * PAGE;
 
-		if (e->vaddr + n > size || e->offset + n > data_size ||
-		    pread(pages_fd, p + e->vaddr, n, data_off + e->offset) != (ssize_t)n)
+		if (e->vaddr + n > size || e->offset + n > pg->size)
 			err = restore__fail(ctx, 0, -EIO, "shared memory %lu: bad or short pages",
 					    (unsigned long)o->shmid);
+		else
+			memcpy(p + e->vaddr, pg->data + e->offset, n);
 	}
 	if (!err) {
 		snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)p,
@@ -88,8 +90,7 @@ static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, int pages_fd,
  * a mapping, cut to its size, given its mode; the seals go on after the
  * memory phase (restore_fdkinds.c keeps it for the files phase too).
  */
-static int make_memfd(struct restore_ctx *ctx, const ShmemObject *o, int pages_fd,
-		      uint64_t data_off, uint64_t data_size)
+static int make_memfd(struct restore_ctx *ctx, const ShmemObject *o, const struct rpages *pg)
 {
 	const MemfdInfo *m = o->memfd;
 	size_t size = (o->size + PAGE - 1) & ~(PAGE - 1), i;
@@ -108,9 +109,10 @@ static int make_memfd(struct restore_ctx *ctx, const ShmemObject *o, int pages_f
 		const PagemapEntry *e = o->extents[i];
 		size_t n = (size_t)e->nr_pages * PAGE;
 
-		if (e->vaddr + n > size || e->offset + n > data_size ||
-		    pread(pages_fd, p + e->vaddr, n, data_off + e->offset) != (ssize_t)n)
+		if (e->vaddr + n > size || e->offset + n > pg->size)
 			err = restore__fail(ctx, 0, -EIO, "memfd %s: bad or short pages", m->name);
+		else
+			memcpy(p + e->vaddr, pg->data + e->offset, n);
 	}
 	if (p != MAP_FAILED)
 		munmap(p, size);
@@ -132,20 +134,20 @@ static int make_memfd(struct restore_ctx *ctx, const ShmemObject *o, int pages_f
 
 int restore_shmem__create(struct restore_ctx *ctx)
 {
-	uint64_t data_off = 0, size = 0;
-	int fd = -1, err = 0;
+	struct rpages pg;
+	int err = 0;
 	size_t i;
 
 	if (!ctx->shmem || !ctx->shmem->n_objects)
 		return 0;
-	err = image__pages_open(ctx->img, ctx->shmem->pages_file, false, &fd, &data_off, &size);
-	if (err)
-		return restore__fail(ctx, 0, err, "%s: cannot open it", ctx->shmem->pages_file);
+	err = restore_pages__open(ctx, 0, ctx->shmem->pages_file, &pg);
 	for (i = 0; !err && i < ctx->shmem->n_objects; i++)
-		err = ctx->shmem->objects[i]->memfd ?
-			      make_memfd(ctx, ctx->shmem->objects[i], fd, data_off, size) :
-			      make_shm(ctx, ctx->shmem->objects[i], fd, data_off, size);
-	close(fd);
+		err = ctx->shmem->objects[i]->memfd ? make_memfd(ctx, ctx->shmem->objects[i], &pg) :
+						      make_shm(ctx, ctx->shmem->objects[i], &pg);
+	/* Before any stub exists: damaged data is never shared with a task. */
+	if (!err)
+		err = restore_pages__check(ctx, &pg);
+	restore_pages__close(&pg);
 	return err;
 }
 

@@ -345,6 +345,15 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 	long r;
 	int err;
 
+	/*
+	 * From here the parent-death signals are the image's: pidtrace's
+	 * death must still kill the task until it is let go (the detach
+	 * clears this). Its threads die with it.
+	 */
+	err = ptrace_core__set_exitkill(t->pt);
+	if (err)
+		return restore__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s", t->pid,
+				     strerror(-err));
 	/* The other threads first: their calls run from code they share with the leader. */
 	err = restore_threads__finish(ctx, t);
 	if (err)

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "color.h"
 #include "commands.h"
 #include "explain.h"
@@ -85,9 +86,7 @@ static int parse_args(struct run_env *env, int argc, char **argv)
 	};
 	int c;
 
-	opterr = 0;
-	/* 0, not 1: also forget where a previous parse stopped inside an argv. */
-	optind = 0;
+	cmdline__begin();
 	/* '+': stop at the first non-option, CMD's own options are its own. */
 	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -101,21 +100,14 @@ static int parse_args(struct run_env *env, int argc, char **argv)
 			env->out_path = optarg;
 			break;
 		case OPT_COLOR:
-			if (color__parse(optarg, &env->color)) {
-				pr_err("--color: '%s' is not auto, always or never", optarg);
+			if (cmdline__color(optarg, &env->color))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			env->help = true;
 			return 0;
-		case ':':
-			pr_err("option '%s' needs an argument (see pidtrace run --help)",
-			       argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			pr_err("unknown option '%s' (see pidtrace run --help)", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cmdline__bad_option("run", c, argv);
 		}
 	}
 	if (optind >= argc) {

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "commands.h"
 #include "log.h"
 #include "show.h"
@@ -531,8 +532,8 @@ int cmd_show(int argc, char **argv)
 	int c, err;
 
 	memset(&s, 0, sizeof(s));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "D:h", opts, NULL)) != -1) {
+	cmdline__begin();
+	while ((c = getopt_long(argc, argv, ":D:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
 			dir = optarg;
@@ -544,15 +545,11 @@ int cmd_show(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cmdline__bad_option("show", c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pidtrace: show: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+	if (cmdline__no_arguments_left("show", argc, argv))
 		return EXIT_USAGE;
-	}
 	log__set_json(json);
 	err = image__open(dir, &s.img);
 	if (!err)

@@ -1,18 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * symbolize.c - the stacks of an explanation in names (see symbolize.h):
- * kernel frames from /proc/kallsyms, user frames with libdwfl from the live
- * sender, or by build id and file offset once it is gone.
+ * kernel frames from /proc/kallsyms; user frames by file and offset,
+ * through a cache (symcache.h) in front of one libdwfl session per file
+ * (symobj.h), the file found in the sender's mappings (pidmaps.h) or, once
+ * the sender is gone, by build id.
+ *
+ * A frame takes the cached way only when its file is known for sure: the
+ * kernel's (build id, offset) of the frame agree with the mapping read
+ * from /proc and with the file at that path (without a build id: the
+ * path's device and inode are the mapping's). An address in no file at
+ * all (anonymous or JIT memory, a garbage frame) prints as the address,
+ * as libdwfl would print it. Anything else (the vDSO, a deleted file, a
+ * file another mount namespace hides) goes the way it always went: a
+ * libdwfl view of the live process (usym.h). Every way prints the same
+ * text for the same frame.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buildid.h"
 #include "ksyms.h"
 #include "log.h"
+#include "pidmaps.h"
 #include "symbolize.h"
+#include "symcache.h"
+#include "symobj.h"
 #include "usym.h"
 
 struct symbolizer {
@@ -20,6 +36,10 @@ struct symbolizer {
 	bool ksyms_failed;
 	struct usym *usym;
 	struct buildid_cache *bids; /* symbolizes senders already gone */
+	struct symcache *frames;    /* (file, offset) -> symbol */
+	struct symobj_cache *objs;  /* the files, each opened once */
+	struct pidmaps *maps;	    /* where each sender maps them */
+	uint64_t stacks, stack_ns;  /* for the -v summary */
 };
 
 struct symbolizer *symbolize__new(bool user)
@@ -31,20 +51,69 @@ struct symbolizer *symbolize__new(bool user)
 	if (user) {
 		s->usym = usym__new();
 		s->bids = buildid__new();
+		s->frames = symcache__new(0);
+		s->objs = symobj__new(0);
+		s->maps = pidmaps__new(0);
+		if (!s->usym || !s->bids || !s->frames || !s->objs || !s->maps) {
+			symbolize__free(s);
+			return NULL;
+		}
 		/* The C library and loader the traced tasks most likely share. */
-		if (s->bids)
-			buildid__add_maps(s->bids, 0);
+		buildid__add_maps(s->bids, 0);
 	}
 	return s;
+}
+
+void symbolize__stats(const struct symbolizer *s, struct symbolize_stats *st)
+{
+	struct symcache_stats fc = { 0 };
+	struct symobj_stats oc = { 0 };
+	struct pidmaps_stats mc = { 0 };
+
+	if (s->frames) {
+		symcache__stats(s->frames, &fc);
+		symobj__stats(s->objs, &oc);
+		pidmaps__stats(s->maps, &mc);
+	}
+	*st = (struct symbolize_stats){
+		.stacks = s->stacks,
+		.stack_ns = s->stack_ns,
+		.frame_hits = fc.hits,
+		.frame_misses = fc.misses,
+		.frame_evictions = fc.evictions,
+		.frames_kept = fc.entries,
+		.file_opens = oc.opens,
+		.file_open_failures = oc.open_failures,
+		.maps_reads = mc.reads,
+	};
+}
+
+static void log_stats(const struct symbolizer *s)
+{
+	struct symbolize_stats st;
+
+	symbolize__stats(s, &st);
+	pr_debug("user stacks: %llu, %.1f us each; frames: %llu from the cache, %llu symbolized, "
+		 "%llu evicted, %zu kept; files opened %llu (%llu failed); maps read %llu",
+		 (unsigned long long)st.stacks, st.stack_ns / 1e3 / (double)st.stacks,
+		 (unsigned long long)st.frame_hits, (unsigned long long)st.frame_misses,
+		 (unsigned long long)st.frame_evictions, st.frames_kept,
+		 (unsigned long long)st.file_opens, (unsigned long long)st.file_open_failures,
+		 (unsigned long long)st.maps_reads);
 }
 
 void symbolize__free(struct symbolizer *s)
 {
 	if (!s)
 		return;
+	if (s->stacks)
+		log_stats(s);
 	ksyms__free(s->ksyms);
 	usym__free(s->usym);
 	buildid__free(s->bids);
+	symcache__free(s->frames);
+	symobj__free(s->objs);
+	pidmaps__free(s->maps);
 	free(s);
 }
 
@@ -157,20 +226,138 @@ static int user_frames(const struct pt_ustack *g, struct uframe *out, int max)
 	return k;
 }
 
+/* The kernel's (build id, file offset) record of a frame, NULL without one. */
+static const struct pt_bid_frame *kernel_bid(const struct pt_ustack *g, const struct uframe *uf)
+{
+	const struct pt_bid_frame *f;
+
+	if (uf->bid < 0 || g->ubid_sz <= 0 || uf->bid >= g->ubid_sz / (int)sizeof(*f))
+		return NULL;
+	f = &g->ubid[uf->bid];
+	return f->status == 1 ? f : NULL;
+}
+
+/*
+ * Offset @off of file @id: from the frame cache, or symbolized from the
+ * file at @path and remembered. Sets what symcache__lookup() sets.
+ */
+static int cached_frame(struct symbolizer *s, const struct symcache_id *id, const char *path,
+			uint64_t off, struct usym_loc *loc)
+{
+	int err;
+
+	if (!symcache__lookup(s->frames, id, off, loc))
+		return 0;
+	err = symobj__resolve(s->objs, id, path, off, loc);
+	if (err)
+		return err;
+	return symcache__store(s->frames, id, off, loc);
+}
+
+/*
+ * The kernel records a build id for an address below a mapping (its
+ * find_vma() returns the next mapping up), at a "file offset" that is
+ * before that mapping's start: a garbage frame of a frame-pointer walk
+ * through code built without frame pointers. It lay in no mapping.
+ */
+static bool kernel_gap(struct pidmaps_proc *view, uint64_t kip, const struct pt_bid_frame *kb)
+{
+	struct pidmaps_map up;
+
+	return !pidmaps__above(view, kip, &up) && up.ino &&
+	       kb->offset == up.pgoff + kip - up.start;
+}
+
+/*
+ * A frame of a sender whose mappings are known (@view), as usym.h would
+ * resolve it in the live process: the module is the mapped path, the
+ * address the process's.
+ *
+ * Return: 0; -ENXIO when there is no file at all at the address (no
+ * mapping, or an anonymous one: a JIT, a garbage frame), which libdwfl
+ * resolves to nothing either; -EAGAIN when the view disagrees with the
+ * kernel's record of the frame, or does not cover the address (stale: an
+ * exec, a dlopen, a reused pid); another -errno when the frame is not in
+ * a file that can be opened (the caller takes the libdwfl way).
+ */
+static int view_frame(struct symbolizer *s, struct pidmaps_proc *view, const struct pt_ustack *g,
+		      const struct uframe *uf, bool ret_addr, struct usym_loc *loc)
+{
+	const struct pt_bid_frame *kb = kernel_bid(g, uf);
+	uint64_t addr = ret_addr ? uf->ip - 1 : uf->ip;
+	struct pidmaps_map m, km = { 0 };
+	struct symcache_id file, id;
+	uint8_t bid[SYMCACHE_BUILD_ID_LEN];
+	int err;
+
+	if (kb) {
+		/* The kernel saw the walked address at this offset of a file. */
+		uint64_t kip = g->ustack[uf->bid];
+
+		if (pidmaps__find(view, kip, &km) || !km.ino ||
+		    kip - km.start + km.pgoff != kb->offset)
+			return kernel_gap(view, kip, kb) ? -ENXIO : -EAGAIN;
+	}
+	if (pidmaps__find(view, addr, &m))
+		/* Beyond 57 bits nothing is ever mapped: no need to look again. */
+		return addr >> 56 ? -ENXIO : -EAGAIN;
+	if (m.anon)
+		return -ENXIO;
+	if (!m.path)
+		return -ENOENT;
+	err = pidmaps__file_id(view, &m, &file);
+	if (err)
+		return err;
+	id = file;
+	if (kb && km.dev == m.dev && km.ino == m.ino) {
+		/* ... and that file must be the one mapped there now. */
+		err = symobj__file_build_id(s->objs, &file, m.path, bid);
+		if (err == -ENODATA ||
+		    (!err && memcmp(bid, kb->build_id, SYMCACHE_BUILD_ID_LEN)))
+			return -EAGAIN;
+		if (err)
+			return err;
+		symcache__id_build_id(&id, kb->build_id);
+	}
+	memset(loc, 0, sizeof(*loc));
+	err = cached_frame(s, &id, m.path, addr - m.start + m.pgoff, loc);
+	if (err)
+		return err;
+	loc->addr = addr;
+	snprintf(loc->module, sizeof(loc->module), "%s", m.path);
+	return 0;
+}
+
 /* A frame of a sender already gone, from its build id and file offset. */
 static int resolve_by_build_id(struct symbolizer *s, const struct pt_ustack *g,
 			       const struct uframe *uf, bool ret_addr, struct usym_loc *loc)
 {
-	const struct pt_bid_frame *f;
+	const struct pt_bid_frame *f = kernel_bid(g, uf);
+	struct symcache_id id;
+	const char *path;
+	int err;
 
-	if (!s->bids || uf->bid < 0 || g->ubid_sz <= 0 ||
-	    uf->bid >= g->ubid_sz / (int)sizeof(*f))
+	if (!s->bids || !f)
 		return -ENOENT;
-	f = &g->ubid[uf->bid];
-	if (f->status != 1)
+	path = buildid__path(s->bids, f->build_id);
+	if (!path)
 		return -ENOENT;
-	return buildid__resolve(s->bids, f->build_id, f->offset + uf->bid_adj - (ret_addr ? 1 : 0),
-				loc);
+	symcache__id_build_id(&id, f->build_id);
+	memset(loc, 0, sizeof(*loc));
+	err = cached_frame(s, &id, path, f->offset + uf->bid_adj - (ret_addr ? 1 : 0), loc);
+	if (err)
+		return err;
+	loc->from_snapshot = true;
+	snprintf(loc->module, sizeof(loc->module), "%s", path);
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
@@ -178,19 +365,36 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 {
 	struct uframe uf[PT_USTACK_DEPTH];
 	int i, err, n = user_frames(g, uf, PT_USTACK_DEPTH);
-	bool gone = false, missing = false;
+	bool gone = false, missing = false, reloaded = false;
+	struct pidmaps_proc *view = NULL;
+	uint64_t t0 = now_ns();
 
+	/* No view: the sender is gone (or unreadable), as usym.h will find. */
+	if (s->maps && pidmaps__get(s->maps, (pid_t)pid, &view))
+		view = NULL;
 	for (i = 0; i < n; i++) {
 		struct usym_loc loc;
 		/* Frames past the first are return addresses: the call is just before. */
 		uint64_t addr = i ? uf[i].ip - 1 : uf[i].ip;
 
-		err = (s->usym && !gone) ? usym__resolve(s->usym, pid, addr, &loc) : -ESRCH;
-		/* -ENOENT is one address in anonymous or JIT memory; -ESRCH is the end. */
-		if (err == -ESRCH && s->usym)
-			gone = true;
-		if (err == -ESRCH)
-			err = resolve_by_build_id(s, g, &uf[i], i > 0, &loc);
+		err = view ? view_frame(s, view, g, &uf[i], i > 0, &loc) : -ENOENT;
+		/* Read the mappings again (once per stack at most), else libdwfl. */
+		if (err == -EAGAIN && !reloaded) {
+			reloaded = true;
+			if (!pidmaps__reload(s->maps, view))
+				err = view_frame(s, view, g, &uf[i], i > 0, &loc);
+		}
+		/* No file there: libdwfl finds nothing either, while the sender runs. */
+		if (err == -ENXIO && !pidmaps__gone(view)) {
+			err = -ENOENT;
+		} else if (err) {
+			err = (s->usym && !gone) ? usym__resolve(s->usym, pid, addr, &loc) : -ESRCH;
+			/* -ENOENT is one address in anonymous or JIT memory; -ESRCH is the end. */
+			if (err == -ESRCH && s->usym)
+				gone = true;
+			if (err == -ESRCH)
+				err = resolve_by_build_id(s, g, &uf[i], i > 0, &loc);
+		}
 		if (!err) {
 			usym__format(&loc, r->ustack[i], sizeof(r->ustack[i]));
 			note_sender_code(r, &loc);
@@ -198,11 +402,14 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 		}
 		if (gone)
 			missing = true;
-		snprintf(r->ustack[i], sizeof(r->ustack[i]), "0x%llx", (unsigned long long)uf[i].ip);
+		snprintf(r->ustack[i], sizeof(r->ustack[i]), "0x%llx",
+			 (unsigned long long)uf[i].ip);
 	}
 	r->nu = i;
 	if (missing)
 		xrec__add_unknown(r, "user stack: %s",
 			    "sender exited before symbolization, and some of its files could not "
 			    "be found by build id");
+	s->stacks++;
+	s->stack_ns += now_ns() - t0;
 }

@@ -4,11 +4,17 @@
  * /proc/kallsyms ("func+0x1f"), user frames with libdwfl ("func+0x12
  * (file.c:42) [module]"), from the live sender or, when it is gone, from
  * the build id and file offset the kernel recorded.
+ *
+ * User frames are cached by file identity and offset (symcache.h), each
+ * file is opened once (symobj.h) and each sender's mappings read once
+ * (pidmaps.h): a storm of kills from the same code costs a hash lookup per
+ * frame. The caches are bounded; pidtrace -v prints their counters.
  */
 #ifndef PT_SYMBOLIZE_H
 #define PT_SYMBOLIZE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "explain.h"
@@ -27,6 +33,17 @@ void symbolize__kstack(struct symbolizer *s, struct xrec *r, const __u64 *ips, i
 /* Fill r->ustack/r->nu, r->sender_fn and r->sender_src from @u of sender @pid. */
 void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 		       const struct pt_ustack *u);
+/* What symbolizing user stacks cost so far (pidtrace -v prints it at the end). */
+struct symbolize_stats {
+	uint64_t stacks, stack_ns;	   /* user stacks, time spent on them */
+	uint64_t frame_hits, frame_misses; /* frames found in the cache, or not */
+	uint64_t frame_evictions;
+	size_t frames_kept;
+	uint64_t file_opens, file_open_failures; /* object files opened */
+	uint64_t maps_reads;			  /* /proc/PID/maps read */
+};
+
+void symbolize__stats(const struct symbolizer *s, struct symbolize_stats *st);
 /* Register a binary a traced task runs (or ran: @pid's exec of @filename). */
 int symbolize__add_binary(struct symbolizer *s, const char *path);
 void symbolize__add_exec(struct symbolizer *s, uint32_t pid, const char *filename);

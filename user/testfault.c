@@ -78,17 +78,19 @@ static unsigned int hit(const char *point)
 	return seen[nseen++].hits;
 }
 
-static int reach(const char *point, bool can_fail)
+/* Kill here if asked; else what else was asked for: TESTFAULT_* bits. */
+static int reach(const char *point)
 {
 	unsigned int n;
 	size_t i;
+	int acts = 0;
 
 	if (!parsed) {
 		parsed = true;
 		parse(getenv("PIDTRACE_FAULT"), false);
 		parse(getenv("PIDTRACE_TEST_PAUSE"), true);
 	}
-	if (!nrules)
+	if (!nrules || !point)
 		return 0;
 	n = hit(point);
 	for (i = 0; i < nrules; i++) {
@@ -100,24 +102,39 @@ static int reach(const char *point, bool can_fail)
 			pause();
 			break;
 		case ACT_PAUSE:
-			kill(getpid(), SIGSTOP);
+			acts |= TESTFAULT_PAUSE;
 			break;
 		case ACT_ERROR:
-			if (!can_fail)
-				break;
-			pr_debug("test fault at %s", point);
-			return -EIO;
+			acts |= TESTFAULT_ERROR;
+			break;
 		}
 	}
-	return 0;
+	return acts;
+}
+
+int testfault__check(const char *point)
+{
+	int acts = reach(point);
+
+	if (acts & TESTFAULT_ERROR)
+		pr_debug("test fault at %s", point);
+	return acts;
 }
 
 int testfault__point(const char *point)
 {
-	return reach(point, true);
+	int acts = reach(point);
+
+	if (acts & TESTFAULT_PAUSE)
+		kill(getpid(), SIGSTOP);
+	if (!(acts & TESTFAULT_ERROR))
+		return 0;
+	pr_debug("test fault at %s", point);
+	return -EIO;
 }
 
 void testfault__stop(const char *point)
 {
-	reach(point, false);
+	if (reach(point) & TESTFAULT_PAUSE)
+		kill(getpid(), SIGSTOP);
 }

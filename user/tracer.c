@@ -3,13 +3,19 @@
  * tracer.c - skeleton life cycle and the ring buffer loop (see tracer.h).
  *
  * The order is libbpf-bootstrap's: open, write .rodata filters, load,
- * seed maps, attach, poll. Classic syscall tracepoints need tracefs, which a
- * fresh machine lacks: we mount it before attaching.
+ * seed maps, attach, poll. Two skeletons of the same programs: the full
+ * one (pidtrace.bpf.c, libbpf skeleton) for watch and run, and the
+ * restore's (watchdog.bpf.c, light skeleton: relocated and loaded by the
+ * kernel, in about a third of the time) when opts.light is set. Past the
+ * load, both are used through the same map and program fds.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -21,25 +27,55 @@
 #include "pidtrace.skel.h"
 #include "registry.h"
 #include "tracer.h"
+#include "watchdog.lskel.h"
 
 #define MAX_EARLY_PIDS 1024
 
 struct tracer {
-	struct pidtrace_bpf *skel;
+	struct pidtrace_bpf *skel;		      /* the full tracer, or */
+	struct watchdog_lbpf *lskel;		      /* the restore's (opts.light) */
+	int events_fd, stats_fd, tracked_fd, mark_fd; /* once loaded */
 	struct ring_buffer *rb;
 	struct tracer_opts opts;
 	pid_t early[MAX_EARLY_PIDS]; /* pids tracked before the map exists */
 	int nearly;
 	int loaded;
+	uint64_t mark_sent, mark_read; /* tracer__sync() */
+	char error[256];	       /* why tracer__start() failed */
 };
 
 static int handle_record(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
+	const struct pt_hdr *h = data;
 
 	if (size < sizeof(struct pt_hdr))
 		return 0;
+	if (h->type == PT_EV_MARK) {
+		if (size >= sizeof(struct pt_mark_event))
+			t->mark_read = ((const struct pt_mark_event *)data)->seq;
+		return 0;
+	}
 	return t->opts.on_event ? t->opts.on_event(t->opts.ctx, data, size) : 0;
+}
+
+/* Why the start failed: said now, or kept for the caller (opts.defer_errors). */
+static void start_error(struct tracer *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void start_error(struct tracer *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->error, sizeof(t->error), fmt, ap);
+	va_end(ap);
+	if (!t->opts.defer_errors)
+		pr_err("%s", t->error);
+}
+
+const char *tracer__error(const struct tracer *t)
+{
+	return t->error;
 }
 
 static size_t round_pow2(size_t n)
@@ -100,31 +136,43 @@ static int registry_pin(struct tracer *t, const char *path)
 	return err;
 }
 
-struct tracer *tracer__new(const struct tracer_opts *opts)
+/* The restore's tracer: no lineage, no registry (watchdog.bpf.c lacks them). */
+static struct watchdog_lbpf *open_light_skel(const struct tracer_opts *opts)
 {
-	struct tracer *t = calloc(1, sizeof(*t));
+	struct watchdog_lbpf *s = watchdog_lbpf__open();
+
+	if (!s)
+		return NULL;
+	s->rodata->cfg = opts->filter;
+	if (opts->ringbuf_bytes)
+		s->maps.events.max_entries = round_pow2(opts->ringbuf_bytes);
+	s->maps.deaths.max_entries = 1;
+	s->maps.kills.max_entries = 1;
+	return s;
+}
+
+static int open_light(struct tracer *t, const struct tracer_opts *opts)
+{
+	if (opts->filter.lineage || opts->filter.registry)
+		return -EINVAL;
+	t->lskel = open_light_skel(opts);
+	return t->lskel ? 0 : -ENOMEM;
+}
+
+static int open_full(struct tracer *t, const struct tracer_opts *opts)
+{
 	int err;
 
-	if (!t)
-		return NULL;
-	t->opts = *opts;
 	t->skel = pidtrace_bpf__open();
-	if (!t->skel) {
-		err = -errno;
-		pr_err("cannot open the BPF object: %s", strerror(-err));
-		free(t);
-		errno = -err;
-		return NULL;
-	}
+	if (!t->skel)
+		return -errno;
 	t->skel->rodata->cfg = opts->filter;
 	if (opts->ringbuf_bytes) {
 		err = bpf_map__set_max_entries(t->skel->maps.events,
 					       round_pow2(opts->ringbuf_bytes));
 		if (err) {
 			pr_err("cannot size the ring buffer: %s", strerror(-err));
-			tracer__free(t);
-			errno = -err;
-			return NULL;
+			return err;
 		}
 	}
 	if (!opts->filter.registry) {
@@ -133,11 +181,8 @@ struct tracer *tracer__new(const struct tracer_opts *opts)
 		bpf_map__set_max_entries(t->skel->maps.kills, 1);
 	} else if (opts->registry_pin) {
 		err = registry_reuse(t, opts->registry_pin);
-		if (err) {
-			tracer__free(t);
-			errno = -err;
-			return NULL;
-		}
+		if (err)
+			return err;
 	}
 	/*
 	 * Lineage hooks only matter when we follow a tree; leaving them out
@@ -146,6 +191,28 @@ struct tracer *tracer__new(const struct tracer_opts *opts)
 	if (!opts->filter.lineage) {
 		bpf_program__set_autoload(t->skel->progs.lineage_sys_exit, false);
 		bpf_program__set_autoload(t->skel->progs.on_process_exec, false);
+	}
+	/* Only the restore's tracer is synchronised (tracer__sync()). */
+	bpf_program__set_autoload(t->skel->progs.mark, false);
+	return 0;
+}
+
+struct tracer *tracer__new(const struct tracer_opts *opts)
+{
+	struct tracer *t = calloc(1, sizeof(*t));
+	int err;
+
+	if (!t)
+		return NULL;
+	t->opts = *opts;
+	t->events_fd = t->stats_fd = t->tracked_fd = t->mark_fd = -1;
+	err = opts->light ? open_light(t, opts) : open_full(t, opts);
+	if (err) {
+		if (!t->skel && !t->lskel)
+			pr_err("cannot open the BPF object: %s", strerror(-err));
+		tracer__free(t);
+		errno = -err;
+		return NULL;
 	}
 	return t;
 }
@@ -161,8 +228,7 @@ int tracer__track(struct tracer *t, pid_t pid)
 		t->early[t->nearly++] = pid;
 		return 0;
 	}
-	if (bpf_map__update_elem(t->skel->maps.tracked, &key, sizeof(key), &one, sizeof(one),
-				 BPF_ANY))
+	if (bpf_map_update_elem(t->tracked_fd, &key, &one, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -183,9 +249,9 @@ static const char *load_hint(int err)
 	return "";
 }
 
-int tracer__start(struct tracer *t)
+static int load_full(struct tracer *t)
 {
-	int err, i;
+	int err;
 
 	/*
 	 * Only tp_btf and raw_tp programs: nothing to attach needs tracefs,
@@ -193,15 +259,73 @@ int tracer__start(struct tracer *t)
 	 */
 	err = pidtrace_bpf__load(t->skel);
 	if (err) {
-		pr_err("cannot load the BPF programs: %s%s", strerror(-err),
-		       err == -EPERM ? load_hint(err) : " (run with -v for the verifier log)");
+		start_error(t, "cannot load the BPF programs: %s%s", strerror(-err),
+			    err == -EPERM ? load_hint(err) : " (run with -v for the verifier log)");
 		return err;
 	}
+	t->events_fd = bpf_map__fd(t->skel->maps.events);
+	t->stats_fd = bpf_map__fd(t->skel->maps.stats);
+	t->tracked_fd = bpf_map__fd(t->skel->maps.tracked);
+	return 0;
+}
+
+/*
+ * -v after a failed load: load a second copy with the kernel's log on and
+ * print the log of the load that failed (the last one written). Not on
+ * the first try: a log too small for everything fails the load.
+ */
+static void print_light_log(const struct tracer *t)
+{
+	size_t size = 16 << 20;
+	struct watchdog_lbpf *s = open_light_skel(&t->opts);
+	char *log = calloc(1, size);
+
+	if (s && log) {
+		s->ctx.log_level = 1;
+		s->ctx.log_buf = (uintptr_t)log;
+		s->ctx.log_size = size;
+		if (watchdog_lbpf__load(s))
+			fprintf(stderr, "%s\n", log);
+	}
+	watchdog_lbpf__destroy(s);
+	free(log);
+}
+
+static int load_light(struct tracer *t)
+{
+	int err;
+
+	err = watchdog_lbpf__load(t->lskel);
+	if (err) {
+		bool denied;
+
+		err = err < 0 ? err : -EINVAL;
+		denied = err == -EPERM || err == -EACCES;
+		if (log__verbose() && !denied)
+			print_light_log(t);
+		start_error(t, "cannot load the BPF programs: %s%s", strerror(-err),
+			    denied ? load_hint(err) : " (run with -v for the verifier log)");
+		return err;
+	}
+	t->events_fd = t->lskel->maps.events.map_fd;
+	t->stats_fd = t->lskel->maps.stats.map_fd;
+	t->tracked_fd = t->lskel->maps.tracked.map_fd;
+	t->mark_fd = t->lskel->progs.mark.prog_fd;
+	return 0;
+}
+
+int tracer__start(struct tracer *t)
+{
+	int err, i;
+
+	err = t->lskel ? load_light(t) : load_full(t);
+	if (err)
+		return err;
 	t->loaded = 1;
 	for (i = 0; i < t->nearly; i++) {
 		err = tracer__track(t, t->early[i]);
 		if (err) {
-			pr_err("cannot track pid %d: %s", t->early[i], strerror(-err));
+			start_error(t, "cannot track pid %d: %s", t->early[i], strerror(-err));
 			return err;
 		}
 	}
@@ -210,15 +334,17 @@ int tracer__start(struct tracer *t)
 		if (err)
 			return err;
 	}
-	err = pidtrace_bpf__attach(t->skel);
+	err = t->lskel ? watchdog_lbpf__attach(t->lskel) : pidtrace_bpf__attach(t->skel);
 	if (err) {
-		pr_err("cannot attach the BPF programs: %s%s", strerror(-err), load_hint(err));
+		err = err < 0 ? err : -EINVAL;
+		start_error(t, "cannot attach the BPF programs: %s%s", strerror(-err),
+			    load_hint(err));
 		return err;
 	}
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_record, t, NULL);
+	t->rb = ring_buffer__new(t->events_fd, handle_record, t, NULL);
 	if (!t->rb) {
 		err = -errno;
-		pr_err("cannot open the ring buffer: %s", strerror(-err));
+		start_error(t, "cannot open the ring buffer: %s", strerror(-err));
 		return err;
 	}
 	return 0;
@@ -226,12 +352,79 @@ int tracer__start(struct tracer *t)
 
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
-	return ring_buffer__poll(t->rb, timeout_ms);
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	/*
+	 * Producers wake the reader only once wakeup_bytes are queued (a
+	 * wakeup per record costs every sender), so a quiet host can leave a
+	 * few records unannounced: epoll then times out and consumes nothing.
+	 * Read what is there on every timeout, so a lone kill is printed
+	 * within one poll period, not at the end.
+	 */
+	if (n == 0)
+		n = ring_buffer__consume(t->rb);
+	return n;
 }
 
 int tracer__drain(struct tracer *t)
 {
 	return ring_buffer__consume(t->rb);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Have the kernel side write marker @seq. Return: 0, -ENOSPC (ring full) or -errno. */
+static int put_mark(struct tracer *t, uint64_t seq)
+{
+	struct bpf_test_run_opts run = {
+		.sz = sizeof(run),
+		.ctx_in = &seq,
+		.ctx_size_in = sizeof(seq),
+	};
+
+	if (bpf_prog_test_run_opts(t->mark_fd, &run))
+		return -errno;
+	return run.retval ? -ENOSPC : 0;
+}
+
+int tracer__sync(struct tracer *t, int timeout_ms)
+{
+	double until = now_ms() + timeout_ms;
+	uint64_t seq = ++t->mark_sent;
+	int err, n;
+
+	if (!t->loaded || t->mark_fd < 0)
+		return -EOPNOTSUPP;
+	while ((err = put_mark(t, seq)) == -ENOSPC) {
+		/* Full: what fills it is read first, then the marker goes in. */
+		n = ring_buffer__poll(t->rb, 10);
+		if (n < 0 && n != -EINTR)
+			return n;
+		if (now_ms() > until)
+			return -ETIMEDOUT;
+	}
+	if (err)
+		return err;
+	/*
+	 * A record reserved before the marker but still being written stops
+	 * the reader; its commit wakes us up.
+	 */
+	while (t->mark_read < seq) {
+		double left = until - now_ms();
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		n = ring_buffer__poll(t->rb, left < 1 ? 1 : (int)left);
+		if (n < 0 && n != -EINTR)
+			return n;
+	}
+	return 0;
 }
 
 int tracer__stats(struct tracer *t, struct tracer_stats *st)
@@ -250,8 +443,7 @@ int tracer__stats(struct tracer *t, struct tracer_stats *st)
 	for (k = 0; k < PT_STAT_MAX; k++) {
 		uint64_t sum = 0;
 
-		if (bpf_map__lookup_elem(t->skel->maps.stats, &k, sizeof(k), vals,
-					 ncpu * sizeof(*vals), 0))
+		if (bpf_map_lookup_elem(t->stats_fd, &k, vals))
 			continue;
 		for (i = 0; i < ncpu; i++)
 			sum += vals[i];
@@ -274,5 +466,6 @@ void tracer__free(struct tracer *t)
 		return;
 	ring_buffer__free(t->rb);
 	pidtrace_bpf__destroy(t->skel);
+	watchdog_lbpf__destroy(t->lskel);
 	free(t);
 }

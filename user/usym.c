@@ -34,6 +34,8 @@
 #define USYM_BUCKETS 256
 /* Each Dwfl holds the symbol tables of a process's files: a few MiB. */
 #define USYM_MAX_DWFL 64
+/* Processes remembered at all (a few hundred bytes each, without a Dwfl). */
+#define USYM_MAX_PROCS 1024
 /* A process maps a few dozen files; more is not worth recording. */
 #define USYM_MAX_MODS	1024
 #define USYM_REFRESH_NS 1000000000ull
@@ -60,7 +62,7 @@ struct usym_proc {
 
 struct usym {
 	struct usym_proc *buckets[USYM_BUCKETS];
-	size_t nr_dwfl;
+	size_t nr_dwfl, nr_procs;
 	uint64_t tick;
 };
 
@@ -118,6 +120,7 @@ static struct usym_proc *add_proc(struct usym *u, pid_t pid)
 	p->pid = pid;
 	p->next = u->buckets[b];
 	u->buckets[b] = p;
+	u->nr_procs++;
 	return p;
 }
 
@@ -150,17 +153,34 @@ static void free_proc(struct usym *u, struct usym_proc *p)
 	free(p);
 }
 
-/* Keep memory bounded: drop the Dwfls of the least recently used pid. */
+static void unlink_proc(struct usym *u, struct usym_proc *p)
+{
+	struct usym_proc **pp = &u->buckets[(unsigned int)p->pid % USYM_BUCKETS];
+
+	while (*pp != p)
+		pp = &(*pp)->next;
+	*pp = p->next;
+	u->nr_procs--;
+	free_proc(u, p);
+}
+
+/*
+ * Keep memory bounded: drop the Dwfls of the least recently used pid, and
+ * beyond USYM_MAX_PROCS the least recently used pid altogether (a long
+ * watch sees pids come and go for ever).
+ */
 static void evict(struct usym *u, const struct usym_proc *keep)
 {
 	struct usym_proc *p, *victim;
 	size_t b;
 
-	while (u->nr_dwfl > USYM_MAX_DWFL) {
+	while (u->nr_dwfl > USYM_MAX_DWFL || u->nr_procs > USYM_MAX_PROCS) {
+		bool dwfl_only = u->nr_procs <= USYM_MAX_PROCS;
+
 		victim = NULL;
 		for (b = 0; b < USYM_BUCKETS; b++) {
 			for (p = u->buckets[b]; p; p = p->next) {
-				if (p == keep || (!p->live && !p->snap))
+				if (p == keep || (dwfl_only && !p->live && !p->snap))
 					continue;
 				if (!victim || p->last_use < victim->last_use)
 					victim = p;
@@ -168,6 +188,10 @@ static void evict(struct usym *u, const struct usym_proc *keep)
 		}
 		if (!victim)
 			return;
+		if (!dwfl_only) {
+			unlink_proc(u, victim);
+			continue;
+		}
 		/* The recorded mappings stay: the snapshot view can be rebuilt. */
 		end_dwfl(u, &victim->live);
 		end_dwfl(u, &victim->snap);
@@ -471,6 +495,7 @@ int usym__snapshot_maps(struct usym *u, pid_t pid, uint64_t start_time, FILE *ma
 	else
 		p->has_snap = true;
 	free(line);
+	evict(u, p);
 	return err;
 }
 
@@ -535,17 +560,13 @@ out:
  */
 void usym__forget(struct usym *u, pid_t pid)
 {
-	struct usym_proc **pp, *p;
+	struct usym_proc *p;
 
 	if (!u)
 		return;
-	for (pp = &u->buckets[(unsigned int)pid % USYM_BUCKETS]; (p = *pp); pp = &p->next) {
-		if (p->pid == pid) {
-			*pp = p->next;
-			free_proc(u, p);
-			return;
-		}
-	}
+	p = find_proc(u, pid);
+	if (p)
+		unlink_proc(u, p);
 }
 
 static const char *base_name(const char *path)

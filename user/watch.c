@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroups.h"
+#include "cmdline.h"
 #include "color.h"
 #include "commands.h"
 #include "explain.h"
@@ -141,9 +142,7 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 	char *end;
 	int c, sig;
 
-	opterr = 0;
-	/* 0, not 1: also forget where a previous parse stopped inside an argv. */
-	optind = 0;
+	cmdline__begin();
 	while ((c = getopt_long(argc, argv, ":p:c:s:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -208,28 +207,17 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 			env->timeline = optarg;
 			break;
 		case OPT_COLOR:
-			if (color__parse(optarg, &env->color)) {
-				pr_err("--color: '%s' is not auto, always or never", optarg);
+			if (cmdline__color(optarg, &env->color))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			env->help = true;
 			return 0;
-		case ':':
-			pr_err("option '%s' needs an argument (see pidtrace watch --help)",
-			       argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			pr_err("unknown option '%s' (see pidtrace watch --help)", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cmdline__bad_option("watch", c, argv);
 		}
 	}
-	if (optind < argc) {
-		pr_err("unexpected argument '%s' (see pidtrace watch --help)", argv[optind]);
-		return EXIT_USAGE;
-	}
-	return 0;
+	return cmdline__no_arguments_left("watch", argc, argv);
 }
 
 /* Signals never worth a record unless asked for by name. */

@@ -1,12 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
-/* watchdog.c - the tracer around a job (see watchdog.h). */
+/*
+ * watchdog.c - the tracer around a job (see watchdog.h).
+ *
+ * The tracer (the light skeleton of bpf/watchdog.bpf.c) loads in a thread
+ * of its own, so that the job can read its input meanwhile; everything
+ * else happens on the caller's thread once the load is over (ptrace work
+ * in particular stays on the main thread). The thread touches nothing but
+ * the tracer, which nobody else uses until watchdog__ready() joined it.
+ */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "tracer.h"
 #include "watchdog.h"
+
+/* How long watchdog__settle() waits for the records it knows must come. */
+#define SETTLE_SYNC_MS	1000
+#define SETTLE_DYING_MS 1000
 
 struct watchdog {
 	struct watchdog_opts opts;
@@ -15,6 +30,9 @@ struct watchdog {
 	struct xrec *deaths;
 	size_t ndeaths, cap;
 	size_t unexpected;
+	pthread_t loader;
+	bool loading; /* the loader thread runs or is not joined yet */
+	int load_err; /* its result, once joined */
 };
 
 static int on_record(void *ctx, const struct xrec *r)
@@ -45,11 +63,20 @@ static int on_event(void *ctx, const void *data, size_t size)
 	return explain__feed(wd->ex, data, size);
 }
 
+static void *load_main(void *arg)
+{
+	struct watchdog *wd = arg;
+
+	wd->load_err = tracer__start(wd->tracer);
+	return NULL;
+}
+
 int watchdog__start(struct watchdog **out, const struct watchdog_opts *opts)
 {
 	struct tracer_opts topts = { 0 };
 	struct explain_opts xopts = { 0 };
 	struct watchdog *wd;
+	sigset_t all, old;
 	int err;
 
 	wd = calloc(1, sizeof(*wd));
@@ -72,6 +99,15 @@ int watchdog__start(struct watchdog **out, const struct watchdog_opts *opts)
 	topts.filter.lineage = opts->lineage;
 	topts.filter.ustacks = opts->user_stacks;
 	topts.filter.cgroup_ssid = -1;
+	/*
+	 * The default ring, 4 MiB: a rollback kills and reaps every task
+	 * before it reads the tracer, ~1.3 KiB of records each, so this holds
+	 * the deaths of ~3000 tasks (1 MiB would start ~1 ms sooner).
+	 */
+	topts.ringbuf_bytes = 0;
+	/* The light tracer has no lineage programs (bpf/watchdog.bpf.c). */
+	topts.light = !opts->lineage;
+	topts.defer_errors = true; /* the job says it: watchdog__error() */
 	topts.on_event = on_event;
 	topts.ctx = wd;
 	wd->tracer = tracer__new(&topts);
@@ -79,9 +115,17 @@ int watchdog__start(struct watchdog **out, const struct watchdog_opts *opts)
 		err = -errno;
 		goto err;
 	}
-	err = tracer__start(wd->tracer);
-	if (err)
-		goto err;
+	/* The loader must not take the signals the job waits for. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = -pthread_create(&wd->loader, NULL, load_main, wd);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		/* No thread: load here and now. */
+		wd->load_err = tracer__start(wd->tracer);
+	} else {
+		wd->loading = true;
+	}
 	*out = wd;
 	return 0;
 err:
@@ -89,9 +133,25 @@ err:
 	return err;
 }
 
+int watchdog__ready(struct watchdog *wd)
+{
+	if (wd->loading) {
+		pthread_join(wd->loader, NULL);
+		wd->loading = false;
+	}
+	return wd->load_err;
+}
+
+const char *watchdog__error(const struct watchdog *wd)
+{
+	return wd->load_err ? tracer__error(wd->tracer) : "";
+}
+
 int watchdog__track(struct watchdog *wd, pid_t pid)
 {
-	return tracer__track(wd->tracer, pid);
+	int err = watchdog__ready(wd);
+
+	return err ? err : tracer__track(wd->tracer, pid);
 }
 
 int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const char *why)
@@ -101,7 +161,45 @@ int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const cha
 
 int watchdog__poll(struct watchdog *wd, int timeout_ms)
 {
+	int err = watchdog__ready(wd);
+
+	if (err)
+		return err;
 	return timeout_ms ? tracer__poll(wd->tracer, timeout_ms) : tracer__drain(wd->tracer);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int watchdog__settle(struct watchdog *wd)
+{
+	double until;
+	int err;
+
+	err = watchdog__ready(wd);
+	if (err)
+		return err;
+	err = tracer__sync(wd->tracer, SETTLE_SYNC_MS);
+	if (err == -EOPNOTSUPP) /* the full tracer (lineage): what is there */
+		err = tracer__drain(wd->tracer) < 0 ? -EIO : 0;
+	if (err)
+		return err;
+	/*
+	 * A SIGKILL recorded already kills its task: wait for that death's
+	 * own record (its task may still be on its way out).
+	 */
+	until = now_ms() + SETTLE_DYING_MS;
+	while (explain__pending(wd->ex, SIGKILL) && now_ms() < until) {
+		err = tracer__poll(wd->tracer, 10);
+		if (err < 0 && err != -EINTR)
+			return err;
+	}
+	return explain__flush(wd->ex);
 }
 
 size_t watchdog__unexpected(const struct watchdog *wd)
@@ -119,7 +217,7 @@ unsigned long long watchdog__drops(struct watchdog *wd)
 {
 	struct tracer_stats st;
 
-	if (tracer__stats(wd->tracer, &st))
+	if (watchdog__ready(wd) || tracer__stats(wd->tracer, &st))
 		return 0;
 	return st.drops;
 }
@@ -128,6 +226,7 @@ void watchdog__free(struct watchdog *wd)
 {
 	if (!wd)
 		return;
+	watchdog__ready(wd);
 	tracer__free(wd->tracer);
 	explain__free(wd->ex);
 	free(wd->deaths);

@@ -7,11 +7,14 @@
  * is flagged so the job can roll back.
  *
  * Typical use:
- *	watchdog__start(&wd, &opts);     before the first task exists
+ *	watchdog__start(&wd, &opts);     starts loading the tracer (a thread)
+ *	... read the job's input ...
+ *	watchdog__ready(wd);             loaded and attached: before the first task exists
  *	watchdog__track(wd, pid);        for every task created
  *	watchdog__expect(wd, pid, why);  before killing a helper on purpose
  *	watchdog__poll(wd, 0);           between steps: reads pending records
  *	watchdog__unexpected(wd)         any unplanned death so far?
+ *	watchdog__settle(wd);            at the end: every record up to now is read
  *	watchdog__deaths(wd, &n)         the explanations, for the report
  *	watchdog__free(wd);
  */
@@ -35,13 +38,31 @@ struct watchdog_opts {
 	void *ctx;
 };
 
-/* Load and attach the tracer. Return: 0 or -errno (reported). */
+/*
+ * Start loading and attaching the tracer, in a thread of its own (~15 ms):
+ * the caller reads its input meanwhile. Return: 0 or -errno.
+ */
 int watchdog__start(struct watchdog **out, const struct watchdog_opts *opts);
+/*
+ * Wait until the tracer is loaded and attached; the other functions but
+ * watchdog__expect() wait for it too. Return: 0 or the load's -errno
+ * (not reported: watchdog__error() says why).
+ */
+int watchdog__ready(struct watchdog *wd);
+/* Why the tracer could not start, in a sentence ("" when it did). */
+const char *watchdog__error(const struct watchdog *wd);
 int watchdog__track(struct watchdog *wd, pid_t pid);
 /* Declare the death of @pid planned: its record says expected, class @cause. */
 int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const char *why);
 /* Read what the kernel side has, waiting up to timeout_ms. Return: records or -errno. */
 int watchdog__poll(struct watchdog *wd, int timeout_ms);
+/*
+ * Read every record the kernel side made until now (exactly: a marker
+ * record, no quiet period to wait for), then wait for the deaths that
+ * SIGKILLs already read announce (1 s at most); release what explain
+ * holds back. Return: 0 or -errno.
+ */
+int watchdog__settle(struct watchdog *wd);
 /* Number of deaths of tracked tasks that nobody declared expected. */
 size_t watchdog__unexpected(const struct watchdog *wd);
 /* Every death record kept so far (valid until the next poll or free). */

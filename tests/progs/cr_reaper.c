@@ -4,6 +4,11 @@
  * ends up under it, then exit when nothing is left. Checkpoint/restore
  * tests start their targets under it: after a dump kills the tree its
  * pids are free again at once (PID 1 here reaps orphans only every 1-2 s).
+ *
+ * It ignores SIGTERM, SIGINT and SIGHUP: a test that times out gets SIGTERM
+ * with its whole process group, and a reaper that died of it would hand
+ * the tree to PID 1, out of reach of the test's cleanup, which kills what
+ * is below the reaper before the reaper itself (tests/cr_lib.sh).
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,7 +19,10 @@
 
 int main(int argc, char **argv)
 {
+	static const int stop_sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old[3];
 	pid_t pid;
+	int i;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: cr_reaper CMD [ARG..]\n");
@@ -24,6 +32,8 @@ int main(int argc, char **argv)
 		perror("cr_reaper: PR_SET_CHILD_SUBREAPER");
 		return 1;
 	}
+	for (i = 0; i < 3; i++)
+		sigaction(stop_sigs[i], &ign, &old[i]);
 	alarm(600);
 	pid = fork();
 	if (pid < 0) {
@@ -32,6 +42,8 @@ int main(int argc, char **argv)
 	}
 	if (pid == 0) {
 		signal(SIGALRM, SIG_DFL);
+		for (i = 0; i < 3; i++) /* the command gets them as we did */
+			sigaction(stop_sigs[i], &old[i], NULL);
 		alarm(0);
 		execvp(argv[1], argv + 1);
 		perror("cr_reaper: exec");

@@ -47,4 +47,4 @@ same not_image_one_line "$(wc -l <"$T/err")" 1
 "$PIDTRACE" restore --bogus >/dev/null 2>&1
 same usage_status "$?" 2
 "$PIDTRACE" restore -D "$T/empty" extra >/dev/null 2>"$T/err"
-same extra_argument "$?:$(head -n 1 "$T/err")" "2:pidtrace: restore: unexpected argument 'extra'"
+same extra_argument "$?:$(head -n 1 "$T/err")" "2:pidtrace: restore: unexpected argument 'extra' (see pidtrace restore --help)"

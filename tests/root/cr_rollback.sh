@@ -28,7 +28,7 @@ paused() { grep -q 'test pause at' "$CR_DIR/restore.err" 2>/dev/null; }
 # 1. An outside SIGKILL during the restore.
 if cr_start killed zdtm_tree && cr_dump; then
 	VICTIM=$(image_pids | sed -n 2p)
-	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=before-detach PIDTRACE_TEST_PAUSE_MS=20000 \
+	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=restore-detach PIDTRACE_TEST_PAUSE_MS=20000 \
 		exec "$PIDTRACE" restore -D "$CR_DIR/img" --json >"$CR_DIR/restore.json" \
 		2>"$CR_DIR/restore.err") &
 	CR_RESTORE=$!
@@ -65,7 +65,7 @@ cr_cleanup
 
 # 2. SIGTERM to pidtrace in the middle.
 if cr_start sigterm zdtm_tree && cr_dump; then
-	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=before-files PIDTRACE_TEST_PAUSE_MS=20000 \
+	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=restore-files PIDTRACE_TEST_PAUSE_MS=20000 \
 		exec "$PIDTRACE" restore -D "$CR_DIR/img" --json >"$CR_DIR/restore.json" \
 		2>"$CR_DIR/restore.err") &
 	CR_RESTORE=$!
@@ -90,7 +90,7 @@ cr_cleanup
 # nothing may be left running or stopped, zombies are fine.
 alive_left() { left_over | grep -v '(Z)' || true; }
 if cr_start sigkill zdtm_tree && cr_dump; then
-	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=before-state PIDTRACE_TEST_PAUSE_MS=20000 \
+	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=restore-state PIDTRACE_TEST_PAUSE_MS=20000 \
 		exec "$PIDTRACE" restore -D "$CR_DIR/img" --json >"$CR_DIR/restore.json" \
 		2>"$CR_DIR/restore.err") &
 	CR_RESTORE=$!

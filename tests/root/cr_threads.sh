@@ -138,7 +138,7 @@ for how in kill-thread sigterm; do
 		continue
 	fi
 	"$PIDTRACE" show -D "$CR_DIR/img" --json >"$CR_DIR/show.json"
-	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=before-state PIDTRACE_TEST_PAUSE_MS=20000 \
+	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=restore-state PIDTRACE_TEST_PAUSE_MS=20000 \
 		exec "$PIDTRACE" restore -D "$CR_DIR/img" --json >"$CR_DIR/restore.json" \
 		2>"$CR_DIR/restore.err") &
 	CR_RESTORE=$!

@@ -8,7 +8,8 @@ need_root
 [ -e /sys/fs/cgroup/unified/cgroup.procs ] ||
 	{ skip cgroup_kill "no cgroup v2 hierarchy at /sys/fs/cgroup/unified"; exit 0; }
 grp=/sys/fs/cgroup/unified/pidtrace-test-kill-$$
-at_exit "rmdir $grp 2>/dev/null"
+# The scenario kills and removes the group; this is in case it could not.
+at_exit "cgroup_remove $grp"
 watch_start -c sc-cgkill-v || { fail watch_starts "$(cat "$T/watch.err")"; exit 1; }
 scen cgroup_kill "$grp" || { watch_stop; exit 1; }
 settle_and_stop

@@ -7,7 +7,7 @@ need_root
 
 grp=/sys/fs/cgroup/memory/pidtrace-test-oom-$$
 # The scenario removes the group; this is in case it could not.
-at_exit "rmdir $grp 2>/dev/null"
+at_exit "cgroup_remove $grp"
 watch_start -c sc-oom-v || { fail watch_starts "$(cat "$T/watch.err")"; exit 1; }
 scen oom_kill "$grp" || { watch_stop; exit 1; }
 settle_and_stop

@@ -141,18 +141,20 @@ report_rate() {
 	echo "fork = fork, SIGKILL, reap in a loop; burst = 64 forks, 64 SIGKILLs, 64 reaps;"
 	echo "flood = SIGKILL to a zombie child over and over (every kill() generates a SIGKILL)."
 	echo "recorded: deaths by SIGKILL of killrate's children in pidtrace's output; drops:"
-	echo "records lost to a full ring buffer; shed: non-kill records left out on purpose."
+	echo "records lost to a full ring buffer; shed: non-kill records left out on purpose;"
+	echo "CPU/death: the tracer's CPU time (until it went idle after the storm) per death recorded."
 	echo
-	echo "| mode | tracer | kills/s | vs untraced | kills | deaths | recorded | drops | shed |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	echo "| mode | tracer | kills/s | vs untraced | kills | deaths | recorded | drops | shed | CPU/death |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	local mode cfg base
 	for mode in fork burst flood; do
 		base=$(awk -v m="$mode" '$1 == "none" && $2 == m { print $3 }' "$W/rate")
 		for cfg in none $RATE_TRACERS; do
 			awk -v c="$cfg" -v m="$mode" -v b="$base" -v name="$(label "$cfg")" '$1 == c && $2 == m {
-				printf "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n", m, name, $3,
+				printf "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", m, name, $3,
 					c == "none" || b == "" ? "-" : sprintf("%.2fx", $3 / b), $4, $5,
-					m == "flood" && c != "none" ? "n/a" : $6, $7, $8 }' "$W/rate"
+					m == "flood" && c != "none" ? "n/a" : $6, $7, $8,
+					$10 == "" || $10 == "-" || m == "flood" ? "-" : sprintf("%.1f µs", $10 / 1000) }' "$W/rate"
 		done
 	done
 	echo

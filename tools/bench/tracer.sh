@@ -159,12 +159,26 @@ section_bpfcost() {
 	BPF_STATS_OLD=
 }
 
+# tracer_idle_cpu_ns: the running tracers' CPU time once they have stopped
+# using any (they read what the storm left in the ring first).
+tracer_idle_cpu_ns() {
+	local prev=-1 cur i
+	for ((i = 0; i < 60; i++)); do
+		sleep 0.5
+		cur=$(tracer_cpu_ns)
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+	done
+	echo "$cur"
+}
+
 # Part 2: the highest kill rates, each under pidtrace watch --json with the
 # default ring buffer. Results in $W/rate: "CONFIG MODE RATE KILLS DEATHS
-# RECORDED DROPS SHED EVENTS" (RECORDED: deaths of killrate's children
-# pidtrace reported; "-" for the untraced runs).
+# RECORDED DROPS SHED EVENTS TRACER_CPU_NS_PER_RECORDED" (RECORDED: deaths
+# of killrate's children pidtrace reported; "-" for the untraced runs; the
+# tracer's CPU from its start to when it went idle after the storm).
 section_rate() {
-	local cfg mode out sum rec
+	local cfg mode out sum rec cpu
 	: >"$W/rate"
 	for cfg in none $RATE_TRACERS; do
 		for mode in fork burst flood; do
@@ -175,15 +189,17 @@ section_rate() {
 			fi
 			out=$("$B/killrate" "$mode" "$RATE_SECS" "$NCPU")
 			if [ "$cfg" = none ]; then
-				echo "$cfg $mode $(kv rate "$out") $(kv kills "$out") $(kv deaths "$out") - - - -" >>"$W/rate"
+				echo "$cfg $mode $(kv rate "$out") $(kv kills "$out") $(kv deaths "$out") - - - - -" >>"$W/rate"
 				continue
 			fi
+			cpu=$(tracer_idle_cpu_ns)
 			tracer_stop
 			sum=$(grep '"event":"summary"' "$W/rate.json" | tail -1)
 			rec=$(jq -c 'select(.event == "death" and .victim.comm == "killrate" and
 				.signo == 9)' "$W/rate.json" | wc -l)
 			echo "$cfg $mode $(kv rate "$out") $(kv kills "$out") $(kv deaths "$out") $rec" \
-				"$(echo "$sum" | jq -r '"\(.drops) \(.shed) \(.events)"')" >>"$W/rate"
+				"$(echo "$sum" | jq -r '"\(.drops) \(.shed) \(.events)"')" \
+				"$(ratio "$cpu" "$rec" 0)" >>"$W/rate"
 		done
 	done
 }
