@@ -4,7 +4,7 @@
  * and say it in words (see explain.h).
  *
  * Generations of fatal signals wait in a table keyed by the victim's thread
- * group until the group dies; a generation that never leads to a death
+ * group until the group dies (pending_gens.c); one that never leads to a death
  * (blocked, handled later...) ages out. The ring buffer keeps reservation
  * order, and a generation always happens before the death it causes, so
  * the generation is in the table by the time the death arrives.
@@ -18,18 +18,8 @@
 #include "explain.h"
 #include "log.h"
 #include "names.h"
+#include "pending_gens.h"
 #include "symbolize.h"
-
-#define PEND_BUCKETS 1024
-#define PEND_MAX_PER_GROUP 8
-#define PEND_MAX_AGE_NS (120ULL * 1000000000ULL)
-
-struct pend {
-	struct pend *next;
-	struct pt_signal_event ev;
-	bool has_u;
-	struct pt_ustack u;
-};
 
 struct oom_note {
 	struct oom_note *next;
@@ -59,7 +49,7 @@ struct expectation {
 
 struct explain {
 	struct explain_opts opts;
-	struct pend *pend[PEND_BUCKETS];
+	struct pending_gens *pend;
 	struct oom_note *ooms;
 	struct held_exit *held;
 	struct initiator_note *inits;
@@ -85,7 +75,10 @@ struct explain *explain__new(const struct explain_opts *opts)
 		return NULL;
 	ex->opts = *opts;
 	ex->sym = symbolize__new(opts->symbolize_user);
-	if (!ex->sym) {
+	ex->pend = pending_gens__new();
+	if (!ex->sym || !ex->pend) {
+		symbolize__free(ex->sym);
+		pending_gens__free(ex->pend);
 		free(ex);
 		return NULL;
 	}
@@ -95,18 +88,9 @@ struct explain *explain__new(const struct explain_opts *opts)
 
 void explain__free(struct explain *ex)
 {
-	int i;
-
 	if (!ex)
 		return;
-	for (i = 0; i < PEND_BUCKETS; i++) {
-		while (ex->pend[i]) {
-			struct pend *p = ex->pend[i];
-
-			ex->pend[i] = p->next;
-			free(p);
-		}
-	}
+	pending_gens__free(ex->pend);
 	while (ex->ooms) {
 		struct oom_note *o = ex->ooms;
 
@@ -201,93 +185,9 @@ static void set_wall(struct explain *ex, struct xrec *r, uint64_t mono)
 	r->wall.tv_nsec = w % 1000000000LL;
 }
 
-/* ---- pending generations ------------------------------------------------ */
-
-static unsigned int bucket(uint32_t tgid)
-{
-	return (tgid * 2654435761u) % PEND_BUCKETS;
-}
-
-static void pend_expire(struct explain *ex, unsigned int b, uint64_t now)
-{
-	struct pend **pp = &ex->pend[b];
-
-	while (*pp) {
-		struct pend *p = *pp;
-
-		if (now > p->ev.hdr.ts_ns + PEND_MAX_AGE_NS) {
-			*pp = p->next;
-			free(p);
-		} else {
-			pp = &p->next;
-		}
-	}
-}
-
-static void pend_add(struct explain *ex, const struct pt_signal_event *ev,
-		     const struct pt_ustack *u)
-{
-	unsigned int b = bucket(ev->victim.pid);
-	struct pend *p, **tail;
-	int n = 0;
-
-	pend_expire(ex, b, ev->hdr.ts_ns);
-	for (tail = &ex->pend[b]; *tail; tail = &(*tail)->next)
-		if ((*tail)->ev.victim.pid == ev->victim.pid)
-			n++;
-	if (n >= PEND_MAX_PER_GROUP)
-		return;
-	p = malloc(sizeof(*p));
-	if (!p)
-		return;
-	p->ev = *ev;
-	p->has_u = u != NULL;
-	if (u)
-		p->u = *u;
-	p->next = NULL;
-	*tail = p; /* oldest first */
-}
-
-/* Take every pending generation for @tgid out of the table, oldest first. */
-static struct pend *pend_take(struct explain *ex, uint32_t tgid)
-{
-	struct pend **pp = &ex->pend[bucket(tgid)], *out = NULL, **otail = &out;
-
-	while (*pp) {
-		struct pend *p = *pp;
-
-		if (p->ev.victim.pid == tgid) {
-			*pp = p->next;
-			p->next = NULL;
-			*otail = p;
-			otail = &p->next;
-		} else {
-			pp = &p->next;
-		}
-	}
-	return out;
-}
-
-static void pend_free(struct pend *p)
-{
-	while (p) {
-		struct pend *next = p->next;
-
-		free(p);
-		p = next;
-	}
-}
-
 size_t explain__pending(const struct explain *ex, int signo)
 {
-	const struct pend *p;
-	size_t n = 0;
-	unsigned int b;
-
-	for (b = 0; b < PEND_BUCKETS; b++)
-		for (p = ex->pend[b]; p; p = p->next)
-			n += !signo || p->ev.sig == signo;
-	return n;
+	return pending_gens__count(ex->pend, signo);
 }
 
 static struct oom_note *oom_take(struct explain *ex, uint32_t tgid)
@@ -399,7 +299,7 @@ static int on_signal(struct explain *ex, const struct pt_signal_event *g,
 	int err = 0;
 
 	if (g->result == 0)
-		pend_add(ex, g, u);
+		pending_gens__add(ex->pend, g, u);
 	if (!ex->opts.report_signals)
 		return 0;
 	r = calloc(1, sizeof(*r));
@@ -420,7 +320,7 @@ static int on_signal(struct explain *ex, const struct pt_signal_event *g,
 
 static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 {
-	struct pend *gens = NULL, *p, *chosen = NULL;
+	struct pending_gen *gens = NULL, *p, *chosen = NULL;
 	struct oom_note *oom = NULL;
 	struct expectation *exp;
 	int termsig = x->exit_code & 0x7f;
@@ -431,7 +331,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 
 	/* Lineage-mode exits that are no death by signal: nothing to explain. */
 	if (!zap && !termsig && !(x->flags & PT_EXIT_SECCOMP_DEAD)) {
-		pend_free(pend_take(ex, x->task.pid));
+		pending_gen__free_list(pending_gens__take(ex->pend, x->task.pid));
 		return 0;
 	}
 	r = calloc(1, sizeof(*r));
@@ -455,7 +355,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 	}
 
 	if (!zap) {
-		gens = pend_take(ex, x->task.pid);
+		gens = pending_gens__take(ex->pend, x->task.pid);
 		oom = oom_take(ex, x->task.pid);
 		/* The first generation of the signal that killed it is the cause. */
 		for (p = gens; p; p = p->next)
@@ -506,7 +406,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 	ex->deaths++;
 	err = emit(ex, r);
 
-	pend_free(gens);
+	pending_gen__free_list(gens);
 	free(oom);
 	free(r);
 	return err;
