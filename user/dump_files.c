@@ -26,7 +26,6 @@
 #include "dump_fdkinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
-#include "ptrace_core.h"
 #include "registry.h"
 
 static int cmp_int(const void *a, const void *b)
@@ -354,7 +353,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		 * the iterator then sees none: that is its exit, not a new kind
 		 * of pidfd.
 		 */
-		if (!pt && t->pt && ptrace_core__check(t->pt) == -ESRCH)
+		if (!pt && dump__gone_err(t, -ENOENT) == -ESRCH)
 			return -ESRCH;
 		if (!pt)
 			return unsupported(t->pid, fd, "a pidfd the iterator did not see");

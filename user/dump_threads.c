@@ -298,6 +298,8 @@ static int fill_one(struct dump_task *t, struct dump_thread *d, unsigned long sc
 		err = ptrace_core__read_mem(d->pt, scratch, &pdeath, sizeof(pdeath));
 	if (!err)
 		err = procfs__stat(d->tid, &st);
+	/* A SIGKILL to the process releases its threads and the leader alike. */
+	err = dump__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)
 			pr_err("pid %d thread %d: cannot read its state: %s", t->pid, d->tid,
@@ -323,6 +325,7 @@ int dump_threads__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 	err = ptrace_core__scratch(t->pt, 4096, &scratch);
 	if (!err)
 		err = fill_exit_state(t->pid, t->pt, scratch, core->thread);
+	err = dump__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)
 			pr_err("pid %d: cannot read its thread state: %s", t->pid, strerror(-err));
