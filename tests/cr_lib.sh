@@ -161,10 +161,35 @@ cr_finish() {
 	CR_RESTORE=
 }
 
+# cr_show_has NAME FILTER: `pidtrace show --json` of the last image
+# satisfies the jq FILTER; $guards is the program's "guards=0|1" line (1
+# when it printed none).
+cr_show_has() {
+	local g
+	g=$(sed -n 's/^guards=\([01]\)$/\1/p' "$CR_DIR/log")
+	"$PIDTRACE" show -D "$CR_DIR/img" --json >"$CR_DIR/show.json" 2>"$CR_DIR/show.err"
+	if jq -e --argjson guards "${g:-1}" "$2" "$CR_DIR/show.json" >/dev/null 2>&1; then
+		pass "$1"
+	else
+		fail "$1" "show --json does not satisfy $2 ($(head -c 300 "$CR_DIR/show.err"))"
+	fi
+}
+
+# cr_roundtrip_show NAME PROG CHECK..: cr_roundtrip, checking the image
+# after the dump: each CHECK is KEY=FILTER, a case NAME_show_KEY.
+cr_roundtrip_show() {
+	local name=$1 prog=$2
+	shift 2
+	CR_SHOW_CHECKS=("$@")
+	cr_roundtrip "$name" "$prog"
+	CR_SHOW_CHECKS=()
+}
+
 # cr_roundtrip NAME PROG [ARG..]: the whole cycle, as PASS/FAIL lines
 # NAME_dump, NAME_restore, NAME_verify.
+CR_SHOW_CHECKS=()
 cr_roundtrip() {
-	local name=$1
+	local name=$1 f
 	shift
 	if ! cr_start "$name" "$@"; then
 		fail "${name}_start" "the program did not start"
@@ -177,6 +202,9 @@ cr_roundtrip() {
 		return 1
 	fi
 	pass "${name}_dump"
+	for f in "${CR_SHOW_CHECKS[@]}"; do
+		cr_show_has "${name}_show_${f%%=*}" "${f#*=}"
+	done
 	if ! cr_restore; then
 		fail "${name}_restore" "$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 3 "$CR_DIR/restore.err")"
 		cr_cleanup
