@@ -122,7 +122,7 @@ $(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/pidtrace.h $(SKELS) $(PB_S
 $(OUTPUT)/pidtrace: $(USER_OBJS) $(PB_OBJS)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
-$(OUTPUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS) | $(OUTPUT)/tests/unit
+$(OUTPUT)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_OBJS) | $(OUTPUT)/tests/unit
 	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(LIB_OBJS) $(LDFLAGS) $(PKG_LIBS) -o $@
 
 # Test tools (tests/tools): helpers the root tests run, linked like unit tests.

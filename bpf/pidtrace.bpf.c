@@ -13,6 +13,11 @@
  * is filtered here, so SIGCHLD from every fork never reaches user space.
  * Built twice: as is (watch, run) and without the lineage programs for the
  * restore (watchdog.bpf.c defines PT_WATCHDOG).
+ *
+ * The rest is in headers included once, in this order: record.bpf.h (ring
+ * buffer, reserve/submit, the task and cgroup parts of a record),
+ * filter.bpf.h (pid tree, cgroup, comm), registry.bpf.h (watch --pin) and
+ * lineage.bpf.h (run's own programs).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -57,25 +62,9 @@ const volatile struct pt_filter_cfg cfg = {
 	.cgroup_ssid = -1,
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PT_STAT_MAX);
-	__type(key, u32);
-	__type(value, u64);
-} stats SEC(".maps");
-
-/* Thread groups in the pid filter (key: tgid). User space seeds it. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, u32);
-	__type(value, u8);
-} tracked SEC(".maps");
+/* The ring buffer and the record helpers, then the filters: both read cfg. */
+#include "record.bpf.h"
+#include "filter.bpf.h"
 
 /*
  * The syscall the current task is in, and its first arguments, read from
@@ -120,48 +109,6 @@ struct {
 	__type(value, struct group_initiator);
 } initiators SEC(".maps");
 
-/* Before 6.15 the kernfs parent link was called "parent". */
-struct kernfs_node___old {
-	struct kernfs_node *parent;
-} __attribute__((preserve_access_index));
-
-static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
-{
-	if (bpf_core_field_exists(kn->__parent))
-		return BPF_CORE_READ(kn, __parent);
-	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
-}
-
-static __always_inline void fill_cgpath(struct pt_cgpath *p, struct kernfs_node *kn)
-{
-	p->depth = 0;
-	p->pad = 0;
-	for (int i = 0; i < PT_CG_DEPTH + 1 && kn; i++) {
-		struct kernfs_node *parent = kn_parent(kn);
-
-		if (!parent) /* the hierarchy's root has no name of its own */
-			break;
-		if (i < PT_CG_DEPTH)
-			bpf_probe_read_kernel_str(p->names[i], PT_CG_NAME_LEN,
-						  BPF_CORE_READ(kn, name));
-		p->depth = i + 1;
-		kn = parent;
-	}
-}
-
-static __always_inline void fill_task_cgpath(struct pt_cgpath *p, struct task_struct *task)
-{
-	fill_cgpath(p, BPF_CORE_READ(task, cgroups, dfl_cgrp, kn));
-}
-
-static __always_inline void stat_inc(u32 idx)
-{
-	u64 *v = bpf_map_lookup_elem(&stats, &idx);
-
-	if (v)
-		*v += 1;
-}
-
 /*
  * Make the verifier forget the exact value of *v (a copy through a helper is
  * opaque to it). Branching again and again on flags the program set one
@@ -171,162 +118,6 @@ static __always_inline void stat_inc(u32 idx)
 static __always_inline void opaque_u32(u32 *v)
 {
 	bpf_probe_read_kernel(v, sizeof(*v), v);
-}
-
-/*
- * Kills and deaths are what pidtrace is for: when the ring buffer is half
- * full, everything else (other signals, lineage) is shed and counted, so a
- * burst of SIGCHLD or forks never pushes a SIGKILL out.
- */
-static __always_inline bool shed(bool precious)
-{
-	u64 avail, size;
-
-	if (precious)
-		return false;
-	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
-	if (avail * 2 < size)
-		return false;
-	stat_inc(PT_STAT_SHED);
-	return true;
-}
-
-static __always_inline void *reserve(u32 size, u16 type)
-{
-	struct pt_hdr *h;
-
-	/* Signal records decide for themselves (only SIGKILL is precious). */
-	if (shed(type == PT_EV_EXIT || type == PT_EV_OOM || type == PT_EV_SIGNAL))
-		return NULL;
-	h = bpf_ringbuf_reserve(&events, size, 0);
-
-	if (!h) {
-		stat_inc(PT_STAT_DROPS);
-		return NULL;
-	}
-	h->type = type;
-	h->size = size;
-	h->cpu = bpf_get_smp_processor_id();
-	h->ts_ns = bpf_ktime_get_ns();
-	return h;
-}
-
-/*
- * A wakeup per record costs the sender ~3.5 us; batching them costs ~0.3
- * us. User space polls with a timeout, so a quiet trickle of records is
- * still read within that timeout.
- */
-static __always_inline void submit(void *rec)
-{
-	u64 flags = 0;
-
-	stat_inc(PT_STAT_EVENTS);
-	if (cfg.wakeup_bytes)
-		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes ?
-				BPF_RB_FORCE_WAKEUP :
-				BPF_RB_NO_WAKEUP;
-	bpf_ringbuf_submit(rec, flags);
-}
-
-static __always_inline bool is_tracked(u32 tgid)
-{
-	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
-}
-
-/*
- * Not inlined: one copy per program means one set of CO-RE relocations to
- * resolve at load. The kernel, which relocates the light skeleton, caches
- * the types it found by name in 31 slots, and here struct pid and struct
- * pid_namespace share one: reading every pid field before the namespace's
- * keeps them from evicting each other more than needed (a miss is a scan
- * of the kernel's 127k types, ~0.3 ms).
- */
-static __noinline void fill_task(struct pt_task *t, struct task_struct *task)
-{
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct upid up = {};
-
-	t->pid = BPF_CORE_READ(task, tgid);
-	t->tid = BPF_CORE_READ(task, pid);
-	t->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	t->uid = BPF_CORE_READ(task, real_cred, uid.val);
-	t->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
-	if (level < 32)
-		bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level]);
-	if (bpf_core_field_exists(pid->ino))
-		t->pid_ino = BPF_CORE_READ(pid, ino);
-	t->ns_pid = up.nr;
-	t->pidns_ino = BPF_CORE_READ(up.ns, ns.inum);
-	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
-}
-
-static __always_inline bool comm_equal(const char *a)
-{
-	for (int i = 0; i < PT_COMM_LEN; i++) {
-		if (a[i] != cfg.comm[i])
-			return false;
-		if (!a[i])
-			return true;
-	}
-	return true;
-}
-
-static __always_inline bool cgroup_under(struct cgroup *cgrp)
-{
-	int level = BPF_CORE_READ(cgrp, level);
-	u64 off = bpf_core_field_offset(struct cgroup, ancestors);
-
-	for (int i = 0; i < 16; i++) {
-		struct cgroup *anc = NULL;
-
-		if (i > level)
-			break;
-		bpf_probe_read_kernel(&anc, sizeof(anc), (void *)cgrp + off + i * sizeof(anc));
-		if (anc && BPF_CORE_READ(anc, kn, id) == cfg.cgroup_id)
-			return true;
-	}
-	return false;
-}
-
-static __always_inline bool task_in_cgroup(struct task_struct *task)
-{
-	struct css_set *cs = BPF_CORE_READ(task, cgroups);
-	struct cgroup *cgrp;
-	int ssid = cfg.cgroup_ssid;
-
-	if (ssid < 0) {
-		cgrp = BPF_CORE_READ(cs, dfl_cgrp);
-	} else {
-		struct cgroup_subsys_state *css = NULL;
-
-		if (ssid >= 16)
-			return false;
-		bpf_probe_read_kernel(&css, sizeof(css), &cs->subsys[ssid & 15]);
-		cgrp = BPF_CORE_READ(css, cgroup);
-	}
-	return cgrp && cgroup_under(cgrp);
-}
-
-/* Does an event about @victim (sent by current) pass the user's filters? */
-static __always_inline bool passes_filters(struct task_struct *victim)
-{
-	if (cfg.filter_pids && !is_tracked(BPF_CORE_READ(victim, tgid)))
-		return false;
-	if (cfg.filter_cgroup && !task_in_cgroup(victim))
-		return false;
-	if (cfg.filter_comm) {
-		char comm[PT_COMM_LEN];
-
-		BPF_CORE_READ_STR_INTO(&comm, victim, comm);
-		if (!comm_equal(comm)) {
-			bpf_get_current_comm(&comm, sizeof(comm));
-			if (!comm_equal(comm))
-				return false;
-		}
-	}
-	return true;
 }
 
 static __always_inline unsigned long handler_of(struct task_struct *task, int sig)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "color.h"
 #include "explain.h"
 #include "lineage.h"
 
@@ -41,6 +42,8 @@ struct output {
 	bool color;  /* plain mode: colour the cause (color__enabled() decides) */
 };
 
+int output__open(struct output *o, const char *path, bool json, enum color_when color);
+void output__close(struct output *o);
 int output__record(struct output *o, const struct xrec *r);
 int output__summary(struct output *o, const struct output_summary *s);
 int output__run_death(struct output *o, const struct run_death *d);

@@ -30,6 +30,7 @@
 #include "timeline.h"
 #include "tracer.h"
 #include "verdict.h"
+#include "xrecs.h"
 
 struct run_env {
 	bool json;
@@ -43,8 +44,7 @@ struct run_env {
 struct run_ctx {
 	struct explain *ex;
 	struct lineage *lin;
-	struct xrec *deaths;
-	size_t ndeaths, cap;
+	struct xrecs deaths;
 };
 
 static volatile sig_atomic_t forward_sig;
@@ -140,17 +140,7 @@ static int keep_death(void *ctx, const struct xrec *r)
 
 	if (r->kind != XREC_DEATH)
 		return 0;
-	if (rc->ndeaths == rc->cap) {
-		size_t cap = rc->cap ? rc->cap * 2 : 16;
-		struct xrec *v = realloc(rc->deaths, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		rc->deaths = v;
-		rc->cap = cap;
-	}
-	rc->deaths[rc->ndeaths++] = *r;
-	return 0;
+	return xrecs__push(&rc->deaths, r);
 }
 
 /*
@@ -203,13 +193,13 @@ static void report(struct output *out, struct run_ctx *rc, uint64_t t0)
 {
 	size_t i;
 
-	for (i = 0; i < rc->ndeaths; i++) {
+	for (i = 0; i < rc->deaths.n; i++) {
 		struct run_death *d = calloc(1, sizeof(*d));
 		enum verdict_pattern p;
 
 		if (!d)
 			return;
-		d->x = rc->deaths[i];
+		d->x = rc->deaths.v[i];
 		d->task = lineage__get(rc->lin, d->x.victim.tid);
 		d->t0_ns = t0;
 		p = verdict__write(&d->x, d->task, rc->lin, d->verdict, sizeof(d->verdict));
@@ -249,16 +239,8 @@ int cmd_run(int argc, char **argv)
 		return 0;
 	}
 	log__set_json(env.json);
-	out.mode = env.json ? OUTPUT_JSON : OUTPUT_PLAIN;
-	out.f = stdout;
-	if (env.out_path) {
-		out.f = fopen(env.out_path, "we");
-		if (!out.f) {
-			pr_err("%s: %s", env.out_path, strerror(errno));
-			return 1;
-		}
-	}
-	out.color = !env.json && color__enabled(env.color, out.f);
+	if (output__open(&out, env.out_path, env.json, env.color))
+		return 1;
 	rc.lin = lineage__new();
 	xopts.symbolize_user = true;
 	xopts.emit = keep_death;
@@ -336,7 +318,7 @@ int cmd_run(int argc, char **argv)
 	explain__flush(rc.ex);
 	report(&out, &rc, t0);
 	if (env.timeline) {
-		err = timeline__write(env.timeline, rc.lin, rc.deaths, rc.ndeaths, t0, mono_ns());
+		err = timeline__write(env.timeline, rc.lin, rc.deaths.v, rc.deaths.n, t0, mono_ns());
 		if (err)
 			pr_err("timeline %s: %s", env.timeline, strerror(-err));
 	}
@@ -346,7 +328,7 @@ int cmd_run(int argc, char **argv)
 	sum.drops = st.drops;
 	sum.filtered = st.filtered;
 	sum.shed = st.shed;
-	sum.deaths = rc.ndeaths;
+	sum.deaths = rc.deaths.n;
 	sum.duration_s = (mono_ns() - t0) / 1e9;
 	sum.has_command = true;
 	sum.command_status = status;
@@ -371,8 +353,7 @@ cleanup:
 	tracer__free(t);
 	explain__free(rc.ex);
 	lineage__free(rc.lin);
-	free(rc.deaths);
-	if (out.f && out.f != stdout)
-		fclose(out.f);
+	xrecs__free(&rc.deaths);
+	output__close(&out);
 	return ret;
 }

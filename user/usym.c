@@ -12,24 +12,19 @@
  * A process is gone when /proc/PID/stat is missing, shows a zombie (its
  * mappings are released) or another start time (the pid was reused).
  *
- * libdwfl finds separate debuginfo the standard way (/usr/lib/debug,
- * .gnu_debuglink, build-id); it also asks debuginfod servers when the user
- * set DEBUGINFOD_URLS, which can be slow.
+ * The Dwfls themselves are made and read in usym_dwfl.c (where libdwfl
+ * looks for debuginfo is said there).
  */
-#include <elfutils/libdwfl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "log.h"
 #include "procfs.h"
 #include "usym.h"
+#include "usym_dwfl.h"
 
 #define USYM_BUCKETS 256
 /* Each Dwfl holds the symbol tables of a process's files: a few MiB. */
@@ -39,13 +34,6 @@
 /* A process maps a few dozen files; more is not worth recording. */
 #define USYM_MAX_MODS	1024
 #define USYM_REFRESH_NS 1000000000ull
-
-/* Where a file was mapped when the snapshot was taken. */
-struct usym_mod {
-	uint64_t base; /* address of the mapping of file offset 0 */
-	uint64_t ino;  /* to notice a file replaced since */
-	char *path;
-};
 
 struct usym_proc {
 	struct usym_proc *next;
@@ -64,13 +52,6 @@ struct usym {
 	struct usym_proc *buckets[USYM_BUCKETS];
 	size_t nr_dwfl, nr_procs;
 	uint64_t tick;
-};
-
-static char *debuginfo_path;
-static const Dwfl_Callbacks callbacks = {
-	.find_elf = dwfl_linux_proc_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.debuginfo_path = &debuginfo_path,
 };
 
 static uint64_t now_ns(void)
@@ -200,117 +181,28 @@ static void evict(struct usym *u, const struct usym_proc *keep)
 
 static int report_live(struct usym *u, struct usym_proc *p)
 {
-	Dwfl *d = dwfl_begin(&callbacks);
-	int ret;
+	Dwfl *d;
+	int err;
 
-	if (!d)
-		return -ENOMEM;
-	dwfl_report_begin(d);
-	ret = dwfl_linux_proc_report(d, p->pid);
-	if (ret) {
-		pr_debug("pid %d: reading mappings: %s", p->pid,
-			 ret < 0 ? dwfl_errmsg(-1) : strerror(ret));
-		ret = ret < 0 ? -EINVAL : ret == ENOENT ? -ESRCH : -ret;
-		goto err;
-	}
-	if (dwfl_report_end(d, NULL, NULL)) {
-		ret = -EINVAL;
-		goto err;
-	}
+	err = usym_dwfl__live(p->pid, &d);
+	if (err)
+		return err;
 	if (p->live)
 		end_dwfl(u, &p->live);
 	p->live = d;
 	p->live_ns = now_ns();
 	u->nr_dwfl++;
 	return 0;
-err:
-	dwfl_end(d);
-	return ret;
-}
-
-/* Open one recorded file and report it at its recorded load base. */
-static void report_mod(Dwfl *d, pid_t pid, const struct usym_mod *m)
-{
-	struct stat st;
-	int fd;
-
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pr_debug("pid %d: snapshot: %s: %s", pid, m->path, strerror(errno));
-		return;
-	}
-	if (fstat(fd, &st) || (uint64_t)st.st_ino != m->ino) {
-		pr_debug("pid %d: snapshot: %s was replaced since", pid, m->path);
-		close(fd);
-		return;
-	}
-	/* base is where the first PT_LOAD (file offset 0) was mapped. */
-	if (!dwfl_report_elf(d, m->path, m->path, fd, m->base, false)) {
-		pr_debug("pid %d: snapshot: %s: %s", pid, m->path, dwfl_errmsg(-1));
-		close(fd);
-	}
 }
 
 static int report_snapshot(struct usym *u, struct usym_proc *p)
 {
-	Dwfl *d = dwfl_begin(&callbacks);
-	size_t i;
+	int err;
 
-	if (!d)
-		return -ENOMEM;
-	dwfl_report_begin(d);
-	for (i = 0; i < p->nr_mods; i++)
-		report_mod(d, p->pid, &p->mods[i]);
-	if (dwfl_report_end(d, NULL, NULL)) {
-		dwfl_end(d);
-		return -EINVAL;
-	}
-	p->snap = d;
+	err = usym_dwfl__files(p->pid, p->mods, p->nr_mods, &p->snap);
+	if (err)
+		return err;
 	u->nr_dwfl++;
-	return 0;
-}
-
-static void copy_str(char *dst, size_t len, const char *src)
-{
-	snprintf(dst, len, "%s", src ? src : "");
-}
-
-/* Return: 0, or -ENOENT when addr is in no module of d. */
-static int lookup(Dwfl *d, uint64_t addr, struct usym_loc *out)
-{
-	Dwfl_Module *mod = dwfl_addrmodule(d, addr);
-	const char *name, *mainfile = NULL, *fn, *src;
-	Dwarf_Addr low = 0, high = 0;
-	Dwfl_Line *line;
-	GElf_Sym sym;
-	GElf_Off off = 0;
-	int lineno = 0;
-
-	if (!mod)
-		return -ENOENT;
-	/*
-	 * libdwfl's segment table can hand out the module below an address
-	 * past its end (seen with a page mapped right after ld.so): check.
-	 */
-	dwfl_module_info(mod, NULL, &low, &high, NULL, NULL, NULL, NULL);
-	if (addr < low || addr >= high)
-		return -ENOENT;
-	fn = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
-	if (fn) {
-		copy_str(out->func, sizeof(out->func), fn);
-		out->offset = off;
-	}
-	/* After addrinfo the ELF is open, so mainfile names it. */
-	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
-	copy_str(out->module, sizeof(out->module), mainfile ? mainfile : name);
-	line = dwfl_module_getsrc(mod, addr);
-	if (line) {
-		src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-		if (src) {
-			copy_str(out->file, sizeof(out->file), src);
-			out->line = lineno;
-		}
-	}
 	return 0;
 }
 
@@ -327,9 +219,9 @@ static int resolve_gone(struct usym *u, struct usym_proc *p, uint64_t addr, stru
 		if (err && !p->live)
 			return err;
 	}
-	if (p->snap && !lookup(p->snap, addr, out))
+	if (p->snap && !usym_dwfl__lookup(p->snap, addr, out))
 		return 0;
-	if (p->live && !lookup(p->live, addr, out))
+	if (p->live && !usym_dwfl__lookup(p->live, addr, out))
 		return 0;
 	return -ENOENT;
 }
@@ -343,10 +235,10 @@ static int resolve_live(struct usym *u, struct usym_proc *p, uint64_t addr, stru
 		if (err)
 			return err;
 	}
-	err = lookup(p->live, addr, out);
+	err = usym_dwfl__lookup(p->live, addr, out);
 	if (err == -ENOENT && now_ns() - p->live_ns > USYM_REFRESH_NS) {
 		if (!report_live(u, p))
-			err = lookup(p->live, addr, out);
+			err = usym_dwfl__lookup(p->live, addr, out);
 	}
 	return err;
 }

@@ -25,6 +25,7 @@
 #include "timeline.h"
 #include "registry.h"
 #include "tracer.h"
+#include "xrecs.h"
 
 #define MAX_PIDS 256
 #define RINGBUF_MAX_KB (1 << 20)
@@ -280,8 +281,7 @@ struct watch_ctx {
 	struct explain *ex;
 	struct output out;
 	bool keep;		/* --timeline: keep the deaths */
-	struct xrec *deaths;
-	size_t ndeaths, cap;
+	struct xrecs deaths;
 	uint64_t t0_ns;
 };
 
@@ -294,18 +294,10 @@ static int on_event(void *ctx, const void *data, size_t size)
 
 static void keep_death(struct watch_ctx *w, const struct xrec *r)
 {
-	if (!w->keep || r->kind != XREC_DEATH || w->ndeaths == TIMELINE_MAX_DEATHS)
+	if (!w->keep || r->kind != XREC_DEATH || w->deaths.n == TIMELINE_MAX_DEATHS)
 		return;
-	if (w->ndeaths == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct xrec *v = realloc(w->deaths, cap * sizeof(*v));
-
-		if (!v)
-			return;
-		w->deaths = v;
-		w->cap = cap;
-	}
-	w->deaths[w->ndeaths++] = *r;
+	/* Out of memory: the timeline misses this death, the output does not. */
+	xrecs__push(&w->deaths, r);
 }
 
 static int on_record(void *ctx, const struct xrec *r)
@@ -328,10 +320,10 @@ static void write_timeline(struct watch_env *env, struct watch_ctx *w)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	end = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	err = timeline__write(env->timeline, l, w->deaths, w->ndeaths, t0, end);
+	err = timeline__write(env->timeline, l, w->deaths.v, w->deaths.n, t0, end);
 	if (err)
 		pr_err("timeline %s: %s", env->timeline, strerror(-err));
-	if (w->ndeaths == TIMELINE_MAX_DEATHS)
+	if (w->deaths.n == TIMELINE_MAX_DEATHS)
 		pr_warn("timeline %s: only the first %d deaths are in it", env->timeline,
 			TIMELINE_MAX_DEATHS);
 	lineage__free(l);
@@ -376,18 +368,10 @@ int cmd_watch(int argc, char **argv)
 	if (build_filter(&env, &topts.filter))
 		return 1;
 
-	w.out.mode = env.json ? OUTPUT_JSON : OUTPUT_PLAIN;
 	w.keep = env.timeline != NULL;
 	w.out.stacks = env.stacks;
-	w.out.f = stdout;
-	if (env.out_path) {
-		w.out.f = fopen(env.out_path, "we");
-		if (!w.out.f) {
-			pr_err("%s: %s", env.out_path, strerror(errno));
-			return 1;
-		}
-	}
-	w.out.color = !env.json && color__enabled(env.color, w.out.f);
+	if (output__open(&w.out, env.out_path, env.json, env.color))
+		return 1;
 	xopts.report_signals = env.all_signals || env.sig_mask;
 	xopts.symbolize_user = env.stacks;
 	xopts.emit = on_record;
@@ -467,8 +451,7 @@ int cmd_watch(int argc, char **argv)
 cleanup:
 	tracer__free(t);
 	explain__free(w.ex);
-	free(w.deaths);
-	if (w.out.f && w.out.f != stdout)
-		fclose(w.out.f);
+	xrecs__free(&w.deaths);
+	output__close(&w.out);
 	return status;
 }

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "tracer.h"
 #include "watchdog.h"
+#include "xrecs.h"
 
 /* How long watchdog__settle() waits for the records it knows must come. */
 #define SETTLE_SYNC_MS	1000
@@ -27,8 +28,7 @@ struct watchdog {
 	struct watchdog_opts opts;
 	struct tracer *tracer;
 	struct explain *ex;
-	struct xrec *deaths;
-	size_t ndeaths, cap;
+	struct xrecs deaths;
 	size_t unexpected;
 	pthread_t loader;
 	bool loading; /* the loader thread runs or is not joined yet */
@@ -38,19 +38,13 @@ struct watchdog {
 static int on_record(void *ctx, const struct xrec *r)
 {
 	struct watchdog *wd = ctx;
+	int err;
 
 	if (r->kind != XREC_DEATH)
 		return 0;
-	if (wd->ndeaths == wd->cap) {
-		size_t cap = wd->cap ? wd->cap * 2 : 16;
-		struct xrec *v = realloc(wd->deaths, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		wd->deaths = v;
-		wd->cap = cap;
-	}
-	wd->deaths[wd->ndeaths++] = *r;
+	err = xrecs__push(&wd->deaths, r);
+	if (err)
+		return err;
 	if (!r->expected)
 		wd->unexpected++;
 	return wd->opts.on_death ? wd->opts.on_death(wd->opts.ctx, r) : 0;
@@ -209,8 +203,8 @@ size_t watchdog__unexpected(const struct watchdog *wd)
 
 const struct xrec *watchdog__deaths(const struct watchdog *wd, size_t *n)
 {
-	*n = wd->ndeaths;
-	return wd->deaths;
+	*n = wd->deaths.n;
+	return wd->deaths.v;
 }
 
 unsigned long long watchdog__drops(struct watchdog *wd)
@@ -229,6 +223,6 @@ void watchdog__free(struct watchdog *wd)
 	watchdog__ready(wd);
 	tracer__free(wd->tracer);
 	explain__free(wd->ex);
-	free(wd->deaths);
+	xrecs__free(&wd->deaths);
 	free(wd);
 }

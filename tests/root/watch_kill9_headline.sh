@@ -72,10 +72,12 @@ if one_record kill9_bin_kill_reports_one_death "$d" "victim $victim"; then
 fi
 
 # 3. the same in text: one line with the sender's pid and comm and the class
+# The last tracer's "tracing" line must not be mistaken for this one's.
+rm -f "$T/watch.err"
 "$PIDTRACE" watch -o "$T/watch.txt" -c sc-headline3 2>"$T/watch.err" &
 WATCH_PID=$!
 for i in $(seq 1 200); do
-	grep -q tracing "$T/watch.err" && break
+	grep -q tracing "$T/watch.err" 2>/dev/null && break
 	sleep 0.05
 done
 start_sleeper sc-headline3

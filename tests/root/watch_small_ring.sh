@@ -16,7 +16,8 @@ N_DEFAULT=${N_DEFAULT:-500}
 # stdout (where --json puts warnings) in watch.out, its stderr in watch.err.
 start_watch() {
 	local i
-	rm -f "$T/watch.json"
+	# The last tracer's "tracing" line must not be mistaken for this one's.
+	rm -f "$T/watch.json" "$T/watch.err"
 	"$PIDTRACE" watch --json -o "$T/watch.json" "$@" >"$T/watch.out" 2>"$T/watch.err" &
 	WATCH_PID=$!
 	for i in $(seq 1 200); do

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,27 +20,9 @@
 #include "symbolize.h"
 #include "symcache.h"
 #include "symobj.h"
+#include "symprobe.h"
 #include "unit.h"
 #include "usym.h"
-
-/* The line of probe_fn's opening brace: its entry maps to it or the next. */
-enum { PROBE_FN_LINE = __LINE__ + 2 };
-__attribute__((noinline)) int probe_fn(int x)
-{
-	return x * 3 + 1;
-}
-
-static __attribute__((noinline)) uint64_t return_address(void)
-{
-	return (uint64_t)(uintptr_t)__builtin_return_address(0);
-}
-
-/* A return address in this file and the line of its call. */
-__attribute__((noinline)) void call_site(uint64_t *pc, int *line)
-{
-	*line = __LINE__ + 1;
-	*pc = return_address();
-}
 
 static void loc_set(struct usym_loc *loc, const char *func, uint64_t off, const char *file,
 		    int line)
@@ -340,18 +321,6 @@ static void test_replaced_file_is_a_new_object(void)
 	CHECK(e3 == -ESTALE);
 }
 
-static pid_t spawn_sleeper(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		for (;;)
-			pause();
-	}
-	return pid;
-}
-
 /* A view outlives its process, and a zombie is never read. */
 static void test_view_kept_after_exit(void)
 {
@@ -367,8 +336,7 @@ static void test_view_kept_after_exit(void)
 	CHECK(pm && pid > 0);
 	eg = pidmaps__get(pm, pid, &p);
 	alive = !eg && !pidmaps__gone(p);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	kill_and_reap(pid);
 	gone = !eg && pidmaps__gone(p);
 	ef = eg ? -1 : pidmaps__find(p, (uint64_t)(uintptr_t)&probe_fn, &m);
 	zombie = fork();
@@ -457,8 +425,7 @@ static void test_cached_way_prints_what_libdwfl_prints(void)
 	symbolize__stats(s, &st1);
 	symbolize__ustack(s, &r2, (uint32_t)child, &g);
 	symbolize__stats(s, &st2);
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
+	kill_and_reap(child);
 	for (i = 0; i < 4 && i < r1.nu; i++)
 		same &= !strcmp(r1.ustack[i], r2.ustack[i]);
 	symbolize__free(s);

@@ -8,32 +8,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "symprobe.h"
 #include "unit.h"
 #include "usym.h"
-
-/* The line of probe_fn's opening brace: its entry maps to it or the next. */
-enum { PROBE_FN_LINE = __LINE__ + 2 };
-__attribute__((noinline)) int probe_fn(int x)
-{
-	return x * 3 + 1;
-}
-
-static __attribute__((noinline)) uint64_t return_address(void)
-{
-	return (uint64_t)(uintptr_t)__builtin_return_address(0);
-}
-
-/* Where return_address() is called, and on which line. */
-__attribute__((noinline)) void call_site(uint64_t *pc, int *line)
-{
-	*line = __LINE__ + 1;
-	*pc = return_address();
-}
 
 static const char *base_name(const char *path)
 {
@@ -48,26 +29,6 @@ static double now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-/* A child that waits to be killed; its address space is a copy of ours. */
-static pid_t spawn_sleeper(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		/* Never outlive the test, even if it crashes. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		for (;;)
-			pause();
-	}
-	return pid;
-}
-
-static void kill_and_reap(pid_t pid)
-{
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
 }
 
 static int probe_line_ok(const struct usym_loc *loc)
@@ -99,7 +60,7 @@ static void test_resolve_own_function(void)
 	CHECK(loc.offset == 0);
 	CHECK(!loc.from_snapshot);
 	CHECK_STR(base_name(loc.module), "test_usym");
-	CHECK_STR(base_name(loc.file), "test_usym.c");
+	CHECK_STR(base_name(loc.file), SYMPROBE_FILE);
 	CHECK(probe_line_ok(&loc));
 }
 
@@ -118,7 +79,7 @@ static void test_resolve_call_line(void)
 	CHECK(err == 0);
 	CHECK_STR(loc.func, "call_site");
 	CHECK(loc.offset > 0);
-	CHECK_STR(base_name(loc.file), "test_usym.c");
+	CHECK_STR(base_name(loc.file), SYMPROBE_FILE);
 	CHECK(loc.line == line);
 }
 
@@ -217,9 +178,9 @@ static void test_child_resolves_from_snapshot_after_exit(void)
 	CHECK_STR(dead.func, "call_site");
 	CHECK(dead.offset == live.offset && dead.offset > 0);
 	CHECK_STR(dead.module, live.module);
-	CHECK_STR(base_name(dead.file), "test_usym.c");
+	CHECK_STR(base_name(dead.file), SYMPROBE_FILE);
 	CHECK(dead.line == line);
-	snprintf(want, sizeof(want), "call_site+0x%llx (test_usym.c:%d) [test_usym]",
+	snprintf(want, sizeof(want), "call_site+0x%llx (" SYMPROBE_FILE ":%d) [test_usym]",
 		 (unsigned long long)dead.offset, line);
 	CHECK(usym__format(&dead, buf, sizeof(buf)) == 0);
 	CHECK_STR(buf, want);
