@@ -115,6 +115,9 @@ endif
 $(OUTPUT)/images/%.pb-c.o: $(OUTPUT)/images/%.pb-c.c $(FLAVOUR)
 	$(CC) $(CFLAGS) -I$(OUTPUT)/images $(PKG_CFLAGS) -c $< -o $@
 
+# mm.proto imports files.proto (a mapped deleted file is a deleted_file_entry).
+$(OUTPUT)/images/mm.pb-c.o $(OUTPUT)/fuzz/images/mm.pb-c.o: $(OUTPUT)/images/files.pb-c.c
+
 # Every user object may include any skeleton or generated schema header.
 $(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/pidtrace.h $(SKELS) $(PB_SRCS) $(FLAVOUR) | $(OUTPUT)/user
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

@@ -175,6 +175,35 @@ cr_show_has() {
 	fi
 }
 
+# cr_refused NAME PATTERN: dump the started program (CR_PID) and expect a
+# refusal: exit status 1 and one stderr line "pidtrace: dump: PATTERN" (an
+# extended regex), no image (NAME_refused, NAME_no_image); then SIGTERM
+# makes the program check its objects still work (NAME_untouched).
+cr_refused() {
+	local name=$1 pat=$2 rc
+	"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" >"$CR_DIR/dump.out" 2>"$CR_DIR/dump.err"
+	rc=$?
+	if [ "$rc" != 1 ]; then
+		fail "${name}_refused" "exit status $rc, expected 1: $(cat "$CR_DIR/dump.err")"
+	elif [ "$(wc -l <"$CR_DIR/dump.err")" != 1 ] ||
+		! grep -Eq "^pidtrace: dump: $pat\$" "$CR_DIR/dump.err"; then
+		fail "${name}_refused" "stderr: $(cat "$CR_DIR/dump.err"), expected: $pat"
+	else
+		pass "${name}_refused"
+	fi
+	if [ -e "$CR_DIR/img" ] && [ -n "$(ls -A "$CR_DIR/img")" ]; then
+		fail "${name}_no_image" "left behind: $(ls -A "$CR_DIR/img")"
+	else
+		pass "${name}_no_image"
+	fi
+	kill -TERM "$CR_PID"
+	if wait_for 10 grep -q '^PASS' "$CR_DIR/log"; then
+		pass "${name}_untouched"
+	else
+		fail "${name}_untouched" "$(cat "$CR_DIR/log")"
+	fi
+}
+
 # cr_roundtrip_show NAME PROG CHECK..: cr_roundtrip, checking the image
 # after the dump: each CHECK is KEY=FILTER, a case NAME_show_KEY.
 cr_roundtrip_show() {

@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "dump.h"
 #include "dump_fdkinds.h"
+#include "dump_ghost.h"
 #include "interrupts.h"
 #include "log.h"
 #include "pidfd_scan.h"
@@ -67,8 +68,8 @@ static void usage(FILE *f)
 		   "      --leave-running  let the tree run on after the dump\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Limits: files (deleted ones too), directories, character devices, pipes,\n"
-		   "pidfds, unix socketpairs, eventfd, signalfd, timerfd and memfds (other fds,\n"
-		   "such as inotify, epoll or TCP sockets, are refused); threads with their\n"
+		   "pidfds, unix socketpairs, eventfd, signalfd, timerfd, epoll and memfds\n"
+		   "(other fds, such as inotify or TCP sockets, are refused); threads with their\n"
 		   "process.\n");
 }
 
@@ -252,6 +253,7 @@ void dump__free_shared(struct dump_ctx *ctx)
 	free(ctx->ofds);
 	free(ctx->tasks);
 	dump_fdkinds__free(ctx);
+	dump_ghost__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
 }

@@ -62,6 +62,7 @@ struct dump_shmem {
 };
 
 struct dump_fdkinds;
+struct dump_ghost;
 
 struct dump_ctx {
 	pid_t root;
@@ -90,6 +91,7 @@ struct dump_ctx {
 
 	uint64_t nvmas, pages, pages_bytes;
 	struct dump_fdkinds *fdk;	/* dump_fdkinds.c: sockets, deleted files */
+	struct dump_ghost *ghost;	/* dump_ghost.c: deleted files that are mapped */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
 };

@@ -7,9 +7,9 @@
  * is a shared memory object (dump_shmem.c saves its contents, name and
  * seals once). A regular file deleted while open has its contents saved,
  * once per inode, in the first fd of the tree that has it. Sockets are
- * dump_sockets.c's.
+ * dump_sockets.c's, epoll instances dump_epoll.c's.
  *
- * Everything else (inotify, epoll...) is refused, naming it.
+ * Everything else (inotify, fanotify, io_uring...) is refused, naming it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,13 +19,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dump_epoll.h"
 #include "dump_fdkinds.h"
+#include "dump_ghost.h"
 #include "dump_shmem.h"
 #include "dump_sockets.h"
 #include "log.h"
 
 #define DELETED " (deleted)"
-#define MAX_DELETED_BYTES (64UL << 20)	/* contents of one deleted file */
 
 struct dk_file {
 	uint64_t dev, ino;
@@ -33,6 +34,7 @@ struct dk_file {
 
 struct dump_fdkinds {
 	struct dump_sockets *sockets;
+	struct dump_epoll *epoll;
 	struct dk_file *deleted;
 	size_t ndeleted;
 };
@@ -147,50 +149,21 @@ static int dump_timerfd(const char *info, FdEntry *e)
 
 /* ---- deleted files ---- */
 
-static int read_contents(pid_t pid, int fd, uint64_t size, ProtobufCBinaryData *out)
-{
-	char path[64];
-	ssize_t n;
-	size_t got = 0;
-	int f;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return procfs__exists(pid) ? -errno : -ESRCH;
-	out->data = malloc(size ? size : 1);
-	if (!out->data) {
-		close(f);
-		return -ENOMEM;
-	}
-	while (got < size) {
-		n = pread(f, out->data + got, size - got, got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	close(f);
-	out->len = got;
-	return got == size ? 0 : -EIO;
-}
-
 static int dump_deleted(struct dump_fdkinds *k, pid_t pid, int fd, const char *link,
 			const struct stat *st, FdEntry *e)
 {
 	DeletedFileEntry *d;
 	struct dk_file *arr;
-	char what[4200];
+	char what[4200], path[64];
 	size_t i;
 
 	if (st->st_nlink) {
 		snprintf(what, sizeof(what), "%s, unlinked but linked elsewhere,", link);
 		return refuse(pid, fd, what);
 	}
-	if ((uint64_t)st->st_size > MAX_DELETED_BYTES) {
+	if ((uint64_t)st->st_size > DUMP_GHOST_MAX_BYTES) {
 		snprintf(what, sizeof(what), "%s (%lu bytes: more than the %lu MiB saved)", link,
-			 (unsigned long)st->st_size, MAX_DELETED_BYTES >> 20);
+			 (unsigned long)st->st_size, (unsigned long)(DUMP_GHOST_MAX_BYTES >> 20));
 		return refuse(pid, fd, what);
 	}
 	e->type = FD_TYPE__FD_DELETED;
@@ -217,21 +190,18 @@ static int dump_deleted(struct dump_fdkinds *k, pid_t pid, int fd, const char *l
 	arr[k->ndeleted++] = (struct dk_file){ st->st_dev, st->st_ino };
 	d->has_data_here = d->data_here = true;
 	d->has_data = true;
-	return read_contents(pid, fd, st->st_size, &d->data);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	return dump_ghost__read(pid, path, st->st_size, &d->data);
 }
 
 /* ---- the entry point ---- */
 
-/* "inotify" for "anon_inode:inotify", "epoll" for "anon_inode:[eventpoll]". */
+/* "inotify" for "anon_inode:inotify", "io_uring" for "anon_inode:[io_uring]". */
 static void anon_name(const char *link, char *buf, size_t len)
 {
 	const char *n = link + 11;
 	size_t l;
 
-	if (!strcmp(n, "[eventpoll]")) {
-		snprintf(buf, len, "epoll");
-		return;
-	}
 	if (*n == '[')
 		n++;
 	snprintf(buf, len, "%s", n);
@@ -260,6 +230,8 @@ int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		err = dump_signalfd(info, e);
 	} else if (!strcmp(link, "anon_inode:[timerfd]")) {
 		err = dump_timerfd(info, e);
+	} else if (!strcmp(link, "anon_inode:[eventpoll]")) {
+		err = dump_epoll__fd(&k->epoll, pid, fd, info, e);
 	} else if (!strncmp(link, "anon_inode:", 11)) {
 		anon_name(link, what, sizeof(what));
 		err = refuse(pid, fd, what);
@@ -282,7 +254,12 @@ int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 
 int dump_fdkinds__shared(struct dump_ctx *ctx)
 {
-	return ctx->fdk ? dump_sockets__check_peers(ctx->fdk->sockets) : 0;
+	int err;
+
+	if (!ctx->fdk)
+		return 0;
+	err = dump_sockets__check_peers(ctx->fdk->sockets);
+	return err ? err : dump_epoll__check(ctx->fdk->epoll);
 }
 
 void dump_fdkinds__free(struct dump_ctx *ctx)
@@ -292,6 +269,7 @@ void dump_fdkinds__free(struct dump_ctx *ctx)
 	if (!k)
 		return;
 	dump_sockets__free(k->sockets);
+	dump_epoll__free(k->epoll);
 	free(k->deleted);
 	free(k);
 	ctx->fdk = NULL;

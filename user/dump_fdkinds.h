@@ -2,8 +2,8 @@
 /*
  * dump_fdkinds.h - the fd kinds beyond files, pipes and pidfds: unnamed
  * unix sockets (socketpairs, with their queued data), eventfd, signalfd,
- * timerfd, memfd, and regular files deleted while open (with their
- * contents); and, for every other kind, a refusal that names the object
+ * timerfd, epoll (dump_epoll.h), memfd, and regular files deleted while
+ * open (with their contents); and, for every other kind, a refusal that names the object
  * ("pid 812 fd 7: inotify is not supported").
  */
 #ifndef PT_DUMP_FDKINDS_H
@@ -31,7 +31,8 @@ int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 
 /*
  * Once every task's fds are known: refuse a unix socket whose peer lives
- * outside the dumped tree. Return: 0 or -EOPNOTSUPP (printed).
+ * outside the dumped tree, and an epoll instance no holder can be restored
+ * with (dump_epoll__check()). Return: 0 or -EOPNOTSUPP (printed).
  */
 int dump_fdkinds__shared(struct dump_ctx *ctx);
 

@@ -7,7 +7,8 @@
  * non-file page (or a swapped one) is anonymous memory the task wrote:
  * stored. A present "file" page in a private anonymous mapping is the
  * shared zero page: not stored. Untouched private file pages are the file's:
- * not stored. Shared file mappings are the file's. Shared anonymous memory
+ * not stored. Shared file mappings are the file's. A file deleted while
+ * mapped has its contents saved once (dump_ghost.c). Shared anonymous memory
  * is stored once per object at the end, read through map_files with
  * SEEK_DATA so that only allocated pages are copied.
  *
@@ -27,6 +28,7 @@
 
 #include "dump.h"
 #include "progress.h"
+#include "dump_ghost.h"
 #include "dump_shmem.h"
 #include "log.h"
 #include "mm.pb-c.h"
@@ -347,8 +349,11 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 		v->file_size = st.st_size;
 		return dump_shmem__track_vma(ctx, pid, v, true);
 	}
-	if (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)"))
-		return refuse(pid, s, "the file was deleted; deleted files are not supported");
+	/* Replaced or deleted while mapped: its contents go in the image. */
+	if (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)")) {
+		v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
+		return dump_ghost__vma(ctx, pid, link, &st, v);
+	}
 	v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
 	v->path = dump__strdup(link);
 	if (!v->path)

@@ -17,6 +17,7 @@
 
 #include "core.pb-c.h"
 #include "files.pb-c.h"
+#include "fdio.h"
 #include "image_int.h"
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
@@ -65,24 +66,6 @@ static void fill_hdr(struct file_hdr *h, enum image_kind kind, uint32_t hdr_size
 	h->version = htole32(IMAGE_FORMAT_VERSION);
 	h->hdr_size = htole32(hdr_size);
 	h->payload_size = htole64(payload);
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		buf = (const char *)buf + n;
-		len -= n;
-	}
-	return 0;
 }
 
 int image__read_all(int fd, void *buf, size_t len, off_t off)
@@ -231,7 +214,7 @@ static int write_msg(struct image *img, enum image_kind kind, const char *name,
 	err = create_file(img, name, &fd);
 	if (err)
 		goto out;
-	err = write_all(fd, buf, total);
+	err = fdio__write_all(fd, buf, total);
 	if (!err && close(fd))
 		err = -errno;
 	else if (err)
@@ -282,7 +265,7 @@ int image__pages_begin(struct image *img, const char *name, uint32_t pid,
 	err = create_file(img, name, &p->fd);
 	/* The header is written last, once size and checksum are known. */
 	if (!err) {
-		err = write_all(p->fd, zero, sizeof(zero));
+		err = fdio__write_all(p->fd, zero, sizeof(zero));
 		if (err) {
 			pr_err("%s/%s: cannot write: %s", img->dir, name, strerror(-err));
 			close(p->fd);
@@ -305,7 +288,7 @@ int image_pages__append(struct image_pages *p, const void *buf, size_t len, uint
 
 	if (offset)
 		*offset = p->size;
-	err = write_all(p->fd, buf, len);
+	err = fdio__write_all(p->fd, buf, len);
 	if (err) {
 		pr_err("%s/%s: cannot write: %s", p->img->dir, p->name, strerror(-err));
 		return err;

@@ -6,7 +6,9 @@
  * and inside a mapping that stores pages, names the inventory does not
  * contradict. protobuf-c checks the wire format only; restore maps,
  * writes and allocates from these numbers, so each is bounded here once
- * (the list is in docs/image.md, "What the reader guarantees").
+ * (the list is in docs/image.md, "What the reader guarantees"). This
+ * file: the inventory, task state, memory and shared memory; fds, pipes
+ * and pidfds are image_check_files.c's.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -17,31 +19,13 @@
 
 #include "core.pb-c.h"
 #include "files.pb-c.h"
+#include "image_check.h"
 #include "image_int.h"
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
 #include "pidfds.pb-c.h"
 
-#define PAGE 4096ULL
-#define PID_LIMIT 4194304U		/* PID_MAX_LIMIT on 64-bit */
-#define USER_TOP (1ULL << 56)		/* above any user address, 5-level paging included */
-#define VSYSCALL_START 0xffffffffff600000ULL
-#define MAX_VMAS (1U << 20)		/* vm.max_map_count is 65530 by default */
-#define MAX_FDS (1U << 20)		/* fs.nr_open's ceiling */
-#define MAX_SIGINFO (1U << 20)
-#define MAX_THREADS (1U << 22)		/* kernel.threads-max's ceiling */
-#define MAX_NS_LEVELS 33		/* MAX_PID_NS_LEVEL + the root namespace */
-#define MAX_XSTATE (64U * 1024)
-#define MIN_XSTATE 576			/* legacy area + XSAVE header */
-
-/* One error, naming the file. */
-#define bad(img, name, fmt, ...)                                              \
-	({                                                                    \
-		img_err("%s/%s: " fmt, (img)->dir, (name), ##__VA_ARGS__);    \
-		-EINVAL;                                                      \
-	})
-
-static int cmp_u32(const void *a, const void *b)
+int image_check__cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -65,7 +49,7 @@ static int cmp_file(const void *a, const void *b)
  * file and must not make the check quadratic). Return: 0 (none), 1 with
  * @dup set, or -ENOMEM.
  */
-static int find_dup(const void *arr, size_t n, size_t stride, size_t off, uint64_t *dup)
+int image_check__find_dup(const void *arr, size_t n, size_t stride, size_t off, uint64_t *dup)
 {
 	uint64_t *keys;
 	size_t i;
@@ -92,14 +76,14 @@ static int find_dup(const void *arr, size_t n, size_t stride, size_t off, uint64
 }
 
 /* A value the schema's enum knows (protobuf-c keeps unknown ones as they are). */
-static bool known(const ProtobufCEnumDescriptor *d, int value)
+bool image_check__known(const ProtobufCEnumDescriptor *d, int value)
 {
 	return protobuf_c_enum_descriptor_get_value(d, value) != NULL;
 }
 
 static bool has_pid(const uint32_t *sorted, size_t n, uint32_t pid)
 {
-	return bsearch(&pid, sorted, n, sizeof(*sorted), cmp_u32) != NULL;
+	return bsearch(&pid, sorted, n, sizeof(*sorted), image_check__cmp_u32) != NULL;
 }
 
 static int kind_by_name(const char *kind)
@@ -155,7 +139,7 @@ int image__check_inventory(struct image *img)
 		return -ENOMEM;
 	}
 	memcpy(pids, inv->pids, inv->n_pids * sizeof(*pids));
-	qsort(pids, inv->n_pids, sizeof(*pids), cmp_u32);
+	qsort(pids, inv->n_pids, sizeof(*pids), image_check__cmp_u32);
 	for (i = 0; i < inv->n_pids && !err; i++)
 		if (!pids[i] || pids[i] > PID_LIMIT || (i && pids[i] == pids[i - 1]))
 			err = bad(img, n, "pid %u is %s", pids[i],
@@ -212,7 +196,7 @@ static int check_core(struct image *img, const char *n, uint32_t pid, const Task
 	if (c->pid != pid || c->ids->pid != pid)
 		return bad(img, n, "describes pid %u, expected %u", c->pid != pid ? c->pid :
 			   c->ids->pid, pid);
-	if (!known(&task_state__descriptor, c->state))
+	if (!image_check__known(&task_state__descriptor, c->state))
 		return bad(img, n, "unknown task state %d", c->state);
 	if (c->state == TASK_STATE__TASK_ZOMBIE) {
 		if (!c->has_exit_status)
@@ -269,6 +253,18 @@ static bool stores_pages(VmaKind k)
 	return k == VMA_KIND__VMA_ANON_PRIVATE || k == VMA_KIND__VMA_FILE_PRIVATE;
 }
 
+/* A mapping of a deleted file: a file mapping naming its inode. */
+static int check_ghost(struct image *img, const char *n, const VmaEntry *v)
+{
+	if (v->kind != VMA_KIND__VMA_FILE_PRIVATE && v->kind != VMA_KIND__VMA_FILE_SHARED)
+		return bad(img, n, "mapping 0x%llx: a deleted file in a mapping of kind %d",
+			   (unsigned long long)v->start, v->kind);
+	if (!v->has_dev || !v->has_ino)
+		return bad(img, n, "mapping 0x%llx: a deleted file without its inode",
+			   (unsigned long long)v->start);
+	return image_check__deleted_file(img, n, "mapping", v->start, v->ghost);
+}
+
 static int check_mm(struct image *img, const char *n, const MmImage *mm)
 {
 	uint64_t prev_end = 0;
@@ -280,7 +276,7 @@ static int check_mm(struct image *img, const char *n, const MmImage *mm)
 		const VmaEntry *v = mm->vmas[i];
 		bool vsys = v->kind == VMA_KIND__VMA_VSYSCALL;
 
-		if (!known(&vma_kind__descriptor, v->kind))
+		if (!image_check__known(&vma_kind__descriptor, v->kind))
 			return bad(img, n, "mapping %zu has an unknown kind %d", i, v->kind);
 		if (v->start >= v->end || v->start % PAGE || v->end % PAGE ||
 		    (vsys ? v->start != VSYSCALL_START : v->end > USER_TOP))
@@ -303,6 +299,8 @@ static int check_mm(struct image *img, const char *n, const MmImage *mm)
 		if (v->has_dumped_pages && v->dumped_pages > (v->end - v->start) / PAGE)
 			return bad(img, n, "mapping 0x%llx claims %llu stored pages",
 				   (unsigned long long)v->start, (unsigned long long)v->dumped_pages);
+		if (v->ghost && check_ghost(img, n, v))
+			return -EINVAL;
 	}
 	if ((mm->has_vdso_start || mm->has_vdso_end) &&
 	    (mm->vdso_start >= mm->vdso_end || mm->vdso_start % PAGE || mm->vdso_end % PAGE ||
@@ -397,70 +395,6 @@ static int check_pagemap(struct image *img, const char *n, uint32_t pid, const P
 	return err;
 }
 
-static int check_files(struct image *img, const char *n, const FilesImage *fi)
-{
-	size_t i;
-
-	if (fi->n_fds > MAX_FDS || fi->umask > 0777)
-		return bad(img, n, "damaged (%zu fds, umask %o)", fi->n_fds, fi->umask);
-	for (i = 0; i < fi->n_fds; i++) {
-		const FdEntry *e = fi->fds[i];
-
-		if (e->fd >= MAX_FDS || (i && e->fd <= fi->fds[i - 1]->fd))
-			return bad(img, n, "fd %u is out of order or impossible", e->fd);
-		if (!known(&fd_type__descriptor, e->type))
-			return bad(img, n, "fd %u has an unknown type %d", e->fd, e->type);
-		if ((e->type == FD_TYPE__FD_REG || e->type == FD_TYPE__FD_DIR ||
-		     e->type == FD_TYPE__FD_CHR) && (!e->path || !*e->path))
-			return bad(img, n, "fd %u names no file", e->fd);
-		if ((e->type == FD_TYPE__FD_PIPE && !e->has_pipe_ino) ||
-		    (e->type == FD_TYPE__FD_PIDFD && !e->has_pidfd_ino))
-			return bad(img, n, "fd %u names no object", e->fd);
-	}
-	return 0;
-}
-
-static int check_pipes(struct image *img, const char *n, const PipesImage *p)
-{
-	uint64_t dup;
-	size_t i;
-	int r;
-
-	for (i = 0; i < p->n_pipes; i++)
-		if (p->pipes[i]->data.len > p->pipes[i]->capacity ||
-		    p->pipes[i]->capacity > (1U << 31))
-			return bad(img, n, "pipe %llu holds %zu bytes in a %u-byte pipe",
-				   (unsigned long long)p->pipes[i]->ino, p->pipes[i]->data.len,
-				   p->pipes[i]->capacity);
-	r = find_dup(p->pipes, p->n_pipes, sizeof(*p->pipes), offsetof(PipeEntry, ino), &dup);
-	if (r > 0)
-		return bad(img, n, "pipe %llu is listed twice", (unsigned long long)dup);
-	return r;
-}
-
-static int check_pidfds(struct image *img, const char *n, const PidfdsImage *p)
-{
-	uint64_t dup;
-	size_t i;
-	int r;
-
-	for (i = 0; i < p->n_targets; i++) {
-		const PidfdTargetEntry *t = p->targets[i];
-
-		if (!known(&pidfd_state__descriptor, t->state))
-			return bad(img, n, "pidfs inode %llu has an unknown state %d",
-				   (unsigned long long)t->ino, t->state);
-		if (t->n_nspid > MAX_NS_LEVELS || t->n_ns_ino > MAX_NS_LEVELS ||
-		    t->n_holders > MAX_FDS)
-			return bad(img, n, "pidfs inode %llu is damaged", (unsigned long long)t->ino);
-	}
-	r = find_dup(p->targets, p->n_targets, sizeof(*p->targets),
-		     offsetof(PidfdTargetEntry, ino), &dup);
-	if (r > 0)
-		return bad(img, n, "pidfs inode %llu is listed twice", (unsigned long long)dup);
-	return r;
-}
-
 static int check_shmem(struct image *img, const char *n, const ShmemImage *s)
 {
 	uint64_t total, dup;
@@ -479,7 +413,7 @@ static int check_shmem(struct image *img, const char *n, const ShmemImage *s)
 		if (err)
 			return err;
 	}
-	err = find_dup(s->objects, s->n_objects, sizeof(*s->objects),
+	err = image_check__find_dup(s->objects, s->n_objects, sizeof(*s->objects),
 		       offsetof(ShmemObject, shmid), &dup);
 	if (err > 0)
 		return bad(img, n, "object %llu is listed twice", (unsigned long long)dup);
@@ -500,11 +434,11 @@ int image__check_msg(struct image *img, enum image_kind kind, uint32_t pid,
 	case IMG_PAGEMAP:
 		return check_pagemap(img, n, pid, (const PagemapImage *)msg);
 	case IMG_FILES:
-		return check_files(img, n, (const FilesImage *)msg);
+		return image_check__files(img, n, (const FilesImage *)msg);
 	case IMG_PIPES:
-		return check_pipes(img, n, (const PipesImage *)msg);
+		return image_check__pipes(img, n, (const PipesImage *)msg);
 	case IMG_PIDFDS:
-		return check_pidfds(img, n, (const PidfdsImage *)msg);
+		return image_check__pidfds(img, n, (const PidfdsImage *)msg);
 	case IMG_SHMEM:
 		return check_shmem(img, n, (const ShmemImage *)msg);
 	default:

@@ -45,6 +45,8 @@
 #include "progress.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_epoll.h"
+#include "restore_ghost.h"
 #include "restore_threads.h"
 #include "testfault.h"
 #include "watchdog.h"
@@ -209,6 +211,8 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		/* Before the stubs: they inherit the objects' fds. */
 		if (!err)
 			err = restore_shmem__create(ctx);
+		if (!err)
+			err = restore_ghost__create(ctx);
 		break;
 	case RPH_CREATE:
 		err = restore_tree__create(ctx);
@@ -231,6 +235,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		err = restore_files__open(ctx);
 		if (!err)
 			err = for_each_live(ctx, restore_files__task);
+		/* Every fd in place: the epolls' targets exist. */
+		if (!err)
+			err = for_each_live(ctx, restore_epoll__task);
 		restore_files__close(ctx);
 		if (!err)
 			err = restore_files__helpers_die(ctx);

@@ -38,6 +38,7 @@ struct progress;
 struct ptrace_task;
 struct rthreads;
 struct restore_fdkinds;
+struct restore_ghost;
 struct watchdog;
 
 struct rtask {
@@ -106,6 +107,7 @@ struct restore_ctx {
 	struct rhelper *helpers;
 	size_t nhelpers;
 	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
+	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 
 	pid_t self;		/* pidtrace */
 	uint64_t self_pidns;	/* its pid namespace inode */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restore_fdkinds.c - socketpairs, eventfd, signalfd, timerfd, memfds and
- * deleted files, opened once each in pidtrace (restore_files.c hands them
- * to the tasks with pidfd_getfd, so sharing is kept).
+ * restore_fdkinds.c - socketpairs, eventfd, signalfd, timerfd, memfds,
+ * deleted files and (empty) epoll instances, opened once each in pidtrace
+ * (restore_files.c hands them to the tasks with pidfd_getfd, so sharing is
+ * kept; restore_epoll.c then fills the epolls).
  *
  * A socketpair is made when its first end is met: each end's queue is
  * written again from the other end (one send per datagram, so message
@@ -27,8 +28,11 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "log.h"
+#include "restore_epoll.h"
 #include "restore_fdkinds.h"
+#include "restore_ghost.h"
 
 #ifndef TFD_IOC_SET_TICKS
 #define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
@@ -322,40 +326,6 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 
 /* ---- deleted files ---- */
 
-static const DeletedFileEntry *deleted_data(struct restore_ctx *ctx, const FdEntry *e)
-{
-	size_t i, k;
-
-	for (i = 0; i < ctx->ntasks; i++) {
-		const FilesImage *fi = ctx->tasks[i].files;
-
-		for (k = 0; fi && k < fi->n_fds; k++) {
-			const FdEntry *f = fi->fds[k];
-
-			if (f->type == FD_TYPE__FD_DELETED && f->deleted && f->dev == e->dev &&
-			    f->ino == e->ino && f->deleted->data_here)
-				return f->deleted;
-		}
-	}
-	return NULL;
-}
-
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* Create @d again under its old name (or a free one beside it), unlinked. */
 static int make_deleted(const DeletedFileEntry *d)
 {
@@ -375,7 +345,7 @@ static int make_deleted(const DeletedFileEntry *d)
 	}
 	if (fd < 0)
 		return -EEXIST;
-	err = write_all(fd, d->data.data, d->data.len);
+	err = fdio__write_all(fd, d->data.data, d->data.len);
 	if (!err && ftruncate(fd, d->size))
 		err = -errno;
 	if (!err && fchown(fd, d->uid, d->gid))
@@ -402,7 +372,7 @@ static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_
 
 	f = kept(k->files, k->nfiles, e->dev, e->ino);
 	if (!f) {
-		d = deleted_data(ctx, e);
+		d = restore_ghost__data(ctx, e->dev, e->ino);
 		if (!d)
 			return restore__fail(ctx, pid, -EINVAL,
 					     "pid %d fd %u: the contents of deleted file %s are not in the image",
@@ -490,6 +460,8 @@ int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		return open_memfd(ctx, k, pid, e);
 	case FD_TYPE__FD_DELETED:
 		return open_deleted(ctx, k, pid, e);
+	case FD_TYPE__FD_EPOLL:
+		return restore_epoll__open(ctx, pid, e);
 	default:
 		return restore__fail(ctx, pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d", pid,
 				     e->fd, e->type);

@@ -2,8 +2,9 @@
 /*
  * restore_fdkinds.h - open, in pidtrace, the file descriptions of the fd
  * kinds dump_fdkinds.c saved: socketpairs refilled with their queued data,
- * eventfd, signalfd, timerfd, memfds (made by restore_shmem.c, sealed
- * here) and deleted files recreated with their contents, unlinked.
+ * eventfd, signalfd, timerfd, epoll (restore_epoll.h), memfds (made by
+ * restore_shmem.c, sealed here) and deleted files recreated with their
+ * contents, unlinked.
  * restore_files.c then hands them to the tasks like any other.
  */
 #ifndef PT_RESTORE_FDKINDS_H

@@ -40,6 +40,7 @@
 #include "restore.h"
 #include "restore_threads.h"
 #include "restore_fdkinds.h"
+#include "restore_ghost.h"
 #include "testfault.h"
 #include "watchdog.h"
 
@@ -371,8 +372,11 @@ int restore_files__open(struct restore_ctx *ctx)
 				fd = open_pidfd(ctx, t->pid, e);
 				break;
 			default:
+				/* A deleted file that is also mapped: the mappings' copy. */
+				fd = restore_ghost__open_fd(ctx, t->pid, e);
 				/* Sockets, eventfd..., memfds, deleted files. */
-				fd = restore_fdkinds__open(ctx, t->pid, e);
+				if (fd == -ENOENT)
+					fd = restore_fdkinds__open(ctx, t->pid, e);
 			}
 			if (fd < 0) {
 				err = fd;
@@ -420,6 +424,7 @@ void restore_files__close(struct restore_ctx *ctx)
 	ctx->objs = NULL;
 	ctx->nobjs = 0;
 	restore_fdkinds__close(ctx);
+	restore_ghost__close(ctx);
 }
 
 static long put_path(struct rtask *t, const char *path, unsigned long *addr)

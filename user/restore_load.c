@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "restore.h"
+#include "restore_ghost.h"
 #include "watchdog.h"
 
 static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
@@ -150,6 +151,7 @@ void restore_load__free(struct restore_ctx *ctx)
 	if (ctx->shmem)
 		shmem_image__free_unpacked(ctx->shmem, NULL);
 	restore_shmem__close(ctx);
+	restore_ghost__close(ctx);
 	if (ctx->init_ctl >= 0)
 		close(ctx->init_ctl);
 	free(ctx->tasks);

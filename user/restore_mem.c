@@ -12,9 +12,10 @@
  *   3. unmap everything else, vDSO included;
  *   4. map the vDSO block back at its old address (ARCH_MAP_VDSO_64) and
  *      run further calls from a `syscall` inside it;
- *   5. map every VMA (files reopened by path, identity checked; shared
- *      anonymous memory from the object restore_shmem.c made, whose fd
- *      the stub inherited) with write access where pages must be written,
+ *   5. map every VMA (files reopened by path, identity checked; files
+ *      deleted while mapped from the copy restore_ghost.c made; shared
+ *      anonymous memory from the object restore_shmem.c made: the stub
+ *      inherited both fds) with write access where pages must be written,
  *      populate the mostly written ones in one call (page faults are slow
  *      here), copy the pages from the image (restore_pages.c: straight
  *      from a mapping of the pages file, its checksum checked on the
@@ -39,6 +40,7 @@
 #include "log.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_ghost.h"
 #include "restore_madvise.h"
 #include "restore_pages.h"
 #include "testfault.h"
@@ -284,6 +286,30 @@ static long map_shm(struct rtask *t, const VmaEntry *v, int shm, unsigned long l
 	return r;
 }
 
+/*
+ * Map the ghost of a deleted file (restore_ghost.c: read-only, inherited
+ * as @g). A shared mapping that could be made writable needs a read-write
+ * open, made in the task and closed once mapped.
+ */
+static long map_ghost(struct rtask *t, const VmaEntry *v, int g, unsigned long len,
+		      unsigned long flags)
+{
+	char path[64];
+	long fd, r;
+
+	if (!(flags & MAP_SHARED))
+		return vma_mmap(t, v, len, tmp_prot(v), flags, g, v->pgoff);
+	if (!has_vmflag(v->vm_flags, "mw"))
+		return vma_mmap(t, v, len, v->prot, flags, g, v->pgoff);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", g);
+	fd = task_open(t, path, O_RDWR);
+	if (fd < 0)
+		return fd;
+	r = vma_mmap(t, v, len, v->prot, flags, fd, v->pgoff);
+	restore__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
+	return r;
+}
+
 /* "pid 42: cannot map 0x...-0x... (r-xp /usr/bin/x): Cannot allocate memory" */
 static int map_failed(struct restore_ctx *ctx, struct rtask *t, const VmaEntry *v, int err)
 {
@@ -316,6 +342,18 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 			flags |= MAP_GROWSDOWN;
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE) {
 			r = vma_mmap(t, v, len, tmp_prot(v), flags | MAP_ANONYMOUS, -1, 0);
+		} else if (v->ghost) {
+			/* A deleted file: its copy, which the stub inherited. */
+			int g = restore_ghost__fd(ctx, v->dev, v->ino);
+
+			if (g < 0) {
+				err = restore__fail(ctx, t->pid, -EINVAL,
+						    "pid %d: mapping %lx-%lx: deleted file %s not in the image",
+						    t->pid, (unsigned long)v->start,
+						    (unsigned long)v->end, v->ghost->path);
+				break;
+			}
+			r = map_ghost(t, v, g, len, flags);
 		} else if (v->kind == VMA_KIND__VMA_ANON_SHARED || v->has_shmid) {
 			/* Shared anonymous memory, or a memfd (shared or private). */
 			int shm = restore_shmem__fd(ctx, v->shmid);
@@ -406,7 +444,7 @@ static int set_mm(struct restore_ctx *ctx, struct rtask *t)
 	struct prctl_mm_map map;
 	unsigned long addr;
 	long exe = -1, r;
-	int err;
+	int err, ghost;
 
 	if (!m)
 		return restore__fail(ctx, t->pid, -EINVAL, "pid %d: the image has no mm fields",
@@ -424,7 +462,11 @@ static int set_mm(struct restore_ctx *ctx, struct rtask *t)
 	map.env_start = m->env_start;
 	map.env_end = m->env_end;
 	map.exe_fd = (uint32_t)-1;
-	if (m->exe_path && m->exe_path[0]) {
+	ghost = m->has_exe_ino ? restore_ghost__fd(ctx, m->exe_dev, m->exe_ino) : -1;
+	if (ghost >= 0) {
+		/* The executable was deleted: its mapped copy (inherited). */
+		map.exe_fd = ghost;
+	} else if (m->exe_path && m->exe_path[0]) {
 		if (m->has_exe_ino) {
 			err = check_file(ctx, t, m->exe_path, m->exe_dev, m->exe_ino);
 			if (err)

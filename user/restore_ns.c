@@ -33,6 +33,7 @@
 #include "log.h"
 #include "procfs.h"
 #include "restore.h"
+#include "restore_ghost.h"
 
 /* Close every fd but those in @keep (in any order). */
 static void close_all_but(const int *keep, size_t n)
@@ -148,7 +149,7 @@ static void __attribute__((noreturn)) init_main(struct restore_ctx *ctx)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Keep only what the stubs need: their control sockets, and ours. */
-	keep = calloc(ctx->ntasks + ctx->nshm + 1, sizeof(*keep));
+	keep = calloc(ctx->ntasks + ctx->nshm + restore_ghost__fds(ctx, NULL) + 1, sizeof(*keep));
 	if (!keep)
 		_exit(1);
 	keep[n++] = ctl;
@@ -156,6 +157,7 @@ static void __attribute__((noreturn)) init_main(struct restore_ctx *ctx)
 		keep[n++] = ctx->tasks[i].stub_ctl;
 	for (i = 0; i < ctx->nshm; i++)
 		keep[n++] = ctx->shm[i].fd; /* the stubs map them */
+	n += restore_ghost__fds(ctx, keep + n); /* these too */
 	close_all_but(keep, n);
 	for (;;) {
 		memset(&mh, 0, sizeof(mh));

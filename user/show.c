@@ -344,6 +344,10 @@ static void print_vmas(const struct show_task *t)
 		       show__vma_kind(v->kind), v->has_dumped_pages ? v->dumped_pages : 0,
 		       v->path ? v->path : v->name ? v->name : "");
 		show_kinds__print_vma(v);
+		if (v->ghost)
+			printf("      deleted file %s, %lu bytes %s\n", v->ghost->path,
+			       (unsigned long)v->ghost->size,
+			       v->ghost->data_here ? "saved here" : "saved with another mapping or fd");
 	}
 }
 
@@ -387,6 +391,7 @@ static void print_files(const struct show_image *s, const struct show_task *t)
 		else
 			printf("%s", e->path ? e->path : "");
 		printf("\n");
+		show_kinds__print_fd(e);
 	}
 }
 

@@ -190,6 +190,17 @@ static struct json_object *vma_json(const VmaEntry *v)
 	add(o, "rss", json_object_new_int64(v->rss));
 	add(o, "dumped_pages", json_object_new_int64(v->dumped_pages));
 	show_kinds__vma_json(v, o);
+	if (v->ghost) {
+		struct json_object *d = json_object_new_object();
+
+		add(d, "path", json_object_new_string(v->ghost->path));
+		add(d, "size", json_object_new_int64(v->ghost->size));
+		add(d, "mode", hex(v->ghost->mode));
+		add(d, "uid", json_object_new_int64(v->ghost->uid));
+		add(d, "gid", json_object_new_int64(v->ghost->gid));
+		add(d, "data_here", json_object_new_boolean(v->ghost->data_here));
+		add(o, "deleted", d);
+	}
 	return o;
 }
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * show_kinds.c - sockets, eventfd, signalfd, timerfd, memfds, deleted
- * files, guard pages and timers, for `pidtrace show` (plain and JSON).
+ * show_kinds.c - sockets, eventfd, signalfd, timerfd, epoll, memfds,
+ * deleted files, guard pages and timers, for `pidtrace show` (plain and
+ * JSON).
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -40,6 +42,7 @@ const char *show_kinds__fd_type(FdType t)
 	case FD_TYPE__FD_TIMERFD: return "timerfd";
 	case FD_TYPE__FD_MEMFD: return "memfd";
 	case FD_TYPE__FD_DELETED: return "deleted";
+	case FD_TYPE__FD_EPOLL: return "epoll";
 	default: return "?";
 	}
 }
@@ -72,6 +75,45 @@ static void sig_list(uint64_t mask, char *buf, size_t len)
 		if (mask & (1ULL << (sig - 1)))
 			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
 				      show__sig_name(sig, name));
+}
+
+/* "IN|ET|ONESHOT"; what has no name is kept in hex. */
+static void ep_events(uint32_t ev, char *buf, size_t len)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ EPOLLIN, "IN" }, { EPOLLPRI, "PRI" }, { EPOLLOUT, "OUT" }, { EPOLLERR, "ERR" },
+		{ EPOLLHUP, "HUP" }, { EPOLLRDNORM, "RDNORM" }, { EPOLLRDBAND, "RDBAND" },
+		{ EPOLLWRNORM, "WRNORM" }, { EPOLLWRBAND, "WRBAND" }, { EPOLLMSG, "MSG" },
+		{ EPOLLRDHUP, "RDHUP" }, { EPOLLEXCLUSIVE, "EXCLUSIVE" }, { EPOLLWAKEUP, "WAKEUP" },
+		{ EPOLLONESHOT, "ONESHOT" }, { (uint32_t)EPOLLET, "ET" },
+	};
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && n < len; i++)
+		if (ev & names[i].bit) {
+			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "", names[i].name);
+			ev &= ~names[i].bit;
+		}
+	if (ev && n < len)
+		snprintf(buf + n, len - n, "%s0x%x", n ? "|" : "", ev);
+}
+
+void show_kinds__print_fd(const FdEntry *e)
+{
+	char evs[128];
+	size_t i;
+
+	if (e->type != FD_TYPE__FD_EPOLL || !e->epoll)
+		return;
+	for (i = 0; i < e->epoll->n_targets; i++) {
+		ep_events(e->epoll->targets[i]->events, evs, sizeof(evs));
+		printf("         watches fd %u: %s, data 0x%lx\n", e->epoll->targets[i]->tfd, evs,
+		       (unsigned long)e->epoll->targets[i]->data);
+	}
 }
 
 bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
@@ -126,6 +168,15 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 		snprintf(buf, len, "%s (deleted, %lu bytes%s)", e->deleted->path,
 			 (unsigned long)e->deleted->size,
 			 e->deleted->data_here ? " saved here" : "");
+		return true;
+	case FD_TYPE__FD_EPOLL:
+		if (!e->epoll)
+			break;
+		if (e->epoll->targets_here)
+			snprintf(buf, len, "epoll, %zu target%s", e->epoll->n_targets,
+				 e->epoll->n_targets == 1 ? "" : "s");
+		else
+			snprintf(buf, len, "epoll (its targets are with another fd of it)");
 		return true;
 	default:
 		break;
@@ -187,6 +238,26 @@ void show_kinds__print_timers(const TaskCore *c)
 		       t->notify == SIGEV_NONE ? "-" : show__sig_name(t->signo, name),
 		       (unsigned long)t->sigval, t->value_ns / 1e9, t->interval_ns / 1e9);
 	}
+}
+
+static void epoll_json(const EpollEntry *ep, struct json_object *k)
+{
+	struct json_object *a = json_object_new_array();
+	char evs[128];
+	size_t i;
+
+	add(k, "targets_here", json_object_new_boolean(ep->targets_here));
+	for (i = 0; i < ep->n_targets; i++) {
+		struct json_object *t = json_object_new_object();
+
+		ep_events(ep->targets[i]->events, evs, sizeof(evs));
+		add(t, "tfd", json_object_new_int64(ep->targets[i]->tfd));
+		add(t, "events", hex(ep->targets[i]->events));
+		add(t, "event_names", json_object_new_string(evs));
+		add(t, "data", hex(ep->targets[i]->data));
+		json_object_array_add(a, t);
+	}
+	add(k, "targets", a);
 }
 
 void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
@@ -255,6 +326,12 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		add(k, "gid", json_object_new_int64(e->deleted->gid));
 		add(k, "data_here", json_object_new_boolean(e->deleted->data_here));
 		add(o, "deleted", k);
+		return;
+	case FD_TYPE__FD_EPOLL:
+		if (!e->epoll)
+			break;
+		epoll_json(e->epoll, k);
+		add(o, "epoll", k);
 		return;
 	default:
 		break;

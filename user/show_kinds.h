@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * show_kinds.h - how `pidtrace show` prints the objects of issue 8: the fd
- * kinds (unix sockets, eventfd, signalfd, timerfd, memfd, deleted files),
- * memfd objects, guard pages and timers (itimers, POSIX timers), plain
- * (show.c) and JSON (show_json.c; fields in docs/image.md).
+ * kinds (unix sockets, eventfd, signalfd, timerfd, epoll, memfd, deleted
+ * files), memfd objects, guard pages and timers (itimers, POSIX timers),
+ * plain (show.c) and JSON (show_json.c; fields in docs/image.md).
  */
 #ifndef PT_SHOW_KINDS_H
 #define PT_SHOW_KINDS_H
@@ -18,10 +18,12 @@
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
 
-/* "unix", "eventfd", "signalfd", "timerfd", "memfd", "deleted"; "?" otherwise. */
+/* "unix", "eventfd", "signalfd", "timerfd", "memfd", "deleted", "epoll"; "?" otherwise. */
 const char *show_kinds__fd_type(FdType t);
 /* The OBJECT column of an fd of those kinds. Return: false for other kinds. */
 bool show_kinds__describe(const FdEntry *e, char *buf, size_t len);
+/* Plain: the detail lines under an fd (an epoll's targets), none for most. */
+void show_kinds__print_fd(const FdEntry *e);
 /* Plain: a detail line under a VMA with guard pages; a memfd object; the timers. */
 void show_kinds__print_vma(const VmaEntry *v);
 void show_kinds__print_shmem(const ShmemObject *o, unsigned long pages);

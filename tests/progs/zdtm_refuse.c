@@ -4,7 +4,8 @@
  * after SIGTERM that the refused dump left it working:
  *   inotify   an inotify watch on the current directory
  *   tcp       a listening TCP socket on 127.0.0.1
- *   epoll     an epoll instance watching a pipe
+ *   epoll     an epoll instance watching a pipe fd closed since (a dup
+ *             keeps the pipe open)
  *   bound     a unix socket bound to a path
  *   outside   one end of a socketpair; the dumped task (READY pid) is a
  *             child, its peer stays with the parent, outside the tree
@@ -83,7 +84,9 @@ int main(int argc, char **argv)
 		fd = epoll_create1(0);
 		ev.events = EPOLLIN;
 		ev.data.fd = 0;
-		if (fd < 0 || pipe(p) || epoll_ctl(fd, EPOLL_CTL_ADD, p[0], &ev))
+		/* Its target closed after it was added (the file lives on in a dup). */
+		if (fd < 0 || pipe(p) || epoll_ctl(fd, EPOLL_CTL_ADD, p[0], &ev) || dup(p[0]) < 0 ||
+		    close(p[0]))
 			zdtm_fail("epoll");
 	} else if (!strcmp(kind, "bound")) {
 		struct sockaddr_un a = { .sun_family = AF_UNIX };

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dump_ghost.h - file mappings of deleted files ("PATH (deleted)" in
+ * /proc/PID/maps: a shared library or an executable replaced by a package
+ * upgrade while the process runs). The file's contents go into the image
+ * once per inode, in the same deleted_file_entry an fd of a deleted file
+ * uses (files.proto); a file that is also open as such an fd is saved
+ * once, in that fd's entry.
+ */
+#ifndef PT_DUMP_GHOST_H
+#define PT_DUMP_GHOST_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "dump.h"
+
+/* The most of one deleted file a dump saves (the FD_DELETED limit too). */
+#define DUMP_GHOST_MAX_BYTES (64ULL << 20)
+
+/**
+ * dump_ghost__vma() - describe the mapping @v of @pid, whose file
+ * (map_files link @link, "PATH (deleted)"; @st: its stat) is deleted:
+ * v->ghost, with the contents when no mapping or fd of the tree saved
+ * them yet. @v's start and end are set.
+ * Context: the task is stopped (seized).
+ * Return: 0, -EOPNOTSUPP (refused, printed naming the mapping and the
+ * file: still linked elsewhere, not a regular file, too large), -ESRCH,
+ * other -errno (not printed).
+ */
+int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const struct stat *st,
+		    VmaEntry *v);
+
+/* An FD_DELETED fd saved the contents of (@dev, @ino): mappings refer to it. */
+int dump_ghost__saved_by_fd(struct dump_ctx *ctx, uint64_t dev, uint64_t ino);
+
+/**
+ * dump_ghost__read() - the whole contents of a deleted file of @pid,
+ * through @link, a /proc link to its inode (/proc/PID/fd/N,
+ * /proc/PID/map_files/A-B): @size bytes into @out (malloc'ed, the
+ * caller's even on error). Return: 0, -ESRCH (@pid is gone), -EIO (the
+ * file is shorter than @size), other -errno (nothing printed).
+ */
+int dump_ghost__read(pid_t pid, const char *link, uint64_t size, ProtobufCBinaryData *out);
+
+/* Free what the module keeps in @ctx. */
+void dump_ghost__free(struct dump_ctx *ctx);
+
+#endif
