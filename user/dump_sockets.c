@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_sockets.c - sockets: unnamed unix sockets are dumped, every other
- * socket is refused, naming it ("TCP socket 127.0.0.1:80 (listening)").
+ * dump_sockets.c - sockets: unnamed unix sockets and listening unix
+ * sockets bound to a name (an absolute path or an abstract name, nothing
+ * pending in the backlog) are dumped, every other socket is refused,
+ * naming it ("TCP socket 127.0.0.1:80 (listening)").
  *
  * Only the ends of socketpairs (or sockets never connected) are saved.
  * sock_diag tells a socket's peer; the data waiting in a socket is read in
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dump.h"
@@ -207,6 +210,70 @@ static bool sock_seen(const struct dump_sockets *k, uint64_t ino)
 	return false;
 }
 
+#define UNIX_LISTEN 10	/* TCP_LISTEN, as sock_diag gives the state */
+
+/*
+ * A named unix socket is saved only when it listens (stream or seqpacket)
+ * with nothing in its backlog, under an absolute path whose socket file is
+ * still its own, or an abstract name. 0, or -EOPNOTSUPP with @what said.
+ */
+static int check_named(const struct sockdiag_unix *d, char *what, size_t len)
+{
+	struct stat st;
+
+	if (d->type == SOCK_DGRAM)
+		snprintf(what, len, "unix datagram socket bound to %s", d->name);
+	else if (d->state != UNIX_LISTEN)
+		snprintf(what, len, "unix socket bound to %s, %s,", d->name,
+			 d->state == 1 ? "connected (an accepted connection or a client)" :
+			 "not listening");
+	else if (d->rqueue)
+		snprintf(what, len, "listening unix socket %s with %u pending connection%s",
+			 d->name, d->rqueue, d->rqueue == 1 ? "" : "s");
+	else if (d->raw_name[0] == '\0')
+		return 0;
+	else if (d->name[0] != '/')
+		snprintf(what, len, "unix socket bound to relative path %s", d->name);
+	else if (lstat(d->name, &st) || !S_ISSOCK(st.st_mode) || !d->has_vfs ||
+		 st.st_ino != d->vfs_ino ||
+		 (uint32_t)(major(st.st_dev) << 20 | minor(st.st_dev)) != d->vfs_dev)
+		snprintf(what, len, "listening unix socket %s whose socket file was removed or replaced",
+			 d->name);
+	else
+		return 0;
+	return -EOPNOTSUPP;
+}
+
+/* The name, backlog and (for a path) the socket file's owner and mode. */
+static int record_name(const struct sockdiag_unix *d, UnixSkEntry *u)
+{
+	bool abstract = d->raw_name[0] == '\0';
+	size_t off = abstract ? 1 : 0, len = d->raw_len - off;
+	struct stat st;
+
+	/* A path as sun_path holds it: up to its NUL. */
+	if (!abstract)
+		len = strnlen((const char *)d->raw_name, d->raw_len);
+	u->has_listening = u->listening = true;
+	u->has_abstract = true;
+	u->abstract = abstract;
+	u->has_name = true;
+	u->name.len = len;
+	u->name.data = malloc(len ? len : 1);
+	if (!u->name.data)
+		return -ENOMEM;
+	memcpy(u->name.data, d->raw_name + off, len);
+	u->has_backlog = true;
+	u->backlog = d->wqueue;
+	if (!abstract && !lstat(d->name, &st)) {
+		u->has_file_mode = u->has_file_uid = u->has_file_gid = true;
+		u->file_mode = st.st_mode & 07777;
+		u->file_uid = st.st_uid;
+		u->file_gid = st.st_gid;
+	}
+	return 0;
+}
+
 static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const char *info,
 		     uint64_t ino, FdEntry *e)
 {
@@ -224,8 +291,9 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		return -EOPNOTSUPP;
 	}
 	if (d.named) {
-		snprintf(what, sizeof(what), "unix socket bound to %s", d.name);
-		return refuse(pid, fd, what);
+		err = check_named(&d, what, sizeof(what));
+		if (err)
+			return refuse(pid, fd, what);
 	}
 	if (d.type != SOCK_STREAM && d.type != SOCK_DGRAM && d.type != SOCK_SEQPACKET)
 		return refuse(pid, fd, "unix socket of this type");
@@ -261,11 +329,17 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	u->rcvbuf = rcvbuf;
 	u->peek_off = peek;
 	u->passcred = cred;
+	if (d.named) {
+		err = record_name(&d, u);
+		if (err)
+			return err;
+	}
 	if (sock_seen(k, ino))
 		return 0;
 	u->has_queue_here = true;
 	u->queue_here = true;
-	err = read_queue(s, d.type, d.shutdown, u);
+	/* A listener holds connections, not data (recv() says EINVAL). */
+	err = d.state == UNIX_LISTEN ? 0 : read_queue(s, d.type, d.shutdown, u);
 	if (err == -EFBIG || err == -EMSGSIZE) {
 		snprintf(what, sizeof(what), "unix socket with %s queued",
 			 err == -EFBIG ? "more than 64 MiB" : "a datagram of more than 4 MiB");

@@ -4,11 +4,14 @@
  * pipes image and the pidfds image say (see image_check.c for the rest):
  * fds sorted and of known kinds, each naming what it opens, deleted files'
  * saved contents exactly their size, epoll interest lists within the
- * task's own fds, pipes and pidfs inodes listed once.
+ * task's own fds, listening unix sockets' names that fit sun_path, pipes
+ * and pidfs inodes listed once.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include "image_check.h"
 
@@ -81,6 +84,35 @@ static int check_epoll(struct image *img, const char *n, const FilesImage *fi, c
 	return err;
 }
 
+/*
+ * A unix socket's name: a listener has one, that fits sun_path (108 bytes
+ * with the leading NUL of an abstract name or a path's final NUL), a path
+ * absolute and without NUL bytes; only a stream or seqpacket socket listens.
+ */
+static int check_unix(struct image *img, const char *n, const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+
+	if (!u)
+		return bad(img, n, "unix socket fd %u has no state", e->fd);
+	if (!u->listening) {
+		if (u->has_name)
+			return bad(img, n, "unix socket fd %u has a name but does not listen", e->fd);
+		return 0;
+	}
+	if (u->sk_type != SOCK_STREAM && u->sk_type != SOCK_SEQPACKET)
+		return bad(img, n, "unix socket fd %u of type %u listens", e->fd, u->sk_type);
+	if (!u->has_name || !u->name.len || u->name.len > 107)
+		return bad(img, n, "listening unix socket fd %u: a name of %zu bytes", e->fd,
+			   u->has_name ? u->name.len : 0);
+	if (!u->abstract && (u->name.data[0] != '/' || memchr(u->name.data, 0, u->name.len)))
+		return bad(img, n, "listening unix socket fd %u: path is not absolute or holds a NUL byte",
+			   e->fd);
+	if (u->connected || u->has_peer_ino || u->n_queue || (u->has_file_mode && u->abstract))
+		return bad(img, n, "listening unix socket fd %u is damaged", e->fd);
+	return 0;
+}
+
 int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 {
 	size_t i;
@@ -98,6 +130,8 @@ int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 		if ((e->type == FD_TYPE__FD_REG || e->type == FD_TYPE__FD_DIR ||
 		     e->type == FD_TYPE__FD_CHR) && (!e->path || !*e->path))
 			return bad(img, n, "fd %u names no file", e->fd);
+		if (e->type == FD_TYPE__FD_UNIX && check_unix(img, n, e))
+			return -EINVAL;
 		if (e->type == FD_TYPE__FD_DELETED && e->deleted &&
 		    image_check__deleted_file(img, n, "fd", e->fd, e->deleted))
 			return -EINVAL;

@@ -45,6 +45,7 @@
 #include "progress.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_unix.h"
 #include "restore_epoll.h"
 #include "restore_ghost.h"
 #include "restore_threads.h"
@@ -373,6 +374,8 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		if (err)
 			break;
 	}
+	/* Socket files bound by a failed restore go with it. */
+	restore_unix__end(ctx, err != 0);
 	if (err) {
 		bool created = ctx->ntasks && ctx->tasks[0].created;
 

@@ -38,6 +38,7 @@ struct progress;
 struct ptrace_task;
 struct rthreads;
 struct restore_fdkinds;
+struct restore_unix;
 struct restore_ghost;
 struct watchdog;
 
@@ -108,6 +109,7 @@ struct restore_ctx {
 	size_t nhelpers;
 	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
+	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
 
 	pid_t self;		/* pidtrace */
 	uint64_t self_pidns;	/* its pid namespace inode */

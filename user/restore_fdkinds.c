@@ -33,6 +33,7 @@
 #include "restore_epoll.h"
 #include "restore_fdkinds.h"
 #include "restore_ghost.h"
+#include "restore_unix.h"
 
 #ifndef TFD_IOC_SET_TICKS
 #define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
@@ -277,6 +278,8 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 	if (!u)
 		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: socket without its state", pid,
 				     e->fd);
+	if (u->listening)
+		return restore_unix__listener(ctx, pid, e);
 	p = kept(k->socks, k->nsocks, e->ino, 0);
 	if (p) {
 		/* Made with its peer: taken once (one socket, one description). */

@@ -29,6 +29,7 @@
 #include "restore.h"
 #include "restore_timers.h"
 #include "restore_threads.h"
+#include "restore_unix.h"
 
 #ifndef SS_AUTODISARM
 #define SS_AUTODISARM (1U << 31)
@@ -295,6 +296,9 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 		err = restore_threads__state(ctx, t);
 	if (!err)
 		err = creds(ctx, t);
+	/* Listeners' peer credentials are the caller of listen()'s. */
+	if (!err)
+		err = restore_unix__relisten(ctx, t);
 	/* Limits last: a low RLIMIT_NOFILE or RLIMIT_AS would get in the way. */
 	if (!err)
 		err = rlimits(ctx, t);

@@ -63,6 +63,23 @@ static uint64_t queued(const UnixSkEntry *u)
 	return n;
 }
 
+/* A socket's name, printable: other bytes (an abstract name may hold any) as \xNN. */
+static void sk_name(const UnixSkEntry *u, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < u->name.len && n + 5 < len; i++) {
+		uint8_t c = u->name.data[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			n += snprintf(buf + n, len - n, "\\x%02x", c);
+		else
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+}
+
 /* "SIGUSR1,SIGRTMIN+2" */
 static void sig_list(uint64_t mask, char *buf, size_t len)
 {
@@ -129,6 +146,12 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 			break;
 		n = snprintf(buf, len, "socket:[%lu] unix %s", (unsigned long)e->ino,
 			     sk_type(u->sk_type));
+		if (u->listening) {
+			sk_name(u, sigs, sizeof(sigs));
+			snprintf(buf + n, len - n, ", listening on %s%s, backlog %u", u->abstract ? "@" : "",
+				 sigs, u->backlog);
+			return true;
+		}
 		if (u->connected && u->has_peer_ino)
 			n += snprintf(buf + n, len - n, ", peer %lu", (unsigned long)u->peer_ino);
 		else
@@ -280,6 +303,21 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		add(k, "peek_off", json_object_new_int(e->unix_sk->peek_off));
 		add(k, "passcred", json_object_new_boolean(e->unix_sk->passcred));
 		add(k, "queue_here", json_object_new_boolean(e->unix_sk->queue_here));
+		add(k, "listening", json_object_new_boolean(e->unix_sk->listening));
+		if (e->unix_sk->has_name) {
+			sk_name(e->unix_sk, sigs, sizeof(sigs));
+			add(k, "name", json_object_new_string(sigs));
+			add(k, "abstract", json_object_new_boolean(e->unix_sk->abstract));
+			add(k, "backlog", json_object_new_int64(e->unix_sk->backlog));
+		}
+		if (e->unix_sk->has_file_mode) {
+			char mode[8];
+
+			snprintf(mode, sizeof(mode), "%04o", e->unix_sk->file_mode & 07777);
+			add(k, "file_mode", json_object_new_string(mode));
+			add(k, "file_uid", json_object_new_int64(e->unix_sk->file_uid));
+			add(k, "file_gid", json_object_new_int64(e->unix_sk->file_gid));
+		}
 		if (e->unix_sk->queue_here) {
 			add(k, "queued_bytes", u64(queued(e->unix_sk)));
 			add(k, "queued_messages", u64(e->unix_sk->n_queue));

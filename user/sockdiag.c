@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
@@ -32,8 +33,10 @@ static void parse_attrs(const struct unix_diag_msg *m, size_t len, struct sockdi
 			if (!n)
 				break;
 			out->named = true;
-			if (n > sizeof(out->name) - 2)
-				n = sizeof(out->name) - 2;
+			if (n > sizeof(out->raw_name))
+				n = sizeof(out->raw_name);
+			memcpy(out->raw_name, data, n);
+			out->raw_len = n;
 			/* An abstract name starts with a NUL byte. */
 			if (data[0] == '\0') {
 				out->name[0] = '@';
@@ -47,6 +50,23 @@ static void parse_attrs(const struct unix_diag_msg *m, size_t len, struct sockdi
 		case UNIX_DIAG_PEER:
 			if (n >= 4)
 				out->peer_ino = *(const uint32_t *)data;
+			break;
+		case UNIX_DIAG_RQLEN:
+			if (n >= sizeof(struct unix_diag_rqlen)) {
+				const struct unix_diag_rqlen *q = (const void *)data;
+
+				out->rqueue = q->udiag_rqueue;
+				out->wqueue = q->udiag_wqueue;
+			}
+			break;
+		case UNIX_DIAG_VFS:
+			if (n >= sizeof(struct unix_diag_vfs)) {
+				const struct unix_diag_vfs *v = (const void *)data;
+
+				out->has_vfs = true;
+				out->vfs_ino = v->udiag_vfs_ino;
+				out->vfs_dev = v->udiag_vfs_dev;
+			}
 			break;
 		case UNIX_DIAG_SHUTDOWN:
 			if (n >= 1)
@@ -87,7 +107,7 @@ int sockdiag__unix(uint64_t ino, struct sockdiag_unix *out)
 	rq.req.sdiag_family = AF_UNIX;
 	rq.req.udiag_states = ~0U;
 	rq.req.udiag_ino = (uint32_t)ino;
-	rq.req.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER;
+	rq.req.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_VFS;
 	rq.req.udiag_cookie[0] = rq.req.udiag_cookie[1] = ~0U;
 	if (sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = -errno;
@@ -117,6 +137,70 @@ int sockdiag__unix(uint64_t ino, struct sockdiag_unix *out)
 			parse_attrs(m, h->nlmsg_len - NLMSG_LENGTH(0), out);
 			err = 0;
 			break;
+		}
+	}
+out:
+	close(fd);
+	return err;
+}
+
+int sockdiag__unix_file_held(uint64_t dev, uint64_t ino)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} rq;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	union {
+		struct nlmsghdr nlh;
+		char buf[32768];
+	} rsp;
+	/* The kernel's own dev_t encoding, which unix_diag reports. */
+	uint32_t kdev = (uint32_t)(major(dev) << 20 | minor(dev));
+	const struct nlmsghdr *h;
+	int fd, err = 0;
+	ssize_t n;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	memset(&rq, 0, sizeof(rq));
+	rq.nlh.nlmsg_len = sizeof(rq);
+	rq.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	rq.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rq.req.sdiag_family = AF_UNIX;
+	rq.req.udiag_states = ~0U;
+	rq.req.udiag_show = UDIAG_SHOW_VFS;
+	if (sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		goto out;
+	}
+	for (;;) {
+		n = recv(fd, &rsp, sizeof(rsp), 0);
+		if (n < 0) {
+			err = -errno;
+			goto out;
+		}
+		for (h = &rsp.nlh; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			struct sockdiag_unix d;
+
+			if (h->nlmsg_type == NLMSG_DONE)
+				goto out;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				err = e->error ? e->error : -EIO;
+				goto out;
+			}
+			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
+				continue;
+			memset(&d, 0, sizeof(d));
+			parse_attrs(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), &d);
+			if (d.has_vfs && d.vfs_ino == (uint32_t)ino && d.vfs_dev == kdev) {
+				err = 1;
+				goto out;
+			}
 		}
 	}
 out:

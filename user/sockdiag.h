@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sockdiag.h - what the kernel's sock_diag netlink interface tells about
- * one unix socket that /proc does not: its peer, its name, its state and
- * its shutdown bits.
+ * one unix socket that /proc does not: its peer, its name, its state, its
+ * shutdown bits, its queue (or backlog) and the socket file it is bound to.
  */
 #ifndef PT_SOCKDIAG_H
 #define PT_SOCKDIAG_H
@@ -18,6 +18,12 @@ struct sockdiag_unix {
 	uint32_t shutdown;	/* RCV_SHUTDOWN 1 | SEND_SHUTDOWN 2 */
 	bool named;		/* bound to a path or an abstract name */
 	char name[110];		/* the path, or "@name" for an abstract one */
+	uint8_t raw_name[108];	/* the name as bound (abstract: from its NUL byte) */
+	uint32_t raw_len;
+	uint32_t rqueue;	/* listening: connections pending; else bytes queued */
+	uint32_t wqueue;	/* listening: its backlog */
+	bool has_vfs;		/* bound to a path: its socket file */
+	uint32_t vfs_ino, vfs_dev;	/* vfs_dev as the kernel encodes it (major << 20) */
 };
 
 /**
@@ -26,5 +32,12 @@ struct sockdiag_unix {
  * Return: 0, -ENOENT when no such socket exists (any more), other -errno.
  */
 int sockdiag__unix(uint64_t ino, struct sockdiag_unix *out);
+
+/**
+ * sockdiag__unix_file_held() - whether a unix socket of pidtrace's network
+ * namespace is bound to the socket file @dev/@ino (as stat gives them).
+ * Return: 1 held, 0 not, -errno.
+ */
+int sockdiag__unix_file_held(uint64_t dev, uint64_t ino);
 
 #endif

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# cr_unix_named: listening unix sockets bound to a name (a path under the
+# test's directory, an abstract name unique to the run; backlog, mode,
+# O_NONBLOCK, SO_PASSCRED) survive dump -> kill -> restore: the restore
+# replaces the stale socket file the killed original left behind, and
+# the restored program connects to both names and talks through accept().
+# A restore beside the still-running original (--pidns) is refused in
+# one line, rolled back, and steals nothing: the original still works.
+# A listener with a connection pending in its backlog is refused at dump.
+# A file that is not a socket at the path refuses the restore and is kept;
+# a restore that fails after binding the path leaves no socket file.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cr_lib.sh"
+need_root
+
+same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
+
+# Round trip; the socket file of the killed original is still there.
+D=$T/rt
+mkdir -p "$D"
+if ! cr_start rt zdtm_unix_named "$D"; then
+	fail rt_start "the program did not start"
+elif ! cr_dump; then
+	fail rt_dump "$(tail -n 3 "$CR_DIR/dump.err")"
+else
+	pass rt_dump
+	cr_show_has rt_show_path "[.tasks[].fds[].unix | select(.listening and (.abstract | not))] |
+		map([.name, .sk_type, .backlog, .file_mode]) == [[\"$D/a.sock\", \"stream\", 7, \"0640\"]]"
+	cr_show_has rt_show_abstract "[.tasks[].fds[].unix | select(.listening and .abstract)] |
+		map([.name, .sk_type, .backlog]) == [[\"zdtm_unix_named-$CR_PID\", \"seqpacket\", 3]]"
+	if [ -S "$D/a.sock" ]; then pass rt_stale_file; else fail rt_stale_file "no socket file left"; fi
+	# Not a socket at the path: refused, and the file is not touched.
+	mv "$D/a.sock" "$D/stale.sock"
+	echo precious >"$D/a.sock"
+	"$PIDTRACE" restore -D "$CR_DIR/img" >"$CR_DIR/out" 2>"$CR_DIR/err"
+	same rt_not_socket_status "$?" 1
+	same rt_not_socket_message "$(cat "$CR_DIR/err")" \
+		"pidtrace: restore: files: pid $CR_PID fd 3: unix socket $D/a.sock: exists and is not a socket (rolled back)"
+	same rt_not_socket_kept "$(cat "$D/a.sock")" precious
+	# A restore failing after it bound the path removes the socket file it
+	# made (the stale one it replaced is gone too: nobody was bound to it).
+	mv "$D/stale.sock" "$D/a.sock"
+	PIDTRACE_FAULT=restore-state "$PIDTRACE" restore -D "$CR_DIR/img" >"$CR_DIR/out" 2>"$CR_DIR/err"
+	same rt_failed_status "$?" 1
+	same rt_failed_no_socket_file "$(find "$D" -maxdepth 1 -type s)" ""
+	if cr_restore; then
+		pass rt_restore
+		cr_finish
+		if [ "$CR_RC" = 0 ] && grep -q '^PASS' "$CR_DIR/log"; then
+			pass rt_verify
+		else
+			fail rt_verify "exit status $CR_RC: $(grep -E '^(FAIL|PASS)' "$CR_DIR/log" | head -n 3)"
+		fi
+	else
+		fail rt_restore "$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 3 "$CR_DIR/restore.err")"
+	fi
+fi
+cr_cleanup
+
+# Beside the live original: the path is in use.
+D=$T/live.d
+mkdir -p "$D"
+if ! cr_start live zdtm_unix_named "$D"; then
+	fail live_start "the program did not start"
+elif ! "$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" --leave-running >/dev/null 2>"$CR_DIR/dump.err"; then
+	fail live_dump "$(cat "$CR_DIR/dump.err")"
+else
+	ino=$(stat -c %i "$D/a.sock")
+	"$PIDTRACE" restore -D "$CR_DIR/img" --pidns >"$CR_DIR/out" 2>"$CR_DIR/err"
+	same live_status "$?" 1
+	same live_message "$(cat "$CR_DIR/err")" \
+		"pidtrace: restore: files: pid $CR_PID fd 3: unix socket $D/a.sock: in use by a live socket (rolled back)"
+	same live_file_kept "$(stat -c %i "$D/a.sock" 2>&1)" "$ino"
+	same live_nothing_left "$(ls "$D")" "a.sock"
+	# The original still owns its names: it connects, accepts and passes.
+	kill -TERM "$CR_PID"
+	if wait_for 10 grep -q '^PASS' "$CR_DIR/log"; then
+		pass live_original_untouched
+	else
+		fail live_original_untouched "$(cat "$CR_DIR/log")"
+	fi
+fi
+cr_cleanup
+
+# A connection pending in the backlog: refused at dump.
+D=$T/pending
+mkdir -p "$D"
+if cr_start pending zdtm_unix_named "$D" pending; then
+	cr_refused pending \
+		"pid $CR_PID fd 3: listening unix socket ${D//./\\.}/a\\.sock with 1 pending connection is not supported"
+else
+	fail pending_start "the program did not start"
+fi
+cr_cleanup
