@@ -234,9 +234,18 @@ cr_roundtrip() {
 	for f in "${CR_SHOW_CHECKS[@]}"; do
 		cr_show_has "${name}_show_${f%%=*}" "${f#*=}"
 	done
-	if ! cr_restore; then
+	cr_restore_verify "$name"
+	cr_cleanup
+}
+
+# cr_restore_verify NAME [ARG..]: restore the dumped image (ARGs to
+# restore), then SIGTERM makes the program check itself: NAME_restore,
+# NAME_verify. Return: 1 when the restore failed.
+cr_restore_verify() {
+	local name=$1
+	shift
+	if ! cr_restore "$@"; then
 		fail "${name}_restore" "$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 3 "$CR_DIR/restore.err")"
-		cr_cleanup
 		return 1
 	fi
 	pass "${name}_restore"
@@ -246,7 +255,6 @@ cr_roundtrip() {
 	else
 		fail "${name}_verify" "exit status $CR_RC: $(grep -E '^(FAIL|PASS)' "$CR_DIR/log" | head -n 3)"
 	fi
-	cr_cleanup
 }
 
 # jr FILTER: a field of the last restore report.

@@ -7,9 +7,10 @@
  * is a shared memory object (dump_shmem.c saves its contents, name and
  * seals once). A regular file deleted while open has its contents saved,
  * once per inode, in the first fd of the tree that has it. Sockets are
- * dump_sockets.c's, epoll instances dump_epoll.c's.
+ * dump_sockets.c's, epoll instances dump_epoll.c's, inotify instances
+ * dump_inotify.c's.
  *
- * Everything else (inotify, fanotify, io_uring...) is refused, naming it.
+ * Everything else (fanotify, io_uring, userfaultfd...) is refused, naming it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include "dump_epoll.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
+#include "dump_inotify.h"
 #include "dump_shmem.h"
 #include "dump_sockets.h"
 #include "log.h"
@@ -196,7 +198,7 @@ static int dump_deleted(struct dump_fdkinds *k, pid_t pid, int fd, const char *l
 
 /* ---- the entry point ---- */
 
-/* "inotify" for "anon_inode:inotify", "io_uring" for "anon_inode:[io_uring]". */
+/* "fanotify" for "anon_inode:[fanotify]", "io_uring" for "anon_inode:[io_uring]". */
 static void anon_name(const char *link, char *buf, size_t len)
 {
 	const char *n = link + 11;
@@ -232,6 +234,8 @@ int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		err = dump_timerfd(info, e);
 	} else if (!strcmp(link, "anon_inode:[eventpoll]")) {
 		err = dump_epoll__fd(&k->epoll, pid, fd, info, e);
+	} else if (!strcmp(link, "anon_inode:inotify")) {
+		err = dump_inotify__fd(pid, fd, info, e);
 	} else if (!strncmp(link, "anon_inode:", 11)) {
 		anon_name(link, what, sizeof(what));
 		err = refuse(pid, fd, what);

@@ -2,9 +2,10 @@
 /*
  * dump_fdkinds.h - the fd kinds beyond files, pipes and pidfds: unnamed
  * unix sockets (socketpairs, with their queued data), eventfd, signalfd,
- * timerfd, epoll (dump_epoll.h), memfd, and regular files deleted while
- * open (with their contents); and, for every other kind, a refusal that names the object
- * ("pid 812 fd 7: inotify is not supported").
+ * timerfd, epoll (dump_epoll.h), inotify (dump_inotify.h), memfd, and
+ * regular files deleted while open (with their contents); and, for every
+ * other kind, a refusal that names the object ("pid 812 fd 7: io_uring is
+ * not supported").
  */
 #ifndef PT_DUMP_FDKINDS_H
 #define PT_DUMP_FDKINDS_H

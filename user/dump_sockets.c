@@ -2,8 +2,8 @@
 /*
  * dump_sockets.c - sockets: unnamed unix sockets and listening unix
  * sockets bound to a name (an absolute path or an abstract name, nothing
- * pending in the backlog) are dumped, every other socket is refused,
- * naming it ("TCP socket 127.0.0.1:80 (listening)").
+ * pending in the backlog) are dumped, inet sockets go to dump_inet.c,
+ * every other socket is refused, naming it ("packet socket").
  *
  * Only the ends of socketpairs (or sockets never connected) are saved.
  * sock_diag tells a socket's peer; the data waiting in a socket is read in
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "dump_inet.h"
 #include "dump_sockets.h"
 #include "log.h"
 #include "sockdiag.h"
@@ -69,49 +70,9 @@ static int steal_fd(struct dump_sockets *k, pid_t pid, int fd)
 	return r < 0 ? -errno : r;
 }
 
-/* "1.2.3.4:80" or "[::1]:80". */
-static void addr_str(const struct sockaddr_storage *a, char *buf, size_t len)
+/* What a socket of another family than unix and inet is, for the refusal. */
+static void describe_socket(int family, int proto, char *buf, size_t len)
 {
-	char host[INET6_ADDRSTRLEN] = "?";
-
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)a;
-
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-		snprintf(buf, len, "%s:%d", host, ntohs(in->sin_port));
-	} else {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)a;
-
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-		snprintf(buf, len, "[%s]:%d", host, ntohs(in6->sin6_port));
-	}
-}
-
-/* What a socket other than an unnamed unix one is, for the refusal. */
-static void describe_socket(int s, int family, int type, int proto, char *buf, size_t len)
-{
-	struct sockaddr_storage a;
-	char local[80] = "?", peer[84] = "";
-	socklen_t al = sizeof(a), ol;
-	int listening = 0;
-
-	if (family == AF_INET || family == AF_INET6) {
-		const char *p = proto == IPPROTO_TCP ? "TCP" : proto == IPPROTO_UDP ? "UDP" :
-				type == SOCK_RAW ? "raw IP" : "IP";
-
-		if (!getsockname(s, (struct sockaddr *)&a, &al))
-			addr_str(&a, local, sizeof(local));
-		al = sizeof(a);
-		if (!getpeername(s, (struct sockaddr *)&a, &al)) {
-			memcpy(peer, " -> ", 5);
-			addr_str(&a, peer + 4, sizeof(peer) - 4);
-		}
-		ol = sizeof(listening);
-		getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ol);
-		snprintf(buf, len, "%s socket %s%s%s", p, local, peer,
-			 listening ? " (listening)" : "");
-		return;
-	}
 	switch (family) {
 	case AF_NETLINK:
 		snprintf(buf, len, "netlink socket (protocol %d)", proto);
@@ -380,8 +341,10 @@ int dump_sockets__fd(struct dump_sockets **sk, pid_t pid, int fd, const struct s
 	sockopt_int(s, SO_PROTOCOL, &proto);
 	if (family == AF_UNIX) {
 		err = dump_unix(k, pid, fd, s, info, st->st_ino, e);
+	} else if (family == AF_INET || family == AF_INET6) {
+		err = dump_inet__fd(pid, fd, s, family, type, proto, st->st_ino, e);
 	} else {
-		describe_socket(s, family, type, proto, what, sizeof(what));
+		describe_socket(family, proto, what, sizeof(what));
 		err = refuse(pid, fd, what);
 	}
 	close(s);

@@ -4,7 +4,8 @@
  * pipes image and the pidfds image say (see image_check.c for the rest):
  * fds sorted and of known kinds, each naming what it opens, deleted files'
  * saved contents exactly their size, epoll interest lists within the
- * task's own fds, listening unix sockets' names that fit sun_path, pipes
+ * task's own fds, inotify watches by increasing wd on absolute paths,
+ * listening unix sockets' names that fit sun_path, pipes
  * and pidfs inodes listed once.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "image_check.h"
+#include "inet_sk.h"
 
 /*
  * A deleted file's saved contents (a mapping's ghost, an FD_DELETED fd):
@@ -113,6 +115,49 @@ static int check_unix(struct image *img, const char *n, const FdEntry *e)
 	return 0;
 }
 
+/*
+ * An inotify instance's watches: restore adds them by path in wd order,
+ * burning the numbers in between, so wds increase from 1 (a bounded count:
+ * fs.inotify.max_user_watches' ceiling), each on an absolute path.
+ */
+#define MAX_INOTIFY_WATCHES (1U << 20)
+static int check_inotify(struct image *img, const char *n, const FdEntry *e)
+{
+	const InotifyEntry *ie = e->inotify;
+	size_t i;
+
+	if (!ie)
+		return bad(img, n, "inotify fd %u has no watch list", e->fd);
+	if (ie->n_watches > MAX_INOTIFY_WATCHES)
+		return bad(img, n, "inotify fd %u: %zu watches: impossible", e->fd, ie->n_watches);
+	for (i = 0; i < ie->n_watches; i++) {
+		const InotifyWatch *w = ie->watches[i];
+
+		if (!w->wd || w->wd > INT32_MAX || (i && w->wd <= ie->watches[i - 1]->wd))
+			return bad(img, n, "inotify fd %u: watch %u is out of order or impossible",
+				   e->fd, w->wd);
+		if (!w->path || w->path[0] != '/' || strlen(w->path) >= 4096)
+			return bad(img, n, "inotify fd %u: watch %u has no absolute path", e->fd,
+				   w->wd);
+		if (w->fhandle.len > 128)
+			return bad(img, n, "inotify fd %u: watch %u: a %zu-byte file handle", e->fd,
+				   w->wd, w->fhandle.len);
+	}
+	return 0;
+}
+
+/* An inet socket: a family, type, address and ports restore can use. */
+static int check_inet(struct image *img, const char *n, const FdEntry *e)
+{
+	char why[96];
+
+	if (!e->inet_sk)
+		return bad(img, n, "inet socket fd %u has no state", e->fd);
+	if (inet_sk__check(e->inet_sk, why, sizeof(why)))
+		return bad(img, n, "fd %u: %s", e->fd, why);
+	return 0;
+}
+
 int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 {
 	size_t i;
@@ -131,6 +176,10 @@ int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 		     e->type == FD_TYPE__FD_CHR) && (!e->path || !*e->path))
 			return bad(img, n, "fd %u names no file", e->fd);
 		if (e->type == FD_TYPE__FD_UNIX && check_unix(img, n, e))
+			return -EINVAL;
+		if (e->type == FD_TYPE__FD_INOTIFY && check_inotify(img, n, e))
+			return -EINVAL;
+		if (e->type == FD_TYPE__FD_INET && check_inet(img, n, e))
 			return -EINVAL;
 		if (e->type == FD_TYPE__FD_DELETED && e->deleted &&
 		    image_check__deleted_file(img, n, "fd", e->fd, e->deleted))

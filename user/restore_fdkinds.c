@@ -33,6 +33,8 @@
 #include "restore_epoll.h"
 #include "restore_fdkinds.h"
 #include "restore_ghost.h"
+#include "restore_inet.h"
+#include "restore_inotify.h"
 #include "restore_unix.h"
 
 #ifndef TFD_IOC_SET_TICKS
@@ -465,6 +467,10 @@ int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		return open_deleted(ctx, k, pid, e);
 	case FD_TYPE__FD_EPOLL:
 		return restore_epoll__open(ctx, pid, e);
+	case FD_TYPE__FD_INOTIFY:
+		return restore_inotify__open(ctx, pid, e);
+	case FD_TYPE__FD_INET:
+		return restore_inet__open(ctx, pid, e);
 	default:
 		return restore__fail(ctx, pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d", pid,
 				     e->fd, e->type);

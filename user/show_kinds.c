@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * show_kinds.c - sockets, eventfd, signalfd, timerfd, epoll, memfds,
+ * show_kinds.c - sockets, eventfd, signalfd, timerfd, epoll, inotify, memfds,
  * deleted files, guard pages and timers, for `pidtrace show` (plain and
  * JSON).
  */
@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <signal.h>
 #include <sys/time.h>
 
 #include "show.h"
+#include "inet_sk.h"
 #include "show_kinds.h"
 
 static void add(struct json_object *o, const char *k, struct json_object *v)
@@ -43,6 +45,8 @@ const char *show_kinds__fd_type(FdType t)
 	case FD_TYPE__FD_MEMFD: return "memfd";
 	case FD_TYPE__FD_DELETED: return "deleted";
 	case FD_TYPE__FD_EPOLL: return "epoll";
+	case FD_TYPE__FD_INOTIFY: return "inotify";
+	case FD_TYPE__FD_INET: return "inet";
 	default: return "?";
 	}
 }
@@ -94,29 +98,65 @@ static void sig_list(uint64_t mask, char *buf, size_t len)
 				      show__sig_name(sig, name));
 }
 
-/* "IN|ET|ONESHOT"; what has no name is kept in hex. */
+struct bit_name {
+	uint32_t bit;
+	const char *name;
+};
+
+/* The bits of @v by name, "|"-separated; what has no name is kept in hex. */
+static void bit_names(uint32_t v, const struct bit_name *names, size_t count, char *buf,
+		      size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < count && n < len; i++)
+		if (v & names[i].bit) {
+			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "", names[i].name);
+			v &= ~names[i].bit;
+		}
+	if (v && n < len)
+		snprintf(buf + n, len - n, "%s0x%x", n ? "|" : "", v);
+}
+
+/* "IN|ET|ONESHOT" */
 static void ep_events(uint32_t ev, char *buf, size_t len)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} names[] = {
+	static const struct bit_name names[] = {
 		{ EPOLLIN, "IN" }, { EPOLLPRI, "PRI" }, { EPOLLOUT, "OUT" }, { EPOLLERR, "ERR" },
 		{ EPOLLHUP, "HUP" }, { EPOLLRDNORM, "RDNORM" }, { EPOLLRDBAND, "RDBAND" },
 		{ EPOLLWRNORM, "WRNORM" }, { EPOLLWRBAND, "WRBAND" }, { EPOLLMSG, "MSG" },
 		{ EPOLLRDHUP, "RDHUP" }, { EPOLLEXCLUSIVE, "EXCLUSIVE" }, { EPOLLWAKEUP, "WAKEUP" },
 		{ EPOLLONESHOT, "ONESHOT" }, { (uint32_t)EPOLLET, "ET" },
 	};
-	size_t i, n = 0;
 
-	buf[0] = '\0';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]) && n < len; i++)
-		if (ev & names[i].bit) {
-			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "", names[i].name);
-			ev &= ~names[i].bit;
-		}
-	if (ev && n < len)
-		snprintf(buf + n, len - n, "%s0x%x", n ? "|" : "", ev);
+	bit_names(ev, names, sizeof(names) / sizeof(names[0]), buf, len);
+}
+
+/* "CREATE|DELETE|ONESHOT" */
+static void in_mask(uint32_t m, char *buf, size_t len)
+{
+	static const struct bit_name names[] = {
+		{ IN_ACCESS, "ACCESS" }, { IN_MODIFY, "MODIFY" }, { IN_ATTRIB, "ATTRIB" },
+		{ IN_CLOSE_WRITE, "CLOSE_WRITE" }, { IN_CLOSE_NOWRITE, "CLOSE_NOWRITE" },
+		{ IN_OPEN, "OPEN" }, { IN_MOVED_FROM, "MOVED_FROM" }, { IN_MOVED_TO, "MOVED_TO" },
+		{ IN_CREATE, "CREATE" }, { IN_DELETE, "DELETE" }, { IN_DELETE_SELF, "DELETE_SELF" },
+		{ IN_MOVE_SELF, "MOVE_SELF" }, { IN_EXCL_UNLINK, "EXCL_UNLINK" },
+		{ IN_ONESHOT, "ONESHOT" },
+	};
+
+	bit_names(m, names, sizeof(names) / sizeof(names[0]), buf, len);
+}
+
+static void print_inotify(const InotifyEntry *ie)
+{
+	char m[256];
+	size_t i;
+
+	for (i = 0; i < ie->n_watches; i++) {
+		in_mask(ie->watches[i]->mask, m, sizeof(m));
+		printf("         watch %u: %s: %s\n", ie->watches[i]->wd, ie->watches[i]->path, m);
+	}
 }
 
 void show_kinds__print_fd(const FdEntry *e)
@@ -124,6 +164,8 @@ void show_kinds__print_fd(const FdEntry *e)
 	char evs[128];
 	size_t i;
 
+	if (e->type == FD_TYPE__FD_INOTIFY && e->inotify)
+		print_inotify(e->inotify);
 	if (e->type != FD_TYPE__FD_EPOLL || !e->epoll)
 		return;
 	for (i = 0; i < e->epoll->n_targets; i++) {
@@ -192,6 +234,14 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 			 (unsigned long)e->deleted->size,
 			 e->deleted->data_here ? " saved here" : "");
 		return true;
+	case FD_TYPE__FD_INOTIFY:
+		if (!e->inotify)
+			break;
+		snprintf(buf, len, "inotify, %zu watch%s", e->inotify->n_watches,
+			 e->inotify->n_watches == 1 ? "" : "es");
+		return true;
+	case FD_TYPE__FD_INET:
+		return inet_sk__describe(e, buf, len);
 	case FD_TYPE__FD_EPOLL:
 		if (!e->epoll)
 			break;
@@ -261,6 +311,28 @@ void show_kinds__print_timers(const TaskCore *c)
 		       t->notify == SIGEV_NONE ? "-" : show__sig_name(t->signo, name),
 		       (unsigned long)t->sigval, t->value_ns / 1e9, t->interval_ns / 1e9);
 	}
+}
+
+static void inotify_json(const InotifyEntry *ie, struct json_object *k)
+{
+	struct json_object *a = json_object_new_array();
+	char m[256];
+	size_t i;
+
+	for (i = 0; i < ie->n_watches; i++) {
+		const InotifyWatch *w = ie->watches[i];
+		struct json_object *j = json_object_new_object();
+
+		in_mask(w->mask, m, sizeof(m));
+		add(j, "wd", json_object_new_int64(w->wd));
+		add(j, "mask", hex(w->mask));
+		add(j, "mask_names", json_object_new_string(m));
+		add(j, "path", json_object_new_string(w->path));
+		add(j, "dev", u64(w->dev));
+		add(j, "ino", u64(w->ino));
+		json_object_array_add(a, j);
+	}
+	add(k, "watches", a);
 }
 
 static void epoll_json(const EpollEntry *ep, struct json_object *k)
@@ -365,6 +437,15 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		add(k, "data_here", json_object_new_boolean(e->deleted->data_here));
 		add(o, "deleted", k);
 		return;
+	case FD_TYPE__FD_INOTIFY:
+		if (!e->inotify)
+			break;
+		inotify_json(e->inotify, k);
+		add(o, "inotify", k);
+		return;
+	case FD_TYPE__FD_INET:
+		inet_sk__json(e, o);
+		break;
 	case FD_TYPE__FD_EPOLL:
 		if (!e->epoll)
 			break;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sockdiag.c - one NETLINK_SOCK_DIAG request (unix_diag) for one socket
- * inode: the only interface that tells which socket is a unix socket's
- * peer (a socketpair's two ends have nothing else in common that /proc
- * shows).
+ * sockdiag.c - NETLINK_SOCK_DIAG requests: unix_diag for one socket
+ * inode (the only interface that tells which socket is a unix socket's
+ * peer: a socketpair's two ends have nothing else in common that /proc
+ * shows) or for the socket bound to a file, inet_diag for the state and
+ * queues of a TCP or UDP socket.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,6 +17,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
 #include <linux/unix_diag.h>
 
 #include "sockdiag.h"
@@ -78,85 +81,22 @@ static void parse_attrs(const struct unix_diag_msg *m, size_t len, struct sockdi
 	}
 }
 
-int sockdiag__unix(uint64_t ino, struct sockdiag_unix *out)
+/*
+ * One NETLINK_SOCK_DIAG request @rq, its replies handed to @fn one by one
+ * until @fn returns non-zero. A dump (NLM_F_DUMP) is read to NLMSG_DONE,
+ * any other request's one batch of replies only.
+ * Return: 1 when @fn stopped the walk (found), 0 when the replies ran
+ * out, -errno (the kernel's error for the request, too).
+ */
+static int diag_query(const struct nlmsghdr *rq, int (*fn)(const struct nlmsghdr *h, void *arg),
+		      void *arg)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct unix_diag_req req;
-	} rq;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	union {
-		struct nlmsghdr nlh;
-		char buf[8192];
-	} rsp;
-	const struct nlmsghdr *h;
-	ssize_t n;
-	int fd, err = -ENOENT;
-
-	memset(out, 0, sizeof(*out));
-	/* Socket inodes are 32-bit numbers: the request cannot name others. */
-	if (ino > UINT32_MAX)
-		return -ENOENT;
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd < 0)
-		return -errno;
-	memset(&rq, 0, sizeof(rq));
-	rq.nlh.nlmsg_len = sizeof(rq);
-	rq.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	rq.nlh.nlmsg_flags = NLM_F_REQUEST;
-	rq.req.sdiag_family = AF_UNIX;
-	rq.req.udiag_states = ~0U;
-	rq.req.udiag_ino = (uint32_t)ino;
-	rq.req.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_VFS;
-	rq.req.udiag_cookie[0] = rq.req.udiag_cookie[1] = ~0U;
-	if (sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = -errno;
-		goto out;
-	}
-	n = recv(fd, &rsp, sizeof(rsp), 0);
-	if (n < 0) {
-		err = -errno;
-		goto out;
-	}
-	for (h = &rsp.nlh; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = NLMSG_DATA(h);
-
-			err = e->error ? e->error : -ENOENT;
-			break;
-		}
-		if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
-		    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct unix_diag_msg))) {
-			const struct unix_diag_msg *m = NLMSG_DATA(h);
-
-			if (m->udiag_ino != (uint32_t)ino)
-				continue;
-			out->ino = m->udiag_ino;
-			out->type = m->udiag_type;
-			out->state = m->udiag_state;
-			parse_attrs(m, h->nlmsg_len - NLMSG_LENGTH(0), out);
-			err = 0;
-			break;
-		}
-	}
-out:
-	close(fd);
-	return err;
-}
-
-int sockdiag__unix_file_held(uint64_t dev, uint64_t ino)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct unix_diag_req req;
-	} rq;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	union {
 		struct nlmsghdr nlh;
 		char buf[32768];
 	} rsp;
-	/* The kernel's own dev_t encoding, which unix_diag reports. */
-	uint32_t kdev = (uint32_t)(major(dev) << 20 | minor(dev));
+	bool dump = rq->nlmsg_flags & NLM_F_DUMP;
 	const struct nlmsghdr *h;
 	int fd, err = 0;
 	ssize_t n;
@@ -164,26 +104,19 @@ int sockdiag__unix_file_held(uint64_t dev, uint64_t ino)
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (fd < 0)
 		return -errno;
-	memset(&rq, 0, sizeof(rq));
-	rq.nlh.nlmsg_len = sizeof(rq);
-	rq.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	rq.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rq.req.sdiag_family = AF_UNIX;
-	rq.req.udiag_states = ~0U;
-	rq.req.udiag_show = UDIAG_SHOW_VFS;
-	if (sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (sendto(fd, rq, rq->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = -errno;
 		goto out;
 	}
-	for (;;) {
+	do {
 		n = recv(fd, &rsp, sizeof(rsp), 0);
 		if (n < 0) {
 			err = -errno;
 			goto out;
 		}
+		if (n == 0)
+			goto out;
 		for (h = &rsp.nlh; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			struct sockdiag_unix d;
-
 			if (h->nlmsg_type == NLMSG_DONE)
 				goto out;
 			if (h->nlmsg_type == NLMSG_ERROR) {
@@ -192,18 +125,136 @@ int sockdiag__unix_file_held(uint64_t dev, uint64_t ino)
 				err = e->error ? e->error : -EIO;
 				goto out;
 			}
-			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
-				continue;
-			memset(&d, 0, sizeof(d));
-			parse_attrs(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), &d);
-			if (d.has_vfs && d.vfs_ino == (uint32_t)ino && d.vfs_dev == kdev) {
+			if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY && fn(h, arg)) {
 				err = 1;
 				goto out;
 			}
 		}
-	}
+	} while (dump);
 out:
 	close(fd);
 	return err;
+}
+
+struct unix_want {
+	uint32_t ino;		/* sockdiag__unix: this socket */
+	uint32_t vfs_ino, vfs_dev;	/* sockdiag__unix_file_held: bound to this file */
+	struct sockdiag_unix *out;
+};
+
+static int unix_by_ino(const struct nlmsghdr *h, void *arg)
+{
+	struct unix_want *w = arg;
+	const struct unix_diag_msg *m = NLMSG_DATA(h);
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->udiag_ino != w->ino)
+		return 0;
+	w->out->ino = m->udiag_ino;
+	w->out->type = m->udiag_type;
+	w->out->state = m->udiag_state;
+	parse_attrs(m, h->nlmsg_len - NLMSG_LENGTH(0), w->out);
+	return 1;
+}
+
+static void unix_request(struct nlmsghdr *nlh, struct unix_diag_req *req, size_t len,
+			 uint16_t flags, uint32_t show)
+{
+	memset(nlh, 0, len);
+	nlh->nlmsg_len = len;
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	req->sdiag_family = AF_UNIX;
+	req->udiag_states = ~0U;
+	req->udiag_show = show;
+}
+
+int sockdiag__unix(uint64_t ino, struct sockdiag_unix *out)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} rq;
+	struct unix_want w = { .ino = (uint32_t)ino, .out = out };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	/* Socket inodes are 32-bit numbers: the request cannot name others. */
+	if (ino > UINT32_MAX)
+		return -ENOENT;
+	unix_request(&rq.nlh, &rq.req, sizeof(rq), 0,
+		     UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_VFS);
+	rq.req.udiag_ino = (uint32_t)ino;
+	rq.req.udiag_cookie[0] = rq.req.udiag_cookie[1] = ~0U;
+	r = diag_query(&rq.nlh, unix_by_ino, &w);
+	return r == 1 ? 0 : r ? r : -ENOENT;
+}
+
+static int unix_by_file(const struct nlmsghdr *h, void *arg)
+{
+	const struct unix_want *w = arg;
+	struct sockdiag_unix d;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
+		return 0;
+	memset(&d, 0, sizeof(d));
+	parse_attrs(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), &d);
+	return d.has_vfs && d.vfs_ino == w->vfs_ino && d.vfs_dev == w->vfs_dev;
+}
+
+int sockdiag__unix_file_held(uint64_t dev, uint64_t ino)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} rq;
+	/* The kernel's own dev_t encoding, which unix_diag reports. */
+	struct unix_want w = { .vfs_ino = (uint32_t)ino,
+			       .vfs_dev = (uint32_t)(major(dev) << 20 | minor(dev)) };
+
+	unix_request(&rq.nlh, &rq.req, sizeof(rq), NLM_F_DUMP, UDIAG_SHOW_VFS);
+	return diag_query(&rq.nlh, unix_by_file, &w);
+}
+
+struct inet_want {
+	uint32_t ino;
+	struct sockdiag_inet *out;
+};
+
+static int inet_by_ino(const struct nlmsghdr *h, void *arg)
+{
+	struct inet_want *w = arg;
+	const struct inet_diag_msg *m = NLMSG_DATA(h);
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->idiag_inode != w->ino)
+		return 0;
+	w->out->ino = m->idiag_inode;
+	w->out->state = m->idiag_state;
+	w->out->rqueue = m->idiag_rqueue;
+	w->out->wqueue = m->idiag_wqueue;
+	w->out->ifindex = m->id.idiag_if;
+	return 1;
+}
+
+int sockdiag__inet(int family, int protocol, uint64_t ino, struct sockdiag_inet *out)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} rq;
+	struct inet_want w = { .ino = (uint32_t)ino, .out = out };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (ino > UINT32_MAX)
+		return -ENOENT;
+	/* No request names a socket by inode: every one of the kind, then ours. */
+	memset(&rq, 0, sizeof(rq));
+	rq.nlh.nlmsg_len = sizeof(rq);
+	rq.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	rq.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rq.req.sdiag_family = family;
+	rq.req.sdiag_protocol = protocol;
+	rq.req.idiag_states = ~0U;
+	r = diag_query(&rq.nlh, inet_by_ino, &w);
+	return r == 1 ? 0 : r ? r : -ENOENT;
 }

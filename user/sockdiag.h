@@ -40,4 +40,20 @@ int sockdiag__unix(uint64_t ino, struct sockdiag_unix *out);
  */
 int sockdiag__unix_file_held(uint64_t dev, uint64_t ino);
 
+struct sockdiag_inet {
+	uint64_t ino;
+	uint32_t state;		/* TCP_LISTEN (10), TCP_ESTABLISHED (1)...; UDP: 7 or 1 */
+	uint32_t rqueue;	/* TCP listening: connections pending; else bytes queued */
+	uint32_t wqueue;	/* TCP listening: its backlog; else bytes to send */
+	uint32_t ifindex;	/* the device it is bound to, 0: none */
+};
+
+/**
+ * sockdiag__inet() - describe the inet socket of inode @ino, of address
+ * @family (AF_INET, AF_INET6) and @protocol (IPPROTO_TCP, IPPROTO_UDP),
+ * in pidtrace's network namespace (inet_diag, a dump of them all).
+ * Return: 0, -ENOENT when no such socket exists there, other -errno.
+ */
+int sockdiag__inet(int family, int protocol, uint64_t ino, struct sockdiag_inet *out);
+
 #endif

@@ -2,7 +2,7 @@
 /*
  * zdtm_refuse KIND - holds one object that dump must refuse, then checks
  * after SIGTERM that the refused dump left it working:
- *   inotify   an inotify watch on the current directory
+ *   inotify   an inotify watch on the current directory, an event unread
  *   tcp       a listening TCP socket on 127.0.0.1
  *   epoll     an epoll instance watching a pipe fd closed since (a dup
  *             keeps the pipe open)
@@ -43,19 +43,19 @@ static void check_inotify(int fd)
 		zdtm_fail("inotify gave no event");
 }
 
+static int tcp_peer = -1;
+
+/* Data both ways through the connection. */
 static void check_tcp(int fd)
 {
-	struct sockaddr_in a;
-	socklen_t al = sizeof(a);
-	int c = socket(AF_INET, SOCK_STREAM, 0), s;
+	char buf[4];
 
-	if (getsockname(fd, (struct sockaddr *)&a, &al) || connect(c, (struct sockaddr *)&a, al))
-		zdtm_fail("connect to the listener");
-	s = accept(fd, NULL, NULL);
-	if (s < 0)
-		zdtm_fail("accept");
-	close(s);
-	close(c);
+	if (send(fd, "ping", 4, 0) != 4 || recv(tcp_peer, buf, 4, MSG_WAITALL) != 4 ||
+	    send(tcp_peer, "pong", 4, 0) != 4 || recv(fd, buf, 4, MSG_WAITALL) != 4 ||
+	    memcmp(buf, "pong", 4))
+		zdtm_fail("the TCP connection does not work");
+	close(tcp_peer);
+	close(fd);
 }
 
 int main(int argc, char **argv)
@@ -71,15 +71,27 @@ int main(int argc, char **argv)
 		fd = inotify_init1(0);
 		if (fd < 0 || inotify_add_watch(fd, ".", IN_CREATE) < 0)
 			zdtm_fail("inotify");
+		/* An event left unread: events cannot be put back. */
+		p[0] = open("refuse.unread", O_CREAT | O_WRONLY, 0600);
+		if (p[0] < 0 || close(p[0]) || unlink("refuse.unread"))
+			zdtm_fail("inotify event");
 	} else if (!strcmp(kind, "tcp")) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
 		socklen_t al = sizeof(a);
+		int l;
 
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		l = socket(AF_INET, SOCK_STREAM, 0);
 		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 4) ||
-		    getsockname(fd, (struct sockaddr *)&a, &al))
-			zdtm_fail("tcp listener");
+		if (l < 0 || fd < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 4) ||
+		    getsockname(l, (struct sockaddr *)&a, &al) ||
+		    connect(fd, (struct sockaddr *)&a, al))
+			zdtm_fail("tcp connection");
+		tcp_peer = accept(l, NULL, NULL);
+		if (tcp_peer < 0)
+			zdtm_fail("accept");
+		/* Only the connection's two ends are left: the client's fd comes first. */
+		close(l);
 		snprintf(extra, sizeof(extra), " port=%d", ntohs(a.sin_port));
 	} else if (!strcmp(kind, "epoll")) {
 		fd = epoll_create1(0);

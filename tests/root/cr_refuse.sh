@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cr_refuse: objects dump cannot save are refused at dump time with one
-# line naming the task, the fd and the object ("pid 812 fd 7: inotify is
-# not supported"), exit status 1, no image; the tree runs on untouched
+# line naming the task, the fd and the object ("pid 812 fd 7: inotify
+# with 32 bytes of unread events is not supported"), exit status 1, no
+# image; the tree runs on untouched
 # (after the failed dump, SIGTERM makes the program check its object
 # still works and print PASS).
 . "$(dirname "$0")/../lib.sh"
@@ -26,8 +27,9 @@ refused() {
 	cr_cleanup
 }
 
-refused inotify inotify "pid @PID@ fd @FD@: inotify is not supported"
-refused tcp tcp "pid @PID@ fd @FD@: TCP socket 127\\.0\\.0\\.1:@PORT@ \\(listening\\) is not supported"
+refused inotify inotify "pid @PID@ fd @FD@: inotify with [0-9]+ bytes of unread events is not supported"
+refused tcp tcp \
+	"pid @PID@ fd @FD@: TCP connection 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:@PORT@ \\(established\\) is not supported"
 refused epoll epoll "pid @PID@ fd @FD@: epoll target fd [0-9]+, closed after it was added, is not supported"
 refused bound bound "pid @PID@ fd @FD@: unix datagram socket bound to refuse\\.sock is not supported"
 refused outside outside \

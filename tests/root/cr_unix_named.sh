@@ -43,17 +43,7 @@ else
 	PIDTRACE_FAULT=restore-state "$PIDTRACE" restore -D "$CR_DIR/img" >"$CR_DIR/out" 2>"$CR_DIR/err"
 	same rt_failed_status "$?" 1
 	same rt_failed_no_socket_file "$(find "$D" -maxdepth 1 -type s)" ""
-	if cr_restore; then
-		pass rt_restore
-		cr_finish
-		if [ "$CR_RC" = 0 ] && grep -q '^PASS' "$CR_DIR/log"; then
-			pass rt_verify
-		else
-			fail rt_verify "exit status $CR_RC: $(grep -E '^(FAIL|PASS)' "$CR_DIR/log" | head -n 3)"
-		fi
-	else
-		fail rt_restore "$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 3 "$CR_DIR/restore.err")"
-	fi
+	cr_restore_verify rt
 fi
 cr_cleanup
 

@@ -135,7 +135,7 @@ storm_ops() {
 
 report_rate() {
 	[ -s "$W/rate" ] || return 0
-	echo "### 2. Highest kill rates and losses (default ring buffer, 4 MiB)"
+	echo "### 2. Highest kill rates and losses (default ring buffer: 4 MiB, 16 MiB with --stacks)"
 	echo
 	echo "killrate with $NCPU workers for ${RATE_SECS} s under pidtrace watch --json:"
 	echo "fork = fork, SIGKILL, reap in a loop; burst = 64 forks, 64 SIGKILLs, 64 reaps;"

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * inet_sk.c - a saved inet socket as text (dump's refusals and restore's
+ * failures name sockets the same way show prints them) and the checks an
+ * image's entry must pass before restore trusts it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "inet_sk.h"
+
+void inet_sk__addr_str(int family, const uint8_t *addr, size_t addr_len, uint32_t port,
+		       char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (family == AF_INET && addr_len == 4) {
+		inet_ntop(AF_INET, addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, port);
+	} else if (family == AF_INET6 && addr_len == 16) {
+		inet_ntop(AF_INET6, addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, port);
+	} else {
+		snprintf(buf, len, "?:%u", port);
+	}
+}
+
+const char *inet_sk__proto(uint32_t protocol)
+{
+	return protocol == IPPROTO_TCP ? "TCP" : protocol == IPPROTO_UDP ? "UDP" : "IP";
+}
+
+static size_t addr_len(uint32_t family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+int inet_sk__check(const InetSkEntry *k, char *why, size_t len)
+{
+	size_t al;
+
+	if (k->family != AF_INET && k->family != AF_INET6) {
+		snprintf(why, len, "inet socket of unknown family %u", k->family);
+		return -EINVAL;
+	}
+	al = addr_len(k->family);
+	if (!((k->sk_type == SOCK_STREAM && k->protocol == IPPROTO_TCP) ||
+	      (k->sk_type == SOCK_DGRAM && k->protocol == IPPROTO_UDP)))
+		snprintf(why, len, "inet socket of type %u protocol %u", k->sk_type, k->protocol);
+	else if (k->src_addr.len != al || (k->has_dst_addr && k->dst_addr.len != al))
+		snprintf(why, len, "inet socket with a %zu-byte address", k->src_addr.len);
+	else if (k->src_port > 65535 || (k->has_dst_port && k->dst_port > 65535) ||
+		 (k->has_dst_addr && (!k->has_dst_port || !k->dst_port)))
+		snprintf(why, len, "inet socket with port %u", k->src_port);
+	else if (k->listening && (k->protocol != IPPROTO_TCP || !k->src_port || k->has_dst_addr))
+		snprintf(why, len, "listening inet socket that is not TCP, unbound or connected");
+	else if (k->protocol == IPPROTO_TCP && !k->listening)
+		snprintf(why, len, "TCP socket that does not listen");
+	else if (k->has_dst_addr && !k->src_port)
+		snprintf(why, len, "connected UDP socket without a local port");
+	else if (k->bind_dev && (!*k->bind_dev || strlen(k->bind_dev) >= IFNAMSIZ))
+		snprintf(why, len, "inet socket bound to a device name of %zu bytes",
+			 strlen(k->bind_dev));
+	else
+		return 0;
+	return -EINVAL;
+}
+
+static void local_str(const InetSkEntry *k, char *buf, size_t len)
+{
+	inet_sk__addr_str(k->family, k->src_addr.data, k->src_addr.len, k->src_port, buf, len);
+}
+
+bool inet_sk__describe(const FdEntry *e, char *buf, size_t len)
+{
+	const InetSkEntry *k = e->inet_sk;
+	char local[64], peer[64];
+	int n;
+
+	if (!k)
+		return false;
+	local_str(k, local, sizeof(local));
+	n = snprintf(buf, len, "socket:[%lu] %s%s %s", (unsigned long)e->ino,
+		     inet_sk__proto(k->protocol), k->family == AF_INET6 ? "6" : "", local);
+	if (n < 0 || (size_t)n >= len)
+		return true;
+	if (k->listening) {
+		n += snprintf(buf + n, len - n, ", listening, backlog %u", k->backlog);
+	} else if (k->has_dst_addr) {
+		inet_sk__addr_str(k->family, k->dst_addr.data, k->dst_addr.len, k->dst_port, peer,
+				  sizeof(peer));
+		n += snprintf(buf + n, len - n, " -> %s", peer);
+	} else if (!k->src_port) {
+		n += snprintf(buf + n, len - n, ", unbound");
+	}
+	if ((size_t)n < len && k->bind_dev)
+		snprintf(buf + n, len - n, ", device %s", k->bind_dev);
+	return true;
+}
+
+static void add(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static struct json_object *boolean(bool b)
+{
+	return json_object_new_boolean(b);
+}
+
+void inet_sk__json(const FdEntry *e, struct json_object *o)
+{
+	const InetSkEntry *k = e->inet_sk;
+	char host[INET6_ADDRSTRLEN] = "?";
+	struct json_object *j;
+
+	if (!k)
+		return;
+	j = json_object_new_object();
+	add(j, "ino", json_object_new_int64((int64_t)e->ino));
+	add(j, "family", json_object_new_string(k->family == AF_INET ? "inet" : "inet6"));
+	add(j, "proto", json_object_new_string(k->protocol == IPPROTO_TCP ? "tcp" : "udp"));
+	if (k->src_addr.len == addr_len(k->family))
+		inet_ntop(k->family, k->src_addr.data, host, sizeof(host));
+	add(j, "addr", json_object_new_string(host));
+	add(j, "port", json_object_new_int64(k->src_port));
+	if (k->has_scope_id && k->scope_id)
+		add(j, "scope_id", json_object_new_int64(k->scope_id));
+	if (k->has_dst_addr) {
+		strcpy(host, "?");
+		if (k->dst_addr.len == addr_len(k->family))
+			inet_ntop(k->family, k->dst_addr.data, host, sizeof(host));
+		add(j, "peer_addr", json_object_new_string(host));
+		add(j, "peer_port", json_object_new_int64(k->dst_port));
+	}
+	add(j, "listening", boolean(k->listening));
+	if (k->listening)
+		add(j, "backlog", json_object_new_int64(k->backlog));
+	add(j, "reuseaddr", boolean(k->reuseaddr));
+	add(j, "reuseport", boolean(k->reuseport));
+	if (k->has_v6only)
+		add(j, "v6only", boolean(k->v6only));
+	add(j, "keepalive", boolean(k->keepalive));
+	if (k->has_nodelay)
+		add(j, "nodelay", boolean(k->nodelay));
+	add(j, "sndbuf", json_object_new_int64(k->sndbuf));
+	add(j, "rcvbuf", json_object_new_int64(k->rcvbuf));
+	if (k->bind_dev)
+		add(j, "bind_dev", json_object_new_string(k->bind_dev));
+	add(j, "freebind", boolean(k->freebind));
+	add(j, "transparent", boolean(k->transparent));
+	add(o, "inet", j);
+}

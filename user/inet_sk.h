@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * inet_sk.h - what dump, restore, show and the image checks say about a
+ * saved inet socket (InetSkEntry): its addresses as text, whether an
+ * image's entry makes sense, its `pidtrace show` forms.
+ */
+#ifndef PT_INET_SK_H
+#define PT_INET_SK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "files.pb-c.h"
+
+/* "127.0.0.1:80", "[::1]:80"; @addr of 4 (AF_INET) or 16 bytes. */
+void inet_sk__addr_str(int family, const uint8_t *addr, size_t addr_len, uint32_t port,
+		       char *buf, size_t len);
+
+/* "TCP", "UDP", or "IP". */
+const char *inet_sk__proto(uint32_t protocol);
+
+/*
+ * inet_sk__check() - whether @k can be restored: a known family with an
+ * address of its length, TCP stream or UDP datagram, ports within 16
+ * bits, a listener bound and unconnected. Return: 0, or -EINVAL with
+ * @why said.
+ */
+int inet_sk__check(const InetSkEntry *k, char *why, size_t len);
+
+/* `pidtrace show`: one line for fd @e (FD_INET). Return: false without state. */
+bool inet_sk__describe(const FdEntry *e, char *buf, size_t len);
+
+/* `pidtrace show --json`: the "inet" object of fd @e (docs/image.md). */
+void inet_sk__json(const FdEntry *e, struct json_object *o);
+
+#endif
