@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_sockets.c - sockets: unnamed unix sockets and listening unix
+ * dump_sockets.c - sockets: unnamed unix sockets, listening unix
  * sockets bound to a name (an absolute path or an abstract name, nothing
- * pending in the backlog) are dumped, inet sockets go to dump_inet.c,
+ * pending in the backlog) and unconnected datagram sockets bound to a
+ * name (with their queued datagrams) are dumped, inet sockets go to dump_inet.c,
  * every other socket is refused, naming it ("packet socket").
  *
  * Only the ends of socketpairs (or sockets never connected) are saved.
@@ -175,20 +176,22 @@ static bool sock_seen(const struct dump_sockets *k, uint64_t ino)
 
 /*
  * A named unix socket is saved only when it listens (stream or seqpacket)
- * with nothing in its backlog, under an absolute path whose socket file is
- * still its own, or an abstract name. 0, or -EOPNOTSUPP with @what said.
+ * with nothing in its backlog, or is a datagram socket connected to no
+ * one, under an absolute path whose socket file is still its own, or an
+ * abstract name. 0, or -EOPNOTSUPP with @what said.
  */
 static int check_named(const struct sockdiag_unix *d, char *what, size_t len)
 {
+	const char *kind = d->type == SOCK_DGRAM ? "unix datagram socket" : "listening unix socket";
 	struct stat st;
 
-	if (d->type == SOCK_DGRAM)
-		snprintf(what, len, "unix datagram socket bound to %s", d->name);
-	else if (d->state != UNIX_LISTEN)
+	if (d->type == SOCK_DGRAM && (d->state == 1 || d->peer_ino))
+		snprintf(what, len, "unix datagram socket bound to %s and connected", d->name);
+	else if (d->type != SOCK_DGRAM && d->state != UNIX_LISTEN)
 		snprintf(what, len, "unix socket bound to %s, %s,", d->name,
 			 d->state == 1 ? "connected (an accepted connection or a client)" :
 			 "not listening");
-	else if (d->rqueue)
+	else if (d->type != SOCK_DGRAM && d->rqueue)
 		snprintf(what, len, "listening unix socket %s with %u pending connection%s",
 			 d->name, d->rqueue, d->rqueue == 1 ? "" : "s");
 	else if (d->raw_name[0] == '\0')
@@ -198,14 +201,17 @@ static int check_named(const struct sockdiag_unix *d, char *what, size_t len)
 	else if (lstat(d->name, &st) || !S_ISSOCK(st.st_mode) || !d->has_vfs ||
 		 st.st_ino != d->vfs_ino ||
 		 (uint32_t)(major(st.st_dev) << 20 | minor(st.st_dev)) != d->vfs_dev)
-		snprintf(what, len, "listening unix socket %s whose socket file was removed or replaced",
+		snprintf(what, len, "%s %s whose socket file was removed or replaced", kind,
 			 d->name);
 	else
 		return 0;
 	return -EOPNOTSUPP;
 }
 
-/* The name, backlog and (for a path) the socket file's owner and mode. */
+/*
+ * The name, for a listener its backlog, and (for a path) the socket
+ * file's owner and mode.
+ */
 static int record_name(const struct sockdiag_unix *d, UnixSkEntry *u)
 {
 	bool abstract = d->raw_name[0] == '\0';
@@ -215,7 +221,8 @@ static int record_name(const struct sockdiag_unix *d, UnixSkEntry *u)
 	/* A path as sun_path holds it: up to its NUL. */
 	if (!abstract)
 		len = strnlen((const char *)d->raw_name, d->raw_len);
-	u->has_listening = u->listening = true;
+	u->has_listening = true;
+	u->listening = d->state == UNIX_LISTEN;
 	u->has_abstract = true;
 	u->abstract = abstract;
 	u->has_name = true;
@@ -224,8 +231,10 @@ static int record_name(const struct sockdiag_unix *d, UnixSkEntry *u)
 	if (!u->name.data)
 		return -ENOMEM;
 	memcpy(u->name.data, d->raw_name + off, len);
-	u->has_backlog = true;
-	u->backlog = d->wqueue;
+	if (u->listening) {
+		u->has_backlog = true;
+		u->backlog = d->wqueue;
+	}
 	if (!abstract && !lstat(d->name, &st)) {
 		u->has_file_mode = u->has_file_uid = u->has_file_gid = true;
 		u->file_mode = st.st_mode & 07777;

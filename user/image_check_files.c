@@ -5,7 +5,7 @@
  * fds sorted and of known kinds, each naming what it opens, deleted files'
  * saved contents exactly their size, epoll interest lists within the
  * task's own fds, inotify watches by increasing wd on absolute paths,
- * listening unix sockets' names that fit sun_path, pipes
+ * named unix sockets' names that fit sun_path, pipes
  * and pidfs inodes listed once.
  */
 #include <errno.h>
@@ -87,31 +87,34 @@ static int check_epoll(struct image *img, const char *n, const FilesImage *fi, c
 }
 
 /*
- * A unix socket's name: a listener has one, that fits sun_path (108 bytes
- * with the leading NUL of an abstract name or a path's final NUL), a path
- * absolute and without NUL bytes; only a stream or seqpacket socket listens.
+ * A unix socket's name: a listener has one, an unconnected datagram
+ * socket may; it fits sun_path (108 bytes with the leading NUL of an
+ * abstract name or a path's final NUL), a path absolute and without NUL
+ * bytes; only a stream or seqpacket socket listens.
  */
 static int check_unix(struct image *img, const char *n, const FdEntry *e)
 {
 	const UnixSkEntry *u = e->unix_sk;
+	const char *kind = u && u->listening ? "listening unix socket" : "unix socket";
 
 	if (!u)
 		return bad(img, n, "unix socket fd %u has no state", e->fd);
-	if (!u->listening) {
-		if (u->has_name)
-			return bad(img, n, "unix socket fd %u has a name but does not listen", e->fd);
+	if (!u->listening && !u->has_name)
 		return 0;
-	}
-	if (u->sk_type != SOCK_STREAM && u->sk_type != SOCK_SEQPACKET)
+	if (!u->listening && (u->sk_type != SOCK_DGRAM || u->connected || u->has_peer_ino))
+		return bad(img, n, "unix socket fd %u has a name but neither listens nor is an unconnected datagram socket",
+			   e->fd);
+	if (u->listening && u->sk_type != SOCK_STREAM && u->sk_type != SOCK_SEQPACKET)
 		return bad(img, n, "unix socket fd %u of type %u listens", e->fd, u->sk_type);
 	if (!u->has_name || !u->name.len || u->name.len > 107)
-		return bad(img, n, "listening unix socket fd %u: a name of %zu bytes", e->fd,
+		return bad(img, n, "%s fd %u: a name of %zu bytes", kind, e->fd,
 			   u->has_name ? u->name.len : 0);
 	if (!u->abstract && (u->name.data[0] != '/' || memchr(u->name.data, 0, u->name.len)))
-		return bad(img, n, "listening unix socket fd %u: path is not absolute or holds a NUL byte",
-			   e->fd);
-	if (u->connected || u->has_peer_ino || u->n_queue || (u->has_file_mode && u->abstract))
+		return bad(img, n, "%s fd %u: path is not absolute or holds a NUL byte", kind, e->fd);
+	if (u->listening && (u->connected || u->has_peer_ino || u->n_queue))
 		return bad(img, n, "listening unix socket fd %u is damaged", e->fd);
+	if (u->has_file_mode && u->abstract)
+		return bad(img, n, "%s fd %u is damaged", kind, e->fd);
 	return 0;
 }
 

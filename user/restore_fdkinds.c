@@ -9,6 +9,8 @@
  * written again from the other end (one send per datagram, so message
  * boundaries stay), then the shutdown bits and options are set; the other
  * end waits for its own fd, or is closed when its owner had closed it.
+ * A datagram socket bound to a name is bound again (restore_unix.c) and
+ * its datagrams are sent to that name.
  *
  * A deleted file is created again where it was (a free name next to it
  * when that name is taken), filled, given its owner and mode, and unlinked
@@ -26,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "fdio.h"
@@ -217,8 +220,12 @@ static int set_int(int s, int opt, int v)
 	return setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v)) ? -errno : 0;
 }
 
-/* Write @to's queue (the unread data of its original) from @from. */
-static int refill(int from, const UnixSkEntry *to)
+/*
+ * Write @to's queue (the unread data of its original) from @from: to its
+ * peer, or to the name @dst (@dlen) when it is not NULL.
+ */
+static int refill(int from, const UnixSkEntry *to, const struct sockaddr_un *dst,
+		  socklen_t dlen)
 {
 	size_t i, total = 0, done;
 	ssize_t n;
@@ -234,7 +241,8 @@ static int refill(int from, const UnixSkEntry *to)
 		const ProtobufCBinaryData *q = &to->queue[i];
 
 		for (done = 0; done < q->len || (!q->len && !done);) {
-			n = send(from, q->data + done, q->len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+			n = sendto(from, q->data + done, q->len - done, MSG_DONTWAIT | MSG_NOSIGNAL,
+				   (const struct sockaddr *)dst, dst ? dlen : 0);
 			if (n < 0)
 				return -errno;
 			if (to->sk_type != SOCK_STREAM) {
@@ -269,6 +277,39 @@ static int set_options(int s, const FdEntry *e)
 	return err;
 }
 
+/*
+ * A datagram socket bound to a name, connected to no one: bound again,
+ * its datagrams sent to that name from a temporary unbound socket (so the
+ * receiver sees an unnamed sender, whatever the original senders were).
+ */
+static int open_bound_dgram(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	const FdEntry *mine = queue_entry(ctx, e->ino);
+	struct sockaddr_un a;
+	socklen_t alen;
+	int s, tmp, err = 0;
+
+	if (!mine)
+		mine = e;
+	s = restore_unix__bind(ctx, pid, e, &a, &alen);
+	if (s < 0)
+		return s;
+	if (mine->unix_sk->n_queue) {
+		tmp = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		err = tmp < 0 ? -errno : refill(tmp, mine->unix_sk, &a, alen);
+		if (tmp >= 0)
+			close(tmp);
+	}
+	if (!err)
+		err = set_options(s, mine);
+	if (!err)
+		return s;
+	/* The socket file goes with the failed restore (restore_unix__end()). */
+	close(s);
+	return restore__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s", pid,
+			     e->fd, (unsigned long)e->ino, strerror(-err));
+}
+
 static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
 		     const FdEntry *e)
 {
@@ -282,6 +323,8 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 				     e->fd);
 	if (u->listening)
 		return restore_unix__listener(ctx, pid, e);
+	if (u->has_name)
+		return open_bound_dgram(ctx, pid, e);
 	p = kept(k->socks, k->nsocks, e->ino, 0);
 	if (p) {
 		/* Made with its peer: taken once (one socket, one description). */
@@ -304,9 +347,9 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 		if (!err && u->has_peer_ino)
 			peer = queue_entry(ctx, u->peer_ino);
 		if (!err)
-			err = refill(sv[1], mine->unix_sk);
+			err = refill(sv[1], mine->unix_sk, NULL, 0);
 		if (!err && peer)
-			err = refill(sv[0], peer->unix_sk);
+			err = refill(sv[0], peer->unix_sk, NULL, 0);
 	}
 	if (!err)
 		err = set_options(sv[0], mine);

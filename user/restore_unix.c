@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restore_unix.c - listening unix sockets bound to a name.
+ * restore_unix.c - unix sockets bound to a name: listeners, and datagram
+ * sockets (restore_fdkinds.c refills their queue).
  *
  * The name is bound again in pidtrace (its mount and network namespace
- * are the tree's), the socket listens with the saved backlog, and the
- * tasks get it through restore_files.c. A path usually still holds the
+ * are the tree's), a listener listens with the saved backlog, and the
+ * tasks get the socket through restore_files.c. A path usually still holds the
  * original's socket file, left behind when it died: that file is removed
  * when no socket is bound to it (sock_diag) and nobody accepts on it
  * (connect() is refused); a live one (the original still running beside
@@ -126,40 +127,47 @@ static int set_file(const char *path, const UnixSkEntry *u)
 	return 0;
 }
 
-int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+/* The name in messages: the path, or "@name" for an abstract one. */
+static void name_shown(const UnixSkEntry *u, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%.*s", u->abstract ? "@" : "", (int)u->name.len,
+		 (const char *)u->name.data);
+}
+
+int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
+		       struct sockaddr_un *a, socklen_t *alen)
 {
 	const UnixSkEntry *u = e->unix_sk;
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	char shown[sizeof(a.sun_path) + 2];
+	char shown[sizeof(a->sun_path) + 2];
 	const char *why = NULL;
-	socklen_t alen;
 	int s = -1, err = 0;
 	bool bound = false;
 
 	/* image_check_files.c: a name that fits, a path without NUL bytes. */
-	if (!u->has_name || u->name.len + 1 > sizeof(a.sun_path))
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: listening unix socket without a name",
+	if (!u->has_name || u->name.len + 1 > sizeof(a->sun_path))
+		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: unix socket without a name",
 				     pid, e->fd);
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
 	if (u->abstract) {
-		memcpy(a.sun_path + 1, u->name.data, u->name.len);
-		alen = offsetof(struct sockaddr_un, sun_path) + 1 + u->name.len;
-		snprintf(shown, sizeof(shown), "@%.*s", (int)u->name.len, (const char *)u->name.data);
+		memcpy(a->sun_path + 1, u->name.data, u->name.len);
+		*alen = offsetof(struct sockaddr_un, sun_path) + 1 + u->name.len;
 	} else {
-		memcpy(a.sun_path, u->name.data, u->name.len);
-		alen = sizeof(a);
-		snprintf(shown, sizeof(shown), "%s", a.sun_path);
+		memcpy(a->sun_path, u->name.data, u->name.len);
+		*alen = sizeof(*a);
 	}
+	name_shown(u, shown, sizeof(shown));
 	s = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
 	if (s < 0) {
 		err = -errno;
 		goto out;
 	}
 	if (!u->abstract) {
-		err = clear_stale(a.sun_path, u->sk_type, &why);
+		err = clear_stale(a->sun_path, u->sk_type, &why);
 		if (err)
 			goto out;
 	}
-	if (bind(s, (struct sockaddr *)&a, alen)) {
+	if (bind(s, (struct sockaddr *)a, *alen)) {
 		err = -errno;
 		if (err == -EADDRINUSE)
 			why = "in use by a live socket";
@@ -167,12 +175,36 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	}
 	bound = true;
 	if (!u->abstract) {
-		err = remember(ctx, a.sun_path);
+		err = remember(ctx, a->sun_path);
 		if (!err)
-			err = set_file(a.sun_path, u);
+			err = set_file(a->sun_path, u);
 		if (err)
 			goto out;
 	}
+out:
+	if (!err)
+		return s;
+	/* A file bound but not remembered yet: ours, gone with the failure. */
+	if (bound && !u->abstract && (!ctx->unx || !ctx->unx->nbound ||
+				      strcmp(ctx->unx->bound[ctx->unx->nbound - 1].path, a->sun_path)))
+		unlink(a->sun_path);
+	if (s >= 0)
+		close(s);
+	return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %s: %s", pid, e->fd, shown,
+			     why ? why : strerror(-err));
+}
+
+int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	char shown[sizeof(((struct sockaddr_un *)0)->sun_path) + 2];
+	struct sockaddr_un a;
+	socklen_t alen;
+	int s, err = 0;
+
+	s = restore_unix__bind(ctx, pid, e, &a, &alen);
+	if (s < 0)
+		return s;
 	if (set_int(s, SO_SNDBUFFORCE, u->sndbuf / 2))
 		set_int(s, SO_SNDBUF, u->sndbuf / 2);
 	if (set_int(s, SO_RCVBUFFORCE, u->rcvbuf / 2))
@@ -183,17 +215,13 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		err = -errno;
 	if (!err && fcntl(s, F_SETFL, e->flags & O_NONBLOCK))
 		err = -errno;
-out:
 	if (!err)
 		return s;
-	/* A file bound but not remembered yet: ours, gone with the failure. */
-	if (bound && !u->abstract && (!ctx->unx || !ctx->unx->nbound ||
-				      strcmp(ctx->unx->bound[ctx->unx->nbound - 1].path, a.sun_path)))
-		unlink(a.sun_path);
-	if (s >= 0)
-		close(s);
-	return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %s: %s", pid, e->fd, shown,
-			     why ? why : strerror(-err));
+	/* The socket file stays until restore_unix__end() (the restore fails). */
+	close(s);
+	name_shown(u, shown, sizeof(shown));
+	return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %s: listen: %s", pid, e->fd,
+			     shown, strerror(-err));
 }
 
 static bool relistened(const struct restore_unix *k, uint32_t ofd_id)

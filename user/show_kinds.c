@@ -194,6 +194,11 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 				 sigs, u->backlog);
 			return true;
 		}
+		if (u->has_name) {
+			sk_name(u, sigs, sizeof(sigs));
+			n += snprintf(buf + n, len - n, ", bound to %s%s", u->abstract ? "@" : "",
+				      sigs);
+		}
 		if (u->connected && u->has_peer_ino)
 			n += snprintf(buf + n, len - n, ", peer %lu", (unsigned long)u->peer_ino);
 		else
@@ -380,7 +385,8 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 			sk_name(e->unix_sk, sigs, sizeof(sigs));
 			add(k, "name", json_object_new_string(sigs));
 			add(k, "abstract", json_object_new_boolean(e->unix_sk->abstract));
-			add(k, "backlog", json_object_new_int64(e->unix_sk->backlog));
+			if (e->unix_sk->has_backlog)
+				add(k, "backlog", json_object_new_int64(e->unix_sk->backlog));
 		}
 		if (e->unix_sk->has_file_mode) {
 			char mode[8];

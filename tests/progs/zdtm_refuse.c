@@ -6,8 +6,8 @@
  *   tcp       a listening TCP socket on 127.0.0.1
  *   epoll     an epoll instance watching a pipe fd closed since (a dup
  *             keeps the pipe open)
- *   bound     a unix datagram socket bound to a path (only listening
- *             stream/seqpacket sockets are saved with their name)
+ *   bound     a unix datagram socket bound to a relative path (only
+ *             absolute paths and abstract names are saved)
  *   outside   one end of a socketpair; the dumped task (READY pid) is a
  *             child, its peer stays with the parent, outside the tree
  * Prints "READY pid=N fd=M" (M: the fd dump must name).

@@ -31,6 +31,6 @@ refused inotify inotify "pid @PID@ fd @FD@: inotify with [0-9]+ bytes of unread 
 refused tcp tcp \
 	"pid @PID@ fd @FD@: TCP connection 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:@PORT@ \\(established\\) is not supported"
 refused epoll epoll "pid @PID@ fd @FD@: epoll target fd [0-9]+, closed after it was added, is not supported"
-refused bound bound "pid @PID@ fd @FD@: unix datagram socket bound to refuse\\.sock is not supported"
+refused bound bound "pid @PID@ fd @FD@: unix socket bound to relative path refuse\\.sock is not supported"
 refused outside outside \
 	"pid @PID@ fd @FD@: unix socket whose peer \\(socket [0-9]+\\) is outside the dumped tree is not supported"

@@ -7,6 +7,10 @@
 # A restore beside the still-running original (--pidns) is refused in
 # one line, rolled back, and steals nothing: the original still works.
 # A listener with a connection pending in its backlog is refused at dump.
+# Unconnected datagram sockets bound to a path and to an abstract name
+# keep their queued datagrams (boundaries, an empty one, contents) over a
+# round trip that replaces the stale socket file; one also connect()ed to
+# another is refused at dump.
 # A file that is not a socket at the path refuses the restore and is kept;
 # a restore that fails after binding the path leaves no socket file.
 . "$(dirname "$0")/../lib.sh"
@@ -80,5 +84,37 @@ if cr_start pending zdtm_unix_named "$D" pending; then
 		"pid $CR_PID fd 3: listening unix socket ${D//./\\.}/a\\.sock with 1 pending connection is not supported"
 else
 	fail pending_start "the program did not start"
+fi
+cr_cleanup
+
+# Bound datagram sockets with datagrams queued: round trip.
+D=$T/dgram
+mkdir -p "$D"
+if ! cr_start dgram zdtm_unix_dgram "$D"; then
+	fail dgram_start "the program did not start"
+elif ! cr_dump; then
+	fail dgram_dump "$(tail -n 3 "$CR_DIR/dump.err")"
+else
+	pass dgram_dump
+	cr_show_has dgram_show_path "[.tasks[].fds[].unix | select(.name == \"$D/d.sock\")] |
+		map([.sk_type, .listening, .abstract, .connected, .file_mode, .queued_messages,
+		     .queued_bytes, has(\"backlog\")]) ==
+		[[\"dgram\", false, false, false, \"0620\", 4, 3007, false]]"
+	cr_show_has dgram_show_abstract "[.tasks[].fds[].unix | select(.abstract)] |
+		map([.name, .sk_type, .listening, .passcred, .queued_messages, .queued_bytes]) ==
+		[[\"zdtm_unix_dgram-$CR_PID\", \"dgram\", false, true, 3, 3]]"
+	if [ -S "$D/d.sock" ]; then pass dgram_stale_file; else fail dgram_stale_file "no socket file left"; fi
+	cr_restore_verify dgram
+fi
+cr_cleanup
+
+# A bound datagram socket connected to another: refused at dump.
+D=$T/dgram.conn
+mkdir -p "$D"
+if cr_start dgram_connected zdtm_unix_dgram "$D" connected; then
+	cr_refused dgram_connected \
+		"pid $CR_PID fd 3: unix datagram socket bound to ${D//./\\.}/d\\.sock and connected is not supported"
+else
+	fail dgram_connected_start "the program did not start"
 fi
 cr_cleanup
