@@ -196,11 +196,17 @@ cr_refused() {
 	else
 		pass "${name}_no_image"
 	fi
+	cr_passes "${name}_untouched"
+}
+
+# cr_passes CASE: SIGTERM makes the running program (CR_PID) check its
+# state and print PASS: CASE passes when it does within 10 s.
+cr_passes() {
 	kill -TERM "$CR_PID"
 	if wait_for 10 grep -q '^PASS' "$CR_DIR/log"; then
-		pass "${name}_untouched"
+		pass "$1"
 	else
-		fail "${name}_untouched" "$(cat "$CR_DIR/log")"
+		fail "$1" "no PASS: $(cat "$CR_DIR/log")"
 	fi
 }
 
