@@ -375,12 +375,13 @@ static void print_files(const struct show_image *s, const struct show_task *t)
 	size_t i;
 
 	printf("  cwd %s, root %s, umask %04o\n", t->files->cwd, t->files->root, t->files->umask);
-	printf("    %-4s %-5s %-24s %-3s %8s %s\n", "FD", "TYPE", "FLAGS", "OFD", "POS", "OBJECT");
+	/* TYPE: as wide as the longest kind's name ("signalfd"). */
+	printf("    %-4s %-8s %-24s %-3s %8s %s\n", "FD", "TYPE", "FLAGS", "OFD", "POS", "OBJECT");
 	for (i = 0; i < t->files->n_fds; i++) {
 		const FdEntry *e = t->files->fds[i];
 
 		show__open_flags(e->flags | (e->cloexec ? O_CLOEXEC : 0), flags, sizeof(flags));
-		printf("    %-4u %-5s %-24s %-3u %8lu ", e->fd, show__fd_type(e->type), flags,
+		printf("    %-4u %-8s %-24s %-3u %8lu ", e->fd, show__fd_type(e->type), flags,
 		       e->ofd_id, e->has_pos ? e->pos : 0);
 		if (e->type == FD_TYPE__FD_PIPE)
 			printf("pipe:[%lu]", e->pipe_ino);
