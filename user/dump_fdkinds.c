@@ -30,15 +30,9 @@
 
 #define DELETED " (deleted)"
 
-struct dk_file {
-	uint64_t dev, ino;
-};
-
 struct dump_fdkinds {
 	struct dump_sockets *sockets;
 	struct dump_epoll *epoll;
-	struct dk_file *deleted;
-	size_t ndeleted;
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -151,13 +145,13 @@ static int dump_timerfd(const char *info, FdEntry *e)
 
 /* ---- deleted files ---- */
 
-static int dump_deleted(struct dump_fdkinds *k, pid_t pid, int fd, const char *link,
+/* Its contents once per inode (dump_ghost.c), shared with mappings of it. */
+static int dump_deleted(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 			const struct stat *st, FdEntry *e)
 {
 	DeletedFileEntry *d;
-	struct dk_file *arr;
 	char what[4200], path[64];
-	size_t i;
+	int err;
 
 	if (st->st_nlink) {
 		snprintf(what, sizeof(what), "%s, unlinked but linked elsewhere,", link);
@@ -173,23 +167,13 @@ static int dump_deleted(struct dump_fdkinds *k, pid_t pid, int fd, const char *l
 	d = e->deleted = PB_NEW(DeletedFileEntry, deleted_file_entry);
 	if (!d || !e->path)
 		return -ENOMEM;
-	d->path = strndup(link, strlen(link) - strlen(DELETED));
-	if (!d->path)
-		return -ENOMEM;
-	d->size = st->st_size;
-	d->mode = st->st_mode;
-	d->uid = st->st_uid;
-	d->gid = st->st_gid;
 	e->has_size = true;
 	e->size = st->st_size;
-	for (i = 0; i < k->ndeleted; i++)
-		if (k->deleted[i].dev == (uint64_t)st->st_dev && k->deleted[i].ino == st->st_ino)
-			return 0;
-	arr = realloc(k->deleted, (k->ndeleted + 1) * sizeof(*arr));
-	if (!arr)
-		return -ENOMEM;
-	k->deleted = arr;
-	arr[k->ndeleted++] = (struct dk_file){ st->st_dev, st->st_ino };
+	err = dump_ghost__describe(d, link, strlen(link) - strlen(DELETED), st);
+	if (!err)
+		err = dump_ghost__claim(ctx, st->st_dev, st->st_ino);
+	if (err <= 0)
+		return err;
 	d->has_data_here = d->data_here = true;
 	d->has_data = true;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
@@ -246,7 +230,7 @@ int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		e->path = dump__strdup(link);
 		err = e->path ? dump_shmem__track_fd(ctx, pid, fd, link, st) : -ENOMEM;
 	} else {
-		err = dump_deleted(k, pid, fd, link, st, e);
+		err = dump_deleted(ctx, pid, fd, link, st, e);
 	}
 	if (err == -EINVAL) {
 		pr_err("pid %d fd %d: %s: unexpected fdinfo", pid, fd, link);
@@ -274,7 +258,6 @@ void dump_fdkinds__free(struct dump_ctx *ctx)
 		return;
 	dump_sockets__free(k->sockets);
 	dump_epoll__free(k->epoll);
-	free(k->deleted);
 	free(k);
 	ctx->fdk = NULL;
 }

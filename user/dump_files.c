@@ -418,10 +418,6 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 		}
 		fi->n_fds++;
 		err = dump_fd(ctx, t, fds[i], &pidfds, fi->fds[i]);
-		/* Mappings of that deleted file then refer to this fd's copy. */
-		if (!err && fi->fds[i]->type == FD_TYPE__FD_DELETED && fi->fds[i]->deleted &&
-		    fi->fds[i]->deleted->data_here)
-			err = dump_ghost__saved_by_fd(ctx, fi->fds[i]->dev, fi->fds[i]->ino);
 		/* An fd closed under us cannot happen: the task is stopped. */
 	}
 	if (!err)

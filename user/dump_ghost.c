@@ -52,10 +52,13 @@ static bool is_saved(const struct dump_ghost *g, uint64_t dev, uint64_t ino)
 	return false;
 }
 
-static int note_saved(struct dump_ghost *g, uint64_t dev, uint64_t ino)
+int dump_ghost__claim(struct dump_ctx *ctx, uint64_t dev, uint64_t ino)
 {
+	struct dump_ghost *g = state(ctx);
 	struct ghost_key *arr;
 
+	if (!g)
+		return -ENOMEM;
 	if (is_saved(g, dev, ino))
 		return 0;
 	arr = realloc(g->saved, (g->nsaved + 1) * sizeof(*arr));
@@ -63,14 +66,19 @@ static int note_saved(struct dump_ghost *g, uint64_t dev, uint64_t ino)
 		return -ENOMEM;
 	g->saved = arr;
 	arr[g->nsaved++] = (struct ghost_key){ dev, ino };
-	return 0;
+	return 1;
 }
 
-int dump_ghost__saved_by_fd(struct dump_ctx *ctx, uint64_t dev, uint64_t ino)
+int dump_ghost__describe(DeletedFileEntry *d, const char *path, size_t len, const struct stat *st)
 {
-	struct dump_ghost *g = state(ctx);
-
-	return g ? note_saved(g, dev, ino) : -ENOMEM;
+	d->path = strndup(path, len);
+	if (!d->path)
+		return -ENOMEM;
+	d->size = st->st_size;
+	d->mode = st->st_mode;
+	d->uid = st->st_uid;
+	d->gid = st->st_gid;
+	return 0;
 }
 
 int dump_ghost__read(pid_t pid, const char *link, uint64_t size, ProtobufCBinaryData *out)
@@ -105,14 +113,11 @@ static int refuse(pid_t pid, const VmaEntry *v, const char *link, const char *wh
 int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const struct stat *st,
 		    VmaEntry *v)
 {
-	struct dump_ghost *g = state(ctx);
 	size_t len = strlen(link);
 	DeletedFileEntry *d;
 	char why[128], path[80];
 	int err;
 
-	if (!g)
-		return -ENOMEM;
 	if (!S_ISREG(st->st_mode) || link[0] != '/')
 		return refuse(pid, v, link, "a deleted object that is not a regular file is not supported");
 	if (st->st_nlink)
@@ -134,17 +139,10 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
 	v->deleted = true;
 	if (len > strlen(DELETED) && !strcmp(link + len - strlen(DELETED), DELETED))
 		len -= strlen(DELETED);
-	d->path = strndup(link, len);
-	if (!d->path)
-		return -ENOMEM;
-	d->size = st->st_size;
-	d->mode = st->st_mode;
-	d->uid = st->st_uid;
-	d->gid = st->st_gid;
-	if (is_saved(g, st->st_dev, st->st_ino))
-		return 0;
-	err = note_saved(g, st->st_dev, st->st_ino);
-	if (err)
+	err = dump_ghost__describe(d, link, len, st);
+	if (!err)
+		err = dump_ghost__claim(ctx, st->st_dev, st->st_ino);
+	if (err <= 0)
 		return err;
 	d->has_data_here = d->data_here = true;
 	d->has_data = true;

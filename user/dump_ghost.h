@@ -32,8 +32,16 @@
 int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const struct stat *st,
 		    VmaEntry *v);
 
-/* An FD_DELETED fd saved the contents of (@dev, @ino): mappings refer to it. */
-int dump_ghost__saved_by_fd(struct dump_ctx *ctx, uint64_t dev, uint64_t ino);
+/*
+ * dump_ghost__claim() - the contents of deleted file (@dev, @ino) are to be
+ * saved once in the image, by the first fd (FD_DELETED, dumped before the
+ * memory) or mapping that asks: the others refer to it.
+ * Return: 1 the caller saves them, 0 already saved, -ENOMEM.
+ */
+int dump_ghost__claim(struct dump_ctx *ctx, uint64_t dev, uint64_t ino);
+
+/* @d's name (@len bytes of @path), size, mode and owner from @st. 0 or -ENOMEM. */
+int dump_ghost__describe(DeletedFileEntry *d, const char *path, size_t len, const struct stat *st);
 
 /**
  * dump_ghost__read() - the whole contents of a deleted file of @pid,

@@ -261,6 +261,22 @@ static long vma_mmap(struct rtask *t, const VmaEntry *v, unsigned long len, unsi
 	return restore__sys(t, SYS_mmap, v->start, len, prot, flags, fd, off);
 }
 
+/* Map @v from a new open (@oflags) of the task's fd @fd, closed once mapped. */
+static long map_reopened(struct rtask *t, const VmaEntry *v, int fd, int oflags,
+			 unsigned long len, unsigned long flags)
+{
+	char path[64];
+	long nfd, r;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = task_open(t, path, oflags);
+	if (nfd < 0)
+		return nfd;
+	r = vma_mmap(t, v, len, v->prot, flags, nfd, v->pgoff);
+	restore__sys(t, SYS_close, nfd, 0, 0, 0, 0, 0);
+	return r;
+}
+
 /*
  * Map shared memory object @shm (its fd, read-write, in the stub). A
  * shared mapping that could never be made writable (no "mw": a memfd
@@ -270,20 +286,11 @@ static long vma_mmap(struct rtask *t, const VmaEntry *v, unsigned long len, unsi
 static long map_shm(struct rtask *t, const VmaEntry *v, int shm, unsigned long len,
 		    unsigned long flags)
 {
-	char path[64];
-	long fd, r;
-
 	if (!(flags & MAP_SHARED))
 		return vma_mmap(t, v, len, tmp_prot(v), flags, shm, v->pgoff);
 	if (has_vmflag(v->vm_flags, "mw"))
 		return vma_mmap(t, v, len, v->prot, flags, shm, v->pgoff);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", shm);
-	fd = task_open(t, path, O_RDONLY);
-	if (fd < 0)
-		return fd;
-	r = vma_mmap(t, v, len, v->prot, flags, fd, v->pgoff);
-	restore__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
-	return r;
+	return map_reopened(t, v, shm, O_RDONLY, len, flags);
 }
 
 /*
@@ -294,20 +301,11 @@ static long map_shm(struct rtask *t, const VmaEntry *v, int shm, unsigned long l
 static long map_ghost(struct rtask *t, const VmaEntry *v, int g, unsigned long len,
 		      unsigned long flags)
 {
-	char path[64];
-	long fd, r;
-
 	if (!(flags & MAP_SHARED))
 		return vma_mmap(t, v, len, tmp_prot(v), flags, g, v->pgoff);
 	if (!has_vmflag(v->vm_flags, "mw"))
 		return vma_mmap(t, v, len, v->prot, flags, g, v->pgoff);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", g);
-	fd = task_open(t, path, O_RDWR);
-	if (fd < 0)
-		return fd;
-	r = vma_mmap(t, v, len, v->prot, flags, fd, v->pgoff);
-	restore__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
-	return r;
+	return map_reopened(t, v, g, O_RDWR, len, flags);
 }
 
 /* "pid 42: cannot map 0x...-0x... (r-xp /usr/bin/x): Cannot allocate memory" */
