@@ -43,6 +43,8 @@ struct initiator_note {
 struct expectation {
 	struct expectation *next;
 	uint32_t pid;
+	uint32_t sender;   /* the thread group whose signal is the planned one */
+	uint64_t since_ns; /* monotonic: the decision; an earlier generation is not it */
 	enum cause cause;
 	char why[256];
 };
@@ -129,13 +131,16 @@ uint64_t explain__signals(const struct explain *ex)
 	return ex->signals;
 }
 
-int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const char *why)
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, uint64_t since_ns,
+		    enum cause cause, const char *why)
 {
 	struct expectation *e = calloc(1, sizeof(*e));
 
 	if (!e)
 		return -ENOMEM;
 	e->pid = pid;
+	e->sender = sender;
+	e->since_ns = since_ns;
 	e->cause = cause;
 	snprintf(e->why, sizeof(e->why), "%s", why ? why : "");
 	e->next = ex->expect;
@@ -143,12 +148,22 @@ int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const ch
 	return 0;
 }
 
-static struct expectation *find_expectation(struct explain *ex, uint32_t pid)
+/*
+ * The expectation that the generation @g, which killed @pid, fulfils: the
+ * planned sender sent it, after the decision. A death with no generation
+ * seen, or by anyone else's signal, or by a signal sent before the
+ * decision (someone else's kill that the plan only came after) is nobody's
+ * plan: NULL.
+ */
+static struct expectation *find_expectation(struct explain *ex, uint32_t pid,
+					    const struct pt_signal_event *g)
 {
 	struct expectation *e;
 
+	if (!g)
+		return NULL;
 	for (e = ex->expect; e; e = e->next)
-		if (e->pid == pid)
+		if (e->pid == pid && e->sender == g->sender.pid && g->hdr.ts_ns >= e->since_ns)
 			return e;
 	return NULL;
 }
@@ -395,7 +410,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 			    "no generation of this signal was seen (sent before tracing started, "
 			    "or the record was dropped)");
 
-	exp = find_expectation(ex, x->task.pid);
+	exp = find_expectation(ex, x->task.pid, chosen ? &chosen->ev : NULL);
 	if (exp) {
 		r->expected = true;
 		r->cause = exp->cause;

@@ -107,9 +107,13 @@ void explain__free(struct explain *ex);
 int explain__feed(struct explain *ex, const void *data, size_t size);
 /*
  * Declare that the death of @pid by a signal is planned (a restore
- * helper): its record gets @cause, expected = true and @why as detail.
+ * helper, a rollback): its record gets @cause, expected = true and @why as
+ * detail -- only if the generation that killed it came from thread group
+ * @sender at or after @since_ns (monotonic, the decision). Any other death
+ * of @pid keeps the cause its records show, unexpected.
  */
-int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const char *why);
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, uint64_t since_ns,
+		    enum cause cause, const char *why);
 /*
  * Generations of @signo (0: any) delivered to a thread group whose exit
  * record has not been read yet: kills whose deaths are still to come.

@@ -505,7 +505,7 @@ int restore_files__helpers_die(struct restore_ctx *ctx)
 			 "helper standing for the reaped pidfd target (pidfs inode %lu), "
 			 "dying as it did (wait status 0x%x)",
 			 (unsigned long)h->ino, h->status);
-		watchdog__expect(ctx->wd, h->pid, CAUSE_RESTORE_HELPER, why);
+		watchdog__expect_self(ctx->wd, h->pid, CAUSE_RESTORE_HELPER, why);
 		if (ctx->pidns) {
 			/* Its parent, the init, lets it die and reaps it by its pid. */
 			long r = 0;
