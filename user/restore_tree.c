@@ -119,6 +119,17 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 }
 
 /*
+ * Its parent, or pidtrace, is gone (the control socket too: pidtrace's
+ * files close before its children get their parent-death signal): die as
+ * that signal would have made it, not by an exit status of its own.
+ */
+static void __attribute__((noreturn)) die_orphaned(void)
+{
+	syscall(SYS_kill, syscall(SYS_getpid), SIGKILL);
+	_exit(1);
+}
+
+/*
  * The stub's life: raw system calls only (it is a fork of pidtrace made by
  * clone3, glibc's per-thread caches describe another task).
  */
@@ -135,7 +146,7 @@ static void stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent)
 	/* First: from here a parent's death kills it; a death before is seen next. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (syscall(SYS_getppid) != parent)
-		_exit(1);
+		die_orphaned();
 	/* The name stays through the restore (zombies keep it too). */
 	prctl(PR_SET_NAME, ctx->tasks[idx].core->comm);
 	/* All-zero actions: restore_state.c need not set those the image has so. */
@@ -149,19 +160,19 @@ static void stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent)
 			close(ctx->tasks[i].ctl);
 	if (ctx->init_ctl >= 0)
 		close(ctx->init_ctl);
-	/* Set up: pidtrace may look at it now (restore_tree__ready). */
+	/* Set up: pidtrace may look at it now (wait_ready). */
 	rep.ret = syscall(SYS_getpid);
 	if (write(fd, &rep, sizeof(rep)) != sizeof(rep))
-		_exit(1);
+		die_orphaned();
 	for (;;) {
 		n = read(fd, &c, sizeof(c));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != sizeof(c))
-			_exit(1);
+			die_orphaned();
 		rep.ret = stub_do(ctx, &c);
 		if (write(fd, &rep, sizeof(rep)) != sizeof(rep))
-			_exit(1);
+			die_orphaned();
 	}
 }
 
@@ -433,8 +444,8 @@ static void reap(pid_t pid)
  * Every SIGKILL is sent first, each right after its expectation (the
  * decision): the first SIGKILL a task gets is then pidtrace's, unless
  * someone else's came before -- and that death stays theirs, unexpected
- * (watchdog.h). Children are signalled with their parents, before any
- * parent dies, so no parent-death signal comes first. The init goes last:
+ * (watchdog.h). Children are signalled before their parents, so that no
+ * parent-death signal (a stub's) comes first. The init goes last:
  * its death kills whatever is left in its namespace (and it reaps the
  * tasks, whose parents are in there, once we, their tracer, have
  * collected their deaths).
@@ -443,7 +454,8 @@ void restore_tree__kill_all(struct restore_ctx *ctx)
 {
 	size_t i;
 
-	for (i = 0; i < ctx->ntasks; i++) {
+	/* Children first (a task comes after its parent): no parent dies before. */
+	for (i = ctx->ntasks; i-- > 0;) {
 		struct rtask *t = &ctx->tasks[i];
 
 		if (!t->created || t->reaped)

@@ -18,6 +18,11 @@
 #      dies at once, of SIGKILL (parent-death signal or PTRACE_O_EXITKILL),
 #      seen by the subreaper that reaps it -- never left to run on
 #      half-built until it faults or exits by itself.
+#   4. A rollback's own kills (an injected error at restore-state, a tree
+#      of five whose stubs die with their parents), with and without
+#      --pidns: every death is expected, restore-rollback, sent by this
+#      pidtrace -- none by a parent-death signal or a namespace's teardown
+#      that came first.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -205,5 +210,33 @@ if cr_start creds zdtm_creds && cr_dump; then
 	done
 else
 	fail sigkill_setup "could not start or dump zdtm_creds"
+fi
+cr_cleanup
+
+# ---- 4. a rollback's own kills, each attributed to pidtrace ----
+if cr_start rollback zdtm_tree && cr_dump; then
+	for ns in host pidns; do
+		args=()
+		[ "$ns" = pidns ] && args=(--pidns)
+		(cd "$CR_DIR" && PIDTRACE_FAULT=restore-state exec "$PIDTRACE" restore -D "$CR_DIR/img" \
+			"${args[@]}" --json >"$CR_DIR/restore.json" 2>"$CR_DIR/restore.err") &
+		CR_RESTORE=$!
+		PT=$CR_RESTORE
+		wait "$CR_RESTORE"
+		CR_RESTORE=
+		R=$CR_DIR/restore.json
+		same "rollback_${ns}_error" "$(jq -r .error "$R")" "state: test fault at restore-state"
+		same "rollback_${ns}_no_unexpected" "$(jq -r .unexpected_deaths "$R")" 0
+		got=$(jq -r --argjson pt "$PT" '[.deaths[] | select(.expected and .cause == "restore-rollback"
+			and .sender.pid == $pt)] | length' "$R")
+		all=$(jq '.deaths | length' "$R")
+		if [ "$all" -ge "$(jq '.tasks' "$R")" ] && [ "$got" = "$all" ]; then
+			pass "rollback_${ns}_all_by_pidtrace"
+		else
+			fail "rollback_${ns}_all_by_pidtrace" "$got of $all deaths by pidtrace $PT: $(jq -c '[.deaths[] | [.victim.pid, .cause, .expected, .sender.pid]]' "$R")"
+		fi
+	done
+else
+	fail rollback_setup "could not start or dump zdtm_tree"
 fi
 cr_cleanup
