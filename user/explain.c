@@ -43,7 +43,8 @@ struct initiator_note {
 struct expectation {
 	struct expectation *next;
 	uint32_t pid;
-	uint32_t sender;   /* the thread group whose signal is the planned one */
+	uint32_t sender;   /* the thread group whose kill() is the planned one */
+	int signo;
 	uint64_t since_ns; /* monotonic: the decision; an earlier generation is not it */
 	enum cause cause;
 	char why[256];
@@ -131,8 +132,8 @@ uint64_t explain__signals(const struct explain *ex)
 	return ex->signals;
 }
 
-int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, uint64_t since_ns,
-		    enum cause cause, const char *why)
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo,
+		    uint64_t since_ns, enum cause cause, const char *why)
 {
 	struct expectation *e = calloc(1, sizeof(*e));
 
@@ -140,6 +141,7 @@ int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, uint64_t 
 		return -ENOMEM;
 	e->pid = pid;
 	e->sender = sender;
+	e->signo = signo;
 	e->since_ns = since_ns;
 	e->cause = cause;
 	snprintf(e->why, sizeof(e->why), "%s", why ? why : "");
@@ -149,21 +151,24 @@ int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, uint64_t 
 }
 
 /*
- * The expectation that the generation @g, which killed @pid, fulfils: the
- * planned sender sent it, after the decision. A death with no generation
- * seen, or by anyone else's signal, or by a signal sent before the
- * decision (someone else's kill that the plan only came after) is nobody's
- * plan: NULL.
+ * The expectation that the death of @pid fulfils: the generation @g that
+ * killed it is the planned signal, sent by a kill syscall (@r's class) of
+ * the planned sender, after the decision. A death with no generation seen,
+ * or by anyone else's signal, or by one sent before the decision (someone
+ * else's kill that the plan only came after), or by the kernel on the
+ * sender's behalf (an OOM kill while it wrote memory) is nobody's plan:
+ * NULL.
  */
 static struct expectation *find_expectation(struct explain *ex, uint32_t pid,
-					    const struct pt_signal_event *g)
+					    const struct pt_signal_event *g, const struct xrec *r)
 {
 	struct expectation *e;
 
-	if (!g)
+	if (!g || r->cause != CAUSE_KILL_SYSCALL)
 		return NULL;
 	for (e = ex->expect; e; e = e->next)
-		if (e->pid == pid && e->sender == g->sender.pid && g->hdr.ts_ns >= e->since_ns)
+		if (e->pid == pid && e->sender == g->sender.pid && e->signo == g->sig &&
+		    g->hdr.ts_ns >= e->since_ns)
 			return e;
 	return NULL;
 }
@@ -410,7 +415,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 			    "no generation of this signal was seen (sent before tracing started, "
 			    "or the record was dropped)");
 
-	exp = find_expectation(ex, x->task.pid, chosen ? &chosen->ev : NULL);
+	exp = find_expectation(ex, x->task.pid, chosen ? &chosen->ev : NULL, r);
 	if (exp) {
 		r->expected = true;
 		r->cause = exp->cause;

@@ -106,14 +106,15 @@ void explain__free(struct explain *ex);
 /* Feed one raw record from the tracer. Return: 0 or the emit callback's error. */
 int explain__feed(struct explain *ex, const void *data, size_t size);
 /*
- * Declare that the death of @pid by a signal is planned (a restore
+ * Declare that the death of @pid by signal @signo is planned (a restore
  * helper, a rollback): its record gets @cause, expected = true and @why as
- * detail -- only if the generation that killed it came from thread group
- * @sender at or after @since_ns (monotonic, the decision). Any other death
- * of @pid keeps the cause its records show, unexpected.
+ * detail -- only if the generation that killed it is @signo, sent with a
+ * kill syscall by thread group @sender, at or after @since_ns (monotonic:
+ * the decision). Any other death of @pid keeps the cause its records
+ * show, unexpected.
  */
-int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, uint64_t since_ns,
-		    enum cause cause, const char *why);
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo,
+		    uint64_t since_ns, enum cause cause, const char *why);
 /*
  * Generations of @signo (0: any) delivered to a thread group whose exit
  * record has not been read yet: kills whose deaths are still to come.

@@ -381,7 +381,8 @@ int restore_tree__create(struct restore_ctx *ctx)
 		snprintf(why, sizeof(why), "pid %d re-created as a zombie (wait status 0x%x)", t->pid,
 			 t->core->exit_status);
 		/* It kills itself, if it died by a signal (die_as). */
-		watchdog__expect_self(ctx->wd, t->opid, CAUSE_RESTORE_HELPER, why);
+		watchdog__expect_self(ctx->wd, t->opid, t->core->exit_status & 0x7f,
+				      CAUSE_RESTORE_HELPER, why);
 		if (t->core->exit_status & 0x80)
 			pr_warn("pid %d: zombie dumped core originally; re-created without the core flag",
 				t->pid);

@@ -164,12 +164,15 @@ static uint64_t mono_ns(void)
  */
 int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const char *why)
 {
-	return explain__expect(wd->ex, pid, getpid(), mono_ns(), cause, why);
+	return explain__expect(wd->ex, pid, getpid(), SIGKILL, mono_ns(), cause, why);
 }
 
-int watchdog__expect_self(struct watchdog *wd, pid_t pid, enum cause cause, const char *why)
+int watchdog__expect_self(struct watchdog *wd, pid_t pid, int signo, enum cause cause,
+			  const char *why)
 {
-	return explain__expect(wd->ex, pid, pid, mono_ns(), cause, why);
+	if (!signo)
+		return 0; /* an exit: no death by a signal to explain */
+	return explain__expect(wd->ex, pid, pid, signo, mono_ns(), cause, why);
 }
 
 int watchdog__poll(struct watchdog *wd, int timeout_ms)

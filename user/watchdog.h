@@ -53,15 +53,17 @@ int watchdog__ready(struct watchdog *wd);
 const char *watchdog__error(const struct watchdog *wd);
 int watchdog__track(struct watchdog *wd, pid_t pid);
 /*
- * Declare that pidtrace is about to kill @pid (call it right before the
- * kill): its death record gets expected, class @cause, detail @why -- only
- * if the kernel's record of the signal that killed it says pidtrace (this
- * process) sent it, after this call. A death by anyone else's signal,
- * even one sent a moment before, keeps its own cause and is unexpected.
+ * Declare that pidtrace is about to kill @pid with SIGKILL (call it right
+ * before the kill): its death record gets expected, class @cause, detail
+ * @why -- only if the kernel's record of the signal that killed it says
+ * SIGKILL, sent by pidtrace (this process) with a kill syscall, after this
+ * call. A death by anyone else's signal, even one sent a moment before,
+ * keeps its own cause and is unexpected.
  */
 int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const char *why);
-/* The same, for a task that kills itself at pidtrace's command (a zombie, a helper). */
-int watchdog__expect_self(struct watchdog *wd, pid_t pid, enum cause cause, const char *why);
+/* The same for a task that kills itself with @signo at pidtrace's command (a zombie, a helper). */
+int watchdog__expect_self(struct watchdog *wd, pid_t pid, int signo, enum cause cause,
+			  const char *why);
 /* Read what the kernel side has, waiting up to timeout_ms. Return: records or -errno. */
 int watchdog__poll(struct watchdog *wd, int timeout_ms);
 /*
