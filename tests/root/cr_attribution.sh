@@ -23,6 +23,10 @@
 #      --pidns: every death is expected, restore-rollback, sent by this
 #      pidtrace -- none by a parent-death signal or a namespace's teardown
 #      that came first.
+#   5. The OOM killer kills the task while its pages are written (the
+#      restore runs in a cgroup v1 memory group smaller than the image's
+#      memory): the death is oom-kill, unexpected, and the error says so
+#      -- not "restore-rollback", expected, and "pid N: exited".
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -238,5 +242,37 @@ if cr_start rollback zdtm_tree && cr_dump; then
 	done
 else
 	fail rollback_setup "could not start or dump zdtm_tree"
+fi
+cr_cleanup
+
+# ---- 5. an OOM kill in the middle of the memory phase ----
+MEMCG=/sys/fs/cgroup/memory
+if [ ! -e "$MEMCG/memory.limit_in_bytes" ]; then
+	skip oom_kill "no cgroup v1 memory controller at $MEMCG"
+elif cr_start oom zdtm_bigmem 96 && cr_dump; then
+	grp=$MEMCG/pidtrace-test-attr-oom-$$
+	at_exit "cgroup_remove $grp"
+	mkdir "$grp"
+	echo $((48 << 20)) >"$grp/memory.limit_in_bytes"
+	# With swap accounting, no swap either (without it, the limit above is all).
+	echo $((48 << 20)) >"$grp/memory.memsw.limit_in_bytes" 2>/dev/null
+	(cd "$CR_DIR" && exec sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" restore -D "$3" --json' \
+		sh "$grp" "$PIDTRACE" "$CR_DIR/img" >"$CR_DIR/restore.json" 2>"$CR_DIR/restore.err") &
+	CR_RESTORE=$!
+	wait "$CR_RESTORE"
+	RC=$?
+	CR_RESTORE=
+	R=$CR_DIR/restore.json
+	same oom_kill_fails "$RC/$(jq -r .ok "$R")" 1/false
+	D=$(jq -c --argjson v "$CR_PID" '[.deaths[] | select(.victim.pid == $v)] | first' "$R")
+	same oom_kill_cause "$(jq -r '"\(.signal) \(.cause) \(.expected)"' <<<"$D")" "SIGKILL oom-kill false"
+	if jq -r .error "$R" | grep -Eq "^memory: pid $CR_PID died during the restore: SIGKILL from the kernel in pid [0-9]+ \([^)]*\), oom-kill$"; then
+		pass oom_kill_error_names_it
+	else
+		fail oom_kill_error_names_it "$(jq -r .error "$R")"
+	fi
+	cgroup_remove "$grp"
+else
+	fail oom_setup "could not start or dump zdtm_bigmem"
 fi
 cr_cleanup
