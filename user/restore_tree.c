@@ -162,7 +162,8 @@ static void stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent)
 		close(ctx->init_ctl);
 	/* Set up: pidtrace may look at it now (wait_ready). */
 	rep.ret = syscall(SYS_getpid);
-	if (write(fd, &rep, sizeof(rep)) != sizeof(rep))
+	/* MSG_NOSIGNAL: its SIGPIPE is the default action now, and must not kill it. */
+	if (send(fd, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
 		die_orphaned();
 	for (;;) {
 		n = read(fd, &c, sizeof(c));
@@ -171,7 +172,7 @@ static void stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent)
 		if (n != sizeof(c))
 			die_orphaned();
 		rep.ret = stub_do(ctx, &c);
-		if (write(fd, &rep, sizeof(rep)) != sizeof(rep))
+		if (send(fd, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
 			die_orphaned();
 	}
 }
