@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,17 +91,27 @@ static void __attribute__((noreturn)) die_as(int status)
 
 static void __attribute__((noreturn)) stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent);
 
+/*
+ * Every signal blocked around the clone (raw: glibc's sigprocmask leaves
+ * its own two out): the stub starts with none deliverable, so no handler
+ * of pidtrace's runs in it before it has set every action to the default.
+ */
 long restore_tree__fork_stub(struct restore_ctx *ctx, size_t idx)
 {
 	struct rtask *child = &ctx->tasks[idx];
 	pid_t me = syscall(SYS_getpid);
+	uint64_t all = ~0ULL, old;
 	long r;
+	int err;
 
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, sizeof(old));
 	fflush(NULL);
 	r = sys_clone3_pid(child->pid, child->core->ids->exit_signal);
 	if (r == 0)
 		stub_main(ctx, idx, me);
-	return r < 0 ? -errno : r;
+	err = errno;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(old));
+	return r < 0 ? -err : r;
 }
 
 static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
@@ -153,6 +164,7 @@ static void stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent)
 	for (sig = 1; sig < 65; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+	/* Every signal was blocked until now (restore_tree__fork_stub). */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 0; i < ctx->ntasks; i++)
@@ -287,11 +299,8 @@ static int create_one(struct restore_ctx *ctx, size_t i)
 	if (t->parent < 0 && ctx->pidns) {
 		err = restore_tree__call(ctx, ctx->init_ctl, STUB_FORK, (int)i, &r);
 	} else if (t->parent < 0) {
-		fflush(NULL);
-		r = sys_clone3_pid(t->pid, ids->exit_signal);
-		if (r == 0)
-			stub_main(ctx, i, ctx->self);
-		err = r < 0 ? -errno : 0;
+		r = restore_tree__fork_stub(ctx, i);
+		err = r < 0 ? (int)r : 0;
 	} else {
 		err = stub_call(ctx, &ctx->tasks[t->parent], STUB_FORK, (int)i, &r);
 	}
