@@ -43,7 +43,7 @@ struct initiator_note {
 struct expectation {
 	struct expectation *next;
 	uint32_t pid;
-	uint32_t sender;   /* the thread group whose kill() is the planned one */
+	uint32_t sender; /* the thread group whose kill() is the planned one */
 	int signo;
 	uint64_t since_ns; /* monotonic: the decision; an earlier generation is not it */
 	enum cause cause;
@@ -132,8 +132,8 @@ uint64_t explain__signals(const struct explain *ex)
 	return ex->signals;
 }
 
-int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo,
-		    uint64_t since_ns, enum cause cause, const char *why)
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo, uint64_t since_ns,
+		    enum cause cause, const char *why)
 {
 	struct expectation *e = calloc(1, sizeof(*e));
 

@@ -113,8 +113,8 @@ int explain__feed(struct explain *ex, const void *data, size_t size);
  * the decision). Any other death of @pid keeps the cause its records
  * show, unexpected.
  */
-int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo,
-		    uint64_t since_ns, enum cause cause, const char *why);
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo, uint64_t since_ns,
+		    enum cause cause, const char *why);
 /*
  * Generations of @signo (0: any) delivered to a thread group whose exit
  * record has not been read yet: kills whose deaths are still to come.

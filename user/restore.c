@@ -148,7 +148,8 @@ static bool unexpected_death(struct restore_ctx *ctx, uint64_t before_ns)
 			continue;
 		if (d[i].has_sender && d[i].sender_kind == SENDER_KERNEL)
 			restore__fail(ctx, d[i].victim.pid, -ECHILD,
-				      "pid %u died during the restore: %s from the kernel in pid %u (%s), %s",
+				      "pid %u died during the restore: %s from the kernel in pid "
+				      "%u (%s), %s",
 				      d[i].victim.pid, output__signame(d[i].signo, sb, sizeof(sb)),
 				      d[i].sender.pid, plain(d[i].sender.comm, comm, sizeof(comm)),
 				      cause__name(d[i].cause));

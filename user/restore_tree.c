@@ -278,14 +278,14 @@ static int wait_ready(struct restore_ctx *ctx, struct rtask *t)
 					     "pid %d: died before its set-up was done", t->pid);
 	}
 	if (!(pfd.revents & POLLIN))
-		return restore__fail(ctx, t->pid, -ETIMEDOUT,
-				     "pid %d: not set up after %d s", t->pid, READY_WAIT_MS / 1000);
+		return restore__fail(ctx, t->pid, -ETIMEDOUT, "pid %d: not set up after %d s",
+				     t->pid, READY_WAIT_MS / 1000);
 	do
 		n = read(t->ctl, &rep, sizeof(rep));
 	while (n < 0 && errno == EINTR);
 	if (n != sizeof(rep) || rep.ret != t->pid)
-		return restore__fail(ctx, t->pid, -EPROTO, "pid %d: its stub did not say it was ready",
-				     t->pid);
+		return restore__fail(ctx, t->pid, -EPROTO,
+				     "pid %d: its stub did not say it was ready", t->pid);
 	return 0;
 }
 
@@ -423,8 +423,8 @@ int restore_tree__seize(struct restore_ctx *ctx)
 		/* Dies with pidtrace even once its credentials clear the parent-death signal. */
 		err = ptrace_core__set_exitkill(t->pt);
 		if (err)
-			return restore__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s", t->pid,
-					     strerror(-err));
+			return restore__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s",
+					     t->pid, strerror(-err));
 		close(t->ctl);
 		t->ctl = -1;
 	}
