@@ -35,19 +35,27 @@ same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected 
 state_of() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
 # The only child of subreaper $1 (the pidtrace it runs).
 child_of() { awk '{ print $1 }' /proc/"$1"/task/*/children 2>/dev/null; }
+pid_free() { [ ! -e "/proc/$1" ]; }
+stopped() { [ "$(state_of "$1")" = T ]; }
+# Dead (a zombie, or reaped): neither sleeping nor held by its tracer.
+dead() {
+	local s
+	s=$(state_of "$1")
+	[ "$s" != S ] && [ "$s" != t ]
+}
 
 # ---- 1. an outside kill in the middle of the memory phase ----
 # outside_kill MODE: restore (MODE plain or json) paused at the first
 # remote mmap, kill -9 the task from /bin/kill, let pidtrace go on.
 # Sets KILLER (the pid of /bin/kill) and RC.
 outside_kill() {
-	local out=$CR_DIR/restore.$1 args=() i
+	local out=$CR_DIR/restore.$1 args=()
 	[ "$1" = json ] && args=(--json)
 	rm -f "$out" "$CR_DIR/restore.err"
 	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=restore-mmap exec "$PIDTRACE" restore \
 		-D "$CR_DIR/img" "${args[@]}" >"$out" 2>"$CR_DIR/restore.err") &
 	CR_RESTORE=$!
-	if ! wait_for 30 eval '[ "$(state_of "$CR_RESTORE")" = T ]'; then
+	if ! wait_for 30 stopped "$CR_RESTORE"; then
 		fail "outside_kill_${1}_paused" "pidtrace did not stop at restore-mmap: $(cat "$CR_DIR/restore.err")"
 		return 1
 	fi
@@ -55,7 +63,7 @@ outside_kill() {
 	KILLER=$!
 	wait "$KILLER"
 	# Dead before pidtrace goes on: the kill is the first thing that happened.
-	wait_for 10 eval '[ "$(state_of "$VICTIM")" != S ] && [ "$(state_of "$VICTIM")" != t ]'
+	wait_for 10 dead "$VICTIM"
 	kill -CONT "$CR_RESTORE"
 	wait "$CR_RESTORE"
 	RC=$?
@@ -159,7 +167,7 @@ if wait_for 10 find_sleeper; then
 	ORIG="comm=$(cat "/proc/$SLEEPER/comm") $(awk '/^Sig(Ign|Cgt|Blk):/ { printf "%s%s ", $1, $2 }' "/proc/$SLEEPER/status")"
 	echo "# the original: $ORIG"
 	if "$PIDTRACE" dump -t "$SLEEPER" -D "$SETSID_DIR/img" >"$SETSID_DIR/dump.out" 2>"$SETSID_DIR/dump.err"; then
-		wait_for 10 eval '[ ! -e /proc/$SLEEPER ]' # the shell reaps it
+		wait_for 10 pid_free "$SLEEPER" # the shell reaps it
 		ROUNDS=50
 		"$PROGS/cr_reaper" bash "$SETSID_DIR/loop.sh" "$PIDTRACE" "$SETSID_DIR/img" "$SLEEPER" \
 			"$ROUNDS" "$SETSID_DIR/results" </dev/null
@@ -210,7 +218,7 @@ if cr_start creds zdtm_creds && cr_dump; then
 		cr_kill_below "$reaper" >/dev/null 2>&1
 		kill -9 "$reaper" 2>/dev/null
 		wait "$reaper" 2>/dev/null
-		wait_for 10 eval '[ ! -e /proc/$TASK ]'
+		wait_for 10 pid_free "$TASK"
 	done
 else
 	fail sigkill_setup "could not start or dump zdtm_creds"
