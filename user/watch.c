@@ -428,8 +428,13 @@ int cmd_watch(int argc, char **argv)
 		if (left <= 0)
 			break;
 		err = tracer__poll(t, left < 0.1 ? (int)(left * 1000) + 1 : 100);
+		/*
+		 * A signal, a stop and continue, a ptrace attach (strace -p, a
+		 * dump of this very process) all interrupt the wait: none of
+		 * them is a reason to stop. SIGINT/SIGTERM set exiting.
+		 */
 		if (err == -EINTR)
-			break;
+			continue;
 		if (err < 0) {
 			pr_err("reading the ring buffer: %s", strerror(-err));
 			goto cleanup;
