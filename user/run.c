@@ -227,7 +227,7 @@ int cmd_run(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct tracer_stats st;
 	struct tracer *t = NULL;
-	int gate = -1, errp = -1, status = 0, exec_err = 0, ret = 1, err;
+	int gate = -1, errp = -1, status = 0, exec_err = 0, ret = 1, report_err = 0, err;
 	uint64_t t0;
 	pid_t child = -1;
 
@@ -318,9 +318,10 @@ int cmd_run(int argc, char **argv)
 	explain__flush(rc.ex);
 	report(&out, &rc, t0);
 	if (env.timeline) {
-		err = timeline__write(env.timeline, rc.lin, rc.deaths.v, rc.deaths.n, t0, mono_ns());
-		if (err)
-			pr_err("timeline %s: %s", env.timeline, strerror(-err));
+		report_err = timeline__write(env.timeline, rc.lin, rc.deaths.v, rc.deaths.n, t0,
+					     mono_ns());
+		if (report_err)
+			pr_err("timeline %s: %s", env.timeline, strerror(-report_err));
 	}
 	tracer__stats(t, &st);
 	lineage__all(rc.lin, &sum.tasks);
@@ -341,6 +342,17 @@ int cmd_run(int argc, char **argv)
 		pr_warn("%llu records of other signals or lineage were shed to keep room for kills: "
 			"lineage may be incomplete", (unsigned long long)st.shed);
 	ret = sum.command_exit;
+	/*
+	 * The report is what run is for: one that could not be written is a
+	 * failure of pidtrace (1), whatever CMD's status, which is said too.
+	 */
+	if (output__close(&out) || output__failed(&out)) {
+		output__say_failure(&out, "the report");
+		pr_err("%s exited with status %d", env.argv[0], ret);
+		report_err = -EIO;
+	}
+	if (report_err)
+		ret = 1;
 cleanup:
 	if (child > 0) {
 		kill(child, SIGKILL);
