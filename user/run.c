@@ -6,7 +6,9 @@
  *
  * The child is forked first and held on a pipe; only once its pid is in the
  * tracer's filter and the programs are attached does it exec CMD, so
- * nothing CMD does escapes.
+ * nothing CMD does escapes. CMD runs in a process group of its own, the
+ * terminal's foreground when pidtrace had it (run_job.c): whatever CMD does
+ * to its group, session or terminal, pidtrace stays to write the report.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +29,7 @@
 #include "lineage.h"
 #include "log.h"
 #include "output.h"
+#include "run_job.h"
 #include "timeline.h"
 #include "tracer.h"
 #include "verdict.h"
@@ -46,13 +49,6 @@ struct run_ctx {
 	struct lineage *lin;
 	struct xrecs deaths;
 };
-
-static volatile sig_atomic_t forward_sig;
-
-static void on_signal(int sig)
-{
-	forward_sig = sig;
-}
 
 static void usage(FILE *f)
 {
@@ -147,7 +143,7 @@ static int keep_death(void *ctx, const struct xrec *r)
  * Fork the child that will become CMD, held until @gate is closed. Exec
  * failures come back through @errpipe (close-on-exec: EOF means success).
  */
-static pid_t start_held(char **argv, int *gate_w, int *err_r)
+static pid_t start_held(struct run_job *job, char **argv, int *gate_w, int *err_r)
 {
 	int gate[2], errp[2];
 	pid_t pid;
@@ -163,9 +159,7 @@ static pid_t start_held(char **argv, int *gate_w, int *err_r)
 
 		close(gate[1]);
 		close(errp[0]);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
+		run_job__child(job);
 		/* Released (EOF) when the tracer is ready; a byte means abort. */
 		if (read(gate[0], &c, 1) != 0)
 			_exit(127);
@@ -224,7 +218,7 @@ int cmd_run(int argc, char **argv)
 	struct explain_opts xopts = { 0 };
 	struct output out = { 0 };
 	struct output_summary sum = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct run_job job = { .tty = -1 };
 	struct tracer_stats st;
 	struct tracer *t = NULL;
 	int gate = -1, errp = -1, status = 0, exec_err = 0, ret = 1, report_err = 0, err;
@@ -266,10 +260,8 @@ int cmd_run(int argc, char **argv)
 		goto cleanup;
 
 	/* Signals for CMD go to CMD; pidtrace stays to write the report. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	child = start_held(env.argv, &gate, &errp);
+	run_job__init(&job);
+	child = start_held(&job, env.argv, &gate, &errp);
 	if (child < 0) {
 		pr_err("cannot start %s: %s", env.argv[0], strerror((int)-child));
 		goto cleanup;
@@ -280,6 +272,7 @@ int cmd_run(int argc, char **argv)
 			kill(child, SIGKILL);
 		goto cleanup;
 	}
+	run_job__start(&job, child);
 	t0 = mono_ns();
 	lineage__add_root(rc.lin, child, env.argv[0], t0);
 	close(gate);
@@ -293,20 +286,19 @@ int cmd_run(int argc, char **argv)
 	}
 
 	for (;;) {
-		pid_t w = waitpid(child, &status, WNOHANG);
+		pid_t w = waitpid(child, &status, WNOHANG | WUNTRACED);
 
+		if (w == child && WIFSTOPPED(status)) {
+			run_job__stopped(&job, WSTOPSIG(status));
+			continue;
+		}
 		if (w == child)
 			break;
 		if (w < 0 && errno != EINTR) {
 			pr_err("waiting for %s: %s", env.argv[0], strerror(errno));
 			goto cleanup;
 		}
-		if (forward_sig) {
-			/* SIGINT/SIGQUIT from a terminal reach CMD by themselves. */
-			if (forward_sig == SIGTERM)
-				kill(child, SIGTERM);
-			forward_sig = 0;
-		}
+		run_job__forward(&job);
 		err = tracer__poll(t, 50);
 		if (err < 0 && err != -EINTR) {
 			pr_err("reading the ring buffer: %s", strerror(-err));
@@ -314,6 +306,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	child = -1;
+	run_job__finish(&job);
 	tracer__drain(t);
 	explain__flush(rc.ex);
 	report(&out, &rc, t0);
@@ -358,6 +351,8 @@ cleanup:
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
+	if (job.pgid)
+		run_job__finish(&job);
 	if (gate >= 0)
 		close(gate);
 	if (errp >= 0)
