@@ -57,7 +57,8 @@ static void usage(FILE *f)
 		   "tree that died by a signal: sender, kernel path, sender's code (function,\n"
 		   "file:line), lineage (creator, pidfds, reaper) and a verdict.\n"
 		   "Exits with CMD's status (128+N when a signal N killed it).\n\n"
-		   "  --json           one JSON object per death, then a summary\n"
+		   "  --json           one JSON object per death, then a summary; without -o,\n"
+		   "                   CMD's standard output goes to standard error\n"
 		   "  --timeline FILE  Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
 		   "  -o, --output F   write the report there instead of stdout\n"
 		   "  --color[=WHEN]   colour the causes: auto (on a terminal, default),\n"
@@ -142,8 +143,11 @@ static int keep_death(void *ctx, const struct xrec *r)
 /*
  * Fork the child that will become CMD, held until @gate is closed. Exec
  * failures come back through @errpipe (close-on-exec: EOF means success).
+ * @out_to_err: CMD's standard output goes to pidtrace's standard error
+ * (the JSON records are on standard output).
  */
-static pid_t start_held(struct run_job *job, char **argv, int *gate_w, int *err_r)
+static pid_t start_held(struct run_job *job, char **argv, bool out_to_err, int *gate_w,
+			int *err_r)
 {
 	int gate[2], errp[2];
 	pid_t pid;
@@ -160,6 +164,8 @@ static pid_t start_held(struct run_job *job, char **argv, int *gate_w, int *err_
 		close(gate[1]);
 		close(errp[0]);
 		run_job__child(job);
+		if (out_to_err && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		/* Released (EOF) when the tracer is ready; a byte means abort. */
 		if (read(gate[0], &c, 1) != 0)
 			_exit(127);
@@ -261,7 +267,12 @@ int cmd_run(int argc, char **argv)
 
 	/* Signals for CMD go to CMD; pidtrace stays to write the report. */
 	run_job__init(&job);
-	child = start_held(&job, env.argv, &gate, &errp);
+	/*
+	 * --json on standard output is a stream of records a program parses:
+	 * CMD's own output must never land in it (CMD and its children write
+	 * whenever they like, even after the report started).
+	 */
+	child = start_held(&job, env.argv, env.json && !env.out_path, &gate, &errp);
 	if (child < 0) {
 		pr_err("cannot start %s: %s", env.argv[0], strerror((int)-child));
 		goto cleanup;
