@@ -84,6 +84,30 @@ static const char *sender_kind(enum sender_kind k)
 	return k == SENDER_USER ? "user" : k == SENDER_KERNEL ? "kernel" : "unknown";
 }
 
+/*
+ * What a kill() aimed at: {"arg": 0, "kind": "own-group", "pgid": 4193,
+ * "processes": 3, "words": "..."}; null for other syscalls.
+ */
+static struct json_object *kill_target_json(const struct xrec *r)
+{
+	char words[96];
+	const char *kind = explain_words__kill_target(r, words, sizeof(words));
+	struct json_object *o;
+	bool group;
+
+	if (!kind)
+		return NULL;
+	group = r->kill_pgrp && (int)r->sys_args[0] <= 0 && (int)r->sys_args[0] != -1;
+	o = json_object_new_object();
+	jadd(o, "arg", json_object_new_int((int)r->sys_args[0]));
+	jadd(o, "kind", jstr(kind));
+	jadd(o, "pgid", group ? json_object_new_int64(r->kill_pgrp) : NULL);
+	jadd(o, "processes", group && r->kill_pgrp_size ?
+				     json_object_new_int64(r->kill_pgrp_size) : NULL);
+	jadd(o, "words", words[0] ? jstr(words) : NULL);
+	return o;
+}
+
 static struct json_object *record_object(const struct xrec *r)
 {
 	struct json_object *j = json_object_new_object();
@@ -99,6 +123,7 @@ static struct json_object *record_object(const struct xrec *r)
 	jadd(j, "sender_kind", jstr(sender_kind(r->sender_kind)));
 	jadd(j, "sender", r->has_sender ? task_json(&r->sender) : NULL);
 	jadd(j, "syscall", jstr_or_null(r->syscall));
+	jadd(j, "kill_target", kill_target_json(r));
 	jadd(j, "cause", jstr(cause__name(r->cause)));
 	jadd(j, "expected", json_object_new_boolean(r->expected));
 	jadd(j, "detail", jstr(r->detail));
