@@ -29,6 +29,7 @@
 #include "lineage.h"
 #include "log.h"
 #include "output.h"
+#include "rawq.h"
 #include "run_job.h"
 #include "timeline.h"
 #include "tracer.h"
@@ -48,7 +49,14 @@ struct run_ctx {
 	struct explain *ex;
 	struct lineage *lin;
 	struct xrecs deaths;
+	struct rawq q;	   /* records read, not yet explained (rawq.h) */
+	uint64_t lost;	   /* records that could not be queued (out of memory) */
 };
+
+#define RUN_RINGBUF_BYTES (16u << 20)
+
+/* Records explained between two reads of the ring buffer. */
+#define EXPLAIN_BATCH 64
 
 static void usage(FILE *f)
 {
@@ -123,12 +131,29 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Out of the ring at once: explaining is slow, a storm is fast (rawq.h). */
 static int on_event(void *ctx, const void *data, size_t size)
+{
+	struct run_ctx *rc = ctx;
+
+	if (rawq__push(&rc->q, data, size))
+		rc->lost++;
+	return 0;
+}
+
+static int explain_record(void *ctx, const void *data, size_t size)
 {
 	struct run_ctx *rc = ctx;
 	int err = lineage__feed(rc->lin, data, size);
 
 	return err ? err : explain__feed(rc->ex, data, size);
+}
+
+/* Explain up to @max queued records (all: SIZE_MAX). */
+static void explain_queued(struct run_ctx *rc, size_t max)
+{
+	while (max-- && rawq__pop(&rc->q, explain_record, rc))
+		;
 }
 
 static int keep_death(void *ctx, const struct xrec *r)
@@ -189,7 +214,26 @@ static int exit_status_of(int status)
 	return WEXITSTATUS(status);
 }
 
-static void report(struct output *out, struct run_ctx *rc, uint64_t t0)
+/*
+ * Lineage records lost under load (shed by the kernel side, or not held for
+ * lack of memory): a death whose creator or reaper is unknown says it may
+ * be why, rather than leave the reader to think there was none.
+ */
+static void say_shed(struct run_death *d, bool shed)
+{
+	const struct lineage_task *t = d->task;
+	bool no_creator = !t || !t->has_creator, no_reaper = !t || !t->has_reaper;
+	size_t n = strlen(d->verdict);
+
+	if (!shed || (!no_creator && !no_reaper))
+		return;
+	snprintf(d->verdict + n, sizeof(d->verdict) - n,
+		 " Its %s%s%s may be missing: lineage records were shed under load.",
+		 no_creator ? "creator" : "", no_creator && no_reaper ? " and " : "",
+		 no_reaper ? "reaper" : "");
+}
+
+static void report(struct output *out, struct run_ctx *rc, uint64_t t0, bool shed)
 {
 	size_t i;
 
@@ -204,6 +248,7 @@ static void report(struct output *out, struct run_ctx *rc, uint64_t t0)
 		d->t0_ns = t0;
 		p = verdict__write(&d->x, d->task, rc->lin, d->verdict, sizeof(d->verdict));
 		d->pattern = verdict__pattern_name(p);
+		say_shed(d, shed);
 		output__run_death(out, d);
 		free(d);
 	}
@@ -258,7 +303,14 @@ int cmd_run(int argc, char **argv)
 	topts.filter.lineage = 1;
 	topts.filter.ustacks = 1;
 	topts.filter.cgroup_ssid = -1;
-	topts.filter.wakeup_bytes = (4 << 20) / 16; /* the loop polls every 50 ms */
+	/*
+	 * Every signal record carries the sender's user stack (~1.5 kB): the
+	 * ring of watch --stacks. A storm of 2 000 kills with their lineage
+	 * is ~5 MB made in ~20 ms, faster than any reader is woken: under
+	 * half of this ring, where the kernel side starts shedding lineage.
+	 */
+	topts.ringbuf_bytes = RUN_RINGBUF_BYTES;
+	topts.filter.wakeup_bytes = RUN_RINGBUF_BYTES / 16; /* the loop polls every 50 ms */
 	topts.on_event = on_event;
 	topts.ctx = &rc;
 	t = tracer__new(&topts);
@@ -310,24 +362,27 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 		run_job__forward(&job);
-		err = tracer__poll(t, 50);
+		/* A backlog: read what came meanwhile, and explain more of it. */
+		err = tracer__poll(t, rc.q.n ? 0 : 50);
 		if (err < 0 && err != -EINTR) {
 			pr_err("reading the ring buffer: %s", strerror(-err));
 			goto cleanup;
 		}
+		explain_queued(&rc, EXPLAIN_BATCH);
 	}
 	child = -1;
 	run_job__finish(&job);
 	tracer__drain(t);
+	explain_queued(&rc, SIZE_MAX);
 	explain__flush(rc.ex);
-	report(&out, &rc, t0);
+	tracer__stats(t, &st);
+	report(&out, &rc, t0, st.shed || rc.lost);
 	if (env.timeline) {
 		report_err = timeline__write(env.timeline, rc.lin, rc.deaths.v, rc.deaths.n, t0,
 					     mono_ns());
 		if (report_err)
 			pr_err("timeline %s: %s", env.timeline, strerror(-report_err));
 	}
-	tracer__stats(t, &st);
 	lineage__all(rc.lin, &sum.tasks);
 	sum.events = st.events;
 	sum.drops = st.drops;
@@ -345,6 +400,9 @@ int cmd_run(int argc, char **argv)
 	if (st.shed)
 		pr_warn("%llu records of other signals or lineage were shed to keep room for kills: "
 			"lineage may be incomplete", (unsigned long long)st.shed);
+	if (rc.lost)
+		pr_warn("%llu records were lost: out of memory to hold them", (unsigned long long)rc.lost);
+	pr_debug("records held before being explained: at most %zu kB", rc.q.peak_bytes / 1024);
 	ret = sum.command_exit;
 	/*
 	 * The report is what run is for: one that could not be written is a
@@ -372,6 +430,7 @@ cleanup:
 	explain__free(rc.ex);
 	lineage__free(rc.lin);
 	xrecs__free(&rc.deaths);
+	rawq__free(&rc.q);
 	output__close(&out);
 	return ret;
 }
