@@ -8,7 +8,7 @@
 #include "escape.h"
 
 #define ESCAPE_RING 8
-#define ESCAPE_BUF 4096
+#define ESCAPE_BUF  4096
 
 /*
  * The length of the valid UTF-8 sequence at @p (2 to 4 bytes) and its code
@@ -51,6 +51,12 @@ static bool unsafe_cp(uint32_t c)
 	       (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c;
 }
 
+/* The controls with a name of their own: tab, newline, carriage return. */
+static char named_escape(unsigned char c)
+{
+	return c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
+}
+
 char *escape__into(char *buf, size_t len, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -66,8 +72,8 @@ char *escape__into(char *buf, size_t len, const char *s)
 
 		if (*p == '\\') {
 			n = snprintf(esc, sizeof(esc), "\\\\");
-		} else if (*p == '\t' || *p == '\n' || *p == '\r') {
-			n = snprintf(esc, sizeof(esc), "\\%c", *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r');
+		} else if (named_escape(*p)) {
+			n = snprintf(esc, sizeof(esc), "\\%c", named_escape(*p));
 		} else if (*p < 0x20 || *p == 0x7f) {
 			n = snprintf(esc, sizeof(esc), "\\x%02x", *p);
 		} else if (*p >= 0x80) {

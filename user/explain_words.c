@@ -105,7 +105,7 @@ const char *explain_words__kill_target(const struct xrec *r, char *words, size_t
 	if (!words)
 		return kind;
 	if (r->kill_pgrp_size >= PT_PGRP_MAX)
-		snprintf(n, sizeof(n), " (%u or more processes)", PT_PGRP_MAX);
+		snprintf(n, sizeof(n), " (%d or more processes)", PT_PGRP_MAX);
 	else if (r->kill_pgrp_size)
 		snprintf(n, sizeof(n), " (%u process%s)", r->kill_pgrp_size,
 			 r->kill_pgrp_size == 1 ? "" : "es");

@@ -33,14 +33,18 @@ void run_job__init(struct run_job *j)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	size_t i;
-	int sig;
+	int sig, fd;
 
 	j->pgid = 0;
 	j->handed = false;
 	j->tty = -1;
-	/* Our controlling terminal: stdin when it is one of our session's. */
-	if (isatty(STDIN_FILENO) && tcgetsid(STDIN_FILENO) == getsid(0))
-		j->tty = STDIN_FILENO;
+	/*
+	 * Our controlling terminal, through the first of stdin, stdout and
+	 * stderr that is it (`cmd | pidtrace run -- vim` has it on stdout).
+	 */
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO && j->tty < 0; fd++)
+		if (isatty(fd) && tcgetsid(fd) == getsid(0))
+			j->tty = fd;
 	for (sig = 1; sig < NSIG; sig++)
 		sigaction(sig, NULL, &j->orig[sig]);
 	sigemptyset(&sa.sa_mask);

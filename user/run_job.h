@@ -26,9 +26,9 @@
 #include <sys/types.h>
 
 struct run_job {
-	pid_t pgid;	/* the command's process group, 0 before start */
-	int tty;	/* our controlling terminal (stdin), -1 without one */
-	bool handed;	/* the terminal's foreground is the command's group */
+	pid_t pgid;		     /* the command's process group, 0 before start */
+	int tty;		     /* an fd on our controlling terminal, -1 without one */
+	bool handed;		     /* the terminal's foreground is the command's group */
 	struct sigaction orig[NSIG]; /* dispositions pidtrace started with */
 };
 
