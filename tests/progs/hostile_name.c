@@ -6,6 +6,9 @@
  *
  *   hostile_name victim      name itself, print "ready", wait to be killed
  *   hostile_name kill PID    name itself, SIGKILL PID from its own code
+ *
+ * With HOSTILE_8BIT=1 in the environment the name is 8-bit instead: a lone
+ * 0x9b (CSI to a terminal in 8-bit mode, not UTF-8) then "2J".
  */
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +27,9 @@ static __attribute__((noinline)) int hostile_kill(pid_t pid)
 
 int main(int argc, char **argv)
 {
-	if (prctl(PR_SET_NAME, HOSTILE)) {
+	const char *name = getenv("HOSTILE_8BIT") ? "\x9b" "2Jpwn" : HOSTILE;
+
+	if (prctl(PR_SET_NAME, name)) {
 		perror("prctl");
 		return 1;
 	}

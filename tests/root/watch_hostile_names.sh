@@ -118,6 +118,25 @@ else
 	fail run_json_escapes_and_keeps_names "$(head -c 400 "$T/r.json" | cat -v)"
 fi
 
+# An 8-bit name (a lone 0x9b, not UTF-8): escaped in plain text; in JSON
+# the line stays valid UTF-8 (U+FFFD for the byte).
+HOSTILE_8BIT=1 "$PIDTRACE" run -o "$T/r8.plain" -- sh "$T/fam.sh" 2>/dev/null
+HOSTILE_8BIT=1 "$PIDTRACE" run --json -o "$T/r8.json" -- sh "$T/fam.sh" 2>/dev/null
+if grep -qF '\x9b2Jpwn' "$T/r8.plain" && ! LC_ALL=C grep -q "$(printf '\233')" "$T/r8.plain"; then
+	pass run_plain_escapes_8bit_name
+else
+	fail run_plain_escapes_8bit_name "$(head -3 "$T/r8.plain" | cat -v)"
+fi
+if python3 -c '
+import json, sys
+for l in open(sys.argv[1], "rb"):
+    json.loads(l.decode("utf-8"))' "$T/r8.json" 2>/dev/null &&
+	[ "$(jq -r 'select(.event == "death") | .victim.comm' "$T/r8.json")" = "$(printf '\357\277\2752Jpwn')" ]; then
+	pass run_json_8bit_name_is_valid_utf8
+else
+	fail run_json_8bit_name_is_valid_utf8 "$(head -c 300 "$T/r8.json" | cat -v)"
+fi
+
 # show: an image of the hostile victim (its comm, its exe's path).
 start_victim
 if "$PIDTRACE" dump -t "$VICTIM" -D "$T/img" >"$T/dout" 2>&1; then
