@@ -139,7 +139,16 @@ fi
 
 # show: an image of the hostile victim (its comm, its exe's path).
 start_victim
-if "$PIDTRACE" dump -t "$VICTIM" -D "$T/img" >"$T/dout" 2>&1; then
+if "$PIDTRACE" dump --leave-running -t "$VICTIM" -D "$T/img" >"$T/dout" 2>&1; then
+	# The restore refuses (the pid is in use): its error line quotes the comm.
+	"$PIDTRACE" restore -D "$T/img" >"$T/rsout" 2>"$T/rserr"
+	if LC_ALL=C grep -q "[$ESC$BEL]" "$T/rserr" "$T/rsout"; then
+		fail restore_error_line_escaped "$(cat -v "$T/rserr")"
+	elif grep -qF "$SHOWN" "$T/rserr" "$T/rsout"; then
+		pass restore_error_line_escaped
+	else
+		fail restore_error_line_escaped "the comm is not quoted: $(cat -v "$T/rserr" "$T/rsout" | head -5)"
+	fi
 	"$PIDTRACE" show -D "$T/img" >"$T/show" 2>&1
 	clean show_escapes_comm_and_paths "$T/show"
 	if grep -F 'exe ' "$T/show" | grep -qF '\x1b[31m'; then
