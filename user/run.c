@@ -50,7 +50,7 @@ struct run_ctx {
 	struct lineage *lin;
 	struct xrecs deaths;
 	struct rawq q;	   /* records read, not yet explained (rawq.h) */
-	uint64_t lost;	   /* records that could not be queued (out of memory) */
+	uint64_t lost;	   /* records not queued or not explained (out of memory) */
 };
 
 #define RUN_RINGBUF_BYTES (16u << 20)
@@ -152,8 +152,13 @@ static int explain_record(void *ctx, const void *data, size_t size)
 /* Explain up to @max queued records (all: SIZE_MAX). */
 static void explain_queued(struct run_ctx *rc, size_t max)
 {
-	while (max-- && rawq__pop(&rc->q, explain_record, rc))
-		;
+	int n;
+
+	/* A record that could not be explained (no memory to keep its
+	 * death) is lost: counted, and said at the end. */
+	while (max-- && (n = rawq__pop(&rc->q, explain_record, rc)))
+		if (n < 0)
+			rc->lost++;
 }
 
 static int keep_death(void *ctx, const struct xrec *r)
