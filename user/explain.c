@@ -287,6 +287,8 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 		if (r->syscall) {
 			memcpy(r->sys_args, g->sys_args, sizeof(r->sys_args));
 			r->sys_args_valid = true;
+			r->kill_pgrp = g->pgrp;
+			r->kill_pgrp_size = g->pgrp_size;
 		}
 	}
 }

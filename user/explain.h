@@ -48,6 +48,9 @@ struct xrec {
 	const char *syscall; /* NULL when not in a syscall we know */
 	uint64_t sys_args[3];
 	bool sys_args_valid;
+	/* kill(0)/kill(-N): the process group signalled, and its size then
+	 * (0 when the signal was not sent to a group). */
+	uint32_t kill_pgrp, kill_pgrp_size;
 
 	enum cause cause;
 	bool expected; /* the death was planned (a restore helper) */
@@ -126,6 +129,14 @@ int explain__flush(struct explain *ex);
 void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg);
 /* Write r->detail, the sentence for r's cause (explain_words.c). */
 void explain_words__detail(struct xrec *r);
+/*
+ * What a kill syscall aimed at (explain_words.c): "process" (one pid),
+ * "own-group" (kill(0)), "group" (kill(-N)), "all" (kill(-1)); NULL when
+ * r is not a kill() with known arguments. @words (may be NULL) gets the
+ * phrase: "its own process group 4193 (3 processes)", "every process it
+ * may signal"; "" for "process".
+ */
+const char *explain_words__kill_target(const struct xrec *r, char *words, size_t len);
 /* Register a binary a traced task runs, for symbolizing it after the task is gone. */
 int explain__add_binary(struct explain *ex, const char *path);
 /* Counters for the summary. */

@@ -317,15 +317,17 @@ static int on_record(void *ctx, const struct xrec *r)
 }
 
 /* The timeline of a watch: a track per victim, its signal and its death. */
-static void write_timeline(struct watch_env *env, struct watch_ctx *w)
+static int write_timeline(struct watch_env *env, struct watch_ctx *w)
 {
 	struct lineage *l = lineage__new();
 	uint64_t t0 = w->t0_ns, end;
 	struct timespec ts;
 	int err;
 
-	if (!l)
-		return;
+	if (!l) {
+		pr_err("timeline %s: out of memory", env->timeline);
+		return -ENOMEM;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	end = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	err = timeline__write(env->timeline, l, w->deaths.v, w->deaths.n, t0, end);
@@ -335,6 +337,7 @@ static void write_timeline(struct watch_env *env, struct watch_ctx *w)
 		pr_warn("timeline %s: only the first %d deaths are in it", env->timeline,
 			TIMELINE_MAX_DEATHS);
 	lineage__free(l);
+	return err;
 }
 
 static double now_s(void)
@@ -428,12 +431,25 @@ int cmd_watch(int argc, char **argv)
 		if (left <= 0)
 			break;
 		err = tracer__poll(t, left < 0.1 ? (int)(left * 1000) + 1 : 100);
-		if (err == -EINTR)
+		/*
+		 * A signal, a stop and continue, a ptrace attach (strace -p, a
+		 * dump of this very process) all interrupt the wait: none of
+		 * them is a reason to stop. SIGINT/SIGTERM set exiting.
+		 */
+		/* A record that cannot be written ends the watch (see below). */
+		if (output__failed(&w.out))
 			break;
+		if (err == -EINTR)
+			continue;
 		if (err < 0) {
 			pr_err("reading the ring buffer: %s", strerror(-err));
 			goto cleanup;
 		}
+	}
+	if (output__failed(&w.out)) {
+		/* Non-zero: a service's Restart=on-failure brings it back. */
+		output__say_failure(&w.out, "the records");
+		goto cleanup;
 	}
 	tracer__drain(t);
 	explain__flush(w.ex);
@@ -446,8 +462,13 @@ int cmd_watch(int argc, char **argv)
 	sum.signals = explain__signals(w.ex);
 	sum.duration_s = now_s() - start;
 	output__summary(&w.out, &sum);
-	if (env.timeline)
-		write_timeline(&env, &w);
+	if (output__close(&w.out) || output__failed(&w.out)) {
+		output__say_failure(&w.out, "the records");
+		goto cleanup;
+	}
+	status = 0;
+	if (env.timeline && write_timeline(&env, &w))
+		status = 1;
 	if (st.drops)
 		pr_warn("%llu records were lost: the ring buffer was full (try --ringbuf-kb)",
 			(unsigned long long)st.drops);
@@ -455,7 +476,6 @@ int cmd_watch(int argc, char **argv)
 	if (st.shed)
 		pr_warn("%llu records of other signals were shed to keep room for kills "
 			"(try --ringbuf-kb)", (unsigned long long)st.shed);
-	status = 0;
 cleanup:
 	tracer__free(t);
 	explain__free(w.ex);
