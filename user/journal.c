@@ -162,10 +162,10 @@ int journal__record(struct journal *j, const struct xrec *r)
 {
 	static const char *const kinds[] = { "unknown", "user", "kernel" };
 	struct fields f = { .n = 0 };
-	char sig[32];
+	char buf[32];
+	const char *sig = output__signame(r->signo, buf, sizeof(buf));
 	bool death = r->kind == XREC_DEATH;
 
-	output__signame(r->signo, sig, sizeof(sig));
 	add(&f, "MESSAGE=pid %u (%s) %s %s: %s: %s", r->victim.pid, r->victim.comm,
 	    death ? "died by" : "was sent", sig, cause__name(r->cause), r->detail);
 	add(&f, "MESSAGE_ID=%s", journal__message_id(r->cause));
