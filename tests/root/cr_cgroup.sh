@@ -90,7 +90,8 @@ mkdir -p "$nm/sub"
 named_cleanup() {
 	local i
 	cr_cleanup
-	for i in $(seq 1 100); do
+	# (PID 1 reaps orphans every 1-2 s here)
+	for i in $(seq 1 200); do
 		[ -z "${UNREACH_PID:-}" ] || [ ! -e "/proc/$UNREACH_PID" ] && break
 		sleep 0.05
 	done
@@ -109,6 +110,6 @@ cr_refused cgroup_unreachable \
 	"pid $CR_PID: its cgroup name=pidtrace-test-$$:/sub is not one pidtrace can move a task to \(no mount of that hierarchy shows it\): restore could not put it back"
 named_cleanup
 # (released by the kernel a moment later)
-wait_for 5 sh -c "! grep -q 'name=pidtrace-test-$$:' /proc/self/cgroup"
+wait_for 15 sh -c "! grep -q 'name=pidtrace-test-$$:' /proc/self/cgroup"
 grep -q "name=pidtrace-test-$$:" /proc/self/cgroup && fail cgroup_named_hierarchy_removed "still in /proc/self/cgroup" ||
 	pass cgroup_named_hierarchy_removed
