@@ -47,6 +47,7 @@
 #include "ptrace_core.h"
 #include "restore.h"
 #include "restore_unix.h"
+#include "restore_cgroup.h"
 #include "restore_epoll.h"
 #include "restore_ghost.h"
 #include "restore_threads.h"
@@ -252,12 +253,17 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		break;
 	case RPH_SEIZE:
 		err = restore_tree__seize(ctx);
+		/* Into their cgroups before their memory is charged anywhere. */
+		if (!err)
+			err = for_each_live(ctx, restore_cgroup__task);
 		break;
 	case RPH_MEMORY:
 		err = for_each_live(ctx, restore_mem__task);
 		/* Threads once their memory is there (and before files: pidfds to them). */
 		if (!err)
 			err = for_each_live(ctx, restore_threads__create);
+		if (!err)
+			err = for_each_live(ctx, restore_cgroup__threads);
 		restore_shmem__close(ctx);
 		if (!err)
 			progress__done(ctx->progress);

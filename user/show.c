@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "escape.h"
 #include "log.h"
+#include "show_cgroup.h"
 #include "show.h"
 #include "show_kinds.h"
 #include "show_threads.h"
@@ -433,6 +434,7 @@ static void print_task(const struct show_image *s, const struct show_task *t)
 		printf("  creds: uid %u/%u/%u/%u gid %u/%u/%u/%u caps eff 0x%lx\n", cr->uid[0],
 		       cr->uid[1], cr->uid[2], cr->uid[3], cr->gid[0], cr->gid[1], cr->gid[2],
 		       cr->gid[3], cr->cap_eff);
+	show_cgroup__print(c);
 	if (c->state == TASK_STATE__TASK_ZOMBIE)
 		return;
 	if (c->mm) {
