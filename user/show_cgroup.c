@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "show_cgroup.h"
 
 static const char *hier_name(const char *controllers)
@@ -25,7 +26,8 @@ static void print_set(const char *label, CgroupEntry *const *e, size_t n)
 			at_root++;
 			continue;
 		}
-		printf(" %s:%s", hier_name(e[i]->controllers), e[i]->path);
+		/* Whoever may make cgroups (a delegated user) names them. */
+		printf(" %s:%s", escape__str(hier_name(e[i]->controllers)), escape__str(e[i]->path));
 	}
 	if (at_root)
 		printf(" (%zu %s at the root)", at_root, at_root == n ? "hierarchies, all" : "more");
@@ -55,8 +57,9 @@ static struct json_object *set_json(CgroupEntry *const *e, size_t n)
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "controllers", json_object_new_string(e[i]->controllers));
-		json_object_object_add(o, "path", json_object_new_string(e[i]->path));
+		json_object_object_add(o, "controllers",
+				       json_object_new_string(escape__utf8(e[i]->controllers)));
+		json_object_object_add(o, "path", json_object_new_string(escape__utf8(e[i]->path)));
 		json_object_array_add(a, o);
 	}
 	return a;
