@@ -497,13 +497,15 @@ static void print_shared(const struct show_image *s)
 
 static void print_human(const struct show_image *s)
 {
-	char when[64];
+	char when[64], id[64];
 	time_t sec = s->inv->created_ns / 1000000000ULL;
 	size_t i;
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&sec));
+	image__id_str(s->img, id, sizeof(id));
 	printf("image %s: format %u, pidtrace %s, kernel %s, dumped %s\n", image__dir(s->img),
 	       s->inv->format_version, s->inv->pidtrace_version, s->inv->kernel_release, when);
+	printf("image id %s\n", id);
 	printf("root pid %u, %zu task%s, %zu files%s\n\n", s->inv->root_pid, s->ntasks,
 	       s->ntasks == 1 ? "" : "s", s->inv->n_files,
 	       s->inv->leave_running ? ", tree left running" : "");

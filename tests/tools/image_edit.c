@@ -127,7 +127,7 @@ static void walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t l
 
 static int cmd_boundaries(const char *path)
 {
-	static const size_t hdr[] = { 0, 8, 12, 16 };
+	static const size_t hdr[] = { 0, 8, 12, 16, 24 };
 	uint64_t plen, i;
 	size_t len;
 	uint8_t *buf = slurp(path, &len);
@@ -135,12 +135,12 @@ static int cmd_boundaries(const char *path)
 
 	if (k < 0 || len < HDR_SIZE)
 		die("%s: not an image file", path);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++)
 		printf("%zu\n", hdr[i]);
 	memcpy(&plen, buf + 16, 8);
 	plen = le64toh(plen);
 	if (k == IMG_PAGES) {
-		printf("24\n28\n32\n");
+		printf("%d\n%d\n%d\n", HDR_SIZE, HDR_SIZE + 4, HDR_SIZE + 8);
 		for (i = 0; i < plen; i += 4096)
 			printf("%" PRIu64 "\n", IMAGE_PAGES_HDR_SIZE + i);
 		return 0;
@@ -179,12 +179,18 @@ static ProtobufCMessage *load(const char *path, int *kind)
 static void store(const char *path, int kind, const ProtobufCMessage *m)
 {
 	size_t plen = protobuf_c_message_get_packed_size(m);
-	uint8_t *buf = malloc(HDR_SIZE + plen + 4);
+	uint8_t *buf = malloc(HDR_SIZE + plen + 4), *old;
 	struct file_hdr *h = (struct file_hdr *)buf;
+	size_t olen;
 	uint32_t crc;
 
 	if (!buf)
 		die("%s: out of memory", path);
+	/* The file stays one of its image: its image id is kept. */
+	old = slurp(path, &olen);
+	if (olen >= HDR_SIZE)
+		memcpy(h->image_id, ((struct file_hdr *)old)->image_id, IMAGE_ID_SIZE);
+	free(old);
 	memcpy(h->magic, image__kinds[kind].magic, 8);
 	h->version = htole32(IMAGE_FORMAT_VERSION);
 	h->hdr_size = htole32(HDR_SIZE);
@@ -327,9 +333,9 @@ static int cmd_pages_resize(const char *path, const char *npages)
 	v64 = htole64(data);
 	memcpy(out + 16, &v64, 8);
 	v = htole32(crc32(0, out + IMAGE_PAGES_HDR_SIZE, data));
-	memcpy(out + 24, &v, 4);
-	v = htole32(crc32(0, out, 28));
-	memcpy(out + 28, &v, 4);
+	memcpy(out + HDR_SIZE, &v, 4);
+	v = htole32(crc32(0, out, HDR_SIZE + 4));
+	memcpy(out + HDR_SIZE + 4, &v, 4);
 	spill(path, out, IMAGE_PAGES_HDR_SIZE + data);
 	return 0;
 }
