@@ -44,12 +44,7 @@ void output__close(struct output *o)
 
 const char *output__signame(int sig, char *buf, size_t len)
 {
-	const char *n = names__signal(sig);
-
-	if (n)
-		return n;
-	snprintf(buf, len, "signal %d", sig);
-	return buf;
+	return names__signame(sig, buf, len);
 }
 
 int output__record(struct output *o, const struct xrec *r)

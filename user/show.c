@@ -22,27 +22,12 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "log.h"
+#include "names.h"
 #include "show.h"
 #include "show_kinds.h"
 #include "show_threads.h"
 
 #define PAGE 4096UL
-
-const char *show__sig_name(int sig, char *buf)
-{
-	const char *abbrev;
-
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		snprintf(buf, 16, "SIGRTMIN+%d", sig - SIGRTMIN);
-		return buf;
-	}
-	abbrev = sigabbrev_np(sig);
-	if (abbrev)
-		snprintf(buf, 16, "SIG%s", abbrev);
-	else
-		snprintf(buf, 16, "SIG%d", sig);
-	return buf;
-}
 
 const char *show__vma_kind(VmaKind k)
 {
@@ -253,7 +238,7 @@ static void sigset_names(uint64_t mask, char *buf, size_t len)
 	buf[0] = '\0';
 	for (sig = 1; sig <= 64 && n < len; sig++)
 		if (mask & (1ULL << (sig - 1)))
-			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", show__sig_name(sig, nb));
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", names__signame(sig, nb, sizeof(nb)));
 	if (!n)
 		snprintf(buf, len, "-");
 }
@@ -283,7 +268,7 @@ static void print_signals(const TaskCore *c)
 	sigset_names(th->blocked, buf, sizeof(buf));
 	printf("  signals: blocked %s", buf);
 	if (c->has_pdeath_sig && c->pdeath_sig)
-		printf("; pdeath %s", show__sig_name(c->pdeath_sig, nb));
+		printf("; pdeath %s", names__signame(c->pdeath_sig, nb, sizeof(nb)));
 	if (th->sigaltstack && !(th->sigaltstack->flags & SS_DISABLE))
 		printf("; altstack 0x%lx size %lu", th->sigaltstack->sp, th->sigaltstack->size);
 	printf("\n");
@@ -291,7 +276,7 @@ static void print_signals(const TaskCore *c)
 		const SiginfoEntry *e = i < th->n_pending ? th->pending[i] :
 				       c->shared_pending[i - th->n_pending];
 
-		printf("    pending %-10s %-7s code %d", show__sig_name(e->signo, nb),
+		printf("    pending %-10s %-7s code %d", names__signame(e->signo, nb, sizeof(nb)),
 		       i < th->n_pending ? "thread" : "process", e->code);
 		if (e->has_sender_pid)
 			printf(", from pid %d uid %u", e->sender_pid, e->sender_uid);
@@ -303,7 +288,7 @@ static void print_signals(const TaskCore *c)
 		if (!a->handler && !a->flags && !a->mask)
 			continue;
 		sigset_names(a->mask, buf, sizeof(buf));
-		printf("    %-12s %-18s flags 0x%-8lx mask %s\n", show__sig_name(a->sig, nb),
+		printf("    %-12s %-18s flags 0x%-8lx mask %s\n", names__signame(a->sig, nb, sizeof(nb)),
 		       a->handler == 0 ? "SIG_DFL" : a->handler == 1 ? "SIG_IGN" : "", a->flags, buf);
 		if (a->handler > 1)
 			printf("%*shandler 0x%lx\n", 17, "", a->handler);
@@ -474,7 +459,7 @@ static void print_shared(const struct show_image *s)
 			if ((p->exit_status & 0x7f) == 0)
 				printf(" (exit %d)", (p->exit_status >> 8) & 0xff);
 			else
-				printf(" (%s)", show__sig_name(p->exit_status & 0x7f, nb));
+				printf(" (%s)", names__signame(p->exit_status & 0x7f, nb, sizeof(nb)));
 		}
 		if (p->comm && *p->comm)
 			printf(", comm %s", p->comm);
@@ -482,7 +467,7 @@ static void print_shared(const struct show_image *s)
 			printf("\n    died: %s, child of %u (%s)", p->death->comm, p->death->ppid,
 			       p->death->parent_comm);
 			if (p->death->has_sig)
-				printf(", %s from pid %u (%s)", show__sig_name(p->death->sig, nb),
+				printf(", %s from pid %u (%s)", names__signame(p->death->sig, nb, sizeof(nb)),
 				       p->death->killer_pid,
 				       p->death->killer_comm ? p->death->killer_comm : "?");
 		}

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "names.h"
 #include "show.h"
 #include "show_kinds.h"
 #include "show_threads.h"
@@ -48,7 +49,7 @@ static struct json_object *sig_names(uint64_t mask)
 
 	for (sig = 1; sig <= 64; sig++)
 		if (mask & (1ULL << (sig - 1)))
-			json_object_array_add(a, json_object_new_string(show__sig_name(sig, nb)));
+			json_object_array_add(a, json_object_new_string(names__signame(sig, nb, sizeof(nb))));
 	return a;
 }
 
@@ -71,7 +72,7 @@ static struct json_object *siginfo_json(const SiginfoEntry *e)
 	char nb[16];
 
 	add(o, "signo", json_object_new_int(e->signo));
-	add(o, "name", json_object_new_string(show__sig_name(e->signo, nb)));
+	add(o, "name", json_object_new_string(names__signame(e->signo, nb, sizeof(nb))));
 	add(o, "code", json_object_new_int(e->code));
 	add(o, "errno", json_object_new_int(e->err_no));
 	if (e->has_sender_pid) {
@@ -108,7 +109,7 @@ static struct json_object *signals_json(const TaskCore *c)
 			continue;
 		e = json_object_new_object();
 		add(e, "sig", json_object_new_int(s->sig));
-		add(e, "name", json_object_new_string(show__sig_name(s->sig, nb)));
+		add(e, "name", json_object_new_string(names__signame(s->sig, nb, sizeof(nb))));
 		add(e, "handler", s->handler == 0 ? json_object_new_string("SIG_DFL") :
 				  s->handler == 1 ? json_object_new_string("SIG_IGN") : hex(s->handler));
 		add(e, "flags", hex(s->flags));
