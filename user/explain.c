@@ -546,11 +546,6 @@ static int on_exec(struct explain *ex, const struct pt_exec_event *e)
 	return 0;
 }
 
-int explain__add_binary(struct explain *ex, const char *path)
-{
-	return symbolize__add_binary(ex->sym, path);
-}
-
 int explain__feed(struct explain *ex, const void *data, size_t size)
 {
 	const struct pt_hdr *h = data;

@@ -121,8 +121,6 @@ int explain__flush(struct explain *ex);
 void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg);
 /* Write r->detail, the sentence for r's cause (explain_words.c). */
 void explain_words__detail(struct xrec *r);
-/* Register a binary a traced task runs, for symbolizing it after the task is gone. */
-int explain__add_binary(struct explain *ex, const char *path);
 /* Counters for the summary. */
 uint64_t explain__deaths(const struct explain *ex);
 uint64_t explain__signals(const struct explain *ex);
