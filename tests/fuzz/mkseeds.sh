@@ -172,4 +172,5 @@ hdr = refit(open(pages, "rb").read(4096))
 open(f"{corpus}/image_file/pages-raw", "wb").write(bytes([8 | 0x80]) + hdr)
 open(f"{corpus}/image_file/pages", "wb").write(bytes([8 | 0x40]) + b"\0" * 64)
 EOF
+python3 tests/fuzz/mkseeds_explain.py "$C/explain"
 du -sh "$C"/* | sed 's/^/seeds: /'
