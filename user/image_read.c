@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,8 +129,9 @@ static int check_file(struct image *img, const char *name, enum image_kind kind,
 		      uint64_t expect_size, struct file_hdr *out)
 {
 	const char *dir = img->dir;
-	uint32_t hsize, version;
+	uint32_t hsize, version, fields;
 	uint64_t want, payload;
+	size_t n;
 	struct file_hdr h;
 	const char *other;
 	struct stat st;
@@ -139,9 +141,10 @@ static int check_file(struct image *img, const char *name, enum image_kind kind,
 		return -errno;
 	memset(&h, 0, sizeof(h));
 	/* Magic and version first: they say how long the header is. */
-	if ((uint64_t)st.st_size < HDR_SIZE_V1 || image__read_all(fd, &h, HDR_SIZE_V1, 0)) {
+	n = (uint64_t)st.st_size < HDR_SIZE_V1 ? (size_t)st.st_size : HDR_SIZE_V1;
+	if (n < offsetof(struct file_hdr, hdr_size) || image__read_all(fd, &h, n, 0)) {
 		img_err("%s/%s: truncated (expected at least %u bytes, got %lld)", dir, name,
-		       HDR_SIZE_V1, (long long)st.st_size);
+		       HDR_SIZE, (long long)st.st_size);
 		return -EINVAL;
 	}
 	if (memcmp(h.magic, MAGIC_PREFIX, 4)) {
@@ -164,10 +167,10 @@ static int check_file(struct image *img, const char *name, enum image_kind kind,
 		img_err("%s/%s: damaged header (format version 0)", dir, name);
 		return -EINVAL;
 	}
-	if (image__hdr_fields(version) > HDR_SIZE_V1 &&
-	    ((uint64_t)st.st_size < HDR_SIZE || image__read_all(fd, &h, HDR_SIZE, 0))) {
+	fields = image__hdr_fields(version);
+	if ((uint64_t)st.st_size < fields || (fields > n && image__read_all(fd, &h, fields, 0))) {
 		img_err("%s/%s: truncated (expected at least %u bytes, got %lld)", dir, name,
-		       HDR_SIZE, (long long)st.st_size);
+		       fields, (long long)st.st_size);
 		return -EINVAL;
 	}
 	hsize = kind == IMG_PAGES ? IMAGE_PAGES_HDR_SIZE : image__hdr_fields(version);
