@@ -23,11 +23,11 @@
 #include "commands.h"
 #include "log.h"
 #include "names.h"
+#include "page.h"
 #include "show.h"
 #include "show_kinds.h"
 #include "show_threads.h"
-
-#define PAGE 4096UL
+#include "units.h"
 
 const char *show__vma_kind(VmaKind k)
 {
@@ -213,22 +213,6 @@ static void unload(struct show_image *s)
 
 /* ---- human output ---- */
 
-static void human_size(uint64_t b, char *buf, size_t len)
-{
-	static const char units[] = "BKMGT";
-	double v = b;
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%luB", (unsigned long)b);
-	else
-		snprintf(buf, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
-}
-
 static void sigset_names(uint64_t mask, char *buf, size_t len)
 {
 	char nb[16];
@@ -311,21 +295,21 @@ static void print_regs(const TaskCore *c)
 
 static void print_vmas(const struct show_task *t)
 {
-	char sz[16], prot[5];
+	char sz[24], prot[5];
 	size_t i;
 
 	printf("  VMAs: %zu, %lu pages stored (%s)\n", t->mm->n_vmas, t->pagemap->nr_pages,
 	       t->pagemap->pages_file);
-	printf("    %-12s %-12s %7s %-4s %-12s %6s %s\n", "START", "END", "SIZE", "PROT", "KIND",
+	printf("    %-12s %-12s %10s %-4s %-12s %6s %s\n", "START", "END", "SIZE", "PROT", "KIND",
 	       "PAGES", "NAME");
 	for (i = 0; i < t->mm->n_vmas; i++) {
 		const VmaEntry *v = t->mm->vmas[i];
 
-		human_size(v->end - v->start, sz, sizeof(sz));
+		units__bytes(v->end - v->start, sz, sizeof(sz));
 		snprintf(prot, sizeof(prot), "%c%c%c%c", v->prot & PROT_READ ? 'r' : '-',
 			 v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
 			 v->flags & MAP_SHARED ? 's' : 'p');
-		printf("    %-12lx %-12lx %7s %-4s %-12s %6lu %s\n", v->start, v->end, sz, prot,
+		printf("    %-12lx %-12lx %10s %-4s %-12s %6lu %s\n", v->start, v->end, sz, prot,
 		       show__vma_kind(v->kind), v->has_dumped_pages ? v->dumped_pages : 0,
 		       v->path ? v->path : v->name ? v->name : "");
 		show_kinds__print_vma(v);

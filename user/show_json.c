@@ -12,11 +12,10 @@
 #include <json-c/json.h>
 
 #include "names.h"
+#include "page.h"
 #include "show.h"
 #include "show_kinds.h"
 #include "show_threads.h"
-
-#define PAGE 4096UL
 
 static struct json_object *hex(uint64_t v)
 {
