@@ -117,8 +117,11 @@ int image__open(const char *dir, struct image **out);
 
 const Inventory *image__inventory(const struct image *img);
 const char *image__dir(const struct image *img);
-/* The image id as 32 hex digits ("none (format version 1)" before it existed). */
-void image__id_str(const struct image *img, char *buf, size_t len);
+/*
+ * The image id as 32 hex digits. Return: false for a version 1 image, which
+ * has none (@buf says "none (format version 1)").
+ */
+bool image__id_str(const struct image *img, char *buf, size_t len);
 
 /**
  * image__read() - read, check, decode and validate one metadata file

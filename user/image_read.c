@@ -401,16 +401,17 @@ const char *image__dir(const struct image *img)
 	return img->dir;
 }
 
-void image__id_str(const struct image *img, char *buf, size_t len)
+bool image__id_str(const struct image *img, char *buf, size_t len)
 {
 	char hex[2 * IMAGE_ID_SIZE + 1];
 
 	if (img->version < 2) {
 		snprintf(buf, len, "none (format version %u)", img->version);
-		return;
+		return false;
 	}
 	image__id_hex(img->id, hex);
 	snprintf(buf, len, "%s", hex);
+	return true;
 }
 
 static int cmp_name(const void *key, const void *elem)

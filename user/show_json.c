@@ -427,6 +427,13 @@ void show_json__print(const struct show_image *s, FILE *f)
 
 	add(o, "dir", json_object_new_string(image__dir(s->img)));
 	add(o, "format_version", json_object_new_int64(s->inv->format_version));
+	{
+		char id[64];
+
+		/* null for a version 1 image: it has none (docs/image.md). */
+		add(o, "image_id", image__id_str(s->img, id, sizeof(id)) ?
+					   json_object_new_string(id) : NULL);
+	}
 	add(o, "pidtrace_version", json_object_new_string(s->inv->pidtrace_version));
 	add(o, "root_pid", json_object_new_int64(s->inv->root_pid));
 	add(o, "created_ns", json_object_new_int64(s->inv->created_ns));

@@ -86,6 +86,15 @@ swapped() {
 		fi
 	done
 }
+# The id is shown, the same in both forms.
+id=$("$PIDTRACE" show -D "$GOOD" | sed -n 's/^image id //p')
+jid=$("$PIDTRACE" show -D "$GOOD" --json | jq -r .image_id)
+if [[ "$id" =~ ^[0-9a-f]{32}$ ]] && [ "$id" = "$jid" ] &&
+	[ "$id" != "$("$PIDTRACE" show -D "$T/other" --json | jq -r .image_id)" ]; then
+	pass show_image_id
+else
+	fail show_image_id "'$id' / '$jid'"
+fi
 swapped swapped_pages "pages-$P.img"
 swapped swapped_core "core-$P.img"
 damaged incomplete "$T/bad: no image here \(inventory.img is missing\)" "rm inventory.img"
