@@ -15,9 +15,10 @@
 #include <sys/syscall.h>
 
 #include "log.h"
+#include "page.h"
+#include "procfs.h"
 #include "restore_madvise.h"
 
-#define PAGE 4096UL
 #ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK 18
 #endif
@@ -40,19 +41,6 @@ static const struct {
 	{ "rr", MADV_RANDOM, false, "MADV_RANDOM" },
 };
 
-static bool has_flag(const char *flags, const char *f)
-{
-	size_t n = strlen(f);
-	const char *p = flags;
-
-	while (p && (p = strstr(p, f))) {
-		if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
-}
-
 int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 {
 	size_t i, k;
@@ -64,7 +52,7 @@ int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL)
 			continue;
 		for (k = 0; v->vm_flags && k < sizeof(advices) / sizeof(advices[0]); k++) {
-			if (!has_flag(v->vm_flags, advices[k].flag))
+			if (!procfs__has_vmflag(v->vm_flags, advices[k].flag))
 				continue;
 			r = restore__sys(t, SYS_madvise, v->start, v->end - v->start,
 					 advices[k].advice, 0, 0, 0);

@@ -14,6 +14,7 @@
 #include <sys/time.h>
 
 #include "escape.h"
+#include "names.h"
 #include "show.h"
 #include "inet_sk.h"
 #include "show_kinds.h"
@@ -96,7 +97,7 @@ static void sig_list(uint64_t mask, char *buf, size_t len)
 	for (sig = 1; sig <= 64 && n < len; sig++)
 		if (mask & (1ULL << (sig - 1)))
 			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
-				      show__sig_name(sig, name));
+				      names__signame(sig, name, sizeof(name)));
 }
 
 struct bit_name {
@@ -315,7 +316,7 @@ void show_kinds__print_timers(const TaskCore *c)
 
 		printf("  timer %d: clock %d, %s %s value 0x%lx, %.3f s left, every %.3f s\n",
 		       t->id, t->clockid, notify_name(t->notify),
-		       t->notify == SIGEV_NONE ? "-" : show__sig_name(t->signo, name),
+		       t->notify == SIGEV_NONE ? "-" : names__signame(t->signo, name, sizeof(name)),
 		       (unsigned long)t->sigval, t->value_ns / 1e9, t->interval_ns / 1e9);
 	}
 }
@@ -523,7 +524,7 @@ void show_kinds__timers_json(const TaskCore *c, struct json_object *o)
 		add(t, "notify", json_object_new_string(notify_name(p->notify)));
 		add(t, "signo", json_object_new_int(p->signo));
 		if (p->signo > 0)
-			add(t, "signal", json_object_new_string(show__sig_name(p->signo, name)));
+			add(t, "signal", json_object_new_string(names__signame(p->signo, name, sizeof(name))));
 		add(t, "sigval", hex(p->sigval));
 		if (p->has_notify_tid)
 			add(t, "tid", json_object_new_int(p->notify_tid));
