@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 #include "dump.h"
+#include "dump_taskstate.h"
 #include "log.h"
 #include "ptrace_core.h"
 
@@ -348,6 +349,7 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 {
 	TaskCore *core = PB_NEW(TaskCore, task_core);
 	char *status = NULL;
+	size_t i;
 	int err;
 
 	if (!core)
@@ -381,11 +383,18 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 	/* Every thread's own state, the main thread's included (dump_threads.c). */
 	if (!err)
 		err = dump_threads__core(ctx, t, core);
+	if (!err)
+		err = dump_taskstate__thread(t->pid, t->pid, core->thread);
+	for (i = 0; !err && i < core->n_threads; i++)
+		err = dump_taskstate__thread(t->pid, core->threads[i]->tid, core->threads[i]);
+	if (!err)
+		err = dump_taskstate__task(t, core);
 out:
 	free(status);
 	err = dump__gone_err(t, err);
 	if (err) {
-		if (err != -ESRCH)
+		/* -EOPNOTSUPP: refused, and said so. */
+		if (err != -ESRCH && err != -EOPNOTSUPP)
 			pr_err("pid %d: cannot read its state: %s", t->pid, strerror(-err));
 		task_core__free_unpacked(core, NULL);
 		return err;

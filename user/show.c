@@ -24,6 +24,7 @@
 #include "log.h"
 #include "show.h"
 #include "show_kinds.h"
+#include "show_taskstate.h"
 #include "show_threads.h"
 
 #define PAGE 4096UL
@@ -440,6 +441,7 @@ static void print_task(const struct show_image *s, const struct show_task *t)
 	print_regs(c);
 	print_signals(c);
 	show_threads__print(c);
+	show_taskstate__print(c);
 	print_limits(c);
 	show_kinds__print_timers(c);
 	print_vmas(t);

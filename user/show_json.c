@@ -13,6 +13,7 @@
 
 #include "show.h"
 #include "show_kinds.h"
+#include "show_taskstate.h"
 #include "show_threads.h"
 
 #define PAGE 4096UL
@@ -328,6 +329,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 	}
 	add(o, "signals", signals_json(c));
 	show_threads__json(c, o);
+	show_taskstate__json(c, o);
 	a = json_object_new_array();
 	for (i = 0; i < c->n_rlimits; i++) {
 		const RlimitEntry *r = c->rlimits[i];
