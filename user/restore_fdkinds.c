@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "ghost_data.h"
 #include "log.h"
 #include "restore_epoll.h"
 #include "restore_fdkinds.h"
@@ -393,9 +394,8 @@ static int make_deleted(const DeletedFileEntry *d)
 	}
 	if (fd < 0)
 		return -EEXIST;
-	err = fdio__write_all(fd, d->data.data, d->data.len);
-	if (!err && ftruncate(fd, d->size))
-		err = -errno;
+	/* Its data ranges, holes, size, times (ghost_data.c). */
+	err = ghost_data__write(fd, d);
 	if (!err && fchown(fd, d->uid, d->gid))
 		err = -errno;
 	if (!err && fchmod(fd, d->mode & 07777))

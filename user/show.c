@@ -91,7 +91,7 @@ void show__open_flags(uint32_t flags, char *buf, size_t len)
 		{ O_DIRECT, "O_DIRECT" }, { O_LARGEFILE, "O_LARGEFILE" },
 		{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
 		{ O_NOATIME, "O_NOATIME" }, { O_CLOEXEC, "O_CLOEXEC" }, { 04000000, "O_SYNC" },
-		{ O_PATH, "O_PATH" }, { O_EXCL, "O_EXCL" },
+		{ O_PATH, "O_PATH" }, { O_EXCL, "O_EXCL" }, { O_ASYNC, "O_ASYNC" },
 	};
 	const char *acc = (flags & O_ACCMODE) == O_RDONLY ? "O_RDONLY" :
 			  (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : "O_RDWR";

@@ -159,11 +159,34 @@ static void print_inotify(const InotifyEntry *ie)
 	}
 }
 
+static const char *const fown_kinds[] = { "thread", "pid", "process group" };
+
+/* "pid 123 (uid 0/1), signal SIGIO": who gets the file's O_ASYNC signals. */
+static void fown_str(const FownEntry *f, char *buf, size_t len)
+{
+	char nb[16];
+	int n = 0;
+
+	if (f->pid)
+		n = snprintf(buf, len, "%s %d", f->type <= 2 ? fown_kinds[f->type] : "?", f->pid);
+	else
+		n = snprintf(buf, len, "nobody");
+	if (n >= 0 && (size_t)n < len && f->has_uid)
+		n += snprintf(buf + n, len - n, " (set by uid %u euid %u)", f->uid, f->euid);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", signal %s",
+			 f->signum ? show__sig_name(f->signum, nb) : "SIGIO");
+}
+
 void show_kinds__print_fd(const FdEntry *e)
 {
 	char evs[128];
 	size_t i;
 
+	if (e->fown) {
+		fown_str(e->fown, evs, sizeof(evs));
+		printf("         O_ASYNC signals go to %s\n", evs);
+	}
 	if (e->type == FD_TYPE__FD_INOTIFY && e->inotify)
 		print_inotify(e->inotify);
 	if (e->type != FD_TYPE__FD_EPOLL || !e->epoll)
@@ -364,6 +387,20 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 {
 	struct json_object *k = json_object_new_object();
 	char sigs[400];
+
+	if (e->fown) {
+		struct json_object *f = json_object_new_object();
+
+		add(f, "type", json_object_new_string(e->fown->type <= 2 ?
+						      fown_kinds[e->fown->type] : "?"));
+		add(f, "pid", json_object_new_int(e->fown->pid));
+		if (e->fown->has_uid) {
+			add(f, "uid", json_object_new_int64(e->fown->uid));
+			add(f, "euid", json_object_new_int64(e->fown->euid));
+		}
+		add(f, "signum", json_object_new_int(e->fown->signum));
+		add(o, "owner", f);
+	}
 
 	switch (e->type) {
 	case FD_TYPE__FD_UNIX:

@@ -4,7 +4,9 @@
 # and reset-on-fork flag of each thread and of a child (zdtm
 # sched_policy00), shown by `pidtrace show`, plain and --json; a
 # SCHED_DEADLINE thread is refused at dump; oom_score_adj, loginuid, THP
-# disable, child subreaper, membarrier registrations.
+# disable, child subreaper, membarrier registrations; O_ASYNC owners and
+# signals (zdtm file_fown); a deleted file's mode, mtime and holes (zdtm
+# file_attr, ghost_holes00).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -44,3 +46,26 @@ if grep -q '^  process: oom_score_adj 345, loginuid 1234, THP disabled, child su
 else
 	fail knobs_show_plain "$(grep process: "$T/knobs/show.txt")"
 fi
+
+# O_ASYNC owners (a process, a child, a thread; the uid that set them),
+# their signals, and a deleted file's mode, mtime and holes.
+cr_roundtrip_show fown zdtm_fown \
+	"owners=[.tasks[0].fds[].owner // empty | [.type, .signum]] | sort ==
+		[[\"pid\", 0], [\"pid\", 36], [\"thread\", 12]]" \
+	"owner_uid=[.tasks[0].fds[].owner // empty | select(.signum == 36) | .euid] == [1]"
+"$PIDTRACE" show -D "$T/fown/img" >"$T/fown/show.txt" 2>&1
+if grep -q '^         O_ASYNC signals go to pid [0-9]* (set by uid 0 euid 1), signal SIGRTMIN+2$' \
+	"$T/fown/show.txt"; then
+	pass fown_show_plain
+else
+	fail fown_show_plain "$(grep -i async "$T/fown/show.txt")"
+fi
+
+# An owner outside the tree (the program's parent): refused at dump.
+if cr_start fown_outside zdtm_fown outside; then
+	cr_refused fown_outside \
+		"pid $CR_PID fd [0-9]+: its O_ASYNC owner \\(F_SETOWN\\) is process [0-9]+, outside the dumped tree: not supported"
+else
+	fail fown_outside_start "the program did not start"
+fi
+cr_cleanup
