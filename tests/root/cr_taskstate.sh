@@ -6,7 +6,8 @@
 # SCHED_DEADLINE thread is refused at dump; oom_score_adj, loginuid, THP
 # disable, child subreaper, membarrier registrations; O_ASYNC owners and
 # signals (zdtm file_fown); a deleted file's mode, mtime and holes (zdtm
-# file_attr, ghost_holes00).
+# file_attr, ghost_holes00); a zombie whose process group lost its leader
+# (zdtm zombie01) is refused at dump.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -67,5 +68,17 @@ if cr_start fown_outside zdtm_fown outside; then
 		"pid $CR_PID fd [0-9]+: its O_ASYNC owner \\(F_SETOWN\\) is process [0-9]+, outside the dumped tree: not supported"
 else
 	fail fown_outside_start "the program did not start"
+fi
+cr_cleanup
+
+# A zombie in a process group whose leader exited (zdtm zombie01): a
+# restore could not make that group again, so dump refuses it.
+if cr_start zombie_pgrp zdtm_zombie_pgrp; then
+	z=$(sed -n 's/^GROUP zombie=\([0-9]*\) group=.*/\1/p' "$CR_DIR/log")
+	g=$(sed -n 's/^GROUP zombie=[0-9]* group=\([0-9]*\)$/\1/p' "$CR_DIR/log")
+	cr_refused zombie_pgrp \
+		"pid $z: its process group $g has no leader in the dumped tree \\(it exited\\): not supported"
+else
+	fail zombie_pgrp_start "the program did not start"
 fi
 cr_cleanup
