@@ -5,8 +5,9 @@
  *
  * An advice a program asked for and that changes what it sees (dontfork,
  * wipeonfork, guard pages) must come back or the restore fails; the hints
- * (dontdump, hugepage, sequential, random) are put back when the kernel
- * takes them, with a warning when it does not.
+ * (dontdump, hugepage, sequential, random, mergeable) are put back when
+ * the kernel takes them, with a warning when it does not. Locked memory
+ * (mlock, MAP_LOCKED, MLOCK_ONFAULT) is locked again.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,6 +19,9 @@
 #include "restore_madvise.h"
 
 #define PAGE 4096UL
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 0x01
+#endif
 #ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK 18
 #endif
@@ -38,6 +42,7 @@ static const struct {
 	{ "nh", MADV_NOHUGEPAGE, false, "MADV_NOHUGEPAGE" },
 	{ "sr", MADV_SEQUENTIAL, false, "MADV_SEQUENTIAL" },
 	{ "rr", MADV_RANDOM, false, "MADV_RANDOM" },
+	{ "mg", MADV_MERGEABLE, false, "MADV_MERGEABLE" },
 };
 
 static bool has_flag(const char *flags, const char *f)
@@ -76,6 +81,15 @@ int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 			if (r)
 				pr_warn("pid %d: %s at %lx: %s (not kept)", t->pid, advices[k].name,
 					(unsigned long)v->start, strerror((int)-r));
+		}
+		/* mlock() / MAP_LOCKED, MLOCK_ONFAULT: what the program locked stays locked. */
+		if (v->vm_flags && has_flag(v->vm_flags, "lo")) {
+			r = restore__sys(t, SYS_mlock2, v->start, v->end - v->start,
+					 has_flag(v->vm_flags, "lf") ? MLOCK_ONFAULT : 0, 0, 0, 0);
+			if (r)
+				return restore__fail(ctx, t->pid, (int)r,
+						     "pid %d: mlock at %lx failed: %s", t->pid,
+						     (unsigned long)v->start, strerror((int)-r));
 		}
 		for (k = 0; k < v->n_guards; k++) {
 			const GuardRun *g = v->guards[k];

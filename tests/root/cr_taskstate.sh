@@ -7,7 +7,8 @@
 # disable, child subreaper, membarrier registrations; O_ASYNC owners and
 # signals (zdtm file_fown); a deleted file's mode, mtime and holes (zdtm
 # file_attr, ghost_holes00); a zombie whose process group lost its leader
-# (zdtm zombie01) is refused at dump.
+# (zdtm zombie01) is refused at dump; mappings keep their VmFlags (zdtm
+# maps02, maps11: locked, noreserve, droppable, mergeable...).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -82,3 +83,7 @@ else
 	fail zombie_pgrp_start "the program did not start"
 fi
 cr_cleanup
+
+# Mapping flags and advice as smaps VmFlags shows them (zdtm maps02,
+# maps11): growsdown, locked, noreserve, droppable, mergeable, hints.
+cr_roundtrip mapflags zdtm_mapflags
