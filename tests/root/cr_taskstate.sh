@@ -8,7 +8,9 @@
 # signals (zdtm file_fown); a deleted file's mode, mtime and holes (zdtm
 # file_attr, ghost_holes00); a zombie whose process group lost its leader
 # (zdtm zombie01) is refused at dump; mappings keep their VmFlags (zdtm
-# maps02, maps11: locked, noreserve, droppable, mergeable...).
+# maps02, maps11: locked, noreserve, droppable, mergeable...); an
+# executable memfd and private mappings of shared memory (zdtm memfd04,
+# memfd05, shmemfd-priv).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -87,3 +89,8 @@ cr_cleanup
 # Mapping flags and advice as smaps VmFlags shows them (zdtm maps02,
 # maps11): growsdown, locked, noreserve, droppable, mergeable, hints.
 cr_roundtrip mapflags zdtm_mapflags
+
+# An executable memfd, private and shared mappings of memfds and of shared
+# anonymous memory reopened through map_files (zdtm memfd04, memfd05,
+# shmemfd-priv).
+cr_roundtrip memfd_exec zdtm_memfd_exec
