@@ -200,6 +200,7 @@ static struct json_object *vma_json(const VmaEntry *v)
 		add(d, "uid", json_object_new_int64(v->ghost->uid));
 		add(d, "gid", json_object_new_int64(v->ghost->gid));
 		add(d, "data_here", json_object_new_boolean(v->ghost->data_here));
+		show_kinds__deleted_json(v->ghost, d);
 		add(o, "deleted", d);
 	}
 	return o;

@@ -258,9 +258,11 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 	case FD_TYPE__FD_DELETED:
 		if (!e->deleted)
 			break;
-		snprintf(buf, len, "%s (deleted, %lu bytes%s)", e->deleted->path,
+		snprintf(buf, len, "%s (deleted, %lu bytes%s%s)", e->deleted->path,
 			 (unsigned long)e->deleted->size,
-			 e->deleted->data_here ? " saved here" : "");
+			 e->deleted->n_extents && e->deleted->data.len < e->deleted->size ?
+				 " with holes" : "",
+			 e->deleted->data_here ? ", saved here" : "");
 		return true;
 	case FD_TYPE__FD_INOTIFY:
 		if (!e->inotify)
@@ -383,6 +385,27 @@ static void epoll_json(const EpollEntry *ep, struct json_object *k)
 	add(k, "targets", a);
 }
 
+void show_kinds__deleted_json(const DeletedFileEntry *d, struct json_object *k)
+{
+	struct json_object *a, *r;
+	size_t i;
+
+	if (d->has_atime_ns)
+		add(k, "atime_ns", json_object_new_int64(d->atime_ns));
+	if (d->has_mtime_ns)
+		add(k, "mtime_ns", json_object_new_int64(d->mtime_ns));
+	if (!d->n_extents)
+		return;
+	a = json_object_new_array();
+	for (i = 0; i + 1 < d->n_extents; i += 2) {
+		r = json_object_new_array();
+		json_object_array_add(r, u64(d->extents[i]));
+		json_object_array_add(r, u64(d->extents[i + 1]));
+		json_object_array_add(a, r);
+	}
+	add(k, "data_ranges", a);
+}
+
 void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 {
 	struct json_object *k = json_object_new_object();
@@ -478,6 +501,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		add(k, "uid", json_object_new_int64(e->deleted->uid));
 		add(k, "gid", json_object_new_int64(e->deleted->gid));
 		add(k, "data_here", json_object_new_boolean(e->deleted->data_here));
+		show_kinds__deleted_json(e->deleted, k);
 		add(o, "deleted", k);
 		return;
 	case FD_TYPE__FD_INOTIFY:

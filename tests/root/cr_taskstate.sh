@@ -56,7 +56,9 @@ fi
 cr_roundtrip_show fown zdtm_fown \
 	"owners=[.tasks[0].fds[].owner // empty | [.type, .signum]] | sort ==
 		[[\"pid\", 0], [\"pid\", 36], [\"thread\", 12]]" \
-	"owner_uid=[.tasks[0].fds[].owner // empty | select(.signum == 36) | .euid] == [1]"
+	"owner_uid=[.tasks[0].fds[].owner // empty | select(.signum == 36) | .euid] == [1]" \
+	"ghost=[.tasks[0].fds[].deleted // empty | [.mtime_ns, .data_ranges]] ==
+		[[1234567890000000000, [[4096, 4096], [12288, 4096]]]]"
 "$PIDTRACE" show -D "$T/fown/img" >"$T/fown/show.txt" 2>&1
 if grep -q '^         O_ASYNC signals go to pid [0-9]* (set by uid 0 euid 1), signal SIGRTMIN+2$' \
 	"$T/fown/show.txt"; then
