@@ -54,6 +54,24 @@ struct taskstate_sched_attr {
 	uint64_t sched_runtime, sched_deadline, sched_period;
 };
 
+/* The CPUs @tid may run on, as the kernel's mask (readable from outside). */
+static int affinity(pid_t tid, ThreadCore *th)
+{
+	uint8_t mask[512];
+	long n;
+
+	n = syscall(SYS_sched_getaffinity, tid, sizeof(mask), mask);
+	if (n < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	th->cpu_affinity.data = malloc(n);
+	if (!th->cpu_affinity.data)
+		return -ENOMEM;
+	memcpy(th->cpu_affinity.data, mask, n);
+	th->cpu_affinity.len = n;
+	th->has_cpu_affinity = true;
+	return 0;
+}
+
 int dump_taskstate__thread(pid_t pid, pid_t tid, ThreadCore *th)
 {
 	struct taskstate_sched_attr a;
@@ -73,7 +91,7 @@ int dump_taskstate__thread(pid_t pid, pid_t tid, ThreadCore *th)
 	th->sched_policy = a.sched_policy;
 	th->sched_priority = a.sched_priority;
 	th->sched_flags = a.sched_flags & SCHED_FLAG_RESET_ON_FORK;
-	return 0;
+	return affinity(tid, th);
 }
 
 /* Read /proc/@pid/@name (pid 0: ourselves) as one decimal number. */

@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "procfs.h"
+#include "ptrace_core.h"
 #include "restore.h"
 #include "restore_taskstate.h"
 
@@ -117,12 +118,46 @@ static int loginuid(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const 
 			     strerror(r < 0 ? (int)-r : EIO));
 }
 
+/*
+ * CPU affinity, when it is not pidtrace's own. The kernel keeps only the
+ * CPUs that exist and the cpuset allows: read back, a mask it narrowed is
+ * a failed restore, not a silently different one.
+ */
+static int affinity(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const ThreadCore *th)
+{
+	uint8_t own[512], now[512];
+	unsigned long addr;
+	long n, r;
+	int err;
+
+	if (!th->has_cpu_affinity || !th->cpu_affinity.len || th->cpu_affinity.len > sizeof(own))
+		return 0;
+	n = syscall(SYS_sched_getaffinity, 0, sizeof(own), own);
+	if (n == (long)th->cpu_affinity.len && !memcmp(own, th->cpu_affinity.data, n))
+		return 0;
+	err = restore__put(tt, 0, th->cpu_affinity.data, th->cpu_affinity.len, &addr);
+	r = err ? err : restore__sys(tt, SYS_sched_setaffinity, 0, th->cpu_affinity.len, addr, 0, 0, 0);
+	if (!r) {
+		r = restore__sys(tt, SYS_sched_getaffinity, 0, sizeof(now), addr + 1024, 0, 0, 0);
+		if (r == (long)th->cpu_affinity.len &&
+		    !ptrace_core__read_mem(tt->pt, addr + 1024, now, r) &&
+		    !memcmp(now, th->cpu_affinity.data, r))
+			return 0;
+		r = r < 0 ? r : -EINVAL;
+	}
+	return restore__fail(ctx, pid, (int)r,
+			     "pid %d thread %d: its CPU affinity cannot be set here (CPUs missing or outside the cpuset): %s",
+			     pid, tt->pid, strerror((int)-r));
+}
+
 int restore_taskstate__thread(struct restore_ctx *ctx, struct rtask *tt, pid_t pid,
 			      const ThreadCore *th)
 {
 	int err;
 
 	err = sched(ctx, tt, pid, th);
+	if (!err)
+		err = affinity(ctx, tt, pid, th);
 	if (!err)
 		err = loginuid(ctx, tt, pid, tt->core);
 	return err;

@@ -29,8 +29,31 @@ static const struct {
 	{ MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, "PRIVATE_EXPEDITED_RSEQ" },
 };
 
+/* "0,2-3": the CPUs of an affinity mask. */
+static void cpu_list(const ProtobufCBinaryData *m, char *buf, size_t len)
+{
+	size_t cpu, n = 0, ncpu = m->len * 8, first;
+
+	buf[0] = '\0';
+	for (cpu = 0; cpu < ncpu && n < len; cpu++) {
+		if (!(m->data[cpu / 8] & (1 << (cpu % 8))))
+			continue;
+		first = cpu;
+		while (cpu + 1 < ncpu && (m->data[(cpu + 1) / 8] & (1 << ((cpu + 1) % 8))))
+			cpu++;
+		if (first == cpu)
+			n += snprintf(buf + n, len - n, "%s%zu", n ? "," : "", first);
+		else
+			n += snprintf(buf + n, len - n, "%s%zu-%zu", n ? "," : "", first, cpu);
+	}
+	if (!n)
+		snprintf(buf, len, "none");
+}
+
 static void print_sched(const char *who, const ThreadCore *th)
 {
+	char cpus[256];
+
 	if (!th->has_sched_policy)
 		return;
 	printf("  sched: %s %s", who, policy_name(th->sched_policy));
@@ -38,6 +61,10 @@ static void print_sched(const char *who, const ThreadCore *th)
 		printf(" priority %u", th->sched_priority);
 	if (th->sched_flags & 1)
 		printf(", reset-on-fork");
+	if (th->has_cpu_affinity) {
+		cpu_list(&th->cpu_affinity, cpus, sizeof(cpus));
+		printf(", CPUs %s", cpus);
+	}
 	printf("\n");
 }
 
@@ -94,6 +121,12 @@ static void sched_json(const ThreadCore *th, struct json_object *o)
 	add(s, "policy", json_object_new_string(policy_name(th->sched_policy)));
 	add(s, "priority", json_object_new_int64(th->sched_priority));
 	add(s, "reset_on_fork", json_object_new_boolean(th->sched_flags & 1));
+	if (th->has_cpu_affinity) {
+		char cpus[256];
+
+		cpu_list(&th->cpu_affinity, cpus, sizeof(cpus));
+		add(s, "cpus", json_object_new_string(cpus));
+	}
 	add(o, "sched", s);
 }
 

@@ -5,7 +5,9 @@
  * priority 3, another SCHED_IDLE, and a child process SCHED_BATCH with
  * nice 6 (set by the parent, like zdtm's sched_policy00 does). After
  * SIGTERM each is read back with sched_getattr (the threads by tid, the
- * child by pid) and must match; PASS or FAIL: why.
+ * child by pid) and must match; so must the CPU affinity of the idle
+ * thread (CPU 0 only) and of the child (the last CPU only).
+ * PASS or FAIL: why.
  * "deadline": the FIFO thread runs SCHED_DEADLINE instead (dump must
  * refuse it; after SIGTERM it must still have it).
  */
@@ -79,6 +81,7 @@ int main(int argc, char **argv)
 {
 	bool deadline = argc > 1 && !strcmp(argv[1], "deadline");
 	pthread_t th[2];
+	cpu_set_t cpus, aff[4];
 	struct attr a;
 	pid_t child;
 	int i, status;
@@ -114,6 +117,17 @@ int main(int argc, char **argv)
 		}
 		set(&want[i]);
 	}
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(tids[1], sizeof(cpus), &cpus))
+		zdtm_fail("sched_setaffinity(idle thread)");
+	CPU_ZERO(&cpus);
+	CPU_SET(sysconf(_SC_NPROCESSORS_ONLN) - 1, &cpus);
+	if (sched_setaffinity(child, sizeof(cpus), &cpus))
+		zdtm_fail("sched_setaffinity(child)");
+	for (i = 0; i < 4; i++)
+		if (sched_getaffinity(want[i].tid, sizeof(aff[i]), &aff[i]))
+			zdtm_fail("sched_getaffinity(%s)", want[i].who);
 	if (sched_getscheduler(0) != (SCHED_RR | SCHED_RESET_ON_FORK))
 		zdtm_fail("main: reset-on-fork not set");
 	zdtm_ready();
@@ -126,6 +140,15 @@ int main(int argc, char **argv)
 			zdtm_fail("%s: policy %u priority %u flags 0x%llx, expected %u %u 0x%llx",
 				  want[i].who, a.policy, a.prio, (unsigned long long)a.flags,
 				  want[i].policy, want[i].prio, (unsigned long long)want[i].flags);
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		if (sched_getaffinity(want[i].tid, sizeof(cpus), &cpus))
+			zdtm_fail("sched_getaffinity(%s) after", want[i].who);
+		if (!CPU_EQUAL(&cpus, &aff[i])) {
+			kill(child, SIGKILL);
+			zdtm_fail("%s: CPU affinity changed (%d CPUs, were %d)", want[i].who,
+				  CPU_COUNT(&cpus), CPU_COUNT(&aff[i]));
 		}
 	}
 	errno = 0;

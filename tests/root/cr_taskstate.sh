@@ -17,12 +17,13 @@ need_root
 
 cr_roundtrip_show sched zdtm_sched \
 	"main=[.tasks[] | select(.threads | length == 2) | .sched] ==
-		[{\"policy\": \"SCHED_RR\", \"priority\": 7, \"reset_on_fork\": true}]" \
+		[{\"policy\": \"SCHED_RR\", \"priority\": 7, \"reset_on_fork\": true,
+		  \"cpus\": \"$(awk '/^Cpus_allowed_list:/ { print $2 }' /proc/self/status)\"}]" \
 	"threads=[.tasks[].threads[]?.sched.policy] | sort == [\"SCHED_FIFO\", \"SCHED_IDLE\"]" \
 	"child=[.tasks[] | select(.threads | length == 0) | .sched.policy] == [\"SCHED_BATCH\"]"
 "$PIDTRACE" show -D "$T/sched/img" >"$T/sched/show.txt" 2>&1
-if grep -q '^  sched: main thread SCHED_RR priority 7, reset-on-fork$' "$T/sched/show.txt" &&
-	grep -q '^  sched: thread [0-9]* SCHED_FIFO priority 3$' "$T/sched/show.txt"; then
+if grep -q '^  sched: main thread SCHED_RR priority 7, reset-on-fork, CPUs [0-9,-]*$' "$T/sched/show.txt" &&
+	grep -q '^  sched: thread [0-9]* SCHED_IDLE, CPUs 0$' "$T/sched/show.txt"; then
 	pass sched_show_plain
 else
 	fail sched_show_plain "$(grep sched: "$T/sched/show.txt")"
