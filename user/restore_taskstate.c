@@ -130,8 +130,12 @@ static int affinity(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const 
 	long n, r;
 	int err;
 
-	if (!th->has_cpu_affinity || !th->cpu_affinity.len || th->cpu_affinity.len > sizeof(own))
+	if (!th->has_cpu_affinity)
 		return 0;
+	if (!th->cpu_affinity.len || th->cpu_affinity.len > sizeof(own))
+		return restore__fail(ctx, pid, -EINVAL,
+				     "pid %d thread %d: a CPU affinity mask of %zu bytes in the image",
+				     pid, tt->pid, th->cpu_affinity.len);
 	n = syscall(SYS_sched_getaffinity, 0, sizeof(own), own);
 	if (n == (long)th->cpu_affinity.len && !memcmp(own, th->cpu_affinity.data, n))
 		return 0;
