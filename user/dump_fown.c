@@ -28,9 +28,10 @@ static bool in_tree(struct dump_ctx *ctx, int type, pid_t pid)
 {
 	size_t i;
 
+	/* A group restore makes again: its leader is in the tree (not the root's inherited one). */
 	if (type == F_OWNER_PGRP) {
 		for (i = 0; i < ctx->ntasks; i++)
-			if (ctx->tasks[i].stat.pgrp == pid)
+			if (ctx->tasks[i].pid == pid && ctx->tasks[i].stat.pgrp == pid)
 				return true;
 		return false;
 	}

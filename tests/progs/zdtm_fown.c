@@ -4,7 +4,7 @@
  * file_fown, file_attr, ghost_holes00):
  *  - a pipe whose read end is O_ASYNC, owned by this process (set while
  *    its euid was 1, as zdtm file_fown does), signal SIGRTMIN+2; its write
- *    end O_ASYNC, owned by a child process, plain SIGIO;
+ *    end O_ASYNC, owned by the process group a child leads, plain SIGIO;
  *  - a socketpair end owned by one of our threads (F_OWNER_TID), SIGUSR2,
  *    not O_ASYNC;
  *  - a deleted file with mode 0640, an old mtime, and holes: at its head,
@@ -120,9 +120,12 @@ int main(int argc, char **argv)
 	child = fork();
 	if (!child) {
 		signal(SIGIO, SIG_IGN);
+		setpgid(0, 0);
 		for (;;)
 			pause();
 	}
+	if (setpgid(child, child) && errno != EACCES)
+		zdtm_fail("setpgid(child)");
 	if (pipe(fd) || socketpair(AF_UNIX, SOCK_STREAM, 0, sp))
 		zdtm_fail("pipe");
 	fd[SK] = sp[0];
@@ -132,7 +135,7 @@ int main(int argc, char **argv)
 	own(P0, F_OWNER_PID, getpid(), SIGRTMIN + 2, true);
 	if (syscall(SYS_setresuid, -1, 0, -1))
 		zdtm_fail("setresuid back");
-	own(P1, F_OWNER_PID, child, 0, true);
+	own(P1, F_OWNER_PGRP, child, 0, true);
 	if (outside)
 		own(SK, F_OWNER_PID, getppid(), 0, false);
 	else

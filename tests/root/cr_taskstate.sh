@@ -52,11 +52,11 @@ else
 	fail knobs_show_plain "$(grep process: "$T/knobs/show.txt")"
 fi
 
-# O_ASYNC owners (a process, a child, a thread; the uid that set them),
+# O_ASYNC owners (a process, a child's group, a thread; the uid that set them),
 # their signals, and a deleted file's mode, mtime and holes.
 cr_roundtrip_show fown zdtm_fown \
 	"owners=[.tasks[0].fds[].owner // empty | [.type, .signum]] | sort ==
-		[[\"pid\", 0], [\"pid\", 36], [\"thread\", 12]]" \
+		[[\"pid\", 36], [\"process group\", 0], [\"thread\", 12]]" \
 	"owner_uid=[.tasks[0].fds[].owner // empty | select(.signum == 36) | .euid] == [1]" \
 	"ghost=[.tasks[0].fds[].deleted // empty | [.mtime_ns, .data_ranges]] ==
 		[[1234567890000000000, [[4096, 4096], [12288, 4096]]]]"
