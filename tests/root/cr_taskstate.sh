@@ -97,3 +97,15 @@ cr_roundtrip mapflags zdtm_mapflags
 # anonymous memory reopened through map_files (zdtm memfd04, memfd05,
 # shmemfd-priv).
 cr_roundtrip memfd_exec zdtm_memfd_exec
+
+# The same, dumped and restored by a pidtrace whose own loginuid is set
+# (run from a login session): the stubs inherit 777 and must be given
+# 1234 with CAP_AUDIT_CONTROL.
+cat >"$T/pidtrace-login" <<WRAP
+#!/bin/sh
+echo 777 >/proc/self/loginuid && exec "$PIDTRACE" "\$@"
+WRAP
+chmod +x "$T/pidtrace-login"
+PIDTRACE_REAL=$PIDTRACE PIDTRACE=$T/pidtrace-login
+cr_roundtrip_show knobs_login zdtm_knobs "loginuid=.tasks[0].loginuid == 1234"
+PIDTRACE=$PIDTRACE_REAL
