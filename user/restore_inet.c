@@ -145,10 +145,21 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	/* Port 0: never bound (an unconnected UDP socket); the kernel picks at first use. */
 	if (k->src_port) {
 		l = sockaddr_of(k, &k->src_addr, k->src_port, k->has_scope_id ? k->scope_id : 0, &sa);
-		if (bind(s, (struct sockaddr *)&sa, l)) {
-			err = -errno;
-			goto fail;
+		err = bind(s, (struct sockaddr *)&sa, l) ? -errno : 0;
+		/*
+		 * Bound to an address that is not (or no longer) local, with
+		 * IP_FREEBIND cleared since (zdtm sk-freebind-false): the
+		 * original is bound there all the same; so is the copy, with
+		 * IP_FREEBIND only for the bind.
+		 */
+		if (err == -EADDRNOTAVAIL && !k->freebind && !k->transparent &&
+		    !set_int(s, IPPROTO_IP, IP_FREEBIND, 1)) {
+			err = bind(s, (struct sockaddr *)&sa, l) ? -errno : 0;
+			if (!err)
+				err = set_int(s, IPPROTO_IP, IP_FREEBIND, 0);
 		}
+		if (err)
+			goto fail;
 	}
 	/* After bind (IP_BIND_ADDRESS_NO_PORT...), before connect (SO_BROADCAST...). */
 	err = set_listed(s, k, &what);

@@ -10,7 +10,9 @@
  *  - u0: UDP never bound, shut down for reading;
  *  - u6: UDP on [::1] with IPV6_TCLASS, IPV6_UNICAST_HOPS, IPV6_RECVPKTINFO;
  *  - t4: TCP listener on 127.0.0.1 with TCP_KEEPIDLE, TCP_DEFER_ACCEPT,
- *    TCP_USER_TIMEOUT, TCP_CONGESTION reno, SO_LINGER, TCP_FASTOPEN.
+ *    TCP_USER_TIMEOUT, TCP_CONGESTION reno, SO_LINGER, TCP_FASTOPEN;
+ *  - fb: UDP bound to [2001:db8::ff00:42:8329], not a local address, with
+ *    IP_FREEBIND, which is then cleared (zdtm sk-freebind-false).
  * After SIGTERM: every option reads back the same bytes, poll() gives
  * each socket the same events as before; s2 -> s1 still carries a
  * datagram, and sending on s1 fails with EPIPE. PASS or FAIL: why.
@@ -24,8 +26,8 @@
 
 #include "zdtm.h"
 
-enum { UB, S1, S2, U0, U6, T4, NSK };
-static const char *const names[NSK] = { "ub", "s1", "s2", "u0", "u6", "t4" };
+enum { UB, S1, S2, U0, U6, T4, FB, NSK };
+static const char *const names[NSK] = { "ub", "s1", "s2", "u0", "u6", "t4", "fb" };
 static int fd[NSK];
 
 struct opt {
@@ -45,7 +47,7 @@ static struct opt opts[] = {
 	OPT(U6, IPPROTO_IPV6, IPV6_RECVPKTINFO), OPT(T4, IPPROTO_TCP, TCP_KEEPIDLE),
 	OPT(T4, IPPROTO_TCP, TCP_DEFER_ACCEPT),	OPT(T4, IPPROTO_TCP, TCP_USER_TIMEOUT),
 	OPT(T4, IPPROTO_TCP, TCP_CONGESTION),	OPT(T4, SOL_SOCKET, SO_LINGER),
-	OPT(T4, IPPROTO_TCP, TCP_FASTOPEN),
+	OPT(T4, IPPROTO_TCP, TCP_FASTOPEN),	OPT(FB, IPPROTO_IP, IP_FREEBIND),
 };
 #define NOPTS (int)(sizeof(opts) / sizeof(opts[0]))
 
@@ -100,7 +102,7 @@ static void events(short *ev)
 int main(void)
 {
 	struct sockaddr_in a1, a2, a4, from;
-	struct sockaddr_in6 a6;
+	struct sockaddr_in6 a6, fb;
 	struct timeval tv = { 1, 500000 };
 	struct linger lg = { 1, 5 };
 	short now[NSK];
@@ -156,6 +158,17 @@ int main(void)
 	if (listen(fd[T4], 4))
 		zdtm_fail("listen");
 
+	fd[FB] = sock(AF_INET6, SOCK_DGRAM);
+	memset(&fb, 0, sizeof(fb));
+	fb.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::ff00:42:8329", &fb.sin6_addr);
+	seti(FB, IPPROTO_IP, IP_FREEBIND, 1);
+	l = sizeof(fb);
+	if (bind(fd[FB], (struct sockaddr *)&fb, sizeof(fb)) ||
+	    getsockname(fd[FB], (struct sockaddr *)&fb, &l))
+		zdtm_fail("bind fb");
+	seti(FB, IPPROTO_IP, IP_FREEBIND, 0);
+
 	for (i = 0; i < NOPTS; i++) {
 		opts[i].len = sizeof(opts[i].before);
 		if (getsockopt(fd[opts[i].sk], opts[i].level, opts[i].name, opts[i].before,
@@ -177,6 +190,9 @@ int main(void)
 			zdtm_fail("%s: %s differs (%d, was %d)", names[opts[i].sk], opts[i].what,
 				  *(int *)v, *(int *)opts[i].before);
 	}
+	l = sizeof(a6);
+	if (getsockname(fd[FB], (struct sockaddr *)&a6, &l) || memcmp(&a6, &fb, sizeof(fb)))
+		zdtm_fail("fb: not bound where it was");
 	events(now);
 	for (i = 0; i < NSK; i++)
 		if (now[i] != revents[i])
