@@ -325,6 +325,22 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	if (n < 0 || stat(mf, &st))
 		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
 	link[n] = '\0';
+	/*
+	 * Shared anonymous memory mapped privately (reopened through
+	 * map_files, zdtm shmemfd-priv): the object itself, not a copy, so
+	 * that its pages not yet copied still show the object's writes.
+	 */
+	if (!shared && (!strcmp(s->path, "/dev/zero (deleted)") || !strncmp(s->path, "[anon_shmem:", 12))) {
+		v->kind = VMA_KIND__VMA_FILE_PRIVATE;
+		v->path = dump__strdup(link);
+		if (!v->path)
+			return -ENOMEM;
+		v->has_dev = v->has_ino = v->has_file_size = v->has_shmid = true;
+		v->dev = st.st_dev;
+		v->ino = v->shmid = st.st_ino;
+		v->file_size = st.st_size;
+		return dump_shmem__track_vma(ctx, pid, v, false);
+	}
 	if (!strncmp(link, "/memfd:", 7)) {
 		/* A memfd is a shared memory object: saved once (dump_shmem.c). */
 		v->kind = shared ? VMA_KIND__VMA_ANON_SHARED : VMA_KIND__VMA_FILE_PRIVATE;

@@ -51,6 +51,9 @@
 #define HOLE_MARGIN (2UL << 20)
 #define ARCH_MAP_VDSO_64 0x2003
 #define RSEQ_FLAG_UNREGISTER 1
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08
+#endif
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
@@ -323,9 +326,15 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 
 		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL)
 			continue;
-		flags |= shared ? MAP_SHARED : MAP_PRIVATE;
+		/* MAP_DROPPABLE: private anonymous memory the kernel may drop ("dp"). */
+		flags |= shared ? MAP_SHARED :
+			 v->kind == VMA_KIND__VMA_ANON_PRIVATE && procfs__has_vmflag(v->vm_flags, "dp") ?
+				 MAP_DROPPABLE : MAP_PRIVATE;
 		if (v->flags & MAP_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
+		/* Not charged to the commit limit, as it was not ("nr"). */
+		if (procfs__has_vmflag(v->vm_flags, "nr"))
+			flags |= MAP_NORESERVE;
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE) {
 			r = vma_mmap(t, v, len, tmp_prot(v), flags | MAP_ANONYMOUS, -1, 0);
 		} else if (v->ghost) {

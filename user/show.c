@@ -28,6 +28,7 @@
 #include "show_cgroup.h"
 #include "show.h"
 #include "show_kinds.h"
+#include "show_taskstate.h"
 #include "show_threads.h"
 #include "units.h"
 
@@ -77,7 +78,7 @@ void show__open_flags(uint32_t flags, char *buf, size_t len)
 		{ O_DIRECT, "O_DIRECT" }, { O_LARGEFILE, "O_LARGEFILE" },
 		{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
 		{ O_NOATIME, "O_NOATIME" }, { O_CLOEXEC, "O_CLOEXEC" }, { 04000000, "O_SYNC" },
-		{ O_PATH, "O_PATH" }, { O_EXCL, "O_EXCL" },
+		{ O_PATH, "O_PATH" }, { O_EXCL, "O_EXCL" }, { O_ASYNC, "O_ASYNC" },
 	};
 	const char *acc = (flags & O_ACCMODE) == O_RDONLY ? "O_RDONLY" :
 			  (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : "O_RDWR";
@@ -414,6 +415,7 @@ static void print_task(const struct show_image *s, const struct show_task *t)
 	print_regs(c);
 	print_signals(c);
 	show_threads__print(c);
+	show_taskstate__print(c);
 	print_limits(c);
 	show_kinds__print_timers(c);
 	print_vmas(t);

@@ -16,6 +16,7 @@
 #include "page.h"
 #include "show.h"
 #include "show_kinds.h"
+#include "show_taskstate.h"
 #include "show_threads.h"
 
 static struct json_object *hex(uint64_t v)
@@ -200,6 +201,7 @@ static struct json_object *vma_json(const VmaEntry *v)
 		add(d, "uid", json_object_new_int64(v->ghost->uid));
 		add(d, "gid", json_object_new_int64(v->ghost->gid));
 		add(d, "data_here", json_object_new_boolean(v->ghost->data_here));
+		show_kinds__deleted_json(v->ghost, d);
 		add(o, "deleted", d);
 	}
 	return o;
@@ -330,6 +332,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 	}
 	add(o, "signals", signals_json(c));
 	show_threads__json(c, o);
+	show_taskstate__json(c, o);
 	a = json_object_new_array();
 	for (i = 0; i < c->n_rlimits; i++) {
 		const RlimitEntry *r = c->rlimits[i];

@@ -162,11 +162,34 @@ static void print_inotify(const InotifyEntry *ie)
 	}
 }
 
+static const char *const fown_kinds[] = { "thread", "pid", "process group" };
+
+/* "pid 123 (uid 0/1), signal SIGIO": who gets the file's O_ASYNC signals. */
+static void fown_str(const FownEntry *f, char *buf, size_t len)
+{
+	char nb[16];
+	int n = 0;
+
+	if (f->pid)
+		n = snprintf(buf, len, "%s %d", f->type <= 2 ? fown_kinds[f->type] : "?", f->pid);
+	else
+		n = snprintf(buf, len, "nobody");
+	if (n >= 0 && (size_t)n < len && f->has_uid)
+		n += snprintf(buf + n, len - n, " (set by uid %u euid %u)", f->uid, f->euid);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", signal %s",
+			 f->signum ? names__signame(f->signum, nb, sizeof(nb)) : "SIGIO");
+}
+
 void show_kinds__print_fd(const FdEntry *e)
 {
 	char evs[128];
 	size_t i;
 
+	if (e->fown) {
+		fown_str(e->fown, evs, sizeof(evs));
+		printf("         O_ASYNC signals go to %s\n", evs);
+	}
 	if (e->type == FD_TYPE__FD_INOTIFY && e->inotify)
 		print_inotify(e->inotify);
 	if (e->type != FD_TYPE__FD_EPOLL || !e->epoll)
@@ -238,9 +261,11 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 	case FD_TYPE__FD_DELETED:
 		if (!e->deleted)
 			break;
-		snprintf(buf, len, "%s (deleted, %lu bytes%s)", e->deleted->path,
+		snprintf(buf, len, "%s (deleted, %lu bytes%s%s)", e->deleted->path,
 			 (unsigned long)e->deleted->size,
-			 e->deleted->data_here ? " saved here" : "");
+			 e->deleted->n_extents && e->deleted->data.len < e->deleted->size ?
+				 " with holes" : "",
+			 e->deleted->data_here ? ", saved here" : "");
 		return true;
 	case FD_TYPE__FD_INOTIFY:
 		if (!e->inotify)
@@ -363,10 +388,45 @@ static void epoll_json(const EpollEntry *ep, struct json_object *k)
 	add(k, "targets", a);
 }
 
+void show_kinds__deleted_json(const DeletedFileEntry *d, struct json_object *k)
+{
+	struct json_object *a, *r;
+	size_t i;
+
+	if (d->has_atime_ns)
+		add(k, "atime_ns", json_object_new_int64(d->atime_ns));
+	if (d->has_mtime_ns)
+		add(k, "mtime_ns", json_object_new_int64(d->mtime_ns));
+	if (!d->n_extents)
+		return;
+	a = json_object_new_array();
+	for (i = 0; i + 1 < d->n_extents; i += 2) {
+		r = json_object_new_array();
+		json_object_array_add(r, u64(d->extents[i]));
+		json_object_array_add(r, u64(d->extents[i + 1]));
+		json_object_array_add(a, r);
+	}
+	add(k, "data_ranges", a);
+}
+
 void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 {
 	struct json_object *k = json_object_new_object();
 	char sigs[400];
+
+	if (e->fown) {
+		struct json_object *f = json_object_new_object();
+
+		add(f, "type", json_object_new_string(e->fown->type <= 2 ?
+						      fown_kinds[e->fown->type] : "?"));
+		add(f, "pid", json_object_new_int(e->fown->pid));
+		if (e->fown->has_uid) {
+			add(f, "uid", json_object_new_int64(e->fown->uid));
+			add(f, "euid", json_object_new_int64(e->fown->euid));
+		}
+		add(f, "signum", json_object_new_int(e->fown->signum));
+		add(o, "owner", f);
+	}
 
 	switch (e->type) {
 	case FD_TYPE__FD_UNIX:
@@ -444,6 +504,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		add(k, "uid", json_object_new_int64(e->deleted->uid));
 		add(k, "gid", json_object_new_int64(e->deleted->gid));
 		add(k, "data_here", json_object_new_boolean(e->deleted->data_here));
+		show_kinds__deleted_json(e->deleted, k);
 		add(o, "deleted", k);
 		return;
 	case FD_TYPE__FD_INOTIFY:
