@@ -213,7 +213,11 @@ static size_t explain_fuzz_record(struct explain_fuzz *z, struct explain *ex, in
 	case 7: {
 		uint32_t pid = explain_fuzz_pid(z);
 
-		explain__expect(ex, pid, explain_fuzz_take(z, 1) % CAUSE__COUNT, "planned");
+		uint32_t sender = explain_fuzz_pid(z);
+		int signo = explain_fuzz_take(z, 1) % 65;
+
+		explain__expect(ex, pid, sender, signo, explain_fuzz_ts(z),
+				explain_fuzz_take(z, 1) % CAUSE__COUNT, "planned");
 		return 0;
 	}
 	case 8:

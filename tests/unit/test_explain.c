@@ -404,19 +404,39 @@ static void test_out_of_order(void)
 static void test_expected(void)
 {
 	struct explain *ex = new_explain();
+	const uint32_t me = 50; /* pidtrace */
 
-	CHECK(explain__expect(ex, 100, CAUSE_RESTORE_HELPER, "a helper, killed on purpose") == 0);
-	CHECK(explain__expect(ex, 101, CAUSE_RESTORE_ROLLBACK, "") == 0);
-	CHECK(feed_gen(ex, gen(1 * SEC, 100, 1, SIGKILL, PT_INFO_REAL, SI_USER, NR_KILL, 0)) == 0);
-	CHECK(feed_death(ex, death(2 * SEC, 100, SIGKILL, 0)) == 0);
+	/* pidtrace decided at 1 s to SIGKILL 100, 101, 103, 104 and 105. */
+	CHECK(explain__expect(ex, 100, me, SIGKILL, 1 * SEC, CAUSE_RESTORE_HELPER,
+			      "a helper, killed on purpose") == 0);
+	CHECK(explain__expect(ex, 101, me, SIGKILL, 1 * SEC, CAUSE_RESTORE_ROLLBACK, "") == 0);
+	CHECK(explain__expect(ex, 103, me, SIGKILL, 1 * SEC, CAUSE_RESTORE_ROLLBACK, "") == 0);
+	CHECK(explain__expect(ex, 104, me, SIGKILL, 1 * SEC, CAUSE_RESTORE_ROLLBACK, "") == 0);
+	CHECK(explain__expect(ex, 105, me, SIGKILL, 1 * SEC, CAUSE_RESTORE_ROLLBACK, "") == 0);
+	/* Its own kill, after the decision: expected, with the planned cause. */
+	CHECK(feed_gen(ex, gen(2 * SEC, 100, me, SIGKILL, PT_INFO_REAL, SI_USER, NR_KILL, 0)) == 0);
+	CHECK(feed_death(ex, death(2 * SEC + MS, 100, SIGKILL, 0)) == 0);
 	CHECK(ngot == 1 && got[0].expected && got[0].cause == CAUSE_RESTORE_HELPER);
 	CHECK_STR(got[0].detail, "a helper, killed on purpose");
+	/* No generation seen: nothing proves it was ours. */
 	CHECK(feed_death(ex, death(3 * SEC, 101, SIGKILL, 0)) == 0);
-	CHECK(ngot == 2 && got[1].expected && got[1].cause == CAUSE_RESTORE_ROLLBACK);
-	CHECK(got[1].detail[0]);
+	CHECK(ngot == 2 && !got[1].expected && got[1].cause != CAUSE_RESTORE_ROLLBACK);
+	/* Someone else's kill: its cause, unexpected, whoever was planning the same. */
+	CHECK(feed_gen(ex, gen(4 * SEC, 103, 77, SIGKILL, PT_INFO_REAL, SI_USER, NR_KILL, 0)) == 0);
+	CHECK(feed_death(ex, death(4 * SEC + MS, 103, SIGKILL, 0)) == 0);
+	CHECK(ngot == 3 && !got[2].expected && got[2].cause == CAUSE_KILL_SYSCALL);
+	CHECK(got[2].has_sender && got[2].sender.pid == 77);
+	/* pidtrace's own kill, but sent before it decided: not the planned one. */
+	CHECK(feed_gen(ex, gen(SEC / 2, 104, me, SIGKILL, PT_INFO_REAL, SI_USER, NR_KILL, 0)) == 0);
+	CHECK(feed_death(ex, death(5 * SEC, 104, SIGKILL, 0)) == 0);
+	CHECK(ngot == 4 && !got[3].expected);
+	/* Another signal than the planned one. */
+	CHECK(feed_gen(ex, gen(6 * SEC, 105, me, SIGTERM, PT_INFO_REAL, SI_USER, NR_KILL, 0)) == 0);
+	CHECK(feed_death(ex, death(6 * SEC + MS, 105, SIGTERM, 0)) == 0);
+	CHECK(ngot == 5 && !got[4].expected);
 	/* Nobody else's death is expected. */
-	CHECK(feed_death(ex, death(4 * SEC, 102, SIGKILL, 0)) == 0);
-	CHECK(ngot == 3 && !got[2].expected && got[2].cause == CAUSE_UNKNOWN);
+	CHECK(feed_death(ex, death(7 * SEC, 102, SIGKILL, 0)) == 0);
+	CHECK(ngot == 6 && !got[5].expected && got[5].cause == CAUSE_UNKNOWN);
 	explain__free(ex);
 }
 
