@@ -97,8 +97,8 @@ kill_line() {
 # wait_gone PID: zdtm's gone(): the dumped (or stopped) test must be reaped
 # (PID 1 here reaps orphans only every 1-2 s) before its pid is free again.
 wait_gone() {
-	local i
-	for i in $(seq 200); do
+	local _
+	for _ in $(seq 200); do
 		[ -e "/proc/$1" ] || return 0
 		sleep 0.05
 	done
