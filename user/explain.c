@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -566,6 +567,15 @@ int explain__feed(struct explain *ex, const void *data, size_t size)
 	case PT_EV_SIGNAL:
 		if (size < sizeof(struct pt_signal_event))
 			return 0;
+		if (size >= sizeof(struct pt_signal_dwarf_event) && ex->opts.symbolize_user) {
+			const struct pt_signal_dwarf_event *de = data;
+			struct pt_ustack u = de->s.u;
+
+			/* Now, while the sender's files are most likely still there. */
+			symbolize__unwind(ex->sym, de->s.sig.sender.pid, de->s.sig.sender.tid, &de->d,
+					  size - offsetof(struct pt_signal_dwarf_event, d), &u);
+			return on_signal(ex, data, &u);
+		}
 		return on_signal(ex, data,
 				 size >= sizeof(struct pt_signal_ustack_event) ?
 					 &((const struct pt_signal_ustack_event *)data)->u : NULL);

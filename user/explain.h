@@ -57,6 +57,8 @@ struct xrec {
 	char kstack[PT_KSTACK_DEPTH][96];
 	int nu;
 	char ustack[PT_USTACK_DEPTH][192];
+	const char *stack_method; /* "dwarf", "fp", "fp-checked"; NULL without a user stack */
+	bool stack_truncated;	  /* frames past the last could not be proven */
 	/* The sender's own code that made the call: the first user frame
 	 * outside the C library ("" when unknown). */
 	char sender_fn[128];

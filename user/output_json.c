@@ -93,6 +93,8 @@ static struct json_object *record_object(const struct xrec *r)
 	jadd(j, "detail", json_object_new_string(r->detail));
 	jadd(j, "kernel_stack", str_array(r->kstack[0], sizeof(r->kstack[0]), r->nk));
 	jadd(j, "user_stack", str_array(r->ustack[0], sizeof(r->ustack[0]), r->nu));
+	jadd(j, "stack_method", jstr_or_null(r->stack_method));
+	jadd(j, "stack_truncated", json_object_new_boolean(r->stack_truncated));
 	if (r->kind == XREC_DEATH) {
 		jadd(j, "exit", r->has_exit ? exit_json(r) : NULL);
 		jadd(j, "delay_us", r->delay_us >= 0 ? json_object_new_int64(r->delay_us) : NULL);

@@ -217,6 +217,9 @@ int output_plain__record(struct output *o, const struct xrec *r)
 		print_path(o, r->kstack, r->nk);
 	for (i = 0; i < r->nu; i++)
 		fprintf(o->f, "    %-8s %s\n", i ? "" : "user", r->ustack[i]);
+	if (r->nu && r->stack_truncated)
+		fprintf(o->f, "    %-8s ... (%s: no frame past this one could be proven)\n", "",
+			r->stack_method);
 	for (i = 0; i < r->nunknown; i++)
 		fprintf(o->f, "    %-8s %s\n", i ? "" : "unknown", r->unknown[i]);
 	return 0;

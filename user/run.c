@@ -29,6 +29,7 @@
 #include "output.h"
 #include "timeline.h"
 #include "tracer.h"
+#include "unwind.h"
 #include "verdict.h"
 #include "xrecs.h"
 
@@ -38,6 +39,7 @@ struct run_env {
 	const char *timeline;
 	char **argv;
 	enum color_when color;
+	int stack_bytes; /* --stack-bytes, -1 unset */
 	bool help;
 };
 
@@ -64,6 +66,8 @@ static void usage(FILE *f)
 		   "  --json           one JSON object per death, then a summary\n"
 		   "  --timeline FILE  Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
 		   "  -o, --output F   write the report there instead of stdout\n"
+		   "  --stack-bytes N  user stack copied per signal to unwind it with the\n"
+		   "                   binaries' CFI (default 8192, 0: frame pointers only)\n"
 		   "  --color[=WHEN]   colour the causes: auto (on a terminal, default),\n"
 		   "                   always or never; NO_COLOR=1 turns auto off\n"
 		   "  -h, --help       this help\n\n"
@@ -74,10 +78,11 @@ static void usage(FILE *f)
 
 static int parse_args(struct run_env *env, int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_TIMELINE, OPT_COLOR };
+	enum { OPT_JSON = 256, OPT_TIMELINE, OPT_COLOR, OPT_STACK_BYTES };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "timeline", required_argument, NULL, OPT_TIMELINE },
+		{ "stack-bytes", required_argument, NULL, OPT_STACK_BYTES },
 		{ "output", required_argument, NULL, 'o' },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
@@ -95,6 +100,10 @@ static int parse_args(struct run_env *env, int argc, char **argv)
 			break;
 		case OPT_TIMELINE:
 			env->timeline = optarg;
+			break;
+		case OPT_STACK_BYTES:
+			if (unwind__parse_stack_bytes(optarg, &env->stack_bytes))
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			env->out_path = optarg;
@@ -211,14 +220,14 @@ static void report(struct output *out, struct run_ctx *rc, uint64_t t0)
 
 int run__parse_args(int argc, char **argv)
 {
-	struct run_env env = { 0 };
+	struct run_env env = { .stack_bytes = -1 };
 
 	return parse_args(&env, argc, argv);
 }
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_env env = { 0 };
+	struct run_env env = { .stack_bytes = -1 };
 	struct run_ctx rc = { 0 };
 	struct tracer_opts topts = { 0 };
 	struct explain_opts xopts = { 0 };
@@ -257,6 +266,8 @@ int cmd_run(int argc, char **argv)
 	topts.filter.follow_children = 1;
 	topts.filter.lineage = 1;
 	topts.filter.ustacks = 1;
+	topts.filter.stack_bytes = unwind__fit_stack_bytes(
+		env.stack_bytes < 0 ? PT_STACK_BYTES_DEFAULT : env.stack_bytes, 4 << 20);
 	topts.filter.cgroup_ssid = -1;
 	topts.filter.wakeup_bytes = (4 << 20) / 16; /* the loop polls every 50 ms */
 	topts.on_event = on_event;
