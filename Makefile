@@ -153,6 +153,9 @@ $(OUTPUT)/tests/progs/unw_super_sdebug: $(OUTPUT)/tests/progs/unw_super_g
 	strip --strip-debug -o $@ $<
 $(OUTPUT)/tests/progs/unw_super_s: tests/progs/unw_super.c | $(OUTPUT)/tests/progs
 	$(CC) $(UNW_FLAGS) -rdynamic $< -lpthread -o $@.tmp && strip -s -o $@ $@.tmp && rm -f $@.tmp
+# unw_garbage: no unwind tables at all, so no CFI proves its frames.
+$(OUTPUT)/tests/progs/unw_garbage: tests/progs/unw_garbage.c | $(OUTPUT)/tests/progs
+	$(CC) $(UNW_FLAGS) -g -fno-asynchronous-unwind-tables -fno-unwind-tables $< -o $@
 test-bins: $(UNW_BINS)
 
 # Benchmark programs: optimised, they measure the kernel and pidtrace, not themselves.

@@ -55,6 +55,7 @@ struct uw_walk {
 	uint64_t pc[PT_USTACK_DEPTH];
 	int n;
 	bool prev_cfi;	  /* the last frame kept was unwound from with CFI */
+	Dwarf_Addr last;  /* its pc (of the call, for a return address) */
 	bool stopped;	  /* we ended the walk: what follows is unproven */
 };
 
@@ -420,6 +421,38 @@ static bool has_cfi(Dwfl *dwfl, Dwarf_Addr pc)
 	return false;
 }
 
+/*
+ * Does the CFI at @pc say this is the outermost frame (the return address
+ * undefined, as _start and a thread's first function say)? libdwfl also
+ * ends a walk cleanly at a return address of 0, which a wrong frame
+ * reads as easily as any other word: that end proves nothing.
+ */
+static bool outermost(Dwfl *dwfl, Dwarf_Addr pc)
+{
+	Dwfl_Module *mod = dwfl_addrmodule(dwfl, pc);
+	Dwarf_Op ops_mem[3], *ops;
+	Dwarf_Frame *frame;
+	Dwarf_CFI *cfi;
+	Dwarf_Addr bias;
+	size_t nops;
+	bool undef;
+	int k;
+
+	if (!mod)
+		return false;
+	for (k = 0; k < 2; k++) {
+		cfi = k ? dwfl_module_dwarf_cfi(mod, &bias) : dwfl_module_eh_cfi(mod, &bias);
+		if (!cfi || dwarf_cfi_addrframe(cfi, pc - bias, &frame))
+			continue;
+		/* "undefined" is no ops at ops_mem; no ops at NULL is "same value". */
+		undef = !dwarf_frame_register(frame, PT_UREG_IP, ops_mem, &ops, &nops) &&
+			nops == 0 && ops == ops_mem;
+		free(frame);
+		return undef;
+	}
+	return false;
+}
+
 static int frame_cb(Dwfl_Frame *state, void *arg)
 {
 	struct uw_walk *w = arg;
@@ -442,7 +475,8 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	}
 	}
 	w->pc[w->n++] = pc;
-	w->prev_cfi = has_cfi(w->dwfl, act ? pc : pc - 1);
+	w->last = act ? pc : pc - 1;
+	w->prev_cfi = has_cfi(w->dwfl, w->last);
 	return DWARF_CB_OK;
 }
 
@@ -500,6 +534,7 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 {
 	struct uw_walk w = { .uw = uw, .d = d };
 	struct uw_maps *ms;
+	bool complete;
 	int ret, i;
 
 	if (avail < sizeof(*d) || (d->flags & PT_DW_NO_REGS))
@@ -527,14 +562,23 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 		 * pointers do (a file that could not be found): the fp walk,
 		 * checked, then.
 		 */
-		if (w.n >= 2 || (w.n == 1 && ret == 0)) {
+		/*
+		 * A walk ends cleanly at the outermost frame (_start, a
+		 * thread's start: their CFI says so), or when libdwfl's
+		 * guess for a frame without CFI found nothing: that end
+		 * proves nothing.
+		 */
+		complete = ret == 0 && !w.stopped && w.n && outermost(w.dwfl, w.last);
+		pr_debug("pid %d: unwind: %d frames, ret %d, stopped %d, last with CFI %d", pid, w.n,
+			 ret, w.stopped, w.prev_cfi);
+		if (w.n >= 2 || (w.n == 1 && complete)) {
 			for (i = 0; i < w.n; i++)
 				set_frame(w.dwfl, u, i, w.pc[i]);
 			u->ustack_sz = w.n * 8;
 			u->ubid_sz = w.n * (int)sizeof(u->ubid[0]);
 			u->user_sp_word = 0;
 			u->method = PT_USTACK_DWARF;
-			u->flags = (ret != 0 || w.stopped) ? PT_USTACK_TRUNCATED : 0;
+			u->flags = complete ? 0 : PT_USTACK_TRUNCATED;
 			return 0;
 		}
 	}

@@ -84,6 +84,20 @@ else
 	fail whole_stack_proven_to_start "$st"
 fi
 
+# Code without frame pointers nor CFI, its frame pointer register full of
+# text: the syscall's frame, then nothing, marked truncated. Never the
+# text read as an address (0x53544c464b5453 is "STKFLTS").
+"$PIDTRACE" run --json -o "$T/garbage.json" -- "$PROGS/unw_garbage" >/dev/null 2>"$T/garbage.err"
+st=$(jq -c 'select(.event == "death") | {user_stack, stack_method, stack_truncated}' "$T/garbage.json" 2>/dev/null | head -n1)
+if [ -n "$st" ] && [ "$(jq -r '[.user_stack[] | select(test("^0x|STKFLT"))] | length' <<<"$st")" = 0 ] &&
+	[[ "$(jq -r '.user_stack[0] // ""' <<<"$st")" =~ ^terminate_raw\+0x[0-9a-f]+\ \(unw_garbage\.c:[0-9]+\) ]]; then
+	pass no_frame_read_from_text
+else
+	fail no_frame_read_from_text "$st $(head -c 300 "$T/garbage.err")"
+fi
+[ "$(jq -r '.stack_truncated' <<<"$st")" = true ] && pass unproven_frames_marked_truncated ||
+	fail unproven_frames_marked_truncated "$st"
+
 # sender_function / sender_source: the caller of kill() in the sender's code.
 d=$(jq -c 'select(.event == "death")' "$T/g_main.json")
 expect sender_function_is_terminate "$d" .sender_function terminate
