@@ -313,7 +313,9 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 
 		u->user_sp_word = 0;
 		u->method = PT_USTACK_FP;
-		u->flags = 0;
+		u->flags = is_fault ? PT_USTACK_FAULT : 0;
+		u->fault_addr = fault_addr;
+		u->sp = sp;
 #ifndef PT_WATCHDOG
 		if (size > sizeof(struct pt_signal_ustack_event))
 			fill_dwarf(&((struct pt_signal_dwarf_event *)e)->d, cur, is_fault, fault_addr,

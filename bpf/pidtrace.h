@@ -158,6 +158,8 @@ struct pt_ustack {
 	/* Set by user space once it has unwound the stack (0 from BPF). */
 	u32 method; /* enum pt_ustack_method */
 	u32 flags;  /* enum pt_ustack_flag */
+	u64 fault_addr; /* PT_USTACK_FAULT: the fault's si_addr */
+	u64 sp;		/* the user stack pointer (of the fault, or at syscall entry) */
 	u64 ustack[PT_USTACK_DEPTH];
 	/* The same frames as build id + file offset: they resolve after the
 	 * sender is gone (a killer often exits right after its kill). */
@@ -172,6 +174,7 @@ enum pt_ustack_method {
 
 enum pt_ustack_flag {
 	PT_USTACK_TRUNCATED = 1 << 0, /* frames past the last could not be proven */
+	PT_USTACK_FAULT = 1 << 1,     /* the task's own stack at a fault (set by BPF) */
 };
 
 /* PT_EV_SIGNAL with hdr.size == sizeof(this): a signal record with stacks. */
@@ -395,16 +398,17 @@ PT_ABI_OFF(pt_signal_event, sig, 440);
 PT_ABI_OFF(pt_signal_event, kstack, 512);
 PT_ABI_SIZE(pt_signal_event, 704);
 PT_ABI_OFF(pt_ustack, method, 16);
-PT_ABI_OFF(pt_ustack, ustack, 24);
-PT_ABI_OFF(pt_ustack, ubid, 216);
-PT_ABI_SIZE(pt_ustack, 984);
-PT_ABI_SIZE(pt_signal_ustack_event, 1688);
+PT_ABI_OFF(pt_ustack, fault_addr, 24);
+PT_ABI_OFF(pt_ustack, ustack, 40);
+PT_ABI_OFF(pt_ustack, ubid, 232);
+PT_ABI_SIZE(pt_ustack, 1000);
+PT_ABI_SIZE(pt_signal_ustack_event, 1704);
 PT_ABI_SIZE(pt_umap, 64);
 PT_ABI_OFF(pt_dwarf_stack, regs, 16);
 PT_ABI_OFF(pt_dwarf_stack, fault_addr, 152);
 PT_ABI_OFF(pt_dwarf_stack, maps, 192);
 PT_ABI_OFF(pt_dwarf_stack, stack, 192 + PT_UMAPS * 64);
-PT_ABI_SIZE(pt_signal_dwarf_event, 1688 + 192 + PT_UMAPS * 64);
+PT_ABI_SIZE(pt_signal_dwarf_event, 1704 + 192 + PT_UMAPS * 64);
 PT_ABI_SIZE(pt_exit_event, 632);
 PT_ABI_SIZE(pt_oom_event, 488);
 PT_ABI_SIZE(pt_fork_event, 152);

@@ -21,6 +21,7 @@
 #include "names.h"
 #include "pending_gens.h"
 #include "symbolize.h"
+#include "unwind_fault.h"
 
 struct oom_note {
 	struct oom_note *next;
@@ -241,6 +242,12 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 		symbolize__kstack(ex->sym, r, g->kstack, g->kstack_sz, names);
 		if (u && u->ustack_sz > 0)
 			symbolize__ustack(ex->sym, r, g->sender.pid, u);
+		if (u && (u->flags & PT_USTACK_FAULT)) {
+			r->has_fault = true;
+			r->fault_addr = u->fault_addr;
+			unwind_fault__describe(g->sig, g->si_code, u->fault_addr, u->sp,
+					       r->fault_what, sizeof(r->fault_what));
+		}
 	} else if (x) {
 		symbolize__kstack(ex->sym, r, x->kstack, x->kstack_sz, names);
 	}

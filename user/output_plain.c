@@ -215,6 +215,11 @@ int output_plain__record(struct output *o, const struct xrec *r)
 		print_stack(o, "kernel", r->kstack, r->nk);
 	else
 		print_path(o, r->kstack, r->nk);
+	if (r->has_fault && r->fault_at[0])
+		fprintf(o->f, "    %-8s at %s\n", "fault", r->fault_at);
+	if (r->has_fault)
+		fprintf(o->f, "    %-8s address 0x%llx%s%s\n", r->fault_at[0] ? "" : "fault",
+			(unsigned long long)r->fault_addr, r->fault_what[0] ? ": " : "", r->fault_what);
 	for (i = 0; i < r->nu; i++)
 		fprintf(o->f, "    %-8s %s\n", i ? "" : "user", r->ustack[i]);
 	if (r->nu && r->stack_truncated)

@@ -191,6 +191,18 @@ static bool system_library(const char *module)
 	       !strncmp(b, "ld-linux", 8) || !strncmp(b, "libpthread", 10);
 }
 
+/* abort() and assert()'s failure path, in the C library. */
+static int abort_frame(const struct usym_loc *loc)
+{
+	if (!loc->func[0] || !system_library(loc->module))
+		return 0;
+	if (!strncmp(loc->func, "__assert_fail", 13) || !strncmp(loc->func, "__assert_perror_fail", 20))
+		return 2;
+	if (!strcmp(loc->func, "abort") || !strncmp(loc->func, "abort@", 6))
+		return 1;
+	return 0;
+}
+
 static void note_sender_code(struct xrec *r, const struct usym_loc *loc)
 {
 	if (r->sender_fn[0] || !loc->func[0] || system_library(loc->module))
@@ -417,8 +429,21 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 				err = resolve_by_build_id(s, g, &uf[i], i > 0, &loc);
 		}
 		if (!err) {
+			int ab = abort_frame(&loc);
+
 			usym__format(&loc, r->ustack[i], sizeof(r->ustack[i]));
+			/* assert() calls abort(): the assert is what the code did. */
+			if (ab > r->aborted && !r->sender_fn[0])
+				r->aborted = ab;
 			note_sender_code(r, &loc);
+			if (i == 0 && (g->flags & PT_USTACK_FAULT) && loc.func[0]) {
+				if (loc.file[0] && loc.line > 0)
+					snprintf(r->fault_at, sizeof(r->fault_at), "%.120s() at %.100s:%d",
+						 loc.func, base_name(loc.file), loc.line);
+				else
+					snprintf(r->fault_at, sizeof(r->fault_at), "%.120s() in %.100s",
+						 loc.func, base_name(loc.module));
+			}
 			continue;
 		}
 		if (gone)

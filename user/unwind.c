@@ -519,7 +519,8 @@ static void fp_checked(Dwfl *dwfl, struct pt_ustack *u)
 	for (i = 0; i < n && u->ustack[i]; i++)
 		if (!dwfl || !code_at(dwfl, i ? u->ustack[i] - 1 : u->ustack[i], &off))
 			break;
-	if (i < n && u->ustack[i])
+	/* Cut, or as deep as the kernel walks: more frames may follow. */
+	if ((i < n && u->ustack[i]) || i == PT_USTACK_DEPTH)
 		u->flags |= PT_USTACK_TRUNCATED;
 	if (u->user_sp_word && (!dwfl || !code_at(dwfl, u->user_sp_word - 1, &off)))
 		u->user_sp_word = 0;
@@ -578,7 +579,8 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 			u->ubid_sz = w.n * (int)sizeof(u->ubid[0]);
 			u->user_sp_word = 0;
 			u->method = PT_USTACK_DWARF;
-			u->flags = complete ? 0 : PT_USTACK_TRUNCATED;
+			u->flags = (u->flags & PT_USTACK_FAULT) |
+				   (complete ? 0 : PT_USTACK_TRUNCATED);
 			return 0;
 		}
 	}
