@@ -159,8 +159,8 @@ $(OUTPUT)/tests/progs/unw_garbage: tests/progs/unw_garbage.c | $(OUTPUT)/tests/p
 test-bins: $(UNW_BINS)
 
 # Benchmark programs: optimised, they measure the kernel and pidtrace, not themselves.
-$(OUTPUT)/bench/%: tools/bench/%.c $(wildcard tools/bench/*.h) | $(OUTPUT)/bench
-	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+$(OUTPUT)/bench/%: tools/bench/%.c $(wildcard tools/bench/*.h) bpf/pidtrace.h | $(OUTPUT)/bench
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf $< -o $@
 
 test-bins: $(OUTPUT)/pidtrace $(UNIT_BINS) $(PROG_BINS)
 

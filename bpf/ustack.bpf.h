@@ -147,19 +147,22 @@ static __always_inline void umap_build_id(struct pt_umap *m, struct file *file)
  * Where the main executable's ELF header is mapped: the auxiliary vector
  * the kernel saved at exec has the address of its program headers.
  */
-static __always_inline u64 exe_base(struct mm_struct *mm)
+static __noinline u64 exe_base(struct mm_struct *mm)
 {
-	u64 phdr = 0;
-	int i;
+	u64 v[16], phdr = 0;
+	int c, i;
 
-	for (i = 0; i < 54; i += 2) {
-		u64 key = BPF_CORE_READ(mm, saved_auxv[i]);
-
-		if (key == 0)
-			break;
-		if (key == AT_PHDR) {
-			phdr = BPF_CORE_READ(mm, saved_auxv[i + 1]);
-			break;
+	/* Eight pairs a read: AT_PHDR is among the first few the kernel writes. */
+	for (c = 0; c < 3 && !phdr; c++) {
+		if (bpf_probe_read_kernel(v, sizeof(v), (void *)&mm->saved_auxv[c * 16]))
+			return 0;
+		for (i = 0; i < 16; i += 2) {
+			if (v[i] == 0)
+				return 0;
+			if (v[i] == AT_PHDR) {
+				phdr = v[i + 1];
+				break;
+			}
 		}
 	}
 	/* Linkers put the program headers right after the 64-byte ELF header. */
