@@ -11,6 +11,8 @@
  *   thread  a second thread kills (through the same three calls)
  *   exit    the main thread kills and the process exits right after
  *   exec    the main thread kills and execs /bin/true right after
+ *   unmap   the main thread kills and unmaps its own code right after (it
+ *           then dies by SIGSEGV, returning into code that is gone)
  * Prints: victim=PID
  */
 #include <pthread.h>
@@ -18,8 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <stdint.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+extern char __executable_start[], etext[];
 
 /* Keeps each call from being a tail call (which would leave no frame). */
 volatile int unw_sink;
@@ -34,6 +41,12 @@ __attribute__((noinline)) int terminate(pid_t worker)
 		_exit(0);
 	if (!strcmp(mode, "exec"))
 		execl("/bin/true", "true", (char *)NULL);
+	if (!strcmp(mode, "unmap")) {
+		uintptr_t lo = (uintptr_t)__executable_start & ~(uintptr_t)4095;
+
+		/* The libc call returns into this code: gone, the process faults. */
+		syscall(SYS_munmap, lo, (uintptr_t)etext - lo);
+	}
 	unw_sink += r;
 	return r;
 }
@@ -68,7 +81,7 @@ int main(int argc, char **argv)
 	int st;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: unw_super main|thread|exit|exec\n");
+		fprintf(stderr, "usage: unw_super main|thread|exit|exec|unmap\n");
 		return 2;
 	}
 	mode = argv[1];

@@ -5,14 +5,16 @@
 # copy must give them all, with file:line where there is debug info, the
 # symbol table (or .dynsym) name otherwise: from the main thread, from a
 # second thread, and from a sender that exits or execs right after its
-# kill (its frames are mapped to files as they were at the signal).
+# kill, or unmaps its own code right after it (its frames are mapped to
+# files as they were at the signal).
 . "$(dirname "$0")/../lib.sh"
 need_root
 
 # frames NAME BIN MODE: the death's user stack as one line of JSON.
 frames() {
 	"$PIDTRACE" run --json -o "$T/$1.json" -- "$PROGS/$2" "$3" >/dev/null 2>"$T/$1.err"
-	jq -c 'select(.event == "death") | {user_stack, stack_method, stack_truncated}' "$T/$1.json" 2>/dev/null | head -n1
+	jq -c 'select(.event == "death" and .signal == "SIGKILL") | {user_stack, stack_method, stack_truncated}' \
+		"$T/$1.json" 2>/dev/null | head -n1
 }
 
 # check NAME STACK WANT...: PASS when the stack's frames, read from its
@@ -41,10 +43,11 @@ check() {
 }
 
 L_KILL=$(grep -n 'int r = kill(worker, SIGKILL);' "$TOP/tests/progs/unw_super.c" | cut -d: -f1)
+[ -n "$L_KILL" ] || { fail kill_line_found "unw_super.c changed"; exit 1; }
 L_REAP=$(grep -n 'int r = terminate(worker);' "$TOP/tests/progs/unw_super.c" | cut -d: -f1)
 L_TICK=$(grep -n 'int r = reap(worker);' "$TOP/tests/progs/unw_super.c" | cut -d: -f1)
 
-for mode in main thread exit exec; do
+for mode in main thread exit exec unmap; do
 	caller='main\+0x[0-9a-f]+'
 	[ "$mode" = thread ] && caller='thread_main\+0x[0-9a-f]+'
 	st=$(frames "g_$mode" unw_super_g "$mode")
