@@ -223,8 +223,9 @@ struct pt_dwarf_stack {
 	u64 stack_vm_end;
 	/*
 	 * maps[0]: the main executable's text (mm->start_code..end_code, its
-	 * build id from its ELF notes). The libraries' mappings come from
-	 * the build-id stack of the same record (see bpf/ustack.bpf.h).
+	 * build id from its ELF notes); then each library the dynamic linker
+	 * loaded (start: its load bias, end 0: unknown), from its link_map
+	 * list (see bpf/ustack.bpf.h).
 	 */
 	struct pt_umap maps[PT_UMAPS];
 	u8 stack[];	/* stack_len bytes; the record has room for the configured size */

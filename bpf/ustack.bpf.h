@@ -2,9 +2,9 @@
 /*
  * ustack.bpf.h - what user space needs to unwind a task's user stack with
  * its CFI (.eh_frame/.debug_frame), the way perf --call-graph dwarf does:
- * the user registers, a copy of the top of the stack, and the main
- * executable's text mapping with its GNU build id, all as they were at
- * the signal (the libraries' come from the build-id stack). The frame-pointer walk the kernel does (bpf_get_stack) is wrong
+ * the user registers, a copy of the top of the stack, the main
+ * executable's text mapping and every library the dynamic linker loaded,
+ * each with its GNU build id, all as they were at the signal. The frame-pointer walk the kernel does (bpf_get_stack) is wrong
  * for code built without frame pointers, which is most distribution code.
  *
  * The mappings are recorded because the task may be gone, or have exec'd,
@@ -58,7 +58,39 @@ struct elf_phdr {
 };
 
 #define PT_NOTE_TYPE 4
+#define PT_DYNAMIC_TYPE 2
+#define PT_PHDR_TYPE 6
+#define DT_DEBUG 21
 #define NT_GNU_BUILD_ID 3
+#define PT_LINK_MAPS 24 /* libraries looked at, the main program's entry included */
+
+/* glibc's struct r_debug and struct link_map, as much as is read. */
+struct r_debug_head {
+	s32 version;
+	u32 pad;
+	u64 r_map;
+};
+
+struct link_map_head {
+	u64 l_addr; /* load bias */
+	u64 l_name;
+	u64 l_ld;
+	u64 l_next;
+	u64 l_prev;
+};
+
+/* A library's build id, by where it is loaded in which address space. */
+struct lib_key {
+	u64 mm;
+	u64 l_addr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lib_key);
+	__type(value, struct bid_val);
+} lib_ids SEC(".maps");
 
 /*
  * The GNU build id of the ELF file whose offset 0 is mapped at @base in
@@ -114,6 +146,106 @@ __noinline int elf_build_id(u64 base, struct bid_val *out)
 		}
 	}
 	return -1;
+}
+
+/*
+ * The address of the dynamic linker's struct r_debug in the task whose
+ * executable's ELF header is at @base: DT_DEBUG of its dynamic section,
+ * which ld.so fills in at start. 0 for a static executable, or not yet.
+ * A global function: verified once.
+ */
+__noinline u64 dyn_r_debug(u64 base)
+{
+	u64 bias = 0, dyn = 0, dyn_sz = 0;
+	struct elf_ehdr eh;
+	int i;
+
+	if (!base || bpf_probe_read_user(&eh, sizeof(eh), (void *)base) || eh.ident[0] != 0x7f ||
+	    eh.phentsize != sizeof(struct elf_phdr))
+		return 0;
+	bias = base; /* a PIE's first segment is at 0; PT_PHDR says for sure */
+	for (i = 0; i < 16 && i < eh.phnum; i++) {
+		struct elf_phdr ph;
+
+		if (bpf_probe_read_user(&ph, sizeof(ph),
+					(void *)(base + eh.phoff + i * sizeof(ph))))
+			return 0;
+		if (ph.type == PT_PHDR_TYPE)
+			bias = base + eh.phoff - ph.vaddr;
+		else if (ph.type == PT_DYNAMIC_TYPE) {
+			dyn = ph.vaddr;
+			dyn_sz = ph.memsz;
+		}
+	}
+	if (!dyn)
+		return 0;
+	for (i = 0; i < 64 && (u64)i * 16 < dyn_sz; i++) {
+		u64 e[2];
+
+		if (bpf_probe_read_user(e, sizeof(e), (void *)(bias + dyn + i * 16)))
+			return 0;
+		if (e[0] == 0)
+			return 0;
+		if (e[0] == DT_DEBUG)
+			return e[1];
+	}
+	return 0;
+}
+
+/*
+ * Every library the dynamic linker loaded, from its list of them in the
+ * task's memory (r_debug.r_map): where each is loaded and its build id.
+ * No mmap lock is taken, so this works where the kernel's walks of the
+ * mappings are refused or already used up (another BPF program's
+ * build-id stack on the same signal).
+ */
+static __always_inline void fill_libs(struct pt_dwarf_stack *d, struct mm_struct *mm,
+				      u64 r_debug)
+{
+	struct r_debug_head rd;
+	struct link_map_head lm;
+	u64 at;
+	int k;
+
+	if (!r_debug || bpf_probe_read_user(&rd, sizeof(rd), (void *)r_debug))
+		return;
+	at = rd.r_map;
+	for (k = 0; k < PT_LINK_MAPS && at; k++) {
+		struct lib_key key = { .mm = (u64)mm };
+		struct bid_val v = {}, *c;
+		u32 n = d->nr_maps;
+		int i;
+
+		if (bpf_probe_read_user(&lm, sizeof(lm), (void *)at))
+			return;
+		at = lm.l_next;
+		/* The main program's entry (k == 0) is maps[0] already. */
+		if (!k || !lm.l_addr)
+			continue;
+		if (n >= PT_UMAPS)
+			return;
+		key.l_addr = lm.l_addr;
+		c = bpf_map_lookup_elem(&lib_ids, &key);
+		if (c) {
+			v = *c;
+		} else {
+			if (elf_build_id(lm.l_addr, &v))
+				v.status = 0;
+			bpf_map_update_elem(&lib_ids, &key, &v, BPF_ANY);
+		}
+		if (v.status != 1)
+			continue;
+		d->maps[n].start = lm.l_addr;
+		d->maps[n].end = 0;
+		d->maps[n].pgoff = 0;
+		d->maps[n].ino = 0;
+		d->maps[n].dev = 0;
+		d->maps[n].bid_status = 1;
+		d->maps[n].pad = 0;
+		for (i = 0; i < 20; i++)
+			d->maps[n].build_id[i] = v.id[i];
+		d->nr_maps = n + 1;
+	}
 }
 
 static __always_inline void umap_build_id(struct pt_umap *m, struct file *file)
@@ -175,12 +307,12 @@ static __noinline u64 exe_base(struct mm_struct *mm)
  * fault's address for a fault at @fault_addr (@is_fault), and @cap bytes
  * (at most) of its stack from the stack pointer up.
  *
- * The mappings of the libraries are not walked here: the kernel's walk of
- * them (the VMA iterator) refuses to run with interrupts off, which they
- * are at signal_generate, and bpf_find_vma() gets one lookup per program
- * run. The build-id stack (bpf_get_stack) names the file and offset of
- * each frame-pointer frame, the first of which is the C library's; user
- * space derives those mappings from it.
+ * The kernel's walks of the mappings are not used: the VMA iterator
+ * refuses to run with interrupts off, which they are at signal_generate,
+ * and bpf_find_vma() (like the build-id stack) gets one mmap-lock use per
+ * signal across every BPF program on it: a second tracer starves it. The
+ * libraries come from the dynamic linker's own list in the task's memory
+ * (fill_libs()); the build-id stack's frames add any file it names.
  * Return: the bytes of stack copied.
  */
 static __always_inline u32 fill_dwarf(struct pt_dwarf_stack *d, struct task_struct *task,
@@ -232,6 +364,7 @@ static __always_inline u32 fill_dwarf(struct pt_dwarf_stack *d, struct task_stru
 		umap_build_id(&d->maps[0], BPF_CORE_READ(mm, exe_file));
 		d->nr_maps = 1;
 	}
+	fill_libs(d, mm, dyn_r_debug(base));
 
 	/*
 	 * The main thread's stack ends a little above start_stack (the

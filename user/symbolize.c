@@ -401,13 +401,13 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 		uint64_t addr = i ? uf[i].ip - 1 : uf[i].ip;
 
 		/*
-		 * An unwound stack's frames were mapped to files at the
+		 * A checked stack's frames were mapped to files at the
 		 * signal: that file first (the sender may have replaced its
 		 * memory since), the live view only for a file without a
 		 * build id.
 		 */
 		err = -ENOENT;
-		if (g->method == PT_USTACK_DWARF)
+		if (g->method != PT_USTACK_FP)
 			err = resolve_by_build_id(s, g, &uf[i], i > 0, &loc);
 		if (err)
 			err = view ? view_frame(s, view, g, &uf[i], i > 0, &loc) : -ENOENT;

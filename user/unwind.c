@@ -217,15 +217,38 @@ static Dwfl_Module *code_at(Dwfl *dwfl, uint64_t pc, uint64_t *off)
 	return NULL;
 }
 
+/* The mapping of live process @pid that contains @addr, from /proc/PID/maps. */
+static int vma_of(pid_t pid, uint64_t addr, unsigned long long *lo, unsigned long long *hi)
+{
+	char path[64], line[512];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx", lo, hi) == 2 && addr >= *lo && addr < *hi) {
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
 /*
  * The file mapped by @m: by its recorded build id among the known files,
- * else the live sender's /proc/PID/map_files entry (then registered, so
- * that it is found by build id once the sender is gone). Return: an fd
- * and its path in @path, or -errno.
+ * else the live sender's /proc/PID/map_files entry of the mapping there,
+ * if it is the same file (then registered, so that it is found by build
+ * id once the sender is gone). Return: an fd and its path in @path, or
+ * -errno.
  */
 static int open_map(struct unwinder *uw, pid_t pid, const struct pt_umap *m, char *path,
 		    size_t len)
 {
+	unsigned long long lo, hi;
 	uint8_t id[20];
 	const char *known;
 	char mf[96];
@@ -245,10 +268,10 @@ static int open_map(struct unwinder *uw, pid_t pid, const struct pt_umap *m, cha
 				close(fd);
 		}
 	}
-	if (!m->end)
-		return -ENOENT; /* named by a frame only: found by build id or not at all */
-	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", pid,
-		 (unsigned long long)m->start, (unsigned long long)m->end);
+	/* The sender still runs: the file it maps there (checked below). */
+	if (vma_of(pid, m->start, &lo, &hi))
+		return -ENOENT;
+	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", pid, lo, hi);
 	n = readlink(mf, path, len - 1);
 	if (n <= 0)
 		return -ENOENT;
@@ -508,6 +531,7 @@ static void set_frame(Dwfl *dwfl, struct pt_ustack *u, int i, uint64_t pc)
 /*
  * The kernel's frame-pointer walk, cut at its first frame that is not
  * code of a file (@dwfl knows the files: without it, nothing is proven).
+ * The first frame is the saved instruction pointer itself, never a guess.
  */
 static void fp_checked(Dwfl *dwfl, struct pt_ustack *u)
 {
@@ -517,10 +541,14 @@ static void fp_checked(Dwfl *dwfl, struct pt_ustack *u)
 	if (n > PT_USTACK_DEPTH)
 		n = PT_USTACK_DEPTH;
 	for (i = 0; i < n && u->ustack[i]; i++)
-		if (!dwfl || !code_at(dwfl, i ? u->ustack[i] - 1 : u->ustack[i], &off))
+		if (i && (!dwfl || !code_at(dwfl, u->ustack[i] - 1, &off)))
 			break;
-	/* Cut, or as deep as the kernel walks: more frames may follow. */
-	if ((i < n && u->ustack[i]) || i == PT_USTACK_DEPTH)
+	/*
+	 * Complete only when the last frame's CFI says it is the outermost:
+	 * a walk that was cut, or that ran out of frame pointers, may have
+	 * more frames above.
+	 */
+	if (!i || !dwfl || !outermost(dwfl, i > 1 ? u->ustack[i - 1] - 1 : u->ustack[0]))
 		u->flags |= PT_USTACK_TRUNCATED;
 	if (u->user_sp_word && (!dwfl || !code_at(dwfl, u->user_sp_word - 1, &off)))
 		u->user_sp_word = 0;
@@ -547,6 +575,9 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 	if (!ms)
 		return -ENOMEM;
 	maps_collect(d, u, ms);
+	pr_debug("pid %d: unwind: %u files (fp walk: %d frames, %d with build ids, first status %d)",
+		 pid, ms->n, u->ustack_sz / 8, u->ubid_sz / (int)sizeof(u->ubid[0]),
+		 u->ubid_sz > 0 ? u->ubid[0].status : -1);
 	w.dwfl = get_dwfl(uw, pid, ms);
 	free(ms);
 	if (w.dwfl && d->stack_len <= avail - sizeof(*d)) {
