@@ -193,6 +193,32 @@ __noinline u64 dyn_r_debug(u64 base)
 }
 
 /*
+ * Where r_debug is, by address space and executable base: ld.so sets it
+ * once at start, and finding it reads the program headers and the dynamic
+ * section (~40 reads of user memory, a few microseconds): once per process.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lib_key);
+	__type(value, u64);
+} r_debugs SEC(".maps");
+
+static __always_inline u64 cached_r_debug(struct mm_struct *mm, u64 base)
+{
+	struct lib_key key = { .mm = (u64)mm, .l_addr = base };
+	u64 *c = bpf_map_lookup_elem(&r_debugs, &key), at;
+
+	if (c)
+		return *c;
+	at = dyn_r_debug(base);
+	/* Not set yet (ld.so still starting): look again next time. */
+	if (at)
+		bpf_map_update_elem(&r_debugs, &key, &at, BPF_ANY);
+	return at;
+}
+
+/*
  * Every library the dynamic linker loaded, from its list of them in the
  * task's memory (r_debug.r_map): where each is loaded and its build id.
  * No mmap lock is taken, so this works where the kernel's walks of the
@@ -364,7 +390,7 @@ static __always_inline u32 fill_dwarf(struct pt_dwarf_stack *d, struct task_stru
 		umap_build_id(&d->maps[0], BPF_CORE_READ(mm, exe_file));
 		d->nr_maps = 1;
 	}
-	fill_libs(d, mm, dyn_r_debug(base));
+	fill_libs(d, mm, cached_r_debug(mm, base));
 
 	/*
 	 * The main thread's stack ends a little above start_stack (the
