@@ -50,10 +50,10 @@ kill_line() {
 # CRIU under `pidtrace run --json`; the report is $WORK/NAME/run.json, the
 # restore's status $WORK/NAME/rc.
 roundtrip() {
-	local name=$1 criu=$2 d=$WORK/$1 pid i
+	local criu=$2 d=$WORK/$1 pid _
 	rm -rf "$d" && mkdir -p "$d/img" || return 1
 	(cd "$SRC/test/zdtm/static" && ./pidfd_dead --pidfile="$d/pid" --outfile="$d/out") || return 1
-	for i in $(seq 100); do [ -s "$d/pid" ] && break; sleep 0.05; done
+	for _ in $(seq 100); do [ -s "$d/pid" ] && break; sleep 0.05; done
 	pid=$(cat "$d/pid")
 	if ! "$criu" dump -t "$pid" -D "$d/img" -o dump.log -v4; then
 		kill -KILL "$pid" 2>/dev/null
@@ -61,13 +61,13 @@ roundtrip() {
 		return 1
 	fi
 	# dump kills the task; its pid must be free again (init reaps it) for the restore.
-	for i in $(seq 100); do [ -e "/proc/$pid" ] || break; sleep 0.05; done
+	for _ in $(seq 100); do [ -e "/proc/$pid" ] || break; sleep 0.05; done
 	"$P" run --json -o "$d/run.json" -- "$criu" restore -D "$d/img" -o restore.log -v4 -d \
 		>"$d/run.out" 2>"$d/run.err"
 	echo $? >"$d/rc"
 	# The restored test checks itself at SIGTERM and writes PASS or FAIL.
 	if [ "$(cat "$d/rc")" = 0 ] && kill -TERM "$pid" 2>/dev/null; then
-		for i in $(seq 100); do grep -qE 'PASS|FAIL' "$d/out" 2>/dev/null && break; sleep 0.05; done
+		for _ in $(seq 100); do grep -qE 'PASS|FAIL' "$d/out" 2>/dev/null && break; sleep 0.05; done
 	fi
 	return 0
 }

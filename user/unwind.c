@@ -54,9 +54,9 @@ struct uw_walk {
 	Dwfl *dwfl;
 	uint64_t pc[PT_USTACK_DEPTH];
 	int n;
-	bool prev_cfi;	  /* the last frame kept was unwound from with CFI */
-	Dwarf_Addr last;  /* its pc (of the call, for a return address) */
-	bool stopped;	  /* we ended the walk: what follows is unproven */
+	bool prev_cfi;	 /* the last frame kept was unwound from with CFI */
+	Dwarf_Addr last; /* its pc (of the call, for a return address) */
+	bool stopped;	 /* we ended the walk: what follows is unproven */
 };
 
 static char *debuginfo_path;
@@ -245,8 +245,7 @@ static int vma_of(pid_t pid, uint64_t addr, unsigned long long *lo, unsigned lon
  * id once the sender is gone). Return: an fd and its path in @path, or
  * -errno.
  */
-static int open_map(struct unwinder *uw, pid_t pid, const struct pt_umap *m, char *path,
-		    size_t len)
+static int open_map(struct unwinder *uw, pid_t pid, const struct pt_umap *m, char *path, size_t len)
 {
 	unsigned long long lo, hi;
 	uint8_t id[20];
@@ -322,7 +321,8 @@ static Dwfl *report_maps(struct unwinder *uw, pid_t pid, const struct uw_maps *d
 		fd = open_map(uw, pid, m, path, sizeof(path));
 		if (fd < 0) {
 			pr_debug("pid %d: unwind: no file for %llx-%llx: %s", pid,
-				 (unsigned long long)m->start, (unsigned long long)m->end, strerror(-fd));
+				 (unsigned long long)m->start, (unsigned long long)m->end,
+				 strerror(-fd));
 			continue;
 		}
 		/* As usym_dwfl.c: the base is where file offset 0 is (or would be) mapped. */
@@ -480,22 +480,19 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 {
 	struct uw_walk *w = arg;
 	Dwarf_Addr pc;
+	uint64_t off;
 	bool act;
 
 	if (!dwfl_frame_pc(state, &pc, &act))
 		return DWARF_CB_ABORT;
-	{
 	/*
 	 * A frame is proven when the one below was unwound with its CFI (the
 	 * first is the registers themselves) and it is code of a file.
 	 */
-	uint64_t off;
-
 	if ((w->n && !w->prev_cfi) || !code_at(w->dwfl, act ? pc : pc - 1, &off) ||
 	    w->n == PT_USTACK_DEPTH) {
 		w->stopped = true;
 		return DWARF_CB_ABORT;
-	}
 	}
 	w->pc[w->n++] = pc;
 	w->last = act ? pc : pc - 1;
@@ -561,23 +558,24 @@ static void fp_checked(Dwfl *dwfl, struct pt_ustack *u)
 int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwarf_stack *d,
 		  size_t avail, struct pt_ustack *u)
 {
-	struct uw_walk w = { .uw = uw, .d = d };
+	struct uw_walk w = {.uw = uw, .d = d};
 	struct uw_maps *ms;
 	bool complete;
 	int ret, i;
 
 	if (avail < sizeof(*d) || (d->flags & PT_DW_NO_REGS))
 		return -EINVAL;
-	pr_debug("pid %d: unwind: %u mappings, %u bytes of stack (error %d), pc %llx sp %llx",
-		 pid, d->nr_maps, d->stack_len, d->stack_err, (unsigned long long)d->regs[PT_UREG_IP],
+	pr_debug("pid %d: unwind: %u mappings, %u bytes of stack (error %d), pc %llx sp %llx", pid,
+		 d->nr_maps, d->stack_len, d->stack_err, (unsigned long long)d->regs[PT_UREG_IP],
 		 (unsigned long long)d->regs[PT_UREG_SP]);
 	ms = malloc(sizeof(*ms));
 	if (!ms)
 		return -ENOMEM;
 	maps_collect(d, u, ms);
-	pr_debug("pid %d: unwind: %u files (fp walk: %d frames, %d with build ids, first status %d)",
-		 pid, ms->n, u->ustack_sz / 8, u->ubid_sz / (int)sizeof(u->ubid[0]),
-		 u->ubid_sz > 0 ? u->ubid[0].status : -1);
+	pr_debug(
+		"pid %d: unwind: %u files (fp walk: %d frames, %d with build ids, first status %d)",
+		pid, ms->n, u->ustack_sz / 8, u->ubid_sz / (int)sizeof(u->ubid[0]),
+		u->ubid_sz > 0 ? u->ubid[0].status : -1);
 	w.dwfl = get_dwfl(uw, pid, ms);
 	free(ms);
 	if (w.dwfl && d->stack_len <= avail - sizeof(*d)) {
@@ -601,8 +599,8 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 		 * proves nothing.
 		 */
 		complete = ret == 0 && !w.stopped && w.n && outermost(w.dwfl, w.last);
-		pr_debug("pid %d: unwind: %d frames, ret %d, stopped %d, last with CFI %d", pid, w.n,
-			 ret, w.stopped, w.prev_cfi);
+		pr_debug("pid %d: unwind: %d frames, ret %d, stopped %d, last with CFI %d", pid,
+			 w.n, ret, w.stopped, w.prev_cfi);
 		if (w.n >= 2 || (w.n == 1 && complete)) {
 			for (i = 0; i < w.n; i++)
 				set_frame(w.dwfl, u, i, w.pc[i]);
@@ -610,8 +608,8 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 			u->ubid_sz = w.n * (int)sizeof(u->ubid[0]);
 			u->user_sp_word = 0;
 			u->method = PT_USTACK_DWARF;
-			u->flags = (u->flags & PT_USTACK_FAULT) |
-				   (complete ? 0 : PT_USTACK_TRUNCATED);
+			u->flags =
+				(u->flags & PT_USTACK_FAULT) | (complete ? 0 : PT_USTACK_TRUNCATED);
 			return 0;
 		}
 	}

@@ -61,7 +61,8 @@ const char *unwind__method_name(uint32_t method);
  */
 uint32_t unwind__fit_stack_bytes(uint32_t want, size_t ring_bytes);
 
-/* --stack-bytes N: 0 to PT_STACK_BYTES_MAX, a multiple of 8. Return: 0, or -EINVAL after a message. */
+/* --stack-bytes N: 0 to PT_STACK_BYTES_MAX, a multiple of 8. Return: 0, or -EINVAL after a message.
+ */
 int unwind__parse_stack_bytes(const char *arg, int *out);
 
 #endif

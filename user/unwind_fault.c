@@ -24,11 +24,12 @@ int unwind_fault__describe(int signo, int si_code, uint64_t addr, uint64_t sp, c
 			what = "the NULL page: a NULL pointer, or a small offset from one";
 		else if (sp && (addr >= sp ? addr - sp : sp - addr) <= STACK_REACH)
 			/* Where the stack pointer is, yet not stack: it ran over its end. */
-			what = si_code == SEGV_ACCERR ?
-				       "the stack's guard page, next to the stack pointer: a stack "
-				       "overflow" :
-				       "past the end of the stack, next to the stack pointer: a stack "
-				       "overflow";
+			what = si_code == SEGV_ACCERR ? "the stack's guard page, next to the stack "
+							"pointer: a stack "
+							"overflow"
+						      : "past the end of the stack, next to the "
+							"stack pointer: a stack "
+							"overflow";
 		else if (si_code == SEGV_ACCERR)
 			what = "a mapping whose protection forbids the access (a write to "
 			       "read-only memory, or code run from data)";
