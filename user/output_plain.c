@@ -28,7 +28,9 @@ static void sender_column(const struct xrec *r, char *buf, size_t len)
 
 	if (r->syscall)
 		snprintf(sc, sizeof(sc), " %s()", r->syscall);
-	if (r->cause == CAUSE_GROUP_EXIT || r->cause == CAUSE_EXEC_DE_THREAD)
+	if ((r->cause == CAUSE_GROUP_EXIT || r->cause == CAUSE_EXEC_DE_THREAD) && !r->init_tid)
+		snprintf(buf, len, "unknown thread");
+	else if (r->cause == CAUSE_GROUP_EXIT || r->cause == CAUSE_EXEC_DE_THREAD)
 		snprintf(buf, len, "thread %u (%s)%s", r->init_tid, r->init_comm,
 			 r->init_syscall ? (r->cause == CAUSE_EXEC_DE_THREAD ? " execve()" :
 									   " exit_group()") : "");
