@@ -49,8 +49,6 @@ struct unwinder {
 
 /* What the frame callback collects. */
 struct uw_walk {
-	struct unwinder *uw;
-	const struct pt_dwarf_stack *d;
 	Dwfl *dwfl;
 	uint64_t pc[PT_USTACK_DEPTH];
 	int n;
@@ -530,7 +528,7 @@ static void set_frame(Dwfl *dwfl, struct pt_ustack *u, int i, uint64_t pc)
  * code of a file (@dwfl knows the files: without it, nothing is proven).
  * The first frame is the saved instruction pointer itself, never a guess.
  */
-static void fp_checked(Dwfl *dwfl, struct pt_ustack *u)
+static int fp_checked(Dwfl *dwfl, struct pt_ustack *u)
 {
 	int i, n = u->ustack_sz > 0 ? u->ustack_sz / 8 : 0;
 	uint64_t off;
@@ -553,12 +551,14 @@ static void fp_checked(Dwfl *dwfl, struct pt_ustack *u)
 	if (u->ubid_sz > i * (int)sizeof(u->ubid[0]))
 		u->ubid_sz = i * (int)sizeof(u->ubid[0]);
 	u->method = PT_USTACK_FP_CHECKED;
+	return i;
 }
 
 int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwarf_stack *d,
 		  size_t avail, struct pt_ustack *u)
 {
-	struct uw_walk w = {.uw = uw, .d = d};
+	struct uw_walk w = { 0 };
+	struct pt_ustack alt = { .method = PT_USTACK_FP };
 	struct uw_maps *ms;
 	bool complete;
 	int ret, i;
@@ -588,11 +588,6 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 				 dwfl_errmsg(-1));
 		uw->cur = NULL;
 		/*
-		 * Not the CFI's way when it proved less than the frame
-		 * pointers do (a file that could not be found): the fp walk,
-		 * checked, then.
-		 */
-		/*
 		 * A walk ends cleanly at the outermost frame (_start, a
 		 * thread's start: their CFI says so), or when libdwfl's
 		 * guess for a frame without CFI found nothing: that end
@@ -601,7 +596,13 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 		complete = ret == 0 && !w.stopped && w.n && outermost(w.dwfl, w.last);
 		pr_debug("pid %d: unwind: %d frames, ret %d, stopped %d, last with CFI %d", pid,
 			 w.n, ret, w.stopped, w.prev_cfi);
-		if (w.n >= 2 || (w.n == 1 && complete)) {
+		/*
+		 * Not the CFI's way when it proved fewer frames than the
+		 * frame pointers give (a file that could not be found), unless
+		 * it reached the outermost frame: the fp walk, checked, then.
+		 */
+		alt = *u;
+		if (w.n && (complete || w.n >= fp_checked(w.dwfl, &alt))) {
 			for (i = 0; i < w.n; i++)
 				set_frame(w.dwfl, u, i, w.pc[i]);
 			u->ustack_sz = w.n * 8;
@@ -612,6 +613,10 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 				(u->flags & PT_USTACK_FAULT) | (complete ? 0 : PT_USTACK_TRUNCATED);
 			return 0;
 		}
+	}
+	if (w.dwfl && alt.method == PT_USTACK_FP_CHECKED) {
+		*u = alt;
+		return 0;
 	}
 	fp_checked(w.dwfl, u);
 	return 0;
