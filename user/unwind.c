@@ -557,8 +557,8 @@ static int fp_checked(Dwfl *dwfl, struct pt_ustack *u)
 int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwarf_stack *d,
 		  size_t avail, struct pt_ustack *u)
 {
-	struct uw_walk w = { 0 };
-	struct pt_ustack alt = { .method = PT_USTACK_FP };
+	struct uw_walk w = {0};
+	struct pt_ustack alt = {.method = PT_USTACK_FP};
 	struct uw_maps *ms;
 	bool complete;
 	int ret, i;
