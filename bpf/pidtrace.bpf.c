@@ -41,6 +41,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_write 1
 #define NR_clone 56
 #define NR_execve 59
+#define NR_exit 60
 #define NR_wait4 61
 #define NR_kill 62
 #define NR_ptrace 101
@@ -218,11 +219,19 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 #else
 	(void)fault_addr;
 #endif
-	/* No room for the stack copy: the kill and its fp walk, at least. */
-	if (size > sizeof(struct pt_signal_ustack_event) &&
-	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + 2 * size >
-		    bpf_ringbuf_query(&events, BPF_RB_RING_SIZE))
-		size = sizeof(struct pt_signal_ustack_event);
+	/*
+	 * The stack copy is 7 times a record without it: it is taken only
+	 * while the ring is less than a quarter full, so that in a storm the
+	 * copies stop well before lineage is shed (at half full). The kill
+	 * still has its frame-pointer walk (stack_method says which).
+	 */
+	if (size > sizeof(struct pt_signal_ustack_event)) {
+		u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+		u64 ring = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+
+		if (queued * 4 >= ring || queued + 2 * size > ring)
+			size = sizeof(struct pt_signal_ustack_event);
+	}
 	e = reserve(size, PT_EV_SIGNAL);
 	if (!e)
 		return 0;
@@ -420,7 +429,12 @@ int BPF_PROG(on_process_exit, struct task_struct *task, bool group_dead)
 			BPF_CORE_READ_STR_INTO(&ngi.comm, task, comm);
 			bpf_map_update_elem(&initiators, &tgid, &ngi, BPF_ANY);
 			gi = bpf_map_lookup_elem(&initiators, &tgid);
-		} else {
+		} else if (sc.nr != NR_exit) {
+			/*
+			 * Not its own exit(2): the last thread leaving by
+			 * exit(2) marks its group as exiting itself
+			 * (synchronize_group_exit), and is no zapped sibling.
+			 */
 			struct group_initiator ph = {};
 
 			flags |= PT_EXIT_SIBLING_EXIT;
