@@ -145,6 +145,10 @@ $(OUTPUT)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h) | $(OUTPUT)
 $(OUTPUT)/bench/%: tools/bench/%.c $(wildcard tools/bench/*.h) | $(OUTPUT)/bench
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
+# copypath compares the dump's copy paths, crc32 included (ISA-L's, as pidtrace's).
+$(OUTPUT)/bench/copypath: tools/bench/copypath.c $(wildcard tools/bench/*.h) | $(OUTPUT)/bench
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -lisal
+
 test-bins: $(OUTPUT)/pidtrace $(UNIT_BINS) $(PROG_BINS)
 
 test: deps
