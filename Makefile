@@ -149,6 +149,10 @@ $(OUTPUT)/bench/%: tools/bench/%.c $(wildcard tools/bench/*.h) | $(OUTPUT)/bench
 $(OUTPUT)/bench/copypath: tools/bench/copypath.c $(wildcard tools/bench/*.h) | $(OUTPUT)/bench
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -lisal
 
+# tracerload times the restore's tracer (its light skeleton) alone.
+$(OUTPUT)/bench/tracerload: tools/bench/tracerload.c $(OUTPUT)/watchdog.lskel.h | $(OUTPUT)/bench
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Ibpf $< -o $@
+
 test-bins: $(OUTPUT)/pidtrace $(UNIT_BINS) $(PROG_BINS)
 
 test: deps

@@ -193,6 +193,8 @@ section_cr() {
 	local size mib half rep reps
 	: >"$W/cr"
 	: >"$W/cr.errors"
+	# The restore tracer's pieces alone (part 5 of the report).
+	"$B/tracerload" "$CR_REPS" >"$W/tracerload" 2>>"$W/cr.errors" || true
 	TIMELINE=
 	has_timeline && TIMELINE=1
 	for size in $SIZES; do

@@ -389,6 +389,17 @@ report_fixed() {
 	fixed_row "$size" dump
 	fixed_row "$size" restore
 	echo
+	[ -s "$W/tracerload" ] || return 0
+	local k
+	printf '%s (`tracerload`, %s runs, median ms):' "The restore's tracer alone" "$(wc -l <"$W/tracerload")"
+	for k in load attach destroy kallsyms; do
+		printf " %s %s" "$k" "$(tr ' ' '\n' <"$W/tracerload" | sed -n "s/^${k}_ms=//p" | median)"
+	done
+	echo "."
+	echo "load: the kernel verifying its programs, the floor of a restore's \"before\";"
+	echo "kallsyms: reading all of /proc/kallsyms, which pidtrace does only for a death"
+	echo "with a kernel stack."
+	echo
 }
 
 report() {

@@ -81,7 +81,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "bench: needs root (BPF, ptrace of other processes)" >&2
 	exit 1
 fi
-for f in "$P" "$B/storm" "$B/killrate" "$B/memtarget" "$B/refcopy" "$B/runstat" "$B/warm" \
+for f in "$P" "$B/storm" "$B/killrate" "$B/memtarget" "$B/refcopy" "$B/runstat" "$B/warm" "$B/tracerload" \
 	"$PROGS/cr_reaper"; do
 	[ -x "$f" ] || { echo "bench: $f is missing (run make bench)" >&2; exit 1; }
 done
