@@ -10,8 +10,12 @@ need_root
 
 # img_mapped PID DIR: PID maps (or holds open) a file under DIR.
 img_mapped() {
+	local fd
 	grep -qF "$2/" "/proc/$1/maps" 2>/dev/null && return 0
-	ls -l "/proc/$1/fd/" 2>/dev/null | grep -qF "$2/"
+	for fd in "/proc/$1/fd/"*; do
+		case $(readlink "$fd" 2>/dev/null) in "$2"/*) return 0 ;; esac
+	done
+	return 1
 }
 
 if cr_start owned zdtm_bigmem 64 && cr_dump; then
