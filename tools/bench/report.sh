@@ -372,7 +372,8 @@ fixed_row() {
 report_fixed() {
 	[ -s "$W/cr" ] || return 0
 	local size
-	size=$(echo "$SIZES" | tr ' ' '\n' | grep -v h | sort -g | head -1)
+	# The smallest fully populated size; none (only "h" sizes): no table.
+	size=$(echo "$SIZES" | tr ' ' '\n' | { grep -v h || true; } | sort -g | head -1)
 	[ -n "$size" ] || return 0
 	echo "### 5. The fixed cost of a small command ($size MiB)"
 	echo
