@@ -163,6 +163,14 @@ test-bins: $(UNW_BINS)
 $(OUTPUT)/bench/%: tools/bench/%.c $(wildcard tools/bench/*.h) bpf/pidtrace.h | $(OUTPUT)/bench
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf $< -o $@
 
+# copypath compares the dump's copy paths, crc32 included (ISA-L's, as pidtrace's).
+$(OUTPUT)/bench/copypath: tools/bench/copypath.c $(wildcard tools/bench/*.h) | $(OUTPUT)/bench
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -lisal
+
+# tracerload times the restore's tracer (its light skeleton) alone.
+$(OUTPUT)/bench/tracerload: tools/bench/tracerload.c $(OUTPUT)/watchdog.lskel.h | $(OUTPUT)/bench
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Ibpf $< -o $@
+
 test-bins: $(OUTPUT)/pidtrace $(UNIT_BINS) $(PROG_BINS)
 
 test: deps

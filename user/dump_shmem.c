@@ -23,7 +23,7 @@
 #include "page.h"
 #include "pagemap.pb-c.h"
 
-#define BATCH_BYTES (8UL << 20)
+#define BATCH_BYTES (256UL << 10) /* cache-sized, as in dump_mem.c */
 #define HUGETLBFS_MAGIC 0x958458f6
 #define DELETED " (deleted)"
 

@@ -40,6 +40,7 @@
 #include "commands.h"
 #include "interrupts.h"
 #include "log.h"
+#include "page.h"
 #include "names.h"
 #include "output.h"
 #include "procfs.h"
@@ -54,7 +55,6 @@
 #include "testfault.h"
 #include "watchdog.h"
 
-#define PAGE 4096UL
 
 static double now_ms(void)
 {

@@ -16,10 +16,13 @@
  *      deleted while mapped from the copy restore_ghost.c made; shared
  *      anonymous memory from the object restore_shmem.c made: the stub
  *      inherited both fds) with write access where pages must be written,
- *      populate the mostly written ones in one call (page faults are slow
- *      here), copy the pages from the image (restore_pages.c: straight
- *      from a mapping of the pages file, its checksum checked on the
- *      way), then set the final protections;
+ *      copy the pages from the image (restore_pages.c: straight from a
+ *      mapping of the pages file, its checksum checked on the way), then
+ *      set the final protections. No MADV_POPULATE_WRITE first: the
+ *      copy's own get_user_pages() faults each page in (no exception, no
+ *      VM exit) and writes it while it is still in the cache, where a
+ *      populate zeroes all of them first and the copy reads them back
+ *      from RAM: 0.84-0.91x the time without it (docs/PERFORMANCE.md);
  *   6. the madvise() state and guard pages (restore_madvise.c);
  *   7. one PR_SET_MM_MAP for the mm fields, auxv and exe file.
  * The two pages go at the very end (restore_mem__finish).
@@ -56,9 +59,6 @@
 #endif
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
-#endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
 #endif
 
 static bool is_err(long r)
@@ -392,28 +392,6 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 	return err;
 }
 
-/* Fault in the VMAs that are mostly written, in one call each. */
-static int populate(struct restore_ctx *ctx, struct rtask *t)
-{
-	size_t i;
-	long r;
-
-	for (i = 0; i < t->mm->n_vmas; i++) {
-		VmaEntry *v = t->mm->vmas[i];
-		uint64_t pages = (v->end - v->start) / PAGE;
-
-		if (v->kind != VMA_KIND__VMA_ANON_PRIVATE || v->dumped_pages < 64 ||
-		    v->dumped_pages * 4 < pages * 3)
-			continue;
-		r = restore__sys(t, SYS_madvise, v->start, v->end - v->start, MADV_POPULATE_WRITE,
-				 0, 0, 0);
-		if (r == -ESRCH)
-			return restore__fail(ctx, t->pid, -ESRCH, "pid %d: exited", t->pid);
-		/* Only an optimisation: the writes fault in what this did not. */
-	}
-	return 0;
-}
-
 static int protect(struct restore_ctx *ctx, struct rtask *t)
 {
 	size_t i;
@@ -509,8 +487,6 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 		err = clear_and_vdso(ctx, t);
 	if (!err)
 		err = map_vmas(ctx, t);
-	if (!err)
-		err = populate(ctx, t);
 	if (!err)
 		err = restore_pages__task(ctx, t);
 	if (!err)

@@ -10,7 +10,8 @@
 #   pidtrace:  pidtrace dump (kills the target), pidtrace restore --detach
 #              (same pid), then SIGTERM: the target checks every word
 # The order of the two alternates between repetitions (in the odd ones the
-# reference copies the restored process). Each measured step is preceded
+# reference copies the restored process). With BENCH_CRIU, CRIU dumps and
+# restores the target first (cr_criu). Each measured step is preceded
 # by warm (touch and free size + 64 MiB): the warm-memory case.
 
 # warm_for MIB: make MIB + 64 MiB of free memory warm.
@@ -51,9 +52,45 @@ has_timeline() {
 		! "$P" restore --help 2>&1 | grep -q 'Not supported yet:.*--timeline'
 }
 
+# pid_free PID: nothing (not even a zombie) has PID.
+pid_free() { [ ! -e "/proc/$1" ]; }
+
+# cr_criu PID MIB: CRIU (BENCH_CRIU) dump then restore --restore-detached
+# of the target, first of all in a repetition: the memory then passes
+# through CRIU, the reference and pidtrace before the final check.
+# --shell-job: the target is not a session leader.
+cr_criu() {
+	local st
+	mkdir -p "$d/criu"
+	warm_for "$2"
+	"$B/runstat" "$d/criu_dump.stat" "$CRIU" dump --shell-job -t "$1" -D "$d/criu" \
+		-o dump.log >/dev/null 2>&1 || true
+	st=$(cat "$d/criu_dump.stat")
+	if [ "$(kv status "$st")" != 0 ]; then
+		{ tail -n 1 "$d/criu/dump.log" 2>/dev/null || echo "no log"; } | sed "s/^/criu dump, $2 MiB: /" >>"$W/cr.errors"
+		return 1
+	fi
+	LINE+=" criu_dump_ns=$(kv ns "$st") criu_dump_cpu_ns=$(kv cpu_ns "$st")"
+	wait "$1" 2>/dev/null || true
+	wait_for 10 pid_free "$1" || return 1
+	warm_for "$2"
+	"$B/runstat" "$d/criu_restore.stat" "$CRIU" restore --shell-job -d -D "$d/criu" \
+		-o restore.log >/dev/null 2>&1 || true
+	st=$(cat "$d/criu_restore.stat")
+	if [ "$(kv status "$st")" != 0 ]; then
+		{ tail -n 1 "$d/criu/restore.log" 2>/dev/null || echo "no log"; } | sed "s/^/criu restore, $2 MiB: /" >>"$W/cr.errors"
+		return 1
+	fi
+	LINE+=" criu_restore_ns=$(kv ns "$st") criu_restore_cpu_ns=$(kv cpu_ns "$st")"
+	rm -rf "$d/criu"
+}
+
 # cr_pidtrace PID MIB: pidtrace dump then restore.
 cr_pidtrace() {
 	local st key
+	# Program start and exit alone: the floor of every command.
+	"$B/runstat" "$d/start.stat" "$P" --version >/dev/null 2>&1 || true
+	LINE+=" start_ns=$(kv ns "$(cat "$d/start.stat")")"
 	warm_for "$2"
 	"$B/runstat" "$d/dump.stat" "$P" dump -t "$1" -D "$d/img" --json >"$d/dump.json" \
 		2>"$d/dump.err" || true
@@ -63,6 +100,8 @@ cr_pidtrace() {
 	[ "$(kv status "$st")" = 0 ] || key=dump_failed_ns
 	LINE+=" $key=$(kv ns "$st") dump_rss=$(kv maxrss_kb "$st") dump_anon=$(kv anon_kb "$st")"
 	LINE+=" dump_status=$(kv status "$st") dump_phases=$(json_phases "$d/dump.json")"
+	LINE+=" dump_cpu_ns=$(kv cpu_ns "$st") dump_out_ns=$(kv out_ns "$st")"
+	LINE+=" dump_total_ms=$(jq -r '.total_ms // "-"' "$d/dump.json" 2>/dev/null)"
 	LINE+=" pages_bytes=$(jq -r '.pages_bytes // "-"' "$d/dump.json" 2>/dev/null)"
 	LINE+=" image_bytes=$(du -sb "$d/img" 2>/dev/null | cut -f1)"
 	if [ "$(kv status "$st")" != 0 ]; then
@@ -82,6 +121,7 @@ cr_pidtrace() {
 	[ "$(kv status "$st")" = 0 ] || key=restore_failed_ns
 	LINE+=" $key=$(kv ns "$st") restore_rss=$(kv maxrss_kb "$st")"
 	LINE+=" restore_anon=$(kv anon_kb "$st") restore_status=$(kv status "$st")"
+	LINE+=" restore_cpu_ns=$(kv cpu_ns "$st")"
 	if [ -n "$TIMELINE" ]; then
 		LINE+=" restore_phases=$(timeline_phases "$d/restore.tl")"
 	else
@@ -115,6 +155,14 @@ cr_one() {
 		stop_pid "$t" KILL
 		return 1
 	fi
+	if [ -n "$CRIU" ] && ! cr_criu "$t" "$mib"; then
+		note "criu of $mib MiB failed (see the report)"
+		LINE+=" verify=-"
+		kill -9 "$t" 2>/dev/null || true
+		wait "$t" 2>/dev/null || true
+		rm -rf "$d"
+		return 1
+	fi
 	if ((rep % 2 == 0)); then
 		cr_ref "$t" "$mib" && cr_pidtrace "$t" "$mib"
 	else
@@ -145,6 +193,8 @@ section_cr() {
 	local size mib half rep reps
 	: >"$W/cr"
 	: >"$W/cr.errors"
+	# The restore tracer's pieces alone (part 5 of the report).
+	"$B/tracerload" "$CR_REPS" >"$W/tracerload" 2>>"$W/cr.errors" || true
 	TIMELINE=
 	has_timeline && TIMELINE=1
 	for size in $SIZES; do

@@ -21,6 +21,8 @@
 #   BENCH_ALT        another pidtrace binary, measured as two more
 #                    configurations (watch, watch --stacks): a change, side
 #                    by side with the tree's build
+#   BENCH_CRIU       a CRIU binary: the dump/restore section gets its column
+#                    (criu dump/restore --shell-job of the same target)
 #   BENCH_DOC        the file to write (docs/PERFORMANCE.md), "-" for none
 #   BENCH_KEEP       keep the raw results; `run.sh --report DIR` prints them
 #                    again
@@ -47,6 +49,7 @@ RATE_SECS=${BENCH_RATE_SECS:-4}
 STORM_FORKS=${BENCH_STORM_FORKS:-2000}
 STORM_SIGNALS=${BENCH_STORM_SIGNALS:-300000}
 DOC=${BENCH_DOC:-docs/PERFORMANCE.md}
+CRIU=${BENCH_CRIU:-}
 NCPU=$(nproc)
 
 # --report DIR: print the tables of the raw results kept in DIR
@@ -78,7 +81,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "bench: needs root (BPF, ptrace of other processes)" >&2
 	exit 1
 fi
-for f in "$P" "$B/storm" "$B/killrate" "$B/memtarget" "$B/refcopy" "$B/runstat" "$B/warm" \
+for f in "$P" "$B/storm" "$B/killrate" "$B/memtarget" "$B/refcopy" "$B/runstat" "$B/warm" "$B/tracerload" \
 	"$PROGS/cr_reaper"; do
 	[ -x "$f" ] || { echo "bench: $f is missing (run make bench)" >&2; exit 1; }
 done
@@ -104,7 +107,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-export W P B SIZES CR_REPS OUTPUT
+export W P B SIZES CR_REPS OUTPUT CRIU
 
 T0=$(date +%s)
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -113,7 +116,7 @@ git diff --quiet HEAD 2>/dev/null || COMMIT="$COMMIT + uncommitted changes"
 MODEL=$(sed -n '/^model name/ { s/^[^:]*: //p; q }' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 CMD="make bench"
-for v in BENCH_ROUNDS BENCH_SECTIONS BENCH_SIZES BENCH_CR_REPS BENCH_RATE_SECS \
+for v in BENCH_ROUNDS BENCH_SECTIONS BENCH_SIZES BENCH_CR_REPS BENCH_RATE_SECS BENCH_CRIU \
 	BENCH_STORM_FORKS BENCH_STORM_SIGNALS; do
 	[ -n "${!v:-}" ] && CMD="$v='${!v}' $CMD"
 done
@@ -130,7 +133,7 @@ done
 ELAPSED=$(($(date +%s) - T0))
 # What the report needs, to print it again from the raw results (--report).
 for v in DATE COMMIT MODEL MEM CMD ELAPSED NCPU ROUNDS SIZES CR_REPS RATE_SECS STORM_FORKS \
-	STORM_SIGNALS TRACERS RATE_TRACERS; do
+	STORM_SIGNALS TRACERS RATE_TRACERS CRIU; do
 	printf '%s=%q\n' "$v" "${!v}"
 done >"$W/meta"
 echo "KERNEL=$(uname -r)" >>"$W/meta"

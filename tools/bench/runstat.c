@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * runstat RESULT CMD [ARG..] - run CMD, then write to the file RESULT
- * "ns=T out_ns=O maxrss_kb=M anon_kb=A status=S":
+ * "ns=T out_ns=O maxrss_kb=M anon_kb=A status=S cpu_ns=C":
  *
  *   ns         its wall time
  *   out_ns     when it wrote the last byte of its stdout (a command that
@@ -11,6 +11,8 @@
  *   anon_kb    the peak of RssAnon in /proc/PID/status, sampled every
  *              millisecond: the command's own memory
  *   status     its exit status (128 + signal when killed)
+ *   cpu_ns     its user + system CPU time (its own threads; on a shared
+ *              machine this moves less than the wall time)
  *
  * The command's stdout passes through a pipe to runstat's, unchanged.
  * Exits with the command's status.
@@ -106,9 +108,11 @@ int main(int argc, char **argv)
 	res = fopen(argv[1], "we");
 	if (!res)
 		bench_die("%s", argv[1]);
-	fprintf(res, "ns=%llu out_ns=%llu maxrss_kb=%ld anon_kb=%ld status=%d\n",
+	fprintf(res, "ns=%llu out_ns=%llu maxrss_kb=%ld anon_kb=%ld status=%d cpu_ns=%llu\n",
 		(unsigned long long)(t1 - t0), (unsigned long long)(out ? out - t0 : 0),
-		ru.ru_maxrss, peak_anon, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		ru.ru_maxrss, peak_anon, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+		(unsigned long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ULL +
+			(unsigned long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL);
 	fclose(res);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
