@@ -36,6 +36,7 @@ struct dump_task {
 	struct ptrace_task *pt;		/* NULL for zombies */
 	struct dump_threads *threads;	/* the other threads, held (dump_threads.c) */
 	struct procfs_stat stat;	/* as read at freeze time */
+	pid_t parent_tid;		/* the thread of its parent that forked it (0: root) */
 	size_t nvmas;
 	uint64_t pages;			/* pages stored */
 };
@@ -45,6 +46,7 @@ struct dump_ofd {
 	pid_t pid;
 	int fd;
 	uint64_t dev, ino;
+	uint32_t mode;			/* st_mode: pipes and sockets are looked for outside */
 	uint32_t id;
 };
 
@@ -76,6 +78,8 @@ struct dump_ctx {
 	struct dump_ofd *ofds;
 	size_t nofds;
 	uint32_t next_ofd_id;
+	int max_fd;			/* the highest fd number in the tree, and its task */
+	pid_t max_fd_pid;
 
 	PipeEntry **pipes;
 	size_t npipes;

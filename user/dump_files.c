@@ -25,6 +25,7 @@
 #include "dump.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
+#include "dump_refuse.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "registry.h"
@@ -70,7 +71,8 @@ static int list_fds(pid_t pid, int **out, size_t *n)
 	return 0;
 }
 
-static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino, uint32_t *id)
+static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino,
+		  uint32_t mode, uint32_t *id)
 {
 	struct dump_ofd *o;
 	size_t i;
@@ -89,7 +91,7 @@ static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_
 		return -ENOMEM;
 	ctx->ofds = o;
 	*id = ++ctx->next_ofd_id;
-	ctx->ofds[ctx->nofds++] = (struct dump_ofd){ pid, fd, dev, ino, *id };
+	ctx->ofds[ctx->nofds++] = (struct dump_ofd){ pid, fd, dev, ino, mode, *id };
 	return 0;
 }
 
@@ -330,7 +332,11 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
 	e->mode = st.st_mode;
+	/* Locks, ptys, /dev/tty: what no kind below can bring back exactly. */
+	err = dump_refuse__fd(t->pid, fd, link, &st, info);
 	free(info);
+	if (err)
+		return err;
 
 	if (dump_fdkinds__claims(link, &st)) {
 		/* Sockets, eventfd..., memfds, deleted files; or a refusal. */
@@ -390,7 +396,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		return unsupported(t->pid, fd, what);
 	}
 	if (!err)
-		err = ofd_id(ctx, t->pid, fd, e->dev, e->ino, &e->ofd_id);
+		err = ofd_id(ctx, t->pid, fd, e->dev, e->ino, e->mode, &e->ofd_id);
 	return err;
 }
 
@@ -417,6 +423,10 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 			break;
 		}
 		fi->n_fds++;
+		if (fds[i] > ctx->max_fd) {
+			ctx->max_fd = fds[i];
+			ctx->max_fd_pid = t->pid;
+		}
 		err = dump_fd(ctx, t, fds[i], &pidfds, fi->fds[i]);
 		/* An fd closed under us cannot happen: the task is stopped. */
 	}

@@ -12,8 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "restore.h"
 #include "restore_ghost.h"
+#include "rlimits.h"
 #include "watchdog.h"
 
 static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
@@ -47,11 +49,60 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
 	return 0;
 }
 
+/*
+ * pidtrace holds every open file description of the tree at once, and each
+ * task's highest fd must be installable: refused before anything exists
+ * when its fd limit (already raised to the hard one) is too low.
+ */
+static int check_fd_limit(struct restore_ctx *ctx)
+{
+	uint64_t max = rlimits__nofile_max(), ofds = 0;
+	uint32_t *seen = NULL, *tmp;
+	size_t i, j, k, n = 0;
+	int err = 0;
+
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		FilesImage *fi = ctx->tasks[i].files;
+
+		for (j = 0; fi && j < fi->n_fds; j++) {
+			if ((uint64_t)fi->fds[j]->fd >= max)
+				return restore__fail(ctx, ctx->tasks[i].pid, -EMFILE,
+						     "pid %d fd %d: above pidtrace's fd limit of %lu",
+						     ctx->tasks[i].pid, fi->fds[j]->fd,
+						     (unsigned long)max);
+			for (k = 0; k < n && seen[k] != fi->fds[j]->ofd_id; k++)
+				;
+			if (k < n)
+				continue;
+			tmp = realloc(seen, (n + 1) * sizeof(*seen));
+			if (!tmp) {
+				err = -ENOMEM;
+				break;
+			}
+			seen = tmp;
+			seen[n++] = fi->fds[j]->ofd_id;
+		}
+	}
+	ofds = n;
+	free(seen);
+	if (err)
+		return err;
+	if (ofds + 64 > max)
+		return restore__fail(ctx, 0, -EMFILE,
+				     "the tree has %lu open file descriptions, more than pidtrace's fd limit of %lu lets it hold",
+				     (unsigned long)ofds, (unsigned long)max);
+	return 0;
+}
+
 int restore_load__image(struct restore_ctx *ctx)
 {
 	size_t i, j;
 	int err;
 
+	/* The tree's fds are all open in pidtrace at once: 1024 is not a limit. */
+	err = rlimits__raise_nofile();
+	if (err)
+		pr_debug("cannot raise the fd limit: %s", strerror(-err));
 	err = image__open(ctx->dir, &ctx->img);
 	ctx->error_printed = err != 0;
 	if (err)
@@ -78,6 +129,9 @@ int restore_load__image(struct restore_ctx *ctx)
 	}
 	if (ctx->tasks[0].zombie)
 		return restore__fail(ctx, 0, -EINVAL, "the root task is a zombie");
+	err = check_fd_limit(ctx);
+	if (err)
+		return err;
 	err = image__read(ctx->img, IMG_PIPES, 0, (ProtobufCMessage **)&ctx->pipes);
 	ctx->error_printed = err && err != -ENOENT;
 	if (err && err != -ENOENT)

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zdtm_harm KIND - holds one object restore could not bring back exactly,
+ * which dump must therefore refuse before it kills the tree; after SIGTERM
+ * it checks the object is still there and works (the refused dump left it
+ * untouched), or, for the kinds dump takes, that it came back:
+ *   flock     an flock() write lock on harm.lock
+ *   posix     a POSIX (fcntl F_SETLK) write lock on harm.lock
+ *   ofd       an open file description (F_OFD_SETLK) write lock
+ *   lease     a read lease (F_SETLEASE) on harm.lock
+ *   ptmx      a pseudo-terminal master and its slave
+ *   pipe      the read end of a pipe; the dumped task (READY pid) is a
+ *             child, the writer stays with the parent, outside the tree
+ *   pidns     the dumped task (READY pid, its host pid) is pid 1 of a pid
+ *             namespace of its own, a child of the parent
+ *   ofds      2500 open file descriptions (its soft fd limit raised to
+ *             the hard one first): restore has to hold them all at once
+ *   highfd    one fd numbered 3000
+ *   thread    a thread other than the main one forks a child, which
+ *             checks after SIGTERM (sent on by the process) that its
+ *             parent is still the process (dump must take it, restore
+ *             make it again)
+ *   threaddeath  as thread, the child with a parent-death signal (bound
+ *             to the thread that forked it: refused)
+ * Prints "READY pid=N fd=M" (M: the fd dump must name).
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <sched.h>
+#include <stdlib.h>
+
+#include "zdtm.h"
+
+static void ready(pid_t pid, int fd)
+{
+	if (fd < 0)
+		printf("READY pid=%d\n", pid);
+	else
+		printf("READY pid=%d fd=%d\n", pid, fd);
+	fflush(stdout);
+}
+
+/* Another open of harm.lock (in a child for flock and POSIX) cannot take the lock. */
+static void check_locked(const char *kind)
+{
+	int ofd = !strcmp(kind, "ofd"), posix = !strcmp(kind, "posix");
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open("harm.lock", O_RDWR), st;
+	pid_t pid;
+
+	if (fd < 0)
+		zdtm_fail("open harm.lock");
+	if (ofd) {
+		/* OFD locks conflict between descriptions, even in one process. */
+		if (fcntl(fd, F_OFD_SETLK, &fl) == 0 || errno != EAGAIN)
+			zdtm_fail("the OFD lock is gone");
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		if (posix ? fcntl(fd, F_SETLK, &fl) == 0 : flock(fd, LOCK_EX | LOCK_NB) == 0)
+			_exit(1);
+		_exit(0);
+	}
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0)
+		zdtm_fail("fork");
+	if (st)
+		zdtm_fail("the lock is gone (another open could take it)");
+}
+
+static volatile pid_t child = -1;
+
+/* Forks the child, then lives on (SIGTERM blocked: it is main's). */
+static void *forker(void *arg)
+{
+	int death = *(int *)arg;
+	sigset_t term;
+	pid_t pid;
+
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &term, NULL);
+	pid = fork();
+	if (pid == 0) {
+		pid_t parent = getppid();
+
+		if (death)
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+		zdtm_wait_term();
+		_exit(getppid() == parent ? 0 : 2);
+	}
+	child = pid;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Fork a child from a second thread, which stays alive: its parent thread. */
+static void thread_child(int death)
+{
+	static int d;
+	pthread_t th;
+	int st, i;
+
+	d = death;
+	if (pthread_create(&th, NULL, forker, &d))
+		zdtm_fail("pthread_create");
+	for (i = 0; child < 0 && i < 1000; i++)
+		usleep(1000);
+	if (child < 0)
+		zdtm_fail("thread fork");
+	/* Its prctl() done: the dump must see the final state. */
+	usleep(50000);
+	ready(getpid(), -1);
+	zdtm_wait_term();
+	kill(child, SIGTERM);
+	if (waitpid(child, &st, 0) != child || !WIFEXITED(st) || WEXITSTATUS(st))
+		zdtm_fail("the thread's child (status %#x)", st);
+}
+
+int main(int argc, char **argv)
+{
+	const char *kind = argc > 1 ? argv[1] : "flock";
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = -1, p[2], st, i, sfd;
+	struct rlimit rl;
+	char buf[8];
+	pid_t pid;
+
+	zdtm_init();
+	if (!strcmp(kind, "flock") || !strcmp(kind, "posix") || !strcmp(kind, "ofd") ||
+	    !strcmp(kind, "lease")) {
+		fd = open("harm.lock", O_CREAT | (strcmp(kind, "lease") ? O_RDWR : O_RDONLY), 0600);
+		if (fd < 0)
+			zdtm_fail("open");
+		if ((!strcmp(kind, "flock") && flock(fd, LOCK_EX)) ||
+		    (!strcmp(kind, "posix") && fcntl(fd, F_SETLK, &fl)) ||
+		    (!strcmp(kind, "ofd") && fcntl(fd, F_OFD_SETLK, &fl)) ||
+		    (!strcmp(kind, "lease") && fcntl(fd, F_SETLEASE, F_RDLCK)))
+			zdtm_fail("lock");
+	} else if (!strcmp(kind, "ptmx")) {
+		fd = posix_openpt(O_RDWR | O_NOCTTY);
+		if (fd < 0 || grantpt(fd) || unlockpt(fd))
+			zdtm_fail("posix_openpt");
+		sfd = open(ptsname(fd), O_RDWR | O_NOCTTY);
+		if (sfd < 0)
+			zdtm_fail("open the slave");
+	} else if (!strcmp(kind, "pipe")) {
+		/* Not the task the test knows: dies with the test's reaper. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (pipe(p))
+			zdtm_fail("pipe");
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			close(p[1]);
+			ready(getpid(), p[0]);
+			zdtm_wait_term();
+			/* The writer, outside the dumped tree, writes now. */
+			kill(getppid(), SIGTERM);
+			if (read(p[0], buf, 2) != 2 || memcmp(buf, "ok", 2))
+				zdtm_fail("child: the pipe's writer is gone");
+			exit(0);
+		}
+		close(p[0]);
+		/* Held until the child is checked: the test signals the parent on. */
+		zdtm_wait_term();
+		if (write(p[1], "ok", 2) != 2 || waitpid(pid, &st, 0) != pid || st)
+			zdtm_fail("the child's pipe does not work");
+		return zdtm_pass();
+	} else if (!strcmp(kind, "pidns")) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (pipe(p) || unshare(CLONE_NEWPID))
+			zdtm_fail("unshare");
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			close(p[0]);
+			if (write(p[1], "r", 1) != 1)
+				_exit(3);
+			zdtm_wait_term();
+			_exit(getpid() == 1 ? 0 : 2);
+		}
+		if (pid < 0 || read(p[0], buf, 1) != 1)
+			zdtm_fail("fork in the new namespace");
+		ready(pid, -1);
+		/* The test's SIGTERM goes to the child (READY pid). */
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+			zdtm_fail("the child in its namespace (status %#x)", st);
+		return zdtm_pass();
+	} else if (!strcmp(kind, "ofds") || !strcmp(kind, "highfd")) {
+		if (getrlimit(RLIMIT_NOFILE, &rl))
+			zdtm_fail("getrlimit");
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			zdtm_fail("setrlimit");
+		if (!strcmp(kind, "highfd")) {
+			fd = open("/dev/null", O_RDONLY);
+			if (fd < 0 || dup2(fd, 3000) != 3000)
+				zdtm_fail("dup2 3000");
+			close(fd);
+			fd = 3000;
+		} else {
+			/* Each open is its own description: dup() would share one. */
+			for (i = 0; i < 2500; i++)
+				if ((fd = open("/dev/null", O_RDONLY)) < 0)
+					zdtm_fail("open %d", i);
+		}
+	} else if (!strcmp(kind, "thread") || !strcmp(kind, "threaddeath")) {
+		thread_child(!strcmp(kind, "threaddeath"));
+		return zdtm_pass();
+	} else {
+		zdtm_fail("unknown kind %s", kind);
+	}
+	/* ofds: a round trip, READY as cr_lib.sh reads it. */
+	ready(getpid(), strcmp(kind, "ofds") ? fd : -1);
+	zdtm_wait_term();
+	if (!strcmp(kind, "flock") || !strcmp(kind, "posix") || !strcmp(kind, "ofd"))
+		check_locked(kind);
+	else if (!strcmp(kind, "lease") && fcntl(fd, F_GETLEASE) != F_RDLCK)
+		zdtm_fail("the lease is gone");
+	else if (!strcmp(kind, "ptmx") && (write(fd, "x\n", 2) != 2 || read(sfd, buf, 2) != 2))
+		zdtm_fail("the pseudo-terminal does not work");
+	else if (!strcmp(kind, "ofds") && fcntl(fd, F_GETFD) < 0)
+		zdtm_fail("fd %d is gone", fd);
+	return zdtm_pass();
+}

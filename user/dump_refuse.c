@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_refuse.c - what restore cannot bring back exactly, refused before
+ * the tree is touched further (dump.c then detaches it as it was).
+ *
+ * Once the tree is frozen: a task in another namespace than pidtrace's
+ * (restore recreates none), a controlling terminal restore would not give
+ * back. Per fd, as the fd table is read: a lock or lease (restore does not
+ * take it again), a pseudo-terminal master (its pair cannot be made again
+ * with the same number), a pty slave whose master is gone, /dev/tty
+ * without a controlling terminal. Once every fd is known: a pipe or socket
+ * also held by a process outside the tree, or a unix socket whose peer
+ * is (the restored copy would have no peer: EOF, EPIPE), and a tree with
+ * more descriptions or higher fd numbers than pidtrace can hold at
+ * restore.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "dump_fdkinds.h"
+#include "dump_refuse.h"
+#include "log.h"
+#include "rlimits.h"
+
+/* Descriptors pidtrace itself needs beside the tree's at restore. */
+#define RESTORE_OWN_FDS 64
+
+#define PTY_MASTER_MAJOR 5
+#define PTMX_MINOR 2
+#define TTY_MINOR 0
+#define PTS_MAJOR_FIRST 136
+#define PTS_MAJOR_LAST 143
+
+/* @s with every byte that is not printable ASCII as \xNN. */
+static const char *escape(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < len; s++) {
+		unsigned char c = *s;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[n++] = c;
+		else
+			n += snprintf(buf + n, len - n, "\\x%02x", c);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static const char *const ns_names[] = { "pid", "pid_for_children", "mnt", "net", "ipc",
+					"uts", "user", "cgroup", "time", "time_for_children" };
+
+static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
+{
+	char path[64];
+	struct stat mine, its;
+	size_t i;
+
+	for (i = 0; i < sizeof(ns_names) / sizeof(ns_names[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_names[i]);
+		if (stat(path, &mine))
+			continue; /* a kernel without it */
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", t->pid, ns_names[i]);
+		if (stat(path, &its)) {
+			if (errno == ENOENT && !procfs__exists(t->pid))
+				return -ESRCH;
+			continue;
+		}
+		if (its.st_ino == mine.st_ino && its.st_dev == mine.st_dev)
+			continue;
+		pr_err("pid %d is in a %s namespace (%s:[%lu]) other than pidtrace's: restore does not recreate namespaces, not supported",
+		       t->pid, ns_names[i], ns_names[i], (unsigned long)its.st_ino);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* Session, tty_nr and tpgid of /proc/@pid/stat (which procfs_stat lacks). */
+static int read_tty(pid_t pid, pid_t *session, int *tty_nr)
+{
+	char *buf = NULL, *p;
+	int pgrp, ppid, tpgid, err;
+	char state;
+
+	err = procfs__read(pid, "stat", &buf, NULL);
+	if (err)
+		return err;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %c %d %d %d %d %d", &state, &ppid, &pgrp, session, tty_nr,
+			 &tpgid) != 6)
+		err = -EINVAL;
+	free(buf);
+	return err;
+}
+
+static void tty_name(int tty_nr, char *buf, size_t len)
+{
+	unsigned int maj = (tty_nr >> 8) & 0xfff, min = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
+
+	if (maj >= PTS_MAJOR_FIRST && maj <= PTS_MAJOR_LAST)
+		snprintf(buf, len, "/dev/pts/%u", (maj - PTS_MAJOR_FIRST) * 256 + min);
+	else
+		snprintf(buf, len, "tty %u:%u", maj, min);
+}
+
+/*
+ * Restore makes the sessions whose leader is in the tree with setsid()
+ * and never gives them a terminal; the others are pidtrace's session. A
+ * controlling terminal therefore comes back only when it is the one of
+ * pidtrace's own session (dump and restore run from that terminal).
+ */
+static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
+{
+	pid_t session;
+	char name[64];
+	int tty_nr, err;
+
+	err = read_tty(t->pid, &session, &tty_nr);
+	if (err)
+		return err;
+	if (!tty_nr)
+		return 0;
+	tty_name(tty_nr, name, sizeof(name));
+	if (dump__find_task(ctx, session)) {
+		pr_err("pid %d: its controlling terminal %s (of session %d, made again by restore without a terminal) is not supported",
+		       t->pid, name, session);
+		return -EOPNOTSUPP;
+	}
+	if (session != getsid(0)) {
+		pr_err("pid %d: its controlling terminal %s (of session %d, not pidtrace's) is not supported: run pidtrace from that terminal",
+		       t->pid, name, session);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int for_each_task(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, struct dump_task *),
+			 const char *what)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		struct dump_task *t = &ctx->tasks[i];
+
+		if (t->zombie)
+			continue;
+		err = dump__gone_err(t, fn(ctx, t));
+		if (err == -ESRCH)
+			dump__gone_or_vanished(t);
+		else if (err && err != -EOPNOTSUPP)
+			pr_err("pid %d: cannot read its %s: %s", t->pid, what, strerror(-err));
+	}
+	return err;
+}
+
+int dump_refuse__frozen(struct dump_ctx *ctx)
+{
+	return for_each_task(ctx, check_namespaces, "namespaces");
+}
+
+int dump_refuse__ttys(struct dump_ctx *ctx)
+{
+	return for_each_task(ctx, check_ctty, "controlling terminal");
+}
+
+/* "lock:\t1: FLOCK  ADVISORY  WRITE 29266 fe:00:123 0 EOF" into words. */
+static void describe_lock(const char *line, char *buf, size_t len)
+{
+	char kind[16] = "", mode[16] = "", rw[16] = "";
+	const char *what;
+	size_t i;
+
+	sscanf(line, "%*d: %15s %15s %15s", kind, mode, rw);
+	for (i = 0; rw[i]; i++)
+		rw[i] = tolower((unsigned char)rw[i]);
+	if (!strcmp(kind, "FLOCK"))
+		what = "flock() lock";
+	else if (!strcmp(kind, "POSIX"))
+		what = "POSIX (fcntl) lock";
+	else if (!strcmp(kind, "OFDLCK"))
+		what = "open file description (F_OFD_SETLK) lock";
+	else if (!strcmp(kind, "LEASE"))
+		what = "lease";
+	else if (!strcmp(kind, "DELEG"))
+		what = "delegation";
+	else
+		what = "lock";
+	snprintf(buf, len, "%s%s%s", rw, rw[0] ? " " : "", what);
+}
+
+int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, const char *info)
+{
+	const char *lock = procfs__field(info, "lock:");
+	char what[96], esc[1024], path[64];
+	pid_t session;
+	int tty_nr, err;
+	uint64_t index;
+	struct stat now;
+
+	if (lock) {
+		describe_lock(lock, what, sizeof(what));
+		pr_err("pid %d fd %d: %s on %s is not supported (restore would not hold it)", pid,
+		       fd, what, escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (!S_ISCHR(st->st_mode))
+		return 0;
+	if (major(st->st_rdev) == PTY_MASTER_MAJOR && minor(st->st_rdev) == PTMX_MINOR) {
+		if (procfs__field_u64(info, "tty-index:", 10, &index))
+			snprintf(path, sizeof(path), "a pseudo-terminal");
+		else
+			snprintf(path, sizeof(path), "/dev/pts/%lu", (unsigned long)index);
+		pr_err("pid %d fd %d: pseudo-terminal master %s (of %s) is not supported", pid, fd,
+		       escape(link, esc, sizeof(esc)), path);
+		return -EOPNOTSUPP;
+	}
+	if (major(st->st_rdev) >= PTS_MAJOR_FIRST && major(st->st_rdev) <= PTS_MAJOR_LAST) {
+		/* devpts removes the slave's node when the master is closed. */
+		if (link[0] != '/' || stat(link, &now) || now.st_rdev != st->st_rdev) {
+			pr_err("pid %d fd %d: pseudo-terminal %s whose master is closed is not supported",
+			       pid, fd, escape(link, esc, sizeof(esc)));
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
+	if (major(st->st_rdev) == PTY_MASTER_MAJOR && minor(st->st_rdev) == TTY_MINOR) {
+		err = read_tty(pid, &session, &tty_nr);
+		if (err)
+			return err;
+		/* With one, check_ctty() decided; without, reopening it fails. */
+		if (!tty_nr) {
+			pr_err("pid %d fd %d: /dev/tty of a task without a controlling terminal is not supported",
+			       pid, fd);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+/* ---- pipes and sockets held outside the tree ---- */
+
+enum { WANT_HELD, WANT_PEER };
+
+struct want {
+	uint64_t ino;
+	bool sock;		/* a socket, else a pipe */
+	int why;		/* WANT_HELD: the tree's own object; WANT_PEER: its peer */
+	pid_t pid;		/* the tree's holder */
+	int fd;
+};
+
+static int cmp_want(const void *a, const void *b)
+{
+	const struct want *x = a, *y = b;
+
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+static int add_want(struct want **w, size_t *n, struct want v)
+{
+	struct want *arr = realloc(*w, (*n + 1) * sizeof(*arr));
+
+	if (!arr)
+		return -ENOMEM;
+	*w = arr;
+	arr[(*n)++] = v;
+	return 0;
+}
+
+static const struct want *find_want(const struct want *w, size_t n, uint64_t ino, bool sock)
+{
+	struct want key = { .ino = ino };
+	const struct want *hit = bsearch(&key, w, n, sizeof(*w), cmp_want);
+
+	if (!hit)
+		return NULL;
+	while (hit > w && hit[-1].ino == ino)
+		hit--;
+	for (; hit < w + n && hit->ino == ino; hit++)
+		if (hit->sock == sock)
+			return hit;
+	return NULL;
+}
+
+static void comm_of(pid_t pid, char *buf, size_t len)
+{
+	struct procfs_stat st;
+	char esc[256];
+
+	if (procfs__stat(pid, &st))
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%s", escape(st.comm, esc, sizeof(esc)));
+}
+
+static int refuse_held(const struct want *w, pid_t holder, int hfd)
+{
+	char comm[256];
+
+	comm_of(holder, comm, sizeof(comm));
+	if (w->why == WANT_PEER)
+		pr_err("pid %d fd %d: unix socket whose peer (socket %lu) is held by pid %d (%s) fd %d, outside the dumped tree, is not supported",
+		       w->pid, w->fd, (unsigned long)w->ino, holder, comm, hfd);
+	else
+		pr_err("pid %d fd %d: %s:[%lu] is also held by pid %d (%s) fd %d, outside the dumped tree: not supported",
+		       w->pid, w->fd, w->sock ? "socket" : "pipe", (unsigned long)w->ino, holder, comm,
+		       hfd);
+	return -EOPNOTSUPP;
+}
+
+/* Every fd of @pid that is a pipe or socket the tree cares about. */
+static int scan_process(pid_t pid, const struct want *w, size_t n)
+{
+	char path[64], link[64];
+	const struct want *hit;
+	struct dirent *de;
+	unsigned long ino;
+	ssize_t len;
+	DIR *d;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return 0; /* gone, or a kernel thread: holds nothing */
+	while (!err && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if (sscanf(link, "pipe:[%lu]", &ino) == 1)
+			hit = find_want(w, n, ino, false);
+		else if (sscanf(link, "socket:[%lu]", &ino) == 1)
+			hit = find_want(w, n, ino, true);
+		else
+			continue;
+		if (hit)
+			err = refuse_held(hit, pid, atoi(de->d_name));
+	}
+	closedir(d);
+	return err;
+}
+
+int dump_refuse__outside(struct dump_ctx *ctx)
+{
+	struct want *w = NULL;
+	size_t n = 0, i;
+	struct dirent *de;
+	uint64_t ino, peer;
+	pid_t pid;
+	DIR *d;
+	int fd, err = 0;
+
+	for (i = 0; !err && i < ctx->nofds; i++) {
+		const struct dump_ofd *o = &ctx->ofds[i];
+
+		if (S_ISFIFO(o->mode) || S_ISSOCK(o->mode))
+			err = add_want(&w, &n, (struct want){ o->ino, S_ISSOCK(o->mode), WANT_HELD,
+							      o->pid, o->fd });
+	}
+	for (i = 0; !err && dump_fdkinds__unix_peer(ctx, i, &ino, &peer, &pid, &fd); i++)
+		if (peer)
+			err = add_want(&w, &n, (struct want){ peer, true, WANT_PEER, pid, fd });
+	if (err || !n)
+		goto out;
+	qsort(w, n, sizeof(*w), cmp_want);
+	d = opendir("/proc");
+	if (!d) {
+		err = -errno;
+		pr_err("/proc: %s", strerror(-err));
+		goto out;
+	}
+	while (!err && (de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = atoi(de->d_name);
+		if (pid == getpid() || dump__find_task(ctx, pid))
+			continue;
+		err = scan_process(pid, w, n);
+	}
+	closedir(d);
+out:
+	if (err == -ENOMEM)
+		pr_err("out of memory");
+	free(w);
+	return err;
+}
+
+/* ---- the fd limit restore will have ---- */
+
+int dump_refuse__fd_limit(struct dump_ctx *ctx)
+{
+	uint64_t max = rlimits__nofile_max();
+	int top = ctx->max_fd;
+	pid_t top_pid = ctx->max_fd_pid;
+
+	/* Restore holds every description at once, beside its own fds. */
+	if (ctx->nofds + RESTORE_OWN_FDS > max) {
+		pr_err("the tree has %zu open file descriptions: restore would hold them all at once, more than pidtrace's fd limit of %lu (raise the hard RLIMIT_NOFILE): not supported",
+		       ctx->nofds, (unsigned long)max);
+		return -EOPNOTSUPP;
+	}
+	if (top >= 0 && (uint64_t)top >= max) {
+		pr_err("pid %d fd %d: above pidtrace's fd limit of %lu, restore could not install it: not supported",
+		       top_pid, top, (unsigned long)max);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
