@@ -69,10 +69,18 @@ static void usage(FILE *f)
 		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
 		   "      --leave-running  let the tree run on after the dump\n"
 		   "      --json           print the summary as one JSON object\n\n"
-		   "Limits: files (deleted ones too), directories, character devices, pipes,\n"
-		   "pidfds, unix socketpairs, eventfd, signalfd, timerfd, epoll and memfds\n"
-		   "(other fds, such as inotify or TCP sockets, are refused); threads with their\n"
-		   "process.\n");
+		   "Kept: files (deleted ones too), directories, character devices, pipes,\n"
+		   "pidfds, unix sockets (pairs, listeners, bound datagram sockets), TCP\n"
+		   "listeners and UDP sockets, eventfd, signalfd, timerfd, epoll, inotify and\n"
+		   "memfds; threads with their process, children of every thread.\n\n"
+		   "Refused (the tree left running as it was), in one line naming the pid, fd or\n"
+		   "object (what restore could not bring back exactly): TCP connections,\n"
+		   "inotify with unread events, other fd kinds (fanotify, io_uring...), file\n"
+		   "locks and leases, pseudo-terminal masters, a controlling terminal other\n"
+		   "than pidtrace's own, a pipe or socket also held (or a unix socket's peer\n"
+		   "held) by a process outside the tree, a namespace other than pidtrace's,\n"
+		   "more open file descriptions or higher fd numbers than pidtrace's hard fd\n"
+		   "limit allows, seccomp.\n");
 }
 
 /*
