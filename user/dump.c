@@ -80,7 +80,8 @@ static void usage(FILE *f)
 		   "than pidtrace's own, a pipe or socket also held (or a unix socket's peer\n"
 		   "held) by a process outside the tree, a namespace other than pidtrace's,\n"
 		   "more open file descriptions or higher fd numbers than pidtrace's hard fd\n"
-		   "limit allows, seccomp.\n");
+		   "limit allows, removed directories and device nodes, files in /proc/PID,\n"
+		   "seccomp.\n");
 }
 
 /*

@@ -432,10 +432,14 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 	}
 	if (!err)
 		err = procfs__readlink(t->pid, "cwd", link, sizeof(link));
+	if (!err)
+		err = dump_refuse__dir(t->pid, "cwd", link);
 	if (!err) {
 		fi->cwd = dump__strdup(link);
 		err = procfs__readlink(t->pid, "root", link, sizeof(link));
 	}
+	if (!err)
+		err = dump_refuse__dir(t->pid, "root", link);
 	if (!err) {
 		fi->root = dump__strdup(link);
 		err = procfs__read(t->pid, "status", &status, NULL);

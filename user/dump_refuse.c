@@ -8,7 +8,9 @@
  * back. Per fd, as the fd table is read: a lock or lease (restore does not
  * take it again), a pseudo-terminal master (its pair cannot be made again
  * with the same number), a pty slave whose master is gone, /dev/tty
- * without a controlling terminal. Once every fd is known: a pipe or socket
+ * without a controlling terminal, a removed directory or device node, a
+ * process's file in /proc (and the same for cwd and root). Once every fd
+ * is known: a pipe or socket
  * also held by a process outside the tree, or a unix socket whose peer
  * is (the restored copy would have no peer: EOF, EPIPE), and a tree with
  * more descriptions or higher fd numbers than pidtrace can hold at
@@ -199,6 +201,54 @@ static void describe_lock(const char *line, char *buf, size_t len)
 	snprintf(buf, len, "%s%s%s", rw, rw[0] ? " " : "", what);
 }
 
+/*
+ * A file of a process in procfs (/proc/PID/...): reopened by its path it
+ * would be another process's file, or none once the process is gone.
+ */
+static bool proc_pid_file(const char *link, const struct stat *st)
+{
+	static dev_t proc_dev;
+	struct stat ps;
+	size_t n;
+
+	if (strncmp(link, "/proc/", 6))
+		return false;
+	n = strspn(link + 6, "0123456789");
+	if (!n || (link[6 + n] && link[6 + n] != '/' && link[6 + n] != ' '))
+		return false;
+	if (!proc_dev && !stat("/proc/self", &ps))
+		proc_dev = ps.st_dev;
+	return st->st_dev == proc_dev;
+}
+
+/* A directory or device node that was removed: its path names nothing. */
+static bool removed(const struct stat *st)
+{
+	return (S_ISDIR(st->st_mode) || S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) &&
+	       !st->st_nlink;
+}
+
+int dump_refuse__dir(pid_t pid, const char *which, const char *link)
+{
+	char path[64], esc[1024];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
+	if (stat(path, &st))
+		return procfs__exists(pid) ? -errno : -ESRCH;
+	if (proc_pid_file(link, &st)) {
+		pr_err("pid %d: its %s %s, a process's directory in /proc, is not supported", pid,
+		       which, escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (removed(&st)) {
+		pr_err("pid %d: its %s %s is a removed directory: not supported", pid, which,
+		       escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, const char *info)
 {
 	const char *lock = procfs__field(info, "lock:");
@@ -212,6 +262,17 @@ int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, 
 		describe_lock(lock, what, sizeof(what));
 		pr_err("pid %d fd %d: %s on %s is not supported (restore would not hold it)", pid,
 		       fd, what, escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (proc_pid_file(link, st)) {
+		pr_err("pid %d fd %d: %s, a process's file in /proc, is not supported", pid, fd,
+		       escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (removed(st)) {
+		pr_err("pid %d fd %d: removed %s %s is not supported", pid, fd,
+		       S_ISDIR(st->st_mode) ? "directory" : "device node",
+		       escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	if (!S_ISCHR(st->st_mode))

@@ -21,6 +21,9 @@ int dump_refuse__ttys(struct dump_ctx *ctx);
 /* One fd (@info: its fdinfo text): locks and leases, ptys, /dev/tty. */
 int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, const char *info);
 
+/* @which ("cwd", "root") of @pid, @link its target: removed, or in /proc. */
+int dump_refuse__dir(pid_t pid, const char *which, const char *link);
+
 /* Once every fd is known: pipes and sockets held or peered from outside. */
 int dump_refuse__outside(struct dump_ctx *ctx);
 

@@ -22,6 +22,12 @@
  *             make it again)
  *   threaddeath  as thread, the child with a parent-death signal (bound
  *             to the thread that forked it: refused)
+ *   rmdir_cwd  its cwd a directory since removed
+ *   rmdir_open an fd on a directory since removed
+ *   deleted_dev an fd on a device node (a copy of /dev/null) since removed
+ *   proc_child an fd on /proc/CHILD/stat, CHILD in the tree
+ *   proc_dead  an fd on /proc/CHILD/mountinfo, CHILD dead and reaped
+ *   proc_cwd   its cwd /proc/CHILD, CHILD dead and reaped
  * Prints "READY pid=N fd=M" (M: the fd dump must name).
  */
 #include <fcntl.h>
@@ -30,6 +36,8 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -131,7 +139,8 @@ int main(int argc, char **argv)
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	int fd = -1, p[2], st, i, sfd;
 	struct rlimit rl;
-	char buf[8];
+	char buf[16], path[4096];
+	struct stat sb;
 	pid_t pid;
 
 	zdtm_init();
@@ -213,6 +222,44 @@ int main(int argc, char **argv)
 				if ((fd = open("/dev/null", O_RDONLY)) < 0)
 					zdtm_fail("open %d", i);
 		}
+	} else if (!strcmp(kind, "rmdir_cwd") || !strcmp(kind, "rmdir_open")) {
+		if (mkdir("harm.dir", 0700) || (fd = open("harm.dir", O_DIRECTORY | O_RDONLY)) < 0)
+			zdtm_fail("mkdir");
+		if (!strcmp(kind, "rmdir_cwd") && (fchdir(fd) || close(fd) || (fd = -1, 0)))
+			zdtm_fail("chdir");
+		if (rmdir(fd < 0 ? "../harm.dir" : "harm.dir"))
+			zdtm_fail("rmdir");
+	} else if (!strcmp(kind, "deleted_dev")) {
+		if (mknod("harm.dev", S_IFCHR | 0600, makedev(1, 3)) ||
+		    (fd = open("harm.dev", O_RDWR)) < 0 || unlink("harm.dev"))
+			zdtm_fail("mknod");
+	} else if (!strncmp(kind, "proc_", 5)) {
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			zdtm_wait_term();
+			_exit(0);
+		}
+		snprintf(buf, sizeof(buf), "%d", pid);
+		if (!strcmp(kind, "proc_child")) {
+			char path[64];
+
+			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+			fd = open(path, O_RDONLY);
+		} else {
+			char path[64];
+
+			snprintf(path, sizeof(path), "/proc/%d%s", pid,
+				 strcmp(kind, "proc_cwd") ? "/mountinfo" : "");
+			fd = strcmp(kind, "proc_cwd") ? open(path, O_RDONLY) : chdir(path);
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			pid = -1;
+		}
+		if (fd < 0)
+			zdtm_fail("open /proc/%s", buf);
+		if (!strcmp(kind, "proc_cwd"))
+			fd = -1;
 	} else if (!strcmp(kind, "thread") || !strcmp(kind, "threaddeath")) {
 		thread_child(!strcmp(kind, "threaddeath"));
 		return zdtm_pass();
@@ -230,5 +277,13 @@ int main(int argc, char **argv)
 		zdtm_fail("the pseudo-terminal does not work");
 	else if (!strcmp(kind, "ofds") && fcntl(fd, F_GETFD) < 0)
 		zdtm_fail("fd %d is gone", fd);
+	else if (!strcmp(kind, "rmdir_cwd") && (getcwd(path, sizeof(path)) || errno != ENOENT))
+		zdtm_fail("the cwd is not the removed directory any more");
+	else if ((!strcmp(kind, "rmdir_open") || !strcmp(kind, "deleted_dev")) &&
+		 (fstat(fd, &sb) || sb.st_nlink))
+		zdtm_fail("the fd is not on the removed file any more");
+	else if (!strcmp(kind, "proc_child") && (pread(fd, path, 1, 0) != 1 || kill(pid, SIGTERM) ||
+						  waitpid(pid, &st, 0) != pid))
+		zdtm_fail("the child's /proc file");
 	return zdtm_pass();
 }

@@ -53,6 +53,17 @@ refused highfd highfd "pid @PID@ fd 3000: above pidtrace's fd limit of 2000, res
 	"-n 2000"
 refused threaddeath threaddeath \
 	"pid [0-9]+: its parent-death signal 9 is bound to thread [0-9]+ of pid @PID@, not its main thread: not supported"
+refused rmdir_cwd rmdir_cwd \
+	"pid @PID@: its cwd $T/rmdir_cwd/harm\\.dir \\(deleted\\) is a removed directory: not supported"
+refused rmdir_open rmdir_open \
+	"pid @PID@ fd @FD@: removed directory $T/rmdir_open/harm\\.dir \\(deleted\\) is not supported"
+refused deleted_dev deleted_dev \
+	"pid @PID@ fd @FD@: removed device node $T/deleted_dev/harm\\.dev \\(deleted\\) is not supported"
+refused proc_child proc_child "pid @PID@ fd @FD@: /proc/[0-9]+/stat, a process's file in /proc, is not supported"
+refused proc_dead proc_dead \
+	"pid @PID@ fd @FD@: /proc/[0-9]+/mountinfo( \\(deleted\\))?, a process's file in /proc, is not supported"
+refused proc_cwd proc_cwd \
+	"pid @PID@: its cwd /proc/[0-9]+( \\(deleted\\))?, a process's directory in /proc, is not supported"
 
 # The same objects as the unix socket with an outside peer: named with
 # its holder.
