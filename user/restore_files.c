@@ -482,12 +482,16 @@ int restore_files__task(struct restore_ctx *ctx, struct rtask *t)
 		ctx->fds++;
 	}
 	TRY(restore__sys(t, SYS_close, src, 0, 0, 0, 0, 0), "close");
+	/*
+	 * cwd first: both paths are as pidtrace sees them, and a chrooted
+	 * task's cwd may lie outside its root (chroot() does not move it).
+	 */
+	TRY(put_path(t, fi->cwd, &addr), "cwd %s", fi->cwd);
+	TRY(restore__sys(t, SYS_chdir, addr, 0, 0, 0, 0, 0), "chdir %s", fi->cwd);
 	if (fi->root && strcmp(fi->root, "/")) {
 		TRY(put_path(t, fi->root, &addr), "root %s", fi->root);
 		TRY(restore__sys(t, SYS_chroot, addr, 0, 0, 0, 0, 0), "chroot %s", fi->root);
 	}
-	TRY(put_path(t, fi->cwd, &addr), "cwd %s", fi->cwd);
-	TRY(restore__sys(t, SYS_chdir, addr, 0, 0, 0, 0, 0), "chdir %s", fi->cwd);
 	TRY(restore__sys(t, SYS_umask, fi->umask, 0, 0, 0, 0, 0), "umask");
 	return 0;
 }

@@ -28,6 +28,8 @@
  *   proc_child an fd on /proc/CHILD/stat, CHILD in the tree
  *   proc_dead  an fd on /proc/CHILD/mountinfo, CHILD dead and reaped
  *   proc_cwd   its cwd /proc/CHILD, CHILD dead and reaped
+ *   chroot     chrooted into harm.root (its cwd left outside), a file
+ *              inside opened (a round trip: all must come back)
  * Prints "READY pid=N fd=M" (M: the fd dump must name).
  */
 #include <fcntl.h>
@@ -140,7 +142,7 @@ int main(int argc, char **argv)
 	int fd = -1, p[2], st, i, sfd;
 	struct rlimit rl;
 	char buf[16], path[4096];
-	struct stat sb;
+	struct stat sb, cwd_st, file_st;
 	pid_t pid;
 
 	zdtm_init();
@@ -260,6 +262,11 @@ int main(int argc, char **argv)
 			zdtm_fail("open /proc/%s", buf);
 		if (!strcmp(kind, "proc_cwd"))
 			fd = -1;
+	} else if (!strcmp(kind, "chroot")) {
+		if (stat(".", &cwd_st) || mkdir("harm.root", 0700) || chroot("harm.root") ||
+		    (fd = open("/file", O_CREAT | O_RDWR, 0600)) < 0 || fstat(fd, &file_st))
+			zdtm_fail("chroot");
+		fd = -1;
 	} else if (!strcmp(kind, "thread") || !strcmp(kind, "threaddeath")) {
 		thread_child(!strcmp(kind, "threaddeath"));
 		return zdtm_pass();
@@ -282,6 +289,10 @@ int main(int argc, char **argv)
 	else if ((!strcmp(kind, "rmdir_open") || !strcmp(kind, "deleted_dev")) &&
 		 (fstat(fd, &sb) || sb.st_nlink))
 		zdtm_fail("the fd is not on the removed file any more");
+	else if (!strcmp(kind, "chroot") &&
+		 (stat(".", &sb) || sb.st_ino != cwd_st.st_ino || stat("/file", &sb) ||
+		  sb.st_ino != file_st.st_ino || stat("/harm.root", &sb) == 0))
+		zdtm_fail("root or cwd not as they were");
 	else if (!strcmp(kind, "proc_child") && (pread(fd, path, 1, 0) != 1 || kill(pid, SIGTERM) ||
 						  waitpid(pid, &st, 0) != pid))
 		zdtm_fail("the child's /proc file");

@@ -166,6 +166,8 @@ else
 	cr_restore_verify thread
 fi
 cr_cleanup
+# A chrooted task whose cwd is outside its root.
+cr_roundtrip chroot zdtm_harm chroot
 # 2500 descriptions, pidtrace's soft limit 1024 (the hard one higher):
 # pidtrace raises its own to the hard limit, restore opens them all.
 if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ]; then
