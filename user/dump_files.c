@@ -320,6 +320,12 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	e->fd = fd;
 	e->cloexec = !!(flags & O_CLOEXEC);
 	e->flags = flags & ~O_CLOEXEC;
+	/*
+	 * A file made with O_TMPFILE keeps that flag (O_DIRECTORY with it):
+	 * how it was made, not how restore may open it again.
+	 */
+	if ((flags & __O_TMPFILE) && !S_ISDIR(st.st_mode))
+		e->flags &= ~(__O_TMPFILE | O_DIRECTORY);
 	if (!procfs__field_u64(info, "pos:", 10, &v)) {
 		e->has_pos = true;
 		e->pos = v;

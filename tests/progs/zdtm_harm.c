@@ -30,6 +30,9 @@
  *   proc_cwd   its cwd /proc/CHILD, CHILD dead and reaped
  *   chroot     chrooted into harm.root (its cwd left outside), a file
  *              inside opened (a round trip: all must come back)
+ *   tmpfile    a file made with O_TMPFILE (never linked) in a directory
+ *              made read-only since, 10 bytes, mode 0645, owner 1:1
+ *              (a round trip)
  * Prints "READY pid=N fd=M" (M: the fd dump must name).
  */
 #include <fcntl.h>
@@ -262,6 +265,14 @@ int main(int argc, char **argv)
 			zdtm_fail("open /proc/%s", buf);
 		if (!strcmp(kind, "proc_cwd"))
 			fd = -1;
+	} else if (!strcmp(kind, "tmpfile")) {
+		if (mkdir("harm.tmpdir", 0700) ||
+		    (fd = open("harm.tmpdir", O_RDWR | O_TMPFILE, 0644)) < 0 ||
+		    chmod("harm.tmpdir", 0500) || write(fd, "0123456789", 10) != 10 ||
+		    fchmod(fd, 0645) || fchown(fd, 1, 1))
+			zdtm_fail("O_TMPFILE");
+		sfd = fd;
+		fd = -1;
 	} else if (!strcmp(kind, "chroot")) {
 		if (stat(".", &cwd_st) || mkdir("harm.root", 0700) || chroot("harm.root") ||
 		    (fd = open("/file", O_CREAT | O_RDWR, 0600)) < 0 || fstat(fd, &file_st))
@@ -289,6 +300,11 @@ int main(int argc, char **argv)
 	else if ((!strcmp(kind, "rmdir_open") || !strcmp(kind, "deleted_dev")) &&
 		 (fstat(fd, &sb) || sb.st_nlink))
 		zdtm_fail("the fd is not on the removed file any more");
+	else if (!strcmp(kind, "tmpfile") &&
+		 (fstat(sfd, &sb) || sb.st_size != 10 || (sb.st_mode & 07777) != 0645 ||
+		  sb.st_uid != 1 || sb.st_gid != 1 || sb.st_nlink || pread(sfd, buf, 10, 0) != 10 ||
+		  memcmp(buf, "0123456789", 10)))
+		zdtm_fail("the O_TMPFILE file is not as it was");
 	else if (!strcmp(kind, "chroot") &&
 		 (stat(".", &sb) || sb.st_ino != cwd_st.st_ino || stat("/file", &sb) ||
 		  sb.st_ino != file_st.st_ino || stat("/harm.root", &sb) == 0))

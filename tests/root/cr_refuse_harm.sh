@@ -166,6 +166,9 @@ else
 	cr_restore_verify thread
 fi
 cr_cleanup
+# A file made with O_TMPFILE: reopened without it.
+cr_roundtrip tmpfile zdtm_harm tmpfile
+chmod 700 "$T/tmpfile/harm.tmpdir" 2>/dev/null
 # A chrooted task whose cwd is outside its root.
 cr_roundtrip chroot zdtm_harm chroot
 # 2500 descriptions, pidtrace's soft limit 1024 (the hard one higher):
