@@ -60,7 +60,8 @@ static double now_ms(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--json]\n\n"
+	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--lose-cgroups]\n"
+		   "                     [--json]\n\n"
 		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
 		   "(default: the current directory). The tree is killed once the image is\n"
 		   "complete, unless --leave-running; if the dump fails it is left running\n"
@@ -68,6 +69,8 @@ static void usage(FILE *f)
 		   "  -t, --tree PID       root of the tree to dump\n"
 		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
 		   "      --leave-running  let the tree run on after the dump\n"
+		   "      --lose-cgroups   dump tasks in other cgroups than pidtrace's: restore\n"
+		   "                       will put them in its own (refused otherwise)\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too), directories, character devices, pipes,\n"
 		   "pidfds, unix sockets (pairs, listeners, bound datagram sockets), TCP\n"
@@ -78,7 +81,8 @@ static void usage(FILE *f)
 		   "inotify with unread events, other fd kinds (fanotify, io_uring...), file\n"
 		   "locks and leases, pseudo-terminal masters, a controlling terminal other\n"
 		   "than pidtrace's own, a pipe or socket also held (or a unix socket's peer\n"
-		   "held) by a process outside the tree, a namespace other than pidtrace's,\n"
+		   "held) by a process outside the tree, a namespace or cgroup other than\n"
+		   "pidtrace's, a file whose path leads elsewhere (a detached mount),\n"
 		   "more open file descriptions or higher fd numbers than pidtrace's hard fd\n"
 		   "limit allows, removed directories and device nodes, files in /proc/PID,\n"
 		   "seccomp.\n");
@@ -437,6 +441,7 @@ int cmd_dump(int argc, char **argv)
 		{ "tree", required_argument, NULL, 't' },
 		{ "images-dir", required_argument, NULL, 'D' },
 		{ "leave-running", no_argument, NULL, 'L' },
+		{ "lose-cgroups", no_argument, NULL, 'G' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -465,6 +470,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'L':
 			r.ctx.leave_running = true;
+			break;
+		case 'G':
+			r.ctx.lose_cgroups = true;
 			break;
 		case 'j':
 			r.json = true;

@@ -70,6 +70,7 @@ struct dump_ctx {
 	pid_t root;
 	const char *dir;
 	bool leave_running;
+	bool lose_cgroups;		/* --lose-cgroups: restore puts the tree in its own */
 	struct image *img;
 
 	struct dump_task *tasks;	/* parents before children */

@@ -146,6 +146,51 @@ static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 	return 0;
 }
 
+/*
+ * Restore creates every task in pidtrace's own cgroups: a task elsewhere
+ * would come back with other limits and accounting, unless the user
+ * accepted that (--lose-cgroups).
+ */
+static int check_cgroup(struct dump_ctx *ctx, struct dump_task *t)
+{
+	static char *mine;
+	char *its = NULL, line[256], ours[256], esc[1024], esc2[1024];
+	const char *a, *b;
+	size_t la, lb;
+	int err;
+
+	if (ctx->lose_cgroups)
+		return 0;
+	if (!mine && procfs__read(0, "cgroup", &mine, NULL))
+		return 0; /* no cgroups to compare */
+	err = procfs__read(t->pid, "cgroup", &its, NULL);
+	if (err)
+		return err;
+	if (!strcmp(its, mine)) {
+		free(its);
+		return 0;
+	}
+	/* The first line that differs: the hierarchy, and the group there. */
+	a = its;
+	b = mine;
+	while (*a && *b) {
+		la = strcspn(a, "\n");
+		lb = strcspn(b, "\n");
+		if (la != lb || strncmp(a, b, la))
+			break;
+		a += la + !!a[la];
+		b += lb + !!b[lb];
+	}
+	la = strcspn(a, "\n");
+	lb = strcspn(b, "\n");
+	snprintf(line, sizeof(line), "%.*s", (int)la, a);
+	snprintf(ours, sizeof(ours), "%.*s", (int)lb, b);
+	pr_err("pid %d is in cgroup %s, not in pidtrace's (%s): restore would put it in pidtrace's, not supported (--lose-cgroups accepts that)",
+	       t->pid, escape(line, esc, sizeof(esc)), escape(ours, esc2, sizeof(esc2)));
+	free(its);
+	return -EOPNOTSUPP;
+}
+
 static int for_each_task(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, struct dump_task *),
 			 const char *what)
 {
@@ -168,7 +213,9 @@ static int for_each_task(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, stru
 
 int dump_refuse__frozen(struct dump_ctx *ctx)
 {
-	return for_each_task(ctx, check_namespaces, "namespaces");
+	int err = for_each_task(ctx, check_namespaces, "namespaces");
+
+	return err ? err : for_each_task(ctx, check_cgroup, "cgroups");
 }
 
 int dump_refuse__ttys(struct dump_ctx *ctx)
@@ -228,6 +275,28 @@ static bool removed(const struct stat *st)
 	       !st->st_nlink;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/*
+ * Restore reopens a file, directory or device by its path and checks it
+ * is the same: one whose path leads elsewhere already (its mount
+ * detached, the name given to another file) would fail there.
+ */
+static bool unreachable(const char *link, const struct stat *st)
+{
+	struct stat now;
+
+	if (link[0] != '/' || ends_with(link, " (deleted)") ||
+	    !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode) || S_ISCHR(st->st_mode)))
+		return false;
+	return stat(link, &now) || now.st_dev != st->st_dev || now.st_ino != st->st_ino;
+}
+
 int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 {
 	char path[64], esc[1024];
@@ -244,6 +313,11 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	if (removed(&st)) {
 		pr_err("pid %d: its %s %s is a removed directory: not supported", pid, which,
 		       escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (unreachable(link, &st)) {
+		pr_err("pid %d: its %s %s is not that directory any more (a detached mount, or replaced): not supported",
+		       pid, which, escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -269,10 +343,24 @@ int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, 
 		       escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) >= PTS_MAJOR_FIRST && major(st->st_rdev) <= PTS_MAJOR_LAST) {
+		/* devpts removes the slave's node when the master is closed. */
+		if (link[0] != '/' || stat(link, &now) || now.st_rdev != st->st_rdev) {
+			pr_err("pid %d fd %d: pseudo-terminal %s whose master is closed is not supported",
+			       pid, fd, escape(link, esc, sizeof(esc)));
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
 	if (removed(st)) {
 		pr_err("pid %d fd %d: removed %s %s is not supported", pid, fd,
 		       S_ISDIR(st->st_mode) ? "directory" : "device node",
 		       escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (unreachable(link, st)) {
+		pr_err("pid %d fd %d: %s is not that file any more (a detached mount, or replaced): not supported",
+		       pid, fd, escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	if (!S_ISCHR(st->st_mode))
@@ -285,15 +373,6 @@ int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, 
 		pr_err("pid %d fd %d: pseudo-terminal master %s (of %s) is not supported", pid, fd,
 		       escape(link, esc, sizeof(esc)), path);
 		return -EOPNOTSUPP;
-	}
-	if (major(st->st_rdev) >= PTS_MAJOR_FIRST && major(st->st_rdev) <= PTS_MAJOR_LAST) {
-		/* devpts removes the slave's node when the master is closed. */
-		if (link[0] != '/' || stat(link, &now) || now.st_rdev != st->st_rdev) {
-			pr_err("pid %d fd %d: pseudo-terminal %s whose master is closed is not supported",
-			       pid, fd, escape(link, esc, sizeof(esc)));
-			return -EOPNOTSUPP;
-		}
-		return 0;
 	}
 	if (major(st->st_rdev) == PTY_MASTER_MAJOR && minor(st->st_rdev) == TTY_MINOR) {
 		err = read_tty(pid, &session, &tty_nr);

@@ -33,6 +33,9 @@
  *   tmpfile    a file made with O_TMPFILE (never linked) in a directory
  *              made read-only since, 10 bytes, mode 0645, owner 1:1
  *              (a round trip)
+ *   plain      nothing: the test moves it (to another cgroup...)
+ *   mntfile    harm.mnt/file open (the test mounts harm.mnt first, and
+ *              detaches the mount once READY)
  * Prints "READY pid=N fd=M" (M: the fd dump must name).
  */
 #include <fcntl.h>
@@ -265,6 +268,12 @@ int main(int argc, char **argv)
 			zdtm_fail("open /proc/%s", buf);
 		if (!strcmp(kind, "proc_cwd"))
 			fd = -1;
+	} else if (!strcmp(kind, "mntfile")) {
+		fd = open("harm.mnt/file", O_CREAT | O_RDWR, 0600);
+		if (fd < 0 || write(fd, "x", 1) != 1)
+			zdtm_fail("open harm.mnt/file");
+	} else if (!strcmp(kind, "plain")) {
+		fd = -1;
 	} else if (!strcmp(kind, "tmpfile")) {
 		if (mkdir("harm.tmpdir", 0700) ||
 		    (fd = open("harm.tmpdir", O_RDWR | O_TMPFILE, 0644)) < 0 ||
@@ -305,6 +314,8 @@ int main(int argc, char **argv)
 		  sb.st_uid != 1 || sb.st_gid != 1 || sb.st_nlink || pread(sfd, buf, 10, 0) != 10 ||
 		  memcmp(buf, "0123456789", 10)))
 		zdtm_fail("the O_TMPFILE file is not as it was");
+	else if (!strcmp(kind, "mntfile") && (pread(fd, buf, 1, 0) != 1 || buf[0] != 'x'))
+		zdtm_fail("the file on the detached mount");
 	else if (!strcmp(kind, "chroot") &&
 		 (stat(".", &sb) || sb.st_ino != cwd_st.st_ino || stat("/file", &sb) ||
 		  sb.st_ino != file_st.st_ino || stat("/harm.root", &sb) == 0))

@@ -65,6 +65,50 @@ refused proc_dead proc_dead \
 refused proc_cwd proc_cwd \
 	"pid @PID@: its cwd /proc/[0-9]+( \\(deleted\\))?, a process's directory in /proc, is not supported"
 
+# A task in another cgroup than pidtrace's: restore would put it in
+# pidtrace's. Refused; dumped with --lose-cgroups.
+CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)$(sed -n 's/^0:://p' /proc/self/cgroup)/harm
+if mkdir "$CG" 2>/dev/null && at_exit "cgroup_remove '$CG'" && cr_start cgroup zdtm_harm plain &&
+	echo "$CR_PID" >"$CG/cgroup.procs"; then
+	cr_refused_only() {
+		"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" "$@" >"$CR_DIR/dump.out" 2>"$CR_DIR/dump.err"
+	}
+	cr_refused_only
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/dump.err")" = 1 ] && grep -Eq \
+		"^pidtrace: dump: pid $CR_PID is in cgroup 0::/.*/harm, not in pidtrace's \\(0::/.*\\): restore would put it in pidtrace's, not supported \\(--lose-cgroups accepts that\\)\$" \
+		"$CR_DIR/dump.err"; then
+		pass cgroup_refused
+	else
+		fail cgroup_refused "exit status $rc: $(cat "$CR_DIR/dump.err")"
+	fi
+	cr_refused_only --lose-cgroups --leave-running
+	same_rc=$?
+	if [ "$same_rc" = 0 ]; then
+		pass cgroup_lose_cgroups_dumps
+	else
+		fail cgroup_lose_cgroups_dumps "exit status $same_rc: $(cat "$CR_DIR/dump.err")"
+	fi
+	cr_passes cgroup_untouched
+else
+	fail cgroup_start "cannot make $CG or move the program there"
+fi
+cr_cleanup
+
+# A file on a mount detached since (umount -l): its path leads nowhere.
+mkdir -p "$T/detached/harm.mnt"
+if mount -t tmpfs -o size=64k harm "$T/detached/harm.mnt" && cr_start detached zdtm_harm mntfile &&
+	umount -l "$T/detached/harm.mnt"; then
+	CR_PID=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+	fd=$(sed -n 's/^READY .*fd=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+	cr_refused detached \
+		"pid $CR_PID fd $fd: /file is not that file any more \\(a detached mount, or replaced\\): not supported"
+else
+	fail detached_start "cannot mount, start or detach"
+fi
+cr_cleanup
+umount "$T/detached/harm.mnt" 2>/dev/null
+
 # The same objects as the unix socket with an outside peer: named with
 # its holder.
 if cr_start unix_outside zdtm_refuse outside; then
