@@ -33,6 +33,9 @@
  *   tmpfile    a file made with O_TMPFILE (never linked) in a directory
  *              made read-only since, 10 bytes, mode 0645, owner 1:1
  *              (a round trip)
+ *   devtty     the dumped task (READY pid, a child; the pty master stays
+ *              with the parent) opened /dev/tty while the pty slave was
+ *              its controlling terminal, then gave the terminal up
  *   plain      nothing: the test moves it (to another cgroup...)
  *   mntfile    harm.mnt/file open (the test mounts harm.mnt first, and
  *              detaches the mount once READY)
@@ -272,6 +275,29 @@ int main(int argc, char **argv)
 		fd = open("harm.mnt/file", O_CREAT | O_RDWR, 0600);
 		if (fd < 0 || write(fd, "x", 1) != 1)
 			zdtm_fail("open harm.mnt/file");
+	} else if (!strcmp(kind, "devtty")) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		fd = posix_openpt(O_RDWR | O_NOCTTY);
+		if (fd < 0 || grantpt(fd) || unlockpt(fd))
+			zdtm_fail("posix_openpt");
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			signal(SIGHUP, SIG_IGN);
+			if (setsid() < 0 || (sfd = open(ptsname(fd), O_RDWR)) < 0 ||
+			    ioctl(sfd, TIOCSCTTY, 0) || (p[0] = open("/dev/tty", O_RDWR)) < 0 ||
+			    ioctl(sfd, TIOCNOTTY))
+				zdtm_fail("child: /dev/tty");
+			close(fd);
+			ready(getpid(), p[0]);
+			zdtm_wait_term();
+			if (fcntl(p[0], F_GETFD) < 0)
+				zdtm_fail("child: the /dev/tty fd is gone");
+			exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || st)
+			zdtm_fail("the child's /dev/tty (status %#x)", st);
+		return zdtm_pass();
 	} else if (!strcmp(kind, "plain")) {
 		fd = -1;
 	} else if (!strcmp(kind, "tmpfile")) {
