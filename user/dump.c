@@ -84,8 +84,8 @@ static void usage(FILE *f)
 		   "held) by a process outside the tree, a namespace or cgroup other than\n"
 		   "pidtrace's, a file whose path leads elsewhere (a detached mount),\n"
 		   "more open file descriptions or higher fd numbers than pidtrace's hard fd\n"
-		   "limit allows, removed directories and device nodes, files in /proc/PID,\n"
-		   "seccomp.\n");
+		   "limit allows, removed directories and device nodes, files in /proc/PID\n"
+		   "of processes outside the tree, seccomp.\n");
 }
 
 /*

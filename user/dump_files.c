@@ -339,7 +339,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	e->ino = st.st_ino;
 	e->mode = st.st_mode;
 	/* Locks, ptys, /dev/tty: what no kind below can bring back exactly. */
-	err = dump_refuse__fd(t->pid, fd, link, &st, info);
+	err = dump_refuse__fd(ctx, t->pid, fd, link, &st, info);
 	free(info);
 	if (err)
 		return err;

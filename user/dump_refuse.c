@@ -31,6 +31,7 @@
 #include "dump_fdkinds.h"
 #include "dump_refuse.h"
 #include "log.h"
+#include "ptrace_core.h"
 #include "rlimits.h"
 
 /* Descriptors pidtrace itself needs beside the tree's at restore. */
@@ -59,6 +60,12 @@ static const char *escape(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+/* A task killed under us reads as other namespaces, cgroups, no terminal. */
+static bool gone(struct dump_task *t)
+{
+	return t->pt && ptrace_core__check(t->pt) == -ESRCH;
+}
+
 static const char *const ns_names[] = { "pid", "pid_for_children", "mnt", "net", "ipc",
 					"uts", "user", "cgroup", "time", "time_for_children" };
 
@@ -80,6 +87,8 @@ static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
 		}
 		if (its.st_ino == mine.st_ino && its.st_dev == mine.st_dev)
 			continue;
+		if (gone(t))
+			return -ESRCH;
 		pr_err("pid %d is in a %s namespace (%s:[%lu]) other than pidtrace's: restore does not recreate namespaces, not supported",
 		       t->pid, ns_names[i], ns_names[i], (unsigned long)its.st_ino);
 		return -EOPNOTSUPP;
@@ -133,6 +142,8 @@ static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 	if (!tty_nr)
 		return 0;
 	tty_name(tty_nr, name, sizeof(name));
+	if (gone(t))
+		return -ESRCH;
 	if (dump__find_task(ctx, session)) {
 		pr_err("pid %d: its controlling terminal %s (of session %d, made again by restore without a terminal) is not supported",
 		       t->pid, name, session);
@@ -166,9 +177,9 @@ static int check_cgroup(struct dump_ctx *ctx, struct dump_task *t)
 	err = procfs__read(t->pid, "cgroup", &its, NULL);
 	if (err)
 		return err;
-	if (!strcmp(its, mine)) {
+	if (!strcmp(its, mine) || gone(t)) {
 		free(its);
-		return 0;
+		return gone(t) ? -ESRCH : 0;
 	}
 	/* The first line that differs: the hierarchy, and the group there. */
 	a = its;
@@ -249,11 +260,16 @@ static void describe_lock(const char *line, char *buf, size_t len)
 }
 
 /*
- * A file of a process in procfs (/proc/PID/...): reopened by its path it
- * would be another process's file, or none once the process is gone.
+ * A file of a process in procfs (/proc/PID/...) other than one of the
+ * tree's (@ctx NULL: any): reopened by its path it would be another
+ * process's file, or none once the process is gone. A tree process's
+ * comes back with the same pid, so restore reopens its path (not a
+ * thread's: /proc/TID of a thread other than the main one).
  */
-static bool proc_pid_file(const char *link, const struct stat *st)
+static bool proc_pid_file(struct dump_ctx *ctx, const char *link, const struct stat *st)
 {
+	pid_t pid;
+
 	static dev_t proc_dev;
 	struct stat ps;
 	size_t n;
@@ -265,7 +281,11 @@ static bool proc_pid_file(const char *link, const struct stat *st)
 		return false;
 	if (!proc_dev && !stat("/proc/self", &ps))
 		proc_dev = ps.st_dev;
-	return st->st_dev == proc_dev;
+	if (st->st_dev != proc_dev)
+		return false;
+	pid = strtol(link + 6, NULL, 10);
+	/* " (deleted)": the process of that pid died, one may have it now. */
+	return !ctx || link[6 + n] == ' ' || !dump__find_task(ctx, pid);
 }
 
 /* A directory or device node that was removed: its path names nothing. */
@@ -305,7 +325,7 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
 	if (stat(path, &st))
 		return procfs__exists(pid) ? -errno : -ESRCH;
-	if (proc_pid_file(link, &st)) {
+	if (proc_pid_file(NULL, link, &st)) {
 		pr_err("pid %d: its %s %s, a process's directory in /proc, is not supported", pid,
 		       which, escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
@@ -323,7 +343,8 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	return 0;
 }
 
-int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, const char *info)
+int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
+		    const struct stat *st, const char *info)
 {
 	const char *lock = procfs__field(info, "lock:");
 	char what[96], esc[1024], path[64];
@@ -338,8 +359,9 @@ int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, 
 		       fd, what, escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
-	if (proc_pid_file(link, st)) {
-		pr_err("pid %d fd %d: %s, a process's file in /proc, is not supported", pid, fd,
+	if (proc_pid_file(ctx, link, st)) {
+		pr_err("pid %d fd %d: %s, a file of a process outside the dumped tree in /proc, is not supported",
+		       pid, fd,
 		       escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}

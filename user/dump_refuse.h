@@ -18,8 +18,9 @@ int dump_refuse__frozen(struct dump_ctx *ctx);
 /* Once every fd is known (a pty master is the better name): controlling terminals. */
 int dump_refuse__ttys(struct dump_ctx *ctx);
 
-/* One fd (@info: its fdinfo text): locks and leases, ptys, /dev/tty. */
-int dump_refuse__fd(pid_t pid, int fd, const char *link, const struct stat *st, const char *info);
+/* One fd (@info: its fdinfo text): locks and leases, ptys, /dev/tty, paths. */
+int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
+		    const struct stat *st, const char *info);
 
 /* @which ("cwd", "root") of @pid, @link its target: removed, or in /proc. */
 int dump_refuse__dir(pid_t pid, const char *which, const char *link);

@@ -56,41 +56,42 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
  */
 static int check_fd_limit(struct restore_ctx *ctx)
 {
-	uint64_t max = rlimits__nofile_max(), ofds = 0;
+	uint64_t max = rlimits__nofile_max();
 	uint32_t *seen = NULL, *tmp;
 	size_t i, j, k, n = 0;
-	int err = 0;
+	pid_t top_pid = 0;
+	int top = -1;
 
-	for (i = 0; !err && i < ctx->ntasks; i++) {
+	for (i = 0; i < ctx->ntasks; i++) {
 		FilesImage *fi = ctx->tasks[i].files;
 
 		for (j = 0; fi && j < fi->n_fds; j++) {
-			if ((uint64_t)fi->fds[j]->fd >= max)
-				return restore__fail(ctx, ctx->tasks[i].pid, -EMFILE,
-						     "pid %d fd %d: above pidtrace's fd limit of %lu",
-						     ctx->tasks[i].pid, fi->fds[j]->fd,
-						     (unsigned long)max);
+			if ((int)fi->fds[j]->fd > top) {
+				top = fi->fds[j]->fd;
+				top_pid = ctx->tasks[i].pid;
+			}
 			for (k = 0; k < n && seen[k] != fi->fds[j]->ofd_id; k++)
 				;
 			if (k < n)
 				continue;
 			tmp = realloc(seen, (n + 1) * sizeof(*seen));
 			if (!tmp) {
-				err = -ENOMEM;
-				break;
+				free(seen);
+				return -ENOMEM;
 			}
 			seen = tmp;
 			seen[n++] = fi->fds[j]->ofd_id;
 		}
 	}
-	ofds = n;
 	free(seen);
-	if (err)
-		return err;
-	if (ofds + 64 > max)
+	if (n + 64 > max)
 		return restore__fail(ctx, 0, -EMFILE,
-				     "the tree has %lu open file descriptions, more than pidtrace's fd limit of %lu lets it hold",
-				     (unsigned long)ofds, (unsigned long)max);
+				     "the tree has %zu open file descriptions, more than pidtrace's fd limit of %lu lets it hold",
+				     n, (unsigned long)max);
+	if (top >= 0 && (uint64_t)top >= max)
+		return restore__fail(ctx, top_pid, -EMFILE,
+				     "pid %d fd %d: above pidtrace's fd limit of %lu", top_pid, top,
+				     (unsigned long)max);
 	return 0;
 }
 

@@ -25,7 +25,8 @@
  *   rmdir_cwd  its cwd a directory since removed
  *   rmdir_open an fd on a directory since removed
  *   deleted_dev an fd on a device node (a copy of /dev/null) since removed
- *   proc_child an fd on /proc/CHILD/stat, CHILD in the tree
+ *   proc_child an fd on /proc/CHILD/stat, CHILD in the tree (a round trip:
+ *              it must name the restored child's file)
  *   proc_dead  an fd on /proc/CHILD/mountinfo, CHILD dead and reaped
  *   proc_cwd   its cwd /proc/CHILD, CHILD dead and reaped
  *   chroot     chrooted into harm.root (its cwd left outside), a file
@@ -271,6 +272,11 @@ int main(int argc, char **argv)
 			zdtm_fail("open /proc/%s", buf);
 		if (!strcmp(kind, "proc_cwd"))
 			fd = -1;
+		/* proc_child: a round trip (READY as cr_lib.sh reads it). */
+		if (!strcmp(kind, "proc_child")) {
+			sfd = fd;
+			fd = -1;
+		}
 	} else if (!strcmp(kind, "mntfile")) {
 		fd = open("harm.mnt/file", O_CREAT | O_RDWR, 0600);
 		if (fd < 0 || write(fd, "x", 1) != 1)
@@ -346,7 +352,7 @@ int main(int argc, char **argv)
 		 (stat(".", &sb) || sb.st_ino != cwd_st.st_ino || stat("/file", &sb) ||
 		  sb.st_ino != file_st.st_ino || stat("/harm.root", &sb) == 0))
 		zdtm_fail("root or cwd not as they were");
-	else if (!strcmp(kind, "proc_child") && (pread(fd, path, 1, 0) != 1 || kill(pid, SIGTERM) ||
+	else if (!strcmp(kind, "proc_child") && (pread(sfd, path, 1, 0) != 1 || kill(pid, SIGTERM) ||
 						  waitpid(pid, &st, 0) != pid))
 		zdtm_fail("the child's /proc file");
 	return zdtm_pass();

@@ -61,9 +61,8 @@ refused rmdir_open rmdir_open \
 	"pid @PID@ fd @FD@: removed directory $T/rmdir_open/harm\\.dir \\(deleted\\) is not supported"
 refused deleted_dev deleted_dev \
 	"pid @PID@ fd @FD@: removed device node $T/deleted_dev/harm\\.dev \\(deleted\\) is not supported"
-refused proc_child proc_child "pid @PID@ fd @FD@: /proc/[0-9]+/stat, a process's file in /proc, is not supported"
 refused proc_dead proc_dead \
-	"pid @PID@ fd @FD@: /proc/[0-9]+/mountinfo( \\(deleted\\))?, a process's file in /proc, is not supported"
+	"pid @PID@ fd @FD@: /proc/[0-9]+/mountinfo( \\(deleted\\))?, a file of a process outside the dumped tree in /proc, is not supported"
 refused proc_cwd proc_cwd \
 	"pid @PID@: its cwd /proc/[0-9]+( \\(deleted\\))?, a process's directory in /proc, is not supported"
 
@@ -215,12 +214,29 @@ cr_cleanup
 # A file made with O_TMPFILE: reopened without it.
 cr_roundtrip tmpfile zdtm_harm tmpfile
 chmod 700 "$T/tmpfile/harm.tmpdir" 2>/dev/null
+# /proc/CHILD/stat held by its parent: the restored child's file.
+cr_roundtrip proc_child zdtm_harm proc_child
 # A chrooted task whose cwd is outside its root.
 cr_roundtrip chroot zdtm_harm chroot
 # 2500 descriptions, pidtrace's soft limit 1024 (the hard one higher):
 # pidtrace raises its own to the hard limit, restore opens them all.
 if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ]; then
 	(ulimit -Sn 1024 && cr_roundtrip ofds_soft_1024 zdtm_harm ofds)
+	# The same image, restored by a pidtrace whose hard limit is too low:
+	# refused at the check step, before any task exists.
+	if cr_start ofds_hard_2000 zdtm_harm ofds && cr_dump; then
+		(ulimit -n 2000 && exec "$PIDTRACE" restore -D "$CR_DIR/img" >"$CR_DIR/r.out" 2>"$CR_DIR/r.err")
+		rc=$?
+		if [ "$rc" = 1 ] && grep -q "^pidtrace: restore: check: the tree has 25[0-9][0-9] open file descriptions, more than pidtrace's fd limit of 2000 lets it hold" "$CR_DIR/r.err"; then
+			pass ofds_hard_2000_restore_refused
+		else
+			fail ofds_hard_2000_restore_refused "exit status $rc: $(cat "$CR_DIR/r.err" "$CR_DIR/r.out")"
+		fi
+		cr_restore_verify ofds_hard_2000
+	else
+		fail ofds_hard_2000_dump "$(cat "$CR_DIR/dump.err" 2>/dev/null)"
+	fi
+	cr_cleanup
 else
 	skip ofds_soft_1024 "hard fd limit $(ulimit -Hn) below 4096"
 fi
