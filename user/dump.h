@@ -9,7 +9,10 @@
  * dump_signals.c its signal state; dump_mem.c its VMAs and pages;
  * dump_files.c its fds, pipes and pidfds (dump_fdkinds.c and dump_sockets.c
  * the other kinds); dump_shmem.c shared memory and memfds; dump_timers.c
- * its timers; dump_threads.c the other threads of a multithreaded process. Each step reports its own failure in one line naming the pid
+ * its timers; dump_threads.c the other threads of a multithreaded process;
+ * dump_refuse.c what restore could not bring back exactly (locks, ptys,
+ * objects held outside the tree, namespaces, cgroups, the fd limit), refused
+ * before the tree is killed. Each step reports its own failure in one line naming the pid
  * (and fd or mapping) and returns -errno; dump.c then lets the tree go.
  */
 #ifndef PT_DUMP_H
