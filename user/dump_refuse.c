@@ -343,10 +343,38 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	return 0;
 }
 
+/*
+ * The first lock or lease held through this fd (fdinfo "lock:" lines), or
+ * NULL. A lease being broken to nothing ("LEASE BREAKING UNLCK") is as
+ * good as gone: F_GETLEASE already says F_UNLCK and the kernel drops it
+ * soon; a restored fd without it behaves the same.
+ */
+static const char *held_lock(const char *info)
+{
+	const char *p = info, *v;
+	char kind[16], mode[16], rw[16];
+
+	while ((p = strstr(p, "lock:"))) {
+		if (p != info && p[-1] != '\n') {
+			p += 5;
+			continue;
+		}
+		v = p + 5;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		p += 5;
+		if (sscanf(v, "%*d: %15s %15s %15s", kind, mode, rw) == 3 && !strcmp(kind, "LEASE") &&
+		    !strcmp(mode, "BREAKING") && !strcmp(rw, "UNLCK"))
+			continue;
+		return v;
+	}
+	return NULL;
+}
+
 int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		    const struct stat *st, const char *info)
 {
-	const char *lock = procfs__field(info, "lock:");
+	const char *lock = held_lock(info);
 	char what[96], esc[1024], path[64];
 	pid_t session;
 	int tty_nr, err;
