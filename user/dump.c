@@ -76,16 +76,17 @@ static void usage(FILE *f)
 		   "pidfds, unix sockets (pairs, listeners, bound datagram sockets), TCP\n"
 		   "listeners and UDP sockets, eventfd, signalfd, timerfd, epoll, inotify and\n"
 		   "memfds; threads with their process, children of every thread.\n\n"
-		   "Refused (the tree left running as it was), in one line naming the pid, fd or\n"
-		   "object (what restore could not bring back exactly): TCP connections,\n"
-		   "inotify with unread events, other fd kinds (fanotify, io_uring...), file\n"
-		   "locks and leases, pseudo-terminal masters, a controlling terminal other\n"
-		   "than pidtrace's own, a pipe or socket also held (or a unix socket's peer\n"
-		   "held) by a process outside the tree, a namespace or cgroup other than\n"
-		   "pidtrace's, a file whose path leads elsewhere (a detached mount),\n"
-		   "more open file descriptions or higher fd numbers than pidtrace's hard fd\n"
-		   "limit allows, removed directories and device nodes, files in /proc/PID\n"
-		   "of processes outside the tree, seccomp.\n");
+		   "Refused (the tree left running as it was), in one line naming the pid,\n"
+		   "fd or object (what restore could not bring back exactly): TCP\n"
+		   "connections, inotify with unread events, other fd kinds (fanotify,\n"
+		   "io_uring...), file locks and leases, O_ASYNC, pseudo-terminal masters, a\n"
+		   "controlling terminal other than pidtrace's own, a pipe or socket also\n"
+		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
+		   "namespace or cgroup other than pidtrace's, a file whose path leads\n"
+		   "elsewhere (a detached mount), removed directories and device nodes,\n"
+		   "files in /proc/PID of processes outside the tree, more open file\n"
+		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
+		   "seccomp.\n");
 }
 
 /*

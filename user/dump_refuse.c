@@ -378,13 +378,22 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	char what[96], esc[1024], path[64];
 	pid_t session;
 	int tty_nr, err;
-	uint64_t index;
+	uint64_t index, flags;
 	struct stat now;
 
 	if (lock) {
 		describe_lock(lock, what, sizeof(what));
 		pr_err("pid %d fd %d: %s on %s is not supported (restore would not hold it)", pid,
 		       fd, what, escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	/*
+	 * Its owner and signal (F_SETOWN, F_SETSIG) are not saved: nothing
+	 * would come (a lease sets O_ASYNC itself: refused above).
+	 */
+	if (!procfs__field_u64(info, "flags:", 8, &flags) && (flags & O_ASYNC)) {
+		pr_err("pid %d fd %d: signal-driven I/O (O_ASYNC) on %s is not supported", pid, fd,
+		       escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	if (proc_pid_file(ctx, link, st)) {

@@ -37,6 +37,7 @@
  *   devtty     the dumped task (READY pid, a child; the pty master stays
  *              with the parent) opened /dev/tty while the pty slave was
  *              its controlling terminal, then gave the terminal up
+ *   async      a pipe's read end with O_ASYNC, its owner the process
  *   plain      nothing: the test moves it (to another cgroup...)
  *   mntfile    harm.mnt/file open (the test mounts harm.mnt first, and
  *              detaches the mount once READY)
@@ -304,6 +305,12 @@ int main(int argc, char **argv)
 		if (pid < 0 || waitpid(pid, &st, 0) != pid || st)
 			zdtm_fail("the child's /dev/tty (status %#x)", st);
 		return zdtm_pass();
+	} else if (!strcmp(kind, "async")) {
+		signal(SIGIO, SIG_IGN);
+		if (pipe(p) || fcntl(p[0], F_SETOWN, getpid()) ||
+		    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_ASYNC))
+			zdtm_fail("O_ASYNC");
+		fd = p[0];
 	} else if (!strcmp(kind, "plain")) {
 		fd = -1;
 	} else if (!strcmp(kind, "tmpfile")) {
@@ -346,6 +353,9 @@ int main(int argc, char **argv)
 		  sb.st_uid != 1 || sb.st_gid != 1 || sb.st_nlink || pread(sfd, buf, 10, 0) != 10 ||
 		  memcmp(buf, "0123456789", 10)))
 		zdtm_fail("the O_TMPFILE file is not as it was");
+	else if (!strcmp(kind, "async") &&
+		 (!(fcntl(fd, F_GETFL) & O_ASYNC) || fcntl(fd, F_GETOWN) != getpid()))
+		zdtm_fail("O_ASYNC or the owner is gone");
 	else if (!strcmp(kind, "mntfile") && (pread(fd, buf, 1, 0) != 1 || buf[0] != 'x'))
 		zdtm_fail("the file on the detached mount");
 	else if (!strcmp(kind, "chroot") &&

@@ -43,6 +43,7 @@ refused ptmx ptmx \
 	"pid @PID@ fd @FD@: pseudo-terminal master /dev/(pts/)?ptmx \\(of /dev/pts/[0-9]+\\) is not supported"
 refused devtty devtty \
 	"pid @PID@ fd @FD@: /dev/tty of a task without a controlling terminal is not supported"
+refused async async "pid @PID@ fd @FD@: signal-driven I/O \\(O_ASYNC\\) on pipe:\\[[0-9]+\\] is not supported"
 refused pipe pipe \
 	"pid @PID@ fd @FD@: pipe:\\[[0-9]+\\] is also held by pid [0-9]+ \\(zdtm_harm\\) fd [0-9]+, outside the dumped tree: not supported"
 refused pidns pidns \
