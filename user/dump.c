@@ -398,7 +398,7 @@ static int run(struct dump_run *r)
 			if (!err)
 				err = dump_refuse__fd_limit(ctx);
 			if (!err)
-				err = dump_refuse__outside(ctx);
+				err = dump_outside__check(ctx);
 			break;
 		case PH_MEMORY:
 			ctx->progress = progress__new("dump", resident_bytes(ctx), !r->json);

@@ -11,7 +11,8 @@
  * the other kinds); dump_shmem.c shared memory and memfds; dump_timers.c
  * its timers; dump_threads.c the other threads of a multithreaded process;
  * dump_refuse.c what restore could not bring back exactly (locks, ptys,
- * objects held outside the tree, namespaces, cgroups, the fd limit), refused
+ * namespaces, cgroups, the fd limit; dump_outside.c objects held outside
+ * the tree), refused
  * before the tree is killed. Each step reports its own failure in one line naming the pid
  * (and fd or mapping) and returns -errno; dump.c then lets the tree go.
  */

@@ -3,21 +3,18 @@
  * dump_refuse.c - what restore cannot bring back exactly, refused before
  * the tree is touched further (dump.c then detaches it as it was).
  *
- * Once the tree is frozen: a task in another namespace than pidtrace's
- * (restore recreates none), a controlling terminal restore would not give
- * back. Per fd, as the fd table is read: a lock or lease (restore does not
- * take it again), a pseudo-terminal master (its pair cannot be made again
- * with the same number), a pty slave whose master is gone, /dev/tty
- * without a controlling terminal, a removed directory or device node, a
- * process's file in /proc (and the same for cwd and root). Once every fd
- * is known: a pipe or socket
- * also held by a process outside the tree, or a unix socket whose peer
- * is (the restored copy would have no peer: EOF, EPIPE), and a tree with
- * more descriptions or higher fd numbers than pidtrace can hold at
- * restore.
+ * Once the tree is frozen: a task in another namespace (restore recreates
+ * none) or cgroup than pidtrace's. Per fd, as the fd table is read: a lock
+ * or lease (restore does not take it again), O_ASYNC, a pseudo-terminal
+ * master (its pair cannot be made again with the same number), a pty slave
+ * whose master is gone, /dev/tty without a controlling terminal, a removed
+ * directory or device node, a file in /proc of a process outside the tree,
+ * a path that leads elsewhere (and the same for cwd and root). Once every
+ * fd is read: a controlling terminal restore would not give back, more
+ * descriptions or higher fd numbers than pidtrace can hold at restore.
+ * Pipes and sockets held outside the tree are dump_outside.c's.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,7 +25,6 @@
 #include <unistd.h>
 
 #include "dump.h"
-#include "dump_fdkinds.h"
 #include "dump_refuse.h"
 #include "log.h"
 #include "ptrace_core.h"
@@ -43,8 +39,7 @@
 #define PTS_MAJOR_FIRST 136
 #define PTS_MAJOR_LAST 143
 
-/* @s with every byte that is not printable ASCII as \xNN. */
-static const char *escape(const char *s, char *buf, size_t len)
+const char *dump_refuse__escape(const char *s, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -197,7 +192,8 @@ static int check_cgroup(struct dump_ctx *ctx, struct dump_task *t)
 	snprintf(line, sizeof(line), "%.*s", (int)la, a);
 	snprintf(ours, sizeof(ours), "%.*s", (int)lb, b);
 	pr_err("pid %d is in cgroup %s, not in pidtrace's (%s): restore would put it in pidtrace's, not supported (--lose-cgroups accepts that)",
-	       t->pid, escape(line, esc, sizeof(esc)), escape(ours, esc2, sizeof(esc2)));
+	       t->pid, dump_refuse__escape(line, esc, sizeof(esc)),
+	       dump_refuse__escape(ours, esc2, sizeof(esc2)));
 	free(its);
 	return -EOPNOTSUPP;
 }
@@ -327,17 +323,17 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 		return procfs__exists(pid) ? -errno : -ESRCH;
 	if (proc_pid_file(NULL, link, &st)) {
 		pr_err("pid %d: its %s %s, a process's directory in /proc, is not supported", pid,
-		       which, escape(link, esc, sizeof(esc)));
+		       which, dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	if (removed(&st)) {
 		pr_err("pid %d: its %s %s is a removed directory: not supported", pid, which,
-		       escape(link, esc, sizeof(esc)));
+		       dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	if (unreachable(link, &st)) {
 		pr_err("pid %d: its %s %s is not that directory any more (a detached mount, or replaced): not supported",
-		       pid, which, escape(link, esc, sizeof(esc)));
+		       pid, which, dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -384,7 +380,7 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	if (lock) {
 		describe_lock(lock, what, sizeof(what));
 		pr_err("pid %d fd %d: %s on %s is not supported (restore would not hold it)", pid,
-		       fd, what, escape(link, esc, sizeof(esc)));
+		       fd, what, dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	/*
@@ -393,20 +389,21 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	 */
 	if (!procfs__field_u64(info, "flags:", 8, &flags) && (flags & O_ASYNC)) {
 		pr_err("pid %d fd %d: signal-driven I/O (O_ASYNC) on %s is not supported", pid, fd,
-		       escape(link, esc, sizeof(esc)));
+		       dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	if (proc_pid_file(ctx, link, st)) {
 		pr_err("pid %d fd %d: %s, a file of a process outside the dumped tree in /proc, is not supported",
 		       pid, fd,
-		       escape(link, esc, sizeof(esc)));
+		       dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
-	if (S_ISCHR(st->st_mode) && major(st->st_rdev) >= PTS_MAJOR_FIRST && major(st->st_rdev) <= PTS_MAJOR_LAST) {
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) >= PTS_MAJOR_FIRST &&
+	    major(st->st_rdev) <= PTS_MAJOR_LAST) {
 		/* devpts removes the slave's node when the master is closed. */
 		if (link[0] != '/' || stat(link, &now) || now.st_rdev != st->st_rdev) {
 			pr_err("pid %d fd %d: pseudo-terminal %s whose master is closed is not supported",
-			       pid, fd, escape(link, esc, sizeof(esc)));
+			       pid, fd, dump_refuse__escape(link, esc, sizeof(esc)));
 			return -EOPNOTSUPP;
 		}
 		return 0;
@@ -414,12 +411,12 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	if (removed(st)) {
 		pr_err("pid %d fd %d: removed %s %s is not supported", pid, fd,
 		       S_ISDIR(st->st_mode) ? "directory" : "device node",
-		       escape(link, esc, sizeof(esc)));
+		       dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	if (unreachable(link, st)) {
 		pr_err("pid %d fd %d: %s is not that file any more (a detached mount, or replaced): not supported",
-		       pid, fd, escape(link, esc, sizeof(esc)));
+		       pid, fd, dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
 	if (!S_ISCHR(st->st_mode))
@@ -430,7 +427,7 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		else
 			snprintf(path, sizeof(path), "/dev/pts/%lu", (unsigned long)index);
 		pr_err("pid %d fd %d: pseudo-terminal master %s (of %s) is not supported", pid, fd,
-		       escape(link, esc, sizeof(esc)), path);
+		       dump_refuse__escape(link, esc, sizeof(esc)), path);
 		return -EOPNOTSUPP;
 	}
 	if (major(st->st_rdev) == PTY_MASTER_MAJOR && minor(st->st_rdev) == TTY_MINOR) {
@@ -445,157 +442,6 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		}
 	}
 	return 0;
-}
-
-/* ---- pipes and sockets held outside the tree ---- */
-
-enum { WANT_HELD, WANT_PEER };
-
-struct want {
-	uint64_t ino;
-	bool sock;		/* a socket, else a pipe */
-	int why;		/* WANT_HELD: the tree's own object; WANT_PEER: its peer */
-	pid_t pid;		/* the tree's holder */
-	int fd;
-};
-
-static int cmp_want(const void *a, const void *b)
-{
-	const struct want *x = a, *y = b;
-
-	return x->ino < y->ino ? -1 : x->ino > y->ino;
-}
-
-static int add_want(struct want **w, size_t *n, struct want v)
-{
-	struct want *arr = realloc(*w, (*n + 1) * sizeof(*arr));
-
-	if (!arr)
-		return -ENOMEM;
-	*w = arr;
-	arr[(*n)++] = v;
-	return 0;
-}
-
-static const struct want *find_want(const struct want *w, size_t n, uint64_t ino, bool sock)
-{
-	struct want key = { .ino = ino };
-	const struct want *hit = bsearch(&key, w, n, sizeof(*w), cmp_want);
-
-	if (!hit)
-		return NULL;
-	while (hit > w && hit[-1].ino == ino)
-		hit--;
-	for (; hit < w + n && hit->ino == ino; hit++)
-		if (hit->sock == sock)
-			return hit;
-	return NULL;
-}
-
-static void comm_of(pid_t pid, char *buf, size_t len)
-{
-	struct procfs_stat st;
-	char esc[256];
-
-	if (procfs__stat(pid, &st))
-		snprintf(buf, len, "?");
-	else
-		snprintf(buf, len, "%s", escape(st.comm, esc, sizeof(esc)));
-}
-
-static int refuse_held(const struct want *w, pid_t holder, int hfd)
-{
-	char comm[256];
-
-	comm_of(holder, comm, sizeof(comm));
-	if (w->why == WANT_PEER)
-		pr_err("pid %d fd %d: unix socket whose peer (socket %lu) is held by pid %d (%s) fd %d, outside the dumped tree, is not supported",
-		       w->pid, w->fd, (unsigned long)w->ino, holder, comm, hfd);
-	else
-		pr_err("pid %d fd %d: %s:[%lu] is also held by pid %d (%s) fd %d, outside the dumped tree: not supported",
-		       w->pid, w->fd, w->sock ? "socket" : "pipe", (unsigned long)w->ino, holder, comm,
-		       hfd);
-	return -EOPNOTSUPP;
-}
-
-/* Every fd of @pid that is a pipe or socket the tree cares about. */
-static int scan_process(pid_t pid, const struct want *w, size_t n)
-{
-	char path[64], link[64];
-	const struct want *hit;
-	struct dirent *de;
-	unsigned long ino;
-	ssize_t len;
-	DIR *d;
-	int err = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	d = opendir(path);
-	if (!d)
-		return 0; /* gone, or a kernel thread: holds nothing */
-	while (!err && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
-		if (len <= 0)
-			continue;
-		link[len] = '\0';
-		if (sscanf(link, "pipe:[%lu]", &ino) == 1)
-			hit = find_want(w, n, ino, false);
-		else if (sscanf(link, "socket:[%lu]", &ino) == 1)
-			hit = find_want(w, n, ino, true);
-		else
-			continue;
-		if (hit)
-			err = refuse_held(hit, pid, atoi(de->d_name));
-	}
-	closedir(d);
-	return err;
-}
-
-int dump_refuse__outside(struct dump_ctx *ctx)
-{
-	struct want *w = NULL;
-	size_t n = 0, i;
-	struct dirent *de;
-	uint64_t ino, peer;
-	pid_t pid;
-	DIR *d;
-	int fd, err = 0;
-
-	for (i = 0; !err && i < ctx->nofds; i++) {
-		const struct dump_ofd *o = &ctx->ofds[i];
-
-		if (S_ISFIFO(o->mode) || S_ISSOCK(o->mode))
-			err = add_want(&w, &n, (struct want){ o->ino, S_ISSOCK(o->mode), WANT_HELD,
-							      o->pid, o->fd });
-	}
-	for (i = 0; !err && dump_fdkinds__unix_peer(ctx, i, &ino, &peer, &pid, &fd); i++)
-		if (peer)
-			err = add_want(&w, &n, (struct want){ peer, true, WANT_PEER, pid, fd });
-	if (err || !n)
-		goto out;
-	qsort(w, n, sizeof(*w), cmp_want);
-	d = opendir("/proc");
-	if (!d) {
-		err = -errno;
-		pr_err("/proc: %s", strerror(-err));
-		goto out;
-	}
-	while (!err && (de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		pid = atoi(de->d_name);
-		if (pid == getpid() || dump__find_task(ctx, pid))
-			continue;
-		err = scan_process(pid, w, n);
-	}
-	closedir(d);
-out:
-	if (err == -ENOMEM)
-		pr_err("out of memory");
-	free(w);
-	return err;
 }
 
 /* ---- the fd limit restore will have ---- */

@@ -7,6 +7,7 @@
 #ifndef PT_DUMP_REFUSE_H
 #define PT_DUMP_REFUSE_H
 
+#include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -25,8 +26,11 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 /* @which ("cwd", "root") of @pid, @link its target: removed, or in /proc. */
 int dump_refuse__dir(pid_t pid, const char *which, const char *link);
 
-/* Once every fd is known: pipes and sockets held or peered from outside. */
-int dump_refuse__outside(struct dump_ctx *ctx);
+/* dump_outside.c, once every fd is known: pipes and sockets held or peered from outside. */
+int dump_outside__check(struct dump_ctx *ctx);
+
+/* @s with every byte that is not printable ASCII as \xNN, into @buf. */
+const char *dump_refuse__escape(const char *s, char *buf, size_t len);
 
 /* Once every fd is known: more than restore can hold (rlimits.c). */
 int dump_refuse__fd_limit(struct dump_ctx *ctx);
