@@ -12,9 +12,9 @@
  * its timers; dump_threads.c the other threads of a multithreaded process;
  * dump_refuse.c what restore could not bring back exactly (locks, ptys,
  * namespaces, cgroups, the fd limit; dump_outside.c objects held outside
- * the tree), refused
- * before the tree is killed. Each step reports its own failure in one line naming the pid
- * (and fd or mapping) and returns -errno; dump.c then lets the tree go.
+ * the tree), refused before the tree is killed. Each step reports its own
+ * failure in one line naming the pid (and fd or mapping) and returns
+ * -errno; dump.c then lets the tree go.
  */
 #ifndef PT_DUMP_H
 #define PT_DUMP_H
