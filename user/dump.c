@@ -86,6 +86,7 @@ static void usage(FILE *f)
 		   "elsewhere (a detached mount), removed directories and device nodes,\n"
 		   "files in /proc/PID of processes outside the tree, more open file\n"
 		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
+		   "locked memory, THP or speculation settings other than pidtrace's,\n"
 		   "seccomp.\n");
 }
 

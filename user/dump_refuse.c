@@ -198,6 +198,60 @@ static int check_cgroup(struct dump_ctx *ctx, struct dump_task *t)
 	return -EOPNOTSUPP;
 }
 
+/* A line of /proc/PID/status ("Key:\tvalue"), or "" when absent. */
+static void status_line(const char *buf, const char *key, char *out, size_t len)
+{
+	const char *v = procfs__field(buf, key);
+
+	snprintf(out, len, "%.*s", v ? (int)strcspn(v, "\n") : 0, v ? v : "");
+}
+
+/*
+ * Per-process state the image does not hold, read from status: locked
+ * memory (mlock), transparent hugepages disabled (PR_SET_THP_DISABLE),
+ * speculation mitigations asked for (PR_SET_SPECULATION_CTRL). The last
+ * two are compared with pidtrace's own: a restored task has those.
+ */
+static int check_status(struct dump_ctx *ctx, struct dump_task *t)
+{
+	static const char *const same[] = { "THP_enabled:", "Speculation_Store_Bypass:",
+					    "SpeculationIndirectBranch:" };
+	static char *mine;
+	char *its = NULL, a[64], b[64];
+	uint64_t kb = 0;
+	size_t i;
+	int err;
+
+	(void)ctx;
+	if (!mine && procfs__read(0, "status", &mine, NULL))
+		return 0;
+	err = procfs__read(t->pid, "status", &its, NULL);
+	if (err)
+		return err;
+	if (!procfs__field_u64(its, "VmLck:", 10, &kb) && kb) {
+		free(its);
+		if (gone(t))
+			return -ESRCH;
+		pr_err("pid %d: %lu kB of locked memory (mlock) is not restored: not supported",
+		       t->pid, (unsigned long)kb);
+		return -EOPNOTSUPP;
+	}
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		status_line(its, same[i], a, sizeof(a));
+		status_line(mine, same[i], b, sizeof(b));
+		if (!strcmp(a, b))
+			continue;
+		free(its);
+		if (gone(t))
+			return -ESRCH;
+		pr_err("pid %d: %s %s (pidtrace's: %s) is not restored: not supported", t->pid,
+		       same[i], a, b);
+		return -EOPNOTSUPP;
+	}
+	free(its);
+	return 0;
+}
+
 static int for_each_task(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, struct dump_task *),
 			 const char *what)
 {
@@ -222,7 +276,9 @@ int dump_refuse__frozen(struct dump_ctx *ctx)
 {
 	int err = for_each_task(ctx, check_namespaces, "namespaces");
 
-	return err ? err : for_each_task(ctx, check_cgroup, "cgroups");
+	if (!err)
+		err = for_each_task(ctx, check_cgroup, "cgroups");
+	return err ? err : for_each_task(ctx, check_status, "status");
 }
 
 int dump_refuse__ttys(struct dump_ctx *ctx)

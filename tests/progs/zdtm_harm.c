@@ -38,6 +38,8 @@
  *              with the parent) opened /dev/tty while the pty slave was
  *              its controlling terminal, then gave the terminal up
  *   async      a pipe's read end with O_ASYNC, its owner the process
+ *   mlock      one page locked with mlock()
+ *   thp        transparent hugepages disabled (PR_SET_THP_DISABLE)
  *   plain      nothing: the test moves it (to another cgroup...)
  *   mntfile    harm.mnt/file open (the test mounts harm.mnt first, and
  *              detaches the mount once READY)
@@ -48,6 +50,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -311,6 +314,17 @@ int main(int argc, char **argv)
 		    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_ASYNC))
 			zdtm_fail("O_ASYNC");
 		fd = p[0];
+	} else if (!strcmp(kind, "mlock")) {
+		static char page[4096] __attribute__((aligned(4096)));
+
+		page[0] = 1;
+		if (mlock(page, sizeof(page)))
+			zdtm_fail("mlock");
+		fd = -1;
+	} else if (!strcmp(kind, "thp")) {
+		if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+			zdtm_fail("PR_SET_THP_DISABLE");
+		fd = -1;
 	} else if (!strcmp(kind, "plain")) {
 		fd = -1;
 	} else if (!strcmp(kind, "tmpfile")) {
@@ -353,6 +367,8 @@ int main(int argc, char **argv)
 		  sb.st_uid != 1 || sb.st_gid != 1 || sb.st_nlink || pread(sfd, buf, 10, 0) != 10 ||
 		  memcmp(buf, "0123456789", 10)))
 		zdtm_fail("the O_TMPFILE file is not as it was");
+	else if (!strcmp(kind, "thp") && prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) != 1)
+		zdtm_fail("THP is enabled again");
 	else if (!strcmp(kind, "async") &&
 		 (!(fcntl(fd, F_GETFL) & O_ASYNC) || fcntl(fd, F_GETOWN) != getpid()))
 		zdtm_fail("O_ASYNC or the owner is gone");

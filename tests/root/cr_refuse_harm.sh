@@ -44,6 +44,8 @@ refused ptmx ptmx \
 refused devtty devtty \
 	"pid @PID@ fd @FD@: /dev/tty of a task without a controlling terminal is not supported"
 refused async async "pid @PID@ fd @FD@: signal-driven I/O \\(O_ASYNC\\) on pipe:\\[[0-9]+\\] is not supported"
+refused mlock mlock "pid @PID@: 4 kB of locked memory \\(mlock\\) is not restored: not supported"
+refused thp thp "pid @PID@: THP_enabled: 0 \\(pidtrace's: 1\\) is not restored: not supported"
 refused pipe pipe \
 	"pid @PID@ fd @FD@: pipe:\\[[0-9]+\\] is also held by pid [0-9]+ \\(zdtm_harm\\) fd [0-9]+, outside the dumped tree: not supported"
 refused pidns pidns \
