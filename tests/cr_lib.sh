@@ -113,7 +113,7 @@ cr_start() {
 		echo "$1 did not get ready: $(cat "$CR_DIR/log")" >&2
 		return 1
 	fi
-	CR_PID=$(sed -n 's/^READY pid=//p' "$CR_DIR/log")
+	CR_PID=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$CR_DIR/log")
 }
 
 # cr_dump: dump the tree (which kills it) and wait until its pids are free.

@@ -182,6 +182,13 @@ on_signal() {
 	exit 130
 }
 
+# Tests start with stdin, stdout and stderr only: a descriptor inherited
+# from whatever started the runner (a pipe whose other end is held
+# outside) would make every dump of a test's tree refuse it, rightly.
+for fd in /proc/$$/fd/*; do
+	fd=${fd##*/}
+	[ "$fd" -gt 2 ] && [ "$fd" != 255 ] && eval "exec $fd>&-"
+done 2>/dev/null
 exec 3>&2
 if cg_setup; then
 	trap cg_teardown EXIT

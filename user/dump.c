@@ -29,12 +29,14 @@
 #include "dump.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
+#include "dump_refuse.h"
 #include "interrupts.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "procfs.h"
 #include "progress.h"
 #include "ptrace_core.h"
+#include "rlimits.h"
 #include "testfault.h"
 
 enum phase { PH_FREEZE, PH_CORE, PH_FILES, PH_MEMORY, PH_COMMIT, PH_RELEASE, PH_COUNT };
@@ -67,10 +69,37 @@ static void usage(FILE *f)
 		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
 		   "      --leave-running  let the tree run on after the dump\n"
 		   "      --json           print the summary as one JSON object\n\n"
-		   "Limits: files (deleted ones too), directories, character devices, pipes,\n"
-		   "pidfds, unix socketpairs, eventfd, signalfd, timerfd, epoll and memfds\n"
-		   "(other fds, such as inotify or TCP sockets, are refused); threads with their\n"
-		   "process.\n");
+		   "Kept: files (deleted ones too), directories, character devices, pipes,\n"
+		   "pidfds, unix sockets (pairs, listeners, bound datagram sockets), TCP\n"
+		   "listeners and UDP sockets, eventfd, signalfd, timerfd, epoll, inotify and\n"
+		   "memfds; threads with their process, children of every thread; cgroups,\n"
+		   "scheduling, O_ASYNC owners, locked memory and the per-process knobs.\n\n"
+		   "Refused (the tree left running as it was), in one line naming the pid,\n"
+		   "fd or object (what restore could not bring back exactly): TCP\n"
+		   "connections, inotify with unread events, other fd kinds (fanotify,\n"
+		   "io_uring...), file locks and leases, pseudo-terminal masters, a\n"
+		   "controlling terminal other than pidtrace's own, a pipe or socket also\n"
+		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
+		   "namespace other than pidtrace's, a cgroup no mount shows, a file whose\n"
+		   "path leads elsewhere (a detached mount), removed directories and device\n"
+		   "nodes, files in /proc/PID of processes outside the tree, more open file\n"
+		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
+		   "speculation settings other than pidtrace's, seccomp.\n");
+}
+
+/*
+ * Restore forks every child from its parent's main thread. A child that
+ * another thread forked has the process as its parent all the same, but
+ * its parent-death signal fires when that thread exits, which restore
+ * cannot make again.
+ */
+static int check_parent_thread(struct dump_task *t, const TaskCore *core)
+{
+	if (!t->parent_tid || t->parent_tid == t->stat.ppid || !core->pdeath_sig)
+		return 0;
+	pr_err("pid %d: its parent-death signal %u is bound to thread %d of pid %d, not its main thread: not supported",
+	       t->pid, core->pdeath_sig, t->parent_tid, t->stat.ppid);
+	return -EOPNOTSUPP;
 }
 
 static int dump_cores(struct dump_ctx *ctx)
@@ -91,6 +120,8 @@ static int dump_cores(struct dump_ctx *ctx)
 		err = dump_task__core(ctx, t, &core);
 		if (!err) {
 			err = dump_signals__task(ctx, t, core);
+			if (!err)
+				err = check_parent_thread(t, core);
 			if (!err && t->pt) {
 				err = ptrace_core__unmap_scratch(t->pt);
 				if (err && err != -ESRCH)
@@ -351,12 +382,21 @@ static int run(struct dump_run *r)
 		switch (steps[i]) {
 		case PH_FREEZE:
 			err = dump_freeze__tree(ctx);
+			if (!err)
+				err = dump_refuse__frozen(ctx);
 			break;
 		case PH_CORE:
 			err = dump_cores(ctx);
 			break;
 		case PH_FILES:
 			err = for_each_live(ctx, dump_files__task);
+			/* Before the memory is copied: the cheap refusals first. */
+			if (!err)
+				err = dump_refuse__ttys(ctx);
+			if (!err)
+				err = dump_refuse__fd_limit(ctx);
+			if (!err)
+				err = dump_outside__check(ctx);
 			break;
 		case PH_MEMORY:
 			ctx->progress = progress__new("dump", resident_bytes(ctx), !r->json);
@@ -412,6 +452,7 @@ int cmd_dump(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	r.ctx.dir = ".";
 	r.ctx.registry_fd = -1;
+	r.ctx.max_fd = -1;
 	cmdline__begin();
 	while ((c = getopt_long(argc, argv, ":t:D:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -446,6 +487,10 @@ int cmd_dump(int argc, char **argv)
 	}
 	log__set_json(r.json);
 	r.ctx.root = pid;
+	/* What the tree may hold is checked against what restore will have. */
+	err = rlimits__raise_nofile();
+	if (err)
+		pr_debug("cannot raise the fd limit: %s", strerror(-err));
 	interrupts__block();
 	err = run(&r);
 	image__free(r.ctx.img);

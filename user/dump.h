@@ -11,9 +11,14 @@
  * of fd (eventfd, signalfd, timerfd, memfds, deleted files), with
  * dump_sockets.c (unix sockets), dump_inet.c (TCP listeners, UDP
  * sockets), dump_epoll.c (epoll interest lists) and dump_inotify.c
- * (inotify watches); dump_ghost.c the contents of deleted files, mapped or
- * open; dump_shmem.c shared memory and memfds; dump_timers.c its timers;
- * dump_threads.c the other threads of a multithreaded process. Each step
+ * (inotify watches); dump_fown.c who gets an fd's O_ASYNC signals;
+ * dump_ghost.c the contents of deleted files, mapped or open;
+ * dump_shmem.c shared memory and memfds; dump_timers.c its timers;
+ * dump_threads.c the other threads of a multithreaded process;
+ * dump_cgroup.c its cgroups; dump_taskstate.c scheduling and the
+ * per-process knobs; dump_refuse.c what restore could not bring back
+ * exactly (locks, ptys, namespaces, the fd limit; dump_outside.c objects
+ * held outside the tree), refused before the tree is killed. Each step
  * reports its own failure in one line naming the pid (and fd or mapping)
  * and returns -errno; dump.c then lets the tree go.
  */
@@ -41,6 +46,7 @@ struct dump_task {
 	struct ptrace_task *pt;		/* NULL for zombies */
 	struct dump_threads *threads;	/* the other threads, held (dump_threads.c) */
 	struct procfs_stat stat;	/* as read at freeze time */
+	pid_t parent_tid;		/* the thread of its parent that forked it (0: root) */
 	size_t nvmas;
 	uint64_t pages;			/* pages stored */
 };
@@ -50,6 +56,7 @@ struct dump_ofd {
 	pid_t pid;
 	int fd;
 	uint64_t dev, ino;
+	uint32_t mode;			/* st_mode: pipes and sockets are looked for outside */
 	uint32_t id;
 };
 
@@ -81,6 +88,8 @@ struct dump_ctx {
 	struct dump_ofd *ofds;
 	size_t nofds;
 	uint32_t next_ofd_id;
+	int max_fd;			/* the highest fd number in the tree, and its task */
+	pid_t max_fd_pid;
 
 	PipeEntry **pipes;
 	size_t npipes;

@@ -250,6 +250,12 @@ int dump_fdkinds__shared(struct dump_ctx *ctx)
 	return err ? err : dump_epoll__check(ctx->fdk->epoll);
 }
 
+bool dump_fdkinds__unix_peer(struct dump_ctx *ctx, size_t i, uint64_t *ino, uint64_t *peer,
+			     pid_t *pid, int *fd)
+{
+	return ctx->fdk && dump_sockets__unix(ctx->fdk->sockets, i, ino, peer, pid, fd);
+}
+
 void dump_fdkinds__free(struct dump_ctx *ctx)
 {
 	struct dump_fdkinds *k = ctx->fdk;

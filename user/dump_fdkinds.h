@@ -37,6 +37,10 @@ int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
  */
 int dump_fdkinds__shared(struct dump_ctx *ctx);
 
+/* The @i-th unix socket of the tree: false past the last (dump_sockets__unix()). */
+bool dump_fdkinds__unix_peer(struct dump_ctx *ctx, size_t i, uint64_t *ino, uint64_t *peer,
+			     pid_t *pid, int *fd);
+
 /* Free what the module keeps in @ctx. */
 void dump_fdkinds__free(struct dump_ctx *ctx);
 

@@ -26,6 +26,7 @@
 #include "dump_fown.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
+#include "dump_refuse.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "registry.h"
@@ -71,7 +72,8 @@ static int list_fds(pid_t pid, int **out, size_t *n)
 	return 0;
 }
 
-static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino, uint32_t *id)
+static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino,
+		  uint32_t mode, uint32_t *id)
 {
 	struct dump_ofd *o;
 	size_t i;
@@ -90,7 +92,7 @@ static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_
 		return -ENOMEM;
 	ctx->ofds = o;
 	*id = ++ctx->next_ofd_id;
-	ctx->ofds[ctx->nofds++] = (struct dump_ofd){ pid, fd, dev, ino, *id };
+	ctx->ofds[ctx->nofds++] = (struct dump_ofd){ pid, fd, dev, ino, mode, *id };
 	return 0;
 }
 
@@ -319,6 +321,12 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	e->fd = fd;
 	e->cloexec = !!(flags & O_CLOEXEC);
 	e->flags = flags & ~O_CLOEXEC;
+	/*
+	 * A file made with O_TMPFILE keeps that flag (O_DIRECTORY with it):
+	 * how it was made, not how restore may open it again.
+	 */
+	if ((flags & __O_TMPFILE) && !S_ISDIR(st.st_mode))
+		e->flags &= ~(__O_TMPFILE | O_DIRECTORY);
 	if (!procfs__field_u64(info, "pos:", 10, &v)) {
 		e->has_pos = true;
 		e->pos = v;
@@ -331,7 +339,11 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
 	e->mode = st.st_mode;
+	/* Locks, ptys, /dev/tty: what no kind below can bring back exactly. */
+	err = dump_refuse__fd(ctx, t->pid, fd, link, &st, info);
 	free(info);
+	if (err)
+		return err;
 
 	if (dump_fdkinds__claims(link, &st)) {
 		/* Sockets, eventfd..., memfds, deleted files; or a refusal. */
@@ -391,7 +403,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		return unsupported(t->pid, fd, what);
 	}
 	if (!err)
-		err = ofd_id(ctx, t->pid, fd, e->dev, e->ino, &e->ofd_id);
+		err = ofd_id(ctx, t->pid, fd, e->dev, e->ino, e->mode, &e->ofd_id);
 	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c). */
 	if (!err)
 		err = dump_fown__fd(ctx, t, fd, e);
@@ -421,15 +433,23 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 			break;
 		}
 		fi->n_fds++;
+		if (fds[i] > ctx->max_fd) {
+			ctx->max_fd = fds[i];
+			ctx->max_fd_pid = t->pid;
+		}
 		err = dump_fd(ctx, t, fds[i], &pidfds, fi->fds[i]);
 		/* An fd closed under us cannot happen: the task is stopped. */
 	}
 	if (!err)
 		err = procfs__readlink(t->pid, "cwd", link, sizeof(link));
+	if (!err)
+		err = dump_refuse__dir(t->pid, "cwd", link);
 	if (!err) {
 		fi->cwd = dump__strdup(link);
 		err = procfs__readlink(t->pid, "root", link, sizeof(link));
 	}
+	if (!err)
+		err = dump_refuse__dir(t->pid, "root", link);
 	if (!err) {
 		fi->root = dump__strdup(link);
 		err = procfs__read(t->pid, "status", &status, NULL);

@@ -7,6 +7,7 @@
  * tasks sharing memory or tables (see dump.h). The threads of a
  * multithreaded task are held with it (dump_threads.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,27 +167,60 @@ fail:
 	return err;
 }
 
-static int add_children(struct dump_ctx *ctx, pid_t pid)
+/* The children that thread @tid of @pid forked (every thread's, not only the leader's). */
+static int add_thread_children(struct dump_ctx *ctx, pid_t pid, pid_t tid, long *child)
 {
 	char name[64], *buf = NULL, *p, *end;
-	struct dump_task *parent;
-	long child = 0;
+	size_t first = ctx->ntasks, i;
 	int err;
 
-	snprintf(name, sizeof(name), "task/%d/children", pid);
+	snprintf(name, sizeof(name), "task/%d/children", tid);
 	err = procfs__read(pid, name, &buf, NULL);
+	/* A thread held by ptrace does not exit: gone means the process is. */
+	if (err == -ENOENT)
+		err = procfs__exists(pid) ? -ENOENT : -ESRCH;
 	if (err) {
 		if (err != -ESRCH)
 			pr_err("pid %d: cannot list its children: %s", pid, strerror(-err));
 		return err;
 	}
 	for (p = buf; !err; p = end) {
-		child = strtol(p, &end, 10);
+		*child = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		err = add_task(ctx, child, false);
+		err = add_task(ctx, *child, false);
 	}
 	free(buf);
+	for (i = first; i < ctx->ntasks; i++)
+		ctx->tasks[i].parent_tid = tid;
+	return err;
+}
+
+static int add_children(struct dump_ctx *ctx, pid_t pid)
+{
+	struct dump_task *parent;
+	char path[64];
+	struct dirent *de;
+	long child = 0;
+	int err;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d) {
+		err = procfs__exists(pid) ? -errno : -ESRCH;
+		if (err != -ESRCH)
+			pr_err("pid %d: cannot list its threads: %s", pid, strerror(-err));
+		return err;
+	}
+	/* The leader's first, then each other thread's, in /proc order. */
+	err = add_thread_children(ctx, pid, pid, &child);
+	while (!err && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || atoi(de->d_name) == pid)
+			continue;
+		err = add_thread_children(ctx, pid, atoi(de->d_name), &child);
+	}
+	closedir(d);
 	if (err != -ESRCH)
 		return err;
 	/* The parent's death killed it (pdeath signal), or it died alone. */

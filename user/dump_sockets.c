@@ -395,6 +395,18 @@ int dump_sockets__check_peers(const struct dump_sockets *k)
 	return 0;
 }
 
+bool dump_sockets__unix(const struct dump_sockets *k, size_t i, uint64_t *ino, uint64_t *peer,
+			pid_t *pid, int *fd)
+{
+	if (!k || i >= k->nsocks)
+		return false;
+	*ino = k->socks[i].ino;
+	*peer = k->socks[i].peer;
+	*pid = k->socks[i].pid;
+	*fd = k->socks[i].fd;
+	return true;
+}
+
 void dump_sockets__free(struct dump_sockets *k)
 {
 	if (!k)

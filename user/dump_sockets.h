@@ -6,6 +6,8 @@
 #ifndef PT_DUMP_SOCKETS_H
 #define PT_DUMP_SOCKETS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -28,6 +30,13 @@ int dump_sockets__fd(struct dump_sockets **sk, pid_t pid, int fd, const struct s
  * or to a peer outside the tree. Return: 0 or -EOPNOTSUPP (printed).
  */
 int dump_sockets__check_peers(const struct dump_sockets *sk);
+
+/*
+ * The @i-th socket of the tree kept for the peer check: its inode, its
+ * peer's (0: none), the first task and fd holding it. False past the last.
+ */
+bool dump_sockets__unix(const struct dump_sockets *sk, size_t i, uint64_t *ino, uint64_t *peer,
+			pid_t *pid, int *fd);
 
 void dump_sockets__free(struct dump_sockets *sk);
 

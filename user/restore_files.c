@@ -78,9 +78,32 @@ static PidfdTargetEntry *find_target(struct restore_ctx *ctx, uint64_t ino, size
 	return NULL;
 }
 
+/*
+ * /proc/PID/... of a task of the image (dump refuses any other): the
+ * restored task has the same pid, so the same path names its file, as a
+ * new inode. With --pidns the path would name a host process instead.
+ */
+static bool tree_proc_file(struct restore_ctx *ctx, const char *path)
+{
+	size_t n, i;
+	long pid;
+
+	if (strncmp(path, "/proc/", 6))
+		return false;
+	n = strspn(path + 6, "0123456789");
+	if (!n || (path[6 + n] && path[6 + n] != '/'))
+		return false;
+	pid = strtol(path + 6, NULL, 10);
+	for (i = 0; i < ctx->ntasks; i++)
+		if (ctx->tasks[i].pid == pid)
+			return true;
+	return false;
+}
+
 static int open_file(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	int flags = (e->flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_NOCTTY | O_CLOEXEC;
+	bool proc = tree_proc_file(ctx, e->path);
 	struct stat st;
 	int fd;
 
@@ -94,8 +117,15 @@ static int open_file(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (fd < 0)
 		return restore__fail(ctx, pid, -errno, "pid %d fd %u: open %s: %s", pid, e->fd,
 				     e->path, strerror(errno));
+	if (proc && ctx->pidns) {
+		close(fd);
+		return restore__fail(ctx, pid, -EXDEV,
+				     "pid %d fd %u: %s cannot be reopened in a new pid namespace (restore without --pidns)",
+				     pid, e->fd, e->path);
+	}
 	if (fstat(fd, &st) ||
 	    (e->type == FD_TYPE__FD_CHR ? (e->has_rdev && st.st_rdev != e->rdev) :
+	     proc			 ? st.st_dev != e->dev :
 					 (st.st_dev != e->dev || st.st_ino != e->ino))) {
 		close(fd);
 		return restore__fail(ctx, pid, -ESTALE,
@@ -491,12 +521,16 @@ int restore_files__task(struct restore_ctx *ctx, struct rtask *t)
 		ctx->fds++;
 	}
 	TRY(restore__sys(t, SYS_close, src, 0, 0, 0, 0, 0), "close");
+	/*
+	 * cwd first: both paths are as pidtrace sees them, and a chrooted
+	 * task's cwd may lie outside its root (chroot() does not move it).
+	 */
+	TRY(put_path(t, fi->cwd, &addr), "cwd %s", fi->cwd);
+	TRY(restore__sys(t, SYS_chdir, addr, 0, 0, 0, 0, 0), "chdir %s", fi->cwd);
 	if (fi->root && strcmp(fi->root, "/")) {
 		TRY(put_path(t, fi->root, &addr), "root %s", fi->root);
 		TRY(restore__sys(t, SYS_chroot, addr, 0, 0, 0, 0, 0), "chroot %s", fi->root);
 	}
-	TRY(put_path(t, fi->cwd, &addr), "cwd %s", fi->cwd);
-	TRY(restore__sys(t, SYS_chdir, addr, 0, 0, 0, 0, 0), "chdir %s", fi->cwd);
 	TRY(restore__sys(t, SYS_umask, fi->umask, 0, 0, 0, 0, 0), "umask");
 	return 0;
 }

@@ -12,8 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "restore.h"
 #include "restore_ghost.h"
+#include "rlimits.h"
 #include "watchdog.h"
 
 static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
@@ -47,11 +49,61 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
 	return 0;
 }
 
+/*
+ * pidtrace holds every open file description of the tree at once, and each
+ * task's highest fd must be installable: refused before anything exists
+ * when its fd limit (already raised to the hard one) is too low.
+ */
+static int check_fd_limit(struct restore_ctx *ctx)
+{
+	uint64_t max = rlimits__nofile_max();
+	uint32_t *seen = NULL, *tmp;
+	size_t i, j, k, n = 0;
+	pid_t top_pid = 0;
+	int top = -1;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		FilesImage *fi = ctx->tasks[i].files;
+
+		for (j = 0; fi && j < fi->n_fds; j++) {
+			if ((int)fi->fds[j]->fd > top) {
+				top = fi->fds[j]->fd;
+				top_pid = ctx->tasks[i].pid;
+			}
+			for (k = 0; k < n && seen[k] != fi->fds[j]->ofd_id; k++)
+				;
+			if (k < n)
+				continue;
+			tmp = realloc(seen, (n + 1) * sizeof(*seen));
+			if (!tmp) {
+				free(seen);
+				return -ENOMEM;
+			}
+			seen = tmp;
+			seen[n++] = fi->fds[j]->ofd_id;
+		}
+	}
+	free(seen);
+	if (n + 64 > max)
+		return restore__fail(ctx, 0, -EMFILE,
+				     "the tree has %zu open file descriptions, more than pidtrace's fd limit of %lu lets it hold",
+				     n, (unsigned long)max);
+	if (top >= 0 && (uint64_t)top >= max)
+		return restore__fail(ctx, top_pid, -EMFILE,
+				     "pid %d fd %d: above pidtrace's fd limit of %lu", top_pid, top,
+				     (unsigned long)max);
+	return 0;
+}
+
 int restore_load__image(struct restore_ctx *ctx)
 {
 	size_t i, j;
 	int err;
 
+	/* The tree's fds are all open in pidtrace at once: 1024 is not a limit. */
+	err = rlimits__raise_nofile();
+	if (err)
+		pr_debug("cannot raise the fd limit: %s", strerror(-err));
 	err = image__open(ctx->dir, &ctx->img);
 	ctx->error_printed = err != 0;
 	if (err)
@@ -78,6 +130,9 @@ int restore_load__image(struct restore_ctx *ctx)
 	}
 	if (ctx->tasks[0].zombie)
 		return restore__fail(ctx, 0, -EINVAL, "the root task is a zombie");
+	err = check_fd_limit(ctx);
+	if (err)
+		return err;
 	err = image__read(ctx->img, IMG_PIPES, 0, (ProtobufCMessage **)&ctx->pipes);
 	ctx->error_printed = err && err != -ENOENT;
 	if (err && err != -ENOENT)

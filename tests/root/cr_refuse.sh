@@ -33,4 +33,4 @@ refused tcp tcp \
 refused epoll epoll "pid @PID@ fd @FD@: epoll target fd [0-9]+, closed after it was added, is not supported"
 refused bound bound "pid @PID@ fd @FD@: unix socket bound to relative path refuse\\.sock is not supported"
 refused outside outside \
-	"pid @PID@ fd @FD@: unix socket whose peer \\(socket [0-9]+\\) is outside the dumped tree is not supported"
+	"pid @PID@ fd @FD@: unix socket whose peer \\(socket [0-9]+\\) is held by pid [0-9]+ \\(zdtm_refuse\\) fd [0-9]+, outside the dumped tree, is not supported"

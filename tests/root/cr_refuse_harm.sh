@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# cr_refuse_harm: what restore could not bring back exactly is refused by
+# dump before it kills the tree, in one line naming the pid, fd and object,
+# exit status 1, no image; the tree runs on untouched (after the failed
+# dump, SIGTERM makes the program check its object still works and print
+# PASS). Locks and leases, a pseudo-terminal master (script(1)), a pipe
+# whose writer is outside the tree, a pid namespace of its own (and
+# unshare(1)'s), more fds than pidtrace may hold, a parent-death signal
+# bound to a thread; and what is exact is taken: a child forked by a
+# thread other than the main one, 2500 descriptions under a soft fd limit
+# of 1024.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cr_lib.sh"
+need_root
+
+# refused NAME KIND PATTERN [ULIMIT_ARGS]: PATTERN may use @PID@ and @FD@;
+# ULIMIT_ARGS, if given, are ulimit's for the dump.
+refused() {
+	local name=$1 kind=$2 pat=$3 lim=${4:-} fd
+	if ! cr_start "$name" zdtm_harm "$kind"; then
+		fail "${name}_start" "the program did not start"
+		cr_cleanup
+		return
+	fi
+	CR_PID=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+	fd=$(sed -n 's/^READY .*fd=\([0-9-]*\).*/\1/p' "$CR_DIR/log")
+	pat=${pat//@PID@/$CR_PID}
+	pat=${pat//@FD@/$fd}
+	if [ -n "$lim" ]; then
+		(ulimit $lim && cr_refused "$name" "$pat")
+	else
+		cr_refused "$name" "$pat"
+	fi
+	cr_cleanup
+}
+
+LOCK_ON="on $T/[a-z]+/harm\\.lock is not supported \\(restore would not hold it\\)"
+refused flock flock "pid @PID@ fd @FD@: write flock\\(\\) lock $LOCK_ON"
+refused posix posix "pid @PID@ fd @FD@: write POSIX \\(fcntl\\) lock $LOCK_ON"
+refused ofd ofd "pid @PID@ fd @FD@: write open file description \\(F_OFD_SETLK\\) lock $LOCK_ON"
+refused lease lease "pid @PID@ fd @FD@: read lease $LOCK_ON"
+refused ptmx ptmx \
+	"pid @PID@ fd @FD@: pseudo-terminal master /dev/(pts/)?ptmx \\(of /dev/pts/[0-9]+\\) is not supported"
+refused devtty devtty \
+	"pid @PID@ fd @FD@: /dev/tty of a task without a controlling terminal is not supported"
+refused pipe pipe \
+	"pid @PID@ fd @FD@: pipe:\\[[0-9]+\\] is also held by pid [0-9]+ \\(zdtm_harm\\) fd [0-9]+, outside the dumped tree: not supported"
+refused pidns pidns \
+	"pid @PID@ is in a pid namespace \\(pid:\\[[0-9]+\\]\\) other than pidtrace's: restore does not recreate namespaces, not supported"
+# pidtrace's hard limit below what the tree holds.
+refused ofds ofds \
+	"the tree has 25[0-9][0-9] open file descriptions: restore would hold them all at once, more than pidtrace's fd limit of 2000 \\(raise the hard RLIMIT_NOFILE\\): not supported" \
+	"-n 2000"
+refused highfd highfd "pid @PID@ fd 3000: above pidtrace's fd limit of 2000, restore could not install it: not supported" \
+	"-n 2000"
+refused threaddeath threaddeath \
+	"pid [0-9]+: its parent-death signal 9 is bound to thread [0-9]+ of pid @PID@, not its main thread: not supported"
+refused rmdir_cwd rmdir_cwd \
+	"pid @PID@: its cwd $T/rmdir_cwd/harm\\.dir \\(deleted\\) is a removed directory: not supported"
+refused rmdir_open rmdir_open \
+	"pid @PID@ fd @FD@: removed directory $T/rmdir_open/harm\\.dir \\(deleted\\) is not supported"
+refused deleted_dev deleted_dev \
+	"pid @PID@ fd @FD@: removed device node $T/deleted_dev/harm\\.dev \\(deleted\\) is not supported"
+refused proc_dead proc_dead \
+	"pid @PID@ fd @FD@: /proc/[0-9]+/mountinfo( \\(deleted\\))?, a file of a process outside the dumped tree in /proc, is not supported"
+refused proc_cwd proc_cwd \
+	"pid @PID@: its cwd /proc/[0-9]+( \\(deleted\\))?, a process's directory in /proc, is not supported"
+
+# A file on a mount detached since (umount -l): its path leads nowhere.
+mkdir -p "$T/detached/harm.mnt"
+if mount -t tmpfs -o size=64k harm "$T/detached/harm.mnt" && cr_start detached zdtm_harm mntfile &&
+	umount -l "$T/detached/harm.mnt"; then
+	CR_PID=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+	fd=$(sed -n 's/^READY .*fd=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+	cr_refused detached \
+		"pid $CR_PID fd $fd: /file is not that file any more \\(a detached mount, or replaced\\): not supported"
+else
+	fail detached_start "cannot mount, start or detach"
+fi
+cr_cleanup
+umount "$T/detached/harm.mnt" 2>/dev/null
+
+# The same objects as the unix socket with an outside peer: named with
+# its holder.
+if cr_start unix_outside zdtm_refuse outside; then
+	CR_PID=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+	fd=$(sed -n 's/^READY .*fd=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+	cr_refused unix_outside \
+		"pid $CR_PID fd $fd: unix socket whose peer \\(socket [0-9]+\\) is held by pid [0-9]+ \\(zdtm_refuse\\) fd [0-9]+, outside the dumped tree, is not supported"
+else
+	fail unix_outside_start "the program did not start"
+fi
+cr_cleanup
+
+# running_as NAME PID COMM STATE: PID is still COMM, not stopped nor traced.
+running_as() {
+	local st tracer comm
+	comm=$(cat "/proc/$2/comm" 2>/dev/null)
+	st=$(awk '/^State:/ {print $2}' "/proc/$2/status" 2>/dev/null)
+	tracer=$(awk '/^TracerPid:/ {print $2}' "/proc/$2/status" 2>/dev/null)
+	if [ "$comm" != "$3" ]; then
+		fail "$1" "pid $2 is '$comm', not '$3' any more"
+	elif [ "$st" != S ] && [ "$st" != R ] || [ "$tracer" != 0 ]; then
+		fail "$1" "pid $2 is left stopped or traced (state $st, tracer $tracer)"
+	else
+		pass "$1"
+	fi
+}
+
+# dump_refused NAME PID PATTERN: one line, exit status 1, no image.
+dump_refused() {
+	local rc
+	"$PIDTRACE" dump -t "$2" -D "$T/$1.img" >"$T/$1.out" 2>"$T/$1.err"
+	rc=$?
+	if [ "$rc" != 1 ] || [ "$(wc -l <"$T/$1.err")" != 1 ] ||
+		! grep -Eq "^pidtrace: dump: $3\$" "$T/$1.err"; then
+		fail "${1}_refused" "exit status $rc: $(cat "$T/$1.err"), expected: $3"
+	else
+		pass "${1}_refused"
+	fi
+	if [ -n "$(ls -A "$T/$1.img" 2>/dev/null)" ]; then
+		fail "${1}_no_image" "left behind: $(ls -A "$T/$1.img")"
+	else
+		pass "${1}_no_image"
+	fi
+}
+
+# child_of PID: its only child's pid.
+child_of() { cat /proc/"$1"/task/*/children 2>/dev/null | awk '{ print $1 }'; }
+has_child() { [ -n "$(child_of "$1")" ]; }
+
+# script(1): a pseudo-terminal master, its shell and sleep on the slave.
+setsid script -qc 'exec sleep 1000' /dev/null </dev/null >/dev/null 2>&1 &
+SCRIPT=$!
+at_exit "kill -9 $SCRIPT 2>/dev/null"
+wait_for 10 has_child "$SCRIPT"
+SLEEP=$(child_of "$SCRIPT")
+wait_for 10 grep -q '^sleep$' "/proc/$SLEEP/comm"
+dump_refused script "$SCRIPT" \
+	"pid $SCRIPT fd [0-9]+: pseudo-terminal master /dev/(pts/)?ptmx \\(of /dev/pts/[0-9]+\\) is not supported"
+running_as script_untouched "$SCRIPT" script
+running_as script_child_untouched "$SLEEP" sleep
+# The session leader on the slave alone: its terminal would be lost.
+dump_refused script_slave "$SLEEP" \
+	"pid $SLEEP: its controlling terminal /dev/pts/[0-9]+ \\(of session $SLEEP, made again by restore without a terminal\\) is not supported"
+running_as script_slave_untouched "$SLEEP" sleep
+kill -9 "$SLEEP" "$SCRIPT" 2>/dev/null
+wait "$SCRIPT" 2>/dev/null
+
+# unshare(1): its child is pid 1 of a new pid namespace, /proc mounted
+# in a new mount namespace.
+unshare -fp --mount-proc sleep 1000 </dev/null >/dev/null 2>&1 &
+UNSHARE=$!
+at_exit "kill -9 $UNSHARE 2>/dev/null"
+wait_for 10 has_child "$UNSHARE"
+INNER=$(child_of "$UNSHARE")
+wait_for 10 grep -q '^sleep$' "/proc/$INNER/comm"
+dump_refused unshare "$UNSHARE" \
+	"pid $UNSHARE is in a pid_for_children namespace \\(pid_for_children:\\[[0-9]+\\]\\) other than pidtrace's: restore does not recreate namespaces, not supported"
+dump_refused unshare_inner "$INNER" \
+	"pid $INNER is in a pid namespace \\(pid:\\[[0-9]+\\]\\) other than pidtrace's: restore does not recreate namespaces, not supported"
+running_as unshare_untouched "$UNSHARE" unshare
+running_as unshare_inner_untouched "$INNER" sleep
+if [ "$(awk '/^NSpid:/ { print $3 }' "/proc/$INNER/status")" = 1 ]; then
+	pass unshare_inner_still_pid_1
+else
+	fail unshare_inner_still_pid_1 "$(grep NSpid "/proc/$INNER/status")"
+fi
+kill -9 "$UNSHARE" "$INNER" 2>/dev/null
+wait "$UNSHARE" 2>/dev/null
+
+# What is exact is taken. A child forked by a thread other than the main
+# one is in the image and comes back (its parent the process).
+if ! cr_start thread zdtm_harm thread; then
+	fail thread_start "the program did not start"
+elif ! cr_dump; then
+	fail thread_dump "$(tail -n 3 "$CR_DIR/dump.err")"
+else
+	pass thread_dump
+	cr_show_has thread_child_in_image '(.tasks | length) == 2'
+	cr_restore_verify thread
+fi
+cr_cleanup
+# O_ASYNC with its owner, a locked page, THP disabled: in the image, and
+# back (cr_taskstate.sh tests them further; cgroups: cr_cgroup.sh).
+cr_roundtrip async zdtm_harm async
+cr_roundtrip mlock zdtm_harm mlock
+cr_roundtrip thp zdtm_harm thp
+# A file made with O_TMPFILE: reopened without it.
+cr_roundtrip tmpfile zdtm_harm tmpfile
+chmod 700 "$T/tmpfile/harm.tmpdir" 2>/dev/null
+# /proc/CHILD/stat held by its parent: the restored child's file.
+cr_roundtrip proc_child zdtm_harm proc_child
+# A chrooted task whose cwd is outside its root.
+cr_roundtrip chroot zdtm_harm chroot
+# 2500 descriptions, pidtrace's soft limit 1024 (the hard one higher):
+# pidtrace raises its own to the hard limit, restore opens them all.
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ]; then
+	(ulimit -Sn 1024 && cr_roundtrip ofds_soft_1024 zdtm_harm ofds)
+	# The same image, restored by a pidtrace whose hard limit is too low:
+	# refused at the check step, before any task exists.
+	if cr_start ofds_hard_2000 zdtm_harm ofds && cr_dump; then
+		(ulimit -n 2000 && exec "$PIDTRACE" restore -D "$CR_DIR/img" >"$CR_DIR/r.out" 2>"$CR_DIR/r.err")
+		rc=$?
+		if [ "$rc" = 1 ] && grep -q "^pidtrace: restore: check: the tree has 25[0-9][0-9] open file descriptions, more than pidtrace's fd limit of 2000 lets it hold" "$CR_DIR/r.err"; then
+			pass ofds_hard_2000_restore_refused
+		else
+			fail ofds_hard_2000_restore_refused "exit status $rc: $(cat "$CR_DIR/r.err" "$CR_DIR/r.out")"
+		fi
+		cr_restore_verify ofds_hard_2000
+	else
+		fail ofds_hard_2000_dump "$(cat "$CR_DIR/dump.err" 2>/dev/null)"
+	fi
+	cr_cleanup
+else
+	skip ofds_soft_1024 "hard fd limit $(ulimit -Hn) below 4096"
+fi

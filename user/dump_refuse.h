@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dump_refuse.h - what restore cannot bring back exactly, refused at dump
+ * before the tree is killed (see dump_refuse.c). Each prints its refusal in
+ * one line and returns -EOPNOTSUPP, or -ESRCH, or another -errno.
+ */
+#ifndef PT_DUMP_REFUSE_H
+#define PT_DUMP_REFUSE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+struct dump_ctx;
+
+/* Once the tree is frozen: namespaces. */
+int dump_refuse__frozen(struct dump_ctx *ctx);
+
+/* Once every fd is known (a pty master is the better name): controlling terminals. */
+int dump_refuse__ttys(struct dump_ctx *ctx);
+
+/* One fd (@info: its fdinfo text): locks and leases, ptys, /dev/tty, paths. */
+int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
+		    const struct stat *st, const char *info);
+
+/* @which ("cwd", "root") of @pid, @link its target: removed, or in /proc. */
+int dump_refuse__dir(pid_t pid, const char *which, const char *link);
+
+/* dump_outside.c, once every fd is known: pipes and sockets held or peered from outside. */
+int dump_outside__check(struct dump_ctx *ctx);
+
+/* @s with every byte that is not printable ASCII as \xNN, into @buf. */
+const char *dump_refuse__escape(const char *s, char *buf, size_t len);
+
+/* Once every fd is known: more than restore can hold (rlimits.c). */
+int dump_refuse__fd_limit(struct dump_ctx *ctx);
+
+#endif
