@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "dump.h"
 #include "dump_fdkinds.h"
+#include "dump_fifo.h"
 #include "dump_ghost.h"
 #include "interrupts.h"
 #include "log.h"
@@ -254,6 +255,7 @@ void dump__free_shared(struct dump_ctx *ctx)
 	free(ctx->tasks);
 	dump_fdkinds__free(ctx);
 	dump_ghost__free(ctx);
+	dump_fifo__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
 }

@@ -67,6 +67,7 @@ struct dump_shmem {
 };
 
 struct dump_fdkinds;
+struct dump_fifo;
 struct dump_ghost;
 
 struct dump_ctx {
@@ -97,6 +98,7 @@ struct dump_ctx {
 	uint64_t nvmas, pages, pages_bytes;
 	struct dump_fdkinds *fdk;	/* dump_fdkinds.c: sockets, deleted files */
 	struct dump_ghost *ghost;	/* dump_ghost.c: deleted files that are mapped */
+	struct dump_fifo *fifo;		/* dump_fifo.c: named FIFOs seen */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
 };

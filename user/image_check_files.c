@@ -17,6 +17,7 @@
 #include "ghost_data.h"
 #include "image_check.h"
 #include "inet_sk.h"
+#include "kind_fifo.h"
 
 /*
  * A deleted file's saved contents (a mapping's ghost, an FD_DELETED fd):
@@ -184,6 +185,8 @@ int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 		if (e->type == FD_TYPE__FD_INOTIFY && check_inotify(img, n, e))
 			return -EINVAL;
 		if (e->type == FD_TYPE__FD_INET && check_inet(img, n, e))
+			return -EINVAL;
+		if (e->type == FD_TYPE__FD_FIFO && kind_fifo__check(img, n, e))
 			return -EINVAL;
 		if (e->type == FD_TYPE__FD_DELETED && e->deleted &&
 		    image_check__deleted_file(img, n, "fd", e->fd, e->deleted))

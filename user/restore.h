@@ -45,6 +45,7 @@ struct progress;
 struct ptrace_task;
 struct rthreads;
 struct restore_fdkinds;
+struct restore_fifo;
 struct restore_unix;
 struct restore_ghost;
 struct watchdog;
@@ -117,6 +118,7 @@ struct restore_ctx {
 	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
+	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
 
 	pid_t self;		/* pidtrace */
 	uint64_t self_pidns;	/* its pid namespace inode */

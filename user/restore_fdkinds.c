@@ -36,6 +36,7 @@
 #include "log.h"
 #include "restore_epoll.h"
 #include "restore_fdkinds.h"
+#include "restore_fifo.h"
 #include "restore_ghost.h"
 #include "restore_inet.h"
 #include "restore_inotify.h"
@@ -534,6 +535,8 @@ int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		return restore_inotify__open(ctx, pid, e);
 	case FD_TYPE__FD_INET:
 		return restore_inet__open(ctx, pid, e);
+	case FD_TYPE__FD_FIFO:
+		return restore_fifo__open(ctx, pid, e);
 	default:
 		return restore__fail(ctx, pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d", pid,
 				     e->fd, e->type);

@@ -41,6 +41,7 @@
 #include "restore_fown.h"
 #include "restore_threads.h"
 #include "restore_fdkinds.h"
+#include "restore_fifo.h"
 #include "restore_ghost.h"
 #include "testfault.h"
 #include "watchdog.h"
@@ -433,6 +434,7 @@ void restore_files__close(struct restore_ctx *ctx)
 	ctx->objs = NULL;
 	ctx->nobjs = 0;
 	restore_fdkinds__close(ctx);
+	restore_fifo__close(ctx);
 	restore_ghost__close(ctx);
 }
 

@@ -17,6 +17,7 @@
 #include "names.h"
 #include "show.h"
 #include "inet_sk.h"
+#include "kind_fifo.h"
 #include "show_kinds.h"
 
 static void add(struct json_object *o, const char *k, struct json_object *v)
@@ -49,6 +50,7 @@ const char *show_kinds__fd_type(FdType t)
 	case FD_TYPE__FD_EPOLL: return "epoll";
 	case FD_TYPE__FD_INOTIFY: return "inotify";
 	case FD_TYPE__FD_INET: return "inet";
+	case FD_TYPE__FD_FIFO: return "fifo";
 	default: return "?";
 	}
 }
@@ -275,6 +277,8 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 		return true;
 	case FD_TYPE__FD_INET:
 		return inet_sk__describe(e, buf, len);
+	case FD_TYPE__FD_FIFO:
+		return kind_fifo__describe(e, buf, len);
 	case FD_TYPE__FD_EPOLL:
 		if (!e->epoll)
 			break;
@@ -515,6 +519,9 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		return;
 	case FD_TYPE__FD_INET:
 		inet_sk__json(e, o);
+		break;
+	case FD_TYPE__FD_FIFO:
+		kind_fifo__json(e, o);
 		break;
 	case FD_TYPE__FD_EPOLL:
 		if (!e->epoll)
