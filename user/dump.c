@@ -69,9 +69,9 @@ static void usage(FILE *f)
 		   "      --leave-running  let the tree run on after the dump\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Limits: files (deleted ones too), directories, character devices, pipes,\n"
-		   "pidfds, unix socketpairs, eventfd, signalfd, timerfd, epoll and memfds\n"
-		   "(other fds, such as inotify or TCP sockets, are refused); threads with their\n"
-		   "process.\n");
+		   "named FIFOs, pidfds, unix socketpairs, eventfd, signalfd, timerfd, epoll and\n"
+		   "memfds (other fds, such as inotify or TCP sockets, are refused); threads with\n"
+		   "their process; stopped tasks (not multithreaded ones), restored stopped.\n");
 }
 
 static int dump_cores(struct dump_ctx *ctx)
