@@ -29,6 +29,7 @@
 #include "dump.h"
 #include "dump_fdkinds.h"
 #include "dump_fifo.h"
+#include "dump_scm.h"
 #include "dump_ghost.h"
 #include "interrupts.h"
 #include "log.h"
@@ -256,6 +257,7 @@ void dump__free_shared(struct dump_ctx *ctx)
 	dump_fdkinds__free(ctx);
 	dump_ghost__free(ctx);
 	dump_fifo__free(ctx);
+	dump_scm__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
 }

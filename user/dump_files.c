@@ -73,7 +73,8 @@ static int list_fds(pid_t pid, int **out, size_t *n)
 	return 0;
 }
 
-static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino, uint32_t *id)
+int dump_files__ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino,
+		       uint32_t *id)
 {
 	struct dump_ofd *o;
 	size_t i;
@@ -97,7 +98,7 @@ static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_
 }
 
 /* Copy the unread bytes of a pipe without consuming them (pipe_peek.c). */
-static int capture_pipe(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t ino)
+int dump_files__capture_pipe(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t ino)
 {
 	PipeEntry *p, **arr;
 	char path[64];
@@ -340,7 +341,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		e->type = FD_TYPE__FD_PIPE;
 		e->has_pipe_ino = true;
 		e->pipe_ino = st.st_ino;
-		err = capture_pipe(ctx, t->pid, fd, st.st_ino);
+		err = dump_files__capture_pipe(ctx, t->pid, fd, st.st_ino);
 	} else if (dump_fifo__claims(link, &st)) {
 		err = dump_fifo__fd(ctx, t->pid, fd, link, &st, e);
 	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode)) {
@@ -367,7 +368,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		return unsupported(t->pid, fd, what);
 	}
 	if (!err)
-		err = ofd_id(ctx, t->pid, fd, e->dev, e->ino, &e->ofd_id);
+		err = dump_files__ofd_id(ctx, t->pid, fd, e->dev, e->ino, &e->ofd_id);
 	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c). */
 	if (!err)
 		err = dump_fown__fd(ctx, t, fd, e);

@@ -46,6 +46,7 @@ struct ptrace_task;
 struct rthreads;
 struct restore_fdkinds;
 struct restore_fifo;
+struct rpipe;
 struct restore_unix;
 struct restore_ghost;
 struct watchdog;
@@ -113,6 +114,8 @@ struct restore_ctx {
 
 	struct robj *objs;
 	size_t nobjs;
+	struct rpipe *rpipes;	/* restore_files.c: pipes made, while fds are opened */
+	size_t nrpipes;
 	struct rhelper *helpers;
 	size_t nhelpers;
 	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
@@ -242,6 +245,12 @@ int restore_report__timeline(struct restore_ctx *ctx, const char *path, const do
 
 /* restore_files.c */
 int restore_files__open(struct restore_ctx *ctx);
+/*
+ * During restore_files__open(): a new fd (pidtrace's) on the pipe end @e
+ * names, the pipe made and refilled on first use. Return: fd or -errno
+ * (restore__fail()ed).
+ */
+int restore_files__open_pipe(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 int restore_files__task(struct restore_ctx *ctx, struct rtask *t);
 void restore_files__close(struct restore_ctx *ctx);
 /*

@@ -18,6 +18,7 @@
 #include "show.h"
 #include "inet_sk.h"
 #include "kind_fifo.h"
+#include "kind_scm.h"
 #include "show_kinds.h"
 
 static void add(struct json_object *o, const char *k, struct json_object *v)
@@ -194,6 +195,8 @@ void show_kinds__print_fd(const FdEntry *e)
 	}
 	if (e->type == FD_TYPE__FD_INOTIFY && e->inotify)
 		print_inotify(e->inotify);
+	if (e->type == FD_TYPE__FD_UNIX)
+		kind_scm__print(e);
 	if (e->type != FD_TYPE__FD_EPOLL || !e->epoll)
 		return;
 	for (i = 0; i < e->epoll->n_targets; i++) {
@@ -467,6 +470,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 			add(k, "queued_bytes", u64(queued(e->unix_sk)));
 			add(k, "queued_messages", u64(e->unix_sk->n_queue));
 		}
+		kind_scm__json(e, k);
 		add(o, "unix", k);
 		return;
 	case FD_TYPE__FD_EVENTFD:
