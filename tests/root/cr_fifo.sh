@@ -10,3 +10,6 @@ cr_roundtrip_show fifo zdtm_fifo \
 	'kind=[.tasks[].fds[] | select(.type == "fifo")] | length == 9' \
 	'data=[.tasks[].fds[] | select(.fifo.data_here) | .fifo.bytes] | sort == [7, 100, 3000]' \
 	'deleted=[.tasks[].fds[] | select(.fifo.deleted)] | length == 4'
+
+# With --pidns (the FIFOs are opened by pidtrace, outside the namespace).
+cr_pidns_roundtrip fifo_pidns zdtm_fifo

@@ -15,3 +15,7 @@ if cr_start scm_eventfd zdtm_scm eventfd; then
 	cr_refused scm_eventfd "pid $CR_PID fd [0-9]+: unix socket with anon_inode:\\[eventfd\\] in flight \\(SCM_RIGHTS\\) is not supported"
 	cr_cleanup
 fi
+
+# With --pidns the files in flight are passed into the namespace's init
+# like every other object (one description with the sender's copy still).
+cr_pidns_roundtrip scm_pidns zdtm_scm

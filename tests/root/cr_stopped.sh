@@ -11,6 +11,9 @@ need_root
 cr_roundtrip_show stopped zdtm_stopped \
 	'sig=[.tasks[] | select(.stop_signal != null) | .stop_signal] == ["SIGSTOP", "SIGSTOP"]'
 
+# With --pidns: the stop signal is sent by the host pid.
+cr_pidns_roundtrip stopped_pidns zdtm_stopped pidns
+
 # --leave-running: the stopped children stay stopped, the test still passes.
 if cr_start stopped_leave zdtm_stopped; then
 	"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" --leave-running >/dev/null 2>"$CR_DIR/dump.err"
