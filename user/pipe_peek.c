@@ -14,15 +14,26 @@
 
 int pipe_peek__copy(const char *path, uint32_t *cap, uint8_t **data, size_t *len)
 {
-	int src, tmp[2] = { -1, -1 }, sz, err = 0;
-	ssize_t n, got;
-	uint8_t *buf = NULL;
+	int src, err;
 
 	*data = NULL;
 	*len = 0;
 	src = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (src < 0)
 		return -errno;
+	err = pipe_peek__fd(src, cap, data, len);
+	close(src);
+	return err;
+}
+
+int pipe_peek__fd(int src, uint32_t *cap, uint8_t **data, size_t *len)
+{
+	int tmp[2] = { -1, -1 }, sz, err = 0;
+	ssize_t n, got;
+	uint8_t *buf = NULL;
+
+	*data = NULL;
+	*len = 0;
 	sz = fcntl(src, F_GETPIPE_SZ);
 	if (sz < 0 || pipe2(tmp, O_NONBLOCK | O_CLOEXEC) || fcntl(tmp[1], F_SETPIPE_SZ, sz) < sz) {
 		err = -errno;
@@ -50,7 +61,6 @@ int pipe_peek__copy(const char *path, uint32_t *cap, uint8_t **data, size_t *len
 	}
 	*cap = sz;
 out:
-	close(src);
 	if (tmp[0] >= 0) {
 		close(tmp[0]);
 		close(tmp[1]);

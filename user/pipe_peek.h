@@ -19,4 +19,7 @@
  */
 int pipe_peek__copy(const char *path, uint32_t *cap, uint8_t **data, size_t *len);
 
+/* The same through @src, a readable fd on the pipe (not closed). */
+int pipe_peek__fd(int src, uint32_t *cap, uint8_t **data, size_t *len);
+
 #endif
