@@ -263,5 +263,36 @@ cr_restore_verify() {
 	fi
 }
 
+# cr_pidns_roundtrip NAME PROG [ARG..]: start, dump, `restore --pidns`,
+# SIGTERM the restored root by its host pid: NAME_dump, NAME_restore,
+# NAME_verify.
+cr_pidns_roundtrip() {
+	local name=$1 rc
+	shift
+	if ! cr_start "$name" "$@" || ! cr_dump; then
+		fail "${name}_dump" "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+		cr_cleanup
+		return 1
+	fi
+	pass "${name}_dump"
+	if ! cr_restore --pidns; then
+		fail "${name}_restore" "$(jr '.error // empty' 2>/dev/null) $(tail -n 3 "$CR_DIR/restore.err")"
+		cr_cleanup
+		return 1
+	fi
+	pass "${name}_restore"
+	kill -TERM "$(jr '.host_pids[0]')"
+	wait_for 30 cr_gone "$CR_RESTORE"
+	wait "$CR_RESTORE"
+	rc=$?
+	CR_RESTORE=
+	if [ "$rc" = 0 ] && grep -q '^PASS' "$CR_DIR/log"; then
+		pass "${name}_verify"
+	else
+		fail "${name}_verify" "exit status $rc: $(grep -E '^(FAIL|PASS)' "$CR_DIR/log" | head -n 3)"
+	fi
+	cr_cleanup
+}
+
 # jr FILTER: a field of the last restore report.
 jr() { jq -r "$1" "$CR_DIR/restore.json"; }

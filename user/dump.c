@@ -28,6 +28,8 @@
 #include "commands.h"
 #include "dump.h"
 #include "dump_fdkinds.h"
+#include "dump_fifo.h"
+#include "dump_scm.h"
 #include "dump_ghost.h"
 #include "dump_refuse.h"
 #include "interrupts.h"
@@ -70,10 +72,12 @@ static void usage(FILE *f)
 		   "      --leave-running  let the tree run on after the dump\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too), directories, character devices, pipes,\n"
-		   "pidfds, unix sockets (pairs, listeners, bound datagram sockets), TCP\n"
-		   "listeners and UDP sockets, eventfd, signalfd, timerfd, epoll, inotify and\n"
-		   "memfds; threads with their process, children of every thread; cgroups,\n"
-		   "scheduling, O_ASYNC owners, locked memory and the per-process knobs.\n\n"
+		   "named FIFOs, pidfds, unix sockets (pairs, listeners, bound datagram\n"
+		   "sockets; pipe ends in flight with SCM_RIGHTS), TCP listeners and UDP\n"
+		   "sockets, eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
+		   "with their process, children of every thread; stopped tasks (restored\n"
+		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
+		   "locked memory and the per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
 		   "fd or object (what restore could not bring back exactly): TCP\n"
 		   "connections, inotify with unread events, other fd kinds (fanotify,\n"
@@ -285,6 +289,8 @@ void dump__free_shared(struct dump_ctx *ctx)
 	free(ctx->tasks);
 	dump_fdkinds__free(ctx);
 	dump_ghost__free(ctx);
+	dump_fifo__free(ctx);
+	dump_scm__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
 }

@@ -74,6 +74,8 @@ struct dump_shmem {
 };
 
 struct dump_fdkinds;
+struct dump_fifo;
+struct dump_scm;
 struct dump_ghost;
 
 struct dump_ctx {
@@ -106,6 +108,8 @@ struct dump_ctx {
 	uint64_t nvmas, pages, pages_bytes;
 	struct dump_fdkinds *fdk;	/* dump_fdkinds.c: sockets, deleted files */
 	struct dump_ghost *ghost;	/* dump_ghost.c: deleted files that are mapped */
+	struct dump_fifo *fifo;		/* dump_fifo.c: named FIFOs seen */
+	struct dump_scm *scm;		/* dump_scm.c: files in flight, held open */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
 };
@@ -180,6 +184,15 @@ int dump_mem__parse_smaps(struct dump_ctx *ctx, pid_t pid, char *buf, MmImage *m
 /* dump_files.c: the fd table of a live task; pipes and pidfds at the end. */
 int dump_files__task(struct dump_ctx *ctx, struct dump_task *t);
 int dump_files__shared(struct dump_ctx *ctx);
+/*
+ * The ofd_id of fd @fd of @pid (on dev, ino): the id of an open file
+ * description seen before (kcmp), or a new one; (pid, fd) is kept to
+ * compare later fds with, so it must stay open until the dump ends.
+ */
+int dump_files__ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino,
+		       uint32_t mode, uint32_t *id);
+/* Pipe @ino's buffered bytes into pipes.img once, read through fd @fd of @pid. */
+int dump_files__capture_pipe(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t ino);
 
 /* dump.c: free what the context owns (not the tasks' ptrace handles). */
 void dump__free_shared(struct dump_ctx *ctx);

@@ -24,6 +24,7 @@
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
 #include "dump_inotify.h"
+#include "dump_scm.h"
 #include "dump_shmem.h"
 #include "dump_sockets.h"
 #include "log.h"
@@ -210,6 +211,9 @@ int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		return err;
 	if (S_ISSOCK(st->st_mode)) {
 		err = dump_sockets__fd(&k->sockets, pid, fd, st, info, e);
+		/* The files in flight in its queue (dump_scm.c). */
+		if (!err && e->type == FD_TYPE__FD_UNIX)
+			err = dump_scm__fd(ctx, pid, fd, info, e);
 	} else if (!strcmp(link, "anon_inode:[eventfd]")) {
 		err = dump_eventfd(info, e);
 	} else if (!strcmp(link, "anon_inode:[signalfd]")) {

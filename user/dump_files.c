@@ -23,12 +23,14 @@
 #include <linux/kcmp.h>
 
 #include "dump.h"
+#include "dump_fifo.h"
 #include "dump_fown.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
 #include "dump_refuse.h"
 #include "log.h"
 #include "pidfd_scan.h"
+#include "pipe_peek.h"
 #include "registry.h"
 
 static int cmp_int(const void *a, const void *b)
@@ -72,8 +74,8 @@ static int list_fds(pid_t pid, int **out, size_t *n)
 	return 0;
 }
 
-static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino,
-		  uint32_t mode, uint32_t *id)
+int dump_files__ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino,
+		       uint32_t mode, uint32_t *id)
 {
 	struct dump_ofd *o;
 	size_t i;
@@ -96,66 +98,38 @@ static int ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_
 	return 0;
 }
 
-/* Copy the unread bytes of a pipe without consuming them. */
-static int capture_pipe(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t ino)
+/* Copy the unread bytes of a pipe without consuming them (pipe_peek.c). */
+int dump_files__capture_pipe(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t ino)
 {
-	int src = -1, tmp[2] = { -1, -1 }, cap, err = 0;
-	char path[64];
 	PipeEntry *p, **arr;
-	ssize_t n = 0, got;
+	char path[64];
+	uint8_t *data;
+	uint32_t cap;
+	size_t n;
+	int err;
 
 	for (size_t i = 0; i < ctx->npipes; i++)
 		if (ctx->pipes[i]->ino == ino)
 			return 0;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
-	src = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (src < 0)
-		return procfs__exists(pid) ? -errno : -ESRCH;
-	cap = fcntl(src, F_GETPIPE_SZ);
-	if (cap < 0 || pipe2(tmp, O_NONBLOCK | O_CLOEXEC) || fcntl(tmp[1], F_SETPIPE_SZ, cap) < cap) {
-		err = -errno;
-		goto out;
-	}
-	n = tee(src, tmp[1], cap, SPLICE_F_NONBLOCK);
-	if (n < 0 && errno != EAGAIN) {
-		err = -errno;
-		goto out;
-	}
-	n = n < 0 ? 0 : n;
+	err = pipe_peek__copy(path, &cap, &data, &n);
+	if (err)
+		return procfs__exists(pid) ? err : -ESRCH;
 	p = PB_NEW(PipeEntry, pipe_entry);
 	arr = realloc(ctx->pipes, (ctx->npipes + 1) * sizeof(*arr));
+	if (arr)
+		ctx->pipes = arr;
 	if (!p || !arr) {
 		free(p);
-		if (arr)
-			ctx->pipes = arr;
-		err = -ENOMEM;
-		goto out;
+		free(data);
+		return -ENOMEM;
 	}
-	ctx->pipes = arr;
 	ctx->pipes[ctx->npipes++] = p;
 	p->ino = ino;
 	p->capacity = cap;
-	if (n) {
-		p->data.data = malloc(n);
-		if (!p->data.data) {
-			err = -ENOMEM;
-			goto out;
-		}
-		got = read(tmp[0], p->data.data, n);
-		if (got != n) {
-			err = -EIO;
-			goto out;
-		}
-		p->data.len = n;
-	}
-out:
-	if (src >= 0)
-		close(src);
-	if (tmp[0] >= 0) {
-		close(tmp[0]);
-		close(tmp[1]);
-	}
-	return err;
+	p->data.data = data;
+	p->data.len = n;
+	return 0;
 }
 
 /* Our pid for a pidfd target: its number in pidtrace's pid namespace. */
@@ -378,7 +352,9 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		e->type = FD_TYPE__FD_PIPE;
 		e->has_pipe_ino = true;
 		e->pipe_ino = st.st_ino;
-		err = capture_pipe(ctx, t->pid, fd, st.st_ino);
+		err = dump_files__capture_pipe(ctx, t->pid, fd, st.st_ino);
+	} else if (dump_fifo__claims(link, &st)) {
+		err = dump_fifo__fd(ctx, t->pid, fd, link, &st, e);
 	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode)) {
 		if (link[0] != '/') {
 			snprintf(what, sizeof(what), "%s", link);
@@ -403,7 +379,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		return unsupported(t->pid, fd, what);
 	}
 	if (!err)
-		err = ofd_id(ctx, t->pid, fd, e->dev, e->ino, e->mode, &e->ofd_id);
+		err = dump_files__ofd_id(ctx, t->pid, fd, e->dev, e->ino, e->mode, &e->ofd_id);
 	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c). */
 	if (!err)
 		err = dump_fown__fd(ctx, t, fd, e);

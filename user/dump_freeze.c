@@ -19,6 +19,7 @@
 #include <linux/kcmp.h>
 
 #include "dump.h"
+#include "dump_stopped.h"
 #include "log.h"
 #include "ptrace_core.h"
 #include "testfault.h"
@@ -114,18 +115,16 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 		pr_err("pid %d is already traced by pid %lu", pid, tracer);
 		return -EBUSY;
 	}
-	if (t->stat.state == 'T' || t->stat.state == 't') {
-		pr_err("pid %d is stopped (state %c): stopped tasks are not supported", pid,
-		       t->stat.state);
-		return -EBUSY;
-	}
 	/* A filter could kill the task for the syscalls dump runs inside it. */
 	if (seccomp) {
 		pr_err("pid %d runs under seccomp (%s mode): not supported", pid,
 		       seccomp == 1 ? "strict" : "filter");
 		return -EOPNOTSUPP;
 	}
-	err = ptrace_core__seize(pid, &t->pt);
+	/* Stopped tasks too (dump_stopped.c; it prints its refusals). */
+	err = dump_stopped__seize(t);
+	if (err == -EOPNOTSUPP)
+		return err;
 	if (err == -EPERM && !is_root && !procfs__stat(pid, &t->stat) && t->stat.state == 'Z') {
 		/* It exited between our look and the seize: a zombie of the tree now. */
 		t->zombie = true;

@@ -10,9 +10,9 @@
  * sock_diag tells a socket's peer; the data waiting in a socket is read in
  * pidtrace, on a copy of the socket taken with pidfd_getfd(), with MSG_PEEK
  * from a peek offset of 0 (SO_PEEK_OFF), which leaves it queued; the
- * socket's own peek offset is put back. A socket with file descriptors in
- * flight (SCM_RIGHTS) is refused, as is one whose peer lives outside the
- * dumped tree (checked once every task's fds are known).
+ * socket's own peek offset is put back (the files in flight in it,
+ * SCM_RIGHTS, are dump_scm.c's). A socket whose peer lives outside the
+ * dumped tree is refused (checked once every task's fds are known).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -249,7 +249,6 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 {
 	struct sockdiag_unix d;
 	char what[200];
-	uint64_t scm = 0;
 	int err, sndbuf, rcvbuf, peek, cred;
 	struct dk_sock *arr;
 	UnixSkEntry *u;
@@ -267,13 +266,6 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	}
 	if (d.type != SOCK_STREAM && d.type != SOCK_DGRAM && d.type != SOCK_SEQPACKET)
 		return refuse(pid, fd, "unix socket of this type");
-	procfs__field_u64(info, "scm_fds:", 10, &scm);
-	if (scm) {
-		snprintf(what, sizeof(what),
-			 "unix socket with %lu file descriptors in flight (SCM_RIGHTS)",
-			 (unsigned long)scm);
-		return refuse(pid, fd, what);
-	}
 	err = sockopt_int(s, SO_SNDBUF, &sndbuf);
 	if (!err)
 		err = sockopt_int(s, SO_RCVBUF, &rcvbuf);

@@ -11,6 +11,7 @@
  * and pidfds are image_check_files.c's.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,12 @@ static int check_core(struct image *img, const char *n, uint32_t pid, const Task
 		return bad(img, n, "an auxiliary vector of %zu words: impossible", c->mm->n_auxv);
 	if (c->has_pdeath_sig && c->pdeath_sig > 64)
 		return bad(img, n, "parent death signal %u", c->pdeath_sig);
+	/* A group stop's signal: the four stop signals only (restore sends it). */
+	if (c->has_stop_sig && c->stop_sig != SIGSTOP && c->stop_sig != SIGTSTP &&
+	    c->stop_sig != SIGTTIN && c->stop_sig != SIGTTOU)
+		return bad(img, n, "stop signal %u is not a stop signal", c->stop_sig);
+	if (c->has_stop_sig && c->n_threads)
+		return bad(img, n, "stopped with %zu more threads: not restorable", c->n_threads);
 	err = check_siginfo(img, n, th->pending, th->n_pending);
 	if (!err)
 		err = check_siginfo(img, n, c->shared_pending, c->n_shared_pending);

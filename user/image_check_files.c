@@ -17,6 +17,8 @@
 #include "ghost_data.h"
 #include "image_check.h"
 #include "inet_sk.h"
+#include "kind_fifo.h"
+#include "kind_scm.h"
 
 /*
  * A deleted file's saved contents (a mapping's ghost, an FD_DELETED fd):
@@ -179,11 +181,14 @@ int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 		if ((e->type == FD_TYPE__FD_REG || e->type == FD_TYPE__FD_DIR ||
 		     e->type == FD_TYPE__FD_CHR) && (!e->path || !*e->path))
 			return bad(img, n, "fd %u names no file", e->fd);
-		if (e->type == FD_TYPE__FD_UNIX && check_unix(img, n, e))
+		if (e->type == FD_TYPE__FD_UNIX &&
+		    (check_unix(img, n, e) || kind_scm__check(img, n, e)))
 			return -EINVAL;
 		if (e->type == FD_TYPE__FD_INOTIFY && check_inotify(img, n, e))
 			return -EINVAL;
 		if (e->type == FD_TYPE__FD_INET && check_inet(img, n, e))
+			return -EINVAL;
+		if (e->type == FD_TYPE__FD_FIFO && kind_fifo__check(img, n, e))
 			return -EINVAL;
 		if (e->type == FD_TYPE__FD_DELETED && e->deleted &&
 		    image_check__deleted_file(img, n, "fd", e->fd, e->deleted))

@@ -167,7 +167,7 @@ bool ptrace_core__is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-int ptrace_core__seize(pid_t pid, struct ptrace_task **out)
+static int seize(pid_t pid, bool stopped_ok, struct ptrace_task **out)
 {
 	struct ptrace_task *t;
 	int err, status, tries;
@@ -193,7 +193,14 @@ int ptrace_core__seize(pid_t pid, struct ptrace_task **out)
 		if (ptrace_core__is_event_stop(status)) {
 			if (WSTOPSIG(status) == SIGTRAP)
 				break;
-			/* A group stop: leave it stopped, as it was. */
+			/*
+			 * A group stop (the task was stopped, or is being
+			 * stopped): held in it, or left stopped, as it was.
+			 */
+			if (stopped_ok && ptrace_core__is_stop_signal(WSTOPSIG(status))) {
+				t->stop_sig = WSTOPSIG(status);
+				break;
+			}
 			err = -EBUSY;
 			goto fail;
 		}
@@ -218,6 +225,21 @@ fail:
 		ptrace(PTRACE_DETACH, pid, 0, 0);
 	free(t);
 	return err;
+}
+
+int ptrace_core__seize(pid_t pid, struct ptrace_task **out)
+{
+	return seize(pid, false, out);
+}
+
+int ptrace_core__seize_stopped(pid_t pid, struct ptrace_task **out)
+{
+	return seize(pid, true, out);
+}
+
+int ptrace_core__stop_sig(const struct ptrace_task *t)
+{
+	return t ? t->stop_sig : 0;
 }
 
 int ptrace_core__check(struct ptrace_task *t)

@@ -50,6 +50,19 @@ struct ptrace_core_rseq {
 int ptrace_core__seize(pid_t pid, struct ptrace_task **out);
 
 /**
+ * ptrace_core__seize_stopped() - ptrace_core__seize(), also of a task in a
+ * group stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): it is held in that
+ * stop, ptrace_core__stop_sig() tells the signal, remote calls run in it
+ * all the same, and ptrace_core__detach() leaves it stopped (the kernel
+ * puts a detached task of a stopped group back into the stop).
+ * Return: as ptrace_core__seize(), never -EBUSY.
+ */
+int ptrace_core__seize_stopped(pid_t pid, struct ptrace_task **out);
+
+/* The signal of the group stop @t was in when seized; 0: it was not stopped. */
+int ptrace_core__stop_sig(const struct ptrace_task *t);
+
+/**
  * ptrace_core__detach() - let the task run on, as it was before seize.
  * Unmaps the scratch area, re-sends a stop signal that arrived while the task
  * was held, detaches and frees @t. Accepts NULL and exited tasks.

@@ -133,8 +133,13 @@ int ptrace_core__to_interrupt_stop(struct ptrace_task *t)
 		if (err)
 			return err;
 		sig = 0;
+		/*
+		 * In a stopped group every interrupt stop reports the stop
+		 * signal, not SIGTRAP (the kernel's do_jobctl_trap()).
+		 */
 		if (ptrace_core__is_event_stop(status)) {
-			if (WSTOPSIG(status) == SIGTRAP)
+			if (WSTOPSIG(status) == SIGTRAP ||
+			    (t->stop_sig && ptrace_core__is_stop_signal(WSTOPSIG(status))))
 				return 0;
 			continue;
 		}

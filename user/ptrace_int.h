@@ -20,6 +20,7 @@ struct ptrace_task {
 	unsigned long scratch;	/* scratch area mapped in the task, 0: none */
 	size_t scratch_len;
 	int deferred_sig;	/* a stop signal held back during a remote call */
+	int stop_sig;		/* in a group stop when seized: its signal, else 0 */
 
 	/* Crash-safe remote syscalls (ptrace_safe.c). */
 	bool safe;		/* asked for */

@@ -45,6 +45,8 @@ struct progress;
 struct ptrace_task;
 struct rthreads;
 struct restore_fdkinds;
+struct restore_fifo;
+struct rpipe;
 struct restore_unix;
 struct restore_ghost;
 struct watchdog;
@@ -112,11 +114,14 @@ struct restore_ctx {
 
 	struct robj *objs;
 	size_t nobjs;
+	struct rpipe *rpipes;	/* restore_files.c: pipes made, while fds are opened */
+	size_t nrpipes;
 	struct rhelper *helpers;
 	size_t nhelpers;
 	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
+	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
 
 	pid_t self;		/* pidtrace */
 	uint64_t self_pidns;	/* its pid namespace inode */
@@ -240,6 +245,12 @@ int restore_report__timeline(struct restore_ctx *ctx, const char *path, const do
 
 /* restore_files.c */
 int restore_files__open(struct restore_ctx *ctx);
+/*
+ * During restore_files__open(): a new fd (pidtrace's) on the pipe end @e
+ * names, the pipe made and refilled on first use. Return: fd or -errno
+ * (restore__fail()ed).
+ */
+int restore_files__open_pipe(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 int restore_files__task(struct restore_ctx *ctx, struct rtask *t);
 void restore_files__close(struct restore_ctx *ctx);
 /*

@@ -36,9 +36,11 @@
 #include "log.h"
 #include "restore_epoll.h"
 #include "restore_fdkinds.h"
+#include "restore_fifo.h"
 #include "restore_ghost.h"
 #include "restore_inet.h"
 #include "restore_inotify.h"
+#include "restore_scm.h"
 #include "restore_unix.h"
 
 #ifndef TFD_IOC_SET_TICKS
@@ -226,8 +228,8 @@ static int set_int(int s, int opt, int v)
  * Write @to's queue (the unread data of its original) from @from: to its
  * peer, or to the name @dst (@dlen) when it is not NULL.
  */
-static int refill(int from, const UnixSkEntry *to, const struct sockaddr_un *dst,
-		  socklen_t dlen)
+static int refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntry *to,
+		  const struct sockaddr_un *dst, socklen_t dlen)
 {
 	size_t i, total = 0, done;
 	ssize_t n;
@@ -239,6 +241,9 @@ static int refill(int from, const UnixSkEntry *to, const struct sockaddr_un *dst
 	/* Room for all of it at once (datagram overhead included). */
 	if (set_int(from, SO_SNDBUFFORCE, (int)(total + to->n_queue * 1024 + 65536)))
 		set_int(from, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
+	/* Messages that carry files (restore_scm.c). */
+	if (to->n_scm)
+		return restore_scm__send(ctx, pid, from, to, dst, dlen);
 	for (i = 0; i < to->n_queue; i++) {
 		const ProtobufCBinaryData *q = &to->queue[i];
 
@@ -298,7 +303,7 @@ static int open_bound_dgram(struct restore_ctx *ctx, pid_t pid, const FdEntry *e
 		return s;
 	if (mine->unix_sk->n_queue) {
 		tmp = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		err = tmp < 0 ? -errno : refill(tmp, mine->unix_sk, &a, alen);
+		err = tmp < 0 ? -errno : refill(ctx, pid, tmp, mine->unix_sk, &a, alen);
 		if (tmp >= 0)
 			close(tmp);
 	}
@@ -349,9 +354,9 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 		if (!err && u->has_peer_ino)
 			peer = queue_entry(ctx, u->peer_ino);
 		if (!err)
-			err = refill(sv[1], mine->unix_sk, NULL, 0);
+			err = refill(ctx, pid, sv[1], mine->unix_sk, NULL, 0);
 		if (!err && peer)
-			err = refill(sv[0], peer->unix_sk, NULL, 0);
+			err = refill(ctx, pid, sv[0], peer->unix_sk, NULL, 0);
 	}
 	if (!err)
 		err = set_options(sv[0], mine);
@@ -534,6 +539,8 @@ int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		return restore_inotify__open(ctx, pid, e);
 	case FD_TYPE__FD_INET:
 		return restore_inet__open(ctx, pid, e);
+	case FD_TYPE__FD_FIFO:
+		return restore_fifo__open(ctx, pid, e);
 	default:
 		return restore__fail(ctx, pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d", pid,
 				     e->fd, e->type);

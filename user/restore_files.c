@@ -41,6 +41,7 @@
 #include "restore_fown.h"
 #include "restore_threads.h"
 #include "restore_fdkinds.h"
+#include "restore_fifo.h"
 #include "restore_ghost.h"
 #include "testfault.h"
 #include "watchdog.h"
@@ -375,10 +376,14 @@ static int open_pidfd(struct restore_ctx *ctx, pid_t holder, const FdEntry *e)
 	return fd;
 }
 
+int restore_files__open_pipe(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	return open_pipe(ctx, &ctx->rpipes, &ctx->nrpipes, pid, e);
+}
+
 int restore_files__open(struct restore_ctx *ctx)
 {
-	struct rpipe *pipes = NULL;
-	size_t np = 0, i, k;
+	size_t i, k;
 	int fd = 0, err;
 
 	/* Every task has mapped its memfds: seals that forbid mappings can go on. */
@@ -399,7 +404,7 @@ int restore_files__open(struct restore_ctx *ctx)
 				fd = open_file(ctx, t->pid, e);
 				break;
 			case FD_TYPE__FD_PIPE:
-				fd = open_pipe(ctx, &pipes, &np, t->pid, e);
+				fd = restore_files__open_pipe(ctx, t->pid, e);
 				break;
 			case FD_TYPE__FD_PIDFD:
 				fd = open_pidfd(ctx, t->pid, e);
@@ -443,13 +448,15 @@ int restore_files__open(struct restore_ctx *ctx)
 			}
 		}
 	}
-	for (i = 0; i < np; i++) {
-		if (pipes[i].fds[0] >= 0)
-			close(pipes[i].fds[0]);
-		if (pipes[i].fds[1] >= 0)
-			close(pipes[i].fds[1]);
+	for (i = 0; i < ctx->nrpipes; i++) {
+		if (ctx->rpipes[i].fds[0] >= 0)
+			close(ctx->rpipes[i].fds[0]);
+		if (ctx->rpipes[i].fds[1] >= 0)
+			close(ctx->rpipes[i].fds[1]);
 	}
-	free(pipes);
+	free(ctx->rpipes);
+	ctx->rpipes = NULL;
+	ctx->nrpipes = 0;
 	return err;
 }
 
@@ -463,6 +470,7 @@ void restore_files__close(struct restore_ctx *ctx)
 	ctx->objs = NULL;
 	ctx->nobjs = 0;
 	restore_fdkinds__close(ctx);
+	restore_fifo__close(ctx);
 	restore_ghost__close(ctx);
 }
 

@@ -53,6 +53,7 @@
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_stopped.h"
 #include "restore_threads.h"
 #include "watchdog.h"
 
@@ -526,6 +527,9 @@ int restore_tree__detach_all(struct restore_ctx *ctx)
 		if (!t->pt)
 			continue;
 		err = restore_threads__detach(ctx, t);
+		/* Stopped at dump: its stop signal, taken once let go. */
+		if (!err)
+			err = restore_stopped__before_detach(ctx, t);
 		if (err)
 			return err;
 		err = ptrace_core__detach(t->pt);

@@ -239,10 +239,16 @@ static void print_tree(const struct show_image *s)
 		const TaskCore *c = s->tasks[i].core;
 
 		printf("%-8u %-8u %-8u %-8u %-7s %s", c->pid, c->ids->ppid, c->ids->pgid,
-		       c->ids->sid, c->state == TASK_STATE__TASK_ZOMBIE ? "zombie" : "alive",
+		       c->ids->sid, c->state == TASK_STATE__TASK_ZOMBIE ? "zombie" :
+		       c->has_stop_sig ? "stopped" : "alive",
 		       escape__str(c->comm));
 		if (c->has_exit_status)
 			printf(" (wait status 0x%x)", c->exit_status);
+		if (c->has_stop_sig) {
+			char nb[16];
+
+			printf(" (by %s)", names__signame(c->stop_sig, nb, sizeof(nb)));
+		}
 		printf("\n");
 	}
 }

@@ -312,6 +312,12 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 	if (!c->thread)
 		return o;
 	add(o, "nice", json_object_new_int(c->nice));
+	if (c->has_stop_sig) {
+		char nb[16];
+
+		add(o, "stop_signal", json_object_new_string(names__signame(c->stop_sig, nb,
+									    sizeof(nb))));
+	}
 	add(o, "regs", regs_json(c->thread->regs));
 	add(o, "xstate_bytes", json_object_new_int64(c->thread->xstate.len));
 	if (c->thread->has_syscall_nr) {

@@ -17,6 +17,8 @@
 #include "names.h"
 #include "show.h"
 #include "inet_sk.h"
+#include "kind_fifo.h"
+#include "kind_scm.h"
 #include "show_kinds.h"
 
 static void add(struct json_object *o, const char *k, struct json_object *v)
@@ -49,6 +51,7 @@ const char *show_kinds__fd_type(FdType t)
 	case FD_TYPE__FD_EPOLL: return "epoll";
 	case FD_TYPE__FD_INOTIFY: return "inotify";
 	case FD_TYPE__FD_INET: return "inet";
+	case FD_TYPE__FD_FIFO: return "fifo";
 	default: return "?";
 	}
 }
@@ -192,6 +195,8 @@ void show_kinds__print_fd(const FdEntry *e)
 	}
 	if (e->type == FD_TYPE__FD_INOTIFY && e->inotify)
 		print_inotify(e->inotify);
+	if (e->type == FD_TYPE__FD_UNIX)
+		kind_scm__print(e);
 	if (e->type != FD_TYPE__FD_EPOLL || !e->epoll)
 		return;
 	for (i = 0; i < e->epoll->n_targets; i++) {
@@ -275,6 +280,8 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 		return true;
 	case FD_TYPE__FD_INET:
 		return inet_sk__describe(e, buf, len);
+	case FD_TYPE__FD_FIFO:
+		return kind_fifo__describe(e, buf, len);
 	case FD_TYPE__FD_EPOLL:
 		if (!e->epoll)
 			break;
@@ -463,6 +470,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 			add(k, "queued_bytes", u64(queued(e->unix_sk)));
 			add(k, "queued_messages", u64(e->unix_sk->n_queue));
 		}
+		kind_scm__json(e, k);
 		add(o, "unix", k);
 		return;
 	case FD_TYPE__FD_EVENTFD:
@@ -515,6 +523,9 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		return;
 	case FD_TYPE__FD_INET:
 		inet_sk__json(e, o);
+		break;
+	case FD_TYPE__FD_FIFO:
+		kind_fifo__json(e, o);
 		break;
 	case FD_TYPE__FD_EPOLL:
 		if (!e->epoll)

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kind_scm.c - files in flight in a unix socket's queue, as the image
+ * holds them (dump_scm.c writes them, restore_scm.c sends them again):
+ * what the image checks require, and how `pidtrace show` prints them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "image_check.h"
+#include "kind_scm.h"
+
+#define MAX_SCM_FDS 253		/* SCM_MAX_FD */
+
+int kind_scm__check(struct image *img, const char *n, const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	size_t i, k;
+
+	if (!u || !u->n_scm)
+		return 0;
+	if (!u->queue_here)
+		return bad(img, n, "unix socket fd %u: files in flight without its queue", e->fd);
+	for (i = 0; i < u->n_scm; i++) {
+		const ScmEntry *m = u->scm[i];
+		uint64_t end = u->sk_type == SOCK_STREAM ? (u->n_queue ? u->queue[0].len : 0) :
+							   u->n_queue - 1;
+
+		if (!u->n_queue || m->at > end || (u->sk_type == SOCK_STREAM && !m->at))
+			return bad(img, n, "unix socket fd %u: files in flight at %llu, past its queue",
+				   e->fd, (unsigned long long)m->at);
+		if (!m->n_fds || m->n_fds > MAX_SCM_FDS)
+			return bad(img, n, "unix socket fd %u: %zu files in one message", e->fd,
+				   m->n_fds);
+		for (k = 0; k < m->n_fds; k++)
+			if (m->fds[k]->type != FD_TYPE__FD_PIPE || !m->fds[k]->has_pipe_ino)
+				return bad(img, n, "unix socket fd %u: a file in flight of kind %d",
+					   e->fd, m->fds[k]->type);
+	}
+	return 0;
+}
+
+void kind_scm__print(const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	size_t i, k;
+
+	for (i = 0; u && i < u->n_scm; i++) {
+		printf("         in flight %s %lu:", u->sk_type == SOCK_STREAM ? "up to byte" : "in message",
+		       (unsigned long)u->scm[i]->at);
+		for (k = 0; k < u->scm[i]->n_fds; k++)
+			printf(" pipe:[%lu] (ofd %u)", (unsigned long)u->scm[i]->fds[k]->pipe_ino,
+			       u->scm[i]->fds[k]->ofd_id);
+		printf("\n");
+	}
+}
+
+void kind_scm__json(const FdEntry *e, struct json_object *unix_obj)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	struct json_object *arr, *m, *fds, *f;
+	size_t i, k;
+
+	if (!u || !u->n_scm)
+		return;
+	arr = json_object_new_array();
+	for (i = 0; i < u->n_scm; i++) {
+		m = json_object_new_object();
+		json_object_object_add(m, "at", json_object_new_int64(u->scm[i]->at));
+		fds = json_object_new_array();
+		for (k = 0; k < u->scm[i]->n_fds; k++) {
+			const FdEntry *d = u->scm[i]->fds[k];
+
+			f = json_object_new_object();
+			json_object_object_add(f, "type", json_object_new_string("pipe"));
+			json_object_object_add(f, "flags", json_object_new_int64(d->flags));
+			json_object_object_add(f, "ofd_id", json_object_new_int64(d->ofd_id));
+			json_object_object_add(f, "pipe_ino", json_object_new_int64(d->pipe_ino));
+			json_object_array_add(fds, f);
+		}
+		json_object_object_add(m, "fds", fds);
+		json_object_array_add(arr, m);
+	}
+	json_object_object_add(unix_obj, "in_flight", arr);
+}
