@@ -469,6 +469,39 @@ static const char *base_name(const char *path)
 }
 
 /**
+ * usym__format_inline() - write an inlined frame of a location as
+ *	"kill_helper (inlined) (helper.c:42) [a.out]"
+ * @loc: a location filled by usym__resolve()
+ * @k: which inlined function, 0 (innermost) to loc->nr_inl - 1
+ * @buf: output, always NUL-terminated when @len > 0
+ * @len: size of @buf
+ *
+ * An inlined function has no address of its own: "(inlined)" stands where
+ * "+0x12" would. The frame of the symbol it was inlined into follows it,
+ * written by usym__format().
+ *
+ * Return: 0, -EINVAL for @k out of range, -ENOSPC when @buf was too small.
+ */
+int usym__format_inline(const struct usym_loc *loc, int k, char *buf, size_t len)
+{
+	const struct usym_inline *in;
+	int n;
+
+	if (len)
+		buf[0] = '\0';
+	if (k < 0 || k >= loc->nr_inl || k >= USYM_MAX_INLINE)
+		return -EINVAL;
+	in = &loc->inl[k];
+	if (in->file[0] && in->line > 0)
+		n = snprintf(buf, len, "%s (inlined) (%s:%d) [%s]", in->func, base_name(in->file),
+			     in->line, loc->module[0] ? base_name(loc->module) : "unknown");
+	else
+		n = snprintf(buf, len, "%s (inlined) [%s]", in->func,
+			     loc->module[0] ? base_name(loc->module) : "unknown");
+	return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
+}
+
+/**
  * usym__format() - write a location as "func+0x12 (helper.c:42) [a.out]"
  * @loc: a location filled by usym__resolve()
  * @buf: output, always NUL-terminated when @len > 0
