@@ -235,7 +235,8 @@ static void note_sender_code(struct xrec *r, const struct usym_loc *loc)
 	innermost(loc, &fn, &file, &line);
 	snprintf(r->sender_fn, sizeof(r->sender_fn), "%s", fn);
 	if (file[0] && line > 0)
-		snprintf(r->sender_src, sizeof(r->sender_src), "%.160s:%d", base_name(file), line);
+		snprintf(r->sender_src, sizeof(r->sender_src), "%.160s:%d", usym__src_name(file),
+			 line);
 }
 
 /*
@@ -491,7 +492,7 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 			if (i == 0 && (g->flags & PT_USTACK_FAULT) && loc.func[0]) {
 				if (file[0] && line > 0)
 					snprintf(r->fault_at, sizeof(r->fault_at), "%.120s() at %.100s:%d",
-						 fn, base_name(file), line);
+						 fn, usym__src_name(file), line);
 				else
 					snprintf(r->fault_at, sizeof(r->fault_at), "%.120s() in %.100s",
 						 fn, base_name(loc.module));

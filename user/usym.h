@@ -54,7 +54,8 @@ struct usym_loc {
 	int nr_inl;
 	char func[128];	    /* symbol containing addr */
 	char module[256];   /* path of the mapped file holding addr */
-	char file[256];	    /* source file, as DWARF names it */
+	char file[256];	    /* source file: relative to the compilation directory
+			     * when inside it, else as DWARF names it */
 	struct usym_inline inl[USYM_MAX_INLINE]; /* innermost first */
 };
 
@@ -67,6 +68,7 @@ int usym__snapshot_maps(struct usym *u, pid_t pid, uint64_t start_time, FILE *ma
 int usym__resolve(struct usym *u, pid_t pid, uint64_t addr, struct usym_loc *out);
 void usym__forget(struct usym *u, pid_t pid);
 int usym__format(const struct usym_loc *loc, char *buf, size_t len);
+const char *usym__src_name(const char *file);
 int usym__format_inline(const struct usym_loc *loc, int k, char *buf, size_t len);
 
 #endif

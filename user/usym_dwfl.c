@@ -165,6 +165,34 @@ int usym_dwfl__lookup(Dwfl *d, uint64_t addr, struct usym_loc *out)
 	return 0;
 }
 
+/*
+ * A source file as the user knows it: relative to the CU's compilation
+ * directory when it is inside it ("criu/arch/x86/kerndat.c", where the
+ * base name would be that of criu/kerndat.c too), else as DWARF has it
+ * (absolute: a system header, a file of another tree). usym__src_name()
+ * shows a relative one as it is, an absolute one by its base name.
+ */
+static void src_path(char *dst, size_t len, const char *src, const char *comp_dir)
+{
+	size_t n = comp_dir ? strlen(comp_dir) : 0;
+
+	if (!src) {
+		copy_str(dst, len, NULL);
+		return;
+	}
+	while (n > 1 && comp_dir[n - 1] == '/')
+		n--;
+	if (src[0] == '/' && n > 1 && comp_dir[0] == '/' && !strncmp(src, comp_dir, n) &&
+	    src[n] == '/' && src[n + 1])
+		src += n + 1;
+	/* src may be dst itself: move, not copy. */
+	n = strlen(src);
+	if (n >= len)
+		n = len - 1;
+	memmove(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* The name of an inlined subroutine: its abstract origin's. */
 static const char *inline_name(Dwarf_Die *die)
 {
@@ -207,7 +235,7 @@ void usym_dwfl__inlines(Dwfl_Module *mod, uint64_t addr, struct usym_loc *out)
 	Dwarf_Files *files = NULL;
 	Dwarf_Addr bias = 0;
 	size_t nfiles = 0;
-	const char *file = NULL;
+	const char *file = NULL, *comp_dir;
 	int i, n, line;
 
 	out->nr_inl = 0;
@@ -215,6 +243,8 @@ void usym_dwfl__inlines(Dwfl_Module *mod, uint64_t addr, struct usym_loc *out)
 	cu = dwfl_module_addrdie(mod, addr, &bias);
 	if (!cu)
 		return;
+	comp_dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &(Dwarf_Attribute){ 0 }));
+	src_path(out->file, sizeof(out->file), out->file, comp_dir);
 	n = dwarf_getscopes(cu, addr - bias, &scopes);
 	if (n <= 0)
 		return;
@@ -252,7 +282,7 @@ void usym_dwfl__inlines(Dwfl_Module *mod, uint64_t addr, struct usym_loc *out)
 			out->inl_cut = true;
 		}
 		/* Its caller is at the call: the next one out, or the symbol. */
-		copy_str(out->file, sizeof(out->file), file);
+		src_path(out->file, sizeof(out->file), file, comp_dir);
 		out->line = file ? line : 0;
 	}
 	free(scopes);

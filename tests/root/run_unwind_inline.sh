@@ -25,10 +25,10 @@ fi
 i=0
 ok=1
 for re in '^kill\+0x[0-9a-f]+ .*\[libc\.so\.6\]$' \
-	"^kill_now \\(inlined\\) \\(unw_inline\\.c:$L_KILL\\) \\[unw_inline\\]$" \
-	"^send_kill \\(inlined\\) \\(unw_inline\\.c:$L_NOW\\) \\[unw_inline\\]$" \
-	"^stop_worker\\+0x[0-9a-f]+ \\(unw_inline\\.c:$L_SEND\\) \\[unw_inline\\]$" \
-	'^main\+0x[0-9a-f]+ \(unw_inline\.c:[0-9]+\) \[unw_inline\]$'; do
+	"^kill_now \\(inlined\\) \\(tests/progs/unw_inline\\.c:$L_KILL\\) \\[unw_inline\\]$" \
+	"^send_kill \\(inlined\\) \\(tests/progs/unw_inline\\.c:$L_NOW\\) \\[unw_inline\\]$" \
+	"^stop_worker\\+0x[0-9a-f]+ \\(tests/progs/unw_inline\\.c:$L_SEND\\) \\[unw_inline\\]$" \
+	'^main\+0x[0-9a-f]+ \(tests/progs/unw_inline\.c:[0-9]+\) \[unw_inline\]$'; do
 	f=$(jq -r ".user_stack[$i] // \"\"" <<<"$d")
 	if ! [[ $f =~ $re ]]; then
 		fail inlined_frames "frame $i is '$f', wanted /$re/: $(jq -c .user_stack <<<"$d")"
@@ -39,14 +39,14 @@ for re in '^kill\+0x[0-9a-f]+ .*\[libc\.so\.6\]$' \
 done
 [ $ok = 1 ] && pass inlined_frames_innermost_first_with_call_lines
 expect sender_function_is_the_inlined_one "$d" .sender_function kill_now
-expect sender_source_is_the_kill_line "$d" .sender_source "unw_inline.c:$L_KILL"
-[[ "$(jfield "$d" .verdict)" == *"from kill_now() at unw_inline.c:$L_KILL;"* ]] &&
+expect sender_source_is_the_kill_line "$d" .sender_source "tests/progs/unw_inline.c:$L_KILL"
+[[ "$(jfield "$d" .verdict)" == *"from kill_now() at tests/progs/unw_inline.c:$L_KILL;"* ]] &&
 	pass verdict_names_the_inlined_function ||
 	fail verdict_names_the_inlined_function "$(jfield "$d" .verdict)"
 
 # The plain report shows the same frames (and the frame cache gives the
 # same text the second time the same code kills).
 "$PIDTRACE" run -o "$T/inl.txt" -- "$PROGS/unw_inline" >/dev/null 2>&1
-grep -q "kill_now (inlined) (unw_inline.c:$L_KILL) \[unw_inline\]" "$T/inl.txt" &&
+grep -q "kill_now (inlined) (tests/progs/unw_inline.c:$L_KILL) \[unw_inline\]" "$T/inl.txt" &&
 	pass plain_report_has_inlined_frame ||
 	fail plain_report_has_inlined_frame "$(grep -A8 'user' "$T/inl.txt" | head -12)"

@@ -180,7 +180,8 @@ static void test_child_resolves_from_snapshot_after_exit(void)
 	CHECK_STR(dead.module, live.module);
 	CHECK_STR(base_name(dead.file), SYMPROBE_FILE);
 	CHECK(dead.line == line);
-	snprintf(want, sizeof(want), "call_site+0x%llx (" SYMPROBE_FILE ":%d) [test_usym]",
+	/* The path relative to the build directory: the Makefile compiles from the top. */
+	snprintf(want, sizeof(want), "call_site+0x%llx (tests/unit/" SYMPROBE_FILE ":%d) [test_usym]",
 		 (unsigned long long)dead.offset, line);
 	CHECK(usym__format(&dead, buf, sizeof(buf)) == 0);
 	CHECK_STR(buf, want);
@@ -275,7 +276,7 @@ static void test_resolve_inlined(void)
 	CHECK(loc.line == inl_call_line);
 	CHECK_STR(base_name(loc.file), "test_usym.c");
 	CHECK(usym__format_inline(&loc, 0, buf, sizeof(buf)) == 0);
-	CHECK(!strncmp(buf, "inl_probe (inlined) (test_usym.c:", 33));
+	CHECK(!strncmp(buf, "inl_probe (inlined) (tests/unit/test_usym.c:", 44));
 }
 
 static void test_format_inline(void)
@@ -301,6 +302,18 @@ static void test_format_inline(void)
 	CHECK(usym__format_inline(&loc, -1, buf, sizeof(buf)) == -EINVAL);
 	CHECK(usym__format_inline(&loc, 0, buf, 12) == -ENOSPC);
 	CHECK_STR(buf, "kill_helper");
+}
+
+/* Paths relative to the compilation directory are shown whole when short. */
+static void test_src_name(void)
+{
+	CHECK_STR(usym__src_name("criu/arch/x86/kerndat.c"), "criu/arch/x86/kerndat.c");
+	CHECK_STR(usym__src_name("/usr/include/x86_64-linux-gnu/bits/stdio2.h"), "stdio2.h");
+	CHECK_STR(usym__src_name("../sysdeps/unix/syscall-template.S"), "syscall-template.S");
+	CHECK_STR(usym__src_name("a/../../b.c"), "b.c");
+	CHECK_STR(usym__src_name("a/very/long/path/that/goes/on/and/on/and/on/file.c"), "file.c");
+	CHECK_STR(usym__src_name("main.c"), "main.c");
+	CHECK_STR(usym__src_name(""), "");
 }
 
 static void test_format(void)
@@ -337,5 +350,6 @@ UNIT_MAIN({
 	RUN(test_child_gone_without_snapshot_is_esrch);
 	RUN(test_format);
 	RUN(test_format_inline);
+	RUN(test_src_name);
 	RUN(test_resolve_inlined);
 })
