@@ -517,8 +517,9 @@ int usym__format_inline(const struct usym_loc *loc, int k, char *buf, size_t len
 		return -EINVAL;
 	in = &loc->inl[k];
 	if (in->file[0] && in->line > 0)
-		n = snprintf(buf, len, "%s (inlined) (%s:%d) [%s]", in->func, usym__src_name(in->file),
-			     in->line, loc->module[0] ? base_name(loc->module) : "unknown");
+		n = snprintf(buf, len, "%s (inlined) (%s:%d) [%s]", in->func,
+			     usym__src_name(in->file), in->line,
+			     loc->module[0] ? base_name(loc->module) : "unknown");
 	else
 		n = snprintf(buf, len, "%s (inlined) [%s]", in->func,
 			     loc->module[0] ? base_name(loc->module) : "unknown");

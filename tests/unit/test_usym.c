@@ -181,7 +181,8 @@ static void test_child_resolves_from_snapshot_after_exit(void)
 	CHECK_STR(base_name(dead.file), SYMPROBE_FILE);
 	CHECK(dead.line == line);
 	/* The path relative to the build directory: the Makefile compiles from the top. */
-	snprintf(want, sizeof(want), "call_site+0x%llx (tests/unit/" SYMPROBE_FILE ":%d) [test_usym]",
+	snprintf(want, sizeof(want),
+		 "call_site+0x%llx (tests/unit/" SYMPROBE_FILE ":%d) [test_usym]",
 		 (unsigned long long)dead.offset, line);
 	CHECK(usym__format(&dead, buf, sizeof(buf)) == 0);
 	CHECK_STR(buf, want);
