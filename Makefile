@@ -157,6 +157,9 @@ $(OUTPUT)/tests/progs/unw_super_s: tests/progs/unw_super.c | $(OUTPUT)/tests/pro
 # unw_garbage: no unwind tables at all, so no CFI proves its frames.
 $(OUTPUT)/tests/progs/unw_garbage: tests/progs/unw_garbage.c | $(OUTPUT)/tests/progs
 	$(CC) $(UNW_FLAGS) -g -fno-asynchronous-unwind-tables -fno-unwind-tables $< -o $@
+# unw_inline: -O2 -g, its kill() in functions forced inline.
+$(OUTPUT)/tests/progs/unw_inline: tests/progs/unw_inline.c | $(OUTPUT)/tests/progs
+	$(CC) $(UNW_FLAGS) -g $< -o $@
 test-bins: $(UNW_BINS)
 
 # Benchmark programs: optimised, they measure the kernel and pidtrace, not themselves.

@@ -40,11 +40,12 @@
 #   restoring task (their creator), class kill-syscall via kill(2),
 #   pattern dead-pidfd-helper, both pidfds it opened on the helper (a pair
 #   per dead process), CRIU's SIGCHLD handler, reaped by CRIU, and a user
-#   stack naming kill_helper at pidfd.c:LINE, LINE being the kill() call in
-#   kill_helper() of that tree's criu/pidfd.c.
+#   stack naming kill_helper at criu/pidfd.c:LINE, LINE being the kill()
+#   call in kill_helper() of that tree's criu/pidfd.c.
 #   RACY_CRIU_TREE: the restore fails with "NNN killed by signal 9" and
 #   "Restoring FAILED"; NNN is a helper of the report; its record names
-#   kill_helper at pidfd.c:LINE (the racy tree's line), the pidfd and
+#   kill_helper at criu/pidfd.c:LINE (the racy tree's line: a frame
+#   "kill_helper (inlined)", kill_helper() is inlined there), the pidfd and
 #   CRIU's SIGCHLD handler.
 #
 # Environment: PIDTRACE (default .output/pidtrace of this tree), WORK
@@ -196,8 +197,8 @@ if roundtrip "$GOOD" "$d" json; then
 	check reaped_by_criu 'length > 0 and all(.[]; .lineage.reaped_by.pid == $p)' \
 		"$d/helpers.json" --argjson p "$p"
 	check "user_stack_kill_helper_at_pidfd.c:$line" 'length > 0 and all(.[];
-		.sender_function == "kill_helper" and .sender_source == "pidfd.c:\($l)" and
-		any(.user_stack[]; test("^kill_helper\\+0x[0-9a-f]+ \\(pidfd\\.c:\($l)\\) \\[criu\\]$")))' \
+		.sender_function == "kill_helper" and .sender_source == "criu/pidfd.c:\($l)" and
+		any(.user_stack[]; test("^kill_helper(\\+0x[0-9a-f]+| \\(inlined\\)) \\(criu/pidfd\\.c:\($l)\\) \\[criu\\]$")))' \
 		"$d/helpers.json" --arg l "$line"
 	jq -r '.[] | "   verdict: " + .verdict' "$d/helpers.json"
 else
@@ -237,8 +238,9 @@ if [ $# = 2 ]; then
 		check sender_is_criu_kill_syscall 'length == 1 and all(.[]; .sender.pid == $p and
 			.cause == "kill-syscall")' "$d/killed.json" --argjson p "$p"
 		check "names_kill_helper_at_pidfd.c:$rline" 'length == 1 and all(.[];
-			.sender_function == "kill_helper" and .sender_source == "pidfd.c:\($l)" and
-			(.verdict | contains("kill_helper() at pidfd.c:\($l)")))' "$d/killed.json" --arg l "$rline"
+			.sender_function == "kill_helper" and .sender_source == "criu/pidfd.c:\($l)" and
+			any(.user_stack[]; test("^kill_helper(\\+0x[0-9a-f]+| \\(inlined\\)) \\(criu/pidfd\\.c:\($l)\\) \\[criu\\]$")) and
+			(.verdict | contains("kill_helper() at criu/pidfd.c:\($l)")))' "$d/killed.json" --arg l "$rline"
 		check names_the_pidfd 'length == 1 and all(.[]; (.lineage.pidfds | length) > 0 and
 			(.verdict | contains("pidfd")))' "$d/killed.json"
 		check names_criu_sigchld_handler 'length == 1 and all(.[];

@@ -203,14 +203,62 @@ static int abort_frame(const struct usym_loc *loc)
 	return 0;
 }
 
+/*
+ * The innermost function of a frame and its line: the innermost inlined
+ * one, unless that is a system header's (glibc's fortified wrappers are
+ * inlined into their callers: the caller is what the code did).
+ */
+static void innermost(const struct usym_loc *loc, const char **fn, const char **file, int *line)
+{
+	int k;
+
+	for (k = 0; k < loc->nr_inl; k++) {
+		if (strncmp(loc->inl[k].file, "/usr/include/", 13)) {
+			*fn = loc->inl[k].func;
+			*file = loc->inl[k].file;
+			*line = loc->inl[k].line;
+			return;
+		}
+	}
+	*fn = loc->func;
+	*file = loc->file;
+	*line = loc->line;
+}
+
 static void note_sender_code(struct xrec *r, const struct usym_loc *loc)
 {
+	const char *fn, *file;
+	int line;
+
 	if (r->sender_fn[0] || !loc->func[0] || system_library(loc->module))
 		return;
-	snprintf(r->sender_fn, sizeof(r->sender_fn), "%s", loc->func);
-	if (loc->file[0] && loc->line > 0)
-		snprintf(r->sender_src, sizeof(r->sender_src), "%.160s:%d", base_name(loc->file),
-			 loc->line);
+	innermost(loc, &fn, &file, &line);
+	snprintf(r->sender_fn, sizeof(r->sender_fn), "%s", fn);
+	if (file[0] && line > 0)
+		snprintf(r->sender_src, sizeof(r->sender_src), "%.160s:%d", usym__src_name(file),
+			 line);
+}
+
+/*
+ * Write frame @loc into r->ustack from slot *k on: its inlined functions
+ * (innermost first), then its symbol. Return: false when the slots ran out
+ * before its symbol's frame was written.
+ */
+static bool put_frame(struct xrec *r, int *k, const struct usym_loc *loc)
+{
+	int j;
+
+	for (j = 0; j < loc->nr_inl; j++) {
+		if (*k >= PT_USTACK_DEPTH)
+			return false;
+		usym__format_inline(loc, j, r->ustack[*k], sizeof(r->ustack[*k]));
+		(*k)++;
+	}
+	if (*k >= PT_USTACK_DEPTH)
+		return false;
+	usym__format(loc, r->ustack[*k], sizeof(r->ustack[*k]));
+	(*k)++;
+	return true;
 }
 
 /*
@@ -387,15 +435,15 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 		       const struct pt_ustack *g)
 {
 	struct uframe uf[PT_USTACK_DEPTH];
-	int i, err, n = user_frames(g, uf, PT_USTACK_DEPTH);
-	bool gone = false, missing = false, reloaded = false;
+	int i, k = 0, err, n = user_frames(g, uf, PT_USTACK_DEPTH);
+	bool gone = false, missing = false, reloaded = false, full = false, cut = false;
 	struct pidmaps_proc *view = NULL;
 	uint64_t t0 = now_ns();
 
 	/* No view: the sender is gone (or unreadable), as usym.h will find. */
 	if (s->maps && pidmaps__get(s->maps, (pid_t)pid, &view))
 		view = NULL;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && k < PT_USTACK_DEPTH; i++) {
 		struct usym_loc loc;
 		/* Frames past the first are return addresses: the call is just before. */
 		uint64_t addr = i ? uf[i].ip - 1 : uf[i].ip;
@@ -430,30 +478,47 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 		}
 		if (!err) {
 			int ab = abort_frame(&loc);
+			const char *fn, *file;
+			int line;
 
-			usym__format(&loc, r->ustack[i], sizeof(r->ustack[i]));
+			cut |= loc.inl_cut;
+			if (!put_frame(r, &k, &loc))
+				full = true;
 			/* assert() calls abort(): the assert is what the code did. */
 			if (ab > r->aborted && !r->sender_fn[0])
 				r->aborted = ab;
 			note_sender_code(r, &loc);
+			innermost(&loc, &fn, &file, &line);
 			if (i == 0 && (g->flags & PT_USTACK_FAULT) && loc.func[0]) {
-				if (loc.file[0] && loc.line > 0)
+				if (file[0] && line > 0)
 					snprintf(r->fault_at, sizeof(r->fault_at), "%.120s() at %.100s:%d",
-						 loc.func, base_name(loc.file), loc.line);
+						 fn, usym__src_name(file), line);
 				else
 					snprintf(r->fault_at, sizeof(r->fault_at), "%.120s() in %.100s",
-						 loc.func, base_name(loc.module));
+						 fn, base_name(loc.module));
 			}
 			continue;
 		}
 		if (gone)
 			missing = true;
-		snprintf(r->ustack[i], sizeof(r->ustack[i]), "0x%llx",
+		snprintf(r->ustack[k], sizeof(r->ustack[k]), "0x%llx",
 			 (unsigned long long)uf[i].ip);
+		k++;
 	}
-	r->nu = i;
+	/* Inlined frames filled the slots: the outer frames are left out. */
+	if (i < n)
+		full = true;
+	r->nu = k;
 	r->stack_method = unwind__method_name(g->method);
-	r->stack_truncated = g->flags & PT_USTACK_TRUNCATED;
+	r->stack_truncated = (g->flags & PT_USTACK_TRUNCATED) || full;
+	if (full)
+		xrec__add_unknown(r, "user stack: %s",
+				  "with its inlined functions it has more frames than the "
+				  "24 kept: the outermost are left out");
+	if (cut)
+		xrec__add_unknown(r, "user stack: %s",
+				  "code inlined more than 8 deep: the outer inlined functions "
+				  "of a frame are left out");
 	if (missing)
 		xrec__add_unknown(r, "user stack: %s",
 			    "sender exited before symbolization, and some of its files could not "

@@ -23,6 +23,9 @@ struct entry {
 	uint32_t next; /* in its bucket's chain, NIL at the end */
 	uint32_t hash;
 	bool ref; /* hit since the clock hand last passed */
+	bool inl_cut;
+	int nr_inl;
+	struct usym_inline *inl; /* nr_inl of them, malloc()ed; NULL without inlining */
 	int line;
 	uint64_t sym_off;
 	uint64_t addr;
@@ -102,8 +105,12 @@ struct symcache *symcache__new(size_t max_entries)
 
 void symcache__free(struct symcache *c)
 {
+	size_t i;
+
 	if (!c)
 		return;
+	for (i = 0; c->e && i < c->used; i++)
+		free(c->e[i].inl);
 	free(c->e);
 	free(c->buckets);
 	free(c);
@@ -139,6 +146,10 @@ int symcache__lookup(struct symcache *c, const struct symcache_id *id, uint64_t 
 	out->offset = e->sym_off;
 	out->line = e->line;
 	out->addr = e->addr;
+	out->nr_inl = e->nr_inl;
+	out->inl_cut = e->inl_cut;
+	if (e->nr_inl)
+		memcpy(out->inl, e->inl, (size_t)e->nr_inl * sizeof(*e->inl));
 	return 0;
 }
 
@@ -173,11 +184,22 @@ static uint32_t take_slot(struct symcache *c)
 int symcache__store(struct symcache *c, const struct symcache_id *id, uint64_t off,
 		    const struct usym_loc *loc)
 {
+	struct usym_inline *inl = NULL;
+	int nr_inl = loc->nr_inl;
 	uint32_t h, idx;
 	struct entry *e;
 
 	if (id->kind != SYMCACHE_BUILD_ID && id->kind != SYMCACHE_INODE)
 		return -EINVAL;
+	if (nr_inl < 0 || nr_inl > USYM_MAX_INLINE)
+		return -EINVAL;
+	/* Only frames with inlined code pay for the chain. */
+	if (nr_inl) {
+		inl = malloc((size_t)nr_inl * sizeof(*inl));
+		if (!inl)
+			return -ENOMEM;
+		memcpy(inl, loc->inl, (size_t)nr_inl * sizeof(*inl));
+	}
 	h = key_hash(id, off);
 	e = find(c, id, off, h);
 	if (!e) {
@@ -198,6 +220,10 @@ int symcache__store(struct symcache *c, const struct symcache_id *id, uint64_t o
 	e->sym_off = loc->offset;
 	e->line = loc->line;
 	e->addr = loc->addr;
+	free(e->inl);
+	e->inl = inl;
+	e->nr_inl = nr_inl;
+	e->inl_cut = loc->inl_cut;
 	c->st.stores++;
 	return 0;
 }

@@ -12,8 +12,9 @@
  * one. Entries hold what the file says at that offset, not where a process
  * mapped it: the module path and the process address are the caller's.
  *
- * At most max_entries entries (SYMCACHE_DEFAULT_ENTRIES: 4096 of 480
- * bytes, 1.9 MiB), replaced by the clock algorithm (an entry hit since the hand
+ * At most max_entries entries (SYMCACHE_DEFAULT_ENTRIES: 4096 of 496
+ * bytes, 1.9 MiB, plus 388 bytes per inlined function for the frames
+ * inside inlined code, at most USYM_MAX_INLINE each), replaced by the clock algorithm (an entry hit since the hand
  * last passed it gets a second chance), so a long watch never grows it.
  * Not thread-safe: one thread owns a cache.
  */
@@ -65,16 +66,18 @@ struct symcache *symcache__new(size_t max_entries);
 void symcache__free(struct symcache *c);
 /*
  * The frame at file offset @off of object @id. On a hit, sets out->func,
- * out->offset, out->file, out->line and out->addr (the address in the
+ * out->offset, out->file, out->line, out->addr and the inlined chain
+ * (out->nr_inl, out->inl[], out->inl_cut) (the address in the
  * object's own link-time layout, as stored) and leaves the rest of @out
  * alone. Return: 0, or -ENOENT on a miss.
  */
 int symcache__lookup(struct symcache *c, const struct symcache_id *id, uint64_t off,
 		     struct usym_loc *out);
 /*
- * Remember the func, offset, file, line and addr of @loc for (@id, @off),
- * replacing what was there; evicts an entry when the cache is full.
- * Return: 0, -EINVAL for an id of no known kind.
+ * Remember the func, offset, file, line, addr and inlined chain of @loc
+ * for (@id, @off), replacing what was there; evicts an entry when the
+ * cache is full.
+ * Return: 0, -EINVAL for an id of no known kind, -ENOMEM.
  */
 int symcache__store(struct symcache *c, const struct symcache_id *id, uint64_t off,
 		    const struct usym_loc *loc);

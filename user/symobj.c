@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "log.h"
 #include "symobj.h"
+#include "usym_dwfl.h"
 
 /* A path that failed is tried again after this long (it may appear). */
 #define SYMOBJ_RETRY_NS 1000000000ull
@@ -288,6 +289,7 @@ int symobj__resolve(struct symobj_cache *oc, const struct symcache_id *id, const
 		snprintf(out->file, sizeof(out->file), "%s", src);
 		out->line = lineno;
 	}
+	usym_dwfl__inlines(o->mod, addr, out);
 	return 0;
 }
 

@@ -468,6 +468,64 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* A path relative to its compilation directory is shown whole up to this. */
+#define USYM_SRC_MAX 48
+
+/**
+ * usym__src_name() - a source file of a location as reports show it
+ * @file: loc->file or loc->inl[k].file
+ *
+ * A path relative to the compilation directory (usym_dwfl.c made it so
+ * when the file is inside it) is shown whole when it is at most
+ * USYM_SRC_MAX bytes and does not climb out with "..": in a tree it names
+ * one file ("criu/arch/x86/kerndat.c", not the "kerndat.c" of criu/ too).
+ * Anything else (an absolute path outside the compilation directory, a
+ * system header, a long path) by its base name.
+ *
+ * Return: a pointer into @file.
+ */
+const char *usym__src_name(const char *file)
+{
+	if (file[0] == '/' || strlen(file) > USYM_SRC_MAX || !strncmp(file, "../", 3) ||
+	    strstr(file, "/../"))
+		return base_name(file);
+	return file;
+}
+
+/**
+ * usym__format_inline() - write an inlined frame of a location as
+ *	"kill_helper (inlined) (helper.c:42) [a.out]"
+ * @loc: a location filled by usym__resolve()
+ * @k: which inlined function, 0 (innermost) to loc->nr_inl - 1
+ * @buf: output, always NUL-terminated when @len > 0
+ * @len: size of @buf
+ *
+ * An inlined function has no address of its own: "(inlined)" stands where
+ * "+0x12" would. The frame of the symbol it was inlined into follows it,
+ * written by usym__format().
+ *
+ * Return: 0, -EINVAL for @k out of range, -ENOSPC when @buf was too small.
+ */
+int usym__format_inline(const struct usym_loc *loc, int k, char *buf, size_t len)
+{
+	const struct usym_inline *in;
+	int n;
+
+	if (len)
+		buf[0] = '\0';
+	if (k < 0 || k >= loc->nr_inl || k >= USYM_MAX_INLINE)
+		return -EINVAL;
+	in = &loc->inl[k];
+	if (in->file[0] && in->line > 0)
+		n = snprintf(buf, len, "%s (inlined) (%s:%d) [%s]", in->func,
+			     usym__src_name(in->file), in->line,
+			     loc->module[0] ? base_name(loc->module) : "unknown");
+	else
+		n = snprintf(buf, len, "%s (inlined) [%s]", in->func,
+			     loc->module[0] ? base_name(loc->module) : "unknown");
+	return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
+}
+
 /**
  * usym__format() - write a location as "func+0x12 (helper.c:42) [a.out]"
  * @loc: a location filled by usym__resolve()
@@ -498,7 +556,7 @@ int usym__format(const struct usym_loc *loc, char *buf, size_t len)
 	else
 		APPEND("0x%" PRIx64, loc->addr);
 	if (loc->file[0] && loc->line > 0)
-		APPEND(" (%s:%d)", base_name(loc->file), loc->line);
+		APPEND(" (%s:%d)", usym__src_name(loc->file), loc->line);
 	APPEND(" [%s]", loc->module[0] ? base_name(loc->module) : "unknown");
 #undef APPEND
 	return n < len ? 0 : -ENOSPC;

@@ -6,8 +6,11 @@
  * .gnu_debuglink, build-id); it also asks debuginfod servers when the user
  * set DEBUGINFOD_URLS, which can be slow.
  */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -158,5 +161,129 @@ int usym_dwfl__lookup(Dwfl *d, uint64_t addr, struct usym_loc *out)
 			out->line = lineno;
 		}
 	}
+	usym_dwfl__inlines(mod, addr, out);
 	return 0;
+}
+
+/*
+ * A source file as the user knows it: relative to the CU's compilation
+ * directory when it is inside it ("criu/arch/x86/kerndat.c", where the
+ * base name would be that of criu/kerndat.c too), else as DWARF has it
+ * (absolute: a system header, a file of another tree). usym__src_name()
+ * shows a relative one as it is, an absolute one by its base name.
+ */
+static void src_path(char *dst, size_t len, const char *src, const char *comp_dir)
+{
+	size_t n = comp_dir ? strlen(comp_dir) : 0;
+
+	if (!src) {
+		copy_str(dst, len, NULL);
+		return;
+	}
+	while (n > 1 && comp_dir[n - 1] == '/')
+		n--;
+	if (src[0] == '/' && n > 1 && comp_dir[0] == '/' && !strncmp(src, comp_dir, n) &&
+	    src[n] == '/' && src[n + 1])
+		src += n + 1;
+	/* src may be dst itself: move, not copy. */
+	n = strlen(src);
+	if (n >= len)
+		n = len - 1;
+	memmove(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* The name of an inlined subroutine: its abstract origin's. */
+static const char *inline_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a));
+}
+
+/* The call site an inlined subroutine records: DW_AT_call_file:DW_AT_call_line. */
+static void call_site(Dwarf_Die *die, Dwarf_Files *files, size_t nfiles, const char **file,
+		      int *line)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+
+	*file = NULL;
+	*line = 0;
+	if (!dwarf_formudata(dwarf_attr(die, DW_AT_call_line, &a), &w) && w <= 1000000000)
+		*line = (int)w;
+	if (files && !dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &a), &w) && w < nfiles)
+		*file = dwarf_filesrc(files, w, NULL, NULL);
+}
+
+/**
+ * usym_dwfl__inlines() - the chain of functions inlined at an address
+ * @mod: the module holding @addr
+ * @addr: the address (for a return address, the call: addr - 1)
+ * @out: file/line hold the line of @addr (dwfl_module_getsrc); on return
+ *	out->inl[] holds the inlined functions innermost first, each with the
+ *	line of it @addr is in, and file/line the line of the call in the
+ *	symbol's own function. Nothing changes without DWARF or inlining.
+ *
+ * As "eu-addr2line -i": the DW_TAG_inlined_subroutine scopes that contain
+ * @addr (the innermost from dwarf_getscopes() on its CU, the others its
+ * DIE parents), up to the enclosing DW_TAG_subprogram.
+ */
+void usym_dwfl__inlines(Dwfl_Module *mod, uint64_t addr, struct usym_loc *out)
+{
+	Dwarf_Die *scopes = NULL, *cu, inner;
+	Dwarf_Files *files = NULL;
+	Dwarf_Addr bias = 0;
+	size_t nfiles = 0;
+	const char *file = NULL, *comp_dir;
+	int i, n, line;
+
+	out->nr_inl = 0;
+	out->inl_cut = false;
+	cu = dwfl_module_addrdie(mod, addr, &bias);
+	if (!cu)
+		return;
+	comp_dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &(Dwarf_Attribute){ 0 }));
+	src_path(out->file, sizeof(out->file), out->file, comp_dir);
+	n = dwarf_getscopes(cu, addr - bias, &scopes);
+	if (n <= 0)
+		return;
+	/*
+	 * Past an inlined instance, dwarf_getscopes() goes on with the scopes
+	 * of its abstract definition, not the functions it was inlined into:
+	 * the DIE parents of the innermost scope are those.
+	 */
+	inner = scopes[0];
+	free(scopes);
+	scopes = NULL;
+	n = dwarf_getscopes_die(&inner, &scopes);
+	if (n <= 0)
+		return;
+	if (dwarf_getsrcfiles(cu, &files, &nfiles))
+		files = NULL;
+	for (i = 0; i < n; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		struct usym_inline *in;
+
+		if (tag == DW_TAG_subprogram)
+			break;
+		if (tag != DW_TAG_inlined_subroutine)
+			continue;
+		call_site(&scopes[i], files, nfiles, &file, &line);
+		if (out->nr_inl < USYM_MAX_INLINE) {
+			const char *name = inline_name(&scopes[i]);
+
+			in = &out->inl[out->nr_inl++];
+			copy_str(in->func, sizeof(in->func), name ? name : "??");
+			/* The line inside it: what its inner neighbour left in out. */
+			copy_str(in->file, sizeof(in->file), out->file);
+			in->line = out->line;
+		} else {
+			out->inl_cut = true;
+		}
+		/* Its caller is at the call: the next one out, or the symbol. */
+		src_path(out->file, sizeof(out->file), file, comp_dir);
+		out->line = file ? line : 0;
+	}
+	free(scopes);
 }

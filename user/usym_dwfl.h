@@ -25,5 +25,6 @@ struct usym_mod {
 int usym_dwfl__live(pid_t pid, Dwfl **out);
 int usym_dwfl__files(pid_t pid, const struct usym_mod *mods, size_t nr_mods, Dwfl **out);
 int usym_dwfl__lookup(Dwfl *d, uint64_t addr, struct usym_loc *out);
+void usym_dwfl__inlines(Dwfl_Module *mod, uint64_t addr, struct usym_loc *out);
 
 #endif

@@ -20,7 +20,7 @@ expect helper_death_is_kill_syscall "$d" .cause kill-syscall
 expect helper_killed_by_restorer "$d" .sender.pid "$restorer"
 expect helper_killed_via_kill "$d" .syscall kill
 expect sender_function_is_free_helper "$d" .sender_function free_helper
-expect sender_source_is_the_kill_line "$d" .sender_source "pidfd_dead_race.c:$line"
+expect sender_source_is_the_kill_line "$d" .sender_source "tests/progs/pidfd_dead_race.c:$line"
 expect helper_created_by_restorer "$d" .lineage.created_by.pid "$restorer"
 expect pidfd_opened_by_restorer "$d" '.lineage.pidfds[0].opener.pid' "$restorer"
 expect pidfd_opened_with_pidfd_open "$d" '.lineage.pidfds[0].via' pidfd_open
@@ -34,7 +34,7 @@ r=$(jfield "$d" '.lineage.reaped_by.pid')
 expect pattern_is_dead_pidfd_helper "$d" .pattern dead-pidfd-helper
 expect_v=$(jfield "$d" .verdict)
 case $expect_v in
-*"free_helper() at pidfd_dead_race.c:$line"*"SIGCHLD handler"*) pass verdict_names_code_and_handler ;;
+*"free_helper() at tests/progs/pidfd_dead_race.c:$line"*"SIGCHLD handler"*) pass verdict_names_code_and_handler ;;
 *) fail verdict_names_code_and_handler "verdict: $expect_v" ;;
 esac
 s=$(jq -c 'select(.event == "summary")' "$T/run.json")

@@ -53,10 +53,10 @@ for mode in main thread exit exec unmap; do
 	st=$(frames "g_$mode" unw_super_g "$mode")
 	check "debuginfo_${mode}_frames_with_lines" "$st" \
 		'^kill\+0x[0-9a-f]+ .*\[libc\.so\.6\]$' \
-		"^terminate\\+0x[0-9a-f]+ \\(unw_super\\.c:$L_KILL\\) \\[unw_super_g\\]$" \
-		"^reap\\+0x[0-9a-f]+ \\(unw_super\\.c:$L_REAP\\) \\[unw_super_g\\]$" \
-		"^tick\\+0x[0-9a-f]+ \\(unw_super\\.c:$L_TICK\\) \\[unw_super_g\\]$" \
-		"^$caller \\(unw_super\\.c:[0-9]+\\) \\[unw_super_g\\]$"
+		"^terminate\\+0x[0-9a-f]+ \\(tests/progs/unw_super\\.c:$L_KILL\\) \\[unw_super_g\\]$" \
+		"^reap\\+0x[0-9a-f]+ \\(tests/progs/unw_super\\.c:$L_REAP\\) \\[unw_super_g\\]$" \
+		"^tick\\+0x[0-9a-f]+ \\(tests/progs/unw_super\\.c:$L_TICK\\) \\[unw_super_g\\]$" \
+		"^$caller \\(tests/progs/unw_super\\.c:[0-9]+\\) \\[unw_super_g\\]$"
 	if [ "$mode" = main ] || [ "$mode" = thread ]; then
 		for v in nog sdebug; do
 			st=$(frames "${v}_$mode" "unw_super_$v" "$mode")
@@ -93,7 +93,7 @@ fi
 "$PIDTRACE" run --json -o "$T/garbage.json" -- "$PROGS/unw_garbage" >/dev/null 2>"$T/garbage.err"
 st=$(jq -c 'select(.event == "death") | {user_stack, stack_method, stack_truncated}' "$T/garbage.json" 2>/dev/null | head -n1)
 if [ -n "$st" ] && [ "$(jq -r '[.user_stack[] | select(test("^0x|STKFLT"))] | length' <<<"$st")" = 0 ] &&
-	[[ "$(jq -r '.user_stack[0] // ""' <<<"$st")" =~ ^terminate_raw\+0x[0-9a-f]+\ \(unw_garbage\.c:[0-9]+\) ]]; then
+	[[ "$(jq -r '.user_stack[0] // ""' <<<"$st")" =~ ^terminate_raw\+0x[0-9a-f]+\ \(tests/progs/unw_garbage\.c:[0-9]+\) ]]; then
 	pass no_frame_read_from_text
 else
 	fail no_frame_read_from_text "$st $(head -c 300 "$T/garbage.err")"
@@ -104,4 +104,4 @@ fi
 # sender_function / sender_source: the caller of kill() in the sender's code.
 d=$(jq -c 'select(.event == "death")' "$T/g_main.json")
 expect sender_function_is_terminate "$d" .sender_function terminate
-expect sender_source_is_the_kill_line "$d" .sender_source "unw_super.c:$L_KILL"
+expect sender_source_is_the_kill_line "$d" .sender_source "tests/progs/unw_super.c:$L_KILL"

@@ -43,6 +43,47 @@ static void bid_of(struct symcache_id *id, uint8_t seed)
 	symcache__id_build_id(id, b);
 }
 
+/* The inlined chain of a frame is kept with it, and replaced with it. */
+static void test_inlined_chain_kept(void)
+{
+	struct symcache *c = symcache__new(2);
+	struct symcache_id id;
+	struct usym_loc in, out;
+	int e1, e2, e3, i;
+
+	CHECK(c);
+	bid_of(&id, 7);
+	loc_set(&in, "open_one_pidfd", 0x199, "/src/criu/pidfd.c", 226);
+	in.nr_inl = 2;
+	snprintf(in.inl[0].func, sizeof(in.inl[0].func), "kill_helper");
+	snprintf(in.inl[0].file, sizeof(in.inl[0].file), "/src/criu/pidfd.c");
+	in.inl[0].line = 143;
+	snprintf(in.inl[1].func, sizeof(in.inl[1].func), "open_fd");
+	in.inl[1].line = 0;
+	e1 = symcache__store(c, &id, 0x42, &in);
+	memset(&out, 0, sizeof(out));
+	e2 = symcache__lookup(c, &id, 0x42, &out);
+	CHECK(e1 == 0 && e2 == 0);
+	CHECK(out.nr_inl == 2);
+	CHECK_STR(out.inl[0].func, "kill_helper");
+	CHECK(out.inl[0].line == 143);
+	CHECK_STR(out.inl[1].func, "open_fd");
+	CHECK(out.line == 226);
+	/* Stored again without inlining: the chain goes. */
+	in.nr_inl = 0;
+	CHECK(symcache__store(c, &id, 0x42, &in) == 0);
+	CHECK(symcache__lookup(c, &id, 0x42, &out) == 0);
+	CHECK(out.nr_inl == 0);
+	/* Evictions free the chains (LeakSanitizer in the san build). */
+	in.nr_inl = 1;
+	for (i = 0; i < 8; i++)
+		CHECK(symcache__store(c, &id, 0x100 + (uint64_t)i, &in) == 0);
+	in.nr_inl = USYM_MAX_INLINE + 1;
+	e3 = symcache__store(c, &id, 0x42, &in);
+	CHECK(e3 == -EINVAL);
+	symcache__free(c);
+}
+
 static void test_hit_after_store_miss_before(void)
 {
 	struct symcache *c = symcache__new(16);
@@ -520,6 +561,7 @@ static void test_garbage_frames_print_the_address(void)
 
 UNIT_MAIN({
 	RUN(test_hit_after_store_miss_before);
+	RUN(test_inlined_chain_kept);
 	RUN(test_identity_change_misses);
 	RUN(test_store_replaces_and_bad_kind_refused);
 	RUN(test_eviction_keeps_the_bound);

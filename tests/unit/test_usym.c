@@ -180,7 +180,9 @@ static void test_child_resolves_from_snapshot_after_exit(void)
 	CHECK_STR(dead.module, live.module);
 	CHECK_STR(base_name(dead.file), SYMPROBE_FILE);
 	CHECK(dead.line == line);
-	snprintf(want, sizeof(want), "call_site+0x%llx (" SYMPROBE_FILE ":%d) [test_usym]",
+	/* The path relative to the build directory: the Makefile compiles from the top. */
+	snprintf(want, sizeof(want),
+		 "call_site+0x%llx (tests/unit/" SYMPROBE_FILE ":%d) [test_usym]",
 		 (unsigned long long)dead.offset, line);
 	CHECK(usym__format(&dead, buf, sizeof(buf)) == 0);
 	CHECK_STR(buf, want);
@@ -225,6 +227,96 @@ static void test_child_gone_without_snapshot_is_esrch(void)
 	CHECK(er == -ESRCH);
 }
 
+/*
+ * Code inlined into its caller at every -O level: the return address of
+ * the call of note_pc() below is inside inl_probe(), which has no frame
+ * and no symbol, only DWARF's inlined-subroutine scope in inl_outer().
+ */
+static uint64_t inl_pc;
+static int inl_line, inl_call_line;
+
+__attribute__((noinline)) static void note_pc(void)
+{
+	inl_pc = (uint64_t)(uintptr_t)__builtin_return_address(0);
+	__asm__ volatile("" ::: "memory");
+}
+
+static inline __attribute__((always_inline)) void inl_probe(void)
+{
+	inl_line = __LINE__ + 1;
+	note_pc();
+	__asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) static void inl_outer(void)
+{
+	inl_call_line = __LINE__ + 1;
+	inl_probe();
+	__asm__ volatile("" ::: "memory");
+}
+
+static void test_resolve_inlined(void)
+{
+	struct usym *u = usym__new();
+	struct usym_loc loc;
+	char buf[256];
+	int err;
+
+	CHECK(u);
+	inl_outer();
+	err = usym__resolve(u, getpid(), inl_pc - 1, &loc);
+	usym__free(u);
+	CHECK(err == 0);
+	/* addr2line -i: inl_probe at the call of note_pc(), in inl_outer at the call of it. */
+	CHECK(loc.nr_inl == 1);
+	CHECK(!loc.inl_cut);
+	CHECK_STR(loc.inl[0].func, "inl_probe");
+	CHECK(loc.inl[0].line == inl_line);
+	CHECK_STR(base_name(loc.inl[0].file), "test_usym.c");
+	CHECK_STR(loc.func, "inl_outer");
+	CHECK(loc.line == inl_call_line);
+	CHECK_STR(base_name(loc.file), "test_usym.c");
+	CHECK(usym__format_inline(&loc, 0, buf, sizeof(buf)) == 0);
+	CHECK(!strncmp(buf, "inl_probe (inlined) (tests/unit/test_usym.c:", 44));
+}
+
+static void test_format_inline(void)
+{
+	struct usym_loc loc = { .addr = 0x7f0012345678, .offset = 0x199, .line = 226, .nr_inl = 2 };
+	char buf[128];
+
+	strcpy(loc.func, "open_one_pidfd");
+	strcpy(loc.file, "/src/criu/pidfd.c");
+	strcpy(loc.module, "/usr/sbin/criu");
+	strcpy(loc.inl[0].func, "kill_helper");
+	strcpy(loc.inl[0].file, "/src/criu/pidfd.c");
+	loc.inl[0].line = 143;
+	strcpy(loc.inl[1].func, "open_fd");
+	loc.inl[1].line = 0;
+	CHECK(usym__format_inline(&loc, 0, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "kill_helper (inlined) (pidfd.c:143) [criu]");
+	CHECK(usym__format_inline(&loc, 1, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "open_fd (inlined) [criu]");
+	CHECK(usym__format(&loc, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "open_one_pidfd+0x199 (pidfd.c:226) [criu]");
+	CHECK(usym__format_inline(&loc, 2, buf, sizeof(buf)) == -EINVAL);
+	CHECK(usym__format_inline(&loc, -1, buf, sizeof(buf)) == -EINVAL);
+	CHECK(usym__format_inline(&loc, 0, buf, 12) == -ENOSPC);
+	CHECK_STR(buf, "kill_helper");
+}
+
+/* Paths relative to the compilation directory are shown whole when short. */
+static void test_src_name(void)
+{
+	CHECK_STR(usym__src_name("criu/arch/x86/kerndat.c"), "criu/arch/x86/kerndat.c");
+	CHECK_STR(usym__src_name("/usr/include/x86_64-linux-gnu/bits/stdio2.h"), "stdio2.h");
+	CHECK_STR(usym__src_name("../sysdeps/unix/syscall-template.S"), "syscall-template.S");
+	CHECK_STR(usym__src_name("a/../../b.c"), "b.c");
+	CHECK_STR(usym__src_name("a/very/long/path/that/goes/on/and/on/and/on/file.c"), "file.c");
+	CHECK_STR(usym__src_name("main.c"), "main.c");
+	CHECK_STR(usym__src_name(""), "");
+}
+
 static void test_format(void)
 {
 	struct usym_loc loc = { .addr = 0x7f0012345678, .offset = 0x12, .line = 42 };
@@ -258,4 +350,7 @@ UNIT_MAIN({
 	RUN(test_child_resolves_from_snapshot_after_exit);
 	RUN(test_child_gone_without_snapshot_is_esrch);
 	RUN(test_format);
+	RUN(test_format_inline);
+	RUN(test_src_name);
+	RUN(test_resolve_inlined);
 })
