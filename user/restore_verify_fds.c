@@ -354,24 +354,30 @@ static int check_fdinfo_kind(struct verify *v, const FdEntry *e, const char *inf
 
 		if (!in)
 			break;
+		/* fdinfo's order is the kernel's: match by watch descriptor. */
 		while ((p = strstr(p, "inotify wd:"))) {
+			const InotifyWatch *iw = NULL;
 			unsigned int wd, mask;
 			unsigned long long ino;
 			const char *m;
+			size_t i;
 
 			if (sscanf(p, "inotify wd:%x ino:%llx", &wd, &ino) != 2)
 				break;
 			m = strstr(p, "mask:");
-			if (!m || sscanf(m, "mask:%x", &mask) != 1 || n >= in->n_watches)
+			if (!m || sscanf(m, "mask:%x", &mask) != 1)
 				break;
-			snprintf(w, sizeof(w), "fd %u: inotify watch %zu", e->fd, n);
-			err = restore_verify__num(v, w, VF_DEC, in->watches[n]->wd, wd);
+			for (i = 0; i < in->n_watches; i++)
+				if (in->watches[i]->wd == wd)
+					iw = in->watches[i];
+			snprintf(w, sizeof(w), "fd %u: inotify watch %u", e->fd, wd);
+			if (!iw)
+				return restore_verify__str(v, w, "none", "one");
 			snprintf(w, sizeof(w), "fd %u: inotify watch %u: inode", e->fd, wd);
-			if (!err)
-				err = restore_verify__num(v, w, VF_DEC, in->watches[n]->ino, ino);
+			err = restore_verify__num(v, w, VF_DEC, iw->ino, ino);
 			snprintf(w, sizeof(w), "fd %u: inotify watch %u: mask", e->fd, wd);
 			if (!err)
-				err = restore_verify__num(v, w, VF_HEX, in->watches[n]->mask, mask);
+				err = restore_verify__num(v, w, VF_HEX, iw->mask, mask);
 			if (err)
 				return err;
 			n++;
