@@ -78,7 +78,7 @@ int restore_verify__num(struct verify *v, const char *what, enum verify_fmt fmt,
 		return 0;
 	fmt_num(fmt, img, a, sizeof(a));
 	fmt_num(fmt, now, b, sizeof(b));
-	return restore__fail(v->ctx, v->pid, -EIO, "pid %d: %s: %s in the image, %s after restore",
+	return restore__fail(v->ctx, v->pid, -EIO, "pid %d: %s %s in the image, %s after restore",
 			     v->pid, what, a, b);
 }
 
@@ -91,7 +91,7 @@ int restore_verify__str(struct verify *v, const char *what, const char *img, con
 	escape(img, a, sizeof(a));
 	escape(now, b, sizeof(b));
 	return restore__fail(v->ctx, v->pid, -EIO,
-			     "pid %d: %s: \"%s\" in the image, \"%s\" after restore", v->pid, what, a,
+			     "pid %d: %s \"%s\" in the image, \"%s\" after restore", v->pid, what, a,
 			     b);
 }
 
@@ -193,7 +193,7 @@ static int cmp_list(struct verify *v, const char *status, const char *key, const
 	for (i = 0, o = 0; i < n && o + 12 < sizeof(b); i++)
 		o += snprintf(b + o, sizeof(b) - o, "%s%u", i ? " " : "", vals[i]);
 	b[o] = '\0';
-	return restore__fail(v->ctx, v->pid, -EIO, "pid %d: %s: [%s] in the image, [%s] after restore",
+	return restore__fail(v->ctx, v->pid, -EIO, "pid %d: %s [%s] in the image, [%s] after restore",
 			     v->pid, what, a, b);
 }
 

@@ -78,7 +78,7 @@ void restore_verify__print(FILE *f, double ms);
 
 /* restore_verify.c, for the other parts */
 /*
- * "pid P: WHAT: IMG in the image, NOW after restore", numbers shown in @fmt.
+ * "pid P: WHAT IMG in the image, NOW after restore", numbers shown in @fmt.
  * Return: 0 when equal, else -EIO (the restore's error is set).
  */
 int restore_verify__num(struct verify *v, const char *what, enum verify_fmt fmt, uint64_t img,

@@ -75,17 +75,19 @@ caught() {
 	cp "$CR_DIR/log.dumped" "$CR_DIR/log"
 }
 
-OFFS=$(jq -r '[.tasks[0].fds[] | select(.type == "reg" and (.pos // 0) > 0) | .pos] | first' \
-	"$CR_DIR/show.json")
-caught restore-skip-umask 'umask: 027 in the image, 0[0-7]* after restore'
-caught restore-skip-offset "fd [0-9]+: offset $OFFS in the image, 0 after restore"
-caught restore-skip-sigaction 'caught signals: 0x4000 in the image, 0x0 after restore'
+caught restore-skip-umask 'umask 027 in the image, 0[0-7]* after restore'
+caught restore-skip-offset 'fd [0-9]+: offset [1-9][0-9]* in the image, 0 after restore'
+# That fd is at that offset in the image.
+FD=$(sed -n 's/.*: fd \([0-9]*\): offset \([0-9]*\) in the image.*/\1 \2/p' "$T/err")
+same skip_offset_names_the_fd "$(jq -r --argjson fd "${FD% *}" \
+	'.tasks[0].fds[] | select(.fd == $fd) | "\(.fd) \(.pos)"' "$CR_DIR/show.json")" "$FD"
+caught restore-skip-sigaction 'caught signals 0x4000 in the image, 0x0 after restore'
 
 # --json: the same failure, the rollback in the deaths, the verify phase timed.
 (cd "$CR_DIR" && PIDTRACE_FAULT=restore-skip-umask exec "$PIDTRACE" restore -D "$IMG" --json \
 	>"$T/r.json" 2>"$T/err")
 same skip_json_fails "$(jq -r '.ok' "$T/r.json")" false
-if jq -r .error "$T/r.json" | grep -Eq "^verify: pid $ROOT: umask: 027 in the image, 0[0-7]* after restore$"; then
+if jq -r .error "$T/r.json" | grep -Eq "^verify: pid $ROOT: umask 027 in the image, 0[0-7]* after restore$"; then
 	pass skip_json_error_names_it
 else
 	fail skip_json_error_names_it "$(jq -r .error "$T/r.json")"
@@ -110,7 +112,7 @@ if wait_for 20 grep -q 'test pause at restore-verify' "$T/err"; then
 	prlimit --pid "$ROOT" --nofile=100:100
 	wait "$RP"
 	rc=$?
-	if [ "$rc" = 1 ] && grep -Eq "^pidtrace: restore: verify: pid $ROOT: RLIMIT_NOFILE soft: [0-9]+ in the image, 100 after restore \\(rolled back\\)\$" "$T/err"; then
+	if [ "$rc" = 1 ] && grep -Eq "^pidtrace: restore: verify: pid $ROOT: RLIMIT_NOFILE soft [0-9]+ in the image, 100 after restore \\(rolled back\\)\$" "$T/err"; then
 		pass outside_change_caught
 	else
 		fail outside_change_caught "exit $rc (hard limit was $HARD): $(tail -n 2 "$T/err")"
