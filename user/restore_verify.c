@@ -468,6 +468,90 @@ static int check_threads(struct verify *v)
 	return err;
 }
 
+/*
+ * A scratch area in the task for the results of the calls below: under the
+ * red zone of its stack, its bytes kept to be put back (no mapping added,
+ * its memory left as it was); a mapped page where the stack cannot be read.
+ */
+static int scratch_get(struct verify *v)
+{
+	const ThreadCore *th = v->t->core->thread;
+	unsigned long addr;
+	int err;
+
+	if (v->scratch)
+		return 0;
+	if (th && th->regs && th->regs->rsp > 4096) {
+		addr = (th->regs->rsp - 128 - 256) & ~63UL;
+		if (!ptrace_core__read_mem(v->t->pt, addr, v->saved, sizeof(v->saved))) {
+			v->scratch = addr;
+			return 0;
+		}
+	}
+	err = ptrace_core__scratch(v->t->pt, 4096, &v->scratch);
+	v->n->injected++;
+	v->scratch_mapped = !err;
+	return err;
+}
+
+/* Put the stack's bytes back, or unmap the page. */
+static int scratch_put(struct verify *v)
+{
+	int err = 0;
+
+	if (!v->scratch)
+		return 0;
+	if (v->scratch_mapped) {
+		err = ptrace_core__unmap_scratch(v->t->pt);
+		v->n->injected++;
+	} else {
+		err = ptrace_core__write_mem(v->t->pt, v->scratch, v->saved, sizeof(v->saved));
+	}
+	v->scratch = 0;
+	v->scratch_mapped = false;
+	return err;
+}
+
+/*
+ * Run syscall @nr in the task with the scratch area as argument @argi and
+ * copy @len (at most 64) bytes of its result. A stack that turns out not
+ * writable (-EFAULT) gives way to a mapped page.
+ */
+static int remote_read(struct verify *v, long nr, long a0, int argi, long a2, long a3, void *out,
+		       size_t len)
+{
+	long args[4], r;
+	int err, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		err = scratch_get(v);
+		if (err)
+			return err;
+		args[0] = a0;
+		args[1] = 0;
+		args[2] = a2;
+		args[3] = a3;
+		args[argi] = v->scratch;
+		r = restore__sys(v->t, nr, args[0], args[1], args[2], args[3], 0, 0);
+		v->n->injected++;
+		if (r == -EFAULT && !v->scratch_mapped) {
+			err = scratch_put(v);
+			if (err)
+				return err;
+			err = ptrace_core__scratch(v->t->pt, 4096, &v->scratch);
+			v->n->injected++;
+			if (err)
+				return err;
+			v->scratch_mapped = true;
+			continue;
+		}
+		if (r)
+			return (int)r;
+		return ptrace_core__read_mem(v->t->pt, v->scratch, out, len);
+	}
+	return -EFAULT;
+}
+
 /* The kernel's struct sigaction on x86-64 (rt_sigaction's layout). */
 struct kernel_sigaction {
 	uint64_t handler;
@@ -488,7 +572,6 @@ static int check_sigactions(struct verify *v, const char *status)
 	struct kernel_sigaction ka;
 	char what[64];
 	size_t i;
-	long r;
 	int err;
 
 	for (i = 0; i < c->n_sigactions; i++) {
@@ -512,15 +595,7 @@ static int check_sigactions(struct verify *v, const char *status)
 		v->n->sigactions++;
 		if (!e->handler && !e->flags && !e->restorer && !e->mask)
 			continue;
-		if (!v->scratch) {
-			err = ptrace_core__scratch(v->t->pt, 4096, &v->scratch);
-			v->n->injected++;
-			if (err)
-				return restore_verify__cannot(v, "signal actions (no scratch page)", err);
-		}
-		r = restore__sys(v->t, SYS_rt_sigaction, e->sig, 0, v->scratch, 8, 0, 0);
-		v->n->injected++;
-		err = r ? (int)r : ptrace_core__read_mem(v->t->pt, v->scratch, &ka, sizeof(ka));
+		err = remote_read(v, SYS_rt_sigaction, e->sig, 2, 0, 8, &ka, sizeof(ka));
 		if (err) {
 			snprintf(what, sizeof(what), "sigaction(%u)", e->sig);
 			return restore_verify__cannot(v, what, err);
@@ -646,7 +721,6 @@ static int check_misc(struct verify *v, const char *status)
 	long long x;
 	uint64_t thp = 1;
 	int32_t sr = 0;
-	long r;
 	int err = 0;
 
 	if (c->has_oom_score_adj) {
@@ -668,14 +742,7 @@ static int check_misc(struct verify *v, const char *status)
 		v->n->misc++;
 	}
 	if (!err && c->has_child_subreaper) {
-		if (!v->scratch) {
-			err = ptrace_core__scratch(v->t->pt, 4096, &v->scratch);
-			v->n->injected++;
-		}
-		r = err ? err : restore__sys(v->t, SYS_prctl, PR_GET_CHILD_SUBREAPER, v->scratch, 0,
-					     0, 0, 0);
-		v->n->injected++;
-		err = r ? (int)r : ptrace_core__read_mem(v->t->pt, v->scratch, &sr, sizeof(sr));
+		err = remote_read(v, SYS_prctl, PR_GET_CHILD_SUBREAPER, 1, 0, 0, &sr, sizeof(sr));
 		if (err)
 			return restore_verify__cannot(v, "PR_GET_CHILD_SUBREAPER", err);
 		err = restore_verify__num(v, "child_subreaper", VF_DEC, c->child_subreaper, !!sr);
@@ -729,14 +796,10 @@ static int check_task(struct verify *v)
 				    hexf(status, "ShdPnd:"));
 	if (!err)
 		err = check_misc(v, status);
-	/* The scratch page goes before the memory map is read. */
-	if (v->scratch) {
-		err2 = ptrace_core__unmap_scratch(v->t->pt);
-		v->n->injected++;
-		v->scratch = 0;
-		if (!err && err2)
-			err = restore_verify__cannot(v, "its state (unmapping the scratch page)", err2);
-	}
+	/* The scratch area goes (a page: before the memory map is read). */
+	err2 = scratch_put(v);
+	if (!err && err2)
+		err = restore_verify__cannot(v, "its state (putting the scratch area back)", err2);
 	if (!err)
 		err = check_threads(v);
 	if (!err)

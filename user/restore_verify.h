@@ -7,8 +7,10 @@
  * is changed: the checks read /proc/PID (stat, status, limits, fd, fdinfo,
  * maps, map_files, the threads), take copies of socket fds with pidfd_getfd(),
  * and run one rt_sigaction per signal the image gives an action other than
- * the default (no /proc file shows handlers), in a scratch page mapped and
- * unmapped again before the memory map is compared.
+ * the default (no /proc file shows handlers), its result written below the
+ * red zone of the task's stack and those bytes put back (or, where that
+ * cannot be written, in a page mapped and unmapped again before the memory
+ * map is compared).
  *
  * A difference fails the restore with one line naming the pid, the object
  * and both values ("pid 42: fd 3: offset 0 in the image, 17 after
@@ -23,6 +25,7 @@
 #ifndef PT_RESTORE_VERIFY_H
 #define PT_RESTORE_VERIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -58,6 +61,8 @@ struct verify {
 	pid_t opid;		/* as pidtrace sees it */
 	struct restore_verified *n;
 	unsigned long scratch;	/* in the task, for rt_sigaction, 0 if none */
+	bool scratch_mapped;	/* a page mapped for it (else on the task's stack) */
+	uint8_t saved[64];	/* the stack's bytes there, put back at the end */
 };
 
 enum verify_fmt { VF_DEC, VF_SDEC, VF_HEX, VF_OCT };

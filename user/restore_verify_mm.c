@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "procfs.h"
 #include "restore_verify.h"
@@ -122,8 +123,24 @@ static size_t from_image(const MmImage *mm, struct vseg *s)
 	return n;
 }
 
-/* Parse /proc/PID/maps (@buf, changed in place); map_files for the files' identity. */
-static int from_maps(struct verify *v, char *buf, struct vseg *s, size_t max, size_t *np)
+/* Does the image have a file mapping of @x's file at @x's address? */
+static bool same_file(const struct vseg *img, size_t nimg, const struct vseg *x)
+{
+	size_t i;
+
+	for (i = 0; i < nimg; i++)
+		if (img[i].start <= x->start && x->start < img[i].end)
+			return img[i].cls == VC_FILE && img[i].dev == x->dev && img[i].ino == x->ino;
+	return false;
+}
+
+/*
+ * Parse /proc/PID/maps (@buf, changed in place) into @s; the files'
+ * identity as maps shows it, or as map_files does where that differs from
+ * the image (@img, merged, sorted).
+ */
+static int from_maps(struct verify *v, char *buf, const struct vseg *img, size_t nimg,
+		     struct vseg *s, size_t max, size_t *np)
 {
 	char *line = buf, *next, perms[5], mf[96];
 	unsigned long long start, end, pgoff, ino;
@@ -169,11 +186,21 @@ static int from_maps(struct verify *v, char *buf, struct vseg *s, size_t max, si
 			x->cls = VC_OBJECT;
 		} else {
 			x->cls = VC_FILE;
-			snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", v->opid, start, end);
-			if (stat(mf, &st))
-				return -errno;
-			x->dev = st.st_dev;
-			x->ino = st.st_ino;
+			x->dev = makedev(maj, min);
+			x->ino = ino;
+			/*
+			 * maps shows the inode the pages come from; dump recorded
+			 * the one map_files gives (they differ on overlayfs): ask
+			 * map_files too where maps does not show the image's.
+			 */
+			if (!same_file(img, nimg, x)) {
+				snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", v->opid,
+					 start, end);
+				if (stat(mf, &st))
+					return -errno;
+				x->dev = st.st_dev;
+				x->ino = st.st_ino;
+			}
 		}
 	}
 	*np = n;
@@ -252,7 +279,7 @@ int restore_verify_mm__task(struct verify *v)
 		goto out;
 	}
 	nimg = merge(img, from_image(mm, img));
-	err = from_maps(v, buf, now, max, &nnow);
+	err = from_maps(v, buf, img, nimg, now, max, &nnow);
 	if (err) {
 		err = restore_verify__cannot(v, "maps", err);
 		goto out;
