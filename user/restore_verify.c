@@ -109,6 +109,17 @@ struct vstat {
 	long nice;	/* (19) */
 	unsigned long rt_priority; /* (40) */
 	unsigned long policy;	/* (41) */
+	uint64_t mm[10];	/* (26) (27) (28) (45)..(51): see mm_fields */
+};
+
+/* The mm fields of stat, in the order of vstat.mm, with their stat number. */
+static const struct {
+	int field;
+	const char *name;
+} mm_fields[10] = {
+	{ 26, "start_code" }, { 27, "end_code" }, { 28, "start_stack" }, { 45, "start_data" },
+	{ 46, "end_data" }, { 47, "start_brk" }, { 48, "arg_start" }, { 49, "arg_end" },
+	{ 50, "env_start" }, { 51, "env_end" },
 };
 
 static int read_stat(pid_t opid, const char *name, struct vstat *s)
@@ -128,9 +139,13 @@ static int read_stat(pid_t opid, const char *name, struct vstat *s)
 	snprintf(s->comm, sizeof(s->comm), "%.*s", (int)(close_p - open_p - 1), open_p + 1);
 	p = close_p + 2;
 	s->state = *p;
-	for (field = 3; *p && field <= 41; field++) {
+	for (field = 3; *p && field <= 51; field++) {
 		long long x = strtoll(p, &end, 10);
+		int i;
 
+		for (i = 0; i < 10; i++)
+			if (mm_fields[i].field == field)
+				s->mm[i] = strtoull(p, NULL, 10);
 		if (field == 4)
 			s->ppid = x;
 		else if (field == 19)
@@ -145,6 +160,7 @@ static int read_stat(pid_t opid, const char *name, struct vstat *s)
 		p++;
 	}
 	free(buf);
+	/* Zombies have no mm fields: 41 is enough for them. */
 	return field >= 41 ? 0 : -EINVAL;
 }
 
@@ -751,6 +767,56 @@ static int check_misc(struct verify *v, const char *status)
 	return err;
 }
 
+/* The mm fields PR_SET_MM_MAP set (stat), the auxv and the executable. */
+static int check_mm_fields(struct verify *v, const struct vstat *st)
+{
+	const MmCore *m = v->t->core->mm;
+	const uint64_t img[10] = { m ? m->start_code : 0, m ? m->end_code : 0,
+				   m ? m->start_stack : 0, m ? m->start_data : 0,
+				   m ? m->end_data : 0, m ? m->start_brk : 0,
+				   m ? m->arg_start : 0, m ? m->arg_end : 0,
+				   m ? m->env_start : 0, m ? m->env_end : 0 };
+	char link[4096], *auxv = NULL;
+	size_t len = 0, i;
+	int err = 0;
+
+	if (!m)
+		return 0;
+	for (i = 0; !err && i < 10; i++)
+		err = restore_verify__num(v, mm_fields[i].name, VF_HEX, img[i], st->mm[i]);
+	if (err)
+		return err;
+	err = procfs__read(v->opid, "auxv", &auxv, &len);
+	if (err)
+		return restore_verify__cannot(v, "auxv", err);
+	if (len != m->n_auxv * 8 || memcmp(auxv, m->auxv, len)) {
+		const uint64_t *a = (const uint64_t *)auxv;
+
+		/* Name the first entry that differs (type, value pairs). */
+		for (i = 0; i + 1 < m->n_auxv && (i + 1) * 8 < len; i += 2)
+			if (a[i] != m->auxv[i] || a[i + 1] != m->auxv[i + 1])
+				break;
+		snprintf(link, sizeof(link), "auxv entry %zu (type %llu)", i / 2,
+			 (unsigned long long)(i < m->n_auxv ? m->auxv[i] : 0));
+		err = restore_verify__num(v, link, VF_HEX, i + 1 < m->n_auxv ? m->auxv[i + 1] : 0,
+					  (i + 1) * 8 < len ? a[i + 1] : 0);
+		if (!err)
+			err = restore_verify__num(v, "auxv size", VF_DEC, m->n_auxv * 8, len);
+	}
+	free(auxv);
+	if (err)
+		return err;
+	/* An executable deleted since is a copy (restore_ghost.c): not its path. */
+	if (m->exe_path && m->exe_path[0] && !strstr(m->exe_path, " (deleted)")) {
+		err = procfs__readlink(v->opid, "exe", link, sizeof(link));
+		if (err)
+			return restore_verify__cannot(v, "exe", err);
+		err = restore_verify__str(v, "exe", m->exe_path, link);
+	}
+	v->n->mm += 12;
+	return err;
+}
+
 /* A zombie: still a zombie, of the right parent, with the right pid. */
 static int check_zombie(struct verify *v)
 {
@@ -787,6 +853,8 @@ static int check_task(struct verify *v)
 	err = check_ids(v, &st, status);
 	if (!err)
 		err = check_creds(v, status);
+	if (!err)
+		err = check_mm_fields(v, &st);
 	if (!err)
 		err = check_sigactions(v, status);
 	if (!err)
@@ -858,6 +926,7 @@ struct json_object *restore_verify__json(void)
 	J(fds);
 	J(sockopts);
 	J(vmas);
+	J(mm);
 	J(injected);
 #undef J
 	return o;
