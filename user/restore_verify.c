@@ -925,6 +925,7 @@ struct json_object *restore_verify__json(void)
 	J(misc);
 	J(fds);
 	J(sockopts);
+	J(shared);
 	J(vmas);
 	J(mm);
 	J(injected);

@@ -49,6 +49,7 @@ struct restore_verified {
 	uint64_t misc;		/* oom_score_adj, loginuid, thp_disable, child_subreaper */
 	uint64_t fds;		/* fds: kind, flags, offset, identity */
 	uint64_t sockopts;	/* socket options and addresses */
+	uint64_t shared;	/* fds found sharing their open file description again (kcmp) */
 	uint64_t vmas;		/* memory map entries */
 	uint64_t mm;		/* mm fields (code, data, brk, stack, args, env), auxv, exe */
 	uint64_t injected;	/* syscalls run in the tasks for it (rt_sigaction...) */

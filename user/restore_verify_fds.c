@@ -91,10 +91,9 @@ static int restored_kind(const char *link, const struct stat *st, int sock_domai
 	return 0;
 }
 
-/* First fd seen of each open file description, and each pipe's new inode. */
+/* First fd seen of each open file description (by ofd_id), and each pipe's new inode. */
 struct seen_ofd {
-	uint32_t ofd_id;
-	pid_t pid, opid;
+	pid_t pid, opid;	/* pid 0: none seen yet */
 	int fd;
 };
 
@@ -103,8 +102,8 @@ struct seen_pipe {
 };
 
 static struct {
-	struct seen_ofd *ofd;
-	size_t nofd, cap_ofd;
+	struct seen_ofd *ofd;	/* indexed by ofd_id */
+	size_t cap_ofd;
 	struct seen_pipe *pipe;
 	size_t npipe, cap_pipe;
 	bool no_kcmp;
@@ -134,33 +133,41 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 /* fds of one description in the image share one again (and only by kcmp's word). */
 static int check_ofd(struct verify *v, const FdEntry *e)
 {
+	struct seen_ofd *s;
+	size_t cap;
 	long r;
-	size_t i;
-	int err;
 
 	if (tree.no_kcmp)
 		return 0;
-	for (i = 0; i < tree.nofd; i++) {
-		if (tree.ofd[i].ofd_id != e->ofd_id)
-			continue;
-		r = syscall(SYS_kcmp, tree.ofd[i].opid, v->opid, KCMP_FILE, tree.ofd[i].fd, e->fd);
-		if (r < 0 && (errno == ENOSYS || errno == EPERM)) {
-			tree.no_kcmp = true;
-			return 0;
-		}
-		if (r == 0)
-			return 0;
-		return restore__fail(v->ctx, v->pid, -EIO,
-				     "pid %d: fd %u: one open file with fd %d of pid %d in the image, "
-				     "%s after restore", v->pid, e->fd, tree.ofd[i].fd,
-				     (int)tree.ofd[i].pid,
-				     r < 0 ? "cannot compare" : "two");
+	if (e->ofd_id >= tree.cap_ofd) {
+		cap = tree.cap_ofd ? tree.cap_ofd : 256;
+		while (cap <= e->ofd_id)
+			cap *= 2;
+		s = realloc(tree.ofd, cap * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		memset(s + tree.cap_ofd, 0, (cap - tree.cap_ofd) * sizeof(*s));
+		tree.ofd = s;
+		tree.cap_ofd = cap;
 	}
-	err = grow((void **)&tree.ofd, &tree.cap_ofd, tree.nofd, sizeof(*tree.ofd));
-	if (err)
-		return err;
-	tree.ofd[tree.nofd++] = (struct seen_ofd){ e->ofd_id, v->pid, v->opid, e->fd };
-	return 0;
+	s = &tree.ofd[e->ofd_id];
+	if (!s->pid) {
+		*s = (struct seen_ofd){ v->pid, v->opid, e->fd };
+		return 0;
+	}
+	r = syscall(SYS_kcmp, s->opid, v->opid, KCMP_FILE, s->fd, e->fd);
+	if (r < 0 && (errno == ENOSYS || errno == EPERM)) {
+		tree.no_kcmp = true;
+		return 0;
+	}
+	if (r == 0) {
+		v->n->shared++;
+		return 0;
+	}
+	return restore__fail(v->ctx, v->pid, -EIO,
+			     "pid %d: fd %u: one open file with fd %d of pid %d in the image, "
+			     "%s after restore", v->pid, e->fd, s->fd, (int)s->pid,
+			     r < 0 ? "cannot compare" : "two");
 }
 
 /* The ends of one pipe of the image are ends of one pipe after restore, and of no other. */
