@@ -89,4 +89,86 @@ static __always_inline bool passes_filters(struct task_struct *victim)
 	return true;
 }
 
+/*
+ * kill(0, sig) and kill(-N, sig) signal a whole process group: every member
+ * gets its own signal_generate, all inside one kill() under the tasklist
+ * lock, so the group cannot change meanwhile. Its size is counted once per
+ * kill: the first generation walks the group's list, and the sender's
+ * entry here remembers which member the kernel will signal next; a
+ * generation for that member reuses the count. (Not a filter, but read
+ * by the programs the same way; kept apart from the record ABI.)
+ */
+struct pgrp_walk_state {
+	u64 pgrp;      /* the struct pid walked */
+	u64 next_node; /* &next member->pid_links[PIDTYPE_PGID], 0 at the end */
+	u32 size;
+	u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, u32); /* the sender's tid */
+	__type(value, struct pgrp_walk_state);
+} pgrp_walks SEC(".maps");
+
+struct pgrp_count_ctx {
+	struct hlist_node *n;
+	u32 count;
+};
+
+static long pgrp_count_step(u64 i, void *data)
+{
+	struct pgrp_count_ctx *c = data;
+	struct hlist_node *n = c->n;
+
+	if (!n)
+		return 1;
+	c->count++;
+	c->n = BPF_CORE_READ(n, next);
+	return 0;
+}
+
+/*
+ * The process group @victim is signalled in, when current is in kill(0)
+ * or kill(-N) (@nr, @arg0: its syscall and first argument), and its size.
+ */
+static __always_inline void kill_pgrp_of(struct task_struct *victim, s32 nr, u64 arg0,
+					 u32 *pgrp, u32 *size)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct pgrp_count_ctx c = {};
+	struct pgrp_walk_state *w, nw = {};
+	struct hlist_node *self;
+	struct pid *pg;
+	int target = (int)arg0;
+
+	*pgrp = 0;
+	*size = 0;
+	if (nr != NR_kill || target > 0 || target == -1)
+		return;
+	pg = BPF_CORE_READ(victim, signal, pids[PIDTYPE_PGID]);
+	if (!pg)
+		return;
+	*pgrp = BPF_CORE_READ(pg, numbers[0].nr);
+	self = (struct hlist_node *)((void *)victim +
+				     bpf_core_field_offset(struct task_struct, pid_links) +
+				     PIDTYPE_PGID * sizeof(struct hlist_node));
+	w = bpf_map_lookup_elem(&pgrp_walks, &tid);
+	if (w && w->pgrp == (u64)pg && w->next_node == (u64)self) {
+		*size = w->size;
+	} else {
+		c.n = BPF_CORE_READ(pg, tasks[PIDTYPE_PGID].first);
+		bpf_loop(PT_PGRP_MAX, pgrp_count_step, &c, 0);
+		*size = c.count;
+	}
+	nw.pgrp = (u64)pg;
+	nw.size = *size;
+	nw.next_node = (u64)BPF_CORE_READ(self, next);
+	if (nw.next_node)
+		bpf_map_update_elem(&pgrp_walks, &tid, &nw, BPF_ANY);
+	else if (w)
+		bpf_map_delete_elem(&pgrp_walks, &tid);
+}
+
 #endif

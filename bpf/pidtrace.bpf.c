@@ -269,6 +269,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	kernel_made = e->info_kind != PT_INFO_REAL || e->si_code > 0;
 	e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
 	e->pad = 0;
+	kill_pgrp_of(task, sc.nr, sc.args[0], &e->pgrp, &e->pgrp_size);
 	/*
 	 * User stacks twice: as addresses, for a sender still alive, and as
 	 * build id + file offset, for a sender gone by the time user space

@@ -138,9 +138,16 @@ struct pt_signal_event {
 	s32 orig_ax;	 /* sender's pt_regs->orig_ax: the syscall it is in, or -1 */
 	u64 sys_args[3]; /* first arguments of the recorded syscall */
 	s32 kstack_sz;	 /* bytes, < 0 when not taken (-errno) */
+	/* kill(0, sig) or kill(-N, sig): the process group it signalled (its
+	 * number in the root pid namespace) and how many processes were in
+	 * it (PT_PGRP_MAX: that many or more); 0 for any other signal. */
+	u32 pgrp;
+	u32 pgrp_size;
 	u32 pad;
 	u64 kstack[PT_KSTACK_DEPTH];
 };
+
+#define PT_PGRP_MAX 65536
 
 /* The sender's user stack, appended to a signal record when asked for. */
 struct pt_ustack {

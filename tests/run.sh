@@ -7,6 +7,8 @@
 # its exit status: 0 pass, 77 skip, anything else fail. A test that exits
 # non-zero without having printed a FAIL line adds one failure.
 # Ends with the line "N passed, N failed, N skipped".
+# TEST_JOBS=N runs N tests at a time (default: the CPUs, at most 4); a
+# test with a line "# test: serial" runs alone.
 #
 # Isolation (see tests/README.md): each test runs in a cgroup v2 group of
 # its own. Whatever is still in it once the test has exited (or was timed
@@ -23,6 +25,7 @@ timeout_s=${TEST_TIMEOUT:-300}
 grace_s=${TEST_GRACE:-2}
 passed=0 failed=0 skipped=0
 failed_names=()
+declare -A running=() # tests running in parallel: subshell pid -> test
 logdir=$(mktemp -d /tmp/pidtrace-tests.XXXXXX)
 
 # ---- cgroups ---------------------------------------------------------------
@@ -172,6 +175,8 @@ on_signal() {
 	# stderr is /dev/null while we wait for a test (see run_one): fd 3.
 	echo "interrupted: killing the running test" >&3
 	[ -n "${tpid:-}" ] && kill -TERM "$tpid" 2>/dev/null
+	# Tests running in parallel: their subshells first, then every group.
+	[ ${#running[@]} -gt 0 ] && kill -TERM "${!running[@]}" 2>/dev/null
 	cg_teardown 2>&3
 	echo "logs: $logdir"
 	exit 130
@@ -187,6 +192,10 @@ fi
 
 # ---- running -----------------------------------------------------------------
 
+# run_one TEST: run it in its cgroup, print its PASS/FAIL/SKIP lines (and
+# its log's tail when it failed), and leave "npass nfail nskip" in
+# $logdir/NAME.counts. Runs in a subshell of its own when tests run in
+# parallel, so everything it sets is its own.
 run_one() {
 	local t=$1 name log rc npass nfail nskip start
 	name=${t#./}
@@ -234,11 +243,27 @@ run_one() {
 	leftovers "$name" "$log"
 	nfail=$((nfail + leftover_fail))
 	if [ "$nfail" -gt 0 ]; then
-		failed_names+=("$name")
 		echo "  --- log of $name (last 40 lines) ---"
 		tail -n 40 "$log" | sed 's/^/  | /'
 	fi
-	passed=$((passed + npass)) failed=$((failed + nfail)) skipped=$((skipped + nskip))
+	echo "$npass $nfail $nskip" >"$log.counts"
+}
+
+# collect TEST: print what run_one said of TEST and add up its counts.
+collect() {
+	local t=$1 name log np nf ns
+	name=${t#./}
+	log="$logdir/$(echo "$name" | tr '/' '_').log"
+	echo "== $t"
+	cat "$log.report" 2>/dev/null
+	if read -r np nf ns <"$log.counts" 2>/dev/null; then
+		passed=$((passed + np)) failed=$((failed + nf)) skipped=$((skipped + ns))
+		[ "$nf" -gt 0 ] && failed_names+=("$name")
+	else
+		echo "  [$name] FAIL: the harness lost its result"
+		failed=$((failed + 1))
+		failed_names+=("$name")
+	fi
 }
 
 tests=()
@@ -247,10 +272,49 @@ for t in "$OUTPUT"/tests/unit/test_* tests/root/*.sh; do
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
 	tests+=("$t")
 done
+# ---- in parallel ------------------------------------------------------------
+# TEST_JOBS tests at a time (default: the number of CPUs, at most 4). Each
+# runs in its own cgroup as before, so their processes never mix; a test
+# that cannot share the machine (it counts every death on the host, or
+# measures time) says so with a line "# test: serial" and runs alone. Each
+# test's lines are printed together when it ends.
+jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -gt 4 ] && jobs=4
+[ "$jobs" -lt 1 ] && jobs=1
+
+# reap_one: wait for any running test and print it.
+reap_one() {
+	local done_pid=''
+	wait -n -p done_pid "${!running[@]}" 2>/dev/null
+	if [ -z "$done_pid" ]; then
+		# Nothing reported (a signal): look for the ones that ended.
+		for done_pid in "${!running[@]}"; do
+			kill -0 "$done_pid" 2>/dev/null && continue
+			collect "${running[$done_pid]}"
+			unset "running[$done_pid]"
+		done
+		return
+	fi
+	collect "${running[$done_pid]}"
+	unset "running[$done_pid]"
+}
+
+is_serial() { [[ $1 == *.sh ]] && grep -q '^# test: serial' "$1"; }
+
 for t in "${tests[@]}"; do
-	echo "== $t"
-	run_one "$t"
+	name=${t#./}
+	log="$logdir/$(echo "$name" | tr '/' '_').log"
+	if [ "$jobs" = 1 ] || is_serial "$t"; then
+		while [ ${#running[@]} -gt 0 ]; do reap_one; done
+		run_one "$t" >"$log.report"
+		collect "$t"
+		continue
+	fi
+	while [ ${#running[@]} -ge "$jobs" ]; do reap_one; done
+	run_one "$t" >"$log.report" &
+	running[$!]=$t
 done
+while [ ${#running[@]} -gt 0 ]; do reap_one; done
 [ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]}"
 echo "logs: $logdir"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -6,8 +6,9 @@
 set -eu
 pkgs="make clang llvm pkg-config libbpf-dev bpftool libelf-dev libdw-dev
 zlib1g-dev libisal-dev libjson-c-dev libprotobuf-c-dev protobuf-c-compiler
-libbpf-tools jq iproute2 util-linux procps
-scdoc man-db groff-base logrotate libclang-rt-14-dev"
+libbpf-tools jq iproute2 util-linux procps strace
+scdoc man-db groff-base logrotate libclang-rt-14-dev libsystemd-dev systemd curl
+prometheus prometheus-node-exporter"
 # `tools/deps.sh deb`: also what `make deb` (dpkg-buildpackage) needs.
 if [ "${1:-}" = deb ]; then
 	pkgs="$pkgs dpkg-dev debhelper build-essential"
@@ -24,6 +25,18 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# prometheus and prometheus-node-exporter are for the tests, which start
+# their own on 127.0.0.1: their packages must not start the system's
+# services (on a machine without a policy yet, deny starts while we install).
+policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 0755 /usr/sbin/policy-rc.d
+	policy=/usr/sbin/policy-rc.d
+fi
+rc=0
+apt-get update -qq || rc=$?
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+[ "$rc" = 0 ] && { apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=$?; }
+[ -n "$policy" ] && rm -f "$policy"
+exit $rc

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 #include "dump.h"
+#include "dump_cgroup.h"
 #include "log.h"
 #include "ptrace_core.h"
 
@@ -371,6 +372,7 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 	if (t->zombie) {
 		core->has_exit_status = true;
 		core->exit_status = t->stat.exit_code;
+		err = dump_cgroup__task(t, core);
 		goto out;
 	}
 	err = dump_task__thread(t->pid, t->pt, &core->thread);
@@ -381,11 +383,15 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 	/* Every thread's own state, the main thread's included (dump_threads.c). */
 	if (!err)
 		err = dump_threads__core(ctx, t, core);
+	/* After the threads: those in cgroups of their own are noted in theirs. */
+	if (!err)
+		err = dump_cgroup__task(t, core);
 out:
 	free(status);
 	err = dump__gone_err(t, err);
 	if (err) {
-		if (err != -ESRCH)
+		/* A refusal was said in its own words. */
+		if (err != -ESRCH && err != -EOPNOTSUPP)
 			pr_err("pid %d: cannot read its state: %s", t->pid, strerror(-err));
 		task_core__free_unpacked(core, NULL);
 		return err;

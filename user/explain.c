@@ -43,6 +43,9 @@ struct initiator_note {
 struct expectation {
 	struct expectation *next;
 	uint32_t pid;
+	uint32_t sender; /* the thread group whose kill() is the planned one */
+	int signo;
+	uint64_t since_ns; /* monotonic: the decision; an earlier generation is not it */
 	enum cause cause;
 	char why[256];
 };
@@ -129,13 +132,17 @@ uint64_t explain__signals(const struct explain *ex)
 	return ex->signals;
 }
 
-int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const char *why)
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo, uint64_t since_ns,
+		    enum cause cause, const char *why)
 {
 	struct expectation *e = calloc(1, sizeof(*e));
 
 	if (!e)
 		return -ENOMEM;
 	e->pid = pid;
+	e->sender = sender;
+	e->signo = signo;
+	e->since_ns = since_ns;
 	e->cause = cause;
 	snprintf(e->why, sizeof(e->why), "%s", why ? why : "");
 	e->next = ex->expect;
@@ -143,12 +150,25 @@ int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const ch
 	return 0;
 }
 
-static struct expectation *find_expectation(struct explain *ex, uint32_t pid)
+/*
+ * The expectation that the death of @pid fulfils: the generation @g that
+ * killed it is the planned signal, sent by a kill syscall (@r's class) of
+ * the planned sender, after the decision. A death with no generation seen,
+ * or by anyone else's signal, or by one sent before the decision (someone
+ * else's kill that the plan only came after), or by the kernel on the
+ * sender's behalf (an OOM kill while it wrote memory) is nobody's plan:
+ * NULL.
+ */
+static struct expectation *find_expectation(struct explain *ex, uint32_t pid,
+					    const struct pt_signal_event *g, const struct xrec *r)
 {
 	struct expectation *e;
 
+	if (!g || r->cause != CAUSE_KILL_SYSCALL)
+		return NULL;
 	for (e = ex->expect; e; e = e->next)
-		if (e->pid == pid)
+		if (e->pid == pid && e->sender == g->sender.pid && e->signo == g->sig &&
+		    g->hdr.ts_ns >= e->since_ns)
 			return e;
 	return NULL;
 }
@@ -267,6 +287,8 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 		if (r->syscall) {
 			memcpy(r->sys_args, g->sys_args, sizeof(r->sys_args));
 			r->sys_args_valid = true;
+			r->kill_pgrp = g->pgrp;
+			r->kill_pgrp_size = g->pgrp_size;
 		}
 	}
 }
@@ -395,7 +417,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 			    "no generation of this signal was seen (sent before tracing started, "
 			    "or the record was dropped)");
 
-	exp = find_expectation(ex, x->task.pid);
+	exp = find_expectation(ex, x->task.pid, chosen ? &chosen->ev : NULL, r);
 	if (exp) {
 		r->expected = true;
 		r->cause = exp->cause;

@@ -48,6 +48,9 @@ struct xrec {
 	const char *syscall; /* NULL when not in a syscall we know */
 	uint64_t sys_args[3];
 	bool sys_args_valid;
+	/* kill(0)/kill(-N): the process group signalled, and its size then
+	 * (0 when the signal was not sent to a group). */
+	uint32_t kill_pgrp, kill_pgrp_size;
 
 	enum cause cause;
 	bool expected; /* the death was planned (a restore helper) */
@@ -106,10 +109,15 @@ void explain__free(struct explain *ex);
 /* Feed one raw record from the tracer. Return: 0 or the emit callback's error. */
 int explain__feed(struct explain *ex, const void *data, size_t size);
 /*
- * Declare that the death of @pid by a signal is planned (a restore
- * helper): its record gets @cause, expected = true and @why as detail.
+ * Declare that the death of @pid by signal @signo is planned (a restore
+ * helper, a rollback): its record gets @cause, expected = true and @why as
+ * detail -- only if the generation that killed it is @signo, sent with a
+ * kill syscall by thread group @sender, at or after @since_ns (monotonic:
+ * the decision). Any other death of @pid keeps the cause its records
+ * show, unexpected.
  */
-int explain__expect(struct explain *ex, uint32_t pid, enum cause cause, const char *why);
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo, uint64_t since_ns,
+		    enum cause cause, const char *why);
 /*
  * Generations of @signo (0: any) delivered to a thread group whose exit
  * record has not been read yet: kills whose deaths are still to come.
@@ -121,6 +129,14 @@ int explain__flush(struct explain *ex);
 void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg);
 /* Write r->detail, the sentence for r's cause (explain_words.c). */
 void explain_words__detail(struct xrec *r);
+/*
+ * What a kill syscall aimed at (explain_words.c): "process" (one pid),
+ * "own-group" (kill(0)), "group" (kill(-N)), "all" (kill(-1)); NULL when
+ * r is not a kill() with known arguments. @words (may be NULL) gets the
+ * phrase: "its own process group 4193 (3 processes)", "every process it
+ * may signal"; "" for "process".
+ */
+const char *explain_words__kill_target(const struct xrec *r, char *words, size_t len);
 /* Register a binary a traced task runs, for symbolizing it after the task is gone. */
 int explain__add_binary(struct explain *ex, const char *path);
 /* Counters for the summary. */

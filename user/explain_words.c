@@ -83,6 +83,41 @@ static const char *first_cause_frame(const struct xrec *r, char *buf, size_t len
 	return NULL;
 }
 
+const char *explain_words__kill_target(const struct xrec *r, char *words, size_t len)
+{
+	const char *kind;
+	char n[48] = "";
+	int target;
+
+	if (words && len)
+		words[0] = '\0';
+	if (!r->syscall || !r->sys_args_valid || strcmp(r->syscall, "kill"))
+		return NULL;
+	target = (int)r->sys_args[0];
+	if (target > 0)
+		return "process";
+	if (target == -1) {
+		if (words)
+			snprintf(words, len, "every process it may signal");
+		return "all";
+	}
+	kind = target == 0 ? "own-group" : "group";
+	if (!words)
+		return kind;
+	if (r->kill_pgrp_size >= PT_PGRP_MAX)
+		snprintf(n, sizeof(n), " (%d or more processes)", PT_PGRP_MAX);
+	else if (r->kill_pgrp_size)
+		snprintf(n, sizeof(n), " (%u process%s)", r->kill_pgrp_size,
+			 r->kill_pgrp_size == 1 ? "" : "es");
+	if (target == 0 && r->kill_pgrp)
+		snprintf(words, len, "its own process group %u%s", r->kill_pgrp, n);
+	else if (target == 0)
+		snprintf(words, len, "its own process group");
+	else
+		snprintf(words, len, "process group %d%s", -target, n);
+	return kind;
+}
+
 void explain_words__detail(struct xrec *r)
 {
 	char who[64] = "", victim[64], call[96] = "";
@@ -99,10 +134,16 @@ void explain_words__detail(struct xrec *r)
 		snprintf(call, sizeof(call), "%s()", r->syscall);
 
 	switch (r->cause) {
-	case CAUSE_KILL_SYSCALL:
-		snprintf(r->detail, sizeof(r->detail), "%s called %s", r->has_sender ? who : "a task",
-			 call[0] ? call : "a kill syscall");
+	case CAUSE_KILL_SYSCALL: {
+		char aim[96];
+
+		/* kill(0) and kill(-1) say nothing by themselves: say whom they hit. */
+		explain_words__kill_target(r, aim, sizeof(aim));
+		snprintf(r->detail, sizeof(r->detail), "%s called %s%s%s",
+			 r->has_sender ? who : "a task", call[0] ? call : "a kill syscall",
+			 aim[0] ? ": " : "", aim);
 		break;
+	}
 	case CAUSE_OOM_KILL:
 		snprintf(r->detail, sizeof(r->detail),
 			 "the OOM killer chose %s in memory cgroup %s (anon-rss %llu kB)", victim,

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include "escape.h"
 #include "log.h"
 
 static int verbose;
@@ -36,7 +37,7 @@ static void emit_json_error(const char *level, const char *msg)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, level, json_object_new_string(msg));
+	json_object_object_add(o, level, json_object_new_string(escape__utf8(msg)));
 	if (cmd_name)
 		json_object_object_add(o, "command", json_object_new_string(cmd_name));
 	fprintf(stdout, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
@@ -63,12 +64,13 @@ void log__printf(enum log_level lvl, const char *fmt, ...)
 		emit_json_error(lvl == LOG_ERR ? "error" : "warning", msg);
 		return;
 	}
+	/* A message may quote a comm or a path: escaped, it cannot drive the terminal. */
 	if (lvl == LOG_INFO) {
-		fprintf(stderr, "%s\n", msg);
+		fprintf(stderr, "%s\n", escape__str(msg));
 		return;
 	}
 	fprintf(stderr, "pidtrace: %s%s%s%s\n", cmd_name ? cmd_name : "", cmd_name ? ": " : "",
-		lvl == LOG_WARN ? "warning: " : "", msg);
+		lvl == LOG_WARN ? "warning: " : "", escape__str(msg));
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -37,13 +37,27 @@ struct run_death {
 struct output {
 	enum output_mode mode;
 	FILE *f;
+	const char *path; /* NULL: standard output */
 	bool header_done;
 	bool stacks; /* plain mode: print stacks in the detail lines */
 	bool color;  /* plain mode: colour the cause (color__enabled() decides) */
+	int werr;	    /* the first write error (errno), 0 while every write worked */
+	uint64_t unwritten; /* records lost to write errors */
 };
 
 int output__open(struct output *o, const char *path, bool json, enum color_when color);
-void output__close(struct output *o);
+/*
+ * Close the file output__open() opened (never stdout). Return: 0, or -errno
+ * when its last buffered bytes could not be written (counted as a failure).
+ */
+int output__close(struct output *o);
+/* Did a write fail? Once one did, later records are counted, not written. */
+bool output__failed(const struct output *o);
+/*
+ * Say in one line on stderr (also in --json mode: the stream is what broke)
+ * that records could not be written, and how many. Return: -errno.
+ */
+int output__say_failure(const struct output *o, const char *what);
 int output__record(struct output *o, const struct xrec *r);
 int output__summary(struct output *o, const struct output_summary *s);
 int output__run_death(struct output *o, const struct run_death *d);

@@ -8,14 +8,25 @@
 
 #include <json-c/json.h>
 
+#include "escape.h"
 #include "names.h"
 #include "output.h"
 
 #define jadd json_object_object_add
 
+/*
+ * Every string goes out through here: json-c escapes control characters
+ * but passes bytes that are not UTF-8 (a comm may hold any) on, which makes
+ * the line invalid JSON. They become U+FFFD.
+ */
+static struct json_object *jstr(const char *s)
+{
+	return json_object_new_string(escape__utf8(s));
+}
+
 static struct json_object *jstr_or_null(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	return s ? jstr(s) : NULL;
 }
 
 static struct json_object *task_json(const struct xtask *t)
@@ -24,10 +35,10 @@ static struct json_object *task_json(const struct xtask *t)
 
 	jadd(o, "pid", json_object_new_int64(t->pid));
 	jadd(o, "tid", json_object_new_int64(t->tid));
-	jadd(o, "comm", json_object_new_string(t->comm));
+	jadd(o, "comm", jstr(t->comm));
 	jadd(o, "ppid", json_object_new_int64(t->ppid));
 	jadd(o, "uid", json_object_new_int64(t->uid));
-	jadd(o, "cgroup", t->cgroup[0] ? json_object_new_string(t->cgroup) : NULL);
+	jadd(o, "cgroup", t->cgroup[0] ? jstr(t->cgroup) : NULL);
 	jadd(o, "pidns", json_object_new_int64(t->pidns));
 	jadd(o, "ns_pid", json_object_new_int64(t->ns_pid));
 	return o;
@@ -42,7 +53,7 @@ static void add_time(struct json_object *o, const struct timespec *wall, uint64_
 	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 wall->tv_nsec / 1000);
-	jadd(o, "time", json_object_new_string(buf));
+	jadd(o, "time", jstr(buf));
 	jadd(o, "ts_ns", json_object_new_int64((int64_t)ts_ns));
 }
 
@@ -52,7 +63,7 @@ static struct json_object *str_array(const char *base, size_t stride, int n)
 	int i;
 
 	for (i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(base + i * stride));
+		json_object_array_add(a, jstr(base + i * stride));
 	return a;
 }
 
@@ -73,24 +84,49 @@ static const char *sender_kind(enum sender_kind k)
 	return k == SENDER_USER ? "user" : k == SENDER_KERNEL ? "kernel" : "unknown";
 }
 
+/*
+ * What a kill() aimed at: {"arg": 0, "kind": "own-group", "pgid": 4193,
+ * "processes": 3, "words": "..."}; null for other syscalls.
+ */
+static struct json_object *kill_target_json(const struct xrec *r)
+{
+	char words[96];
+	const char *kind = explain_words__kill_target(r, words, sizeof(words));
+	struct json_object *o;
+	bool group;
+
+	if (!kind)
+		return NULL;
+	group = r->kill_pgrp && (int)r->sys_args[0] <= 0 && (int)r->sys_args[0] != -1;
+	o = json_object_new_object();
+	jadd(o, "arg", json_object_new_int((int)r->sys_args[0]));
+	jadd(o, "kind", jstr(kind));
+	jadd(o, "pgid", group ? json_object_new_int64(r->kill_pgrp) : NULL);
+	jadd(o, "processes", group && r->kill_pgrp_size ?
+				     json_object_new_int64(r->kill_pgrp_size) : NULL);
+	jadd(o, "words", words[0] ? jstr(words) : NULL);
+	return o;
+}
+
 static struct json_object *record_object(const struct xrec *r)
 {
 	struct json_object *j = json_object_new_object();
 	int i;
 
-	jadd(j, "event", json_object_new_string(r->kind == XREC_DEATH ? "death" : "signal"));
+	jadd(j, "event", jstr(r->kind == XREC_DEATH ? "death" : "signal"));
 	add_time(j, &r->wall, r->ts_ns);
 	jadd(j, "victim", task_json(&r->victim));
 	jadd(j, "signal", jstr_or_null(names__signal(r->signo)));
 	jadd(j, "signo", json_object_new_int(r->signo));
 	jadd(j, "si_code", jstr_or_null(r->si_code));
 	jadd(j, "result", jstr_or_null(r->has_gen ? r->result : NULL));
-	jadd(j, "sender_kind", json_object_new_string(sender_kind(r->sender_kind)));
+	jadd(j, "sender_kind", jstr(sender_kind(r->sender_kind)));
 	jadd(j, "sender", r->has_sender ? task_json(&r->sender) : NULL);
 	jadd(j, "syscall", jstr_or_null(r->syscall));
-	jadd(j, "cause", json_object_new_string(cause__name(r->cause)));
+	jadd(j, "kill_target", kill_target_json(r));
+	jadd(j, "cause", jstr(cause__name(r->cause)));
 	jadd(j, "expected", json_object_new_boolean(r->expected));
-	jadd(j, "detail", json_object_new_string(r->detail));
+	jadd(j, "detail", jstr(r->detail));
 	jadd(j, "kernel_stack", str_array(r->kstack[0], sizeof(r->kstack[0]), r->nk));
 	jadd(j, "user_stack", str_array(r->ustack[0], sizeof(r->ustack[0]), r->nu));
 	if (r->kind == XREC_DEATH) {
@@ -101,14 +137,14 @@ static struct json_object *record_object(const struct xrec *r)
 		struct json_object *in = json_object_new_object();
 
 		jadd(in, "tid", json_object_new_int64(r->init_tid));
-		jadd(in, "comm", json_object_new_string(r->init_comm));
+		jadd(in, "comm", jstr(r->init_comm));
 		jadd(in, "syscall", jstr_or_null(r->init_syscall));
 		jadd(j, "initiator", in);
 	}
 	if (r->has_oom) {
 		struct json_object *oo = json_object_new_object();
 
-		jadd(oo, "memcg", json_object_new_string(r->oom.memcg));
+		jadd(oo, "memcg", jstr(r->oom.memcg));
 		jadd(oo, "total_vm_kb", json_object_new_int64(r->oom.total_vm_kb));
 		jadd(oo, "anon_rss_kb", json_object_new_int64(r->oom.anon_rss_kb));
 		jadd(oo, "file_rss_kb", json_object_new_int64(r->oom.file_rss_kb));
@@ -126,7 +162,7 @@ static struct json_object *record_object(const struct xrec *r)
 			jadd(e, "sender", task_json(&r->also[i].sender));
 			jadd(e, "signal", jstr_or_null(names__signal(r->also[i].signo)));
 			jadd(e, "result", jstr_or_null(r->also[i].result));
-			jadd(e, "cause", json_object_new_string(cause__name(r->also[i].cause)));
+			jadd(e, "cause", jstr(cause__name(r->also[i].cause)));
 			json_object_array_add(a, e);
 		}
 		jadd(j, "also", a);
@@ -153,7 +189,7 @@ static struct json_object *actor_json(const struct lineage_actor *a, uint64_t t0
 
 	jadd(o, "pid", json_object_new_int64(a->pid));
 	jadd(o, "tid", json_object_new_int64(a->tid));
-	jadd(o, "comm", json_object_new_string(a->comm));
+	jadd(o, "comm", jstr(a->comm));
 	jadd(o, "syscall", jstr_or_null(a->syscall_nr >= 0 ? names__syscall(a->syscall_nr) : NULL));
 	jadd(o, "ts_ns", json_object_new_int64((int64_t)a->ts_ns));
 	jadd(o, "at_ms", json_object_new_double(a->ts_ns > t0 ? (a->ts_ns - t0) / 1e6 : 0));
@@ -179,7 +215,7 @@ int output_json__run_death(struct output *o, const struct run_death *d)
 			struct json_object *p = json_object_new_object();
 
 			jadd(p, "opener", actor_json(&t->pidfds[i].opener, d->t0_ns));
-			jadd(p, "via", json_object_new_string(t->pidfds[i].at_clone ? "clone-pidfd" :
+			jadd(p, "via", jstr(t->pidfds[i].at_clone ? "clone-pidfd" :
 										   "pidfd_open"));
 			jadd(p, "fd", t->pidfds[i].fd >= 0 ? json_object_new_int(t->pidfds[i].fd) : NULL);
 			jadd(p, "thread", json_object_new_boolean(!!(t->pidfds[i].flags & 0x80)));
@@ -187,7 +223,7 @@ int output_json__run_death(struct output *o, const struct run_death *d)
 		}
 		jadd(lin, "reaped_by", t->has_reaper ? actor_json(&t->reaper, d->t0_ns) : NULL);
 		jadd(lin, "parent_sigchld",
-		     t->has_parent_handler ? json_object_new_string(handler_name(t->parent_chld_handler)) :
+		     t->has_parent_handler ? jstr(handler_name(t->parent_chld_handler)) :
 					     NULL);
 		jadd(lin, "lifetime_ms",
 		     t->start_ns && d->x.ts_ns > t->start_ns ?
@@ -195,10 +231,10 @@ int output_json__run_death(struct output *o, const struct run_death *d)
 	}
 	jadd(lin, "pidfds", pfds);
 	jadd(j, "lineage", lin);
-	jadd(j, "sender_function", d->x.sender_fn[0] ? json_object_new_string(d->x.sender_fn) : NULL);
-	jadd(j, "sender_source", d->x.sender_src[0] ? json_object_new_string(d->x.sender_src) : NULL);
+	jadd(j, "sender_function", d->x.sender_fn[0] ? jstr(d->x.sender_fn) : NULL);
+	jadd(j, "sender_source", d->x.sender_src[0] ? jstr(d->x.sender_src) : NULL);
 	jadd(j, "pattern", jstr_or_null(d->pattern));
-	jadd(j, "verdict", json_object_new_string(d->verdict));
+	jadd(j, "verdict", jstr(d->verdict));
 	print_object(o, j);
 	return 0;
 }
@@ -207,7 +243,7 @@ int output_json__summary(struct output *o, const struct output_summary *s)
 {
 	struct json_object *j = json_object_new_object();
 
-	jadd(j, "event", json_object_new_string("summary"));
+	jadd(j, "event", jstr("summary"));
 	jadd(j, "events", json_object_new_int64(s->events));
 	jadd(j, "deaths", json_object_new_int64(s->deaths));
 	jadd(j, "signals", json_object_new_int64(s->signals));

@@ -2,6 +2,11 @@
 /*
  * output_plain.c - the human formatter: one aligned line per event (under
  * 100 columns), then indented detail lines when there is more to say.
+ *
+ * Every string that came from another process (comm, cgroup, memcg,
+ * symbol and file names from its binaries, and the sentences built from
+ * them) is printed through escape__str(): a comm can hold terminal escape
+ * sequences.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -10,6 +15,7 @@
 #include <time.h>
 
 #include "color.h"
+#include "escape.h"
 #include "names.h"
 #include "output.h"
 
@@ -29,15 +35,15 @@ static void sender_column(const struct xrec *r, char *buf, size_t len)
 	if (r->syscall)
 		snprintf(sc, sizeof(sc), " %s()", r->syscall);
 	if (r->cause == CAUSE_GROUP_EXIT || r->cause == CAUSE_EXEC_DE_THREAD)
-		snprintf(buf, len, "thread %u (%s)%s", r->init_tid, r->init_comm,
+		snprintf(buf, len, "thread %u (%s)%s", r->init_tid, escape__str(r->init_comm),
 			 r->init_syscall ? (r->cause == CAUSE_EXEC_DE_THREAD ? " execve()" :
 									   " exit_group()") : "");
 	else if (!r->has_sender)
 		snprintf(buf, len, r->sender_kind == SENDER_KERNEL ? "kernel" : "?");
 	else if (r->sender_kind == SENDER_KERNEL)
-		snprintf(buf, len, "kernel, in %u (%.15s)", r->sender.pid, r->sender.comm);
+		snprintf(buf, len, "kernel, in %u (%s)", r->sender.pid, escape__str(r->sender.comm));
 	else
-		snprintf(buf, len, "%u (%.15s)%s", r->sender.pid, r->sender.comm, sc);
+		snprintf(buf, len, "%u (%s)%s", r->sender.pid, escape__str(r->sender.comm), sc);
 }
 
 static void exit_words(const struct xrec *r, char *buf, size_t len)
@@ -63,11 +69,11 @@ static void exit_words(const struct xrec *r, char *buf, size_t len)
 static void print_wrapped(struct output *o, const char *label, const char *col,
 			  const char *prefix, const char *text)
 {
-	char buf[1024];
+	char buf[4096];
 	const char *p = buf;
 	bool first = true;
 
-	snprintf(buf, sizeof(buf), "%s%s", prefix, text);
+	snprintf(buf, sizeof(buf), "%s%s", prefix, escape__str(text));
 	while (*p) {
 		size_t n = strlen(p);
 
@@ -95,7 +101,7 @@ static void print_stack(struct output *o, const char *label, const char (*frames
 	int i;
 
 	for (i = 0; i < n; i++)
-		fprintf(o->f, "    %-8s %s\n", i ? "" : label, frames[i]);
+		fprintf(o->f, "    %-8s %s\n", i ? "" : label, escape__str(frames[i]));
 }
 
 /* Frames that every signal or every syscall goes through: not worth a glance. */
@@ -137,7 +143,7 @@ static void print_path(struct output *o, const char (*frames)[96], int n)
 		shown++;
 	}
 	if (shown)
-		fprintf(o->f, "    %-8s %s\n", "path", line);
+		fprintf(o->f, "    %-8s %s\n", "path", escape__str(line));
 }
 
 /*
@@ -147,24 +153,25 @@ static void print_path(struct output *o, const char (*frames)[96], int n)
  */
 static void print_victim(struct output *o, const struct xrec *r)
 {
-	char who[128];
+	const char *cg = escape__str(r->victim.cgroup);
+	char who[160];
 	int n;
 
 	n = snprintf(who, sizeof(who), "pid %u tid %u (%s) ppid %u uid %u", r->victim.pid,
-		     r->victim.tid, r->victim.comm, r->victim.ppid, r->victim.uid);
-	if (!r->victim.cgroup[0]) {
+		     r->victim.tid, escape__str(r->victim.comm), r->victim.ppid, r->victim.uid);
+	if (!cg[0]) {
 		fprintf(o->f, "    %-8s %s\n", "victim", who);
-	} else if (n + strlen(" cgroup ") + strlen(r->victim.cgroup) <= DETAIL_WIDTH) {
-		fprintf(o->f, "    %-8s %s cgroup %s\n", "victim", who, r->victim.cgroup);
+	} else if (n + strlen(" cgroup ") + strlen(cg) <= DETAIL_WIDTH) {
+		fprintf(o->f, "    %-8s %s cgroup %s\n", "victim", who, cg);
 	} else {
 		fprintf(o->f, "    %-8s %s\n", "victim", who);
-		fprintf(o->f, "    %-8s %s\n", "cgroup", r->victim.cgroup);
+		fprintf(o->f, "    %-8s %s\n", "cgroup", cg);
 	}
 }
 
 int output_plain__record(struct output *o, const struct xrec *r)
 {
-	char tbuf[48], sender[64], sb[16], ex[96];
+	char tbuf[48], sender[160], sb[16], ex[96];
 	const char *col = "";
 	struct tm tm;
 	int i;
@@ -177,7 +184,8 @@ int output_plain__record(struct output *o, const struct xrec *r)
 	if (o->color && r->kind == XREC_DEATH)
 		col = color__cause(r->cause, r->expected);
 	/* The escapes go around the padded field: the columns stay aligned. */
-	fprintf(o->f, "%-12s %-7u %-16s %-9s %s%-19s%s %.33s\n", tbuf, r->victim.pid, r->victim.comm,
+	fprintf(o->f, "%-12s %-7u %-16s %-9s %s%-19s%s %.33s\n", tbuf, r->victim.pid,
+		escape__str(r->victim.comm),
 		output__signame(r->signo, sb, sizeof(sb)), col,
 		r->kind == XREC_SIGNAL ? "(signal)" : cause__name(r->cause), *col ? COLOR_RESET : "",
 		sender);
@@ -189,7 +197,7 @@ int output_plain__record(struct output *o, const struct xrec *r)
 	print_victim(o, r);
 	if (r->has_sender && r->sender_kind == SENDER_USER)
 		fprintf(o->f, "    %-8s pid %u tid %u (%s) uid %u%s%s\n", "sender", r->sender.pid,
-			r->sender.tid, r->sender.comm, r->sender.uid, r->syscall ? " in " : "",
+			r->sender.tid, escape__str(r->sender.comm), r->sender.uid, r->syscall ? " in " : "",
 			r->syscall ? r->syscall : "");
 	if (r->has_gen)
 		fprintf(o->f, "    %-8s %s, %s%s\n", "signal", r->si_code ? r->si_code : "?",
@@ -204,21 +212,21 @@ int output_plain__record(struct output *o, const struct xrec *r)
 	}
 	if (r->has_oom)
 		fprintf(o->f, "    %-8s memcg %s, total-vm %llu kB, anon-rss %llu kB, trigger %u (%s)\n",
-			"oom", r->oom.memcg, (unsigned long long)r->oom.total_vm_kb,
+			"oom", escape__str(r->oom.memcg), (unsigned long long)r->oom.total_vm_kb,
 			(unsigned long long)r->oom.anon_rss_kb, r->oom.trigger.pid,
-			r->oom.trigger.comm);
+			escape__str(r->oom.trigger.comm));
 	for (i = 0; i < r->nalso; i++)
 		fprintf(o->f, "    %-8s %s from %u (%s), %s, %s\n", i ? "" : "also",
 			output__signame(r->also[i].signo, sb, sizeof(sb)), r->also[i].sender.pid,
-			r->also[i].sender.comm, r->also[i].result, cause__name(r->also[i].cause));
+			escape__str(r->also[i].sender.comm), r->also[i].result, cause__name(r->also[i].cause));
 	if (o->stacks)
 		print_stack(o, "kernel", r->kstack, r->nk);
 	else
 		print_path(o, r->kstack, r->nk);
 	for (i = 0; i < r->nu; i++)
-		fprintf(o->f, "    %-8s %s\n", i ? "" : "user", r->ustack[i]);
+		fprintf(o->f, "    %-8s %s\n", i ? "" : "user", escape__str(r->ustack[i]));
 	for (i = 0; i < r->nunknown; i++)
-		fprintf(o->f, "    %-8s %s\n", i ? "" : "unknown", r->unknown[i]);
+		fprintf(o->f, "    %-8s %s\n", i ? "" : "unknown", escape__str(r->unknown[i]));
 	return 0;
 }
 
@@ -250,7 +258,7 @@ static void print_actor(struct output *o, const char *label, const struct lineag
 {
 	const char *sc = a->syscall_nr >= 0 ? names__syscall(a->syscall_nr) : NULL;
 
-	fprintf(o->f, "    %-8s pid %u (%s)%s%s%s at +%.3f ms%s\n", label, a->pid, a->comm,
+	fprintf(o->f, "    %-8s pid %u (%s)%s%s%s at +%.3f ms%s\n", label, a->pid, escape__str(a->comm),
 		sc ? " with " : "", sc ? sc : "", sc ? "()" : "",
 		a->ts_ns > t0 ? (a->ts_ns - t0) / 1e6 : 0.0, what);
 }
@@ -262,8 +270,8 @@ int output_plain__run_death(struct output *o, const struct run_death *d)
 
 	output_plain__record(o, &d->x);
 	if (d->x.sender_fn[0])
-		fprintf(o->f, "    %-8s %s()%s%s\n", "code", d->x.sender_fn,
-			d->x.sender_src[0] ? " at " : "", d->x.sender_src);
+		fprintf(o->f, "    %-8s %s()%s%s\n", "code", escape__str(d->x.sender_fn),
+			d->x.sender_src[0] ? " at " : "", escape__str(d->x.sender_src));
 	if (t && t->has_creator)
 		print_actor(o, "created", &t->creator, d->t0_ns, "");
 	for (i = 0; t && i < t->npidfds; i++)

@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@
 #include "ptrace_core.h"
 #include "restore.h"
 #include "restore_unix.h"
+#include "restore_cgroup.h"
 #include "restore_epoll.h"
 #include "restore_ghost.h"
 #include "restore_threads.h"
@@ -109,11 +111,34 @@ int restore__put(struct rtask *t, size_t off, const void *buf, size_t len, unsig
 	return ptrace_core__write_mem(t->pt, a, buf, len);
 }
 
-/* The first unexpected death, said in a sentence; false if none. */
-static bool unexpected_death(struct restore_ctx *ctx)
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* @in with every byte a terminal could act on as '?' (a comm is anyone's choice). */
+static const char *plain(const char *in, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < len; i++)
+		buf[i] = (unsigned char)in[i] < 0x20 || (unsigned char)in[i] >= 0x7f ? '?' : in[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/*
+ * The first unexpected death before @before_ns (the tracer's clock), said
+ * in a sentence as the restore's error: who sent what, of which class.
+ * Return: false if none.
+ */
+static bool unexpected_death(struct restore_ctx *ctx, uint64_t before_ns)
 {
 	const struct xrec *d;
-	char sb[16];
+	char sb[16], comm[sizeof(d->sender.comm)];
 	size_t n, i;
 
 	watchdog__poll(ctx->wd, 0);
@@ -121,21 +146,29 @@ static bool unexpected_death(struct restore_ctx *ctx)
 		return false;
 	d = watchdog__deaths(ctx->wd, &n);
 	for (i = 0; i < n; i++) {
-		if (d[i].expected)
+		if (d[i].expected || d[i].ts_ns >= before_ns)
 			continue;
-		if (d[i].has_sender)
+		if (d[i].has_sender && d[i].sender_kind == SENDER_KERNEL)
+			restore__fail(ctx, d[i].victim.pid, -ECHILD,
+				      "pid %u died during the restore: %s from the kernel in pid "
+				      "%u (%s), %s",
+				      d[i].victim.pid, output__signame(d[i].signo, sb, sizeof(sb)),
+				      d[i].sender.pid, plain(d[i].sender.comm, comm, sizeof(comm)),
+				      cause__name(d[i].cause));
+		else if (d[i].has_sender)
 			restore__fail(ctx, d[i].victim.pid, -ECHILD,
 				      "pid %u died during the restore: %s from pid %u (%s), %s",
 				      d[i].victim.pid, output__signame(d[i].signo, sb, sizeof(sb)),
-				      d[i].sender.pid, d[i].sender.comm, cause__name(d[i].cause));
+				      d[i].sender.pid, plain(d[i].sender.comm, comm, sizeof(comm)),
+				      cause__name(d[i].cause));
 		else
 			restore__fail(ctx, d[i].victim.pid, -ECHILD,
 				      "pid %u died during the restore: %s, %s", d[i].victim.pid,
 				      output__signame(d[i].signo, sb, sizeof(sb)),
 				      cause__name(d[i].cause));
-		break;
+		return true;
 	}
-	return true;
+	return false;
 }
 
 /* A test pause: wait, watching the tree, until a death, a signal or the time is up. */
@@ -159,7 +192,7 @@ int restore__checkpoint(struct restore_ctx *ctx, const char *name)
 
 	if (acts & TESTFAULT_PAUSE)
 		test_pause(ctx, name);
-	if (unexpected_death(ctx))
+	if (unexpected_death(ctx, UINT64_MAX))
 		return -ECHILD;
 	sig = interrupts__pending();
 	if (sig)
@@ -221,12 +254,17 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		break;
 	case RPH_SEIZE:
 		err = restore_tree__seize(ctx);
+		/* Into their cgroups before their memory is charged anywhere. */
+		if (!err)
+			err = for_each_live(ctx, restore_cgroup__task);
 		break;
 	case RPH_MEMORY:
 		err = for_each_live(ctx, restore_mem__task);
 		/* Threads once their memory is there (and before files: pidfds to them). */
 		if (!err)
 			err = for_each_live(ctx, restore_threads__create);
+		if (!err)
+			err = for_each_live(ctx, restore_cgroup__threads);
 		restore_shmem__close(ctx);
 		if (!err)
 			progress__done(ctx->progress);
@@ -383,6 +421,8 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	restore_unix__end(ctx, err != 0);
 	if (err) {
 		bool created = ctx->ntasks && ctx->tasks[0].created;
+		uint64_t decided = now_ns();
+		char step_error[sizeof(ctx->error)];
 
 		restore__fail(ctx, 0, err, "%s", strerror(-err));
 		progress__free(ctx->progress);
@@ -391,11 +431,16 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		restore_shmem__close(ctx);
 		restore_tree__kill_all(ctx);
 		settle(ctx);
-		/* A task that vanished under a step: say who killed it, if we know. */
-		if (err == -ESRCH && watchdog__unexpected(ctx->wd)) {
-			ctx->error[0] = '\0';
-			unexpected_death(ctx);
-		}
+		/*
+		 * A task that died, of no signal of ours, before we decided to
+		 * roll back: that death is why the step failed ("pid N: exited",
+		 * "No such process"); say who killed it. Deaths after the
+		 * decision are in the report, not the cause.
+		 */
+		memcpy(step_error, ctx->error, sizeof(step_error));
+		ctx->error[0] = '\0';
+		if (!unexpected_death(ctx, decided))
+			memcpy(ctx->error, step_error, sizeof(step_error));
 		if (!json)
 			pr_err("%s%s", ctx->error, created ? " (rolled back)" : "");
 		restore_report__print(ctx, ms, false, json);

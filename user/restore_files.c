@@ -177,7 +177,7 @@ static pid_t our_pid(const struct restore_ctx *ctx, const PidfdTargetEntry *e)
 	return e->n_nspid == 1 ? (pid_t)e->nspid[0] : 0;
 }
 
-static void __attribute__((noreturn)) helper_main(int ctl, int status)
+static void __attribute__((noreturn)) helper_main(int ctl, int status, pid_t parent)
 {
 	struct rlimit none = { 0, 0 };
 	int sig = status & 0x7f;
@@ -185,6 +185,8 @@ static void __attribute__((noreturn)) helper_main(int ctl, int status)
 	char c;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (syscall(SYS_getppid) != parent) /* its parent died before that */
+		_exit(1);
 	prctl(PR_SET_NAME, "pidtrace-helper");
 	if (ctl > 0)
 		syscall(SYS_close_range, 0, ctl - 1, 0);
@@ -206,7 +208,7 @@ pid_t restore_files__fork_helper(const struct restore_ctx *ctx, const PidfdTarge
 				 int *die_fd)
 {
 	struct clone_args args;
-	pid_t want = our_pid(ctx, e);
+	pid_t want = our_pid(ctx, e), me = syscall(SYS_getpid);
 	int sp[2];
 	long r;
 
@@ -228,7 +230,7 @@ pid_t restore_files__fork_helper(const struct restore_ctx *ctx, const PidfdTarge
 	}
 	if (r == 0) {
 		close(sp[1]);
-		helper_main(sp[0], e->exit_status);
+		helper_main(sp[0], e->exit_status, me);
 	}
 	close(sp[0]);
 	if (r < 0) {
@@ -508,7 +510,7 @@ int restore_files__helpers_die(struct restore_ctx *ctx)
 			 "helper standing for the reaped pidfd target (pidfs inode %lu), "
 			 "dying as it did (wait status 0x%x)",
 			 (unsigned long)h->ino, h->status);
-		watchdog__expect(ctx->wd, h->pid, CAUSE_RESTORE_HELPER, why);
+		watchdog__expect_self(ctx->wd, h->pid, h->status & 0x7f, CAUSE_RESTORE_HELPER, why);
 		if (ctx->pidns) {
 			/* Its parent, the init, lets it die and reaps it by its pid. */
 			long r = 0;

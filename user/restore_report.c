@@ -15,6 +15,7 @@
 
 #include <json-c/json.h>
 
+#include "escape.h"
 #include "names.h"
 
 #include "output.h"
@@ -228,7 +229,8 @@ void restore_report__print(struct restore_ctx *ctx, const double *ms, bool ok, b
 		       (unsigned long)ctx->pidfds_done, ctx->nhelpers,
 		       ctx->nhelpers == 1 ? "" : "s", total);
 	else
-		printf("restore of %s failed and was rolled back: %s\n", ctx->dir, ctx->error);
+		printf("restore of %s failed and was rolled back: %s\n", escape__str(ctx->dir),
+		       escape__str(ctx->error));
 	if (ok && ctx->threads)
 		printf("  %lu more thread%s, each with its old tid\n", (unsigned long)ctx->threads,
 		       ctx->threads == 1 ? "" : "s");

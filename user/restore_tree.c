@@ -12,9 +12,19 @@
  * driven by injected system calls (restore_mem.c and friends) and none of
  * pidtrace's code runs in it again.
  *
- * A stub dies with its parent (PR_SET_PDEATHSIG, SIGKILL): if pidtrace is
- * killed mid-restore the root dies, then its children, and so on. The
- * restored parent-death signal replaces it at the very end.
+ * A stub dies with its parent (PR_SET_PDEATHSIG, SIGKILL, its very first
+ * call; a parent already gone before it is checked right after): if
+ * pidtrace is killed mid-restore the root dies, then its children, and so
+ * on. Once seized, a task also dies with its tracer (PTRACE_O_EXITKILL):
+ * restoring credentials clears the parent-death signal. The restored
+ * parent-death signal replaces it at the very end.
+ *
+ * A stub says "ready" on its control socket once it has its name, every
+ * signal's default action and an empty mask, and pidtrace waits for that
+ * before it does anything with the task: seized any earlier, the task
+ * would keep pidtrace's name and dispositions (the set-up, interrupted,
+ * never runs again), and could outlive pidtrace if it had not yet asked
+ * for its parent-death signal.
  *
  * Zombies of the image are stubs that set their session and group and then
  * exit with the original wait status, before their parent is seized (a
@@ -22,7 +32,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +55,9 @@
 #include "restore.h"
 #include "restore_threads.h"
 #include "watchdog.h"
+
+/* How long a new stub may take to set itself up (a loaded machine: generous). */
+#define READY_WAIT_MS 10000
 
 static long sys_clone3_pid(pid_t pid, int exit_signal)
 {
@@ -76,17 +91,27 @@ static void __attribute__((noreturn)) die_as(int status)
 
 static void __attribute__((noreturn)) stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent);
 
+/*
+ * Every signal blocked around the clone (raw: glibc's sigprocmask leaves
+ * its own two out): the stub starts with none deliverable, so no handler
+ * of pidtrace's runs in it before it has set every action to the default.
+ */
 long restore_tree__fork_stub(struct restore_ctx *ctx, size_t idx)
 {
 	struct rtask *child = &ctx->tasks[idx];
 	pid_t me = syscall(SYS_getpid);
+	uint64_t all = ~0ULL, old;
 	long r;
+	int err;
 
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, sizeof(old));
 	fflush(NULL);
 	r = sys_clone3_pid(child->pid, child->core->ids->exit_signal);
 	if (r == 0)
 		stub_main(ctx, idx, me);
-	return r < 0 ? -errno : r;
+	err = errno;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(old));
+	return r < 0 ? -err : r;
 }
 
 static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
@@ -105,6 +130,17 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 }
 
 /*
+ * Its parent, or pidtrace, is gone (the control socket too: pidtrace's
+ * files close before its children get their parent-death signal): die as
+ * that signal would have made it, not by an exit status of its own.
+ */
+static void __attribute__((noreturn)) die_orphaned(void)
+{
+	syscall(SYS_kill, syscall(SYS_getpid), SIGKILL);
+	_exit(1);
+}
+
+/*
  * The stub's life: raw system calls only (it is a fork of pidtrace made by
  * clone3, glibc's per-thread caches describe another task).
  */
@@ -118,15 +154,17 @@ static void stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent)
 	size_t i;
 	ssize_t n;
 
+	/* First: from here a parent's death kills it; a death before is seen next. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (syscall(SYS_getppid) != parent)
-		_exit(1);
+		die_orphaned();
 	/* The name stays through the restore (zombies keep it too). */
 	prctl(PR_SET_NAME, ctx->tasks[idx].core->comm);
 	/* All-zero actions: restore_state.c need not set those the image has so. */
 	for (sig = 1; sig < 65; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+	/* Every signal was blocked until now (restore_tree__fork_stub). */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 0; i < ctx->ntasks; i++)
@@ -134,15 +172,20 @@ static void stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent)
 			close(ctx->tasks[i].ctl);
 	if (ctx->init_ctl >= 0)
 		close(ctx->init_ctl);
+	/* Set up: pidtrace may look at it now (wait_ready). */
+	rep.ret = syscall(SYS_getpid);
+	/* MSG_NOSIGNAL: its SIGPIPE is the default action now, and must not kill it. */
+	if (send(fd, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
+		die_orphaned();
 	for (;;) {
 		n = read(fd, &c, sizeof(c));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != sizeof(c))
-			_exit(1);
+			die_orphaned();
 		rep.ret = stub_do(ctx, &c);
-		if (write(fd, &rep, sizeof(rep)) != sizeof(rep))
-			_exit(1);
+		if (send(fd, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
+			die_orphaned();
 	}
 }
 
@@ -211,6 +254,41 @@ static int wait_zombie(struct restore_ctx *ctx, struct rtask *t)
 	return restore__fail(ctx, t->pid, -ETIMEDOUT, "pid %d: did not become a zombie", t->pid);
 }
 
+/*
+ * Wait for the stub's "ready" (stub_main): its name, dispositions and mask
+ * are set, and it dies with its parent. Nothing else reads the socket yet.
+ */
+static int wait_ready(struct restore_ctx *ctx, struct rtask *t)
+{
+	struct pollfd pfd = { t->ctl, POLLIN, 0 };
+	struct stub_reply rep;
+	struct procfs_stat st;
+	int i, n;
+
+	for (i = 0; i < READY_WAIT_MS / 100; i++) {
+		n = poll(&pfd, 1, 100);
+		if (n < 0 && errno != EINTR)
+			return restore__fail(ctx, t->pid, -errno, "pid %d: poll: %s", t->pid,
+					     strerror(errno));
+		if (n > 0)
+			break;
+		/* Other stubs hold its socket too: no end of file when it dies. */
+		if (procfs__stat(t->opid, &st) || st.state == 'Z')
+			return restore__fail(ctx, t->pid, -ESRCH,
+					     "pid %d: died before its set-up was done", t->pid);
+	}
+	if (!(pfd.revents & POLLIN))
+		return restore__fail(ctx, t->pid, -ETIMEDOUT, "pid %d: not set up after %d s",
+				     t->pid, READY_WAIT_MS / 1000);
+	do
+		n = read(t->ctl, &rep, sizeof(rep));
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(rep) || rep.ret != t->pid)
+		return restore__fail(ctx, t->pid, -EPROTO,
+				     "pid %d: its stub did not say it was ready", t->pid);
+	return 0;
+}
+
 static int create_one(struct restore_ctx *ctx, size_t i)
 {
 	struct rtask *t = &ctx->tasks[i];
@@ -221,30 +299,31 @@ static int create_one(struct restore_ctx *ctx, size_t i)
 	if (t->parent < 0 && ctx->pidns) {
 		err = restore_tree__call(ctx, ctx->init_ctl, STUB_FORK, (int)i, &r);
 	} else if (t->parent < 0) {
-		fflush(NULL);
-		r = sys_clone3_pid(t->pid, ids->exit_signal);
-		if (r == 0)
-			stub_main(ctx, i, ctx->self);
-		err = r < 0 ? -errno : 0;
+		r = restore_tree__fork_stub(ctx, i);
+		err = r < 0 ? (int)r : 0;
 	} else {
 		err = stub_call(ctx, &ctx->tasks[t->parent], STUB_FORK, (int)i, &r);
 	}
 	if (err)
 		return restore__fail(ctx, t->pid, err, "pid %d: cannot create it (clone3 with set_tid): %s",
 				     t->pid, strerror(-err));
-	if (r != t->pid)
-		return restore__fail(ctx, t->pid, -EIO, "pid %d: created with pid %ld", t->pid, r);
-	t->opid = t->pid;
+	t->opid = r;
 	if (ctx->pidns) {
 		t->opid = restore_ns__outer_pid(t->parent < 0 ? ctx->init_opid :
-							      ctx->tasks[t->parent].opid, t->pid);
+							      ctx->tasks[t->parent].opid, r);
 		if (t->opid <= 0)
 			return restore__fail(ctx, t->pid, -ESRCH,
 					     "pid %d: cannot find it from outside its namespace", t->pid);
 	}
+	/* It exists: a rollback must kill it, whatever comes next. */
 	t->created = true;
 	close(t->stub_ctl);
 	t->stub_ctl = -1;
+	if (r != t->pid)
+		return restore__fail(ctx, t->pid, -EIO, "pid %d: created with pid %ld", t->pid, r);
+	err = wait_ready(ctx, t);
+	if (err)
+		return err;
 	if (ids->sid == (uint32_t)t->pid) {
 		err = stub_call(ctx, t, STUB_SETSID, 0, NULL);
 		if (err)
@@ -311,7 +390,9 @@ int restore_tree__create(struct restore_ctx *ctx)
 			continue;
 		snprintf(why, sizeof(why), "pid %d re-created as a zombie (wait status 0x%x)", t->pid,
 			 t->core->exit_status);
-		watchdog__expect(ctx->wd, t->opid, CAUSE_RESTORE_HELPER, why);
+		/* It kills itself, if it died by a signal (die_as). */
+		watchdog__expect_self(ctx->wd, t->opid, t->core->exit_status & 0x7f,
+				      CAUSE_RESTORE_HELPER, why);
 		if (t->core->exit_status & 0x80)
 			pr_warn("pid %d: zombie dumped core originally; re-created without the core flag",
 				t->pid);
@@ -339,6 +420,11 @@ int restore_tree__seize(struct restore_ctx *ctx)
 		if (err)
 			return restore__fail(ctx, t->pid, err, "pid %d: cannot seize it: %s", t->pid,
 					     strerror(-err));
+		/* Dies with pidtrace even once its credentials clear the parent-death signal. */
+		err = ptrace_core__set_exitkill(t->pt);
+		if (err)
+			return restore__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s",
+					     t->pid, strerror(-err));
 		close(t->ctl);
 		t->ctl = -1;
 	}
@@ -363,15 +449,38 @@ static void reap(pid_t pid)
 	pr_warn("pid %d: could not be reaped", pid);
 }
 
+/*
+ * Roll back: every task, helper and the init (--pidns) killed and reaped.
+ *
+ * Every SIGKILL is sent first, each right after its expectation (the
+ * decision): the first SIGKILL a task gets is then pidtrace's, unless
+ * someone else's came before -- and that death stays theirs, unexpected
+ * (watchdog.h). Children are signalled before their parents, so that no
+ * parent-death signal (a stub's) comes first. The init goes last:
+ * its death kills whatever is left in its namespace (and it reaps the
+ * tasks, whose parents are in there, once we, their tracer, have
+ * collected their deaths).
+ */
 void restore_tree__kill_all(struct restore_ctx *ctx)
 {
 	size_t i;
 
-	/*
-	 * --pidns: the init first. Its death kills the whole namespace, and
-	 * it reaps the tasks (their parents are in there) once we, their
-	 * tracer, have collected their deaths.
-	 */
+	/* Children first (a task comes after its parent): no parent dies before. */
+	for (i = ctx->ntasks; i-- > 0;) {
+		struct rtask *t = &ctx->tasks[i];
+
+		if (!t->created || t->reaped)
+			continue;
+		watchdog__expect(ctx->wd, t->opid, CAUSE_RESTORE_ROLLBACK, "restore rolled back");
+		kill(t->opid, SIGKILL);
+	}
+	for (i = 0; i < ctx->nhelpers; i++) {
+		if (ctx->helpers[i].reaped)
+			continue;
+		watchdog__expect(ctx->wd, ctx->helpers[i].pid, CAUSE_RESTORE_ROLLBACK,
+				 "restore rolled back (pidfd helper)");
+		kill(ctx->helpers[i].pid, SIGKILL);
+	}
 	if (ctx->init_opid) {
 		watchdog__expect(ctx->wd, ctx->init_opid, CAUSE_RESTORE_ROLLBACK,
 				 "restore rolled back (pid namespace init)");
@@ -383,22 +492,12 @@ void restore_tree__kill_all(struct restore_ctx *ctx)
 
 		if (!t->created || t->reaped)
 			continue;
-		watchdog__expect(ctx->wd, t->opid, CAUSE_RESTORE_ROLLBACK, "restore rolled back");
 		/* Its other threads first: the leader's exit is reported after theirs. */
 		restore_threads__kill(ctx, t);
 		if (t->pt) {
 			ptrace_core__kill(t->pt);
 			t->pt = NULL;
-		} else {
-			kill(t->opid, SIGKILL);
 		}
-	}
-	for (i = 0; i < ctx->nhelpers; i++) {
-		if (ctx->helpers[i].reaped)
-			continue;
-		watchdog__expect(ctx->wd, ctx->helpers[i].pid, CAUSE_RESTORE_ROLLBACK,
-				 "restore rolled back (pidfd helper)");
-		kill(ctx->helpers[i].pid, SIGKILL);
 	}
 	for (i = ctx->ntasks; i-- > 0;) {
 		struct rtask *t = &ctx->tasks[i];

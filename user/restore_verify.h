@@ -90,7 +90,7 @@ void restore_verify__print(FILE *f, double ms);
  */
 int restore_verify__num(struct verify *v, const char *what, enum verify_fmt fmt, uint64_t img,
 			uint64_t now);
-/* The same for strings (escaped: they come from the image or the task). */
+/* The same for strings (raw: whoever prints the error escapes it). */
 int restore_verify__str(struct verify *v, const char *what, const char *img, const char *now);
 /* A task file could not be read: the restore fails naming it. */
 int restore_verify__cannot(struct verify *v, const char *what, int err);

@@ -6,7 +6,9 @@
  *
  * The child is forked first and held on a pipe; only once its pid is in the
  * tracer's filter and the programs are attached does it exec CMD, so
- * nothing CMD does escapes.
+ * nothing CMD does escapes. CMD runs in a process group of its own, the
+ * terminal's foreground when pidtrace had it (run_job.c): whatever CMD does
+ * to its group, session or terminal, pidtrace stays to write the report.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +29,8 @@
 #include "lineage.h"
 #include "log.h"
 #include "output.h"
+#include "rawq.h"
+#include "run_job.h"
 #include "timeline.h"
 #include "tracer.h"
 #include "verdict.h"
@@ -45,14 +49,14 @@ struct run_ctx {
 	struct explain *ex;
 	struct lineage *lin;
 	struct xrecs deaths;
+	struct rawq q;	   /* records read, not yet explained (rawq.h) */
+	uint64_t lost;	   /* records not queued or not explained (out of memory) */
 };
 
-static volatile sig_atomic_t forward_sig;
+#define RUN_RINGBUF_BYTES (16u << 20)
 
-static void on_signal(int sig)
-{
-	forward_sig = sig;
-}
+/* Records explained between two reads of the ring buffer. */
+#define EXPLAIN_BATCH 64
 
 static void usage(FILE *f)
 {
@@ -61,7 +65,8 @@ static void usage(FILE *f)
 		   "tree that died by a signal: sender, kernel path, sender's code (function,\n"
 		   "file:line), lineage (creator, pidfds, reaper) and a verdict.\n"
 		   "Exits with CMD's status (128+N when a signal N killed it).\n\n"
-		   "  --json           one JSON object per death, then a summary\n"
+		   "  --json           one JSON object per death, then a summary; without -o,\n"
+		   "                   CMD's standard output goes to standard error\n"
 		   "  --timeline FILE  Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
 		   "  -o, --output F   write the report there instead of stdout\n"
 		   "  --color[=WHEN]   colour the causes: auto (on a terminal, default),\n"
@@ -126,12 +131,34 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Out of the ring at once: explaining is slow, a storm is fast (rawq.h). */
 static int on_event(void *ctx, const void *data, size_t size)
+{
+	struct run_ctx *rc = ctx;
+
+	if (rawq__push(&rc->q, data, size))
+		rc->lost++;
+	return 0;
+}
+
+static int explain_record(void *ctx, const void *data, size_t size)
 {
 	struct run_ctx *rc = ctx;
 	int err = lineage__feed(rc->lin, data, size);
 
 	return err ? err : explain__feed(rc->ex, data, size);
+}
+
+/* Explain up to @max queued records (all: SIZE_MAX). */
+static void explain_queued(struct run_ctx *rc, size_t max)
+{
+	int n;
+
+	/* A record that could not be explained (no memory to keep its
+	 * death) is lost: counted, and said at the end. */
+	while (max-- && (n = rawq__pop(&rc->q, explain_record, rc)))
+		if (n < 0)
+			rc->lost++;
 }
 
 static int keep_death(void *ctx, const struct xrec *r)
@@ -146,8 +173,11 @@ static int keep_death(void *ctx, const struct xrec *r)
 /*
  * Fork the child that will become CMD, held until @gate is closed. Exec
  * failures come back through @errpipe (close-on-exec: EOF means success).
+ * @out_to_err: CMD's standard output goes to pidtrace's standard error
+ * (the JSON records are on standard output).
  */
-static pid_t start_held(char **argv, int *gate_w, int *err_r)
+static pid_t start_held(struct run_job *job, char **argv, bool out_to_err, int *gate_w,
+			int *err_r)
 {
 	int gate[2], errp[2];
 	pid_t pid;
@@ -163,9 +193,9 @@ static pid_t start_held(char **argv, int *gate_w, int *err_r)
 
 		close(gate[1]);
 		close(errp[0]);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
+		run_job__child(job);
+		if (out_to_err && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		/* Released (EOF) when the tracer is ready; a byte means abort. */
 		if (read(gate[0], &c, 1) != 0)
 			_exit(127);
@@ -189,7 +219,26 @@ static int exit_status_of(int status)
 	return WEXITSTATUS(status);
 }
 
-static void report(struct output *out, struct run_ctx *rc, uint64_t t0)
+/*
+ * Lineage records lost under load (shed by the kernel side, or not held for
+ * lack of memory): a death whose creator or reaper is unknown says it may
+ * be why, rather than leave the reader to think there was none.
+ */
+static void say_shed(struct run_death *d, bool shed)
+{
+	const struct lineage_task *t = d->task;
+	bool no_creator = !t || !t->has_creator, no_reaper = !t || !t->has_reaper;
+	size_t n = strlen(d->verdict);
+
+	if (!shed || (!no_creator && !no_reaper))
+		return;
+	snprintf(d->verdict + n, sizeof(d->verdict) - n,
+		 " Its %s%s%s may be missing: lineage records were shed under load.",
+		 no_creator ? "creator" : "", no_creator && no_reaper ? " and " : "",
+		 no_reaper ? "reaper" : "");
+}
+
+static void report(struct output *out, struct run_ctx *rc, uint64_t t0, bool shed)
 {
 	size_t i;
 
@@ -204,6 +253,7 @@ static void report(struct output *out, struct run_ctx *rc, uint64_t t0)
 		d->t0_ns = t0;
 		p = verdict__write(&d->x, d->task, rc->lin, d->verdict, sizeof(d->verdict));
 		d->pattern = verdict__pattern_name(p);
+		say_shed(d, shed);
 		output__run_death(out, d);
 		free(d);
 	}
@@ -224,10 +274,10 @@ int cmd_run(int argc, char **argv)
 	struct explain_opts xopts = { 0 };
 	struct output out = { 0 };
 	struct output_summary sum = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct run_job job = { .tty = -1 };
 	struct tracer_stats st;
 	struct tracer *t = NULL;
-	int gate = -1, errp = -1, status = 0, exec_err = 0, ret = 1, err;
+	int gate = -1, errp = -1, status = 0, exec_err = 0, ret = 1, report_err = 0, err;
 	uint64_t t0;
 	pid_t child = -1;
 
@@ -258,7 +308,14 @@ int cmd_run(int argc, char **argv)
 	topts.filter.lineage = 1;
 	topts.filter.ustacks = 1;
 	topts.filter.cgroup_ssid = -1;
-	topts.filter.wakeup_bytes = (4 << 20) / 16; /* the loop polls every 50 ms */
+	/*
+	 * Every signal record carries the sender's user stack (~1.5 kB): the
+	 * ring of watch --stacks. A storm of 2 000 kills with their lineage
+	 * is ~5 MB made in ~20 ms, faster than any reader is woken: under
+	 * half of this ring, where the kernel side starts shedding lineage.
+	 */
+	topts.ringbuf_bytes = RUN_RINGBUF_BYTES;
+	topts.filter.wakeup_bytes = RUN_RINGBUF_BYTES / 16; /* the loop polls every 50 ms */
 	topts.on_event = on_event;
 	topts.ctx = &rc;
 	t = tracer__new(&topts);
@@ -266,10 +323,13 @@ int cmd_run(int argc, char **argv)
 		goto cleanup;
 
 	/* Signals for CMD go to CMD; pidtrace stays to write the report. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	child = start_held(env.argv, &gate, &errp);
+	run_job__init(&job);
+	/*
+	 * --json on standard output is a stream of records a program parses:
+	 * CMD's own output must never land in it (CMD and its children write
+	 * whenever they like, even after the report started).
+	 */
+	child = start_held(&job, env.argv, env.json && !env.out_path, &gate, &errp);
 	if (child < 0) {
 		pr_err("cannot start %s: %s", env.argv[0], strerror((int)-child));
 		goto cleanup;
@@ -280,6 +340,7 @@ int cmd_run(int argc, char **argv)
 			kill(child, SIGKILL);
 		goto cleanup;
 	}
+	run_job__start(&job, child);
 	t0 = mono_ns();
 	lineage__add_root(rc.lin, child, env.argv[0], t0);
 	close(gate);
@@ -293,36 +354,40 @@ int cmd_run(int argc, char **argv)
 	}
 
 	for (;;) {
-		pid_t w = waitpid(child, &status, WNOHANG);
+		pid_t w = waitpid(child, &status, WNOHANG | WUNTRACED);
 
+		if (w == child && WIFSTOPPED(status)) {
+			run_job__stopped(&job, WSTOPSIG(status));
+			continue;
+		}
 		if (w == child)
 			break;
 		if (w < 0 && errno != EINTR) {
 			pr_err("waiting for %s: %s", env.argv[0], strerror(errno));
 			goto cleanup;
 		}
-		if (forward_sig) {
-			/* SIGINT/SIGQUIT from a terminal reach CMD by themselves. */
-			if (forward_sig == SIGTERM)
-				kill(child, SIGTERM);
-			forward_sig = 0;
-		}
-		err = tracer__poll(t, 50);
+		run_job__forward(&job);
+		/* A backlog: read what came meanwhile, and explain more of it. */
+		err = tracer__poll(t, rc.q.n ? 0 : 50);
 		if (err < 0 && err != -EINTR) {
 			pr_err("reading the ring buffer: %s", strerror(-err));
 			goto cleanup;
 		}
+		explain_queued(&rc, EXPLAIN_BATCH);
 	}
 	child = -1;
+	run_job__finish(&job);
 	tracer__drain(t);
+	explain_queued(&rc, SIZE_MAX);
 	explain__flush(rc.ex);
-	report(&out, &rc, t0);
-	if (env.timeline) {
-		err = timeline__write(env.timeline, rc.lin, rc.deaths.v, rc.deaths.n, t0, mono_ns());
-		if (err)
-			pr_err("timeline %s: %s", env.timeline, strerror(-err));
-	}
 	tracer__stats(t, &st);
+	report(&out, &rc, t0, st.shed || rc.lost);
+	if (env.timeline) {
+		report_err = timeline__write(env.timeline, rc.lin, rc.deaths.v, rc.deaths.n, t0,
+					     mono_ns());
+		if (report_err)
+			pr_err("timeline %s: %s", env.timeline, strerror(-report_err));
+	}
 	lineage__all(rc.lin, &sum.tasks);
 	sum.events = st.events;
 	sum.drops = st.drops;
@@ -340,12 +405,28 @@ int cmd_run(int argc, char **argv)
 	if (st.shed)
 		pr_warn("%llu records of other signals or lineage were shed to keep room for kills: "
 			"lineage may be incomplete", (unsigned long long)st.shed);
+	if (rc.lost)
+		pr_warn("%llu records were lost: out of memory to hold them", (unsigned long long)rc.lost);
+	pr_debug("records held before being explained: at most %zu kB", rc.q.peak_bytes / 1024);
 	ret = sum.command_exit;
+	/*
+	 * The report is what run is for: one that could not be written is a
+	 * failure of pidtrace (1), whatever CMD's status, which is said too.
+	 */
+	if (output__close(&out) || output__failed(&out)) {
+		output__say_failure(&out, "the report");
+		pr_err("%s exited with status %d", env.argv[0], ret);
+		report_err = -EIO;
+	}
+	if (report_err)
+		ret = 1;
 cleanup:
 	if (child > 0) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
+	if (job.pgid)
+		run_job__finish(&job);
 	if (gate >= 0)
 		close(gate);
 	if (errp >= 0)
@@ -354,6 +435,7 @@ cleanup:
 	explain__free(rc.ex);
 	lineage__free(rc.lin);
 	xrecs__free(&rc.deaths);
+	rawq__free(&rc.q);
 	output__close(&out);
 	return ret;
 }

@@ -21,7 +21,9 @@
 
 #include "cmdline.h"
 #include "commands.h"
+#include "escape.h"
 #include "log.h"
+#include "show_cgroup.h"
 #include "show.h"
 #include "show_kinds.h"
 #include "show_threads.h"
@@ -267,7 +269,8 @@ static void print_tree(const struct show_image *s)
 		const TaskCore *c = s->tasks[i].core;
 
 		printf("%-8u %-8u %-8u %-8u %-7s %s", c->pid, c->ids->ppid, c->ids->pgid,
-		       c->ids->sid, c->state == TASK_STATE__TASK_ZOMBIE ? "zombie" : "alive", c->comm);
+		       c->ids->sid, c->state == TASK_STATE__TASK_ZOMBIE ? "zombie" : "alive",
+		       escape__str(c->comm));
 		if (c->has_exit_status)
 			printf(" (wait status 0x%x)", c->exit_status);
 		printf("\n");
@@ -342,10 +345,10 @@ static void print_vmas(const struct show_task *t)
 			 v->flags & MAP_SHARED ? 's' : 'p');
 		printf("    %-12lx %-12lx %7s %-4s %-12s %6lu %s\n", v->start, v->end, sz, prot,
 		       show__vma_kind(v->kind), v->has_dumped_pages ? v->dumped_pages : 0,
-		       v->path ? v->path : v->name ? v->name : "");
+		       escape__str(v->path ? v->path : v->name ? v->name : ""));
 		show_kinds__print_vma(v);
 		if (v->ghost)
-			printf("      deleted file %s, %lu bytes %s\n", v->ghost->path,
+			printf("      deleted file %s, %lu bytes %s\n", escape__str(v->ghost->path),
 			       (unsigned long)v->ghost->size,
 			       v->ghost->data_here ? "saved here" : "saved with another mapping or fd");
 	}
@@ -374,7 +377,8 @@ static void print_files(const struct show_image *s, const struct show_task *t)
 	char flags[160], obj[512];
 	size_t i;
 
-	printf("  cwd %s, root %s, umask %04o\n", t->files->cwd, t->files->root, t->files->umask);
+	printf("  cwd %s, root %s, umask %04o\n", escape__str(t->files->cwd),
+	       escape__str(t->files->root), t->files->umask);
 	/* TYPE: as wide as the longest kind's name ("signalfd"). */
 	printf("    %-4s %-8s %-24s %-3s %8s %s\n", "FD", "TYPE", "FLAGS", "OFD", "POS", "OBJECT");
 	for (i = 0; i < t->files->n_fds; i++) {
@@ -388,9 +392,9 @@ static void print_files(const struct show_image *s, const struct show_task *t)
 		else if (e->type == FD_TYPE__FD_PIDFD)
 			print_pidfd(s, e);
 		else if (show_kinds__describe(e, obj, sizeof(obj)))
-			printf("%s", obj);
+			printf("%s", escape__str(obj));
 		else
-			printf("%s", e->path ? e->path : "");
+			printf("%s", escape__str(e->path));
 		printf("\n");
 		show_kinds__print_fd(e);
 	}
@@ -424,16 +428,17 @@ static void print_task(const struct show_image *s, const struct show_task *t)
 	const TaskCore *c = t->core;
 	const TaskCreds *cr = c->creds;
 
-	printf("\npid %u (%s)%s\n", c->pid, c->comm,
+	printf("\npid %u (%s)%s\n", c->pid, escape__str(c->comm),
 	       c->state == TASK_STATE__TASK_ZOMBIE ? ": zombie" : "");
 	if (cr && cr->n_uid >= 4 && cr->n_gid >= 4)
 		printf("  creds: uid %u/%u/%u/%u gid %u/%u/%u/%u caps eff 0x%lx\n", cr->uid[0],
 		       cr->uid[1], cr->uid[2], cr->uid[3], cr->gid[0], cr->gid[1], cr->gid[2],
 		       cr->gid[3], cr->cap_eff);
+	show_cgroup__print(c);
 	if (c->state == TASK_STATE__TASK_ZOMBIE)
 		return;
 	if (c->mm) {
-		printf("  exe %s\n", c->mm->exe_path);
+		printf("  exe %s\n", escape__str(c->mm->exe_path));
 		printf("  brk 0x%lx-0x%lx; stack 0x%lx; args 0x%lx-0x%lx\n", c->mm->start_brk,
 		       c->mm->brk, c->mm->start_stack, c->mm->arg_start, c->mm->arg_end);
 	}
@@ -477,14 +482,14 @@ static void print_shared(const struct show_image *s)
 				printf(" (%s)", show__sig_name(p->exit_status & 0x7f, nb));
 		}
 		if (p->comm && *p->comm)
-			printf(", comm %s", p->comm);
+			printf(", comm %s", escape__str(p->comm));
 		if (p->death) {
-			printf("\n    died: %s, child of %u (%s)", p->death->comm, p->death->ppid,
-			       p->death->parent_comm);
+			printf("\n    died: %s, child of %u (%s)", escape__str(p->death->comm),
+			       p->death->ppid, escape__str(p->death->parent_comm));
 			if (p->death->has_sig)
 				printf(", %s from pid %u (%s)", show__sig_name(p->death->sig, nb),
 				       p->death->killer_pid,
-				       p->death->killer_comm ? p->death->killer_comm : "?");
+				       p->death->killer_comm ? escape__str(p->death->killer_comm) : "?");
 		}
 		/* Holders, four to a line. */
 		for (j = 0; j < p->n_holders; j++)
@@ -502,8 +507,9 @@ static void print_human(const struct show_image *s)
 	size_t i;
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&sec));
-	printf("image %s: format %u, pidtrace %s, kernel %s, dumped %s\n", image__dir(s->img),
-	       s->inv->format_version, s->inv->pidtrace_version, s->inv->kernel_release, when);
+	printf("image %s: format %u, pidtrace %s, kernel %s, dumped %s\n",
+	       escape__str(image__dir(s->img)), s->inv->format_version,
+	       escape__str(s->inv->pidtrace_version), escape__str(s->inv->kernel_release), when);
 	printf("root pid %u, %zu task%s, %zu files%s\n\n", s->inv->root_pid, s->ntasks,
 	       s->ntasks == 1 ? "" : "s", s->inv->n_files,
 	       s->inv->leave_running ? ", tree left running" : "");

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "show_cgroup.h"
 #include "show.h"
 #include "show_kinds.h"
 #include "show_threads.h"
@@ -305,6 +306,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 		add(o, "exit_status", json_object_new_int(c->exit_status));
 	if (c->creds)
 		add(o, "creds", creds_json(c->creds));
+	show_cgroup__json(c, o);
 	if (!c->thread)
 		return o;
 	add(o, "nice", json_object_new_int(c->nice));

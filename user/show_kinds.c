@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/time.h>
 
+#include "escape.h"
 #include "show.h"
 #include "inet_sk.h"
 #include "show_kinds.h"
@@ -155,7 +156,8 @@ static void print_inotify(const InotifyEntry *ie)
 
 	for (i = 0; i < ie->n_watches; i++) {
 		in_mask(ie->watches[i]->mask, m, sizeof(m));
-		printf("         watch %u: %s: %s\n", ie->watches[i]->wd, ie->watches[i]->path, m);
+		printf("         watch %u: %s: %s\n", ie->watches[i]->wd,
+		       escape__str(ie->watches[i]->path), m);
 	}
 }
 
@@ -283,7 +285,7 @@ void show_kinds__print_shmem(const ShmemObject *o, unsigned long pages)
 		return;
 	}
 	printf("  shmem %lu: memfd:%s, %lu bytes, %lu pages stored, seals 0x%x, mode %04o\n",
-	       (unsigned long)o->shmid, o->memfd->name, (unsigned long)o->memfd->file_size, pages,
+	       (unsigned long)o->shmid, escape__str(o->memfd->name), (unsigned long)o->memfd->file_size, pages,
 	       o->memfd->seals, o->memfd->mode);
 }
 

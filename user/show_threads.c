@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "escape.h"
 #include "show.h"
 #include "show_threads.h"
 
@@ -60,7 +61,7 @@ static void print_thread(const ThreadCore *th)
 	char nb[16];
 	size_t i;
 
-	printf("  thread %u (%s): rip 0x%lx rsp 0x%lx fs_base 0x%lx\n", th->tid, th->comm, r->rip,
+	printf("  thread %u (%s): rip 0x%lx rsp 0x%lx fs_base 0x%lx\n", th->tid, escape__str(th->comm), r->rip,
 	       r->rsp, r->fs_base);
 	printf("    xstate %zu bytes", th->xstate.len);
 	if (th->rseq && th->rseq->pointer)

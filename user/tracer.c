@@ -350,6 +350,21 @@ int tracer__start(struct tracer *t)
 	return 0;
 }
 
+unsigned tracer__programs(const struct tracer *t)
+{
+	const struct bpf_object_skeleton *s;
+	unsigned n = 0;
+	int i;
+
+	if (!t || !t->loaded || !t->skel || !t->rb)
+		return 0;
+	s = t->skel->skeleton;
+	for (i = 0; i < s->prog_cnt; i++)
+		if (*s->progs[i].link)
+			n++;
+	return n;
+}
+
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
 	int n = ring_buffer__poll(t->rb, timeout_ms);

@@ -60,6 +60,8 @@ int tracer__drain(struct tracer *t);
  */
 int tracer__sync(struct tracer *t, int timeout_ms);
 int tracer__stats(struct tracer *t, struct tracer_stats *st);
+/* BPF programs attached by the full tracer (0 before start, and for the light one). */
+unsigned tracer__programs(const struct tracer *t);
 /* Detach and free; accepts NULL. */
 void tracer__free(struct tracer *t);
 

@@ -60,6 +60,16 @@ static void put_sender_code(struct sbuf *b, const struct xrec *r)
 		put(b, " at %s", r->sender_src);
 }
 
+/* ", sent to its own process group 4193 (3 processes)" for kill(0)/kill(-N)/kill(-1). */
+static void put_kill_target(struct sbuf *b, const struct xrec *r)
+{
+	char aim[96];
+	const char *kind = explain_words__kill_target(r, aim, sizeof(aim));
+
+	if (kind && aim[0])
+		put(b, ", sent to %s", aim);
+}
+
 static const struct lineage_pidfd *pidfd_by(const struct lineage_task *t, uint32_t pid)
 {
 	int i;
@@ -110,6 +120,7 @@ enum verdict_pattern verdict__write(const struct xrec *r, const struct lineage_t
 		pat = PATTERN_DEAD_PIDFD_HELPER;
 		put(&b, "was killed by its creator pid %u (%s) via %s(2)", r->sender.pid,
 		    r->sender.comm, via(r));
+		put_kill_target(&b, r);
 		put_sender_code(&b, r);
 		if (r->has_gen && pfd->opener.ts_ns && r->ts_ns >= pfd->opener.ts_ns)
 			put(&b, ", %.1f ms after pid %u opened a pidfd on it",
@@ -144,6 +155,7 @@ enum verdict_pattern verdict__write(const struct xrec *r, const struct lineage_t
 		pat = PATTERN_SUPERVISOR_TIMEOUT;
 		put(&b, "was killed by its supervisor pid %u (%s) with %s via %s(2)", r->sender.pid,
 		    r->sender.comm, sig, via(r));
+		put_kill_target(&b, r);
 		put_sender_code(&b, r);
 		put(&b, " after running %.2f s: a supervisor's timeout or shutdown", life / 1e9);
 		put_reaper(&b, task);

@@ -18,7 +18,9 @@
 #include "color.h"
 #include "commands.h"
 #include "explain.h"
+#include "journal.h"
 #include "log.h"
+#include "metrics.h"
 #include "names.h"
 #include "lineage.h"
 #include "output.h"
@@ -47,6 +49,8 @@ struct watch_env {
 	enum color_when color;
 	bool pin;	   /* keep the death registry pinned in bpffs */
 	const char *timeline; /* Chrome trace-event file of the deaths */
+	struct metrics_opts metrics; /* --metrics FILE: .path set */
+	bool journal;		     /* --journal: native journal entries */
 };
 
 static volatile sig_atomic_t exiting;
@@ -81,6 +85,12 @@ static void usage(FILE *f)
 		"      --pin            keep a registry of every process death pinned at\n"
 		"                       " PT_REGISTRY_PIN_PATH " (or $PIDTRACE_REGISTRY) for\n"
 		"                       pidtrace dump: who a dead pidfd target was, who killed it\n"
+		"      --metrics FILE   keep Prometheus counters in FILE (*.prom, for\n"
+		"                       node_exporter's textfile collector; docs/fleet.md)\n"
+		"      --metrics-labels comm,cgroup,sender\n"
+		"                       also count by the victim's comm, its cgroup, the sender's comm\n"
+		"      --metrics-label-cap N  distinct values per label before \"other\" (64)\n"
+		"      --journal        each death as a native journal entry (PIDTRACE_* fields)\n"
 		"  -h, --help           this help\n\n"
 		"Examples:\n"
 		"  pidtrace watch                    every death by signal, system-wide\n"
@@ -121,7 +131,8 @@ static int parse_pids(struct watch_env *env, const char *arg)
 static int parse_args(struct watch_env *env, int argc, char **argv)
 {
 	enum { OPT_CGROUP = 256, OPT_ALL, OPT_JSON, OPT_STACKS, OPT_DURATION, OPT_RINGBUF,
-	       OPT_COLOR, OPT_PIN, OPT_TIMELINE };
+	       OPT_COLOR, OPT_PIN, OPT_TIMELINE, OPT_METRICS, OPT_METRICS_LABELS,
+	       OPT_METRICS_CAP, OPT_JOURNAL };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
@@ -137,6 +148,10 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "pin", no_argument, NULL, OPT_PIN },
 		{ "timeline", required_argument, NULL, OPT_TIMELINE },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "metrics-labels", required_argument, NULL, OPT_METRICS_LABELS },
+		{ "metrics-label-cap", required_argument, NULL, OPT_METRICS_CAP },
+		{ "journal", no_argument, NULL, OPT_JOURNAL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -208,6 +223,28 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 		case OPT_TIMELINE:
 			env->timeline = optarg;
 			break;
+		case OPT_METRICS:
+			env->metrics.path = optarg;
+			break;
+		case OPT_METRICS_LABELS:
+			if (metrics__parse_labels(&env->metrics, optarg)) {
+				pr_err("--metrics-labels: '%s' is not a list of comm, cgroup, sender", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_METRICS_CAP:
+			errno = 0;
+			kb = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || !isdigit((unsigned char)optarg[0]) ||
+			    kb < 1 || kb > 4096) {
+				pr_err("--metrics-label-cap: '%s' is not a number from 1 to 4096", optarg);
+				return EXIT_USAGE;
+			}
+			env->metrics.label_cap = kb;
+			break;
+		case OPT_JOURNAL:
+			env->journal = true;
+			break;
 		case OPT_COLOR:
 			if (cmdline__color(optarg, &env->color))
 				return EXIT_USAGE;
@@ -226,6 +263,12 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 	 */
 	if (env->stacks && !env->ringbuf_bytes)
 		env->ringbuf_bytes = STACKS_RINGBUF_BYTES;
+	if ((env->metrics.by_comm || env->metrics.by_cgroup || env->metrics.by_sender ||
+	     env->metrics.label_cap) &&
+	    !env->metrics.path) {
+		pr_err("--metrics-labels and --metrics-label-cap go with --metrics FILE");
+		return EXIT_USAGE;
+	}
 	return cmdline__no_arguments_left("watch", argc, argv);
 }
 
@@ -291,6 +334,8 @@ struct watch_ctx {
 	bool keep;		/* --timeline: keep the deaths */
 	struct xrecs deaths;
 	uint64_t t0_ns;
+	struct metrics *metrics; /* --metrics */
+	struct journal *journal; /* --journal */
 };
 
 static int on_event(void *ctx, const void *data, size_t size)
@@ -313,19 +358,25 @@ static int on_record(void *ctx, const struct xrec *r)
 	struct watch_ctx *w = ctx;
 
 	keep_death(w, r);
+	metrics__record(w->metrics, r);
+	/* A lost journal entry is counted and said there; the output goes on. */
+	if (w->journal)
+		journal__record(w->journal, r);
 	return output__record(&w->out, r);
 }
 
 /* The timeline of a watch: a track per victim, its signal and its death. */
-static void write_timeline(struct watch_env *env, struct watch_ctx *w)
+static int write_timeline(struct watch_env *env, struct watch_ctx *w)
 {
 	struct lineage *l = lineage__new();
 	uint64_t t0 = w->t0_ns, end;
 	struct timespec ts;
 	int err;
 
-	if (!l)
-		return;
+	if (!l) {
+		pr_err("timeline %s: out of memory", env->timeline);
+		return -ENOMEM;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	end = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	err = timeline__write(env->timeline, l, w->deaths.v, w->deaths.n, t0, end);
@@ -335,6 +386,7 @@ static void write_timeline(struct watch_env *env, struct watch_ctx *w)
 		pr_warn("timeline %s: only the first %d deaths are in it", env->timeline,
 			TIMELINE_MAX_DEATHS);
 	lineage__free(l);
+	return err;
 }
 
 static double now_s(void)
@@ -343,6 +395,31 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The fleet outputs between two polls: the metrics file when it is due
+ * (metrics.c bounds the rate), and whether journald still listens, once
+ * per heartbeat. Return: 0 or the -errno of a failed forced write.
+ */
+static int tick_fleet(struct watch_ctx *w, struct tracer *t, double *next_check, bool force)
+{
+	struct metrics_health h = { 0 };
+	struct tracer_stats st;
+
+	if (w->journal && (force || now_s() >= *next_check)) {
+		journal__check(w->journal);
+		*next_check = now_s() + METRICS_HEARTBEAT_S;
+	}
+	if (!w->metrics)
+		return 0;
+	tracer__stats(t, &st);
+	h.events = st.events;
+	h.drops = st.drops;
+	h.shed = st.shed;
+	h.programs = tracer__programs(t);
+	metrics__health(w->metrics, &h);
+	return metrics__flush(w->metrics, force);
 }
 
 int watch__parse_args(int argc, char **argv)
@@ -362,7 +439,7 @@ int cmd_watch(int argc, char **argv)
 	struct tracer_stats st;
 	struct tracer *t = NULL;
 	struct sigaction sa = { .sa_handler = on_term };
-	double start;
+	double start, next_check = 0;
 	int err, i, status = 1;
 
 	err = parse_args(&env, argc, argv);
@@ -380,6 +457,19 @@ int cmd_watch(int argc, char **argv)
 	w.out.stacks = env.stacks;
 	if (output__open(&w.out, env.out_path, env.json, env.color))
 		return 1;
+	if (env.metrics.path) {
+		w.metrics = metrics__new(&env.metrics);
+		if (!w.metrics) {
+			if (errno == ENOMEM)
+				pr_err("out of memory");
+			goto cleanup;
+		}
+	}
+	if (env.journal) {
+		w.journal = journal__new();
+		if (!w.journal)
+			goto cleanup;
+	}
 	xopts.report_signals = env.all_signals || env.sig_mask;
 	xopts.symbolize_user = env.stacks;
 	xopts.emit = on_record;
@@ -428,12 +518,26 @@ int cmd_watch(int argc, char **argv)
 		if (left <= 0)
 			break;
 		err = tracer__poll(t, left < 0.1 ? (int)(left * 1000) + 1 : 100);
-		if (err == -EINTR)
+		/*
+		 * A signal, a stop and continue, a ptrace attach (strace -p, a
+		 * dump of this very process) all interrupt the wait: none of
+		 * them is a reason to stop. SIGINT/SIGTERM set exiting.
+		 */
+		/* A record that cannot be written ends the watch (see below). */
+		if (output__failed(&w.out))
 			break;
+		if (err == -EINTR)
+			continue;
 		if (err < 0) {
 			pr_err("reading the ring buffer: %s", strerror(-err));
 			goto cleanup;
 		}
+		tick_fleet(&w, t, &next_check, false);
+	}
+	if (output__failed(&w.out)) {
+		/* Non-zero: a service's Restart=on-failure brings it back. */
+		output__say_failure(&w.out, "the records");
+		goto cleanup;
 	}
 	tracer__drain(t);
 	explain__flush(w.ex);
@@ -446,8 +550,19 @@ int cmd_watch(int argc, char **argv)
 	sum.signals = explain__signals(w.ex);
 	sum.duration_s = now_s() - start;
 	output__summary(&w.out, &sum);
-	if (env.timeline)
-		write_timeline(&env, &w);
+	/* The last counts, then pidtrace_up 0: a clean stop is not a crash. */
+	err = tick_fleet(&w, t, &next_check, true);
+	if (!err && w.metrics) {
+		err = metrics__close(w.metrics);
+		w.metrics = NULL;
+	}
+	if (output__close(&w.out) || output__failed(&w.out)) {
+		output__say_failure(&w.out, "the records");
+		goto cleanup;
+	}
+	status = err ? 1 : 0;
+	if (env.timeline && write_timeline(&env, &w))
+		status = 1;
 	if (st.drops)
 		pr_warn("%llu records were lost: the ring buffer was full (try --ringbuf-kb)",
 			(unsigned long long)st.drops);
@@ -455,11 +570,15 @@ int cmd_watch(int argc, char **argv)
 	if (st.shed)
 		pr_warn("%llu records of other signals were shed to keep room for kills "
 			"(try --ringbuf-kb)", (unsigned long long)st.shed);
-	status = 0;
+	if (journal__errors(w.journal))
+		pr_warn("%llu journal entries could not be sent",
+			(unsigned long long)journal__errors(w.journal));
 cleanup:
 	tracer__free(t);
 	explain__free(w.ex);
 	xrecs__free(&w.deaths);
+	metrics__close(w.metrics);
+	journal__free(w.journal);
 	output__close(&w.out);
 	return status;
 }

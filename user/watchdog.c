@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "tracer.h"
@@ -148,9 +149,30 @@ int watchdog__track(struct watchdog *wd, pid_t pid)
 	return err ? err : tracer__track(wd->tracer, pid);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The decision is now: the tracer's clock is CLOCK_MONOTONIC too
+ * (bpf_ktime_get_ns), so a generation stamped before this instant was
+ * made before pidtrace decided anything.
+ */
 int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const char *why)
 {
-	return explain__expect(wd->ex, pid, cause, why);
+	return explain__expect(wd->ex, pid, getpid(), SIGKILL, mono_ns(), cause, why);
+}
+
+int watchdog__expect_self(struct watchdog *wd, pid_t pid, int signo, enum cause cause,
+			  const char *why)
+{
+	if (!signo)
+		return 0; /* an exit: no death by a signal to explain */
+	return explain__expect(wd->ex, pid, pid, signo, mono_ns(), cause, why);
 }
 
 int watchdog__poll(struct watchdog *wd, int timeout_ms)

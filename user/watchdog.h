@@ -11,7 +11,7 @@
  *	... read the job's input ...
  *	watchdog__ready(wd);             loaded and attached: before the first task exists
  *	watchdog__track(wd, pid);        for every task created
- *	watchdog__expect(wd, pid, why);  before killing a helper on purpose
+ *	watchdog__expect(wd, pid, ...);  just before pidtrace kills a task on purpose
  *	watchdog__poll(wd, 0);           between steps: reads pending records
  *	watchdog__unexpected(wd)         any unplanned death so far?
  *	watchdog__settle(wd);            at the end: every record up to now is read
@@ -52,8 +52,18 @@ int watchdog__ready(struct watchdog *wd);
 /* Why the tracer could not start, in a sentence ("" when it did). */
 const char *watchdog__error(const struct watchdog *wd);
 int watchdog__track(struct watchdog *wd, pid_t pid);
-/* Declare the death of @pid planned: its record says expected, class @cause. */
+/*
+ * Declare that pidtrace is about to kill @pid with SIGKILL (call it right
+ * before the kill): its death record gets expected, class @cause, detail
+ * @why -- only if the kernel's record of the signal that killed it says
+ * SIGKILL, sent by pidtrace (this process) with a kill syscall, after this
+ * call. A death by anyone else's signal, even one sent a moment before,
+ * keeps its own cause and is unexpected.
+ */
 int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const char *why);
+/* The same for a task that kills itself with @signo at pidtrace's command (a zombie, a helper). */
+int watchdog__expect_self(struct watchdog *wd, pid_t pid, int signo, enum cause cause,
+			  const char *why);
 /* Read what the kernel side has, waiting up to timeout_ms. Return: records or -errno. */
 int watchdog__poll(struct watchdog *wd, int timeout_ms);
 /*

@@ -5,6 +5,10 @@
  * tests start their targets under it: after a dump kills the tree its
  * pids are free again at once (PID 1 here reaps orphans only every 1-2 s).
  *
+ * With CR_REAPER_LOG=FILE it appends "PID STATUS" (the raw wait status, in
+ * hex) to FILE for every process it reaps: how something orphaned below it
+ * died (tests/root/cr_attribution.sh).
+ *
  * It ignores SIGTERM, SIGINT and SIGHUP: a test that times out gets SIGTERM
  * with its whole process group, and a reaper that died of it would hand
  * the tree to PID 1, out of reach of the test's cleanup, which kills what
@@ -13,6 +17,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,8 +26,10 @@ int main(int argc, char **argv)
 {
 	static const int stop_sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old[3];
+	const char *log = getenv("CR_REAPER_LOG");
 	pid_t pid;
-	int i;
+	int i, st;
+	FILE *f;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: cr_reaper CMD [ARG..]\n");
@@ -49,7 +56,14 @@ int main(int argc, char **argv)
 		perror("cr_reaper: exec");
 		_exit(127);
 	}
-	while (wait(NULL) > 0 || errno == EINTR)
-		;
+	while ((pid = wait(&st)) > 0 || errno == EINTR) {
+		if (pid <= 0 || !log)
+			continue;
+		f = fopen(log, "a");
+		if (f) {
+			fprintf(f, "%d 0x%x\n", pid, st);
+			fclose(f);
+		}
+	}
 	return 0;
 }

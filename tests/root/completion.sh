@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bash completion (contrib/bash-completion/pidtrace), sourced in a clean
-# bash: `pidtrace w<TAB>` gives watch, `pidtrace watch --j<TAB>` --json,
+# bash: `pidtrace w<TAB>` gives watch, `pidtrace watch --js<TAB>` --json,
 # `pidtrace watch -s SIGK<TAB>` SIGKILL; pids, directories and --color
 # values; and every option a command's --help lists is offered. Needs no
 # root.
@@ -53,7 +53,8 @@ expect_exact subcommand_w 'pidtrace w' watch
 expect_exact subcommands_all 'pidtrace ' watch run dump show restore help
 expect_exact subcommand_after_global_option 'pidtrace -v d' dump
 expect_exact global_options 'pidtrace --v' --verbose --version
-expect_exact watch_option_j 'pidtrace watch --j' --json
+expect_exact watch_option_js 'pidtrace watch --js' --json
+expect_exact watch_option_j 'pidtrace watch --j' --journal --json
 expect_exact watch_signal_SIGK 'pidtrace watch -s SIGK' SIGKILL
 expect_exact watch_signal_without_prefix 'pidtrace watch --signal TE' TERM
 expect_has watch_signal_realtime 'pidtrace watch -s SIGRTM' SIGRTMIN SIGRTMIN+1

@@ -7,7 +7,8 @@
 # symbolized kernel stack. The logrotate file passes `logrotate -d`.
 . "$(dirname "$0")/../lib.sh"
 need_root
-UNITS="pidtrace-watch pidtrace-watch-file"
+UNITS="pidtrace-watch pidtrace-watch-file pidtrace-watch-fleet"
+JSON_UNITS="pidtrace-watch pidtrace-watch-file"
 
 mkdir -p "$T/units" "$T/man/man8"
 cp "$TOP/$OUTPUT"/man/*.8 "$T/man/man8/" 2>/dev/null
@@ -15,10 +16,19 @@ for u in $UNITS; do
 	src=$TOP/contrib/systemd/$u.service
 	[ -f "$src" ] || { fail "${u}_exists" "$src missing"; continue; }
 	sed "s|/usr/sbin/pidtrace|$PIDTRACE|g" "$src" >"$T/units/$u.service"
+done
+for u in $JSON_UNITS; do
+	src=$TOP/contrib/systemd/$u.service
 	grep -q '^ExecStart=/usr/sbin/pidtrace watch --json' "$src" && pass "${u}_runs_watch_json" ||
 		fail "${u}_runs_watch_json" "$(grep ^ExecStart= "$src")"
 	grep -qx 'Restart=on-failure' "$src" && pass "${u}_restarts_on_failure" || fail "${u}_restarts_on_failure" "no Restart=on-failure"
 done
+# The fleet unit: journal entries, and metrics where Debian's node_exporter reads.
+grep -q '^ExecStart=/usr/sbin/pidtrace watch --journal --metrics /var/lib/prometheus/node-exporter/pidtrace.prom' \
+	"$TOP/contrib/systemd/pidtrace-watch-fleet.service" &&
+	grep -qx 'ReadWritePaths=/var/lib/prometheus/node-exporter' "$TOP/contrib/systemd/pidtrace-watch-fleet.service" &&
+	pass fleet_unit_writes_metrics_and_journal ||
+	fail fleet_unit_writes_metrics_and_journal "$(grep -E '^(ExecStart|ReadWritePaths)=' "$TOP/contrib/systemd/pidtrace-watch-fleet.service")"
 grep -qx 'StandardOutput=journal' "$TOP/contrib/systemd/pidtrace-watch.service" && pass watch_unit_writes_to_the_journal ||
 	fail watch_unit_writes_to_the_journal "no StandardOutput=journal"
 grep -q -- '-o /var/log/pidtrace/watch.jsonl' "$TOP/contrib/systemd/pidtrace-watch-file.service" &&
