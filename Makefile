@@ -8,7 +8,8 @@
 #   make demo       install missing Debian packages, build, run the headline demo
 #   make bench      as root: tracer overhead, kill rates, dump/restore speed
 #                   (tools/bench/run.sh, ~8 min) into docs/PERFORMANCE.md
-#   make lint       clang-format check + cppcheck; warnings are errors
+#   make lint       cppcheck on user/, shellcheck on the scripts (tools/lint.sh);
+#                   warnings are errors; formatting is not checked
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make man        the man pages (scdoc) into .output/man
 #   make deb        a Debian package into .output/deb (dpkg-buildpackage)

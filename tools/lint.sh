@@ -1,6 +1,7 @@
 #!/bin/sh
-# Static checks: cppcheck on every C file (warnings are errors) and a
-# check of the scripts with shellcheck when installed. Formatting is
+# Static checks (`make lint`; the Makefile and README say the same): cppcheck
+# on every C file of user/ (required; warnings are errors) and shellcheck on
+# the scripts (tools/, .ci/run, tests/) when it is installed. Formatting is
 # kernel style; run clang-format -i by hand, it is not enforced here
 # because clang-format 14 and the kernel disagree on macro tables.
 set -eu

@@ -7,10 +7,15 @@
  * dump.c drives the steps; dump_freeze.c freezes the tree; dump_task.c
  * collects a task's identity, credentials, registers and limits;
  * dump_signals.c its signal state; dump_mem.c its VMAs and pages;
- * dump_files.c its fds, pipes and pidfds (dump_fdkinds.c and dump_sockets.c
- * the other kinds); dump_shmem.c shared memory and memfds; dump_timers.c
- * its timers; dump_threads.c the other threads of a multithreaded process. Each step reports its own failure in one line naming the pid
- * (and fd or mapping) and returns -errno; dump.c then lets the tree go.
+ * dump_files.c its fds, pipes and pidfds; dump_fdkinds.c the other kinds
+ * of fd (eventfd, signalfd, timerfd, memfds, deleted files), with
+ * dump_sockets.c (unix sockets), dump_inet.c (TCP listeners, UDP
+ * sockets), dump_epoll.c (epoll interest lists) and dump_inotify.c
+ * (inotify watches); dump_ghost.c the contents of deleted files, mapped or
+ * open; dump_shmem.c shared memory and memfds; dump_timers.c its timers;
+ * dump_threads.c the other threads of a multithreaded process. Each step
+ * reports its own failure in one line naming the pid (and fd or mapping)
+ * and returns -errno; dump.c then lets the tree go.
  */
 #ifndef PT_DUMP_H
 #define PT_DUMP_H

@@ -177,7 +177,7 @@ static int dump_deleted(struct dump_ctx *ctx, pid_t pid, int fd, const char *lin
 	d->has_data_here = d->data_here = true;
 	d->has_data = true;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
-	return dump_ghost__read(pid, path, st->st_size, &d->data);
+	return dump_ghost__read(pid, path, st->st_size, d);
 }
 
 /* ---- the entry point ---- */

@@ -23,6 +23,7 @@
 #include <linux/kcmp.h>
 
 #include "dump.h"
+#include "dump_fown.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
 #include "log.h"
@@ -391,6 +392,9 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	}
 	if (!err)
 		err = ofd_id(ctx, t->pid, fd, e->dev, e->ino, &e->ofd_id);
+	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c). */
+	if (!err)
+		err = dump_fown__fd(ctx, t, fd, e);
 	return err;
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dump_ghost.h"
@@ -78,29 +79,76 @@ int dump_ghost__describe(DeletedFileEntry *d, const char *path, size_t len, cons
 	d->mode = st->st_mode;
 	d->uid = st->st_uid;
 	d->gid = st->st_gid;
+	d->has_atime_ns = d->has_mtime_ns = true;
+	d->atime_ns = st->st_atim.tv_sec * 1000000000LL + st->st_atim.tv_nsec;
+	d->mtime_ns = st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 	return 0;
 }
 
-int dump_ghost__read(pid_t pid, const char *link, uint64_t size, ProtobufCBinaryData *out)
+/* One more data range [@off, @off + @len) of @f: its bytes after those read so far. */
+static int add_extent(int f, uint64_t off, uint64_t len, DeletedFileEntry *d, size_t *cap)
 {
+	uint64_t *ext;
 	ssize_t got;
-	int f;
+
+	if (d->n_extents + 2 > *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		ext = realloc(d->extents, *cap * sizeof(*ext));
+		if (!ext)
+			return -ENOMEM;
+		d->extents = ext;
+	}
+	got = fdio__pread_all(f, d->data.data + d->data.len, len, off);
+	if (got < 0)
+		return got;
+	if ((uint64_t)got != len)
+		return -EIO; /* cut while being read (it cannot grow back) */
+	d->extents[d->n_extents++] = off;
+	d->extents[d->n_extents++] = len;
+	d->data.len += len;
+	return 0;
+}
+
+int dump_ghost__read(pid_t pid, const char *link, uint64_t size, DeletedFileEntry *d)
+{
+	off_t data, hole, off = 0;
+	struct stat now;
+	size_t cap = 0;
+	int f, err = 0;
 
 	f = open(link, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return procfs__exists(pid) ? -errno : -ESRCH;
-	out->data = malloc(size ? size : 1);
-	if (!out->data) {
+	d->data.data = malloc(size ? size : 1);
+	if (!d->data.data) {
 		close(f);
 		return -ENOMEM;
 	}
-	got = fdio__pread_all(f, out->data, size, 0);
+	d->data.len = 0;
+	while (!err && (uint64_t)off < size) {
+		data = lseek(f, off, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			break; /* only a hole is left */
+		hole = data < 0 ? -1 : lseek(f, data, SEEK_HOLE);
+		if (data < 0 || hole < 0) {
+			/* A filesystem that cannot tell: all of it is data. */
+			if (errno != EINVAL || off)
+				err = -errno;
+			data = 0;
+			hole = size;
+		}
+		if ((uint64_t)data >= size)
+			break;
+		if ((uint64_t)hole > size)
+			hole = size;
+		err = add_extent(f, data, hole - data, d, &cap);
+		off = hole;
+	}
+	/* Cut while being read: what looked like a tail hole is gone. */
+	if (!err && (fstat(f, &now) || (uint64_t)now.st_size < size))
+		err = -EIO;
 	close(f);
-	if (got < 0)
-		return got;
-	out->len = got;
-	/* Shorter than its size: cut while being read (it cannot grow back). */
-	return (uint64_t)got == size ? 0 : -EIO;
+	return err;
 }
 
 static int refuse(pid_t pid, const VmaEntry *v, const char *link, const char *why)
@@ -149,7 +197,7 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
 	/* The map_files link opens the inode itself, nameless as it is. */
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", pid, (unsigned long)v->start,
 		 (unsigned long)v->end);
-	err = dump_ghost__read(pid, path, st->st_size, &d->data);
+	err = dump_ghost__read(pid, path, st->st_size, d);
 	if (err && err != -ESRCH && err != -ENOMEM)
 		pr_err("pid %d: mapping %lx-%lx of %s: cannot read the deleted file: %s", pid,
 		       (unsigned long)v->start, (unsigned long)v->end, link, strerror(-err));

@@ -40,17 +40,18 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
  */
 int dump_ghost__claim(struct dump_ctx *ctx, uint64_t dev, uint64_t ino);
 
-/* @d's name (@len bytes of @path), size, mode and owner from @st. 0 or -ENOMEM. */
+/* @d's name (@len bytes of @path), size, mode, owner and times from @st. 0 or -ENOMEM. */
 int dump_ghost__describe(DeletedFileEntry *d, const char *path, size_t len, const struct stat *st);
 
 /**
- * dump_ghost__read() - the whole contents of a deleted file of @pid,
- * through @link, a /proc link to its inode (/proc/PID/fd/N,
- * /proc/PID/map_files/A-B): @size bytes into @out (malloc'ed, the
- * caller's even on error). Return: 0, -ESRCH (@pid is gone), -EIO (the
- * file is shorter than @size), other -errno (nothing printed).
+ * dump_ghost__read() - the contents of a deleted file of @pid, @size
+ * bytes, through @link (a /proc fd or map_files link), into @d: its data
+ * ranges (SEEK_DATA/SEEK_HOLE) as `extents`, their bytes one after the
+ * other in `data` (allocated, the caller's even on error); holes are not
+ * stored and come back as holes. Return: 0, -ESRCH (@pid is gone), -EIO
+ * (the file is shorter than @size), other -errno (nothing printed).
  */
-int dump_ghost__read(pid_t pid, const char *link, uint64_t size, ProtobufCBinaryData *out);
+int dump_ghost__read(pid_t pid, const char *link, uint64_t size, DeletedFileEntry *d);
 
 /* Free what the module keeps in @ctx. */
 void dump_ghost__free(struct dump_ctx *ctx);

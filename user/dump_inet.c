@@ -15,6 +15,7 @@
  * the options from getsockopt().
  */
 #include <errno.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <net/if.h>
@@ -29,6 +30,7 @@
 
 #include "dump.h"
 #include "dump_inet.h"
+#include "inet_opts.h"
 #include "inet_sk.h"
 #include "log.h"
 #include "sockdiag.h"
@@ -151,6 +153,55 @@ static int set_bytes(ProtobufCBinaryData *b, const uint8_t *a, size_t len)
 	return 0;
 }
 
+/*
+ * The listed options whose value differs from a new socket's of the same
+ * kind: those the program set (a value equal to the default needs no call).
+ */
+static int record_opts(int s, int family, int type, int proto, InetSkEntry *k)
+{
+	const struct inet_opt *all;
+	uint8_t v[INET_OPTS_MAX], dv[INET_OPTS_MAX];
+	socklen_t l, dl;
+	size_t n, i;
+	int fresh, err = 0;
+
+	fresh = socket(family, type | SOCK_CLOEXEC, proto);
+	if (fresh < 0)
+		return -errno;
+	all = inet_opts__all(&n);
+	k->opts = calloc(n, sizeof(*k->opts));
+	if (!k->opts)
+		err = -ENOMEM;
+	for (i = 0; !err && i < n; i++) {
+		InetSockopt *o;
+
+		if (!inet_opts__applies(&all[i], family, proto))
+			continue;
+		l = dl = sizeof(v);
+		memset(v, 0, sizeof(v));
+		memset(dv, 0, sizeof(dv));
+		/* Not known to this kernel (or not to this kind of socket): never set either. */
+		if (getsockopt(s, all[i].level, all[i].name, v, &l))
+			continue;
+		if (!getsockopt(fresh, all[i].level, all[i].name, dv, &dl) && dl == l &&
+		    !memcmp(v, dv, l))
+			continue;
+		if (!l)
+			continue;
+		o = PB_NEW(InetSockopt, inet_sockopt);
+		if (!o || set_bytes(&o->value, v, l)) {
+			free(o);
+			err = -ENOMEM;
+			break;
+		}
+		o->level = all[i].level;
+		o->name = all[i].name;
+		k->opts[k->n_opts++] = o;
+	}
+	close(fresh);
+	return err;
+}
+
 static int record(int s, int family, int type, int proto, const struct inet_names *n,
 		  const struct sockdiag_inet *d, InetSkEntry *k)
 {
@@ -229,7 +280,27 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 		if (!k->bind_dev)
 			return -ENOMEM;
 	}
-	return 0;
+	if (d->shutdown) {
+		k->has_shutdown = true;
+		k->shutdown = d->shutdown & 3;
+	}
+	return record_opts(s, family, type, proto, k);
+}
+
+/*
+ * A UDP socket in no table inet_diag walks (never bound): poll() still
+ * tells a receive shutdown (EPOLLRDHUP), and both (EPOLLHUP). A send
+ * shutdown alone of such a socket cannot be seen.
+ */
+static uint32_t unhashed_shutdown(int s)
+{
+	struct pollfd p = { .fd = s, .events = POLLIN | POLLRDHUP };
+
+	if (poll(&p, 1, 0) != 1)
+		return 0;
+	if (p.revents & POLLHUP)
+		return 3;
+	return p.revents & POLLRDHUP ? 1 : 0;
 }
 
 int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uint64_t ino,
@@ -268,6 +339,7 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	if (err == -ENOENT && !n.connected && (proto == IPPROTO_TCP || !n.lport)) {
 		memset(&d, 0, sizeof(d));
 		d.state = 7;
+		d.shutdown = unhashed_shutdown(s);
 		err = 0;
 	}
 	if (err) {

@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "page.h"
+#include "procfs.h"
 #include "progress.h"
 #include "dump_ghost.h"
 #include "dump_shmem.h"
@@ -35,7 +37,6 @@
 #include "pagemap.pb-c.h"
 #include "ptrace_core.h"
 
-#define PAGE 4096UL
 #define BATCH_BYTES (8UL << 20)
 #define BATCH_IOVS 1024
 #define PM_PRESENT (1ULL << 63)
@@ -264,19 +265,6 @@ static int parse_header(char *line, struct smaps_vma *s)
 	return 0;
 }
 
-static bool has_flag(const char *vmflags, const char *f)
-{
-	size_t n = strlen(f);
-	const char *p = vmflags;
-
-	while (p && (p = strstr(p, f))) {
-		if ((p == vmflags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
-}
-
 static int refuse(pid_t pid, const struct smaps_vma *s, const char *what)
 {
 	pr_err("pid %d: mapping %lx-%lx%s%s: %s", pid, s->start, s->end, s->path[0] ? " of " : "",
@@ -298,7 +286,7 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	v->pgoff = s->pgoff;
 	v->prot = (s->perms[0] == 'r' ? PROT_READ : 0) | (s->perms[1] == 'w' ? PROT_WRITE : 0) |
 		  (s->perms[2] == 'x' ? PROT_EXEC : 0);
-	v->flags = (shared ? MAP_SHARED : MAP_PRIVATE) | (has_flag(flags, "gd") ? MAP_GROWSDOWN : 0);
+	v->flags = (shared ? MAP_SHARED : MAP_PRIVATE) | (procfs__has_vmflag(flags, "gd") ? MAP_GROWSDOWN : 0);
 	v->vm_flags = dump__strdup(flags);
 	v->name = dump__strdup(s->path);
 	if (!v->vm_flags || !v->name)
@@ -312,9 +300,9 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 		v->kind = VMA_KIND__VMA_VSYSCALL;
 		return 0;
 	}
-	if (has_flag(flags, "io") || has_flag(flags, "pf"))
+	if (procfs__has_vmflag(flags, "io") || procfs__has_vmflag(flags, "pf"))
 		return refuse(pid, s, "device mappings are not supported");
-	if (has_flag(flags, "ht"))
+	if (procfs__has_vmflag(flags, "ht"))
 		return refuse(pid, s, "hugetlb mappings are not supported");
 	if (!s->inode) {
 		if (shared)
@@ -337,6 +325,22 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	if (n < 0 || stat(mf, &st))
 		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
 	link[n] = '\0';
+	/*
+	 * Shared anonymous memory mapped privately (reopened through
+	 * map_files, zdtm shmemfd-priv): the object itself, not a copy, so
+	 * that its pages not yet copied still show the object's writes.
+	 */
+	if (!shared && (!strcmp(s->path, "/dev/zero (deleted)") || !strncmp(s->path, "[anon_shmem:", 12))) {
+		v->kind = VMA_KIND__VMA_FILE_PRIVATE;
+		v->path = dump__strdup(link);
+		if (!v->path)
+			return -ENOMEM;
+		v->has_dev = v->has_ino = v->has_file_size = v->has_shmid = true;
+		v->dev = st.st_dev;
+		v->ino = v->shmid = st.st_ino;
+		v->file_size = st.st_size;
+		return dump_shmem__track_vma(ctx, pid, v, false);
+	}
 	if (!strncmp(link, "/memfd:", 7)) {
 		/* A memfd is a shared memory object: saved once (dump_shmem.c). */
 		v->kind = shared ? VMA_KIND__VMA_ANON_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
@@ -538,7 +542,7 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE)
 			err = dump_vma_pages(b, pm_fd, v);
-		if (!err && has_flag(v->vm_flags, "gu"))
+		if (!err && procfs__has_vmflag(v->vm_flags, "gu"))
 			err = collect_guards(pm_fd, v);
 	}
 	if (!err)

@@ -20,9 +20,9 @@
 
 #include "dump_shmem.h"
 #include "log.h"
+#include "page.h"
 #include "pagemap.pb-c.h"
 
-#define PAGE 4096UL
 #define BATCH_BYTES (8UL << 20)
 #define HUGETLBFS_MAGIC 0x958458f6
 #define DELETED " (deleted)"

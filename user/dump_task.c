@@ -13,6 +13,7 @@
 
 #include "dump.h"
 #include "dump_cgroup.h"
+#include "dump_taskstate.h"
 #include "log.h"
 #include "ptrace_core.h"
 
@@ -345,10 +346,38 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
 	return 0;
 }
 
+/*
+ * Restore makes sessions with setsid() in their leader and groups with
+ * setpgid() to a task of the tree; what is outside is inherited from
+ * pidtrace, as the root's are. A group or session named after a task that
+ * is gone (its leader exited; zdtm zombie01), or a session that is not
+ * the parent's, could not be made again: refused while the tree still runs.
+ */
+static int check_groups(struct dump_ctx *ctx, struct dump_task *t)
+{
+	struct dump_task *root = dump__find_task(ctx, ctx->root), *parent;
+
+	if (!root || t == root)
+		return 0;
+	if (t->stat.pgrp != root->stat.pgrp && !dump__find_task(ctx, t->stat.pgrp)) {
+		pr_err("pid %d: its process group %d has no leader in the dumped tree (it exited): not supported",
+		       t->pid, t->stat.pgrp);
+		return -EOPNOTSUPP;
+	}
+	parent = dump__find_task(ctx, t->stat.ppid);
+	if (t->stat.session != t->pid && parent && parent->stat.session != t->stat.session) {
+		pr_err("pid %d: session %d is not its parent's: not supported", t->pid,
+		       t->stat.session);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 {
 	TaskCore *core = PB_NEW(TaskCore, task_core);
 	char *status = NULL;
+	size_t i;
 	int err;
 
 	if (!core)
@@ -357,6 +386,11 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 	if (!core->comm) {
 		free(core);
 		return -ENOMEM;
+	}
+	err = check_groups(ctx, t);
+	if (err) {
+		task_core__free_unpacked(core, NULL);
+		return err;
 	}
 	core->pid = t->pid;
 	core->state = t->zombie ? TASK_STATE__TASK_ZOMBIE : TASK_STATE__TASK_ALIVE;
@@ -383,6 +417,12 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 	/* Every thread's own state, the main thread's included (dump_threads.c). */
 	if (!err)
 		err = dump_threads__core(ctx, t, core);
+	if (!err)
+		err = dump_taskstate__thread(t->pid, t->pid, core->thread);
+	for (i = 0; !err && i < core->n_threads; i++)
+		err = dump_taskstate__thread(t->pid, core->threads[i]->tid, core->threads[i]);
+	if (!err)
+		err = dump_taskstate__task(t, core);
 	/* After the threads: those in cgroups of their own are noted in theirs. */
 	if (!err)
 		err = dump_cgroup__task(t, core);
@@ -390,7 +430,7 @@ out:
 	free(status);
 	err = dump__gone_err(t, err);
 	if (err) {
-		/* A refusal was said in its own words. */
+		/* -EOPNOTSUPP: refused, and said so. */
 		if (err != -ESRCH && err != -EOPNOTSUPP)
 			pr_err("pid %d: cannot read its state: %s", t->pid, strerror(-err));
 		task_core__free_unpacked(core, NULL);

@@ -257,10 +257,12 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 			r->result = "blocked";
 		fill_xtask(ex, &r->sender, &g->sender);
 		r->has_sender = true;
-		symbolize__kstack(ex->sym, r, g->kstack, g->kstack_sz, names);
+		/* No stack, no kernel symbols to load (a first load reads all of kallsyms). */
+		if (g->kstack_sz > 0)
+			symbolize__kstack(ex->sym, r, g->kstack, g->kstack_sz, names);
 		if (u && u->ustack_sz > 0)
 			symbolize__ustack(ex->sym, r, g->sender.pid, u);
-	} else if (x) {
+	} else if (x && x->kstack_sz > 0) {
 		symbolize__kstack(ex->sym, r, x->kstack, x->kstack_sz, names);
 	}
 	f.kstack = names;
@@ -568,16 +570,14 @@ static int on_exec(struct explain *ex, const struct pt_exec_event *e)
 	return 0;
 }
 
-int explain__add_binary(struct explain *ex, const char *path)
-{
-	return symbolize__add_binary(ex->sym, path);
-}
-
 int explain__feed(struct explain *ex, const void *data, size_t size)
 {
 	const struct pt_hdr *h = data;
 
-	if (ex->held && size >= sizeof(*h)) {
+	/* Shorter than a header: nothing to read, not even its type. */
+	if (size < sizeof(*h))
+		return 0;
+	if (ex->held) {
 		int err = release_held(ex, 0, h->ts_ns);
 
 		if (err)

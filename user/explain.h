@@ -137,8 +137,6 @@ void explain_words__detail(struct xrec *r);
  * may signal"; "" for "process".
  */
 const char *explain_words__kill_target(const struct xrec *r, char *words, size_t len);
-/* Register a binary a traced task runs, for symbolizing it after the task is gone. */
-int explain__add_binary(struct explain *ex, const char *path);
 /* Counters for the summary. */
 uint64_t explain__deaths(const struct explain *ex);
 uint64_t explain__signals(const struct explain *ex);

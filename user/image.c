@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,12 +61,22 @@ void image__file_name(enum image_kind kind, uint32_t pid, char *buf, size_t len)
 		snprintf(buf, len, "%s.img", image__kinds[kind].file);
 }
 
-static void fill_hdr(struct file_hdr *h, enum image_kind kind, uint32_t hdr_size, uint64_t payload)
+static void fill_hdr(const struct image *img, struct file_hdr *h, enum image_kind kind,
+		     uint32_t hdr_size, uint64_t payload)
 {
 	memcpy(h->magic, image__kinds[kind].magic, 8);
 	h->version = htole32(IMAGE_FORMAT_VERSION);
 	h->hdr_size = htole32(hdr_size);
 	h->payload_size = htole64(payload);
+	memcpy(h->image_id, img->id, IMAGE_ID_SIZE);
+}
+
+void image__id_hex(const uint8_t id[IMAGE_ID_SIZE], char *buf)
+{
+	int i;
+
+	for (i = 0; i < IMAGE_ID_SIZE; i++)
+		snprintf(buf + 2 * i, 3, "%02x", id[i]);
 }
 
 int image__read_all(int fd, void *buf, size_t len, off_t off)
@@ -138,6 +149,17 @@ int image__create(const char *dir, struct image **out)
 	img = image__alloc(dir);
 	if (!img)
 		return -ENOMEM;
+	/*
+	 * The id binds the files of this image together: a file of another
+	 * dump (of the same process, even) is refused by the reader.
+	 */
+	if (getrandom(img->id, sizeof(img->id), 0) != sizeof(img->id)) {
+		err = -errno;
+		pr_err("%s: cannot make an image id: %s", dir, strerror(-err));
+		image__free(img);
+		return err;
+	}
+	img->version = IMAGE_FORMAT_VERSION;
 	err = open_dir_for_writing(img);
 	/* Clean what killed dumps left; refuse to race a live one. */
 	if (!err)
@@ -207,7 +229,7 @@ static int write_msg(struct image *img, enum image_kind kind, const char *name,
 	buf = malloc(total);
 	if (!buf)
 		return -ENOMEM;
-	fill_hdr((struct file_hdr *)buf, kind, HDR_SIZE, plen);
+	fill_hdr(img, (struct file_hdr *)buf, kind, HDR_SIZE, plen);
 	protobuf_c_message_pack(msg, buf + HDR_SIZE);
 	crc = htole32(crc32(0, buf, HDR_SIZE + plen));
 	memcpy(buf + HDR_SIZE + plen, &crc, 4);
@@ -306,7 +328,7 @@ int image_pages__finish(struct image_pages *p)
 	uint32_t v;
 	int err;
 
-	fill_hdr((struct file_hdr *)hdr, IMG_PAGES, IMAGE_PAGES_HDR_SIZE, p->size);
+	fill_hdr(p->img, (struct file_hdr *)hdr, IMG_PAGES, IMAGE_PAGES_HDR_SIZE, p->size);
 	v = htole32(p->crc);
 	memcpy(hdr + HDR_SIZE, &v, 4);
 	v = htole32(crc32(0, hdr, HDR_SIZE + 4));

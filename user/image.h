@@ -2,9 +2,11 @@
 /*
  * image.h - the image directory: versioned, checksummed files.
  *
- * Every file starts with a 24-byte header: an 8-byte magic naming the kind
- * of file ("PTRCCORE", ...), the format version, the header size and the
- * payload size. A metadata file is header + protobuf-c payload + crc32
+ * Every file starts with a 40-byte header: an 8-byte magic naming the kind
+ * of file ("PTRCCORE", ...), the format version, the header size, the
+ * payload size and the image id, 128 random bits made at dump and the same
+ * in every file of one image: a file of another dump is refused by the
+ * reader, even one of the same process. A metadata file is header + protobuf-c payload + crc32
  * (zlib) of both. A pages file has a 4096-byte header (crc32 of the data and
  * of the header inside it) so that its data stays page aligned and restore
  * can map it. The layout is in docs/image.md.
@@ -37,7 +39,7 @@
 
 #include "inventory.pb-c.h"
 
-#define IMAGE_FORMAT_VERSION 1
+#define IMAGE_FORMAT_VERSION 2
 #define IMAGE_PAGES_HDR_SIZE 4096
 
 enum image_kind {
@@ -115,6 +117,11 @@ int image__open(const char *dir, struct image **out);
 
 const Inventory *image__inventory(const struct image *img);
 const char *image__dir(const struct image *img);
+/*
+ * The image id as 32 hex digits. Return: false for a version 1 image, which
+ * has none (@buf says "none (format version 1)").
+ */
+bool image__id_str(const struct image *img, char *buf, size_t len);
 
 /**
  * image__read() - read, check, decode and validate one metadata file

@@ -123,7 +123,7 @@ int image__check_inventory(struct image *img)
 		return bad(img, n, "format version %u is not one this pidtrace reads (1..%u)",
 			   inv->format_version, IMAGE_FORMAT_VERSION);
 	if (inv->page_size != PAGE)
-		return bad(img, n, "page size %u, this machine's is %llu", inv->page_size, PAGE);
+		return bad(img, n, "page size %u, this machine's is %lu", inv->page_size, PAGE);
 	if (!inv->n_pids || inv->n_pids > PID_LIMIT)
 		return bad(img, n, "%zu tasks: impossible", inv->n_pids);
 	if (inv->pids[0] != inv->root_pid)

@@ -15,9 +15,9 @@
 
 #include "files.pb-c.h"
 #include "image_int.h"
+#include "page.h"
 #include "pidfds.pb-c.h"
 
-#define PAGE 4096ULL
 #define PID_LIMIT 4194304U		/* PID_MAX_LIMIT on 64-bit */
 #define USER_TOP (1ULL << 56)		/* above any user address, 5-level paging included */
 #define VSYSCALL_START 0xffffffffff600000ULL

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ghost_data.h"
 #include "image_check.h"
 #include "inet_sk.h"
 
@@ -28,7 +29,7 @@ int image_check__deleted_file(struct image *img, const char *n, const char *what
 	if (!d->path || !*d->path)
 		return bad(img, n, "%s 0x%llx: a deleted file without its name", what,
 			   (unsigned long long)at);
-	if (d->size > MAX_DELETED_BYTES || (d->data_here && d->data.len != d->size) ||
+	if (d->size > MAX_DELETED_BYTES || (d->data_here && ghost_data__check(d)) ||
 	    (!d->data_here && d->data.len))
 		return bad(img, n, "%s 0x%llx: deleted file %.64s of %llu bytes holds %zu bytes%s",
 			   what, (unsigned long long)at, d->path, (unsigned long long)d->size,

@@ -15,7 +15,13 @@
 #include "image.h"
 #include "log.h"
 
-#define HDR_SIZE 24
+/*
+ * The header's fields. Version 2 added the image id; version 1 files (24
+ * bytes of fields, no id) are still read, see docs/image.md.
+ */
+#define HDR_SIZE 40
+#define HDR_SIZE_V1 24
+#define IMAGE_ID_SIZE 16
 #define MAGIC_PREFIX "PTRC"
 
 /* On disk, little endian. */
@@ -24,8 +30,15 @@ struct file_hdr {
 	uint32_t version;
 	uint32_t hdr_size;
 	uint64_t payload_size;
+	uint8_t image_id[IMAGE_ID_SIZE];	/* version >= 2: the same in every file of an image */
 };
 _Static_assert(sizeof(struct file_hdr) == HDR_SIZE, "file header size");
+
+/* Bytes of header fields in a file of format @version (the crc32s of a pages file follow them). */
+static inline uint32_t image__hdr_fields(uint32_t version)
+{
+	return version >= 2 ? HDR_SIZE : HDR_SIZE_V1;
+}
 
 struct kind_info {
 	const char *name;
@@ -51,6 +64,12 @@ struct image {
 	InventoryFile **files;	/* writer: what commit lists */
 	size_t nfiles;
 	uint64_t bytes;
+	/*
+	 * Writer: made at image__create(), written into every file. Reader:
+	 * the inventory's, which every other file must carry (@version 1: none).
+	 */
+	uint8_t id[IMAGE_ID_SIZE];
+	uint32_t version;
 	Inventory *inv;		/* reader */
 	InventoryFile **sorted;	/* reader: inv->files by name */
 	size_t nsorted;
@@ -94,6 +113,9 @@ void image__tmp_remove(struct image *img);
  * with @why (may be NULL) describing the first one found ("" if none).
  */
 int image__tmp_scan(struct image *img, bool clean, char *why, size_t len);
+
+/* @id as 32 hex digits into @buf (33 bytes). */
+void image__id_hex(const uint8_t id[IMAGE_ID_SIZE], char *buf);
 
 /* A new struct image for @dir, nothing opened yet. Return: NULL on ENOMEM. */
 struct image *image__alloc(const char *dir);

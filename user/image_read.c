@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,16 @@
 #include <zlib.h>
 
 #include "image_int.h"
+
+static int kind_of_name(const char *name)
+{
+	int k;
+
+	for (k = 0; k < IMG_KIND_COUNT; k++)
+		if (!strcmp(name, image__kinds[k].name))
+			return k;
+	return -1;
+}
 
 static const char *kind_of_magic(const char *magic)
 {
@@ -54,21 +66,83 @@ int image__check_owner(const char *dir, const char *what, const struct stat *st)
 }
 
 /*
- * Check the header of an open image file against what the caller expects;
- * @expect_size 0: take the size from the header.
+ * A file of another dump, or an image id damaged in place: the checksum
+ * tells which (it covers the header), so the error names the right one.
+ * Return: true when the file's own checksum holds.
  */
-static int check_file(const char *dir, const char *name, enum image_kind kind, int fd,
+static bool header_sound(int fd, enum image_kind kind, const struct file_hdr *h, uint64_t size)
+{
+	uint32_t fields = image__hdr_fields(le32toh(h->version));
+	uint64_t len = kind == IMG_PAGES ? fields + 4 : size - 4;
+	uint8_t *buf;
+	uint32_t crc;
+	bool ok;
+
+	if (size < fields + 4 || len > (64u << 20))
+		return false;
+	buf = malloc(len + 4);
+	if (!buf)
+		return true;	/* cannot tell: say what the id says */
+	ok = !image__read_all(fd, buf, len + 4, 0);
+	memcpy(&crc, buf + len, 4);
+	ok = ok && le32toh(crc) == crc32(0, buf, len);
+	free(buf);
+	return ok;
+}
+
+/*
+ * The image id of a file against the inventory's: a file of another dump
+ * (two dumps of one process look alike) must not be taken for this one's.
+ */
+static int check_id(const struct image *img, const char *name, enum image_kind kind, int fd,
+		    const struct file_hdr *h, uint64_t size)
+{
+	char got[2 * IMAGE_ID_SIZE + 1], want[2 * IMAGE_ID_SIZE + 1];
+	uint32_t version = le32toh(h->version);
+
+	if (version == img->version && (version < 2 || !memcmp(h->image_id, img->id, IMAGE_ID_SIZE)))
+		return 0;
+	if (!header_sound(fd, kind, h, size)) {
+		img_err("%s/%s: checksum mismatch%s (the file is damaged)", img->dir, name,
+			kind == IMG_PAGES ? " in the header" : "");
+		return -EBADMSG;
+	}
+	if (version < 2 || img->version < 2) {
+		img_err("%s/%s: belongs to another dump (format version %u, inventory has %u)",
+			img->dir, name, version, img->version);
+		return -ESTALE;
+	}
+	image__id_hex(h->image_id, got);
+	image__id_hex(img->id, want);
+	img_err("%s/%s: belongs to another dump (image id %s, inventory has %s)", img->dir, name,
+		got, want);
+	return -ESTALE;
+}
+
+/*
+ * Check the header of an open image file against what the caller expects;
+ * @expect_size 0: take the size from the header. The inventory's header
+ * gives the image its format version and id, which every other file must
+ * carry.
+ */
+static int check_file(struct image *img, const char *name, enum image_kind kind, int fd,
 		      uint64_t expect_size, struct file_hdr *out)
 {
-	uint32_t hsize = kind == IMG_PAGES ? IMAGE_PAGES_HDR_SIZE : HDR_SIZE;
+	const char *dir = img->dir;
+	uint32_t hsize, version, fields;
 	uint64_t want, payload;
+	size_t n;
 	struct file_hdr h;
 	const char *other;
 	struct stat st;
+	int err;
 
 	if (fstat(fd, &st))
 		return -errno;
-	if ((uint64_t)st.st_size < HDR_SIZE || image__read_all(fd, &h, HDR_SIZE, 0)) {
+	memset(&h, 0, sizeof(h));
+	/* Magic and version first: they say how long the header is. */
+	n = (uint64_t)st.st_size < HDR_SIZE_V1 ? (size_t)st.st_size : HDR_SIZE_V1;
+	if (n < offsetof(struct file_hdr, hdr_size) || image__read_all(fd, &h, n, 0)) {
 		img_err("%s/%s: truncated (expected at least %u bytes, got %lld)", dir, name,
 		       HDR_SIZE, (long long)st.st_size);
 		return -EINVAL;
@@ -83,20 +157,36 @@ static int check_file(const char *dir, const char *name, enum image_kind kind, i
 			other ? other : "unknown", image__kinds[kind].name);
 		return -EINVAL;
 	}
-	if (le32toh(h.version) > IMAGE_FORMAT_VERSION) {
+	version = le32toh(h.version);
+	if (version > IMAGE_FORMAT_VERSION) {
 		img_err("%s/%s: format version %u is newer than this pidtrace reads (%u)", dir,
-			name, le32toh(h.version), IMAGE_FORMAT_VERSION);
+			name, version, IMAGE_FORMAT_VERSION);
 		return -EPROTO;
 	}
-	if (le32toh(h.version) == 0) {
+	if (version == 0) {
 		img_err("%s/%s: damaged header (format version 0)", dir, name);
 		return -EINVAL;
 	}
+	fields = image__hdr_fields(version);
+	if ((uint64_t)st.st_size < fields || (fields > n && image__read_all(fd, &h, fields, 0))) {
+		img_err("%s/%s: truncated (expected at least %u bytes, got %lld)", dir, name,
+		       fields, (long long)st.st_size);
+		return -EINVAL;
+	}
+	hsize = kind == IMG_PAGES ? IMAGE_PAGES_HDR_SIZE : image__hdr_fields(version);
 	payload = le64toh(h.payload_size);
 	if (le32toh(h.hdr_size) != hsize) {
 		img_err("%s/%s: damaged header (header size %u, expected %u)", dir, name,
 			le32toh(h.hdr_size), hsize);
 		return -EINVAL;
+	}
+	if (kind == IMG_INVENTORY) {
+		img->version = version;
+		memcpy(img->id, h.image_id, IMAGE_ID_SIZE);
+	} else {
+		err = check_id(img, name, kind, fd, &h, st.st_size);
+		if (err)
+			return err;
 	}
 	/* Compared with the real size below; bounded first so the sum cannot wrap. */
 	if (payload > (1ULL << 48) || (kind == IMG_PAGES && payload % IMAGE_PAGES_HDR_SIZE)) {
@@ -160,35 +250,36 @@ static int read_msg_file(struct image *img, const char *name, enum image_kind ki
 	struct file_hdr h;
 	uint8_t *buf = NULL;
 	uint64_t plen;
-	uint32_t crc;
+	uint32_t crc, hsize;
 	int fd, err;
 
 	err = open_in(img, name, &fd);
 	if (err)
 		return err;
-	err = check_file(dir, name, kind, fd, expect_size, &h);
+	err = check_file(img, name, kind, fd, expect_size, &h);
 	if (err)
 		goto out;
 	plen = le64toh(h.payload_size);
-	buf = malloc(HDR_SIZE + plen + 4);
+	hsize = le32toh(h.hdr_size);
+	buf = malloc(hsize + plen + 4);
 	if (!buf) {
 		img_err("%s/%s: %llu bytes: too large to read", dir, name,
 			(unsigned long long)plen);
 		err = -ENOMEM;
 		goto out;
 	}
-	err = image__read_all(fd, buf, HDR_SIZE + plen + 4, 0);
+	err = image__read_all(fd, buf, hsize + plen + 4, 0);
 	if (err) {
 		img_err("%s/%s: cannot read: %s", dir, name, strerror(-err));
 		goto out;
 	}
-	memcpy(&crc, buf + HDR_SIZE + plen, 4);
-	if (le32toh(crc) != crc32(0, buf, HDR_SIZE + plen)) {
+	memcpy(&crc, buf + hsize + plen, 4);
+	if (le32toh(crc) != crc32(0, buf, hsize + plen)) {
 		img_err("%s/%s: checksum mismatch (the file is damaged)", dir, name);
 		err = -EBADMSG;
 		goto out;
 	}
-	*out = protobuf_c_message_unpack(image__kinds[kind].desc, NULL, plen, buf + HDR_SIZE);
+	*out = protobuf_c_message_unpack(image__kinds[kind].desc, NULL, plen, buf + hsize);
 	if (!*out) {
 		img_err("%s/%s: cannot decode the %s record (damaged or foreign)", dir, name,
 		       image__kinds[kind].name);
@@ -200,30 +291,36 @@ out:
 	return err;
 }
 
+/*
+ * Every listed file: there, a regular file safe to read, of this dump (its
+ * image id; before any of them is decoded), of the size the inventory says.
+ */
 static int check_listed_files(struct image *img)
 {
+	struct file_hdr h;
 	struct stat st;
 	size_t i;
-	int err;
+	int fd, err;
 
 	for (i = 0; i < img->inv->n_files; i++) {
 		const InventoryFile *f = img->inv->files[i];
+		int kind = kind_of_name(f->kind);
 
-		if (fstatat(img->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW)) {
-			img_err("%s/%s: %s", img->dir, f->name,
-				errno == ENOENT ? "missing" : strerror(errno));
-			return -ENOENT;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			img_err("%s/%s: a symbolic link: image files are never followed out of the directory",
-				img->dir, f->name);
-			return -ELOOP;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			img_err("%s/%s: not a regular file", img->dir, f->name);
-			return -EINVAL;
-		}
-		err = image__check_owner(img->dir, f->name, &st);
+		err = open_in(img, f->name, &fd);
+		if (err)
+			return err;
+		err = fstat(fd, &st) ? -errno : 0;
+		/*
+		 * A header this reader understands, of a kind it knows, that
+		 * carries another image id: the file of another dump. Anything
+		 * else wrong with the header is said when the file is read.
+		 */
+		if (!err && kind >= 0 && (uint64_t)st.st_size >= HDR_SIZE &&
+		    !image__read_all(fd, &h, HDR_SIZE, 0) &&
+		    !memcmp(h.magic, image__kinds[kind].magic, 8) &&
+		    le32toh(h.version) >= 1 && le32toh(h.version) <= IMAGE_FORMAT_VERSION)
+			err = check_id(img, f->name, kind, fd, &h, st.st_size);
+		close(fd);
 		if (err)
 			return err;
 		if ((uint64_t)st.st_size != f->size) {
@@ -304,6 +401,19 @@ const char *image__dir(const struct image *img)
 	return img->dir;
 }
 
+bool image__id_str(const struct image *img, char *buf, size_t len)
+{
+	char hex[2 * IMAGE_ID_SIZE + 1];
+
+	if (img->version < 2) {
+		snprintf(buf, len, "none (format version %u)", img->version);
+		return false;
+	}
+	image__id_hex(img->id, hex);
+	snprintf(buf, len, "%s", hex);
+	return true;
+}
+
 static int cmp_name(const void *key, const void *elem)
 {
 	return strcmp(key, (*(InventoryFile *const *)elem)->name);
@@ -348,7 +458,7 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fdp
 {
 	const InventoryFile *f = image__listed(img, name);
 	uint8_t hdr[HDR_SIZE + 8], *buf = NULL;
-	uint32_t crc, v;
+	uint32_t crc, v, fields;
 	uint64_t len, off;
 	int fd, err;
 
@@ -359,13 +469,14 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fdp
 	err = open_in(img, name, &fd);
 	if (err)
 		return err;
-	err = check_file(img->dir, name, IMG_PAGES, fd, f->size, (struct file_hdr *)hdr);
+	err = check_file(img, name, IMG_PAGES, fd, f->size, (struct file_hdr *)hdr);
+	fields = image__hdr_fields(img->version);
 	if (!err)
-		err = image__read_all(fd, hdr, sizeof(hdr), 0);
+		err = image__read_all(fd, hdr, fields + 8, 0);
 	if (err)
 		goto fail;
-	memcpy(&v, hdr + HDR_SIZE + 4, 4);
-	if (le32toh(v) != crc32(0, hdr, HDR_SIZE + 4)) {
+	memcpy(&v, hdr + fields + 4, 4);
+	if (le32toh(v) != crc32(0, hdr, fields + 4)) {
 		img_err("%s/%s: checksum mismatch in the header (the file is damaged)", img->dir, name);
 		err = -EBADMSG;
 		goto fail;
@@ -390,7 +501,7 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fdp
 			}
 			crc = crc32_gzip_refl(crc, buf, n);
 		}
-		memcpy(&v, hdr + HDR_SIZE, 4);
+		memcpy(&v, hdr + fields, 4);
 		if (le32toh(v) != crc) {
 			img_err("%s/%s: checksum mismatch (the file is damaged)", img->dir, name);
 			err = -EBADMSG;
@@ -410,11 +521,14 @@ fail:
 
 int image__pages_crc(int fd, uint32_t *crc)
 {
+	struct file_hdr h;
 	uint32_t v;
 	int err;
 
-	/* The data checksum follows the 24-byte header (docs/image.md). */
-	err = image__read_all(fd, &v, sizeof(v), HDR_SIZE);
+	/* The data checksum follows the header's fields (docs/image.md). */
+	err = image__read_all(fd, &h, HDR_SIZE_V1, 0);
+	if (!err)
+		err = image__read_all(fd, &v, sizeof(v), image__hdr_fields(le32toh(h.version)));
 	if (err)
 		return err;
 	*crc = le32toh(v);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "inet_opts.h"
 #include "inet_sk.h"
 
 void inet_sk__addr_str(int family, const uint8_t *addr, size_t addr_len, uint32_t port,
@@ -67,7 +68,7 @@ int inet_sk__check(const InetSkEntry *k, char *why, size_t len)
 		snprintf(why, len, "inet socket bound to a device name of %zu bytes",
 			 strlen(k->bind_dev));
 	else
-		return 0;
+		return inet_opts__check(k, why, len);
 	return -EINVAL;
 }
 
@@ -79,7 +80,8 @@ static void local_str(const InetSkEntry *k, char *buf, size_t len)
 bool inet_sk__describe(const FdEntry *e, char *buf, size_t len)
 {
 	const InetSkEntry *k = e->inet_sk;
-	char local[64], peer[64];
+	char local[64], peer[64], val[2 * INET_OPTS_MAX + 3];
+	size_t i;
 	int n;
 
 	if (!k)
@@ -99,7 +101,17 @@ bool inet_sk__describe(const FdEntry *e, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, ", unbound");
 	}
 	if ((size_t)n < len && k->bind_dev)
-		snprintf(buf + n, len - n, ", device %s", k->bind_dev);
+		n += snprintf(buf + n, len - n, ", device %s", k->bind_dev);
+	if ((size_t)n < len && k->has_shutdown && k->shutdown)
+		n += snprintf(buf + n, len - n, ", shut down for %s",
+			      k->shutdown == 3 ? "reading and writing" :
+			      k->shutdown == 1 ? "reading" : "writing");
+	for (i = 0; (size_t)n < len && i < k->n_opts; i++) {
+		const struct inet_opt *o = inet_opts__find(k->opts[i]->level, k->opts[i]->name);
+
+		inet_opts__value_str(k->opts[i], val, sizeof(val));
+		n += snprintf(buf + n, len - n, ", %s %s", o ? o->what : "?", val);
+	}
 	return true;
 }
 
@@ -117,7 +129,8 @@ void inet_sk__json(const FdEntry *e, struct json_object *o)
 {
 	const InetSkEntry *k = e->inet_sk;
 	char host[INET6_ADDRSTRLEN] = "?";
-	struct json_object *j;
+	struct json_object *j, *opts;
+	size_t i;
 
 	if (!k)
 		return;
@@ -154,5 +167,25 @@ void inet_sk__json(const FdEntry *e, struct json_object *o)
 		add(j, "bind_dev", json_object_new_string(k->bind_dev));
 	add(j, "freebind", boolean(k->freebind));
 	add(j, "transparent", boolean(k->transparent));
+	add(j, "shutdown", json_object_new_string(!k->has_shutdown || !k->shutdown ? "none" :
+						  k->shutdown == 1 ? "read" :
+						  k->shutdown == 2 ? "write" : "read-write"));
+	opts = json_object_new_object();
+	for (i = 0; i < k->n_opts; i++) {
+		const InetSockopt *v = k->opts[i];
+		const struct inet_opt *op = inet_opts__find(v->level, v->name);
+		char name[32], val[2 * INET_OPTS_MAX + 3];
+		int x;
+
+		snprintf(name, sizeof(name), "%s", op ? op->what : "?");
+		if (v->value.len == sizeof(int)) {
+			memcpy(&x, v->value.data, sizeof(x));
+			add(opts, name, json_object_new_int(x));
+		} else {
+			inet_opts__value_str(v, val, sizeof(val));
+			add(opts, name, json_object_new_string(val));
+		}
+	}
+	add(j, "options", opts);
 	add(o, "inet", j);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* mounts.c - mount tracefs/bpffs on demand (see mounts.h). */
+/* mounts.c - mount bpffs on demand (see mounts.h). */
 #include <errno.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -9,7 +9,6 @@
 #include "log.h"
 #include "mounts.h"
 
-#define TRACEFS_MAGIC 0x74726163
 #define BPF_FS_MAGIC 0xcafe4a11
 
 static int has_fs(const char *path, long magic)
@@ -36,14 +35,6 @@ static int ensure(const char *path, const char *type, long magic)
 	}
 	pr_debug("mounted %s at %s", type, path);
 	return 0;
-}
-
-int mounts__ensure_tracefs(void)
-{
-	/* libbpf looks in /sys/kernel/tracing first, then debugfs. */
-	if (has_fs("/sys/kernel/debug/tracing", TRACEFS_MAGIC))
-		return 0;
-	return ensure("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC);
 }
 
 int mounts__ensure_bpffs(void)

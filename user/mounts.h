@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mounts.h - make sure the pseudo file systems the tracer needs exist.
- * A fresh machine has neither tracefs nor bpffs mounted; pidtrace mounts
- * them itself rather than asking the user to.
+ * mounts.h - make sure the pseudo file system the tracer needs exists.
+ * A fresh machine may have no bpffs mounted; pidtrace mounts it itself
+ * rather than asking the user to. (tracefs is not needed: pidtrace attaches
+ * tp_btf/raw_tp programs, which do not go through it.)
  */
 #ifndef PT_MOUNTS_H
 #define PT_MOUNTS_H
 
-/* Mount tracefs at /sys/kernel/tracing unless it (or debugfs' tracing) is there. */
-int mounts__ensure_tracefs(void);
 /* Mount bpffs at /sys/fs/bpf unless one is there. */
 int mounts__ensure_bpffs(void);
 

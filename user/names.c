@@ -38,6 +38,16 @@ const char *names__signal(int sig)
 	return rt[sig];
 }
 
+const char *names__signame(int sig, char *buf, size_t len)
+{
+	const char *n = names__signal(sig);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "signal %d", sig);
+	return buf;
+}
+
 int names__parse_signal(const char *s)
 {
 	char *end;

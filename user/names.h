@@ -7,9 +7,19 @@
 #define PT_NAMES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-/* "SIGKILL" for 9, "SIGRTMIN+3" for 37; NULL when out of range. */
+/*
+ * Signal names, the same in every command and in JSON. Real-time signals
+ * are counted from the kernel's first one, 32 ("SIGRTMIN"; 34 is
+ * "SIGRTMIN+2", 64 "SIGRTMIN+32"), as pidtrace sees them in the kernel and
+ * parses them (names__parse_signal): not from glibc's SIGRTMIN, which is 34
+ * because glibc keeps 32 and 33 for itself, and differs between libcs.
+ */
+/* "SIGKILL" for 9, "SIGRTMIN+3" for 35; NULL when out of range. */
 const char *names__signal(int sig);
+/* The same, or "signal N" (in @buf) when out of range: never NULL. */
+const char *names__signame(int sig, char *buf, size_t len);
 /* Parse "KILL", "SIGKILL", "sigkill", "9", "RTMIN+2". Return: signal or -EINVAL. */
 int names__parse_signal(const char *s);
 /* "SI_USER", "SI_KERNEL", "SEGV_MAPERR"... for a signal's si_code. */

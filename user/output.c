@@ -87,12 +87,7 @@ static int finish(struct output *o, int (*fmt)(struct output *, const void *), c
 
 const char *output__signame(int sig, char *buf, size_t len)
 {
-	const char *n = names__signal(sig);
-
-	if (n)
-		return n;
-	snprintf(buf, len, "signal %d", sig);
-	return buf;
+	return names__signame(sig, buf, len);
 }
 
 /* The formatters, as finish() calls them. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "pidmaps.h"
 #include "procfs.h"
 
@@ -152,14 +153,6 @@ nomem:
 	return -ENOMEM;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static bool exited(int pidfd)
 {
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
@@ -204,7 +197,7 @@ static int read_view(struct pidmaps *pm, struct pidmaps_proc *p, pid_t pid)
 	p->pid = pid;
 	p->pidfd = fd;
 	p->gone = false;
-	p->read_ns = now_ns();
+	p->read_ns = clock__mono_ns();
 	p->maps = maps;
 	p->n = (size_t)n;
 	return 0;
@@ -264,7 +257,7 @@ bool pidmaps__gone(struct pidmaps_proc *p)
 
 int pidmaps__reload(struct pidmaps *pm, struct pidmaps_proc *p)
 {
-	if (!pidmaps__gone(p) && now_ns() - p->read_ns < PIDMAPS_RELOAD_NS)
+	if (!pidmaps__gone(p) && clock__mono_ns() - p->read_ns < PIDMAPS_RELOAD_NS)
 		return -EBUSY;
 	return read_view(pm, p, p->pid);
 }

@@ -218,3 +218,16 @@ int procfs__readlink(pid_t pid, const char *name, char *buf, size_t len)
 	buf[n] = '\0';
 	return 0;
 }
+
+bool procfs__has_vmflag(const char *vmflags, const char *flag)
+{
+	size_t n = strlen(flag);
+	const char *p = vmflags;
+
+	while (p && (p = strstr(p, flag))) {
+		if ((p == vmflags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}

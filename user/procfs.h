@@ -6,6 +6,7 @@
 #ifndef PT_PROCFS_H
 #define PT_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -63,5 +64,7 @@ int procfs__readlink(pid_t pid, const char *name, char *buf, size_t len);
 
 /* 1 if /proc/@pid exists (any state), 0 if not. */
 int procfs__exists(pid_t pid);
+/* Does the VmFlags line of smaps (@vmflags: "rd wr mr mw me ac") hold the two-letter @flag? */
+bool procfs__has_vmflag(const char *vmflags, const char *flag);
 
 #endif

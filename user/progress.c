@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "progress.h"
+#include "units.h"
 
 /* A redraw costs a write(2) and a terminal repaint: 10 a second is smooth enough. */
 #define REDRAW_INTERVAL_S 0.1
@@ -26,26 +28,7 @@ struct progress {
 
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void human_bytes(uint64_t b, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = b;
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%llu B", (unsigned long long)b);
-	else
-		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return clock__mono_ns() / 1e9;
 }
 
 static void human_duration(double s, char *buf, size_t len)
@@ -92,9 +75,9 @@ static void draw(struct progress *p, double now, bool final)
 	if (frac > 1)
 		frac = 1;
 	rate = elapsed > 0 ? p->done / elapsed : 0;
-	human_bytes(p->done, done_s, sizeof(done_s));
-	human_bytes(p->total, total_s, sizeof(total_s));
-	human_bytes((uint64_t)rate, rate_s, sizeof(rate_s));
+	units__bytes(p->done, done_s, sizeof(done_s));
+	units__bytes(p->total, total_s, sizeof(total_s));
+	units__bytes((uint64_t)rate, rate_s, sizeof(rate_s));
 	if (final)
 		human_duration(elapsed, eta, sizeof(eta));
 	else if (rate > 0 && p->done < p->total)

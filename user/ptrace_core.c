@@ -492,8 +492,3 @@ int ptrace_core__kill(struct ptrace_task *t)
 	release(t);
 	return err;
 }
-
-void ptrace_core__free(struct ptrace_task *t)
-{
-	ptrace_core__detach(t);
-}

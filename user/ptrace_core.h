@@ -88,9 +88,6 @@ int ptrace_core__set_crash_safe(struct ptrace_task *t);
  */
 int ptrace_core__set_exitkill(struct ptrace_task *t);
 
-/* Detach (best effort) and free. Accepts NULL. */
-void ptrace_core__free(struct ptrace_task *t);
-
 pid_t ptrace_core__pid(const struct ptrace_task *t);
 
 /**

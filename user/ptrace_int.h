@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ptrace_int.h - what ptrace_core.c (seize, state, memory) and
- * ptrace_inject.c (remote syscalls) share. Not for users of the module:
- * they include ptrace_core.h.
+ * ptrace_int.h - what the files of the ptrace module share: ptrace_core.c
+ * (seize, state, memory), ptrace_inject.c (remote syscalls),
+ * ptrace_safe.c (the crash-safe remote syscall) and ptrace_clone.c. Not
+ * for users of the module: they include ptrace_core.h.
  */
 #ifndef PT_PTRACE_INT_H
 #define PT_PTRACE_INT_H
@@ -20,7 +21,7 @@ struct ptrace_task {
 	size_t scratch_len;
 	int deferred_sig;	/* a stop signal held back during a remote call */
 
-	/* Crash-safe remote syscalls (ptrace_inject.c). */
+	/* Crash-safe remote syscalls (ptrace_safe.c). */
 	bool safe;		/* asked for */
 	bool safe_ready;	/* gadgets found, layout below valid */
 	bool safe_failed;	/* not possible for this task: plain calls */

@@ -13,8 +13,15 @@
  * hands them to the tasks (pidfd_getfd injected in the task);
  * restore_state.c restores signals, limits, credentials and registers;
  * restore_threads.c recreates the other threads of a process;
- * restore_fdkinds.c (sockets, eventfd, signalfd, timerfd, memfds, deleted
- * files), restore_madvise.c and restore_timers.c restore issue 8's kinds.
+ * restore_fdkinds.c (socketpairs, eventfd, signalfd, timerfd, memfds,
+ * deleted files) with restore_unix.c (unix sockets bound to a name),
+ * restore_inet.c (TCP listeners, UDP sockets), restore_epoll.c (epoll
+ * interest lists, once their targets are open) and restore_inotify.c
+ * (inotify watches); restore_ghost.c makes deleted files again, nameless;
+ * restore_madvise.c and restore_timers.c restore madvise state and timers.
+ * restore_load.c reads and checks the image first, restore_ns.c the
+ * namespaces, restore_shmem.c shared memory; restore_report.c says what
+ * was done.
  *
  * Every step that fails says so once through restore__fail() (step, pid
  * and reason) and returns -errno; restore.c then rolls back.

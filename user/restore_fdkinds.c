@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "ghost_data.h"
 #include "log.h"
 #include "restore_epoll.h"
 #include "restore_fdkinds.h"
@@ -49,6 +50,7 @@ struct rkept {
 	uint64_t key, key2;
 	int fd;
 	uint32_t seals;
+	bool given;		/* a memfd: its own description went to an fd */
 };
 
 struct restore_fdkinds {
@@ -393,9 +395,8 @@ static int make_deleted(const DeletedFileEntry *d)
 	}
 	if (fd < 0)
 		return -EEXIST;
-	err = fdio__write_all(fd, d->data.data, d->data.len);
-	if (!err && ftruncate(fd, d->size))
-		err = -errno;
+	/* Its data ranges, holes, size, times (ghost_data.c). */
+	err = ghost_data__write(fd, d);
 	if (!err && fchown(fd, d->uid, d->gid))
 		err = -errno;
 	if (!err && fchmod(fd, d->mode & 07777))
@@ -483,10 +484,29 @@ static int open_memfd(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t 
 {
 	struct rkept *m = kept(k->memfds, k->nmemfds, e->memfd_shmid, 0);
 
+	int fd;
+
 	if (!e->has_memfd_shmid || !m)
 		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: memfd %s is not in the image",
 				     pid, e->fd, e->path ? e->path : "?");
-	return reopen(ctx, pid, e, m->fd);
+	/*
+	 * The description memfd_create() made holds no write access, so the
+	 * memfd can be run (execveat, fexecve); a read-write reopen through
+	 * /proc would make exec fail with ETXTBSY. The first read-write fd
+	 * gets it, as the original's did (zdtm memfd04).
+	 */
+	if ((e->flags & O_ACCMODE) != O_RDWR || m->given)
+		return reopen(ctx, pid, e, m->fd);
+	fd = fcntl(m->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || fcntl(fd, F_SETFL, e->flags & (O_APPEND | O_NONBLOCK)) ||
+	    (e->has_pos && lseek(fd, e->pos, SEEK_SET) < 0)) {
+		if (fd >= 0)
+			close(fd);
+		return restore__fail(ctx, pid, -errno, "pid %d fd %u: memfd %s: %s", pid, e->fd,
+				     e->path ? e->path : "?", strerror(errno));
+	}
+	m->given = true;
+	return fd;
 }
 
 int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)

@@ -38,6 +38,7 @@
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_fown.h"
 #include "restore_threads.h"
 #include "restore_fdkinds.h"
 #include "restore_ghost.h"
@@ -383,6 +384,12 @@ int restore_files__open(struct restore_ctx *ctx)
 			}
 			if (fd < 0) {
 				err = fd;
+				break;
+			}
+			/* O_ASYNC with its owner and signal (restore_fown.c). */
+			err = restore_fown__apply(ctx, t->pid, e, fd);
+			if (err) {
+				close(fd);
 				break;
 			}
 			o = realloc(ctx->objs, (ctx->nobjs + 1) * sizeof(*o));

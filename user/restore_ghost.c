@@ -14,7 +14,8 @@
  *
  * The contents come from the first mapping of the tree that saved them
  * (vma_entry.ghost with data_here) or from an FD_DELETED fd of the same
- * file. pidtrace keeps a read-only descriptor of each: a writable one
+ * file, written back with its holes and its atime and mtime
+ * (ghost_data.c). pidtrace keeps a read-only descriptor of each: a writable one
  * would forbid making it an exe file (PR_SET_MM_MAP denies write access),
  * and MAP_SHARED writable mappings reopen it read-write in the task.
  */
@@ -27,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fdio.h"
+#include "ghost_data.h"
 #include "log.h"
 #include "restore_ghost.h"
 #include "testfault.h"
@@ -125,9 +126,7 @@ static int make_ghost(const DeletedFileEntry *d)
 	rw = nameless(d->path);
 	if (rw < 0)
 		return rw;
-	err = fdio__write_all(rw, d->data.data, d->data.len);
-	if (!err && ftruncate(rw, d->size))
-		err = -errno;
+	err = ghost_data__write(rw, d);
 	if (!err && fchown(rw, d->uid, d->gid))
 		err = -errno;
 	if (!err && fchmod(rw, d->mode & 07777))

@@ -3,8 +3,9 @@
  * restore_inet.c - a TCP listener or a UDP socket made again: socket(),
  * the saved options (those that must precede bind() first: SO_REUSEADDR,
  * SO_REUSEPORT, IPV6_V6ONLY, SO_BINDTODEVICE, IP_FREEBIND,
- * IP_TRANSPARENT), bind() to the saved address and port, then listen()
- * with the saved backlog or connect() to the saved peer. The socket is
+ * IP_TRANSPARENT), bind() to the saved address and port, the other
+ * options kept (inet_opts.c), then listen() with the saved backlog or
+ * connect() to the saved peer, and shutdown() as it was. The socket is
  * pidtrace's until restore_files.c hands it over, which closes it here if
  * the restore fails: a port taken is given back with the rollback.
  */
@@ -18,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "inet_opts.h"
 #include "inet_sk.h"
 #include "log.h"
 #include "restore_inet.h"
@@ -82,6 +84,40 @@ static int set_options(int s, const InetSkEntry *k, const char **what)
 	return 0;
 }
 
+/* The listed options, as getsockopt gave them at dump. 0 or -errno, @what said. */
+static int set_listed(int s, const InetSkEntry *k, const char **what)
+{
+	const struct inet_opt *o;
+	size_t i;
+
+	for (i = 0; i < k->n_opts; i++) {
+		const InetSockopt *v = k->opts[i];
+
+		o = inet_opts__find(v->level, v->name);
+		if (setsockopt(s, v->level, v->name, v->value.data, v->value.len)) {
+			*what = o ? o->what : "setsockopt";
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/*
+ * shutdown() as the original had it. An unconnected UDP socket says
+ * ENOTCONN but keeps the bits all the same (the kernel does so that
+ * poll() wakes up).
+ */
+static int set_shutdown(int s, const InetSkEntry *k)
+{
+	static const int how[] = { 0, SHUT_RD, SHUT_WR, SHUT_RDWR };
+
+	if (!k->has_shutdown || !k->shutdown)
+		return 0;
+	if (!shutdown(s, how[k->shutdown & 3]) || (errno == ENOTCONN && !k->has_dst_addr))
+		return 0;
+	return -errno;
+}
+
 int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	const InetSkEntry *k = e->inet_sk;
@@ -109,11 +145,26 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	/* Port 0: never bound (an unconnected UDP socket); the kernel picks at first use. */
 	if (k->src_port) {
 		l = sockaddr_of(k, &k->src_addr, k->src_port, k->has_scope_id ? k->scope_id : 0, &sa);
-		if (bind(s, (struct sockaddr *)&sa, l)) {
-			err = -errno;
-			goto fail;
+		err = bind(s, (struct sockaddr *)&sa, l) ? -errno : 0;
+		/*
+		 * Bound to an address that is not (or no longer) local, with
+		 * IP_FREEBIND cleared since (zdtm sk-freebind-false): the
+		 * original is bound there all the same; so is the copy, with
+		 * IP_FREEBIND only for the bind.
+		 */
+		if (err == -EADDRNOTAVAIL && !k->freebind && !k->transparent &&
+		    !set_int(s, IPPROTO_IP, IP_FREEBIND, 1)) {
+			err = bind(s, (struct sockaddr *)&sa, l) ? -errno : 0;
+			if (!err)
+				err = set_int(s, IPPROTO_IP, IP_FREEBIND, 0);
 		}
+		if (err)
+			goto fail;
 	}
+	/* After bind (IP_BIND_ADDRESS_NO_PORT...), before connect (SO_BROADCAST...). */
+	err = set_listed(s, k, &what);
+	if (err)
+		goto fail;
 	if (k->listening && listen(s, k->has_backlog ? (int)k->backlog : 0)) {
 		err = -errno;
 		what = "listen";
@@ -127,6 +178,11 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 			what = "connect";
 			goto fail;
 		}
+	}
+	err = set_shutdown(s, k);
+	if (err) {
+		what = "shutdown";
+		goto fail;
 	}
 	if (fcntl(s, F_SETFL, e->flags & O_NONBLOCK)) {
 		err = -errno;

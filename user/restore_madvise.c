@@ -5,8 +5,9 @@
  *
  * An advice a program asked for and that changes what it sees (dontfork,
  * wipeonfork, guard pages) must come back or the restore fails; the hints
- * (dontdump, hugepage, sequential, random) are put back when the kernel
- * takes them, with a warning when it does not.
+ * (dontdump, hugepage, sequential, random, mergeable) are put back when
+ * the kernel takes them, with a warning when it does not. Locked memory
+ * (mlock, MAP_LOCKED, MLOCK_ONFAULT) is locked again.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,9 +16,13 @@
 #include <sys/syscall.h>
 
 #include "log.h"
+#include "page.h"
+#include "procfs.h"
 #include "restore_madvise.h"
 
-#define PAGE 4096UL
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 0x01
+#endif
 #ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK 18
 #endif
@@ -38,20 +43,8 @@ static const struct {
 	{ "nh", MADV_NOHUGEPAGE, false, "MADV_NOHUGEPAGE" },
 	{ "sr", MADV_SEQUENTIAL, false, "MADV_SEQUENTIAL" },
 	{ "rr", MADV_RANDOM, false, "MADV_RANDOM" },
+	{ "mg", MADV_MERGEABLE, false, "MADV_MERGEABLE" },
 };
-
-static bool has_flag(const char *flags, const char *f)
-{
-	size_t n = strlen(f);
-	const char *p = flags;
-
-	while (p && (p = strstr(p, f))) {
-		if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
-}
 
 int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 {
@@ -64,7 +57,7 @@ int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL)
 			continue;
 		for (k = 0; v->vm_flags && k < sizeof(advices) / sizeof(advices[0]); k++) {
-			if (!has_flag(v->vm_flags, advices[k].flag))
+			if (!procfs__has_vmflag(v->vm_flags, advices[k].flag))
 				continue;
 			r = restore__sys(t, SYS_madvise, v->start, v->end - v->start,
 					 advices[k].advice, 0, 0, 0);
@@ -76,6 +69,15 @@ int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 			if (r)
 				pr_warn("pid %d: %s at %lx: %s (not kept)", t->pid, advices[k].name,
 					(unsigned long)v->start, strerror((int)-r));
+		}
+		/* mlock() / MAP_LOCKED, MLOCK_ONFAULT: what the program locked stays locked. */
+		if (v->vm_flags && procfs__has_vmflag(v->vm_flags, "lo")) {
+			r = restore__sys(t, SYS_mlock2, v->start, v->end - v->start,
+					 procfs__has_vmflag(v->vm_flags, "lf") ? MLOCK_ONFAULT : 0, 0, 0, 0);
+			if (r)
+				return restore__fail(ctx, t->pid, (int)r,
+						     "pid %d: mlock at %lx failed: %s", t->pid,
+						     (unsigned long)v->start, strerror((int)-r));
 		}
 		for (k = 0; k < v->n_guards; k++) {
 			const GuardRun *g = v->guards[k];

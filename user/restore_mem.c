@@ -38,6 +38,8 @@
 #include <linux/prctl.h>
 
 #include "log.h"
+#include "page.h"
+#include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
 #include "restore_ghost.h"
@@ -45,11 +47,13 @@
 #include "restore_pages.h"
 #include "testfault.h"
 
-#define PAGE 4096UL
 #define TASK_END 0x7ffffffff000UL
 #define HOLE_MARGIN (2UL << 20)
 #define ARCH_MAP_VDSO_64 0x2003
 #define RSEQ_FLAG_UNREGISTER 1
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08
+#endif
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
@@ -233,19 +237,6 @@ static int check_file(struct restore_ctx *ctx, struct rtask *t, const char *path
 	return 0;
 }
 
-static bool has_vmflag(const char *flags, const char *f)
-{
-	size_t n = strlen(f);
-	const char *p = flags;
-
-	while (p && (p = strstr(p, f))) {
-		if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
-}
-
 static unsigned tmp_prot(const VmaEntry *v)
 {
 	return v->dumped_pages ? v->prot | PROT_READ | PROT_WRITE : v->prot;
@@ -288,7 +279,7 @@ static long map_shm(struct rtask *t, const VmaEntry *v, int shm, unsigned long l
 {
 	if (!(flags & MAP_SHARED))
 		return vma_mmap(t, v, len, tmp_prot(v), flags, shm, v->pgoff);
-	if (has_vmflag(v->vm_flags, "mw"))
+	if (procfs__has_vmflag(v->vm_flags, "mw"))
 		return vma_mmap(t, v, len, v->prot, flags, shm, v->pgoff);
 	return map_reopened(t, v, shm, O_RDONLY, len, flags);
 }
@@ -303,7 +294,7 @@ static long map_ghost(struct rtask *t, const VmaEntry *v, int g, unsigned long l
 {
 	if (!(flags & MAP_SHARED))
 		return vma_mmap(t, v, len, tmp_prot(v), flags, g, v->pgoff);
-	if (!has_vmflag(v->vm_flags, "mw"))
+	if (!procfs__has_vmflag(v->vm_flags, "mw"))
 		return vma_mmap(t, v, len, v->prot, flags, g, v->pgoff);
 	return map_reopened(t, v, g, O_RDWR, len, flags);
 }
@@ -335,9 +326,15 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 
 		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL)
 			continue;
-		flags |= shared ? MAP_SHARED : MAP_PRIVATE;
+		/* MAP_DROPPABLE: private anonymous memory the kernel may drop ("dp"). */
+		flags |= shared ? MAP_SHARED :
+			 v->kind == VMA_KIND__VMA_ANON_PRIVATE && procfs__has_vmflag(v->vm_flags, "dp") ?
+				 MAP_DROPPABLE : MAP_PRIVATE;
 		if (v->flags & MAP_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
+		/* Not charged to the commit limit, as it was not ("nr"). */
+		if (procfs__has_vmflag(v->vm_flags, "nr"))
+			flags |= MAP_NORESERVE;
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE) {
 			r = vma_mmap(t, v, len, tmp_prot(v), flags | MAP_ANONYMOUS, -1, 0);
 		} else if (v->ghost) {
@@ -366,7 +363,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 			/* The stub inherited the object's fd from pidtrace. */
 			r = map_shm(t, v, shm, len, flags);
 		} else {
-			int oflags = shared && has_vmflag(v->vm_flags, "mw") ? O_RDWR : O_RDONLY;
+			int oflags = shared && procfs__has_vmflag(v->vm_flags, "mw") ? O_RDWR : O_RDONLY;
 
 			if (!open_path || strcmp(open_path, path) || oflags != O_RDONLY) {
 				if (fd >= 0)

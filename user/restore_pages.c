@@ -13,13 +13,13 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "page.h"
 #include "page_crc.h"
 #include "progress.h"
 #include "restore.h"
 #include "restore_pages.h"
 #include "testfault.h"
 
-#define PAGE 4096UL
 #define WRITE_CHUNK (32UL << 20)
 
 /* "pid 42: " for a task's file, "" for pages-shmem.img. */

@@ -20,11 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "page.h"
 #include "restore.h"
 #include "restore_fdkinds.h"
 #include "restore_pages.h"
-
-#define PAGE 4096UL
 
 int restore_shmem__fd(const struct restore_ctx *ctx, uint64_t shmid)
 {

@@ -27,6 +27,7 @@
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_taskstate.h"
 #include "restore_timers.h"
 #include "restore_threads.h"
 #include "restore_unix.h"
@@ -295,6 +296,11 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 			return restore__fail(ctx, t->pid, (int)r, "pid %d: personality: %s", t->pid,
 					     strerror((int)-r));
 	}
+	/* Scheduling, loginuid and the like, before the credentials that may forbid them. */
+	if (!err)
+		err = restore_taskstate__thread(ctx, t, t->pid, t->core->thread);
+	if (!err)
+		err = restore_taskstate__task(ctx, t);
 	/* Threads' own state, before the credentials that may forbid it. */
 	if (!err)
 		err = restore_threads__state(ctx, t);

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "procfs.h"
 #include "ptrace_core.h"
+#include "restore_taskstate.h"
 #include "restore_threads.h"
 #include "watchdog.h"
 
@@ -290,6 +291,8 @@ static int state_one(struct restore_ctx *ctx, struct rtask *t, const struct rthr
 	if (!err && th->has_nice)
 		err = sys_ok(ctx, &tt, "setpriority", SYS_setpriority, PRIO_PROCESS, 0, th->nice,
 			     0);
+	if (!err)
+		err = restore_taskstate__thread(ctx, &tt, t->pid, th);
 	if (!err && th->comm[0]) {
 		char comm[16];
 

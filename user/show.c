@@ -23,28 +23,14 @@
 #include "commands.h"
 #include "escape.h"
 #include "log.h"
+#include "names.h"
+#include "page.h"
 #include "show_cgroup.h"
 #include "show.h"
 #include "show_kinds.h"
+#include "show_taskstate.h"
 #include "show_threads.h"
-
-#define PAGE 4096UL
-
-const char *show__sig_name(int sig, char *buf)
-{
-	const char *abbrev;
-
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		snprintf(buf, 16, "SIGRTMIN+%d", sig - SIGRTMIN);
-		return buf;
-	}
-	abbrev = sigabbrev_np(sig);
-	if (abbrev)
-		snprintf(buf, 16, "SIG%s", abbrev);
-	else
-		snprintf(buf, 16, "SIG%d", sig);
-	return buf;
-}
+#include "units.h"
 
 const char *show__vma_kind(VmaKind k)
 {
@@ -92,7 +78,7 @@ void show__open_flags(uint32_t flags, char *buf, size_t len)
 		{ O_DIRECT, "O_DIRECT" }, { O_LARGEFILE, "O_LARGEFILE" },
 		{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
 		{ O_NOATIME, "O_NOATIME" }, { O_CLOEXEC, "O_CLOEXEC" }, { 04000000, "O_SYNC" },
-		{ O_PATH, "O_PATH" }, { O_EXCL, "O_EXCL" },
+		{ O_PATH, "O_PATH" }, { O_EXCL, "O_EXCL" }, { O_ASYNC, "O_ASYNC" },
 	};
 	const char *acc = (flags & O_ACCMODE) == O_RDONLY ? "O_RDONLY" :
 			  (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : "O_RDWR";
@@ -230,22 +216,6 @@ static void unload(struct show_image *s)
 
 /* ---- human output ---- */
 
-static void human_size(uint64_t b, char *buf, size_t len)
-{
-	static const char units[] = "BKMGT";
-	double v = b;
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%luB", (unsigned long)b);
-	else
-		snprintf(buf, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
-}
-
 static void sigset_names(uint64_t mask, char *buf, size_t len)
 {
 	char nb[16];
@@ -255,7 +225,7 @@ static void sigset_names(uint64_t mask, char *buf, size_t len)
 	buf[0] = '\0';
 	for (sig = 1; sig <= 64 && n < len; sig++)
 		if (mask & (1ULL << (sig - 1)))
-			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", show__sig_name(sig, nb));
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", names__signame(sig, nb, sizeof(nb)));
 	if (!n)
 		snprintf(buf, len, "-");
 }
@@ -286,7 +256,7 @@ static void print_signals(const TaskCore *c)
 	sigset_names(th->blocked, buf, sizeof(buf));
 	printf("  signals: blocked %s", buf);
 	if (c->has_pdeath_sig && c->pdeath_sig)
-		printf("; pdeath %s", show__sig_name(c->pdeath_sig, nb));
+		printf("; pdeath %s", names__signame(c->pdeath_sig, nb, sizeof(nb)));
 	if (th->sigaltstack && !(th->sigaltstack->flags & SS_DISABLE))
 		printf("; altstack 0x%lx size %lu", th->sigaltstack->sp, th->sigaltstack->size);
 	printf("\n");
@@ -294,7 +264,7 @@ static void print_signals(const TaskCore *c)
 		const SiginfoEntry *e = i < th->n_pending ? th->pending[i] :
 				       c->shared_pending[i - th->n_pending];
 
-		printf("    pending %-10s %-7s code %d", show__sig_name(e->signo, nb),
+		printf("    pending %-10s %-7s code %d", names__signame(e->signo, nb, sizeof(nb)),
 		       i < th->n_pending ? "thread" : "process", e->code);
 		if (e->has_sender_pid)
 			printf(", from pid %d uid %u", e->sender_pid, e->sender_uid);
@@ -306,7 +276,7 @@ static void print_signals(const TaskCore *c)
 		if (!a->handler && !a->flags && !a->mask)
 			continue;
 		sigset_names(a->mask, buf, sizeof(buf));
-		printf("    %-12s %-18s flags 0x%-8lx mask %s\n", show__sig_name(a->sig, nb),
+		printf("    %-12s %-18s flags 0x%-8lx mask %s\n", names__signame(a->sig, nb, sizeof(nb)),
 		       a->handler == 0 ? "SIG_DFL" : a->handler == 1 ? "SIG_IGN" : "", a->flags, buf);
 		if (a->handler > 1)
 			printf("%*shandler 0x%lx\n", 17, "", a->handler);
@@ -329,21 +299,21 @@ static void print_regs(const TaskCore *c)
 
 static void print_vmas(const struct show_task *t)
 {
-	char sz[16], prot[5];
+	char sz[24], prot[5];
 	size_t i;
 
 	printf("  VMAs: %zu, %lu pages stored (%s)\n", t->mm->n_vmas, t->pagemap->nr_pages,
 	       t->pagemap->pages_file);
-	printf("    %-12s %-12s %7s %-4s %-12s %6s %s\n", "START", "END", "SIZE", "PROT", "KIND",
+	printf("    %-12s %-12s %10s %-4s %-12s %6s %s\n", "START", "END", "SIZE", "PROT", "KIND",
 	       "PAGES", "NAME");
 	for (i = 0; i < t->mm->n_vmas; i++) {
 		const VmaEntry *v = t->mm->vmas[i];
 
-		human_size(v->end - v->start, sz, sizeof(sz));
+		units__bytes(v->end - v->start, sz, sizeof(sz));
 		snprintf(prot, sizeof(prot), "%c%c%c%c", v->prot & PROT_READ ? 'r' : '-',
 			 v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
 			 v->flags & MAP_SHARED ? 's' : 'p');
-		printf("    %-12lx %-12lx %7s %-4s %-12s %6lu %s\n", v->start, v->end, sz, prot,
+		printf("    %-12lx %-12lx %10s %-4s %-12s %6lu %s\n", v->start, v->end, sz, prot,
 		       show__vma_kind(v->kind), v->has_dumped_pages ? v->dumped_pages : 0,
 		       escape__str(v->path ? v->path : v->name ? v->name : ""));
 		show_kinds__print_vma(v);
@@ -445,6 +415,7 @@ static void print_task(const struct show_image *s, const struct show_task *t)
 	print_regs(c);
 	print_signals(c);
 	show_threads__print(c);
+	show_taskstate__print(c);
 	print_limits(c);
 	show_kinds__print_timers(c);
 	print_vmas(t);
@@ -479,7 +450,7 @@ static void print_shared(const struct show_image *s)
 			if ((p->exit_status & 0x7f) == 0)
 				printf(" (exit %d)", (p->exit_status >> 8) & 0xff);
 			else
-				printf(" (%s)", show__sig_name(p->exit_status & 0x7f, nb));
+				printf(" (%s)", names__signame(p->exit_status & 0x7f, nb, sizeof(nb)));
 		}
 		if (p->comm && *p->comm)
 			printf(", comm %s", escape__str(p->comm));
@@ -487,7 +458,7 @@ static void print_shared(const struct show_image *s)
 			printf("\n    died: %s, child of %u (%s)", escape__str(p->death->comm),
 			       p->death->ppid, escape__str(p->death->parent_comm));
 			if (p->death->has_sig)
-				printf(", %s from pid %u (%s)", show__sig_name(p->death->sig, nb),
+				printf(", %s from pid %u (%s)", names__signame(p->death->sig, nb, sizeof(nb)),
 				       p->death->killer_pid,
 				       p->death->killer_comm ? escape__str(p->death->killer_comm) : "?");
 		}
@@ -502,14 +473,16 @@ static void print_shared(const struct show_image *s)
 
 static void print_human(const struct show_image *s)
 {
-	char when[64];
+	char when[64], id[64];
 	time_t sec = s->inv->created_ns / 1000000000ULL;
 	size_t i;
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&sec));
+	image__id_str(s->img, id, sizeof(id));
 	printf("image %s: format %u, pidtrace %s, kernel %s, dumped %s\n",
 	       escape__str(image__dir(s->img)), s->inv->format_version,
 	       escape__str(s->inv->pidtrace_version), escape__str(s->inv->kernel_release), when);
+	printf("image id %s\n", id);
 	printf("root pid %u, %zu task%s, %zu files%s\n\n", s->inv->root_pid, s->ntasks,
 	       s->ntasks == 1 ? "" : "s", s->inv->n_files,
 	       s->inv->leave_running ? ", tree left running" : "");

@@ -36,8 +36,6 @@ struct show_image {
 	ShmemImage *shmem;
 };
 
-/* "SIGUSR1", "SIGRTMIN+3"; @buf holds at least 16 bytes. */
-const char *show__sig_name(int sig, char *buf);
 /* "anon-private", "file-shared", "vdso"... */
 const char *show__vma_kind(VmaKind k);
 /* "reg", "dir", "chr", "pipe", "pidfd" */

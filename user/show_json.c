@@ -12,11 +12,12 @@
 #include <json-c/json.h>
 
 #include "show_cgroup.h"
+#include "names.h"
+#include "page.h"
 #include "show.h"
 #include "show_kinds.h"
+#include "show_taskstate.h"
 #include "show_threads.h"
-
-#define PAGE 4096UL
 
 static struct json_object *hex(uint64_t v)
 {
@@ -49,7 +50,7 @@ static struct json_object *sig_names(uint64_t mask)
 
 	for (sig = 1; sig <= 64; sig++)
 		if (mask & (1ULL << (sig - 1)))
-			json_object_array_add(a, json_object_new_string(show__sig_name(sig, nb)));
+			json_object_array_add(a, json_object_new_string(names__signame(sig, nb, sizeof(nb))));
 	return a;
 }
 
@@ -72,7 +73,7 @@ static struct json_object *siginfo_json(const SiginfoEntry *e)
 	char nb[16];
 
 	add(o, "signo", json_object_new_int(e->signo));
-	add(o, "name", json_object_new_string(show__sig_name(e->signo, nb)));
+	add(o, "name", json_object_new_string(names__signame(e->signo, nb, sizeof(nb))));
 	add(o, "code", json_object_new_int(e->code));
 	add(o, "errno", json_object_new_int(e->err_no));
 	if (e->has_sender_pid) {
@@ -109,7 +110,7 @@ static struct json_object *signals_json(const TaskCore *c)
 			continue;
 		e = json_object_new_object();
 		add(e, "sig", json_object_new_int(s->sig));
-		add(e, "name", json_object_new_string(show__sig_name(s->sig, nb)));
+		add(e, "name", json_object_new_string(names__signame(s->sig, nb, sizeof(nb))));
 		add(e, "handler", s->handler == 0 ? json_object_new_string("SIG_DFL") :
 				  s->handler == 1 ? json_object_new_string("SIG_IGN") : hex(s->handler));
 		add(e, "flags", hex(s->flags));
@@ -200,6 +201,7 @@ static struct json_object *vma_json(const VmaEntry *v)
 		add(d, "uid", json_object_new_int64(v->ghost->uid));
 		add(d, "gid", json_object_new_int64(v->ghost->gid));
 		add(d, "data_here", json_object_new_boolean(v->ghost->data_here));
+		show_kinds__deleted_json(v->ghost, d);
 		add(o, "deleted", d);
 	}
 	return o;
@@ -330,6 +332,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 	}
 	add(o, "signals", signals_json(c));
 	show_threads__json(c, o);
+	show_taskstate__json(c, o);
 	a = json_object_new_array();
 	for (i = 0; i < c->n_rlimits; i++) {
 		const RlimitEntry *r = c->rlimits[i];
@@ -429,6 +432,13 @@ void show_json__print(const struct show_image *s, FILE *f)
 
 	add(o, "dir", json_object_new_string(image__dir(s->img)));
 	add(o, "format_version", json_object_new_int64(s->inv->format_version));
+	{
+		char id[64];
+
+		/* null for a version 1 image: it has none (docs/image.md). */
+		add(o, "image_id", image__id_str(s->img, id, sizeof(id)) ?
+					   json_object_new_string(id) : NULL);
+	}
 	add(o, "pidtrace_version", json_object_new_string(s->inv->pidtrace_version));
 	add(o, "root_pid", json_object_new_int64(s->inv->root_pid));
 	add(o, "created_ns", json_object_new_int64(s->inv->created_ns));

@@ -14,6 +14,7 @@
 #include <sys/time.h>
 
 #include "escape.h"
+#include "names.h"
 #include "show.h"
 #include "inet_sk.h"
 #include "show_kinds.h"
@@ -96,7 +97,7 @@ static void sig_list(uint64_t mask, char *buf, size_t len)
 	for (sig = 1; sig <= 64 && n < len; sig++)
 		if (mask & (1ULL << (sig - 1)))
 			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
-				      show__sig_name(sig, name));
+				      names__signame(sig, name, sizeof(name)));
 }
 
 struct bit_name {
@@ -161,11 +162,34 @@ static void print_inotify(const InotifyEntry *ie)
 	}
 }
 
+static const char *const fown_kinds[] = { "thread", "pid", "process group" };
+
+/* "pid 123 (uid 0/1), signal SIGIO": who gets the file's O_ASYNC signals. */
+static void fown_str(const FownEntry *f, char *buf, size_t len)
+{
+	char nb[16];
+	int n = 0;
+
+	if (f->pid)
+		n = snprintf(buf, len, "%s %d", f->type <= 2 ? fown_kinds[f->type] : "?", f->pid);
+	else
+		n = snprintf(buf, len, "nobody");
+	if (n >= 0 && (size_t)n < len && f->has_uid)
+		n += snprintf(buf + n, len - n, " (set by uid %u euid %u)", f->uid, f->euid);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", signal %s",
+			 f->signum ? names__signame(f->signum, nb, sizeof(nb)) : "SIGIO");
+}
+
 void show_kinds__print_fd(const FdEntry *e)
 {
 	char evs[128];
 	size_t i;
 
+	if (e->fown) {
+		fown_str(e->fown, evs, sizeof(evs));
+		printf("         O_ASYNC signals go to %s\n", evs);
+	}
 	if (e->type == FD_TYPE__FD_INOTIFY && e->inotify)
 		print_inotify(e->inotify);
 	if (e->type != FD_TYPE__FD_EPOLL || !e->epoll)
@@ -237,9 +261,11 @@ bool show_kinds__describe(const FdEntry *e, char *buf, size_t len)
 	case FD_TYPE__FD_DELETED:
 		if (!e->deleted)
 			break;
-		snprintf(buf, len, "%s (deleted, %lu bytes%s)", e->deleted->path,
+		snprintf(buf, len, "%s (deleted, %lu bytes%s%s)", e->deleted->path,
 			 (unsigned long)e->deleted->size,
-			 e->deleted->data_here ? " saved here" : "");
+			 e->deleted->n_extents && e->deleted->data.len < e->deleted->size ?
+				 " with holes" : "",
+			 e->deleted->data_here ? ", saved here" : "");
 		return true;
 	case FD_TYPE__FD_INOTIFY:
 		if (!e->inotify)
@@ -315,7 +341,7 @@ void show_kinds__print_timers(const TaskCore *c)
 
 		printf("  timer %d: clock %d, %s %s value 0x%lx, %.3f s left, every %.3f s\n",
 		       t->id, t->clockid, notify_name(t->notify),
-		       t->notify == SIGEV_NONE ? "-" : show__sig_name(t->signo, name),
+		       t->notify == SIGEV_NONE ? "-" : names__signame(t->signo, name, sizeof(name)),
 		       (unsigned long)t->sigval, t->value_ns / 1e9, t->interval_ns / 1e9);
 	}
 }
@@ -362,10 +388,45 @@ static void epoll_json(const EpollEntry *ep, struct json_object *k)
 	add(k, "targets", a);
 }
 
+void show_kinds__deleted_json(const DeletedFileEntry *d, struct json_object *k)
+{
+	struct json_object *a, *r;
+	size_t i;
+
+	if (d->has_atime_ns)
+		add(k, "atime_ns", json_object_new_int64(d->atime_ns));
+	if (d->has_mtime_ns)
+		add(k, "mtime_ns", json_object_new_int64(d->mtime_ns));
+	if (!d->n_extents)
+		return;
+	a = json_object_new_array();
+	for (i = 0; i + 1 < d->n_extents; i += 2) {
+		r = json_object_new_array();
+		json_object_array_add(r, u64(d->extents[i]));
+		json_object_array_add(r, u64(d->extents[i + 1]));
+		json_object_array_add(a, r);
+	}
+	add(k, "data_ranges", a);
+}
+
 void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 {
 	struct json_object *k = json_object_new_object();
 	char sigs[400];
+
+	if (e->fown) {
+		struct json_object *f = json_object_new_object();
+
+		add(f, "type", json_object_new_string(e->fown->type <= 2 ?
+						      fown_kinds[e->fown->type] : "?"));
+		add(f, "pid", json_object_new_int(e->fown->pid));
+		if (e->fown->has_uid) {
+			add(f, "uid", json_object_new_int64(e->fown->uid));
+			add(f, "euid", json_object_new_int64(e->fown->euid));
+		}
+		add(f, "signum", json_object_new_int(e->fown->signum));
+		add(o, "owner", f);
+	}
 
 	switch (e->type) {
 	case FD_TYPE__FD_UNIX:
@@ -443,6 +504,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		add(k, "uid", json_object_new_int64(e->deleted->uid));
 		add(k, "gid", json_object_new_int64(e->deleted->gid));
 		add(k, "data_here", json_object_new_boolean(e->deleted->data_here));
+		show_kinds__deleted_json(e->deleted, k);
 		add(o, "deleted", k);
 		return;
 	case FD_TYPE__FD_INOTIFY:
@@ -523,7 +585,7 @@ void show_kinds__timers_json(const TaskCore *c, struct json_object *o)
 		add(t, "notify", json_object_new_string(notify_name(p->notify)));
 		add(t, "signo", json_object_new_int(p->signo));
 		if (p->signo > 0)
-			add(t, "signal", json_object_new_string(show__sig_name(p->signo, name)));
+			add(t, "signal", json_object_new_string(names__signame(p->signo, name, sizeof(name))));
 		add(t, "sigval", hex(p->sigval));
 		if (p->has_notify_tid)
 			add(t, "tid", json_object_new_int(p->notify_tid));

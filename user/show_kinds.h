@@ -31,6 +31,8 @@ void show_kinds__print_timers(const TaskCore *c);
 
 /* JSON: the fields these objects add to an fd, a VMA, a shmem object, a task. */
 void show_kinds__fd_json(const FdEntry *e, struct json_object *o);
+/* A deleted file's times and data ranges (fd or mapping), into @k. */
+void show_kinds__deleted_json(const DeletedFileEntry *d, struct json_object *k);
 void show_kinds__vma_json(const VmaEntry *v, struct json_object *o);
 void show_kinds__shmem_json(const ShmemObject *so, struct json_object *o);
 void show_kinds__timers_json(const TaskCore *c, struct json_object *o);

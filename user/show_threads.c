@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "escape.h"
+#include "names.h"
 #include "show.h"
 #include "show_threads.h"
 
@@ -40,7 +41,7 @@ static void print_mask(uint64_t mask)
 		bool in = mask & (1ULL << (sig - 1));
 
 		if (most ? (!in && !(never & (1ULL << (sig - 1)))) : in)
-			printf("%s%s", n++ ? "," : "", show__sig_name(sig, nb));
+			printf("%s%s", n++ ? "," : "", names__signame(sig, nb, sizeof(nb)));
 	}
 	if (!n)
 		printf(most ? "SIGKILL,SIGSTOP" : "-");
@@ -76,14 +77,14 @@ static void print_thread(const ThreadCore *th)
 	printf("    blocked ");
 	print_mask(th->blocked);
 	if (th->has_pdeath_sig && th->pdeath_sig)
-		printf("; pdeath %s", show__sig_name(th->pdeath_sig, nb));
+		printf("; pdeath %s", names__signame(th->pdeath_sig, nb, sizeof(nb)));
 	if (th->sigaltstack && !(th->sigaltstack->flags & SS_DISABLE))
 		printf("; altstack 0x%lx size %lu", th->sigaltstack->sp, th->sigaltstack->size);
 	printf("\n");
 	for (i = 0; i < th->n_pending; i++) {
 		const SiginfoEntry *e = th->pending[i];
 
-		printf("    pending %-10s thread  code %d", show__sig_name(e->signo, nb), e->code);
+		printf("    pending %-10s thread  code %d", names__signame(e->signo, nb, sizeof(nb)), e->code);
 		if (e->has_sender_pid)
 			printf(", from pid %d uid %u", e->sender_pid, e->sender_uid);
 		printf("\n");
@@ -149,7 +150,7 @@ static struct json_object *thread_json(const ThreadCore *th)
 	a = json_object_new_array();
 	for (sig = 1; sig <= 64; sig++)
 		if (th->blocked & (1ULL << (sig - 1)))
-			json_object_array_add(a, json_object_new_string(show__sig_name(sig, nb)));
+			json_object_array_add(a, json_object_new_string(names__signame(sig, nb, sizeof(nb))));
 	add(sg, "blocked_names", a);
 	a = json_object_new_array();
 	for (i = 0; i < th->n_pending; i++)

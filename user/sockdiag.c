@@ -224,6 +224,8 @@ static int inet_by_ino(const struct nlmsghdr *h, void *arg)
 {
 	struct inet_want *w = arg;
 	const struct inet_diag_msg *m = NLMSG_DATA(h);
+	const struct rtattr *a;
+	int left;
 
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->idiag_inode != w->ino)
 		return 0;
@@ -232,6 +234,12 @@ static int inet_by_ino(const struct nlmsghdr *h, void *arg)
 	w->out->rqueue = m->idiag_rqueue;
 	w->out->wqueue = m->idiag_wqueue;
 	w->out->ifindex = m->id.idiag_if;
+	/* The kernel always adds the shutdown bits. */
+	a = (const struct rtattr *)((const char *)m + NLMSG_ALIGN(sizeof(*m)));
+	left = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+	for (; RTA_OK(a, left); a = RTA_NEXT(a, left))
+		if (a->rta_type == INET_DIAG_SHUTDOWN && RTA_PAYLOAD(a) >= 1)
+			w->out->shutdown = *(const uint8_t *)RTA_DATA(a);
 	return 1;
 }
 

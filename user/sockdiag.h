@@ -46,6 +46,7 @@ struct sockdiag_inet {
 	uint32_t rqueue;	/* TCP listening: connections pending; else bytes queued */
 	uint32_t wqueue;	/* TCP listening: its backlog; else bytes to send */
 	uint32_t ifindex;	/* the device it is bound to, 0: none */
+	uint32_t shutdown;	/* RCV_SHUTDOWN 1 | SEND_SHUTDOWN 2 */
 };
 
 /**

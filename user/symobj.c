@@ -20,6 +20,7 @@
 #include <elfutils/libdwfl.h>
 
 #include "buildid.h"
+#include "clock.h"
 #include "log.h"
 #include "symobj.h"
 
@@ -56,14 +57,6 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct symobj_cache *symobj__new(size_t max_objects)
 {
@@ -218,7 +211,7 @@ static int get_obj(struct symobj_cache *oc, const struct symcache_id *id, const 
 	if (o && o->dwfl)
 		goto found;
 	if (o && o->failed_path && !strcmp(o->failed_path, path) &&
-	    now_ns() - o->failed_ns < SYMOBJ_RETRY_NS) {
+	    clock__mono_ns() - o->failed_ns < SYMOBJ_RETRY_NS) {
 		o->last_use = ++oc->tick;
 		return o->err;
 	}
@@ -232,7 +225,7 @@ static int get_obj(struct symobj_cache *oc, const struct symcache_id *id, const 
 	if (err) {
 		oc->st.open_failures++;
 		o->err = err;
-		o->failed_ns = now_ns();
+		o->failed_ns = clock__mono_ns();
 		/* Without a copy of the path, the next call simply tries again. */
 		o->failed_path = strdup(path);
 		o->last_use = ++oc->tick;

@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mounts.h"
 #include "pidtrace.h"
@@ -388,10 +389,7 @@ int tracer__drain(struct tracer *t)
 
 static double now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+	return clock__mono_ns() / 1e6;
 }
 
 /* Have the kernel side write marker @seq. Return: 0, -ENOSPC (ring full) or -errno. */

@@ -501,6 +501,8 @@ int cmd_watch(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	if (tracer__start(t))
 		goto cleanup;
+	/* The metrics say "attached" from the moment watch says "tracing". */
+	tick_fleet(&w, t, &next_check, true);
 
 	pr_info("pidtrace: watch: tracing %s%s (Ctrl-C to end)",
 		xopts.report_signals ? "signals and deaths" : "deaths by signal",

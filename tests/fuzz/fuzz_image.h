@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fuzz_image.h - writing image files for the image harnesses: the framing
- * of docs/image.md (magic, version, sizes, crc32), written here from the
+ * of docs/image.md (magic, version, sizes, image id, crc32), written here from the
  * document rather than with the writer, and a scratch image directory.
  *
  * Fuzzed payloads are framed with correct checksums (unless a harness asks
@@ -20,7 +20,13 @@
 #include "fuzz.h"
 #include "image.h"
 
-#define FUZZ_IMG_HDR 24
+#define FUZZ_IMG_HDR 40
+
+/*
+ * The image id of every file the harnesses frame (and of the raw seeds,
+ * see mkseeds.sh): one image, so that fuzzed inputs get past the id check.
+ */
+#define FUZZ_IMAGE_ID "pidtrace-fuzz-id"
 
 static const char *const fuzz_image_magic[IMG_KIND_COUNT] = {
 	[IMG_INVENTORY] = "PTRCINVT", [IMG_CORE] = "PTRCCORE",	 [IMG_MM] = "PTRCMMAP",
@@ -46,6 +52,7 @@ static inline void fuzz_image__hdr(uint8_t *h, enum image_kind kind, uint32_t hs
 	fuzz_image__put32(h + 8, IMAGE_FORMAT_VERSION);
 	fuzz_image__put32(h + 12, hsize);
 	fuzz_image__put64(h + 16, len);
+	memcpy(h + 24, FUZZ_IMAGE_ID, 16);
 }
 
 /* A metadata file: header, @payload, crc32 of both. Free the result. */
@@ -77,8 +84,8 @@ static inline uint8_t *fuzz_image__frame_pages(const void *prefix, size_t plen, 
 	if (plen)
 		memcpy(buf + IMAGE_PAGES_HDR_SIZE, prefix, plen);
 	fuzz_image__hdr(buf, IMG_PAGES, IMAGE_PAGES_HDR_SIZE, data_len);
-	fuzz_image__put32(buf + 24, crc32(0, buf + IMAGE_PAGES_HDR_SIZE, data_len));
-	fuzz_image__put32(buf + 28, crc32(0, buf, 28));
+	fuzz_image__put32(buf + FUZZ_IMG_HDR, crc32(0, buf + IMAGE_PAGES_HDR_SIZE, data_len));
+	fuzz_image__put32(buf + FUZZ_IMG_HDR + 4, crc32(0, buf, FUZZ_IMG_HDR + 4));
 	*out_len = IMAGE_PAGES_HDR_SIZE + data_len;
 	return buf;
 }

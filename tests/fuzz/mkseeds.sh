@@ -123,8 +123,18 @@ t=$(sed -n 's/^pid=//p' "$tmp/report")
 sleep 0.2
 "$OUTPUT/pidtrace" dump -t "${pids[-1]}" -D "$tmp/one" >/dev/null
 python3 - "$tmp" "$C" <<'EOF'
-import os, struct, sys
+import os, struct, sys, zlib
 tmp, corpus = sys.argv[1], sys.argv[2]
+# Raw files carry the harnesses' image id (FUZZ_IMAGE_ID in fuzz_image.h),
+# so that they pass the id check against the inventory a harness writes.
+FUZZ_ID = b"pidtrace-fuzz-id"
+
+def refit(b):
+    """b with the fuzz image id, its checksums made again (docs/image.md)."""
+    b = b[:24] + FUZZ_ID + b[40:]
+    if b[:8] == b"PTRCPAGE":
+        return b[:44] + struct.pack("<I", zlib.crc32(b[:44])) + b[48:]
+    return b[:-4] + struct.pack("<I", zlib.crc32(b[:-4]))
 kinds = {"PTRCINVT": 0, "PTRCCORE": 1, "PTRCMMAP": 2, "PTRCPGMP": 3, "PTRCFILE": 4,
          "PTRCPIPE": 5, "PTRCPFDS": 6, "PTRCSHMM": 7, "PTRCPAGE": 8}
 
@@ -139,7 +149,7 @@ def records(d):
             size = struct.unpack("<Q", b[16:24])[0]
             payload = struct.pack("<H", min(size // 4096, 256))
         else:
-            payload = b[24:-4]
+            payload = b[40:-4]
         yield kind, pid, payload, b
 
 best = {}
@@ -154,12 +164,13 @@ for img in ("tree", "one"):
             name = ["inventory", "core", "mm", "pagemap", "files", "pipes",
                     "pidfds", "shmem"][kind]
             open(f"{corpus}/image_file/{name}", "wb").write(bytes([kind]) + payload)
-            open(f"{corpus}/image_file/{name}-raw", "wb").write(bytes([kind | 0x80]) + raw)
+            open(f"{corpus}/image_file/{name}-raw", "wb").write(bytes([kind | 0x80]) + refit(raw))
     open(f"{corpus}/image_dir/{img}", "wb").write(out)
 pages = os.path.join(tmp, "one", sorted(n for n in os.listdir(os.path.join(tmp, "one"))
                                         if n.startswith("pages-"))[0])
-hdr = open(pages, "rb").read(4096)
+hdr = refit(open(pages, "rb").read(4096))
 open(f"{corpus}/image_file/pages-raw", "wb").write(bytes([8 | 0x80]) + hdr)
 open(f"{corpus}/image_file/pages", "wb").write(bytes([8 | 0x40]) + b"\0" * 64)
 EOF
+python3 tests/fuzz/mkseeds_explain.py "$C/explain"
 du -sh "$C"/* | sed 's/^/seeds: /'

@@ -254,18 +254,21 @@ fi
 cr_cleanup
 
 # ---- 5. an OOM kill in the middle of the memory phase ----
+# (the task's memory cgroup got a lower limit between dump and restore)
 MEMCG=/sys/fs/cgroup/memory
+grp=$MEMCG/pidtrace-test-attr-oom-$$
+at_exit "cgroup_remove $grp"
 if [ ! -e "$MEMCG/memory.limit_in_bytes" ]; then
 	skip oom_kill "no cgroup v1 memory controller at $MEMCG"
-elif cr_start oom zdtm_bigmem 96 && cr_dump; then
-	grp=$MEMCG/pidtrace-test-attr-oom-$$
-	at_exit "cgroup_remove $grp"
-	mkdir "$grp"
+elif mkdir "$grp" && cr_start oom zdtm_bigmem 96 && echo "$CR_PID" >"$grp/cgroup.procs" &&
+	cr_dump; then
+	# Dumped in a memory cgroup with no limit; restore puts it back there
+	# before writing its memory (restore_cgroup.c), now limited to 48 MiB.
 	echo $((48 << 20)) >"$grp/memory.limit_in_bytes"
 	# With swap accounting, no swap either (without it, the limit above is all).
 	echo $((48 << 20)) >"$grp/memory.memsw.limit_in_bytes" 2>/dev/null
-	(cd "$CR_DIR" && exec sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" restore -D "$3" --json' \
-		sh "$grp" "$PIDTRACE" "$CR_DIR/img" >"$CR_DIR/restore.json" 2>"$CR_DIR/restore.err") &
+	(cd "$CR_DIR" && exec "$PIDTRACE" restore -D "$CR_DIR/img" --json \
+		>"$CR_DIR/restore.json" 2>"$CR_DIR/restore.err") &
 	CR_RESTORE=$!
 	wait "$CR_RESTORE"
 	RC=$?

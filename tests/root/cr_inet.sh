@@ -8,6 +8,11 @@
 # running original (--pidns) fails on the port in use, in one line,
 # rolled back, and the original still works. A listener with a pending
 # connection and an established connection are refused at dump.
+# Options beyond those (SO_BROADCAST, IP_TOS, SO_PRIORITY, IPV6_TCLASS,
+# TCP_KEEPIDLE, TCP_CONGESTION, SO_LINGER...) and UDP shutdown state
+# (zdtm socket_udp-broadcast, socket_udp_shutdown) come back, shown by
+# `pidtrace show`; so does a UDP socket bound to an address that is not
+# local while IP_FREEBIND was on, cleared since (zdtm sk-freebind-false).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -78,3 +83,19 @@ else
 	fail established_start "the program did not start"
 fi
 cr_cleanup
+
+# Options and shutdown state.
+cr_roundtrip_show opts zdtm_inet_opts \
+	"broadcast=[.tasks[].fds[].inet | select(.options.SO_BROADCAST == 1)] | length == 1" \
+	"shutdown=[.tasks[].fds[].inet.shutdown // empty] | sort ==
+		[\"none\", \"none\", \"none\", \"none\", \"read\", \"read\", \"write\"]" \
+	"tcp=[.tasks[].fds[].inet | select(.listening) | .options |
+		.TCP_KEEPIDLE, .TCP_CONGESTION, .TCP_DEFER_ACCEPT != null] == [77, \"reno\", true]" \
+	"v6=[.tasks[].fds[].inet | select(.family == \"inet6\") | .options.IPV6_TCLASS] == [32, null]"
+"$PIDTRACE" show -D "$T/opts/img" >"$T/opts/show.txt" 2>&1
+if grep -q 'UDP 127\.0\.0\.1:[0-9]* -> 127\.0\.0\.1:[0-9]*, shut down for writing' "$T/opts/show.txt" &&
+	grep -q 'SO_BROADCAST 1' "$T/opts/show.txt"; then
+	pass opts_show_plain
+else
+	fail opts_show_plain "$(grep -E 'UDP|TCP' "$T/opts/show.txt" | head -n 6)"
+fi

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "../fuzz/fuzz_explain.c"
 #include "../fuzz/fuzz_image_dir.c"
 #include "../fuzz/fuzz_image_file.c"
 #include "../fuzz/fuzz_ksyms.c"
@@ -136,6 +137,7 @@ static void replay(const char *test, const char *name, fuzz_fn fn)
 		replay(__func__, #name, fuzz_##name);        \
 	}
 
+REPLAY_TEST(explain)
 REPLAY_TEST(image_dir)
 REPLAY_TEST(image_file)
 REPLAY_TEST(ksyms)
@@ -147,7 +149,7 @@ REPLAY_TEST(run_args)
 REPLAY_TEST(watch_args)
 
 static const char *const replayed[] = {
-	"image_dir", "image_file", "proc_maps", "proc_smaps", "proc_stat",
+	"explain", "image_dir", "image_file", "proc_maps", "proc_smaps", "proc_stat",
 	"proc_status", "ksyms", "run_args", "watch_args",
 };
 
@@ -183,6 +185,7 @@ static void test_every_harness_is_replayed(void)
 
 UNIT_MAIN({
 	RUN(test_every_harness_is_replayed);
+	RUN(test_replay_explain);
 	RUN(test_replay_image_dir);
 	RUN(test_replay_image_file);
 	RUN(test_replay_ksyms);

@@ -70,8 +70,23 @@ static void test_gone_is_esrch(void)
 	CHECK(procfs__exists(getpid()) == 1);
 }
 
+/* One reader of smaps' VmFlags for dump and restore: whole two-letter words only. */
+static void test_vmflags(void)
+{
+	CHECK(procfs__has_vmflag("rd wr mr mw me ac", "rd"));
+	CHECK(procfs__has_vmflag("rd wr mr mw me ac", "ac"));
+	CHECK(procfs__has_vmflag("rd wr mr mw me ac", "mw"));
+	CHECK(!procfs__has_vmflag("rd wr mr mw me ac", "w"));
+	CHECK(!procfs__has_vmflag("rd wr mr mw me ac", "gd"));
+	CHECK(!procfs__has_vmflag("rdx wr", "rd"));
+	CHECK(!procfs__has_vmflag("xrd wr", "rd"));
+	CHECK(!procfs__has_vmflag("", "rd"));
+	CHECK(!procfs__has_vmflag(NULL, "rd"));
+}
+
 UNIT_MAIN({
 	RUN(test_stat_odd_comm);
 	RUN(test_status_fields);
 	RUN(test_gone_is_esrch);
+	RUN(test_vmflags);
 })
