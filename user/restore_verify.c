@@ -18,12 +18,16 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <linux/membarrier.h>
 
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
 #include "restore_verify.h"
 
+#ifndef MEMBARRIER_CMD_GET_REGISTRATIONS
+#define MEMBARRIER_CMD_GET_REGISTRATIONS (1 << 9)
+#endif
 #ifndef SCHED_RESET_ON_FORK
 #define SCHED_RESET_ON_FORK 0x40000000
 #endif
@@ -342,6 +346,52 @@ static int check_pending(struct verify *v, const char *what, uint64_t img, uint6
 	return 0;
 }
 
+/*
+ * CPU affinity: status' Cpus_allowed (32-bit hex groups, highest first,
+ * comma separated) against the image's sched_getaffinity bytes.
+ */
+static int check_affinity(struct verify *v, const ThreadCore *th, const char *status, bool leader)
+{
+	const char *f = procfs__field(status, "Cpus_allowed:"), *p;
+	uint8_t now[1024] = { 0 };
+	size_t nbits = 0, i, n = th->cpu_affinity.len;
+	char what[64];
+
+	if (!f)
+		return 0;
+	while (*f == ' ' || *f == '\t')
+		f++;
+	for (p = f; *p && *p != '\n'; p++)
+		;
+	/* From the last hex digit backwards: bit 0 first. */
+	while (p-- > f) {
+		int d;
+
+		if (*p == ',')
+			continue;
+		d = *p >= 'a' ? *p - 'a' + 10 : *p - '0';
+		if (nbits / 8 < sizeof(now))
+			now[nbits / 8] |= (d & 0xf) << (nbits % 8);
+		nbits += 4;
+	}
+	v->n->sched++;
+	snprintf(what, sizeof(what), leader ? "CPU affinity" : "thread %u: CPU affinity", th->tid);
+	for (i = 0; i < sizeof(now) && i < (nbits + 7) / 8; i++) {
+		uint8_t img = i < n ? th->cpu_affinity.data[i] : 0;
+
+		if (img != now[i]) {
+			char a[32], b[32];
+
+			snprintf(a, sizeof(a), "byte %zu 0x%02x", i, img);
+			snprintf(b, sizeof(b), "0x%02x", now[i]);
+			return restore__fail(v->ctx, v->pid, -EIO,
+					     "pid %d: %s (%s) in the image, %s after restore", v->pid,
+					     what, a, b);
+		}
+	}
+	return 0;
+}
+
 /* One thread's own state: name, blocked and pending signals, scheduling. */
 static int check_thread(struct verify *v, const ThreadCore *th, const char *name, bool leader)
 {
@@ -380,6 +430,8 @@ static int check_thread(struct verify *v, const ThreadCore *th, const char *name
 					  st.nice);
 		v->n->sched++;
 	}
+	if (!err && th->has_cpu_affinity)
+		err = check_affinity(v, th, status, leader);
 	/* /proc shows the policy without SCHED_RESET_ON_FORK (not compared). */
 	if (!err && th->has_sched_policy) {
 		snprintf(what, sizeof(what), leader ? "scheduling policy" :
@@ -743,6 +795,17 @@ static int check_misc(struct verify *v, const char *status)
 		if (err)
 			return restore_verify__cannot(v, "PR_GET_CHILD_SUBREAPER", err);
 		err = restore_verify__num(v, "child_subreaper", VF_DEC, c->child_subreaper, !!sr);
+		v->n->misc++;
+	}
+	/* No registration: nothing to ask (restore made none). */
+	if (!err && c->has_membarrier && c->membarrier) {
+		long r = restore__sys(v->t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0, 0,
+				      0, 0);
+
+		v->n->injected++;
+		if (r < 0)
+			return restore_verify__cannot(v, "membarrier registrations", (int)r);
+		err = restore_verify__num(v, "membarrier registrations", VF_HEX, c->membarrier, r);
 		v->n->misc++;
 	}
 	return err;

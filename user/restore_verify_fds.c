@@ -239,6 +239,7 @@ static int check_inet(struct verify *v, const FdEntry *e, int s)
 	bool v6 = k && k->family == AF_INET6;
 	int lv = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
 	char w[64];
+	size_t i;
 	int err = 0;
 
 	if (!k)
@@ -261,6 +262,24 @@ static int check_inet(struct verify *v, const FdEntry *e, int s)
 		OPT(lv, v6 ? IPV6_FREEBIND : IP_FREEBIND, "freebind", k->freebind);
 	if (k->has_transparent)
 		OPT(lv, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, "transparent", k->transparent);
+	/* The other options the image lists (inet_opts.c), byte for byte. */
+	for (i = 0; !err && i < k->n_opts; i++) {
+		const InetSockopt *o = k->opts[i];
+		uint8_t val[256];
+		socklen_t vlen = o->value.len <= sizeof(val) ? o->value.len : sizeof(val);
+
+		if (getsockopt(s, o->level, o->name, val, &vlen))
+			continue;
+		snprintf(w, sizeof(w), "fd %u: socket option %u/%u", e->fd, o->level, o->name);
+		if (vlen != o->value.len || memcmp(val, o->value.data, vlen)) {
+			uint64_t a = 0, b = 0;
+
+			memcpy(&a, o->value.data, o->value.len < 8 ? o->value.len : 8);
+			memcpy(&b, val, vlen < 8 ? vlen : 8);
+			err = restore_verify__num(v, w, VF_HEX, a, a == b ? ~b : b);
+		}
+		v->n->sockopts++;
+	}
 	if (err)
 		return err;
 	if (getsockname(s, (struct sockaddr *)&ss, &len))

@@ -109,8 +109,14 @@ static size_t from_image(const MmImage *mm, struct vseg *s)
 			x->cls = VC_OBJECT;
 			break;
 		default:
+			/*
+			 * A memfd, shared memory mapped privately (shmid), a
+			 * deleted file's copy: objects restore makes anew.
+			 */
 			if (e->ghost || (e->has_deleted && e->deleted) || !e->path || !e->has_ino ||
-			    !strncmp(e->path, "/memfd:", 7)) {
+			    e->has_shmid || !strncmp(e->path, "/memfd:", 7) ||
+			    (strlen(e->path) > 10 &&
+			     !strcmp(e->path + strlen(e->path) - 10, " (deleted)"))) {
 				x->cls = VC_OBJECT;
 			} else {
 				x->cls = VC_FILE;
