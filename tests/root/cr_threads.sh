@@ -28,10 +28,11 @@ if cr_start threads zdtm_threads && cr_dump; then
 	same threads_show_names \
 		"$(js '[.tasks[0].threads[].comm] | sort | join(",")')" \
 		"spinner,worker-0,worker-1,worker-2,worker-3,worker-4,worker-5,worker-6,worker-7"
-	# Worker 5: SIGUSR1 (tgkill) and SIGRTMIN+5 (value 4242) on its own queue.
+	# Worker 5: SIGUSR1 (tgkill) and glibc's SIGRTMIN+5 (value 4242) on its
+	# own queue: signal 39, the kernel's SIGRTMIN+7, as pidtrace names it.
 	same threads_show_private_pending \
 		"$(js '[.tasks[0].threads[] | select(.comm == "worker-5") | .signals.pending[].name] | sort | join(",")')" \
-		"SIGRTMIN+5,SIGUSR1"
+		"SIGRTMIN+7,SIGUSR1"
 	same threads_show_private_blocked \
 		"$(js '.tasks[0].threads[] | select(.comm == "worker-5") | .signals.blocked_names | index("SIGUSR1") != null')" true
 	same threads_show_process_queue_empty "$(js '.tasks[0].signals.shared_pending | length')" 0

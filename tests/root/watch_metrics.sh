@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: serial (it counts every death on the host, through a real Prometheus)
 # pidtrace watch --metrics, read by the real servers: kills of three cause
 # classes, counted in a .prom file that Debian's prometheus-node-exporter
 # serves (textfile collector) and a real prometheus scrapes and answers
