@@ -88,13 +88,13 @@ int restore_verify__cannot(struct verify *v, const char *what, int err)
 
 /* The fields of /proc/PID/stat compared here (proc(5) numbers). */
 struct vstat {
-	char comm[64];	/* (2), raw */
-	char state;	/* (3) */
-	long ppid;	/* (4) */
-	long nice;	/* (19) */
+	char comm[64];		   /* (2), raw */
+	char state;		   /* (3) */
+	long ppid;		   /* (4) */
+	long nice;		   /* (19) */
 	unsigned long rt_priority; /* (40) */
-	unsigned long policy;	/* (41) */
-	uint64_t mm[10];	/* (26) (27) (28) (45)..(51): see mm_fields */
+	unsigned long policy;	   /* (41) */
+	uint64_t mm[10];	   /* (26) (27) (28) (45)..(51): see mm_fields */
 };
 
 /* The mm fields of stat, in the order of vstat.mm, with their stat number. */
@@ -102,9 +102,9 @@ static const struct {
 	int field;
 	const char *name;
 } mm_fields[10] = {
-	{ 26, "start_code" }, { 27, "end_code" }, { 28, "start_stack" }, { 45, "start_data" },
-	{ 46, "end_data" }, { 47, "start_brk" }, { 48, "arg_start" }, { 49, "arg_end" },
-	{ 50, "env_start" }, { 51, "env_end" },
+	{26, "start_code"}, {27, "end_code"},  {28, "start_stack"}, {45, "start_data"},
+	{46, "end_data"},   {47, "start_brk"}, {48, "arg_start"},   {49, "arg_end"},
+	{50, "env_start"},  {51, "env_end"},
 };
 
 static int read_stat(pid_t opid, const char *name, struct vstat *s)
@@ -194,8 +194,9 @@ static int cmp_list(struct verify *v, const char *status, const char *key, const
 	for (i = 0, o = 0; i < n && o + 12 < sizeof(b); i++)
 		o += snprintf(b + o, sizeof(b) - o, "%s%u", i ? " " : "", vals[i]);
 	b[o] = '\0';
-	return restore__fail(v->ctx, v->pid, -EIO, "pid %d: %s [%s] in the image, [%s] after restore",
-			     v->pid, what, a, b);
+	return restore__fail(v->ctx, v->pid, -EIO,
+			     "pid %d: %s [%s] in the image, [%s] after restore", v->pid, what, a,
+			     b);
 }
 
 /* pid, comm, parent, process group, session. */
@@ -236,8 +237,8 @@ static int check_ids(struct verify *v, const struct vstat *st, const char *statu
 		for (i = 0; i < ctx->ntasks; i++)
 			if (ctx->tasks[i].opid == st->ppid)
 				now = ctx->tasks[i].pid;
-		return restore_verify__num(v, "parent", VF_DEC, p ? (uint64_t)p->pid : (uint64_t)want,
-					   now);
+		return restore_verify__num(v, "parent", VF_DEC,
+					   p ? (uint64_t)p->pid : (uint64_t)want, now);
 	}
 	v->n->ids += 3;
 	/* A group or session led outside the tree is the restorer's (restore_tree.c). */
@@ -304,12 +305,13 @@ static int check_creds(struct verify *v, const char *status)
 /* Signals a timer of the image may have raised since the timers were restored. */
 static uint64_t timer_signals(const TaskCore *c)
 {
-	static const int itimer_sig[] = { SIGALRM, SIGVTALRM, SIGPROF };
+	static const int itimer_sig[] = {SIGALRM, SIGVTALRM, SIGPROF};
 	uint64_t m = 0;
 	size_t i;
 
 	for (i = 0; i < c->n_itimers; i++)
-		if (c->itimers[i]->which < 3 && (c->itimers[i]->value_us || c->itimers[i]->interval_us))
+		if (c->itimers[i]->which < 3 &&
+		    (c->itimers[i]->value_us || c->itimers[i]->interval_us))
 			m |= 1ULL << (itimer_sig[c->itimers[i]->which] - 1);
 	for (i = 0; i < c->n_posix_timers; i++) {
 		const PosixTimerEntry *p = c->posix_timers[i];
@@ -353,7 +355,7 @@ static int check_pending(struct verify *v, const char *what, uint64_t img, uint6
 static int check_affinity(struct verify *v, const ThreadCore *th, const char *status, bool leader)
 {
 	const char *f = procfs__field(status, "Cpus_allowed:"), *p;
-	uint8_t now[1024] = { 0 };
+	uint8_t now[1024] = {0};
 	size_t nbits = 0, i, n = th->cpu_affinity.len;
 	char what[64];
 
@@ -385,8 +387,8 @@ static int check_affinity(struct verify *v, const ThreadCore *th, const char *st
 			snprintf(a, sizeof(a), "byte %zu 0x%02x", i, img);
 			snprintf(b, sizeof(b), "0x%02x", now[i]);
 			return restore__fail(v->ctx, v->pid, -EIO,
-					     "pid %d: %s (%s) in the image, %s after restore", v->pid,
-					     what, a, b);
+					     "pid %d: %s (%s) in the image, %s after restore",
+					     v->pid, what, a, b);
 		}
 	}
 	return 0;
@@ -419,8 +421,8 @@ static int check_thread(struct verify *v, const ThreadCore *th, const char *name
 		err = restore_verify__num(v, what, VF_HEX, th->blocked, hexf(status, "SigBlk:"));
 	v->n->sigmasks++;
 	if (!err) {
-		snprintf(what, sizeof(what), leader ? "pending signals" : "thread %u: pending signals",
-			 th->tid);
+		snprintf(what, sizeof(what),
+			 leader ? "pending signals" : "thread %u: pending signals", th->tid);
 		err = check_pending(v, what, pending_set(th->pending, th->n_pending),
 				    hexf(status, "SigPnd:"));
 	}
@@ -434,15 +436,16 @@ static int check_thread(struct verify *v, const ThreadCore *th, const char *name
 		err = check_affinity(v, th, status, leader);
 	/* /proc shows the policy without SCHED_RESET_ON_FORK (not compared). */
 	if (!err && th->has_sched_policy) {
-		snprintf(what, sizeof(what), leader ? "scheduling policy" :
-			 "thread %u: scheduling policy", th->tid);
+		snprintf(what, sizeof(what),
+			 leader ? "scheduling policy" : "thread %u: scheduling policy", th->tid);
 		err = restore_verify__num(v, what, VF_DEC, th->sched_policy & ~SCHED_RESET_ON_FORK,
 					  st.policy);
 		v->n->sched++;
 	}
 	if (!err && th->has_sched_priority) {
-		snprintf(what, sizeof(what), leader ? "scheduling priority" :
-			 "thread %u: scheduling priority", th->tid);
+		snprintf(what, sizeof(what),
+			 leader ? "scheduling priority" : "thread %u: scheduling priority",
+			 th->tid);
 		err = restore_verify__num(v, what, VF_DEC, th->sched_priority, st.rt_priority);
 		v->n->sched++;
 	}
@@ -500,9 +503,10 @@ static int check_threads(struct verify *v)
 		}
 		th = find_thread(c, tid);
 		if (!th) {
-			err = restore__fail(v->ctx, v->pid, -EIO,
-					    "pid %d: thread %u: none in the image, running after restore",
-					    v->pid, tid);
+			err = restore__fail(
+				v->ctx, v->pid, -EIO,
+				"pid %d: thread %u: none in the image, running after restore",
+				v->pid, tid);
 			break;
 		}
 		snprintf(name, sizeof(name), "task/%d", otid);
@@ -635,7 +639,8 @@ static int check_sigactions(struct verify *v, const char *status)
 	}
 	err = restore_verify__num(v, "ignored signals", VF_HEX, ign, hexf(status, "SigIgn:"));
 	if (!err)
-		err = restore_verify__num(v, "caught signals", VF_HEX, cgt, hexf(status, "SigCgt:"));
+		err = restore_verify__num(v, "caught signals", VF_HEX, cgt,
+					  hexf(status, "SigCgt:"));
 	if (err)
 		return err;
 	for (i = 0; i < c->n_sigactions; i++) {
@@ -667,8 +672,8 @@ static int check_sigactions(struct verify *v, const char *status)
 }
 
 static const char *const rlimit_names[] = {
-	"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE",
-	"MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
+	"CPU",	   "FSIZE", "DATA",  "STACK",	   "CORE",     "RSS",  "NPROC",	 "NOFILE",
+	"MEMLOCK", "AS",    "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
 };
 #define NLIMITS (sizeof(rlimit_names) / sizeof(rlimit_names[0]))
 
@@ -775,8 +780,8 @@ static int check_misc(struct verify *v, const char *status)
 	if (c->has_oom_score_adj) {
 		err = read_num(v, "oom_score_adj", &x);
 		if (!err)
-			err = restore_verify__num(v, "oom_score_adj", VF_SDEC, (int64_t)c->oom_score_adj,
-						  x);
+			err = restore_verify__num(v, "oom_score_adj", VF_SDEC,
+						  (int64_t)c->oom_score_adj, x);
 		v->n->misc++;
 	}
 	if (!err && c->has_loginuid) {
@@ -799,8 +804,8 @@ static int check_misc(struct verify *v, const char *status)
 	}
 	/* No registration: nothing to ask (restore made none). */
 	if (!err && c->has_membarrier && c->membarrier) {
-		long r = restore__sys(v->t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0, 0,
-				      0, 0);
+		long r = restore__sys(v->t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0,
+				      0, 0, 0);
 
 		v->n->injected++;
 		if (r < 0)
@@ -815,11 +820,11 @@ static int check_misc(struct verify *v, const char *status)
 static int check_mm_fields(struct verify *v, const struct vstat *st)
 {
 	const MmCore *m = v->t->core->mm;
-	const uint64_t img[10] = { m ? m->start_code : 0, m ? m->end_code : 0,
-				   m ? m->start_stack : 0, m ? m->start_data : 0,
-				   m ? m->end_data : 0, m ? m->start_brk : 0,
-				   m ? m->arg_start : 0, m ? m->arg_end : 0,
-				   m ? m->env_start : 0, m ? m->env_end : 0 };
+	const uint64_t img[10] = {m ? m->start_code : 0,  m ? m->end_code : 0,
+				  m ? m->start_stack : 0, m ? m->start_data : 0,
+				  m ? m->end_data : 0,	  m ? m->start_brk : 0,
+				  m ? m->arg_start : 0,	  m ? m->arg_end : 0,
+				  m ? m->env_start : 0,	  m ? m->env_end : 0};
 	char link[4096], *auxv = NULL;
 	size_t len = 0, i;
 	int err = 0;
@@ -873,7 +878,7 @@ static int check_zombie(struct verify *v)
 		err = procfs__read(v->opid, "status", &status, NULL);
 	if (err)
 		return restore_verify__cannot(v, "stat", err);
-	err = restore_verify__str(v, "state", "Z", (char[]){ st.state, '\0' });
+	err = restore_verify__str(v, "state", "Z", (char[]){st.state, '\0'});
 	if (!err)
 		err = check_ids(v, &st, status);
 	free(status);
@@ -902,10 +907,10 @@ static int check_task(struct verify *v)
 	if (!err)
 		err = check_sigactions(v, status);
 	if (!err)
-		err = check_pending(v, "shared pending signals",
-				    pending_set(v->t->core->shared_pending,
-						v->t->core->n_shared_pending),
-				    hexf(status, "ShdPnd:"));
+		err = check_pending(
+			v, "shared pending signals",
+			pending_set(v->t->core->shared_pending, v->t->core->n_shared_pending),
+			hexf(status, "ShdPnd:"));
 	if (!err)
 		err = check_misc(v, status);
 	/* The scratch area goes (a page: before the memory map is read). */
@@ -983,7 +988,8 @@ void restore_verify__print(FILE *f, double ms)
 
 	if (!c->tasks && !c->zombies)
 		return;
-	fprintf(f, "  verified against the image in %.2f ms: %llu task%s, %llu thread%s, "
+	fprintf(f,
+		"  verified against the image in %.2f ms: %llu task%s, %llu thread%s, "
 		"%llu fds, %llu VMAs, %llu signal actions, %llu limits, %llu socket options\n",
 		ms, (unsigned long long)c->tasks, c->tasks == 1 ? "" : "s",
 		(unsigned long long)c->threads, c->threads == 1 ? "" : "s",

@@ -36,35 +36,35 @@ struct json_object;
 
 /* What was compared, per category (reported by restore --json as "verified"). */
 struct restore_verified {
-	uint64_t tasks;		/* live tasks, every one of them checked */
-	uint64_t zombies;	/* state and parent */
-	uint64_t threads;	/* every thread of every process: tid, name, mask, sched */
-	uint64_t ids;		/* pid, comm, parent, group, session compared */
-	uint64_t creds;		/* tasks whose uids/gids/groups/caps/no_new_privs matched */
-	uint64_t sched;		/* nice, policy, priority values (per thread) */
-	uint64_t sigactions;	/* signal dispositions (handler, flags, mask) */
-	uint64_t sigmasks;	/* blocked and pending sets (per thread, shared) */
-	uint64_t limits;	/* rlimits */
-	uint64_t fs;		/* cwd, root, umask */
-	uint64_t misc;		/* oom_score_adj, loginuid, thp_disable, child_subreaper */
-	uint64_t fds;		/* fds: kind, flags, offset, identity */
-	uint64_t sockopts;	/* socket options and addresses */
-	uint64_t shared;	/* fds found sharing their open file description again (kcmp) */
-	uint64_t vmas;		/* memory map entries */
-	uint64_t mm;		/* mm fields (code, data, brk, stack, args, env), auxv, exe */
-	uint64_t injected;	/* syscalls run in the tasks for it (rt_sigaction...) */
+	uint64_t tasks;	     /* live tasks, every one of them checked */
+	uint64_t zombies;    /* state and parent */
+	uint64_t threads;    /* every thread of every process: tid, name, mask, sched */
+	uint64_t ids;	     /* pid, comm, parent, group, session compared */
+	uint64_t creds;	     /* tasks whose uids/gids/groups/caps/no_new_privs matched */
+	uint64_t sched;	     /* nice, policy, priority values (per thread) */
+	uint64_t sigactions; /* signal dispositions (handler, flags, mask) */
+	uint64_t sigmasks;   /* blocked and pending sets (per thread, shared) */
+	uint64_t limits;     /* rlimits */
+	uint64_t fs;	     /* cwd, root, umask */
+	uint64_t misc;	     /* oom_score_adj, loginuid, thp_disable, child_subreaper */
+	uint64_t fds;	     /* fds: kind, flags, offset, identity */
+	uint64_t sockopts;   /* socket options and addresses */
+	uint64_t shared;     /* fds found sharing their open file description again (kcmp) */
+	uint64_t vmas;	     /* memory map entries */
+	uint64_t mm;	     /* mm fields (code, data, brk, stack, args, env), auxv, exe */
+	uint64_t injected;   /* syscalls run in the tasks for it (rt_sigaction...) */
 };
 
 /* One task being checked. */
 struct verify {
 	struct restore_ctx *ctx;
 	struct rtask *t;
-	pid_t pid;		/* as in the image */
-	pid_t opid;		/* as pidtrace sees it */
+	pid_t pid;  /* as in the image */
+	pid_t opid; /* as pidtrace sees it */
 	struct restore_verified *n;
-	unsigned long scratch;	/* in the task, for rt_sigaction, 0 if none */
-	bool scratch_mapped;	/* a page mapped for it (else on the task's stack) */
-	uint8_t saved[64];	/* the stack's bytes there, put back at the end */
+	unsigned long scratch; /* in the task, for rt_sigaction, 0 if none */
+	bool scratch_mapped;   /* a page mapped for it (else on the task's stack) */
+	uint8_t saved[64];     /* the stack's bytes there, put back at the end */
 };
 
 enum verify_fmt { VF_DEC, VF_SDEC, VF_HEX, VF_OCT };

@@ -39,21 +39,36 @@
 static const char *kind_name(int type)
 {
 	switch (type) {
-	case FD_TYPE__FD_REG: return "file";
-	case FD_TYPE__FD_DIR: return "directory";
-	case FD_TYPE__FD_CHR: return "character device";
-	case FD_TYPE__FD_PIPE: return "pipe";
-	case FD_TYPE__FD_PIDFD: return "pidfd";
-	case FD_TYPE__FD_UNIX: return "unix socket";
-	case FD_TYPE__FD_EVENTFD: return "eventfd";
-	case FD_TYPE__FD_SIGNALFD: return "signalfd";
-	case FD_TYPE__FD_TIMERFD: return "timerfd";
-	case FD_TYPE__FD_MEMFD: return "memfd";
-	case FD_TYPE__FD_DELETED: return "deleted file";
-	case FD_TYPE__FD_EPOLL: return "epoll";
-	case FD_TYPE__FD_INET: return "inet socket";
-	case FD_TYPE__FD_INOTIFY: return "inotify";
-	default: return "?";
+	case FD_TYPE__FD_REG:
+		return "file";
+	case FD_TYPE__FD_DIR:
+		return "directory";
+	case FD_TYPE__FD_CHR:
+		return "character device";
+	case FD_TYPE__FD_PIPE:
+		return "pipe";
+	case FD_TYPE__FD_PIDFD:
+		return "pidfd";
+	case FD_TYPE__FD_UNIX:
+		return "unix socket";
+	case FD_TYPE__FD_EVENTFD:
+		return "eventfd";
+	case FD_TYPE__FD_SIGNALFD:
+		return "signalfd";
+	case FD_TYPE__FD_TIMERFD:
+		return "timerfd";
+	case FD_TYPE__FD_MEMFD:
+		return "memfd";
+	case FD_TYPE__FD_DELETED:
+		return "deleted file";
+	case FD_TYPE__FD_EPOLL:
+		return "epoll";
+	case FD_TYPE__FD_INET:
+		return "inet socket";
+	case FD_TYPE__FD_INOTIFY:
+		return "inotify";
+	default:
+		return "?";
 	}
 }
 
@@ -85,15 +100,15 @@ static int restored_kind(const char *link, const struct stat *st, int sock_domai
 	if (S_ISREG(st->st_mode)) {
 		size_t n = strlen(link);
 
-		return n > 10 && !strcmp(link + n - 10, " (deleted)") ? FD_TYPE__FD_DELETED :
-									  FD_TYPE__FD_REG;
+		return n > 10 && !strcmp(link + n - 10, " (deleted)") ? FD_TYPE__FD_DELETED
+								      : FD_TYPE__FD_REG;
 	}
 	return 0;
 }
 
 /* First fd seen of each open file description (by ofd_id), and each pipe's new inode. */
 struct seen_ofd {
-	pid_t pid, opid;	/* pid 0: none seen yet */
+	pid_t pid, opid; /* pid 0: none seen yet */
 	int fd;
 };
 
@@ -102,7 +117,7 @@ struct seen_pipe {
 };
 
 static struct {
-	struct seen_ofd *ofd;	/* indexed by ofd_id */
+	struct seen_ofd *ofd; /* indexed by ofd_id */
 	size_t cap_ofd;
 	struct seen_pipe *pipe;
 	size_t npipe, cap_pipe;
@@ -152,7 +167,7 @@ static int check_ofd(struct verify *v, const FdEntry *e)
 	}
 	s = &tree.ofd[e->ofd_id];
 	if (!s->pid) {
-		*s = (struct seen_ofd){ v->pid, v->opid, e->fd };
+		*s = (struct seen_ofd){v->pid, v->opid, e->fd};
 		return 0;
 	}
 	r = syscall(SYS_kcmp, s->opid, v->opid, KCMP_FILE, s->fd, e->fd);
@@ -166,8 +181,8 @@ static int check_ofd(struct verify *v, const FdEntry *e)
 	}
 	return restore__fail(v->ctx, v->pid, -EIO,
 			     "pid %d: fd %u: one open file with fd %d of pid %d in the image, "
-			     "%s after restore", v->pid, e->fd, s->fd, (int)s->pid,
-			     r < 0 ? "cannot compare" : "two");
+			     "%s after restore",
+			     v->pid, e->fd, s->fd, (int)s->pid, r < 0 ? "cannot compare" : "two");
 }
 
 /* The ends of one pipe of the image are ends of one pipe after restore, and of no other. */
@@ -181,17 +196,18 @@ static int check_pipe(struct verify *v, const FdEntry *e, uint64_t ino)
 			continue;
 		if (tree.pipe[i].img_ino == e->pipe_ino && tree.pipe[i].ino == ino)
 			return 0;
-		return restore__fail(v->ctx, v->pid, -EIO,
-				     "pid %d: fd %u: pipe %llu in the image, pipe %llu after restore "
-				     "(the image's pipe %llu is pipe %llu)", v->pid, e->fd,
-				     (unsigned long long)e->pipe_ino, (unsigned long long)ino,
-				     (unsigned long long)tree.pipe[i].img_ino,
-				     (unsigned long long)tree.pipe[i].ino);
+		return restore__fail(
+			v->ctx, v->pid, -EIO,
+			"pid %d: fd %u: pipe %llu in the image, pipe %llu after restore "
+			"(the image's pipe %llu is pipe %llu)",
+			v->pid, e->fd, (unsigned long long)e->pipe_ino, (unsigned long long)ino,
+			(unsigned long long)tree.pipe[i].img_ino,
+			(unsigned long long)tree.pipe[i].ino);
 	}
 	err = grow((void **)&tree.pipe, &tree.cap_pipe, tree.npipe, sizeof(*tree.pipe));
 	if (err)
 		return err;
-	tree.pipe[tree.npipe++] = (struct seen_pipe){ e->pipe_ino, ino };
+	tree.pipe[tree.npipe++] = (struct seen_pipe){e->pipe_ino, ino};
 	return 0;
 }
 
@@ -203,14 +219,14 @@ static int sockopt(int s, int level, int opt, int *val)
 	return getsockopt(s, level, opt, val, &len) ? -errno : 0;
 }
 
-#define OPT(level, opt, what, img)                                                             \
-	do {                                                                                   \
-		int val_;                                                                      \
-		if (!err && !sockopt(s, level, opt, &val_)) {                                  \
-			snprintf(w, sizeof(w), "fd %u: %s", e->fd, what);                       \
-			err = restore_verify__num(v, w, VF_SDEC, (int64_t)(img), (int64_t)val_); \
-			v->n->sockopts++;                                                      \
-		}                                                                              \
+#define OPT(level, opt, what, img)                                                                 \
+	do {                                                                                       \
+		int val_;                                                                          \
+		if (!err && !sockopt(s, level, opt, &val_)) {                                      \
+			snprintf(w, sizeof(w), "fd %u: %s", e->fd, what);                          \
+			err = restore_verify__num(v, w, VF_SDEC, (int64_t)(img), (int64_t)val_);   \
+			v->n->sockopts++;                                                          \
+		}                                                                                  \
 	} while (0)
 
 static int check_unix(struct verify *v, const FdEntry *e, int s)
@@ -285,8 +301,8 @@ static int check_inet(struct verify *v, const FdEntry *e, int s)
 	if (getsockname(s, (struct sockaddr *)&ss, &len))
 		return 0;
 	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
-		uint16_t port = ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
-							  ((struct sockaddr_in6 *)&ss)->sin6_port;
+		uint16_t port = ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+							: ((struct sockaddr_in6 *)&ss)->sin6_port;
 
 		snprintf(w, sizeof(w), "fd %u: local port", e->fd);
 		err = restore_verify__num(v, w, VF_DEC, k->src_port, ntohs(port));

@@ -27,10 +27,10 @@
 #include "restore_verify.h"
 
 enum vcls {
-	VC_ANON,	/* private anonymous */
-	VC_OBJECT,	/* shared memory, memfd, copy of a deleted file: pidtrace's new object */
-	VC_FILE,	/* a file reopened by path */
-	VC_SPECIAL,	/* vDSO, vvar, vsyscall */
+	VC_ANON,    /* private anonymous */
+	VC_OBJECT,  /* shared memory, memfd, copy of a deleted file: pidtrace's new object */
+	VC_FILE,    /* a file reopened by path */
+	VC_SPECIAL, /* vDSO, vvar, vsyscall */
 };
 
 struct vseg {
@@ -38,14 +38,14 @@ struct vseg {
 	uint32_t prot;
 	bool shared;
 	enum vcls cls;
-	uint64_t dev, ino;	/* VC_FILE */
-	const char *name;	/* kernel name ([heap]...) or "", for VC_ANON and VC_SPECIAL */
+	uint64_t dev, ino; /* VC_FILE */
+	const char *name;  /* kernel name ([heap]...) or "", for VC_ANON and VC_SPECIAL */
 };
 
 static const char *cls_name(enum vcls c)
 {
-	static const char *const n[] = { "anonymous", "shared memory object", "file",
-					 "kernel mapping" };
+	static const char *const n[] = {"anonymous", "shared memory object", "file",
+					"kernel mapping"};
 
 	return n[c];
 }
@@ -136,7 +136,8 @@ static bool same_file(const struct vseg *img, size_t nimg, const struct vseg *x)
 
 	for (i = 0; i < nimg; i++)
 		if (img[i].start <= x->start && x->start < img[i].end)
-			return img[i].cls == VC_FILE && img[i].dev == x->dev && img[i].ino == x->ino;
+			return img[i].cls == VC_FILE && img[i].dev == x->dev &&
+			       img[i].ino == x->ino;
 	return false;
 }
 
@@ -164,8 +165,8 @@ static int from_maps(struct verify *v, char *buf, const struct vseg *img, size_t
 		if (next)
 			*next++ = '\0';
 		pos = 0;
-		if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &pgoff, &maj,
-			   &min, &ino, &pos) < 7)
+		if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &pgoff,
+			   &maj, &min, &ino, &pos) < 7)
 			return -EINVAL;
 		if (n == max)
 			return -E2BIG;
@@ -231,8 +232,8 @@ static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
 	}
 	err = restore_verify__str(v, w, cls_name(a->cls), cls_name(b->cls));
 	if (!err) {
-		snprintf(w, sizeof(w), "mapping %llx-%llx: protections", (unsigned long long)a->start,
-			 (unsigned long long)a->end);
+		snprintf(w, sizeof(w), "mapping %llx-%llx: protections",
+			 (unsigned long long)a->start, (unsigned long long)a->end);
 		err = restore_verify__num(v, w, VF_HEX, a->prot, b->prot);
 	}
 	if (!err) {
@@ -247,15 +248,15 @@ static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
 		err = restore_verify__str(v, w, a->name, b->name);
 	}
 	if (!err && a->cls == VC_FILE) {
-		snprintf(w, sizeof(w), "mapping %llx-%llx: file device", (unsigned long long)a->start,
-			 (unsigned long long)a->end);
+		snprintf(w, sizeof(w), "mapping %llx-%llx: file device",
+			 (unsigned long long)a->start, (unsigned long long)a->end);
 		err = restore_verify__num(v, w, VF_HEX, a->dev, b->dev);
-		snprintf(w, sizeof(w), "mapping %llx-%llx: file inode", (unsigned long long)a->start,
-			 (unsigned long long)a->end);
+		snprintf(w, sizeof(w), "mapping %llx-%llx: file inode",
+			 (unsigned long long)a->start, (unsigned long long)a->end);
 		if (!err)
 			err = restore_verify__num(v, w, VF_DEC, a->ino, b->ino);
-		snprintf(w, sizeof(w), "mapping %llx-%llx: file offset", (unsigned long long)a->start,
-			 (unsigned long long)a->end);
+		snprintf(w, sizeof(w), "mapping %llx-%llx: file offset",
+			 (unsigned long long)a->start, (unsigned long long)a->end);
 		if (!err)
 			err = restore_verify__num(v, w, VF_HEX, a->pgoff, b->pgoff);
 	}
@@ -299,8 +300,8 @@ int restore_verify_mm__task(struct verify *v)
 
 		snprintf(r, sizeof(r), "%llx-%llx", (unsigned long long)x->start,
 			 (unsigned long long)x->end);
-		err = nimg > nnow ? restore_verify__str(v, "mapping", r, "none") :
-				    restore_verify__str(v, "mapping", "none", r);
+		err = nimg > nnow ? restore_verify__str(v, "mapping", r, "none")
+				  : restore_verify__str(v, "mapping", "none", r);
 	}
 	if (!err)
 		v->n->vmas += mm->n_vmas;
