@@ -19,8 +19,9 @@
  * and socket inode numbers, anonymous mappings' offsets...), is left out
  * on purpose: docs/restore.md lists it with the reasons.
  *
- * restore_verify.c drives and checks the task state; restore_verify_fds.c
- * the fd table; restore_verify_mm.c the memory map.
+ * restore_verify.c drives and checks the task state; restore_verify_sig.c
+ * the signal state; restore_verify_fds.c the fd table; restore_verify_mm.c
+ * the memory map.
  */
 #ifndef PT_RESTORE_VERIFY_H
 #define PT_RESTORE_VERIFY_H
@@ -94,6 +95,27 @@ int restore_verify__num(struct verify *v, const char *what, enum verify_fmt fmt,
 int restore_verify__str(struct verify *v, const char *what, const char *img, const char *now);
 /* A task file could not be read: the restore fails naming it. */
 int restore_verify__cannot(struct verify *v, const char *what, int err);
+/* A hexadecimal field of a status file, 0 if absent. */
+uint64_t restore_verify__hex(const char *status, const char *key);
+
+/* restore_verify_sig.c */
+/* Ignored and caught sets, and every action other than all zeros in full. */
+int restore_verify_sig__actions(struct verify *v, const char *status);
+/*
+ * The signals of queue @q (@n entries) of the image are all in @now, a
+ * pending mask of /proc; one more only if a restored timer can have raised it.
+ */
+int restore_verify_sig__pending(struct verify *v, const char *what, SiginfoEntry *const *q,
+				size_t n, uint64_t now);
+/*
+ * Run syscall @nr in the task with a scratch area's address as argument
+ * @argi (a0, 0, a2, a3 for the others) and copy @len (at most 64) bytes of
+ * its result. Return: 0, the call's -errno, or -errno reaching the task.
+ */
+int restore_verify_sig__remote_read(struct verify *v, long nr, long a0, int argi, long a2, long a3,
+				    void *out, size_t len);
+/* Put the stack's bytes back under the scratch area, or unmap its page. */
+int restore_verify_sig__scratch_put(struct verify *v);
 
 /* restore_verify_fds.c */
 int restore_verify_fds__task(struct verify *v);
