@@ -141,9 +141,27 @@ test-bins: $(TOOL_BINS)
 $(OUTPUT)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h) | $(OUTPUT)/tests/progs
 	$(CC) -O0 -g -Wall -Werror -D_GNU_SOURCE -Ibpf -Itests/progs $< -lpthread -o $@
 
+# unw_super as distributions build code: optimised, no frame pointers,
+# with and without debug info, stripped of it, stripped of every symbol
+# (its functions are exported, so .dynsym still names them).
+UNW_FLAGS := -O2 -fomit-frame-pointer -Wall -Werror -D_GNU_SOURCE
+UNW_BINS := $(addprefix $(OUTPUT)/tests/progs/unw_super_,g nog sdebug s)
+$(OUTPUT)/tests/progs/unw_super_g: tests/progs/unw_super.c | $(OUTPUT)/tests/progs
+	$(CC) $(UNW_FLAGS) -g $< -lpthread -o $@
+$(OUTPUT)/tests/progs/unw_super_nog: tests/progs/unw_super.c | $(OUTPUT)/tests/progs
+	$(CC) $(UNW_FLAGS) $< -lpthread -o $@
+$(OUTPUT)/tests/progs/unw_super_sdebug: $(OUTPUT)/tests/progs/unw_super_g
+	strip --strip-debug -o $@ $<
+$(OUTPUT)/tests/progs/unw_super_s: tests/progs/unw_super.c | $(OUTPUT)/tests/progs
+	$(CC) $(UNW_FLAGS) -rdynamic $< -lpthread -o $@.tmp && strip -s -o $@ $@.tmp && rm -f $@.tmp
+# unw_garbage: no unwind tables at all, so no CFI proves its frames.
+$(OUTPUT)/tests/progs/unw_garbage: tests/progs/unw_garbage.c | $(OUTPUT)/tests/progs
+	$(CC) $(UNW_FLAGS) -g -fno-asynchronous-unwind-tables -fno-unwind-tables $< -o $@
+test-bins: $(UNW_BINS)
+
 # Benchmark programs: optimised, they measure the kernel and pidtrace, not themselves.
-$(OUTPUT)/bench/%: tools/bench/%.c $(wildcard tools/bench/*.h) | $(OUTPUT)/bench
-	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+$(OUTPUT)/bench/%: tools/bench/%.c $(wildcard tools/bench/*.h) bpf/pidtrace.h | $(OUTPUT)/bench
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf $< -o $@
 
 test-bins: $(OUTPUT)/pidtrace $(UNIT_BINS) $(PROG_BINS)
 

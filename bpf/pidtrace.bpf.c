@@ -149,6 +149,16 @@ static __always_inline bool fatal_by_default(int sig)
 }
 
 #include "registry.bpf.h"
+#ifndef PT_WATCHDOG
+#include "ustack.bpf.h"
+#endif
+
+/* Signals a fault raises in the faulting task (their siginfo has si_addr). */
+static __always_inline bool is_fault_sig(int sig)
+{
+	return sig == 4 /* SIGILL */ || sig == 5 /* SIGTRAP */ || sig == 7 /* SIGBUS */ ||
+	       sig == 8 /* SIGFPE */ || sig == 11 /* SIGSEGV */;
+}
 
 SEC("tp_btf/signal_generate")
 int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
@@ -158,9 +168,9 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	struct pt_signal_event *e;
 	unsigned long handler;
 	struct cur_syscall sc;
-	bool want_ustack;
-	u32 hints = 0;
-	u64 blocked = 0, info_val = 0;
+	bool want_ustack, user_ctx, is_fault = false;
+	u32 hints = 0, size;
+	u64 blocked = 0, info_val = 0, fault_addr = 0;
 	bool kernel_made;
 
 	if (sig < 1 || sig > PT_MAX_SIG)
@@ -186,10 +196,34 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	 * the kill itself is kept.
 	 */
 	want_ustack = cfg.ustacks && !shed(false);
+	/*
+	 * The siginfo decides whose user stack means something: a user's
+	 * kill has its sender's; a fault (SIGSEGV...) the faulting task's own,
+	 * which is current; other kernel-made signals none.
+	 */
+	bpf_probe_read_kernel(&info_val, sizeof(info_val), &ctx[1]);
+	kernel_made = info_val <= 1 || BPF_CORE_READ(info, si_code) > 0;
+	if (kernel_made && info_val > 1 && is_fault_sig(sig) &&
+	    BPF_CORE_READ(cur, pid) == BPF_CORE_READ(task, pid)) {
+		is_fault = true;
+		fault_addr = (u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
+	}
+	user_ctx = !kernel_made || is_fault;
+	size = sizeof(*e);
 	if (want_ustack)
-		e = reserve(sizeof(struct pt_signal_ustack_event), PT_EV_SIGNAL);
-	else
-		e = reserve(sizeof(*e), PT_EV_SIGNAL);
+		size = sizeof(struct pt_signal_ustack_event);
+#ifndef PT_WATCHDOG
+	if (want_ustack && user_ctx && cfg.stack_bytes)
+		size = sizeof(struct pt_signal_dwarf_event) + cfg.stack_bytes;
+#else
+	(void)fault_addr;
+#endif
+	/* No room for the stack copy: the kill and its fp walk, at least. */
+	if (size > sizeof(struct pt_signal_ustack_event) &&
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + 2 * size >
+		    bpf_ringbuf_query(&events, BPF_RB_RING_SIZE))
+		size = sizeof(struct pt_signal_ustack_event);
+	e = reserve(size, PT_EV_SIGNAL);
 	if (!e)
 		return 0;
 	fill_task(&e->victim, task);
@@ -206,7 +240,6 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	 * SEND_SIG_PRIV (1) are exactly those values. Read the raw argument
 	 * as a plain number instead.
 	 */
-	bpf_probe_read_kernel(&info_val, sizeof(info_val), &ctx[1]);
 	if (info_val == 0) {
 		e->info_kind = PT_INFO_NOINFO;
 		e->si_code = SI_USER;
@@ -266,7 +299,6 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	 * rlimit...) and shows the path of a user kill: always take it. It
 	 * costs ~3 us, paid only by signals that passed the filters.
 	 */
-	kernel_made = e->info_kind != PT_INFO_REAL || e->si_code > 0;
 	e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
 	e->pad = 0;
 	kill_pgrp_of(task, sc.nr, sc.args[0], &e->pgrp, &e->pgrp_size);
@@ -281,7 +313,16 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 		u64 sp = uregs ? BPF_CORE_READ(uregs, sp) : 0;
 
 		u->user_sp_word = 0;
-		if (kernel_made) {
+		u->method = PT_USTACK_FP;
+		u->flags = is_fault ? PT_USTACK_FAULT : 0;
+		u->fault_addr = fault_addr;
+		u->sp = sp;
+#ifndef PT_WATCHDOG
+		if (size > sizeof(struct pt_signal_ustack_event))
+			fill_dwarf(&((struct pt_signal_dwarf_event *)e)->d, cur, is_fault, fault_addr,
+				   cfg.stack_bytes);
+#endif
+		if (!user_ctx) {
 			u->ustack_sz = -1;
 			u->ubid_sz = -1;
 		} else {
@@ -289,7 +330,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 						     BPF_F_USER_STACK);
 			u->ubid_sz = bpf_get_stack(ctx, u->ubid, sizeof(u->ubid),
 						   BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
-			if (sp)
+			if (sp && !is_fault)
 				bpf_probe_read_user(&u->user_sp_word, sizeof(u64), (void *)sp);
 		}
 	}

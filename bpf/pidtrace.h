@@ -5,8 +5,11 @@
  * Both sides include this file. Every record starts with struct pt_hdr and
  * uses fixed-width types with explicit padding, so the layout is the same
  * for clang -target bpf and for the host compiler. Changing a record is an
- * ABI change: bump PT_ABI_VERSION and keep the _Static_asserts in
- * user/events.c in step.
+ * ABI change: bump PT_ABI_VERSION and keep the _Static_asserts at the end
+ * of this file in step. Both compilers check them (clang -target bpf for
+ * the programs, the host compiler for user space), so a layout the two
+ * sides would read differently does not build. Version 2: signal records
+ * carry the registers and stack copy for CFI unwinding (pt_dwarf_stack).
  */
 #ifndef PIDTRACE_H
 #define PIDTRACE_H
@@ -21,7 +24,7 @@ typedef __s32 s32;
 typedef __s64 s64;
 #endif
 
-#define PT_ABI_VERSION 1
+#define PT_ABI_VERSION 2
 #define PT_COMM_LEN 16
 #define PT_KSTACK_DEPTH 24
 #define PT_USTACK_DEPTH 24
@@ -159,16 +162,89 @@ struct pt_ustack {
 	 * its caller, the frame a frame-pointer walk skips.
 	 */
 	u64 user_sp_word;
+	/* Set by user space once it has unwound the stack (0 from BPF). */
+	u32 method; /* enum pt_ustack_method */
+	u32 flags;  /* enum pt_ustack_flag */
+	u64 fault_addr; /* PT_USTACK_FAULT: the fault's si_addr */
+	u64 sp;		/* the user stack pointer (of the fault, or at syscall entry) */
 	u64 ustack[PT_USTACK_DEPTH];
 	/* The same frames as build id + file offset: they resolve after the
 	 * sender is gone (a killer often exits right after its kill). */
 	struct pt_bid_frame ubid[PT_USTACK_DEPTH];
 };
 
+enum pt_ustack_method {
+	PT_USTACK_FP = 0,	 /* the kernel's frame-pointer walk, as taken */
+	PT_USTACK_DWARF = 1,	 /* unwound by user space with CFI from the stack copy */
+	PT_USTACK_FP_CHECKED = 2, /* the fp walk, cut at its first frame in no executable mapping */
+};
+
+enum pt_ustack_flag {
+	PT_USTACK_TRUNCATED = 1 << 0, /* frames past the last could not be proven */
+	PT_USTACK_FAULT = 1 << 1,     /* the task's own stack at a fault (set by BPF) */
+};
+
 /* PT_EV_SIGNAL with hdr.size == sizeof(this): a signal record with stacks. */
 struct pt_signal_ustack_event {
 	struct pt_signal_event sig;
 	struct pt_ustack u;
+};
+
+/*
+ * What user space needs to unwind the sender's stack with its CFI, the
+ * way perf --call-graph dwarf does, taken at generation time.
+ */
+#define PT_UREGS_NR 17		 /* x86-64 DWARF registers 0-16: rax..r15, rip */
+#define PT_UREG_SP 7		 /* DWARF number of rsp */
+#define PT_UREG_IP 16		 /* the return address column: rip */
+#define PT_UMAPS 32		 /* executable file mappings kept (room for more than today's one) */
+#define PT_STACK_BYTES_DEFAULT 8192
+#define PT_STACK_BYTES_MAX 32768 /* hdr.size is 16 bits */
+
+/* An executable file mapping of the sender, as it was at the signal. */
+struct pt_umap {
+	u64 start, end; /* [start, end) */
+	u64 pgoff;	/* file offset of start, in bytes */
+	u64 ino;
+	u32 dev;	/* st_dev of the file (kernel encoding) */
+	s32 bid_status; /* 1: build_id holds the file's GNU build id; 0 none */
+	u8 build_id[20];
+	u32 pad;
+};
+
+enum pt_dwarf_flag {
+	PT_DW_FAULT = 1 << 1,	/* a fault: fault_addr is its si_addr */
+	PT_DW_NO_REGS = 1 << 4, /* the task had no user registers */
+};
+
+struct pt_dwarf_stack {
+	u32 flags;	/* enum pt_dwarf_flag */
+	u32 nr_maps;	/* entries of maps[] filled */
+	u32 stack_len;	/* bytes of stack[] copied, from regs[PT_UREG_SP] up */
+	s32 stack_err;	/* 0, or the error of the copy (then stack_len is 0) */
+	u64 regs[PT_UREGS_NR];
+	u64 fault_addr;	    /* si_addr of a fault */
+	u64 fault_vm_start; /* reserved: 0 (the VMA walk is refused at signal_generate) */
+	u64 fault_vm_end;
+	u64 fault_vm_flags;
+	u64 stack_vm_end;
+	/*
+	 * maps[0]: the main executable's text (mm->start_code..end_code, its
+	 * build id from its ELF notes); then each library the dynamic linker
+	 * loaded (start: its load bias, end 0: unknown), from its link_map
+	 * list (see bpf/ustack.bpf.h).
+	 */
+	struct pt_umap maps[PT_UMAPS];
+	u8 stack[];	/* stack_len bytes; the record has room for the configured size */
+};
+
+/*
+ * PT_EV_SIGNAL with hdr.size == sizeof(this) + the configured stack size
+ * (--stack-bytes): a signal record with the data to unwind with CFI.
+ */
+struct pt_signal_dwarf_event {
+	struct pt_signal_ustack_event s;
+	struct pt_dwarf_stack d;
 };
 
 struct pt_exit_event {
@@ -305,10 +381,54 @@ struct pt_filter_cfg {
 	u32 wakeup_bytes;    /* wake user space once this much is queued; 0: always */
 	u8 registry;	     /* keep a death note of every process (see pt_death_note) */
 	u8 pad2[3];
+	u32 stack_bytes;     /* stack copied for CFI unwinding, 0: none (fp walk only) */
+	u32 pad3;
 	u64 cgroup_id;
 	s32 cgroup_ssid;     /* -1: cgroup v2; else v1 controller (enum cgroup_subsys_id) */
 	u32 pad;
 	char comm[PT_COMM_LEN];
 };
+
+/*
+ * The layout both compilers must agree on (issue 14): sizes and the
+ * offsets user space reads at. A change here is a PT_ABI_VERSION bump.
+ */
+#define PT_ABI_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), "ABI: size of " #t)
+#define PT_ABI_OFF(t, f, n) \
+	_Static_assert(__builtin_offsetof(struct t, f) == (n), "ABI: offset of " #t "." #f)
+PT_ABI_SIZE(pt_hdr, 16);
+PT_ABI_SIZE(pt_task, 64);
+PT_ABI_SIZE(pt_cgpath, 8 + PT_CG_DEPTH * PT_CG_NAME_LEN);
+PT_ABI_SIZE(pt_bid_frame, 32);
+PT_ABI_OFF(pt_signal_event, victim, 16);
+PT_ABI_OFF(pt_signal_event, sender, 376);
+PT_ABI_OFF(pt_signal_event, sig, 440);
+PT_ABI_OFF(pt_signal_event, pgrp, 508);
+PT_ABI_OFF(pt_signal_event, kstack, 520);
+PT_ABI_SIZE(pt_signal_event, 712);
+PT_ABI_OFF(pt_ustack, method, 16);
+PT_ABI_OFF(pt_ustack, fault_addr, 24);
+PT_ABI_OFF(pt_ustack, ustack, 40);
+PT_ABI_OFF(pt_ustack, ubid, 232);
+PT_ABI_SIZE(pt_ustack, 1000);
+PT_ABI_SIZE(pt_signal_ustack_event, 1712);
+PT_ABI_SIZE(pt_umap, 64);
+PT_ABI_OFF(pt_dwarf_stack, regs, 16);
+PT_ABI_OFF(pt_dwarf_stack, fault_addr, 152);
+PT_ABI_OFF(pt_dwarf_stack, maps, 192);
+PT_ABI_OFF(pt_dwarf_stack, stack, 192 + PT_UMAPS * 64);
+PT_ABI_SIZE(pt_signal_dwarf_event, 1712 + 192 + PT_UMAPS * 64);
+PT_ABI_SIZE(pt_exit_event, 632);
+PT_ABI_SIZE(pt_oom_event, 488);
+PT_ABI_SIZE(pt_fork_event, 152);
+PT_ABI_SIZE(pt_pidfd_event, 96);
+PT_ABI_SIZE(pt_exec_event, 344);
+PT_ABI_SIZE(pt_reap_event, 104);
+PT_ABI_SIZE(pt_mark_event, 24);
+PT_ABI_SIZE(pt_death_note, 120);
+PT_ABI_SIZE(pt_filter_cfg, 64);
+PT_ABI_OFF(pt_filter_cfg, stack_bytes, 24);
+_Static_assert(sizeof(struct pt_signal_dwarf_event) + PT_STACK_BYTES_MAX < 65536,
+	       "a signal record's size fits hdr.size");
 
 #endif /* PIDTRACE_H */

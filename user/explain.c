@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "names.h"
 #include "pending_gens.h"
 #include "symbolize.h"
+#include "unwind_fault.h"
 
 struct oom_note {
 	struct oom_note *next;
@@ -262,6 +264,12 @@ static void apply_generation(struct explain *ex, struct xrec *r, const struct pt
 			symbolize__kstack(ex->sym, r, g->kstack, g->kstack_sz, names);
 		if (u && u->ustack_sz > 0)
 			symbolize__ustack(ex->sym, r, g->sender.pid, u);
+		if (u && (u->flags & PT_USTACK_FAULT)) {
+			r->has_fault = true;
+			r->fault_addr = u->fault_addr;
+			unwind_fault__describe(g->sig, g->si_code, u->fault_addr, u->sp,
+					       r->fault_what, sizeof(r->fault_what));
+		}
 	} else if (x && x->kstack_sz > 0) {
 		symbolize__kstack(ex->sym, r, x->kstack, x->kstack_sz, names);
 	}
@@ -588,6 +596,15 @@ int explain__feed(struct explain *ex, const void *data, size_t size)
 	case PT_EV_SIGNAL:
 		if (size < sizeof(struct pt_signal_event))
 			return 0;
+		if (size >= sizeof(struct pt_signal_dwarf_event) && ex->opts.symbolize_user) {
+			const struct pt_signal_dwarf_event *de = data;
+			struct pt_ustack u = de->s.u;
+
+			/* Now, while the sender's files are most likely still there. */
+			symbolize__unwind(ex->sym, de->s.sig.sender.pid, de->s.sig.sender.tid, &de->d,
+					  size - offsetof(struct pt_signal_dwarf_event, d), &u);
+			return on_signal(ex, data, &u);
+		}
 		return on_signal(ex, data,
 				 size >= sizeof(struct pt_signal_ustack_event) ?
 					 &((const struct pt_signal_ustack_event *)data)->u : NULL);

@@ -60,6 +60,15 @@ struct xrec {
 	char kstack[PT_KSTACK_DEPTH][96];
 	int nu;
 	char ustack[PT_USTACK_DEPTH][192];
+	const char *stack_method; /* "dwarf", "fp", "fp-checked"; NULL without a user stack */
+	bool stack_truncated;	  /* frames past the last could not be proven */
+	/* A fault (SIGSEGV, SIGBUS...): the victim's own stack is ustack. */
+	bool has_fault;
+	uint64_t fault_addr;  /* si_addr */
+	char fault_what[128]; /* what that address was, "" when unknown */
+	char fault_at[256];   /* "main() at fault.c:21", the faulting instruction */
+	/* The stack went through abort() (1) or a failed assert() (2). */
+	int aborted;
 	/* The sender's own code that made the call: the first user frame
 	 * outside the C library ("" when unknown). */
 	char sender_fn[128];

@@ -156,8 +156,14 @@ void explain_words__detail(struct xrec *r)
 			 r->has_sender ? who : "the namespace's init");
 		break;
 	case CAUSE_GROUP_EXIT:
-		snprintf(r->detail, sizeof(r->detail), "sibling thread %u (%s) called %s: every thread dies",
-			 r->init_tid, r->init_comm, r->init_syscall ? r->init_syscall : "exit_group");
+		if (r->init_tid)
+			snprintf(r->detail, sizeof(r->detail),
+				 "sibling thread %u (%s) called %s: every thread dies", r->init_tid,
+				 r->init_comm, r->init_syscall ? r->init_syscall : "exit_group");
+		else
+			snprintf(r->detail, sizeof(r->detail),
+				 "a sibling thread called exit_group() (which one is unknown: it "
+				 "exited before tracing saw it): every thread dies");
 		break;
 	case CAUSE_EXEC_DE_THREAD:
 		snprintf(r->detail, sizeof(r->detail),

@@ -129,6 +129,20 @@ static struct json_object *record_object(const struct xrec *r)
 	jadd(j, "detail", jstr(r->detail));
 	jadd(j, "kernel_stack", str_array(r->kstack[0], sizeof(r->kstack[0]), r->nk));
 	jadd(j, "user_stack", str_array(r->ustack[0], sizeof(r->ustack[0]), r->nu));
+	jadd(j, "stack_method", jstr_or_null(r->stack_method));
+	jadd(j, "stack_truncated", json_object_new_boolean(r->stack_truncated));
+	if (r->has_fault) {
+		struct json_object *fo = json_object_new_object();
+		char a[24];
+
+		snprintf(a, sizeof(a), "0x%llx", (unsigned long long)r->fault_addr);
+		jadd(fo, "address", json_object_new_string(a));
+		jadd(fo, "what", jstr_or_null(r->fault_what[0] ? r->fault_what : NULL));
+		jadd(fo, "at", jstr_or_null(r->fault_at[0] ? r->fault_at : NULL));
+		jadd(j, "fault", fo);
+	}
+	if (r->aborted)
+		jadd(j, "aborted_by", json_object_new_string(r->aborted == 2 ? "assert" : "abort"));
 	if (r->kind == XREC_DEATH) {
 		jadd(j, "exit", r->has_exit ? exit_json(r) : NULL);
 		jadd(j, "delay_us", r->delay_us >= 0 ? json_object_new_int64(r->delay_us) : NULL);

@@ -34,7 +34,11 @@ static void sender_column(const struct xrec *r, char *buf, size_t len)
 
 	if (r->syscall)
 		snprintf(sc, sizeof(sc), " %s()", r->syscall);
-	if (r->cause == CAUSE_GROUP_EXIT || r->cause == CAUSE_EXEC_DE_THREAD)
+	if ((r->cause == CAUSE_GROUP_EXIT || r->cause == CAUSE_EXEC_DE_THREAD) &&
+	    (!r->has_initiator || !r->init_tid))
+		/* Never "thread 0 ()": tid 0 is no thread, the initiator is unknown. */
+		snprintf(buf, len, "unknown thread");
+	else if (r->cause == CAUSE_GROUP_EXIT || r->cause == CAUSE_EXEC_DE_THREAD)
 		snprintf(buf, len, "thread %u (%s)%s", r->init_tid, escape__str(r->init_comm),
 			 r->init_syscall ? (r->cause == CAUSE_EXEC_DE_THREAD ? " execve()" :
 									   " exit_group()") : "");
@@ -223,8 +227,16 @@ int output_plain__record(struct output *o, const struct xrec *r)
 		print_stack(o, "kernel", r->kstack, r->nk);
 	else
 		print_path(o, r->kstack, r->nk);
+	if (r->has_fault && r->fault_at[0])
+		fprintf(o->f, "    %-8s at %s\n", "fault", escape__str(r->fault_at));
+	if (r->has_fault)
+		fprintf(o->f, "    %-8s address 0x%llx%s%s\n", r->fault_at[0] ? "" : "fault",
+			(unsigned long long)r->fault_addr, r->fault_what[0] ? ": " : "", r->fault_what);
 	for (i = 0; i < r->nu; i++)
 		fprintf(o->f, "    %-8s %s\n", i ? "" : "user", escape__str(r->ustack[i]));
+	if (r->nu && r->stack_truncated)
+		fprintf(o->f, "    %-8s ... (%s: no frame past this one could be proven)\n", "",
+			r->stack_method);
 	for (i = 0; i < r->nunknown; i++)
 		fprintf(o->f, "    %-8s %s\n", i ? "" : "unknown", escape__str(r->unknown[i]));
 	return 0;

@@ -33,6 +33,7 @@
 #include "run_job.h"
 #include "timeline.h"
 #include "tracer.h"
+#include "unwind.h"
 #include "verdict.h"
 #include "xrecs.h"
 
@@ -42,6 +43,7 @@ struct run_env {
 	const char *timeline;
 	char **argv;
 	enum color_when color;
+	int stack_bytes; /* --stack-bytes, -1 unset */
 	bool help;
 };
 
@@ -69,6 +71,8 @@ static void usage(FILE *f)
 		   "                   CMD's standard output goes to standard error\n"
 		   "  --timeline FILE  Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
 		   "  -o, --output F   write the report there instead of stdout\n"
+		   "  --stack-bytes N  user stack copied per signal to unwind it with the\n"
+		   "                   binaries' CFI (default 8192, 0: frame pointers only)\n"
 		   "  --color[=WHEN]   colour the causes: auto (on a terminal, default),\n"
 		   "                   always or never; NO_COLOR=1 turns auto off\n"
 		   "  -h, --help       this help\n\n"
@@ -79,10 +83,11 @@ static void usage(FILE *f)
 
 static int parse_args(struct run_env *env, int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_TIMELINE, OPT_COLOR };
+	enum { OPT_JSON = 256, OPT_TIMELINE, OPT_COLOR, OPT_STACK_BYTES };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "timeline", required_argument, NULL, OPT_TIMELINE },
+		{ "stack-bytes", required_argument, NULL, OPT_STACK_BYTES },
 		{ "output", required_argument, NULL, 'o' },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
@@ -100,6 +105,10 @@ static int parse_args(struct run_env *env, int argc, char **argv)
 			break;
 		case OPT_TIMELINE:
 			env->timeline = optarg;
+			break;
+		case OPT_STACK_BYTES:
+			if (unwind__parse_stack_bytes(optarg, &env->stack_bytes))
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			env->out_path = optarg;
@@ -261,14 +270,14 @@ static void report(struct output *out, struct run_ctx *rc, uint64_t t0, bool she
 
 int run__parse_args(int argc, char **argv)
 {
-	struct run_env env = { 0 };
+	struct run_env env = { .stack_bytes = -1 };
 
 	return parse_args(&env, argc, argv);
 }
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_env env = { 0 };
+	struct run_env env = { .stack_bytes = -1 };
 	struct run_ctx rc = { 0 };
 	struct tracer_opts topts = { 0 };
 	struct explain_opts xopts = { 0 };
@@ -307,6 +316,8 @@ int cmd_run(int argc, char **argv)
 	topts.filter.follow_children = 1;
 	topts.filter.lineage = 1;
 	topts.filter.ustacks = 1;
+	topts.filter.stack_bytes = unwind__fit_stack_bytes(
+		env.stack_bytes < 0 ? PT_STACK_BYTES_DEFAULT : env.stack_bytes, 4 << 20);
 	topts.filter.cgroup_ssid = -1;
 	/*
 	 * Every signal record carries the sender's user stack (~1.5 kB): the

@@ -29,6 +29,7 @@
 #include "symbolize.h"
 #include "symcache.h"
 #include "symobj.h"
+#include "unwind.h"
 #include "usym.h"
 
 struct symbolizer {
@@ -39,6 +40,7 @@ struct symbolizer {
 	struct symcache *frames;    /* (file, offset) -> symbol */
 	struct symobj_cache *objs;  /* the files, each opened once */
 	struct pidmaps *maps;	    /* where each sender maps them */
+	struct unwinder *uw;	    /* CFI unwinding of recorded stacks */
 	uint64_t stacks, stack_ns;  /* for the -v summary */
 };
 
@@ -54,7 +56,8 @@ struct symbolizer *symbolize__new(bool user)
 		s->frames = symcache__new(0);
 		s->objs = symobj__new(0);
 		s->maps = pidmaps__new(0);
-		if (!s->usym || !s->bids || !s->frames || !s->objs || !s->maps) {
+		s->uw = unwind__new(s->bids);
+		if (!s->usym || !s->bids || !s->frames || !s->objs || !s->maps || !s->uw) {
 			symbolize__free(s);
 			return NULL;
 		}
@@ -114,6 +117,7 @@ void symbolize__free(struct symbolizer *s)
 	symcache__free(s->frames);
 	symobj__free(s->objs);
 	pidmaps__free(s->maps);
+	unwind__free(s->uw);
 	free(s);
 }
 
@@ -187,6 +191,18 @@ static bool system_library(const char *module)
 	       !strncmp(b, "ld-linux", 8) || !strncmp(b, "libpthread", 10);
 }
 
+/* abort() and assert()'s failure path, in the C library. */
+static int abort_frame(const struct usym_loc *loc)
+{
+	if (!loc->func[0] || !system_library(loc->module))
+		return 0;
+	if (!strncmp(loc->func, "__assert_fail", 13) || !strncmp(loc->func, "__assert_perror_fail", 20))
+		return 2;
+	if (!strcmp(loc->func, "abort") || !strncmp(loc->func, "abort@", 6))
+		return 1;
+	return 0;
+}
+
 static void note_sender_code(struct xrec *r, const struct usym_loc *loc)
 {
 	if (r->sender_fn[0] || !loc->func[0] || system_library(loc->module))
@@ -218,7 +234,7 @@ static int user_frames(const struct pt_ustack *g, struct uframe *out, int max)
 		n = PT_USTACK_DEPTH;
 	for (i = 0; i < n && g->ustack[i] && k < max; i++) {
 		out[k++] = (struct uframe){ g->ustack[i], i, 0 };
-		if (i == 0 && n > 1 && g->user_sp_word && g->user_sp_word != g->ustack[1] &&
+		if (i == 0 && n > 1 && g->method != PT_USTACK_DWARF && g->user_sp_word && g->user_sp_word != g->ustack[1] &&
 		    g->user_sp_word - g->ustack[1] + (1 << 20) < (2 << 20) && k < max)
 			out[k++] = (struct uframe){ g->user_sp_word, 1,
 						    (int64_t)(g->user_sp_word - g->ustack[1]) };
@@ -360,6 +376,13 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void symbolize__unwind(struct symbolizer *s, uint32_t pid, uint32_t tid,
+		       const struct pt_dwarf_stack *d, size_t avail, struct pt_ustack *u)
+{
+	if (s->uw)
+		unwind__stack(s->uw, (pid_t)pid, (pid_t)tid, d, avail, u);
+}
+
 void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 		       const struct pt_ustack *g)
 {
@@ -377,7 +400,17 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 		/* Frames past the first are return addresses: the call is just before. */
 		uint64_t addr = i ? uf[i].ip - 1 : uf[i].ip;
 
-		err = view ? view_frame(s, view, g, &uf[i], i > 0, &loc) : -ENOENT;
+		/*
+		 * A checked stack's frames were mapped to files at the
+		 * signal: that file first (the sender may have replaced its
+		 * memory since), the live view only for a file without a
+		 * build id.
+		 */
+		err = -ENOENT;
+		if (g->method != PT_USTACK_FP)
+			err = resolve_by_build_id(s, g, &uf[i], i > 0, &loc);
+		if (err)
+			err = view ? view_frame(s, view, g, &uf[i], i > 0, &loc) : -ENOENT;
 		/* Read the mappings again (once per stack at most), else libdwfl. */
 		if (err == -EAGAIN && !reloaded) {
 			reloaded = true;
@@ -396,8 +429,21 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 				err = resolve_by_build_id(s, g, &uf[i], i > 0, &loc);
 		}
 		if (!err) {
+			int ab = abort_frame(&loc);
+
 			usym__format(&loc, r->ustack[i], sizeof(r->ustack[i]));
+			/* assert() calls abort(): the assert is what the code did. */
+			if (ab > r->aborted && !r->sender_fn[0])
+				r->aborted = ab;
 			note_sender_code(r, &loc);
+			if (i == 0 && (g->flags & PT_USTACK_FAULT) && loc.func[0]) {
+				if (loc.file[0] && loc.line > 0)
+					snprintf(r->fault_at, sizeof(r->fault_at), "%.120s() at %.100s:%d",
+						 loc.func, base_name(loc.file), loc.line);
+				else
+					snprintf(r->fault_at, sizeof(r->fault_at), "%.120s() in %.100s",
+						 loc.func, base_name(loc.module));
+			}
 			continue;
 		}
 		if (gone)
@@ -406,6 +452,8 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 			 (unsigned long long)uf[i].ip);
 	}
 	r->nu = i;
+	r->stack_method = unwind__method_name(g->method);
+	r->stack_truncated = g->flags & PT_USTACK_TRUNCATED;
 	if (missing)
 		xrec__add_unknown(r, "user stack: %s",
 			    "sender exited before symbolization, and some of its files could not "

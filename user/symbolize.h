@@ -33,6 +33,13 @@ void symbolize__kstack(struct symbolizer *s, struct xrec *r, const __u64 *ips, i
 /* Fill r->ustack/r->nu, r->sender_fn and r->sender_src from @u of sender @pid. */
 void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 		       const struct pt_ustack *u);
+/*
+ * Unwind @u with the CFI of the sender's binaries from what the BPF side
+ * recorded (@d, @avail bytes of the record): see unwind.h. Call it when
+ * the record is read, before @u is kept for later.
+ */
+void symbolize__unwind(struct symbolizer *s, uint32_t pid, uint32_t tid,
+		       const struct pt_dwarf_stack *d, size_t avail, struct pt_ustack *u);
 /* What symbolizing user stacks cost so far (pidtrace -v prints it at the end). */
 struct symbolize_stats {
 	uint64_t stacks, stack_ns;	   /* user stacks, time spent on them */

@@ -112,7 +112,10 @@ enum verdict_pattern verdict__write(const struct xrec *r, const struct lineage_t
 	if (task && task->start_ns && r->ts_ns > task->start_ns)
 		life = r->ts_ns - task->start_ns;
 
-	put(&b, "pid %u (%s) ", r->victim.pid, r->victim.comm);
+	if (r->victim.tid && r->victim.tid != r->victim.pid)
+		put(&b, "thread %u of pid %u (%s) ", r->victim.tid, r->victim.pid, r->victim.comm);
+	else
+		put(&b, "pid %u (%s) ", r->victim.pid, r->victim.comm);
 	if (r->cause == CAUSE_KILL_SYSCALL && r->has_sender && task && task->has_creator &&
 	    task->creator.pid == r->sender.pid && life && life < HELPER_MAX_LIFE_NS &&
 	    (pfd = pidfd_by(task, r->sender.pid))) {
@@ -163,8 +166,23 @@ enum verdict_pattern verdict__write(const struct xrec *r, const struct lineage_t
 		return pat;
 	}
 	/* No pattern: the explanation, with what the lineage adds. */
-	put(&b, "died by %s: %s", sig, r->detail);
-	if (r->cause == CAUSE_KILL_SYSCALL)
+	if (r->has_exit && !(r->exit_status & 0x7f))
+		/* A zapped thread whose group exited with a code: no signal killed it. */
+		put(&b, "exited with code %u: %s", (r->exit_status >> 8) & 0xff, r->detail);
+	else if (r->signo == SIGABRT && r->aborted && r->sender_fn[0])
+		put(&b, "died by SIGABRT: %s() %s %s()%s%s", r->aborted == 2 ? "assert" : "abort",
+		    r->aborted == 2 ? "failed in" : "called from", r->sender_fn,
+		    r->sender_src[0] ? " at " : "", r->sender_src);
+	else
+		put(&b, "died by %s: %s", sig, r->detail);
+	if (r->has_fault) {
+		if (r->fault_at[0])
+			put(&b, ", at %s", r->fault_at);
+		if (r->fault_what[0])
+			put(&b, "; the address 0x%llx is %s", (unsigned long long)r->fault_addr,
+			    r->fault_what);
+	}
+	if (r->cause == CAUSE_KILL_SYSCALL && !(r->signo == SIGABRT && r->aborted))
 		put_sender_code(&b, r);
 	if (task && task->has_creator)
 		put(&b, "; it was created by pid %u (%s)", task->creator.pid, task->creator.comm);

@@ -27,6 +27,7 @@
 #include "timeline.h"
 #include "registry.h"
 #include "tracer.h"
+#include "unwind.h"
 #include "xrecs.h"
 
 #define MAX_PIDS 256
@@ -42,6 +43,7 @@ struct watch_env {
 	bool all_signals;
 	bool json;
 	bool stacks;
+	int stack_bytes; /* --stack-bytes, -1 unset */
 	const char *out_path;
 	size_t ringbuf_bytes;
 	double duration_s; /* 0: until Ctrl-C */
@@ -75,6 +77,8 @@ static void usage(FILE *f)
 		"                       only when named with -s)\n"
 		"      --json           one JSON object per line (docs/watch-json.md)\n"
 		"      --stacks         kernel and user stacks of every sender\n"
+		"      --stack-bytes N  user stack copied per signal to unwind it with the\n"
+		"                       binaries' CFI (default 8192, 0: frame pointers only)\n"
 		"  -o, --output FILE    write there instead of stdout\n"
 		"      --color[=WHEN]   colour the causes: auto (on a terminal, default),\n"
 		"                       always or never; NO_COLOR=1 turns auto off\n"
@@ -132,7 +136,7 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 {
 	enum { OPT_CGROUP = 256, OPT_ALL, OPT_JSON, OPT_STACKS, OPT_DURATION, OPT_RINGBUF,
 	       OPT_COLOR, OPT_PIN, OPT_TIMELINE, OPT_METRICS, OPT_METRICS_LABELS,
-	       OPT_METRICS_CAP, OPT_JOURNAL };
+	       OPT_METRICS_CAP, OPT_JOURNAL, OPT_STACK_BYTES };
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
@@ -141,6 +145,7 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 		{ "all-signals", no_argument, NULL, OPT_ALL },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
+		{ "stack-bytes", required_argument, NULL, OPT_STACK_BYTES },
 		{ "output", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF },
@@ -193,6 +198,10 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 			break;
 		case OPT_STACKS:
 			env->stacks = true;
+			break;
+		case OPT_STACK_BYTES:
+			if (unwind__parse_stack_bytes(optarg, &env->stack_bytes))
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			env->out_path = optarg;
@@ -294,6 +303,9 @@ static int build_filter(struct watch_env *env, struct pt_filter_cfg *f)
 	f->wakeup_bytes = (env->ringbuf_bytes ? env->ringbuf_bytes : 4 << 20) / 16;
 	f->kstacks = env->stacks;
 	f->ustacks = env->stacks;
+	f->stack_bytes = unwind__fit_stack_bytes(env->stack_bytes < 0 ? PT_STACK_BYTES_DEFAULT :
+									env->stack_bytes,
+						 env->ringbuf_bytes ? env->ringbuf_bytes : 4 << 20);
 	if (env->npids) {
 		f->filter_pids = 1;
 		f->follow_children = 1;
@@ -424,14 +436,14 @@ static int tick_fleet(struct watch_ctx *w, struct tracer *t, double *next_check,
 
 int watch__parse_args(int argc, char **argv)
 {
-	struct watch_env env = { 0 };
+	struct watch_env env = { .stack_bytes = -1 };
 
 	return parse_args(&env, argc, argv);
 }
 
 int cmd_watch(int argc, char **argv)
 {
-	struct watch_env env = { 0 };
+	struct watch_env env = { .stack_bytes = -1 };
 	struct watch_ctx w = { 0 };
 	struct tracer_opts topts = { 0 };
 	struct explain_opts xopts = { 0 };

@@ -126,6 +126,28 @@ report_bpfcost() {
 	echo
 }
 
+# The cost of CFI unwinding's stack copy next to the frame-pointer walk:
+# BPF time per kill (the kill9 storm) and ring-buffer bytes per record.
+report_ustack() {
+	[ -s "$W/bpfcost" ] || return 0
+	local dw fp sz
+	dw=$(awk '$1 == "stacks" && $2 == "kill9" { print $3 }' "$W/bpfcost")
+	fp=$(awk '$1 == "stacksfp" && $2 == "kill9" { print $3 }' "$W/bpfcost")
+	[ -n "$dw" ] && [ -n "$fp" ] || return 0
+	sz=$("$B/recsize")
+	echo "### 1c. User stacks: CFI unwinding's stack copy against the frame-pointer walk"
+	echo
+	echo "BPF run time per operation of the kill9 storm (every kill is an explained"
+	echo "signal with a user stack), and the ring-buffer bytes of one signal record"
+	echo "(with the ring's 8-byte header):"
+	echo
+	echo "| | --stacks (dwarf, 8 KiB copy) | --stacks --stack-bytes 0 (fp) | added |"
+	echo "|---|---|---|---|"
+	awk -v d="$dw" -v f="$fp" 'BEGIN { printf "| BPF ns per kill | %s | %s | %+.0f ns |\n", d, f, d - f }'
+	awk -v s="$sz" 'BEGIN { split(s, a, /[ =]/); printf "| ring bytes per record | %s | %s | %+d |\n", a[6], a[4], a[6] - a[4] }'
+	echo
+}
+
 storm_ops() {
 	case $1 in
 	sigign) echo "$STORM_SIGNALS" ;;
@@ -350,6 +372,7 @@ report() {
 	echo
 	report_overhead
 	report_bpfcost
+	report_ustack
 	report_rate
 	report_cr
 	report_phases

@@ -5,17 +5,20 @@
 # Configurations, each measured in every round, in a rotated order:
 #   none      no tracer
 #   pidtrace  pidtrace watch (plain output to a file)
-#   stacks    pidtrace watch --stacks
+#   stacks    pidtrace watch --stacks (user stacks unwound with CFI from an
+#             8 KiB stack copy per signal: the default)
+#   stacksfp  pidtrace watch --stacks --stack-bytes 0 (the frame-pointer
+#             walk alone): the difference is what the stack copy costs
 #   peers     libbpf-tools sigsnoop and exitsnoop together (output to files)
 #   alt       pidtrace watch from the binary BENCH_ALT (only when set): a
 #             change measured side by side with the tree's build
 #   altstacks the same with --stacks
 
 TRACER_PIDS=()
-TRACERS="pidtrace stacks peers${BENCH_ALT:+ alt altstacks}"
+TRACERS="pidtrace stacks stacksfp peers${BENCH_ALT:+ alt altstacks}"
 CONFIGS="none $TRACERS"
 # The configurations of the kill rate section: pidtrace's only.
-RATE_TRACERS="pidtrace stacks${BENCH_ALT:+ alt altstacks}"
+RATE_TRACERS="pidtrace stacks stacksfp${BENCH_ALT:+ alt altstacks}"
 
 # label CONFIG: how the tables name a configuration.
 label() {
@@ -23,6 +26,7 @@ label() {
 	none) echo "no tracing" ;;
 	pidtrace) echo "pidtrace watch" ;;
 	stacks) echo "pidtrace watch --stacks" ;;
+	stacksfp) echo "pidtrace watch --stacks --stack-bytes 0" ;;
 	peers) echo "sigsnoop + exitsnoop" ;;
 	alt) echo "BENCH_ALT watch" ;;
 	altstacks) echo "BENCH_ALT watch --stacks" ;;
@@ -36,7 +40,7 @@ tracer_start() {
 	rm -f "$W/tracer.err"
 	case $cfg in
 	none) return 0 ;;
-	pidtrace | stacks | alt | altstacks)
+	pidtrace | stacks | stacksfp | alt | altstacks)
 		local bin=$P args=(watch -o "$W/tracer.out")
 		[ "${cfg#alt}" != "$cfg" ] && bin=$BENCH_ALT
 		if [ -n "$json" ]; then
@@ -44,6 +48,9 @@ tracer_start() {
 		fi
 		if [ "${cfg%stacks}" != "$cfg" ]; then
 			args+=(--stacks)
+		fi
+		if [ "$cfg" = stacksfp ]; then
+			args+=(--stacks --stack-bytes 0)
 		fi
 		"$bin" "${args[@]}" >"$W/tracer.stdout" 2>"$W/tracer.err" &
 		p=$!
