@@ -52,6 +52,7 @@
 #include "restore_epoll.h"
 #include "restore_ghost.h"
 #include "restore_threads.h"
+#include "restore_verify.h"
 #include "testfault.h"
 #include "watchdog.h"
 
@@ -286,6 +287,10 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		break;
 	case RPH_FINISH:
 		err = for_each_live(ctx, restore_state__finish);
+		break;
+	case RPH_VERIFY:
+		/* Still held: what the tree would run with, compared with the image. */
+		err = restore_verify__tree(ctx);
 		break;
 	case RPH_DETACH:
 		err = restore_tree__detach_all(ctx);

@@ -235,7 +235,7 @@ int restore_mem__finish(struct restore_ctx *ctx, struct rtask *t);
 /* restore_report.c: the report, plain or one JSON object. */
 enum restore_phase {
 	RPH_CHECK, RPH_CREATE, RPH_SEIZE, RPH_MEMORY, RPH_FILES, RPH_STATE, RPH_FINISH,
-	RPH_DETACH, RPH_COUNT,
+	RPH_VERIFY, RPH_DETACH, RPH_COUNT,
 };
 extern const char *const restore_phase_names[RPH_COUNT];
 void restore_report__print(struct restore_ctx *ctx, const double *ms, bool ok, bool json);

@@ -20,12 +20,13 @@
 
 #include "output.h"
 #include "restore.h"
+#include "restore_verify.h"
 #include "watchdog.h"
 
 #define jadd json_object_object_add
 
 const char *const restore_phase_names[RPH_COUNT] = {
-	"check", "create", "seize", "memory", "files", "state", "finish", "detach",
+	"check", "create", "seize", "memory", "files", "state", "finish", "verify", "detach",
 };
 
 static struct json_object *death_json(const struct xrec *r)
@@ -122,6 +123,7 @@ static void print_json(struct restore_ctx *ctx, const double *ms, bool ok,
 	jadd(o, "pidfds", json_object_new_int64(ctx->pidfds_done));
 	jadd(o, "helpers", json_object_new_int64(ctx->nhelpers));
 	jadd(o, "helper_list", helpers_json(ctx));
+	jadd(o, "verified", restore_verify__json());
 	jadd(o, "phases_ms", ph);
 	jadd(o, "total_ms", json_object_new_double(total));
 	jadd(o, "unexpected_deaths", json_object_new_int64(unexpected));
@@ -232,6 +234,8 @@ void restore_report__print(struct restore_ctx *ctx, const double *ms, bool ok, b
 	if (ok && ctx->threads)
 		printf("  %lu more thread%s, each with its old tid\n", (unsigned long)ctx->threads,
 		       ctx->threads == 1 ? "" : "s");
+	if (ok)
+		restore_verify__print(stdout, ms[RPH_VERIFY]);
 	printf("  phases (ms):");
 	for (i = 0; i < RPH_COUNT; i++)
 		printf(" %s %.1f", restore_phase_names[i], ms[i]);

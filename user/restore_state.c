@@ -31,6 +31,7 @@
 #include "restore_timers.h"
 #include "restore_threads.h"
 #include "restore_unix.h"
+#include "testfault.h"
 
 #ifndef SS_AUTODISARM
 #define SS_AUTODISARM (1U << 31)
@@ -56,6 +57,9 @@ static int sigactions(struct restore_ctx *ctx, struct rtask *t)
 
 		/* The stub reset every action to all zeros (restore_tree.c). */
 		if (!e->handler && !e->flags && !e->restorer && !e->mask)
+			continue;
+		/* restore-skip-sigaction: a test fault skips one (restore_verify.c tells). */
+		if (testfault__point("restore-skip-sigaction"))
 			continue;
 		ka.handler = e->handler;
 		ka.flags = e->flags;

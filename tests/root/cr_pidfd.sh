@@ -21,7 +21,7 @@ if cr_start pidfd zdtm_pidfd && cr_dump; then
 		same pidfd_helper_death_explained \
 			"$(jr '[.deaths[] | select(.cause == "restore-helper" and .expected and .signal == "SIGKILL" and .exit.status == 9)] | length')" 1
 		same pidfd_timeline_phases \
-			"$(jq '[.traceEvents[] | select(.cat == "phase")] | length' "$CR_DIR/timeline.json")" 8
+			"$(jq '[.traceEvents[] | select(.cat == "phase")] | length' "$CR_DIR/timeline.json")" 9
 		same pidfd_timeline_helper \
 			"$(jq '[.traceEvents[] | select(.cat == "death" and (.name | test("restore-helper")))] | length' "$CR_DIR/timeline.json")" 1
 		cr_finish

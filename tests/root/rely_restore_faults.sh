@@ -65,9 +65,9 @@ SECOND_MAP=$(jq -r "[.tasks[1].vmas[]] | $mapped | .[0] |
 	\"\(.start)-\(.end) (\(.prot)\(if .shared then \"s\" else \"p\" end)\((.path // .name) as \$n |
 	if \$n != \"\" then \" \" + \$n else \"\" end))\"" "$CR_DIR/show.json")
 
-PHASES="check create seize memory files state finish detach"
+PHASES="check create seize memory files state finish verify detach"
 POINTS="restore-check restore-create restore-seize restore-memory restore-files restore-state
-	restore-finish restore-detach restore-mmap restore-write restore-reopen"
+	restore-finish restore-verify restore-detach restore-mmap restore-write restore-reopen"
 
 # The one error line expected for an error at point $1.
 HEX='0x[0-9a-f]+'

@@ -132,6 +132,13 @@ cr_pidtrace() {
 		LINE+=" restore_after_ns=$(($(kv ns "$st") - $(kv out_ns "$st")))"
 	fi
 	LINE+=" restore_total_ms=$(jq -r '.total_ms // "-"' "$d/restore.json" 2>/dev/null)"
+	# The check of the restored tree against the image (restore's verify
+	# phase): its time and what it compared, to see that it follows the
+	# VMAs and fds, not the memory size.
+	LINE+=" verify_ms=$(jq -r '.phases_ms.verify // "-"' "$d/restore.json" 2>/dev/null)"
+	LINE+=" verified_vmas=$(jq -r '.verified.vmas // "-"' "$d/restore.json" 2>/dev/null)"
+	LINE+=" verified_fds=$(jq -r '.verified.fds // "-"' "$d/restore.json" 2>/dev/null)"
+	LINE+=" verified_injected=$(jq -r '.verified.injected // "-"' "$d/restore.json" 2>/dev/null)"
 	if [ "$(kv status "$st")" != 0 ]; then
 		echo "$(jq -r '.error // empty' "$d/restore.json" 2>/dev/null)$(head -1 "$d/restore.err")" |
 			sed "s/^/restore, $2 MiB: /" >>"$W/cr.errors"

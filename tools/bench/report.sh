@@ -345,6 +345,27 @@ report_phases() {
 	echo
 }
 
+# report_verify: restore's verify phase per memory size (it must not grow with it).
+report_verify() {
+	[ -s "$W/cr" ] || return 0
+	grep -q 'verify_ms=[0-9]' "$W/cr" || return 0
+	local size
+	echo "### 5. Verification after restore"
+	echo
+	echo "The verify phase of \`pidtrace restore --json\` (phases_ms.verify): the restored"
+	echo "process compared with the image before it runs (/proc reads, one rt_sigaction per"
+	echo "signal with an action). Median per size; it follows the VMAs and fds, not the memory."
+	echo
+	echo "| memory | verify ms | VMAs | fds | syscalls in the task |"
+	echo "|---|---|---|---|---|"
+	for size in $SIZES; do
+		printf "| %s | %s | %s | %s | %s |\n" "$(size_label "$size")" \
+			"$(cr_med "$size" verify_ms 1 3)" "$(cr_med "$size" verified_vmas 1 0)" \
+			"$(cr_med "$size" verified_fds 1 0)" "$(cr_med "$size" verified_injected 1 0)"
+	done
+	echo
+}
+
 # share SIZE PHASE: median share of the wall time of a restore phase, or of
 # @before / @after (see report_phases), over the repetitions of SIZE.
 share() {
@@ -440,6 +461,7 @@ report() {
 	report_cr
 	report_phases
 	report_fixed
+	report_verify
 	echo "<!-- bench:end -->"
 }
 

@@ -8,6 +8,7 @@
 #   2. the highest kill rates, the ring buffer's drops and sheds
 #   3. dump and restore against a reference copier, by memory size
 #   4. the share of each restore phase
+#   5. restore's verification (its verify phase) by memory size
 #
 # Prints the tables and writes them to docs/PERFORMANCE.md between the
 # "bench:begin" and "bench:end" markers (text outside them is kept).

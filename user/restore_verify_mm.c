@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_verify_mm.c - a restored task's memory map against the image:
+ * every VMA's range, protections, shared or private, what backs it
+ * (anonymous, a shared memory object pidtrace made, the same file: its
+ * dev/ino by map_files as dump read them, at the same offset) and the
+ * kernel's names ([heap], [stack], [vdso], [anon:NAME]...). Only
+ * /proc/PID/maps and one stat per file mapping are read: the cost follows
+ * the number of VMAs, never the memory's size (smaps would walk the pages).
+ *
+ * Adjacent VMAs that the kernel may merge or not (same protections, same
+ * backing, contiguous offsets) are compared merged on both sides: whether
+ * two such neighbours are one VMA or two is not observable by the program.
+ * Not compared: anonymous mappings' offsets (the kernel derives them from
+ * the address at mmap time), MAP_GROWSDOWN (not in maps), the identity of
+ * shared memory objects and copies of deleted files (new by design).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "procfs.h"
+#include "restore_verify.h"
+
+enum vcls {
+	VC_ANON,    /* private anonymous */
+	VC_OBJECT,  /* shared memory, memfd, copy of a deleted file: pidtrace's new object */
+	VC_FILE,    /* a file reopened by path */
+	VC_SPECIAL, /* vDSO, vvar, vsyscall */
+};
+
+struct vseg {
+	uint64_t start, end, pgoff;
+	uint32_t prot;
+	bool shared;
+	enum vcls cls;
+	uint64_t dev, ino; /* VC_FILE */
+	const char *name;  /* kernel name ([heap]...) or "", for VC_ANON and VC_SPECIAL */
+};
+
+static const char *cls_name(enum vcls c)
+{
+	static const char *const n[] = {"anonymous", "shared memory object", "file",
+					"kernel mapping"};
+
+	return n[c];
+}
+
+static bool is_special(const char *name)
+{
+	return !strcmp(name, "[vdso]") || !strcmp(name, "[vvar]") ||
+	       !strcmp(name, "[vvar_vclock]") || !strcmp(name, "[vsyscall]");
+}
+
+static bool mergeable(const struct vseg *a, const struct vseg *b)
+{
+	if (a->end != b->start || a->prot != b->prot || a->shared != b->shared ||
+	    a->cls != b->cls || a->cls == VC_SPECIAL || a->cls == VC_OBJECT)
+		return false;
+	if (a->cls == VC_ANON)
+		return !strcmp(a->name, b->name);
+	return a->dev == b->dev && a->ino == b->ino && a->pgoff + (a->end - a->start) == b->pgoff;
+}
+
+/* Merge in place what may be one VMA or two; return the new count. */
+static size_t merge(struct vseg *s, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (o && mergeable(&s[o - 1], &s[i]))
+			s[o - 1].end = s[i].end;
+		else
+			s[o++] = s[i];
+	}
+	return o;
+}
+
+static size_t from_image(const MmImage *mm, struct vseg *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < mm->n_vmas; i++) {
+		const VmaEntry *e = mm->vmas[i];
+		struct vseg *x = &s[n++];
+
+		memset(x, 0, sizeof(*x));
+		x->start = e->start;
+		x->end = e->end;
+		x->pgoff = e->pgoff;
+		x->prot = e->prot;
+		x->shared = (e->flags & MAP_SHARED) != 0;
+		x->name = "";
+		switch (e->kind) {
+		case VMA_KIND__VMA_ANON_PRIVATE:
+			x->cls = VC_ANON;
+			x->name = e->name ? e->name : "";
+			break;
+		case VMA_KIND__VMA_VDSO:
+		case VMA_KIND__VMA_VSYSCALL:
+			x->cls = VC_SPECIAL;
+			x->name = e->name ? e->name : "";
+			break;
+		case VMA_KIND__VMA_ANON_SHARED:
+			x->cls = VC_OBJECT;
+			break;
+		default:
+			/*
+			 * A memfd, shared memory mapped privately (shmid), a
+			 * deleted file's copy: objects restore makes anew.
+			 */
+			if (e->ghost || (e->has_deleted && e->deleted) || !e->path || !e->has_ino ||
+			    e->has_shmid || !strncmp(e->path, "/memfd:", 7) ||
+			    (strlen(e->path) > 10 &&
+			     !strcmp(e->path + strlen(e->path) - 10, " (deleted)"))) {
+				x->cls = VC_OBJECT;
+			} else {
+				x->cls = VC_FILE;
+				x->dev = e->dev;
+				x->ino = e->ino;
+			}
+			break;
+		}
+	}
+	return n;
+}
+
+/* Does the image have a file mapping of @x's file at @x's address? */
+static bool same_file(const struct vseg *img, size_t nimg, const struct vseg *x)
+{
+	size_t i;
+
+	for (i = 0; i < nimg; i++)
+		if (img[i].start <= x->start && x->start < img[i].end)
+			return img[i].cls == VC_FILE && img[i].dev == x->dev &&
+			       img[i].ino == x->ino;
+	return false;
+}
+
+/*
+ * Parse /proc/PID/maps (@buf, changed in place) into @s; the files'
+ * identity as maps shows it, or as map_files does where that differs from
+ * the image (@img, merged, sorted).
+ */
+static int from_maps(struct verify *v, char *buf, const struct vseg *img, size_t nimg,
+		     struct vseg *s, size_t max, size_t *np)
+{
+	char *line = buf, *next, perms[5], mf[96];
+	unsigned long long start, end, pgoff, ino;
+	unsigned int maj, min;
+	struct stat st;
+	size_t n = 0;
+	int pos;
+
+	for (; line && *line; line = next) {
+		struct vseg *x;
+		const char *path;
+		size_t plen;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		pos = 0;
+		if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &pgoff,
+			   &maj, &min, &ino, &pos) < 7)
+			return -EINVAL;
+		if (n == max)
+			return -E2BIG;
+		path = line + pos;
+		plen = strlen(path);
+		x = &s[n++];
+		memset(x, 0, sizeof(*x));
+		x->start = start;
+		x->end = end;
+		x->pgoff = pgoff;
+		x->prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+			  (perms[2] == 'x' ? PROT_EXEC : 0);
+		x->shared = perms[3] == 's';
+		x->name = "";
+		if (is_special(path)) {
+			x->cls = VC_SPECIAL;
+			x->name = path;
+		} else if (!ino) {
+			x->cls = VC_ANON;
+			x->name = path;
+		} else if (!strncmp(path, "/memfd:", 7) || !strncmp(path, "[anon_shmem:", 12) ||
+			   !strcmp(path, "/dev/zero (deleted)") ||
+			   (plen > 10 && !strcmp(path + plen - 10, " (deleted)"))) {
+			x->cls = VC_OBJECT;
+		} else {
+			x->cls = VC_FILE;
+			x->dev = makedev(maj, min);
+			x->ino = ino;
+			/*
+			 * maps shows the inode the pages come from; dump recorded
+			 * the one map_files gives (they differ on overlayfs): ask
+			 * map_files too where maps does not show the image's.
+			 */
+			if (!same_file(img, nimg, x)) {
+				snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", v->opid,
+					 start, end);
+				if (stat(mf, &st))
+					return -errno;
+				x->dev = st.st_dev;
+				x->ino = st.st_ino;
+			}
+		}
+	}
+	*np = n;
+	return 0;
+}
+
+static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
+{
+	char w[96];
+	int err;
+
+	snprintf(w, sizeof(w), "mapping %llx-%llx", (unsigned long long)a->start,
+		 (unsigned long long)a->end);
+	if (a->start != b->start || a->end != b->end) {
+		char x[40], y[40];
+
+		snprintf(x, sizeof(x), "%llx-%llx", (unsigned long long)a->start,
+			 (unsigned long long)a->end);
+		snprintf(y, sizeof(y), "%llx-%llx", (unsigned long long)b->start,
+			 (unsigned long long)b->end);
+		return restore_verify__str(v, "mapping", x, y);
+	}
+	err = restore_verify__str(v, w, cls_name(a->cls), cls_name(b->cls));
+	if (!err) {
+		snprintf(w, sizeof(w), "mapping %llx-%llx: protections",
+			 (unsigned long long)a->start, (unsigned long long)a->end);
+		err = restore_verify__num(v, w, VF_HEX, a->prot, b->prot);
+	}
+	if (!err) {
+		snprintf(w, sizeof(w), "mapping %llx-%llx", (unsigned long long)a->start,
+			 (unsigned long long)a->end);
+		err = restore_verify__str(v, w, a->shared ? "shared" : "private",
+					  b->shared ? "shared" : "private");
+	}
+	if (!err && (a->cls == VC_ANON || a->cls == VC_SPECIAL)) {
+		snprintf(w, sizeof(w), "mapping %llx-%llx: name", (unsigned long long)a->start,
+			 (unsigned long long)a->end);
+		err = restore_verify__str(v, w, a->name, b->name);
+	}
+	if (!err && a->cls == VC_FILE) {
+		snprintf(w, sizeof(w), "mapping %llx-%llx: file device",
+			 (unsigned long long)a->start, (unsigned long long)a->end);
+		err = restore_verify__num(v, w, VF_HEX, a->dev, b->dev);
+		snprintf(w, sizeof(w), "mapping %llx-%llx: file inode",
+			 (unsigned long long)a->start, (unsigned long long)a->end);
+		if (!err)
+			err = restore_verify__num(v, w, VF_DEC, a->ino, b->ino);
+		snprintf(w, sizeof(w), "mapping %llx-%llx: file offset",
+			 (unsigned long long)a->start, (unsigned long long)a->end);
+		if (!err)
+			err = restore_verify__num(v, w, VF_HEX, a->pgoff, b->pgoff);
+	}
+	return err;
+}
+
+int restore_verify_mm__task(struct verify *v)
+{
+	const MmImage *mm = v->t->mm;
+	struct vseg *img = NULL, *now = NULL;
+	size_t nimg, nnow = 0, i, lines = 1, max;
+	char *buf = NULL, *p;
+	int err;
+
+	if (!mm)
+		return 0;
+	err = procfs__read(v->opid, "maps", &buf, NULL);
+	if (err)
+		return restore_verify__cannot(v, "maps", err);
+	for (p = buf; (p = strchr(p, '\n')); p++)
+		lines++;
+	max = lines > mm->n_vmas ? lines : mm->n_vmas;
+	img = calloc(max, sizeof(*img));
+	now = calloc(max, sizeof(*now));
+	if (!img || !now) {
+		err = -ENOMEM;
+		goto out;
+	}
+	nimg = merge(img, from_image(mm, img));
+	err = from_maps(v, buf, img, nimg, now, max, &nnow);
+	if (err) {
+		err = restore_verify__cannot(v, "maps", err);
+		goto out;
+	}
+	nnow = merge(now, nnow);
+	for (i = 0; !err && i < nimg && i < nnow; i++)
+		err = compare(v, &img[i], &now[i]);
+	if (!err && nimg != nnow) {
+		const struct vseg *x = nimg > nnow ? &img[nnow] : &now[nimg];
+		char r[48];
+
+		snprintf(r, sizeof(r), "%llx-%llx", (unsigned long long)x->start,
+			 (unsigned long long)x->end);
+		err = nimg > nnow ? restore_verify__str(v, "mapping", r, "none")
+				  : restore_verify__str(v, "mapping", "none", r);
+	}
+	if (!err)
+		v->n->vmas += mm->n_vmas;
+out:
+	free(img);
+	free(now);
+	free(buf);
+	return err;
+}
