@@ -368,13 +368,14 @@ static __always_inline void fill_exit(u64 *ctx, struct pt_exit_event *e, struct 
 	e->nr_threads = BPF_CORE_READ(task, signal, nr_threads);
 	e->start_ns = BPF_CORE_READ(task, start_time);
 	e->parent_chld_handler = handler_of(BPF_CORE_READ(task, real_parent), SIGCHLD);
+	e->parent_chld_blocked =
+		!!(BPF_CORE_READ(task, real_parent, blocked.sig[0]) & (1ULL << (SIGCHLD - 1)));
 	/* A strict-mode seccomp kill or a zap has no generation: the stack
 	 * at exit is the only trace of the path. */
 	if ((flags & (PT_EXIT_SECCOMP_DEAD | PT_EXIT_EXEC_ZAP)) || cfg.kstacks)
 		e->kstack_sz = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
 	else
 		e->kstack_sz = -1;
-	e->pad = 0;
 	submit(e);
 }
 

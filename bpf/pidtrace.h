@@ -261,7 +261,9 @@ struct pt_exit_event {
 	u64 start_ns;	      /* task->start_time (monotonic) */
 	u64 parent_chld_handler; /* real parent's SIGCHLD handler: 0 DFL, 1 IGN, else a function */
 	s32 kstack_sz;
-	u32 pad;
+	/* The real parent (the thread that forked it) had SIGCHLD blocked:
+	 * its handler could not run when this task died. */
+	u32 parent_chld_blocked;
 	u64 kstack[PT_KSTACK_DEPTH];
 };
 

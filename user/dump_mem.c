@@ -601,6 +601,9 @@ static int read_vmas(struct dump_ctx *ctx, pid_t pid, MmImage *mm)
 		return err;
 	err = dump_mem__parse_smaps(ctx, pid, buf, mm);
 	free(buf);
+	/* No mapping at all: no live task has none, it died (killed while frozen). */
+	if (!err && !mm->n_vmas)
+		return -ESRCH;
 	/* Restore maps the vDSO where it was: one unmapped cannot come back (zdtm vdso02). */
 	if (!err && !mm->has_vdso_start) {
 		pr_err("pid %d has no vDSO mapped (the program unmapped it): not supported", pid);

@@ -231,6 +231,7 @@ int lineage__feed(struct lineage *l, const void *data, size_t size)
 		t->exit_ns = h->ts_ns;
 		t->exit_code = e->exit_code;
 		t->parent_chld_handler = e->parent_chld_handler;
+		t->parent_chld_blocked = e->parent_chld_blocked;
 		t->has_parent_handler = true;
 		return 0;
 	}

@@ -47,6 +47,7 @@ struct lineage_task {
 	uint32_t exit_code;
 	uint64_t parent_chld_handler; /* 0 SIG_DFL, 1 SIG_IGN, else a handler */
 	bool has_parent_handler;
+	bool parent_chld_blocked; /* ... and had SIGCHLD blocked when it died */
 };
 
 struct lineage;

@@ -239,6 +239,9 @@ int output_json__run_death(struct output *o, const struct run_death *d)
 		jadd(lin, "parent_sigchld",
 		     t->has_parent_handler ? jstr(handler_name(t->parent_chld_handler)) :
 					     NULL);
+		jadd(lin, "parent_sigchld_blocked",
+		     t->has_parent_handler ? json_object_new_boolean(t->parent_chld_blocked) :
+					     NULL);
 		jadd(lin, "lifetime_ms",
 		     t->start_ns && d->x.ts_ns > t->start_ns ?
 			     json_object_new_double((d->x.ts_ns - t->start_ns) / 1e6) : NULL);

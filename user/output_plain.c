@@ -292,9 +292,10 @@ int output_plain__run_death(struct output *o, const struct run_death *d)
 	if (t && t->has_reaper)
 		print_actor(o, "reaped", &t->reaper, d->t0_ns, "");
 	if (t && t->has_parent_handler)
-		fprintf(o->f, "    %-8s parent's SIGCHLD: %s\n", "sigchld",
+		fprintf(o->f, "    %-8s parent's SIGCHLD: %s%s\n", "sigchld",
 			t->parent_chld_handler == 0 ? "default" :
-			t->parent_chld_handler == 1 ? "ignored" : "handler installed");
+			t->parent_chld_handler == 1 ? "ignored" : "handler installed",
+			t->parent_chld_blocked ? ", blocked when it died" : "");
 	print_wrapped(o, "verdict", o->color ? color__cause(d->x.cause, d->x.expected) : "", "",
 		      d->verdict);
 	return 0;

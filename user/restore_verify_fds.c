@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -36,6 +37,10 @@
 #define SO_PEEK_OFF 42
 #endif
 
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
 static const char *kind_name(int type)
 {
 	switch (type) {
@@ -47,6 +52,8 @@ static const char *kind_name(int type)
 		return "character device";
 	case FD_TYPE__FD_PIPE:
 		return "pipe";
+	case FD_TYPE__FD_FIFO:
+		return "named FIFO";
 	case FD_TYPE__FD_PIDFD:
 		return "pidfd";
 	case FD_TYPE__FD_UNIX:
@@ -78,7 +85,7 @@ static int restored_kind(const char *link, const struct stat *st, int sock_domai
 	if (S_ISSOCK(st->st_mode))
 		return sock_domain == AF_UNIX ? FD_TYPE__FD_UNIX : FD_TYPE__FD_INET;
 	if (S_ISFIFO(st->st_mode))
-		return FD_TYPE__FD_PIPE;
+		return !strncmp(link, "pipe:[", 6) ? FD_TYPE__FD_PIPE : FD_TYPE__FD_FIFO;
 	if (!strcmp(link, "anon_inode:[pidfd]"))
 		return FD_TYPE__FD_PIDFD;
 	if (!strcmp(link, "anon_inode:[eventfd]"))
@@ -104,6 +111,21 @@ static int restored_kind(const char *link, const struct stat *st, int sock_domai
 								      : FD_TYPE__FD_REG;
 	}
 	return 0;
+}
+
+static bool deleted_path(const char *link)
+{
+	size_t n = strlen(link);
+
+	return n > 10 && !strcmp(link + n - 10, " (deleted)");
+}
+
+/* Is the file behind the fd link @path on a proc file system? */
+static bool on_procfs(const char *path)
+{
+	struct statfs sf;
+
+	return !statfs(path, &sf) && sf.f_type == PROC_SUPER_MAGIC;
 }
 
 /* First fd seen of each open file description (by ofd_id), and each pipe's new inode. */
@@ -440,6 +462,7 @@ static int check_fd(struct verify *v, const FdEntry *e, int *pidfd)
 	char name[64], w[64], link[4096], *info = NULL;
 	uint64_t flags = 0, pos = 0;
 	struct stat st;
+	bool procfile = false;
 	int kind, err;
 
 	snprintf(name, sizeof(name), "fd/%u", e->fd);
@@ -447,6 +470,7 @@ static int check_fd(struct verify *v, const FdEntry *e, int *pidfd)
 	snprintf(name, sizeof(name), "/proc/%d/fd/%u", v->opid, e->fd);
 	if (!err && stat(name, &st))
 		err = -errno;
+	procfile = !err && on_procfs(name);
 	snprintf(name, sizeof(name), "fdinfo/%u", e->fd);
 	if (!err)
 		err = procfs__read(v->opid, name, &info, NULL);
@@ -477,9 +501,16 @@ static int check_fd(struct verify *v, const FdEntry *e, int *pidfd)
 		snprintf(w, sizeof(w), "fd %u: offset", e->fd);
 		err = restore_verify__num(v, w, VF_DEC, e->pos, pos);
 	}
-	/* Files reopened by path: the same file. */
+	/*
+	 * Files reopened by path: the same file. Not in /proc, whose inodes
+	 * are made per lookup (a restored task's /proc/PID/stat, reopened by
+	 * its path, is the same file under a new inode number), nor a FIFO
+	 * made again because it had been deleted.
+	 */
 	if (!err && (e->type == FD_TYPE__FD_REG || e->type == FD_TYPE__FD_DIR ||
-		     e->type == FD_TYPE__FD_CHR)) {
+		     e->type == FD_TYPE__FD_CHR ||
+		     (e->type == FD_TYPE__FD_FIFO && !deleted_path(link))) &&
+	    !procfile) {
 		snprintf(w, sizeof(w), "fd %u: device", e->fd);
 		if (e->has_dev)
 			err = restore_verify__num(v, w, VF_HEX, e->dev, st.st_dev);

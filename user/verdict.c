@@ -84,9 +84,18 @@ static void put_sigchld(struct sbuf *b, const struct lineage_task *t)
 {
 	if (!t || !t->has_parent_handler)
 		return;
-	if (t->parent_chld_handler > 1)
-		put(b, "; the parent had a SIGCHLD handler installed, which saw this child "
-		       "die by a signal");
+	/*
+	 * Whether the handler saw the death depends on the mask of the thread
+	 * that forked the child: a parent that blocks SIGCHLD around its own
+	 * kill()+waitpid() (CRIU's kill_helper() since #2491) reaps the child
+	 * before its handler may run.
+	 */
+	if (t->parent_chld_handler > 1 && t->parent_chld_blocked)
+		put(b, "; the parent had a SIGCHLD handler installed but SIGCHLD blocked when "
+		       "this child died, so the handler could not see the death as it happened");
+	else if (t->parent_chld_handler > 1)
+		put(b, "; the parent had a SIGCHLD handler installed and SIGCHLD unblocked, so "
+		       "the handler could see this child die by a signal");
 	else if (t->parent_chld_handler == 1)
 		put(b, "; the parent ignored SIGCHLD (the child was reaped automatically)");
 }
