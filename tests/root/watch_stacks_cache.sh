@@ -46,8 +46,8 @@ n=$(printf '%s\n' "$st" | grep -c .)
 nsend=$(tr ',' '\n' <<<"$senders" | sort -u | grep -c .)
 [ "$nsend" = 3 ] && pass three_distinct_sender_processes || fail three_distinct_sender_processes "$senders"
 frame_like sender_frame_named_with_file_and_line "$st" \
-	"^$function\\+0x[0-9a-f]+ \\(kill_from\\.h:$line\\) \\[kill_from\\]$"
-frame_like caller_of_sender_frame_named "$st" '^sender\+0x[0-9a-f]+ \(kill_from\.h:[0-9]+\) \[kill_from\]$'
+	"^$function\\+0x[0-9a-f]+ \\(tests/progs/kill_from\\.h:$line\\) \\[kill_from\\]$"
+frame_like caller_of_sender_frame_named "$st" '^sender\+0x[0-9a-f]+ \(tests/progs/kill_from\.h:[0-9]+\) \[kill_from\]$'
 nuniq=$(printf '%s\n' "$st" | sort -u | grep -c .)
 [ "$nuniq" = 1 ] && pass same_binary_gives_same_frames ||
 	fail same_binary_gives_same_frames "$nuniq different stacks: $st"
@@ -74,11 +74,11 @@ mv "$bin.new" "$bin"
 scen_at renamed
 third=$(stacks_of "$victims")
 watch_stop
-frame_like first_binary_named "$first" "^send_kill\\+0x[0-9a-f]+ \\(kill_from\\.h:[0-9]+\\) \\[kf\\]$"
+frame_like first_binary_named "$first" "^send_kill\\+0x[0-9a-f]+ \\(tests/progs/kill_from\\.h:[0-9]+\\) \\[kf\\]$"
 frame_like binary_rewritten_in_place_named_anew "$second" \
-	"^send_kill_b\\+0x[0-9a-f]+ \\(kill_from\\.h:[0-9]+\\) \\[kf\\]$"
+	"^send_kill_b\\+0x[0-9a-f]+ \\(tests/progs/kill_from\\.h:[0-9]+\\) \\[kf\\]$"
 frame_like binary_renamed_over_named_anew "$third" \
-	"^send_kill\\+0x[0-9a-f]+ \\(kill_from\\.h:[0-9]+\\) \\[kf\\]$"
+	"^send_kill\\+0x[0-9a-f]+ \\(tests/progs/kill_from\\.h:[0-9]+\\) \\[kf\\]$"
 # The offsets really are the same: only the names differ.
 a=$(printf '%s\n' "$first" | jq -r '.[] | select(startswith("send_kill+")) | sub(" .*"; "") | sub("send_kill"; "")')
 b=$(printf '%s\n' "$second" | jq -r '.[] | select(startswith("send_kill_b+")) | sub(" .*"; "") | sub("send_kill_b"; "")')
