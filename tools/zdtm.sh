@@ -42,7 +42,7 @@ again (resumable); --redo runs it again.
 Results (first word of NAME.res): pass, wrong (restored, then the test's own
 check failed), lost (dumped and killed, then restore failed), refused (dump
 failed, tree left running), dumpkill (dump failed and the tree is gone),
-skip, error (the harness could not start the test), timeout.
+partial (dump succeeded but left part of the tree running), skip, error (the harness could not start the test), timeout.
 EOF
 }
 
@@ -196,10 +196,13 @@ run_inner() {
 		timeout -k 5 "$tmo" "$pidtrace" dump -t "$pid" -D "$img" \
 			>"$resdir/$name.dump.out" 2>"$resdir/$name.dump.err"
 	else
+		# zdtm runs criu in its image dir, test/dump/zdtm/static/NAME/PID/1,
+		# and some .desc options are paths relative to it.
+		mkdir -p "dump/$sdir/$name/$pid/1"
 		# shellcheck disable=SC2086 # the .desc options are words
-		timeout -k 5 "$tmo" "$criu" dump -t "$pid" -D "$img" -o dump.log \
+		(cd "dump/$sdir/$name/$pid/1" && exec timeout -k 5 "$tmo" "$criu" dump -t "$pid" -D "$img" -o dump.log \
 			-v4 --shell-job $dopts \
-			>"$resdir/$name.dump.out" 2>"$resdir/$name.dump.err"
+			>"$resdir/$name.dump.out" 2>"$resdir/$name.dump.err")
 	fi
 	rc=$?
 	cat "$resdir/$name.dump.err"
@@ -226,7 +229,7 @@ run_inner() {
 	# pidtrace's dump kills the tree; CRIU's too (no --leave-running).
 	if ! left=$(wait_free "$((tmo > 30 ? tmo : 30))" $pids); then
 		if ! exited "$left"; then
-			finish error "dump succeeded but pid $left is still running"
+			finish partial "dump succeeded but pid $left of the tree is still running: $(tr '\0' ' ' <"/proc/$left/cmdline" 2>/dev/null | oneline)"
 			return
 		fi
 		finish error "pid $left not reaped within ${tmo}s after the dump"
@@ -240,9 +243,9 @@ run_inner() {
 			>"$resdir/$name.restore.out" 2>"$resdir/$name.restore.err"
 	else
 		# shellcheck disable=SC2086
-		timeout -k 5 "$tmo" "$criu" restore -D "$img" -o restore.log \
+		(cd "dump/$sdir/$name/$pid/1" && exec timeout -k 5 "$tmo" "$criu" restore -D "$img" -o restore.log \
 			-v4 --shell-job -d --pidfile "$img/restored.pid" $ropts \
-			>"$resdir/$name.restore.out" 2>"$resdir/$name.restore.err"
+			>"$resdir/$name.restore.out" 2>"$resdir/$name.restore.err")
 	fi
 	rc=$?
 	cat "$resdir/$name.restore.out" "$resdir/$name.restore.err"
@@ -374,6 +377,7 @@ run_test() {
 	(cd "$tree/test" && [ -x "zdtm/static/$name.hook" ] &&
 		timeout 30 "zdtm/static/$name.hook" --clean) >>"$logf" 2>&1
 	rm -f "$resdir/$name".{dump,restore}.{out,err}
+	rm -rf "$tree/test/dump/zdtm/static/$name"
 	# Keep the images only of tests that did not pass (for diagnosis).
 	case $(cut -f1 "$res") in
 	pass | skip) rm -rf "$resdir/$name.img" ;;
@@ -385,13 +389,17 @@ run_test() {
 cg_kill() {
 	local cg=$1 i
 	[ -d "$cg" ] || return 0
+	# (cgroup files have no size: read them to know if they are empty)
 	for ((i = 0; i < 100; i++)); do
-		[ -s "$cg/cgroup.procs" ] || break
+		[ -n "$(cat "$cg/cgroup.procs" 2>/dev/null)" ] || break
 		echo 1 >"$cg/cgroup.kill" 2>/dev/null
 		sleep 0.1
 	done
-	[ -s "$cg/cgroup.procs" ] && echo "warning: $cg not empty" >&2
-	rmdir "$cg" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		rmdir "$cg" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "warning: cannot remove $cg: $(cat "$cg/cgroup.procs" | tr '\n' ' ')" >&2
 }
 
 # --------------------------------------------------------------- report
@@ -428,7 +436,7 @@ write_report() {
 		echo
 		echo "| result | CRIU | pidtrace |"
 		echo "|---|---|---|"
-		for r in pass wrong lost refused dumpkill timeout error skip; do
+		for r in pass wrong lost refused dumpkill partial timeout error skip; do
 			echo "| $r | $(count "$cd" $r) | $(count "$pd" $r) |"
 		done
 		echo "| **tests with a result** | $(ls "$cd"/*.res 2>/dev/null | wc -l) | $(ls "$pd"/*.res 2>/dev/null | wc -l) |"
