@@ -148,7 +148,7 @@ passed() {
 run_inner() {
 	local tree=$1 name=$2 resdir=$3 dopts=$4 ropts=$5 tmo=$6
 	local sdir=zdtm/static img="$resdir/$name.img" res="$resdir/$name.res"
-	local pid pids rc err left why
+	local pid pids rc left why fd
 
 	finish() {
 		printf '%s\t%s\n' "$1" "$2" >"$res.tmp" && mv "$res.tmp" "$res"
@@ -163,9 +163,12 @@ run_inner() {
 	# No fd opened outside the test's mount namespace may reach the test:
 	# CRIU cannot name the mount of such an fd (zdtm.py closes them too).
 	exec </dev/null >>"$resdir/$name.log" 2>&1
-	for fd in $(ls /proc/$$/fd); do
+	for fd in /proc/$$/fd/*; do
+		fd=${fd##*/}
 		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
 	done
+	# Hooks are python3 scripts written for Debian's python3 (protobuf, yaml).
+	PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 	ip link set lo up 2>/dev/null
 	rm -rf "$img" "$resdir/$name".{dump,restore}.{out,err}
 	[ "$engine" = criu ] && mkdir -p "$img"
@@ -417,6 +420,29 @@ res_of() { # DIR NAME -> RESULT<TAB>DETAIL or "-"
 	if [ -s "$1/$2.res" ]; then cat "$1/$2.res"; else printf -- '-\t\n'; fi
 }
 
+# A reason with its pids, fds, numbers and paths taken out, so that tests
+# refused or lost for the same cause fall in one group.
+reason_kind() {
+	sed -E 's/^exit [0-9]+: //; s/ \[tree left running.*//;
+		s/^pidtrace: (dump|restore): //; s/ \(rolled back\)$//;
+		s#(^| |=)/[^ :,)]*#\1PATH#g; s/0x[0-9a-f]+/N/g; s/[0-9]+/N/g;
+		s/\[[^]]*\]:N/ADDR/g; s/ N(, N)+/ N/g; s/(still running):.*/\1/'
+}
+
+# For RESULT, the groups of pidtrace's tests by reason: count, reason, tests.
+by_reason() {
+	local dir=$1 want=$2 f
+	for f in "$dir"/*.res; do
+		[ -e "$f" ] || continue
+		[ "$(cut -f1 "$f")" = "$want" ] || continue
+		printf '%s\t%s\n' "$(cut -f2- "$f" | reason_kind)" \
+			"$(basename "$f" .res)"
+	done | sort | awk -F'\t' '
+		{ if ($1 != k) { if (n) print n "\t" k "\t" t; k = $1; n = 0; t = "" }
+		  n++; t = t (t == "" ? "" : " ") $2 }
+		END { if (n) print n "\t" k "\t" t }' | sort -t"$(printf '\t')" -k1,1nr
+}
+
 md_escape() { sed 's/|/\\|/g; s/`/'"'"'/g'; }
 
 write_report() {
@@ -457,6 +483,24 @@ write_report() {
 			echo "| $n | $cr | $pr | $pdt |"
 		done
 		echo
+		for r in refused lost dumpkill partial; do
+			[ "$(count "$pd" $r)" = 0 ] && continue
+			echo "## pidtrace: $r, by reason"
+			echo
+			echo "The reason with pids, fds, numbers and paths taken out (N, PATH);"
+			echo "the count of tests and which."
+			echo
+			echo "| tests | reason | which |"
+			echo "|---|---|---|"
+			by_reason "$pd" $r | while IFS=$'\t' read -r c k t; do
+				echo "| $c | $(printf '%s' "$k" | cut -c1-200 | md_escape) | $t |"
+			done
+			echo
+		done
+		if [ -f "$here/zdtm/analysis.md" ]; then
+			cat "$here/zdtm/analysis.md"
+			echo
+		fi
 		echo "## CRIU's non-passes"
 		echo
 		for n in $names; do
@@ -504,7 +548,10 @@ fi
 [ ${#names[@]} -ge 1 ] || { usage >&2; exit 2; }
 tree=$(cd "${names[0]}" && pwd) || exit 2
 names=("${names[@]:1}")
-[ -n "$list" ] && names+=($(cat "$list"))
+if [ -n "$list" ]; then
+	read -ra more <<<"$(tr '\n' ' ' <"$list")"
+	names+=("${more[@]}")
+fi
 [ -n "$criu" ] || criu="$tree/criu/criu"
 case $engine in
 pidtrace | criu) ;;
@@ -527,7 +574,7 @@ all=$(make -s --no-print-directory -C "$tree/test/zdtm/static" \
 	--eval 'zdtm-list: ; @echo $(TST)' zdtm-list)
 state_tests=$(make -s --no-print-directory -C "$tree/test/zdtm/static" \
 	--eval 'zdtm-list: ; @echo $(TST_STATE)' zdtm-list)
-[ ${#names[@]} -ge 1 ] || names=($all)
+[ ${#names[@]} -ge 1 ] || read -ra names <<<"$all"
 
 results=$(mkdir -p "$results/$engine" && cd "$results" && pwd) || exit 1
 export ZDTM_ENGINE=$engine ZDTM_PIDTRACE=$pidtrace ZDTM_CRIU=$criu
