@@ -46,6 +46,8 @@ partial (dump succeeded but left part of the tree running), skip, error (the har
 EOF
 }
 
+# zdtm's hooks are python3 scripts for Debian's python3 (protobuf, yaml).
+PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 here=$(cd "$(dirname "$0")" && pwd)
 self="$here/$(basename "$0")"
 engine=pidtrace
@@ -95,6 +97,8 @@ wait_free() {
 # Has the task exited (gone, or a zombie waiting to be reaped)?
 exited() {
 	local st
+	# A test may have unmounted /proc (clean_mntns): ask the kernel instead.
+	[ -e /proc/self ] || { ! kill -0 "$1" 2>/dev/null; return; }
 	st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
 	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
 }
@@ -146,11 +150,27 @@ passed() {
 # Writes RESDIR/NAME.res (one line: RESULT<TAB>DETAIL).
 
 run_inner() {
+	run_body "$@"
+	# zdtm's --clean hooks undo what the test set up in its namespaces:
+	# run them there, never in the host's.
+	if [ -x "zdtm/static/$2.hook" ]; then
+		log "hook --clean"
+		timeout -k 5 "$6" "zdtm/static/$2.hook" --clean
+	fi
+}
+
+run_body() {
 	local tree=$1 name=$2 resdir=$3 dopts=$4 ropts=$5 tmo=$6
 	local sdir=zdtm/static img="$resdir/$name.img" res="$resdir/$name.res"
 	local pid pids rc left why fd
 
 	finish() {
+		local f
+		for f in "$sdir/$name.out" "$sdir/$name.out.inprogress"; do
+			[ -f "$f" ] || continue
+			echo "---- $f"
+			cat "$f"
+		done
 		printf '%s\t%s\n' "$1" "$2" >"$res.tmp" && mv "$res.tmp" "$res"
 		log "RESULT $1: $2"
 	}
@@ -167,8 +187,6 @@ run_inner() {
 		fd=${fd##*/}
 		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
 	done
-	# Hooks are python3 scripts written for Debian's python3 (protobuf, yaml).
-	PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 	ip link set lo up 2>/dev/null
 	rm -rf "$img" "$resdir/$name".{dump,restore}.{out,err}
 	[ "$engine" = criu ] && mkdir -p "$img"
@@ -192,6 +210,11 @@ run_inner() {
 	pids=$(tree_pids "$pid" | sort -un | tr '\n' ' ')
 	log "test pid $pid, tree: $pids"
 	ps -o pid,ppid,pgid,sid,stat,comm -p "$(echo $pids | tr ' ' ,)" 2>/dev/null
+	# What zdtm gives its hooks: the test's pid, and the directory that
+	# holds the image directory (one iteration, "1").
+	export ZDTM_TEST_PID=$pid ZDTM_IMG_DIR="$resdir/$name.iter"
+	rm -rf "$ZDTM_IMG_DIR"
+	mkdir -p "$ZDTM_IMG_DIR" && ln -s "$img" "$ZDTM_IMG_DIR/1"
 	hook --pre-dump || { finish error "hook --pre-dump failed"; return; }
 
 	log "dump ($engine)"
@@ -208,7 +231,7 @@ run_inner() {
 			>"$resdir/$name.dump.out" 2>"$resdir/$name.dump.err")
 	fi
 	rc=$?
-	cat "$resdir/$name.dump.err"
+	cat "$resdir/$name.dump.out" "$resdir/$name.dump.err"
 	log "dump exit $rc"
 	if [ "$rc" != 0 ]; then
 		why="exit $rc: $(why_line "$resdir/$name.dump.err")"
@@ -377,9 +400,8 @@ run_test() {
 		fi
 	fi
 	cg_kill "$cg"
-	(cd "$tree/test" && [ -x "zdtm/static/$name.hook" ] &&
-		timeout 30 "zdtm/static/$name.hook" --clean) >>"$logf" 2>&1
 	rm -f "$resdir/$name".{dump,restore}.{out,err}
+	rm -rf "$resdir/$name.iter"
 	rm -rf "$tree/test/dump/zdtm/static/$name"
 	# Keep the images only of tests that did not pass (for diagnosis).
 	case $(cut -f1 "$res") in
