@@ -162,7 +162,7 @@ run_inner() {
 run_body() {
 	local tree=$1 name=$2 resdir=$3 dopts=$4 ropts=$5 tmo=$6
 	local sdir=zdtm/static img="$resdir/$name.img" res="$resdir/$name.res"
-	local pid pids rc left why fd
+	local pid pids rc left why fd mk
 
 	finish() {
 		local f
@@ -193,12 +193,18 @@ run_body() {
 	make -s --no-print-directory -C "$sdir" "$name.cleanout" >/dev/null 2>&1
 
 	log "start: make -C $sdir $name.pid"
-	if ! TMPDIR=/tmp ZDTM_THREAD_BOMB=5 timeout -k 5 "$tmo" \
-		make --no-print-directory -C "$sdir" "$name.pid"; then
+	# As zdtm does, the --post-start hook runs while make waits for the
+	# test to be ready: some tests wait for the hook before they are.
+	TMPDIR=/tmp ZDTM_THREAD_BOMB=5 timeout -k 5 "$tmo" \
+		make --no-print-directory -C "$sdir" "$name.pid" &
+	mk=$!
+	hook --post-start
+	rc=$?
+	if ! wait "$mk"; then
 		finish error "test did not start (make $name.pid failed)"
 		return
 	fi
-	if ! hook --post-start; then
+	if [ "$rc" != 0 ]; then
 		finish error "hook --post-start failed"
 		return
 	fi
