@@ -201,7 +201,7 @@ run_body() {
 	hook --post-start
 	rc=$?
 	if ! wait "$mk"; then
-		finish error "test did not start (make $name.pid failed)"
+		finish error "test did not start: $(verdict "$sdir/$name.out")"
 		return
 	fi
 	if [ "$rc" != 0 ]; then
