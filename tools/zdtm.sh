@@ -201,7 +201,8 @@ run_body() {
 	hook --post-start
 	rc=$?
 	if ! wait "$mk"; then
-		finish error "test did not start: $(verdict "$sdir/$name.out")"
+		finish error "test did not start: $(cat "$sdir/$name.out"* 2>/dev/null |
+			grep -aE 'FAIL|ERR' | head -n1 | oneline)"
 		return
 	fi
 	if [ "$rc" != 0 ]; then
