@@ -454,7 +454,9 @@ res_of() { # DIR NAME -> RESULT<TAB>DETAIL or "-"
 reason_kind() {
 	sed -E 's/^exit [0-9]+: //; s/ \[tree left running.*//;
 		s/^pidtrace: (dump|restore): //; s/ \(rolled back\)$//;
-		s#(^| |=)/[^ :,)]*#\1PATH#g; s/0x[0-9a-f]+/N/g; s/[0-9]+/N/g;
+		s#(^| |=)/[^ :,)]*#\1PATH#g; s/[0-9a-f]+-[0-9a-f]+ of/N-N of/g;
+		s/ [^ /]*\.test[^ ,:]*/ PATH/g; s/ @[^ ,:]*/ @NAME/g;
+		s/0x[0-9a-f]+/N/g; s/[0-9]+/N/g;
 		s/\[[^]]*\]:N/ADDR/g; s/ N(, N)+/ N/g; s/(still running):.*/\1/'
 }
 
