@@ -29,7 +29,8 @@ again (resumable); --redo runs it again.
   --pidtrace PATH         the pidtrace binary (default: .output/pidtrace of
                           this checkout)
   --criu PATH             the criu binary (default: CRIU_TREE/criu/criu)
-  --results DIR           results root (default: zdtm-results); each engine
+  --results DIR           results root (default: .output/zdtm-results of
+                          this checkout); each engine
                           writes DIR/ENGINE/NAME.res and NAME.log
   --list FILE             run the tests named in FILE (one per line or
                           space separated) after those on the command line
@@ -53,7 +54,7 @@ self="$here/$(basename "$0")"
 engine=pidtrace
 pidtrace="$here/../.output/pidtrace"
 criu=
-results=zdtm-results
+results="$here/../.output/zdtm-results"
 list=
 step_tmo=60
 redo=0
@@ -648,7 +649,7 @@ first=$(sed -n 's/^first run: //p' "$meta" 2>/dev/null)
 [ -n "$first" ] || first=$(date -u +%FT%TZ)
 {
 	echo "$engine: $(if [ "$engine" = pidtrace ]; then
-		echo "$pidtrace ($("$pidtrace" --version 2>&1 | head -n1), commit $(git -C "$(dirname "$pidtrace")" log -1 --format=%h 2>/dev/null || echo unknown))"
+		echo "$pidtrace ($("$pidtrace" --version 2>&1 | head -n1), built $(date -u -r "$pidtrace" +%FT%TZ), its checkout at commit $(git -C "$(dirname "$pidtrace")" log -1 --format=%h 2>/dev/null || echo unknown))"
 	else
 		echo "$criu ($("$criu" --version 2>&1 | tr '\n' ' '))"
 	fi)"
