@@ -29,6 +29,7 @@
 #include "dump.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
+#include "dump_tcp.h"
 #include "interrupts.h"
 #include "log.h"
 #include "pidfd_scan.h"
@@ -385,6 +386,8 @@ static int run(struct dump_run *r)
 		r->ms[steps[i]] = now_ms() - t;
 	}
 	t = now_ms();
+	/* Before the tree runs on or dies: TCP repair mode off, or kept for a silent close. */
+	dump_tcp__end(!err && !ctx->leave_running);
 	if (release_tree(ctx, !err && !ctx->leave_running) && !err)
 		err = -EIO;
 	r->ms[PH_RELEASE] = now_ms() - t;

@@ -29,6 +29,7 @@
 
 #include "dump.h"
 #include "dump_inet.h"
+#include "dump_tcp.h"
 #include "inet_sk.h"
 #include "log.h"
 #include "sockdiag.h"
@@ -92,11 +93,19 @@ static const char *tcp_state(uint32_t st)
 {
 	static const char *const names[] = {
 		[1] = "established", [2] = "connecting", [3] = "connecting",
-		[4] = "closing", [5] = "closing", [6] = "time-wait", [7] = "closed",
-		[8] = "closing", [9] = "closing", [10] = "listening", [11] = "closing",
+		[4] = "fin-wait-1", [5] = "fin-wait-2", [6] = "time-wait", [7] = "closed",
+		[8] = "close-wait", [9] = "last-ack", [10] = "listening", [11] = "closing",
 	};
 
 	return st < sizeof(names) / sizeof(names[0]) && names[st] ? names[st] : "unknown state";
+}
+
+/* TCP: listening, established (dump_tcp.c), or closed and never connected. */
+static bool dump_inet_tcp_ok(const struct inet_names *n, uint32_t st)
+{
+	if (n->connected)
+		return st == 1;
+	return st == TCP_LISTEN_STATE || st == 7 || st == 13 /* TCP_BOUND_INACTIVE */;
 }
 
 /* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
@@ -275,7 +284,7 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 		       strerror(-err));
 		return -EOPNOTSUPP;
 	}
-	if (proto == IPPROTO_TCP && d.state != TCP_LISTEN_STATE) {
+	if (proto == IPPROTO_TCP && !dump_inet_tcp_ok(&n, d.state)) {
 		if (n.connected)
 			snprintf(what, sizeof(what), "TCP connection %s -> %s (%s)", n.lstr, n.pstr,
 				 tcp_state(d.state));
@@ -284,7 +293,7 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 				 tcp_state(d.state));
 		return refuse(pid, fd, what);
 	}
-	if (proto == IPPROTO_TCP && d.rqueue) {
+	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue) {
 		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",
 			 n.lstr, d.rqueue, d.rqueue == 1 ? "" : "s");
 		return refuse(pid, fd, what);
@@ -303,5 +312,10 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	k = e->inet_sk = PB_NEW(InetSkEntry, inet_sk_entry);
 	if (!k)
 		return -ENOMEM;
-	return record(s, family, type, proto, &n, &d, k);
+	err = record(s, family, type, proto, &n, &d, k);
+	if (!err && proto == IPPROTO_TCP && n.connected) {
+		snprintf(what, sizeof(what), "TCP connection %s -> %s", n.lstr, n.pstr);
+		err = dump_tcp__conn(pid, fd, s, what, k);
+	}
+	return err;
 }

@@ -21,6 +21,7 @@
 #include "inet_sk.h"
 #include "log.h"
 #include "restore_inet.h"
+#include "restore_tcp.h"
 
 static int set_int(int s, int level, int opt, int v)
 {
@@ -106,6 +107,14 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	err = set_options(s, k, &what);
 	if (err)
 		goto fail;
+	/*
+	 * A connection: in repair mode before bind(), its port may be a
+	 * listener's too (after SO_REUSEADDR, which would undo that).
+	 */
+	if (k->tcp && (err = restore_tcp__begin(s))) {
+		what = "TCP_REPAIR";
+		goto fail;
+	}
 	/* Port 0: never bound (an unconnected UDP socket); the kernel picks at first use. */
 	if (k->src_port) {
 		l = sockaddr_of(k, &k->src_addr, k->src_port, k->has_scope_id ? k->scope_id : 0, &sa);
@@ -122,9 +131,13 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (k->has_dst_addr) {
 		l = sockaddr_of(k, &k->dst_addr, k->dst_port,
 				k->has_dst_scope_id ? k->dst_scope_id : 0, &sa);
-		if (connect(s, (struct sockaddr *)&sa, l)) {
+		if (k->tcp)
+			err = restore_tcp__connect(pid, e->fd, s, k, (struct sockaddr *)&sa, l,
+						   &what);
+		else if (connect(s, (struct sockaddr *)&sa, l))
 			err = -errno;
-			what = "connect";
+		if (err) {
+			what = what ? what : "connect";
 			goto fail;
 		}
 	}
