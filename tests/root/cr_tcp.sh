@@ -53,6 +53,27 @@ srv_verdict() {
 	fi
 }
 
+# bad_tcp NAME FIELD VALUE MESSAGE: the image with the connection's FIELD
+# set to VALUE is refused by show, naming the fd and MESSAGE (a regex).
+EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
+bad_tcp() {
+	local b=$T/bad_$1 err
+	rm -rf "$b"
+	cp -a "$CR_DIR/img" "$b"
+	if ! "$EDIT" set "$b/files-$CR_PID.img" "fds.$idx.inet_sk.tcp.$2" "$3" >/dev/null ||
+		! (cd "$b" && "$EDIT" fix-inventory .) >/dev/null; then
+		fail "bad_$1" "image_edit failed"
+		return
+	fi
+	err=$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null)
+	if [[ $err =~ ^pidtrace:\ show:\ $b/files-$CR_PID\.img:\ fd\ $fd:\ $4$ ]]; then
+		pass "bad_$1"
+	else
+		fail "bad_$1" "$err"
+	fi
+	rm -rf "$b"
+}
+
 # Closed and never connected sockets.
 CR_SHOW_CHECKS=("state=[.tasks[].fds[].inet | select(.proto == \"tcp\") | [.family, .addr, .state, .reuseaddr, .nodelay, .v6only]] ==
 		[[\"inet\", \"0.0.0.0\", \"closed\", false, false, null],
@@ -80,6 +101,13 @@ else
 	else
 		fail ext_show_plain "$(grep TCP "$CR_DIR/show.txt")"
 	fi
+	# Damaged connection state is refused by the image checks.
+	idx=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq '[.tasks[].fds[]] | map(.inet != null) | index(true)')
+	fd=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq '[.tasks[].fds[] | select(.inet)][0].fd')
+	bad_tcp mss mss 0 "TCP connection with MSS 0"
+	bad_tcp state state 4 "TCP connection in state 4"
+	bad_tcp unsent unsent 99999999 "TCP connection with 99999999 unsent bytes of a [0-9]+-byte send queue"
+	bad_tcp wscale snd_wscale 15 "TCP connection with options 0x7, window scales 15/10"
 	# The client is dead: its close in repair mode told the server nothing.
 	sleep 0.3
 	st=$(srv_state)
