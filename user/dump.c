@@ -69,9 +69,10 @@ static void usage(FILE *f)
 		   "      --leave-running  let the tree run on after the dump\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Limits: files (deleted ones too), directories, character devices, pipes,\n"
-		   "pidfds, unix socketpairs, eventfd, signalfd, timerfd, epoll and memfds\n"
-		   "(other fds, such as inotify or TCP sockets, are refused); threads with their\n"
-		   "process.\n");
+		   "pidfds, unix socketpairs, eventfd, signalfd, timerfd, epoll, memfds, TCP\n"
+		   "listeners and established connections (TCP repair), UDP sockets (other\n"
+		   "fds, such as closing TCP connections or netlink sockets, are refused);\n"
+		   "threads with their process.\n");
 }
 
 static int dump_cores(struct dump_ctx *ctx)

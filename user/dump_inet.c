@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_inet.c - the inet sockets servers hold: a TCP socket in LISTEN
- * whose accept queue is empty, and a UDP socket (bound or not, connected
- * or not) with no datagram queued either way. They carry no data and no
- * peer state, so a new socket with the same address and options is the
- * same socket to the program. Everything else is refused in one line:
- * TCP connections (their sequence numbers and queues would need TCP
- * repair), a listener with connections pending, other protocols, sockets
- * with a socket filter, and sockets of another network namespace than
- * pidtrace's (restore binds in pidtrace's).
+ * dump_inet.c - inet sockets: a TCP socket in LISTEN whose accept queue
+ * is empty, a TCP socket closed or never connected, and a UDP socket
+ * (bound or not, connected or not) with no datagram queued either way.
+ * They carry no data and no peer state, so a new socket with the same
+ * address and options is the same socket to the program. An established
+ * TCP connection is that plus its state read in TCP repair mode
+ * (dump_tcp.c). Everything else is refused in one line: TCP connections
+ * connecting or closing, a listener with connections pending, other
+ * protocols, sockets with a socket filter, and sockets of another network
+ * namespace than pidtrace's (restore binds in pidtrace's).
  *
  * Addresses come from getsockname()/getpeername() on a copy of the
  * socket (pidfd_getfd), the state, queues and backlog from inet_diag,

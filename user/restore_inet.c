@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restore_inet.c - a TCP listener or a UDP socket made again: socket(),
+ * restore_inet.c - a TCP listener, a closed TCP socket, a TCP connection
+ * (its connection state by restore_tcp.c) or a UDP socket made again: socket(),
  * the saved options (those that must precede bind() first: SO_REUSEADDR,
  * SO_REUSEPORT, IPV6_V6ONLY, SO_BINDTODEVICE, IP_FREEBIND,
  * IP_TRANSPARENT), bind() to the saved address and port, then listen()
