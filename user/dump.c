@@ -381,6 +381,8 @@ static int run(struct dump_run *r)
 			}
 			err = check_alive(ctx);
 			if (!err)
+				err = dump_tcp__check();
+			if (!err)
 				err = commit(ctx);
 			break;
 		}

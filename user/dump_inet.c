@@ -294,6 +294,11 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 				 tcp_state(d.state));
 		return refuse(pid, fd, what);
 	}
+	if (proto == IPPROTO_TCP && !n.connected && d.state != TCP_LISTEN_STATE &&
+	    dump_tcp__ever_connected(s)) {
+		snprintf(what, sizeof(what), "TCP socket %s (closed after a connection)", n.lstr);
+		return refuse(pid, fd, what);
+	}
 	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue) {
 		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",
 			 n.lstr, d.rqueue, d.rqueue == 1 ? "" : "s");

@@ -13,7 +13,7 @@
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -26,12 +26,22 @@
 
 #define TCP_ESTABLISHED_STATE 1
 
-static int *held;
+/* A connection in repair mode: a copy of its socket, where its receive sequence was. */
+struct held {
+	int s;
+	pid_t pid;
+	int fd;
+	uint32_t rcv_seq;
+	char *what;
+};
+
+static struct held *held;
 static size_t nheld;
 
-static int hold(int s)
+static int hold(int s, pid_t pid, int fd, const char *what)
 {
-	int *arr, c;
+	struct held *arr;
+	int c;
 
 	arr = realloc(held, (nheld + 1) * sizeof(*arr));
 	if (!arr)
@@ -40,8 +50,29 @@ static int hold(int s)
 	c = fcntl(s, F_DUPFD_CLOEXEC, 3);
 	if (c < 0)
 		return -errno;
-	held[nheld++] = c;
+	held[nheld++] = (struct held){ c, pid, fd, 0, strdup(what) };
 	return 0;
+}
+
+/* Bytes the peer got into @s since @seq, or -errno. */
+static int64_t arrived(int s, uint32_t seq)
+{
+	uint32_t now;
+	int err = tcp_repair__seq(s, TCP_RECV_QUEUE, &now);
+
+	return err ? err : (int64_t)(uint32_t)(now - seq);
+}
+
+static int refuse_moving(pid_t pid, int fd, const char *what, int64_t n)
+{
+	if (n < 0)
+		pr_err("pid %d fd %d: %s: cannot read it in TCP repair mode: %s", pid, fd,
+		       what ? what : "TCP connection", strerror((int)-n));
+	else
+		pr_err("pid %d fd %d: %s with its peer sending during the dump (%lld bytes "
+		       "arrived; pidtrace does not lock the network) is not supported", pid, fd,
+		       what ? what : "TCP connection", (long long)n);
+	return -EOPNOTSUPP;
 }
 
 static int read_queue(int s, int queue, int ioc, uint32_t *seq, ProtobufCBinaryData *b)
@@ -108,6 +139,7 @@ static int read_conn(int s, TcpConnEntry *t)
 int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 {
 	TcpConnEntry *t;
+	int64_t n;
 	int err;
 
 	err = tcp_repair__set(s, 1);
@@ -116,7 +148,7 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 		       strerror(-err));
 		return -EOPNOTSUPP;
 	}
-	err = hold(s);
+	err = hold(s, pid, fd, what);
 	if (err) {
 		tcp_repair__set(s, 0);
 		return err;
@@ -135,6 +167,37 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 		       strerror(-err));
 		return -EOPNOTSUPP;
 	}
+	/*
+	 * Repair mode does not stop the peer: what arrives now is
+	 * acknowledged, and would be missing from the image.
+	 */
+	held[nheld - 1].rcv_seq = t->inq_seq;
+	n = arrived(s, t->inq_seq);
+	return n ? refuse_moving(pid, fd, what, n) : 0;
+}
+
+bool dump_tcp__ever_connected(int s)
+{
+	struct tcp_info ti;
+	socklen_t l = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l))
+		return true;	/* unknown: not the easy case */
+	/* A SYN or anything after it: a connection that ended, or never came. */
+	return ti.tcpi_segs_out || ti.tcpi_segs_in;
+}
+
+int dump_tcp__check(void)
+{
+	size_t i;
+	int64_t n;
+
+	for (i = 0; i < nheld; i++) {
+		n = arrived(held[i].s, held[i].rcv_seq);
+		if (n)
+			return refuse_moving(held[i].pid, held[i].fd, held[i].what, n);
+	}
 	return 0;
 }
 
@@ -145,11 +208,12 @@ void dump_tcp__end(bool killed)
 
 	for (i = 0; i < nheld; i++) {
 		/* A window probe goes out: harmless, the peer just acknowledges. */
-		err = killed ? 0 : tcp_repair__set(held[i], 0);
+		err = killed ? 0 : tcp_repair__set(held[i].s, 0);
 		if (err)
 			pr_warn("a TCP connection of the tree could not leave repair mode: %s",
 				strerror(-err));
-		close(held[i]);
+		close(held[i].s);
+		free(held[i].what);
 	}
 	free(held);
 	held = NULL;

@@ -21,6 +21,21 @@
  */
 int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k);
 
+/*
+ * dump_tcp__ever_connected() - whether closed TCP socket @s ever sent or
+ * received a segment: a connection that ended (its reads would give the
+ * end of the stream, not ENOTCONN) or a connect() that failed.
+ */
+bool dump_tcp__ever_connected(int s);
+
+/**
+ * dump_tcp__check() - before the image is committed: no connection has
+ * received anything since it was read (the kernel acknowledges what
+ * arrives in repair mode too: the image would lose it).
+ * Return: 0; -EOPNOTSUPP when one has (said, one line); other -errno.
+ */
+int dump_tcp__check(void);
+
 /**
  * dump_tcp__end() - the dump is over: @killed, the tree is about to be
  * killed (its sockets stay in repair mode, their close is silent); else

@@ -186,6 +186,11 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 
 		what = "leave repair mode";
 		err = tcp_repair__set(held[i].s, 0);
+		/* Leaving repair mode clears SO_REUSEADDR (its forced reuse and the flag are one field). */
+		v = 1;
+		if (!err && k->reuseaddr &&
+		    setsockopt(held[i].s, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v)))
+			err = -errno, what = "SO_REUSEADDR";
 		if (!err && k->tcp->unsent) {
 			what = "write its unsent bytes";
 			/* Room for them whatever the pieces; the saved size comes back below. */

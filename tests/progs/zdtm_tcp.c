@@ -17,8 +17,11 @@
  * closewait: a connection whose peer closed after sending one byte
  *   (CLOSE_WAIT), for dump to refuse; SIGTERM then reads the byte and
  *   the end of the stream.
- * server: the outside server for "ext": prints "PORT n", accepts one
- *   connection, sends IN_LEN bytes, and on SIGUSR1 reads to the end,
+ * reset: a connection reset by its peer (a closed socket that was
+ *   connected), for dump to refuse; SIGTERM then reads the end of stream.
+ * server [trickle]: the outside server for "ext": prints "PORT n", accepts
+ *   one connection, sends IN_LEN bytes (trickle: from SIGUSR2 500 bytes every ms
+ *   until SIGUSR1), and on SIGUSR1 reads to the end,
  *   checks every byte, answers "OK <count>" and prints "SERVER PASS n" or
  *   "SERVER FAIL: why" (a RST is a read error).
  */
@@ -169,8 +172,12 @@ static void expect_ok(int s, size_t total)
 	ssize_t n;
 	unsigned long v;
 
-	while (got < sizeof(buf) - 1 && (n = read(s, buf + got, sizeof(buf) - 1 - got)) > 0)
+	while (got < sizeof(buf) - 1 && (n = read(s, buf + got, sizeof(buf) - 1 - got)) > 0) {
 		got += n;
+		/* A trickling server's bytes come first. */
+		while (got && buf[0] == 't')
+			memmove(buf, buf + 1, --got);
+	}
 	buf[got] = '\0';
 	if (sscanf(buf, "OK %lu", &v) != 1 || v != total)
 		zdtm_fail("the peer answered '%s', expected OK %zu", buf, total);
@@ -218,25 +225,29 @@ static void send_in(int s)
 	write_all(s, buf, sizeof(buf), "send");
 }
 
-static volatile sig_atomic_t go;
+static volatile sig_atomic_t go, start;
 
 static void on_usr1(int sig)
 {
-	(void)sig;
-	go = 1;
+	if (sig == SIGUSR2)
+		start = 1;
+	else
+		go = 1;
 }
 
-static int run_server(void)
+static int run_server(bool trickle)
 {
 	struct sockaddr_in a;
 	socklen_t l = sizeof(a);
 	sigset_t none, usr1;
-	char why[128];
+	char why[128], tbuf[500];
 	int ls, s;
 
 	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr1);
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
+	sigaddset(&usr1, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	ls = socket(AF_INET, SOCK_STREAM, 0);
 	/* Small: the client's bytes soon wait in the client's send queue. */
@@ -254,6 +265,23 @@ static int run_server(void)
 	printf("SENT\n");
 	fflush(stdout);
 	sigemptyset(&none);
+	/*
+	 * trickle: from SIGUSR2 (sent just before the dump: the client's
+	 * receive buffer is not full by then) 500 bytes every ms.
+	 */
+	if (trickle)
+		set_int(s, IPPROTO_TCP, TCP_NODELAY, 1);
+	while (trickle && !go && !start)
+		sigsuspend(&none);
+	memset(tbuf, 't', sizeof(tbuf));
+	while (trickle && !go) {
+		/* Not single bytes: their overhead would shut the client's window. */
+		if (write(s, tbuf, sizeof(tbuf)) != sizeof(tbuf))
+			zdtm_fail("server: trickle");
+		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+		usleep(1000);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+	}
 	while (!go)
 		sigsuspend(&none);
 	if (drain(s, why, sizeof(why))) {
@@ -340,6 +368,37 @@ static int run_pair(void)
 		zdtm_fail("accept again");
 	if (write(c2, "x", 1) != 1 || read(p2, why, 1) != 1 || why[0] != 'x')
 		zdtm_fail("exchange on the new connection");
+	return zdtm_pass();
+}
+
+/* A connection reset by its peer: a closed socket that was connected. */
+static int run_reset(void)
+{
+	struct linger lg = { 1, 0 };
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+	int ls, c, p;
+	char b;
+
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	sa_lo(&a, 0);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1) ||
+	    getsockname(ls, (struct sockaddr *)&a, &l))
+		zdtm_fail("listen");
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)))
+		zdtm_fail("connect");
+	p = accept(ls, NULL, NULL);
+	if (p < 0 || setsockopt(p, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		zdtm_fail("accept");
+	close(p);
+	usleep(100000);
+	if (read(c, &b, 1) != -1 || errno != ECONNRESET)
+		zdtm_fail("no reset");
+	zdtm_ready();
+	zdtm_wait_term();
+	if (read(c, &b, 1) != 0)
+		zdtm_fail("the reset socket reads something");
 	return zdtm_pass();
 }
 
@@ -446,7 +505,7 @@ int main(int argc, char **argv)
 
 	zdtm_init();
 	if (!strcmp(mode, "server"))
-		return run_server();
+		return run_server(argc > 2 && !strcmp(argv[2], "trickle"));
 	if (!strcmp(mode, "ext") && argc > 2)
 		return run_ext(atoi(argv[2]));
 	if (!strcmp(mode, "pair"))
@@ -455,6 +514,8 @@ int main(int argc, char **argv)
 		return run_closed();
 	if (!strcmp(mode, "closewait"))
 		return run_closewait();
-	fprintf(stderr, "usage: zdtm_tcp closed|pair|closewait|ext PORT|server\n");
+	if (!strcmp(mode, "reset"))
+		return run_reset();
+	fprintf(stderr, "usage: zdtm_tcp closed|pair|closewait|reset|ext PORT|server [trickle]\n");
 	return 2;
 }

@@ -12,7 +12,9 @@
 #  - the same client dumped with --leave-running, and by a dump that
 #    fails after reading the connection: it leaves TCP repair mode, the
 #    conversation goes on;
-#  - a connection whose peer closed (CLOSE_WAIT) is refused in one line.
+#  - refused in one line: a connection whose peer closed (CLOSE_WAIT), a
+#    socket reset by its peer, a connection whose peer sends during the
+#    dump (pidtrace has no network lock: what arrives would be lost).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -24,12 +26,12 @@ srv_stop() {
 }
 at_exit srv_stop
 
-# srv_start NAME: the outside server (not below any reaper of the tree).
+# srv_start NAME [trickle]: the outside server (not below any reaper of the tree).
 srv_start() {
 	srv_stop
 	SRV_DIR=$T/$1-server
 	mkdir -p "$SRV_DIR"
-	"$PROGS/zdtm_tcp" server >"$SRV_DIR/log" 2>&1 </dev/null &
+	"$PROGS/zdtm_tcp" server "${2:-}" >"$SRV_DIR/log" 2>&1 </dev/null &
 	SRV=$!
 	wait_for 10 grep -q '^PORT' "$SRV_DIR/log" || return 1
 	SRV_PORT=$(sed -n 's/^PORT //p' "$SRV_DIR/log")
@@ -176,3 +178,34 @@ else
 	fail closewait_start "the program did not start"
 fi
 cr_cleanup
+
+# Reset by its peer: a closed socket that had a connection, refused.
+if cr_start reset zdtm_tcp reset; then
+	cr_refused reset "pid $CR_PID fd [0-9]+: TCP socket [0-9.]+:[0-9]+ \\(closed after a connection\\) is not supported"
+else
+	fail reset_start "the program did not start"
+fi
+cr_cleanup
+
+# A peer that sends during the dump: what arrives in repair mode is
+# acknowledged and would be lost; refused, and the connection still works.
+if ! srv_start trickle trickle; then
+	fail trickle_server "the server did not start"
+elif ! cr_start trickle zdtm_tcp ext "$SRV_PORT"; then
+	fail trickle_start "the program did not start"
+else
+	kill -USR2 "$SRV"
+	"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" >/dev/null 2>"$CR_DIR/dump.err"
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/dump.err")" = 1 ] &&
+		grep -Eq "^pidtrace: dump: pid $CR_PID fd 3: TCP connection 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:$SRV_PORT with its peer sending during the dump \([0-9]+ bytes arrived; pidtrace does not lock the network\) is not supported$" "$CR_DIR/dump.err"; then
+		pass trickle_refused
+	else
+		fail trickle_refused "exit status $rc: $(cat "$CR_DIR/dump.err")"
+	fi
+	kill -USR1 "$SRV"
+	cr_passes trickle_original
+	srv_verdict trickle_server
+fi
+cr_cleanup
+srv_stop
