@@ -174,37 +174,49 @@ static int send_unsent(int s, const TcpConnEntry *t)
 	return 0;
 }
 
+/* Whether setting @opt of @s to @v failed: 0 or -errno, @what said. */
+static int set_sol(int s, int opt, int v, const char *name, const char **what)
+{
+	if (!setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v)))
+		return 0;
+	*what = name;
+	return -errno;
+}
+
+/* One connection out of repair mode, with its unsent bytes and its own sizes. */
+static int finish_one(const struct held *h, const char **what)
+{
+	const InetSkEntry *k = h->k;
+	int err;
+
+	*what = "leave repair mode";
+	err = tcp_repair__set(h->s, 0);
+	/* Leaving repair mode clears SO_REUSEADDR (its forced reuse and the flag are one field). */
+	if (!err && k->reuseaddr)
+		err = set_sol(h->s, SO_REUSEADDR, 1, "SO_REUSEADDR", what);
+	if (!err && k->tcp->unsent) {
+		*what = "write its unsent bytes";
+		/* Room for them whatever the pieces; the saved size comes back below. */
+		err = grow(h->s, SO_SNDBUFFORCE, SO_SNDBUF, k->tcp->outq.len);
+		if (!err)
+			err = send_unsent(h->s, k->tcp);
+	}
+	/* The saved sizes again (restore_inet.c's rule: half, the kernel doubles). */
+	if (!err)
+		err = set_sol(h->s, SO_SNDBUFFORCE, k->sndbuf / 2, "SO_SNDBUFFORCE", what);
+	if (!err)
+		err = set_sol(h->s, SO_RCVBUFFORCE, k->rcvbuf / 2, "SO_RCVBUFFORCE", what);
+	return err;
+}
+
 int restore_tcp__finish(struct restore_ctx *ctx)
 {
-	const char *what;
+	const char *what = NULL;
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < nheld && !err; i++) {
-		const InetSkEntry *k = held[i].k;
-		int v;
-
-		what = "leave repair mode";
-		err = tcp_repair__set(held[i].s, 0);
-		/* Leaving repair mode clears SO_REUSEADDR (its forced reuse and the flag are one field). */
-		v = 1;
-		if (!err && k->reuseaddr &&
-		    setsockopt(held[i].s, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v)))
-			err = -errno, what = "SO_REUSEADDR";
-		if (!err && k->tcp->unsent) {
-			what = "write its unsent bytes";
-			/* Room for them whatever the pieces; the saved size comes back below. */
-			err = grow(held[i].s, SO_SNDBUFFORCE, SO_SNDBUF, k->tcp->outq.len);
-			if (!err)
-				err = send_unsent(held[i].s, k->tcp);
-		}
-		/* The saved sizes again (restore_inet.c's rule: half, the kernel doubles). */
-		v = k->sndbuf / 2;
-		if (!err && setsockopt(held[i].s, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)))
-			err = -errno, what = "SO_SNDBUFFORCE";
-		v = k->rcvbuf / 2;
-		if (!err && setsockopt(held[i].s, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)))
-			err = -errno, what = "SO_RCVBUFFORCE";
+		err = finish_one(&held[i], &what);
 		if (err)
 			restore__fail(ctx, held[i].pid, err, "pid %d fd %u: TCP connection: %s: %s",
 				      held[i].pid, held[i].fd, what, strerror(-err));

@@ -299,6 +299,8 @@ static int run_ext(int port)
 	int s;
 
 	s = socket(AF_INET, SOCK_STREAM, 0);
+	/* Room (and a window) for a trickling server's bytes however long a dump takes. */
+	set_int(s, SOL_SOCKET, SO_RCVBUF, 4 << 20);
 	sa_lo(&a, port);
 	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)))
 		zdtm_fail("connect to %d", port);
