@@ -108,13 +108,20 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	err = set_options(s, k, &what);
 	if (err)
 		goto fail;
-	/*
-	 * A connection: in repair mode before bind(), its port may be a
-	 * listener's too (after SO_REUSEADDR, which would undo that).
-	 */
-	if (k->tcp && (err = restore_tcp__begin(s))) {
+	/* A connection: bound and connected by restore_tcp.c once every fd is made. */
+	if (k->tcp) {
+		struct sockaddr_storage peer;
+		socklen_t pl;
+
+		l = sockaddr_of(k, &k->src_addr, k->src_port, k->has_scope_id ? k->scope_id : 0, &sa);
+		pl = sockaddr_of(k, &k->dst_addr, k->dst_port,
+				 k->has_dst_scope_id ? k->dst_scope_id : 0, &peer);
+		err = restore_tcp__open(pid, e->fd, s, k, (struct sockaddr *)&sa, l,
+					(struct sockaddr *)&peer, pl);
 		what = "TCP_REPAIR";
-		goto fail;
+		if (err)
+			goto fail;
+		goto flags;
 	}
 	/* Port 0: never bound (an unconnected UDP socket); the kernel picks at first use. */
 	if (k->src_port) {
@@ -132,16 +139,13 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (k->has_dst_addr) {
 		l = sockaddr_of(k, &k->dst_addr, k->dst_port,
 				k->has_dst_scope_id ? k->dst_scope_id : 0, &sa);
-		if (k->tcp)
-			err = restore_tcp__connect(pid, e->fd, s, k, (struct sockaddr *)&sa, l,
-						   &what);
-		else if (connect(s, (struct sockaddr *)&sa, l))
+		if (connect(s, (struct sockaddr *)&sa, l)) {
 			err = -errno;
-		if (err) {
-			what = what ? what : "connect";
+			what = "connect";
 			goto fail;
 		}
 	}
+flags:
 	if (fcntl(s, F_SETFL, e->flags & O_NONBLOCK)) {
 		err = -errno;
 		what = "fcntl";

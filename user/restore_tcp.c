@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restore_tcp.c - TCP connections at restore (restore_tcp.h). Order
- * matters to the kernel: TCP_QUEUE_SEQ only on a closed socket (before
+ * restore_tcp.c - TCP connections at restore (restore_tcp.h). The socket
+ * is made with the other fds (its number must be there) but bound and
+ * connected only once every fd is: a listener on the same port, later in
+ * the fd table, must bind first. Order also matters to the kernel: TCP_QUEUE_SEQ only on a closed socket (before
  * connect()), options and timestamps once connected, the window last
  * (it is checked against the receive sequence the refilled queue sets).
  * The send queue is refilled in two parts: what had been sent goes in
@@ -18,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "inet_sk.h"
 #include "log.h"
 #include "restore_tcp.h"
 #include "tcp_repair.h"
@@ -34,15 +37,12 @@ struct held {
 	pid_t pid;
 	uint32_t fd;
 	const InetSkEntry *k;
+	struct sockaddr_storage local, peer;
+	socklen_t llen, plen;
 };
 
 static struct held *held;
 static size_t nheld;
-
-int restore_tcp__begin(int s)
-{
-	return tcp_repair__set(s, 1);
-}
 
 static int set_options(int s, const TcpConnEntry *t)
 {
@@ -98,11 +98,18 @@ static int fill(int s, int queue, int force, int opt, const ProtobufCBinaryData 
 	return err ? err : tcp_repair__fill(s, queue, b->data, len, &done);
 }
 
-static int keep(int s, pid_t pid, uint32_t fd, const InetSkEntry *k)
+int restore_tcp__open(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
+		      const struct sockaddr *local, socklen_t llen, const struct sockaddr *peer,
+		      socklen_t plen)
 {
-	struct held *arr;
-	int c;
+	struct held *arr, *h;
+	int c, err;
 
+	if (llen > sizeof(h->local) || plen > sizeof(h->peer))
+		return -EINVAL;
+	err = tcp_repair__set(s, 1);
+	if (err)
+		return err;
 	arr = realloc(held, (nheld + 1) * sizeof(*arr));
 	if (!arr)
 		return -ENOMEM;
@@ -110,22 +117,28 @@ static int keep(int s, pid_t pid, uint32_t fd, const InetSkEntry *k)
 	c = fcntl(s, F_DUPFD_CLOEXEC, 3);
 	if (c < 0)
 		return -errno;
-	held[nheld++] = (struct held){ c, pid, fd, k };
+	h = &held[nheld++];
+	*h = (struct held){ .s = c, .pid = pid, .fd = fd, .k = k, .llen = llen, .plen = plen };
+	memcpy(&h->local, local, llen);
+	memcpy(&h->peer, peer, plen);
 	return 0;
 }
 
-int restore_tcp__connect(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
-			 const struct sockaddr *peer, socklen_t len, const char **what)
+/* The connection of @h set up on its socket (repair mode, not bound yet). */
+static int setup_one(const struct held *h, const char **what)
 {
-	const TcpConnEntry *t = k->tcp;
+	const TcpConnEntry *t = h->k->tcp;
 	size_t sent = t->outq.len - t->unsent;
 	struct tcp_repair_window w = {
 		.snd_wl1 = t->snd_wl1, .snd_wnd = t->snd_wnd, .max_window = t->max_window,
 		.rcv_wnd = t->rcv_wnd, .rcv_wup = t->rcv_wup,
 	};
 	uint32_t ts = t->timestamp;
-	int err;
+	int s = h->s, err;
 
+	*what = "bind";
+	if (bind(s, (const struct sockaddr *)&h->local, h->llen))
+		return -errno;
 	/* The sequences where the queues begin: refilling them moves both on. */
 	*what = "TCP_QUEUE_SEQ";
 	err = tcp_repair__set_seq(s, TCP_RECV_QUEUE, t->inq_seq - (uint32_t)t->inq.len);
@@ -134,7 +147,7 @@ int restore_tcp__connect(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
 	if (err)
 		return err;
 	*what = "connect";
-	if (connect(s, peer, len))
+	if (connect(s, (const struct sockaddr *)&h->peer, h->plen))
 		return -errno;
 	*what = "TCP_REPAIR_OPTIONS";
 	err = set_options(s, t);
@@ -155,8 +168,7 @@ int restore_tcp__connect(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
 	*what = "TCP_REPAIR_WINDOW";
 	if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, sizeof(w)))
 		return -errno;
-	*what = NULL;
-	return keep(s, pid, fd, k);
+	return 0;
 }
 
 /* Bytes never sent: an ordinary write, the socket out of repair mode. */
@@ -215,11 +227,20 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < nheld && !err; i++) {
+	/* Every listener is bound by now: a connection on its port goes after it. */
+	for (i = 0; i < nheld && !err; i++)
+		err = setup_one(&held[i], &what);
+	/* Then out of repair mode, each peer in the tree there already. */
+	for (i = err ? i : 0; i < nheld && !err; i++)
 		err = finish_one(&held[i], &what);
-		if (err)
-			restore__fail(ctx, held[i].pid, err, "pid %d fd %u: TCP connection: %s: %s",
-				      held[i].pid, held[i].fd, what, strerror(-err));
+	if (err) {
+		const struct held *h = &held[i - 1];
+		char local[64];
+
+		inet_sk__addr_str(h->k->family, h->k->src_addr.data, h->k->src_addr.len,
+				  h->k->src_port, local, sizeof(local));
+		restore__fail(ctx, h->pid, err, "pid %d fd %u: TCP connection %s: %s: %s", h->pid,
+			      h->fd, local, what, strerror(-err));
 	}
 	restore_tcp__drop();
 	return err;

@@ -14,13 +14,15 @@
  *   sending side and expects "OK <all it wrote>" back.
  * pair: the same with both ends in this process (a listener, the client
  *   end, the accepted end); afterwards the listener still accepts.
+ * pairhigh: pair with the listener moved to fd 100, after the accepted
+ *   connection on its port.
  * closewait: a connection whose peer closed after sending one byte
  *   (CLOSE_WAIT), for dump to refuse; SIGTERM then reads the byte and
  *   the end of the stream.
  * reset: a connection reset by its peer (a closed socket that was
  *   connected), for dump to refuse; SIGTERM then reads the end of stream.
  * server [trickle]: the outside server for "ext": prints "PORT n", accepts
- *   one connection, sends IN_LEN bytes (trickle: from SIGUSR2 500 bytes every ms
+ *   one connection, sends IN_LEN bytes (trickle: from SIGUSR2 500 bytes every 200 us
  *   until SIGUSR1), and on SIGUSR1 reads to the end,
  *   checks every byte, answers "OK <count>" and prints "SERVER PASS n" or
  *   "SERVER FAIL: why" (a RST is a read error).
@@ -225,12 +227,12 @@ static void send_in(int s)
 	write_all(s, buf, sizeof(buf), "send");
 }
 
-static volatile sig_atomic_t go, start;
+static volatile sig_atomic_t go, start, again;
 
 static void on_usr1(int sig)
 {
 	if (sig == SIGUSR2)
-		start = 1;
+		start = again = 1;
 	else
 		go = 1;
 }
@@ -241,6 +243,7 @@ static int run_server(bool trickle)
 	socklen_t l = sizeof(a);
 	sigset_t none, usr1;
 	char why[128], tbuf[500];
+	size_t i;
 	int ls, s;
 
 	signal(SIGUSR1, on_usr1);
@@ -267,19 +270,27 @@ static int run_server(bool trickle)
 	sigemptyset(&none);
 	/*
 	 * trickle: from SIGUSR2 (sent just before the dump: the client's
-	 * receive buffer is not full by then) 500 bytes every ms.
+	 * receive buffer is not full by then) 500 bytes every 200 us.
 	 */
 	if (trickle)
 		set_int(s, IPPROTO_TCP, TCP_NODELAY, 1);
 	while (trickle && !go && !start)
 		sigsuspend(&none);
 	memset(tbuf, 't', sizeof(tbuf));
-	while (trickle && !go) {
+	/* Up to 3 MiB a SIGUSR2: the client's 4 MiB window never shuts. */
+	for (i = 0; trickle && !go; i++) {
+		/* Each SIGUSR2 starts another 3 MiB; between them, wait. */
+		if (again)
+			i = again = 0;
+		if (i >= (3 << 20) / sizeof(tbuf)) {
+			sigsuspend(&none);
+			continue;
+		}
 		/* Not single bytes: their overhead would shut the client's window. */
 		if (write(s, tbuf, sizeof(tbuf)) != sizeof(tbuf))
 			zdtm_fail("server: trickle");
 		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
-		usleep(1000);
+		usleep(200);
 		sigprocmask(SIG_BLOCK, &usr1, NULL);
 	}
 	while (!go)
@@ -318,7 +329,7 @@ static int run_ext(int port)
 	return zdtm_pass();
 }
 
-static int run_pair(void)
+static int run_pair(bool high)
 {
 	struct sockaddr_in a;
 	socklen_t l = sizeof(a);
@@ -340,6 +351,9 @@ static int run_pair(void)
 	p = accept(ls, NULL, NULL);
 	if (p < 0)
 		zdtm_fail("accept");
+	/* high: the listener after its accepted connection in the fd table. */
+	if (high && (dup2(ls, 100) != 100 || close(ls) || (ls = 100) < 0))
+		zdtm_fail("dup2");
 	send_in(p);
 	wait_inq(c, IN_LEN);
 	sent = fill(c);
@@ -510,14 +524,14 @@ int main(int argc, char **argv)
 		return run_server(argc > 2 && !strcmp(argv[2], "trickle"));
 	if (!strcmp(mode, "ext") && argc > 2)
 		return run_ext(atoi(argv[2]));
-	if (!strcmp(mode, "pair"))
-		return run_pair();
+	if (!strcmp(mode, "pair") || !strcmp(mode, "pairhigh"))
+		return run_pair(!strcmp(mode, "pairhigh"));
 	if (!strcmp(mode, "closed"))
 		return run_closed();
 	if (!strcmp(mode, "closewait"))
 		return run_closewait();
 	if (!strcmp(mode, "reset"))
 		return run_reset();
-	fprintf(stderr, "usage: zdtm_tcp closed|pair|closewait|reset|ext PORT|server [trickle]\n");
+	fprintf(stderr, "usage: zdtm_tcp closed|pair|pairhigh|closewait|reset|ext PORT|server [trickle]\n");
 	return 2;
 }
