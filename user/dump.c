@@ -32,6 +32,7 @@
 #include "dump_scm.h"
 #include "dump_ghost.h"
 #include "dump_refuse.h"
+#include "dump_tcp.h"
 #include "interrupts.h"
 #include "log.h"
 #include "pidfd_scan.h"
@@ -73,14 +74,16 @@ static void usage(FILE *f)
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too), directories, character devices, pipes,\n"
 		   "named FIFOs, pidfds, unix sockets (pairs, listeners, bound datagram\n"
-		   "sockets; pipe ends in flight with SCM_RIGHTS), TCP listeners and UDP\n"
-		   "sockets, eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
+		   "sockets; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
+		   "TCP sockets and established connections (TCP repair), UDP sockets,\n"
+		   "eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
 		   "with their process, children of every thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
 		   "locked memory and the per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
 		   "fd or object (what restore could not bring back exactly): TCP\n"
-		   "connections, inotify with unread events, other fd kinds (fanotify,\n"
+		   "connections closing or receiving during the dump, inotify with unread\n"
+		   "events, other fd kinds (fanotify, netlink,\n"
 		   "io_uring...), file locks and leases, pseudo-terminal masters, a\n"
 		   "controlling terminal other than pidtrace's own, a pipe or socket also\n"
 		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
@@ -425,12 +428,16 @@ static int run(struct dump_run *r)
 			}
 			err = check_alive(ctx);
 			if (!err)
+				err = dump_tcp__check();
+			if (!err)
 				err = commit(ctx);
 			break;
 		}
 		r->ms[steps[i]] = now_ms() - t;
 	}
 	t = now_ms();
+	/* Before the tree runs on or dies: TCP repair mode off, or kept for a silent close. */
+	dump_tcp__end(!err && !ctx->leave_running);
 	if (release_tree(ctx, !err && !ctx->leave_running) && !err)
 		err = -EIO;
 	r->ms[PH_RELEASE] = now_ms() - t;

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_inet.c - the inet sockets servers hold: a TCP socket in LISTEN
- * whose accept queue is empty, and a UDP socket (bound or not, connected
- * or not) with no datagram queued either way. They carry no data and no
- * peer state, so a new socket with the same address and options is the
- * same socket to the program. Everything else is refused in one line:
- * TCP connections (their sequence numbers and queues would need TCP
- * repair), a listener with connections pending, other protocols, sockets
- * with a socket filter, and sockets of another network namespace than
- * pidtrace's (restore binds in pidtrace's).
+ * dump_inet.c - inet sockets: a TCP socket in LISTEN whose accept queue
+ * is empty, a TCP socket closed or never connected, and a UDP socket
+ * (bound or not, connected or not) with no datagram queued either way.
+ * They carry no data and no peer state, so a new socket with the same
+ * address and options is the same socket to the program. An established
+ * TCP connection is that plus its state read in TCP repair mode
+ * (dump_tcp.c). Everything else is refused in one line: TCP connections
+ * connecting or closing, a listener with connections pending, other
+ * protocols, sockets with a socket filter, and sockets of another network
+ * namespace than pidtrace's (restore binds in pidtrace's).
  *
  * Addresses come from getsockname()/getpeername() on a copy of the
  * socket (pidfd_getfd), the state, queues and backlog from inet_diag,
@@ -30,6 +31,7 @@
 
 #include "dump.h"
 #include "dump_inet.h"
+#include "dump_tcp.h"
 #include "inet_opts.h"
 #include "inet_sk.h"
 #include "log.h"
@@ -94,11 +96,19 @@ static const char *tcp_state(uint32_t st)
 {
 	static const char *const names[] = {
 		[1] = "established", [2] = "connecting", [3] = "connecting",
-		[4] = "closing", [5] = "closing", [6] = "time-wait", [7] = "closed",
-		[8] = "closing", [9] = "closing", [10] = "listening", [11] = "closing",
+		[4] = "fin-wait-1", [5] = "fin-wait-2", [6] = "time-wait", [7] = "closed",
+		[8] = "close-wait", [9] = "last-ack", [10] = "listening", [11] = "closing",
 	};
 
 	return st < sizeof(names) / sizeof(names[0]) && names[st] ? names[st] : "unknown state";
+}
+
+/* TCP: listening, established (dump_tcp.c), or closed and never connected. */
+static bool dump_inet_tcp_ok(const struct inet_names *n, uint32_t st)
+{
+	if (n->connected)
+		return st == 1;
+	return st == TCP_LISTEN_STATE || st == 7 || st == 13 /* TCP_BOUND_INACTIVE */;
 }
 
 /* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
@@ -157,7 +167,14 @@ static int set_bytes(ProtobufCBinaryData *b, const uint8_t *a, size_t len)
  * The listed options whose value differs from a new socket's of the same
  * kind: those the program set (a value equal to the default needs no call).
  */
-static int record_opts(int s, int family, int type, int proto, InetSkEntry *k)
+/*
+ * @conn: a TCP connection, whose MSS and window clamp were negotiated:
+ * TCP repair saves and sets the MSS and the window (dump_tcp.c), and
+ * setsockopt(TCP_MAXSEG) would refuse the value (above 32767 on
+ * loopback); neither is kept as an option (a window clamp the program set
+ * on a connection is lost: docs/restore.md).
+ */
+static int record_opts(int s, int family, int type, int proto, InetSkEntry *k, bool conn)
 {
 	const struct inet_opt *all;
 	uint8_t v[INET_OPTS_MAX], dv[INET_OPTS_MAX];
@@ -176,6 +193,9 @@ static int record_opts(int s, int family, int type, int proto, InetSkEntry *k)
 		InetSockopt *o;
 
 		if (!inet_opts__applies(&all[i], family, proto))
+			continue;
+		if (conn && all[i].level == IPPROTO_TCP &&
+		    (all[i].name == TCP_MAXSEG || all[i].name == TCP_WINDOW_CLAMP))
 			continue;
 		l = dl = sizeof(v);
 		memset(v, 0, sizeof(v));
@@ -284,7 +304,7 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 		k->has_shutdown = true;
 		k->shutdown = d->shutdown & 3;
 	}
-	return record_opts(s, family, type, proto, k);
+	return record_opts(s, family, type, proto, k, proto == IPPROTO_TCP && n->connected);
 }
 
 /*
@@ -339,7 +359,8 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	if (err == -ENOENT && !n.connected && (proto == IPPROTO_TCP || !n.lport)) {
 		memset(&d, 0, sizeof(d));
 		d.state = 7;
-		d.shutdown = unhashed_shutdown(s);
+		/* A TCP socket in CLOSE polls as hung up whether or not shut down. */
+		d.shutdown = proto == IPPROTO_UDP ? unhashed_shutdown(s) : 0;
 		err = 0;
 	}
 	if (err) {
@@ -347,7 +368,7 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 		       strerror(-err));
 		return -EOPNOTSUPP;
 	}
-	if (proto == IPPROTO_TCP && d.state != TCP_LISTEN_STATE) {
+	if (proto == IPPROTO_TCP && !dump_inet_tcp_ok(&n, d.state)) {
 		if (n.connected)
 			snprintf(what, sizeof(what), "TCP connection %s -> %s (%s)", n.lstr, n.pstr,
 				 tcp_state(d.state));
@@ -356,7 +377,12 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 				 tcp_state(d.state));
 		return refuse(pid, fd, what);
 	}
-	if (proto == IPPROTO_TCP && d.rqueue) {
+	if (proto == IPPROTO_TCP && !n.connected && d.state != TCP_LISTEN_STATE &&
+	    dump_tcp__ever_connected(s)) {
+		snprintf(what, sizeof(what), "TCP socket %s (closed after a connection)", n.lstr);
+		return refuse(pid, fd, what);
+	}
+	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue) {
 		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",
 			 n.lstr, d.rqueue, d.rqueue == 1 ? "" : "s");
 		return refuse(pid, fd, what);
@@ -375,5 +401,10 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	k = e->inet_sk = PB_NEW(InetSkEntry, inet_sk_entry);
 	if (!k)
 		return -ENOMEM;
-	return record(s, family, type, proto, &n, &d, k);
+	err = record(s, family, type, proto, &n, &d, k);
+	if (!err && proto == IPPROTO_TCP && n.connected) {
+		snprintf(what, sizeof(what), "TCP connection %s -> %s", n.lstr, n.pstr);
+		err = dump_tcp__conn(pid, fd, s, what, k);
+	}
+	return err;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * dump_inet.h - inet sockets (IPv4, IPv6) at dump: a TCP socket listening
- * with no connection pending and a UDP socket with nothing queued are
- * saved (InetSkEntry); every other one is refused, naming it.
+ * with no connection pending, closed or established (dump_tcp.h), and a
+ * UDP socket with nothing queued are saved (InetSkEntry); every other one
+ * is refused, naming it.
  */
 #ifndef PT_DUMP_INET_H
 #define PT_DUMP_INET_H

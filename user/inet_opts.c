@@ -145,8 +145,22 @@ const struct inet_opt *inet_opts__find(uint32_t level, uint32_t name)
 	return NULL;
 }
 
+/* Multicast options: the kernel refuses to set them on a stream socket. */
+static bool multicast(const struct inet_opt *o)
+{
+	if (o->level == IPPROTO_IP)
+		return o->name == IP_MULTICAST_TTL || o->name == IP_MULTICAST_LOOP ||
+		       o->name == IP_MULTICAST_ALL || o->name == IP_MULTICAST_IF;
+	if (o->level == IPPROTO_IPV6)
+		return o->name == IPV6_MULTICAST_HOPS || o->name == IPV6_MULTICAST_LOOP ||
+		       o->name == IPV6_MULTICAST_IF || o->name == IPV6_MULTICAST_ALL;
+	return false;
+}
+
 bool inet_opts__applies(const struct inet_opt *o, int family, int protocol)
 {
+	if (protocol == IPPROTO_TCP && multicast(o))
+		return false;
 	if (o->level == IPPROTO_IPV6)
 		return family == AF_INET6;
 	if (o->level == IPPROTO_TCP || o->level == IPPROTO_UDP)

@@ -41,6 +41,25 @@ static size_t addr_len(uint32_t family)
 	return family == AF_INET ? 4 : 16;
 }
 
+/* What TCP repair would take: restore sets these with setsockopt(). */
+static int tcp_conn_check(const TcpConnEntry *t, char *why, size_t len)
+{
+	if (t->state != 1)
+		snprintf(why, len, "TCP connection in state %u", t->state);
+	else if (t->unsent > t->outq.len || (t->outq.len && !t->outq.data) ||
+		 (t->inq.len && !t->inq.data) || t->outq.len > INT32_MAX || t->inq.len > INT32_MAX)
+		snprintf(why, len, "TCP connection with %u unsent bytes of a %zu-byte send queue",
+			 t->unsent, t->outq.len);
+	else if (!t->mss || t->mss > 65535)
+		snprintf(why, len, "TCP connection with MSS %u", t->mss);
+	else if (t->opts & ~7U || t->snd_wscale > 14 || t->rcv_wscale > 14)
+		snprintf(why, len, "TCP connection with options %#x, window scales %u/%u", t->opts,
+			 t->snd_wscale, t->rcv_wscale);
+	else
+		return 0;
+	return -EINVAL;
+}
+
 int inet_sk__check(const InetSkEntry *k, char *why, size_t len)
 {
 	size_t al;
@@ -60,8 +79,13 @@ int inet_sk__check(const InetSkEntry *k, char *why, size_t len)
 		snprintf(why, len, "inet socket with port %u", k->src_port);
 	else if (k->listening && (k->protocol != IPPROTO_TCP || !k->src_port || k->has_dst_addr))
 		snprintf(why, len, "listening inet socket that is not TCP, unbound or connected");
-	else if (k->protocol == IPPROTO_TCP && !k->listening)
-		snprintf(why, len, "TCP socket that does not listen");
+	else if (k->tcp && (k->protocol != IPPROTO_TCP || k->listening || !k->has_dst_addr ||
+			    !k->src_port))
+		snprintf(why, len, "TCP connection state on a socket that is not connected TCP");
+	else if (k->protocol == IPPROTO_TCP && k->has_dst_addr && !k->tcp)
+		snprintf(why, len, "connected TCP socket without its connection state");
+	else if (k->tcp && tcp_conn_check(k->tcp, why, len))
+		return -EINVAL;
 	else if (k->has_dst_addr && !k->src_port)
 		snprintf(why, len, "connected UDP socket without a local port");
 	else if (k->bind_dev && (!*k->bind_dev || strlen(k->bind_dev) >= IFNAMSIZ))
@@ -97,9 +121,16 @@ bool inet_sk__describe(const FdEntry *e, char *buf, size_t len)
 		inet_sk__addr_str(k->family, k->dst_addr.data, k->dst_addr.len, k->dst_port, peer,
 				  sizeof(peer));
 		n += snprintf(buf + n, len - n, " -> %s", peer);
+		if (k->tcp && (size_t)n < len)
+			n += snprintf(buf + n, len - n,
+				      ", established, seq rcv %u snd %u, queued %zu in %zu out (%u unsent)",
+				      k->tcp->inq_seq, k->tcp->outq_seq, k->tcp->inq.len,
+				      k->tcp->outq.len, k->tcp->unsent);
 	} else if (!k->src_port) {
 		n += snprintf(buf + n, len - n, ", unbound");
 	}
+	if ((size_t)n < len && k->protocol == IPPROTO_TCP && !k->listening && !k->has_dst_addr)
+		n += snprintf(buf + n, len - n, ", closed");
 	if ((size_t)n < len && k->bind_dev)
 		n += snprintf(buf + n, len - n, ", device %s", k->bind_dev);
 	if ((size_t)n < len && k->has_shutdown && k->shutdown)
@@ -123,6 +154,27 @@ static void add(struct json_object *o, const char *key, struct json_object *v)
 static struct json_object *boolean(bool b)
 {
 	return json_object_new_boolean(b);
+}
+
+static void inet_sk_tcp_json(const TcpConnEntry *t, struct json_object *j)
+{
+	struct json_object *o = json_object_new_object();
+
+	add(o, "rcv_seq", json_object_new_int64(t->inq_seq));
+	add(o, "snd_seq", json_object_new_int64(t->outq_seq));
+	add(o, "inq_bytes", json_object_new_int64(t->inq.len));
+	add(o, "outq_bytes", json_object_new_int64(t->outq.len));
+	add(o, "unsent_bytes", json_object_new_int64(t->unsent));
+	add(o, "mss", json_object_new_int64(t->mss));
+	add(o, "timestamps", boolean(t->opts & 1));
+	add(o, "sack", boolean(t->opts & 2));
+	if (t->opts & 4) {
+		add(o, "snd_wscale", json_object_new_int64(t->snd_wscale));
+		add(o, "rcv_wscale", json_object_new_int64(t->rcv_wscale));
+	}
+	add(o, "snd_wnd", json_object_new_int64(t->snd_wnd));
+	add(o, "rcv_wnd", json_object_new_int64(t->rcv_wnd));
+	add(j, "tcp", o);
 }
 
 void inet_sk__json(const FdEntry *e, struct json_object *o)
@@ -152,6 +204,10 @@ void inet_sk__json(const FdEntry *e, struct json_object *o)
 		add(j, "peer_port", json_object_new_int64(k->dst_port));
 	}
 	add(j, "listening", boolean(k->listening));
+	if (k->protocol == IPPROTO_TCP && !k->listening)
+		add(j, "state", json_object_new_string(k->tcp ? "established" : "closed"));
+	if (k->tcp)
+		inet_sk_tcp_json(k->tcp, j);
 	if (k->listening)
 		add(j, "backlog", json_object_new_int64(k->backlog));
 	add(j, "reuseaddr", boolean(k->reuseaddr));

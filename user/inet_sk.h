@@ -25,7 +25,8 @@ const char *inet_sk__proto(uint32_t protocol);
 /*
  * inet_sk__check() - whether @k can be restored: a known family with an
  * address of its length, TCP stream or UDP datagram, ports within 16
- * bits, a listener bound and unconnected. Return: 0, or -EINVAL with
+ * bits, a listener bound and unconnected, a TCP connection's state
+ * (restore_tcp.c) within what the kernel takes. Return: 0, or -EINVAL with
  * @why said.
  */
 int inet_sk__check(const InetSkEntry *k, char *why, size_t len);

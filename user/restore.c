@@ -50,6 +50,7 @@
 #include "restore_unix.h"
 #include "restore_cgroup.h"
 #include "restore_epoll.h"
+#include "restore_tcp.h"
 #include "restore_ghost.h"
 #include "restore_threads.h"
 #include "restore_verify.h"
@@ -278,6 +279,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		/* Every fd in place: the epolls' targets exist. */
 		if (!err)
 			err = for_each_live(ctx, restore_epoll__task);
+		/* Every connection's peer in the tree exists now: out of repair mode. */
+		if (!err)
+			err = restore_tcp__finish(ctx);
 		restore_files__close(ctx);
 		if (!err)
 			err = restore_files__helpers_die(ctx);
@@ -419,6 +423,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	}
 	/* Socket files bound by a failed restore go with it. */
 	restore_unix__end(ctx, err != 0);
+	restore_tcp__drop();
 	if (err) {
 		bool created = ctx->ntasks && ctx->tasks[0].created;
 		uint64_t decided = now_ns();

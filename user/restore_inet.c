@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restore_inet.c - a TCP listener or a UDP socket made again: socket(),
+ * restore_inet.c - a TCP listener, a closed TCP socket, a TCP connection
+ * (its connection state by restore_tcp.c) or a UDP socket made again: socket(),
  * the saved options (those that must precede bind() first: SO_REUSEADDR,
  * SO_REUSEPORT, IPV6_V6ONLY, SO_BINDTODEVICE, IP_FREEBIND,
  * IP_TRANSPARENT), bind() to the saved address and port, the other
@@ -23,6 +24,7 @@
 #include "inet_sk.h"
 #include "log.h"
 #include "restore_inet.h"
+#include "restore_tcp.h"
 
 static int set_int(int s, int level, int opt, int v)
 {
@@ -142,6 +144,27 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	err = set_options(s, k, &what);
 	if (err)
 		goto fail;
+	/*
+	 * A connection: bound and connected by restore_tcp.c once every fd is
+	 * made; its other options (keepalive times, SO_LINGER...) now.
+	 */
+	if (k->tcp) {
+		struct sockaddr_storage peer;
+		socklen_t pl;
+
+		err = set_listed(s, k, &what);
+		if (err)
+			goto fail;
+		l = sockaddr_of(k, &k->src_addr, k->src_port, k->has_scope_id ? k->scope_id : 0, &sa);
+		pl = sockaddr_of(k, &k->dst_addr, k->dst_port,
+				 k->has_dst_scope_id ? k->dst_scope_id : 0, &peer);
+		err = restore_tcp__open(pid, e->fd, s, k, (struct sockaddr *)&sa, l,
+					(struct sockaddr *)&peer, pl);
+		what = "TCP_REPAIR";
+		if (err)
+			goto fail;
+		goto flags;
+	}
 	/* Port 0: never bound (an unconnected UDP socket); the kernel picks at first use. */
 	if (k->src_port) {
 		l = sockaddr_of(k, &k->src_addr, k->src_port, k->has_scope_id ? k->scope_id : 0, &sa);
@@ -184,6 +207,8 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		what = "shutdown";
 		goto fail;
 	}
+	/* (A connection half shut down is in a closing state: refused at dump.) */
+flags:
 	if (fcntl(s, F_SETFL, e->flags & O_NONBLOCK)) {
 		err = -errno;
 		what = "fcntl";

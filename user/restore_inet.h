@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * restore_inet.h - inet sockets (TCP listeners, UDP sockets) at restore:
+ * restore_inet.h - inet sockets (TCP listeners, closed TCP sockets, TCP
+ * connections, UDP sockets) at restore:
  * made in pidtrace, in its network namespace, with their options, bound
  * to their address and port, listening or connected as they were;
  * restore_files.c hands them to the tasks like any other socket.

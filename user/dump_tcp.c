@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_tcp.c - an established TCP connection read in repair mode. The
+ * tree is frozen, so nothing reads or writes the socket meanwhile; the
+ * peer may still send, but in repair mode the socket drops what arrives
+ * (the peer retransmits it to the restored socket).
+ *
+ * Each socket put in repair mode is kept (a copy of its fd) until
+ * dump_tcp__end(): a failed dump or --leave-running must hand the program
+ * its socket back out of repair mode.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <linux/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dump_tcp.h"
+#include "log.h"
+#include "tcp_repair.h"
+
+#define TCP_ESTABLISHED_STATE 1
+
+/* A connection in repair mode: a copy of its socket, where its receive sequence was. */
+struct held {
+	int s;
+	pid_t pid;
+	int fd;
+	uint32_t rcv_seq;
+	char *what;
+};
+
+static struct held *held;
+static size_t nheld;
+
+static int hold(int s, pid_t pid, int fd, const char *what)
+{
+	struct held *arr;
+	int c;
+
+	arr = realloc(held, (nheld + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	held = arr;
+	c = fcntl(s, F_DUPFD_CLOEXEC, 3);
+	if (c < 0)
+		return -errno;
+	held[nheld++] = (struct held){ c, pid, fd, 0, strdup(what) };
+	return 0;
+}
+
+/* Bytes the peer got into @s since @seq, or -errno. */
+static int64_t arrived(int s, uint32_t seq)
+{
+	uint32_t now;
+	int err = tcp_repair__seq(s, TCP_RECV_QUEUE, &now);
+
+	return err ? err : (int64_t)(uint32_t)(now - seq);
+}
+
+static int refuse_moving(pid_t pid, int fd, const char *what, int64_t n)
+{
+	if (n < 0)
+		pr_err("pid %d fd %d: %s: cannot read it in TCP repair mode: %s", pid, fd,
+		       what ? what : "TCP connection", strerror((int)-n));
+	else
+		pr_err("pid %d fd %d: %s with its peer sending during the dump (%lld bytes "
+		       "arrived; pidtrace does not lock the network) is not supported", pid, fd,
+		       what ? what : "TCP connection", (long long)n);
+	return -EOPNOTSUPP;
+}
+
+static int read_queue(int s, int queue, int ioc, uint32_t *seq, ProtobufCBinaryData *b)
+{
+	int len, err;
+
+	if (ioctl(s, ioc, &len))
+		return -errno;
+	err = tcp_repair__seq(s, queue, seq);
+	if (err)
+		return err;
+	if (len <= 0)
+		return 0;
+	b->data = malloc(len);
+	if (!b->data)
+		return -ENOMEM;
+	b->len = len;
+	return tcp_repair__peek(s, queue, b->data, len);
+}
+
+static int read_conn(int s, TcpConnEntry *t)
+{
+	struct tcp_repair_window w;
+	struct tcp_info ti;
+	socklen_t l;
+	int v, err;
+
+	l = sizeof(ti);
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l))
+		return -errno;
+	t->state = ti.tcpi_state;
+	t->opts = ti.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE);
+	t->snd_wscale = ti.tcpi_snd_wscale;
+	t->rcv_wscale = ti.tcpi_rcv_wscale;
+	err = read_queue(s, TCP_RECV_QUEUE, SIOCINQ, &t->inq_seq, &t->inq);
+	if (!err)
+		err = read_queue(s, TCP_SEND_QUEUE, SIOCOUTQ, &t->outq_seq, &t->outq);
+	if (err)
+		return err;
+	if (ioctl(s, SIOCOUTQNSD, &v))
+		return -errno;
+	t->unsent = v > 0 ? v : 0;
+	/* In repair mode TCP_MAXSEG is the clamp the peer announced. */
+	l = sizeof(v);
+	if (getsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &v, &l))
+		return -errno;
+	t->mss = v;
+	l = sizeof(v);
+	if (getsockopt(s, IPPROTO_TCP, TCP_TIMESTAMP, &v, &l))
+		return -errno;
+	t->timestamp = v;
+	l = sizeof(w);
+	if (getsockopt(s, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, &l))
+		return -errno;
+	t->snd_wl1 = w.snd_wl1;
+	t->snd_wnd = w.snd_wnd;
+	t->max_window = w.max_window;
+	t->rcv_wnd = w.rcv_wnd;
+	t->rcv_wup = w.rcv_wup;
+	return 0;
+}
+
+int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
+{
+	TcpConnEntry *t;
+	int64_t n;
+	int err;
+
+	err = tcp_repair__set(s, 1);
+	if (err) {
+		pr_err("pid %d fd %d: %s: cannot enter TCP repair mode: %s", pid, fd, what,
+		       strerror(-err));
+		return -EOPNOTSUPP;
+	}
+	err = hold(s, pid, fd, what);
+	if (err) {
+		tcp_repair__set(s, 0);
+		return err;
+	}
+	t = k->tcp = malloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	tcp_conn_entry__init(t);
+	err = read_conn(s, t);
+	if (!err && t->state != TCP_ESTABLISHED_STATE)
+		err = -EAGAIN;	/* it moved on since inet_diag looked */
+	if (!err && t->unsent > t->outq.len)
+		err = -EIO;
+	if (err) {
+		pr_err("pid %d fd %d: %s: cannot read it in TCP repair mode: %s", pid, fd, what,
+		       strerror(-err));
+		return -EOPNOTSUPP;
+	}
+	/*
+	 * Repair mode does not stop the peer: what arrives now is
+	 * acknowledged, and would be missing from the image.
+	 */
+	held[nheld - 1].rcv_seq = t->inq_seq;
+	n = arrived(s, t->inq_seq);
+	return n ? refuse_moving(pid, fd, what, n) : 0;
+}
+
+bool dump_tcp__ever_connected(int s)
+{
+	struct tcp_info ti;
+	socklen_t l = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l))
+		return true;	/* unknown: not the easy case */
+	/* A SYN or anything after it: a connection that ended, or never came. */
+	return ti.tcpi_segs_out || ti.tcpi_segs_in;
+}
+
+int dump_tcp__check(void)
+{
+	size_t i;
+	int64_t n;
+
+	for (i = 0; i < nheld; i++) {
+		n = arrived(held[i].s, held[i].rcv_seq);
+		if (n)
+			return refuse_moving(held[i].pid, held[i].fd, held[i].what, n);
+	}
+	return 0;
+}
+
+void dump_tcp__end(bool killed)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < nheld; i++) {
+		/* A window probe goes out: harmless, the peer just acknowledges. */
+		err = killed ? 0 : tcp_repair__set(held[i].s, 0);
+		if (err)
+			pr_warn("a TCP connection of the tree could not leave repair mode: %s",
+				strerror(-err));
+		close(held[i].s);
+		free(held[i].what);
+	}
+	free(held);
+	held = NULL;
+	nheld = 0;
+}

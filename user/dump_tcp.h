@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dump_tcp.h - a TCP connection at dump: put in repair mode and read
+ * (queues, sequence numbers, options, window) into a TcpConnEntry. The
+ * socket stays in repair mode until the dump ends: if the tree is killed,
+ * its close sends neither FIN nor RST, so the peer keeps the connection
+ * for the restore; otherwise repair mode is turned off again.
+ */
+#ifndef PT_DUMP_TCP_H
+#define PT_DUMP_TCP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "files.pb-c.h"
+
+/**
+ * dump_tcp__conn() - save the connection of socket @s (a copy of fd @fd of
+ * task @pid, frozen), named @what in messages, into @k->tcp.
+ * Return: 0; -EOPNOTSUPP when refused (said, one line); other -errno.
+ */
+int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k);
+
+/*
+ * dump_tcp__ever_connected() - whether closed TCP socket @s ever sent or
+ * received a segment: a connection that ended (its reads would give the
+ * end of the stream, not ENOTCONN) or a connect() that failed.
+ */
+bool dump_tcp__ever_connected(int s);
+
+/**
+ * dump_tcp__check() - before the image is committed: no connection has
+ * received anything since it was read (the kernel acknowledges what
+ * arrives in repair mode too: the image would lose it).
+ * Return: 0; -EOPNOTSUPP when one has (said, one line); other -errno.
+ */
+int dump_tcp__check(void);
+
+/**
+ * dump_tcp__end() - the dump is over: @killed, the tree is about to be
+ * killed (its sockets stay in repair mode, their close is silent); else
+ * repair mode is turned off on every connection dump_tcp__conn() saw.
+ */
+void dump_tcp__end(bool killed);
+
+#endif
