@@ -27,13 +27,11 @@
 #include "dump.h"
 #include "dump_taskstate.h"
 #include "log.h"
+#include "sched_attr.h"
 #include "ptrace_core.h"
 
 #ifndef SCHED_DEADLINE
 #define SCHED_DEADLINE 6
-#endif
-#ifndef SCHED_FLAG_RESET_ON_FORK
-#define SCHED_FLAG_RESET_ON_FORK 0x01
 #endif
 #ifndef MEMBARRIER_CMD_GET_REGISTRATIONS
 #define MEMBARRIER_CMD_GET_REGISTRATIONS (1 << 9)
@@ -43,16 +41,6 @@
 	(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED |    \
 	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE |                                   \
 	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ)
-
-/* struct sched_attr, version 0 (48 bytes): what sched_getattr fills. */
-struct taskstate_sched_attr {
-	uint32_t size;
-	uint32_t sched_policy;
-	uint64_t sched_flags;
-	int32_t sched_nice;
-	uint32_t sched_priority;
-	uint64_t sched_runtime, sched_deadline, sched_period;
-};
 
 /* The CPUs @tid may run on, as the kernel's mask (readable from outside). */
 static int affinity(pid_t tid, ThreadCore *th)

@@ -3,6 +3,7 @@
  * fdio.c - whole reads and writes on a file descriptor (see fdio.h).
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fdio.h"
@@ -41,4 +42,14 @@ ssize_t fdio__pread_all(int fd, void *buf, size_t len, off_t off)
 		got += n;
 	}
 	return got;
+}
+
+int fdio__unlink_same(int fd, const char *name)
+{
+	struct stat a, b;
+
+	if (fstat(fd, &a) || lstat(name, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev ||
+	    unlink(name))
+		return -EIO;
+	return 0;
 }

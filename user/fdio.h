@@ -18,4 +18,10 @@ int fdio__write_all(int fd, const void *buf, size_t len);
  */
 ssize_t fdio__pread_all(int fd, void *buf, size_t len, off_t off);
 
+/*
+ * Unlink @name only while it is still the file open as @fd (not something
+ * put there since). Return: 0, or -EIO when it is not or unlink failed.
+ */
+int fdio__unlink_same(int fd, const char *name);
+
 #endif

@@ -385,7 +385,6 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 static int make_deleted(const DeletedFileEntry *d)
 {
 	char name[4200];
-	struct stat a, b;
 	int fd = -1, i, err;
 
 	for (i = 0; i < 100 && fd < 0; i++) {
@@ -407,8 +406,7 @@ static int make_deleted(const DeletedFileEntry *d)
 	if (!err && fchmod(fd, d->mode & 07777))
 		err = -errno;
 	/* Unlink what we made, not something put there since. */
-	if (fstat(fd, &a) || lstat(name, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev ||
-	    unlink(name))
+	if (fdio__unlink_same(fd, name))
 		err = err ? err : -EIO;
 	if (err) {
 		close(fd);

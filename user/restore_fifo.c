@@ -63,7 +63,6 @@ static const FifoEntry *data_entry(struct restore_ctx *ctx, uint64_t dev, uint64
 static int make_deleted(const FdEntry *e)
 {
 	char name[4200];
-	struct stat a, b;
 	int fd, i, err = 0;
 
 	for (i = 0;; i++) {
@@ -88,8 +87,7 @@ static int make_deleted(const FdEntry *e)
 	if (!err && e->has_mode && fchmod(fd, e->mode & 07777))
 		err = -errno;
 	/* Unlink what we made, not something put there since. */
-	if (fstat(fd, &a) || lstat(name, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev ||
-	    unlink(name))
+	if (fdio__unlink_same(fd, name))
 		err = err ? err : -EIO;
 	if (err) {
 		close(fd);

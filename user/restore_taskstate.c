@@ -21,24 +21,13 @@
 #include <linux/membarrier.h>
 
 #include "log.h"
+#include "sched_attr.h"
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore.h"
 #include "restore_taskstate.h"
 
-#ifndef SCHED_FLAG_RESET_ON_FORK
-#define SCHED_FLAG_RESET_ON_FORK 0x01
-#endif
 #define SCHED_DEADLINE_POLICY 6
-
-struct taskstate_sched_attr {
-	uint32_t size;
-	uint32_t sched_policy;
-	uint64_t sched_flags;
-	int32_t sched_nice;
-	uint32_t sched_priority;
-	uint64_t sched_runtime, sched_deadline, sched_period;
-};
 
 /* The registrations restore knows how to make, in the order it makes them. */
 static const int membarrier_regs[] = {
