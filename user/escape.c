@@ -3,7 +3,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "escape.h"
 
@@ -136,4 +139,46 @@ const char *escape__utf8(const char *s)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+struct json_object *escape__json_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct json_object *o;
+	uint32_t cp;
+	char *fixed;
+	size_t i = 0;
+
+	if (!s)
+		return json_object_new_string("");
+	while (*p) {
+		int n = *p < 0x80 ? 1 : utf8_seq(p, &cp);
+
+		if (!n)
+			break;
+		p += n;
+	}
+	if (!*p)
+		return json_object_new_string(s);
+	/* Each bad byte becomes U+FFFD: at most 3 bytes for 1. */
+	fixed = malloc(strlen(s) * 3 + 1);
+	if (!fixed)
+		return json_object_new_string("");
+	for (p = (const unsigned char *)s; *p;) {
+		int n = *p < 0x80 ? 1 : utf8_seq(p, &cp);
+
+		if (n) {
+			memcpy(fixed + i, p, n);
+			i += n;
+			p += n;
+		} else {
+			memcpy(fixed + i, "\xef\xbf\xbd", 3);
+			i += 3;
+			p++;
+		}
+	}
+	fixed[i] = '\0';
+	o = json_object_new_string(fixed);
+	free(fixed);
+	return o;
 }

@@ -44,4 +44,12 @@ const char *escape__str(const char *s);
  */
 const char *escape__utf8(const char *s);
 
+struct json_object;
+/*
+ * escape__json_string() - a JSON string of @s, made valid UTF-8 as
+ * escape__utf8() does but without its length limit (a copy is made only
+ * when @s is not valid UTF-8). NULL gives "".
+ */
+struct json_object *escape__json_string(const char *s);
+
 #endif

@@ -105,10 +105,10 @@ static void print_json(struct restore_ctx *ctx, const double *ms, bool ok,
 		json_object_array_add(pids, json_object_new_int(ctx->tasks[i].pid));
 		json_object_array_add(opids, json_object_new_int(ctx->tasks[i].opid));
 	}
-	jadd(o, "event", json_object_new_string("restore"));
+	jadd(o, "event", escape__json_string("restore"));
 	jadd(o, "ok", json_object_new_boolean(ok));
-	jadd(o, "error", ok ? NULL : json_object_new_string(ctx->error));
-	jadd(o, "dir", json_object_new_string(ctx->dir));
+	jadd(o, "error", ok ? NULL : escape__json_string(ctx->error));
+	jadd(o, "dir", escape__json_string(ctx->dir));
 	jadd(o, "root", json_object_new_int(ctx->ntasks ? ctx->tasks[0].pid : 0));
 	jadd(o, "pids", pids);
 	jadd(o, "pidns", json_object_new_boolean(ctx->pidns));
@@ -157,9 +157,9 @@ int restore_report__timeline(struct restore_ctx *ctx, const char *path, const do
 		if (!start_ms[i])
 			continue;
 		e = json_object_new_object();
-		jadd(e, "name", json_object_new_string(restore_phase_names[i]));
-		jadd(e, "cat", json_object_new_string("phase"));
-		jadd(e, "ph", json_object_new_string("X"));
+		jadd(e, "name", escape__json_string(restore_phase_names[i]));
+		jadd(e, "cat", escape__json_string("phase"));
+		jadd(e, "ph", escape__json_string("X"));
 		jadd(e, "ts", json_object_new_double((start_ms[i] - t0) * 1000));
 		jadd(e, "dur", json_object_new_double(ms[i] * 1000));
 		jadd(e, "pid", json_object_new_int(ctx->self));
@@ -171,28 +171,28 @@ int restore_report__timeline(struct restore_ctx *ctx, const char *path, const do
 		a = json_object_new_object();
 		snprintf(name, sizeof(name), "%s %s%s", names__signal(d[i].signo) ?: "signal",
 			 cause__name(d[i].cause), d[i].expected ? " (expected)" : "");
-		jadd(e, "name", json_object_new_string(name));
-		jadd(e, "cat", json_object_new_string("death"));
-		jadd(e, "ph", json_object_new_string("i"));
-		jadd(e, "s", json_object_new_string("p"));
+		jadd(e, "name", escape__json_string(name));
+		jadd(e, "cat", escape__json_string("death"));
+		jadd(e, "ph", escape__json_string("i"));
+		jadd(e, "s", escape__json_string("p"));
 		jadd(e, "ts", json_object_new_double(d[i].ts_ns / 1e3 - t0 * 1000));
 		jadd(e, "pid", json_object_new_int(d[i].victim.pid));
 		jadd(e, "tid", json_object_new_int(d[i].victim.pid));
-		jadd(a, "detail", json_object_new_string(d[i].detail));
-		jadd(a, "comm", json_object_new_string(d[i].victim.comm));
+		jadd(a, "detail", escape__json_string(d[i].detail));
+		jadd(a, "comm", escape__json_string(d[i].victim.comm));
 		jadd(e, "args", a);
 		json_object_array_add(ev, e);
 	}
 	e = json_object_new_object();
-	jadd(e, "name", json_object_new_string("process_name"));
-	jadd(e, "ph", json_object_new_string("M"));
+	jadd(e, "name", escape__json_string("process_name"));
+	jadd(e, "ph", escape__json_string("M"));
 	jadd(e, "pid", json_object_new_int(ctx->self));
 	a = json_object_new_object();
-	jadd(a, "name", json_object_new_string("pidtrace restore"));
+	jadd(a, "name", escape__json_string("pidtrace restore"));
 	jadd(e, "args", a);
 	json_object_array_add(ev, e);
 	jadd(o, "traceEvents", ev);
-	jadd(o, "displayTimeUnit", json_object_new_string("ms"));
+	jadd(o, "displayTimeUnit", escape__json_string("ms"));
 	f = fopen(path, "we");
 	if (!f || fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) < 0)
 		err = -errno;

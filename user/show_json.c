@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "escape.h"
 #include "show_cgroup.h"
 #include "names.h"
 #include "page.h"
@@ -24,7 +25,7 @@ static struct json_object *hex(uint64_t v)
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "0x%lx", (unsigned long)v);
-	return json_object_new_string(buf);
+	return escape__json_string(buf);
 }
 
 static void add(struct json_object *o, const char *k, struct json_object *v)
@@ -50,7 +51,7 @@ static struct json_object *sig_names(uint64_t mask)
 
 	for (sig = 1; sig <= 64; sig++)
 		if (mask & (1ULL << (sig - 1)))
-			json_object_array_add(a, json_object_new_string(names__signame(sig, nb, sizeof(nb))));
+			json_object_array_add(a, escape__json_string(names__signame(sig, nb, sizeof(nb))));
 	return a;
 }
 
@@ -73,7 +74,7 @@ static struct json_object *siginfo_json(const SiginfoEntry *e)
 	char nb[16];
 
 	add(o, "signo", json_object_new_int(e->signo));
-	add(o, "name", json_object_new_string(names__signame(e->signo, nb, sizeof(nb))));
+	add(o, "name", escape__json_string(names__signame(e->signo, nb, sizeof(nb))));
 	add(o, "code", json_object_new_int(e->code));
 	add(o, "errno", json_object_new_int(e->err_no));
 	if (e->has_sender_pid) {
@@ -110,9 +111,9 @@ static struct json_object *signals_json(const TaskCore *c)
 			continue;
 		e = json_object_new_object();
 		add(e, "sig", json_object_new_int(s->sig));
-		add(e, "name", json_object_new_string(names__signame(s->sig, nb, sizeof(nb))));
-		add(e, "handler", s->handler == 0 ? json_object_new_string("SIG_DFL") :
-				  s->handler == 1 ? json_object_new_string("SIG_IGN") : hex(s->handler));
+		add(e, "name", escape__json_string(names__signame(s->sig, nb, sizeof(nb))));
+		add(e, "handler", s->handler == 0 ? escape__json_string("SIG_DFL") :
+				  s->handler == 1 ? escape__json_string("SIG_IGN") : hex(s->handler));
 		add(e, "flags", hex(s->flags));
 		add(e, "restorer", hex(s->restorer));
 		add(e, "mask", hex(s->mask));
@@ -158,7 +159,7 @@ static struct json_object *mm_json(const MmCore *m)
 	M(start_code); M(end_code); M(start_data); M(end_data); M(start_brk); M(brk);
 	M(start_stack); M(arg_start); M(arg_end); M(env_start); M(env_end);
 #undef M
-	add(o, "exe", json_object_new_string(m->exe_path));
+	add(o, "exe", escape__json_string(m->exe_path));
 	add(o, "auxv_entries", json_object_new_int64(m->n_auxv / 2));
 	add(o, "dumpable", json_object_new_int(m->dumpable));
 	return o;
@@ -174,13 +175,13 @@ static struct json_object *vma_json(const VmaEntry *v)
 	add(o, "start", hex(v->start));
 	add(o, "end", hex(v->end));
 	add(o, "size", json_object_new_int64(v->end - v->start));
-	add(o, "prot", json_object_new_string(prot));
+	add(o, "prot", escape__json_string(prot));
 	add(o, "shared", json_object_new_boolean(v->flags & 0x01));
-	add(o, "kind", json_object_new_string(show__vma_kind(v->kind)));
+	add(o, "kind", escape__json_string(show__vma_kind(v->kind)));
 	add(o, "pgoff", json_object_new_int64(v->pgoff));
-	add(o, "name", json_object_new_string(v->name ? v->name : ""));
+	add(o, "name", escape__json_string(v->name ? v->name : ""));
 	if (v->path)
-		add(o, "path", json_object_new_string(v->path));
+		add(o, "path", escape__json_string(v->path));
 	if (v->has_ino) {
 		add(o, "dev", json_object_new_int64(v->dev));
 		add(o, "ino", json_object_new_int64(v->ino));
@@ -188,14 +189,14 @@ static struct json_object *vma_json(const VmaEntry *v)
 	}
 	if (v->has_shmid)
 		add(o, "shmid", json_object_new_int64(v->shmid));
-	add(o, "vm_flags", json_object_new_string(v->vm_flags ? v->vm_flags : ""));
+	add(o, "vm_flags", escape__json_string(v->vm_flags ? v->vm_flags : ""));
 	add(o, "rss", json_object_new_int64(v->rss));
 	add(o, "dumped_pages", json_object_new_int64(v->dumped_pages));
 	show_kinds__vma_json(v, o);
 	if (v->ghost) {
 		struct json_object *d = json_object_new_object();
 
-		add(d, "path", json_object_new_string(v->ghost->path));
+		add(d, "path", escape__json_string(v->ghost->path));
 		add(d, "size", json_object_new_int64(v->ghost->size));
 		add(d, "mode", hex(v->ghost->mode));
 		add(d, "uid", json_object_new_int64(v->ghost->uid));
@@ -213,7 +214,7 @@ static struct json_object *pidfd_json(const PidfdTargetEntry *p)
 	size_t i;
 
 	add(o, "ino", json_object_new_int64(p->ino));
-	add(o, "state", json_object_new_string(show__pidfd_state(p->state)));
+	add(o, "state", escape__json_string(show__pidfd_state(p->state)));
 	add(o, "pid", json_object_new_int64(p->n_nspid ? p->nspid[0] : 0));
 	add(o, "nspid", u32_array(p->nspid, p->n_nspid));
 	if (p->has_exit_status)
@@ -223,15 +224,15 @@ static struct json_object *pidfd_json(const PidfdTargetEntry *p)
 	if (p->has_tree_tid)
 		add(o, "tree_tid", json_object_new_int64(p->tree_tid));
 	if (p->comm && *p->comm)
-		add(o, "comm", json_object_new_string(p->comm));
+		add(o, "comm", escape__json_string(p->comm));
 	if (p->death) {
 		const PidfdDeathNote *d = p->death;
 		struct json_object *dn = json_object_new_object();
 
 		add(dn, "pid", json_object_new_int64(d->pid));
 		add(dn, "ppid", json_object_new_int64(d->ppid));
-		add(dn, "comm", json_object_new_string(d->comm));
-		add(dn, "parent_comm", json_object_new_string(d->parent_comm));
+		add(dn, "comm", escape__json_string(d->comm));
+		add(dn, "parent_comm", escape__json_string(d->parent_comm));
 		add(dn, "exit_status", json_object_new_int64(d->exit_status));
 		add(dn, "ts_ns", json_object_new_int64(d->ts_ns));
 		if (d->has_sig) {
@@ -239,7 +240,7 @@ static struct json_object *pidfd_json(const PidfdTargetEntry *p)
 			add(dn, "si_code", json_object_new_int(d->si_code));
 			add(dn, "killer_pid", json_object_new_int64(d->killer_pid));
 			add(dn, "killer_uid", json_object_new_int64(d->killer_uid));
-			add(dn, "killer_comm", json_object_new_string(d->killer_comm ? d->killer_comm : ""));
+			add(dn, "killer_comm", escape__json_string(d->killer_comm ? d->killer_comm : ""));
 			add(dn, "killer_syscall", json_object_new_int(d->killer_syscall));
 		}
 		add(o, "death", dn);
@@ -265,15 +266,15 @@ static struct json_object *fd_json(const struct show_image *s, const FdEntry *e)
 
 	show__open_flags(e->flags, flags, sizeof(flags));
 	add(o, "fd", json_object_new_int64(e->fd));
-	add(o, "type", json_object_new_string(show__fd_type(e->type)));
+	add(o, "type", escape__json_string(show__fd_type(e->type)));
 	add(o, "flags", hex(e->flags));
-	add(o, "flags_names", json_object_new_string(flags));
+	add(o, "flags_names", escape__json_string(flags));
 	add(o, "cloexec", json_object_new_boolean(e->cloexec));
 	add(o, "ofd", json_object_new_int64(e->ofd_id));
 	if (e->has_pos)
 		add(o, "pos", json_object_new_int64(e->pos));
 	if (e->path)
-		add(o, "path", json_object_new_string(e->path));
+		add(o, "path", escape__json_string(e->path));
 	if (e->has_rdev)
 		add(o, "rdev", hex(e->rdev));
 	if (e->has_pipe_ino)
@@ -301,9 +302,9 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 	add(o, "sid", json_object_new_int64(c->ids->sid));
 	add(o, "nspid", u32_array(c->ids->nspid, c->ids->n_nspid));
 	add(o, "exit_signal", json_object_new_int(c->ids->exit_signal));
-	add(o, "state", json_object_new_string(c->state == TASK_STATE__TASK_ZOMBIE ? "zombie" :
+	add(o, "state", escape__json_string(c->state == TASK_STATE__TASK_ZOMBIE ? "zombie" :
 										    "alive"));
-	add(o, "comm", json_object_new_string(c->comm));
+	add(o, "comm", escape__json_string(c->comm));
 	if (c->has_exit_status)
 		add(o, "exit_status", json_object_new_int(c->exit_status));
 	if (c->creds)
@@ -315,7 +316,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 	if (c->has_stop_sig) {
 		char nb[16];
 
-		add(o, "stop_signal", json_object_new_string(names__signame(c->stop_sig, nb,
+		add(o, "stop_signal", escape__json_string(names__signame(c->stop_sig, nb,
 									    sizeof(nb))));
 	}
 	add(o, "regs", regs_json(c->thread->regs));
@@ -344,10 +345,10 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 		const RlimitEntry *r = c->rlimits[i];
 		struct json_object *e = json_object_new_object();
 
-		add(e, "resource", json_object_new_string(show__rlimit_name(r->resource)));
-		add(e, "cur", r->cur == RLIM_INFINITY ? json_object_new_string("unlimited") :
+		add(e, "resource", escape__json_string(show__rlimit_name(r->resource)));
+		add(e, "cur", r->cur == RLIM_INFINITY ? escape__json_string("unlimited") :
 							 json_object_new_int64(r->cur));
-		add(e, "max", r->max == RLIM_INFINITY ? json_object_new_string("unlimited") :
+		add(e, "max", r->max == RLIM_INFINITY ? escape__json_string("unlimited") :
 							 json_object_new_int64(r->max));
 		json_object_array_add(a, e);
 	}
@@ -369,7 +370,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 	if (t->pagemap) {
 		struct json_object *p = json_object_new_object();
 
-		add(p, "file", json_object_new_string(t->pagemap->pages_file));
+		add(p, "file", escape__json_string(t->pagemap->pages_file));
 		add(p, "nr_pages", json_object_new_int64(t->pagemap->nr_pages));
 		add(p, "bytes", json_object_new_int64(t->pagemap->nr_pages * PAGE));
 		add(p, "runs", json_object_new_int64(t->pagemap->n_entries));
@@ -382,10 +383,10 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 		for (i = 0; i < t->files->n_fds; i++)
 			json_object_array_add(a, fd_json(s, t->files->fds[i]));
 		add(o, "fds", a);
-		add(o, "cwd", json_object_new_string(t->files->cwd));
-		add(o, "root", json_object_new_string(t->files->root));
+		add(o, "cwd", escape__json_string(t->files->cwd));
+		add(o, "root", escape__json_string(t->files->root));
 		snprintf(um, sizeof(um), "%04o", t->files->umask);
-		add(o, "umask", json_object_new_string(um));
+		add(o, "umask", escape__json_string(um));
 	}
 	return o;
 }
@@ -407,7 +408,7 @@ static struct json_object *shared_json(const struct show_image *s, struct json_o
 			for (j = 0; j < p->data.len; j++)
 				snprintf(hexd + 2 * j, 3, "%02x", p->data.data[j]);
 			hexd[2 * p->data.len] = '\0';
-			add(e, "data_hex", json_object_new_string(hexd));
+			add(e, "data_hex", escape__json_string(hexd));
 			free(hexd);
 		}
 		json_object_array_add(a, e);
@@ -436,28 +437,28 @@ void show_json__print(const struct show_image *s, FILE *f)
 	struct json_object *o = json_object_new_object(), *a;
 	size_t i;
 
-	add(o, "dir", json_object_new_string(image__dir(s->img)));
+	add(o, "dir", escape__json_string(image__dir(s->img)));
 	add(o, "format_version", json_object_new_int64(s->inv->format_version));
 	{
 		char id[64];
 
 		/* null for a version 1 image: it has none (docs/image.md). */
 		add(o, "image_id", image__id_str(s->img, id, sizeof(id)) ?
-					   json_object_new_string(id) : NULL);
+					   escape__json_string(id) : NULL);
 	}
-	add(o, "pidtrace_version", json_object_new_string(s->inv->pidtrace_version));
+	add(o, "pidtrace_version", escape__json_string(s->inv->pidtrace_version));
 	add(o, "root_pid", json_object_new_int64(s->inv->root_pid));
 	add(o, "created_ns", json_object_new_int64(s->inv->created_ns));
-	add(o, "kernel_release", json_object_new_string(s->inv->kernel_release));
-	add(o, "boot_id", json_object_new_string(s->inv->boot_id));
+	add(o, "kernel_release", escape__json_string(s->inv->kernel_release));
+	add(o, "boot_id", escape__json_string(s->inv->boot_id));
 	add(o, "page_size", json_object_new_int64(s->inv->page_size));
 	add(o, "leave_running", json_object_new_boolean(s->inv->leave_running));
 	a = json_object_new_array();
 	for (i = 0; i < s->inv->n_files; i++) {
 		struct json_object *e = json_object_new_object();
 
-		add(e, "name", json_object_new_string(s->inv->files[i]->name));
-		add(e, "kind", json_object_new_string(s->inv->files[i]->kind));
+		add(e, "name", escape__json_string(s->inv->files[i]->name));
+		add(e, "kind", escape__json_string(s->inv->files[i]->kind));
 		if (s->inv->files[i]->has_pid)
 			add(e, "pid", json_object_new_int64(s->inv->files[i]->pid));
 		add(e, "size", json_object_new_int64(s->inv->files[i]->size));

@@ -31,7 +31,7 @@ static struct json_object *hex(uint64_t v)
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "0x%lx", (unsigned long)v);
-	return json_object_new_string(buf);
+	return escape__json_string(buf);
 }
 
 static struct json_object *u64(uint64_t v)
@@ -366,8 +366,8 @@ static void inotify_json(const InotifyEntry *ie, struct json_object *k)
 		in_mask(w->mask, m, sizeof(m));
 		add(j, "wd", json_object_new_int64(w->wd));
 		add(j, "mask", hex(w->mask));
-		add(j, "mask_names", json_object_new_string(m));
-		add(j, "path", json_object_new_string(w->path));
+		add(j, "mask_names", escape__json_string(m));
+		add(j, "path", escape__json_string(w->path));
 		add(j, "dev", u64(w->dev));
 		add(j, "ino", u64(w->ino));
 		json_object_array_add(a, j);
@@ -388,7 +388,7 @@ static void epoll_json(const EpollEntry *ep, struct json_object *k)
 		ep_events(ep->targets[i]->events, evs, sizeof(evs));
 		add(t, "tfd", json_object_new_int64(ep->targets[i]->tfd));
 		add(t, "events", hex(ep->targets[i]->events));
-		add(t, "event_names", json_object_new_string(evs));
+		add(t, "event_names", escape__json_string(evs));
 		add(t, "data", hex(ep->targets[i]->data));
 		json_object_array_add(a, t);
 	}
@@ -424,7 +424,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 	if (e->fown) {
 		struct json_object *f = json_object_new_object();
 
-		add(f, "type", json_object_new_string(e->fown->type <= 2 ?
+		add(f, "type", escape__json_string(e->fown->type <= 2 ?
 						      fown_kinds[e->fown->type] : "?"));
 		add(f, "pid", json_object_new_int(e->fown->pid));
 		if (e->fown->has_uid) {
@@ -439,7 +439,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 	case FD_TYPE__FD_UNIX:
 		if (!e->unix_sk)
 			break;
-		add(k, "sk_type", json_object_new_string(sk_type(e->unix_sk->sk_type)));
+		add(k, "sk_type", escape__json_string(sk_type(e->unix_sk->sk_type)));
 		add(k, "ino", u64(e->ino));
 		add(k, "connected", json_object_new_boolean(e->unix_sk->connected));
 		if (e->unix_sk->has_peer_ino)
@@ -453,7 +453,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		add(k, "listening", json_object_new_boolean(e->unix_sk->listening));
 		if (e->unix_sk->has_name) {
 			sk_name(e->unix_sk, sigs, sizeof(sigs));
-			add(k, "name", json_object_new_string(sigs));
+			add(k, "name", escape__json_string(sigs));
 			add(k, "abstract", json_object_new_boolean(e->unix_sk->abstract));
 			if (e->unix_sk->has_backlog)
 				add(k, "backlog", json_object_new_int64(e->unix_sk->backlog));
@@ -462,7 +462,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 			char mode[8];
 
 			snprintf(mode, sizeof(mode), "%04o", e->unix_sk->file_mode & 07777);
-			add(k, "file_mode", json_object_new_string(mode));
+			add(k, "file_mode", escape__json_string(mode));
 			add(k, "file_uid", json_object_new_int64(e->unix_sk->file_uid));
 			add(k, "file_gid", json_object_new_int64(e->unix_sk->file_gid));
 		}
@@ -485,7 +485,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 			break;
 		sig_list(e->signalfd->sigmask, sigs, sizeof(sigs));
 		add(k, "sigmask", hex(e->signalfd->sigmask));
-		add(k, "signals", json_object_new_string(sigs));
+		add(k, "signals", escape__json_string(sigs));
 		add(o, "signalfd", k);
 		return;
 	case FD_TYPE__FD_TIMERFD:
@@ -506,7 +506,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 	case FD_TYPE__FD_DELETED:
 		if (!e->deleted)
 			break;
-		add(k, "path", json_object_new_string(e->deleted->path));
+		add(k, "path", escape__json_string(e->deleted->path));
 		add(k, "size", u64(e->deleted->size));
 		add(k, "mode", hex(e->deleted->mode));
 		add(k, "uid", json_object_new_int64(e->deleted->uid));
@@ -564,7 +564,7 @@ void show_kinds__shmem_json(const ShmemObject *so, struct json_object *o)
 	if (!so->memfd)
 		return;
 	m = json_object_new_object();
-	add(m, "name", json_object_new_string(so->memfd->name));
+	add(m, "name", escape__json_string(so->memfd->name));
 	add(m, "seals", hex(so->memfd->seals));
 	add(m, "file_size", u64(so->memfd->file_size));
 	add(m, "mode", hex(so->memfd->mode));
@@ -580,7 +580,7 @@ void show_kinds__timers_json(const TaskCore *c, struct json_object *o)
 	for (i = 0; i < c->n_itimers; i++) {
 		struct json_object *t = json_object_new_object();
 
-		add(t, "which", json_object_new_string(itimer_name(c->itimers[i]->which)));
+		add(t, "which", escape__json_string(itimer_name(c->itimers[i]->which)));
 		add(t, "value_us", u64(c->itimers[i]->value_us));
 		add(t, "interval_us", u64(c->itimers[i]->interval_us));
 		json_object_array_add(a, t);
@@ -593,10 +593,10 @@ void show_kinds__timers_json(const TaskCore *c, struct json_object *o)
 
 		add(t, "id", json_object_new_int(p->id));
 		add(t, "clockid", json_object_new_int(p->clockid));
-		add(t, "notify", json_object_new_string(notify_name(p->notify)));
+		add(t, "notify", escape__json_string(notify_name(p->notify)));
 		add(t, "signo", json_object_new_int(p->signo));
 		if (p->signo > 0)
-			add(t, "signal", json_object_new_string(names__signame(p->signo, name, sizeof(name))));
+			add(t, "signal", escape__json_string(names__signame(p->signo, name, sizeof(name))));
 		add(t, "sigval", hex(p->sigval));
 		if (p->has_notify_tid)
 			add(t, "tid", json_object_new_int(p->notify_tid));

@@ -24,7 +24,7 @@ static struct json_object *hex(uint64_t v)
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "0x%lx", (unsigned long)v);
-	return json_object_new_string(buf);
+	return escape__json_string(buf);
 }
 
 /* A mask by names; a mask of nearly everything as what it leaves out. */
@@ -124,7 +124,7 @@ static struct json_object *thread_json(const ThreadCore *th)
 	int sig;
 
 	add(o, "tid", json_object_new_int64(th->tid));
-	add(o, "comm", json_object_new_string(th->comm));
+	add(o, "comm", escape__json_string(th->comm));
 	if (th->has_nice)
 		add(o, "nice", json_object_new_int(th->nice));
 	add(o, "regs", show_json__regs(th->regs));
@@ -150,7 +150,7 @@ static struct json_object *thread_json(const ThreadCore *th)
 	a = json_object_new_array();
 	for (sig = 1; sig <= 64; sig++)
 		if (th->blocked & (1ULL << (sig - 1)))
-			json_object_array_add(a, json_object_new_string(names__signame(sig, nb, sizeof(nb))));
+			json_object_array_add(a, escape__json_string(names__signame(sig, nb, sizeof(nb))));
 	add(sg, "blocked_names", a);
 	a = json_object_new_array();
 	for (i = 0; i < th->n_pending; i++)

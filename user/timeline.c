@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "escape.h"
 #include "names.h"
 #include "timeline.h"
 
@@ -27,8 +28,8 @@ static struct json_object *event(const char *ph, const char *name, uint32_t pid,
 {
 	struct json_object *e = json_object_new_object();
 
-	jadd(e, "ph", json_object_new_string(ph));
-	jadd(e, "name", json_object_new_string(name));
+	jadd(e, "ph", escape__json_string(ph));
+	jadd(e, "name", escape__json_string(name));
 	jadd(e, "pid", json_object_new_int64(pid));
 	jadd(e, "tid", json_object_new_int64(tid));
 	jadd(e, "ts", json_object_new_double(ts));
@@ -43,7 +44,7 @@ static void name_track(struct json_object *evs, const struct lineage_task *t)
 	snprintf(label, sizeof(label), "%s %u", t->comm, t->tid);
 	e = event("M", t->pid == t->tid ? "process_name" : "thread_name", t->pid, t->tid, 0);
 	args = json_object_new_object();
-	jadd(args, "name", json_object_new_string(label));
+	jadd(args, "name", escape__json_string(label));
 	jadd(e, "args", args);
 	json_object_array_add(evs, e);
 }
@@ -60,7 +61,7 @@ static void add_lifetime(struct json_object *evs, const struct lineage_task *t, 
 		char by[64];
 
 		snprintf(by, sizeof(by), "%u (%s)", t->creator.pid, t->creator.comm);
-		jadd(args, "created_by", json_object_new_string(by));
+		jadd(args, "created_by", escape__json_string(by));
 	}
 	if (t->exited)
 		jadd(args, "exit_status", json_object_new_int(t->exit_code));
@@ -78,15 +79,15 @@ static void add_death(struct json_object *evs, const struct xrec *r, uint64_t t0
 	/* The signal, on the victim's track, at generation time. */
 	snprintf(name, sizeof(name), "%s (%s)", sig, cause__name(r->cause));
 	e = event("i", name, r->victim.pid, r->victim.tid, us(gen_ns, t0));
-	jadd(e, "s", json_object_new_string("t"));
+	jadd(e, "s", escape__json_string("t"));
 	args = json_object_new_object();
-	jadd(args, "cause", json_object_new_string(cause__name(r->cause)));
-	jadd(args, "detail", json_object_new_string(r->detail));
+	jadd(args, "cause", escape__json_string(cause__name(r->cause)));
+	jadd(args, "detail", escape__json_string(r->detail));
 	if (r->has_sender) {
 		char by[64];
 
 		snprintf(by, sizeof(by), "%u (%s)", r->sender.pid, r->sender.comm);
-		jadd(args, "sender", json_object_new_string(by));
+		jadd(args, "sender", escape__json_string(by));
 	}
 	jadd(args, "expected", json_object_new_boolean(r->expected));
 	jadd(e, "args", args);
@@ -96,12 +97,12 @@ static void add_death(struct json_object *evs, const struct xrec *r, uint64_t t0
 	if (r->has_sender && r->sender.pid != r->victim.pid) {
 		snprintf(name, sizeof(name), "sent %s to %u", sig, r->victim.pid);
 		e = event("i", name, r->sender.pid, r->sender.tid, us(gen_ns, t0));
-		jadd(e, "s", json_object_new_string("t"));
+		jadd(e, "s", escape__json_string("t"));
 		json_object_array_add(evs, e);
 	}
 	snprintf(name, sizeof(name), "killed by %s", sig);
 	e = event("i", name, r->victim.pid, r->victim.tid, us(r->ts_ns, t0));
-	jadd(e, "s", json_object_new_string("t"));
+	jadd(e, "s", escape__json_string("t"));
 	json_object_array_add(evs, e);
 }
 
@@ -123,7 +124,7 @@ int timeline__write(const char *path, const struct lineage *l, const struct xrec
 	for (i = 0; i < ndeaths; i++)
 		add_death(evs, &deaths[i], t0_ns);
 	jadd(root, "traceEvents", evs);
-	jadd(root, "displayTimeUnit", json_object_new_string("ms"));
+	jadd(root, "displayTimeUnit", escape__json_string("ms"));
 
 	f = fopen(path, "we");
 	if (!f) {

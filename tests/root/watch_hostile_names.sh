@@ -161,4 +161,22 @@ else
 fi
 kill -9 "$VICTIM" 2>/dev/null
 wait "$VICTIM" 2>/dev/null
+
+# show --json of an 8-bit name: the whole document valid UTF-8 (U+FFFD).
+HOSTILE_8BIT=1 start_victim
+if "$PIDTRACE" dump --leave-running -t "$VICTIM" -D "$T/img8" >"$T/dout8" 2>&1; then
+	"$PIDTRACE" show --json -D "$T/img8" >"$T/show8.json" 2>&1
+	if python3 -c '
+import json, sys
+json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$T/show8.json" 2>/dev/null &&
+		[ "$(jq -r '.tasks[0].comm' "$T/show8.json")" = "$(printf '\357\277\2752Jpwn')" ]; then
+		pass show_json_8bit_name_is_valid_utf8
+	else
+		fail show_json_8bit_name_is_valid_utf8 "$(head -c 300 "$T/show8.json" | cat -v)"
+	fi
+else
+	fail show_json_8bit_name_is_valid_utf8 "dump failed: $(cat -v "$T/dout8")"
+fi
+kill -9 "$VICTIM" 2>/dev/null
+wait "$VICTIM" 2>/dev/null
 exit 0
