@@ -211,12 +211,17 @@ static int in_task(struct dump_task *t, TaskCore *core)
 	err = dump__syscall(t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0, 0, &r);
 	if (err == -ENOSYS)
 		return 0; /* no membarrier(): nothing to register either */
-	if (err) {
+	/* The task died under us: the caller says so, this is no refusal. */
+	if (err == -ESRCH)
+		return err;
+	if (err == -EINVAL) {
 		/* A kernel before 6.3 cannot tell: dump must not promise them back. */
 		pr_err("pid %d: cannot read its membarrier registrations: %s: not supported", t->pid,
 		       strerror(-err));
 		return -EOPNOTSUPP;
 	}
+	if (err)
+		return err;
 	if (r & ~(long)DUMP_TASKSTATE_MEMBARRIER_KNOWN) {
 		pr_err("pid %d: membarrier registrations 0x%lx: not supported", t->pid, r);
 		return -EOPNOTSUPP;
