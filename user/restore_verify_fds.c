@@ -294,7 +294,14 @@ static int check_inet(struct verify *v, const FdEntry *e, int s)
 		OPT(SOL_SOCKET, SO_ACCEPTCONN, "listening", k->listening);
 	if (k->has_nodelay)
 		OPT(IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY", k->nodelay);
-	if (v6 && k->has_v6only)
+	/*
+	 * Not for a TCP connection: TCP repair binds it to its address, and
+	 * the kernel then sets IPV6_V6ONLY (a bind to a non-mapped address
+	 * does) where the original got its address from connect() and kept
+	 * it off; it cannot be cleared once bound, and a connected socket
+	 * never binds or accepts again, where the flag would matter.
+	 */
+	if (v6 && k->has_v6only && !k->tcp)
 		OPT(IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY", k->v6only);
 	if (k->has_freebind)
 		OPT(lv, v6 ? IPV6_FREEBIND : IP_FREEBIND, "freebind", k->freebind);

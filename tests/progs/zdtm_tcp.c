@@ -387,6 +387,43 @@ static int run_pair(bool high)
 	return zdtm_pass();
 }
 
+/*
+ * An IPv6 connection over ::1, both ends in the tree, a few bytes unread
+ * each way: its client got its address from connect() (IPV6_V6ONLY off),
+ * which a restore binds explicitly.
+ */
+static int run_pair6(void)
+{
+	struct sockaddr_in6 a;
+	socklen_t l = sizeof(a);
+	char buf[8];
+	int ls, c, p;
+
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	a.sin6_addr = in6addr_loopback;
+	ls = socket(AF_INET6, SOCK_STREAM, 0);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 4) ||
+	    getsockname(ls, (struct sockaddr *)&a, &l))
+		zdtm_fail("listen on ::1");
+	c = socket(AF_INET6, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)))
+		zdtm_fail("connect to ::1");
+	p = accept(ls, NULL, NULL);
+	if (p < 0 || write(c, "ping", 4) != 4 || write(p, "pong", 4) != 4)
+		zdtm_fail("accept or write");
+	zdtm_ready();
+	zdtm_wait_term();
+	set_block(c, true);
+	set_block(p, true);
+	if (read(p, buf, 4) != 4 || memcmp(buf, "ping", 4) || read(c, buf, 4) != 4 ||
+	    memcmp(buf, "pong", 4))
+		zdtm_fail("the bytes queued before the dump");
+	if (write(c, "more", 4) != 4 || read(p, buf, 4) != 4 || memcmp(buf, "more", 4))
+		zdtm_fail("an exchange after restore");
+	return zdtm_pass();
+}
+
 /* A connection reset by its peer: a closed socket that was connected. */
 static int run_reset(void)
 {
@@ -524,6 +561,8 @@ int main(int argc, char **argv)
 		return run_server(argc > 2 && !strcmp(argv[2], "trickle"));
 	if (!strcmp(mode, "ext") && argc > 2)
 		return run_ext(atoi(argv[2]));
+	if (!strcmp(mode, "pair6"))
+		return run_pair6();
 	if (!strcmp(mode, "pair") || !strcmp(mode, "pairhigh"))
 		return run_pair(!strcmp(mode, "pairhigh"));
 	if (!strcmp(mode, "closed"))

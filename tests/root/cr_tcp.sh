@@ -135,6 +135,10 @@ srv_stop
 # Both ends in the tree; then with the listener at a higher fd than the
 # connection accepted on its port (restored first, it must not take the port).
 cr_roundtrip pair zdtm_tcp pair
+# The same over IPv6 (::1): the client's IPV6_V6ONLY was off, a restore
+# binds it (which turns it on): verify does not count that flag on a
+# connection, which never binds again.
+cr_roundtrip pair6 zdtm_tcp pair6
 cr_roundtrip pairhigh zdtm_tcp pairhigh
 
 # --leave-running, and a dump that fails late: the program keeps a
