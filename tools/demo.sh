@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.." || exit 1
 OUTPUT=${OUTPUT:-.output}
 P=$OUTPUT/pidtrace
 PROGS=$OUTPUT/tests/progs
+# The demo's processes start with stdin, stdout and stderr only: a
+# descriptor inherited from whatever started make (a pipe whose other end
+# is held elsewhere) would rightly make the dump below refuse the tree.
+for fd in /proc/$$/fd/*; do
+	fd=${fd##*/}
+	[ "$fd" -gt 2 ] && [ "$fd" != 255 ] && eval "exec $fd>&-"
+done 2>/dev/null
 out=$(mktemp /tmp/pidtrace-demo.XXXXXX)
 trap 'rm -f "$out" "$out.err"' EXIT
 
@@ -40,8 +47,13 @@ if [ -x "$PROGS/zdtm_pidfd" ] && [ -x "$PROGS/cr_reaper" ]; then
 	(cd "$cr" && exec "$progs/cr_reaper" "$progs/zdtm_pidfd" >"$cr/log" 2>&1 </dev/null) &
 	reaper=$!
 	for _ in $(seq 100); do grep -qs READY "$cr/log" && break; sleep 0.05; done
-	pid=$(sed -n 's/^READY pid=//p' "$cr/log")
-	"$P" dump -t "$pid" -D "$cr/img"
+	pid=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$cr/log")
+	if ! "$P" dump -t "$pid" -D "$cr/img"; then
+		# Refused (the tree left running): say so, and end what we started.
+		kill -TERM "$pid" 2>/dev/null
+		wait "$reaper"
+		exit 1
+	fi
 	wait "$reaper"
 	"$P" restore -D "$cr/img" >"$cr/report" &
 	restore=$!
