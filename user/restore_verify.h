@@ -118,6 +118,9 @@ int restore_verify_sig__remote_read(struct verify *v, long nr, long a0, int argi
 int restore_verify_sig__scratch_put(struct verify *v);
 
 /* restore_verify_fds.c */
+/* restore_verify_task.c: a live task's own state, then its fds and memory; a zombie. */
+int restore_verify_task__alive(struct verify *v);
+int restore_verify_task__zombie(struct verify *v);
 int restore_verify_fds__task(struct verify *v);
 /* Forget the tree-wide records (open file descriptions, pipes) of the last check. */
 void restore_verify_fds__reset(void);
