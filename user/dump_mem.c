@@ -418,6 +418,21 @@ static int refuse(pid_t pid, const struct smaps_vma *s, const char *what)
 }
 
 /* Fill @v from the smaps header @s and the VmFlags line; refuse what restore cannot do. */
+/* @v maps a shared memory object (@link, @st: its map_files entry), saved once. */
+static int shmem_object(struct dump_ctx *ctx, pid_t pid, VmaEntry *v, VmaKind kind,
+			const char *link, const struct stat *st, bool memfd)
+{
+	v->kind = kind;
+	v->path = dump__strdup(link);
+	if (!v->path)
+		return -ENOMEM;
+	v->has_dev = v->has_ino = v->has_file_size = v->has_shmid = true;
+	v->dev = st->st_dev;
+	v->ino = v->shmid = st->st_ino;
+	v->file_size = st->st_size;
+	return dump_shmem__track_vma(ctx, pid, v, memfd);
+}
+
 static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, const char *flags,
 		    VmaEntry *v)
 {
@@ -475,29 +490,13 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	 * map_files, zdtm shmemfd-priv): the object itself, not a copy, so
 	 * that its pages not yet copied still show the object's writes.
 	 */
-	if (!shared && (!strcmp(s->path, "/dev/zero (deleted)") || !strncmp(s->path, "[anon_shmem:", 12))) {
-		v->kind = VMA_KIND__VMA_FILE_PRIVATE;
-		v->path = dump__strdup(link);
-		if (!v->path)
-			return -ENOMEM;
-		v->has_dev = v->has_ino = v->has_file_size = v->has_shmid = true;
-		v->dev = st.st_dev;
-		v->ino = v->shmid = st.st_ino;
-		v->file_size = st.st_size;
-		return dump_shmem__track_vma(ctx, pid, v, false);
-	}
-	if (!strncmp(link, "/memfd:", 7)) {
-		/* A memfd is a shared memory object: saved once (dump_shmem.c). */
-		v->kind = shared ? VMA_KIND__VMA_ANON_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
-		v->path = dump__strdup(link);
-		if (!v->path)
-			return -ENOMEM;
-		v->has_dev = v->has_ino = v->has_file_size = v->has_shmid = true;
-		v->dev = st.st_dev;
-		v->ino = v->shmid = st.st_ino;
-		v->file_size = st.st_size;
-		return dump_shmem__track_vma(ctx, pid, v, true);
-	}
+	if (!shared && (!strcmp(s->path, "/dev/zero (deleted)") || !strncmp(s->path, "[anon_shmem:", 12)))
+		return shmem_object(ctx, pid, v, VMA_KIND__VMA_FILE_PRIVATE, link, &st, false);
+	/* A memfd is a shared memory object: saved once (dump_shmem.c). */
+	if (!strncmp(link, "/memfd:", 7))
+		return shmem_object(ctx, pid, v,
+				    shared ? VMA_KIND__VMA_ANON_SHARED : VMA_KIND__VMA_FILE_PRIVATE,
+				    link, &st, true);
 	/* Replaced or deleted while mapped: its contents go in the image. */
 	if (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)")) {
 		v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
