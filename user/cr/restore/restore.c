@@ -13,7 +13,7 @@
  * every task created is killed and reaped (pidtrace is their subreaper
  * meanwhile), nothing is left stopped or running.
  *
- * Test-only fault points (user/testfault.h, docs/reliability.md): one
+ * Test-only fault points (user/base/testfault.h, docs/reliability.md): one
  * before each phase, "restore-<phase>", and restore-mmap, restore-write,
  * restore-reopen inside the steps. PIDTRACE_FAULT fails the step there or
  * kills pidtrace; PIDTRACE_TEST_PAUSE makes the restore wait there, up to
