@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cmdline.h"
-#include "commands.h"
 #include "log.h"
 
 void cmdline__begin(void)

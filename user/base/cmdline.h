@@ -11,6 +11,9 @@
 #ifndef PT_CMDLINE_H
 #define PT_CMDLINE_H
 
+/* The exit status of a usage error, in every command (commands.h). */
+#define EXIT_USAGE 2
+
 #include "color.h"
 
 /*

@@ -15,13 +15,17 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "cause.h"
-
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 /* SGR sequences; COLOR_RESET ends any of them. */
-#define COLOR_RESET "\033[0m"
-#define COLOR_BOLD  "\033[1m"
+#define COLOR_RESET    "\033[0m"
+#define COLOR_BOLD     "\033[1m"
+#define COLOR_RED      "\033[31m"
+#define COLOR_BOLD_RED "\033[1;31m"
+#define COLOR_GREEN    "\033[32m"
+#define COLOR_YELLOW   "\033[33m"
+#define COLOR_MAGENTA  "\033[35m"
+#define COLOR_CYAN     "\033[36m"
 
 /*
  * Parse the argument of --color: "auto", "always" or "never" (also
@@ -38,13 +42,6 @@ int color__parse(const char *arg, enum color_when *when);
  * NO_COLOR is unset or empty, and TERM is not "dumb".
  */
 bool color__enabled(enum color_when when, FILE *f);
-
-/*
- * The SGR sequence for a death of class @c; @expected is the record's
- * "expected" flag (a restore helper dying on purpose). Never NULL; ""
- * for a class without a colour.
- */
-const char *color__cause(enum cause c, bool expected);
 
 /* For a verdict or "why" line: green when expected, bold red when not. */
 const char *color__verdict(bool expected);

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "explain.h"
+#include "xrecs.h"
 
 struct symbolizer;
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cause.h"
+#include "color.h"
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP 1 /* si_code of a seccomp SIGSYS */
@@ -156,4 +157,35 @@ enum cause cause__classify(const struct cause_facts *f)
 	if (f->oom || (x && (x->flags & PT_EXIT_OOM_VICTIM)))
 		return CAUSE_OOM_KILL;
 	return CAUSE_UNKNOWN;
+}
+
+const char *cause__color(enum cause c, bool expected)
+{
+	if (expected)
+		return COLOR_GREEN;
+	switch (c) {
+	case CAUSE_KILL_SYSCALL:
+		return COLOR_YELLOW;
+	case CAUSE_OOM_KILL:
+	case CAUSE_FAULT:
+		return COLOR_RED;
+	case CAUSE_RESTORE_HELPER:
+		/* A helper's death that nobody declared: not the plan. */
+	case CAUSE_RESTORE_ROLLBACK:
+		return COLOR_BOLD_RED;
+	case CAUSE_TTY:
+		return COLOR_CYAN;
+	case CAUSE_PIDNS_TEARDOWN:
+	case CAUSE_GROUP_EXIT:
+	case CAUSE_EXEC_DE_THREAD:
+	case CAUSE_PARENT_DEATH_SIGNAL:
+	case CAUSE_RLIMIT_CPU:
+	case CAUSE_CGROUP_KILL:
+	case CAUSE_SECCOMP:
+	case CAUSE_PTRACE_KILL:
+	case CAUSE_KERNEL_OTHER:
+		return COLOR_MAGENTA;
+	default:
+		return "";
+	}
 }

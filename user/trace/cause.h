@@ -45,4 +45,11 @@ enum cause cause__classify(const struct cause_facts *f);
 /* Is nr one of the syscalls a task uses to send a signal? */
 bool cause__is_kill_syscall(int nr);
 
+/*
+ * The SGR sequence for a death of class @c; @expected is the record's
+ * "expected" flag (a restore helper dying on purpose). Never NULL; ""
+ * for a class without a colour.
+ */
+const char *cause__color(enum cause c, bool expected);
+
 #endif

@@ -175,13 +175,6 @@ static struct expectation *find_expectation(struct explain *ex, uint32_t pid,
 	return NULL;
 }
 
-void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg)
-{
-	if (r->nunknown == X_MAX_UNKNOWN)
-		return;
-	snprintf(r->unknown[r->nunknown++], sizeof(r->unknown[0]), fmt, arg);
-}
-
 static void fill_xtask(struct explain *ex, struct xtask *x, const struct pt_task *t)
 {
 	memset(x, 0, sizeof(*x));

@@ -186,7 +186,7 @@ int output_plain__record(struct output *o, const struct xrec *r)
 		 r->wall.tv_nsec / 1000000);
 	sender_column(r, sender, sizeof(sender));
 	if (o->color && r->kind == XREC_DEATH)
-		col = color__cause(r->cause, r->expected);
+		col = cause__color(r->cause, r->expected);
 	/* The escapes go around the padded field: the columns stay aligned. */
 	fprintf(o->f, "%-12s %-7u %-16s %-9s %s%-19s%s %.33s\n", tbuf, r->victim.pid,
 		escape__str(r->victim.comm),
@@ -296,7 +296,7 @@ int output_plain__run_death(struct output *o, const struct run_death *d)
 			t->parent_chld_handler == 0 ? "default" :
 			t->parent_chld_handler == 1 ? "ignored" : "handler installed",
 			t->parent_chld_blocked ? ", blocked when it died" : "");
-	print_wrapped(o, "verdict", o->color ? color__cause(d->x.cause, d->x.expected) : "", "",
+	print_wrapped(o, "verdict", o->color ? cause__color(d->x.cause, d->x.expected) : "", "",
 		      d->verdict);
 	return 0;
 }

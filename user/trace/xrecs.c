@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xrecs.c - a growing array of explained records (see xrecs.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "xrecs.h"
@@ -37,4 +38,11 @@ void xrecs__free(struct xrecs *a)
 	free(a->v);
 	a->v = NULL;
 	a->n = a->cap = 0;
+}
+
+void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg)
+{
+	if (r->nunknown == X_MAX_UNKNOWN)
+		return;
+	snprintf(r->unknown[r->nunknown++], sizeof(r->unknown[0]), fmt, arg);
 }

@@ -26,13 +26,20 @@
 
 #include "cmdline.h"
 #include "commands.h"
-#include "dump.h"
+#include "dump_ctx.h"
 #include "dump_fdkinds.h"
 #include "dump_fifo.h"
-#include "dump_scm.h"
+#include "dump_files.h"
+#include "dump_freeze.h"
 #include "dump_ghost.h"
+#include "dump_mem.h"
 #include "dump_refuse.h"
+#include "dump_scm.h"
+#include "dump_shmem.h"
+#include "dump_signals.h"
+#include "dump_task.h"
 #include "dump_tcp.h"
+#include "dump_threads.h"
 #include "interrupts.h"
 #include "log.h"
 #include "pidfd_scan.h"
@@ -140,7 +147,7 @@ static int dump_cores(struct dump_ctx *ctx)
 			task_core__free_unpacked(core, NULL);
 		}
 		if (err == -ESRCH)
-			dump__gone_or_vanished(t);
+			dump_ctx__gone_or_vanished(t);
 	}
 	return err;
 }
@@ -160,7 +167,7 @@ static int for_each_live(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, stru
 		}
 		err = fn(ctx, &ctx->tasks[i]);
 		if (err == -ESRCH)
-			dump__gone_or_vanished(&ctx->tasks[i]);
+			dump_ctx__gone_or_vanished(&ctx->tasks[i]);
 	}
 	return err;
 }
@@ -176,7 +183,7 @@ static int check_alive(struct dump_ctx *ctx)
 			continue;
 		err = ptrace_core__check(ctx->tasks[i].pt);
 		if (err) {
-			if (!dump__report_gone(&ctx->tasks[i]))
+			if (!dump_ctx__report_gone(&ctx->tasks[i]))
 				pr_err("pid %d: %s", ctx->tasks[i].pid, strerror(-err));
 			return err;
 		}
@@ -277,7 +284,7 @@ static int release_tree(struct dump_ctx *ctx, bool kill)
 	return err;
 }
 
-void dump__free_shared(struct dump_ctx *ctx)
+static void free_shared(struct dump_ctx *ctx)
 {
 	size_t i;
 
@@ -415,7 +422,7 @@ static int run(struct dump_run *r)
 			progress__free(ctx->progress);
 			ctx->progress = NULL;
 			if (!err)
-				err = dump_mem__shared(ctx);
+				err = dump_shmem__write(ctx);
 			if (!err)
 				err = dump_files__shared(ctx);
 			break;
@@ -507,6 +514,6 @@ int cmd_dump(int argc, char **argv)
 	interrupts__block();
 	err = run(&r);
 	image__free(r.ctx.img);
-	dump__free_shared(&r.ctx);
+	free_shared(&r.ctx);
 	return err ? 1 : 0;
 }

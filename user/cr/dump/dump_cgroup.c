@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "cgmount.h"
-#include "dump.h"
 #include "dump_cgroup.h"
+#include "dump_ctx.h"
 #include "log.h"
 
 static const char *hier_name(const char *controllers)
@@ -73,8 +73,8 @@ static int to_pb(const struct cgmount_set *s, CgroupEntry ***out, size_t *n)
 		if (!e)
 			return -ENOMEM;
 		(*out)[(*n)++] = e;
-		e->controllers = dump__strdup(s->e[i].controllers);
-		e->path = dump__strdup(s->e[i].path);
+		e->controllers = dump_ctx__strdup(s->e[i].controllers);
+		e->path = dump_ctx__strdup(s->e[i].path);
 		if (!e->controllers || !e->path)
 			return -ENOMEM;
 	}

@@ -10,7 +10,7 @@
 
 #include <sys/types.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 struct dump_epoll;
 

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dump_ctx.h"
 #include "dump_epoll.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
@@ -164,7 +165,7 @@ static int dump_deleted(struct dump_ctx *ctx, pid_t pid, int fd, const char *lin
 		return refuse(pid, fd, what);
 	}
 	e->type = FD_TYPE__FD_DELETED;
-	e->path = dump__strdup(link);
+	e->path = dump_ctx__strdup(link);
 	d = e->deleted = PB_NEW(DeletedFileEntry, deleted_file_entry);
 	if (!d || !e->path)
 		return -ENOMEM;
@@ -231,7 +232,7 @@ int dump_fdkinds__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		e->type = FD_TYPE__FD_MEMFD;
 		e->has_memfd_shmid = true;
 		e->memfd_shmid = st->st_ino;
-		e->path = dump__strdup(link);
+		e->path = dump_ctx__strdup(link);
 		err = e->path ? dump_shmem__track_fd(ctx, pid, fd, link, st) : -ENOMEM;
 	} else {
 		err = dump_deleted(ctx, pid, fd, link, st, e);

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /* Whether dump_fdkinds__fd() is the one to describe (or refuse) this fd. */
 bool dump_fdkinds__claims(const char *link, const struct stat *st);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /* Whether fd link @link with stat @st is a named FIFO (not a pipe:[N]). */
 bool dump_fifo__claims(const char *link, const struct stat *st);

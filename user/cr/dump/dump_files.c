@@ -22,12 +22,14 @@
 
 #include <linux/kcmp.h>
 
-#include "dump.h"
-#include "dump_fifo.h"
-#include "dump_fown.h"
+#include "dump_ctx.h"
 #include "dump_fdkinds.h"
+#include "dump_fifo.h"
+#include "dump_files.h"
+#include "dump_fown.h"
 #include "dump_ghost.h"
 #include "dump_refuse.h"
+#include "dump_threads.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "pipe_peek.h"
@@ -223,7 +225,7 @@ static int add_pidfd(struct dump_ctx *ctx, pid_t holder, const struct pidfd_targ
 		e->has_exit_status = pt->has_exit;
 		e->exit_status = pt->exit_status;
 		pid = target_pid(ctx, pt);
-		t = pid ? dump__find_task(ctx, pid) : NULL;
+		t = pid ? dump_ctx__find_task(ctx, pid) : NULL;
 		/* A thread of a dumped process (PIDFD_THREAD): made again with it. */
 		if (!t && pid && (t = dump_threads__find(ctx, pid))) {
 			e->has_tree_tid = true;
@@ -240,7 +242,7 @@ static int add_pidfd(struct dump_ctx *ctx, pid_t holder, const struct pidfd_targ
 		else
 			e->state = t ? PIDFD_STATE__PIDFD_ALIVE_IN_TREE : PIDFD_STATE__PIDFD_ALIVE_OUTSIDE;
 		if (pt->state != PIDFD_TARGET_REAPED && pid && !procfs__stat(pid, &st)) {
-			e->comm = dump__strdup(st.comm);
+			e->comm = dump_ctx__strdup(st.comm);
 			e->has_start_time = true;
 			e->start_time = st.starttime;
 		}
@@ -341,7 +343,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		 * the iterator then sees none: that is its exit, not a new kind
 		 * of pidfd.
 		 */
-		if (!pt && dump__gone_err(t, -ENOENT) == -ESRCH)
+		if (!pt && dump_ctx__gone_err(t, -ENOENT) == -ESRCH)
 			return -ESRCH;
 		if (!pt)
 			return unsupported(t->pid, fd, "a pidfd the iterator did not see");
@@ -362,7 +364,7 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 		}
 		e->type = S_ISREG(st.st_mode) ? FD_TYPE__FD_REG :
 			  S_ISDIR(st.st_mode) ? FD_TYPE__FD_DIR : FD_TYPE__FD_CHR;
-		e->path = dump__strdup(link);
+		e->path = dump_ctx__strdup(link);
 		if (!e->path)
 			return -ENOMEM;
 		if (S_ISCHR(st.st_mode)) {
@@ -421,13 +423,13 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 	if (!err)
 		err = dump_refuse__dir(t->pid, "cwd", link);
 	if (!err) {
-		fi->cwd = dump__strdup(link);
+		fi->cwd = dump_ctx__strdup(link);
 		err = procfs__readlink(t->pid, "root", link, sizeof(link));
 	}
 	if (!err)
 		err = dump_refuse__dir(t->pid, "root", link);
 	if (!err) {
-		fi->root = dump__strdup(link);
+		fi->root = dump_ctx__strdup(link);
 		err = procfs__read(t->pid, "status", &status, NULL);
 	}
 	if (!err) {
@@ -436,7 +438,7 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 		if (!fi->cwd || !fi->root)
 			err = -ENOMEM;
 	}
-	err = dump__gone_err(t, err);
+	err = dump_ctx__gone_err(t, err);
 	if (err && err != -EOPNOTSUPP && err != -ESRCH)
 		pr_err("pid %d: cannot read its files: %s", t->pid, strerror(-err));
 	if (!err)

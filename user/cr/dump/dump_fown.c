@@ -17,7 +17,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dump_ctx.h"
 #include "dump_fown.h"
+#include "dump_threads.h"
 #include "log.h"
 
 #ifndef F_GETOWNER_UIDS
@@ -35,7 +37,7 @@ static bool in_tree(struct dump_ctx *ctx, int type, pid_t pid)
 				return true;
 		return false;
 	}
-	if (dump__find_task(ctx, pid))
+	if (dump_ctx__find_task(ctx, pid))
 		return true;
 	return type == F_OWNER_TID && dump_threads__find(ctx, pid);
 }

@@ -6,7 +6,7 @@
 #ifndef PT_DUMP_FOWN_H
 #define PT_DUMP_FOWN_H
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /*
  * dump_fown__fd() - fill @e->fown for fd @fd of @t when the file has an

@@ -4,7 +4,7 @@
  * children once the task itself is stopped (a stopped task cannot fork, so
  * no child is missed), and refuse what a dump cannot take before any state
  * is read: pidtrace's own ancestors, traced, stopped or seccomp'ed tasks,
- * tasks sharing memory or tables (see dump.h). The threads of a
+ * tasks sharing memory or tables (see dump_freeze.h). The threads of a
  * multithreaded task are held with it (dump_threads.c).
  */
 #include <dirent.h>
@@ -18,50 +18,13 @@
 
 #include <linux/kcmp.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
+#include "dump_freeze.h"
 #include "dump_stopped.h"
+#include "dump_threads.h"
 #include "log.h"
 #include "ptrace_core.h"
 #include "testfault.h"
-
-/* Say why @t is gone, if it is. Return: true when it was. */
-bool dump__report_gone(struct dump_task *t)
-{
-	int st = 0;
-
-	/* An ESRCH from /proc may come before ptrace knows: ask ptrace. */
-	if (t->pt && !ptrace_core__exited(t->pt, &st) && ptrace_core__check(t->pt) != -ESRCH)
-		return false;
-	if (t->pt)
-		ptrace_core__exited(t->pt, &st);
-	if (!t->pt && procfs__exists(t->pid))
-		return false;
-	if (t->pt && WIFSIGNALED(st))
-		pr_err("pid %d exited during the dump (killed by signal %d)", t->pid, WTERMSIG(st));
-	else if (t->pt && WIFEXITED(st))
-		pr_err("pid %d exited during the dump (status %d)", t->pid, WEXITSTATUS(st));
-	else
-		pr_err("pid %d exited during the dump", t->pid);
-	return true;
-}
-
-/*
- * A step failed with @err: when @t died meanwhile (its /proc files vanish
- * with ENOENT, not ESRCH), that is the error to report: -ESRCH.
- */
-int dump__gone_err(struct dump_task *t, int err)
-{
-	if (err && err != -ESRCH && t->pt && ptrace_core__check(t->pt) == -ESRCH)
-		return -ESRCH;
-	return err;
-}
-
-/* After an ESRCH while dumping @t: @t died, or something it refers to did. */
-void dump__gone_or_vanished(struct dump_task *t)
-{
-	if (!dump__report_gone(t))
-		pr_err("pid %d: a process it refers to vanished during the dump", t->pid);
-}
 
 static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 {
@@ -155,7 +118,7 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 			return err;
 	}
 	if (err == -ESRCH || (err && ptrace_core__exited(t->pt, NULL))) {
-		dump__gone_or_vanished(t);
+		dump_ctx__gone_or_vanished(t);
 		return -ESRCH;
 	}
 	if (err)
@@ -223,7 +186,7 @@ static int add_children(struct dump_ctx *ctx, pid_t pid)
 	if (err != -ESRCH)
 		return err;
 	/* The parent's death killed it (pdeath signal), or it died alone. */
-	parent = dump__find_task(ctx, pid);
+	parent = dump_ctx__find_task(ctx, pid);
 	if (parent && parent->pt && ptrace_core__check(parent->pt) == -ESRCH)
 		return -ESRCH;
 	pr_err("pid %ld exited during the dump", child);
@@ -301,7 +264,7 @@ int dump_freeze__tree(struct dump_ctx *ctx)
 		if (ctx->tasks[i].zombie)
 			continue;
 		err = add_children(ctx, ctx->tasks[i].pid);
-		if (err == -ESRCH && !dump__report_gone(&ctx->tasks[i]))
+		if (err == -ESRCH && !dump_ctx__report_gone(&ctx->tasks[i]))
 			pr_err("pid %d exited during the dump", ctx->tasks[i].pid);
 	}
 	if (!err)

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dump_ctx.h"
 #include "dump_ghost.h"
 #include "fdio.h"
 #include "log.h"
@@ -176,7 +177,7 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
 			 (unsigned long long)st->st_size, DUMP_GHOST_MAX_BYTES >> 20);
 		return refuse(pid, v, link, why);
 	}
-	v->path = dump__strdup(link);
+	v->path = dump_ctx__strdup(link);
 	d = v->ghost = PB_NEW(DeletedFileEntry, deleted_file_entry);
 	if (!v->path || !d)
 		return -ENOMEM;

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /* The most of one deleted file a dump saves (the FD_DELETED limit too). */
 #define DUMP_GHOST_MAX_BYTES (64ULL << 20)

@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 #include "dump_inet.h"
 #include "dump_tcp.h"
 #include "inet_opts.h"

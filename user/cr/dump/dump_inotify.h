@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /**
  * dump_inotify__fd() - describe inotify fd @fd of @pid (@info: its

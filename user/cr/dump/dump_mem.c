@@ -40,15 +40,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "dump.h"
-#include "page.h"
-#include "procfs.h"
-#include "progress.h"
+#include "dump_ctx.h"
 #include "dump_ghost.h"
+#include "dump_mem.h"
 #include "dump_shmem.h"
 #include "log.h"
 #include "mm.pb-c.h"
+#include "page.h"
 #include "pagemap.pb-c.h"
+#include "procfs.h"
+#include "progress.h"
 #include "ptrace_core.h"
 
 #define BATCH_BYTES (256UL << 10)
@@ -423,7 +424,7 @@ static int shmem_object(struct dump_ctx *ctx, pid_t pid, VmaEntry *v, VmaKind ki
 			const char *link, const struct stat *st, bool memfd)
 {
 	v->kind = kind;
-	v->path = dump__strdup(link);
+	v->path = dump_ctx__strdup(link);
 	if (!v->path)
 		return -ENOMEM;
 	v->has_dev = v->has_ino = v->has_file_size = v->has_shmid = true;
@@ -447,8 +448,8 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	v->prot = (s->perms[0] == 'r' ? PROT_READ : 0) | (s->perms[1] == 'w' ? PROT_WRITE : 0) |
 		  (s->perms[2] == 'x' ? PROT_EXEC : 0);
 	v->flags = (shared ? MAP_SHARED : MAP_PRIVATE) | (procfs__has_vmflag(flags, "gd") ? MAP_GROWSDOWN : 0);
-	v->vm_flags = dump__strdup(flags);
-	v->name = dump__strdup(s->path);
+	v->vm_flags = dump_ctx__strdup(flags);
+	v->name = dump_ctx__strdup(s->path);
 	if (!v->vm_flags || !v->name)
 		return -ENOMEM;
 	if (!strcmp(s->path, "[vvar]") || !strcmp(s->path, "[vvar_vclock]") ||
@@ -503,7 +504,7 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 		return dump_ghost__vma(ctx, pid, link, &st, v);
 	}
 	v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
-	v->path = dump__strdup(link);
+	v->path = dump_ctx__strdup(link);
 	if (!v->path)
 		return -ENOMEM;
 	v->has_dev = v->has_ino = v->has_file_size = true;
@@ -669,7 +670,7 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 	if (err)
 		goto out;
 	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
-	pm->pages_file = dump__strdup(name);
+	pm->pages_file = dump_ctx__strdup(name);
 	b->slot[0].buf = malloc(BATCH_BYTES);
 	/* Without a second buffer there is no reader thread: no failure. */
 	b->slot[1].buf = malloc(BATCH_BYTES);
@@ -722,7 +723,7 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 	}
 out:
 	if (!printed)
-		err = dump__gone_err(t, err);
+		err = dump_ctx__gone_err(t, err);
 	if (err && !printed && err != -ESRCH)
 		pr_err("pid %d: cannot dump its memory: %s", t->pid, strerror(-err));
 	if (pm_fd >= 0)

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 #include "dump_fdkinds.h"
 #include "dump_refuse.h"
 #include "log.h"
@@ -162,7 +162,7 @@ int dump_outside__check(struct dump_ctx *ctx)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = atoi(de->d_name);
-		if (pid == getpid() || dump__find_task(ctx, pid))
+		if (pid == getpid() || dump_ctx__find_task(ctx, pid))
 			continue;
 		err = scan_process(pid, w, n);
 	}

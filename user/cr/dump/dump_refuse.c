@@ -25,7 +25,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 #include "dump_refuse.h"
 #include "log.h"
 #include "ptrace_core.h"
@@ -140,7 +140,7 @@ static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 	tty_name(tty_nr, name, sizeof(name));
 	if (gone(t))
 		return -ESRCH;
-	if (dump__find_task(ctx, session)) {
+	if (dump_ctx__find_task(ctx, session)) {
 		pr_err("pid %d: its controlling terminal %s (of session %d, made again by restore without a terminal) is not supported",
 		       t->pid, name, session);
 		return -EOPNOTSUPP;
@@ -209,9 +209,9 @@ static int for_each_task(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, stru
 
 		if (t->zombie)
 			continue;
-		err = dump__gone_err(t, fn(ctx, t));
+		err = dump_ctx__gone_err(t, fn(ctx, t));
 		if (err == -ESRCH)
-			dump__gone_or_vanished(t);
+			dump_ctx__gone_or_vanished(t);
 		else if (err && err != -EOPNOTSUPP)
 			pr_err("pid %d: cannot read its %s: %s", t->pid, what, strerror(-err));
 	}
@@ -281,7 +281,7 @@ static bool proc_pid_file(struct dump_ctx *ctx, const char *link, const struct s
 		return false;
 	pid = strtol(link + 6, NULL, 10);
 	/* " (deleted)": the process of that pid died, one may have it now. */
-	return !ctx || link[6 + n] == ' ' || !dump__find_task(ctx, pid);
+	return !ctx || link[6 + n] == ' ' || !dump_ctx__find_task(ctx, pid);
 }
 
 /* A directory or device node that was removed: its path names nothing. */

@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dump_files.h"
 #include "dump_scm.h"
 #include "log.h"
 

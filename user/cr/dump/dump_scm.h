@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /**
  * dump_scm__fd() - fill e->unix_sk->scm for unix socket fd @fd of @pid,

@@ -18,6 +18,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "dump_ctx.h"
+#include "dump_mem.h"
 #include "dump_shmem.h"
 #include "log.h"
 #include "page.h"
@@ -210,7 +212,7 @@ static int fill_memfd(const struct dump_shmem *sh, ShmemObject *obj)
 	return m->name ? 0 : -ENOMEM;
 }
 
-int dump_mem__shared(struct dump_ctx *ctx)
+int dump_shmem__write(struct dump_ctx *ctx)
 {
 	ShmemImage *img = PB_NEW(ShmemImage, shmem_image);
 	struct image_pages *out = NULL;
@@ -221,7 +223,7 @@ int dump_mem__shared(struct dump_ctx *ctx)
 
 	if (!img)
 		return -ENOMEM;
-	img->pages_file = dump__strdup("pages-shmem.img");
+	img->pages_file = dump_ctx__strdup("pages-shmem.img");
 	img->objects = calloc(ctx->nshmem + 1, sizeof(*img->objects));
 	if (!img->pages_file || !img->objects) {
 		err = -ENOMEM;

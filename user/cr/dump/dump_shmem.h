@@ -2,8 +2,8 @@
 /*
  * dump_shmem.h - shared memory objects of the tree, saved once each:
  * MAP_SHARED|MAP_ANONYMOUS memory and memfds (mapped or only open), with a
- * memfd's name, seals, size and mode. dump_mem__shared() (dump.h) writes
- * them at the end of the dump.
+ * memfd's name, seals, size and mode. dump_shmem__write() writes them at
+ * the end of the dump.
  */
 #ifndef PT_DUMP_SHMEM_H
 #define PT_DUMP_SHMEM_H
@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
+#include "dump_mem.h"
 #include "pagemap.pb-c.h"
 
 /*
@@ -24,8 +25,7 @@ int dump_shmem__track_vma(struct dump_ctx *ctx, pid_t pid, const VmaEntry *v, bo
 int dump_shmem__track_fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 			 const struct stat *st);
 
-/* dump_mem.c: append a run of pages to @entries, merged with the last one. */
-int dump_mem__append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uint32_t nr,
-			 uint64_t off);
+/* Every object tracked, its pages and the shmem image, once for the tree. */
+int dump_shmem__write(struct dump_ctx *ctx);
 
 #endif

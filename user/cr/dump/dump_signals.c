@@ -11,7 +11,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
+#include "dump_signals.h"
 #include "dump_timers.h"
 #include "log.h"
 #include "ptrace_core.h"
@@ -36,7 +37,7 @@ static int fill_sigactions(struct dump_task *t, TaskCore *core, unsigned long sc
 	for (sig = 1; sig <= 64; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		err = dump__syscall(t, SYS_rt_sigaction, sig, 0, scratch, 8, NULL);
+		err = dump_ctx__syscall(t, SYS_rt_sigaction, sig, 0, scratch, 8, NULL);
 		if (!err)
 			err = ptrace_core__read_mem(t->pt, scratch, &ka, sizeof(ka));
 		if (err)
@@ -157,10 +158,10 @@ int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 	if (!err)
 		err = fill_pending(t->pt, true, &core->shared_pending, &core->n_shared_pending);
 	if (!err)
-		err = dump__syscall(t, SYS_prctl, PR_GET_PDEATHSIG, scratch, 0, 0, NULL);
+		err = dump_ctx__syscall(t, SYS_prctl, PR_GET_PDEATHSIG, scratch, 0, 0, NULL);
 	if (!err)
 		err = ptrace_core__read_mem(t->pt, scratch, &pdeath, sizeof(pdeath));
-	err = dump__gone_err(t, err);
+	err = dump_ctx__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)
 			pr_err("pid %d: cannot read its signal state: %s", t->pid, strerror(-err));

@@ -25,7 +25,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 #include "dump_inet.h"
 #include "dump_sockets.h"
 #include "log.h"

@@ -7,7 +7,7 @@
 #ifndef PT_DUMP_STOPPED_H
 #define PT_DUMP_STOPPED_H
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /**
  * dump_stopped__seize() - seize @t (t->stat read), running or in a group

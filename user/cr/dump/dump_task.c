@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dump_task.c - one task's identity, credentials, registers, mm fields and
- * limits (see dump.h).
+ * limits (see dump_task.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,10 +11,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "dump.h"
 #include "dump_cgroup.h"
+#include "dump_ctx.h"
 #include "dump_stopped.h"
+#include "dump_task.h"
 #include "dump_taskstate.h"
+#include "dump_threads.h"
 #include "log.h"
 #include "ptrace_core.h"
 
@@ -22,35 +24,6 @@
 #define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514
 #define ERESTART_RESTARTBLOCK 516
-
-char *dump__strdup(const char *s)
-{
-	return strdup(s ? s : "");
-}
-
-void dump__pb_clear_strings(ProtobufCMessage *m)
-{
-	const ProtobufCMessageDescriptor *d = m->descriptor;
-	unsigned int i;
-
-	for (i = 0; i < d->n_fields; i++) {
-		char **p = (char **)((char *)m + d->fields[i].offset);
-
-		if (d->fields[i].type == PROTOBUF_C_TYPE_STRING &&
-		    d->fields[i].label != PROTOBUF_C_LABEL_REPEATED && *p == protobuf_c_empty_string)
-			*p = NULL;
-	}
-}
-
-struct dump_task *dump__find_task(struct dump_ctx *ctx, pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < ctx->ntasks; i++)
-		if (ctx->tasks[i].pid == pid)
-			return &ctx->tasks[i];
-	return NULL;
-}
 
 static int copy_list(const char *status, const char *key, uint32_t **out, size_t *n)
 {
@@ -248,19 +221,6 @@ int dump_task__thread(pid_t tid, struct ptrace_task *pt, ThreadCore **out)
 	return 0;
 }
 
-int dump__syscall(struct dump_task *t, long nr, long a0, long a1, long a2, long a3, long *ret)
-{
-	long args[6] = { a0, a1, a2, a3, 0, 0 }, r = 0;
-	int err;
-
-	err = ptrace_core__syscall(t->pt, nr, args, &r);
-	if (err)
-		return err;
-	if (ret)
-		*ret = r;
-	return r < 0 && r > -4096 ? (int)r : 0;
-}
-
 static int fill_mm(struct dump_task *t, MmCore **out)
 {
 	MmCore *mm = PB_NEW(MmCore, mm_core);
@@ -287,7 +247,7 @@ static int fill_mm(struct dump_task *t, MmCore **out)
 	err = procfs__readlink(t->pid, "exe", exe, sizeof(exe));
 	if (err)
 		exe[0] = '\0';
-	mm->exe_path = dump__strdup(exe);
+	mm->exe_path = dump_ctx__strdup(exe);
 	if (!mm->exe_path)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "/proc/%d/exe", t->pid);
@@ -301,11 +261,11 @@ static int fill_mm(struct dump_task *t, MmCore **out)
 		return err;
 	mm->n_auxv = len / sizeof(uint64_t);
 	mm->auxv = (uint64_t *)auxv;
-	err = dump__syscall(t, SYS_brk, 0, 0, 0, 0, &ret);
+	err = dump_ctx__syscall(t, SYS_brk, 0, 0, 0, 0, &ret);
 	if (err)
 		return err;
 	mm->brk = ret;
-	err = dump__syscall(t, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, &ret);
+	err = dump_ctx__syscall(t, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, &ret);
 	if (err)
 		return err;
 	mm->dumpable = ret;
@@ -331,7 +291,7 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
 	if (!core->rlimits)
 		return -ENOMEM;
 	for (res = 0; res < RLIMIT_NLIMITS; res++) {
-		err = dump__syscall(t, SYS_prlimit64, 0, res, 0, scratch, NULL);
+		err = dump_ctx__syscall(t, SYS_prlimit64, 0, res, 0, scratch, NULL);
 		if (!err)
 			err = ptrace_core__read_mem(t->pt, scratch, &lim, sizeof(lim));
 		if (err)
@@ -356,16 +316,16 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
  */
 static int check_groups(struct dump_ctx *ctx, struct dump_task *t)
 {
-	struct dump_task *root = dump__find_task(ctx, ctx->root), *parent;
+	struct dump_task *root = dump_ctx__find_task(ctx, ctx->root), *parent;
 
 	if (!root || t == root)
 		return 0;
-	if (t->stat.pgrp != root->stat.pgrp && !dump__find_task(ctx, t->stat.pgrp)) {
+	if (t->stat.pgrp != root->stat.pgrp && !dump_ctx__find_task(ctx, t->stat.pgrp)) {
 		pr_err("pid %d: its process group %d has no leader in the dumped tree (it exited): not supported",
 		       t->pid, t->stat.pgrp);
 		return -EOPNOTSUPP;
 	}
-	parent = dump__find_task(ctx, t->stat.ppid);
+	parent = dump_ctx__find_task(ctx, t->stat.ppid);
 	if (t->stat.session != t->pid && parent && parent->stat.session != t->stat.session) {
 		pr_err("pid %d: session %d is not its parent's: not supported", t->pid,
 		       t->stat.session);
@@ -383,7 +343,7 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 
 	if (!core)
 		return -ENOMEM;
-	core->comm = dump__strdup(t->stat.comm);
+	core->comm = dump_ctx__strdup(t->stat.comm);
 	if (!core->comm) {
 		free(core);
 		return -ENOMEM;
@@ -431,7 +391,7 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 		err = dump_cgroup__task(t, core);
 out:
 	free(status);
-	err = dump__gone_err(t, err);
+	err = dump_ctx__gone_err(t, err);
 	if (err) {
 		/* -EOPNOTSUPP: refused, and said so. */
 		if (err != -ESRCH && err != -EOPNOTSUPP)

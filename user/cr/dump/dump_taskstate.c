@@ -24,11 +24,11 @@
 
 #include <linux/membarrier.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 #include "dump_taskstate.h"
 #include "log.h"
-#include "sched_attr.h"
 #include "ptrace_core.h"
+#include "sched_attr.h"
 
 #ifndef SCHED_DEADLINE
 #define SCHED_DEADLINE 6
@@ -190,7 +190,7 @@ static int in_task(struct dump_task *t, TaskCore *core)
 	long r;
 	int err;
 
-	err = dump__syscall(t, SYS_prctl, PR_GET_THP_DISABLE, 0, 0, 0, &r);
+	err = dump_ctx__syscall(t, SYS_prctl, PR_GET_THP_DISABLE, 0, 0, 0, &r);
 	if (err)
 		return err;
 	if (r & ~1L) {
@@ -201,14 +201,14 @@ static int in_task(struct dump_task *t, TaskCore *core)
 	core->thp_disable = r;
 	err = ptrace_core__scratch(t->pt, 4096, &scratch);
 	if (!err)
-		err = dump__syscall(t, SYS_prctl, PR_GET_CHILD_SUBREAPER, scratch, 0, 0, NULL);
+		err = dump_ctx__syscall(t, SYS_prctl, PR_GET_CHILD_SUBREAPER, scratch, 0, 0, NULL);
 	if (!err)
 		err = ptrace_core__read_mem(t->pt, scratch, &sub, sizeof(sub));
 	if (err)
 		return err;
 	core->has_child_subreaper = true;
 	core->child_subreaper = sub;
-	err = dump__syscall(t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0, 0, &r);
+	err = dump_ctx__syscall(t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0, 0, &r);
 	if (err == -ENOSYS)
 		return 0; /* no membarrier(): nothing to register either */
 	/* The task died under us: the caller says so, this is no refusal. */

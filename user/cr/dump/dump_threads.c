@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_threads.c - the threads of a multithreaded process (see dump.h).
+ * dump_threads.c - the threads of a multithreaded process (see dump_threads.h).
  *
  * Freeze: once the leader is held, every thread listed in
  * /proc/PID/task is seized, and the list is read again until a pass finds
@@ -29,7 +29,10 @@
 
 #include <linux/kcmp.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
+#include "dump_signals.h"
+#include "dump_task.h"
+#include "dump_threads.h"
 #include "log.h"
 #include "ptrace_core.h"
 
@@ -299,7 +302,7 @@ static int fill_one(struct dump_task *t, struct dump_thread *d, unsigned long sc
 	if (!err)
 		err = procfs__stat(d->tid, &st);
 	/* A SIGKILL to the process releases its threads and the leader alike. */
-	err = dump__gone_err(t, err);
+	err = dump_ctx__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)
 			pr_err("pid %d thread %d: cannot read its state: %s", t->pid, d->tid,
@@ -325,7 +328,7 @@ int dump_threads__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 	err = ptrace_core__scratch(t->pt, 4096, &scratch);
 	if (!err)
 		err = fill_exit_state(t->pid, t->pt, scratch, core->thread);
-	err = dump__gone_err(t, err);
+	err = dump_ctx__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)
 			pr_err("pid %d: cannot read its thread state: %s", t->pid, strerror(-err));

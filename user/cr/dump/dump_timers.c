@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "dump_ctx.h"
 #include "dump_timers.h"
 #include "log.h"
 #include "ptrace_core.h"
@@ -48,7 +49,7 @@ static int itimers(struct dump_task *t, TaskCore *core, unsigned long scratch)
 	int err;
 
 	for (which = ITIMER_REAL; which <= ITIMER_PROF; which++) {
-		err = dump__syscall(t, SYS_getitimer, which, scratch, 0, 0, NULL);
+		err = dump_ctx__syscall(t, SYS_getitimer, which, scratch, 0, 0, NULL);
 		if (!err)
 			err = ptrace_core__read_mem(t->pt, scratch, &v, sizeof(v));
 		if (err)
@@ -126,11 +127,11 @@ static int posix_timers(struct dump_task *t, TaskCore *core, unsigned long scrat
 			err = -EOPNOTSUPP;
 			break;
 		}
-		err = dump__syscall(t, SYS_timer_gettime, e->id, scratch, 0, 0, NULL);
+		err = dump_ctx__syscall(t, SYS_timer_gettime, e->id, scratch, 0, 0, NULL);
 		if (!err)
 			err = ptrace_core__read_mem(t->pt, scratch, &its, sizeof(its));
 		if (!err)
-			err = dump__syscall(t, SYS_timer_getoverrun, e->id, 0, 0, 0, &overrun);
+			err = dump_ctx__syscall(t, SYS_timer_getoverrun, e->id, 0, 0, 0, &overrun);
 		if (err)
 			break;
 		e->value_ns = its.it_value.tv_sec * 1000000000ULL + its.it_value.tv_nsec;

@@ -6,7 +6,7 @@
 #ifndef PT_DUMP_TIMERS_H
 #define PT_DUMP_TIMERS_H
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /**
  * dump_timers__task() - fill core->itimers and core->posix_timers.

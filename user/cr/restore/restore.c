@@ -40,23 +40,30 @@
 #include "commands.h"
 #include "interrupts.h"
 #include "log.h"
-#include "page.h"
 #include "names.h"
 #include "output.h"
+#include "page.h"
 #include "procfs.h"
 #include "progress.h"
 #include "ptrace_core.h"
-#include "restore.h"
-#include "restore_unix.h"
 #include "restore_cgroup.h"
+#include "restore_ctx.h"
 #include "restore_epoll.h"
-#include "restore_tcp.h"
+#include "restore_files.h"
 #include "restore_ghost.h"
+#include "restore_load.h"
+#include "restore_mem.h"
+#include "restore_ns.h"
+#include "restore_report.h"
+#include "restore_shmem.h"
+#include "restore_state.h"
+#include "restore_tcp.h"
 #include "restore_threads.h"
+#include "restore_tree.h"
+#include "restore_unix.h"
 #include "restore_verify.h"
 #include "testfault.h"
 #include "watchdog.h"
-
 
 static double now_ms(void)
 {
@@ -66,141 +73,12 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-int restore__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	if (!ctx->error[0]) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", ctx->step ? ctx->step : "restore",
-			 msg);
-	}
-	(void)pid;
-	return err < 0 ? err : -EIO;
-}
-
-struct rtask *restore__find(struct restore_ctx *ctx, pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < ctx->ntasks; i++)
-		if (ctx->tasks[i].pid == pid)
-			return &ctx->tasks[i];
-	return NULL;
-}
-
-long restore__sys(struct rtask *t, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-	long args[6] = { a0, a1, a2, a3, a4, a5 }, ret = 0;
-	int err;
-
-	err = ptrace_core__syscall(t->pt, nr, args, &ret);
-	return err ? err : ret;
-}
-
-int restore__put(struct rtask *t, size_t off, const void *buf, size_t len, unsigned long *addr)
-{
-	unsigned long a = t->hpage + PAGE + off;
-
-	if (!t->hpage_mapped || off + len > RESTORE_DATA_SIZE)
-		return -EINVAL;
-	if (addr)
-		*addr = a;
-	return ptrace_core__write_mem(t->pt, a, buf, len);
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* @in with every byte a terminal could act on as '?' (a comm is anyone's choice). */
-static const char *plain(const char *in, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; in[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)in[i] < 0x20 || (unsigned char)in[i] >= 0x7f ? '?' : in[i];
-	buf[i] = '\0';
-	return buf;
-}
-
-/*
- * The first unexpected death before @before_ns (the tracer's clock), said
- * in a sentence as the restore's error: who sent what, of which class.
- * Return: false if none.
- */
-static bool unexpected_death(struct restore_ctx *ctx, uint64_t before_ns)
-{
-	const struct xrec *d;
-	char sb[16], comm[sizeof(d->sender.comm)];
-	size_t n, i;
-
-	watchdog__poll(ctx->wd, 0);
-	if (!watchdog__unexpected(ctx->wd))
-		return false;
-	d = watchdog__deaths(ctx->wd, &n);
-	for (i = 0; i < n; i++) {
-		if (d[i].expected || d[i].ts_ns >= before_ns)
-			continue;
-		if (d[i].has_sender && d[i].sender_kind == SENDER_KERNEL)
-			restore__fail(ctx, d[i].victim.pid, -ECHILD,
-				      "pid %u died during the restore: %s from the kernel in pid "
-				      "%u (%s), %s",
-				      d[i].victim.pid, output__signame(d[i].signo, sb, sizeof(sb)),
-				      d[i].sender.pid, plain(d[i].sender.comm, comm, sizeof(comm)),
-				      cause__name(d[i].cause));
-		else if (d[i].has_sender)
-			restore__fail(ctx, d[i].victim.pid, -ECHILD,
-				      "pid %u died during the restore: %s from pid %u (%s), %s",
-				      d[i].victim.pid, output__signame(d[i].signo, sb, sizeof(sb)),
-				      d[i].sender.pid, plain(d[i].sender.comm, comm, sizeof(comm)),
-				      cause__name(d[i].cause));
-		else
-			restore__fail(ctx, d[i].victim.pid, -ECHILD,
-				      "pid %u died during the restore: %s, %s", d[i].victim.pid,
-				      output__signame(d[i].signo, sb, sizeof(sb)),
-				      cause__name(d[i].cause));
-		return true;
-	}
-	return false;
-}
-
-/* A test pause: wait, watching the tree, until a death, a signal or the time is up. */
-static void test_pause(struct restore_ctx *ctx, const char *name)
-{
-	const char *ms_env = getenv("PIDTRACE_TEST_PAUSE_MS");
-	double until = now_ms() + (ms_env ? atoi(ms_env) : 5000);
-
-	fprintf(stderr, "pidtrace: restore: test pause at %s\n", name);
-	fflush(stderr);
-	while (now_ms() < until && !interrupts__pending()) {
-		watchdog__poll(ctx->wd, 50);
-		if (watchdog__unexpected(ctx->wd))
-			break;
-	}
-}
-
-int restore__checkpoint(struct restore_ctx *ctx, const char *name)
-{
-	int acts = testfault__check(name), sig;
-
-	if (acts & TESTFAULT_PAUSE)
-		test_pause(ctx, name);
-	if (unexpected_death(ctx, UINT64_MAX))
-		return -ECHILD;
-	sig = interrupts__pending();
-	if (sig)
-		return restore__fail(ctx, 0, -EINTR, "interrupted by %s", strsignal(sig));
-	if (acts & TESTFAULT_ERROR)
-		return restore__fail(ctx, 0, -EIO, "test fault at %s", name);
-	return 0;
 }
 
 static void usage(FILE *f)
@@ -230,7 +108,7 @@ static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *
 			continue;
 		err = fn(ctx, &ctx->tasks[i]);
 		if (!err)
-			err = restore__checkpoint(ctx, NULL);
+			err = restore_ctx__checkpoint(ctx, NULL);
 	}
 	return err;
 }
@@ -388,7 +266,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	/* The tracer loads in a thread while the image is read (watchdog.h). */
 	err = watchdog__start(&ctx->wd, &wopts);
 	if (err) {
-		restore__fail(ctx, 0, err, "cannot start the tracer: %s", strerror(-err));
+		restore_ctx__fail(ctx, 0, err, "cannot start the tracer: %s", strerror(-err));
 		goto fail_early;
 	}
 	err = restore_load__image(ctx);
@@ -398,12 +276,12 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		goto fail_early;
 	err = watchdog__ready(ctx->wd);
 	if (err) {
-		restore__fail(ctx, 0, err, "cannot start the tracer: %s", watchdog__error(ctx->wd));
+		restore_ctx__fail(ctx, 0, err, "cannot start the tracer: %s", watchdog__error(ctx->wd));
 		goto fail_early;
 	}
 	err = watchdog__track(ctx->wd, getpid());
 	if (err) {
-		restore__fail(ctx, 0, err, "cannot track pidtrace's children: %s", strerror(-err));
+		restore_ctx__fail(ctx, 0, err, "cannot track pidtrace's children: %s", strerror(-err));
 		goto fail_early;
 	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -412,11 +290,11 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		ctx->step = restore_phase_names[ph];
 		snprintf(name, sizeof(name), "restore-%s", ctx->step);
 		t0 = start[ph] = now_ms();
-		err = restore__checkpoint(ctx, name);
+		err = restore_ctx__checkpoint(ctx, name);
 		if (!err)
 			err = run_phase(ctx, ph);
 		if (!err && ph < RPH_DETACH)
-			err = restore__checkpoint(ctx, NULL);
+			err = restore_ctx__checkpoint(ctx, NULL);
 		ms[ph] = now_ms() - t0;
 		if (err)
 			break;
@@ -429,7 +307,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		uint64_t decided = now_ns();
 		char step_error[sizeof(ctx->error)];
 
-		restore__fail(ctx, 0, err, "%s", strerror(-err));
+		restore_ctx__fail(ctx, 0, err, "%s", strerror(-err));
 		progress__free(ctx->progress);
 		ctx->progress = NULL;
 		restore_files__close(ctx);
@@ -444,7 +322,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		 */
 		memcpy(step_error, ctx->error, sizeof(step_error));
 		ctx->error[0] = '\0';
-		if (!unexpected_death(ctx, decided))
+		if (!restore_ctx__unexpected_death(ctx, decided))
 			memcpy(ctx->error, step_error, sizeof(step_error));
 		if (!json)
 			pr_err("%s%s", ctx->error, created ? " (rolled back)" : "");
@@ -454,7 +332,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		return 1;
 	}
 	if (ctx->pidns && restore_ns__run(ctx, detach)) {
-		restore__fail(ctx, 0, -EPIPE, "detach: the namespace's init is gone");
+		restore_ctx__fail(ctx, 0, -EPIPE, "detach: the namespace's init is gone");
 		restore_tree__kill_all(ctx);
 		restore_report__print(ctx, ms, false, json);
 		return 1;

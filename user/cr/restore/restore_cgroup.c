@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "cgmount.h"
-#include "restore.h"
 #include "restore_cgroup.h"
+#include "restore_ctx.h"
 #include "restore_threads.h"
 
 static const char *hier_name(const char *controllers)
@@ -43,7 +43,7 @@ static int move_all(struct restore_ctx *ctx, pid_t pid, pid_t tid, int thread,
 			continue;
 		err = cgmount__move(e[i]->controllers, e[i]->path, tid, thread);
 		if (err)
-			return restore__fail(ctx, pid, err, "pid %d%s: cannot put it back in cgroup %s:%s: %s",
+			return restore_ctx__fail(ctx, pid, err, "pid %d%s: cannot put it back in cgroup %s:%s: %s",
 					     pid, thread ? " (a thread)" : "",
 					     hier_name(e[i]->controllers), e[i]->path,
 					     err == -ENOENT ? "no such cgroup (or no mount shows it)"
@@ -60,7 +60,7 @@ static int check_now(struct restore_ctx *ctx, pid_t pid, pid_t opid, pid_t otid,
 	int err = cgmount__read(opid, otid, now);
 
 	if (err)
-		return restore__fail(ctx, pid, err, "pid %d: cannot read its cgroups: %s", pid,
+		return restore_ctx__fail(ctx, pid, err, "pid %d: cannot read its cgroups: %s", pid,
 				     strerror(-err));
 	for (i = 0; i < n; i++) {
 		const struct cgmount_entry *o = cgmount__find(now, e[i]->controllers);
@@ -68,7 +68,7 @@ static int check_now(struct restore_ctx *ctx, pid_t pid, pid_t opid, pid_t otid,
 		if (!o && !strcmp(e[i]->path, "/"))
 			continue;
 		if (!o || strcmp(o->path, e[i]->path))
-			return restore__fail(ctx, pid, -EIO,
+			return restore_ctx__fail(ctx, pid, -EIO,
 					     "pid %d: cgroup %s: %s in the image, %s after restore", pid,
 					     hier_name(e[i]->controllers), e[i]->path,
 					     o ? o->path : "(no such hierarchy)");
@@ -82,14 +82,14 @@ int restore_cgroup__task(struct restore_ctx *ctx, struct rtask *t)
 	int err = own && now ? 0 : -ENOMEM;
 
 	if (err) {
-		restore__fail(ctx, t->pid, err, "out of memory");
+		restore_ctx__fail(ctx, t->pid, err, "out of memory");
 		goto out;
 	}
 	if (!t->core->n_cgroups)
 		goto out; /* an image of before cgroups were dumped */
 	err = cgmount__read(getpid(), 0, own);
 	if (err) {
-		restore__fail(ctx, t->pid, err, "cannot read pidtrace's own cgroups: %s",
+		restore_ctx__fail(ctx, t->pid, err, "cannot read pidtrace's own cgroups: %s",
 			      strerror(-err));
 		goto out;
 	}
@@ -109,7 +109,7 @@ int restore_cgroup__threads(struct restore_ctx *ctx, struct rtask *t)
 	int err = proc && now ? 0 : -ENOMEM;
 
 	if (err) {
-		restore__fail(ctx, t->pid, err, "out of memory");
+		restore_ctx__fail(ctx, t->pid, err, "out of memory");
 		goto out;
 	}
 	for (i = 0; !err && i < t->core->n_threads; i++) {
@@ -120,14 +120,14 @@ int restore_cgroup__threads(struct restore_ctx *ctx, struct rtask *t)
 			continue;
 		otid = restore_threads__opid(t, tc->tid);
 		if (!otid) {
-			err = restore__fail(ctx, t->pid, -ESRCH, "pid %d: thread %u was not created",
+			err = restore_ctx__fail(ctx, t->pid, -ESRCH, "pid %d: thread %u was not created",
 					    t->pid, tc->tid);
 			break;
 		}
 		/* The thread was born in its process's cgroups: compare with those. */
 		err = cgmount__read(t->opid, 0, proc);
 		if (err) {
-			restore__fail(ctx, t->pid, err, "pid %d: cannot read its cgroups: %s", t->pid,
+			restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot read its cgroups: %s", t->pid,
 				      strerror(-err));
 			break;
 		}

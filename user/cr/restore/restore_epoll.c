@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "restore_ctx.h"
 #include "restore_epoll.h"
 
 #define EP_FLAGS (EPOLLEXCLUSIVE | EPOLLWAKEUP | EPOLLONESHOT | EPOLLET)
@@ -39,7 +40,7 @@ int restore_epoll__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	int fd;
 
 	if (!e->epoll)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: epoll without its state", pid,
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: epoll without its state", pid,
 				     e->fd);
 	fd = epoll_create1(EPOLL_CLOEXEC);
 	if (fd >= 0 && (e->flags & O_NONBLOCK) && fcntl(fd, F_SETFL, O_NONBLOCK)) {
@@ -47,7 +48,7 @@ int restore_epoll__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		fd = -1;
 	}
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: epoll_create1: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: epoll_create1: %s", pid, e->fd,
 				     strerror(errno));
 	return fd;
 }
@@ -65,11 +66,11 @@ static int ctl(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e, int o
 	unsigned long addr;
 	long r;
 
-	r = restore__put(t, 0, &ev, sizeof(ev), &addr);
+	r = restore_ctx__put(t, 0, &ev, sizeof(ev), &addr);
 	if (!r)
-		r = restore__sys(t, SYS_epoll_ctl, e->fd, op, tg->tfd, addr, 0, 0);
+		r = restore_ctx__sys(t, SYS_epoll_ctl, e->fd, op, tg->tfd, addr, 0, 0);
 	if (r < 0)
-		return restore__fail(ctx, t->pid, (int)r,
+		return restore_ctx__fail(ctx, t->pid, (int)r,
 				     "pid %d fd %u: epoll_ctl(%s, fd %u, events 0x%x): %s", t->pid,
 				     e->fd, op == EPOLL_CTL_ADD ? "ADD" : "MOD", tg->tfd, events,
 				     strerror((int)-r));
@@ -127,7 +128,7 @@ static int add_disarmed(struct restore_ctx *ctx, struct rtask *t, const FdEntry 
 	snprintf(name, sizeof(name), "fdinfo/%d", fd);
 	err = r < 0 ? -errno : procfs__read(0, name, &info, NULL);
 	if (err)
-		err = restore__fail(ctx, t->pid, err, "pid %d fd %u: one-shot epoll entries: %s",
+		err = restore_ctx__fail(ctx, t->pid, err, "pid %d fd %u: one-shot epoll entries: %s",
 				    t->pid, e->fd, strerror(-err));
 	for (i = 0; !err && i < ee->n_targets; i++)
 		if (disarmed(ee->targets[i]) && (events_now(info, ee->targets[i]->tfd) & EP_EVERY))

@@ -11,12 +11,13 @@
 
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
+#include "restore_files.h"
 
 /*
  * restore_epoll__open() - a new, empty epoll instance for @e (an fd of
  * task @pid), close-on-exec.
- * Return: the fd in pidtrace, or -errno (said through restore__fail()).
+ * Return: the fd in pidtrace, or -errno (said through restore_ctx__fail()).
  */
 int restore_epoll__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 
@@ -25,7 +26,7 @@ int restore_epoll__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
  * instances. A one-shot entry that had fired is made to fire again, when
  * its file is ready for anything, so that it is disarmed as it was.
  * Context: after restore_files__task() for @t, before restore_files__close().
- * Return: 0 or -errno (said through restore__fail()).
+ * Return: 0 or -errno (said through restore_ctx__fail()).
  */
 int restore_epoll__task(struct restore_ctx *ctx, struct rtask *t);
 

@@ -34,6 +34,7 @@
 #include "fdio.h"
 #include "ghost_data.h"
 #include "log.h"
+#include "restore_ctx.h"
 #include "restore_epoll.h"
 #include "restore_fdkinds.h"
 #include "restore_fifo.h"
@@ -102,11 +103,11 @@ static int reopen(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, int fd)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	nfd = open(path, flags);
 	if (nfd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: reopen %s: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: reopen %s: %s", pid, e->fd,
 				     e->path ? e->path : "?", strerror(errno));
 	if (e->has_pos && lseek(nfd, e->pos, SEEK_SET) < 0) {
 		close(nfd);
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: lseek: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: lseek: %s", pid, e->fd,
 				     strerror(errno));
 	}
 	return nfd;
@@ -121,7 +122,7 @@ static int open_eventfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	uint64_t count;
 
 	if (!ev)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: eventfd without its state",
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: eventfd without its state",
 				     pid, e->fd);
 	fd = eventfd(0, flags | (ev->semaphore ? EFD_SEMAPHORE : 0));
 	count = ev->count;
@@ -130,7 +131,7 @@ static int open_eventfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		fd = -1;
 	}
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: eventfd (count %lu): %s", pid,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: eventfd (count %lu): %s", pid,
 				     e->fd, (unsigned long)ev->count, strerror(errno));
 	return fd;
 }
@@ -141,7 +142,7 @@ static int open_signalfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	sigset_t set;
 
 	if (!e->signalfd)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: signalfd without its mask",
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: signalfd without its mask",
 				     pid, e->fd);
 	sigemptyset(&set);
 	for (sig = 1; sig <= 64; sig++)
@@ -149,7 +150,7 @@ static int open_signalfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 			sigaddset(&set, sig);
 	fd = signalfd(-1, &set, flags);
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: signalfd: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: signalfd: %s", pid, e->fd,
 				     strerror(errno));
 	return fd;
 }
@@ -168,11 +169,11 @@ static int open_timerfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	uint64_t ticks;
 
 	if (!t)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: timerfd without its settings",
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: timerfd without its settings",
 				     pid, e->fd);
 	fd = timerfd_create(t->clockid, flags);
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: timerfd_create(%u): %s", pid,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: timerfd_create(%u): %s", pid,
 				     e->fd, t->clockid, strerror(errno));
 	memset(&its, 0, sizeof(its));
 	ns_to_ts(t->interval_ns, &its.it_interval);
@@ -192,7 +193,7 @@ static int open_timerfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		set = ioctl(fd, TFD_IOC_SET_TICKS, &ticks);
 	if (set) {
 		close(fd);
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: timerfd settings: %s", pid,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: timerfd settings: %s", pid,
 				     e->fd, strerror(errno));
 	}
 	return fd;
@@ -313,7 +314,7 @@ static int open_bound_dgram(struct restore_ctx *ctx, pid_t pid, const FdEntry *e
 		return s;
 	/* The socket file goes with the failed restore (restore_unix__end()). */
 	close(s);
-	return restore__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s", pid,
+	return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s", pid,
 			     e->fd, (unsigned long)e->ino, strerror(-err));
 }
 
@@ -326,7 +327,7 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 	int sv[2] = { -1, -1 }, err = 0, fd;
 
 	if (!u)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: socket without its state", pid,
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: socket without its state", pid,
 				     e->fd);
 	if (u->listening)
 		return restore_unix__listener(ctx, pid, e);
@@ -373,7 +374,7 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 	if (err) {
 		if (sv[0] >= 0)
 			close(sv[0]);
-		return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %lu: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: unix socket %lu: %s", pid, e->fd,
 				     (unsigned long)e->ino, strerror(-err));
 	}
 	return sv[0];
@@ -426,12 +427,12 @@ static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_
 	if (!f) {
 		d = restore_ghost__data(ctx, e->dev, e->ino);
 		if (!d)
-			return restore__fail(ctx, pid, -EINVAL,
+			return restore_ctx__fail(ctx, pid, -EINVAL,
 					     "pid %d fd %u: the contents of deleted file %s are not in the image",
 					     pid, e->fd, e->path ? e->path : "?");
 		fd = make_deleted(d);
 		if (fd < 0)
-			return restore__fail(ctx, pid, fd,
+			return restore_ctx__fail(ctx, pid, fd,
 					     "pid %d fd %u: cannot recreate deleted file %s: %s", pid,
 					     e->fd, d->path, strerror(-fd));
 		err = keep(&k->files, &k->nfiles, e->dev, e->ino, fd);
@@ -475,7 +476,7 @@ int restore_fdkinds__seal(struct restore_ctx *ctx)
 		if (k->memfds[i].seals == F_SEAL_SEAL)
 			continue;
 		if (fcntl(k->memfds[i].fd, F_ADD_SEALS, k->memfds[i].seals))
-			return restore__fail(ctx, 0, -errno, "memfd %lu: cannot seal it (0x%x): %s",
+			return restore_ctx__fail(ctx, 0, -errno, "memfd %lu: cannot seal it (0x%x): %s",
 					     (unsigned long)k->memfds[i].key, k->memfds[i].seals,
 					     strerror(errno));
 	}
@@ -490,7 +491,7 @@ static int open_memfd(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t 
 	int fd;
 
 	if (!e->has_memfd_shmid || !m)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: memfd %s is not in the image",
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: memfd %s is not in the image",
 				     pid, e->fd, e->path ? e->path : "?");
 	/*
 	 * The description memfd_create() made holds no write access, so the
@@ -505,7 +506,7 @@ static int open_memfd(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t 
 	    (e->has_pos && lseek(fd, e->pos, SEEK_SET) < 0)) {
 		if (fd >= 0)
 			close(fd);
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: memfd %s: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: memfd %s: %s", pid, e->fd,
 				     e->path ? e->path : "?", strerror(errno));
 	}
 	m->given = true;
@@ -540,7 +541,7 @@ int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	case FD_TYPE__FD_FIFO:
 		return restore_fifo__open(ctx, pid, e);
 	default:
-		return restore__fail(ctx, pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d", pid,
+		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d", pid,
 				     e->fd, e->type);
 	}
 }

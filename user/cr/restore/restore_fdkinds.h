@@ -13,12 +13,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /*
  * restore_fdkinds__open() - open the description of @e (an fd of task
  * @pid) in pidtrace, close-on-exec.
- * Return: the fd, or -errno (said through restore__fail()).
+ * Return: the fd, or -errno (said through restore_ctx__fail()).
  */
 int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 

@@ -24,6 +24,7 @@
 
 #include "fdio.h"
 #include "log.h"
+#include "restore_ctx.h"
 #include "restore_fifo.h"
 
 struct fifo_held {
@@ -121,18 +122,18 @@ static int hold(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (e->fifo->deleted) {
 		fd = make_deleted(e);
 		if (fd < 0)
-			return restore__fail(ctx, pid, fd,
+			return restore_ctx__fail(ctx, pid, fd,
 					     "pid %d fd %u: cannot make deleted FIFO %s again: %s",
 					     pid, e->fd, e->path, strerror(-fd));
 	} else {
 		fd = open(e->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
-			return restore__fail(ctx, pid, -errno, "pid %d fd %u: open FIFO %s: %s", pid,
+			return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: open FIFO %s: %s", pid,
 					     e->fd, e->path, strerror(errno));
 		if (fstat(fd, &st) || !S_ISFIFO(st.st_mode) || st.st_dev != e->dev ||
 		    st.st_ino != e->ino) {
 			close(fd);
-			return restore__fail(ctx, pid, -ESTALE,
+			return restore_ctx__fail(ctx, pid, -ESTALE,
 					     "pid %d fd %u: %s is not the FIFO that was open at dump time",
 					     pid, e->fd, e->path);
 		}
@@ -146,7 +147,7 @@ static int hold(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		err = fdio__write_all(fd, d->data.data, d->data.len);
 	if (err) {
 		close(fd);
-		return restore__fail(ctx, pid, err, "pid %d fd %u: cannot refill FIFO %s (%zu bytes): %s",
+		return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: cannot refill FIFO %s (%zu bytes): %s",
 				     pid, e->fd, e->path, d ? d->data.len : 0, strerror(-err));
 	}
 	r->held[r->n++] = (struct fifo_held){ e->dev, e->ino, fd };
@@ -159,7 +160,7 @@ int restore_fifo__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	char path[64];
 
 	if (!e->fifo || !e->path || !e->has_dev || !e->has_ino)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: FIFO without its state", pid,
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: FIFO without its state", pid,
 				     e->fd);
 	h = hold(ctx, pid, e);
 	if (h < 0)
@@ -175,12 +176,12 @@ int restore_fifo__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		flags = (e->flags & O_ACCMODE) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	fd = open(path, flags);
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: reopen FIFO %s: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: reopen FIFO %s: %s", pid, e->fd,
 				     e->path, strerror(errno));
 	if (!(e->flags & O_PATH) &&
 	    fcntl(fd, F_SETFL, e->flags & (O_NONBLOCK | O_APPEND | O_DIRECT | O_NOATIME))) {
 		close(fd);
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: FIFO %s flags: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: FIFO %s flags: %s", pid, e->fd,
 				     e->path, strerror(errno));
 	}
 	return fd;

@@ -7,7 +7,7 @@
 
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /**
  * restore_fifo__open() - a new description of FIFO fd @e of @pid, with its
@@ -15,7 +15,7 @@
  * read-write (by path, checked to be the same inode; a deleted one made
  * again), refills its unread bytes, and holds it until
  * restore_fifo__close(): so either end opens alone without blocking.
- * Return: the fd (pidtrace's, O_CLOEXEC) or -errno (restore__fail()ed).
+ * Return: the fd (pidtrace's, O_CLOEXEC) or -errno (restore_ctx__fail()ed).
  */
 int restore_fifo__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 

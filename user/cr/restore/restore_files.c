@@ -37,12 +37,16 @@
 #include "log.h"
 #include "procfs.h"
 #include "ptrace_core.h"
-#include "restore.h"
-#include "restore_fown.h"
-#include "restore_threads.h"
+#include "restore_ctx.h"
 #include "restore_fdkinds.h"
 #include "restore_fifo.h"
+#include "restore_files.h"
+#include "restore_fown.h"
 #include "restore_ghost.h"
+#include "restore_ns.h"
+#include "restore_stub.h"
+#include "restore_threads.h"
+#include "restore_tree.h"
 #include "testfault.h"
 #include "watchdog.h"
 
@@ -116,11 +120,11 @@ static int open_file(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		fd = open(e->path, flags);
 	}
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: open %s: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: open %s: %s", pid, e->fd,
 				     e->path, strerror(errno));
 	if (proc && ctx->pidns) {
 		close(fd);
-		return restore__fail(ctx, pid, -EXDEV,
+		return restore_ctx__fail(ctx, pid, -EXDEV,
 				     "pid %d fd %u: %s cannot be reopened in a new pid namespace (restore without --pidns)",
 				     pid, e->fd, e->path);
 	}
@@ -129,7 +133,7 @@ static int open_file(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	     proc			 ? st.st_dev != e->dev :
 					 (st.st_dev != e->dev || st.st_ino != e->ino))) {
 		close(fd);
-		return restore__fail(ctx, pid, -ESTALE,
+		return restore_ctx__fail(ctx, pid, -ESTALE,
 				     "pid %d fd %u: %s is not the file that was open at dump time",
 				     pid, e->fd, e->path);
 	}
@@ -137,7 +141,7 @@ static int open_file(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (e->type == FD_TYPE__FD_REG && e->has_pos && !(e->flags & O_PATH) &&
 	    !testfault__point("restore-skip-offset") && lseek(fd, e->pos, SEEK_SET) < 0) {
 		close(fd);
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: lseek %s: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: lseek %s: %s", pid, e->fd,
 				     e->path, strerror(errno));
 	}
 	/* Directory offsets are cookies: best effort. */
@@ -163,7 +167,7 @@ static int open_pipe(struct restore_ctx *ctx, struct rpipe **pipes, size_t *np, 
 			if (ctx->pipes->pipes[k]->ino == e->pipe_ino)
 				pe = ctx->pipes->pipes[k];
 		if (!pe)
-			return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: pipe %lu is not in the image",
+			return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: pipe %lu is not in the image",
 					     pid, e->fd, (unsigned long)e->pipe_ino);
 		p = realloc(*pipes, (*np + 1) * sizeof(*p));
 		if (!p)
@@ -174,11 +178,11 @@ static int open_pipe(struct restore_ctx *ctx, struct rpipe **pipes, size_t *np, 
 		p->ino = pe->ino;
 		if (pipe2(p->fds, O_CLOEXEC | O_NONBLOCK)) {
 			p->fds[0] = p->fds[1] = -1;
-			return restore__fail(ctx, pid, -errno, "pipe: %s", strerror(errno));
+			return restore_ctx__fail(ctx, pid, -errno, "pipe: %s", strerror(errno));
 		}
 		if (fcntl(p->fds[1], F_SETPIPE_SZ, pe->capacity) < 0 ||
 		    (pe->data.len && write(p->fds[1], pe->data.data, pe->data.len) != (ssize_t)pe->data.len))
-			return restore__fail(ctx, pid, -EIO,
+			return restore_ctx__fail(ctx, pid, -EIO,
 					     "pid %d fd %u: cannot refill pipe %lu (%zu bytes)", pid,
 					     e->fd, (unsigned long)pe->ino, pe->data.len);
 	}
@@ -191,7 +195,7 @@ static int open_pipe(struct restore_ctx *ctx, struct rpipe **pipes, size_t *np, 
 		fd = open(path, (end ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 	}
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: pipe: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: pipe: %s", pid, e->fd,
 				     strerror(errno));
 	i = fcntl(fd, F_SETFL, e->flags & (O_NONBLOCK | O_APPEND | O_DIRECT));
 	(void)i;
@@ -325,20 +329,20 @@ static int open_pidfd(struct restore_ctx *ctx, pid_t holder, const FdEntry *e)
 
 	t = find_target(ctx, e->pidfd_ino, &tidx);
 	if (!t)
-		return restore__fail(ctx, holder, -EINVAL, "pid %d fd %u: pidfd target not in the image",
+		return restore_ctx__fail(ctx, holder, -EINVAL, "pid %d fd %u: pidfd target not in the image",
 				     holder, e->fd);
 	switch (t->state) {
 	case PIDFD_STATE__PIDFD_ALIVE_IN_TREE:
 	case PIDFD_STATE__PIDFD_ZOMBIE:
-		rt = t->has_tree_pid ? restore__find(ctx, t->tree_pid) : NULL;
+		rt = t->has_tree_pid ? restore_ctx__find(ctx, t->tree_pid) : NULL;
 		if (!rt)
-			return restore__fail(ctx, holder, -EOPNOTSUPP,
+			return restore_ctx__fail(ctx, holder, -EOPNOTSUPP,
 					     "pid %d fd %u: pidfd to pid %u, a zombie outside the dumped tree: not supported",
 					     holder, e->fd, t->n_nspid ? t->nspid[0] : 0);
 		pid = rt->opid;
 		/* PIDFD_THREAD to one of its threads (restore_threads.c made it). */
 		if (t->has_tree_tid && !(pid = restore_threads__opid(rt, t->tree_tid)))
-			return restore__fail(ctx, holder, -ESRCH,
+			return restore_ctx__fail(ctx, holder, -ESRCH,
 					     "pid %d fd %u: pidfd to thread %u of pid %u, not restored",
 					     holder, e->fd, t->tree_tid, t->tree_pid);
 		break;
@@ -346,7 +350,7 @@ static int open_pidfd(struct restore_ctx *ctx, pid_t holder, const FdEntry *e)
 		pid = our_pid(ctx, t);
 		if (!pid || procfs__stat(pid, &st) || !t->has_start_time ||
 		    st.starttime != t->start_time || st.state == 'Z')
-			return restore__fail(ctx, holder, -ESRCH,
+			return restore_ctx__fail(ctx, holder, -ESRCH,
 					     "pid %d fd %u: pidfd target pid %d ('%s') is gone or is another process now",
 					     holder, e->fd, pid, t->comm ? t->comm : "?");
 		break;
@@ -355,22 +359,22 @@ static int open_pidfd(struct restore_ctx *ctx, pid_t holder, const FdEntry *e)
 			if (ctx->helpers[i].ino == t->ino)
 				pid = ctx->helpers[i].pid;
 		if (!pid && !t->has_exit_status)
-			return restore__fail(ctx, holder, -EOPNOTSUPP,
+			return restore_ctx__fail(ctx, holder, -EOPNOTSUPP,
 					     "pid %d fd %u: pidfd to a reaped process whose exit status is unknown",
 					     holder, e->fd);
 		if (!pid)
 			pid = make_helper(ctx, t, tidx);
 		if (pid < 0)
-			return restore__fail(ctx, holder, pid, "pid %d fd %u: cannot fork a helper: %s",
+			return restore_ctx__fail(ctx, holder, pid, "pid %d fd %u: cannot fork a helper: %s",
 					     holder, e->fd, strerror(-pid));
 		break;
 	default:
-		return restore__fail(ctx, holder, -EINVAL, "pid %d fd %u: bad pidfd target state",
+		return restore_ctx__fail(ctx, holder, -EINVAL, "pid %d fd %u: bad pidfd target state",
 				     holder, e->fd);
 	}
 	fd = syscall(SYS_pidfd_open, pid, flags);
 	if (fd < 0)
-		return restore__fail(ctx, holder, -errno, "pid %d fd %u: pidfd_open(%d): %s", holder,
+		return restore_ctx__fail(ctx, holder, -errno, "pid %d fd %u: pidfd_open(%d): %s", holder,
 				     e->fd, pid, strerror(errno));
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	ctx->pidfds_done++;
@@ -441,7 +445,7 @@ int restore_files__open(struct restore_ctx *ctx)
 			if (ctx->pidns) {
 				err = restore_ns__hold(ctx, fd, &o->src_fd);
 				if (err) {
-					err = restore__fail(ctx, t->pid, err,
+					err = restore_ctx__fail(ctx, t->pid, err,
 							    "pid %d fd %u: cannot pass it into the namespace: %s",
 							    t->pid, e->fd, strerror(-err));
 					break;
@@ -479,14 +483,14 @@ static long put_path(struct rtask *t, const char *path, unsigned long *addr)
 {
 	if (strlen(path) + 1 > RESTORE_DATA_SIZE)
 		return -ENAMETOOLONG;
-	return restore__put(t, 0, path, strlen(path) + 1, addr);
+	return restore_ctx__put(t, 0, path, strlen(path) + 1, addr);
 }
 
 #define TRY(expr, fmt, ...)                                                                \
 	do {                                                                               \
 		r = (expr);                                                                \
 		if (r < 0)                                                                 \
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: " fmt ": %s",   \
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: " fmt ": %s",   \
 					     t->pid, ##__VA_ARGS__, strerror((int)-r));    \
 	} while (0)
 
@@ -498,51 +502,51 @@ int restore_files__task(struct restore_ctx *ctx, struct rtask *t)
 	size_t k;
 
 	if (!fi)
-		return restore__fail(ctx, t->pid, -EINVAL, "pid %d: no files in the image", t->pid);
+		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: no files in the image", t->pid);
 	for (k = 0; k < fi->n_fds; k++)
 		if (fi->fds[k]->fd >= hi)
 			hi = fi->fds[k]->fd + 1;
 	/* The stub's descriptors (pidtrace's, the control sockets) all go. */
-	TRY(restore__sys(t, SYS_close_range, 0, ~0U, 0, 0, 0, 0), "close_range");
-	TRY(restore__sys(t, SYS_pidfd_open, ctx->src_pid, 0, 0, 0, 0, 0), "pidfd_open(%d)",
+	TRY(restore_ctx__sys(t, SYS_close_range, 0, ~0U, 0, 0, 0, 0), "close_range");
+	TRY(restore_ctx__sys(t, SYS_pidfd_open, ctx->src_pid, 0, 0, 0, 0, 0), "pidfd_open(%d)",
 	    ctx->src_pid);
 	n = r;
-	TRY(restore__sys(t, SYS_fcntl, n, F_DUPFD_CLOEXEC, hi, 0, 0, 0), "fcntl(F_DUPFD)");
+	TRY(restore_ctx__sys(t, SYS_fcntl, n, F_DUPFD_CLOEXEC, hi, 0, 0, 0), "fcntl(F_DUPFD)");
 	src = r;
-	TRY(restore__sys(t, SYS_close, n, 0, 0, 0, 0, 0), "close");
+	TRY(restore_ctx__sys(t, SYS_close, n, 0, 0, 0, 0, 0), "close");
 	for (k = 0; k < fi->n_fds; k++) {
 		const FdEntry *e = fi->fds[k];
 		struct robj *o = find_obj(ctx, e->ofd_id);
 
 		if (!o)
-			return restore__fail(ctx, t->pid, -EINVAL, "pid %d fd %u: not opened", t->pid,
+			return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d fd %u: not opened", t->pid,
 					     e->fd);
-		TRY(restore__sys(t, SYS_pidfd_getfd, src, o->src_fd, 0, 0, 0, 0),
+		TRY(restore_ctx__sys(t, SYS_pidfd_getfd, src, o->src_fd, 0, 0, 0, 0),
 		    "fd %u: pidfd_getfd", e->fd);
 		n = r;
 		if (n != (long)e->fd) {
-			TRY(restore__sys(t, SYS_dup3, n, e->fd, e->cloexec ? O_CLOEXEC : 0, 0, 0, 0),
+			TRY(restore_ctx__sys(t, SYS_dup3, n, e->fd, e->cloexec ? O_CLOEXEC : 0, 0, 0, 0),
 			    "fd %u: dup3", e->fd);
-			TRY(restore__sys(t, SYS_close, n, 0, 0, 0, 0, 0), "close");
+			TRY(restore_ctx__sys(t, SYS_close, n, 0, 0, 0, 0, 0), "close");
 		} else if (!e->cloexec) {
-			TRY(restore__sys(t, SYS_fcntl, n, F_SETFD, 0, 0, 0, 0), "fd %u: fcntl", e->fd);
+			TRY(restore_ctx__sys(t, SYS_fcntl, n, F_SETFD, 0, 0, 0, 0), "fd %u: fcntl", e->fd);
 		}
 		ctx->fds++;
 	}
-	TRY(restore__sys(t, SYS_close, src, 0, 0, 0, 0, 0), "close");
+	TRY(restore_ctx__sys(t, SYS_close, src, 0, 0, 0, 0, 0), "close");
 	/*
 	 * cwd first: both paths are as pidtrace sees them, and a chrooted
 	 * task's cwd may lie outside its root (chroot() does not move it).
 	 */
 	TRY(put_path(t, fi->cwd, &addr), "cwd %s", fi->cwd);
-	TRY(restore__sys(t, SYS_chdir, addr, 0, 0, 0, 0, 0), "chdir %s", fi->cwd);
+	TRY(restore_ctx__sys(t, SYS_chdir, addr, 0, 0, 0, 0, 0), "chdir %s", fi->cwd);
 	if (fi->root && strcmp(fi->root, "/")) {
 		TRY(put_path(t, fi->root, &addr), "root %s", fi->root);
-		TRY(restore__sys(t, SYS_chroot, addr, 0, 0, 0, 0, 0), "chroot %s", fi->root);
+		TRY(restore_ctx__sys(t, SYS_chroot, addr, 0, 0, 0, 0, 0), "chroot %s", fi->root);
 	}
 	/* restore-skip-umask: a test fault skips it (restore_verify.c tells). */
 	if (!testfault__point("restore-skip-umask"))
-		TRY(restore__sys(t, SYS_umask, fi->umask, 0, 0, 0, 0, 0), "umask");
+		TRY(restore_ctx__sys(t, SYS_umask, fi->umask, 0, 0, 0, 0, 0), "umask");
 	return 0;
 }
 
@@ -566,7 +570,7 @@ int restore_files__helpers_die(struct restore_ctx *ctx)
 			int err = restore_tree__call(ctx, ctx->init_ctl, INIT_HELPER_DIE, h->inner, &r);
 
 			if (err)
-				return restore__fail(ctx, h->pid, err, "helper %d: %s", h->pid,
+				return restore_ctx__fail(ctx, h->pid, err, "helper %d: %s", h->pid,
 						     strerror(-err));
 			st = (int)r;
 			h->reaped = true;
@@ -578,7 +582,7 @@ int restore_files__helpers_die(struct restore_ctx *ctx)
 			/* This very pid and nothing else: no handler can steal it. */
 			while (waitpid(h->pid, &st, __WALL) < 0) {
 				if (errno != EINTR)
-					return restore__fail(ctx, h->pid, -errno,
+					return restore_ctx__fail(ctx, h->pid, -errno,
 							     "helper %d: waitpid: %s", h->pid,
 							     strerror(errno));
 			}
@@ -589,7 +593,7 @@ int restore_files__helpers_die(struct restore_ctx *ctx)
 			continue;
 		}
 		if (st != h->status)
-			return restore__fail(ctx, h->pid, -EIO,
+			return restore_ctx__fail(ctx, h->pid, -EIO,
 					     "helper %d died with wait status 0x%x, not 0x%x", h->pid,
 					     st, h->status);
 	}

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "restore_ctx.h"
 #include "restore_fown.h"
 #include "restore_threads.h"
 
@@ -27,7 +28,7 @@ static pid_t our_pid(struct restore_ctx *ctx, int type, pid_t pid)
 	pid_t o;
 	size_t i;
 
-	t = restore__find(ctx, pid);
+	t = restore_ctx__find(ctx, pid);
 	if (t)
 		return t->opid;
 	for (i = 0; type == F_OWNER_TID && i < ctx->ntasks; i++) {
@@ -65,7 +66,7 @@ int restore_fown__apply(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, in
 	if (f && f->pid) {
 		owner = our_pid(ctx, f->type, f->pid);
 		if (f->type > F_OWNER_PGRP || !owner)
-			return restore__fail(ctx, pid, -EINVAL,
+			return restore_ctx__fail(ctx, pid, -EINVAL,
 					     "pid %d fd %u: its O_ASYNC owner %d is not in the image",
 					     pid, e->fd, f->pid);
 		err = set_owner(fd, f, owner);
@@ -84,7 +85,7 @@ int restore_fown__apply(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, in
 		what = "O_ASYNC";
 	}
 	if (err)
-		return restore__fail(ctx, pid, err, "pid %d fd %u: %s: %s", pid, e->fd, what,
+		return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: %s: %s", pid, e->fd, what,
 				     strerror(-err));
 	return 0;
 }

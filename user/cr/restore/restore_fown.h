@@ -6,7 +6,7 @@
 #ifndef PT_RESTORE_FOWN_H
 #define PT_RESTORE_FOWN_H
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /*
  * restore_fown__apply() - F_SETOWN_EX (as the uid/euid that set it),

@@ -30,6 +30,7 @@
 
 #include "ghost_data.h"
 #include "log.h"
+#include "restore_ctx.h"
 #include "restore_ghost.h"
 #include "testfault.h"
 
@@ -152,13 +153,13 @@ static int add_one(struct restore_ctx *ctx, const struct rtask *t, const VmaEntr
 		return 0;
 	d = restore_ghost__data(ctx, v->dev, v->ino);
 	if (!d || d->data.len > d->size)
-		return restore__fail(ctx, t->pid, -EINVAL,
+		return restore_ctx__fail(ctx, t->pid, -EINVAL,
 				     "pid %d: mapping %lx-%lx of %s: the deleted file's contents are not in the image",
 				     t->pid, (unsigned long)v->start, (unsigned long)v->end,
 				     v->path ? v->path : v->ghost->path);
 	fd = make_ghost(d);
 	if (fd < 0)
-		return restore__fail(ctx, t->pid, fd,
+		return restore_ctx__fail(ctx, t->pid, fd,
 				     "pid %d: mapping %lx-%lx: cannot make deleted file %s again: %s",
 				     t->pid, (unsigned long)v->start, (unsigned long)v->end, d->path,
 				     strerror(-fd));
@@ -207,11 +208,11 @@ int restore_ghost__open_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", g);
 	fd = open(self, flags);
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: reopen deleted file %s: %s",
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: reopen deleted file %s: %s",
 				     pid, e->fd, e->path ? e->path : "?", strerror(errno));
 	if (e->has_pos && lseek(fd, e->pos, SEEK_SET) < 0) {
 		close(fd);
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: lseek: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: lseek: %s", pid, e->fd,
 				     strerror(errno));
 	}
 	return fd;

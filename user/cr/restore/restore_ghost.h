@@ -15,14 +15,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /*
  * restore_ghost__create() - one nameless file per deleted inode the
  * image's mappings name, filled, sized, owned and moded as it was, open
  * read-only in pidtrace (close-on-exec: the stubs fork, never exec).
  * Context: before the stubs are forked.
- * Return: 0 or -errno (said through restore__fail()).
+ * Return: 0 or -errno (said through restore_ctx__fail()).
  */
 int restore_ghost__create(struct restore_ctx *ctx);
 
@@ -40,7 +40,7 @@ size_t restore_ghost__fds(const struct restore_ctx *ctx, int *out);
  * fd of a file that is also mapped, a new description of the ghost with
  * @e's flags and position.
  * Return: the fd, -ENOENT when @e is not such an fd (nothing said), or
- * another -errno (said through restore__fail()).
+ * another -errno (said through restore_ctx__fail()).
  */
 int restore_ghost__open_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 

@@ -23,6 +23,7 @@
 #include "inet_opts.h"
 #include "inet_sk.h"
 #include "log.h"
+#include "restore_ctx.h"
 #include "restore_inet.h"
 #include "restore_tcp.h"
 
@@ -131,7 +132,7 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 
 	/* image_check_files.c checked it; a hand-made image may still lack it. */
 	if (!k || inet_sk__check(k, why, sizeof(why)))
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: damaged inet socket", pid,
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: damaged inet socket", pid,
 				     e->fd);
 	inet_sk__addr_str(k->family, k->src_addr.data, k->src_addr.len, k->src_port, local,
 			  sizeof(local));
@@ -219,8 +220,8 @@ fail:
 	if (s >= 0)
 		close(s);
 	if (what)
-		return restore__fail(ctx, pid, err, "pid %d fd %u: %s %s: %s: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: %s %s: %s: %s", pid, e->fd,
 				     inet_sk__proto(k->protocol), local, what, strerror(-err));
-	return restore__fail(ctx, pid, err, "pid %d fd %u: %s %s: %s", pid, e->fd,
+	return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: %s %s: %s", pid, e->fd,
 			     inet_sk__proto(k->protocol), local, strerror(-err));
 }

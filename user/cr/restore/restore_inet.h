@@ -11,13 +11,13 @@
 
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /**
  * restore_inet__open() - the socket of @e (an fd of task @pid, FD_INET),
  * close-on-exec. An address in use (the original still running, without
  * SO_REUSEPORT) fails the restore, naming it.
- * Return: the fd, or -errno (said through restore__fail()).
+ * Return: the fd, or -errno (said through restore_ctx__fail()).
  */
 int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 

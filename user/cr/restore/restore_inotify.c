@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "restore_ctx.h"
 #include "restore_inotify.h"
 
 /* Read away every queued event (@fd non-blocking). */
@@ -59,26 +60,26 @@ static int add_watches(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, int
 
 		err = same_file(w);
 		if (err == -ESTALE)
-			return restore__fail(ctx, pid, err,
+			return restore_ctx__fail(ctx, pid, err,
 					     "pid %d fd %u: inotify watch %u: %s: the watched file was replaced",
 					     pid, e->fd, w->wd, w->path);
 		if (err)
-			return restore__fail(ctx, pid, err, "pid %d fd %u: inotify watch %u: %s: %s",
+			return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: inotify watch %u: %s: %s",
 					     pid, e->fd, w->wd, w->path, strerror(-err));
 		for (; next < w->wd; next++) {
 			wd = inotify_add_watch(fd, w->path, IN_DELETE_SELF | IN_DONT_FOLLOW);
 			if (wd < 0 || inotify_rm_watch(fd, wd))
-				return restore__fail(ctx, pid, -errno,
+				return restore_ctx__fail(ctx, pid, -errno,
 						     "pid %d fd %u: inotify: cannot skip wd %u: %s",
 						     pid, e->fd, next, strerror(errno));
 		}
 		wd = inotify_add_watch(fd, w->path, w->mask | IN_DONT_FOLLOW);
 		if (wd < 0)
-			return restore__fail(ctx, pid, -errno,
+			return restore_ctx__fail(ctx, pid, -errno,
 					     "pid %d fd %u: inotify watch %u: inotify_add_watch(%s): %s",
 					     pid, e->fd, w->wd, w->path, strerror(errno));
 		if ((uint32_t)wd != w->wd)
-			return restore__fail(ctx, pid, -EBADSLT,
+			return restore_ctx__fail(ctx, pid, -EBADSLT,
 					     "pid %d fd %u: inotify watch %u on %s came back as wd %d",
 					     pid, e->fd, w->wd, w->path, wd);
 		next = w->wd + 1;
@@ -91,17 +92,17 @@ int restore_inotify__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	int fd, err;
 
 	if (!e->inotify)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: inotify without its watches",
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: inotify without its watches",
 				     pid, e->fd);
 	fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (fd < 0)
-		return restore__fail(ctx, pid, -errno, "pid %d fd %u: inotify_init1: %s", pid, e->fd,
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: inotify_init1: %s", pid, e->fd,
 				     strerror(errno));
 	err = add_watches(ctx, pid, e, fd);
 	if (!err) {
 		drain(fd);
 		if (!(e->flags & O_NONBLOCK) && fcntl(fd, F_SETFL, 0))
-			err = restore__fail(ctx, pid, -errno, "pid %d fd %u: inotify: fcntl: %s", pid,
+			err = restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: inotify: fcntl: %s", pid,
 					    e->fd, strerror(errno));
 	}
 	if (err) {

@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /*
  * restore_inotify__open() - a new inotify instance for @e (an fd of task
@@ -17,7 +17,7 @@
  * numbers the original had freed burnt, so that every wd is the one in
  * the image. Fails naming the path when it is gone or no longer the
  * inode the watch had ("the watched file was replaced").
- * Return: the fd in pidtrace, or -errno (said through restore__fail()).
+ * Return: the fd in pidtrace, or -errno (said through restore_ctx__fail()).
  */
 int restore_inotify__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 

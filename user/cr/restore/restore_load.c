@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_ghost.h"
+#include "restore_load.h"
+#include "restore_shmem.h"
 #include "rlimits.h"
 #include "watchdog.h"
 
@@ -27,14 +29,14 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
 	err = image__read(ctx->img, IMG_CORE, pid, (ProtobufCMessage **)&t->core);
 	ctx->error_printed = err && err != -ENOENT;
 	if (err)
-		return restore__fail(ctx, pid, err, "pid %u: cannot read core-%u.img", pid, pid);
+		return restore_ctx__fail(ctx, pid, err, "pid %u: cannot read core-%u.img", pid, pid);
 	t->zombie = t->core->state == TASK_STATE__TASK_ZOMBIE;
 	if (t->zombie)
 		return 0;
 	if (!t->core->thread || !t->core->ids || !t->core->mm)
-		return restore__fail(ctx, pid, -EINVAL, "pid %u: core-%u.img is incomplete", pid, pid);
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %u: core-%u.img is incomplete", pid, pid);
 	if (t->core->creds && t->core->creds->seccomp_mode)
-		return restore__fail(ctx, pid, -EOPNOTSUPP,
+		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP,
 				     "pid %u: seccomp mode %u: seccomp filters are not restored", pid,
 				     t->core->creds->seccomp_mode);
 	err = image__read(ctx->img, IMG_MM, pid, (ProtobufCMessage **)&t->mm);
@@ -44,7 +46,7 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
 		err = image__read(ctx->img, IMG_FILES, pid, (ProtobufCMessage **)&t->files);
 	ctx->error_printed = err && err != -ENOENT;
 	if (err)
-		return restore__fail(ctx, pid, err, "pid %u: incomplete image (%s)", pid,
+		return restore_ctx__fail(ctx, pid, err, "pid %u: incomplete image (%s)", pid,
 				     strerror(-err));
 	return 0;
 }
@@ -85,11 +87,11 @@ static int check_fd_limit(struct restore_ctx *ctx)
 	}
 	free(seen);
 	if (n + 64 > max)
-		return restore__fail(ctx, 0, -EMFILE,
+		return restore_ctx__fail(ctx, 0, -EMFILE,
 				     "the tree has %zu open file descriptions, more than pidtrace's fd limit of %lu lets it hold",
 				     n, (unsigned long)max);
 	if (top >= 0 && (uint64_t)top >= max)
-		return restore__fail(ctx, top_pid, -EMFILE,
+		return restore_ctx__fail(ctx, top_pid, -EMFILE,
 				     "pid %d fd %d: above pidtrace's fd limit of %lu", top_pid, top,
 				     (unsigned long)max);
 	return 0;
@@ -107,10 +109,10 @@ int restore_load__image(struct restore_ctx *ctx)
 	err = image__open(ctx->dir, &ctx->img);
 	ctx->error_printed = err != 0;
 	if (err)
-		return restore__fail(ctx, 0, err, "%s: not a usable image", ctx->dir);
+		return restore_ctx__fail(ctx, 0, err, "%s: not a usable image", ctx->dir);
 	ctx->inv = image__inventory(ctx->img);
 	if (!ctx->inv->n_pids || ctx->inv->pids[0] != ctx->inv->root_pid)
-		return restore__fail(ctx, 0, -EINVAL, "%s: the inventory lists no root task", ctx->dir);
+		return restore_ctx__fail(ctx, 0, -EINVAL, "%s: the inventory lists no root task", ctx->dir);
 	ctx->tasks = calloc(ctx->inv->n_pids, sizeof(*ctx->tasks));
 	if (!ctx->tasks)
 		return -ENOMEM;
@@ -124,27 +126,27 @@ int restore_load__image(struct restore_ctx *ctx)
 			if (ctx->tasks[j].pid == (pid_t)ctx->tasks[i].core->ids->ppid)
 				ctx->tasks[i].parent = j;
 		if (i && ctx->tasks[i].parent < 0)
-			return restore__fail(ctx, ctx->tasks[i].pid, -EINVAL,
+			return restore_ctx__fail(ctx, ctx->tasks[i].pid, -EINVAL,
 					     "pid %d: its parent %u is not in the image",
 					     ctx->tasks[i].pid, ctx->tasks[i].core->ids->ppid);
 	}
 	if (ctx->tasks[0].zombie)
-		return restore__fail(ctx, 0, -EINVAL, "the root task is a zombie");
+		return restore_ctx__fail(ctx, 0, -EINVAL, "the root task is a zombie");
 	err = check_fd_limit(ctx);
 	if (err)
 		return err;
 	err = image__read(ctx->img, IMG_PIPES, 0, (ProtobufCMessage **)&ctx->pipes);
 	ctx->error_printed = err && err != -ENOENT;
 	if (err && err != -ENOENT)
-		return restore__fail(ctx, 0, err, "cannot read pipes.img");
+		return restore_ctx__fail(ctx, 0, err, "cannot read pipes.img");
 	err = image__read(ctx->img, IMG_PIDFDS, 0, (ProtobufCMessage **)&ctx->pidfds);
 	ctx->error_printed = err && err != -ENOENT;
 	if (err && err != -ENOENT)
-		return restore__fail(ctx, 0, err, "cannot read pidfds.img");
+		return restore_ctx__fail(ctx, 0, err, "cannot read pidfds.img");
 	err = image__read(ctx->img, IMG_SHMEM, 0, (ProtobufCMessage **)&ctx->shmem);
 	ctx->error_printed = err && err != -ENOENT;
 	if (err && err != -ENOENT)
-		return restore__fail(ctx, 0, err, "cannot read shmem.img");
+		return restore_ctx__fail(ctx, 0, err, "cannot read shmem.img");
 	return 0;
 }
 
@@ -170,10 +172,10 @@ int restore_load__vdso(struct restore_ctx *ctx)
 	}
 	fclose(f);
 	if (!vvar || !vdso || vvar > vdso)
-		return restore__fail(ctx, 0, -EOPNOTSUPP, "pidtrace has no vDSO block");
+		return restore_ctx__fail(ctx, 0, -EOPNOTSUPP, "pidtrace has no vDSO block");
 	hit = memmem((void *)vdso, vdso_end - vdso, insn, sizeof(insn));
 	if (!hit)
-		return restore__fail(ctx, 0, -EOPNOTSUPP, "no syscall instruction in the vDSO");
+		return restore_ctx__fail(ctx, 0, -EOPNOTSUPP, "no syscall instruction in the vDSO");
 	ctx->vdso_size = vdso_end - vvar;
 	ctx->vdso_sys_off = (unsigned long)hit - vvar;
 	return 0;

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "page.h"
 #include "procfs.h"
+#include "restore_ctx.h"
 #include "restore_madvise.h"
 
 #ifndef MLOCK_ONFAULT
@@ -59,10 +60,10 @@ int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 		for (k = 0; v->vm_flags && k < sizeof(advices) / sizeof(advices[0]); k++) {
 			if (!procfs__has_vmflag(v->vm_flags, advices[k].flag))
 				continue;
-			r = restore__sys(t, SYS_madvise, v->start, v->end - v->start,
+			r = restore_ctx__sys(t, SYS_madvise, v->start, v->end - v->start,
 					 advices[k].advice, 0, 0, 0);
 			if (r && advices[k].must)
-				return restore__fail(ctx, t->pid, (int)r,
+				return restore_ctx__fail(ctx, t->pid, (int)r,
 						     "pid %d: %s at %lx failed: %s", t->pid,
 						     advices[k].name, (unsigned long)v->start,
 						     strerror((int)-r));
@@ -72,20 +73,20 @@ int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 		}
 		/* mlock() / MAP_LOCKED, MLOCK_ONFAULT: what the program locked stays locked. */
 		if (v->vm_flags && procfs__has_vmflag(v->vm_flags, "lo")) {
-			r = restore__sys(t, SYS_mlock2, v->start, v->end - v->start,
+			r = restore_ctx__sys(t, SYS_mlock2, v->start, v->end - v->start,
 					 procfs__has_vmflag(v->vm_flags, "lf") ? MLOCK_ONFAULT : 0, 0, 0, 0);
 			if (r)
-				return restore__fail(ctx, t->pid, (int)r,
+				return restore_ctx__fail(ctx, t->pid, (int)r,
 						     "pid %d: mlock at %lx failed: %s", t->pid,
 						     (unsigned long)v->start, strerror((int)-r));
 		}
 		for (k = 0; k < v->n_guards; k++) {
 			const GuardRun *g = v->guards[k];
 
-			r = restore__sys(t, SYS_madvise, g->start, g->nr_pages * PAGE,
+			r = restore_ctx__sys(t, SYS_madvise, g->start, g->nr_pages * PAGE,
 					 MADV_GUARD_INSTALL, 0, 0, 0);
 			if (r)
-				return restore__fail(ctx, t->pid, (int)r,
+				return restore_ctx__fail(ctx, t->pid, (int)r,
 						     "pid %d: guard pages at %lx failed: %s", t->pid,
 						     (unsigned long)g->start, strerror((int)-r));
 		}

@@ -8,11 +8,11 @@
 #ifndef PT_RESTORE_MADVISE_H
 #define PT_RESTORE_MADVISE_H
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /*
  * Context: @t's VMAs are mapped and their pages written (guard pages
- * refuse writes). Return: 0 or -errno (said through restore__fail()).
+ * refuse writes). Return: 0 or -errno (said through restore_ctx__fail()).
  */
 int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t);
 

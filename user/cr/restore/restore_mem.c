@@ -44,10 +44,12 @@
 #include "page.h"
 #include "procfs.h"
 #include "ptrace_core.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_ghost.h"
 #include "restore_madvise.h"
+#include "restore_mem.h"
 #include "restore_pages.h"
+#include "restore_shmem.h"
 #include "testfault.h"
 
 #define TASK_END 0x7ffffffff000UL
@@ -109,7 +111,7 @@ static int map_hpage(struct restore_ctx *ctx, struct rtask *t)
 
 		if (next > prev && next - prev >= 2 * PAGE + 2 * HOLE_MARGIN) {
 			cand = prev + HOLE_MARGIN;
-			r = restore__sys(t, SYS_mmap, cand, 2 * PAGE, PROT_READ | PROT_WRITE,
+			r = restore_ctx__sys(t, SYS_mmap, cand, 2 * PAGE, PROT_READ | PROT_WRITE,
 					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 			if (r == (long)cand)
 				break;
@@ -121,20 +123,20 @@ static int map_hpage(struct restore_ctx *ctx, struct rtask *t)
 	}
 	free(v);
 	if (r < 0 || (unsigned long)r != cand)
-		return restore__fail(ctx, t->pid, r < 0 ? (int)r : -ENOMEM,
+		return restore_ctx__fail(ctx, t->pid, r < 0 ? (int)r : -ENOMEM,
 				     "pid %d: no room for pidtrace's two pages: %s", t->pid,
 				     strerror(r < 0 ? (int)-r : ENOMEM));
 	t->hpage = cand;
 	t->hpage_mapped = true;
 	err = ptrace_core__write_mem(t->pt, t->hpage, insn, sizeof(insn));
 	if (!err) {
-		r = restore__sys(t, SYS_mprotect, t->hpage, PAGE, PROT_READ | PROT_EXEC, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_mprotect, t->hpage, PAGE, PROT_READ | PROT_EXEC, 0, 0, 0);
 		err = r < 0 ? (int)r : 0;
 	}
 	if (!err)
 		err = use_syscall_at(t, t->hpage, t->hpage + 2 * PAGE - 256);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: cannot set up pidtrace's pages: %s",
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot set up pidtrace's pages: %s",
 				     t->pid, strerror(-err));
 	return 0;
 }
@@ -186,22 +188,22 @@ static int clear_and_vdso(struct restore_ctx *ctx, struct rtask *t)
 	unsigned long start, vend, end = t->hpage + 2 * PAGE;
 	long r;
 
-	r = restore__sys(t, SYS_munmap, 0, t->hpage, 0, 0, 0, 0);
+	r = restore_ctx__sys(t, SYS_munmap, 0, t->hpage, 0, 0, 0, 0);
 	if (!r)
-		r = restore__sys(t, SYS_munmap, end, TASK_END - end, 0, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_munmap, end, TASK_END - end, 0, 0, 0, 0);
 	if (r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: cannot unmap the stub: %s",
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: cannot unmap the stub: %s",
 				     t->pid, strerror((int)-r));
 	if (!vdso_block(t->mm, &start, &vend))
-		return restore__fail(ctx, t->pid, -EOPNOTSUPP, "pid %d: the image has no vDSO",
+		return restore_ctx__fail(ctx, t->pid, -EOPNOTSUPP, "pid %d: the image has no vDSO",
 				     t->pid);
 	if (vend - start != ctx->vdso_size)
-		return restore__fail(ctx, t->pid, -EOPNOTSUPP,
+		return restore_ctx__fail(ctx, t->pid, -EOPNOTSUPP,
 				     "pid %d: vDSO block of %lu bytes, this kernel's is %lu", t->pid,
 				     vend - start, (unsigned long)ctx->vdso_size);
-	r = restore__sys(t, SYS_arch_prctl, ARCH_MAP_VDSO_64, start, 0, 0, 0, 0);
+	r = restore_ctx__sys(t, SYS_arch_prctl, ARCH_MAP_VDSO_64, start, 0, 0, 0, 0);
 	if (r < 0 || task_vvar(t->opid) != start)
-		return restore__fail(ctx, t->pid, r < 0 ? (int)r : -EADDRINUSE,
+		return restore_ctx__fail(ctx, t->pid, r < 0 ? (int)r : -EADDRINUSE,
 				     "pid %d: cannot map the vDSO at %lx: %s", t->pid, start,
 				     strerror(r < 0 ? (int)-r : EADDRINUSE));
 	t->vdso_sys = start + ctx->vdso_sys_off;
@@ -216,10 +218,10 @@ static long task_open(struct rtask *t, const char *path, int flags)
 
 	if (strlen(path) + 1 > RESTORE_DATA_SIZE)
 		return -ENAMETOOLONG;
-	err = restore__put(t, 0, path, strlen(path) + 1, &addr);
+	err = restore_ctx__put(t, 0, path, strlen(path) + 1, &addr);
 	if (err)
 		return err;
-	return restore__sys(t, SYS_openat, AT_FDCWD, addr, flags | O_CLOEXEC, 0, 0, 0);
+	return restore_ctx__sys(t, SYS_openat, AT_FDCWD, addr, flags | O_CLOEXEC, 0, 0, 0);
 }
 
 static int check_file(struct restore_ctx *ctx, struct rtask *t, const char *path, uint64_t dev,
@@ -228,10 +230,10 @@ static int check_file(struct restore_ctx *ctx, struct rtask *t, const char *path
 	struct stat st;
 
 	if (stat(path, &st))
-		return restore__fail(ctx, t->pid, -errno, "pid %d: %s: %s", t->pid, path,
+		return restore_ctx__fail(ctx, t->pid, -errno, "pid %d: %s: %s", t->pid, path,
 				     strerror(errno));
 	if (st.st_dev != dev || st.st_ino != ino)
-		return restore__fail(ctx, t->pid, -ESTALE,
+		return restore_ctx__fail(ctx, t->pid, -ESTALE,
 				     "pid %d: %s is not the file that was mapped at dump time",
 				     t->pid, path);
 	return 0;
@@ -249,7 +251,7 @@ static long vma_mmap(struct rtask *t, const VmaEntry *v, unsigned long len, unsi
 	/* Tests: this mapping fails as it would for lack of memory. */
 	if (testfault__point("restore-mmap"))
 		return -ENOMEM;
-	return restore__sys(t, SYS_mmap, v->start, len, prot, flags, fd, off);
+	return restore_ctx__sys(t, SYS_mmap, v->start, len, prot, flags, fd, off);
 }
 
 /* Map @v from a new open (@oflags) of the task's fd @fd, closed once mapped. */
@@ -264,7 +266,7 @@ static long map_reopened(struct rtask *t, const VmaEntry *v, int fd, int oflags,
 	if (nfd < 0)
 		return nfd;
 	r = vma_mmap(t, v, len, v->prot, flags, nfd, v->pgoff);
-	restore__sys(t, SYS_close, nfd, 0, 0, 0, 0, 0);
+	restore_ctx__sys(t, SYS_close, nfd, 0, 0, 0, 0, 0);
 	return r;
 }
 
@@ -304,7 +306,7 @@ static int map_failed(struct restore_ctx *ctx, struct rtask *t, const VmaEntry *
 {
 	const char *name = v->path ? v->path : v->name ? v->name : "";
 
-	return restore__fail(ctx, t->pid, err, "pid %d: cannot map 0x%lx-0x%lx (%c%c%c%c%s%s): %s",
+	return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot map 0x%lx-0x%lx (%c%c%c%c%s%s): %s",
 			     t->pid, (unsigned long)v->start, (unsigned long)v->end,
 			     v->prot & PROT_READ ? 'r' : '-', v->prot & PROT_WRITE ? 'w' : '-',
 			     v->prot & PROT_EXEC ? 'x' : '-', v->flags & MAP_SHARED ? 's' : 'p',
@@ -342,7 +344,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 			int g = restore_ghost__fd(ctx, v->dev, v->ino);
 
 			if (g < 0) {
-				err = restore__fail(ctx, t->pid, -EINVAL,
+				err = restore_ctx__fail(ctx, t->pid, -EINVAL,
 						    "pid %d: mapping %lx-%lx: deleted file %s not in the image",
 						    t->pid, (unsigned long)v->start,
 						    (unsigned long)v->end, v->ghost->path);
@@ -354,7 +356,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 			int shm = restore_shmem__fd(ctx, v->shmid);
 
 			if (shm < 0) {
-				err = restore__fail(ctx, t->pid, -EINVAL,
+				err = restore_ctx__fail(ctx, t->pid, -EINVAL,
 						    "pid %d: mapping %lx-%lx: shared memory %lu not in the image",
 						    t->pid, (unsigned long)v->start,
 						    (unsigned long)v->end, (unsigned long)v->shmid);
@@ -367,7 +369,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 
 			if (!open_path || strcmp(open_path, path) || oflags != O_RDONLY) {
 				if (fd >= 0)
-					restore__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
+					restore_ctx__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
 				fd = -1;
 				open_path = NULL;
 				err = check_file(ctx, t, path, v->dev, v->ino);
@@ -375,7 +377,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 					break;
 				fd = task_open(t, path, oflags);
 				if (fd < 0) {
-					err = restore__fail(ctx, t->pid, (int)fd, "pid %d: open %s: %s",
+					err = restore_ctx__fail(ctx, t->pid, (int)fd, "pid %d: open %s: %s",
 							    t->pid, path, strerror((int)-fd));
 					break;
 				}
@@ -388,7 +390,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 		ctx->vmas++;
 	}
 	if (fd >= 0)
-		restore__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
+		restore_ctx__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
 	return err;
 }
 
@@ -403,9 +405,9 @@ static int protect(struct restore_ctx *ctx, struct rtask *t)
 		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL ||
 		    tmp_prot(v) == v->prot)
 			continue;
-		r = restore__sys(t, SYS_mprotect, v->start, v->end - v->start, v->prot, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_mprotect, v->start, v->end - v->start, v->prot, 0, 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: mprotect at %lx failed: %s",
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: mprotect at %lx failed: %s",
 					     t->pid, (unsigned long)v->start, strerror((int)-r));
 	}
 	return 0;
@@ -420,7 +422,7 @@ static int set_mm(struct restore_ctx *ctx, struct rtask *t)
 	int err, ghost;
 
 	if (!m)
-		return restore__fail(ctx, t->pid, -EINVAL, "pid %d: the image has no mm fields",
+		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: the image has no mm fields",
 				     t->pid);
 	memset(&map, 0, sizeof(map));
 	map.start_code = m->start_code;
@@ -447,22 +449,22 @@ static int set_mm(struct restore_ctx *ctx, struct rtask *t)
 		}
 		exe = task_open(t, m->exe_path, O_RDONLY);
 		if (exe < 0)
-			return restore__fail(ctx, t->pid, (int)exe, "pid %d: open %s: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, (int)exe, "pid %d: open %s: %s", t->pid,
 					     m->exe_path, strerror((int)-exe));
 		map.exe_fd = exe;
 	}
 	if (sizeof(map) + m->n_auxv * 8 > RESTORE_DATA_SIZE)
-		return restore__fail(ctx, t->pid, -E2BIG, "pid %d: auxv too large", t->pid);
-	err = restore__put(t, sizeof(map), m->auxv, m->n_auxv * 8, &addr);
+		return restore_ctx__fail(ctx, t->pid, -E2BIG, "pid %d: auxv too large", t->pid);
+	err = restore_ctx__put(t, sizeof(map), m->auxv, m->n_auxv * 8, &addr);
 	map.auxv = (__u64 *)(uintptr_t)addr;
 	map.auxv_size = m->n_auxv * 8;
 	if (!err)
-		err = restore__put(t, 0, &map, sizeof(map), &addr);
-	r = err ? err : restore__sys(t, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, addr, sizeof(map), 0, 0);
+		err = restore_ctx__put(t, 0, &map, sizeof(map), &addr);
+	r = err ? err : restore_ctx__sys(t, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, addr, sizeof(map), 0, 0);
 	if (exe >= 0)
-		restore__sys(t, SYS_close, exe, 0, 0, 0, 0, 0);
+		restore_ctx__sys(t, SYS_close, exe, 0, 0, 0, 0, 0);
 	if (r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_MM_MAP failed: %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_MM_MAP failed: %s", t->pid,
 				     strerror((int)-r));
 	return 0;
 }
@@ -475,12 +477,12 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 
 	err = ptrace_core__get_rseq(t->pt, &rs);
 	if (!err && rs.rseq_abi_pointer) {
-		r = restore__sys(t, SYS_rseq, rs.rseq_abi_pointer, rs.rseq_abi_size,
+		r = restore_ctx__sys(t, SYS_rseq, rs.rseq_abi_pointer, rs.rseq_abi_size,
 				 RSEQ_FLAG_UNREGISTER, rs.signature, 0, 0);
 		err = r < 0 ? (int)r : 0;
 	}
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: cannot unregister rseq: %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot unregister rseq: %s", t->pid,
 				     strerror(-err));
 	err = map_hpage(ctx, t);
 	if (!err)
@@ -504,9 +506,9 @@ int restore_mem__finish(struct restore_ctx *ctx, struct rtask *t)
 
 	if (!t->hpage_mapped)
 		return 0;
-	r = restore__sys(t, SYS_munmap, t->hpage, 2 * PAGE, 0, 0, 0, 0);
+	r = restore_ctx__sys(t, SYS_munmap, t->hpage, 2 * PAGE, 0, 0, 0, 0);
 	if (r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: cannot unmap pidtrace's pages: %s",
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: cannot unmap pidtrace's pages: %s",
 				     t->pid, strerror((int)-r));
 	t->hpage_mapped = false;
 	return 0;

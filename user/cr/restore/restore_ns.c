@@ -32,8 +32,12 @@
 
 #include "log.h"
 #include "procfs.h"
-#include "restore.h"
+#include "restore_ctx.h"
+#include "restore_files.h"
 #include "restore_ghost.h"
+#include "restore_ns.h"
+#include "restore_stub.h"
+#include "restore_tree.h"
 
 /* Close every fd but those in @keep (in any order). */
 static void close_all_but(const int *keep, size_t n)
@@ -208,7 +212,7 @@ int restore_ns__start(struct restore_ctx *ctx)
 	long r;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp))
-		return restore__fail(ctx, 0, -errno, "socketpair: %s", strerror(errno));
+		return restore_ctx__fail(ctx, 0, -errno, "socketpair: %s", strerror(errno));
 	ctx->init_ctl = sp[0];
 	ctx->init_stub_ctl = sp[1];
 	memset(&args, 0, sizeof(args));
@@ -219,7 +223,7 @@ int restore_ns__start(struct restore_ctx *ctx)
 	if (r == 0)
 		init_main(ctx);
 	if (r < 0)
-		return restore__fail(ctx, 0, -errno, "cannot create a pid namespace: %s",
+		return restore_ctx__fail(ctx, 0, -errno, "cannot create a pid namespace: %s",
 				     strerror(errno));
 	ctx->init_opid = r;
 	close(ctx->init_stub_ctl);

@@ -20,7 +20,7 @@
 #include "page.h"
 #include "page_crc.h"
 #include "progress.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_pages.h"
 #include "testfault.h"
 
@@ -51,18 +51,18 @@ int restore_pages__open(struct restore_ctx *ctx, pid_t pid, const char *name, st
 	if (!err)
 		err = image__pages_crc(p->fd, &p->want);
 	if (err)
-		return restore__fail(ctx, pid, err, "%s%s: cannot open it", who(p, w, sizeof(w)),
+		return restore_ctx__fail(ctx, pid, err, "%s%s: cannot open it", who(p, w, sizeof(w)),
 				     name);
 	if (!p->size)
 		return 0;
 	map = mmap(NULL, p->size, PROT_READ, MAP_PRIVATE, p->fd, data_off);
 	if (map == MAP_FAILED)
-		return restore__fail(ctx, pid, -errno, "%scannot map %s: %s", who(p, w, sizeof(w)),
+		return restore_ctx__fail(ctx, pid, -errno, "%scannot map %s: %s", who(p, w, sizeof(w)),
 				     name, strerror(errno));
 	p->data = map;
 	err = page_crc__start(p->data, p->size, &p->crc);
 	if (err)
-		return restore__fail(ctx, pid, err, "%s%s: %s", who(p, w, sizeof(w)), name,
+		return restore_ctx__fail(ctx, pid, err, "%s%s: %s", who(p, w, sizeof(w)), name,
 				     strerror(-err));
 	return 0;
 }
@@ -74,7 +74,7 @@ int restore_pages__check(struct restore_ctx *ctx, struct rpages *p)
 
 	/* An empty data region has the crc32 of nothing: 0. */
 	if (got != p->want)
-		return restore__fail(ctx, p->pid, -EBADMSG,
+		return restore_ctx__fail(ctx, p->pid, -EBADMSG,
 				     "%s%s: checksum mismatch (the file is damaged)",
 				     who(p, w, sizeof(w)), p->name);
 	return 0;
@@ -247,9 +247,9 @@ static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpa
 
 	err = plan_calls(t, p, &l, &rem, &calls, &j.ncalls, &total);
 	if (err == -EINVAL)
-		return restore__fail(ctx, t->pid, err, "pid %d: %s: truncated", t->pid, p->name);
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: %s: truncated", t->pid, p->name);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: %s: out of memory", t->pid, p->name);
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: %s: out of memory", t->pid, p->name);
 	j.opid = t->opid;
 	j.l = l;
 	j.rem = rem;
@@ -279,7 +279,7 @@ static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpa
 		pthread_join(worker, NULL);
 	f = atomic_load(&j.failed);
 	if (f < j.ncalls) {
-		err = restore__fail(ctx, t->pid, j.err ? -j.err : -EFAULT,
+		err = restore_ctx__fail(ctx, t->pid, j.err ? -j.err : -EFAULT,
 				    "pid %d: writing %zu bytes of pages near %p failed: %s", t->pid,
 				    calls[f].want, rem[calls[f].first].iov_base,
 				    j.err ? strerror(j.err) : "short write");

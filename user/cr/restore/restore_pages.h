@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 struct page_crc;
 
@@ -36,7 +36,7 @@ struct rpages {
 
 /*
  * Open and map pages file @name, start checking it. Return: 0 or -errno
- * (said through restore__fail()); @p is then to close either way.
+ * (said through restore_ctx__fail()); @p is then to close either way.
  */
 int restore_pages__open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p);
 
@@ -48,7 +48,7 @@ void restore_pages__close(struct rpages *p);
 
 /*
  * Write @t's pages (its VMAs mapped writable) from its pages file, checked.
- * Return: 0 or -errno (said through restore__fail()).
+ * Return: 0 or -errno (said through restore_ctx__fail()).
  */
 int restore_pages__task(struct restore_ctx *ctx, struct rtask *t);
 

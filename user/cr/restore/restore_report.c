@@ -19,7 +19,8 @@
 #include "names.h"
 
 #include "output.h"
-#include "restore.h"
+#include "restore_ctx.h"
+#include "restore_report.h"
 #include "restore_verify.h"
 #include "watchdog.h"
 

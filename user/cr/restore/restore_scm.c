@@ -22,6 +22,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "restore_ctx.h"
+#include "restore_files.h"
+#include "restore_ns.h"
 #include "restore_scm.h"
 
 #define MAX_SCM_FDS 253		/* SCM_MAX_FD */
@@ -45,7 +48,7 @@ static int file_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *f)
 	if (o)
 		return o->fd;
 	if (f->type != FD_TYPE__FD_PIPE || !f->has_pipe_ino)
-		return restore__fail(ctx, pid, -EOPNOTSUPP,
+		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP,
 				     "pid %d: a file of kind %d in flight: not supported", pid,
 				     f->type);
 	fd = restore_files__open_pipe(ctx, pid, f);
@@ -56,7 +59,7 @@ static int file_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *f)
 		err = restore_ns__hold(ctx, fd, &src);
 		if (err) {
 			close(fd);
-			return restore__fail(ctx, pid, err,
+			return restore_ctx__fail(ctx, pid, err,
 					     "pid %d: a file in flight: cannot pass it into the namespace: %s",
 					     pid, strerror(-err));
 		}
@@ -115,7 +118,7 @@ static int msg_fds(struct restore_ctx *ctx, pid_t pid, const ScmEntry *m, int *f
 	int fd;
 
 	if (m->n_fds > MAX_SCM_FDS)
-		return restore__fail(ctx, pid, -EINVAL, "pid %d: %zu files in one message", pid,
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d: %zu files in one message", pid,
 				     m->n_fds);
 	for (i = 0; i < m->n_fds; i++) {
 		fd = file_fd(ctx, pid, m->fds[i]);

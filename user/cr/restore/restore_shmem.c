@@ -21,9 +21,10 @@
 #include <unistd.h>
 
 #include "page.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_fdkinds.h"
 #include "restore_pages.h"
+#include "restore_shmem.h"
 
 int restore_shmem__fd(const struct restore_ctx *ctx, uint64_t shmid)
 {
@@ -50,14 +51,14 @@ static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, const struct 
 
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		return restore__fail(ctx, 0, -errno, "shared memory %lu (%zu bytes): %s",
+		return restore_ctx__fail(ctx, 0, -errno, "shared memory %lu (%zu bytes): %s",
 				     (unsigned long)o->shmid, size, strerror(errno));
 	for (i = 0; !err && i < o->n_extents; i++) {
 		const PagemapEntry *e = o->extents[i];
 		size_t n = (size_t)e->nr_pages * PAGE;
 
 		if (e->vaddr + n > size || e->offset + n > pg->size)
-			err = restore__fail(ctx, 0, -EIO, "shared memory %lu: bad or short pages",
+			err = restore_ctx__fail(ctx, 0, -EIO, "shared memory %lu: bad or short pages",
 					    (unsigned long)o->shmid);
 		else
 			memcpy(p + e->vaddr, pg->data + e->offset, n);
@@ -67,7 +68,7 @@ static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, const struct 
 			 (unsigned long)p + size);
 		fd = open(path, O_RDWR);
 		if (fd < 0)
-			err = restore__fail(ctx, 0, -errno, "shared memory %lu: %s: %s",
+			err = restore_ctx__fail(ctx, 0, -errno, "shared memory %lu: %s: %s",
 					    (unsigned long)o->shmid, path, strerror(errno));
 	}
 	munmap(p, size);
@@ -99,24 +100,24 @@ static int make_memfd(struct restore_ctx *ctx, const ShmemObject *o, const struc
 
 	fd = memfd_create(m->name, m->seals == F_SEAL_SEAL ? 0 : MFD_ALLOW_SEALING);
 	if (fd < 0)
-		return restore__fail(ctx, 0, -errno, "memfd %s: %s", m->name, strerror(errno));
+		return restore_ctx__fail(ctx, 0, -errno, "memfd %s: %s", m->name, strerror(errno));
 	if (ftruncate(fd, size) ||
 	    (p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED)
-		err = restore__fail(ctx, 0, -errno, "memfd %s (%zu bytes): %s", m->name, size,
+		err = restore_ctx__fail(ctx, 0, -errno, "memfd %s (%zu bytes): %s", m->name, size,
 				    strerror(errno));
 	for (i = 0; !err && i < o->n_extents; i++) {
 		const PagemapEntry *e = o->extents[i];
 		size_t n = (size_t)e->nr_pages * PAGE;
 
 		if (e->vaddr + n > size || e->offset + n > pg->size)
-			err = restore__fail(ctx, 0, -EIO, "memfd %s: bad or short pages", m->name);
+			err = restore_ctx__fail(ctx, 0, -EIO, "memfd %s: bad or short pages", m->name);
 		else
 			memcpy(p + e->vaddr, pg->data + e->offset, n);
 	}
 	if (p != MAP_FAILED)
 		munmap(p, size);
 	if (!err && (ftruncate(fd, m->file_size) || fchmod(fd, m->mode & 07777)))
-		err = restore__fail(ctx, 0, -errno, "memfd %s: size or mode: %s", m->name,
+		err = restore_ctx__fail(ctx, 0, -errno, "memfd %s: size or mode: %s", m->name,
 				    strerror(errno));
 	if (!err)
 		err = restore_fdkinds__keep_memfd(ctx, o->shmid, fd, m->seals);

@@ -26,10 +26,12 @@
 #include "log.h"
 #include "procfs.h"
 #include "ptrace_core.h"
-#include "restore.h"
+#include "restore_ctx.h"
+#include "restore_mem.h"
+#include "restore_state.h"
 #include "restore_taskstate.h"
-#include "restore_timers.h"
 #include "restore_threads.h"
+#include "restore_timers.h"
 #include "restore_unix.h"
 #include "testfault.h"
 
@@ -65,10 +67,10 @@ static int sigactions(struct restore_ctx *ctx, struct rtask *t)
 		ka.flags = e->flags;
 		ka.restorer = e->restorer;
 		ka.mask = e->mask;
-		err = restore__put(t, 0, &ka, sizeof(ka), &addr);
-		r = err ? err : restore__sys(t, SYS_rt_sigaction, e->sig, addr, 0, 8, 0, 0);
+		err = restore_ctx__put(t, 0, &ka, sizeof(ka), &addr);
+		r = err ? err : restore_ctx__sys(t, SYS_rt_sigaction, e->sig, addr, 0, 8, 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: sigaction(%u): %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: sigaction(%u): %s", t->pid,
 					     e->sig, strerror((int)-r));
 	}
 	return 0;
@@ -81,16 +83,16 @@ static int queue(struct restore_ctx *ctx, struct rtask *t, const SiginfoEntry *e
 	int err;
 
 	if (e->raw.len != 128)
-		return restore__fail(ctx, t->pid, -EINVAL, "pid %d: bad siginfo in the image", t->pid);
-	err = restore__put(t, 0, e->raw.data, e->raw.len, &addr);
+		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: bad siginfo in the image", t->pid);
+	err = restore_ctx__put(t, 0, e->raw.data, e->raw.len, &addr);
 	if (err)
 		r = err;
 	else if (shared)
-		r = restore__sys(t, SYS_rt_sigqueueinfo, t->pid, e->signo, addr, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_rt_sigqueueinfo, t->pid, e->signo, addr, 0, 0, 0);
 	else
-		r = restore__sys(t, SYS_rt_tgsigqueueinfo, t->pid, t->pid, e->signo, addr, 0, 0);
+		r = restore_ctx__sys(t, SYS_rt_tgsigqueueinfo, t->pid, t->pid, e->signo, addr, 0, 0);
 	if (r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: cannot queue signal %u: %s",
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: cannot queue signal %u: %s",
 				     t->pid, e->signo, strerror((int)-r));
 	return 0;
 }
@@ -106,7 +108,7 @@ static int signals(struct restore_ctx *ctx, struct rtask *t)
 
 	err = ptrace_core__set_sigmask(t->pt, ~0ULL);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: cannot block signals: %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot block signals: %s", t->pid,
 				     strerror(-err));
 	err = sigactions(ctx, t);
 	for (i = 0; !err && i < th->n_pending; i++)
@@ -119,10 +121,10 @@ static int signals(struct restore_ctx *ctx, struct rtask *t)
 	ss.ss_sp = (void *)(uintptr_t)th->sigaltstack->sp;
 	ss.ss_size = th->sigaltstack->size;
 	ss.ss_flags = th->sigaltstack->flags & SS_AUTODISARM;
-	err = restore__put(t, 0, &ss, sizeof(ss), &addr);
-	r = err ? err : restore__sys(t, SYS_sigaltstack, addr, 0, 0, 0, 0, 0);
+	err = restore_ctx__put(t, 0, &ss, sizeof(ss), &addr);
+	r = err ? err : restore_ctx__sys(t, SYS_sigaltstack, addr, 0, 0, 0, 0, 0);
 	if (r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: sigaltstack: %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: sigaltstack: %s", t->pid,
 				     strerror((int)-r));
 	return 0;
 }
@@ -156,16 +158,16 @@ static int rlimits(struct restore_ctx *ctx, struct rtask *t)
 			continue;
 		lim.cur = e->cur;
 		lim.max = e->max;
-		err = restore__put(t, 0, &lim, sizeof(lim), &addr);
-		r = err ? err : restore__sys(t, SYS_prlimit64, 0, e->resource, addr, 0, 0, 0);
+		err = restore_ctx__put(t, 0, &lim, sizeof(lim), &addr);
+		r = err ? err : restore_ctx__sys(t, SYS_prlimit64, 0, e->resource, addr, 0, 0, 0);
 		if (r == -EPERM)
-			return restore__fail(ctx, t->pid, -EPERM,
+			return restore_ctx__fail(ctx, t->pid, -EPERM,
 					     "pid %d: RLIMIT_%s: cannot raise the hard limit to %llu "
 					     "(pidtrace lacks CAP_SYS_RESOURCE)",
 					     t->pid, rlimit_name(e->resource),
 					     (unsigned long long)e->max);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: RLIMIT_%s: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: RLIMIT_%s: %s", t->pid,
 					     rlimit_name(e->resource), strerror((int)-r));
 	}
 	return 0;
@@ -233,43 +235,43 @@ static int creds(struct restore_ctx *ctx, struct rtask *t)
 	if (!c)
 		return 0;
 	if (c->no_new_privs)
-		SYSCALL_OK(restore__sys(t, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0));
+		SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0));
 	if (same_creds(c))
 		return 0;
 	if (c->n_uid != 4 || c->n_gid != 4)
-		return restore__fail(ctx, t->pid, -EINVAL, "pid %d: bad credentials in the image",
+		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: bad credentials in the image",
 				     t->pid);
 	for (cap = 0; cap < 64; cap++)
 		if (!(c->cap_bnd & (1ULL << cap)))
-			restore__sys(t, SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0, 0);
-	SYSCALL_OK(restore__sys(t, SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0, 0));
+			restore_ctx__sys(t, SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0, 0);
+	SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0, 0));
 	if (c->n_groups * 4 > RESTORE_DATA_SIZE)
-		return restore__fail(ctx, t->pid, -E2BIG, "pid %d: too many groups", t->pid);
-	SYSCALL_OK(restore__put(t, 0, c->groups, c->n_groups * 4, &addr));
-	SYSCALL_OK(restore__sys(t, SYS_setgroups, c->n_groups, addr, 0, 0, 0, 0));
-	SYSCALL_OK(restore__sys(t, SYS_setresgid, c->gid[0], c->gid[1], c->gid[2], 0, 0, 0));
-	SYSCALL_OK(restore__sys(t, SYS_setfsgid, c->gid[3], 0, 0, 0, 0, 0));
-	SYSCALL_OK(restore__sys(t, SYS_setresuid, c->uid[0], c->uid[1], c->uid[2], 0, 0, 0));
-	SYSCALL_OK(restore__sys(t, SYS_setfsuid, c->uid[3], 0, 0, 0, 0, 0));
+		return restore_ctx__fail(ctx, t->pid, -E2BIG, "pid %d: too many groups", t->pid);
+	SYSCALL_OK(restore_ctx__put(t, 0, c->groups, c->n_groups * 4, &addr));
+	SYSCALL_OK(restore_ctx__sys(t, SYS_setgroups, c->n_groups, addr, 0, 0, 0, 0));
+	SYSCALL_OK(restore_ctx__sys(t, SYS_setresgid, c->gid[0], c->gid[1], c->gid[2], 0, 0, 0));
+	SYSCALL_OK(restore_ctx__sys(t, SYS_setfsgid, c->gid[3], 0, 0, 0, 0, 0));
+	SYSCALL_OK(restore_ctx__sys(t, SYS_setresuid, c->uid[0], c->uid[1], c->uid[2], 0, 0, 0));
+	SYSCALL_OK(restore_ctx__sys(t, SYS_setfsuid, c->uid[3], 0, 0, 0, 0, 0));
 	data[0].effective = (uint32_t)c->cap_eff;
 	data[1].effective = (uint32_t)(c->cap_eff >> 32);
 	data[0].permitted = (uint32_t)c->cap_prm;
 	data[1].permitted = (uint32_t)(c->cap_prm >> 32);
 	data[0].inheritable = (uint32_t)c->cap_inh;
 	data[1].inheritable = (uint32_t)(c->cap_inh >> 32);
-	SYSCALL_OK(restore__put(t, 0, &hdr, sizeof(hdr), &addr));
-	SYSCALL_OK(restore__put(t, 64, data, sizeof(data), NULL));
-	SYSCALL_OK(restore__sys(t, SYS_capset, addr, addr + 64, 0, 0, 0, 0));
+	SYSCALL_OK(restore_ctx__put(t, 0, &hdr, sizeof(hdr), &addr));
+	SYSCALL_OK(restore_ctx__put(t, 64, data, sizeof(data), NULL));
+	SYSCALL_OK(restore_ctx__sys(t, SYS_capset, addr, addr + 64, 0, 0, 0, 0));
 	for (cap = 0; cap < 64; cap++)
 		if (c->cap_amb & (1ULL << cap))
-			SYSCALL_OK(restore__sys(t, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
+			SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
 						cap, 0, 0, 0));
-	SYSCALL_OK(restore__sys(t, SYS_prctl, PR_SET_KEEPCAPS, 0, 0, 0, 0, 0));
+	SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_SET_KEEPCAPS, 0, 0, 0, 0, 0));
 	/* New credentials cleared the stub's parent-death signal: until finish, it must stay. */
-	SYSCALL_OK(restore__sys(t, SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, 0));
+	SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, 0));
 	return 0;
 fail:
-	return restore__fail(ctx, t->pid, (int)r, "pid %d: credentials: %s: %s", t->pid, what,
+	return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: credentials: %s: %s", t->pid, what,
 			     strerror((int)-r));
 }
 
@@ -286,14 +288,14 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 
 	err = signals(ctx, t);
 	if (!err && t->core->has_nice)
-		r = restore__sys(t, SYS_setpriority, PRIO_PROCESS, 0, t->core->nice, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_setpriority, PRIO_PROCESS, 0, t->core->nice, 0, 0, 0);
 	if (!err && r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: setpriority(%d): %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: setpriority(%d): %s", t->pid,
 				     t->core->nice, strerror((int)-r));
 	if (!err && c) {
-		r = restore__sys(t, SYS_personality, c->personality, 0, 0, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_personality, c->personality, 0, 0, 0, 0, 0);
 		if (r < 0)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: personality: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: personality: %s", t->pid,
 					     strerror((int)-r));
 	}
 	/* Scheduling, loginuid and the like, before the credentials that may forbid them. */
@@ -313,9 +315,9 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 	if (!err)
 		err = rlimits(ctx, t);
 	if (!err && t->core->mm) {
-		r = restore__sys(t, SYS_prctl, PR_SET_DUMPABLE, t->core->mm->dumpable, 0, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_prctl, PR_SET_DUMPABLE, t->core->mm->dumpable, 0, 0, 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_DUMPABLE: %s",
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_DUMPABLE: %s",
 					     t->pid, strerror((int)-r));
 	}
 	return err;
@@ -366,23 +368,23 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 	 */
 	err = ptrace_core__set_exitkill(t->pt);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s", t->pid,
 				     strerror(-err));
 	/* The other threads first: their calls run from code they share with the leader. */
 	err = restore_threads__finish(ctx, t);
 	if (err)
 		return err;
 	if (th->rseq && th->rseq->pointer) {
-		r = restore__sys(t, SYS_rseq, th->rseq->pointer, th->rseq->size, 0,
+		r = restore_ctx__sys(t, SYS_rseq, th->rseq->pointer, th->rseq->size, 0,
 				 th->rseq->signature, 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: rseq: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: rseq: %s", t->pid,
 					     strerror((int)-r));
 	}
-	r = restore__sys(t, SYS_prctl, PR_SET_PDEATHSIG,
+	r = restore_ctx__sys(t, SYS_prctl, PR_SET_PDEATHSIG,
 			 t->core->has_pdeath_sig ? t->core->pdeath_sig : 0, 0, 0, 0, 0);
 	if (r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_PDEATHSIG: %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_PDEATHSIG: %s", t->pid,
 				     strerror((int)-r));
 	/* Timers run again from here: as late as the data page allows. */
 	err = restore_timers__task(ctx, t);
@@ -395,15 +397,15 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 	restore_state__regs_from_pb(th->regs, &regs);
 	err = ptrace_core__set_xstate(t->pt, th->xstate.data, th->xstate.len);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: cannot set the FPU state: %s",
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot set the FPU state: %s",
 				     t->pid, strerror(-err));
 	err = ptrace_core__set_regs(t->pt, &regs);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: cannot set the registers: %s",
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot set the registers: %s",
 				     t->pid, strerror(-err));
 	err = ptrace_core__set_sigmask(t->pt, th->blocked);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: cannot set the signal mask: %s",
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot set the signal mask: %s",
 				     t->pid, strerror(-err));
 	return 0;
 }

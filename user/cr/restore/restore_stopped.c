@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "restore_ctx.h"
 #include "restore_stopped.h"
 
 int restore_stopped__before_detach(struct restore_ctx *ctx, struct rtask *t)
@@ -27,10 +28,10 @@ int restore_stopped__before_detach(struct restore_ctx *ctx, struct rtask *t)
 		return 0;
 	sig = t->core->stop_sig;
 	if (sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
-		return restore__fail(ctx, t->pid, -EINVAL, "pid %d: stop signal %d is not one",
+		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: stop signal %d is not one",
 				     t->pid, sig);
 	if (kill(t->opid, sig))
-		return restore__fail(ctx, t->pid, -errno, "pid %d: cannot stop it again (signal %d): %s",
+		return restore_ctx__fail(ctx, t->pid, -errno, "pid %d: cannot stop it again (signal %d): %s",
 				     t->pid, sig, strerror(errno));
 	return 0;
 }

@@ -6,14 +6,14 @@
 #ifndef PT_RESTORE_STOPPED_H
 #define PT_RESTORE_STOPPED_H
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /**
  * restore_stopped__before_detach() - for a task whose image says it was
  * stopped: queue its stop signal while pidtrace still holds it, so that
  * the first thing it does once detached is to stop, and its parent is
  * told (SIGCHLD, waitpid WUNTRACED) as when it first stopped.
- * Return: 0 or -errno (restore__fail()ed).
+ * Return: 0 or -errno (restore_ctx__fail()ed).
  */
 int restore_stopped__before_detach(struct restore_ctx *ctx, struct rtask *t);
 

@@ -21,11 +21,11 @@
 #include <linux/membarrier.h>
 
 #include "log.h"
-#include "sched_attr.h"
 #include "procfs.h"
 #include "ptrace_core.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_taskstate.h"
+#include "sched_attr.h"
 
 #define SCHED_DEADLINE_POLICY 6
 
@@ -54,7 +54,7 @@ static int sched(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const Thr
 	/* SCHED_OTHER/BATCH/IDLE carry the nice value: keep the image's. */
 	a.sched_nice = th->has_nice ? th->nice : 0;
 	if (a.sched_policy == SCHED_DEADLINE_POLICY || (a.sched_flags & ~SCHED_FLAG_RESET_ON_FORK))
-		return restore__fail(ctx, pid, -EINVAL,
+		return restore_ctx__fail(ctx, pid, -EINVAL,
 				     "pid %d thread %d: scheduling policy %u flags 0x%llx in the image: not supported",
 				     pid, tt->pid, a.sched_policy, (unsigned long long)a.sched_flags);
 	/* The stub has pidtrace's scheduling: nothing to do when it is the image's. */
@@ -63,10 +63,10 @@ static int sched(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const Thr
 	    own.sched_policy == a.sched_policy && own.sched_priority == a.sched_priority &&
 	    (own.sched_flags & SCHED_FLAG_RESET_ON_FORK) == a.sched_flags)
 		return 0;
-	err = restore__put(tt, 0, &a, sizeof(a), &addr);
-	r = err ? err : restore__sys(tt, SYS_sched_setattr, 0, addr, 0, 0, 0, 0);
+	err = restore_ctx__put(tt, 0, &a, sizeof(a), &addr);
+	r = err ? err : restore_ctx__sys(tt, SYS_sched_setattr, 0, addr, 0, 0, 0, 0);
 	if (r)
-		return restore__fail(ctx, pid, (int)r,
+		return restore_ctx__fail(ctx, pid, (int)r,
 				     "pid %d thread %d: sched_setattr(policy %u, priority %u): %s", pid,
 				     tt->pid, a.sched_policy, a.sched_priority, strerror((int)-r));
 	return 0;
@@ -91,18 +91,18 @@ static int loginuid(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const 
 		return 0;
 	}
 	free(own);
-	err = restore__put(tt, 0, path, sizeof(path), &addr);
+	err = restore_ctx__put(tt, 0, path, sizeof(path), &addr);
 	if (!err)
-		err = restore__put(tt, 64, buf, len, NULL);
-	fd = err ? err : restore__sys(tt, SYS_openat, AT_FDCWD, addr, O_WRONLY | O_CLOEXEC, 0, 0, 0);
+		err = restore_ctx__put(tt, 64, buf, len, NULL);
+	fd = err ? err : restore_ctx__sys(tt, SYS_openat, AT_FDCWD, addr, O_WRONLY | O_CLOEXEC, 0, 0, 0);
 	if (fd < 0)
-		return restore__fail(ctx, pid, (int)fd, "pid %d thread %d: open %s: %s", pid,
+		return restore_ctx__fail(ctx, pid, (int)fd, "pid %d thread %d: open %s: %s", pid,
 				     tt->pid, path, strerror((int)-fd));
-	r = restore__sys(tt, SYS_write, fd, addr + 64, len, 0, 0, 0);
-	restore__sys(tt, SYS_close, fd, 0, 0, 0, 0, 0);
+	r = restore_ctx__sys(tt, SYS_write, fd, addr + 64, len, 0, 0, 0);
+	restore_ctx__sys(tt, SYS_close, fd, 0, 0, 0, 0, 0);
 	if (r == len)
 		return 0;
-	return restore__fail(ctx, pid, r < 0 ? (int)r : -EIO,
+	return restore_ctx__fail(ctx, pid, r < 0 ? (int)r : -EIO,
 			     "pid %d thread %d: loginuid %u: %s", pid, tt->pid, c->loginuid,
 			     strerror(r < 0 ? (int)-r : EIO));
 }
@@ -122,23 +122,23 @@ static int affinity(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const 
 	if (!th->has_cpu_affinity)
 		return 0;
 	if (!th->cpu_affinity.len || th->cpu_affinity.len > sizeof(own))
-		return restore__fail(ctx, pid, -EINVAL,
+		return restore_ctx__fail(ctx, pid, -EINVAL,
 				     "pid %d thread %d: a CPU affinity mask of %zu bytes in the image",
 				     pid, tt->pid, th->cpu_affinity.len);
 	n = syscall(SYS_sched_getaffinity, 0, sizeof(own), own);
 	if (n == (long)th->cpu_affinity.len && !memcmp(own, th->cpu_affinity.data, n))
 		return 0;
-	err = restore__put(tt, 0, th->cpu_affinity.data, th->cpu_affinity.len, &addr);
-	r = err ? err : restore__sys(tt, SYS_sched_setaffinity, 0, th->cpu_affinity.len, addr, 0, 0, 0);
+	err = restore_ctx__put(tt, 0, th->cpu_affinity.data, th->cpu_affinity.len, &addr);
+	r = err ? err : restore_ctx__sys(tt, SYS_sched_setaffinity, 0, th->cpu_affinity.len, addr, 0, 0, 0);
 	if (!r) {
-		r = restore__sys(tt, SYS_sched_getaffinity, 0, sizeof(now), addr + 1024, 0, 0, 0);
+		r = restore_ctx__sys(tt, SYS_sched_getaffinity, 0, sizeof(now), addr + 1024, 0, 0, 0);
 		if (r == (long)th->cpu_affinity.len &&
 		    !ptrace_core__read_mem(tt->pt, addr + 1024, now, r) &&
 		    !memcmp(now, th->cpu_affinity.data, r))
 			return 0;
 		r = r < 0 ? r : -EINVAL;
 	}
-	return restore__fail(ctx, pid, (int)r,
+	return restore_ctx__fail(ctx, pid, (int)r,
 			     "pid %d thread %d: its CPU affinity cannot be set here (CPUs missing or outside the cpuset): %s",
 			     pid, tt->pid, strerror((int)-r));
 }
@@ -178,7 +178,7 @@ static int oom_score_adj(struct restore_ctx *ctx, struct rtask *t)
 	if (fd >= 0)
 		close(fd);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: oom_score_adj %d: %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: oom_score_adj %d: %s", t->pid,
 				     t->core->oom_score_adj, strerror(-err));
 	return 0;
 }
@@ -194,15 +194,15 @@ int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 	if (err)
 		return err;
 	if (c->has_thp_disable && c->thp_disable) {
-		r = restore__sys(t, SYS_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_THP_DISABLE: %s",
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_THP_DISABLE: %s",
 					     t->pid, strerror((int)-r));
 	}
 	if (c->has_child_subreaper && c->child_subreaper) {
-		r = restore__sys(t, SYS_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r,
+			return restore_ctx__fail(ctx, t->pid, (int)r,
 					     "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
 					     strerror((int)-r));
 	}
@@ -212,15 +212,15 @@ int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 	for (i = 0; i < sizeof(membarrier_regs) / sizeof(membarrier_regs[0]); i++)
 		r &= ~(long)membarrier_regs[i];
 	if (r)
-		return restore__fail(ctx, t->pid, -EINVAL,
+		return restore_ctx__fail(ctx, t->pid, -EINVAL,
 				     "pid %d: membarrier registrations 0x%lx in the image: not supported",
 				     t->pid, r);
 	for (i = 0; i < sizeof(membarrier_regs) / sizeof(membarrier_regs[0]); i++) {
 		if (!(c->membarrier & membarrier_regs[i]))
 			continue;
-		r = restore__sys(t, SYS_membarrier, membarrier_regs[i], 0, 0, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_membarrier, membarrier_regs[i], 0, 0, 0, 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r,
+			return restore_ctx__fail(ctx, t->pid, (int)r,
 					     "pid %d: membarrier registration 0x%x: %s", t->pid,
 					     membarrier_regs[i], strerror((int)-r));
 	}

@@ -6,7 +6,7 @@
 #ifndef PT_RESTORE_TASKSTATE_H
 #define PT_RESTORE_TASKSTATE_H
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /* Thread @tt (the leader itself, or one as_task() of process @pid): scheduling, loginuid. */
 int restore_taskstate__thread(struct restore_ctx *ctx, struct rtask *tt, pid_t pid,

@@ -22,6 +22,7 @@
 
 #include "inet_sk.h"
 #include "log.h"
+#include "restore_ctx.h"
 #include "restore_tcp.h"
 #include "tcp_repair.h"
 
@@ -239,7 +240,7 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 
 		inet_sk__addr_str(h->k->family, h->k->src_addr.data, h->k->src_addr.len,
 				  h->k->src_port, local, sizeof(local));
-		restore__fail(ctx, h->pid, err, "pid %d fd %u: TCP connection %s: %s: %s", h->pid,
+		restore_ctx__fail(ctx, h->pid, err, "pid %d fd %u: TCP connection %s: %s: %s", h->pid,
 			      h->fd, local, what, strerror(-err));
 	}
 	restore_tcp__drop();

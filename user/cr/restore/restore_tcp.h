@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /**
  * restore_tcp__open() - new socket @s (options set, not bound) is to be
@@ -32,7 +32,7 @@ int restore_tcp__open(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
  * and set up (sequence numbers, connect() without SYN, options, queues,
  * window), then leaves repair mode and is given the bytes it had never
  * sent.
- * Return: 0 or -errno (said through restore__fail()).
+ * Return: 0 or -errno (said through restore_ctx__fail()).
  */
 int restore_tcp__finish(struct restore_ctx *ctx);
 

@@ -31,6 +31,8 @@
 #include "log.h"
 #include "procfs.h"
 #include "ptrace_core.h"
+#include "restore_ctx.h"
+#include "restore_state.h"
 #include "restore_taskstate.h"
 #include "restore_threads.h"
 #include "watchdog.h"
@@ -66,16 +68,16 @@ static int check_entry(struct restore_ctx *ctx, const struct rtask *t, const Thr
 	size_t i;
 
 	if (!th->tid || (pid_t)th->tid == t->pid || !th->regs || !th->comm)
-		return restore__fail(ctx, t->pid, -EINVAL, "pid %d: core-%d.img: damaged thread entry",
+		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: core-%d.img: damaged thread entry",
 				     t->pid, t->pid);
 	if (th->xstate.len < MIN_XSTATE || th->xstate.len > MAX_XSTATE)
-		return restore__fail(ctx, t->pid, -EINVAL,
+		return restore_ctx__fail(ctx, t->pid, -EINVAL,
 				     "pid %d thread %u: FPU state of %zu bytes: impossible", t->pid,
 				     th->tid, th->xstate.len);
 	for (i = 0; i < th->n_pending; i++)
 		if (th->pending[i]->raw.len != 128 || !th->pending[i]->signo ||
 		    th->pending[i]->signo > 64)
-			return restore__fail(ctx, t->pid, -EINVAL,
+			return restore_ctx__fail(ctx, t->pid, -EINVAL,
 					     "pid %d thread %u: damaged queued signal", t->pid,
 					     th->tid);
 	return 0;
@@ -95,7 +97,7 @@ static int tid_in_use(struct restore_ctx *ctx, const struct rtask *t, pid_t tid)
 		snprintf(ns, sizeof(ns), "%lu", (unsigned long)sb.st_ino);
 	if (procfs__stat(tid, &st))
 		snprintf(st.comm, sizeof(st.comm), "?");
-	return restore__fail(ctx, t->pid, -EEXIST,
+	return restore_ctx__fail(ctx, t->pid, -EEXIST,
 			     "pid %d thread %d: tid %d is in use by '%s' (pid namespace %s)",
 			     t->pid, tid, tid, st.comm, ns);
 }
@@ -113,7 +115,7 @@ int restore_threads__check(struct restore_ctx *ctx)
 		return 0;
 	all = calloc(total + ctx->ntasks, sizeof(*all));
 	if (!all)
-		return restore__fail(ctx, 0, -ENOMEM, "out of memory");
+		return restore_ctx__fail(ctx, 0, -ENOMEM, "out of memory");
 	for (i = 0; i < ctx->ntasks; i++) {
 		const struct rtask *t = &ctx->tasks[i];
 
@@ -129,13 +131,13 @@ int restore_threads__check(struct restore_ctx *ctx)
 	qsort(all, n, sizeof(*all), cmp_pid);
 	for (i = 1; !err && i < n; i++)
 		if (all[i] == all[i - 1])
-			err = restore__fail(ctx, all[i], -EINVAL,
+			err = restore_ctx__fail(ctx, all[i], -EINVAL,
 					    "the image has two tasks or threads with id %d", all[i]);
 	free(all);
 	return err;
 }
 
-/* @t's thread @r as a task of its own, for restore__sys() and friends. */
+/* @t's thread @r as a task of its own, for restore_ctx__sys() and friends. */
 static struct rtask as_task(const struct rtask *t, const struct rthread *r)
 {
 	struct rtask tt = *t;
@@ -166,10 +168,10 @@ static int create_one(struct restore_ctx *ctx, struct rtask *t, const ThreadCore
 		ca.child_tid = th->clear_child_tid;
 	}
 	ca.set_tid_size = 1;
-	err = restore__put(t, sizeof(ca), &tid, sizeof(tid), &addr);
+	err = restore_ctx__put(t, sizeof(ca), &tid, sizeof(tid), &addr);
 	ca.set_tid = addr;
 	if (!err)
-		err = restore__put(t, 0, &ca, sizeof(ca), &addr);
+		err = restore_ctx__put(t, 0, &ca, sizeof(ca), &addr);
 	if (!err)
 		err = ptrace_core__clone_thread(t->pt, t->vdso_sys, addr, sizeof(ca), &pt, &ret);
 	if (pt) {
@@ -183,14 +185,14 @@ static int create_one(struct restore_ctx *ctx, struct rtask *t, const ThreadCore
 		ctx->threads++;
 	}
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d thread %d: cannot create it: %s",
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d thread %d: cannot create it: %s",
 				     t->pid, tid, strerror(-err));
 	if (ret < 0)
-		return restore__fail(ctx, t->pid, (int)ret,
+		return restore_ctx__fail(ctx, t->pid, (int)ret,
 				     "pid %d thread %d: clone3 with set_tid failed: %s", t->pid, tid,
 				     strerror((int)-ret));
 	if (ret != tid || !pt)
-		return restore__fail(ctx, t->pid, -EIO, "pid %d thread %d: created with tid %ld",
+		return restore_ctx__fail(ctx, t->pid, -EIO, "pid %d thread %d: created with tid %ld",
 				     t->pid, tid, ret);
 	return 0;
 }
@@ -203,14 +205,14 @@ int restore_threads__create(struct restore_ctx *ctx, struct rtask *t)
 	if (!n)
 		return 0;
 	if (!t->vdso_sys)
-		return restore__fail(ctx, t->pid, -EINVAL,
+		return restore_ctx__fail(ctx, t->pid, -EINVAL,
 				     "pid %d: no syscall instruction to create its threads from",
 				     t->pid);
 	t->threads = calloc(1, sizeof(*t->threads));
 	if (t->threads)
 		t->threads->v = calloc(n, sizeof(*t->threads->v));
 	if (!t->threads || !t->threads->v)
-		return restore__fail(ctx, t->pid, -ENOMEM, "out of memory");
+		return restore_ctx__fail(ctx, t->pid, -ENOMEM, "out of memory");
 	for (i = 0; !err && i < n; i++)
 		err = create_one(ctx, t, t->core->threads[i]);
 	return err;
@@ -220,10 +222,10 @@ int restore_threads__create(struct restore_ctx *ctx, struct rtask *t)
 static int sys_ok(struct restore_ctx *ctx, struct rtask *t, const char *what, long nr, long a0,
 		  long a1, long a2, long a3)
 {
-	long r = restore__sys(t, nr, a0, a1, a2, a3, 0, 0);
+	long r = restore_ctx__sys(t, nr, a0, a1, a2, a3, 0, 0);
 
 	if (r < 0 && r > -4096)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: %s: %s", t->pid, what,
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: %s: %s", t->pid, what,
 				     strerror((int)-r));
 	return 0;
 }
@@ -236,9 +238,9 @@ static int exit_state(struct restore_ctx *ctx, struct rtask *t, const ThreadCore
 
 	/* A thread got its clear_child_tid from clone3 already. */
 	if (leader && th->has_clear_child_tid) {
-		r = restore__sys(t, SYS_set_tid_address, th->clear_child_tid, 0, 0, 0, 0, 0);
+		r = restore_ctx__sys(t, SYS_set_tid_address, th->clear_child_tid, 0, 0, 0, 0, 0);
 		if (r < 0 && r > -4096)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: set_tid_address: %s",
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: set_tid_address: %s",
 					     t->pid, strerror((int)-r));
 	}
 	if (th->has_robust_list && th->robust_list)
@@ -259,9 +261,9 @@ static int thread_signals(struct restore_ctx *ctx, struct rtask *tt, pid_t tgid,
 	for (i = 0; !err && i < th->n_pending; i++) {
 		const SiginfoEntry *e = th->pending[i];
 
-		err = restore__put(tt, 0, e->raw.data, e->raw.len, &addr);
+		err = restore_ctx__put(tt, 0, e->raw.data, e->raw.len, &addr);
 		if (err)
-			return restore__fail(ctx, tt->pid, err, "pid %d: %s", tt->pid,
+			return restore_ctx__fail(ctx, tt->pid, err, "pid %d: %s", tt->pid,
 					     strerror(-err));
 		err = sys_ok(ctx, tt, "cannot queue a signal", SYS_rt_tgsigqueueinfo, tgid,
 			     tt->pid, e->signo, addr);
@@ -272,9 +274,9 @@ static int thread_signals(struct restore_ctx *ctx, struct rtask *tt, pid_t tgid,
 	ss.ss_sp = (void *)(uintptr_t)th->sigaltstack->sp;
 	ss.ss_size = th->sigaltstack->size;
 	ss.ss_flags = th->sigaltstack->flags & SS_AUTODISARM;
-	err = restore__put(tt, 0, &ss, sizeof(ss), &addr);
+	err = restore_ctx__put(tt, 0, &ss, sizeof(ss), &addr);
 	if (err)
-		return restore__fail(ctx, tt->pid, err, "pid %d: %s", tt->pid, strerror(-err));
+		return restore_ctx__fail(ctx, tt->pid, err, "pid %d: %s", tt->pid, strerror(-err));
 	return sys_ok(ctx, tt, "sigaltstack", SYS_sigaltstack, addr, 0, 0, 0);
 }
 
@@ -297,9 +299,9 @@ static int state_one(struct restore_ctx *ctx, struct rtask *t, const struct rthr
 		char comm[16];
 
 		snprintf(comm, sizeof(comm), "%s", th->comm);
-		err = restore__put(&tt, 0, comm, sizeof(comm), &addr);
+		err = restore_ctx__put(&tt, 0, comm, sizeof(comm), &addr);
 		if (err)
-			return restore__fail(ctx, tt.pid, err, "pid %d: %s", tt.pid,
+			return restore_ctx__fail(ctx, tt.pid, err, "pid %d: %s", tt.pid,
 					     strerror(-err));
 		err = sys_ok(ctx, &tt, "PR_SET_NAME", SYS_prctl, PR_SET_NAME, addr, 0, 0);
 	}
@@ -342,15 +344,15 @@ static int finish_one(struct restore_ctx *ctx, struct rtask *t, const struct rth
 	restore_state__regs_from_pb(th->regs, &regs);
 	err = ptrace_core__set_xstate(r->pt, th->xstate.data, th->xstate.len);
 	if (err)
-		return restore__fail(ctx, tt.pid, err, "pid %d thread %d: cannot set the FPU state: %s",
+		return restore_ctx__fail(ctx, tt.pid, err, "pid %d thread %d: cannot set the FPU state: %s",
 				     t->pid, r->tid, strerror(-err));
 	err = ptrace_core__set_regs(r->pt, &regs);
 	if (err)
-		return restore__fail(ctx, tt.pid, err, "pid %d thread %d: cannot set the registers: %s",
+		return restore_ctx__fail(ctx, tt.pid, err, "pid %d thread %d: cannot set the registers: %s",
 				     t->pid, r->tid, strerror(-err));
 	err = ptrace_core__set_sigmask(r->pt, th->blocked);
 	if (err)
-		return restore__fail(ctx, tt.pid, err,
+		return restore_ctx__fail(ctx, tt.pid, err,
 				     "pid %d thread %d: cannot set the signal mask: %s", t->pid,
 				     r->tid, strerror(-err));
 	return 0;
@@ -386,7 +388,7 @@ int restore_threads__detach(struct restore_ctx *ctx, struct rtask *t)
 		e = ptrace_core__detach(r->pt);
 		r->pt = NULL;
 		if (e && !err)
-			err = restore__fail(ctx, t->pid, e, "pid %d thread %d: cannot detach: %s",
+			err = restore_ctx__fail(ctx, t->pid, e, "pid %d thread %d: cannot detach: %s",
 					    t->pid, r->tid, strerror(-e));
 	}
 	free_threads(t);

@@ -18,14 +18,14 @@
  *           FPU state, registers (fs base), blocked mask;
  *   detach  _detach(); on rollback _kill() (before the leader's kill:
  *           its exit is reported only after theirs).
- * All return 0 or -errno after restore__fail() said what failed.
+ * All return 0 or -errno after restore_ctx__fail() said what failed.
  */
 #ifndef PT_RESTORE_THREADS_H
 #define PT_RESTORE_THREADS_H
 
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 int restore_threads__check(struct restore_ctx *ctx);
 int restore_threads__create(struct restore_ctx *ctx, struct rtask *t);

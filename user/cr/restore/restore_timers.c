@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "ptrace_core.h"
+#include "restore_ctx.h"
 #include "restore_timers.h"
 
 #ifndef PR_TIMER_CREATE_RESTORE_IDS
@@ -60,27 +61,27 @@ static int posix_timer(struct restore_ctx *ctx, struct rtask *t, const PosixTime
 	a.ev.notify = p->notify;
 	a.ev.tid = p->has_notify_tid ? p->notify_tid : 0;
 	a.id = p->id;
-	err = restore__put(t, 0, &a, sizeof(a), &addr);
+	err = restore_ctx__put(t, 0, &a, sizeof(a), &addr);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: timer %d: %s", t->pid, p->id,
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: timer %d: %s", t->pid, p->id,
 				     strerror(-err));
-	r = restore__sys(t, SYS_timer_create, p->clockid, addr,
+	r = restore_ctx__sys(t, SYS_timer_create, p->clockid, addr,
 			 addr + offsetof(struct create_args, id), 0, 0, 0);
 	if (!r)
 		r = ptrace_core__read_mem(t->pt, addr + offsetof(struct create_args, id), &got,
 					  sizeof(got));
 	if (r || got != p->id)
-		return restore__fail(ctx, t->pid, r ? (int)r : -EEXIST,
+		return restore_ctx__fail(ctx, t->pid, r ? (int)r : -EEXIST,
 				     "pid %d: timer_create(id %d, clock %d): %s", t->pid, p->id,
 				     p->clockid, r ? strerror((int)-r) : "got another id");
 	if (!p->value_ns)
 		return 0;
 	ns_to_ts(p->value_ns, &its.it_value);
 	ns_to_ts(p->interval_ns, &its.it_interval);
-	err = restore__put(t, 0, &its, sizeof(its), &addr);
-	r = err ? err : restore__sys(t, SYS_timer_settime, p->id, 0, addr, 0, 0, 0);
+	err = restore_ctx__put(t, 0, &its, sizeof(its), &addr);
+	r = err ? err : restore_ctx__sys(t, SYS_timer_settime, p->id, 0, addr, 0, 0, 0);
 	if (r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: timer_settime(%d): %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: timer_settime(%d): %s", t->pid,
 				     p->id, strerror((int)-r));
 	return 0;
 }
@@ -99,10 +100,10 @@ static int itimer(struct restore_ctx *ctx, struct rtask *t, const ItimerEntry *e
 	/* A timer that was due (0 left) but periodic fires at once. */
 	if (!e->value_us && e->interval_us)
 		v.it_value.tv_usec = 1;
-	err = restore__put(t, 0, &v, sizeof(v), &addr);
-	r = err ? err : restore__sys(t, SYS_setitimer, e->which, addr, 0, 0, 0, 0);
+	err = restore_ctx__put(t, 0, &v, sizeof(v), &addr);
+	r = err ? err : restore_ctx__sys(t, SYS_setitimer, e->which, addr, 0, 0, 0, 0);
 	if (r)
-		return restore__fail(ctx, t->pid, (int)r, "pid %d: setitimer(%u): %s", t->pid,
+		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: setitimer(%u): %s", t->pid,
 				     e->which, strerror((int)-r));
 	return 0;
 }
@@ -115,18 +116,18 @@ int restore_timers__task(struct restore_ctx *ctx, struct rtask *t)
 	int err = 0;
 
 	if (c->n_posix_timers) {
-		r = restore__sys(t, SYS_prctl, PR_TIMER_CREATE_RESTORE_IDS,
+		r = restore_ctx__sys(t, SYS_prctl, PR_TIMER_CREATE_RESTORE_IDS,
 				 PR_TIMER_CREATE_RESTORE_IDS_ON, 0, 0, 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r,
+			return restore_ctx__fail(ctx, t->pid, (int)r,
 					     "pid %d: POSIX timers: cannot choose their ids (PR_TIMER_CREATE_RESTORE_IDS): %s",
 					     t->pid, strerror((int)-r));
 		for (i = 0; !err && i < c->n_posix_timers; i++)
 			err = posix_timer(ctx, t, c->posix_timers[i]);
-		r = restore__sys(t, SYS_prctl, PR_TIMER_CREATE_RESTORE_IDS,
+		r = restore_ctx__sys(t, SYS_prctl, PR_TIMER_CREATE_RESTORE_IDS,
 				 PR_TIMER_CREATE_RESTORE_IDS_OFF, 0, 0, 0, 0);
 		if (!err && r)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d: PR_TIMER_CREATE_RESTORE_IDS: %s",
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_TIMER_CREATE_RESTORE_IDS: %s",
 					     t->pid, strerror((int)-r));
 	}
 	for (i = 0; !err && i < c->n_itimers; i++)

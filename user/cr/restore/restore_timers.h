@@ -6,13 +6,13 @@
 #ifndef PT_RESTORE_TIMERS_H
 #define PT_RESTORE_TIMERS_H
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 /*
  * restore_timers__task() - create and arm @t's timers (injected calls).
  * Context: late (finish phase): the time left starts running again here;
  * @t's data page is still mapped. Return: 0 or -errno (said through
- * restore__fail()).
+ * restore_ctx__fail()).
  */
 int restore_timers__task(struct restore_ctx *ctx, struct rtask *t);
 

@@ -52,9 +52,12 @@
 #include "log.h"
 #include "procfs.h"
 #include "ptrace_core.h"
-#include "restore.h"
+#include "restore_ctx.h"
+#include "restore_ns.h"
 #include "restore_stopped.h"
+#include "restore_stub.h"
 #include "restore_threads.h"
+#include "restore_tree.h"
 #include "watchdog.h"
 
 /* How long a new stub may take to set itself up (a loaded machine: generous). */
@@ -233,7 +236,7 @@ int restore_tree__check_pids(struct restore_ctx *ctx)
 			continue;
 		if (procfs__stat(pid, &st))
 			snprintf(st.comm, sizeof(st.comm), "?");
-		return restore__fail(ctx, pid, -EEXIST, "pid %d is in use by '%s' (pid namespace %s)",
+		return restore_ctx__fail(ctx, pid, -EEXIST, "pid %d is in use by '%s' (pid namespace %s)",
 				     pid, st.comm, ns);
 	}
 	return 0;
@@ -252,7 +255,7 @@ static int wait_zombie(struct restore_ctx *ctx, struct rtask *t)
 			return 0;
 		usleep(1000);
 	}
-	return restore__fail(ctx, t->pid, -ETIMEDOUT, "pid %d: did not become a zombie", t->pid);
+	return restore_ctx__fail(ctx, t->pid, -ETIMEDOUT, "pid %d: did not become a zombie", t->pid);
 }
 
 /*
@@ -269,23 +272,23 @@ static int wait_ready(struct restore_ctx *ctx, struct rtask *t)
 	for (i = 0; i < READY_WAIT_MS / 100; i++) {
 		n = poll(&pfd, 1, 100);
 		if (n < 0 && errno != EINTR)
-			return restore__fail(ctx, t->pid, -errno, "pid %d: poll: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, -errno, "pid %d: poll: %s", t->pid,
 					     strerror(errno));
 		if (n > 0)
 			break;
 		/* Other stubs hold its socket too: no end of file when it dies. */
 		if (procfs__stat(t->opid, &st) || st.state == 'Z')
-			return restore__fail(ctx, t->pid, -ESRCH,
+			return restore_ctx__fail(ctx, t->pid, -ESRCH,
 					     "pid %d: died before its set-up was done", t->pid);
 	}
 	if (!(pfd.revents & POLLIN))
-		return restore__fail(ctx, t->pid, -ETIMEDOUT, "pid %d: not set up after %d s",
+		return restore_ctx__fail(ctx, t->pid, -ETIMEDOUT, "pid %d: not set up after %d s",
 				     t->pid, READY_WAIT_MS / 1000);
 	do
 		n = read(t->ctl, &rep, sizeof(rep));
 	while (n < 0 && errno == EINTR);
 	if (n != sizeof(rep) || rep.ret != t->pid)
-		return restore__fail(ctx, t->pid, -EPROTO,
+		return restore_ctx__fail(ctx, t->pid, -EPROTO,
 				     "pid %d: its stub did not say it was ready", t->pid);
 	return 0;
 }
@@ -306,14 +309,14 @@ static int create_one(struct restore_ctx *ctx, size_t i)
 		err = stub_call(ctx, &ctx->tasks[t->parent], STUB_FORK, (int)i, &r);
 	}
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: cannot create it (clone3 with set_tid): %s",
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot create it (clone3 with set_tid): %s",
 				     t->pid, strerror(-err));
 	t->opid = r;
 	if (ctx->pidns) {
 		t->opid = restore_ns__outer_pid(t->parent < 0 ? ctx->init_opid :
 							      ctx->tasks[t->parent].opid, r);
 		if (t->opid <= 0)
-			return restore__fail(ctx, t->pid, -ESRCH,
+			return restore_ctx__fail(ctx, t->pid, -ESRCH,
 					     "pid %d: cannot find it from outside its namespace", t->pid);
 	}
 	/* It exists: a rollback must kill it, whatever comes next. */
@@ -321,17 +324,17 @@ static int create_one(struct restore_ctx *ctx, size_t i)
 	close(t->stub_ctl);
 	t->stub_ctl = -1;
 	if (r != t->pid)
-		return restore__fail(ctx, t->pid, -EIO, "pid %d: created with pid %ld", t->pid, r);
+		return restore_ctx__fail(ctx, t->pid, -EIO, "pid %d: created with pid %ld", t->pid, r);
 	err = wait_ready(ctx, t);
 	if (err)
 		return err;
 	if (ids->sid == (uint32_t)t->pid) {
 		err = stub_call(ctx, t, STUB_SETSID, 0, NULL);
 		if (err)
-			return restore__fail(ctx, t->pid, err, "pid %d: setsid: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, err, "pid %d: setsid: %s", t->pid,
 					     strerror(-err));
 	} else if (t->parent >= 0 && ctx->tasks[t->parent].core->ids->sid != ids->sid) {
-		return restore__fail(ctx, t->pid, -EOPNOTSUPP,
+		return restore_ctx__fail(ctx, t->pid, -EOPNOTSUPP,
 				     "pid %d: session %u is not its parent's: not supported", t->pid,
 				     ids->sid);
 	}
@@ -347,7 +350,7 @@ static int set_group(struct restore_ctx *ctx, struct rtask *t)
 		return 0; /* setsid() made it */
 	err = stub_call(ctx, t, STUB_SETPGID, pgid == (uint32_t)t->pid ? 0 : (int)pgid, NULL);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: setpgid(%u): %s", t->pid, pgid,
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: setpgid(%u): %s", t->pid, pgid,
 				     strerror(-err));
 	return 0;
 }
@@ -362,7 +365,7 @@ int restore_tree__create(struct restore_ctx *ctx)
 		int sp[2];
 
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp))
-			return restore__fail(ctx, 0, -errno, "socketpair: %s", strerror(errno));
+			return restore_ctx__fail(ctx, 0, -errno, "socketpair: %s", strerror(errno));
 		ctx->tasks[i].ctl = sp[0];
 		ctx->tasks[i].stub_ctl = sp[1];
 	}
@@ -379,7 +382,7 @@ int restore_tree__create(struct restore_ctx *ctx)
 
 			if ((pgid == (uint32_t)t->pid) != (pass == 0))
 				continue;
-			if (pass == 1 && !restore__find(ctx, pgid))
+			if (pass == 1 && !restore_ctx__find(ctx, pgid))
 				continue; /* a group outside the tree: keep the inherited one */
 			err = set_group(ctx, t);
 		}
@@ -400,7 +403,7 @@ int restore_tree__create(struct restore_ctx *ctx)
 		/* No reply: it exits (and other stubs keep its socket open). */
 		if (write(t->ctl, &(struct stub_cmd){ STUB_EXIT, t->core->exit_status },
 			  sizeof(struct stub_cmd)) != sizeof(struct stub_cmd))
-			return restore__fail(ctx, t->pid, -EPIPE, "pid %d: lost its stub", t->pid);
+			return restore_ctx__fail(ctx, t->pid, -EPIPE, "pid %d: lost its stub", t->pid);
 		err = wait_zombie(ctx, t);
 		ctx->zombies++;
 	}
@@ -419,12 +422,12 @@ int restore_tree__seize(struct restore_ctx *ctx)
 			continue;
 		err = ptrace_core__seize(t->opid, &t->pt);
 		if (err)
-			return restore__fail(ctx, t->pid, err, "pid %d: cannot seize it: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot seize it: %s", t->pid,
 					     strerror(-err));
 		/* Dies with pidtrace even once its credentials clear the parent-death signal. */
 		err = ptrace_core__set_exitkill(t->pt);
 		if (err)
-			return restore__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s",
+			return restore_ctx__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s",
 					     t->pid, strerror(-err));
 		close(t->ctl);
 		t->ctl = -1;
@@ -536,7 +539,7 @@ int restore_tree__detach_all(struct restore_ctx *ctx)
 		t->pt = NULL;
 		t->detached = true;
 		if (err)
-			return restore__fail(ctx, t->pid, err, "pid %d: cannot detach: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot detach: %s", t->pid,
 					     strerror(-err));
 	}
 	return 0;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "restore_ctx.h"
 #include "restore_unix.h"
 #include "sockdiag.h"
 
@@ -145,7 +146,7 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 
 	/* image_check_files.c: a name that fits, a path without NUL bytes. */
 	if (!u->has_name || u->name.len + 1 > sizeof(a->sun_path))
-		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: unix socket without a name",
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: unix socket without a name",
 				     pid, e->fd);
 	memset(a, 0, sizeof(*a));
 	a->sun_family = AF_UNIX;
@@ -190,7 +191,7 @@ out:
 		unlink(a->sun_path);
 	if (s >= 0)
 		close(s);
-	return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %s: %s", pid, e->fd, shown,
+	return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: unix socket %s: %s", pid, e->fd, shown,
 			     why ? why : strerror(-err));
 }
 
@@ -220,7 +221,7 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	/* The socket file stays until restore_unix__end() (the restore fails). */
 	close(s);
 	name_shown(u, shown, sizeof(shown));
-	return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %s: listen: %s", pid, e->fd,
+	return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: unix socket %s: listen: %s", pid, e->fd,
 			     shown, strerror(-err));
 }
 
@@ -258,10 +259,10 @@ int restore_unix__relisten(struct restore_ctx *ctx, struct rtask *t)
 			return -ENOMEM;
 		k->relistened = ids;
 		ids[k->nrelistened++] = e->ofd_id;
-		r = restore__sys(t, SYS_listen, e->fd, u->has_backlog ? (int)u->backlog : 0, 0, 0,
+		r = restore_ctx__sys(t, SYS_listen, e->fd, u->has_backlog ? (int)u->backlog : 0, 0, 0,
 				 0, 0);
 		if (r)
-			return restore__fail(ctx, t->pid, (int)r, "pid %d fd %u: listen: %s", t->pid,
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d fd %u: listen: %s", t->pid,
 					     e->fd, strerror((int)-r));
 	}
 	return 0;

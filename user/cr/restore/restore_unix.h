@@ -13,7 +13,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 struct restore_unix;
 
@@ -24,7 +24,7 @@ struct restore_unix;
  * listening) is unlinked first; a path in use, or that is not a socket,
  * refuses the restore. A socket file made here is removed again by
  * restore_unix__end() if the restore fails.
- * Return: the fd, or -errno (said through restore__fail()).
+ * Return: the fd, or -errno (said through restore_ctx__fail()).
  */
 int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 		       struct sockaddr_un *a, socklen_t *alen);
@@ -32,7 +32,7 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 /*
  * restore_unix__listener() - the listening socket of @e (an fd of task
  * @pid, e->unix_sk->listening), bound by restore_unix__bind(), listening.
- * Return: the fd, or -errno (said through restore__fail()).
+ * Return: the fd, or -errno (said through restore_ctx__fail()).
  */
 int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 

@@ -22,7 +22,7 @@
 
 #include "procfs.h"
 #include "ptrace_core.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_verify.h"
 
 
@@ -60,7 +60,7 @@ int restore_verify__num(struct verify *v, const char *what, enum verify_fmt fmt,
 		return 0;
 	fmt_num(fmt, img, a, sizeof(a));
 	fmt_num(fmt, now, b, sizeof(b));
-	return restore__fail(v->ctx, v->pid, -EIO, "pid %d: %s %s in the image, %s after restore",
+	return restore_ctx__fail(v->ctx, v->pid, -EIO, "pid %d: %s %s in the image, %s after restore",
 			     v->pid, what, a, b);
 }
 
@@ -69,14 +69,14 @@ int restore_verify__str(struct verify *v, const char *what, const char *img, con
 {
 	if (!strcmp(img ? img : "", now ? now : ""))
 		return 0;
-	return restore__fail(v->ctx, v->pid, -EIO,
+	return restore_ctx__fail(v->ctx, v->pid, -EIO,
 			     "pid %d: %s \"%.150s\" in the image, \"%.150s\" after restore", v->pid,
 			     what, img ? img : "", now ? now : "");
 }
 
 int restore_verify__cannot(struct verify *v, const char *what, int err)
 {
-	return restore__fail(v->ctx, v->pid, err, "pid %d: cannot read %s: %s", v->pid, what,
+	return restore_ctx__fail(v->ctx, v->pid, err, "pid %d: cannot read %s: %s", v->pid, what,
 			     strerror(-err));
 }
 

@@ -31,7 +31,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 struct json_object;
 
@@ -73,7 +73,7 @@ enum verify_fmt { VF_DEC, VF_SDEC, VF_HEX, VF_OCT };
 /*
  * restore_verify__tree() - compare every task created with the image.
  * Context: every task held, state and registers restored (after finish).
- * Return: 0, or -EIO after restore__fail() named the first difference,
+ * Return: 0, or -EIO after restore_ctx__fail() named the first difference,
  * or another -errno when a task could not be read (named too).
  */
 int restore_verify__tree(struct restore_ctx *ctx);

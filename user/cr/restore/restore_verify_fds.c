@@ -31,6 +31,7 @@
 #include <linux/kcmp.h>
 
 #include "procfs.h"
+#include "restore_ctx.h"
 #include "restore_verify.h"
 
 #ifndef SO_PEEK_OFF
@@ -201,7 +202,7 @@ static int check_ofd(struct verify *v, const FdEntry *e)
 		v->n->shared++;
 		return 0;
 	}
-	return restore__fail(v->ctx, v->pid, -EIO,
+	return restore_ctx__fail(v->ctx, v->pid, -EIO,
 			     "pid %d: fd %u: one open file with fd %d of pid %d in the image, "
 			     "%s after restore",
 			     v->pid, e->fd, s->fd, (int)s->pid, r < 0 ? "cannot compare" : "two");
@@ -218,7 +219,7 @@ static int check_pipe(struct verify *v, const FdEntry *e, uint64_t ino)
 			continue;
 		if (tree.pipe[i].img_ino == e->pipe_ino && tree.pipe[i].ino == ino)
 			return 0;
-		return restore__fail(
+		return restore_ctx__fail(
 			v->ctx, v->pid, -EIO,
 			"pid %d: fd %u: pipe %llu in the image, pipe %llu after restore "
 			"(the image's pipe %llu is pipe %llu)",

@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 
 #include "ptrace_core.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_verify.h"
 
 /* Signals a timer of the image may have raised since the timers were restored. */
@@ -126,7 +126,7 @@ int restore_verify_sig__remote_read(struct verify *v, long nr, long a0, int argi
 		args[2] = a2;
 		args[3] = a3;
 		args[argi] = v->scratch;
-		r = restore__sys(v->t, nr, args[0], args[1], args[2], args[3], 0, 0);
+		r = restore_ctx__sys(v->t, nr, args[0], args[1], args[2], args[3], 0, 0);
 		v->n->injected++;
 		if (r == -EFAULT && !v->scratch_mapped) {
 			err = restore_verify_sig__scratch_put(v);

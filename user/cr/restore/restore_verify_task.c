@@ -23,7 +23,7 @@
 
 #include "procfs.h"
 #include "ptrace_core.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_verify.h"
 
 #ifndef MEMBARRIER_CMD_GET_REGISTRATIONS
@@ -141,7 +141,7 @@ static int cmp_list(struct verify *v, const char *status, const char *key, const
 	for (i = 0, o = 0; i < n && o + 12 < sizeof(b); i++)
 		o += snprintf(b + o, sizeof(b) - o, "%s%u", i ? " " : "", vals[i]);
 	b[o] = '\0';
-	return restore__fail(v->ctx, v->pid, -EIO,
+	return restore_ctx__fail(v->ctx, v->pid, -EIO,
 			     "pid %d: %s [%s] in the image, [%s] after restore", v->pid, what, a,
 			     b);
 }
@@ -189,7 +189,7 @@ static int check_ids(struct verify *v, const struct vstat *st, const char *statu
 	}
 	v->n->ids += 3;
 	/* A group or session led outside the tree is the restorer's (restore_tree.c). */
-	if (restore__find(ctx, ids->pgid)) {
+	if (restore_ctx__find(ctx, ids->pgid)) {
 		err = ns_last(status, "NSpgid:", &x);
 		if (!err)
 			err = restore_verify__num(v, "process group", VF_DEC, ids->pgid, x);
@@ -197,7 +197,7 @@ static int check_ids(struct verify *v, const struct vstat *st, const char *statu
 			return restore_verify__cannot(v, "NSpgid", err);
 		v->n->ids++;
 	}
-	if (!err && restore__find(ctx, ids->sid)) {
+	if (!err && restore_ctx__find(ctx, ids->sid)) {
 		err = ns_last(status, "NSsid:", &x);
 		if (!err)
 			err = restore_verify__num(v, "session", VF_DEC, ids->sid, x);
@@ -292,7 +292,7 @@ static int check_affinity(struct verify *v, const ThreadCore *th, const char *st
 
 			snprintf(a, sizeof(a), "byte %zu 0x%02x", i, img);
 			snprintf(b, sizeof(b), "0x%02x", now[i]);
-			return restore__fail(v->ctx, v->pid, -EIO,
+			return restore_ctx__fail(v->ctx, v->pid, -EIO,
 					     "pid %d: %s (%s) in the image, %s after restore",
 					     v->pid, what, a, b);
 		}
@@ -410,7 +410,7 @@ static int check_threads(struct verify *v)
 		}
 		th = find_thread(c, tid);
 		if (!th) {
-			err = restore__fail(
+			err = restore_ctx__fail(
 				v->ctx, v->pid, -EIO,
 				"pid %d: thread %u: none in the image, running after restore",
 				v->pid, tid);
@@ -562,7 +562,7 @@ static int check_misc(struct verify *v, const char *status)
 	}
 	/* No registration: nothing to ask (restore made none). */
 	if (!err && c->has_membarrier && c->membarrier) {
-		long r = restore__sys(v->t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0,
+		long r = restore_ctx__sys(v->t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0,
 				      0, 0, 0);
 
 		v->n->injected++;

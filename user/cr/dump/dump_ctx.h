@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dump.h - what the parts of `pidtrace dump` share: the frozen tree and the
- * objects that belong to the tree rather than to one task (pipes, shared
- * memory, pidfd targets, open file descriptions).
+ * dump_ctx.h - the context every part of `pidtrace dump` shares: the frozen
+ * tree and the objects that belong to the tree rather than to one task
+ * (pipes, shared memory, pidfd targets, open file descriptions), and the
+ * few helpers every part uses. It sits below the parts: a part includes
+ * this and the headers of the parts it calls, never dump.c's.
  *
  * dump.c drives the steps; dump_freeze.c freezes the tree; dump_task.c
  * collects a task's identity, credentials, registers and limits;
@@ -22,8 +24,8 @@
  * reports its own failure in one line naming the pid (and fd or mapping)
  * and returns -errno; dump.c then lets the tree go.
  */
-#ifndef PT_DUMP_H
-#define PT_DUMP_H
+#ifndef PT_DUMP_CTX_H
+#define PT_DUMP_CTX_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -115,86 +117,35 @@ struct dump_ctx {
 };
 
 /* 0 when @pid belongs to the dumped tree. */
-struct dump_task *dump__find_task(struct dump_ctx *ctx, pid_t pid);
+struct dump_task *dump_ctx__find_task(struct dump_ctx *ctx, pid_t pid);
 
 /* strdup() of NULL gives "" (protobuf's required strings). */
-char *dump__strdup(const char *s);
+char *dump_ctx__strdup(const char *s);
 
 /*
  * A new message, every field at its default, and string fields NULL rather
  * than protobuf-c's static "" so that protobuf_c_message_free_unpacked()
  * can free any message we built with malloc, however far we got.
  */
-void dump__pb_clear_strings(ProtobufCMessage *m);
+void dump_ctx__pb_clear_strings(ProtobufCMessage *m);
 #define PB_NEW(type, fn)                                            \
 	({                                                          \
 		type *m_ = malloc(sizeof(type));                    \
 		if (m_) {                                           \
 			fn##__init(m_);                             \
-			dump__pb_clear_strings(&m_->base);          \
+			dump_ctx__pb_clear_strings(&m_->base);          \
 		}                                                   \
 		m_;                                                 \
 	})
 
 /* Run a syscall in the task; a failing remote call is this call's -errno. */
-int dump__syscall(struct dump_task *t, long nr, long a0, long a1, long a2, long a3, long *ret);
+int dump_ctx__syscall(struct dump_task *t, long nr, long a0, long a1, long a2, long a3, long *ret);
 
-/* dump_freeze.c: seize the whole tree (ctx->tasks, parents first). */
-int dump_freeze__tree(struct dump_ctx *ctx);
 /* Say why @t is gone (printed) if it is. Return: true when it was. */
-bool dump__report_gone(struct dump_task *t);
+bool dump_ctx__report_gone(struct dump_task *t);
 /* After an ESRCH while dumping @t: @t died, or something it refers to did. */
-void dump__gone_or_vanished(struct dump_task *t);
+void dump_ctx__gone_or_vanished(struct dump_task *t);
 /* A step's error @err, or -ESRCH when @t died meanwhile (then not printed). */
-int dump__gone_err(struct dump_task *t, int err);
-
-/* dump_task.c: everything about one task but signals, memory and files. */
-int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out);
-/* One thread's tid, comm, registers (normalized), FPU state and rseq. */
-int dump_task__thread(pid_t tid, struct ptrace_task *pt, ThreadCore **out);
-
-/* dump_signals.c: sigactions, mask, queued signals, altstack, pdeath. */
-int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core);
-/* One thread's blocked mask, private queue and sigaltstack (@scratch: 4 KiB in the task). */
-int dump_signals__thread(struct ptrace_task *pt, unsigned long scratch, ThreadCore *th);
-
-/*
- * dump_threads.c: the other threads of a process. _seize() holds every
- * thread of @t (its leader already held) and refuses threads restore
- * cannot recreate (printed); _core() fills each thread's state, and the
- * per-thread fields of the leader's; _release() kills (reaping their
- * exits, which the leader's waits for) or detaches them and frees them;
- * _find() is the task one of whose threads is @tid.
- */
-int dump_threads__seize(struct dump_ctx *ctx, struct dump_task *t);
-int dump_threads__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core);
-int dump_threads__release(struct dump_task *t, bool kill);
-struct dump_task *dump_threads__find(struct dump_ctx *ctx, pid_t tid);
-
-/* dump_mem.c: VMAs and pages of a live task; shared memory at the end. */
-int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t);
-int dump_mem__shared(struct dump_ctx *ctx);
-/*
- * The text of /proc/@pid/smaps in @buf (split in place) into @mm's VMAs;
- * file mappings are looked up in /proc/@pid/map_files. Return: 0, or
- * -EOPNOTSUPP for a mapping restore cannot do (printed), other -errno.
- */
-int dump_mem__parse_smaps(struct dump_ctx *ctx, pid_t pid, char *buf, MmImage *mm);
-
-/* dump_files.c: the fd table of a live task; pipes and pidfds at the end. */
-int dump_files__task(struct dump_ctx *ctx, struct dump_task *t);
-int dump_files__shared(struct dump_ctx *ctx);
-/*
- * The ofd_id of fd @fd of @pid (on dev, ino): the id of an open file
- * description seen before (kcmp), or a new one; (pid, fd) is kept to
- * compare later fds with, so it must stay open until the dump ends.
- */
-int dump_files__ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino,
-		       uint32_t mode, uint32_t *id);
-/* Pipe @ino's buffered bytes into pipes.img once, read through fd @fd of @pid. */
-int dump_files__capture_pipe(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t ino);
-
-/* dump.c: free what the context owns (not the tasks' ptrace handles). */
-void dump__free_shared(struct dump_ctx *ctx);
+int dump_ctx__gone_err(struct dump_task *t, int err);
 
 #endif
