@@ -27,20 +27,18 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "dump_ctx.h"
-#include "dump_fdkinds.h"
-#include "dump_fifo.h"
 #include "dump_files.h"
 #include "dump_freeze.h"
 #include "dump_ghost.h"
 #include "dump_mem.h"
 #include "dump_refuse.h"
-#include "dump_scm.h"
 #include "dump_shmem.h"
 #include "dump_signals.h"
 #include "dump_task.h"
 #include "dump_tcp.h"
 #include "dump_threads.h"
 #include "interrupts.h"
+#include "kinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "procfs.h"
@@ -286,6 +284,7 @@ static int release_tree(struct dump_ctx *ctx, bool kill)
 
 static void free_shared(struct dump_ctx *ctx)
 {
+	const struct fd_kind *k;
 	size_t i;
 
 	for (i = 0; i < ctx->npipes; i++)
@@ -297,10 +296,11 @@ static void free_shared(struct dump_ctx *ctx)
 	free(ctx->shmem);
 	free(ctx->ofds);
 	free(ctx->tasks);
-	dump_fdkinds__free(ctx);
+	/* What each kind kept for the whole dump (kinds.h). */
+	for (i = 0; (k = kinds__at(i)); i++)
+		if (k->dump_free)
+			k->dump_free(ctx);
 	dump_ghost__free(ctx);
-	dump_fifo__free(ctx);
-	dump_scm__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
 }

@@ -9,11 +9,11 @@
  * dump.c drives the steps; dump_freeze.c freezes the tree; dump_task.c
  * collects a task's identity, credentials, registers and limits;
  * dump_signals.c its signal state; dump_mem.c its VMAs and pages;
- * dump_files.c its fds, pipes and pidfds; dump_fdkinds.c the other kinds
- * of fd (eventfd, signalfd, timerfd, memfds, deleted files), with
- * dump_sockets.c (unix sockets), dump_inet.c (TCP listeners, UDP
- * sockets), dump_epoll.c (epoll interest lists) and dump_inotify.c
- * (inotify watches); dump_fown.c who gets an fd's O_ASYNC signals;
+ * dump_files.c its fd table, each fd described by its kind (kinds.h:
+ * kind_*.c, with dump_sockets.c for unix sockets, dump_inet.c and
+ * dump_tcp.c for inet ones, dump_epoll.c, dump_inotify.c, dump_fifo.c,
+ * dump_scm.c for files in flight); dump_fown.c who gets an fd's O_ASYNC
+ * signals;
  * dump_ghost.c the contents of deleted files, mapped or open;
  * dump_shmem.c shared memory and memfds; dump_timers.c its timers;
  * dump_threads.c the other threads of a multithreaded process;
@@ -75,7 +75,9 @@ struct dump_shmem {
 	char name[256];			/* memfd name, without "memfd:" */
 };
 
-struct dump_fdkinds;
+struct dump_sockets;
+struct dump_epoll;
+struct pidfd_list;
 struct dump_fifo;
 struct dump_scm;
 struct dump_ghost;
@@ -108,7 +110,9 @@ struct dump_ctx {
 	bool registry_tried;
 
 	uint64_t nvmas, pages, pages_bytes;
-	struct dump_fdkinds *fdk;	/* dump_fdkinds.c: sockets, deleted files */
+	struct dump_sockets *sockets;	/* dump_sockets.c: every socket seen */
+	struct dump_epoll *epoll;	/* dump_epoll.c: interest lists to check */
+	struct pidfd_list *task_pidfds;	/* the task being dumped: its pidfds' targets */
 	struct dump_ghost *ghost;	/* dump_ghost.c: deleted files that are mapped */
 	struct dump_fifo *fifo;		/* dump_fifo.c: named FIFOs seen */
 	struct dump_scm *scm;		/* dump_scm.c: files in flight, held open */

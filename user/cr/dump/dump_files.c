@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_files.c - a task's fd table (regular files, directories, character
- * devices, pipes, pidfds; the other kinds are dump_fdkinds.c's), cwd, root
- * and umask; then, once for the tree, every pipe with its buffered bytes
- * and every pidfd target.
+ * dump_files.c - a task's fd table, cwd, root and umask; then, once for
+ * the tree, every pipe with its buffered bytes and every pidfd target.
+ * What every fd has (number, flags, offset, identity, shared description,
+ * O_ASYNC owner) is read here; the rest by the fd's kind (kinds.h).
  *
  * Open file descriptions shared between fds or tasks (after dup or fork)
  * get one ofd_id, found with kcmp(KCMP_FILE), so restore can share them
@@ -23,17 +23,13 @@
 #include <linux/kcmp.h>
 
 #include "dump_ctx.h"
-#include "dump_fdkinds.h"
-#include "dump_fifo.h"
 #include "dump_files.h"
 #include "dump_fown.h"
-#include "dump_ghost.h"
 #include "dump_refuse.h"
-#include "dump_threads.h"
+#include "kinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
 #include "pipe_peek.h"
-#include "registry.h"
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -134,135 +130,6 @@ int dump_files__capture_pipe(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t i
 	return 0;
 }
 
-/* Our pid for a pidfd target: its number in pidtrace's pid namespace. */
-static pid_t target_pid(const struct dump_ctx *ctx, const struct pidfd_target *pt)
-{
-	unsigned int i;
-
-	for (i = 0; i < pt->levels; i++)
-		if (pt->ns_ino[i] == ctx->self_pidns)
-			return pt->nspid[i];
-	return pt->levels == 1 ? pt->nspid[0] : 0;
-}
-
-/*
- * What `pidtrace watch --pin` saw of a dead target's death, if it ran: the
- * kernel itself no longer knows its comm, parent or killer.
- */
-static int add_death_note(struct dump_ctx *ctx, PidfdTargetEntry *e)
-{
-	struct pt_death_note n;
-	PidfdDeathNote *d;
-	int fd;
-
-	if (!ctx->registry_tried) {
-		ctx->registry_tried = true;
-		fd = registry__open();
-		ctx->registry_fd = fd >= 0 ? fd : -1;
-		if (fd == -EPERM)
-			pr_warn("death registry %s ignored: its directory is not root's alone",
-				registry__path());
-		else if (fd < 0 && fd != -ENOENT)
-			pr_debug("death registry %s: %s", registry__path(), strerror(-fd));
-	}
-	if (ctx->registry_fd < 0 || registry__lookup(ctx->registry_fd, e->ino, &n))
-		return 0;
-	d = PB_NEW(PidfdDeathNote, pidfd_death_note);
-	if (!d)
-		return -ENOMEM;
-	e->death = d;
-	d->pid = n.pid;
-	d->ppid = n.ppid;
-	d->comm = strndup(n.comm, sizeof(n.comm));
-	d->parent_comm = strndup(n.parent_comm, sizeof(n.parent_comm));
-	d->exit_status = n.exit_code;
-	d->ts_ns = n.ts_ns;
-	if (n.sig) {
-		d->has_sig = d->has_si_code = d->has_killer_pid = d->has_killer_uid = true;
-		d->has_killer_syscall = true;
-		d->sig = n.sig;
-		d->si_code = n.si_code;
-		d->killer_pid = n.killer_pid;
-		d->killer_uid = n.killer_uid;
-		d->killer_syscall = n.killer_syscall;
-		d->killer_comm = strndup(n.killer_comm, sizeof(n.killer_comm));
-	}
-	return d->comm && d->parent_comm && (!n.sig || d->killer_comm) ? 0 : -ENOMEM;
-}
-
-static int add_pidfd(struct dump_ctx *ctx, pid_t holder, const struct pidfd_target *pt)
-{
-	PidfdTargetEntry *e = NULL, **arr;
-	PidfdHolder *h, **harr;
-	struct procfs_stat st;
-	struct dump_task *t;
-	pid_t pid;
-	size_t i;
-
-	for (i = 0; i < ctx->npidfds; i++)
-		if (ctx->pidfds[i]->ino == pt->ino)
-			e = ctx->pidfds[i];
-	if (!e) {
-		arr = realloc(ctx->pidfds, (ctx->npidfds + 1) * sizeof(*arr));
-		if (!arr)
-			return -ENOMEM;
-		ctx->pidfds = arr;
-		e = PB_NEW(PidfdTargetEntry, pidfd_target_entry);
-		if (!e)
-			return -ENOMEM;
-		ctx->pidfds[ctx->npidfds++] = e;
-		e->ino = pt->ino;
-		e->nspid = calloc(pt->levels + 1, sizeof(*e->nspid));
-		e->ns_ino = calloc(pt->levels + 1, sizeof(*e->ns_ino));
-		if (!e->nspid || !e->ns_ino)
-			return -ENOMEM;
-		for (i = 0; i < pt->levels; i++) {
-			e->nspid[i] = pt->nspid[i];
-			e->ns_ino[i] = pt->ns_ino[i];
-		}
-		e->n_nspid = e->n_ns_ino = pt->levels;
-		e->has_exit = pt->has_exit;
-		e->has_exit_status = pt->has_exit;
-		e->exit_status = pt->exit_status;
-		pid = target_pid(ctx, pt);
-		t = pid ? dump_ctx__find_task(ctx, pid) : NULL;
-		/* A thread of a dumped process (PIDFD_THREAD): made again with it. */
-		if (!t && pid && (t = dump_threads__find(ctx, pid))) {
-			e->has_tree_tid = true;
-			e->tree_tid = pid;
-		}
-		if (t) {
-			e->has_tree_pid = true;
-			e->tree_pid = t->pid;
-		}
-		if (pt->state == PIDFD_TARGET_REAPED)
-			e->state = PIDFD_STATE__PIDFD_REAPED;
-		else if (pt->state == PIDFD_TARGET_ZOMBIE)
-			e->state = PIDFD_STATE__PIDFD_ZOMBIE;
-		else
-			e->state = t ? PIDFD_STATE__PIDFD_ALIVE_IN_TREE : PIDFD_STATE__PIDFD_ALIVE_OUTSIDE;
-		if (pt->state != PIDFD_TARGET_REAPED && pid && !procfs__stat(pid, &st)) {
-			e->comm = dump_ctx__strdup(st.comm);
-			e->has_start_time = true;
-			e->start_time = st.starttime;
-		}
-		if (pt->state != PIDFD_TARGET_ALIVE && add_death_note(ctx, e))
-			return -ENOMEM;
-	}
-	harr = realloc(e->holders, (e->n_holders + 1) * sizeof(*harr));
-	if (!harr)
-		return -ENOMEM;
-	e->holders = harr;
-	h = PB_NEW(PidfdHolder, pidfd_holder);
-	if (!h)
-		return -ENOMEM;
-	e->holders[e->n_holders++] = h;
-	h->pid = holder;
-	h->fd = pt->fd;
-	h->thread = pt->thread;
-	return 0;
-}
-
 static int unsupported(pid_t pid, int fd, const char *what)
 {
 	pr_err("pid %d fd %d: %s is not supported", pid, fd, what);
@@ -270,14 +137,15 @@ static int unsupported(pid_t pid, int fd, const char *what)
 }
 
 /*
- * Describe fd @fd of @t into @e. @pidfds is loaded on the first pidfd.
+ * Describe fd @fd of @t into @e: what every fd has here, the rest by its
+ * kind (kinds.h); an fd no kind knows is refused, naming what it is.
  * Return: 0, -EOPNOTSUPP (printed), -ESRCH, other -errno (not printed).
  */
-static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pidfd_list **pidfds,
-		   FdEntry *e)
+static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, int *pidfd, FdEntry *e)
 {
+	struct fd_live l = { .pid = t->pid, .fd = fd, .sock = -1 };
 	char name[64], link[4096], what[4200], *info = NULL;
-	const struct pidfd_target *pt;
+	const struct fd_kind *k;
 	uint64_t v, flags = 0;
 	struct stat st;
 	int err;
@@ -317,69 +185,32 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	e->mode = st.st_mode;
 	/* Locks, ptys, /dev/tty: what no kind below can bring back exactly. */
 	err = dump_refuse__fd(ctx, t->pid, fd, link, &st, info);
-	free(info);
-	if (err)
-		return err;
-
-	if (dump_fdkinds__claims(link, &st)) {
-		/* Sockets, eventfd..., memfds, deleted files; or a refusal. */
-		err = dump_fdkinds__fd(ctx, t->pid, fd, link, &st, e);
-	} else if (!strcmp(link, "anon_inode:[pidfd]")) {
-		e->type = FD_TYPE__FD_PIDFD;
-		if (!*pidfds) {
-			err = pidfd_scan__task(t->pid, pidfds);
-			if (err == -ESRCH)
-				return err;
-			if (err) {
-				pr_err("pid %d fd %d: cannot find the pidfd's target: %s", t->pid, fd,
-				       strerror(-err));
-				return -EOPNOTSUPP;
-			}
-		}
-		pt = pidfd_list__find(*pidfds, fd);
-		/*
-		 * A held task's fd table cannot change; one SIGKILLed meanwhile
-		 * (no longer held) drops its files before it is a zombie, and
-		 * the iterator then sees none: that is its exit, not a new kind
-		 * of pidfd.
-		 */
-		if (!pt && dump_ctx__gone_err(t, -ENOENT) == -ESRCH)
-			return -ESRCH;
-		if (!pt)
-			return unsupported(t->pid, fd, "a pidfd the iterator did not see");
-		e->has_pidfd_ino = true;
-		e->pidfd_ino = pt->ino;
-		err = add_pidfd(ctx, t->pid, pt);
-	} else if (S_ISFIFO(st.st_mode) && !strncmp(link, "pipe:[", 6)) {
-		e->type = FD_TYPE__FD_PIPE;
-		e->has_pipe_ino = true;
-		e->pipe_ino = st.st_ino;
-		err = dump_files__capture_pipe(ctx, t->pid, fd, st.st_ino);
-	} else if (dump_fifo__claims(link, &st)) {
-		err = dump_fifo__fd(ctx, t->pid, fd, link, &st, e);
-	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode)) {
-		if (link[0] != '/') {
-			snprintf(what, sizeof(what), "%s", link);
-			return unsupported(t->pid, fd, what);
-		}
-		e->type = S_ISREG(st.st_mode) ? FD_TYPE__FD_REG :
-			  S_ISDIR(st.st_mode) ? FD_TYPE__FD_DIR : FD_TYPE__FD_CHR;
-		e->path = dump_ctx__strdup(link);
-		if (!e->path)
-			return -ENOMEM;
-		if (S_ISCHR(st.st_mode)) {
-			e->has_rdev = true;
-			e->rdev = st.st_rdev;
-		} else if (S_ISREG(st.st_mode)) {
-			e->has_size = true;
-			e->size = st.st_size;
-		}
-	} else {
-		snprintf(what, sizeof(what), "%s%s",
-			 S_ISFIFO(st.st_mode) ? "named FIFO " : S_ISBLK(st.st_mode) ? "block device " : "",
-			 link);
-		return unsupported(t->pid, fd, what);
+	l.link = link;
+	l.st = &st;
+	l.info = info;
+	/* A socket's kind is its family, read on a copy of it. */
+	if (!err)
+		err = kinds__probe_socket(&l, pidfd, false);
+	if (err == -ESRCH || (err && !procfs__exists(t->pid)))
+		err = -ESRCH;
+	else if (err && err != -EOPNOTSUPP) {
+		pr_err("pid %d fd %d: cannot look at the socket: %s", t->pid, fd, strerror(-err));
+		err = -EOPNOTSUPP;
 	}
+	k = err ? NULL : kinds__claim(&l);
+	if (!err && !k) {
+		kinds__unknown(&l, what, sizeof(what));
+		err = unsupported(t->pid, fd, what);
+	}
+	if (!err) {
+		e->type = k->type;
+		err = k->dump(ctx, &l, e);
+	}
+	if (err == -EINVAL) {
+		pr_err("pid %d fd %d: %s: unexpected fdinfo", t->pid, fd, link);
+		err = -EOPNOTSUPP;
+	}
+	free(info);
 	if (!err)
 		err = dump_files__ofd_id(ctx, t->pid, fd, e->dev, e->ino, e->mode, &e->ofd_id);
 	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c). */
@@ -391,9 +222,8 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 {
 	FilesImage *fi = PB_NEW(FilesImage, files_image);
-	struct pidfd_list *pidfds = NULL;
 	char link[4096], *status = NULL;
-	int *fds = NULL, err;
+	int *fds = NULL, pidfd = -1, err;
 	uint64_t umask = 0;
 	size_t n = 0, i;
 
@@ -415,7 +245,7 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 			ctx->max_fd = fds[i];
 			ctx->max_fd_pid = t->pid;
 		}
-		err = dump_fd(ctx, t, fds[i], &pidfds, fi->fds[i]);
+		err = dump_fd(ctx, t, fds[i], &pidfd, fi->fds[i]);
 		/* An fd closed under us cannot happen: the task is stopped. */
 	}
 	if (!err)
@@ -445,7 +275,10 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 		err = image__write(ctx->img, IMG_FILES, t->pid, &fi->base);
 	free(status);
 	free(fds);
-	pidfd_list__free(pidfds);
+	pidfd_list__free(ctx->task_pidfds);
+	ctx->task_pidfds = NULL;
+	if (pidfd >= 0)
+		close(pidfd);
 	files_image__free_unpacked(fi, NULL);
 	return err;
 }
@@ -454,9 +287,14 @@ int dump_files__shared(struct dump_ctx *ctx)
 {
 	PipesImage pipes = PIPES_IMAGE__INIT;
 	PidfdsImage pidfds = PIDFDS_IMAGE__INIT;
-	int err;
+	const struct fd_kind *k;
+	size_t i;
+	int err = 0;
 
-	err = dump_fdkinds__shared(ctx);
+	/* What each kind checks once it has seen every task (unix peers, epoll targets). */
+	for (i = 0; !err && (k = kinds__at(i)); i++)
+		if (k->dump_tree)
+			err = k->dump_tree(ctx);
 	if (err)
 		return err;
 	pipes.n_pipes = ctx->npipes;

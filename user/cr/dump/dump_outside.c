@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "dump_ctx.h"
-#include "dump_fdkinds.h"
+#include "dump_sockets.h"
 #include "dump_refuse.h"
 #include "log.h"
 
@@ -146,7 +146,7 @@ int dump_outside__check(struct dump_ctx *ctx)
 			err = add_want(&w, &n, (struct want){ o->ino, S_ISSOCK(o->mode), WANT_HELD,
 							      o->pid, o->fd });
 	}
-	for (i = 0; !err && dump_fdkinds__unix_peer(ctx, i, &ino, &peer, &pid, &fd); i++)
+	for (i = 0; !err && dump_sockets__unix(ctx->sockets, i, &ino, &peer, &pid, &fd); i++)
 		if (peer)
 			err = add_want(&w, &n, (struct want){ peer, true, WANT_PEER, pid, fd });
 	if (err || !n)

@@ -8,6 +8,7 @@
 #ifndef PT_IMAGE_CHECK_H
 #define PT_IMAGE_CHECK_H
 
+#include <errno.h>
 #include <protobuf-c/protobuf-c.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,19 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kind_fifo.c - a named FIFO fd as the image holds it (dump_fifo.c writes
- * it, restore_fifo.c opens it again): what image checks require of it
- * before a restore trusts it, and how `pidtrace show` prints it.
+ * kind_fifo.c - named FIFOs. An fd on a FIFO is its path (dump_fifo.c
+ * saves its buffered bytes once, and makes a deleted FIFO's path known);
+ * restore opens each FIFO of the tree once, making it again when it had
+ * been deleted, and refills it (restore_fifo.c). This module is the
+ * kind's entry in the table, its image check, verification and show.
  */
 #include <errno.h>
 #include <stdio.h>
 
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "dump_ctx.h"
+#include "dump_fifo.h"
 #include "image_check.h"
-#include "kind_fifo.h"
+#include "kinds.h"
+#include "restore_fifo.h"
+#include "restore_verify.h"
 
 /* The kernel's ceiling of a pipe's size (fs.pipe-max-size can go no higher). */
 #define MAX_PIPE_BYTES (1U << 31)
 
-int kind_fifo__check(struct image *img, const char *n, const FdEntry *e)
+static bool claims(const struct fd_live *l)
+{
+	return dump_fifo__claims(l->link, l->st);
+}
+
+static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
+{
+	return dump_fifo__fd(ctx, l->pid, l->fd, l->link, l->st, e);
+}
+
+static void dump_free(struct dump_ctx *ctx)
+{
+	dump_fifo__free(ctx);
+}
+
+static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
 {
 	const FifoEntry *f = e->fifo;
 
@@ -27,7 +52,7 @@ int kind_fifo__check(struct image *img, const char *n, const FdEntry *e)
 	return 0;
 }
 
-bool kind_fifo__describe(const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
 {
 	const FifoEntry *f = e->fifo;
 
@@ -41,7 +66,7 @@ bool kind_fifo__describe(const FdEntry *e, char *buf, size_t len)
 	return true;
 }
 
-void kind_fifo__json(const FdEntry *e, struct json_object *o)
+static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
 {
 	const FifoEntry *f = e->fifo;
 	struct json_object *k;
@@ -60,3 +85,28 @@ void kind_fifo__json(const FdEntry *e, struct json_object *o)
 	}
 	json_object_object_add(o, "fifo", k);
 }
+
+/* The same FIFO, unless restore made it again because it had been deleted. */
+static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
+{
+	size_t n = strlen(l->link);
+
+	if (n > 10 && !strcmp(l->link + n - 10, " (deleted)"))
+		return 0;
+	return restore_verify__identity(v, e, l);
+}
+
+const struct fd_kind kind_fifo = {
+	.type = FD_TYPE__FD_FIFO,
+	.name = "fifo",
+	.noun = "named FIFO",
+	.module = "fifo",
+	.claims = claims,
+	.dump = dump,
+	.dump_free = dump_free,
+	.check = check,
+	.open = restore_fifo__open,
+	.verify = verify,
+	.describe = describe,
+	.json = json,
+};

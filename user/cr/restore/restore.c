@@ -39,6 +39,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "interrupts.h"
+#include "kinds.h"
 #include "log.h"
 #include "names.h"
 #include "output.h"
@@ -48,7 +49,6 @@
 #include "ptrace_core.h"
 #include "restore_cgroup.h"
 #include "restore_ctx.h"
-#include "restore_epoll.h"
 #include "restore_files.h"
 #include "restore_ghost.h"
 #include "restore_load.h"
@@ -57,10 +57,8 @@
 #include "restore_report.h"
 #include "restore_shmem.h"
 #include "restore_state.h"
-#include "restore_tcp.h"
 #include "restore_threads.h"
 #include "restore_tree.h"
-#include "restore_unix.h"
 #include "restore_verify.h"
 #include "testfault.h"
 #include "watchdog.h"
@@ -115,7 +113,9 @@ static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *
 
 static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 {
+	const struct fd_kind *k;
 	int err = 0;
+	size_t i;
 
 	switch (ph) {
 	case RPH_CHECK:
@@ -154,12 +154,13 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		err = restore_files__open(ctx);
 		if (!err)
 			err = for_each_live(ctx, restore_files__task);
-		/* Every fd in place: the epolls' targets exist. */
-		if (!err)
-			err = for_each_live(ctx, restore_epoll__task);
-		/* Every connection's peer in the tree exists now: out of repair mode. */
-		if (!err)
-			err = restore_tcp__finish(ctx);
+		/* Every fd of the tree in place: what a kind does then (kinds.h). */
+		for (i = 0; !err && (k = kinds__at(i)); i++)
+			if (k->restore_task)
+				err = for_each_live(ctx, k->restore_task);
+		for (i = 0; !err && (k = kinds__at(i)); i++)
+			if (k->restore_tree)
+				err = k->restore_tree(ctx);
 		restore_files__close(ctx);
 		if (!err)
 			err = restore_files__helpers_die(ctx);
@@ -252,7 +253,9 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 {
 	struct watchdog_opts wopts = { .follow_children = true };
 	double ms[RPH_COUNT] = { 0 }, start[RPH_COUNT] = { 0 }, t0;
+	const struct fd_kind *k;
 	struct stat sb;
+	size_t i;
 	char name[32];
 	int err, ret = 1, ph;
 
@@ -299,9 +302,10 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		if (err)
 			break;
 	}
-	/* Socket files bound by a failed restore go with it. */
-	restore_unix__end(ctx, err != 0);
-	restore_tcp__drop();
+	/* Socket files bound by a failed restore go with it (kinds.h). */
+	for (i = 0; (k = kinds__at(i)); i++)
+		if (k->restore_end)
+			k->restore_end(ctx, err != 0);
 	if (err) {
 		bool created = ctx->ntasks && ctx->tasks[0].created;
 		uint64_t decided = now_ns();

@@ -11,15 +11,18 @@
  * restore_mem.c replaces a seized stub's memory with the image's;
  * restore_pages.c copies the page data in, checking each pages file's
  * data checksum on the way (page_crc.c computes it on a second thread);
- * restore_files.c opens every file, pipe and pidfd once in pidtrace and
- * hands them to the tasks (pidfd_getfd injected in the task);
+ * restore_files.c opens every fd's description once in pidtrace, by its
+ * kind (kinds.h), and hands them to the tasks (pidfd_getfd injected in
+ * the task);
  * restore_state.c restores signals, limits, credentials and registers;
  * restore_threads.c recreates the other threads of a process;
- * restore_fdkinds.c (socketpairs, eventfd, signalfd, timerfd, memfds,
+ * the kinds' open steps are restore_fdkinds.c (socketpairs, memfds,
  * deleted files) with restore_unix.c (unix sockets bound to a name),
- * restore_inet.c (TCP listeners, UDP sockets), restore_epoll.c (epoll
- * interest lists, once their targets are open) and restore_inotify.c
- * (inotify watches); restore_ghost.c makes deleted files again, nameless;
+ * restore_inet.c and restore_tcp.c (TCP listeners and connections, UDP
+ * sockets), restore_epoll.c (epoll interest lists, once their targets are
+ * open), restore_inotify.c (inotify watches), restore_fifo.c and
+ * restore_scm.c (files in flight); restore_ghost.c makes deleted files
+ * again, nameless;
  * restore_madvise.c and restore_timers.c restore madvise state and timers.
  * restore_load.c reads and checks the image first, restore_ns.c the
  * namespaces, restore_shmem.c shared memory; restore_report.c says what

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restore_fdkinds.c - socketpairs, eventfd, signalfd, timerfd, memfds,
- * deleted files and (empty) epoll instances, opened once each in pidtrace
- * (restore_files.c hands them to the tasks with pidfd_getfd, so sharing is
- * kept; restore_epoll.c then fills the epolls).
+ * restore_fdkinds.c - unix sockets, memfds and deleted files, opened once
+ * each in pidtrace (restore_files.c hands them to the tasks with
+ * pidfd_getfd, so sharing is kept), for their kinds (kind_unix.c,
+ * kind_memfd.c, kind_deleted.c), with what pidtrace holds of them until
+ * every task has its fds: the other end of a socketpair, a recreated
+ * deleted file, a memfd.
  *
  * A socketpair is made when its first end is met: each end's queue is
  * written again from the other end (one send per datagram, so message
@@ -22,12 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -35,18 +34,10 @@
 #include "ghost_data.h"
 #include "log.h"
 #include "restore_ctx.h"
-#include "restore_epoll.h"
 #include "restore_fdkinds.h"
-#include "restore_fifo.h"
 #include "restore_ghost.h"
-#include "restore_inet.h"
-#include "restore_inotify.h"
 #include "restore_scm.h"
 #include "restore_unix.h"
-
-#ifndef TFD_IOC_SET_TICKS
-#define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
-#endif
 
 /* An object pidtrace holds, by identity: a socket end, a deleted file, a memfd. */
 struct rkept {
@@ -111,92 +102,6 @@ static int reopen(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, int fd)
 				     strerror(errno));
 	}
 	return nfd;
-}
-
-/* ---- eventfd, signalfd, timerfd ---- */
-
-static int open_eventfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
-{
-	const EventfdEntry *ev = e->eventfd;
-	int flags = EFD_CLOEXEC | (e->flags & O_NONBLOCK ? EFD_NONBLOCK : 0), fd;
-	uint64_t count;
-
-	if (!ev)
-		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: eventfd without its state",
-				     pid, e->fd);
-	fd = eventfd(0, flags | (ev->semaphore ? EFD_SEMAPHORE : 0));
-	count = ev->count;
-	if (fd >= 0 && count && write(fd, &count, sizeof(count)) != sizeof(count)) {
-		close(fd);
-		fd = -1;
-	}
-	if (fd < 0)
-		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: eventfd (count %lu): %s", pid,
-				     e->fd, (unsigned long)ev->count, strerror(errno));
-	return fd;
-}
-
-static int open_signalfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
-{
-	int flags = SFD_CLOEXEC | (e->flags & O_NONBLOCK ? SFD_NONBLOCK : 0), fd, sig;
-	sigset_t set;
-
-	if (!e->signalfd)
-		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: signalfd without its mask",
-				     pid, e->fd);
-	sigemptyset(&set);
-	for (sig = 1; sig <= 64; sig++)
-		if (e->signalfd->sigmask & (1ULL << (sig - 1)))
-			sigaddset(&set, sig);
-	fd = signalfd(-1, &set, flags);
-	if (fd < 0)
-		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: signalfd: %s", pid, e->fd,
-				     strerror(errno));
-	return fd;
-}
-
-static void ns_to_ts(uint64_t ns, struct timespec *ts)
-{
-	ts->tv_sec = ns / 1000000000ULL;
-	ts->tv_nsec = ns % 1000000000ULL;
-}
-
-static int open_timerfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
-{
-	const TimerfdEntry *t = e->timerfd;
-	int flags = TFD_CLOEXEC | (e->flags & O_NONBLOCK ? TFD_NONBLOCK : 0), fd, set = 0;
-	struct itimerspec its;
-	uint64_t ticks;
-
-	if (!t)
-		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: timerfd without its settings",
-				     pid, e->fd);
-	fd = timerfd_create(t->clockid, flags);
-	if (fd < 0)
-		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: timerfd_create(%u): %s", pid,
-				     e->fd, t->clockid, strerror(errno));
-	memset(&its, 0, sizeof(its));
-	ns_to_ts(t->interval_ns, &its.it_interval);
-	if (t->has_expiry_ns) {
-		/* Absolute: the same expiry (already past: it fires at once). */
-		ns_to_ts(t->expiry_ns, &its.it_value);
-		set = timerfd_settime(fd,
-				      t->settime_flags & (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET),
-				      &its, NULL);
-	} else if (t->value_ns || t->interval_ns) {
-		/* Expired periodic timers show 0 left: the next period is a full one. */
-		ns_to_ts(t->value_ns ? t->value_ns : t->interval_ns, &its.it_value);
-		set = timerfd_settime(fd, 0, &its, NULL);
-	}
-	ticks = t->ticks;
-	if (!set && ticks)
-		set = ioctl(fd, TFD_IOC_SET_TICKS, &ticks);
-	if (set) {
-		close(fd);
-		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: timerfd settings: %s", pid,
-				     e->fd, strerror(errno));
-	}
-	return fd;
 }
 
 /* ---- unix sockets ---- */
@@ -513,39 +418,6 @@ static int open_memfd(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t 
 	return fd;
 }
 
-int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
-{
-	struct restore_fdkinds *k = state(ctx);
-
-	if (!k)
-		return -ENOMEM;
-	switch (e->type) {
-	case FD_TYPE__FD_UNIX:
-		return open_unix(ctx, k, pid, e);
-	case FD_TYPE__FD_EVENTFD:
-		return open_eventfd(ctx, pid, e);
-	case FD_TYPE__FD_SIGNALFD:
-		return open_signalfd(ctx, pid, e);
-	case FD_TYPE__FD_TIMERFD:
-		return open_timerfd(ctx, pid, e);
-	case FD_TYPE__FD_MEMFD:
-		return open_memfd(ctx, k, pid, e);
-	case FD_TYPE__FD_DELETED:
-		return open_deleted(ctx, k, pid, e);
-	case FD_TYPE__FD_EPOLL:
-		return restore_epoll__open(ctx, pid, e);
-	case FD_TYPE__FD_INOTIFY:
-		return restore_inotify__open(ctx, pid, e);
-	case FD_TYPE__FD_INET:
-		return restore_inet__open(ctx, pid, e);
-	case FD_TYPE__FD_FIFO:
-		return restore_fifo__open(ctx, pid, e);
-	default:
-		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d", pid,
-				     e->fd, e->type);
-	}
-}
-
 static void close_all(struct rkept *arr, size_t n)
 {
 	size_t i;
@@ -566,4 +438,25 @@ void restore_fdkinds__close(struct restore_ctx *ctx)
 	close_all(k->memfds, k->nmemfds);
 	free(k);
 	ctx->fdk = NULL;
+}
+
+int restore_fdkinds__open_unix(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_fdkinds *k = state(ctx);
+
+	return k ? open_unix(ctx, k, pid, e) : -ENOMEM;
+}
+
+int restore_fdkinds__open_memfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_fdkinds *k = state(ctx);
+
+	return k ? open_memfd(ctx, k, pid, e) : -ENOMEM;
+}
+
+int restore_fdkinds__open_deleted(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_fdkinds *k = state(ctx);
+
+	return k ? open_deleted(ctx, k, pid, e) : -ENOMEM;
 }

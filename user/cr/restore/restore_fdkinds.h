@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * restore_fdkinds.h - open, in pidtrace, the file descriptions of the fd
- * kinds dump_fdkinds.c saved: socketpairs refilled with their queued data,
- * eventfd, signalfd, timerfd, epoll (restore_epoll.h), memfds (made by
- * restore_shmem.c, sealed here) and deleted files recreated with their
- * contents, unlinked.
- * restore_files.c then hands them to the tasks like any other.
+ * restore_fdkinds.h - open, in pidtrace, the file descriptions of unix
+ * sockets (socketpairs refilled with their queued data; named ones with
+ * restore_unix.c), memfds (made by restore_shmem.c, sealed here) and
+ * deleted files recreated with their contents, unlinked: the open step of
+ * kind_unix.c, kind_memfd.c and kind_deleted.c. restore_files.c then hands
+ * them to the tasks like any other.
  */
 #ifndef PT_RESTORE_FDKINDS_H
 #define PT_RESTORE_FDKINDS_H
@@ -16,11 +16,12 @@
 #include "restore_ctx.h"
 
 /*
- * restore_fdkinds__open() - open the description of @e (an fd of task
- * @pid) in pidtrace, close-on-exec.
- * Return: the fd, or -errno (said through restore_ctx__fail()).
+ * Open the description of @e (an fd of task @pid) in pidtrace,
+ * close-on-exec. Return: the fd, or -errno (said through restore_ctx__fail()).
  */
-int restore_fdkinds__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
+int restore_fdkinds__open_unix(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
+int restore_fdkinds__open_memfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
+int restore_fdkinds__open_deleted(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 
 /*
  * restore_shmem.c made memfd @shmid as @fd: keep a copy for the files

@@ -34,6 +34,7 @@
 
 #include <linux/sched.h>
 
+#include "kinds.h"
 #include "log.h"
 #include "procfs.h"
 #include "ptrace_core.h"
@@ -105,7 +106,7 @@ static bool tree_proc_file(struct restore_ctx *ctx, const char *path)
 	return false;
 }
 
-static int open_file(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	int flags = (e->flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_NOCTTY | O_CLOEXEC;
 	bool proc = tree_proc_file(ctx, e->path);
@@ -317,7 +318,7 @@ static pid_t make_helper(struct restore_ctx *ctx, const PidfdTargetEntry *e, siz
 	return pid;
 }
 
-static int open_pidfd(struct restore_ctx *ctx, pid_t holder, const FdEntry *e)
+int restore_files__open_pidfd(struct restore_ctx *ctx, pid_t holder, const FdEntry *e)
 {
 	unsigned int flags = (e->flags & O_NONBLOCK) | ((e->flags & O_EXCL) ? PIDFD_THREAD : 0);
 	const PidfdTargetEntry *t;
@@ -388,7 +389,8 @@ int restore_files__open_pipe(struct restore_ctx *ctx, pid_t pid, const FdEntry *
 
 int restore_files__open(struct restore_ctx *ctx)
 {
-	size_t i, k;
+	const struct fd_kind *k;
+	size_t i, j;
 	int fd = 0, err;
 
 	/* Every task has mapped its memfds: seals that forbid mappings can go on. */
@@ -396,31 +398,16 @@ int restore_files__open(struct restore_ctx *ctx)
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];
 
-		for (k = 0; t->files && k < t->files->n_fds; k++) {
-			const FdEntry *e = t->files->fds[k];
+		for (j = 0; t->files && j < t->files->n_fds; j++) {
+			const FdEntry *e = t->files->fds[j];
 			struct robj *o;
 
 			if (find_obj(ctx, e->ofd_id))
 				continue;
-			switch (e->type) {
-			case FD_TYPE__FD_REG:
-			case FD_TYPE__FD_DIR:
-			case FD_TYPE__FD_CHR:
-				fd = open_file(ctx, t->pid, e);
-				break;
-			case FD_TYPE__FD_PIPE:
-				fd = restore_files__open_pipe(ctx, t->pid, e);
-				break;
-			case FD_TYPE__FD_PIDFD:
-				fd = open_pidfd(ctx, t->pid, e);
-				break;
-			default:
-				/* A deleted file that is also mapped: the mappings' copy. */
-				fd = restore_ghost__open_fd(ctx, t->pid, e);
-				/* Sockets, eventfd..., memfds, deleted files. */
-				if (fd == -ENOENT)
-					fd = restore_fdkinds__open(ctx, t->pid, e);
-			}
+			k = kinds__find(e->type);
+			fd = k && k->open ? k->open(ctx, t->pid, e) :
+			     restore_ctx__fail(ctx, t->pid, -EOPNOTSUPP, "pid %d fd %u: unknown kind %d",
+					       t->pid, e->fd, e->type);
 			if (fd < 0) {
 				err = fd;
 				break;

@@ -14,6 +14,13 @@ int restore_files__open(struct restore_ctx *ctx);
  * (restore_ctx__fail()ed).
  */
 int restore_files__open_pipe(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
+/*
+ * The open step of the kinds reopened by path (kind_file.c) and of
+ * pidfds (kind_pidfd.c): a new fd of pidtrace's, or -errno
+ * (restore_ctx__fail()ed).
+ */
+int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
+int restore_files__open_pidfd(struct restore_ctx *ctx, pid_t holder, const FdEntry *e);
 int restore_files__task(struct restore_ctx *ctx, struct rtask *t);
 void restore_files__close(struct restore_ctx *ctx);
 /*

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "kinds.h"
 #include "restore_ctx.h"
 
 struct json_object;
@@ -127,5 +128,18 @@ void restore_verify_fds__reset(void);
 
 /* restore_verify_mm.c */
 int restore_verify_mm__task(struct verify *v);
+
+/*
+ * For the kinds' verify (kinds.h). restore_verify__sockopt(): the int
+ * option @level/@opt of socket @s against @img ("fd N: @what");
+ * restore_verify__identity(): the file of restored fd @l is the image's
+ * (device, inode, rdev), but in /proc; restore_verify__pipe(): the pipe
+ * @ino the restored end is on is the one every other end of the image's
+ * pipe is on, and only theirs.
+ */
+int restore_verify__sockopt(struct verify *v, const FdEntry *e, int s, int level, int opt,
+			    const char *what, int64_t img);
+int restore_verify__identity(struct verify *v, const FdEntry *e, const struct fd_live *l);
+int restore_verify__pipe(struct verify *v, const FdEntry *e, uint64_t ino);
 
 #endif

@@ -22,14 +22,17 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "escape.h"
+#include "kinds.h"
 #include "log.h"
 #include "names.h"
 #include "page.h"
-#include "show_cgroup.h"
 #include "show.h"
-#include "show_kinds.h"
+#include "show_cgroup.h"
+#include "show_fown.h"
+#include "show_mem.h"
 #include "show_taskstate.h"
 #include "show_threads.h"
+#include "show_timers.h"
 #include "units.h"
 
 const char *show__vma_kind(VmaKind k)
@@ -42,18 +45,6 @@ const char *show__vma_kind(VmaKind k)
 	case VMA_KIND__VMA_VDSO: return "vdso";
 	case VMA_KIND__VMA_VSYSCALL: return "vsyscall";
 	default: return "?";
-	}
-}
-
-const char *show__fd_type(FdType t)
-{
-	switch (t) {
-	case FD_TYPE__FD_REG: return "reg";
-	case FD_TYPE__FD_DIR: return "dir";
-	case FD_TYPE__FD_CHR: return "chr";
-	case FD_TYPE__FD_PIPE: return "pipe";
-	case FD_TYPE__FD_PIDFD: return "pidfd";
-	default: return show_kinds__fd_type(t);
 	}
 }
 
@@ -322,7 +313,7 @@ static void print_vmas(const struct show_task *t)
 		printf("    %-12lx %-12lx %10s %-4s %-12s %6lu %s\n", v->start, v->end, sz, prot,
 		       show__vma_kind(v->kind), v->has_dumped_pages ? v->dumped_pages : 0,
 		       escape__str(v->path ? v->path : v->name ? v->name : ""));
-		show_kinds__print_vma(v);
+		show_mem__print_vma(v);
 		if (v->ghost)
 			printf("      deleted file %s, %lu bytes %s\n", escape__str(v->ghost->path),
 			       (unsigned long)v->ghost->size,
@@ -330,27 +321,10 @@ static void print_vmas(const struct show_task *t)
 	}
 }
 
-static void print_pidfd(const struct show_image *s, const FdEntry *e)
-{
-	const PidfdTargetEntry *p = show__pidfd_target(s, e->pidfd_ino);
-
-	if (!p) {
-		printf("pidfs %lu: target missing from pidfds.img", e->pidfd_ino);
-		return;
-	}
-	/* The rest (pidfs inode, holders) is under "pidfd targets". */
-	if (p->has_tree_tid)
-		printf("thread %u of pid %u %s", p->tree_tid, p->tree_pid,
-		       show__pidfd_state(p->state));
-	else
-		printf("pid %u %s", p->n_nspid ? p->nspid[0] : 0, show__pidfd_state(p->state));
-	if (p->has_exit_status)
-		printf(" status 0x%x", p->exit_status);
-}
-
 static void print_files(const struct show_image *s, const struct show_task *t)
 {
 	char flags[160], obj[512];
+	const struct fd_kind *k;
 	size_t i;
 
 	printf("  cwd %s, root %s, umask %04o\n", escape__str(t->files->cwd),
@@ -361,18 +335,17 @@ static void print_files(const struct show_image *s, const struct show_task *t)
 		const FdEntry *e = t->files->fds[i];
 
 		show__open_flags(e->flags | (e->cloexec ? O_CLOEXEC : 0), flags, sizeof(flags));
-		printf("    %-4u %-8s %-24s %-3u %8lu ", e->fd, show__fd_type(e->type), flags,
+		k = kinds__find(e->type);
+		printf("    %-4u %-8s %-24s %-3u %8lu ", e->fd, kinds__name(e->type), flags,
 		       e->ofd_id, e->has_pos ? e->pos : 0);
-		if (e->type == FD_TYPE__FD_PIPE)
-			printf("pipe:[%lu]", e->pipe_ino);
-		else if (e->type == FD_TYPE__FD_PIDFD)
-			print_pidfd(s, e);
-		else if (show_kinds__describe(e, obj, sizeof(obj)))
-			printf("%s", escape__str(obj));
+		/* What the kind says of it, else its path: escaped, either may be anyone's. */
+		if (k && k->describe && k->describe(s, e, obj, sizeof(obj)))
+			printf("%s\n", escape__str(obj));
 		else
-			printf("%s", escape__str(e->path));
-		printf("\n");
-		show_kinds__print_fd(e);
+			printf("%s\n", escape__str(e->path));
+		show_fown__print(e);
+		if (k && k->print)
+			k->print(e);
 	}
 }
 
@@ -423,7 +396,7 @@ static void print_task(const struct show_image *s, const struct show_task *t)
 	show_threads__print(c);
 	show_taskstate__print(c);
 	print_limits(c);
-	show_kinds__print_timers(c);
+	show_timers__print(c);
 	print_vmas(t);
 	print_files(s, t);
 }
@@ -441,7 +414,7 @@ static void print_shared(const struct show_image *s)
 	if (s->shmem && s->shmem->n_objects)
 		printf("\nshared memory:\n");
 	for (i = 0; s->shmem && i < s->shmem->n_objects; i++)
-		show_kinds__print_shmem(s->shmem->objects[i],
+		show_mem__print_shmem(s->shmem->objects[i],
 					show__shmem_pages(s, s->shmem->objects[i]->shmid));
 	if (s->pidfds && s->pidfds->n_targets)
 		printf("\npidfd targets:\n");

@@ -38,8 +38,6 @@ struct show_image {
 
 /* "anon-private", "file-shared", "vdso"... */
 const char *show__vma_kind(VmaKind k);
-/* "reg", "dir", "chr", "pipe", "pidfd" */
-const char *show__fd_type(FdType t);
 /* "alive-in-tree", "alive-outside", "zombie", "reaped" */
 const char *show__pidfd_state(PidfdState s);
 /* "O_RDWR|O_NONBLOCK" */
@@ -55,5 +53,7 @@ void show_json__print(const struct show_image *s, FILE *f);
 /* Every register by name; a queued signal (for show_threads.c). */
 struct json_object *show_json__regs(const UserRegs *r);
 struct json_object *show_json__siginfo(const SiginfoEntry *e);
+/* A pidfd target: state, pids by namespace, exit, holders. */
+struct json_object *show_json__pidfd(const PidfdTargetEntry *p);
 
 #endif

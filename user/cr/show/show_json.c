@@ -12,13 +12,17 @@
 #include <json-c/json.h>
 
 #include "escape.h"
-#include "show_cgroup.h"
+#include "kind_deleted.h"
+#include "kinds.h"
 #include "names.h"
 #include "page.h"
 #include "show.h"
-#include "show_kinds.h"
+#include "show_cgroup.h"
+#include "show_fown.h"
+#include "show_mem.h"
 #include "show_taskstate.h"
 #include "show_threads.h"
+#include "show_timers.h"
 
 static struct json_object *hex(uint64_t v)
 {
@@ -192,7 +196,7 @@ static struct json_object *vma_json(const VmaEntry *v)
 	add(o, "vm_flags", escape__json_string(v->vm_flags ? v->vm_flags : ""));
 	add(o, "rss", json_object_new_int64(v->rss));
 	add(o, "dumped_pages", json_object_new_int64(v->dumped_pages));
-	show_kinds__vma_json(v, o);
+	show_mem__vma_json(v, o);
 	if (v->ghost) {
 		struct json_object *d = json_object_new_object();
 
@@ -202,13 +206,13 @@ static struct json_object *vma_json(const VmaEntry *v)
 		add(d, "uid", json_object_new_int64(v->ghost->uid));
 		add(d, "gid", json_object_new_int64(v->ghost->gid));
 		add(d, "data_here", json_object_new_boolean(v->ghost->data_here));
-		show_kinds__deleted_json(v->ghost, d);
+		kind_deleted__json_data(v->ghost, d);
 		add(o, "deleted", d);
 	}
 	return o;
 }
 
-static struct json_object *pidfd_json(const PidfdTargetEntry *p)
+struct json_object *show_json__pidfd(const PidfdTargetEntry *p)
 {
 	struct json_object *o = json_object_new_object(), *a;
 	size_t i;
@@ -261,12 +265,12 @@ static struct json_object *pidfd_json(const PidfdTargetEntry *p)
 static struct json_object *fd_json(const struct show_image *s, const FdEntry *e)
 {
 	struct json_object *o = json_object_new_object();
-	const PidfdTargetEntry *p;
+	const struct fd_kind *k;
 	char flags[160];
 
 	show__open_flags(e->flags, flags, sizeof(flags));
 	add(o, "fd", json_object_new_int64(e->fd));
-	add(o, "type", escape__json_string(show__fd_type(e->type)));
+	add(o, "type", escape__json_string(kinds__name(e->type)));
 	add(o, "flags", hex(e->flags));
 	add(o, "flags_names", escape__json_string(flags));
 	add(o, "cloexec", json_object_new_boolean(e->cloexec));
@@ -279,14 +283,11 @@ static struct json_object *fd_json(const struct show_image *s, const FdEntry *e)
 		add(o, "rdev", hex(e->rdev));
 	if (e->has_pipe_ino)
 		add(o, "pipe_ino", json_object_new_int64(e->pipe_ino));
-	if (e->has_pidfd_ino) {
-		p = show__pidfd_target(s, e->pidfd_ino);
-		add(o, "pidfd_ino", json_object_new_int64(e->pidfd_ino));
-		add(o, "thread", json_object_new_boolean(e->flags & O_EXCL));
-		if (p)
-			add(o, "pidfd", pidfd_json(p));
-	}
-	show_kinds__fd_json(e, o);
+	show_fown__json(e, o);
+	/* The kind's own members (kinds.h). */
+	k = kinds__find(e->type);
+	if (k && k->json)
+		k->json(s, e, o);
 	return o;
 }
 
@@ -353,7 +354,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 		json_object_array_add(a, e);
 	}
 	add(o, "rlimits", a);
-	show_kinds__timers_json(c, o);
+	show_timers__json(c, o);
 	if (c->mm)
 		add(o, "mm", mm_json(c->mm));
 	a = json_object_new_array();
@@ -416,7 +417,7 @@ static struct json_object *shared_json(const struct show_image *s, struct json_o
 	add(o, "pipes", a);
 	a = json_object_new_array();
 	for (i = 0; s->pidfds && i < s->pidfds->n_targets; i++)
-		json_object_array_add(a, pidfd_json(s->pidfds->targets[i]));
+		json_object_array_add(a, show_json__pidfd(s->pidfds->targets[i]));
 	add(o, "pidfd_targets", a);
 	a = json_object_new_array();
 	for (i = 0; s->shmem && i < s->shmem->n_objects; i++) {
@@ -425,7 +426,7 @@ static struct json_object *shared_json(const struct show_image *s, struct json_o
 		add(e, "shmid", json_object_new_int64(s->shmem->objects[i]->shmid));
 		add(e, "size", json_object_new_int64(s->shmem->objects[i]->size));
 		add(e, "pages", json_object_new_int64(show__shmem_pages(s, s->shmem->objects[i]->shmid)));
-		show_kinds__shmem_json(s->shmem->objects[i], e);
+		show_mem__shmem_json(s->shmem->objects[i], e);
 		json_object_array_add(a, e);
 	}
 	add(o, "shmem", a);
