@@ -27,6 +27,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "dump.h"
+#include "dump_cgroup.h"
 #include "dump_fdkinds.h"
 #include "dump_fifo.h"
 #include "dump_scm.h"
@@ -294,6 +295,7 @@ void dump__free_shared(struct dump_ctx *ctx)
 	dump_ghost__free(ctx);
 	dump_fifo__free(ctx);
 	dump_scm__free(ctx);
+	dump_cgroup__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
 }
@@ -396,6 +398,8 @@ static int run(struct dump_run *r)
 			break;
 		case PH_CORE:
 			err = dump_cores(ctx);
+			if (!err)
+				err = dump_cgroup__write(ctx);
 			break;
 		case PH_FILES:
 			err = for_each_live(ctx, dump_files__task);
