@@ -342,6 +342,14 @@ int cgsettings__apply(int dfd, const CgroupDir *d, char *why, size_t len)
 	why[0] = '\0';
 	if (!cur)
 		return -ENOMEM;
+	/* Only settings are written (never cgroup.procs, release_agent...), whatever an image says. */
+	for (i = 0; i < d->n_files; i++)
+		if (d->files[i]->value && classify(d->files[i]->name, S_IRUSR | S_IWUSR) == K_NONE) {
+			snprintf(why, len, "%s: not a setting pidtrace writes",
+				 escape__str(d->files[i]->name));
+			err = -EINVAL;
+			goto out;
+		}
 	/* cgroup.type first (threaded controllers need it), cgroup.subtree_control last. */
 	for (i = 0; i < d->n_files; i++) {
 		const CgroupFile *f = d->files[i];

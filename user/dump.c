@@ -88,9 +88,10 @@ static void usage(FILE *f)
 		   "io_uring...), file locks and leases, pseudo-terminal masters, a\n"
 		   "controlling terminal other than pidtrace's own, a pipe or socket also\n"
 		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
-		   "namespace other than pidtrace's, a cgroup no mount shows, a file whose\n"
-		   "path leads elsewhere (a detached mount), removed directories and device\n"
-		   "nodes, files in /proc/PID of processes outside the tree, more open file\n"
+		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen\n"
+		   "cgroup, a file whose path leads elsewhere (a detached mount), removed\n"
+		   "directories and device nodes, files in /proc/PID of processes outside\n"
+		   "the tree, more open file\n"
 		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
 		   "speculation settings other than pidtrace's, seccomp.\n");
 }
