@@ -125,6 +125,7 @@ struct restore_ctx {
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
 	struct restore_cgroups *cg;	/* restore_cgroup.c: cgroups made */
 	int cgroups_mode;	/* --cgroups (enum restore_cgroup_mode) */
+	uint64_t cgroups_made;	/* the tree's cgroups made again (the report) */
 
 	pid_t self;		/* pidtrace */
 	uint64_t self_pidns;	/* its pid namespace inode */

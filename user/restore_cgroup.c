@@ -78,7 +78,7 @@ static int make_one(struct restore_ctx *ctx, const CgroupDir *d, const char *dir
 		err = -errno;
 		return restore__fail(ctx, 0, err, "cannot make cgroup %s:%s again: %s",
 				     escape__str(hier_name(d->controllers)), escape__str(d->path),
-				     err == -ENOENT ? "its parent is gone, and it is not the tree's"
+				     err == -ENOENT ? "its parent is gone, and the image has no settings for it"
 						    : strerror(-err));
 	}
 	cg->made[cg->nmade] = strdup(dir);
@@ -87,6 +87,7 @@ static int make_one(struct restore_ctx *ctx, const CgroupDir *d, const char *dir
 		return restore__fail(ctx, 0, -ENOMEM, "out of memory");
 	}
 	cg->made_d[cg->nmade++] = d;
+	ctx->cgroups_made = cg->nmade;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		snprintf(why, sizeof(why), "%s", strerror(errno));
@@ -203,6 +204,8 @@ void restore_cgroup__end(struct restore_ctx *ctx, bool failed)
 
 	if (!cg)
 		return;
+	if (failed)
+		ctx->cgroups_made = 0;
 	for (i = cg->nmade; failed && i-- > 0;) {
 		err = remove_dir(cg->made[i]);
 		if (err)

@@ -130,6 +130,9 @@ removed cgroup_fault_rollback_removes_made $? none_left
 
 if cr_restore; then
 	pass cgroup_restore_makes_them_again
+	# The v2 group and the empty one below it, the memory, pids and cpu cgroups.
+	[ "$(jr .cgroups_made)" = 5 ] && pass cgroup_report_counts_made ||
+		fail cgroup_report_counts_made "cgroups_made: $(jr .cgroups_made)"
 	grep -q ":memory:/${mem##*/}\$" "/proc/$CR_PID/cgroup" && pass cgroup_process_in_memory_cgroup ||
 		fail cgroup_process_in_memory_cgroup "$(cat "/proc/$CR_PID/cgroup")"
 	grep -q ":cpu:/${cpu##*/}\$" "/proc/$CR_PID/task/$tid/cgroup" && pass cgroup_thread_in_its_cgroup ||
