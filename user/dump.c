@@ -91,9 +91,9 @@ static void usage(FILE *f)
 		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen\n"
 		   "cgroup, a file whose path leads elsewhere (a detached mount), removed\n"
 		   "directories and device nodes, files in /proc/PID of processes outside\n"
-		   "the tree, more open file\n"
-		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
-		   "speculation settings other than pidtrace's, seccomp.\n");
+		   "the tree, more open file descriptions or higher fd numbers than\n"
+		   "pidtrace's hard fd limit allows, speculation settings other than\n"
+		   "pidtrace's, seccomp.\n");
 }
 
 /*
