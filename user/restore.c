@@ -222,7 +222,8 @@ static void usage(FILE *f)
 		   "                        (open it in Perfetto or chrome://tracing)\n"
 		   "      --cgroups MODE    the tasks' cgroups: restore (default: each task back\n"
 		   "                        in its cgroups; those of the tree's that are gone\n"
-		   "                        are made again with their settings), strict (as\n"
+		   "                        are made again with their settings, those that\n"
+		   "                        exist used as they are), strict (as\n"
 		   "                        restore, and one that exists must have the image's\n"
 		   "                        settings), existing (back in cgroups that exist,\n"
 		   "                        none made), ignore (every task stays in pidtrace's)\n");

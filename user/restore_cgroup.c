@@ -14,8 +14,8 @@
  * Before any task exists, the cgroups the tree owns (cgroups.img, see
  * dump_cgroup.c) that are gone are made again, parents first, with their
  * settings, owners and modes, and read back (--cgroups=restore, the
- * default); a cgroup that exists is used as it is, or, with
- * --cgroups=strict, must have the image's settings. --cgroups=existing
+ * default); a cgroup that exists is used as it is (a warning says how it
+ * differs), or, with --cgroups=strict, must have the image's settings. --cgroups=existing
  * makes none, --cgroups=ignore moves no task either (each stays in
  * pidtrace's cgroups). A failed restore removes the cgroups it made, once
  * the tasks it created are gone.
@@ -102,7 +102,10 @@ static int make_one(struct restore_ctx *ctx, const CgroupDir *d, const char *dir
 	return 0;
 }
 
-/* --cgroups=strict: a cgroup that exists must be the image's. */
+/*
+ * A cgroup that exists: with --cgroups=strict it must be the image's;
+ * otherwise it is used as it is, and a difference is said, not hidden.
+ */
 static int check_existing(struct restore_ctx *ctx, const CgroupDir *d, int dfd)
 {
 	char why[512];
@@ -110,6 +113,11 @@ static int check_existing(struct restore_ctx *ctx, const CgroupDir *d, int dfd)
 
 	if (!r)
 		return 0;
+	if (ctx->cgroups_mode != RESTORE_CGROUPS_STRICT) {
+		pr_warn("cgroup %s:%s exists, and %s: used as it is (--cgroups=strict refuses it)",
+			escape__str(hier_name(d->controllers)), escape__str(d->path), why);
+		return 0;
+	}
 	return restore__fail(ctx, 0, r < 0 ? r : -EEXIST,
 			     "cgroup %s:%s exists, and %s (--cgroups=strict)",
 			     escape__str(hier_name(d->controllers)), escape__str(d->path), why);
@@ -150,8 +158,7 @@ int restore_cgroup__create(struct restore_ctx *ctx)
 							    : strerror(-err));
 		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd >= 0) {
-			err = ctx->cgroups_mode == RESTORE_CGROUPS_STRICT ? check_existing(ctx, d, dfd)
-									   : 0;
+			err = check_existing(ctx, d, dfd);
 			close(dfd);
 		} else if (errno == ENOENT) {
 			err = make_one(ctx, d, dir);

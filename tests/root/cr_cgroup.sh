@@ -6,7 +6,8 @@
 # are removed between dump and restore, as a job's cgroups are when it is
 # checkpointed and moved: restore makes them again with their settings
 # (pids.max, memory.limit_in_bytes, cpu.shares, cgroup.max.descendants),
-# owners and modes, and an empty cgroup below the task's too. Modes:
+# owners and modes, and an empty cgroup below the task's too; one that
+# exists with other settings is used as it is, with a warning. Modes:
 # --cgroups=existing makes none (the restore fails in one line, rolled
 # back); --cgroups=strict refuses a cgroup that exists with other
 # settings, and removes those it made; --cgroups=ignore leaves the task in
@@ -155,6 +156,26 @@ if cr_restore; then
 		fail cgroup_verify "exit $CR_RC: $(grep -E '^(FAIL|PASS)' -A3 "$CR_DIR/log" | head -n 6)"
 else
 	fail cgroup_restore_makes_them_again "$(restore_error) $(cat "$CR_DIR/restore.err")"
+fi
+cr_cleanup
+
+# ---- a cgroup that exists with other settings: used as it is, said ---------
+make_cgroups || { fail cgroup_setup "cannot make the test's cgroups"; exit 1; }
+cr_start differs zdtm_cgroup 1 - "$pids" || { fail cgroup_differs_start "$(cat "$CR_DIR/log")"; exit 1; }
+cr_dump || { fail cgroup_differs_dump "$(cat "$CR_DIR/dump.err")"; exit 1; }
+echo 60 >"$pids/pids.max"
+# With --json the warning is an object of its own before the report.
+cr_restore
+if [ "$(jq -s 'map(select(.event == "restore"))[0].ok' "$CR_DIR/restore.json")" = true ]; then
+	w="cgroup pids:/${pids##*/} exists, and pids.max is 60, the image says 50: used as it is (--cgroups=strict refuses it)"
+	[ "$(jq -rs 'map(.warning // empty)[]' "$CR_DIR/restore.json")" = "$w" ] &&
+		[ "$(cat "$pids/pids.max")" = 60 ] &&
+		grep -q ":pids:/${pids##*/}\$" "/proc/$CR_PID/cgroup" &&
+		pass cgroup_existing_other_settings_warned ||
+		fail cgroup_existing_other_settings_warned "$(cat "$CR_DIR/restore.json"); pids.max $(cat "$pids/pids.max")"
+	cr_finish
+else
+	fail cgroup_existing_other_settings_warned "$(cat "$CR_DIR/restore.err" "$CR_DIR/restore.json")"
 fi
 cr_cleanup
 
