@@ -223,10 +223,10 @@ static void usage(FILE *f)
 		   "      --cgroups MODE    the tasks' cgroups: restore (default: each task back\n"
 		   "                        in its cgroups; those of the tree's that are gone\n"
 		   "                        are made again with their settings, those that\n"
-		   "                        exist used as they are), strict (as\n"
-		   "                        restore, and one that exists must have the image's\n"
-		   "                        settings), existing (back in cgroups that exist,\n"
-		   "                        none made), ignore (every task stays in pidtrace's)\n");
+		   "                        exist used as they are), strict (as restore, and\n"
+		   "                        one that exists must have the image's settings),\n"
+		   "                        existing (back in cgroups that exist, none made),\n"
+		   "                        ignore (every task stays in pidtrace's)\n");
 }
 
 static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
