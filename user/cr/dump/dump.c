@@ -26,12 +26,15 @@
 
 #include "cmdline.h"
 #include "commands.h"
+#include "dump_cgroup.h"
 #include "dump_ctx.h"
+#include "dump_fifo.h"
 #include "dump_files.h"
 #include "dump_freeze.h"
 #include "dump_ghost.h"
 #include "dump_mem.h"
 #include "dump_refuse.h"
+#include "dump_scm.h"
 #include "dump_shmem.h"
 #include "dump_signals.h"
 #include "dump_task.h"
@@ -92,11 +95,12 @@ static void usage(FILE *f)
 		   "io_uring...), file locks and leases, pseudo-terminal masters, a\n"
 		   "controlling terminal other than pidtrace's own, a pipe or socket also\n"
 		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
-		   "namespace other than pidtrace's, a cgroup no mount shows, a file whose\n"
-		   "path leads elsewhere (a detached mount), removed directories and device\n"
-		   "nodes, files in /proc/PID of processes outside the tree, more open file\n"
-		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
-		   "speculation settings other than pidtrace's, seccomp.\n");
+		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen\n"
+		   "cgroup, a file whose path leads elsewhere (a detached mount), removed\n"
+		   "directories and device nodes, files in /proc/PID of processes outside\n"
+		   "the tree, more open file descriptions or higher fd numbers than\n"
+		   "pidtrace's hard fd limit allows, speculation settings other than\n"
+		   "pidtrace's, seccomp.\n");
 }
 
 /*
@@ -301,6 +305,7 @@ static void free_shared(struct dump_ctx *ctx)
 		if (k->dump_free)
 			k->dump_free(ctx);
 	dump_ghost__free(ctx);
+	dump_cgroup__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
 }
@@ -403,6 +408,8 @@ static int run(struct dump_run *r)
 			break;
 		case PH_CORE:
 			err = dump_cores(ctx);
+			if (!err)
+				err = dump_cgroup__write(ctx);
 			break;
 		case PH_FILES:
 			err = for_each_live(ctx, dump_files__task);

@@ -116,6 +116,7 @@ struct dump_ctx {
 	struct dump_ghost *ghost;	/* dump_ghost.c: deleted files that are mapped */
 	struct dump_fifo *fifo;		/* dump_fifo.c: named FIFOs seen */
 	struct dump_scm *scm;		/* dump_scm.c: files in flight, held open */
+	struct dump_cgroup *cg;		/* dump_cgroup.c: the cgroups the tree owns */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
 };

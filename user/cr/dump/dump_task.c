@@ -367,7 +367,7 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 	if (t->zombie) {
 		core->has_exit_status = true;
 		core->exit_status = t->stat.exit_code;
-		err = dump_cgroup__task(t, core);
+		err = dump_cgroup__task(ctx, t, core);
 		goto out;
 	}
 	err = dump_task__thread(t->pid, t->pt, &core->thread);
@@ -388,7 +388,7 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 		err = dump_taskstate__task(t, core);
 	/* After the threads: those in cgroups of their own are noted in theirs. */
 	if (!err)
-		err = dump_cgroup__task(t, core);
+		err = dump_cgroup__task(ctx, t, core);
 out:
 	free(status);
 	err = dump_ctx__gone_err(t, err);

@@ -18,6 +18,7 @@
 
 #include "core.pb-c.h"
 #include "files.pb-c.h"
+#include "cgroups.pb-c.h"
 #include "fdio.h"
 #include "image_int.h"
 #include "mm.pb-c.h"
@@ -36,6 +37,7 @@ const struct kind_info image__kinds[IMG_KIND_COUNT] = {
 	[IMG_PIPES] = { "pipes", "PTRCPIPE", "pipes", &pipes_image__descriptor },
 	[IMG_PIDFDS] = { "pidfds", "PTRCPFDS", "pidfds", &pidfds_image__descriptor },
 	[IMG_SHMEM] = { "shmem", "PTRCSHMM", "shmem", &shmem_image__descriptor },
+	[IMG_CGROUPS] = { "cgroups", "PTRCCGRP", "cgroups", &cgroups_image__descriptor },
 	[IMG_PAGES] = { "pages", "PTRCPAGE", "pages", NULL },
 };
 

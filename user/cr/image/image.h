@@ -52,6 +52,7 @@ enum image_kind {
 	IMG_PIDFDS,	/* pidfds.img: PidfdsImage */
 	IMG_SHMEM,	/* shmem.img: ShmemImage */
 	IMG_PAGES,	/* pages-PID.img, pages-shmem.img: raw pages */
+	IMG_CGROUPS,	/* cgroups.img: CgroupsImage (after PAGES: the fuzz seeds' numbers) */
 	IMG_KIND_COUNT,
 };
 

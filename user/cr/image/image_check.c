@@ -108,7 +108,8 @@ static bool name_fits(const InventoryFile *f, int kind)
 		return false;
 	image__file_name(kind, f->has_pid ? f->pid : 0, want, sizeof(want));
 	return !strcmp(f->name, want) && (f->has_pid || kind == IMG_PIPES ||
-					  kind == IMG_PIDFDS || kind == IMG_SHMEM);
+					  kind == IMG_PIDFDS || kind == IMG_SHMEM ||
+					  kind == IMG_CGROUPS);
 }
 
 int image__check_inventory(struct image *img)
@@ -130,8 +131,8 @@ int image__check_inventory(struct image *img)
 	if (inv->pids[0] != inv->root_pid)
 		return bad(img, n, "the first task is %u, not the root %u", inv->pids[0],
 			   inv->root_pid);
-	/* Five files per task and four for the tree at most. */
-	if (inv->n_files > 5 * inv->n_pids + 4)
+	/* Five files per task and five for the tree at most. */
+	if (inv->n_files > 5 * inv->n_pids + 5)
 		return bad(img, n, "%zu files for %zu tasks: impossible", inv->n_files, inv->n_pids);
 	pids = malloc(inv->n_pids * sizeof(*pids));
 	img->sorted = malloc((inv->n_files + 1) * sizeof(*img->sorted));
@@ -448,6 +449,8 @@ int image__check_msg(struct image *img, enum image_kind kind, uint32_t pid,
 		return image_check__pidfds(img, n, (const PidfdsImage *)msg);
 	case IMG_SHMEM:
 		return check_shmem(img, n, (const ShmemImage *)msg);
+	case IMG_CGROUPS:
+		return image_check__cgroups(img, n, (const CgroupsImage *)msg);
 	default:
 		return 0;
 	}

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgroups.pb-c.h"
 #include "files.pb-c.h"
 #include "image_int.h"
 #include "page.h"
@@ -55,5 +56,7 @@ int image_check__deleted_file(struct image *img, const char *n, const char *what
 int image_check__files(struct image *img, const char *n, const FilesImage *fi);
 int image_check__pipes(struct image *img, const char *n, const PipesImage *p);
 int image_check__pidfds(struct image *img, const char *n, const PidfdsImage *p);
+/* image_check_cgroups.c */
+int image_check__cgroups(struct image *img, const char *n, const CgroupsImage *c);
 
 #endif

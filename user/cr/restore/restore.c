@@ -38,6 +38,7 @@
 
 #include "cmdline.h"
 #include "commands.h"
+#include "escape.h"
 #include "interrupts.h"
 #include "kinds.h"
 #include "log.h"
@@ -81,7 +82,8 @@ static uint64_t now_ns(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n\n"
+	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n"
+		   "                        [--cgroups MODE]\n\n"
 		   "Recreate the process tree dumped in the image directory DIR (default: the\n"
 		   "current directory) with the same pids, links and state, watched by the\n"
 		   "tracer: every death by a signal during the restore is explained in the\n"
@@ -93,7 +95,14 @@ static void usage(FILE *f)
 		   "      --pidns           restore into a new pid namespace (its init is\n"
 		   "                        pidtrace's): the old pids are free there\n"
 		   "      --timeline FILE   write the phases and deaths as a Chrome trace\n"
-		   "                        (open it in Perfetto or chrome://tracing)\n");
+		   "                        (open it in Perfetto or chrome://tracing)\n"
+		   "      --cgroups MODE    the tasks' cgroups: restore (default: each task back\n"
+		   "                        in its cgroups; those of the tree's that are gone\n"
+		   "                        are made again with their settings, those that\n"
+		   "                        exist used as they are), strict (as restore, and\n"
+		   "                        one that exists must have the image's settings),\n"
+		   "                        existing (back in cgroups that exist, none made),\n"
+		   "                        ignore (every task stays in pidtrace's)\n");
 }
 
 static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
@@ -127,6 +136,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 			err = restore_shmem__create(ctx);
 		if (!err)
 			err = restore_ghost__create(ctx);
+		/* Before any task: the tree's cgroups that are gone, made again. */
+		if (!err)
+			err = restore_cgroup__create(ctx);
 		break;
 	case RPH_CREATE:
 		err = restore_tree__create(ctx);
@@ -317,6 +329,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		restore_files__close(ctx);
 		restore_shmem__close(ctx);
 		restore_tree__kill_all(ctx);
+		restore_cgroup__end(ctx, true);
 		settle(ctx);
 		/*
 		 * A task that died, of no signal of ours, before we decided to
@@ -338,9 +351,11 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	if (ctx->pidns && restore_ns__run(ctx, detach)) {
 		restore_ctx__fail(ctx, 0, -EPIPE, "detach: the namespace's init is gone");
 		restore_tree__kill_all(ctx);
+		restore_cgroup__end(ctx, true);
 		restore_report__print(ctx, ms, false, json);
 		return 1;
 	}
+	restore_cgroup__end(ctx, false);
 	settle(ctx);
 	restore_report__print(ctx, ms, true, json);
 	timeline(ctx, tl, start, ms);
@@ -368,6 +383,7 @@ int cmd_restore(int argc, char **argv)
 		{ "detach", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeline", required_argument, NULL, 'T' },
+		{ "cgroups", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -396,6 +412,14 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'T':
 			tl = optarg;
+			break;
+		case 'G':
+			ctx.cgroups_mode = restore_cgroup__parse_mode(optarg);
+			if (ctx.cgroups_mode < 0) {
+				pr_err("--cgroups: '%s' is not restore, strict, existing or ignore",
+				       escape__str(optarg));
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			usage(stdout);

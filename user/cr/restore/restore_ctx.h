@@ -51,6 +51,7 @@ struct ptrace_task;
 struct rthreads;
 struct restore_fdkinds;
 struct restore_fifo;
+struct restore_cgroups;
 struct rpipe;
 struct restore_unix;
 struct restore_ghost;
@@ -127,6 +128,9 @@ struct restore_ctx {
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
+	struct restore_cgroups *cg;	/* restore_cgroup.c: cgroups made */
+	int cgroups_mode;	/* --cgroups (enum restore_cgroup_mode) */
+	uint64_t cgroups_made;	/* the tree's cgroups made again (the report) */
 
 	pid_t self;		/* pidtrace */
 	uint64_t self_pidns;	/* its pid namespace inode */

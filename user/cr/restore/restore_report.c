@@ -117,6 +117,7 @@ static void print_json(struct restore_ctx *ctx, const double *ms, bool ok,
 	jadd(o, "tasks", json_object_new_int64(count_live(ctx)));
 	jadd(o, "zombies", json_object_new_int64(ctx->zombies));
 	jadd(o, "threads", json_object_new_int64(ctx->threads));
+	jadd(o, "cgroups_made", json_object_new_int64(ctx->cgroups_made));
 	jadd(o, "vmas", json_object_new_int64(ctx->vmas));
 	jadd(o, "pages", json_object_new_int64(ctx->pages));
 	jadd(o, "pages_bytes", json_object_new_int64(ctx->pages_bytes));
@@ -235,6 +236,9 @@ void restore_report__print(struct restore_ctx *ctx, const double *ms, bool ok, b
 	if (ok && ctx->threads)
 		printf("  %lu more thread%s, each with its old tid\n", (unsigned long)ctx->threads,
 		       ctx->threads == 1 ? "" : "s");
+	if (ok && ctx->cgroups_made)
+		printf("  %lu cgroup%s of the tree's made again, with their settings\n",
+		       (unsigned long)ctx->cgroups_made, ctx->cgroups_made == 1 ? "" : "s");
 	if (ok)
 		restore_verify__print(stdout, ms[RPH_VERIFY]);
 	printf("  phases (ms):");

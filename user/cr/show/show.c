@@ -176,6 +176,8 @@ static int load(struct show_image *s)
 		err = read_one(s, IMG_PIDFDS, 0, false, &s->pidfds);
 	if (!err)
 		err = read_one(s, IMG_SHMEM, 0, false, &s->shmem);
+	if (!err)
+		err = read_one(s, IMG_CGROUPS, 0, false, &s->cgroups);
 	if (!err && s->shmem)
 		err = check_pages(s, s->shmem->pages_file);
 	return err;
@@ -202,6 +204,8 @@ static void unload(struct show_image *s)
 		pidfds_image__free_unpacked(s->pidfds, NULL);
 	if (s->shmem)
 		shmem_image__free_unpacked(s->shmem, NULL);
+	if (s->cgroups)
+		cgroups_image__free_unpacked(s->cgroups, NULL);
 	image__free(s->img);
 }
 
@@ -416,6 +420,7 @@ static void print_shared(const struct show_image *s)
 	for (i = 0; s->shmem && i < s->shmem->n_objects; i++)
 		show_mem__print_shmem(s->shmem->objects[i],
 					show__shmem_pages(s, s->shmem->objects[i]->shmid));
+	show_cgroup__print_image(s->cgroups);
 	if (s->pidfds && s->pidfds->n_targets)
 		printf("\npidfd targets:\n");
 	for (i = 0; s->pidfds && i < s->pidfds->n_targets; i++) {

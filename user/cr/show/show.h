@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cgroups.pb-c.h"
 #include "core.pb-c.h"
 #include "files.pb-c.h"
 #include "image.h"
@@ -34,6 +35,7 @@ struct show_image {
 	PipesImage *pipes;
 	PidfdsImage *pidfds;
 	ShmemImage *shmem;
+	CgroupsImage *cgroups;	/* NULL: the tree owns none */
 };
 
 /* "anon-private", "file-shared", "vdso"... */

@@ -430,6 +430,7 @@ static struct json_object *shared_json(const struct show_image *s, struct json_o
 		json_object_array_add(a, e);
 	}
 	add(o, "shmem", a);
+	show_cgroup__image_json(s->cgroups, o);
 	return o;
 }
 
