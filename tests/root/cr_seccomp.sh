@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# cr_seccomp: a tree under seccomp is dumped and restored (zdtm
+# seccomp_filter, seccomp_filter_tsync, seccomp_filter_threads,
+# seccomp_filter_inheritance, seccomp_strict): every thread's filters
+# (with SECCOMP_FILTER_FLAG_LOG), shared between threads as they were so
+# that a later TSYNC works, a child's filters installed before its
+# capabilities are dropped again, strict mode; the image shows them
+# (`pidtrace show`, plain and --json); the restored tasks check that each
+# filtered syscall still fails with its filter's errno and strict mode
+# still kills (zdtm_seccomp.c). Restore verifies each thread's mode and
+# filter count: an image whose filter count was changed fails it.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cr_lib.sh"
+need_root
+
+cr_roundtrip_show seccomp zdtm_seccomp \
+	"leader=.tasks[0].seccomp == {\"mode\": \"filter\", \"filters\": 2, \"log\": [true, false]}" \
+	"thread=[.tasks[0].threads[].seccomp.filters] == [3]" \
+	"children=[.tasks[1:][] | .seccomp.mode] == [\"strict\", \"filter\"]"
+"$PIDTRACE" show -D "$T/seccomp/img" >"$T/seccomp/show.txt" 2>&1
+if grep -q '^  seccomp: main thread filter mode, 2 filters (1 with SECCOMP_FILTER_FLAG_LOG)$' "$T/seccomp/show.txt" &&
+	grep -q '^  seccomp: main thread strict mode$' "$T/seccomp/show.txt"; then
+	pass seccomp_show_plain
+else
+	fail seccomp_show_plain "$(grep seccomp: "$T/seccomp/show.txt")"
+fi
