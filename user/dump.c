@@ -77,7 +77,8 @@ static void usage(FILE *f)
 		   "sockets; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
 		   "TCP sockets and established connections (TCP repair), UDP sockets,\n"
 		   "eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
-		   "with their process, children of every thread; stopped tasks (restored\n"
+		   "with their process, children of every thread; seccomp filters and\n"
+		   "strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
 		   "locked memory and the per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
@@ -91,7 +92,8 @@ static void usage(FILE *f)
 		   "path leads elsewhere (a detached mount), removed directories and device\n"
 		   "nodes, files in /proc/PID of processes outside the tree, more open file\n"
 		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
-		   "speculation settings other than pidtrace's, seccomp.\n");
+		   "speculation settings other than pidtrace's, a seccomp filter that hands\n"
+		   "syscalls to a supervisor (SECCOMP_RET_USER_NOTIF).\n");
 }
 
 /*
