@@ -52,6 +52,16 @@ static int thread_status(pid_t pid, pid_t tid, uint64_t *mode, uint64_t *nfilter
 	return 0;
 }
 
+/* "pid N" for a main thread, "pid N thread T" for another. */
+static const char *who(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	if (tid == pid)
+		snprintf(buf, len, "pid %d", pid);
+	else
+		snprintf(buf, len, "pid %d thread %d", pid, tid);
+	return buf;
+}
+
 static const char *mode_name(uint64_t mode)
 {
 	return mode == SECCOMP_MODE_STRICT ? "strict" : "filter";
@@ -60,6 +70,7 @@ static const char *mode_name(uint64_t mode)
 int dump_seccomp__hold(struct ptrace_task *pt, pid_t pid, pid_t tid)
 {
 	uint64_t mode = 0;
+	char name[48];
 	int err, serr;
 
 	serr = ptrace_core__suspend_seccomp(pt);
@@ -70,12 +81,8 @@ int dump_seccomp__hold(struct ptrace_task *pt, pid_t pid, pid_t tid)
 		return err;
 	if (!mode)
 		return 0;
-	if (tid == pid)
-		pr_err("pid %d runs under seccomp (%s mode) and pidtrace cannot suspend it for the dump (PTRACE_O_SUSPEND_SECCOMP: %s)",
-		       pid, mode_name(mode), strerror(-serr));
-	else
-		pr_err("pid %d thread %d runs under seccomp (%s mode) and pidtrace cannot suspend it for the dump (PTRACE_O_SUSPEND_SECCOMP: %s)",
-		       pid, tid, mode_name(mode), strerror(-serr));
+	pr_err("%s runs under seccomp (%s mode) and pidtrace cannot suspend it for the dump (PTRACE_O_SUSPEND_SECCOMP: %s)",
+	       who(pid, tid, name, sizeof(name)), mode_name(mode), strerror(-serr));
 	return -EOPNOTSUPP;
 }
 
@@ -110,6 +117,7 @@ int dump_seccomp__thread(struct ptrace_task *pt, pid_t pid, pid_t tid, ThreadCor
 {
 	uint64_t mode = 0, count = 0, flags;
 	SeccompFilterEntry **v = NULL, *e;
+	char name[48];
 	size_t n = 0, len;
 	void *prog;
 	int err;
@@ -137,8 +145,8 @@ int dump_seccomp__thread(struct ptrace_task *pt, pid_t pid, pid_t tid, ThreadCor
 		flags = 0;
 		err = ptrace_core__seccomp_flags(pt, n, &flags);
 		if (!err && user_notif(prog, len)) {
-			pr_err("pid %d thread %d: its seccomp filter %zu hands syscalls to a supervisor (SECCOMP_RET_USER_NOTIF): not supported",
-			       pid, tid, n + 1);
+			pr_err("%s: its seccomp filter %zu hands syscalls to a supervisor (SECCOMP_RET_USER_NOTIF): not supported",
+			       who(pid, tid, name, sizeof(name)), n + 1);
 			err = -EOPNOTSUPP;
 		}
 		e = err ? NULL : new_filter(prog, len, flags & SECCOMP_FILTER_FLAG_LOG);
@@ -165,13 +173,13 @@ int dump_seccomp__thread(struct ptrace_task *pt, pid_t pid, pid_t tid, ThreadCor
 	if (err == -EOPNOTSUPP || err == -ESRCH)
 		return err;
 	if (err) {
-		pr_err("pid %d thread %d: cannot read its seccomp filters: %s", pid, tid,
+		pr_err("%s: cannot read its seccomp filters: %s", who(pid, tid, name, sizeof(name)),
 		       strerror(-err));
 		return -EOPNOTSUPP;
 	}
 	if (count && count != n) {
-		pr_err("pid %d thread %d: %zu seccomp filters read, /proc says %lu", pid, tid, n,
-		       (unsigned long)count);
+		pr_err("%s: %zu seccomp filters read, /proc says %lu",
+		       who(pid, tid, name, sizeof(name)), n, (unsigned long)count);
 		return -EOPNOTSUPP;
 	}
 	return 0;

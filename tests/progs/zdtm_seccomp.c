@@ -18,6 +18,10 @@
  * leader's filters to be T's own first ones, shared (and gives the leader
  * T's 3 plus the new one); S, let go, answers through write() and is
  * then killed for getpid(). PASS or FAIL: why.
+ *
+ * "notif": a filter that hands sysinfo() to a supervisor
+ * (SECCOMP_RET_USER_NOTIF, its listener fd kept): dump must refuse it;
+ * after SIGTERM the filter is still there.
  */
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -166,7 +170,27 @@ static void child_strict(void)
 	syscall(SYS_exit, 21);
 }
 
-int main(void)
+static int notif(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_sysinfo, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog p = { sizeof(f) / sizeof(f[0]), f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &p) < 0)
+		zdtm_fail("a SECCOMP_RET_USER_NOTIF filter");
+	zdtm_ready();
+	zdtm_wait_term();
+	if (status_field("/proc/self/status", "Seccomp_filters:") != 1)
+		zdtm_fail("the filter is gone");
+	return zdtm_pass();
+}
+
+int main(int argc, char **argv)
 {
 	char path[64], c;
 	pthread_t th;
@@ -175,6 +199,8 @@ int main(void)
 	const char *bad;
 
 	zdtm_init();
+	if (argc > 1 && !strcmp(argv[1], "notif"))
+		return notif();
 	if (pipe(t_go) || pipe(t_ack) || pipe(f_go) || pipe(s_go) || pipe(s_ack))
 		zdtm_fail("pipe");
 	/* Before any filter: a task under a filter cannot enter strict mode. */

@@ -8,7 +8,8 @@
 # (`pidtrace show`, plain and --json); the restored tasks check that each
 # filtered syscall still fails with its filter's errno and strict mode
 # still kills (zdtm_seccomp.c). Restore verifies each thread's mode and
-# filter count: an image whose filter count was changed fails it.
+# filter count: a restore that leaves a filter out fails it. A filter that
+# hands syscalls to a supervisor (SECCOMP_RET_USER_NOTIF) is refused at dump.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -39,3 +40,11 @@ if [ "$rc" = 1 ] && grep -Eq "^pidtrace: restore: verify: pid $ROOT: thread $TID
 else
 	fail seccomp_skipped_filter_caught "exit $rc: $(head -c 400 "$T/seccomp/skip.err")"
 fi
+
+# A filter that hands syscalls to a supervisor: refused at dump, in one line.
+if cr_start notif zdtm_seccomp notif; then
+	cr_refused notif "pid $CR_PID: its seccomp filter 1 hands syscalls to a supervisor \\(SECCOMP_RET_USER_NOTIF\\): not supported"
+else
+	fail notif_start "the program did not start: $(cat "$T/notif/log")"
+fi
+cr_cleanup
