@@ -106,6 +106,9 @@ static int install(struct restore_ctx *ctx, struct rtask *t, struct sthread *s, 
 				     t->pid, strerror(-err));
 	if (tsync)
 		flags |= SECCOMP_FILTER_FLAG_TSYNC;
+	/* A test fault drops the LOG flag (cr_seccomp.sh: verify compares each filter). */
+	if ((flags & SECCOMP_FILTER_FLAG_LOG) && testfault__point("restore-skip-seccomp-log"))
+		flags &= ~SECCOMP_FILTER_FLAG_LOG;
 	r = restore__sys(&s->tt, SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, area, 0, 0, 0);
 	/* TSYNC: a positive result is the thread that could not take the filter. */
 	if (r > 0)
@@ -217,6 +220,57 @@ out:
 	return err;
 }
 
+/* The held thread @tid of the task being verified, NULL if none. */
+static struct ptrace_task *thread_pt(struct verify *v, const ThreadCore *th, bool leader)
+{
+	const ThreadCore *x;
+	struct rtask tt;
+	size_t i;
+
+	if (leader)
+		return v->t->pt;
+	for (i = 0; i < restore_threads__count(v->t); i++) {
+		tt = restore_threads__task(v->t, i, &x);
+		if (x == th)
+			return tt.pt;
+	}
+	return NULL;
+}
+
+/* Each filter the kernel has for the thread, byte for byte and flag for flag. */
+static int same_filters(struct verify *v, const ThreadCore *th, bool leader)
+{
+	struct ptrace_task *pt = thread_pt(v, th, leader);
+	const SeccompFilterEntry *e;
+	uint64_t flags = 0;
+	size_t k, len;
+	void *prog;
+	int err;
+
+	for (k = 0; pt && k < th->n_seccomp_filters; k++) {
+		e = th->seccomp_filters[k];
+		err = ptrace_core__seccomp_filter(pt, k, &prog, &len);
+		if (!err)
+			err = ptrace_core__seccomp_flags(pt, k, &flags);
+		if (err) {
+			free(prog);
+			return restore_verify__cannot(v, "its seccomp filters", err);
+		}
+		err = len != e->prog.len || memcmp(prog, e->prog.data, len) ||
+		      (flags & SECCOMP_FILTER_FLAG_LOG) != (e->flags & SECCOMP_FILTER_FLAG_LOG);
+		free(prog);
+		if (err && leader)
+			return restore__fail(v->ctx, v->pid, -EIO,
+					     "pid %d: seccomp filter %zu differs from the image's",
+					     v->pid, k + 1);
+		if (err)
+			return restore__fail(v->ctx, v->pid, -EIO,
+					     "pid %d: thread %u: seccomp filter %zu differs from the image's",
+					     v->pid, th->tid, k + 1);
+	}
+	return 0;
+}
+
 int restore_seccomp__verify(struct verify *v, const ThreadCore *th, const char *status,
 			    bool leader)
 {
@@ -239,5 +293,6 @@ int restore_seccomp__verify(struct verify *v, const ThreadCore *th, const char *
 		snprintf(what, sizeof(what), "seccomp filters");
 	else
 		snprintf(what, sizeof(what), "thread %u: seccomp filters", th->tid);
-	return restore_verify__num(v, what, VF_DEC, th->n_seccomp_filters, count);
+	err = restore_verify__num(v, what, VF_DEC, th->n_seccomp_filters, count);
+	return err ? err : same_filters(v, th, leader);
 }

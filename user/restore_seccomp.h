@@ -23,7 +23,8 @@ int restore_seccomp__task(struct restore_ctx *ctx, struct rtask *t);
 
 /*
  * After restore: the seccomp mode and filter count of thread @th (the
- * leader's when @leader) in its /proc status @status are the image's.
+ * leader's when @leader) in its /proc status @status are the image's,
+ * and each filter (PTRACE_SECCOMP_GET_FILTER) is the image's, LOG flag too.
  * Return: 0 or -errno (the difference said).
  */
 int restore_seccomp__verify(struct verify *v, const ThreadCore *th, const char *status,

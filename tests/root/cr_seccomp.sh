@@ -40,6 +40,17 @@ if [ "$rc" = 1 ] && grep -Eq "^pidtrace: restore: verify: pid $ROOT: thread $TID
 else
 	fail seccomp_skipped_filter_caught "exit $rc: $(head -c 400 "$T/seccomp/skip.err")"
 fi
+# The same filters without the LOG flag of the first: each filter is compared.
+wait_for 10 eval '! kill -0 "$ROOT" 2>/dev/null'
+(cd "$T/seccomp" && PIDTRACE_FAULT=restore-skip-seccomp-log exec "$PIDTRACE" restore \
+	-D "$T/seccomp/img" >"$T/seccomp/skip.out" 2>"$T/seccomp/skip.err")
+rc=$?
+if [ "$rc" = 1 ] && grep -Eq "^pidtrace: restore: verify: pid $ROOT: seccomp filter 1 differs from the image's \(rolled back\)\$" \
+	"$T/seccomp/skip.err"; then
+	pass seccomp_lost_log_flag_caught
+else
+	fail seccomp_lost_log_flag_caught "exit $rc: $(head -c 400 "$T/seccomp/skip.err")"
+fi
 
 # A filter that hands syscalls to a supervisor: refused at dump, in one line.
 if cr_start notif zdtm_seccomp notif; then
