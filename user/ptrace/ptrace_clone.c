@@ -111,7 +111,7 @@ int ptrace_core__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsig
 	r.rsi = size;
 	err = ptrace_core__set_regs(t, &r);
 	if (!err && ptrace(PTRACE_SETOPTIONS, t->pid, 0,
-			   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE))
+			   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | t->opts))
 		err = ptrace_core__pt_err(t);
 	if (!err)
 		err = run_clone(t, &child);
@@ -121,7 +121,7 @@ int ptrace_core__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsig
 		*ret = (long)r.rax;
 	if (t->exited)
 		return -ESRCH;
-	err2 = ptrace(PTRACE_SETOPTIONS, t->pid, 0, PTRACE_O_TRACESYSGOOD) ?
+	err2 = ptrace(PTRACE_SETOPTIONS, t->pid, 0, PTRACE_O_TRACESYSGOOD | t->opts) ?
 		       ptrace_core__pt_err(t) : 0;
 	if (!err2)
 		err2 = ptrace_core__set_regs(t, &saved);

@@ -462,12 +462,62 @@ int ptrace_core__write_mem(struct ptrace_task *t, unsigned long addr, const void
 	return 0;
 }
 
-int ptrace_core__set_exitkill(struct ptrace_task *t)
+static int add_option(struct ptrace_task *t, int opt)
 {
 	if (t->exited)
 		return -ESRCH;
-	if (ptrace(PTRACE_SETOPTIONS, t->pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL))
+	if (ptrace(PTRACE_SETOPTIONS, t->pid, 0, PTRACE_O_TRACESYSGOOD | t->opts | opt))
 		return ptrace_core__pt_err(t);
+	t->opts |= opt;
+	return 0;
+}
+
+int ptrace_core__set_exitkill(struct ptrace_task *t)
+{
+	return add_option(t, PTRACE_O_EXITKILL);
+}
+
+int ptrace_core__suspend_seccomp(struct ptrace_task *t)
+{
+	return add_option(t, PTRACE_O_SUSPEND_SECCOMP);
+}
+
+int ptrace_core__seccomp_filter(struct ptrace_task *t, unsigned int idx, void **prog, size_t *len)
+{
+	long n, m;
+	void *buf;
+
+	*prog = NULL;
+	*len = 0;
+	if (t->exited)
+		return -ESRCH;
+	n = ptrace(PTRACE_SECCOMP_GET_FILTER, t->pid, idx, NULL);
+	if (n < 0)
+		return ptrace_core__pt_err(t);
+	buf = calloc(n ? n : 1, 8);
+	if (!buf)
+		return -ENOMEM;
+	m = ptrace(PTRACE_SECCOMP_GET_FILTER, t->pid, idx, buf);
+	if (m < 0 || m != n) {
+		int err = m < 0 ? ptrace_core__pt_err(t) : -EIO;
+
+		free(buf);
+		return err;
+	}
+	*prog = buf;
+	*len = (size_t)n * 8;
+	return 0;
+}
+
+int ptrace_core__seccomp_flags(struct ptrace_task *t, unsigned int idx, uint64_t *flags)
+{
+	struct __ptrace_seccomp_metadata md = { .filter_off = idx };
+
+	if (t->exited)
+		return -ESRCH;
+	if (ptrace(PTRACE_SECCOMP_GET_METADATA, t->pid, sizeof(md), &md) < 0)
+		return ptrace_core__pt_err(t);
+	*flags = md.flags;
 	return 0;
 }
 

@@ -101,6 +101,28 @@ int ptrace_core__set_crash_safe(struct ptrace_task *t);
  */
 int ptrace_core__set_exitkill(struct ptrace_task *t);
 
+/**
+ * ptrace_core__suspend_seccomp() - while held, the task's syscalls (the
+ * remote ones included) bypass its seccomp filters or strict mode
+ * (PTRACE_O_SUSPEND_SECCOMP); the detach ends it. Needs CAP_SYS_ADMIN and
+ * pidtrace itself not under seccomp.
+ * Return: 0 or -errno (-EPERM: not allowed).
+ */
+int ptrace_core__suspend_seccomp(struct ptrace_task *t);
+
+/**
+ * ptrace_core__seccomp_filter() - the thread's seccomp filter @idx (0: the
+ * oldest, the first installed) as struct sock_filter instructions (PTRACE_SECCOMP_GET_FILTER).
+ * @prog: malloc'ed copy, to free(); @len: its size in bytes.
+ * Context: tracee must be stopped.
+ * Return: 0; -ENOENT past the newest filter; -EINVAL not in filter mode;
+ * -EACCES/-EPERM not allowed; -errno.
+ */
+int ptrace_core__seccomp_filter(struct ptrace_task *t, unsigned int idx, void **prog, size_t *len);
+
+/* Filter @idx's flags (SECCOMP_FILTER_FLAG_LOG). Context: stopped. Return: 0 or -errno. */
+int ptrace_core__seccomp_flags(struct ptrace_task *t, unsigned int idx, uint64_t *flags);
+
 pid_t ptrace_core__pid(const struct ptrace_task *t);
 
 /**
@@ -218,7 +240,7 @@ int ptrace_core__write_mem(struct ptrace_task *t, unsigned long addr, const void
  *
  * All signals are blocked while the call runs: the thread starts with every
  * signal blocked. @t is left in its interrupt stop with its registers and
- * mask; its ptrace options are reset to the default (not PTRACE_O_EXITKILL).
+ * mask; its ptrace options stay as they were.
  * Context: tracee must be in the interrupt stop of _seize() or a previous call.
  * Return: 0 when the call ran (check @ret), -errno when it could not be run.
  */

@@ -21,6 +21,7 @@ struct ptrace_task {
 	size_t scratch_len;
 	int deferred_sig;	/* a stop signal held back during a remote call */
 	int stop_sig;		/* in a group stop when seized: its signal, else 0 */
+	int opts;		/* options besides PTRACE_O_TRACESYSGOOD (EXITKILL, SUSPEND_SECCOMP) */
 
 	/* Crash-safe remote syscalls (ptrace_safe.c). */
 	bool safe;		/* asked for */

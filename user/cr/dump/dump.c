@@ -85,7 +85,8 @@ static void usage(FILE *f)
 		   "sockets; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
 		   "TCP sockets and established connections (TCP repair), UDP sockets,\n"
 		   "eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
-		   "with their process, children of every thread; stopped tasks (restored\n"
+		   "with their process, children of every thread; seccomp filters and\n"
+		   "strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
 		   "locked memory and the per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
@@ -100,7 +101,8 @@ static void usage(FILE *f)
 		   "directories and device nodes, files in /proc/PID of processes outside\n"
 		   "the tree, more open file descriptions or higher fd numbers than\n"
 		   "pidtrace's hard fd limit allows, speculation settings other than\n"
-		   "pidtrace's, seccomp.\n");
+		   "pidtrace's, a seccomp filter that hands syscalls to a supervisor\n"
+		   "(SECCOMP_RET_USER_NOTIF).\n");
 }
 
 /*

@@ -3,7 +3,7 @@
  * dump_freeze.c - freeze the tree: seize the root, then each task's
  * children once the task itself is stopped (a stopped task cannot fork, so
  * no child is missed), and refuse what a dump cannot take before any state
- * is read: pidtrace's own ancestors, traced, stopped or seccomp'ed tasks,
+ * is read: pidtrace's own ancestors, traced or stopped tasks,
  * tasks sharing memory or tables (see dump_freeze.h). The threads of a
  * multithreaded task are held with it (dump_threads.c).
  */
@@ -20,6 +20,7 @@
 
 #include "dump_ctx.h"
 #include "dump_freeze.h"
+#include "dump_seccomp.h"
 #include "dump_stopped.h"
 #include "dump_threads.h"
 #include "log.h"
@@ -30,7 +31,7 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 {
 	struct dump_task *t, *arr;
 	char *status = NULL;
-	uint64_t tracer = 0, seccomp = 0;
+	uint64_t tracer = 0;
 	int err;
 
 	if (pid == getpid()) {
@@ -72,17 +73,10 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 	if (err)
 		goto fail;
 	procfs__field_u64(status, "TracerPid:", 10, &tracer);
-	procfs__field_u64(status, "Seccomp:", 10, &seccomp);
 	free(status);
 	if (tracer) {
 		pr_err("pid %d is already traced by pid %lu", pid, tracer);
 		return -EBUSY;
-	}
-	/* A filter could kill the task for the syscalls dump runs inside it. */
-	if (seccomp) {
-		pr_err("pid %d runs under seccomp (%s mode): not supported", pid,
-		       seccomp == 1 ? "strict" : "filter");
-		return -EOPNOTSUPP;
 	}
 	/* Stopped tasks too (dump_stopped.c; it prints its refusals). */
 	err = dump_stopped__seize(t);
@@ -107,6 +101,12 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 	if (err)
 		goto fail;
 	ctx->ntasks++;
+	/* Its seccomp filters must not judge the syscalls dump runs in it (dump_seccomp.c). */
+	err = dump_seccomp__hold(t->pt, pid, pid);
+	if (err == -EOPNOTSUPP)
+		return err;
+	if (err)
+		goto fail;
 	/* Whatever happens to pidtrace from now on, the task runs on as it was. */
 	ptrace_core__set_crash_safe(t->pt);
 	/* Seized: nothing changes under us any more. Read the final state. */

@@ -13,6 +13,7 @@
 
 #include "dump_cgroup.h"
 #include "dump_ctx.h"
+#include "dump_seccomp.h"
 #include "dump_stopped.h"
 #include "dump_task.h"
 #include "dump_taskstate.h"
@@ -371,6 +372,8 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 		goto out;
 	}
 	err = dump_task__thread(t->pid, t->pt, &core->thread);
+	if (!err)
+		err = dump_seccomp__thread(t->pt, t->pid, t->pid, core->thread);
 	if (!err)
 		dump_stopped__core(t, core);
 	if (!err)

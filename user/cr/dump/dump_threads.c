@@ -8,7 +8,8 @@
  * thread that exits meanwhile is simply not there any more. Restore
  * recreates threads that share everything with their leader but their
  * registers and signal state, so a thread with its own credentials, fd
- * table or fs (unshare), seccomp filter, tracer or group stop is refused.
+ * table or fs (unshare), tracer or group stop is refused (seccomp filters
+ * may differ: dump_seccomp.c reads each thread's).
  *
  * Collect: for each thread what the kernel keeps per thread: registers,
  * FPU state, rseq (ptrace); blocked mask and private queue (ptrace);
@@ -30,6 +31,7 @@
 #include <linux/kcmp.h>
 
 #include "dump_ctx.h"
+#include "dump_seccomp.h"
 #include "dump_signals.h"
 #include "dump_task.h"
 #include "dump_threads.h"
@@ -55,7 +57,7 @@ struct dump_threads {
 /* Status lines a thread must share with its leader to be recreated by clone. */
 static const char *const same_keys[] = {
 	"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:",
-	"NoNewPrivs:", "Seccomp:",
+	"NoNewPrivs:",
 };
 
 static bool known(const struct dump_task *t, pid_t tid)
@@ -91,7 +93,6 @@ static int check_thread(struct dump_task *t, pid_t tid, const char *leader_statu
 		{ KCMP_FS, "its own cwd and root (unshare(CLONE_FS))" },
 	};
 	char name[64], *status = NULL;
-	uint64_t v = 0;
 	size_t i;
 	int err;
 
@@ -100,10 +101,6 @@ static int check_thread(struct dump_task *t, pid_t tid, const char *leader_statu
 	if (err)
 		return err;
 	err = -EOPNOTSUPP;
-	if (!procfs__field_u64(status, "Seccomp:", 10, &v) && v) {
-		pr_err("pid %d thread %d runs under seccomp: not supported", t->pid, tid);
-		goto out;
-	}
 	for (i = 0; i < sizeof(same_keys) / sizeof(same_keys[0]); i++) {
 		if (same_line(status, leader_status, same_keys[i]))
 			continue;
@@ -169,6 +166,10 @@ static int add_thread(struct dump_task *t, pid_t tid, const char *leader_status)
 	ts->v[ts->n].pt = pt;
 	ts->n++;
 	ptrace_core__set_crash_safe(pt);
+	/* Its seccomp filters must not judge the syscalls dump runs in it (dump_seccomp.c). */
+	err = dump_seccomp__hold(pt, t->pid, tid);
+	if (err)
+		return err;
 	/* Held: its credentials and tables cannot change any more. */
 	err = check_thread(t, tid, leader_status);
 	if (err && err != -EOPNOTSUPP && err != -ESRCH)
@@ -291,6 +292,8 @@ static int fill_one(struct dump_task *t, struct dump_thread *d, unsigned long sc
 	int err;
 
 	err = dump_task__thread(d->tid, d->pt, out);
+	if (!err)
+		err = dump_seccomp__thread(d->pt, t->pid, d->tid, *out);
 	if (!err)
 		err = dump_signals__thread(d->pt, scratch, *out);
 	if (!err)

@@ -35,9 +35,10 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
 		return 0;
 	if (!t->core->thread || !t->core->ids || !t->core->mm)
 		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %u: core-%u.img is incomplete", pid, pid);
-	if (t->core->creds && t->core->creds->seccomp_mode)
+	/* Each thread's mode and filters are in its thread_core (restore_seccomp.c). */
+	if (t->core->creds && t->core->creds->seccomp_mode && !t->core->thread->has_seccomp_mode)
 		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP,
-				     "pid %u: seccomp mode %u: seccomp filters are not restored", pid,
+				     "pid %u: seccomp mode %u without its filters in the image", pid,
 				     t->core->creds->seccomp_mode);
 	err = image__read(ctx->img, IMG_MM, pid, (ProtobufCMessage **)&t->mm);
 	if (!err)

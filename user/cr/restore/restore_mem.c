@@ -48,6 +48,7 @@
 #include "restore_ghost.h"
 #include "restore_madvise.h"
 #include "restore_mem.h"
+#include "restore_vma_name.h"
 #include "restore_pages.h"
 #include "restore_shmem.h"
 #include "testfault.h"
@@ -495,6 +496,9 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 		err = protect(ctx, t);
 	if (!err)
 		err = restore_madvise__task(ctx, t);
+	/* Named anonymous memory ([anon:NAME]), once the ranges are final. */
+	if (!err)
+		err = restore_vma_name__task(ctx, t);
 	if (!err)
 		err = set_mm(ctx, t);
 	return err;

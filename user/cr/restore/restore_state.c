@@ -28,6 +28,7 @@
 #include "ptrace_core.h"
 #include "restore_ctx.h"
 #include "restore_mem.h"
+#include "restore_seccomp.h"
 #include "restore_state.h"
 #include "restore_taskstate.h"
 #include "restore_threads.h"
@@ -303,6 +304,9 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 		err = restore_taskstate__thread(ctx, t, t->pid, t->core->thread);
 	if (!err)
 		err = restore_taskstate__task(ctx, t);
+	/* Seccomp filters before any thread's credentials are lowered (restore_seccomp.c). */
+	if (!err)
+		err = restore_seccomp__task(ctx, t);
 	/* Threads' own state, before the credentials that may forbid it. */
 	if (!err)
 		err = restore_threads__state(ctx, t);

@@ -412,6 +412,17 @@ void restore_threads__kill(struct restore_ctx *ctx, struct rtask *t)
 	free_threads(t);
 }
 
+size_t restore_threads__count(const struct rtask *t)
+{
+	return t->threads ? t->threads->n : 0;
+}
+
+struct rtask restore_threads__task(const struct rtask *t, size_t i, const ThreadCore **th)
+{
+	*th = t->threads->v[i].th;
+	return as_task(t, &t->threads->v[i]);
+}
+
 pid_t restore_threads__opid(const struct rtask *t, pid_t tid)
 {
 	size_t i;

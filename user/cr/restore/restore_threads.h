@@ -34,6 +34,10 @@ int restore_threads__finish(struct restore_ctx *ctx, struct rtask *t);
 int restore_threads__detach(struct restore_ctx *ctx, struct rtask *t);
 /* Kill and collect the threads of @t, free them. Accepts tasks without. */
 void restore_threads__kill(struct restore_ctx *ctx, struct rtask *t);
+/* The threads of @t created so far, besides its leader. */
+size_t restore_threads__count(const struct rtask *t);
+/* Thread @i (< _count()) of @t as a task of its own, for restore_ctx__sys(); @th: its image. */
+struct rtask restore_threads__task(const struct rtask *t, size_t i, const ThreadCore **th);
 /* Thread @tid of @t as pidtrace sees it; 0 if it has not been created. */
 pid_t restore_threads__opid(const struct rtask *t, pid_t tid);
 

@@ -24,6 +24,7 @@
 #include "procfs.h"
 #include "ptrace_core.h"
 #include "restore_ctx.h"
+#include "restore_seccomp.h"
 #include "restore_verify.h"
 
 #ifndef MEMBARRIER_CMD_GET_REGISTRATIONS
@@ -356,6 +357,8 @@ static int check_thread(struct verify *v, const ThreadCore *th, const char *name
 		err = restore_verify__num(v, what, VF_DEC, th->sched_priority, st.rt_priority);
 		v->n->sched++;
 	}
+	if (!err)
+		err = restore_seccomp__verify(v, th, status, leader);
 	free(status);
 	return err;
 }

@@ -68,6 +68,34 @@ static void print_sched(const char *who, const ThreadCore *th)
 	printf("\n");
 }
 
+static const char *seccomp_mode(uint32_t m)
+{
+	return m == 0 ? "none" : m == 1 ? "strict" : m == 2 ? "filter" : "?";
+}
+
+static size_t seccomp_logged(const ThreadCore *th)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < th->n_seccomp_filters; i++)
+		n += !!(th->seccomp_filters[i]->flags & 2 /* SECCOMP_FILTER_FLAG_LOG */);
+	return n;
+}
+
+static void print_seccomp(const char *who, const ThreadCore *th)
+{
+	size_t logged = seccomp_logged(th);
+
+	if (!th->seccomp_mode)
+		return;
+	printf("  seccomp: %s %s mode", who, seccomp_mode(th->seccomp_mode));
+	if (th->seccomp_mode == 2)
+		printf(", %zu filter%s", th->n_seccomp_filters, th->n_seccomp_filters == 1 ? "" : "s");
+	if (logged)
+		printf(" (%zu with SECCOMP_FILTER_FLAG_LOG)", logged);
+	printf("\n");
+}
+
 void show_taskstate__print(const TaskCore *c)
 {
 	char who[32];
@@ -80,6 +108,11 @@ void show_taskstate__print(const TaskCore *c)
 	for (i = 0; i < c->n_threads; i++) {
 		snprintf(who, sizeof(who), "thread %u", c->threads[i]->tid);
 		print_sched(who, c->threads[i]);
+	}
+	print_seccomp("main thread", c->thread);
+	for (i = 0; i < c->n_threads; i++) {
+		snprintf(who, sizeof(who), "thread %u", c->threads[i]->tid);
+		print_seccomp(who, c->threads[i]);
 	}
 	if (!c->has_oom_score_adj && !c->has_loginuid && !c->has_thp_disable &&
 	    !c->has_child_subreaper && !c->has_membarrier)
@@ -130,6 +163,23 @@ static void sched_json(const ThreadCore *th, struct json_object *o)
 	add(o, "sched", s);
 }
 
+static void seccomp_json(const ThreadCore *th, struct json_object *o)
+{
+	struct json_object *s, *log;
+	size_t i;
+
+	if (!th->seccomp_mode)
+		return;
+	s = json_object_new_object();
+	add(s, "mode", json_object_new_string(seccomp_mode(th->seccomp_mode)));
+	add(s, "filters", json_object_new_int64(th->n_seccomp_filters));
+	log = json_object_new_array();
+	for (i = 0; i < th->n_seccomp_filters; i++)
+		json_object_array_add(log, json_object_new_boolean(th->seccomp_filters[i]->flags & 2));
+	add(s, "log", log);
+	add(o, "seccomp", s);
+}
+
 void show_taskstate__json(const TaskCore *c, struct json_object *task)
 {
 	struct json_object *threads, *a;
@@ -141,6 +191,10 @@ void show_taskstate__json(const TaskCore *c, struct json_object *task)
 	if (json_object_object_get_ex(task, "threads", &threads))
 		for (i = 0; i < c->n_threads && i < json_object_array_length(threads); i++)
 			sched_json(c->threads[i], json_object_array_get_idx(threads, i));
+	seccomp_json(c->thread, task);
+	if (json_object_object_get_ex(task, "threads", &threads))
+		for (i = 0; i < c->n_threads && i < json_object_array_length(threads); i++)
+			seccomp_json(c->threads[i], json_object_array_get_idx(threads, i));
 	if (c->has_oom_score_adj)
 		add(task, "oom_score_adj", json_object_new_int(c->oom_score_adj));
 	if (c->has_loginuid)
