@@ -16,6 +16,7 @@
 #include "cause.h"
 #include "clock.h"
 #include "interrupts.h"
+#include "log.h"
 #include "output.h"
 #include "page.h"
 #include "ptrace_core.h"
@@ -28,15 +29,29 @@ int restore_ctx__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *f
 	char msg[400];
 	va_list ap;
 
-	if (!ctx->error[0]) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", ctx->step ? ctx->step : "restore",
-			 msg);
-	}
-	(void)pid;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!ctx->error[0])
+		ctx->error_pid = pid;
+	pr_err("%s", msg);
 	return err < 0 ? err : -EIO;
+}
+
+void restore_ctx__warn(void *arg, const char *msg)
+{
+	struct restore_ctx *ctx = arg;
+	char **w, *m;
+
+	/* Out of memory: the warning is lost, not the restore. */
+	m = strdup(msg);
+	w = m ? realloc(ctx->warnings, (ctx->nwarnings + 1) * sizeof(*w)) : NULL;
+	if (!w) {
+		free(m);
+		return;
+	}
+	ctx->warnings = w;
+	ctx->warnings[ctx->nwarnings++] = m;
 }
 
 struct rtask *restore_ctx__find(struct restore_ctx *ctx, pid_t pid)
