@@ -46,7 +46,7 @@
 #include "pidfd_scan.h"
 #include "procfs.h"
 #include "progress.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "rlimits.h"
 #include "testfault.h"
 
@@ -141,7 +141,7 @@ static int dump_cores(struct dump_ctx *ctx)
 			if (!err)
 				err = check_parent_thread(t, core);
 			if (!err && t->pt) {
-				err = ptrace_core__unmap_scratch(t->pt);
+				err = ptrace__unmap_scratch(t->pt);
 				if (err && err != -ESRCH)
 					pr_err("pid %d: cannot unmap pidtrace's scratch area: %s",
 					       t->pid, strerror(-err));
@@ -185,7 +185,7 @@ static int check_alive(struct dump_ctx *ctx)
 	for (i = 0; i < ctx->ntasks; i++) {
 		if (!ctx->tasks[i].pt)
 			continue;
-		err = ptrace_core__check(ctx->tasks[i].pt);
+		err = ptrace__check(ctx->tasks[i].pt);
 		if (err) {
 			if (!dump_ctx__report_gone(&ctx->tasks[i]))
 				pr_err("pid %d: %s", ctx->tasks[i].pid, strerror(-err));
@@ -261,7 +261,7 @@ static int release_tree(struct dump_ctx *ctx, bool kill)
 
 	for (i = 0; kill && i < ctx->ntasks; i++)
 		if (ctx->tasks[i].pt)
-			ptrace_core__set_exitkill(ctx->tasks[i].pt);
+			ptrace__set_exitkill(ctx->tasks[i].pt);
 	testfault__stop("release");
 	for (i = ctx->ntasks; i-- > 0;) {
 		struct dump_task *t = &ctx->tasks[i];
@@ -274,7 +274,7 @@ static int release_tree(struct dump_ctx *ctx, bool kill)
 		e = dump_threads__release(t, kill);
 		if (e && !err)
 			err = e;
-		e = kill ? ptrace_core__kill(t->pt) : ptrace_core__detach(t->pt);
+		e = kill ? ptrace__kill(t->pt) : ptrace__detach(t->pt);
 		t->pt = NULL;
 		/* Gone already: it was reported, there is nothing to let go. */
 		if (e == -ESRCH)

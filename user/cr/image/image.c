@@ -305,7 +305,7 @@ int image__pages_begin(struct image *img, const char *name, uint32_t pid,
 	return 0;
 }
 
-int image_pages__append(struct image_pages *p, const void *buf, size_t len, uint64_t *offset)
+int image__pages_append(struct image_pages *p, const void *buf, size_t len, uint64_t *offset)
 {
 	int err;
 
@@ -323,7 +323,7 @@ int image_pages__append(struct image_pages *p, const void *buf, size_t len, uint
 	return 0;
 }
 
-int image_pages__finish(struct image_pages *p)
+int image__pages_finish(struct image_pages *p)
 {
 	uint8_t hdr[HDR_SIZE + 8];
 	uint32_t v;
@@ -346,7 +346,7 @@ int image_pages__finish(struct image_pages *p)
 	return err;
 }
 
-void image_pages__discard(struct image_pages *p)
+void image__pages_discard(struct image_pages *p)
 {
 	if (!p)
 		return;

@@ -47,7 +47,7 @@
 #include "page.h"
 #include "procfs.h"
 #include "progress.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_cgroup.h"
 #include "restore_ctx.h"
 #include "restore_files.h"

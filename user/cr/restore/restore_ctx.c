@@ -19,7 +19,7 @@
 #include "log.h"
 #include "output.h"
 #include "page.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "testfault.h"
 #include "watchdog.h"
@@ -69,7 +69,7 @@ long restore_ctx__sys(struct rtask *t, long nr, long a0, long a1, long a2, long 
 	long args[6] = { a0, a1, a2, a3, a4, a5 }, ret = 0;
 	int err;
 
-	err = ptrace_core__syscall(t->pt, nr, args, &ret);
+	err = ptrace__syscall(t->pt, nr, args, &ret);
 	return err ? err : ret;
 }
 
@@ -81,7 +81,7 @@ int restore_ctx__put(struct rtask *t, size_t off, const void *buf, size_t len, u
 		return -EINVAL;
 	if (addr)
 		*addr = a;
-	return ptrace_core__write_mem(t->pt, a, buf, len);
+	return ptrace__write_mem(t->pt, a, buf, len);
 }
 
 /* @in with every byte a terminal could act on as '?' (a comm is anyone's choice). */
