@@ -18,7 +18,8 @@
  *
  * "queued": the bound uevent socket has a message from the connected one
  * waiting (dump must refuse it); after SIGTERM it checks the message is
- * still there, unchanged.
+ * still there, unchanged. "audit": a NETLINK_AUDIT socket too (refused:
+ * the kernel may keep state for it).
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -223,6 +224,8 @@ int main(int argc, char **argv)
 		zdtm_fail("route groups %#x %#x", rt.groups[0], rt.groups[1]);
 	if (queued)
 		send_msg(uconn);
+	if (argc > 1 && !strcmp(argv[1], "audit"))
+		nl_socket(SOCK_RAW, NETLINK_AUDIT);
 	printf("READY pid=%d port=%u uconn_port=%u\n", getpid(), port, uc.port);
 	fflush(stdout);
 	zdtm_wait_term();

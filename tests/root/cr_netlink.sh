@@ -8,7 +8,8 @@
 # message delivered. `pidtrace show` describes each (plain and JSON). A
 # restore beside the still running original (--pidns) fails on the port
 # id in use, in one line, rolled back. A socket with an unread message is
-# refused at dump, the tree left running with the message still there.
+# refused at dump, the tree left running with the message still there; so
+# is a NETLINK_AUDIT socket (the kernel may keep state for its port).
 # A damaged netlink entry is refused by the image check in one line.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
@@ -74,6 +75,15 @@ else
 fi
 cr_cleanup
 
+# A protocol whose kernel side may keep state for the socket: refused.
+if cr_start audit zdtm_netlink audit; then
+	cr_refused audit \
+		"pid $CR_PID fd [0-9]+: netlink audit socket \\(not bound\\) is not supported: its kernel side may keep state for it that a new socket would not have"
+else
+	fail audit_start "the program did not start"
+fi
+cr_cleanup
+
 # A damaged entry is refused by the image check, naming the file and the fd:
 # bad NAME SELECT FIELD VALUE MESSAGE (SELECT: jq filter of the netlink fd;
 # MESSAGE: what follows "netlink socket fd N").
@@ -99,6 +109,7 @@ bad() {
 ROUTE='.netlink.protocol_name == "route" and .netlink.port != 0'
 CONN='.netlink.connected'
 bad protocol "$ROUTE" protocol 32 ": protocol 32 is not below 32"
+bad audit "$ROUTE" protocol 9 ": protocol 9 is not one restore makes"
 bad type "$ROUTE" sk_type 1 ": socket type 1"
 bad group0 "$ROUTE" groups.0 0 ": group 0 is not within 1..1048576"
 bad group_big "$ROUTE" groups.2 2000000 ": group 2000000 is not within 1..1048576"

@@ -9,7 +9,9 @@
  * namespace, bound to the same port id (free: the original is dead),
  * joined, connected.
  *
- * What cannot come back is refused at dump: unread messages (the kernel
+ * What cannot come back is refused at dump: a protocol whose kernel side
+ * keeps state for the socket (audit, netfilter, connector...: restorable()
+ * lists the others), unread messages (the kernel
  * or another socket sent them; they cannot be queued again as they were),
  * a dump the kernel is still feeding, a socket filter, a socket of
  * another network namespace.
@@ -88,6 +90,32 @@ static const char *const proto_names[NL_PROTOCOLS] = {
 	[NETLINK_SCSITRANSPORT] = "scsitransport", [NETLINK_ECRYPTFS] = "ecryptfs",
 	[NETLINK_RDMA] = "rdma", [NETLINK_CRYPTO] = "crypto", [NETLINK_SMC] = "smc",
 };
+
+/*
+ * The protocols whose kernel side keeps nothing for a socket beyond what
+ * the image holds (its port, groups, destination, flags): requests are
+ * answered and events multicast. Others bind kernel state to the port id
+ * that a new socket would not have (the audit daemon's registration,
+ * netfilter queue and log bindings, the proc connector's filters...):
+ * refused, and an image holding one is damaged.
+ */
+static bool restorable(uint32_t p)
+{
+	switch (p) {
+	case NETLINK_ROUTE:
+	case NETLINK_USERSOCK:
+	case NETLINK_SOCK_DIAG:
+	case NETLINK_XFRM:
+	case NETLINK_SELINUX:
+	case NETLINK_FIB_LOOKUP:
+	case NETLINK_KOBJECT_UEVENT:
+	case NETLINK_GENERIC:
+	case NETLINK_CRYPTO:
+		return true;
+	default:
+		return false;
+	}
+}
 
 /* "route", or "protocol 25" for one without a name here. */
 static const char *proto_name(uint32_t p, char *buf, size_t len)
@@ -323,6 +351,11 @@ static int dump_sock(const struct fd_live *l, int s, NetlinkSkEntry *k)
 		pr_err("pid %d fd %d: %s of another network namespace is not supported", l->pid, l->fd, w);
 		return -EOPNOTSUPP;
 	}
+	if (!restorable(k->protocol)) {
+		pr_err("pid %d fd %d: %s is not supported: its kernel side may keep state for it that a new socket would not have",
+		       l->pid, l->fd, w);
+		return -EOPNOTSUPP;
+	}
 	err = diag(k->protocol, l->st->st_ino, &d);
 	if (err) {
 		pr_err("pid %d fd %d: %s: netlink_diag cannot describe it: %s", l->pid, l->fd, w,
@@ -410,6 +443,9 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 	if (k->protocol >= NL_PROTOCOLS)
 		return bad(img, n, "netlink socket fd %u: protocol %u is not below %u", e->fd,
 			   k->protocol, NL_PROTOCOLS);
+	if (!restorable(k->protocol))
+		return bad(img, n, "netlink socket fd %u: protocol %u is not one restore makes", e->fd,
+			   k->protocol);
 	if (k->sk_type != SOCK_RAW && k->sk_type != SOCK_DGRAM)
 		return bad(img, n, "netlink socket fd %u: socket type %u", e->fd, k->sk_type);
 	if (k->n_groups > NL_GROUPS_MAX)
