@@ -11,25 +11,21 @@
  *
  * What cannot come back is refused at dump: a protocol whose kernel side
  * keeps state for the socket (audit, netfilter, connector...: restorable()
- * lists the others), unread messages (the kernel
- * or another socket sent them; they cannot be queued again as they were),
- * a dump the kernel is still feeding, a socket filter, a socket of
- * another network namespace.
+ * lists the others), unread messages (the kernel or another socket sent
+ * them; they cannot be queued again as they were), a dump the kernel is
+ * still feeding, a socket filter, a socket of another network namespace.
+ * netlink_sk.c reads the groups and asks netlink_diag.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
-#include <linux/netlink_diag.h>
-#include <linux/sock_diag.h>
-#include <linux/sockios.h>
 
 #include "dump_ctx.h"
 #include "escape.h"
@@ -37,19 +33,15 @@
 #include "kinds.h"
 #include "kinds_show.h"
 #include "log.h"
+#include "netlink_sk.h"
 #include "restore_ctx.h"
 #include "restore_verify.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
-#ifndef SK_MEMINFO_RMEM_ALLOC
-#define SK_MEMINFO_RMEM_ALLOC 0
-#endif
 
 #define NL_PROTOCOLS 32		/* the kernel's MAX_LINKS */
-#define NL_GROUP_MAX (1U << 20)	/* a group number an image may hold */
-#define NL_GROUPS_MAX 4096	/* groups one socket may have joined */
 
 /* The SOL_NETLINK flags kept: an int each, 0 or 1, in an optional bool of the entry. */
 static const struct nl_flag {
@@ -139,172 +131,9 @@ static int set_int(int s, int level, int opt, int v)
 	return setsockopt(s, level, opt, &v, sizeof(v)) ? -errno : 0;
 }
 
-/*
- * The groups socket @s joined (NETLINK_LIST_MEMBERSHIPS: a bitmap of
- * 32-bit words, bit N-1 for group N), as ascending group numbers into
- * @out (malloc'd, NULL when none). Return: the count, or -errno.
- */
-static int list_groups(int s, uint32_t **out)
-{
-	uint32_t *map = NULL, *g = NULL, *m;
-	socklen_t len = 64, want;
-	size_t i, n = 0;
-	int b;
-
-	*out = NULL;
-	for (;;) {
-		m = realloc(map, len);
-		if (!m) {
-			free(map);
-			return -ENOMEM;
-		}
-		map = m;
-		memset(map, 0, len);
-		want = len;
-		if (getsockopt(s, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, map, &want)) {
-			free(map);
-			return -errno;
-		}
-		/* The kernel says how long the whole bitmap is. */
-		if (want <= len)
-			break;
-		if (want > NL_GROUP_MAX / 8) {
-			free(map);
-			return -E2BIG;
-		}
-		len = want;
-	}
-	for (i = 0; i < want / 4; i++)
-		for (b = 0; b < 32; b++) {
-			if (!(map[i] & (1U << b)))
-				continue;
-			if (n == NL_GROUPS_MAX) {
-				free(map);
-				free(g);
-				return -E2BIG;
-			}
-			m = realloc(g, (n + 1) * sizeof(*g));
-			if (!m) {
-				free(map);
-				free(g);
-				return -ENOMEM;
-			}
-			g = m;
-			g[n++] = i * 32 + b + 1;
-		}
-	free(map);
-	*out = g;
-	return n;
-}
-
-/* What netlink_diag tells of one socket that no getsockopt does. */
-struct nl_diag {
-	bool found;
-	bool connected;		/* NETLINK_CONNECTED */
-	bool dumping;		/* NDIAG_FLAG_CB_RUNNING: a dump the kernel still feeds */
-	uint32_t rmem;		/* its receive queue, in bytes of memory */
-};
-
-static void diag_parse(const struct netlink_diag_msg *m, size_t len, struct nl_diag *d)
-{
-	const struct nlattr *a = (const void *)((const char *)m + NLMSG_ALIGN(sizeof(*m)));
-	size_t left = len - NLMSG_ALIGN(sizeof(*m));
-
-	d->found = true;
-	d->connected = m->ndiag_state == 1;
-	while (left >= sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left) {
-		const uint32_t *v = (const uint32_t *)((const char *)a + NLA_HDRLEN);
-		size_t n = a->nla_len - NLA_HDRLEN;
-
-		if (a->nla_type == NETLINK_DIAG_MEMINFO && n >= (SK_MEMINFO_RMEM_ALLOC + 1) * 4)
-			d->rmem = v[SK_MEMINFO_RMEM_ALLOC];
-		else if (a->nla_type == NETLINK_DIAG_FLAGS && n >= 4)
-			d->dumping = v[0] & NDIAG_FLAG_CB_RUNNING;
-		if ((size_t)NLA_ALIGN(a->nla_len) >= left)
-			break;
-		left -= NLA_ALIGN(a->nla_len);
-		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
-	}
-}
-
-/*
- * Socket inode @ino of netlink @protocol as netlink_diag sees it, in
- * pidtrace's network namespace (a dump of the protocol's sockets). A
- * socket never bound and in no group is in no table it walks: not found.
- */
-static int diag(uint32_t protocol, uint64_t ino, struct nl_diag *d)
-{
-	struct {
-		struct nlmsghdr h;
-		struct netlink_diag_req r;
-	} req = {
-		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
-		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
-		.r = { .sdiag_family = AF_NETLINK, .sdiag_protocol = protocol,
-		       .ndiag_show = NDIAG_SHOW_MEMINFO | NDIAG_SHOW_FLAGS },
-	};
-	static char buf[32768] __attribute__((aligned(4)));
-	struct nlmsghdr *h;
-	int s, err = 0;
-	ssize_t n;
-
-	memset(d, 0, sizeof(*d));
-	s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (s < 0)
-		return -errno;
-	if (send(s, &req, sizeof(req), 0) != sizeof(req)) {
-		err = -errno;
-		goto out;
-	}
-	for (;;) {
-		n = recv(s, buf, sizeof(buf), 0);
-		if (n < 0) {
-			err = -errno;
-			goto out;
-		}
-		for (h = (void *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				goto out;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-
-				err = h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) && e->error ? e->error
-											 : -EIO;
-				goto out;
-			}
-			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct netlink_diag_msg)))
-				continue;
-			if (((struct netlink_diag_msg *)NLMSG_DATA(h))->ndiag_ino == ino)
-				diag_parse(NLMSG_DATA(h), h->nlmsg_len - NLMSG_HDRLEN, d);
-		}
-	}
-out:
-	close(s);
-	return err;
-}
-
 static bool claims(const struct fd_live *l)
 {
 	return S_ISSOCK(l->st->st_mode) && l->family == AF_NETLINK;
-}
-
-/* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
-static int same_netns(int s)
-{
-	struct stat mine, its;
-	int ns, r;
-
-	if (stat("/proc/self/ns/net", &mine))
-		return -errno;
-	ns = ioctl(s, SIOCGSKNS);
-	if (ns < 0)
-		return -errno;
-	r = fstat(ns, &its);
-	close(ns);
-	if (r)
-		return -errno;
-	return its.st_dev == mine.st_dev && its.st_ino == mine.st_ino;
 }
 
 /* "netlink route socket (port 4242)", for the refusals. */
@@ -324,7 +153,7 @@ static int dump_sock(const struct fd_live *l, int s, NetlinkSkEntry *k)
 {
 	struct sockaddr_nl sa;
 	socklen_t len = sizeof(sa);
-	struct nl_diag d;
+	struct netlink_sk_diag d;
 	char w[96], why[64] = "";
 	uint32_t *g;
 	socklen_t fl = 0;
@@ -344,7 +173,7 @@ static int dump_sock(const struct fd_live *l, int s, NetlinkSkEntry *k)
 	k->dst_port = sa.nl_pid;
 	k->dst_group = sa.nl_groups ? __builtin_ffs(sa.nl_groups) : 0;
 	what(k, w, sizeof(w));
-	err = same_netns(s);
+	err = netlink_sk__same_netns(s);
 	if (err < 0)
 		return err;
 	if (!err) {
@@ -356,7 +185,7 @@ static int dump_sock(const struct fd_live *l, int s, NetlinkSkEntry *k)
 		       l->pid, l->fd, w);
 		return -EOPNOTSUPP;
 	}
-	err = diag(k->protocol, l->st->st_ino, &d);
+	err = netlink_sk__diag(k->protocol, l->st->st_ino, &d);
 	if (err) {
 		pr_err("pid %d fd %d: %s: netlink_diag cannot describe it: %s", l->pid, l->fd, w,
 		       strerror(-err));
@@ -379,7 +208,7 @@ static int dump_sock(const struct fd_live *l, int s, NetlinkSkEntry *k)
 		pr_err("pid %d fd %d: %s with %s is not supported", l->pid, l->fd, w, why);
 		return -EOPNOTSUPP;
 	}
-	n = list_groups(s, &g);
+	n = netlink_sk__groups(s, &g);
 	if (n == -E2BIG) {
 		pr_err("pid %d fd %d: %s in more than %u multicast groups is not supported", l->pid,
 		       l->fd, w, NL_GROUPS_MAX);
@@ -563,7 +392,7 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	}
 	if (err)
 		return err;
-	n = list_groups(s, &g);
+	n = netlink_sk__groups(s, &g);
 	if (n >= 0) {
 		/* The first group that differs (or the count, when one list is a prefix of the other). */
 		for (i = 0; i < (size_t)n && i < k->n_groups && g[i] == k->groups[i]; i++)
