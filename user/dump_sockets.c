@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_sockets.c - sockets: unnamed unix sockets, listening unix
- * sockets bound to a name (an absolute path or an abstract name, nothing
- * pending in the backlog) and unconnected datagram sockets bound to a
- * name (with their queued datagrams) are dumped, inet sockets go to dump_inet.c,
+ * dump_sockets.c - sockets: unix sockets, inet sockets (dump_inet.c);
  * every other socket is refused, naming it ("packet socket").
  *
- * Only the ends of socketpairs (or sockets never connected) are saved.
+ * A unix socket is saved unnamed (a socketpair end, a socket never
+ * connected) or bound to a name dump_unix_name.c accepts: listening
+ * (nothing pending in the backlog), bound only, an accepted connection,
+ * a datagram socket with its queued datagrams; a datagram socket may be
+ * connected to a named one (or to itself, or to one now closed), which
+ * need not be connected back. Stream and seqpacket connections are kept
+ * in pairs; what restore cannot make again is refused once every task's
+ * sockets are known.
  * sock_diag tells a socket's peer; the data waiting in a socket is read in
  * pidtrace, on a copy of the socket taken with pidfd_getfd(), with MSG_PEEK
  * from a peek offset of 0 (SO_PEEK_OFF), which leaves it queued; the
@@ -28,6 +32,7 @@
 #include "dump.h"
 #include "dump_inet.h"
 #include "dump_sockets.h"
+#include "dump_unix_name.h"
 #include "log.h"
 #include "sockdiag.h"
 
@@ -38,6 +43,8 @@ struct dk_sock {
 	uint64_t ino, peer;
 	pid_t pid;
 	int fd;
+	uint32_t type;
+	bool named;
 };
 
 struct dump_sockets {
@@ -174,74 +181,12 @@ static bool sock_seen(const struct dump_sockets *k, uint64_t ino)
 
 #define UNIX_LISTEN 10	/* TCP_LISTEN, as sock_diag gives the state */
 
-/*
- * A named unix socket is saved only when it listens (stream or seqpacket)
- * with nothing in its backlog, or is a datagram socket connected to no
- * one, under an absolute path whose socket file is still its own, or an
- * abstract name. 0, or -EOPNOTSUPP with @what said.
- */
-static int check_named(const struct sockdiag_unix *d, char *what, size_t len)
+static bool connected_dgram(int s)
 {
-	const char *kind = d->type == SOCK_DGRAM ? "unix datagram socket" : "listening unix socket";
-	struct stat st;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
 
-	if (d->type == SOCK_DGRAM && (d->state == 1 || d->peer_ino))
-		snprintf(what, len, "unix datagram socket bound to %s and connected", d->name);
-	else if (d->type != SOCK_DGRAM && d->state != UNIX_LISTEN)
-		snprintf(what, len, "unix socket bound to %s, %s,", d->name,
-			 d->state == 1 ? "connected (an accepted connection or a client)" :
-			 "not listening");
-	else if (d->type != SOCK_DGRAM && d->rqueue)
-		snprintf(what, len, "listening unix socket %s with %u pending connection%s",
-			 d->name, d->rqueue, d->rqueue == 1 ? "" : "s");
-	else if (d->raw_name[0] == '\0')
-		return 0;
-	else if (d->name[0] != '/')
-		snprintf(what, len, "unix socket bound to relative path %s", d->name);
-	else if (lstat(d->name, &st) || !S_ISSOCK(st.st_mode) || !d->has_vfs ||
-		 st.st_ino != d->vfs_ino ||
-		 (uint32_t)(major(st.st_dev) << 20 | minor(st.st_dev)) != d->vfs_dev)
-		snprintf(what, len, "%s %s whose socket file was removed or replaced", kind,
-			 d->name);
-	else
-		return 0;
-	return -EOPNOTSUPP;
-}
-
-/*
- * The name, for a listener its backlog, and (for a path) the socket
- * file's owner and mode.
- */
-static int record_name(const struct sockdiag_unix *d, UnixSkEntry *u)
-{
-	bool abstract = d->raw_name[0] == '\0';
-	size_t off = abstract ? 1 : 0, len = d->raw_len - off;
-	struct stat st;
-
-	/* A path as sun_path holds it: up to its NUL. */
-	if (!abstract)
-		len = strnlen((const char *)d->raw_name, d->raw_len);
-	u->has_listening = true;
-	u->listening = d->state == UNIX_LISTEN;
-	u->has_abstract = true;
-	u->abstract = abstract;
-	u->has_name = true;
-	u->name.len = len;
-	u->name.data = malloc(len ? len : 1);
-	if (!u->name.data)
-		return -ENOMEM;
-	memcpy(u->name.data, d->raw_name + off, len);
-	if (u->listening) {
-		u->has_backlog = true;
-		u->backlog = d->wqueue;
-	}
-	if (!abstract && !lstat(d->name, &st)) {
-		u->has_file_mode = u->has_file_uid = u->has_file_gid = true;
-		u->file_mode = st.st_mode & 07777;
-		u->file_uid = st.st_uid;
-		u->file_gid = st.st_gid;
-	}
-	return 0;
+	return !getpeername(s, (struct sockaddr *)&ss, &len);
 }
 
 static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const char *info,
@@ -258,11 +203,6 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		pr_err("pid %d fd %d: cannot describe unix socket %lu: %s", pid, fd,
 		       (unsigned long)ino, strerror(-err));
 		return -EOPNOTSUPP;
-	}
-	if (d.named) {
-		err = check_named(&d, what, sizeof(what));
-		if (err)
-			return refuse(pid, fd, what);
 	}
 	if (d.type != SOCK_STREAM && d.type != SOCK_DGRAM && d.type != SOCK_SEQPACKET)
 		return refuse(pid, fd, "unix socket of this type");
@@ -281,7 +221,12 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		return -ENOMEM;
 	u->sk_type = d.type;
 	u->has_connected = true;
-	u->connected = d.state == 1; /* TCP_ESTABLISHED, even once the peer is closed */
+	/*
+	 * TCP_ESTABLISHED, even once the peer is closed. A datagram socket
+	 * others connected to is ESTABLISHED too: it is connected when it
+	 * has a peer of its own (getpeername(), even a closed one).
+	 */
+	u->connected = d.type == SOCK_DGRAM ? connected_dgram(s) : d.state == 1;
 	if (d.peer_ino) {
 		u->has_peer_ino = true;
 		u->peer_ino = d.peer_ino;
@@ -292,7 +237,9 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	u->peek_off = peek;
 	u->passcred = cred;
 	if (d.named) {
-		err = record_name(&d, u);
+		err = dump_unix_name__record(s, &d, u, what, sizeof(what));
+		if (err == -EOPNOTSUPP)
+			return refuse(pid, fd, what);
 		if (err)
 			return err;
 	}
@@ -300,8 +247,12 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		return 0;
 	u->has_queue_here = true;
 	u->queue_here = true;
-	/* A listener holds connections, not data (recv() says EINVAL). */
-	err = d.state == UNIX_LISTEN ? 0 : read_queue(s, d.type, d.shutdown, u);
+	/*
+	 * A listener holds connections, not data, and a stream or seqpacket
+	 * socket never connected none either (recv() says EINVAL, ENOTCONN).
+	 */
+	err = d.state == UNIX_LISTEN || (d.type != SOCK_DGRAM && !d.peer_ino && !u->connected) ?
+		      0 : read_queue(s, d.type, d.shutdown, u);
 	if (err == -EFBIG || err == -EMSGSIZE) {
 		snprintf(what, sizeof(what), "unix socket with %s queued",
 			 err == -EFBIG ? "more than 64 MiB" : "a datagram of more than 4 MiB");
@@ -313,7 +264,7 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	if (!arr)
 		return -ENOMEM;
 	k->socks = arr;
-	arr[k->nsocks++] = (struct dk_sock){ ino, d.peer_ino, pid, fd };
+	arr[k->nsocks++] = (struct dk_sock){ ino, d.peer_ino, pid, fd, d.type, d.named };
 	return 0;
 }
 
@@ -352,6 +303,34 @@ int dump_sockets__fd(struct dump_sockets **sk, pid_t pid, int fd, const struct s
 	return err;
 }
 
+/*
+ * Socket @s is connected to @q, a socket of the tree: what restore cannot
+ * make again (a refusal printed), or 0. Restore connects a socket to its
+ * peer's name, through the listener for an accepted connection, or makes
+ * an unnamed pair with socketpair().
+ */
+static int check_pair(const struct dk_sock *s, const struct dk_sock *q)
+{
+	const char *what = NULL;
+
+	if (q->peer != s->ino) {
+		/* A datagram socket sends to a named one that need not answer. */
+		if (s->type == SOCK_DGRAM && q->named)
+			return 0;
+		what = s->type == SOCK_DGRAM ?
+			       "unix datagram socket connected to an unnamed socket that is not connected back" :
+			       "unix socket connected one way only";
+	} else if (s->type == SOCK_DGRAM && s->named && !q->named) {
+		what = "unix datagram socket bound to a name and connected to an unnamed socket connected back";
+	} else if (s->type != SOCK_DGRAM && s->named && q->named) {
+		what = "unix socket connection with both ends bound to a name";
+	}
+	if (!what)
+		return 0;
+	pr_err("pid %d fd %d: %s is not supported", s->pid, s->fd, what);
+	return -EOPNOTSUPP;
+}
+
 int dump_sockets__check_peers(const struct dump_sockets *k)
 {
 	struct sockdiag_unix d;
@@ -362,17 +341,15 @@ int dump_sockets__check_peers(const struct dump_sockets *k)
 		const struct dk_sock *s = &k->socks[i];
 		bool found = false;
 
-		if (!s->peer)
+		if (!s->peer || s->peer == s->ino)
 			continue;
 		for (j = 0; j < k->nsocks && !found; j++) {
 			if (k->socks[j].ino != s->peer)
 				continue;
 			found = true;
-			if (k->socks[j].peer != s->ino) {
-				pr_err("pid %d fd %d: unix socket connected one way only is not supported",
-				       s->pid, s->fd);
-				return -EOPNOTSUPP;
-			}
+			err = check_pair(s, &k->socks[j]);
+			if (err)
+				return err;
 		}
 		if (found)
 			continue;

@@ -90,10 +90,11 @@ static int check_epoll(struct image *img, const char *n, const FilesImage *fi, c
 }
 
 /*
- * A unix socket's name: a listener has one, an unconnected datagram
- * socket may; it fits sun_path (108 bytes with the leading NUL of an
- * abstract name or a path's final NUL), a path absolute and without NUL
- * bytes; only a stream or seqpacket socket listens.
+ * A unix socket's name: a listener has one, others may; it fits sun_path
+ * (108 bytes with the leading NUL of an abstract name or a path's final
+ * NUL), a path absolute (or relative with the absolute directory it was
+ * bound in) and without NUL bytes; only a stream or seqpacket socket
+ * listens.
  */
 static int check_unix(struct image *img, const char *n, const FdEntry *e)
 {
@@ -104,16 +105,19 @@ static int check_unix(struct image *img, const char *n, const FdEntry *e)
 		return bad(img, n, "unix socket fd %u has no state", e->fd);
 	if (!u->listening && !u->has_name)
 		return 0;
-	if (!u->listening && (u->sk_type != SOCK_DGRAM || u->connected || u->has_peer_ino))
-		return bad(img, n, "unix socket fd %u has a name but neither listens nor is an unconnected datagram socket",
-			   e->fd);
 	if (u->listening && u->sk_type != SOCK_STREAM && u->sk_type != SOCK_SEQPACKET)
 		return bad(img, n, "unix socket fd %u of type %u listens", e->fd, u->sk_type);
 	if (!u->has_name || !u->name.len || u->name.len > 107)
 		return bad(img, n, "%s fd %u: a name of %zu bytes", kind, e->fd,
 			   u->has_name ? u->name.len : 0);
-	if (!u->abstract && (u->name.data[0] != '/' || memchr(u->name.data, 0, u->name.len)))
+	if (!u->abstract && ((u->name.data[0] != '/' && !u->has_bind_dir) ||
+			     memchr(u->name.data, 0, u->name.len)))
 		return bad(img, n, "%s fd %u: path is not absolute or holds a NUL byte", kind, e->fd);
+	/* A relative path: the absolute directory it was bound in (restore_unix.c). */
+	if (u->has_bind_dir && (u->abstract || !u->bind_dir.len || u->bind_dir.data[0] != '/' ||
+				memchr(u->bind_dir.data, 0, u->bind_dir.len) ||
+				u->bind_dir.len + u->name.len + 2 > 108))
+		return bad(img, n, "%s fd %u: bad directory of a relative path", kind, e->fd);
 	if (u->listening && (u->connected || u->has_peer_ino || u->n_queue))
 		return bad(img, n, "listening unix socket fd %u is damaged", e->fd);
 	if (u->has_file_mode && u->abstract)

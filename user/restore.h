@@ -48,6 +48,7 @@ struct restore_fdkinds;
 struct restore_fifo;
 struct rpipe;
 struct restore_unix;
+struct restore_unix_conn;
 struct restore_ghost;
 struct watchdog;
 
@@ -121,6 +122,7 @@ struct restore_ctx {
 	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
+	struct restore_unix_conn *unc;	/* restore_unix_conn.c: sockets made with others */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
 
 	pid_t self;		/* pidtrace */

@@ -9,8 +9,8 @@
  * written again from the other end (one send per datagram, so message
  * boundaries stay), then the shutdown bits and options are set; the other
  * end waits for its own fd, or is closed when its owner had closed it.
- * A datagram socket bound to a name is bound again (restore_unix.c) and
- * its datagrams are sent to that name.
+ * Sockets bound to a name, and those connected to one, are
+ * restore_unix_conn.c's.
  *
  * A deleted file is created again where it was (a free name next to it
  * when that name is taken), filled, given its owner and mode, and unlinked
@@ -42,6 +42,7 @@
 #include "restore_inotify.h"
 #include "restore_scm.h"
 #include "restore_unix.h"
+#include "restore_unix_conn.h"
 
 #ifndef TFD_IOC_SET_TICKS
 #define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
@@ -228,8 +229,8 @@ static int set_int(int s, int opt, int v)
  * Write @to's queue (the unread data of its original) from @from: to its
  * peer, or to the name @dst (@dlen) when it is not NULL.
  */
-static int refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntry *to,
-		  const struct sockaddr_un *dst, socklen_t dlen)
+int restore_fdkinds__refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntry *to,
+			    const struct sockaddr_un *dst, socklen_t dlen)
 {
 	size_t i, total = 0, done;
 	ssize_t n;
@@ -264,7 +265,7 @@ static int refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntr
 }
 
 /* Options and shutdown bits of the original @u, on its new socket @s. */
-static int set_options(int s, const FdEntry *e)
+int restore_fdkinds__sk_options(int s, const FdEntry *e)
 {
 	const UnixSkEntry *u = e->unix_sk;
 	int err;
@@ -284,39 +285,6 @@ static int set_options(int s, const FdEntry *e)
 	return err;
 }
 
-/*
- * A datagram socket bound to a name, connected to no one: bound again,
- * its datagrams sent to that name from a temporary unbound socket (so the
- * receiver sees an unnamed sender, whatever the original senders were).
- */
-static int open_bound_dgram(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
-{
-	const FdEntry *mine = queue_entry(ctx, e->ino);
-	struct sockaddr_un a;
-	socklen_t alen;
-	int s, tmp, err = 0;
-
-	if (!mine)
-		mine = e;
-	s = restore_unix__bind(ctx, pid, e, &a, &alen);
-	if (s < 0)
-		return s;
-	if (mine->unix_sk->n_queue) {
-		tmp = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		err = tmp < 0 ? -errno : refill(ctx, pid, tmp, mine->unix_sk, &a, alen);
-		if (tmp >= 0)
-			close(tmp);
-	}
-	if (!err)
-		err = set_options(s, mine);
-	if (!err)
-		return s;
-	/* The socket file goes with the failed restore (restore_unix__end()). */
-	close(s);
-	return restore__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s", pid,
-			     e->fd, (unsigned long)e->ino, strerror(-err));
-}
-
 static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
 		     const FdEntry *e)
 {
@@ -328,10 +296,9 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 	if (!u)
 		return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: socket without its state", pid,
 				     e->fd);
-	if (u->listening)
-		return restore_unix__listener(ctx, pid, e);
-	if (u->has_name)
-		return open_bound_dgram(ctx, pid, e);
+	/* Named, or connected to a named one (restore_unix_conn.c). */
+	if (restore_unix_conn__wants(ctx, e))
+		return restore_unix_conn__open(ctx, pid, e);
 	p = kept(k->socks, k->nsocks, e->ino, 0);
 	if (p) {
 		/* Made with its peer: taken once (one socket, one description). */
@@ -354,14 +321,14 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 		if (!err && u->has_peer_ino)
 			peer = queue_entry(ctx, u->peer_ino);
 		if (!err)
-			err = refill(ctx, pid, sv[1], mine->unix_sk, NULL, 0);
+			err = restore_fdkinds__refill(ctx, pid, sv[1], mine->unix_sk, NULL, 0);
 		if (!err && peer)
-			err = refill(ctx, pid, sv[0], peer->unix_sk, NULL, 0);
+			err = restore_fdkinds__refill(ctx, pid, sv[0], peer->unix_sk, NULL, 0);
 	}
 	if (!err)
-		err = set_options(sv[0], mine);
+		err = restore_fdkinds__sk_options(sv[0], mine);
 	if (!err && peer)
-		err = set_options(sv[1], peer);
+		err = restore_fdkinds__sk_options(sv[1], peer);
 	/* The peer waits for its fd; one no fd of the tree holds was closed: so is this. */
 	if (!err && peer) {
 		err = keep(&k->socks, &k->nsocks, u->peer_ino, 0, sv[1]);

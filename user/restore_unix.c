@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 
 #include "log.h"
 #include "restore_unix.h"
+#include "restore_unix_conn.h"
 #include "sockdiag.h"
 
 struct rbound {
@@ -134,6 +136,29 @@ static void name_shown(const UnixSkEntry *u, char *buf, size_t len)
 		 (const char *)u->name.data);
 }
 
+/*
+ * Bind @s to @u's relative name from the directory it was bound in: the
+ * kernel keeps the name as given (getsockname() shows it relative).
+ */
+static int bind_relative(int s, const UnixSkEntry *u)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char dir[PATH_MAX];
+	int cwd, err = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)u->bind_dir.len, (const char *)u->bind_dir.data);
+	memcpy(a.sun_path, u->name.data, u->name.len);
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0)
+		return -errno;
+	if (chdir(dir) || bind(s, (struct sockaddr *)&a, sizeof(a)))
+		err = -errno;
+	if (fchdir(cwd) && !err)
+		err = -errno;
+	close(cwd);
+	return err;
+}
+
 int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 		       struct sockaddr_un *a, socklen_t *alen)
 {
@@ -152,11 +177,20 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 	if (u->abstract) {
 		memcpy(a->sun_path + 1, u->name.data, u->name.len);
 		*alen = offsetof(struct sockaddr_un, sun_path) + 1 + u->name.len;
+	} else if (u->has_bind_dir) {
+		/* pidtrace reaches a relative name by its full path; only bind() uses it as is. */
+		if ((size_t)snprintf(a->sun_path, sizeof(a->sun_path), "%.*s/%.*s",
+				     (int)u->bind_dir.len, (const char *)u->bind_dir.data,
+				     (int)u->name.len, (const char *)u->name.data) >= sizeof(a->sun_path))
+			err = -ENAMETOOLONG;
+		*alen = sizeof(*a);
 	} else {
 		memcpy(a->sun_path, u->name.data, u->name.len);
 		*alen = sizeof(*a);
 	}
 	name_shown(u, shown, sizeof(shown));
+	if (err)
+		goto out;
 	s = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
 	if (s < 0) {
 		err = -errno;
@@ -167,8 +201,9 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 		if (err)
 			goto out;
 	}
-	if (bind(s, (struct sockaddr *)a, *alen)) {
-		err = -errno;
+	err = u->has_bind_dir ? bind_relative(s, u) :
+	      bind(s, (struct sockaddr *)a, *alen) ? -errno : 0;
+	if (err) {
 		if (err == -EADDRINUSE)
 			why = "in use by a live socket";
 		goto out;
@@ -273,6 +308,7 @@ void restore_unix__end(struct restore_ctx *ctx, bool failed)
 	struct stat st;
 	size_t i;
 
+	restore_unix_conn__end(ctx);
 	if (!k)
 		return;
 	for (i = 0; failed && i < k->nbound; i++) {

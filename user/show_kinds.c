@@ -457,6 +457,14 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 			add(k, "abstract", json_object_new_boolean(e->unix_sk->abstract));
 			if (e->unix_sk->has_backlog)
 				add(k, "backlog", json_object_new_int64(e->unix_sk->backlog));
+			/* A relative name: where it was bound (restore_unix.c). */
+			if (e->unix_sk->has_bind_dir) {
+				snprintf(sigs, sizeof(sigs), "%.*s", (int)e->unix_sk->bind_dir.len,
+					 (const char *)e->unix_sk->bind_dir.data);
+				add(k, "bind_dir", escape__json_string(sigs));
+			}
+			if (e->unix_sk->file_gone)
+				add(k, "file_gone", json_object_new_boolean(true));
 		}
 		if (e->unix_sk->has_file_mode) {
 			char mode[8];

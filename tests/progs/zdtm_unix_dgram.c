@@ -13,8 +13,8 @@
  * sent to each name afterwards arrives.
  * The sender addresses are not kept: a restored datagram comes from an
  * unnamed socket (restore sends it), which this checks too.
- * "connected": the path socket is also connect()ed to the abstract one
- * (dump must refuse); after SIGTERM it sends through that connection.
+ * "connected": the path socket is also connect()ed to the abstract one;
+ * after SIGTERM it sends through that connection.
  */
 #include <fcntl.h>
 #include <stddef.h>

@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_unix_conn.c - unix sockets bound to a name or connected to one:
+ * made in pidtrace the way their originals came to be, so that their
+ * names and peers are the kernel's own again.
+ *
+ * - A listener: restore_unix.c binds and listens.
+ * - A socket bound and nothing else: bound again.
+ * - Datagram sockets: every socket of a group linked by connect() is
+ *   bound (restore_unix.c), refilled with its datagrams (sent to its name
+ *   from a temporary unnamed socket, before it connects: a connected
+ *   socket takes datagrams from its peer only), then connected to its
+ *   peer's name. connect() wants the peer unconnected or connected back,
+ *   so a socket connects only once everything connecting to it has. A
+ *   peer that was closed becomes a temporary socket, closed again.
+ * - A stream or seqpacket connection with a named end is an accepted
+ *   one: the client connects to the listener (the tree's own, or a
+ *   temporary one bound to the name and closed again, its file removed
+ *   when the original's was), the listener accepts, and each end's data
+ *   is written from the other. A client's shutdown bits are set before
+ *   it connects where the other end's data allow, since shutdown() on a
+ *   connected socket also sets the peer's.
+ *
+ * Sockets made with others wait here until their own fd is opened.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "restore_fdkinds.h"
+#include "restore_unix.h"
+#include "restore_unix_conn.h"
+
+struct made {
+	uint64_t ino;
+	int fd;
+	bool connected;		/* its connect() is done */
+	struct sockaddr_un a;	/* its name, as pidtrace reaches it */
+	socklen_t alen;		/* 0: unnamed */
+};
+
+struct restore_unix_conn {
+	struct made *m;
+	size_t n;
+};
+
+static struct restore_unix_conn *state(struct restore_ctx *ctx)
+{
+	if (!ctx->unc)
+		ctx->unc = calloc(1, sizeof(*ctx->unc));
+	return ctx->unc;
+}
+
+static struct made *find(struct restore_unix_conn *k, uint64_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (k->m[i].ino == ino)
+			return &k->m[i];
+	return NULL;
+}
+
+static struct made *add(struct restore_unix_conn *k, uint64_t ino, int fd)
+{
+	struct made *m = realloc(k->m, (k->n + 1) * sizeof(*m));
+
+	if (!m)
+		return NULL;
+	k->m = m;
+	m = &m[k->n++];
+	memset(m, 0, sizeof(*m));
+	m->ino = ino;
+	m->fd = fd;
+	return m;
+}
+
+/* An fd entry of unix socket @ino: the one that carries its queue if any. */
+static const FdEntry *entry_of(struct restore_ctx *ctx, uint64_t ino)
+{
+	const FdEntry *any = NULL;
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (k = 0; fi && k < fi->n_fds; k++) {
+			const FdEntry *e = fi->fds[k];
+
+			if (e->type != FD_TYPE__FD_UNIX || !e->unix_sk || e->ino != ino)
+				continue;
+			if (e->unix_sk->queue_here)
+				return e;
+			if (!any)
+				any = e;
+		}
+	}
+	return any;
+}
+
+static bool named(const FdEntry *e)
+{
+	return e && e->unix_sk->has_name;
+}
+
+bool restore_unix_conn__wants(struct restore_ctx *ctx, const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	const FdEntry *p;
+
+	if (u->listening || u->has_name)
+		return true;
+	if (!u->connected || !u->has_peer_ino)
+		return false;
+	p = entry_of(ctx, u->peer_ino);
+	return named(p) && !p->unix_sk->listening;
+}
+
+/* @u's name as pidtrace reaches it (a relative one from its directory). */
+static int addr_of(const UnixSkEntry *u, struct sockaddr_un *a, socklen_t *alen)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if (u->name.len + 1 > sizeof(a->sun_path))
+		return -ENAMETOOLONG;
+	if (u->abstract) {
+		memcpy(a->sun_path + 1, u->name.data, u->name.len);
+		*alen = offsetof(struct sockaddr_un, sun_path) + 1 + u->name.len;
+		return 0;
+	}
+	*alen = sizeof(*a);
+	if (!u->has_bind_dir) {
+		memcpy(a->sun_path, u->name.data, u->name.len);
+		return 0;
+	}
+	if ((size_t)snprintf(a->sun_path, sizeof(a->sun_path), "%.*s/%.*s", (int)u->bind_dir.len,
+			     (const char *)u->bind_dir.data, (int)u->name.len,
+			     (const char *)u->name.data) >= sizeof(a->sun_path))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* ---- datagram sockets ---- */
+
+/* Socket @ino made (bound, refilled), not connected yet. */
+static int dgram_make(struct restore_ctx *ctx, pid_t pid, uint64_t ino)
+{
+	struct restore_unix_conn *k = state(ctx);
+	const FdEntry *e = entry_of(ctx, ino);
+	struct sockaddr_un a;
+	socklen_t alen = 0;
+	struct made *m;
+	int s, tmp, err = 0;
+
+	if (!k)
+		return -ENOMEM;
+	if (find(k, ino))
+		return 0;
+	if (!e)
+		return restore__fail(ctx, pid, -EINVAL, "unix socket %lu is not in the image",
+				     (unsigned long)ino);
+	if (e->unix_sk->has_name) {
+		s = restore_unix__bind(ctx, pid, e, &a, &alen);
+		if (s < 0)
+			return s;
+	} else {
+		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s < 0)
+			return -errno;
+		/* Nobody could send to it but its peer, which is named and one way. */
+		if (e->unix_sk->n_queue)
+			err = -EINVAL;
+	}
+	if (!err && e->unix_sk->n_queue) {
+		tmp = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		err = tmp < 0 ? -errno : restore_fdkinds__refill(ctx, pid, tmp, e->unix_sk, &a, alen);
+		if (tmp >= 0)
+			close(tmp);
+	}
+	m = err ? NULL : add(k, ino, s);
+	if (!m) {
+		close(s);
+		err = err ? err : -ENOMEM;
+		return restore__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s",
+				     pid, e->fd, (unsigned long)ino, strerror(-err));
+	}
+	m->a = a;
+	m->alen = alen;
+	return 0;
+}
+
+/* The inodes of the datagram sockets linked to @ino by connect(), either way. */
+static int dgram_group(struct restore_ctx *ctx, uint64_t ino, uint64_t **out, size_t *n)
+{
+	uint64_t *g = malloc(sizeof(*g)), *ng;
+	size_t done = 0, i, t, f, cap = 1;
+
+	if (!g)
+		return -ENOMEM;
+	g[0] = ino;
+	*n = 1;
+	for (; done < *n; done++) {
+		for (t = 0; t < ctx->ntasks; t++) {
+			const FilesImage *fi = ctx->tasks[t].files;
+
+			for (f = 0; fi && f < fi->n_fds; f++) {
+				const FdEntry *e = fi->fds[f];
+				const UnixSkEntry *u = e->unix_sk;
+				uint64_t other = 0;
+
+				if (e->type != FD_TYPE__FD_UNIX || !u || u->sk_type != SOCK_DGRAM ||
+				    !u->connected || !u->has_peer_ino)
+					continue;
+				if (e->ino == g[done])
+					other = u->peer_ino;
+				else if (u->peer_ino == g[done])
+					other = e->ino;
+				for (i = 0; other && i < *n; i++)
+					if (g[i] == other)
+						other = 0;
+				if (!other)
+					continue;
+				if (*n == cap) {
+					cap *= 2;
+					ng = realloc(g, cap * sizeof(*g));
+					if (!ng) {
+						free(g);
+						return -ENOMEM;
+					}
+					g = ng;
+				}
+				g[(*n)++] = other;
+			}
+		}
+	}
+	*out = g;
+	return 0;
+}
+
+/* Connect @m (entry @e) to its peer: by name, itself, or a closed one. */
+static int dgram_connect(struct restore_unix_conn *k, struct made *m, const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	socklen_t alen = sizeof(a);
+	struct made *p;
+	int t, err = 0;
+
+	if (u->has_peer_ino) {
+		p = find(k, u->peer_ino);
+		if (!p || !p->alen)
+			return -EINVAL;
+		return connect(m->fd, (struct sockaddr *)&p->a, p->alen) ? -errno : 0;
+	}
+	/* Its peer was closed: connected to a socket closed again (sends fail, ECONNREFUSED). */
+	t = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (t < 0)
+		return -errno;
+	if (bind(t, (struct sockaddr *)&a, offsetof(struct sockaddr_un, sun_path)) ||
+	    getsockname(t, (struct sockaddr *)&a, &alen) ||
+	    connect(m->fd, (struct sockaddr *)&a, alen))
+		err = -errno;
+	close(t);
+	return err;
+}
+
+/* Whether a socket of group @g still has to connect to @ino (other than @ino's own peer). */
+static bool awaited(struct restore_ctx *ctx, struct restore_unix_conn *k, const uint64_t *g,
+		    size_t n, uint64_t ino, uint64_t own_peer)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const FdEntry *z = entry_of(ctx, g[i]);
+		struct made *zm = find(k, g[i]);
+
+		if (g[i] != ino && g[i] != own_peer && z && z->unix_sk->connected &&
+		    z->unix_sk->has_peer_ino && z->unix_sk->peer_ino == ino && zm && !zm->connected)
+			return true;
+	}
+	return false;
+}
+
+static int open_dgram(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_unix_conn *k = state(ctx);
+	uint64_t *g = NULL;
+	size_t n = 0, i, left;
+	bool progress = true;
+	int err;
+
+	if (!k)
+		return -ENOMEM;
+	err = dgram_group(ctx, e->ino, &g, &n);
+	for (i = 0; !err && i < n; i++)
+		err = dgram_make(ctx, pid, g[i]);
+	if (err)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const FdEntry *x = entry_of(ctx, g[i]);
+
+		find(k, g[i])->connected = !x->unix_sk->connected;
+	}
+	/* Those nobody waits for connect first, until all have. */
+	for (left = n; left && progress;) {
+		progress = false;
+		for (i = 0; i < n; i++) {
+			const FdEntry *x = entry_of(ctx, g[i]);
+			struct made *m = find(k, g[i]);
+
+			if (m->connected ||
+			    awaited(ctx, k, g, n, g[i], x->unix_sk->has_peer_ino ? x->unix_sk->peer_ino : 0))
+				continue;
+			err = dgram_connect(k, m, x);
+			if (err) {
+				err = restore__fail(ctx, pid, err,
+						    "pid %d fd %u: unix datagram socket %lu: connect: %s",
+						    pid, x->fd, (unsigned long)g[i], strerror(-err));
+				goto out;
+			}
+			m->connected = progress = true;
+		}
+		for (left = 0, i = 0; i < n; i++)
+			left += !find(k, g[i])->connected;
+	}
+	if (left) {
+		err = restore__fail(ctx, pid, -EDEADLK,
+				    "pid %d fd %u: unix datagram sockets connected in a ring, in no order connect() allows",
+				    pid, e->fd);
+		goto out;
+	}
+	for (i = 0; !err && i < n; i++) {
+		const FdEntry *x = entry_of(ctx, g[i]);
+
+		err = restore_fdkinds__sk_options(find(k, g[i])->fd, x);
+		if (err)
+			err = restore__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s",
+					    pid, x->fd, (unsigned long)g[i], strerror(-err));
+	}
+out:
+	free(g);
+	return err;
+}
+
+/* ---- stream and seqpacket sockets ---- */
+
+/* @l's description in pidtrace: opened already, or made now and kept for it. */
+static int tree_listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *l)
+{
+	struct restore_unix_conn *k = state(ctx);
+	struct made *m;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < ctx->nobjs; i++)
+		if (ctx->objs[i].ofd_id == l->ofd_id)
+			return ctx->objs[i].fd;
+	m = find(k, l->ino);
+	if (m)
+		return m->fd;
+	fd = restore_unix__listener(ctx, pid, l);
+	if (fd < 0)
+		return fd;
+	if (!add(k, l->ino, fd)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	return fd;
+}
+
+static bool same_bytes(const ProtobufCBinaryData *a, bool has_a, const ProtobufCBinaryData *b,
+		       bool has_b)
+{
+	if (!has_a || !has_b)
+		return has_a == has_b;
+	return a->len == b->len && !memcmp(a->data, b->data, a->len);
+}
+
+/* The tree's listener of accepted connection @acc: its name and type. */
+static const FdEntry *listener_of(struct restore_ctx *ctx, const FdEntry *acc)
+{
+	const UnixSkEntry *a = acc->unix_sk;
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (k = 0; fi && k < fi->n_fds; k++) {
+			const FdEntry *e = fi->fds[k];
+			const UnixSkEntry *u = e->unix_sk;
+
+			if (e->type == FD_TYPE__FD_UNIX && u && u->listening &&
+			    u->sk_type == a->sk_type && u->abstract == a->abstract &&
+			    same_bytes(&u->name, u->has_name, &a->name, a->has_name) &&
+			    same_bytes(&u->bind_dir, u->has_bind_dir, &a->bind_dir, a->has_bind_dir))
+				return e;
+		}
+	}
+	return NULL;
+}
+
+static int set_shutdown(int s, uint32_t bits)
+{
+	bits &= 3;
+	if (!bits)
+		return 0;
+	return shutdown(s, bits == 3 ? SHUT_RDWR : bits & 1 ? SHUT_RD : SHUT_WR) ? -errno : 0;
+}
+
+/* Options of @e with shutdown bits @bits (the rest set already, or by the peer's). */
+static int options(int s, const FdEntry *e, uint32_t bits)
+{
+	UnixSkEntry u = *e->unix_sk;
+	FdEntry c = *e;
+
+	u.shutdown = bits;
+	c.unix_sk = &u;
+	return restore_fdkinds__sk_options(s, &c);
+}
+
+/* The shutdown bits the other end of a connection gets from @bits (receive <-> send). */
+static uint32_t mirror(uint32_t bits)
+{
+	return (bits & 1 ? 2 : 0) | (bits & 2 ? 1 : 0);
+}
+
+/*
+ * The connection of accepted socket @acc and its client @cli (NULL: it
+ * was closed): both made and kept. Return: 0 or -errno (said).
+ */
+static int stream_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *acc, const FdEntry *cli)
+{
+	struct restore_unix_conn *k = state(ctx);
+	const UnixSkEntry *au = acc->unix_sk, *cu = cli ? cli->unix_sk : NULL;
+	const FdEntry *l = listener_of(ctx, acc);
+	uint32_t pre = 0;
+	struct sockaddr_un a;
+	socklen_t alen;
+	int lfd = -1, tmp = -1, c = -1, s = -1, err = 0;
+	const char *step = "connect";
+
+	if (l) {
+		lfd = tree_listener(ctx, pid, l);
+		if (lfd < 0)
+			return lfd;
+		err = addr_of(au, &a, &alen);
+	} else {
+		/* Its listener was closed: one stands in for the accept. */
+		lfd = tmp = restore_unix__bind(ctx, pid, acc, &a, &alen);
+		if (tmp < 0)
+			return tmp;
+		if (listen(tmp, 1))
+			err = -errno;
+	}
+	if (!err) {
+		c = socket(AF_UNIX, au->sk_type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (c < 0)
+			err = -errno;
+	}
+	/* The client's own shutdown bits, where no data has to pass them. */
+	if (cu) {
+		pre = cu->shutdown & 3 & ~mirror(au->shutdown);
+		if (au->n_queue)
+			pre &= ~2u;
+		if (cu->n_queue)
+			pre &= ~1u;
+	}
+	if (!err)
+		err = set_shutdown(c, pre);
+	if (!err && connect(c, (struct sockaddr *)&a, alen))
+		err = -errno;
+	if (!err) {
+		step = "accept";
+		s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (s < 0)
+			err = -errno;
+	}
+	if (tmp >= 0) {
+		close(tmp);
+		/* The original's socket file was gone: so is this one. */
+		if (au->file_gone && unlink(a.sun_path) && !err)
+			err = -errno;
+	}
+	if (!err) {
+		step = "data";
+		err = restore_fdkinds__refill(ctx, pid, c, au, NULL, 0);
+		if (!err && cu)
+			err = restore_fdkinds__refill(ctx, pid, s, cu, NULL, 0);
+	}
+	if (!err) {
+		step = "options";
+		err = options(s, acc, au->shutdown);
+		if (!err && cu)
+			err = options(c, cli, cu->shutdown & ~pre);
+	}
+	if (!err && !add(k, acc->ino, s))
+		err = -ENOMEM;
+	if (!err)
+		s = -1;
+	if (!err && cu && !add(k, cli->ino, c))
+		err = -ENOMEM;
+	if (!err && cu)
+		c = -1;
+	if (s >= 0)
+		close(s);
+	if (c >= 0)
+		close(c);
+	if (err)
+		return restore__fail(ctx, pid, err,
+				     "pid %d fd %u: unix socket %lu (an accepted connection): %s: %s", pid,
+				     acc->fd, (unsigned long)acc->ino, step, strerror(-err));
+	return 0;
+}
+
+/* Bound, neither listening nor connected. */
+static int open_bound(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct sockaddr_un a;
+	socklen_t alen;
+	int s, err;
+
+	s = restore_unix__bind(ctx, pid, e, &a, &alen);
+	if (s < 0)
+		return s;
+	err = restore_fdkinds__sk_options(s, entry_of(ctx, e->ino));
+	if (!err)
+		return s;
+	close(s);
+	return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %lu: %s", pid, e->fd,
+			     (unsigned long)e->ino, strerror(-err));
+}
+
+static int open_stream(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	const FdEntry *acc, *cli = NULL;
+
+	acc = u->has_name ? entry_of(ctx, e->ino) : entry_of(ctx, u->peer_ino);
+	if (u->has_name && u->has_peer_ino)
+		cli = entry_of(ctx, u->peer_ino);
+	else if (!u->has_name)
+		cli = entry_of(ctx, e->ino);
+	if (!acc || (acc->unix_sk->has_peer_ino && !cli))
+		return restore__fail(ctx, pid, -EINVAL,
+				     "pid %d fd %u: the peer of unix socket %lu is not in the image",
+				     pid, e->fd, (unsigned long)e->ino);
+	return stream_pair(ctx, pid, acc, cli);
+}
+
+int restore_unix_conn__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_unix_conn *k = state(ctx);
+	struct made *m;
+	int fd, err;
+
+	if (!k)
+		return -ENOMEM;
+	m = find(k, e->ino);
+	if (!m) {
+		if (e->unix_sk->listening)
+			return restore_unix__listener(ctx, pid, e);
+		if (e->unix_sk->sk_type != SOCK_DGRAM && !e->unix_sk->connected)
+			return open_bound(ctx, pid, e);
+		err = e->unix_sk->sk_type == SOCK_DGRAM ? open_dgram(ctx, pid, e) :
+							  open_stream(ctx, pid, e);
+		if (err)
+			return err;
+		m = find(k, e->ino);
+		if (!m)
+			return restore__fail(ctx, pid, -EINVAL, "pid %d fd %u: unix socket %lu was not made",
+					     pid, e->fd, (unsigned long)e->ino);
+	}
+	/* Taken once: one socket, one description. */
+	fd = m->fd;
+	*m = k->m[--k->n];
+	return fd;
+}
+
+void restore_unix_conn__end(struct restore_ctx *ctx)
+{
+	struct restore_unix_conn *k = ctx->unc;
+	size_t i;
+
+	if (!k)
+		return;
+	for (i = 0; i < k->n; i++)
+		close(k->m[i].fd);
+	free(k->m);
+	free(k);
+	ctx->unc = NULL;
+}
