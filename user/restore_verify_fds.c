@@ -32,6 +32,7 @@
 
 #include "procfs.h"
 #include "restore_verify.h"
+#include "restore_verify_unix.h"
 
 #ifndef SO_PEEK_OFF
 #define SO_PEEK_OFF 42
@@ -266,7 +267,7 @@ static int check_unix(struct verify *v, const FdEntry *e, int s)
 	OPT(SOL_SOCKET, SO_PEEK_OFF, "SO_PEEK_OFF", u->peek_off);
 	if (u->sk_type != SOCK_DGRAM)
 		OPT(SOL_SOCKET, SO_ACCEPTCONN, "listening", u->has_listening && u->listening);
-	return err;
+	return err ? err : restore_verify_unix__names(v, e, s);
 }
 
 static int check_inet(struct verify *v, const FdEntry *e, int s)
