@@ -9,11 +9,11 @@
  * connection carries its listener's name and file. A relative path was
  * resolved against the working directory of the task that bound it, which
  * may have changed since: the socket file itself tells (SIOCUNIXFILE opens
- * it), and the directory it is in is recorded for restore. An accepted
- * connection whose listener is gone may have lost its file (unlinked):
- * restore then binds the name for the accept and removes the file again.
- * Everything else (a file removed or replaced under a listener or a bound
- * socket, a relative path not found) is refused, saying which.
+ * it), and the directory it is in is recorded for restore. A socket
+ * file removed since (nothing else at its path, its directory still
+ * there) is bound again by restore and removed again once every socket
+ * of the tree is connected. Everything else (a file replaced or moved, a
+ * relative name whose file is gone) is refused, saying which.
  */
 #include <errno.h>
 #include <limits.h>
@@ -30,7 +30,6 @@
 #include "dump_unix_name.h"
 
 #define UNIX_LISTEN 10	/* TCP_LISTEN, as sock_diag gives the state */
-#define UNIX_ESTABLISHED 1
 
 /* The socket file of @d is @path's (its inode as sock_diag gives it). */
 static bool own_file(const struct sockdiag_unix *d, const char *path, struct stat *st)
@@ -108,7 +107,6 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 			   size_t len)
 {
 	bool abstract = d->raw_name[0] == '\0';
-	bool accepted = d->type != SOCK_DGRAM && d->state == UNIX_ESTABLISHED;
 	size_t off = abstract ? 1 : 0, nlen = d->raw_len - off;
 	char cwd[PATH_MAX], full[PATH_MAX + 120];
 	const char *path = d->name;
@@ -131,10 +129,13 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 		path = full;
 	}
 	if (!abstract && !own_file(d, path, &st)) {
-		/* An accepted connection of a closed listener: the name can be bound again. */
+		/*
+		 * Removed (nothing else at the path, its directory still
+		 * there): restore binds the name and removes the file again.
+		 */
 		bool gone = lstat(path, &st) && errno == ENOENT;
 
-		if (!(accepted && gone && parent_exists(path))) {
+		if (!(gone && parent_exists(path))) {
 			snprintf(what, len, "%s %s whose socket file was removed or replaced", kind(d),
 				 d->name);
 			return -EOPNOTSUPP;

@@ -525,6 +525,9 @@ void restore_fdkinds__close(struct restore_ctx *ctx)
 {
 	struct restore_fdkinds *k = ctx->fdk;
 
+	/* Every socket is connected: names that had lost their file lose it again. */
+	restore_unix__unlink_gone(ctx);
+	restore_unix_conn__end(ctx);
 	if (!k)
 		return;
 	close_all(k->socks, k->nsocks);

@@ -40,6 +40,7 @@ struct rbound {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 	dev_t dev;
 	ino_t ino;
+	bool gone;		/* the original's file was removed: so is this, once connected */
 };
 
 struct restore_unix {
@@ -98,7 +99,7 @@ static int clear_stale(const char *path, int type, const char **why)
 	return 0;
 }
 
-static int remember(struct restore_ctx *ctx, const char *path)
+static int remember(struct restore_ctx *ctx, const char *path, bool gone)
 {
 	struct restore_unix *k = state(ctx);
 	struct rbound *b;
@@ -116,6 +117,7 @@ static int remember(struct restore_ctx *ctx, const char *path)
 	snprintf(b->path, sizeof(b->path), "%s", path);
 	b->dev = st.st_dev;
 	b->ino = st.st_ino;
+	b->gone = gone;
 	return 0;
 }
 
@@ -210,7 +212,7 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 	}
 	bound = true;
 	if (!u->abstract) {
-		err = remember(ctx, a->sun_path);
+		err = remember(ctx, a->sun_path, u->file_gone);
 		if (!err)
 			err = set_file(a->sun_path, u);
 		if (err)
@@ -302,10 +304,29 @@ int restore_unix__relisten(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
+/* @b is still the very socket file this restore made. */
+static bool ours(const struct rbound *b)
+{
+	struct stat st;
+
+	return !lstat(b->path, &st) && S_ISSOCK(st.st_mode) && st.st_dev == b->dev &&
+	       st.st_ino == b->ino;
+}
+
+void restore_unix__unlink_gone(struct restore_ctx *ctx)
+{
+	struct restore_unix *k = ctx->unx;
+	size_t i;
+
+	for (i = 0; k && i < k->nbound; i++)
+		if (k->bound[i].gone && ours(&k->bound[i]) && unlink(k->bound[i].path))
+			pr_warn("cannot remove socket file %s: %s", k->bound[i].path,
+				strerror(errno));
+}
+
 void restore_unix__end(struct restore_ctx *ctx, bool failed)
 {
 	struct restore_unix *k = ctx->unx;
-	struct stat st;
 	size_t i;
 
 	restore_unix_conn__end(ctx);
@@ -315,8 +336,7 @@ void restore_unix__end(struct restore_ctx *ctx, bool failed)
 		const struct rbound *b = &k->bound[i];
 
 		/* Only the very file this restore made. */
-		if (!lstat(b->path, &st) && S_ISSOCK(st.st_mode) && st.st_dev == b->dev &&
-		    st.st_ino == b->ino && unlink(b->path))
+		if (ours(b) && unlink(b->path))
 			pr_warn("cannot remove socket file %s: %s", b->path, strerror(errno));
 	}
 	free(k->bound);

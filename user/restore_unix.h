@@ -45,6 +45,13 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 int restore_unix__relisten(struct restore_ctx *ctx, struct rtask *t);
 
 /*
+ * restore_unix__unlink_gone() - every socket of the tree is made and
+ * connected: remove the socket files bound for names whose file the
+ * original had lost (if still those).
+ */
+void restore_unix__unlink_gone(struct restore_ctx *ctx);
+
+/*
  * restore_unix__end() - the restore is over: when it @failed, remove the
  * socket files bound by restore_unix__listener() (if still those).
  */

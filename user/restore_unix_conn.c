@@ -483,12 +483,9 @@ static int stream_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *acc, c
 		if (s < 0)
 			err = -errno;
 	}
-	if (tmp >= 0) {
+	/* A socket file the original lost goes once all are connected (restore_unix.c). */
+	if (tmp >= 0)
 		close(tmp);
-		/* The original's socket file was gone: so is this one. */
-		if (au->file_gone && unlink(a.sun_path) && !err)
-			err = -errno;
-	}
 	if (!err) {
 		step = "data";
 		err = restore_fdkinds__refill(ctx, pid, c, au, NULL, 0);

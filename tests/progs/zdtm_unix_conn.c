@@ -7,7 +7,8 @@
  *    abstract "zdtm_unix_conn-PID-c2", connected to S; S then connected
  *    to C2 (so S takes datagrams from C2 only); B bound to DIR/self.sock
  *    connected to itself, "self" queued; D bound to no name, connected to
- *    X bound to DIR/x.sock, then X closed (D's peer is gone);
+ *    X bound to DIR/x.sock, then X closed (D's peer is gone); G bound to
+ *    DIR/ghost.sock, GC connected to it, then the socket file removed;
  *  - connections of the given type (default stream): listener L on
  *    DIR/l.sock, client K shut down for reading before it connects to L,
  *    accepted A with "hello" queued from K; listener M on the abstract
@@ -18,7 +19,8 @@
  * After SIGTERM: names (getsockname) and peers (getpeername) are as
  * before, the queued data comes back, and the sockets behave as
  * connected: C1 may not send to S (EPERM: S is connected to C2), C2 and S
- * talk, B talks to itself, D's send is refused (ECONNREFUSED); A reads
+ * talk, B talks to itself, D's send is refused (ECONNREFUSED), GC sends
+ * to G and DIR/ghost.sock does not exist; A reads
  * "hello" and cannot write to K (EPIPE, K shut down), K reads end of
  * file and still writes to A, L accepts a new client; A2 and K2 read
  * their data and talk, M's name refuses connections; U listens on its
@@ -108,9 +110,10 @@ static void send_fails(int s, int err, const char *what)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_un sa, c2a, ba, xa, la, ma, ua;
-	socklen_t sl, c2l, bl, xl, ll, ml, ul;
-	int S, C1, C2, B, D, X, L, K, A, M, K2, A2, U, N, NA, type = SOCK_STREAM;
+	struct sockaddr_un sa, c2a, ba, xa, la, ma, ua, ga;
+	socklen_t sl, c2l, bl, xl, ll, ml, ul, gl;
+	int S, C1, C2, B, D, X, L, K, A, M, K2, A2, U, N, NA, G, GC, type = SOCK_STREAM;
+	struct stat st;
 	const char *dir;
 
 	zdtm_init();
@@ -124,6 +127,7 @@ int main(int argc, char **argv)
 	xl = path_name(&xa, dir, "x.sock");
 	ll = path_name(&la, dir, "l.sock");
 	ul = path_name(&ua, NULL, "rel.sock");
+	gl = path_name(&ga, dir, "ghost.sock");
 	c2l = abstract_name(&c2a, "c2");
 	ml = abstract_name(&ma, "m");
 	unlink(sa.sun_path);
@@ -150,6 +154,12 @@ int main(int argc, char **argv)
 	say(B, "self", "B");
 	close(X);
 	unlink(xa.sun_path);
+	G = sock(SOCK_DGRAM);
+	GC = sock(SOCK_DGRAM);
+	unlink(ga.sun_path);
+	if (bind(G, (struct sockaddr *)&ga, gl) || connect(GC, (struct sockaddr *)&ga, gl) ||
+	    unlink(ga.sun_path))
+		zdtm_fail("ghost");
 
 	/* Connections. */
 	L = sock(type);
@@ -197,6 +207,12 @@ int main(int argc, char **argv)
 	say(B, "again", "B");
 	expect(B, "again", "B to itself");
 	send_fails(D, ECONNREFUSED, "D, its peer closed");
+	name_is(G, 0, &ga, gl, "G");
+	name_is(GC, 1, &ga, gl, "GC peer");
+	say(GC, "boo", "GC");
+	expect(G, "boo", "G from GC");
+	if (lstat(ga.sun_path, &st) != -1 || errno != ENOENT)
+		zdtm_fail("G: its removed socket file is back");
 
 	name_is(A, 0, &la, ll, "A");
 	name_is(K, 1, &la, ll, "K peer");
