@@ -24,10 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 
 #include "dump.h"
 #include "dump_inet.h"
@@ -45,6 +47,9 @@ struct dk_sock {
 	int fd;
 	uint32_t type;
 	bool named;
+	uint32_t pending;	/* a listener: connections in its backlog */
+	uint64_t pending_on;	/* a client: the listener its connection waits in */
+	char name[110];
 };
 
 struct dump_sockets {
@@ -189,6 +194,32 @@ static bool connected_dgram(int s)
 	return !getpeername(s, (struct sockaddr *)&ss, &len);
 }
 
+/*
+ * A client connected, its peer without an inode: a connection waiting in
+ * a listener's backlog (or a peer closed). Restore connects it again
+ * when nothing was sent on it yet (what was sits in the unaccepted peer,
+ * which only accept() reaches).
+ */
+static int pending_on(int s, uint64_t ino, UnixSkEntry *u, char *what, size_t len)
+{
+	uint64_t l = 0;
+	int n = 0, r;
+
+	r = sockdiag__unix_pending_on(ino, &l);
+	if (r <= 0)
+		return r;
+	if (ioctl(s, SIOCOUTQ, &n))
+		return -errno;
+	/* SIOCOUTQ: memory the data sent takes, not its length. */
+	if (n) {
+		snprintf(what, len, "unix socket whose connection is not accepted yet, with data sent on it,");
+		return -EOPNOTSUPP;
+	}
+	u->has_pending_on = true;
+	u->pending_on = l;
+	return 0;
+}
+
 static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const char *info,
 		     uint64_t ino, FdEntry *e)
 {
@@ -227,6 +258,13 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	 * has a peer of its own (getpeername(), even a closed one).
 	 */
 	u->connected = d.type == SOCK_DGRAM ? connected_dgram(s) : d.state == 1;
+	if (d.type != SOCK_DGRAM && u->connected && !d.peer_ino) {
+		err = pending_on(s, ino, u, what, sizeof(what));
+		if (err == -EOPNOTSUPP)
+			return refuse(pid, fd, what);
+		if (err)
+			return err;
+	}
 	if (d.peer_ino) {
 		u->has_peer_ino = true;
 		u->peer_ino = d.peer_ino;
@@ -264,7 +302,9 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	if (!arr)
 		return -ENOMEM;
 	k->socks = arr;
-	arr[k->nsocks++] = (struct dk_sock){ ino, d.peer_ino, pid, fd, d.type, d.named };
+	arr[k->nsocks] = (struct dk_sock){ ino, d.peer_ino, pid, fd, d.type, d.named,
+					   d.state == UNIX_LISTEN ? d.rqueue : 0, u->pending_on };
+	snprintf(arr[k->nsocks++].name, sizeof(arr->name), "%s", d.name);
 	return 0;
 }
 
@@ -331,6 +371,21 @@ static int check_pair(const struct dk_sock *s, const struct dk_sock *q)
 	return -EOPNOTSUPP;
 }
 
+/* Every connection pending in listener @l comes from a client of the tree. */
+static int check_pending(const struct dump_sockets *k, const struct dk_sock *l)
+{
+	uint32_t n = 0;
+	size_t j;
+
+	for (j = 0; j < k->nsocks; j++)
+		n += k->socks[j].pending_on == l->ino;
+	if (n == l->pending)
+		return 0;
+	pr_err("pid %d fd %d: listening unix socket %s with %u pending connection%s, %u of them from outside the dumped tree or closed, is not supported",
+	       l->pid, l->fd, l->name, l->pending, l->pending == 1 ? "" : "s", l->pending - n);
+	return -EOPNOTSUPP;
+}
+
 int dump_sockets__check_peers(const struct dump_sockets *k)
 {
 	struct sockdiag_unix d;
@@ -340,6 +395,20 @@ int dump_sockets__check_peers(const struct dump_sockets *k)
 	for (i = 0; k && i < k->nsocks; i++) {
 		const struct dk_sock *s = &k->socks[i];
 		bool found = false;
+
+		if (s->pending) {
+			err = check_pending(k, s);
+			if (err)
+				return err;
+		}
+		for (j = 0; s->pending_on && j < k->nsocks && !found; j++)
+			found = k->socks[j].ino == s->pending_on;
+		if (s->pending_on && !found) {
+			pr_err("pid %d fd %d: unix socket whose connection waits in the backlog of a listener outside the dumped tree is not supported",
+			       s->pid, s->fd);
+			return -EOPNOTSUPP;
+		}
+		found = false;
 
 		if (!s->peer || s->peer == s->ino)
 			continue;

@@ -113,11 +113,6 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 	struct stat st;
 	int err;
 
-	if (d->state == UNIX_LISTEN && d->rqueue) {
-		snprintf(what, len, "listening unix socket %s with %u pending connection%s", d->name,
-			 d->rqueue, d->rqueue == 1 ? "" : "s");
-		return -EOPNOTSUPP;
-	}
 	if (!abstract && d->name[0] != '/') {
 		err = bound_dir(s, d->name, cwd, sizeof(cwd));
 		snprintf(full, sizeof(full), "%s/%s", err ? "?" : cwd, d->name);

@@ -103,6 +103,9 @@ static int check_unix(struct image *img, const char *n, const FdEntry *e)
 
 	if (!u)
 		return bad(img, n, "unix socket fd %u has no state", e->fd);
+	if (u->has_pending_on && (u->listening || u->sk_type == SOCK_DGRAM || !u->connected))
+		return bad(img, n, "unix socket fd %u waits in a backlog but is no connected client",
+			   e->fd);
 	if (!u->listening && !u->has_name)
 		return 0;
 	if (u->listening && u->sk_type != SOCK_STREAM && u->sk_type != SOCK_SEQPACKET)

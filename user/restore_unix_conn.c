@@ -116,7 +116,7 @@ bool restore_unix_conn__wants(struct restore_ctx *ctx, const FdEntry *e)
 	const UnixSkEntry *u = e->unix_sk;
 	const FdEntry *p;
 
-	if (u->listening || u->has_name)
+	if (u->listening || u->has_name || u->has_pending_on)
 		return true;
 	if (!u->connected || !u->has_peer_ino)
 		return false;
@@ -552,6 +552,100 @@ static int open_stream(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	return stream_pair(ctx, pid, acc, cli);
 }
 
+static int open_stream(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
+
+/* Whether the description of @e was opened already (restore_files.c keeps it). */
+static bool opened(struct restore_ctx *ctx, const FdEntry *e)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nobjs; i++)
+		if (ctx->objs[i].ofd_id == e->ofd_id)
+			return true;
+	return false;
+}
+
+/*
+ * Every connection accepted on listener @l, made now: accept() takes the
+ * oldest connection waiting, so none may wait yet when one is made.
+ */
+static int accept_all(struct restore_ctx *ctx, pid_t pid, const FdEntry *l)
+{
+	struct restore_unix_conn *k = state(ctx);
+	size_t i, f;
+	int err;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (f = 0; fi && f < fi->n_fds; f++) {
+			const FdEntry *e = fi->fds[f];
+			const UnixSkEntry *u = e->unix_sk;
+			const FdEntry *el;
+
+			if (e->type != FD_TYPE__FD_UNIX || !u || u->sk_type == SOCK_DGRAM ||
+			    !u->connected || !u->has_name || u->listening || u->has_pending_on)
+				continue;
+			el = listener_of(ctx, e);
+			if (!el || el->ino != l->ino || find(k, e->ino) || opened(ctx, e))
+				continue;
+			err = open_stream(ctx, pid, e);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A client whose connection waited in the backlog of a listener of the
+ * tree: connected to it again, not accepted. Nothing was sent on it (dump
+ * checks), so its shutdown bits go on before it connects, its own alone.
+ */
+static int open_pending(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	const FdEntry *l = entry_of(ctx, e->unix_sk->pending_on);
+	struct sockaddr_un a;
+	socklen_t alen;
+	int lfd, c = -1, err;
+
+	if (!l || !l->unix_sk->listening)
+		return restore__fail(ctx, pid, -EINVAL,
+				     "pid %d fd %u: the listener of unix socket %lu is not in the image",
+				     pid, e->fd, (unsigned long)e->ino);
+	lfd = tree_listener(ctx, pid, l);
+	if (lfd < 0)
+		return lfd;
+	err = accept_all(ctx, pid, l);
+	if (err)
+		return err;
+	err = addr_of(l->unix_sk, &a, &alen);
+	if (!err) {
+		c = e->unix_sk->has_name ? restore_unix__bind(ctx, pid, e, &(struct sockaddr_un){ 0 },
+							      &(socklen_t){ 0 }) :
+					   socket(AF_UNIX, e->unix_sk->sk_type | SOCK_CLOEXEC, 0);
+		if (c < 0 && e->unix_sk->has_name)
+			return c;
+		if (c < 0)
+			err = -errno;
+	}
+	if (!err)
+		err = set_shutdown(c, e->unix_sk->shutdown);
+	/* Non-blocking: a full backlog fails rather than waits. */
+	if (!err && fcntl(c, F_SETFL, O_NONBLOCK))
+		err = -errno;
+	if (!err && connect(c, (struct sockaddr *)&a, alen))
+		err = -errno;
+	if (!err)
+		err = options(c, entry_of(ctx, e->ino), 0);
+	if (!err)
+		return c;
+	if (c >= 0)
+		close(c);
+	return restore__fail(ctx, pid, err, "pid %d fd %u: unix socket %lu, connecting to its listener: %s",
+			     pid, e->fd, (unsigned long)e->ino, strerror(-err));
+}
+
 int restore_unix_conn__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	struct restore_unix_conn *k = state(ctx);
@@ -566,6 +660,8 @@ int restore_unix_conn__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e
 			return restore_unix__listener(ctx, pid, e);
 		if (e->unix_sk->sk_type != SOCK_DGRAM && !e->unix_sk->connected)
 			return open_bound(ctx, pid, e);
+		if (e->unix_sk->has_pending_on)
+			return open_pending(ctx, pid, e);
 		err = e->unix_sk->sk_type == SOCK_DGRAM ? open_dgram(ctx, pid, e) :
 							  open_stream(ctx, pid, e);
 		if (err)

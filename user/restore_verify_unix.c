@@ -5,16 +5,20 @@
  * getpeername() answers exactly when the original was connected, with
  * the name of the peer the image connects it to (an accepted connection:
  * its client's, a client: its listener's, a datagram socket: the one it
- * sends to). A peer that was closed is not compared.
+ * sends to). The peer is that very socket, too: sock_diag's peer (or the
+ * listener whose backlog a connection waits in) is the restored socket
+ * of the fd holding the image's. A peer that was closed is not compared.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "restore_verify_unix.h"
+#include "sockdiag.h"
 
 /* A name as the image keeps it: "" unnamed, "@name" abstract, else the path; bytes escaped. */
 static void shown(const uint8_t *p, size_t n, bool abstract, char *buf, size_t len)
@@ -71,6 +75,61 @@ static const UnixSkEntry *image_sk(struct restore_ctx *ctx, uint64_t ino)
 	return NULL;
 }
 
+/* The inode the socket of image inode @ino has now, in the task holding it first. */
+static int restored_ino(struct restore_ctx *ctx, uint64_t ino, uint64_t *now)
+{
+	char path[64];
+	struct stat st;
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (k = 0; fi && k < fi->n_fds; k++) {
+			if (fi->fds[k]->type != FD_TYPE__FD_UNIX || fi->fds[k]->ino != ino)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/fd/%u", ctx->tasks[i].opid,
+				 fi->fds[k]->fd);
+			if (stat(path, &st))
+				return -errno;
+			*now = st.st_ino;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * The socket @s is connected to (sock_diag), or whose backlog its
+ * connection waits in, is the one the image says: the restored socket of
+ * the fd that holds that one in the image.
+ */
+static int check_peer(struct verify *v, const FdEntry *e, int s)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	uint64_t want = 0, got = 0, image = u->has_pending_on ? u->pending_on : u->peer_ino;
+	struct sockdiag_unix d;
+	struct stat st;
+	char w[64];
+
+	if (!u->has_pending_on && !u->has_peer_ino)
+		return 0;
+	if (fstat(s, &st) || restored_ino(v->ctx, image, &want))
+		return 0;
+	if (u->has_pending_on) {
+		if (sockdiag__unix_pending_on(st.st_ino, &got) < 0)
+			return 0;
+		snprintf(w, sizeof(w), "fd %u: unix socket's listener (inode)", e->fd);
+	} else {
+		if (sockdiag__unix(st.st_ino, &d))
+			return 0;
+		got = d.peer_ino;
+		snprintf(w, sizeof(w), "fd %u: unix socket's peer (inode)", e->fd);
+	}
+	v->n->sockopts++;
+	return restore_verify__num(v, w, VF_DEC, want, got);
+}
+
 int restore_verify_unix__names(struct verify *v, const FdEntry *e, int s)
 {
 	const UnixSkEntry *u = e->unix_sk, *p;
@@ -93,6 +152,8 @@ int restore_verify_unix__names(struct verify *v, const FdEntry *e, int s)
 	snprintf(w, sizeof(w), "fd %u: unix socket connected", e->fd);
 	v->n->sockopts++;
 	err = restore_verify__num(v, w, VF_DEC, u->connected, !r);
+	if (!err)
+		err = check_peer(v, e, s);
 	if (err || r || !u->has_peer_ino)
 		return err;
 	p = image_sk(v->ctx, u->peer_ino);

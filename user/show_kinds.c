@@ -444,6 +444,8 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 		add(k, "connected", json_object_new_boolean(e->unix_sk->connected));
 		if (e->unix_sk->has_peer_ino)
 			add(k, "peer_ino", u64(e->unix_sk->peer_ino));
+		if (e->unix_sk->has_pending_on)
+			add(k, "pending_on", u64(e->unix_sk->pending_on));
 		add(k, "shutdown", json_object_new_int(e->unix_sk->shutdown));
 		add(k, "sndbuf", json_object_new_int64(e->unix_sk->sndbuf));
 		add(k, "rcvbuf", json_object_new_int64(e->unix_sk->rcvbuf));
