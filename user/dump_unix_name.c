@@ -24,8 +24,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <unistd.h>
-#include <linux/un.h>
+
+#ifndef SIOCUNIXFILE
+#define SIOCUNIXFILE (SIOCPROTOPRIVATE + 0)	/* linux/un.h: an O_PATH fd of the socket file */
+#endif
 
 #include "dump_unix_name.h"
 
@@ -118,6 +122,12 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 		snprintf(full, sizeof(full), "%s/%s", err ? "?" : cwd, d->name);
 		if (err || !own_file(d, full, &st)) {
 			snprintf(what, len, "%s bound to relative path %s whose socket file was moved, removed or replaced",
+				 kind(d), d->name);
+			return -EOPNOTSUPP;
+		}
+		/* pidtrace reaches it by its full path at restore (connect, refill). */
+		if (strlen(full) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+			snprintf(what, len, "%s bound to relative path %s in a directory whose path is too long for a socket address",
 				 kind(d), d->name);
 			return -EOPNOTSUPP;
 		}
