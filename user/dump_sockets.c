@@ -37,6 +37,7 @@
 #include "dump_unix_name.h"
 #include "log.h"
 #include "sockdiag.h"
+#include "unix_opts.h"
 
 #define MAX_QUEUE_BYTES (64UL << 20)	/* data queued in one socket */
 #define DGRAM_MAX (4UL << 20)		/* one datagram or packet */
@@ -274,6 +275,9 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	u->rcvbuf = rcvbuf;
 	u->peek_off = peek;
 	u->passcred = cred;
+	err = unix_opts__dump(s, d.type, u);
+	if (err)
+		return err;
 	if (d.named) {
 		err = dump_unix_name__record(s, &d, u, what, sizeof(what));
 		if (err == -EOPNOTSUPP)

@@ -19,6 +19,7 @@
 #include "inet_sk.h"
 #include "kind_fifo.h"
 #include "kind_scm.h"
+#include "unix_opts.h"
 
 /*
  * A deleted file's saved contents (a mapping's ghost, an FD_DELETED fd):
@@ -100,12 +101,18 @@ static int check_unix(struct image *img, const char *n, const FdEntry *e)
 {
 	const UnixSkEntry *u = e->unix_sk;
 	const char *kind = u && u->listening ? "listening unix socket" : "unix socket";
+	size_t i;
 
 	if (!u)
 		return bad(img, n, "unix socket fd %u has no state", e->fd);
 	if (u->has_pending_on && (u->listening || u->sk_type == SOCK_DGRAM || !u->connected))
 		return bad(img, n, "unix socket fd %u waits in a backlog but is no connected client",
 			   e->fd);
+	for (i = 0; i < u->n_opts; i++)
+		if (!unix_opts__known(u->opts[i]->level, u->opts[i]->name) ||
+		    u->opts[i]->value.len > 32)
+			return bad(img, n, "unix socket fd %u: socket option %u/%u not one kept",
+				   e->fd, u->opts[i]->level, u->opts[i]->name);
 	if (!u->listening && !u->has_name)
 		return 0;
 	if (u->listening && u->sk_type != SOCK_STREAM && u->sk_type != SOCK_SEQPACKET)

@@ -43,6 +43,7 @@
 #include "restore_scm.h"
 #include "restore_unix.h"
 #include "restore_unix_conn.h"
+#include "unix_opts.h"
 
 #ifndef TFD_IOC_SET_TICKS
 #define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
@@ -277,6 +278,8 @@ int restore_fdkinds__sk_options(int s, const FdEntry *e)
 	err = u->peek_off >= 0 ? set_int(s, SO_PEEK_OFF, u->peek_off) : 0;
 	if (!err && u->passcred)
 		err = set_int(s, SO_PASSCRED, 1);
+	if (!err)
+		err = unix_opts__apply(s, u);
 	if (!err && (u->shutdown & 3))
 		err = shutdown(s, (u->shutdown & 3) == 3 ? SHUT_RDWR :
 				  u->shutdown & 1 ? SHUT_RD : SHUT_WR) ? -errno : 0;

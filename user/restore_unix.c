@@ -35,6 +35,7 @@
 #include "restore_unix.h"
 #include "restore_unix_conn.h"
 #include "sockdiag.h"
+#include "unix_opts.h"
 
 struct rbound {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
@@ -248,6 +249,8 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		set_int(s, SO_RCVBUF, u->rcvbuf / 2);
 	if (u->passcred)
 		err = set_int(s, SO_PASSCRED, 1);
+	if (!err)
+		err = unix_opts__apply(s, u);
 	if (!err && listen(s, u->has_backlog ? (int)u->backlog : 0))
 		err = -errno;
 	if (!err && fcntl(s, F_SETFL, e->flags & O_NONBLOCK))

@@ -19,6 +19,7 @@
 
 #include "restore_verify_unix.h"
 #include "sockdiag.h"
+#include "unix_opts.h"
 
 /* A name as the image keeps it: "" unnamed, "@name" abstract, else the path; bytes escaped. */
 static void shown(const uint8_t *p, size_t n, bool abstract, char *buf, size_t len)
@@ -138,6 +139,15 @@ int restore_verify_unix__names(struct verify *v, const FdEntry *e, int s)
 	socklen_t alen = sizeof(a);
 	int err, r;
 
+	uint64_t iv, cv;
+	uint32_t name;
+
+	/* The other options the image lists (unix_opts.c), byte for byte. */
+	v->n->sockopts += u->n_opts;
+	if (unix_opts__differs(s, u, &name, &iv, &cv)) {
+		snprintf(w, sizeof(w), "fd %u: socket option %u/%u", e->fd, SOL_SOCKET, name);
+		return restore_verify__num(v, w, VF_HEX, iv, cv);
+	}
 	if (getsockname(s, (struct sockaddr *)&a, &alen))
 		return 0;
 	image_name(u, img, sizeof(img));

@@ -15,7 +15,8 @@
  *    "zdtm_unix_conn-PID-m", client K2 (O_NONBLOCK), accepted A2, "ping"
  *    queued in A2 and "pong" in K2, then M closed;
  *  - U bound to the relative "rel.sock" from DIR (the working directory
- *    changes to / afterwards), neither listening nor connected.
+ *    changes to / afterwards), neither listening nor connected;
+ *  - options: SO_PASSSEC on S, SO_PRIORITY 5 and a 3 s SO_RCVTIMEO on K2.
  * After SIGTERM: names (getsockname) and peers (getpeername) are as
  * before, the queued data comes back, and the sockets behave as
  * connected: C1 may not send to S (EPERM: S is connected to C2), C2 and S
@@ -30,6 +31,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include "zdtm.h"
@@ -186,8 +188,32 @@ int main(int argc, char **argv)
 	if (chdir(dir) || bind(U, (struct sockaddr *)&ua, ul) || chdir("/"))
 		zdtm_fail("bind rel.sock");
 
+	{
+		struct timeval tv = { 3, 0 };
+		int one = 1, prio = 5;
+
+		if (setsockopt(S, SOL_SOCKET, SO_PASSSEC, &one, sizeof(one)) ||
+		    setsockopt(K2, SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)) ||
+		    setsockopt(K2, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+			zdtm_fail("setsockopt");
+	}
+
 	zdtm_ready();
 	zdtm_wait_term();
+
+	{
+		struct timeval tv;
+		socklen_t l = sizeof(int);
+		int v = 0;
+
+		if (getsockopt(S, SOL_SOCKET, SO_PASSSEC, &v, &l) || v != 1)
+			zdtm_fail("S: SO_PASSSEC not kept (%d)", v);
+		if (getsockopt(K2, SOL_SOCKET, SO_PRIORITY, &v, &l) || v != 5)
+			zdtm_fail("K2: SO_PRIORITY not kept (%d)", v);
+		l = sizeof(tv);
+		if (getsockopt(K2, SOL_SOCKET, SO_RCVTIMEO, &tv, &l) || tv.tv_sec != 3)
+			zdtm_fail("K2: SO_RCVTIMEO not kept (%ld s)", (long)tv.tv_sec);
+	}
 
 	name_is(S, 0, &sa, sl, "S");
 	name_is(S, 1, &c2a, c2l, "S peer");

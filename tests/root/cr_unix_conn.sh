@@ -6,7 +6,8 @@
 # file was removed (removed again after the restore); a connection accepted on a
 # listener of the tree, its client shut down for reading before it
 # connected; a connection accepted on an abstract listener closed since;
-# a socket bound to a relative name from a directory the task has left.
+# a socket bound to a relative name from a directory the task has left;
+# SO_PASSSEC, SO_PRIORITY and SO_RCVTIMEO set on some of them.
 # The restored program checks names, peers, queued data and that each
 # socket behaves as connected (zdtm_unix_conn.c). The image records the
 # relative name as bound, with the directory it was bound in.
