@@ -187,6 +187,24 @@ static bool sock_seen(const struct dump_sockets *k, uint64_t ino)
 
 #define UNIX_LISTEN 10	/* TCP_LISTEN, as sock_diag gives the state */
 
+/*
+ * How many datagrams restore can queue again in a named datagram socket:
+ * it sends them from a socket that is not the receiver's peer, which the
+ * kernel stops once more than net.unix.max_dgram_qlen wait.
+ */
+static size_t dgram_room(void)
+{
+	FILE *f = fopen("/proc/sys/net/unix/max_dgram_qlen", "re");
+	long n = 10;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = 10;
+		fclose(f);
+	}
+	return n < 0 ? 1 : (size_t)n + 1;
+}
+
 static bool connected_dgram(int s)
 {
 	struct sockaddr_storage ss;
@@ -225,7 +243,7 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		     uint64_t ino, FdEntry *e)
 {
 	struct sockdiag_unix d;
-	char what[200];
+	char what[320];
 	int err, sndbuf, rcvbuf, peek, cred;
 	struct dk_sock *arr;
 	UnixSkEntry *u;
@@ -295,6 +313,12 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	 */
 	err = d.state == UNIX_LISTEN || (d.type != SOCK_DGRAM && !d.peer_ino && !u->connected) ?
 		      0 : read_queue(s, d.type, d.shutdown, u);
+	if (!err && d.named && d.type == SOCK_DGRAM && u->n_queue > dgram_room()) {
+		snprintf(what, sizeof(what),
+			 "unix datagram socket %s with %zu datagrams queued, more than net.unix.max_dgram_qlen lets restore send again,",
+			 d.name, u->n_queue);
+		return refuse(pid, fd, what);
+	}
 	if (err == -EFBIG || err == -EMSGSIZE) {
 		snprintf(what, sizeof(what), "unix socket with %s queued",
 			 err == -EFBIG ? "more than 64 MiB" : "a datagram of more than 4 MiB");

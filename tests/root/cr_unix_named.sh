@@ -11,7 +11,8 @@
 # Unconnected datagram sockets bound to a path and to an abstract name
 # keep their queued datagrams (boundaries, an empty one, contents) over a
 # round trip that replaces the stale socket file; one also connect()ed to
-# another stays connected.
+# another stays connected; one holding more datagrams than restore can send
+# again is refused at dump.
 # A file that is not a socket at the path refuses the restore and is kept;
 # a restore that fails after binding the path leaves no socket file.
 . "$(dirname "$0")/../lib.sh"
@@ -128,5 +129,17 @@ elif ! cr_dump; then
 else
 	pass dgram_connected_dump
 	cr_restore_verify dgram_connected
+fi
+cr_cleanup
+
+# A named datagram socket holding more datagrams than a sender other than
+# its peer may queue (restore sends them so): refused at dump.
+D=$T/dgram.many
+mkdir -p "$D"
+if cr_start dgram_many zdtm_unix_dgram "$D" many; then
+	cr_refused dgram_many \
+		"pid $CR_PID fd 4: unix datagram socket @zdtm_unix_dgram-$CR_PID with 23 datagrams queued, more than net\\.unix\\.max_dgram_qlen lets restore send again, is not supported"
+else
+	fail dgram_many_start "the program did not start"
 fi
 cr_cleanup
