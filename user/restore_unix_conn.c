@@ -6,13 +6,7 @@
  *
  * - A listener: restore_unix.c binds and listens.
  * - A socket bound and nothing else: bound again.
- * - Datagram sockets: every socket of a group linked by connect() is
- *   bound (restore_unix.c), refilled with its datagrams (sent to its name
- *   from a temporary unnamed socket, before it connects: a connected
- *   socket takes datagrams from its peer only), then connected to its
- *   peer's name. connect() wants the peer unconnected or connected back,
- *   so a socket connects only once everything connecting to it has. A
- *   peer that was closed becomes a temporary socket, closed again.
+ * - Datagram sockets connected to named ones: restore_unix_dgram.c.
  * - A stream or seqpacket connection with a named end is an accepted
  *   one: the client connects to the listener (the tree's own, or a
  *   temporary one bound to the name and closed again, its file removed
@@ -38,17 +32,10 @@
 #include "restore_fdkinds.h"
 #include "restore_unix.h"
 #include "restore_unix_conn.h"
-
-struct made {
-	uint64_t ino;
-	int fd;
-	bool connected;		/* its connect() is done */
-	struct sockaddr_un a;	/* its name, as pidtrace reaches it */
-	socklen_t alen;		/* 0: unnamed */
-};
+#include "restore_unix_dgram.h"
 
 struct restore_unix_conn {
-	struct made *m;
+	struct unix_made *m;
 	size_t n;
 };
 
@@ -59,7 +46,7 @@ static struct restore_unix_conn *state(struct restore_ctx *ctx)
 	return ctx->unc;
 }
 
-static struct made *find(struct restore_unix_conn *k, uint64_t ino)
+static struct unix_made *find(struct restore_unix_conn *k, uint64_t ino)
 {
 	size_t i;
 
@@ -69,9 +56,9 @@ static struct made *find(struct restore_unix_conn *k, uint64_t ino)
 	return NULL;
 }
 
-static struct made *add(struct restore_unix_conn *k, uint64_t ino, int fd)
+static struct unix_made *add(struct restore_unix_conn *k, uint64_t ino, int fd)
 {
-	struct made *m = realloc(k->m, (k->n + 1) * sizeof(*m));
+	struct unix_made *m = realloc(k->m, (k->n + 1) * sizeof(*m));
 
 	if (!m)
 		return NULL;
@@ -83,8 +70,22 @@ static struct made *add(struct restore_unix_conn *k, uint64_t ino, int fd)
 	return m;
 }
 
+struct unix_made *restore_unix_conn__made(struct restore_ctx *ctx, uint64_t ino)
+{
+	struct restore_unix_conn *k = state(ctx);
+
+	return k ? find(k, ino) : NULL;
+}
+
+struct unix_made *restore_unix_conn__keep(struct restore_ctx *ctx, uint64_t ino, int fd)
+{
+	struct restore_unix_conn *k = state(ctx);
+
+	return k ? add(k, ino, fd) : NULL;
+}
+
 /* An fd entry of unix socket @ino: the one that carries its queue if any. */
-static const FdEntry *entry_of(struct restore_ctx *ctx, uint64_t ino)
+const FdEntry *restore_unix_conn__entry(struct restore_ctx *ctx, uint64_t ino)
 {
 	const FdEntry *any = NULL;
 	size_t i, k;
@@ -120,12 +121,12 @@ bool restore_unix_conn__wants(struct restore_ctx *ctx, const FdEntry *e)
 		return true;
 	if (!u->connected || !u->has_peer_ino)
 		return false;
-	p = entry_of(ctx, u->peer_ino);
+	p = restore_unix_conn__entry(ctx, u->peer_ino);
 	return named(p) && !p->unix_sk->listening;
 }
 
 /* @u's name as pidtrace reaches it (a relative one from its directory). */
-static int addr_of(const UnixSkEntry *u, struct sockaddr_un *a, socklen_t *alen)
+int restore_unix_conn__addr(const UnixSkEntry *u, struct sockaddr_un *a, socklen_t *alen)
 {
 	memset(a, 0, sizeof(*a));
 	a->sun_family = AF_UNIX;
@@ -148,215 +149,13 @@ static int addr_of(const UnixSkEntry *u, struct sockaddr_un *a, socklen_t *alen)
 	return 0;
 }
 
-/* ---- datagram sockets ---- */
-
-/* Socket @ino made (bound, refilled), not connected yet. */
-static int dgram_make(struct restore_ctx *ctx, pid_t pid, uint64_t ino)
-{
-	struct restore_unix_conn *k = state(ctx);
-	const FdEntry *e = entry_of(ctx, ino);
-	struct sockaddr_un a;
-	socklen_t alen = 0;
-	struct made *m;
-	int s, tmp, err = 0;
-
-	if (!k)
-		return -ENOMEM;
-	if (find(k, ino))
-		return 0;
-	if (!e)
-		return restore__fail(ctx, pid, -EINVAL, "unix socket %lu is not in the image",
-				     (unsigned long)ino);
-	if (e->unix_sk->has_name) {
-		s = restore_unix__bind(ctx, pid, e, &a, &alen);
-		if (s < 0)
-			return s;
-	} else {
-		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (s < 0)
-			return -errno;
-		/* Nobody could send to it but its peer, which is named and one way. */
-		if (e->unix_sk->n_queue)
-			err = -EINVAL;
-	}
-	if (!err && e->unix_sk->n_queue) {
-		tmp = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		err = tmp < 0 ? -errno : restore_fdkinds__refill(ctx, pid, tmp, e->unix_sk, &a, alen);
-		if (tmp >= 0)
-			close(tmp);
-	}
-	m = err ? NULL : add(k, ino, s);
-	if (!m) {
-		close(s);
-		err = err ? err : -ENOMEM;
-		return restore__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s",
-				     pid, e->fd, (unsigned long)ino, strerror(-err));
-	}
-	m->a = a;
-	m->alen = alen;
-	return 0;
-}
-
-/* The inodes of the datagram sockets linked to @ino by connect(), either way. */
-static int dgram_group(struct restore_ctx *ctx, uint64_t ino, uint64_t **out, size_t *n)
-{
-	uint64_t *g = malloc(sizeof(*g)), *ng;
-	size_t done = 0, i, t, f, cap = 1;
-
-	if (!g)
-		return -ENOMEM;
-	g[0] = ino;
-	*n = 1;
-	for (; done < *n; done++) {
-		for (t = 0; t < ctx->ntasks; t++) {
-			const FilesImage *fi = ctx->tasks[t].files;
-
-			for (f = 0; fi && f < fi->n_fds; f++) {
-				const FdEntry *e = fi->fds[f];
-				const UnixSkEntry *u = e->unix_sk;
-				uint64_t other = 0;
-
-				if (e->type != FD_TYPE__FD_UNIX || !u || u->sk_type != SOCK_DGRAM ||
-				    !u->connected || !u->has_peer_ino)
-					continue;
-				if (e->ino == g[done])
-					other = u->peer_ino;
-				else if (u->peer_ino == g[done])
-					other = e->ino;
-				for (i = 0; other && i < *n; i++)
-					if (g[i] == other)
-						other = 0;
-				if (!other)
-					continue;
-				if (*n == cap) {
-					cap *= 2;
-					ng = realloc(g, cap * sizeof(*g));
-					if (!ng) {
-						free(g);
-						return -ENOMEM;
-					}
-					g = ng;
-				}
-				g[(*n)++] = other;
-			}
-		}
-	}
-	*out = g;
-	return 0;
-}
-
-/* Connect @m (entry @e) to its peer: by name, itself, or a closed one. */
-static int dgram_connect(struct restore_unix_conn *k, struct made *m, const FdEntry *e)
-{
-	const UnixSkEntry *u = e->unix_sk;
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	socklen_t alen = sizeof(a);
-	struct made *p;
-	int t, err = 0;
-
-	if (u->has_peer_ino) {
-		p = find(k, u->peer_ino);
-		if (!p || !p->alen)
-			return -EINVAL;
-		return connect(m->fd, (struct sockaddr *)&p->a, p->alen) ? -errno : 0;
-	}
-	/* Its peer was closed: connected to a socket closed again (sends fail, ECONNREFUSED). */
-	t = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (t < 0)
-		return -errno;
-	if (bind(t, (struct sockaddr *)&a, offsetof(struct sockaddr_un, sun_path)) ||
-	    getsockname(t, (struct sockaddr *)&a, &alen) ||
-	    connect(m->fd, (struct sockaddr *)&a, alen))
-		err = -errno;
-	close(t);
-	return err;
-}
-
-/* Whether a socket of group @g still has to connect to @ino (other than @ino's own peer). */
-static bool awaited(struct restore_ctx *ctx, struct restore_unix_conn *k, const uint64_t *g,
-		    size_t n, uint64_t ino, uint64_t own_peer)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const FdEntry *z = entry_of(ctx, g[i]);
-		struct made *zm = find(k, g[i]);
-
-		if (g[i] != ino && g[i] != own_peer && z && z->unix_sk->connected &&
-		    z->unix_sk->has_peer_ino && z->unix_sk->peer_ino == ino && zm && !zm->connected)
-			return true;
-	}
-	return false;
-}
-
-static int open_dgram(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
-{
-	struct restore_unix_conn *k = state(ctx);
-	uint64_t *g = NULL;
-	size_t n = 0, i, left;
-	bool progress = true;
-	int err;
-
-	if (!k)
-		return -ENOMEM;
-	err = dgram_group(ctx, e->ino, &g, &n);
-	for (i = 0; !err && i < n; i++)
-		err = dgram_make(ctx, pid, g[i]);
-	if (err)
-		goto out;
-	for (i = 0; i < n; i++) {
-		const FdEntry *x = entry_of(ctx, g[i]);
-
-		find(k, g[i])->connected = !x->unix_sk->connected;
-	}
-	/* Those nobody waits for connect first, until all have. */
-	for (left = n; left && progress;) {
-		progress = false;
-		for (i = 0; i < n; i++) {
-			const FdEntry *x = entry_of(ctx, g[i]);
-			struct made *m = find(k, g[i]);
-
-			if (m->connected ||
-			    awaited(ctx, k, g, n, g[i], x->unix_sk->has_peer_ino ? x->unix_sk->peer_ino : 0))
-				continue;
-			err = dgram_connect(k, m, x);
-			if (err) {
-				err = restore__fail(ctx, pid, err,
-						    "pid %d fd %u: unix datagram socket %lu: connect: %s",
-						    pid, x->fd, (unsigned long)g[i], strerror(-err));
-				goto out;
-			}
-			m->connected = progress = true;
-		}
-		for (left = 0, i = 0; i < n; i++)
-			left += !find(k, g[i])->connected;
-	}
-	if (left) {
-		err = restore__fail(ctx, pid, -EDEADLK,
-				    "pid %d fd %u: unix datagram sockets connected in a ring, in no order connect() allows",
-				    pid, e->fd);
-		goto out;
-	}
-	for (i = 0; !err && i < n; i++) {
-		const FdEntry *x = entry_of(ctx, g[i]);
-
-		err = restore_fdkinds__sk_options(find(k, g[i])->fd, x);
-		if (err)
-			err = restore__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s",
-					    pid, x->fd, (unsigned long)g[i], strerror(-err));
-	}
-out:
-	free(g);
-	return err;
-}
-
 /* ---- stream and seqpacket sockets ---- */
 
 /* @l's description in pidtrace: opened already, or made now and kept for it. */
 static int tree_listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *l)
 {
 	struct restore_unix_conn *k = state(ctx);
-	struct made *m;
+	struct unix_made *m;
 	size_t i;
 	int fd;
 
@@ -451,7 +250,7 @@ static int stream_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *acc, c
 		lfd = tree_listener(ctx, pid, l);
 		if (lfd < 0)
 			return lfd;
-		err = addr_of(au, &a, &alen);
+		err = restore_unix_conn__addr(au, &a, &alen);
 	} else {
 		/* Its listener was closed: one stands in for the accept. */
 		lfd = tmp = restore_unix__bind(ctx, pid, acc, &a, &alen);
@@ -527,7 +326,7 @@ static int open_bound(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	s = restore_unix__bind(ctx, pid, e, &a, &alen);
 	if (s < 0)
 		return s;
-	err = restore_fdkinds__sk_options(s, entry_of(ctx, e->ino));
+	err = restore_fdkinds__sk_options(s, restore_unix_conn__entry(ctx, e->ino));
 	if (!err)
 		return s;
 	close(s);
@@ -540,11 +339,11 @@ static int open_stream(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	const UnixSkEntry *u = e->unix_sk;
 	const FdEntry *acc, *cli = NULL;
 
-	acc = u->has_name ? entry_of(ctx, e->ino) : entry_of(ctx, u->peer_ino);
+	acc = u->has_name ? restore_unix_conn__entry(ctx, e->ino) : restore_unix_conn__entry(ctx, u->peer_ino);
 	if (u->has_name && u->has_peer_ino)
-		cli = entry_of(ctx, u->peer_ino);
+		cli = restore_unix_conn__entry(ctx, u->peer_ino);
 	else if (!u->has_name)
-		cli = entry_of(ctx, e->ino);
+		cli = restore_unix_conn__entry(ctx, e->ino);
 	if (!acc || (acc->unix_sk->has_peer_ino && !cli))
 		return restore__fail(ctx, pid, -EINVAL,
 				     "pid %d fd %u: the peer of unix socket %lu is not in the image",
@@ -604,7 +403,7 @@ static int accept_all(struct restore_ctx *ctx, pid_t pid, const FdEntry *l)
  */
 static int open_pending(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
-	const FdEntry *l = entry_of(ctx, e->unix_sk->pending_on);
+	const FdEntry *l = restore_unix_conn__entry(ctx, e->unix_sk->pending_on);
 	struct sockaddr_un a;
 	socklen_t alen;
 	int lfd, c = -1, err;
@@ -619,7 +418,7 @@ static int open_pending(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	err = accept_all(ctx, pid, l);
 	if (err)
 		return err;
-	err = addr_of(l->unix_sk, &a, &alen);
+	err = restore_unix_conn__addr(l->unix_sk, &a, &alen);
 	if (!err) {
 		c = e->unix_sk->has_name ? restore_unix__bind(ctx, pid, e, &(struct sockaddr_un){ 0 },
 							      &(socklen_t){ 0 }) :
@@ -637,7 +436,7 @@ static int open_pending(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (!err && connect(c, (struct sockaddr *)&a, alen))
 		err = -errno;
 	if (!err)
-		err = options(c, entry_of(ctx, e->ino), 0);
+		err = options(c, restore_unix_conn__entry(ctx, e->ino), 0);
 	if (!err)
 		return c;
 	if (c >= 0)
@@ -649,7 +448,7 @@ static int open_pending(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 int restore_unix_conn__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	struct restore_unix_conn *k = state(ctx);
-	struct made *m;
+	struct unix_made *m;
 	int fd, err;
 
 	if (!k)
@@ -662,7 +461,7 @@ int restore_unix_conn__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e
 			return open_bound(ctx, pid, e);
 		if (e->unix_sk->has_pending_on)
 			return open_pending(ctx, pid, e);
-		err = e->unix_sk->sk_type == SOCK_DGRAM ? open_dgram(ctx, pid, e) :
+		err = e->unix_sk->sk_type == SOCK_DGRAM ? restore_unix_dgram__open(ctx, pid, e) :
 							  open_stream(ctx, pid, e);
 		if (err)
 			return err;
