@@ -7,7 +7,8 @@
 # listener of the tree, its client shut down for reading before it
 # connected; a connection accepted on an abstract listener closed since;
 # a socket bound to a relative name from a directory the task has left;
-# SO_PASSSEC, SO_PRIORITY and SO_RCVTIMEO set on some of them.
+# SO_PASSSEC, SO_PRIORITY and SO_RCVTIMEO set on some of them. Once more
+# with restore --pidns.
 # The restored program checks names, peers, queued data and that each
 # socket behaves as connected (zdtm_unix_conn.c). The image records the
 # relative name as bound, with the directory it was bound in.
@@ -30,3 +31,9 @@ for type in stream seqpacket; do
 	fi
 	cr_cleanup
 done
+
+# The same into a new pid namespace (--pidns): the sockets are made in
+# pidtrace and handed over through the namespace's init.
+D=$T/conn-pidns
+mkdir -p "$D"
+cr_pidns_roundtrip pidns zdtm_unix_conn "$D" stream
