@@ -50,6 +50,8 @@ struct dk_sock {
 	bool named;
 	uint32_t pending;	/* a listener: connections in its backlog */
 	uint64_t pending_on;	/* a client: the listener its connection waits in */
+	uint64_t vfs;		/* its own socket file (dev << 32 | ino), 0: none */
+	uint64_t replaced;	/* the file now at its path, another socket's */
 	char name[110];
 };
 
@@ -243,6 +245,7 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		     uint64_t ino, FdEntry *e)
 {
 	struct sockdiag_unix d;
+	uint64_t replaced = 0;
 	char what[320];
 	int err, sndbuf, rcvbuf, peek, cred;
 	struct dk_sock *arr;
@@ -297,7 +300,7 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	if (err)
 		return err;
 	if (d.named) {
-		err = dump_unix_name__record(s, &d, u, what, sizeof(what));
+		err = dump_unix_name__record(s, &d, u, what, sizeof(what), &replaced);
 		if (err == -EOPNOTSUPP)
 			return refuse(pid, fd, what);
 		if (err)
@@ -331,7 +334,10 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		return -ENOMEM;
 	k->socks = arr;
 	arr[k->nsocks] = (struct dk_sock){ ino, d.peer_ino, pid, fd, d.type, d.named,
-					   d.state == UNIX_LISTEN ? d.rqueue : 0, u->pending_on };
+					   d.state == UNIX_LISTEN ? d.rqueue : 0, u->pending_on,
+					   d.has_vfs && !u->file_gone ?
+						   (uint64_t)d.vfs_dev << 32 | d.vfs_ino : 0,
+					   replaced };
 	snprintf(arr[k->nsocks++].name, sizeof(arr->name), "%s", d.name);
 	return 0;
 }
@@ -429,6 +435,14 @@ int dump_sockets__check_peers(const struct dump_sockets *k)
 			if (err)
 				return err;
 		}
+		for (j = 0; s->replaced && j < k->nsocks && !found; j++)
+			found = k->socks[j].vfs == s->replaced;
+		if (s->replaced && !found) {
+			pr_err("pid %d fd %d: unix socket %s whose socket file was replaced by one of a socket outside the dumped tree is not supported",
+			       s->pid, s->fd, s->name);
+			return -EOPNOTSUPP;
+		}
+		found = false;
 		for (j = 0; s->pending_on && j < k->nsocks && !found; j++)
 			found = k->socks[j].ino == s->pending_on;
 		if (s->pending_on && !found) {

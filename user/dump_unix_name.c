@@ -10,10 +10,11 @@
  * resolved against the working directory of the task that bound it, which
  * may have changed since: the socket file itself tells (SIOCUNIXFILE opens
  * it), and the directory it is in is recorded for restore. A socket
- * file removed since (nothing else at its path, its directory still
- * there) is bound again by restore and removed again once every socket
- * of the tree is connected. Everything else (a file replaced or moved, a
- * relative name whose file is gone) is refused, saying which.
+ * file removed since (nothing else at its path, or another socket's file;
+ * its directory may be gone too) is bound again by restore and removed again once every socket of
+ * the tree is connected (restore_unix_ghost.c). Everything else (a file
+ * replaced or moved, a relative name whose file is gone) is refused,
+ * saying which.
  */
 #include <errno.h>
 #include <limits.h>
@@ -73,23 +74,6 @@ static int bound_dir(int s, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-/* Whether the directory @path is in exists (an unlinked file's name can be bound again). */
-static bool parent_exists(const char *path)
-{
-	char dir[PATH_MAX + 128];
-	char *slash;
-	struct stat st;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		return false;
-	if (slash == dir)
-		slash++;
-	*slash = '\0';
-	return !stat(dir, &st) && S_ISDIR(st.st_mode);
-}
-
 static const char *kind(const struct sockdiag_unix *d)
 {
 	if (d->state == UNIX_LISTEN)
@@ -108,7 +92,7 @@ static int set_bytes(ProtobufCBinaryData *b, const void *p, size_t len)
 }
 
 int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u, char *what,
-			   size_t len)
+			   size_t len, uint64_t *replaced)
 {
 	bool abstract = d->raw_name[0] == '\0';
 	size_t off = abstract ? 1 : 0, nlen = d->raw_len - off;
@@ -135,12 +119,18 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 	}
 	if (!abstract && !own_file(d, path, &st)) {
 		/*
-		 * Removed (nothing else at the path, its directory still
-		 * there): restore binds the name and removes the file again.
+		 * Removed (nothing else at the path; its directory may be
+		 * gone too): restore binds the name and removes it again.
 		 */
 		bool gone = lstat(path, &st) && errno == ENOENT;
 
-		if (!(gone && parent_exists(path))) {
+		/* Another socket's file now: one of the tree (dump_sockets.c checks). */
+		if (!gone && S_ISSOCK(st.st_mode) && !abstract) {
+			*replaced = (uint64_t)(major(st.st_dev) << 20 | minor(st.st_dev)) << 32 |
+				    (uint32_t)st.st_ino;
+			gone = true;
+		}
+		if (!gone) {
 			snprintf(what, len, "%s %s whose socket file was removed or replaced", kind(d),
 				 d->name);
 			return -EOPNOTSUPP;

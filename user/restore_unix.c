@@ -34,6 +34,7 @@
 #include "log.h"
 #include "restore_unix.h"
 #include "restore_unix_conn.h"
+#include "restore_unix_ghost.h"
 #include "sockdiag.h"
 #include "unix_opts.h"
 
@@ -41,7 +42,6 @@ struct rbound {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 	dev_t dev;
 	ino_t ino;
-	bool gone;		/* the original's file was removed: so is this, once connected */
 };
 
 struct restore_unix {
@@ -49,6 +49,7 @@ struct restore_unix {
 	size_t nbound;
 	uint32_t *relistened;	/* ofd_ids listen()ed again in a task */
 	size_t nrelistened;
+	struct unix_ghosts *ghosts;	/* names whose file was removed (restore_unix_ghost.c) */
 };
 
 static struct restore_unix *state(struct restore_ctx *ctx)
@@ -100,7 +101,7 @@ static int clear_stale(const char *path, int type, const char **why)
 	return 0;
 }
 
-static int remember(struct restore_ctx *ctx, const char *path, bool gone)
+static int remember(struct restore_ctx *ctx, const char *path)
 {
 	struct restore_unix *k = state(ctx);
 	struct rbound *b;
@@ -118,7 +119,6 @@ static int remember(struct restore_ctx *ctx, const char *path, bool gone)
 	snprintf(b->path, sizeof(b->path), "%s", path);
 	b->dev = st.st_dev;
 	b->ino = st.st_ino;
-	b->gone = gone;
 	return 0;
 }
 
@@ -162,11 +162,26 @@ static int bind_relative(int s, const UnixSkEntry *u)
 	return err;
 }
 
+/* @st is a socket file this restore made for a live socket (restore_unix_ghost.c). */
+static bool made_here(void *arg, const struct stat *st)
+{
+	const struct restore_unix *k = arg;
+	size_t i;
+
+	for (i = 0; i < k->nbound; i++)
+		if (k->bound[i].dev == st->st_dev && k->bound[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
 int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 		       struct sockaddr_un *a, socklen_t *alen)
 {
 	const UnixSkEntry *u = e->unix_sk;
 	char shown[sizeof(a->sun_path) + 2];
+	bool gone = !u->abstract && u->file_gone;
+	char aside[sizeof(a->sun_path) + 32] = "";
+	struct restore_unix *k = NULL;
 	const char *why = NULL;
 	int s = -1, err = 0;
 	bool bound = false;
@@ -199,6 +214,14 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 		err = -errno;
 		goto out;
 	}
+	if (gone) {
+		k = state(ctx);
+		err = k ? restore_unix_ghost__prepare(&k->ghosts, a->sun_path, made_here, k, aside,
+						      sizeof(aside)) :
+			  -ENOMEM;
+		if (err)
+			goto out;
+	}
 	if (!u->abstract) {
 		err = clear_stale(a->sun_path, u->sk_type, &why);
 		if (err)
@@ -212,18 +235,26 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 		goto out;
 	}
 	bound = true;
-	if (!u->abstract) {
-		err = remember(ctx, a->sun_path, u->file_gone);
+	if (gone) {
+		/* Its file out of the way at once (it goes once all are made). */
+		err = restore_unix_ghost__park(&k->ghosts, e->ino, a->sun_path, aside, a);
+		aside[0] = '\0';
+		if (err)
+			goto out;
+	} else if (!u->abstract) {
+		err = remember(ctx, a->sun_path);
 		if (!err)
 			err = set_file(a->sun_path, u);
 		if (err)
 			goto out;
 	}
 out:
+	if (aside[0] && rename(aside, a->sun_path))
+		pr_warn("cannot move socket file %s back: %s", aside, strerror(errno));
 	if (!err)
 		return s;
 	/* A file bound but not remembered yet: ours, gone with the failure. */
-	if (bound && !u->abstract && (!ctx->unx || !ctx->unx->nbound ||
+	if (bound && !u->abstract && !gone && (!ctx->unx || !ctx->unx->nbound ||
 				      strcmp(ctx->unx->bound[ctx->unx->nbound - 1].path, a->sun_path)))
 		unlink(a->sun_path);
 	if (s >= 0)
@@ -318,13 +349,14 @@ static bool ours(const struct rbound *b)
 
 void restore_unix__unlink_gone(struct restore_ctx *ctx)
 {
-	struct restore_unix *k = ctx->unx;
-	size_t i;
+	if (ctx->unx)
+		restore_unix_ghost__settle(&ctx->unx->ghosts);
+}
 
-	for (i = 0; k && i < k->nbound; i++)
-		if (k->bound[i].gone && ours(&k->bound[i]) && unlink(k->bound[i].path))
-			pr_warn("cannot remove socket file %s: %s", k->bound[i].path,
-				strerror(errno));
+bool restore_unix__where(struct restore_ctx *ctx, uint64_t sk_ino, struct sockaddr_un *a,
+			 socklen_t *alen)
+{
+	return ctx->unx && restore_unix_ghost__where(ctx->unx->ghosts, sk_ino, a, alen);
 }
 
 void restore_unix__end(struct restore_ctx *ctx, bool failed)
@@ -335,6 +367,7 @@ void restore_unix__end(struct restore_ctx *ctx, bool failed)
 	restore_unix_conn__end(ctx);
 	if (!k)
 		return;
+	restore_unix_ghost__settle(&k->ghosts);
 	for (i = 0; failed && i < k->nbound; i++) {
 		const struct rbound *b = &k->bound[i];
 

@@ -250,7 +250,9 @@ static int stream_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *acc, c
 		lfd = tree_listener(ctx, pid, l);
 		if (lfd < 0)
 			return lfd;
-		err = restore_unix_conn__addr(au, &a, &alen);
+		/* Reached by its name, or where its file waits if the original lost it. */
+		if (!restore_unix__where(ctx, l->ino, &a, &alen))
+			err = restore_unix_conn__addr(au, &a, &alen);
 	} else {
 		/* Its listener was closed: one stands in for the accept. */
 		lfd = tmp = restore_unix__bind(ctx, pid, acc, &a, &alen);
@@ -418,7 +420,8 @@ static int open_pending(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	err = accept_all(ctx, pid, l);
 	if (err)
 		return err;
-	err = restore_unix_conn__addr(l->unix_sk, &a, &alen);
+	if (!restore_unix__where(ctx, l->ino, &a, &alen))
+		err = restore_unix_conn__addr(l->unix_sk, &a, &alen);
 	if (!err) {
 		c = e->unix_sk->has_name ? restore_unix__bind(ctx, pid, e, &(struct sockaddr_un){ 0 },
 							      &(socklen_t){ 0 }) :

@@ -8,7 +8,9 @@
  *    to C2 (so S takes datagrams from C2 only); B bound to DIR/self.sock
  *    connected to itself, "self" queued; D bound to no name, connected to
  *    X bound to DIR/x.sock, then X closed (D's peer is gone); G bound to
- *    DIR/ghost.sock, GC connected to it, then the socket file removed;
+ *    DIR/ghost.sock, GC connected to it, then the socket file removed and
+ *    LV bound to that path again; G2 bound to DIR/sub/g.sock, GC2
+ *    connected to it, then DIR/sub removed with the file;
  *  - connections of the given type (default stream): listener L on
  *    DIR/l.sock, client K shut down for reading before it connects to L,
  *    accepted A with "hello" queued from K; listener M on the abstract
@@ -21,7 +23,8 @@
  * before, the queued data comes back, and the sockets behave as
  * connected: C1 may not send to S (EPERM: S is connected to C2), C2 and S
  * talk, B talks to itself, D's send is refused (ECONNREFUSED), GC sends
- * to G and DIR/ghost.sock does not exist; A reads
+ * to G, DIR/ghost.sock is LV's, GC2 sends to G2 and DIR/sub does not
+ * exist; A reads
  * "hello" and cannot write to K (EPIPE, K shut down), K reads end of
  * file and still writes to A, L accepts a new client; A2 and K2 read
  * their data and talk, M's name refuses connections; U listens on its
@@ -114,7 +117,11 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_un sa, c2a, ba, xa, la, ma, ua, ga;
 	socklen_t sl, c2l, bl, xl, ll, ml, ul, gl;
-	int S, C1, C2, B, D, X, L, K, A, M, K2, A2, U, N, NA, G, GC, type = SOCK_STREAM;
+	int S, C1, C2, B, D, X, L, K, A, M, K2, A2, U, N, NA, G, GC, LV, G2, GC2;
+	int type = SOCK_STREAM;
+	struct sockaddr_un g2a;
+	socklen_t g2l;
+	char sub[4096];
 	struct stat st;
 	const char *dir;
 
@@ -162,6 +169,16 @@ int main(int argc, char **argv)
 	if (bind(G, (struct sockaddr *)&ga, gl) || connect(GC, (struct sockaddr *)&ga, gl) ||
 	    unlink(ga.sun_path))
 		zdtm_fail("ghost");
+	LV = sock(SOCK_DGRAM);
+	if (bind(LV, (struct sockaddr *)&ga, gl))
+		zdtm_fail("bind LV");
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	g2l = path_name(&g2a, sub, "g.sock");
+	G2 = sock(SOCK_DGRAM);
+	GC2 = sock(SOCK_DGRAM);
+	if (mkdir(sub, 0755) || bind(G2, (struct sockaddr *)&g2a, g2l) ||
+	    connect(GC2, (struct sockaddr *)&g2a, g2l) || unlink(g2a.sun_path) || rmdir(sub))
+		zdtm_fail("ghost in a removed directory");
 
 	/* Connections. */
 	L = sock(type);
@@ -237,8 +254,17 @@ int main(int argc, char **argv)
 	name_is(GC, 1, &ga, gl, "GC peer");
 	say(GC, "boo", "GC");
 	expect(G, "boo", "G from GC");
-	if (lstat(ga.sun_path, &st) != -1 || errno != ENOENT)
-		zdtm_fail("G: its removed socket file is back");
+	name_is(LV, 0, &ga, gl, "LV");
+	N = sock(SOCK_DGRAM);
+	if (sendto(N, "lv", 2, 0, (struct sockaddr *)&ga, gl) != 2)
+		zdtm_fail("send to LV's path");
+	expect(LV, "lv", "LV by its path");
+	close(N);
+	name_is(G2, 0, &g2a, g2l, "G2");
+	say(GC2, "boo2", "GC2");
+	expect(G2, "boo2", "G2 from GC2");
+	if (lstat(sub, &st) != -1 || errno != ENOENT)
+		zdtm_fail("G2: its removed directory is back");
 
 	name_is(A, 0, &la, ll, "A");
 	name_is(K, 1, &la, ll, "K peer");

@@ -2,8 +2,9 @@
 # cr_unix_conn: unix sockets bound to a name and connected survive dump ->
 # kill -> restore, for stream and seqpacket connections: datagram sockets
 # connected to a named server (which is connected back to one of them),
-# to themselves, and to a closed peer, and one connected to a socket whose
-# file was removed (removed again after the restore); a connection accepted on a
+# to themselves, and to a closed peer, and to sockets whose file was
+# removed and taken by another socket, or removed with its directory (both
+# gone again after the restore); a connection accepted on a
 # listener of the tree, its client shut down for reading before it
 # connected; a connection accepted on an abstract listener closed since;
 # a socket bound to a relative name from a directory the task has left;
