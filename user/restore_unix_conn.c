@@ -14,6 +14,9 @@
  *   is written from the other. A client's shutdown bits are set before
  *   it connects where the other end's data allow, since shutdown() on a
  *   connected socket also sets the peer's.
+ * - A client whose connection waits in a listener's backlog connects
+ *   again and is not accepted, once every connection accepted on that
+ *   listener is made (accept() takes the oldest waiting).
  *
  * Sockets made with others wait here until their own fd is opened.
  */
@@ -341,7 +344,7 @@ static int open_stream(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	const UnixSkEntry *u = e->unix_sk;
 	const FdEntry *acc, *cli = NULL;
 
-	acc = u->has_name ? restore_unix_conn__entry(ctx, e->ino) : restore_unix_conn__entry(ctx, u->peer_ino);
+	acc = restore_unix_conn__entry(ctx, u->has_name ? e->ino : u->peer_ino);
 	if (u->has_name && u->has_peer_ino)
 		cli = restore_unix_conn__entry(ctx, u->peer_ino);
 	else if (!u->has_name)
@@ -352,8 +355,6 @@ static int open_stream(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 				     pid, e->fd, (unsigned long)e->ino);
 	return stream_pair(ctx, pid, acc, cli);
 }
-
-static int open_stream(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 
 /* Whether the description of @e was opened already (restore_files.c keeps it). */
 static bool opened(struct restore_ctx *ctx, const FdEntry *e)
