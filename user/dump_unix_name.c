@@ -122,17 +122,22 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 		 * Removed (nothing else at the path; its directory may be
 		 * gone too): restore binds the name and removes it again.
 		 */
-		bool gone = lstat(path, &st) && errno == ENOENT;
+		int r = lstat(path, &st) ? -errno : 0;
+		bool gone = r == -ENOENT;
 
 		/* Another socket's file now: one of the tree (dump_sockets.c checks). */
-		if (!gone && S_ISSOCK(st.st_mode) && !abstract) {
+		if (!r && S_ISSOCK(st.st_mode)) {
 			*replaced = (uint64_t)(major(st.st_dev) << 20 | minor(st.st_dev)) << 32 |
 				    (uint32_t)st.st_ino;
 			gone = true;
 		}
 		if (!gone) {
-			snprintf(what, len, "%s %s whose socket file was removed or replaced", kind(d),
-				 d->name);
+			if (r)
+				snprintf(what, len, "%s %s whose socket file cannot be reached (%s)",
+					 kind(d), d->name, strerror(-r));
+			else
+				snprintf(what, len, "%s %s whose socket file was replaced by a file that is not a socket",
+					 kind(d), d->name);
 			return -EOPNOTSUPP;
 		}
 		u->has_file_gone = u->file_gone = true;

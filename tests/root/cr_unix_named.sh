@@ -12,7 +12,8 @@
 # keep their queued datagrams (boundaries, an empty one, contents) over a
 # round trip that replaces the stale socket file; one also connect()ed to
 # another stays connected; one holding more datagrams than restore can send
-# again is refused at dump.
+# again is refused at dump, and one whose socket file was replaced by a
+# regular file.
 # A file that is not a socket at the path refuses the restore and is kept;
 # a restore that fails after binding the path leaves no socket file.
 . "$(dirname "$0")/../lib.sh"
@@ -141,5 +142,17 @@ if cr_start dgram_many zdtm_unix_dgram "$D" many; then
 		"pid $CR_PID fd 4: unix datagram socket @zdtm_unix_dgram-$CR_PID with 23 datagrams queued, more than net\\.unix\\.max_dgram_qlen lets restore send again, is not supported"
 else
 	fail dgram_many_start "the program did not start"
+fi
+cr_cleanup
+
+# A datagram socket whose socket file was replaced by a regular file:
+# refused at dump (restore could not bind the name there).
+D=$T/dgram.replaced
+mkdir -p "$D"
+if cr_start dgram_replaced zdtm_unix_dgram "$D" replaced; then
+	cr_refused dgram_replaced \
+		"pid $CR_PID fd 3: unix datagram socket ${D//./\\.}/d\\.sock whose socket file was replaced by a file that is not a socket is not supported"
+else
+	fail dgram_replaced_start "the program did not start"
 fi
 cr_cleanup
