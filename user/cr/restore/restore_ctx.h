@@ -55,6 +55,7 @@ struct restore_fifo;
 struct restore_cgroups;
 struct rpipe;
 struct restore_unix;
+struct restore_unix_conn;
 struct restore_ghost;
 struct watchdog;
 
@@ -128,6 +129,7 @@ struct restore_ctx {
 	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
+	struct restore_unix_conn *unc;	/* restore_unix_conn.c: sockets made with others */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
 	struct restore_cgroups *cg;	/* restore_cgroup.c: cgroups made */
 	int cgroups_mode;	/* --cgroups (enum restore_cgroup_mode) */
