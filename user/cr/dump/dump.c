@@ -24,6 +24,7 @@
 
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "cmdline.h"
 #include "commands.h"
 #include "dump_cgroup.h"
@@ -60,14 +61,6 @@ struct dump_run {
 	double ms[PH_COUNT];
 	struct timespec t0;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void usage(FILE *f)
 {
@@ -398,7 +391,7 @@ static int run(struct dump_run *r)
 		ctx->self_pidns = st.st_ino;
 	err = image__create(ctx->dir, &ctx->img);
 	for (i = 0; !err && i < sizeof(steps) / sizeof(steps[0]); i++) {
-		t = now_ms();
+		t = clock__mono_ms();
 		/* "freeze" is reached inside the step, once the root is held. */
 		if (steps[i] != PH_FREEZE && testfault__point(phase_names[steps[i]])) {
 			pr_err("test fault at %s", phase_names[steps[i]]);
@@ -452,14 +445,14 @@ static int run(struct dump_run *r)
 				err = commit(ctx);
 			break;
 		}
-		r->ms[steps[i]] = now_ms() - t;
+		r->ms[steps[i]] = clock__mono_ms() - t;
 	}
-	t = now_ms();
+	t = clock__mono_ms();
 	/* Before the tree runs on or dies: TCP repair mode off, or kept for a silent close. */
 	dump_tcp__end(!err && !ctx->leave_running);
 	if (release_tree(ctx, !err && !ctx->leave_running) && !err)
 		err = -EIO;
-	r->ms[PH_RELEASE] = now_ms() - t;
+	r->ms[PH_RELEASE] = clock__mono_ms() - t;
 	pidfd_scan__cleanup();
 	if (!err)
 		print_summary(r, !ctx->leave_running);

@@ -166,6 +166,12 @@ struct restore_ctx {
  */
 int restore_ctx__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * In a stub or helper pidtrace forked: end the way wait status @status
+ * says (an exit code, or a signal with every other one blocked and no
+ * core dump). Never returns.
+ */
+void restore_ctx__die_as(int status) __attribute__((noreturn));
 /* log_sink's warn: keep @msg for the JSON report (@arg: the context). */
 void restore_ctx__warn(void *arg, const char *msg);
 /*

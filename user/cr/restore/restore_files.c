@@ -216,9 +216,6 @@ static pid_t our_pid(const struct restore_ctx *ctx, const PidfdTargetEntry *e)
 
 static void __attribute__((noreturn)) helper_main(int ctl, int status, pid_t parent)
 {
-	struct rlimit none = { 0, 0 };
-	int sig = status & 0x7f;
-	sigset_t all;
 	char c;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -230,15 +227,7 @@ static void __attribute__((noreturn)) helper_main(int ctl, int status, pid_t par
 	syscall(SYS_close_range, ctl + 1, ~0U, 0);
 	while (read(ctl, &c, 1) < 0 && errno == EINTR)
 		;
-	if (!sig)
-		_exit((status >> 8) & 0xff);
-	setrlimit(RLIMIT_CORE, &none);
-	signal(sig, SIG_DFL);
-	sigfillset(&all);
-	sigdelset(&all, sig);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	syscall(SYS_kill, syscall(SYS_getpid), sig);
-	_exit(128 + sig);
+	restore_ctx__die_as(status);
 }
 
 pid_t restore_files__fork_helper(const struct restore_ctx *ctx, const PidfdTargetEntry *e,
