@@ -31,6 +31,7 @@
 #include "dump_fifo.h"
 #include "dump_scm.h"
 #include "dump_ghost.h"
+#include "dump_locks.h"
 #include "dump_refuse.h"
 #include "dump_tcp.h"
 #include "interrupts.h"
@@ -129,6 +130,8 @@ static int dump_cores(struct dump_ctx *ctx)
 			err = dump_signals__task(ctx, t, core);
 			if (!err)
 				err = check_parent_thread(t, core);
+			if (!err)
+				err = dump_locks__pending(t, core);
 			if (!err && t->pt) {
 				err = ptrace_core__unmap_scratch(t->pt);
 				if (err && err != -ESRCH)
@@ -292,6 +295,7 @@ void dump__free_shared(struct dump_ctx *ctx)
 	free(ctx->tasks);
 	dump_fdkinds__free(ctx);
 	dump_ghost__free(ctx);
+	dump_locks__free(ctx);
 	dump_fifo__free(ctx);
 	dump_scm__free(ctx);
 	if (ctx->registry_fd >= 0)
@@ -406,6 +410,8 @@ static int run(struct dump_run *r)
 				err = dump_refuse__fd_limit(ctx);
 			if (!err)
 				err = dump_outside__check(ctx);
+			if (!err)
+				err = dump_locks__outside(ctx);
 			break;
 		case PH_MEMORY:
 			ctx->progress = progress__new("dump", resident_bytes(ctx), !r->json);

@@ -76,6 +76,7 @@ struct dump_shmem {
 struct dump_fdkinds;
 struct dump_fifo;
 struct dump_scm;
+struct dump_locks;
 struct dump_ghost;
 
 struct dump_ctx {
@@ -110,6 +111,7 @@ struct dump_ctx {
 	struct dump_ghost *ghost;	/* dump_ghost.c: deleted files that are mapped */
 	struct dump_fifo *fifo;		/* dump_fifo.c: named FIFOs seen */
 	struct dump_scm *scm;		/* dump_scm.c: files in flight, held open */
+	struct dump_locks *locks;	/* dump_locks.c: locked descriptions */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
 };

@@ -27,6 +27,7 @@
 #include "dump_fown.h"
 #include "dump_fdkinds.h"
 #include "dump_ghost.h"
+#include "dump_locks.h"
 #include "dump_refuse.h"
 #include "log.h"
 #include "pidfd_scan.h"
@@ -313,8 +314,11 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, struct pid
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
 	e->mode = st.st_mode;
-	/* Locks, ptys, /dev/tty: what no kind below can bring back exactly. */
-	err = dump_refuse__fd(ctx, t->pid, fd, link, &st, info);
+	/* flock(), POSIX, OFD locks (dump_locks.c); leases are refused there. */
+	err = dump_locks__fd(ctx, t->pid, fd, link, &st, info, e);
+	/* Ptys, /dev/tty: what no kind below can bring back exactly. */
+	if (!err)
+		err = dump_refuse__fd(ctx, t->pid, fd, link, &st, info);
 	free(info);
 	if (err)
 		return err;

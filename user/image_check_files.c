@@ -18,6 +18,7 @@
 #include "image_check.h"
 #include "inet_sk.h"
 #include "kind_fifo.h"
+#include "kind_locks.h"
 #include "kind_scm.h"
 
 /*
@@ -189,6 +190,8 @@ int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 		if (e->type == FD_TYPE__FD_INET && check_inet(img, n, e))
 			return -EINVAL;
 		if (e->type == FD_TYPE__FD_FIFO && kind_fifo__check(img, n, e))
+			return -EINVAL;
+		if (kind_locks__check(img, n, e))
 			return -EINVAL;
 		if (e->type == FD_TYPE__FD_DELETED && e->deleted &&
 		    image_check__deleted_file(img, n, "fd", e->fd, e->deleted))

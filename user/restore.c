@@ -50,6 +50,7 @@
 #include "restore_unix.h"
 #include "restore_cgroup.h"
 #include "restore_epoll.h"
+#include "restore_locks.h"
 #include "restore_tcp.h"
 #include "restore_ghost.h"
 #include "restore_threads.h"
@@ -279,6 +280,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		/* Every fd in place: the epolls' targets exist. */
 		if (!err)
 			err = for_each_live(ctx, restore_epoll__task);
+		/* Every fd in place, none closed any more: the tasks take their locks. */
+		if (!err)
+			err = for_each_live(ctx, restore_locks__task);
 		/* Every connection's peer in the tree exists now: out of repair mode. */
 		if (!err)
 			err = restore_tcp__finish(ctx);

@@ -31,6 +31,7 @@
 #include <linux/kcmp.h>
 
 #include "procfs.h"
+#include "restore_locks.h"
 #include "restore_verify.h"
 
 #ifndef SO_PEEK_OFF
@@ -532,6 +533,8 @@ static int check_fd(struct verify *v, const FdEntry *e, int *pidfd)
 		err = check_pipe(v, e, st.st_ino);
 	if (!err)
 		err = check_fdinfo_kind(v, e, info);
+	if (!err)
+		err = restore_locks__verify(v, e, info);
 	if (!err)
 		err = check_ofd(v, e);
 out:

@@ -18,6 +18,7 @@
 #include "show.h"
 #include "inet_sk.h"
 #include "kind_fifo.h"
+#include "kind_locks.h"
 #include "kind_scm.h"
 #include "show_kinds.h"
 
@@ -189,6 +190,7 @@ void show_kinds__print_fd(const FdEntry *e)
 	char evs[128];
 	size_t i;
 
+	kind_locks__print(e);
 	if (e->fown) {
 		fown_str(e->fown, evs, sizeof(evs));
 		printf("         O_ASYNC signals go to %s\n", evs);
@@ -421,6 +423,7 @@ void show_kinds__fd_json(const FdEntry *e, struct json_object *o)
 	struct json_object *k = json_object_new_object();
 	char sigs[400];
 
+	kind_locks__json(e, o);
 	if (e->fown) {
 		struct json_object *f = json_object_new_object();
 
