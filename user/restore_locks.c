@@ -27,6 +27,7 @@
 
 #include "kind_locks.h"
 #include "restore_locks.h"
+#include "testfault.h"
 
 /* The first fd of @t with description @ofd_id, or NULL. */
 static const FdEntry *first_fd(const struct rtask *t, uint32_t ofd_id)
@@ -101,6 +102,9 @@ int restore_locks__task(struct restore_ctx *ctx, struct rtask *t)
 	size_t k, i;
 	int err;
 
+	/* restore-skip-locks: a test fault skips them (restore_locks__verify() tells). */
+	if (testfault__point("restore-skip-locks"))
+		return 0;
 	for (k = 0; t->files && k < t->files->n_fds; k++) {
 		const FdEntry *e = t->files->fds[k];
 
