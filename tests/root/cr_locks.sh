@@ -62,6 +62,23 @@ else
 fi
 cp "$CR_DIR/log" "$CR_DIR/log.dumped"
 
+# A damaged range (last byte before the first) is refused by the image
+# check, before any task exists.
+IDX=$(jq --argjson p "$CR_PID" '.tasks[] | select(.pid == $p) | .fds | to_entries[] |
+	select(any(.value.locks[]?; .start == 10)) | .key' "$CR_DIR/show.json")
+FD=$(jq --argjson p "$CR_PID" --argjson i "${IDX:-0}" '.tasks[] | select(.pid == $p) | .fds[$i].fd' \
+	"$CR_DIR/show.json")
+cp -r "$CR_DIR/img" "$T/bad"
+"$TOP/$OUTPUT/tests/tools/image_edit" set "$T/bad/files-$CR_PID.img" "fds.$IDX.locks.0.end" 5
+(cd "$CR_DIR" && exec "$PIDTRACE" restore -D "$T/bad" >"$T/out" 2>"$T/err")
+rc=$?
+if [ "$rc" = 1 ] && [ "$(cat "$T/err")" = "pidtrace: restore: $T/bad/files-$CR_PID.img: fd $FD: lock 0 has an impossible byte range" ]; then
+	pass locks_bad_range_refused
+else
+	fail locks_bad_range_refused "exit $rc: $(cat "$T/err")"
+fi
+same locks_bad_range_nothing "$(cr_gone "$CR_PID" && echo gone)" gone
+
 # Someone takes locks.a meanwhile: the restore cannot take it again.
 flock -x "$CR_DIR/locks.a" sleep 60 &
 HOLDER=$!
@@ -75,6 +92,7 @@ else
 	fail locks_conflict_fails_restore "exit $rc: $(cat "$T/err")"
 fi
 # Its sleep holds the description too.
+# shellcheck disable=SC2046
 kill $(cat /proc/"$HOLDER"/task/*/children 2>/dev/null) "$HOLDER"
 wait "$HOLDER" 2>/dev/null
 wait_for 5 cr_gone "$CR_PID"
