@@ -16,8 +16,9 @@
  * dump_shmem.c shared memory and memfds; dump_timers.c its timers;
  * dump_threads.c the other threads of a multithreaded process;
  * dump_cgroup.c its cgroups; dump_taskstate.c scheduling and the
- * per-process knobs; dump_refuse.c what restore could not bring back
- * exactly (locks, ptys, namespaces, the fd limit; dump_outside.c objects
+ * per-process knobs; dump_locks.c the file locks (leases and pending
+ * lock requests refused); dump_refuse.c what restore could not bring back
+ * exactly (ptys, namespaces, the fd limit; dump_outside.c objects
  * held outside the tree), refused before the tree is killed. Each step
  * reports its own failure in one line naming the pid (and fd or mapping)
  * and returns -errno; dump.c then lets the tree go.

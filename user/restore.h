@@ -17,7 +17,7 @@
  * deleted files) with restore_unix.c (unix sockets bound to a name),
  * restore_inet.c (TCP listeners, UDP sockets), restore_epoll.c (epoll
  * interest lists, once their targets are open) and restore_inotify.c
- * (inotify watches); restore_ghost.c makes deleted files again, nameless;
+ * (inotify watches); restore_locks.c has the tasks take their file locks; restore_ghost.c makes deleted files again, nameless;
  * restore_madvise.c and restore_timers.c restore madvise state and timers.
  * restore_load.c reads and checks the image first, restore_ns.c the
  * namespaces, restore_shmem.c shared memory; restore_report.c says what
