@@ -80,21 +80,22 @@ static void usage(FILE *f)
 		   "eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
 		   "with their process, children of every thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
-		   "flock(), POSIX and OFD file locks, locked memory and the per-process\n"
-		   "knobs.\n\n"
+		   "flock(), POSIX and OFD file locks, leases, locked memory and the\n"
+		   "per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
 		   "fd or object (what restore could not bring back exactly): TCP\n"
 		   "connections closing or receiving during the dump, inotify with unread\n"
 		   "events, other fd kinds (fanotify, netlink,\n"
-		   "io_uring...), leases, a thread waiting for a file lock, a locked file\n"
-		   "description also held outside the tree, pseudo-terminal masters, a\n"
-		   "controlling terminal other than pidtrace's own, a pipe or socket also\n"
-		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
-		   "namespace other than pidtrace's, a cgroup no mount shows, a file whose\n"
-		   "path leads elsewhere (a detached mount), removed directories and device\n"
-		   "nodes, files in /proc/PID of processes outside the tree, more open file\n"
-		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
-		   "speculation settings other than pidtrace's, seccomp.\n");
+		   "io_uring...), a lease being broken, a thread waiting for a file lock,\n"
+		   "a locked file description also held outside the tree, pseudo-terminal\n"
+		   "masters, a controlling terminal other than pidtrace's own, a pipe or\n"
+		   "socket also held (or a unix socket's peer held) by a process outside\n"
+		   "the tree, a namespace other than pidtrace's, a cgroup no mount shows,\n"
+		   "a file whose path leads elsewhere (a detached mount), removed\n"
+		   "directories and device nodes, files in /proc/PID of processes outside\n"
+		   "the tree, more open file descriptions or higher fd numbers than\n"
+		   "pidtrace's hard fd limit allows, speculation settings other than\n"
+		   "pidtrace's, seccomp.\n");
 }
 
 /*

@@ -9,14 +9,16 @@
  * and the POSIX locks the process took through N's description. /proc/locks
  * says the same per inode but not per description, so it is not read.
  *
- * Refused, in one line before the tree is touched further: leases and
- * delegations (a lease also needs its breaking protocol), kinds other than
- * advisory flock/POSIX/OFD, a POSIX lock another process sharing the fd
- * table took, a thread waiting in a lock request (frozen, the kernel has
- * withdrawn the request; restore would restart the call, but where it
- * queued among other waiters is lost), and a flock() or OFD lock whose
- * description a process outside the tree also holds (it keeps the lock
- * when the tree is gone, and the restored copy could not take it).
+ * Leases (F_SETLEASE) are kept while nobody breaks them ("ACTIVE").
+ * Refused, in one line before the tree is touched further: a lease being
+ * broken (its break would have to go on where it was), delegations, kinds
+ * other than advisory flock/POSIX/OFD, a POSIX lock another process
+ * sharing the fd table took, a thread waiting in a lock request (frozen,
+ * the kernel has withdrawn the request; restore would restart the call,
+ * but where it queued among other waiters is lost), and a flock() or OFD
+ * lock or a lease whose description a process outside the tree also holds
+ * (it keeps the lock when the tree is gone, and the restored copy could
+ * not take it).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -35,7 +37,7 @@
 #include "kind_locks.h"
 #include "log.h"
 
-/* A description with a flock() or OFD lock, for the look outside. */
+/* A description with a flock() or OFD lock or a lease, for the look outside. */
 struct held {
 	pid_t pid;
 	int fd;
@@ -90,7 +92,7 @@ static int add_lock(const struct kind_lock *l, void *arg)
 	fl->kind = l->kind;
 	fl->write = l->write;
 	fl->pid = l->pid;
-	if (l->kind != FILE_LOCK_KIND__LOCK_FLOCK) {
+	if (l->kind == FILE_LOCK_KIND__LOCK_POSIX || l->kind == FILE_LOCK_KIND__LOCK_OFD) {
 		fl->has_start = true;
 		fl->start = l->start;
 		fl->has_end = !l->to_eof;

@@ -12,7 +12,8 @@
 
 /*
  * The locks fdinfo text @info of fd @fd of @pid shows, into @e: flock(),
- * POSIX and OFD locks. A lease, delegation or other kind is refused.
+ * POSIX and OFD locks, leases. A lease being broken, a delegation or
+ * another kind is refused.
  * Return: 0, -EOPNOTSUPP (printed), -ENOMEM.
  */
 int dump_locks__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
@@ -26,7 +27,7 @@ int dump_locks__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 int dump_locks__pending(struct dump_task *t, const TaskCore *core);
 
 /*
- * Once every fd is read: a flock() or OFD lock whose open file description
+ * Once every fd is read: a flock() or OFD lock or a lease whose open file description
  * a process outside the tree also holds (it keeps the lock after the tree
  * is gone) is refused (printed). Return: 0, -EOPNOTSUPP, other -errno.
  */

@@ -6,8 +6,9 @@
  * before a restore trusts them, and `pidtrace show`'s plain and JSON forms.
  *
  * A line reads "lock:\t1: POSIX  ADVISORY  WRITE 1234 fe:00:123 0 EOF":
- * kind (FLOCK, POSIX, OFDLCK; LEASE, DELEG, ACCESS are not restored),
- * ADVISORY (leases: ACTIVE, BREAKING, BREAKER), READ or WRITE, the pid
+ * kind (FLOCK, POSIX, OFDLCK, LEASE; DELEG, ACCESS are not restored),
+ * ADVISORY (leases: ACTIVE; BREAKING, being broken, is not restored),
+ * READ or WRITE (a lease being broken: what it is broken to), the pid
  * (-1 for OFD locks), device and inode, the first and last byte ("EOF":
  * to the end of the file whatever its size; flock() and leases: 0 EOF).
  */
@@ -18,6 +19,12 @@
 #include "image_check.h"
 #include "kind_locks.h"
 
+/* POSIX and OFD locks have a byte range; flock() locks and leases not. */
+static bool ranged(int kind)
+{
+	return kind == FILE_LOCK_KIND__LOCK_POSIX || kind == FILE_LOCK_KIND__LOCK_OFD;
+}
+
 static int parse(const char *v, struct kind_lock *l)
 {
 	char first[32] = "", last[32] = "";
@@ -27,7 +34,14 @@ static int parse(const char *v, struct kind_lock *l)
 	n = sscanf(v, "%*d: %15s %15s %15s %d %*s %31s %31s", l->word, l->mode, l->rw, &l->pid,
 		   first, last);
 	l->write = !strcmp(l->rw, "WRITE");
-	if (n < 6 || strcmp(l->mode, "ADVISORY") || (!l->write && strcmp(l->rw, "READ")))
+	if (n < 6 || (!l->write && strcmp(l->rw, "READ")))
+		return 0;
+	if (!strcmp(l->word, "LEASE") && !strcmp(l->mode, "ACTIVE")) {
+		l->kind = FILE_LOCK_KIND__LOCK_LEASE;
+		l->to_eof = true;
+		return 0;
+	}
+	if (strcmp(l->mode, "ADVISORY"))
 		return 0;
 	if (sscanf(first, "%lu", &l->start) != 1)
 		return 0;
@@ -75,6 +89,7 @@ static const char *kind_name(int kind, const char *word)
 	case FILE_LOCK_KIND__LOCK_FLOCK: return "flock() lock";
 	case FILE_LOCK_KIND__LOCK_POSIX: return "POSIX (fcntl) lock";
 	case FILE_LOCK_KIND__LOCK_OFD: return "open file description (F_OFD_SETLK) lock";
+	case FILE_LOCK_KIND__LOCK_LEASE: return "lease";
 	}
 	if (!strcmp(word, "LEASE"))
 		return "lease";
@@ -92,14 +107,16 @@ const char *kind_locks__words(const struct kind_lock *l, char *buf, size_t len)
 	for (i = 0; l->rw[i] && i + 1 < sizeof(rw); i++)
 		rw[i] = l->rw[i] >= 'A' && l->rw[i] <= 'Z' ? l->rw[i] - 'A' + 'a' : l->rw[i];
 	rw[i] = '\0';
-	if (l->kind == FILE_LOCK_KIND__LOCK_POSIX || l->kind == FILE_LOCK_KIND__LOCK_OFD) {
+	if (ranged(l->kind)) {
 		if (l->to_eof)
 			snprintf(range, sizeof(range), " on bytes %lu-EOF", (unsigned long)l->start);
 		else
 			snprintf(range, sizeof(range), " on bytes %lu-%lu", (unsigned long)l->start,
 				 (unsigned long)l->end);
 	}
-	if (what)
+	if (!l->kind && !strcmp(l->word, "LEASE") && !strcmp(l->mode, "BREAKING"))
+		snprintf(buf, len, "lease being broken (to %s)", rw[0] ? rw : "?");
+	else if (what)
 		snprintf(buf, len, "%s%s%s%s", rw, rw[0] ? " " : "", what, range);
 	else
 		snprintf(buf, len, "lock of kind %s %s %s", l->word[0] ? l->word : "?",
@@ -114,7 +131,7 @@ void kind_locks__from_entry(const FileLockEntry *fl, struct kind_lock *l)
 	l->write = fl->write;
 	snprintf(l->rw, sizeof(l->rw), "%s", fl->write ? "WRITE" : "READ");
 	snprintf(l->mode, sizeof(l->mode), "ADVISORY");
-	if (fl->kind == FILE_LOCK_KIND__LOCK_POSIX || fl->kind == FILE_LOCK_KIND__LOCK_OFD) {
+	if (ranged(fl->kind)) {
 		l->start = fl->start;
 		l->to_eof = !fl->has_end;
 		l->end = fl->end;
@@ -136,7 +153,7 @@ bool kind_locks__same(const struct kind_lock *a, const struct kind_lock *b)
 {
 	if (a->kind != b->kind || a->write != b->write)
 		return false;
-	if (a->kind == FILE_LOCK_KIND__LOCK_FLOCK)
+	if (a->kind == FILE_LOCK_KIND__LOCK_FLOCK || a->kind == FILE_LOCK_KIND__LOCK_LEASE)
 		return true;
 	return a->start == b->start && a->to_eof == b->to_eof && (a->to_eof || a->end == b->end);
 }
@@ -151,10 +168,10 @@ int kind_locks__check(struct image *img, const char *n, const FdEntry *e)
 		if (!fl->has_kind || !image_check__known(&file_lock_kind__descriptor, fl->kind) ||
 		    !fl->has_write)
 			return bad(img, n, "fd %u: lock %zu has no known kind", e->fd, i);
-		if (fl->kind == FILE_LOCK_KIND__LOCK_FLOCK && (fl->has_start || fl->has_end))
-			return bad(img, n, "fd %u: flock() lock %zu has a byte range", e->fd, i);
+		if (!ranged(fl->kind) && (fl->has_start || fl->has_end))
+			return bad(img, n, "fd %u: lock %zu has a byte range", e->fd, i);
 		/* fcntl takes a signed off_t: no range beyond it exists. */
-		if (fl->kind != FILE_LOCK_KIND__LOCK_FLOCK &&
+		if (ranged(fl->kind) &&
 		    (!fl->has_start || fl->start > INT64_MAX ||
 		     (fl->has_end && (fl->end < fl->start || fl->end >= INT64_MAX))))
 			return bad(img, n, "fd %u: lock %zu has an impossible byte range", e->fd, i);
@@ -175,7 +192,8 @@ void kind_locks__json(const FdEntry *e, struct json_object *o)
 {
 	static const char *const kinds[] = { [FILE_LOCK_KIND__LOCK_FLOCK] = "flock",
 					     [FILE_LOCK_KIND__LOCK_POSIX] = "posix",
-					     [FILE_LOCK_KIND__LOCK_OFD] = "ofd" };
+					     [FILE_LOCK_KIND__LOCK_OFD] = "ofd",
+					     [FILE_LOCK_KIND__LOCK_LEASE] = "lease" };
 	struct json_object *arr, *k;
 	size_t i;
 
@@ -187,10 +205,10 @@ void kind_locks__json(const FdEntry *e, struct json_object *o)
 
 		k = json_object_new_object();
 		json_object_object_add(k, "kind",
-				       json_object_new_string(fl->kind >= 1 && fl->kind <= 3 ?
+				       json_object_new_string(fl->kind >= 1 && fl->kind <= 4 ?
 								      kinds[fl->kind] : "unknown"));
 		json_object_object_add(k, "type", json_object_new_string(fl->write ? "write" : "read"));
-		if (fl->kind != FILE_LOCK_KIND__LOCK_FLOCK) {
+		if (ranged(fl->kind)) {
 			json_object_object_add(k, "start", json_object_new_int64(fl->start));
 			json_object_object_add(k, "end", fl->has_end ?
 								 json_object_new_int64(fl->end) :

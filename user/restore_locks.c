@@ -6,11 +6,14 @@
  *
  * - a POSIX lock belongs to the process (its fd table): the task takes it
  *   through the fd it was listed on, the same byte range and mode;
- * - a flock() or OFD lock belongs to the open file description: it is
- *   taken once, through the first fd of the description in the task that
- *   took it at dump (flock's pid, so /proc/locks names the same process)
- *   when that task holds it, else in the first task of the tree that does.
+ * - a flock() or OFD lock or a lease belongs to the open file
+ *   description: it is taken once, through the first fd of the
+ *   description in the task that took it at dump (the pid of a flock() or
+ *   lease, so /proc/locks names the same process) when that task holds
+ *   it, else in the first task of the tree that does. F_SETLEASE also
+ *   makes that task the file's owner for SIGIO, as it did at dump.
  *
+ * The stubs still have pidtrace's credentials here (CAP_LEASE).
  * Locks of one owner that fdinfo lists apart neither overlap nor touch
  * with the same mode (the kernel merged those), so taking them one by one
  * gives the same list. A lock someone took meanwhile makes the call fail
@@ -52,7 +55,8 @@ static const struct rtask *taker(const struct restore_ctx *ctx, const FileLockEn
 
 		if (t->zombie || !first_fd(t, ofd_id))
 			continue;
-		if (fl->kind == FILE_LOCK_KIND__LOCK_FLOCK && fl->has_pid && fl->pid == t->pid)
+		if ((fl->kind == FILE_LOCK_KIND__LOCK_FLOCK || fl->kind == FILE_LOCK_KIND__LOCK_LEASE) &&
+		    fl->has_pid && fl->pid == t->pid)
 			return t;
 		if (!first)
 			first = t;
@@ -72,6 +76,9 @@ static int take(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e,
 	if (fl->kind == FILE_LOCK_KIND__LOCK_FLOCK) {
 		r = restore__sys(t, SYS_flock, e->fd, (fl->write ? LOCK_EX : LOCK_SH) | LOCK_NB, 0,
 				 0, 0, 0);
+	} else if (fl->kind == FILE_LOCK_KIND__LOCK_LEASE) {
+		r = restore__sys(t, SYS_fcntl, e->fd, F_SETLEASE, fl->write ? F_WRLCK : F_RDLCK, 0,
+				 0, 0);
 	} else {
 		f.l_type = fl->write ? F_WRLCK : F_RDLCK;
 		f.l_start = (off_t)fl->start;
@@ -88,6 +95,12 @@ static int take(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e,
 	if (r >= 0)
 		return 0;
 	kind_locks__entry_words(fl, words, sizeof(words));
+	/* A lease needs the file open nowhere else for writing (a write lease: at all). */
+	if (r == -EAGAIN && fl->kind == FILE_LOCK_KIND__LOCK_LEASE)
+		return restore__fail(ctx, t->pid, (int)r,
+				     "pid %d fd %u: cannot take its %s on %s again: the file is open elsewhere%s",
+				     t->pid, e->fd, words, e->path ? e->path : "its file",
+				     fl->write ? "" : " for writing");
 	if (r == -EAGAIN || r == -EWOULDBLOCK || r == -EACCES)
 		return restore__fail(ctx, t->pid, (int)r,
 				     "pid %d fd %u: cannot take its %s on %s again: another process holds a conflicting lock",

@@ -14,7 +14,10 @@
  *   zdtm_locks probe PARENT CHILD
  *                         the same check from outside (exit 0: all held)
  *   zdtm_locks pending    the child waits in flock() for the parent's lock
- *   zdtm_locks lease      the parent holds a read lease
+ *   zdtm_locks lease      a read lease on locks.lease, a write lease on
+ *                         locks.wlease; SIGTERM: F_GETLEASE, then a child's
+ *                         non-blocking opens that would break them fail
+ *   zdtm_locks leasebreak a write lease being broken (a reader waits)
  *   zdtm_locks outside    READY names the child, whose flock()ed
  *                         description its parent (not dumped) holds too
  */
@@ -216,16 +219,77 @@ static int pending_main(void)
 	return zdtm_pass();
 }
 
+/* open(@flags | O_NONBLOCK) of @name in a child: its -errno, or 0. */
+static int open_apart(const char *name, int flags)
+{
+	int st, fd;
+	pid_t p = fork();
+
+	if (p < 0)
+		zdtm_fail("fork");
+	if (!p) {
+		fd = open(name, flags | O_NONBLOCK);
+		_exit(fd < 0 ? errno : 0);
+	}
+	if (waitpid(p, &st, 0) != p || !WIFEXITED(st))
+		zdtm_fail("waitpid");
+	return -WEXITSTATUS(st);
+}
+
 static int lease_main(void)
 {
-	int fd = open_file("locks.lease", O_RDONLY);
+	int rd = open_file("locks.lease", O_RDONLY), wr = open_file("locks.wlease", O_RDONLY);
 
-	if (fcntl(fd, F_SETLEASE, F_RDLCK))
+	/* A lease break signals its holder (SIGIO): the check below breaks them. */
+	signal(SIGIO, SIG_IGN);
+	if (fcntl(rd, F_SETLEASE, F_RDLCK) || fcntl(wr, F_SETLEASE, F_WRLCK))
 		zdtm_fail("F_SETLEASE");
 	zdtm_ready();
 	zdtm_wait_term();
+	if (fcntl(rd, F_GETLEASE) != F_RDLCK)
+		zdtm_fail("the read lease is gone");
+	if (fcntl(wr, F_GETLEASE) != F_WRLCK)
+		zdtm_fail("the write lease is gone");
+	if (open_apart("locks.lease", O_WRONLY) != -EWOULDBLOCK)
+		zdtm_fail("a writer opened locks.lease past its read lease");
+	if (open_apart("locks.wlease", O_RDONLY) != -EWOULDBLOCK)
+		zdtm_fail("a reader opened locks.wlease past its write lease");
+	return zdtm_pass();
+}
+
+/* fdinfo of @fd shows its lease being broken. */
+static bool breaking(int fd)
+{
+	char path[64], line[256];
+	bool yes = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "LEASE") && strstr(line, "BREAKING"))
+			yes = true;
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+static int leasebreak_main(void)
+{
+	int fd = open_file("locks.wlease", O_RDONLY);
+
+	signal(SIGIO, SIG_IGN);
+	if (fcntl(fd, F_SETLEASE, F_WRLCK))
+		zdtm_fail("F_SETLEASE");
+	if (open_apart("locks.wlease", O_RDONLY) != -EWOULDBLOCK)
+		zdtm_fail("the reader was not held back");
+	while (!breaking(fd))
+		usleep(1000);
+	zdtm_ready();
+	zdtm_wait_term();
+	/* Broken to a read lease, or still being broken to one. */
 	if (fcntl(fd, F_GETLEASE) != F_RDLCK)
-		zdtm_fail("the lease is gone");
+		zdtm_fail("the lease is not (becoming) a read lease");
 	return zdtm_pass();
 }
 
@@ -263,6 +327,8 @@ int main(int argc, char **argv)
 		return pending_main();
 	if (argc == 2 && !strcmp(argv[1], "lease"))
 		return lease_main();
+	if (argc == 2 && !strcmp(argv[1], "leasebreak"))
+		return leasebreak_main();
 	if (argc == 2 && !strcmp(argv[1], "outside"))
 		return outside_main();
 	return locks_main();

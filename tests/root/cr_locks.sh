@@ -11,9 +11,12 @@
 #   - A conflicting lock taken by someone else between dump and restore
 #     fails the restore in one line, rolled back; a restore that skips the
 #     locks (test fault) is caught by the verification.
-#   - A thread waiting in flock(), a lease, and a flock()ed description
-#     also held outside the tree are refused in one line, the tree left
-#     running (and its lock request still waiting, its lease held).
+#   - Leases are restored: held (F_GETLEASE), and opens that would break
+#     them are held back.
+#   - A thread waiting in flock(), a lease being broken, and a flock()ed
+#     description also held outside the tree are refused in one line, the
+#     tree left running (its lock request still waiting, its lease still
+#     going to read).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -130,12 +133,23 @@ cr_cleanup
 # The same in a new pid namespace (the flock()s taken by pids seen inside).
 cr_pidns_roundtrip locks_pidns zdtm_locks
 
+# Leases: the restored task holds them (F_GETLEASE), and a child's opens
+# that would break them are held back (EWOULDBLOCK).
+if cr_start leases zdtm_locks lease && cr_dump; then
+	pass leases_dump
+	cr_show_has leases_show '[.tasks[].fds[].locks[]? | "\(.kind) \(.type)"] | sort == ["lease read", "lease write"]'
+	cr_restore_verify leases
+else
+	fail leases_dump "$(cat "$CR_DIR/log" "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+
 # ---- refused, the tree left running ----
 cr_start pending zdtm_locks pending &&
 	cr_refused pending "pid [0-9]+: thread [0-9]+ waits for a flock\\(\\) lock on fd 4: a pending lock request is not supported"
 cr_cleanup
-cr_start lease zdtm_locks lease &&
-	cr_refused lease "pid $CR_PID fd 3: read lease on $T/lease/locks.lease is not supported \\(restore would not hold it\\)"
+cr_start leasebreak zdtm_locks leasebreak &&
+	cr_refused leasebreak "pid $CR_PID fd 3: lease being broken \\(to read\\) on $T/leasebreak/locks.wlease is not supported \\(restore would not hold it\\)"
 cr_cleanup
 cr_start outside zdtm_locks outside &&
 	cr_refused outside "pid $CR_PID fd 3: write flock\\(\\) lock on $T/outside/locks.a is also held by pid [0-9]+ \\(zdtm_locks\\) fd 3, outside the dumped tree \\(it would keep the lock\\): not supported"

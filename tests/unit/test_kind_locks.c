@@ -87,25 +87,28 @@ static void test_kernel_lines(void)
 	close(c);
 }
 
-/* A lease, a lease being broken to nothing (skipped), an unknown kind. */
+/* A lease, leases being broken (to nothing: skipped), an unknown kind. */
 static void test_other_kinds(void)
 {
 	const char *info = "pos:\t0\nflags:\t0100000\nmnt_id:\t20\nino:\t5\n"
 			   "lock:\t1: LEASE  ACTIVE    READ 42 fe:00:5 0 EOF\n"
 			   "lock:\t2: LEASE  BREAKING  UNLCK 42 fe:00:5 0 EOF\n"
+			   "lock:\t2: LEASE  BREAKING  READ 42 fe:00:5 0 EOF\n"
 			   "lock:\t3: ACCESS ADVISORY  WRITE 42 fe:00:5 0 EOF\n"
 			   "lock:\t4: POSIX  ADVISORY  WRITE 42 fe:00:5 9 3\n";
 	struct seen s = { 0 };
 	char w[128];
 
 	CHECK(kind_locks__each(info, collect, &s) == 0);
-	CHECK(s.n == 3);
-	CHECK(s.v[0].kind == 0);
+	CHECK(s.n == 4);
+	CHECK(s.v[0].kind == FILE_LOCK_KIND__LOCK_LEASE && !s.v[0].write && s.v[0].pid == 42);
 	CHECK_STR(kind_locks__words(&s.v[0], w, sizeof(w)), "read lease");
 	CHECK(s.v[1].kind == 0);
-	CHECK_STR(kind_locks__words(&s.v[1], w, sizeof(w)), "lock of kind ACCESS ADVISORY WRITE");
-	/* A range ending before it starts is no lock the kernel shows. */
+	CHECK_STR(kind_locks__words(&s.v[1], w, sizeof(w)), "lease being broken (to read)");
 	CHECK(s.v[2].kind == 0);
+	CHECK_STR(kind_locks__words(&s.v[2], w, sizeof(w)), "lock of kind ACCESS ADVISORY WRITE");
+	/* A range ending before it starts is no lock the kernel shows. */
+	CHECK(s.v[3].kind == 0);
 }
 
 /* The image's entry and fdinfo's line compare equal (not by pid). */
