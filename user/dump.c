@@ -87,15 +87,15 @@ static void usage(FILE *f)
 		   "connections closing or receiving during the dump, inotify with unread\n"
 		   "events, other fd kinds (fanotify, netlink,\n"
 		   "io_uring...), a lease being broken, a thread waiting for a file lock,\n"
-		   "a locked file description also held outside the tree, pseudo-terminal\n"
-		   "masters, a controlling terminal other than pidtrace's own, a pipe or\n"
-		   "socket also held (or a unix socket's peer held) by a process outside\n"
-		   "the tree, a namespace other than pidtrace's, a cgroup no mount shows,\n"
-		   "a file whose path leads elsewhere (a detached mount), removed\n"
-		   "directories and device nodes, files in /proc/PID of processes outside\n"
-		   "the tree, more open file descriptions or higher fd numbers than\n"
-		   "pidtrace's hard fd limit allows, speculation settings other than\n"
-		   "pidtrace's, seccomp.\n");
+		   "a lock a process outside the tree waits for, a locked file\n"
+		   "description also held outside the tree, pseudo-terminal masters, a\n"
+		   "controlling terminal other than pidtrace's own, a pipe or socket also\n"
+		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
+		   "namespace other than pidtrace's, a cgroup no mount shows, a file whose\n"
+		   "path leads elsewhere (a detached mount), removed directories and device\n"
+		   "nodes, files in /proc/PID of processes outside the tree, more open file\n"
+		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
+		   "speculation settings other than pidtrace's, seccomp.\n");
 }
 
 /*

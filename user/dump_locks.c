@@ -15,7 +15,8 @@
  * other than advisory flock/POSIX/OFD, a POSIX lock another process
  * sharing the fd table took, a thread waiting in a lock request (frozen,
  * the kernel has withdrawn the request; restore would restart the call,
- * but where it queued among other waiters is lost), and a flock() or OFD
+ * but where it queued among other waiters is lost), a lock of the tree a
+ * process outside it waits for (/proc/locks), and a flock() or OFD
  * lock or a lease whose description a process outside the tree also holds
  * (it keeps the lock when the tree is gone, and the restored copy could
  * not take it).
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dump_locks.h"
@@ -45,9 +47,19 @@ struct held {
 	char what[128];
 };
 
+/* Every lock of the tree, to know it in /proc/locks. */
+struct tlock {
+	pid_t pid;
+	int fd;
+	char dev[40];	/* as the kernel prints it */
+	struct kind_lock l;
+};
+
 struct dump_locks {
 	struct held *v;
 	size_t n;
+	struct tlock *t;
+	size_t nt;
 };
 
 struct fd_walk {
@@ -60,6 +72,33 @@ struct fd_walk {
 	bool shared;	/* a flock() or OFD lock seen */
 	char what[128];
 };
+
+static struct dump_locks *get_locks(struct dump_ctx *ctx)
+{
+	if (!ctx->locks)
+		ctx->locks = calloc(1, sizeof(struct dump_locks));
+	return ctx->locks;
+}
+
+static int note(struct fd_walk *w, const struct kind_lock *l)
+{
+	struct dump_locks *dl = get_locks(w->ctx);
+	struct tlock *t;
+
+	if (!dl)
+		return -ENOMEM;
+	t = realloc(dl->t, (dl->nt + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	dl->t = t;
+	t = &dl->t[dl->nt++];
+	t->pid = w->pid;
+	t->fd = w->fd;
+	t->l = *l;
+	snprintf(t->dev, sizeof(t->dev), "%02x:%02x:%lu", major(w->st->st_dev),
+		 minor(w->st->st_dev), (unsigned long)w->st->st_ino);
+	return 0;
+}
 
 static int add_lock(const struct kind_lock *l, void *arg)
 {
@@ -102,26 +141,21 @@ static int add_lock(const struct kind_lock *l, void *arg)
 		w->shared = true;
 		kind_locks__words(l, w->what, sizeof(w->what));
 	}
-	return 0;
+	return note(w, l);
 }
 
 int dump_locks__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		   const struct stat *st, const char *info, FdEntry *e)
 {
 	struct fd_walk w = { .ctx = ctx, .pid = pid, .fd = fd, .link = link, .st = st, .e = e };
-	struct dump_locks *dl = ctx->locks;
+	struct dump_locks *dl;
 	struct held *h;
 	int err;
 
 	err = kind_locks__each(info, add_lock, &w);
 	if (err || !w.shared)
 		return err;
-	if (!dl) {
-		dl = calloc(1, sizeof(*dl));
-		if (!dl)
-			return -ENOMEM;
-		ctx->locks = dl;
-	}
+	dl = ctx->locks;
 	h = realloc(dl->v, (dl->n + 1) * sizeof(*h));
 	if (!h)
 		return -ENOMEM;
@@ -230,6 +264,70 @@ static int scan_process(const struct dump_locks *dl, pid_t pid)
 	return err;
 }
 
+/* The tree's lock @l (a line of /proc/locks) is, or NULL. */
+static const struct tlock *tree_lock(const struct dump_locks *dl, const struct kind_lock *l)
+{
+	size_t i;
+
+	for (i = 0; l->kind && i < dl->nt; i++) {
+		const struct tlock *t = &dl->t[i];
+
+		if (!strcmp(t->dev, l->dev) && t->l.pid == l->pid && kind_locks__same(&t->l, l))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * A process outside the tree waiting for a lock of the tree (the tree's
+ * own requests were withdrawn when it was frozen): it would get the lock
+ * the moment the dump kills the tree, and the restore could not take it
+ * again. /proc/locks lists each request below the lock it waits for.
+ */
+static int check_waiters(struct dump_ctx *ctx, const struct dump_locks *dl)
+{
+	char line[512], words[128], wwords[128], link[4096], esc[1024], comm[256], name[64];
+	const struct tlock *held = NULL;
+	struct procfs_stat pst;
+	struct kind_lock l;
+	int err = 0;
+	FILE *f;
+
+	if (!dl->nt)
+		return 0;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return -errno;
+	while (!err && fgets(line, sizeof(line), f)) {
+		kind_locks__parse(line, &l);
+		if (!l.waiter) {
+			held = tree_lock(dl, &l);
+			continue;
+		}
+		if (!held || (l.pid > 0 && dump__find_task(ctx, l.pid)))
+			continue;
+		kind_locks__words(&held->l, words, sizeof(words));
+		kind_locks__words(&l, wwords, sizeof(wwords));
+		snprintf(name, sizeof(name), "fd/%d", held->fd);
+		if (procfs__readlink(held->pid, name, link, sizeof(link)))
+			snprintf(link, sizeof(link), "?");
+		dump_refuse__escape(link, esc, sizeof(esc));
+		if (l.pid > 0) {
+			snprintf(comm, sizeof(comm), "?");
+			if (!procfs__stat(l.pid, &pst))
+				dump_refuse__escape(pst.comm, comm, sizeof(comm));
+			pr_err("pid %d fd %d: its %s on %s is awaited by pid %d (%s), outside the dumped tree (%s): the dump would hand it over, not supported",
+			       held->pid, held->fd, words, esc, l.pid, comm, wwords);
+		} else {
+			pr_err("pid %d fd %d: its %s on %s is awaited by a process outside the dumped tree (%s): the dump would hand it over, not supported",
+			       held->pid, held->fd, words, esc, wwords);
+		}
+		err = -EOPNOTSUPP;
+	}
+	fclose(f);
+	return err;
+}
+
 int dump_locks__outside(struct dump_ctx *ctx)
 {
 	const struct dump_locks *dl = ctx->locks;
@@ -238,8 +336,11 @@ int dump_locks__outside(struct dump_ctx *ctx)
 	int err = 0;
 	DIR *d;
 
-	if (!dl || !dl->n)
+	if (!dl)
 		return 0;
+	err = check_waiters(ctx, dl);
+	if (err || !dl->n)
+		return err;
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
@@ -262,6 +363,7 @@ void dump_locks__free(struct dump_ctx *ctx)
 	if (!dl)
 		return;
 	free(dl->v);
+	free(dl->t);
 	free(dl);
 	ctx->locks = NULL;
 }

@@ -27,9 +27,11 @@ int dump_locks__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 int dump_locks__pending(struct dump_task *t, const TaskCore *core);
 
 /*
- * Once every fd is read: a flock() or OFD lock or a lease whose open file description
- * a process outside the tree also holds (it keeps the lock after the tree
- * is gone) is refused (printed). Return: 0, -EOPNOTSUPP, other -errno.
+ * Once every fd is read: a lock of the tree a process outside it waits
+ * for (it would get it when the tree is killed), and a flock() or OFD lock
+ * or a lease whose open file description a process outside the tree also
+ * holds (it keeps the lock after the tree is gone) are refused (printed).
+ * Return: 0, -EOPNOTSUPP, other -errno.
  */
 int dump_locks__outside(struct dump_ctx *ctx);
 

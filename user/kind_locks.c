@@ -25,36 +25,43 @@ static bool ranged(int kind)
 	return kind == FILE_LOCK_KIND__LOCK_POSIX || kind == FILE_LOCK_KIND__LOCK_OFD;
 }
 
-static int parse(const char *v, struct kind_lock *l)
+void kind_locks__parse(const char *v, struct kind_lock *l)
 {
 	char first[32] = "", last[32] = "";
-	int n;
+	int n, skip = 0;
 
 	memset(l, 0, sizeof(*l));
-	n = sscanf(v, "%*d: %15s %15s %15s %d %*s %31s %31s", l->word, l->mode, l->rw, &l->pid,
+	/* /proc/locks: a request waiting for the lock above is "ID: -> ...". */
+	if (sscanf(v, "%*d: ->%n", &skip) >= 0 && skip) {
+		l->waiter = true;
+		v += skip;
+	} else {
+		sscanf(v, "%*d:%n", &skip);
+		v += skip;
+	}
+	n = sscanf(v, "%15s %15s %15s %d %39s %31s %31s", l->word, l->mode, l->rw, &l->pid, l->dev,
 		   first, last);
 	l->write = !strcmp(l->rw, "WRITE");
-	if (n < 6 || (!l->write && strcmp(l->rw, "READ")))
-		return 0;
+	if (n < 7 || (!l->write && strcmp(l->rw, "READ")))
+		return;
 	if (!strcmp(l->word, "LEASE") && !strcmp(l->mode, "ACTIVE")) {
 		l->kind = FILE_LOCK_KIND__LOCK_LEASE;
 		l->to_eof = true;
-		return 0;
+		return;
 	}
 	if (strcmp(l->mode, "ADVISORY"))
-		return 0;
+		return;
 	if (sscanf(first, "%lu", &l->start) != 1)
-		return 0;
+		return;
 	l->to_eof = !strcmp(last, "EOF");
 	if (!l->to_eof && (sscanf(last, "%lu", &l->end) != 1 || l->end < l->start))
-		return 0;
+		return;
 	if (!strcmp(l->word, "FLOCK"))
 		l->kind = FILE_LOCK_KIND__LOCK_FLOCK;
 	else if (!strcmp(l->word, "POSIX"))
 		l->kind = FILE_LOCK_KIND__LOCK_POSIX;
 	else if (!strcmp(l->word, "OFDLCK"))
 		l->kind = FILE_LOCK_KIND__LOCK_OFD;
-	return 0;
 }
 
 int kind_locks__each(const char *info, int (*cb)(const struct kind_lock *l, void *arg), void *arg)
@@ -72,7 +79,7 @@ int kind_locks__each(const char *info, int (*cb)(const struct kind_lock *l, void
 		while (*v == ' ' || *v == '\t')
 			v++;
 		p += 5;
-		parse(v, &l);
+		kind_locks__parse(v, &l);
 		/* F_GETLEASE says F_UNLCK already; the kernel drops it soon. */
 		if (!strcmp(l.word, "LEASE") && !strcmp(l.mode, "BREAKING") && !strcmp(l.rw, "UNLCK"))
 			continue;

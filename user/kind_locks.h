@@ -28,7 +28,16 @@ struct kind_lock {
 	char word[16];		/* the kernel's kind ("FLOCK", "LEASE", "DELEG"...) */
 	char mode[16];		/* "ADVISORY", a lease's "ACTIVE", "BREAKING"... */
 	char rw[16];		/* "READ", "WRITE", "UNLCK" */
+	char dev[40];		/* "MAJ:MIN:INO" as the kernel prints it (hex:hex:dec) */
+	bool waiter;		/* /proc/locks: a request waiting for the lock above */
 };
+
+/*
+ * One line of fdinfo ("ID: KIND ...", after "lock:") or /proc/locks
+ * ("ID: [-> ]KIND ...") into @l. A line that does not parse has kind 0
+ * and its words as far as read.
+ */
+void kind_locks__parse(const char *line, struct kind_lock *l);
 
 /*
  * The "lock:" lines of fdinfo text @info, in their order: @cb is called for

@@ -20,6 +20,8 @@
  *   zdtm_locks leasebreak a write lease being broken (a reader waits)
  *   zdtm_locks outside    READY names the child, whose flock()ed
  *                         description its parent (not dumped) holds too
+ *   zdtm_locks waiter     READY names the child, whose POSIX lock its
+ *                         parent (not dumped) waits for
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -125,6 +127,7 @@ static pid_t fork_child(void (*fn)(void))
 	if (p < 0)
 		zdtm_fail("fork");
 	if (!p) {
+		alarm(ZDTM_TIMEOUT);
 		fn();
 		exit(0);
 	}
@@ -317,6 +320,60 @@ static int outside_main(void)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
+/* Someone waits for a lock on locks.c: /proc/locks lists @pid's request. */
+static bool waits(pid_t pid)
+{
+	char line[256], me[32];
+	bool yes = false;
+	FILE *f = fopen("/proc/locks", "r");
+
+	snprintf(me, sizeof(me), " %d ", pid);
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "->") && strstr(line, me))
+			yes = true;
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+static void waiter_child(void)
+{
+	int fd = open_file("locks.c", O_RDWR);
+
+	zdtm_init();
+	lock_range(fd, F_SETLK, F_WRLCK, 0, 0);
+	while (!waits(getppid()))
+		usleep(1000);
+	zdtm_ready();
+	zdtm_wait_term();
+	/* Still held: the parent is still waiting for it. */
+	if (!waits(getppid()))
+		zdtm_fail("the parent does not wait any more");
+	zdtm_pass();
+	exit(0);
+}
+
+static int waiter_main(void)
+{
+	struct flock f = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	pid_t child = fork_child(waiter_child);
+	int fd = open_file("locks.c", O_RDWR), st;
+
+	/* Once the child holds it, wait for it. */
+	do {
+		f.l_type = F_WRLCK;
+		if (fcntl(fd, F_GETLK, &f))
+			zdtm_fail("F_GETLK");
+		usleep(1000);
+	} while (f.l_type == F_UNLCK);
+	f.l_type = F_WRLCK;
+	if (fcntl(fd, F_SETLKW, &f))
+		zdtm_fail("F_SETLKW");
+	if (waitpid(child, &st, 0) != child)
+		zdtm_fail("waitpid");
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -331,5 +388,7 @@ int main(int argc, char **argv)
 		return leasebreak_main();
 	if (argc == 2 && !strcmp(argv[1], "outside"))
 		return outside_main();
+	if (argc == 2 && !strcmp(argv[1], "waiter"))
+		return waiter_main();
 	return locks_main();
 }

@@ -13,10 +13,11 @@
 #     locks (test fault) is caught by the verification.
 #   - Leases are restored: held (F_GETLEASE), and opens that would break
 #     them are held back.
-#   - A thread waiting in flock(), a lease being broken, and a flock()ed
-#     description also held outside the tree are refused in one line, the
-#     tree left running (its lock request still waiting, its lease still
-#     going to read).
+#   - A thread waiting in flock(), a lease being broken, a lock a process
+#     outside the tree waits for, and a flock()ed description also held
+#     outside the tree are refused in one line, the tree left running (its
+#     lock request still waiting, its lease still going to read, the
+#     outside waiter still waiting).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -150,6 +151,9 @@ cr_start pending zdtm_locks pending &&
 cr_cleanup
 cr_start leasebreak zdtm_locks leasebreak &&
 	cr_refused leasebreak "pid $CR_PID fd 3: lease being broken \\(to read\\) on $T/leasebreak/locks.wlease is not supported \\(restore would not hold it\\)"
+cr_cleanup
+cr_start waiter zdtm_locks waiter &&
+	cr_refused waiter "pid $CR_PID fd 3: its write POSIX \\(fcntl\\) lock on bytes 0-EOF on $T/waiter/locks.c is awaited by pid [0-9]+ \\(zdtm_locks\\), outside the dumped tree \\(write POSIX \\(fcntl\\) lock on bytes 0-EOF\\): the dump would hand it over, not supported"
 cr_cleanup
 cr_start outside zdtm_locks outside &&
 	cr_refused outside "pid $CR_PID fd 3: write flock\\(\\) lock on $T/outside/locks.a is also held by pid [0-9]+ \\(zdtm_locks\\) fd 3, outside the dumped tree \\(it would keep the lock\\): not supported"
