@@ -69,7 +69,7 @@ struct fd_walk {
 	const char *link;
 	const struct stat *st;
 	FdEntry *e;
-	bool shared;	/* a flock() or OFD lock seen */
+	bool shared;	/* a flock() or OFD lock or a lease seen */
 	char what[128];
 };
 
