@@ -304,7 +304,7 @@ static int check_waiters(struct dump_ctx *ctx, const struct dump_locks *dl)
 			held = tree_lock(dl, &l);
 			continue;
 		}
-		if (!held || (l.pid > 0 && dump__find_task(ctx, l.pid)))
+		if (!held || (l.pid > 0 && dump_ctx__find_task(ctx, l.pid)))
 			continue;
 		kind_locks__words(&held->l, words, sizeof(words));
 		kind_locks__words(&l, wwords, sizeof(wwords));
@@ -348,7 +348,7 @@ int dump_locks__outside(struct dump_ctx *ctx)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = atoi(de->d_name);
-		if (pid == self || dump__find_task(ctx, pid))
+		if (pid == self || dump_ctx__find_task(ctx, pid))
 			continue;
 		err = scan_process(dl, pid);
 	}

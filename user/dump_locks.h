@@ -8,7 +8,7 @@
 
 #include <sys/stat.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 /*
  * The locks fdinfo text @info of fd @fd of @pid shows, into @e: flock(),

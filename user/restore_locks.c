@@ -74,21 +74,21 @@ static int take(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e,
 	int err;
 
 	if (fl->kind == FILE_LOCK_KIND__LOCK_FLOCK) {
-		r = restore__sys(t, SYS_flock, e->fd, (fl->write ? LOCK_EX : LOCK_SH) | LOCK_NB, 0,
+		r = restore_ctx__sys(t, SYS_flock, e->fd, (fl->write ? LOCK_EX : LOCK_SH) | LOCK_NB, 0,
 				 0, 0, 0);
 	} else if (fl->kind == FILE_LOCK_KIND__LOCK_LEASE) {
-		r = restore__sys(t, SYS_fcntl, e->fd, F_SETLEASE, fl->write ? F_WRLCK : F_RDLCK, 0,
+		r = restore_ctx__sys(t, SYS_fcntl, e->fd, F_SETLEASE, fl->write ? F_WRLCK : F_RDLCK, 0,
 				 0, 0);
 	} else {
 		f.l_type = fl->write ? F_WRLCK : F_RDLCK;
 		f.l_start = (off_t)fl->start;
 		/* 0: to the end of the file, however far it grows. */
 		f.l_len = fl->has_end ? (off_t)(fl->end - fl->start + 1) : 0;
-		err = restore__put(t, 0, &f, sizeof(f), &addr);
+		err = restore_ctx__put(t, 0, &f, sizeof(f), &addr);
 		if (err)
-			return restore__fail(ctx, t->pid, err, "pid %d fd %u: cannot write its lock: %s",
+			return restore_ctx__fail(ctx, t->pid, err, "pid %d fd %u: cannot write its lock: %s",
 					     t->pid, e->fd, strerror(-err));
-		r = restore__sys(t, SYS_fcntl, e->fd,
+		r = restore_ctx__sys(t, SYS_fcntl, e->fd,
 				 fl->kind == FILE_LOCK_KIND__LOCK_OFD ? F_OFD_SETLK : F_SETLK, addr, 0,
 				 0, 0);
 	}
@@ -97,15 +97,15 @@ static int take(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e,
 	kind_locks__entry_words(fl, words, sizeof(words));
 	/* A lease needs the file open nowhere else for writing (a write lease: at all). */
 	if (r == -EAGAIN && fl->kind == FILE_LOCK_KIND__LOCK_LEASE)
-		return restore__fail(ctx, t->pid, (int)r,
+		return restore_ctx__fail(ctx, t->pid, (int)r,
 				     "pid %d fd %u: cannot take its %s on %s again: the file is open elsewhere%s",
 				     t->pid, e->fd, words, e->path ? e->path : "its file",
 				     fl->write ? "" : " for writing");
 	if (r == -EAGAIN || r == -EWOULDBLOCK || r == -EACCES)
-		return restore__fail(ctx, t->pid, (int)r,
+		return restore_ctx__fail(ctx, t->pid, (int)r,
 				     "pid %d fd %u: cannot take its %s on %s again: another process holds a conflicting lock",
 				     t->pid, e->fd, words, e->path ? e->path : "its file");
-	return restore__fail(ctx, t->pid, (int)r, "pid %d fd %u: cannot take its %s on %s again: %s",
+	return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d fd %u: cannot take its %s on %s again: %s",
 			     t->pid, e->fd, words, e->path ? e->path : "its file",
 			     strerror((int)-r));
 }

@@ -6,14 +6,14 @@
 #ifndef PT_RESTORE_LOCKS_H
 #define PT_RESTORE_LOCKS_H
 
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_verify.h"
 
 /*
  * Take @t's locks: its POSIX locks, and the flock() and OFD locks of the
  * open file descriptions @t is the one to take them for. Context: every
  * task's fds in place (after restore_files__task and epoll). Return: 0 or
- * -errno (restore__fail()ed).
+ * -errno (restore_ctx__fail()ed).
  */
 int restore_locks__task(struct restore_ctx *ctx, struct rtask *t);
 
