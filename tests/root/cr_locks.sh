@@ -76,7 +76,7 @@ cp -r "$CR_DIR/img" "$T/bad"
 "$TOP/$OUTPUT/tests/tools/image_edit" set "$T/bad/files-$CR_PID.img" "fds.$IDX.locks.0.end" 5
 (cd "$CR_DIR" && exec "$PIDTRACE" restore -D "$T/bad" >"$T/out" 2>"$T/err")
 rc=$?
-if [ "$rc" = 1 ] && [ "$(cat "$T/err")" = "pidtrace: restore: $T/bad/files-$CR_PID.img: fd $FD: lock 0 has an impossible byte range" ]; then
+if [ "$rc" = 1 ] && [ "$(cat "$T/err")" = "pidtrace: restore: check: $T/bad/files-$CR_PID.img: fd $FD: lock 0 has an impossible byte range" ]; then
 	pass locks_bad_range_refused
 else
 	fail locks_bad_range_refused "exit $rc: $(cat "$T/err")"

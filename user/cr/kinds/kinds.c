@@ -28,6 +28,7 @@
 	K(inotify)    \
 	K(unix)       \
 	K(inet)       \
+	K(netlink)    \
 	K(pipe)       \
 	K(fifo)       \
 	K(memfd)      \

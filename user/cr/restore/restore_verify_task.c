@@ -22,7 +22,7 @@
 #include <linux/membarrier.h>
 
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_seccomp.h"
 #include "restore_verify.h"
