@@ -34,6 +34,7 @@
 #include "procfs.h"
 #include "restore_cgroup.h"
 #include "restore_ctx.h"
+#include "restore_locks.h"
 #include "restore_verify.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -247,6 +248,8 @@ static int check_fd(struct verify *v, const FdEntry *e, int *pidfd)
 	}
 	if (!err && k->verify)
 		err = k->verify(v, e, &l);
+	if (!err)
+		err = restore_locks__verify(v, e, info);
 	if (!err)
 		err = check_ofd(v, e);
 out:
