@@ -86,7 +86,7 @@ static int open_deleted(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	return fd == -ENOENT ? restore_fdkinds__open_deleted(ctx, pid, e) : fd;
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	const DeletedFileEntry *d = e->deleted;
 
@@ -119,7 +119,7 @@ void kind_deleted__json_data(const DeletedFileEntry *d, struct json_object *k)
 	kinds_show__add(k, "data_ranges", a);
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const DeletedFileEntry *d = e->deleted;
 	struct json_object *k;

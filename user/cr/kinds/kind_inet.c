@@ -133,12 +133,12 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	return err;
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	return inet_sk__describe(e, buf, len);
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	inet_sk__json(e, o);
 }

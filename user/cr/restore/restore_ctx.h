@@ -43,6 +43,7 @@
 #include "core.pb-c.h"
 #include "files.pb-c.h"
 #include "image.h"
+#include "image_tree.h"
 #include "log.h"
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
@@ -111,6 +112,7 @@ struct restore_ctx {
 	const char *dir;
 	struct image *img;
 	const Inventory *inv;
+	struct image_tree tree;	/* every file of the tree, read (image_tree.h) */
 	struct watchdog *wd;
 
 	struct rtask *tasks;	/* parents before children (inventory order) */
