@@ -49,6 +49,8 @@ struct dump_task {
 	pid_t parent_tid;		/* the thread of its parent that forked it (0: root) */
 	size_t nvmas;
 	uint64_t pages;			/* pages stored */
+	struct dump_cow_run *cow;	/* pages still its parent's frames (dump_cow.c) */
+	size_t ncow;
 };
 
 /* One open file description seen in the tree (for kcmp comparisons). */
@@ -106,6 +108,7 @@ struct dump_ctx {
 	bool registry_tried;
 
 	uint64_t nvmas, pages, pages_bytes;
+	uint64_t cow_pages;		/* shared with the parent, not stored (dump_mem.c) */
 	struct dump_fdkinds *fdk;	/* dump_fdkinds.c: sockets, deleted files */
 	struct dump_ghost *ghost;	/* dump_ghost.c: deleted files that are mapped */
 	struct dump_fifo *fifo;		/* dump_fifo.c: named FIFOs seen */
@@ -173,6 +176,8 @@ struct dump_task *dump_threads__find(struct dump_ctx *ctx, pid_t tid);
 
 /* dump_mem.c: VMAs and pages of a live task; shared memory at the end. */
 int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t);
+/* Not the zero page, a guard page or a file page: stored (dump_cow.c asks too). */
+bool dump_mem__page_wanted(uint64_t pme);
 int dump_mem__shared(struct dump_ctx *ctx);
 /*
  * The text of /proc/@pid/smaps in @buf (split in place) into @mm's VMAs;

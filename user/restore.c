@@ -47,6 +47,7 @@
 #include "progress.h"
 #include "ptrace_core.h"
 #include "restore.h"
+#include "restore_cow.h"
 #include "restore_unix.h"
 #include "restore_cgroup.h"
 #include "restore_epoll.h"
@@ -526,6 +527,7 @@ int cmd_restore(int argc, char **argv)
 		return EXIT_USAGE;
 	log__set_json(json);
 	ret = restore(&ctx, json, detach, tl);
+	restore_cow__free(&ctx);
 	restore_load__free(&ctx);
 	return ret;
 }

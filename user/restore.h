@@ -122,6 +122,7 @@ struct restore_ctx {
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
+	struct restore_cow *cow;	/* restore_cow.c: pages shared with a parent (NULL: none) */
 
 	pid_t self;		/* pidtrace */
 	uint64_t self_pidns;	/* its pid namespace inode */
@@ -137,6 +138,8 @@ struct restore_ctx {
 
 	/* Counters for the report. */
 	uint64_t pages, pages_bytes, vmas, fds, pidfds_done, zombies, threads;
+	/* restore_cow.c: pages inherited again, written before a fork, copied instead. */
+	uint64_t cow_shared, cow_filled, cow_copied;
 	const char *step;	/* the step running, for errors */
 	char error[512];
 	bool error_printed;	/* image.c already said it */
@@ -179,6 +182,7 @@ enum stub_op {
 	INIT_RUN,	/* arg: detach; reply: 0, then the root's wait status */
 	INIT_HELPER,	/* arg: pidfd target index; reply: the helper's pid */
 	INIT_HELPER_DIE, /* arg: helper pid; reply: its wait status, reaped */
+	STUB_COW,	/* arg: task index; map its regions to fill (restore_cow.c) */
 };
 
 struct stub_cmd {

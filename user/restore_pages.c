@@ -21,6 +21,7 @@
 #include "page_crc.h"
 #include "progress.h"
 #include "restore.h"
+#include "restore_cow.h"
 #include "restore_pages.h"
 #include "testfault.h"
 
@@ -153,8 +154,9 @@ static void *wjob_worker(void *arg)
  * at most WRITE_CHUNK bytes (so that a progress bar moves, and two threads
  * can share the work) and IOV_MAX runs.
  */
-static int plan_calls(const struct rtask *t, const struct rpages *p, struct iovec **lp,
-		      struct iovec **remp, struct wcall **callsp, size_t *ncallsp, uint64_t *total)
+static int plan_calls(PagemapEntry *const *entries, size_t nentries, const struct rpages *p,
+		      struct iovec **lp, struct iovec **remp, struct wcall **callsp,
+		      size_t *ncallsp, uint64_t *total)
 {
 	size_t i, niov = 0, cap = 0, ncalls = 0, ccap = 0, cur_n = 0, cur_want = 0;
 	struct iovec *l = NULL, *rem = NULL, *nl, *nr;
@@ -162,8 +164,8 @@ static int plan_calls(const struct rtask *t, const struct rpages *p, struct iove
 	uint64_t done, len;
 
 	*total = 0;
-	for (i = 0; i < t->pm->n_entries; i++) {
-		const PagemapEntry *e = t->pm->entries[i];
+	for (i = 0; i < nentries; i++) {
+		const PagemapEntry *e = entries[i];
 
 		len = (uint64_t)e->nr_pages * PAGE;
 		if (e->offset + len > p->size)
@@ -193,7 +195,7 @@ static int plan_calls(const struct rtask *t, const struct rpages *p, struct iove
 			done += piece;
 			*total += piece;
 			if (cur_n == IOV_MAX || cur_want == WRITE_CHUNK ||
-			    (i + 1 == t->pm->n_entries && done == len)) {
+			    (i + 1 == nentries && done == len)) {
 				if (ncalls == ccap) {
 					ccap = ccap ? ccap * 2 : 16;
 					nc = realloc(calls, ccap * sizeof(*calls));
@@ -233,7 +235,8 @@ nomem:
  * the mapping meanwhile). Only process_vm_writev() runs on the second
  * thread; errors are said here, after it is joined.
  */
-static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p)
+static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
+		      PagemapEntry *const *entries, size_t nentries)
 {
 	struct iovec *l = NULL, *rem = NULL;
 	struct wcall *calls = NULL;
@@ -245,7 +248,7 @@ static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpa
 	size_t i, f;
 	int err;
 
-	err = plan_calls(t, p, &l, &rem, &calls, &j.ncalls, &total);
+	err = plan_calls(entries, nentries, p, &l, &rem, &calls, &j.ncalls, &total);
 	if (err == -EINVAL)
 		return restore__fail(ctx, t->pid, err, "pid %d: %s: truncated", t->pid, p->name);
 	if (err)
@@ -296,14 +299,24 @@ static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpa
 
 int restore_pages__task(struct restore_ctx *ctx, struct rtask *t)
 {
+	PagemapEntry **left = NULL;
 	struct rpages p;
+	size_t nleft = 0, i;
 	int err;
 
 	if (!t->pm->nr_pages || !t->pm->n_entries)
 		return 0;
+	/* Pages already in regions kept from before the memory phase are not written again. */
+	err = restore_cow__stored(ctx, t, &left, &nleft);
+	if (err)
+		return err;
 	err = restore_pages__open(ctx, t->pid, t->pm->pages_file, &p);
 	if (!err)
-		err = write_runs(ctx, t, &p);
+		err = left ? write_runs(ctx, t, &p, left, nleft) :
+			     write_runs(ctx, t, &p, t->pm->entries, t->pm->n_entries);
+	for (i = 0; i < nleft; i++)
+		free(left[i]);
+	free(left);
 	/* The task is still held: what it got is checked before it can run. */
 	if (!err)
 		err = restore_pages__check(ctx, &p);
