@@ -125,7 +125,13 @@ int dump_cow__scan(struct dump_ctx *ctx)
 	size_t i, k;
 	int err = mine && theirs ? 0 : -ENOMEM;
 
-	for (i = 0; !err && i < ctx->ntasks; i++) {
+	if (err) {
+		free(mine);
+		free(theirs);
+		pr_err("cannot compare the tree's pages: %s", strerror(-err));
+		return err;
+	}
+	for (i = 0; i < ctx->ntasks; i++) {
 		struct dump_task *t = &ctx->tasks[i];
 
 		if (t->zombie)
@@ -133,13 +139,14 @@ int dump_cow__scan(struct dump_ctx *ctx)
 		for (k = 0; k < ctx->ntasks; k++) {
 			const struct dump_task *p = &ctx->tasks[k];
 
+			/*
+			 * On failure every page of the task is stored, as it
+			 * would be without sharing: a task gone meanwhile is
+			 * reported where its memory is read.
+			 */
 			if (p->pid == t->stat.ppid && !p->zombie && p != t) {
-				err = scan_task(t, p->pid, mine, theirs);
-				if (err) {
+				if (scan_task(t, p->pid, mine, theirs))
 					t->ncow = 0;
-					pr_err("pid %d: cannot compare its pages with its parent's: %s",
-					       t->pid, strerror(-err));
-				}
 				break;
 			}
 		}

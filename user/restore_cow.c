@@ -23,7 +23,8 @@
  *     image (the parent's pages file, or further up for pages the parent
  *     itself shared with its own parent). The parent is moved into its
  *     cgroups first (restore_cgroup.c), so the pages are charged to its
- *     memory cgroup as the original's were;
+ *     memory cgroup as the original's were (when its children are in the
+ *     same cgroups: children_share_cgroups());
  *  3. a child born with such a region keeps it when it has the same VMA
  *     (status INH); it is neither unmapped nor mapped again in the memory
  *     phase (restore_mem.c), which drops from it what the task must not
@@ -409,7 +410,7 @@ long restore_cow__stub(struct restore_ctx *ctx, size_t idx)
 	return 0;
 }
 
-/* The pages files read for shared pages, opened as needed, checked at the end. */
+/* The pages files read for shared pages, opened as needed. */
 struct srcs {
 	struct rpages *p;
 	bool *open;
@@ -424,17 +425,17 @@ static int srcs_init(struct restore_ctx *ctx, struct srcs *s)
 	return s->p && s->open ? 0 : -ENOMEM;
 }
 
-static int srcs_done(struct restore_ctx *ctx, struct srcs *s, int err)
+/*
+ * Not checked here: each file is its own task's too, and that task's
+ * memory phase (restore_pages.c) checks it before the tree runs.
+ */
+static int srcs_done(struct srcs *s, int err)
 {
 	size_t i;
 
-	for (i = 0; s->open && i < s->n; i++) {
-		if (!s->open[i])
-			continue;
-		if (!err)
-			err = restore_pages__check(ctx, &s->p[i]);
-		restore_pages__close(&s->p[i]);
-	}
+	for (i = 0; s->open && i < s->n; i++)
+		if (s->open[i])
+			restore_pages__close(&s->p[i]);
 	free(s->p);
 	free(s->open);
 	return err;
@@ -525,8 +526,9 @@ static int write_resolved(struct restore_ctx *ctx, struct rtask *dst, int conten
 			}
 			if (!s.open[src]) {
 				s.open[src] = true;
-				err = restore_pages__open(ctx, ctx->tasks[src].pid,
-							  ctx->tasks[src].pm->pages_file, &s.p[src]);
+				err = restore_pages__open_unchecked(ctx, ctx->tasks[src].pid,
+								    ctx->tasks[src].pm->pages_file,
+								    &s.p[src]);
 				if (err)
 					break;
 			}
@@ -553,12 +555,15 @@ static int write_resolved(struct restore_ctx *ctx, struct rtask *dst, int conten
 			}
 			b->bytes += PAGE;
 			(*pages)++;
+			/* Page data written, like restore_pages.c's. */
+			ctx->pages++;
+			ctx->pages_bytes += PAGE;
 		}
 	}
 	if (!err)
 		err = wbatch_flush(ctx, dst, b);
 	free(b);
-	return srcs_done(ctx, &s, err);
+	return srcs_done(&s, err);
 }
 
 static int add_runs(struct rset *s, const VmaEntry *v)
@@ -604,6 +609,34 @@ static int held(struct restore_ctx *ctx, size_t task, size_t v, struct rset *s)
 	return err;
 }
 
+/*
+ * Every child of @parent is in the parent's cgroups in the image: only
+ * then is the parent moved into them before its children are forked (they
+ * are born in its cgroups; restore_cgroup.c moves a task only where its
+ * cgroup differs from pidtrace's, so a child in pidtrace's cgroup would
+ * stay in the parent's). Otherwise its filled pages are charged to
+ * pidtrace's cgroups.
+ */
+static bool children_share_cgroups(const struct restore_ctx *ctx, size_t parent)
+{
+	const TaskCore *p = ctx->tasks[parent].core;
+	size_t i, k;
+
+	for (i = parent + 1; i < ctx->ntasks; i++) {
+		const TaskCore *c = ctx->tasks[i].core;
+
+		if (ctx->tasks[i].parent != (int)parent)
+			continue;
+		if (c->n_cgroups != p->n_cgroups)
+			return false;
+		for (k = 0; k < c->n_cgroups; k++)
+			if (strcmp(c->cgroups[k]->controllers, p->cgroups[k]->controllers) ||
+			    strcmp(c->cgroups[k]->path, p->cgroups[k]->path))
+				return false;
+	}
+	return true;
+}
+
 int restore_cow__before_fork(struct restore_ctx *ctx, size_t parent)
 {
 	struct rtask *t = &ctx->tasks[parent];
@@ -620,9 +653,11 @@ int restore_cow__before_fork(struct restore_ctx *ctx, size_t parent)
 		return 0;
 	ct->prepared = true;
 	/* Its pages are charged where the original's were. */
-	err = restore_cgroup__task(ctx, t);
-	if (err)
-		return err;
+	if (children_share_cgroups(ctx, parent)) {
+		err = restore_cgroup__task(ctx, t);
+		if (err)
+			return err;
+	}
 	err = restore_tree__call(ctx, t->ctl, STUB_COW, (int)parent, &r);
 	if (err)
 		return restore__fail(ctx, t->pid, err, "pid %d: cannot map its shared pages: %s",

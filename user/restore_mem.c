@@ -354,8 +354,14 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 
 		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL)
 			continue;
-		/* Mapped already, with pages it shares with its parent or children. */
+		/*
+		 * Mapped already, with pages it shares with its parent or
+		 * children; still one fault point per VMA for the tests.
+		 */
 		if (restore_cow__kept(ctx, t, i)) {
+			r = testfault__point("restore-mmap") ? -ENOMEM : (long)v->start;
+			if (r != (long)v->start)
+				err = map_failed(ctx, t, v, (int)r);
 			ctx->vmas++;
 			continue;
 		}

@@ -37,7 +37,22 @@ static const char *who(const struct rpages *p, char *buf, size_t len)
 	return buf;
 }
 
+static int pages_open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p,
+		      bool check);
+
 int restore_pages__open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p)
+{
+	return pages_open(ctx, pid, name, p, true);
+}
+
+int restore_pages__open_unchecked(struct restore_ctx *ctx, pid_t pid, const char *name,
+				  struct rpages *p)
+{
+	return pages_open(ctx, pid, name, p, false);
+}
+
+static int pages_open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p,
+		      bool check)
 {
 	uint64_t data_off = 0;
 	void *map;
@@ -61,6 +76,8 @@ int restore_pages__open(struct restore_ctx *ctx, pid_t pid, const char *name, st
 		return restore__fail(ctx, pid, -errno, "%scannot map %s: %s", who(p, w, sizeof(w)),
 				     name, strerror(errno));
 	p->data = map;
+	if (!check)
+		return 0;
 	err = page_crc__start(p->data, p->size, &p->crc);
 	if (err)
 		return restore__fail(ctx, pid, err, "%s%s: %s", who(p, w, sizeof(w)), name,

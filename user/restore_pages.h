@@ -40,6 +40,14 @@ struct rpages {
  */
 int restore_pages__open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p);
 
+/*
+ * The same, without the checksum: for a file whose own task's memory
+ * phase checks it before the tree runs (restore_cow.c reads a parent's
+ * pages earlier). restore_pages__check() must not be called on it.
+ */
+int restore_pages__open_unchecked(struct restore_ctx *ctx, pid_t pid, const char *name,
+				  struct rpages *p);
+
 /* Wait for the checksum and compare. Return: 0, or -EBADMSG (said). */
 int restore_pages__check(struct restore_ctx *ctx, struct rpages *p);
 
