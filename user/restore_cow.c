@@ -29,13 +29,14 @@
  *     (status INH); it is neither unmapped nor mapped again in the memory
  *     phase (restore_mem.c), which drops from it what the task must not
  *     have (MADV_DONTNEED: pages it did not share; in a file mapping that
- *     brings back the file's page) before writing the
- *     task's stored pages, skipping the pages already there;
+ *     brings back the file's page) before writing the task's stored
+ *     pages, skipping the pages already there;
  *  4. shared pages that were not inherited (no same VMA in the parent, a
  *     collision, a region of a parent that could not be filled) are copied
  *     from the ancestor's data: same contents, not shared. Inherited ones
  *     are checked in /proc/PID/pagemap (the same frame as the parent's)
  *     once the task's memory is written: a difference fails the restore.
+ *     (The page data and the check: restore_cow_io.c.)
  *
  * Sharing comes back between a task and its parent (and so down a chain
  * of such links). A page shared by two siblings whose parent had written
@@ -44,7 +45,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +52,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -61,14 +60,11 @@
 #include "restore.h"
 #include "restore_cgroup.h"
 #include "restore_cow.h"
-#include "restore_pages.h"
+#include "restore_cow_io.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
-#define PM_PRESENT (1ULL << 63)
-#define PM_SWAPPED (1ULL << 62)
-#define PM_PFN_MASK ((1ULL << 55) - 1)
 
 /* A region's state, in memory that every stub shares with pidtrace. */
 enum { CS_NONE, CS_INH, CS_FRESH, CS_FAIL };
@@ -85,83 +81,6 @@ struct restore_cow {
 	volatile uint8_t *status; /* MAP_SHARED, per VMA of the tree (NULL: nothing to fill) */
 	size_t nstatus;
 };
-
-struct range {
-	uint64_t a, b;
-};
-
-struct rset {
-	struct range *r;
-	size_t n, cap;
-};
-
-static int rset_add(struct rset *s, uint64_t a, uint64_t b)
-{
-	struct range *r;
-
-	if (a >= b)
-		return 0;
-	if (s->n == s->cap) {
-		r = realloc(s->r, (s->cap ? s->cap * 2 : 16) * sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		s->r = r;
-		s->cap = s->cap ? s->cap * 2 : 16;
-	}
-	s->r[s->n++] = (struct range){ a, b };
-	return 0;
-}
-
-static int cmp_range(const void *x, const void *y)
-{
-	const struct range *a = x, *b = y;
-
-	return a->a < b->a ? -1 : a->a > b->a;
-}
-
-/* Sorted, overlapping and touching ranges merged. */
-static void rset_norm(struct rset *s)
-{
-	size_t i, o = 0;
-
-	if (!s->n)
-		return;
-	qsort(s->r, s->n, sizeof(*s->r), cmp_range);
-	for (i = 1; i < s->n; i++) {
-		if (s->r[i].a <= s->r[o].b) {
-			if (s->r[i].b > s->r[o].b)
-				s->r[o].b = s->r[i].b;
-		} else {
-			s->r[++o] = s->r[i];
-		}
-	}
-	s->n = o + 1;
-}
-
-/* [a, b) minus normalized @y, into @out (appended). */
-static int rset_sub_range(uint64_t a, uint64_t b, const struct rset *y, struct rset *out)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < y->n && a < b; i++) {
-		if (y->r[i].b <= a)
-			continue;
-		if (y->r[i].a >= b)
-			break;
-		err = rset_add(out, a, y->r[i].a > a ? y->r[i].a : a);
-		if (err)
-			return err;
-		a = y->r[i].b;
-	}
-	return a < b ? rset_add(out, a, b) : 0;
-}
-
-static void rset_free(struct rset *s)
-{
-	free(s->r);
-	memset(s, 0, sizeof(*s));
-}
 
 /*
  * A VMA a stub can map the same way before the memory phase: private
@@ -191,53 +110,6 @@ static bool same_vma(const VmaEntry *c, const VmaEntry *p)
 	return c->kind == VMA_KIND__VMA_ANON_PRIVATE ||
 	       (c->dev == p->dev && c->ino == p->ino && c->pgoff == p->pgoff &&
 		!strcmp(c->path, p->path));
-}
-
-/* The VMA of @mm containing @addr (VMAs are sorted: image_check.c), -1. */
-static long find_vma(const MmImage *mm, uint64_t addr)
-{
-	size_t lo = 0, hi = mm ? mm->n_vmas : 0;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const VmaEntry *v = mm->vmas[mid];
-
-		if (addr < v->start)
-			hi = mid;
-		else if (addr >= v->end)
-			lo = mid + 1;
-		else
-			return (long)mid;
-	}
-	return -1;
-}
-
-static const PagemapEntry *find_entry(const PagemapImage *pm, uint64_t addr)
-{
-	size_t lo = 0, hi = pm ? pm->n_entries : 0;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const PagemapEntry *e = pm->entries[mid];
-
-		if (addr < e->vaddr)
-			hi = mid;
-		else if (addr >= e->vaddr + (uint64_t)e->nr_pages * PAGE)
-			lo = mid + 1;
-		else
-			return e;
-	}
-	return NULL;
-}
-
-static bool in_cow(const VmaEntry *v, uint64_t addr)
-{
-	size_t k;
-
-	for (k = 0; k < v->n_cow; k++)
-		if (addr >= v->cow[k]->start && addr < v->cow[k]->start + v->cow[k]->nr_pages * PAGE)
-			return true;
-	return false;
 }
 
 static bool live(const struct rtask *t)
@@ -286,7 +158,7 @@ int restore_cow__plan(struct restore_ctx *ctx)
 		p = &ctx->tasks[t->parent];
 		for (v = 0; v < t->mm->n_vmas; v++) {
 			const VmaEntry *cv = t->mm->vmas[v];
-			long u = find_vma(p->mm, cv->start);
+			long u = restore_cow_io__find_vma(p->mm, cv->start);
 
 			if (u < 0 || !same_vma(cv, p->mm->vmas[u]))
 				continue;
@@ -410,174 +282,18 @@ long restore_cow__stub(struct restore_ctx *ctx, size_t idx)
 	return 0;
 }
 
-/* The pages files read for shared pages, opened as needed. */
-struct srcs {
-	struct rpages *p;
-	bool *open;
-	size_t n;
-};
-
-static int srcs_init(struct restore_ctx *ctx, struct srcs *s)
-{
-	s->n = ctx->ntasks;
-	s->p = calloc(s->n, sizeof(*s->p));
-	s->open = calloc(s->n, sizeof(*s->open));
-	return s->p && s->open ? 0 : -ENOMEM;
-}
-
-/*
- * Not checked here: each file is its own task's too, and that task's
- * memory phase (restore_pages.c) checks it before the tree runs.
- */
-static int srcs_done(struct srcs *s, int err)
-{
-	size_t i;
-
-	for (i = 0; s->open && i < s->n; i++)
-		if (s->open[i])
-			restore_pages__close(&s->p[i]);
-	free(s->p);
-	free(s->open);
-	return err;
-}
-
-/*
- * Where the contents of @task's page at @addr are: its pages file, or, for
- * a page it shared with its parent, the parent's (and so on up).
- */
-static int resolve(struct restore_ctx *ctx, int task, uint64_t addr, int *src, uint64_t *off)
-{
-	size_t depth;
-
-	for (depth = 0; task >= 0 && depth < ctx->ntasks; depth++) {
-		const struct rtask *t = &ctx->tasks[task];
-		const PagemapEntry *e;
-		long v;
-
-		if (!live(t))
-			break;
-		e = find_entry(t->pm, addr);
-		if (e) {
-			*src = task;
-			*off = e->offset + (addr - e->vaddr);
-			return 0;
-		}
-		v = find_vma(t->mm, addr);
-		if (v < 0 || !in_cow(t->mm->vmas[v], addr))
-			break;
-		task = t->parent;
-	}
-	return -ENOENT;
-}
-
-struct wbatch {
-	struct iovec l[IOV_MAX], r[IOV_MAX];
-	size_t n, bytes;
-	int src;
-};
-
-static int wbatch_flush(struct restore_ctx *ctx, struct rtask *dst, struct wbatch *b)
-{
-	ssize_t got;
-
-	if (!b->n)
-		return 0;
-	got = process_vm_writev(dst->opid, b->l, b->n, b->r, b->n, 0);
-	if (got != (ssize_t)b->bytes)
-		return restore__fail(ctx, dst->pid, got < 0 ? -errno : -EFAULT,
-				     "pid %d: writing shared pages near %p failed: %s", dst->pid,
-				     b->r[0].iov_base, got < 0 ? strerror(errno) : "short write");
-	b->n = b->bytes = 0;
-	return 0;
-}
-
-/*
- * Write into @dst, at the addresses of @set, the pages that task @content
- * has there (from the image). Return: 0 or -errno (said).
- */
-static int write_resolved(struct restore_ctx *ctx, struct rtask *dst, int content,
-			  const struct rset *set, uint64_t *pages)
-{
-	struct wbatch *b = calloc(1, sizeof(*b));
-	struct srcs s = { 0 };
-	uint64_t addr, off;
-	size_t i;
-	int err, src;
-
-	err = b ? srcs_init(ctx, &s) : -ENOMEM;
-	if (err) {
-		free(b);
-		free(s.p);
-		free(s.open);
-		return restore__fail(ctx, dst->pid, err, "out of memory");
-	}
-	b->src = -1;
-	for (i = 0; !err && i < set->n; i++) {
-		for (addr = set->r[i].a; !err && addr < set->r[i].b; addr += PAGE) {
-			struct iovec *last = b->n ? &b->l[b->n - 1] : NULL;
-			const uint8_t *data;
-
-			if (resolve(ctx, content, addr, &src, &off)) {
-				err = restore__fail(ctx, dst->pid, -EINVAL,
-						    "pid %d: page 0x%lx shared with %s is in no pages file of the image",
-						    dst->pid, (unsigned long)addr,
-						    ctx->tasks[content].pid == dst->pid ? "its child" : "its parent");
-				break;
-			}
-			if (!s.open[src]) {
-				s.open[src] = true;
-				err = restore_pages__open_unchecked(ctx, ctx->tasks[src].pid,
-								    ctx->tasks[src].pm->pages_file,
-								    &s.p[src]);
-				if (err)
-					break;
-			}
-			if (off + PAGE > s.p[src].size) {
-				err = restore__fail(ctx, dst->pid, -EINVAL, "pid %d: %s: truncated",
-						    ctx->tasks[src].pid, s.p[src].name);
-				break;
-			}
-			data = s.p[src].data + off;
-			if (last && b->src == src && (const uint8_t *)last->iov_base + last->iov_len == data &&
-			    (uint64_t)(uintptr_t)b->r[b->n - 1].iov_base + b->r[b->n - 1].iov_len == addr) {
-				last->iov_len += PAGE;
-				b->r[b->n - 1].iov_len += PAGE;
-			} else {
-				if (b->n == IOV_MAX || (b->n && b->src != src))
-					err = wbatch_flush(ctx, dst, b);
-				if (err)
-					break;
-				b->l[b->n].iov_base = (void *)data;
-				b->r[b->n].iov_base = (void *)(uintptr_t)addr;
-				b->l[b->n].iov_len = b->r[b->n].iov_len = PAGE;
-				b->n++;
-				b->src = src;
-			}
-			b->bytes += PAGE;
-			(*pages)++;
-			/* Page data written, like restore_pages.c's. */
-			ctx->pages++;
-			ctx->pages_bytes += PAGE;
-		}
-	}
-	if (!err)
-		err = wbatch_flush(ctx, dst, b);
-	free(b);
-	return srcs_done(&s, err);
-}
-
-static int add_runs(struct rset *s, const VmaEntry *v)
+static int add_runs(struct rangeset *s, const VmaEntry *v)
 {
 	size_t k;
 	int err = 0;
 
 	for (k = 0; !err && k < v->n_cow; k++)
-		err = rset_add(s, v->cow[k]->start, v->cow[k]->start + v->cow[k]->nr_pages * PAGE);
+		err = rangeset__add(s, v->cow[k]->start, v->cow[k]->start + v->cow[k]->nr_pages * PAGE);
 	return err;
 }
 
 /* The pages @t's children share in its VMA @v. */
-static int child_runs(struct restore_ctx *ctx, size_t task, size_t v, struct rset *s)
+static int child_runs(struct restore_ctx *ctx, size_t task, size_t v, struct rangeset *s)
 {
 	size_t i, w;
 	int err = 0;
@@ -595,7 +311,7 @@ static int child_runs(struct restore_ctx *ctx, size_t task, size_t v, struct rse
 }
 
 /* What kept region @v of task @task holds from before its memory phase. */
-static int held(struct restore_ctx *ctx, size_t task, size_t v, struct rset *s)
+static int held(struct restore_ctx *ctx, size_t task, size_t v, struct rangeset *s)
 {
 	const struct rtask *t = &ctx->tasks[task];
 	uint8_t st = status_of(ctx, task, v);
@@ -605,7 +321,7 @@ static int held(struct restore_ctx *ctx, size_t task, size_t v, struct rset *s)
 		err = add_runs(s, t->mm->vmas[v]);
 	if (!err && ctx->cow->t[task].pre[v] && kept_status(st))
 		err = child_runs(ctx, task, v, s);
-	rset_norm(s);
+	rangeset__norm(s);
 	return err;
 }
 
@@ -641,7 +357,7 @@ int restore_cow__before_fork(struct restore_ctx *ctx, size_t parent)
 {
 	struct rtask *t = &ctx->tasks[parent];
 	struct cow_task *ct;
-	struct rset want = { 0 }, mine = { 0 }, fill = { 0 };
+	struct rangeset want = { 0 }, mine = { 0 }, fill = { 0 };
 	size_t v;
 	long r;
 	int err;
@@ -671,18 +387,18 @@ int restore_cow__before_fork(struct restore_ctx *ctx, size_t parent)
 		err = child_runs(ctx, parent, v, &want);
 		if (!err && st == CS_INH)
 			err = add_runs(&mine, t->mm->vmas[v]);
-		rset_norm(&want);
-		rset_norm(&mine);
+		rangeset__norm(&want);
+		rangeset__norm(&mine);
 		for (size_t i = 0; !err && i < want.n; i++)
-			err = rset_sub_range(want.r[i].a, want.r[i].b, &mine, &fill);
+			err = rangeset__sub_range(want.r[i].a, want.r[i].b, &mine, &fill);
 		if (err)
 			err = restore__fail(ctx, t->pid, err, "out of memory");
 		else
-			err = write_resolved(ctx, t, (int)parent, &fill, &ctx->cow_filled);
+			err = restore_cow_io__write(ctx, t, (int)parent, &fill, &ctx->cow_filled);
 	}
-	rset_free(&want);
-	rset_free(&mine);
-	rset_free(&fill);
+	rangeset__free(&want);
+	rangeset__free(&mine);
+	rangeset__free(&fill);
 	return err;
 }
 
@@ -694,7 +410,7 @@ bool restore_cow__kept(struct restore_ctx *ctx, const struct rtask *t, size_t vm
 }
 
 /* Everything @t's kept regions hold already, normalized. */
-static int held_all(struct restore_ctx *ctx, const struct rtask *t, struct rset *s, bool *any)
+static int held_all(struct restore_ctx *ctx, const struct rtask *t, struct rangeset *s, bool *any)
 {
 	size_t task = (size_t)(t - ctx->tasks), v;
 	int err = 0;
@@ -706,14 +422,14 @@ static int held_all(struct restore_ctx *ctx, const struct rtask *t, struct rset 
 		*any = true;
 		err = held(ctx, task, v, s);
 	}
-	rset_norm(s);
+	rangeset__norm(s);
 	return err;
 }
 
 int restore_cow__stored(struct restore_ctx *ctx, const struct rtask *t, PagemapEntry ***out,
 			size_t *n)
 {
-	struct rset s = { 0 }, left = { 0 };
+	struct rangeset s = { 0 }, left = { 0 };
 	PagemapEntry **arr = NULL;
 	size_t i, k, cnt = 0;
 	bool any;
@@ -728,7 +444,7 @@ int restore_cow__stored(struct restore_ctx *ctx, const struct rtask *t, PagemapE
 		const PagemapEntry *e = t->pm->entries[i];
 
 		left.n = 0;
-		err = rset_sub_range(e->vaddr, e->vaddr + (uint64_t)e->nr_pages * PAGE, &s, &left);
+		err = rangeset__sub_range(e->vaddr, e->vaddr + (uint64_t)e->nr_pages * PAGE, &s, &left);
 		for (k = 0; !err && k < left.n; k++) {
 			PagemapEntry *ne, **na = realloc(arr, (cnt + 1) * sizeof(*arr));
 
@@ -759,14 +475,14 @@ int restore_cow__stored(struct restore_ctx *ctx, const struct rtask *t, PagemapE
 	if (!*out)
 		err = restore__fail(ctx, t->pid, -ENOMEM, "out of memory");
 out:
-	rset_free(&s);
-	rset_free(&left);
+	rangeset__free(&s);
+	rangeset__free(&left);
 	return err;
 }
 
 int restore_cow__clear(struct restore_ctx *ctx, struct rtask *t)
 {
-	struct rset s = { 0 }, gaps = { 0 };
+	struct rangeset s = { 0 }, gaps = { 0 };
 	size_t task = (size_t)(t - ctx->tasks), v, i;
 	long r;
 	int err = 0;
@@ -780,7 +496,7 @@ int restore_cow__clear(struct restore_ctx *ctx, struct rtask *t)
 		s.n = gaps.n = 0;
 		err = held(ctx, task, v, &s);
 		if (!err)
-			err = rset_sub_range(e->start, e->end, &s, &gaps);
+			err = rangeset__sub_range(e->start, e->end, &s, &gaps);
 		for (i = 0; !err && i < gaps.n; i++) {
 			r = restore__sys(t, SYS_madvise, gaps.r[i].a, gaps.r[i].b - gaps.r[i].a,
 					 MADV_DONTNEED, 0, 0, 0);
@@ -791,82 +507,14 @@ int restore_cow__clear(struct restore_ctx *ctx, struct rtask *t)
 						    strerror((int)-r));
 		}
 	}
-	rset_free(&s);
-	rset_free(&gaps);
-	return err;
-}
-
-/* Frame numbers of @pid's pages [a, b): 0 for a page it has not. */
-static int read_pagemap(pid_t pid, uint64_t a, uint64_t b, uint64_t *out)
-{
-	char path[64];
-	size_t len = (b - a) / PAGE * sizeof(*out);
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	got = pread(fd, out, len, a / PAGE * sizeof(*out));
-	close(fd);
-	return got == (ssize_t)len ? 0 : got < 0 ? -errno : -EIO;
-}
-
-/* The same frame, or the same swap entry. */
-static bool same_page(uint64_t x, uint64_t y)
-{
-	if ((x & PM_PRESENT) && (y & PM_PRESENT))
-		return (x & PM_PFN_MASK) && (x & PM_PFN_MASK) == (y & PM_PFN_MASK);
-	return (x & PM_SWAPPED) && (y & PM_SWAPPED) && (x & PM_PFN_MASK) == (y & PM_PFN_MASK);
-}
-
-/* The pages @t inherited in kept region @v are its parent's frames. */
-static int check_shared(struct restore_ctx *ctx, struct rtask *t, const VmaEntry *v)
-{
-	const struct rtask *p = &ctx->tasks[t->parent];
-	uint64_t *mine = NULL, *theirs = NULL, i, n;
-	size_t k;
-	int err = 0;
-
-	for (k = 0; !err && k < v->n_cow; k++) {
-		const CowRun *c = v->cow[k];
-
-		n = c->nr_pages;
-		free(mine);
-		free(theirs);
-		mine = malloc(n * sizeof(*mine));
-		theirs = malloc(n * sizeof(*theirs));
-		if (!mine || !theirs) {
-			err = restore__fail(ctx, t->pid, -ENOMEM, "out of memory");
-			break;
-		}
-		err = read_pagemap(t->opid, c->start, c->start + n * PAGE, mine);
-		if (!err)
-			err = read_pagemap(p->opid, c->start, c->start + n * PAGE, theirs);
-		if (err) {
-			err = restore__fail(ctx, t->pid, err, "pid %d: cannot read its pagemap: %s",
-					    t->pid, strerror(-err));
-			break;
-		}
-		for (i = 0; i < n; i++) {
-			if (same_page(mine[i], theirs[i]))
-				continue;
-			err = restore__fail(ctx, t->pid, -EIO,
-					    "pid %d: page 0x%lx: shared with its parent %d in the image, not after restore",
-					    t->pid, (unsigned long)(c->start + i * PAGE), p->pid);
-			break;
-		}
-		ctx->cow_shared += n;
-	}
-	free(mine);
-	free(theirs);
+	rangeset__free(&s);
+	rangeset__free(&gaps);
 	return err;
 }
 
 int restore_cow__task(struct restore_ctx *ctx, struct rtask *t)
 {
-	struct rset s = { 0 }, runs = { 0 }, copy = { 0 };
+	struct rangeset s = { 0 }, runs = { 0 }, copy = { 0 };
 	size_t task = (size_t)(t - ctx->tasks), v, i;
 	int err = 0;
 
@@ -888,19 +536,19 @@ int restore_cow__task(struct restore_ctx *ctx, struct rtask *t)
 		if (!err)
 			err = add_runs(&runs, e);
 		for (i = 0; !err && i < runs.n; i++)
-			err = rset_sub_range(runs.r[i].a, runs.r[i].b, &s, &copy);
+			err = rangeset__sub_range(runs.r[i].a, runs.r[i].b, &s, &copy);
 		if (err) {
 			err = restore__fail(ctx, t->pid, err, "out of memory");
 			break;
 		}
 		if (copy.n)
-			err = write_resolved(ctx, t, t->parent, &copy, &ctx->cow_copied);
+			err = restore_cow_io__write(ctx, t, t->parent, &copy, &ctx->cow_copied);
 		if (!err && kept && status_of(ctx, task, v) == CS_INH)
-			err = check_shared(ctx, t, e);
+			err = restore_cow_io__check(ctx, t, e);
 	}
-	rset_free(&s);
-	rset_free(&runs);
-	rset_free(&copy);
+	rangeset__free(&s);
+	rangeset__free(&runs);
+	rangeset__free(&copy);
 	return err;
 }
 
