@@ -61,6 +61,7 @@
 #include "restore_cgroup.h"
 #include "restore_cow.h"
 #include "restore_cow_io.h"
+#include "testfault.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -373,6 +374,13 @@ int restore_cow__before_fork(struct restore_ctx *ctx, size_t parent)
 		err = restore_cgroup__task(ctx, t);
 		if (err)
 			return err;
+	}
+	/* Tests: as if every address were taken in the stub (the children get copies). */
+	if (testfault__point("restore-cow-map")) {
+		for (v = 0; v < t->mm->n_vmas; v++)
+			if (ct->pre[v] && status_of(ctx, parent, v) != CS_INH)
+				ctx->cow->status[ct->base + v] = CS_FAIL;
+		return 0;
 	}
 	err = restore_tree__call(ctx, t->ctl, STUB_COW, (int)parent, &r);
 	if (err)

@@ -18,6 +18,7 @@
 #include "restore.h"
 #include "restore_cow_io.h"
 #include "restore_pages.h"
+#include "testfault.h"
 
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAPPED (1ULL << 62)
@@ -257,6 +258,19 @@ static bool same_page(uint64_t x, uint64_t y)
 }
 
 /* The pages @t inherited in kept region @v are its parent's frames. */
+/*
+ * Tests (restore-cow-unshare): the first inherited page written with its
+ * own contents, so that it is a copy: the check must see it.
+ */
+static void unshare_one(struct rtask *t, const VmaEntry *v)
+{
+	uint8_t page[PAGE];
+	struct iovec l = { page, PAGE }, r = { (void *)(uintptr_t)v->cow[0]->start, PAGE };
+
+	if (process_vm_readv(t->opid, &l, 1, &r, 1, 0) == PAGE)
+		process_vm_writev(t->opid, &l, 1, &r, 1, 0);
+}
+
 int restore_cow_io__check(struct restore_ctx *ctx, struct rtask *t, const VmaEntry *v)
 {
 	const struct rtask *p = &ctx->tasks[t->parent];
@@ -264,6 +278,8 @@ int restore_cow_io__check(struct restore_ctx *ctx, struct rtask *t, const VmaEnt
 	size_t k;
 	int err = 0;
 
+	if (v->n_cow && testfault__point("restore-cow-unshare"))
+		unshare_one(t, v);
 	for (k = 0; !err && k < v->n_cow; k++) {
 		const CowRun *c = v->cow[k];
 
