@@ -9,6 +9,9 @@
  *     grandchild that writes page 20; the parent then writes pages 8-15
  *     and forks child 2, which writes page 30.
  *   B (16 pages) written, made read-only, then shared by all.
+ *   F (8 pages of a file in the cwd, mapped privately): pages 0-3
+ *     written before the forks (shared by all), 4-7 the file's; child 1
+ *     writes page 1.
  *   C (8 pages) written, shared by all, and split in the parent after
  *     child 1 was forked (its first page made read-only there): the two
  *     mappings differ, so pidtrace copies child 1's pages (same contents,
@@ -33,11 +36,12 @@
 #define PM_PRESENT (1ULL << 63)
 #define PM_PFN ((1ULL << 55) - 1)
 
-enum { PARENT = 1, CHILD1, GRAND, CHILD2, PARENT2, RO, SPLIT };
+enum { PARENT = 1, CHILD1, GRAND, CHILD2, PARENT2, RO, SPLIT, FILED, WRITTEN };
 
 #define NC 8
+#define NF 8
 
-static char *a, *b, *c;
+static char *a, *b, *c, *f;
 static pid_t c1, c2, g;
 static int sync_pipe[2];
 
@@ -109,6 +113,12 @@ static void check_frames(const char *when)
 	}
 	for (i = 0; i < NC && !strcmp(when, "before dump"); i++)
 		frames(when, c, i, me, c1, 1);
+	/* The written pages of the file mapping (4-7 are the page cache's). */
+	for (i = 0; i < 4; i++) {
+		frames(when, f, i, me, c1, i != 1);
+		frames(when, f, i, c1, g, 1);
+		frames(when, f, i, me, c2, 1);
+	}
 }
 
 static void check_b(const char *who)
@@ -121,6 +131,19 @@ static void check_b(const char *who)
 	for (i = 0; i < NC; i++)
 		if (!holds(c + i * PG, SPLIT, i))
 			zdtm_fail("%s: page %u of the split mapping lost its contents", who, i);
+}
+
+static void check_f(const char *who, int self)
+{
+	unsigned i, tag;
+
+	for (i = 0; i < NF; i++) {
+		tag = i < 4 ? WRITTEN : FILED;
+		if (i == 1 && (self == CHILD1 || self == GRAND))
+			tag = CHILD1;
+		if (!holds(f + i * PG, tag, i))
+			zdtm_fail("%s: page %u of the file mapping does not hold what it should", who, i);
+	}
 }
 
 static void check_a(const char *who, int self)
@@ -145,6 +168,7 @@ static void check_a(const char *who, int self)
 			zdtm_fail("%s: page %u does not hold what it should (tag %u)", who, i, tag);
 	}
 	check_b(who);
+	check_f(who, self);
 }
 
 static void tell(pid_t pid)
@@ -181,6 +205,27 @@ static char *guarded(size_t n)
 	return p + PG;
 }
 
+/* NF pages of a new file in the cwd, mapped privately and writable. */
+static char *file_map(void)
+{
+	char page[PG], *p;
+	unsigned i;
+	int fd = open("zdtm_cow.data", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0)
+		zdtm_fail("open zdtm_cow.data");
+	for (i = 0; i < NF; i++) {
+		fill(page, FILED, i);
+		if (write(fd, page, PG) != PG)
+			zdtm_fail("write");
+	}
+	p = mmap(NULL, NF * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		zdtm_fail("mmap the file");
+	close(fd);
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	int copies = argc > 1 && !strcmp(argv[1], "copies");
@@ -195,6 +240,9 @@ int main(int argc, char **argv)
 	c = guarded(NC);
 	for (i = 0; i < NC; i++)
 		fill(c + i * PG, SPLIT, i);
+	f = file_map();
+	for (i = 0; i < 4; i++)
+		fill(f + i * PG, WRITTEN, i);
 	for (i = 0; i < NA; i++)
 		fill(a + i * PG, PARENT, i);
 	for (i = 0; i < NB; i++)
@@ -208,6 +256,7 @@ int main(int argc, char **argv)
 	if (c1 == 0) {
 		for (i = 0; i < 8; i++)
 			fill(a + i * PG, CHILD1, i);
+		fill(f + PG, CHILD1, 1);
 		if (madvise(a + 60 * PG, 4 * PG, MADV_DONTNEED))
 			zdtm_fail("madvise");
 		g = fork();

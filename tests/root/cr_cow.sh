@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# cr_cow: private anonymous pages a parent and its children (and a
-# grandchild) share copy-on-write since fork() come back shared: the
+# cr_cow: private pages (anonymous, and the written pages of a file mapped
+# privately) a parent and its children (and a grandchild) share
+# copy-on-write since fork() come back shared: the
 # program (zdtm_cow) compares /proc/PID/pagemap frame numbers before the
 # dump and after the restore, and every task checks its contents. The
 # image must store those pages once (in the parent: cow runs in the
