@@ -46,7 +46,11 @@ ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
-BASE_CFLAGS = -DPIDTRACE_VERSION=\"$(VERSION)\" $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -I$(OUTPUT)/images -Ibpf -Iuser $(PKG_CFLAGS)
+# user/ is one folder per part (docs/architecture.md); every folder is on the
+# include path, so an #include names a module, not where it lives.
+USER_DIRS := $(sort $(patsubst %/,%,$(dir $(shell find user -name '*.[ch]'))))
+USER_HDRS := $(shell find user -name '*.h')
+BASE_CFLAGS = -DPIDTRACE_VERSION=\"$(VERSION)\" $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -I$(OUTPUT)/images -Ibpf $(addprefix -I,$(USER_DIRS)) $(PKG_CFLAGS)
 ALL_CFLAGS = $(CFLAGS) $(BASE_CFLAGS)
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -62,7 +66,7 @@ PROTOS := $(wildcard images/*.proto)
 PB_SRCS := $(patsubst images/%.proto,$(OUTPUT)/images/%.pb-c.c,$(PROTOS))
 PB_OBJS := $(PB_SRCS:.c=.o)
 
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(shell find user -name '*.c' | sort)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS)) $(PB_OBJS)
 
@@ -120,7 +124,8 @@ $(OUTPUT)/images/%.pb-c.o: $(OUTPUT)/images/%.pb-c.c $(FLAVOUR)
 $(OUTPUT)/images/mm.pb-c.o $(OUTPUT)/fuzz/images/mm.pb-c.o: $(OUTPUT)/images/files.pb-c.c
 
 # Every user object may include any skeleton or generated schema header.
-$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/pidtrace.h $(SKELS) $(PB_SRCS) $(FLAVOUR) | $(OUTPUT)/user
+$(OUTPUT)/user/%.o: user/%.c $(USER_HDRS) bpf/pidtrace.h $(SKELS) $(PB_SRCS) $(FLAVOUR)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/pidtrace: $(USER_OBJS) $(PB_OBJS)
@@ -195,7 +200,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS := $(patsubst $(OUTPUT)/%,$(OUTPUT)/fuzz/%,$(LIB_OBJS))
 
 # Short lines: the commands are those of the normal build with FUZZ_CFLAGS.
-$(OUTPUT)/fuzz/user/%.o: user/%.c $(wildcard user/*.h) bpf/pidtrace.h $(SKELS) $(PB_SRCS)
+$(OUTPUT)/fuzz/user/%.o: user/%.c $(USER_HDRS) bpf/pidtrace.h $(SKELS) $(PB_SRCS)
 	@mkdir -p $(@D)
 	@echo "  FUZZ-CC  $<"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@

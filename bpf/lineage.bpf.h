@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * lineage.bpf.h - the programs of `pidtrace run`'s lineage (user/lineage.c):
+ * lineage.bpf.h - the programs of `pidtrace run`'s lineage (user/trace/lineage.c):
  * which program a tracked task runs (exec), which pidfds it opens and
  * which children it reaps (one raw tracepoint on syscall exit). Included
  * by pidtrace.bpf.c after its helpers; restore's tracer (watchdog.bpf.c)

@@ -3,7 +3,7 @@
  * pidfd_iter.h - the record ABI of the pidfd task_file iterator.
  *
  * bpf/pidfd_iter.bpf.c writes one struct pidfd_iter_rec per pidfd with
- * bpf_seq_write(); user/pidfd_scan.c reads them back from the iterator fd.
+ * bpf_seq_write(); user/trace/pidfd_scan.c reads them back from the iterator fd.
  * Fixed-width types and explicit padding keep the layout identical for
  * clang -target bpf and the host compiler; user space asserts the size.
  */

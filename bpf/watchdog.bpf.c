@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * watchdog.bpf.c - the tracer of `pidtrace restore` (user/watchdog.c):
+ * watchdog.bpf.c - the tracer of `pidtrace restore` (user/trace/watchdog.c):
  * pidtrace.bpf.c without the lineage programs of `pidtrace run`, built as
  * a light skeleton (.output/watchdog.lskel.h). A light skeleton is loaded
  * by one program inside the kernel, which does the CO-RE relocations

@@ -7,7 +7,7 @@
 #ifndef PT_COMMANDS_H
 #define PT_COMMANDS_H
 
-#define EXIT_USAGE 2
+#include "cmdline.h"
 
 int cmd_watch(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "dump_cow.h"
+#include "dump_mem.h"
 #include "log.h"
 #include "page.h"
 

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
 
 struct dump_cow_run {
 	uint64_t start, end;

@@ -57,10 +57,12 @@
 #include "log.h"
 #include "page.h"
 #include "procfs.h"
-#include "restore.h"
 #include "restore_cgroup.h"
+#include "restore_ctx.h"
 #include "restore_cow.h"
 #include "restore_cow_io.h"
+#include "restore_stub.h"
+#include "restore_tree.h"
 #include "testfault.h"
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -184,7 +186,7 @@ int restore_cow__plan(struct restore_ctx *ctx)
 nomem:
 	if (!ctx->cow)
 		free(c);
-	return restore__fail(ctx, 0, -ENOMEM, "out of memory");
+	return restore_ctx__fail(ctx, 0, -ENOMEM, "out of memory");
 }
 
 static uint8_t status_of(const struct restore_ctx *ctx, size_t task, size_t v)
@@ -384,7 +386,7 @@ int restore_cow__before_fork(struct restore_ctx *ctx, size_t parent)
 	}
 	err = restore_tree__call(ctx, t->ctl, STUB_COW, (int)parent, &r);
 	if (err)
-		return restore__fail(ctx, t->pid, err, "pid %d: cannot map its shared pages: %s",
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot map its shared pages: %s",
 				     t->pid, strerror(-err));
 	for (v = 0; !err && v < t->mm->n_vmas; v++) {
 		uint8_t st = status_of(ctx, parent, v);
@@ -400,7 +402,7 @@ int restore_cow__before_fork(struct restore_ctx *ctx, size_t parent)
 		for (size_t i = 0; !err && i < want.n; i++)
 			err = rangeset__sub_range(want.r[i].a, want.r[i].b, &mine, &fill);
 		if (err)
-			err = restore__fail(ctx, t->pid, err, "out of memory");
+			err = restore_ctx__fail(ctx, t->pid, err, "out of memory");
 		else
 			err = restore_cow_io__write(ctx, t, (int)parent, &fill, &ctx->cow_filled);
 	}
@@ -474,14 +476,14 @@ int restore_cow__stored(struct restore_ctx *ctx, const struct rtask *t, PagemapE
 		for (i = 0; i < cnt; i++)
 			free(arr[i]);
 		free(arr);
-		err = restore__fail(ctx, t->pid, err, "out of memory");
+		err = restore_ctx__fail(ctx, t->pid, err, "out of memory");
 		goto out;
 	}
 	/* An empty array is not NULL: nothing left to write. */
 	*out = arr ? arr : malloc(sizeof(*arr));
 	*n = cnt;
 	if (!*out)
-		err = restore__fail(ctx, t->pid, -ENOMEM, "out of memory");
+		err = restore_ctx__fail(ctx, t->pid, -ENOMEM, "out of memory");
 out:
 	rangeset__free(&s);
 	rangeset__free(&left);
@@ -506,10 +508,10 @@ int restore_cow__clear(struct restore_ctx *ctx, struct rtask *t)
 		if (!err)
 			err = rangeset__sub_range(e->start, e->end, &s, &gaps);
 		for (i = 0; !err && i < gaps.n; i++) {
-			r = restore__sys(t, SYS_madvise, gaps.r[i].a, gaps.r[i].b - gaps.r[i].a,
+			r = restore_ctx__sys(t, SYS_madvise, gaps.r[i].a, gaps.r[i].b - gaps.r[i].a,
 					 MADV_DONTNEED, 0, 0, 0);
 			if (r)
-				err = restore__fail(ctx, t->pid, (int)r,
+				err = restore_ctx__fail(ctx, t->pid, (int)r,
 						    "pid %d: cannot clear 0x%lx-0x%lx: %s", t->pid,
 						    (unsigned long)gaps.r[i].a, (unsigned long)gaps.r[i].b,
 						    strerror((int)-r));
@@ -535,7 +537,7 @@ int restore_cow__task(struct restore_ctx *ctx, struct rtask *t)
 		if (!e->n_cow)
 			continue;
 		if (t->parent < 0)
-			return restore__fail(ctx, t->pid, -EINVAL,
+			return restore_ctx__fail(ctx, t->pid, -EINVAL,
 					     "pid %d: the image says it shares pages with a parent it has not",
 					     t->pid);
 		s.n = runs.n = copy.n = 0;
@@ -546,7 +548,7 @@ int restore_cow__task(struct restore_ctx *ctx, struct rtask *t)
 		for (i = 0; !err && i < runs.n; i++)
 			err = rangeset__sub_range(runs.r[i].a, runs.r[i].b, &s, &copy);
 		if (err) {
-			err = restore__fail(ctx, t->pid, err, "out of memory");
+			err = restore_ctx__fail(ctx, t->pid, err, "out of memory");
 			break;
 		}
 		if (copy.n)

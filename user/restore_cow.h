@@ -12,7 +12,7 @@
  *            mapped again); _stored(): the stored runs still to write;
  *            _task(): the rest of the task's shared pages, checked;
  *   end      _free().
- * Functions returning int give 0 or -errno after restore__fail() said it.
+ * Functions returning int give 0 or -errno after restore_ctx__fail() said it.
  */
 #ifndef PT_RESTORE_COW_H
 #define PT_RESTORE_COW_H
@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "restore.h"
+#include "restore_ctx.h"
 
 int restore_cow__plan(struct restore_ctx *ctx);
 void restore_cow__born(struct restore_ctx *ctx, size_t idx);

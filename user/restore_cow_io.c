@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "page.h"
-#include "restore.h"
+#include "restore_ctx.h"
 #include "restore_cow_io.h"
 #include "restore_pages.h"
 #include "testfault.h"
@@ -150,7 +150,7 @@ static int wbatch_flush(struct restore_ctx *ctx, struct rtask *dst, struct wbatc
 		return 0;
 	got = process_vm_writev(dst->opid, b->l, b->n, b->r, b->n, 0);
 	if (got != (ssize_t)b->bytes)
-		return restore__fail(ctx, dst->pid, got < 0 ? -errno : -EFAULT,
+		return restore_ctx__fail(ctx, dst->pid, got < 0 ? -errno : -EFAULT,
 				     "pid %d: writing shared pages near %p failed: %s", dst->pid,
 				     b->r[0].iov_base, got < 0 ? strerror(errno) : "short write");
 	b->n = b->bytes = 0;
@@ -175,7 +175,7 @@ int restore_cow_io__write(struct restore_ctx *ctx, struct rtask *dst, int conten
 		free(b);
 		free(s.p);
 		free(s.open);
-		return restore__fail(ctx, dst->pid, err, "out of memory");
+		return restore_ctx__fail(ctx, dst->pid, err, "out of memory");
 	}
 	b->src = -1;
 	for (i = 0; !err && i < set->n; i++) {
@@ -184,7 +184,7 @@ int restore_cow_io__write(struct restore_ctx *ctx, struct rtask *dst, int conten
 			const uint8_t *data;
 
 			if (resolve(ctx, content, addr, &src, &off)) {
-				err = restore__fail(ctx, dst->pid, -EINVAL,
+				err = restore_ctx__fail(ctx, dst->pid, -EINVAL,
 						    "pid %d: page 0x%lx shared with %s is in no pages file of the image",
 						    dst->pid, (unsigned long)addr,
 						    ctx->tasks[content].pid == dst->pid ? "its child" : "its parent");
@@ -199,7 +199,7 @@ int restore_cow_io__write(struct restore_ctx *ctx, struct rtask *dst, int conten
 					break;
 			}
 			if (off + PAGE > s.p[src].size) {
-				err = restore__fail(ctx, dst->pid, -EINVAL, "pid %d: %s: truncated",
+				err = restore_ctx__fail(ctx, dst->pid, -EINVAL, "pid %d: %s: truncated",
 						    ctx->tasks[src].pid, s.p[src].name);
 				break;
 			}
@@ -289,21 +289,21 @@ int restore_cow_io__check(struct restore_ctx *ctx, struct rtask *t, const VmaEnt
 		mine = malloc(n * sizeof(*mine));
 		theirs = malloc(n * sizeof(*theirs));
 		if (!mine || !theirs) {
-			err = restore__fail(ctx, t->pid, -ENOMEM, "out of memory");
+			err = restore_ctx__fail(ctx, t->pid, -ENOMEM, "out of memory");
 			break;
 		}
 		err = read_pagemap(t->opid, c->start, c->start + n * PAGE, mine);
 		if (!err)
 			err = read_pagemap(p->opid, c->start, c->start + n * PAGE, theirs);
 		if (err) {
-			err = restore__fail(ctx, t->pid, err, "pid %d: cannot read its pagemap: %s",
+			err = restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot read its pagemap: %s",
 					    t->pid, strerror(-err));
 			break;
 		}
 		for (i = 0; i < n; i++) {
 			if (same_page(mine[i], theirs[i]))
 				continue;
-			err = restore__fail(ctx, t->pid, -EIO,
+			err = restore_ctx__fail(ctx, t->pid, -EIO,
 					    "pid %d: page 0x%lx: shared with its parent %d in the image, not after restore",
 					    t->pid, (unsigned long)(c->start + i * PAGE), p->pid);
 			break;

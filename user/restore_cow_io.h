@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "rangeset.h"
-#include "restore.h"
+#include "restore_ctx.h"
 
 /* The VMA of @mm containing @addr (VMAs are sorted: image_check.c), -1. */
 long restore_cow_io__find_vma(const MmImage *mm, uint64_t addr);
@@ -20,7 +20,7 @@ long restore_cow_io__find_vma(const MmImage *mm, uint64_t addr);
 /*
  * Write into @dst, at the addresses of @set, the pages task @content (an
  * index) has there in the image; @pages counts them (and ctx->pages).
- * Return: 0 or -errno (said through restore__fail()).
+ * Return: 0 or -errno (said through restore_ctx__fail()).
  */
 int restore_cow_io__write(struct restore_ctx *ctx, struct rtask *dst, int content,
 			  const struct rangeset *set, uint64_t *pages);

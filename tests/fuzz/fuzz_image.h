@@ -32,6 +32,7 @@ static const char *const fuzz_image_magic[IMG_KIND_COUNT] = {
 	[IMG_INVENTORY] = "PTRCINVT", [IMG_CORE] = "PTRCCORE",	 [IMG_MM] = "PTRCMMAP",
 	[IMG_PAGEMAP] = "PTRCPGMP",   [IMG_FILES] = "PTRCFILE",	 [IMG_PIPES] = "PTRCPIPE",
 	[IMG_PIDFDS] = "PTRCPFDS",    [IMG_SHMEM] = "PTRCSHMM", [IMG_PAGES] = "PTRCPAGE",
+	[IMG_CGROUPS] = "PTRCCGRP",
 };
 
 static inline void fuzz_image__put32(uint8_t *p, uint32_t v)

@@ -11,7 +11,8 @@
  */
 #include <sys/mman.h>
 
-#include "dump.h"
+#include "dump_ctx.h"
+#include "dump_mem.h"
 #include "fuzz.h"
 
 #define SMAPS_FUZZ_PRIV 0x200000000UL

@@ -36,8 +36,8 @@ for p in $pages; do
 	[ -z "$missing" ] && pass "${p}_has_the_sections" || fail "${p}_has_the_sections" "no$missing"
 done
 
-# Every cause class the classifier can answer (user/cause.c), in both pages.
-classes=$(sed -n '/^static const char \*const names\[/,/^};/p' "$TOP/user/cause.c" |
+# Every cause class the classifier can answer (user/trace/cause.c), in both pages.
+classes=$(sed -n '/^static const char \*const names\[/,/^};/p' "$TOP/user/trace/cause.c" |
 	grep -o '"[a-z-]*"' | tr -d '"' | grep -vx unknown)
 [ "$(echo "$classes" | wc -w)" -ge 14 ] && pass cause_classes_read_from_the_code ||
 	fail cause_classes_read_from_the_code "found only: $classes"

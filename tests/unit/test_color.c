@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "color.h"
 #include "unit.h"
 
@@ -77,20 +78,20 @@ static void no_color_turns_auto_off(void)
 
 static void families_look_different(void)
 {
-	const char *user = color__cause(CAUSE_KILL_SYSCALL, false);
-	const char *kernel = color__cause(CAUSE_CGROUP_KILL, false);
-	const char *expected = color__cause(CAUSE_RESTORE_HELPER, true);
-	const char *unexpected = color__cause(CAUSE_RESTORE_HELPER, false);
+	const char *user = cause__color(CAUSE_KILL_SYSCALL, false);
+	const char *kernel = cause__color(CAUSE_CGROUP_KILL, false);
+	const char *expected = cause__color(CAUSE_RESTORE_HELPER, true);
+	const char *unexpected = cause__color(CAUSE_RESTORE_HELPER, false);
 
 	CHECK(*user && *kernel && *expected && *unexpected);
 	CHECK(strcmp(user, kernel) && strcmp(user, expected) && strcmp(kernel, expected));
 	CHECK(strcmp(expected, unexpected));
-	CHECK_STR(color__cause(CAUSE_RESTORE_ROLLBACK, false), unexpected);
-	CHECK_STR(color__cause(CAUSE_PARENT_DEATH_SIGNAL, false), kernel);
-	CHECK_STR(color__cause(CAUSE_KERNEL_OTHER, false), kernel);
+	CHECK_STR(cause__color(CAUSE_RESTORE_ROLLBACK, false), unexpected);
+	CHECK_STR(cause__color(CAUSE_PARENT_DEATH_SIGNAL, false), kernel);
+	CHECK_STR(cause__color(CAUSE_KERNEL_OTHER, false), kernel);
 	CHECK_STR(color__verdict(true), expected);
 	CHECK(strcmp(color__verdict(false), expected));
-	CHECK_STR(color__cause(CAUSE_UNKNOWN, false), "");
+	CHECK_STR(cause__color(CAUSE_UNKNOWN, false), "");
 }
 
 UNIT_MAIN({

@@ -4,7 +4,7 @@
  * N times (default 5), one line each:
  *
  *   load_ms      loading the restore's tracer (the light skeleton of
- *                bpf/watchdog.bpf.c, sized as user/tracer.c sizes it): the
+ *                bpf/watchdog.bpf.c, sized as user/trace/tracer.c sizes it): the
  *                kernel verifies every program then
  *   attach_ms    attaching its programs
  *   destroy_ms   closing it (a restore's tear-down)

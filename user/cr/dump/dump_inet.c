@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_inet.c - inet sockets: a TCP socket in LISTEN whose accept queue
+ * is empty, a TCP socket closed or never connected, and a UDP socket
+ * (bound or not, connected or not) with no datagram queued either way.
+ * They carry no data and no peer state, so a new socket with the same
+ * address and options is the same socket to the program. An established
+ * TCP connection is that plus its state read in TCP repair mode
+ * (dump_tcp.c). Everything else is refused in one line: TCP connections
+ * connecting or closing, a listener with connections pending, other
+ * protocols, sockets with a socket filter, and sockets of another network
+ * namespace than pidtrace's (restore binds in pidtrace's).
+ *
+ * Addresses come from getsockname()/getpeername() on a copy of the
+ * socket (pidfd_getfd), the state, queues and backlog from inet_diag,
+ * the options from getsockopt().
+ */
+#include <errno.h>
+#include <poll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <net/if.h>
+#include <linux/sockios.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dump_ctx.h"
+#include "dump_inet.h"
+#include "dump_tcp.h"
+#include "inet_opts.h"
+#include "inet_sk.h"
+#include "log.h"
+#include "sockdiag.h"
+
+#define TCP_LISTEN_STATE 10
+
+struct inet_names {
+	struct sockaddr_storage local, peer;
+	bool connected;
+	uint32_t lport;
+	char lstr[64], pstr[64];
+};
+
+static int refuse(pid_t pid, int fd, const char *what)
+{
+	pr_err("pid %d fd %d: %s is not supported", pid, fd, what);
+	return -EOPNOTSUPP;
+}
+
+static const uint8_t *sa_addr(const struct sockaddr_storage *a, size_t *len, uint32_t *port,
+			      uint32_t *scope)
+{
+	const struct sockaddr_in6 *in6;
+
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)a;
+
+		*len = 4;
+		*port = ntohs(in->sin_port);
+		*scope = 0;
+		return (const uint8_t *)&in->sin_addr;
+	}
+	in6 = (const struct sockaddr_in6 *)a;
+	*len = 16;
+	*port = ntohs(in6->sin6_port);
+	*scope = in6->sin6_scope_id;
+	return (const uint8_t *)&in6->sin6_addr;
+}
+
+static void names(int s, int family, struct inet_names *n)
+{
+	socklen_t l = sizeof(n->local);
+	uint32_t port, scope;
+	const uint8_t *a;
+	size_t al;
+
+	memset(n, 0, sizeof(*n));
+	n->local.ss_family = family;
+	n->peer.ss_family = family;
+	getsockname(s, (struct sockaddr *)&n->local, &l);
+	l = sizeof(n->peer);
+	n->connected = !getpeername(s, (struct sockaddr *)&n->peer, &l);
+	a = sa_addr(&n->local, &al, &port, &scope);
+	n->lport = port;
+	inet_sk__addr_str(family, a, al, port, n->lstr, sizeof(n->lstr));
+	a = sa_addr(&n->peer, &al, &port, &scope);
+	inet_sk__addr_str(family, a, al, port, n->pstr, sizeof(n->pstr));
+}
+
+static const char *tcp_state(uint32_t st)
+{
+	static const char *const names[] = {
+		[1] = "established", [2] = "connecting", [3] = "connecting",
+		[4] = "fin-wait-1", [5] = "fin-wait-2", [6] = "time-wait", [7] = "closed",
+		[8] = "close-wait", [9] = "last-ack", [10] = "listening", [11] = "closing",
+	};
+
+	return st < sizeof(names) / sizeof(names[0]) && names[st] ? names[st] : "unknown state";
+}
+
+/* TCP: listening, established (dump_tcp.c), or closed and never connected. */
+static bool dump_inet_tcp_ok(const struct inet_names *n, uint32_t st)
+{
+	if (n->connected)
+		return st == 1;
+	return st == TCP_LISTEN_STATE || st == 7 || st == 13 /* TCP_BOUND_INACTIVE */;
+}
+
+/* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
+static int same_netns(pid_t pid, int s)
+{
+	struct stat mine, its;
+	char path[64];
+	int ns, r;
+
+	if (stat("/proc/self/ns/net", &mine))
+		return -errno;
+	/* The socket's own namespace; a task may have moved since it made it. */
+	ns = ioctl(s, SIOCGSKNS);
+	if (ns >= 0) {
+		r = fstat(ns, &its);
+		close(ns);
+		if (r)
+			return -errno;
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+		if (stat(path, &its))
+			return -errno;
+	}
+	return its.st_dev == mine.st_dev && its.st_ino == mine.st_ino;
+}
+
+static int get_int(int s, int level, int opt, int *v)
+{
+	socklen_t l = sizeof(*v);
+
+	*v = 0;
+	return getsockopt(s, level, opt, v, &l) ? -errno : 0;
+}
+
+/* A classic or eBPF socket filter: restore could not attach it again. */
+static bool has_filter(int s)
+{
+	socklen_t l = 0;
+
+	if (getsockopt(s, SOL_SOCKET, SO_GET_FILTER, NULL, &l))
+		return errno == EACCES;	/* an eBPF program: not readable */
+	return l != 0;
+}
+
+static int set_bytes(ProtobufCBinaryData *b, const uint8_t *a, size_t len)
+{
+	b->data = malloc(len);
+	if (!b->data)
+		return -ENOMEM;
+	memcpy(b->data, a, len);
+	b->len = len;
+	return 0;
+}
+
+/*
+ * The listed options whose value differs from a new socket's of the same
+ * kind: those the program set (a value equal to the default needs no call).
+ */
+/*
+ * @conn: a TCP connection, whose MSS and window clamp were negotiated:
+ * TCP repair saves and sets the MSS and the window (dump_tcp.c), and
+ * setsockopt(TCP_MAXSEG) would refuse the value (above 32767 on
+ * loopback); neither is kept as an option (a window clamp the program set
+ * on a connection is lost: docs/restore.md).
+ */
+static int record_opts(int s, int family, int type, int proto, InetSkEntry *k, bool conn)
+{
+	const struct inet_opt *all;
+	uint8_t v[INET_OPTS_MAX], dv[INET_OPTS_MAX];
+	socklen_t l, dl;
+	size_t n, i;
+	int fresh, err = 0;
+
+	fresh = socket(family, type | SOCK_CLOEXEC, proto);
+	if (fresh < 0)
+		return -errno;
+	all = inet_opts__all(&n);
+	k->opts = calloc(n, sizeof(*k->opts));
+	if (!k->opts)
+		err = -ENOMEM;
+	for (i = 0; !err && i < n; i++) {
+		InetSockopt *o;
+
+		if (!inet_opts__applies(&all[i], family, proto))
+			continue;
+		if (conn && all[i].level == IPPROTO_TCP &&
+		    (all[i].name == TCP_MAXSEG || all[i].name == TCP_WINDOW_CLAMP))
+			continue;
+		l = dl = sizeof(v);
+		memset(v, 0, sizeof(v));
+		memset(dv, 0, sizeof(dv));
+		/* Not known to this kernel (or not to this kind of socket): never set either. */
+		if (getsockopt(s, all[i].level, all[i].name, v, &l))
+			continue;
+		if (!getsockopt(fresh, all[i].level, all[i].name, dv, &dl) && dl == l &&
+		    !memcmp(v, dv, l))
+			continue;
+		if (!l)
+			continue;
+		o = PB_NEW(InetSockopt, inet_sockopt);
+		if (!o || set_bytes(&o->value, v, l)) {
+			free(o);
+			err = -ENOMEM;
+			break;
+		}
+		o->level = all[i].level;
+		o->name = all[i].name;
+		k->opts[k->n_opts++] = o;
+	}
+	close(fresh);
+	return err;
+}
+
+static int record(int s, int family, int type, int proto, const struct inet_names *n,
+		  const struct sockdiag_inet *d, InetSkEntry *k)
+{
+	char dev[IFNAMSIZ + 1] = "";
+	socklen_t dl = sizeof(dev) - 1;
+	uint32_t port, scope;
+	const uint8_t *a;
+	int v, err = 0;
+	size_t al;
+
+	k->family = family;
+	k->sk_type = type;
+	k->protocol = proto;
+	a = sa_addr(&n->local, &al, &port, &scope);
+	err = set_bytes(&k->src_addr, a, al);
+	if (err)
+		return err;
+	k->src_port = port;
+	if (family == AF_INET6) {
+		k->has_scope_id = true;
+		k->scope_id = scope;
+	}
+	if (n->connected) {
+		a = sa_addr(&n->peer, &al, &port, &scope);
+		err = set_bytes(&k->dst_addr, a, al);
+		if (err)
+			return err;
+		k->has_dst_addr = k->has_dst_port = true;
+		k->dst_port = port;
+		if (family == AF_INET6) {
+			k->has_dst_scope_id = true;
+			k->dst_scope_id = scope;
+		}
+	}
+	k->listening = d->state == TCP_LISTEN_STATE;
+	if (k->listening) {
+		k->has_backlog = true;
+		k->backlog = d->wqueue;
+	}
+	err = get_int(s, SOL_SOCKET, SO_REUSEADDR, &v);
+	k->reuseaddr = v;
+	if (!err)
+		err = get_int(s, SOL_SOCKET, SO_REUSEPORT, &v);
+	k->reuseport = v;
+	if (!err)
+		err = get_int(s, SOL_SOCKET, SO_KEEPALIVE, &v);
+	k->keepalive = v;
+	if (!err)
+		err = get_int(s, SOL_SOCKET, SO_SNDBUF, &v);
+	k->sndbuf = v;
+	if (!err)
+		err = get_int(s, SOL_SOCKET, SO_RCVBUF, &v);
+	k->rcvbuf = v;
+	if (!err && family == AF_INET6) {
+		err = get_int(s, IPPROTO_IPV6, IPV6_V6ONLY, &v);
+		k->has_v6only = true;
+		k->v6only = v;
+	}
+	if (!err && proto == IPPROTO_TCP) {
+		err = get_int(s, IPPROTO_TCP, TCP_NODELAY, &v);
+		k->has_nodelay = true;
+		k->nodelay = v;
+	}
+	if (err)
+		return err;
+	/* IPv6 sockets answer the IPv4 level for these two flags too. */
+	if (!get_int(s, IPPROTO_IP, IP_FREEBIND, &v) && v)
+		k->has_freebind = k->freebind = true;
+	if (!get_int(s, IPPROTO_IP, IP_TRANSPARENT, &v) && v)
+		k->has_transparent = k->transparent = true;
+	if (getsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, dev, &dl))
+		return -errno;
+	dev[dl < sizeof(dev) ? dl : sizeof(dev) - 1] = '\0';
+	if (dev[0]) {
+		k->bind_dev = strdup(dev);
+		if (!k->bind_dev)
+			return -ENOMEM;
+	}
+	if (d->shutdown) {
+		k->has_shutdown = true;
+		k->shutdown = d->shutdown & 3;
+	}
+	return record_opts(s, family, type, proto, k, proto == IPPROTO_TCP && n->connected);
+}
+
+/*
+ * A UDP socket in no table inet_diag walks (never bound): poll() still
+ * tells a receive shutdown (EPOLLRDHUP), and both (EPOLLHUP). A send
+ * shutdown alone of such a socket cannot be seen.
+ */
+static uint32_t unhashed_shutdown(int s)
+{
+	struct pollfd p = { .fd = s, .events = POLLIN | POLLRDHUP };
+
+	if (poll(&p, 1, 0) != 1)
+		return 0;
+	if (p.revents & POLLHUP)
+		return 3;
+	return p.revents & POLLRDHUP ? 1 : 0;
+}
+
+int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uint64_t ino,
+		  FdEntry *e)
+{
+	const char *p = proto == IPPROTO_TCP ? "TCP" : proto == IPPROTO_UDP ? "UDP" :
+			type == SOCK_RAW ? "raw IP" : "IP";
+	struct sockdiag_inet d;
+	struct inet_names n;
+	char what[256];
+	InetSkEntry *k;
+	int err;
+
+	names(s, family, &n);
+	if (!((type == SOCK_STREAM && proto == IPPROTO_TCP) ||
+	      (type == SOCK_DGRAM && proto == IPPROTO_UDP))) {
+		snprintf(what, sizeof(what), "%s socket %s%s%s (protocol %d)", p, n.lstr,
+			 n.connected ? " -> " : "", n.connected ? n.pstr : "", proto);
+		return refuse(pid, fd, what);
+	}
+	err = same_netns(pid, s);
+	if (err <= 0) {
+		if (err < 0)
+			pr_err("pid %d fd %d: cannot tell the network namespace of %s socket %s: %s",
+			       pid, fd, p, n.lstr, strerror(-err));
+		else
+			snprintf(what, sizeof(what), "%s socket %s of another network namespace", p,
+				 n.lstr);
+		return err < 0 ? -EOPNOTSUPP : refuse(pid, fd, what);
+	}
+	err = sockdiag__inet(family, proto, ino, &d);
+	/*
+	 * A socket never bound (or a TCP one closed) is in no table inet_diag
+	 * walks: UDP then holds nothing; TCP is refused below as not listening.
+	 */
+	if (err == -ENOENT && !n.connected && (proto == IPPROTO_TCP || !n.lport)) {
+		memset(&d, 0, sizeof(d));
+		d.state = 7;
+		/* A TCP socket in CLOSE polls as hung up whether or not shut down. */
+		d.shutdown = proto == IPPROTO_UDP ? unhashed_shutdown(s) : 0;
+		err = 0;
+	}
+	if (err) {
+		pr_err("pid %d fd %d: cannot describe %s socket %s: %s", pid, fd, p, n.lstr,
+		       strerror(-err));
+		return -EOPNOTSUPP;
+	}
+	if (proto == IPPROTO_TCP && !dump_inet_tcp_ok(&n, d.state)) {
+		if (n.connected)
+			snprintf(what, sizeof(what), "TCP connection %s -> %s (%s)", n.lstr, n.pstr,
+				 tcp_state(d.state));
+		else
+			snprintf(what, sizeof(what), "TCP socket %s (%s, not listening)", n.lstr,
+				 tcp_state(d.state));
+		return refuse(pid, fd, what);
+	}
+	if (proto == IPPROTO_TCP && !n.connected && d.state != TCP_LISTEN_STATE &&
+	    dump_tcp__ever_connected(s)) {
+		snprintf(what, sizeof(what), "TCP socket %s (closed after a connection)", n.lstr);
+		return refuse(pid, fd, what);
+	}
+	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue) {
+		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",
+			 n.lstr, d.rqueue, d.rqueue == 1 ? "" : "s");
+		return refuse(pid, fd, what);
+	}
+	if (proto == IPPROTO_UDP && (d.rqueue || d.wqueue)) {
+		/* Buffer memory, not payload: the kernel does not count datagrams. */
+		snprintf(what, sizeof(what), "UDP socket %s with datagrams queued (%u bytes of %s buffer)",
+			 n.lstr, d.rqueue ? d.rqueue : d.wqueue, d.rqueue ? "receive" : "send");
+		return refuse(pid, fd, what);
+	}
+	if (has_filter(s)) {
+		snprintf(what, sizeof(what), "%s socket %s with a socket filter (BPF)", p, n.lstr);
+		return refuse(pid, fd, what);
+	}
+	e->type = FD_TYPE__FD_INET;
+	k = e->inet_sk = PB_NEW(InetSkEntry, inet_sk_entry);
+	if (!k)
+		return -ENOMEM;
+	err = record(s, family, type, proto, &n, &d, k);
+	if (!err && proto == IPPROTO_TCP && n.connected) {
+		snprintf(what, sizeof(what), "TCP connection %s -> %s", n.lstr, n.pstr);
+		err = dump_tcp__conn(pid, fd, s, what, k);
+	}
+	return err;
+}

@@ -1,0 +1,791 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_mem.c - a task's VMAs and the pages restore cannot get elsewhere.
+ *
+ * Which pages: /proc/PID/pagemap says, per page, present/swapped and
+ * whether the mapped page is a file page. In a private mapping a present
+ * non-file page (or a swapped one) is anonymous memory the task wrote:
+ * stored. A present "file" page in a private anonymous mapping is the
+ * shared zero page: not stored. Untouched private file pages are the file's:
+ * not stored. Shared file mappings are the file's. A file deleted while
+ * mapped has its contents saved once (dump_ghost.c). Shared anonymous memory
+ * is stored once per object at the end, read through map_files with
+ * SEEK_DATA so that only allocated pages are copied.
+ *
+ * Pages are read with process_vm_readv() in batches of up to BATCH_BYTES and
+ * appended to pages-PID.img; pagemap-PID.img says where each run went.
+ * A batch is small enough to stay in the CPU's cache (1 MiB of L2 a core
+ * here) between the read, the checksum and the write: with 8 MiB batches
+ * the checksum and write() read every page back from RAM, and a dump of
+ * 256 MiB took 2.7x the CPU time (docs/PERFORMANCE.md, "Dump batches").
+ * Past 2 MiB a reader thread reads the next batch while this thread
+ * checksums and writes the last one: both copies of a page run at once,
+ * on two cores. The reader only calls process_vm_readv() (and the
+ * /proc/PID/mem fallback of ptrace_core__read_iov(), which no other thread
+ * uses meanwhile); errors are said here. A vmsplice()/splice() path was
+ * measured and not kept (docs/PERFORMANCE.md).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "dump_cow.h"
+#include "dump_ctx.h"
+#include "dump_ghost.h"
+#include "dump_mem.h"
+#include "dump_shmem.h"
+#include "log.h"
+#include "mm.pb-c.h"
+#include "page.h"
+#include "pagemap.pb-c.h"
+#include "procfs.h"
+#include "progress.h"
+#include "ptrace_core.h"
+
+#define BATCH_BYTES (256UL << 10)
+#define BATCH_IOVS 64 /* BATCH_BYTES / PAGE: a batch of single pages */
+#define PIPE_AFTER 8 /* batches (2 MiB) before a reader thread starts */
+#define PM_PRESENT (1ULL << 63)
+#define PM_SWAPPED (1ULL << 62)
+#define PM_GUARD (1ULL << 58) /* a guard page (MADV_GUARD_INSTALL), 6.15+ */
+#define PM_FILE (1ULL << 61)
+#define PM_PFN_MASK ((1ULL << 55) - 1)
+#define PM_CHUNK 65536 /* pagemap entries read at once */
+
+/* A batch of pages: runs of consecutive addresses, read into @buf. */
+struct slot {
+	uint8_t *buf;
+	size_t used;
+	struct iovec local[BATCH_IOVS], remote[BATCH_IOVS];
+	size_t n;
+	int err;		/* the read's result */
+};
+
+/*
+ * Pages read but not yet appended. Two slots: once a dump has more than
+ * PIPE_AFTER batches, a reader thread reads one slot (process_vm_readv,
+ * the first copy) while this thread checksums and writes the other (the
+ * second copy), on two cores.
+ */
+struct batch {
+	struct dump_ctx *ctx;
+	struct ptrace_task *pt;
+	struct image_pages *out;
+	PagemapImage *pm;
+	struct slot slot[2];
+	int cur;		/* the slot being filled */
+	bool inflight;		/* the other slot is being read */
+	unsigned int flushes;
+	bool reader;		/* the reader thread runs */
+	bool quit;		/* it is to exit */
+	pthread_t thread;
+	sem_t go, done;
+	bool err_printed;	/* the last error was already reported */
+};
+
+/* Append a run to an entries array, merging it with the previous one. */
+int dump_mem__append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uint32_t nr,
+			 uint64_t off)
+{
+	PagemapEntry **arr, *last = *n ? (*entries)[*n - 1] : NULL;
+
+	if (last && last->vaddr + last->nr_pages * PAGE == vaddr &&
+	    last->offset + last->nr_pages * PAGE == off) {
+		last->nr_pages += nr;
+		return 0;
+	}
+	if (!(*n & (*n - 1))) {
+		arr = realloc(*entries, (*n ? *n * 2 : 16) * sizeof(*arr));
+		if (!arr)
+			return -ENOMEM;
+		*entries = arr;
+	}
+	last = PB_NEW(PagemapEntry, pagemap_entry);
+	if (!last)
+		return -ENOMEM;
+	last->vaddr = vaddr;
+	last->nr_pages = nr;
+	last->offset = off;
+	(*entries)[(*n)++] = last;
+	return 0;
+}
+
+static void *reader_main(void *arg)
+{
+	struct batch *b = arg;
+	struct slot *sl;
+
+	for (;;) {
+		while (sem_wait(&b->go) && errno == EINTR)
+			;
+		if (b->quit)
+			return NULL;
+		sl = &b->slot[!b->cur];
+		sl->err = ptrace_core__read_iov(b->pt, sl->local, sl->remote, sl->n);
+		sem_post(&b->done);
+	}
+}
+
+static void reader_start(struct batch *b)
+{
+	sigset_t all, old;
+
+	if (sem_init(&b->go, 0, 0))
+		return;
+	if (sem_init(&b->done, 0, 0)) {
+		sem_destroy(&b->go);
+		return;
+	}
+	/* Signals are the main thread's business (it polls for them). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	b->reader = !pthread_create(&b->thread, NULL, reader_main, b);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!b->reader) {
+		sem_destroy(&b->go);
+		sem_destroy(&b->done);
+	}
+}
+
+/* Wait for the slot being read, if any. Return: its read's result. */
+static int reader_wait(struct batch *b)
+{
+	if (!b->inflight)
+		return 0;
+	while (sem_wait(&b->done) && errno == EINTR)
+		;
+	b->inflight = false;
+	return b->slot[!b->cur].err;
+}
+
+static void reader_stop(struct batch *b)
+{
+	if (!b->reader)
+		return;
+	reader_wait(b);
+	b->quit = true;
+	sem_post(&b->go);
+	pthread_join(b->thread, NULL);
+	sem_destroy(&b->go);
+	sem_destroy(&b->done);
+	b->reader = false;
+}
+
+/* Append slot @sl, read, to the pages file; its runs to the pagemap. */
+static int slot_append(struct batch *b, struct slot *sl)
+{
+	uint64_t off;
+	size_t i;
+	int err;
+
+	err = image_pages__append(b->out, sl->buf, sl->used, &off);
+	if (err) {
+		b->err_printed = true;
+		return err;
+	}
+	b->ctx->copied += sl->used;
+	progress__update(b->ctx->progress, b->ctx->copied);
+	for (i = 0; !err && i < sl->n; i++) {
+		err = dump_mem__append_run(&b->pm->entries, &b->pm->n_entries,
+					   (uint64_t)sl->remote[i].iov_base,
+					   sl->remote[i].iov_len / PAGE, off);
+		b->pm->nr_pages += sl->remote[i].iov_len / PAGE;
+		off += sl->remote[i].iov_len;
+	}
+	sl->n = 0;
+	sl->used = 0;
+	return err;
+}
+
+/*
+ * The current slot is full (or the last): with the reader, hand it over
+ * and append the one read before; without, read and append it here.
+ */
+static int batch_flush(struct batch *b)
+{
+	struct slot *sl = &b->slot[b->cur];
+	int err;
+
+	if (!sl->n)
+		return 0;
+	if (!b->reader && ++b->flushes > PIPE_AFTER && b->slot[1].buf)
+		reader_start(b);
+	if (!b->reader) {
+		err = ptrace_core__read_iov(b->pt, sl->local, sl->remote, sl->n);
+		if (err) {
+			b->err_printed = false;
+			return err;
+		}
+		return slot_append(b, sl);
+	}
+	/* The other slot: read by now (the reader takes one at a time). */
+	err = reader_wait(b);
+	if (err) {
+		b->err_printed = false;
+		return err;
+	}
+	if (b->slot[!b->cur].n) {
+		err = slot_append(b, &b->slot[!b->cur]);
+		if (err)
+			return err;
+	}
+	/* Hand over the current slot; fill the other one meanwhile. */
+	b->cur = !b->cur;
+	b->inflight = true;
+	sem_post(&b->go);
+	return 0;
+}
+
+/* The last batch: flushed, then the one the reader holds appended. */
+static int batch_finish(struct batch *b)
+{
+	int err = batch_flush(b);
+
+	if (err || !b->reader)
+		return err;
+	err = reader_wait(b);
+	if (err) {
+		b->err_printed = false;
+		return err;
+	}
+	return b->slot[!b->cur].n ? slot_append(b, &b->slot[!b->cur]) : 0;
+}
+
+/* Queue @nr pages at @addr, flushing as the batch fills. */
+static int batch_add(struct batch *b, uint64_t addr, uint64_t nr)
+{
+	struct slot *sl;
+	uint64_t take;
+	int err;
+
+	while (nr) {
+		sl = &b->slot[b->cur];
+		if (sl->n == BATCH_IOVS || sl->used == BATCH_BYTES) {
+			err = batch_flush(b);
+			if (err)
+				return err;
+			sl = &b->slot[b->cur];
+		}
+		take = (BATCH_BYTES - sl->used) / PAGE;
+		if (take > nr)
+			take = nr;
+		sl->local[sl->n].iov_base = sl->buf + sl->used;
+		sl->local[sl->n].iov_len = take * PAGE;
+		sl->remote[sl->n].iov_base = (void *)addr;
+		sl->remote[sl->n].iov_len = take * PAGE;
+		sl->n++;
+		sl->used += take * PAGE;
+		addr += take * PAGE;
+		nr -= take;
+	}
+	return 0;
+}
+
+/*
+ * The shared zero page (and THP's huge zero page) is mapped on read faults
+ * of anonymous memory; pagemap shows it present and not a file page, so it
+ * is recognised by its frame number, learnt from a read fault of our own.
+ */
+static uint64_t zero_pfn = PM_PFN_MASK, huge_zero_pfn = PM_PFN_MASK;
+
+static uint64_t own_pfn(const volatile char *p)
+{
+	uint64_t pme = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return PM_PFN_MASK;
+	(void)*p;
+	if (pread(fd, &pme, sizeof(pme), ((uintptr_t)p / PAGE) * sizeof(pme)) != sizeof(pme))
+		pme = 0;
+	close(fd);
+	return (pme & PM_PRESENT) && (pme & PM_PFN_MASK) ? pme & PM_PFN_MASK : PM_PFN_MASK;
+}
+
+static void learn_zero_pfns(void)
+{
+	const size_t huge = 2UL << 20;
+	char *p;
+
+	if (zero_pfn != PM_PFN_MASK)
+		return;
+	p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		zero_pfn = own_pfn(p);
+		munmap(p, PAGE);
+	}
+	p = mmap(NULL, 2 * huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		char *aligned = (char *)(((uintptr_t)p + huge - 1) & ~(huge - 1));
+
+		madvise(aligned, huge, MADV_HUGEPAGE);
+		huge_zero_pfn = own_pfn(aligned);
+		if (huge_zero_pfn == zero_pfn)
+			huge_zero_pfn = PM_PFN_MASK;
+		munmap(p, 2 * huge);
+	}
+}
+
+static bool page_wanted(uint64_t pme);
+
+bool dump_mem__page_wanted(uint64_t pme)
+{
+	learn_zero_pfns();
+	return page_wanted(pme);
+}
+
+static bool page_wanted(uint64_t pme)
+{
+	uint64_t pfn = pme & PM_PFN_MASK;
+
+	/* A guard page looks swapped out; it has no contents. */
+	if (pme & PM_GUARD)
+		return false;
+	if (pme & PM_SWAPPED)
+		return true;
+	if (!(pme & PM_PRESENT) || (pme & PM_FILE) || pfn == zero_pfn)
+		return false;
+	return huge_zero_pfn == PM_PFN_MASK || pfn < huge_zero_pfn || pfn >= huge_zero_pfn + 512;
+}
+
+/* Add the page at @addr to @v's runs of pages shared with the parent. */
+static int add_cow(VmaEntry *v, uint64_t addr)
+{
+	CowRun **arr, *c = v->n_cow ? v->cow[v->n_cow - 1] : NULL;
+
+	if (c && c->start + c->nr_pages * PAGE == addr) {
+		c->nr_pages++;
+		return 0;
+	}
+	arr = realloc(v->cow, (v->n_cow + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	v->cow = arr;
+	c = PB_NEW(CowRun, cow_run);
+	if (!c)
+		return -ENOMEM;
+	v->cow[v->n_cow++] = c;
+	c->start = addr;
+	c->nr_pages = 1;
+	return 0;
+}
+
+static int dump_vma_pages(struct batch *b, int pm_fd, const struct dump_task *t, VmaEntry *v)
+{
+	uint64_t *pme, addr = v->start, run_start = 0, run_len = 0, i, n;
+	/* Written pages of a shared memory object or deleted file mapped privately: stored. */
+	bool cow = t->ncow && (v->kind == VMA_KIND__VMA_ANON_PRIVATE ||
+			       (v->kind == VMA_KIND__VMA_FILE_PRIVATE && !v->has_shmid && !v->ghost));
+	size_t hint = 0;
+	ssize_t got;
+	int err = 0;
+
+	pme = malloc(PM_CHUNK * sizeof(*pme));
+	if (!pme)
+		return -ENOMEM;
+	while (addr < v->end) {
+		n = (v->end - addr) / PAGE;
+		if (n > PM_CHUNK)
+			n = PM_CHUNK;
+		got = pread(pm_fd, pme, n * sizeof(*pme), (addr / PAGE) * sizeof(*pme));
+		if (got != (ssize_t)(n * sizeof(*pme))) {
+			err = got < 0 ? -errno : -EIO;
+			break;
+		}
+		for (i = 0; i < n; i++, addr += PAGE) {
+			/* Still the parent's frame (dump_cow.c): not stored. */
+			if (cow && page_wanted(pme[i]) && dump_cow__shared(t, addr, &hint)) {
+				if (run_len) {
+					err = batch_add(b, run_start, run_len);
+					if (err)
+						goto out;
+					run_len = 0;
+				}
+				err = add_cow(v, addr);
+				if (err)
+					goto out;
+				b->ctx->cow_pages++;
+				continue;
+			}
+			if (page_wanted(pme[i])) {
+				if (!run_len)
+					run_start = addr;
+				run_len++;
+				v->dumped_pages++;
+				continue;
+			}
+			if (run_len) {
+				err = batch_add(b, run_start, run_len);
+				if (err)
+					goto out;
+				run_len = 0;
+			}
+		}
+	}
+	if (!err && run_len)
+		err = batch_add(b, run_start, run_len);
+out:
+	v->has_dumped_pages = true;
+	free(pme);
+	return err;
+}
+
+/* One parsed smaps header line; strings point into the smaps buffer. */
+struct smaps_vma {
+	uint64_t start, end, pgoff, inode;
+	unsigned int maj, min;
+	char perms[5];
+	const char *path;
+};
+
+static int parse_header(char *line, struct smaps_vma *s)
+{
+	int pos = 0;
+
+	if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu %n", &s->start, &s->end, s->perms, &s->pgoff,
+		   &s->maj, &s->min, &s->inode, &pos) < 7)
+		return -EINVAL;
+	s->path = line + pos;
+	return 0;
+}
+
+static int refuse(pid_t pid, const struct smaps_vma *s, const char *what)
+{
+	pr_err("pid %d: mapping %lx-%lx%s%s: %s", pid, s->start, s->end, s->path[0] ? " of " : "",
+	       s->path, what);
+	return -EOPNOTSUPP;
+}
+
+/* Fill @v from the smaps header @s and the VmFlags line; refuse what restore cannot do. */
+/* @v maps a shared memory object (@link, @st: its map_files entry), saved once. */
+static int shmem_object(struct dump_ctx *ctx, pid_t pid, VmaEntry *v, VmaKind kind,
+			const char *link, const struct stat *st, bool memfd)
+{
+	v->kind = kind;
+	v->path = dump_ctx__strdup(link);
+	if (!v->path)
+		return -ENOMEM;
+	v->has_dev = v->has_ino = v->has_file_size = v->has_shmid = true;
+	v->dev = st->st_dev;
+	v->ino = v->shmid = st->st_ino;
+	v->file_size = st->st_size;
+	return dump_shmem__track_vma(ctx, pid, v, memfd);
+}
+
+static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, const char *flags,
+		    VmaEntry *v)
+{
+	bool shared = s->perms[3] == 's';
+	char mf[64], link[4096];
+	struct stat st;
+	ssize_t n;
+
+	v->start = s->start;
+	v->end = s->end;
+	v->pgoff = s->pgoff;
+	v->prot = (s->perms[0] == 'r' ? PROT_READ : 0) | (s->perms[1] == 'w' ? PROT_WRITE : 0) |
+		  (s->perms[2] == 'x' ? PROT_EXEC : 0);
+	v->flags = (shared ? MAP_SHARED : MAP_PRIVATE) | (procfs__has_vmflag(flags, "gd") ? MAP_GROWSDOWN : 0);
+	v->vm_flags = dump_ctx__strdup(flags);
+	v->name = dump_ctx__strdup(s->path);
+	if (!v->vm_flags || !v->name)
+		return -ENOMEM;
+	if (!strcmp(s->path, "[vvar]") || !strcmp(s->path, "[vvar_vclock]") ||
+	    !strcmp(s->path, "[vdso]")) {
+		v->kind = VMA_KIND__VMA_VDSO;
+		return 0;
+	}
+	if (!strcmp(s->path, "[vsyscall]")) {
+		v->kind = VMA_KIND__VMA_VSYSCALL;
+		return 0;
+	}
+	if (procfs__has_vmflag(flags, "io") || procfs__has_vmflag(flags, "pf"))
+		return refuse(pid, s, "device mappings are not supported");
+	if (procfs__has_vmflag(flags, "ht"))
+		return refuse(pid, s, "hugetlb mappings are not supported");
+	if (!s->inode) {
+		if (shared)
+			return refuse(pid, s, "shared mapping without a file is not supported");
+		v->kind = VMA_KIND__VMA_ANON_PRIVATE;
+		v->flags |= MAP_ANONYMOUS;
+		return 0;
+	}
+	if (!strncmp(s->path, "/SYSV", 5))
+		return refuse(pid, s, "System V shared memory is not supported");
+	if (shared && (!strcmp(s->path, "/dev/zero (deleted)") || !strncmp(s->path, "[anon_shmem:", 12))) {
+		v->kind = VMA_KIND__VMA_ANON_SHARED;
+		v->flags |= MAP_ANONYMOUS;
+		v->has_shmid = true;
+		v->shmid = s->inode;
+		return dump_shmem__track_vma(ctx, pid, v, false);
+	}
+	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%lx-%lx", pid, s->start, s->end);
+	n = readlink(mf, link, sizeof(link) - 1);
+	if (n < 0 || stat(mf, &st))
+		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
+	link[n] = '\0';
+	/*
+	 * Shared anonymous memory mapped privately (reopened through
+	 * map_files, zdtm shmemfd-priv): the object itself, not a copy, so
+	 * that its pages not yet copied still show the object's writes.
+	 */
+	if (!shared && (!strcmp(s->path, "/dev/zero (deleted)") || !strncmp(s->path, "[anon_shmem:", 12)))
+		return shmem_object(ctx, pid, v, VMA_KIND__VMA_FILE_PRIVATE, link, &st, false);
+	/* A memfd is a shared memory object: saved once (dump_shmem.c). */
+	if (!strncmp(link, "/memfd:", 7))
+		return shmem_object(ctx, pid, v,
+				    shared ? VMA_KIND__VMA_ANON_SHARED : VMA_KIND__VMA_FILE_PRIVATE,
+				    link, &st, true);
+	/* Replaced or deleted while mapped: its contents go in the image. */
+	if (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)")) {
+		v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
+		return dump_ghost__vma(ctx, pid, link, &st, v);
+	}
+	v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
+	v->path = dump_ctx__strdup(link);
+	if (!v->path)
+		return -ENOMEM;
+	v->has_dev = v->has_ino = v->has_file_size = true;
+	v->dev = st.st_dev;
+	v->ino = st.st_ino;
+	v->file_size = st.st_size;
+	return 0;
+}
+
+static int add_vma(MmImage *mm, VmaEntry *v)
+{
+	VmaEntry **arr = realloc(mm->vmas, (mm->n_vmas + 1) * sizeof(*arr));
+
+	if (!arr)
+		return -ENOMEM;
+	mm->vmas = arr;
+	mm->vmas[mm->n_vmas++] = v;
+	return 0;
+}
+
+/* The vDSO block's bounds, once classify() has said which VMAs are in it. */
+static void note_vdso(MmImage *mm, const VmaEntry *v)
+{
+	if (v->kind != VMA_KIND__VMA_VDSO)
+		return;
+	if (!mm->has_vdso_start || v->start < mm->vdso_start)
+		mm->vdso_start = v->start;
+	if (v->end > mm->vdso_end)
+		mm->vdso_end = v->end;
+	mm->has_vdso_start = mm->has_vdso_end = true;
+}
+
+/* Parse smaps into @mm; VmaEntry.rss from "Rss:", flags from "VmFlags:". */
+int dump_mem__parse_smaps(struct dump_ctx *ctx, pid_t pid, char *buf, MmImage *mm)
+{
+	char *line, *next, *hdr = NULL;
+	struct smaps_vma s;
+	uint64_t rss = 0;
+	VmaEntry *v;
+	size_t n;
+	int err = 0;
+
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!isupper((unsigned char)line[0])) {
+			hdr = line;
+			rss = 0;
+			continue;
+		}
+		if (!strncmp(line, "Rss:", 4))
+			rss = strtoull(line + 4, NULL, 10) * 1024;
+		if (strncmp(line, "VmFlags:", 8) || !hdr)
+			continue;
+		/* VmFlags ends a VMA's block. */
+		err = parse_header(hdr, &s);
+		if (err)
+			break;
+		v = PB_NEW(VmaEntry, vma_entry);
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		err = add_vma(mm, v);
+		if (err) {
+			vma_entry__free_unpacked(v, NULL);
+			break;
+		}
+		v->has_rss = true;
+		v->rss = rss;
+		line += 8;
+		while (*line == ' ')
+			line++;
+		n = strlen(line);
+		while (n && line[n - 1] == ' ')
+			line[--n] = '\0';
+		err = classify(ctx, pid, &s, line, v);
+		if (err)
+			break;
+		note_vdso(mm, v);
+		hdr = NULL;
+	}
+	return err;
+}
+
+static int read_vmas(struct dump_ctx *ctx, pid_t pid, MmImage *mm)
+{
+	char *buf = NULL;
+	int err;
+
+	err = procfs__read(pid, "smaps", &buf, NULL);
+	if (err)
+		return err;
+	err = dump_mem__parse_smaps(ctx, pid, buf, mm);
+	free(buf);
+	/* No mapping at all: no live task has none, it died (killed while frozen). */
+	if (!err && !mm->n_vmas)
+		return -ESRCH;
+	/* Restore maps the vDSO where it was: one unmapped cannot come back (zdtm vdso02). */
+	if (!err && !mm->has_vdso_start) {
+		pr_err("pid %d has no vDSO mapped (the program unmapped it): not supported", pid);
+		err = -EOPNOTSUPP;
+	}
+	return err;
+}
+
+/* The guard pages of @v ("gu" in VmFlags: it may have some), as runs. */
+static int collect_guards(int pm_fd, VmaEntry *v)
+{
+	uint64_t pme[512], addr = v->start, i, n;
+	GuardRun **arr, *g = NULL;
+	ssize_t got;
+
+	while (addr < v->end) {
+		n = (v->end - addr) / PAGE;
+		if (n > 512)
+			n = 512;
+		got = pread(pm_fd, pme, n * sizeof(*pme), (addr / PAGE) * sizeof(*pme));
+		if (got != (ssize_t)(n * sizeof(*pme)))
+			return got < 0 ? -errno : -EIO;
+		for (i = 0; i < n; i++, addr += PAGE) {
+			if (!(pme[i] & PM_GUARD)) {
+				g = NULL;
+				continue;
+			}
+			if (g) {
+				g->nr_pages++;
+				continue;
+			}
+			arr = realloc(v->guards, (v->n_guards + 1) * sizeof(*arr));
+			if (!arr)
+				return -ENOMEM;
+			v->guards = arr;
+			g = PB_NEW(GuardRun, guard_run);
+			if (!g)
+				return -ENOMEM;
+			v->guards[v->n_guards++] = g;
+			g->start = addr;
+			g->nr_pages = 1;
+		}
+	}
+	return 0;
+}
+
+int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
+{
+	MmImage *mm = PB_NEW(MmImage, mm_image);
+	PagemapImage *pm = PB_NEW(PagemapImage, pagemap_image);
+	struct batch *b = calloc(1, sizeof(*b));
+	bool printed = false;
+	char name[64], path[64];
+	int pm_fd = -1, err;
+	size_t i;
+
+	if (!mm || !pm || !b) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* Refusals are printed where they are found. */
+	err = read_vmas(ctx, t->pid, mm);
+	printed = err == -EOPNOTSUPP;
+	if (err)
+		goto out;
+	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
+	pm->pages_file = dump_ctx__strdup(name);
+	b->slot[0].buf = malloc(BATCH_BYTES);
+	/* Without a second buffer there is no reader thread: no failure. */
+	b->slot[1].buf = malloc(BATCH_BYTES);
+	if (!pm->pages_file || !b->slot[0].buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	learn_zero_pfns();
+	b->pt = t->pt;
+	b->ctx = ctx;
+	b->pm = pm;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", t->pid);
+	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pm_fd < 0) {
+		err = procfs__exists(t->pid) ? -errno : -ESRCH;
+		goto out;
+	}
+	err = image__pages_begin(ctx->img, name, t->pid, &b->out);
+	printed = true;
+	if (err)
+		goto out;
+	for (i = 0; !err && i < mm->n_vmas; i++) {
+		VmaEntry *v = mm->vmas[i];
+
+		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE)
+			err = dump_vma_pages(b, pm_fd, t, v);
+		if (!err && procfs__has_vmflag(v->vm_flags, "gu"))
+			err = collect_guards(pm_fd, v);
+	}
+	if (!err)
+		err = batch_finish(b);
+	reader_stop(b);
+	printed = b->err_printed;
+	if (err) {
+		image_pages__discard(b->out);
+		goto out;
+	}
+	printed = true;
+	err = image_pages__finish(b->out);
+	if (!err)
+		err = image__write(ctx->img, IMG_MM, t->pid, &mm->base);
+	if (!err)
+		err = image__write(ctx->img, IMG_PAGEMAP, t->pid, &pm->base);
+	if (!err) {
+		t->nvmas = mm->n_vmas;
+		t->pages = pm->nr_pages;
+		ctx->nvmas += mm->n_vmas;
+		ctx->pages += pm->nr_pages;
+		ctx->pages_bytes += pm->nr_pages * PAGE;
+	}
+out:
+	if (!printed)
+		err = dump_ctx__gone_err(t, err);
+	if (err && !printed && err != -ESRCH)
+		pr_err("pid %d: cannot dump its memory: %s", t->pid, strerror(-err));
+	if (pm_fd >= 0)
+		close(pm_fd);
+	if (b) {
+		reader_stop(b);
+		free(b->slot[0].buf);
+		free(b->slot[1].buf);
+	}
+	free(b);
+	if (mm)
+		mm_image__free_unpacked(mm, NULL);
+	if (pm)
+		pagemap_image__free_unpacked(pm, NULL);
+	return err;
+}

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_refuse.c - what restore cannot bring back exactly, refused before
+ * the tree is touched further (dump.c then detaches it as it was).
+ *
+ * Once the tree is frozen: a task in another namespace (restore recreates
+ * none). (Cgroups are restored: dump_cgroup.c refuses only a cgroup no
+ * mount shows.) Per fd, as the fd table is read: a lock or lease (restore
+ * does not take it again; a lease also sets O_ASYNC), a pseudo-terminal
+ * master (its pair cannot be made again with the same number), a pty slave
+ * whose master is gone, /dev/tty without a controlling terminal, a removed
+ * directory or device node, a file in /proc of a process outside the tree,
+ * a path that leads elsewhere (and the same for cwd and root). Once every
+ * fd is read: a controlling terminal restore would not give back, more
+ * descriptions or higher fd numbers than pidtrace can hold at restore.
+ * Pipes and sockets held outside the tree are dump_outside.c's.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "dump_ctx.h"
+#include "dump_refuse.h"
+#include "log.h"
+#include "ptrace_core.h"
+#include "rlimits.h"
+
+/* Descriptors pidtrace itself needs beside the tree's at restore. */
+#define RESTORE_OWN_FDS 64
+
+#define PTY_MASTER_MAJOR 5
+#define PTMX_MINOR 2
+#define TTY_MINOR 0
+#define PTS_MAJOR_FIRST 136
+#define PTS_MAJOR_LAST 143
+
+const char *dump_refuse__escape(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < len; s++) {
+		unsigned char c = *s;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[n++] = c;
+		else
+			n += snprintf(buf + n, len - n, "\\x%02x", c);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* A task killed under us reads as other namespaces, cgroups, no terminal. */
+static bool gone(struct dump_task *t)
+{
+	return t->pt && ptrace_core__check(t->pt) == -ESRCH;
+}
+
+static const char *const ns_names[] = { "pid", "pid_for_children", "mnt", "net", "ipc",
+					"uts", "user", "cgroup", "time", "time_for_children" };
+
+static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
+{
+	char path[64];
+	struct stat mine, its;
+	size_t i;
+
+	for (i = 0; i < sizeof(ns_names) / sizeof(ns_names[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_names[i]);
+		if (stat(path, &mine))
+			continue; /* a kernel without it */
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", t->pid, ns_names[i]);
+		if (stat(path, &its)) {
+			if (errno == ENOENT && !procfs__exists(t->pid))
+				return -ESRCH;
+			continue;
+		}
+		if (its.st_ino == mine.st_ino && its.st_dev == mine.st_dev)
+			continue;
+		if (gone(t))
+			return -ESRCH;
+		pr_err("pid %d is in a %s namespace (%s:[%lu]) other than pidtrace's: restore does not recreate namespaces, not supported",
+		       t->pid, ns_names[i], ns_names[i], (unsigned long)its.st_ino);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* Session, tty_nr and tpgid of /proc/@pid/stat (which procfs_stat lacks). */
+static int read_tty(pid_t pid, pid_t *session, int *tty_nr)
+{
+	char *buf = NULL, *p;
+	int pgrp, ppid, tpgid, err;
+	char state;
+
+	err = procfs__read(pid, "stat", &buf, NULL);
+	if (err)
+		return err;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %c %d %d %d %d %d", &state, &ppid, &pgrp, session, tty_nr,
+			 &tpgid) != 6)
+		err = -EINVAL;
+	free(buf);
+	return err;
+}
+
+static void tty_name(int tty_nr, char *buf, size_t len)
+{
+	unsigned int maj = (tty_nr >> 8) & 0xfff, min = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
+
+	if (maj >= PTS_MAJOR_FIRST && maj <= PTS_MAJOR_LAST)
+		snprintf(buf, len, "/dev/pts/%u", (maj - PTS_MAJOR_FIRST) * 256 + min);
+	else
+		snprintf(buf, len, "tty %u:%u", maj, min);
+}
+
+/*
+ * Restore makes the sessions whose leader is in the tree with setsid()
+ * and never gives them a terminal; the others are pidtrace's session. A
+ * controlling terminal therefore comes back only when it is the one of
+ * pidtrace's own session (dump and restore run from that terminal).
+ */
+static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
+{
+	pid_t session;
+	char name[64];
+	int tty_nr, err;
+
+	err = read_tty(t->pid, &session, &tty_nr);
+	if (err)
+		return err;
+	if (!tty_nr)
+		return 0;
+	tty_name(tty_nr, name, sizeof(name));
+	if (gone(t))
+		return -ESRCH;
+	if (dump_ctx__find_task(ctx, session)) {
+		pr_err("pid %d: its controlling terminal %s (of session %d, made again by restore without a terminal) is not supported",
+		       t->pid, name, session);
+		return -EOPNOTSUPP;
+	}
+	if (session != getsid(0)) {
+		pr_err("pid %d: its controlling terminal %s (of session %d, not pidtrace's) is not supported: run pidtrace from that terminal",
+		       t->pid, name, session);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* A line of /proc/PID/status ("Key:\tvalue"), or "" when absent. */
+static void status_line(const char *buf, const char *key, char *out, size_t len)
+{
+	const char *v = procfs__field(buf, key);
+
+	snprintf(out, len, "%.*s", v ? (int)strcspn(v, "\n") : 0, v ? v : "");
+}
+
+/*
+ * Per-process state the image does not hold, read from status: the
+ * speculation mitigations asked for (PR_SET_SPECULATION_CTRL), compared
+ * with pidtrace's own, which a restored task has. (Locked memory and
+ * PR_SET_THP_DISABLE are in the image: dump_mem.c, dump_taskstate.c.)
+ */
+static int check_status(struct dump_ctx *ctx, struct dump_task *t)
+{
+	static const char *const same[] = { "Speculation_Store_Bypass:",
+					    "SpeculationIndirectBranch:" };
+	static char *mine;
+	char *its = NULL, a[64], b[64];
+	size_t i;
+	int err;
+
+	(void)ctx;
+	if (!mine && procfs__read(0, "status", &mine, NULL))
+		return 0;
+	err = procfs__read(t->pid, "status", &its, NULL);
+	if (err)
+		return err;
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		status_line(its, same[i], a, sizeof(a));
+		status_line(mine, same[i], b, sizeof(b));
+		if (!strcmp(a, b))
+			continue;
+		free(its);
+		if (gone(t))
+			return -ESRCH;
+		pr_err("pid %d: %s %s (pidtrace's: %s) is not restored: not supported", t->pid,
+		       same[i], a, b);
+		return -EOPNOTSUPP;
+	}
+	free(its);
+	return 0;
+}
+
+static int for_each_task(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, struct dump_task *),
+			 const char *what)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		struct dump_task *t = &ctx->tasks[i];
+
+		if (t->zombie)
+			continue;
+		err = dump_ctx__gone_err(t, fn(ctx, t));
+		if (err == -ESRCH)
+			dump_ctx__gone_or_vanished(t);
+		else if (err && err != -EOPNOTSUPP)
+			pr_err("pid %d: cannot read its %s: %s", t->pid, what, strerror(-err));
+	}
+	return err;
+}
+
+int dump_refuse__frozen(struct dump_ctx *ctx)
+{
+	int err = for_each_task(ctx, check_namespaces, "namespaces");
+
+	return err ? err : for_each_task(ctx, check_status, "status");
+}
+
+int dump_refuse__ttys(struct dump_ctx *ctx)
+{
+	return for_each_task(ctx, check_ctty, "controlling terminal");
+}
+
+/* "lock:\t1: FLOCK  ADVISORY  WRITE 29266 fe:00:123 0 EOF" into words. */
+static void describe_lock(const char *line, char *buf, size_t len)
+{
+	char kind[16] = "", mode[16] = "", rw[16] = "";
+	const char *what;
+	size_t i;
+
+	sscanf(line, "%*d: %15s %15s %15s", kind, mode, rw);
+	for (i = 0; rw[i]; i++)
+		rw[i] = tolower((unsigned char)rw[i]);
+	if (!strcmp(kind, "FLOCK"))
+		what = "flock() lock";
+	else if (!strcmp(kind, "POSIX"))
+		what = "POSIX (fcntl) lock";
+	else if (!strcmp(kind, "OFDLCK"))
+		what = "open file description (F_OFD_SETLK) lock";
+	else if (!strcmp(kind, "LEASE"))
+		what = "lease";
+	else if (!strcmp(kind, "DELEG"))
+		what = "delegation";
+	else
+		what = "lock";
+	snprintf(buf, len, "%s%s%s", rw, rw[0] ? " " : "", what);
+}
+
+/*
+ * A file of a process in procfs (/proc/PID/...) other than one of the
+ * tree's (@ctx NULL: any): reopened by its path it would be another
+ * process's file, or none once the process is gone. A tree process's
+ * comes back with the same pid, so restore reopens its path (not a
+ * thread's: /proc/TID of a thread other than the main one).
+ */
+static bool proc_pid_file(struct dump_ctx *ctx, const char *link, const struct stat *st)
+{
+	pid_t pid;
+
+	static dev_t proc_dev;
+	struct stat ps;
+	size_t n;
+
+	if (strncmp(link, "/proc/", 6))
+		return false;
+	n = strspn(link + 6, "0123456789");
+	if (!n || (link[6 + n] && link[6 + n] != '/' && link[6 + n] != ' '))
+		return false;
+	if (!proc_dev && !stat("/proc/self", &ps))
+		proc_dev = ps.st_dev;
+	if (st->st_dev != proc_dev)
+		return false;
+	pid = strtol(link + 6, NULL, 10);
+	/* " (deleted)": the process of that pid died, one may have it now. */
+	return !ctx || link[6 + n] == ' ' || !dump_ctx__find_task(ctx, pid);
+}
+
+/* A directory or device node that was removed: its path names nothing. */
+static bool removed(const struct stat *st)
+{
+	return (S_ISDIR(st->st_mode) || S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) &&
+	       !st->st_nlink;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/*
+ * Restore reopens a file, directory or device by its path and checks it
+ * is the same: one whose path leads elsewhere already (its mount
+ * detached, the name given to another file) would fail there.
+ */
+static bool unreachable(const char *link, const struct stat *st)
+{
+	struct stat now;
+
+	if (link[0] != '/' || ends_with(link, " (deleted)") ||
+	    !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode) || S_ISCHR(st->st_mode)))
+		return false;
+	return stat(link, &now) || now.st_dev != st->st_dev || now.st_ino != st->st_ino;
+}
+
+int dump_refuse__dir(pid_t pid, const char *which, const char *link)
+{
+	char path[64], esc[1024];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
+	if (stat(path, &st))
+		return procfs__exists(pid) ? -errno : -ESRCH;
+	if (proc_pid_file(NULL, link, &st)) {
+		pr_err("pid %d: its %s %s, a process's directory in /proc, is not supported", pid,
+		       which, dump_refuse__escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (removed(&st)) {
+		pr_err("pid %d: its %s %s is a removed directory: not supported", pid, which,
+		       dump_refuse__escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (unreachable(link, &st)) {
+		pr_err("pid %d: its %s %s is not that directory any more (a detached mount, or replaced): not supported",
+		       pid, which, dump_refuse__escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
+ * The first lock or lease held through this fd (fdinfo "lock:" lines), or
+ * NULL. A lease being broken to nothing ("LEASE BREAKING UNLCK") is as
+ * good as gone: F_GETLEASE already says F_UNLCK and the kernel drops it
+ * soon; a restored fd without it behaves the same.
+ */
+static const char *held_lock(const char *info)
+{
+	const char *p = info, *v;
+	char kind[16], mode[16], rw[16];
+
+	while ((p = strstr(p, "lock:"))) {
+		if (p != info && p[-1] != '\n') {
+			p += 5;
+			continue;
+		}
+		v = p + 5;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		p += 5;
+		if (sscanf(v, "%*d: %15s %15s %15s", kind, mode, rw) == 3 && !strcmp(kind, "LEASE") &&
+		    !strcmp(mode, "BREAKING") && !strcmp(rw, "UNLCK"))
+			continue;
+		return v;
+	}
+	return NULL;
+}
+
+int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
+		    const struct stat *st, const char *info)
+{
+	const char *lock = held_lock(info);
+	char what[96], esc[1024], path[64];
+	pid_t session;
+	int tty_nr, err;
+	uint64_t index;
+	struct stat now;
+
+	if (lock) {
+		describe_lock(lock, what, sizeof(what));
+		pr_err("pid %d fd %d: %s on %s is not supported (restore would not hold it)", pid,
+		       fd, what, dump_refuse__escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (proc_pid_file(ctx, link, st)) {
+		pr_err("pid %d fd %d: %s, a file of a process outside the dumped tree in /proc, is not supported",
+		       pid, fd,
+		       dump_refuse__escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) >= PTS_MAJOR_FIRST &&
+	    major(st->st_rdev) <= PTS_MAJOR_LAST) {
+		/* devpts removes the slave's node when the master is closed. */
+		if (link[0] != '/' || stat(link, &now) || now.st_rdev != st->st_rdev) {
+			pr_err("pid %d fd %d: pseudo-terminal %s whose master is closed is not supported",
+			       pid, fd, dump_refuse__escape(link, esc, sizeof(esc)));
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
+	if (removed(st)) {
+		pr_err("pid %d fd %d: removed %s %s is not supported", pid, fd,
+		       S_ISDIR(st->st_mode) ? "directory" : "device node",
+		       dump_refuse__escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (unreachable(link, st)) {
+		pr_err("pid %d fd %d: %s is not that file any more (a detached mount, or replaced): not supported",
+		       pid, fd, dump_refuse__escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	if (!S_ISCHR(st->st_mode))
+		return 0;
+	if (major(st->st_rdev) == PTY_MASTER_MAJOR && minor(st->st_rdev) == PTMX_MINOR) {
+		if (procfs__field_u64(info, "tty-index:", 10, &index))
+			snprintf(path, sizeof(path), "a pseudo-terminal");
+		else
+			snprintf(path, sizeof(path), "/dev/pts/%lu", (unsigned long)index);
+		pr_err("pid %d fd %d: pseudo-terminal master %s (of %s) is not supported", pid, fd,
+		       dump_refuse__escape(link, esc, sizeof(esc)), path);
+		return -EOPNOTSUPP;
+	}
+	if (major(st->st_rdev) == PTY_MASTER_MAJOR && minor(st->st_rdev) == TTY_MINOR) {
+		err = read_tty(pid, &session, &tty_nr);
+		if (err)
+			return err;
+		/* With one, check_ctty() decided; without, reopening it fails. */
+		if (!tty_nr) {
+			pr_err("pid %d fd %d: /dev/tty of a task without a controlling terminal is not supported",
+			       pid, fd);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+/* ---- the fd limit restore will have ---- */
+
+int dump_refuse__fd_limit(struct dump_ctx *ctx)
+{
+	uint64_t max = rlimits__nofile_max();
+	int top = ctx->max_fd;
+	pid_t top_pid = ctx->max_fd_pid;
+
+	/* Restore holds every description at once, beside its own fds. */
+	if (ctx->nofds + RESTORE_OWN_FDS > max) {
+		pr_err("the tree has %zu open file descriptions: restore would hold them all at once, more than pidtrace's fd limit of %lu (raise the hard RLIMIT_NOFILE): not supported",
+		       ctx->nofds, (unsigned long)max);
+		return -EOPNOTSUPP;
+	}
+	if (top >= 0 && (uint64_t)top >= max) {
+		pr_err("pid %d fd %d: above pidtrace's fd limit of %lu, restore could not install it: not supported",
+		       top_pid, top, (unsigned long)max);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_scm.c - files in flight. A unix socket's queue may hold messages
+ * carrying open files (SCM_RIGHTS) that no task holds any more. Peeking
+ * such a message (MSG_PEEK, from a peek offset of 0 moved forward by each
+ * peek, the way dump_sockets.c reads the data) installs copies of its
+ * files in the peeker, pidtrace, without taking anything from the queue;
+ * each copy is then described as a task's fd would be (an fd_entry with
+ * its ofd_id, found with kcmp against every fd of the tree, so a file
+ * both in flight and held by a task stays one open file description), and
+ * a pipe's buffered bytes are saved with the tree's pipes.
+ *
+ * A datagram or seqpacket message is the queue entry of the same index; a
+ * stream's files travel with the last byte the peek returned (a peek stops
+ * after the first piece that carries files), so the stream offset there is
+ * recorded. Only pipe ends are supported in flight: anything else (a
+ * socket, an epoll, a regular file...) is refused, naming it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dump_files.h"
+#include "dump_scm.h"
+#include "log.h"
+
+#define PEEK_BYTES (4UL << 20)	/* a datagram's most (dump_sockets.c's DGRAM_MAX) */
+#define MAX_SCM_FDS 253		/* SCM_MAX_FD: the most one message carries */
+
+struct dump_scm {
+	int *fds;	/* pidtrace's copies, open until the dump ends */
+	size_t n;
+};
+
+static int hold(struct dump_ctx *ctx, int fd)
+{
+	struct dump_scm *k = ctx->scm;
+	int *a;
+
+	if (!k) {
+		k = ctx->scm = calloc(1, sizeof(*k));
+		if (!k)
+			return -ENOMEM;
+	}
+	a = realloc(k->fds, (k->n + 1) * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	k->fds = a;
+	a[k->n++] = fd;
+	return 0;
+}
+
+static int refuse(pid_t pid, int fd, const char *what)
+{
+	pr_err("pid %d fd %d: unix socket with %s in flight (SCM_RIGHTS) is not supported", pid,
+	       fd, what);
+	return -EOPNOTSUPP;
+}
+
+/* Describe pidtrace's copy @cfd (the @idx-th file of its message) into @f. */
+static int describe(struct dump_ctx *ctx, pid_t pid, int fd, int cfd, unsigned int idx,
+		    FdEntry *f)
+{
+	char name[64], link[256], what[300], *info = NULL;
+	uint64_t flags = 0;
+	struct stat st;
+	ssize_t n;
+	int err;
+
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", cfd);
+	n = readlink(name, link, sizeof(link) - 1);
+	if (n < 0 || fstat(cfd, &st))
+		return -errno;
+	link[n] = '\0';
+	if (!S_ISFIFO(st.st_mode) || strncmp(link, "pipe:[", 6)) {
+		snprintf(what, sizeof(what), "%s", link);
+		return refuse(pid, fd, what);
+	}
+	snprintf(name, sizeof(name), "fdinfo/%d", cfd);
+	err = procfs__read(getpid(), name, &info, NULL);
+	if (err)
+		return err;
+	procfs__field_u64(info, "flags:", 8, &flags);
+	free(info);
+	f->fd = idx;
+	f->type = FD_TYPE__FD_PIPE;
+	f->flags = flags & ~O_CLOEXEC;
+	f->has_dev = f->has_ino = f->has_mode = f->has_pipe_ino = true;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->mode = st.st_mode;
+	f->pipe_ino = st.st_ino;
+	err = dump_files__ofd_id(ctx, getpid(), cfd, st.st_dev, st.st_ino, st.st_mode, &f->ofd_id);
+	return err ? err : dump_files__capture_pipe(ctx, getpid(), cfd, st.st_ino);
+}
+
+/* One message's files (@cfds, @n of them, now pidtrace's) at @at. */
+static int add_msg(struct dump_ctx *ctx, pid_t pid, int fd, UnixSkEntry *u, uint64_t at,
+		   const int *cfds, size_t n)
+{
+	ScmEntry *m, **arr;
+	size_t i;
+	int err = 0;
+
+	arr = realloc(u->scm, (u->n_scm + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	u->scm = arr;
+	m = arr[u->n_scm] = PB_NEW(ScmEntry, scm_entry);
+	if (!m)
+		return -ENOMEM;
+	u->n_scm++;
+	m->at = at;
+	m->fds = calloc(n, sizeof(*m->fds));
+	if (!m->fds)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		m->fds[i] = PB_NEW(FdEntry, fd_entry);
+		if (!m->fds[i])
+			return -ENOMEM;
+		m->n_fds++;
+		err = describe(ctx, pid, fd, cfds[i], i, m->fds[i]);
+	}
+	return err;
+}
+
+/* Peek every message of @s, recording the files each carries. */
+static int peek_all(struct dump_ctx *ctx, pid_t pid, int fd, int s, UnixSkEntry *u)
+{
+	char cbuf[CMSG_SPACE(MAX_SCM_FDS * sizeof(int))];
+	bool stream = u->sk_type == SOCK_STREAM;
+	uint64_t idx = 0, off = 0;
+	struct cmsghdr *c;
+	struct msghdr mh;
+	struct iovec iov;
+	size_t nfd, i;
+	int *cfds, err = 0;
+	uint8_t *buf;
+	ssize_t r;
+
+	buf = malloc(PEEK_BYTES);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		iov = (struct iovec){ buf, PEEK_BYTES };
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		r = recvmsg(s, &mh, MSG_PEEK | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (r < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				err = -errno;
+			break;
+		}
+		/* Every file first: a copy not held yet would leak on an error. */
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+				continue;
+			nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			cfds = (int *)CMSG_DATA(c);
+			for (i = 0; i < nfd; i++) {
+				if (!err)
+					err = hold(ctx, cfds[i]);
+				if (err)
+					close(cfds[i]);
+			}
+			if (!err)
+				err = add_msg(ctx, pid, fd, u, stream ? off + r : idx, cfds, nfd);
+		}
+		if (!err && (mh.msg_flags & MSG_CTRUNC))
+			err = refuse(pid, fd, "more files than one message can carry");
+		if (err)
+			break;
+		if (r == 0 && (stream || (u->shutdown & 1)))
+			break;
+		off += r;
+		idx++;
+	}
+	free(buf);
+	return err;
+}
+
+int dump_scm__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *info, FdEntry *e)
+{
+	int pidfd, s, saved = -1, zero = 0, err;
+	socklen_t ol = sizeof(saved);
+	uint64_t scm = 0;
+
+	procfs__field_u64(info, "scm_fds:", 10, &scm);
+	if (!scm || !e->unix_sk || !e->unix_sk->queue_here)
+		return 0;
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	s = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	err = s < 0 ? -errno : 0;
+	close(pidfd);
+	if (err)
+		return err;
+	if (getsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &saved, &ol) ||
+	    setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero))) {
+		err = -errno;
+		close(s);
+		return err;
+	}
+	err = peek_all(ctx, pid, fd, s, e->unix_sk);
+	/* The task's own peek offset, as it was. */
+	setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &saved, sizeof(saved));
+	close(s);
+	if (err == -EMSGSIZE)
+		return refuse(pid, fd, "a datagram of more than 4 MiB");
+	return err;
+}
+
+void dump_scm__free(struct dump_ctx *ctx)
+{
+	struct dump_scm *k = ctx->scm;
+	size_t i;
+
+	if (!k)
+		return;
+	for (i = 0; i < k->n; i++)
+		close(k->fds[i]);
+	free(k->fds);
+	free(k);
+	ctx->scm = NULL;
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump_signals.c - a task's signal state: every sigaction (read inside the
+ * task: /proc only tells which signals are caught or ignored), the blocked
+ * mask, both pending queues with their siginfo, the alternate stack and the
+ * parent-death signal.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "dump_ctx.h"
+#include "dump_signals.h"
+#include "dump_timers.h"
+#include "log.h"
+#include "ptrace_core.h"
+
+/* The kernel's struct sigaction on x86-64 (rt_sigaction's layout). */
+struct kernel_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+static int fill_sigactions(struct dump_task *t, TaskCore *core, unsigned long scratch)
+{
+	struct kernel_sigaction ka;
+	SigactionEntry *e;
+	int sig, err;
+
+	core->sigactions = calloc(64, sizeof(*core->sigactions));
+	if (!core->sigactions)
+		return -ENOMEM;
+	for (sig = 1; sig <= 64; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		err = dump_ctx__syscall(t, SYS_rt_sigaction, sig, 0, scratch, 8, NULL);
+		if (!err)
+			err = ptrace_core__read_mem(t->pt, scratch, &ka, sizeof(ka));
+		if (err)
+			return err;
+		e = PB_NEW(SigactionEntry, sigaction_entry);
+		if (!e)
+			return -ENOMEM;
+		core->sigactions[core->n_sigactions++] = e;
+		e->sig = sig;
+		e->handler = ka.handler;
+		e->flags = ka.flags;
+		e->restorer = ka.restorer;
+		e->mask = ka.mask;
+	}
+	return 0;
+}
+
+static SiginfoEntry *siginfo_to_pb(const siginfo_t *si)
+{
+	SiginfoEntry *e = PB_NEW(SiginfoEntry, siginfo_entry);
+
+	if (!e)
+		return NULL;
+	e->signo = si->si_signo;
+	e->code = si->si_code;
+	e->err_no = si->si_errno;
+	/* Sent by a process: kill, tkill, sigqueue, pidfd_send_signal. */
+	if (si->si_code <= 0) {
+		e->has_sender_pid = e->has_sender_uid = true;
+		e->sender_pid = si->si_pid;
+		e->sender_uid = si->si_uid;
+	}
+	e->raw.data = malloc(sizeof(*si));
+	if (!e->raw.data) {
+		siginfo_entry__free_unpacked(e, NULL);
+		return NULL;
+	}
+	memcpy(e->raw.data, si, sizeof(*si));
+	e->raw.len = sizeof(*si);
+	return e;
+}
+
+static int fill_pending(struct ptrace_task *pt, bool shared, SiginfoEntry ***out, size_t *n)
+{
+	siginfo_t *si = NULL;
+	size_t cnt = 0, i;
+	int err;
+
+	err = ptrace_core__peek_siginfo(pt, shared, &si, &cnt);
+	if (err || !cnt)
+		return err;
+	*out = calloc(cnt, sizeof(**out));
+	if (!*out) {
+		free(si);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cnt; i++) {
+		(*out)[i] = siginfo_to_pb(&si[i]);
+		if (!(*out)[i]) {
+			free(si);
+			return -ENOMEM;
+		}
+		(*n)++;
+	}
+	free(si);
+	return 0;
+}
+
+static int fill_altstack(struct ptrace_task *pt, ThreadCore *th, unsigned long scratch)
+{
+	long args[6] = { 0, (long)scratch }, r = 0;
+	stack_t ss;
+	int err;
+
+	err = ptrace_core__syscall(pt, SYS_sigaltstack, args, &r);
+	if (!err && r < 0 && r > -4096)
+		err = (int)r;
+	if (!err)
+		err = ptrace_core__read_mem(pt, scratch, &ss, sizeof(ss));
+	if (err)
+		return err;
+	th->sigaltstack = PB_NEW(SigaltstackEntry, sigaltstack_entry);
+	if (!th->sigaltstack)
+		return -ENOMEM;
+	th->sigaltstack->sp = (uint64_t)ss.ss_sp;
+	th->sigaltstack->flags = ss.ss_flags;
+	th->sigaltstack->size = ss.ss_size;
+	return 0;
+}
+
+int dump_signals__thread(struct ptrace_task *pt, unsigned long scratch, ThreadCore *th)
+{
+	int err;
+
+	err = ptrace_core__get_sigmask(pt, &th->blocked);
+	if (!err)
+		err = fill_pending(pt, false, &th->pending, &th->n_pending);
+	if (!err)
+		err = fill_altstack(pt, th, scratch);
+	return err;
+}
+
+int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core)
+{
+	ThreadCore *th = core->thread;
+	unsigned long scratch;
+	int32_t pdeath = 0;
+	int err;
+
+	(void)ctx;
+	if (t->zombie)
+		return 0;
+	err = ptrace_core__scratch(t->pt, 4096, &scratch);
+	if (!err)
+		err = fill_sigactions(t, core, scratch);
+	if (!err)
+		err = dump_signals__thread(t->pt, scratch, th);
+	if (!err)
+		err = fill_pending(t->pt, true, &core->shared_pending, &core->n_shared_pending);
+	if (!err)
+		err = dump_ctx__syscall(t, SYS_prctl, PR_GET_PDEATHSIG, scratch, 0, 0, NULL);
+	if (!err)
+		err = ptrace_core__read_mem(t->pt, scratch, &pdeath, sizeof(pdeath));
+	err = dump_ctx__gone_err(t, err);
+	if (err) {
+		if (err != -ESRCH)
+			pr_err("pid %d: cannot read its signal state: %s", t->pid, strerror(-err));
+		return err;
+	}
+	core->has_pdeath_sig = true;
+	core->pdeath_sig = pdeath;
+	/* Timers send signals: they are read here, with the same scratch area. */
+	return dump_timers__task(t, core, scratch);
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kind_deleted.c - regular files deleted while open. Their contents are
+ * saved once per inode (dump_ghost.c), in the first fd of the tree that
+ * has them or with a mapping of the same file; restore creates the file
+ * again where it was, fills it and unlinks it at once (restore_ghost.c
+ * when a mapping needs it too, restore_fdkinds.c otherwise), so /proc
+ * shows "PATH (deleted)" as before. A file still linked elsewhere, or
+ * bigger than what dump saves, is refused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dump_ctx.h"
+#include "dump_ghost.h"
+#include "escape.h"
+#include "image_check.h"
+#include "kind_deleted.h"
+#include "kinds.h"
+#include "kinds_show.h"
+#include "log.h"
+#include "restore_fdkinds.h"
+#include "restore_ghost.h"
+
+#define DELETED " (deleted)"
+
+static bool claims(const struct fd_live *l)
+{
+	size_t n = strlen(l->link);
+
+	return S_ISREG(l->st->st_mode) && l->link[0] == '/' && n > strlen(DELETED) &&
+	       !strcmp(l->link + n - strlen(DELETED), DELETED);
+}
+
+static int refuse(const struct fd_live *l, const char *what)
+{
+	pr_err("pid %d fd %d: %s is not supported", l->pid, l->fd, what);
+	return -EOPNOTSUPP;
+}
+
+/* Its contents once per inode (dump_ghost.c), shared with mappings of it. */
+static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
+{
+	const struct stat *st = l->st;
+	DeletedFileEntry *d;
+	char what[4200], path[64];
+	int err;
+
+	if (st->st_nlink) {
+		snprintf(what, sizeof(what), "%s, unlinked but linked elsewhere,", l->link);
+		return refuse(l, what);
+	}
+	if ((uint64_t)st->st_size > DUMP_GHOST_MAX_BYTES) {
+		snprintf(what, sizeof(what), "%s (%lu bytes: more than the %lu MiB saved)", l->link,
+			 (unsigned long)st->st_size, (unsigned long)(DUMP_GHOST_MAX_BYTES >> 20));
+		return refuse(l, what);
+	}
+	e->path = dump_ctx__strdup(l->link);
+	d = e->deleted = PB_NEW(DeletedFileEntry, deleted_file_entry);
+	if (!d || !e->path)
+		return -ENOMEM;
+	e->has_size = true;
+	e->size = st->st_size;
+	err = dump_ghost__describe(d, l->link, strlen(l->link) - strlen(DELETED), st);
+	if (!err)
+		err = dump_ghost__claim(ctx, st->st_dev, st->st_ino);
+	if (err <= 0)
+		return err;
+	d->has_data_here = d->data_here = true;
+	d->has_data = true;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
+	return dump_ghost__read(l->pid, path, st->st_size, d);
+}
+
+static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
+{
+	return e->deleted ? image_check__deleted_file(img, n, "fd", e->fd, e->deleted) : 0;
+}
+
+static int open_deleted(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	/* A deleted file that is also mapped: the mappings' copy. */
+	int fd = restore_ghost__open_fd(ctx, pid, e);
+
+	return fd == -ENOENT ? restore_fdkinds__open_deleted(ctx, pid, e) : fd;
+}
+
+static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+{
+	const DeletedFileEntry *d = e->deleted;
+
+	if (!d)
+		return false;
+	snprintf(buf, len, "%s (deleted, %lu bytes%s%s)", d->path, (unsigned long)d->size,
+		 d->n_extents && d->data.len < d->size ? " with holes" : "",
+		 d->data_here ? ", saved here" : "");
+	return true;
+}
+
+void kind_deleted__json_data(const DeletedFileEntry *d, struct json_object *k)
+{
+	struct json_object *a, *r;
+	size_t i;
+
+	if (d->has_atime_ns)
+		kinds_show__add(k, "atime_ns", json_object_new_int64(d->atime_ns));
+	if (d->has_mtime_ns)
+		kinds_show__add(k, "mtime_ns", json_object_new_int64(d->mtime_ns));
+	if (!d->n_extents)
+		return;
+	a = json_object_new_array();
+	for (i = 0; i + 1 < d->n_extents; i += 2) {
+		r = json_object_new_array();
+		json_object_array_add(r, kinds_show__u64(d->extents[i]));
+		json_object_array_add(r, kinds_show__u64(d->extents[i + 1]));
+		json_object_array_add(a, r);
+	}
+	kinds_show__add(k, "data_ranges", a);
+}
+
+static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+{
+	const DeletedFileEntry *d = e->deleted;
+	struct json_object *k;
+
+	if (!d)
+		return;
+	k = json_object_new_object();
+	kinds_show__add(k, "path", escape__json_string(d->path));
+	kinds_show__add(k, "size", kinds_show__u64(d->size));
+	kinds_show__add(k, "mode", kinds_show__hex(d->mode));
+	kinds_show__add(k, "uid", json_object_new_int64(d->uid));
+	kinds_show__add(k, "gid", json_object_new_int64(d->gid));
+	kinds_show__add(k, "data_here", json_object_new_boolean(d->data_here));
+	kind_deleted__json_data(d, k);
+	kinds_show__add(o, "deleted", k);
+}
+
+const struct fd_kind kind_deleted = {
+	.type = FD_TYPE__FD_DELETED,
+	.name = "deleted",
+	.noun = "deleted file",
+	.module = "deleted",
+	.seeks = true,
+	.claims = claims,
+	.dump = dump,
+	.check = check,
+	.open = open_deleted,
+	.describe = describe,
+	.json = json,
+};

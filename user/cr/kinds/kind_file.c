@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kind_file.c - files reopened by their path: regular files, directories
+ * and character devices (three kinds of one module). Dump keeps the path
+ * the fd's /proc link gives, the file's identity and, for a device, its
+ * number; restore opens the path again and refuses a file that is not the
+ * one that was open (restore_files__open_path()); verification compares
+ * the identity of what the restored fd opened.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dump_ctx.h"
+#include "image_check.h"
+#include "kinds.h"
+#include "restore_files.h"
+#include "restore_verify.h"
+
+static bool claims_reg(const struct fd_live *l)
+{
+	return S_ISREG(l->st->st_mode) && l->link[0] == '/';
+}
+
+static bool claims_dir(const struct fd_live *l)
+{
+	return S_ISDIR(l->st->st_mode) && l->link[0] == '/';
+}
+
+static bool claims_chr(const struct fd_live *l)
+{
+	return S_ISCHR(l->st->st_mode) && l->link[0] == '/';
+}
+
+static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
+{
+	e->path = dump_ctx__strdup(l->link);
+	if (!e->path)
+		return -ENOMEM;
+	if (S_ISCHR(l->st->st_mode)) {
+		e->has_rdev = true;
+		e->rdev = l->st->st_rdev;
+	} else if (S_ISREG(l->st->st_mode)) {
+		e->has_size = true;
+		e->size = l->st->st_size;
+	}
+	return 0;
+}
+
+static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
+{
+	if (!e->path || !*e->path)
+		return bad(img, n, "fd %u names no file", e->fd);
+	return 0;
+}
+
+static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
+{
+	return restore_verify__identity(v, e, l);
+}
+
+const struct fd_kind kind_reg = {
+	.type = FD_TYPE__FD_REG,
+	.name = "reg",
+	.noun = "file",
+	.module = "files",
+	.seeks = true,
+	.claims = claims_reg,
+	.dump = dump,
+	.check = check,
+	.open = restore_files__open_path,
+	.verify = verify,
+};
+
+const struct fd_kind kind_dir = {
+	.type = FD_TYPE__FD_DIR,
+	.name = "dir",
+	.noun = "directory",
+	.module = "files",
+	.seeks = true,
+	.claims = claims_dir,
+	.dump = dump,
+	.check = check,
+	.open = restore_files__open_path,
+	.verify = verify,
+};
+
+const struct fd_kind kind_chr = {
+	.type = FD_TYPE__FD_CHR,
+	.name = "chr",
+	.noun = "character device",
+	.module = "files",
+	.claims = claims_chr,
+	.dump = dump,
+	.check = check,
+	.open = restore_files__open_path,
+	.verify = verify,
+};

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_ctx.c - what every part of a restore uses (see restore_ctx.h):
+ * the first error, said once; the task of a pid; a syscall and a copy into
+ * a seized task; and the checkpoint between steps, where an unexpected
+ * death, an interrupt or a test fault point ends the restore.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cause.h"
+#include "clock.h"
+#include "interrupts.h"
+#include "output.h"
+#include "page.h"
+#include "ptrace_core.h"
+#include "restore_ctx.h"
+#include "testfault.h"
+#include "watchdog.h"
+
+int restore_ctx__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	if (!ctx->error[0]) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", ctx->step ? ctx->step : "restore",
+			 msg);
+	}
+	(void)pid;
+	return err < 0 ? err : -EIO;
+}
+
+struct rtask *restore_ctx__find(struct restore_ctx *ctx, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ntasks; i++)
+		if (ctx->tasks[i].pid == pid)
+			return &ctx->tasks[i];
+	return NULL;
+}
+
+long restore_ctx__sys(struct rtask *t, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long args[6] = { a0, a1, a2, a3, a4, a5 }, ret = 0;
+	int err;
+
+	err = ptrace_core__syscall(t->pt, nr, args, &ret);
+	return err ? err : ret;
+}
+
+int restore_ctx__put(struct rtask *t, size_t off, const void *buf, size_t len, unsigned long *addr)
+{
+	unsigned long a = t->hpage + PAGE + off;
+
+	if (!t->hpage_mapped || off + len > RESTORE_DATA_SIZE)
+		return -EINVAL;
+	if (addr)
+		*addr = a;
+	return ptrace_core__write_mem(t->pt, a, buf, len);
+}
+
+/* @in with every byte a terminal could act on as '?' (a comm is anyone's choice). */
+static const char *plain(const char *in, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < len; i++)
+		buf[i] = (unsigned char)in[i] < 0x20 || (unsigned char)in[i] >= 0x7f ? '?' : in[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+bool restore_ctx__unexpected_death(struct restore_ctx *ctx, uint64_t before_ns)
+{
+	const struct xrec *d;
+	char sb[16], comm[sizeof(d->sender.comm)];
+	size_t n, i;
+
+	watchdog__poll(ctx->wd, 0);
+	if (!watchdog__unexpected(ctx->wd))
+		return false;
+	d = watchdog__deaths(ctx->wd, &n);
+	for (i = 0; i < n; i++) {
+		if (d[i].expected || d[i].ts_ns >= before_ns)
+			continue;
+		if (d[i].has_sender && d[i].sender_kind == SENDER_KERNEL)
+			restore_ctx__fail(ctx, d[i].victim.pid, -ECHILD,
+				      "pid %u died during the restore: %s from the kernel in pid "
+				      "%u (%s), %s",
+				      d[i].victim.pid, output__signame(d[i].signo, sb, sizeof(sb)),
+				      d[i].sender.pid, plain(d[i].sender.comm, comm, sizeof(comm)),
+				      cause__name(d[i].cause));
+		else if (d[i].has_sender)
+			restore_ctx__fail(ctx, d[i].victim.pid, -ECHILD,
+				      "pid %u died during the restore: %s from pid %u (%s), %s",
+				      d[i].victim.pid, output__signame(d[i].signo, sb, sizeof(sb)),
+				      d[i].sender.pid, plain(d[i].sender.comm, comm, sizeof(comm)),
+				      cause__name(d[i].cause));
+		else
+			restore_ctx__fail(ctx, d[i].victim.pid, -ECHILD,
+				      "pid %u died during the restore: %s, %s", d[i].victim.pid,
+				      output__signame(d[i].signo, sb, sizeof(sb)),
+				      cause__name(d[i].cause));
+		return true;
+	}
+	return false;
+}
+
+/* A test pause: wait, watching the tree, until a death, a signal or the time is up. */
+static void test_pause(struct restore_ctx *ctx, const char *name)
+{
+	const char *ms_env = getenv("PIDTRACE_TEST_PAUSE_MS");
+	double until = (clock__mono_ns() / 1e6) + (ms_env ? atoi(ms_env) : 5000);
+
+	fprintf(stderr, "pidtrace: restore: test pause at %s\n", name);
+	fflush(stderr);
+	while ((clock__mono_ns() / 1e6) < until && !interrupts__pending()) {
+		watchdog__poll(ctx->wd, 50);
+		if (watchdog__unexpected(ctx->wd))
+			break;
+	}
+}
+
+int restore_ctx__checkpoint(struct restore_ctx *ctx, const char *name)
+{
+	int acts = testfault__check(name), sig;
+
+	if (acts & TESTFAULT_PAUSE)
+		test_pause(ctx, name);
+	if (restore_ctx__unexpected_death(ctx, UINT64_MAX))
+		return -ECHILD;
+	sig = interrupts__pending();
+	if (sig)
+		return restore_ctx__fail(ctx, 0, -EINTR, "interrupted by %s", strsignal(sig));
+	if (acts & TESTFAULT_ERROR)
+		return restore_ctx__fail(ctx, 0, -EIO, "test fault at %s", name);
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * restore_epoll.h - epoll instances: made empty in pidtrace with the other
+ * descriptions (restore_files.c hands them to the tasks), then, once every
+ * fd of the task that carries the interest list is in place, filled with
+ * epoll_ctl(EPOLL_CTL_ADD) injected in that task, so that each entry has
+ * its fd number, events and data again.
+ */
+#ifndef PT_RESTORE_EPOLL_H
+#define PT_RESTORE_EPOLL_H
+
+#include <sys/types.h>
+
+#include "restore_ctx.h"
+#include "restore_files.h"
+
+/*
+ * restore_epoll__open() - a new, empty epoll instance for @e (an fd of
+ * task @pid), close-on-exec.
+ * Return: the fd in pidtrace, or -errno (said through restore_ctx__fail()).
+ */
+int restore_epoll__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
+
+/*
+ * restore_epoll__task() - add the interest lists @t carries to its epoll
+ * instances. A one-shot entry that had fired is made to fire again, when
+ * its file is ready for anything, so that it is disarmed as it was.
+ * Context: after restore_files__task() for @t, before restore_files__close().
+ * Return: 0 or -errno (said through restore_ctx__fail()).
+ */
+int restore_epoll__task(struct restore_ctx *ctx, struct rtask *t);
+
+#endif

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_fdkinds.c - unix sockets, memfds and deleted files, opened once
+ * each in pidtrace (restore_files.c hands them to the tasks with
+ * pidfd_getfd, so sharing is kept), for their kinds (kind_unix.c,
+ * kind_memfd.c, kind_deleted.c), with what pidtrace holds of them until
+ * every task has its fds: the other end of a socketpair, a recreated
+ * deleted file, a memfd.
+ *
+ * A socketpair is made when its first end is met: each end's queue is
+ * written again from the other end (one send per datagram, so message
+ * boundaries stay), then the shutdown bits and options are set; the other
+ * end waits for its own fd, or is closed when its owner had closed it.
+ * A datagram socket bound to a name is bound again (restore_unix.c) and
+ * its datagrams are sent to that name.
+ *
+ * A deleted file is created again where it was (a free name next to it
+ * when that name is taken), filled, given its owner and mode, and unlinked
+ * at once: /proc shows "PATH (deleted)" as before.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fdio.h"
+#include "ghost_data.h"
+#include "log.h"
+#include "restore_ctx.h"
+#include "restore_fdkinds.h"
+#include "restore_ghost.h"
+#include "restore_scm.h"
+#include "restore_unix.h"
+
+/* An object pidtrace holds, by identity: a socket end, a deleted file, a memfd. */
+struct rkept {
+	uint64_t key, key2;
+	int fd;
+	uint32_t seals;
+	bool given;		/* a memfd: its own description went to an fd */
+};
+
+struct restore_fdkinds {
+	struct rkept *socks;	/* socket ends made with their peer, not claimed yet */
+	size_t nsocks;
+	struct rkept *files;	/* deleted files: (dev, ino) -> the new file */
+	size_t nfiles;
+	struct rkept *memfds;	/* shmid -> memfd */
+	size_t nmemfds;
+};
+
+static struct restore_fdkinds *state(struct restore_ctx *ctx)
+{
+	if (!ctx->fdk)
+		ctx->fdk = calloc(1, sizeof(*ctx->fdk));
+	return ctx->fdk;
+}
+
+static int keep(struct rkept **arr, size_t *n, uint64_t key, uint64_t key2, int fd)
+{
+	struct rkept *a = realloc(*arr, (*n + 1) * sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	*arr = a;
+	a[(*n)++] = (struct rkept){ key, key2, fd, 0 };
+	return 0;
+}
+
+static struct rkept *kept(struct rkept *arr, size_t n, uint64_t key, uint64_t key2)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (arr[i].key == key && arr[i].key2 == key2)
+			return &arr[i];
+	return NULL;
+}
+
+/* A new description of the file pidtrace holds as @fd, with @e's flags and position. */
+static int reopen(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, int fd)
+{
+	int flags = (e->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW)) | O_CLOEXEC;
+	char path[64];
+	int nfd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, flags);
+	if (nfd < 0)
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: reopen %s: %s", pid, e->fd,
+				     e->path ? e->path : "?", strerror(errno));
+	if (e->has_pos && lseek(nfd, e->pos, SEEK_SET) < 0) {
+		close(nfd);
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: lseek: %s", pid, e->fd,
+				     strerror(errno));
+	}
+	return nfd;
+}
+
+/* ---- unix sockets ---- */
+
+/* The fd entry that carries the queue of socket @ino (the first holder's). */
+static const FdEntry *queue_entry(struct restore_ctx *ctx, uint64_t ino)
+{
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (k = 0; fi && k < fi->n_fds; k++) {
+			const FdEntry *e = fi->fds[k];
+
+			if (e->type == FD_TYPE__FD_UNIX && e->unix_sk && e->ino == ino &&
+			    e->unix_sk->queue_here)
+				return e;
+		}
+	}
+	return NULL;
+}
+
+static int set_int(int s, int opt, int v)
+{
+	return setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v)) ? -errno : 0;
+}
+
+/*
+ * Write @to's queue (the unread data of its original) from @from: to its
+ * peer, or to the name @dst (@dlen) when it is not NULL.
+ */
+static int refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntry *to,
+		  const struct sockaddr_un *dst, socklen_t dlen)
+{
+	size_t i, total = 0, done;
+	ssize_t n;
+
+	for (i = 0; i < to->n_queue; i++)
+		total += to->queue[i].len;
+	if (!to->n_queue)
+		return 0;
+	/* Room for all of it at once (datagram overhead included). */
+	if (set_int(from, SO_SNDBUFFORCE, (int)(total + to->n_queue * 1024 + 65536)))
+		set_int(from, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
+	/* Messages that carry files (restore_scm.c). */
+	if (to->n_scm)
+		return restore_scm__send(ctx, pid, from, to, dst, dlen);
+	for (i = 0; i < to->n_queue; i++) {
+		const ProtobufCBinaryData *q = &to->queue[i];
+
+		for (done = 0; done < q->len || (!q->len && !done);) {
+			n = sendto(from, q->data + done, q->len - done, MSG_DONTWAIT | MSG_NOSIGNAL,
+				   (const struct sockaddr *)dst, dst ? dlen : 0);
+			if (n < 0)
+				return -errno;
+			if (to->sk_type != SOCK_STREAM) {
+				if ((size_t)n != q->len)
+					return -EMSGSIZE;
+				break;
+			}
+			done += n;
+		}
+	}
+	return 0;
+}
+
+/* Options and shutdown bits of the original @u, on its new socket @s. */
+static int set_options(int s, const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	int err;
+
+	if (set_int(s, SO_SNDBUFFORCE, u->sndbuf / 2))
+		set_int(s, SO_SNDBUF, u->sndbuf / 2);
+	if (set_int(s, SO_RCVBUFFORCE, u->rcvbuf / 2))
+		set_int(s, SO_RCVBUF, u->rcvbuf / 2);
+	err = u->peek_off >= 0 ? set_int(s, SO_PEEK_OFF, u->peek_off) : 0;
+	if (!err && u->passcred)
+		err = set_int(s, SO_PASSCRED, 1);
+	if (!err && (u->shutdown & 3))
+		err = shutdown(s, (u->shutdown & 3) == 3 ? SHUT_RDWR :
+				  u->shutdown & 1 ? SHUT_RD : SHUT_WR) ? -errno : 0;
+	if (!err && fcntl(s, F_SETFL, e->flags & O_NONBLOCK))
+		err = -errno;
+	return err;
+}
+
+/*
+ * A datagram socket bound to a name, connected to no one: bound again,
+ * its datagrams sent to that name from a temporary unbound socket (so the
+ * receiver sees an unnamed sender, whatever the original senders were).
+ */
+static int open_bound_dgram(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	const FdEntry *mine = queue_entry(ctx, e->ino);
+	struct sockaddr_un a;
+	socklen_t alen;
+	int s, tmp, err = 0;
+
+	if (!mine)
+		mine = e;
+	s = restore_unix__bind(ctx, pid, e, &a, &alen);
+	if (s < 0)
+		return s;
+	if (mine->unix_sk->n_queue) {
+		tmp = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		err = tmp < 0 ? -errno : refill(ctx, pid, tmp, mine->unix_sk, &a, alen);
+		if (tmp >= 0)
+			close(tmp);
+	}
+	if (!err)
+		err = set_options(s, mine);
+	if (!err)
+		return s;
+	/* The socket file goes with the failed restore (restore_unix__end()). */
+	close(s);
+	return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s", pid,
+			     e->fd, (unsigned long)e->ino, strerror(-err));
+}
+
+static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
+		     const FdEntry *e)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	const FdEntry *mine, *peer = NULL;
+	struct rkept *p;
+	int sv[2] = { -1, -1 }, err = 0, fd;
+
+	if (!u)
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: socket without its state", pid,
+				     e->fd);
+	if (u->listening)
+		return restore_unix__listener(ctx, pid, e);
+	if (u->has_name)
+		return open_bound_dgram(ctx, pid, e);
+	p = kept(k->socks, k->nsocks, e->ino, 0);
+	if (p) {
+		/* Made with its peer: taken once (one socket, one description). */
+		fd = p->fd;
+		*p = k->socks[--k->nsocks];
+		return fd;
+	}
+	mine = queue_entry(ctx, e->ino);
+	if (!mine)
+		mine = e;
+	if (!u->connected) {
+		sv[0] = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
+		if (sv[0] < 0)
+			err = -errno;
+		if (!err && mine->unix_sk->n_queue)
+			err = -EINVAL;
+	} else {
+		if (socketpair(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0, sv))
+			err = -errno;
+		if (!err && u->has_peer_ino)
+			peer = queue_entry(ctx, u->peer_ino);
+		if (!err)
+			err = refill(ctx, pid, sv[1], mine->unix_sk, NULL, 0);
+		if (!err && peer)
+			err = refill(ctx, pid, sv[0], peer->unix_sk, NULL, 0);
+	}
+	if (!err)
+		err = set_options(sv[0], mine);
+	if (!err && peer)
+		err = set_options(sv[1], peer);
+	/* The peer waits for its fd; one no fd of the tree holds was closed: so is this. */
+	if (!err && peer) {
+		err = keep(&k->socks, &k->nsocks, u->peer_ino, 0, sv[1]);
+		if (!err)
+			sv[1] = -1;
+	}
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (err) {
+		if (sv[0] >= 0)
+			close(sv[0]);
+		return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: unix socket %lu: %s", pid, e->fd,
+				     (unsigned long)e->ino, strerror(-err));
+	}
+	return sv[0];
+}
+
+/* ---- deleted files ---- */
+
+/* Create @d again under its old name (or a free one beside it), unlinked. */
+static int make_deleted(const DeletedFileEntry *d)
+{
+	char name[4200];
+	int fd = -1, i, err;
+
+	for (i = 0; i < 100 && fd < 0; i++) {
+		if (i)
+			snprintf(name, sizeof(name), "%s.pidtrace-%d-%d", d->path, (int)getpid(),
+				 i);
+		else
+			snprintf(name, sizeof(name), "%s", d->path);
+		fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (fd < 0)
+		return -EEXIST;
+	/* Its data ranges, holes, size, times (ghost_data.c). */
+	err = ghost_data__write(fd, d);
+	if (!err && fchown(fd, d->uid, d->gid))
+		err = -errno;
+	if (!err && fchmod(fd, d->mode & 07777))
+		err = -errno;
+	/* Unlink what we made, not something put there since. */
+	if (fdio__unlink_same(fd, name))
+		err = err ? err : -EIO;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
+			const FdEntry *e)
+{
+	const DeletedFileEntry *d;
+	struct rkept *f;
+	int fd, err;
+
+	f = kept(k->files, k->nfiles, e->dev, e->ino);
+	if (!f) {
+		d = restore_ghost__data(ctx, e->dev, e->ino);
+		if (!d)
+			return restore_ctx__fail(ctx, pid, -EINVAL,
+					     "pid %d fd %u: the contents of deleted file %s are not in the image",
+					     pid, e->fd, e->path ? e->path : "?");
+		fd = make_deleted(d);
+		if (fd < 0)
+			return restore_ctx__fail(ctx, pid, fd,
+					     "pid %d fd %u: cannot recreate deleted file %s: %s", pid,
+					     e->fd, d->path, strerror(-fd));
+		err = keep(&k->files, &k->nfiles, e->dev, e->ino, fd);
+		if (err) {
+			close(fd);
+			return err;
+		}
+		f = &k->files[k->nfiles - 1];
+	}
+	return reopen(ctx, pid, e, f->fd);
+}
+
+/* ---- memfds ---- */
+
+int restore_fdkinds__keep_memfd(struct restore_ctx *ctx, uint64_t shmid, int fd, uint32_t seals)
+{
+	struct restore_fdkinds *k = state(ctx);
+	int copy, err;
+
+	if (!k)
+		return -ENOMEM;
+	copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (copy < 0)
+		return -errno;
+	err = keep(&k->memfds, &k->nmemfds, shmid, 0, copy);
+	if (err) {
+		close(copy);
+		return err;
+	}
+	k->memfds[k->nmemfds - 1].seals = seals;
+	return 0;
+}
+
+int restore_fdkinds__seal(struct restore_ctx *ctx)
+{
+	struct restore_fdkinds *k = ctx->fdk;
+	size_t i;
+
+	for (i = 0; k && i < k->nmemfds; i++) {
+		/* F_SEAL_SEAL alone: made without MFD_ALLOW_SEALING, nothing to add. */
+		if (k->memfds[i].seals == F_SEAL_SEAL)
+			continue;
+		if (fcntl(k->memfds[i].fd, F_ADD_SEALS, k->memfds[i].seals))
+			return restore_ctx__fail(ctx, 0, -errno, "memfd %lu: cannot seal it (0x%x): %s",
+					     (unsigned long)k->memfds[i].key, k->memfds[i].seals,
+					     strerror(errno));
+	}
+	return 0;
+}
+
+static int open_memfd(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
+		      const FdEntry *e)
+{
+	struct rkept *m = kept(k->memfds, k->nmemfds, e->memfd_shmid, 0);
+
+	int fd;
+
+	if (!e->has_memfd_shmid || !m)
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: memfd %s is not in the image",
+				     pid, e->fd, e->path ? e->path : "?");
+	/*
+	 * The description memfd_create() made holds no write access, so the
+	 * memfd can be run (execveat, fexecve); a read-write reopen through
+	 * /proc would make exec fail with ETXTBSY. The first read-write fd
+	 * gets it, as the original's did (zdtm memfd04).
+	 */
+	if ((e->flags & O_ACCMODE) != O_RDWR || m->given)
+		return reopen(ctx, pid, e, m->fd);
+	fd = fcntl(m->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || fcntl(fd, F_SETFL, e->flags & (O_APPEND | O_NONBLOCK)) ||
+	    (e->has_pos && lseek(fd, e->pos, SEEK_SET) < 0)) {
+		if (fd >= 0)
+			close(fd);
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: memfd %s: %s", pid, e->fd,
+				     e->path ? e->path : "?", strerror(errno));
+	}
+	m->given = true;
+	return fd;
+}
+
+static void close_all(struct rkept *arr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		close(arr[i].fd);
+	free(arr);
+}
+
+void restore_fdkinds__close(struct restore_ctx *ctx)
+{
+	struct restore_fdkinds *k = ctx->fdk;
+
+	if (!k)
+		return;
+	close_all(k->socks, k->nsocks);
+	close_all(k->files, k->nfiles);
+	close_all(k->memfds, k->nmemfds);
+	free(k);
+	ctx->fdk = NULL;
+}
+
+int restore_fdkinds__open_unix(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_fdkinds *k = state(ctx);
+
+	return k ? open_unix(ctx, k, pid, e) : -ENOMEM;
+}
+
+int restore_fdkinds__open_memfd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_fdkinds *k = state(ctx);
+
+	return k ? open_memfd(ctx, k, pid, e) : -ENOMEM;
+}
+
+int restore_fdkinds__open_deleted(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct restore_fdkinds *k = state(ctx);
+
+	return k ? open_deleted(ctx, k, pid, e) : -ENOMEM;
+}

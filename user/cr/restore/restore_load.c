@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_load.c - what the check phase reads: the whole image (every
+ * task's core, memory map, pagemap and files; the tree's pipes, pidfd
+ * targets and shared memory), checked for what restore cannot do before
+ * anything is created; and pidtrace's own vDSO block, which restored
+ * tasks get a copy of at their old address.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "restore_ctx.h"
+#include "restore_ghost.h"
+#include "restore_load.h"
+#include "restore_shmem.h"
+#include "rlimits.h"
+#include "watchdog.h"
+
+static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
+{
+	int err;
+
+	t->pid = pid;
+	t->ctl = t->stub_ctl = t->src_fd = -1;
+	err = image__read(ctx->img, IMG_CORE, pid, (ProtobufCMessage **)&t->core);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err)
+		return restore_ctx__fail(ctx, pid, err, "pid %u: cannot read core-%u.img", pid, pid);
+	t->zombie = t->core->state == TASK_STATE__TASK_ZOMBIE;
+	if (t->zombie)
+		return 0;
+	if (!t->core->thread || !t->core->ids || !t->core->mm)
+		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %u: core-%u.img is incomplete", pid, pid);
+	/* Each thread's mode and filters are in its thread_core (restore_seccomp.c). */
+	if (t->core->creds && t->core->creds->seccomp_mode && !t->core->thread->has_seccomp_mode)
+		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP,
+				     "pid %u: seccomp mode %u without its filters in the image", pid,
+				     t->core->creds->seccomp_mode);
+	err = image__read(ctx->img, IMG_MM, pid, (ProtobufCMessage **)&t->mm);
+	if (!err)
+		err = image__read(ctx->img, IMG_PAGEMAP, pid, (ProtobufCMessage **)&t->pm);
+	if (!err)
+		err = image__read(ctx->img, IMG_FILES, pid, (ProtobufCMessage **)&t->files);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err)
+		return restore_ctx__fail(ctx, pid, err, "pid %u: incomplete image (%s)", pid,
+				     strerror(-err));
+	return 0;
+}
+
+/*
+ * pidtrace holds every open file description of the tree at once, and each
+ * task's highest fd must be installable: refused before anything exists
+ * when its fd limit (already raised to the hard one) is too low.
+ */
+static int check_fd_limit(struct restore_ctx *ctx)
+{
+	uint64_t max = rlimits__nofile_max();
+	uint32_t *seen = NULL, *tmp;
+	size_t i, j, k, n = 0;
+	pid_t top_pid = 0;
+	int top = -1;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		FilesImage *fi = ctx->tasks[i].files;
+
+		for (j = 0; fi && j < fi->n_fds; j++) {
+			if ((int)fi->fds[j]->fd > top) {
+				top = fi->fds[j]->fd;
+				top_pid = ctx->tasks[i].pid;
+			}
+			for (k = 0; k < n && seen[k] != fi->fds[j]->ofd_id; k++)
+				;
+			if (k < n)
+				continue;
+			tmp = realloc(seen, (n + 1) * sizeof(*seen));
+			if (!tmp) {
+				free(seen);
+				return -ENOMEM;
+			}
+			seen = tmp;
+			seen[n++] = fi->fds[j]->ofd_id;
+		}
+	}
+	free(seen);
+	if (n + 64 > max)
+		return restore_ctx__fail(ctx, 0, -EMFILE,
+				     "the tree has %zu open file descriptions, more than pidtrace's fd limit of %lu lets it hold",
+				     n, (unsigned long)max);
+	if (top >= 0 && (uint64_t)top >= max)
+		return restore_ctx__fail(ctx, top_pid, -EMFILE,
+				     "pid %d fd %d: above pidtrace's fd limit of %lu", top_pid, top,
+				     (unsigned long)max);
+	return 0;
+}
+
+int restore_load__image(struct restore_ctx *ctx)
+{
+	size_t i, j;
+	int err;
+
+	/* The tree's fds are all open in pidtrace at once: 1024 is not a limit. */
+	err = rlimits__raise_nofile();
+	if (err)
+		pr_debug("cannot raise the fd limit: %s", strerror(-err));
+	err = image__open(ctx->dir, &ctx->img);
+	ctx->error_printed = err != 0;
+	if (err)
+		return restore_ctx__fail(ctx, 0, err, "%s: not a usable image", ctx->dir);
+	ctx->inv = image__inventory(ctx->img);
+	if (!ctx->inv->n_pids || ctx->inv->pids[0] != ctx->inv->root_pid)
+		return restore_ctx__fail(ctx, 0, -EINVAL, "%s: the inventory lists no root task", ctx->dir);
+	ctx->tasks = calloc(ctx->inv->n_pids, sizeof(*ctx->tasks));
+	if (!ctx->tasks)
+		return -ENOMEM;
+	for (i = 0; i < ctx->inv->n_pids; i++) {
+		err = load_task(ctx, ctx->inv->pids[i], &ctx->tasks[i]);
+		ctx->ntasks++;
+		if (err)
+			return err;
+		ctx->tasks[i].parent = -1;
+		for (j = 0; i && j < i; j++)
+			if (ctx->tasks[j].pid == (pid_t)ctx->tasks[i].core->ids->ppid)
+				ctx->tasks[i].parent = j;
+		if (i && ctx->tasks[i].parent < 0)
+			return restore_ctx__fail(ctx, ctx->tasks[i].pid, -EINVAL,
+					     "pid %d: its parent %u is not in the image",
+					     ctx->tasks[i].pid, ctx->tasks[i].core->ids->ppid);
+	}
+	if (ctx->tasks[0].zombie)
+		return restore_ctx__fail(ctx, 0, -EINVAL, "the root task is a zombie");
+	err = check_fd_limit(ctx);
+	if (err)
+		return err;
+	err = image__read(ctx->img, IMG_PIPES, 0, (ProtobufCMessage **)&ctx->pipes);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err && err != -ENOENT)
+		return restore_ctx__fail(ctx, 0, err, "cannot read pipes.img");
+	err = image__read(ctx->img, IMG_PIDFDS, 0, (ProtobufCMessage **)&ctx->pidfds);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err && err != -ENOENT)
+		return restore_ctx__fail(ctx, 0, err, "cannot read pidfds.img");
+	err = image__read(ctx->img, IMG_SHMEM, 0, (ProtobufCMessage **)&ctx->shmem);
+	ctx->error_printed = err && err != -ENOENT;
+	if (err && err != -ENOENT)
+		return restore_ctx__fail(ctx, 0, err, "cannot read shmem.img");
+	return 0;
+}
+
+/* Our own vDSO block: its size, and where a `syscall` is in it. */
+int restore_load__vdso(struct restore_ctx *ctx)
+{
+	unsigned long a, b, vvar = 0, vdso = 0, vdso_end = 0;
+	static const uint8_t insn[2] = { 0x0f, 0x05 };
+	char line[512];
+	void *hit;
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx", &a, &b) != 2)
+			continue;
+		if (strstr(line, "[vvar]"))
+			vvar = a;
+		else if (strstr(line, "[vdso]"))
+			vdso = a, vdso_end = b;
+	}
+	fclose(f);
+	if (!vvar || !vdso || vvar > vdso)
+		return restore_ctx__fail(ctx, 0, -EOPNOTSUPP, "pidtrace has no vDSO block");
+	hit = memmem((void *)vdso, vdso_end - vdso, insn, sizeof(insn));
+	if (!hit)
+		return restore_ctx__fail(ctx, 0, -EOPNOTSUPP, "no syscall instruction in the vDSO");
+	ctx->vdso_size = vdso_end - vvar;
+	ctx->vdso_sys_off = (unsigned long)hit - vvar;
+	return 0;
+}
+
+void restore_load__free(struct restore_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		struct rtask *t = &ctx->tasks[i];
+
+		if (t->core)
+			task_core__free_unpacked(t->core, NULL);
+		if (t->mm)
+			mm_image__free_unpacked(t->mm, NULL);
+		if (t->pm)
+			pagemap_image__free_unpacked(t->pm, NULL);
+		if (t->files)
+			files_image__free_unpacked(t->files, NULL);
+		if (t->ctl >= 0)
+			close(t->ctl);
+		if (t->stub_ctl >= 0)
+			close(t->stub_ctl);
+	}
+	if (ctx->pipes)
+		pipes_image__free_unpacked(ctx->pipes, NULL);
+	if (ctx->pidfds)
+		pidfds_image__free_unpacked(ctx->pidfds, NULL);
+	if (ctx->shmem)
+		shmem_image__free_unpacked(ctx->shmem, NULL);
+	restore_shmem__close(ctx);
+	restore_ghost__close(ctx);
+	if (ctx->init_ctl >= 0)
+		close(ctx->init_ctl);
+	free(ctx->tasks);
+	free(ctx->helpers);
+	image__free(ctx->img);
+	watchdog__free(ctx->wd);
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * restore_state.h - signals, limits, credentials and registers (restore_state.c).
+ */
+#ifndef PT_RESTORE_STATE_H
+#define PT_RESTORE_STATE_H
+
+#include "restore_ctx.h"
+
+int restore_state__task(struct restore_ctx *ctx, struct rtask *t);
+int restore_state__finish(struct restore_ctx *ctx, struct rtask *t);
+/* The image's registers of a task or thread, as PTRACE_SETREGS takes them. */
+void restore_state__regs_from_pb(const UserRegs *u, struct user_regs_struct *r);
+/* The image's credentials for @t (each thread of a process sets its own). */
+int restore_state__creds(struct restore_ctx *ctx, struct rtask *t);
+
+#endif

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_taskstate.c - a thread's scheduling and loginuid, a process's
+ * oom_score_adj, THP disable, child subreaper and membarrier
+ * registrations (see restore_taskstate.h).
+ *
+ * A stub starts with pidtrace's own values; only what differs from them is
+ * set (one call for an ordinary process: none at all). All of it comes
+ * before the credentials are lowered: a real-time policy needs
+ * CAP_SYS_NICE, a loginuid already set needs CAP_AUDIT_CONTROL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/membarrier.h>
+
+#include "log.h"
+#include "procfs.h"
+#include "ptrace_core.h"
+#include "restore_ctx.h"
+#include "restore_taskstate.h"
+#include "sched_attr.h"
+
+#define SCHED_DEADLINE_POLICY 6
+
+/* The registrations restore knows how to make, in the order it makes them. */
+static const int membarrier_regs[] = {
+	MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED,
+	MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+	MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,
+	MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ,
+};
+
+static int sched(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const ThreadCore *th)
+{
+	struct taskstate_sched_attr a, own;
+	unsigned long addr;
+	long r;
+	int err;
+
+	if (!th->has_sched_policy)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.sched_policy = th->sched_policy;
+	a.sched_priority = th->has_sched_priority ? th->sched_priority : 0;
+	a.sched_flags = th->has_sched_flags ? th->sched_flags : 0;
+	/* SCHED_OTHER/BATCH/IDLE carry the nice value: keep the image's. */
+	a.sched_nice = th->has_nice ? th->nice : 0;
+	if (a.sched_policy == SCHED_DEADLINE_POLICY || (a.sched_flags & ~SCHED_FLAG_RESET_ON_FORK))
+		return restore_ctx__fail(ctx, pid, -EINVAL,
+				     "pid %d thread %d: scheduling policy %u flags 0x%llx in the image: not supported",
+				     pid, tt->pid, a.sched_policy, (unsigned long long)a.sched_flags);
+	/* The stub has pidtrace's scheduling: nothing to do when it is the image's. */
+	memset(&own, 0, sizeof(own));
+	if (!syscall(SYS_sched_getattr, 0, &own, sizeof(own), 0) &&
+	    own.sched_policy == a.sched_policy && own.sched_priority == a.sched_priority &&
+	    (own.sched_flags & SCHED_FLAG_RESET_ON_FORK) == a.sched_flags)
+		return 0;
+	err = restore_ctx__put(tt, 0, &a, sizeof(a), &addr);
+	r = err ? err : restore_ctx__sys(tt, SYS_sched_setattr, 0, addr, 0, 0, 0, 0);
+	if (r)
+		return restore_ctx__fail(ctx, pid, (int)r,
+				     "pid %d thread %d: sched_setattr(policy %u, priority %u): %s", pid,
+				     tt->pid, a.sched_policy, a.sched_priority, strerror((int)-r));
+	return 0;
+}
+
+/* /proc/thread-self/loginuid, written by the thread itself (the kernel's rule). */
+static int loginuid(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const TaskCore *c)
+{
+	static const char path[] = "/proc/thread-self/loginuid";
+	char buf[16], *own = NULL;
+	unsigned long addr;
+	long fd, r;
+	int err, len;
+
+	if (!c->has_loginuid)
+		return 0;
+	len = snprintf(buf, sizeof(buf), "%u", c->loginuid);
+	/* Inherited from pidtrace: nothing to do when it is the image's. */
+	if (!procfs__read(0, "loginuid", &own, NULL) && (size_t)len == strcspn(own, "\n") &&
+	    !memcmp(own, buf, len)) {
+		free(own);
+		return 0;
+	}
+	free(own);
+	err = restore_ctx__put(tt, 0, path, sizeof(path), &addr);
+	if (!err)
+		err = restore_ctx__put(tt, 64, buf, len, NULL);
+	fd = err ? err : restore_ctx__sys(tt, SYS_openat, AT_FDCWD, addr, O_WRONLY | O_CLOEXEC, 0, 0, 0);
+	if (fd < 0)
+		return restore_ctx__fail(ctx, pid, (int)fd, "pid %d thread %d: open %s: %s", pid,
+				     tt->pid, path, strerror((int)-fd));
+	r = restore_ctx__sys(tt, SYS_write, fd, addr + 64, len, 0, 0, 0);
+	restore_ctx__sys(tt, SYS_close, fd, 0, 0, 0, 0, 0);
+	if (r == len)
+		return 0;
+	return restore_ctx__fail(ctx, pid, r < 0 ? (int)r : -EIO,
+			     "pid %d thread %d: loginuid %u: %s", pid, tt->pid, c->loginuid,
+			     strerror(r < 0 ? (int)-r : EIO));
+}
+
+/*
+ * CPU affinity, when it is not pidtrace's own. The kernel keeps only the
+ * CPUs that exist and the cpuset allows: read back, a mask it narrowed is
+ * a failed restore, not a silently different one.
+ */
+static int affinity(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const ThreadCore *th)
+{
+	uint8_t own[512], now[512];
+	unsigned long addr;
+	long n, r;
+	int err;
+
+	if (!th->has_cpu_affinity)
+		return 0;
+	if (!th->cpu_affinity.len || th->cpu_affinity.len > sizeof(own))
+		return restore_ctx__fail(ctx, pid, -EINVAL,
+				     "pid %d thread %d: a CPU affinity mask of %zu bytes in the image",
+				     pid, tt->pid, th->cpu_affinity.len);
+	n = syscall(SYS_sched_getaffinity, 0, sizeof(own), own);
+	if (n == (long)th->cpu_affinity.len && !memcmp(own, th->cpu_affinity.data, n))
+		return 0;
+	err = restore_ctx__put(tt, 0, th->cpu_affinity.data, th->cpu_affinity.len, &addr);
+	r = err ? err : restore_ctx__sys(tt, SYS_sched_setaffinity, 0, th->cpu_affinity.len, addr, 0, 0, 0);
+	if (!r) {
+		r = restore_ctx__sys(tt, SYS_sched_getaffinity, 0, sizeof(now), addr + 1024, 0, 0, 0);
+		if (r == (long)th->cpu_affinity.len &&
+		    !ptrace_core__read_mem(tt->pt, addr + 1024, now, r) &&
+		    !memcmp(now, th->cpu_affinity.data, r))
+			return 0;
+		r = r < 0 ? r : -EINVAL;
+	}
+	return restore_ctx__fail(ctx, pid, (int)r,
+			     "pid %d thread %d: its CPU affinity cannot be set here (CPUs missing or outside the cpuset): %s",
+			     pid, tt->pid, strerror((int)-r));
+}
+
+int restore_taskstate__thread(struct restore_ctx *ctx, struct rtask *tt, pid_t pid,
+			      const ThreadCore *th)
+{
+	int err;
+
+	err = sched(ctx, tt, pid, th);
+	if (!err)
+		err = affinity(ctx, tt, pid, th);
+	if (!err)
+		err = loginuid(ctx, tt, pid, tt->core);
+	return err;
+}
+
+/* Written from pidtrace: the kernel allows it from outside. */
+static int oom_score_adj(struct restore_ctx *ctx, struct rtask *t)
+{
+	char name[64], buf[16], *cur = NULL;
+	int fd, len, err = 0;
+
+	if (!t->core->has_oom_score_adj)
+		return 0;
+	len = snprintf(buf, sizeof(buf), "%d", t->core->oom_score_adj);
+	if (!procfs__read(t->opid, "oom_score_adj", &cur, NULL) &&
+	    (size_t)len == strcspn(cur, "\n") && !memcmp(cur, buf, len)) {
+		free(cur);
+		return 0;
+	}
+	free(cur);
+	snprintf(name, sizeof(name), "/proc/%d/oom_score_adj", t->opid);
+	fd = open(name, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, len) != len)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: oom_score_adj %d: %s", t->pid,
+				     t->core->oom_score_adj, strerror(-err));
+	return 0;
+}
+
+int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
+{
+	const TaskCore *c = t->core;
+	size_t i;
+	long r = 0;
+	int err;
+
+	err = oom_score_adj(ctx, t);
+	if (err)
+		return err;
+	if (c->has_thp_disable && c->thp_disable) {
+		r = restore_ctx__sys(t, SYS_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_THP_DISABLE: %s",
+					     t->pid, strerror((int)-r));
+	}
+	if (c->has_child_subreaper && c->child_subreaper) {
+		r = restore_ctx__sys(t, SYS_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r,
+					     "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+					     strerror((int)-r));
+	}
+	if (!c->has_membarrier || !c->membarrier)
+		return 0;
+	r = c->membarrier;
+	for (i = 0; i < sizeof(membarrier_regs) / sizeof(membarrier_regs[0]); i++)
+		r &= ~(long)membarrier_regs[i];
+	if (r)
+		return restore_ctx__fail(ctx, t->pid, -EINVAL,
+				     "pid %d: membarrier registrations 0x%lx in the image: not supported",
+				     t->pid, r);
+	for (i = 0; i < sizeof(membarrier_regs) / sizeof(membarrier_regs[0]); i++) {
+		if (!(c->membarrier & membarrier_regs[i]))
+			continue;
+		r = restore_ctx__sys(t, SYS_membarrier, membarrier_regs[i], 0, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r,
+					     "pid %d: membarrier registration 0x%x: %s", t->pid,
+					     membarrier_regs[i], strerror((int)-r));
+	}
+	return 0;
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_tcp.c - TCP connections at restore (restore_tcp.h). The socket
+ * is made with the other fds (its number must be there) but bound and
+ * connected only once every fd is: a listener on the same port, later in
+ * the fd table, must bind first. Order also matters to the kernel: TCP_QUEUE_SEQ only on a closed socket (before
+ * connect()), options and timestamps once connected, the window last
+ * (it is checked against the receive sequence the refilled queue sets).
+ * The send queue is refilled in two parts: what had been sent goes in
+ * repair mode (the peer may acknowledge it, or the retransmit timer
+ * sends it again), what had never been sent is written normally once
+ * repair mode is off.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "inet_sk.h"
+#include "log.h"
+#include "restore_ctx.h"
+#include "restore_tcp.h"
+#include "tcp_repair.h"
+
+#ifndef TCPOPT_MAXSEG
+#define TCPOPT_MAXSEG 2
+#define TCPOPT_WINDOW 3
+#define TCPOPT_SACK_PERMITTED 4
+#define TCPOPT_TIMESTAMP 8
+#endif
+
+struct held {
+	int s;
+	pid_t pid;
+	uint32_t fd;
+	const InetSkEntry *k;
+	struct sockaddr_storage local, peer;
+	socklen_t llen, plen;
+};
+
+static struct held *held;
+static size_t nheld;
+
+static int set_options(int s, const TcpConnEntry *t)
+{
+	struct tcp_repair_opt o[4];
+	int n = 0;
+
+	o[n].opt_code = TCPOPT_MAXSEG;
+	o[n++].opt_val = t->mss;
+	if (t->opts & TCPI_OPT_WSCALE) {
+		o[n].opt_code = TCPOPT_WINDOW;
+		o[n++].opt_val = t->snd_wscale | (t->rcv_wscale << 16);
+	}
+	if (t->opts & TCPI_OPT_SACK) {
+		o[n].opt_code = TCPOPT_SACK_PERMITTED;
+		o[n++].opt_val = 0;
+	}
+	if (t->opts & TCPI_OPT_TIMESTAMPS) {
+		o[n].opt_code = TCPOPT_TIMESTAMP;
+		o[n++].opt_val = 0;
+	}
+	return setsockopt(s, IPPROTO_TCP, TCP_REPAIR_OPTIONS, o, n * sizeof(o[0])) ? -errno : 0;
+}
+
+static int grow(int s, int force, int opt, size_t len)
+{
+	socklen_t l = sizeof(int);
+	int cur, v;
+
+	if (getsockopt(s, SOL_SOCKET, opt, &cur, &l))
+		return -errno;
+	/* The kernel doubles what it is given, and counts skb overhead against it. */
+	if (len > INT32_MAX / 4 || (size_t)cur >= 2 * len + 128 * 1024)
+		return 0;
+	v = len + 64 * 1024;
+	return setsockopt(s, SOL_SOCKET, force, &v, sizeof(v)) ? -errno : 0;
+}
+
+/*
+ * Refill a queue with the saved buffer size; only if the bytes do not fit
+ * (the original held them in other pieces) with a larger one. A larger
+ * receive buffer also widens the window the peer is offered, so not first.
+ */
+static int fill(int s, int queue, int force, int opt, const ProtobufCBinaryData *b,
+		size_t len)
+{
+	size_t done = 0;
+	int err;
+
+	err = tcp_repair__fill(s, queue, b->data, len, &done);
+	if (err != -ENOMEM && err != -EAGAIN)
+		return err;
+	err = grow(s, force, opt, len);
+	return err ? err : tcp_repair__fill(s, queue, b->data, len, &done);
+}
+
+int restore_tcp__open(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
+		      const struct sockaddr *local, socklen_t llen, const struct sockaddr *peer,
+		      socklen_t plen)
+{
+	struct held *arr, *h;
+	int c, err;
+
+	if (llen > sizeof(h->local) || plen > sizeof(h->peer))
+		return -EINVAL;
+	err = tcp_repair__set(s, 1);
+	if (err)
+		return err;
+	arr = realloc(held, (nheld + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	held = arr;
+	c = fcntl(s, F_DUPFD_CLOEXEC, 3);
+	if (c < 0)
+		return -errno;
+	h = &held[nheld++];
+	*h = (struct held){ .s = c, .pid = pid, .fd = fd, .k = k, .llen = llen, .plen = plen };
+	memcpy(&h->local, local, llen);
+	memcpy(&h->peer, peer, plen);
+	return 0;
+}
+
+/* The connection of @h set up on its socket (repair mode, not bound yet). */
+static int setup_one(const struct held *h, const char **what)
+{
+	const TcpConnEntry *t = h->k->tcp;
+	size_t sent = t->outq.len - t->unsent;
+	struct tcp_repair_window w = {
+		.snd_wl1 = t->snd_wl1, .snd_wnd = t->snd_wnd, .max_window = t->max_window,
+		.rcv_wnd = t->rcv_wnd, .rcv_wup = t->rcv_wup,
+	};
+	uint32_t ts = t->timestamp;
+	int s = h->s, err;
+
+	*what = "bind";
+	if (bind(s, (const struct sockaddr *)&h->local, h->llen))
+		return -errno;
+	/* The sequences where the queues begin: refilling them moves both on. */
+	*what = "TCP_QUEUE_SEQ";
+	err = tcp_repair__set_seq(s, TCP_RECV_QUEUE, t->inq_seq - (uint32_t)t->inq.len);
+	if (!err)
+		err = tcp_repair__set_seq(s, TCP_SEND_QUEUE, t->outq_seq - (uint32_t)t->outq.len);
+	if (err)
+		return err;
+	*what = "connect";
+	if (connect(s, (const struct sockaddr *)&h->peer, h->plen))
+		return -errno;
+	*what = "TCP_REPAIR_OPTIONS";
+	err = set_options(s, t);
+	if (err)
+		return err;
+	*what = "TCP_TIMESTAMP";
+	if ((t->opts & TCPI_OPT_TIMESTAMPS) &&
+	    setsockopt(s, IPPROTO_TCP, TCP_TIMESTAMP, &ts, sizeof(ts)))
+		return -errno;
+	*what = "receive queue";
+	err = fill(s, TCP_RECV_QUEUE, SO_RCVBUFFORCE, SO_RCVBUF, &t->inq, t->inq.len);
+	if (err)
+		return err;
+	*what = "send queue";
+	err = fill(s, TCP_SEND_QUEUE, SO_SNDBUFFORCE, SO_SNDBUF, &t->outq, sent);
+	if (err)
+		return err;
+	*what = "TCP_REPAIR_WINDOW";
+	if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, sizeof(w)))
+		return -errno;
+	return 0;
+}
+
+/* Bytes never sent: an ordinary write, the socket out of repair mode. */
+static int send_unsent(int s, const TcpConnEntry *t)
+{
+	size_t off = t->outq.len - t->unsent;
+	ssize_t n;
+
+	while (off < t->outq.len) {
+		n = send(s, t->outq.data + off, t->outq.len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n <= 0)
+			return n ? -errno : -EIO;
+		off += n;
+	}
+	return 0;
+}
+
+/* Whether setting @opt of @s to @v failed: 0 or -errno, @what said. */
+static int set_sol(int s, int opt, int v, const char *name, const char **what)
+{
+	if (!setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v)))
+		return 0;
+	*what = name;
+	return -errno;
+}
+
+/* One connection out of repair mode, with its unsent bytes and its own sizes. */
+static int finish_one(const struct held *h, const char **what)
+{
+	const InetSkEntry *k = h->k;
+	int err;
+
+	*what = "leave repair mode";
+	err = tcp_repair__set(h->s, 0);
+	/* Leaving repair mode clears SO_REUSEADDR (its forced reuse and the flag are one field). */
+	if (!err && k->reuseaddr)
+		err = set_sol(h->s, SO_REUSEADDR, 1, "SO_REUSEADDR", what);
+	if (!err && k->tcp->unsent) {
+		*what = "write its unsent bytes";
+		/* Room for them whatever the pieces; the saved size comes back below. */
+		err = grow(h->s, SO_SNDBUFFORCE, SO_SNDBUF, k->tcp->outq.len);
+		if (!err)
+			err = send_unsent(h->s, k->tcp);
+	}
+	/* The saved sizes again (restore_inet.c's rule: half, the kernel doubles). */
+	if (!err)
+		err = set_sol(h->s, SO_SNDBUFFORCE, k->sndbuf / 2, "SO_SNDBUFFORCE", what);
+	if (!err)
+		err = set_sol(h->s, SO_RCVBUFFORCE, k->rcvbuf / 2, "SO_RCVBUFFORCE", what);
+	return err;
+}
+
+int restore_tcp__finish(struct restore_ctx *ctx)
+{
+	const char *what = NULL;
+	size_t i;
+	int err = 0;
+
+	/* Every listener is bound by now: a connection on its port goes after it. */
+	for (i = 0; i < nheld && !err; i++)
+		err = setup_one(&held[i], &what);
+	/* Then out of repair mode, each peer in the tree there already. */
+	for (i = err ? i : 0; i < nheld && !err; i++)
+		err = finish_one(&held[i], &what);
+	if (err) {
+		const struct held *h = &held[i - 1];
+		char local[64];
+
+		inet_sk__addr_str(h->k->family, h->k->src_addr.data, h->k->src_addr.len,
+				  h->k->src_port, local, sizeof(local));
+		restore_ctx__fail(ctx, h->pid, err, "pid %d fd %u: TCP connection %s: %s: %s", h->pid,
+			      h->fd, local, what, strerror(-err));
+	}
+	restore_tcp__drop();
+	return err;
+}
+
+void restore_tcp__drop(void)
+{
+	size_t i;
+
+	for (i = 0; i < nheld; i++)
+		close(held[i].s);
+	free(held);
+	held = NULL;
+	nheld = 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * restore_tcp.h - a TCP connection made again in repair mode: the socket
+ * is put in repair mode before bind() (so the local port of a connection
+ * may be taken by a listener too), gets its sequence numbers, "connects"
+ * without a SYN, gets its options, queues and window, after every other
+ * fd of the tree is made. It stays in repair
+ * mode until every fd of the tree is in place (restore_tcp__finish()): a
+ * restored peer in the tree must exist before either end sends anything,
+ * or the kernel would answer with a RST.
+ */
+#ifndef PT_RESTORE_TCP_H
+#define PT_RESTORE_TCP_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "restore_ctx.h"
+
+/**
+ * restore_tcp__open() - new socket @s (options set, not bound) is to be
+ * connection @k->tcp from @local to @peer: repair mode on, kept (a copy)
+ * until restore_tcp__finish() sets it up, or restore_tcp__drop().
+ * Return: 0 or -errno.
+ */
+int restore_tcp__open(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
+		      const struct sockaddr *local, socklen_t llen, const struct sockaddr *peer,
+		      socklen_t plen);
+
+/**
+ * restore_tcp__finish() - every fd is in place: each connection is bound
+ * and set up (sequence numbers, connect() without SYN, options, queues,
+ * window), then leaves repair mode and is given the bytes it had never
+ * sent.
+ * Return: 0 or -errno (said through restore_ctx__fail()).
+ */
+int restore_tcp__finish(struct restore_ctx *ctx);
+
+/* The restore failed: the copies go, in repair mode (silently). */
+void restore_tcp__drop(void);
+
+#endif

@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_verify_task.c - a restored task's own state against the image,
+ * from /proc/PID/stat and status (and a few injected calls through
+ * restore_verify_sig.c): identity, credentials, mm fields, signal state,
+ * scheduling and affinity, the per-process knobs, threads, limits, cwd,
+ * root and umask; then its fd table (restore_verify_fds.c) and memory
+ * map (restore_verify_mm.c). A zombie: still one, of the right parent.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <linux/membarrier.h>
+
+#include "procfs.h"
+#include "ptrace_core.h"
+#include "restore_ctx.h"
+#include "restore_seccomp.h"
+#include "restore_verify.h"
+
+#ifndef MEMBARRIER_CMD_GET_REGISTRATIONS
+#define MEMBARRIER_CMD_GET_REGISTRATIONS (1 << 9)
+#endif
+#ifndef SCHED_RESET_ON_FORK
+#define SCHED_RESET_ON_FORK 0x40000000
+#endif
+
+/* The fields of /proc/PID/stat compared here (proc(5) numbers). */
+struct vstat {
+	char comm[64];		   /* (2), raw */
+	char state;		   /* (3) */
+	long ppid;		   /* (4) */
+	long nice;		   /* (19) */
+	unsigned long rt_priority; /* (40) */
+	unsigned long policy;	   /* (41) */
+	uint64_t mm[10];	   /* (26) (27) (28) (45)..(51): see mm_fields */
+};
+
+/* The mm fields of stat, in the order of vstat.mm, with their stat number. */
+static const struct {
+	int field;
+	const char *name;
+} mm_fields[10] = {
+	{26, "start_code"}, {27, "end_code"},  {28, "start_stack"}, {45, "start_data"},
+	{46, "end_data"},   {47, "start_brk"}, {48, "arg_start"},   {49, "arg_end"},
+	{50, "env_start"},  {51, "env_end"},
+};
+
+static int read_stat(pid_t opid, const char *name, struct vstat *s)
+{
+	char *buf = NULL, *open_p, *close_p, *p, *end;
+	int err, field;
+
+	err = procfs__read(opid, name, &buf, NULL);
+	if (err)
+		return err;
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p) {
+		free(buf);
+		return -EINVAL;
+	}
+	snprintf(s->comm, sizeof(s->comm), "%.*s", (int)(close_p - open_p - 1), open_p + 1);
+	p = close_p + 2;
+	s->state = *p;
+	for (field = 3; *p && field <= 51; field++) {
+		long long x = strtoll(p, &end, 10);
+		int i;
+
+		for (i = 0; i < 10; i++)
+			if (mm_fields[i].field == field)
+				s->mm[i] = strtoull(p, NULL, 10);
+		if (field == 4)
+			s->ppid = x;
+		else if (field == 19)
+			s->nice = x;
+		else if (field == 40)
+			s->rt_priority = x;
+		else if (field == 41)
+			s->policy = x;
+		p = strchr(p, ' ');
+		if (!p)
+			break;
+		p++;
+	}
+	free(buf);
+	/* Zombies have no mm fields: 41 is enough for them. */
+	return field >= 41 ? 0 : -EINVAL;
+}
+
+/* The last number of a "NSpid:"-like list: the pid as the task's namespace sees it. */
+static int ns_last(const char *status, const char *key, uint32_t *out)
+{
+	uint32_t vals[32];
+	size_t n = 0;
+	int err;
+
+	err = procfs__field_list(status, key, vals, 32, &n);
+	if (err)
+		return err;
+	if (!n)
+		return -EINVAL;
+	*out = vals[n - 1];
+	return 0;
+}
+
+uint64_t restore_verify__hex(const char *status, const char *key)
+{
+	uint64_t x = 0;
+
+	procfs__field_u64(status, key, 16, &x);
+	return x;
+}
+
+static int cmp_list(struct verify *v, const char *status, const char *key, const char *what,
+		    const uint32_t *img, size_t nimg)
+{
+	uint32_t vals[64];
+	char a[400], b[400];
+	size_t n = 0, i, o;
+	bool same;
+
+	if (procfs__field_list(status, key, vals, 64, &n) && n)
+		return restore_verify__cannot(v, key, -EINVAL);
+	same = n == nimg;
+	for (i = 0; same && i < n; i++)
+		same = vals[i] == img[i];
+	if (same)
+		return 0;
+	for (i = 0, o = 0; i < nimg && o + 12 < sizeof(a); i++)
+		o += snprintf(a + o, sizeof(a) - o, "%s%u", i ? " " : "", img[i]);
+	a[o] = '\0';
+	for (i = 0, o = 0; i < n && o + 12 < sizeof(b); i++)
+		o += snprintf(b + o, sizeof(b) - o, "%s%u", i ? " " : "", vals[i]);
+	b[o] = '\0';
+	return restore_ctx__fail(v->ctx, v->pid, -EIO,
+			     "pid %d: %s [%s] in the image, [%s] after restore", v->pid, what, a,
+			     b);
+}
+
+/* pid, comm, parent, process group, session. */
+static int check_ids(struct verify *v, const struct vstat *st, const char *status)
+{
+	struct restore_ctx *ctx = v->ctx;
+	const TaskIds *ids = v->t->core->ids;
+	struct rtask *p;
+	uint32_t x;
+	long want;
+	size_t i;
+	int err;
+
+	err = ns_last(status, "NSpid:", &x);
+	if (err)
+		return restore_verify__cannot(v, "NSpid", err);
+	err = restore_verify__num(v, "pid", VF_DEC, v->pid, x);
+	if (!err && !v->t->zombie)
+		err = restore_verify__str(v, "comm", v->t->core->comm, st->comm);
+	if (err)
+		return err;
+	/*
+	 * The parent: the task of the image's parent, as pidtrace sees it.
+	 * The root's parent is whoever restores it (pidtrace, or the init of
+	 * --pidns): the image's is outside the tree.
+	 */
+	if (v->t->parent >= 0) {
+		p = &ctx->tasks[v->t->parent];
+		want = p->opid;
+	} else {
+		p = NULL;
+		want = ctx->pidns ? ctx->init_opid : ctx->self;
+	}
+	if (st->ppid != want) {
+		/* Say it in the image's pids when the parent is one of the tree. */
+		long now = st->ppid;
+
+		for (i = 0; i < ctx->ntasks; i++)
+			if (ctx->tasks[i].opid == st->ppid)
+				now = ctx->tasks[i].pid;
+		return restore_verify__num(v, "parent", VF_DEC,
+					   p ? (uint64_t)p->pid : (uint64_t)want, now);
+	}
+	v->n->ids += 3;
+	/* A group or session led outside the tree is the restorer's (restore_tree.c). */
+	if (restore_ctx__find(ctx, ids->pgid)) {
+		err = ns_last(status, "NSpgid:", &x);
+		if (!err)
+			err = restore_verify__num(v, "process group", VF_DEC, ids->pgid, x);
+		else
+			return restore_verify__cannot(v, "NSpgid", err);
+		v->n->ids++;
+	}
+	if (!err && restore_ctx__find(ctx, ids->sid)) {
+		err = ns_last(status, "NSsid:", &x);
+		if (!err)
+			err = restore_verify__num(v, "session", VF_DEC, ids->sid, x);
+		else
+			return restore_verify__cannot(v, "NSsid", err);
+		v->n->ids++;
+	}
+	return err;
+}
+
+static int check_creds(struct verify *v, const char *status)
+{
+	const TaskCreds *c = v->t->core->creds;
+	char *pers = NULL;
+	uint64_t x = 0;
+	int err;
+
+	if (!c)
+		return 0;
+	err = cmp_list(v, status, "Uid:", "uids", c->uid, c->n_uid);
+	if (!err)
+		err = cmp_list(v, status, "Gid:", "gids", c->gid, c->n_gid);
+	if (!err)
+		err = cmp_list(v, status, "Groups:", "groups", c->groups, c->n_groups);
+	if (!err)
+		err = restore_verify__num(v, "CapInh", VF_HEX, c->cap_inh,
+					  restore_verify__hex(status, "CapInh:"));
+	if (!err)
+		err = restore_verify__num(v, "CapPrm", VF_HEX, c->cap_prm,
+					  restore_verify__hex(status, "CapPrm:"));
+	if (!err)
+		err = restore_verify__num(v, "CapEff", VF_HEX, c->cap_eff,
+					  restore_verify__hex(status, "CapEff:"));
+	if (!err)
+		err = restore_verify__num(v, "CapBnd", VF_HEX, c->cap_bnd,
+					  restore_verify__hex(status, "CapBnd:"));
+	if (!err)
+		err = restore_verify__num(v, "CapAmb", VF_HEX, c->cap_amb,
+					  restore_verify__hex(status, "CapAmb:"));
+	if (!err) {
+		procfs__field_u64(status, "NoNewPrivs:", 10, &x);
+		err = restore_verify__num(v, "no_new_privs", VF_DEC, c->no_new_privs, x);
+	}
+	if (err)
+		return err;
+	err = procfs__read(v->opid, "personality", &pers, NULL);
+	if (err)
+		return restore_verify__cannot(v, "personality", err);
+	x = strtoull(pers, NULL, 16);
+	free(pers);
+	err = restore_verify__num(v, "personality", VF_HEX, c->personality, x);
+	if (!err)
+		v->n->creds++;
+	return err;
+}
+
+/*
+ * CPU affinity: status' Cpus_allowed (32-bit hex groups, highest first,
+ * comma separated) against the image's sched_getaffinity bytes.
+ */
+static int check_affinity(struct verify *v, const ThreadCore *th, const char *status, bool leader)
+{
+	const char *f = procfs__field(status, "Cpus_allowed:"), *p;
+	uint8_t now[1024] = {0};
+	size_t nbits = 0, i, n = th->cpu_affinity.len;
+	char what[64];
+
+	if (!f)
+		return 0;
+	while (*f == ' ' || *f == '\t')
+		f++;
+	for (p = f; *p && *p != '\n'; p++)
+		;
+	/* From the last hex digit backwards: bit 0 first. */
+	while (p-- > f) {
+		int d;
+
+		if (*p == ',')
+			continue;
+		d = *p >= 'a' ? *p - 'a' + 10 : *p - '0';
+		if (nbits / 8 < sizeof(now))
+			now[nbits / 8] |= (d & 0xf) << (nbits % 8);
+		nbits += 4;
+	}
+	v->n->sched++;
+	snprintf(what, sizeof(what), leader ? "CPU affinity" : "thread %u: CPU affinity", th->tid);
+	for (i = 0; i < sizeof(now) && i < (nbits + 7) / 8; i++) {
+		uint8_t img = i < n ? th->cpu_affinity.data[i] : 0;
+
+		if (img != now[i]) {
+			char a[32], b[32];
+
+			snprintf(a, sizeof(a), "byte %zu 0x%02x", i, img);
+			snprintf(b, sizeof(b), "0x%02x", now[i]);
+			return restore_ctx__fail(v->ctx, v->pid, -EIO,
+					     "pid %d: %s (%s) in the image, %s after restore",
+					     v->pid, what, a, b);
+		}
+	}
+	return 0;
+}
+
+/* One thread's own state: name, blocked and pending signals, scheduling. */
+static int check_thread(struct verify *v, const ThreadCore *th, const char *name, bool leader)
+{
+	const TaskCore *c = v->t->core;
+	char sname[64], what[80], *status = NULL;
+	struct vstat st;
+	int err;
+
+	snprintf(sname, sizeof(sname), "%s/stat", name);
+	err = read_stat(v->opid, sname, &st);
+	if (err)
+		return restore_verify__cannot(v, sname, err);
+	snprintf(sname, sizeof(sname), "%s/status", name);
+	err = procfs__read(v->opid, sname, &status, NULL);
+	if (err)
+		return restore_verify__cannot(v, sname, err);
+	if (leader) {
+		snprintf(what, sizeof(what), "blocked signals");
+	} else {
+		snprintf(what, sizeof(what), "thread %u: comm", th->tid);
+		err = restore_verify__str(v, what, th->comm, st.comm);
+		snprintf(what, sizeof(what), "thread %u: blocked signals", th->tid);
+	}
+	if (!err)
+		err = restore_verify__num(v, what, VF_HEX, th->blocked,
+					  restore_verify__hex(status, "SigBlk:"));
+	v->n->sigmasks++;
+	if (!err) {
+		snprintf(what, sizeof(what),
+			 leader ? "pending signals" : "thread %u: pending signals", th->tid);
+		err = restore_verify_sig__pending(v, what, th->pending, th->n_pending,
+						  restore_verify__hex(status, "SigPnd:"));
+	}
+	if (!err && (th->has_nice || (leader && c->has_nice))) {
+		snprintf(what, sizeof(what), leader ? "nice" : "thread %u: nice", th->tid);
+		err = restore_verify__num(v, what, VF_SDEC, th->has_nice ? th->nice : c->nice,
+					  st.nice);
+		v->n->sched++;
+	}
+	if (!err && th->has_cpu_affinity)
+		err = check_affinity(v, th, status, leader);
+	/* /proc shows the policy without SCHED_RESET_ON_FORK (not compared). */
+	if (!err && th->has_sched_policy) {
+		snprintf(what, sizeof(what),
+			 leader ? "scheduling policy" : "thread %u: scheduling policy", th->tid);
+		err = restore_verify__num(v, what, VF_DEC, th->sched_policy & ~SCHED_RESET_ON_FORK,
+					  st.policy);
+		v->n->sched++;
+	}
+	if (!err && th->has_sched_priority) {
+		snprintf(what, sizeof(what),
+			 leader ? "scheduling priority" : "thread %u: scheduling priority",
+			 th->tid);
+		err = restore_verify__num(v, what, VF_DEC, th->sched_priority, st.rt_priority);
+		v->n->sched++;
+	}
+	if (!err)
+		err = restore_seccomp__verify(v, th, status, leader);
+	free(status);
+	return err;
+}
+
+static const ThreadCore *find_thread(const TaskCore *c, uint32_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_threads; i++)
+		if (c->threads[i]->tid == tid)
+			return c->threads[i];
+	return NULL;
+}
+
+/* Every thread of the process: the image's tids, no more, each with its state. */
+static int check_threads(struct verify *v)
+{
+	const TaskCore *c = v->t->core;
+	char name[64], *status = NULL;
+	size_t seen = 0;
+	struct dirent *de;
+	uint32_t tid;
+	DIR *d;
+	int err = 0;
+
+	snprintf(name, sizeof(name), "/proc/%d/task", v->opid);
+	d = opendir(name);
+	if (!d)
+		return restore_verify__cannot(v, "its threads", -errno);
+	while (!err && (de = readdir(d))) {
+		const ThreadCore *th;
+		int otid;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		otid = atoi(de->d_name);
+		snprintf(name, sizeof(name), "task/%d", otid);
+		if (otid == v->opid) {
+			err = check_thread(v, c->thread, name, true);
+			seen++;
+			continue;
+		}
+		snprintf(name, sizeof(name), "task/%d/status", otid);
+		err = procfs__read(v->opid, name, &status, NULL);
+		if (!err)
+			err = ns_last(status, "NSpid:", &tid);
+		free(status);
+		status = NULL;
+		if (err) {
+			err = restore_verify__cannot(v, name, err);
+			break;
+		}
+		th = find_thread(c, tid);
+		if (!th) {
+			err = restore_ctx__fail(
+				v->ctx, v->pid, -EIO,
+				"pid %d: thread %u: none in the image, running after restore",
+				v->pid, tid);
+			break;
+		}
+		snprintf(name, sizeof(name), "task/%d", otid);
+		err = check_thread(v, th, name, false);
+		seen++;
+	}
+	closedir(d);
+	if (!err && seen != c->n_threads + 1)
+		err = restore_verify__num(v, "threads", VF_DEC, c->n_threads + 1, seen);
+	if (!err)
+		v->n->threads += seen;
+	return err;
+}
+
+static const char *const rlimit_names[] = {
+	"CPU",	   "FSIZE", "DATA",  "STACK",	   "CORE",     "RSS",  "NPROC",	 "NOFILE",
+	"MEMLOCK", "AS",    "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
+};
+#define NLIMITS (sizeof(rlimit_names) / sizeof(rlimit_names[0]))
+
+static uint64_t limit_value(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	if (!strncmp(s, "unlimited", 9))
+		return ~0ULL;
+	return strtoull(s, NULL, 10);
+}
+
+/*
+ * /proc/PID/limits: a header, then one line per resource in RLIMIT_*
+ * order, "%-25s %-20s %-20s %-10s" (name, soft, hard, units).
+ */
+static int check_limits(struct verify *v)
+{
+	const TaskCore *c = v->t->core;
+	uint64_t cur[NLIMITS], max[NLIMITS];
+	char *buf = NULL, *line, what[32];
+	size_t n = 0, i;
+	int err;
+
+	err = procfs__read(v->opid, "limits", &buf, NULL);
+	if (err)
+		return restore_verify__cannot(v, "limits", err);
+	line = strchr(buf, '\n');
+	while (line && n < NLIMITS) {
+		line++;
+		if (strlen(line) < 47)
+			break;
+		cur[n] = limit_value(line + 26);
+		max[n] = limit_value(line + 47);
+		n++;
+		line = strchr(line, '\n');
+	}
+	free(buf);
+	for (i = 0; !err && i < c->n_rlimits; i++) {
+		const RlimitEntry *e = c->rlimits[i];
+
+		if (e->resource >= n)
+			continue;
+		snprintf(what, sizeof(what), "RLIMIT_%s soft", rlimit_names[e->resource]);
+		err = restore_verify__num(v, what, VF_DEC, e->cur, cur[e->resource]);
+		snprintf(what, sizeof(what), "RLIMIT_%s hard", rlimit_names[e->resource]);
+		if (!err)
+			err = restore_verify__num(v, what, VF_DEC, e->max, max[e->resource]);
+		v->n->limits++;
+	}
+	return err;
+}
+
+/* cwd, root (the paths as pidtrace sees them, as dump read them), umask. */
+static int check_fs(struct verify *v, const char *status)
+{
+	const FilesImage *fi = v->t->files;
+	char link[4096];
+	uint64_t um = 0;
+	int err;
+
+	if (!fi)
+		return 0;
+	err = procfs__readlink(v->opid, "cwd", link, sizeof(link));
+	if (err)
+		return restore_verify__cannot(v, "cwd", err);
+	err = restore_verify__str(v, "cwd", fi->cwd, link);
+	if (err)
+		return err;
+	err = procfs__readlink(v->opid, "root", link, sizeof(link));
+	if (err)
+		return restore_verify__cannot(v, "root", err);
+	err = restore_verify__str(v, "root", fi->root, link);
+	if (err)
+		return err;
+	procfs__field_u64(status, "Umask:", 8, &um);
+	err = restore_verify__num(v, "umask", VF_OCT, fi->umask, um);
+	v->n->fs += 3;
+	return err;
+}
+
+static int read_num(struct verify *v, const char *name, long long *x)
+{
+	char *buf = NULL;
+	int err;
+
+	err = procfs__read(v->opid, name, &buf, NULL);
+	if (err)
+		return restore_verify__cannot(v, name, err);
+	*x = strtoll(buf, NULL, 10);
+	free(buf);
+	return 0;
+}
+
+/* The optional process-wide fields, compared only when the image has them. */
+static int check_misc(struct verify *v, const char *status)
+{
+	const TaskCore *c = v->t->core;
+	long long x;
+	uint64_t thp = 1;
+	int32_t sr = 0;
+	int err = 0;
+
+	if (c->has_oom_score_adj) {
+		err = read_num(v, "oom_score_adj", &x);
+		if (!err)
+			err = restore_verify__num(v, "oom_score_adj", VF_SDEC,
+						  (int64_t)c->oom_score_adj, x);
+		v->n->misc++;
+	}
+	if (!err && c->has_loginuid) {
+		err = read_num(v, "loginuid", &x);
+		if (!err)
+			err = restore_verify__num(v, "loginuid", VF_DEC, c->loginuid, (uint32_t)x);
+		v->n->misc++;
+	}
+	if (!err && c->has_thp_disable) {
+		procfs__field_u64(status, "THP_enabled:", 10, &thp);
+		err = restore_verify__num(v, "thp_disable", VF_DEC, c->thp_disable, !thp);
+		v->n->misc++;
+	}
+	if (!err && c->has_child_subreaper) {
+		err = restore_verify_sig__remote_read(v, SYS_prctl, PR_GET_CHILD_SUBREAPER, 1, 0, 0,
+						      &sr, sizeof(sr));
+		if (err)
+			return restore_verify__cannot(v, "PR_GET_CHILD_SUBREAPER", err);
+		err = restore_verify__num(v, "child_subreaper", VF_DEC, c->child_subreaper, !!sr);
+		v->n->misc++;
+	}
+	/* No registration: nothing to ask (restore made none). */
+	if (!err && c->has_membarrier && c->membarrier) {
+		long r = restore_ctx__sys(v->t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0,
+				      0, 0, 0);
+
+		v->n->injected++;
+		if (r < 0)
+			return restore_verify__cannot(v, "membarrier registrations", (int)r);
+		err = restore_verify__num(v, "membarrier registrations", VF_HEX, c->membarrier, r);
+		v->n->misc++;
+	}
+	return err;
+}
+
+/* The mm fields PR_SET_MM_MAP set (stat), the auxv and the executable. */
+static int check_mm_fields(struct verify *v, const struct vstat *st)
+{
+	const MmCore *m = v->t->core->mm;
+	const uint64_t img[10] = {m ? m->start_code : 0,  m ? m->end_code : 0,
+				  m ? m->start_stack : 0, m ? m->start_data : 0,
+				  m ? m->end_data : 0,	  m ? m->start_brk : 0,
+				  m ? m->arg_start : 0,	  m ? m->arg_end : 0,
+				  m ? m->env_start : 0,	  m ? m->env_end : 0};
+	char link[4096], *auxv = NULL;
+	size_t len = 0, i;
+	int err = 0;
+
+	if (!m)
+		return 0;
+	for (i = 0; !err && i < 10; i++)
+		err = restore_verify__num(v, mm_fields[i].name, VF_HEX, img[i], st->mm[i]);
+	if (err)
+		return err;
+	err = procfs__read(v->opid, "auxv", &auxv, &len);
+	if (err)
+		return restore_verify__cannot(v, "auxv", err);
+	if (len != m->n_auxv * 8 || memcmp(auxv, m->auxv, len)) {
+		const uint64_t *a = (const uint64_t *)auxv;
+
+		/* Name the first entry that differs (type, value pairs). */
+		for (i = 0; i + 1 < m->n_auxv && (i + 1) * 8 < len; i += 2)
+			if (a[i] != m->auxv[i] || a[i + 1] != m->auxv[i + 1])
+				break;
+		snprintf(link, sizeof(link), "auxv entry %zu (type %llu)", i / 2,
+			 (unsigned long long)(i < m->n_auxv ? m->auxv[i] : 0));
+		err = restore_verify__num(v, link, VF_HEX, i + 1 < m->n_auxv ? m->auxv[i + 1] : 0,
+					  (i + 1) * 8 < len ? a[i + 1] : 0);
+		if (!err)
+			err = restore_verify__num(v, "auxv size", VF_DEC, m->n_auxv * 8, len);
+	}
+	free(auxv);
+	if (err)
+		return err;
+	/* An executable deleted since is a copy (restore_ghost.c): not its path. */
+	if (m->exe_path && m->exe_path[0] && !strstr(m->exe_path, " (deleted)")) {
+		err = procfs__readlink(v->opid, "exe", link, sizeof(link));
+		if (err)
+			return restore_verify__cannot(v, "exe", err);
+		err = restore_verify__str(v, "exe", m->exe_path, link);
+	}
+	v->n->mm += 12;
+	return err;
+}
+
+/* A zombie: still a zombie, of the right parent, with the right pid. */
+int restore_verify_task__zombie(struct verify *v)
+{
+	char *status = NULL;
+	struct vstat st;
+	int err;
+
+	err = read_stat(v->opid, "stat", &st);
+	if (!err)
+		err = procfs__read(v->opid, "status", &status, NULL);
+	if (err)
+		return restore_verify__cannot(v, "stat", err);
+	err = restore_verify__str(v, "state", "Z", (char[]){st.state, '\0'});
+	if (!err)
+		err = check_ids(v, &st, status);
+	free(status);
+	if (!err)
+		v->n->zombies++;
+	return err;
+}
+
+int restore_verify_task__alive(struct verify *v)
+{
+	char *status = NULL;
+	struct vstat st;
+	int err, err2;
+
+	err = read_stat(v->opid, "stat", &st);
+	if (err)
+		return restore_verify__cannot(v, "stat", err);
+	err = procfs__read(v->opid, "status", &status, NULL);
+	if (err)
+		return restore_verify__cannot(v, "status", err);
+	err = check_ids(v, &st, status);
+	if (!err)
+		err = check_creds(v, status);
+	if (!err)
+		err = check_mm_fields(v, &st);
+	if (!err)
+		err = restore_verify_sig__actions(v, status);
+	if (!err)
+		err = restore_verify_sig__pending(
+			v, "shared pending signals", v->t->core->shared_pending,
+			v->t->core->n_shared_pending, restore_verify__hex(status, "ShdPnd:"));
+	if (!err)
+		err = check_misc(v, status);
+	/* The scratch area goes (a page: before the memory map is read). */
+	err2 = restore_verify_sig__scratch_put(v);
+	if (!err && err2)
+		err = restore_verify__cannot(v, "its state (putting the scratch area back)", err2);
+	if (!err)
+		err = check_threads(v);
+	if (!err)
+		err = check_limits(v);
+	if (!err)
+		err = check_fs(v, status);
+	free(status);
+	if (!err)
+		err = restore_verify_fds__task(v);
+	if (!err)
+		err = restore_verify_mm__task(v);
+	if (!err)
+		v->n->tasks++;
+	return err;
+}

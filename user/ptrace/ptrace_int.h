@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ptrace_int.h - what the files of the ptrace module share: ptrace_core.c
+ * (seize, state, memory), ptrace_inject.c (remote syscalls),
+ * ptrace_safe.c (the crash-safe remote syscall) and ptrace_clone.c. Not
+ * for users of the module: they include ptrace_core.h.
+ */
+#ifndef PT_PTRACE_INT_H
+#define PT_PTRACE_INT_H
+
+#include "ptrace_core.h"
+
+struct ptrace_task {
+	pid_t pid;
+	bool exited;
+	int exit_status;
+	int mem_fd;		/* /proc/PID/mem, opened on first use */
+	unsigned long sys_ip;	/* a known `syscall` instruction, 0: unknown */
+	bool vdso_searched;
+	unsigned long scratch;	/* scratch area mapped in the task, 0: none */
+	size_t scratch_len;
+	int deferred_sig;	/* a stop signal held back during a remote call */
+	int stop_sig;		/* in a group stop when seized: its signal, else 0 */
+	int opts;		/* options besides PTRACE_O_TRACESYSGOOD (EXITKILL, SUSPEND_SECCOMP) */
+
+	/* Crash-safe remote syscalls (ptrace_safe.c). */
+	bool safe;		/* asked for */
+	bool safe_ready;	/* gadgets found, layout below valid */
+	bool safe_failed;	/* not possible for this task: plain calls */
+	unsigned long g_syscall;	/* `syscall; ret` */
+	unsigned long g_sigreturn;	/* `mov $15, %rax; syscall` */
+	unsigned long safe_rsp;	/* the stack pointer the layout was made for */
+	unsigned long frame;	/* the signal frame, below the red zone */
+	unsigned long fpstate;	/* its XSAVE area (64-byte aligned) */
+	unsigned long safe_scratch;	/* scratch area below the frame */
+	size_t xlen;		/* XSAVE area size the layout was made for */
+};
+
+/* After a failed ptrace(): -errno, and for ESRCH note how the task ended. */
+int ptrace_core__pt_err(struct ptrace_task *t);
+/* Wait for the next stop of @t; -ESRCH when it exited instead. */
+int ptrace_core__wait_stop(struct ptrace_task *t, int *status);
+bool ptrace_core__is_event_stop(int status);
+bool ptrace_core__is_syscall_stop(int status);
+bool ptrace_core__is_stop_signal(int sig);
+
+/* ptrace_inject.c: from a syscall stop to the next one (stop signals held back). */
+int ptrace_core__to_syscall_stop(struct ptrace_task *t);
+/* ptrace_inject.c: from any stop back to the interrupt stop in get_signal(). */
+int ptrace_core__to_interrupt_stop(struct ptrace_task *t);
+int ptrace_core__plain_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+/* ptrace_inject.c: queue again a stop signal held back during a call. */
+void ptrace_core__requeue_stop(struct ptrace_task *t);
+
+/* ptrace_safe.c: the crash-safe syscall, and its scratch area (-EOPNOTSUPP: none). */
+int ptrace_core__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+int ptrace_core__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
+
+/*
+ * Registers for entering syscall @nr with @args from a syscall instruction:
+ * orig_rax = -1 so that the kernel restarts nothing on our behalf.
+ */
+static inline void ptrace_core__load_syscall(struct user_regs_struct *r, long nr,
+					     const long args[6])
+{
+	r->orig_rax = -1;
+	r->rax = nr;
+	r->rdi = args[0];
+	r->rsi = args[1];
+	r->rdx = args[2];
+	r->r10 = args[3];
+	r->r8 = args[4];
+	r->r9 = args[5];
+}
+
+#endif

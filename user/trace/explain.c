@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * explain.c - tie deaths to the generations that caused them, classify,
+ * and say it in words (see explain.h).
+ *
+ * Generations of fatal signals wait in a table keyed by the victim's thread
+ * group until the group dies (pending_gens.c); one that never leads to a death
+ * (blocked, handled later...) ages out. The ring buffer keeps reservation
+ * order, and a generation always happens before the death it causes, so
+ * the generation is in the table by the time the death arrives.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+#include "log.h"
+#include "names.h"
+#include "pending_gens.h"
+#include "symbolize.h"
+#include "unwind_fault.h"
+
+struct oom_note {
+	struct oom_note *next;
+	struct pt_oom_event ev;
+};
+
+/* A sibling killed by exit_group(), waiting for the caller's own exit record. */
+struct held_exit {
+	struct held_exit *next;
+	struct pt_exit_event ev;
+};
+
+/* The thread that called exit_group() in a thread group. */
+struct initiator_note {
+	struct initiator_note *next;
+	uint32_t tgid, tid;
+	char comm[PT_COMM_LEN];
+	uint64_t ts_ns;
+};
+
+struct expectation {
+	struct expectation *next;
+	uint32_t pid;
+	uint32_t sender; /* the thread group whose kill() is the planned one */
+	int signo;
+	uint64_t since_ns; /* monotonic: the decision; an earlier generation is not it */
+	enum cause cause;
+	char why[256];
+};
+
+struct explain {
+	struct explain_opts opts;
+	struct pending_gens *pend;
+	struct oom_note *ooms;
+	struct held_exit *held;
+	struct initiator_note *inits;
+	struct expectation *expect;
+	struct symbolizer *sym;
+	int64_t wall_off_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	uint64_t deaths, signals;
+};
+
+static int64_t ts_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+struct explain *explain__new(const struct explain_opts *opts)
+{
+	struct explain *ex = calloc(1, sizeof(*ex));
+
+	if (!ex)
+		return NULL;
+	ex->opts = *opts;
+	ex->sym = symbolize__new(opts->symbolize_user);
+	ex->pend = pending_gens__new();
+	if (!ex->sym || !ex->pend) {
+		symbolize__free(ex->sym);
+		pending_gens__free(ex->pend);
+		free(ex);
+		return NULL;
+	}
+	ex->wall_off_ns = ts_ns(CLOCK_REALTIME) - ts_ns(CLOCK_MONOTONIC);
+	return ex;
+}
+
+void explain__free(struct explain *ex)
+{
+	if (!ex)
+		return;
+	pending_gens__free(ex->pend);
+	while (ex->ooms) {
+		struct oom_note *o = ex->ooms;
+
+		ex->ooms = o->next;
+		free(o);
+	}
+	while (ex->expect) {
+		struct expectation *e = ex->expect;
+
+		ex->expect = e->next;
+		free(e);
+	}
+	while (ex->held) {
+		struct held_exit *h = ex->held;
+
+		ex->held = h->next;
+		free(h);
+	}
+	while (ex->inits) {
+		struct initiator_note *n = ex->inits;
+
+		ex->inits = n->next;
+		free(n);
+	}
+	symbolize__free(ex->sym);
+	free(ex);
+}
+
+uint64_t explain__deaths(const struct explain *ex)
+{
+	return ex->deaths;
+}
+
+uint64_t explain__signals(const struct explain *ex)
+{
+	return ex->signals;
+}
+
+int explain__expect(struct explain *ex, uint32_t pid, uint32_t sender, int signo, uint64_t since_ns,
+		    enum cause cause, const char *why)
+{
+	struct expectation *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return -ENOMEM;
+	e->pid = pid;
+	e->sender = sender;
+	e->signo = signo;
+	e->since_ns = since_ns;
+	e->cause = cause;
+	snprintf(e->why, sizeof(e->why), "%s", why ? why : "");
+	e->next = ex->expect;
+	ex->expect = e;
+	return 0;
+}
+
+/*
+ * The expectation that the death of @pid fulfils: the generation @g that
+ * killed it is the planned signal, sent by a kill syscall (@r's class) of
+ * the planned sender, after the decision. A death with no generation seen,
+ * or by anyone else's signal, or by one sent before the decision (someone
+ * else's kill that the plan only came after), or by the kernel on the
+ * sender's behalf (an OOM kill while it wrote memory) is nobody's plan:
+ * NULL.
+ */
+static struct expectation *find_expectation(struct explain *ex, uint32_t pid,
+					    const struct pt_signal_event *g, const struct xrec *r)
+{
+	struct expectation *e;
+
+	if (!g || r->cause != CAUSE_KILL_SYSCALL)
+		return NULL;
+	for (e = ex->expect; e; e = e->next)
+		if (e->pid == pid && e->sender == g->sender.pid && e->signo == g->sig &&
+		    g->hdr.ts_ns >= e->since_ns)
+			return e;
+	return NULL;
+}
+
+static void fill_xtask(struct explain *ex, struct xtask *x, const struct pt_task *t)
+{
+	memset(x, 0, sizeof(*x));
+	x->pid = t->pid;
+	x->tid = t->tid;
+	x->ppid = t->ppid;
+	x->uid = t->uid;
+	x->ns_pid = t->ns_pid;
+	x->pidns = t->pidns_ino;
+	x->pid_ino = t->pid_ino;
+	x->cgroup_id = t->cgroup_id;
+	memcpy(x->comm, t->comm, sizeof(x->comm));
+	x->comm[sizeof(x->comm) - 1] = '\0';
+	/* The victim's cgroup path comes with the event (see cgpath_join). */
+}
+
+static void set_wall(struct explain *ex, struct xrec *r, uint64_t mono)
+{
+	int64_t w = (int64_t)mono + ex->wall_off_ns;
+
+	r->ts_ns = mono;
+	r->wall.tv_sec = w / 1000000000LL;
+	r->wall.tv_nsec = w % 1000000000LL;
+}
+
+size_t explain__pending(const struct explain *ex, int signo)
+{
+	return pending_gens__count(ex->pend, signo);
+}
+
+static struct oom_note *oom_take(struct explain *ex, uint32_t tgid)
+{
+	struct oom_note **pp, *o;
+
+	for (pp = &ex->ooms; *pp; pp = &(*pp)->next) {
+		o = *pp;
+		if (o->ev.victim.pid == tgid) {
+			*pp = o->next;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+/* ---- building a record --------------------------------------------------- */
+
+static bool in_syscall(const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && (!strcmp(names[i], "do_syscall_64") ||
+				 !strncmp(names[i], "entry_SYSCALL_64", 16) ||
+				 !strncmp(names[i], "__x64_sys_", 10)))
+			return true;
+	return false;
+}
+
+/* Fill the generation part of a record and classify it. */
+static void apply_generation(struct explain *ex, struct xrec *r, const struct pt_signal_event *g,
+			     const struct pt_ustack *u, const struct pt_exit_event *x,
+			     const struct pt_oom_event *oom)
+{
+	const char *names[PT_KSTACK_DEPTH] = { 0 };
+	struct cause_facts f = { .gen = g, .exit = x, .oom = oom };
+	bool kernel_made;
+
+	if (g) {
+		r->has_gen = true;
+		r->signo = g->sig;
+		r->si_code = names__si_code(g->sig, g->si_code, r->si_code_buf,
+					    sizeof(r->si_code_buf));
+		r->result = names__gen_result(g->result);
+		if (g->result == 0 && (g->hints & PT_HINT_VICTIM_BLOCKED))
+			r->result = "blocked";
+		fill_xtask(ex, &r->sender, &g->sender);
+		r->has_sender = true;
+		/* No stack, no kernel symbols to load (a first load reads all of kallsyms). */
+		if (g->kstack_sz > 0)
+			symbolize__kstack(ex->sym, r, g->kstack, g->kstack_sz, names);
+		if (u && u->ustack_sz > 0)
+			symbolize__ustack(ex->sym, r, g->sender.pid, u);
+		if (u && (u->flags & PT_USTACK_FAULT)) {
+			r->has_fault = true;
+			r->fault_addr = u->fault_addr;
+			unwind_fault__describe(g->sig, g->si_code, u->fault_addr, u->sp,
+					       r->fault_what, sizeof(r->fault_what));
+		}
+	} else if (x && x->kstack_sz > 0) {
+		symbolize__kstack(ex->sym, r, x->kstack, x->kstack_sz, names);
+	}
+	f.kstack = names;
+	f.kstack_n = r->nk;
+	r->cause = cause__classify(&f);
+
+	kernel_made = g && (g->info_kind != PT_INFO_REAL || g->si_code > 0);
+	if (r->cause == CAUSE_KILL_SYSCALL)
+		r->sender_kind = SENDER_USER;
+	else if (g && (kernel_made || r->cause == CAUSE_CGROUP_KILL ||
+		       r->cause == CAUSE_PTRACE_KILL))
+		r->sender_kind = SENDER_KERNEL;
+	else if (g)
+		r->sender_kind = SENDER_USER;
+	else
+		r->sender_kind = SENDER_KERNEL;
+	/*
+	 * orig_ax names a syscall only when the sender was in one: the
+	 * kernel stack shows the syscall entry then. (In an exception it is
+	 * the error code, in an interrupt a negative vector.)
+	 */
+	if (g && g->syscall_nr >= 0 && (in_syscall(names, r->nk) || r->cause == CAUSE_KILL_SYSCALL)) {
+		r->syscall = names__syscall(g->syscall_nr);
+		if (r->syscall) {
+			memcpy(r->sys_args, g->sys_args, sizeof(r->sys_args));
+			r->sys_args_valid = true;
+			r->kill_pgrp = g->pgrp;
+			r->kill_pgrp_size = g->pgrp_size;
+		}
+	}
+}
+
+/* Join the leaf-first names the BPF side read into "/a/b/c". */
+static void cgpath_join(const struct pt_cgpath *p, char *buf, size_t len)
+{
+	int n = p->depth < PT_CG_DEPTH ? (int)p->depth : PT_CG_DEPTH;
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	if (p->depth > PT_CG_DEPTH)
+		off += snprintf(buf, len, "/...");
+	for (i = n - 1; i >= 0 && off < len; i--)
+		off += snprintf(buf + off, len - off, "/%.*s", PT_CG_NAME_LEN, p->names[i]);
+	if (!n)
+		snprintf(buf, len, "/");
+}
+
+static int emit(struct explain *ex, struct xrec *r)
+{
+	return ex->opts.emit ? ex->opts.emit(ex->opts.ctx, r) : 0;
+}
+
+static int on_signal(struct explain *ex, const struct pt_signal_event *g,
+		     const struct pt_ustack *u)
+{
+	struct xrec *r;
+	int err = 0;
+
+	if (g->result == 0)
+		pending_gens__add(ex->pend, g, u);
+	if (!ex->opts.report_signals)
+		return 0;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->kind = XREC_SIGNAL;
+	set_wall(ex, r, g->hdr.ts_ns);
+	fill_xtask(ex, &r->victim, &g->victim);
+	cgpath_join(&g->victim_cgroup, r->victim.cgroup, sizeof(r->victim.cgroup));
+	r->delay_us = -1;
+	apply_generation(ex, r, g, u, NULL, NULL);
+	explain_words__detail(r);
+	ex->signals++;
+	err = emit(ex, r);
+	free(r);
+	return err;
+}
+
+static int process_exit(struct explain *ex, const struct pt_exit_event *x)
+{
+	struct pending_gen *gens = NULL, *p, *chosen = NULL;
+	struct oom_note *oom = NULL;
+	struct expectation *exp;
+	int termsig = x->exit_code & 0x7f;
+	/* Killed by a sibling's exit_group()/execve(): a thread-level death. */
+	bool zap = x->flags & (PT_EXIT_EXEC_ZAP | PT_EXIT_SIBLING_EXIT);
+	struct xrec *r;
+	int err;
+
+	/* Lineage-mode exits that are no death by signal: nothing to explain. */
+	if (!zap && !termsig && !(x->flags & PT_EXIT_SECCOMP_DEAD)) {
+		pending_gen__free_list(pending_gens__take(ex->pend, x->task.pid));
+		return 0;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->kind = XREC_DEATH;
+	set_wall(ex, r, x->hdr.ts_ns);
+	fill_xtask(ex, &r->victim, &x->task);
+	cgpath_join(&x->cgroup, r->victim.cgroup, sizeof(r->victim.cgroup));
+	r->has_exit = true;
+	r->exit_status = x->exit_code;
+	r->signo = zap ? SIGKILL : termsig;
+	r->delay_us = -1;
+	if (x->initiator_tid) {
+		r->has_initiator = true;
+		r->init_tid = x->initiator_tid;
+		memcpy(r->init_comm, x->initiator_comm, sizeof(r->init_comm));
+		r->init_comm[sizeof(r->init_comm) - 1] = '\0';
+		r->init_syscall = x->initiator_syscall >= 0 ? names__syscall(x->initiator_syscall) :
+							      NULL;
+	}
+
+	if (!zap) {
+		gens = pending_gens__take(ex->pend, x->task.pid);
+		oom = oom_take(ex, x->task.pid);
+		/* The first generation of the signal that killed it is the cause. */
+		for (p = gens; p; p = p->next)
+			if (p->ev.sig == termsig && !chosen)
+				chosen = p;
+	}
+	apply_generation(ex, r, chosen ? &chosen->ev : NULL,
+			 chosen && chosen->has_u ? &chosen->u : NULL, x, oom ? &oom->ev : NULL);
+	if (chosen)
+		r->delay_us = (int64_t)(x->hdr.ts_ns - chosen->ev.hdr.ts_ns) / 1000;
+	if (oom) {
+		r->has_oom = true;
+		cgpath_join(&oom->ev.memcg, r->oom.memcg, sizeof(r->oom.memcg));
+		r->oom.total_vm_kb = oom->ev.total_vm_pages * 4;
+		r->oom.anon_rss_kb = oom->ev.anon_rss_pages * 4;
+		r->oom.file_rss_kb = oom->ev.file_rss_pages * 4;
+		r->oom.shmem_rss_kb = oom->ev.shmem_rss_pages * 4;
+		r->oom.oom_score_adj = oom->ev.oom_score_adj;
+		fill_xtask(ex, &r->oom.trigger, &oom->ev.killer);
+	}
+	for (p = gens; p; p = p->next) {
+		if (p == chosen || r->nalso == X_MAX_ALSO)
+			continue;
+		r->also[r->nalso].has_sender = true;
+		fill_xtask(ex, &r->also[r->nalso].sender, &p->ev.sender);
+		r->also[r->nalso].signo = p->ev.sig;
+		r->also[r->nalso].result = names__gen_result(p->ev.result);
+		{
+			struct cause_facts f = { .gen = &p->ev };
+
+			r->also[r->nalso].cause = cause__classify(&f);
+		}
+		r->nalso++;
+	}
+	if (!chosen && !zap && r->cause == CAUSE_UNKNOWN)
+		xrec__add_unknown(r, "sender: %s",
+			    "no generation of this signal was seen (sent before tracing started, "
+			    "or the record was dropped)");
+
+	exp = find_expectation(ex, x->task.pid, chosen ? &chosen->ev : NULL, r);
+	if (exp) {
+		r->expected = true;
+		r->cause = exp->cause;
+	}
+	explain_words__detail(r);
+	if (exp && exp->why[0])
+		snprintf(r->detail, sizeof(r->detail), "%s", exp->why);
+	ex->deaths++;
+	err = emit(ex, r);
+
+	pending_gen__free_list(gens);
+	free(oom);
+	free(r);
+	return err;
+}
+
+/* How long a sibling's death waits for the exit_group() caller's record. */
+#define HOLD_MAX_NS (500ULL * 1000000ULL)
+#define INIT_MAX_AGE_NS (10ULL * 1000000000ULL)
+
+static const struct initiator_note *find_initiator(struct explain *ex, uint32_t tgid)
+{
+	struct initiator_note *n;
+
+	for (n = ex->inits; n; n = n->next)
+		if (n->tgid == tgid)
+			return n;
+	return NULL;
+}
+
+static void fill_initiator(struct pt_exit_event *x, const struct initiator_note *n)
+{
+	x->initiator_tid = n->tid;
+	memcpy(x->initiator_comm, n->comm, sizeof(x->initiator_comm));
+	x->initiator_syscall = 231; /* exit_group */
+}
+
+/* Emit held siblings of @tgid (all when tgid is 0, or those older than @before). */
+static int release_held(struct explain *ex, uint32_t tgid, uint64_t before)
+{
+	struct held_exit **pp = &ex->held;
+	int err = 0;
+
+	while (*pp) {
+		struct held_exit *h = *pp;
+		const struct initiator_note *n;
+
+		if ((tgid && h->ev.task.pid != tgid) ||
+		    (!tgid && before && h->ev.hdr.ts_ns + HOLD_MAX_NS > before)) {
+			pp = &h->next;
+			continue;
+		}
+		*pp = h->next;
+		n = find_initiator(ex, h->ev.task.pid);
+		if (n)
+			fill_initiator(&h->ev, n);
+		if (!err)
+			err = process_exit(ex, &h->ev);
+		free(h);
+	}
+	return err;
+}
+
+int explain__flush(struct explain *ex)
+{
+	return release_held(ex, 0, 0);
+}
+
+static void expire_initiators(struct explain *ex, uint64_t now)
+{
+	struct initiator_note **pp = &ex->inits;
+
+	while (*pp) {
+		struct initiator_note *n = *pp;
+
+		if (now > n->ts_ns + INIT_MAX_AGE_NS) {
+			*pp = n->next;
+			free(n);
+		} else {
+			pp = &n->next;
+		}
+	}
+}
+
+/*
+ * Siblings killed by exit_group() may exit before the caller does, and only
+ * the caller's own record says who it was: hold their deaths until it
+ * comes (or for HOLD_MAX_NS).
+ */
+static int on_exit_event(struct explain *ex, const struct pt_exit_event *x)
+{
+	int err;
+
+	if (x->flags & PT_EXIT_INITIATOR) {
+		struct initiator_note *n = calloc(1, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		n->tgid = x->task.pid;
+		n->tid = x->task.tid;
+		memcpy(n->comm, x->task.comm, sizeof(n->comm));
+		n->comm[sizeof(n->comm) - 1] = '\0';
+		n->ts_ns = x->hdr.ts_ns;
+		expire_initiators(ex, x->hdr.ts_ns);
+		n->next = ex->inits;
+		ex->inits = n;
+		err = release_held(ex, x->task.pid, 0);
+		if (err)
+			return err;
+	}
+	if ((x->flags & PT_EXIT_SIBLING_EXIT) && !x->initiator_tid) {
+		const struct initiator_note *n = find_initiator(ex, x->task.pid);
+		struct held_exit *h;
+
+		if (n) {
+			struct pt_exit_event copy = *x;
+
+			fill_initiator(&copy, n);
+			return process_exit(ex, &copy);
+		}
+		h = malloc(sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		h->ev = *x;
+		h->next = ex->held;
+		ex->held = h;
+		return 0;
+	}
+	return process_exit(ex, x);
+}
+
+static int on_oom(struct explain *ex, const struct pt_oom_event *o)
+{
+	struct oom_note *n = malloc(sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	n->ev = *o;
+	n->next = ex->ooms;
+	ex->ooms = n;
+	return 0;
+}
+
+/* Register what a traced task runs, so its frames resolve after it is gone. */
+static int on_exec(struct explain *ex, const struct pt_exec_event *e)
+{
+	symbolize__add_exec(ex->sym, e->task.pid, e->filename);
+	return 0;
+}
+
+int explain__feed(struct explain *ex, const void *data, size_t size)
+{
+	const struct pt_hdr *h = data;
+
+	/* Shorter than a header: nothing to read, not even its type. */
+	if (size < sizeof(*h))
+		return 0;
+	if (ex->held) {
+		int err = release_held(ex, 0, h->ts_ns);
+
+		if (err)
+			return err;
+	}
+
+	switch (h->type) {
+	case PT_EV_SIGNAL:
+		if (size < sizeof(struct pt_signal_event))
+			return 0;
+		if (size >= sizeof(struct pt_signal_dwarf_event) && ex->opts.symbolize_user) {
+			const struct pt_signal_dwarf_event *de = data;
+			struct pt_ustack u = de->s.u;
+
+			/* Now, while the sender's files are most likely still there. */
+			symbolize__unwind(ex->sym, de->s.sig.sender.pid, de->s.sig.sender.tid, &de->d,
+					  size - offsetof(struct pt_signal_dwarf_event, d), &u);
+			return on_signal(ex, data, &u);
+		}
+		return on_signal(ex, data,
+				 size >= sizeof(struct pt_signal_ustack_event) ?
+					 &((const struct pt_signal_ustack_event *)data)->u : NULL);
+	case PT_EV_EXIT:
+		if (size < sizeof(struct pt_exit_event))
+			return 0;
+		return on_exit_event(ex, data);
+	case PT_EV_OOM:
+		if (size < sizeof(struct pt_oom_event))
+			return 0;
+		return on_oom(ex, data);
+	case PT_EV_EXEC:
+		if (size < sizeof(struct pt_exec_event))
+			return 0;
+		return on_exec(ex, data);
+	default:
+		return 0;
+	}
+}
