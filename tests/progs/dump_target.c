@@ -19,7 +19,7 @@
  * and PIDFD_THREAD), a live child, a zombie
  * child, twice to one reaped child, to a reaped child that exited with 3 and
  * to one killed by SIGTERM.
- * socket: an open netlink socket (which dump must refuse).
+ * socket: an open packet socket (which dump must refuse).
  * thread: a second thread (which dump must refuse).
  * bigmem=MB: MB MiB of written anonymous memory (a dump that takes a while).
  *
@@ -395,8 +395,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "pidfds")) {
 			setup_pidfds();
 		} else if (!strcmp(argv[i], "socket")) {
-			/* A netlink socket: unix and TCP sockets are dumped now. */
-			n = socket(AF_NETLINK, SOCK_RAW, 0);
+			/* A packet socket: unix, inet and netlink sockets are dumped now. */
+			n = socket(AF_PACKET, SOCK_DGRAM, 0);
 			if (n < 0)
 				die("socket");
 			kv("fd_socket", "%d", n);

@@ -43,7 +43,7 @@ dump_fails ancestor "pid $$ is an ancestor of pidtrace" -t $$ -D "$T/none"
 
 # Unsupported objects: refused by name, the tree runs on untouched.
 start_target socket || exit 1
-dump_fails refuse_socket "pid $TARGET fd $(rep fd_socket): netlink socket \(protocol 0\) is not supported$" \
+dump_fails refuse_socket "pid $TARGET fd $(rep fd_socket): packet socket is not supported$" \
 	-t "$TARGET" -D "$T/img"
 untouched refuse_socket_untouched "$TARGET"
 no_image refuse_socket_no_image "$T/img"

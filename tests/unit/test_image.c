@@ -59,11 +59,11 @@ static int make_image(void)
 		err = image__pages_begin(img, "pages-42.img", 42, &p);
 	memset(page, 0xab, sizeof(page));
 	if (!err)
-		err = image_pages__append(p, page, 4096, &off);
+		err = image__pages_append(p, page, 4096, &off);
 	if (!err)
-		err = image_pages__append(p, page, 8192, &off);
+		err = image__pages_append(p, page, 8192, &off);
 	if (!err)
-		err = off == 4096 ? image_pages__finish(p) : -EINVAL;
+		err = off == 4096 ? image__pages_finish(p) : -EINVAL;
 	inv.pidtrace_version = "test";
 	inv.root_pid = 42;
 	inv.n_pids = 1;

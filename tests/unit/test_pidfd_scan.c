@@ -47,7 +47,7 @@ static long val(const char *key)
 
 static const struct pidfd_target *target(const char *fd_key)
 {
-	return pidfd_list__find(list, (int)val(fd_key));
+	return pidfd_scan__find(list, (int)val(fd_key));
 }
 
 /* The target's pid as seen from our pid namespace, or -1. */
@@ -185,7 +185,7 @@ static void live_child_is_alive(void)
 	const struct pidfd_target *t = target("live_fd");
 
 	CHECK(t->state == PIDFD_TARGET_ALIVE);
-	CHECK_STR(pidfd_target__state_str(t->state), "alive");
+	CHECK_STR(pidfd_scan__state_str(t->state), "alive");
 	CHECK(our_pid(t) == val("live_pid"));
 	CHECK(!t->has_exit);
 }
@@ -195,7 +195,7 @@ static void zombie_child_is_zombie_with_status(void)
 	const struct pidfd_target *t = target("zombie_fd");
 
 	CHECK(t->state == PIDFD_TARGET_ZOMBIE);
-	CHECK_STR(pidfd_target__state_str(t->state), "zombie");
+	CHECK_STR(pidfd_scan__state_str(t->state), "zombie");
 	CHECK(our_pid(t) == val("zombie_pid"));
 	CHECK(t->has_exit);
 	CHECK(t->exit_status == val("zombie_status"));
@@ -207,7 +207,7 @@ static void two_pidfds_to_one_reaped_child_share_inode(void)
 	const struct pidfd_target *a = target("shared_fd1"), *b = target("shared_fd2");
 
 	CHECK(a->state == PIDFD_TARGET_REAPED && b->state == PIDFD_TARGET_REAPED);
-	CHECK_STR(pidfd_target__state_str(a->state), "reaped");
+	CHECK_STR(pidfd_scan__state_str(a->state), "reaped");
 	CHECK(a->ino == b->ino);
 	CHECK(our_pid(a) == val("shared_pid") && our_pid(b) == val("shared_pid"));
 	CHECK(a->has_exit && b->has_exit);
@@ -309,7 +309,7 @@ static void process_without_pidfds_gives_empty_list(void)
 	waitpid(c, NULL, 0);
 	CHECK(err == 0);
 	CHECK(l && l->n == 0);
-	pidfd_list__free(l);
+	pidfd_scan__free(l);
 }
 
 static void missing_process_is_esrch(void)
@@ -381,7 +381,7 @@ static void nested_pidns_target_has_every_level(void)
 	CHECK(l->t[0].nspid[0] == c && l->t[0].nspid[1] == 1);
 	CHECK(l->t[0].ns_ino[0] == our_pidns && l->t[0].ns_ino[1] == child_ns);
 	CHECK(l->t[0].has_exit && l->t[0].exit_status == 7 << 8);
-	pidfd_list__free(l);
+	pidfd_scan__free(l);
 }
 
 /* Written by the holder's thread: where its private pidfd is. */
@@ -447,7 +447,7 @@ static void pidfd_in_a_thread_private_fd_table(void)
 	CHECK(l->t[0].state == PIDFD_TARGET_REAPED);
 	CHECK(our_pid(&l->t[0]) == r.target);
 	CHECK(l->t[0].has_exit && l->t[0].exit_status == r.status && r.status == 9 << 8);
-	pidfd_list__free(l);
+	pidfd_scan__free(l);
 }
 
 static void measure_cost(void)
@@ -460,11 +460,11 @@ static void measure_cost(void)
 	t0 = now_us();
 	CHECK(pidfd_scan__task(family, &l) == 0);
 	t1 = now_us();
-	pidfd_list__free(l);
+	pidfd_scan__free(l);
 	for (i = 0; i < runs; i++) {
 		CHECK(pidfd_scan__task(family, &l) == 0);
 		CHECK(l->n == 8);
-		pidfd_list__free(l);
+		pidfd_scan__free(l);
 	}
 	t2 = now_us();
 	printf("# cost: first scan (load + scan) %.0f us, then %.0f us per scan of 8 pidfds "
@@ -520,7 +520,7 @@ int main(void)
 		RUN(measure_cost);
 		failures = unit__failures;
 	}
-	pidfd_list__free(list);
+	pidfd_scan__free(list);
 	pidfd_scan__cleanup();
 	stop_family();
 	return failures ? 1 : 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* log.c - error and debug reporting (see log.h). */
+#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -12,6 +13,42 @@
 static int verbose;
 static bool json_mode;
 static const char *cmd_name;
+/* Errors may come from restore's copy threads: the sink is taken under a lock. */
+static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct log_sink *sink;
+
+struct log_sink *log__sink(struct log_sink *s)
+{
+	struct log_sink *old;
+
+	pthread_mutex_lock(&sink_lock);
+	old = sink;
+	sink = s;
+	pthread_mutex_unlock(&sink_lock);
+	return old;
+}
+
+/* Return: true when a sink took @msg (kept or dropped). */
+static bool to_sink(enum log_level lvl, const char *msg)
+{
+	bool taken = false;
+
+	pthread_mutex_lock(&sink_lock);
+	if (sink && lvl == LOG_WARN) {
+		if (sink->warn) {
+			sink->warn(sink->arg, msg);
+			taken = true;
+		}
+	} else if (sink) {
+		taken = true;
+		if (sink->buf && sink->len && !sink->buf[0])
+			snprintf(sink->buf, sink->len, "%s%s%s",
+				 sink->step && *sink->step ? *sink->step : "",
+				 sink->step && *sink->step ? ": " : "", msg);
+	}
+	pthread_mutex_unlock(&sink_lock);
+	return taken;
+}
 
 void log__set_verbose(int v)
 {
@@ -59,6 +96,8 @@ void log__printf(enum log_level lvl, const char *fmt, ...)
 	n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
+	if ((lvl == LOG_ERR || lvl == LOG_WARN) && to_sink(lvl, msg))
+		return;
 
 	if (json_mode && (lvl == LOG_ERR || lvl == LOG_WARN)) {
 		emit_json_error(lvl == LOG_ERR ? "error" : "warning", msg);

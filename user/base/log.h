@@ -21,6 +21,26 @@ void log__set_json(bool json);
 /* The subcommand name used as a prefix: "pidtrace: dump: ..." */
 void log__set_cmd(const char *cmd);
 void log__printf(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Where errors go while a command must say its failure once, at its end
+ * or in its JSON report, rather than where each is detected (restore: the
+ * image reader, the ptrace engine and every phase report with pr_err(),
+ * and the first failure is the restore's error; the rest are its
+ * consequences). While a sink is set, pr_err() does not print: the first
+ * message goes into @buf ("STEP: message" when *@step is set), unless @buf
+ * already holds one, and the others are dropped. Warnings still print.
+ * log__sink(NULL) prints again. Return: the sink that was set (NULL: none).
+ */
+struct log_sink {
+	char *buf;
+	size_t len;
+	const char *const *step;
+	/* When set, warnings go here instead (a JSON report that holds them). */
+	void (*warn)(void *arg, const char *msg);
+	void *arg;
+};
+struct log_sink *log__sink(struct log_sink *sink);
+
 /* Install a libbpf print callback that is silent unless -v. */
 void log__setup_libbpf(void);
 

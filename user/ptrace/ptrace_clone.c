@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ptrace_clone.c - create a thread inside a held task (see
- * ptrace_core__clone_thread() in ptrace_core.h).
+ * ptrace__clone_thread() in ptrace.h).
  *
  * The task runs clone3() from a `syscall` instruction with
  * PTRACE_O_TRACECLONE set for that one call: the kernel attaches the new
@@ -38,20 +38,20 @@ static int run_clone(struct ptrace_task *t, pid_t *child)
 
 	while (stops < 2) {
 		if (ptrace(PTRACE_SYSCALL, t->pid, 0, sig))
-			return ptrace_core__pt_err(t);
-		err = ptrace_core__wait_stop(t, &status);
+			return ptrace__pt_err(t);
+		err = ptrace__wait_stop(t, &status);
 		if (err)
 			return err;
 		sig = 0;
-		if (ptrace_core__is_syscall_stop(status)) {
+		if (ptrace__is_syscall_stop(status)) {
 			stops++;
 		} else if (is_clone_event(status)) {
 			if (ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &msg))
-				return ptrace_core__pt_err(t);
+				return ptrace__pt_err(t);
 			*child = (pid_t)msg;
-		} else if (ptrace_core__is_event_stop(status)) {
+		} else if (ptrace__is_event_stop(status)) {
 			continue;
-		} else if (ptrace_core__is_stop_signal(WSTOPSIG(status))) {
+		} else if (ptrace__is_stop_signal(WSTOPSIG(status))) {
 			t->deferred_sig = WSTOPSIG(status);
 		} else {
 			pr_debug("pid %d: signal %d during clone3", t->pid, WSTOPSIG(status));
@@ -73,17 +73,17 @@ static int adopt(pid_t tid, struct ptrace_task **out)
 	c->pid = tid;
 	c->mem_fd = -1;
 	/* Its initial stop (SIGTRAP | PTRACE_EVENT_STOP << 8), as after PTRACE_INTERRUPT. */
-	err = ptrace_core__wait_stop(c, &status);
-	if (!err && !(ptrace_core__is_event_stop(status) && WSTOPSIG(status) == SIGTRAP))
+	err = ptrace__wait_stop(c, &status);
+	if (!err && !(ptrace__is_event_stop(status) && WSTOPSIG(status) == SIGTRAP))
 		err = -EIO;
 	/* It inherited PTRACE_O_TRACECLONE: it must not adopt threads of its own. */
 	if (!err && ptrace(PTRACE_SETOPTIONS, tid, 0, PTRACE_O_TRACESYSGOOD))
-		err = ptrace_core__pt_err(c);
+		err = ptrace__pt_err(c);
 	*out = c;
 	return err;
 }
 
-int ptrace_core__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsigned long args,
+int ptrace__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsigned long args,
 			      size_t size, struct ptrace_task **out, long *ret)
 {
 	struct user_regs_struct saved, r;
@@ -94,13 +94,13 @@ int ptrace_core__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsig
 	*out = NULL;
 	if (t->exited)
 		return -ESRCH;
-	err = ptrace_core__get_regs(t, &saved);
+	err = ptrace__get_regs(t, &saved);
 	if (!err)
-		err = ptrace_core__get_sigmask(t, &mask);
+		err = ptrace__get_sigmask(t, &mask);
 	if (err)
 		return err;
 	/* The new thread inherits this mask: it starts with every signal blocked. */
-	err = ptrace_core__set_sigmask(t, ~0ULL);
+	err = ptrace__set_sigmask(t, ~0ULL);
 	if (err)
 		return err;
 	r = saved;
@@ -109,26 +109,26 @@ int ptrace_core__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsig
 	r.rax = SYS_clone3;
 	r.rdi = args;
 	r.rsi = size;
-	err = ptrace_core__set_regs(t, &r);
+	err = ptrace__set_regs(t, &r);
 	if (!err && ptrace(PTRACE_SETOPTIONS, t->pid, 0,
 			   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | t->opts))
-		err = ptrace_core__pt_err(t);
+		err = ptrace__pt_err(t);
 	if (!err)
 		err = run_clone(t, &child);
 	if (!err)
-		err = ptrace_core__get_regs(t, &r);
+		err = ptrace__get_regs(t, &r);
 	if (!err)
 		*ret = (long)r.rax;
 	if (t->exited)
 		return -ESRCH;
 	err2 = ptrace(PTRACE_SETOPTIONS, t->pid, 0, PTRACE_O_TRACESYSGOOD | t->opts) ?
-		       ptrace_core__pt_err(t) : 0;
+		       ptrace__pt_err(t) : 0;
 	if (!err2)
-		err2 = ptrace_core__set_regs(t, &saved);
+		err2 = ptrace__set_regs(t, &saved);
 	if (!err2)
-		err2 = ptrace_core__set_sigmask(t, mask);
+		err2 = ptrace__set_sigmask(t, mask);
 	if (!err2)
-		err2 = ptrace_core__to_interrupt_stop(t);
+		err2 = ptrace__to_interrupt_stop(t);
 	/* A thread that exists is handed over even on error: the caller kills it. */
 	if (child) {
 		int e = adopt(child, out);

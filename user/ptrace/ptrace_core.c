@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ptrace_core.c - seize, registers, signals, memory, detach and kill (see
- * ptrace_core.h for the contract; remote syscalls are in ptrace_inject.c).
+ * ptrace.h for the contract; remote syscalls are in ptrace_inject.c).
  *
  * If pidtrace dies, the kernel detaches every task it held and each runs on
  * from where it was held: nothing here changes a task's state but the
@@ -32,12 +32,12 @@
 /* Kernel-side siginfo is 128 bytes on every architecture. */
 _Static_assert(sizeof(siginfo_t) == 128, "siginfo_t size");
 
-pid_t ptrace_core__pid(const struct ptrace_task *t)
+pid_t ptrace__pid(const struct ptrace_task *t)
 {
 	return t->pid;
 }
 
-bool ptrace_core__exited(const struct ptrace_task *t, int *status)
+bool ptrace__exited(const struct ptrace_task *t, int *status)
 {
 	if (t->exited && status)
 		*status = t->exit_status;
@@ -126,7 +126,7 @@ static int note_gone(struct ptrace_task *t)
 	return mark_exited(t, st);
 }
 
-int ptrace_core__pt_err(struct ptrace_task *t)
+int ptrace__pt_err(struct ptrace_task *t)
 {
 	int err = -errno;
 
@@ -135,7 +135,7 @@ int ptrace_core__pt_err(struct ptrace_task *t)
 	return err;
 }
 
-int ptrace_core__wait_stop(struct ptrace_task *t, int *status)
+int ptrace__wait_stop(struct ptrace_task *t, int *status)
 {
 	int err;
 
@@ -152,17 +152,17 @@ int ptrace_core__wait_stop(struct ptrace_task *t, int *status)
 	}
 }
 
-bool ptrace_core__is_event_stop(int status)
+bool ptrace__is_event_stop(int status)
 {
 	return (status >> 16) == PTRACE_EVENT_STOP;
 }
 
-bool ptrace_core__is_syscall_stop(int status)
+bool ptrace__is_syscall_stop(int status)
 {
 	return (status >> 16) == 0 && WSTOPSIG(status) == (SIGTRAP | 0x80);
 }
 
-bool ptrace_core__is_stop_signal(int sig)
+bool ptrace__is_stop_signal(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
@@ -183,21 +183,21 @@ static int seize(pid_t pid, bool stopped_ok, struct ptrace_task **out)
 		return err;
 	}
 	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0)) {
-		err = ptrace_core__pt_err(t);
+		err = ptrace__pt_err(t);
 		goto fail;
 	}
 	for (tries = 0;; tries++) {
-		err = ptrace_core__wait_stop(t, &status);
+		err = ptrace__wait_stop(t, &status);
 		if (err)
 			goto fail;
-		if (ptrace_core__is_event_stop(status)) {
+		if (ptrace__is_event_stop(status)) {
 			if (WSTOPSIG(status) == SIGTRAP)
 				break;
 			/*
 			 * A group stop (the task was stopped, or is being
 			 * stopped): held in it, or left stopped, as it was.
 			 */
-			if (stopped_ok && ptrace_core__is_stop_signal(WSTOPSIG(status))) {
+			if (stopped_ok && ptrace__is_stop_signal(WSTOPSIG(status))) {
 				t->stop_sig = WSTOPSIG(status);
 				break;
 			}
@@ -213,8 +213,8 @@ static int seize(pid_t pid, bool stopped_ok, struct ptrace_task **out)
 			err = -EAGAIN;
 			goto fail;
 		}
-		if (ptrace(PTRACE_CONT, pid, 0, ptrace_core__is_syscall_stop(status) ? 0 : WSTOPSIG(status))) {
-			err = ptrace_core__pt_err(t);
+		if (ptrace(PTRACE_CONT, pid, 0, ptrace__is_syscall_stop(status) ? 0 : WSTOPSIG(status))) {
+			err = ptrace__pt_err(t);
 			goto fail;
 		}
 	}
@@ -227,50 +227,50 @@ fail:
 	return err;
 }
 
-int ptrace_core__seize(pid_t pid, struct ptrace_task **out)
+int ptrace__seize(pid_t pid, struct ptrace_task **out)
 {
 	return seize(pid, false, out);
 }
 
-int ptrace_core__seize_stopped(pid_t pid, struct ptrace_task **out)
+int ptrace__seize_stopped(pid_t pid, struct ptrace_task **out)
 {
 	return seize(pid, true, out);
 }
 
-int ptrace_core__stop_sig(const struct ptrace_task *t)
+int ptrace__stop_sig(const struct ptrace_task *t)
 {
 	return t ? t->stop_sig : 0;
 }
 
-int ptrace_core__check(struct ptrace_task *t)
+int ptrace__check(struct ptrace_task *t)
 {
 	uint64_t mask;
 
 	if (t->exited)
 		return -ESRCH;
 	/* Any request fails with ESRCH once the tracee left its stop. */
-	return ptrace_core__get_sigmask(t, &mask);
+	return ptrace__get_sigmask(t, &mask);
 }
 
-int ptrace_core__get_regs(struct ptrace_task *t, struct user_regs_struct *regs)
+int ptrace__get_regs(struct ptrace_task *t, struct user_regs_struct *regs)
 {
 	struct iovec iov = { regs, sizeof(*regs) };
 
 	if (ptrace(PTRACE_GETREGSET, t->pid, NT_PRSTATUS, &iov))
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	return iov.iov_len == sizeof(*regs) ? 0 : -EIO;
 }
 
-int ptrace_core__set_regs(struct ptrace_task *t, const struct user_regs_struct *regs)
+int ptrace__set_regs(struct ptrace_task *t, const struct user_regs_struct *regs)
 {
 	struct iovec iov = { (void *)regs, sizeof(*regs) };
 
 	if (ptrace(PTRACE_SETREGSET, t->pid, NT_PRSTATUS, &iov))
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	return 0;
 }
 
-int ptrace_core__get_xstate(struct ptrace_task *t, void **buf, size_t *len)
+int ptrace__get_xstate(struct ptrace_task *t, void **buf, size_t *len)
 {
 	/* Larger than any XSAVE area so far (AMX makes it ~11 KiB). */
 	const size_t max = 64 * 1024;
@@ -284,7 +284,7 @@ int ptrace_core__get_xstate(struct ptrace_task *t, void **buf, size_t *len)
 	iov.iov_base = tmp;
 	iov.iov_len = max;
 	if (ptrace(PTRACE_GETREGSET, t->pid, NT_X86_XSTATE, &iov)) {
-		err = ptrace_core__pt_err(t);
+		err = ptrace__pt_err(t);
 		goto out;
 	}
 	copy = malloc(iov.iov_len);
@@ -300,30 +300,30 @@ out:
 	return err;
 }
 
-int ptrace_core__set_xstate(struct ptrace_task *t, const void *buf, size_t len)
+int ptrace__set_xstate(struct ptrace_task *t, const void *buf, size_t len)
 {
 	struct iovec iov = { (void *)buf, len };
 
 	if (ptrace(PTRACE_SETREGSET, t->pid, NT_X86_XSTATE, &iov))
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	return 0;
 }
 
-int ptrace_core__get_sigmask(struct ptrace_task *t, uint64_t *mask)
+int ptrace__get_sigmask(struct ptrace_task *t, uint64_t *mask)
 {
 	if (ptrace(PTRACE_GETSIGMASK, t->pid, sizeof(*mask), mask))
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	return 0;
 }
 
-int ptrace_core__set_sigmask(struct ptrace_task *t, uint64_t mask)
+int ptrace__set_sigmask(struct ptrace_task *t, uint64_t mask)
 {
 	if (ptrace(PTRACE_SETSIGMASK, t->pid, sizeof(mask), &mask))
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	return 0;
 }
 
-int ptrace_core__peek_siginfo(struct ptrace_task *t, bool shared, siginfo_t **out, size_t *n)
+int ptrace__peek_siginfo(struct ptrace_task *t, bool shared, siginfo_t **out, size_t *n)
 {
 	struct __ptrace_peeksiginfo_args args = {
 		.off = 0,
@@ -344,7 +344,7 @@ int ptrace_core__peek_siginfo(struct ptrace_task *t, bool shared, siginfo_t **ou
 		args.off = cnt;
 		got = ptrace(PTRACE_PEEKSIGINFO, t->pid, &args, arr + cnt);
 		if (got < 0) {
-			int err = ptrace_core__pt_err(t);
+			int err = ptrace__pt_err(t);
 
 			free(arr);
 			return err;
@@ -362,11 +362,11 @@ int ptrace_core__peek_siginfo(struct ptrace_task *t, bool shared, siginfo_t **ou
 	return 0;
 }
 
-int ptrace_core__get_rseq(struct ptrace_task *t, struct ptrace_core_rseq *rseq)
+int ptrace__get_rseq(struct ptrace_task *t, struct ptrace_core_rseq *rseq)
 {
 	memset(rseq, 0, sizeof(*rseq));
 	if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, t->pid, sizeof(*rseq), rseq) < 0)
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	return 0;
 }
 
@@ -403,7 +403,7 @@ static int mem_pread(struct ptrace_task *t, unsigned long addr, void *buf, size_
 	return 0;
 }
 
-int ptrace_core__read_iov(struct ptrace_task *t, const struct iovec *local,
+int ptrace__read_iov(struct ptrace_task *t, const struct iovec *local,
 			  const struct iovec *remote, size_t n)
 {
 	size_t i = 0, cnt;
@@ -435,14 +435,14 @@ int ptrace_core__read_iov(struct ptrace_task *t, const struct iovec *local,
 	return 0;
 }
 
-int ptrace_core__read_mem(struct ptrace_task *t, unsigned long addr, void *buf, size_t len)
+int ptrace__read_mem(struct ptrace_task *t, unsigned long addr, void *buf, size_t len)
 {
 	struct iovec l = { buf, len }, r = { (void *)addr, len };
 
-	return ptrace_core__read_iov(t, &l, &r, 1);
+	return ptrace__read_iov(t, &l, &r, 1);
 }
 
-int ptrace_core__write_mem(struct ptrace_task *t, unsigned long addr, const void *buf, size_t len)
+int ptrace__write_mem(struct ptrace_task *t, unsigned long addr, const void *buf, size_t len)
 {
 	int fd = mem_fd(t);
 	ssize_t n;
@@ -467,22 +467,22 @@ static int add_option(struct ptrace_task *t, int opt)
 	if (t->exited)
 		return -ESRCH;
 	if (ptrace(PTRACE_SETOPTIONS, t->pid, 0, PTRACE_O_TRACESYSGOOD | t->opts | opt))
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	t->opts |= opt;
 	return 0;
 }
 
-int ptrace_core__set_exitkill(struct ptrace_task *t)
+int ptrace__set_exitkill(struct ptrace_task *t)
 {
 	return add_option(t, PTRACE_O_EXITKILL);
 }
 
-int ptrace_core__suspend_seccomp(struct ptrace_task *t)
+int ptrace__suspend_seccomp(struct ptrace_task *t)
 {
 	return add_option(t, PTRACE_O_SUSPEND_SECCOMP);
 }
 
-int ptrace_core__seccomp_filter(struct ptrace_task *t, unsigned int idx, void **prog, size_t *len)
+int ptrace__seccomp_filter(struct ptrace_task *t, unsigned int idx, void **prog, size_t *len)
 {
 	long n, m;
 	void *buf;
@@ -493,13 +493,13 @@ int ptrace_core__seccomp_filter(struct ptrace_task *t, unsigned int idx, void **
 		return -ESRCH;
 	n = ptrace(PTRACE_SECCOMP_GET_FILTER, t->pid, idx, NULL);
 	if (n < 0)
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	buf = calloc(n ? n : 1, 8);
 	if (!buf)
 		return -ENOMEM;
 	m = ptrace(PTRACE_SECCOMP_GET_FILTER, t->pid, idx, buf);
 	if (m < 0 || m != n) {
-		int err = m < 0 ? ptrace_core__pt_err(t) : -EIO;
+		int err = m < 0 ? ptrace__pt_err(t) : -EIO;
 
 		free(buf);
 		return err;
@@ -509,14 +509,14 @@ int ptrace_core__seccomp_filter(struct ptrace_task *t, unsigned int idx, void **
 	return 0;
 }
 
-int ptrace_core__seccomp_flags(struct ptrace_task *t, unsigned int idx, uint64_t *flags)
+int ptrace__seccomp_flags(struct ptrace_task *t, unsigned int idx, uint64_t *flags)
 {
 	struct __ptrace_seccomp_metadata md = { .filter_off = idx };
 
 	if (t->exited)
 		return -ESRCH;
 	if (ptrace(PTRACE_SECCOMP_GET_METADATA, t->pid, sizeof(md), &md) < 0)
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	*flags = md.flags;
 	return 0;
 }
@@ -528,23 +528,23 @@ static void release(struct ptrace_task *t)
 	free(t);
 }
 
-int ptrace_core__detach(struct ptrace_task *t)
+int ptrace__detach(struct ptrace_task *t)
 {
 	int err = 0;
 
 	if (!t)
 		return 0;
 	if (!t->exited) {
-		err = ptrace_core__unmap_scratch(t);
-		ptrace_core__requeue_stop(t);
+		err = ptrace__unmap_scratch(t);
+		ptrace__requeue_stop(t);
 		if (ptrace(PTRACE_DETACH, t->pid, 0, 0) && !err)
-			err = ptrace_core__pt_err(t);
+			err = ptrace__pt_err(t);
 	}
 	release(t);
 	return err;
 }
 
-int ptrace_core__kill(struct ptrace_task *t)
+int ptrace__kill(struct ptrace_task *t)
 {
 	int err = 0, status;
 
@@ -554,7 +554,7 @@ int ptrace_core__kill(struct ptrace_task *t)
 		if (kill(t->pid, SIGKILL) && errno != ESRCH)
 			err = -errno;
 		while (!err && !t->exited) {
-			err = ptrace_core__wait_stop(t, &status);
+			err = ptrace__wait_stop(t, &status);
 			if (err == -ESRCH)
 				err = 0;
 			else if (!err && !t->exited)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ptrace_inject.c - system calls run inside a held task (see ptrace_core.h).
+ * ptrace_inject.c - system calls run inside a held task (see ptrace.h).
  *
  * Where a held task sits matters. After PTRACE_INTERRUPT it stops inside
  * get_signal(); an interrupted syscall has returned -ERESTART* and the
@@ -55,7 +55,7 @@ static unsigned long vdso_syscall(struct ptrace_task *t)
 	if (!start || end - start > (1 << 20))
 		return 0;
 	buf = malloc(end - start);
-	if (!buf || ptrace_core__read_mem(t, start, buf, end - start)) {
+	if (!buf || ptrace__read_mem(t, start, buf, end - start)) {
 		free(buf);
 		return 0;
 	}
@@ -75,14 +75,14 @@ static unsigned long find_syscall_ip(struct ptrace_task *t, const struct user_re
 	uint8_t insn[2];
 
 	/* Restore rewrites memory: check the one we remembered is still there. */
-	if (t->sys_ip && !ptrace_core__read_mem(t, t->sys_ip, insn, 2) &&
+	if (t->sys_ip && !ptrace__read_mem(t, t->sys_ip, insn, 2) &&
 	    !memcmp(insn, syscall_insn, 2))
 		return t->sys_ip;
 	if (t->sys_ip)
 		t->vdso_searched = false;
 	t->sys_ip = 0;
 	if ((long)r->orig_rax >= 0 && r->rip >= 2 &&
-	    !ptrace_core__read_mem(t, r->rip - 2, insn, 2) && !memcmp(insn, syscall_insn, 2)) {
+	    !ptrace__read_mem(t, r->rip - 2, insn, 2) && !memcmp(insn, syscall_insn, 2)) {
 		t->sys_ip = r->rip - 2;
 		return t->sys_ip;
 	}
@@ -94,23 +94,23 @@ static unsigned long find_syscall_ip(struct ptrace_task *t, const struct user_re
 }
 
 /* Resume to the next syscall stop; stop signals that arrive are held back. */
-int ptrace_core__to_syscall_stop(struct ptrace_task *t)
+int ptrace__to_syscall_stop(struct ptrace_task *t)
 {
 	int status, err, sig = 0;
 
 	for (;;) {
 		if (ptrace(PTRACE_SYSCALL, t->pid, 0, sig))
-			return ptrace_core__pt_err(t);
-		err = ptrace_core__wait_stop(t, &status);
+			return ptrace__pt_err(t);
+		err = ptrace__wait_stop(t, &status);
 		if (err)
 			return err;
-		if (ptrace_core__is_syscall_stop(status))
+		if (ptrace__is_syscall_stop(status))
 			return 0;
 		sig = 0;
-		if (ptrace_core__is_event_stop(status))
+		if (ptrace__is_event_stop(status))
 			continue;
 		/* Only SIGSTOP (unblockable) or a synchronous fault gets here. */
-		if (ptrace_core__is_stop_signal(WSTOPSIG(status))) {
+		if (ptrace__is_stop_signal(WSTOPSIG(status))) {
 			t->deferred_sig = WSTOPSIG(status);
 			continue;
 		}
@@ -120,16 +120,16 @@ int ptrace_core__to_syscall_stop(struct ptrace_task *t)
 }
 
 /* From a syscall stop back to the interrupt stop inside get_signal(). */
-int ptrace_core__to_interrupt_stop(struct ptrace_task *t)
+int ptrace__to_interrupt_stop(struct ptrace_task *t)
 {
 	int status, err, sig = 0;
 
 	if (ptrace(PTRACE_INTERRUPT, t->pid, 0, 0))
-		return ptrace_core__pt_err(t);
+		return ptrace__pt_err(t);
 	for (;;) {
 		if (ptrace(PTRACE_CONT, t->pid, 0, sig))
-			return ptrace_core__pt_err(t);
-		err = ptrace_core__wait_stop(t, &status);
+			return ptrace__pt_err(t);
+		err = ptrace__wait_stop(t, &status);
 		if (err)
 			return err;
 		sig = 0;
@@ -137,20 +137,20 @@ int ptrace_core__to_interrupt_stop(struct ptrace_task *t)
 		 * In a stopped group every interrupt stop reports the stop
 		 * signal, not SIGTRAP (the kernel's do_jobctl_trap()).
 		 */
-		if (ptrace_core__is_event_stop(status)) {
+		if (ptrace__is_event_stop(status)) {
 			if (WSTOPSIG(status) == SIGTRAP ||
-			    (t->stop_sig && ptrace_core__is_stop_signal(WSTOPSIG(status))))
+			    (t->stop_sig && ptrace__is_stop_signal(WSTOPSIG(status))))
 				return 0;
 			continue;
 		}
-		if (ptrace_core__is_stop_signal(WSTOPSIG(status)))
+		if (ptrace__is_stop_signal(WSTOPSIG(status)))
 			t->deferred_sig = WSTOPSIG(status);
-		else if (!ptrace_core__is_syscall_stop(status))
+		else if (!ptrace__is_syscall_stop(status))
 			sig = WSTOPSIG(status);
 	}
 }
 
-int ptrace_core__plain_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
+int ptrace__plain_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
 {
 	struct user_regs_struct saved, r;
 	uint8_t old_insn[2];
@@ -161,53 +161,53 @@ int ptrace_core__plain_syscall(struct ptrace_task *t, long nr, const long args[6
 
 	if (t->exited)
 		return -ESRCH;
-	err = ptrace_core__get_regs(t, &saved);
+	err = ptrace__get_regs(t, &saved);
 	if (err)
 		return err;
-	err = ptrace_core__get_sigmask(t, &mask);
+	err = ptrace__get_sigmask(t, &mask);
 	if (err)
 		return err;
 	ip = find_syscall_ip(t, &saved);
 	if (!ip) {
 		ip = saved.rip;
-		err = ptrace_core__read_mem(t, ip, old_insn, 2);
+		err = ptrace__read_mem(t, ip, old_insn, 2);
 		if (!err)
-			err = ptrace_core__write_mem(t, ip, syscall_insn, 2);
+			err = ptrace__write_mem(t, ip, syscall_insn, 2);
 		if (err)
 			return err;
 		patched = true;
 	}
-	err = ptrace_core__set_sigmask(t, ~0ULL);
+	err = ptrace__set_sigmask(t, ~0ULL);
 	if (err)
 		goto restore;
 	r = saved;
 	r.rip = ip;
-	ptrace_core__load_syscall(&r, nr, args);
-	err = ptrace_core__set_regs(t, &r);
+	ptrace__load_syscall(&r, nr, args);
+	err = ptrace__set_regs(t, &r);
 	if (err)
 		goto restore;
-	err = ptrace_core__to_syscall_stop(t);
+	err = ptrace__to_syscall_stop(t);
 	if (err)
 		goto restore;
-	err = ptrace_core__get_regs(t, &r);
+	err = ptrace__get_regs(t, &r);
 	if (!err && (long)r.orig_rax != nr)
 		err = -EIO;
 	if (!err)
-		err = ptrace_core__to_syscall_stop(t);
+		err = ptrace__to_syscall_stop(t);
 	if (!err)
-		err = ptrace_core__get_regs(t, &r);
+		err = ptrace__get_regs(t, &r);
 	if (!err)
 		*ret = (long)r.rax;
 restore:
 	if (t->exited)
 		return -ESRCH;
-	err2 = ptrace_core__set_regs(t, &saved);
+	err2 = ptrace__set_regs(t, &saved);
 	if (!err2)
-		err2 = ptrace_core__set_sigmask(t, mask);
+		err2 = ptrace__set_sigmask(t, mask);
 	if (!err2 && patched)
-		err2 = ptrace_core__write_mem(t, ip, old_insn, 2);
+		err2 = ptrace__write_mem(t, ip, old_insn, 2);
 	if (!err2)
-		err2 = ptrace_core__to_interrupt_stop(t);
+		err2 = ptrace__to_interrupt_stop(t);
 	return err ? err : err2;
 }
 
@@ -217,28 +217,28 @@ restore:
  * (a signal given to PTRACE_DETACH from that stop would be dropped), and a
  * pidtrace killed meanwhile cannot lose it.
  */
-void ptrace_core__requeue_stop(struct ptrace_task *t)
+void ptrace__requeue_stop(struct ptrace_task *t)
 {
 	if (t->deferred_sig && !t->exited)
 		kill(t->pid, t->deferred_sig);
 	t->deferred_sig = 0;
 }
 
-int ptrace_core__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
+int ptrace__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
 {
 	int err;
 
 	if (t->exited)
 		return -ESRCH;
 	if (t->safe && !t->safe_failed)
-		err = ptrace_core__safe_syscall(t, nr, args, ret);
+		err = ptrace__safe_syscall(t, nr, args, ret);
 	else
-		err = ptrace_core__plain_syscall(t, nr, args, ret);
-	ptrace_core__requeue_stop(t);
+		err = ptrace__plain_syscall(t, nr, args, ret);
+	ptrace__requeue_stop(t);
 	return err;
 }
 
-int ptrace_core__scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
+int ptrace__scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
 {
 	long args[6] = { 0 }, ret;
 	size_t want;
@@ -249,9 +249,9 @@ int ptrace_core__scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
 		return 0;
 	}
 	/* Crash-safe mode: below the signal frame on the stack, nothing to map. */
-	if (!ptrace_core__safe_scratch(t, len, addr))
+	if (!ptrace__safe_scratch(t, len, addr))
 		return 0;
-	err = ptrace_core__unmap_scratch(t);
+	err = ptrace__unmap_scratch(t);
 	if (err)
 		return err;
 	want = (len + 4095) & ~4095UL;
@@ -259,7 +259,7 @@ int ptrace_core__scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
 	args[2] = PROT_READ | PROT_WRITE;
 	args[3] = MAP_PRIVATE | MAP_ANONYMOUS;
 	args[4] = -1;
-	err = ptrace_core__syscall(t, SYS_mmap, args, &ret);
+	err = ptrace__syscall(t, SYS_mmap, args, &ret);
 	if (err)
 		return err;
 	if (ret < 0 && ret > -4096)
@@ -270,7 +270,7 @@ int ptrace_core__scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
 	return 0;
 }
 
-int ptrace_core__unmap_scratch(struct ptrace_task *t)
+int ptrace__unmap_scratch(struct ptrace_task *t)
 {
 	long args[6] = { 0 }, ret;
 	int err;
@@ -279,7 +279,7 @@ int ptrace_core__unmap_scratch(struct ptrace_task *t)
 		return 0;
 	args[0] = t->scratch;
 	args[1] = t->scratch_len;
-	err = ptrace_core__syscall(t, SYS_munmap, args, &ret);
+	err = ptrace__syscall(t, SYS_munmap, args, &ret);
 	if (err)
 		return err;
 	t->scratch = 0;

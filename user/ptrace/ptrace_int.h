@@ -3,12 +3,12 @@
  * ptrace_int.h - what the files of the ptrace module share: ptrace_core.c
  * (seize, state, memory), ptrace_inject.c (remote syscalls),
  * ptrace_safe.c (the crash-safe remote syscall) and ptrace_clone.c. Not
- * for users of the module: they include ptrace_core.h.
+ * for users of the module: they include ptrace.h.
  */
 #ifndef PT_PTRACE_INT_H
 #define PT_PTRACE_INT_H
 
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 struct ptrace_task {
 	pid_t pid;
@@ -37,30 +37,30 @@ struct ptrace_task {
 };
 
 /* After a failed ptrace(): -errno, and for ESRCH note how the task ended. */
-int ptrace_core__pt_err(struct ptrace_task *t);
+int ptrace__pt_err(struct ptrace_task *t);
 /* Wait for the next stop of @t; -ESRCH when it exited instead. */
-int ptrace_core__wait_stop(struct ptrace_task *t, int *status);
-bool ptrace_core__is_event_stop(int status);
-bool ptrace_core__is_syscall_stop(int status);
-bool ptrace_core__is_stop_signal(int sig);
+int ptrace__wait_stop(struct ptrace_task *t, int *status);
+bool ptrace__is_event_stop(int status);
+bool ptrace__is_syscall_stop(int status);
+bool ptrace__is_stop_signal(int sig);
 
 /* ptrace_inject.c: from a syscall stop to the next one (stop signals held back). */
-int ptrace_core__to_syscall_stop(struct ptrace_task *t);
+int ptrace__to_syscall_stop(struct ptrace_task *t);
 /* ptrace_inject.c: from any stop back to the interrupt stop in get_signal(). */
-int ptrace_core__to_interrupt_stop(struct ptrace_task *t);
-int ptrace_core__plain_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+int ptrace__to_interrupt_stop(struct ptrace_task *t);
+int ptrace__plain_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
 /* ptrace_inject.c: queue again a stop signal held back during a call. */
-void ptrace_core__requeue_stop(struct ptrace_task *t);
+void ptrace__requeue_stop(struct ptrace_task *t);
 
 /* ptrace_safe.c: the crash-safe syscall, and its scratch area (-EOPNOTSUPP: none). */
-int ptrace_core__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
-int ptrace_core__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
+int ptrace__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+int ptrace__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
 
 /*
  * Registers for entering syscall @nr with @args from a syscall instruction:
  * orig_rax = -1 so that the kernel restarts nothing on our behalf.
  */
-static inline void ptrace_core__load_syscall(struct user_regs_struct *r, long nr,
+static inline void ptrace__load_syscall(struct user_regs_struct *r, long nr,
 					     const long args[6])
 {
 	r->orig_rax = -1;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ptrace_safe.c - remote syscalls that pidtrace's own death cannot leave
- * half done (see ptrace_core__set_crash_safe()).
+ * half done (see ptrace__set_crash_safe()).
  *
  * Killing pidtrace with SIGKILL makes the kernel detach every task it held,
  * and each runs on from where it stood. A plain remote syscall leaves the
@@ -71,7 +71,7 @@ static const uint8_t g_syscall_ret[] = { 0x0f, 0x05, 0xc3 };
 static const uint8_t g_sigret_q[] = { 0x48, 0xc7, 0xc0, 0x0f, 0, 0, 0, 0x0f, 0x05 };
 static const uint8_t g_sigret_l[] = { 0xb8, 0x0f, 0, 0, 0, 0x0f, 0x05 };
 
-int ptrace_core__set_crash_safe(struct ptrace_task *t)
+int ptrace__set_crash_safe(struct ptrace_task *t)
 {
 	t->safe = true;
 	return 0;
@@ -112,7 +112,7 @@ static int find_gadgets(struct ptrace_task *t)
 		for (off = a; off < b && scanned < GADGET_SCAN_MAX; off += chunk) {
 			/* Overlap chunks so that no pattern is cut in two. */
 			n = b - off < chunk + 16 ? b - off : chunk + 16;
-			if (ptrace_core__read_mem(t, off, buf, n))
+			if (ptrace__read_mem(t, off, buf, n))
 				break;
 			scanned += n;
 			if (!t->g_syscall && (hit = memmem(buf, n, g_syscall_ret, sizeof(g_syscall_ret))))
@@ -249,7 +249,7 @@ static void normalize(struct user_regs_struct *r)
 	r->orig_rax = -1;
 }
 
-int ptrace_core__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
+int ptrace__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
 {
 	struct user_regs_struct r;
 	void *xs = NULL;
@@ -258,9 +258,9 @@ int ptrace_core__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *
 
 	if (!t->safe || t->safe_failed || len > SAFE_SCRATCH)
 		return -EOPNOTSUPP;
-	err = ptrace_core__get_regs(t, &r);
+	err = ptrace__get_regs(t, &r);
 	if (!err)
-		err = ptrace_core__get_xstate(t, &xs, &xlen);
+		err = ptrace__get_xstate(t, &xs, &xlen);
 	if (!err) {
 		normalize(&r);
 		err = prepare(t, r.rsp, xlen);
@@ -322,7 +322,7 @@ static int write_frame(struct ptrace_task *t, const struct user_regs_struct *r, 
 	memset(fx + 484, 0, 28);
 	v = FP_XSTATE_MAGIC2;
 	memcpy(fx + size, &v, 4);
-	err = ptrace_core__write_mem(t, t->fpstate, fx, xlen + 64);
+	err = ptrace__write_mem(t, t->fpstate, fx, xlen + 64);
 	free(fx);
 	if (err)
 		return err;
@@ -342,7 +342,7 @@ static int write_frame(struct ptrace_task *t, const struct user_regs_struct *r, 
 	fr.mc.ss = r->ss;
 	fr.mc.fpstate = t->fpstate;
 	fr.sigmask = mask;
-	return ptrace_core__write_mem(t, t->frame, &fr, sizeof(fr));
+	return ptrace__write_mem(t, t->frame, &fr, sizeof(fr));
 }
 
 static bool regs_match(const struct user_regs_struct *a, const struct user_regs_struct *b)
@@ -367,7 +367,7 @@ static bool xstate_match(const uint8_t *a, size_t alen, const uint8_t *b, size_t
 static int expect_nr(struct ptrace_task *t, long nr)
 {
 	struct user_regs_struct r;
-	int err = ptrace_core__get_regs(t, &r);
+	int err = ptrace__get_regs(t, &r);
 
 	if (!err && (long)r.orig_rax != nr)
 		err = -EIO;
@@ -384,22 +384,22 @@ static int verify(struct ptrace_task *t, const struct user_regs_struct *resume, 
 	size_t nlen = 0;
 	int err;
 
-	err = ptrace_core__get_regs(t, &r);
+	err = ptrace__get_regs(t, &r);
 	if (!err)
-		err = ptrace_core__get_sigmask(t, &m);
+		err = ptrace__get_sigmask(t, &m);
 	if (!err)
-		err = ptrace_core__get_xstate(t, &now, &nlen);
+		err = ptrace__get_xstate(t, &now, &nlen);
 	if (err)
 		return err;
 	if (!regs_match(&r, resume) || m != mask || !xstate_match(xs, xlen, now, nlen)) {
 		pr_debug("pid %d: state differs after sigreturn (regs %d, mask %d, fpu %d): fixed",
 			 t->pid, !regs_match(&r, resume), m != mask,
 			 !xstate_match(xs, xlen, now, nlen));
-		err = ptrace_core__set_regs(t, resume);
+		err = ptrace__set_regs(t, resume);
 		if (!err)
-			err = ptrace_core__set_sigmask(t, mask);
+			err = ptrace__set_sigmask(t, mask);
 		if (!err)
-			err = ptrace_core__set_xstate(t, xs, xlen);
+			err = ptrace__set_xstate(t, xs, xlen);
 	}
 	free(now);
 	return err;
@@ -412,7 +412,7 @@ static int verify(struct ptrace_task *t, const struct user_regs_struct *resume, 
  * test points inject-* sit there). Afterwards the task's state is its
  * normalized one, which resumes exactly as the original would.
  */
-int ptrace_core__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
+int ptrace__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
 {
 	struct user_regs_struct saved, resume, r;
 	bool have_result = false;
@@ -421,11 +421,11 @@ int ptrace_core__safe_syscall(struct ptrace_task *t, long nr, const long args[6]
 	uint64_t mask;
 	int err, err2;
 
-	err = ptrace_core__get_regs(t, &saved);
+	err = ptrace__get_regs(t, &saved);
 	if (!err)
-		err = ptrace_core__get_sigmask(t, &mask);
+		err = ptrace__get_sigmask(t, &mask);
 	if (!err)
-		err = ptrace_core__get_xstate(t, &xs, &xlen);
+		err = ptrace__get_xstate(t, &xs, &xlen);
 	if (err)
 		goto out;
 	resume = saved;
@@ -436,59 +436,59 @@ int ptrace_core__safe_syscall(struct ptrace_task *t, long nr, const long args[6]
 	if (err == -EOPNOTSUPP) {
 		not_safe(t, "its FPU state has no signal frame layout");
 		free(xs);
-		return ptrace_core__plain_syscall(t, nr, args, ret);
+		return ptrace__plain_syscall(t, nr, args, ret);
 	}
 	if (err)
 		goto out;
 	r = saved;
 	r.rip = t->g_syscall;
 	r.rsp = t->frame;
-	ptrace_core__load_syscall(&r, nr, args);
+	ptrace__load_syscall(&r, nr, args);
 	/* Registers first: from here on the task can finish alone. */
-	err = ptrace_core__set_regs(t, &r);
+	err = ptrace__set_regs(t, &r);
 	if (err)
 		goto out;
 	err = testfault__point("inject-regs");
 	if (!err)
-		err = ptrace_core__set_sigmask(t, ~0ULL);
+		err = ptrace__set_sigmask(t, ~0ULL);
 	if (!err)
-		err = ptrace_core__to_syscall_stop(t);
+		err = ptrace__to_syscall_stop(t);
 	if (!err)
 		err = expect_nr(t, nr);
 	if (!err)
 		err = testfault__point("inject-entry");
 	if (!err)
-		err = ptrace_core__to_syscall_stop(t);
+		err = ptrace__to_syscall_stop(t);
 	if (!err)
-		err = ptrace_core__get_regs(t, &r);
+		err = ptrace__get_regs(t, &r);
 	if (!err) {
 		*ret = (long)r.rax;
 		have_result = true;
 		err = testfault__point("inject-exit");
 	}
 	if (!err)
-		err = ptrace_core__to_syscall_stop(t);
+		err = ptrace__to_syscall_stop(t);
 	if (!err)
 		err = expect_nr(t, SYS_rt_sigreturn);
 	if (!err)
 		err = testfault__point("inject-return");
 	if (!err)
-		err = ptrace_core__to_syscall_stop(t);
+		err = ptrace__to_syscall_stop(t);
 	if (!err)
 		err = verify(t, &resume, mask, xs, xlen);
 	if (!err)
-		err = ptrace_core__to_interrupt_stop(t);
+		err = ptrace__to_interrupt_stop(t);
 	if (!err || t->exited)
 		goto out;
 	/* We are still here: put the task back ourselves. */
 	pr_debug("pid %d: crash-safe syscall %ld failed: %s", t->pid, nr, strerror(-err));
-	err2 = ptrace_core__set_regs(t, &resume);
+	err2 = ptrace__set_regs(t, &resume);
 	if (!err2)
-		err2 = ptrace_core__set_sigmask(t, mask);
+		err2 = ptrace__set_sigmask(t, mask);
 	if (!err2)
-		err2 = ptrace_core__set_xstate(t, xs, xlen);
+		err2 = ptrace__set_xstate(t, xs, xlen);
 	if (!err2)
-		err2 = ptrace_core__to_interrupt_stop(t);
+		err2 = ptrace__to_interrupt_stop(t);
 	/* The call itself ran: only the way back failed, and it is repaired. */
 	if (!err2 && have_result && err == -EFAULT) {
 		not_safe(t, "the signal frame was refused");

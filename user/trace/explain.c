@@ -356,7 +356,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 
 	/* Lineage-mode exits that are no death by signal: nothing to explain. */
 	if (!zap && !termsig && !(x->flags & PT_EXIT_SECCOMP_DEAD)) {
-		pending_gen__free_list(pending_gens__take(ex->pend, x->task.pid));
+		pending_gens__free_list(pending_gens__take(ex->pend, x->task.pid));
 		return 0;
 	}
 	r = calloc(1, sizeof(*r));
@@ -416,7 +416,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 		r->nalso++;
 	}
 	if (!chosen && !zap && r->cause == CAUSE_UNKNOWN)
-		xrec__add_unknown(r, "sender: %s",
+		xrecs__add_unknown(r, "sender: %s",
 			    "no generation of this signal was seen (sent before tracing started, "
 			    "or the record was dropped)");
 
@@ -431,7 +431,7 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 	ex->deaths++;
 	err = emit(ex, r);
 
-	pending_gen__free_list(gens);
+	pending_gens__free_list(gens);
 	free(oom);
 	free(r);
 	return err;

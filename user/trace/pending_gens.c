@@ -28,7 +28,7 @@ void pending_gens__free(struct pending_gens *pg)
 	if (!pg)
 		return;
 	for (b = 0; b < BUCKETS; b++)
-		pending_gen__free_list(pg->bucket[b]);
+		pending_gens__free_list(pg->bucket[b]);
 	free(pg);
 }
 
@@ -91,7 +91,7 @@ struct pending_gen *pending_gens__take(struct pending_gens *pg, uint32_t tgid)
 	return out;
 }
 
-void pending_gen__free_list(struct pending_gen *list)
+void pending_gens__free_list(struct pending_gen *list)
 {
 	while (list) {
 		struct pending_gen *next = list->next;

@@ -42,7 +42,7 @@ void pending_gens__add(struct pending_gens *pg, const struct pt_signal_event *ev
 struct pending_gen *pending_gens__take(struct pending_gens *pg, uint32_t tgid);
 
 /* Free a list from pending_gens__take(); accepts NULL. */
-void pending_gen__free_list(struct pending_gen *list);
+void pending_gens__free_list(struct pending_gen *list);
 
 /* How many generations wait, of signal @signo (0: of any). */
 size_t pending_gens__count(const struct pending_gens *pg, int signo);

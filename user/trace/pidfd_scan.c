@@ -318,7 +318,7 @@ out_pidfd:
 	return err;
 }
 
-const struct pidfd_target *pidfd_list__find(const struct pidfd_list *l, int fd)
+const struct pidfd_target *pidfd_scan__find(const struct pidfd_list *l, int fd)
 {
 	size_t i;
 
@@ -328,7 +328,7 @@ const struct pidfd_target *pidfd_list__find(const struct pidfd_list *l, int fd)
 	return NULL;
 }
 
-void pidfd_list__free(struct pidfd_list *l)
+void pidfd_scan__free(struct pidfd_list *l)
 {
 	free(l);
 }
@@ -354,7 +354,7 @@ int pidfd_scan__is_pidfd(pid_t pid, int fd)
 	return found;
 }
 
-const char *pidfd_target__state_str(enum pidfd_target_state s)
+const char *pidfd_scan__state_str(enum pidfd_target_state s)
 {
 	switch (s) {
 	case PIDFD_TARGET_ALIVE:

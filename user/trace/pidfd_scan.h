@@ -66,7 +66,7 @@ struct pidfd_list {
  * pidfd_scan__task() - find every pidfd held by a process.
  * @pid: the process (thread-group id) whose fd tables to scan; every thread
  *	 with its own fd table is scanned.
- * @out: on success a list (possibly empty) to free with pidfd_list__free().
+ * @out: on success a list (possibly empty) to free with pidfd_scan__free().
  *
  * Context: the holder may run or be stopped (ptrace); it is not touched
  * except that its pidfds are duplicated with pidfd_getfd(2) to ask the
@@ -79,9 +79,9 @@ struct pidfd_list {
 int pidfd_scan__task(pid_t pid, struct pidfd_list **out);
 
 /* The entry for @fd, or NULL. */
-const struct pidfd_target *pidfd_list__find(const struct pidfd_list *l, int fd);
+const struct pidfd_target *pidfd_scan__find(const struct pidfd_list *l, int fd);
 
-void pidfd_list__free(struct pidfd_list *l);
+void pidfd_scan__free(struct pidfd_list *l);
 
 /**
  * pidfd_scan__is_pidfd() - cheap check for callers that walk /proc/PID/fd.
@@ -103,7 +103,7 @@ int pidfd_scan__is_pidfd(pid_t pid, int fd);
 int pidfd_scan__exit_status(int pidfd, int32_t *status);
 
 /* "alive", "zombie", "reaped" (stable: used in JSON output and images). */
-const char *pidfd_target__state_str(enum pidfd_target_state s);
+const char *pidfd_scan__state_str(enum pidfd_target_state s);
 
 /* Unload the cached iterator. Safe to call when nothing was loaded. */
 void pidfd_scan__cleanup(void);

@@ -59,6 +59,8 @@ struct run_ctx {
 
 /* Records explained between two reads of the ring buffer. */
 #define EXPLAIN_BATCH 64
+/* How long the report waits for the deaths of kills CMD sent as it ended. */
+#define KILL_SETTLE_NS (2 * 1000000000ULL)
 
 static void usage(FILE *f)
 {
@@ -287,7 +289,7 @@ int cmd_run(int argc, char **argv)
 	struct tracer_stats st;
 	struct tracer *t = NULL;
 	int gate = -1, errp = -1, status = 0, exec_err = 0, ret = 1, report_err = 0, err;
-	uint64_t t0;
+	uint64_t t0, deadline;
 	pid_t child = -1;
 
 	err = parse_args(&env, argc, argv);
@@ -390,6 +392,19 @@ int cmd_run(int argc, char **argv)
 	run_job__finish(&job);
 	tracer__drain(t);
 	explain_queued(&rc, SIZE_MAX);
+	/*
+	 * A SIGKILL CMD sent just before it exited may not have killed yet:
+	 * its victim dies on its own CPU, after CMD, and its death belongs in
+	 * the report. Wait for those deaths, a bounded while (a victim stuck
+	 * in an uninterruptible sleep takes as long as that sleep).
+	 */
+	for (deadline = mono_ns() + KILL_SETTLE_NS;
+	     explain__pending(rc.ex, SIGKILL) && mono_ns() < deadline;) {
+		err = tracer__poll(t, 20);
+		if (err < 0 && err != -EINTR)
+			break;
+		explain_queued(&rc, SIZE_MAX);
+	}
 	explain__flush(rc.ex);
 	tracer__stats(t, &st);
 	report(&out, &rc, t0, st.shed || rc.lost);

@@ -40,7 +40,7 @@ void xrecs__free(struct xrecs *a)
 	a->n = a->cap = 0;
 }
 
-void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg)
+void xrecs__add_unknown(struct xrec *r, const char *fmt, const char *arg)
 {
 	if (r->nunknown == X_MAX_UNKNOWN)
 		return;

@@ -106,7 +106,7 @@ struct xrec {
 };
 
 /* Add a line to r->unknown: fmt has one %s for @arg. */
-void xrec__add_unknown(struct xrec *r, const char *fmt, const char *arg);
+void xrecs__add_unknown(struct xrec *r, const char *fmt, const char *arg);
 
 
 struct xrecs {

@@ -47,7 +47,7 @@
 #include "pidfd_scan.h"
 #include "procfs.h"
 #include "progress.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "rlimits.h"
 #include "testfault.h"
 
@@ -85,6 +85,7 @@ static void usage(FILE *f)
 		   "named FIFOs, pidfds, unix sockets (pairs, listeners, bound datagram\n"
 		   "sockets; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
 		   "TCP sockets and established connections (TCP repair), UDP sockets,\n"
+		   "netlink sockets (route, generic, kobject_uevent...: port id, groups),\n"
 		   "eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
 		   "with their process, children of every thread; seccomp filters and\n"
 		   "strict mode, per thread; stopped tasks (restored\n"
@@ -93,9 +94,11 @@ static void usage(FILE *f)
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
 		   "fd or object (what restore could not bring back exactly): TCP\n"
 		   "connections closing or receiving during the dump, inotify with unread\n"
-		   "events, other fd kinds (fanotify, netlink,\n"
-		   "io_uring...), file locks and leases, pseudo-terminal masters, a\n"
-		   "controlling terminal other than pidtrace's own, a pipe or socket also\n"
+		   "events, netlink sockets with unread messages or of a protocol whose\n"
+		   "kernel side keeps state (audit, netfilter...), other fd kinds\n"
+		   "(fanotify, packet sockets, io_uring...), file locks and leases,\n"
+		   "pseudo-terminal masters, a controlling terminal other than pidtrace's\n"
+		   "own, a pipe or socket also\n"
 		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
 		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen\n"
 		   "cgroup, a file whose path leads elsewhere (a detached mount), removed\n"
@@ -142,7 +145,7 @@ static int dump_cores(struct dump_ctx *ctx)
 			if (!err)
 				err = check_parent_thread(t, core);
 			if (!err && t->pt) {
-				err = ptrace_core__unmap_scratch(t->pt);
+				err = ptrace__unmap_scratch(t->pt);
 				if (err && err != -ESRCH)
 					pr_err("pid %d: cannot unmap pidtrace's scratch area: %s",
 					       t->pid, strerror(-err));
@@ -186,7 +189,7 @@ static int check_alive(struct dump_ctx *ctx)
 	for (i = 0; i < ctx->ntasks; i++) {
 		if (!ctx->tasks[i].pt)
 			continue;
-		err = ptrace_core__check(ctx->tasks[i].pt);
+		err = ptrace__check(ctx->tasks[i].pt);
 		if (err) {
 			if (!dump_ctx__report_gone(&ctx->tasks[i]))
 				pr_err("pid %d: %s", ctx->tasks[i].pid, strerror(-err));
@@ -262,7 +265,7 @@ static int release_tree(struct dump_ctx *ctx, bool kill)
 
 	for (i = 0; kill && i < ctx->ntasks; i++)
 		if (ctx->tasks[i].pt)
-			ptrace_core__set_exitkill(ctx->tasks[i].pt);
+			ptrace__set_exitkill(ctx->tasks[i].pt);
 	testfault__stop("release");
 	for (i = ctx->ntasks; i-- > 0;) {
 		struct dump_task *t = &ctx->tasks[i];
@@ -275,7 +278,7 @@ static int release_tree(struct dump_ctx *ctx, bool kill)
 		e = dump_threads__release(t, kill);
 		if (e && !err)
 			err = e;
-		e = kill ? ptrace_core__kill(t->pt) : ptrace_core__detach(t->pt);
+		e = kill ? ptrace__kill(t->pt) : ptrace__detach(t->pt);
 		t->pt = NULL;
 		/* Gone already: it was reported, there is nothing to let go. */
 		if (e == -ESRCH)

@@ -11,7 +11,7 @@
 
 #include "dump_ctx.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 char *dump_ctx__strdup(const char *s)
 {
@@ -47,7 +47,7 @@ int dump_ctx__syscall(struct dump_task *t, long nr, long a0, long a1, long a2, l
 	long args[6] = { a0, a1, a2, a3, 0, 0 }, r = 0;
 	int err;
 
-	err = ptrace_core__syscall(t->pt, nr, args, &r);
+	err = ptrace__syscall(t->pt, nr, args, &r);
 	if (err)
 		return err;
 	if (ret)
@@ -61,10 +61,10 @@ bool dump_ctx__report_gone(struct dump_task *t)
 	int st = 0;
 
 	/* An ESRCH from /proc may come before ptrace knows: ask ptrace. */
-	if (t->pt && !ptrace_core__exited(t->pt, &st) && ptrace_core__check(t->pt) != -ESRCH)
+	if (t->pt && !ptrace__exited(t->pt, &st) && ptrace__check(t->pt) != -ESRCH)
 		return false;
 	if (t->pt)
-		ptrace_core__exited(t->pt, &st);
+		ptrace__exited(t->pt, &st);
 	if (!t->pt && procfs__exists(t->pid))
 		return false;
 	if (t->pt && WIFSIGNALED(st))
@@ -82,7 +82,7 @@ bool dump_ctx__report_gone(struct dump_task *t)
  */
 int dump_ctx__gone_err(struct dump_task *t, int err)
 {
-	if (err && err != -ESRCH && t->pt && ptrace_core__check(t->pt) == -ESRCH)
+	if (err && err != -ESRCH && t->pt && ptrace__check(t->pt) == -ESRCH)
 		return -ESRCH;
 	return err;
 }

@@ -275,7 +275,7 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 		err = image__write(ctx->img, IMG_FILES, t->pid, &fi->base);
 	free(status);
 	free(fds);
-	pidfd_list__free(ctx->task_pidfds);
+	pidfd_scan__free(ctx->task_pidfds);
 	ctx->task_pidfds = NULL;
 	if (pidfd >= 0)
 		close(pidfd);

@@ -24,7 +24,7 @@
 #include "dump_stopped.h"
 #include "dump_threads.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "testfault.h"
 
 static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
@@ -108,7 +108,7 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 	if (err)
 		goto fail;
 	/* Whatever happens to pidtrace from now on, the task runs on as it was. */
-	ptrace_core__set_crash_safe(t->pt);
+	ptrace__set_crash_safe(t->pt);
 	/* Seized: nothing changes under us any more. Read the final state. */
 	err = procfs__stat(pid, &t->stat);
 	/* Every other thread too (dump_threads.c; it prints its refusals). */
@@ -117,7 +117,7 @@ static int add_task(struct dump_ctx *ctx, pid_t pid, bool is_root)
 		if (err && err != -ESRCH)
 			return err;
 	}
-	if (err == -ESRCH || (err && ptrace_core__exited(t->pt, NULL))) {
+	if (err == -ESRCH || (err && ptrace__exited(t->pt, NULL))) {
 		dump_ctx__gone_or_vanished(t);
 		return -ESRCH;
 	}
@@ -187,7 +187,7 @@ static int add_children(struct dump_ctx *ctx, pid_t pid)
 		return err;
 	/* The parent's death killed it (pdeath signal), or it died alone. */
 	parent = dump_ctx__find_task(ctx, pid);
-	if (parent && parent->pt && ptrace_core__check(parent->pt) == -ESRCH)
+	if (parent && parent->pt && ptrace__check(parent->pt) == -ESRCH)
 		return -ESRCH;
 	pr_err("pid %ld exited during the dump", child);
 	return -ECHILD;

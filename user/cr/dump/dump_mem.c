@@ -21,7 +21,7 @@
  * Past 2 MiB a reader thread reads the next batch while this thread
  * checksums and writes the last one: both copies of a page run at once,
  * on two cores. The reader only calls process_vm_readv() (and the
- * /proc/PID/mem fallback of ptrace_core__read_iov(), which no other thread
+ * /proc/PID/mem fallback of ptrace__read_iov(), which no other thread
  * uses meanwhile); errors are said here. A vmsplice()/splice() path was
  * measured and not kept (docs/PERFORMANCE.md).
  */
@@ -51,7 +51,7 @@
 #include "pagemap.pb-c.h"
 #include "procfs.h"
 #include "progress.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 #define BATCH_BYTES (256UL << 10)
 #define BATCH_IOVS 64 /* BATCH_BYTES / PAGE: a batch of single pages */
@@ -132,7 +132,7 @@ static void *reader_main(void *arg)
 		if (b->quit)
 			return NULL;
 		sl = &b->slot[!b->cur];
-		sl->err = ptrace_core__read_iov(b->pt, sl->local, sl->remote, sl->n);
+		sl->err = ptrace__read_iov(b->pt, sl->local, sl->remote, sl->n);
 		sem_post(&b->done);
 	}
 }
@@ -189,7 +189,7 @@ static int slot_append(struct batch *b, struct slot *sl)
 	size_t i;
 	int err;
 
-	err = image_pages__append(b->out, sl->buf, sl->used, &off);
+	err = image__pages_append(b->out, sl->buf, sl->used, &off);
 	if (err) {
 		b->err_printed = true;
 		return err;
@@ -222,7 +222,7 @@ static int batch_flush(struct batch *b)
 	if (!b->reader && ++b->flushes > PIPE_AFTER && b->slot[1].buf)
 		reader_start(b);
 	if (!b->reader) {
-		err = ptrace_core__read_iov(b->pt, sl->local, sl->remote, sl->n);
+		err = ptrace__read_iov(b->pt, sl->local, sl->remote, sl->n);
 		if (err) {
 			b->err_printed = false;
 			return err;
@@ -754,11 +754,11 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 	reader_stop(b);
 	printed = b->err_printed;
 	if (err) {
-		image_pages__discard(b->out);
+		image__pages_discard(b->out);
 		goto out;
 	}
 	printed = true;
-	err = image_pages__finish(b->out);
+	err = image__pages_finish(b->out);
 	if (!err)
 		err = image__write(ctx->img, IMG_MM, t->pid, &mm->base);
 	if (!err)

@@ -28,7 +28,7 @@
 #include "dump_ctx.h"
 #include "dump_refuse.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "rlimits.h"
 
 /* Descriptors pidtrace itself needs beside the tree's at restore. */
@@ -59,7 +59,7 @@ const char *dump_refuse__escape(const char *s, char *buf, size_t len)
 /* A task killed under us reads as other namespaces, cgroups, no terminal. */
 static bool gone(struct dump_task *t)
 {
-	return t->pt && ptrace_core__check(t->pt) == -ESRCH;
+	return t->pt && ptrace__check(t->pt) == -ESRCH;
 }
 
 static const char *const ns_names[] = { "pid", "pid_for_children", "mnt", "net", "ipc",

@@ -28,7 +28,7 @@
 #include "dump_seccomp.h"
 #include "log.h"
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 /* A filter chain longer than the kernel allows (MAX_INSNS_PER_PATH) is corrupt. */
 #define MAX_FILTERS (256 * 1024 / 4)
@@ -73,7 +73,7 @@ int dump_seccomp__hold(struct ptrace_task *pt, pid_t pid, pid_t tid)
 	char name[48];
 	int err, serr;
 
-	serr = ptrace_core__suspend_seccomp(pt);
+	serr = ptrace__suspend_seccomp(pt);
 	if (!serr || serr == -ESRCH)
 		return serr;
 	err = thread_status(pid, tid, &mode, NULL);
@@ -135,7 +135,7 @@ int dump_seccomp__thread(struct ptrace_task *pt, pid_t pid, pid_t tid, ThreadCor
 			err = -E2BIG;
 			break;
 		}
-		err = ptrace_core__seccomp_filter(pt, n, &prog, &len);
+		err = ptrace__seccomp_filter(pt, n, &prog, &len);
 		if (err == -ENOENT && n) {
 			err = 0;
 			break;
@@ -143,7 +143,7 @@ int dump_seccomp__thread(struct ptrace_task *pt, pid_t pid, pid_t tid, ThreadCor
 		if (err)
 			break;
 		flags = 0;
-		err = ptrace_core__seccomp_flags(pt, n, &flags);
+		err = ptrace__seccomp_flags(pt, n, &flags);
 		if (!err && user_notif(prog, len)) {
 			pr_err("%s: its seccomp filter %zu hands syscalls to a supervisor (SECCOMP_RET_USER_NOTIF): not supported",
 			       who(pid, tid, name, sizeof(name)), n + 1);

@@ -181,7 +181,7 @@ static int dump_one(const struct dump_shmem *sh, struct image_pages *out, ShmemO
 				err = -EIO;
 				goto out;
 			}
-			err = image_pages__append(out, buf, n, &poff);
+			err = image__pages_append(out, buf, n, &poff);
 			if (err) {
 				*printed = true;
 				goto out;
@@ -253,9 +253,9 @@ int dump_shmem__write(struct dump_ctx *ctx)
 		printed = true;
 	}
 	if (err)
-		image_pages__discard(out);
+		image__pages_discard(out);
 	else
-		err = image_pages__finish(out);
+		err = image__pages_finish(out);
 	if (!err)
 		err = image__write(ctx->img, IMG_SHMEM, 0, &img->base);
 out:

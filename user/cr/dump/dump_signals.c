@@ -15,7 +15,7 @@
 #include "dump_signals.h"
 #include "dump_timers.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 /* The kernel's struct sigaction on x86-64 (rt_sigaction's layout). */
 struct kernel_sigaction {
@@ -39,7 +39,7 @@ static int fill_sigactions(struct dump_task *t, TaskCore *core, unsigned long sc
 			continue;
 		err = dump_ctx__syscall(t, SYS_rt_sigaction, sig, 0, scratch, 8, NULL);
 		if (!err)
-			err = ptrace_core__read_mem(t->pt, scratch, &ka, sizeof(ka));
+			err = ptrace__read_mem(t->pt, scratch, &ka, sizeof(ka));
 		if (err)
 			return err;
 		e = PB_NEW(SigactionEntry, sigaction_entry);
@@ -86,7 +86,7 @@ static int fill_pending(struct ptrace_task *pt, bool shared, SiginfoEntry ***out
 	size_t cnt = 0, i;
 	int err;
 
-	err = ptrace_core__peek_siginfo(pt, shared, &si, &cnt);
+	err = ptrace__peek_siginfo(pt, shared, &si, &cnt);
 	if (err || !cnt)
 		return err;
 	*out = calloc(cnt, sizeof(**out));
@@ -112,11 +112,11 @@ static int fill_altstack(struct ptrace_task *pt, ThreadCore *th, unsigned long s
 	stack_t ss;
 	int err;
 
-	err = ptrace_core__syscall(pt, SYS_sigaltstack, args, &r);
+	err = ptrace__syscall(pt, SYS_sigaltstack, args, &r);
 	if (!err && r < 0 && r > -4096)
 		err = (int)r;
 	if (!err)
-		err = ptrace_core__read_mem(pt, scratch, &ss, sizeof(ss));
+		err = ptrace__read_mem(pt, scratch, &ss, sizeof(ss));
 	if (err)
 		return err;
 	th->sigaltstack = PB_NEW(SigaltstackEntry, sigaltstack_entry);
@@ -132,7 +132,7 @@ int dump_signals__thread(struct ptrace_task *pt, unsigned long scratch, ThreadCo
 {
 	int err;
 
-	err = ptrace_core__get_sigmask(pt, &th->blocked);
+	err = ptrace__get_sigmask(pt, &th->blocked);
 	if (!err)
 		err = fill_pending(pt, false, &th->pending, &th->n_pending);
 	if (!err)
@@ -150,7 +150,7 @@ int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 	(void)ctx;
 	if (t->zombie)
 		return 0;
-	err = ptrace_core__scratch(t->pt, 4096, &scratch);
+	err = ptrace__scratch(t->pt, 4096, &scratch);
 	if (!err)
 		err = fill_sigactions(t, core, scratch);
 	if (!err)
@@ -160,7 +160,7 @@ int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 	if (!err)
 		err = dump_ctx__syscall(t, SYS_prctl, PR_GET_PDEATHSIG, scratch, 0, 0, NULL);
 	if (!err)
-		err = ptrace_core__read_mem(t->pt, scratch, &pdeath, sizeof(pdeath));
+		err = ptrace__read_mem(t->pt, scratch, &pdeath, sizeof(pdeath));
 	err = dump_ctx__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)

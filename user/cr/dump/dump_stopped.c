@@ -17,7 +17,7 @@
 
 #include "dump_stopped.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 int dump_stopped__seize(struct dump_task *t)
 {
@@ -33,13 +33,13 @@ int dump_stopped__seize(struct dump_task *t)
 		       t->pid, t->stat.threads);
 		return -EOPNOTSUPP;
 	}
-	err = ptrace_core__seize_stopped(t->pid, &t->pt);
-	if (err || !ptrace_core__stop_sig(t->pt))
+	err = ptrace__seize_stopped(t->pid, &t->pt);
+	if (err || !ptrace__stop_sig(t->pt))
 		return err;
 	/* Stopped between our look and the seize: the same limits. */
 	err = procfs__stat(t->pid, &st);
 	if (err || st.threads > 1) {
-		ptrace_core__detach(t->pt);
+		ptrace__detach(t->pt);
 		t->pt = NULL;
 		if (err)
 			return err;
@@ -47,13 +47,13 @@ int dump_stopped__seize(struct dump_task *t)
 		       t->pid, st.threads);
 		return -EOPNOTSUPP;
 	}
-	pr_debug("pid %d: held in its group stop (signal %d)", t->pid, ptrace_core__stop_sig(t->pt));
+	pr_debug("pid %d: held in its group stop (signal %d)", t->pid, ptrace__stop_sig(t->pt));
 	return 0;
 }
 
 void dump_stopped__core(const struct dump_task *t, TaskCore *core)
 {
-	int sig = ptrace_core__stop_sig(t->pt);
+	int sig = ptrace__stop_sig(t->pt);
 
 	if (!sig)
 		return;

@@ -13,7 +13,7 @@
  * dump_stopped__seize() - seize @t (t->stat read), running or in a group
  * stop; refuse, in one line, what cannot be dumped stopped: a tracing
  * stop, a stopped process with several threads.
- * Return: as ptrace_core__seize() (0, -ESRCH, -EPERM...; not printed), or
+ * Return: as ptrace__seize() (0, -ESRCH, -EPERM...; not printed), or
  * -EOPNOTSUPP (printed; the task is left as it was).
  */
 int dump_stopped__seize(struct dump_task *t);

@@ -19,7 +19,7 @@
 #include "dump_taskstate.h"
 #include "dump_threads.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
@@ -198,19 +198,19 @@ int dump_task__thread(pid_t tid, struct ptrace_task *pt, ThreadCore **out)
 		return err;
 	comm[strcspn(comm, "\n")] = '\0';
 	th->comm = comm;
-	err = ptrace_core__get_regs(pt, &r);
+	err = ptrace__get_regs(pt, &r);
 	if (err)
 		return err;
 	normalize_syscall(th, &r);
 	th->regs = regs_to_pb(&r);
 	if (!th->regs)
 		return -ENOMEM;
-	err = ptrace_core__get_xstate(pt, &xs, &xlen);
+	err = ptrace__get_xstate(pt, &xs, &xlen);
 	if (err)
 		return err;
 	th->xstate.data = xs;
 	th->xstate.len = xlen;
-	err = ptrace_core__get_rseq(pt, &rseq);
+	err = ptrace__get_rseq(pt, &rseq);
 	if (err)
 		return err;
 	th->rseq = PB_NEW(RseqEntry, rseq_entry);
@@ -285,7 +285,7 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
 	unsigned long scratch;
 	int err, res;
 
-	err = ptrace_core__scratch(t->pt, 4096, &scratch);
+	err = ptrace__scratch(t->pt, 4096, &scratch);
 	if (err)
 		return err;
 	core->rlimits = calloc(RLIMIT_NLIMITS, sizeof(*core->rlimits));
@@ -294,7 +294,7 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
 	for (res = 0; res < RLIMIT_NLIMITS; res++) {
 		err = dump_ctx__syscall(t, SYS_prlimit64, 0, res, 0, scratch, NULL);
 		if (!err)
-			err = ptrace_core__read_mem(t->pt, scratch, &lim, sizeof(lim));
+			err = ptrace__read_mem(t->pt, scratch, &lim, sizeof(lim));
 		if (err)
 			return err;
 		core->rlimits[res] = PB_NEW(RlimitEntry, rlimit_entry);

@@ -27,7 +27,7 @@
 #include "dump_ctx.h"
 #include "dump_taskstate.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "sched_attr.h"
 
 #ifndef SCHED_DEADLINE
@@ -199,11 +199,11 @@ static int in_task(struct dump_task *t, TaskCore *core)
 	}
 	core->has_thp_disable = true;
 	core->thp_disable = r;
-	err = ptrace_core__scratch(t->pt, 4096, &scratch);
+	err = ptrace__scratch(t->pt, 4096, &scratch);
 	if (!err)
 		err = dump_ctx__syscall(t, SYS_prctl, PR_GET_CHILD_SUBREAPER, scratch, 0, 0, NULL);
 	if (!err)
-		err = ptrace_core__read_mem(t->pt, scratch, &sub, sizeof(sub));
+		err = ptrace__read_mem(t->pt, scratch, &sub, sizeof(sub));
 	if (err)
 		return err;
 	core->has_child_subreaper = true;

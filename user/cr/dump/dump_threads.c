@@ -36,7 +36,7 @@
 #include "dump_task.h"
 #include "dump_threads.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 #ifndef PR_GET_TID_ADDRESS
 #define PR_GET_TID_ADDRESS 40
@@ -136,7 +136,7 @@ static int add_thread(struct dump_task *t, pid_t tid, const char *leader_status)
 		return -ENOMEM;
 	}
 	ts->v = arr;
-	err = ptrace_core__seize(tid, &pt);
+	err = ptrace__seize(tid, &pt);
 	/* EPERM for a thread that is exiting: it will not be part of the process. */
 	if (err == -EPERM && (procfs__stat(tid, &st) || st.state == 'Z' || st.state == 'X'))
 		err = -ESRCH;
@@ -165,7 +165,7 @@ static int add_thread(struct dump_task *t, pid_t tid, const char *leader_status)
 	ts->v[ts->n].tid = tid;
 	ts->v[ts->n].pt = pt;
 	ts->n++;
-	ptrace_core__set_crash_safe(pt);
+	ptrace__set_crash_safe(pt);
 	/* Its seccomp filters must not judge the syscalls dump runs in it (dump_seccomp.c). */
 	err = dump_seccomp__hold(pt, t->pid, tid);
 	if (err)
@@ -251,7 +251,7 @@ static int thread_syscall(struct ptrace_task *pt, long nr, long a0, long a1)
 	long args[6] = { a0, a1 }, r = 0;
 	int err;
 
-	err = ptrace_core__syscall(pt, nr, args, &r);
+	err = ptrace__syscall(pt, nr, args, &r);
 	if (err)
 		return err;
 	return r < 0 && r > -4096 ? (int)r : 0;
@@ -268,7 +268,7 @@ static int fill_exit_state(pid_t tid, struct ptrace_task *pt, unsigned long scra
 
 	err = thread_syscall(pt, SYS_prctl, PR_GET_TID_ADDRESS, scratch);
 	if (!err)
-		err = ptrace_core__read_mem(pt, scratch, &addr, sizeof(addr));
+		err = ptrace__read_mem(pt, scratch, &addr, sizeof(addr));
 	if (!err) {
 		th->has_clear_child_tid = true;
 		th->clear_child_tid = addr;
@@ -301,7 +301,7 @@ static int fill_one(struct dump_task *t, struct dump_thread *d, unsigned long sc
 	if (!err)
 		err = thread_syscall(d->pt, SYS_prctl, PR_GET_PDEATHSIG, scratch);
 	if (!err)
-		err = ptrace_core__read_mem(d->pt, scratch, &pdeath, sizeof(pdeath));
+		err = ptrace__read_mem(d->pt, scratch, &pdeath, sizeof(pdeath));
 	if (!err)
 		err = procfs__stat(d->tid, &st);
 	/* A SIGKILL to the process releases its threads and the leader alike. */
@@ -328,7 +328,7 @@ int dump_threads__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 
 	(void)ctx;
 	/* The leader's scratch area: every thread of the process can write there. */
-	err = ptrace_core__scratch(t->pt, 4096, &scratch);
+	err = ptrace__scratch(t->pt, 4096, &scratch);
 	if (!err)
 		err = fill_exit_state(t->pid, t->pt, scratch, core->thread);
 	err = dump_ctx__gone_err(t, err);
@@ -366,7 +366,7 @@ int dump_threads__release(struct dump_task *t, bool kill)
 	 * reported only once all of them are, so they go first.
 	 */
 	for (i = 0; i < ts->n; i++) {
-		e = kill ? ptrace_core__kill(ts->v[i].pt) : ptrace_core__detach(ts->v[i].pt);
+		e = kill ? ptrace__kill(ts->v[i].pt) : ptrace__detach(ts->v[i].pt);
 		if (e && e != -ESRCH && !err) {
 			err = e;
 			pr_err("pid %d thread %d: cannot %s it: %s", t->pid, ts->v[i].tid,

@@ -18,7 +18,7 @@
 #include "dump_ctx.h"
 #include "dump_timers.h"
 #include "log.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 
 struct kitimerval {
 	struct timeval interval, value;
@@ -51,7 +51,7 @@ static int itimers(struct dump_task *t, TaskCore *core, unsigned long scratch)
 	for (which = ITIMER_REAL; which <= ITIMER_PROF; which++) {
 		err = dump_ctx__syscall(t, SYS_getitimer, which, scratch, 0, 0, NULL);
 		if (!err)
-			err = ptrace_core__read_mem(t->pt, scratch, &v, sizeof(v));
+			err = ptrace__read_mem(t->pt, scratch, &v, sizeof(v));
 		if (err)
 			return err;
 		if (!v.value.tv_sec && !v.value.tv_usec && !v.interval.tv_sec &&
@@ -129,7 +129,7 @@ static int posix_timers(struct dump_task *t, TaskCore *core, unsigned long scrat
 		}
 		err = dump_ctx__syscall(t, SYS_timer_gettime, e->id, scratch, 0, 0, NULL);
 		if (!err)
-			err = ptrace_core__read_mem(t->pt, scratch, &its, sizeof(its));
+			err = ptrace__read_mem(t->pt, scratch, &its, sizeof(its));
 		if (!err)
 			err = dump_ctx__syscall(t, SYS_timer_getoverrun, e->id, 0, 0, 0, &overrun);
 		if (err)

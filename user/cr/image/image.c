@@ -26,7 +26,6 @@
 #include "pidfds.pb-c.h"
 #include "testfault.h"
 
-bool image__quiet;
 
 const struct kind_info image__kinds[IMG_KIND_COUNT] = {
 	[IMG_INVENTORY] = { "inventory", "PTRCINVT", "inventory", &inventory__descriptor },
@@ -306,7 +305,7 @@ int image__pages_begin(struct image *img, const char *name, uint32_t pid,
 	return 0;
 }
 
-int image_pages__append(struct image_pages *p, const void *buf, size_t len, uint64_t *offset)
+int image__pages_append(struct image_pages *p, const void *buf, size_t len, uint64_t *offset)
 {
 	int err;
 
@@ -324,7 +323,7 @@ int image_pages__append(struct image_pages *p, const void *buf, size_t len, uint
 	return 0;
 }
 
-int image_pages__finish(struct image_pages *p)
+int image__pages_finish(struct image_pages *p)
 {
 	uint8_t hdr[HDR_SIZE + 8];
 	uint32_t v;
@@ -347,7 +346,7 @@ int image_pages__finish(struct image_pages *p)
 	return err;
 }
 
-void image_pages__discard(struct image_pages *p)
+void image__pages_discard(struct image_pages *p)
 {
 	if (!p)
 		return;
@@ -364,6 +363,7 @@ uint64_t image__bytes(const struct image *img)
 /* Remove the image an earlier dump left in @dir, inventory first. */
 static void remove_old_image(struct image *img)
 {
+	struct log_sink *quiet;
 	Inventory *old = NULL;
 	struct image *rd;
 	struct stat st;
@@ -372,13 +372,13 @@ static void remove_old_image(struct image *img)
 	if (fstatat(img->dirfd, "inventory.img", &st, AT_SYMLINK_NOFOLLOW))
 		return;
 	/* A damaged old image is not our problem: read it quietly. */
-	image__quiet = true;
+	quiet = log__sink(&(struct log_sink){ 0 });
 	if (!image__open(img->dir, &rd)) {
 		old = rd->inv;
 		rd->inv = NULL;
 		image__free(rd);
 	}
-	image__quiet = false;
+	log__sink(quiet);
 	unlinkat(img->dirfd, "inventory.img", 0);
 	for (i = 0; old && i < old->n_files; i++) {
 		if (strchr(old->files[i]->name, '/') || old->files[i]->name[0] == '.')

@@ -96,11 +96,11 @@ int image__write(struct image *img, enum image_kind kind, uint32_t pid,
 int image__pages_begin(struct image *img, const char *name, uint32_t pid,
 		       struct image_pages **out);
 /* Append @len bytes; @offset (may be NULL) gets their offset in the data. */
-int image_pages__append(struct image_pages *p, const void *buf, size_t len, uint64_t *offset);
+int image__pages_append(struct image_pages *p, const void *buf, size_t len, uint64_t *offset);
 /* Write the header (size and checksums) and close; frees @p. */
-int image_pages__finish(struct image_pages *p);
+int image__pages_finish(struct image_pages *p);
 /* Close and free without finishing (the image is being abandoned). NULL ok. */
-void image_pages__discard(struct image_pages *p);
+void image__pages_discard(struct image_pages *p);
 
 /* Bytes written so far (all files). */
 uint64_t image__bytes(const struct image *img);

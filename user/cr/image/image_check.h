@@ -35,7 +35,7 @@
 /* One error, naming the file. */
 #define bad(img, name, fmt, ...)                                              \
 	({                                                                    \
-		img_err("%s/%s: " fmt, (img)->dir, (name), ##__VA_ARGS__);    \
+		pr_err("%s/%s: " fmt, (img)->dir, (name), ##__VA_ARGS__);    \
 		-EINVAL;                                                      \
 	})
 

@@ -78,14 +78,6 @@ struct image {
 /* Temporary directories: TMP_PREFIX "PID-STARTTIME-XXXXXX" (the writer's). */
 #define TMP_PREFIX ".pidtrace-tmp-"
 
-/* Reading an older image only to replace it must not print its problems. */
-extern bool image__quiet;
-#define img_err(fmt, ...)                                  \
-	do {                                               \
-		if (!image__quiet)                         \
-			pr_err(fmt, ##__VA_ARGS__);        \
-	} while (0)
-
 /* pread() exactly @len bytes at @off; -ENODATA at end of file. */
 int image__read_all(int fd, void *buf, size_t len, off_t off);
 

@@ -53,12 +53,12 @@ int image__check_owner(const char *dir, const char *what, const struct stat *st)
 	const char *sep = *what ? "/" : "";
 
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		img_err("%s%s%s: owned by uid %u: an image must belong to root", dir, sep, what,
+		pr_err("%s%s%s: owned by uid %u: an image must belong to root", dir, sep, what,
 			(unsigned int)st->st_uid);
 		return -EPERM;
 	}
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		img_err("%s%s%s: writable by other users (mode %04o): an image there could be altered by them",
+		pr_err("%s%s%s: writable by other users (mode %04o): an image there could be altered by them",
 			dir, sep, what, (unsigned int)(st->st_mode & 07777));
 		return -EPERM;
 	}
@@ -103,18 +103,18 @@ static int check_id(const struct image *img, const char *name, enum image_kind k
 	if (version == img->version && (version < 2 || !memcmp(h->image_id, img->id, IMAGE_ID_SIZE)))
 		return 0;
 	if (!header_sound(fd, kind, h, size)) {
-		img_err("%s/%s: checksum mismatch%s (the file is damaged)", img->dir, name,
+		pr_err("%s/%s: checksum mismatch%s (the file is damaged)", img->dir, name,
 			kind == IMG_PAGES ? " in the header" : "");
 		return -EBADMSG;
 	}
 	if (version < 2 || img->version < 2) {
-		img_err("%s/%s: belongs to another dump (format version %u, inventory has %u)",
+		pr_err("%s/%s: belongs to another dump (format version %u, inventory has %u)",
 			img->dir, name, version, img->version);
 		return -ESTALE;
 	}
 	image__id_hex(h->image_id, got);
 	image__id_hex(img->id, want);
-	img_err("%s/%s: belongs to another dump (image id %s, inventory has %s)", img->dir, name,
+	pr_err("%s/%s: belongs to another dump (image id %s, inventory has %s)", img->dir, name,
 		got, want);
 	return -ESTALE;
 }
@@ -143,40 +143,40 @@ static int check_file(struct image *img, const char *name, enum image_kind kind,
 	/* Magic and version first: they say how long the header is. */
 	n = (uint64_t)st.st_size < HDR_SIZE_V1 ? (size_t)st.st_size : HDR_SIZE_V1;
 	if (n < offsetof(struct file_hdr, hdr_size) || image__read_all(fd, &h, n, 0)) {
-		img_err("%s/%s: truncated (expected at least %u bytes, got %lld)", dir, name,
+		pr_err("%s/%s: truncated (expected at least %u bytes, got %lld)", dir, name,
 		       HDR_SIZE, (long long)st.st_size);
 		return -EINVAL;
 	}
 	if (memcmp(h.magic, MAGIC_PREFIX, 4)) {
-		img_err("%s/%s: not a pidtrace image file (bad magic)", dir, name);
+		pr_err("%s/%s: not a pidtrace image file (bad magic)", dir, name);
 		return -EINVAL;
 	}
 	if (memcmp(h.magic, image__kinds[kind].magic, 8)) {
 		other = kind_of_magic(h.magic);
-		img_err("%s/%s: wrong kind of file: %s, expected %s", dir, name,
+		pr_err("%s/%s: wrong kind of file: %s, expected %s", dir, name,
 			other ? other : "unknown", image__kinds[kind].name);
 		return -EINVAL;
 	}
 	version = le32toh(h.version);
 	if (version > IMAGE_FORMAT_VERSION) {
-		img_err("%s/%s: format version %u is newer than this pidtrace reads (%u)", dir,
+		pr_err("%s/%s: format version %u is newer than this pidtrace reads (%u)", dir,
 			name, version, IMAGE_FORMAT_VERSION);
 		return -EPROTO;
 	}
 	if (version == 0) {
-		img_err("%s/%s: damaged header (format version 0)", dir, name);
+		pr_err("%s/%s: damaged header (format version 0)", dir, name);
 		return -EINVAL;
 	}
 	fields = image__hdr_fields(version);
 	if ((uint64_t)st.st_size < fields || (fields > n && image__read_all(fd, &h, fields, 0))) {
-		img_err("%s/%s: truncated (expected at least %u bytes, got %lld)", dir, name,
+		pr_err("%s/%s: truncated (expected at least %u bytes, got %lld)", dir, name,
 		       fields, (long long)st.st_size);
 		return -EINVAL;
 	}
 	hsize = kind == IMG_PAGES ? IMAGE_PAGES_HDR_SIZE : image__hdr_fields(version);
 	payload = le64toh(h.payload_size);
 	if (le32toh(h.hdr_size) != hsize) {
-		img_err("%s/%s: damaged header (header size %u, expected %u)", dir, name,
+		pr_err("%s/%s: damaged header (header size %u, expected %u)", dir, name,
 			le32toh(h.hdr_size), hsize);
 		return -EINVAL;
 	}
@@ -190,20 +190,20 @@ static int check_file(struct image *img, const char *name, enum image_kind kind,
 	}
 	/* Compared with the real size below; bounded first so the sum cannot wrap. */
 	if (payload > (1ULL << 48) || (kind == IMG_PAGES && payload % IMAGE_PAGES_HDR_SIZE)) {
-		img_err("%s/%s: damaged header (impossible data size %llu)", dir, name,
+		pr_err("%s/%s: damaged header (impossible data size %llu)", dir, name,
 			(unsigned long long)payload);
 		return -EINVAL;
 	}
 	want = hsize + payload + (kind == IMG_PAGES ? 0 : 4);
 	/* The file against its own header first: a cut file says "truncated". */
 	if ((uint64_t)st.st_size != want) {
-		img_err("%s/%s: %s (expected %llu bytes, got %lld)", dir, name,
+		pr_err("%s/%s: %s (expected %llu bytes, got %lld)", dir, name,
 		       (uint64_t)st.st_size < want ? "truncated" : "trailing data", (unsigned long long)want,
 		       (long long)st.st_size);
 		return -EINVAL;
 	}
 	if (expect_size && expect_size != want) {
-		img_err("%s/%s: damaged header (inventory says %llu bytes, header %llu)", dir, name,
+		pr_err("%s/%s: damaged header (inventory says %llu bytes, header %llu)", dir, name,
 		       (unsigned long long)expect_size, (unsigned long long)want);
 		return -EINVAL;
 	}
@@ -220,18 +220,24 @@ static int open_in(const struct image *img, const char *name, int *fd)
 	*fd = openat(img->dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (*fd < 0) {
 		err = -errno;
-		if (err == -ENOENT)
-			img_err("%s/%s: missing", img->dir, name);
-		else if (err == -ELOOP)
-			img_err("%s/%s: a symbolic link: image files are never followed out of the directory",
-				img->dir, name);
-		else
-			img_err("%s/%s: %s", img->dir, name, strerror(-err));
+		/*
+		 * Listed in the inventory but gone: a damaged image, not the
+		 * -ENOENT of a file the image does not have (image__read()).
+		 */
+		if (err == -ENOENT) {
+			pr_err("%s/%s: missing", img->dir, name);
+			err = -EINVAL;
+		} else if (err == -ELOOP) {
+			pr_err("%s/%s: a symbolic link: image files are never followed out of the directory",
+			       img->dir, name);
+		} else {
+			pr_err("%s/%s: %s", img->dir, name, strerror(-err));
+		}
 		return err;
 	}
 	err = fstat(*fd, &st) ? -errno : 0;
 	if (!err && !S_ISREG(st.st_mode)) {
-		img_err("%s/%s: not a regular file", img->dir, name);
+		pr_err("%s/%s: not a regular file", img->dir, name);
 		err = -EINVAL;
 	}
 	if (!err)
@@ -263,25 +269,25 @@ static int read_msg_file(struct image *img, const char *name, enum image_kind ki
 	hsize = le32toh(h.hdr_size);
 	buf = malloc(hsize + plen + 4);
 	if (!buf) {
-		img_err("%s/%s: %llu bytes: too large to read", dir, name,
+		pr_err("%s/%s: %llu bytes: too large to read", dir, name,
 			(unsigned long long)plen);
 		err = -ENOMEM;
 		goto out;
 	}
 	err = image__read_all(fd, buf, hsize + plen + 4, 0);
 	if (err) {
-		img_err("%s/%s: cannot read: %s", dir, name, strerror(-err));
+		pr_err("%s/%s: cannot read: %s", dir, name, strerror(-err));
 		goto out;
 	}
 	memcpy(&crc, buf + hsize + plen, 4);
 	if (le32toh(crc) != crc32(0, buf, hsize + plen)) {
-		img_err("%s/%s: checksum mismatch (the file is damaged)", dir, name);
+		pr_err("%s/%s: checksum mismatch (the file is damaged)", dir, name);
 		err = -EBADMSG;
 		goto out;
 	}
 	*out = protobuf_c_message_unpack(image__kinds[kind].desc, NULL, plen, buf + hsize);
 	if (!*out) {
-		img_err("%s/%s: cannot decode the %s record (damaged or foreign)", dir, name,
+		pr_err("%s/%s: cannot decode the %s record (damaged or foreign)", dir, name,
 		       image__kinds[kind].name);
 		err = -EBADMSG;
 	}
@@ -324,7 +330,7 @@ static int check_listed_files(struct image *img)
 		if (err)
 			return err;
 		if ((uint64_t)st.st_size != f->size) {
-			img_err("%s/%s: %s (expected %llu bytes, got %lld)", img->dir, f->name,
+			pr_err("%s/%s: %s (expected %llu bytes, got %lld)", img->dir, f->name,
 			       (uint64_t)st.st_size < f->size ? "truncated" : "trailing data",
 			       (unsigned long long)f->size, (long long)st.st_size);
 			return -EINVAL;
@@ -343,9 +349,9 @@ static int open_dir(struct image *img)
 	if (img->dirfd < 0) {
 		err = -errno;
 		if (err == -ENOTDIR)
-			img_err("%s: not a directory", img->dir);
+			pr_err("%s: not a directory", img->dir);
 		else
-			img_err("%s: %s", img->dir, strerror(-err));
+			pr_err("%s: %s", img->dir, strerror(-err));
 		return err;
 	}
 	if (fstat(img->dirfd, &st))
@@ -370,7 +376,7 @@ int image__open(const char *dir, struct image **out)
 	if (fstatat(img->dirfd, "inventory.img", &st, AT_SYMLINK_NOFOLLOW) && errno == ENOENT) {
 		/* Say so when an interrupted dump is why. */
 		image__tmp_scan(img, false, why, sizeof(why));
-		img_err("%s: no image here (inventory.img is missing%s%s)", dir, *why ? "; " : "",
+		pr_err("%s: no image here (inventory.img is missing%s%s)", dir, *why ? "; " : "",
 			why);
 		err = -ENOENT;
 		goto fail;
@@ -463,7 +469,7 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fdp
 	int fd, err;
 
 	if (!f || strcmp(f->kind, "pages")) {
-		img_err("%s/%s: not listed in the inventory as a pages file", img->dir, name);
+		pr_err("%s/%s: not listed in the inventory as a pages file", img->dir, name);
 		return -ENOENT;
 	}
 	err = open_in(img, name, &fd);
@@ -477,7 +483,7 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fdp
 		goto fail;
 	memcpy(&v, hdr + fields + 4, 4);
 	if (le32toh(v) != crc32(0, hdr, fields + 4)) {
-		img_err("%s/%s: checksum mismatch in the header (the file is damaged)", img->dir, name);
+		pr_err("%s/%s: checksum mismatch in the header (the file is damaged)", img->dir, name);
 		err = -EBADMSG;
 		goto fail;
 	}
@@ -496,14 +502,14 @@ int image__pages_open(struct image *img, const char *name, bool verify, int *fdp
 
 			err = image__read_all(fd, buf, n, IMAGE_PAGES_HDR_SIZE + off);
 			if (err) {
-				img_err("%s/%s: cannot read: %s", img->dir, name, strerror(-err));
+				pr_err("%s/%s: cannot read: %s", img->dir, name, strerror(-err));
 				goto fail;
 			}
 			crc = crc32_gzip_refl(crc, buf, n);
 		}
 		memcpy(&v, hdr + fields, 4);
 		if (le32toh(v) != crc) {
-			img_err("%s/%s: checksum mismatch (the file is damaged)", img->dir, name);
+			pr_err("%s/%s: checksum mismatch (the file is damaged)", img->dir, name);
 			err = -EBADMSG;
 			goto fail;
 		}

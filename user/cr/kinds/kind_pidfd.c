@@ -177,7 +177,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 			return -EOPNOTSUPP;
 		}
 	}
-	pt = pidfd_list__find(ctx->task_pidfds, l->fd);
+	pt = pidfd_scan__find(ctx->task_pidfds, l->fd);
 	/*
 	 * A held task's fd table cannot change; one SIGKILLed meanwhile
 	 * (no longer held) drops its files before it is a zombie, and

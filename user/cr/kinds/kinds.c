@@ -28,6 +28,7 @@
 	K(inotify)    \
 	K(unix)       \
 	K(inet)       \
+	K(netlink)    \
 	K(pipe)       \
 	K(fifo)       \
 	K(memfd)      \
@@ -119,9 +120,7 @@ void kinds__unknown(const struct fd_live *l, char *buf, size_t len)
 	size_t end;
 
 	if (S_ISSOCK(l->st->st_mode)) {
-		if (l->family == AF_NETLINK)
-			snprintf(buf, len, "netlink socket (protocol %d)", l->protocol);
-		else if (l->family == AF_PACKET)
+		if (l->family == AF_PACKET)
 			snprintf(buf, len, "packet socket");
 		else
 			snprintf(buf, len, "socket of address family %d", l->family);

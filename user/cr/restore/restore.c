@@ -47,7 +47,7 @@
 #include "page.h"
 #include "procfs.h"
 #include "progress.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_cgroup.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
@@ -272,6 +272,17 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	char name[32];
 	int err, ret = 1, ph;
 
+	/*
+	 * Every failure from here on is said once, at the end or in the JSON
+	 * report: the first one, what the others follow from (log.h).
+	 */
+	ctx->sink = (struct log_sink){ ctx->error, sizeof(ctx->error), &ctx->step };
+	/* --json: one object, its warnings inside it, not objects of their own. */
+	if (json) {
+		ctx->sink.warn = restore_ctx__warn;
+		ctx->sink.arg = ctx;
+	}
+	log__sink(&ctx->sink);
 	/* Before the tracer's loading thread starts: it inherits the mask. */
 	interrupts__block();
 	ctx->self = getpid();
@@ -342,6 +353,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		ctx->error[0] = '\0';
 		if (!restore_ctx__unexpected_death(ctx, decided))
 			memcpy(ctx->error, step_error, sizeof(step_error));
+		log__sink(NULL);
 		if (!json)
 			pr_err("%s%s", ctx->error, created ? " (rolled back)" : "");
 		restore_report__print(ctx, ms, false, json);
@@ -351,11 +363,13 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	}
 	if (ctx->pidns && restore_ns__run(ctx, detach)) {
 		restore_ctx__fail(ctx, 0, -EPIPE, "detach: the namespace's init is gone");
+		log__sink(NULL);
 		restore_tree__kill_all(ctx);
 		restore_cgroup__end(ctx, true);
 		restore_report__print(ctx, ms, false, json);
 		return 1;
 	}
+	log__sink(NULL);
 	restore_cgroup__end(ctx, false);
 	settle(ctx);
 	restore_report__print(ctx, ms, true, json);
@@ -369,9 +383,10 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	ret = wait_root(ctx);
 	return ret;
 fail_early:
+	log__sink(NULL);
 	if (json)
 		restore_report__print(ctx, ms, false, json);
-	else if (!ctx->error_printed)
+	else
 		pr_err("%s", ctx->error);
 	return 1;
 }

@@ -140,7 +140,6 @@ int restore_cgroup__create(struct restore_ctx *ctx)
 	err = image__read(ctx->img, IMG_CGROUPS, 0, (ProtobufCMessage **)&cg->img);
 	if (err == -ENOENT)
 		return 0; /* the tree owns no cgroup, or an image of before they were saved */
-	ctx->error_printed = err != 0;
 	if (err)
 		return restore_ctx__fail(ctx, 0, err, "cannot read cgroups.img");
 	cg->made = calloc(cg->img->n_dirs + 1, sizeof(*cg->made));

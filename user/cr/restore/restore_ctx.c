@@ -16,9 +16,10 @@
 #include "cause.h"
 #include "clock.h"
 #include "interrupts.h"
+#include "log.h"
 #include "output.h"
 #include "page.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "testfault.h"
 #include "watchdog.h"
@@ -28,15 +29,29 @@ int restore_ctx__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *f
 	char msg[400];
 	va_list ap;
 
-	if (!ctx->error[0]) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", ctx->step ? ctx->step : "restore",
-			 msg);
-	}
-	(void)pid;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!ctx->error[0])
+		ctx->error_pid = pid;
+	pr_err("%s", msg);
 	return err < 0 ? err : -EIO;
+}
+
+void restore_ctx__warn(void *arg, const char *msg)
+{
+	struct restore_ctx *ctx = arg;
+	char **w, *m;
+
+	/* Out of memory: the warning is lost, not the restore. */
+	m = strdup(msg);
+	w = m ? realloc(ctx->warnings, (ctx->nwarnings + 1) * sizeof(*w)) : NULL;
+	if (!w) {
+		free(m);
+		return;
+	}
+	ctx->warnings = w;
+	ctx->warnings[ctx->nwarnings++] = m;
 }
 
 struct rtask *restore_ctx__find(struct restore_ctx *ctx, pid_t pid)
@@ -54,7 +69,7 @@ long restore_ctx__sys(struct rtask *t, long nr, long a0, long a1, long a2, long 
 	long args[6] = { a0, a1, a2, a3, a4, a5 }, ret = 0;
 	int err;
 
-	err = ptrace_core__syscall(t->pt, nr, args, &ret);
+	err = ptrace__syscall(t->pt, nr, args, &ret);
 	return err ? err : ret;
 }
 
@@ -66,7 +81,7 @@ int restore_ctx__put(struct rtask *t, size_t off, const void *buf, size_t len, u
 		return -EINVAL;
 	if (addr)
 		*addr = a;
-	return ptrace_core__write_mem(t->pt, a, buf, len);
+	return ptrace__write_mem(t->pt, a, buf, len);
 }
 
 /* @in with every byte a terminal could act on as '?' (a comm is anyone's choice). */

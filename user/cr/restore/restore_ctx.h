@@ -42,6 +42,7 @@
 #include "core.pb-c.h"
 #include "files.pb-c.h"
 #include "image.h"
+#include "log.h"
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
 #include "pidfds.pb-c.h"
@@ -151,12 +152,24 @@ struct restore_ctx {
 	/* restore_cow.c: pages inherited again, written before a fork, copied instead. */
 	uint64_t cow_shared, cow_filled, cow_copied;
 	const char *step;	/* the step running, for errors */
-	char error[512];
-	bool error_printed;	/* image.c already said it */
+	char error[512];	/* the first failure: "STEP: what" (restore_ctx__fail()) */
+	pid_t error_pid;	/* the task it names, 0 for none */
+	struct log_sink sink;	/* pr_err() into @error while the restore runs */
+	char **warnings;	/* --json: pr_warn()s, for the report's "warnings" */
+	size_t nwarnings;
 };
 
+/*
+ * Say a failure of the restore about task @pid (0: none): one line, as
+ * pr_err() says every failure (docs/errors.md); while the restore runs,
+ * pr_err() goes to ctx->sink, so the first failure becomes the restore's
+ * error, said once at the end or in the JSON report, with @pid as its
+ * "error_pid". Return: @err, or -EIO when @err is not an -errno.
+ */
 int restore_ctx__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* log_sink's warn: keep @msg for the JSON report (@arg: the context). */
+void restore_ctx__warn(void *arg, const char *msg);
 /*
  * Between steps: an unexpected death or SIGINT/SIGTERM fails the restore
  * (-ECHILD, -EINTR). @name, if not NULL, is a test fault point

@@ -37,7 +37,7 @@
 #include "kinds.h"
 #include "log.h"
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_fdkinds.h"
 #include "restore_fifo.h"

@@ -27,7 +27,6 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
 	t->pid = pid;
 	t->ctl = t->stub_ctl = t->src_fd = -1;
 	err = image__read(ctx->img, IMG_CORE, pid, (ProtobufCMessage **)&t->core);
-	ctx->error_printed = err && err != -ENOENT;
 	if (err)
 		return restore_ctx__fail(ctx, pid, err, "pid %u: cannot read core-%u.img", pid, pid);
 	t->zombie = t->core->state == TASK_STATE__TASK_ZOMBIE;
@@ -45,7 +44,6 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
 		err = image__read(ctx->img, IMG_PAGEMAP, pid, (ProtobufCMessage **)&t->pm);
 	if (!err)
 		err = image__read(ctx->img, IMG_FILES, pid, (ProtobufCMessage **)&t->files);
-	ctx->error_printed = err && err != -ENOENT;
 	if (err)
 		return restore_ctx__fail(ctx, pid, err, "pid %u: incomplete image (%s)", pid,
 				     strerror(-err));
@@ -108,7 +106,6 @@ int restore_load__image(struct restore_ctx *ctx)
 	if (err)
 		pr_debug("cannot raise the fd limit: %s", strerror(-err));
 	err = image__open(ctx->dir, &ctx->img);
-	ctx->error_printed = err != 0;
 	if (err)
 		return restore_ctx__fail(ctx, 0, err, "%s: not a usable image", ctx->dir);
 	ctx->inv = image__inventory(ctx->img);
@@ -137,15 +134,12 @@ int restore_load__image(struct restore_ctx *ctx)
 	if (err)
 		return err;
 	err = image__read(ctx->img, IMG_PIPES, 0, (ProtobufCMessage **)&ctx->pipes);
-	ctx->error_printed = err && err != -ENOENT;
 	if (err && err != -ENOENT)
 		return restore_ctx__fail(ctx, 0, err, "cannot read pipes.img");
 	err = image__read(ctx->img, IMG_PIDFDS, 0, (ProtobufCMessage **)&ctx->pidfds);
-	ctx->error_printed = err && err != -ENOENT;
 	if (err && err != -ENOENT)
 		return restore_ctx__fail(ctx, 0, err, "cannot read pidfds.img");
 	err = image__read(ctx->img, IMG_SHMEM, 0, (ProtobufCMessage **)&ctx->shmem);
-	ctx->error_printed = err && err != -ENOENT;
 	if (err && err != -ENOENT)
 		return restore_ctx__fail(ctx, 0, err, "cannot read shmem.img");
 	return 0;
@@ -185,6 +179,12 @@ int restore_load__vdso(struct restore_ctx *ctx)
 void restore_load__free(struct restore_ctx *ctx)
 {
 	size_t i;
+
+	for (i = 0; i < ctx->nwarnings; i++)
+		free(ctx->warnings[i]);
+	free(ctx->warnings);
+	ctx->warnings = NULL;
+	ctx->nwarnings = 0;
 
 	for (i = 0; i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];

@@ -46,7 +46,7 @@
 #include "log.h"
 #include "page.h"
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_ghost.h"
@@ -79,7 +79,7 @@ static int use_syscall_at(struct rtask *t, unsigned long ip, unsigned long sp)
 	struct user_regs_struct r;
 	int err;
 
-	err = ptrace_core__get_regs(t->pt, &r);
+	err = ptrace__get_regs(t->pt, &r);
 	if (err)
 		return err;
 	/* orig_rax >= 0 and rip - 2 a `syscall`: ptrace_core runs calls there. */
@@ -87,7 +87,7 @@ static int use_syscall_at(struct rtask *t, unsigned long ip, unsigned long sp)
 	r.orig_rax = 0;
 	r.rax = 0;
 	r.rsp = sp;
-	return ptrace_core__set_regs(t->pt, &r);
+	return ptrace__set_regs(t->pt, &r);
 }
 
 static int cmp_vma(const void *a, const void *b)
@@ -133,7 +133,7 @@ static int map_hpage(struct restore_ctx *ctx, struct rtask *t)
 				     strerror(r < 0 ? (int)-r : ENOMEM));
 	t->hpage = cand;
 	t->hpage_mapped = true;
-	err = ptrace_core__write_mem(t->pt, t->hpage, insn, sizeof(insn));
+	err = ptrace__write_mem(t->pt, t->hpage, insn, sizeof(insn));
 	if (!err) {
 		r = restore_ctx__sys(t, SYS_mprotect, t->hpage, PAGE, PROT_READ | PROT_EXEC, 0, 0, 0);
 		err = r < 0 ? (int)r : 0;
@@ -517,7 +517,7 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 	long r;
 	int err;
 
-	err = ptrace_core__get_rseq(t->pt, &rs);
+	err = ptrace__get_rseq(t->pt, &rs);
 	if (!err && rs.rseq_abi_pointer) {
 		r = restore_ctx__sys(t, SYS_rseq, rs.rseq_abi_pointer, rs.rseq_abi_size,
 				 RSEQ_FLAG_UNREGISTER, rs.signature, 0, 0);

@@ -90,7 +90,7 @@ static void print_json(struct restore_ctx *ctx, const double *ms, bool ok,
 {
 	struct json_object *o = json_object_new_object(), *ph = json_object_new_object();
 	struct json_object *deaths = json_object_new_array(), *pids = json_object_new_array();
-	struct json_object *opids = json_object_new_array();
+	struct json_object *opids = json_object_new_array(), *warnings;
 	double total = 0;
 	size_t i, unexpected = 0;
 
@@ -109,6 +109,12 @@ static void print_json(struct restore_ctx *ctx, const double *ms, bool ok,
 	jadd(o, "event", escape__json_string("restore"));
 	jadd(o, "ok", json_object_new_boolean(ok));
 	jadd(o, "error", ok ? NULL : escape__json_string(ctx->error));
+	warnings = json_object_new_array();
+	for (i = 0; i < ctx->nwarnings; i++)
+		json_object_array_add(warnings, escape__json_string(ctx->warnings[i]));
+	jadd(o, "warnings", warnings);
+	/* The task the error names (as in the image), null when it names none. */
+	jadd(o, "error_pid", ok || !ctx->error_pid ? NULL : json_object_new_int(ctx->error_pid));
 	jadd(o, "dir", escape__json_string(ctx->dir));
 	jadd(o, "root", json_object_new_int(ctx->ntasks ? ctx->tasks[0].pid : 0));
 	jadd(o, "pids", pids);

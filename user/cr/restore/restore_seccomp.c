@@ -37,7 +37,7 @@
 #include <linux/seccomp.h>
 
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_seccomp.h"
 #include "restore_threads.h"
@@ -98,9 +98,9 @@ static int install(struct restore_ctx *ctx, struct rtask *t, struct sthread *s, 
 				     t->pid, s->tt.pid, k + 1, e->prog.len);
 	fp.len = e->prog.len / sizeof(struct sock_filter);
 	fp.filter = (struct sock_filter *)(area + sizeof(fp));
-	err = ptrace_core__write_mem(t->pt, area, &fp, sizeof(fp));
+	err = ptrace__write_mem(t->pt, area, &fp, sizeof(fp));
 	if (!err)
-		err = ptrace_core__write_mem(t->pt, area + sizeof(fp), e->prog.data, e->prog.len);
+		err = ptrace__write_mem(t->pt, area + sizeof(fp), e->prog.data, e->prog.len);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot write a seccomp filter: %s",
 				     t->pid, strerror(-err));
@@ -186,7 +186,7 @@ int restore_seccomp__task(struct restore_ctx *ctx, struct rtask *t)
 		goto out;
 	/* Every thread: a TSYNC filter reaches them all. */
 	for (i = 0; i < n; i++) {
-		err = ptrace_core__suspend_seccomp(v[i].tt.pt);
+		err = ptrace__suspend_seccomp(v[i].tt.pt);
 		if (err) {
 			err = restore_ctx__fail(ctx, t->pid, err,
 					    "pid %d thread %d: cannot hold it out of seccomp for the restore (PTRACE_O_SUSPEND_SECCOMP): %s",
@@ -249,9 +249,9 @@ static int same_filters(struct verify *v, const ThreadCore *th, bool leader)
 
 	for (k = 0; pt && k < th->n_seccomp_filters; k++) {
 		e = th->seccomp_filters[k];
-		err = ptrace_core__seccomp_filter(pt, k, &prog, &len);
+		err = ptrace__seccomp_filter(pt, k, &prog, &len);
 		if (!err)
-			err = ptrace_core__seccomp_flags(pt, k, &flags);
+			err = ptrace__seccomp_flags(pt, k, &flags);
 		if (err) {
 			free(prog);
 			return restore_verify__cannot(v, "its seccomp filters", err);

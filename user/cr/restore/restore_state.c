@@ -25,7 +25,7 @@
 
 #include "log.h"
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_mem.h"
 #include "restore_seccomp.h"
@@ -107,7 +107,7 @@ static int signals(struct restore_ctx *ctx, struct rtask *t)
 	long r;
 	int err;
 
-	err = ptrace_core__set_sigmask(t->pt, ~0ULL);
+	err = ptrace__set_sigmask(t->pt, ~0ULL);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot block signals: %s", t->pid,
 				     strerror(-err));
@@ -370,7 +370,7 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 	 * death must still kill the task until it is let go (the detach
 	 * clears this). Its threads die with it.
 	 */
-	err = ptrace_core__set_exitkill(t->pt);
+	err = ptrace__set_exitkill(t->pt);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s", t->pid,
 				     strerror(-err));
@@ -399,15 +399,15 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 		return err;
 	/* fs/gs base travel in the general registers (NT_PRSTATUS). */
 	restore_state__regs_from_pb(th->regs, &regs);
-	err = ptrace_core__set_xstate(t->pt, th->xstate.data, th->xstate.len);
+	err = ptrace__set_xstate(t->pt, th->xstate.data, th->xstate.len);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot set the FPU state: %s",
 				     t->pid, strerror(-err));
-	err = ptrace_core__set_regs(t->pt, &regs);
+	err = ptrace__set_regs(t->pt, &regs);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot set the registers: %s",
 				     t->pid, strerror(-err));
-	err = ptrace_core__set_sigmask(t->pt, th->blocked);
+	err = ptrace__set_sigmask(t->pt, th->blocked);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot set the signal mask: %s",
 				     t->pid, strerror(-err));

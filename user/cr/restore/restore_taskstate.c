@@ -22,7 +22,7 @@
 
 #include "log.h"
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_taskstate.h"
 #include "sched_attr.h"
@@ -133,7 +133,7 @@ static int affinity(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const 
 	if (!r) {
 		r = restore_ctx__sys(tt, SYS_sched_getaffinity, 0, sizeof(now), addr + 1024, 0, 0, 0);
 		if (r == (long)th->cpu_affinity.len &&
-		    !ptrace_core__read_mem(tt->pt, addr + 1024, now, r) &&
+		    !ptrace__read_mem(tt->pt, addr + 1024, now, r) &&
 		    !memcmp(now, th->cpu_affinity.data, r))
 			return 0;
 		r = r < 0 ? r : -EINVAL;

@@ -30,7 +30,7 @@
 
 #include "log.h"
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_state.h"
 #include "restore_taskstate.h"
@@ -173,12 +173,12 @@ static int create_one(struct restore_ctx *ctx, struct rtask *t, const ThreadCore
 	if (!err)
 		err = restore_ctx__put(t, 0, &ca, sizeof(ca), &addr);
 	if (!err)
-		err = ptrace_core__clone_thread(t->pt, t->vdso_sys, addr, sizeof(ca), &pt, &ret);
+		err = ptrace__clone_thread(t->pt, t->vdso_sys, addr, sizeof(ca), &pt, &ret);
 	if (pt) {
 		struct rthread *r = &ts->v[ts->n++];
 
 		r->tid = tid;
-		r->otid = ptrace_core__pid(pt);
+		r->otid = ptrace__pid(pt);
 		r->th = th;
 		r->pt = pt;
 		watchdog__track(ctx->wd, r->otid);
@@ -342,15 +342,15 @@ static int finish_one(struct restore_ctx *ctx, struct rtask *t, const struct rth
 	if (err)
 		return err;
 	restore_state__regs_from_pb(th->regs, &regs);
-	err = ptrace_core__set_xstate(r->pt, th->xstate.data, th->xstate.len);
+	err = ptrace__set_xstate(r->pt, th->xstate.data, th->xstate.len);
 	if (err)
 		return restore_ctx__fail(ctx, tt.pid, err, "pid %d thread %d: cannot set the FPU state: %s",
 				     t->pid, r->tid, strerror(-err));
-	err = ptrace_core__set_regs(r->pt, &regs);
+	err = ptrace__set_regs(r->pt, &regs);
 	if (err)
 		return restore_ctx__fail(ctx, tt.pid, err, "pid %d thread %d: cannot set the registers: %s",
 				     t->pid, r->tid, strerror(-err));
-	err = ptrace_core__set_sigmask(r->pt, th->blocked);
+	err = ptrace__set_sigmask(r->pt, th->blocked);
 	if (err)
 		return restore_ctx__fail(ctx, tt.pid, err,
 				     "pid %d thread %d: cannot set the signal mask: %s", t->pid,
@@ -385,7 +385,7 @@ int restore_threads__detach(struct restore_ctx *ctx, struct rtask *t)
 	for (i = 0; t->threads && i < t->threads->n; i++) {
 		struct rthread *r = &t->threads->v[i];
 
-		e = ptrace_core__detach(r->pt);
+		e = ptrace__detach(r->pt);
 		r->pt = NULL;
 		if (e && !err)
 			err = restore_ctx__fail(ctx, t->pid, e, "pid %d thread %d: cannot detach: %s",
@@ -406,7 +406,7 @@ void restore_threads__kill(struct restore_ctx *ctx, struct rtask *t)
 			continue;
 		watchdog__expect(ctx->wd, r->otid, CAUSE_RESTORE_ROLLBACK,
 				 "restore rolled back (thread)");
-		ptrace_core__kill(r->pt);
+		ptrace__kill(r->pt);
 		r->pt = NULL;
 	}
 	free_threads(t);

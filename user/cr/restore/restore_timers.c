@@ -16,7 +16,7 @@
 #include <sys/time.h>
 #include <time.h>
 
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_timers.h"
 
@@ -68,7 +68,7 @@ static int posix_timer(struct restore_ctx *ctx, struct rtask *t, const PosixTime
 	r = restore_ctx__sys(t, SYS_timer_create, p->clockid, addr,
 			 addr + offsetof(struct create_args, id), 0, 0, 0);
 	if (!r)
-		r = ptrace_core__read_mem(t->pt, addr + offsetof(struct create_args, id), &got,
+		r = ptrace__read_mem(t->pt, addr + offsetof(struct create_args, id), &got,
 					  sizeof(got));
 	if (r || got != p->id)
 		return restore_ctx__fail(ctx, t->pid, r ? (int)r : -EEXIST,

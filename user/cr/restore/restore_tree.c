@@ -51,7 +51,7 @@
 
 #include "log.h"
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_ns.h"
@@ -432,12 +432,12 @@ int restore_tree__seize(struct restore_ctx *ctx)
 
 		if (t->zombie)
 			continue;
-		err = ptrace_core__seize(t->opid, &t->pt);
+		err = ptrace__seize(t->opid, &t->pt);
 		if (err)
 			return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot seize it: %s", t->pid,
 					     strerror(-err));
 		/* Dies with pidtrace even once its credentials clear the parent-death signal. */
-		err = ptrace_core__set_exitkill(t->pt);
+		err = ptrace__set_exitkill(t->pt);
 		if (err)
 			return restore_ctx__fail(ctx, t->pid, err, "pid %d: PTRACE_O_EXITKILL: %s",
 					     t->pid, strerror(-err));
@@ -511,7 +511,7 @@ void restore_tree__kill_all(struct restore_ctx *ctx)
 		/* Its other threads first: the leader's exit is reported after theirs. */
 		restore_threads__kill(ctx, t);
 		if (t->pt) {
-			ptrace_core__kill(t->pt);
+			ptrace__kill(t->pt);
 			t->pt = NULL;
 		}
 	}
@@ -547,7 +547,7 @@ int restore_tree__detach_all(struct restore_ctx *ctx)
 			err = restore_stopped__before_detach(ctx, t);
 		if (err)
 			return err;
-		err = ptrace_core__detach(t->pt);
+		err = ptrace__detach(t->pt);
 		t->pt = NULL;
 		t->detached = true;
 		if (err)

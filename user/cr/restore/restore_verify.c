@@ -21,7 +21,7 @@
 #include <json-c/json.h>
 
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_verify.h"
 

@@ -142,4 +142,20 @@ int restore_verify__sockopt(struct verify *v, const FdEntry *e, int s, int level
 int restore_verify__identity(struct verify *v, const FdEntry *e, const struct fd_live *l);
 int restore_verify__pipe(struct verify *v, const FdEntry *e, uint64_t ino);
 
+/* The fields of /proc/PID/stat compared here (proc(5) numbers). */
+struct vstat {
+	char comm[64];		   /* (2), raw */
+	char state;		   /* (3) */
+	long ppid;		   /* (4) */
+	long nice;		   /* (19) */
+	unsigned long rt_priority; /* (40) */
+	unsigned long policy;	   /* (41) */
+	uint64_t mm[10];	   /* (26) (27) (28) (45)..(51): see mm_fields */
+};
+
+/* For the parts of the check: /proc/@opid/@name ("stat", "task/TID/stat") parsed into @s. */
+int restore_verify__stat(pid_t opid, const char *name, struct vstat *s);
+/* The last (innermost) number of status line @key ("NSpid:", "NStgid:"). */
+int restore_verify__ns_last(const char *status, const char *key, uint32_t *out);
+
 #endif

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_verify.h"
 
@@ -77,12 +77,12 @@ static int scratch_get(struct verify *v)
 		return 0;
 	if (th && th->regs && th->regs->rsp > 4096) {
 		addr = (th->regs->rsp - 128 - 256) & ~63UL;
-		if (!ptrace_core__read_mem(v->t->pt, addr, v->saved, sizeof(v->saved))) {
+		if (!ptrace__read_mem(v->t->pt, addr, v->saved, sizeof(v->saved))) {
 			v->scratch = addr;
 			return 0;
 		}
 	}
-	err = ptrace_core__scratch(v->t->pt, 4096, &v->scratch);
+	err = ptrace__scratch(v->t->pt, 4096, &v->scratch);
 	v->n->injected++;
 	v->scratch_mapped = !err;
 	return err;
@@ -96,10 +96,10 @@ int restore_verify_sig__scratch_put(struct verify *v)
 	if (!v->scratch)
 		return 0;
 	if (v->scratch_mapped) {
-		err = ptrace_core__unmap_scratch(v->t->pt);
+		err = ptrace__unmap_scratch(v->t->pt);
 		v->n->injected++;
 	} else {
-		err = ptrace_core__write_mem(v->t->pt, v->scratch, v->saved, sizeof(v->saved));
+		err = ptrace__write_mem(v->t->pt, v->scratch, v->saved, sizeof(v->saved));
 	}
 	v->scratch = 0;
 	v->scratch_mapped = false;
@@ -132,7 +132,7 @@ int restore_verify_sig__remote_read(struct verify *v, long nr, long a0, int argi
 			err = restore_verify_sig__scratch_put(v);
 			if (err)
 				return err;
-			err = ptrace_core__scratch(v->t->pt, 4096, &v->scratch);
+			err = ptrace__scratch(v->t->pt, 4096, &v->scratch);
 			v->n->injected++;
 			if (err)
 				return err;
@@ -141,7 +141,7 @@ int restore_verify_sig__remote_read(struct verify *v, long nr, long a0, int argi
 		}
 		if (r)
 			return (int)r;
-		return ptrace_core__read_mem(v->t->pt, v->scratch, out, len);
+		return ptrace__read_mem(v->t->pt, v->scratch, out, len);
 	}
 	return -EFAULT;
 }

@@ -3,8 +3,8 @@
  * restore_verify_task.c - a restored task's own state against the image,
  * from /proc/PID/stat and status (and a few injected calls through
  * restore_verify_sig.c): identity, credentials, mm fields, signal state,
- * scheduling and affinity, the per-process knobs, threads, limits, cwd,
- * root and umask; then its fd table (restore_verify_fds.c) and memory
+ * the per-process knobs, limits, cwd, root and umask; every thread's own
+ * (restore_verify_threads.c); then its fd table (restore_verify_fds.c) and memory
  * map (restore_verify_mm.c). A zombie: still one, of the right parent.
  */
 #include <ctype.h>
@@ -22,10 +22,10 @@
 #include <linux/membarrier.h>
 
 #include "procfs.h"
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "restore_ctx.h"
-#include "restore_seccomp.h"
 #include "restore_verify.h"
+#include "restore_verify_threads.h"
 
 #ifndef MEMBARRIER_CMD_GET_REGISTRATIONS
 #define MEMBARRIER_CMD_GET_REGISTRATIONS (1 << 9)
@@ -33,17 +33,6 @@
 #ifndef SCHED_RESET_ON_FORK
 #define SCHED_RESET_ON_FORK 0x40000000
 #endif
-
-/* The fields of /proc/PID/stat compared here (proc(5) numbers). */
-struct vstat {
-	char comm[64];		   /* (2), raw */
-	char state;		   /* (3) */
-	long ppid;		   /* (4) */
-	long nice;		   /* (19) */
-	unsigned long rt_priority; /* (40) */
-	unsigned long policy;	   /* (41) */
-	uint64_t mm[10];	   /* (26) (27) (28) (45)..(51): see mm_fields */
-};
 
 /* The mm fields of stat, in the order of vstat.mm, with their stat number. */
 static const struct {
@@ -55,7 +44,7 @@ static const struct {
 	{50, "env_start"},  {51, "env_end"},
 };
 
-static int read_stat(pid_t opid, const char *name, struct vstat *s)
+int restore_verify__stat(pid_t opid, const char *name, struct vstat *s)
 {
 	char *buf = NULL, *open_p, *close_p, *p, *end;
 	int err, field;
@@ -98,7 +87,7 @@ static int read_stat(pid_t opid, const char *name, struct vstat *s)
 }
 
 /* The last number of a "NSpid:"-like list: the pid as the task's namespace sees it. */
-static int ns_last(const char *status, const char *key, uint32_t *out)
+int restore_verify__ns_last(const char *status, const char *key, uint32_t *out)
 {
 	uint32_t vals[32];
 	size_t n = 0;
@@ -158,7 +147,7 @@ static int check_ids(struct verify *v, const struct vstat *st, const char *statu
 	size_t i;
 	int err;
 
-	err = ns_last(status, "NSpid:", &x);
+	err = restore_verify__ns_last(status, "NSpid:", &x);
 	if (err)
 		return restore_verify__cannot(v, "NSpid", err);
 	err = restore_verify__num(v, "pid", VF_DEC, v->pid, x);
@@ -191,7 +180,7 @@ static int check_ids(struct verify *v, const struct vstat *st, const char *statu
 	v->n->ids += 3;
 	/* A group or session led outside the tree is the restorer's (restore_tree.c). */
 	if (restore_ctx__find(ctx, ids->pgid)) {
-		err = ns_last(status, "NSpgid:", &x);
+		err = restore_verify__ns_last(status, "NSpgid:", &x);
 		if (!err)
 			err = restore_verify__num(v, "process group", VF_DEC, ids->pgid, x);
 		else
@@ -199,7 +188,7 @@ static int check_ids(struct verify *v, const struct vstat *st, const char *statu
 		v->n->ids++;
 	}
 	if (!err && restore_ctx__find(ctx, ids->sid)) {
-		err = ns_last(status, "NSsid:", &x);
+		err = restore_verify__ns_last(status, "NSsid:", &x);
 		if (!err)
 			err = restore_verify__num(v, "session", VF_DEC, ids->sid, x);
 		else
@@ -252,182 +241,6 @@ static int check_creds(struct verify *v, const char *status)
 	err = restore_verify__num(v, "personality", VF_HEX, c->personality, x);
 	if (!err)
 		v->n->creds++;
-	return err;
-}
-
-/*
- * CPU affinity: status' Cpus_allowed (32-bit hex groups, highest first,
- * comma separated) against the image's sched_getaffinity bytes.
- */
-static int check_affinity(struct verify *v, const ThreadCore *th, const char *status, bool leader)
-{
-	const char *f = procfs__field(status, "Cpus_allowed:"), *p;
-	uint8_t now[1024] = {0};
-	size_t nbits = 0, i, n = th->cpu_affinity.len;
-	char what[64];
-
-	if (!f)
-		return 0;
-	while (*f == ' ' || *f == '\t')
-		f++;
-	for (p = f; *p && *p != '\n'; p++)
-		;
-	/* From the last hex digit backwards: bit 0 first. */
-	while (p-- > f) {
-		int d;
-
-		if (*p == ',')
-			continue;
-		d = *p >= 'a' ? *p - 'a' + 10 : *p - '0';
-		if (nbits / 8 < sizeof(now))
-			now[nbits / 8] |= (d & 0xf) << (nbits % 8);
-		nbits += 4;
-	}
-	v->n->sched++;
-	snprintf(what, sizeof(what), leader ? "CPU affinity" : "thread %u: CPU affinity", th->tid);
-	for (i = 0; i < sizeof(now) && i < (nbits + 7) / 8; i++) {
-		uint8_t img = i < n ? th->cpu_affinity.data[i] : 0;
-
-		if (img != now[i]) {
-			char a[32], b[32];
-
-			snprintf(a, sizeof(a), "byte %zu 0x%02x", i, img);
-			snprintf(b, sizeof(b), "0x%02x", now[i]);
-			return restore_ctx__fail(v->ctx, v->pid, -EIO,
-					     "pid %d: %s (%s) in the image, %s after restore",
-					     v->pid, what, a, b);
-		}
-	}
-	return 0;
-}
-
-/* One thread's own state: name, blocked and pending signals, scheduling. */
-static int check_thread(struct verify *v, const ThreadCore *th, const char *name, bool leader)
-{
-	const TaskCore *c = v->t->core;
-	char sname[64], what[80], *status = NULL;
-	struct vstat st;
-	int err;
-
-	snprintf(sname, sizeof(sname), "%s/stat", name);
-	err = read_stat(v->opid, sname, &st);
-	if (err)
-		return restore_verify__cannot(v, sname, err);
-	snprintf(sname, sizeof(sname), "%s/status", name);
-	err = procfs__read(v->opid, sname, &status, NULL);
-	if (err)
-		return restore_verify__cannot(v, sname, err);
-	if (leader) {
-		snprintf(what, sizeof(what), "blocked signals");
-	} else {
-		snprintf(what, sizeof(what), "thread %u: comm", th->tid);
-		err = restore_verify__str(v, what, th->comm, st.comm);
-		snprintf(what, sizeof(what), "thread %u: blocked signals", th->tid);
-	}
-	if (!err)
-		err = restore_verify__num(v, what, VF_HEX, th->blocked,
-					  restore_verify__hex(status, "SigBlk:"));
-	v->n->sigmasks++;
-	if (!err) {
-		snprintf(what, sizeof(what),
-			 leader ? "pending signals" : "thread %u: pending signals", th->tid);
-		err = restore_verify_sig__pending(v, what, th->pending, th->n_pending,
-						  restore_verify__hex(status, "SigPnd:"));
-	}
-	if (!err && (th->has_nice || (leader && c->has_nice))) {
-		snprintf(what, sizeof(what), leader ? "nice" : "thread %u: nice", th->tid);
-		err = restore_verify__num(v, what, VF_SDEC, th->has_nice ? th->nice : c->nice,
-					  st.nice);
-		v->n->sched++;
-	}
-	if (!err && th->has_cpu_affinity)
-		err = check_affinity(v, th, status, leader);
-	/* /proc shows the policy without SCHED_RESET_ON_FORK (not compared). */
-	if (!err && th->has_sched_policy) {
-		snprintf(what, sizeof(what),
-			 leader ? "scheduling policy" : "thread %u: scheduling policy", th->tid);
-		err = restore_verify__num(v, what, VF_DEC, th->sched_policy & ~SCHED_RESET_ON_FORK,
-					  st.policy);
-		v->n->sched++;
-	}
-	if (!err && th->has_sched_priority) {
-		snprintf(what, sizeof(what),
-			 leader ? "scheduling priority" : "thread %u: scheduling priority",
-			 th->tid);
-		err = restore_verify__num(v, what, VF_DEC, th->sched_priority, st.rt_priority);
-		v->n->sched++;
-	}
-	if (!err)
-		err = restore_seccomp__verify(v, th, status, leader);
-	free(status);
-	return err;
-}
-
-static const ThreadCore *find_thread(const TaskCore *c, uint32_t tid)
-{
-	size_t i;
-
-	for (i = 0; i < c->n_threads; i++)
-		if (c->threads[i]->tid == tid)
-			return c->threads[i];
-	return NULL;
-}
-
-/* Every thread of the process: the image's tids, no more, each with its state. */
-static int check_threads(struct verify *v)
-{
-	const TaskCore *c = v->t->core;
-	char name[64], *status = NULL;
-	size_t seen = 0;
-	struct dirent *de;
-	uint32_t tid;
-	DIR *d;
-	int err = 0;
-
-	snprintf(name, sizeof(name), "/proc/%d/task", v->opid);
-	d = opendir(name);
-	if (!d)
-		return restore_verify__cannot(v, "its threads", -errno);
-	while (!err && (de = readdir(d))) {
-		const ThreadCore *th;
-		int otid;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		otid = atoi(de->d_name);
-		snprintf(name, sizeof(name), "task/%d", otid);
-		if (otid == v->opid) {
-			err = check_thread(v, c->thread, name, true);
-			seen++;
-			continue;
-		}
-		snprintf(name, sizeof(name), "task/%d/status", otid);
-		err = procfs__read(v->opid, name, &status, NULL);
-		if (!err)
-			err = ns_last(status, "NSpid:", &tid);
-		free(status);
-		status = NULL;
-		if (err) {
-			err = restore_verify__cannot(v, name, err);
-			break;
-		}
-		th = find_thread(c, tid);
-		if (!th) {
-			err = restore_ctx__fail(
-				v->ctx, v->pid, -EIO,
-				"pid %d: thread %u: none in the image, running after restore",
-				v->pid, tid);
-			break;
-		}
-		snprintf(name, sizeof(name), "task/%d", otid);
-		err = check_thread(v, th, name, false);
-		seen++;
-	}
-	closedir(d);
-	if (!err && seen != c->n_threads + 1)
-		err = restore_verify__num(v, "threads", VF_DEC, c->n_threads + 1, seen);
-	if (!err)
-		v->n->threads += seen;
 	return err;
 }
 
@@ -634,7 +447,7 @@ int restore_verify_task__zombie(struct verify *v)
 	struct vstat st;
 	int err;
 
-	err = read_stat(v->opid, "stat", &st);
+	err = restore_verify__stat(v->opid, "stat", &st);
 	if (!err)
 		err = procfs__read(v->opid, "status", &status, NULL);
 	if (err)
@@ -654,7 +467,7 @@ int restore_verify_task__alive(struct verify *v)
 	struct vstat st;
 	int err, err2;
 
-	err = read_stat(v->opid, "stat", &st);
+	err = restore_verify__stat(v->opid, "stat", &st);
 	if (err)
 		return restore_verify__cannot(v, "stat", err);
 	err = procfs__read(v->opid, "status", &status, NULL);
@@ -678,7 +491,7 @@ int restore_verify_task__alive(struct verify *v)
 	if (!err && err2)
 		err = restore_verify__cannot(v, "its state (putting the scratch area back)", err2);
 	if (!err)
-		err = check_threads(v);
+		err = restore_verify_threads__all(v);
 	if (!err)
 		err = check_limits(v);
 	if (!err)

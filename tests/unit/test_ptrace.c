@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_ptrace_core.c - the ptrace core on real children: seize a task
+ * test_ptrace.c - the ptrace library (user/ptrace/) on real children: seize a task
  * blocked in a syscall or spinning in user space, run syscalls inside it,
  * use its memory, and check it carries on exactly as before once detached.
  */
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ptrace_core.h"
+#include "ptrace.h"
 #include "unit.h"
 
 static pid_t spawn_reader(int *wfd)
@@ -60,19 +60,19 @@ static void test_syscall_in_blocked_task(void)
 
 	CHECK(pid > 0);
 	usleep(50000);
-	CHECK(ptrace_core__seize(pid, &t) == 0);
-	CHECK(ptrace_core__get_regs(t, &r) == 0);
+	CHECK(ptrace__seize(pid, &t) == 0);
+	CHECK(ptrace__get_regs(t, &r) == 0);
 	CHECK((long)r.orig_rax == SYS_read);
 	CHECK((long)r.rax == -512); /* -ERESTARTSYS, restarted by the kernel later */
-	CHECK(ptrace_core__syscall(t, SYS_getpid, args, &ret) == 0);
+	CHECK(ptrace__syscall(t, SYS_getpid, args, &ret) == 0);
 	CHECK(ret == pid);
-	CHECK(ptrace_core__scratch(t, 100, &addr) == 0);
-	CHECK(ptrace_core__write_mem(t, addr, "hello", 6) == 0);
-	CHECK(ptrace_core__read_mem(t, addr, buf, 6) == 0);
+	CHECK(ptrace__scratch(t, 100, &addr) == 0);
+	CHECK(ptrace__write_mem(t, addr, "hello", 6) == 0);
+	CHECK(ptrace__read_mem(t, addr, buf, 6) == 0);
 	CHECK_STR(buf, "hello");
-	CHECK(ptrace_core__get_regs(t, &r) == 0);
+	CHECK(ptrace__get_regs(t, &r) == 0);
 	CHECK((long)r.rax == -512);
-	CHECK(ptrace_core__detach(t) == 0);
+	CHECK(ptrace__detach(t) == 0);
 	CHECK(write(wfd, "x", 1) == 1);
 	close(wfd);
 	CHECK(exit_code(pid) == 0);
@@ -95,15 +95,15 @@ static void test_syscall_in_spinning_task(void)
 	}
 	CHECK(pid > 0);
 	usleep(20000);
-	CHECK(ptrace_core__seize(pid, &t) == 0);
-	CHECK(ptrace_core__get_regs(t, &r) == 0);
+	CHECK(ptrace__seize(pid, &t) == 0);
+	CHECK(ptrace__get_regs(t, &r) == 0);
 	CHECK((long)r.orig_rax == -1);
-	CHECK(ptrace_core__syscall(t, SYS_getppid, args, &ret) == 0);
+	CHECK(ptrace__syscall(t, SYS_getppid, args, &ret) == 0);
 	CHECK(ret == getpid());
-	CHECK(ptrace_core__get_xstate(t, &xs, &xlen) == 0);
+	CHECK(ptrace__get_xstate(t, &xs, &xlen) == 0);
 	CHECK(xlen >= 512 + 64);
 	free(xs);
-	CHECK(ptrace_core__detach(t) == 0);
+	CHECK(ptrace__detach(t) == 0);
 	usleep(20000);
 	CHECK(kill(pid, SIGKILL) == 0);
 	CHECK(exit_code(pid) == 128 + SIGKILL);
@@ -128,10 +128,10 @@ static void test_nanosleep_restarts(void)
 	}
 	CHECK(pid > 0);
 	usleep(100000);
-	CHECK(ptrace_core__seize(pid, &t) == 0);
-	CHECK(ptrace_core__syscall(t, SYS_getpid, args, &ret) == 0);
+	CHECK(ptrace__seize(pid, &t) == 0);
+	CHECK(ptrace__syscall(t, SYS_getpid, args, &ret) == 0);
 	CHECK(ret == pid);
-	CHECK(ptrace_core__detach(t) == 0);
+	CHECK(ptrace__detach(t) == 0);
 	CHECK(exit_code(pid) == 0);
 }
 
@@ -165,15 +165,15 @@ static void test_pending_signals(void)
 	close(p[0]);
 	CHECK(pid > 0);
 	usleep(50000);
-	CHECK(ptrace_core__seize(pid, &t) == 0);
-	CHECK(ptrace_core__get_sigmask(t, &mask) == 0);
+	CHECK(ptrace__seize(pid, &t) == 0);
+	CHECK(ptrace__get_sigmask(t, &mask) == 0);
 	CHECK(mask == 1ULL << (SIGUSR2 - 1));
-	CHECK(ptrace_core__peek_siginfo(t, false, &si, &n) == 0);
+	CHECK(ptrace__peek_siginfo(t, false, &si, &n) == 0);
 	CHECK(n == 1 && si[0].si_signo == SIGUSR2 && si[0].si_code == SI_TKILL);
 	free(si);
-	CHECK(ptrace_core__peek_siginfo(t, true, &si, &n) == 0);
+	CHECK(ptrace__peek_siginfo(t, true, &si, &n) == 0);
 	CHECK(n == 0 && si == NULL);
-	CHECK(ptrace_core__detach(t) == 0);
+	CHECK(ptrace__detach(t) == 0);
 	CHECK(write(p[1], "x", 1) == 1);
 	close(p[1]);
 	CHECK(exit_code(pid) == 0);
@@ -186,12 +186,12 @@ static void test_kill_and_missing(void)
 	pid_t pid = spawn_reader(&wfd);
 
 	CHECK(pid > 0);
-	CHECK(ptrace_core__seize(pid, &t) == 0);
-	CHECK(ptrace_core__kill(t) == 0);
+	CHECK(ptrace__seize(pid, &t) == 0);
+	CHECK(ptrace__kill(t) == 0);
 	close(wfd);
 	/* The tracer (us, also the parent here) consumed the exit. */
 	CHECK(waitpid(pid, NULL, WNOHANG) < 0 && errno == ECHILD);
-	CHECK(ptrace_core__seize(pid, &t) == -ESRCH);
+	CHECK(ptrace__seize(pid, &t) == -ESRCH);
 }
 
 static char proc_state(pid_t pid)
@@ -221,7 +221,7 @@ static void test_group_stop_left_alone(void)
 	CHECK(pid > 0);
 	CHECK(kill(pid, SIGSTOP) == 0);
 	CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st));
-	CHECK(ptrace_core__seize(pid, &t) == -EBUSY);
+	CHECK(ptrace__seize(pid, &t) == -EBUSY);
 	usleep(20000);
 	CHECK(proc_state(pid) == 'T');
 	CHECK(kill(pid, SIGCONT) == 0);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ptrace_core.h - the only module that calls ptrace(2).
+ * ptrace.h - the ptrace library (user/ptrace/), the only code that calls
+ * ptrace(2): its public interface, every function ptrace__*. Its files
+ * share ptrace_int.h, which no user includes; its tests are
+ * tests/unit/test_ptrace.c (as root: real tasks seized, stopped, injected).
  *
  * Dump and restore speak in steps ("seize", "read the registers", "run this
  * syscall in the task"); the mechanics live here. A seized task is held in a
@@ -11,10 +14,10 @@
  *
  * Errors are returned as -errno and never printed except with -v: the caller
  * knows which task and step failed and says so in one line. -ESRCH always
- * means "the task is gone" (ptrace_core__exited() then tells how).
+ * means "the task is gone" (ptrace__exited() then tells how).
  */
-#ifndef PT_PTRACE_CORE_H
-#define PT_PTRACE_CORE_H
+#ifndef PT_PTRACE_H
+#define PT_PTRACE_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -36,9 +39,9 @@ struct ptrace_core_rseq {
 };
 
 /**
- * ptrace_core__seize() - attach to a task and stop it.
+ * ptrace__seize() - attach to a task and stop it.
  * @pid: the task (a thread-group leader for dump).
- * @out: the handle, to release with ptrace_core__detach() or _free().
+ * @out: the handle, to release with ptrace__detach() or _free().
  *
  * PTRACE_SEIZE (no PTRACE_O_EXITKILL: if pidtrace dies, its tracees run on)
  * then PTRACE_INTERRUPT and a wait for the interrupt stop. A signal the task
@@ -47,40 +50,40 @@ struct ptrace_core_rseq {
  * traced, or not allowed); -EBUSY if the task is in a group stop (SIGSTOP):
  * such a task is detached again and left stopped, as it was.
  */
-int ptrace_core__seize(pid_t pid, struct ptrace_task **out);
+int ptrace__seize(pid_t pid, struct ptrace_task **out);
 
 /**
- * ptrace_core__seize_stopped() - ptrace_core__seize(), also of a task in a
+ * ptrace__seize_stopped() - ptrace__seize(), also of a task in a
  * group stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): it is held in that
- * stop, ptrace_core__stop_sig() tells the signal, remote calls run in it
- * all the same, and ptrace_core__detach() leaves it stopped (the kernel
+ * stop, ptrace__stop_sig() tells the signal, remote calls run in it
+ * all the same, and ptrace__detach() leaves it stopped (the kernel
  * puts a detached task of a stopped group back into the stop).
- * Return: as ptrace_core__seize(), never -EBUSY.
+ * Return: as ptrace__seize(), never -EBUSY.
  */
-int ptrace_core__seize_stopped(pid_t pid, struct ptrace_task **out);
+int ptrace__seize_stopped(pid_t pid, struct ptrace_task **out);
 
 /* The signal of the group stop @t was in when seized; 0: it was not stopped. */
-int ptrace_core__stop_sig(const struct ptrace_task *t);
+int ptrace__stop_sig(const struct ptrace_task *t);
 
 /**
- * ptrace_core__detach() - let the task run on, as it was before seize.
+ * ptrace__detach() - let the task run on, as it was before seize.
  * Unmaps the scratch area, re-sends a stop signal that arrived while the task
  * was held, detaches and frees @t. Accepts NULL and exited tasks.
  * Context: tracee must be stopped (or gone).
  * Return: 0 or -errno (the handle is freed either way).
  */
-int ptrace_core__detach(struct ptrace_task *t);
+int ptrace__detach(struct ptrace_task *t);
 
 /**
- * ptrace_core__kill() - SIGKILL the task and wait until it has exited.
+ * ptrace__kill() - SIGKILL the task and wait until it has exited.
  * Consumes only the tracer's exit notification: the real parent still
  * reaps it. Frees @t. Accepts NULL.
  * Return: 0 or -errno.
  */
-int ptrace_core__kill(struct ptrace_task *t);
+int ptrace__kill(struct ptrace_task *t);
 
 /**
- * ptrace_core__set_crash_safe() - make the task's later remote syscalls
+ * ptrace__set_crash_safe() - make the task's later remote syscalls
  * (and scratch area) safe against pidtrace being killed at any instant:
  * each call is undone by the task itself through rt_sigreturn from a
  * frame below its red zone, and the scratch area is on its stack rather
@@ -91,91 +94,91 @@ int ptrace_core__kill(struct ptrace_task *t);
  * run again (see dump's core.proto note), which resumes the same way.
  * Return: 0.
  */
-int ptrace_core__set_crash_safe(struct ptrace_task *t);
+int ptrace__set_crash_safe(struct ptrace_task *t);
 
 /**
- * ptrace_core__set_exitkill() - from now on, pidtrace's death kills the task
+ * ptrace__set_exitkill() - from now on, pidtrace's death kills the task
  * (PTRACE_O_EXITKILL): for a tree whose image is complete and that must not
  * run on half killed.
  * Return: 0 or -errno.
  */
-int ptrace_core__set_exitkill(struct ptrace_task *t);
+int ptrace__set_exitkill(struct ptrace_task *t);
 
 /**
- * ptrace_core__suspend_seccomp() - while held, the task's syscalls (the
+ * ptrace__suspend_seccomp() - while held, the task's syscalls (the
  * remote ones included) bypass its seccomp filters or strict mode
  * (PTRACE_O_SUSPEND_SECCOMP); the detach ends it. Needs CAP_SYS_ADMIN and
  * pidtrace itself not under seccomp.
  * Return: 0 or -errno (-EPERM: not allowed).
  */
-int ptrace_core__suspend_seccomp(struct ptrace_task *t);
+int ptrace__suspend_seccomp(struct ptrace_task *t);
 
 /**
- * ptrace_core__seccomp_filter() - the thread's seccomp filter @idx (0: the
+ * ptrace__seccomp_filter() - the thread's seccomp filter @idx (0: the
  * oldest, the first installed) as struct sock_filter instructions (PTRACE_SECCOMP_GET_FILTER).
  * @prog: malloc'ed copy, to free(); @len: its size in bytes.
  * Context: tracee must be stopped.
  * Return: 0; -ENOENT past the newest filter; -EINVAL not in filter mode;
  * -EACCES/-EPERM not allowed; -errno.
  */
-int ptrace_core__seccomp_filter(struct ptrace_task *t, unsigned int idx, void **prog, size_t *len);
+int ptrace__seccomp_filter(struct ptrace_task *t, unsigned int idx, void **prog, size_t *len);
 
 /* Filter @idx's flags (SECCOMP_FILTER_FLAG_LOG). Context: stopped. Return: 0 or -errno. */
-int ptrace_core__seccomp_flags(struct ptrace_task *t, unsigned int idx, uint64_t *flags);
+int ptrace__seccomp_flags(struct ptrace_task *t, unsigned int idx, uint64_t *flags);
 
-pid_t ptrace_core__pid(const struct ptrace_task *t);
+pid_t ptrace__pid(const struct ptrace_task *t);
 
 /**
- * ptrace_core__check() - is the task still held in its stop?
+ * ptrace__check() - is the task still held in its stop?
  * Context: tracee must be stopped.
  * Return: 0, or -ESRCH if it was killed meanwhile (then it has exited).
  */
-int ptrace_core__check(struct ptrace_task *t);
+int ptrace__check(struct ptrace_task *t);
 
 /* True once the task is known to have exited; @status gets the wait status. */
-bool ptrace_core__exited(const struct ptrace_task *t, int *status);
+bool ptrace__exited(const struct ptrace_task *t, int *status);
 
 /**
- * ptrace_core__get_regs() - general registers (NT_PRSTATUS), fs/gs base.
+ * ptrace__get_regs() - general registers (NT_PRSTATUS), fs/gs base.
  * Context: tracee must be stopped.
  * Return: 0 or -errno.
  */
-int ptrace_core__get_regs(struct ptrace_task *t, struct user_regs_struct *regs);
+int ptrace__get_regs(struct ptrace_task *t, struct user_regs_struct *regs);
 
 /* Context: tracee must be stopped. Return: 0 or -errno. */
-int ptrace_core__set_regs(struct ptrace_task *t, const struct user_regs_struct *regs);
+int ptrace__set_regs(struct ptrace_task *t, const struct user_regs_struct *regs);
 
 /**
- * ptrace_core__get_xstate() - the extended FPU state (NT_X86_XSTATE).
+ * ptrace__get_xstate() - the extended FPU state (NT_X86_XSTATE).
  * @buf: malloc'ed copy of what the kernel returned, to free().
  * @len: its size, as the kernel sized it.
  * Context: tracee must be stopped.
  * Return: 0 or -errno.
  */
-int ptrace_core__get_xstate(struct ptrace_task *t, void **buf, size_t *len);
+int ptrace__get_xstate(struct ptrace_task *t, void **buf, size_t *len);
 
 /* Context: tracee must be stopped. Return: 0 or -errno. */
-int ptrace_core__set_xstate(struct ptrace_task *t, const void *buf, size_t len);
+int ptrace__set_xstate(struct ptrace_task *t, const void *buf, size_t len);
 
 /* The task's own blocked mask (bit N-1 = signal N). Context: stopped. */
-int ptrace_core__get_sigmask(struct ptrace_task *t, uint64_t *mask);
-int ptrace_core__set_sigmask(struct ptrace_task *t, uint64_t mask);
+int ptrace__get_sigmask(struct ptrace_task *t, uint64_t *mask);
+int ptrace__set_sigmask(struct ptrace_task *t, uint64_t mask);
 
 /**
- * ptrace_core__peek_siginfo() - the queued signals, without dequeuing them.
+ * ptrace__peek_siginfo() - the queued signals, without dequeuing them.
  * @shared: the process-wide queue instead of the thread's private one.
  * @out: malloc'ed array (NULL when empty), to free().
  * @n: its length.
  * Context: tracee must be stopped.
  * Return: 0 or -errno.
  */
-int ptrace_core__peek_siginfo(struct ptrace_task *t, bool shared, siginfo_t **out, size_t *n);
+int ptrace__peek_siginfo(struct ptrace_task *t, bool shared, siginfo_t **out, size_t *n);
 
 /* The rseq registration (rseq_abi_pointer 0: none). Context: stopped. */
-int ptrace_core__get_rseq(struct ptrace_task *t, struct ptrace_core_rseq *rseq);
+int ptrace__get_rseq(struct ptrace_task *t, struct ptrace_core_rseq *rseq);
 
 /**
- * ptrace_core__syscall() - run one system call inside the task.
+ * ptrace__syscall() - run one system call inside the task.
  * @nr: syscall number; @args: its six arguments; @ret: the raw return value
  * (-4095..-1 is an -errno of the remote call, not of this function).
  *
@@ -188,47 +191,47 @@ int ptrace_core__get_rseq(struct ptrace_task *t, struct ptrace_core_rseq *rseq);
  * call, or in a syscall-exit stop; not in a syscall-entry stop.
  * Return: 0 when the call ran, -errno when it could not be run.
  */
-int ptrace_core__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+int ptrace__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
 
 /**
- * ptrace_core__scratch() - a private read-write area inside the task.
+ * ptrace__scratch() - a private read-write area inside the task.
  * @len: bytes needed; the area is mapped by an injected mmap() on first use
  * (and grown if needed) and unmapped by _unmap_scratch() or detach.
  * @addr: its address in the task.
  * Context: tracee must be stopped.
  * Return: 0 or -errno.
  */
-int ptrace_core__scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
-int ptrace_core__unmap_scratch(struct ptrace_task *t);
+int ptrace__scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
+int ptrace__unmap_scratch(struct ptrace_task *t);
 
 /**
- * ptrace_core__read_mem() - copy @len bytes at @addr in the task.
+ * ptrace__read_mem() - copy @len bytes at @addr in the task.
  * process_vm_readv() first; /proc/PID/mem (which also reads unreadable
  * mappings) for what it cannot read.
  * Context: tracee must be stopped (or the caller accepts a moving target).
  * Return: 0 or -errno (-EFAULT: not mapped).
  */
-int ptrace_core__read_mem(struct ptrace_task *t, unsigned long addr, void *buf, size_t len);
+int ptrace__read_mem(struct ptrace_task *t, unsigned long addr, void *buf, size_t len);
 
 /**
- * ptrace_core__read_iov() - scatter read, one remote range per local buffer.
+ * ptrace__read_iov() - scatter read, one remote range per local buffer.
  * process_vm_readv() in batches of IOV_MAX; ranges it cannot read are read
  * through /proc/PID/mem.
  * Return: 0 or -errno.
  */
-int ptrace_core__read_iov(struct ptrace_task *t, const struct iovec *local,
+int ptrace__read_iov(struct ptrace_task *t, const struct iovec *local,
 			  const struct iovec *remote, size_t n);
 
 /**
- * ptrace_core__write_mem() - write into the task through /proc/PID/mem.
+ * ptrace__write_mem() - write into the task through /proc/PID/mem.
  * Such writes are forced: they work on read-only private pages.
  * Context: tracee must be stopped.
  * Return: 0 or -errno.
  */
-int ptrace_core__write_mem(struct ptrace_task *t, unsigned long addr, const void *buf, size_t len);
+int ptrace__write_mem(struct ptrace_task *t, unsigned long addr, const void *buf, size_t len);
 
 /**
- * ptrace_core__clone_thread() - run clone3() in the task and hold the thread
+ * ptrace__clone_thread() - run clone3() in the task and hold the thread
  * it creates (ptrace_clone.c).
  * @sys_ip: address of a `syscall` instruction in the task.
  * @args: address in the task of a struct clone_args of @size bytes (with
@@ -244,7 +247,7 @@ int ptrace_core__write_mem(struct ptrace_task *t, unsigned long addr, const void
  * Context: tracee must be in the interrupt stop of _seize() or a previous call.
  * Return: 0 when the call ran (check @ret), -errno when it could not be run.
  */
-int ptrace_core__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsigned long args,
+int ptrace__clone_thread(struct ptrace_task *t, unsigned long sys_ip, unsigned long args,
 			      size_t size, struct ptrace_task **out, long *ret);
 
 #endif

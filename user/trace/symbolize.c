@@ -172,7 +172,7 @@ void symbolize__kstack(struct symbolizer *s, struct xrec *r, const __u64 *ips, i
 	}
 	r->nk = k;
 	if (n && s->ksyms_failed)
-		xrec__add_unknown(r, "kernel symbols: %s", "/proc/kallsyms could not be read");
+		xrecs__add_unknown(r, "kernel symbols: %s", "/proc/kallsyms could not be read");
 }
 
 static const char *base_name(const char *path)
@@ -512,15 +512,15 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 	r->stack_method = unwind__method_name(g->method);
 	r->stack_truncated = (g->flags & PT_USTACK_TRUNCATED) || full;
 	if (full)
-		xrec__add_unknown(r, "user stack: %s",
+		xrecs__add_unknown(r, "user stack: %s",
 				  "with its inlined functions it has more frames than the "
 				  "24 kept: the outermost are left out");
 	if (cut)
-		xrec__add_unknown(r, "user stack: %s",
+		xrecs__add_unknown(r, "user stack: %s",
 				  "code inlined more than 8 deep: the outer inlined functions "
 				  "of a frame are left out");
 	if (missing)
-		xrec__add_unknown(r, "user stack: %s",
+		xrecs__add_unknown(r, "user stack: %s",
 			    "sender exited before symbolization, and some of its files could not "
 			    "be found by build id");
 	s->stacks++;
