@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,53 +135,58 @@ static int resolve(struct restore_ctx *ctx, int task, uint64_t addr, int *src, u
 	return -ENOENT;
 }
 
-struct wbatch {
-	struct iovec l[IOV_MAX], r[IOV_MAX];
-	size_t n, bytes;
-	int src;
+/* The runs of one pages file to write, as pagemap entries into it. */
+struct runs {
+	PagemapEntry **e;
+	size_t n, cap;
 };
 
-static int wbatch_flush(struct restore_ctx *ctx, struct rtask *dst, struct wbatch *b)
+/* Append page @addr at @off of the file, merged with the last run. */
+static int runs_add(struct runs *r, uint64_t addr, uint64_t off)
 {
-	ssize_t got;
+	PagemapEntry *last = r->n ? r->e[r->n - 1] : NULL, **arr;
 
-	if (!b->n)
+	if (last && last->vaddr + (uint64_t)last->nr_pages * PAGE == addr &&
+	    last->offset + (uint64_t)last->nr_pages * PAGE == off && last->nr_pages < UINT32_MAX) {
+		last->nr_pages++;
 		return 0;
-	got = process_vm_writev(dst->opid, b->l, b->n, b->r, b->n, 0);
-	if (got != (ssize_t)b->bytes)
-		return restore_ctx__fail(ctx, dst->pid, got < 0 ? -errno : -EFAULT,
-				     "pid %d: writing shared pages near %p failed: %s", dst->pid,
-				     b->r[0].iov_base, got < 0 ? strerror(errno) : "short write");
-	b->n = b->bytes = 0;
+	}
+	if (r->n == r->cap) {
+		arr = realloc(r->e, (r->cap ? r->cap * 2 : 16) * sizeof(*arr));
+		if (!arr)
+			return -ENOMEM;
+		r->e = arr;
+		r->cap = r->cap ? r->cap * 2 : 16;
+	}
+	last = malloc(sizeof(*last));
+	if (!last)
+		return -ENOMEM;
+	pagemap_entry__init(last);
+	last->vaddr = addr;
+	last->nr_pages = 1;
+	last->offset = off;
+	r->e[r->n++] = last;
 	return 0;
 }
 
 /*
  * Write into @dst, at the addresses of @set, the pages that task @content
- * has there (from the image). Return: 0 or -errno (said).
+ * has there (from the image): each page found in its pages file (or up
+ * the tree), then written per file by restore_pages.c's writer (two
+ * threads from 64 MiB on, ctx->pages counted). Return: 0 or -errno (said).
  */
 int restore_cow_io__write(struct restore_ctx *ctx, struct rtask *dst, int content,
 			  const struct rangeset *set, uint64_t *pages)
 {
-	struct wbatch *b = calloc(1, sizeof(*b));
+	struct runs *runs = calloc(ctx->ntasks, sizeof(*runs));
 	struct srcs s = { 0 };
 	uint64_t addr, off;
-	size_t i;
+	size_t i, k;
 	int err, src;
 
-	err = b ? srcs_init(ctx, &s) : -ENOMEM;
-	if (err) {
-		free(b);
-		free(s.p);
-		free(s.open);
-		return restore_ctx__fail(ctx, dst->pid, err, "out of memory");
-	}
-	b->src = -1;
+	err = runs ? srcs_init(ctx, &s) : -ENOMEM;
 	for (i = 0; !err && i < set->n; i++) {
 		for (addr = set->r[i].a; !err && addr < set->r[i].b; addr += PAGE) {
-			struct iovec *last = b->n ? &b->l[b->n - 1] : NULL;
-			const uint8_t *data;
-
 			if (resolve(ctx, content, addr, &src, &off)) {
 				err = restore_ctx__fail(ctx, dst->pid, -EINVAL,
 						    "pid %d: page 0x%lx shared with %s is in no pages file of the image",
@@ -190,45 +194,30 @@ int restore_cow_io__write(struct restore_ctx *ctx, struct rtask *dst, int conten
 						    ctx->tasks[content].pid == dst->pid ? "its child" : "its parent");
 				break;
 			}
-			if (!s.open[src]) {
-				s.open[src] = true;
-				err = restore_pages__open_unchecked(ctx, ctx->tasks[src].pid,
-								    ctx->tasks[src].pm->pages_file,
-								    &s.p[src]);
-				if (err)
-					break;
-			}
-			if (off + PAGE > s.p[src].size) {
-				err = restore_ctx__fail(ctx, dst->pid, -EINVAL, "pid %d: %s: truncated",
-						    ctx->tasks[src].pid, s.p[src].name);
-				break;
-			}
-			data = s.p[src].data + off;
-			if (last && b->src == src && (const uint8_t *)last->iov_base + last->iov_len == data &&
-			    (uint64_t)(uintptr_t)b->r[b->n - 1].iov_base + b->r[b->n - 1].iov_len == addr) {
-				last->iov_len += PAGE;
-				b->r[b->n - 1].iov_len += PAGE;
-			} else {
-				if (b->n == IOV_MAX || (b->n && b->src != src))
-					err = wbatch_flush(ctx, dst, b);
-				if (err)
-					break;
-				b->l[b->n].iov_base = (void *)data;
-				b->r[b->n].iov_base = (void *)(uintptr_t)addr;
-				b->l[b->n].iov_len = b->r[b->n].iov_len = PAGE;
-				b->n++;
-				b->src = src;
-			}
-			b->bytes += PAGE;
-			(*pages)++;
-			/* Page data written, like restore_pages.c's. */
-			ctx->pages++;
-			ctx->pages_bytes += PAGE;
+			err = runs_add(&runs[src], addr, off);
+			if (err)
+				err = restore_ctx__fail(ctx, dst->pid, err, "out of memory");
+			else
+				(*pages)++;
 		}
 	}
-	if (!err)
-		err = wbatch_flush(ctx, dst, b);
-	free(b);
+	if (err == -ENOMEM && (!runs || !s.p || !s.open))
+		err = restore_ctx__fail(ctx, dst->pid, err, "out of memory");
+	for (k = 0; !err && runs && k < ctx->ntasks; k++) {
+		if (!runs[k].n)
+			continue;
+		s.open[k] = true;
+		err = restore_pages__open_unchecked(ctx, ctx->tasks[k].pid, ctx->tasks[k].pm->pages_file,
+						    &s.p[k]);
+		if (!err)
+			err = restore_pages__write(ctx, dst, &s.p[k], runs[k].e, runs[k].n, NULL);
+	}
+	for (k = 0; runs && k < ctx->ntasks; k++) {
+		for (i = 0; i < runs[k].n; i++)
+			free(runs[k].e[i]);
+		free(runs[k].e);
+	}
+	free(runs);
 	return srcs_done(&s, err);
 }
 

@@ -252,8 +252,8 @@ nomem:
  * the mapping meanwhile). Only process_vm_writev() runs on the second
  * thread; errors are said here, after it is joined.
  */
-static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
-		      PagemapEntry *const *entries, size_t nentries)
+int restore_pages__write(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
+			 PagemapEntry *const *entries, size_t nentries, const char *fault)
 {
 	struct iovec *l = NULL, *rem = NULL;
 	struct wcall *calls = NULL;
@@ -284,7 +284,7 @@ static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpa
 		if (i >= j.ncalls || atomic_load(&j.stop))
 			break;
 		/* Tests: the write fails as for an address the task does not have. */
-		if (!wjob_call(&j, i, testfault__point("restore-write")))
+		if (!wjob_call(&j, i, fault && testfault__point(fault)))
 			break;
 		progress__update(ctx->progress, ctx->pages_bytes + atomic_load(&j.done));
 		/* After the first call, so that a test fault always hits this thread. */
@@ -329,8 +329,9 @@ int restore_pages__task(struct restore_ctx *ctx, struct rtask *t)
 		return err;
 	err = restore_pages__open(ctx, t->pid, t->pm->pages_file, &p);
 	if (!err)
-		err = left ? write_runs(ctx, t, &p, left, nleft) :
-			     write_runs(ctx, t, &p, t->pm->entries, t->pm->n_entries);
+		err = left ? restore_pages__write(ctx, t, &p, left, nleft, "restore-write") :
+			     restore_pages__write(ctx, t, &p, t->pm->entries, t->pm->n_entries,
+						    "restore-write");
 	for (i = 0; i < nleft; i++)
 		free(left[i]);
 	free(left);
