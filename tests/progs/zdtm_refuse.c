@@ -6,8 +6,8 @@
  *   tcp       a listening TCP socket on 127.0.0.1
  *   epoll     an epoll instance watching a pipe fd closed since (a dup
  *             keeps the pipe open)
- *   bound     a unix datagram socket bound to a relative path (only
- *             absolute paths and abstract names are saved)
+ *   bound     a unix datagram socket bound to a relative path, its
+ *             socket file removed since (restore could not bind it)
  *   outside   one end of a socketpair; the dumped task (READY pid) is a
  *             child, its peer stays with the parent, outside the tree
  * Prints "READY pid=N fd=M" (M: the fd dump must name).
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 		snprintf(a.sun_path, sizeof(a.sun_path), "refuse.sock");
 		unlink(a.sun_path);
 		fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || unlink(a.sun_path))
 			zdtm_fail("bind");
 	} else if (!strcmp(kind, "outside")) {
 		/* Not the task the test knows: dies with the test's reaper. */

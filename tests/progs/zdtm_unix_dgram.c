@@ -13,8 +13,13 @@
  * sent to each name afterwards arrives.
  * The sender addresses are not kept: a restored datagram comes from an
  * unnamed socket (restore sends it), which this checks too.
- * "connected": the path socket is also connect()ed to the abstract one
- * (dump must refuse); after SIGTERM it sends through that connection.
+ * "connected": the path socket is also connect()ed to the abstract one;
+ * after SIGTERM it sends through that connection.
+ * "replaced": the path socket's file is removed and a regular file made
+ * in its place (restore could not bind the name): dump must refuse.
+ * "many": the abstract socket is connect()ed to the path one, which then
+ * sends it 20 more datagrams (its peer may queue past
+ * net.unix.max_dgram_qlen; restore could not): dump must refuse.
  */
 #include <fcntl.h>
 #include <stddef.h>
@@ -139,6 +144,29 @@ int main(int argc, char **argv)
 		if (send(ps, "c", 1, 0) != 1)
 			zdtm_fail("connected: send");
 		expect(as, "x", 1, 1, "connected: abstract 1");
+		unlink(pa.sun_path);
+		return zdtm_pass();
+	}
+	if (argc > 2 && !strcmp(argv[2], "replaced")) {
+		FILE *f;
+
+		if (unlink(pa.sun_path) || !(f = fopen(pa.sun_path, "w")) || fclose(f))
+			zdtm_fail("replace");
+		zdtm_ready();
+		zdtm_wait_term();
+		/* Not restored: the original senders, named or not. */
+		expect(ps, "one", 3, 0, "replaced: path 1");
+		unlink(pa.sun_path);
+		return zdtm_pass();
+	}
+	if (argc > 2 && !strcmp(argv[2], "many")) {
+		if (connect(as, (struct sockaddr *)&pa, pl))
+			zdtm_fail("connect");
+		for (i = 0; i < 20; i++)
+			send_to(ps, "m", 1, &aa, al, "many");
+		zdtm_ready();
+		zdtm_wait_term();
+		expect(as, "x", 1, 1, "many: abstract 1");
 		unlink(pa.sun_path);
 		return zdtm_pass();
 	}

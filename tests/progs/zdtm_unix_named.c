@@ -9,8 +9,10 @@
  * through the accepted connection; the listeners' names, types, flags
  * and options and the socket file's mode are as before, and a client's
  * peer (SO_PEERCRED) is this process.
- * "pending": a connection waits in the stream listener's backlog (dump
- * must refuse); after SIGTERM it is accepted and used.
+ * "pending": a connection waits in the stream listener's backlog; after
+ * SIGTERM it is accepted and used (its peer credentials not compared:
+ * restore connects it again from pidtrace, before the task listens).
+ * "pending-data": the same, something sent on it first (dump must refuse).
  */
 #include <fcntl.h>
 #include <stddef.h>
@@ -82,9 +84,12 @@ static void same_peer(int c, const char *what)
 }
 
 /* Connect to @a (unless @c is already connected), accept, talk. */
+static int pending_data;
+
 static void use(int l, int type, int c, const struct sockaddr_un *a, socklen_t al,
 		const char *what)
 {
+	char x;
 	int s;
 
 	if (c < 0) {
@@ -96,7 +101,10 @@ static void use(int l, int type, int c, const struct sockaddr_un *a, socklen_t a
 	if (s < 0)
 		zdtm_fail("%s: accept", what);
 	same_name(s, a, al, what);
-	same_peer(c, what);
+	if (strcmp(what, "pending connection"))
+		same_peer(c, what);
+	else if (pending_data && (recv(s, &x, 1, MSG_DONTWAIT) != 1 || x != 'x'))
+		zdtm_fail("%s: the byte sent before the dump", what);
 	talk(c, s, what);
 	close(s);
 	close(c);
@@ -123,10 +131,13 @@ int main(int argc, char **argv)
 	    bind(ls, (struct sockaddr *)&pa, pl) || chmod(pa.sun_path, 0640) || listen(ls, 7) ||
 	    bind(lq, (struct sockaddr *)&aa, al) || listen(lq, 3))
 		zdtm_fail("bind/listen");
-	if (argc > 2 && !strcmp(argv[2], "pending")) {
+	if (argc > 2 && !strncmp(argv[2], "pending", 7)) {
 		pending = socket(AF_UNIX, SOCK_STREAM, 0);
 		if (pending < 0 || connect(pending, (struct sockaddr *)&pa, pl))
 			zdtm_fail("pending connect");
+		pending_data = !strcmp(argv[2], "pending-data");
+		if (pending_data && send(pending, "x", 1, 0) != 1)
+			zdtm_fail("pending send");
 	}
 	zdtm_ready();
 	zdtm_wait_term();

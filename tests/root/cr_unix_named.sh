@@ -6,11 +6,14 @@
 # the restored program connects to both names and talks through accept().
 # A restore beside the still-running original (--pidns) is refused in
 # one line, rolled back, and steals nothing: the original still works.
-# A listener with a connection pending in its backlog is refused at dump.
+# A connection pending in a listener's backlog is connected again (one
+# with data sent on it is refused at dump).
 # Unconnected datagram sockets bound to a path and to an abstract name
 # keep their queued datagrams (boundaries, an empty one, contents) over a
 # round trip that replaces the stale socket file; one also connect()ed to
-# another is refused at dump.
+# another stays connected; one holding more datagrams than restore can send
+# again is refused at dump, and one whose socket file was replaced by a
+# regular file.
 # A file that is not a socket at the path refuses the restore and is kept;
 # a restore that fails after binding the path leaves no socket file.
 . "$(dirname "$0")/../lib.sh"
@@ -71,14 +74,27 @@ else
 fi
 cr_cleanup
 
-# A connection pending in the backlog: refused at dump.
+# A connection pending in the backlog: connected again, accepted after
+# the restore. One with a byte sent on it (in the unaccepted peer, which
+# dump cannot read): refused at dump.
 D=$T/pending
 mkdir -p "$D"
-if cr_start pending zdtm_unix_named "$D" pending; then
-	cr_refused pending \
-		"pid $CR_PID fd 3: listening unix socket ${D//./\\.}/a\\.sock with 1 pending connection is not supported"
-else
+if ! cr_start pending zdtm_unix_named "$D" pending; then
 	fail pending_start "the program did not start"
+elif ! cr_dump; then
+	fail pending_dump "$(tail -n 3 "$CR_DIR/dump.err")"
+else
+	pass pending_dump
+	cr_restore_verify pending
+fi
+cr_cleanup
+D=$T/pending.data
+mkdir -p "$D"
+if cr_start pending_data zdtm_unix_named "$D" pending-data; then
+	cr_refused pending_data \
+		"pid $CR_PID fd 5: unix socket whose connection is not accepted yet, with data sent on it, is not supported"
+else
+	fail pending_data_start "the program did not start"
 fi
 cr_cleanup
 
@@ -103,13 +119,40 @@ else
 fi
 cr_cleanup
 
-# A bound datagram socket connected to another: refused at dump.
+# A bound datagram socket connected to another: kept connected (it sends
+# through the connection after the restore).
 D=$T/dgram.conn
 mkdir -p "$D"
-if cr_start dgram_connected zdtm_unix_dgram "$D" connected; then
-	cr_refused dgram_connected \
-		"pid $CR_PID fd 3: unix datagram socket bound to ${D//./\\.}/d\\.sock and connected is not supported"
-else
+if ! cr_start dgram_connected zdtm_unix_dgram "$D" connected; then
 	fail dgram_connected_start "the program did not start"
+elif ! cr_dump; then
+	fail dgram_connected_dump "$(tail -n 3 "$CR_DIR/dump.err")"
+else
+	pass dgram_connected_dump
+	cr_restore_verify dgram_connected
+fi
+cr_cleanup
+
+# A named datagram socket holding more datagrams than a sender other than
+# its peer may queue (restore sends them so): refused at dump.
+D=$T/dgram.many
+mkdir -p "$D"
+if cr_start dgram_many zdtm_unix_dgram "$D" many; then
+	cr_refused dgram_many \
+		"pid $CR_PID fd 4: unix datagram socket @zdtm_unix_dgram-$CR_PID with 23 datagrams queued, more than net\\.unix\\.max_dgram_qlen lets restore send again, is not supported"
+else
+	fail dgram_many_start "the program did not start"
+fi
+cr_cleanup
+
+# A datagram socket whose socket file was replaced by a regular file:
+# refused at dump (restore could not bind the name there).
+D=$T/dgram.replaced
+mkdir -p "$D"
+if cr_start dgram_replaced zdtm_unix_dgram "$D" replaced; then
+	cr_refused dgram_replaced \
+		"pid $CR_PID fd 3: unix datagram socket ${D//./\\.}/d\\.sock whose socket file was replaced by a file that is not a socket is not supported"
+else
+	fail dgram_replaced_start "the program did not start"
 fi
 cr_cleanup

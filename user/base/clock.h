@@ -19,4 +19,15 @@ static inline uint64_t clock__mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* The same clock in milliseconds and in seconds, as the reports print them. */
+static inline double clock__mono_ms(void)
+{
+	return clock__mono_ns() / 1e6;
+}
+
+static inline double clock__mono_s(void)
+{
+	return clock__mono_ns() / 1e9;
+}
+
 #endif

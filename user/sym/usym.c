@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "procfs.h"
 #include "usym.h"
 #include "usym_dwfl.h"
@@ -53,14 +54,6 @@ struct usym {
 	size_t nr_dwfl, nr_procs;
 	uint64_t tick;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * The start time of a running process. Return: 0, or -ESRCH when it is
@@ -190,7 +183,7 @@ static int report_live(struct usym *u, struct usym_proc *p)
 	if (p->live)
 		end_dwfl(u, &p->live);
 	p->live = d;
-	p->live_ns = now_ns();
+	p->live_ns = clock__mono_ns();
 	u->nr_dwfl++;
 	return 0;
 }
@@ -236,7 +229,7 @@ static int resolve_live(struct usym *u, struct usym_proc *p, uint64_t addr, stru
 			return err;
 	}
 	err = usym_dwfl__lookup(p->live, addr, out);
-	if (err == -ENOENT && now_ns() - p->live_ns > USYM_REFRESH_NS) {
+	if (err == -ENOENT && clock__mono_ns() - p->live_ns > USYM_REFRESH_NS) {
 		if (!report_live(u, p))
 			err = usym_dwfl__lookup(p->live, addr, out);
 	}

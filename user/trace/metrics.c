@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cause.h"
 #include "fdio.h"
 #include "log.h"
@@ -63,14 +64,6 @@ struct metrics {
 	int last_err; /* the -errno of the last write, so each kind is said once */
 	bool written; /* the file was written once: the first failure is always said */
 };
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static uint64_t hash_key(const struct series *s)
 {
@@ -394,7 +387,7 @@ static int write_now(struct metrics *m, bool up)
 	if (!err)
 		err = write_atomic(m, buf, len);
 	free(buf);
-	m->last_write = mono_s();
+	m->last_write = clock__mono_s();
 	if (err) {
 		m->write_errors++;
 		if (err != m->last_err || !m->written)
@@ -417,7 +410,7 @@ int metrics__flush(struct metrics *m, bool force)
 
 	if (!m)
 		return 0;
-	since = mono_s() - m->last_write;
+	since = clock__mono_s() - m->last_write;
 	if (force || (m->dirty && since >= m->o.min_interval_s) || since >= m->o.heartbeat_s)
 		return write_now(m, true);
 	return 0;

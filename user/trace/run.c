@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cmdline.h"
 #include "color.h"
 #include "commands.h"
@@ -132,14 +133,6 @@ static int parse_args(struct run_env *env, int argc, char **argv)
 	}
 	env->argv = argv + optind;
 	return 0;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* Out of the ring at once: explaining is slow, a storm is fast (rawq.h). */
@@ -354,7 +347,7 @@ int cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	run_job__start(&job, child);
-	t0 = mono_ns();
+	t0 = clock__mono_ns();
 	lineage__add_root(rc.lin, child, env.argv[0], t0);
 	close(gate);
 	gate = -1;
@@ -398,8 +391,8 @@ int cmd_run(int argc, char **argv)
 	 * the report. Wait for those deaths, a bounded while (a victim stuck
 	 * in an uninterruptible sleep takes as long as that sleep).
 	 */
-	for (deadline = mono_ns() + KILL_SETTLE_NS;
-	     explain__pending(rc.ex, SIGKILL) && mono_ns() < deadline;) {
+	for (deadline = clock__mono_ns() + KILL_SETTLE_NS;
+	     explain__pending(rc.ex, SIGKILL) && clock__mono_ns() < deadline;) {
 		err = tracer__poll(t, 20);
 		if (err < 0 && err != -EINTR)
 			break;
@@ -410,7 +403,7 @@ int cmd_run(int argc, char **argv)
 	report(&out, &rc, t0, st.shed || rc.lost);
 	if (env.timeline) {
 		report_err = timeline__write(env.timeline, rc.lin, rc.deaths.v, rc.deaths.n, t0,
-					     mono_ns());
+					     clock__mono_ns());
 		if (report_err)
 			pr_err("timeline %s: %s", env.timeline, strerror(-report_err));
 	}
@@ -420,7 +413,7 @@ int cmd_run(int argc, char **argv)
 	sum.filtered = st.filtered;
 	sum.shed = st.shed;
 	sum.deaths = rc.deaths.n;
-	sum.duration_s = (mono_ns() - t0) / 1e9;
+	sum.duration_s = (clock__mono_ns() - t0) / 1e9;
 	sum.has_command = true;
 	sum.command_status = status;
 	sum.command_exit = exit_status_of(status);

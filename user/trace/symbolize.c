@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "buildid.h"
 #include "ksyms.h"
 #include "log.h"
@@ -416,14 +417,6 @@ static int resolve_by_build_id(struct symbolizer *s, const struct pt_ustack *g,
 	return 0;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void symbolize__unwind(struct symbolizer *s, uint32_t pid, uint32_t tid,
 		       const struct pt_dwarf_stack *d, size_t avail, struct pt_ustack *u)
 {
@@ -438,7 +431,7 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 	int i, k = 0, err, n = user_frames(g, uf, PT_USTACK_DEPTH);
 	bool gone = false, missing = false, reloaded = false, full = false, cut = false;
 	struct pidmaps_proc *view = NULL;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = clock__mono_ns();
 
 	/* No view: the sender is gone (or unreadable), as usym.h will find. */
 	if (s->maps && pidmaps__get(s->maps, (pid_t)pid, &view))
@@ -524,5 +517,5 @@ void symbolize__ustack(struct symbolizer *s, struct xrec *r, uint32_t pid,
 			    "sender exited before symbolization, and some of its files could not "
 			    "be found by build id");
 	s->stacks++;
-	s->stack_ns += now_ns() - t0;
+	s->stack_ns += clock__mono_ns() - t0;
 }

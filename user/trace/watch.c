@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cgroups.h"
 #include "cmdline.h"
 #include "color.h"
@@ -382,15 +383,13 @@ static int write_timeline(struct watch_env *env, struct watch_ctx *w)
 {
 	struct lineage *l = lineage__new();
 	uint64_t t0 = w->t0_ns, end;
-	struct timespec ts;
 	int err;
 
 	if (!l) {
 		pr_err("timeline %s: out of memory", env->timeline);
 		return -ENOMEM;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	end = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	end = clock__mono_ns();
 	err = timeline__write(env->timeline, l, w->deaths.v, w->deaths.n, t0, end);
 	if (err)
 		pr_err("timeline %s: %s", env->timeline, strerror(-err));
@@ -399,14 +398,6 @@ static int write_timeline(struct watch_env *env, struct watch_ctx *w)
 			TIMELINE_MAX_DEATHS);
 	lineage__free(l);
 	return err;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*
@@ -419,9 +410,9 @@ static int tick_fleet(struct watch_ctx *w, struct tracer *t, double *next_check,
 	struct metrics_health h = { 0 };
 	struct tracer_stats st;
 
-	if (w->journal && (force || now_s() >= *next_check)) {
+	if (w->journal && (force || clock__mono_s() >= *next_check)) {
 		journal__check(w->journal);
-		*next_check = now_s() + METRICS_HEARTBEAT_S;
+		*next_check = clock__mono_s() + METRICS_HEARTBEAT_S;
 	}
 	if (!w->metrics)
 		return 0;
@@ -519,15 +510,10 @@ int cmd_watch(int argc, char **argv)
 	pr_info("pidtrace: watch: tracing %s%s (Ctrl-C to end)",
 		xopts.report_signals ? "signals and deaths" : "deaths by signal",
 		env.npids || env.comm || env.cgroup ? ", filtered" : " on the whole host");
-	start = now_s();
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		w.t0_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	}
+	start = clock__mono_s();
+	w.t0_ns = clock__mono_ns();
 	while (!exiting) {
-		double left = env.duration_s ? env.duration_s - (now_s() - start) : 1;
+		double left = env.duration_s ? env.duration_s - (clock__mono_s() - start) : 1;
 
 		if (left <= 0)
 			break;
@@ -562,7 +548,7 @@ int cmd_watch(int argc, char **argv)
 	sum.shed = st.shed;
 	sum.deaths = explain__deaths(w.ex);
 	sum.signals = explain__signals(w.ex);
-	sum.duration_s = now_s() - start;
+	sum.duration_s = clock__mono_s() - start;
 	output__summary(&w.out, &sum);
 	/* The last counts, then pidtrace_up 0: a clean stop is not a crash. */
 	err = tick_fleet(&w, t, &next_check, true);

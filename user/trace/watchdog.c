@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "tracer.h"
 #include "watchdog.h"
@@ -149,14 +150,6 @@ int watchdog__track(struct watchdog *wd, pid_t pid)
 	return err ? err : tracer__track(wd->tracer, pid);
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /*
  * The decision is now: the tracer's clock is CLOCK_MONOTONIC too
  * (bpf_ktime_get_ns), so a generation stamped before this instant was
@@ -164,7 +157,7 @@ static uint64_t mono_ns(void)
  */
 int watchdog__expect(struct watchdog *wd, pid_t pid, enum cause cause, const char *why)
 {
-	return explain__expect(wd->ex, pid, getpid(), SIGKILL, mono_ns(), cause, why);
+	return explain__expect(wd->ex, pid, getpid(), SIGKILL, clock__mono_ns(), cause, why);
 }
 
 int watchdog__expect_self(struct watchdog *wd, pid_t pid, int signo, enum cause cause,
@@ -172,7 +165,7 @@ int watchdog__expect_self(struct watchdog *wd, pid_t pid, int signo, enum cause 
 {
 	if (!signo)
 		return 0; /* an exit: no death by a signal to explain */
-	return explain__expect(wd->ex, pid, pid, signo, mono_ns(), cause, why);
+	return explain__expect(wd->ex, pid, pid, signo, clock__mono_ns(), cause, why);
 }
 
 int watchdog__poll(struct watchdog *wd, int timeout_ms)
@@ -182,14 +175,6 @@ int watchdog__poll(struct watchdog *wd, int timeout_ms)
 	if (err)
 		return err;
 	return timeout_ms ? tracer__poll(wd->tracer, timeout_ms) : tracer__drain(wd->tracer);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 int watchdog__settle(struct watchdog *wd)
@@ -209,8 +194,8 @@ int watchdog__settle(struct watchdog *wd)
 	 * A SIGKILL recorded already kills its task: wait for that death's
 	 * own record (its task may still be on its way out).
 	 */
-	until = now_ms() + SETTLE_DYING_MS;
-	while (explain__pending(wd->ex, SIGKILL) && now_ms() < until) {
+	until = clock__mono_ms() + SETTLE_DYING_MS;
+	while (explain__pending(wd->ex, SIGKILL) && clock__mono_ms() < until) {
 		err = tracer__poll(wd->tracer, 10);
 		if (err < 0 && err != -EINTR)
 			return err;

@@ -24,6 +24,7 @@
 
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "cmdline.h"
 #include "commands.h"
 #include "dump_cgroup.h"
@@ -33,6 +34,7 @@
 #include "dump_files.h"
 #include "dump_freeze.h"
 #include "dump_ghost.h"
+#include "dump_locks.h"
 #include "dump_mem.h"
 #include "dump_refuse.h"
 #include "dump_scm.h"
@@ -62,14 +64,6 @@ struct dump_run {
 	struct timespec t0;
 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--json]\n\n"
@@ -82,21 +76,24 @@ static void usage(FILE *f)
 		   "      --leave-running  let the tree run on after the dump\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too), directories, character devices, pipes,\n"
-		   "named FIFOs, pidfds, unix sockets (pairs, listeners, bound datagram\n"
-		   "sockets; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
+		   "named FIFOs, pidfds, unix sockets (pairs, bound, listening, accepted,\n"
+		   "connected; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
 		   "TCP sockets and established connections (TCP repair), UDP sockets,\n"
 		   "netlink sockets (route, generic, kobject_uevent...: port id, groups),\n"
 		   "eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
 		   "with their process, children of every thread; seccomp filters and\n"
 		   "strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
-		   "locked memory and the per-process knobs.\n\n"
+		   "flock(), POSIX and OFD file locks, leases, locked memory and the\n"
+		   "per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
 		   "fd or object (what restore could not bring back exactly): TCP\n"
 		   "connections closing or receiving during the dump, inotify with unread\n"
 		   "events, netlink sockets with unread messages or of a protocol whose\n"
 		   "kernel side keeps state (audit, netfilter...), other fd kinds\n"
-		   "(fanotify, packet sockets, io_uring...), file locks and leases,\n"
+		   "(fanotify, packet sockets, io_uring...), a lease being broken, a\n"
+		   "thread waiting for a file lock, a lock a process outside the tree\n"
+		   "waits for, a locked file description also held outside the tree,\n"
 		   "pseudo-terminal masters, a controlling terminal other than pidtrace's\n"
 		   "own, a pipe or socket also\n"
 		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
@@ -144,6 +141,8 @@ static int dump_cores(struct dump_ctx *ctx)
 			err = dump_signals__task(ctx, t, core);
 			if (!err)
 				err = check_parent_thread(t, core);
+			if (!err)
+				err = dump_locks__pending(t, core);
 			if (!err && t->pt) {
 				err = ptrace__unmap_scratch(t->pt);
 				if (err && err != -ESRCH)
@@ -311,6 +310,7 @@ static void free_shared(struct dump_ctx *ctx)
 		if (k->dump_free)
 			k->dump_free(ctx);
 	dump_ghost__free(ctx);
+	dump_locks__free(ctx);
 	dump_cgroup__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
@@ -403,7 +403,7 @@ static int run(struct dump_run *r)
 		ctx->self_pidns = st.st_ino;
 	err = image__create(ctx->dir, &ctx->img);
 	for (i = 0; !err && i < sizeof(steps) / sizeof(steps[0]); i++) {
-		t = now_ms();
+		t = clock__mono_ms();
 		/* "freeze" is reached inside the step, once the root is held. */
 		if (steps[i] != PH_FREEZE && testfault__point(phase_names[steps[i]])) {
 			pr_err("test fault at %s", phase_names[steps[i]]);
@@ -430,6 +430,8 @@ static int run(struct dump_run *r)
 				err = dump_refuse__fd_limit(ctx);
 			if (!err)
 				err = dump_outside__check(ctx);
+			if (!err)
+				err = dump_locks__outside(ctx);
 			break;
 		case PH_MEMORY:
 			ctx->progress = progress__new("dump", resident_bytes(ctx), !r->json);
@@ -461,14 +463,14 @@ static int run(struct dump_run *r)
 				err = commit(ctx);
 			break;
 		}
-		r->ms[steps[i]] = now_ms() - t;
+		r->ms[steps[i]] = clock__mono_ms() - t;
 	}
-	t = now_ms();
+	t = clock__mono_ms();
 	/* Before the tree runs on or dies: TCP repair mode off, or kept for a silent close. */
 	dump_tcp__end(!err && !ctx->leave_running);
 	if (release_tree(ctx, !err && !ctx->leave_running) && !err)
 		err = -EIO;
-	r->ms[PH_RELEASE] = now_ms() - t;
+	r->ms[PH_RELEASE] = clock__mono_ms() - t;
 	pidfd_scan__cleanup();
 	if (!err)
 		print_summary(r, !ctx->leave_running);

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_sockets.c - sockets: unnamed unix sockets, listening unix
- * sockets bound to a name (an absolute path or an abstract name, nothing
- * pending in the backlog) and unconnected datagram sockets bound to a
- * name (with their queued datagrams) are dumped, inet sockets go to dump_inet.c,
+ * dump_sockets.c - sockets: unix sockets, inet sockets (dump_inet.c);
  * every other socket is refused, naming it ("packet socket").
  *
- * Only the ends of socketpairs (or sockets never connected) are saved.
+ * A unix socket is saved unnamed (a socketpair end, a socket never
+ * connected) or bound to a name dump_unix_name.c accepts: listening
+ * (nothing pending in the backlog), bound only, an accepted connection,
+ * a datagram socket with its queued datagrams; a datagram socket may be
+ * connected to a named one (or to itself, or to one now closed), which
+ * need not be connected back. Stream and seqpacket connections are kept
+ * in pairs; what restore cannot make again is refused once every task's
+ * sockets are known.
  * sock_diag tells a socket's peer; the data waiting in a socket is read in
  * pidtrace, on a copy of the socket taken with pidfd_getfd(), with MSG_PEEK
  * from a peek offset of 0 (SO_PEEK_OFF), which leaves it queued; the
@@ -20,16 +24,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 
 #include "dump_ctx.h"
 #include "dump_inet.h"
 #include "dump_sockets.h"
+#include "dump_unix_name.h"
 #include "log.h"
 #include "sockdiag.h"
+#include "unix_opts.h"
 
 #define MAX_QUEUE_BYTES (64UL << 20)	/* data queued in one socket */
 #define DGRAM_MAX (4UL << 20)		/* one datagram or packet */
@@ -38,6 +46,13 @@ struct dk_sock {
 	uint64_t ino, peer;
 	pid_t pid;
 	int fd;
+	uint32_t type;
+	bool named;
+	uint32_t pending;	/* a listener: connections in its backlog */
+	uint64_t pending_on;	/* a client: the listener its connection waits in */
+	uint64_t vfs;		/* its own socket file (dev << 32 | ino), 0: none */
+	uint64_t replaced;	/* the file now at its path, another socket's */
+	char name[110];
 };
 
 struct dump_sockets {
@@ -175,72 +190,54 @@ static bool sock_seen(const struct dump_sockets *k, uint64_t ino)
 #define UNIX_LISTEN 10	/* TCP_LISTEN, as sock_diag gives the state */
 
 /*
- * A named unix socket is saved only when it listens (stream or seqpacket)
- * with nothing in its backlog, or is a datagram socket connected to no
- * one, under an absolute path whose socket file is still its own, or an
- * abstract name. 0, or -EOPNOTSUPP with @what said.
+ * How many datagrams restore can queue again in a named datagram socket:
+ * it sends them from a socket that is not the receiver's peer, which the
+ * kernel stops once more than net.unix.max_dgram_qlen wait.
  */
-static int check_named(const struct sockdiag_unix *d, char *what, size_t len)
+static size_t dgram_room(void)
 {
-	const char *kind = d->type == SOCK_DGRAM ? "unix datagram socket" : "listening unix socket";
-	struct stat st;
+	FILE *f = fopen("/proc/sys/net/unix/max_dgram_qlen", "re");
+	long n = 10;
 
-	if (d->type == SOCK_DGRAM && (d->state == 1 || d->peer_ino))
-		snprintf(what, len, "unix datagram socket bound to %s and connected", d->name);
-	else if (d->type != SOCK_DGRAM && d->state != UNIX_LISTEN)
-		snprintf(what, len, "unix socket bound to %s, %s,", d->name,
-			 d->state == 1 ? "connected (an accepted connection or a client)" :
-			 "not listening");
-	else if (d->type != SOCK_DGRAM && d->rqueue)
-		snprintf(what, len, "listening unix socket %s with %u pending connection%s",
-			 d->name, d->rqueue, d->rqueue == 1 ? "" : "s");
-	else if (d->raw_name[0] == '\0')
-		return 0;
-	else if (d->name[0] != '/')
-		snprintf(what, len, "unix socket bound to relative path %s", d->name);
-	else if (lstat(d->name, &st) || !S_ISSOCK(st.st_mode) || !d->has_vfs ||
-		 st.st_ino != d->vfs_ino ||
-		 (uint32_t)(major(st.st_dev) << 20 | minor(st.st_dev)) != d->vfs_dev)
-		snprintf(what, len, "%s %s whose socket file was removed or replaced", kind,
-			 d->name);
-	else
-		return 0;
-	return -EOPNOTSUPP;
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = 10;
+		fclose(f);
+	}
+	return n < 0 ? 1 : (size_t)n + 1;
+}
+
+static bool connected_dgram(int s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	return !getpeername(s, (struct sockaddr *)&ss, &len);
 }
 
 /*
- * The name, for a listener its backlog, and (for a path) the socket
- * file's owner and mode.
+ * A client connected, its peer without an inode: a connection waiting in
+ * a listener's backlog (or a peer closed). Restore connects it again
+ * when nothing was sent on it yet (what was sits in the unaccepted peer,
+ * which only accept() reaches).
  */
-static int record_name(const struct sockdiag_unix *d, UnixSkEntry *u)
+static int pending_on(int s, uint64_t ino, UnixSkEntry *u, char *what, size_t len)
 {
-	bool abstract = d->raw_name[0] == '\0';
-	size_t off = abstract ? 1 : 0, len = d->raw_len - off;
-	struct stat st;
+	uint64_t l = 0;
+	int n = 0, r;
 
-	/* A path as sun_path holds it: up to its NUL. */
-	if (!abstract)
-		len = strnlen((const char *)d->raw_name, d->raw_len);
-	u->has_listening = true;
-	u->listening = d->state == UNIX_LISTEN;
-	u->has_abstract = true;
-	u->abstract = abstract;
-	u->has_name = true;
-	u->name.len = len;
-	u->name.data = malloc(len ? len : 1);
-	if (!u->name.data)
-		return -ENOMEM;
-	memcpy(u->name.data, d->raw_name + off, len);
-	if (u->listening) {
-		u->has_backlog = true;
-		u->backlog = d->wqueue;
+	r = sockdiag__unix_pending_on(ino, &l);
+	if (r <= 0)
+		return r;
+	if (ioctl(s, SIOCOUTQ, &n))
+		return -errno;
+	/* SIOCOUTQ: memory the data sent takes, not its length. */
+	if (n) {
+		snprintf(what, len, "unix socket whose connection is not accepted yet, with data sent on it,");
+		return -EOPNOTSUPP;
 	}
-	if (!abstract && !lstat(d->name, &st)) {
-		u->has_file_mode = u->has_file_uid = u->has_file_gid = true;
-		u->file_mode = st.st_mode & 07777;
-		u->file_uid = st.st_uid;
-		u->file_gid = st.st_gid;
-	}
+	u->has_pending_on = true;
+	u->pending_on = l;
 	return 0;
 }
 
@@ -248,7 +245,8 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		     uint64_t ino, FdEntry *e)
 {
 	struct sockdiag_unix d;
-	char what[200];
+	uint64_t replaced = 0;
+	char what[320];
 	int err, sndbuf, rcvbuf, peek, cred;
 	struct dk_sock *arr;
 	UnixSkEntry *u;
@@ -258,11 +256,6 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		pr_err("pid %d fd %d: cannot describe unix socket %lu: %s", pid, fd,
 		       (unsigned long)ino, strerror(-err));
 		return -EOPNOTSUPP;
-	}
-	if (d.named) {
-		err = check_named(&d, what, sizeof(what));
-		if (err)
-			return refuse(pid, fd, what);
 	}
 	if (d.type != SOCK_STREAM && d.type != SOCK_DGRAM && d.type != SOCK_SEQPACKET)
 		return refuse(pid, fd, "unix socket of this type");
@@ -281,7 +274,19 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		return -ENOMEM;
 	u->sk_type = d.type;
 	u->has_connected = true;
-	u->connected = d.state == 1; /* TCP_ESTABLISHED, even once the peer is closed */
+	/*
+	 * TCP_ESTABLISHED, even once the peer is closed. A datagram socket
+	 * others connected to is ESTABLISHED too: it is connected when it
+	 * has a peer of its own (getpeername(), even a closed one).
+	 */
+	u->connected = d.type == SOCK_DGRAM ? connected_dgram(s) : d.state == 1;
+	if (d.type != SOCK_DGRAM && u->connected && !d.peer_ino) {
+		err = pending_on(s, ino, u, what, sizeof(what));
+		if (err == -EOPNOTSUPP)
+			return refuse(pid, fd, what);
+		if (err)
+			return err;
+	}
 	if (d.peer_ino) {
 		u->has_peer_ino = true;
 		u->peer_ino = d.peer_ino;
@@ -291,8 +296,13 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	u->rcvbuf = rcvbuf;
 	u->peek_off = peek;
 	u->passcred = cred;
+	err = unix_opts__dump(s, d.type, u);
+	if (err)
+		return err;
 	if (d.named) {
-		err = record_name(&d, u);
+		err = dump_unix_name__record(s, &d, u, what, sizeof(what), &replaced);
+		if (err == -EOPNOTSUPP)
+			return refuse(pid, fd, what);
 		if (err)
 			return err;
 	}
@@ -300,8 +310,18 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		return 0;
 	u->has_queue_here = true;
 	u->queue_here = true;
-	/* A listener holds connections, not data (recv() says EINVAL). */
-	err = d.state == UNIX_LISTEN ? 0 : read_queue(s, d.type, d.shutdown, u);
+	/*
+	 * A listener holds connections, not data, and a stream or seqpacket
+	 * socket never connected none either (recv() says EINVAL, ENOTCONN).
+	 */
+	err = d.state == UNIX_LISTEN || (d.type != SOCK_DGRAM && !d.peer_ino && !u->connected) ?
+		      0 : read_queue(s, d.type, d.shutdown, u);
+	if (!err && d.named && d.type == SOCK_DGRAM && u->n_queue > dgram_room()) {
+		snprintf(what, sizeof(what),
+			 "unix datagram socket %s with %zu datagrams queued, more than net.unix.max_dgram_qlen lets restore send again,",
+			 d.name, u->n_queue);
+		return refuse(pid, fd, what);
+	}
 	if (err == -EFBIG || err == -EMSGSIZE) {
 		snprintf(what, sizeof(what), "unix socket with %s queued",
 			 err == -EFBIG ? "more than 64 MiB" : "a datagram of more than 4 MiB");
@@ -313,7 +333,12 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	if (!arr)
 		return -ENOMEM;
 	k->socks = arr;
-	arr[k->nsocks++] = (struct dk_sock){ ino, d.peer_ino, pid, fd };
+	arr[k->nsocks] = (struct dk_sock){ ino, d.peer_ino, pid, fd, d.type, d.named,
+					   d.state == UNIX_LISTEN ? d.rqueue : 0, u->pending_on,
+					   d.has_vfs && !u->file_gone ?
+						   (uint64_t)d.vfs_dev << 32 | d.vfs_ino : 0,
+					   replaced };
+	snprintf(arr[k->nsocks++].name, sizeof(arr->name), "%s", d.name);
 	return 0;
 }
 
@@ -352,6 +377,49 @@ int dump_sockets__fd(struct dump_sockets **sk, pid_t pid, int fd, const struct s
 	return err;
 }
 
+/*
+ * Socket @s is connected to @q, a socket of the tree: what restore cannot
+ * make again (a refusal printed), or 0. Restore connects a socket to its
+ * peer's name, through the listener for an accepted connection, or makes
+ * an unnamed pair with socketpair().
+ */
+static int check_pair(const struct dk_sock *s, const struct dk_sock *q)
+{
+	const char *what = NULL;
+
+	if (q->peer != s->ino) {
+		/* A datagram socket sends to a named one that need not answer. */
+		if (s->type == SOCK_DGRAM && q->named)
+			return 0;
+		what = s->type == SOCK_DGRAM ?
+			       "unix datagram socket connected to an unnamed socket that is not connected back" :
+			       "unix socket connected one way only";
+	} else if (s->type == SOCK_DGRAM && s->named && !q->named) {
+		what = "unix datagram socket bound to a name and connected to an unnamed socket connected back";
+	} else if (s->type != SOCK_DGRAM && s->named && q->named) {
+		what = "unix socket connection with both ends bound to a name";
+	}
+	if (!what)
+		return 0;
+	pr_err("pid %d fd %d: %s is not supported", s->pid, s->fd, what);
+	return -EOPNOTSUPP;
+}
+
+/* Every connection pending in listener @l comes from a client of the tree. */
+static int check_pending(const struct dump_sockets *k, const struct dk_sock *l)
+{
+	uint32_t n = 0;
+	size_t j;
+
+	for (j = 0; j < k->nsocks; j++)
+		n += k->socks[j].pending_on == l->ino;
+	if (n == l->pending)
+		return 0;
+	pr_err("pid %d fd %d: listening unix socket %s with %u pending connection%s, %u of them from outside the dumped tree or closed, is not supported",
+	       l->pid, l->fd, l->name, l->pending, l->pending == 1 ? "" : "s", l->pending - n);
+	return -EOPNOTSUPP;
+}
+
 int dump_sockets__check_peers(const struct dump_sockets *k)
 {
 	struct sockdiag_unix d;
@@ -362,17 +430,37 @@ int dump_sockets__check_peers(const struct dump_sockets *k)
 		const struct dk_sock *s = &k->socks[i];
 		bool found = false;
 
-		if (!s->peer)
+		if (s->pending) {
+			err = check_pending(k, s);
+			if (err)
+				return err;
+		}
+		for (j = 0; s->replaced && j < k->nsocks && !found; j++)
+			found = k->socks[j].vfs == s->replaced;
+		if (s->replaced && !found) {
+			pr_err("pid %d fd %d: unix socket %s whose socket file was replaced by one of a socket outside the dumped tree is not supported",
+			       s->pid, s->fd, s->name);
+			return -EOPNOTSUPP;
+		}
+		found = false;
+		for (j = 0; s->pending_on && j < k->nsocks && !found; j++)
+			found = k->socks[j].ino == s->pending_on;
+		if (s->pending_on && !found) {
+			pr_err("pid %d fd %d: unix socket whose connection waits in the backlog of a listener outside the dumped tree is not supported",
+			       s->pid, s->fd);
+			return -EOPNOTSUPP;
+		}
+		found = false;
+
+		if (!s->peer || s->peer == s->ino)
 			continue;
 		for (j = 0; j < k->nsocks && !found; j++) {
 			if (k->socks[j].ino != s->peer)
 				continue;
 			found = true;
-			if (k->socks[j].peer != s->ino) {
-				pr_err("pid %d fd %d: unix socket connected one way only is not supported",
-				       s->pid, s->fd);
-				return -EOPNOTSUPP;
-			}
+			err = check_pair(s, &k->socks[j]);
+			if (err)
+				return err;
 		}
 		if (found)
 			continue;

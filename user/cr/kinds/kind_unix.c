@@ -24,6 +24,8 @@
 #include "restore_fdkinds.h"
 #include "restore_unix.h"
 #include "restore_verify.h"
+#include "restore_verify_unix.h"
+#include "unix_opts.h"
 
 #ifndef SO_PEEK_OFF
 #define SO_PEEK_OFF 42
@@ -57,32 +59,45 @@ static void dump_free(struct dump_ctx *ctx)
 }
 
 /*
- * A unix socket's name: a listener has one, an unconnected datagram
- * socket may; it fits sun_path (108 bytes with the leading NUL of an
- * abstract name or a path's final NUL), a path absolute and without NUL
- * bytes; only a stream or seqpacket socket listens.
+ * A unix socket's name: a listener has one, others may; it fits sun_path
+ * (108 bytes with the leading NUL of an abstract name or a path's final
+ * NUL), a path absolute (or relative with the absolute directory it was
+ * bound in) and without NUL bytes; only a stream or seqpacket socket
+ * listens.
  */
 static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
 {
 	const UnixSkEntry *u = e->unix_sk;
 	const char *kind = u && u->listening ? "listening unix socket" : "unix socket";
+	size_t i;
 
 	if (!u)
 		return bad(img, n, "unix socket fd %u has no state", e->fd);
 	if (kind_scm__check(img, n, e))
 		return -EINVAL;
+	if (u->has_pending_on && (u->listening || u->sk_type == SOCK_DGRAM || !u->connected))
+		return bad(img, n, "unix socket fd %u waits in a backlog but is no connected client",
+			   e->fd);
+	for (i = 0; i < u->n_opts; i++)
+		if (!unix_opts__known(u->opts[i]->level, u->opts[i]->name) ||
+		    u->opts[i]->value.len > 32)
+			return bad(img, n, "unix socket fd %u: socket option %u/%u not one kept",
+				   e->fd, u->opts[i]->level, u->opts[i]->name);
 	if (!u->listening && !u->has_name)
 		return 0;
-	if (!u->listening && (u->sk_type != SOCK_DGRAM || u->connected || u->has_peer_ino))
-		return bad(img, n, "unix socket fd %u has a name but neither listens nor is an unconnected datagram socket",
-			   e->fd);
 	if (u->listening && u->sk_type != SOCK_STREAM && u->sk_type != SOCK_SEQPACKET)
 		return bad(img, n, "unix socket fd %u of type %u listens", e->fd, u->sk_type);
 	if (!u->has_name || !u->name.len || u->name.len > 107)
 		return bad(img, n, "%s fd %u: a name of %zu bytes", kind, e->fd,
 			   u->has_name ? u->name.len : 0);
-	if (!u->abstract && (u->name.data[0] != '/' || memchr(u->name.data, 0, u->name.len)))
+	if (!u->abstract && ((u->name.data[0] != '/' && !u->has_bind_dir) ||
+			     memchr(u->name.data, 0, u->name.len)))
 		return bad(img, n, "%s fd %u: path is not absolute or holds a NUL byte", kind, e->fd);
+	/* A relative path: the absolute directory it was bound in (restore_unix.c). */
+	if (u->has_bind_dir && (u->abstract || !u->bind_dir.len || u->bind_dir.data[0] != '/' ||
+				memchr(u->bind_dir.data, 0, u->bind_dir.len) ||
+				u->bind_dir.len + u->name.len + 2 > 108))
+		return bad(img, n, "%s fd %u: bad directory of a relative path", kind, e->fd);
 	if (u->listening && (u->connected || u->has_peer_ino || u->n_queue))
 		return bad(img, n, "listening unix socket fd %u is damaged", e->fd);
 	if (u->has_file_mode && u->abstract)
@@ -112,7 +127,8 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	if (!err && u->sk_type != SOCK_DGRAM)
 		err = restore_verify__sockopt(v, e, s, SOL_SOCKET, SO_ACCEPTCONN, "listening",
 					      u->has_listening && u->listening);
-	return err;
+	/* Its name, its peer's, and that the peer is the right restored socket. */
+	return err ? err : restore_verify_unix__names(v, e, s);
 }
 
 static const char *sk_type(uint32_t t)
@@ -191,6 +207,8 @@ static void json(const struct show_image *s, const FdEntry *e, struct json_objec
 	kinds_show__add(k, "connected", json_object_new_boolean(u->connected));
 	if (u->has_peer_ino)
 		kinds_show__add(k, "peer_ino", kinds_show__u64(u->peer_ino));
+	if (u->has_pending_on)
+		kinds_show__add(k, "pending_on", kinds_show__u64(u->pending_on));
 	kinds_show__add(k, "shutdown", json_object_new_int(u->shutdown));
 	kinds_show__add(k, "sndbuf", json_object_new_int64(u->sndbuf));
 	kinds_show__add(k, "rcvbuf", json_object_new_int64(u->rcvbuf));
@@ -204,6 +222,14 @@ static void json(const struct show_image *s, const FdEntry *e, struct json_objec
 		kinds_show__add(k, "abstract", json_object_new_boolean(u->abstract));
 		if (u->has_backlog)
 			kinds_show__add(k, "backlog", json_object_new_int64(u->backlog));
+		/* A relative name: where it was bound (restore_unix.c). */
+		if (u->has_bind_dir) {
+			snprintf(name, sizeof(name), "%.*s", (int)u->bind_dir.len,
+				 (const char *)u->bind_dir.data);
+			kinds_show__add(k, "bind_dir", escape__json_string(name));
+		}
+		if (u->file_gone)
+			kinds_show__add(k, "file_gone", json_object_new_boolean(true));
 	}
 	if (u->has_file_mode) {
 		char mode[8];
@@ -225,7 +251,7 @@ const struct fd_kind kind_unix = {
 	.type = FD_TYPE__FD_UNIX,
 	.name = "unix",
 	.noun = "unix socket",
-	.module = "unix",
+	.test = "unix",
 	.claims = claims,
 	.dump = dump,
 	.dump_tree = dump_tree,

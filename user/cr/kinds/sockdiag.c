@@ -215,6 +215,51 @@ int sockdiag__unix_file_held(uint64_t dev, uint64_t ino)
 	return diag_query(&rq.nlh, unix_by_file, &w);
 }
 
+struct unix_icon_want {
+	uint32_t client;	/* a client whose connection is pending */
+	uint64_t *listener;	/* out: the listener's inode */
+};
+
+static int unix_by_icon(const struct nlmsghdr *h, void *arg)
+{
+	const struct unix_icon_want *w = arg;
+	const struct unix_diag_msg *m = NLMSG_DATA(h);
+	const struct rtattr *a;
+	size_t left, i;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+		return 0;
+	a = (const struct rtattr *)(m + 1);
+	left = h->nlmsg_len - NLMSG_LENGTH(0) - NLMSG_ALIGN(sizeof(*m));
+	for (; RTA_OK(a, left); a = RTA_NEXT(a, left)) {
+		const uint32_t *icons = RTA_DATA(a);
+
+		if (a->rta_type != UNIX_DIAG_ICONS)
+			continue;
+		for (i = 0; i < RTA_PAYLOAD(a) / sizeof(*icons); i++)
+			if (icons[i] == w->client) {
+				*w->listener = m->udiag_ino;
+				return 1;
+			}
+	}
+	return 0;
+}
+
+int sockdiag__unix_pending_on(uint64_t client, uint64_t *listener)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} rq;
+	struct unix_icon_want w = { .client = (uint32_t)client, .listener = listener };
+
+	if (!client || client > UINT32_MAX)
+		return 0;
+	unix_request(&rq.nlh, &rq.req, sizeof(rq), NLM_F_DUMP, UDIAG_SHOW_ICONS);
+	rq.req.udiag_states = 1U << 10;	/* TCP_LISTEN */
+	return diag_query(&rq.nlh, unix_by_icon, &w);
+}
+
 struct inet_want {
 	uint32_t ino;
 	struct sockdiag_inet *out;

@@ -40,6 +40,14 @@ int sockdiag__unix(uint64_t ino, struct sockdiag_unix *out);
  */
 int sockdiag__unix_file_held(uint64_t dev, uint64_t ino);
 
+/**
+ * sockdiag__unix_pending_on() - the listener in whose backlog the
+ * connection of client socket @client waits (not accepted yet), into
+ * @listener.
+ * Return: 1 found, 0 when @client's connection is pending nowhere, -errno.
+ */
+int sockdiag__unix_pending_on(uint64_t client, uint64_t *listener);
+
 struct sockdiag_inet {
 	uint64_t ino;
 	uint32_t state;		/* TCP_LISTEN (10), TCP_ESTABLISHED (1)...; UDP: 7 or 1 */

@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cmdline.h"
 #include "commands.h"
 #include "escape.h"
@@ -54,6 +55,7 @@
 #include "restore_files.h"
 #include "restore_ghost.h"
 #include "restore_load.h"
+#include "restore_locks.h"
 #include "restore_mem.h"
 #include "restore_ns.h"
 #include "restore_report.h"
@@ -64,22 +66,6 @@
 #include "restore_verify.h"
 #include "testfault.h"
 #include "watchdog.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void usage(FILE *f)
 {
@@ -174,6 +160,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		for (i = 0; !err && (k = kinds__at(i)); i++)
 			if (k->restore_tree)
 				err = k->restore_tree(ctx);
+		/* Every fd in place, none closed any more: the tasks take their locks. */
+		if (!err)
+			err = for_each_live(ctx, restore_locks__task);
 		restore_files__close(ctx);
 		if (!err)
 			err = restore_files__helpers_die(ctx);
@@ -316,13 +305,13 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	for (ph = 0; ph < RPH_COUNT; ph++) {
 		ctx->step = restore_phase_names[ph];
 		snprintf(name, sizeof(name), "restore-%s", ctx->step);
-		t0 = start[ph] = now_ms();
+		t0 = start[ph] = clock__mono_ms();
 		err = restore_ctx__checkpoint(ctx, name);
 		if (!err)
 			err = run_phase(ctx, ph);
 		if (!err && ph < RPH_DETACH)
 			err = restore_ctx__checkpoint(ctx, NULL);
-		ms[ph] = now_ms() - t0;
+		ms[ph] = clock__mono_ms() - t0;
 		if (err)
 			break;
 	}
@@ -332,7 +321,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 			k->restore_end(ctx, err != 0);
 	if (err) {
 		bool created = ctx->ntasks && ctx->tasks[0].created;
-		uint64_t decided = now_ns();
+		uint64_t decided = clock__mono_ns();
 		char step_error[sizeof(ctx->error)];
 
 		restore_ctx__fail(ctx, 0, err, "%s", strerror(-err));

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cause.h"
 #include "clock.h"
@@ -160,4 +163,23 @@ int restore_ctx__checkpoint(struct restore_ctx *ctx, const char *name)
 	if (acts & TESTFAULT_ERROR)
 		return restore_ctx__fail(ctx, 0, -EIO, "test fault at %s", name);
 	return 0;
+}
+
+/* Die the way a process that ended with wait status @status died. */
+void restore_ctx__die_as(int status)
+{
+	struct rlimit none = { 0, 0 };
+	int sig = status & 0x7f;
+	sigset_t all;
+
+	if (!sig)
+		_exit((status >> 8) & 0xff);
+	/* A core dump cannot be re-enacted: never write one. */
+	setrlimit(RLIMIT_CORE, &none);
+	signal(sig, SIG_DFL);
+	sigfillset(&all);
+	sigdelset(&all, sig);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	syscall(SYS_kill, syscall(SYS_getpid), sig);
+	_exit(128 + sig);
 }

@@ -21,8 +21,9 @@
  * restore_inet.c and restore_tcp.c (TCP listeners and connections, UDP
  * sockets), restore_epoll.c (epoll interest lists, once their targets are
  * open), restore_inotify.c (inotify watches), restore_fifo.c and
- * restore_scm.c (files in flight); restore_ghost.c makes deleted files
- * again, nameless;
+ * restore_scm.c (files in flight); restore_locks.c has the tasks take
+ * their file locks once every fd is in place; restore_ghost.c makes
+ * deleted files again, nameless;
  * restore_madvise.c and restore_timers.c restore madvise state and timers.
  * restore_load.c reads and checks the image first, restore_ns.c the
  * namespaces, restore_shmem.c shared memory; restore_report.c says what
@@ -56,6 +57,7 @@ struct restore_fifo;
 struct restore_cgroups;
 struct rpipe;
 struct restore_unix;
+struct restore_unix_conn;
 struct restore_ghost;
 struct watchdog;
 
@@ -129,6 +131,7 @@ struct restore_ctx {
 	struct restore_fdkinds *fdk;	/* restore_fdkinds.c: sockets, memfds... */
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
+	struct restore_unix_conn *unc;	/* restore_unix_conn.c: sockets made with others */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
 	struct restore_cgroups *cg;	/* restore_cgroup.c: cgroups made */
 	struct restore_cow *cow;	/* restore_cow.c: pages shared with a parent (NULL: none) */
@@ -168,6 +171,12 @@ struct restore_ctx {
  */
 int restore_ctx__fail(struct restore_ctx *ctx, pid_t pid, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * In a stub or helper pidtrace forked: end the way wait status @status
+ * says (an exit code, or a signal with every other one blocked and no
+ * core dump). Never returns.
+ */
+void restore_ctx__die_as(int status) __attribute__((noreturn));
 /* log_sink's warn: keep @msg for the JSON report (@arg: the context). */
 void restore_ctx__warn(void *arg, const char *msg);
 /*

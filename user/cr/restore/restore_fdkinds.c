@@ -11,8 +11,8 @@
  * written again from the other end (one send per datagram, so message
  * boundaries stay), then the shutdown bits and options are set; the other
  * end waits for its own fd, or is closed when its owner had closed it.
- * A datagram socket bound to a name is bound again (restore_unix.c) and
- * its datagrams are sent to that name.
+ * Sockets bound to a name, and those connected to one, are
+ * restore_unix_conn.c's.
  *
  * A deleted file is created again where it was (a free name next to it
  * when that name is taken), filled, given its owner and mode, and unlinked
@@ -38,6 +38,8 @@
 #include "restore_ghost.h"
 #include "restore_scm.h"
 #include "restore_unix.h"
+#include "restore_unix_conn.h"
+#include "unix_opts.h"
 
 /* An object pidtrace holds, by identity: a socket end, a deleted file, a memfd. */
 struct rkept {
@@ -134,8 +136,8 @@ static int set_int(int s, int opt, int v)
  * Write @to's queue (the unread data of its original) from @from: to its
  * peer, or to the name @dst (@dlen) when it is not NULL.
  */
-static int refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntry *to,
-		  const struct sockaddr_un *dst, socklen_t dlen)
+int restore_fdkinds__refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntry *to,
+			    const struct sockaddr_un *dst, socklen_t dlen)
 {
 	size_t i, total = 0, done;
 	ssize_t n;
@@ -170,7 +172,7 @@ static int refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntr
 }
 
 /* Options and shutdown bits of the original @u, on its new socket @s. */
-static int set_options(int s, const FdEntry *e)
+int restore_fdkinds__sk_options(int s, const FdEntry *e)
 {
 	const UnixSkEntry *u = e->unix_sk;
 	int err;
@@ -182,45 +184,14 @@ static int set_options(int s, const FdEntry *e)
 	err = u->peek_off >= 0 ? set_int(s, SO_PEEK_OFF, u->peek_off) : 0;
 	if (!err && u->passcred)
 		err = set_int(s, SO_PASSCRED, 1);
+	if (!err)
+		err = unix_opts__apply(s, u);
 	if (!err && (u->shutdown & 3))
 		err = shutdown(s, (u->shutdown & 3) == 3 ? SHUT_RDWR :
 				  u->shutdown & 1 ? SHUT_RD : SHUT_WR) ? -errno : 0;
 	if (!err && fcntl(s, F_SETFL, e->flags & O_NONBLOCK))
 		err = -errno;
 	return err;
-}
-
-/*
- * A datagram socket bound to a name, connected to no one: bound again,
- * its datagrams sent to that name from a temporary unbound socket (so the
- * receiver sees an unnamed sender, whatever the original senders were).
- */
-static int open_bound_dgram(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
-{
-	const FdEntry *mine = queue_entry(ctx, e->ino);
-	struct sockaddr_un a;
-	socklen_t alen;
-	int s, tmp, err = 0;
-
-	if (!mine)
-		mine = e;
-	s = restore_unix__bind(ctx, pid, e, &a, &alen);
-	if (s < 0)
-		return s;
-	if (mine->unix_sk->n_queue) {
-		tmp = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		err = tmp < 0 ? -errno : refill(ctx, pid, tmp, mine->unix_sk, &a, alen);
-		if (tmp >= 0)
-			close(tmp);
-	}
-	if (!err)
-		err = set_options(s, mine);
-	if (!err)
-		return s;
-	/* The socket file goes with the failed restore (restore_unix__end()). */
-	close(s);
-	return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: unix datagram socket %lu: %s", pid,
-			     e->fd, (unsigned long)e->ino, strerror(-err));
 }
 
 static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
@@ -234,10 +205,9 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 	if (!u)
 		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: socket without its state", pid,
 				     e->fd);
-	if (u->listening)
-		return restore_unix__listener(ctx, pid, e);
-	if (u->has_name)
-		return open_bound_dgram(ctx, pid, e);
+	/* Named, or connected to a named one (restore_unix_conn.c). */
+	if (restore_unix_conn__wants(ctx, e))
+		return restore_unix_conn__open(ctx, pid, e);
 	p = kept(k->socks, k->nsocks, e->ino, 0);
 	if (p) {
 		/* Made with its peer: taken once (one socket, one description). */
@@ -260,14 +230,14 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 		if (!err && u->has_peer_ino)
 			peer = queue_entry(ctx, u->peer_ino);
 		if (!err)
-			err = refill(ctx, pid, sv[1], mine->unix_sk, NULL, 0);
+			err = restore_fdkinds__refill(ctx, pid, sv[1], mine->unix_sk, NULL, 0);
 		if (!err && peer)
-			err = refill(ctx, pid, sv[0], peer->unix_sk, NULL, 0);
+			err = restore_fdkinds__refill(ctx, pid, sv[0], peer->unix_sk, NULL, 0);
 	}
 	if (!err)
-		err = set_options(sv[0], mine);
+		err = restore_fdkinds__sk_options(sv[0], mine);
 	if (!err && peer)
-		err = set_options(sv[1], peer);
+		err = restore_fdkinds__sk_options(sv[1], peer);
 	/* The peer waits for its fd; one no fd of the tree holds was closed: so is this. */
 	if (!err && peer) {
 		err = keep(&k->socks, &k->nsocks, u->peer_ino, 0, sv[1]);
@@ -431,6 +401,9 @@ void restore_fdkinds__close(struct restore_ctx *ctx)
 {
 	struct restore_fdkinds *k = ctx->fdk;
 
+	/* Every socket is connected: names that had lost their file lose it again. */
+	restore_unix__unlink_gone(ctx);
+	restore_unix_conn__end(ctx);
 	if (!k)
 		return;
 	close_all(k->socks, k->nsocks);

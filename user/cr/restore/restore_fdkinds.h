@@ -11,7 +11,9 @@
 #define PT_RESTORE_FDKINDS_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include "restore_ctx.h"
 
@@ -34,5 +36,20 @@ int restore_fdkinds__seal(struct restore_ctx *ctx);
 
 /* Close what pidtrace still holds (socket ends nobody claimed: closed peers). */
 void restore_fdkinds__close(struct restore_ctx *ctx);
+
+/*
+ * restore_fdkinds__refill() - write unix socket @to's queue (the unread
+ * data of its original) from socket @from: to its peer, or to the name
+ * @dst (@dlen) when it is not NULL. Return: 0 or -errno.
+ */
+int restore_fdkinds__refill(struct restore_ctx *ctx, pid_t pid, int from, const UnixSkEntry *to,
+			    const struct sockaddr_un *dst, socklen_t dlen);
+
+/*
+ * restore_fdkinds__sk_options() - buffer sizes, peek offset, SO_PASSCRED,
+ * shutdown bits and O_NONBLOCK of unix socket @e on the new socket @s.
+ * Return: 0 or -errno.
+ */
+int restore_fdkinds__sk_options(int s, const FdEntry *e);
 
 #endif

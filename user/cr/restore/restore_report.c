@@ -154,14 +154,12 @@ int restore_report__timeline(struct restore_ctx *ctx, const char *path, const do
 {
 	struct json_object *o = json_object_new_object(), *ev = json_object_new_array(), *e, *a;
 	const struct xrec *d = NULL;
-	struct timespec now;
 	double t0 = start_ms[0];
 	size_t nd = 0, i;
 	char name[64];
 	int err = 0;
 	FILE *f;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (ctx->wd)
 		d = watchdog__deaths(ctx->wd, &nd);
 	for (i = 0; i < RPH_COUNT; i++) {

@@ -75,25 +75,6 @@ static long sys_clone3_pid(pid_t pid, int exit_signal)
 	return syscall(SYS_clone3, &args, sizeof(args));
 }
 
-/* Die the way a process that ended with wait status @status died. */
-static void __attribute__((noreturn)) die_as(int status)
-{
-	struct rlimit none = { 0, 0 };
-	int sig = status & 0x7f;
-	sigset_t all;
-
-	if (!sig)
-		_exit((status >> 8) & 0xff);
-	/* A core dump cannot be re-enacted: never write one. */
-	setrlimit(RLIMIT_CORE, &none);
-	signal(sig, SIG_DFL);
-	sigfillset(&all);
-	sigdelset(&all, sig);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	syscall(SYS_kill, syscall(SYS_getpid), sig);
-	_exit(128 + sig);
-}
-
 static void __attribute__((noreturn)) stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent);
 
 /*
@@ -129,7 +110,7 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 	case STUB_SETPGID:
 		return setpgid(0, c->arg) ? -errno : 0;
 	case STUB_EXIT:
-		die_as(c->arg);
+		restore_ctx__die_as(c->arg);
 	case STUB_COW:
 		return restore_cow__stub(ctx, c->arg);
 	}

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,10 @@
 #include "log.h"
 #include "restore_ctx.h"
 #include "restore_unix.h"
+#include "restore_unix_conn.h"
+#include "restore_unix_ghost.h"
 #include "sockdiag.h"
+#include "unix_opts.h"
 
 struct rbound {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
@@ -46,6 +50,7 @@ struct restore_unix {
 	size_t nbound;
 	uint32_t *relistened;	/* ofd_ids listen()ed again in a task */
 	size_t nrelistened;
+	struct unix_ghosts *ghosts;	/* names whose file was removed (restore_unix_ghost.c) */
 };
 
 static struct restore_unix *state(struct restore_ctx *ctx)
@@ -135,11 +140,49 @@ static void name_shown(const UnixSkEntry *u, char *buf, size_t len)
 		 (const char *)u->name.data);
 }
 
+/*
+ * Bind @s to @u's relative name from the directory it was bound in: the
+ * kernel keeps the name as given (getsockname() shows it relative).
+ */
+static int bind_relative(int s, const UnixSkEntry *u)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char dir[PATH_MAX];
+	int cwd, err = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)u->bind_dir.len, (const char *)u->bind_dir.data);
+	memcpy(a.sun_path, u->name.data, u->name.len);
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0)
+		return -errno;
+	if (chdir(dir) || bind(s, (struct sockaddr *)&a, sizeof(a)))
+		err = -errno;
+	if (fchdir(cwd) && !err)
+		err = -errno;
+	close(cwd);
+	return err;
+}
+
+/* @st is a socket file this restore made for a live socket (restore_unix_ghost.c). */
+static bool made_here(void *arg, const struct stat *st)
+{
+	const struct restore_unix *k = arg;
+	size_t i;
+
+	for (i = 0; i < k->nbound; i++)
+		if (k->bound[i].dev == st->st_dev && k->bound[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
 int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 		       struct sockaddr_un *a, socklen_t *alen)
 {
 	const UnixSkEntry *u = e->unix_sk;
 	char shown[sizeof(a->sun_path) + 2];
+	bool gone = !u->abstract && u->file_gone;
+	char aside[sizeof(a->sun_path) + 32] = "";
+	struct restore_unix *k = NULL;
 	const char *why = NULL;
 	int s = -1, err = 0;
 	bool bound = false;
@@ -153,29 +196,53 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 	if (u->abstract) {
 		memcpy(a->sun_path + 1, u->name.data, u->name.len);
 		*alen = offsetof(struct sockaddr_un, sun_path) + 1 + u->name.len;
+	} else if (u->has_bind_dir) {
+		/* pidtrace reaches a relative name by its full path; only bind() uses it as is. */
+		if ((size_t)snprintf(a->sun_path, sizeof(a->sun_path), "%.*s/%.*s",
+				     (int)u->bind_dir.len, (const char *)u->bind_dir.data,
+				     (int)u->name.len, (const char *)u->name.data) >= sizeof(a->sun_path))
+			err = -ENAMETOOLONG;
+		*alen = sizeof(*a);
 	} else {
 		memcpy(a->sun_path, u->name.data, u->name.len);
 		*alen = sizeof(*a);
 	}
 	name_shown(u, shown, sizeof(shown));
+	if (err)
+		goto out;
 	s = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
 	if (s < 0) {
 		err = -errno;
 		goto out;
+	}
+	if (gone) {
+		k = state(ctx);
+		err = k ? restore_unix_ghost__prepare(&k->ghosts, a->sun_path, made_here, k, aside,
+						      sizeof(aside)) :
+			  -ENOMEM;
+		if (err)
+			goto out;
 	}
 	if (!u->abstract) {
 		err = clear_stale(a->sun_path, u->sk_type, &why);
 		if (err)
 			goto out;
 	}
-	if (bind(s, (struct sockaddr *)a, *alen)) {
-		err = -errno;
+	err = u->has_bind_dir ? bind_relative(s, u) :
+	      bind(s, (struct sockaddr *)a, *alen) ? -errno : 0;
+	if (err) {
 		if (err == -EADDRINUSE)
 			why = "in use by a live socket";
 		goto out;
 	}
 	bound = true;
-	if (!u->abstract) {
+	if (gone) {
+		/* Its file out of the way at once (it goes once all are made). */
+		err = restore_unix_ghost__park(&k->ghosts, e->ino, a->sun_path, aside, a);
+		aside[0] = '\0';
+		if (err)
+			goto out;
+	} else if (!u->abstract) {
 		err = remember(ctx, a->sun_path);
 		if (!err)
 			err = set_file(a->sun_path, u);
@@ -183,10 +250,12 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 			goto out;
 	}
 out:
+	if (aside[0] && rename(aside, a->sun_path))
+		pr_warn("cannot move socket file %s back: %s", aside, strerror(errno));
 	if (!err)
 		return s;
 	/* A file bound but not remembered yet: ours, gone with the failure. */
-	if (bound && !u->abstract && (!ctx->unx || !ctx->unx->nbound ||
+	if (bound && !u->abstract && !gone && (!ctx->unx || !ctx->unx->nbound ||
 				      strcmp(ctx->unx->bound[ctx->unx->nbound - 1].path, a->sun_path)))
 		unlink(a->sun_path);
 	if (s >= 0)
@@ -212,6 +281,8 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		set_int(s, SO_RCVBUF, u->rcvbuf / 2);
 	if (u->passcred)
 		err = set_int(s, SO_PASSCRED, 1);
+	if (!err)
+		err = unix_opts__apply(s, u);
 	if (!err && listen(s, u->has_backlog ? (int)u->backlog : 0))
 		err = -errno;
 	if (!err && fcntl(s, F_SETFL, e->flags & O_NONBLOCK))
@@ -268,20 +339,41 @@ int restore_unix__relisten(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
+/* @b is still the very socket file this restore made. */
+static bool ours(const struct rbound *b)
+{
+	struct stat st;
+
+	return !lstat(b->path, &st) && S_ISSOCK(st.st_mode) && st.st_dev == b->dev &&
+	       st.st_ino == b->ino;
+}
+
+void restore_unix__unlink_gone(struct restore_ctx *ctx)
+{
+	if (ctx->unx)
+		restore_unix_ghost__settle(&ctx->unx->ghosts);
+}
+
+bool restore_unix__where(struct restore_ctx *ctx, uint64_t sk_ino, struct sockaddr_un *a,
+			 socklen_t *alen)
+{
+	return ctx->unx && restore_unix_ghost__where(ctx->unx->ghosts, sk_ino, a, alen);
+}
+
 void restore_unix__end(struct restore_ctx *ctx, bool failed)
 {
 	struct restore_unix *k = ctx->unx;
-	struct stat st;
 	size_t i;
 
+	restore_unix_conn__end(ctx);
 	if (!k)
 		return;
+	restore_unix_ghost__settle(&k->ghosts);
 	for (i = 0; failed && i < k->nbound; i++) {
 		const struct rbound *b = &k->bound[i];
 
 		/* Only the very file this restore made. */
-		if (!lstat(b->path, &st) && S_ISSOCK(st.st_mode) && st.st_dev == b->dev &&
-		    st.st_ino == b->ino && unlink(b->path))
+		if (ours(b) && unlink(b->path))
 			pr_warn("cannot remove socket file %s: %s", b->path, strerror(errno));
 	}
 	free(k->bound);

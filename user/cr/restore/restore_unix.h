@@ -9,6 +9,7 @@
 #define PT_RESTORE_UNIX_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/un.h>
@@ -43,6 +44,21 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
  * Context: @t is stopped under ptrace. Return: 0 or -errno (said).
  */
 int restore_unix__relisten(struct restore_ctx *ctx, struct rtask *t);
+
+/*
+ * restore_unix__unlink_gone() - every socket of the tree is made and
+ * connected: remove the socket files bound for names whose file the
+ * original had lost (if still those), and the directories made for them.
+ */
+void restore_unix__unlink_gone(struct restore_ctx *ctx);
+
+/*
+ * restore_unix__where() - the image's socket @sk_ino had lost its file:
+ * where the file of its new socket is meanwhile (pidtrace connects to
+ * that), into @a, @alen. False when it is not such a socket.
+ */
+bool restore_unix__where(struct restore_ctx *ctx, uint64_t sk_ino, struct sockaddr_un *a,
+			 socklen_t *alen);
 
 /*
  * restore_unix__end() - the restore is over: when it @failed, remove the
