@@ -28,6 +28,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "dump_cgroup.h"
+#include "dump_cow.h"
 #include "dump_ctx.h"
 #include "dump_fifo.h"
 #include "dump_files.h"
@@ -345,6 +346,7 @@ static void print_summary(struct dump_run *r, bool killed)
 		json_object_object_add(o, "vmas", json_object_new_int64(ctx->nvmas));
 		json_object_object_add(o, "pages", json_object_new_int64(ctx->pages));
 		json_object_object_add(o, "pages_bytes", json_object_new_int64(ctx->pages_bytes));
+		json_object_object_add(o, "cow_pages", json_object_new_int64(ctx->cow_pages));
 		json_object_object_add(o, "image_bytes",
 				       json_object_new_int64(image__bytes(ctx->img)));
 		json_object_object_add(o, "pipes", json_object_new_int64(ctx->npipes));
@@ -365,6 +367,9 @@ static void print_summary(struct dump_run *r, bool killed)
 	printf("  image %.1f MiB, %.1f ms:", image__bytes(ctx->img) / 1048576.0, total);
 	for (i = 0; i < PH_COUNT; i++)
 		printf(" %s %.1f", phase_names[i], r->ms[i]);
+	if (ctx->cow_pages)
+		printf("\n  %lu pages shared copy-on-write with a parent: stored once",
+		       (unsigned long)ctx->cow_pages);
 	printf("\n  tree %s\n", killed ? "killed" : "left running");
 }
 
@@ -430,7 +435,11 @@ static int run(struct dump_run *r)
 			break;
 		case PH_MEMORY:
 			ctx->progress = progress__new("dump", resident_bytes(ctx), !r->json);
-			err = for_each_live(ctx, dump_mem__task);
+			/* Before any page is read: reading one unshares it (dump_cow.h). */
+			err = dump_cow__scan(ctx);
+			if (!err)
+				err = for_each_live(ctx, dump_mem__task);
+			dump_cow__free(ctx);
 			if (!err)
 				progress__done(ctx->progress);
 			progress__free(ctx->progress);

@@ -40,6 +40,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "dump_cow.h"
 #include "dump_ctx.h"
 #include "dump_ghost.h"
 #include "dump_mem.h"
@@ -336,6 +337,14 @@ static void learn_zero_pfns(void)
 	}
 }
 
+static bool page_wanted(uint64_t pme);
+
+bool dump_mem__page_wanted(uint64_t pme)
+{
+	learn_zero_pfns();
+	return page_wanted(pme);
+}
+
 static bool page_wanted(uint64_t pme)
 {
 	uint64_t pfn = pme & PM_PFN_MASK;
@@ -350,9 +359,35 @@ static bool page_wanted(uint64_t pme)
 	return huge_zero_pfn == PM_PFN_MASK || pfn < huge_zero_pfn || pfn >= huge_zero_pfn + 512;
 }
 
-static int dump_vma_pages(struct batch *b, int pm_fd, VmaEntry *v)
+/* Add the page at @addr to @v's runs of pages shared with the parent. */
+static int add_cow(VmaEntry *v, uint64_t addr)
+{
+	CowRun **arr, *c = v->n_cow ? v->cow[v->n_cow - 1] : NULL;
+
+	if (c && c->start + c->nr_pages * PAGE == addr) {
+		c->nr_pages++;
+		return 0;
+	}
+	arr = realloc(v->cow, (v->n_cow + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	v->cow = arr;
+	c = PB_NEW(CowRun, cow_run);
+	if (!c)
+		return -ENOMEM;
+	v->cow[v->n_cow++] = c;
+	c->start = addr;
+	c->nr_pages = 1;
+	return 0;
+}
+
+static int dump_vma_pages(struct batch *b, int pm_fd, const struct dump_task *t, VmaEntry *v)
 {
 	uint64_t *pme, addr = v->start, run_start = 0, run_len = 0, i, n;
+	/* Written pages of a shared memory object or deleted file mapped privately: stored. */
+	bool cow = t->ncow && (v->kind == VMA_KIND__VMA_ANON_PRIVATE ||
+			       (v->kind == VMA_KIND__VMA_FILE_PRIVATE && !v->has_shmid && !v->ghost));
+	size_t hint = 0;
 	ssize_t got;
 	int err = 0;
 
@@ -369,6 +404,20 @@ static int dump_vma_pages(struct batch *b, int pm_fd, VmaEntry *v)
 			break;
 		}
 		for (i = 0; i < n; i++, addr += PAGE) {
+			/* Still the parent's frame (dump_cow.c): not stored. */
+			if (cow && page_wanted(pme[i]) && dump_cow__shared(t, addr, &hint)) {
+				if (run_len) {
+					err = batch_add(b, run_start, run_len);
+					if (err)
+						goto out;
+					run_len = 0;
+				}
+				err = add_cow(v, addr);
+				if (err)
+					goto out;
+				b->ctx->cow_pages++;
+				continue;
+			}
 			if (page_wanted(pme[i])) {
 				if (!run_len)
 					run_start = addr;
@@ -696,7 +745,7 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 		VmaEntry *v = mm->vmas[i];
 
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE)
-			err = dump_vma_pages(b, pm_fd, v);
+			err = dump_vma_pages(b, pm_fd, t, v);
 		if (!err && procfs__has_vmflag(v->vm_flags, "gu"))
 			err = collect_guards(pm_fd, v);
 	}

@@ -197,6 +197,14 @@ static struct json_object *vma_json(const VmaEntry *v)
 	add(o, "vm_flags", escape__json_string(v->vm_flags ? v->vm_flags : ""));
 	add(o, "rss", json_object_new_int64(v->rss));
 	add(o, "dumped_pages", json_object_new_int64(v->dumped_pages));
+	if (v->n_cow) {
+		uint64_t cow = 0;
+		size_t k;
+
+		for (k = 0; k < v->n_cow; k++)
+			cow += v->cow[k]->nr_pages;
+		add(o, "cow_pages", json_object_new_int64(cow));
+	}
 	show_mem__vma_json(v, o);
 	if (v->ghost) {
 		struct json_object *d = json_object_new_object();
