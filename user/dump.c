@@ -33,6 +33,7 @@
 #include "dump_ghost.h"
 #include "dump_refuse.h"
 #include "dump_tcp.h"
+#include "tcp_lock.h"
 #include "interrupts.h"
 #include "log.h"
 #include "pidfd_scan.h"
@@ -393,6 +394,9 @@ static int run(struct dump_run *r)
 			err = dump_freeze__tree(ctx);
 			if (!err)
 				err = dump_refuse__frozen(ctx);
+			/* Before any connection is read: the tree's own stop moving. */
+			if (!err)
+				err = tcp_lock__tree(ctx);
 			break;
 		case PH_CORE:
 			err = dump_cores(ctx);

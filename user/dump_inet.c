@@ -4,10 +4,11 @@
  * is empty, a TCP socket closed or never connected, and a UDP socket
  * (bound or not, connected or not) with no datagram queued either way.
  * They carry no data and no peer state, so a new socket with the same
- * address and options is the same socket to the program. An established
- * TCP connection is that plus its state read in TCP repair mode
+ * address and options is the same socket to the program. A TCP
+ * connection, established or half or fully closed but still connected
+ * (tcp_fin.h), is that plus its state read in TCP repair mode
  * (dump_tcp.c). Everything else is refused in one line: TCP connections
- * connecting or closing, a listener with connections pending, other
+ * connecting, a listener with connections pending, other
  * protocols, sockets with a socket filter, and sockets of another network
  * namespace than pidtrace's (restore binds in pidtrace's).
  *
@@ -36,8 +37,13 @@
 #include "inet_sk.h"
 #include "log.h"
 #include "sockdiag.h"
+#include "tcp_fin.h"
 
 #define TCP_LISTEN_STATE 10
+
+#ifndef SO_BUF_LOCK
+#define SO_BUF_LOCK 72
+#endif
 
 struct inet_names {
 	struct sockaddr_storage local, peer;
@@ -92,22 +98,11 @@ static void names(int s, int family, struct inet_names *n)
 	inet_sk__addr_str(family, a, al, port, n->pstr, sizeof(n->pstr));
 }
 
-static const char *tcp_state(uint32_t st)
-{
-	static const char *const names[] = {
-		[1] = "established", [2] = "connecting", [3] = "connecting",
-		[4] = "fin-wait-1", [5] = "fin-wait-2", [6] = "time-wait", [7] = "closed",
-		[8] = "close-wait", [9] = "last-ack", [10] = "listening", [11] = "closing",
-	};
-
-	return st < sizeof(names) / sizeof(names[0]) && names[st] ? names[st] : "unknown state";
-}
-
-/* TCP: listening, established (dump_tcp.c), or closed and never connected. */
+/* TCP: listening, connected (dump_tcp.c, tcp_fin.h), or closed and never connected. */
 static bool dump_inet_tcp_ok(const struct inet_names *n, uint32_t st)
 {
 	if (n->connected)
-		return st == 1;
+		return tcp_fin__state_ok(st);
 	return st == TCP_LISTEN_STATE || st == 7 || st == 13 /* TCP_BOUND_INACTIVE */;
 }
 
@@ -287,6 +282,11 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 	}
 	if (err)
 		return err;
+	/* Which sizes the program set: the others are the kernel's to tune. */
+	if (!get_int(s, SOL_SOCKET, SO_BUF_LOCK, &v)) {
+		k->has_buf_lock = true;
+		k->buf_lock = v & 3;
+	}
 	/* IPv6 sockets answer the IPv4 level for these two flags too. */
 	if (!get_int(s, IPPROTO_IP, IP_FREEBIND, &v) && v)
 		k->has_freebind = k->freebind = true;
@@ -371,10 +371,10 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	if (proto == IPPROTO_TCP && !dump_inet_tcp_ok(&n, d.state)) {
 		if (n.connected)
 			snprintf(what, sizeof(what), "TCP connection %s -> %s (%s)", n.lstr, n.pstr,
-				 tcp_state(d.state));
+				 tcp_fin__state_name(d.state));
 		else
 			snprintf(what, sizeof(what), "TCP socket %s (%s, not listening)", n.lstr,
-				 tcp_state(d.state));
+				 tcp_fin__state_name(d.state));
 		return refuse(pid, fd, what);
 	}
 	if (proto == IPPROTO_TCP && !n.connected && d.state != TCP_LISTEN_STATE &&

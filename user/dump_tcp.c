@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_tcp.c - an established TCP connection read in repair mode. The
+ * dump_tcp.c - a TCP connection, established or closing (tcp_fin.h),
+ * read in repair mode. The
  * tree is frozen, so nothing reads or writes the socket meanwhile; the
  * peer may still send, but in repair mode the socket drops what arrives
  * (the peer retransmits it to the restored socket).
@@ -22,9 +23,9 @@
 
 #include "dump_tcp.h"
 #include "log.h"
+#include "tcp_fin.h"
+#include "tcp_lock.h"
 #include "tcp_repair.h"
-
-#define TCP_ESTABLISHED_STATE 1
 
 /* A connection in repair mode: a copy of its socket, where its receive sequence was. */
 struct held {
@@ -75,12 +76,14 @@ static int refuse_moving(pid_t pid, int fd, const char *what, int64_t n)
 	return -EOPNOTSUPP;
 }
 
-static int read_queue(int s, int queue, int ioc, uint32_t *seq, ProtobufCBinaryData *b)
+/* Queue @queue of @s: its bytes (@ioc counts them, and @fin more) and its end. */
+static int read_queue(int s, int queue, int ioc, int fin, uint32_t *seq, ProtobufCBinaryData *b)
 {
 	int len, err;
 
 	if (ioctl(s, ioc, &len))
 		return -errno;
+	len -= fin;
 	err = tcp_repair__seq(s, queue, seq);
 	if (err)
 		return err;
@@ -108,13 +111,24 @@ static int read_conn(int s, TcpConnEntry *t)
 	t->opts = ti.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE);
 	t->snd_wscale = ti.tcpi_snd_wscale;
 	t->rcv_wscale = ti.tcpi_rcv_wscale;
-	err = read_queue(s, TCP_RECV_QUEUE, SIOCINQ, &t->inq_seq, &t->inq);
+	if (!tcp_fin__state_ok(t->state))
+		return -EAGAIN;	/* it moved on since inet_diag looked */
+	/* SIOCINQ leaves out the peer's FIN already. */
+	err = read_queue(s, TCP_RECV_QUEUE, SIOCINQ, 0, &t->inq_seq, &t->inq);
+	/* SIOCOUTQ counts our FIN until the peer acknowledges it. */
 	if (!err)
-		err = read_queue(s, TCP_SEND_QUEUE, SIOCOUTQ, &t->outq_seq, &t->outq);
+		err = read_queue(s, TCP_SEND_QUEUE, SIOCOUTQ,
+				 tcp_fin__ours(t->state) && !tcp_fin__ours_acked(t->state),
+				 &t->outq_seq, &t->outq);
 	if (err)
 		return err;
 	if (ioctl(s, SIOCOUTQNSD, &v))
 		return -errno;
+	/* Our FIN is the queue's last sequence number: unsent, it is counted. */
+	if (tcp_fin__ours(t->state) && v > 0) {
+		t->has_fin_unsent = t->fin_unsent = true;
+		v--;
+	}
 	t->unsent = v > 0 ? v : 0;
 	/* In repair mode TCP_MAXSEG is the clamp the peer announced. */
 	l = sizeof(v);
@@ -158,8 +172,6 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 		return -ENOMEM;
 	tcp_conn_entry__init(t);
 	err = read_conn(s, t);
-	if (!err && t->state != TCP_ESTABLISHED_STATE)
-		err = -EAGAIN;	/* it moved on since inet_diag looked */
 	if (!err && t->unsent > t->outq.len)
 		err = -EIO;
 	if (err) {
@@ -218,4 +230,5 @@ void dump_tcp__end(bool killed)
 	free(held);
 	held = NULL;
 	nheld = 0;
+	tcp_lock__release();
 }

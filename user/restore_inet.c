@@ -26,6 +26,10 @@
 #include "restore_inet.h"
 #include "restore_tcp.h"
 
+#ifndef SO_BUF_LOCK
+#define SO_BUF_LOCK 72
+#endif
+
 static int set_int(int s, int level, int opt, int v)
 {
 	return setsockopt(s, level, opt, &v, sizeof(v)) ? -errno : 0;
@@ -83,6 +87,16 @@ static int set_options(int s, const InetSkEntry *k, const char **what)
 		set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
 	if (set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
 		set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
+	return restore_inet__buf_lock(s, k, what);
+}
+
+int restore_inet__buf_lock(int s, const InetSkEntry *k, const char **what)
+{
+	/* Setting a size locks it: unlocked again, the kernel tunes it as before. */
+	if (k->has_buf_lock && set_int(s, SOL_SOCKET, SO_BUF_LOCK, k->buf_lock & 3)) {
+		*what = "SO_BUF_LOCK";
+		return -errno;
+	}
 	return 0;
 }
 

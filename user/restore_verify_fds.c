@@ -32,6 +32,7 @@
 
 #include "procfs.h"
 #include "restore_verify.h"
+#include "restore_verify_tcp.h"
 
 #ifndef SO_PEEK_OFF
 #define SO_PEEK_OFF 42
@@ -288,8 +289,13 @@ static int check_inet(struct verify *v, const FdEntry *e, int s)
 	OPT(SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR", k->reuseaddr);
 	OPT(SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT", k->reuseport);
 	OPT(SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE", k->keepalive);
-	OPT(SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF", k->sndbuf);
-	OPT(SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF", k->rcvbuf);
+	/* A connection's sizes the program never set are the kernel's to tune (SO_BUF_LOCK). */
+	if (!k->tcp || !k->has_buf_lock || (k->buf_lock & 1))
+		OPT(SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF", k->sndbuf);
+	if (!k->tcp || !k->has_buf_lock || (k->buf_lock & 2))
+		OPT(SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF", k->rcvbuf);
+	if (k->has_buf_lock)
+		OPT(SOL_SOCKET, 72 /* SO_BUF_LOCK */, "SO_BUF_LOCK", k->buf_lock);
 	if (k->sk_type == SOCK_STREAM)
 		OPT(SOL_SOCKET, SO_ACCEPTCONN, "listening", k->listening);
 	if (k->has_nodelay)
@@ -325,6 +331,8 @@ static int check_inet(struct verify *v, const FdEntry *e, int s)
 		}
 		v->n->sockopts++;
 	}
+	if (!err)
+		err = restore_verify_tcp__conn(v, e, s);
 	if (err)
 		return err;
 	if (getsockname(s, (struct sockaddr *)&ss, &len))
