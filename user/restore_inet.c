@@ -24,6 +24,7 @@
 #include "inet_sk.h"
 #include "log.h"
 #include "restore_inet.h"
+#include "restore_reuseport.h"
 #include "restore_tcp.h"
 
 #ifndef SO_BUF_LOCK
@@ -140,6 +141,7 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	struct sockaddr_storage sa;
 	char local[64], why[96];
 	const char *what = NULL;
+	bool reuseport;
 	int s = -1, err;
 	socklen_t l;
 
@@ -158,6 +160,12 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	err = set_options(s, k, &what);
 	if (err)
 		goto fail;
+	/* Its port shared through SO_REUSEPORT, which it cleared after binding. */
+	reuseport = restore_reuseport__needed(ctx, e);
+	if (reuseport && (err = set_int(s, SOL_SOCKET, SO_REUSEPORT, 1))) {
+		what = "SO_REUSEPORT";
+		goto fail;
+	}
 	/*
 	 * A connection: bound and connected by restore_tcp.c once every fd is
 	 * made; its other options (keepalive times, SO_LINGER...) now.
@@ -207,6 +215,8 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		what = "listen";
 		goto fail;
 	}
+	if (reuseport && (err = restore_reuseport__defer(s)))
+		goto fail;
 	if (k->has_dst_addr) {
 		l = sockaddr_of(k, &k->dst_addr, k->dst_port,
 				k->has_dst_scope_id ? k->dst_scope_id : 0, &sa);

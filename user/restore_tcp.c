@@ -23,6 +23,7 @@
 #include "inet_sk.h"
 #include "log.h"
 #include "restore_inet.h"
+#include "restore_reuseport.h"
 #include "restore_tcp.h"
 #include "tcp_fin.h"
 #include "tcp_repair.h"
@@ -243,7 +244,15 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 	size_t i;
 	int step, err = 0;
 
-	/* Every listener is bound by now: a connection on its port goes after it. */
+	/* Every listener is bound by now: SO_REUSEPORT as the program left it. */
+	err = restore_reuseport__finish();
+	if (err) {
+		restore__fail(ctx, 0, err, "SO_REUSEPORT of a TCP socket sharing its port: %s",
+			      strerror(-err));
+		restore_tcp__drop();
+		return err;
+	}
+	/* A connection on a listener's port goes after it. */
 	for (i = 0; i < nheld && !err; i++)
 		err = setup_one(&held[i], &what);
 	/*
@@ -274,6 +283,7 @@ void restore_tcp__drop(void)
 {
 	size_t i;
 
+	restore_reuseport__drop();
 	for (i = 0; i < nheld; i++)
 		close(held[i].s);
 	free(held);

@@ -27,6 +27,9 @@
  *   reads nothing). After SIGTERM: the first
  *   reads the bytes and the end, then writes EXT_BACK bytes; the second
  *   reads what the server sent after the restore, then the end.
+ * reuseport: two listeners on one port through SO_REUSEPORT, the first
+ *   turned the flag off after listening. After SIGTERM: the flags as
+ *   they were, and the two accept the port's connections.
  * server: prints "PORT n", accepts both, does its part, then reads what
  *   the restored client sends on the first to its end, the second's
  *   bytes and end, and answers on the second; checks every byte; prints
@@ -48,6 +51,7 @@
 #define EXT_IN 2000
 #define EXT_BACK 4000
 #define EXT_TAIL 1500
+#define RP_CONNS 16
 
 enum { ST_ESTABLISHED = 1, ST_FIN_WAIT1 = 4, ST_FIN_WAIT2 = 5, ST_CLOSE_WAIT = 8,
        ST_LAST_ACK = 9, ST_CLOSING = 11 };
@@ -60,6 +64,12 @@ static uint8_t pat_a(size_t i)
 static uint8_t pat_b(size_t i)
 {
 	return (uint8_t)((i * 7 + 3) % 253);
+}
+
+static void set_nonblock(int s)
+{
+	if (fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK))
+		zdtm_fail("fcntl");
 }
 
 static int state(int s)
@@ -259,6 +269,77 @@ static int run_local(int family)
 	return zdtm_pass();
 }
 
+static int get_int(int s, int level, int opt)
+{
+	socklen_t l = sizeof(int);
+	int v = -1;
+
+	getsockopt(s, level, opt, &v, &l);
+	return v;
+}
+
+static int reuseport_listener(int port)
+{
+	struct sockaddr_in a;
+	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+		return -1;
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 16)) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+/*
+ * reuseport: two listeners share a port through SO_REUSEPORT, the first
+ * cleared the flag afterwards. After SIGTERM: the flags as they were,
+ * and connections to the port are accepted by the two.
+ */
+static int run_reuseport(void)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+	int l1, l2, i, c[RP_CONNS], got = 0, zero = 0;
+
+	l1 = reuseport_listener(0);
+	if (l1 < 0 || getsockname(l1, (struct sockaddr *)&a, &l))
+		zdtm_fail("listener 1");
+	l2 = reuseport_listener(ntohs(a.sin_port));
+	if (l2 < 0)
+		zdtm_fail("listener 2");
+	if (setsockopt(l1, SOL_SOCKET, SO_REUSEPORT, &zero, sizeof(zero)))
+		zdtm_fail("SO_REUSEPORT off");
+	zdtm_ready();
+	zdtm_wait_term();
+	if (get_int(l1, SOL_SOCKET, SO_REUSEPORT) != 0 || get_int(l2, SOL_SOCKET, SO_REUSEPORT) != 1)
+		zdtm_fail("SO_REUSEPORT %d %d after restore", get_int(l1, SOL_SOCKET, SO_REUSEPORT),
+			  get_int(l2, SOL_SOCKET, SO_REUSEPORT));
+	for (i = 0; i < RP_CONNS; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM, 0);
+		if (c[i] < 0 || connect(c[i], (struct sockaddr *)&a, sizeof(a)))
+			zdtm_fail("connect %d", i);
+	}
+	set_nonblock(l1);
+	set_nonblock(l2);
+	for (i = 0; i < 2 * RP_CONNS; i++) {
+		int p1 = accept(l1, NULL, NULL), p2 = accept(l2, NULL, NULL);
+
+		got += (p1 >= 0) + (p2 >= 0);
+		if (got == RP_CONNS)
+			break;
+		usleep(1000);
+	}
+	if (got != RP_CONNS)
+		zdtm_fail("%d of %d connections accepted", got, RP_CONNS);
+	return zdtm_pass();
+}
+
 static void sa_lo(struct sockaddr_in *a, int port)
 {
 	memset(a, 0, sizeof(*a));
@@ -336,6 +417,8 @@ int main(int argc, char **argv)
 		return run_local(!strcmp(argv[2], "6") ? AF_INET6 : AF_INET);
 	if (!strcmp(mode, "ext") && argc > 2)
 		return run_ext(atoi(argv[2]));
-	fprintf(stderr, "usage: zdtm_tcp_close local 4|6|ext PORT|server\n");
+	if (!strcmp(mode, "reuseport"))
+		return run_reuseport();
+	fprintf(stderr, "usage: zdtm_tcp_close local 4|6|ext PORT|reuseport|server\n");
 	return 2;
 }

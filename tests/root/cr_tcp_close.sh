@@ -11,7 +11,10 @@
 #  - ext: an end in the tree whose peer outside the tree shut down
 #    (CLOSE_WAIT: the peer's FIN is made again from a raw socket), and one
 #    that shut down itself (FIN_WAIT2: the peer's ACK likewise); the peer
-#    receives what the restored ends send and sends on.
+#    receives what the restored ends send and sends on;
+#  - reuseport: two listeners sharing a port through SO_REUSEPORT, one of
+#    them with the flag cleared after listening: both restored on the
+#    port, the flags as they were, connections accepted.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -32,6 +35,10 @@ CR_SHOW_CHECKS=("states=[.tasks[].fds[].inet | select(.tcp) | .state] | sort ==
 cr_roundtrip local4 zdtm_tcp_close local 4
 CR_SHOW_CHECKS=()
 cr_roundtrip local6 zdtm_tcp_close local 6
+
+# Two listeners sharing a port (SO_REUSEPORT), the first with the flag
+# cleared since.
+cr_roundtrip reuseport zdtm_tcp_close reuseport
 
 # A peer outside the tree.
 SRV_DIR=$T/ext-server
