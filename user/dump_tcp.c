@@ -2,9 +2,10 @@
 /*
  * dump_tcp.c - a TCP connection, established or closing (tcp_fin.h),
  * read in repair mode. The
- * tree is frozen, so nothing reads or writes the socket meanwhile; the
- * peer may still send, but in repair mode the socket drops what arrives
- * (the peer retransmits it to the restored socket).
+ * tree is frozen, so nothing reads or writes the socket meanwhile; a
+ * peer in the tree is held by the network lock (tcp_lock.c); one outside
+ * may still send, and what arrives is acknowledged even in repair mode,
+ * so the receive sequence is read again before the image is committed.
  *
  * Each socket put in repair mode is kept (a copy of its fd) until
  * dump_tcp__end(): a failed dump or --leave-running must hand the program
@@ -71,8 +72,8 @@ static int refuse_moving(pid_t pid, int fd, const char *what, int64_t n)
 		       what ? what : "TCP connection", strerror((int)-n));
 	else
 		pr_err("pid %d fd %d: %s with its peer sending during the dump (%lld bytes "
-		       "arrived; pidtrace does not lock the network) is not supported", pid, fd,
-		       what ? what : "TCP connection", (long long)n);
+		       "arrived; the network lock holds only connections within the tree) is not "
+		       "supported", pid, fd, what ? what : "TCP connection", (long long)n);
 	return -EOPNOTSUPP;
 }
 

@@ -231,7 +231,7 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		what = "shutdown";
 		goto fail;
 	}
-	/* (A connection half shut down is in a closing state: refused at dump.) */
+	/* (A connection's shutdown comes with its FINs: restore_tcp.c, tcp_fin.c.) */
 flags:
 	if (fcntl(s, F_SETFL, e->flags & O_NONBLOCK)) {
 		err = -errno;

@@ -211,7 +211,7 @@ else
 		[ "$rc" = 0 ] || break
 	done
 	if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/dump.err")" = 1 ] &&
-		grep -Eq "^pidtrace: dump: pid $CR_PID fd 3: TCP connection 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:$SRV_PORT with its peer sending during the dump \([0-9]+ bytes arrived; pidtrace does not lock the network\) is not supported$" "$CR_DIR/dump.err"; then
+		grep -Eq "^pidtrace: dump: pid $CR_PID fd 3: TCP connection 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:$SRV_PORT with its peer sending during the dump \([0-9]+ bytes arrived; the network lock holds only connections within the tree\) is not supported$" "$CR_DIR/dump.err"; then
 		pass trickle_refused
 	else
 		fail trickle_refused "exit status $rc after $try tries: $(cat "$CR_DIR/dump.err")"
