@@ -106,6 +106,34 @@ static bool dump_inet_tcp_ok(const struct inet_names *n, uint32_t st)
 	return st == TCP_LISTEN_STATE || st == 7 || st == 13 /* TCP_BOUND_INACTIVE */;
 }
 
+/*
+ * A TCP socket closed after a connection: the peer it had (SO_PEERNAME
+ * still names it, getpeername() no more) into @n. -ECONNRESET: an error
+ * (a reset) is pending, which restore could not make again; -ENOTCONN:
+ * no peer known.
+ */
+static int closed_peer(int s, int family, struct inet_names *n)
+{
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	/* The kernel takes no longer a buffer than the family's address. */
+	socklen_t l = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	uint32_t port, scope;
+	const uint8_t *a;
+	size_t al;
+
+	if (poll(&p, 1, 0) < 0 || (p.revents & POLLERR))
+		return -ECONNRESET;
+	memset(&n->peer, 0, sizeof(n->peer));
+	if (getsockopt(s, SOL_SOCKET, SO_PEERNAME, &n->peer, &l) || n->peer.ss_family != family)
+		return -ENOTCONN;
+	a = sa_addr(&n->peer, &al, &port, &scope);
+	if (!port || !n->lport)
+		return -ENOTCONN;
+	inet_sk__addr_str(family, a, al, port, n->pstr, sizeof(n->pstr));
+	n->connected = true;
+	return 0;
+}
+
 /* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
 static int same_netns(pid_t pid, int s)
 {
@@ -379,8 +407,15 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	}
 	if (proto == IPPROTO_TCP && !n.connected && d.state != TCP_LISTEN_STATE &&
 	    dump_tcp__ever_connected(s)) {
-		snprintf(what, sizeof(what), "TCP socket %s (closed after a connection)", n.lstr);
-		return refuse(pid, fd, what);
+		err = closed_peer(s, family, &n);
+		if (err) {
+			snprintf(what, sizeof(what), "TCP socket %s (closed after a connection%s)",
+				 n.lstr, err == -ECONNRESET ? ", reset, its error not read yet" :
+				 ", its peer unknown");
+			return refuse(pid, fd, what);
+		}
+		/* Both ways shut: read in repair mode like a connection (tcp_fin.h). */
+		d.shutdown = 3;
 	}
 	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue) {
 		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",

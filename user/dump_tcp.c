@@ -117,14 +117,19 @@ static int read_conn(int s, TcpConnEntry *t)
 	/* SIOCINQ leaves out the peer's FIN already. */
 	err = read_queue(s, TCP_RECV_QUEUE, SIOCINQ, 0, &t->inq_seq, &t->inq);
 	/* SIOCOUTQ counts our FIN until the peer acknowledges it. */
-	if (!err)
+	if (!err && t->state != TCP_FIN_ST_CLOSE)
 		err = read_queue(s, TCP_SEND_QUEUE, SIOCOUTQ,
 				 tcp_fin__ours(t->state) && !tcp_fin__ours_acked(t->state),
 				 &t->outq_seq, &t->outq);
+	/* Closed: nothing left to send (a reset dropped what was not acknowledged). */
+	else if (!err)
+		err = tcp_repair__seq(s, TCP_SEND_QUEUE, &t->outq_seq);
 	if (err)
 		return err;
 	if (ioctl(s, SIOCOUTQNSD, &v))
 		return -errno;
+	if (t->state == TCP_FIN_ST_CLOSE)
+		v = 0;
 	/* Our FIN is the queue's last sequence number: unsent, it is counted. */
 	if (tcp_fin__ours(t->state) && v > 0) {
 		t->has_fin_unsent = t->fin_unsent = true;

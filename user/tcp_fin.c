@@ -28,21 +28,22 @@ bool tcp_fin__state_ok(uint32_t st)
 	return st == TCP_FIN_ST_ESTABLISHED || tcp_fin__ours(st) || tcp_fin__peers(st);
 }
 
+/* CLOSE here: a connection that ended, both FINs acknowledged (dump_inet.c). */
 bool tcp_fin__ours(uint32_t st)
 {
 	return st == TCP_FIN_ST_FIN_WAIT1 || st == TCP_FIN_ST_FIN_WAIT2 ||
-	       st == TCP_FIN_ST_LAST_ACK || st == TCP_FIN_ST_CLOSING;
+	       st == TCP_FIN_ST_LAST_ACK || st == TCP_FIN_ST_CLOSING || st == TCP_FIN_ST_CLOSE;
 }
 
 bool tcp_fin__ours_acked(uint32_t st)
 {
-	return st == TCP_FIN_ST_FIN_WAIT2;
+	return st == TCP_FIN_ST_FIN_WAIT2 || st == TCP_FIN_ST_CLOSE;
 }
 
 bool tcp_fin__peers(uint32_t st)
 {
 	return st == TCP_FIN_ST_CLOSE_WAIT || st == TCP_FIN_ST_LAST_ACK ||
-	       st == TCP_FIN_ST_CLOSING;
+	       st == TCP_FIN_ST_CLOSING || st == TCP_FIN_ST_CLOSE;
 }
 
 const char *tcp_fin__state_name(uint32_t st)
@@ -240,6 +241,33 @@ static int fin_as_sent(int s, const char **what)
 	return shutdown(s, SHUT_WR) ? -errno : 0;
 }
 
+static int state_of(int s)
+{
+	struct tcp_info ti;
+	socklen_t l = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	return getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l) ? -errno : ti.tcpi_state;
+}
+
+/*
+ * A segment for @s from its peer, which moves it to another state: sent,
+ * and seen to arrive (a firewall rule may drop it: 0.2 s at most).
+ */
+static int inject(int s, const struct sockaddr_storage *local,
+		  const struct sockaddr_storage *peer, uint32_t seq, uint32_t ack, uint16_t win,
+		  uint8_t flags)
+{
+	int before = state_of(s), i, err;
+
+	if (before < 0)
+		return before;
+	err = send_segment(local, peer, seq, ack, win, flags);
+	for (i = 0; !err && i < 200 && state_of(s) == before; i++)
+		usleep(1000);
+	return err ? err : state_of(s) == before ? -ETIMEDOUT : 0;
+}
+
 int tcp_fin__replay(int s, const TcpConnEntry *t, enum tcp_fin_step step,
 		    const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
 		    const char **what)
@@ -248,25 +276,29 @@ int tcp_fin__replay(int s, const TcpConnEntry *t, enum tcp_fin_step step,
 
 	switch (step) {
 	case TCP_FIN_OURS_FIRST:
-		if (!fin_in_repair(t) || t->state == TCP_FIN_ST_LAST_ACK)
+		if (!fin_in_repair(t) || t->state == TCP_FIN_ST_LAST_ACK ||
+		    t->state == TCP_FIN_ST_CLOSE)
 			return 0;
 		return fin_as_sent(s, what);
 	case TCP_FIN_PEERS:
 		if (!tcp_fin__peers(t->state))
 			return 0;
-		*what = "the peer's FIN (raw socket)";
-		return send_segment(local, peer, tcp_fin__rcv_nxt(t), snd_una, peer_window(t),
-				    FLAG_FIN | FLAG_ACK);
+		*what = "the peer's FIN from a raw socket (not received: a firewall rule?)";
+		return inject(s, local, peer, tcp_fin__rcv_nxt(t), snd_una, peer_window(t),
+			      FLAG_FIN | FLAG_ACK);
 	case TCP_FIN_OURS_SECOND:
-		if (!fin_in_repair(t) || t->state != TCP_FIN_ST_LAST_ACK)
+		if (!fin_in_repair(t) ||
+		    (t->state != TCP_FIN_ST_LAST_ACK && t->state != TCP_FIN_ST_CLOSE))
 			return 0;
 		return fin_as_sent(s, what);
 	case TCP_FIN_ACKED:
 		if (!tcp_fin__ours_acked(t->state))
 			return 0;
-		*what = "the peer's ACK of our FIN (raw socket)";
-		return send_segment(local, peer, t->inq_seq, t->outq_seq, peer_window(t),
-				    FLAG_ACK);
+		*what = "the peer's ACK of our FIN from a raw socket (not received: a firewall rule?)";
+		/* A peer in the tree may have acknowledged it already (its answer to our FIN). */
+		if (state_of(s) == (t->state == TCP_FIN_ST_CLOSE ? TCP_FIN_ST_CLOSE : TCP_FIN_ST_FIN_WAIT2))
+			return 0;
+		return inject(s, local, peer, t->inq_seq, t->outq_seq, peer_window(t), FLAG_ACK);
 	default:
 		return -EINVAL;
 	}

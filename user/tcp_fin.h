@@ -16,6 +16,10 @@
  *    socket, at the sequence number the restored socket expects next;
  *  - the peer's acknowledgment of our FIN (FIN_WAIT2): a bare ACK the same
  *    way.
+ * A socket closed after a connection (CLOSE, both FINs acknowledged; its
+ * peer still named by SO_PEERNAME) goes the LAST_ACK way, then the ACK
+ * of our FIN closes it: it reads its unread bytes and the end of the
+ * stream, and cannot write, as the original.
  */
 #ifndef PT_TCP_FIN_H
 #define PT_TCP_FIN_H
@@ -41,11 +45,11 @@ enum {
 
 /* Whether a connection in @state is one dump saves and restore makes. */
 bool tcp_fin__state_ok(uint32_t state);
-/* @state has our FIN queued (sent or not): FIN_WAIT1, FIN_WAIT2, LAST_ACK, CLOSING. */
+/* @state has our FIN queued (sent or not): FIN_WAIT1, FIN_WAIT2, LAST_ACK, CLOSING, CLOSE. */
 bool tcp_fin__ours(uint32_t state);
-/* @state has our FIN acknowledged by the peer: FIN_WAIT2. */
+/* @state has our FIN acknowledged by the peer: FIN_WAIT2, CLOSE. */
 bool tcp_fin__ours_acked(uint32_t state);
-/* @state has the peer's FIN received: CLOSE_WAIT, LAST_ACK, CLOSING. */
+/* @state has the peer's FIN received: CLOSE_WAIT, LAST_ACK, CLOSING, CLOSE. */
 bool tcp_fin__peers(uint32_t state);
 /* "established", "fin-wait-1", ... */
 const char *tcp_fin__state_name(uint32_t state);
@@ -63,8 +67,8 @@ size_t tcp_fin__sent_in_repair(const TcpConnEntry *t);
 enum tcp_fin_step {
 	TCP_FIN_OURS_FIRST,	/* our FIN as sent, before the peer's */
 	TCP_FIN_PEERS,		/* the peer's FIN */
-	TCP_FIN_OURS_SECOND,	/* our FIN as sent, after the peer's (LAST_ACK) */
-	TCP_FIN_ACKED,		/* the peer's ACK of our FIN */
+	TCP_FIN_OURS_SECOND,	/* our FIN as sent, after the peer's (LAST_ACK, CLOSE) */
+	TCP_FIN_ACKED,		/* the peer's ACK of our FIN (FIN_WAIT2, CLOSE) */
 	TCP_FIN_STEPS
 };
 

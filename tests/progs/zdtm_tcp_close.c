@@ -20,7 +20,11 @@
  *     (FIN_WAIT1), then the client's FIN came (CLOSING); the client reads
  *     every byte and the end, the server end reads the end;
  *   - shutrd: the client shut down reading with bytes queued; it reads them
- *     and then the end of the stream at once, and still sends.
+ *     and then the end of the stream at once, and still sends;
+ *   - closed: both ends shut down writing, the client's bytes unread: both
+ *     sockets closed (CLOSE); the server end reads the bytes and the end,
+ *     the client the end, neither can write, both still name their peer
+ *     (SO_PEERNAME) and themselves as before.
  * ext PORT: two connections to "zdtm_tcp_close server" on 127.0.0.1:PORT:
  *   the server shut down writing on the first (CLOSE_WAIT here, the
  *   server's bytes unread), this end on the second (FIN_WAIT2, the server
@@ -53,7 +57,7 @@
 #define EXT_TAIL 1500
 #define RP_CONNS 16
 
-enum { ST_ESTABLISHED = 1, ST_FIN_WAIT1 = 4, ST_FIN_WAIT2 = 5, ST_CLOSE_WAIT = 8,
+enum { ST_ESTABLISHED = 1, ST_FIN_WAIT1 = 4, ST_FIN_WAIT2 = 5, ST_CLOSE = 7, ST_CLOSE_WAIT = 8,
        ST_LAST_ACK = 9, ST_CLOSING = 11 };
 
 static uint8_t pat_a(size_t i)
@@ -181,10 +185,23 @@ static void pair(int ls, const struct sockaddr_storage *a, socklen_t al, int *c,
 		zdtm_fail("accept");
 }
 
+/* SO_PEERNAME and getsockname() of @s, the length of each. */
+static void names_of(int s, struct sockaddr_storage n[2])
+{
+	socklen_t l = n[0].ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+							     sizeof(struct sockaddr_in);
+
+	if (getsockopt(s, SOL_SOCKET, SO_PEERNAME, &n[0], &l))
+		zdtm_fail("SO_PEERNAME");
+	l = sizeof(n[1]);
+	if (getsockname(s, (struct sockaddr *)&n[1], &l))
+		zdtm_fail("getsockname");
+}
+
 static int run_local(int family)
 {
-	int ls, hc_c, hc_p, fw_c, fw_p, la_c, la_p, cl_c, cl_p, rd_c, rd_p;
-	struct sockaddr_storage a;
+	int ls, hc_c, hc_p, fw_c, fw_p, la_c, la_p, cl_c, cl_p, rd_c, rd_p, cd_c, cd_p;
+	struct sockaddr_storage a, names[2][2], now[2][2];
 	size_t fw_len, la_len, cl_len;
 	socklen_t al;
 	uint8_t b;
@@ -195,6 +212,7 @@ static int run_local(int family)
 	pair(ls, &a, al, &la_c, &la_p);
 	pair(ls, &a, al, &cl_c, &cl_p);
 	pair(ls, &a, al, &rd_c, &rd_p);
+	pair(ls, &a, al, &cd_c, &cd_p);
 
 	write_pat(hc_c, HC_LEN, pat_a, "halfclose");
 	if (shutdown(hc_c, SHUT_WR))
@@ -229,6 +247,16 @@ static int run_local(int family)
 	if (shutdown(rd_c, SHUT_RD))
 		zdtm_fail("shutrd: shutdown");
 
+	write_pat(cd_c, SHUTRD_LEN, pat_a, "closed");
+	if (shutdown(cd_c, SHUT_WR) || shutdown(cd_p, SHUT_WR))
+		zdtm_fail("closed: shutdown");
+	wait_state(cd_c, ST_CLOSE, "closed client");
+	wait_state(cd_p, ST_CLOSE, "closed server");
+	memset(names, 0, sizeof(names));
+	names[0][0].ss_family = names[1][0].ss_family = family;
+	names_of(cd_c, names[0]);
+	names_of(cd_p, names[1]);
+
 	printf("FILLED %zu %zu %zu\n", fw_len, la_len, cl_len);
 	zdtm_ready();
 	zdtm_wait_term();
@@ -238,10 +266,10 @@ static int run_local(int family)
 	    state(fw_c) != ST_FIN_WAIT1 || state(fw_p) != ST_ESTABLISHED ||
 	    state(la_c) != ST_FIN_WAIT2 || state(la_p) != ST_LAST_ACK ||
 	    state(cl_c) != ST_FIN_WAIT2 || state(cl_p) != ST_CLOSING ||
-	    state(rd_c) != ST_ESTABLISHED)
-		zdtm_fail("states %d %d, %d %d, %d %d, %d %d, %d after restore", state(hc_c),
+	    state(rd_c) != ST_ESTABLISHED || state(cd_c) != ST_CLOSE || state(cd_p) != ST_CLOSE)
+		zdtm_fail("states %d %d, %d %d, %d %d, %d %d, %d, %d %d after restore", state(hc_c),
 			  state(hc_p), state(fw_c), state(fw_p), state(la_c), state(la_p),
-			  state(cl_c), state(cl_p), state(rd_c));
+			  state(cl_c), state(cl_p), state(rd_c), state(cd_c), state(cd_p));
 
 	read_pat(hc_p, HC_LEN, pat_a, true, "halfclose server");
 	write_pat(hc_p, HC_BACK, pat_b, "halfclose server");
@@ -266,6 +294,18 @@ static int run_local(int family)
 		zdtm_fail("shutrd: reading was not shut down");
 	write_pat(rd_c, SHUTRD_LEN, pat_a, "shutrd client");
 	read_pat(rd_p, SHUTRD_LEN, pat_a, false, "shutrd server");
+
+	memset(now, 0, sizeof(now));
+	now[0][0].ss_family = now[1][0].ss_family = family;
+	names_of(cd_c, now[0]);
+	names_of(cd_p, now[1]);
+	if (memcmp(names, now, sizeof(names)))
+		zdtm_fail("closed: the names changed");
+	read_pat(cd_p, SHUTRD_LEN, pat_a, true, "closed server");
+	read_pat(cd_c, 0, pat_a, true, "closed client");
+	if (send(cd_c, "x", 1, MSG_NOSIGNAL) != -1 || errno != EPIPE ||
+	    send(cd_p, "x", 1, MSG_NOSIGNAL) != -1 || errno != EPIPE)
+		zdtm_fail("closed: a write did not fail with EPIPE");
 	return zdtm_pass();
 }
 

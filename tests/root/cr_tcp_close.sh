@@ -4,7 +4,8 @@
 #  - local4, local6: both ends in the tree, over 127.0.0.1 and [::1]: a
 #    half-closed connection (FIN_WAIT2 / CLOSE_WAIT), a FIN queued behind
 #    unread bytes (FIN_WAIT1), LAST_ACK and CLOSING with their FINs unsent,
-#    and a connection shut down for reading. After restore every end is
+#    a connection shut down for reading, and one that ended both ways
+#    (both sockets closed, bytes unread). After restore every end is
 #    in its state, the half-closed side reads the end of the stream, the
 #    other still sends, every byte comes in order;
 #  - the image says so (show: the states, the FIN unsent);
@@ -27,7 +28,8 @@ srv_stop() {
 at_exit srv_stop
 
 CR_SHOW_CHECKS=("states=[.tasks[].fds[].inet | select(.tcp) | .state] | sort ==
-		[\"close-wait\", \"closing\", \"established\", \"established\", \"established\",
+		[\"close-wait\", \"closed\", \"closed\", \"closing\", \"established\",
+		 \"established\", \"established\",
 		 \"fin-wait-1\", \"fin-wait-2\", \"fin-wait-2\", \"fin-wait-2\", \"last-ack\"]"
 	"finunsent=[.tasks[].fds[].inet | select(.tcp) | select(.tcp.fin_unsent) | .state] | sort ==
 		[\"closing\", \"fin-wait-1\", \"last-ack\"]"
