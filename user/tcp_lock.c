@@ -145,13 +145,14 @@ static void rule(FILE *f, const struct end *e)
 		e->lport, ip, p, e->pport);
 }
 
-/* `nft -f -` fed @script; its messages go to our stderr only with -v. 0 or -errno. */
+/* `nft -f -` fed @script (its messages to /dev/null). 0 or -errno. */
 static int nft(const char *script)
 {
 	posix_spawn_file_actions_t fa;
+	static const char *const paths[] = { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" };
 	char *argv[] = { "nft", "-f", "-", NULL };
 	int pfd[2], status, err;
-	size_t len = strlen(script), off = 0;
+	size_t len = strlen(script), off = 0, i;
 	ssize_t n;
 	pid_t pid;
 
@@ -161,7 +162,11 @@ static int nft(const char *script)
 	posix_spawn_file_actions_adddup2(&fa, pfd[0], 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	err = posix_spawnp(&pid, "nft", &fa, NULL, argv, environ);
+	/* By its path: pidtrace runs as root, its PATH is the caller's. */
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]) && access(paths[i], X_OK); i++)
+		;
+	err = i < sizeof(paths) / sizeof(paths[0]) ?
+		      posix_spawn(&pid, paths[i], &fa, NULL, argv, environ) : ENOENT;
 	posix_spawn_file_actions_destroy(&fa);
 	close(pfd[0]);
 	if (err) {
