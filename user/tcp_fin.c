@@ -296,7 +296,8 @@ int tcp_fin__replay(int s, const TcpConnEntry *t, enum tcp_fin_step step,
 			return 0;
 		*what = "the peer's ACK of our FIN from a raw socket (not received: a firewall rule?)";
 		/* A peer in the tree may have acknowledged it already (its answer to our FIN). */
-		if (state_of(s) == (t->state == TCP_FIN_ST_CLOSE ? TCP_FIN_ST_CLOSE : TCP_FIN_ST_FIN_WAIT2))
+		if (state_of(s) == (t->state == TCP_FIN_ST_CLOSE ? TCP_FIN_ST_CLOSE :
+								   TCP_FIN_ST_FIN_WAIT2))
 			return 0;
 		return inject(s, local, peer, t->inq_seq, t->outq_seq, peer_window(t), FLAG_ACK);
 	default:
