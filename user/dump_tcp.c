@@ -156,6 +156,20 @@ static int read_conn(int s, TcpConnEntry *t)
 	return 0;
 }
 
+/* Whether restore's segments from the peer's address will reach @s (tcp_fin__probe()). */
+static int probe(int s, const TcpConnEntry *t)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t ll = sizeof(local), pl = sizeof(peer);
+
+	if (!tcp_fin__peers(t->state) && !tcp_fin__ours_acked(t->state))
+		return 0;
+	if (getsockname(s, (struct sockaddr *)&local, &ll) ||
+	    getpeername(s, (struct sockaddr *)&peer, &pl))
+		return 0;	/* closed: nothing to probe */
+	return tcp_fin__probe(s, t, &local, &peer);
+}
+
 int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 {
 	TcpConnEntry *t;
@@ -190,6 +204,13 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	 * acknowledged, and would be missing from the image.
 	 */
 	held[nheld - 1].rcv_seq = t->inq_seq;
+	err = probe(s, t);
+	if (err) {
+		pr_err("pid %d fd %d: %s (%s), where no segment from its peer's address arrives "
+		       "(a firewall rule?), is not supported: restore replays the peer's FIN or ACK "
+		       "that way", pid, fd, what, tcp_fin__state_name(t->state));
+		return -EOPNOTSUPP;
+	}
 	n = arrived(s, t->inq_seq);
 	return n ? refuse_moving(pid, fd, what, n) : 0;
 }

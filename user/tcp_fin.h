@@ -81,6 +81,20 @@ int tcp_fin__replay(int s, const TcpConnEntry *t, enum tcp_fin_step step,
 		    const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
 		    const char **what);
 
+/* The mark of the segments sent from a raw socket ("ptrc"). */
+#define TCP_FIN_MARK 0x70747263
+
+/**
+ * tcp_fin__probe() - at dump, for connection @t of socket @s (repair
+ * mode, from @local to @peer) whose restore will replay the peer's FIN
+ * or ACK from a raw socket: whether such a segment reaches it, by one
+ * far out of the window that changes nothing (a firewall rule of the
+ * tree's own may drop what comes from the peer).
+ * Return: 0, -EHOSTUNREACH when it did not arrive, other -errno.
+ */
+int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *local,
+		   const struct sockaddr_storage *peer);
+
 /**
  * tcp_fin__after_repair() - repair mode is off and the unsent bytes are
  * written: our FIN if it was never sent, and SHUT_RD if the program had

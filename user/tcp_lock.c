@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tcp_fin.h"
 #include "tcp_lock.h"
 
 extern char **environ;
@@ -204,7 +205,8 @@ int tcp_lock__tree(struct dump_ctx *ctx)
 	}
 	snprintf(table, sizeof(table), "pidtrace_lock_%d", (int)getpid());
 	fprintf(f, "table inet %s {\n\tchain out {\n"
-		"\t\ttype filter hook output priority -300; policy accept;\n", table);
+		"\t\ttype filter hook output priority -300; policy accept;\n"
+		"\t\tmeta mark 0x%x accept\n", table, TCP_FIN_MARK);
 	for (i = 0; i < nends; i++) {
 		/* An fd shared by two tasks (or two fds) is one end. */
 		for (j = 0; j < i && !same(&ends[i], &ends[j]); j++)

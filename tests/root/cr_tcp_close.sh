@@ -15,7 +15,11 @@
 #    receives what the restored ends send and sends on;
 #  - reuseport: two listeners sharing a port through SO_REUSEPORT, one of
 #    them with the flag cleared after listening: both restored on the
-#    port, the flags as they were, connections accepted.
+#    port, the flags as they were, connections accepted;
+#  - firewalled: a connection in CLOSE_WAIT in a network namespace of the
+#    test's own where a firewall rule drops what comes from its peer's
+#    port: restore could not replay the peer's FIN, so dump refuses in one
+#    line and the program runs on untouched.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -64,3 +68,50 @@ else
 fi
 cr_cleanup
 srv_stop
+
+# A firewall rule that would drop the replayed FIN: refused, untouched.
+NS=''
+ns_stop() {
+	[ -n "$NS" ] && kill -9 "$NS" 2>/dev/null && wait "$NS" 2>/dev/null
+	NS=''
+}
+at_exit ns_stop
+unshare -n sleep 600 &
+NS=$!
+sleep 0.2
+nsx() { nsenter -t "$NS" -n "$@"; }
+if ! nsx ip link set lo up; then
+	fail firewalled_netns "no network namespace of our own"
+else
+	CR_DIR=$T/firewalled
+	mkdir -p "$CR_DIR"
+	(cd "$CR_DIR" && exec nsenter -t "$NS" -n "$PROGS/cr_reaper" "$PROGS/zdtm_tcp" closewait \
+		>"$CR_DIR/log" 2>&1 </dev/null) &
+	CR_REAPER=$!
+	if ! wait_for 10 cr_ready; then
+		fail firewalled_start "$(cat "$CR_DIR/log")"
+	else
+		CR_PID=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+		port=$(sed -n 's/^PORTS tcp=//p' "$CR_DIR/log")
+		nsx nft -f - <<NFT
+table inet zdtm_fw {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		tcp sport $port drop
+	}
+}
+NFT
+		nsx "$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" >/dev/null 2>"$CR_DIR/dump.err"
+		rc=$?
+		nsx nft delete table inet zdtm_fw
+		if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/dump.err")" = 1 ] &&
+			grep -Eq "^pidtrace: dump: pid $CR_PID fd [0-9]+: TCP connection 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:$port \(close-wait\), where no segment from its peer's address arrives \(a firewall rule\?\), is not supported: restore replays the peer's FIN or ACK that way$" "$CR_DIR/dump.err"; then
+			pass firewalled_refused
+		else
+			fail firewalled_refused "exit status $rc: $(cat "$CR_DIR/dump.err")"
+		fi
+		cr_passes firewalled_untouched
+	fi
+fi
+cr_cleanup
+ns_stop
