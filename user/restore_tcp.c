@@ -42,6 +42,7 @@ struct held {
 	const InetSkEntry *k;
 	struct sockaddr_storage local, peer;
 	socklen_t llen, plen;
+	size_t delivered;	/* the send queue's first bytes its peer in the tree has */
 };
 
 static struct held *held;
@@ -127,11 +128,38 @@ int restore_tcp__open(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
 	return 0;
 }
 
+/*
+ * The first bytes of @h's send queue that its peer, also in the tree, had
+ * received already: their acknowledgment was on its way (or held back by
+ * the dump's network lock). Sent again they would meet a receive window
+ * that may be closed by now; they go in as acknowledged, as they would
+ * have been a moment later.
+ */
+static size_t delivered(const struct held *h)
+{
+	const TcpConnEntry *t = h->k->tcp;
+	uint32_t una = tcp_fin__write_seq(t) - (uint32_t)t->outq.len, d;
+	size_t i;
+
+	for (i = 0; i < nheld; i++) {
+		const struct held *p = &held[i];
+
+		if (p == h || p->llen != h->plen || p->plen != h->llen ||
+		    memcmp(&p->local, &h->peer, h->plen) || memcmp(&p->peer, &h->local, h->llen))
+			continue;
+		d = tcp_fin__rcv_nxt(p->k->tcp) - una;
+		/* Forward only, and only into what had been sent. */
+		return (int32_t)d > 0 && d <= tcp_fin__sent_in_repair(t) ? d : 0;
+	}
+	return 0;
+}
+
 /* The connection of @h set up on its socket (repair mode, not bound yet). */
 static int setup_one(const struct held *h, const char **what)
 {
 	const TcpConnEntry *t = h->k->tcp;
-	size_t sent = tcp_fin__sent_in_repair(t);
+	size_t sent = tcp_fin__sent_in_repair(t), skip = h->delivered;
+	ProtobufCBinaryData rest = { t->outq.len - skip, t->outq.data + skip };
 	uint32_t rcv_nxt = tcp_fin__rcv_nxt(t);
 	struct tcp_repair_window w = {
 		.snd_wl1 = t->snd_wl1, .snd_wnd = t->snd_wnd, .max_window = t->max_window,
@@ -156,7 +184,7 @@ static int setup_one(const struct held *h, const char **what)
 	err = tcp_repair__set_seq(s, TCP_RECV_QUEUE, rcv_nxt - (uint32_t)t->inq.len);
 	if (!err)
 		err = tcp_repair__set_seq(s, TCP_SEND_QUEUE,
-					  tcp_fin__write_seq(t) - (uint32_t)t->outq.len);
+					  tcp_fin__write_seq(t) - (uint32_t)(t->outq.len - skip));
 	if (err)
 		return err;
 	*what = "connect";
@@ -175,7 +203,7 @@ static int setup_one(const struct held *h, const char **what)
 	if (err)
 		return err;
 	*what = "send queue";
-	err = fill(s, TCP_SEND_QUEUE, SO_SNDBUFFORCE, SO_SNDBUF, &t->outq, sent);
+	err = fill(s, TCP_SEND_QUEUE, SO_SNDBUFFORCE, SO_SNDBUF, &rest, sent - skip);
 	if (err)
 		return err;
 	*what = "TCP_REPAIR_WINDOW";
@@ -253,6 +281,8 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 		return err;
 	}
 	/* A connection on a listener's port goes after it. */
+	for (i = 0; i < nheld; i++)
+		held[i].delivered = delivered(&held[i]);
 	for (i = 0; i < nheld && !err; i++)
 		err = setup_one(&held[i], &what);
 	/*
