@@ -43,6 +43,7 @@
 #include "dump_task.h"
 #include "dump_tcp.h"
 #include "dump_threads.h"
+#include "tcp_lock.h"
 #include "interrupts.h"
 #include "kinds.h"
 #include "log.h"
@@ -78,25 +79,26 @@ static void usage(FILE *f)
 		   "Kept: files (deleted ones too), directories, character devices, pipes,\n"
 		   "named FIFOs, pidfds, unix sockets (pairs, bound, listening, accepted,\n"
 		   "connected; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
-		   "TCP sockets and established connections (TCP repair), UDP sockets,\n"
-		   "netlink sockets (route, generic, kobject_uevent...: port id, groups),\n"
-		   "eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
+		   "TCP sockets (connected once too) and connections, established or half\n"
+		   "or fully closed (TCP repair; connections within the tree held by an\n"
+		   "nftables lock while they are read), UDP sockets, netlink sockets\n"
+		   "(route, generic, kobject_uevent...: port id, groups), eventfd,\n"
+		   "signalfd, timerfd, epoll, inotify and memfds; threads\n"
 		   "with their process, children of every thread; seccomp filters and\n"
-		   "strict mode, per thread; stopped tasks (restored\n"
-		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
+		   "strict mode, per thread; stopped tasks (restored\n"		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
 		   "flock(), POSIX and OFD file locks, leases, locked memory and the\n"
 		   "per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
 		   "fd or object (what restore could not bring back exactly): TCP\n"
-		   "connections closing or receiving during the dump, inotify with unread\n"
-		   "events, netlink sockets with unread messages or of a protocol whose\n"
-		   "kernel side keeps state (audit, netfilter...), other fd kinds\n"
-		   "(fanotify, packet sockets, io_uring...), a lease being broken, a\n"
-		   "thread waiting for a file lock, a lock a process outside the tree\n"
-		   "waits for, a locked file description also held outside the tree,\n"
+		   "connections still connecting, or receiving from a peer outside the\n"
+		   "tree during the dump, TCP sockets reset with the error unread,\n"
+		   "inotify with unread events, netlink sockets with unread messages or\n"
+		   "of a protocol whose kernel side keeps state (audit, netfilter...),\n"
+		   "other fd kinds (fanotify, packet sockets, io_uring...), a lease being\n"
+		   "broken, a thread waiting for a file lock, a lock a process outside the\n"
+		   "tree waits for, a locked file description also held outside the tree,\n"
 		   "pseudo-terminal masters, a controlling terminal other than pidtrace's\n"
-		   "own, a pipe or socket also\n"
-		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
+		   "own, a pipe or socket also\n"		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
 		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen\n"
 		   "cgroup, a file whose path leads elsewhere (a detached mount), removed\n"
 		   "directories and device nodes, files in /proc/PID of processes outside\n"
@@ -415,6 +417,9 @@ static int run(struct dump_run *r)
 			err = dump_freeze__tree(ctx);
 			if (!err)
 				err = dump_refuse__frozen(ctx);
+			/* Before any connection is read: the tree's own stop moving. */
+			if (!err)
+				err = tcp_lock__tree(ctx);
 			break;
 		case PH_CORE:
 			err = dump_cores(ctx);
