@@ -9,10 +9,11 @@
  *           CAP_SYS_BOOT out of its bounding set, no_new_privs;
  *   root    untouched: root with every capability;
  *   same    lowered to exactly the main thread's credentials;
+ *   pers    the same, but another personality (ADDR_NO_RANDOMIZE);
  * and the main thread, last, drops root for uid 4002 and gid 4001 with no
  * groups: after a restore the process's credentials are the lowest.
  * After SIGTERM each thread checks its own: getresuid, getresgid,
- * getgroups, capget, the ambient and bounding sets, no_new_privs (raw
+ * getgroups, capget, the ambient and bounding sets, no_new_privs, personality (raw
  * syscalls in the thread), and its Uid:/Gid: lines in
  * /proc/self/task/TID/status.
  */
@@ -25,7 +26,7 @@
 
 #include "zdtm.h"
 
-#define NTHREADS 4
+#define NTHREADS 5
 
 struct want {
 	const char *name;
@@ -36,6 +37,7 @@ struct want {
 	uint64_t bnd;	  /* the bounding set it must have */
 	int bset_dropped; /* a capability it drops from it, or -1 */
 	int nnp;
+	unsigned long pers;
 };
 
 struct thread {
@@ -73,6 +75,8 @@ static int lower(const struct want *w)
 	if (w->bset_dropped >= 0 && prctl(PR_CAPBSET_DROP, w->bset_dropped, 0, 0, 0))
 		return -1;
 	if (w->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	if (w->pers && syscall(SYS_personality, w->pers) < 0)
 		return -1;
 	if (syscall(SYS_setgroups, w->ngroups, w->groups))
 		return -1;
@@ -176,6 +180,11 @@ static void check(const struct want *w, pid_t tid, char *err, size_t len)
 		snprintf(err, len, "%s: no_new_privs", w->name);
 		return;
 	}
+	n = syscall(SYS_personality, 0xffffffffUL);
+	if (n != (long)w->pers) {
+		snprintf(err, len, "%s: personality 0x%lx", w->name, n);
+		return;
+	}
 	if (status_line(tid, "Uid:", r) || memcmp(r, w->uid, sizeof(r))) {
 		snprintf(err, len, "%s: status Uid: %u %u %u %u", w->name, r[0], r[1], r[2], r[3]);
 		return;
@@ -253,6 +262,8 @@ int main(void)
 	set_want(&th[2].w, "root", 0, 0);
 	th[2].w.eff = th[2].w.prm = start_prm;
 	set_want(&th[3].w, "same", 4002, 4001);
+	set_want(&th[4].w, "pers", 4002, 4001);
+	th[4].w.pers = 0x0040000; /* ADDR_NO_RANDOMIZE */
 	set_want(&main_want, "main", 4002, 4001);
 
 	/* root's thread and the main thread keep no groups of pidtrace's. */

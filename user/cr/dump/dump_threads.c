@@ -16,9 +16,9 @@
  * sigaltstack, clear_child_tid (PR_GET_TID_ADDRESS) and the parent-death
  * signal (injected calls in the thread, results in the leader's scratch
  * area: the memory is shared); the robust list (get_robust_list() from
- * pidtrace: it takes a tid); nice (/proc/TID/stat); its credentials,
- * only when they differ from the leader's (raw setresuid(), setgroups(),
- * capset() change the calling thread only). The leader's clear_child_tid
+ * pidtrace: it takes a tid); nice (/proc/TID/stat); its credentials and
+ * personality, only when they differ from the leader's (raw setresuid(),
+ * setgroups(), capset(), personality() change the calling thread only). The leader's clear_child_tid
  * and robust list are filled here as well.
  */
 #include <dirent.h>
@@ -105,10 +105,28 @@ static int check_thread(struct dump_task *t, pid_t tid)
 	return 0;
 }
 
+/* personality(2) is per thread too: does @tid's differ from the leader's? */
+static int other_personality(struct dump_task *t, pid_t tid, bool *other)
+{
+	char name[64], *mine = NULL, *leader = NULL;
+	int err;
+
+	snprintf(name, sizeof(name), "task/%d/personality", tid);
+	err = procfs__read(t->pid, name, &mine, NULL);
+	if (!err)
+		err = procfs__read(t->pid, "personality", &leader, NULL);
+	if (!err)
+		*other = strtoul(mine, NULL, 16) != strtoul(leader, NULL, 16);
+	free(mine);
+	free(leader);
+	return err;
+}
+
 /* Thread @tid's credentials into @th when they are not the leader's. */
 static int fill_creds(struct dump_task *t, pid_t tid, const char *leader_status, ThreadCore *th)
 {
 	char name[64], *status = NULL;
+	bool other = false;
 	size_t i;
 	int err;
 
@@ -118,8 +136,10 @@ static int fill_creds(struct dump_task *t, pid_t tid, const char *leader_status,
 		return err;
 	for (i = 0; i < sizeof(cred_keys) / sizeof(cred_keys[0]); i++)
 		if (!same_line(status, leader_status, cred_keys[i]))
-			break;
-	if (i < sizeof(cred_keys) / sizeof(cred_keys[0]))
+			other = true;
+	if (!other)
+		err = other_personality(t, tid, &other);
+	if (!err && other)
 		err = dump_task__creds(t->pid, tid, status, &th->creds);
 	free(status);
 	return err;
