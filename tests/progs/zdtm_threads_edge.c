@@ -3,8 +3,6 @@
  * zdtm_threads_edge MODE - edge cases of multithreaded processes.
  *
  * Refused by a dump (which must leave the process running as it was):
- *   creds       a thread switched to uid 65534 on its own (a raw
- *               setresuid: glibc's would change every thread);
  *   leader-exit the main thread has called pthread_exit(), a thread runs on.
  * These print READY, then wait to be killed (ZDTM_TIMEOUT at most).
  *
@@ -31,10 +29,7 @@ static volatile int stop;
 
 static void *idle_main(void *arg)
 {
-	const char *mode = arg;
-
-	if (!strcmp(mode, "creds") && syscall(SYS_setresuid, 65534, 65534, 65534))
-		zdtm_fail("setresuid");
+	(void)arg;
 	ready = 1;
 	for (;;)
 		pause();
@@ -154,8 +149,8 @@ int main(int argc, char **argv)
 		return churn(false);
 	if (argc == 2 && !strcmp(argv[1], "churn-nobody"))
 		return churn(true);
-	if (argc != 2 || (strcmp(argv[1], "creds") && strcmp(argv[1], "leader-exit")))
-		zdtm_fail("usage: zdtm_threads_edge creds|leader-exit|churn|churn-nobody");
+	if (argc != 2 || strcmp(argv[1], "leader-exit"))
+		zdtm_fail("usage: zdtm_threads_edge leader-exit|churn|churn-nobody");
 	alarm(ZDTM_TIMEOUT);
 	if (pthread_create(&th, NULL, idle_main, argv[1]))
 		zdtm_fail("pthread_create");

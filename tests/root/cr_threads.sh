@@ -9,8 +9,9 @@
 # names its thread. Then the same restored into a new pid namespace next to
 # the original (whose dump must be crash-safe in every thread, and leave it
 # undisturbed); restores rolled back once threads exist; dumps killed at
-# random; a process whose threads come and go; and what a dump must refuse: a thread with its own credentials, a
-# process whose main thread has exited.
+# random; a process whose threads come and go; and what a dump must refuse: a
+# process whose main thread has exited (threads with credentials of their
+# own: cr_thread_creds.sh).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -217,5 +218,4 @@ refused() {
 	fi
 	cr_cleanup
 }
-refused threads_refuse_own_creds zdtm_threads_edge creds "credentials differ from the main thread's"
 refused threads_refuse_leader_exited zdtm_threads_edge leader-exit "its main thread exited"

@@ -4,6 +4,7 @@
  * limits (see dump_task.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -83,11 +84,11 @@ static uint64_t hex_field(const char *status, const char *key)
 	return v;
 }
 
-static int fill_creds(struct dump_task *t, const char *status, TaskCreds **out)
+int dump_task__creds(pid_t pid, pid_t tid, const char *status, TaskCreds **out)
 {
 	TaskCreds *c = PB_NEW(TaskCreds, task_creds);
+	char name[64], *pers = NULL;
 	uint64_t v = 0;
-	char *pers = NULL;
 	int err;
 
 	if (!c)
@@ -109,7 +110,12 @@ static int fill_creds(struct dump_task *t, const char *status, TaskCreds **out)
 		c->no_new_privs = v;
 	if (!procfs__field_u64(status, "Seccomp:", 10, &v))
 		c->seccomp_mode = v;
-	if (!procfs__read(t->pid, "personality", &pers, NULL)) {
+	/* personality(2) too is per thread. */
+	if (tid == pid)
+		snprintf(name, sizeof(name), "personality");
+	else
+		snprintf(name, sizeof(name), "task/%d/personality", tid);
+	if (!procfs__read(pid, name, &pers, NULL)) {
 		c->personality = strtoul(pers, NULL, 16);
 		free(pers);
 	}
@@ -362,7 +368,7 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 	if (!err)
 		err = fill_ids(t, status, &core->ids);
 	if (!err)
-		err = fill_creds(t, status, &core->creds);
+		err = dump_task__creds(t->pid, t->pid, status, &core->creds);
 	if (err)
 		goto out;
 	if (t->zombie) {

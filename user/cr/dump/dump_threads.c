@@ -7,7 +7,7 @@
  * no new thread (a held thread cannot create one, a running one can). A
  * thread that exits meanwhile is simply not there any more. Restore
  * recreates threads that share everything with their leader but their
- * registers and signal state, so a thread with its own credentials, fd
+ * registers, signal state and credentials, so a thread with its own fd
  * table or fs (unshare), tracer or group stop is refused (seccomp filters
  * may differ: dump_seccomp.c reads each thread's).
  *
@@ -16,8 +16,10 @@
  * sigaltstack, clear_child_tid (PR_GET_TID_ADDRESS) and the parent-death
  * signal (injected calls in the thread, results in the leader's scratch
  * area: the memory is shared); the robust list (get_robust_list() from
- * pidtrace: it takes a tid); nice (/proc/TID/stat). The leader's
- * clear_child_tid and robust list are filled here as well.
+ * pidtrace: it takes a tid); nice (/proc/TID/stat); its credentials and
+ * personality, only when they differ from the leader's (raw setresuid(),
+ * setgroups(), capset(), personality() change the calling thread only). The leader's clear_child_tid
+ * and robust list are filled here as well.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -54,8 +56,8 @@ struct dump_threads {
 	size_t n;
 };
 
-/* Status lines a thread must share with its leader to be recreated by clone. */
-static const char *const same_keys[] = {
+/* Status lines of a thread's credentials: any differing, it gets its own in the image. */
+static const char *const cred_keys[] = {
 	"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:",
 	"NoNewPrivs:",
 };
@@ -83,7 +85,7 @@ static bool same_line(const char *a, const char *b, const char *key)
 }
 
 /* Refuse (printed) what restore cannot recreate for thread @tid of @t. */
-static int check_thread(struct dump_task *t, pid_t tid, const char *leader_status)
+static int check_thread(struct dump_task *t, pid_t tid)
 {
 	static const struct {
 		int type;
@@ -92,7 +94,39 @@ static int check_thread(struct dump_task *t, pid_t tid, const char *leader_statu
 		{ KCMP_FILES, "its own fd table (unshare(CLONE_FILES))" },
 		{ KCMP_FS, "its own cwd and root (unshare(CLONE_FS))" },
 	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!syscall(SYS_kcmp, t->pid, tid, kinds[i].type, 0, 0))
+			continue;
+		pr_err("pid %d thread %d has %s: not supported", t->pid, tid, kinds[i].what);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* personality(2) is per thread too: does @tid's differ from the leader's? */
+static int other_personality(struct dump_task *t, pid_t tid, bool *other)
+{
+	char name[64], *mine = NULL, *leader = NULL;
+	int err;
+
+	snprintf(name, sizeof(name), "task/%d/personality", tid);
+	err = procfs__read(t->pid, name, &mine, NULL);
+	if (!err)
+		err = procfs__read(t->pid, "personality", &leader, NULL);
+	if (!err)
+		*other = strtoul(mine, NULL, 16) != strtoul(leader, NULL, 16);
+	free(mine);
+	free(leader);
+	return err;
+}
+
+/* Thread @tid's credentials into @th when they are not the leader's. */
+static int fill_creds(struct dump_task *t, pid_t tid, const char *leader_status, ThreadCore *th)
+{
 	char name[64], *status = NULL;
+	bool other = false;
 	size_t i;
 	int err;
 
@@ -100,27 +134,18 @@ static int check_thread(struct dump_task *t, pid_t tid, const char *leader_statu
 	err = procfs__read(t->pid, name, &status, NULL);
 	if (err)
 		return err;
-	err = -EOPNOTSUPP;
-	for (i = 0; i < sizeof(same_keys) / sizeof(same_keys[0]); i++) {
-		if (same_line(status, leader_status, same_keys[i]))
-			continue;
-		pr_err("pid %d thread %d: its credentials differ from the main thread's (%.*s): not supported",
-		       t->pid, tid, (int)strlen(same_keys[i]) - 1, same_keys[i]);
-		goto out;
-	}
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (!syscall(SYS_kcmp, t->pid, tid, kinds[i].type, 0, 0))
-			continue;
-		pr_err("pid %d thread %d has %s: not supported", t->pid, tid, kinds[i].what);
-		goto out;
-	}
-	err = 0;
-out:
+	for (i = 0; i < sizeof(cred_keys) / sizeof(cred_keys[0]); i++)
+		if (!same_line(status, leader_status, cred_keys[i]))
+			other = true;
+	if (!other)
+		err = other_personality(t, tid, &other);
+	if (!err && other)
+		err = dump_task__creds(t->pid, tid, status, &th->creds);
 	free(status);
 	return err;
 }
 
-static int add_thread(struct dump_task *t, pid_t tid, const char *leader_status)
+static int add_thread(struct dump_task *t, pid_t tid)
 {
 	struct dump_threads *ts = t->threads;
 	struct dump_thread *arr;
@@ -170,15 +195,12 @@ static int add_thread(struct dump_task *t, pid_t tid, const char *leader_status)
 	err = dump_seccomp__hold(pt, t->pid, tid);
 	if (err)
 		return err;
-	/* Held: its credentials and tables cannot change any more. */
-	err = check_thread(t, tid, leader_status);
-	if (err && err != -EOPNOTSUPP && err != -ESRCH)
-		pr_err("pid %d thread %d: cannot read its status: %s", t->pid, tid, strerror(-err));
-	return err;
+	/* Held: its tables cannot change any more. */
+	return check_thread(t, tid);
 }
 
 /* One pass over /proc/PID/task; @added: threads seized in it. */
-static int seize_pass(struct dump_task *t, const char *leader_status, size_t *added)
+static int seize_pass(struct dump_task *t, size_t *added)
 {
 	char path[64];
 	struct dirent *d;
@@ -201,7 +223,7 @@ static int seize_pass(struct dump_task *t, const char *leader_status, size_t *ad
 
 		if (*end || tid <= 0 || known(t, tid))
 			continue;
-		err = add_thread(t, tid, leader_status);
+		err = add_thread(t, tid);
 	}
 	closedir(dir);
 	*added = t->threads->n - before;
@@ -217,9 +239,8 @@ static int cmp_thread(const void *a, const void *b)
 
 int dump_threads__seize(struct dump_ctx *ctx, struct dump_task *t)
 {
-	char *leader_status = NULL;
 	size_t added = 1, round;
-	int err;
+	int err = 0;
 
 	(void)ctx;
 	t->threads = calloc(1, sizeof(*t->threads));
@@ -227,18 +248,14 @@ int dump_threads__seize(struct dump_ctx *ctx, struct dump_task *t)
 		pr_err("pid %d: out of memory", t->pid);
 		return -ENOMEM;
 	}
-	err = procfs__read(t->pid, "status", &leader_status, NULL);
-	if (err && err != -ESRCH)
-		pr_err("pid %d: cannot read its status: %s", t->pid, strerror(-err));
 	for (round = 0; !err && added; round++) {
 		if (round == MAX_ROUNDS) {
 			pr_err("pid %d keeps creating threads: cannot freeze them all", t->pid);
 			err = -EAGAIN;
 			break;
 		}
-		err = seize_pass(t, leader_status, &added);
+		err = seize_pass(t, &added);
 	}
-	free(leader_status);
 	/* Every failure was said but -ESRCH: the process is gone, the caller says so. */
 	if (!err)
 		qsort(t->threads->v, t->threads->n, sizeof(*t->threads->v), cmp_thread);
@@ -285,7 +302,7 @@ static int fill_exit_state(pid_t tid, struct ptrace_task *pt, unsigned long scra
 }
 
 static int fill_one(struct dump_task *t, struct dump_thread *d, unsigned long scratch,
-		    ThreadCore **out)
+		    const char *leader_status, ThreadCore **out)
 {
 	struct procfs_stat st;
 	int32_t pdeath = 0;
@@ -304,6 +321,8 @@ static int fill_one(struct dump_task *t, struct dump_thread *d, unsigned long sc
 		err = ptrace__read_mem(d->pt, scratch, &pdeath, sizeof(pdeath));
 	if (!err)
 		err = procfs__stat(d->tid, &st);
+	if (!err)
+		err = fill_creds(t, d->tid, leader_status, *out);
 	/* A SIGKILL to the process releases its threads and the leader alike. */
 	err = dump_ctx__gone_err(t, err);
 	if (err) {
@@ -322,6 +341,7 @@ static int fill_one(struct dump_task *t, struct dump_thread *d, unsigned long sc
 int dump_threads__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core)
 {
 	struct dump_threads *ts = t->threads;
+	char *leader_status = NULL;
 	unsigned long scratch;
 	size_t i;
 	int err;
@@ -344,12 +364,21 @@ int dump_threads__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 	core->threads = calloc(ts->n, sizeof(*core->threads));
 	if (!core->threads)
 		return -ENOMEM;
+	/* Every thread is held: the leader's credentials are those dump_task.c saved. */
+	err = procfs__read(t->pid, "status", &leader_status, NULL);
+	err = dump_ctx__gone_err(t, err);
+	if (err) {
+		if (err != -ESRCH)
+			pr_err("pid %d: cannot read its status: %s", t->pid, strerror(-err));
+		return err;
+	}
 	for (i = 0; !err && i < ts->n; i++) {
-		err = fill_one(t, &ts->v[i], scratch, &core->threads[i]);
+		err = fill_one(t, &ts->v[i], scratch, leader_status, &core->threads[i]);
 		/* Counted even when half filled: the caller frees it. */
 		if (core->threads[i])
 			core->n_threads++;
 	}
+	free(leader_status);
 	return err;
 }
 

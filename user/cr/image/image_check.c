@@ -250,6 +250,10 @@ static int check_core(struct image *img, const char *n, uint32_t pid, const Task
 		else if (o->xstate.len < MIN_XSTATE || o->xstate.len > MAX_XSTATE)
 			err = bad(img, n, "thread %u: FPU state of %zu bytes: impossible", o->tid,
 				  o->xstate.len);
+		else if (o->creds && (o->creds->n_uid != 4 || o->creds->n_gid != 4 ||
+				      o->creds->n_groups > 65536))
+			err = bad(img, n, "thread %u: damaged credentials (%zu uids, %zu gids, %zu groups)",
+				  o->tid, o->creds->n_uid, o->creds->n_gid, o->creds->n_groups);
 		else
 			err = check_siginfo(img, n, o->pending, o->n_pending);
 	}

@@ -223,9 +223,8 @@ out:
 		}                                                                          \
 	} while (0)
 
-static int creds(struct restore_ctx *ctx, struct rtask *t)
+static int creds(struct restore_ctx *ctx, struct rtask *t, const TaskCreds *c)
 {
-	const TaskCreds *c = t->core->creds;
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 	const char *what = "";
@@ -276,9 +275,9 @@ fail:
 			     strerror((int)-r));
 }
 
-int restore_state__creds(struct restore_ctx *ctx, struct rtask *t)
+int restore_state__creds(struct restore_ctx *ctx, struct rtask *t, const TaskCreds *c)
 {
-	return creds(ctx, t);
+	return creds(ctx, t, c);
 }
 
 int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
@@ -310,8 +309,9 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 	/* Threads' own state, before the credentials that may forbid it. */
 	if (!err)
 		err = restore_threads__state(ctx, t);
+	/* Each thread lowered its own above: the leader, which runs the rest, goes last. */
 	if (!err)
-		err = creds(ctx, t);
+		err = creds(ctx, t, c);
 	/* Listeners' peer credentials are the caller of listen()'s. */
 	if (!err)
 		err = restore_unix__relisten(ctx, t);

@@ -11,7 +11,10 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t);
 int restore_state__finish(struct restore_ctx *ctx, struct rtask *t);
 /* The image's registers of a task or thread, as PTRACE_SETREGS takes them. */
 void restore_state__regs_from_pb(const UserRegs *u, struct user_regs_struct *r);
-/* The image's credentials for @t (each thread of a process sets its own). */
-int restore_state__creds(struct restore_ctx *ctx, struct rtask *t);
+/*
+ * Credentials @c (NULL: none in the image) for @t, set by calls injected
+ * into @t: each thread of a process sets its own.
+ */
+int restore_state__creds(struct restore_ctx *ctx, struct rtask *t, const TaskCreds *c);
 
 #endif

@@ -13,7 +13,10 @@
  * kernel keeps per thread, then its registers. set_tid needs CAP_SYS_ADMIN
  * (or CAP_CHECKPOINT_RESTORE), so threads are made while the leader still
  * has pidtrace's credentials; each thread then gets the image's
- * credentials itself (credentials are per thread).
+ * credentials itself, its own (thread_core.creds) or else the process's:
+ * credentials are per thread, so each is set by the injected calls of
+ * the thread it belongs to, as the last of that thread's state, and the
+ * leader's only after every thread's (restore_state.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -284,12 +287,13 @@ static int state_one(struct restore_ctx *ctx, struct rtask *t, const struct rthr
 {
 	struct rtask tt = as_task(t, r);
 	const ThreadCore *th = r->th;
+	/* Its own credentials, or (absent) the process's. */
+	const TaskCreds *c = th->creds ? th->creds : t->core->creds;
 	unsigned long addr;
 	int err = 0;
 
-	if (t->core->creds)
-		err = sys_ok(ctx, &tt, "personality", SYS_personality,
-			     t->core->creds->personality, 0, 0, 0);
+	if (c)
+		err = sys_ok(ctx, &tt, "personality", SYS_personality, c->personality, 0, 0, 0);
 	if (!err && th->has_nice)
 		err = sys_ok(ctx, &tt, "setpriority", SYS_setpriority, PRIO_PROCESS, 0, th->nice,
 			     0);
@@ -311,7 +315,7 @@ static int state_one(struct restore_ctx *ctx, struct rtask *t, const struct rthr
 		err = thread_signals(ctx, &tt, t->pid, th);
 	/* Last: the image's credentials may not allow what comes before. */
 	if (!err)
-		err = restore_state__creds(ctx, &tt);
+		err = restore_state__creds(ctx, &tt, c);
 	return err;
 }
 

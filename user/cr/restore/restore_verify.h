@@ -42,7 +42,7 @@ struct restore_verified {
 	uint64_t zombies;    /* state and parent */
 	uint64_t threads;    /* every thread of every process: tid, name, mask, sched */
 	uint64_t ids;	     /* pid, comm, parent, group, session compared */
-	uint64_t creds;	     /* tasks whose uids/gids/groups/caps/no_new_privs matched */
+	uint64_t creds;	     /* tasks and threads whose uids/gids/groups/caps/no_new_privs matched */
 	uint64_t sched;	     /* nice, policy, priority values (per thread) */
 	uint64_t sigactions; /* signal dispositions (handler, flags, mask) */
 	uint64_t sigmasks;   /* blocked and pending sets (per thread, shared) */
@@ -122,6 +122,13 @@ int restore_verify_sig__scratch_put(struct verify *v);
 /* restore_verify_task.c: a live task's own state, then its fds and memory; a zombie. */
 int restore_verify_task__alive(struct verify *v);
 int restore_verify_task__zombie(struct verify *v);
+/*
+ * Credentials @c (NULL: nothing to compare) against a task's or thread's
+ * @status; @dir: "" or "task/TID/" for its personality file; @label: ""
+ * or "thread N: " before what differs.
+ */
+int restore_verify_task__creds(struct verify *v, const TaskCreds *c, const char *status,
+			       const char *dir, const char *label);
 int restore_verify_fds__task(struct verify *v);
 /* Forget the tree-wide records (open file descriptions, pipes) of the last check. */
 void restore_verify_fds__reset(void);

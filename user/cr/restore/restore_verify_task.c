@@ -198,47 +198,58 @@ static int check_ids(struct verify *v, const struct vstat *st, const char *statu
 	return err;
 }
 
-static int check_creds(struct verify *v, const char *status)
+/* @label: "" for the leader, "thread N: " for another thread. */
+static int cap(struct verify *v, const char *label, const char *key, uint64_t img,
+	       const char *status)
 {
-	const TaskCreds *c = v->t->core->creds;
-	char *pers = NULL;
+	char what[64];
+
+	snprintf(what, sizeof(what), "%s%.6s", label, key);
+	return restore_verify__num(v, what, VF_HEX, img, restore_verify__hex(status, key));
+}
+
+int restore_verify_task__creds(struct verify *v, const TaskCreds *c, const char *status,
+			       const char *dir, const char *label)
+{
+	char name[80], what[3][64], *pers = NULL;
 	uint64_t x = 0;
 	int err;
 
 	if (!c)
 		return 0;
-	err = cmp_list(v, status, "Uid:", "uids", c->uid, c->n_uid);
+	snprintf(what[0], sizeof(what[0]), "%suids", label);
+	snprintf(what[1], sizeof(what[1]), "%sgids", label);
+	snprintf(what[2], sizeof(what[2]), "%sgroups", label);
+	err = cmp_list(v, status, "Uid:", what[0], c->uid, c->n_uid);
 	if (!err)
-		err = cmp_list(v, status, "Gid:", "gids", c->gid, c->n_gid);
+		err = cmp_list(v, status, "Gid:", what[1], c->gid, c->n_gid);
 	if (!err)
-		err = cmp_list(v, status, "Groups:", "groups", c->groups, c->n_groups);
+		err = cmp_list(v, status, "Groups:", what[2], c->groups, c->n_groups);
 	if (!err)
-		err = restore_verify__num(v, "CapInh", VF_HEX, c->cap_inh,
-					  restore_verify__hex(status, "CapInh:"));
+		err = cap(v, label, "CapInh:", c->cap_inh, status);
 	if (!err)
-		err = restore_verify__num(v, "CapPrm", VF_HEX, c->cap_prm,
-					  restore_verify__hex(status, "CapPrm:"));
+		err = cap(v, label, "CapPrm:", c->cap_prm, status);
 	if (!err)
-		err = restore_verify__num(v, "CapEff", VF_HEX, c->cap_eff,
-					  restore_verify__hex(status, "CapEff:"));
+		err = cap(v, label, "CapEff:", c->cap_eff, status);
 	if (!err)
-		err = restore_verify__num(v, "CapBnd", VF_HEX, c->cap_bnd,
-					  restore_verify__hex(status, "CapBnd:"));
+		err = cap(v, label, "CapBnd:", c->cap_bnd, status);
 	if (!err)
-		err = restore_verify__num(v, "CapAmb", VF_HEX, c->cap_amb,
-					  restore_verify__hex(status, "CapAmb:"));
+		err = cap(v, label, "CapAmb:", c->cap_amb, status);
 	if (!err) {
 		procfs__field_u64(status, "NoNewPrivs:", 10, &x);
-		err = restore_verify__num(v, "no_new_privs", VF_DEC, c->no_new_privs, x);
+		snprintf(what[0], sizeof(what[0]), "%sno_new_privs", label);
+		err = restore_verify__num(v, what[0], VF_DEC, c->no_new_privs, x);
 	}
 	if (err)
 		return err;
-	err = procfs__read(v->opid, "personality", &pers, NULL);
+	snprintf(name, sizeof(name), "%spersonality", dir);
+	err = procfs__read(v->opid, name, &pers, NULL);
 	if (err)
-		return restore_verify__cannot(v, "personality", err);
+		return restore_verify__cannot(v, name, err);
 	x = strtoull(pers, NULL, 16);
 	free(pers);
-	err = restore_verify__num(v, "personality", VF_HEX, c->personality, x);
+	snprintf(what[0], sizeof(what[0]), "%spersonality", label);
+	err = restore_verify__num(v, what[0], VF_HEX, c->personality, x);
 	if (!err)
 		v->n->creds++;
 	return err;
@@ -475,7 +486,7 @@ int restore_verify_task__alive(struct verify *v)
 		return restore_verify__cannot(v, "status", err);
 	err = check_ids(v, &st, status);
 	if (!err)
-		err = check_creds(v, status);
+		err = restore_verify_task__creds(v, v->t->core->creds, status, "", "");
 	if (!err)
 		err = check_mm_fields(v, &st);
 	if (!err)

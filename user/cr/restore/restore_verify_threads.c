@@ -2,7 +2,7 @@
 /*
  * restore_verify_threads.c - every thread of a restored process against
  * the image: the same tids, each with its name, blocked mask, scheduling
- * policy, priority and nice, CPU affinity and seccomp state (see
+ * policy, priority and nice, CPU affinity, seccomp state and credentials (see
  * restore_verify_threads.h).
  */
 #include <ctype.h>
@@ -128,6 +128,15 @@ static int check_thread(struct verify *v, const ThreadCore *th, const char *name
 	}
 	if (!err)
 		err = restore_seccomp__verify(v, th, status, leader);
+	/* Per thread: its own credentials, or the process's (the leader: restore_verify_task.c). */
+	if (!err && !leader) {
+		char dir[80];
+
+		snprintf(dir, sizeof(dir), "%s/", name);
+		snprintf(what, sizeof(what), "thread %u: ", th->tid);
+		err = restore_verify_task__creds(v, th->creds ? th->creds : c->creds, status, dir,
+						 what);
+	}
 	free(status);
 	return err;
 }

@@ -138,7 +138,7 @@ static struct json_object *signals_json(const TaskCore *c)
 	return o;
 }
 
-static struct json_object *creds_json(const TaskCreds *c)
+struct json_object *show_json__creds(const TaskCreds *c)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -319,7 +319,7 @@ static struct json_object *task_json(const struct image_tree *s, const struct im
 	if (c->has_exit_status)
 		add(o, "exit_status", json_object_new_int(c->exit_status));
 	if (c->creds)
-		add(o, "creds", creds_json(c->creds));
+		add(o, "creds", show_json__creds(c->creds));
 	show_cgroup__json(c, o);
 	if (!c->thread)
 		return o;

@@ -3,7 +3,8 @@
  * show_threads.c - the threads of a process in `pidtrace show` (see
  * show_threads.h). A thread is shown with what the image keeps of it:
  * name, registers, syscall, rseq, blocked mask, private queue, altstack,
- * parent-death signal, nice, clear_child_tid and robust list.
+ * parent-death signal, nice, clear_child_tid, robust list and, when they
+ * are its own, credentials.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -74,6 +75,11 @@ static void print_thread(const ThreadCore *th)
 		       th->syscall_restart ? ": restarts" : "");
 	printf("\n");
 	print_exit_state("    ", th);
+	if (th->creds && th->creds->n_uid >= 4 && th->creds->n_gid >= 4)
+		printf("    own creds: uid %u/%u/%u/%u gid %u/%u/%u/%u caps eff 0x%lx\n",
+		       th->creds->uid[0], th->creds->uid[1], th->creds->uid[2], th->creds->uid[3],
+		       th->creds->gid[0], th->creds->gid[1], th->creds->gid[2], th->creds->gid[3],
+		       th->creds->cap_eff);
 	printf("    blocked ");
 	print_mask(th->blocked);
 	if (th->has_pdeath_sig && th->pdeath_sig)
@@ -146,6 +152,8 @@ static struct json_object *thread_json(const ThreadCore *th)
 		add(o, "rseq", rs);
 	}
 	add_exit_state(th, o);
+	if (th->creds)
+		add(o, "creds", show_json__creds(th->creds));
 	add(sg, "blocked", hex(th->blocked));
 	a = json_object_new_array();
 	for (sig = 1; sig <= 64; sig++)
