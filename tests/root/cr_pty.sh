@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# cr_pty: pseudo-terminals (kind_pty.c). A master held by the root with
+# the slave's termios and window size changed and packet mode on; the
+# slave the controlling terminal of a session led in the tree, with a
+# process group of its own in the foreground. The pair comes back at the
+# same index, the session leader takes it again as it is made, the
+# foreground group is given back; the program checks termios, window size,
+# ptsname, /dev/tty, tcgetsid, tcgetpgrp and a ping through the pair.
+# Then: the leader holding no fd on the slave; --pidns; a line written to
+# the master and not read (refused, still there afterwards); the index in
+# use at restore (refused, rolled back); damaged records.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cr_lib.sh"
+need_root
+
+cr_roundtrip_show pty zdtm_pty \
+	'kinds=[.tasks[].fds[] | select(.type == "pty") | .pty.master] | sort == [false, false, true]' \
+	'termios=[.tasks[].fds[].pty | select(.) | [.rows, .columns, .packet]] | unique == [[41, 133, false], [41, 133, true]]' \
+	'ctty=[.tasks[].fds[].pty | select(.) | .ctty_session] | unique | length == 1'
+
+cr_roundtrip pty_noleaderfd zdtm_pty noleaderfd
+
+cr_pidns_roundtrip pty_pidns zdtm_pty
+
+# A line the master wrote that nobody read: the line discipline would
+# echo and edit it again if written back, so it is refused.
+if cr_start pty_pending zdtm_pty pending; then
+	cr_refused pty_pending "pid [0-9]+ fd 3: pseudo-terminal slave of /dev/pts/[0-9]+ with 4 bytes written by the master not read is not supported"
+fi
+cr_cleanup
+
+# The index taken when restore runs: refused in one line, rolled back.
+if cr_start pty_busy zdtm_pty && cr_dump; then
+	pass pty_busy_dump
+	idx=$(jq -r '[.tasks[].fds[].pty | select(.)][0].index' <("$PIDTRACE" show -D "$CR_DIR/img" --json))
+	# Hold every index up to and including the pair's.
+	python3 -c '
+import os, sys, fcntl, struct, time
+want = int(sys.argv[1]); held = []
+while True:
+	fd = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)
+	held.append(fd)
+	n = struct.unpack("I", fcntl.ioctl(fd, 0x80045430, b"\0\0\0\0"))[0]
+	if n >= want: break
+print("held", flush=True)
+time.sleep(30)' "$idx" >"$CR_DIR/holder.log" 2>&1 &
+	holder=$!
+	wait_for 10 grep -q held "$CR_DIR/holder.log"
+	if cr_restore; then
+		fail pty_busy_refused "the restore succeeded"
+		cr_finish
+	elif jr .error | grep -Eq "^create: pid [0-9]+ fd 3: pseudo-terminal /dev/pts/$idx is in use \(devpts gave [0-9]+, for 2 s\): not made again$"; then
+		pass pty_busy_refused
+	else
+		fail pty_busy_refused "$(jr .error)"
+	fi
+	kill "$holder"
+	wait "$holder" 2>/dev/null
+else
+	fail pty_busy_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+
+# Damaged records: the image check names the file and the fd.
+# bad NAME FIELD VALUE MESSAGE (MESSAGE: what follows "pty fd N").
+EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
+same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
+if cr_start pty_bad zdtm_pty && cr_dump; then
+	GOOD=$CR_DIR/img
+	pass pty_bad_dump
+else
+	GOOD=
+	fail pty_bad_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+bad() {
+	local b=$T/bad_$1 pid idx fd err
+	read -r pid idx fd < <("$PIDTRACE" show -D "$GOOD" --json 2>/dev/null |
+		jq -r ".tasks[0] | [.pid, (.fds | map(.pty != null) | index(true)),
+			(.fds | map(select(.pty != null)) | .[0].fd)] | @tsv")
+	rm -rf "$b"
+	cp -a "$GOOD" "$b" 2>/dev/null
+	if [ -z "$idx" ] || [ "$idx" = null ] ||
+		! "$EDIT" set "$b/files-$pid.img" "fds.$idx.pty.$2" "$3" >/dev/null ||
+		! (cd "$b" && "$EDIT" fix-inventory .) >/dev/null; then
+		fail "pty_bad_$1" "no pty fd in the image, or image_edit failed"
+		return
+	fi
+	err=$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null)
+	same "pty_bad_$1" "$err" "pidtrace: show: $b/files-$pid.img: pty fd $fd$4"
+	rm -rf "$b"
+}
+bad index index 2000000 " has index 2000000 (above 1048576)"
+bad line line 3 " has line discipline 3 (restore sets N_TTY only)"
+bad winsize ws_row 70000 " has a window size above 65535"
+bad external external 1 " is a master outside the tree"
+cr_cleanup

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kind_pty.h - what the dump's refusals ask of the pseudo-terminal kind.
+ */
+#ifndef PT_KIND_PTY_H
+#define PT_KIND_PTY_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct dump_ctx;
+
+/* Majors of the unix98 pty slaves (/dev/pts/N: N = (major - 136) * 256 + minor). */
+#define KIND_PTY_SLAVE_MAJOR_FIRST 136
+#define KIND_PTY_SLAVE_MAJOR_LAST 143
+
+/* The pts index of device @rdev (a st_rdev, or a tty_nr of /proc/PID/stat), or -1. */
+int kind_pty__index(dev_t rdev);
+/* Does a task of the (frozen) tree hold the master of /dev/pts/@index. */
+bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index);
+
+#endif
