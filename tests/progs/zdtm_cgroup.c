@@ -4,10 +4,14 @@
  * itself into PROCDIR... (any number of cgroup directories, v1 or v2),
  * starts a thread that moves itself alone into THREADDIR (a v1 cgroup:
  * its "tasks" file), touches MIB MiB of anonymous memory, and after
- * restore finds /proc/self/cgroup and its thread's unchanged.
+ * restore finds /proc/self/cgroup and its thread's unchanged. With
+ * ZDTM_CGROUP_FD=1 it holds a directory fd on the first PROCDIR (a cgroup
+ * restore may have to make again), which must still be that cgroup: its
+ * path, and the task in its cgroup.procs.
  *
  * usage: zdtm_cgroup MIB THREADDIR PROCDIR...   (THREADDIR "-": no thread move)
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -64,8 +68,10 @@ static void *thread_main(void *arg)
 
 int main(int argc, char **argv)
 {
-	char now[4096], path[64];
+	char now[4096], path[64], link[4096];
 	size_t mib, i;
+	ssize_t n;
+	int dfd, pfd;
 	pthread_t th;
 	char *mem;
 
@@ -75,6 +81,9 @@ int main(int argc, char **argv)
 	mib = strtoul(argv[1], NULL, 10);
 	for (i = 3; i < (size_t)argc; i++)
 		enter(argv[i], "cgroup.procs", 0);
+	dfd = argc > 3 && getenv("ZDTM_CGROUP_FD") ? open(argv[3], O_RDONLY | O_DIRECTORY) : -2;
+	if (dfd == -1)
+		zdtm_fail("open %s", argv[3]);
 	/* Charged to the cgroups entered above, and after restore to the same. */
 	mem = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
@@ -102,5 +111,16 @@ int main(int argc, char **argv)
 	for (i = 0; i < mib << 20; i += 4096)
 		if (mem[i] != ((char)(i >> 12) | 1))
 			zdtm_fail("memory changed at +%zu", i);
+	if (dfd >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", dfd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0 || (link[n] = '\0', strcmp(link, argv[3])))
+			zdtm_fail("the cgroup fd is %s, not %s", n < 0 ? "gone" : link, argv[3]);
+		pfd = openat(dfd, "cgroup.procs", O_RDONLY);
+		n = pfd >= 0 ? read(pfd, now, sizeof(now) - 1) : -1;
+		snprintf(path, sizeof(path), "%d\n", getpid());
+		if (n < 0 || (now[n] = '\0', !strstr(now, path)))
+			zdtm_fail("the cgroup fd's cgroup.procs does not list this task");
+	}
 	return zdtm_pass();
 }

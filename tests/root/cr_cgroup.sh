@@ -89,7 +89,8 @@ removed() {
 
 make_cgroups || { fail cgroup_setup "cannot make the test's cgroups"; exit 1; }
 MIB=32
-cr_start cgroup zdtm_cgroup "$MIB" "$cpu" "$v2" "$mem" "$pids" ||
+# It holds an fd on its v2 cgroup, which restore makes again (zdtm cgroup02).
+ZDTM_CGROUP_FD=1 cr_start cgroup zdtm_cgroup "$MIB" "$cpu" "$v2" "$mem" "$pids" ||
 	{ fail cgroup_start "$(cat "$CR_DIR/log")"; exit 1; }
 tid=$(sed -n 's/^thread=//p' "$CR_DIR/log")
 cr_dump || { fail cgroup_dump "$(cat "$CR_DIR/dump.err")"; exit 1; }

@@ -3,12 +3,12 @@
 # dump before it kills the tree, in one line naming the pid, fd and object,
 # exit status 1, no image; the tree runs on untouched (after the failed
 # dump, SIGTERM makes the program check its object still works and print
-# PASS). Locks and leases, a pseudo-terminal master (script(1)), a pipe
-# whose writer is outside the tree, a pid namespace of its own (and
+# PASS). A pseudo-terminal master (script(1)), a pipe whose writer is
+# outside the tree, a pid namespace of its own (and
 # unshare(1)'s), more fds than pidtrace may hold, a parent-death signal
 # bound to a thread; and what is exact is taken: a child forked by a
 # thread other than the main one, 2500 descriptions under a soft fd limit
-# of 1024.
+# of 1024, file locks and leases (round trips).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -34,11 +34,12 @@ refused() {
 	cr_cleanup
 }
 
-LOCK_ON="on $T/[a-z]+/harm\\.lock is not supported \\(restore would not hold it\\)"
-refused flock flock "pid @PID@ fd @FD@: write flock\\(\\) lock $LOCK_ON"
-refused posix posix "pid @PID@ fd @FD@: write POSIX \\(fcntl\\) lock $LOCK_ON"
-refused ofd ofd "pid @PID@ fd @FD@: write open file description \\(F_OFD_SETLK\\) lock $LOCK_ON"
-refused lease lease "pid @PID@ fd @FD@: read lease $LOCK_ON"
+# flock(), POSIX and OFD locks and leases are restored (cr_locks.sh): the
+# program's own check of them passes after a round trip.
+cr_roundtrip harm_flock zdtm_harm flock
+cr_roundtrip harm_posix zdtm_harm posix
+cr_roundtrip harm_ofd zdtm_harm ofd
+cr_roundtrip harm_lease zdtm_harm lease
 refused ptmx ptmx \
 	"pid @PID@ fd @FD@: pseudo-terminal master /dev/(pts/)?ptmx \\(of /dev/pts/[0-9]+\\) is not supported"
 refused devtty devtty \

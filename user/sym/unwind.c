@@ -27,6 +27,7 @@
 #include "buildid.h"
 #include "log.h"
 #include "unwind.h"
+#include "unwind_maps.h"
 
 #define UNWIND_DWFLS 8
 
@@ -55,13 +56,6 @@ struct uw_walk {
 	bool prev_cfi;	 /* the last frame kept was unwound from with CFI */
 	Dwarf_Addr last; /* its pc (of the call, for a return address) */
 	bool stopped;	 /* we ended the walk: what follows is unproven */
-};
-
-static char *debuginfo_path;
-static const Dwfl_Callbacks dwfl_cbs = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.debuginfo_path = &debuginfo_path,
 };
 
 struct unwinder *unwind__new(struct buildid_cache *bids)
@@ -124,220 +118,6 @@ int unwind__parse_stack_bytes(const char *arg, int *out)
 	return 0;
 }
 
-/*
- * The files to unwind through, each where its offset 0 was mapped: the
- * main executable the BPF side recorded, and every file the kernel's
- * build-id walk named a frame in (the C library at least: the first frame
- * is the syscall's), at ip - file offset.
- */
-struct uw_maps {
-	uint32_t n;
-	struct pt_umap m[PT_UMAPS + PT_USTACK_DEPTH];
-};
-
-static void maps_collect(const struct pt_dwarf_stack *d, const struct pt_ustack *u,
-			 struct uw_maps *out)
-{
-	int i, n = u->ubid_sz > 0 ? u->ubid_sz / (int)sizeof(u->ubid[0]) : 0;
-	uint32_t k;
-
-	out->n = 0;
-	for (k = 0; k < d->nr_maps && k < PT_UMAPS; k++)
-		out->m[out->n++] = d->maps[k];
-	if (n > PT_USTACK_DEPTH)
-		n = PT_USTACK_DEPTH;
-	for (i = 0; i < n; i++) {
-		const struct pt_bid_frame *f = &u->ubid[i];
-		uint64_t ip = u->ustack_sz > i * 8 ? u->ustack[i] : 0;
-		bool dup = false;
-
-		if (f->status != 1 || !ip || f->offset > ip)
-			continue;
-		for (k = 0; k < out->n; k++)
-			if (out->m[k].bid_status == 1 &&
-			    !memcmp(out->m[k].build_id, f->build_id, sizeof(f->build_id)))
-				dup = true;
-		if (dup)
-			continue;
-		memset(&out->m[out->n], 0, sizeof(out->m[0]));
-		out->m[out->n].start = ip - f->offset;
-		out->m[out->n].bid_status = 1;
-		memcpy(out->m[out->n].build_id, f->build_id, sizeof(f->build_id));
-		out->n++;
-	}
-}
-
-/* FNV-1a over what decides the Dwfl: where which file is mapped. */
-static uint64_t maps_key(const struct uw_maps *ms)
-{
-	uint64_t h = 1469598103934665603ull;
-	uint32_t i;
-	size_t k;
-
-	for (i = 0; i < ms->n; i++) {
-		const struct pt_umap *m = &ms->m[i];
-		const uint8_t *p = (const uint8_t *)m;
-
-		for (k = 0; k < offsetof(struct pt_umap, pad); k++)
-			h = (h ^ p[k]) * 1099511628211ull;
-	}
-	return h;
-}
-
-/*
- * The module and executable segment @pc is in: "code of a file". A
- * frame-pointer walk through code without frame pointers reads data as
- * return addresses: text, or pointers into a library's read-only data.
- * Return: the module, @off set to the file offset of @pc; NULL if none.
- */
-static Dwfl_Module *code_at(Dwfl *dwfl, uint64_t pc, uint64_t *off)
-{
-	Dwfl_Module *mod = dwfl_addrmodule(dwfl, pc);
-	GElf_Addr bias;
-	size_t i, nph;
-	Elf *elf;
-
-	if (!mod)
-		return NULL;
-	elf = dwfl_module_getelf(mod, &bias);
-	if (!elf || elf_getphdrnum(elf, &nph))
-		return NULL;
-	for (i = 0; i < nph; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
-			continue;
-		if (pc >= bias + ph.p_vaddr && pc < bias + ph.p_vaddr + ph.p_filesz) {
-			*off = pc - bias - ph.p_vaddr + ph.p_offset;
-			return mod;
-		}
-	}
-	return NULL;
-}
-
-/* The mapping of live process @pid that contains @addr, from /proc/PID/maps. */
-static int vma_of(pid_t pid, uint64_t addr, unsigned long long *lo, unsigned long long *hi)
-{
-	char path[64], line[512];
-	int ret = -ENOENT;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx-%llx", lo, hi) == 2 && addr >= *lo && addr < *hi) {
-			ret = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return ret;
-}
-
-/*
- * The file mapped by @m: by its recorded build id among the known files,
- * else the live sender's /proc/PID/map_files entry of the mapping there,
- * if it is the same file (then registered, so that it is found by build
- * id once the sender is gone). Return: an fd and its path in @path, or
- * -errno.
- */
-static int open_map(struct unwinder *uw, pid_t pid, const struct pt_umap *m, char *path, size_t len)
-{
-	unsigned long long lo, hi;
-	uint8_t id[20];
-	const char *known;
-	char mf[96];
-	ssize_t n;
-	int fd;
-
-	if (m->bid_status == 1 && uw->bids) {
-		known = buildid__path(uw->bids, m->build_id);
-		if (known) {
-			fd = open(known, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0 && !buildid__read_fd(fd, id) &&
-			    !memcmp(id, m->build_id, sizeof(id))) {
-				snprintf(path, len, "%s", known);
-				return fd;
-			}
-			if (fd >= 0)
-				close(fd);
-		}
-	}
-	/* The sender still runs: the file it maps there (checked below). */
-	if (vma_of(pid, m->start, &lo, &hi))
-		return -ENOENT;
-	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", pid, lo, hi);
-	n = readlink(mf, path, len - 1);
-	if (n <= 0)
-		return -ENOENT;
-	path[n] = '\0';
-	fd = open(mf, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	/* The mapping may have been replaced since the signal: same file only. */
-	if (m->bid_status == 1 &&
-	    (buildid__read_fd(fd, id) || memcmp(id, m->build_id, sizeof(id)))) {
-		close(fd);
-		return -ESTALE;
-	}
-	if (m->bid_status != 1) {
-		struct stat st;
-
-		if (fstat(fd, &st) || (uint64_t)st.st_ino != m->ino) {
-			close(fd);
-			return -ESTALE;
-		}
-	}
-	if (uw->bids)
-		buildid__add_file(uw->bids, mf);
-	return fd;
-}
-
-static Dwfl *report_maps(struct unwinder *uw, pid_t pid, const struct uw_maps *d)
-{
-	Dwfl *dwfl = dwfl_begin(&dwfl_cbs);
-	uint32_t i, j;
-	int nmods = 0;
-
-	if (!dwfl)
-		return NULL;
-	dwfl_report_begin(dwfl);
-	for (i = 0; i < d->n; i++) {
-		const struct pt_umap *m = &d->m[i];
-		char path[4096];
-		bool dup = false;
-		int fd;
-
-		/* A file mapped in several executable pieces is reported once. */
-		for (j = 0; j < i; j++)
-			if (d->m[j].start - d->m[j].pgoff == m->start - m->pgoff)
-				dup = true;
-		if (dup)
-			continue;
-		fd = open_map(uw, pid, m, path, sizeof(path));
-		if (fd < 0) {
-			pr_debug("pid %d: unwind: no file for %llx-%llx: %s", pid,
-				 (unsigned long long)m->start, (unsigned long long)m->end,
-				 strerror(-fd));
-			continue;
-		}
-		/* As usym_dwfl.c: the base is where file offset 0 is (or would be) mapped. */
-		if (!dwfl_report_elf(dwfl, path, path, fd, m->start - m->pgoff, false)) {
-			pr_debug("pid %d: unwind: %s: %s", pid, path, dwfl_errmsg(-1));
-			close(fd);
-			continue;
-		}
-		nmods++;
-	}
-	if (dwfl_report_end(dwfl, NULL, NULL) || !nmods) {
-		dwfl_end(dwfl);
-		return NULL;
-	}
-	return dwfl;
-}
-
 static pid_t cb_next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
 {
 	struct unwinder *uw = arg;
@@ -387,10 +167,41 @@ static const Dwfl_Thread_Callbacks thread_cbs = {
 	.set_initial_registers = cb_set_initial_registers,
 };
 
+/*
+ * The module and executable segment @pc is in: "code of a file". A
+ * frame-pointer walk through code without frame pointers reads data as
+ * return addresses: text, or pointers into a library's read-only data.
+ * Return: the module, @off set to the file offset of @pc; NULL if none.
+ */
+static Dwfl_Module *code_at(Dwfl *dwfl, uint64_t pc, uint64_t *off)
+{
+	Dwfl_Module *mod = dwfl_addrmodule(dwfl, pc);
+	GElf_Addr bias;
+	size_t i, nph;
+	Elf *elf;
+
+	if (!mod)
+		return NULL;
+	elf = dwfl_module_getelf(mod, &bias);
+	if (!elf || elf_getphdrnum(elf, &nph))
+		return NULL;
+	for (i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+			continue;
+		if (pc >= bias + ph.p_vaddr && pc < bias + ph.p_vaddr + ph.p_filesz) {
+			*off = pc - bias - ph.p_vaddr + ph.p_offset;
+			return mod;
+		}
+	}
+	return NULL;
+}
+
 /* The Dwfl for @d's mappings, attached: cached, or made. */
 static Dwfl *get_dwfl(struct unwinder *uw, pid_t pid, const struct uw_maps *d)
 {
-	uint64_t key = maps_key(d);
+	uint64_t key = unwind_maps__key(d);
 	struct uw_dwfl *slot = NULL;
 	int i;
 
@@ -407,7 +218,7 @@ static Dwfl *get_dwfl(struct unwinder *uw, pid_t pid, const struct uw_maps *d)
 	if (slot->dwfl)
 		dwfl_end(slot->dwfl);
 	memset(slot, 0, sizeof(*slot));
-	slot->dwfl = report_maps(uw, pid, d);
+	slot->dwfl = unwind_maps__report(uw->bids, pid, d);
 	if (!slot->dwfl)
 		return NULL;
 	if (!dwfl_attach_state(slot->dwfl, NULL, pid, &thread_cbs, uw)) {
@@ -571,7 +382,7 @@ int unwind__stack(struct unwinder *uw, pid_t pid, pid_t tid, const struct pt_dwa
 	ms = malloc(sizeof(*ms));
 	if (!ms)
 		return -ENOMEM;
-	maps_collect(d, u, ms);
+	unwind_maps__collect(d, u, ms);
 	pr_debug(
 		"pid %d: unwind: %u files (fp walk: %d frames, %d with build ids, first status %d)",
 		pid, ms->n, u->ustack_sz / 8, u->ubid_sz / (int)sizeof(u->ubid[0]),

@@ -33,6 +33,7 @@
 #include "dump_files.h"
 #include "dump_freeze.h"
 #include "dump_ghost.h"
+#include "dump_locks.h"
 #include "dump_mem.h"
 #include "dump_refuse.h"
 #include "dump_scm.h"
@@ -82,13 +83,16 @@ static void usage(FILE *f)
 		   "with their process, children of every thread; seccomp filters and\n"
 		   "strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
-		   "locked memory and the per-process knobs.\n\n"
+		   "flock(), POSIX and OFD file locks, leases, locked memory and the\n"
+		   "per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
 		   "fd or object (what restore could not bring back exactly): TCP\n"
 		   "connections closing or receiving during the dump, inotify with unread\n"
 		   "events, netlink sockets with unread messages or of a protocol whose\n"
 		   "kernel side keeps state (audit, netfilter...), other fd kinds\n"
-		   "(fanotify, packet sockets, io_uring...), file locks and leases,\n"
+		   "(fanotify, packet sockets, io_uring...), a lease being broken, a\n"
+		   "thread waiting for a file lock, a lock a process outside the tree\n"
+		   "waits for, a locked file description also held outside the tree,\n"
 		   "pseudo-terminal masters, a controlling terminal other than pidtrace's\n"
 		   "own, a pipe or socket also\n"
 		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
@@ -136,6 +140,8 @@ static int dump_cores(struct dump_ctx *ctx)
 			err = dump_signals__task(ctx, t, core);
 			if (!err)
 				err = check_parent_thread(t, core);
+			if (!err)
+				err = dump_locks__pending(t, core);
 			if (!err && t->pt) {
 				err = ptrace__unmap_scratch(t->pt);
 				if (err && err != -ESRCH)
@@ -303,6 +309,7 @@ static void free_shared(struct dump_ctx *ctx)
 		if (k->dump_free)
 			k->dump_free(ctx);
 	dump_ghost__free(ctx);
+	dump_locks__free(ctx);
 	dump_cgroup__free(ctx);
 	if (ctx->registry_fd >= 0)
 		close(ctx->registry_fd);
@@ -418,6 +425,8 @@ static int run(struct dump_run *r)
 				err = dump_refuse__fd_limit(ctx);
 			if (!err)
 				err = dump_outside__check(ctx);
+			if (!err)
+				err = dump_locks__outside(ctx);
 			break;
 		case PH_MEMORY:
 			ctx->progress = progress__new("dump", resident_bytes(ctx), !r->json);

@@ -18,8 +18,9 @@
  * dump_shmem.c shared memory and memfds; dump_timers.c its timers;
  * dump_threads.c the other threads of a multithreaded process;
  * dump_cgroup.c its cgroups; dump_taskstate.c scheduling and the
- * per-process knobs; dump_refuse.c what restore could not bring back
- * exactly (locks, ptys, namespaces, the fd limit; dump_outside.c objects
+ * per-process knobs; dump_locks.c the file locks (leases and pending
+ * lock requests refused); dump_refuse.c what restore could not bring back
+ * exactly (ptys, namespaces, the fd limit; dump_outside.c objects
  * held outside the tree), refused before the tree is killed. Each step
  * reports its own failure in one line naming the pid (and fd or mapping)
  * and returns -errno; dump.c then lets the tree go.
@@ -80,6 +81,7 @@ struct dump_epoll;
 struct pidfd_list;
 struct dump_fifo;
 struct dump_scm;
+struct dump_locks;
 struct dump_ghost;
 
 struct dump_ctx {
@@ -117,6 +119,7 @@ struct dump_ctx {
 	struct dump_fifo *fifo;		/* dump_fifo.c: named FIFOs seen */
 	struct dump_scm *scm;		/* dump_scm.c: files in flight, held open */
 	struct dump_cgroup *cg;		/* dump_cgroup.c: the cgroups the tree owns */
+	struct dump_locks *locks;	/* dump_locks.c: locked descriptions */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
 };

@@ -25,6 +25,7 @@
 #include "dump_ctx.h"
 #include "dump_files.h"
 #include "dump_fown.h"
+#include "dump_locks.h"
 #include "dump_refuse.h"
 #include "kinds.h"
 #include "log.h"
@@ -183,8 +184,11 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, int *pidfd
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
 	e->mode = st.st_mode;
-	/* Locks, ptys, /dev/tty: what no kind below can bring back exactly. */
-	err = dump_refuse__fd(ctx, t->pid, fd, link, &st, info);
+	/* flock(), POSIX, OFD locks, leases (dump_locks.c; it refuses the others). */
+	err = dump_locks__fd(ctx, t->pid, fd, link, &st, info, e);
+	/* Ptys, /dev/tty: what no kind below can bring back exactly. */
+	if (!err)
+		err = dump_refuse__fd(ctx, t->pid, fd, link, &st, info);
 	l.link = link;
 	l.st = &st;
 	l.info = info;

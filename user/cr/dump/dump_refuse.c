@@ -5,11 +5,11 @@
  *
  * Once the tree is frozen: a task in another namespace (restore recreates
  * none). (Cgroups are restored: dump_cgroup.c refuses only a cgroup no
- * mount shows.) Per fd, as the fd table is read: a lock or lease (restore
- * does not take it again; a lease also sets O_ASYNC), a pty slave whose
- * master is gone, /dev/tty without a controlling terminal, a removed
- * directory or device node, a file in /proc of a process outside the tree,
- * a path that leads elsewhere (and the same for cwd and root). Once every
+ * mount shows.) Per fd, as the fd table is read (locks and leases are
+ * dump_locks.c's): a pty slave whose master is gone, /dev/tty without a
+ * controlling terminal or of a session whose terminal restore makes again,
+ * a removed directory or device node, a file in /proc of a process outside
+ * the tree, a path that leads elsewhere (and the same for cwd and root). Once every
  * fd is read: a controlling terminal restore would not give back, more
  * descriptions or higher fd numbers than pidtrace can hold at restore.
  * Pipes and sockets held outside the tree are dump_outside.c's.
@@ -233,31 +233,6 @@ int dump_refuse__ttys(struct dump_ctx *ctx)
 	return for_each_task(ctx, check_ctty, "controlling terminal");
 }
 
-/* "lock:\t1: FLOCK  ADVISORY  WRITE 29266 fe:00:123 0 EOF" into words. */
-static void describe_lock(const char *line, char *buf, size_t len)
-{
-	char kind[16] = "", mode[16] = "", rw[16] = "";
-	const char *what;
-	size_t i;
-
-	sscanf(line, "%*d: %15s %15s %15s", kind, mode, rw);
-	for (i = 0; rw[i]; i++)
-		rw[i] = tolower((unsigned char)rw[i]);
-	if (!strcmp(kind, "FLOCK"))
-		what = "flock() lock";
-	else if (!strcmp(kind, "POSIX"))
-		what = "POSIX (fcntl) lock";
-	else if (!strcmp(kind, "OFDLCK"))
-		what = "open file description (F_OFD_SETLK) lock";
-	else if (!strcmp(kind, "LEASE"))
-		what = "lease";
-	else if (!strcmp(kind, "DELEG"))
-		what = "delegation";
-	else
-		what = "lock";
-	snprintf(buf, len, "%s%s%s", rw, rw[0] ? " " : "", what);
-}
-
 /*
  * A file of a process in procfs (/proc/PID/...) other than one of the
  * tree's (@ctx NULL: any): reopened by its path it would be another
@@ -342,49 +317,14 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	return 0;
 }
 
-/*
- * The first lock or lease held through this fd (fdinfo "lock:" lines), or
- * NULL. A lease being broken to nothing ("LEASE BREAKING UNLCK") is as
- * good as gone: F_GETLEASE already says F_UNLCK and the kernel drops it
- * soon; a restored fd without it behaves the same.
- */
-static const char *held_lock(const char *info)
-{
-	const char *p = info, *v;
-	char kind[16], mode[16], rw[16];
-
-	while ((p = strstr(p, "lock:"))) {
-		if (p != info && p[-1] != '\n') {
-			p += 5;
-			continue;
-		}
-		v = p + 5;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		p += 5;
-		if (sscanf(v, "%*d: %15s %15s %15s", kind, mode, rw) == 3 && !strcmp(kind, "LEASE") &&
-		    !strcmp(mode, "BREAKING") && !strcmp(rw, "UNLCK"))
-			continue;
-		return v;
-	}
-	return NULL;
-}
-
 int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		    const struct stat *st, const char *info)
 {
-	const char *lock = held_lock(info);
-	char what[96], esc[1024], path[64];
+	char esc[1024], path[64];
 	pid_t session;
 	int tty_nr, err;
 	struct stat now;
 
-	if (lock) {
-		describe_lock(lock, what, sizeof(what));
-		pr_err("pid %d fd %d: %s on %s is not supported (restore would not hold it)", pid,
-		       fd, what, dump_refuse__escape(link, esc, sizeof(esc)));
-		return -EOPNOTSUPP;
-	}
 	if (proc_pid_file(ctx, link, st)) {
 		pr_err("pid %d fd %d: %s, a file of a process outside the dumped tree in /proc, is not supported",
 		       pid, fd,

@@ -15,6 +15,7 @@
 
 #include "ghost_data.h"
 #include "image_check.h"
+#include "kind_locks.h"
 #include "kinds.h"
 
 /*
@@ -51,6 +52,8 @@ int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 			return bad(img, n, "fd %u is out of order or impossible", e->fd);
 		if (!kinds__find(e->type))
 			return bad(img, n, "fd %u has an unknown type %d", e->fd, e->type);
+		if (kind_locks__check(img, n, e))
+			return -EINVAL;
 	}
 	/* Once the fds are known sorted: a kind may look others up (epoll targets). */
 	for (i = 0; i < fi->n_fds; i++) {

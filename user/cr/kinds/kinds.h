@@ -51,7 +51,7 @@ struct fd_kind {
 	FdType type;
 	const char *name;	/* show's TYPE column and JSON "type": "unix" */
 	const char *noun;	/* in sentences: "unix socket" */
-	const char *module;	/* its module and test: kind_MODULE.c, tests/root/cr_MODULE.sh */
+	const char *test;	/* its test script: tests/root/cr_TEST.sh (tests/unit/test_kinds.c) */
 	bool seeks;		/* restore sets its offset, so verify compares it */
 
 	/* Dump. claims: is @l of this kind (the first kind of the table that

@@ -54,6 +54,7 @@
 #include "restore_files.h"
 #include "restore_ghost.h"
 #include "restore_load.h"
+#include "restore_locks.h"
 #include "restore_mem.h"
 #include "restore_ns.h"
 #include "restore_report.h"
@@ -158,6 +159,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		for (i = 0; !err && (k = kinds__at(i)); i++)
 			if (k->restore_tree)
 				err = k->restore_tree(ctx);
+		/* Every fd in place, none closed any more: the tasks take their locks. */
+		if (!err)
+			err = for_each_live(ctx, restore_locks__task);
 		restore_files__close(ctx);
 		if (!err)
 			err = restore_files__helpers_die(ctx);

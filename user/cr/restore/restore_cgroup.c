@@ -203,6 +203,17 @@ static int remove_dir(const char *dir)
 	return -errno;
 }
 
+
+bool restore_cgroup__made(const struct restore_ctx *ctx, const char *path)
+{
+	const struct restore_cgroups *cg = ctx->cg;
+	size_t i;
+
+	for (i = 0; cg && path && i < cg->nmade; i++)
+		if (!strcmp(cg->made[i], path))
+			return true;
+	return false;
+}
 void restore_cgroup__end(struct restore_ctx *ctx, bool failed)
 {
 	struct restore_cgroups *cg = ctx->cg;

@@ -26,6 +26,12 @@ enum restore_cgroup_mode {
 /* "restore", "ignore", "existing", "strict": the mode, or -EINVAL. */
 int restore_cgroup__parse_mode(const char *s);
 int restore_cgroup__create(struct restore_ctx *ctx);
+/*
+ * Whether @path is a cgroup directory this restore made again: an fd on
+ * it opens the same cgroup (by name, with the image's settings) under a
+ * new inode, which restore_files.c and the verification accept for it.
+ */
+bool restore_cgroup__made(const struct restore_ctx *ctx, const char *path);
 /* After the tasks are killed and reaped (@failed) or once the tree runs. */
 void restore_cgroup__end(struct restore_ctx *ctx, bool failed);
 

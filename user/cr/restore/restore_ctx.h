@@ -21,8 +21,9 @@
  * restore_inet.c and restore_tcp.c (TCP listeners and connections, UDP
  * sockets), restore_epoll.c (epoll interest lists, once their targets are
  * open), restore_inotify.c (inotify watches), restore_fifo.c and
- * restore_scm.c (files in flight); restore_ghost.c makes deleted files
- * again, nameless;
+ * restore_scm.c (files in flight); restore_locks.c has the tasks take
+ * their file locks once every fd is in place; restore_ghost.c makes
+ * deleted files again, nameless;
  * restore_madvise.c and restore_timers.c restore madvise state and timers.
  * restore_load.c reads and checks the image first, restore_ns.c the
  * namespaces, restore_shmem.c shared memory; restore_report.c says what

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "procfs.h"
 #include "ptrace.h"
+#include "restore_cgroup.h"
 #include "restore_ctx.h"
 #include "restore_fdkinds.h"
 #include "restore_fifo.h"
@@ -109,7 +110,7 @@ static bool tree_proc_file(struct restore_ctx *ctx, const char *path)
 int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	int flags = (e->flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_NOCTTY | O_CLOEXEC;
-	bool proc = tree_proc_file(ctx, e->path);
+	bool proc = tree_proc_file(ctx, e->path), remade;
 	struct stat st;
 	int fd;
 
@@ -129,9 +130,11 @@ int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *
 				     "pid %d fd %u: %s cannot be reopened in a new pid namespace (restore without --pidns)",
 				     pid, e->fd, e->path);
 	}
+	/* A cgroup this restore made again is the same cgroup under a new inode. */
+	remade = e->type == FD_TYPE__FD_DIR && restore_cgroup__made(ctx, e->path);
 	if (fstat(fd, &st) ||
 	    (e->type == FD_TYPE__FD_CHR ? (e->has_rdev && st.st_rdev != e->rdev) :
-	     proc			 ? st.st_dev != e->dev :
+	     proc || remade		 ? st.st_dev != e->dev :
 					 (st.st_dev != e->dev || st.st_ino != e->ino))) {
 		close(fd);
 		return restore_ctx__fail(ctx, pid, -ESTALE,

@@ -32,7 +32,9 @@
 
 #include "kinds.h"
 #include "procfs.h"
+#include "restore_cgroup.h"
 #include "restore_ctx.h"
+#include "restore_locks.h"
 #include "restore_verify.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -184,7 +186,8 @@ int restore_verify__identity(struct verify *v, const FdEntry *e, const struct fd
 	if (e->has_dev)
 		err = restore_verify__num(v, w, VF_HEX, e->dev, l->st->st_dev);
 	snprintf(w, sizeof(w), "fd %u: inode", e->fd);
-	if (!err && e->has_ino)
+	/* A cgroup directory made again by this restore: a new inode, by design. */
+	if (!err && e->has_ino && !(e->type == FD_TYPE__FD_DIR && restore_cgroup__made(v->ctx, e->path)))
 		err = restore_verify__num(v, w, VF_DEC, e->ino, l->st->st_ino);
 	snprintf(w, sizeof(w), "fd %u: rdev", e->fd);
 	if (!err && e->has_rdev)
@@ -245,6 +248,8 @@ static int check_fd(struct verify *v, const FdEntry *e, int *pidfd)
 	}
 	if (!err && k->verify)
 		err = k->verify(v, e, &l);
+	if (!err)
+		err = restore_locks__verify(v, e, info);
 	if (!err)
 		err = check_ofd(v, e);
 out:

@@ -22,6 +22,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "escape.h"
+#include "kind_locks.h"
 #include "kinds.h"
 #include "log.h"
 #include "names.h"
@@ -347,6 +348,7 @@ static void print_files(const struct show_image *s, const struct show_task *t)
 			printf("%s\n", escape__str(obj));
 		else
 			printf("%s\n", escape__str(e->path));
+		kind_locks__print(e);
 		show_fown__print(e);
 		if (k && k->print)
 			k->print(e);

@@ -13,6 +13,7 @@
 
 #include "escape.h"
 #include "kind_deleted.h"
+#include "kind_locks.h"
 #include "kinds.h"
 #include "names.h"
 #include "page.h"
@@ -283,6 +284,7 @@ static struct json_object *fd_json(const struct show_image *s, const FdEntry *e)
 		add(o, "rdev", hex(e->rdev));
 	if (e->has_pipe_ino)
 		add(o, "pipe_ino", json_object_new_int64(e->pipe_ino));
+	kind_locks__json(e, o);
 	show_fown__json(e, o);
 	/* The kind's own members (kinds.h). */
 	k = kinds__find(e->type);
