@@ -15,8 +15,8 @@
  * (and ptsname()) is the same: devpts gives the lowest free index, so
  * pidtrace opens /dev/ptmx, keeping each master, until it is given N; a
  * lower index it is given was free and is closed again; a higher one means
- * N is taken: the restore fails on it. The slave is opened by its path (the
- * pair unlocked until every end is open), termios and window size set
+ * N is taken: the restore fails on it. The slave is opened through the
+ * master (TIOCGPTPEER: /dev/pts/N, the pair unlocked until every end is open), termios and window size set
  * through the master, then packet mode, the lock. Once every fd of the
  * tree is in place, the session leader takes the terminal as its
  * controlling one (TIOCSCTTY injected in it) and gives the foreground to
@@ -53,6 +53,8 @@
 #define PTMX_MINOR 2
 /* devpts' own ceiling (kernel.pty.max cannot go higher). */
 #define PTY_INDEX_MAX (1U << 20)
+/* The kernel's O_LARGEFILE (x86; glibc's is 0 on 64-bit): fdinfo flags have it. */
+#define KERNEL_O_LARGEFILE 0100000
 /* Tries 50 ms apart for an index still held (open_index). */
 #define PTY_BUSY_TRIES 40
 
@@ -451,6 +453,9 @@ static int make_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struc
 	m->fd = fd;
 	m->keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	m->locked = false;
+	if (m->keep < 0)
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: pseudo-terminal /dev/pts/%u: dup: %s",
+				     pid, e->fd, p->index, strerror(errno));
 	*out = m;
 	return 0;
 }
@@ -493,8 +498,14 @@ static int open_pty(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 					     e->fd, p->index);
 		m->locked = p->locked;
 	} else {
+		/* Through the master, as openpty() does: the flags as given
+		 * (open() would add O_LARGEFILE, which such a slave lacks). */
 		snprintf(path, sizeof(path), "/dev/pts/%u", p->index);
-		fd = open(path, (e->flags & O_ACCMODE) | O_NOCTTY | O_CLOEXEC);
+		fd = ioctl(m->keep, TIOCGPTPEER,
+			   (e->flags & (O_ACCMODE | KERNEL_O_LARGEFILE)) | O_NOCTTY);
+		/* Not O_CLOEXEC there: it would stay in the file's flags. */
+		if (fd >= 0)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
 		if (fd < 0)
 			return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: open %s: %s", pid,
 					     e->fd, path, strerror(errno));
