@@ -4,7 +4,8 @@
  * terminal of.
  *
  * The root holds the master (packet mode on), with the slave's termios
- * changed (no echo, VINTR ^G, VMIN 3, no ONLCR) and its window size set. Its child C
+ * changed (no echo, VINTR ^G, VMIN 3, no ONLCR), its window size set and
+ * its node given to 1:2, mode 0604. Its child C
  * calls setsid() and opens the slave, which becomes its controlling
  * terminal; C's child G moves to a process group of its own and C gives
  * it the foreground (tcsetpgrp). "noleaderfd": C closes its fd on the
@@ -12,9 +13,9 @@
  * back). "pending": the root writes a line to the master nobody reads
  * (dump refuses it; G reads it first afterwards).
  *
- * After SIGTERM the root checks the index (ptsname), termios, window size
- * and packet mode of the pair, then writes "ping\n" to the master; G reads
- * it from the slave and answers "pong\n"; C checks that /dev/tty opens and
+ * After SIGTERM the root checks the index (ptsname), termios, window size,
+ * packet mode and the slave's owner and mode, then writes "ping\n" to the
+ * master; G reads it from the slave and answers "pong\n"; C checks that /dev/tty opens and
  * is the slave, that it is the session's terminal (tcgetsid) and that G's
  * group is in the foreground (tcgetpgrp); G that its group is.
  */
@@ -112,6 +113,7 @@ int main(int argc, char **argv)
 {
 	struct winsize ws = { .ws_row = 41, .ws_col = 133, .ws_xpixel = 7, .ws_ypixel = 9 }, ws2;
 	struct termios tio, tio2;
+	struct stat sb;
 	int on = 1, p[2], st, x;
 	char buf[64], *name;
 	size_t got = 0;
@@ -125,6 +127,8 @@ int main(int argc, char **argv)
 	if (master < 0 || grantpt(master) || unlockpt(master) || !(name = ptsname(master)))
 		zdtm_fail("posix_openpt");
 	snprintf(pts, sizeof(pts), "%s", name);
+	if (chown(pts, 1, 2) || chmod(pts, 0604))
+		zdtm_fail("chown the slave");
 	if (tcgetattr(master, &tio))
 		zdtm_fail("tcgetattr");
 	tio.c_lflag &= ~(ECHO | ECHOE | ECHOK);
@@ -165,6 +169,9 @@ int main(int argc, char **argv)
 			  ws.ws_row);
 	if (ioctl(master, TIOCGPKT, &x) || !x)
 		zdtm_fail("packet mode off");
+	if (stat(pts, &sb) || sb.st_uid != 1 || sb.st_gid != 2 || (sb.st_mode & 07777) != 0604)
+		zdtm_fail("%s owner %u:%u mode %o, expected 1:2 0604", pts, sb.st_uid, sb.st_gid,
+			  sb.st_mode & 07777);
 	if (write(master, "ping\n", 5) != 5)
 		zdtm_fail("write ping");
 	kill(c, SIGTERM);

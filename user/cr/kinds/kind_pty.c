@@ -228,19 +228,19 @@ static int read_state(const struct fd_live *l, int c, bool master, int index, Pt
 	return 0;
 }
 
-/* The slave of master copy @c is reachable as /dev/pts/@index here. */
-static int check_devpts(const struct fd_live *l, int c, int index)
+/* The slave of master copy @c is reachable as /dev/pts/@index here: its node in @peer. */
+static int check_devpts(const struct fd_live *l, int c, int index, struct stat *peer)
 {
 	char path[64];
-	struct stat peer, here;
+	struct stat here;
 	int s;
 
 	s = ioctl(c, TIOCGPTPEER, O_PATH | O_NOCTTY | O_CLOEXEC);
 	if (s < 0)
 		return -errno;
 	snprintf(path, sizeof(path), "/dev/pts/%d", index);
-	if (fstat(s, &peer) || stat(path, &here) || peer.st_dev != here.st_dev ||
-	    peer.st_rdev != here.st_rdev) {
+	if (fstat(s, peer) || stat(path, &here) || peer->st_dev != here.st_dev ||
+	    peer->st_rdev != here.st_rdev) {
 		close(s);
 		return refuse(l, "of a devpts instance other than /dev/pts", index);
 	}
@@ -252,6 +252,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
 	bool master = is_ptmx(l->st);
 	int pidfd, c = -1, index, err;
+	struct stat node = *l->st;
 	PtyEntry *p;
 
 	e->path = dump_ctx__strdup(l->link);
@@ -278,14 +279,19 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	err = c < 0 ? -errno : 0;
 	close(pidfd);
 	if (!err && master)
-		err = check_devpts(l, c, index);
+		err = check_devpts(l, c, index, &node);
 	if (!err)
 		err = read_state(l, c, master, index, p);
 	if (c >= 0)
 		close(c);
-	if (!err)
-		find_ctty(ctx, index, p);
-	return err;
+	if (err)
+		return err;
+	p->has_slave_uid = p->has_slave_gid = p->has_slave_mode = true;
+	p->slave_uid = node.st_uid;
+	p->slave_gid = node.st_gid;
+	p->slave_mode = node.st_mode & 07777;
+	find_ctty(ctx, index, p);
+	return 0;
 }
 
 /* ---- the image ---- */
@@ -410,6 +416,7 @@ static int make_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struc
 	struct winsize ws = { 0 };
 	struct made *m = find_made(p->index), *grown;
 	int fd, got = -1, unlock = 0, err;
+	char path[64];
 
 	if (m) {
 		*out = m;
@@ -435,9 +442,12 @@ static int make_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struc
 	ws.ws_col = p->ws_col;
 	ws.ws_xpixel = p->ws_xpixel;
 	ws.ws_ypixel = p->ws_ypixel;
+	snprintf(path, sizeof(path), "/dev/pts/%u", p->index);
 	err = 0;
 	if (ioctl(fd, TIOCSPTLCK, &unlock) || ioctl(fd, TCSETS2, &tio) ||
-	    ioctl(fd, TIOCSWINSZ, &ws))
+	    ioctl(fd, TIOCSWINSZ, &ws) ||
+	    (p->has_slave_uid && chown(path, p->slave_uid, p->slave_gid)) ||
+	    (p->has_slave_mode && chmod(path, p->slave_mode & 07777)))
 		err = -errno;
 	grown = err ? NULL : realloc(made, (nmade + 1) * sizeof(*made));
 	if (!err && !grown)
@@ -663,6 +673,8 @@ static int verify_state(struct verify *v, const FdEntry *e, int c)
 	struct termios2 tio;
 	struct winsize ws;
 	unsigned int index;
+	char path[64];
+	struct stat st;
 	int err = 0, x;
 
 	if (ioctl(c, TCGETS2, &tio) || ioctl(c, TIOCGWINSZ, &ws))
@@ -690,6 +702,16 @@ static int verify_state(struct verify *v, const FdEntry *e, int c)
 		err = vnum(v, e, "packet mode", VF_DEC, p->packet, !!x);
 	if (!err && p->has_locked && !ioctl(c, TIOCGPTLCK, &x))
 		err = vnum(v, e, "lock", VF_DEC, p->locked, !!x);
+	if (err || !p->has_slave_uid)
+		return err;
+	snprintf(path, sizeof(path), "/dev/pts/%u", p->index);
+	if (stat(path, &st))
+		return restore_verify__cannot(v, path, -errno);
+	err = vnum(v, e, "owner", VF_DEC, p->slave_uid, st.st_uid);
+	if (!err)
+		err = vnum(v, e, "group", VF_DEC, p->slave_gid, st.st_gid);
+	if (!err && p->has_slave_mode)
+		err = vnum(v, e, "mode", VF_OCT, p->slave_mode, st.st_mode & 07777);
 	return err;
 }
 
