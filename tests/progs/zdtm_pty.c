@@ -8,16 +8,17 @@
  * its node given to 1:2, mode 0604. Its child C
  * calls setsid() and opens the slave, which becomes its controlling
  * terminal; C's child G moves to a process group of its own and C gives
- * it the foreground (tcsetpgrp). "noleaderfd": C closes its fd on the
+ * it the foreground (tcsetpgrp), and keeps an fd on /dev/tty. "noleaderfd": C closes its fd on the
  * slave once G holds one (restore must open it in C to give the terminal
  * back). "pending": the root writes a line to the master nobody reads
  * (dump refuses it; G reads it first afterwards).
  *
  * After SIGTERM the root checks the index (ptsname), termios, window size,
  * packet mode and the slave's owner and mode, then writes "ping\n" to the
- * master; G reads it from the slave and answers "pong\n"; C checks that /dev/tty opens and
- * is the slave, that it is the session's terminal (tcgetsid) and that G's
- * group is in the foreground (tcgetpgrp); G that its group is.
+ * master; G reads it from the slave and answers "pong\n"; C checks that
+ * /dev/tty opens and is the slave (TIOCGDEV), and so is the one it kept,
+ * that it is the session's terminal (tcgetsid) and that G's group is in
+ * the foreground (tcgetpgrp); G that its group is.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -33,12 +34,15 @@ static char pts[64];
 static int master = -1;
 static bool noleaderfd, pending;
 
-static void check_ctty(const char *who, pid_t fg)
+/* @fd: an fd on /dev/tty (-1: open one). */
+static void check_ctty(const char *who, pid_t fg, int fd)
 {
-	int fd = open("/dev/tty", O_RDWR);
+	bool mine = fd < 0;
 	unsigned int dev;
 	struct stat b;
 
+	if (mine)
+		fd = open("/dev/tty", O_RDWR);
 	if (fd < 0)
 		zdtm_fail("%s: open /dev/tty", who);
 	/* TIOCGDEV: the terminal /dev/tty stands for. */
@@ -46,7 +50,8 @@ static void check_ctty(const char *who, pid_t fg)
 		zdtm_fail("%s: /dev/tty is not %s", who, pts);
 	if (tcgetpgrp(fd) != fg)
 		zdtm_fail("%s: foreground group %d, expected %d", who, (int)tcgetpgrp(fd), (int)fg);
-	close(fd);
+	if (mine)
+		close(fd);
 }
 
 /* G: in the foreground of C's session; answers the master's ping. */
@@ -56,7 +61,7 @@ static int grandchild(int slave)
 	ssize_t n;
 
 	zdtm_wait_term();
-	check_ctty("G", getpgrp());
+	check_ctty("G", getpgrp(), -1);
 	/* The refused dump left the pending line where it was. */
 	if (pending && (read(slave, buf, sizeof(buf)) != 4 || memcmp(buf, "abc\n", 4)))
 		zdtm_fail("G: the pending line was lost");
@@ -71,9 +76,9 @@ static int grandchild(int slave)
 /* C: session leader whose controlling terminal is the slave. */
 static int child(int ready)
 {
-	pid_t g;
-	int slave, st;
+	int slave, st, tty;
 	char c = 'r';
+	pid_t g;
 
 	signal(SIGTERM, SIG_DFL);
 	zdtm_init();
@@ -96,13 +101,18 @@ static int child(int ready)
 		zdtm_fail("tcsetpgrp");
 	if (noleaderfd)
 		close(slave);
+	/* Kept across the dump: the restored one must be the terminal too. */
+	tty = open("/dev/tty", O_RDWR);
+	if (tty < 0)
+		zdtm_fail("C: open /dev/tty");
 	if (write(ready, &c, 1) != 1)
 		zdtm_fail("write ready");
 	close(ready);
 	zdtm_wait_term();
 	if (tcgetsid(noleaderfd ? open("/dev/tty", O_RDWR) : slave) != getpid())
 		zdtm_fail("C: the terminal is not its session's");
-	check_ctty("C", g);
+	check_ctty("C", g, -1);
+	check_ctty("C's /dev/tty fd", g, tty);
 	kill(g, SIGTERM);
 	if (waitpid(g, &st, 0) != g || !WIFEXITED(st) || WEXITSTATUS(st))
 		zdtm_fail("C: G failed (status 0x%x)", st);

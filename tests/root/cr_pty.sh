@@ -4,8 +4,10 @@
 # slave the controlling terminal of a session led in the tree, with a
 # process group of its own in the foreground. The pair comes back at the
 # same index, the session leader takes it again as it is made, the
-# foreground group is given back; the program checks termios, window size,
-# ptsname, /dev/tty, tcgetsid, tcgetpgrp and a ping through the pair.
+# foreground group is given back, the leader's fd on /dev/tty opened again
+# by it; the program checks termios, window size, the slave's owner,
+# ptsname, /dev/tty (opened, and kept), tcgetsid, tcgetpgrp and a ping
+# through the pair.
 # Then: the leader holding no fd on the slave; --pidns; a line written to
 # the master and not read (refused, still there afterwards); the index in
 # use at restore (refused, rolled back); damaged records.
@@ -14,7 +16,7 @@
 need_root
 
 cr_roundtrip_show pty zdtm_pty \
-	'kinds=[.tasks[].fds[] | select(.type == "pty") | .pty.master] | sort == [false, false, true]' \
+	'kinds=[.tasks[].fds[] | select(.type == "pty") | [.pty.master, .pty.devtty]] | sort == [[false, false], [false, false], [false, true], [true, false]]' \
 	'termios=[.tasks[].fds[].pty | select(.) | [.rows, .columns, .packet]] | unique == [[41, 133, false], [41, 133, true]]' \
 	'ctty=[.tasks[].fds[].pty | select(.) | .ctty_session] | unique | length == 1'
 

@@ -365,7 +365,9 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 			return -EOPNOTSUPP;
 		}
 		/* Reopened in pidtrace, it would be pidtrace's terminal. */
-		if (dump_ctx__find_task(ctx, session)) {
+		if (dump_ctx__find_task(ctx, session) &&
+		    !(kind_pty__index(tty_nr) >= 0 &&
+		      kind_pty__master_in_tree(ctx, kind_pty__index(tty_nr)))) {
 			tty_name(tty_nr, path, sizeof(path));
 			pr_err("pid %d fd %d: /dev/tty of session %d, whose terminal %s restore makes again, is not supported",
 			       pid, fd, session, path);

@@ -51,6 +51,7 @@
 
 #define PTMX_MAJOR 5
 #define PTMX_MINOR 2
+#define DEVTTY_MINOR 0
 /* devpts' own ceiling (kernel.pty.max cannot go higher). */
 #define PTY_INDEX_MAX (1U << 20)
 /* The kernel's O_LARGEFILE (x86; glibc's is 0 on 64-bit): fdinfo flags have it. */
@@ -73,9 +74,16 @@ static bool is_ptmx(const struct stat *st)
 	       minor(st->st_rdev) == PTMX_MINOR;
 }
 
+static bool is_devtty(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == PTMX_MAJOR &&
+	       minor(st->st_rdev) == DEVTTY_MINOR;
+}
+
 static bool claims(const struct fd_live *l)
 {
-	return is_ptmx(l->st) || (S_ISCHR(l->st->st_mode) && kind_pty__index(l->st->st_rdev) >= 0);
+	return is_ptmx(l->st) || is_devtty(l->st) ||
+	       (S_ISCHR(l->st->st_mode) && kind_pty__index(l->st->st_rdev) >= 0);
 }
 
 /* ---- dump ---- */
@@ -167,8 +175,10 @@ static void find_ctty(struct dump_ctx *ctx, int index, PtyEntry *p)
 
 static int refuse(const struct fd_live *l, const char *what, int index)
 {
-	pr_err("pid %d fd %d: pseudo-terminal %s of /dev/pts/%d %s is not supported", l->pid, l->fd,
-	       is_ptmx(l->st) ? "master" : "slave", index, what);
+	pr_err("pid %d fd %d: %s of /dev/pts/%d %s is not supported", l->pid, l->fd,
+	       is_ptmx(l->st)	 ? "pseudo-terminal master" :
+	       is_devtty(l->st) ? "/dev/tty, pseudo-terminal slave" : "pseudo-terminal slave",
+	       index, what);
 	return -EOPNOTSUPP;
 }
 
@@ -248,11 +258,49 @@ static int check_devpts(const struct fd_live *l, int c, int index, struct stat *
 	return 0;
 }
 
+/* A copy of fd @l->fd of @l->pid in pidtrace (pidfd_getfd). */
+static int copy_fd(pid_t pid, int fd)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0), c, err;
+
+	if (pidfd < 0)
+		return -errno;
+	c = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	err = c < 0 ? -errno : 0;
+	close(pidfd);
+	return err ? err : c;
+}
+
+/*
+ * /dev/tty: the pts it stands for (TIOCGDEV) must be the holder's
+ * controlling terminal still, which restore opens again in the task.
+ */
+static int devtty_index(const struct fd_live *l, int c, int *index)
+{
+	unsigned int dev;
+	pid_t sid, tpgid;
+	int tty_nr, err;
+
+	if (ioctl(c, TIOCGDEV, &dev))
+		return -errno;
+	*index = kind_pty__index(dev);
+	err = stat_tty(l->pid, &sid, &tty_nr, &tpgid);
+	if (err)
+		return err;
+	if (*index >= 0 && kind_pty__index(tty_nr) != *index) {
+		pr_err("pid %d fd %d: /dev/tty standing for /dev/pts/%d, not its controlling terminal any more, is not supported",
+		       l->pid, l->fd, *index);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	bool master = is_ptmx(l->st);
-	int pidfd, c = -1, index, err;
+	bool master = is_ptmx(l->st), devtty = is_devtty(l->st);
+	int c = -1, index = -1, err;
 	struct stat node = *l->st;
+	char path[64];
 	PtyEntry *p;
 
 	e->path = dump_ctx__strdup(l->link);
@@ -262,22 +310,39 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	e->has_rdev = true;
 	e->rdev = l->st->st_rdev;
 	p->master = master;
-	index = master ? master_index(l->pid, l->fd) : kind_pty__index(l->st->st_rdev);
-	if (index < 0)
-		return -EINVAL;
-	p->index = index;
-	if (!master && !kind_pty__master_in_tree(ctx, index)) {
-		/* A terminal of someone else's: reopened by its path, as it is. */
+	if (devtty) {
+		c = copy_fd(l->pid, l->fd);
+		err = c < 0 ? c : devtty_index(l, c, &index);
+		if (err) {
+			if (c >= 0)
+				close(c);
+			return err;
+		}
+	} else {
+		index = master ? master_index(l->pid, l->fd) : kind_pty__index(l->st->st_rdev);
+		if (index < 0)
+			return -EINVAL;
+	}
+	if (!master && (index < 0 || !kind_pty__master_in_tree(ctx, index))) {
+		/* A terminal of someone else's (pidtrace's): reopened by its path, as it is. */
+		if (c >= 0)
+			close(c);
+		p->index = index < 0 ? 0 : index;
 		p->has_external = true;
 		p->external = true;
 		return 0;
 	}
-	pidfd = syscall(SYS_pidfd_open, l->pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	c = syscall(SYS_pidfd_getfd, pidfd, l->fd, 0);
-	err = c < 0 ? -errno : 0;
-	close(pidfd);
+	p->index = index;
+	if (c < 0)
+		c = copy_fd(l->pid, l->fd);
+	err = c < 0 ? c : 0;
+	if (!err && devtty) {
+		p->has_devtty = true;
+		p->devtty = true;
+		snprintf(path, sizeof(path), "/dev/pts/%d", index);
+		if (stat(path, &node))
+			err = -errno;
+	}
 	if (!err && master)
 		err = check_devpts(l, c, index, &node);
 	if (!err)
@@ -307,6 +372,9 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 			   PTY_INDEX_MAX);
 	if (p->external && p->master)
 		return bad(img, n, "pty fd %u is a master outside the tree", e->fd);
+	if (p->devtty && (p->master || p->external))
+		return bad(img, n, "pty fd %u is /dev/tty and a %s", e->fd,
+			   p->master ? "master" : "terminal outside the tree");
 	if (p->external && !e->path)
 		return bad(img, n, "pty fd %u names no slave path", e->fd);
 	if (!p->external && (!p->has_iflag || !p->has_lflag || !p->has_cc || !p->has_ws_row))
@@ -483,6 +551,37 @@ static int set_flags(int fd, const FdEntry *e)
 	return 0;
 }
 
+/*
+ * /dev/tty opened by the task that held it, whose controlling terminal
+ * the pair is since it was made (ctty_pts), then taken into pidtrace
+ * (pidfd_getfd) like every other description.
+ */
+static int open_devtty(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	struct rtask *t = restore_ctx__find(ctx, pid);
+	unsigned long addr;
+	long fd, r;
+	int c;
+
+	if (!t)
+		return restore_ctx__fail(ctx, pid, -ESRCH, "pid %d fd %u: /dev/tty: no such task",
+				     pid, e->fd);
+	r = restore_ctx__put(t, 0, "/dev/tty", sizeof("/dev/tty"), &addr);
+	fd = r ? r :
+		 restore_ctx__sys(t, SYS_openat, AT_FDCWD, addr,
+				  (e->flags & (O_ACCMODE | KERNEL_O_LARGEFILE)) | O_NOCTTY, 0, 0, 0);
+	if (fd < 0)
+		return restore_ctx__fail(ctx, pid, (int)fd, "pid %d fd %u: open /dev/tty in it: %s",
+				     pid, e->fd, strerror((int)-fd));
+	c = copy_fd(t->opid, (int)fd);
+	restore_ctx__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
+	if (c < 0)
+		return restore_ctx__fail(ctx, pid, c, "pid %d fd %u: /dev/tty: pidfd_getfd: %s", pid,
+				     e->fd, strerror(-c));
+	fcntl(c, F_SETFD, FD_CLOEXEC);
+	return c;
+}
+
 static int open_pty(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	const PtyEntry *p = e->pty;
@@ -498,7 +597,11 @@ static int open_pty(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	err = make_pair(ctx, pid, e, &m);
 	if (err)
 		return err;
-	if (p->master) {
+	if (p->devtty) {
+		fd = open_devtty(ctx, pid, e);
+		if (fd < 0)
+			return fd;
+	} else if (p->master) {
 		/* A pty has one master description (dup'ed fds share it). */
 		fd = m->fd;
 		m->fd = -1;
@@ -681,6 +784,9 @@ static int verify_state(struct verify *v, const FdEntry *e, int c)
 		return restore_verify__cannot(v, "pty termios", -errno);
 	if (p->master && !ioctl(c, TIOCGPTN, &index))
 		err = vnum(v, e, "index", VF_DEC, p->index, index);
+	if (p->devtty && !ioctl(c, TIOCGDEV, &index))
+		err = vnum(v, e, "as /dev/tty (TIOCGDEV's pts index)", VF_SDEC, p->index,
+			   (uint64_t)(int64_t)kind_pty__index(index));
 	if (!err)
 		err = vnum(v, e, "c_iflag", VF_OCT, p->iflag, tio.c_iflag);
 	if (!err)
@@ -744,7 +850,11 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		return 0;
 	if (e->pty->external)
 		return restore_verify__identity(v, e, l);
-	if (!e->pty->master) {
+	if (e->pty->devtty) {
+		err = restore_verify__identity(v, e, l);
+		if (err)
+			return err;
+	} else if (!e->pty->master) {
 		err = vnum(v, e, "slave index", VF_SDEC, e->pty->index,
 			   (uint64_t)(int64_t)kind_pty__index(l->st->st_rdev));
 		if (err)
@@ -774,15 +884,15 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 	if (!p)
 		return false;
 	if (p->external) {
-		snprintf(buf, len, "/dev/pts/%u (pty slave, master outside the tree: reopened by path)",
-			 p->index);
+		snprintf(buf, len, "%s (a terminal outside the tree: reopened by path)",
+			 e->path ? e->path : "?");
 		return true;
 	}
 	if (p->has_ctty_sid)
 		snprintf(ctty, sizeof(ctty), ", ctty of session %u (foreground %u)", p->ctty_sid,
 			 p->fg_pgrp);
-	snprintf(buf, len, "/dev/pts/%u pty %s, %ux%u, %s%s%s%s%s", p->index,
-		 p->master ? "master" : "slave", p->ws_col, p->ws_row,
+	snprintf(buf, len, "%s/dev/pts/%u pty %s, %ux%u, %s%s%s%s%s", p->devtty ? "/dev/tty: " : "",
+		 p->index, p->master ? "master" : "slave", p->ws_col, p->ws_row,
 		 (p->lflag & ICANON) ? "canonical" : "raw", (p->lflag & ECHO) ? ", echo" : "",
 		 p->packet ? ", packet" : "", p->locked ? ", locked" : "", ctty);
 	return true;
@@ -799,6 +909,7 @@ static void json(const struct show_image *s, const FdEntry *e, struct json_objec
 	kinds_show__add(k, "master", json_object_new_boolean(p->master));
 	kinds_show__add(k, "index", json_object_new_int64(p->index));
 	kinds_show__add(k, "external", json_object_new_boolean(p->external));
+	kinds_show__add(k, "devtty", json_object_new_boolean(p->devtty));
 	if (!p->external) {
 		kinds_show__add(k, "c_iflag", kinds_show__hex(p->iflag));
 		kinds_show__add(k, "c_oflag", kinds_show__hex(p->oflag));
