@@ -18,5 +18,12 @@ struct dump_ctx;
 int kind_pty__index(dev_t rdev);
 /* Does a task of the (frozen) tree hold the master of /dev/pts/@index. */
 bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index);
+/* Session, tty_nr and tpgid of /proc/@pid/stat. Return: 0 or -errno. */
+int kind_pty__stat_tty(pid_t pid, pid_t *sid, int *tty_nr, pid_t *tpgid);
+/* A copy in pidtrace of fd @fd of @pid (pidfd_getfd), or -errno. */
+int kind_pty__copy_fd(pid_t pid, int fd);
+
+/* The kernel's O_LARGEFILE (x86; glibc's is 0 on 64-bit): fdinfo flags have it. */
+#define KIND_PTY_O_LARGEFILE 0100000
 
 #endif
