@@ -11,7 +11,8 @@
  * it the foreground (tcsetpgrp), and keeps an fd on /dev/tty. "noleaderfd": C closes its fd on the
  * slave once G holds one (restore must open it in C to give the terminal
  * back). "pending": the root writes a line to the master nobody reads
- * (dump refuses it; G reads it first afterwards).
+ * (dump refuses it; G reads it first afterwards). "notty": G gives the
+ * terminal up (TIOCNOTTY; dump refuses it, restore would give it back).
  *
  * After SIGTERM the root checks the index (ptsname), termios, window size,
  * packet mode and the slave's owner and mode, then writes "ping\n" to the
@@ -32,7 +33,7 @@
 
 static char pts[64];
 static int master = -1;
-static bool noleaderfd, pending;
+static bool noleaderfd, pending, notty;
 
 /* @fd: an fd on /dev/tty (-1: open one). */
 static void check_ctty(const char *who, pid_t fg, int fd)
@@ -61,7 +62,10 @@ static int grandchild(int slave)
 	ssize_t n;
 
 	zdtm_wait_term();
-	check_ctty("G", getpgrp(), -1);
+	if (!notty)
+		check_ctty("G", getpgrp(), -1);
+	else if (open("/dev/tty", O_RDWR) >= 0)
+		zdtm_fail("G: /dev/tty opens after TIOCNOTTY");
 	/* The refused dump left the pending line where it was. */
 	if (pending && (read(slave, buf, sizeof(buf)) != 4 || memcmp(buf, "abc\n", 4)))
 		zdtm_fail("G: the pending line was lost");
@@ -76,7 +80,7 @@ static int grandchild(int slave)
 /* C: session leader whose controlling terminal is the slave. */
 static int child(int ready)
 {
-	int slave, st, tty;
+	int slave, st, tty, gp[2];
 	char c = 'r';
 	pid_t g;
 
@@ -87,6 +91,8 @@ static int child(int ready)
 	slave = open(pts, O_RDWR);
 	if (slave < 0)
 		zdtm_fail("open %s", pts);
+	if (pipe(gp))
+		zdtm_fail("pipe");
 	g = fork();
 	if (g < 0)
 		zdtm_fail("fork");
@@ -94,8 +100,14 @@ static int child(int ready)
 		zdtm_init();
 		if (setpgid(0, 0))
 			zdtm_fail("setpgid");
+		if (notty && ioctl(slave, TIOCNOTTY))
+			zdtm_fail("G: TIOCNOTTY");
+		if (write(gp[1], &c, 1) != 1)
+			zdtm_fail("G: write ready");
 		exit(grandchild(slave));
 	}
+	if (read(gp[0], &c, 1) != 1)
+		zdtm_fail("C: G did not get ready");
 	setpgid(g, g);
 	if (tcsetpgrp(slave, g))
 		zdtm_fail("tcsetpgrp");
@@ -132,6 +144,7 @@ int main(int argc, char **argv)
 
 	noleaderfd = argc > 1 && !strcmp(argv[1], "noleaderfd");
 	pending = argc > 1 && !strcmp(argv[1], "pending");
+	notty = argc > 1 && !strcmp(argv[1], "notty");
 	zdtm_init();
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	if (master < 0 || grantpt(master) || unlockpt(master) || !(name = ptsname(master)))

@@ -9,7 +9,8 @@
 # ptsname, /dev/tty (opened, and kept), tcgetsid, tcgetpgrp and a ping
 # through the pair.
 # Then: the leader holding no fd on the slave; --pidns; a line written to
-# the master and not read (refused, still there afterwards); the index in
+# the master and not read (refused, still there afterwards); a task of the
+# session that gave the terminal up (refused); the index in
 # use at restore (refused, rolled back); damaged records.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
@@ -28,6 +29,12 @@ cr_pidns_roundtrip pty_pidns zdtm_pty
 # echo and edit it again if written back, so it is refused.
 if cr_start pty_pending zdtm_pty pending; then
 	cr_refused pty_pending "pid [0-9]+ fd 3: pseudo-terminal slave of /dev/pts/[0-9]+ with 4 bytes written by the master not read is not supported"
+fi
+cr_cleanup
+
+# A task of the session without its terminal: restore would give it one.
+if cr_start pty_notty zdtm_pty notty; then
+	cr_refused pty_notty "pid [0-9]+: in session [0-9]+ without its controlling terminal /dev/pts/[0-9]+ \\(given up, or forked before the leader took it\\) is not supported"
 fi
 cr_cleanup
 

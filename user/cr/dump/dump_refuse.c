@@ -128,13 +128,23 @@ static void tty_name(int tty_nr, char *buf, size_t len)
  */
 static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 {
+	int tty_nr, leader_tty, index, err;
 	pid_t session;
 	char name[64];
-	int tty_nr, index, err;
 
 	err = read_tty(t->pid, &session, &tty_nr);
 	if (err)
 		return err;
+	/* Restore gives the leader's terminal to every task of its session. */
+	if (!tty_nr && session != t->pid && dump_ctx__find_task(ctx, session) &&
+	    !read_tty(session, &session, &leader_tty) && leader_tty) {
+		tty_name(leader_tty, name, sizeof(name));
+		if (gone(t))
+			return -ESRCH;
+		pr_err("pid %d: in session %d without its controlling terminal %s (given up, or forked before the leader took it) is not supported",
+		       t->pid, session, name);
+		return -EOPNOTSUPP;
+	}
 	if (!tty_nr)
 		return 0;
 	tty_name(tty_nr, name, sizeof(name));
