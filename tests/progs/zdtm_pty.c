@@ -5,7 +5,8 @@
  *
  * The root holds the master (packet mode on), with the slave's termios
  * changed (no echo, VINTR ^G, VMIN 3, no ONLCR), its window size set and
- * its node given to 1:2, mode 0604. Its child C
+ * its node given to 1:2, mode 0604; and the slave of a second pair whose
+ * master it closed (hung up). Its child C
  * calls setsid() and opens the slave, which becomes its controlling
  * terminal; C's child G moves to a process group of its own and C gives
  * it the foreground (tcsetpgrp), and keeps an fd on /dev/tty. "noleaderfd": C closes its fd on the
@@ -15,7 +16,8 @@
  * terminal up (TIOCNOTTY; dump refuses it, restore would give it back).
  *
  * After SIGTERM the root checks the index (ptsname), termios, window size,
- * packet mode and the slave's owner and mode, then writes "ping\n" to the
+ * packet mode and the slave's owner and mode, that the orphan slave is
+ * still hung up (read 0, write EIO) and removed from devpts, then writes "ping\n" to the
  * master; G reads it from the slave and answers "pong\n"; C checks that
  * /dev/tty opens and is the slave (TIOCGDEV), and so is the one it kept,
  * that it is the session's terminal (tcgetsid) and that G's group is in
@@ -135,6 +137,8 @@ int main(int argc, char **argv)
 {
 	struct winsize ws = { .ws_row = 41, .ws_col = 133, .ws_xpixel = 7, .ws_ypixel = 9 }, ws2;
 	struct termios tio, tio2;
+	char link[64], path[64];
+	int om, orphan;
 	struct stat sb;
 	int on = 1, p[2], st, x;
 	char buf[64], *name;
@@ -161,6 +165,14 @@ int main(int argc, char **argv)
 	if (tcsetattr(master, TCSANOW, &tio) || ioctl(master, TIOCSWINSZ, &ws) ||
 	    ioctl(master, TIOCPKT, &on))
 		zdtm_fail("set the pair's state");
+	/* A second pair whose master is closed: its slave hangs up. */
+	om = posix_openpt(O_RDWR | O_NOCTTY);
+	if (om < 0 || grantpt(om) || unlockpt(om) || !(name = ptsname(om)))
+		zdtm_fail("posix_openpt (orphan)");
+	orphan = open(name, O_RDWR | O_NOCTTY);
+	if (orphan < 0)
+		zdtm_fail("open %s", name);
+	close(om);
 	if (pipe(p))
 		zdtm_fail("pipe");
 	c = fork();
@@ -169,6 +181,7 @@ int main(int argc, char **argv)
 	if (!c) {
 		close(p[0]);
 		close(master);
+		close(orphan);
 		exit(child(p[1]));
 	}
 	close(p[1]);
@@ -195,6 +208,13 @@ int main(int argc, char **argv)
 	if (stat(pts, &sb) || sb.st_uid != 1 || sb.st_gid != 2 || (sb.st_mode & 07777) != 0604)
 		zdtm_fail("%s owner %u:%u mode %o, expected 1:2 0604", pts, sb.st_uid, sb.st_gid,
 			  sb.st_mode & 07777);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", orphan);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	if (n <= 0 || !strstr(link, " (deleted)"))
+		zdtm_fail("the orphan slave is %s, not a removed node", link);
+	if (read(orphan, buf, 1) != 0 || write(orphan, "x", 1) != -1 || errno != EIO)
+		zdtm_fail("the orphan slave is not hung up");
 	if (write(master, "ping\n", 5) != 5)
 		zdtm_fail("write ping");
 	kill(c, SIGTERM);

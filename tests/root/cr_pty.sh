@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
-# cr_pty: pseudo-terminals (kind_pty.c). A master held by the root with
-# the slave's termios and window size changed and packet mode on; the
-# slave the controlling terminal of a session led in the tree, with a
-# process group of its own in the foreground. The pair comes back at the
-# same index, the session leader takes it again as it is made, the
-# foreground group is given back, the leader's fd on /dev/tty opened again
-# by it; the program checks termios, window size, the slave's owner,
-# ptsname, /dev/tty (opened, and kept), tcgetsid, tcgetpgrp and a ping
-# through the pair.
+# cr_pty: pseudo-terminals (kind_pty.c, pty_restore.c). A master held by
+# the root with the slave's termios, window size, owner and mode changed
+# and packet mode on, and the hung-up slave of a second pair whose master
+# it closed; the slave the controlling terminal of a session led in the
+# tree, with a process group of its own in the foreground. The pairs come
+# back at the same index, the session leader takes its terminal again as
+# it is made, the foreground group is given back, the leader's fd on
+# /dev/tty is opened again by it; the program checks termios, window size,
+# the slave's owner, ptsname, the hung-up slave, /dev/tty (opened, and
+# kept), tcgetsid, tcgetpgrp and a ping through the pair.
 # Then: the leader holding no fd on the slave; --pidns; a line written to
 # the master and not read (refused, still there afterwards); a task of the
-# session that gave the terminal up (refused); the index in
-# use at restore (refused, rolled back); damaged records.
+# session that gave the terminal up (refused); the index in use at restore
+# (refused, rolled back); damaged records.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
 cr_roundtrip_show pty zdtm_pty \
-	'kinds=[.tasks[].fds[] | select(.type == "pty") | [.pty.master, .pty.devtty]] | sort == [[false, false], [false, false], [false, true], [true, false]]' \
-	'termios=[.tasks[].fds[].pty | select(.) | [.rows, .columns, .packet]] | unique == [[41, 133, false], [41, 133, true]]' \
-	'ctty=[.tasks[].fds[].pty | select(.) | .ctty_session] | unique | length == 1'
+	'kinds=[.tasks[].fds[] | select(.type == "pty") | [.pty.master, .pty.devtty, .pty.orphan]] | sort == [[false, false, false], [false, false, false], [false, false, true], [false, true, false], [true, false, false]]' \
+	'termios=[.tasks[].fds[].pty | select(. and (.orphan | not)) | [.rows, .columns, .packet]] | unique == [[41, 133, false], [41, 133, true]]' \
+	'ctty=[.tasks[].fds[].pty | select(. and (.orphan | not)) | .ctty_session] | unique | length == 1'
 
 cr_roundtrip pty_noleaderfd zdtm_pty noleaderfd
 

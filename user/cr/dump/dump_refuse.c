@@ -6,7 +6,7 @@
  * Once the tree is frozen: a task in another namespace (restore recreates
  * none). (Cgroups are restored: dump_cgroup.c refuses only a cgroup no
  * mount shows.) Per fd, as the fd table is read (locks and leases are
- * dump_locks.c's): a pty slave whose master is gone, /dev/tty without a
+ * dump_locks.c's): a pty slave reached by no path, /dev/tty without a
  * controlling terminal or of a session whose terminal restore makes again,
  * a removed directory or device node, a file in /proc of a process outside
  * the tree, a path that leads elsewhere (and the same for cwd and root). Once every
@@ -343,9 +343,16 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	}
 	if (S_ISCHR(st->st_mode) && major(st->st_rdev) >= PTS_MAJOR_FIRST &&
 	    major(st->st_rdev) <= PTS_MAJOR_LAST) {
-		/* devpts removes the slave's node when the master is closed. */
+		/*
+		 * devpts removes the slave's node when the master is closed:
+		 * "/dev/pts/N (deleted)" is a hung-up slave (kind_pty.c's
+		 * orphan), anything else names another file.
+		 */
+		snprintf(path, sizeof(path), "/dev/pts/%d (deleted)", kind_pty__index(st->st_rdev));
+		if (!strcmp(link, path))
+			return 0;
 		if (link[0] != '/' || stat(link, &now) || now.st_rdev != st->st_rdev) {
-			pr_err("pid %d fd %d: pseudo-terminal %s whose master is closed is not supported",
+			pr_err("pid %d fd %d: pseudo-terminal %s of another devpts instance, or whose node was replaced, is not supported",
 			       pid, fd, dump_refuse__escape(link, esc, sizeof(esc)));
 			return -EOPNOTSUPP;
 		}

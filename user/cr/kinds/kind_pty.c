@@ -313,6 +313,14 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 		if (index < 0)
 			return -EINVAL;
 	}
+	snprintf(path, sizeof(path), "/dev/pts/%d (deleted)", index);
+	if (!master && !devtty && !strcmp(l->link, path)) {
+		/* Hung up: its master closed (dump_refuse.c let only this one by). */
+		p->index = index;
+		p->has_orphan = true;
+		p->orphan = true;
+		return 0;
+	}
 	if (!master && (index < 0 || !kind_pty__master_in_tree(ctx, index))) {
 		/* A terminal of someone else's (pidtrace's): reopened by its path, as it is. */
 		if (c >= 0)
@@ -367,7 +375,10 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 			   p->master ? "master" : "terminal outside the tree");
 	if (p->external && !e->path)
 		return bad(img, n, "pty fd %u names no slave path", e->fd);
-	if (!p->external && (!p->has_iflag || !p->has_lflag || !p->has_cc || !p->has_ws_row))
+	if (p->orphan && (p->master || p->external || p->devtty || p->has_ctty_sid))
+		return bad(img, n, "pty fd %u is a hung-up slave and more", e->fd);
+	if (!p->external && !p->orphan &&
+	    (!p->has_iflag || !p->has_lflag || !p->has_cc || !p->has_ws_row))
 		return bad(img, n, "pty fd %u has no termios or window size", e->fd);
 	if (p->has_cc && p->cc.len != sizeof(((struct termios2 *)0)->c_cc))
 		return bad(img, n, "pty fd %u has %zu control characters (not %zu)", e->fd,
@@ -476,6 +487,10 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		return 0;
 	if (e->pty->external)
 		return restore_verify__identity(v, e, l);
+	if (e->pty->orphan) {
+		v->n->sockopts++;
+		return restore_verify__str(v, "pty: hung-up slave", e->path ? e->path : "", l->link);
+	}
 	if (e->pty->devtty) {
 		err = restore_verify__identity(v, e, l);
 		if (err)
@@ -514,6 +529,10 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 			 e->path ? e->path : "?");
 		return true;
 	}
+	if (p->orphan) {
+		snprintf(buf, len, "/dev/pts/%u pty slave, hung up (its master closed)", p->index);
+		return true;
+	}
 	if (p->has_ctty_sid)
 		snprintf(ctty, sizeof(ctty), ", ctty of session %u (foreground %u)", p->ctty_sid,
 			 p->fg_pgrp);
@@ -536,7 +555,8 @@ static void json(const struct show_image *s, const FdEntry *e, struct json_objec
 	kinds_show__add(k, "index", json_object_new_int64(p->index));
 	kinds_show__add(k, "external", json_object_new_boolean(p->external));
 	kinds_show__add(k, "devtty", json_object_new_boolean(p->devtty));
-	if (!p->external) {
+	kinds_show__add(k, "orphan", json_object_new_boolean(p->orphan));
+	if (!p->external && !p->orphan) {
 		kinds_show__add(k, "c_iflag", kinds_show__hex(p->iflag));
 		kinds_show__add(k, "c_oflag", kinds_show__hex(p->oflag));
 		kinds_show__add(k, "c_cflag", kinds_show__hex(p->cflag));

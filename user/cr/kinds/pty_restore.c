@@ -42,6 +42,7 @@ struct made {
 	int fd;		/* pidtrace's; -1 once handed to the engine */
 	int keep;	/* a second descriptor of the same master, for the end */
 	bool locked;
+	bool orphan;	/* its master closed once every end is open: hung up */
 };
 static struct made *made;
 static size_t nmade;
@@ -143,7 +144,8 @@ static int make_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struc
 	tio.c_cflag = p->cflag;
 	tio.c_lflag = p->lflag;
 	tio.c_line = N_TTY;
-	memcpy(tio.c_cc, p->cc.data, sizeof(tio.c_cc));
+	if (p->cc.data && p->cc.len == sizeof(tio.c_cc))
+		memcpy(tio.c_cc, p->cc.data, sizeof(tio.c_cc));
 	tio.c_ispeed = p->ispeed;
 	tio.c_ospeed = p->ospeed;
 	ws.ws_row = p->ws_row;
@@ -152,8 +154,8 @@ static int make_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struc
 	ws.ws_ypixel = p->ws_ypixel;
 	snprintf(path, sizeof(path), "/dev/pts/%u", p->index);
 	err = 0;
-	if (ioctl(fd, TIOCSPTLCK, &unlock) || ioctl(fd, TCSETS2, &tio) ||
-	    ioctl(fd, TIOCSWINSZ, &ws) ||
+	if (ioctl(fd, TIOCSPTLCK, &unlock) ||
+	    (!p->orphan && (ioctl(fd, TCSETS2, &tio) || ioctl(fd, TIOCSWINSZ, &ws))) ||
 	    (p->has_slave_uid && chown(path, p->slave_uid, p->slave_gid)) ||
 	    (p->has_slave_mode && chmod(path, p->slave_mode & 07777)))
 		err = -errno;
@@ -171,6 +173,7 @@ static int make_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struc
 	m->fd = fd;
 	m->keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	m->locked = false;
+	m->orphan = p->orphan;
 	if (m->keep < 0)
 		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: pseudo-terminal /dev/pts/%u: dup: %s",
 				     pid, e->fd, p->index, strerror(errno));
@@ -368,12 +371,23 @@ int pty_restore__task(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
-/* Every end open: the pairs that were locked are locked again. */
+/*
+ * Every end open: the pairs that were locked are locked again, and those
+ * whose master had been closed lose it (the slaves hang up, as they were).
+ */
 int pty_restore__tree(struct restore_ctx *ctx)
 {
 	int lock = 1;
 	size_t i;
 
+	for (i = 0; i < nmade; i++) {
+		if (!made[i].orphan)
+			continue;
+		if (made[i].fd >= 0)
+			close(made[i].fd);
+		close(made[i].keep);
+		made[i].fd = made[i].keep = -1;
+	}
 	for (i = 0; i < nmade; i++)
 		if (made[i].locked && made[i].keep >= 0 && ioctl(made[i].keep, TIOCSPTLCK, &lock))
 			return restore_ctx__fail(ctx, 0, -errno, "pseudo-terminal /dev/pts/%u: lock: %s",
