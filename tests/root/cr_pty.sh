@@ -11,7 +11,8 @@
 # kept), tcgetsid, tcgetpgrp and a ping through the pair.
 # Then: the leader holding no fd on the slave; --pidns; a line written to
 # the master and not read (refused, still there afterwards); a task of the
-# session that gave the terminal up (refused); the index in use at restore
+# session that gave the terminal up (refused); the slave held outside the
+# tree (refused, naming the holder); the index in use at restore
 # (refused, rolled back); damaged records.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
@@ -36,6 +37,18 @@ cr_cleanup
 # A task of the session without its terminal: restore would give it one.
 if cr_start pty_notty zdtm_pty notty; then
 	cr_refused pty_notty "pid [0-9]+: in session [0-9]+ without its controlling terminal /dev/pts/[0-9]+ \\(given up, or forked before the leader took it\\) is not supported"
+fi
+cr_cleanup
+
+# The slave also held outside the tree: the dump would hang it up there.
+if cr_start pty_outside zdtm_pty; then
+	idx=$(sed -n 's/^tty-index:\t*//p' "/proc/$CR_PID/fdinfo/3")
+	sleep 30 <"/dev/pts/$idx" &
+	holder=$!
+	wait_for 10 grep -q '^sleep$' "/proc/$holder/comm"
+	cr_refused pty_outside "pid $CR_PID fd 3: pseudo-terminal master of /dev/pts/$idx, whose slave pid $holder \\(sleep\\) fd 0 holds outside the dumped tree, is not supported"
+	kill "$holder"
+	wait "$holder" 2>/dev/null
 fi
 cr_cleanup
 

@@ -8,7 +8,9 @@
  * pair with unread data it can see (TIOCINQ on the master: what the slave
  * wrote; on a slave of the tree: what the master wrote) is refused: data
  * written back through the master would be echoed and edited again by the
- * line discipline (and a tty cannot be read without consuming). A slave
+ * line discipline (and a tty cannot be read without consuming); so is a
+ * master whose slave a process outside the tree holds (killing the master
+ * would hang it up there). A slave
  * whose master is outside the tree (the shell's terminal), and /dev/tty
  * standing for it, are kept as before: reopened by their path, state left
  * alone. /dev/tty standing for a pair of the tree is that pair's.
@@ -36,6 +38,7 @@
 #include <json-c/json.h>
 
 #include "dump_ctx.h"
+#include "dump_refuse.h"
 #include "image_check.h"
 #include "kind_pty.h"
 #include "kinds.h"
@@ -285,6 +288,79 @@ static int devtty_index(const struct fd_live *l, int c, int *index)
 	return 0;
 }
 
+/* Pid @pid (outside the tree) holds /dev/pts/@index open: the fd, or -1. */
+static int holds_slave(pid_t pid, int index, dev_t rdev)
+{
+	char dir[64], path[384], link[64], want[64];
+	struct dirent *d;
+	struct stat st;
+	int fd = -1;
+	ssize_t n;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	snprintf(want, sizeof(want), "/dev/pts/%d", index);
+	dp = opendir(dir);
+	if (!dp)
+		return -1;
+	while (fd < 0 && (d = readdir(dp))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (!strcmp(link, want) && !stat(path, &st) && st.st_rdev == rdev)
+			fd = atoi(d->d_name);
+	}
+	closedir(dp);
+	return fd;
+}
+
+/*
+ * The slave of master @l (/dev/pts/@index) held, or a controlling terminal,
+ * outside the tree: the dump kills the master, which hangs it up there,
+ * and the pair restore makes is not that one. Refused, naming the holder.
+ */
+static int check_outside(struct dump_ctx *ctx, const struct fd_live *l, int index)
+{
+	char comm[64], esc[256], path[64];
+	struct procfs_stat ps;
+	pid_t pid, sid, tpgid;
+	struct dirent *d;
+	struct stat st;
+	int tty_nr, fd;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "/dev/pts/%d", index);
+	if (stat(path, &st))
+		return 0;
+	dp = opendir("/proc");
+	if (!dp)
+		return -errno;
+	while ((d = readdir(dp))) {
+		pid = atoi(d->d_name);
+		if (pid <= 0 || pid == getpid() || dump_ctx__find_task(ctx, pid))
+			continue;
+		fd = holds_slave(pid, index, st.st_rdev);
+		if (fd < 0 && (kind_pty__stat_tty(pid, &sid, &tty_nr, &tpgid) ||
+			       kind_pty__index(tty_nr) != index))
+			continue;
+		closedir(dp);
+		snprintf(comm, sizeof(comm), "?");
+		if (!procfs__stat(pid, &ps))
+			snprintf(comm, sizeof(comm), "%s", dump_refuse__escape(ps.comm, esc, sizeof(esc)));
+		if (fd >= 0)
+			pr_err("pid %d fd %d: pseudo-terminal master of %s, whose slave pid %d (%s) fd %d holds outside the dumped tree, is not supported",
+			       l->pid, l->fd, path, pid, comm, fd);
+		else
+			pr_err("pid %d fd %d: pseudo-terminal master of %s, the controlling terminal of pid %d (%s) outside the dumped tree, is not supported",
+			       l->pid, l->fd, path, pid, comm);
+		return -EOPNOTSUPP;
+	}
+	closedir(dp);
+	return 0;
+}
+
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
 	bool master = is_ptmx(l->st), devtty = is_devtty(l->st);
@@ -343,6 +419,8 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	}
 	if (!err && master)
 		err = check_devpts(l, c, index, &node);
+	if (!err && master)
+		err = check_outside(ctx, l, index);
 	if (!err)
 		err = read_state(l, c, master, index, p);
 	if (c >= 0)
