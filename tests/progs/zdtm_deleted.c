@@ -5,7 +5,9 @@
  *    plus a dup() of the first, then unlinked; a child holds the first
  *    description too (inherited: one shared offset);
  *  - a second file, mode 0640, with a hole and 3 bytes after it, then
- *    unlinked, while another file was created under its name.
+ *    unlinked, while another file was created under its name;
+ *  - a third file of 1 GiB, sparse: 4 bytes at 12 KiB and 4 at its end,
+ *    holes elsewhere (its size is not what a dump saves, its data is).
  * After restore the contents, sizes, offsets, flags, mode and sharing are
  * the same, the files have no name (st_nlink 0, "PATH (deleted)" in /proc;
  * the second one under a name beside its own, which is taken) and the file
@@ -19,6 +21,7 @@
 #include "zdtm.h"
 
 #define SIZE 10000
+#define BIG (1LL << 30)
 
 static char byte_at(size_t i)
 {
@@ -45,7 +48,8 @@ static void check_link(int fd, const char *path, int exact)
 int main(void)
 {
 	char dir[PATH_MAX], f1[PATH_MAX + 8], f2[PATH_MAX + 8], buf[SIZE];
-	int a, b, c, d, e, st;
+	char f3[PATH_MAX + 8];
+	int a, b, c, d, e, g, st;
 	struct stat sa, sd;
 	size_t i;
 	pid_t pid;
@@ -65,9 +69,13 @@ int main(void)
 	d = open(f2, O_RDWR | O_CREAT | O_TRUNC, 0640);
 	if (b < 0 || c < 0 || d < 0 || fchmod(d, 0640) || pwrite(d, "xyz", 3, 50000) != 3)
 		zdtm_fail("open");
+	snprintf(f3, sizeof(f3), "%s/del-3", dir);
+	g = open(f3, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (g < 0 || pwrite(g, "head", 4, 12288) != 4 || pwrite(g, "tail", 4, BIG) != 4)
+		zdtm_fail("the sparse file");
 	lseek(a, 100, SEEK_SET);
 	lseek(d, 7, SEEK_SET);
-	if (unlink(f1) || unlink(f2))
+	if (unlink(f1) || unlink(f2) || unlink(f3))
 		zdtm_fail("unlink");
 	/* Something else under the second name now. */
 	e = open(f2, O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -119,6 +127,14 @@ int main(void)
 		zdtm_fail("child failed (status 0x%x)", st);
 	if (pread(e, buf, 4, 0) != 3 || memcmp(buf, "new", 3))
 		zdtm_fail("the file under the second name changed");
+	/* The sparse file: its size, its data, and holes where they were. */
+	check_link(g, f3, 1);
+	if (fstat(g, &sd) || sd.st_size != BIG + 4 || sd.st_blocks * 512 > (1 << 20) ||
+	    pread(g, buf, 4, 12288) != 4 || memcmp(buf, "head", 4) ||
+	    pread(g, buf, 4, BIG) != 4 || memcmp(buf, "tail", 4) ||
+	    lseek(g, 0, SEEK_HOLE) != 0 || lseek(g, 12288, SEEK_HOLE) >= BIG)
+		zdtm_fail("the sparse file: size %lld, %lld blocks", (long long)sd.st_size,
+			  (long long)sd.st_blocks);
 	unlink(f2);
 	return zdtm_pass();
 }

@@ -114,7 +114,8 @@ static int big(void)
 	const size_t size = 65UL << 20;
 	void *p;
 
-	make_file("work/big", size, 0);
+	/* Data, not a hole: what a dump saves is a file's data. */
+	make_file("work/big", size, 1);
 	p = map_file("work/big", size, PROT_READ, MAP_PRIVATE, 0);
 	if (unlink("work/big"))
 		zdtm_fail("unlink big");

@@ -6,4 +6,4 @@
 need_root
 
 cr_roundtrip_show deleted zdtm_deleted \
-	'deleted=[.tasks[].fds[] | select(.type == "deleted" and .deleted.data_here) | .deleted.size] | sort == [10000, 50003]'
+	'deleted=[.tasks[].fds[] | select(.type == "deleted" and .deleted.data_here) | .deleted.size] | sort == [10000, 50003, 1073741828]'

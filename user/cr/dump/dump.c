@@ -28,6 +28,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "dump_cgroup.h"
+#include "dump_cow.h"
 #include "dump_ctx.h"
 #include "dump_fifo.h"
 #include "dump_files.h"
@@ -42,6 +43,7 @@
 #include "dump_task.h"
 #include "dump_tcp.h"
 #include "dump_threads.h"
+#include "tcp_lock.h"
 #include "interrupts.h"
 #include "kinds.h"
 #include "log.h"
@@ -77,24 +79,26 @@ static void usage(FILE *f)
 		   "Kept: files (deleted ones too), directories, character devices, pipes,\n"
 		   "named FIFOs, pidfds, unix sockets (pairs, bound, listening, accepted,\n"
 		   "connected; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
-		   "TCP sockets and established connections (TCP repair), UDP sockets,\n"
-		   "netlink sockets (route, generic, kobject_uevent...: port id, groups),\n"
-		   "pseudo-terminals whose master is in the tree (same index, termios,\n"
-		   "window size, the session's controlling terminal and foreground group),\n"
-		   "eventfd, signalfd, timerfd, epoll, inotify and memfds; threads\n"
+		   "TCP sockets (connected once too) and connections, established or half\n"
+		   "or fully closed (TCP repair; connections within the tree held by an\n"
+		   "nftables lock while they are read), UDP sockets, netlink sockets\n"
+		   "(route, generic, kobject_uevent...: port id, groups), pseudo-terminals\n"
+		   "whose master is in the tree (same index, termios, window size, the\n"
+		   "session's controlling terminal and foreground group), eventfd,\n"
+		   "signalfd, timerfd, epoll, inotify and memfds; threads\n"
 		   "with their process, children of every thread; seccomp filters and\n"
-		   "strict mode, per thread; stopped tasks (restored\n"
-		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
+		   "strict mode, per thread; stopped tasks (restored\n"		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
 		   "flock(), POSIX and OFD file locks, leases, locked memory and the\n"
 		   "per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
 		   "fd or object (what restore could not bring back exactly): TCP\n"
-		   "connections closing or receiving during the dump, inotify with unread\n"
-		   "events, netlink sockets with unread messages or of a protocol whose\n"
-		   "kernel side keeps state (audit, netfilter...), other fd kinds\n"
-		   "(fanotify, packet sockets, io_uring...), a lease being broken, a\n"
-		   "thread waiting for a file lock, a lock a process outside the tree\n"
-		   "waits for, a locked file description also held outside the tree,\n"
+		   "connections still connecting, or receiving from a peer outside the\n"
+		   "tree during the dump, TCP sockets reset with the error unread,\n"
+		   "inotify with unread events, netlink sockets with unread messages or\n"
+		   "of a protocol whose kernel side keeps state (audit, netfilter...),\n"
+		   "other fd kinds (fanotify, packet sockets, io_uring...), a lease being\n"
+		   "broken, a thread waiting for a file lock, a lock a process outside the\n"
+		   "tree waits for, a locked file description also held outside the tree,\n"
 		   "a pseudo-terminal with unread data or its slave held outside the\n"
 		   "tree, a controlling terminal other than pidtrace's own or a pty whose\n"
 		   "master the tree holds (a real tty, a console), a task without its\n"
@@ -349,6 +353,7 @@ static void print_summary(struct dump_run *r, bool killed)
 		json_object_object_add(o, "vmas", json_object_new_int64(ctx->nvmas));
 		json_object_object_add(o, "pages", json_object_new_int64(ctx->pages));
 		json_object_object_add(o, "pages_bytes", json_object_new_int64(ctx->pages_bytes));
+		json_object_object_add(o, "cow_pages", json_object_new_int64(ctx->cow_pages));
 		json_object_object_add(o, "image_bytes",
 				       json_object_new_int64(image__bytes(ctx->img)));
 		json_object_object_add(o, "pipes", json_object_new_int64(ctx->npipes));
@@ -369,6 +374,9 @@ static void print_summary(struct dump_run *r, bool killed)
 	printf("  image %.1f MiB, %.1f ms:", image__bytes(ctx->img) / 1048576.0, total);
 	for (i = 0; i < PH_COUNT; i++)
 		printf(" %s %.1f", phase_names[i], r->ms[i]);
+	if (ctx->cow_pages)
+		printf("\n  %lu pages shared copy-on-write with a parent: stored once",
+		       (unsigned long)ctx->cow_pages);
 	printf("\n  tree %s\n", killed ? "killed" : "left running");
 }
 
@@ -414,6 +422,9 @@ static int run(struct dump_run *r)
 			err = dump_freeze__tree(ctx);
 			if (!err)
 				err = dump_refuse__frozen(ctx);
+			/* Before any connection is read: the tree's own stop moving. */
+			if (!err)
+				err = tcp_lock__tree(ctx);
 			break;
 		case PH_CORE:
 			err = dump_cores(ctx);
@@ -434,7 +445,11 @@ static int run(struct dump_run *r)
 			break;
 		case PH_MEMORY:
 			ctx->progress = progress__new("dump", resident_bytes(ctx), !r->json);
-			err = for_each_live(ctx, dump_mem__task);
+			/* Before any page is read: reading one unshares it (dump_cow.h). */
+			err = dump_cow__scan(ctx);
+			if (!err)
+				err = for_each_live(ctx, dump_mem__task);
+			dump_cow__free(ctx);
 			if (!err)
 				progress__done(ctx->progress);
 			progress__free(ctx->progress);

@@ -52,6 +52,8 @@ struct dump_task {
 	pid_t parent_tid;		/* the thread of its parent that forked it (0: root) */
 	size_t nvmas;
 	uint64_t pages;			/* pages stored */
+	struct dump_cow_run *cow;	/* pages still its parent's frames (dump_cow.c) */
+	size_t ncow;
 };
 
 /* One open file description seen in the tree (for kcmp comparisons). */
@@ -112,6 +114,7 @@ struct dump_ctx {
 	bool registry_tried;
 
 	uint64_t nvmas, pages, pages_bytes;
+	uint64_t cow_pages;		/* shared with the parent, not stored (dump_cow.c) */
 	struct dump_sockets *sockets;	/* dump_sockets.c: every socket seen */
 	struct dump_epoll *epoll;	/* dump_epoll.c: interest lists to check */
 	struct pidfd_list *task_pidfds;	/* the task being dumped: its pidfds' targets */

@@ -86,12 +86,23 @@ int dump_ghost__describe(DeletedFileEntry *d, const char *path, size_t len, cons
 	return 0;
 }
 
-/* One more data range [@off, @off + @len) of @f: its bytes after those read so far. */
+/*
+ * One more data range [@off, @off + @len) of @f: its bytes after those read
+ * so far. Return: 0, -EFBIG past DUMP_GHOST_MAX_BYTES of data, -errno.
+ */
 static int add_extent(int f, uint64_t off, uint64_t len, DeletedFileEntry *d, size_t *cap)
 {
 	uint64_t *ext;
+	uint8_t *buf;
 	ssize_t got;
 
+	if (len > DUMP_GHOST_MAX_BYTES - d->data.len)
+		return -EFBIG;
+	/* The data grows with the ranges: a file's size may be mostly holes. */
+	buf = realloc(d->data.data, d->data.len + len ? d->data.len + len : 1);
+	if (!buf)
+		return -ENOMEM;
+	d->data.data = buf;
 	if (d->n_extents + 2 > *cap) {
 		*cap = *cap ? *cap * 2 : 16;
 		ext = realloc(d->extents, *cap * sizeof(*ext));
@@ -120,11 +131,7 @@ int dump_ghost__read(pid_t pid, const char *link, uint64_t size, DeletedFileEntr
 	f = open(link, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return procfs__exists(pid) ? -errno : -ESRCH;
-	d->data.data = malloc(size ? size : 1);
-	if (!d->data.data) {
-		close(f);
-		return -ENOMEM;
-	}
+	d->data.data = NULL;
 	d->data.len = 0;
 	while (!err && (uint64_t)off < size) {
 		data = lseek(f, off, SEEK_DATA);
@@ -172,9 +179,11 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
 	if (st->st_nlink)
 		return refuse(pid, v, link,
 			      "the file was deleted but is still linked elsewhere: not supported");
-	if ((uint64_t)st->st_size > DUMP_GHOST_MAX_BYTES) {
-		snprintf(why, sizeof(why), "deleted file of %llu bytes: more than the %llu MiB saved",
-			 (unsigned long long)st->st_size, DUMP_GHOST_MAX_BYTES >> 20);
+	/* What is saved is its data, not its holes: a big sparse file is small. */
+	if ((uint64_t)st->st_blocks * 512 > DUMP_GHOST_MAX_BYTES) {
+		snprintf(why, sizeof(why),
+			 "deleted file with %llu bytes of data: more than the %llu MiB saved",
+			 (unsigned long long)st->st_blocks * 512, DUMP_GHOST_MAX_BYTES >> 20);
 		return refuse(pid, v, link, why);
 	}
 	v->path = dump_ctx__strdup(link);

@@ -4,10 +4,11 @@
  * is empty, a TCP socket closed or never connected, and a UDP socket
  * (bound or not, connected or not) with no datagram queued either way.
  * They carry no data and no peer state, so a new socket with the same
- * address and options is the same socket to the program. An established
- * TCP connection is that plus its state read in TCP repair mode
+ * address and options is the same socket to the program. A TCP
+ * connection, established or half or fully closed but still connected
+ * (tcp_fin.h), is that plus its state read in TCP repair mode
  * (dump_tcp.c). Everything else is refused in one line: TCP connections
- * connecting or closing, a listener with connections pending, other
+ * connecting, a listener with connections pending, other
  * protocols, sockets with a socket filter, and sockets of another network
  * namespace than pidtrace's (restore binds in pidtrace's).
  *
@@ -36,8 +37,13 @@
 #include "inet_sk.h"
 #include "log.h"
 #include "sockdiag.h"
+#include "tcp_fin.h"
 
 #define TCP_LISTEN_STATE 10
+
+#ifndef SO_BUF_LOCK
+#define SO_BUF_LOCK 72
+#endif
 
 struct inet_names {
 	struct sockaddr_storage local, peer;
@@ -92,23 +98,40 @@ static void names(int s, int family, struct inet_names *n)
 	inet_sk__addr_str(family, a, al, port, n->pstr, sizeof(n->pstr));
 }
 
-static const char *tcp_state(uint32_t st)
-{
-	static const char *const names[] = {
-		[1] = "established", [2] = "connecting", [3] = "connecting",
-		[4] = "fin-wait-1", [5] = "fin-wait-2", [6] = "time-wait", [7] = "closed",
-		[8] = "close-wait", [9] = "last-ack", [10] = "listening", [11] = "closing",
-	};
-
-	return st < sizeof(names) / sizeof(names[0]) && names[st] ? names[st] : "unknown state";
-}
-
-/* TCP: listening, established (dump_tcp.c), or closed and never connected. */
+/* TCP: listening, connected (dump_tcp.c, tcp_fin.h), or closed and never connected. */
 static bool dump_inet_tcp_ok(const struct inet_names *n, uint32_t st)
 {
 	if (n->connected)
-		return st == 1;
+		return tcp_fin__state_ok(st);
 	return st == TCP_LISTEN_STATE || st == 7 || st == 13 /* TCP_BOUND_INACTIVE */;
+}
+
+/*
+ * A TCP socket closed after a connection: the peer it had (SO_PEERNAME
+ * still names it, getpeername() no more) into @n. -ECONNRESET: an error
+ * (a reset) is pending, which restore could not make again; -ENOTCONN:
+ * no peer known.
+ */
+static int closed_peer(int s, int family, struct inet_names *n)
+{
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	/* The kernel takes no longer a buffer than the family's address. */
+	socklen_t l = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	uint32_t port, scope;
+	const uint8_t *a;
+	size_t al;
+
+	if (poll(&p, 1, 0) < 0 || (p.revents & POLLERR))
+		return -ECONNRESET;
+	memset(&n->peer, 0, sizeof(n->peer));
+	if (getsockopt(s, SOL_SOCKET, SO_PEERNAME, &n->peer, &l) || n->peer.ss_family != family)
+		return -ENOTCONN;
+	a = sa_addr(&n->peer, &al, &port, &scope);
+	if (!port || !n->lport)
+		return -ENOTCONN;
+	inet_sk__addr_str(family, a, al, port, n->pstr, sizeof(n->pstr));
+	n->connected = true;
+	return 0;
 }
 
 /* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
@@ -287,6 +310,11 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 	}
 	if (err)
 		return err;
+	/* Which sizes the program set: the others are the kernel's to tune. */
+	if (!get_int(s, SOL_SOCKET, SO_BUF_LOCK, &v)) {
+		k->has_buf_lock = true;
+		k->buf_lock = v & 3;
+	}
 	/* IPv6 sockets answer the IPv4 level for these two flags too. */
 	if (!get_int(s, IPPROTO_IP, IP_FREEBIND, &v) && v)
 		k->has_freebind = k->freebind = true;
@@ -371,16 +399,23 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	if (proto == IPPROTO_TCP && !dump_inet_tcp_ok(&n, d.state)) {
 		if (n.connected)
 			snprintf(what, sizeof(what), "TCP connection %s -> %s (%s)", n.lstr, n.pstr,
-				 tcp_state(d.state));
+				 tcp_fin__state_name(d.state));
 		else
 			snprintf(what, sizeof(what), "TCP socket %s (%s, not listening)", n.lstr,
-				 tcp_state(d.state));
+				 tcp_fin__state_name(d.state));
 		return refuse(pid, fd, what);
 	}
 	if (proto == IPPROTO_TCP && !n.connected && d.state != TCP_LISTEN_STATE &&
 	    dump_tcp__ever_connected(s)) {
-		snprintf(what, sizeof(what), "TCP socket %s (closed after a connection)", n.lstr);
-		return refuse(pid, fd, what);
+		err = closed_peer(s, family, &n);
+		if (err) {
+			snprintf(what, sizeof(what), "TCP socket %s (closed after a connection%s)",
+				 n.lstr, err == -ECONNRESET ? ", reset, its error not read yet" :
+				 ", its peer unknown");
+			return refuse(pid, fd, what);
+		}
+		/* Both ways shut: read in repair mode like a connection (tcp_fin.h). */
+		d.shutdown = 3;
 	}
 	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue) {
 		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",

@@ -12,24 +12,12 @@
  * is stored once per object at the end, read through map_files with
  * SEEK_DATA so that only allocated pages are copied.
  *
- * Pages are read with process_vm_readv() in batches of up to BATCH_BYTES and
- * appended to pages-PID.img; pagemap-PID.img says where each run went.
- * A batch is small enough to stay in the CPU's cache (1 MiB of L2 a core
- * here) between the read, the checksum and the write: with 8 MiB batches
- * the checksum and write() read every page back from RAM, and a dump of
- * 256 MiB took 2.7x the CPU time (docs/PERFORMANCE.md, "Dump batches").
- * Past 2 MiB a reader thread reads the next batch while this thread
- * checksums and writes the last one: both copies of a page run at once,
- * on two cores. The reader only calls process_vm_readv() (and the
- * /proc/PID/mem fallback of ptrace__read_iov(), which no other thread
- * uses meanwhile); errors are said here. A vmsplice()/splice() path was
- * measured and not kept (docs/PERFORMANCE.md).
+ * The pages chosen are copied into pages-PID.img by dump_pages.c;
+ * pagemap-PID.img says where each run went.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,12 +25,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
+#include "dump_cow.h"
 #include "dump_ctx.h"
 #include "dump_ghost.h"
 #include "dump_mem.h"
+#include "dump_pages.h"
 #include "dump_shmem.h"
 #include "log.h"
 #include "mm.pb-c.h"
@@ -52,46 +41,12 @@
 #include "progress.h"
 #include "ptrace.h"
 
-#define BATCH_BYTES (256UL << 10)
-#define BATCH_IOVS 64 /* BATCH_BYTES / PAGE: a batch of single pages */
-#define PIPE_AFTER 8 /* batches (2 MiB) before a reader thread starts */
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAPPED (1ULL << 62)
 #define PM_GUARD (1ULL << 58) /* a guard page (MADV_GUARD_INSTALL), 6.15+ */
 #define PM_FILE (1ULL << 61)
 #define PM_PFN_MASK ((1ULL << 55) - 1)
 #define PM_CHUNK 65536 /* pagemap entries read at once */
-
-/* A batch of pages: runs of consecutive addresses, read into @buf. */
-struct slot {
-	uint8_t *buf;
-	size_t used;
-	struct iovec local[BATCH_IOVS], remote[BATCH_IOVS];
-	size_t n;
-	int err;		/* the read's result */
-};
-
-/*
- * Pages read but not yet appended. Two slots: once a dump has more than
- * PIPE_AFTER batches, a reader thread reads one slot (process_vm_readv,
- * the first copy) while this thread checksums and writes the other (the
- * second copy), on two cores.
- */
-struct batch {
-	struct dump_ctx *ctx;
-	struct ptrace_task *pt;
-	struct image_pages *out;
-	PagemapImage *pm;
-	struct slot slot[2];
-	int cur;		/* the slot being filled */
-	bool inflight;		/* the other slot is being read */
-	unsigned int flushes;
-	bool reader;		/* the reader thread runs */
-	bool quit;		/* it is to exit */
-	pthread_t thread;
-	sem_t go, done;
-	bool err_printed;	/* the last error was already reported */
-};
 
 /* Append a run to an entries array, merging it with the previous one. */
 int dump_mem__append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uint32_t nr,
@@ -117,177 +72,6 @@ int dump_mem__append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uin
 	last->nr_pages = nr;
 	last->offset = off;
 	(*entries)[(*n)++] = last;
-	return 0;
-}
-
-static void *reader_main(void *arg)
-{
-	struct batch *b = arg;
-	struct slot *sl;
-
-	for (;;) {
-		while (sem_wait(&b->go) && errno == EINTR)
-			;
-		if (b->quit)
-			return NULL;
-		sl = &b->slot[!b->cur];
-		sl->err = ptrace__read_iov(b->pt, sl->local, sl->remote, sl->n);
-		sem_post(&b->done);
-	}
-}
-
-static void reader_start(struct batch *b)
-{
-	sigset_t all, old;
-
-	if (sem_init(&b->go, 0, 0))
-		return;
-	if (sem_init(&b->done, 0, 0)) {
-		sem_destroy(&b->go);
-		return;
-	}
-	/* Signals are the main thread's business (it polls for them). */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	b->reader = !pthread_create(&b->thread, NULL, reader_main, b);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!b->reader) {
-		sem_destroy(&b->go);
-		sem_destroy(&b->done);
-	}
-}
-
-/* Wait for the slot being read, if any. Return: its read's result. */
-static int reader_wait(struct batch *b)
-{
-	if (!b->inflight)
-		return 0;
-	while (sem_wait(&b->done) && errno == EINTR)
-		;
-	b->inflight = false;
-	return b->slot[!b->cur].err;
-}
-
-static void reader_stop(struct batch *b)
-{
-	if (!b->reader)
-		return;
-	reader_wait(b);
-	b->quit = true;
-	sem_post(&b->go);
-	pthread_join(b->thread, NULL);
-	sem_destroy(&b->go);
-	sem_destroy(&b->done);
-	b->reader = false;
-}
-
-/* Append slot @sl, read, to the pages file; its runs to the pagemap. */
-static int slot_append(struct batch *b, struct slot *sl)
-{
-	uint64_t off;
-	size_t i;
-	int err;
-
-	err = image__pages_append(b->out, sl->buf, sl->used, &off);
-	if (err) {
-		b->err_printed = true;
-		return err;
-	}
-	b->ctx->copied += sl->used;
-	progress__update(b->ctx->progress, b->ctx->copied);
-	for (i = 0; !err && i < sl->n; i++) {
-		err = dump_mem__append_run(&b->pm->entries, &b->pm->n_entries,
-					   (uint64_t)sl->remote[i].iov_base,
-					   sl->remote[i].iov_len / PAGE, off);
-		b->pm->nr_pages += sl->remote[i].iov_len / PAGE;
-		off += sl->remote[i].iov_len;
-	}
-	sl->n = 0;
-	sl->used = 0;
-	return err;
-}
-
-/*
- * The current slot is full (or the last): with the reader, hand it over
- * and append the one read before; without, read and append it here.
- */
-static int batch_flush(struct batch *b)
-{
-	struct slot *sl = &b->slot[b->cur];
-	int err;
-
-	if (!sl->n)
-		return 0;
-	if (!b->reader && ++b->flushes > PIPE_AFTER && b->slot[1].buf)
-		reader_start(b);
-	if (!b->reader) {
-		err = ptrace__read_iov(b->pt, sl->local, sl->remote, sl->n);
-		if (err) {
-			b->err_printed = false;
-			return err;
-		}
-		return slot_append(b, sl);
-	}
-	/* The other slot: read by now (the reader takes one at a time). */
-	err = reader_wait(b);
-	if (err) {
-		b->err_printed = false;
-		return err;
-	}
-	if (b->slot[!b->cur].n) {
-		err = slot_append(b, &b->slot[!b->cur]);
-		if (err)
-			return err;
-	}
-	/* Hand over the current slot; fill the other one meanwhile. */
-	b->cur = !b->cur;
-	b->inflight = true;
-	sem_post(&b->go);
-	return 0;
-}
-
-/* The last batch: flushed, then the one the reader holds appended. */
-static int batch_finish(struct batch *b)
-{
-	int err = batch_flush(b);
-
-	if (err || !b->reader)
-		return err;
-	err = reader_wait(b);
-	if (err) {
-		b->err_printed = false;
-		return err;
-	}
-	return b->slot[!b->cur].n ? slot_append(b, &b->slot[!b->cur]) : 0;
-}
-
-/* Queue @nr pages at @addr, flushing as the batch fills. */
-static int batch_add(struct batch *b, uint64_t addr, uint64_t nr)
-{
-	struct slot *sl;
-	uint64_t take;
-	int err;
-
-	while (nr) {
-		sl = &b->slot[b->cur];
-		if (sl->n == BATCH_IOVS || sl->used == BATCH_BYTES) {
-			err = batch_flush(b);
-			if (err)
-				return err;
-			sl = &b->slot[b->cur];
-		}
-		take = (BATCH_BYTES - sl->used) / PAGE;
-		if (take > nr)
-			take = nr;
-		sl->local[sl->n].iov_base = sl->buf + sl->used;
-		sl->local[sl->n].iov_len = take * PAGE;
-		sl->remote[sl->n].iov_base = (void *)addr;
-		sl->remote[sl->n].iov_len = take * PAGE;
-		sl->n++;
-		sl->used += take * PAGE;
-		addr += take * PAGE;
-		nr -= take;
-	}
 	return 0;
 }
 
@@ -336,6 +120,14 @@ static void learn_zero_pfns(void)
 	}
 }
 
+static bool page_wanted(uint64_t pme);
+
+bool dump_mem__page_wanted(uint64_t pme)
+{
+	learn_zero_pfns();
+	return page_wanted(pme);
+}
+
 static bool page_wanted(uint64_t pme)
 {
 	uint64_t pfn = pme & PM_PFN_MASK;
@@ -350,9 +142,35 @@ static bool page_wanted(uint64_t pme)
 	return huge_zero_pfn == PM_PFN_MASK || pfn < huge_zero_pfn || pfn >= huge_zero_pfn + 512;
 }
 
-static int dump_vma_pages(struct batch *b, int pm_fd, VmaEntry *v)
+/* Add the page at @addr to @v's runs of pages shared with the parent. */
+static int add_cow(VmaEntry *v, uint64_t addr)
+{
+	CowRun **arr, *c = v->n_cow ? v->cow[v->n_cow - 1] : NULL;
+
+	if (c && c->start + c->nr_pages * PAGE == addr) {
+		c->nr_pages++;
+		return 0;
+	}
+	arr = realloc(v->cow, (v->n_cow + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	v->cow = arr;
+	c = PB_NEW(CowRun, cow_run);
+	if (!c)
+		return -ENOMEM;
+	v->cow[v->n_cow++] = c;
+	c->start = addr;
+	c->nr_pages = 1;
+	return 0;
+}
+
+static int dump_vma_pages(struct dump_ctx *ctx, struct dump_pages *b, int pm_fd, const struct dump_task *t, VmaEntry *v)
 {
 	uint64_t *pme, addr = v->start, run_start = 0, run_len = 0, i, n;
+	/* Written pages of a shared memory object or deleted file mapped privately: stored. */
+	bool cow = t->ncow && (v->kind == VMA_KIND__VMA_ANON_PRIVATE ||
+			       (v->kind == VMA_KIND__VMA_FILE_PRIVATE && !v->has_shmid && !v->ghost));
+	size_t hint = 0;
 	ssize_t got;
 	int err = 0;
 
@@ -369,6 +187,20 @@ static int dump_vma_pages(struct batch *b, int pm_fd, VmaEntry *v)
 			break;
 		}
 		for (i = 0; i < n; i++, addr += PAGE) {
+			/* Still the parent's frame (dump_cow.c): not stored. */
+			if (cow && page_wanted(pme[i]) && dump_cow__shared(t, addr, &hint)) {
+				if (run_len) {
+					err = dump_pages__add(b, run_start, run_len);
+					if (err)
+						goto out;
+					run_len = 0;
+				}
+				err = add_cow(v, addr);
+				if (err)
+					goto out;
+				ctx->cow_pages++;
+				continue;
+			}
 			if (page_wanted(pme[i])) {
 				if (!run_len)
 					run_start = addr;
@@ -377,7 +209,7 @@ static int dump_vma_pages(struct batch *b, int pm_fd, VmaEntry *v)
 				continue;
 			}
 			if (run_len) {
-				err = batch_add(b, run_start, run_len);
+				err = dump_pages__add(b, run_start, run_len);
 				if (err)
 					goto out;
 				run_len = 0;
@@ -385,7 +217,7 @@ static int dump_vma_pages(struct batch *b, int pm_fd, VmaEntry *v)
 		}
 	}
 	if (!err && run_len)
-		err = batch_add(b, run_start, run_len);
+		err = dump_pages__add(b, run_start, run_len);
 out:
 	v->has_dumped_pages = true;
 	free(pme);
@@ -654,13 +486,13 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 {
 	MmImage *mm = PB_NEW(MmImage, mm_image);
 	PagemapImage *pm = PB_NEW(PagemapImage, pagemap_image);
-	struct batch *b = calloc(1, sizeof(*b));
+	struct dump_pages *b = NULL;
 	bool printed = false;
 	char name[64], path[64];
 	int pm_fd = -1, err;
 	size_t i;
 
-	if (!mm || !pm || !b) {
+	if (!mm || !pm) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -671,24 +503,19 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 		goto out;
 	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
 	pm->pages_file = dump_ctx__strdup(name);
-	b->slot[0].buf = malloc(BATCH_BYTES);
-	/* Without a second buffer there is no reader thread: no failure. */
-	b->slot[1].buf = malloc(BATCH_BYTES);
-	if (!pm->pages_file || !b->slot[0].buf) {
+	b = dump_pages__new(ctx, t->pt, pm);
+	if (!pm->pages_file || !b) {
 		err = -ENOMEM;
 		goto out;
 	}
 	learn_zero_pfns();
-	b->pt = t->pt;
-	b->ctx = ctx;
-	b->pm = pm;
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", t->pid);
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pm_fd < 0) {
 		err = procfs__exists(t->pid) ? -errno : -ESRCH;
 		goto out;
 	}
-	err = image__pages_begin(ctx->img, name, t->pid, &b->out);
+	err = dump_pages__begin(b, name, t->pid);
 	printed = true;
 	if (err)
 		goto out;
@@ -696,20 +523,14 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 		VmaEntry *v = mm->vmas[i];
 
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE)
-			err = dump_vma_pages(b, pm_fd, v);
+			err = dump_vma_pages(ctx, b, pm_fd, t, v);
 		if (!err && procfs__has_vmflag(v->vm_flags, "gu"))
 			err = collect_guards(pm_fd, v);
 	}
-	if (!err)
-		err = batch_finish(b);
-	reader_stop(b);
-	printed = b->err_printed;
-	if (err) {
-		image__pages_discard(b->out);
+	err = dump_pages__end(b, err, &printed);
+	if (err)
 		goto out;
-	}
 	printed = true;
-	err = image__pages_finish(b->out);
 	if (!err)
 		err = image__write(ctx->img, IMG_MM, t->pid, &mm->base);
 	if (!err)
@@ -728,12 +549,7 @@ out:
 		pr_err("pid %d: cannot dump its memory: %s", t->pid, strerror(-err));
 	if (pm_fd >= 0)
 		close(pm_fd);
-	if (b) {
-		reader_stop(b);
-		free(b->slot[0].buf);
-		free(b->slot[1].buf);
-	}
-	free(b);
+	dump_pages__free(b);
 	if (mm)
 		mm_image__free_unpacked(mm, NULL);
 	if (pm)

@@ -11,6 +11,8 @@
 
 /* VMAs and pages of a live task. */
 int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t);
+/* Not the zero page, a guard page or a file page: stored (dump_cow.c asks too). */
+bool dump_mem__page_wanted(uint64_t pme);
 /* Append a run of pages to @entries, merged with the last one. */
 int dump_mem__append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uint32_t nr,
 			 uint64_t off);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_tcp.c - an established TCP connection read in repair mode. The
- * tree is frozen, so nothing reads or writes the socket meanwhile; the
- * peer may still send, but in repair mode the socket drops what arrives
- * (the peer retransmits it to the restored socket).
+ * dump_tcp.c - a TCP connection, established or closing (tcp_fin.h),
+ * read in repair mode. The
+ * tree is frozen, so nothing reads or writes the socket meanwhile; a
+ * peer in the tree is held by the network lock (tcp_lock.c); one outside
+ * may still send, and what arrives is acknowledged even in repair mode,
+ * so the receive sequence is read again before the image is committed.
  *
  * Each socket put in repair mode is kept (a copy of its fd) until
  * dump_tcp__end(): a failed dump or --leave-running must hand the program
@@ -22,9 +24,9 @@
 
 #include "dump_tcp.h"
 #include "log.h"
+#include "tcp_fin.h"
+#include "tcp_lock.h"
 #include "tcp_repair.h"
-
-#define TCP_ESTABLISHED_STATE 1
 
 /* A connection in repair mode: a copy of its socket, where its receive sequence was. */
 struct held {
@@ -70,17 +72,19 @@ static int refuse_moving(pid_t pid, int fd, const char *what, int64_t n)
 		       what ? what : "TCP connection", strerror((int)-n));
 	else
 		pr_err("pid %d fd %d: %s with its peer sending during the dump (%lld bytes "
-		       "arrived; pidtrace does not lock the network) is not supported", pid, fd,
-		       what ? what : "TCP connection", (long long)n);
+		       "arrived; the network lock holds only connections within the tree) is not "
+		       "supported", pid, fd, what ? what : "TCP connection", (long long)n);
 	return -EOPNOTSUPP;
 }
 
-static int read_queue(int s, int queue, int ioc, uint32_t *seq, ProtobufCBinaryData *b)
+/* Queue @queue of @s: its bytes (@ioc counts them, and @fin more) and its end. */
+static int read_queue(int s, int queue, int ioc, int fin, uint32_t *seq, ProtobufCBinaryData *b)
 {
 	int len, err;
 
 	if (ioctl(s, ioc, &len))
 		return -errno;
+	len -= fin;
 	err = tcp_repair__seq(s, queue, seq);
 	if (err)
 		return err;
@@ -108,13 +112,29 @@ static int read_conn(int s, TcpConnEntry *t)
 	t->opts = ti.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE);
 	t->snd_wscale = ti.tcpi_snd_wscale;
 	t->rcv_wscale = ti.tcpi_rcv_wscale;
-	err = read_queue(s, TCP_RECV_QUEUE, SIOCINQ, &t->inq_seq, &t->inq);
-	if (!err)
-		err = read_queue(s, TCP_SEND_QUEUE, SIOCOUTQ, &t->outq_seq, &t->outq);
+	if (!tcp_fin__state_ok(t->state))
+		return -EAGAIN;	/* it moved on since inet_diag looked */
+	/* SIOCINQ leaves out the peer's FIN already. */
+	err = read_queue(s, TCP_RECV_QUEUE, SIOCINQ, 0, &t->inq_seq, &t->inq);
+	/* SIOCOUTQ counts our FIN until the peer acknowledges it. */
+	if (!err && t->state != TCP_FIN_ST_CLOSE)
+		err = read_queue(s, TCP_SEND_QUEUE, SIOCOUTQ,
+				 tcp_fin__ours(t->state) && !tcp_fin__ours_acked(t->state),
+				 &t->outq_seq, &t->outq);
+	/* Closed: nothing left to send (a reset dropped what was not acknowledged). */
+	else if (!err)
+		err = tcp_repair__seq(s, TCP_SEND_QUEUE, &t->outq_seq);
 	if (err)
 		return err;
 	if (ioctl(s, SIOCOUTQNSD, &v))
 		return -errno;
+	if (t->state == TCP_FIN_ST_CLOSE)
+		v = 0;
+	/* Our FIN is the queue's last sequence number: unsent, it is counted. */
+	if (tcp_fin__ours(t->state) && v > 0) {
+		t->has_fin_unsent = t->fin_unsent = true;
+		v--;
+	}
 	t->unsent = v > 0 ? v : 0;
 	/* In repair mode TCP_MAXSEG is the clamp the peer announced. */
 	l = sizeof(v);
@@ -134,6 +154,20 @@ static int read_conn(int s, TcpConnEntry *t)
 	t->rcv_wnd = w.rcv_wnd;
 	t->rcv_wup = w.rcv_wup;
 	return 0;
+}
+
+/* Whether restore's segments from the peer's address will reach @s (tcp_fin__probe()). */
+static int probe(int s, const TcpConnEntry *t)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t ll = sizeof(local), pl = sizeof(peer);
+
+	if (!tcp_fin__peers(t->state) && !tcp_fin__ours_acked(t->state))
+		return 0;
+	if (getsockname(s, (struct sockaddr *)&local, &ll) ||
+	    getpeername(s, (struct sockaddr *)&peer, &pl))
+		return 0;	/* closed: nothing to probe */
+	return tcp_fin__probe(s, t, &local, &peer);
 }
 
 int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
@@ -158,8 +192,6 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 		return -ENOMEM;
 	tcp_conn_entry__init(t);
 	err = read_conn(s, t);
-	if (!err && t->state != TCP_ESTABLISHED_STATE)
-		err = -EAGAIN;	/* it moved on since inet_diag looked */
 	if (!err && t->unsent > t->outq.len)
 		err = -EIO;
 	if (err) {
@@ -172,6 +204,13 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	 * acknowledged, and would be missing from the image.
 	 */
 	held[nheld - 1].rcv_seq = t->inq_seq;
+	err = probe(s, t);
+	if (err) {
+		pr_err("pid %d fd %d: %s (%s), where no segment from its peer's address arrives "
+		       "(a firewall rule?), is not supported: restore replays the peer's FIN or ACK "
+		       "that way", pid, fd, what, tcp_fin__state_name(t->state));
+		return -EOPNOTSUPP;
+	}
 	n = arrived(s, t->inq_seq);
 	return n ? refuse_moving(pid, fd, what, n) : 0;
 }
@@ -218,4 +257,5 @@ void dump_tcp__end(bool killed)
 	free(held);
 	held = NULL;
 	nheld = 0;
+	tcp_lock__release();
 }

@@ -39,7 +39,11 @@
 
 #include "inventory.pb-c.h"
 
-#define IMAGE_FORMAT_VERSION 2
+/*
+ * 3: a child's pages still shared copy-on-write with its parent are stored
+ * once, in the parent (vma_entry.cow): a reader of 2 would restore zeros.
+ */
+#define IMAGE_FORMAT_VERSION 3
 #define IMAGE_PAGES_HDR_SIZE 4096
 
 enum image_kind {

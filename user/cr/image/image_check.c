@@ -273,6 +273,28 @@ static int check_ghost(struct image *img, const char *n, const VmaEntry *v)
 	return image_check__deleted_file(img, n, "mapping", v->start, v->ghost);
 }
 
+/* Pages shared with the parent: a private mapping, sorted, inside the mapping. */
+static int check_cow(struct image *img, const char *n, const VmaEntry *v)
+{
+	uint64_t prev_end = v->start;
+	size_t k;
+
+	if (v->kind != VMA_KIND__VMA_ANON_PRIVATE && v->kind != VMA_KIND__VMA_FILE_PRIVATE)
+		return bad(img, n, "mapping 0x%llx shares pages with its parent but is not a private mapping",
+			   (unsigned long long)v->start);
+	for (k = 0; k < v->n_cow; k++) {
+		const CowRun *c = v->cow[k];
+
+		if (!c->nr_pages || c->start % PAGE || c->start < prev_end ||
+		    c->nr_pages > (v->end - c->start) / PAGE)
+			return bad(img, n, "mapping 0x%llx: impossible run of pages shared with the parent (0x%llx, %llu pages)",
+				   (unsigned long long)v->start, (unsigned long long)c->start,
+				   (unsigned long long)c->nr_pages);
+		prev_end = c->start + c->nr_pages * PAGE;
+	}
+	return 0;
+}
+
 static int check_mm(struct image *img, const char *n, const MmImage *mm)
 {
 	uint64_t prev_end = 0;
@@ -308,6 +330,8 @@ static int check_mm(struct image *img, const char *n, const MmImage *mm)
 			return bad(img, n, "mapping 0x%llx claims %llu stored pages",
 				   (unsigned long long)v->start, (unsigned long long)v->dumped_pages);
 		if (v->ghost && check_ghost(img, n, v))
+			return -EINVAL;
+		if (v->n_cow && check_cow(img, n, v))
 			return -EINVAL;
 	}
 	if ((mm->has_vdso_start || mm->has_vdso_end) &&

@@ -30,7 +30,8 @@
 #define MAX_NS_LEVELS 33		/* MAX_PID_NS_LEVEL + the root namespace */
 #define MAX_XSTATE (64U * 1024)
 #define MIN_XSTATE 576			/* legacy area + XSAVE header */
-#define MAX_DELETED_BYTES (64ULL << 20)	/* what a dump saves of a deleted file */
+#define MAX_DELETED_BYTES (64ULL << 20)	/* the data a dump saves of a deleted file */
+#define MAX_DELETED_SIZE (1ULL << 44)	/* its size, holes included (ext4's limit) */
 
 /* One error, naming the file. */
 #define bad(img, name, fmt, ...)                                              \

@@ -29,7 +29,8 @@ int image_check__deleted_file(struct image *img, const char *n, const char *what
 	if (!d->path || !*d->path)
 		return bad(img, n, "%s 0x%llx: a deleted file without its name", what,
 			   (unsigned long long)at);
-	if (d->size > MAX_DELETED_BYTES || (d->data_here && ghost_data__check(d)) ||
+	if (d->size > MAX_DELETED_SIZE || d->data.len > MAX_DELETED_BYTES ||
+	    (d->data_here && ghost_data__check(d)) ||
 	    (!d->data_here && d->data.len))
 		return bad(img, n, "%s 0x%llx: deleted file %.64s of %llu bytes holds %zu bytes%s",
 			   what, (unsigned long long)at, d->path, (unsigned long long)d->size,

@@ -14,6 +14,7 @@
 
 #include "inet_opts.h"
 #include "inet_sk.h"
+#include "tcp_fin.h"
 
 void inet_sk__addr_str(int family, const uint8_t *addr, size_t addr_len, uint32_t port,
 		       char *buf, size_t len)
@@ -44,8 +45,17 @@ static size_t addr_len(uint32_t family)
 /* What TCP repair would take: restore sets these with setsockopt(). */
 static int tcp_conn_check(const TcpConnEntry *t, char *why, size_t len)
 {
-	if (t->state != 1)
+	if (!tcp_fin__state_ok(t->state))
 		snprintf(why, len, "TCP connection in state %u", t->state);
+	else if (t->fin_unsent && (!tcp_fin__ours(t->state) || tcp_fin__ours_acked(t->state)))
+		snprintf(why, len, "TCP connection %s with an unsent FIN",
+			 tcp_fin__state_name(t->state));
+	else if (tcp_fin__ours(t->state) && !t->fin_unsent && t->unsent)
+		snprintf(why, len, "TCP connection %s with its FIN sent before %u bytes",
+			 tcp_fin__state_name(t->state), t->unsent);
+	else if (tcp_fin__ours_acked(t->state) && t->outq.len)
+		snprintf(why, len, "TCP connection %s with %zu bytes not acknowledged",
+			 tcp_fin__state_name(t->state), t->outq.len);
 	else if (t->unsent > t->outq.len || (t->outq.len && !t->outq.data) ||
 		 (t->inq.len && !t->inq.data) || t->outq.len > INT32_MAX || t->inq.len > INT32_MAX)
 		snprintf(why, len, "TCP connection with %u unsent bytes of a %zu-byte send queue",
@@ -123,9 +133,10 @@ bool inet_sk__describe(const FdEntry *e, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, " -> %s", peer);
 		if (k->tcp && (size_t)n < len)
 			n += snprintf(buf + n, len - n,
-				      ", established, seq rcv %u snd %u, queued %zu in %zu out (%u unsent)",
-				      k->tcp->inq_seq, k->tcp->outq_seq, k->tcp->inq.len,
-				      k->tcp->outq.len, k->tcp->unsent);
+				      ", %s, seq rcv %u snd %u, queued %zu in %zu out (%u unsent%s)",
+				      tcp_fin__state_name(k->tcp->state), k->tcp->inq_seq,
+				      k->tcp->outq_seq, k->tcp->inq.len, k->tcp->outq.len,
+				      k->tcp->unsent, k->tcp->fin_unsent ? ", FIN unsent" : "");
 	} else if (!k->src_port) {
 		n += snprintf(buf + n, len - n, ", unbound");
 	}
@@ -165,6 +176,7 @@ static void inet_sk_tcp_json(const TcpConnEntry *t, struct json_object *j)
 	add(o, "inq_bytes", json_object_new_int64(t->inq.len));
 	add(o, "outq_bytes", json_object_new_int64(t->outq.len));
 	add(o, "unsent_bytes", json_object_new_int64(t->unsent));
+	add(o, "fin_unsent", boolean(t->fin_unsent));
 	add(o, "mss", json_object_new_int64(t->mss));
 	add(o, "timestamps", boolean(t->opts & 1));
 	add(o, "sack", boolean(t->opts & 2));
@@ -205,7 +217,8 @@ void inet_sk__json(const FdEntry *e, struct json_object *o)
 	}
 	add(j, "listening", boolean(k->listening));
 	if (k->protocol == IPPROTO_TCP && !k->listening)
-		add(j, "state", json_object_new_string(k->tcp ? "established" : "closed"));
+		add(j, "state", json_object_new_string(k->tcp ? tcp_fin__state_name(k->tcp->state) :
+							 "closed"));
 	if (k->tcp)
 		inet_sk_tcp_json(k->tcp, j);
 	if (k->listening)

@@ -51,9 +51,11 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 		snprintf(what, sizeof(what), "%s, unlinked but linked elsewhere,", l->link);
 		return refuse(l, what);
 	}
-	if ((uint64_t)st->st_size > DUMP_GHOST_MAX_BYTES) {
-		snprintf(what, sizeof(what), "%s (%lu bytes: more than the %lu MiB saved)", l->link,
-			 (unsigned long)st->st_size, (unsigned long)(DUMP_GHOST_MAX_BYTES >> 20));
+	/* What is saved is its data, not its holes: a big sparse file is small. */
+	if ((uint64_t)st->st_blocks * 512 > DUMP_GHOST_MAX_BYTES) {
+		snprintf(what, sizeof(what), "%s (%llu bytes of data: more than the %llu MiB saved)",
+			 l->link, (unsigned long long)st->st_blocks * 512,
+			 (unsigned long long)(DUMP_GHOST_MAX_BYTES >> 20));
 		return refuse(l, what);
 	}
 	e->path = dump_ctx__strdup(l->link);
@@ -70,7 +72,14 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	d->has_data_here = d->data_here = true;
 	d->has_data = true;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
-	return dump_ghost__read(l->pid, path, st->st_size, d);
+	err = dump_ghost__read(l->pid, path, st->st_size, d);
+	if (err == -EFBIG) {
+		/* A filesystem that cannot tell holes from data: all of its size is data. */
+		snprintf(what, sizeof(what), "%s (more than the %llu MiB of data saved)", l->link,
+			 (unsigned long long)(DUMP_GHOST_MAX_BYTES >> 20));
+		return refuse(l, what);
+	}
+	return err;
 }
 
 static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
@@ -86,7 +95,7 @@ static int open_deleted(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	return fd == -ENOENT ? restore_fdkinds__open_deleted(ctx, pid, e) : fd;
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	const DeletedFileEntry *d = e->deleted;
 
@@ -119,7 +128,7 @@ void kind_deleted__json_data(const DeletedFileEntry *d, struct json_object *k)
 	kinds_show__add(k, "data_ranges", a);
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const DeletedFileEntry *d = e->deleted;
 	struct json_object *k;

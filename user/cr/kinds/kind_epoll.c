@@ -137,7 +137,7 @@ static void ep_events(uint32_t ev, char *buf, size_t len)
 	kinds_show__bits(ev, names, sizeof(names) / sizeof(names[0]), buf, len);
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	if (!e->epoll)
 		return false;
@@ -161,7 +161,7 @@ static void print(const FdEntry *e)
 	}
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const EpollEntry *ep = e->epoll;
 	struct json_object *k, *a;

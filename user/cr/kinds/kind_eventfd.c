@@ -69,7 +69,7 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	return restore_verify__num(v, w, VF_DEC, e->eventfd->count, x);
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	if (!e->eventfd)
 		return false;
@@ -78,7 +78,7 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 	return true;
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	struct json_object *k;
 

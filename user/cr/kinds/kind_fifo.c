@@ -52,7 +52,7 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 	return 0;
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	const FifoEntry *f = e->fifo;
 
@@ -66,7 +66,7 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 	return true;
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const FifoEntry *f = e->fifo;
 	struct json_object *k;

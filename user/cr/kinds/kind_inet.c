@@ -23,6 +23,7 @@
 #include "restore_inet.h"
 #include "restore_tcp.h"
 #include "restore_verify.h"
+#include "restore_verify_tcp.h"
 
 static bool claims(const struct fd_live *l)
 {
@@ -83,8 +84,13 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	OPT(SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR", k->reuseaddr);
 	OPT(SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT", k->reuseport);
 	OPT(SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE", k->keepalive);
-	OPT(SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF", k->sndbuf);
-	OPT(SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF", k->rcvbuf);
+	/* A connection's sizes the program never set are the kernel's to tune (SO_BUF_LOCK). */
+	if (!k->tcp || !k->has_buf_lock || (k->buf_lock & 1))
+		OPT(SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF", k->sndbuf);
+	if (!k->tcp || !k->has_buf_lock || (k->buf_lock & 2))
+		OPT(SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF", k->rcvbuf);
+	if (k->has_buf_lock)
+		OPT(SOL_SOCKET, 72 /* SO_BUF_LOCK */, "SO_BUF_LOCK", k->buf_lock);
 	if (k->sk_type == SOCK_STREAM)
 		OPT(SOL_SOCKET, SO_ACCEPTCONN, "listening", k->listening);
 	if (k->has_nodelay)
@@ -120,6 +126,9 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		}
 		v->n->sockopts++;
 	}
+	/* A connection's state and shutdown bits (restore_verify_tcp.c). */
+	if (!err)
+		err = restore_verify_tcp__conn(v, e, s);
 	if (err || getsockname(s, (struct sockaddr *)&ss, &len))
 		return err;
 	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
@@ -133,12 +142,12 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	return err;
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	return inet_sk__describe(e, buf, len);
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	inet_sk__json(e, o);
 }

@@ -118,7 +118,7 @@ static void in_mask(uint32_t m, char *buf, size_t len)
 	kinds_show__bits(m, names, sizeof(names) / sizeof(names[0]), buf, len);
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	if (!e->inotify)
 		return false;
@@ -140,7 +140,7 @@ static void print(const FdEntry *e)
 	}
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const InotifyEntry *ie = e->inotify;
 	struct json_object *k, *a;

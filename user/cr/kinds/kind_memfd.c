@@ -37,14 +37,14 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	return dump_shmem__track_fd(ctx, l->pid, l->fd, l->link, l->st);
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s (shmem %lu)", e->path ? e->path : "memfd",
 		 (unsigned long)e->memfd_shmid);
 	return true;
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	json_object_object_add(o, "memfd_shmid", json_object_new_int64((int64_t)e->memfd_shmid));
 }

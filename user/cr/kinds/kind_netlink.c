@@ -420,7 +420,7 @@ static void groups_str(const NetlinkSkEntry *k, char *buf, size_t len)
 		snprintf(buf + o, len - o, ",...");
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	const NetlinkSkEntry *k = e->netlink_sk;
 	char p[32], g[256];
@@ -449,7 +449,7 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 	return true;
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const NetlinkSkEntry *k = e->netlink_sk;
 	struct json_object *j, *a, *f;

@@ -204,7 +204,7 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 }
 
 /* The target as pidfds.img says (its pidfs inode and holders are under "pidfd targets"). */
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	const PidfdTargetEntry *p = show__pidfd_target(s, e->pidfd_ino);
 	int n;
@@ -225,7 +225,7 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 	return true;
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const PidfdTargetEntry *p = show__pidfd_target(s, e->pidfd_ino);
 

@@ -40,7 +40,7 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	return e->has_pipe_ino ? restore_verify__pipe(v, e, l->st->st_ino) : 0;
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	snprintf(buf, len, "pipe:[%lu]", (unsigned long)e->pipe_ino);
 	return true;

@@ -38,7 +38,7 @@
 #include <json-c/json.h>
 
 #include "dump_ctx.h"
-#include "dump_refuse.h"
+#include "escape.h"
 #include "image_check.h"
 #include "kind_pty.h"
 #include "kinds.h"
@@ -323,7 +323,7 @@ static int holds_slave(pid_t pid, int index, dev_t rdev)
  */
 static int check_outside(struct dump_ctx *ctx, const struct fd_live *l, int index)
 {
-	char comm[64], esc[256], path[64];
+	char comm[256], path[64];
 	struct procfs_stat ps;
 	pid_t pid, sid, tpgid;
 	struct dirent *d;
@@ -348,7 +348,7 @@ static int check_outside(struct dump_ctx *ctx, const struct fd_live *l, int inde
 		closedir(dp);
 		snprintf(comm, sizeof(comm), "?");
 		if (!procfs__stat(pid, &ps))
-			snprintf(comm, sizeof(comm), "%s", dump_refuse__escape(ps.comm, esc, sizeof(esc)));
+			escape__into(comm, sizeof(comm), ps.comm);
 		if (fd >= 0)
 			pr_err("pid %d fd %d: pseudo-terminal master of %s, whose slave pid %d (%s) fd %d holds outside the dumped tree, is not supported",
 			       l->pid, l->fd, path, pid, comm, fd);
@@ -595,7 +595,7 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 
 /* ---- show ---- */
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	const PtyEntry *p = e->pty;
 	char ctty[64] = "";
@@ -621,7 +621,7 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 	return true;
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const PtyEntry *p = e->pty;
 	struct json_object *k;

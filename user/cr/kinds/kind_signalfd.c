@@ -66,7 +66,7 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	return restore_verify__num(v, w, VF_HEX, e->signalfd->sigmask, x);
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	char sigs[400];
 
@@ -77,7 +77,7 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 	return true;
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	struct json_object *k;
 	char sigs[400];

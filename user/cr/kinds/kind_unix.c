@@ -164,7 +164,7 @@ static void sk_name(const UnixSkEntry *u, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-static bool describe(const struct show_image *s, const FdEntry *e, char *buf, size_t len)
+static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	const UnixSkEntry *u = e->unix_sk;
 	char name[400];
@@ -193,7 +193,7 @@ static bool describe(const struct show_image *s, const FdEntry *e, char *buf, si
 	return true;
 }
 
-static void json(const struct show_image *s, const FdEntry *e, struct json_object *o)
+static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
 	const UnixSkEntry *u = e->unix_sk;
 	struct json_object *k;

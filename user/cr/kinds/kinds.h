@@ -32,7 +32,7 @@ struct image;
 struct json_object;
 struct restore_ctx;
 struct rtask;
-struct show_image;
+struct image_tree;
 struct verify;
 
 /* A live fd as dump sees it in the frozen task, and verify in the restored one. */
@@ -90,9 +90,9 @@ struct fd_kind {
 
 	/* Show. describe: show's OBJECT column (false: the path is);
 	 * print: lines under the fd's; json: the kind's members in @o. */
-	bool (*describe)(const struct show_image *s, const FdEntry *e, char *buf, size_t len);
+	bool (*describe)(const struct image_tree *s, const FdEntry *e, char *buf, size_t len);
 	void (*print)(const FdEntry *e);
-	void (*json)(const struct show_image *s, const FdEntry *e, struct json_object *o);
+	void (*json)(const struct image_tree *s, const FdEntry *e, struct json_object *o);
 };
 
 /* The kind of an image's fd type, NULL for one no kind has. */

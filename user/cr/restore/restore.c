@@ -50,6 +50,7 @@
 #include "progress.h"
 #include "ptrace.h"
 #include "restore_cgroup.h"
+#include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_files.h"
 #include "restore_ghost.h"
@@ -436,6 +437,7 @@ int cmd_restore(int argc, char **argv)
 		return EXIT_USAGE;
 	log__set_json(json);
 	ret = restore(&ctx, json, detach, tl);
+	restore_cow__free(&ctx);
 	restore_load__free(&ctx);
 	return ret;
 }

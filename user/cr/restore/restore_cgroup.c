@@ -40,7 +40,7 @@
 #include "restore_threads.h"
 
 struct restore_cgroups {
-	CgroupsImage *img;
+	const CgroupsImage *img;	/* ctx->tree's */
 	char **made;		/* directories made, in the order they were */
 	const CgroupDir **made_d;
 	size_t nmade;
@@ -137,11 +137,10 @@ int restore_cgroup__create(struct restore_ctx *ctx)
 	cg = ctx->cg = calloc(1, sizeof(*cg));
 	if (!cg)
 		return restore_ctx__fail(ctx, 0, -ENOMEM, "out of memory");
-	err = image__read(ctx->img, IMG_CGROUPS, 0, (ProtobufCMessage **)&cg->img);
-	if (err == -ENOENT)
+	/* Read with the rest of the tree (image_tree.c); the tree keeps it. */
+	cg->img = ctx->tree.cgroups;
+	if (!cg->img)
 		return 0; /* the tree owns no cgroup, or an image of before they were saved */
-	if (err)
-		return restore_ctx__fail(ctx, 0, err, "cannot read cgroups.img");
 	cg->made = calloc(cg->img->n_dirs + 1, sizeof(*cg->made));
 	cg->made_d = calloc(cg->img->n_dirs + 1, sizeof(*cg->made_d));
 	if (!cg->made || !cg->made_d)
@@ -234,8 +233,6 @@ void restore_cgroup__end(struct restore_ctx *ctx, bool failed)
 		free(cg->made[i]);
 	free(cg->made);
 	free(cg->made_d);
-	if (cg->img)
-		cgroups_image__free_unpacked(cg->img, NULL);
 	free(cg);
 	ctx->cg = NULL;
 }

@@ -43,6 +43,7 @@
 #include "core.pb-c.h"
 #include "files.pb-c.h"
 #include "image.h"
+#include "image_tree.h"
 #include "log.h"
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
@@ -52,6 +53,7 @@ struct progress;
 struct ptrace_task;
 struct rthreads;
 struct restore_fdkinds;
+struct restore_cow;
 struct restore_fifo;
 struct restore_cgroups;
 struct rpipe;
@@ -111,6 +113,7 @@ struct restore_ctx {
 	const char *dir;
 	struct image *img;
 	const Inventory *inv;
+	struct image_tree tree;	/* every file of the tree, read (image_tree.h) */
 	struct watchdog *wd;
 
 	struct rtask *tasks;	/* parents before children (inventory order) */
@@ -133,6 +136,7 @@ struct restore_ctx {
 	struct restore_unix_conn *unc;	/* restore_unix_conn.c: sockets made with others */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
 	struct restore_cgroups *cg;	/* restore_cgroup.c: cgroups made */
+	struct restore_cow *cow;	/* restore_cow.c: pages shared with a parent (NULL: none) */
 	int cgroups_mode;	/* --cgroups (enum restore_cgroup_mode) */
 	uint64_t cgroups_made;	/* the tree's cgroups made again (the report) */
 
@@ -150,6 +154,8 @@ struct restore_ctx {
 
 	/* Counters for the report. */
 	uint64_t pages, pages_bytes, vmas, fds, pidfds_done, zombies, threads;
+	/* restore_cow.c: pages inherited again, written before a fork, copied instead. */
+	uint64_t cow_shared, cow_filled, cow_copied;
 	const char *step;	/* the step running, for errors */
 	char error[512];	/* the first failure: "STEP: what" (restore_ctx__fail()) */
 	pid_t error_pid;	/* the task it names, 0 for none */

@@ -25,7 +25,12 @@
 #include "log.h"
 #include "restore_ctx.h"
 #include "restore_inet.h"
+#include "restore_reuseport.h"
 #include "restore_tcp.h"
+
+#ifndef SO_BUF_LOCK
+#define SO_BUF_LOCK 72
+#endif
 
 static int set_int(int s, int level, int opt, int v)
 {
@@ -84,6 +89,16 @@ static int set_options(int s, const InetSkEntry *k, const char **what)
 		set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
 	if (set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
 		set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
+	return restore_inet__buf_lock(s, k, what);
+}
+
+int restore_inet__buf_lock(int s, const InetSkEntry *k, const char **what)
+{
+	/* Setting a size locks it: unlocked again, the kernel tunes it as before. */
+	if (k->has_buf_lock && set_int(s, SOL_SOCKET, SO_BUF_LOCK, k->buf_lock & 3)) {
+		*what = "SO_BUF_LOCK";
+		return -errno;
+	}
 	return 0;
 }
 
@@ -127,6 +142,7 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	struct sockaddr_storage sa;
 	char local[64], why[96];
 	const char *what = NULL;
+	bool reuseport;
 	int s = -1, err;
 	socklen_t l;
 
@@ -145,6 +161,12 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	err = set_options(s, k, &what);
 	if (err)
 		goto fail;
+	/* Its port shared through SO_REUSEPORT, which it cleared after binding. */
+	reuseport = restore_reuseport__needed(ctx, e);
+	if (reuseport && (err = set_int(s, SOL_SOCKET, SO_REUSEPORT, 1))) {
+		what = "SO_REUSEPORT";
+		goto fail;
+	}
 	/*
 	 * A connection: bound and connected by restore_tcp.c once every fd is
 	 * made; its other options (keepalive times, SO_LINGER...) now.
@@ -194,6 +216,8 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		what = "listen";
 		goto fail;
 	}
+	if (reuseport && (err = restore_reuseport__defer(s)))
+		goto fail;
 	if (k->has_dst_addr) {
 		l = sockaddr_of(k, &k->dst_addr, k->dst_port,
 				k->has_dst_scope_id ? k->dst_scope_id : 0, &sa);
@@ -208,7 +232,7 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		what = "shutdown";
 		goto fail;
 	}
-	/* (A connection half shut down is in a closing state: refused at dump.) */
+	/* (A connection's shutdown comes with its FINs: restore_tcp.c, tcp_fin.c.) */
 flags:
 	if (fcntl(s, F_SETFL, e->flags & O_NONBLOCK)) {
 		err = -errno;

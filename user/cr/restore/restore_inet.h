@@ -21,4 +21,10 @@
  */
 int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 
+/*
+ * restore_inet__buf_lock() - SO_BUF_LOCK of socket @s as @k had it, after
+ * its sizes are set (which locks them). Return: 0 or -errno, @what said.
+ */
+int restore_inet__buf_lock(int s, const InetSkEntry *k, const char **what);
+
 #endif

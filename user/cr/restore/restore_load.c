@@ -17,18 +17,21 @@
 #include "restore_ghost.h"
 #include "restore_load.h"
 #include "restore_shmem.h"
+#include "image_tree.h"
 #include "rlimits.h"
 #include "watchdog.h"
 
-static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
+/* Task @k of the image as @t (its files stay the tree's, ctx->tree). */
+static int load_task(struct restore_ctx *ctx, const struct image_task *k, struct rtask *t)
 {
-	int err;
+	uint32_t pid = k->pid;
 
 	t->pid = pid;
 	t->ctl = t->stub_ctl = t->src_fd = -1;
-	err = image__read(ctx->img, IMG_CORE, pid, (ProtobufCMessage **)&t->core);
-	if (err)
-		return restore_ctx__fail(ctx, pid, err, "pid %u: cannot read core-%u.img", pid, pid);
+	t->core = k->core;
+	t->mm = k->mm;
+	t->pm = k->pagemap;
+	t->files = k->files;
 	t->zombie = t->core->state == TASK_STATE__TASK_ZOMBIE;
 	if (t->zombie)
 		return 0;
@@ -39,14 +42,6 @@ static int load_task(struct restore_ctx *ctx, uint32_t pid, struct rtask *t)
 		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP,
 				     "pid %u: seccomp mode %u without its filters in the image", pid,
 				     t->core->creds->seccomp_mode);
-	err = image__read(ctx->img, IMG_MM, pid, (ProtobufCMessage **)&t->mm);
-	if (!err)
-		err = image__read(ctx->img, IMG_PAGEMAP, pid, (ProtobufCMessage **)&t->pm);
-	if (!err)
-		err = image__read(ctx->img, IMG_FILES, pid, (ProtobufCMessage **)&t->files);
-	if (err)
-		return restore_ctx__fail(ctx, pid, err, "pid %u: incomplete image (%s)", pid,
-				     strerror(-err));
 	return 0;
 }
 
@@ -108,14 +103,21 @@ int restore_load__image(struct restore_ctx *ctx)
 	err = image__open(ctx->dir, &ctx->img);
 	if (err)
 		return restore_ctx__fail(ctx, 0, err, "%s: not a usable image", ctx->dir);
-	ctx->inv = image__inventory(ctx->img);
+	/* Every file of the tree, read and checked (image_tree.c, as show reads it). */
+	err = image_tree__load(ctx->img, &ctx->tree);
+	if (err)
+		return restore_ctx__fail(ctx, 0, err, "%s: not a usable image", ctx->dir);
+	ctx->inv = ctx->tree.inv;
+	ctx->pipes = ctx->tree.pipes;
+	ctx->pidfds = ctx->tree.pidfds;
+	ctx->shmem = ctx->tree.shmem;
 	if (!ctx->inv->n_pids || ctx->inv->pids[0] != ctx->inv->root_pid)
 		return restore_ctx__fail(ctx, 0, -EINVAL, "%s: the inventory lists no root task", ctx->dir);
 	ctx->tasks = calloc(ctx->inv->n_pids, sizeof(*ctx->tasks));
 	if (!ctx->tasks)
 		return -ENOMEM;
 	for (i = 0; i < ctx->inv->n_pids; i++) {
-		err = load_task(ctx, ctx->inv->pids[i], &ctx->tasks[i]);
+		err = load_task(ctx, &ctx->tree.tasks[i], &ctx->tasks[i]);
 		ctx->ntasks++;
 		if (err)
 			return err;
@@ -130,19 +132,7 @@ int restore_load__image(struct restore_ctx *ctx)
 	}
 	if (ctx->tasks[0].zombie)
 		return restore_ctx__fail(ctx, 0, -EINVAL, "the root task is a zombie");
-	err = check_fd_limit(ctx);
-	if (err)
-		return err;
-	err = image__read(ctx->img, IMG_PIPES, 0, (ProtobufCMessage **)&ctx->pipes);
-	if (err && err != -ENOENT)
-		return restore_ctx__fail(ctx, 0, err, "cannot read pipes.img");
-	err = image__read(ctx->img, IMG_PIDFDS, 0, (ProtobufCMessage **)&ctx->pidfds);
-	if (err && err != -ENOENT)
-		return restore_ctx__fail(ctx, 0, err, "cannot read pidfds.img");
-	err = image__read(ctx->img, IMG_SHMEM, 0, (ProtobufCMessage **)&ctx->shmem);
-	if (err && err != -ENOENT)
-		return restore_ctx__fail(ctx, 0, err, "cannot read shmem.img");
-	return 0;
+	return check_fd_limit(ctx);
 }
 
 /* Our own vDSO block: its size, and where a `syscall` is in it. */
@@ -189,25 +179,15 @@ void restore_load__free(struct restore_ctx *ctx)
 	for (i = 0; i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];
 
-		if (t->core)
-			task_core__free_unpacked(t->core, NULL);
-		if (t->mm)
-			mm_image__free_unpacked(t->mm, NULL);
-		if (t->pm)
-			pagemap_image__free_unpacked(t->pm, NULL);
-		if (t->files)
-			files_image__free_unpacked(t->files, NULL);
 		if (t->ctl >= 0)
 			close(t->ctl);
 		if (t->stub_ctl >= 0)
 			close(t->stub_ctl);
 	}
-	if (ctx->pipes)
-		pipes_image__free_unpacked(ctx->pipes, NULL);
-	if (ctx->pidfds)
-		pidfds_image__free_unpacked(ctx->pidfds, NULL);
-	if (ctx->shmem)
-		shmem_image__free_unpacked(ctx->shmem, NULL);
+	image_tree__free(&ctx->tree);
+	ctx->pipes = NULL;
+	ctx->pidfds = NULL;
+	ctx->shmem = NULL;
 	restore_shmem__close(ctx);
 	restore_ghost__close(ctx);
 	if (ctx->init_ctl >= 0)

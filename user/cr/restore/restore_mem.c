@@ -23,6 +23,9 @@
  *      VM exit) and writes it while it is still in the cache, where a
  *      populate zeroes all of them first and the copy reads them back
  *      from RAM: 0.84-0.91x the time without it (docs/PERFORMANCE.md);
+ *      Regions a stub was forked with and keeps (restore_cow.c: pages
+ *      shared copy-on-write with its parent) are neither unmapped nor
+ *      mapped again; the pages already there are not written again;
  *   6. the madvise() state and guard pages (restore_madvise.c);
  *   7. one PR_SET_MM_MAP for the mm fields, auxv and exe file.
  * The two pages go at the very end (restore_mem__finish).
@@ -44,6 +47,7 @@
 #include "page.h"
 #include "procfs.h"
 #include "ptrace.h"
+#include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_ghost.h"
 #include "restore_madvise.h"
@@ -184,14 +188,38 @@ static bool vdso_block(const MmImage *mm, unsigned long *start, unsigned long *e
 	return *start != 0;
 }
 
+/* Unmap [a, b) but the regions restore_cow.c kept (VMAs of the image, sorted). */
+static long unmap_but_kept(struct restore_ctx *ctx, struct rtask *t, unsigned long a,
+			   unsigned long b)
+{
+	size_t i;
+	long r;
+
+	for (i = 0; i < t->mm->n_vmas && a < b; i++) {
+		const VmaEntry *v = t->mm->vmas[i];
+
+		if (v->end <= a || !restore_cow__kept(ctx, t, i))
+			continue;
+		if (v->start >= b)
+			break;
+		if (v->start > a) {
+			r = restore_ctx__sys(t, SYS_munmap, a, v->start - a, 0, 0, 0, 0);
+			if (r)
+				return r;
+		}
+		a = v->end;
+	}
+	return a < b ? restore_ctx__sys(t, SYS_munmap, a, b - a, 0, 0, 0, 0) : 0;
+}
+
 static int clear_and_vdso(struct restore_ctx *ctx, struct rtask *t)
 {
 	unsigned long start, vend, end = t->hpage + 2 * PAGE;
 	long r;
 
-	r = restore_ctx__sys(t, SYS_munmap, 0, t->hpage, 0, 0, 0, 0);
+	r = unmap_but_kept(ctx, t, 0, t->hpage);
 	if (!r)
-		r = restore_ctx__sys(t, SYS_munmap, end, TASK_END - end, 0, 0, 0, 0);
+		r = unmap_but_kept(ctx, t, end, TASK_END);
 	if (r)
 		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: cannot unmap the stub: %s",
 				     t->pid, strerror((int)-r));
@@ -242,7 +270,7 @@ static int check_file(struct restore_ctx *ctx, struct rtask *t, const char *path
 
 static unsigned tmp_prot(const VmaEntry *v)
 {
-	return v->dumped_pages ? v->prot | PROT_READ | PROT_WRITE : v->prot;
+	return v->dumped_pages || v->n_cow ? v->prot | PROT_READ | PROT_WRITE : v->prot;
 }
 
 /* mmap() in the task, one call per VMA of the image (a test fault point). */
@@ -329,6 +357,17 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 
 		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL)
 			continue;
+		/*
+		 * Mapped already, with pages it shares with its parent or
+		 * children; still one fault point per VMA for the tests.
+		 */
+		if (restore_cow__kept(ctx, t, i)) {
+			r = testfault__point("restore-mmap") ? -ENOMEM : (long)v->start;
+			if (r != (long)v->start)
+				err = map_failed(ctx, t, v, (int)r);
+			ctx->vmas++;
+			continue;
+		}
 		/* MAP_DROPPABLE: private anonymous memory the kernel may drop ("dp"). */
 		flags |= shared ? MAP_SHARED :
 			 v->kind == VMA_KIND__VMA_ANON_PRIVATE && procfs__has_vmflag(v->vm_flags, "dp") ?
@@ -402,9 +441,11 @@ static int protect(struct restore_ctx *ctx, struct rtask *t)
 
 	for (i = 0; i < t->mm->n_vmas; i++) {
 		VmaEntry *v = t->mm->vmas[i];
+		/* A kept region was mapped read-write by its stub (restore_cow.c). */
+		unsigned cur = restore_cow__kept(ctx, t, i) ? PROT_READ | PROT_WRITE : tmp_prot(v);
 
 		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL ||
-		    tmp_prot(v) == v->prot)
+		    cur == v->prot)
 			continue;
 		r = restore_ctx__sys(t, SYS_mprotect, v->start, v->end - v->start, v->prot, 0, 0, 0);
 		if (r)
@@ -491,7 +532,11 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 	if (!err)
 		err = map_vmas(ctx, t);
 	if (!err)
+		err = restore_cow__clear(ctx, t);
+	if (!err)
 		err = restore_pages__task(ctx, t);
+	if (!err)
+		err = restore_cow__task(ctx, t);
 	if (!err)
 		err = protect(ctx, t);
 	if (!err)

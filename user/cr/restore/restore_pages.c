@@ -20,6 +20,7 @@
 #include "page.h"
 #include "page_crc.h"
 #include "progress.h"
+#include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_pages.h"
 #include "testfault.h"
@@ -36,7 +37,22 @@ static const char *who(const struct rpages *p, char *buf, size_t len)
 	return buf;
 }
 
+static int pages_open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p,
+		      bool check);
+
 int restore_pages__open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p)
+{
+	return pages_open(ctx, pid, name, p, true);
+}
+
+int restore_pages__open_unchecked(struct restore_ctx *ctx, pid_t pid, const char *name,
+				  struct rpages *p)
+{
+	return pages_open(ctx, pid, name, p, false);
+}
+
+static int pages_open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p,
+		      bool check)
 {
 	uint64_t data_off = 0;
 	void *map;
@@ -60,6 +76,8 @@ int restore_pages__open(struct restore_ctx *ctx, pid_t pid, const char *name, st
 		return restore_ctx__fail(ctx, pid, -errno, "%scannot map %s: %s", who(p, w, sizeof(w)),
 				     name, strerror(errno));
 	p->data = map;
+	if (!check)
+		return 0;
 	err = page_crc__start(p->data, p->size, &p->crc);
 	if (err)
 		return restore_ctx__fail(ctx, pid, err, "%s%s: %s", who(p, w, sizeof(w)), name,
@@ -153,8 +171,9 @@ static void *wjob_worker(void *arg)
  * at most WRITE_CHUNK bytes (so that a progress bar moves, and two threads
  * can share the work) and IOV_MAX runs.
  */
-static int plan_calls(const struct rtask *t, const struct rpages *p, struct iovec **lp,
-		      struct iovec **remp, struct wcall **callsp, size_t *ncallsp, uint64_t *total)
+static int plan_calls(PagemapEntry *const *entries, size_t nentries, const struct rpages *p,
+		      struct iovec **lp, struct iovec **remp, struct wcall **callsp,
+		      size_t *ncallsp, uint64_t *total)
 {
 	size_t i, niov = 0, cap = 0, ncalls = 0, ccap = 0, cur_n = 0, cur_want = 0;
 	struct iovec *l = NULL, *rem = NULL, *nl, *nr;
@@ -162,8 +181,8 @@ static int plan_calls(const struct rtask *t, const struct rpages *p, struct iove
 	uint64_t done, len;
 
 	*total = 0;
-	for (i = 0; i < t->pm->n_entries; i++) {
-		const PagemapEntry *e = t->pm->entries[i];
+	for (i = 0; i < nentries; i++) {
+		const PagemapEntry *e = entries[i];
 
 		len = (uint64_t)e->nr_pages * PAGE;
 		if (e->offset + len > p->size)
@@ -193,7 +212,7 @@ static int plan_calls(const struct rtask *t, const struct rpages *p, struct iove
 			done += piece;
 			*total += piece;
 			if (cur_n == IOV_MAX || cur_want == WRITE_CHUNK ||
-			    (i + 1 == t->pm->n_entries && done == len)) {
+			    (i + 1 == nentries && done == len)) {
 				if (ncalls == ccap) {
 					ccap = ccap ? ccap * 2 : 16;
 					nc = realloc(calls, ccap * sizeof(*calls));
@@ -233,7 +252,8 @@ nomem:
  * the mapping meanwhile). Only process_vm_writev() runs on the second
  * thread; errors are said here, after it is joined.
  */
-static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p)
+int restore_pages__write(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
+			 PagemapEntry *const *entries, size_t nentries, const char *fault)
 {
 	struct iovec *l = NULL, *rem = NULL;
 	struct wcall *calls = NULL;
@@ -245,7 +265,7 @@ static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpa
 	size_t i, f;
 	int err;
 
-	err = plan_calls(t, p, &l, &rem, &calls, &j.ncalls, &total);
+	err = plan_calls(entries, nentries, p, &l, &rem, &calls, &j.ncalls, &total);
 	if (err == -EINVAL)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: %s: truncated", t->pid, p->name);
 	if (err)
@@ -264,7 +284,7 @@ static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpa
 		if (i >= j.ncalls || atomic_load(&j.stop))
 			break;
 		/* Tests: the write fails as for an address the task does not have. */
-		if (!wjob_call(&j, i, testfault__point("restore-write")))
+		if (!wjob_call(&j, i, fault && testfault__point(fault)))
 			break;
 		progress__update(ctx->progress, ctx->pages_bytes + atomic_load(&j.done));
 		/* After the first call, so that a test fault always hits this thread. */
@@ -296,14 +316,25 @@ static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpa
 
 int restore_pages__task(struct restore_ctx *ctx, struct rtask *t)
 {
+	PagemapEntry **left = NULL;
 	struct rpages p;
+	size_t nleft = 0, i;
 	int err;
 
 	if (!t->pm->nr_pages || !t->pm->n_entries)
 		return 0;
+	/* Pages already in regions kept from before the memory phase are not written again. */
+	err = restore_cow__stored(ctx, t, &left, &nleft);
+	if (err)
+		return err;
 	err = restore_pages__open(ctx, t->pid, t->pm->pages_file, &p);
 	if (!err)
-		err = write_runs(ctx, t, &p);
+		err = left ? restore_pages__write(ctx, t, &p, left, nleft, "restore-write") :
+			     restore_pages__write(ctx, t, &p, t->pm->entries, t->pm->n_entries,
+						    "restore-write");
+	for (i = 0; i < nleft; i++)
+		free(left[i]);
+	free(left);
 	/* The task is still held: what it got is checked before it can run. */
 	if (!err)
 		err = restore_pages__check(ctx, &p);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pagemap.pb-c.h"
 #include "restore_ctx.h"
 
 struct page_crc;
@@ -39,6 +40,25 @@ struct rpages {
  * (said through restore_ctx__fail()); @p is then to close either way.
  */
 int restore_pages__open(struct restore_ctx *ctx, pid_t pid, const char *name, struct rpages *p);
+
+/*
+ * The same, without the checksum: for a file whose own task's memory
+ * phase checks it before the tree runs (restore_cow.c reads a parent's
+ * pages earlier). restore_pages__check() must not be called on it.
+ */
+int restore_pages__open_unchecked(struct restore_ctx *ctx, pid_t pid, const char *name,
+				  struct rpages *p);
+
+/*
+ * Write the runs @entries (vaddr, nr_pages, offset in @p's data) into @t,
+ * mapped writable: IOV_MAX runs or 32 MiB a process_vm_writev(), a second
+ * thread taking every other call from 64 MiB on; ctx->pages and the
+ * progress bar counted; @fault: the test fault point of the first call
+ * (testfault.h), NULL for none. Return: 0 or -errno (said); -EINVAL: a
+ * run past the file's data.
+ */
+int restore_pages__write(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
+			 PagemapEntry *const *entries, size_t nentries, const char *fault);
 
 /* Wait for the checksum and compare. Return: 0, or -EBADMSG (said). */
 int restore_pages__check(struct restore_ctx *ctx, struct rpages *p);

@@ -127,6 +127,9 @@ static void print_json(struct restore_ctx *ctx, const double *ms, bool ok,
 	jadd(o, "vmas", json_object_new_int64(ctx->vmas));
 	jadd(o, "pages", json_object_new_int64(ctx->pages));
 	jadd(o, "pages_bytes", json_object_new_int64(ctx->pages_bytes));
+	jadd(o, "cow_shared", json_object_new_int64(ctx->cow_shared));
+	jadd(o, "cow_filled", json_object_new_int64(ctx->cow_filled));
+	jadd(o, "cow_copied", json_object_new_int64(ctx->cow_copied));
 	jadd(o, "fds", json_object_new_int64(ctx->fds));
 	jadd(o, "pidfds", json_object_new_int64(ctx->pidfds_done));
 	jadd(o, "helpers", json_object_new_int64(ctx->nhelpers));
@@ -243,6 +246,10 @@ void restore_report__print(struct restore_ctx *ctx, const double *ms, bool ok, b
 	if (ok && ctx->cgroups_made)
 		printf("  %lu cgroup%s of the tree's made again, with their settings\n",
 		       (unsigned long)ctx->cgroups_made, ctx->cgroups_made == 1 ? "" : "s");
+	if (ok && (ctx->cow_shared || ctx->cow_copied))
+		printf("  %lu pages shared copy-on-write with a parent again (checked in pagemap), "
+		       "%lu copied (not shared)\n", (unsigned long)ctx->cow_shared,
+		       (unsigned long)ctx->cow_copied);
 	if (ok)
 		restore_verify__print(stdout, ms[RPH_VERIFY]);
 	printf("  phases (ms):");

@@ -18,6 +18,7 @@ enum stub_op {
 	INIT_RUN,	/* arg: detach; reply: 0, then the root's wait status */
 	INIT_HELPER,	/* arg: pidfd target index; reply: the helper's pid */
 	INIT_HELPER_DIE, /* arg: helper pid; reply: its wait status, reaped */
+	STUB_COW,	/* arg: task index; map its regions to fill (restore_cow.c) */
 };
 
 struct stub_cmd {

@@ -23,7 +23,10 @@
 #include "inet_sk.h"
 #include "log.h"
 #include "restore_ctx.h"
+#include "restore_inet.h"
+#include "restore_reuseport.h"
 #include "restore_tcp.h"
+#include "tcp_fin.h"
 #include "tcp_repair.h"
 
 #ifndef TCPOPT_MAXSEG
@@ -40,6 +43,7 @@ struct held {
 	const InetSkEntry *k;
 	struct sockaddr_storage local, peer;
 	socklen_t llen, plen;
+	size_t delivered;	/* the send queue's first bytes its peer in the tree has */
 };
 
 static struct held *held;
@@ -125,11 +129,39 @@ int restore_tcp__open(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
 	return 0;
 }
 
+/*
+ * The first bytes of @h's send queue that its peer, also in the tree, had
+ * received already: their acknowledgment was on its way (or held back by
+ * the dump's network lock). Sent again they would meet a receive window
+ * that may be closed by now; they go in as acknowledged, as they would
+ * have been a moment later.
+ */
+static size_t delivered(const struct held *h)
+{
+	const TcpConnEntry *t = h->k->tcp;
+	uint32_t una = tcp_fin__write_seq(t) - (uint32_t)t->outq.len, d;
+	size_t i;
+
+	for (i = 0; i < nheld; i++) {
+		const struct held *p = &held[i];
+
+		if (p == h || p->llen != h->plen || p->plen != h->llen ||
+		    memcmp(&p->local, &h->peer, h->plen) || memcmp(&p->peer, &h->local, h->llen))
+			continue;
+		d = tcp_fin__rcv_nxt(p->k->tcp) - una;
+		/* Forward only, and only into what had been sent. */
+		return (int32_t)d > 0 && d <= tcp_fin__sent_in_repair(t) ? d : 0;
+	}
+	return 0;
+}
+
 /* The connection of @h set up on its socket (repair mode, not bound yet). */
 static int setup_one(const struct held *h, const char **what)
 {
 	const TcpConnEntry *t = h->k->tcp;
-	size_t sent = t->outq.len - t->unsent;
+	size_t sent = tcp_fin__sent_in_repair(t), skip = h->delivered;
+	ProtobufCBinaryData rest = { t->outq.len - skip, t->outq.data + skip };
+	uint32_t rcv_nxt = tcp_fin__rcv_nxt(t);
 	struct tcp_repair_window w = {
 		.snd_wl1 = t->snd_wl1, .snd_wnd = t->snd_wnd, .max_window = t->max_window,
 		.rcv_wnd = t->rcv_wnd, .rcv_wup = t->rcv_wup,
@@ -137,14 +169,23 @@ static int setup_one(const struct held *h, const char **what)
 	uint32_t ts = t->timestamp;
 	int s = h->s, err;
 
+	/* The window's left edge past the peer's FIN, not replayed yet: back to it. */
+	if ((int32_t)(w.rcv_wup - rcv_nxt) > 0) {
+		w.rcv_wnd += w.rcv_wup - rcv_nxt;
+		w.rcv_wup = rcv_nxt;
+	}
 	*what = "bind";
 	if (bind(s, (const struct sockaddr *)&h->local, h->llen))
 		return -errno;
-	/* The sequences where the queues begin: refilling them moves both on. */
+	/*
+	 * The sequences where the queues begin: refilling them moves both on
+	 * (to where they were, short of the FINs: tcp_fin.h).
+	 */
 	*what = "TCP_QUEUE_SEQ";
-	err = tcp_repair__set_seq(s, TCP_RECV_QUEUE, t->inq_seq - (uint32_t)t->inq.len);
+	err = tcp_repair__set_seq(s, TCP_RECV_QUEUE, rcv_nxt - (uint32_t)t->inq.len);
 	if (!err)
-		err = tcp_repair__set_seq(s, TCP_SEND_QUEUE, t->outq_seq - (uint32_t)t->outq.len);
+		err = tcp_repair__set_seq(s, TCP_SEND_QUEUE,
+					  tcp_fin__write_seq(t) - (uint32_t)(t->outq.len - skip));
 	if (err)
 		return err;
 	*what = "connect";
@@ -163,7 +204,7 @@ static int setup_one(const struct held *h, const char **what)
 	if (err)
 		return err;
 	*what = "send queue";
-	err = fill(s, TCP_SEND_QUEUE, SO_SNDBUFFORCE, SO_SNDBUF, &t->outq, sent);
+	err = fill(s, TCP_SEND_QUEUE, SO_SNDBUFFORCE, SO_SNDBUF, &rest, sent - skip);
 	if (err)
 		return err;
 	*what = "TCP_REPAIR_WINDOW";
@@ -175,7 +216,7 @@ static int setup_one(const struct held *h, const char **what)
 /* Bytes never sent: an ordinary write, the socket out of repair mode. */
 static int send_unsent(int s, const TcpConnEntry *t)
 {
-	size_t off = t->outq.len - t->unsent;
+	size_t off = tcp_fin__sent_in_repair(t);
 	ssize_t n;
 
 	while (off < t->outq.len) {
@@ -207,18 +248,22 @@ static int finish_one(const struct held *h, const char **what)
 	/* Leaving repair mode clears SO_REUSEADDR (its forced reuse and the flag are one field). */
 	if (!err && k->reuseaddr)
 		err = set_sol(h->s, SO_REUSEADDR, 1, "SO_REUSEADDR", what);
-	if (!err && k->tcp->unsent) {
+	if (!err && tcp_fin__sent_in_repair(k->tcp) < k->tcp->outq.len) {
 		*what = "write its unsent bytes";
 		/* Room for them whatever the pieces; the saved size comes back below. */
 		err = grow(h->s, SO_SNDBUFFORCE, SO_SNDBUF, k->tcp->outq.len);
 		if (!err)
 			err = send_unsent(h->s, k->tcp);
 	}
+	if (!err)
+		err = tcp_fin__after_repair(h->s, k->tcp, k->has_shutdown ? k->shutdown : 0, what);
 	/* The saved sizes again (restore_inet.c's rule: half, the kernel doubles). */
 	if (!err)
 		err = set_sol(h->s, SO_SNDBUFFORCE, k->sndbuf / 2, "SO_SNDBUFFORCE", what);
 	if (!err)
 		err = set_sol(h->s, SO_RCVBUFFORCE, k->rcvbuf / 2, "SO_RCVBUFFORCE", what);
+	if (!err)
+		err = restore_inet__buf_lock(h->s, k, what);
 	return err;
 }
 
@@ -226,11 +271,29 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 {
 	const char *what = NULL;
 	size_t i;
-	int err = 0;
+	int step, err = 0;
 
-	/* Every listener is bound by now: a connection on its port goes after it. */
+	/* Every listener is bound by now: SO_REUSEPORT as the program left it. */
+	err = restore_reuseport__finish();
+	if (err) {
+		restore_ctx__fail(ctx, 0, err, "SO_REUSEPORT of a TCP socket sharing its port: %s",
+			      strerror(-err));
+		restore_tcp__drop();
+		return err;
+	}
+	/* A connection on a listener's port goes after it. */
+	for (i = 0; i < nheld; i++)
+		held[i].delivered = delivered(&held[i]);
 	for (i = 0; i < nheld && !err; i++)
 		err = setup_one(&held[i], &what);
+	/*
+	 * The FINs, each step over every connection: a peer in the tree is
+	 * connected already when the other end's answer reaches it.
+	 */
+	for (step = 0; step < TCP_FIN_STEPS && !err; step++)
+		for (i = 0; i < nheld && !err; i++)
+			err = tcp_fin__replay(held[i].s, held[i].k->tcp, step, &held[i].local,
+					      &held[i].peer, &what);
 	/* Then out of repair mode, each peer in the tree there already. */
 	for (i = err ? i : 0; i < nheld && !err; i++)
 		err = finish_one(&held[i], &what);
@@ -251,6 +314,7 @@ void restore_tcp__drop(void)
 {
 	size_t i;
 
+	restore_reuseport__drop();
 	for (i = 0; i < nheld; i++)
 		close(held[i].s);
 	free(held);

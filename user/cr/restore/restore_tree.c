@@ -53,6 +53,7 @@
 #include "log.h"
 #include "procfs.h"
 #include "ptrace.h"
+#include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_ns.h"
 #include "restore_stopped.h"
@@ -133,6 +134,8 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 		restore_ctx__die_as(c->arg);
 	case STUB_CTTY:
 		return stub_ctty(c->arg);
+	case STUB_COW:
+		return restore_cow__stub(ctx, c->arg);
 	}
 	return -EINVAL;
 }
@@ -330,6 +333,10 @@ static int create_one(struct restore_ctx *ctx, size_t i)
 		r = restore_tree__fork_stub(ctx, i);
 		err = r < 0 ? (int)r : 0;
 	} else {
+		/* Its parent's pages that it shares are in the parent first (restore_cow.c). */
+		err = restore_cow__before_fork(ctx, t->parent);
+		if (err)
+			return err;
 		err = stub_call(ctx, &ctx->tasks[t->parent], STUB_FORK, (int)i, &r);
 	}
 	if (err)
@@ -352,6 +359,7 @@ static int create_one(struct restore_ctx *ctx, size_t i)
 	err = wait_ready(ctx, t);
 	if (err)
 		return err;
+	restore_cow__born(ctx, i);
 	if (ids->sid == (uint32_t)t->pid) {
 		err = stub_call(ctx, t, STUB_SETSID, 0, NULL);
 		if (err)
@@ -396,6 +404,10 @@ int restore_tree__create(struct restore_ctx *ctx)
 		ctx->tasks[i].ctl = sp[0];
 		ctx->tasks[i].stub_ctl = sp[1];
 	}
+	/* Before the first fork: every stub sees the regions' states. */
+	err = restore_cow__plan(ctx);
+	if (err)
+		return err;
 	/* The init inherits every stub's socket, to pass them to the stubs. */
 	if (ctx->pidns)
 		err = restore_ns__start(ctx);

@@ -92,7 +92,7 @@ const char *show__rlimit_name(uint32_t res)
 	return res < sizeof(names) / sizeof(names[0]) ? names[res] : "?";
 }
 
-const PidfdTargetEntry *show__pidfd_target(const struct show_image *s, uint64_t ino)
+const PidfdTargetEntry *show__pidfd_target(const struct image_tree *s, uint64_t ino)
 {
 	size_t i;
 
@@ -102,7 +102,7 @@ const PidfdTargetEntry *show__pidfd_target(const struct show_image *s, uint64_t 
 	return NULL;
 }
 
-uint64_t show__shmem_pages(const struct show_image *s, uint64_t shmid)
+uint64_t show__shmem_pages(const struct image_tree *s, uint64_t shmid)
 {
 	uint64_t n = 0;
 	size_t i, j;
@@ -116,25 +116,11 @@ uint64_t show__shmem_pages(const struct show_image *s, uint64_t shmid)
 
 /* ---- loading and checking ---- */
 
-static int read_one(struct show_image *s, enum image_kind kind, uint32_t pid, bool required,
-		    void *out)
-{
-	char name[64];
-	int err = image__read(s->img, kind, pid, (ProtobufCMessage **)out);
-
-	if (err == -ENOENT && required) {
-		image__file_name(kind, pid, name, sizeof(name));
-		pr_err("%s: the inventory does not list %s", image__dir(s->img), name);
-		return -EINVAL;
-	}
-	return err == -ENOENT ? 0 : err;
-}
-
 /*
  * The reader has checked that every run lies inside its pages file; show
  * also reads the page data once, for its checksum.
  */
-static int check_pages(struct show_image *s, const char *name)
+static int check_pages(struct image_tree *s, const char *name)
 {
 	uint64_t off, size;
 	int fd, err;
@@ -145,69 +131,18 @@ static int check_pages(struct show_image *s, const char *name)
 	return err;
 }
 
-static int load(struct show_image *s)
+static int load(struct image_tree *s)
 {
-	struct show_task *t;
 	size_t i;
-	int err = 0;
+	int err;
 
-	s->inv = image__inventory(s->img);
-	s->tasks = calloc(s->inv->n_pids + 1, sizeof(*s->tasks));
-	if (!s->tasks)
-		return -ENOMEM;
-	for (i = 0; !err && i < s->inv->n_pids; i++) {
-		t = &s->tasks[s->ntasks++];
-		t->pid = s->inv->pids[i];
-		err = read_one(s, IMG_CORE, t->pid, true, &t->core);
-		if (err)
-			break;
-		if (t->core->state == TASK_STATE__TASK_ZOMBIE)
-			continue;
-		err = read_one(s, IMG_MM, t->pid, true, &t->mm);
-		if (!err)
-			err = read_one(s, IMG_PAGEMAP, t->pid, true, &t->pagemap);
-		if (!err)
-			err = read_one(s, IMG_FILES, t->pid, true, &t->files);
-		if (!err)
-			err = check_pages(s, t->pagemap->pages_file);
-	}
-	if (!err)
-		err = read_one(s, IMG_PIPES, 0, false, &s->pipes);
-	if (!err)
-		err = read_one(s, IMG_PIDFDS, 0, false, &s->pidfds);
-	if (!err)
-		err = read_one(s, IMG_SHMEM, 0, false, &s->shmem);
-	if (!err)
-		err = read_one(s, IMG_CGROUPS, 0, false, &s->cgroups);
+	err = image_tree__load(s->img, s);
+	for (i = 0; !err && i < s->ntasks; i++)
+		if (s->tasks[i].pagemap)
+			err = check_pages(s, s->tasks[i].pagemap->pages_file);
 	if (!err && s->shmem)
 		err = check_pages(s, s->shmem->pages_file);
 	return err;
-}
-
-static void unload(struct show_image *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->ntasks; i++) {
-		if (s->tasks[i].core)
-			task_core__free_unpacked(s->tasks[i].core, NULL);
-		if (s->tasks[i].mm)
-			mm_image__free_unpacked(s->tasks[i].mm, NULL);
-		if (s->tasks[i].pagemap)
-			pagemap_image__free_unpacked(s->tasks[i].pagemap, NULL);
-		if (s->tasks[i].files)
-			files_image__free_unpacked(s->tasks[i].files, NULL);
-	}
-	free(s->tasks);
-	if (s->pipes)
-		pipes_image__free_unpacked(s->pipes, NULL);
-	if (s->pidfds)
-		pidfds_image__free_unpacked(s->pidfds, NULL);
-	if (s->shmem)
-		shmem_image__free_unpacked(s->shmem, NULL);
-	if (s->cgroups)
-		cgroups_image__free_unpacked(s->cgroups, NULL);
-	image__free(s->img);
 }
 
 /* ---- human output ---- */
@@ -226,7 +161,7 @@ static void sigset_names(uint64_t mask, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-static void print_tree(const struct show_image *s)
+static void print_tree(const struct image_tree *s)
 {
 	size_t i;
 
@@ -299,7 +234,7 @@ static void print_regs(const TaskCore *c)
 		printf("  rseq 0x%lx size %u\n", th->rseq->pointer, th->rseq->size);
 }
 
-static void print_vmas(const struct show_task *t)
+static void print_vmas(const struct image_task *t)
 {
 	char sz[24], prot[5];
 	size_t i;
@@ -326,7 +261,7 @@ static void print_vmas(const struct show_task *t)
 	}
 }
 
-static void print_files(const struct show_image *s, const struct show_task *t)
+static void print_files(const struct image_tree *s, const struct image_task *t)
 {
 	char flags[160], obj[512];
 	const struct fd_kind *k;
@@ -378,7 +313,7 @@ static void print_limits(const TaskCore *c)
 	printf("\n");
 }
 
-static void print_task(const struct show_image *s, const struct show_task *t)
+static void print_task(const struct image_tree *s, const struct image_task *t)
 {
 	const TaskCore *c = t->core;
 	const TaskCreds *cr = c->creds;
@@ -407,7 +342,7 @@ static void print_task(const struct show_image *s, const struct show_task *t)
 	print_files(s, t);
 }
 
-static void print_shared(const struct show_image *s)
+static void print_shared(const struct image_tree *s)
 {
 	char nb[16];
 	size_t i, j;
@@ -457,7 +392,7 @@ static void print_shared(const struct show_image *s)
 	}
 }
 
-static void print_human(const struct show_image *s)
+static void print_human(const struct image_tree *s)
 {
 	char when[64], id[64];
 	time_t sec = s->inv->created_ns / 1000000000ULL;
@@ -496,7 +431,8 @@ int cmd_show(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct show_image s;
+	struct image_tree s;
+	struct image *img;
 	const char *dir = ".";
 	char why[512];
 	bool json = false;
@@ -534,6 +470,8 @@ int cmd_show(int argc, char **argv)
 		else
 			print_human(&s);
 	}
-	unload(&s);
+	img = s.img;
+	image_tree__free(&s);
+	image__free(img);
 	return err ? 1 : 0;
 }

@@ -13,30 +13,12 @@
 #include "core.pb-c.h"
 #include "files.pb-c.h"
 #include "image.h"
+#include "image_tree.h"
 #include "mm.pb-c.h"
 #include "pagemap.pb-c.h"
 #include "pidfds.pb-c.h"
 
 struct json_object;
-
-struct show_task {
-	uint32_t pid;
-	TaskCore *core;
-	MmImage *mm;		/* NULL for zombies */
-	PagemapImage *pagemap;	/* NULL for zombies */
-	FilesImage *files;	/* NULL for zombies */
-};
-
-struct show_image {
-	struct image *img;
-	const Inventory *inv;
-	struct show_task *tasks;	/* in inventory order */
-	size_t ntasks;
-	PipesImage *pipes;
-	PidfdsImage *pidfds;
-	ShmemImage *shmem;
-	CgroupsImage *cgroups;	/* NULL: the tree owns none */
-};
 
 /* "anon-private", "file-shared", "vdso"... */
 const char *show__vma_kind(VmaKind k);
@@ -47,11 +29,11 @@ void show__open_flags(uint32_t flags, char *buf, size_t len);
 /* "NOFILE" */
 const char *show__rlimit_name(uint32_t res);
 /* The pidfd target entry of pidfs inode @ino, or NULL. */
-const PidfdTargetEntry *show__pidfd_target(const struct show_image *s, uint64_t ino);
+const PidfdTargetEntry *show__pidfd_target(const struct image_tree *s, uint64_t ino);
 /* Pages stored for shared memory object @shmid. */
-uint64_t show__shmem_pages(const struct show_image *s, uint64_t shmid);
+uint64_t show__shmem_pages(const struct image_tree *s, uint64_t shmid);
 
-void show_json__print(const struct show_image *s, FILE *f);
+void show_json__print(const struct image_tree *s, FILE *f);
 /* Every register by name; a queued signal (for show_threads.c). */
 struct json_object *show_json__regs(const UserRegs *r);
 struct json_object *show_json__siginfo(const SiginfoEntry *e);

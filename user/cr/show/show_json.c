@@ -197,6 +197,14 @@ static struct json_object *vma_json(const VmaEntry *v)
 	add(o, "vm_flags", escape__json_string(v->vm_flags ? v->vm_flags : ""));
 	add(o, "rss", json_object_new_int64(v->rss));
 	add(o, "dumped_pages", json_object_new_int64(v->dumped_pages));
+	if (v->n_cow) {
+		uint64_t cow = 0;
+		size_t k;
+
+		for (k = 0; k < v->n_cow; k++)
+			cow += v->cow[k]->nr_pages;
+		add(o, "cow_pages", json_object_new_int64(cow));
+	}
 	show_mem__vma_json(v, o);
 	if (v->ghost) {
 		struct json_object *d = json_object_new_object();
@@ -263,7 +271,7 @@ struct json_object *show_json__pidfd(const PidfdTargetEntry *p)
 	return o;
 }
 
-static struct json_object *fd_json(const struct show_image *s, const FdEntry *e)
+static struct json_object *fd_json(const struct image_tree *s, const FdEntry *e)
 {
 	struct json_object *o = json_object_new_object();
 	const struct fd_kind *k;
@@ -293,7 +301,7 @@ static struct json_object *fd_json(const struct show_image *s, const FdEntry *e)
 	return o;
 }
 
-static struct json_object *task_json(const struct show_image *s, const struct show_task *t)
+static struct json_object *task_json(const struct image_tree *s, const struct image_task *t)
 {
 	const TaskCore *c = t->core;
 	struct json_object *o = json_object_new_object(), *a;
@@ -394,7 +402,7 @@ static struct json_object *task_json(const struct show_image *s, const struct sh
 	return o;
 }
 
-static struct json_object *shared_json(const struct show_image *s, struct json_object *o)
+static struct json_object *shared_json(const struct image_tree *s, struct json_object *o)
 {
 	struct json_object *a = json_object_new_array();
 	size_t i, j;
@@ -436,7 +444,7 @@ static struct json_object *shared_json(const struct show_image *s, struct json_o
 	return o;
 }
 
-void show_json__print(const struct show_image *s, FILE *f)
+void show_json__print(const struct image_tree *s, FILE *f)
 {
 	struct json_object *o = json_object_new_object(), *a;
 	size_t i;

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcp_lock.h - the network lock of a dump: while the queues of the
+ * tree's TCP connections are read, the kernel still moves bytes between
+ * two ends that are both in the tree (the tasks are frozen, the sockets
+ * are not: what was written before goes on flowing as the window
+ * allows). A byte that arrives after its receiver was read and before
+ * its sender was would be in neither image. So, once the tree is frozen
+ * and before any connection is read, every segment of a connection with
+ * both ends in the tree is dropped on its way out (an nftables table of
+ * pidtrace's own, "inet pidtrace_lock_PID"); TCP sends them again later,
+ * to the restored sockets, or to these once the lock is gone (a dump
+ * that fails or leaves the tree running).
+ *
+ * A connection to a peer outside the tree is not locked: the lock would
+ * have to outlive the dump until the restore (else the peer's next
+ * segment meets a closed port and resets), so a peer sending during the
+ * dump still makes it refuse (dump_tcp__check()).
+ */
+#ifndef PT_TCP_LOCK_H
+#define PT_TCP_LOCK_H
+
+#include "dump_ctx.h"
+
+/**
+ * tcp_lock__tree() - lock the connections of frozen tree @ctx whose two
+ * ends are both in it. Without nft (or its permission), a warning: the
+ * dump goes on unlocked and refuses if bytes moved.
+ * Return: 0 or -errno (out of memory, /proc unreadable).
+ */
+int tcp_lock__tree(struct dump_ctx *ctx);
+
+/* Remove the lock (nothing if none was set). */
+void tcp_lock__release(void);
+
+#endif

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_verify_tcp.c - a restored TCP connection against the image: its
+ * state, and its shutdown bits. The tree is stopped, so only the peer and
+ * the kernel move a connection on: the peer's FIN (ESTABLISHED to
+ * CLOSE_WAIT), its ACK of our FIN (FIN_WAIT1 to FIN_WAIT2, CLOSING or
+ * LAST_ACK to closed), a reset (to closed). A state before the image's,
+ * or one only the program reaches (its own shutdown), is a difference.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <linux/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "restore_verify.h"
+#include "restore_verify_tcp.h"
+#include "sockdiag.h"
+#include "tcp_fin.h"
+
+/* Whether the kernel alone takes a connection from state @img to @now. */
+static bool reachable(uint32_t img, uint32_t now)
+{
+	if (now == img || now == TCP_FIN_ST_CLOSE)
+		return true;
+	switch (img) {
+	case TCP_FIN_ST_ESTABLISHED:
+		return now == TCP_FIN_ST_CLOSE_WAIT;
+	case TCP_FIN_ST_FIN_WAIT1:
+		return now == TCP_FIN_ST_FIN_WAIT2 || now == TCP_FIN_ST_CLOSING;
+	default:
+		return false;
+	}
+}
+
+int restore_verify_tcp__conn(struct verify *v, const FdEntry *e, int s)
+{
+	const InetSkEntry *k = e->inet_sk;
+	struct sockdiag_inet d;
+	struct tcp_info ti;
+	socklen_t l = sizeof(ti);
+	struct stat st;
+	uint32_t img_sd;
+	char w[64];
+	int err;
+
+	if (!k || !k->tcp)
+		return 0;
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l))
+		return 0;
+	snprintf(w, sizeof(w), "fd %u: TCP state", e->fd);
+	v->n->sockopts++;
+	if (!reachable(k->tcp->state, ti.tcpi_state))
+		return restore_verify__str(v, w, tcp_fin__state_name(k->tcp->state),
+					   tcp_fin__state_name(ti.tcpi_state));
+	/* The shutdown bits: the image's, and RCV_SHUTDOWN if the peer's FIN came since. */
+	if (fstat(s, &st) || sockdiag__inet(k->family, IPPROTO_TCP, st.st_ino, &d))
+		return 0;
+	img_sd = k->has_shutdown ? k->shutdown & 3 : 0;
+	if ((d.shutdown & img_sd) == img_sd &&
+	    (d.shutdown == img_sd || tcp_fin__peers(ti.tcpi_state) ||
+	     ti.tcpi_state == TCP_FIN_ST_CLOSE))
+		return 0;
+	snprintf(w, sizeof(w), "fd %u: TCP shutdown bits", e->fd);
+	err = restore_verify__num(v, w, VF_HEX, img_sd, d.shutdown == img_sd ? ~0u : d.shutdown);
+	return err;
+}
