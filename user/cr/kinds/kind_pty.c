@@ -22,7 +22,6 @@
  * the state, the index and, for a holder in the session, the controlling
  * terminal and its foreground group.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,7 +37,6 @@
 #include <json-c/json.h>
 
 #include "dump_ctx.h"
-#include "escape.h"
 #include "image_check.h"
 #include "kind_pty.h"
 #include "kinds.h"
@@ -48,8 +46,8 @@
 #include "pty_restore.h"
 #include "restore_verify.h"
 
-#define PTMX_MAJOR 5
-#define PTMX_MINOR 2
+#define PTMX_MAJOR KIND_PTY_PTMX_MAJOR
+#define PTMX_MINOR KIND_PTY_PTMX_MINOR
 #define DEVTTY_MINOR 0
 /* devpts' own ceiling (kernel.pty.max cannot go higher). */
 #define PTY_INDEX_MAX (1U << 20)
@@ -82,52 +80,6 @@ static bool claims(const struct fd_live *l)
 }
 
 /* ---- dump ---- */
-
-/* The index of master fd @fd of @pid from its fdinfo, or -1. */
-static int master_index(pid_t pid, int fd)
-{
-	char name[64], *info = NULL;
-	uint64_t index;
-	int r = -1;
-
-	snprintf(name, sizeof(name), "fdinfo/%d", fd);
-	if (!procfs__read(pid, name, &info, NULL) &&
-	    !procfs__field_u64(info, "tty-index:", 10, &index))
-		r = (int)index;
-	free(info);
-	return r;
-}
-
-bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index)
-{
-	char dir[64], path[384], link[64];
-	struct dirent *d;
-	struct stat st;
-	bool found = false;
-	size_t i;
-	DIR *dp;
-	ssize_t n;
-
-	for (i = 0; !found && i < ctx->ntasks; i++) {
-		if (ctx->tasks[i].zombie)
-			continue;
-		snprintf(dir, sizeof(dir), "/proc/%d/fd", ctx->tasks[i].pid);
-		dp = opendir(dir);
-		if (!dp)
-			continue;
-		while (!found && (d = readdir(dp))) {
-			if (d->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-			n = readlink(path, link, sizeof(link) - 1);
-			if (n <= 0 || stat(path, &st) || !is_ptmx(&st))
-				continue;
-			found = master_index(ctx->tasks[i].pid, atoi(d->d_name)) == index;
-		}
-		closedir(dp);
-	}
-	return found;
-}
 
 int kind_pty__stat_tty(pid_t pid, pid_t *sid, int *tty_nr, pid_t *tpgid)
 {
@@ -288,79 +240,6 @@ static int devtty_index(const struct fd_live *l, int c, int *index)
 	return 0;
 }
 
-/* Pid @pid (outside the tree) holds /dev/pts/@index open: the fd, or -1. */
-static int holds_slave(pid_t pid, int index, dev_t rdev)
-{
-	char dir[64], path[384], link[64], want[64];
-	struct dirent *d;
-	struct stat st;
-	int fd = -1;
-	ssize_t n;
-	DIR *dp;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
-	snprintf(want, sizeof(want), "/dev/pts/%d", index);
-	dp = opendir(dir);
-	if (!dp)
-		return -1;
-	while (fd < 0 && (d = readdir(dp))) {
-		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		if (!strcmp(link, want) && !stat(path, &st) && st.st_rdev == rdev)
-			fd = atoi(d->d_name);
-	}
-	closedir(dp);
-	return fd;
-}
-
-/*
- * The slave of master @l (/dev/pts/@index) held, or a controlling terminal,
- * outside the tree: the dump kills the master, which hangs it up there,
- * and the pair restore makes is not that one. Refused, naming the holder.
- */
-static int check_outside(struct dump_ctx *ctx, const struct fd_live *l, int index)
-{
-	char comm[256], path[64];
-	struct procfs_stat ps;
-	pid_t pid, sid, tpgid;
-	struct dirent *d;
-	struct stat st;
-	int tty_nr, fd;
-	DIR *dp;
-
-	snprintf(path, sizeof(path), "/dev/pts/%d", index);
-	if (stat(path, &st))
-		return 0;
-	dp = opendir("/proc");
-	if (!dp)
-		return -errno;
-	while ((d = readdir(dp))) {
-		pid = atoi(d->d_name);
-		if (pid <= 0 || pid == getpid() || dump_ctx__find_task(ctx, pid))
-			continue;
-		fd = holds_slave(pid, index, st.st_rdev);
-		if (fd < 0 && (kind_pty__stat_tty(pid, &sid, &tty_nr, &tpgid) ||
-			       kind_pty__index(tty_nr) != index))
-			continue;
-		closedir(dp);
-		snprintf(comm, sizeof(comm), "?");
-		if (!procfs__stat(pid, &ps))
-			escape__into(comm, sizeof(comm), ps.comm);
-		if (fd >= 0)
-			pr_err("pid %d fd %d: pseudo-terminal master of %s, whose slave pid %d (%s) fd %d holds outside the dumped tree, is not supported",
-			       l->pid, l->fd, path, pid, comm, fd);
-		else
-			pr_err("pid %d fd %d: pseudo-terminal master of %s, the controlling terminal of pid %d (%s) outside the dumped tree, is not supported",
-			       l->pid, l->fd, path, pid, comm);
-		return -EOPNOTSUPP;
-	}
-	closedir(dp);
-	return 0;
-}
-
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
 	bool master = is_ptmx(l->st), devtty = is_devtty(l->st);
@@ -385,7 +264,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 			return err;
 		}
 	} else {
-		index = master ? master_index(l->pid, l->fd) : kind_pty__index(l->st->st_rdev);
+		index = master ? kind_pty__master_index(l->pid, l->fd) : kind_pty__index(l->st->st_rdev);
 		if (index < 0)
 			return -EINVAL;
 	}
@@ -420,7 +299,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	if (!err && master)
 		err = check_devpts(l, c, index, &node);
 	if (!err && master)
-		err = check_outside(ctx, l, index);
+		err = kind_pty__outside(ctx, l->pid, l->fd, index);
 	if (!err)
 		err = read_state(l, c, master, index, p);
 	if (c >= 0)
