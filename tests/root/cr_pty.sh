@@ -13,7 +13,8 @@
 # the master and not read (refused, still there afterwards); a task of the
 # session that gave the terminal up (refused); the slave held outside the
 # tree (refused, naming the holder); the index in use at restore
-# (refused, rolled back); damaged records.
+# (refused, rolled back); a job of the shell pidtrace runs in, restored on
+# that terminal and refused from another; damaged records.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -83,6 +84,48 @@ else
 	fail pty_busy_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
 fi
 cr_cleanup
+
+# A job started from the shell pidtrace runs in: its terminal is outside
+# the tree, reopened by its path. Terminal A (script(1)) starts sleep in
+# the background, dumps it, and later restores it; a restore run from
+# terminal B meanwhile is refused (A still has the number).
+D=$T/shell
+mkdir -p "$D"
+script -qfc "(sleep 100 & echo \$! >$D/pid); sleep 0.5; \
+	$PIDTRACE dump -t \$(cat $D/pid) -D $D/img >$D/dump.out 2>&1; echo \$? >$D/dump.rc; \
+	while [ ! -e $D/go ]; do sleep 0.1; done; \
+	$PIDTRACE restore -D $D/img --json >$D/restore.json 2>$D/restore.err & sleep 20" \
+	/dev/null </dev/null >/dev/null 2>&1 &
+termA=$!
+at_exit "kill $termA 2>/dev/null"
+wait_for 10 test -s "$D/dump.rc"
+jobpid=$(cat "$D/pid" 2>/dev/null)
+idx=$(jq -r '[.tasks[].fds[].pty | select(.)][0].index' <("$PIDTRACE" show -D "$D/img" --json 2>/dev/null))
+if [ "$(cat "$D/dump.rc" 2>/dev/null)" = 0 ] &&
+	"$PIDTRACE" show -D "$D/img" --json 2>/dev/null | jq -e '[.tasks[].fds[].pty | select(.) | .shell] | all' >/dev/null; then
+	pass shell_dump
+else
+	fail shell_dump "$(cat "$D/dump.out" 2>/dev/null)"
+fi
+wait_for 10 cr_gone "$jobpid"
+script -qfc "$PIDTRACE restore -D $D/img >$D/restoreB.out 2>&1; echo \$? >$D/restoreB.rc" \
+	/dev/null </dev/null >/dev/null 2>&1
+if [ "$(cat "$D/restoreB.rc" 2>/dev/null)" = 1 ] &&
+	grep -q "^pidtrace: restore: files: pid $jobpid fd 1: /dev/pts/$idx, the terminal it was dumped from, is not pidtrace's terminal: restore from that terminal (rolled back)\$" "$D/restoreB.out"; then
+	pass shell_other_terminal_refused
+else
+	fail shell_other_terminal_refused "status $(cat "$D/restoreB.rc" 2>/dev/null): $(head -n 2 "$D/restoreB.out" 2>/dev/null)"
+fi
+wait_for 10 cr_gone "$jobpid"
+touch "$D/go"
+if wait_for 20 test -s "$D/restore.json" && [ "$(jq -r .ok "$D/restore.json")" = true ] &&
+	[ "$(readlink "/proc/$jobpid/fd/1")" = "/dev/pts/$idx" ]; then
+	pass shell_same_terminal
+else
+	fail shell_same_terminal "$(cat "$D/restore.json" "$D/restore.err" 2>/dev/null | head -n 3)"
+fi
+kill "$jobpid" "$termA" 2>/dev/null
+wait "$termA" 2>/dev/null
 
 # Damaged records: the image check names the file and the fd.
 # bad NAME FIELD VALUE MESSAGE (MESSAGE: what follows "pty fd N").

@@ -81,6 +81,16 @@ static bool claims(const struct fd_live *l)
 
 /* ---- dump ---- */
 
+int kind_pty__own_index(void)
+{
+	pid_t sid, tpgid;
+	int tty_nr;
+
+	if (kind_pty__stat_tty(getpid(), &sid, &tty_nr, &tpgid))
+		return -1;
+	return kind_pty__index(tty_nr);
+}
+
 int kind_pty__stat_tty(pid_t pid, pid_t *sid, int *tty_nr, pid_t *tpgid)
 {
 	char *buf = NULL, *p;
@@ -283,6 +293,10 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 		p->index = index < 0 ? 0 : index;
 		p->has_external = true;
 		p->external = true;
+		if (index >= 0 && kind_pty__own_index() == index) {
+			p->has_shell = true;
+			p->shell = true;
+		}
 		return 0;
 	}
 	p->index = index;
@@ -332,6 +346,8 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 			   p->master ? "master" : "terminal outside the tree");
 	if (p->external && !e->path)
 		return bad(img, n, "pty fd %u names no slave path", e->fd);
+	if (p->shell && !p->external)
+		return bad(img, n, "pty fd %u is pidtrace's terminal but not outside the tree", e->fd);
 	if (p->orphan && (p->master || p->external || p->devtty || p->has_ctty_sid))
 		return bad(img, n, "pty fd %u is a hung-up slave and more", e->fd);
 	if (!p->external && !p->orphan &&
@@ -482,8 +498,8 @@ static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, si
 	if (!p)
 		return false;
 	if (p->external) {
-		snprintf(buf, len, "%s (a terminal outside the tree: reopened by path)",
-			 e->path ? e->path : "?");
+		snprintf(buf, len, "%s (%s: reopened by path)", e->path ? e->path : "?",
+			 p->shell ? "the terminal pidtrace ran on" : "a terminal outside the tree");
 		return true;
 	}
 	if (p->orphan) {
@@ -513,6 +529,7 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 	kinds_show__add(k, "external", json_object_new_boolean(p->external));
 	kinds_show__add(k, "devtty", json_object_new_boolean(p->devtty));
 	kinds_show__add(k, "orphan", json_object_new_boolean(p->orphan));
+	kinds_show__add(k, "shell", json_object_new_boolean(p->shell));
 	if (!p->external && !p->orphan) {
 		kinds_show__add(k, "c_iflag", kinds_show__hex(p->iflag));
 		kinds_show__add(k, "c_oflag", kinds_show__hex(p->oflag));

@@ -145,3 +145,36 @@ int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index)
 	closedir(dp);
 	return 0;
 }
+
+int kind_pty__find_master(int index)
+{
+	char dir[64], path[384];
+	struct dirent *d, *f;
+	struct stat st;
+	DIR *dp, *fp;
+	pid_t pid;
+	int c = -ENOENT;
+
+	dp = opendir("/proc");
+	if (!dp)
+		return -errno;
+	while (c < 0 && (d = readdir(dp))) {
+		pid = atoi(d->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+		fp = opendir(dir);
+		if (!fp)
+			continue;
+		while (c < 0 && (f = readdir(fp))) {
+			snprintf(path, sizeof(path), "%s/%s", dir, f->d_name);
+			if (f->d_name[0] == '.' || stat(path, &st) || !is_ptmx(&st) ||
+			    kind_pty__master_index(pid, atoi(f->d_name)) != index)
+				continue;
+			c = kind_pty__copy_fd(pid, atoi(f->d_name));
+		}
+		closedir(fp);
+	}
+	closedir(dp);
+	return c;
+}

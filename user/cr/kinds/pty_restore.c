@@ -225,6 +225,33 @@ static int open_devtty(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	return c;
 }
 
+/*
+ * An outside terminal's slave without O_LARGEFILE (opened by openpty()
+ * through its master, as sshd, script and terminal emulators do, and
+ * inherited): open() would add the flag, so it is opened the same way,
+ * through a copy of the master its holder has. -1: none found, or not the
+ * same device (the caller opens the path).
+ */
+static int open_peer(const FdEntry *e)
+{
+	struct stat st;
+	int m, fd;
+
+	m = kind_pty__find_master((int)e->pty->index);
+	if (m < 0)
+		return -1;
+	fd = ioctl(m, TIOCGPTPEER, (e->flags & (O_ACCMODE | O_NONBLOCK | O_APPEND)) | O_NOCTTY);
+	close(m);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || (e->has_rdev && st.st_rdev != e->rdev)) {
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
 int pty_restore__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	const PtyEntry *p = e->pty;
@@ -235,6 +262,20 @@ int pty_restore__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (!p)
 		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d fd %u: pty without its state",
 				     pid, e->fd);
+	/*
+	 * A job's terminal: whatever /dev/pts/N is now, it must be the one
+	 * restore runs on (reopened by path, another terminal could have
+	 * the number, and the same inode).
+	 */
+	if (p->shell && kind_pty__own_index() != (int)p->index)
+		return restore_ctx__fail(ctx, pid, -ENOTTY,
+				     "pid %d fd %u: /dev/pts/%u, the terminal it was dumped from, is not pidtrace's terminal: restore from that terminal",
+				     pid, e->fd, p->index);
+	if (p->external && !p->devtty && !(e->flags & KIND_PTY_O_LARGEFILE)) {
+		fd = open_peer(e);
+		if (fd >= 0)
+			return fd;
+	}
 	if (p->external)
 		return restore_files__open_path(ctx, pid, e);
 	err = make_pair(ctx, pid, e, &m);
@@ -258,7 +299,7 @@ int pty_restore__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		 * (open() would add O_LARGEFILE, which such a slave lacks). */
 		snprintf(path, sizeof(path), "/dev/pts/%u", p->index);
 		fd = ioctl(m->keep, TIOCGPTPEER,
-			   (e->flags & (O_ACCMODE | KIND_PTY_O_LARGEFILE)) | O_NOCTTY);
+			   (e->flags & (O_ACCMODE | KIND_PTY_O_LARGEFILE | O_APPEND)) | O_NOCTTY);
 		/* Not O_CLOEXEC there: it would stay in the file's flags. */
 		if (fd >= 0)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
