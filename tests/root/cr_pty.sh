@@ -102,7 +102,7 @@ wait_for 10 test -s "$D/dump.rc"
 jobpid=$(cat "$D/pid" 2>/dev/null)
 idx=$(jq -r '[.tasks[].fds[].pty | select(.)][0].index' <("$PIDTRACE" show -D "$D/img" --json 2>/dev/null))
 if [ "$(cat "$D/dump.rc" 2>/dev/null)" = 0 ] &&
-	"$PIDTRACE" show -D "$D/img" --json 2>/dev/null | jq -e '[.tasks[].fds[].pty | select(.) | .shell] | all' >/dev/null; then
+	"$PIDTRACE" show -D "$D/img" --json 2>/dev/null | jq -e '[.tasks[].fds[].pty | select(.) | .shell] | length > 0 and all' >/dev/null; then
 	pass shell_dump
 else
 	fail shell_dump "$(cat "$D/dump.out" 2>/dev/null)"
