@@ -3,12 +3,14 @@
 # dump before it kills the tree, in one line naming the pid, fd and object,
 # exit status 1, no image; the tree runs on untouched (after the failed
 # dump, SIGTERM makes the program check its object still works and print
-# PASS). A pseudo-terminal master (script(1)), a pipe whose writer is
-# outside the tree, a pid namespace of its own (and
+# PASS). A pty slave whose master is outside the tree as a session's
+# terminal (script(1)'s shell alone), a pipe whose writer is outside the
+# tree, a pid namespace of its own (and
 # unshare(1)'s), more fds than pidtrace may hold, a parent-death signal
 # bound to a thread; and what is exact is taken: a child forked by a
 # thread other than the main one, 2500 descriptions under a soft fd limit
-# of 1024, file locks and leases (round trips).
+# of 1024, file locks and leases, a pty pair, script(1) with its shell
+# (round trips).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -40,8 +42,8 @@ cr_roundtrip harm_flock zdtm_harm flock
 cr_roundtrip harm_posix zdtm_harm posix
 cr_roundtrip harm_ofd zdtm_harm ofd
 cr_roundtrip harm_lease zdtm_harm lease
-refused ptmx ptmx \
-	"pid @PID@ fd @FD@: pseudo-terminal master /dev/(pts/)?ptmx \\(of /dev/pts/[0-9]+\\) is not supported"
+# A pseudo-terminal pair is made again (cr_pty.sh): a round trip.
+cr_roundtrip harm_ptmx zdtm_harm ptmx
 refused devtty devtty \
 	"pid @PID@ fd @FD@: /dev/tty of a task without a controlling terminal is not supported"
 refused pipe pipe \
@@ -93,6 +95,12 @@ else
 fi
 cr_cleanup
 
+# running_ok PID: running (or sleeping), not traced.
+running_ok() {
+	grep -Eq '^State:.(S|R)' "/proc/$1/status" 2>/dev/null &&
+		grep -q '^TracerPid:.0$' "/proc/$1/status"
+}
+
 # running_as NAME PID COMM STATE: PID is still COMM, not stopped nor traced.
 running_as() {
 	local st tracer comm
@@ -130,23 +138,41 @@ dump_refused() {
 child_of() { cat /proc/"$1"/task/*/children 2>/dev/null | awk '{ print $1 }'; }
 has_child() { [ -n "$(child_of "$1")" ]; }
 
-# script(1): a pseudo-terminal master, its shell and sleep on the slave.
+# script(1): a pseudo-terminal master, its shell and sleep on the slave,
+# whose controlling terminal it is.
 setsid script -qc 'exec sleep 1000' /dev/null </dev/null >/dev/null 2>&1 &
 SCRIPT=$!
 at_exit "kill -9 $SCRIPT 2>/dev/null"
 wait_for 10 has_child "$SCRIPT"
 SLEEP=$(child_of "$SCRIPT")
 wait_for 10 grep -q '^sleep$' "/proc/$SLEEP/comm"
-dump_refused script "$SCRIPT" \
-	"pid $SCRIPT fd [0-9]+: pseudo-terminal master /dev/(pts/)?ptmx \\(of /dev/pts/[0-9]+\\) is not supported"
-running_as script_untouched "$SCRIPT" script
-running_as script_child_untouched "$SLEEP" sleep
 # The session leader on the slave alone: its terminal would be lost.
 dump_refused script_slave "$SLEEP" \
-	"pid $SLEEP: its controlling terminal /dev/pts/[0-9]+ \\(of session $SLEEP, made again by restore without a terminal\\) is not supported"
+	"pid $SLEEP: its controlling terminal /dev/pts/[0-9]+ \\(of session $SLEEP, led in the tree\\) is not supported: only a pseudo-terminal whose master the tree holds is made again"
 running_as script_slave_untouched "$SLEEP" sleep
-kill -9 "$SLEEP" "$SCRIPT" 2>/dev/null
-wait "$SCRIPT" 2>/dev/null
+# With the master: a round trip, sleep's terminal the same pts again.
+tty_of() { awk '{ sub(/.*\) /, ""); print $5 }' "/proc/$1/stat" 2>/dev/null; }
+TTY=$(tty_of "$SLEEP")
+if "$PIDTRACE" dump -t "$SCRIPT" -D "$T/script.img" >"$T/script.out" 2>&1; then
+	pass script_dump
+	wait_for 10 cr_gone "$SCRIPT"
+	wait "$SCRIPT" 2>/dev/null
+	wait_for 10 cr_gone "$SLEEP"
+	"$PIDTRACE" restore -D "$T/script.img" >"$T/script.restore" 2>&1 &
+	RESTORE=$!
+	at_exit "kill -9 $RESTORE 2>/dev/null"
+	if wait_for 20 running_ok "$SLEEP" && [ "$(tty_of "$SLEEP")" = "$TTY" ]; then
+		pass script_restored_ctty
+	else
+		fail script_restored_ctty "tty_nr $(tty_of "$SLEEP"), expected $TTY: $(head -n 3 "$T/script.restore")"
+	fi
+	kill -9 "$SLEEP" "$SCRIPT" 2>/dev/null
+	wait "$RESTORE" 2>/dev/null
+else
+	fail script_dump "$(cat "$T/script.out")"
+	kill -9 "$SLEEP" "$SCRIPT" 2>/dev/null
+	wait "$SCRIPT" 2>/dev/null
+fi
 
 # unshare(1): its child is pid 1 of a new pid namespace, /proc mounted
 # in a new mount namespace.

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "files.pb-c.h"
@@ -57,13 +58,18 @@ static void test_every_kind_is_whole(void)
 	CHECK(!strcmp(kinds__name(-1), "?") && !kinds__find(-1));
 }
 
-static const struct fd_kind *claim(const char *link, mode_t mode)
+static const struct fd_kind *claim_dev(const char *link, mode_t mode, dev_t rdev)
 {
-	struct stat st = { .st_mode = mode };
+	struct stat st = { .st_mode = mode, .st_rdev = rdev };
 	struct fd_live l = { .pid = getpid(), .fd = -1, .link = link, .st = &st, .info = "",
 			     .sock = -1 };
 
 	return kinds__claim(&l);
+}
+
+static const struct fd_kind *claim(const char *link, mode_t mode)
+{
+	return claim_dev(link, mode, 0);
 }
 
 static void test_live_fds_are_claimed_by_their_kind(void)
@@ -78,6 +84,12 @@ static void test_live_fds_are_claimed_by_their_kind(void)
 	CHECK(claim("/etc/passwd", S_IFREG)->type == FD_TYPE__FD_REG);
 	CHECK(claim("/", S_IFDIR)->type == FD_TYPE__FD_DIR);
 	CHECK(claim("/dev/null", S_IFCHR)->type == FD_TYPE__FD_CHR);
+	CHECK(claim_dev("/dev/ptmx", S_IFCHR, makedev(5, 2))->type == FD_TYPE__FD_PTY);
+	CHECK(claim_dev("/dev/pts/3", S_IFCHR, makedev(136, 3))->type == FD_TYPE__FD_PTY);
+	CHECK(claim_dev("/dev/pts/300", S_IFCHR, makedev(137, 44))->type == FD_TYPE__FD_PTY);
+	CHECK(claim_dev("/dev/tty", S_IFCHR, makedev(5, 0))->type == FD_TYPE__FD_PTY);
+	/* A real terminal is a device reopened by its path. */
+	CHECK(claim_dev("/dev/tty1", S_IFCHR, makedev(4, 1))->type == FD_TYPE__FD_CHR);
 	/* What no kind knows: refused by the engine, naming it. */
 	CHECK(!claim("anon_inode:[io_uring]", 0));
 	CHECK(!claim("net:[4026531840]", S_IFREG));

@@ -6,10 +6,10 @@
  * Once the tree is frozen: a task in another namespace (restore recreates
  * none). (Cgroups are restored: dump_cgroup.c refuses only a cgroup no
  * mount shows.) Per fd, as the fd table is read (locks and leases are
- * dump_locks.c's): a pseudo-terminal master (its pair cannot be made
- * again with the same number), a pty slave whose master is gone, /dev/tty without a controlling terminal, a removed
- * directory or device node, a file in /proc of a process outside the tree,
- * a path that leads elsewhere (and the same for cwd and root). Once every
+ * dump_locks.c's): a pty slave reached by no path, /dev/tty without a
+ * controlling terminal or of a session whose terminal restore makes again,
+ * a removed directory or device node, a file in /proc of a process outside
+ * the tree, a path that leads elsewhere (and the same for cwd and root). Once every
  * fd is read: a controlling terminal restore would not give back, more
  * descriptions or higher fd numbers than pidtrace can hold at restore.
  * Pipes and sockets held outside the tree are dump_outside.c's.
@@ -26,6 +26,7 @@
 
 #include "dump_ctx.h"
 #include "dump_refuse.h"
+#include "kind_pty.h"
 #include "log.h"
 #include "ptrace.h"
 #include "rlimits.h"
@@ -34,7 +35,6 @@
 #define RESTORE_OWN_FDS 64
 
 #define PTY_MASTER_MAJOR 5
-#define PTMX_MINOR 2
 #define TTY_MINOR 0
 #define PTS_MAJOR_FIRST 136
 #define PTS_MAJOR_LAST 143
@@ -120,27 +120,41 @@ static void tty_name(int tty_nr, char *buf, size_t len)
 }
 
 /*
- * Restore makes the sessions whose leader is in the tree with setsid()
- * and never gives them a terminal; the others are pidtrace's session. A
- * controlling terminal therefore comes back only when it is the one of
- * pidtrace's own session (dump and restore run from that terminal).
+ * Restore makes the sessions whose leader is in the tree with setsid();
+ * such a session gets its terminal back only when it is a pseudo-terminal
+ * whose master the tree holds (kind_pty.c makes the pair again). The
+ * other sessions are pidtrace's: their terminal comes back only when it
+ * is the one of pidtrace's own session (dump and restore run from it).
  */
 static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 {
+	int tty_nr, leader_tty, index, err;
 	pid_t session;
 	char name[64];
-	int tty_nr, err;
 
 	err = read_tty(t->pid, &session, &tty_nr);
 	if (err)
 		return err;
+	/* Restore gives the leader's terminal to every task of its session. */
+	if (!tty_nr && session != t->pid && dump_ctx__find_task(ctx, session) &&
+	    !read_tty(session, &session, &leader_tty) && leader_tty) {
+		tty_name(leader_tty, name, sizeof(name));
+		if (gone(t))
+			return -ESRCH;
+		pr_err("pid %d: in session %d without its controlling terminal %s (given up, or forked before the leader took it) is not supported",
+		       t->pid, session, name);
+		return -EOPNOTSUPP;
+	}
 	if (!tty_nr)
 		return 0;
 	tty_name(tty_nr, name, sizeof(name));
 	if (gone(t))
 		return -ESRCH;
 	if (dump_ctx__find_task(ctx, session)) {
-		pr_err("pid %d: its controlling terminal %s (of session %d, made again by restore without a terminal) is not supported",
+		index = kind_pty__index(tty_nr);
+		if (index >= 0 && kind_pty__master_in_tree(ctx, index))
+			return 0;
+		pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: only a pseudo-terminal whose master the tree holds is made again",
 		       t->pid, name, session);
 		return -EOPNOTSUPP;
 	}
@@ -319,7 +333,6 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	char esc[1024], path[64];
 	pid_t session;
 	int tty_nr, err;
-	uint64_t index;
 	struct stat now;
 
 	if (proc_pid_file(ctx, link, st)) {
@@ -330,9 +343,16 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	}
 	if (S_ISCHR(st->st_mode) && major(st->st_rdev) >= PTS_MAJOR_FIRST &&
 	    major(st->st_rdev) <= PTS_MAJOR_LAST) {
-		/* devpts removes the slave's node when the master is closed. */
+		/*
+		 * devpts removes the slave's node when the master is closed:
+		 * "/dev/pts/N (deleted)" is a hung-up slave (kind_pty.c's
+		 * orphan), anything else names another file.
+		 */
+		snprintf(path, sizeof(path), "/dev/pts/%d (deleted)", kind_pty__index(st->st_rdev));
+		if (!strcmp(link, path))
+			return 0;
 		if (link[0] != '/' || stat(link, &now) || now.st_rdev != st->st_rdev) {
-			pr_err("pid %d fd %d: pseudo-terminal %s whose master is closed is not supported",
+			pr_err("pid %d fd %d: pseudo-terminal %s of another devpts instance, or whose node was replaced, is not supported",
 			       pid, fd, dump_refuse__escape(link, esc, sizeof(esc)));
 			return -EOPNOTSUPP;
 		}
@@ -351,15 +371,6 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	}
 	if (!S_ISCHR(st->st_mode))
 		return 0;
-	if (major(st->st_rdev) == PTY_MASTER_MAJOR && minor(st->st_rdev) == PTMX_MINOR) {
-		if (procfs__field_u64(info, "tty-index:", 10, &index))
-			snprintf(path, sizeof(path), "a pseudo-terminal");
-		else
-			snprintf(path, sizeof(path), "/dev/pts/%lu", (unsigned long)index);
-		pr_err("pid %d fd %d: pseudo-terminal master %s (of %s) is not supported", pid, fd,
-		       dump_refuse__escape(link, esc, sizeof(esc)), path);
-		return -EOPNOTSUPP;
-	}
 	if (major(st->st_rdev) == PTY_MASTER_MAJOR && minor(st->st_rdev) == TTY_MINOR) {
 		err = read_tty(pid, &session, &tty_nr);
 		if (err)
@@ -368,6 +379,15 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		if (!tty_nr) {
 			pr_err("pid %d fd %d: /dev/tty of a task without a controlling terminal is not supported",
 			       pid, fd);
+			return -EOPNOTSUPP;
+		}
+		/* Reopened in pidtrace, it would be pidtrace's terminal. */
+		if (dump_ctx__find_task(ctx, session) &&
+		    !(kind_pty__index(tty_nr) >= 0 &&
+		      kind_pty__master_in_tree(ctx, kind_pty__index(tty_nr)))) {
+			tty_name(tty_nr, path, sizeof(path));
+			pr_err("pid %d fd %d: /dev/tty of session %d, whose terminal %s restore makes again, is not supported",
+			       pid, fd, session, path);
 			return -EOPNOTSUPP;
 		}
 	}

@@ -68,6 +68,13 @@ struct fd_kind {
 	 * kind: -EINVAL with the damage said (image_check.h's bad()). */
 	int (*check)(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e);
 
+	/* Restore, as the tree is made: session leader @t has just called
+	 * setsid() and has no child yet. *pts: the /dev/pts index it opens
+	 * (then closes) to take that terminal as its controlling one, which
+	 * the tasks it forks inherit; -1: none. The kind makes the terminal
+	 * first. Return 0, or -errno after restore_ctx__fail(). */
+	int (*ctty_pts)(struct restore_ctx *ctx, struct rtask *t, int *pts);
+
 	/* Restore. open: a new fd of pidtrace's for the description @e of
 	 * task @pid, or -errno after restore_ctx__fail(); restore_task: once
 	 * every fd of the tree is in place, per task; restore_tree: then once. */

@@ -13,6 +13,7 @@ enum stub_op {
 	STUB_SETSID,
 	STUB_SETPGID,	/* arg: pgid, 0 for its own */
 	STUB_EXIT,	/* arg: wait status; no reply */
+	STUB_CTTY,	/* arg: N: open /dev/pts/N, its controlling terminal (kinds.h ctty_pts) */
 	INIT_HOLD,	/* an fd comes with it (SCM_RIGHTS); reply: its number */
 	INIT_RUN,	/* arg: detach; reply: 0, then the root's wait status */
 	INIT_HELPER,	/* arg: pidfd target index; reply: the helper's pid */

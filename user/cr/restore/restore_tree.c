@@ -49,6 +49,7 @@
 
 #include <linux/sched.h>
 
+#include "kinds.h"
 #include "log.h"
 #include "procfs.h"
 #include "ptrace.h"
@@ -100,6 +101,26 @@ long restore_tree__fork_stub(struct restore_ctx *ctx, size_t idx)
 	return r < 0 ? -err : r;
 }
 
+/* A session leader without a terminal opens /dev/pts/@n: it is its terminal now. */
+static long stub_ctty(int n)
+{
+	char path[32] = "/dev/pts/", digits[12];
+	size_t len = strlen(path), k = 0;
+	long fd;
+
+	do
+		digits[k++] = '0' + n % 10;
+	while ((n /= 10) > 0 && k < sizeof(digits));
+	while (k)
+		path[len++] = digits[--k];
+	path[len] = '\0';
+	fd = syscall(SYS_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	syscall(SYS_close, fd);
+	return 0;
+}
+
 static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 {
 	switch (c->op) {
@@ -111,6 +132,8 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 		return setpgid(0, c->arg) ? -errno : 0;
 	case STUB_EXIT:
 		restore_ctx__die_as(c->arg);
+	case STUB_CTTY:
+		return stub_ctty(c->arg);
 	case STUB_COW:
 		return restore_cow__stub(ctx, c->arg);
 	}
@@ -277,6 +300,26 @@ static int wait_ready(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
+/* Before its children exist, so that they inherit it (kinds.h ctty_pts). */
+static int session_tty(struct restore_ctx *ctx, struct rtask *t)
+{
+	const struct fd_kind *k;
+	int err = 0, pts = -1;
+	size_t i;
+
+	for (i = 0; !err && pts < 0 && (k = kinds__at(i)); i++)
+		if (k->ctty_pts)
+			err = k->ctty_pts(ctx, t, &pts);
+	if (err || pts < 0)
+		return err;
+	err = stub_call(ctx, t, STUB_CTTY, pts, NULL);
+	if (err)
+		return restore_ctx__fail(ctx, t->pid, err,
+				     "pid %d: open /dev/pts/%d as its controlling terminal: %s",
+				     t->pid, pts, strerror(-err));
+	return 0;
+}
+
 static int create_one(struct restore_ctx *ctx, size_t i)
 {
 	struct rtask *t = &ctx->tasks[i];
@@ -322,6 +365,9 @@ static int create_one(struct restore_ctx *ctx, size_t i)
 		if (err)
 			return restore_ctx__fail(ctx, t->pid, err, "pid %d: setsid: %s", t->pid,
 					     strerror(-err));
+		err = session_tty(ctx, t);
+		if (err)
+			return err;
 	} else if (t->parent >= 0 && ctx->tasks[t->parent].core->ids->sid != ids->sid) {
 		return restore_ctx__fail(ctx, t->pid, -EOPNOTSUPP,
 				     "pid %d: session %u is not its parent's: not supported", t->pid,
