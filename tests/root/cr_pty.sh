@@ -44,6 +44,8 @@ cr_cleanup
 # The slave also held outside the tree: the dump would hang it up there.
 if cr_start pty_outside zdtm_pty; then
 	idx=$(sed -n 's/^tty-index:\t*//p' "/proc/$CR_PID/fdinfo/3")
+	# A process that holds the slave as its fd 0 (it never reads it).
+	# shellcheck disable=SC2217
 	sleep 30 <"/dev/pts/$idx" &
 	holder=$!
 	wait_for 10 grep -q '^sleep$' "/proc/$holder/comm"
