@@ -13,6 +13,8 @@ need_root
 # frames NAME BIN MODE: the death's user stack as one line of JSON.
 frames() {
 	"$PIDTRACE" run --json -o "$T/$1.json" -- "$PROGS/$2" "$3" >/dev/null 2>"$T/$1.err"
+	# Called in $(...): the run's stderr reaches check() through a file.
+	cp "$T/$1.err" "$T/last.err"
 	jq -c 'select(.event == "death" and .signal == "SIGKILL") | {user_stack, stack_method, stack_truncated}' \
 		"$T/$1.json" 2>/dev/null | head -n1
 }
@@ -24,7 +26,7 @@ check() {
 	local name=$1 st=$2 i=0 re f
 	shift 2
 	if [ -z "$st" ]; then
-		fail "$name" "no death record: $(head -c 300 "$T/$name.err")"
+		fail "$name" "no death record: $(head -c 300 "$T/last.err")"
 		return
 	fi
 	if [ "$(jq -r .stack_method <<<"$st")" != dwarf ]; then
