@@ -9,7 +9,7 @@
  * dump_locks.c's): a pty slave reached by no path, /dev/tty without a
  * controlling terminal or of a session whose terminal restore makes again,
  * a removed device node or root, a removed directory whose path cannot be
- * made again (its parent removed too, its name taken), a file in /proc of a process outside
+ * made again (its name taken, an ancestor not a directory), a file in /proc of a process outside
  * the tree, a path that leads elsewhere (and the same for cwd and root). Once every
  * fd is read: a controlling terminal restore would not give back, more
  * descriptions or higher fd numbers than pidtrace can hold at restore.
@@ -305,12 +305,12 @@ static bool unreachable(const char *link, const struct stat *st)
 
 /*
  * A removed directory is empty (rmdir wants it so): restore makes it again
- * at its path and removes it, which needs the parent still there and the
- * name free.
+ * at its path (and its parents removed with it) and removes it, which
+ * needs the name free and the nearest remaining ancestor a directory.
  */
 static int remakeable(const char *link, const char *who, const char *what)
 {
-	char path[PATH_MAX], esc[1024], *slash;
+	char path[PATH_MAX], esc[1024], esc2[1024], *slash;
 	struct stat st;
 	size_t n = strlen(link);
 
@@ -324,13 +324,17 @@ static int remakeable(const char *link, const char *who, const char *what)
 		       dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
-	slash = strrchr(path, '/');
-	*slash = 0;
-	if (stat(slash == path ? "/" : path, &st) || !S_ISDIR(st.st_mode))
-		goto refuse;
-	return 0;
+	do {
+		slash = strrchr(path, '/');
+		*slash = 0;
+	} while (slash != path && lstat(path, &st));
+	if (slash == path || S_ISDIR(st.st_mode))
+		return 0;
+	pr_err("%s: %s %s was removed and %s is not a directory now: not supported", who, what,
+	       dump_refuse__escape(link, esc, sizeof(esc)), dump_refuse__escape(path, esc2, sizeof(esc2)));
+	return -EOPNOTSUPP;
 refuse:
-	pr_err("%s: %s %s was removed with its parent: not supported", who, what,
+	pr_err("%s: %s %s was removed and its path cannot be made again: not supported", who, what,
 	       dump_refuse__escape(link, esc, sizeof(esc)));
 	return -EOPNOTSUPP;
 }
