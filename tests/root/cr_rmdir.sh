@@ -22,6 +22,20 @@ for d in "$T/rmdir/up" "$T/rmdir/cwd"; do
 	fi
 done
 
+# A restore that fails after the directories were made removes them: the
+# open of the first fd by path fails (the test fault), after the cwd was
+# made; the rollback leaves neither the cwd nor the fd's directory.
+(cd "$T/rmdir" && PIDTRACE_FAULT=restore-reopen "$PIDTRACE" restore -D "$T/rmdir/img" \
+	>"$T/rmdir/fault.out" 2>"$T/rmdir/fault.err")
+rc=$?
+if [ "$rc" != 1 ] || ! grep -q "rolled back" "$T/rmdir/fault.err"; then
+	fail rmdir_fault_rolled_back "exit $rc: $(head -c 300 "$T/rmdir/fault.err")"
+elif [ -e "$T/rmdir/cwd" ] || [ -e "$T/rmdir/up" ]; then
+	fail rmdir_fault_rolled_back "left behind: $(ls "$T/rmdir")"
+else
+	pass rmdir_fault_rolled_back
+fi
+
 if cr_start rmdir_taken zdtm_rmdir taken; then
 	fd=$(sed -n 's/^READY .*fd=\([0-9]*\).*/\1/p' "$CR_DIR/log")
 	cr_refused rmdir_taken \

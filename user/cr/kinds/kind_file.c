@@ -61,6 +61,10 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 {
 	if (!e->path || !*e->path)
 		return bad(img, n, "fd %u names no file", e->fd);
+	/* Restore makes that path and removes it: an absolute one, a directory. */
+	if (e->dir_removed && (e->type != FD_TYPE__FD_DIR || e->path[0] != '/'))
+		return bad(img, n, "fd %u: only a directory by an absolute path can be removed",
+			   e->fd);
 	return 0;
 }
 
