@@ -7,7 +7,8 @@
 # terminal (script(1)'s shell alone), a pipe whose writer is outside the
 # tree, a pid namespace of its own (and
 # unshare(1)'s), more fds than pidtrace may hold, a parent-death signal
-# bound to a thread; and what is exact is taken: a child forked by a
+# bound to a thread; and what is exact is taken: a removed cwd or
+# directory held open, a child forked by a
 # thread other than the main one, 2500 descriptions under a soft fd limit
 # of 1024, file locks and leases, a pty pair, script(1) with its shell
 # (round trips).
@@ -58,10 +59,9 @@ refused highfd highfd "pid @PID@ fd 3000: above pidtrace's fd limit of 2000, res
 	"-n 2000"
 refused threaddeath threaddeath \
 	"pid [0-9]+: its parent-death signal 9 is bound to thread [0-9]+ of pid @PID@, not its main thread: not supported"
-refused rmdir_cwd rmdir_cwd \
-	"pid @PID@: its cwd $T/rmdir_cwd/harm\\.dir \\(deleted\\) is a removed directory: not supported"
-refused rmdir_open rmdir_open \
-	"pid @PID@ fd @FD@: removed directory $T/rmdir_open/harm\\.dir \\(deleted\\) is not supported"
+# A removed directory is made again and removed (cr_rmdir.sh): round trips.
+cr_roundtrip harm_rmdir_cwd zdtm_harm rmdir_cwd
+cr_roundtrip harm_rmdir_open zdtm_harm rmdir_open
 refused deleted_dev deleted_dev \
 	"pid @PID@ fd @FD@: removed device node $T/deleted_dev/harm\\.dev \\(deleted\\) is not supported"
 refused proc_dead proc_dead \

@@ -73,6 +73,34 @@ static int list_fds(pid_t pid, int **out, size_t *n)
 	return 0;
 }
 
+/*
+ * A removed cwd (dump_refuse__dir() let only one whose path can be made
+ * again through): its path without " (deleted)", its mode and owner.
+ */
+static int removed_cwd(pid_t pid, FilesImage *fi)
+{
+	char path[64];
+	struct stat st;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	if (!fi->cwd)
+		return -ENOMEM;
+	if (stat(path, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_nlink)
+		return 0;
+	n = strlen(fi->cwd);
+	if (n > 10 && !strcmp(fi->cwd + n - 10, " (deleted)"))
+		fi->cwd[n - 10] = 0;
+	fi->has_cwd_removed = fi->cwd_removed = true;
+	fi->has_cwd_mode = fi->has_cwd_uid = fi->has_cwd_gid = true;
+	fi->cwd_mode = st.st_mode;
+	fi->cwd_uid = st.st_uid;
+	fi->cwd_gid = st.st_gid;
+	return 0;
+}
+
 int dump_files__ofd_id(struct dump_ctx *ctx, pid_t pid, int fd, uint64_t dev, uint64_t ino,
 		       uint32_t mode, uint32_t *id)
 {
@@ -258,6 +286,9 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 		err = dump_refuse__dir(t->pid, "cwd", link);
 	if (!err) {
 		fi->cwd = dump_ctx__strdup(link);
+		err = removed_cwd(t->pid, fi);
+	}
+	if (!err) {
 		err = procfs__readlink(t->pid, "root", link, sizeof(link));
 	}
 	if (!err)

@@ -8,7 +8,8 @@
  * mount shows.) Per fd, as the fd table is read (locks and leases are
  * dump_locks.c's): a pty slave reached by no path, /dev/tty without a
  * controlling terminal or of a session whose terminal restore makes again,
- * a removed directory or device node, a file in /proc of a process outside
+ * a removed device node or root, a removed directory whose path cannot be
+ * made again (its name taken, an ancestor not a directory), a file in /proc of a process outside
  * the tree, a path that leads elsewhere (and the same for cwd and root). Once every
  * fd is read: a controlling terminal restore would not give back, more
  * descriptions or higher fd numbers than pidtrace can hold at restore.
@@ -17,6 +18,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,8 +303,46 @@ static bool unreachable(const char *link, const struct stat *st)
 	return stat(link, &now) || now.st_dev != st->st_dev || now.st_ino != st->st_ino;
 }
 
+/*
+ * A removed directory is empty (rmdir wants it so): restore makes it again
+ * at its path (and its parents removed with it) and removes it, which
+ * needs the name free and the nearest remaining ancestor a directory.
+ */
+static int remakeable(const char *link, const char *who, const char *what)
+{
+	char path[PATH_MAX], esc[1024], esc2[1024], *slash;
+	struct stat st;
+	size_t n = strlen(link);
+
+	if (link[0] != '/' || !ends_with(link, " (deleted)") || n - 10 >= sizeof(path) ||
+	    n - 10 < 2)
+		goto refuse;
+	memcpy(path, link, n - 10);
+	path[n - 10] = 0;
+	if (!lstat(path, &st)) {
+		pr_err("%s: %s %s was removed and its name is taken now: not supported", who, what,
+		       dump_refuse__escape(link, esc, sizeof(esc)));
+		return -EOPNOTSUPP;
+	}
+	do {
+		slash = strrchr(path, '/');
+		*slash = 0;
+	} while (slash != path && lstat(path, &st));
+	if (slash == path || S_ISDIR(st.st_mode))
+		return 0;
+	pr_err("%s: %s %s was removed and %s is not a directory now: not supported", who, what,
+	       dump_refuse__escape(link, esc, sizeof(esc)), dump_refuse__escape(path, esc2, sizeof(esc2)));
+	return -EOPNOTSUPP;
+refuse:
+	pr_err("%s: %s %s was removed and its path cannot be made again: not supported", who, what,
+	       dump_refuse__escape(link, esc, sizeof(esc)));
+	return -EOPNOTSUPP;
+}
+
 int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 {
+	char who[32];
+
 	char path[64], esc[1024];
 	struct stat st;
 
@@ -314,10 +354,15 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 		       which, dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
 	}
-	if (removed(&st)) {
+	/* A removed root: chroot() into a directory made again is not it. */
+	if (removed(&st) && !strcmp(which, "root")) {
 		pr_err("pid %d: its %s %s is a removed directory: not supported", pid, which,
 		       dump_refuse__escape(link, esc, sizeof(esc)));
 		return -EOPNOTSUPP;
+	}
+	if (removed(&st)) {
+		snprintf(who, sizeof(who), "pid %d", pid);
+		return remakeable(link, who, which);
 	}
 	if (unreachable(link, &st)) {
 		pr_err("pid %d: its %s %s is not that directory any more (a detached mount, or replaced): not supported",
@@ -357,6 +402,10 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 			return -EOPNOTSUPP;
 		}
 		return 0;
+	}
+	if (removed(st) && S_ISDIR(st->st_mode)) {
+		snprintf(path, sizeof(path), "pid %d fd %d", pid, fd);
+		return remakeable(link, path, "directory");
 	}
 	if (removed(st)) {
 		pr_err("pid %d fd %d: removed %s %s is not supported", pid, fd,

@@ -8,6 +8,7 @@
  * the identity of what the restored fd opened.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dump_ctx.h"
@@ -39,6 +40,16 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	if (S_ISCHR(l->st->st_mode)) {
 		e->has_rdev = true;
 		e->rdev = l->st->st_rdev;
+	} else if (S_ISDIR(l->st->st_mode) && !l->st->st_nlink) {
+		/* Removed (dump_refuse.c checked its path can be made again). */
+		size_t n = strlen(e->path);
+
+		if (n > 10 && !strcmp(e->path + n - 10, " (deleted)"))
+			e->path[n - 10] = 0;
+		e->has_dir_removed = e->dir_removed = true;
+		e->has_dir_uid = e->has_dir_gid = true;
+		e->dir_uid = l->st->st_uid;
+		e->dir_gid = l->st->st_gid;
 	} else if (S_ISREG(l->st->st_mode)) {
 		e->has_size = true;
 		e->size = l->st->st_size;
@@ -50,11 +61,23 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 {
 	if (!e->path || !*e->path)
 		return bad(img, n, "fd %u names no file", e->fd);
+	/* Restore makes that path and removes it: an absolute one, a directory. */
+	if (e->dir_removed && (e->type != FD_TYPE__FD_DIR || e->path[0] != '/'))
+		return bad(img, n, "fd %u: only a directory by an absolute path can be removed",
+			   e->fd);
 	return 0;
 }
 
 static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 {
+	/* Made again and removed: a new inode; a directory nobody can reach. */
+	if (e->dir_removed) {
+		char w[64];
+
+		snprintf(w, sizeof(w), "fd %u: links of the removed directory", e->fd);
+		return restore_verify__num(v, w, VF_DEC, 0,
+					   S_ISDIR(l->st->st_mode) ? l->st->st_nlink : 1);
+	}
 	return restore_verify__identity(v, e, l);
 }
 

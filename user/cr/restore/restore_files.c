@@ -46,6 +46,7 @@
 #include "restore_fown.h"
 #include "restore_ghost.h"
 #include "restore_ns.h"
+#include "restore_rmdir.h"
 #include "restore_stub.h"
 #include "restore_threads.h"
 #include "restore_tree.h"
@@ -114,6 +115,11 @@ int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *
 	struct stat st;
 	int fd;
 
+	if (e->dir_removed) {
+		fd = restore_rmdir__make(ctx, pid, e->path, e->mode, e->dir_uid, e->dir_gid);
+		if (fd)
+			return fd;
+	}
 	/* Tests: the file has gone since the dump. */
 	if (testfault__point("restore-reopen")) {
 		errno = ENOENT;
@@ -131,7 +137,8 @@ int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *
 				     pid, e->fd, e->path);
 	}
 	/* A cgroup this restore made again is the same cgroup under a new inode. */
-	remade = e->type == FD_TYPE__FD_DIR && restore_cgroup__made(ctx, e->path);
+	remade = e->type == FD_TYPE__FD_DIR &&
+		 (e->dir_removed || restore_cgroup__made(ctx, e->path));
 	if (fstat(fd, &st) ||
 	    (e->type == FD_TYPE__FD_CHR ? (e->has_rdev && st.st_rdev != e->rdev) :
 	     proc || remade		 ? st.st_dev != e->dev :
@@ -387,6 +394,14 @@ int restore_files__open(struct restore_ctx *ctx)
 
 	/* Every task has mapped its memfds: seals that forbid mappings can go on. */
 	err = restore_fdkinds__seal(ctx);
+	/* Removed cwds made again for the chdir; removed at restore_files__close(). */
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		if (fi && fi->cwd_removed)
+			err = restore_rmdir__make(ctx, ctx->tasks[i].pid, fi->cwd, fi->cwd_mode,
+						  fi->cwd_uid, fi->cwd_gid);
+	}
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];
 
@@ -456,6 +471,8 @@ void restore_files__close(struct restore_ctx *ctx)
 	restore_fdkinds__close(ctx);
 	restore_fifo__close(ctx);
 	restore_ghost__close(ctx);
+	/* Every fd taken, every task in its cwd: the directories go again. */
+	restore_rmdir__remove(ctx);
 }
 
 static long put_path(struct rtask *t, const char *path, unsigned long *addr)

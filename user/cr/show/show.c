@@ -267,8 +267,9 @@ static void print_files(const struct image_tree *s, const struct image_task *t)
 	const struct fd_kind *k;
 	size_t i;
 
-	printf("  cwd %s, root %s, umask %04o\n", escape__str(t->files->cwd),
-	       escape__str(t->files->root), t->files->umask);
+	printf("  cwd %s%s, root %s, umask %04o\n", escape__str(t->files->cwd),
+	       t->files->cwd_removed ? " (removed)" : "", escape__str(t->files->root),
+	       t->files->umask);
 	/* TYPE: as wide as the longest kind's name ("signalfd"). */
 	printf("    %-4s %-8s %-24s %-3s %8s %s\n", "FD", "TYPE", "FLAGS", "OFD", "POS", "OBJECT");
 	for (i = 0; i < t->files->n_fds; i++) {

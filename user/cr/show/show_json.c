@@ -288,6 +288,9 @@ static struct json_object *fd_json(const struct image_tree *s, const FdEntry *e)
 		add(o, "pos", json_object_new_int64(e->pos));
 	if (e->path)
 		add(o, "path", escape__json_string(e->path));
+	/* Removed: restore makes it again and removes it (restore_rmdir.c). */
+	if (e->dir_removed)
+		add(o, "dir_removed", json_object_new_boolean(true));
 	if (e->has_rdev)
 		add(o, "rdev", hex(e->rdev));
 	if (e->has_pipe_ino)
@@ -395,6 +398,8 @@ static struct json_object *task_json(const struct image_tree *s, const struct im
 			json_object_array_add(a, fd_json(s, t->files->fds[i]));
 		add(o, "fds", a);
 		add(o, "cwd", escape__json_string(t->files->cwd));
+		if (t->files->cwd_removed)
+			add(o, "cwd_removed", json_object_new_boolean(true));
 		add(o, "root", escape__json_string(t->files->root));
 		snprintf(um, sizeof(um), "%04o", t->files->umask);
 		add(o, "umask", escape__json_string(um));

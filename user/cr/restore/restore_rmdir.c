@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * restore_rmdir.c - directories that had been removed while a task held
+ * them (an fd, its cwd). Such a directory was empty (rmdir wants it so),
+ * so it comes back exactly: made again at its path with its mode and
+ * owner (and the parents removed with it, 0700), opened / entered by the
+ * tasks, then removed once every fd is in
+ * place and every task has its cwd (restore_files__close()), so /proc
+ * shows "PATH (deleted)" and st_nlink is 0 again. A path made once in this
+ * restore serves every fd and cwd that names it: one directory, as at
+ * dump when they were one (two removed directories of one path become one).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "restore_ctx.h"
+#include "restore_rmdir.h"
+
+/* One restore per process: the paths this one made, to remove last first. */
+static char **made;
+static size_t nmade;
+
+static bool was_made(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < nmade; i++)
+		if (!strcmp(made[i], path))
+			return true;
+	return false;
+}
+
+static int make(const char *path)
+{
+	char **m = realloc(made, (nmade + 1) * sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	made = m;
+	made[nmade] = strdup(path);
+	if (!made[nmade])
+		return -ENOMEM;
+	if (mkdir(path, 0700)) {
+		free(made[nmade]);
+		return -errno;
+	}
+	nmade++;
+	return 0;
+}
+
+/*
+ * The parents removed with it (dump checked the nearest one left is a
+ * directory): made 0700, root's, removed after it. An fd or cwd of the
+ * tree on one of them gives it its mode and owner (restore_rmdir__make()).
+ */
+static int make_parents(const char *path)
+{
+	char parent[PATH_MAX], *slash;
+	struct stat st;
+	int err;
+
+	if (strlen(path) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	strcpy(parent, path);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return 0;
+	*slash = 0;
+	if (!lstat(parent, &st) || was_made(parent))
+		return 0;
+	err = make_parents(parent);
+	return err ? err : make(parent);
+}
+
+int restore_rmdir__make(struct restore_ctx *ctx, pid_t pid, const char *path, uint32_t mode,
+			uint32_t uid, uint32_t gid)
+{
+	int err = 0;
+
+	if (!was_made(path)) {
+		err = make_parents(path);
+		if (!err)
+			err = make(path);
+	}
+	if (err)
+		return restore_ctx__fail(ctx, pid, err,
+				     "pid %d: cannot make the removed directory %s again: %s", pid,
+				     path, strerror(-err));
+	/* chown first: it would clear set-group-id. */
+	if (chown(path, uid, gid) || chmod(path, mode & 07777))
+		return restore_ctx__fail(ctx, pid, -errno,
+				     "pid %d: the removed directory %s made again: owner, mode: %s",
+				     pid, path, strerror(errno));
+	return 0;
+}
+
+void restore_rmdir__remove(struct restore_ctx *ctx)
+{
+	size_t i;
+
+	/* The last made first: children before their parents. */
+	for (i = nmade; i-- > 0;) {
+		/* Verification then finds a directory with links (kind_file.c). */
+		if (rmdir(made[i]))
+			pr_err("rmdir %s (made again by this restore): %s", made[i],
+			       strerror(errno));
+		free(made[i]);
+	}
+	free(made);
+	made = NULL;
+	nmade = 0;
+}
