@@ -37,6 +37,7 @@ void show_json__print(const struct image_tree *s, FILE *f);
 /* Every register by name; a queued signal (for show_threads.c). */
 struct json_object *show_json__regs(const UserRegs *r);
 struct json_object *show_json__siginfo(const SiginfoEntry *e);
+struct json_object *show_json__sigaltstack(const SigaltstackEntry *s);
 /* Credentials: uids, gids, groups, capabilities... (a task's, a thread's own). */
 struct json_object *show_json__creds(const TaskCreds *c);
 /* A pidfd target: state, pids by namespace, exit, holders. */

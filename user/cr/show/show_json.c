@@ -125,15 +125,8 @@ static struct json_object *signals_json(const TaskCore *c)
 		json_object_array_add(a, e);
 	}
 	add(o, "sigactions", a);
-	if (th->sigaltstack) {
-		struct json_object *ss = json_object_new_object();
-
-		add(ss, "sp", hex(th->sigaltstack->sp));
-		add(ss, "size", json_object_new_int64(th->sigaltstack->size));
-		add(ss, "flags", json_object_new_int(th->sigaltstack->flags));
-		add(ss, "disabled", json_object_new_boolean(th->sigaltstack->flags & SS_DISABLE));
-		add(o, "sigaltstack", ss);
-	}
+	if (th->sigaltstack)
+		add(o, "sigaltstack", show_json__sigaltstack(th->sigaltstack));
 	add(o, "pdeath_sig", json_object_new_int(c->has_pdeath_sig ? c->pdeath_sig : 0));
 	return o;
 }
@@ -494,6 +487,17 @@ void show_json__print(const struct image_tree *s, FILE *f)
 struct json_object *show_json__regs(const UserRegs *r)
 {
 	return regs_json(r);
+}
+
+struct json_object *show_json__sigaltstack(const SigaltstackEntry *s)
+{
+	struct json_object *ss = json_object_new_object();
+
+	add(ss, "sp", hex(s->sp));
+	add(ss, "size", json_object_new_int64(s->size));
+	add(ss, "flags", json_object_new_int(s->flags));
+	add(ss, "disabled", json_object_new_boolean(s->flags & SS_DISABLE));
+	return ss;
 }
 
 struct json_object *show_json__siginfo(const SiginfoEntry *e)

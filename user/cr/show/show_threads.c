@@ -164,15 +164,8 @@ static struct json_object *thread_json(const ThreadCore *th)
 	for (i = 0; i < th->n_pending; i++)
 		json_object_array_add(a, show_json__siginfo(th->pending[i]));
 	add(sg, "pending", a);
-	if (th->sigaltstack) {
-		struct json_object *ss = json_object_new_object();
-
-		add(ss, "sp", hex(th->sigaltstack->sp));
-		add(ss, "size", json_object_new_int64(th->sigaltstack->size));
-		add(ss, "flags", json_object_new_int(th->sigaltstack->flags));
-		add(ss, "disabled", json_object_new_boolean(th->sigaltstack->flags & SS_DISABLE));
-		add(sg, "sigaltstack", ss);
-	}
+	if (th->sigaltstack)
+		add(sg, "sigaltstack", show_json__sigaltstack(th->sigaltstack));
 	add(sg, "pdeath_sig", json_object_new_int(th->has_pdeath_sig ? th->pdeath_sig : 0));
 	add(o, "signals", sg);
 	return o;
