@@ -17,11 +17,11 @@
 #include <string.h>
 
 #include "explain.h"
+#include "explain_record.h"
 #include "log.h"
 #include "names.h"
 #include "pending_gens.h"
 #include "symbolize.h"
-#include "unwind_fault.h"
 
 struct oom_note {
 	struct oom_note *next;
@@ -175,31 +175,6 @@ static struct expectation *find_expectation(struct explain *ex, uint32_t pid,
 	return NULL;
 }
 
-static void fill_xtask(struct explain *ex, struct xtask *x, const struct pt_task *t)
-{
-	memset(x, 0, sizeof(*x));
-	x->pid = t->pid;
-	x->tid = t->tid;
-	x->ppid = t->ppid;
-	x->uid = t->uid;
-	x->ns_pid = t->ns_pid;
-	x->pidns = t->pidns_ino;
-	x->pid_ino = t->pid_ino;
-	x->cgroup_id = t->cgroup_id;
-	memcpy(x->comm, t->comm, sizeof(x->comm));
-	x->comm[sizeof(x->comm) - 1] = '\0';
-	/* The victim's cgroup path comes with the event (see cgpath_join). */
-}
-
-static void set_wall(struct explain *ex, struct xrec *r, uint64_t mono)
-{
-	int64_t w = (int64_t)mono + ex->wall_off_ns;
-
-	r->ts_ns = mono;
-	r->wall.tv_sec = w / 1000000000LL;
-	r->wall.tv_nsec = w % 1000000000LL;
-}
-
 size_t explain__pending(const struct explain *ex, int signo)
 {
 	return pending_gens__count(ex->pend, signo);
@@ -217,99 +192,6 @@ static struct oom_note *oom_take(struct explain *ex, uint32_t tgid)
 		}
 	}
 	return NULL;
-}
-
-/* ---- building a record --------------------------------------------------- */
-
-static bool in_syscall(const char *const *names, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (names[i] && (!strcmp(names[i], "do_syscall_64") ||
-				 !strncmp(names[i], "entry_SYSCALL_64", 16) ||
-				 !strncmp(names[i], "__x64_sys_", 10)))
-			return true;
-	return false;
-}
-
-/* Fill the generation part of a record and classify it. */
-static void apply_generation(struct explain *ex, struct xrec *r, const struct pt_signal_event *g,
-			     const struct pt_ustack *u, const struct pt_exit_event *x,
-			     const struct pt_oom_event *oom)
-{
-	const char *names[PT_KSTACK_DEPTH] = { 0 };
-	struct cause_facts f = { .gen = g, .exit = x, .oom = oom };
-	bool kernel_made;
-
-	if (g) {
-		r->has_gen = true;
-		r->signo = g->sig;
-		r->si_code = names__si_code(g->sig, g->si_code, r->si_code_buf,
-					    sizeof(r->si_code_buf));
-		r->result = names__gen_result(g->result);
-		if (g->result == 0 && (g->hints & PT_HINT_VICTIM_BLOCKED))
-			r->result = "blocked";
-		fill_xtask(ex, &r->sender, &g->sender);
-		r->has_sender = true;
-		/* No stack, no kernel symbols to load (a first load reads all of kallsyms). */
-		if (g->kstack_sz > 0)
-			symbolize__kstack(ex->sym, r, g->kstack, g->kstack_sz, names);
-		if (u && u->ustack_sz > 0)
-			symbolize__ustack(ex->sym, r, g->sender.pid, u);
-		if (u && (u->flags & PT_USTACK_FAULT)) {
-			r->has_fault = true;
-			r->fault_addr = u->fault_addr;
-			unwind_fault__describe(g->sig, g->si_code, u->fault_addr, u->sp,
-					       r->fault_what, sizeof(r->fault_what));
-		}
-	} else if (x && x->kstack_sz > 0) {
-		symbolize__kstack(ex->sym, r, x->kstack, x->kstack_sz, names);
-	}
-	f.kstack = names;
-	f.kstack_n = r->nk;
-	r->cause = cause__classify(&f);
-
-	kernel_made = g && (g->info_kind != PT_INFO_REAL || g->si_code > 0);
-	if (r->cause == CAUSE_KILL_SYSCALL)
-		r->sender_kind = SENDER_USER;
-	else if (g && (kernel_made || r->cause == CAUSE_CGROUP_KILL ||
-		       r->cause == CAUSE_PTRACE_KILL))
-		r->sender_kind = SENDER_KERNEL;
-	else if (g)
-		r->sender_kind = SENDER_USER;
-	else
-		r->sender_kind = SENDER_KERNEL;
-	/*
-	 * orig_ax names a syscall only when the sender was in one: the
-	 * kernel stack shows the syscall entry then. (In an exception it is
-	 * the error code, in an interrupt a negative vector.)
-	 */
-	if (g && g->syscall_nr >= 0 && (in_syscall(names, r->nk) || r->cause == CAUSE_KILL_SYSCALL)) {
-		r->syscall = names__syscall(g->syscall_nr);
-		if (r->syscall) {
-			memcpy(r->sys_args, g->sys_args, sizeof(r->sys_args));
-			r->sys_args_valid = true;
-			r->kill_pgrp = g->pgrp;
-			r->kill_pgrp_size = g->pgrp_size;
-		}
-	}
-}
-
-/* Join the leaf-first names the BPF side read into "/a/b/c". */
-static void cgpath_join(const struct pt_cgpath *p, char *buf, size_t len)
-{
-	int n = p->depth < PT_CG_DEPTH ? (int)p->depth : PT_CG_DEPTH;
-	size_t off = 0;
-	int i;
-
-	buf[0] = '\0';
-	if (p->depth > PT_CG_DEPTH)
-		off += snprintf(buf, len, "/...");
-	for (i = n - 1; i >= 0 && off < len; i--)
-		off += snprintf(buf + off, len - off, "/%.*s", PT_CG_NAME_LEN, p->names[i]);
-	if (!n)
-		snprintf(buf, len, "/");
 }
 
 static int emit(struct explain *ex, struct xrec *r)
@@ -331,11 +213,11 @@ static int on_signal(struct explain *ex, const struct pt_signal_event *g,
 	if (!r)
 		return -ENOMEM;
 	r->kind = XREC_SIGNAL;
-	set_wall(ex, r, g->hdr.ts_ns);
-	fill_xtask(ex, &r->victim, &g->victim);
-	cgpath_join(&g->victim_cgroup, r->victim.cgroup, sizeof(r->victim.cgroup));
+	explain_record__wall(r, ex->wall_off_ns, g->hdr.ts_ns);
+	explain_record__task(&r->victim, &g->victim);
+	explain_record__cgpath(&g->victim_cgroup, r->victim.cgroup, sizeof(r->victim.cgroup));
 	r->delay_us = -1;
-	apply_generation(ex, r, g, u, NULL, NULL);
+	explain_record__generation(ex->sym, r, g, u, NULL, NULL);
 	explain_words__detail(r);
 	ex->signals++;
 	err = emit(ex, r);
@@ -363,9 +245,9 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 	if (!r)
 		return -ENOMEM;
 	r->kind = XREC_DEATH;
-	set_wall(ex, r, x->hdr.ts_ns);
-	fill_xtask(ex, &r->victim, &x->task);
-	cgpath_join(&x->cgroup, r->victim.cgroup, sizeof(r->victim.cgroup));
+	explain_record__wall(r, ex->wall_off_ns, x->hdr.ts_ns);
+	explain_record__task(&r->victim, &x->task);
+	explain_record__cgpath(&x->cgroup, r->victim.cgroup, sizeof(r->victim.cgroup));
 	r->has_exit = true;
 	r->exit_status = x->exit_code;
 	r->signo = zap ? SIGKILL : termsig;
@@ -387,25 +269,25 @@ static int process_exit(struct explain *ex, const struct pt_exit_event *x)
 			if (p->ev.sig == termsig && !chosen)
 				chosen = p;
 	}
-	apply_generation(ex, r, chosen ? &chosen->ev : NULL,
+	explain_record__generation(ex->sym, r, chosen ? &chosen->ev : NULL,
 			 chosen && chosen->has_u ? &chosen->u : NULL, x, oom ? &oom->ev : NULL);
 	if (chosen)
 		r->delay_us = (int64_t)(x->hdr.ts_ns - chosen->ev.hdr.ts_ns) / 1000;
 	if (oom) {
 		r->has_oom = true;
-		cgpath_join(&oom->ev.memcg, r->oom.memcg, sizeof(r->oom.memcg));
+		explain_record__cgpath(&oom->ev.memcg, r->oom.memcg, sizeof(r->oom.memcg));
 		r->oom.total_vm_kb = oom->ev.total_vm_pages * 4;
 		r->oom.anon_rss_kb = oom->ev.anon_rss_pages * 4;
 		r->oom.file_rss_kb = oom->ev.file_rss_pages * 4;
 		r->oom.shmem_rss_kb = oom->ev.shmem_rss_pages * 4;
 		r->oom.oom_score_adj = oom->ev.oom_score_adj;
-		fill_xtask(ex, &r->oom.trigger, &oom->ev.killer);
+		explain_record__task(&r->oom.trigger, &oom->ev.killer);
 	}
 	for (p = gens; p; p = p->next) {
 		if (p == chosen || r->nalso == X_MAX_ALSO)
 			continue;
 		r->also[r->nalso].has_sender = true;
-		fill_xtask(ex, &r->also[r->nalso].sender, &p->ev.sender);
+		explain_record__task(&r->also[r->nalso].sender, &p->ev.sender);
 		r->also[r->nalso].signo = p->ev.sig;
 		r->also[r->nalso].result = names__gen_result(p->ev.result);
 		{
