@@ -398,6 +398,11 @@ int cmd_run(int argc, char **argv)
 			break;
 		explain_queued(&rc, SIZE_MAX);
 	}
+	/* Not a silent gap in the report: say what is missing from it. */
+	if (explain__pending(rc.ex, SIGKILL))
+		pr_warn("%zu SIGKILL(s) sent before %s ended: their deaths did not come within %llu s and are not in the report",
+			explain__pending(rc.ex, SIGKILL), env.argv[0],
+			(unsigned long long)(KILL_SETTLE_NS / 1000000000ULL));
 	explain__flush(rc.ex);
 	tracer__stats(t, &st);
 	report(&out, &rc, t0, st.shed || rc.lost);
