@@ -221,13 +221,15 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, int *pidfd
 	l.st = &st;
 	l.info = info;
 	/* A socket's kind is its family, read on a copy of it. */
-	if (!err)
+	if (!err) {
 		err = kinds__probe_socket(&l, pidfd, false);
-	if (err == -ESRCH || (err && !procfs__exists(t->pid)))
-		err = -ESRCH;
-	else if (err && err != -EOPNOTSUPP) {
-		pr_err("pid %d fd %d: cannot look at the socket: %s", t->pid, fd, strerror(-err));
-		err = -EOPNOTSUPP;
+		if (err == -ESRCH || (err && !procfs__exists(t->pid))) {
+			err = -ESRCH;
+		} else if (err) {
+			pr_err("pid %d fd %d: cannot look at the socket: %s", t->pid, fd,
+			       strerror(-err));
+			err = -EOPNOTSUPP;
+		}
 	}
 	k = err ? NULL : kinds__claim(&l);
 	if (!err && !k) {
