@@ -15,9 +15,24 @@
 # tree (refused, naming the holder); the index in use at restore
 # (refused, rolled back); a job of the shell pidtrace runs in, restored on
 # that terminal and refused from another; damaged records.
+
+# Pair numbers are the point of this test (a pair comes back at its index,
+# a taken index is refused), and devpts hands out the lowest free number:
+# any other test that opens /dev/ptmx while a dumped pair's number is free
+# would take it. So the test runs with a devpts instance of its own, in a
+# mount namespace of its own: /dev/pts and /dev/ptmx are this instance's
+# only, for pidtrace and the programs alike. (Before lib.sh, whose exit
+# trap must belong to the process that runs the test.)
+if [ -z "${CR_PTY_OWN_DEVPTS:-}" ] && [ "$(id -u)" = 0 ]; then
+	CR_PTY_OWN_DEVPTS=1 exec unshare -m --propagation private "$0" "$@"
+fi
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts ||
+	{ echo "FAIL own_devpts: cannot mount a devpts instance"; exit 1; }
+mount --bind /dev/pts/ptmx /dev/ptmx ||
+	{ echo "FAIL own_devpts: cannot bind its ptmx on /dev/ptmx"; exit 1; }
 
 cr_roundtrip_show pty zdtm_pty \
 	'kinds=[.tasks[].fds[] | select(.type == "pty") | [.pty.master, .pty.devtty, .pty.orphan]] | sort == [[false, false, false], [false, false, false], [false, false, true], [false, true, false], [true, false, false]]' \
