@@ -112,6 +112,8 @@ static int read_conn(int s, TcpConnEntry *t)
 	t->opts = ti.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE);
 	t->snd_wscale = ti.tcpi_snd_wscale;
 	t->rcv_wscale = ti.tcpi_rcv_wscale;
+	t->has_snd_mss = true;
+	t->snd_mss = ti.tcpi_snd_mss;
 	if (!tcp_fin__state_ok(t->state))
 		return -EAGAIN;	/* it moved on since inet_diag looked */
 	/* SIOCINQ leaves out the peer's FIN already. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * restore_verify_tcp.c - a restored TCP connection against the image: its
- * state, and its shutdown bits. The tree is stopped, so only the peer and
+ * state, the MSS it sends with, and its shutdown bits. The tree is stopped, so only the peer and
  * the kernel move a connection on: the peer's FIN (ESTABLISHED to
  * CLOSE_WAIT), its ACK of our FIN (FIN_WAIT1 to FIN_WAIT2, CLOSING or
  * LAST_ACK to closed), a reset (to closed). A state before the image's,
@@ -56,6 +56,14 @@ int restore_verify_tcp__conn(struct verify *v, const FdEntry *e, int s)
 	if (!reachable(k->tcp->state, ti.tcpi_state))
 		return restore_verify__str(v, w, tcp_fin__state_name(k->tcp->state),
 					   tcp_fin__state_name(ti.tcpi_state));
+	/* The MSS it sends with, as TCP_MAXSEG gives it (restore_tcp.c sync_mss()). */
+	if (k->tcp->has_snd_mss && ti.tcpi_state == k->tcp->state) {
+		snprintf(w, sizeof(w), "fd %u: TCP MSS", e->fd);
+		v->n->sockopts++;
+		err = restore_verify__num(v, w, VF_DEC, k->tcp->snd_mss, ti.tcpi_snd_mss);
+		if (err)
+			return err;
+	}
 	/* The shutdown bits: the image's, and RCV_SHUTDOWN if the peer's FIN came since. */
 	if (fstat(s, &st) || sockdiag__inet(k->family, IPPROTO_TCP, st.st_ino, &d))
 		return 0;
