@@ -247,7 +247,10 @@ run_body() {
 
 	log "dump ($engine)"
 	if [ "$engine" = pidtrace ]; then
-		timeout -k 5 "$tmo" "$pidtrace" dump -t "$pid" -D "$img" \
+		# CRIU's --tcp-close has a counterpart: connections come back closed.
+		local pdopts=()
+		case " $dopts " in *" --tcp-close "*) pdopts=(--tcp-close) ;; esac
+		timeout -k 5 "$tmo" "$pidtrace" dump -t "$pid" -D "$img" "${pdopts[@]}" \
 			>"$resdir/$name.dump.out" 2>"$resdir/$name.dump.err"
 	else
 		# zdtm runs criu in its image dir, test/dump/zdtm/static/NAME/PID/1,
@@ -293,10 +296,12 @@ run_body() {
 
 	log "restore ($engine)"
 	if [ "$engine" = pidtrace ]; then
-		# The one CRIU restore option pidtrace has a counterpart of: a
-		# test that asks for its cgroups to be ignored (cgroup_ignore).
+		# The CRIU restore options pidtrace has a counterpart of: a test
+		# that asks for its cgroups to be ignored (cgroup_ignore), and
+		# --tcp-close.
 		local popts=()
 		case " $ropts " in *" --manage-cgroups=ignore "*) popts=(--cgroups ignore) ;; esac
+		case " $ropts " in *" --tcp-close "*) popts+=(--tcp-close) ;; esac
 		timeout -k 5 "$tmo" "$pidtrace" restore -D "$img" --detach "${popts[@]}" \
 			>"$resdir/$name.restore.out" 2>"$resdir/$name.restore.err"
 	else

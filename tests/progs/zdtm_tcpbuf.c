@@ -7,12 +7,12 @@
  *   IPv4 (its receive buffer set by the program, its send queue full),
  *   one IPv6 (left to the kernel's sizes), a few hundred kilobytes unread
  *   each way. Before READY the program prints each end's TCP_MAXSEG (the
- *   MSS it sends with). After SIGTERM: every end gives the same
- *   TCP_MAXSEG as before (a restored connection that sends with another
- *   MSS is not the one dumped: with small segments a receiver runs out of
- *   buffer inside the window it offered, and the connection can stall for
- *   ever), then both connections carry 8 MiB each way, every byte
- *   checked, within 20 s.
+ *   MSS it sends with). After SIGTERM: no end gives a smaller TCP_MAXSEG
+ *   than before (the kernel raises it when the peer offers a larger
+ *   window; TCP repair alone leaves 524 bytes: with small segments a
+ *   receiver runs out of buffer inside the window it offered, and the
+ *   connection can stall for ever), then both connections carry 8 MiB
+ *   each way, every byte checked, within 20 s.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -186,7 +186,8 @@ static int run_mss(void)
 	zdtm_wait_term();
 	for (i = 0; i < 4; i++) {
 		mss = get_int(e[i].s, IPPROTO_TCP, TCP_MAXSEG);
-		if (mss != e[i].mss)
+		/* The kernel may raise it when the peer offers a larger window. */
+		if (mss < e[i].mss)
 			zdtm_fail("end %d: TCP_MAXSEG %d, %d before the dump", i, mss, e[i].mss);
 	}
 	for (i = 0; i < 4; i++) {

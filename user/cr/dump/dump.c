@@ -67,7 +67,7 @@ struct dump_run {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--json]\n\n"
+	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--tcp-close] [--json]\n\n"
 		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
 		   "(default: the current directory). The tree is killed once the image is\n"
 		   "complete, unless --leave-running; if the dump fails it is left running\n"
@@ -75,6 +75,11 @@ static void usage(FILE *f)
 		   "  -t, --tree PID       root of the tree to dump\n"
 		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
 		   "      --leave-running  let the tree run on after the dump\n"
+		   "      --tcp-close      do not save TCP connections (in any state but\n"
+		   "                       listening): they come back closed (never bound,\n"
+		   "                       shut down both ways: reads give the end of the\n"
+		   "                       stream, writes EPIPE), are not locked, and close\n"
+		   "                       as usual when the tree is killed (FIN or RST)\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too), directories (removed ones too, as fd or\n"
 		   "cwd), character devices, pipes,\n"
@@ -427,7 +432,7 @@ static int run(struct dump_run *r)
 			if (!err)
 				err = dump_refuse__frozen(ctx);
 			/* Before any connection is read: the tree's own stop moving. */
-			if (!err)
+			if (!err && !dump_tcp__close_mode())
 				err = tcp_lock__tree(ctx);
 			break;
 		case PH_CORE:
@@ -497,6 +502,7 @@ int cmd_dump(int argc, char **argv)
 		{ "tree", required_argument, NULL, 't' },
 		{ "images-dir", required_argument, NULL, 'D' },
 		{ "leave-running", no_argument, NULL, 'L' },
+		{ "tcp-close", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -525,6 +531,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'L':
 			r.ctx.leave_running = true;
+			break;
+		case 'C':
+			dump_tcp__set_close(true);
 			break;
 		case 'j':
 			r.json = true;

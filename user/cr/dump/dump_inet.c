@@ -48,6 +48,7 @@
 struct inet_names {
 	struct sockaddr_storage local, peer;
 	bool connected;
+	bool closed;	/* a connection dump --tcp-close turned into a closed socket */
 	uint32_t lport;
 	char lstr[64], pstr[64];
 };
@@ -332,7 +333,8 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 		k->has_shutdown = true;
 		k->shutdown = d->shutdown & 3;
 	}
-	return record_opts(s, family, type, proto, k, proto == IPPROTO_TCP && n->connected);
+	return record_opts(s, family, type, proto, k,
+			   proto == IPPROTO_TCP && (n->connected || n->closed));
 }
 
 /*
@@ -396,6 +398,9 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 		       strerror(-err));
 		return -EOPNOTSUPP;
 	}
+	/* dump --tcp-close: a connection, in whatever state, comes back closed (dump_tcp.c). */
+	n.closed = proto == IPPROTO_TCP &&
+		   dump_tcp__close_instead(s, &d.state, &d.shutdown, &n.local, &n.connected);
 	if (proto == IPPROTO_TCP && !dump_inet_tcp_ok(&n, d.state)) {
 		if (n.connected)
 			snprintf(what, sizeof(what), "TCP connection %s -> %s (%s)", n.lstr, n.pstr,
@@ -405,7 +410,7 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 				 tcp_fin__state_name(d.state));
 		return refuse(pid, fd, what);
 	}
-	if (proto == IPPROTO_TCP && !n.connected && d.state != TCP_LISTEN_STATE &&
+	if (proto == IPPROTO_TCP && !n.closed && !n.connected && d.state != TCP_LISTEN_STATE &&
 	    dump_tcp__ever_connected(s)) {
 		err = closed_peer(s, family, &n);
 		if (err) {

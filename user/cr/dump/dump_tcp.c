@@ -28,6 +28,8 @@
 #include "tcp_lock.h"
 #include "tcp_repair.h"
 
+#define TCP_LISTEN_STATE 10
+
 /* A connection in repair mode: a copy of its socket, where its receive sequence was. */
 struct held {
 	int s;
@@ -215,6 +217,37 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	}
 	n = arrived(s, t->inq_seq);
 	return n ? refuse_moving(pid, fd, what, n) : 0;
+}
+
+static bool close_mode;
+
+void dump_tcp__set_close(bool on)
+{
+	close_mode = on;
+}
+
+bool dump_tcp__close_mode(void)
+{
+	return close_mode;
+}
+
+bool dump_tcp__close_instead(int s, uint32_t *state, uint32_t *shutdown,
+			     struct sockaddr_storage *local, bool *connected)
+{
+	int family = local->ss_family;
+
+	/* A listener stays one; a socket that never sent a segment has nothing to close. */
+	if (!close_mode || *state == TCP_LISTEN_STATE ||
+	    (!*connected && (*state == TCP_FIN_ST_CLOSE || *state == 13 /* TCP_BOUND_INACTIVE */) &&
+	     !dump_tcp__ever_connected(s)))
+		return false;
+	*state = TCP_FIN_ST_CLOSE;
+	*shutdown = 3;
+	*connected = false;
+	/* Unbound: its port may be a listener's, or taken again by then. */
+	memset(local, 0, sizeof(*local));
+	local->ss_family = family;
+	return true;
 }
 
 bool dump_tcp__ever_connected(int s)

@@ -10,6 +10,8 @@
 #define PT_DUMP_TCP_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "files.pb-c.h"
@@ -20,6 +22,23 @@
  * Return: 0; -EOPNOTSUPP when refused (said, one line); other -errno.
  */
 int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k);
+
+/*
+ * dump --tcp-close: dump_tcp__set_close() says so before the dump;
+ * dump_tcp__close_instead() then turns TCP socket @s, found in @state
+ * (inet_diag), that is or was connected (any state but listening, and
+ * but closed without ever a segment) into a closed socket: not read in
+ * repair mode, not locked, its close at the kill an ordinary one (the
+ * peer gets a FIN or a RST); *@state becomes TCP_CLOSE, *@shutdown both
+ * ways, *@connected false and @local unbound (family kept), and restore
+ * makes it as CRIU does: never bound, shut down both ways (it reads the
+ * end of the stream, writes fail with EPIPE, polls POLLHUP).
+ * Return: whether it did.
+ */
+void dump_tcp__set_close(bool on);
+bool dump_tcp__close_mode(void);
+bool dump_tcp__close_instead(int s, uint32_t *state, uint32_t *shutdown,
+			     struct sockaddr_storage *local, bool *connected);
 
 /*
  * dump_tcp__ever_connected() - whether closed TCP socket @s ever sent or

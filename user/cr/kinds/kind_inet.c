@@ -129,7 +129,8 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	/* A connection's state and shutdown bits (restore_verify_tcp.c). */
 	if (!err)
 		err = restore_verify_tcp__conn(v, e, s);
-	if (err || getsockname(s, (struct sockaddr *)&ss, &len))
+	/* restore --tcp-close: a connection made again unbound (restore_tcp.h). */
+	if (err || (k->tcp && restore_tcp__close_mode()) || getsockname(s, (struct sockaddr *)&ss, &len))
 		return err;
 	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
 		uint16_t port = ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port

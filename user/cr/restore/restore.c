@@ -61,6 +61,7 @@
 #include "restore_report.h"
 #include "restore_shmem.h"
 #include "restore_state.h"
+#include "restore_tcp.h"
 #include "restore_threads.h"
 #include "restore_tree.h"
 #include "restore_verify.h"
@@ -70,7 +71,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n"
-		   "                        [--cgroups MODE]\n\n"
+		   "                        [--cgroups MODE] [--tcp-close]\n\n"
 		   "Recreate the process tree dumped in the image directory DIR (default: the\n"
 		   "current directory) with the same pids, links and state, watched by the\n"
 		   "tracer: every death by a signal during the restore is explained in the\n"
@@ -89,7 +90,10 @@ static void usage(FILE *f)
 		   "                        exist used as they are), strict (as restore, and\n"
 		   "                        one that exists must have the image's settings),\n"
 		   "                        existing (back in cgroups that exist, none made),\n"
-		   "                        ignore (every task stays in pidtrace's)\n");
+		   "                        ignore (every task stays in pidtrace's)\n"
+		   "      --tcp-close       TCP connections of the image come back closed\n"
+		   "                        (never bound, shut down both ways: reads give the\n"
+		   "                        end of the stream, writes EPIPE), not made again\n");
 }
 
 static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
@@ -389,6 +393,7 @@ int cmd_restore(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeline", required_argument, NULL, 'T' },
 		{ "cgroups", required_argument, NULL, 'G' },
+		{ "tcp-close", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -417,6 +422,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'T':
 			tl = optarg;
+			break;
+		case 'C':
+			restore_tcp__set_close(true);
 			break;
 		case 'G':
 			ctx.cgroups_mode = restore_cgroup__parse_mode(optarg);

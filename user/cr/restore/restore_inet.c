@@ -171,6 +171,15 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	 * A connection: bound and connected by restore_tcp.c once every fd is
 	 * made; its other options (keepalive times, SO_LINGER...) now.
 	 */
+	/* restore --tcp-close: the connection comes back closed (restore_tcp.c). */
+	if (k->tcp && restore_tcp__close_mode()) {
+		err = set_listed(s, k, &what);
+		if (!err)
+			err = restore_tcp__open_closed(s, &what);
+		if (err)
+			goto fail;
+		goto flags;
+	}
 	if (k->tcp) {
 		struct sockaddr_storage peer;
 		socklen_t pl;

@@ -360,6 +360,28 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 	return err;
 }
 
+static bool close_mode;
+
+void restore_tcp__set_close(bool on)
+{
+	close_mode = on;
+}
+
+bool restore_tcp__close_mode(void)
+{
+	return close_mode;
+}
+
+int restore_tcp__open_closed(int s, const char **what)
+{
+	/* Never connected: ENOTCONN, the shutdown bits set all the same. */
+	if (shutdown(s, SHUT_RDWR) && errno != ENOTCONN) {
+		*what = "shutdown";
+		return -errno;
+	}
+	return 0;
+}
+
 void restore_tcp__drop(void)
 {
 	size_t i;

@@ -12,6 +12,7 @@
 #ifndef PT_RESTORE_TCP_H
 #define PT_RESTORE_TCP_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -35,6 +36,18 @@ int restore_tcp__open(pid_t pid, uint32_t fd, int s, const InetSkEntry *k,
  * Return: 0 or -errno (said through restore_ctx__fail()).
  */
 int restore_tcp__finish(struct restore_ctx *ctx);
+
+/*
+ * restore --tcp-close: restore_tcp__set_close() says so before the
+ * restore. Every connection of the image then comes back closed, as
+ * CRIU's option makes it: restore_tcp__open_closed() shuts new socket
+ * @s (options set, never bound or connected) down both ways, so that it
+ * reads the end of the stream, fails writes with EPIPE and polls
+ * POLLHUP. Return: 0 or -errno, @what said.
+ */
+void restore_tcp__set_close(bool on);
+bool restore_tcp__close_mode(void);
+int restore_tcp__open_closed(int s, const char **what);
 
 /* The restore failed: the copies go, in repair mode (silently). */
 void restore_tcp__drop(void);

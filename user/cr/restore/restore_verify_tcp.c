@@ -12,10 +12,12 @@
 #include <linux/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "restore_verify.h"
+#include "restore_tcp.h"
 #include "restore_verify_tcp.h"
 #include "sockdiag.h"
 #include "tcp_fin.h"
@@ -35,6 +37,28 @@ static bool reachable(uint32_t img, uint32_t now)
 	}
 }
 
+static int closed(struct verify *v, const FdEntry *e, int s)
+{
+	struct tcp_info ti;
+	socklen_t l = sizeof(ti);
+	struct pollfd p = { .fd = s, .events = POLLIN | POLLRDHUP };
+	char w[64];
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l))
+		return 0;
+	snprintf(w, sizeof(w), "fd %u: TCP state (restore --tcp-close)", e->fd);
+	v->n->sockopts++;
+	if (ti.tcpi_state != TCP_FIN_ST_CLOSE)
+		return restore_verify__str(v, w, "closed", tcp_fin__state_name(ti.tcpi_state));
+	/* Both ways shut: the kernel polls it hung up and readable at its end. */
+	snprintf(w, sizeof(w), "fd %u: poll events (restore --tcp-close)", e->fd);
+	if (poll(&p, 1, 0) < 0)
+		return 0;
+	return restore_verify__num(v, w, VF_HEX, POLLIN | POLLRDHUP | POLLHUP,
+				   p.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR));
+}
+
 int restore_verify_tcp__conn(struct verify *v, const FdEntry *e, int s)
 {
 	const InetSkEntry *k = e->inet_sk;
@@ -48,6 +72,9 @@ int restore_verify_tcp__conn(struct verify *v, const FdEntry *e, int s)
 
 	if (!k || !k->tcp)
 		return 0;
+	/* restore --tcp-close: closed, shut down both ways, no address. */
+	if (restore_tcp__close_mode())
+		return closed(v, e, s);
 	memset(&ti, 0, sizeof(ti));
 	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l))
 		return 0;
@@ -56,8 +83,15 @@ int restore_verify_tcp__conn(struct verify *v, const FdEntry *e, int s)
 	if (!reachable(k->tcp->state, ti.tcpi_state))
 		return restore_verify__str(v, w, tcp_fin__state_name(k->tcp->state),
 					   tcp_fin__state_name(ti.tcpi_state));
-	/* The MSS it sends with, as TCP_MAXSEG gives it (restore_tcp.c sync_mss()). */
-	if (k->tcp->has_snd_mss && ti.tcpi_state == k->tcp->state) {
+	/*
+	 * The MSS it sends with, as TCP_MAXSEG gives it (restore_tcp.c
+	 * sync_mss()). The kernel computes it again, larger, when the peer
+	 * offers a window beyond the largest it had (half of that, up to the
+	 * path's): a restored peer may have done so already. Smaller is
+	 * what TCP repair leaves.
+	 */
+	if (k->tcp->has_snd_mss && ti.tcpi_state == k->tcp->state &&
+	    ti.tcpi_snd_mss < k->tcp->snd_mss) {
 		snprintf(w, sizeof(w), "fd %u: TCP MSS", e->fd);
 		v->n->sockopts++;
 		err = restore_verify__num(v, w, VF_DEC, k->tcp->snd_mss, ti.tcpi_snd_mss);
