@@ -7,8 +7,9 @@
  * address and options is the same socket to the program. A TCP
  * connection, established or half or fully closed but still connected
  * (tcp_fin.h), is that plus its state read in TCP repair mode
- * (dump_tcp.c). Everything else is refused in one line: TCP connections
- * connecting, a listener with connections pending, other
+ * (dump_tcp.c), and so is one connecting (SYN_SENT, its peer from
+ * SO_PEERNAME). Everything else is refused in one line: a listener with
+ * connections pending, other
  * protocols, sockets with a socket filter, and sockets of another network
  * namespace than pidtrace's (restore binds in pidtrace's).
  *
@@ -104,7 +105,8 @@ static bool dump_inet_tcp_ok(const struct inet_names *n, uint32_t st)
 {
 	if (n->connected)
 		return tcp_fin__state_ok(st);
-	return st == TCP_LISTEN_STATE || st == 7 || st == 13 /* TCP_BOUND_INACTIVE */;
+	return st == TCP_LISTEN_STATE || st == 7 || st == 13 /* TCP_BOUND_INACTIVE */ ||
+	       st == TCP_FIN_ST_SYN_SENT;
 }
 
 /*
@@ -410,8 +412,9 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 				 tcp_fin__state_name(d.state));
 		return refuse(pid, fd, what);
 	}
+	/* Connecting (dump_tcp.c) or closed after a connection: its peer from SO_PEERNAME. */
 	if (proto == IPPROTO_TCP && !n.closed && !n.connected && d.state != TCP_LISTEN_STATE &&
-	    dump_tcp__ever_connected(s)) {
+	    (d.state == TCP_FIN_ST_SYN_SENT || dump_tcp__ever_connected(s))) {
 		err = closed_peer(s, family, &n);
 		if (err) {
 			snprintf(what, sizeof(what), "TCP socket %s (closed after a connection%s)",
@@ -420,7 +423,8 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 			return refuse(pid, fd, what);
 		}
 		/* Both ways shut: read in repair mode like a connection (tcp_fin.h). */
-		d.shutdown = 3;
+		if (d.state != TCP_FIN_ST_SYN_SENT)
+			d.shutdown = 3;
 	}
 	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue) {
 		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",

@@ -36,6 +36,7 @@ struct held {
 	pid_t pid;
 	int fd;
 	uint32_t rcv_seq;
+	bool syn_sent;	/* connecting: its state must not move on either */
 	char *what;
 };
 
@@ -54,7 +55,7 @@ static int hold(int s, pid_t pid, int fd, const char *what)
 	c = fcntl(s, F_DUPFD_CLOEXEC, 3);
 	if (c < 0)
 		return -errno;
-	held[nheld++] = (struct held){ c, pid, fd, 0, strdup(what) };
+	held[nheld++] = (struct held){ c, pid, fd, 0, false, strdup(what) };
 	return 0;
 }
 
@@ -99,6 +100,31 @@ static int read_queue(int s, int queue, int ioc, int fin, uint32_t *seq, Protobu
 	return tcp_repair__peek(s, queue, b->data, len);
 }
 
+/*
+ * Connecting (SYN_SENT): nothing queued, nothing received. What restore
+ * needs is the initial sequence number (a peer that saw the SYN knows
+ * it) and the MSS clamp, the program's TCP_MAXSEG if it set one. Data
+ * sent with the SYN (TCP Fast Open) is not kept: refused.
+ */
+static int read_syn_sent(int s, TcpConnEntry *t)
+{
+	socklen_t l = sizeof(int);
+	int v = 0, err;
+
+	if (!getsockopt(s, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &v, &l) && v)
+		return -EOPNOTSUPP;
+	err = tcp_repair__seq(s, TCP_SEND_QUEUE, &t->outq_seq);
+	if (err)
+		return err;
+	t->opts = t->snd_wscale = t->rcv_wscale = 0;
+	t->has_snd_mss = false;
+	l = sizeof(v);
+	if (getsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &v, &l))
+		return -errno;
+	t->mss = v;
+	return 0;
+}
+
 static int read_conn(int s, TcpConnEntry *t)
 {
 	struct tcp_repair_window w;
@@ -118,6 +144,8 @@ static int read_conn(int s, TcpConnEntry *t)
 	t->snd_mss = ti.tcpi_snd_mss;
 	if (!tcp_fin__state_ok(t->state))
 		return -EAGAIN;	/* it moved on since inet_diag looked */
+	if (t->state == TCP_FIN_ST_SYN_SENT)
+		return read_syn_sent(s, t);
 	/* SIOCINQ leaves out the peer's FIN already. */
 	err = read_queue(s, TCP_RECV_QUEUE, SIOCINQ, 0, &t->inq_seq, &t->inq);
 	/* SIOCOUTQ counts our FIN until the peer acknowledges it. */
@@ -174,6 +202,22 @@ static int probe(int s, const TcpConnEntry *t)
 	return tcp_fin__probe(s, t, &local, &peer);
 }
 
+/* A connecting socket still connecting: its peer's answer would be in no image. */
+static int check_syn(const struct held *h)
+{
+	struct tcp_info ti;
+	socklen_t l = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(h->s, IPPROTO_TCP, TCP_INFO, &ti, &l))
+		return refuse_moving(h->pid, h->fd, h->what, -errno);
+	if (ti.tcpi_state == TCP_FIN_ST_SYN_SENT)
+		return 0;
+	pr_err("pid %d fd %d: %s (connecting), %s during the dump, is not supported", h->pid,
+	       h->fd, h->what ? h->what : "TCP connection", tcp_fin__state_name(ti.tcpi_state));
+	return -EOPNOTSUPP;
+}
+
 int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 {
 	TcpConnEntry *t;
@@ -198,6 +242,11 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	err = read_conn(s, t);
 	if (!err && t->unsent > t->outq.len)
 		err = -EIO;
+	if (err == -EOPNOTSUPP && t->state == TCP_FIN_ST_SYN_SENT) {
+		pr_err("pid %d fd %d: %s (connecting with TCP Fast Open) is not supported", pid, fd,
+		       what);
+		return err;
+	}
 	if (err) {
 		pr_err("pid %d fd %d: %s: cannot read it in TCP repair mode: %s", pid, fd, what,
 		       strerror(-err));
@@ -208,6 +257,10 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	 * acknowledged, and would be missing from the image.
 	 */
 	held[nheld - 1].rcv_seq = t->inq_seq;
+	if (t->state == TCP_FIN_ST_SYN_SENT) {
+		held[nheld - 1].syn_sent = true;
+		return check_syn(&held[nheld - 1]);
+	}
 	err = probe(s, t);
 	if (err) {
 		pr_err("pid %d fd %d: %s (%s), where no segment from its peer's address arrives "
@@ -268,6 +321,11 @@ int dump_tcp__check(void)
 	int64_t n;
 
 	for (i = 0; i < nheld; i++) {
+		if (held[i].syn_sent) {
+			if (check_syn(&held[i]))
+				return -EOPNOTSUPP;
+			continue;
+		}
 		n = arrived(held[i].s, held[i].rcv_seq);
 		if (n)
 			return refuse_moving(held[i].pid, held[i].fd, held[i].what, n);

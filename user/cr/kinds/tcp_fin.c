@@ -25,7 +25,8 @@
 
 bool tcp_fin__state_ok(uint32_t st)
 {
-	return st == TCP_FIN_ST_ESTABLISHED || tcp_fin__ours(st) || tcp_fin__peers(st);
+	return st == TCP_FIN_ST_ESTABLISHED || st == TCP_FIN_ST_SYN_SENT || tcp_fin__ours(st) ||
+	       tcp_fin__peers(st);
 }
 
 /* CLOSE here: a connection that ended, both FINs acknowledged (dump_inet.c). */

@@ -34,6 +34,7 @@
 /* The kernel's TCP states (include/net/tcp_states.h). */
 enum {
 	TCP_FIN_ST_ESTABLISHED = 1,
+	TCP_FIN_ST_SYN_SENT = 2,
 	TCP_FIN_ST_FIN_WAIT1 = 4,
 	TCP_FIN_ST_FIN_WAIT2 = 5,
 	TCP_FIN_ST_TIME_WAIT = 6,
@@ -43,7 +44,11 @@ enum {
 	TCP_FIN_ST_CLOSING = 11,
 };
 
-/* Whether a connection in @state is one dump saves and restore makes. */
+/*
+ * Whether a connection in @state is one dump saves and restore makes:
+ * these and SYN_SENT (connecting: restore sends its SYN again from the
+ * same initial sequence number, restore_tcp.c).
+ */
 bool tcp_fin__state_ok(uint32_t state);
 /* @state has our FIN queued (sent or not): FIN_WAIT1, FIN_WAIT2, LAST_ACK, CLOSING, CLOSE. */
 bool tcp_fin__ours(uint32_t state);

@@ -200,6 +200,46 @@ static size_t delivered(const struct held *h)
 	return 0;
 }
 
+/*
+ * Connecting (SYN_SENT), bound: its initial sequence number, and the
+ * program's TCP_MAXSEG if the clamp is not the kernel's default (536;
+ * 1220 over IPv6). The SYN goes out in finish_one(), out of repair mode:
+ * a connect() in repair mode would make it ESTABLISHED at once.
+ */
+static int setup_syn_sent(const struct held *h, const char **what)
+{
+	const struct sockaddr_in6 *l6 = (const void *)&h->local;
+	bool v6 = h->local.ss_family == AF_INET6 && !IN6_IS_ADDR_V4MAPPED(&l6->sin6_addr);
+	uint32_t mss = h->k->tcp->mss;
+	int err;
+
+	*what = "TCP_QUEUE_SEQ";
+	err = tcp_repair__set_seq(h->s, TCP_SEND_QUEUE, h->k->tcp->outq_seq - 1);
+	if (err)
+		return err;
+	*what = "TCP_MAXSEG";
+	if (mss != (v6 ? 1220u : 536u) &&
+	    setsockopt(h->s, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss)))
+		return -errno;
+	return 0;
+}
+
+/* Out of repair mode: connect() again, non-blocking, sends the SYN from that sequence number. */
+static int connect_again(const struct held *h, const char **what)
+{
+	int fl = fcntl(h->s, F_GETFL), err = 0;
+
+	*what = "connect (its SYN sent again)";
+	if (fl < 0 || fcntl(h->s, F_SETFL, fl | O_NONBLOCK))
+		return -errno;
+	if (connect(h->s, (const struct sockaddr *)&h->peer, h->plen) && errno != EINPROGRESS)
+		err = -errno;
+	/* The open file description's flags as the program had them. */
+	if (fcntl(h->s, F_SETFL, fl) && !err)
+		err = -errno;
+	return err;
+}
+
 /* The connection of @h set up on its socket (repair mode, not bound yet). */
 static int setup_one(const struct held *h, const char **what)
 {
@@ -222,6 +262,8 @@ static int setup_one(const struct held *h, const char **what)
 	*what = "bind";
 	if (bind(s, (const struct sockaddr *)&h->local, h->llen))
 		return -errno;
+	if (t->state == TCP_FIN_ST_SYN_SENT)
+		return setup_syn_sent(h, what);
 	/*
 	 * The sequences where the queues begin: refilling them moves both on
 	 * (to where they were, short of the FINs: tcp_fin.h).
@@ -298,6 +340,8 @@ static int finish_one(const struct held *h, const char **what)
 	/* Leaving repair mode clears SO_REUSEADDR (its forced reuse and the flag are one field). */
 	if (!err && k->reuseaddr)
 		err = set_sol(h->s, SO_REUSEADDR, 1, "SO_REUSEADDR", what);
+	if (!err && k->tcp->state == TCP_FIN_ST_SYN_SENT)
+		err = connect_again(h, what);
 	if (!err && tcp_fin__sent_in_repair(k->tcp) < k->tcp->outq.len) {
 		*what = "write its unsent bytes";
 		/* Room for them whatever the pieces; the saved size comes back below. */

@@ -30,6 +30,9 @@ static bool reachable(uint32_t img, uint32_t now)
 	switch (img) {
 	case TCP_FIN_ST_ESTABLISHED:
 		return now == TCP_FIN_ST_CLOSE_WAIT;
+	case TCP_FIN_ST_SYN_SENT:
+		/* The peer's SYN-ACK: established, and what follows from there. */
+		return now == TCP_FIN_ST_ESTABLISHED || now == TCP_FIN_ST_CLOSE_WAIT;
 	case TCP_FIN_ST_FIN_WAIT1:
 		return now == TCP_FIN_ST_FIN_WAIT2 || now == TCP_FIN_ST_CLOSING;
 	default:
