@@ -247,9 +247,10 @@ run_body() {
 
 	log "dump ($engine)"
 	if [ "$engine" = pidtrace ]; then
-		# CRIU's --tcp-close has a counterpart: connections come back closed.
+		# CRIU's --tcp-close and --skip-in-flight have counterparts.
 		local pdopts=()
 		case " $dopts " in *" --tcp-close "*) pdopts=(--tcp-close) ;; esac
+		case " $dopts " in *" --skip-in-flight "*) pdopts+=(--skip-in-flight) ;; esac
 		timeout -k 5 "$tmo" "$pidtrace" dump -t "$pid" -D "$img" "${pdopts[@]}" \
 			>"$resdir/$name.dump.out" 2>"$resdir/$name.dump.err"
 	else

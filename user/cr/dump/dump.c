@@ -67,7 +67,8 @@ struct dump_run {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--tcp-close] [--json]\n\n"
+	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--tcp-close]\n"
+		   "                     [--skip-in-flight] [--json]\n\n"
 		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
 		   "(default: the current directory). The tree is killed once the image is\n"
 		   "complete, unless --leave-running; if the dump fails it is left running\n"
@@ -80,6 +81,9 @@ static void usage(FILE *f)
 		   "                       shut down both ways: reads give the end of the\n"
 		   "                       stream, writes EPIPE), are not locked, and close\n"
 		   "                       as usual when the tree is killed (FIN or RST)\n"
+		   "      --skip-in-flight leave out the connections a TCP listener has not\n"
+		   "                       accepted yet (refused without it): the listener\n"
+		   "                       comes back empty, their clients find them reset\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too), directories (removed ones too, as fd or\n"
 		   "cwd), character devices, pipes,\n"
@@ -505,6 +509,7 @@ int cmd_dump(int argc, char **argv)
 		{ "images-dir", required_argument, NULL, 'D' },
 		{ "leave-running", no_argument, NULL, 'L' },
 		{ "tcp-close", no_argument, NULL, 'C' },
+		{ "skip-in-flight", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -536,6 +541,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'C':
 			dump_tcp__set_close(true);
+			break;
+		case 'F':
+			dump_tcp__set_skip_in_flight(true);
 			break;
 		case 'j':
 			r.json = true;

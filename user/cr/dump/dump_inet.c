@@ -426,7 +426,9 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 		if (d.state != TCP_FIN_ST_SYN_SENT)
 			d.shutdown = 3;
 	}
-	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue) {
+	/* dump --skip-in-flight: its pending connections left out (dump_tcp.h). */
+	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue &&
+	    !dump_tcp__skip_in_flight()) {
 		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",
 			 n.lstr, d.rqueue, d.rqueue == 1 ? "" : "s");
 		return refuse(pid, fd, what);

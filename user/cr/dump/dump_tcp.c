@@ -274,6 +274,18 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 
 static bool close_mode;
 
+static bool skip_in_flight;
+
+void dump_tcp__set_skip_in_flight(bool on)
+{
+	skip_in_flight = on;
+}
+
+bool dump_tcp__skip_in_flight(void)
+{
+	return skip_in_flight;
+}
+
 void dump_tcp__set_close(bool on)
 {
 	close_mode = on;

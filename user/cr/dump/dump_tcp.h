@@ -36,6 +36,15 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k);
  * Return: whether it did.
  */
 void dump_tcp__set_close(bool on);
+
+/*
+ * dump --skip-in-flight (CRIU's option of that name): a listener's
+ * connections not accepted yet are left out, the listener saved empty
+ * (its clients see the connection reset, or never answered, after the
+ * restore); without it such a listener is refused.
+ */
+void dump_tcp__set_skip_in_flight(bool on);
+bool dump_tcp__skip_in_flight(void);
 bool dump_tcp__close_mode(void);
 bool dump_tcp__close_instead(int s, uint32_t *state, uint32_t *shutdown,
 			     struct sockaddr_storage *local, bool *connected);
