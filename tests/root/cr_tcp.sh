@@ -111,7 +111,7 @@ else
 	idx=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq '[.tasks[].fds[]] | map(.inet != null) | index(true)')
 	fd=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq '[.tasks[].fds[] | select(.inet)][0].fd')
 	bad_tcp mss mss 0 "TCP connection with MSS 0"
-	bad_tcp state state 2 "TCP connection in state 2"
+	bad_tcp state state 3 "TCP connection in state 3"
 	bad_tcp finunsent fin_unsent 1 "TCP connection established with an unsent FIN"
 	bad_tcp unsent unsent 99999999 "TCP connection with 99999999 unsent bytes of a [0-9]+-byte send queue"
 	bad_tcp wscale snd_wscale 15 "TCP connection with options 0x7, window scales 15/[0-9]+"
