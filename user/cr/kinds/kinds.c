@@ -26,6 +26,7 @@
 	K(timerfd)    \
 	K(epoll)      \
 	K(inotify)    \
+	K(fanotify)   \
 	K(unix)       \
 	K(inet)       \
 	K(netlink)    \
