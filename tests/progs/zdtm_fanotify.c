@@ -19,7 +19,9 @@
  * creating dir/new gives the second group a create event.
  *
  * "queued": an event is left unread before READY (dump must refuse it);
- * after SIGTERM it checks it is still there.
+ * after SIGTERM it checks it is still there. "dropped": the same event,
+ * for dump --drop-unread-events: after restore none is queued, and
+ * the rest is checked as without a mode.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -118,6 +120,7 @@ static bool event_came(int fd, uint64_t mask, const char *path)
 int main(int argc, char **argv)
 {
 	bool queued = argc > 2 && !strcmp(argv[2], "queued");
+	bool dropped = argc > 2 && !strcmp(argv[2], "dropped");
 	char cwd[PATH_MAX], want[PATH_MAX + 16];
 	struct marks m1, m2;
 	int fa, fb, f, q = 0;
@@ -147,7 +150,7 @@ int main(int argc, char **argv)
 	if (fb < 0)
 		zdtm_fail("fanotify_init FAN_REPORT_FID");
 	mark(fb, FAN_MARK_ADD, FAN_CREATE | FAN_EVENT_ON_CHILD | FAN_ONDIR, "dir");
-	if (queued) {
+	if (queued || dropped) {
 		f = open("watched", O_RDONLY);
 		close(f);
 		if (ioctl(fa, FIONREAD, &q) || q <= 0)
@@ -167,6 +170,8 @@ int main(int argc, char **argv)
 			zdtm_fail("queued events: %d bytes, were %d", now, q);
 		return zdtm_pass();
 	}
+	if (dropped && (ioctl(fa, FIONREAD, &q) || q))
+		zdtm_fail("%d bytes of events queued after a restore that dropped them", q);
 	/* Events still come, on the right file. */
 	f = open("watched", O_RDONLY);
 	if (f < 0)

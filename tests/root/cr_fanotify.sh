@@ -82,6 +82,15 @@ else
 fi
 cr_cleanup
 
+# The same with --drop-unread-events: dumped without them, said twice.
+fresh
+if cr_start dropped zdtm_fanotify "$FS" dropped; then
+	cr_dropped dropped fanotify
+else
+	fail dropped_start "the program did not start"
+fi
+cr_cleanup
+
 # Damaged records: the image check names the file and the fd.
 EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 fresh

@@ -67,7 +67,8 @@ struct dump_run {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--json]\n\n"
+	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--drop-unread-events]\n"
+		   "                     [--json]\n\n"
 		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
 		   "(default: the current directory). The tree is killed once the image is\n"
 		   "complete, unless --leave-running; if the dump fails it is left running\n"
@@ -75,6 +76,10 @@ static void usage(FILE *f)
 		   "  -t, --tree PID       root of the tree to dump\n"
 		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
 		   "      --leave-running  let the tree run on after the dump\n"
+		   "      --drop-unread-events\n"
+		   "                       dump inotify and fanotify instances with events\n"
+		   "                       not read yet, without those events (a warning\n"
+		   "                       names each; refused without it)\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too), directories (removed ones too, as fd or\n"
 		   "cwd), character devices, pipes,\n"
@@ -501,6 +506,7 @@ int cmd_dump(int argc, char **argv)
 		{ "tree", required_argument, NULL, 't' },
 		{ "images-dir", required_argument, NULL, 'D' },
 		{ "leave-running", no_argument, NULL, 'L' },
+		{ "drop-unread-events", no_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -529,6 +535,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'L':
 			r.ctx.leave_running = true;
+			break;
+		case 'E':
+			r.ctx.drop_events = true;
 			break;
 		case 'j':
 			r.json = true;

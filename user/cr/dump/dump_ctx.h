@@ -90,6 +90,7 @@ struct dump_ctx {
 	pid_t root;
 	const char *dir;
 	bool leave_running;
+	bool drop_events;		/* --drop-unread-events */
 	struct image *img;
 
 	struct dump_task *tasks;	/* parents before children */

@@ -120,7 +120,7 @@ static int add_watch(InotifyEntry *ie, const struct in_line *l, const char *path
 	return 0;
 }
 
-int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e)
+int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e, bool drop_events)
 {
 	char *mountinfo = NULL, path[4096];
 	struct in_line *l = NULL;
@@ -136,6 +136,13 @@ int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e)
 	if (err)
 		return err;
 	q = queued(pid, fd);
+	if (q > 0 && drop_events) {
+		pr_warn("pid %d fd %d: inotify: %d bytes of unread events not kept (--drop-unread-events)",
+			pid, fd, q);
+		e->has_dropped_events = true;
+		e->dropped_events = q;
+		q = 0;
+	}
 	if (q > 0) {
 		pr_err("pid %d fd %d: inotify with %d bytes of unread events is not supported", pid,
 		       fd, q);

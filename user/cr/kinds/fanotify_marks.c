@@ -188,7 +188,7 @@ const char *fanotify_marks__on(uint32_t kind)
 										   "file system";
 }
 
-int fanotify_marks__dump(pid_t pid, int fd, const char *info, FdEntry *e)
+int fanotify_marks__dump(pid_t pid, int fd, const char *info, FdEntry *e, bool drop_events)
 {
 	char **lines = NULL, *mountinfo = NULL, path[4096];
 	unsigned int flags, eflags;
@@ -215,6 +215,13 @@ int fanotify_marks__dump(pid_t pid, int fd, const char *info, FdEntry *e)
 		goto out;
 	}
 	q = queued(pid, fd);
+	if (q > 0 && drop_events) {
+		pr_warn("pid %d fd %d: fanotify group: %d bytes of unread events not kept (--drop-unread-events)",
+			pid, fd, q);
+		e->has_dropped_events = true;
+		e->dropped_events = q;
+		q = 0;
+	}
 	if (q) {
 		if (q > 0)
 			pr_err("pid %d fd %d: fanotify group with %d bytes of unread events is not supported",

@@ -2,6 +2,7 @@
 #ifndef PT_FANOTIFY_MARKS_H
 #define PT_FANOTIFY_MARKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,10 +20,10 @@ const char *fanotify_marks__on(uint32_t kind);
 /*
  * fanotify_marks__dump() - the group fd @fd of @pid is, from its fdinfo
  * @info, into e->fanotify. Return: 0, -EOPNOTSUPP after saying why in one
- * line (a class with permission events, unread events, a mark on an
- * object no path reaches), or another -errno.
+ * line (a class with permission events, unread events unless
+ * @drop_events, a mark on an object no path reaches), or another -errno.
  */
-int fanotify_marks__dump(pid_t pid, int fd, const char *info, FdEntry *e);
+int fanotify_marks__dump(pid_t pid, int fd, const char *info, FdEntry *e, bool drop_events);
 
 /*
  * fanotify_marks__open() - a new group with @e's flags and marks.

@@ -28,7 +28,7 @@ static bool claims(const struct fd_live *l)
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	return fanotify_marks__dump(l->pid, l->fd, l->info, e);
+	return fanotify_marks__dump(l->pid, l->fd, l->info, e, ctx->drop_events);
 }
 
 static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
@@ -61,6 +61,7 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 
 static int open_group(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
+	kinds__warn_dropped(pid, e);
 	return fanotify_marks__open(ctx, pid, e);
 }
 
@@ -92,8 +93,9 @@ static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, si
 
 	if (!fe)
 		return false;
-	snprintf(buf, len, "fanotify flags %#x, event flags %#x, %zu mark%s", fe->flags,
-		 fe->event_flags, fe->n_marks, fe->n_marks == 1 ? "" : "s");
+	snprintf(buf, len, "fanotify flags %#x, event flags %#x, %zu mark%s%s", fe->flags,
+		 fe->event_flags, fe->n_marks, fe->n_marks == 1 ? "" : "s",
+		 kinds_show__dropped(e, (char[64]){ 0 }, 64));
 	return true;
 }
 
@@ -137,6 +139,8 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 		json_object_array_add(a, j);
 	}
 	kinds_show__add(k, "marks", a);
+	if (e->has_dropped_events)
+		kinds_show__add(k, "dropped_events", kinds_show__u64(e->dropped_events));
 	kinds_show__add(o, "fanotify", k);
 }
 
