@@ -29,6 +29,7 @@
 	K(unix)       \
 	K(inet)       \
 	K(netlink)    \
+	K(packet)     \
 	K(pty)        \
 	K(pipe)       \
 	K(fifo)       \
