@@ -8,7 +8,8 @@
  * addresses), fanout group, receive and transmit rings (their geometry:
  * restore makes them again, empty) and socket filter (sk_filter.c).
  * Read at dump on a copy of the socket (pidfd_getfd) and from packet_diag
- * (packet_sk.c); made again at restore in pidtrace's network namespace.
+ * (packet_sk.c, which also lists the options kept); made again at restore
+ * in pidtrace's network namespace; shown by packet_sk_show.c.
  *
  * Refused at dump: packets queued to read, a ring frame the program holds
  * or has queued to send (their contents are not kept), a fanout group
@@ -37,39 +38,17 @@
 #include "escape.h"
 #include "image_check.h"
 #include "kinds.h"
-#include "kinds_show.h"
 #include "log.h"
 #include "packet_sk.h"
 #include "restore_ctx.h"
 #include "restore_verify.h"
 #include "sk_filter.h"
 
-#ifndef PACKET_IGNORE_OUTGOING
-#define PACKET_IGNORE_OUTGOING 23
-#endif
 #define FANOUT_CBPF 6
 #define FANOUT_EBPF 7
 
-/* The SOL_PACKET options read with getsockopt, each a 32-bit field of the entry. */
-static const struct pk_opt {
-	int opt;
-	const char *name;
-	size_t has, val;	/* offsets in PacketSkEntry */
-} opts[] = {
-#define P(opt, field) { opt, #opt, offsetof(PacketSkEntry, has_##field), offsetof(PacketSkEntry, field) }
-	/* Before the rings: the kernel refuses to change these once there are some. */
-	P(PACKET_VERSION, version),
-	P(PACKET_RESERVE, reserve),
-	P(PACKET_AUXDATA, auxdata),
-	P(PACKET_ORIGDEV, origdev),
-	P(PACKET_VNET_HDR, vnet_hdr),
-	P(PACKET_LOSS, loss),
-	P(PACKET_TIMESTAMP, timestamp),
-	P(PACKET_QDISC_BYPASS, qdisc_bypass),
-	P(PACKET_IGNORE_OUTGOING, ignore_outgoing),
-#undef P
-};
-#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+#define opts packet_sk_opts
+#define NOPTS PACKET_SK_NOPTS
 
 static protobuf_c_boolean *opt_has(const PacketSkEntry *k, size_t i)
 {
@@ -99,11 +78,6 @@ static bool claims(const struct fd_live *l)
 	return S_ISSOCK(l->st->st_mode) && l->family == AF_PACKET;
 }
 
-static const char *type_name(uint32_t t)
-{
-	return t == SOCK_RAW ? "raw" : t == SOCK_DGRAM ? "dgram" : t == SOCK_PACKET ? "spkt" : "?";
-}
-
 /* "packet raw socket (protocol 0x0800, interface 1)", for the refusals and restore's failures. */
 static void what(const PacketSkEntry *k, char *buf, size_t len)
 {
@@ -112,7 +86,7 @@ static void what(const PacketSkEntry *k, char *buf, size_t len)
 			 k->dev ? escape__str(k->dev) : "none");
 	else
 		snprintf(buf, len, "packet %s socket (protocol 0x%04x, interface %u)",
-			 type_name(k->sk_type), ntohs(k->num), k->ifindex);
+			 packet_sk__type_name(k->sk_type), ntohs(k->num), k->ifindex);
 }
 
 /* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
@@ -454,19 +428,22 @@ static int open_packet(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	return s;
 }
 
+/* Ring @name of the restored socket (@now, packet_diag) against the image's @r. */
 static int ring_verify(struct verify *v, const FdEntry *e, const char *name,
 		       const PacketRingEntry *r, const struct packet_sk_ring *now)
 {
 	char w[64];
+	int err;
 
+	v->n->sockopts += 2;
 	snprintf(w, sizeof(w), "fd %u: packet %s ring size", e->fd, name);
-	v->n->sockopts++;
-	return restore_verify__num(v, w, VF_DEC,
-				   r ? (uint64_t)r->block_size * r->block_nr : 0,
-				   (uint64_t)now->block_size * now->block_nr) ?:
-	       (snprintf(w, sizeof(w), "fd %u: packet %s ring frame size", e->fd, name),
-		restore_verify__num(v, w, VF_DEC, r ? r->frame_size : 0,
-				    now->block_nr ? now->frame_size : 0));
+	err = restore_verify__num(v, w, VF_DEC, r ? (uint64_t)r->block_size * r->block_nr : 0,
+				  (uint64_t)now->block_size * now->block_nr);
+	if (err)
+		return err;
+	snprintf(w, sizeof(w), "fd %u: packet %s ring frame size", e->fd, name);
+	return restore_verify__num(v, w, VF_DEC, r ? r->frame_size : 0,
+				   now->block_nr ? now->frame_size : 0);
 }
 
 /* Type, protocol, binding, options, rings, fanout, memberships, filter of the restored socket. */
@@ -544,98 +521,19 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		err = ring_verify(v, e, "rx", k->rx_ring, &d->rx);
 	if (!err)
 		err = ring_verify(v, e, "tx", k->tx_ring, &d->tx);
-	v->n->sockopts += 4;
+	v->n->sockopts += 3;
 	free(d);
 	return err;
 }
 
 static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
-	const PacketSkEntry *k = e->packet_sk;
-	char filt[64];
-	size_t i;
-	int n;
-
-	if (!k)
-		return false;
-	n = snprintf(buf, len, "socket:[%lu] packet %s, protocol 0x%04x", (unsigned long)e->ino,
-		     type_name(k->sk_type), ntohs(k->num));
-	if (k->sk_type == SOCK_PACKET)
-		n += snprintf(buf + n, len - n, ", device %s", k->dev ? escape__str(k->dev) : "none");
-	else if (k->ifindex)
-		n += snprintf(buf + n, len - n, ", interface %u", k->ifindex);
-	if (k->has_version && k->version)
-		n += snprintf(buf + n, len - n, ", TPACKET_V%u", k->version + 1);
-	if (k->rx_ring && (size_t)n < len)
-		n += snprintf(buf + n, len - n, ", rx ring %ux%u", k->rx_ring->block_nr,
-			      k->rx_ring->block_size);
-	if (k->tx_ring && (size_t)n < len)
-		n += snprintf(buf + n, len - n, ", tx ring %ux%u", k->tx_ring->block_nr,
-			      k->tx_ring->block_size);
-	if (k->n_mreqs && (size_t)n < len)
-		n += snprintf(buf + n, len - n, ", %zu membership%s", k->n_mreqs,
-			      k->n_mreqs == 1 ? "" : "s");
-	if (k->has_fanout && k->fanout && (size_t)n < len)
-		n += snprintf(buf + n, len - n, ", fanout group %u type %u", k->fanout & 0xffff,
-			      (k->fanout >> 16) & 0xff);
-	for (i = 2; i < NOPTS && (size_t)n < len; i++)
-		if (*opt_has(k, i) && *opt_val(k, i))
-			n += snprintf(buf + n, len - n, ", %s", opts[i].name + 7);
-	sk_filter__describe(e, filt, sizeof(filt));
-	if ((size_t)n < len)
-		snprintf(buf + n, len - n, "%s", filt);
-	return true;
-}
-
-static struct json_object *ring_json(const PacketRingEntry *r)
-{
-	struct json_object *o = json_object_new_object();
-
-	kinds_show__add(o, "block_size", kinds_show__u64(r->block_size));
-	kinds_show__add(o, "block_nr", kinds_show__u64(r->block_nr));
-	kinds_show__add(o, "frame_size", kinds_show__u64(r->frame_size));
-	kinds_show__add(o, "frame_nr", kinds_show__u64(r->frame_nr));
-	return o;
+	return packet_sk__describe(e, buf, len);
 }
 
 static void json(const struct image_tree *s, const FdEntry *e, struct json_object *o)
 {
-	const PacketSkEntry *k = e->packet_sk;
-	struct json_object *j, *a, *f;
-	size_t i;
-
-	if (!k)
-		return;
-	j = json_object_new_object();
-	kinds_show__add(j, "sk_type", json_object_new_string(type_name(k->sk_type)));
-	kinds_show__add(j, "protocol", kinds_show__u64(ntohs(k->protocol)));
-	kinds_show__add(j, "bound_protocol", kinds_show__u64(ntohs(k->num)));
-	kinds_show__add(j, "ifindex", kinds_show__u64(k->ifindex));
-	if (k->dev)
-		kinds_show__add(j, "dev", escape__json_string(k->dev));
-	f = json_object_new_object();
-	for (i = 0; i < NOPTS; i++)
-		if (*opt_has(k, i))
-			kinds_show__add(f, opts[i].name, kinds_show__u64(*opt_val(k, i)));
-	kinds_show__add(j, "options", f);
-	if (k->has_fanout)
-		kinds_show__add(j, "fanout", kinds_show__u64(k->fanout));
-	a = json_object_new_array();
-	for (i = 0; i < k->n_mreqs; i++) {
-		struct json_object *m = json_object_new_object();
-
-		kinds_show__add(m, "ifindex", kinds_show__u64(k->mreqs[i]->ifindex));
-		kinds_show__add(m, "type", kinds_show__u64(k->mreqs[i]->type));
-		kinds_show__add(m, "alen", kinds_show__u64(k->mreqs[i]->addr.len));
-		json_object_array_add(a, m);
-	}
-	kinds_show__add(j, "memberships", a);
-	if (k->rx_ring)
-		kinds_show__add(j, "rx_ring", ring_json(k->rx_ring));
-	if (k->tx_ring)
-		kinds_show__add(j, "tx_ring", ring_json(k->tx_ring));
-	sk_filter__json(e, j);
-	kinds_show__add(o, "packet", j);
+	packet_sk__json(e, o);
 }
 
 const struct fd_kind kind_packet = {

@@ -19,12 +19,37 @@
 #include <linux/netlink.h>
 #include <linux/packet_diag.h>
 #include <linux/sock_diag.h>
+#include <stddef.h>
 
 #include "packet_sk.h"
 
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
 #ifndef SK_MEMINFO_RMEM_ALLOC
 #define SK_MEMINFO_RMEM_ALLOC 0
 #endif
+
+/* The SOL_PACKET options read with getsockopt, each a 32-bit field of the entry. */
+const struct packet_sk_opt packet_sk_opts[PACKET_SK_NOPTS] = {
+#define P(opt, field) { opt, #opt, offsetof(PacketSkEntry, has_##field), offsetof(PacketSkEntry, field) }
+	/* Before the rings: the kernel refuses to change these once there are some. */
+	P(PACKET_VERSION, version),
+	P(PACKET_RESERVE, reserve),
+	P(PACKET_AUXDATA, auxdata),
+	P(PACKET_ORIGDEV, origdev),
+	P(PACKET_VNET_HDR, vnet_hdr),
+	P(PACKET_LOSS, loss),
+	P(PACKET_TIMESTAMP, timestamp),
+	P(PACKET_QDISC_BYPASS, qdisc_bypass),
+	P(PACKET_IGNORE_OUTGOING, ignore_outgoing),
+#undef P
+};
+
+const char *packet_sk__type_name(uint32_t t)
+{
+	return t == SOCK_RAW ? "raw" : t == SOCK_DGRAM ? "dgram" : t == SOCK_PACKET ? "spkt" : "?";
+}
 
 static void ring(const void *v, size_t n, struct packet_sk_ring *r)
 {

@@ -55,4 +55,25 @@ int packet_sk__diag(uint64_t ino, struct packet_sk_diag *d);
 int packet_sk__busy_frames(int s, uint32_t version, const struct packet_sk_ring *rx,
 			   const struct packet_sk_ring *tx);
 
+/* A SOL_PACKET option kept: an int, in a 32-bit field of the entry with its has_ flag. */
+struct packet_sk_opt {
+	int opt;
+	const char *name;	/* "PACKET_AUXDATA" */
+	size_t has, val;	/* offsets in PacketSkEntry */
+};
+
+/* Every option kept, in the order restore sets them (version and reserve before rings). */
+extern const struct packet_sk_opt packet_sk_opts[];
+#define PACKET_SK_NOPTS 9
+
+/* "raw", "dgram", "spkt" (SOCK_PACKET). */
+const char *packet_sk__type_name(uint32_t type);
+
+/* `pidtrace show`: one line for fd @e (FD_PACKET). Return: false without state. */
+bool packet_sk__describe(const FdEntry *e, char *buf, size_t len);
+
+/* `pidtrace show --json`: the "packet" object of fd @e. */
+struct json_object;
+void packet_sk__json(const FdEntry *e, struct json_object *o);
+
 #endif

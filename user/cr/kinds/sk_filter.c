@@ -137,12 +137,17 @@ int sk_filter__verify(struct verify *v, const FdEntry *e, int s)
 	}
 	snprintf(w, sizeof(w), "fd %u: socket filter program (first word differing)", e->fd);
 	if (memcmp(prog, f->prog.data, f->prog.len)) {
-		const uint64_t *a = (const uint64_t *)f->prog.data, *b = prog;
-		size_t i = 0;
+		uint64_t a = 0, b = 0;
+		size_t i;
 
-		while (i + 1 < want && a[i] == b[i])
-			i++;
-		err = restore_verify__num(v, w, VF_HEX, a[i], b[i]);
+		/* The image's bytes need not be aligned for a uint64_t. */
+		for (i = 0; i < want; i++) {
+			memcpy(&a, f->prog.data + i * 8, 8);
+			memcpy(&b, (const uint8_t *)prog + i * 8, 8);
+			if (a != b)
+				break;
+		}
+		err = restore_verify__num(v, w, VF_HEX, a, b);
 	}
 	free(prog);
 	return err;
