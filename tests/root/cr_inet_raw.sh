@@ -8,7 +8,8 @@
 # classic BPF filter locked on a raw socket and one that drops everything
 # on a UDP socket (zdtm_inet_raw.c checks each). `pidtrace show` tells
 # them (plain, JSON). A raw socket with packets queued is refused, the
-# packets still there after. Damaged records: the image check's line.
+# packets still there after, and so is a ping socket pidtrace could not
+# make again (net.ipv4.ping_group_range). Damaged records: the image check's line.
 # In a network namespace of its own, whose ping_group_range lets root make
 # ping sockets.
 if [ -z "${CR_INET_RAW_NETNS:-}" ]; then
@@ -62,6 +63,18 @@ if cr_start queued zdtm_inet_raw queued; then
 		"pid $CR_PID fd [0-9]+: raw IP socket 0\\.0\\.0\\.0:1 with packets queued \\([0-9]+ bytes of receive buffer\\) is not supported"
 else
 	fail queued_start "the program did not start"
+fi
+cr_cleanup
+
+# A ping socket pidtrace could not make again (ping_group_range no longer
+# covers its group): refused in one line, the socket working on after.
+if cr_start pingrange zdtm_inet_raw; then
+	echo "1 0" >/proc/sys/net/ipv4/ping_group_range
+	cr_refused pingrange \
+		"pid $CR_PID fd [0-9]+: ICMP socket 127\\.0\\.0\\.1:[0-9]+ \\(protocol 1\\) that pidtrace cannot make again \\(Permission denied: net\\.ipv4\\.ping_group_range\\) is not supported"
+	echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range
+else
+	fail pingrange_start "the program did not start"
 fi
 cr_cleanup
 
