@@ -87,15 +87,12 @@ static int steal_fd(struct dump_sockets *k, pid_t pid, int fd)
 	return r < 0 ? -errno : r;
 }
 
-/* What a socket of another family than unix and inet is, for the refusal. */
+/* What a socket of another family is, for the refusal (packet, netlink: their own kinds). */
 static void describe_socket(int family, int proto, char *buf, size_t len)
 {
 	switch (family) {
 	case AF_NETLINK:
 		snprintf(buf, len, "netlink socket (protocol %d)", proto);
-		break;
-	case AF_PACKET:
-		snprintf(buf, len, "packet socket");
 		break;
 	default:
 		snprintf(buf, len, "socket of address family %d", family);
