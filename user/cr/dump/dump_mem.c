@@ -318,6 +318,9 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	if (n < 0 || stat(mf, &st))
 		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
 	link[n] = '\0';
+	/* A packet socket's ring: restore would have no file to map (kind_packet.c). */
+	if (!strncmp(link, "socket:[", 8))
+		return refuse(pid, s, "a socket's mapping (a packet ring) is not supported");
 	/*
 	 * Shared anonymous memory mapped privately (reopened through
 	 * map_files, zdtm shmemfd-priv): the object itself, not a copy, so

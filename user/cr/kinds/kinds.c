@@ -31,6 +31,7 @@
 	K(unix)       \
 	K(inet)       \
 	K(netlink)    \
+	K(packet)     \
 	K(bpfmap)     \
 	K(pty)        \
 	K(pipe)       \
