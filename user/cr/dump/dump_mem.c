@@ -10,7 +10,9 @@
  * not stored. Shared file mappings are the file's. A file deleted while
  * mapped has its contents saved once (dump_ghost.c). Shared anonymous memory
  * is stored once per object at the end, read through map_files with
- * SEEK_DATA so that only allocated pages are copied.
+ * SEEK_DATA so that only allocated pages are copied. MAP_DROPPABLE memory
+ * is not stored: it comes back as the kernel may leave it at any time,
+ * dropped (zeros).
  *
  * The pages chosen are copied into pages-PID.img by dump_pages.c;
  * pagemap-PID.img says where each run went.
@@ -522,7 +524,13 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 	for (i = 0; !err && i < mm->n_vmas; i++) {
 		VmaEntry *v = mm->vmas[i];
 
-		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE)
+		/*
+		 * MAP_DROPPABLE ("dp"): memory the kernel drops under pressure
+		 * at any time, which the program must expect to read as zeros;
+		 * not kept, as the kernel keeps it out of core dumps ("dd").
+		 */
+		if ((v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE) &&
+		    !procfs__has_vmflag(v->vm_flags, "dp"))
 			err = dump_vma_pages(ctx, b, pm_fd, t, v);
 		if (!err && procfs__has_vmflag(v->vm_flags, "gu"))
 			err = collect_guards(pm_fd, v);
