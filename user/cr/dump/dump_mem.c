@@ -425,6 +425,38 @@ int dump_mem__parse_smaps(struct dump_ctx *ctx, pid_t pid, char *buf, MmImage *m
 	return err;
 }
 
+/* The length of pidtrace's own vDSO block ([vvar] to [vdso] end), 0 if unknown. */
+static uint64_t own_vdso_len(void)
+{
+	unsigned long a, b, start = 0, end = 0;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx", &a, &b) != 2)
+			continue;
+		if (strstr(line, "[vvar]") && (!start || a < start))
+			start = a;
+		if (strstr(line, "[vdso]"))
+			end = b;
+	}
+	if (f)
+		fclose(f);
+	return start && end > start ? end - start : 0;
+}
+
+/* @mm's vDSO VMAs are one contiguous block as long as this kernel's. */
+static bool whole_vdso(const MmImage *mm)
+{
+	uint64_t total = 0;
+	size_t i;
+
+	for (i = 0; i < mm->n_vmas; i++)
+		if (mm->vmas[i]->kind == VMA_KIND__VMA_VDSO)
+			total += mm->vmas[i]->end - mm->vmas[i]->start;
+	return total == mm->vdso_end - mm->vdso_start && total == own_vdso_len();
+}
+
 static int read_vmas(struct dump_ctx *ctx, pid_t pid, MmImage *mm)
 {
 	char *buf = NULL;
@@ -438,9 +470,14 @@ static int read_vmas(struct dump_ctx *ctx, pid_t pid, MmImage *mm)
 	/* No mapping at all: no live task has none, it died (killed while frozen). */
 	if (!err && !mm->n_vmas)
 		return -ESRCH;
-	/* Restore maps the vDSO where it was: one unmapped cannot come back (zdtm vdso02). */
-	if (!err && !mm->has_vdso_start) {
-		pr_err("pid %d has no vDSO mapped (the program unmapped it): not supported", pid);
+	/*
+	 * Restore maps this kernel's whole vDSO block where it was, or none
+	 * when the program unmapped it all (zdtm vdso02); a block partly
+	 * unmapped (or not this kernel's) could not come back as it is.
+	 */
+	if (!err && mm->has_vdso_start && !whole_vdso(mm)) {
+		pr_err("pid %d: its vDSO block %lx-%lx is partly unmapped (or not this kernel's): not supported",
+		       pid, (unsigned long)mm->vdso_start, (unsigned long)mm->vdso_end);
 		err = -EOPNOTSUPP;
 	}
 	return err;
