@@ -252,7 +252,6 @@ static int refuse(pid_t pid, const struct smaps_vma *s, const char *what)
 	return -EOPNOTSUPP;
 }
 
-/* Fill @v from the smaps header @s and the VmFlags line; refuse what restore cannot do. */
 /* @v maps a shared memory object (@link, @st: its map_files entry), saved once. */
 static int shmem_object(struct dump_ctx *ctx, pid_t pid, VmaEntry *v, VmaKind kind,
 			const char *link, const struct stat *st, bool memfd)
@@ -268,6 +267,7 @@ static int shmem_object(struct dump_ctx *ctx, pid_t pid, VmaEntry *v, VmaKind ki
 	return dump_shmem__track_vma(ctx, pid, v, memfd);
 }
 
+/* Fill @v from the smaps header @s and the VmFlags line; refuse what restore cannot do. */
 static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, const char *flags,
 		    VmaEntry *v)
 {
@@ -442,7 +442,7 @@ static uint64_t own_vdso_len(void)
 	}
 	if (f)
 		fclose(f);
-	return start && end > start ? end - start : 0;
+	return end > start ? end - start : 0;
 }
 
 /* @mm's vDSO VMAs are one contiguous block as long as this kernel's. */
@@ -561,11 +561,7 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 	for (i = 0; !err && i < mm->n_vmas; i++) {
 		VmaEntry *v = mm->vmas[i];
 
-		/*
-		 * MAP_DROPPABLE ("dp"): memory the kernel drops under pressure
-		 * at any time, which the program must expect to read as zeros;
-		 * not kept, as the kernel keeps it out of core dumps ("dd").
-		 */
+		/* MAP_DROPPABLE ("dp"): the kernel may drop it any time (zeros): not kept. */
 		if ((v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE) &&
 		    !procfs__has_vmflag(v->vm_flags, "dp"))
 			err = dump_vma_pages(ctx, b, pm_fd, t, v);
