@@ -26,9 +26,11 @@
 	K(timerfd)    \
 	K(epoll)      \
 	K(inotify)    \
+	K(fanotify)   \
 	K(unix)       \
 	K(inet)       \
 	K(netlink)    \
+	K(bpfmap)     \
 	K(pty)        \
 	K(pipe)       \
 	K(fifo)       \
