@@ -6,7 +6,8 @@
 #     both are in the group, the zombie still a zombie, no process has the
 #     leader's pid, the group can be joined (the program checks); the
 #     verification compared the groups (a restore that left a member in
-#     the restorer's group would fail). Before, the dump refused it.
+#     the restorer's group would fail). Before, the dump refused it. The
+#     same with --pidns.
 #   - The leader is alive outside the tree: refused at dump in one line,
 #     the tree left running.
 . "$(dirname "$0")/../lib.sh"
@@ -24,6 +25,10 @@ if [ -n "$g" ] && jq -e --argjson g "$g" --argjson l "$l" \
 else
 	fail pgrp_image_says_the_group "group $g live $l: $(jq -c '[.tasks[] | {pid, pgid, state}]' "$CR_DIR/show.json" 2>&1)"
 fi
+
+# The same into a new pid namespace (the helper is forked there, with the
+# leader's pid as the tree sees it).
+cr_pidns_roundtrip pgrp_pidns zdtm_pgrp_orphan
 
 # The leader alive outside the dumped tree.
 if cr_start outside zdtm_pgrp_orphan outside; then
