@@ -17,10 +17,10 @@
  *
  * The VmFlags a program sees the effect of (flags_kept below: a child
  * forked later, core dumps, memory pressure, locking, accounting) are
- * compared from smaps, but only for a task whose image has one of them
- * outside its kernel mappings: smaps walks the page tables, so reading it
- * costs with the memory's size, and a restore sets none of them unless
- * the image says so. The hints (hugepage, sequential...) are best effort
+ * compared from smaps, but only for a task whose image has MADV_DONTFORK,
+ * MADV_WIPEONFORK, MADV_DONTDUMP or MAP_DROPPABLE outside its kernel
+ * mappings: smaps walks the page tables, so reading it costs with the
+ * memory's size, and a restore sets none of them unless the image says so. The hints (hugepage, sequential...) are best effort
  * by design (restore_madvise.c) and not compared.
  */
 #include <ctype.h>
@@ -272,10 +272,16 @@ static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
 	return err;
 }
 
-/* smaps VmFlags whose loss or gain a program can see; "gd" (MAP_GROWSDOWN) only compared. */
+/*
+ * smaps VmFlags whose loss or gain a program can see. The first four (the
+ * advice a fork or a core dump follows, MAP_DROPPABLE) make smaps be read;
+ * the others are compared when it is (mlock and MAP_NORESERVE are set by
+ * calls whose failure fails the restore already; a JVM's heap reserved
+ * MAP_NORESERVE would have every restore walk its page tables).
+ */
 static const char *const flags_kept[] = { "dc", "wf", "dd", "dp", "lo", "lf", "nr", "gd" };
 #define NKEPT (sizeof(flags_kept) / sizeof(flags_kept[0]))
-#define GD_BIT (1u << (NKEPT - 1))
+#define TRIGGER_BITS 0xfu
 
 static unsigned int kept_bits(const char *vmflags)
 {
@@ -300,7 +306,7 @@ static void bits_str(unsigned int bits, char *out, size_t len)
 		snprintf(out, len, "none");
 }
 
-/* Does any mapping of the image but the kernel's have a flag of flags_kept but "gd"? */
+/* Does any mapping of the image but the kernel's have one of the first four flags_kept? */
 static bool needs_flags(const MmImage *mm)
 {
 	size_t i;
@@ -308,7 +314,7 @@ static bool needs_flags(const MmImage *mm)
 	for (i = 0; i < mm->n_vmas; i++)
 		if (mm->vmas[i]->kind != VMA_KIND__VMA_VDSO &&
 		    mm->vmas[i]->kind != VMA_KIND__VMA_VSYSCALL &&
-		    (kept_bits(mm->vmas[i]->vm_flags) & ~GD_BIT))
+		    (kept_bits(mm->vmas[i]->vm_flags) & TRIGGER_BITS))
 			return true;
 	return false;
 }
