@@ -431,28 +431,33 @@ int cmd_restore(int argc, char **argv)
 			if (ctx.cgroups_mode < 0) {
 				pr_err("--cgroups: '%s' is not restore, strict, existing or ignore",
 				       escape__str(optarg));
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'R':
 			if (restore_cgroot__add(&ctx, optarg)) {
-				restore_cgroot__free(&ctx);
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			ret = 0;
+			goto out;
 		default:
-			return cmdline__bad_option("restore", c, argv);
+			ret = cmdline__bad_option("restore", c, argv);
+			goto out;
 		}
 	}
+	ret = EXIT_USAGE;
 	if (cmdline__no_arguments_left("restore", argc, argv))
-		return EXIT_USAGE;
+		goto out;
 	log__set_json(json);
 	ret = restore(&ctx, json, detach, tl);
 	restore_cow__free(&ctx);
 	restore_load__free(&ctx);
+out:
 	restore_cgroot__free(&ctx);
 	return ret;
 }
