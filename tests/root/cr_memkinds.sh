@@ -27,6 +27,15 @@ cr_roundtrip shmap zdtm_shmap
 cr_roundtrip_show droppable zdtm_droppable \
 	'dropped=[.tasks[].vmas[] | select(.vm_flags | split(" ") | index("dp")) | .dumped_pages] | (length == 2 and all(. == 0))'
 
+# The plain show says which mapping is droppable and advised.
+"$PIDTRACE" show -D "$CR_DIR/img" >"$T/show.txt" 2>&1
+if grep -q '^      MADV_WIPEONFORK$' "$T/show.txt" &&
+	grep -q '^      MADV_WIPEONFORK, MADV_DONTDUMP, MAP_DROPPABLE (its pages not kept: restored dropped)$' "$T/show.txt"; then
+	pass droppable_show_plain
+else
+	fail droppable_show_plain "$(grep -E 'MADV|MAP_' "$T/show.txt" | head -n 8)"
+fi
+
 # A restore that leaves one advice out (test fault restore-skip-madvise:
 # the first mapping's madvise() not made) fails its verification, names
 # the mapping and both VmFlags, and is rolled back: nothing of it is left.
