@@ -247,8 +247,8 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, int *pidfd
 	free(info);
 	if (!err)
 		err = dump_files__ofd_id(ctx, t->pid, fd, e->dev, e->ino, e->mode, &e->ofd_id);
-	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c). */
-	if (!err)
+	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c); an O_PATH fd has none. */
+	if (!err && !(e->flags & O_PATH))
 		err = dump_fown__fd(ctx, t, fd, e);
 	return err;
 }

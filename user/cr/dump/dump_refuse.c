@@ -8,7 +8,7 @@
  * mount shows.) Per fd, as the fd table is read (locks and leases are
  * dump_locks.c's): a pty slave reached by no path, /dev/tty without a
  * controlling terminal or of a session whose terminal restore makes again,
- * a removed device node or root, a removed directory whose path cannot be
+ * a removed root, a removed directory or device node whose path cannot be
  * made again (its name taken, an ancestor not a directory), a file in /proc of a process outside
  * the tree, a path that leads elsewhere (and the same for cwd and root). Once every
  * fd is read: a controlling terminal restore would not give back, more
@@ -304,11 +304,12 @@ static bool unreachable(const char *link, const struct stat *st)
 }
 
 /*
- * A removed directory is empty (rmdir wants it so): restore makes it again
- * at its path (and its parents removed with it) and removes it, which
- * needs the name free and the nearest remaining ancestor a directory.
+ * A removed directory is empty (rmdir wants it so), a device node, symlink,
+ * FIFO or socket node has no contents: restore makes it again at its path
+ * (and its parents removed with it) and removes it, which needs the name
+ * free and the nearest remaining ancestor a directory.
  */
-static int remakeable(const char *link, const char *who, const char *what)
+int dump_refuse__remakeable(const char *link, const char *who, const char *what)
 {
 	char path[PATH_MAX], esc[1024], esc2[1024], *slash;
 	struct stat st;
@@ -362,7 +363,7 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	}
 	if (removed(&st)) {
 		snprintf(who, sizeof(who), "pid %d", pid);
-		return remakeable(link, who, which);
+		return dump_refuse__remakeable(link, who, which);
 	}
 	if (unreachable(link, &st)) {
 		pr_err("pid %d: its %s %s is not that directory any more (a detached mount, or replaced): not supported",
@@ -403,15 +404,11 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		}
 		return 0;
 	}
-	if (removed(st) && S_ISDIR(st->st_mode)) {
-		snprintf(path, sizeof(path), "pid %d fd %d", pid, fd);
-		return remakeable(link, path, "directory");
-	}
+	/* Made again at its path (mknod, mkdir) and removed by restore. */
 	if (removed(st)) {
-		pr_err("pid %d fd %d: removed %s %s is not supported", pid, fd,
-		       S_ISDIR(st->st_mode) ? "directory" : "device node",
-		       dump_refuse__escape(link, esc, sizeof(esc)));
-		return -EOPNOTSUPP;
+		snprintf(path, sizeof(path), "pid %d fd %d", pid, fd);
+		return dump_refuse__remakeable(link, path,
+					       S_ISDIR(st->st_mode) ? "directory" : "device node");
 	}
 	if (unreachable(link, st)) {
 		pr_err("pid %d fd %d: %s is not that file any more (a detached mount, or replaced): not supported",

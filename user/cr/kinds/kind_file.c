@@ -1,21 +1,92 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kind_file.c - files reopened by their path: regular files, directories
- * and character devices (three kinds of one module). Dump keeps the path
- * the fd's /proc link gives, the file's identity and, for a device, its
- * number; restore opens the path again and refuses a file that is not the
- * one that was open (restore_files__open_path()); verification compares
- * the identity of what the restored fd opened.
+ * kind_file.c - files reopened by their path: regular files, directories,
+ * character devices, and O_PATH fds of any file type (four kinds of one
+ * module). Dump keeps the path the fd's /proc link gives, the file's
+ * identity and, for a device, its number, for a symlink its target;
+ * restore opens the path again and refuses a file that is not the one
+ * that was open (restore_files__open_path()); verification compares the
+ * identity of what the restored fd opened.
+ *
+ * A removed node with no contents — a device node, or under O_PATH a
+ * symlink, FIFO or socket node — is made again at its path by restore
+ * (restore_node.c) and removed once open: a new inode, the same type,
+ * device number, owner, mode or target, and "PATH (deleted)" in /proc.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "dump_ctx.h"
+#include "dump_refuse.h"
+#include "escape.h"
 #include "image_check.h"
 #include "kinds.h"
+#include "kinds_show.h"
+#include "log.h"
+#include "procfs.h"
 #include "restore_files.h"
 #include "restore_verify.h"
+
+#define DELETED " (deleted)"
+
+static bool deleted(const char *link)
+{
+	size_t n = strlen(link);
+
+	return n > strlen(DELETED) && !strcmp(link + n - strlen(DELETED), DELETED);
+}
+
+/* @link without " (deleted)", in dump's context. */
+static char *node_path(const char *link)
+{
+	char *p = dump_ctx__strdup(link);
+
+	if (p && deleted(p))
+		p[strlen(p) - strlen(DELETED)] = 0;
+	return p;
+}
+
+/*
+ * The target of symlink @fd of @pid (an O_PATH fd of it), read on a copy
+ * of the fd: the link may have been removed. Return: length or -errno.
+ */
+static int read_target(pid_t pid, int fd, char *buf, size_t len)
+{
+	int pidfd, copy, n, err = 0;
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (copy < 0)
+		err = -errno;
+	close(pidfd);
+	if (err)
+		return err;
+	n = readlinkat(copy, "", buf, len - 1);
+	if (n < 0)
+		err = -errno;
+	close(copy);
+	if (err)
+		return err;
+	buf[n] = 0;
+	return n;
+}
+
+static int refuse(const struct fd_live *l, const char *what, const char *path)
+{
+	char esc[1024];
+
+	pr_err("pid %d fd %d: %s %s is not supported", l->pid, l->fd, what,
+	       dump_refuse__escape(path, esc, sizeof(esc)));
+	return -EOPNOTSUPP;
+}
 
 static bool claims_reg(const struct fd_live *l)
 {
@@ -40,6 +111,16 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	if (S_ISCHR(l->st->st_mode)) {
 		e->has_rdev = true;
 		e->rdev = l->st->st_rdev;
+		/* Removed (dump_refuse.c checked its path can be made again). */
+		if (!l->st->st_nlink) {
+			e->path = node_path(l->link);
+			if (!e->path)
+				return -ENOMEM;
+			e->has_node_removed = e->node_removed = true;
+			e->has_node_uid = e->has_node_gid = true;
+			e->node_uid = l->st->st_uid;
+			e->node_gid = l->st->st_gid;
+		}
 	} else if (S_ISDIR(l->st->st_mode) && !l->st->st_nlink) {
 		/* Removed (dump_refuse.c checked its path can be made again). */
 		size_t n = strlen(e->path);
@@ -65,7 +146,44 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 	if (e->dir_removed && (e->type != FD_TYPE__FD_DIR || e->path[0] != '/'))
 		return bad(img, n, "fd %u: only a directory by an absolute path can be removed",
 			   e->fd);
+	if (e->node_removed &&
+	    (e->path[0] != '/' || !e->has_mode || !e->has_node_uid || !e->has_node_gid ||
+	     !(S_ISCHR(e->mode) || S_ISBLK(e->mode) || S_ISFIFO(e->mode) || S_ISSOCK(e->mode) ||
+	       S_ISLNK(e->mode)) ||
+	     (e->type != FD_TYPE__FD_PATH && !S_ISCHR(e->mode))))
+		return bad(img, n, "fd %u: a removed node restore cannot make again (mode 0%o)",
+			   e->fd, e->mode);
+	if ((S_ISCHR(e->mode) || S_ISBLK(e->mode)) && e->node_removed && !e->has_rdev)
+		return bad(img, n, "fd %u: a removed device node without its device number",
+			   e->fd);
+	if (e->type == FD_TYPE__FD_PATH && e->has_mode && S_ISLNK(e->mode) &&
+	    (!e->link_target || !(e->flags & O_NOFOLLOW)))
+		return bad(img, n, "fd %u: an O_PATH symlink without its target or O_NOFOLLOW",
+			   e->fd);
 	return 0;
+}
+
+/* A node made again and removed: a new inode of the same type, number, owner. */
+static int verify_node(struct verify *v, const FdEntry *e, const struct fd_live *l)
+{
+	char w[64];
+	int err;
+
+	snprintf(w, sizeof(w), "fd %u: links of the removed node", e->fd);
+	err = restore_verify__num(v, w, VF_DEC, 0, l->st->st_nlink);
+	snprintf(w, sizeof(w), "fd %u: mode", e->fd);
+	if (!err)
+		err = restore_verify__num(v, w, VF_OCT, e->mode, l->st->st_mode);
+	snprintf(w, sizeof(w), "fd %u: rdev", e->fd);
+	if (!err && e->has_rdev)
+		err = restore_verify__num(v, w, VF_HEX, e->rdev, l->st->st_rdev);
+	snprintf(w, sizeof(w), "fd %u: owner", e->fd);
+	if (!err)
+		err = restore_verify__num(v, w, VF_DEC, e->node_uid, l->st->st_uid);
+	snprintf(w, sizeof(w), "fd %u: group", e->fd);
+	if (!err)
+		err = restore_verify__num(v, w, VF_DEC, e->node_gid, l->st->st_gid);
+	return err;
 }
 
 static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
@@ -78,8 +196,146 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		return restore_verify__num(v, w, VF_DEC, 0,
 					   S_ISDIR(l->st->st_mode) ? l->st->st_nlink : 1);
 	}
+	if (e->node_removed)
+		return verify_node(v, e, l);
 	return restore_verify__identity(v, e, l);
 }
+
+/* ---- O_PATH fds: a place in the tree of files, nothing opened ---- */
+
+static bool claims_path(const struct fd_live *l)
+{
+	uint64_t flags = 0;
+
+	return l->info && !procfs__field_u64(l->info, "flags:", 8, &flags) && (flags & O_PATH);
+}
+
+static int dump_path(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
+{
+	const struct stat *st = l->st;
+	char target[4096], who[64];
+	struct stat now;
+	int n, err;
+
+	if (l->link[0] != '/')
+		return refuse(l, "O_PATH fd of", l->link);
+	if (deleted(l->link)) {
+		/* What has contents (a file, a directory) cannot be made again empty. */
+		if (st->st_nlink || S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+			return refuse(l, "O_PATH fd of the deleted", l->link);
+		snprintf(who, sizeof(who), "pid %d fd %d", l->pid, l->fd);
+		err = dump_refuse__remakeable(l->link, who, "O_PATH node");
+		if (err)
+			return err;
+		e->has_node_removed = e->node_removed = true;
+		e->has_node_uid = e->has_node_gid = true;
+		e->node_uid = st->st_uid;
+		e->node_gid = st->st_gid;
+	} else if (lstat(l->link, &now) || now.st_dev != st->st_dev || now.st_ino != st->st_ino) {
+		/* dump_refuse.c checks this for what it follows; a symlink is itself. */
+		return refuse(l, "O_PATH fd of a path that is not that file any more:", l->link);
+	}
+	e->path = node_path(l->link);
+	if (!e->path)
+		return -ENOMEM;
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		e->has_rdev = true;
+		e->rdev = st->st_rdev;
+	}
+	if (!S_ISLNK(st->st_mode))
+		return 0;
+	/* Opened by its path again, a symlink is itself only with O_NOFOLLOW. */
+	if (!(e->flags & O_NOFOLLOW))
+		return refuse(l, "O_PATH fd of a symlink, without O_NOFOLLOW,", l->link);
+	n = read_target(l->pid, l->fd, target, sizeof(target));
+	if (n < 0) {
+		if (!procfs__exists(l->pid))
+			return -ESRCH;
+		pr_err("pid %d fd %d: cannot read the target of the symlink: %s", l->pid, l->fd,
+		       strerror(-n));
+		return -EOPNOTSUPP;
+	}
+	e->link_target = dump_ctx__strdup(target);
+	return e->link_target ? 0 : -ENOMEM;
+}
+
+static int verify_path(struct verify *v, const FdEntry *e, const struct fd_live *l)
+{
+	char target[4096], w[64];
+	int n, err;
+
+	err = e->node_removed ? verify_node(v, e, l) : restore_verify__identity(v, e, l);
+	if (err || !e->link_target)
+		return err;
+	snprintf(w, sizeof(w), "fd %u: symlink target", e->fd);
+	n = read_target(l->pid, l->fd, target, sizeof(target));
+	if (n < 0)
+		return restore_verify__cannot(v, w, n);
+	return restore_verify__str(v, w, e->link_target, target);
+}
+
+static const char *type_name(uint32_t mode)
+{
+	return S_ISLNK(mode) ? "symlink" : S_ISDIR(mode) ? "directory" :
+	       S_ISCHR(mode) ? "character device" : S_ISBLK(mode) ? "block device" :
+	       S_ISFIFO(mode) ? "FIFO" : S_ISSOCK(mode) ? "socket" : "file";
+}
+
+static bool describe_path(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (O_PATH, %s%s%s%s)", e->path ? e->path : "?",
+		 type_name(e->mode), e->link_target ? " to " : "",
+		 e->link_target ? e->link_target : "", e->node_removed ? ", removed" : "");
+	return true;
+}
+
+static void json_path(const struct image_tree *s, const FdEntry *e, struct json_object *o)
+{
+	struct json_object *k = json_object_new_object();
+
+	kinds_show__add(k, "file_type", json_object_new_string(type_name(e->mode)));
+	if (e->link_target)
+		kinds_show__add(k, "link_target", escape__json_string(e->link_target));
+	kinds_show__add(k, "removed", json_object_new_boolean(e->node_removed));
+	kinds_show__add(o, "opath", k);
+}
+
+/* A removed device node: show says so, and whose it was. */
+static bool describe_chr(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
+{
+	if (!e->node_removed)
+		return false;
+	snprintf(buf, len, "%s (removed device node %u:%u, owner %u:%u)", e->path,
+		 major(e->rdev), minor(e->rdev), e->node_uid, e->node_gid);
+	return true;
+}
+
+static void json_chr(const struct image_tree *s, const FdEntry *e, struct json_object *o)
+{
+	struct json_object *k;
+
+	if (!e->node_removed)
+		return;
+	k = json_object_new_object();
+	kinds_show__add(k, "removed", json_object_new_boolean(true));
+	kinds_show__add(k, "uid", json_object_new_int64(e->node_uid));
+	kinds_show__add(k, "gid", json_object_new_int64(e->node_gid));
+	kinds_show__add(o, "node", k);
+}
+
+const struct fd_kind kind_path = {
+	.type = FD_TYPE__FD_PATH,
+	.name = "path",
+	.noun = "O_PATH fd",
+	.test = "opath",
+	.claims = claims_path,
+	.dump = dump_path,
+	.check = check,
+	.open = restore_files__open_path,
+	.verify = verify_path,
+	.describe = describe_path,
+	.json = json_path,
+};
 
 const struct fd_kind kind_reg = {
 	.type = FD_TYPE__FD_REG,
@@ -117,4 +373,6 @@ const struct fd_kind kind_chr = {
 	.check = check,
 	.open = restore_files__open_path,
 	.verify = verify,
+	.describe = describe_chr,
+	.json = json_chr,
 };

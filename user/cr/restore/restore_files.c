@@ -45,6 +45,7 @@
 #include "restore_files.h"
 #include "restore_fown.h"
 #include "restore_ghost.h"
+#include "restore_node.h"
 #include "restore_ns.h"
 #include "restore_rmdir.h"
 #include "restore_stub.h"
@@ -120,6 +121,8 @@ int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *
 		if (fd)
 			return fd;
 	}
+	if (e->node_removed)
+		return restore_node__open(ctx, pid, e);
 	/* Tests: the file has gone since the dump. */
 	if (testfault__point("restore-reopen")) {
 		errno = ENOENT;
