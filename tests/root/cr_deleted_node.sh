@@ -30,6 +30,8 @@ if cr_start keep zdtm_deleted_node && cr_dump; then
 	if cr_restore; then
 		fail node_name_taken "the restore succeeded"
 	else
+		# The whole report: the restore has ended.
+		wait_for 30 cr_gone "$CR_RESTORE"
 		same node_name_taken "$(jr .error | grep -c 'cannot make the removed node .*/null again: File exists')" 1
 	fi
 	same node_name_taken_kept "$(cat "$CR_DIR/null")" taken

@@ -65,6 +65,8 @@ if [ -d "$GOOD" ]; then
 	if cr_restore; then
 		fail opath_name_taken "the restore succeeded"
 	else
+		# The whole report: the restore has ended.
+		wait_for 30 cr_gone "$CR_RESTORE"
 		same opath_name_taken "$(jr .error | grep -c 'cannot make the removed node .*gone-link again: File exists')" 1
 	fi
 	same opath_name_taken_kept "$(cat "$n")" taken
