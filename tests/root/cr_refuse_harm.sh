@@ -64,8 +64,8 @@ cr_roundtrip harm_rmdir_cwd zdtm_harm rmdir_cwd
 cr_roundtrip harm_rmdir_open zdtm_harm rmdir_open
 # A removed device node is made again and removed (cr_deleted_node.sh): a round trip.
 cr_roundtrip harm_deleted_dev zdtm_harm deleted_dev
-refused proc_dead proc_dead \
-	"pid @PID@ fd @FD@: /proc/[0-9]+/mountinfo( \\(deleted\\))?, a file of a process outside the dumped tree in /proc, is not supported"
+# A dead outsider's /proc file is opened on a stand-in (cr_procfile.sh): a round trip.
+cr_roundtrip harm_proc_dead zdtm_harm proc_dead
 refused proc_cwd proc_cwd \
 	"pid @PID@: its cwd /proc/[0-9]+( \\(deleted\\))?, a process's directory in /proc, is not supported"
 

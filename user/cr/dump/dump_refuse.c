@@ -274,6 +274,11 @@ static bool proc_pid_file(struct dump_ctx *ctx, const char *link, const struct s
 	return !ctx || link[6 + n] == ' ' || !dump_ctx__find_task(ctx, pid);
 }
 
+bool dump_refuse__proc_outsider(struct dump_ctx *ctx, const char *link, const struct stat *st)
+{
+	return proc_pid_file(ctx, link, st);
+}
+
 /* A directory or device node that was removed: its path names nothing. */
 static bool removed(const struct stat *st)
 {
@@ -381,7 +386,14 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	int tty_nr, err;
 	struct stat now;
 
+	/*
+	 * A file or directory of an outsider: reopened by its path while the
+	 * same process lives, or on a stand-in with its pid when it is dead
+	 * (kind_file.c, restore_procfile.c). Not under O_PATH (kind_file.c).
+	 */
 	if (proc_pid_file(ctx, link, st)) {
+		if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+			return 0;
 		pr_err("pid %d fd %d: %s, a file of a process outside the dumped tree in /proc, is not supported",
 		       pid, fd,
 		       dump_refuse__escape(link, esc, sizeof(esc)));

@@ -7,6 +7,7 @@
 #ifndef PT_DUMP_REFUSE_H
 #define PT_DUMP_REFUSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -37,6 +38,8 @@ int dump_outside__check(struct dump_ctx *ctx);
  * Return: 0 or -EOPNOTSUPP (printed).
  */
 int dump_refuse__remakeable(const char *link, const char *who, const char *what);
+/* Is @link ("/proc/N/..." on procfs) a file of a process outside the tree. */
+bool dump_refuse__proc_outsider(struct dump_ctx *ctx, const char *link, const struct stat *st);
 const char *dump_refuse__escape(const char *s, char *buf, size_t len);
 
 /* Once every fd is known: more than restore can hold (rlimits.c). */

@@ -103,11 +103,96 @@ static bool claims_chr(const struct fd_live *l)
 	return S_ISCHR(l->st->st_mode) && l->link[0] == '/';
 }
 
+/*
+ * /proc/N/... of a process outside the tree (dump_refuse.c let a file or
+ * directory through): its pid, and its start time while it lives — the
+ * path still leads to the dentry the fd holds (a dead process's entries
+ * are dropped, so a lookup of a reused pid finds new ones). Dead, restore
+ * opens the path on a stand-in with that pid (restore_procfile.c).
+ */
+#define MOUNTS_MAX (1 << 20)
+
+/* Up to MOUNTS_MAX bytes of @fd from offset 0, without moving its offset. */
+static ssize_t read_all(int fd, char *buf)
+{
+	ssize_t n, len = 0;
+
+	while (len < MOUNTS_MAX && (n = pread(fd, buf + len, MOUNTS_MAX - len, len)) > 0)
+		len += n;
+	return n < 0 ? -errno : len;
+}
+
+/*
+ * A dead process's mounts, mountinfo, mountstats hold the mount namespace
+ * and root it had when opened; its stand-in at restore has pidtrace's.
+ * The same only when they read the same as pidtrace's own, now: read on
+ * a copy of the fd with pread (its offset is left alone).
+ */
+static int dead_mounts(const struct fd_live *l, const char *name)
+{
+	char self[64], *a = NULL, *b = NULL;
+	int pidfd, copy = -1, own = -1, err = -ENOMEM;
+	ssize_t na = -1, nb = -1;
+
+	snprintf(self, sizeof(self), "/proc/self/%s", name);
+	pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0);
+	if (pidfd >= 0) {
+		copy = (int)syscall(SYS_pidfd_getfd, pidfd, l->fd, 0);
+		close(pidfd);
+	}
+	own = open(self, O_RDONLY | O_CLOEXEC);
+	a = malloc(MOUNTS_MAX);
+	b = malloc(MOUNTS_MAX);
+	if (a && b && copy >= 0 && own >= 0) {
+		na = read_all(copy, a);
+		nb = read_all(own, b);
+		err = 0;
+	}
+	if (copy >= 0)
+		close(copy);
+	if (own >= 0)
+		close(own);
+	if (!err && (na < 0 || na != nb || memcmp(a, b, na)))
+		err = refuse(l, "file of a dead process whose mounts are not pidtrace's (another mount namespace or root),", l->link);
+	free(a);
+	free(b);
+	return err;
+}
+
+static int proc_file(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
+{
+	const char *name;
+	struct procfs_stat ps;
+	struct stat a, b;
+	pid_t n;
+
+	n = (pid_t)strtol(l->link + 6, NULL, 10);
+	e->has_proc_pid = true;
+	e->proc_pid = n;
+	if (deleted(e->path))
+		e->path[strlen(e->path) - strlen(DELETED)] = 0;
+	if (deleted(l->link) || stat(e->path, &a) || a.st_ino != l->st->st_ino ||
+	    a.st_dev != l->st->st_dev || procfs__stat(n, &ps) || stat(e->path, &b) ||
+	    b.st_ino != a.st_ino) {
+		name = strrchr(e->path, '/');
+		if (name && (!strcmp(name, "/mounts") || !strcmp(name, "/mountinfo") ||
+			     !strcmp(name, "/mountstats")))
+			return dead_mounts(l, name + 1);
+		return 0;
+	}
+	e->has_proc_start = true;
+	e->proc_start = ps.starttime;
+	return 0;
+}
+
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
 	e->path = dump_ctx__strdup(l->link);
 	if (!e->path)
 		return -ENOMEM;
+	if ((S_ISREG(l->st->st_mode) || S_ISDIR(l->st->st_mode)) &&
+	    dump_refuse__proc_outsider(ctx, l->link, l->st))
+		return proc_file(ctx, l, e);
 	if (S_ISCHR(l->st->st_mode)) {
 		e->has_rdev = true;
 		e->rdev = l->st->st_rdev;
@@ -219,6 +304,8 @@ static int dump_path(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 
 	if (l->link[0] != '/')
 		return refuse(l, "O_PATH fd of", l->link);
+	if (dump_refuse__proc_outsider(ctx, l->link, st))
+		return refuse(l, "O_PATH fd of a file in /proc of a process outside the tree,", l->link);
 	if (deleted(l->link)) {
 		/* What has contents (a file, a directory) cannot be made again empty. */
 		if (st->st_nlink || S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
@@ -300,6 +387,30 @@ static void json_path(const struct image_tree *s, const FdEntry *e, struct json_
 	kinds_show__add(o, "opath", k);
 }
 
+/* A /proc file of an outsider: whose, and whether it lived at dump. */
+static bool describe_file(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
+{
+	if (!e->has_proc_pid)
+		return false;
+	snprintf(buf, len, "%s (of pid %u, %s at dump)", e->path, e->proc_pid,
+		 e->has_proc_start ? "alive" : "dead");
+	return true;
+}
+
+static void json_file(const struct image_tree *s, const FdEntry *e, struct json_object *o)
+{
+	struct json_object *k;
+
+	if (!e->has_proc_pid)
+		return;
+	k = json_object_new_object();
+	kinds_show__add(k, "pid", json_object_new_int64(e->proc_pid));
+	kinds_show__add(k, "alive", json_object_new_boolean(e->has_proc_start));
+	if (e->has_proc_start)
+		kinds_show__add(k, "start_time", kinds_show__u64(e->proc_start));
+	kinds_show__add(o, "proc", k);
+}
+
 /* A removed device node: show says so, and whose it was. */
 static bool describe_chr(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
@@ -348,6 +459,8 @@ const struct fd_kind kind_reg = {
 	.check = check,
 	.open = restore_files__open_path,
 	.verify = verify,
+	.describe = describe_file,
+	.json = json_file,
 };
 
 const struct fd_kind kind_dir = {
@@ -361,6 +474,8 @@ const struct fd_kind kind_dir = {
 	.check = check,
 	.open = restore_files__open_path,
 	.verify = verify,
+	.describe = describe_file,
+	.json = json_file,
 };
 
 const struct fd_kind kind_chr = {
