@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 	mounts = open(path, O_RDONLY);
 	snprintf(path, sizeof(path), "/proc/%d", child);
 	dir = open(path, O_RDONLY | O_DIRECTORY);
-	if (mounts < 0 || dir < 0)
+	if (mounts < 0 || dir < 0 || chdir(path))
 		zdtm_fail("open /proc/%d files", child);
 	kill(child, SIGKILL);
 	if (waitpid(child, NULL, 0) != child)
@@ -94,6 +94,12 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "/proc/%d (deleted)", child);
 	if (strcmp(link, path))
 		zdtm_fail("the directory fd is %s, not %s", link, path);
+	n = readlink("/proc/self/cwd", link, sizeof(link) - 1);
+	if (n < 0)
+		zdtm_fail("readlink cwd");
+	link[n] = 0;
+	if (strcmp(link, path))
+		zdtm_fail("the cwd is %s, not %s", link, path);
 	if (openat(dir, "status", O_RDONLY) >= 0)
 		zdtm_fail("the dead child's status opens");
 	return zdtm_pass();

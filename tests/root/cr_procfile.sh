@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # cr_procfile: files in /proc of processes outside the tree (zdtm pid_file,
-# remap_dead_pid, remap_dead_pid_root): /proc/1/status of the living init
+# remap_dead_pid, remap_dead_pid_root, unhashed_proc): /proc/1/status of the living init
 # is reopened while init has the start time it had at dump; the mountinfo
-# and the directory of a child dead at dump are opened on a stand-in with
-# its pid, which then dies (restore_procfile.c). The program checks what
+# and the directory of a child dead at dump are opened (and entered as the
+# cwd) on a stand-in with its pid, which then dies (restore_procfile.c). The program checks what
 # each fd reads. The script checks show, that a restore whose outsider is
 # not the same process (its start time changed in the image) fails in one
 # line, and the refusal of a dead process's mountinfo of another mount
@@ -16,7 +16,8 @@ same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected 
 
 cr_roundtrip_show procfile zdtm_procfile \
 	'init=[.tasks[0].fds[] | select(.proc.pid == 1) | .proc.alive] == [true]' \
-	'dead=[.tasks[0].fds[] | select(.proc.alive == false) | .path | sub("[0-9]+"; "N")] | sort == ["/proc/N", "/proc/N/mountinfo"]'
+	'dead=[.tasks[0].fds[] | select(.proc.alive == false) | .path | sub("[0-9]+"; "N")] | sort == ["/proc/N", "/proc/N/mountinfo"]' \
+	'cwd=.tasks[0].cwd | test("^/proc/[0-9]+ \\(deleted\\)$")'
 
 if cr_start keep zdtm_procfile && cr_dump; then
 	pid=$CR_PID

@@ -66,8 +66,7 @@ cr_roundtrip harm_rmdir_open zdtm_harm rmdir_open
 cr_roundtrip harm_deleted_dev zdtm_harm deleted_dev
 # A dead outsider's /proc file is opened on a stand-in (cr_procfile.sh): a round trip.
 cr_roundtrip harm_proc_dead zdtm_harm proc_dead
-refused proc_cwd proc_cwd \
-	"pid @PID@: its cwd /proc/[0-9]+( \\(deleted\\))?, a process's directory in /proc, is not supported"
+cr_roundtrip harm_proc_cwd zdtm_harm proc_cwd
 
 # A file on a mount detached since (umount -l): its path leads nowhere.
 mkdir -p "$T/detached/harm.mnt"

@@ -288,7 +288,9 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 		err = dump_refuse__dir(t->pid, "cwd", link);
 	if (!err) {
 		fi->cwd = dump_ctx__strdup(link);
-		err = removed_cwd(t->pid, fi);
+		fi->cwd_proc_pid = dump_refuse__dead_proc_dir(link, "cwd");
+		fi->has_cwd_proc_pid = fi->cwd_proc_pid > 0;
+		err = fi->has_cwd_proc_pid ? 0 : removed_cwd(t->pid, fi);
 	}
 	if (!err) {
 		err = procfs__readlink(t->pid, "root", link, sizeof(link));

@@ -274,6 +274,16 @@ static bool proc_pid_file(struct dump_ctx *ctx, const char *link, const struct s
 	return !ctx || link[6 + n] == ' ' || !dump_ctx__find_task(ctx, pid);
 }
 
+int dump_refuse__dead_proc_dir(const char *link, const char *which)
+{
+	size_t n = strspn(link + 6, "0123456789");
+
+	if (strcmp(which, "cwd") || strncmp(link, "/proc/", 6) || !n ||
+	    strcmp(link + 6 + n, " (deleted)"))
+		return 0;
+	return (int)strtol(link + 6, NULL, 10);
+}
+
 bool dump_refuse__proc_outsider(struct dump_ctx *ctx, const char *link, const struct stat *st)
 {
 	return proc_pid_file(ctx, link, st);
@@ -355,6 +365,9 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
 	if (stat(path, &st))
 		return procfs__exists(pid) ? -errno : -ESRCH;
+	/* A dead process's directory as cwd: entered on a stand-in (dump_files.c). */
+	if (proc_pid_file(NULL, link, &st) && dump_refuse__dead_proc_dir(link, which) > 0)
+		return 0;
 	if (proc_pid_file(NULL, link, &st)) {
 		pr_err("pid %d: its %s %s, a process's directory in /proc, is not supported", pid,
 		       which, dump_refuse__escape(link, esc, sizeof(esc)));

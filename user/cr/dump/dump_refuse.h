@@ -38,6 +38,8 @@ int dump_outside__check(struct dump_ctx *ctx);
  * Return: 0 or -EOPNOTSUPP (printed).
  */
 int dump_refuse__remakeable(const char *link, const char *who, const char *what);
+/* @which "cwd" and @link "/proc/N (deleted)": N, else 0. */
+int dump_refuse__dead_proc_dir(const char *link, const char *which);
 /* Is @link ("/proc/N/..." on procfs) a file of a process outside the tree. */
 bool dump_refuse__proc_outsider(struct dump_ctx *ctx, const char *link, const struct stat *st);
 const char *dump_refuse__escape(const char *s, char *buf, size_t len);

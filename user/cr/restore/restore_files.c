@@ -385,6 +385,9 @@ int restore_files__open(struct restore_ctx *ctx)
 		if (fi && fi->cwd_removed)
 			err = restore_rmdir__make(ctx, ctx->tasks[i].pid, fi->cwd, fi->cwd_mode,
 						  fi->cwd_uid, fi->cwd_gid);
+		/* A dead process's directory: entered while a stand-in has its pid. */
+		if (!err && fi && fi->has_cwd_proc_pid)
+			err = restore_procfile__cwd(ctx, ctx->tasks[i].pid, fi);
 	}
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];
@@ -518,7 +521,7 @@ int restore_files__task(struct restore_ctx *ctx, struct rtask *t)
 	 * cwd first: both paths are as pidtrace sees them, and a chrooted
 	 * task's cwd may lie outside its root (chroot() does not move it).
 	 */
-	TRY(put_path(t, fi->cwd, &addr), "cwd %s", fi->cwd);
+	TRY(put_path(t, restore_procfile__cwd_path(fi), &addr), "cwd %s", fi->cwd);
 	TRY(restore_ctx__sys(t, SYS_chdir, addr, 0, 0, 0, 0, 0), "chdir %s", fi->cwd);
 	if (fi->root && strcmp(fi->root, "/")) {
 		TRY(put_path(t, fi->root, &addr), "root %s", fi->root);

@@ -8,7 +8,8 @@
  * opened while it lives, and it dies with the other helpers
  * (restore_files__helpers_die()), so the fd is again one on the /proc
  * entry of a dead process of that pid ("/proc/N (deleted)" for its
- * directory). Without that pid free, or with --pidns, the restore fails.
+ * directory). A task's cwd there (cwd_proc_pid) is entered the same way.
+ * Without that pid free, or with --pidns, the restore fails.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +73,31 @@ static int stand_in(struct restore_ctx *ctx, pid_t n)
 	h->status = SIGKILL;
 	/* Another pid: the old one is taken. It dies with the others all the same. */
 	return pid == n ? 0 : -EBUSY;
+}
+
+int restore_procfile__cwd(struct restore_ctx *ctx, pid_t pid, const FilesImage *fi)
+{
+	int err;
+
+	if (ctx->pidns)
+		return restore_ctx__fail(ctx, pid, -EXDEV,
+				     "pid %d: its cwd %s of a dead process cannot be made again in a new pid namespace (restore without --pidns)",
+				     pid, fi->cwd);
+	err = stand_in(ctx, fi->cwd_proc_pid);
+	if (err)
+		return restore_ctx__fail(ctx, pid, err, "pid %d: its cwd %s: a stand-in for dead pid %u: %s",
+				     pid, fi->cwd, fi->cwd_proc_pid, strerror(-err));
+	return 0;
+}
+
+const char *restore_procfile__cwd_path(const FilesImage *fi)
+{
+	static char path[32];
+
+	if (!fi->has_cwd_proc_pid)
+		return fi->cwd;
+	snprintf(path, sizeof(path), "/proc/%u", fi->cwd_proc_pid);
+	return path;
 }
 
 int restore_procfile__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
