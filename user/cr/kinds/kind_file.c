@@ -198,9 +198,8 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 		e->rdev = l->st->st_rdev;
 		/* Removed (dump_refuse.c checked its path can be made again). */
 		if (!l->st->st_nlink) {
-			e->path = node_path(l->link);
-			if (!e->path)
-				return -ENOMEM;
+			if (deleted(e->path))
+				e->path[strlen(e->path) - strlen(DELETED)] = 0;
 			e->has_node_removed = e->node_removed = true;
 			e->has_node_uid = e->has_node_gid = true;
 			e->node_uid = l->st->st_uid;
