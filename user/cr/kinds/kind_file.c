@@ -222,6 +222,15 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	return 0;
 }
 
+/* Is @path "/proc/@pid" or below it. */
+static bool proc_path_of(const char *path, uint32_t pid)
+{
+	char dir[32];
+	size_t n = (size_t)snprintf(dir, sizeof(dir), "/proc/%u", pid);
+
+	return !strncmp(path, dir, n) && (!path[n] || path[n] == '/');
+}
+
 static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
 {
 	if (!e->path || !*e->path)
@@ -237,6 +246,9 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 	     (e->type != FD_TYPE__FD_PATH && !S_ISCHR(e->mode))))
 		return bad(img, n, "fd %u: a removed node restore cannot make again (mode 0%o)",
 			   e->fd, e->mode);
+	/* Restore checks that pid, then opens the path: they must be one. */
+	if (e->has_proc_pid && !proc_path_of(e->path, e->proc_pid))
+		return bad(img, n, "fd %u: %s is not in /proc/%u", e->fd, e->path, e->proc_pid);
 	if ((S_ISCHR(e->mode) || S_ISBLK(e->mode)) && e->node_removed && !e->has_rdev)
 		return bad(img, n, "fd %u: a removed device node without its device number",
 			   e->fd);
