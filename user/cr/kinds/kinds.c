@@ -16,11 +16,12 @@
 
 /*
  * The table: one line a kind. A live fd is the first kind that claims it,
- * so the narrower claims come first: anonymous inodes by name, sockets by
- * family, pipes before named FIFOs, memfds and deleted files before
- * regular files.
+ * so the narrower claims come first: O_PATH fds of any file by their flag,
+ * anonymous inodes by name, sockets by family, pipes before named FIFOs,
+ * memfds and deleted files before regular files.
  */
 #define KIND_TABLE(K) \
+	K(path)       \
 	K(pidfd)      \
 	K(eventfd)    \
 	K(signalfd)   \

@@ -129,3 +129,13 @@ void restore_rmdir__remove(struct restore_ctx *ctx)
 	free(rd);
 	ctx->rmdir = NULL;
 }
+
+int restore_rmdir__parents(struct restore_ctx *ctx, pid_t pid, const char *path)
+{
+	int err = make_parents(ctx, path);
+
+	if (err)
+		return restore_ctx__fail(ctx, pid, err, "pid %d: cannot make the parents of %s again: %s",
+				     pid, path, strerror(-err));
+	return 0;
+}
