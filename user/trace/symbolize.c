@@ -36,6 +36,7 @@
 struct symbolizer {
 	struct ksyms *ksyms;
 	bool ksyms_failed;
+	bool kstacks_for_cause; /* name only the stacks a cause needs */
 	struct usym *usym;
 	struct buildid_cache *bids; /* symbolizes senders already gone */
 	struct symcache *frames;    /* (file, offset) -> symbol */
@@ -137,6 +138,16 @@ void symbolize__add_exec(struct symbolizer *s, uint32_t pid, const char *filenam
 	if (buildid__add_file(s->bids, exe) && buildid__add_file(s->bids, filename))
 		pr_debug("exec of %s by %u: no build id found", filename, pid);
 	buildid__add_maps(s->bids, pid);
+}
+
+void symbolize__kstacks_for_cause(struct symbolizer *s)
+{
+	s->kstacks_for_cause = true;
+}
+
+bool symbolize__every_kstack(const struct symbolizer *s)
+{
+	return !s->kstacks_for_cause;
 }
 
 /* Frames of the tracer itself sit on top of every stack it takes. */
