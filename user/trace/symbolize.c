@@ -170,7 +170,14 @@ void symbolize__kstack(struct symbolizer *s, struct xrec *r, const __u64 *ips, i
 			s->ksyms_failed = true;
 	}
 	for (i = 0, k = 0; i < n && ips[i]; i++) {
-		const struct ksym *ks = s->ksyms ? ksyms__map_addr(s->ksyms, ips[i]) : NULL;
+		/*
+		 * The top frames are the tracer's own, its BPF program first:
+		 * looked up in the core kernel only, so that a table from the
+		 * per-boot cache does not load all of kallsyms for them.
+		 */
+		const struct ksym *ks = !s->ksyms	    ? NULL :
+					k == 0 && i < 4 ? ksyms__map_core(s->ksyms, ips[i]) :
+							  ksyms__map_addr(s->ksyms, ips[i]);
 
 		if (k == 0 && (!ks || tracer_frame(ks->name)) && i < 4)
 			continue;
