@@ -135,6 +135,8 @@ struct restore_ctx {
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
 	struct restore_unix_conn *unc;	/* restore_unix_conn.c: sockets made with others */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
+	struct restore_rmdir *rmdir;	/* restore_rmdir.c: removed directories made again */
+	struct restore_bpfmap *bpfmap;	/* kind_bpfmap.c: BPF maps made */
 	struct restore_cgroups *cg;	/* restore_cgroup.c: cgroups made */
 	struct restore_cow *cow;	/* restore_cow.c: pages shared with a parent (NULL: none) */
 	int cgroups_mode;	/* --cgroups (enum restore_cgroup_mode) */
