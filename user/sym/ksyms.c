@@ -227,6 +227,8 @@ static void compute_sizes(struct ksym *syms, size_t nr, const uint64_t *bounds, 
 	}
 }
 
+static struct ksyms *parse_text(char *text, size_t len);
+
 /**
  * ksyms__parse() - build a symbol table from kallsyms-formatted text
  * @f: stream in /proc/kallsyms format, read to its end
@@ -238,8 +240,6 @@ static void compute_sizes(struct ksym *syms, size_t nr, const uint64_t *bounds, 
  * reads as 0 (kptr_restrict hides them), ENODATA when there is no text
  * symbol, EFBIG, EIO or ENOMEM.
  */
-static struct ksyms *parse_text(char *text, size_t len);
-
 struct ksyms *ksyms__parse(FILE *f)
 {
 	char *text = NULL;
@@ -391,7 +391,7 @@ static struct ksyms *load_live(const char *store)
  * ksyms__load() - load the running kernel's text symbols
  *
  * The core kernel's from the per-boot cache when there is one to trust
- * (see above), else all of /proc/kallsyms, read once (and the cache
+ * (ksyms_cache.h), else all of /proc/kallsyms, read once (and the cache
  * written). When the kernel hides addresses (all zero: kernel.kptr_restrict,
  * or no CAP_SYSLOG) it warns once, saying so, because the caller can go on
  * and show raw addresses.
