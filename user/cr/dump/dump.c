@@ -86,7 +86,8 @@ static void usage(FILE *f)
 		   "(route, generic, kobject_uevent...: port id, groups), pseudo-terminals\n"
 		   "whose master is in the tree (same index, termios, window size, the\n"
 		   "session's controlling terminal and foreground group), eventfd,\n"
-		   "signalfd, timerfd, epoll, inotify and memfds; threads\n"
+		   "signalfd, timerfd, epoll, inotify and memfds; fd tables shared by\n"
+		   "processes (CLONE_FILES); threads\n"
 		   "with their process, children of every thread; credentials, seccomp\n"
 		   "filters and strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
@@ -114,7 +115,9 @@ static void usage(FILE *f)
 		   "the tree, more open file descriptions or higher fd numbers than\n"
 		   "pidtrace's hard fd limit allows, speculation settings other than\n"
 		   "pidtrace's, a seccomp filter that hands syscalls to a supervisor\n"
-		   "(SECCOMP_RET_USER_NOTIF).\n");
+		   "(SECCOMP_RET_USER_NOTIF), processes sharing an fd table their parent\n"
+		   "does not share, an epoll entry whose file left its number and is in\n"
+		   "no fd of the tree.\n");
 }
 
 /*
