@@ -87,7 +87,7 @@ static void usage(FILE *f)
 		   "whose master is in the tree (same index, termios, window size, the\n"
 		   "session's controlling terminal and foreground group), eventfd,\n"
 		   "signalfd, timerfd, epoll, inotify and memfds; fd tables shared by\n"
-		   "processes (CLONE_FILES); threads\n"
+		   "processes (CLONE_FILES); AIO contexts (io_setup); threads\n"
 		   "with their process, children of every thread; credentials, seccomp\n"
 		   "filters and strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
@@ -117,7 +117,7 @@ static void usage(FILE *f)
 		   "pidtrace's, a seccomp filter that hands syscalls to a supervisor\n"
 		   "(SECCOMP_RET_USER_NOTIF), processes sharing an fd table their parent\n"
 		   "does not share, an epoll entry whose file left its number and is in\n"
-		   "no fd of the tree.\n");
+		   "no fd of the tree, an AIO context with requests in flight.\n");
 }
 
 /*
