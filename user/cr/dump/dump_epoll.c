@@ -8,7 +8,7 @@
  * by a dup, another task or a mapping) or dup2 onto N, the entry names a
  * number that is no longer that file. kcmp(KCMP_EPOLL_TFD) says whether
  * an fd of any task is the entry's file; fdinfo's ino: cannot (anonymous
- * inodes share one). Entries of one number (zdtm epoll: 250 at fd 999)
+ * inodes share one), but it narrows the fds worth asking. Entries of one number (zdtm epoll: 250 at fd 999)
  * are told apart by their rank among them, in fdinfo's order, which is
  * the one kcmp counts in.
  *
@@ -55,12 +55,14 @@ struct ep_line {
 	unsigned int events;
 	unsigned long long data;
 	uint32_t ofd_id;	/* not the file at tfd: where it is (0: it is) */
+	unsigned long ino;	/* fdinfo's ino: of the file (0: not said) */
 };
 
 /* The fds of one task of the tree, listed once per instance resolved. */
 struct ep_fds {
 	pid_t pid;
 	int *fd;
+	uint64_t *ino;		/* each fd's inode (stat), to narrow the kcmp calls */
 	size_t n;
 };
 
@@ -85,8 +87,9 @@ static int parse(const char *info, struct ep_line **out, size_t *n)
 			}
 			l = tmp;
 			l[cnt].ofd_id = 0;
-			if (sscanf(p, "tfd: %d events: %x data: %llx", &l[cnt].tfd, &l[cnt].events,
-				   &l[cnt].data) != 3 || l[cnt].tfd < 0) {
+			l[cnt].ino = 0;
+			if (sscanf(p, "tfd: %d events: %x data: %llx pos:%*d ino:%lx", &l[cnt].tfd,
+				   &l[cnt].events, &l[cnt].data, &l[cnt].ino) < 3 || l[cnt].tfd < 0) {
 				free(l);
 				return -EINVAL;
 			}
@@ -145,6 +148,8 @@ static int list_fds(pid_t pid, struct ep_fds *out)
 {
 	char path[64];
 	struct dirent *de;
+	struct stat st;
+	size_t i;
 	int *v;
 	DIR *d;
 
@@ -166,6 +171,14 @@ static int list_fds(pid_t pid, struct ep_fds *out)
 	}
 	closedir(d);
 	qsort(out->fd, out->n, sizeof(*out->fd), cmp_int);
+	out->ino = calloc(out->n + 1, sizeof(*out->ino));
+	if (!out->ino)
+		return -ENOMEM;
+	for (i = 0; i < out->n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, out->fd[i]);
+		if (!stat(path, &st))
+			out->ino[i] = st.st_ino;
+	}
 	return 0;
 }
 
@@ -192,8 +205,10 @@ static void free_tree(struct ep_fds *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; v && i < n; i++)
+	for (i = 0; v && i < n; i++) {
 		free(v[i].fd);
+		free(v[i].ino);
+	}
 	free(v);
 }
 
@@ -212,6 +227,9 @@ static int resolve(struct dump_ctx *ctx, pid_t pid, int fd, struct ep_line *l, s
 
 	for (t = 0; t < ntree; t++) {
 		for (k = 0; k < tree[t].n; k++) {
+			/* Another inode: not the file (an fd that could not be read: asked). */
+			if (l[i].ino && tree[t].ino[k] && tree[t].ino[k] != l[i].ino)
+				continue;
 			if (kcmp(tree[t].pid, pid, KCMP_EPOLL_TFD, tree[t].fd[k],
 				 (unsigned long)&slot))
 				continue;
@@ -248,6 +266,11 @@ static int check_targets(struct dump_ctx *ctx, pid_t pid, int fd, struct ep_line
 			err = list_tree(ctx, pid, &tree, &ntree);
 		if (!err)
 			err = resolve(ctx, pid, fd, l, i, tree, ntree);
+		/* fdinfo's inode not the one stat() says (a stacked file system): ask every fd. */
+		if (err == -ENOENT && l[i].ino) {
+			l[i].ino = 0;
+			err = resolve(ctx, pid, fd, l, i, tree, ntree);
+		}
 		if (err == -ENOENT) {
 			pr_err("pid %d fd %d: epoll target fd %d, %s after it was added, is a file no fd of the tree holds: not supported",
 			       pid, fd, l[i].tfd, r < 0 ? "closed" : "replaced by another file");
