@@ -97,7 +97,8 @@ static void usage(FILE *f)
 		   "session's controlling terminal and foreground group), eventfd,\n"
 		   "signalfd, timerfd, epoll, inotify, fanotify (marks on inodes, mounts,\n"
 		   "file systems), memfds and BPF maps (hash, array,\n"
-		   "per-CPU, LPM trie: every entry, frozen or not); threads\n"
+		   "per-CPU, LPM trie: every entry, frozen or not); fd tables shared by\n"
+		   "processes (CLONE_FILES); AIO contexts (io_setup); threads\n"
 		   "with their process, children of every thread; credentials, seccomp\n"
 		   "filters and strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
@@ -129,7 +130,9 @@ static void usage(FILE *f)
 		   "of another mount namespace, more open file descriptions or higher fd numbers than\n"
 		   "pidtrace's hard fd limit allows, speculation settings other than\n"
 		   "pidtrace's, a seccomp filter that hands syscalls to a supervisor\n"
-		   "(SECCOMP_RET_USER_NOTIF).\n");
+		   "(SECCOMP_RET_USER_NOTIF), processes sharing an fd table their parent\n"
+		   "does not share, an epoll entry whose file left its number and is in\n"
+		   "no fd of the tree, an AIO context with requests in flight.\n");
 }
 
 /*

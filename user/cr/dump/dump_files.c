@@ -27,6 +27,7 @@
 #include "dump_fown.h"
 #include "dump_locks.h"
 #include "dump_refuse.h"
+#include "dump_task.h"
 #include "kinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
@@ -263,7 +264,10 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 
 	if (!fi)
 		return -ENOMEM;
-	err = list_fds(t->pid, &fds, &n);
+	/* A table shared with an earlier task (CLONE_FILES) is in that task's image. */
+	err = dump_task__fd_table(ctx, t, fi);
+	if (!err && !fi->has_fd_table_of)
+		err = list_fds(t->pid, &fds, &n);
 	if (!err) {
 		fi->fds = calloc(n + 1, sizeof(*fi->fds));
 		err = fi->fds ? 0 : -ENOMEM;

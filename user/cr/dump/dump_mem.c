@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dump_aio.h"
 #include "dump_cow.h"
 #include "dump_ctx.h"
 #include "dump_ghost.h"
@@ -335,6 +336,9 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 		return shmem_object(ctx, pid, v,
 				    shared ? VMA_KIND__VMA_ANON_SHARED : VMA_KIND__VMA_FILE_PRIVATE,
 				    link, &st, true);
+	/* An AIO context's ring (dump_aio.c). */
+	if (shared && dump_aio__is_ring(link))
+		return dump_aio__vma(ctx, pid, v);
 	/* Replaced or deleted while mapped: its contents go in the image. */
 	if (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)")) {
 		v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;

@@ -53,6 +53,7 @@
 #include "restore_cgroup.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
+#include "restore_fdt.h"
 #include "restore_files.h"
 #include "restore_ghost.h"
 #include "restore_load.h"
@@ -125,6 +126,8 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		err = restore_tree__check_pids(ctx);
 		if (!err)
 			err = restore_threads__check(ctx);
+		if (!err)
+			err = restore_fdt__check(ctx);
 		/* Before the stubs: they inherit the objects' fds. */
 		if (!err)
 			err = restore_shmem__create(ctx);

@@ -41,6 +41,7 @@
 #include "restore_cgroup.h"
 #include "restore_ctx.h"
 #include "restore_fdkinds.h"
+#include "restore_fdt.h"
 #include "restore_fifo.h"
 #include "restore_files.h"
 #include "restore_fown.h"
@@ -486,6 +487,9 @@ int restore_files__task(struct restore_ctx *ctx, struct rtask *t)
 
 	if (!fi)
 		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: no files in the image", t->pid);
+	/* Its table is another task's, filled there (restore_fdt.c). */
+	if (restore_fdt__shares(t))
+		goto fs;
 	for (k = 0; k < fi->n_fds; k++)
 		if (fi->fds[k]->fd >= hi)
 			hi = fi->fds[k]->fd + 1;
@@ -517,6 +521,7 @@ int restore_files__task(struct restore_ctx *ctx, struct rtask *t)
 		ctx->fds++;
 	}
 	TRY(restore_ctx__sys(t, SYS_close, src, 0, 0, 0, 0, 0), "close");
+fs:
 	/*
 	 * cwd first: both paths are as pidtrace sees them, and a chrooted
 	 * task's cwd may lie outside its root (chroot() does not move it).

@@ -48,6 +48,7 @@
 #include "page.h"
 #include "procfs.h"
 #include "ptrace.h"
+#include "restore_aio.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_ghost.h"
@@ -386,6 +387,9 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 			flags |= MAP_NORESERVE;
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE) {
 			r = vma_mmap(t, v, len, tmp_prot(v), flags | MAP_ANONYMOUS, -1, 0);
+		} else if (v->aio) {
+			/* An AIO context's ring: its place held (restore_aio.c). */
+			r = restore_aio__map(ctx, t, v);
 		} else if (v->ghost) {
 			/* A deleted file: its copy, which the stub inherited. */
 			int g = restore_ghost__fd(ctx, v->dev, v->ino);
@@ -538,6 +542,9 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 		err = clear_and_vdso(ctx, t);
 	if (!err)
 		err = map_vmas(ctx, t);
+	/* AIO contexts, in id order, once every mapping is in place. */
+	if (!err)
+		err = restore_aio__task(ctx, t);
 	if (!err)
 		err = restore_cow__clear(ctx, t);
 	if (!err)

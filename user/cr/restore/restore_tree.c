@@ -55,6 +55,7 @@
 #include "ptrace.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
+#include "restore_fdt.h"
 #include "restore_ns.h"
 #include "restore_pgrp.h"
 #include "restore_stopped.h"
@@ -66,11 +67,12 @@
 /* How long a new stub may take to set itself up (a loaded machine: generous). */
 #define READY_WAIT_MS 10000
 
-static long sys_clone3_pid(pid_t pid, int exit_signal)
+static long sys_clone3_pid(pid_t pid, int exit_signal, unsigned long flags)
 {
 	struct clone_args args;
 
 	memset(&args, 0, sizeof(args));
+	args.flags = flags;
 	args.exit_signal = exit_signal;
 	args.set_tid = (uint64_t)(uintptr_t)&pid;
 	args.set_tid_size = 1;
@@ -94,7 +96,9 @@ long restore_tree__fork_stub(struct restore_ctx *ctx, size_t idx)
 
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, sizeof(old));
 	fflush(NULL);
-	r = sys_clone3_pid(child->pid, child->core->ids->exit_signal);
+	/* CLONE_FILES: it uses its parent's fd table, as it did (restore_fdt.c). */
+	r = sys_clone3_pid(child->pid, child->core->ids->exit_signal,
+			   restore_fdt__clone_flags(child));
 	if (r == 0)
 		stub_main(ctx, idx, me);
 	err = errno;

@@ -23,6 +23,7 @@
 
 #include "procfs.h"
 #include "ptrace.h"
+#include "restore_aio.h"
 #include "restore_ctx.h"
 #include "restore_pgrp.h"
 #include "restore_verify.h"
@@ -521,6 +522,9 @@ int restore_verify_task__alive(struct verify *v)
 		err = restore_verify_fds__task(v);
 	if (!err)
 		err = restore_verify_mm__task(v);
+	/* AIO rings: made anew, their state compared here (restore_aio.c). */
+	if (!err)
+		err = restore_aio__verify(v);
 	if (!err)
 		v->n->tasks++;
 	return err;
