@@ -35,6 +35,7 @@
 #include "restore_ctx.h"
 #include "restore_unix.h"
 #include "restore_unix_conn.h"
+#include "restore_unix_cred.h"
 #include "restore_unix_ghost.h"
 #include "sockdiag.h"
 #include "unix_opts.h"
@@ -317,7 +318,9 @@ int restore_unix__relisten(struct restore_ctx *ctx, struct rtask *t)
 		const FdEntry *e = t->files->fds[i];
 		const UnixSkEntry *u = e->unix_sk;
 
-		if (e->type != FD_TYPE__FD_UNIX || !u || !u->listening)
+		/* Those the image names a peer for listened as it (restore_unix_cred.c). */
+		if (e->type != FD_TYPE__FD_UNIX || !u || !u->listening ||
+		    restore_unix_cred__known(u))
 			continue;
 		k = state(ctx);
 		if (!k)
