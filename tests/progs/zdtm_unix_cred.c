@@ -6,7 +6,7 @@
  * The root (uid 0) listens on an abstract name, and makes a socketpair
  * with its effective ids switched to 3456/4567 for that call. Its child
  * becomes uid 1234, gid 2345 for good, then makes a stream socketpair
- * and a datagram one, connects to the root's listener (the root
+ * and two datagram ones (the ends of one bound to names), connects to the root's listener (the root
  * accepts), listens on a name of its own and accepts the root's
  * connection to it; it keeps one end of the root's socketpair. Each
  * process notes what every socket of its own says, waits for SIGTERM and
@@ -34,7 +34,7 @@
 #define SO_PEERPIDFD 77
 #endif
 
-#define MAXS 8
+#define MAXS 16
 
 struct noted {
 	const char *what;
@@ -57,6 +57,8 @@ static struct ucred peer(int fd, const char *what)
 
 static void note(int fd, const char *what)
 {
+	if (nn == MAXS)
+		zdtm_fail("too many sockets to note");
 	n[nn].what = what;
 	n[nn].fd = fd;
 	n[nn].cr = peer(fd, what);
@@ -211,13 +213,23 @@ int main(int argc, char **argv)
 	if (child < 0)
 		zdtm_fail("fork");
 	if (!child) {
-		int sp[2], dp[2], cl, lc, ca;
+		int sp[2], dp[2], dq[2], cl, lc, ca;
+		struct sockaddr_un a;
+		socklen_t alen;
 
 		close(rsp[0]);
 		if (setgroups(0, NULL) || setresgid(2345, 2345, 2345) || setresuid(1234, 1234, 1234))
 			zdtm_fail("child: uid 1234, gid 2345");
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) || socketpair(AF_UNIX, SOCK_DGRAM, 0, dp))
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) || socketpair(AF_UNIX, SOCK_DGRAM, 0, dp) ||
+		    socketpair(AF_UNIX, SOCK_DGRAM, 0, dq))
 			zdtm_fail("child: socketpair");
+		/* A datagram pair whose ends are bound to names since. */
+		name(&a, &alen, root, '0');
+		if (bind(dq[0], (struct sockaddr *)&a, alen))
+			zdtm_fail("child: bind");
+		name(&a, &alen, root, '1');
+		if (bind(dq[1], (struct sockaddr *)&a, alen))
+			zdtm_fail("child: bind");
 		cl = client(root, 'r');
 		lc = listener(root, 'c');
 		if (write(up[1], "l", 1) != 1)
@@ -229,6 +241,8 @@ int main(int argc, char **argv)
 		note(sp[0], "child's stream socketpair end 0");
 		note(sp[1], "child's stream socketpair end 1");
 		note(dp[0], "child's datagram socketpair end");
+		note(dq[0], "child's named datagram socketpair end 0");
+		note(dq[1], "child's named datagram socketpair end 1");
 		note(cl, "child's client of the root's listener");
 		note(lc, "child's listener");
 		note(ca, "child's accepted connection from the root");

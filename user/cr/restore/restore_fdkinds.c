@@ -220,9 +220,9 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 	if (!mine)
 		mine = e;
 	if (!u->connected) {
-		sv[0] = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
+		sv[0] = restore_unix_cred__socket(ctx, u, u->sk_type);
 		if (sv[0] < 0)
-			err = -errno;
+			err = sv[0];
 		if (!err && mine->unix_sk->n_queue)
 			err = -EINVAL;
 	} else {

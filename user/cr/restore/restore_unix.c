@@ -211,9 +211,10 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 	name_shown(u, shown, sizeof(shown));
 	if (err)
 		goto out;
-	s = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
+	/* A datagram socket made in a pair is made so again (restore_unix_cred.c). */
+	s = restore_unix_cred__socket(ctx, u, u->sk_type);
 	if (s < 0) {
-		err = -errno;
+		err = s;
 		goto out;
 	}
 	if (gone) {

@@ -202,6 +202,27 @@ int restore_unix_cred__socketpair(struct restore_ctx *ctx, const UnixSkEntry *as
 			     strerror(-err));
 }
 
+int restore_unix_cred__socket(struct restore_ctx *ctx, const UnixSkEntry *as, int type)
+{
+	struct sockaddr none = { .sa_family = AF_UNSPEC };
+	int sv[2], s, err;
+
+	if (type != SOCK_DGRAM || !restore_unix_cred__known(as)) {
+		s = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+		return s < 0 ? -errno : s;
+	}
+	/* Made in a pair, alone at once, then connected to nothing (AF_UNSPEC). */
+	err = restore_unix_cred__socketpair(ctx, as, type, sv);
+	if (err)
+		return err;
+	close(sv[1]);
+	if (!connect(sv[0], &none, sizeof(none)))
+		return sv[0];
+	err = -errno;
+	close(sv[0]);
+	return err;
+}
+
 int restore_unix_cred__listen(struct restore_ctx *ctx, const UnixSkEntry *as, int s, int backlog)
 {
 	struct rtask *t;

@@ -28,6 +28,15 @@ int restore_unix_cred__socketpair(struct restore_ctx *ctx, const UnixSkEntry *as
 				  int sv[2]);
 
 /*
+ * restore_unix_cred__socket() - a new unix socket of @type, close-on-exec:
+ * for a datagram socket @as gives peer credentials (one made by
+ * socketpair(), connected elsewhere since or bound), one end of a pair
+ * made as that peer, its other end closed and itself disconnected.
+ * Return: the fd, or -errno (the making's failures said).
+ */
+int restore_unix_cred__socket(struct restore_ctx *ctx, const UnixSkEntry *as, int type);
+
+/*
  * restore_unix_cred__listen() - listen(@s, @backlog) so that @s, and every
  * client that connects to it next, names @as's peer.
  * Return: 0 or -errno of listen() (not said), or of the call's making (said).
