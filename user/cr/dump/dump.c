@@ -106,6 +106,8 @@ static void usage(FILE *f)
 		   "master the tree holds (a real tty, a console), a task without its\n"
 		   "session's terminal, a pipe or socket also\n"
 		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
+		   "unix socket whose peer credentials (SO_PEERCRED) name a process that\n"
+		   "exited or is outside the tree, a\n"
 		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen\n"
 		   "cgroup, a file whose path leads elsewhere (a detached mount), a removed\n"
 		   "root, a removed directory whose name is taken (or an ancestor not a\n"
