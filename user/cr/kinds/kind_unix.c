@@ -23,6 +23,7 @@
 #include "kinds.h"
 #include "kinds_show.h"
 #include "restore_fdkinds.h"
+#include "restore_scm.h"
 #include "restore_unix.h"
 #include "restore_unix_cred.h"
 #include "restore_verify.h"
@@ -32,6 +33,14 @@
 #ifndef SO_PEEK_OFF
 #define SO_PEEK_OFF 42
 #endif
+
+/* Every fd in place: listeners listen as their image says, queues with sockets in flight. */
+static int restore_tree(struct restore_ctx *ctx)
+{
+	int err = restore_unix_cred__relisten(ctx);
+
+	return err ? err : restore_scm__late(ctx);
+}
 
 static bool claims(const struct fd_live *l)
 {
@@ -55,8 +64,10 @@ static int dump_tree(struct dump_ctx *ctx)
 {
 	int err = dump_sockets__check_peers(ctx->sockets);
 
-	/* Then who made them (dump_unix_cred.c). */
-	return err ? err : dump_unix_cred__check(ctx);
+	/* Then who made them (dump_unix_cred.c), and the files in flight (dump_scm.c). */
+	if (!err)
+		err = dump_unix_cred__check(ctx);
+	return err ? err : dump_scm__check(ctx);
 }
 
 static void dump_free(struct dump_ctx *ctx)
@@ -281,7 +292,7 @@ const struct fd_kind kind_unix = {
 	.dump_free = dump_free,
 	.check = check,
 	.open = restore_fdkinds__open_unix,
-	.restore_tree = restore_unix_cred__relisten,
+	.restore_tree = restore_tree,
 	.restore_end = restore_unix__end,
 	.verify = verify,
 	.describe = describe,

@@ -59,6 +59,7 @@ struct restore_cgroups;
 struct rpipe;
 struct restore_unix;
 struct restore_unix_conn;
+struct restore_scm;
 struct restore_ghost;
 struct watchdog;
 
@@ -134,6 +135,7 @@ struct restore_ctx {
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
 	struct restore_unix_conn *unc;	/* restore_unix_conn.c: sockets made with others */
+	struct restore_scm *scm;	/* restore_scm.c: queues sent once every fd is open */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
 	struct restore_cgroups *cg;	/* restore_cgroup.c: cgroups made */
 	struct restore_cow *cow;	/* restore_cow.c: pages shared with a parent (NULL: none) */
