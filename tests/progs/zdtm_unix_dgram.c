@@ -16,7 +16,9 @@
  * "connected": the path socket is also connect()ed to the abstract one;
  * after SIGTERM it sends through that connection.
  * "replaced": the path socket's file is removed and a regular file made
- * in its place (restore could not bind the name): dump must refuse.
+ * in its place; after SIGTERM the socket still has its name and its
+ * first datagram, and the regular file is the same file with the same
+ * contents (restore moves it aside to bind the name, and back).
  * "many": the abstract socket is connect()ed to the path one, which then
  * sends it 20 more datagrams (its peer may queue past
  * net.unix.max_dgram_qlen; restore could not): dump must refuse.
@@ -148,14 +150,21 @@ int main(int argc, char **argv)
 		return zdtm_pass();
 	}
 	if (argc > 2 && !strcmp(argv[2], "replaced")) {
+		struct stat was, now;
+		char buf[16] = "";
 		FILE *f;
 
-		if (unlink(pa.sun_path) || !(f = fopen(pa.sun_path, "w")) || fclose(f))
+		if (unlink(pa.sun_path) || !(f = fopen(pa.sun_path, "w")) || fputs("kept", f) < 0 ||
+		    fclose(f) || stat(pa.sun_path, &was))
 			zdtm_fail("replace");
 		zdtm_ready();
 		zdtm_wait_term();
-		/* Not restored: the original senders, named or not. */
+		same_name(ps, &pa, pl, "replaced: the path socket");
 		expect(ps, "one", 3, 0, "replaced: path 1");
+		f = fopen(pa.sun_path, "r");
+		if (!f || !fgets(buf, sizeof(buf), f) || fclose(f) || strcmp(buf, "kept") ||
+		    stat(pa.sun_path, &now) || !S_ISREG(now.st_mode) || now.st_ino != was.st_ino)
+			zdtm_fail("replaced: the regular file at the path is not the same ('%s')", buf);
 		unlink(pa.sun_path);
 		return zdtm_pass();
 	}
