@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "page.h"
 #include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_ns.h"
@@ -158,7 +159,6 @@ int restore_unix_cred__socketpair(struct restore_ctx *ctx, const UnixSkEntry *as
 				  int sv[2])
 {
 	int tv[2] = { -1, -1 }, pfd, err = 0;
-	unsigned long addr;
 	struct rtask *t;
 	long r;
 
@@ -170,15 +170,17 @@ int restore_unix_cred__socketpair(struct restore_ctx *ctx, const UnixSkEntry *as
 	t = maker(ctx, as);
 	if (!t)
 		return -ESRCH;
-	err = restore_ctx__put(t, 0, tv, sizeof(tv), &addr);
-	if (err)
-		return restore_ctx__fail(ctx, t->pid, err, "pid %d: socketpair: %s", t->pid,
-				     strerror(-err));
-	r = as_peer(ctx, t, as, SYS_socketpair, AF_UNIX, type | SOCK_CLOEXEC, 0, (long)addr);
+	r = as_peer(ctx, t, as, SYS_socketpair, AF_UNIX, type | SOCK_CLOEXEC, 0,
+		    (long)(t->hpage + PAGE));
 	if (r < 0)
 		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: socketpair: %s", t->pid,
 				     strerror((int)-r));
-	err = ptrace__read_mem(t->pt, addr, tv, sizeof(tv));
+	/*
+	 * Its two fds stay in the task: every fd of the stub goes when it takes
+	 * its own (restore_files__task()'s close_range), which spares two
+	 * injected calls per pair.
+	 */
+	err = ptrace__read_mem(t->pt, t->hpage + PAGE, tv, sizeof(tv));
 	pfd = err ? -1 : syscall(SYS_pidfd_open, t->opid, 0);
 	if (!err && pfd < 0)
 		err = -errno;
@@ -188,11 +190,6 @@ int restore_unix_cred__socketpair(struct restore_ctx *ctx, const UnixSkEntry *as
 		err = -errno;
 	if (pfd >= 0)
 		close(pfd);
-	/* Out of the task again: its fds are the image's alone. */
-	if (tv[0] >= 0)
-		restore_ctx__sys(t, SYS_close, tv[0], 0, 0, 0, 0, 0);
-	if (tv[1] >= 0)
-		restore_ctx__sys(t, SYS_close, tv[1], 0, 0, 0, 0, 0);
 	if (!err)
 		return 0;
 	if (sv[0] >= 0)
