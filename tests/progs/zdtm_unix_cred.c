@@ -14,9 +14,12 @@
  * that live process. The root forwards SIGTERM and passes only if its
  * child passed.
  *
- * "orphan": only a socketpair made by a child that shares the root's fd
- * table (CLONE_FILES) and has exited since; dump refuses it, and the
- * socketpair still carries a byte afterwards.
+ * "orphan": only a socketpair made by a child of uid 1234/gid 2345 that
+ * shares the root's fd table (CLONE_FILES) and has exited since: after
+ * restore SO_PEERCRED still names that pid and those ids, SO_PEERPIDFD a
+ * process that has exited, and the pair carries a byte.
+ * "outside": the socketpair is made by the parent, which stays outside
+ * the dumped tree (the child prints READY): dump refuses it.
  */
 #include <fcntl.h>
 #include <stddef.h>
@@ -40,6 +43,7 @@ struct noted {
 	const char *what;
 	int fd;
 	struct ucred cr;
+	long pidfd_pid;		/* the process SO_PEERPIDFD names (-1: exited) */
 };
 
 static struct noted n[MAXS];
@@ -55,6 +59,8 @@ static struct ucred peer(int fd, const char *what)
 	return cr;
 }
 
+static long peer_pidfd_pid(int fd);
+
 static void note(int fd, const char *what)
 {
 	if (nn == MAXS)
@@ -62,6 +68,7 @@ static void note(int fd, const char *what)
 	n[nn].what = what;
 	n[nn].fd = fd;
 	n[nn].cr = peer(fd, what);
+	n[nn].pidfd_pid = peer_pidfd_pid(fd);
 	nn++;
 }
 
@@ -115,9 +122,9 @@ static int check(const char *who)
 			return 1;
 		}
 		pp = peer_pidfd_pid(n[i].fd);
-		if (now.pid && pp && pp != now.pid) {
-			printf("FAIL: %s: %s: SO_PEERPIDFD names pid %ld, not %d\n", who, n[i].what, pp,
-			       now.pid);
+		if (pp != n[i].pidfd_pid) {
+			printf("FAIL: %s: %s: SO_PEERPIDFD names pid %ld, was %ld\n", who, n[i].what, pp,
+			       n[i].pidfd_pid);
 			return 1;
 		}
 	}
@@ -174,8 +181,12 @@ static int orphan(void)
 	c = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
 	if (c < 0)
 		zdtm_fail("clone");
-	if (!c)
+	if (!c) {
+		if (syscall(SYS_setresgid, 2345, 2345, 2345) ||
+		    syscall(SYS_setresuid, 1234, 1234, 1234))
+			_exit(1);
 		_exit(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ? 1 : 0);
+	}
 	if (waitpid(c, &st, 0) != c || st)
 		zdtm_fail("the maker failed");
 	/* The two newest fds are the pair. */
@@ -183,10 +194,44 @@ static int orphan(void)
 	close(sv[1]);
 	sv[0] = sv[1] - 2;
 	sv[1] = sv[1] - 1;
+	note(sv[0], "the orphan socketpair's end 0");
+	note(sv[1], "the orphan socketpair's end 1");
+	if (n[0].cr.pid != c || n[0].cr.uid != 1234 || n[0].pidfd_pid != -1)
+		zdtm_fail("the orphan socketpair names pid %d uid %u (pidfd %ld), not %ld 1234 (-1)",
+			  n[0].cr.pid, n[0].cr.uid, n[0].pidfd_pid, c);
+	zdtm_ready();
+	zdtm_wait_term();
+	if (check("orphan"))
+		return 1;
+	if (write(sv[0], "x", 1) != 1 || read(sv[1], &b, 1) != 1 || b != 'x')
+		zdtm_fail("the orphan socketpair does not carry a byte");
+	return zdtm_pass();
+}
+
+/* A socketpair its maker, outside the dumped tree, still runs beside. */
+static int outside(void)
+{
+	int sv[2], st;
+	char b = 0;
+	pid_t c;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		zdtm_fail("socketpair");
+	c = fork();
+	if (c < 0)
+		zdtm_fail("fork");
+	if (c) {
+		close(sv[0]);
+		close(sv[1]);
+		/* Outside the tree: it only waits for its child. */
+		if (waitpid(c, &st, 0) != c)
+			return 1;
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	}
 	zdtm_ready();
 	zdtm_wait_term();
 	if (write(sv[0], "x", 1) != 1 || read(sv[1], &b, 1) != 1 || b != 'x')
-		zdtm_fail("the orphan socketpair does not carry a byte");
+		zdtm_fail("the socketpair does not carry a byte");
 	return zdtm_pass();
 }
 
@@ -199,6 +244,8 @@ int main(int argc, char **argv)
 	zdtm_init();
 	if (argc > 1 && !strcmp(argv[1], "orphan"))
 		return orphan();
+	if (argc > 1 && !strcmp(argv[1], "outside"))
+		return outside();
 	if (pipe(up) || pipe(down))
 		zdtm_fail("pipe");
 	lp = listener(root, 'r');

@@ -7,7 +7,8 @@
 # listeners themselves (zdtm_unix_cred.c). The image holds them (show
 # --json), the restore verifies them, and a restore with --pidns too.
 # A restore whose socket names another peer fails its verification, rolled
-# back; a socketpair whose maker has exited is refused at dump.
+# back. A socketpair whose maker has exited (uid 1234) comes back naming
+# that pid; one whose maker runs outside the tree is refused at dump.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -50,11 +51,15 @@ else
 fi
 cr_cleanup
 
-# A socketpair whose maker has exited: its peer credentials name a pid
-# nothing can have again; refused at dump, the program untouched.
-if cr_start cred_orphan zdtm_unix_cred orphan; then
-	cr_refused cred_orphan "pid $CR_PID fd [0-9]+: unix socket [0-9]+ whose peer credentials \\(SO_PEERCRED\\) name pid [0-9]+, which has exited, is not supported"
+# A socketpair whose maker has exited: a process forked with its pid and
+# ids makes it again at restore, and exits.
+cr_roundtrip cred_orphan zdtm_unix_cred orphan
+
+# A socketpair whose maker runs outside the tree: refused at dump, the
+# program untouched.
+if cr_start cred_outside zdtm_unix_cred outside; then
+	cr_refused cred_outside "pid $CR_PID fd [0-9]+: unix socket [0-9]+ whose peer credentials \\(SO_PEERCRED\\) name pid [0-9]+, a process outside the dumped tree, is not supported"
 else
-	fail cred_orphan_start "the program did not start"
+	fail cred_outside_start "the program did not start"
 fi
 cr_cleanup

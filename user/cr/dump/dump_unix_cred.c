@@ -9,8 +9,10 @@
  * after the process is gone and may even name another process since:
  * SO_PEERPIDFD gives a pidfd on that very struct pid, whose fdinfo says
  * "Pid: -1" once it has exited. Restore makes the call again in the
- * restored task of that pid (restore_unix_cred.c), so only a live,
- * running task of the tree can be the peer; anything else is refused
+ * restored task of that pid (restore_unix_cred.c), or, for a maker that
+ * has exited, in a process forked with its pid that exits again; a
+ * zombie, a process outside the tree, or an exited maker whose number a
+ * task of the tree has now, is refused
  * in one line, once every socket's peer is known to be in the tree (a
  * peer outside is the first thing to say), before the tree is touched.
  */
@@ -85,8 +87,11 @@ int dump_unix_cred__fd(struct dump_ctx *ctx, pid_t pid, int fd, FdEntry *e)
 	if (!getsockopt(s, SOL_SOCKET, SO_PEERPIDFD, &peer, &len) && peer >= 0)
 		alive = pidfd_pid(peer);
 	t = dump_ctx__find_task(ctx, cr.pid);
-	if (alive < 0)
-		why = "which has exited";
+	/* An exited maker: a process forked with its pid stands in at restore. */
+	if (alive < 0 && t)
+		why = "which has exited and whose number a task of the tree has now";
+	else if (alive < 0)
+		u->has_peer_dead = u->peer_dead = true;
 	else if (alive > 0 && alive != cr.pid)
 		why = "seen from another pid namespace";
 	else if (!t)

@@ -16,9 +16,18 @@
  * switch clears is set again. The socket goes into the task with
  * pidfd_getfd() from pidtrace (from the init with --pidns) and leaves it
  * again after the call; a socketpair is made there and taken by pidtrace.
+ * A maker that had exited at dump (peer_dead) is stood in for by a
+ * process forked from pidtrace with its pid (clone3 set_tid: the pid must
+ * be free; not with --pidns), sharing pidtrace's fd table, that takes the
+ * image's ids, makes the call and exits: SO_PEERCRED names that pid, and
+ * SO_PEERPIDFD a process that has exited, as before.
  * Supplementary groups (SO_PEERGROUPS) are pidtrace's.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <linux/sched.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +46,78 @@
 bool restore_unix_cred__known(const UnixSkEntry *u)
 {
 	return u && u->has_peer_pid && u->peer_pid && u->has_peer_uid && u->has_peer_gid;
+}
+
+/*
+ * Syscall @nr in a process standing for @as's exited maker (its pid, its
+ * ids, pidtrace's fd table), which then exits; @pair: a socketpair's two
+ * fds, as it got them. Return: the call's result, or -errno (said when
+ * it is the stand-in's making).
+ */
+static long as_dead(struct restore_ctx *ctx, const UnixSkEntry *as, long nr, long a0, long a1,
+		    long a2, long a3, int pair[2])
+{
+	struct clone_args args;
+	pid_t want = (pid_t)as->peer_pid, me = getpid(), c;
+	long res[3] = { 0, -1, -1 };
+	int p[2], st, err = 0;
+
+	if (ctx->pidns)
+		return restore_ctx__fail(ctx, 0, -EOPNOTSUPP,
+				     "unix socket made by pid %u, which had exited: not with --pidns",
+				     as->peer_pid);
+	/* One fd table for both: the answer is read once the stand-in is gone. */
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK))
+		return -errno;
+	memset(&args, 0, sizeof(args));
+	args.flags = CLONE_FILES;
+	args.exit_signal = SIGCHLD;
+	args.set_tid = (uint64_t)(uintptr_t)&want;
+	args.set_tid_size = 1;
+	fflush(NULL);
+	c = syscall(SYS_clone3, &args, sizeof(args));
+	if (c == 0) {
+		/* Raw calls only: this copy of pidtrace is no thread of libc's. */
+		syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (syscall(SYS_getppid) != me)
+			syscall(SYS_exit, 1);
+		if (syscall(SYS_setresgid, as->peer_gid, as->peer_gid, as->peer_gid) ||
+		    syscall(SYS_setresuid, as->peer_uid, as->peer_uid, as->peer_uid))
+			res[0] = -errno;
+		else if (syscall(nr, a0, a1, a2, a3) < 0)
+			res[0] = -errno;
+		if (!res[0] && pair) {
+			res[1] = pair[0];
+			res[2] = pair[1];
+		}
+		if (write(p[1], res, sizeof(res)) != sizeof(res))
+			syscall(SYS_exit, 1);
+		syscall(SYS_exit, 0);
+	}
+	if (c < 0) {
+		err = -errno;
+		close(p[0]);
+		close(p[1]);
+		return restore_ctx__fail(ctx, 0, err,
+				     "unix socket made by pid %u, which had exited: cannot fork a process with that pid: %s",
+				     as->peer_pid, strerror(-err));
+	}
+	/* This very pid and nothing else. */
+	while (waitpid(c, &st, __WALL) < 0 && errno == EINTR)
+		;
+	if (read(p[0], res, sizeof(res)) != sizeof(res))
+		err = -EIO;
+	close(p[0]);
+	close(p[1]);
+	if (err)
+		return restore_ctx__fail(ctx, 0, err,
+				     "unix socket made by pid %u, which had exited: its stand-in failed",
+				     as->peer_pid);
+	if (!res[0] && pair) {
+		pair[0] = (int)res[1];
+		pair[1] = (int)res[2];
+	}
+	return res[0];
 }
 
 /* The task that makes @as's calls: alive, held, with its data page. */
@@ -167,6 +248,13 @@ int restore_unix_cred__socketpair(struct restore_ctx *ctx, const UnixSkEntry *as
 		return without(sv);
 	if (!restore_unix_cred__known(as))
 		return socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) ? -errno : 0;
+	if (as->peer_dead) {
+		r = as_dead(ctx, as, SYS_socketpair, AF_UNIX, type | SOCK_CLOEXEC, 0, (long)sv, sv);
+		if (r < 0)
+			sv[0] = sv[1] = -1;
+		return r < 0 ? restore_ctx__fail(ctx, 0, (int)r, "socketpair: %s", strerror((int)-r)) :
+			       0;
+	}
 	t = maker(ctx, as);
 	if (!t)
 		return -ESRCH;
@@ -226,6 +314,8 @@ int restore_unix_cred__listen(struct restore_ctx *ctx, const UnixSkEntry *as, in
 
 	if (!restore_unix_cred__known(as))
 		return listen(s, backlog) ? -errno : 0;
+	if (as->peer_dead)
+		return (int)as_dead(ctx, as, SYS_listen, s, backlog, 0, 0, NULL);
 	t = maker(ctx, as);
 	return t ? (int)call(ctx, t, as, s, SYS_listen, backlog, 0) : -ESRCH;
 }
@@ -239,6 +329,8 @@ int restore_unix_cred__connect(struct restore_ctx *ctx, const UnixSkEntry *as, i
 
 	if (!restore_unix_cred__known(as))
 		return connect(s, (const struct sockaddr *)a, alen) ? -errno : 0;
+	if (as->peer_dead)
+		return (int)as_dead(ctx, as, SYS_connect, s, (long)a, alen, 0, NULL);
 	t = maker(ctx, as);
 	if (!t)
 		return -ESRCH;
