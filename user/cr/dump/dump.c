@@ -67,7 +67,8 @@ struct dump_run {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--json]\n\n"
+	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--drop-unread-events]\n"
+		   "                     [--json]\n\n"
 		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
 		   "(default: the current directory). The tree is killed once the image is\n"
 		   "complete, unless --leave-running; if the dump fails it is left running\n"
@@ -75,6 +76,10 @@ static void usage(FILE *f)
 		   "  -t, --tree PID       root of the tree to dump\n"
 		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
 		   "      --leave-running  let the tree run on after the dump\n"
+		   "      --drop-unread-events\n"
+		   "                       dump inotify and fanotify instances with events\n"
+		   "                       not read yet, without those events (a warning\n"
+		   "                       names each; refused without it)\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too), directories (removed ones too, as fd or\n"
 		   "cwd), character devices, pipes,\n"
@@ -83,11 +88,15 @@ static void usage(FILE *f)
 		   "also holds), TCP listeners, closed\n"
 		   "TCP sockets (connected once too) and connections, established or half\n"
 		   "or fully closed (TCP repair; connections within the tree held by an\n"
-		   "nftables lock while they are read), UDP sockets, netlink sockets\n"
-		   "(route, generic, kobject_uevent...: port id, groups), pseudo-terminals\n"
+		   "nftables lock while they are read), UDP, UDP-lite, ICMP ping and raw\n"
+		   "IP sockets, packet sockets (binding, options, memberships, fanout,\n"
+		   "rings), netlink sockets (route, generic, kobject_uevent...: port id,\n"
+		   "groups), classic socket filters, pseudo-terminals\n"
 		   "whose master is in the tree (same index, termios, window size, the\n"
 		   "session's controlling terminal and foreground group), eventfd,\n"
-		   "signalfd, timerfd, epoll, inotify and memfds; threads\n"
+		   "signalfd, timerfd, epoll, inotify, fanotify (marks on inodes, mounts,\n"
+		   "file systems), memfds and BPF maps (hash, array,\n"
+		   "per-CPU, LPM trie: every entry, frozen or not); threads\n"
 		   "with their process, children of every thread; credentials, seccomp\n"
 		   "filters and strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
@@ -97,9 +106,13 @@ static void usage(FILE *f)
 		   "fd or object (what restore could not bring back exactly): TCP\n"
 		   "connections still connecting, or receiving from a peer outside the\n"
 		   "tree during the dump, TCP sockets reset with the error unread,\n"
-		   "inotify with unread events, netlink sockets with unread messages or\n"
+		   "inotify or fanotify with unread events, netlink sockets with unread\n"
+		   "messages or\n"
 		   "of a protocol whose kernel side keeps state (audit, netfilter...),\n"
-		   "other fd kinds (fanotify, packet sockets, io_uring...), a lease being\n"
+		   "packet sockets with packets queued, a ring frame held or a ring mapped,\n"
+		   "eBPF socket filters, unix sockets with a filter,\n"
+		   "other fd kinds (io_uring, BPF programs...),\n"
+		   "a BPF map also used outside the tree (a program, a pin...), a lease being\n"
 		   "broken, a thread waiting for a file lock, a lock a process outside the\n"
 		   "tree waits for, a locked file description also held outside the tree,\n"
 		   "a pseudo-terminal with unread data or its slave held outside the\n"
@@ -500,6 +513,7 @@ int cmd_dump(int argc, char **argv)
 		{ "tree", required_argument, NULL, 't' },
 		{ "images-dir", required_argument, NULL, 'D' },
 		{ "leave-running", no_argument, NULL, 'L' },
+		{ "drop-unread-events", no_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -528,6 +542,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'L':
 			r.ctx.leave_running = true;
+			break;
+		case 'E':
+			r.ctx.drop_events = true;
 			break;
 		case 'j':
 			r.json = true;

@@ -90,6 +90,7 @@ struct dump_ctx {
 	pid_t root;
 	const char *dir;
 	bool leave_running;
+	bool drop_events;		/* --drop-unread-events */
 	struct image *img;
 
 	struct dump_task *tasks;	/* parents before children */
@@ -124,6 +125,7 @@ struct dump_ctx {
 	char *unix_cred_refusal;	/* dump_unix_cred.c: the first, said after the peers' */
 	struct dump_cgroup *cg;		/* dump_cgroup.c: the cgroups the tree owns */
 	struct dump_locks *locks;	/* dump_locks.c: locked descriptions */
+	struct dump_bpfmap *bpfmap;	/* kind_bpfmap.c: the tree's BPF maps */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
 };

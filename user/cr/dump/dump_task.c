@@ -317,9 +317,11 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
 /*
  * Restore makes sessions with setsid() in their leader and groups with
  * setpgid() to a task of the tree; what is outside is inherited from
- * pidtrace, as the root's are. A group or session named after a task that
- * is gone (its leader exited; zdtm zombie01), or a session that is not
- * the parent's, could not be made again: refused while the tree still runs.
+ * pidtrace, as the root's are. A group whose leader exited (zdtm
+ * zombie01: no process has its pid) is made again by a helper with that
+ * pid (restore_pgrp.c); one led by a live process outside the tree, or a
+ * session that is not the parent's, could not be made again: refused
+ * while the tree still runs.
  */
 static int check_groups(struct dump_ctx *ctx, struct dump_task *t)
 {
@@ -327,9 +329,10 @@ static int check_groups(struct dump_ctx *ctx, struct dump_task *t)
 
 	if (!root || t == root)
 		return 0;
-	if (t->stat.pgrp != root->stat.pgrp && !dump_ctx__find_task(ctx, t->stat.pgrp)) {
-		pr_err("pid %d: its process group %d has no leader in the dumped tree (it exited): not supported",
-		       t->pid, t->stat.pgrp);
+	if (t->stat.pgrp != root->stat.pgrp && !dump_ctx__find_task(ctx, t->stat.pgrp) &&
+	    procfs__exists(t->stat.pgrp)) {
+		pr_err("pid %d: its process group %d is led by pid %d, outside the dumped tree: not supported",
+		       t->pid, t->stat.pgrp, t->stat.pgrp);
 		return -EOPNOTSUPP;
 	}
 	parent = dump_ctx__find_task(ctx, t->stat.ppid);

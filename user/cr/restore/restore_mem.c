@@ -11,7 +11,8 @@
  *      and point the task's saved rip just after that instruction;
  *   3. unmap everything else, vDSO included;
  *   4. map the vDSO block back at its old address (ARCH_MAP_VDSO_64) and
- *      run further calls from a `syscall` inside it;
+ *      run further calls from a `syscall` inside it (a task that had
+ *      unmapped its vDSO gets none, its calls stay in the first page);
  *   5. map every VMA (files reopened by path, identity checked; files
  *      deleted while mapped from the copy restore_ghost.c made; shared
  *      anonymous memory from the object restore_shmem.c made: the stub
@@ -223,9 +224,15 @@ static int clear_and_vdso(struct restore_ctx *ctx, struct rtask *t)
 	if (r)
 		return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: cannot unmap the stub: %s",
 				     t->pid, strerror((int)-r));
-	if (!vdso_block(t->mm, &start, &vend))
-		return restore_ctx__fail(ctx, t->pid, -EOPNOTSUPP, "pid %d: the image has no vDSO",
-				     t->pid);
+	/*
+	 * The program had unmapped its vDSO (zdtm vdso02): none is mapped,
+	 * and calls (threads' clone3 too) run from pidtrace's page until
+	 * restore_mem__finish() unmaps it.
+	 */
+	if (!vdso_block(t->mm, &start, &vend)) {
+		t->vdso_sys = t->hpage;
+		return 0;
+	}
 	if (vend - start != ctx->vdso_size)
 		return restore_ctx__fail(ctx, t->pid, -EOPNOTSUPP,
 				     "pid %d: vDSO block of %lu bytes, this kernel's is %lu", t->pid,

@@ -56,6 +56,7 @@
 #include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_ns.h"
+#include "restore_pgrp.h"
 #include "restore_stopped.h"
 #include "restore_stub.h"
 #include "restore_threads.h"
@@ -136,6 +137,9 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 		return stub_ctty(c->arg);
 	case STUB_COW:
 		return restore_cow__stub(ctx, c->arg);
+	case STUB_PGRP_LEAD:
+	case STUB_PGRP_END:
+		return restore_pgrp__stub(c->op, c->arg);
 	}
 	return -EINVAL;
 }
@@ -413,6 +417,9 @@ int restore_tree__create(struct restore_ctx *ctx)
 		err = restore_ns__start(ctx);
 	for (i = 0; !err && i < ctx->ntasks; i++)
 		err = create_one(ctx, i);
+	/* Groups whose leader had exited: led by a helper while the members join. */
+	if (!err)
+		err = restore_pgrp__lead(ctx);
 	/* Group leaders first, then the members (a group must exist to be joined). */
 	for (pass = 0; !err && pass < 2; pass++) {
 		for (i = 0; !err && i < ctx->ntasks; i++) {
@@ -421,11 +428,13 @@ int restore_tree__create(struct restore_ctx *ctx)
 
 			if ((pgid == (uint32_t)t->pid) != (pass == 0))
 				continue;
-			if (pass == 1 && !restore_ctx__find(ctx, pgid))
+			if (pass == 1 && !restore_ctx__find(ctx, pgid) && !restore_pgrp__helped(ctx, pgid))
 				continue; /* a group outside the tree: keep the inherited one */
 			err = set_group(ctx, t);
 		}
 	}
+	if (!err)
+		err = restore_pgrp__end(ctx);
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];
 
