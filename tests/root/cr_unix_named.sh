@@ -13,7 +13,8 @@
 # round trip that replaces the stale socket file; one also connect()ed to
 # another stays connected; one holding more datagrams than restore can send
 # again is refused at dump; one whose socket file was replaced by a
-# regular file keeps its name, and the file stays where it is.
+# regular file keeps its name, and the file stays where it is; so does one
+# bound to a relative name whose file was removed.
 # A file that is not a socket at the path refuses the restore and is kept;
 # a restore that fails after binding the path leaves no socket file.
 . "$(dirname "$0")/../lib.sh"
@@ -152,4 +153,13 @@ mkdir -p "$D"
 cr_roundtrip dgram_replaced zdtm_unix_dgram "$D" replaced
 # Nothing of the restore's left beside it (the bound file, the aside one).
 same dgram_replaced_nothing_left "$(find "$D" -name '*.pidtrace-*')" ""
+cr_cleanup
+
+# A relative name whose socket file was removed, the working directory
+# left since: bound again from the directory the kernel still names, and
+# removed again.
+D=$T/dgram.relgone
+mkdir -p "$D"
+cr_roundtrip dgram_relgone zdtm_unix_dgram "$D" relgone
+same dgram_relgone_nothing_left "$(ls -A "$D")" ""
 cr_cleanup
