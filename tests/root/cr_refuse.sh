@@ -32,6 +32,6 @@ refused inotify inotify "pid @PID@ fd @FD@: inotify with [0-9]+ bytes of unread 
 # An epoll target closed after it was added is dumped now (its file found
 # in the tree's fds); one whose file no fd of the tree holds is refused in
 # cr_epoll.sh (epoll_inflight).
-refused bound bound "pid @PID@ fd @FD@: unix datagram socket bound to relative path refuse\\.sock whose socket file was moved, removed or replaced is not supported"
+refused bound bound "pid @PID@ fd @FD@: unix datagram socket bound to relative path refuse\\.sock whose socket file was moved is not supported"
 refused outside outside \
 	"pid @PID@ fd @FD@: unix socket whose peer \\(socket [0-9]+\\) is held by pid [0-9]+ \\(zdtm_refuse\\) fd [0-9]+, outside the dumped tree, is not supported"
