@@ -112,6 +112,21 @@ struct {
 	__type(value, struct pgrp_walk_state);
 } pgrp_walks SEC(".maps");
 
+/*
+ * An hlist_node's next pointer, read without a CO-RE relocation: it is the
+ * first member in every kernel that has the type. The restore's tracer is
+ * relocated by the kernel, which caches the types it looked up in 31 slots
+ * by name; struct hlist_node shares its slot with struct pt_regs, and each
+ * switch between the two was a scan of every vmlinux type at load (~0.3 ms).
+ */
+static __always_inline struct hlist_node *hlist_next(struct hlist_node *n)
+{
+	struct hlist_node *next = NULL;
+
+	bpf_probe_read_kernel(&next, sizeof(next), (void *)n);
+	return next;
+}
+
 struct pgrp_count_ctx {
 	struct hlist_node *n;
 	u32 count;
@@ -125,7 +140,7 @@ static long pgrp_count_step(u64 i, void *data)
 	if (!n)
 		return 1;
 	c->count++;
-	c->n = BPF_CORE_READ(n, next);
+	c->n = hlist_next(n);
 	return 0;
 }
 
@@ -164,7 +179,7 @@ static __always_inline void kill_pgrp_of(struct task_struct *victim, s32 nr, u64
 	}
 	nw.pgrp = (u64)pg;
 	nw.size = *size;
-	nw.next_node = (u64)BPF_CORE_READ(self, next);
+	nw.next_node = (u64)hlist_next(self);
 	if (nw.next_node)
 		bpf_map_update_elem(&pgrp_walks, &tid, &nw, BPF_ANY);
 	else if (w)

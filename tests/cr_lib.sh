@@ -296,5 +296,35 @@ cr_pidns_roundtrip() {
 	cr_cleanup
 }
 
+# cr_dropped NAME WHAT: the started program (CR_PID) has events unread on
+# an instance whose kind JSON member is WHAT ("inotify", "fanotify"):
+# `dump --drop-unread-events` dumps it with one warning naming the bytes
+# left (NAME_dump_warns), show tells them (NAME_show), the restore says so
+# in its report's warnings (NAME_restore_warns), and the program finds
+# nothing queued and the rest as it was (NAME_restore, NAME_verify).
+cr_dropped() {
+	local name=$1 what=$2
+	if ! "$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" --drop-unread-events \
+		>"$CR_DIR/dump.out" 2>"$CR_DIR/dump.err"; then
+		fail "${name}_dump_warns" "dump failed: $(cat "$CR_DIR/dump.err")"
+		return 1
+	fi
+	if [ "$(wc -l <"$CR_DIR/dump.err")" = 1 ] && grep -Eq "^pidtrace: dump: warning: pid $CR_PID fd [0-9]+: $what( group)?: [0-9]+ bytes of unread events not kept \(--drop-unread-events\)\$" "$CR_DIR/dump.err"; then
+		pass "${name}_dump_warns"
+	else
+		fail "${name}_dump_warns" "$(cat "$CR_DIR/dump.err")"
+	fi
+	wait_for 10 cr_gone "$CR_REAPER"
+	wait "$CR_REAPER" 2>/dev/null
+	CR_REAPER=
+	cr_show_has "${name}_show" "[.tasks[].fds[].$what | select(. and .dropped_events) | .dropped_events] | length == 1 and .[0] > 0"
+	cr_restore_verify "$name" || return 1
+	if jq -e --arg w "$what" '[.warnings[] | select(test("^pid [0-9]+ fd [0-9]+: " + $w + "( group)? without the [0-9]+ bytes of events it had not read \\(dropped at dump, --drop-unread-events\\)$"))] | length == 1' "$CR_DIR/restore.json" >/dev/null; then
+		pass "${name}_restore_warns"
+	else
+		fail "${name}_restore_warns" "warnings: $(jq -c .warnings "$CR_DIR/restore.json")"
+	fi
+}
+
 # jr FILTER: a field of the last restore report.
 jr() { jq -r "$1" "$CR_DIR/restore.json"; }

@@ -297,12 +297,16 @@ run_body() {
 
 	log "restore ($engine)"
 	if [ "$engine" = pidtrace ]; then
-		# The CRIU restore options pidtrace has a counterpart of: a test
-		# that asks for its cgroups to be ignored (cgroup_ignore), and
-		# --tcp-close.
-		local popts=()
+		# The CRIU restore options pidtrace has a counterpart of: a
+		# test that asks for its cgroups to be ignored (cgroup_ignore)...
+		local popts=() w prev=
 		case " $ropts " in *" --manage-cgroups=ignore "*) popts=(--cgroups ignore) ;; esac
 		case " $ropts " in *" --tcp-close "*) popts+=(--tcp-close) ;; esac
+		# ... and --cgroup-root (cgroup02), which pidtrace's restore has too.
+		for w in $ropts; do
+			[ "$prev" = --cgroup-root ] && popts+=(--cgroup-root "$w")
+			prev=$w
+		done
 		timeout -k 5 "$tmo" "$pidtrace" restore -D "$img" --detach "${popts[@]}" \
 			>"$resdir/$name.restore.out" 2>"$resdir/$name.restore.err"
 	else

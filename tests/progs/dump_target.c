@@ -19,7 +19,7 @@
  * and PIDFD_THREAD), a live child, a zombie
  * child, twice to one reaped child, to a reaped child that exited with 3 and
  * to one killed by SIGTERM.
- * socket: an open packet socket (which dump must refuse).
+ * socket: a packet socket in a BPF-steered fanout group (which dump must refuse).
  * thread: a second thread (which dump must refuse).
  * bigmem=MB: MB MiB of written anonymous memory (a dump that takes a while).
  *
@@ -43,6 +43,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -395,9 +399,18 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "pidfds")) {
 			setup_pidfds();
 		} else if (!strcmp(argv[i], "socket")) {
-			/* A packet socket: unix, inet and netlink sockets are dumped now. */
-			n = socket(AF_PACKET, SOCK_DGRAM, 0);
-			if (n < 0)
+			/*
+			 * A packet socket in a fanout group steered by a BPF
+			 * program (packet sockets are dumped now, this is
+			 * refused), of an ethertype nobody sends.
+			 */
+			struct sock_filter f = { BPF_RET | BPF_K, 0, 0, 0 };
+			struct sock_fprog fp = { 1, &f };
+			int fo = 4242 | (PACKET_FANOUT_CBPF << 16);
+
+			n = socket(AF_PACKET, SOCK_DGRAM, htons(0x88b5));
+			if (n < 0 || setsockopt(n, SOL_PACKET, PACKET_FANOUT, &fo, sizeof(fo)) ||
+			    setsockopt(n, SOL_PACKET, PACKET_FANOUT_DATA, &fp, sizeof(fp)))
 				die("socket");
 			kv("fd_socket", "%d", n);
 		} else if (!strcmp(argv[i], "thread")) {

@@ -14,9 +14,12 @@
  *   child     the parent closed its target after adding it; the child
  *             still has it: restorable from the child.
  *   closed    a target closed after it was added (kept open by a dup);
- *   replaced  another file put at a target's number (dup2): both must be
- *             refused at dump, "READY pid=N fd=EPOLL tfd=TARGET", and the
- *             epoll still works afterwards.
+ *   replaced  another file put at a target's number (dup2); both with
+ *             two more entries added at fd 900 for two files, then fd 900
+ *             closed: restored on the right files (stale_mode below).
+ *   inflight  a target whose file only a message in flight holds:
+ *             refused at dump; the epoll still works afterwards.
+ * These print "READY pid=N fd=EPOLL tfd=TARGET".
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -122,26 +125,91 @@ static void put(int fd)
 		zdtm_fail("write fd %d", fd);
 }
 
-static int refused_mode(const char *mode)
+#define D_AT900A 0x2929292900000009ULL
+#define D_AT900B 0x3a3a3a3a0000000aULL
+
+/* Send @fd over @sock (SCM_RIGHTS): the file is in flight, in no fd. */
+static void send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, c = 'f';
+	struct iovec iov = { &c, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, 0) != 1)
+		zdtm_fail("sendmsg");
+}
+
+/*
+ * closed, replaced: the entry of pipe p's read end was added at its fd,
+ * which was then closed (the file kept by a dup) or given another file
+ * (dup2 of pipe q); two more entries were added at fd 900 for p and for
+ * pipe r, then fd 900 closed: three entries whose file is not at their
+ * number. After restore each wakes for its own file only.
+ * inflight: the only other holder of p's read end is a message in flight
+ * (SCM_RIGHTS): refused at dump, the epoll still works afterwards.
+ */
+static int stale_mode(const char *mode)
 {
 	struct epoll_event evs[MAXEV];
-	int p[2], q[2], tfd;
+	static char before[4096], after[4096];
+	int p[2], q[2], r[2], sp[2], tfd, pd, n;
 
 	ep = epoll_create1(0);
-	if (ep < 0 || pipe(p) || pipe(q))
+	if (ep < 0 || pipe(p) || pipe(q) || pipe(r) || socketpair(AF_UNIX, SOCK_STREAM, 0, sp))
 		zdtm_fail("setup");
 	add(p[0], EPOLLIN, D_PIPE);
 	tfd = p[0];
+	if (!strcmp(mode, "inflight")) {
+		send_fd(sp[0], p[0]);
+		close(p[0]);
+		printf("READY pid=%d fd=%d tfd=%d\n", getpid(), ep, tfd);
+		fflush(stdout);
+		zdtm_wait_term();
+		if (write(p[1], "x", 1) != 1 || wait_ev(evs, 0) != 1 || evs[0].data.u64 != D_PIPE)
+			zdtm_fail("the epoll does not work after the refused dump");
+		return zdtm_pass();
+	}
 	/* The file stays open (and watched) through the dup. */
-	if (dup(p[0]) < 0)
+	pd = dup(p[0]);
+	if (pd < 0)
 		zdtm_fail("dup");
 	if (!strcmp(mode, "closed") ? close(p[0]) : dup2(q[0], p[0]) < 0)
 		zdtm_fail("close or dup2");
+	/* Two entries at fd 900 (p, then r), neither file there now. */
+	if (dup2(pd, 900) != 900)
+		zdtm_fail("dup2 900");
+	add(900, EPOLLIN, D_AT900A);
+	if (dup2(r[0], 900) != 900)
+		zdtm_fail("dup2 900");
+	add(900, EPOLLIN, D_AT900B);
+	close(900);
+	interest(ep, before, sizeof(before));
 	printf("READY pid=%d fd=%d tfd=%d\n", getpid(), ep, tfd);
 	fflush(stdout);
 	zdtm_wait_term();
-	if (write(p[1], "x", 1) != 1 || wait_ev(evs, 0) != 1 || evs[0].data.u64 != D_PIPE)
-		zdtm_fail("the epoll does not work after the refused dump");
+	interest(ep, after, sizeof(after));
+	if (strcmp(before, after))
+		zdtm_fail("interest list: before '%s', after '%s'", before, after);
+	if (write(p[1], "x", 1) != 1)
+		zdtm_fail("write p");
+	n = wait_ev(evs, 0);
+	if (n != 2 || !got(evs, n, D_PIPE) || !got(evs, n, D_AT900A))
+		zdtm_fail("p written: %d events, not its 2", n);
+	drain(pd);
+	if (write(r[1], "x", 1) != 1)
+		zdtm_fail("write r");
+	n = wait_ev(evs, 0);
+	if (n != 1 || !got(evs, n, D_AT900B))
+		zdtm_fail("r written: %d events, not its 1", n);
+	drain(r[0]);
+	if (write(q[1], "x", 1) != 1 || wait_ev(evs, 0) != 0)
+		zdtm_fail("q, which only took a watched number, wakes the epoll");
 	return zdtm_pass();
 }
 
@@ -185,7 +253,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "child"))
 		return child_mode();
 	if (argc > 1)
-		return refused_mode(argv[1]);
+		return stale_mode(argv[1]);
 
 	if (pipe(pa) || write(pa[1], "x", 1) != 1)
 		zdtm_fail("pipe a");

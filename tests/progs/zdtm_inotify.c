@@ -14,6 +14,9 @@
  * the expected events with the expected wds and names.
  *   unread  an event is left queued at READY: dump must refuse; after
  *           SIGTERM the event is still there to read.
+ *   dropped an event is left queued at READY, for dump
+ *           --drop-unread-events: after restore, none is queued and the
+ *           rest is as without a mode.
  */
 #include <fcntl.h>
 #include <sys/inotify.h>
@@ -141,7 +144,7 @@ int main(int argc, char **argv)
 	snprintf(expected, sizeof(expected), "3:%x:;", IN_IGNORED);
 	if (strcmp(ev, expected))
 		zdtm_fail("setup events %s, expected %s", ev, expected);
-	if (!strcmp(mode, "unread"))
+	if (!strcmp(mode, "unread") || !strcmp(mode, "dropped"))
 		make("queued", "");
 	fdinfo(before, sizeof(before));
 	zdtm_ready();

@@ -7,7 +7,8 @@
  *   epoll     an epoll instance watching a pipe fd closed since (a dup
  *             keeps the pipe open)
  *   bound     a unix datagram socket bound to a relative path, its
- *             socket file removed since (restore could not bind it)
+ *             socket file moved since to another name (restore could
+ *             not bind the name and keep the file where it is now)
  *   outside   one end of a socketpair; the dumped task (READY pid) is a
  *             child, its peer stays with the parent, outside the tree
  * Prints "READY pid=N fd=M" (M: the fd dump must name).
@@ -107,7 +108,9 @@ int main(int argc, char **argv)
 		snprintf(a.sun_path, sizeof(a.sun_path), "refuse.sock");
 		unlink(a.sun_path);
 		fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || unlink(a.sun_path))
+		unlink("refuse-moved.sock");
+		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+		    rename(a.sun_path, "refuse-moved.sock"))
 			zdtm_fail("bind");
 	} else if (!strcmp(kind, "outside")) {
 		/* Not the task the test knows: dies with the test's reaper. */
@@ -139,6 +142,6 @@ int main(int argc, char **argv)
 	else if (!strcmp(kind, "tcp"))
 		check_tcp(fd);
 	else if (!strcmp(kind, "bound"))
-		unlink("refuse.sock");
+		unlink("refuse-moved.sock");
 	return zdtm_pass();
 }

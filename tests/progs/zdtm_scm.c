@@ -10,13 +10,24 @@
  *     one copy shows in the other), then "ghi".
  * After restore each message comes with its files, in order, and each
  * pipe works end to end. With argument "eventfd" an eventfd is put in
- * flight instead (dump refuses it) and checked after the refusal.
+ * flight instead and closed (dump refuses it: no task holds it) and
+ * checked after the refusal.
+ *
+ * With argument "held", files the sender keeps too: a datagram pair whose
+ * ends are bound to abstract names, each sent through each end (so each
+ * end is in flight in its own queue and its peer's, a cycle), and on a
+ * stream pair an eventfd and one end of that datagram pair. After
+ * restore each received file is the very description the task kept
+ * (O_NONBLOCK set through one shows in the other; the eventfd's count
+ * written through one is read through the other), with its name.
  */
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include "zdtm.h"
 
@@ -76,6 +87,81 @@ static void pipe_works(int r, int w, const char *what)
 		zdtm_fail("%s: the pipe does not carry data", what);
 }
 
+static void same_description(int kept, int got, const char *what)
+{
+	if (fcntl(got, F_SETFL, O_NONBLOCK) || !(fcntl(kept, F_GETFL) & O_NONBLOCK))
+		zdtm_fail("%s: the received file is not the kept description", what);
+	if (fcntl(got, F_SETFL, 0))
+		zdtm_fail("%s: F_SETFL", what);
+}
+
+/* @s is bound to the abstract name "zdtm-scm-PID-@c". */
+static void named(int s, pid_t root, char c, const char *what)
+{
+	struct sockaddr_un a;
+	socklen_t len = sizeof(a);
+	char want[64];
+
+	snprintf(want, sizeof(want), "zdtm-scm-%d-%c", root, c);
+	if (getsockname(s, (struct sockaddr *)&a, &len) || a.sun_path[0] ||
+	    len != offsetof(struct sockaddr_un, sun_path) + 1 + strlen(want) ||
+	    memcmp(a.sun_path + 1, want, strlen(want)))
+		zdtm_fail("%s: not bound to @%s", what, want);
+}
+
+static int held(void)
+{
+	int dq[2], st[2], ev, fds[4], i, j, n;
+	pid_t root = getpid();
+	struct sockaddr_un a;
+	socklen_t len;
+	char buf[64];
+	uint64_t v;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, dq) || socketpair(AF_UNIX, SOCK_STREAM, 0, st))
+		zdtm_fail("socketpair");
+	for (i = 0; i < 2; i++) {
+		memset(&a, 0, sizeof(a));
+		a.sun_family = AF_UNIX;
+		len = offsetof(struct sockaddr_un, sun_path) + 1 +
+		      snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "zdtm-scm-%d-%d", root, i);
+		if (bind(dq[i], (struct sockaddr *)&a, len))
+			zdtm_fail("bind");
+	}
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			send_fds(dq[i], "s", &dq[j], 1);
+	ev = eventfd(0, 0);
+	if (ev < 0)
+		zdtm_fail("eventfd");
+	fds[0] = ev;
+	fds[1] = dq[1];
+	send_fds(st[0], "evsk", fds, 2);
+	zdtm_ready();
+	zdtm_wait_term();
+
+	/* Each end holds both ends, in the order they were sent. */
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++) {
+			if (recv_fds(dq[1 - i], buf, sizeof(buf), fds, 1) != 1 || strcmp(buf, "s"))
+				zdtm_fail("datagram %d/%d: '%s'", i, j, buf);
+			named(fds[0], root, '0' + j, "a socket in flight");
+			same_description(dq[j], fds[0], "a socket in flight");
+			close(fds[0]);
+		}
+	n = recv_fds(st[1], buf, sizeof(buf), fds, 2);
+	if (n != 2 || strcmp(buf, "evsk"))
+		zdtm_fail("stream: '%s' with %d files", buf, n);
+	v = 5;
+	if (write(fds[0], &v, 8) != 8 || read(ev, &v, 8) != 8 || v != 5)
+		zdtm_fail("the eventfd in flight is not the kept one");
+	named(fds[1], root, '1', "the socket in flight on the stream");
+	same_description(dq[1], fds[1], "the socket in flight on the stream");
+	if (send(dq[0], "x", 1, 0) != 1 || recv(fds[1], buf, 1, 0) != 1 || buf[0] != 'x')
+		zdtm_fail("the pair does not carry a datagram");
+	return zdtm_pass();
+}
+
 int main(int argc, char **argv)
 {
 	int dg[2], st[2], a[2], b[2], c[2], fds[4], n, ev;
@@ -84,6 +170,8 @@ int main(int argc, char **argv)
 	uint64_t v;
 
 	zdtm_init();
+	if (argc > 1 && !strcmp(argv[1], "held"))
+		return held();
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, dg) || socketpair(AF_UNIX, SOCK_STREAM, 0, st))
 		zdtm_fail("socketpair");
 	if (evmode) {

@@ -16,7 +16,12 @@
  * "connected": the path socket is also connect()ed to the abstract one;
  * after SIGTERM it sends through that connection.
  * "replaced": the path socket's file is removed and a regular file made
- * in its place (restore could not bind the name): dump must refuse.
+ * in its place; after SIGTERM the socket still has its name and its
+ * first datagram, and the regular file is the same file with the same
+ * contents (restore moves it aside to bind the name, and back).
+ * "relgone": a socket bound to the relative name "r.sock" in DIR, its file
+ * removed and the working directory changed to / since; after SIGTERM it
+ * still has that name, with a datagram queued, and no file is at the path.
  * "many": the abstract socket is connect()ed to the path one, which then
  * sends it 20 more datagrams (its peer may queue past
  * net.unix.max_dgram_qlen; restore could not): dump must refuse.
@@ -147,15 +152,46 @@ int main(int argc, char **argv)
 		unlink(pa.sun_path);
 		return zdtm_pass();
 	}
+	if (argc > 2 && !strcmp(argv[2], "relgone")) {
+		struct sockaddr_un ra = { .sun_family = AF_UNIX }, rb;
+		socklen_t rl = offsetof(struct sockaddr_un, sun_path) + sizeof("r.sock");
+		int rs = socket(AF_UNIX, SOCK_DGRAM, 0), t = socket(AF_UNIX, SOCK_DGRAM, 0);
+		char full[200];
+
+		memcpy(ra.sun_path, "r.sock", sizeof("r.sock"));
+		snprintf(full, sizeof(full), "%s/r.sock", argv[1]);
+		path_name(&rb, argv[1], "r.sock");
+		unlink(full);
+		if (rs < 0 || t < 0 || chdir(argv[1]) || bind(rs, (struct sockaddr *)&ra, rl))
+			zdtm_fail("relgone: bind");
+		send_to(t, "rel", 3, &rb, sizeof(rb), "relgone");
+		if (unlink("r.sock") || chdir("/"))
+			zdtm_fail("relgone: unlink");
+		zdtm_ready();
+		zdtm_wait_term();
+		same_name(rs, &ra, rl, "relgone: the socket");
+		expect(rs, "rel", 3, 0, "relgone: its datagram");
+		if (!access(full, F_OK))
+			zdtm_fail("relgone: a file at %s after restore", full);
+		unlink(pa.sun_path);
+		return zdtm_pass();
+	}
 	if (argc > 2 && !strcmp(argv[2], "replaced")) {
+		struct stat was, now;
+		char buf[16] = "";
 		FILE *f;
 
-		if (unlink(pa.sun_path) || !(f = fopen(pa.sun_path, "w")) || fclose(f))
+		if (unlink(pa.sun_path) || !(f = fopen(pa.sun_path, "w")) || fputs("kept", f) < 0 ||
+		    fclose(f) || stat(pa.sun_path, &was))
 			zdtm_fail("replace");
 		zdtm_ready();
 		zdtm_wait_term();
-		/* Not restored: the original senders, named or not. */
+		same_name(ps, &pa, pl, "replaced: the path socket");
 		expect(ps, "one", 3, 0, "replaced: path 1");
+		f = fopen(pa.sun_path, "r");
+		if (!f || !fgets(buf, sizeof(buf), f) || fclose(f) || strcmp(buf, "kept") ||
+		    stat(pa.sun_path, &now) || !S_ISREG(now.st_mode) || now.st_ino != was.st_ino)
+			zdtm_fail("replaced: the regular file at the path is not the same ('%s')", buf);
 		unlink(pa.sun_path);
 		return zdtm_pass();
 	}

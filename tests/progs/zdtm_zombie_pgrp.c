@@ -3,8 +3,8 @@
  * zdtm_zombie_pgrp - a zombie whose process group has lost its leader
  * (zdtm zombie01): a child C makes its own group, starts a sibling Z with
  * CLONE_PARENT (so Z is our child, in C's group) that exits at once, and
- * exits; we reap C, not Z. Z's group C now has no leader anywhere, and a
- * restore could not make it again: dump must refuse. After SIGTERM the
+ * exits; we reap C, not Z. Z's group C now has no leader anywhere; a
+ * restore makes it again with a helper of pid C. After SIGTERM the
  * zombie must still be ours, in group C. PASS or FAIL: why.
  */
 #include <sched.h>

@@ -14,7 +14,9 @@
 # pidtrace's cgroups. A restore that fails after making cgroups (a fault
 # once the tasks are in them; a setting the kernel will not take back)
 # removes them. A frozen cgroup, and a cgroup that no mount shows, are
-# refused at dump with the tree untouched.
+# refused at dump with the tree untouched. --cgroup-root puts the tree
+# below other roots (named hierarchies, or by default each where the task
+# had a cgroup of its own), settings and children following.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/cr_lib.sh"
 need_root
@@ -195,6 +197,69 @@ else
 	fail cgroup_ignore_stays_in_pidtraces "$(restore_error)"
 fi
 cr_cleanup
+
+# ---- --cgroup-root: the tree's cgroups below another root (zdtm cgroup02) --
+# The task is in $v2 (with an empty cgroup below it) and in $pids. With
+# cgroup2:NEW2 and pids:NEWP, the task goes to NEW2 and NEWP, which get
+# the old roots' settings (cgroup.max.descendants 5, pids.max 50), the
+# empty cgroup follows below NEW2; the old ones are not made.
+new2=$U${own%/}/cr-cgroot-$$
+newp=/sys/fs/cgroup/pids/pidtrace-test-cgroot-$$
+newm=/sys/fs/cgroup/memory/pidtrace-test-cgroot-$$
+at_exit "cgroup_remove $new2/empty $new2 $newp $newm/sub $newm $newp/sub"
+make_cgroups || { fail cgroup_setup "cannot make the test's cgroups"; exit 1; }
+cr_start cgroot zdtm_cgroup 1 - "$v2" "$pids" || { fail cgroup_root_start "$(cat "$CR_DIR/log")"; exit 1; }
+cr_dump || { fail cgroup_root_dump "$(cat "$CR_DIR/dump.err")"; exit 1; }
+remove_cgroups
+# A fault once the task is in them: the new roots are removed again.
+PIDTRACE_FAULT=restore-memory restore_fails cgroup_root_fault \
+	"*test fault at restore-memory*" --cgroup-root "cgroup2:${new2#"$U"}" --cgroup-root "pids:/${newp##*/}"
+removed cgroup_root_rollback_removes_new $? test ! -d "$new2" -a ! -d "$newp"
+if cr_restore --cgroup-root "cgroup2:${new2#"$U"}" --cgroup-root "pids:/${newp##*/}"; then
+	got="$(grep -c "^0::${new2#"$U"}\$" "/proc/$CR_PID/cgroup") $(grep -c ":pids:/${newp##*/}\$" "/proc/$CR_PID/cgroup")"
+	same_line() { [ "$2" = "$3" ] && pass "$1" || fail "$1" "got '$2', expected '$3'"; }
+	same_line cgroup_root_task_in_new_roots "$got" "1 1"
+	same_line cgroup_root_settings_follow \
+		"$(cat "$new2/cgroup.max.descendants" "$newp/pids.max" 2>&1 | tr '\n' ' ')" "5 50 "
+	same_line cgroup_root_children_follow "$(stat -c %a "$new2/empty" 2>&1)" 750
+	same_line cgroup_root_old_not_made "$(ls -d "$v2" "$pids" 2>/dev/null)" ""
+	# Every task verified against the rewritten paths (restore's own check).
+	same_line cgroup_root_verified "$(jr .ok) $(jr '.verified.tasks')" "true 1"
+	kill -9 "$CR_PID"
+	wait_for 10 cr_gone "$CR_RESTORE"
+else
+	fail cgroup_root_task_in_new_roots "$(restore_error) $(cat "$CR_DIR/restore.err")"
+fi
+cr_cleanup
+cgroup_remove "$new2/empty" "$new2" "$newp"
+
+# Without CONTROLLER: every hierarchy where the task had a cgroup of its
+# own (v1 memory and pids here, a sub-cgroup below $mem); its v2 cgroup is
+# the restorer's (the test's group), left as it is.
+make_cgroups || { fail cgroup_setup "cannot make the test's cgroups"; exit 1; }
+mkdir -p "$mem/sub" && echo 7 >"$pids/pids.max"
+cr_start cgroot2 zdtm_cgroup 1 - "$mem/sub" "$pids" || { fail cgroup_root_default_start "$(cat "$CR_DIR/log")"; exit 1; }
+cr_dump || { fail cgroup_root_default_dump "$(cat "$CR_DIR/dump.err")"; exit 1; }
+rmdir "$mem/sub"
+remove_cgroups
+if cr_restore --cgroup-root "/${newp##*/}"; then
+	want="$(grep '^0::' /proc/self/cgroup) :memory:/${newm##*/} :pids:/${newp##*/}"
+	got="$(grep '^0::' "/proc/$CR_PID/cgroup") $(grep -o ':memory:.*' "/proc/$CR_PID/cgroup") $(grep -o ':pids:.*' "/proc/$CR_PID/cgroup")"
+	[ "$got" = "$want" ] && [ "$(cat "$newp/pids.max")" = 7 ] && [ ! -d "$mem" ] &&
+		pass cgroup_root_default_owned_hierarchies ||
+		fail cgroup_root_default_owned_hierarchies "got '$got', want '$want'; pids.max $(cat "$newp/pids.max" 2>&1)"
+	kill -9 "$CR_PID"
+	wait_for 10 cr_gone "$CR_RESTORE"
+else
+	fail cgroup_root_default_owned_hierarchies "$(restore_error) $(cat "$CR_DIR/restore.err")"
+fi
+cr_cleanup
+cgroup_remove "$newm" "$newp"
+# A bad argument: a usage error, nothing restored.
+"$PIDTRACE" restore -D "$CR_DIR/img" --cgroup-root newroot >/dev/null 2>"$T/err"
+[ $? = 2 ] && grep -q "PATH must be a cgroup below a hierarchy's root" "$T/err" &&
+	pass cgroup_root_bad_path_refused || fail cgroup_root_bad_path_refused "$(cat "$T/err")"
+make_cgroups || { fail cgroup_setup "cannot make the test's cgroups"; exit 1; }
 
 # ---- a frozen cgroup: refused at dump --------------------------------------
 cr_start frozen zdtm_cgroup 1 - "$v2" || { fail cgroup_frozen_start "$(cat "$CR_DIR/log")"; exit 1; }

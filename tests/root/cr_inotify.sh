@@ -91,6 +91,15 @@ else
 fi
 cr_cleanup
 
+# The same with --drop-unread-events: dumped without them, said twice.
+mkdir -p "$T/dropped"
+if cr_start dropped zdtm_inotify "$T/dropped/w" dropped; then
+	cr_dropped dropped inotify
+else
+	fail dropped_start "the program did not start"
+fi
+cr_cleanup
+
 # A watched directory hidden under a mount made after the watch: no path
 # reaches it (its own path names the mount's root now): refused.
 H=$T/hidden/w

@@ -13,8 +13,9 @@
 # the master and not read (refused, still there afterwards); a task of the
 # session that gave the terminal up (refused); the slave held outside the
 # tree (refused, naming the holder); the index in use at restore
-# (refused, rolled back); a job of the shell pidtrace runs in, restored on
-# that terminal and refused from another; damaged records.
+# (refused, rolled back); a process outside holding the same number of
+# another devpts instance (not refused); a job of the shell pidtrace runs
+# in, restored on that terminal and refused from another; damaged records.
 
 # Pair numbers are the point of this test (a pair comes back at its index,
 # a taken index is refused), and devpts hands out the lowest free number:
@@ -69,6 +70,45 @@ if cr_start pty_outside zdtm_pty; then
 	wait "$holder" 2>/dev/null
 fi
 cr_cleanup
+
+# The same number in another devpts instance is another terminal: a
+# process outside the tree holding /dev/pts/N of a second instance (a
+# container's, say) as its controlling terminal and fd, where the tree's
+# pair is this instance's /dev/pts/N, does not stop the dump.
+mkdir -p "$T/pts2"
+if mount -t devpts -o newinstance,ptmxmode=0666 devpts "$T/pts2"; then
+	python3 -c '
+import os, sys, fcntl, struct, time, termios
+m = os.open(sys.argv[1] + "/ptmx", os.O_RDWR | os.O_NOCTTY)
+fcntl.ioctl(m, 0x40045431, struct.pack("i", 0))  # TIOCSPTLCK: unlock
+n = struct.unpack("I", fcntl.ioctl(m, 0x80045430, b"\0\0\0\0"))[0]  # TIOCGPTN
+os.setsid()
+s = os.open(sys.argv[1] + "/%d" % n, os.O_RDWR)
+fcntl.ioctl(s, termios.TIOCSCTTY, 0)
+print(n, flush=True)
+time.sleep(60)' "$T/pts2" >"$T/foreign.log" 2>&1 &
+	foreign=$!
+	at_exit "kill $foreign 2>/dev/null"
+	wait_for 10 test -s "$T/foreign.log"
+	n=$(head -n 1 "$T/foreign.log")
+	if [ "$n" = 0 ] && cr_start pty_foreign zdtm_pty &&
+		[ "$(sed -n 's/^tty-index:\t*//p' "/proc/$CR_PID/fdinfo/3")" = 0 ]; then
+		if cr_dump; then
+			pass pty_foreign_dump
+			cr_restore_verify pty_foreign
+		else
+			fail pty_foreign_dump "$(cat "$CR_DIR/dump.err")"
+		fi
+	else
+		fail pty_foreign_start "holder: $(head -c 300 "$T/foreign.log"); the program did not start, or its pair is not /dev/pts/0"
+	fi
+	cr_cleanup
+	kill "$foreign" 2>/dev/null
+	wait "$foreign" 2>/dev/null
+	umount "$T/pts2"
+else
+	fail pty_foreign_mount "cannot mount a second devpts instance"
+fi
 
 # The index taken when restore runs: refused in one line, rolled back.
 if cr_start pty_busy zdtm_pty && cr_dump; then

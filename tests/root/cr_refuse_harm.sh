@@ -62,12 +62,11 @@ refused threaddeath threaddeath \
 # A removed directory is made again and removed (cr_rmdir.sh): round trips.
 cr_roundtrip harm_rmdir_cwd zdtm_harm rmdir_cwd
 cr_roundtrip harm_rmdir_open zdtm_harm rmdir_open
-refused deleted_dev deleted_dev \
-	"pid @PID@ fd @FD@: removed device node $T/deleted_dev/harm\\.dev \\(deleted\\) is not supported"
-refused proc_dead proc_dead \
-	"pid @PID@ fd @FD@: /proc/[0-9]+/mountinfo( \\(deleted\\))?, a file of a process outside the dumped tree in /proc, is not supported"
-refused proc_cwd proc_cwd \
-	"pid @PID@: its cwd /proc/[0-9]+( \\(deleted\\))?, a process's directory in /proc, is not supported"
+# A removed device node is made again and removed (cr_deleted_node.sh): a round trip.
+cr_roundtrip harm_deleted_dev zdtm_harm deleted_dev
+# A dead outsider's /proc file is opened on a stand-in (cr_procfile.sh): a round trip.
+cr_roundtrip harm_proc_dead zdtm_harm proc_dead
+cr_roundtrip harm_proc_cwd zdtm_harm proc_cwd
 
 # A file on a mount detached since (umount -l): its path leads nowhere.
 mkdir -p "$T/detached/harm.mnt"

@@ -12,8 +12,9 @@
 # keep their queued datagrams (boundaries, an empty one, contents) over a
 # round trip that replaces the stale socket file; one also connect()ed to
 # another stays connected; one holding more datagrams than restore can send
-# again is refused at dump, and one whose socket file was replaced by a
-# regular file.
+# again is refused at dump; one whose socket file was replaced by a
+# regular file keeps its name, and the file stays where it is; so does one
+# bound to a relative name whose file was removed.
 # A file that is not a socket at the path refuses the restore and is kept;
 # a restore that fails after binding the path leaves no socket file.
 . "$(dirname "$0")/../lib.sh"
@@ -145,14 +146,20 @@ else
 fi
 cr_cleanup
 
-# A datagram socket whose socket file was replaced by a regular file:
-# refused at dump (restore could not bind the name there).
+# A datagram socket whose socket file was replaced by a regular file: the
+# name bound again while the file is moved aside, the file put back.
 D=$T/dgram.replaced
 mkdir -p "$D"
-if cr_start dgram_replaced zdtm_unix_dgram "$D" replaced; then
-	cr_refused dgram_replaced \
-		"pid $CR_PID fd 3: unix datagram socket ${D//./\\.}/d\\.sock whose socket file was replaced by a file that is not a socket is not supported"
-else
-	fail dgram_replaced_start "the program did not start"
-fi
+cr_roundtrip dgram_replaced zdtm_unix_dgram "$D" replaced
+# Nothing of the restore's left beside it (the bound file, the aside one).
+same dgram_replaced_nothing_left "$(find "$D" -name '*.pidtrace-*')" ""
+cr_cleanup
+
+# A relative name whose socket file was removed, the working directory
+# left since: bound again from the directory the kernel still names, and
+# removed again.
+D=$T/dgram.relgone
+mkdir -p "$D"
+cr_roundtrip dgram_relgone zdtm_unix_dgram "$D" relgone
+same dgram_relgone_nothing_left "$(ls -A "$D")" ""
 cr_cleanup

@@ -43,7 +43,7 @@ dump_fails ancestor "pid $$ is an ancestor of pidtrace" -t $$ -D "$T/none"
 
 # Unsupported objects: refused by name, the tree runs on untouched.
 start_target socket || exit 1
-dump_fails refuse_socket "pid $TARGET fd $(rep fd_socket): packet socket is not supported$" \
+dump_fails refuse_socket "pid $TARGET fd $(rep fd_socket): packet dgram socket \\(protocol 0x88b5, interface 0\\) in a fanout group steered by a BPF program is not supported$" \
 	-t "$TARGET" -D "$T/img"
 untouched refuse_socket_untouched "$TARGET"
 no_image refuse_socket_no_image "$T/img"

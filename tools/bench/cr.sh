@@ -11,8 +11,9 @@
 #              (same pid), then SIGTERM: the target checks every word
 # The order of the two alternates between repetitions (in the odd ones the
 # reference copies the restored process). With BENCH_CRIU, CRIU dumps and
-# restores the target first (cr_criu). Each measured step is preceded
-# by warm (touch and free size + 64 MiB): the warm-memory case.
+# restores the target last (cr_criu): criu-dev restores into a time
+# namespace of its own, which pidtrace refuses to dump. Each measured step
+# is preceded by warm (touch and free size + 64 MiB): the warm-memory case.
 
 # warm_for MIB: make MIB + 64 MiB of free memory warm.
 warm_for() { "$B/warm" $(($1 + 64)) >/dev/null; }
@@ -56,8 +57,8 @@ has_timeline() {
 pid_free() { [ ! -e "/proc/$1" ]; }
 
 # cr_criu PID MIB: CRIU (BENCH_CRIU) dump then restore --restore-detached
-# of the target, first of all in a repetition: the memory then passes
-# through CRIU, the reference and pidtrace before the final check.
+# of the target, last in a repetition (see above): the memory has then
+# passed through the reference, pidtrace and CRIU before the final check.
 # --shell-job: the target is not a session leader.
 cr_criu() {
 	local st
@@ -105,7 +106,8 @@ cr_pidtrace() {
 	LINE+=" pages_bytes=$(jq -r '.pages_bytes // "-"' "$d/dump.json" 2>/dev/null)"
 	LINE+=" image_bytes=$(du -sb "$d/img" 2>/dev/null | cut -f1)"
 	if [ "$(kv status "$st")" != 0 ]; then
-		head -1 "$d/dump.err" | sed "s/^/dump, $2 MiB: /" >>"$W/cr.errors"
+		echo "$(jq -r '.error // empty' "$d/dump.json" 2>/dev/null)$(head -1 "$d/dump.err")" |
+			sed "s/^/dump, $2 MiB: /" >>"$W/cr.errors"
 		note "dump of $2 MiB failed (see the report)"
 		return 1
 	fi
@@ -162,19 +164,19 @@ cr_one() {
 		stop_pid "$t" KILL
 		return 1
 	fi
-	if [ -n "$CRIU" ] && ! cr_criu "$t" "$mib"; then
+	if ((rep % 2 == 0)); then
+		cr_ref "$t" "$mib" && cr_pidtrace "$t" "$mib"
+	else
+		# The reference copies the restored process.
+		cr_pidtrace "$t" "$mib" && cr_ref "$t" "$mib"
+	fi
+	if [ -n "$CRIU" ] && [ "$(kv restore_status "$LINE")" = 0 ] && ! cr_criu "$t" "$mib"; then
 		note "criu of $mib MiB failed (see the report)"
 		LINE+=" verify=-"
 		kill -9 "$t" 2>/dev/null || true
 		wait "$t" 2>/dev/null || true
 		rm -rf "$d"
 		return 1
-	fi
-	if ((rep % 2 == 0)); then
-		cr_ref "$t" "$mib" && cr_pidtrace "$t" "$mib"
-	else
-		# The reference copies the restored process.
-		cr_pidtrace "$t" "$mib" && cr_ref "$t" "$mib"
 	fi
 	if [ "$(kv restore_status "$LINE")" = 0 ]; then
 		kill -TERM "$t" 2>/dev/null

@@ -436,13 +436,14 @@ report_fixed() {
 	[ -s "$W/tracerload" ] || return 0
 	local k
 	printf '%s (`tracerload`, %s runs, median ms):' "The restore's tracer alone" "$(wc -l <"$W/tracerload")"
-	for k in load attach destroy kallsyms; do
+	for k in load load_cpu attach destroy kallsyms; do
 		printf " %s %s" "$k" "$(tr ' ' '\n' <"$W/tracerload" | sed -n "s/^${k}_ms=//p" | median)"
 	done
 	echo "."
-	echo "load: the kernel verifying its programs, the floor of a restore's \"before\";"
+	echo "load: the kernel relocating (CO-RE) and verifying its programs, the floor of a"
+	echo "restore's \"before\"; load_cpu: its CPU time (steadier on a shared machine);"
 	echo "kallsyms: reading all of /proc/kallsyms, which pidtrace does only for a death"
-	echo "with a kernel stack."
+	echo "whose cause needs kernel symbols (a restore: never for its own rollback's kills)."
 	echo
 }
 

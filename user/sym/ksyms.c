@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ksyms.h"
+#include "ksyms_cache.h"
 #include "log.h"
 
 #define KALLSYMS_PATH "/proc/kallsyms"
@@ -22,10 +23,24 @@
 /* Extent assumed for the last symbol, whose size nothing bounds. */
 #define KSYM_UNSIZED_MAX 4096
 
+/* The full table, loaded at the first address a core-only one lacks. */
+struct ksyms_full {
+	struct ksyms *ks;
+	bool failed;
+};
+
 struct ksyms {
 	struct ksym *syms; /* text symbols by address, preferred alias first */
 	size_t nr;
 	char *text; /* the file's contents; every name points into it */
+	/*
+	 * Loaded from the per-boot cache: the core kernel's symbols only,
+	 * authoritative in [core_lo, core_hi); any other address (a module,
+	 * a BPF program) loads the full table from /proc/kallsyms.
+	 */
+	bool core_only;
+	uint64_t core_lo, core_hi;
+	struct ksyms_full *full;
 };
 
 static bool is_text_type(char t)
@@ -212,6 +227,8 @@ static void compute_sizes(struct ksym *syms, size_t nr, const uint64_t *bounds, 
 	}
 }
 
+static struct ksyms *parse_text(char *text, size_t len);
+
 /**
  * ksyms__parse() - build a symbol table from kallsyms-formatted text
  * @f: stream in /proc/kallsyms format, read to its end
@@ -225,17 +242,29 @@ static void compute_sizes(struct ksym *syms, size_t nr, const uint64_t *bounds, 
  */
 struct ksyms *ksyms__parse(FILE *f)
 {
-	struct ksyms *ks = NULL;
-	struct ksym s, *syms = NULL;
-	uint64_t *bounds = NULL;
-	size_t len, cap = 0, nr = 0, bcap = 0, nb = 0, bad = 0, zero = 0, lines = 0;
-	char *text = NULL, *p, *nl, *end;
-	bool any_addr = false;
+	char *text = NULL;
+	size_t len;
 	int err;
 
 	err = read_all(f, &text, &len);
-	if (err)
-		goto err;
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	return parse_text(text, len);
+}
+
+/* The table of kallsyms text @text (@len bytes, NUL after them), which it takes. */
+static struct ksyms *parse_text(char *text, size_t len)
+{
+	struct ksyms *ks = NULL;
+	struct ksym s, *syms = NULL;
+	uint64_t *bounds = NULL;
+	size_t cap = 0, nr = 0, bcap = 0, nb = 0, bad = 0, zero = 0, lines = 0;
+	char *p, *nl, *end;
+	bool any_addr = false;
+	int err = 0;
+
 	end = text + len;
 	for (p = text; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', end - p);
@@ -313,20 +342,13 @@ static void read_kptr_restrict(char *buf, size_t len)
 	fclose(f);
 }
 
-/**
- * ksyms__load() - load the running kernel's text symbols
- *
- * Reads /proc/kallsyms once. When the kernel hides addresses (all zero:
- * kernel.kptr_restrict, or no CAP_SYSLOG) it warns once, saying so, because
- * the caller can go on and show raw addresses.
- *
- * Return: the table, or NULL with errno set (EPERM for hidden addresses,
- * or the error of opening or reading the file).
- */
-struct ksyms *ksyms__load(void)
+/* The full table from /proc/kallsyms; @store: its core part into the cache. */
+static struct ksyms *load_live(const char *store)
 {
-	struct ksyms *ks;
 	char restrict_val[16];
+	struct ksyms *ks;
+	size_t len;
+	char *text;
 	FILE *f;
 	int err;
 
@@ -338,9 +360,18 @@ struct ksyms *ksyms__load(void)
 		errno = err;
 		return NULL;
 	}
-	ks = ksyms__parse(f);
-	err = errno;
+	err = read_all(f, &text, &len);
 	fclose(f);
+	if (err) {
+		errno = -err;
+		ks = NULL;
+	} else {
+		/* Before parse_text() splits the text in place. */
+		if (store && len > 17 && strncmp(text, "0000000000000000 ", 17))
+			ksyms_cache__store(store, text, len);
+		ks = parse_text(text, len);
+	}
+	err = errno;
 	if (ks)
 		return ks;
 	if (err == EPERM) {
@@ -357,6 +388,46 @@ struct ksyms *ksyms__load(void)
 }
 
 /**
+ * ksyms__load() - load the running kernel's text symbols
+ *
+ * The core kernel's from the per-boot cache when there is one to trust
+ * (ksyms_cache.h), else all of /proc/kallsyms, read once (and the cache
+ * written). When the kernel hides addresses (all zero: kernel.kptr_restrict,
+ * or no CAP_SYSLOG) it warns once, saying so, because the caller can go on
+ * and show raw addresses.
+ *
+ * Return: the table, or NULL with errno set (EPERM for hidden addresses,
+ * or the error of opening or reading the file).
+ */
+struct ksyms *ksyms__load(void)
+{
+	struct ksyms *ks = NULL;
+	char path[512];
+	size_t len;
+	char *text;
+
+	if (ksyms_cache__path(path, sizeof(path)))
+		return load_live(NULL);
+	text = ksyms_cache__read(path, &len);
+	if (text)
+		ks = parse_text(text, len);
+	if (ks)
+		ks->full = calloc(1, sizeof(*ks->full));
+	if (ks && !ks->full) {
+		ksyms__free(ks);
+		ks = NULL;
+	}
+	if (!ks)
+		return load_live(path);
+	ks->core_only = true;
+	ks->core_lo = ks->syms[0].addr;
+	ks->core_hi = ks->syms[ks->nr - 1].addr +
+		      (ks->syms[ks->nr - 1].size ? ks->syms[ks->nr - 1].size : KSYM_UNSIZED_MAX);
+	pr_debug("kallsyms: %zu core symbols from %s", ks->nr, path);
+	return ks;
+}
+
+/**
  * ksyms__free() - release a table and every name it handed out
  * @ks: table, or NULL
  */
@@ -364,6 +435,9 @@ void ksyms__free(struct ksyms *ks)
 {
 	if (!ks)
 		return;
+	if (ks->full)
+		ksyms__free(ks->full->ks);
+	free(ks->full);
 	free(ks->syms);
 	free(ks->text);
 	free(ks);
@@ -378,26 +452,12 @@ size_t ksyms__count(const struct ksyms *ks)
 	return ks ? ks->nr : 0;
 }
 
-/**
- * ksyms__map_addr() - the text symbol that contains an address
- * @ks: table, or NULL
- * @addr: kernel address
- *
- * Of several symbols at one address, a global one with the fewest leading
- * underscores is returned. The offset into the function is
- * addr - ksym->addr.
- *
- * Return: the symbol (valid until ksyms__free()), or NULL when @addr is
- * outside every known function.
- */
-const struct ksym *ksyms__map_addr(const struct ksyms *ks, uint64_t addr)
+static const struct ksym *map_in(const struct ksyms *ks, uint64_t addr)
 {
 	size_t lo = 0, hi, mid;
 	const struct ksym *s;
 	uint64_t limit;
 
-	if (!ks)
-		return NULL;
 	hi = ks->nr;
 	/* First symbol above addr; the one before it may contain addr. */
 	while (lo < hi) {
@@ -414,6 +474,47 @@ const struct ksym *ksyms__map_addr(const struct ksyms *ks, uint64_t addr)
 		s--;
 	limit = s->size ? s->size : KSYM_UNSIZED_MAX;
 	return addr - s->addr < limit ? s : NULL;
+}
+
+static bool in_core(const struct ksyms *ks, uint64_t addr)
+{
+	return !ks->core_only || (addr >= ks->core_lo && addr < ks->core_hi);
+}
+
+/**
+ * ksyms__map_addr() - the text symbol that contains an address
+ * @ks: table, or NULL
+ * @addr: kernel address
+ *
+ * Of several symbols at one address, a global one with the fewest leading
+ * underscores is returned. The offset into the function is
+ * addr - ksym->addr.
+ *
+ * A table from the cache holds the core kernel's symbols: an address
+ * outside them loads the full table from /proc/kallsyms (once).
+ *
+ * Return: the symbol (valid until ksyms__free()), or NULL when @addr is
+ * outside every known function.
+ */
+const struct ksym *ksyms__map_addr(const struct ksyms *ks, uint64_t addr)
+{
+	if (!ks)
+		return NULL;
+	if (in_core(ks, addr))
+		return map_in(ks, addr);
+	/* A module's or BPF program's address: the full table, once. */
+	if (!ks->full->ks && !ks->full->failed) {
+		ks->full->ks = load_live(NULL);
+		ks->full->failed = !ks->full->ks;
+	}
+	return ks->full->ks ? map_in(ks->full->ks, addr) : NULL;
+}
+
+const struct ksym *ksyms__map_core(const struct ksyms *ks, uint64_t addr)
+{
+	if (!ks || !in_core(ks, addr))
+		return NULL;
+	return map_in(ks, addr);
 }
 
 /**

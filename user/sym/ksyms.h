@@ -6,7 +6,8 @@
  * Only text symbols (types T, t, W, w) are kept: a stack never points into
  * data. Symbols of modules and BPF programs ("[mod]") are kept with their
  * module name. The table is loaded once and read many times; it is not
- * refreshed when modules or BPF programs come and go.
+ * refreshed when modules or BPF programs come and go. The core kernel's
+ * symbols come from a per-boot cache when there is one (ksyms_cache.h).
  */
 #ifndef PT_KSYMS_H
 #define PT_KSYMS_H
@@ -35,6 +36,12 @@ struct ksyms *ksyms__parse(FILE *f);
 void ksyms__free(struct ksyms *ks);
 size_t ksyms__count(const struct ksyms *ks);
 const struct ksym *ksyms__map_addr(const struct ksyms *ks, uint64_t addr);
+/*
+ * The same, without loading anything: NULL for an address outside the
+ * core kernel when the table came from the per-boot cache (ksyms_cache.h).
+ * For the top frames of a stack, which are the tracer's own BPF program.
+ */
+const struct ksym *ksyms__map_core(const struct ksyms *ks, uint64_t addr);
 const struct ksym *ksyms__get_symbol(const struct ksyms *ks, const char *name);
 int ksyms__format(const struct ksyms *ks, uint64_t addr, char *buf, size_t len);
 

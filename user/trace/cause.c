@@ -68,6 +68,13 @@ bool cause__is_kill_syscall(int nr)
 	return false;
 }
 
+bool cause__user_kill(const struct pt_signal_event *g)
+{
+	return g->info_kind == PT_INFO_REAL &&
+	       (g->si_code == SI_USER || g->si_code == SI_QUEUE || g->si_code == SI_TKILL) &&
+	       (cause__is_kill_syscall(g->syscall_nr) || cause__is_kill_syscall(g->orig_ax));
+}
+
 /* Does the stack hold one of the NULL-terminated function names? */
 static bool stack_has(const struct cause_facts *f, const char *const *fns)
 {
@@ -127,9 +134,7 @@ static enum cause classify_generation(const struct cause_facts *f)
 	if (stack_has(f, ptrace_fns) || (noinfo && g->orig_ax == NR_ptrace) ||
 	    (priv && (g->hints & PT_HINT_EXITKILL) && (g->hints & PT_HINT_SENDER_EXITING)))
 		return CAUSE_PTRACE_KILL;
-	if (g->info_kind == PT_INFO_REAL &&
-	    (g->si_code == SI_USER || g->si_code == SI_QUEUE || g->si_code == SI_TKILL) &&
-	    (cause__is_kill_syscall(g->syscall_nr) || cause__is_kill_syscall(g->orig_ax)))
+	if (cause__user_kill(g))
 		return CAUSE_KILL_SYSCALL;
 	if (g->info_kind == PT_INFO_REAL && g->si_code > 0 && g->si_code != SI_KERNEL &&
 	    is_fault_signal(g->sig))

@@ -44,6 +44,12 @@ const char *cause__name(enum cause c);
 enum cause cause__classify(const struct cause_facts *f);
 /* Is nr one of the syscalls a task uses to send a signal? */
 bool cause__is_kill_syscall(int nr);
+/*
+ * Was @g sent by a kill syscall from user space (a real siginfo with
+ * SI_USER, SI_QUEUE or SI_TKILL)? Its cause is then CAUSE_KILL_SYSCALL
+ * whatever its kernel stack holds: no kernel-made kill runs in that path.
+ */
+bool cause__user_kill(const struct pt_signal_event *g);
 
 /*
  * The SGR sequence for a death of class @c; @expected is the record's

@@ -80,6 +80,8 @@ struct explain *explain__new(const struct explain_opts *opts)
 		return NULL;
 	ex->opts = *opts;
 	ex->sym = symbolize__new(opts->symbolize_user);
+	if (ex->sym && opts->kstacks_for_cause)
+		symbolize__kstacks_for_cause(ex->sym);
 	ex->pend = pending_gens__new();
 	if (!ex->sym || !ex->pend) {
 		symbolize__free(ex->sym);

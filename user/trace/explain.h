@@ -22,6 +22,13 @@ struct explain;
 struct explain_opts {
 	bool report_signals; /* emit a XREC_SIGNAL record for every generation */
 	bool symbolize_user; /* symbolize user stacks (libdwfl) */
+	/*
+	 * Name a kernel stack only where the cause needs it (not for a kill
+	 * syscall's): for a caller that never prints kernel stacks, so that
+	 * /proc/kallsyms (35-150 ms to read) is read only for a kernel-made
+	 * death. Otherwise every stack is named.
+	 */
+	bool kstacks_for_cause;
 	int (*emit)(void *ctx, const struct xrec *r);
 	void *ctx;
 };

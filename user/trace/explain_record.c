@@ -71,8 +71,11 @@ void explain_record__generation(struct symbolizer *sym, struct xrec *r,
 			r->result = "blocked";
 		explain_record__task(&r->sender, &g->sender);
 		r->has_sender = true;
-		/* No stack, no kernel symbols to load (a first load reads all of kallsyms). */
-		if (g->kstack_sz > 0)
+		/*
+		 * No stack, no kernel symbols to load (a first load reads all
+		 * of kallsyms); nor for a kill syscall's stack that nobody prints.
+		 */
+		if (g->kstack_sz > 0 && (symbolize__every_kstack(sym) || !cause__user_kill(g)))
 			symbolize__kstack(sym, r, g->kstack, g->kstack_sz, names);
 		if (u && u->ustack_sz > 0)
 			symbolize__ustack(sym, r, g->sender.pid, u);

@@ -36,6 +36,7 @@
 struct symbolizer {
 	struct ksyms *ksyms;
 	bool ksyms_failed;
+	bool kstacks_for_cause; /* name only the stacks a cause needs */
 	struct usym *usym;
 	struct buildid_cache *bids; /* symbolizes senders already gone */
 	struct symcache *frames;    /* (file, offset) -> symbol */
@@ -139,6 +140,16 @@ void symbolize__add_exec(struct symbolizer *s, uint32_t pid, const char *filenam
 	buildid__add_maps(s->bids, pid);
 }
 
+void symbolize__kstacks_for_cause(struct symbolizer *s)
+{
+	s->kstacks_for_cause = true;
+}
+
+bool symbolize__every_kstack(const struct symbolizer *s)
+{
+	return !s->kstacks_for_cause;
+}
+
 /* Frames of the tracer itself sit on top of every stack it takes. */
 static bool tracer_frame(const char *name)
 {
@@ -159,7 +170,14 @@ void symbolize__kstack(struct symbolizer *s, struct xrec *r, const __u64 *ips, i
 			s->ksyms_failed = true;
 	}
 	for (i = 0, k = 0; i < n && ips[i]; i++) {
-		const struct ksym *ks = s->ksyms ? ksyms__map_addr(s->ksyms, ips[i]) : NULL;
+		/*
+		 * The top frames are the tracer's own, its BPF program first:
+		 * looked up in the core kernel only, so that a table from the
+		 * per-boot cache does not load all of kallsyms for them.
+		 */
+		const struct ksym *ks = !s->ksyms	    ? NULL :
+					k == 0 && i < 4 ? ksyms__map_core(s->ksyms, ips[i]) :
+							  ksyms__map_addr(s->ksyms, ips[i]);
 
 		if (k == 0 && (!ks || tracer_frame(ks->name)) && i < 4)
 			continue;

@@ -24,6 +24,9 @@ struct symbolizer;
 /* @user: also symbolize user stacks (libdwfl, build ids). NULL on ENOMEM. */
 struct symbolizer *symbolize__new(bool user);
 void symbolize__free(struct symbolizer *s);
+/* Name kernel stacks only where a cause needs them (explain_opts.kstacks_for_cause). */
+void symbolize__kstacks_for_cause(struct symbolizer *s);
+bool symbolize__every_kstack(const struct symbolizer *s);
 /*
  * Fill r->kstack/r->nk from @sz bytes of addresses @ips, leaving out the
  * tracer's own frames; @names gets the bare function names (NULL unknown).

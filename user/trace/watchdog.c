@@ -80,6 +80,8 @@ int watchdog__start(struct watchdog **out, const struct watchdog_opts *opts)
 		return -ENOMEM;
 	wd->opts = *opts;
 	xopts.symbolize_user = opts->user_stacks;
+	/* The job's report names no kernel stack: a rollback's kills need none. */
+	xopts.kstacks_for_cause = true;
 	xopts.emit = on_record;
 	xopts.ctx = wd;
 	wd->ex = explain__new(&xopts);

@@ -67,8 +67,8 @@ struct dump_run {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--tcp-close]\n"
-		   "                     [--skip-in-flight] [--json]\n\n"
+	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--drop-unread-events]\n"
+		   "                     [--tcp-close] [--skip-in-flight] [--json]\n\n"
 		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
 		   "(default: the current directory). The tree is killed once the image is\n"
 		   "complete, unless --leave-running; if the dump fails it is left running\n"
@@ -76,6 +76,10 @@ static void usage(FILE *f)
 		   "  -t, --tree PID       root of the tree to dump\n"
 		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
 		   "      --leave-running  let the tree run on after the dump\n"
+		   "      --drop-unread-events\n"
+		   "                       dump inotify and fanotify instances with events\n"
+		   "                       not read yet, without those events (a warning\n"
+		   "                       names each; refused without it)\n"
 		   "      --tcp-close      do not save TCP connections (in any state but\n"
 		   "                       listening): they come back closed (never bound,\n"
 		   "                       shut down both ways: reads give the end of the\n"
@@ -85,18 +89,26 @@ static void usage(FILE *f)
 		   "                       accepted yet (refused without it): the listener\n"
 		   "                       comes back empty, their clients find them reset\n"
 		   "      --json           print the summary as one JSON object\n\n"
-		   "Kept: files (deleted ones too), directories (removed ones too, as fd or\n"
-		   "cwd), character devices, pipes,\n"
+		   "Kept: files (deleted ones too; linked elsewhere: the same inode),\n"
+		   "directories (removed ones too, as fd or cwd), character devices (removed\n"
+		   "ones too), O_PATH fds of any file (symlinks, removed ones too), files in\n"
+		   "/proc of processes outside the tree (living, or dead: on a stand-in), pipes,\n"
 		   "named FIFOs, pidfds, unix sockets (pairs, bound, listening, accepted,\n"
-		   "connected; pipe ends in flight with SCM_RIGHTS), TCP listeners, closed\n"
+		   "connected; files in flight with SCM_RIGHTS: pipe ends, and any a task\n"
+		   "also holds), TCP listeners, closed\n"
 		   "TCP sockets (connected once too) and connections, connecting (the SYN\n"
 		   "sent again at restore), established or half\n"
 		   "or fully closed (TCP repair; connections within the tree held by an\n"
-		   "nftables lock while they are read), UDP sockets, netlink sockets\n"
-		   "(route, generic, kobject_uevent...: port id, groups), pseudo-terminals\n"
+		   "nftables lock while they are read), UDP, UDP-lite, ICMP ping and raw\n"
+		   "IP sockets, packet sockets (binding, options, memberships, fanout,\n"
+		   "rings), netlink sockets (route, generic, kobject_uevent...: port id,\n"
+		   "groups), classic socket filters, pseudo-terminals\n"
 		   "whose master is in the tree (same index, termios, window size, the\n"
 		   "session's controlling terminal and foreground group), eventfd,\n"
-		   "signalfd, timerfd, epoll, inotify and memfds; threads\n"
+		   "signalfd, timerfd, epoll, inotify, fanotify (marks on inodes, mounts,\n"
+		   "file systems), memfds and BPF maps (hash, array,\n"
+		   "per-CPU, LPM trie: every entry, frozen or not); fd tables shared by\n"
+		   "processes (CLONE_FILES); AIO contexts (io_setup); threads\n"
 		   "with their process, children of every thread; credentials, seccomp\n"
 		   "filters and strict mode, per thread; stopped tasks (restored\n"
 		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
@@ -107,9 +119,13 @@ static void usage(FILE *f)
 		   "connections receiving from a peer outside the tree during the dump\n"
 		   "(or connecting with TCP Fast Open, or connected while it runs), TCP\n"
 		   "sockets reset with the error unread,\n"
-		   "inotify with unread events, netlink sockets with unread messages or\n"
+		   "inotify or fanotify with unread events, netlink sockets with unread\n"
+		   "messages or\n"
 		   "of a protocol whose kernel side keeps state (audit, netfilter...),\n"
-		   "other fd kinds (fanotify, packet sockets, io_uring...), a lease being\n"
+		   "packet sockets with packets queued, a ring frame held or a ring mapped,\n"
+		   "eBPF socket filters, unix sockets with a filter,\n"
+		   "other fd kinds (io_uring, BPF programs...),\n"
+		   "a BPF map also used outside the tree (a program, a pin...), a lease being\n"
 		   "broken, a thread waiting for a file lock, a lock a process outside the\n"
 		   "tree waits for, a locked file description also held outside the tree,\n"
 		   "a pseudo-terminal with unread data or its slave held outside the\n"
@@ -117,15 +133,19 @@ static void usage(FILE *f)
 		   "master the tree holds (a real tty, a console), a task without its\n"
 		   "session's terminal, a pipe or socket also\n"
 		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
+		   "unix socket whose peer credentials (SO_PEERCRED) name a process\n"
+		   "outside the tree or a zombie, a\n"
 		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen\n"
 		   "cgroup, a file whose path leads elsewhere (a detached mount), a removed\n"
-		   "root, a removed directory whose name is taken (or an ancestor not a\n"
-		   "directory), removed\n"
-		   "device nodes, files in /proc/PID of processes outside\n"
-		   "the tree, more open file descriptions or higher fd numbers than\n"
+		   "root, a removed directory or device node whose name is taken (or an\n"
+		   "ancestor not a directory), a file still linked elsewhere whose name is\n"
+		   "taken, an O_PATH fd of a deleted file, a dead process's /proc mounts\n"
+		   "of another mount namespace, more open file descriptions or higher fd numbers than\n"
 		   "pidtrace's hard fd limit allows, speculation settings other than\n"
 		   "pidtrace's, a seccomp filter that hands syscalls to a supervisor\n"
-		   "(SECCOMP_RET_USER_NOTIF).\n");
+		   "(SECCOMP_RET_USER_NOTIF), processes sharing an fd table their parent\n"
+		   "does not share, an epoll entry whose file left its number and is in\n"
+		   "no fd of the tree, an AIO context with requests in flight.\n");
 }
 
 /*
@@ -510,6 +530,7 @@ int cmd_dump(int argc, char **argv)
 		{ "leave-running", no_argument, NULL, 'L' },
 		{ "tcp-close", no_argument, NULL, 'C' },
 		{ "skip-in-flight", no_argument, NULL, 'F' },
+		{ "drop-unread-events", no_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -544,6 +565,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'F':
 			dump_tcp__set_skip_in_flight(true);
+			break;
+		case 'E':
+			r.ctx.drop_events = true;
 			break;
 		case 'j':
 			r.json = true;

@@ -90,6 +90,7 @@ struct dump_ctx {
 	pid_t root;
 	const char *dir;
 	bool leave_running;
+	bool drop_events;		/* --drop-unread-events */
 	struct image *img;
 
 	struct dump_task *tasks;	/* parents before children */
@@ -121,8 +122,10 @@ struct dump_ctx {
 	struct dump_ghost *ghost;	/* dump_ghost.c: deleted files that are mapped */
 	struct dump_fifo *fifo;		/* dump_fifo.c: named FIFOs seen */
 	struct dump_scm *scm;		/* dump_scm.c: files in flight, held open */
+	char *unix_cred_refusal;	/* dump_unix_cred.c: the first, said after the peers' */
 	struct dump_cgroup *cg;		/* dump_cgroup.c: the cgroups the tree owns */
 	struct dump_locks *locks;	/* dump_locks.c: locked descriptions */
+	struct dump_bpfmap *bpfmap;	/* kind_bpfmap.c: the tree's BPF maps */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
 };

@@ -5,39 +5,44 @@
  * fdinfo lists each watched file as "tfd: N events: X data: Y ...", N
  * being the fd number it was added with. The kernel keys an entry on
  * (file, number) and never updates it: after close(N) (the file kept open
- * by a dup) or dup2 onto N, the entry names a number that is no longer
- * that file, and epoll_ctl at restore could not make it again.
- * kcmp(KCMP_EPOLL_TFD) says whether fd N of the holder is the entry's
- * file; fdinfo's ino: cannot (anonymous inodes share one).
+ * by a dup, another task or a mapping) or dup2 onto N, the entry names a
+ * number that is no longer that file. kcmp(KCMP_EPOLL_TFD) says whether
+ * an fd of any task is the entry's file; fdinfo's ino: cannot (anonymous
+ * inodes share one), but it narrows the fds worth asking. Entries of one number (zdtm epoll: 250 at fd 999)
+ * are told apart by their rank among them, in fdinfo's order, which is
+ * the one kcmp counts in.
  *
  * An instance shared by fork or dup is one open file description (one
- * ofd_id): its list is stored in the first holder where every target
- * checks out, restore adds it there once; the others carry none. The
- * targets are fds of that task, so a target of a kind dump refuses is
- * refused as that fd; a target that is itself an epoll is an epoll fd
- * of the task like any other (restore creates every instance before it
- * fills any).
+ * ofd_id): its list is stored with its first holder, restore adds it
+ * there once; the others carry none. A target that is not the file at
+ * its number in that task is looked for in every fd of the tree (the
+ * holder's own first): the open file description found is stored with
+ * the entry (ofd_id), and restore puts it at the number for the
+ * epoll_ctl, as the task had it then. A file no fd of the tree holds
+ * (only a mapping, a message in flight or a process outside) is refused.
+ * A target of a kind dump refuses is refused as that fd; a target that is
+ * itself an epoll is an epoll fd like any other (restore creates every
+ * instance before it fills any).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/kcmp.h>
 
 #include "dump_epoll.h"
+#include "dump_files.h"
 #include "log.h"
 
-/* An instance met in the tree: where first, and why no holder fits yet. */
+/* An instance met in the tree: where first (its list is stored there). */
 struct ep_inst {
 	pid_t pid;
 	int fd;
-	bool stored;		/* a holder carries its list */
-	pid_t bad_pid;		/* the first holder that could not */
-	int bad_fd, bad_tfd;
-	bool bad_closed;	/* the target fd is closed (else another file) */
 };
 
 struct dump_epoll {
@@ -49,6 +54,16 @@ struct ep_line {
 	int tfd;
 	unsigned int events;
 	unsigned long long data;
+	uint32_t ofd_id;	/* not the file at tfd: where it is (0: it is) */
+	unsigned long ino;	/* fdinfo's ino: of the file (0: not said) */
+};
+
+/* The fds of one task of the tree, listed once per instance resolved. */
+struct ep_fds {
+	pid_t pid;
+	int *fd;
+	uint64_t *ino;		/* each fd's inode (stat), to narrow the kcmp calls */
+	size_t n;
 };
 
 static long kcmp(pid_t p1, pid_t p2, int type, unsigned long a, unsigned long b)
@@ -71,8 +86,10 @@ static int parse(const char *info, struct ep_line **out, size_t *n)
 				return -ENOMEM;
 			}
 			l = tmp;
-			if (sscanf(p, "tfd: %d events: %x data: %llx", &l[cnt].tfd, &l[cnt].events,
-				   &l[cnt].data) != 3 || l[cnt].tfd < 0) {
+			l[cnt].ofd_id = 0;
+			l[cnt].ino = 0;
+			if (sscanf(p, "tfd: %d events: %x data: %llx pos:%*d ino:%lx", &l[cnt].tfd,
+				   &l[cnt].events, &l[cnt].data, &l[cnt].ino) < 3 || l[cnt].tfd < 0) {
 				free(l);
 				return -EINVAL;
 			}
@@ -111,33 +128,157 @@ static int find_inst(struct dump_epoll *ep, pid_t pid, int fd, struct ep_inst **
 	return 0;
 }
 
-/*
- * Whether every entry of @l is still the file at its number in @pid.
- * Return: 1 yes, 0 no (@bad: the entry that is not; @closed: its fd is
- * closed), -errno.
- */
-static int targets_fit(pid_t pid, int fd, const struct ep_line *l, size_t n, size_t *bad,
-		       bool *closed)
+/* The slot of entry @i of @l in epoll @efd (its rank among entries of its number). */
+static struct kcmp_epoll_slot slot_of(int efd, const struct ep_line *l, size_t i)
 {
-	struct kcmp_epoll_slot slot;
-	size_t i, k;
+	struct kcmp_epoll_slot slot = { .efd = efd, .tfd = l[i].tfd, .toff = 0 };
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		slot.toff += l[k].tfd == l[i].tfd;
+	return slot;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static int list_fds(pid_t pid, struct ep_fds *out)
+{
+	char path[64];
+	struct dirent *de;
+	struct stat st;
+	size_t i;
+	int *v;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	out->pid = pid;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		v = realloc(out->fd, (out->n + 1) * sizeof(*v));
+		if (!v) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		out->fd = v;
+		out->fd[out->n++] = atoi(de->d_name);
+	}
+	closedir(d);
+	qsort(out->fd, out->n, sizeof(*out->fd), cmp_int);
+	out->ino = calloc(out->n + 1, sizeof(*out->ino));
+	if (!out->ino)
+		return -ENOMEM;
+	for (i = 0; i < out->n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, out->fd[i]);
+		if (!stat(path, &st))
+			out->ino[i] = st.st_ino;
+	}
+	return 0;
+}
+
+/* The holder's fds first, then every other live task's. */
+static int list_tree(struct dump_ctx *ctx, pid_t pid, struct ep_fds **out, size_t *n)
+{
+	struct ep_fds *v = calloc(ctx->ntasks + 1, sizeof(*v));
+	size_t i;
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	*out = v;
+	err = list_fds(pid, &v[(*n)++]);
+	for (i = 0; !err && i < ctx->ntasks; i++) {
+		if (ctx->tasks[i].zombie || ctx->tasks[i].pid == pid)
+			continue;
+		err = list_fds(ctx->tasks[i].pid, &v[(*n)++]);
+	}
+	return err;
+}
+
+static void free_tree(struct ep_fds *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++) {
+		free(v[i].fd);
+		free(v[i].ino);
+	}
+	free(v);
+}
+
+/*
+ * The open file description of entry @i of epoll @fd of @pid, whose file
+ * is not at its number: found in an fd of the tree, into @l[i].ofd_id.
+ * Return: 0, -ENOENT (no fd of the tree holds it), -errno.
+ */
+static int resolve(struct dump_ctx *ctx, pid_t pid, int fd, struct ep_line *l, size_t i,
+		   struct ep_fds *tree, size_t ntree)
+{
+	struct kcmp_epoll_slot slot = slot_of(fd, l, i);
+	char path[64];
+	struct stat st;
+	size_t t, k;
+
+	for (t = 0; t < ntree; t++) {
+		for (k = 0; k < tree[t].n; k++) {
+			/* Another inode: not the file (an fd that could not be read: asked). */
+			if (l[i].ino && tree[t].ino[k] && tree[t].ino[k] != l[i].ino)
+				continue;
+			if (kcmp(tree[t].pid, pid, KCMP_EPOLL_TFD, tree[t].fd[k],
+				 (unsigned long)&slot))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/fd/%d", tree[t].pid, tree[t].fd[k]);
+			if (stat(path, &st))
+				return -errno;
+			return dump_files__ofd_id(ctx, tree[t].pid, tree[t].fd[k], st.st_dev,
+						  st.st_ino, st.st_mode, &l[i].ofd_id);
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * Each entry of @l that is not the file at its number in @pid: where its
+ * file is (ofd_id). Return: 0, -EOPNOTSUPP (printed), -errno.
+ */
+static int check_targets(struct dump_ctx *ctx, pid_t pid, int fd, struct ep_line *l, size_t n)
+{
+	struct ep_fds *tree = NULL;
+	size_t i, ntree = 0;
+	int err = 0;
 	long r;
 
-	for (i = 0; i < n; i++) {
-		/* Entries with one number (stale ones) are told apart by rank. */
-		slot = (struct kcmp_epoll_slot){ .efd = fd, .tfd = l[i].tfd, .toff = 0 };
-		for (k = 0; k < i; k++)
-			slot.toff += l[k].tfd == l[i].tfd;
+	for (i = 0; !err && i < n; i++) {
+		struct kcmp_epoll_slot slot = slot_of(fd, l, i);
+
 		r = kcmp(pid, pid, KCMP_EPOLL_TFD, l[i].tfd, (unsigned long)&slot);
 		if (r == 0)
 			continue;
 		if (r < 0 && errno != EBADF)
-			return -errno;
-		*bad = i;
-		*closed = r < 0;
-		return 0;
+			err = -errno;
+		if (!err && !tree)
+			err = list_tree(ctx, pid, &tree, &ntree);
+		if (!err)
+			err = resolve(ctx, pid, fd, l, i, tree, ntree);
+		/* fdinfo's inode not the one stat() says (a stacked file system): ask every fd. */
+		if (err == -ENOENT && l[i].ino) {
+			l[i].ino = 0;
+			err = resolve(ctx, pid, fd, l, i, tree, ntree);
+		}
+		if (err == -ENOENT) {
+			pr_err("pid %d fd %d: epoll target fd %d, %s after it was added, is a file no fd of the tree holds: not supported",
+			       pid, fd, l[i].tfd, r < 0 ? "closed" : "replaced by another file");
+			err = -EOPNOTSUPP;
+		}
 	}
-	return 1;
+	free_tree(tree, ntree);
+	return err;
 }
 
 static int fill(FdEntry *e, const struct ep_line *l, size_t n)
@@ -157,17 +298,19 @@ static int fill(FdEntry *e, const struct ep_line *l, size_t n)
 		t->tfd = l[i].tfd;
 		t->events = l[i].events;
 		t->data = l[i].data;
+		t->has_ofd_id = l[i].ofd_id != 0;
+		t->ofd_id = l[i].ofd_id;
 	}
 	return 0;
 }
 
-int dump_epoll__fd(struct dump_epoll **ep, pid_t pid, int fd, const char *info, FdEntry *e)
+int dump_epoll__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *info, FdEntry *e)
 {
+	struct dump_epoll **ep = &ctx->epoll;
 	struct ep_line *l = NULL;
 	struct ep_inst *in = NULL;
-	bool closed = false;
-	size_t n = 0, bad = 0;
-	int err, fit;
+	size_t n = 0, before;
+	int err;
 
 	if (!*ep) {
 		*ep = calloc(1, sizeof(**ep));
@@ -178,44 +321,21 @@ int dump_epoll__fd(struct dump_epoll **ep, pid_t pid, int fd, const char *info, 
 	e->epoll = PB_NEW(EpollEntry, epoll_entry);
 	if (!e->epoll)
 		return -ENOMEM;
+	before = (*ep)->n;
 	err = parse(info, &l, &n);
 	if (!err)
 		err = find_inst(*ep, pid, fd, &in);
-	if (err || in->stored)
+	/* Met before: its first holder carries the list. */
+	if (err || (*ep)->n == before)
 		goto out;
-	fit = targets_fit(pid, fd, l, n, &bad, &closed);
-	if (fit < 0) {
-		err = fit;
-	} else if (fit) {
-		in->stored = true;
+	err = check_targets(ctx, pid, fd, l, n);
+	if (!err) {
 		e->epoll->targets_here = true;
 		err = fill(e, l, n);
-	} else if (!in->bad_pid) {
-		in->bad_pid = pid;
-		in->bad_fd = fd;
-		in->bad_tfd = l[bad].tfd;
-		in->bad_closed = closed;
 	}
 out:
 	free(l);
 	return err;
-}
-
-int dump_epoll__check(const struct dump_epoll *ep)
-{
-	const struct ep_inst *in;
-	size_t i;
-
-	for (i = 0; ep && i < ep->n; i++) {
-		in = &ep->inst[i];
-		if (in->stored)
-			continue;
-		pr_err("pid %d fd %d: epoll target fd %d, %s after it was added, is not supported",
-		       in->bad_pid, in->bad_fd, in->bad_tfd,
-		       in->bad_closed ? "closed" : "replaced by another file");
-		return -EOPNOTSUPP;
-	}
-	return 0;
 }
 
 void dump_epoll__free(struct dump_epoll *ep)

@@ -27,6 +27,7 @@
 #include "dump_fown.h"
 #include "dump_locks.h"
 #include "dump_refuse.h"
+#include "dump_task.h"
 #include "kinds.h"
 #include "log.h"
 #include "pidfd_scan.h"
@@ -247,8 +248,8 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, int *pidfd
 	free(info);
 	if (!err)
 		err = dump_files__ofd_id(ctx, t->pid, fd, e->dev, e->ino, e->mode, &e->ofd_id);
-	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c). */
-	if (!err)
+	/* F_SETOWN, F_SETSIG: who gets its O_ASYNC signals (dump_fown.c); an O_PATH fd has none. */
+	if (!err && !(e->flags & O_PATH))
 		err = dump_fown__fd(ctx, t, fd, e);
 	return err;
 }
@@ -263,7 +264,10 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 
 	if (!fi)
 		return -ENOMEM;
-	err = list_fds(t->pid, &fds, &n);
+	/* A table shared with an earlier task (CLONE_FILES) is in that task's image. */
+	err = dump_task__fd_table(ctx, t, fi);
+	if (!err && !fi->has_fd_table_of)
+		err = list_fds(t->pid, &fds, &n);
 	if (!err) {
 		fi->fds = calloc(n + 1, sizeof(*fi->fds));
 		err = fi->fds ? 0 : -ENOMEM;
@@ -288,7 +292,9 @@ int dump_files__task(struct dump_ctx *ctx, struct dump_task *t)
 		err = dump_refuse__dir(t->pid, "cwd", link);
 	if (!err) {
 		fi->cwd = dump_ctx__strdup(link);
-		err = removed_cwd(t->pid, fi);
+		fi->cwd_proc_pid = dump_refuse__dead_proc_dir(link, "cwd");
+		fi->has_cwd_proc_pid = fi->cwd_proc_pid > 0;
+		err = fi->has_cwd_proc_pid ? 0 : removed_cwd(t->pid, fi);
 	}
 	if (!err) {
 		err = procfs__readlink(t->pid, "root", link, sizeof(link));

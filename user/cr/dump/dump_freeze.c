@@ -213,8 +213,10 @@ static int check_not_ancestor(pid_t root)
 }
 
 /*
- * Tasks created with CLONE_VM (vfork), CLONE_FILES or CLONE_SIGHAND share
- * what the image stores per task: restore could not share it again.
+ * Tasks created with CLONE_VM (vfork), CLONE_SIGHAND or CLONE_FS share
+ * what the image stores per task: restore could not share it again. (An
+ * fd table shared through CLONE_FILES is stored once and shared again:
+ * dump_task__fd_table().)
  */
 static int check_sharing(struct dump_ctx *ctx)
 {
@@ -223,7 +225,6 @@ static int check_sharing(struct dump_ctx *ctx)
 		const char *what;
 	} kinds[] = {
 		{ KCMP_VM, "memory (vfork or CLONE_VM)" },
-		{ KCMP_FILES, "fd table (CLONE_FILES)" },
 		{ KCMP_SIGHAND, "signal handlers (CLONE_SIGHAND)" },
 		{ KCMP_FS, "cwd and root (CLONE_FS)" },
 	};

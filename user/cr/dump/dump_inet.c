@@ -8,14 +8,19 @@
  * connection, established or half or fully closed but still connected
  * (tcp_fin.h), is that plus its state read in TCP repair mode
  * (dump_tcp.c), and so is one connecting (SYN_SENT, its peer from
- * SO_PEERNAME). Everything else is refused in one line: a listener with
+ * SO_PEERNAME). UDP-lite sockets are kept as UDP ones, and so are raw
+ * sockets (SOCK_RAW, any protocol; their local "port" is the protocol)
+ * and ICMP ping sockets (SOCK_DGRAM, IPPROTO_ICMP/ICMPV6: the port is the
+ * echo identifier), with nothing queued. A classic socket filter is kept
+ * (sk_filter.c). Everything else is refused in one line: a listener with
  * connections pending, other
- * protocols, sockets with a socket filter, and sockets of another network
+ * protocols, an eBPF socket filter, and sockets of another network
  * namespace than pidtrace's (restore binds in pidtrace's).
  *
  * Addresses come from getsockname()/getpeername() on a copy of the
- * socket (pidfd_getfd), the state, queues and backlog from inet_diag,
- * the options from getsockopt().
+ * socket (pidfd_getfd), the state, queues and backlog from inet_diag
+ * (raw and ping sockets: /proc/net/raw, icmp), the options from
+ * getsockopt().
  */
 #include <errno.h>
 #include <poll.h>
@@ -37,6 +42,7 @@
 #include "inet_opts.h"
 #include "inet_sk.h"
 #include "log.h"
+#include "sk_filter.h"
 #include "sockdiag.h"
 #include "tcp_fin.h"
 
@@ -169,16 +175,6 @@ static int get_int(int s, int level, int opt, int *v)
 	return getsockopt(s, level, opt, v, &l) ? -errno : 0;
 }
 
-/* A classic or eBPF socket filter: restore could not attach it again. */
-static bool has_filter(int s)
-{
-	socklen_t l = 0;
-
-	if (getsockopt(s, SOL_SOCKET, SO_GET_FILTER, NULL, &l))
-		return errno == EACCES;	/* an eBPF program: not readable */
-	return l != 0;
-}
-
 static int set_bytes(ProtobufCBinaryData *b, const uint8_t *a, size_t len)
 {
 	b->data = malloc(len);
@@ -253,6 +249,7 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 {
 	char dev[IFNAMSIZ + 1] = "";
 	socklen_t dl = sizeof(dev) - 1;
+	int lv = family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
 	uint32_t port, scope;
 	const uint8_t *a;
 	int v, err = 0;
@@ -306,7 +303,7 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 		k->has_v6only = true;
 		k->v6only = v;
 	}
-	if (!err && proto == IPPROTO_TCP) {
+	if (!err && type == SOCK_STREAM) {
 		err = get_int(s, IPPROTO_TCP, TCP_NODELAY, &v);
 		k->has_nodelay = true;
 		k->nodelay = v;
@@ -318,10 +315,10 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 		k->has_buf_lock = true;
 		k->buf_lock = v & 3;
 	}
-	/* IPv6 sockets answer the IPv4 level for these two flags too. */
-	if (!get_int(s, IPPROTO_IP, IP_FREEBIND, &v) && v)
+	/* At the family's level: a raw IPv6 socket does not answer the IPv4 one. */
+	if (!get_int(s, lv, family == AF_INET6 ? IPV6_FREEBIND : IP_FREEBIND, &v) && v)
 		k->has_freebind = k->freebind = true;
-	if (!get_int(s, IPPROTO_IP, IP_TRANSPARENT, &v) && v)
+	if (!get_int(s, lv, family == AF_INET6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, &v) && v)
 		k->has_transparent = k->transparent = true;
 	if (getsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, dev, &dl))
 		return -errno;
@@ -336,7 +333,7 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 		k->shutdown = d->shutdown & 3;
 	}
 	return record_opts(s, family, type, proto, k,
-			   proto == IPPROTO_TCP && (n->connected || n->closed));
+			   type == SOCK_STREAM && (n->connected || n->closed));
 }
 
 /*
@@ -355,24 +352,124 @@ static uint32_t unhashed_shutdown(int s)
 	return p.revents & POLLRDHUP ? 1 : 0;
 }
 
+/*
+ * /proc/net/FILE's line for socket @ino (the tables of pidtrace's network
+ * namespace): its state, queues and peer. For what sock_diag does not
+ * show: ping sockets (in no table it walks), raw ones (raw_diag is not
+ * always built), and the peer of a datagram socket connected to port 0,
+ * which getpeername() will not name. -ENOENT: not there (not bound).
+ */
+static int procnet_state(const char *file, int family, uint64_t ino, struct sockdiag_inet *d,
+			 struct sockaddr_storage *peer)
+{
+	char path[64], line[512], rem[40];
+	unsigned long long i;
+	unsigned int st, tx, rx, rport;
+	uint32_t w[4];
+	int r = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/net/%s%s", file, family == AF_INET6 ? "6" : "");
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (r == -ENOENT && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*u: %*s %39[0-9A-Fa-f]:%x %x %x:%x %*s %*s %*s %*s %llu", rem,
+			   &rport, &st, &tx, &rx, &i) != 6 || i != ino)
+			continue;
+		d->state = st;
+		d->wqueue = tx;
+		d->rqueue = rx;
+		r = 0;
+		memset(peer, 0, sizeof(*peer));
+		peer->ss_family = family;
+		/* Each 32-bit word as the kernel holds it (network order), printed as a number. */
+		if (family == AF_INET && sscanf(rem, "%8x", &w[0]) == 1) {
+			memcpy(&((struct sockaddr_in *)peer)->sin_addr, w, 4);
+			((struct sockaddr_in *)peer)->sin_port = htons(rport);
+		} else if (family == AF_INET6 &&
+			   sscanf(rem, "%8x%8x%8x%8x", &w[0], &w[1], &w[2], &w[3]) == 4) {
+			memcpy(&((struct sockaddr_in6 *)peer)->sin6_addr, w, 16);
+			((struct sockaddr_in6 *)peer)->sin6_port = htons(rport);
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+/* A datagram socket connected to port 0: its peer from /proc/net into @n. */
+static int peer_port0(int family, int type, int proto, uint64_t ino, struct inet_names *n)
+{
+	const char *file = type == SOCK_RAW ? "raw" : proto == IPPROTO_UDP ? "udp" :
+			   proto == IPPROTO_UDPLITE ? "udplite" : "icmp";
+	struct sockdiag_inet d;
+	uint32_t port, scope;
+	const uint8_t *a;
+	size_t al;
+	int err;
+
+	memset(&d, 0, sizeof(d));
+	err = procnet_state(file, family, ino, &d, &n->peer);
+	if (err)
+		return err;
+	if (d.state != 1)
+		return -ENOTCONN;
+	a = sa_addr(&n->peer, &al, &port, &scope);
+	inet_sk__addr_str(family, a, al, port, n->pstr, sizeof(n->pstr));
+	n->connected = true;
+	return 0;
+}
+
+/* The state, queues and shutdown bits of a socket that is not TCP's or UDP's own table's. */
+static int describe_state(int s, int family, int type, uint64_t ino, struct sockdiag_inet *d)
+{
+	struct sockaddr_storage peer;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	err = procnet_state(type == SOCK_RAW ? "raw" : "icmp", family, ino, d, &peer);
+	/* Not there: a ping socket never bound, a raw one of protocol 0 (never hashed). */
+	if (err == -ENOENT) {
+		d->state = 7;
+		err = 0;
+	}
+	/* The table has no shutdown bits: poll() tells them but a send shutdown alone. */
+	d->shutdown = unhashed_shutdown(s);
+	return err;
+}
+
+/* A new socket of the kind can be made (restore makes one): 0, or -errno. */
+static int can_make(int family, int type, int proto)
+{
+	int fresh = socket(family, type | SOCK_CLOEXEC, proto);
+
+	if (fresh < 0)
+		return -errno;
+	close(fresh);
+	return 0;
+}
+
 int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uint64_t ino,
 		  FdEntry *e)
 {
-	const char *p = proto == IPPROTO_TCP ? "TCP" : proto == IPPROTO_UDP ? "UDP" :
-			type == SOCK_RAW ? "raw IP" : "IP";
+	const char *p = inet_sk__name(family, type, proto);
+	/* By the type: a raw socket may be of protocol 6 (zdtm socket-raw makes all 255). */
+	bool tcp = type == SOCK_STREAM;
+	bool own_table = tcp || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE;
 	struct sockdiag_inet d;
 	struct inet_names n;
-	char what[256];
+	char what[256], why[128];
 	InetSkEntry *k;
 	int err;
 
 	names(s, family, &n);
-	if (!((type == SOCK_STREAM && proto == IPPROTO_TCP) ||
-	      (type == SOCK_DGRAM && proto == IPPROTO_UDP))) {
-		snprintf(what, sizeof(what), "%s socket %s%s%s (protocol %d)", p, n.lstr,
-			 n.connected ? " -> " : "", n.connected ? n.pstr : "", proto);
+	if (!p) {
+		snprintf(what, sizeof(what), "IP socket %s%s%s (type %d, protocol %d)", n.lstr,
+			 n.connected ? " -> " : "", n.connected ? n.pstr : "", type, proto);
 		return refuse(pid, fd, what);
 	}
+	if (type == SOCK_RAW)
+		own_table = false;
 	err = same_netns(pid, s);
 	if (err <= 0) {
 		if (err < 0)
@@ -383,17 +480,28 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 				 n.lstr);
 		return err < 0 ? -EOPNOTSUPP : refuse(pid, fd, what);
 	}
-	err = sockdiag__inet(family, proto, ino, &d);
-	/*
-	 * A socket never bound (or a TCP one closed) is in no table inet_diag
-	 * walks: UDP then holds nothing; TCP is refused below as not listening.
-	 */
-	if (err == -ENOENT && !n.connected && (proto == IPPROTO_TCP || !n.lport)) {
-		memset(&d, 0, sizeof(d));
-		d.state = 7;
-		/* A TCP socket in CLOSE polls as hung up whether or not shut down. */
-		d.shutdown = proto == IPPROTO_UDP ? unhashed_shutdown(s) : 0;
-		err = 0;
+	err = can_make(family, type, proto);
+	if (err) {
+		snprintf(what, sizeof(what), "%s socket %s (protocol %d) that pidtrace cannot make again (%s%s)",
+			 p, n.lstr, proto, strerror(-err),
+			 type == SOCK_DGRAM && !own_table ? ": net.ipv4.ping_group_range" : "");
+		return refuse(pid, fd, what);
+	}
+	if (own_table) {
+		err = sockdiag__inet(family, proto, ino, &d);
+		/*
+		 * A socket never bound (or a TCP one closed) is in no table inet_diag
+		 * walks: UDP then holds nothing; TCP is refused below as not listening.
+		 */
+		if (err == -ENOENT && !n.connected && (tcp || !n.lport)) {
+			memset(&d, 0, sizeof(d));
+			d.state = 7;
+			/* A TCP socket in CLOSE polls as hung up whether or not shut down. */
+			d.shutdown = !tcp ? unhashed_shutdown(s) : 0;
+			err = 0;
+		}
+	} else {
+		err = describe_state(s, family, type, ino, &d);
 	}
 	if (err) {
 		pr_err("pid %d fd %d: cannot describe %s socket %s: %s", pid, fd, p, n.lstr,
@@ -401,9 +509,15 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 		return -EOPNOTSUPP;
 	}
 	/* dump --tcp-close: a connection, in whatever state, comes back closed (dump_tcp.c). */
-	n.closed = proto == IPPROTO_TCP &&
-		   dump_tcp__close_instead(s, &d.state, &d.shutdown, &n.local, &n.connected);
-	if (proto == IPPROTO_TCP && !dump_inet_tcp_ok(&n, d.state)) {
+	n.closed = tcp && dump_tcp__close_instead(s, &d.state, &d.shutdown, &n.local, &n.connected);
+	/* Connected to port 0 (zdtm socket_udplite): getpeername() cannot name the peer. */
+	if (!tcp && d.state == 1 && !n.connected &&
+	    peer_port0(family, type, proto, ino, &n)) {
+		snprintf(what, sizeof(what), "%s socket %s connected to a peer of port 0 not found in /proc/net",
+			 p, n.lstr);
+		return refuse(pid, fd, what);
+	}
+	if (tcp && !dump_inet_tcp_ok(&n, d.state)) {
 		if (n.connected)
 			snprintf(what, sizeof(what), "TCP connection %s -> %s (%s)", n.lstr, n.pstr,
 				 tcp_fin__state_name(d.state));
@@ -413,7 +527,7 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 		return refuse(pid, fd, what);
 	}
 	/* Connecting (dump_tcp.c) or closed after a connection: its peer from SO_PEERNAME. */
-	if (proto == IPPROTO_TCP && !n.closed && !n.connected && d.state != TCP_LISTEN_STATE &&
+	if (tcp && !n.closed && !n.connected && d.state != TCP_LISTEN_STATE &&
 	    (d.state == TCP_FIN_ST_SYN_SENT || dump_tcp__ever_connected(s))) {
 		err = closed_peer(s, family, &n);
 		if (err) {
@@ -427,28 +541,31 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 			d.shutdown = 3;
 	}
 	/* dump --skip-in-flight: its pending connections left out (dump_tcp.h). */
-	if (proto == IPPROTO_TCP && d.state == TCP_LISTEN_STATE && d.rqueue &&
-	    !dump_tcp__skip_in_flight()) {
+	if (tcp && d.state == TCP_LISTEN_STATE && d.rqueue && !dump_tcp__skip_in_flight()) {
 		snprintf(what, sizeof(what), "listening TCP socket %s with %u pending connection%s",
 			 n.lstr, d.rqueue, d.rqueue == 1 ? "" : "s");
 		return refuse(pid, fd, what);
 	}
-	if (proto == IPPROTO_UDP && (d.rqueue || d.wqueue)) {
+	if (!tcp && (d.rqueue || d.wqueue)) {
 		/* Buffer memory, not payload: the kernel does not count datagrams. */
-		snprintf(what, sizeof(what), "UDP socket %s with datagrams queued (%u bytes of %s buffer)",
-			 n.lstr, d.rqueue ? d.rqueue : d.wqueue, d.rqueue ? "receive" : "send");
+		snprintf(what, sizeof(what), "%s socket %s with %s queued (%u bytes of %s buffer)",
+			 p, n.lstr, type == SOCK_RAW ? "packets" : "datagrams",
+			 d.rqueue ? d.rqueue : d.wqueue, d.rqueue ? "receive" : "send");
 		return refuse(pid, fd, what);
 	}
-	if (has_filter(s)) {
-		snprintf(what, sizeof(what), "%s socket %s with a socket filter (BPF)", p, n.lstr);
+	err = sk_filter__dump(s, e, why, sizeof(why));
+	if (err == -EOPNOTSUPP) {
+		snprintf(what, sizeof(what), "%s socket %s with %s", p, n.lstr, why);
 		return refuse(pid, fd, what);
 	}
+	if (err)
+		return err;
 	e->type = FD_TYPE__FD_INET;
 	k = e->inet_sk = PB_NEW(InetSkEntry, inet_sk_entry);
 	if (!k)
 		return -ENOMEM;
 	err = record(s, family, type, proto, &n, &d, k);
-	if (!err && proto == IPPROTO_TCP && n.connected) {
+	if (!err && tcp && n.connected) {
 		snprintf(what, sizeof(what), "TCP connection %s -> %s", n.lstr, n.pstr);
 		err = dump_tcp__conn(pid, fd, s, what, k);
 	}

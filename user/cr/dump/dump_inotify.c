@@ -6,10 +6,8 @@
  * ignored_mask:0 fhandle-bytes:N fhandle-type:T f_handle:HEX" (wd, ino,
  * sdev and mask in hex; sdev in the kernel's own dev_t encoding). The
  * watch holds the inode, not a name: the path is found again from the file
- * handle with open_by_handle_at() on a mount of that file system (from
- * the task's mountinfo), and readlink of the opened handle; the path is
- * kept only when it names that very inode in pidtrace's view (restore
- * adds the watch by that path, in the same view).
+ * handle (fshandle.c), and kept only when it names that very inode in
+ * pidtrace's view (restore adds the watch by that path, in the same view).
  *
  * Queued events cannot be put back: an instance with unread events is
  * refused (FIONREAD on a pidfd_getfd() copy). The mask as fdinfo shows it
@@ -25,58 +23,27 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dump_inotify.h"
+#include "fshandle.h"
 #include "log.h"
 #include "procfs.h"
-
-#define FH_MAX 128	/* MAX_HANDLE_SZ */
 
 struct in_line {
 	unsigned int wd, sdev, mask;
 	unsigned long ino;
-	unsigned int fh_bytes;
-	int fh_type;
-	unsigned char fh[FH_MAX];
+	struct fshandle fh;
 };
-
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 /* One "inotify wd:" line. Return: 0 or -EINVAL. */
 static int parse_line(const char *p, struct in_line *l)
 {
-	const char *h;
-	unsigned int i;
-	int hi, lo;
-
 	memset(l, 0, sizeof(*l));
-	l->fh_type = -1;
 	if (sscanf(p, "inotify wd:%x ino:%lx sdev:%x mask:%x", &l->wd, &l->ino, &l->sdev,
 		   &l->mask) != 4 || !l->wd || (int)l->wd < 0)
 		return -EINVAL;
-	h = strstr(p, "fhandle-bytes:");
-	if (!h || h > strchrnul(p, '\n'))
-		return 0;	/* no handle: the file system cannot make one */
-	if (sscanf(h, "fhandle-bytes:%x fhandle-type:%x", &l->fh_bytes,
-		   (unsigned int *)&l->fh_type) != 2 || l->fh_bytes > FH_MAX)
-		return -EINVAL;
-	h = strstr(h, "f_handle:");
-	if (!h)
-		return -EINVAL;
-	h += 9;
-	for (i = 0; i < l->fh_bytes; i++) {
-		hi = hexval(h[2 * i]);
-		lo = hi < 0 ? -1 : hexval(h[2 * i + 1]);
-		if (lo < 0)
-			return -EINVAL;
-		l->fh[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
+	return fshandle__parse(p, &l->fh);
 }
 
 static int parse(const char *info, struct in_line **out, size_t *n)
@@ -113,86 +80,6 @@ static int cmp_wd(const void *a, const void *b)
 	return x->wd < y->wd ? -1 : x->wd > y->wd;
 }
 
-/* Undo mountinfo's octal escapes (\040 for a space...) in place. */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = '\0';
-}
-
-/*
- * The handle of @l opened through mount point @mnt of @pid: its path in
- * pidtrace's view when that path names the inode. Return: 0, -ENOENT.
- */
-static int try_mount(pid_t pid, const char *mnt, const struct in_line *l, char *path, size_t len,
-		     struct stat *st)
-{
-	struct {
-		struct file_handle h;
-		unsigned char b[FH_MAX];
-	} fh;
-	char name[4200];
-	struct stat a;
-	int mfd, hfd, err = -ENOENT;
-	ssize_t n;
-
-	/* Not O_PATH: open_by_handle_at() does not take one as its mount fd. */
-	snprintf(name, sizeof(name), "/proc/%d/root%s", pid, mnt);
-	mfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (mfd < 0)
-		return -ENOENT;
-	fh.h.handle_bytes = l->fh_bytes;
-	fh.h.handle_type = l->fh_type;
-	memcpy(fh.h.f_handle, l->fh, l->fh_bytes);
-	hfd = open_by_handle_at(mfd, &fh.h, O_PATH | O_CLOEXEC);
-	close(mfd);
-	if (hfd < 0)
-		return -ENOENT;
-	snprintf(name, sizeof(name), "/proc/self/fd/%d", hfd);
-	n = readlink(name, path, len - 1);
-	if (n > 0 && (size_t)n < len - 1) {
-		path[n] = '\0';
-		/* Reached from our root, and that name is this inode (not deleted). */
-		if (path[0] == '/' && !fstat(hfd, &a) && a.st_ino == l->ino && !lstat(path, st) &&
-		    st->st_dev == a.st_dev && st->st_ino == a.st_ino)
-			err = 0;
-	}
-	close(hfd);
-	return err;
-}
-
-/* The path of @l's object: through each mount of its file system in turn. */
-static int resolve(pid_t pid, const char *mountinfo, const struct in_line *l, char *path,
-		   size_t len, struct stat *st)
-{
-	unsigned int maj, min;
-	char mnt[4096];
-	const char *p;
-
-	if (!l->fh_bytes || l->fh_type < 0)
-		return -ENOENT;
-	for (p = mountinfo; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (sscanf(p, "%*d %*d %u:%u %*s %4095s", &maj, &min, mnt) != 3)
-			continue;
-		if (maj != l->sdev >> 20 || min != (l->sdev & 0xfffff))
-			continue;
-		unescape(mnt);
-		if (!try_mount(pid, mnt, l, path, len, st))
-			return 0;
-	}
-	return -ENOENT;
-}
-
 /* Bytes of events queued on fd @fd of @pid. Return: >= 0, or -errno. */
 static int queued(pid_t pid, int fd)
 {
@@ -224,16 +111,16 @@ static int add_watch(InotifyEntry *ie, const struct in_line *l, const char *path
 	w->dev = st->st_dev;
 	w->ino = st->st_ino;
 	w->has_fhandle = w->has_fhandle_type = true;
-	w->fhandle_type = l->fh_type;
-	w->fhandle.len = l->fh_bytes;
-	w->fhandle.data = malloc(l->fh_bytes ? l->fh_bytes : 1);
+	w->fhandle_type = l->fh.type;
+	w->fhandle.len = l->fh.bytes;
+	w->fhandle.data = malloc(l->fh.bytes ? l->fh.bytes : 1);
 	if (!w->path || !w->fhandle.data)
 		return -ENOMEM;
-	memcpy(w->fhandle.data, l->fh, l->fh_bytes);
+	memcpy(w->fhandle.data, l->fh.h, l->fh.bytes);
 	return 0;
 }
 
-int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e)
+int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e, bool drop_events)
 {
 	char *mountinfo = NULL, path[4096];
 	struct in_line *l = NULL;
@@ -249,6 +136,13 @@ int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e)
 	if (err)
 		return err;
 	q = queued(pid, fd);
+	if (q > 0 && drop_events) {
+		pr_warn("pid %d fd %d: inotify: %d bytes of unread events not kept (--drop-unread-events)",
+			pid, fd, q);
+		e->has_dropped_events = true;
+		e->dropped_events = q;
+		q = 0;
+	}
 	if (q > 0) {
 		pr_err("pid %d fd %d: inotify with %d bytes of unread events is not supported", pid,
 		       fd, q);
@@ -270,7 +164,8 @@ int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e)
 	if (!err && n)
 		err = procfs__read(pid, "mountinfo", &mountinfo, NULL);
 	for (i = 0; !err && i < n; i++) {
-		if (resolve(pid, mountinfo, &l[i], path, sizeof(path), &st)) {
+		if (fshandle__resolve(pid, mountinfo, l[i].sdev, l[i].ino, &l[i].fh, path,
+				      sizeof(path), &st)) {
 			pr_err("pid %d fd %d: inotify watch %u on inode %lu, deleted or reached by no path, is not supported",
 			       pid, fd, l[i].wd, l[i].ino);
 			err = -EOPNOTSUPP;

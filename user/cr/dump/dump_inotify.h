@@ -7,6 +7,7 @@
 #ifndef PT_DUMP_INOTIFY_H
 #define PT_DUMP_INOTIFY_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "dump_ctx.h"
@@ -20,6 +21,6 @@
  * Return: 0, -EOPNOTSUPP (refused), -EINVAL (fdinfo not understood),
  * other -errno.
  */
-int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e);
+int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e, bool drop_events);
 
 #endif

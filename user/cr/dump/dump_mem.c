@@ -10,7 +10,9 @@
  * not stored. Shared file mappings are the file's. A file deleted while
  * mapped has its contents saved once (dump_ghost.c). Shared anonymous memory
  * is stored once per object at the end, read through map_files with
- * SEEK_DATA so that only allocated pages are copied.
+ * SEEK_DATA so that only allocated pages are copied. MAP_DROPPABLE memory
+ * is not stored: it comes back as the kernel may leave it at any time,
+ * dropped (zeros).
  *
  * The pages chosen are copied into pages-PID.img by dump_pages.c;
  * pagemap-PID.img says where each run went.
@@ -27,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dump_aio.h"
 #include "dump_cow.h"
 #include "dump_ctx.h"
 #include "dump_ghost.h"
@@ -250,7 +253,6 @@ static int refuse(pid_t pid, const struct smaps_vma *s, const char *what)
 	return -EOPNOTSUPP;
 }
 
-/* Fill @v from the smaps header @s and the VmFlags line; refuse what restore cannot do. */
 /* @v maps a shared memory object (@link, @st: its map_files entry), saved once. */
 static int shmem_object(struct dump_ctx *ctx, pid_t pid, VmaEntry *v, VmaKind kind,
 			const char *link, const struct stat *st, bool memfd)
@@ -266,6 +268,7 @@ static int shmem_object(struct dump_ctx *ctx, pid_t pid, VmaEntry *v, VmaKind ki
 	return dump_shmem__track_vma(ctx, pid, v, memfd);
 }
 
+/* Fill @v from the smaps header @s and the VmFlags line; refuse what restore cannot do. */
 static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, const char *flags,
 		    VmaEntry *v)
 {
@@ -318,6 +321,9 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	if (n < 0 || stat(mf, &st))
 		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
 	link[n] = '\0';
+	/* A packet socket's ring: restore would have no file to map (kind_packet.c). */
+	if (!strncmp(link, "socket:[", 8))
+		return refuse(pid, s, "a socket's mapping (a packet ring) is not supported");
 	/*
 	 * Shared anonymous memory mapped privately (reopened through
 	 * map_files, zdtm shmemfd-priv): the object itself, not a copy, so
@@ -330,6 +336,9 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 		return shmem_object(ctx, pid, v,
 				    shared ? VMA_KIND__VMA_ANON_SHARED : VMA_KIND__VMA_FILE_PRIVATE,
 				    link, &st, true);
+	/* An AIO context's ring (dump_aio.c). */
+	if (shared && dump_aio__is_ring(link))
+		return dump_aio__vma(ctx, pid, v);
 	/* Replaced or deleted while mapped: its contents go in the image. */
 	if (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)")) {
 		v->kind = shared ? VMA_KIND__VMA_FILE_SHARED : VMA_KIND__VMA_FILE_PRIVATE;
@@ -423,6 +432,38 @@ int dump_mem__parse_smaps(struct dump_ctx *ctx, pid_t pid, char *buf, MmImage *m
 	return err;
 }
 
+/* The length of pidtrace's own vDSO block ([vvar] to [vdso] end), 0 if unknown. */
+static uint64_t own_vdso_len(void)
+{
+	unsigned long a, b, start = 0, end = 0;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx", &a, &b) != 2)
+			continue;
+		if (strstr(line, "[vvar]") && (!start || a < start))
+			start = a;
+		if (strstr(line, "[vdso]"))
+			end = b;
+	}
+	if (f)
+		fclose(f);
+	return end > start ? end - start : 0;
+}
+
+/* @mm's vDSO VMAs are one contiguous block as long as this kernel's. */
+static bool whole_vdso(const MmImage *mm)
+{
+	uint64_t total = 0;
+	size_t i;
+
+	for (i = 0; i < mm->n_vmas; i++)
+		if (mm->vmas[i]->kind == VMA_KIND__VMA_VDSO)
+			total += mm->vmas[i]->end - mm->vmas[i]->start;
+	return total == mm->vdso_end - mm->vdso_start && total == own_vdso_len();
+}
+
 static int read_vmas(struct dump_ctx *ctx, pid_t pid, MmImage *mm)
 {
 	char *buf = NULL;
@@ -436,9 +477,14 @@ static int read_vmas(struct dump_ctx *ctx, pid_t pid, MmImage *mm)
 	/* No mapping at all: no live task has none, it died (killed while frozen). */
 	if (!err && !mm->n_vmas)
 		return -ESRCH;
-	/* Restore maps the vDSO where it was: one unmapped cannot come back (zdtm vdso02). */
-	if (!err && !mm->has_vdso_start) {
-		pr_err("pid %d has no vDSO mapped (the program unmapped it): not supported", pid);
+	/*
+	 * Restore maps this kernel's whole vDSO block where it was, or none
+	 * when the program unmapped it all (zdtm vdso02); a block partly
+	 * unmapped (or not this kernel's) could not come back as it is.
+	 */
+	if (!err && mm->has_vdso_start && !whole_vdso(mm)) {
+		pr_err("pid %d: its vDSO block %lx-%lx is partly unmapped (or not this kernel's): not supported",
+		       pid, (unsigned long)mm->vdso_start, (unsigned long)mm->vdso_end);
 		err = -EOPNOTSUPP;
 	}
 	return err;
@@ -522,7 +568,9 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 	for (i = 0; !err && i < mm->n_vmas; i++) {
 		VmaEntry *v = mm->vmas[i];
 
-		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE)
+		/* MAP_DROPPABLE ("dp"): the kernel may drop it any time (zeros): not kept. */
+		if ((v->kind == VMA_KIND__VMA_ANON_PRIVATE || v->kind == VMA_KIND__VMA_FILE_PRIVATE) &&
+		    !procfs__has_vmflag(v->vm_flags, "dp"))
 			err = dump_vma_pages(ctx, b, pm_fd, t, v);
 		if (!err && procfs__has_vmflag(v->vm_flags, "gu"))
 			err = collect_guards(pm_fd, v);

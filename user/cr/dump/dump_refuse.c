@@ -8,7 +8,7 @@
  * mount shows.) Per fd, as the fd table is read (locks and leases are
  * dump_locks.c's): a pty slave reached by no path, /dev/tty without a
  * controlling terminal or of a session whose terminal restore makes again,
- * a removed device node or root, a removed directory whose path cannot be
+ * a removed root, a removed directory or device node whose path cannot be
  * made again (its name taken, an ancestor not a directory), a file in /proc of a process outside
  * the tree, a path that leads elsewhere (and the same for cwd and root). Once every
  * fd is read: a controlling terminal restore would not give back, more
@@ -274,6 +274,21 @@ static bool proc_pid_file(struct dump_ctx *ctx, const char *link, const struct s
 	return !ctx || link[6 + n] == ' ' || !dump_ctx__find_task(ctx, pid);
 }
 
+int dump_refuse__dead_proc_dir(const char *link, const char *which)
+{
+	size_t n = strspn(link + 6, "0123456789");
+
+	if (strcmp(which, "cwd") || strncmp(link, "/proc/", 6) || !n ||
+	    strcmp(link + 6 + n, " (deleted)"))
+		return 0;
+	return (int)strtol(link + 6, NULL, 10);
+}
+
+bool dump_refuse__proc_outsider(struct dump_ctx *ctx, const char *link, const struct stat *st)
+{
+	return proc_pid_file(ctx, link, st);
+}
+
 /* A directory or device node that was removed: its path names nothing. */
 static bool removed(const struct stat *st)
 {
@@ -304,11 +319,12 @@ static bool unreachable(const char *link, const struct stat *st)
 }
 
 /*
- * A removed directory is empty (rmdir wants it so): restore makes it again
- * at its path (and its parents removed with it) and removes it, which
- * needs the name free and the nearest remaining ancestor a directory.
+ * A removed directory is empty (rmdir wants it so), a device node, symlink,
+ * FIFO or socket node has no contents: restore makes it again at its path
+ * (and its parents removed with it) and removes it, which needs the name
+ * free and the nearest remaining ancestor a directory.
  */
-static int remakeable(const char *link, const char *who, const char *what)
+int dump_refuse__remakeable(const char *link, const char *who, const char *what)
 {
 	char path[PATH_MAX], esc[1024], esc2[1024], *slash;
 	struct stat st;
@@ -349,6 +365,9 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
 	if (stat(path, &st))
 		return procfs__exists(pid) ? -errno : -ESRCH;
+	/* A dead process's directory as cwd: entered on a stand-in (dump_files.c). */
+	if (proc_pid_file(NULL, link, &st) && dump_refuse__dead_proc_dir(link, which) > 0)
+		return 0;
 	if (proc_pid_file(NULL, link, &st)) {
 		pr_err("pid %d: its %s %s, a process's directory in /proc, is not supported", pid,
 		       which, dump_refuse__escape(link, esc, sizeof(esc)));
@@ -362,7 +381,7 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link)
 	}
 	if (removed(&st)) {
 		snprintf(who, sizeof(who), "pid %d", pid);
-		return remakeable(link, who, which);
+		return dump_refuse__remakeable(link, who, which);
 	}
 	if (unreachable(link, &st)) {
 		pr_err("pid %d: its %s %s is not that directory any more (a detached mount, or replaced): not supported",
@@ -380,7 +399,14 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	int tty_nr, err;
 	struct stat now;
 
+	/*
+	 * A file or directory of an outsider: reopened by its path while the
+	 * same process lives, or on a stand-in with its pid when it is dead
+	 * (kind_file.c, restore_procfile.c). Not under O_PATH (kind_file.c).
+	 */
 	if (proc_pid_file(ctx, link, st)) {
+		if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+			return 0;
 		pr_err("pid %d fd %d: %s, a file of a process outside the dumped tree in /proc, is not supported",
 		       pid, fd,
 		       dump_refuse__escape(link, esc, sizeof(esc)));
@@ -403,15 +429,11 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		}
 		return 0;
 	}
-	if (removed(st) && S_ISDIR(st->st_mode)) {
-		snprintf(path, sizeof(path), "pid %d fd %d", pid, fd);
-		return remakeable(link, path, "directory");
-	}
+	/* Made again at its path (mknod, mkdir) and removed by restore. */
 	if (removed(st)) {
-		pr_err("pid %d fd %d: removed %s %s is not supported", pid, fd,
-		       S_ISDIR(st->st_mode) ? "directory" : "device node",
-		       dump_refuse__escape(link, esc, sizeof(esc)));
-		return -EOPNOTSUPP;
+		snprintf(path, sizeof(path), "pid %d fd %d", pid, fd);
+		return dump_refuse__remakeable(link, path,
+					       S_ISDIR(st->st_mode) ? "directory" : "device node");
 	}
 	if (unreachable(link, st)) {
 		pr_err("pid %d fd %d: %s is not that file any more (a detached mount, or replaced): not supported",

@@ -7,6 +7,7 @@
 #ifndef PT_DUMP_REFUSE_H
 #define PT_DUMP_REFUSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -30,6 +31,17 @@ int dump_refuse__dir(pid_t pid, const char *which, const char *link);
 int dump_outside__check(struct dump_ctx *ctx);
 
 /* @s with every byte that is not printable ASCII as \xNN, into @buf. */
+/*
+ * Can restore make the removed node @link ("PATH (deleted)") again at its
+ * path: the name free, the nearest remaining ancestor a directory. Else
+ * say so for @who ("pid 812 fd 3") and its @what ("device node").
+ * Return: 0 or -EOPNOTSUPP (printed).
+ */
+int dump_refuse__remakeable(const char *link, const char *who, const char *what);
+/* @which "cwd" and @link "/proc/N (deleted)": N, else 0. */
+int dump_refuse__dead_proc_dir(const char *link, const char *which);
+/* Is @link ("/proc/N/..." on procfs) a file of a process outside the tree. */
+bool dump_refuse__proc_outsider(struct dump_ctx *ctx, const char *link, const struct stat *st);
 const char *dump_refuse__escape(const char *s, char *buf, size_t len);
 
 /* Once every fd is known: more than restore can hold (rlimits.c). */

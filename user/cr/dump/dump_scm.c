@@ -13,11 +13,17 @@
  * A datagram or seqpacket message is the queue entry of the same index; a
  * stream's files travel with the last byte the peek returned (a peek stops
  * after the first piece that carries files), so the stream offset there is
- * recorded. Only pipe ends are supported in flight: anything else (a
- * socket, an epoll, a regular file...) is refused, naming it.
+ * recorded. A pipe end in flight is saved with its pipe; any other file
+ * (a socket, an eventfd...) is kept only when a task of the tree holds
+ * that same open file description too: the image names its kind and
+ * description, which restore opens for that task and sends again. One no
+ * task holds (an epoll closed once sent...) is refused, naming it, once
+ * every fd of the tree is known (dump_scm__check()).
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,14 +35,26 @@
 
 #include "dump_files.h"
 #include "dump_scm.h"
+#include "kinds.h"
 #include "log.h"
 
 #define PEEK_BYTES (4UL << 20)	/* a datagram's most (dump_sockets.c's DGRAM_MAX) */
 #define MAX_SCM_FDS 253		/* SCM_MAX_FD: the most one message carries */
 
+/* A file in flight other than a pipe: some task must hold it too. */
+struct scm_held {
+	pid_t pid;		/* the socket's holder and fd, for the refusal */
+	int fd;
+	int cfd;		/* pidtrace's copy (held until the end) */
+	uint64_t dev, ino;
+	char what[256];		/* its /proc link */
+};
+
 struct dump_scm {
 	int *fds;	/* pidtrace's copies, open until the dump ends */
 	size_t n;
+	struct scm_held *held;
+	size_t nheld;
 };
 
 static int hold(struct dump_ctx *ctx, int fd)
@@ -64,11 +82,60 @@ static int refuse(pid_t pid, int fd, const char *what)
 	return -EOPNOTSUPP;
 }
 
+/*
+ * A file in flight other than a pipe (@cfd, pidtrace's copy; @link, @st,
+ * @info as for a task's fd): its kind and open file description, which a
+ * task of the tree must hold too (dump_scm__check()).
+ */
+static int other(struct dump_ctx *ctx, pid_t pid, int fd, int cfd, unsigned int idx,
+		 const char *link, const struct stat *st, const char *info, FdEntry *f)
+{
+	struct fd_live l = { .pid = getpid(), .fd = cfd, .link = link, .st = st, .info = info,
+			     .sock = -1 };
+	const struct fd_kind *k = NULL;
+	struct dump_scm *k_ = ctx->scm;
+	struct scm_held *h;
+	uint64_t flags = 0;
+	int pfd = -1, err;
+
+	err = kinds__probe_socket(&l, &pfd, false);
+	if (pfd >= 0)
+		close(pfd);
+	if (!err)
+		k = kinds__claim(&l);
+	if (!k)
+		return refuse(pid, fd, link);
+	procfs__field_u64(info, "flags:", 8, &flags);
+	f->fd = idx;
+	f->type = k->type;
+	f->flags = flags & ~O_CLOEXEC;
+	f->has_dev = f->has_ino = f->has_mode = true;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->mode = st->st_mode;
+	err = dump_files__ofd_id(ctx, getpid(), cfd, st->st_dev, st->st_ino, st->st_mode,
+				 &f->ofd_id);
+	if (err)
+		return err;
+	h = realloc(k_->held, (k_->nheld + 1) * sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	k_->held = h;
+	h = &h[k_->nheld++];
+	h->pid = pid;
+	h->fd = fd;
+	h->cfd = cfd;
+	h->dev = st->st_dev;
+	h->ino = st->st_ino;
+	snprintf(h->what, sizeof(h->what), "%.*s", (int)sizeof(h->what) - 1, link);
+	return 0;
+}
+
 /* Describe pidtrace's copy @cfd (the @idx-th file of its message) into @f. */
 static int describe(struct dump_ctx *ctx, pid_t pid, int fd, int cfd, unsigned int idx,
 		    FdEntry *f)
 {
-	char name[64], link[256], what[300], *info = NULL;
+	char name[64], link[256], *info = NULL;
 	uint64_t flags = 0;
 	struct stat st;
 	ssize_t n;
@@ -79,15 +146,16 @@ static int describe(struct dump_ctx *ctx, pid_t pid, int fd, int cfd, unsigned i
 	if (n < 0 || fstat(cfd, &st))
 		return -errno;
 	link[n] = '\0';
-	if (!S_ISFIFO(st.st_mode) || strncmp(link, "pipe:[", 6)) {
-		snprintf(what, sizeof(what), "%s", link);
-		return refuse(pid, fd, what);
-	}
 	snprintf(name, sizeof(name), "fdinfo/%d", cfd);
 	err = procfs__read(getpid(), name, &info, NULL);
 	if (err)
 		return err;
 	procfs__field_u64(info, "flags:", 8, &flags);
+	if (!S_ISFIFO(st.st_mode) || strncmp(link, "pipe:[", 6)) {
+		err = other(ctx, pid, fd, cfd, idx, link, &st, info, f);
+		free(info);
+		return err;
+	}
 	free(info);
 	f->fd = idx;
 	f->type = FD_TYPE__FD_PIPE;
@@ -221,6 +289,51 @@ int dump_scm__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *info, FdEn
 	return err;
 }
 
+/* Whether a task of the tree has @h's open file description at one of its fds. */
+static bool held(struct dump_ctx *ctx, const struct scm_held *h)
+{
+	char path[320];
+	struct dirent *d;
+	struct stat st;
+	bool found = false;
+	size_t i;
+	DIR *dir;
+
+	for (i = 0; i < ctx->ntasks && !found; i++) {
+		if (ctx->tasks[i].zombie)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd", ctx->tasks[i].pid);
+		dir = opendir(path);
+		while (dir && !found && (d = readdir(dir))) {
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/fd/%s", ctx->tasks[i].pid, d->d_name);
+			if (stat(path, &st) || st.st_dev != h->dev || st.st_ino != h->ino)
+				continue;
+			found = !syscall(SYS_kcmp, getpid(), ctx->tasks[i].pid, KCMP_FILE, h->cfd,
+					 atoi(d->d_name));
+		}
+		if (dir)
+			closedir(dir);
+	}
+	return found;
+}
+
+int dump_scm__check(struct dump_ctx *ctx)
+{
+	struct dump_scm *k = ctx->scm;
+	size_t i;
+
+	for (i = 0; k && i < k->nheld; i++) {
+		if (!held(ctx, &k->held[i])) {
+			pr_err("pid %d fd %d: unix socket with %s in flight (SCM_RIGHTS), held by no task of the tree, is not supported",
+			       k->held[i].pid, k->held[i].fd, k->held[i].what);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
 void dump_scm__free(struct dump_ctx *ctx)
 {
 	struct dump_scm *k = ctx->scm;
@@ -231,6 +344,7 @@ void dump_scm__free(struct dump_ctx *ctx)
 	for (i = 0; i < k->n; i++)
 		close(k->fds[i]);
 	free(k->fds);
+	free(k->held);
 	free(k);
 	ctx->scm = NULL;
 }

@@ -18,10 +18,19 @@
  * in pidtrace, which gives pidtrace its own copies of the files and leaves
  * the messages queued: a dump that fails has taken nothing. Pidtrace holds
  * the copies until dump_scm__free() (an open file description is known by
- * comparing fds with kcmp). Only pipe ends in flight are supported.
+ * comparing fds with kcmp). A pipe end in flight is saved with its pipe;
+ * another file only when a task of the tree holds it too (its kind and
+ * open file description are saved, dump_scm__check() makes sure).
  * Return: 0, -EOPNOTSUPP (refused, printed), -ESRCH, other -errno (not printed).
  */
 int dump_scm__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *info, FdEntry *e);
+
+/*
+ * dump_scm__check() - every fd of the tree known: each file in flight
+ * other than a pipe end is held by a task of the tree too.
+ * Return: 0, or -EOPNOTSUPP with the first one that is not said.
+ */
+int dump_scm__check(struct dump_ctx *ctx);
 
 /* Close the copies of files in flight and free the module's state. */
 void dump_scm__free(struct dump_ctx *ctx);

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <linux/kcmp.h>
+
 #include "dump_cgroup.h"
 #include "dump_ctx.h"
 #include "dump_seccomp.h"
@@ -317,9 +319,11 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
 /*
  * Restore makes sessions with setsid() in their leader and groups with
  * setpgid() to a task of the tree; what is outside is inherited from
- * pidtrace, as the root's are. A group or session named after a task that
- * is gone (its leader exited; zdtm zombie01), or a session that is not
- * the parent's, could not be made again: refused while the tree still runs.
+ * pidtrace, as the root's are. A group whose leader exited (zdtm
+ * zombie01: no process has its pid) is made again by a helper with that
+ * pid (restore_pgrp.c); one led by a live process outside the tree, or a
+ * session that is not the parent's, could not be made again: refused
+ * while the tree still runs.
  */
 static int check_groups(struct dump_ctx *ctx, struct dump_task *t)
 {
@@ -327,9 +331,10 @@ static int check_groups(struct dump_ctx *ctx, struct dump_task *t)
 
 	if (!root || t == root)
 		return 0;
-	if (t->stat.pgrp != root->stat.pgrp && !dump_ctx__find_task(ctx, t->stat.pgrp)) {
-		pr_err("pid %d: its process group %d has no leader in the dumped tree (it exited): not supported",
-		       t->pid, t->stat.pgrp);
+	if (t->stat.pgrp != root->stat.pgrp && !dump_ctx__find_task(ctx, t->stat.pgrp) &&
+	    procfs__exists(t->stat.pgrp)) {
+		pr_err("pid %d: its process group %d is led by pid %d, outside the dumped tree: not supported",
+		       t->pid, t->stat.pgrp, t->stat.pgrp);
 		return -EOPNOTSUPP;
 	}
 	parent = dump_ctx__find_task(ctx, t->stat.ppid);
@@ -337,6 +342,32 @@ static int check_groups(struct dump_ctx *ctx, struct dump_task *t)
 		pr_err("pid %d: session %d is not its parent's: not supported", t->pid,
 		       t->stat.session);
 		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static bool same_table(pid_t a, pid_t b)
+{
+	return !syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0);
+}
+
+int dump_task__fd_table(struct dump_ctx *ctx, struct dump_task *t, FilesImage *fi)
+{
+	struct dump_task *parent;
+	size_t i;
+
+	for (i = 0; i < ctx->ntasks && &ctx->tasks[i] != t; i++) {
+		if (ctx->tasks[i].zombie || !same_table(ctx->tasks[i].pid, t->pid))
+			continue;
+		parent = dump_ctx__find_task(ctx, t->stat.ppid);
+		if (!parent || parent->zombie || !same_table(parent->pid, t->pid)) {
+			pr_err("pid %d shares its fd table with pid %d, not with its parent %d (the task that cloned it with CLONE_FILES exited or unshared it): not supported",
+			       t->pid, ctx->tasks[i].pid, t->stat.ppid);
+			return -EOPNOTSUPP;
+		}
+		fi->has_fd_table_of = true;
+		fi->fd_table_of = ctx->tasks[i].pid;
+		return 0;
 	}
 	return 0;
 }

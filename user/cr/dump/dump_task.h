@@ -17,5 +17,14 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out);
 int dump_task__creds(pid_t pid, pid_t tid, const char *status, TaskCreds **out);
 /* One thread's tid, comm, registers (normalized), FPU state and rseq. */
 int dump_task__thread(pid_t tid, struct ptrace_task *pt, ThreadCore **out);
+/*
+ * Whose fd table @t uses: the first task of the tree (parents come first)
+ * that shares it (kcmp KCMP_FILES, CLONE_FILES), into @fi->fd_table_of
+ * (unset when none: its own table, dumped with it). Restore makes the
+ * sharing again by creating @t with CLONE_FILES, from its parent: a task
+ * whose parent does not share its table (the task that cloned it exited,
+ * or unshared since) is refused (printed, -EOPNOTSUPP).
+ */
+int dump_task__fd_table(struct dump_ctx *ctx, struct dump_task *t, FilesImage *fi);
 
 #endif

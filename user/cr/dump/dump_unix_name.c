@@ -9,15 +9,19 @@
  * connection carries its listener's name and file. A relative path was
  * resolved against the working directory of the task that bound it, which
  * may have changed since: the socket file itself tells (SIOCUNIXFILE opens
- * it), and the directory it is in is recorded for restore. A socket
- * file removed since (nothing else at its path, or another socket's file;
- * its directory may be gone too) is bound again by restore and removed again once every socket of
- * the tree is connected (restore_unix_ghost.c). Everything else (a file
- * replaced or moved, a relative name whose file is gone) is refused,
- * saying which.
+ * it), and the directory it is in is recorded for restore (the kernel
+ * keeps that path even once the file is removed). A socket file removed
+ * since (its directory may be gone too, something else may be at its
+ * path now: another socket's file, a FIFO...) is bound again by restore
+ * and removed again once every socket of the tree is connected
+ * (restore_unix_ghost.c; what is at the path then is moved aside for the
+ * bind and put back). A file moved elsewhere, or hidden under a mount
+ * made over its directory (a socket bound again there would hold the
+ * mount busy), is refused, saying which.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,13 +49,13 @@ static bool own_file(const struct sockdiag_unix *d, const char *path, struct sta
 }
 
 /*
- * The directory relative name @name of socket @s was bound in: the
- * socket file's path (SIOCUNIXFILE opens it) less @name, into @buf.
+ * Where the socket file of @s is (SIOCUNIXFILE opens it), into @buf:
+ * @deleted when it was removed (the kernel still knows its old path).
  */
-static int bound_dir(int s, const char *name, char *buf, size_t len)
+static int file_path(int s, char *buf, size_t len, bool *deleted)
 {
+	static const char gone[] = " (deleted)";
 	char link[64];
-	size_t nl = strlen(name);
 	ssize_t n;
 	int fd;
 
@@ -66,6 +70,27 @@ static int bound_dir(int s, const char *name, char *buf, size_t len)
 	if ((size_t)n >= len - 1)
 		return -ENAMETOOLONG;
 	buf[n] = '\0';
+	*deleted = (size_t)n > sizeof(gone) - 1 && !strcmp(buf + n - (sizeof(gone) - 1), gone);
+	if (*deleted)
+		buf[n - (sizeof(gone) - 1)] = '\0';
+	return 0;
+}
+
+/*
+ * The directory relative name @name of socket @s was bound in: the
+ * socket file's path less @name, into @buf.
+ */
+static int bound_dir(int s, const char *name, char *buf, size_t len)
+{
+	size_t nl = strlen(name);
+	bool deleted;
+	ssize_t n;
+	int err;
+
+	err = file_path(s, buf, len, &deleted);
+	if (err)
+		return err;
+	n = strlen(buf);
 	/* "DIR/NAME": the file was not moved since (nor NAME made of "..").  */
 	if (buf[0] != '/' || (size_t)n < nl + 2 || strcmp(buf + n - nl, name) ||
 	    buf[n - nl - 1] != '/' || strstr(name, ".."))
@@ -104,8 +129,8 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 	if (!abstract && d->name[0] != '/') {
 		err = bound_dir(s, d->name, cwd, sizeof(cwd));
 		snprintf(full, sizeof(full), "%s/%s", err ? "?" : cwd, d->name);
-		if (err || !own_file(d, full, &st)) {
-			snprintf(what, len, "%s bound to relative path %s whose socket file was moved, removed or replaced",
+		if (err) {
+			snprintf(what, len, "%s bound to relative path %s whose socket file was moved",
 				 kind(d), d->name);
 			return -EOPNOTSUPP;
 		}
@@ -119,27 +144,34 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 	}
 	if (!abstract && !own_file(d, path, &st)) {
 		/*
-		 * Removed (nothing else at the path; its directory may be
-		 * gone too): restore binds the name and removes it again.
+		 * Removed (its directory may be gone too), or hidden under a
+		 * mount: restore binds the name and removes it again.
 		 */
+		char where[PATH_MAX];
+		bool deleted = false;
 		int r = lstat(path, &st) ? -errno : 0;
-		bool gone = r == -ENOENT;
 
-		/* Another socket's file now: one of the tree (dump_sockets.c checks). */
-		if (!r && S_ISSOCK(st.st_mode)) {
-			*replaced = (uint64_t)(major(st.st_dev) << 20 | minor(st.st_dev)) << 32 |
-				    (uint32_t)st.st_ino;
-			gone = true;
-		}
-		if (!gone) {
-			if (r)
-				snprintf(what, len, "%s %s whose socket file cannot be reached (%s)",
-					 kind(d), d->name, strerror(-r));
-			else
-				snprintf(what, len, "%s %s whose socket file was replaced by a file that is not a socket",
-					 kind(d), d->name);
+		err = file_path(s, where, sizeof(where), &deleted);
+		if (!err && !deleted && strcmp(where, path)) {
+			snprintf(what, len, "%s %s whose socket file was moved to %.200s", kind(d),
+				 d->name, where);
 			return -EOPNOTSUPP;
 		}
+		/* Still there but not reached: a mount over its directory hides it. */
+		if (!err && !deleted) {
+			snprintf(what, len, "%s %s whose socket file is hidden under a mount", kind(d),
+				 d->name);
+			return -EOPNOTSUPP;
+		}
+		if (r && r != -ENOENT) {
+			snprintf(what, len, "%s %s whose socket file cannot be reached (%s)", kind(d),
+				 d->name, strerror(-r));
+			return -EOPNOTSUPP;
+		}
+		/* Another socket's file now: one of the tree (dump_sockets.c checks). */
+		if (!r && S_ISSOCK(st.st_mode))
+			*replaced = (uint64_t)(major(st.st_dev) << 20 | minor(st.st_dev)) << 32 |
+				    (uint32_t)st.st_ino;
 		u->has_file_gone = u->file_gone = true;
 	}
 	/* A path as sun_path holds it: up to its NUL. */

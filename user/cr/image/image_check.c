@@ -323,8 +323,16 @@ static int check_mm(struct image *img, const char *n, const MmImage *mm)
 		if (v->prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
 			return bad(img, n, "mapping 0x%llx has unknown protection bits 0x%x",
 				   (unsigned long long)v->start, v->prot);
+		/* An AIO ring's file is the context io_setup makes (restore_aio.c). */
+		if (v->aio && (v->kind != VMA_KIND__VMA_FILE_SHARED || !(v->flags & MAP_SHARED) ||
+			       v->aio->ring.len != v->end - v->start || !v->aio->nr_events ||
+			       v->aio->head >= v->aio->nr_events ||
+			       v->aio->tail >= v->aio->nr_events || v->aio->id >= 4096 ||
+			       (uint64_t)v->aio->nr_events * 32 + 32 > v->aio->ring.len))
+			return bad(img, n, "AIO ring 0x%llx is damaged",
+				   (unsigned long long)v->start);
 		if ((v->kind == VMA_KIND__VMA_FILE_PRIVATE || v->kind == VMA_KIND__VMA_FILE_SHARED) &&
-		    (!v->path || !*v->path))
+		    !v->aio && (!v->path || !*v->path))
 			return bad(img, n, "file mapping 0x%llx names no file",
 				   (unsigned long long)v->start);
 		if (v->kind == VMA_KIND__VMA_ANON_SHARED && !v->has_shmid)

@@ -46,6 +46,10 @@ int image_check__files(struct image *img, const char *n, const FilesImage *fi)
 
 	if (fi->n_fds > MAX_FDS || fi->umask > 0777)
 		return bad(img, n, "damaged (%zu fds, umask %o)", fi->n_fds, fi->umask);
+	/* Another task's table (CLONE_FILES): its fds are in that task's image. */
+	if (fi->has_fd_table_of && (fi->fd_table_of <= 0 || fi->n_fds))
+		return bad(img, n, "uses the fd table of pid %d and has %zu fds of its own",
+			   fi->fd_table_of, fi->n_fds);
 	for (i = 0; i < fi->n_fds; i++) {
 		const FdEntry *e = fi->fds[i];
 

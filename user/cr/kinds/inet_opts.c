@@ -5,7 +5,8 @@
  * image's list must pass.
  *
  * The list holds options a program sets and the kernel gives back as it
- * was set (an int, or the option's struct). Left out: those dump_inet.c
+ * was set (an int, or the option's struct: a raw ICMP socket's type
+ * filter, ICMP_FILTER and ICMPV6_FILTER). Left out: those dump_inet.c
  * and restore_inet.c handle by name (SO_REUSEADDR, SO_REUSEPORT,
  * SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF, SO_BINDTODEVICE, IPV6_V6ONLY,
  * IP_FREEBIND, IP_TRANSPARENT, TCP_NODELAY), read-only ones (IP_MTU...),
@@ -35,6 +36,18 @@
 #ifndef IP_LOCAL_PORT_RANGE
 #define IP_LOCAL_PORT_RANGE 51
 #endif
+#ifndef IPPROTO_UDPLITE
+#define IPPROTO_UDPLITE 136
+#endif
+#ifndef IPV6_HDRINCL
+#define IPV6_HDRINCL 36
+#endif
+/* linux/udp.h, linux/icmp.h, linux/icmpv6.h: not in the libc headers. */
+#define UDPLITE_SEND_CSCOV 10
+#define UDPLITE_RECV_CSCOV 11
+#define ICMP_FILTER 1
+#define ICMPV6_FILTER 1
+#define SOL_RAW_ 255
 
 #define O(level, name) { level, name, #name }
 
@@ -62,6 +75,8 @@ static const struct inet_opt opts[] = {
 	O(IPPROTO_IP, IP_MULTICAST_LOOP),
 	O(IPPROTO_IP, IP_MULTICAST_ALL),
 	O(IPPROTO_IP, IP_MULTICAST_IF),
+	O(IPPROTO_IP, IP_HDRINCL),
+	O(SOL_RAW_, ICMP_FILTER),
 	O(IPPROTO_IPV6, IPV6_UNICAST_HOPS),
 	O(IPPROTO_IPV6, IPV6_UNICAST_IF),
 	O(IPPROTO_IPV6, IPV6_MULTICAST_HOPS),
@@ -85,6 +100,9 @@ static const struct inet_opt opts[] = {
 	O(IPPROTO_IPV6, IPV6_AUTOFLOWLABEL),
 	O(IPPROTO_IPV6, IPV6_ADDR_PREFERENCES),
 	O(IPPROTO_IPV6, IPV6_MINHOPCOUNT),
+	O(IPPROTO_IPV6, IPV6_HDRINCL),
+	O(IPPROTO_IPV6, IPV6_CHECKSUM),
+	O(IPPROTO_ICMPV6, ICMPV6_FILTER),
 	O(SOL_SOCKET, SO_BROADCAST),
 	O(SOL_SOCKET, SO_DONTROUTE),
 	O(SOL_SOCKET, SO_OOBINLINE),
@@ -127,6 +145,8 @@ static const struct inet_opt opts[] = {
 	O(IPPROTO_UDP, UDP_NO_CHECK6_RX),
 	O(IPPROTO_UDP, UDP_SEGMENT),
 	O(IPPROTO_UDP, UDP_GRO),
+	O(IPPROTO_UDPLITE, UDPLITE_SEND_CSCOV),
+	O(IPPROTO_UDPLITE, UDPLITE_RECV_CSCOV),
 };
 
 const struct inet_opt *inet_opts__all(size_t *n)
@@ -163,8 +183,16 @@ bool inet_opts__applies(const struct inet_opt *o, int family, int protocol)
 		return false;
 	if (o->level == IPPROTO_IPV6)
 		return family == AF_INET6;
-	if (o->level == IPPROTO_TCP || o->level == IPPROTO_UDP)
+	/* UDP-lite is UDP with its own two options, at its own level. */
+	if (o->level == IPPROTO_UDP)
+		return protocol == IPPROTO_UDP || protocol == IPPROTO_UDPLITE;
+	if (o->level == IPPROTO_TCP || o->level == IPPROTO_UDPLITE)
 		return o->level == protocol;
+	/* A raw ICMP socket's type filter (a ping socket has none: getsockopt fails). */
+	if (o->level == SOL_RAW_)
+		return family == AF_INET && protocol == IPPROTO_ICMP;
+	if (o->level == IPPROTO_ICMPV6)
+		return family == AF_INET6 && protocol == IPPROTO_ICMPV6;
 	return true;
 }
 

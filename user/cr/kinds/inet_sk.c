@@ -14,6 +14,7 @@
 
 #include "inet_opts.h"
 #include "inet_sk.h"
+#include "sk_filter.h"
 #include "tcp_fin.h"
 
 void inet_sk__addr_str(int family, const uint8_t *addr, size_t addr_len, uint32_t port,
@@ -35,6 +36,24 @@ void inet_sk__addr_str(int family, const uint8_t *addr, size_t addr_len, uint32_
 const char *inet_sk__proto(uint32_t protocol)
 {
 	return protocol == IPPROTO_TCP ? "TCP" : protocol == IPPROTO_UDP ? "UDP" : "IP";
+}
+
+const char *inet_sk__name(uint32_t family, uint32_t type, uint32_t protocol)
+{
+	if (type == SOCK_RAW)
+		return protocol <= 65535 ? "raw IP" : NULL;
+	if (type == SOCK_STREAM)
+		return protocol == IPPROTO_TCP ? "TCP" : NULL;
+	if (type != SOCK_DGRAM)
+		return NULL;
+	if (protocol == IPPROTO_UDP)
+		return "UDP";
+	if (protocol == IPPROTO_UDPLITE)
+		return "UDP-lite";
+	if ((family == AF_INET && protocol == IPPROTO_ICMP) ||
+	    (family == AF_INET6 && protocol == IPPROTO_ICMPV6))
+		return "ICMP";
+	return NULL;
 }
 
 static size_t addr_len(uint32_t family)
@@ -79,25 +98,28 @@ int inet_sk__check(const InetSkEntry *k, char *why, size_t len)
 		return -EINVAL;
 	}
 	al = addr_len(k->family);
-	if (!((k->sk_type == SOCK_STREAM && k->protocol == IPPROTO_TCP) ||
-	      (k->sk_type == SOCK_DGRAM && k->protocol == IPPROTO_UDP)))
+	if (!inet_sk__name(k->family, k->sk_type, k->protocol))
 		snprintf(why, len, "inet socket of type %u protocol %u", k->sk_type, k->protocol);
 	else if (k->src_addr.len != al || (k->has_dst_addr && k->dst_addr.len != al))
 		snprintf(why, len, "inet socket with a %zu-byte address", k->src_addr.len);
 	else if (k->src_port > 65535 || (k->has_dst_port && k->dst_port > 65535) ||
-		 (k->has_dst_addr && (!k->has_dst_port || !k->dst_port)))
+		 (k->has_dst_addr && (!k->has_dst_port ||
+				      (!k->dst_port && INET_SK_TCP(k)))))
 		snprintf(why, len, "inet socket with port %u", k->src_port);
-	else if (k->listening && (k->protocol != IPPROTO_TCP || !k->src_port || k->has_dst_addr))
+	else if (k->listening && (!INET_SK_TCP(k) || !k->src_port || k->has_dst_addr))
 		snprintf(why, len, "listening inet socket that is not TCP, unbound or connected");
-	else if (k->tcp && (k->protocol != IPPROTO_TCP || k->listening || !k->has_dst_addr ||
+	else if (k->tcp && (!INET_SK_TCP(k) || k->listening || !k->has_dst_addr ||
 			    !k->src_port))
 		snprintf(why, len, "TCP connection state on a socket that is not connected TCP");
-	else if (k->protocol == IPPROTO_TCP && k->has_dst_addr && !k->tcp)
+	else if (INET_SK_TCP(k) && k->has_dst_addr && !k->tcp)
 		snprintf(why, len, "connected TCP socket without its connection state");
 	else if (k->tcp && tcp_conn_check(k->tcp, why, len))
 		return -EINVAL;
-	else if (k->has_dst_addr && !k->src_port)
+	else if (k->has_dst_addr && !k->src_port && !INET_SK_RAW(k))
 		snprintf(why, len, "connected UDP socket without a local port");
+	else if (INET_SK_RAW(k) && k->src_port && k->src_port != k->protocol)
+		snprintf(why, len, "raw IP socket of protocol %u with port %u", k->protocol,
+			 k->src_port);
 	else if (k->bind_dev && (!*k->bind_dev || strlen(k->bind_dev) >= IFNAMSIZ))
 		snprintf(why, len, "inet socket bound to a device name of %zu bytes",
 			 strlen(k->bind_dev));
@@ -108,21 +130,34 @@ int inet_sk__check(const InetSkEntry *k, char *why, size_t len)
 
 static void local_str(const InetSkEntry *k, char *buf, size_t len)
 {
+	char *colon;
+
 	inet_sk__addr_str(k->family, k->src_addr.data, k->src_addr.len, k->src_port, buf, len);
+	/* A raw socket's "port" is its protocol, said apart. */
+	colon = strrchr(buf, ':');
+	if (INET_SK_RAW(k) && colon)
+		*colon = '\0';
 }
 
 bool inet_sk__describe(const FdEntry *e, char *buf, size_t len)
 {
 	const InetSkEntry *k = e->inet_sk;
-	char local[64], peer[64], val[2 * INET_OPTS_MAX + 3];
+	char local[64], peer[64], val[2 * INET_OPTS_MAX + 3], filt[64];
+	const char *name;
 	size_t i;
 	int n;
 
 	if (!k)
 		return false;
 	local_str(k, local, sizeof(local));
-	n = snprintf(buf, len, "socket:[%lu] %s%s %s", (unsigned long)e->ino,
-		     inet_sk__proto(k->protocol), k->family == AF_INET6 ? "6" : "", local);
+	name = inet_sk__name(k->family, k->sk_type, k->protocol);
+	if (INET_SK_RAW(k))
+		n = snprintf(buf, len, "socket:[%lu] raw IP%s %s, protocol %u",
+			     (unsigned long)e->ino, k->family == AF_INET6 ? "v6" : "", local,
+			     k->protocol);
+	else
+		n = snprintf(buf, len, "socket:[%lu] %s%s %s", (unsigned long)e->ino,
+			     name ? name : "IP", k->family == AF_INET6 ? "6" : "", local);
 	if (n < 0 || (size_t)n >= len)
 		return true;
 	if (k->listening) {
@@ -140,7 +175,10 @@ bool inet_sk__describe(const FdEntry *e, char *buf, size_t len)
 	} else if (!k->src_port) {
 		n += snprintf(buf + n, len - n, ", unbound");
 	}
-	if ((size_t)n < len && k->protocol == IPPROTO_TCP && !k->listening && !k->has_dst_addr)
+	sk_filter__describe(e, filt, sizeof(filt));
+	if ((size_t)n < len)
+		n += snprintf(buf + n, len - n, "%s", filt);
+	if ((size_t)n < len && INET_SK_TCP(k) && !k->listening && !k->has_dst_addr)
 		n += snprintf(buf + n, len - n, ", closed");
 	if ((size_t)n < len && k->bind_dev)
 		n += snprintf(buf + n, len - n, ", device %s", k->bind_dev);
@@ -201,7 +239,11 @@ void inet_sk__json(const FdEntry *e, struct json_object *o)
 	j = json_object_new_object();
 	add(j, "ino", json_object_new_int64((int64_t)e->ino));
 	add(j, "family", json_object_new_string(k->family == AF_INET ? "inet" : "inet6"));
-	add(j, "proto", json_object_new_string(k->protocol == IPPROTO_TCP ? "tcp" : "udp"));
+	add(j, "proto", json_object_new_string(INET_SK_RAW(k) ? "raw" :
+					       k->protocol == IPPROTO_TCP ? "tcp" :
+					       k->protocol == IPPROTO_UDP ? "udp" :
+					       k->protocol == IPPROTO_UDPLITE ? "udplite" : "icmp"));
+	add(j, "protocol", json_object_new_int64(k->protocol));
 	if (k->src_addr.len == addr_len(k->family))
 		inet_ntop(k->family, k->src_addr.data, host, sizeof(host));
 	add(j, "addr", json_object_new_string(host));
@@ -216,7 +258,7 @@ void inet_sk__json(const FdEntry *e, struct json_object *o)
 		add(j, "peer_port", json_object_new_int64(k->dst_port));
 	}
 	add(j, "listening", boolean(k->listening));
-	if (k->protocol == IPPROTO_TCP && !k->listening)
+	if (INET_SK_TCP(k) && !k->listening)
 		add(j, "state", json_object_new_string(k->tcp ? tcp_fin__state_name(k->tcp->state) :
 							 "closed"));
 	if (k->tcp)
@@ -256,5 +298,6 @@ void inet_sk__json(const FdEntry *e, struct json_object *o)
 		}
 	}
 	add(j, "options", opts);
+	sk_filter__json(e, j);
 	add(o, "inet", j);
 }

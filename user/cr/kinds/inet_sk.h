@@ -23,6 +23,18 @@ void inet_sk__addr_str(int family, const uint8_t *addr, size_t addr_len, uint32_
 const char *inet_sk__proto(uint32_t protocol);
 
 /*
+ * What a socket of @type and @protocol is in sentences: "TCP", "UDP",
+ * "UDP-lite", "ICMP" (a ping socket), "raw IP"; NULL for one that is none
+ * of these, which dump refuses and restore cannot make.
+ */
+const char *inet_sk__name(uint32_t family, uint32_t type, uint32_t protocol);
+
+/* @k is a raw socket: its local "port" is its protocol, and it binds no port. */
+#define INET_SK_RAW(k) ((k)->sk_type == 3 /* SOCK_RAW */)
+/* @k is TCP's (a raw socket of protocol 6 is not). */
+#define INET_SK_TCP(k) ((k)->sk_type == 1 /* SOCK_STREAM */)
+
+/*
  * inet_sk__check() - whether @k can be restored: a known family with an
  * address of its length, TCP stream or UDP datagram, ports within 16
  * bits, a listener bound and unconnected, a TCP connection's state

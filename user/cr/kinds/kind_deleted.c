@@ -5,15 +5,24 @@
  * has them or with a mapping of the same file; restore creates the file
  * again where it was, fills it and unlinks it at once (restore_ghost.c
  * when a mapping needs it too, restore_fdkinds.c otherwise), so /proc
- * shows "PATH (deleted)" as before. A file still linked elsewhere, or
- * bigger than what dump saves, is refused.
+ * shows "PATH (deleted)" as before. A file bigger than what dump saves is
+ * refused.
+ *
+ * A file unlinked at its path but still linked elsewhere is not copied:
+ * it is the same inode that restore opens again, found by the file handle
+ * dump keeps (name_to_handle_at) and linked at its path for as long as it
+ * takes to open it (restore_relink.c); verification compares its device
+ * and inode.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dump_ctx.h"
 #include "dump_ghost.h"
+#include "dump_refuse.h"
 #include "escape.h"
 #include "image_check.h"
 #include "kind_deleted.h"
@@ -22,6 +31,8 @@
 #include "log.h"
 #include "restore_fdkinds.h"
 #include "restore_ghost.h"
+#include "restore_relink.h"
+#include "restore_verify.h"
 
 #define DELETED " (deleted)"
 
@@ -39,6 +50,64 @@ static int refuse(const struct fd_live *l, const char *what)
 	return -EOPNOTSUPP;
 }
 
+/*
+ * Still linked elsewhere: its file handle, by which restore finds this
+ * inode again, and a path restore can link it at (free, with a directory
+ * above it on the same file system).
+ */
+static int dump_linked(const struct fd_live *l, FdEntry *e)
+{
+	char path[64], what[4200], dir[4096], *slash;
+	struct file_handle *h;
+	struct stat st;
+	size_t n = strlen(l->link) - strlen(DELETED);
+	int mnt_id, err;
+
+	snprintf(what, sizeof(what), "pid %d fd %d", l->pid, l->fd);
+	err = dump_refuse__remakeable(l->link, what, "file unlinked but linked elsewhere,");
+	if (err)
+		return err;
+	snprintf(dir, sizeof(dir), "%.*s", (int)n, l->link);
+	do {
+		slash = strrchr(dir, '/');
+		*slash = 0;
+	} while (slash != dir && lstat(dir, &st));
+	if (slash == dir && lstat("/", &st))
+		return -errno;
+	if (st.st_dev != l->st->st_dev) {
+		snprintf(what, sizeof(what), "%s, unlinked but linked elsewhere, on another file system than %s,",
+			 l->link, slash == dir ? "/" : dir);
+		return refuse(l, what);
+	}
+	h = malloc(sizeof(*h) + MAX_HANDLE_SZ);
+	if (!h)
+		return -ENOMEM;
+	h->handle_bytes = MAX_HANDLE_SZ;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
+	if (name_to_handle_at(AT_FDCWD, path, h, &mnt_id, AT_SYMLINK_FOLLOW)) {
+		err = -errno;
+		free(h);
+		if (!procfs__exists(l->pid))
+			return -ESRCH;
+		snprintf(what, sizeof(what), "%s, unlinked but linked elsewhere, on a file system without file handles (%s),",
+			 l->link, strerror(-err));
+		return refuse(l, what);
+	}
+	e->path = dump_ctx__strdup(l->link);
+	e->relink_handle.data = malloc(h->handle_bytes);
+	if (!e->path || !e->relink_handle.data) {
+		free(h);
+		return -ENOMEM;
+	}
+	e->path[n] = 0;
+	memcpy(e->relink_handle.data, h->f_handle, h->handle_bytes);
+	e->relink_handle.len = h->handle_bytes;
+	e->has_relink_handle = e->has_relink_handle_type = true;
+	e->relink_handle_type = h->handle_type;
+	free(h);
+	return 0;
+}
+
 /* Its contents once per inode (dump_ghost.c), shared with mappings of it. */
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
@@ -47,10 +116,8 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	char what[4200], path[64];
 	int err;
 
-	if (st->st_nlink) {
-		snprintf(what, sizeof(what), "%s, unlinked but linked elsewhere,", l->link);
-		return refuse(l, what);
-	}
+	if (st->st_nlink)
+		return dump_linked(l, e);
 	/* What is saved is its data, not its holes: a big sparse file is small. */
 	if ((uint64_t)st->st_blocks * 512 > DUMP_GHOST_MAX_BYTES) {
 		snprintf(what, sizeof(what), "%s (%llu bytes of data: more than the %llu MiB saved)",
@@ -84,13 +151,29 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 
 static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
 {
+	if (e->has_relink_handle &&
+	    (e->deleted || !e->path || e->path[0] != '/' || !e->has_relink_handle_type ||
+	     !e->relink_handle.len || e->relink_handle.len > MAX_HANDLE_SZ || !e->has_dev ||
+	     !e->has_ino))
+		return bad(img, n, "fd %u: a file linked elsewhere without its path, handle (%zu bytes) or inode, or with contents",
+			   e->fd, e->relink_handle.len);
 	return e->deleted ? image_check__deleted_file(img, n, "fd", e->fd, e->deleted) : 0;
+}
+
+/* The same inode, linked elsewhere: its device and inode are compared. */
+static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
+{
+	return e->has_relink_handle ? restore_verify__identity(v, e, l) : 0;
 }
 
 static int open_deleted(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
+	int fd;
+
+	if (e->has_relink_handle)
+		return restore_relink__open(ctx, pid, e);
 	/* A deleted file that is also mapped: the mappings' copy. */
-	int fd = restore_ghost__open_fd(ctx, pid, e);
+	fd = restore_ghost__open_fd(ctx, pid, e);
 
 	return fd == -ENOENT ? restore_fdkinds__open_deleted(ctx, pid, e) : fd;
 }
@@ -99,6 +182,11 @@ static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, si
 {
 	const DeletedFileEntry *d = e->deleted;
 
+	if (e->has_relink_handle) {
+		snprintf(buf, len, "%s (deleted, linked elsewhere: the same inode %lu)",
+			 e->path ? e->path : "?", (unsigned long)e->ino);
+		return true;
+	}
 	if (!d)
 		return false;
 	snprintf(buf, len, "%s (deleted, %lu bytes%s%s)", d->path, (unsigned long)d->size,
@@ -133,6 +221,15 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 	const DeletedFileEntry *d = e->deleted;
 	struct json_object *k;
 
+	if (e->has_relink_handle) {
+		k = json_object_new_object();
+		kinds_show__add(k, "path", escape__json_string(e->path ? e->path : ""));
+		kinds_show__add(k, "linked_elsewhere", json_object_new_boolean(true));
+		kinds_show__add(k, "handle_type", json_object_new_int(e->relink_handle_type));
+		kinds_show__add(k, "handle_bytes", json_object_new_int64(e->relink_handle.len));
+		kinds_show__add(o, "deleted", k);
+		return;
+	}
 	if (!d)
 		return;
 	k = json_object_new_object();
@@ -156,6 +253,7 @@ const struct fd_kind kind_deleted = {
 	.dump = dump,
 	.check = check,
 	.open = open_deleted,
+	.verify = verify,
 	.describe = describe,
 	.json = json,
 };

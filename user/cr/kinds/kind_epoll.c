@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kind_epoll.c - epoll instances. Dump reads the interest list from
- * fdinfo (dump_epoll.c, which also refuses targets that were closed or
- * replaced after they were added); restore makes an empty instance when
- * the fd is opened and adds the targets once every fd of the tree is in
- * place (restore_epoll.c).
+ * fdinfo (dump_epoll.c, which also finds the file of a target that was
+ * closed or replaced after it was added); restore makes an empty instance
+ * when the fd is opened and adds the targets once every fd of the tree is
+ * in place (restore_epoll.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,12 +28,7 @@ static bool claims(const struct fd_live *l)
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	return dump_epoll__fd(&ctx->epoll, l->pid, l->fd, l->info, e);
-}
-
-static int dump_tree(struct dump_ctx *ctx)
-{
-	return dump_epoll__check(ctx->epoll);
+	return dump_epoll__fd(ctx, l->pid, l->fd, l->info, e);
 }
 
 static void dump_free(struct dump_ctx *ctx)
@@ -59,36 +54,50 @@ static bool has_fd(const FilesImage *fi, uint32_t fd)
 }
 
 /*
- * An epoll's interest list: fds of the same task (@fi, sorted), each once
- * and not the epoll itself, which also bounds the count by the task's fds.
+ * An epoll's interest list: fds of the same task (@fi, sorted), not the
+ * epoll itself, each once; an entry whose file was closed or replaced at
+ * its number names a description instead (ofd_id), each (number,
+ * description) once.
  */
+static int cmp_target(const void *a, const void *b)
+{
+	const EpollTarget *x = *(const EpollTarget *const *)a, *y = *(const EpollTarget *const *)b;
+
+	if (x->tfd != y->tfd)
+		return x->tfd < y->tfd ? -1 : 1;
+	return x->ofd_id < y->ofd_id ? -1 : x->ofd_id > y->ofd_id;
+}
+
 static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
 {
 	const EpollEntry *ep = e->epoll;
-	uint32_t *tfds;
+	EpollTarget **v;
 	size_t i;
 	int err = 0;
 
 	if (!ep)
 		return bad(img, n, "epoll fd %u has no interest list", e->fd);
-	if (ep->n_targets > fi->n_fds || (ep->n_targets && !ep->targets_here))
+	if (ep->n_targets > MAX_FDS || (ep->n_targets && !ep->targets_here))
 		return bad(img, n, "epoll fd %u: %zu targets: impossible", e->fd, ep->n_targets);
-	for (i = 0; i < ep->n_targets; i++)
-		if (ep->targets[i]->tfd == e->fd || !has_fd(fi, ep->targets[i]->tfd))
+	for (i = 0; i < ep->n_targets; i++) {
+		const EpollTarget *t = ep->targets[i];
+
+		if (t->has_ofd_id ? !t->ofd_id || t->tfd >= MAX_FDS :
+				    t->tfd == e->fd || !has_fd(fi, t->tfd))
 			return bad(img, n, "epoll fd %u watches fd %u, which the task does not have",
-				   e->fd, ep->targets[i]->tfd);
+				   e->fd, t->tfd);
+	}
 	if (ep->n_targets < 2)
 		return 0;
-	tfds = malloc(ep->n_targets * sizeof(*tfds));
-	if (!tfds)
+	v = malloc(ep->n_targets * sizeof(*v));
+	if (!v)
 		return -ENOMEM;
-	for (i = 0; i < ep->n_targets; i++)
-		tfds[i] = ep->targets[i]->tfd;
-	qsort(tfds, ep->n_targets, sizeof(*tfds), image_check__cmp_u32);
+	memcpy(v, ep->targets, ep->n_targets * sizeof(*v));
+	qsort(v, ep->n_targets, sizeof(*v), cmp_target);
 	for (i = 1; i < ep->n_targets && !err; i++)
-		if (tfds[i] == tfds[i - 1])
-			err = bad(img, n, "epoll fd %u watches fd %u twice", e->fd, tfds[i]);
-	free(tfds);
+		if (!cmp_target(&v[i], &v[i - 1]))
+			err = bad(img, n, "epoll fd %u watches fd %u twice", e->fd, v[i]->tfd);
+	free(v);
 	return err;
 }
 
@@ -120,7 +129,10 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		p += 4;
 	}
 	snprintf(w, sizeof(w), "fd %u: epoll watches", e->fd);
-	return restore_verify__num(v, w, VF_DEC, ep->n_targets, n);
+	if (restore_verify__num(v, w, VF_DEC, ep->n_targets, n))
+		return -EIO;
+	/* Those whose file is not at their number: on the right file. */
+	return restore_epoll__verify(v, e);
 }
 
 /* "IN|ET|ONESHOT" */
@@ -156,8 +168,13 @@ static void print(const FdEntry *e)
 
 	for (i = 0; e->epoll && i < e->epoll->n_targets; i++) {
 		ep_events(e->epoll->targets[i]->events, evs, sizeof(evs));
-		printf("         watches fd %u: %s, data 0x%lx\n", e->epoll->targets[i]->tfd, evs,
+		printf("         watches fd %u: %s, data 0x%lx", e->epoll->targets[i]->tfd, evs,
 		       (unsigned long)e->epoll->targets[i]->data);
+		/* Closed or replaced since it was added: the file is that description. */
+		if (e->epoll->targets[i]->has_ofd_id)
+			printf(" (the file of ofd %u, no longer at fd %u)",
+			       e->epoll->targets[i]->ofd_id, e->epoll->targets[i]->tfd);
+		printf("\n");
 	}
 }
 
@@ -181,6 +198,8 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 		kinds_show__add(t, "events", kinds_show__hex(ep->targets[i]->events));
 		kinds_show__add(t, "event_names", escape__json_string(evs));
 		kinds_show__add(t, "data", kinds_show__hex(ep->targets[i]->data));
+		if (ep->targets[i]->has_ofd_id)
+			kinds_show__add(t, "ofd_id", json_object_new_int64(ep->targets[i]->ofd_id));
 		json_object_array_add(a, t);
 	}
 	kinds_show__add(k, "targets", a);
@@ -194,7 +213,6 @@ const struct fd_kind kind_epoll = {
 	.test = "epoll",
 	.claims = claims,
 	.dump = dump,
-	.dump_tree = dump_tree,
 	.dump_free = dump_free,
 	.check = check,
 	.open = restore_epoll__open,

@@ -2,7 +2,8 @@
 /*
  * kind_inet.c - TCP and UDP sockets, IPv4 and IPv6: listeners with their
  * accept queues, UDP sockets, and established connections in TCP repair
- * mode. Dump is dump_inet.c's and dump_tcp.c's (reached through
+ * mode; UDP-lite, ICMP ping and raw IP sockets too, and any of them with
+ * a classic socket filter (sk_filter.c). Dump is dump_inet.c's and dump_tcp.c's (reached through
  * dump_sockets.c, which reads every socket), restore restore_inet.c's and
  * restore_tcp.c's; the options kept are inet_opts.c's and the text of a
  * saved socket inet_sk.c's. This module is the kind's entry in the table,
@@ -24,6 +25,7 @@
 #include "restore_tcp.h"
 #include "restore_verify.h"
 #include "restore_verify_tcp.h"
+#include "sk_filter.h"
 
 static bool claims(const struct fd_live *l)
 {
@@ -42,7 +44,7 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 
 	if (!e->inet_sk)
 		return bad(img, n, "inet socket fd %u has no state", e->fd);
-	if (inet_sk__check(e->inet_sk, why, sizeof(why)))
+	if (inet_sk__check(e->inet_sk, why, sizeof(why)) || sk_filter__check(e, why, sizeof(why)))
 		return bad(img, n, "fd %u: %s", e->fd, why);
 	return 0;
 }
@@ -129,6 +131,8 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	/* A connection's state and shutdown bits (restore_verify_tcp.c). */
 	if (!err)
 		err = restore_verify_tcp__conn(v, e, s);
+	if (!err)
+		err = sk_filter__verify(v, e, s);
 	/* restore --tcp-close: a connection made again unbound (restore_tcp.h). */
 	if (err || (k->tcp && restore_tcp__close_mode()) || getsockname(s, (struct sockaddr *)&ss, &len))
 		return err;
@@ -138,6 +142,21 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 
 		snprintf(w, sizeof(w), "fd %u: local port", e->fd);
 		err = restore_verify__num(v, w, VF_DEC, k->src_port, ntohs(port));
+		v->n->sockopts++;
+	}
+	/* Datagram and raw sockets: the address they are bound to (a raw port says nothing). */
+	if (!err && ss.ss_family == k->family && k->sk_type != SOCK_STREAM) {
+		const void *a = ss.ss_family == AF_INET ?
+					(const void *)&((struct sockaddr_in *)&ss)->sin_addr :
+					(const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
+		char img[64], now[64];
+
+		inet_sk__addr_str(k->family, k->src_addr.data, k->src_addr.len, k->src_port, img,
+				  sizeof(img));
+		inet_sk__addr_str(k->family, a, k->src_addr.len, ntohs(((struct sockaddr_in *)&ss)->sin_port),
+				  now, sizeof(now));
+		snprintf(w, sizeof(w), "fd %u: local address", e->fd);
+		err = restore_verify__str(v, w, img, now);
 		v->n->sockopts++;
 	}
 	return err;

@@ -26,7 +26,7 @@ static bool claims(const struct fd_live *l)
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	return dump_inotify__fd(l->pid, l->fd, l->info, e);
+	return dump_inotify__fd(l->pid, l->fd, l->info, e, ctx->drop_events);
 }
 
 /*
@@ -118,12 +118,19 @@ static void in_mask(uint32_t m, char *buf, size_t len)
 	kinds_show__bits(m, names, sizeof(names) / sizeof(names[0]), buf, len);
 }
 
+static int open_inotify(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
+{
+	kinds__warn_dropped(pid, e);
+	return restore_inotify__open(ctx, pid, e);
+}
+
 static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	if (!e->inotify)
 		return false;
-	snprintf(buf, len, "inotify, %zu watch%s", e->inotify->n_watches,
-		 e->inotify->n_watches == 1 ? "" : "es");
+	snprintf(buf, len, "inotify, %zu watch%s%s", e->inotify->n_watches,
+		 e->inotify->n_watches == 1 ? "" : "es",
+		 kinds_show__dropped(e, (char[64]){ 0 }, 64));
 	return true;
 }
 
@@ -165,6 +172,8 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 		json_object_array_add(a, j);
 	}
 	kinds_show__add(k, "watches", a);
+	if (e->has_dropped_events)
+		kinds_show__add(k, "dropped_events", kinds_show__u64(e->dropped_events));
 	kinds_show__add(o, "inotify", k);
 }
 
@@ -176,7 +185,7 @@ const struct fd_kind kind_inotify = {
 	.claims = claims,
 	.dump = dump,
 	.check = check,
-	.open = restore_inotify__open,
+	.open = open_inotify,
 	.verify = verify,
 	.describe = describe,
 	.print = print,

@@ -13,7 +13,8 @@
  * keeps state for the socket (audit, netfilter, connector...: restorable()
  * lists the others), unread messages (the kernel or another socket sent
  * them; they cannot be queued again as they were), a dump the kernel is
- * still feeding, a socket filter, a socket of another network namespace.
+ * still feeding, an eBPF socket filter (a classic one is kept:
+ * sk_filter.c), a socket of another network namespace.
  * netlink_sk.c reads the groups and asks netlink_diag.
  */
 #include <errno.h>
@@ -36,6 +37,7 @@
 #include "netlink_sk.h"
 #include "restore_ctx.h"
 #include "restore_verify.h"
+#include "sk_filter.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -149,14 +151,13 @@ static void what(const NetlinkSkEntry *k, char *buf, size_t len)
 }
 
 /* Read the state of socket @s (a copy of @l's) into @k; refuse what cannot come back. */
-static int dump_sock(const struct fd_live *l, int s, NetlinkSkEntry *k)
+static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry *k)
 {
 	struct sockaddr_nl sa;
 	socklen_t len = sizeof(sa);
 	struct netlink_sk_diag d;
 	char w[96], why[64] = "";
 	uint32_t *g;
-	socklen_t fl = 0;
 	size_t i;
 	int v, n, err;
 
@@ -202,8 +203,6 @@ static int dump_sock(const struct fd_live *l, int s, NetlinkSkEntry *k)
 		snprintf(why, sizeof(why), "unread messages (%u bytes queued)", d.rmem);
 	else if (d.dumping)
 		snprintf(why, sizeof(why), "a dump in progress");
-	else if (!getsockopt(s, SOL_SOCKET, SO_GET_FILTER, NULL, &fl) ? fl != 0 : errno == EACCES)
-		snprintf(why, sizeof(why), "a socket filter (BPF)");
 	if (why[0]) {
 		pr_err("pid %d fd %d: %s with %s is not supported", l->pid, l->fd, w, why);
 		return -EOPNOTSUPP;
@@ -231,7 +230,11 @@ static int dump_sock(const struct fd_live *l, int s, NetlinkSkEntry *k)
 		*flag_has(k, i) = !get_int(s, SOL_NETLINK, flags[i].opt, &v);
 		*flag_val(k, i) = !!v;
 	}
-	return 0;
+	/* A classic filter is kept (sk_filter.c); an eBPF one refused. */
+	err = sk_filter__dump(s, e, why, sizeof(why));
+	if (err == -EOPNOTSUPP)
+		pr_err("pid %d fd %d: %s with %s is not supported", l->pid, l->fd, w, why);
+	return err;
 }
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
@@ -248,7 +251,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	if (err)
 		return err;
 	e->netlink_sk = PB_NEW(NetlinkSkEntry, netlink_sk_entry);
-	err = e->netlink_sk ? dump_sock(l, s, e->netlink_sk) : -ENOMEM;
+	err = e->netlink_sk ? dump_sock(l, s, e, e->netlink_sk) : -ENOMEM;
 	close(s);
 	if (err && err != -EOPNOTSUPP && err != -ENOMEM && err != -ESRCH) {
 		pr_err("pid %d fd %d: netlink socket: %s", l->pid, l->fd, strerror(-err));
@@ -265,6 +268,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
 {
 	const NetlinkSkEntry *k = e->netlink_sk;
+	char why[64];
 	size_t i;
 
 	if (!k)
@@ -292,6 +296,8 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 	if (k->connected && (!k->port || k->dst_group > 32))
 		return bad(img, n, "netlink socket fd %u: connected %s", e->fd,
 			   k->port ? "to a group above 32" : "but not bound");
+	if (sk_filter__check(e, why, sizeof(why)))
+		return bad(img, n, "netlink socket fd %u: %s", e->fd, why);
 	return 0;
 }
 
@@ -344,6 +350,8 @@ static int open_netlink(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		sa.nl_groups = k->dst_group ? 1U << (k->dst_group - 1) : 0;
 		err = connect(s, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
 	}
+	if (!err)
+		err = sk_filter__restore(s, e, &step);
 	if (err) {
 		close(s);
 		return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: %s: %s: %s", pid, e->fd, w, step,
@@ -379,6 +387,8 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		if (*flag_has(k, i))
 			err = restore_verify__sockopt(v, e, s, SOL_NETLINK, flags[i].opt, flags[i].name,
 						      *flag_val(k, i));
+	if (!err)
+		err = sk_filter__verify(v, e, s);
 	if (!err && !getsockname(s, (struct sockaddr *)&sa, &len)) {
 		snprintf(w, sizeof(w), "fd %u: netlink port id", e->fd);
 		err = restore_verify__num(v, w, VF_DEC, k->port, sa.nl_pid);
@@ -446,6 +456,12 @@ static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, si
 	for (i = 0; i < NFLAGS && n >= 0 && (size_t)n < len; i++)
 		if (*flag_has(k, i) && *flag_val(k, i))
 			n += snprintf(buf + n, len - n, ", %s", flags[i].name + 8);
+	if (n >= 0 && (size_t)n < len) {
+		char filt[64];
+
+		sk_filter__describe(e, filt, sizeof(filt));
+		snprintf(buf + n, len - n, "%s", filt);
+	}
 	return true;
 }
 
@@ -483,6 +499,7 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 		if (*flag_has(k, i))
 			kinds_show__add(f, flags[i].name, json_object_new_boolean(*flag_val(k, i)));
 	kinds_show__add(j, "options", f);
+	sk_filter__json(e, j);
 	kinds_show__add(o, "netlink", j);
 }
 

@@ -32,10 +32,11 @@ int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index);
 /* Session, tty_nr and tpgid of /proc/@pid/stat. Return: 0 or -errno. */
 int kind_pty__stat_tty(pid_t pid, pid_t *sid, int *tty_nr, pid_t *tpgid);
 /*
- * A copy in pidtrace of the master of /dev/pts/@index, wherever a process
- * holds it (a scan of /proc), or -errno (-ENOENT: none).
+ * A copy in pidtrace of the master of /dev/pts/@index of the devpts
+ * instance @dev (st_dev of the slave), wherever a process holds it (a scan
+ * of /proc), or -errno (-ENOENT: none).
  */
-int kind_pty__find_master(int index);
+int kind_pty__find_master(int index, dev_t dev);
 /* The pts index of pidtrace's own controlling terminal, or -1. */
 int kind_pty__own_index(void);
 /* A copy in pidtrace of fd @fd of @pid (pidfd_getfd), or -errno. */

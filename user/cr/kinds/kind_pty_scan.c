@@ -6,10 +6,12 @@
  * controlling terminal (a scan of /proc).
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -73,29 +75,35 @@ bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index)
 	return found;
 }
 
-/* Pid @pid (outside the tree) holds /dev/pts/@index open: the fd, or -1. */
-static int holds_slave(pid_t pid, int index, dev_t rdev)
+/*
+ * Pid @pid (outside the tree) holds slave @want_st (/dev/pts/N) open: the
+ * fd, or -1. Told by the device, not the name: the same number in another
+ * devpts instance (a container's, a mount namespace's own) is another
+ * terminal, with the same rdev and another st_dev (the instance), whatever
+ * path it was opened by. *@other: it holds that number of another instance.
+ */
+static int holds_slave(pid_t pid, const struct stat *want_st, bool *other)
 {
-	char dir[64], path[384], link[64], want[64];
+	char dir[64], path[384];
 	struct dirent *d;
 	struct stat st;
 	int fd = -1;
-	ssize_t n;
 	DIR *dp;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
-	snprintf(want, sizeof(want), "/dev/pts/%d", index);
 	dp = opendir(dir);
 	if (!dp)
 		return -1;
 	while (fd < 0 && (d = readdir(dp))) {
-		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
+		if (d->d_name[0] == '.')
 			continue;
-		link[n] = '\0';
-		if (!strcmp(link, want) && !stat(path, &st) && st.st_rdev == rdev)
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (stat(path, &st) || !S_ISCHR(st.st_mode) || st.st_rdev != want_st->st_rdev)
+			continue;
+		if (st.st_dev == want_st->st_dev)
 			fd = atoi(d->d_name);
+		else
+			*other = true;
 	}
 	closedir(dp);
 	return fd;
@@ -114,6 +122,7 @@ int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index)
 	struct dirent *d;
 	struct stat st;
 	int tty_nr, fd;
+	bool other;
 	DIR *dp;
 
 	snprintf(path, sizeof(path), "/dev/pts/%d", index);
@@ -126,8 +135,15 @@ int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index)
 		pid = atoi(d->d_name);
 		if (pid <= 0 || pid == getpid() || dump_ctx__find_task(ctx, pid))
 			continue;
-		fd = holds_slave(pid, index, st.st_rdev);
-		if (fd < 0 && (kind_pty__stat_tty(pid, &sid, &tty_nr, &tpgid) ||
+		other = false;
+		fd = holds_slave(pid, &st, &other);
+		/*
+		 * Its controlling terminal has that number: stat's tty_nr does
+		 * not say which instance; one it holds open of another
+		 * instance does (a shell in a container has its terminal as
+		 * fds 0-2). Without either, it may be this one: refused.
+		 */
+		if (fd < 0 && (other || kind_pty__stat_tty(pid, &sid, &tty_nr, &tpgid) ||
 			       kind_pty__index(tty_nr) != index))
 			continue;
 		closedir(dp);
@@ -146,7 +162,21 @@ int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index)
 	return 0;
 }
 
-int kind_pty__find_master(int index)
+/* Master copy @m's slave is in devpts instance @dev (TIOCGPTPEER, closed at once). */
+static bool master_of_instance(int m, dev_t dev)
+{
+	struct stat st;
+	int s = ioctl(m, TIOCGPTPEER, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	bool same;
+
+	if (s < 0)
+		return false;
+	same = !fstat(s, &st) && st.st_dev == dev;
+	close(s);
+	return same;
+}
+
+int kind_pty__find_master(int index, dev_t dev)
 {
 	char dir[64], path[384];
 	struct dirent *d, *f;
@@ -172,6 +202,10 @@ int kind_pty__find_master(int index)
 			    kind_pty__master_index(pid, atoi(f->d_name)) != index)
 				continue;
 			c = kind_pty__copy_fd(pid, atoi(f->d_name));
+			if (c >= 0 && !master_of_instance(c, dev)) {
+				close(c);
+				c = -ENOENT;
+			}
 		}
 		closedir(fp);
 	}

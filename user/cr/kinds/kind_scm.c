@@ -10,6 +10,7 @@
 
 #include "image_check.h"
 #include "kind_scm.h"
+#include "kinds.h"
 
 #define MAX_SCM_FDS 253		/* SCM_MAX_FD */
 
@@ -33,8 +34,10 @@ int kind_scm__check(struct image *img, const char *n, const FdEntry *e)
 		if (!m->n_fds || m->n_fds > MAX_SCM_FDS)
 			return bad(img, n, "unix socket fd %u: %zu files in one message", e->fd,
 				   m->n_fds);
+		/* A pipe end with its pipe, or a description a task holds (restore_scm.c). */
 		for (k = 0; k < m->n_fds; k++)
-			if (m->fds[k]->type != FD_TYPE__FD_PIPE || !m->fds[k]->has_pipe_ino)
+			if (m->fds[k]->type == FD_TYPE__FD_PIPE ? !m->fds[k]->has_pipe_ino :
+			    !kinds__find(m->fds[k]->type) || !m->fds[k]->ofd_id)
 				return bad(img, n, "unix socket fd %u: a file in flight of kind %d",
 					   e->fd, m->fds[k]->type);
 	}
@@ -49,9 +52,15 @@ void kind_scm__print(const FdEntry *e)
 	for (i = 0; u && i < u->n_scm; i++) {
 		printf("         in flight %s %lu:", u->sk_type == SOCK_STREAM ? "up to byte" : "in message",
 		       (unsigned long)u->scm[i]->at);
-		for (k = 0; k < u->scm[i]->n_fds; k++)
-			printf(" pipe:[%lu] (ofd %u)", (unsigned long)u->scm[i]->fds[k]->pipe_ino,
-			       u->scm[i]->fds[k]->ofd_id);
+		for (k = 0; k < u->scm[i]->n_fds; k++) {
+			const FdEntry *d = u->scm[i]->fds[k];
+
+			if (d->type == FD_TYPE__FD_PIPE)
+				printf(" pipe:[%lu] (ofd %u)", (unsigned long)d->pipe_ino, d->ofd_id);
+			else
+				printf(" %s %lu (ofd %u)", kinds__name(d->type), (unsigned long)d->ino,
+				       d->ofd_id);
+		}
 		printf("\n");
 	}
 }
@@ -73,10 +82,13 @@ void kind_scm__json(const FdEntry *e, struct json_object *unix_obj)
 			const FdEntry *d = u->scm[i]->fds[k];
 
 			f = json_object_new_object();
-			json_object_object_add(f, "type", json_object_new_string("pipe"));
+			json_object_object_add(f, "type", json_object_new_string(kinds__name(d->type)));
 			json_object_object_add(f, "flags", json_object_new_int64(d->flags));
 			json_object_object_add(f, "ofd_id", json_object_new_int64(d->ofd_id));
-			json_object_object_add(f, "pipe_ino", json_object_new_int64(d->pipe_ino));
+			if (d->has_pipe_ino)
+				json_object_object_add(f, "pipe_ino", json_object_new_int64(d->pipe_ino));
+			else
+				json_object_object_add(f, "ino", json_object_new_int64(d->ino));
 			json_object_array_add(fds, f);
 		}
 		json_object_object_add(m, "fds", fds);

@@ -16,13 +16,16 @@
 #include "dump_ctx.h"
 #include "dump_scm.h"
 #include "dump_sockets.h"
+#include "dump_unix_cred.h"
 #include "escape.h"
 #include "image_check.h"
 #include "kind_scm.h"
 #include "kinds.h"
 #include "kinds_show.h"
 #include "restore_fdkinds.h"
+#include "restore_scm.h"
 #include "restore_unix.h"
+#include "restore_unix_cred.h"
 #include "restore_verify.h"
 #include "restore_verify_unix.h"
 #include "unix_opts.h"
@@ -30,6 +33,14 @@
 #ifndef SO_PEEK_OFF
 #define SO_PEEK_OFF 42
 #endif
+
+/* Every fd in place: listeners listen as their image says, queues with sockets in flight. */
+static int restore_tree(struct restore_ctx *ctx)
+{
+	int err = restore_unix_cred__relisten(ctx);
+
+	return err ? err : restore_scm__late(ctx);
+}
 
 static bool claims(const struct fd_live *l)
 {
@@ -40,6 +51,9 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
 	int err = dump_sockets__fd(&ctx->sockets, l->pid, l->fd, l->st, l->info, e);
 
+	/* Who it names as its peer (SO_PEERCRED: dump_unix_cred.c). */
+	if (!err && e->type == FD_TYPE__FD_UNIX)
+		err = dump_unix_cred__fd(ctx, l->pid, l->fd, e);
 	/* The files in flight in its queue (dump_scm.c). */
 	if (!err && e->type == FD_TYPE__FD_UNIX)
 		err = dump_scm__fd(ctx, l->pid, l->fd, l->info, e);
@@ -48,7 +62,12 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 
 static int dump_tree(struct dump_ctx *ctx)
 {
-	return dump_sockets__check_peers(ctx->sockets);
+	int err = dump_sockets__check_peers(ctx->sockets);
+
+	/* Then who made them (dump_unix_cred.c), and the files in flight (dump_scm.c). */
+	if (!err)
+		err = dump_unix_cred__check(ctx);
+	return err ? err : dump_scm__check(ctx);
 }
 
 static void dump_free(struct dump_ctx *ctx)
@@ -56,6 +75,7 @@ static void dump_free(struct dump_ctx *ctx)
 	dump_sockets__free(ctx->sockets);
 	ctx->sockets = NULL;
 	dump_scm__free(ctx);
+	dump_unix_cred__free(ctx);
 }
 
 /*
@@ -75,6 +95,11 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 		return bad(img, n, "unix socket fd %u has no state", e->fd);
 	if (kind_scm__check(img, n, e))
 		return -EINVAL;
+	/* Peer credentials: all three, a pid only with ids (restore_unix_cred.c). */
+	if ((u->has_peer_pid || u->has_peer_uid || u->has_peer_gid) &&
+	    (!u->has_peer_pid || !u->has_peer_uid || !u->has_peer_gid ||
+	     (!u->peer_pid && (u->peer_uid != UINT32_MAX || u->peer_gid != UINT32_MAX))))
+		return bad(img, n, "unix socket fd %u: damaged peer credentials", e->fd);
 	if (u->has_pending_on && (u->listening || u->sk_type == SOCK_DGRAM || !u->connected))
 		return bad(img, n, "unix socket fd %u waits in a backlog but is no connected client",
 			   e->fd);
@@ -127,6 +152,9 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 	if (!err && u->sk_type != SOCK_DGRAM)
 		err = restore_verify__sockopt(v, e, s, SOL_SOCKET, SO_ACCEPTCONN, "listening",
 					      u->has_listening && u->listening);
+	/* Its peer credentials (SO_PEERCRED), as the image's task made them. */
+	if (!err)
+		err = restore_verify_unix__peercred(v, e, s);
 	/* Its name, its peer's, and that the peer is the right restored socket. */
 	return err ? err : restore_verify_unix__names(v, e, s);
 }
@@ -243,6 +271,12 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 		kinds_show__add(k, "queued_bytes", kinds_show__u64(queued(u)));
 		kinds_show__add(k, "queued_messages", kinds_show__u64(u->n_queue));
 	}
+	/* SO_PEERCRED: who made it (restore_unix_cred.c). */
+	if (u->has_peer_pid && u->has_peer_uid && u->has_peer_gid) {
+		kinds_show__add(k, "peer_pid", json_object_new_int64(u->peer_pid));
+		kinds_show__add(k, "peer_uid", json_object_new_int64(u->peer_uid));
+		kinds_show__add(k, "peer_gid", json_object_new_int64(u->peer_gid));
+	}
 	kind_scm__json(e, k);
 	kinds_show__add(o, "unix", k);
 }
@@ -258,6 +292,7 @@ const struct fd_kind kind_unix = {
 	.dump_free = dump_free,
 	.check = check,
 	.open = restore_fdkinds__open_unix,
+	.restore_tree = restore_tree,
 	.restore_end = restore_unix__end,
 	.verify = verify,
 	.describe = describe,

@@ -12,23 +12,28 @@
 #include <unistd.h>
 
 #include "kinds.h"
+#include "log.h"
 
 /*
  * The table: one line a kind. A live fd is the first kind that claims it,
- * so the narrower claims come first: anonymous inodes by name, sockets by
- * family, pipes before named FIFOs, memfds and deleted files before
- * regular files.
+ * so the narrower claims come first: O_PATH fds of any file by their flag,
+ * anonymous inodes by name, sockets by family, pipes before named FIFOs,
+ * memfds and deleted files before regular files.
  */
 #define KIND_TABLE(K) \
+	K(path)       \
 	K(pidfd)      \
 	K(eventfd)    \
 	K(signalfd)   \
 	K(timerfd)    \
 	K(epoll)      \
 	K(inotify)    \
+	K(fanotify)   \
 	K(unix)       \
 	K(inet)       \
 	K(netlink)    \
+	K(packet)     \
+	K(bpfmap)     \
 	K(pty)        \
 	K(pipe)       \
 	K(fifo)       \
@@ -137,4 +142,11 @@ void kinds__unknown(const struct fd_live *l, char *buf, size_t len)
 			 S_ISBLK(l->st->st_mode)  ? "block device " : "",
 			 l->link);
 	}
+}
+
+void kinds__warn_dropped(pid_t pid, const FdEntry *e)
+{
+	if (e->has_dropped_events)
+		pr_warn("pid %d fd %u: %s without the %u bytes of events it had not read (dropped at dump, --drop-unread-events)",
+			pid, e->fd, kinds__noun(e->type), e->dropped_events);
 }

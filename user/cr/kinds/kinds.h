@@ -114,6 +114,11 @@ const struct fd_kind *kinds__at(size_t i);
  * Return: 0, or -errno (-ESRCH: the task is gone).
  */
 int kinds__probe_socket(struct fd_live *l, int *pidfd, bool keep);
+/*
+ * Restore: a warning (in the report's "warnings") that fd @e of @pid comes
+ * back without the unread events dump --drop-unread-events left behind.
+ */
+void kinds__warn_dropped(pid_t pid, const FdEntry *e);
 /* What a live fd no kind claims is, for the refusal ("packet socket"). */
 void kinds__unknown(const struct fd_live *l, char *buf, size_t len);
 

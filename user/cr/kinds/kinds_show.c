@@ -51,3 +51,11 @@ void kinds_show__bits(uint32_t v, const struct kinds_show_bit *names, size_t cou
 	if (v && n < len)
 		snprintf(buf + n, len - n, "%s0x%x", n ? "|" : "", v);
 }
+
+const char *kinds_show__dropped(const FdEntry *e, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (e->has_dropped_events)
+		snprintf(buf, len, ", %u bytes of unread events dropped at dump", e->dropped_events);
+	return buf;
+}

@@ -11,6 +11,8 @@
 
 #include <json-c/json.h>
 
+#include "files.pb-c.h"
+
 /* "0x1f" as a JSON string (64-bit values do not survive every JSON reader). */
 struct json_object *kinds_show__hex(uint64_t v);
 struct json_object *kinds_show__u64(uint64_t v);
@@ -25,6 +27,8 @@ struct kinds_show_bit {
 void kinds_show__bits(uint32_t v, const struct kinds_show_bit *names, size_t count, char *buf,
 		      size_t len);
 /* "SIGUSR1,SIGRTMIN+2": bit N-1 of @mask is signal N. */
+/* ", N bytes of unread events dropped at dump" for an fd that had some, else "". */
+const char *kinds_show__dropped(const FdEntry *e, char *buf, size_t len);
 void kinds_show__signals(uint64_t mask, char *buf, size_t len);
 
 #endif

@@ -237,14 +237,16 @@ static int open_peer(const FdEntry *e)
 	struct stat st;
 	int m, fd;
 
-	m = kind_pty__find_master((int)e->pty->index);
+	if (!e->has_dev)
+		return -1;
+	m = kind_pty__find_master((int)e->pty->index, e->dev);
 	if (m < 0)
 		return -1;
 	fd = ioctl(m, TIOCGPTPEER, (e->flags & (O_ACCMODE | O_NONBLOCK | O_APPEND)) | O_NOCTTY);
 	close(m);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) || (e->has_rdev && st.st_rdev != e->rdev)) {
+	if (fstat(fd, &st) || (e->has_rdev && st.st_rdev != e->rdev) || st.st_dev != e->dev) {
 		close(fd);
 		return -1;
 	}

@@ -49,9 +49,11 @@
 #include "procfs.h"
 #include "progress.h"
 #include "ptrace.h"
+#include "restore_cgroot.h"
 #include "restore_cgroup.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
+#include "restore_fdt.h"
 #include "restore_files.h"
 #include "restore_ghost.h"
 #include "restore_load.h"
@@ -71,7 +73,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n"
-		   "                        [--cgroups MODE] [--tcp-close]\n\n"
+		   "                        [--cgroups MODE] [--cgroup-root [CONTROLLER:]PATH]\n"
+		   "                        [--tcp-close]\n\n"
 		   "Recreate the process tree dumped in the image directory DIR (default: the\n"
 		   "current directory) with the same pids, links and state, watched by the\n"
 		   "tracer: every death by a signal during the restore is explained in the\n"
@@ -91,6 +94,12 @@ static void usage(FILE *f)
 		   "                        one that exists must have the image's settings),\n"
 		   "                        existing (back in cgroups that exist, none made),\n"
 		   "                        ignore (every task stays in pidtrace's)\n"
+		   "      --cgroup-root [CONTROLLER:]PATH\n"
+		   "                        the cgroup the root task was in becomes PATH, the\n"
+		   "                        tree's cgroups below it follow (made if missing),\n"
+		   "                        in the hierarchy of CONTROLLER (memory, cpu,\n"
+		   "                        name=NAME, cgroup2), or without it in each where\n"
+		   "                        the tree had its own cgroup; repeatable\n"
 		   "      --tcp-close       TCP connections of the image come back closed\n"
 		   "                        (never bound, shut down both ways: reads give the\n"
 		   "                        end of the stream, writes EPIPE), not made again\n");
@@ -122,6 +131,8 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		err = restore_tree__check_pids(ctx);
 		if (!err)
 			err = restore_threads__check(ctx);
+		if (!err)
+			err = restore_fdt__check(ctx);
 		/* Before the stubs: they inherit the objects' fds. */
 		if (!err)
 			err = restore_shmem__create(ctx);
@@ -393,6 +404,7 @@ int cmd_restore(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeline", required_argument, NULL, 'T' },
 		{ "cgroups", required_argument, NULL, 'G' },
+		{ "cgroup-root", required_argument, NULL, 'R' },
 		{ "tcp-close", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -431,21 +443,33 @@ int cmd_restore(int argc, char **argv)
 			if (ctx.cgroups_mode < 0) {
 				pr_err("--cgroups: '%s' is not restore, strict, existing or ignore",
 				       escape__str(optarg));
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case 'R':
+			if (restore_cgroot__add(&ctx, optarg)) {
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			ret = 0;
+			goto out;
 		default:
-			return cmdline__bad_option("restore", c, argv);
+			ret = cmdline__bad_option("restore", c, argv);
+			goto out;
 		}
 	}
+	ret = EXIT_USAGE;
 	if (cmdline__no_arguments_left("restore", argc, argv))
-		return EXIT_USAGE;
+		goto out;
 	log__set_json(json);
 	ret = restore(&ctx, json, detach, tl);
 	restore_cow__free(&ctx);
 	restore_load__free(&ctx);
+out:
+	restore_cgroot__free(&ctx);
 	return ret;
 }

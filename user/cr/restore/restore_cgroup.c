@@ -34,7 +34,7 @@
 #include "cgsettings.h"
 #include "escape.h"
 #include "log.h"
-#include "restore_ctx.h"
+#include "restore_cgroot.h"
 #include "restore_cgroup.h"
 #include "restore_ctx.h"
 #include "restore_threads.h"
@@ -131,6 +131,10 @@ int restore_cgroup__create(struct restore_ctx *ctx)
 	size_t i;
 	int err, dfd;
 
+	/* --cgroup-root: the image's paths below another root, first. */
+	err = restore_cgroot__apply(ctx);
+	if (err)
+		return err;
 	if (ctx->cgroups_mode == RESTORE_CGROUPS_IGNORE ||
 	    ctx->cgroups_mode == RESTORE_CGROUPS_EXISTING)
 		return 0;

@@ -56,9 +56,11 @@ struct restore_fdkinds;
 struct restore_cow;
 struct restore_fifo;
 struct restore_cgroups;
+struct restore_cgroot;
 struct rpipe;
 struct restore_unix;
 struct restore_unix_conn;
+struct restore_scm;
 struct restore_ghost;
 struct watchdog;
 
@@ -134,8 +136,12 @@ struct restore_ctx {
 	struct restore_ghost *ghost;	/* restore_ghost.c: deleted files that are mapped */
 	struct restore_unix *unx;	/* restore_unix.c: socket files bound */
 	struct restore_unix_conn *unc;	/* restore_unix_conn.c: sockets made with others */
+	struct restore_scm *scm;	/* restore_scm.c: queues sent once every fd is open */
 	struct restore_fifo *fifo;	/* restore_fifo.c: named FIFOs made or opened */
+	struct restore_rmdir *rmdir;	/* restore_rmdir.c: removed directories made again */
+	struct restore_bpfmap *bpfmap;	/* kind_bpfmap.c: BPF maps made */
 	struct restore_cgroups *cg;	/* restore_cgroup.c: cgroups made */
+	struct restore_cgroot *cgroot;	/* restore_cgroot.c: --cgroup-root */
 	struct restore_cow *cow;	/* restore_cow.c: pages shared with a parent (NULL: none) */
 	int cgroups_mode;	/* --cgroups (enum restore_cgroup_mode) */
 	uint64_t cgroups_made;	/* the tree's cgroups made again (the report) */

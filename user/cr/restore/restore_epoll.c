@@ -17,6 +17,15 @@
  * is ready for anything fires, and is disarmed exactly as it was. One
  * whose file is ready for nothing is set to its flag bits, plus EPOLLERR
  * and EPOLLHUP (the only difference left, said in docs/restore.md).
+ *
+ * An entry whose file was closed at its number, or replaced there, after
+ * it was added (zdtm epoll, epoll01) names the file's open file
+ * description (ofd_id): the task gets it from pidtrace (pidfd_getfd) at
+ * that number for the epoll_ctl, the file that holds the number moved
+ * aside meanwhile and put back with its close-on-exec flag, then closes
+ * it again: the entry is keyed on (file, number) as the original was.
+ * Nothing else sees it: the locks are taken after this, and pidtrace
+ * still holds every description, so no close is a last one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +36,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/kcmp.h>
+
 #include "procfs.h"
 #include "restore_ctx.h"
 #include "restore_epoll.h"
+#include "restore_verify.h"
+#include "testfault.h"
 
 #define EP_FLAGS (EPOLLEXCLUSIVE | EPOLLWAKEUP | EPOLLONESHOT | EPOLLET)
 #define EP_EVERY (EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDNORM | EPOLLRDBAND | EPOLLWRNORM | \
@@ -59,8 +72,8 @@ static bool disarmed(const EpollTarget *tg)
 	return (tg->events & EPOLLONESHOT) && !(tg->events & ~(uint32_t)EP_FLAGS);
 }
 
-static int ctl(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e, int op,
-	       const EpollTarget *tg, uint32_t events)
+static int ctl_here(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e, int op,
+		    const EpollTarget *tg, uint32_t events)
 {
 	struct epoll_event ev = { .events = events, .data.u64 = tg->data };
 	unsigned long addr;
@@ -75,6 +88,85 @@ static int ctl(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e, int o
 				     e->fd, op == EPOLL_CTL_ADD ? "ADD" : "MOD", tg->tfd, events,
 				     strerror((int)-r));
 	return 0;
+}
+
+static const struct robj *find_obj(const struct restore_ctx *ctx, uint32_t ofd_id)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nobjs; i++)
+		if (ctx->objs[i].ofd_id == ofd_id)
+			return &ctx->objs[i];
+	return NULL;
+}
+
+static const FdEntry *task_fd(const struct rtask *t, uint32_t fd)
+{
+	size_t i;
+
+	for (i = 0; t->files && i < t->files->n_fds; i++)
+		if (t->files->fds[i]->fd == fd)
+			return t->files->fds[i];
+	return NULL;
+}
+
+#define TRY(expr, what)                                                                    \
+	do {                                                                               \
+		r = (expr);                                                                \
+		if (r < 0) {                                                               \
+			err = restore_ctx__fail(ctx, t->pid, (int)r,                       \
+					    "pid %d fd %u: epoll target fd %u: %s: %s", t->pid, \
+					    e->fd, tg->tfd, what, strerror((int)-r));      \
+			goto out;                                                          \
+		}                                                                          \
+	} while (0)
+
+/* The entry's file at its number for the call (see the top). */
+static int ctl(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e, int op,
+	       const EpollTarget *tg, uint32_t events)
+{
+	const FdEntry *there = task_fd(t, tg->tfd);
+	const struct robj *o;
+	long r, src = -1, n = -1, saved = -1;
+	int err = 0;
+
+	/* Test fault: added on the file at its number, so that verify must see it. */
+	if (!tg->has_ofd_id || (there && testfault__point("restore-epoll-stale-here")))
+		return ctl_here(ctx, t, e, op, tg, events);
+	o = find_obj(ctx, tg->ofd_id);
+	if (!o)
+		return restore_ctx__fail(ctx, t->pid, -EINVAL,
+				     "pid %d fd %u: epoll target fd %u: its file (ofd %u) is no fd of the tree",
+				     t->pid, e->fd, tg->tfd, tg->ofd_id);
+	TRY(restore_ctx__sys(t, SYS_pidfd_open, ctx->src_pid, 0, 0, 0, 0, 0), "pidfd_open");
+	src = r;
+	TRY(restore_ctx__sys(t, SYS_pidfd_getfd, src, o->src_fd, 0, 0, 0, 0), "pidfd_getfd");
+	n = r;
+	if (there)
+		TRY(restore_ctx__sys(t, SYS_fcntl, tg->tfd, F_DUPFD_CLOEXEC, 0, 0, 0, 0),
+		    "move the fd there aside");
+	saved = there ? r : -1;
+	if (n != (long)tg->tfd)
+		TRY(restore_ctx__sys(t, SYS_dup3, n, tg->tfd, O_CLOEXEC, 0, 0, 0), "dup3");
+	err = ctl_here(ctx, t, e, op, tg, events);
+	/* Its number as it was: the file there back, or none (n == tfd: closed below). */
+	if (saved >= 0)
+		r = restore_ctx__sys(t, SYS_dup3, saved, tg->tfd, there->cloexec ? O_CLOEXEC : 0, 0,
+				     0, 0);
+	else if (n != (long)tg->tfd)
+		r = restore_ctx__sys(t, SYS_close, tg->tfd, 0, 0, 0, 0, 0);
+	else
+		r = 0;
+	if (r < 0 && !err)
+		TRY(r, "put the fd there back");
+out:
+	if (saved >= 0)
+		restore_ctx__sys(t, SYS_close, saved, 0, 0, 0, 0, 0);
+	if (n >= 0)
+		restore_ctx__sys(t, SYS_close, n, 0, 0, 0, 0, 0);
+	if (src >= 0)
+		restore_ctx__sys(t, SYS_close, src, 0, 0, 0, 0, 0);
+	return err;
 }
 
 /* pidtrace's copy of the instance. */
@@ -155,4 +247,59 @@ int restore_epoll__task(struct restore_ctx *ctx, struct rtask *t)
 					  e->epoll->targets[i]->events);
 	}
 	return err;
+}
+
+/*
+ * An fd of the tree, as pidtrace sees it, that holds description @ofd_id
+ * (its task's opid and fd number). Return: false if none.
+ */
+static bool holder(const struct restore_ctx *ctx, uint32_t ofd_id, pid_t *opid, int *fd)
+{
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const struct rtask *u = &ctx->tasks[i];
+
+		for (k = 0; !u->zombie && u->files && k < u->files->n_fds; k++) {
+			if (u->files->fds[k]->ofd_id != ofd_id)
+				continue;
+			*opid = u->opid;
+			*fd = u->files->fds[k]->fd;
+			return true;
+		}
+	}
+	return false;
+}
+
+int restore_epoll__verify(struct verify *v, const FdEntry *e)
+{
+	const EpollEntry *ep = e->epoll;
+	struct kcmp_epoll_slot slot;
+	char what[96];
+	size_t i, k, same;
+	pid_t hp;
+	int hfd;
+	bool ok;
+
+	for (i = 0; ep && i < ep->n_targets; i++) {
+		const EpollTarget *tg = ep->targets[i];
+
+		if (!tg->has_ofd_id || !holder(v->ctx, tg->ofd_id, &hp, &hfd))
+			continue;
+		/* Entries of one number are ranked in the kernel's order: try each rank. */
+		for (k = 0, same = 0; k < ep->n_targets; k++)
+			same += ep->targets[k]->tfd == tg->tfd;
+		ok = false;
+		for (k = 0; !ok && k < same; k++) {
+			slot = (struct kcmp_epoll_slot){ .efd = e->fd, .tfd = tg->tfd, .toff = k };
+			ok = !syscall(SYS_kcmp, hp, v->opid, KCMP_EPOLL_TFD, hfd, (unsigned long)&slot);
+		}
+		v->n->fds++;
+		if (ok)
+			continue;
+		snprintf(what, sizeof(what), "fd %u: epoll watch of fd %u (data 0x%llx)", e->fd, tg->tfd,
+			 (unsigned long long)tg->data);
+		return restore_verify__str(v, what, "the file of ofd", "another file");
+	}
+	return 0;
 }

@@ -4,7 +4,8 @@
  * descriptions (restore_files.c hands them to the tasks), then, once every
  * fd of the task that carries the interest list is in place, filled with
  * epoll_ctl(EPOLL_CTL_ADD) injected in that task, so that each entry has
- * its fd number, events and data again.
+ * its fd number, events and data again; an entry whose file had left its
+ * number is added with that file put there for the call.
  */
 #ifndef PT_RESTORE_EPOLL_H
 #define PT_RESTORE_EPOLL_H
@@ -29,5 +30,14 @@ int restore_epoll__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
  * Return: 0 or -errno (said through restore_ctx__fail()).
  */
 int restore_epoll__task(struct restore_ctx *ctx, struct rtask *t);
+
+struct verify;
+/*
+ * restore_epoll__verify() - every entry of @e whose file is not at its
+ * number (closed or replaced after it was added) watches that file again:
+ * the description the image names, as some task of the tree holds it
+ * (kcmp KCMP_EPOLL_TFD). Return: 0, or -EIO (said).
+ */
+int restore_epoll__verify(struct verify *v, const FdEntry *e);
 
 #endif

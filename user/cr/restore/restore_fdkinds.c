@@ -38,6 +38,7 @@
 #include "restore_ghost.h"
 #include "restore_scm.h"
 #include "restore_unix.h"
+#include "restore_unix_cred.h"
 #include "restore_unix_conn.h"
 #include "unix_opts.h"
 
@@ -219,14 +220,14 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 	if (!mine)
 		mine = e;
 	if (!u->connected) {
-		sv[0] = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
+		sv[0] = restore_unix_cred__socket(ctx, u, u->sk_type);
 		if (sv[0] < 0)
-			err = -errno;
+			err = sv[0];
 		if (!err && mine->unix_sk->n_queue)
 			err = -EINVAL;
 	} else {
-		if (socketpair(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0, sv))
-			err = -errno;
+		/* Made by the task its peer credentials name (restore_unix_cred.c). */
+		err = restore_unix_cred__socketpair(ctx, u, u->sk_type, sv);
 		if (!err && u->has_peer_ino)
 			peer = queue_entry(ctx, u->peer_ino);
 		if (!err)

@@ -41,11 +41,14 @@
 #include "restore_cgroup.h"
 #include "restore_ctx.h"
 #include "restore_fdkinds.h"
+#include "restore_fdt.h"
 #include "restore_fifo.h"
 #include "restore_files.h"
 #include "restore_fown.h"
 #include "restore_ghost.h"
+#include "restore_node.h"
 #include "restore_ns.h"
+#include "restore_procfile.h"
 #include "restore_rmdir.h"
 #include "restore_stub.h"
 #include "restore_threads.h"
@@ -86,32 +89,10 @@ static PidfdTargetEntry *find_target(struct restore_ctx *ctx, uint64_t ino, size
 	return NULL;
 }
 
-/*
- * /proc/PID/... of a task of the image (dump refuses any other): the
- * restored task has the same pid, so the same path names its file, as a
- * new inode. With --pidns the path would name a host process instead.
- */
-static bool tree_proc_file(struct restore_ctx *ctx, const char *path)
-{
-	size_t n, i;
-	long pid;
-
-	if (strncmp(path, "/proc/", 6))
-		return false;
-	n = strspn(path + 6, "0123456789");
-	if (!n || (path[6 + n] && path[6 + n] != '/'))
-		return false;
-	pid = strtol(path + 6, NULL, 10);
-	for (i = 0; i < ctx->ntasks; i++)
-		if (ctx->tasks[i].pid == pid)
-			return true;
-	return false;
-}
-
 int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	int flags = (e->flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_NOCTTY | O_CLOEXEC;
-	bool proc = tree_proc_file(ctx, e->path), remade;
+	bool proc = restore_procfile__in_tree(ctx, e->path), remade;
 	struct stat st;
 	int fd;
 
@@ -120,6 +101,10 @@ int restore_files__open_path(struct restore_ctx *ctx, pid_t pid, const FdEntry *
 		if (fd)
 			return fd;
 	}
+	if (e->node_removed)
+		return restore_node__open(ctx, pid, e);
+	if (e->has_proc_pid)
+		return restore_procfile__open(ctx, pid, e);
 	/* Tests: the file has gone since the dump. */
 	if (testfault__point("restore-reopen")) {
 		errno = ENOENT;
@@ -401,6 +386,9 @@ int restore_files__open(struct restore_ctx *ctx)
 		if (fi && fi->cwd_removed)
 			err = restore_rmdir__make(ctx, ctx->tasks[i].pid, fi->cwd, fi->cwd_mode,
 						  fi->cwd_uid, fi->cwd_gid);
+		/* A dead process's directory: entered while a stand-in has its pid. */
+		if (!err && fi && fi->has_cwd_proc_pid)
+			err = restore_procfile__cwd(ctx, ctx->tasks[i].pid, fi);
 	}
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];
@@ -499,6 +487,9 @@ int restore_files__task(struct restore_ctx *ctx, struct rtask *t)
 
 	if (!fi)
 		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: no files in the image", t->pid);
+	/* Its table is another task's, filled there (restore_fdt.c). */
+	if (restore_fdt__shares(t))
+		goto fs;
 	for (k = 0; k < fi->n_fds; k++)
 		if (fi->fds[k]->fd >= hi)
 			hi = fi->fds[k]->fd + 1;
@@ -530,11 +521,12 @@ int restore_files__task(struct restore_ctx *ctx, struct rtask *t)
 		ctx->fds++;
 	}
 	TRY(restore_ctx__sys(t, SYS_close, src, 0, 0, 0, 0, 0), "close");
+fs:
 	/*
 	 * cwd first: both paths are as pidtrace sees them, and a chrooted
 	 * task's cwd may lie outside its root (chroot() does not move it).
 	 */
-	TRY(put_path(t, fi->cwd, &addr), "cwd %s", fi->cwd);
+	TRY(put_path(t, restore_procfile__cwd_path(fi), &addr), "cwd %s", fi->cwd);
 	TRY(restore_ctx__sys(t, SYS_chdir, addr, 0, 0, 0, 0, 0), "chdir %s", fi->cwd);
 	if (fi->root && strcmp(fi->root, "/")) {
 		TRY(put_path(t, fi->root, &addr), "root %s", fi->root);
@@ -555,10 +547,14 @@ int restore_files__helpers_die(struct restore_ctx *ctx)
 	for (i = 0; i < ctx->nhelpers; i++) {
 		struct rhelper *h = &ctx->helpers[i];
 
-		snprintf(why, sizeof(why),
-			 "helper standing for the reaped pidfd target (pidfs inode %lu), "
-			 "dying as it did (wait status 0x%x)",
-			 (unsigned long)h->ino, h->status);
+		if (!h->ino)
+			snprintf(why, sizeof(why), "helper standing for dead pid %d of /proc files",
+				 h->pid);
+		else
+			snprintf(why, sizeof(why),
+				 "helper standing for the reaped pidfd target (pidfs inode %lu), "
+				 "dying as it did (wait status 0x%x)",
+				 (unsigned long)h->ino, h->status);
 		watchdog__expect_self(ctx->wd, h->pid, h->status & 0x7f, CAUSE_RESTORE_HELPER, why);
 		if (ctx->pidns) {
 			/* Its parent, the init, lets it die and reaps it by its pid. */

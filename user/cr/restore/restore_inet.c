@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * restore_inet.c - a TCP listener, a closed TCP socket, a TCP connection
- * (its connection state by restore_tcp.c) or a UDP socket made again: socket(),
+ * (its connection state by restore_tcp.c), a UDP, UDP-lite, ICMP ping or
+ * raw IP socket made again: socket(),
  * the saved options (those that must precede bind() first: SO_REUSEADDR,
  * SO_REUSEPORT, IPV6_V6ONLY, SO_BINDTODEVICE, IP_FREEBIND,
  * IP_TRANSPARENT), bind() to the saved address and port, the other
  * options kept (inet_opts.c), then listen() with the saved backlog or
- * connect() to the saved peer, and shutdown() as it was. The socket is
+ * connect() to the saved peer, shutdown() as it was, and its socket filter
+ * (sk_filter.c) last. The socket is
  * pidtrace's until restore_files.c hands it over, which closes it here if
  * the restore fails: a port taken is given back with the rollback.
  */
@@ -27,6 +29,7 @@
 #include "restore_inet.h"
 #include "restore_reuseport.h"
 #include "restore_tcp.h"
+#include "sk_filter.h"
 
 #ifndef SO_BUF_LOCK
 #define SO_BUF_LOCK 72
@@ -59,24 +62,38 @@ static socklen_t sockaddr_of(const InetSkEntry *k, const ProtobufCBinaryData *ad
 	return sizeof(*in6);
 }
 
+/* The local address is the wildcard one (0.0.0.0, ::). */
+static bool addr_any(const InetSkEntry *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->src_addr.len; i++)
+		if (k->src_addr.data[i])
+			return false;
+	return true;
+}
+
 /* The options bind() depends on, and the rest. 0 or -errno, @what said. */
 static int set_options(int s, const InetSkEntry *k, const char **what)
 {
-	int err = 0;
+	bool v6 = k->family == AF_INET6;
+	int err = 0, lv = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
 
 	if (k->reuseaddr && (err = set_int(s, SOL_SOCKET, SO_REUSEADDR, 1)))
 		*what = "SO_REUSEADDR";
 	else if (k->reuseport && (err = set_int(s, SOL_SOCKET, SO_REUSEPORT, 1)))
 		*what = "SO_REUSEPORT";
-	else if (k->family == AF_INET6 &&
+	/* A raw socket has its protocol for a port from socket(): V6ONLY is fixed by then. */
+	else if (k->family == AF_INET6 && !INET_SK_RAW(k) &&
 		 (err = set_int(s, IPPROTO_IPV6, IPV6_V6ONLY, k->has_v6only && k->v6only)))
 		*what = "IPV6_V6ONLY";
 	else if (k->bind_dev && setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, k->bind_dev,
 					   strlen(k->bind_dev)) && (err = -errno))
 		*what = "SO_BINDTODEVICE";
-	else if (k->freebind && (err = set_int(s, IPPROTO_IP, IP_FREEBIND, 1)))
+	else if (k->freebind && (err = set_int(s, lv, v6 ? IPV6_FREEBIND : IP_FREEBIND, 1)))
 		*what = "IP_FREEBIND";
-	else if (k->transparent && (err = set_int(s, IPPROTO_IP, IP_TRANSPARENT, 1)))
+	else if (k->transparent &&
+		 (err = set_int(s, lv, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, 1)))
 		*what = "IP_TRANSPARENT";
 	else if (k->keepalive && (err = set_int(s, SOL_SOCKET, SO_KEEPALIVE, 1)))
 		*what = "SO_KEEPALIVE";
@@ -141,7 +158,9 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	const InetSkEntry *k = e->inet_sk;
 	struct sockaddr_storage sa;
 	char local[64], why[96];
-	const char *what = NULL;
+	const char *what = NULL, *name;
+	int lv = k && k->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	int fb = lv == IPPROTO_IPV6 ? IPV6_FREEBIND : IP_FREEBIND;
 	bool reuseport;
 	int s = -1, err;
 	socklen_t l;
@@ -197,8 +216,12 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 			goto fail;
 		goto flags;
 	}
-	/* Port 0: never bound (an unconnected UDP socket); the kernel picks at first use. */
-	if (k->src_port) {
+	/*
+	 * Port 0: never bound (an unconnected UDP socket); the kernel picks at
+	 * first use. A raw socket has its protocol for a port from socket():
+	 * bound only when bound to an address.
+	 */
+	if (INET_SK_RAW(k) ? !addr_any(k) : k->src_port != 0) {
 		l = sockaddr_of(k, &k->src_addr, k->src_port, k->has_scope_id ? k->scope_id : 0, &sa);
 		err = bind(s, (struct sockaddr *)&sa, l) ? -errno : 0;
 		/*
@@ -208,10 +231,10 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		 * IP_FREEBIND only for the bind.
 		 */
 		if (err == -EADDRNOTAVAIL && !k->freebind && !k->transparent &&
-		    !set_int(s, IPPROTO_IP, IP_FREEBIND, 1)) {
+		    !set_int(s, lv, fb, 1)) {
 			err = bind(s, (struct sockaddr *)&sa, l) ? -errno : 0;
 			if (!err)
-				err = set_int(s, IPPROTO_IP, IP_FREEBIND, 0);
+				err = set_int(s, lv, fb, 0);
 		}
 		if (err)
 			goto fail;
@@ -241,8 +264,12 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		what = "shutdown";
 		goto fail;
 	}
+
 	/* (A connection's shutdown comes with its FINs: restore_tcp.c, tcp_fin.c.) */
 flags:
+	err = sk_filter__restore(s, e, &what);
+	if (err)
+		goto fail;
 	if (fcntl(s, F_SETFL, e->flags & O_NONBLOCK)) {
 		err = -errno;
 		what = "fcntl";
@@ -252,9 +279,10 @@ flags:
 fail:
 	if (s >= 0)
 		close(s);
+	name = inet_sk__name(k->family, k->sk_type, k->protocol);
 	if (what)
 		return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: %s %s: %s: %s", pid, e->fd,
-				     inet_sk__proto(k->protocol), local, what, strerror(-err));
+				     name ? name : "IP", local, what, strerror(-err));
 	return restore_ctx__fail(ctx, pid, err, "pid %d fd %u: %s %s: %s", pid, e->fd,
-			     inet_sk__proto(k->protocol), local, strerror(-err));
+			     name ? name : "IP", local, strerror(-err));
 }

@@ -4,10 +4,12 @@
  * and its guard pages, injected into the restored task.
  *
  * An advice a program asked for and that changes what it sees (dontfork,
- * wipeonfork, guard pages) must come back or the restore fails; the hints
- * (dontdump, hugepage, sequential, random, mergeable) are put back when
- * the kernel takes them, with a warning when it does not. Locked memory
- * (mlock, MAP_LOCKED, MLOCK_ONFAULT) is locked again.
+ * wipeonfork, dontdump: its core dumps, guard pages) must come back or the
+ * restore fails, and restore_verify_mm.c compares them afterwards; the
+ * hints (hugepage, sequential, random, mergeable) are put back when the
+ * kernel takes them, with a warning when it does not. Locked memory
+ * (mlock, MAP_LOCKED, MLOCK_ONFAULT) is locked again. MAP_DROPPABLE
+ * ("dp") is an mmap() flag: restore_mem.c maps it so.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -20,6 +22,7 @@
 #include "procfs.h"
 #include "restore_ctx.h"
 #include "restore_madvise.h"
+#include "testfault.h"
 
 #ifndef MLOCK_ONFAULT
 #define MLOCK_ONFAULT 0x01
@@ -39,7 +42,7 @@ static const struct {
 } advices[] = {
 	{ "dc", MADV_DONTFORK, true, "MADV_DONTFORK" },
 	{ "wf", MADV_WIPEONFORK, true, "MADV_WIPEONFORK" },
-	{ "dd", MADV_DONTDUMP, false, "MADV_DONTDUMP" },
+	{ "dd", MADV_DONTDUMP, true, "MADV_DONTDUMP" },
 	{ "hg", MADV_HUGEPAGE, false, "MADV_HUGEPAGE" },
 	{ "nh", MADV_NOHUGEPAGE, false, "MADV_NOHUGEPAGE" },
 	{ "sr", MADV_SEQUENTIAL, false, "MADV_SEQUENTIAL" },
@@ -59,6 +62,13 @@ int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 			continue;
 		for (k = 0; v->vm_flags && k < sizeof(advices) / sizeof(advices[0]); k++) {
 			if (!procfs__has_vmflag(v->vm_flags, advices[k].flag))
+				continue;
+			/* MAP_DROPPABLE gave the mapping "wf" and "dd" already. */
+			if (procfs__has_vmflag(v->vm_flags, "dp") &&
+			    (advices[k].advice == MADV_WIPEONFORK || advices[k].advice == MADV_DONTDUMP))
+				continue;
+			/* Tests: this advice is not given (the verification must see it). */
+			if (testfault__point("restore-skip-madvise"))
 				continue;
 			r = restore_ctx__sys(t, SYS_madvise, v->start, v->end - v->start,
 					 advices[k].advice, 0, 0, 0);

@@ -22,35 +22,45 @@
 #include "restore_ctx.h"
 #include "restore_rmdir.h"
 
-/* One restore per process: the paths this one made, to remove last first. */
-static char **made;
-static size_t nmade;
+/* The paths this restore made, in the order made (removed last first). */
+struct restore_rmdir {
+	char **made;
+	size_t nmade;
+};
 
-static bool was_made(const char *path)
+static bool was_made(const struct restore_rmdir *rd, const char *path)
 {
 	size_t i;
 
-	for (i = 0; i < nmade; i++)
-		if (!strcmp(made[i], path))
+	for (i = 0; rd && i < rd->nmade; i++)
+		if (!strcmp(rd->made[i], path))
 			return true;
 	return false;
 }
 
-static int make(const char *path)
+static int make(struct restore_ctx *ctx, const char *path)
 {
-	char **m = realloc(made, (nmade + 1) * sizeof(*m));
+	struct restore_rmdir *rd = ctx->rmdir;
+	char **m;
 
+	if (!rd) {
+		rd = calloc(1, sizeof(*rd));
+		if (!rd)
+			return -ENOMEM;
+		ctx->rmdir = rd;
+	}
+	m = realloc(rd->made, (rd->nmade + 1) * sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	made = m;
-	made[nmade] = strdup(path);
-	if (!made[nmade])
+	rd->made = m;
+	rd->made[rd->nmade] = strdup(path);
+	if (!rd->made[rd->nmade])
 		return -ENOMEM;
 	if (mkdir(path, 0700)) {
-		free(made[nmade]);
+		free(rd->made[rd->nmade]);
 		return -errno;
 	}
-	nmade++;
+	rd->nmade++;
 	return 0;
 }
 
@@ -59,7 +69,7 @@ static int make(const char *path)
  * directory): made 0700, root's, removed after it. An fd or cwd of the
  * tree on one of them gives it its mode and owner (restore_rmdir__make()).
  */
-static int make_parents(const char *path)
+static int make_parents(struct restore_ctx *ctx, const char *path)
 {
 	char parent[PATH_MAX], *slash;
 	struct stat st;
@@ -72,10 +82,10 @@ static int make_parents(const char *path)
 	if (!slash || slash == parent)
 		return 0;
 	*slash = 0;
-	if (!lstat(parent, &st) || was_made(parent))
+	if (!lstat(parent, &st) || was_made(ctx->rmdir, parent))
 		return 0;
-	err = make_parents(parent);
-	return err ? err : make(parent);
+	err = make_parents(ctx, parent);
+	return err ? err : make(ctx, parent);
 }
 
 int restore_rmdir__make(struct restore_ctx *ctx, pid_t pid, const char *path, uint32_t mode,
@@ -83,10 +93,10 @@ int restore_rmdir__make(struct restore_ctx *ctx, pid_t pid, const char *path, ui
 {
 	int err = 0;
 
-	if (!was_made(path)) {
-		err = make_parents(path);
+	if (!was_made(ctx->rmdir, path)) {
+		err = make_parents(ctx, path);
 		if (!err)
-			err = make(path);
+			err = make(ctx, path);
 	}
 	if (err)
 		return restore_ctx__fail(ctx, pid, err,
@@ -102,17 +112,30 @@ int restore_rmdir__make(struct restore_ctx *ctx, pid_t pid, const char *path, ui
 
 void restore_rmdir__remove(struct restore_ctx *ctx)
 {
+	struct restore_rmdir *rd = ctx->rmdir;
 	size_t i;
 
+	if (!rd)
+		return;
 	/* The last made first: children before their parents. */
-	for (i = nmade; i-- > 0;) {
+	for (i = rd->nmade; i-- > 0;) {
 		/* Verification then finds a directory with links (kind_file.c). */
-		if (rmdir(made[i]))
-			pr_err("rmdir %s (made again by this restore): %s", made[i],
+		if (rmdir(rd->made[i]))
+			pr_err("rmdir %s (made again by this restore): %s", rd->made[i],
 			       strerror(errno));
-		free(made[i]);
+		free(rd->made[i]);
 	}
-	free(made);
-	made = NULL;
-	nmade = 0;
+	free(rd->made);
+	free(rd);
+	ctx->rmdir = NULL;
+}
+
+int restore_rmdir__parents(struct restore_ctx *ctx, pid_t pid, const char *path)
+{
+	int err = make_parents(ctx, path);
+
+	if (err)
+		return restore_ctx__fail(ctx, pid, err, "pid %d: cannot make the parents of %s again: %s",
+				     pid, path, strerror(-err));
+	return 0;
 }

@@ -19,6 +19,8 @@ enum stub_op {
 	INIT_HELPER,	/* arg: pidfd target index; reply: the helper's pid */
 	INIT_HELPER_DIE, /* arg: helper pid; reply: its wait status, reaped */
 	STUB_COW,	/* arg: task index; map its regions to fill (restore_cow.c) */
+	STUB_PGRP_LEAD,	/* arg: pgid; fork a helper that leads it (restore_pgrp.c) */
+	STUB_PGRP_END,	/* the helper exits, reaped */
 };
 
 struct stub_cmd {

@@ -55,7 +55,9 @@
 #include "ptrace.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
+#include "restore_fdt.h"
 #include "restore_ns.h"
+#include "restore_pgrp.h"
 #include "restore_stopped.h"
 #include "restore_stub.h"
 #include "restore_threads.h"
@@ -65,11 +67,12 @@
 /* How long a new stub may take to set itself up (a loaded machine: generous). */
 #define READY_WAIT_MS 10000
 
-static long sys_clone3_pid(pid_t pid, int exit_signal)
+static long sys_clone3_pid(pid_t pid, int exit_signal, unsigned long flags)
 {
 	struct clone_args args;
 
 	memset(&args, 0, sizeof(args));
+	args.flags = flags;
 	args.exit_signal = exit_signal;
 	args.set_tid = (uint64_t)(uintptr_t)&pid;
 	args.set_tid_size = 1;
@@ -93,7 +96,9 @@ long restore_tree__fork_stub(struct restore_ctx *ctx, size_t idx)
 
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, sizeof(old));
 	fflush(NULL);
-	r = sys_clone3_pid(child->pid, child->core->ids->exit_signal);
+	/* CLONE_FILES: it uses its parent's fd table, as it did (restore_fdt.c). */
+	r = sys_clone3_pid(child->pid, child->core->ids->exit_signal,
+			   restore_fdt__clone_flags(child));
 	if (r == 0)
 		stub_main(ctx, idx, me);
 	err = errno;
@@ -136,6 +141,9 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 		return stub_ctty(c->arg);
 	case STUB_COW:
 		return restore_cow__stub(ctx, c->arg);
+	case STUB_PGRP_LEAD:
+	case STUB_PGRP_END:
+		return restore_pgrp__stub(c->op, c->arg);
 	}
 	return -EINVAL;
 }
@@ -413,6 +421,9 @@ int restore_tree__create(struct restore_ctx *ctx)
 		err = restore_ns__start(ctx);
 	for (i = 0; !err && i < ctx->ntasks; i++)
 		err = create_one(ctx, i);
+	/* Groups whose leader had exited: led by a helper while the members join. */
+	if (!err)
+		err = restore_pgrp__lead(ctx);
 	/* Group leaders first, then the members (a group must exist to be joined). */
 	for (pass = 0; !err && pass < 2; pass++) {
 		for (i = 0; !err && i < ctx->ntasks; i++) {
@@ -421,11 +432,13 @@ int restore_tree__create(struct restore_ctx *ctx)
 
 			if ((pgid == (uint32_t)t->pid) != (pass == 0))
 				continue;
-			if (pass == 1 && !restore_ctx__find(ctx, pgid))
+			if (pass == 1 && !restore_ctx__find(ctx, pgid) && !restore_pgrp__helped(ctx, pgid))
 				continue; /* a group outside the tree: keep the inherited one */
 			err = set_group(ctx, t);
 		}
 	}
+	if (!err)
+		err = restore_pgrp__end(ctx);
 	for (i = 0; !err && i < ctx->ntasks; i++) {
 		struct rtask *t = &ctx->tasks[i];
 

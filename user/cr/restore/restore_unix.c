@@ -35,7 +35,9 @@
 #include "restore_ctx.h"
 #include "restore_unix.h"
 #include "restore_unix_conn.h"
+#include "restore_unix_cred.h"
 #include "restore_unix_ghost.h"
+#include "restore_scm.h"
 #include "sockdiag.h"
 #include "unix_opts.h"
 
@@ -184,7 +186,7 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 	char aside[sizeof(a->sun_path) + 32] = "";
 	struct restore_unix *k = NULL;
 	const char *why = NULL;
-	int s = -1, err = 0;
+	int s = -1, err = 0, tries;
 	bool bound = false;
 
 	/* image_check_files.c: a name that fits, a path without NUL bytes. */
@@ -210,9 +212,10 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 	name_shown(u, shown, sizeof(shown));
 	if (err)
 		goto out;
-	s = socket(AF_UNIX, u->sk_type | SOCK_CLOEXEC, 0);
+	/* A datagram socket made in a pair is made so again (restore_unix_cred.c). */
+	s = restore_unix_cred__socket(ctx, u, u->sk_type);
 	if (s < 0) {
-		err = -errno;
+		err = s;
 		goto out;
 	}
 	if (gone) {
@@ -223,13 +226,22 @@ int restore_unix__bind(struct restore_ctx *ctx, pid_t pid, const FdEntry *e,
 		if (err)
 			goto out;
 	}
-	if (!u->abstract) {
-		err = clear_stale(a->sun_path, u->sk_type, &why);
-		if (err)
-			goto out;
+	/*
+	 * The dead original's sockets that were in flight (SCM_RIGHTS) in each
+	 * other's queues keep their names until the kernel's garbage collector,
+	 * which runs on its own soon after, frees them: a name in use is tried
+	 * again for a second before it fails the restore.
+	 */
+	for (tries = 0;; tries++) {
+		why = NULL;
+		err = u->abstract ? 0 : clear_stale(a->sun_path, u->sk_type, &why);
+		if (!err)
+			err = u->has_bind_dir ? bind_relative(s, u) :
+			      bind(s, (struct sockaddr *)a, *alen) ? -errno : 0;
+		if (err != -EADDRINUSE || tries == 20)
+			break;
+		usleep(50000);
 	}
-	err = u->has_bind_dir ? bind_relative(s, u) :
-	      bind(s, (struct sockaddr *)a, *alen) ? -errno : 0;
 	if (err) {
 		if (err == -EADDRINUSE)
 			why = "in use by a live socket";
@@ -317,7 +329,9 @@ int restore_unix__relisten(struct restore_ctx *ctx, struct rtask *t)
 		const FdEntry *e = t->files->fds[i];
 		const UnixSkEntry *u = e->unix_sk;
 
-		if (e->type != FD_TYPE__FD_UNIX || !u || !u->listening)
+		/* Those the image names a peer for listened as it (restore_unix_cred.c). */
+		if (e->type != FD_TYPE__FD_UNIX || !u || !u->listening ||
+		    restore_unix_cred__known(u))
 			continue;
 		k = state(ctx);
 		if (!k)
@@ -366,6 +380,7 @@ void restore_unix__end(struct restore_ctx *ctx, bool failed)
 	size_t i;
 
 	restore_unix_conn__end(ctx);
+	restore_scm__end(ctx);
 	if (!k)
 		return;
 	restore_unix_ghost__settle(&k->ghosts);

@@ -35,6 +35,7 @@
 #include "restore_fdkinds.h"
 #include "restore_unix.h"
 #include "restore_unix_conn.h"
+#include "restore_unix_cred.h"
 #include "restore_unix_dgram.h"
 #include "restore_ctx.h"
 
@@ -247,13 +248,14 @@ static int stream_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *acc, c
 	uint32_t pre = 0;
 	struct sockaddr_un a;
 	socklen_t alen;
-	int lfd = -1, tmp = -1, c = -1, s = -1, err = 0;
+	int lfd = -1, tmp = -1, c = -1, s = -1, err = 0, backlog = 1;
 	const char *step = "connect";
 
 	if (l) {
 		lfd = tree_listener(ctx, pid, l);
 		if (lfd < 0)
 			return lfd;
+		backlog = l->unix_sk->has_backlog ? (int)l->unix_sk->backlog : 0;
 		/* Reached by its name, or where its file waits if the original lost it. */
 		if (!restore_unix__where(ctx, l->ino, &a, &alen))
 			err = restore_unix_conn__addr(au, &a, &alen);
@@ -280,8 +282,20 @@ static int stream_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *acc, c
 	}
 	if (!err)
 		err = set_shutdown(c, pre);
-	if (!err && connect(c, (struct sockaddr *)&a, alen))
-		err = -errno;
+	/*
+	 * The client copies the listener's peer credentials, the accepted end
+	 * gets the connecting task's: listen() and connect() as the image's
+	 * (restore_unix_cred.c; restore_unix_cred__relisten() gives the
+	 * listener its own back at the end).
+	 */
+	if (!err && cu && restore_unix_cred__known(cu)) {
+		step = "listen";
+		err = restore_unix_cred__listen(ctx, cu, lfd, backlog);
+	}
+	if (!err) {
+		step = "connect";
+		err = restore_unix_cred__connect(ctx, au, c, &a, alen);
+	}
 	if (!err) {
 		step = "accept";
 		s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -401,6 +415,26 @@ static int accept_all(struct restore_ctx *ctx, pid_t pid, const FdEntry *l)
 }
 
 /*
+ * Who connects a client waiting in a backlog: what its accepter will see
+ * (SO_PEERCRED) cannot be read before accept(), so its holder @pid, with
+ * the effective uid and gid of its image, rather than pidtrace.
+ */
+static const UnixSkEntry *holder_as(struct restore_ctx *ctx, pid_t pid, UnixSkEntry *as)
+{
+	struct rtask *t = restore_ctx__find(ctx, pid);
+	const TaskCreds *c = t && t->core ? t->core->creds : NULL;
+
+	unix_sk_entry__init(as);
+	if (!c || c->n_uid < 2 || c->n_gid < 2)
+		return as;
+	as->has_peer_pid = as->has_peer_uid = as->has_peer_gid = true;
+	as->peer_pid = (uint32_t)pid;
+	as->peer_uid = c->uid[1];
+	as->peer_gid = c->gid[1];
+	return as;
+}
+
+/*
  * A client whose connection waited in the backlog of a listener of the
  * tree: connected to it again, not accepted. Nothing was sent on it (dump
  * checks), so its shutdown bits go on before it connects, its own alone.
@@ -408,6 +442,7 @@ static int accept_all(struct restore_ctx *ctx, pid_t pid, const FdEntry *l)
 static int open_pending(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 {
 	const FdEntry *l = restore_unix_conn__entry(ctx, e->unix_sk->pending_on);
+	UnixSkEntry as;
 	struct sockaddr_un a;
 	socklen_t alen;
 	int lfd, c = -1, err;
@@ -438,8 +473,12 @@ static int open_pending(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	/* Non-blocking: a full backlog fails rather than waits. */
 	if (!err && fcntl(c, F_SETFL, O_NONBLOCK))
 		err = -errno;
-	if (!err && connect(c, (struct sockaddr *)&a, alen))
-		err = -errno;
+	/* It copies the listener's peer credentials, as it did (restore_unix_cred.c). */
+	if (!err && restore_unix_cred__known(e->unix_sk))
+		err = restore_unix_cred__listen(ctx, e->unix_sk, lfd,
+						l->unix_sk->has_backlog ? (int)l->unix_sk->backlog : 0);
+	if (!err)
+		err = restore_unix_cred__connect(ctx, holder_as(ctx, pid, &as), c, &a, alen);
 	if (!err)
 		err = options(c, restore_unix_conn__entry(ctx, e->ino), 0);
 	if (!err)

@@ -25,6 +25,7 @@
 #include "restore_fdkinds.h"
 #include "restore_unix.h"
 #include "restore_unix_conn.h"
+#include "restore_unix_cred.h"
 #include "restore_unix_dgram.h"
 #include "restore_ctx.h"
 
@@ -47,9 +48,10 @@ static int dgram_make(struct restore_ctx *ctx, pid_t pid, uint64_t ino)
 		if (s < 0)
 			return s;
 	} else {
-		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		/* Made in a pair, its peer credentials its maker's (restore_unix_cred.c). */
+		s = restore_unix_cred__socket(ctx, e->unix_sk, SOCK_DGRAM);
 		if (s < 0)
-			return -errno;
+			return s;
 		/* Nobody could send to it but its peer, which is named and one way. */
 		if (e->unix_sk->n_queue)
 			err = -EINVAL;

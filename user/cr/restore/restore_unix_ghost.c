@@ -10,7 +10,8 @@
  * now. pidtrace connects the tree's sockets through the moved file; once
  * every socket is made, the moved files go, and the directories made for
  * them (missing ones, made 0700) too. A socket file of this restore found
- * at the path is moved aside for the bind and put back.
+ * at the path, or a file that is not a socket (a FIFO made there since),
+ * is moved aside for the bind and put back.
  */
 #include <errno.h>
 #include <limits.h>
@@ -95,8 +96,12 @@ int restore_unix_ghost__prepare(struct unix_ghosts **gp, const char *path,
 	err = make_dirs(g, path);
 	if (err)
 		return err;
-	/* A socket file this restore made for a live socket: out of the way for the bind. */
-	if (!lstat(path, &st) && S_ISSOCK(st.st_mode) && mine(arg, &st)) {
+	/*
+	 * A socket file this restore made for a live socket, or what is not a
+	 * socket file (a FIFO made at the path since): out of the way for the
+	 * bind, put back at once (restore_unix_ghost__park()).
+	 */
+	if (!lstat(path, &st) && (!S_ISSOCK(st.st_mode) || mine(arg, &st))) {
 		if ((size_t)snprintf(aside, len, "%s.pidtrace-aside-%d", path, (int)getpid()) >= len)
 			return -ENAMETOOLONG;
 		if (rename(path, aside)) {

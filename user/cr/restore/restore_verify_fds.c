@@ -34,6 +34,7 @@
 #include "procfs.h"
 #include "restore_cgroup.h"
 #include "restore_ctx.h"
+#include "restore_fdt.h"
 #include "restore_locks.h"
 #include "restore_verify.h"
 
@@ -305,6 +306,10 @@ int restore_verify_fds__task(struct verify *v)
 
 	if (!fi)
 		return 0;
+	/* Shared with the tasks the image says; a table of another task's is checked there. */
+	err = restore_fdt__verify(v);
+	if (err || restore_fdt__shares(v->t))
+		return err;
 	err = list_fds(v, &fds, &n);
 	if (err)
 		return restore_verify__cannot(v, "its fds", err);

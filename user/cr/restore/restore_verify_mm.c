@@ -12,9 +12,18 @@
  * backing, contiguous offsets) are compared merged on both sides: whether
  * two such neighbours are one VMA or two is not observable by the program.
  * Not compared: anonymous mappings' offsets (the kernel derives them from
- * the address at mmap time), MAP_GROWSDOWN (not in maps), the identity of
- * shared memory objects and copies of deleted files (new by design).
+ * the address at mmap time), the identity of shared memory objects and
+ * copies of deleted files (new by design).
+ *
+ * The VmFlags a program sees the effect of (flags_kept below: a child
+ * forked later, core dumps, memory pressure, locking, accounting) are
+ * compared from smaps, but only for a task whose image has MADV_DONTFORK,
+ * MADV_WIPEONFORK, MADV_DONTDUMP or MAP_DROPPABLE outside its kernel
+ * mappings: smaps walks the page tables, so reading it costs with the
+ * memory's size, and a restore sets none of them unless the image says so. The hints (hugepage, sequential...) are best effort
+ * by design (restore_madvise.c) and not compared.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +272,134 @@ static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
 	return err;
 }
 
+/*
+ * smaps VmFlags whose loss or gain a program can see. The first four (the
+ * advice a fork or a core dump follows, MAP_DROPPABLE) make smaps be read;
+ * the others are compared when it is (mlock and MAP_NORESERVE are set by
+ * calls whose failure fails the restore already; a JVM's heap reserved
+ * MAP_NORESERVE would have every restore walk its page tables).
+ */
+static const char *const flags_kept[] = { "dc", "wf", "dd", "dp", "lo", "lf", "nr", "gd" };
+#define NKEPT (sizeof(flags_kept) / sizeof(flags_kept[0]))
+#define TRIGGER_BITS 0xfu
+
+static unsigned int kept_bits(const char *vmflags)
+{
+	unsigned int bits = 0;
+	size_t i;
+
+	for (i = 0; vmflags && i < NKEPT; i++)
+		if (procfs__has_vmflag(vmflags, flags_kept[i]))
+			bits |= 1u << i;
+	return bits;
+}
+
+static void bits_str(unsigned int bits, char *out, size_t len)
+{
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < NKEPT && o + 4 < len; i++)
+		if (bits & (1u << i))
+			o += snprintf(out + o, len - o, "%s%s", o ? " " : "", flags_kept[i]);
+	if (!o)
+		snprintf(out, len, "none");
+}
+
+/* Does any mapping of the image but the kernel's have one of the first four flags_kept? */
+static bool needs_flags(const MmImage *mm)
+{
+	size_t i;
+
+	for (i = 0; i < mm->n_vmas; i++)
+		if (mm->vmas[i]->kind != VMA_KIND__VMA_VDSO &&
+		    mm->vmas[i]->kind != VMA_KIND__VMA_VSYSCALL &&
+		    (kept_bits(mm->vmas[i]->vm_flags) & TRIGGER_BITS))
+			return true;
+	return false;
+}
+
+/* One VMA of smaps: its range and kept flags. */
+struct vflags {
+	uint64_t start, end;
+	unsigned int bits;
+};
+
+/* Parse smaps (@buf, changed in place) into @f (@max entries). */
+static int parse_smaps(char *buf, struct vflags *f, size_t max, size_t *np)
+{
+	unsigned long long start, end;
+	char *line, *next;
+	size_t n = 0;
+
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!isupper((unsigned char)line[0])) {
+			if (sscanf(line, "%llx-%llx ", &start, &end) != 2)
+				return -EINVAL;
+			if (n == max)
+				return -E2BIG;
+			f[n].start = start;
+			f[n].end = end;
+			f[n++].bits = 0;
+		} else if (n && !strncmp(line, "VmFlags:", 8)) {
+			f[n - 1].bits = kept_bits(line + 8);
+		}
+	}
+	*np = n;
+	return 0;
+}
+
+/*
+ * The kept flags of every mapping of the image against those of each
+ * restored VMA it overlaps (the kernel merges only VMAs of equal flags).
+ */
+static int compare_flags(struct verify *v, const MmImage *mm, size_t max)
+{
+	struct vflags *f = NULL;
+	char *buf = NULL, what[96], a[40], b[40];
+	size_t n = 0, i, k = 0;
+	int err;
+
+	err = procfs__read(v->opid, "smaps", &buf, NULL);
+	if (err)
+		return restore_verify__cannot(v, "smaps", err);
+	f = calloc(max, sizeof(*f));
+	err = f ? parse_smaps(buf, f, max, &n) : -ENOMEM;
+	if (err) {
+		err = restore_verify__cannot(v, "smaps", err);
+		goto out;
+	}
+	for (i = 0; !err && i < mm->n_vmas; i++) {
+		const VmaEntry *e = mm->vmas[i];
+		unsigned int want = kept_bits(e->vm_flags);
+
+		if (e->kind == VMA_KIND__VMA_VDSO || e->kind == VMA_KIND__VMA_VSYSCALL)
+			continue;
+		while (k < n && f[k].end <= e->start)
+			k++;
+		/* The map itself was compared already: each VMA is covered. */
+		for (; !err && k < n && f[k].start < e->end; k++) {
+			if (f[k].bits == want)
+				continue;
+			snprintf(what, sizeof(what), "mapping %llx-%llx: VmFlags",
+				 (unsigned long long)e->start, (unsigned long long)e->end);
+			bits_str(want, a, sizeof(a));
+			bits_str(f[k].bits, b, sizeof(b));
+			err = restore_verify__str(v, what, a, b);
+		}
+		/* The next image VMA may be in the same restored one. */
+		if (k)
+			k--;
+	}
+out:
+	free(f);
+	free(buf);
+	return err;
+}
+
 int restore_verify_mm__task(struct verify *v)
 {
 	const MmImage *mm = v->t->mm;
@@ -303,6 +440,8 @@ int restore_verify_mm__task(struct verify *v)
 		err = nimg > nnow ? restore_verify__str(v, "mapping", r, "none")
 				  : restore_verify__str(v, "mapping", "none", r);
 	}
+	if (!err && needs_flags(mm))
+		err = compare_flags(v, mm, max);
 	if (!err)
 		v->n->vmas += mm->n_vmas;
 out:

@@ -23,7 +23,9 @@
 
 #include "procfs.h"
 #include "ptrace.h"
+#include "restore_aio.h"
 #include "restore_ctx.h"
+#include "restore_pgrp.h"
 #include "restore_verify.h"
 #include "restore_verify_threads.h"
 
@@ -179,7 +181,7 @@ static int check_ids(struct verify *v, const struct vstat *st, const char *statu
 	}
 	v->n->ids += 3;
 	/* A group or session led outside the tree is the restorer's (restore_tree.c). */
-	if (restore_ctx__find(ctx, ids->pgid)) {
+	if (restore_ctx__find(ctx, ids->pgid) || restore_pgrp__helped(ctx, ids->pgid)) {
 		err = restore_verify__ns_last(status, "NSpgid:", &x);
 		if (!err)
 			err = restore_verify__num(v, "process group", VF_DEC, ids->pgid, x);
@@ -520,6 +522,9 @@ int restore_verify_task__alive(struct verify *v)
 		err = restore_verify_fds__task(v);
 	if (!err)
 		err = restore_verify_mm__task(v);
+	/* AIO rings: made anew, their state compared here (restore_aio.c). */
+	if (!err)
+		err = restore_aio__verify(v);
 	if (!err)
 		v->n->tasks++;
 	return err;

@@ -175,3 +175,40 @@ int restore_verify_unix__names(struct verify *v, const FdEntry *e, int s)
 	v->n->sockopts++;
 	return restore_verify__str(v, w, img, now);
 }
+
+/* @opid, a pid as pidtrace sees it, as the tree sees it (--pidns: the image's). */
+static uint64_t tree_pid(struct restore_ctx *ctx, pid_t opid)
+{
+	size_t i;
+
+	for (i = 0; opid > 0 && i < ctx->ntasks; i++)
+		if (ctx->tasks[i].opid == opid)
+			return (uint64_t)ctx->tasks[i].pid;
+	return (uint64_t)opid;
+}
+
+int restore_verify_unix__peercred(struct verify *v, const FdEntry *e, int s)
+{
+	const UnixSkEntry *u = e->unix_sk;
+	struct ucred cr = { 0 };
+	socklen_t len = sizeof(cr);
+	char w[64];
+	int err;
+
+	if (!u->has_peer_pid || !u->has_peer_uid || !u->has_peer_gid)
+		return 0;
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &len))
+		return restore_verify__cannot(v, "SO_PEERCRED", -errno);
+	v->n->sockopts += 3;
+	snprintf(w, sizeof(w), "fd %u: unix socket's peer pid (SO_PEERCRED)", e->fd);
+	err = restore_verify__num(v, w, VF_DEC, u->peer_pid, tree_pid(v->ctx, cr.pid));
+	if (!err) {
+		snprintf(w, sizeof(w), "fd %u: unix socket's peer uid (SO_PEERCRED)", e->fd);
+		err = restore_verify__num(v, w, VF_DEC, u->peer_uid, cr.uid);
+	}
+	if (!err) {
+		snprintf(w, sizeof(w), "fd %u: unix socket's peer gid (SO_PEERCRED)", e->fd);
+		err = restore_verify__num(v, w, VF_DEC, u->peer_gid, cr.gid);
+	}
+	return err;
+}

@@ -16,4 +16,12 @@
  */
 int restore_verify_unix__names(struct verify *v, const FdEntry *e, int s);
 
+/*
+ * restore_verify_unix__peercred() - socket @s names the peer @e does
+ * (SO_PEERCRED: the pid, as the tree sees it, effective uid and gid of
+ * whoever made it, restore_unix_cred.c). Nothing when the image has none.
+ * Return: 0, or -EIO after naming the difference.
+ */
+int restore_verify_unix__peercred(struct verify *v, const FdEntry *e, int s);
+
 #endif

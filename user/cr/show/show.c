@@ -270,6 +270,10 @@ static void print_files(const struct image_tree *s, const struct image_task *t)
 	printf("  cwd %s%s, root %s, umask %04o\n", escape__str(t->files->cwd),
 	       t->files->cwd_removed ? " (removed)" : "", escape__str(t->files->root),
 	       t->files->umask);
+	if (t->files->has_fd_table_of) {
+		printf("  fd table: pid %d's (shared, CLONE_FILES)\n", t->files->fd_table_of);
+		return;
+	}
 	/* TYPE: as wide as the longest kind's name ("signalfd"). */
 	printf("    %-4s %-8s %-24s %-3s %8s %s\n", "FD", "TYPE", "FLAGS", "OFD", "POS", "OBJECT");
 	for (i = 0; i < t->files->n_fds; i++) {

@@ -390,6 +390,9 @@ static struct json_object *task_json(const struct image_tree *s, const struct im
 		for (i = 0; i < t->files->n_fds; i++)
 			json_object_array_add(a, fd_json(s, t->files->fds[i]));
 		add(o, "fds", a);
+		/* Its fds are that task's (CLONE_FILES): the table is stored once. */
+		if (t->files->has_fd_table_of)
+			add(o, "fd_table_of", json_object_new_int64(t->files->fd_table_of));
 		add(o, "cwd", escape__json_string(t->files->cwd));
 		if (t->files->cwd_removed)
 			add(o, "cwd_removed", json_object_new_boolean(true));

@@ -1,19 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * show_mem.c - what `pidtrace show` says of memory beyond the mapping's
- * line: guard pages (MADV_GUARD_INSTALL) in a mapping, and shared memory
+ * line: its advice (MADV_DONTFORK..., MAP_DROPPABLE), guard pages
+ * (MADV_GUARD_INSTALL) in a mapping, and shared memory
  * objects (shared anonymous memory, memfds), plain and JSON.
  */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "escape.h"
 #include "kinds_show.h"
+#include "procfs.h"
 #include "show_mem.h"
+
+/* The advice smaps shows that restore puts back and checks (restore_madvise.c). */
+static void print_advice(const VmaEntry *v)
+{
+	static const char *const flag[] = { "dc", "wf", "dd", "lo", "dp" };
+	static const char *const name[] = { "MADV_DONTFORK", "MADV_WIPEONFORK", "MADV_DONTDUMP",
+					    "locked", "MAP_DROPPABLE (its pages not kept: restored dropped)" };
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(flag) / sizeof(flag[0]); i++) {
+		if (!procfs__has_vmflag(v->vm_flags, flag[i]))
+			continue;
+		printf("%s%s", any ? ", " : "      ", name[i]);
+		any = true;
+	}
+	if (any)
+		printf("\n");
+}
 
 void show_mem__print_vma(const VmaEntry *v)
 {
 	uint64_t pages = 0;
 	size_t i;
+
+	if (v->kind != VMA_KIND__VMA_VDSO && v->kind != VMA_KIND__VMA_VSYSCALL)
+		print_advice(v);
 
 	for (i = 0; i < v->n_guards; i++)
 		pages += v->guards[i]->nr_pages;
