@@ -25,9 +25,7 @@
 #include "log.h"
 #include "page.h"
 
-#define PM_PRESENT (1ULL << 63)
 #define PM_EXCLUSIVE (1ULL << 56)
-#define PM_PFN_MASK ((1ULL << 55) - 1)
 #define CHUNK 4096 /* pagemap entries read at once */
 
 static bool same_frame(uint64_t mine, uint64_t parents)
@@ -132,6 +130,7 @@ int dump_cow__scan(struct dump_ctx *ctx)
 		pr_err("cannot compare the tree's pages: %s", strerror(-err));
 		return err;
 	}
+	dump_mem__learn_zero_pfns();
 	for (i = 0; i < ctx->ntasks; i++) {
 		struct dump_task *t = &ctx->tasks[i];
 

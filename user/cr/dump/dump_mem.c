@@ -44,11 +44,6 @@
 #include "progress.h"
 #include "ptrace.h"
 
-#define PM_PRESENT (1ULL << 63)
-#define PM_SWAPPED (1ULL << 62)
-#define PM_GUARD (1ULL << 58) /* a guard page (MADV_GUARD_INSTALL), 6.15+ */
-#define PM_FILE (1ULL << 61)
-#define PM_PFN_MASK ((1ULL << 55) - 1)
 #define PM_CHUNK 65536 /* pagemap entries read at once */
 
 /* Append a run to an entries array, merging it with the previous one. */
@@ -76,73 +71,6 @@ int dump_mem__append_run(PagemapEntry ***entries, size_t *n, uint64_t vaddr, uin
 	last->offset = off;
 	(*entries)[(*n)++] = last;
 	return 0;
-}
-
-/*
- * The shared zero page (and THP's huge zero page) is mapped on read faults
- * of anonymous memory; pagemap shows it present and not a file page, so it
- * is recognised by its frame number, learnt from a read fault of our own.
- */
-static uint64_t zero_pfn = PM_PFN_MASK, huge_zero_pfn = PM_PFN_MASK;
-
-static uint64_t own_pfn(const volatile char *p)
-{
-	uint64_t pme = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return PM_PFN_MASK;
-	(void)*p;
-	if (pread(fd, &pme, sizeof(pme), ((uintptr_t)p / PAGE) * sizeof(pme)) != sizeof(pme))
-		pme = 0;
-	close(fd);
-	return (pme & PM_PRESENT) && (pme & PM_PFN_MASK) ? pme & PM_PFN_MASK : PM_PFN_MASK;
-}
-
-static void learn_zero_pfns(void)
-{
-	const size_t huge = 2UL << 20;
-	char *p;
-
-	if (zero_pfn != PM_PFN_MASK)
-		return;
-	p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p != MAP_FAILED) {
-		zero_pfn = own_pfn(p);
-		munmap(p, PAGE);
-	}
-	p = mmap(NULL, 2 * huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p != MAP_FAILED) {
-		char *aligned = (char *)(((uintptr_t)p + huge - 1) & ~(huge - 1));
-
-		madvise(aligned, huge, MADV_HUGEPAGE);
-		huge_zero_pfn = own_pfn(aligned);
-		if (huge_zero_pfn == zero_pfn)
-			huge_zero_pfn = PM_PFN_MASK;
-		munmap(p, 2 * huge);
-	}
-}
-
-static bool page_wanted(uint64_t pme);
-
-bool dump_mem__page_wanted(uint64_t pme)
-{
-	learn_zero_pfns();
-	return page_wanted(pme);
-}
-
-static bool page_wanted(uint64_t pme)
-{
-	uint64_t pfn = pme & PM_PFN_MASK;
-
-	/* A guard page looks swapped out; it has no contents. */
-	if (pme & PM_GUARD)
-		return false;
-	if (pme & PM_SWAPPED)
-		return true;
-	if (!(pme & PM_PRESENT) || (pme & PM_FILE) || pfn == zero_pfn)
-		return false;
-	return huge_zero_pfn == PM_PFN_MASK || pfn < huge_zero_pfn || pfn >= huge_zero_pfn + 512;
 }
 
 /* Add the page at @addr to @v's runs of pages shared with the parent. */
@@ -191,7 +119,7 @@ static int dump_vma_pages(struct dump_ctx *ctx, struct dump_pages *b, int pm_fd,
 		}
 		for (i = 0; i < n; i++, addr += PAGE) {
 			/* Still the parent's frame (dump_cow.c): not stored. */
-			if (cow && page_wanted(pme[i]) && dump_cow__shared(t, addr, &hint)) {
+			if (cow && dump_mem__page_wanted(pme[i]) && dump_cow__shared(t, addr, &hint)) {
 				if (run_len) {
 					err = dump_pages__add(b, run_start, run_len);
 					if (err)
@@ -204,7 +132,7 @@ static int dump_vma_pages(struct dump_ctx *ctx, struct dump_pages *b, int pm_fd,
 				ctx->cow_pages++;
 				continue;
 			}
-			if (page_wanted(pme[i])) {
+			if (dump_mem__page_wanted(pme[i])) {
 				if (!run_len)
 					run_start = addr;
 				run_len++;
@@ -554,7 +482,7 @@ int dump_mem__task(struct dump_ctx *ctx, struct dump_task *t)
 		err = -ENOMEM;
 		goto out;
 	}
-	learn_zero_pfns();
+	dump_mem__learn_zero_pfns();
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", t->pid);
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pm_fd < 0) {
