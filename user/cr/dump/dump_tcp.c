@@ -268,6 +268,20 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 		       "that way", pid, fd, what, tcp_fin__state_name(t->state));
 		return -EOPNOTSUPP;
 	}
+	/*
+	 * Our window closed, the peer outside the tree still sending: it
+	 * probes the window, and between the dump and the restore no socket
+	 * answers but a reset (no lock outlives the dump: tcp_lock.h). The
+	 * restore could only fail then, with the tree gone: refused now.
+	 */
+	if (!tcp_fin__peers(t->state) && t->state != TCP_FIN_ST_CLOSE &&
+	    !(t->rcv_wnd >> t->rcv_wscale) && !tcp_lock__peer_in_tree(s)) {
+		pr_err("pid %d fd %d: %s (%s) with its receive window closed and its peer outside "
+		       "the dumped tree is not supported: the peer's window probes between the "
+		       "dump and the restore would be answered with a reset", pid, fd, what,
+		       tcp_fin__state_name(t->state));
+		return -EOPNOTSUPP;
+	}
 	n = arrived(s, t->inq_seq);
 	return n ? refuse_moving(pid, fd, what, n) : 0;
 }

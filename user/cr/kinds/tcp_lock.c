@@ -237,11 +237,23 @@ int tcp_lock__tree(struct dump_ctx *ctx)
 		err = 0;
 	}
 out:
+	/* The ends stay known until tcp_lock__release(): tcp_lock__peer_in_tree(). */
 	free(script);
-	free(ends);
-	ends = NULL;
-	nends = 0;
 	return err;
+}
+
+bool tcp_lock__peer_in_tree(int s)
+{
+	size_t before = nends, j;
+	bool found = false;
+
+	/* note() appends @s's end: compared with the tree's, then dropped. */
+	if (note(s) || nends == before)
+		return false;
+	for (j = 0; j < before && !found; j++)
+		found = ends_of_one(&ends[before], &ends[j]);
+	nends = before;
+	return found;
 }
 
 void tcp_lock__release(void)
@@ -249,6 +261,9 @@ void tcp_lock__release(void)
 	char script[128];
 	int err;
 
+	free(ends);
+	ends = NULL;
+	nends = 0;
 	if (!table[0])
 		return;
 	snprintf(script, sizeof(script), "delete table inet %s\n", table);

@@ -20,6 +20,8 @@
 #ifndef PT_TCP_LOCK_H
 #define PT_TCP_LOCK_H
 
+#include <stdbool.h>
+
 #include "dump_ctx.h"
 
 /**
@@ -30,7 +32,14 @@
  */
 int tcp_lock__tree(struct dump_ctx *ctx);
 
-/* Remove the lock (nothing if none was set). */
+/*
+ * Whether the other end of TCP connection @s is a socket of the tree (as
+ * tcp_lock__tree() found them). Context: between tcp_lock__tree() and
+ * tcp_lock__release().
+ */
+bool tcp_lock__peer_in_tree(int s);
+
+/* Remove the lock (nothing if none was set), forget the tree's ends. */
 void tcp_lock__release(void);
 
 #endif
