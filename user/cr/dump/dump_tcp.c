@@ -24,6 +24,7 @@
 
 #include "dump_tcp.h"
 #include "log.h"
+#include "sockdiag.h"
 #include "tcp_fin.h"
 #include "tcp_lock.h"
 #include "tcp_repair.h"
@@ -202,6 +203,39 @@ static int probe(int s, const TcpConnEntry *t)
 	return tcp_fin__probe(s, t, &local, &peer);
 }
 
+/*
+ * The peer of connection @s is outside the tree and may still send: what
+ * it sends between the dump and the restore meets no socket and is
+ * answered with a reset (no lock outlives the dump: tcp_lock.h), and the
+ * restore could only fail then, the tree gone. Refused when that is
+ * sure: our receive window is closed (the peer probes it), or the peer is
+ * a socket of this machine with bytes queued to send. A peer elsewhere
+ * with nothing to say until the restore is fine; one that speaks up in
+ * between is what restore reports as a reset (docs/restore.md).
+ */
+static int peer_outside(pid_t pid, int fd, int s, const char *what, const TcpConnEntry *t)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t ll = sizeof(local), pl = sizeof(peer);
+	struct sockdiag_inet o;
+
+	if (!(t->rcv_wnd >> t->rcv_wscale)) {
+		pr_err("pid %d fd %d: %s (%s) with its receive window closed and its peer outside "
+		       "the dumped tree is not supported: the peer's window probes between the "
+		       "dump and the restore would be answered with a reset", pid, fd, what,
+		       tcp_fin__state_name(t->state));
+		return -EOPNOTSUPP;
+	}
+	if (getsockname(s, (struct sockaddr *)&local, &ll) ||
+	    getpeername(s, (struct sockaddr *)&peer, &pl) ||
+	    sockdiag__tcp_peer(&local, &peer, &o) || !o.wqueue)
+		return 0;
+	pr_err("pid %d fd %d: %s (%s) whose peer outside the dumped tree has %u bytes to send "
+	       "is not supported: between the dump and the restore they would be answered with "
+	       "a reset", pid, fd, what, tcp_fin__state_name(t->state), o.wqueue);
+	return -EOPNOTSUPP;
+}
+
 /* A connecting socket still connecting: its peer's answer would be in no image. */
 static int check_syn(const struct held *h)
 {
@@ -274,13 +308,10 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	 * answers but a reset (no lock outlives the dump: tcp_lock.h). The
 	 * restore could only fail then, with the tree gone: refused now.
 	 */
-	if (!tcp_fin__peers(t->state) && t->state != TCP_FIN_ST_CLOSE &&
-	    !(t->rcv_wnd >> t->rcv_wscale) && !tcp_lock__peer_in_tree(s)) {
-		pr_err("pid %d fd %d: %s (%s) with its receive window closed and its peer outside "
-		       "the dumped tree is not supported: the peer's window probes between the "
-		       "dump and the restore would be answered with a reset", pid, fd, what,
-		       tcp_fin__state_name(t->state));
-		return -EOPNOTSUPP;
+	if (!tcp_fin__peers(t->state) && t->state != TCP_FIN_ST_CLOSE && !tcp_lock__peer_in_tree(s)) {
+		err = peer_outside(pid, fd, s, what, t);
+		if (err)
+			return err;
 	}
 	n = arrived(s, t->inq_seq);
 	return n ? refuse_moving(pid, fd, what, n) : 0;

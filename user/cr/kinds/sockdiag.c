@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
@@ -310,4 +311,93 @@ int sockdiag__inet(int family, int protocol, uint64_t ino, struct sockdiag_inet 
 	rq.req.idiag_states = ~0U;
 	r = diag_query(&rq.nlh, inet_by_ino, &w);
 	return r == 1 ? 0 : r ? r : -ENOENT;
+}
+
+struct tuple_want {
+	int family;
+	uint8_t src[16], dst[16];	/* network order, as inet_diag's id holds them */
+	uint16_t sport, dport;		/* network order */
+	struct sockdiag_inet *out;
+};
+
+static int inet_by_tuple(const struct nlmsghdr *h, void *arg)
+{
+	struct tuple_want *w = arg;
+	const struct inet_diag_msg *m = NLMSG_DATA(h);
+	size_t alen = w->family == AF_INET ? 4 : 16;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->idiag_family != w->family ||
+	    m->id.idiag_sport != w->sport || m->id.idiag_dport != w->dport ||
+	    memcmp(m->id.idiag_src, w->src, alen) || memcmp(m->id.idiag_dst, w->dst, alen))
+		return 0;
+	w->out->ino = m->idiag_inode;
+	w->out->state = m->idiag_state;
+	w->out->rqueue = m->idiag_rqueue;
+	w->out->wqueue = m->idiag_wqueue;
+	w->out->ifindex = m->id.idiag_if;
+	return 1;
+}
+
+/* @a's address and port as inet_diag holds them; an IPv4-mapped one as IPv4 too (@v4). */
+static void tuple_addr(const struct sockaddr_storage *a, uint8_t *addr, uint16_t *port,
+		       uint8_t *v4)
+{
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)a;
+
+		memcpy(addr, &in->sin_addr, 4);
+		memcpy(v4, &in->sin_addr, 4);
+		*port = in->sin_port;
+		return;
+	}
+	const struct sockaddr_in6 *in6 = (const void *)a;
+
+	memcpy(addr, &in6->sin6_addr, 16);
+	memcpy(v4, &in6->sin6_addr.s6_addr[12], 4);
+	*port = in6->sin6_port;
+}
+
+int sockdiag__tcp_peer(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+		       struct sockdiag_inet *out)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} rq;
+	struct tuple_want w = { .out = out };
+	uint8_t l4[4], p4[4];
+	bool mapped = false;
+	int r, pass;
+
+	memset(out, 0, sizeof(*out));
+	if (local->ss_family != peer->ss_family ||
+	    (local->ss_family != AF_INET && local->ss_family != AF_INET6))
+		return -ENOENT;
+	/* The other end's local address is our peer's, its remote one ours. */
+	tuple_addr(peer, w.src, &w.sport, p4);
+	tuple_addr(local, w.dst, &w.dport, l4);
+	if (local->ss_family == AF_INET6)
+		mapped = IN6_IS_ADDR_V4MAPPED(&((const struct sockaddr_in6 *)peer)->sin6_addr);
+	/* An IPv4-mapped connection's other end may be an IPv4 socket, or a mapped one. */
+	for (pass = 0; pass < (mapped ? 2 : 1); pass++) {
+		w.family = local->ss_family;
+		if (pass) {
+			w.family = AF_INET;
+			memset(w.src, 0, 16);
+			memset(w.dst, 0, 16);
+			memcpy(w.src, p4, 4);
+			memcpy(w.dst, l4, 4);
+		}
+		memset(&rq, 0, sizeof(rq));
+		rq.nlh.nlmsg_len = sizeof(rq);
+		rq.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		rq.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		rq.req.sdiag_family = w.family;
+		rq.req.sdiag_protocol = IPPROTO_TCP;
+		rq.req.idiag_states = ~0U;
+		r = diag_query(&rq.nlh, inet_by_tuple, &w);
+		if (r)
+			return r == 1 ? 0 : r;
+	}
+	return -ENOENT;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 struct sockdiag_unix {
 	uint64_t ino;
@@ -64,5 +65,15 @@ struct sockdiag_inet {
  * Return: 0, -ENOENT when no such socket exists there, other -errno.
  */
 int sockdiag__inet(int family, int protocol, uint64_t ino, struct sockdiag_inet *out);
+
+/**
+ * sockdiag__tcp_peer() - the other end of TCP connection @local -> @peer
+ * when it is a socket of pidtrace's network namespace (a process of this
+ * machine): its local address is @peer, its remote one @local (an
+ * IPv4-mapped connection's other end as an IPv4 socket too).
+ * Return: 0, -ENOENT when none is here, other -errno.
+ */
+int sockdiag__tcp_peer(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+		       struct sockdiag_inet *out);
 
 #endif
