@@ -72,12 +72,22 @@ fi
 cr_cleanup
 
 # The same number in another devpts instance is another terminal: a
-# process outside the tree holding /dev/pts/N of a second instance (a
-# container's, say) as its controlling terminal and fd, where the tree's
-# pair is this instance's /dev/pts/N, does not stop the dump.
+# process outside the tree whose controlling terminal is /dev/pts/N of a
+# second instance (a container's, say), where the tree's pair is this
+# instance's /dev/pts/N, does not stop the dump. Once holding that slave
+# as an fd too ("fd": told by the fd's device), once holding only the
+# master, in a mount namespace whose /dev/pts is that instance ("ns":
+# told by /dev/pts/N seen from its root).
 mkdir -p "$T/pts2"
 if mount -t devpts -o newinstance,ptmxmode=0666 devpts "$T/pts2"; then
-	python3 -c '
+	for how in fd ns; do
+		if [ "$how" = fd ]; then
+			pre=() dir=$T/pts2
+		else
+			pre=(unshare -m --propagation private sh -c 'mount --bind "$0" /dev/pts && exec "$@"' "$T/pts2")
+			dir=/dev/pts
+		fi
+		"${pre[@]}" python3 -c '
 import os, sys, fcntl, struct, time, termios
 m = os.open(sys.argv[1] + "/ptmx", os.O_RDWR | os.O_NOCTTY)
 fcntl.ioctl(m, 0x40045431, struct.pack("i", 0))  # TIOCSPTLCK: unlock
@@ -85,26 +95,31 @@ n = struct.unpack("I", fcntl.ioctl(m, 0x80045430, b"\0\0\0\0"))[0]  # TIOCGPTN
 os.setsid()
 s = os.open(sys.argv[1] + "/%d" % n, os.O_RDWR)
 fcntl.ioctl(s, termios.TIOCSCTTY, 0)
+if sys.argv[2] == "ns":
+	os.close(s)
 print(n, flush=True)
-time.sleep(60)' "$T/pts2" >"$T/foreign.log" 2>&1 &
-	foreign=$!
-	at_exit "kill $foreign 2>/dev/null"
-	wait_for 10 test -s "$T/foreign.log"
-	n=$(head -n 1 "$T/foreign.log")
-	if [ "$n" = 0 ] && cr_start pty_foreign zdtm_pty &&
-		[ "$(sed -n 's/^tty-index:\t*//p' "/proc/$CR_PID/fdinfo/3")" = 0 ]; then
-		if cr_dump; then
-			pass pty_foreign_dump
-			cr_restore_verify pty_foreign
+time.sleep(60)' "$dir" "$how" >"$T/foreign.log" 2>&1 &
+		foreign=$!
+		at_exit "kill $foreign 2>/dev/null"
+		wait_for 10 test -s "$T/foreign.log"
+		n=$(head -n 1 "$T/foreign.log")
+		if [ "$n" = 0 ] && cr_start "pty_foreign_$how" zdtm_pty &&
+			[ "$(sed -n 's/^tty-index:\t*//p' "/proc/$CR_PID/fdinfo/3")" = 0 ]; then
+			if cr_dump; then
+				pass "pty_foreign_${how}_dump"
+				cr_restore_verify "pty_foreign_$how"
+			else
+				fail "pty_foreign_${how}_dump" "$(cat "$CR_DIR/dump.err")"
+			fi
 		else
-			fail pty_foreign_dump "$(cat "$CR_DIR/dump.err")"
+			fail "pty_foreign_${how}_start" "holder: $(head -c 300 "$T/foreign.log"); the program did not start, or its pair is not /dev/pts/0"
 		fi
-	else
-		fail pty_foreign_start "holder: $(head -c 300 "$T/foreign.log"); the program did not start, or its pair is not /dev/pts/0"
-	fi
-	cr_cleanup
-	kill "$foreign" 2>/dev/null
-	wait "$foreign" 2>/dev/null
+		cr_cleanup
+		# unshare and sh exec: $foreign is the python process itself.
+		kill "$foreign" 2>/dev/null
+		wait "$foreign" 2>/dev/null
+		wait_for 10 test ! -e "$T/pts2/0"
+	done
 	umount "$T/pts2"
 else
 	fail pty_foreign_mount "cannot mount a second devpts instance"

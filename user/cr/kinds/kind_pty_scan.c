@@ -110,6 +110,22 @@ static int holds_slave(pid_t pid, const struct stat *want_st, bool *other)
 }
 
 /*
+ * Whether /dev/pts/@index as pid @pid sees it (its root, its mount
+ * namespace) is the slave @want_st, or may be: false only when it is
+ * another devpts instance's.
+ */
+static bool same_instance(pid_t pid, int index, const struct stat *want_st)
+{
+	char path[96];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/root/dev/pts/%d", pid, index);
+	if (stat(path, &st) || !S_ISCHR(st.st_mode) || st.st_rdev != want_st->st_rdev)
+		return true;
+	return st.st_dev == want_st->st_dev;
+}
+
+/*
  * The slave of master @l (/dev/pts/@index) held, or a controlling terminal,
  * outside the tree: the dump kills the master, which hangs it up there,
  * and the pair restore makes is not that one. Refused, naming the holder.
@@ -141,10 +157,12 @@ int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index)
 		 * Its controlling terminal has that number: stat's tty_nr does
 		 * not say which instance; one it holds open of another
 		 * instance does (a shell in a container has its terminal as
-		 * fds 0-2). Without either, it may be this one: refused.
+		 * fds 0-2), and so does /dev/pts/N seen from its own root and
+		 * mounts when that is another instance. Else it may be this
+		 * one: refused.
 		 */
 		if (fd < 0 && (other || kind_pty__stat_tty(pid, &sid, &tty_nr, &tpgid) ||
-			       kind_pty__index(tty_nr) != index))
+			       kind_pty__index(tty_nr) != index || !same_instance(pid, index, &st)))
 			continue;
 		closedir(dp);
 		snprintf(comm, sizeof(comm), "?");
