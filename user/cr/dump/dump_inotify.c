@@ -20,13 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "dump_inotify.h"
 #include "fshandle.h"
+#include "kinds.h"
 #include "log.h"
 #include "procfs.h"
 
@@ -80,23 +79,6 @@ static int cmp_wd(const void *a, const void *b)
 	return x->wd < y->wd ? -1 : x->wd > y->wd;
 }
 
-/* Bytes of events queued on fd @fd of @pid. Return: >= 0, or -errno. */
-static int queued(pid_t pid, int fd)
-{
-	int pidfd, copy, n = 0, err = 0;
-
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	if (copy < 0 || ioctl(copy, FIONREAD, &n))
-		err = -errno;
-	if (copy >= 0)
-		close(copy);
-	close(pidfd);
-	return err ? err : n;
-}
-
 static int add_watch(InotifyEntry *ie, const struct in_line *l, const char *path,
 		     const struct stat *st)
 {
@@ -135,7 +117,7 @@ int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e, bool drop_
 	err = parse(info, &l, &n);
 	if (err)
 		return err;
-	q = queued(pid, fd);
+	q = kinds__queued(pid, fd);
 	if (q > 0 && drop_events) {
 		pr_warn("pid %d fd %d: inotify: %d bytes of unread events not kept (--drop-unread-events)",
 			pid, fd, q);

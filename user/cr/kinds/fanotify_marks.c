@@ -24,8 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -33,6 +31,7 @@
 #include "escape.h"
 #include "fanotify_marks.h"
 #include "fshandle.h"
+#include "kinds.h"
 #include "log.h"
 #include "procfs.h"
 #include "restore_ctx.h"
@@ -82,23 +81,6 @@ void fanotify_marks__free_lines(char **l, size_t n)
 	while (n)
 		free(l[--n]);
 	free(l);
-}
-
-/* Bytes of events queued on fd @fd of @pid. Return: >= 0, or -errno. */
-static int queued(pid_t pid, int fd)
-{
-	int pidfd, copy, n = 0, err = 0;
-
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	if (copy < 0 || ioctl(copy, FIONREAD, &n))
-		err = -errno;
-	if (copy >= 0)
-		close(copy);
-	close(pidfd);
-	return err ? err : n;
 }
 
 /* The mount point of mount @id (hex in fdinfo) in @mountinfo. Return: 0, -ENOENT. */
@@ -214,7 +196,7 @@ int fanotify_marks__dump(pid_t pid, int fd, const char *info, FdEntry *e, bool d
 		pr_err("pid %d fd %d: fanotify group with %zu marks is not supported", pid, fd, n - 1);
 		goto out;
 	}
-	q = queued(pid, fd);
+	q = kinds__queued(pid, fd);
 	if (q > 0 && drop_events) {
 		pr_warn("pid %d fd %d: fanotify group: %d bytes of unread events not kept (--drop-unread-events)",
 			pid, fd, q);

@@ -214,18 +214,6 @@ static int check_devpts(const struct fd_live *l, int c, int index, struct stat *
 	return 0;
 }
 
-int kind_pty__copy_fd(pid_t pid, int fd)
-{
-	int pidfd = syscall(SYS_pidfd_open, pid, 0), c, err;
-
-	if (pidfd < 0)
-		return -errno;
-	c = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	err = c < 0 ? -errno : 0;
-	close(pidfd);
-	return err ? err : c;
-}
-
 /*
  * /dev/tty: the pts it stands for (TIOCGDEV) must be the holder's
  * controlling terminal still, which restore opens again in the task.
@@ -266,7 +254,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	e->rdev = l->st->st_rdev;
 	p->master = master;
 	if (devtty) {
-		c = kind_pty__copy_fd(l->pid, l->fd);
+		c = kinds__copy_fd(l->pid, l->fd);
 		err = c < 0 ? c : devtty_index(l, c, &index);
 		if (err) {
 			if (c >= 0)
@@ -301,7 +289,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	}
 	p->index = index;
 	if (c < 0)
-		c = kind_pty__copy_fd(l->pid, l->fd);
+		c = kinds__copy_fd(l->pid, l->fd);
 	err = c < 0 ? c : 0;
 	if (!err && devtty) {
 		p->has_devtty = true;

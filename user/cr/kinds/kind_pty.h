@@ -39,8 +39,6 @@ int kind_pty__stat_tty(pid_t pid, pid_t *sid, int *tty_nr, pid_t *tpgid);
 int kind_pty__find_master(int index, dev_t dev);
 /* The pts index of pidtrace's own controlling terminal, or -1. */
 int kind_pty__own_index(void);
-/* A copy in pidtrace of fd @fd of @pid (pidfd_getfd), or -errno. */
-int kind_pty__copy_fd(pid_t pid, int fd);
 
 /* The kernel's O_LARGEFILE (x86; glibc's is 0 on 64-bit): fdinfo flags have it. */
 #define KIND_PTY_O_LARGEFILE 0100000

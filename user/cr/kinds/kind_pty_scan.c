@@ -19,6 +19,7 @@
 #include "dump_ctx.h"
 #include "escape.h"
 #include "kind_pty.h"
+#include "kinds.h"
 #include "log.h"
 #include "procfs.h"
 
@@ -219,7 +220,7 @@ int kind_pty__find_master(int index, dev_t dev)
 			if (f->d_name[0] == '.' || stat(path, &st) || !is_ptmx(&st) ||
 			    kind_pty__master_index(pid, atoi(f->d_name)) != index)
 				continue;
-			c = kind_pty__copy_fd(pid, atoi(f->d_name));
+			c = kinds__copy_fd(pid, atoi(f->d_name));
 			if (c >= 0 && !master_of_instance(c, dev)) {
 				close(c);
 				c = -ENOENT;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -149,4 +150,28 @@ void kinds__warn_dropped(pid_t pid, const FdEntry *e)
 	if (e->has_dropped_events)
 		pr_warn("pid %d fd %u: %s without the %u bytes of events it had not read (dropped at dump, --drop-unread-events)",
 			pid, e->fd, kinds__noun(e->type), e->dropped_events);
+}
+
+int kinds__copy_fd(pid_t pid, int fd)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0), c, err;
+
+	if (pidfd < 0)
+		return -errno;
+	c = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	err = c < 0 ? -errno : 0;
+	close(pidfd);
+	return err ? err : c;
+}
+
+int kinds__queued(pid_t pid, int fd)
+{
+	int c = kinds__copy_fd(pid, fd), n = 0, err = 0;
+
+	if (c < 0)
+		return c;
+	if (ioctl(c, FIONREAD, &n))
+		err = -errno;
+	close(c);
+	return err ? err : n;
 }

@@ -119,6 +119,10 @@ int kinds__probe_socket(struct fd_live *l, int *pidfd, bool keep);
  * back without the unread events dump --drop-unread-events left behind.
  */
 void kinds__warn_dropped(pid_t pid, const FdEntry *e);
+/* A copy in pidtrace of fd @fd of @pid (pidfd_getfd), or -errno. */
+int kinds__copy_fd(pid_t pid, int fd);
+/* Bytes fd @fd of @pid has to read (FIONREAD on a copy: inotify, fanotify), or -errno. */
+int kinds__queued(pid_t pid, int fd);
 /* What a live fd no kind claims is, for the refusal ("packet socket"). */
 void kinds__unknown(const struct fd_live *l, char *buf, size_t len);
 

@@ -29,6 +29,7 @@
 #include <asm/termbits.h>
 
 #include "kind_pty.h"
+#include "kinds.h"
 #include "pty_restore.h"
 #include "restore_ctx.h"
 #include "restore_files.h"
@@ -216,7 +217,7 @@ static int open_devtty(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (fd < 0)
 		return restore_ctx__fail(ctx, pid, (int)fd, "pid %d fd %u: open /dev/tty in it: %s",
 				     pid, e->fd, strerror((int)-fd));
-	c = kind_pty__copy_fd(t->opid, (int)fd);
+	c = kinds__copy_fd(t->opid, (int)fd);
 	restore_ctx__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
 	if (c < 0)
 		return restore_ctx__fail(ctx, pid, c, "pid %d fd %u: /dev/tty: pidfd_getfd: %s", pid,
