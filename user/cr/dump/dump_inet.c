@@ -41,6 +41,7 @@
 #include "dump_tcp.h"
 #include "inet_opts.h"
 #include "inet_sk.h"
+#include "kinds.h"
 #include "log.h"
 #include "sk_filter.h"
 #include "sockdiag.h"
@@ -148,22 +149,14 @@ static int same_netns(pid_t pid, int s)
 {
 	struct stat mine, its;
 	char path[64];
-	int ns, r;
+	int r = kinds__sock_same_netns(s);
 
-	if (stat("/proc/self/ns/net", &mine))
-		return -errno;
 	/* The socket's own namespace; a task may have moved since it made it. */
-	ns = ioctl(s, SIOCGSKNS);
-	if (ns >= 0) {
-		r = fstat(ns, &its);
-		close(ns);
-		if (r)
-			return -errno;
-	} else {
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-		if (stat(path, &its))
-			return -errno;
-	}
+	if (r >= 0 || stat("/proc/self/ns/net", &mine))
+		return r >= 0 ? r : -errno;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	if (stat(path, &its))
+		return -errno;
 	return its.st_dev == mine.st_dev && its.st_ino == mine.st_ino;
 }
 

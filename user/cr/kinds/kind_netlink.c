@@ -174,7 +174,7 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry 
 	k->dst_port = sa.nl_pid;
 	k->dst_group = sa.nl_groups ? __builtin_ffs(sa.nl_groups) : 0;
 	what(k, w, sizeof(w));
-	err = netlink_sk__same_netns(s);
+	err = kinds__sock_same_netns(s);
 	if (err < 0)
 		return err;
 	if (!err) {

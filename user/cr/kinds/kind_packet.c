@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -32,7 +31,6 @@
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <linux/packet_diag.h>
-#include <linux/sockios.h>
 
 #include "dump_ctx.h"
 #include "escape.h"
@@ -87,24 +85,6 @@ static void what(const PacketSkEntry *k, char *buf, size_t len)
 	else
 		snprintf(buf, len, "packet %s socket (protocol 0x%04x, interface %u)",
 			 packet_sk__type_name(k->sk_type), ntohs(k->num), k->ifindex);
-}
-
-/* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
-static int same_netns(int s)
-{
-	struct stat mine, its;
-	int ns, r;
-
-	if (stat("/proc/self/ns/net", &mine))
-		return -errno;
-	ns = ioctl(s, SIOCGSKNS);
-	if (ns < 0)
-		return -errno;
-	r = fstat(ns, &its);
-	close(ns);
-	if (r)
-		return -errno;
-	return its.st_dev == mine.st_dev && its.st_ino == mine.st_ino;
 }
 
 static PacketRingEntry *ring_entry(const struct packet_sk_ring *r, bool v3)
@@ -208,7 +188,7 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 	k->num = htons(d->num);
 	what(k, w, sizeof(w));
 	why[0] = '\0';
-	err = same_netns(s);
+	err = kinds__sock_same_netns(s);
 	if (err < 0)
 		snprintf(why, sizeof(why), "whose network namespace cannot be told (%s)", strerror(-err));
 	else if (!err)

@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -174,4 +176,21 @@ int kinds__queued(pid_t pid, int fd)
 		err = -errno;
 	close(c);
 	return err ? err : n;
+}
+
+int kinds__sock_same_netns(int s)
+{
+	struct stat mine, its;
+	int ns, r;
+
+	if (stat("/proc/self/ns/net", &mine))
+		return -errno;
+	ns = ioctl(s, SIOCGSKNS);
+	if (ns < 0)
+		return -errno;
+	r = fstat(ns, &its);
+	close(ns);
+	if (r)
+		return -errno;
+	return its.st_dev == mine.st_dev && its.st_ino == mine.st_ino;
 }

@@ -123,6 +123,8 @@ void kinds__warn_dropped(pid_t pid, const FdEntry *e);
 int kinds__copy_fd(pid_t pid, int fd);
 /* Bytes fd @fd of @pid has to read (FIONREAD on a copy: inotify, fanotify), or -errno. */
 int kinds__queued(pid_t pid, int fd);
+/* Whether socket @s (pidtrace's copy) lives in pidtrace's network namespace: 1, 0, -errno. */
+int kinds__sock_same_netns(int s);
 /* What a live fd no kind claims is, for the refusal ("packet socket"). */
 void kinds__unknown(const struct fd_live *l, char *buf, size_t len);
 

@@ -9,15 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
 #include <linux/netlink_diag.h>
 #include <linux/sock_diag.h>
-#include <linux/sockios.h>
 
 #include "netlink_sk.h"
 
@@ -153,21 +150,4 @@ int netlink_sk__diag(uint32_t protocol, uint64_t ino, struct netlink_sk_diag *d)
 out:
 	close(s);
 	return err;
-}
-
-int netlink_sk__same_netns(int s)
-{
-	struct stat mine, its;
-	int ns, r;
-
-	if (stat("/proc/self/ns/net", &mine))
-		return -errno;
-	ns = ioctl(s, SIOCGSKNS);
-	if (ns < 0)
-		return -errno;
-	r = fstat(ns, &its);
-	close(ns);
-	if (r)
-		return -errno;
-	return its.st_dev == mine.st_dev && its.st_ino == mine.st_ino;
 }

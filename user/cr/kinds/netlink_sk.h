@@ -37,7 +37,4 @@ struct netlink_sk_diag {
  */
 int netlink_sk__diag(uint32_t protocol, uint64_t ino, struct netlink_sk_diag *d);
 
-/* Whether socket @s lives in pidtrace's network namespace: 1, 0, -errno. */
-int netlink_sk__same_netns(int s);
-
 #endif
