@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: serial (its restored jobs hold pts numbers of its own devpts instance as controlling terminals, which another pty test's dump beside it may still take for its own; docs/reliability.md)
 # cr_pty: pseudo-terminals (kind_pty.c, pty_restore.c). A master held by
 # the root with the slave's termios, window size, owner and mode changed
 # and packet mode on, and the hung-up slave of a second pair whose master
