@@ -91,7 +91,7 @@ static void usage(FILE *f)
 		   "                       accepted yet (refused without it): the listener\n"
 		   "                       comes back empty, their clients find them reset\n"
 		   "      --external-ns KIND[:PATH]  the tree's net, uts or ipc namespace (PATH:\n"
-		   "                       its file), which restore joins (--join-ns): not saved\n"
+		   "                       its file), which restore joins: nothing of it saved\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too; linked elsewhere: the same inode), directories\n"
 		   "(removed ones too, as fd or cwd), character devices (removed ones too), O_PATH\n"

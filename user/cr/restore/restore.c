@@ -107,8 +107,8 @@ static void usage(FILE *f)
 		   "      --join-ns KIND:PATH\n"
 		   "                        make the tree in the existing net, uts or ipc\n"
 		   "                        namespace of file PATH (or of pid PATH), as the\n"
-		   "                        image's external one (dump --external-ns), which\n"
-		   "                        it requires; warned if not the dumped one\n");
+		   "                        image's external one, which it requires (warned\n"
+		   "                        if not the one dumped)\n");
 }
 
 static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
