@@ -99,6 +99,9 @@ cr_cleanup
 ARGS=(--join-ns "net:$NS" --join-ns "uts:$UTS" --join-ns "ipc:$IPC")
 if cr_start trip zdtm_joinns "$NS" "$UTS" "$IPC" &&
 	dump_ns trip_dump --external-ns "net:$NS" --external-ns "uts:$UTS" --external-ns ipc; then
+	"$PIDTRACE" show -D "$CR_DIR/img" --json >"$CR_DIR/show.json" 2>&1
+	same trip_show_external_ns "$(jq -c '[.external_ns[] | [.kind, .ino, .path]]' "$CR_DIR/show.json")" \
+		"[[\"net\",$(ino "$NS"),\"$NS\"],[\"uts\",$(ino "$UTS"),\"$UTS\"],[\"ipc\",$(ino "$IPC"),null]]"
 	restore_refused trip_no_join "the image's tree was in the net namespace net:\[$(ino "$NS")\] $NS \(dump --external-ns\), which restore does not make: --join-ns net:PATH is needed"
 	restore_refused trip_no_uts "the image's tree was in the uts namespace" --join-ns "net:$NS"
 	restore_refused trip_not_ns "--join-ns net:$CR_DIR/log: not a namespace file" --join-ns "net:$CR_DIR/log" \
