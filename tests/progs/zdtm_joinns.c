@@ -17,7 +17,8 @@
  * (lo alone), and that the packet socket is still bound to its lo.
  *
  * "split": a child moves to a net namespace of its own first (dump must
- * refuse a tree split across net namespaces).
+ * refuse a tree split across net namespaces). "thread": a second thread
+ * does (unshare acts on a thread alone): refused too.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
@@ -125,6 +127,18 @@ static int count_links(int s)
 	}
 }
 
+static int thread_ready[2];
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_NEWNET) || write(thread_ready[1], "x", 1) != 1)
+		zdtm_fail("thread: unshare(CLONE_NEWNET)");
+	for (;;)
+		pause();
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
@@ -142,6 +156,13 @@ int main(int argc, char **argv)
 	join(argv[1], CLONE_NEWNET);
 	join(argv[2], CLONE_NEWUTS);
 	join(argv[3], CLONE_NEWIPC);
+	if (argc > 4 && !strcmp(argv[4], "thread")) {
+		pthread_t th;
+
+		if (pipe(thread_ready) || pthread_create(&th, NULL, thread_main, NULL) ||
+		    read(thread_ready[0], buf, 1) != 1)
+			zdtm_fail("the thread did not unshare");
+	}
 	if (argc > 4 && !strcmp(argv[4], "split")) {
 		if (pipe(p))
 			zdtm_fail("pipe");

@@ -148,6 +148,12 @@ refused other "pid $CR_PID is in net namespace net:\[$(ino "$NS")\], not in net:
 cr_passes split_untouched
 cr_cleanup
 
+# A thread in another net namespace than its process, in pidtrace's
+# (unshare in a thread): restore would make it in its process's.
+cr_start thread zdtm_joinns - - - thread || fail thread_start "did not start"
+refused thread "pid $CR_PID thread [0-9]+ is in a net namespace \(net:\[[0-9]+\]\) other than its process's \(net:\[$(ino /proc/self/ns/net)\]\): restore makes every thread in its process's, not supported"
+cr_cleanup
+
 # Usage errors.
 "$PIDTRACE" dump -t 1 --external-ns mnt >/dev/null 2>&1
 same usage_external_mnt $? 2

@@ -16,6 +16,7 @@
  * Pipes and sockets held outside the tree are dump_outside.c's.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -79,6 +80,47 @@ static const char *ns_hint(const char *kind)
 	return "";
 }
 
+/*
+ * setns() and unshare() act on the calling thread alone: a thread may be
+ * in another namespace than its process's leader, and restore would make
+ * it in the leader's (and a tree with it is split across namespaces).
+ */
+static int check_thread_namespaces(struct dump_task *t)
+{
+	struct stat lead, its;
+	struct dirent *d;
+	char path[96];
+	int err = 0;
+	pid_t tid;
+	size_t i;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", t->pid);
+	dir = opendir(path);
+	if (!dir)
+		return procfs__exists(t->pid) ? -errno : -ESRCH;
+	while (!err && (d = readdir(dir))) {
+		tid = atoi(d->d_name);
+		if (tid <= 0 || tid == t->pid)
+			continue;
+		for (i = 0; !err && i < sizeof(ns_names) / sizeof(ns_names[0]); i++) {
+			snprintf(path, sizeof(path), "/proc/%d/ns/%s", t->pid, ns_names[i]);
+			if (stat(path, &lead))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/%s", t->pid, tid, ns_names[i]);
+			/* A thread gone meanwhile: the threads step sees it. */
+			if (stat(path, &its) || (its.st_ino == lead.st_ino && its.st_dev == lead.st_dev))
+				continue;
+			pr_err("pid %d thread %d is in a %s namespace (%s:[%lu]) other than its process's (%s:[%lu]): restore makes every thread in its process's, not supported",
+			       t->pid, tid, ns_names[i], ns_names[i], (unsigned long)its.st_ino,
+			       ns_names[i], (unsigned long)lead.st_ino);
+			err = -EOPNOTSUPP;
+		}
+	}
+	closedir(dir);
+	return err;
+}
+
 static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
 {
 	char path[64];
@@ -112,7 +154,8 @@ static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
 		       ns_hint(ns_names[i]));
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	err = check_thread_namespaces(t);
+	return err && gone(t) ? -ESRCH : err;
 }
 
 /* Once every task is checked: sockets are read from inside their namespace. */
