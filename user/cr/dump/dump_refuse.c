@@ -4,8 +4,9 @@
  * the tree is touched further (dump.c then detaches it as it was).
  *
  * Once the tree is frozen: a task in another namespace (restore recreates
- * none) but for a net, uts or ipc one given as external (dump_netns.c). (Cgroups are restored: dump_cgroup.c refuses only a cgroup no
- * mount shows.) Per fd, as the fd table is read (locks and leases are
+ * none) but for a net, uts or ipc one given as external (dump_netns.c), a
+ * thread in another namespace than its process's. (Cgroups are restored:
+ * dump_cgroup.c refuses only a cgroup no mount shows.) Per fd, as the fd table is read (locks and leases are
  * dump_locks.c's): a pty slave reached by no path, /dev/tty without a
  * controlling terminal or of a session whose terminal restore makes again,
  * a removed root, a removed directory or device node whose path cannot be
