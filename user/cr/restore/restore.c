@@ -56,6 +56,7 @@
 #include "restore_fdt.h"
 #include "restore_files.h"
 #include "restore_ghost.h"
+#include "restore_joinns.h"
 #include "restore_load.h"
 #include "restore_locks.h"
 #include "restore_mem.h"
@@ -74,7 +75,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n"
 		   "                        [--cgroups MODE] [--cgroup-root [CONTROLLER:]PATH]\n"
-		   "                        [--tcp-close]\n\n"
+		   "                        [--tcp-close] [--join-ns KIND:PATH]\n\n"
 		   "Recreate the process tree dumped in the image directory DIR (default: the\n"
 		   "current directory) with the same pids, links and state, watched by the\n"
 		   "tracer: every death by a signal during the restore is explained in the\n"
@@ -102,7 +103,12 @@ static void usage(FILE *f)
 		   "                        the tree had its own cgroup; repeatable\n"
 		   "      --tcp-close       TCP connections of the image come back closed\n"
 		   "                        (never bound, shut down both ways: reads give the\n"
-		   "                        end of the stream, writes EPIPE), not made again\n");
+		   "                        end of the stream, writes EPIPE), not made again\n"
+		   "      --join-ns KIND:PATH\n"
+		   "                        make the tree in the existing net, uts or ipc\n"
+		   "                        namespace of file PATH (or of pid PATH), as the\n"
+		   "                        image's external one, which it requires (warned\n"
+		   "                        if not the one dumped)\n");
 }
 
 static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
@@ -128,7 +134,10 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 
 	switch (ph) {
 	case RPH_CHECK:
-		err = restore_tree__check_pids(ctx);
+		/* First: every task, socket and object is then made in them. */
+		err = restore_joinns__check(ctx);
+		if (!err)
+			err = restore_tree__check_pids(ctx);
 		if (!err)
 			err = restore_threads__check(ctx);
 		if (!err)
@@ -406,6 +415,7 @@ int cmd_restore(int argc, char **argv)
 		{ "cgroups", required_argument, NULL, 'G' },
 		{ "cgroup-root", required_argument, NULL, 'R' },
 		{ "tcp-close", no_argument, NULL, 'C' },
+		{ "join-ns", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -437,6 +447,12 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'C':
 			restore_tcp__set_close(true);
+			break;
+		case 'J':
+			if (restore_joinns__add(optarg)) {
+				ret = EXIT_USAGE;
+				goto out;
+			}
 			break;
 		case 'G':
 			ctx.cgroups_mode = restore_cgroup__parse_mode(optarg);
