@@ -53,6 +53,11 @@ struct dk_sock {
 	uint64_t pending_on;	/* a client: the listener its connection waits in */
 	uint64_t vfs;		/* its own socket file (dev << 32 | ino), 0: none */
 	uint64_t replaced;	/* the file now at its path, another socket's */
+	/*
+	 * A datagram socket whose peer could be restored outside the tree:
+	 * bound to an absolute path or an abstract name, not connected back.
+	 */
+	bool ext_ok;
 	char name[110];
 };
 
@@ -214,6 +219,36 @@ static bool connected_dgram(int s)
 }
 
 /*
+ * The name of datagram socket @ino's peer @peer, kept in @u so that a peer
+ * outside the tree can be connected to again; *@ext_ok when it can be: an
+ * absolute path or an abstract name (a relative one is the binder's cwd's),
+ * and the peer not connected back to @ino (its own peer would be gone
+ * after the dump: what it sent would fail, ECONNREFUSED).
+ */
+static int peer_name(uint64_t peer, uint64_t ino, UnixSkEntry *u, bool *ext_ok)
+{
+	struct sockdiag_unix p;
+	int err = sockdiag__unix(peer, &p);
+
+	*ext_ok = false;
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	if (!p.named || p.type != SOCK_DGRAM || !p.raw_len ||
+	    (p.raw_name[0] != '/' && p.raw_name[0] != '\0'))
+		return 0;
+	u->has_peer_name = true;
+	u->peer_name.data = malloc(p.raw_len);
+	if (!u->peer_name.data)
+		return -ENOMEM;
+	memcpy(u->peer_name.data, p.raw_name, p.raw_len);
+	u->peer_name.len = p.raw_len;
+	*ext_ok = p.peer_ino != ino;
+	return 0;
+}
+
+/*
  * A client connected, its peer without an inode: a connection waiting in
  * a listener's backlog (or a peer closed). Restore connects it again
  * when nothing was sent on it yet (what was sits in the unaccepted peer,
@@ -244,6 +279,7 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 {
 	struct sockdiag_unix d;
 	uint64_t replaced = 0;
+	bool ext_ok = false;
 	char what[320];
 	socklen_t fl = 0;
 	int err, sndbuf, rcvbuf, peek, cred;
@@ -296,6 +332,11 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 		u->has_peer_ino = true;
 		u->peer_ino = d.peer_ino;
 	}
+	if (d.type == SOCK_DGRAM && d.peer_ino) {
+		err = peer_name(d.peer_ino, ino, u, &ext_ok);
+		if (err)
+			return err;
+	}
 	u->shutdown = d.shutdown;
 	u->sndbuf = sndbuf;
 	u->rcvbuf = rcvbuf;
@@ -342,7 +383,7 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 					   d.state == UNIX_LISTEN ? d.rqueue : 0, u->pending_on,
 					   d.has_vfs && !u->file_gone ?
 						   (uint64_t)d.vfs_dev << 32 | d.vfs_ino : 0,
-					   replaced };
+					   replaced, ext_ok };
 	snprintf(arr[k->nsocks++].name, sizeof(arr->name), "%s", d.name);
 	return 0;
 }
@@ -473,6 +514,9 @@ int dump_sockets__check_peers(const struct dump_sockets *k)
 		err = sockdiag__unix(s->peer, &d);
 		if (err == -ENOENT)
 			continue;
+		/* Named, one way: restore connects to its name again (restore_unix_dgram.c). */
+		if (s->ext_ok)
+			continue;
 		pr_err("pid %d fd %d: unix socket whose peer (socket %lu) is outside the dumped tree is not supported",
 		       s->pid, s->fd, (unsigned long)s->peer);
 		return -EOPNOTSUPP;
@@ -486,7 +530,8 @@ bool dump_sockets__unix(const struct dump_sockets *k, size_t i, uint64_t *ino, u
 	if (!k || i >= k->nsocks)
 		return false;
 	*ino = k->socks[i].ino;
-	*peer = k->socks[i].peer;
+	/* A peer restore connects to by name may well be held outside. */
+	*peer = k->socks[i].ext_ok ? 0 : k->socks[i].peer;
 	*pid = k->socks[i].pid;
 	*fd = k->socks[i].fd;
 	return true;

@@ -127,6 +127,9 @@ bool restore_unix_conn__wants(struct restore_ctx *ctx, const FdEntry *e)
 	if (!u->connected || !u->has_peer_ino)
 		return false;
 	p = restore_unix_conn__entry(ctx, u->peer_ino);
+	/* A datagram socket's peer outside the tree, by its name (restore_unix_dgram.c). */
+	if (!p)
+		return u->sk_type == SOCK_DGRAM && u->has_peer_name;
 	return named(p) && !p->unix_sk->listening;
 }
 

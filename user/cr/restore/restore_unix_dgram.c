@@ -10,8 +10,9 @@
  * peer's name. connect() wants the peer unconnected or connected back,
  * so a socket connects only once everything connecting to it has. A peer
  * that was closed becomes a temporary socket, closed again (sends fail
- * with ECONNREFUSED, as the original's would). The sockets wait in
- * restore_unix_conn.c for their own fds.
+ * with ECONNREFUSED, as the original's would). A peer outside the tree,
+ * bound to a name, is connected to by that name, and must be the socket it
+ * was at dump. The sockets wait in restore_unix_conn.c for their own fds.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -28,6 +30,7 @@
 #include "restore_unix_cred.h"
 #include "restore_unix_dgram.h"
 #include "restore_ctx.h"
+#include "sockdiag.h"
 
 /* Socket @ino made (bound, refilled), not connected yet. */
 static int dgram_make(struct restore_ctx *ctx, pid_t pid, uint64_t ino)
@@ -74,6 +77,35 @@ static int dgram_make(struct restore_ctx *ctx, pid_t pid, uint64_t ino)
 	return 0;
 }
 
+/* @u's peer is a socket outside the tree, bound to a name (dump_sockets.c). */
+static bool outside_peer(struct restore_ctx *ctx, const UnixSkEntry *u)
+{
+	return u->has_peer_ino && u->has_peer_name &&
+	       !restore_unix_conn__entry(ctx, u->peer_ino);
+}
+
+/*
+ * Connect @s to the peer outside the tree by its name; it must be the
+ * socket it was (its inode): a name bound again by another socket since,
+ * or gone, fails the restore.
+ */
+static int connect_outside(int s, const UnixSkEntry *u)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockdiag_unix d;
+	struct stat st;
+
+	if (u->peer_name.len > sizeof(a.sun_path))
+		return -EINVAL;
+	memcpy(a.sun_path, u->peer_name.data, u->peer_name.len);
+	if (connect(s, (struct sockaddr *)&a,
+		    offsetof(struct sockaddr_un, sun_path) + u->peer_name.len))
+		return -errno;
+	if (fstat(s, &st) || sockdiag__unix(st.st_ino, &d))
+		return -EIO;
+	return d.peer_ino == u->peer_ino ? 0 : -ESTALE;
+}
+
 /* The inodes of the datagram sockets linked to @ino by connect(), either way. */
 static int dgram_group(struct restore_ctx *ctx, uint64_t ino, uint64_t **out, size_t *n)
 {
@@ -94,7 +126,7 @@ static int dgram_group(struct restore_ctx *ctx, uint64_t ino, uint64_t **out, si
 				uint64_t other = 0;
 
 				if (e->type != FD_TYPE__FD_UNIX || !u || u->sk_type != SOCK_DGRAM ||
-				    !u->connected || !u->has_peer_ino)
+				    !u->connected || !u->has_peer_ino || outside_peer(ctx, u))
 					continue;
 				if (e->ino == g[done])
 					other = u->peer_ino;
@@ -131,6 +163,8 @@ static int dgram_connect(struct restore_ctx *ctx, struct unix_made *m, const FdE
 	struct unix_made *p;
 	int t, err = 0;
 
+	if (outside_peer(ctx, u))
+		return connect_outside(m->fd, u);
 	if (u->has_peer_ino) {
 		p = restore_unix_conn__made(ctx, u->peer_ino);
 		if (!p || !p->alen)
@@ -194,6 +228,13 @@ int restore_unix_dgram__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *
 			    awaited(ctx, g, n, g[i], x->unix_sk->has_peer_ino ? x->unix_sk->peer_ino : 0))
 				continue;
 			err = dgram_connect(ctx, m, x);
+			if (err == -ESTALE) {
+				err = restore_ctx__fail(ctx, pid, err,
+						    "pid %d fd %u: unix datagram socket %lu: its peer outside the tree (socket %lu) is no longer the socket bound to that name",
+						    pid, x->fd, (unsigned long)g[i],
+						    (unsigned long)x->unix_sk->peer_ino);
+				goto out;
+			}
 			if (err) {
 				err = restore_ctx__fail(ctx, pid, err,
 						    "pid %d fd %u: unix datagram socket %lu: connect: %s",
