@@ -95,37 +95,33 @@ static void usage(FILE *f)
 		   "/proc of processes outside the tree (living, or dead: on a stand-in), pipes,\n"
 		   "named FIFOs, pidfds, unix sockets (pairs, bound, listening, accepted,\n"
 		   "connected; files in flight with SCM_RIGHTS: pipe ends, and any a task\n"
-		   "also holds), TCP listeners, closed\n"
-		   "TCP sockets (connected once too) and connections, connecting (the SYN\n"
-		   "sent again at restore), established or half\n"
-		   "or fully closed (TCP repair; connections within the tree held by an\n"
-		   "nftables lock while they are read), UDP, UDP-lite, ICMP ping and raw\n"
-		   "IP sockets, packet sockets (binding, options, memberships, fanout,\n"
-		   "rings), netlink sockets (route, generic, kobject_uevent...: port id,\n"
-		   "groups), classic socket filters, pseudo-terminals\n"
-		   "whose master is in the tree (same index, termios, window size, the\n"
-		   "session's controlling terminal and foreground group), eventfd,\n"
-		   "signalfd, timerfd, epoll, inotify, fanotify (marks on inodes, mounts,\n"
-		   "file systems), memfds and BPF maps (hash, array,\n"
-		   "per-CPU, LPM trie: every entry, frozen or not); fd tables shared by\n"
-		   "processes (CLONE_FILES); AIO contexts (io_setup); threads\n"
-		   "with their process, children of every thread; credentials, seccomp\n"
-		   "filters and strict mode, per thread; stopped tasks (restored\n"
-		   "stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC owners,\n"
-		   "flock(), POSIX and OFD file locks, leases, locked memory and the\n"
-		   "per-process knobs.\n\n"
+		   "also holds), TCP listeners, closed TCP sockets (connected once too) and\n"
+		   "connections, connecting (the SYN sent again at restore), established or\n"
+		   "half or fully closed (TCP repair; a BPF network lock drops their segments\n"
+		   "from the freeze until the restore has made them again, pidtrace-dump(8)),\n"
+		   "UDP, UDP-lite, ICMP ping and raw IP sockets, packet sockets (binding,\n"
+		   "options, memberships, fanout, rings), netlink sockets (route, generic,\n"
+		   "kobject_uevent...: port id, groups), classic socket filters, pseudo-\n"
+		   "terminals whose master is in the tree (same index, termios, window size,\n"
+		   "the session's controlling terminal and foreground group), eventfd,\n"
+		   "signalfd, timerfd, epoll, inotify, fanotify (marks on inodes, mounts, file\n"
+		   "systems), memfds and BPF maps (hash, array, per-CPU, LPM trie: every\n"
+		   "entry, frozen or not); fd tables shared by processes (CLONE_FILES); AIO\n"
+		   "contexts (io_setup); threads with their process, children of every\n"
+		   "thread; credentials, seccomp filters and strict mode, per thread; stopped\n"
+		   "tasks (restored stopped; not multithreaded ones); cgroups, scheduling,\n"
+		   "O_ASYNC owners, flock(), POSIX and OFD file locks, leases, locked memory\n"
+		   "and the per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid,\n"
-		   "fd or object (what restore could not bring back exactly): TCP\n"
-		   "connections receiving from a peer outside the tree during the dump\n"
-		   "or with their receive window closed to one (or connecting with TCP\n"
-		   "Fast Open, or connected while it runs), TCP\n"
-		   "sockets reset with the error unread,\n"
-		   "inotify or fanotify with unread events, netlink sockets with unread\n"
-		   "messages or\n"
-		   "of a protocol whose kernel side keeps state (audit, netfilter...),\n"
-		   "packet sockets with packets queued, a ring frame held or a ring mapped,\n"
-		   "eBPF socket filters, unix sockets with a filter,\n"
-		   "other fd kinds (io_uring, BPF programs...),\n"
+		   "fd or object (what restore could not bring back exactly): TCP connections\n"
+		   "receiving from a peer outside the tree during the dump or with their\n"
+		   "receive window closed to one, when no network lock can be had (or\n"
+		   "connecting with TCP Fast Open, or connected while it runs), TCP sockets\n"
+		   "reset with the error unread, inotify or fanotify with unread events,\n"
+		   "netlink sockets with unread messages or of a protocol whose kernel side\n"
+		   "keeps state (audit, netfilter...), packet sockets with packets queued, a\n"
+		   "ring frame held or a ring mapped, eBPF socket filters, unix sockets with\n"
+		   "a filter, other fd kinds (io_uring, BPF programs...),\n"
 		   "a BPF map also used outside the tree (a program, a pin...), a lease being\n"
 		   "broken, a thread waiting for a file lock, a lock a process outside the\n"
 		   "tree waits for, a locked file description also held outside the tree,\n"
@@ -261,10 +257,13 @@ static int commit(struct dump_ctx *ctx)
 	struct utsname u;
 	struct timespec ts;
 	struct stat st;
-	char path[64];
+	char path[64], lock[256] = "";
 	size_t i;
-	int err;
+	/* Killed: the lock stays on its connections to peers outside the tree (netlock.h). */
+	int err = ctx->leave_running ? 0 : tcp_lock__pin(ctx->root, lock, sizeof(lock));
 
+	if (err)
+		return err;
 	uname(&u);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	inv.pidtrace_version = PIDTRACE_VERSION;
@@ -289,6 +288,7 @@ static int commit(struct dump_ctx *ctx)
 	}
 	inv.has_leave_running = true;
 	inv.leave_running = ctx->leave_running;
+	inv.netlock = lock[0] ? lock : NULL;
 	err = image__commit(ctx->img, &inv);
 	free(inv.pids);
 	free(inv.boot_id);

@@ -21,6 +21,8 @@
 #define PT_TCP_LOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "dump_ctx.h"
 
@@ -39,7 +41,27 @@ int tcp_lock__tree(struct dump_ctx *ctx);
  */
 bool tcp_lock__peer_in_tree(int s);
 
-/* Remove the lock (nothing if none was set), forget the tree's ends. */
-void tcp_lock__release(void);
+/*
+ * Whether the BPF lock (netlock.h) holds every connection of the tree,
+ * those to a peer outside it too; if not, tcp_lock__why_not() says why
+ * (one line).
+ */
+bool tcp_lock__held(void);
+const char *tcp_lock__why_not(void);
+
+/**
+ * tcp_lock__pin() - the image is about to be committed and tree @root
+ * killed: when a connection of it has its peer outside, the lock is
+ * pinned to outlive the dump, its bpffs directory in @path (else @path
+ * is "": nothing to keep).
+ * Return: 0 or -errno (the dump fails: its connections would be reset).
+ */
+int tcp_lock__pin(pid_t root, char *path, size_t len);
+
+/*
+ * Remove the lock (nothing if none was set), forget the tree's ends;
+ * @keep: a lock tcp_lock__pin() pinned stays (the tree is killed).
+ */
+void tcp_lock__release(bool keep);
 
 #endif

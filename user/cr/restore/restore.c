@@ -74,7 +74,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n"
 		   "                        [--cgroups MODE] [--cgroup-root [CONTROLLER:]PATH]\n"
-		   "                        [--tcp-close]\n\n"
+		   "                        [--tcp-close]\n"
+		   "       pidtrace restore [-D DIR] --unlock-only\n\n"
 		   "Recreate the process tree dumped in the image directory DIR (default: the\n"
 		   "current directory) with the same pids, links and state, watched by the\n"
 		   "tracer: every death by a signal during the restore is explained in the\n"
@@ -102,7 +103,11 @@ static void usage(FILE *f)
 		   "                        the tree had its own cgroup; repeatable\n"
 		   "      --tcp-close       TCP connections of the image come back closed\n"
 		   "                        (never bound, shut down both ways: reads give the\n"
-		   "                        end of the stream, writes EPIPE), not made again\n");
+		   "                        end of the stream, writes EPIPE), not made again\n"
+		   "      --unlock-only     restore nothing: remove the image's network lock\n"
+		   "                        (held from the dump until a restore succeeds),\n"
+		   "                        for an image given up: the peers of its TCP\n"
+		   "                        connections are reset from then on\n");
 }
 
 static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
@@ -406,11 +411,12 @@ int cmd_restore(int argc, char **argv)
 		{ "cgroups", required_argument, NULL, 'G' },
 		{ "cgroup-root", required_argument, NULL, 'R' },
 		{ "tcp-close", no_argument, NULL, 'C' },
+		{ "unlock-only", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct restore_ctx ctx;
-	bool json = false, detach = false;
+	bool json = false, detach = false, unlock = false;
 	const char *tl = NULL;
 	int c, ret;
 
@@ -437,6 +443,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'C':
 			restore_tcp__set_close(true);
+			break;
+		case 'U':
+			unlock = true;
 			break;
 		case 'G':
 			ctx.cgroups_mode = restore_cgroup__parse_mode(optarg);
@@ -466,6 +475,10 @@ int cmd_restore(int argc, char **argv)
 	if (cmdline__no_arguments_left("restore", argc, argv))
 		goto out;
 	log__set_json(json);
+	if (unlock) {
+		ret = restore_tcp__unlock_only(ctx.dir);
+		goto out;
+	}
 	ret = restore(&ctx, json, detach, tl);
 	restore_cow__free(&ctx);
 	restore_load__free(&ctx);

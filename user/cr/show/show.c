@@ -25,6 +25,7 @@
 #include "kind_locks.h"
 #include "kinds.h"
 #include "log.h"
+#include "netlock.h"
 #include "names.h"
 #include "page.h"
 #include "show.h"
@@ -412,6 +413,12 @@ static void print_human(const struct image_tree *s)
 	printf("root pid %u, %zu task%s, %zu files%s\n\n", s->inv->root_pid, s->ntasks,
 	       s->ntasks == 1 ? "" : "s", s->inv->n_files,
 	       s->inv->leave_running ? ", tree left running" : "");
+	/* Held until a restore succeeds: its TCP peers are kept waiting meanwhile. */
+	if (s->inv->netlock)
+		printf("network lock %s: %s\n\n", escape__str(s->inv->netlock),
+		       netlock__exists(s->inv->netlock) ?
+			       "held (removed by a restore, or restore --unlock-only)" :
+			       "gone (restored, or removed)");
 	print_tree(s);
 	for (i = 0; i < s->ntasks; i++)
 		print_task(s, &s->tasks[i]);
