@@ -24,6 +24,7 @@
 #include "netlock.h"
 #include "netlock.skel.h"
 #include "netlock_key.h"
+#include "testfault.h"
 
 /* Kernel 6.4 uapi, absent from older headers. */
 #define PT_BPF_PROG_TYPE_NETFILTER 32
@@ -126,6 +127,11 @@ int netlock__install(const struct netlock_conn *c, size_t n, uint32_t pass_mark)
 	int err, map;
 
 	why[0] = '\0';
+	/* As on a kernel without netfilter BPF links: the refusals stay (tests). */
+	if (testfault__point("netlock")) {
+		snprintf(why, sizeof(why), "test fault at netlock");
+		return -EIO;
+	}
 	if (2 * n > NETLOCK_MAX_CONNS) {
 		snprintf(why, sizeof(why), "more than %d connections", NETLOCK_MAX_CONNS / 2);
 		return -E2BIG;
