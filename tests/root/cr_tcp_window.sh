@@ -14,15 +14,15 @@ need_root
 SRV=
 at_exit '[ -n "$SRV" ] && kill $SRV 2>/dev/null'
 
-# srv_client NAME: a zdtm_tcpwin server and its client (CR_PID), the
-# client's receive window closed, the server's queue full.
+# srv_client NAME [6]: a zdtm_tcpwin server and its client (CR_PID), over
+# IPv4 (or IPv6), the client's receive window closed, the server's queue full.
 srv_client() {
 	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null
-	"$PROGS/zdtm_tcpwin" server >"$T/server.log" 2>&1 &
+	"$PROGS/zdtm_tcpwin" "server${2:-}" >"$T/server.log" 2>&1 &
 	SRV=$!
 	wait_for 10 grep -q '^PORT ' "$T/server.log" || return 1
 	port=$(sed -n 's/^PORT //p' "$T/server.log")
-	cr_start "$1" zdtm_tcpwin client "$port" || return 1
+	cr_start "$1" zdtm_tcpwin "client${2:-}" "$port" || return 1
 	wait_for 30 grep -q '^FILLED ' "$T/server.log"
 }
 
@@ -41,44 +41,51 @@ else
 fi
 cr_cleanup
 
-if ! srv_client window; then
-	fail window_start "$(cat "$T/server.log" "$CR_DIR/log" 2>/dev/null | head -n 5)"
+# roundtrip NAME [6]: dump the client (the lock pinned, show says held),
+# a while without the tree, restore (the lock removed), every byte read.
+roundtrip() {
+	if ! srv_client "$1" "${2:-}"; then
+		fail ${1}_start "$(cat "$T/server.log" "$CR_DIR/log" 2>/dev/null | head -n 5)"
+		cr_cleanup
+		return
+	fi
+	if ! cr_dump; then
+		fail ${1}_dump "$(tail -n 3 "$CR_DIR/dump.err")"
+		cr_cleanup
+		return
+	fi
+	pass ${1}_dump
+	lock=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r '.netlock.path // empty')
+	held=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r '.netlock.held // empty')
+	if [ -n "$lock" ] && [ "$held" = true ] && [ -e "$lock/in${2:-4}" ] &&
+		"$PIDTRACE" show -D "$CR_DIR/img" | grep -q "^network lock $lock: held"; then
+		pass ${1}_lock_held
+	else
+		fail ${1}_lock_held "show: lock '$lock' held '$held'"
+	fi
+	# The peer probes the closed window meanwhile (every RTO, backing off):
+	# a while without the tree, the probes dropped, not reset.
+	sleep 1
+	if cr_restore; then
+		pass ${1}_restore
+	else
+		fail ${1}_restore "$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 3 "$CR_DIR/restore.err")"
+	fi
+	if [ -n "$lock" ] && [ ! -e "$lock" ] &&
+		[ "$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r .netlock.held)" = false ]; then
+		pass ${1}_lock_removed
+	else
+		fail ${1}_lock_removed "lock '$lock': $(ls "$lock" 2>&1)"
+	fi
+	cr_finish
+	filled=$(sed -n 's/^FILLED //p' "$T/server.log")
+	if [ "$CR_RC" = 0 ] && grep -q "^READ $filled\$" "$CR_DIR/log"; then
+		pass ${1}_every_byte_read
+	else
+		fail ${1}_every_byte_read "exit status $CR_RC, server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
+	fi
 	cr_cleanup
-	exit 0
-fi
-if ! cr_dump; then
-	fail window_dump "$(tail -n 3 "$CR_DIR/dump.err")"
-	cr_cleanup
-	exit 0
-fi
-pass window_dump
-lock=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r '.netlock.path // empty')
-held=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r '.netlock.held // empty')
-if [ -n "$lock" ] && [ "$held" = true ] && [ -e "$lock/in4" ] &&
-	"$PIDTRACE" show -D "$CR_DIR/img" | grep -q "^network lock $lock: held"; then
-	pass window_lock_held
-else
-	fail window_lock_held "show: lock '$lock' held '$held'"
-fi
-# The peer probes the closed window meanwhile (every RTO, backing off):
-# a while without the tree, the probes dropped, not reset.
-sleep 1
-if cr_restore; then
-	pass window_restore
-else
-	fail window_restore "$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 3 "$CR_DIR/restore.err")"
-fi
-if [ -n "$lock" ] && [ ! -e "$lock" ] &&
-	[ "$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r .netlock.held)" = false ]; then
-	pass window_lock_removed
-else
-	fail window_lock_removed "lock '$lock': $(ls "$lock" 2>&1)"
-fi
-cr_finish
-filled=$(sed -n 's/^FILLED //p' "$T/server.log")
-if [ "$CR_RC" = 0 ] && grep -q "^READ $filled\$" "$CR_DIR/log"; then
-	pass window_every_byte_read
-else
-	fail window_every_byte_read "exit status $CR_RC, server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
-fi
-cr_cleanup
+}
+
+roundtrip window
+roundtrip window6 6

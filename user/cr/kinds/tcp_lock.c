@@ -2,9 +2,10 @@
 /*
  * tcp_lock.c - the dump's network lock (tcp_lock.h): the tree's TCP
  * connections found through /proc/PID/fd and copies of the sockets
- * (pidfd_getfd), the pairs of them that are the two ends of one
- * connection, and one nftables rule per direction of each, given to
- * `nft -f -` (its rule language is its stable interface).
+ * (pidfd_getfd), each given to the BPF lock (netlock.c); without it, the
+ * pairs of them that are the two ends of one connection, and one
+ * nftables rule per direction of each, given to `nft -f -` (its rule
+ * language is its stable interface).
  */
 #include <arpa/inet.h>
 #include <dirent.h>
