@@ -316,6 +316,7 @@ int tcp_lock__pin(pid_t root, char *path, size_t len)
 {
 	struct timespec ts;
 	char name[64];
+	int err;
 
 	path[0] = '\0';
 	/* Within the tree only: nothing will send to its sockets once they are dead. */
@@ -323,7 +324,12 @@ int tcp_lock__pin(pid_t root, char *path, size_t len)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(name, sizeof(name), "%d-%lld%09ld", (int)root, (long long)ts.tv_sec, ts.tv_nsec);
-	return netlock__pin(name, path, len);
+	err = netlock__pin(name, path, len);
+	if (err)
+		pr_err("cannot pin the network lock in %s: %s (its TCP connections to peers "
+		       "outside the tree would be reset before the restore)", NETLOCK_DIR,
+		       strerror(-err));
+	return err;
 }
 
 void tcp_lock__release(bool keep)
