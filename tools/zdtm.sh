@@ -113,6 +113,19 @@ wait_exit() {
 	return 1
 }
 
+# The KIND:PATH of every --join-ns (-J, --join-ns=) in CRIU options $1,
+# without CRIU's ",EXTRA" (a user namespace's uid and gid).
+join_ns() {
+	local w prev=
+	for w in $1; do
+		case $w in
+		--join-ns=*) echo "${w#--join-ns=}" ;;
+		*) case $prev in --join-ns | -J) echo "$w" ;; esac ;;
+		esac
+		prev=$w
+	done | sed 's/,.*//'
+}
+
 # One printable line (no control characters), at most 300 bytes.
 oneline() {
 	tr -d '\r' | tr '\t\n' '  ' | tr -c '[:print:]' '?' | cut -c1-300
@@ -248,9 +261,16 @@ run_body() {
 	log "dump ($engine)"
 	if [ "$engine" = pidtrace ]; then
 		# CRIU's --tcp-close and --skip-in-flight have counterparts.
-		local pdopts=()
+		local pdopts=() ns
 		case " $dopts " in *" --tcp-close "*) pdopts=(--tcp-close) ;; esac
 		case " $dopts " in *" --skip-in-flight "*) pdopts+=(--skip-in-flight) ;; esac
+		# A namespace the restore joins (--join-ns) or CRIU's dump is told
+		# is external (--external net[INODE]:KEY): pidtrace's dump must be
+		# told too that it is external (it refuses any other namespace).
+		for ns in $(join_ns "$ropts"); do
+			pdopts+=(--external-ns "$ns")
+		done
+		case " $dopts " in *" --external net["*) pdopts+=(--external-ns net) ;; esac
 		timeout -k 5 "$tmo" "$pidtrace" dump -t "$pid" -D "$img" "${pdopts[@]}" \
 			>"$resdir/$name.dump.out" 2>"$resdir/$name.dump.err"
 	else
@@ -306,6 +326,10 @@ run_body() {
 		for w in $ropts; do
 			[ "$prev" = --cgroup-root ] && popts+=(--cgroup-root "$w")
 			prev=$w
+		done
+		# ... and --join-ns (netns_lock_*): the same namespace joined.
+		for w in $(join_ns "$ropts"); do
+			popts+=(--join-ns "$w")
 		done
 		timeout -k 5 "$tmo" "$pidtrace" restore -D "$img" --detach "${popts[@]}" \
 			>"$resdir/$name.restore.out" 2>"$resdir/$name.restore.err"

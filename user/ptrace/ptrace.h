@@ -27,6 +27,15 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
+/*
+ * The kernel's own return values of an interrupted syscall (never seen by
+ * a program): what a task stopped inside one shows in rax.
+ */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
 struct ptrace_task;
 
 /* Same layout as the kernel's struct ptrace_rseq_configuration (5.13+). */

@@ -22,6 +22,13 @@ struct ptrace_task {
 	int deferred_sig;	/* a stop signal held back during a remote call */
 	int stop_sig;		/* in a group stop when seized: its signal, else 0 */
 	int opts;		/* options besides PTRACE_O_TRACESYSGOOD (EXITKILL, SUSPEND_SECCOMP) */
+	/*
+	 * The registers at seize, when the task stopped inside an interrupted
+	 * syscall that the kernel would restart or end with EINTR (see
+	 * ptrace__native_restart()).
+	 */
+	struct user_regs_struct seized;
+	bool in_restart;
 
 	/* Crash-safe remote syscalls (ptrace_safe.c). */
 	bool safe;		/* asked for */
@@ -51,6 +58,22 @@ int ptrace__to_interrupt_stop(struct ptrace_task *t);
 int ptrace__plain_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
 /* ptrace_inject.c: queue again a stop signal held back during a call. */
 void ptrace__requeue_stop(struct ptrace_task *t);
+
+/*
+ * What the kernel would do with the registers of a task held in
+ * get_signal() when it lets it go without a signal: an interrupted syscall
+ * is restarted (rip back on the `syscall`, rax its number), and orig_rax
+ * -1 says nothing is left to restart. Return: whether @r was in such a call.
+ */
+bool ptrace__normalize_restart(struct user_regs_struct *r);
+/* The same registers, as far as rt_sigreturn can tell (user eflags only). */
+bool ptrace__regs_match(const struct user_regs_struct *a, const struct user_regs_struct *b);
+/*
+ * ptrace_core.c: before letting a task go that stopped in an interrupted
+ * call, give the kernel back the call's own registers if ours only
+ * normalized them (see ptrace__detach()).
+ */
+void ptrace__native_restart(struct ptrace_task *t);
 
 /* ptrace_safe.c: the crash-safe syscall, and its scratch area (-EOPNOTSUPP: none). */
 int ptrace__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);

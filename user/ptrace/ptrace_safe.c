@@ -34,10 +34,6 @@
 #define UC_FP_XSTATE 0x1
 #define UC_SIGCONTEXT_SS 0x2
 #define UC_STRICT_RESTORE_SS 0x4
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
-#define ERESTART_RESTARTBLOCK 516
 /* Flags rt_sigreturn takes from the frame (FIX_EFLAGS, RF aside). */
 #define USER_EFLAGS 0x40dd5UL
 #define GADGET_SCAN_MAX (64UL << 20)
@@ -226,15 +222,10 @@ static int prepare(struct ptrace_task *t, unsigned long rsp, size_t xlen)
 	return err;
 }
 
-/*
- * What the kernel would do with the registers of a task held in
- * get_signal() when it lets it go without a signal: an interrupted syscall
- * is restarted (rip back on the `syscall`, rax its number). A relative
- * sleep (-ERESTART_RESTARTBLOCK) restarts from its full duration: the frame
- * restores no restart block. orig_rax -1: rt_sigreturn restores none.
- */
-static void normalize(struct user_regs_struct *r)
+bool ptrace__normalize_restart(struct user_regs_struct *r)
 {
+	bool restart = false;
+
 	if ((long)r->orig_rax >= 0) {
 		switch ((long)r->rax) {
 		case -ERESTARTSYS:
@@ -243,10 +234,12 @@ static void normalize(struct user_regs_struct *r)
 		case -ERESTART_RESTARTBLOCK:
 			r->rax = r->orig_rax;
 			r->rip -= 2;
+			restart = true;
 			break;
 		}
 	}
 	r->orig_rax = -1;
+	return restart;
 }
 
 int ptrace__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
@@ -262,7 +255,7 @@ int ptrace__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
 	if (!err)
 		err = ptrace__get_xstate(t, &xs, &xlen);
 	if (!err) {
-		normalize(&r);
+		ptrace__normalize_restart(&r);
 		err = prepare(t, r.rsp, xlen);
 	}
 	free(xs);
@@ -345,7 +338,7 @@ static int write_frame(struct ptrace_task *t, const struct user_regs_struct *r, 
 	return ptrace__write_mem(t, t->frame, &fr, sizeof(fr));
 }
 
-static bool regs_match(const struct user_regs_struct *a, const struct user_regs_struct *b)
+bool ptrace__regs_match(const struct user_regs_struct *a, const struct user_regs_struct *b)
 {
 	return a->r15 == b->r15 && a->r14 == b->r14 && a->r13 == b->r13 && a->r12 == b->r12 &&
 	       a->rbp == b->rbp && a->rbx == b->rbx && a->r11 == b->r11 && a->r10 == b->r10 &&
@@ -391,9 +384,9 @@ static int verify(struct ptrace_task *t, const struct user_regs_struct *resume, 
 		err = ptrace__get_xstate(t, &now, &nlen);
 	if (err)
 		return err;
-	if (!regs_match(&r, resume) || m != mask || !xstate_match(xs, xlen, now, nlen)) {
+	if (!ptrace__regs_match(&r, resume) || m != mask || !xstate_match(xs, xlen, now, nlen)) {
 		pr_debug("pid %d: state differs after sigreturn (regs %d, mask %d, fpu %d): fixed",
-			 t->pid, !regs_match(&r, resume), m != mask,
+			 t->pid, !ptrace__regs_match(&r, resume), m != mask,
 			 !xstate_match(xs, xlen, now, nlen));
 		err = ptrace__set_regs(t, resume);
 		if (!err)
@@ -429,7 +422,7 @@ int ptrace__safe_syscall(struct ptrace_task *t, long nr, const long args[6], lon
 	if (err)
 		goto out;
 	resume = saved;
-	normalize(&resume);
+	ptrace__normalize_restart(&resume);
 	err = prepare(t, resume.rsp, xlen);
 	if (!err)
 		err = write_frame(t, &resume, mask, xs, xlen);

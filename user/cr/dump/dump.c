@@ -36,6 +36,7 @@
 #include "dump_ghost.h"
 #include "dump_locks.h"
 #include "dump_mem.h"
+#include "dump_netns.h"
 #include "dump_refuse.h"
 #include "dump_scm.h"
 #include "dump_shmem.h"
@@ -68,7 +69,8 @@ struct dump_run {
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--drop-unread-events]\n"
-		   "                     [--tcp-close] [--skip-in-flight] [--json]\n\n"
+		   "                     [--tcp-close] [--skip-in-flight]\n"
+		   "                     [--external-ns KIND[:PATH]] [--json]\n\n"
 		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
 		   "(default: the current directory). The tree is killed once the image is\n"
 		   "complete, unless --leave-running; if the dump fails it is left running\n"
@@ -88,61 +90,56 @@ static void usage(FILE *f)
 		   "      --skip-in-flight leave out the connections a TCP listener has not\n"
 		   "                       accepted yet (refused without it): the listener\n"
 		   "                       comes back empty, their clients find them reset\n"
+		   "      --external-ns KIND[:PATH]  the tree's net, uts or ipc namespace (PATH:\n"
+		   "                       its file), which restore joins: nothing of it saved\n"
 		   "      --json           print the summary as one JSON object\n\n"
-		   "Kept: files (deleted ones too; linked elsewhere: the same inode),\n"
-		   "directories (removed ones too, as fd or cwd), character devices (removed\n"
-		   "ones too), O_PATH fds of any file (symlinks, removed ones too), files in\n"
-		   "/proc of processes outside the tree (living, or dead: on a stand-in), pipes,\n"
-		   "named FIFOs, pidfds, unix sockets (pairs, bound, listening, accepted,\n"
-		   "connected; files in flight with SCM_RIGHTS: pipe ends, and any a task\n"
-		   "also holds), TCP listeners, closed TCP sockets (connected once too) and\n"
-		   "connections, connecting (the SYN sent again at restore), established or\n"
-		   "half or fully closed (TCP repair; a BPF network lock drops their segments\n"
-		   "from the freeze until the restore has made them again, pidtrace-dump(8)),\n"
-		   "UDP, UDP-lite, ICMP ping and raw IP sockets, packet sockets (binding,\n"
-		   "options, memberships, fanout, rings), netlink sockets (route, generic,\n"
-		   "kobject_uevent...: port id, groups), classic socket filters, pseudo-\n"
-		   "terminals whose master is in the tree (same index, termios, window size,\n"
-		   "the session's controlling terminal and foreground group), eventfd,\n"
+		   "Kept: files (deleted ones too; linked elsewhere: the same inode), directories\n"
+		   "(removed ones too, as fd or cwd), character devices (removed ones too), O_PATH\n"
+		   "fds of any file (symlinks, removed ones too), files in /proc of processes\n"
+		   "outside the tree (living, or dead: on a stand-in), pipes, named FIFOs, pidfds,\n"
+		   "unix sockets (pairs, bound, listening, accepted, connected; files in flight with\n"
+		   "SCM_RIGHTS: pipe ends, and any a task also holds), TCP listeners, closed TCP\n"
+		   "sockets (connected once too) and connections, connecting (the SYN sent again at\n"
+		   "restore), established or half or fully closed (TCP repair; a BPF network lock\n"
+		   "holds them from the freeze until restored), UDP, UDP-lite, ICMP ping and raw IP\n"
+		   "sockets, packet sockets (binding, options, memberships, fanout, rings), netlink\n"
+		   "sockets (route, generic, kobject_uevent...: port id, groups), classic socket\n"
+		   "filters, pseudo-terminals whose master is in the tree (same index, termios,\n"
+		   "window size, the session's controlling terminal and foreground group), eventfd,\n"
 		   "signalfd, timerfd, epoll, inotify, fanotify (marks on inodes, mounts, file\n"
-		   "systems), memfds and BPF maps (hash, array, per-CPU, LPM trie: every\n"
-		   "entry, frozen or not); fd tables shared by processes (CLONE_FILES); AIO\n"
-		   "contexts (io_setup); threads with their process, children of every\n"
-		   "thread; credentials, seccomp filters and strict mode, per thread; stopped\n"
-		   "tasks (restored stopped; not multithreaded ones); cgroups, scheduling,\n"
-		   "O_ASYNC owners, flock(), POSIX and OFD file locks, leases, locked memory\n"
-		   "and the per-process knobs.\n\n"
-		   "Refused (the tree left running as it was), in one line naming the pid,\n"
-		   "fd or object (what restore could not bring back exactly): TCP connections\n"
-		   "receiving from a peer outside the tree during the dump or with their\n"
-		   "receive window closed to one, when no network lock can be had (or\n"
-		   "connecting with TCP Fast Open, or connected while it runs), TCP sockets\n"
-		   "reset with the error unread, inotify or fanotify with unread events,\n"
-		   "netlink sockets with unread messages or of a protocol whose kernel side\n"
-		   "keeps state (audit, netfilter...), packet sockets with packets queued, a\n"
-		   "ring frame held or a ring mapped, eBPF socket filters, unix sockets with\n"
-		   "a filter, other fd kinds (io_uring, BPF programs...),\n"
-		   "a BPF map also used outside the tree (a program, a pin...), a lease being\n"
-		   "broken, a thread waiting for a file lock, a lock a process outside the\n"
-		   "tree waits for, a locked file description also held outside the tree,\n"
-		   "a pseudo-terminal with unread data or its slave held outside the\n"
-		   "tree, a controlling terminal other than pidtrace's own or a pty whose\n"
-		   "master the tree holds (a real tty, a console), a task without its\n"
-		   "session's terminal, a pipe or socket also\n"
-		   "held (or a unix socket's peer held) by a process outside the tree, a\n"
-		   "unix socket whose peer credentials (SO_PEERCRED) name a process\n"
-		   "outside the tree or a zombie, a\n"
-		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen\n"
-		   "cgroup, a file whose path leads elsewhere (a detached mount), a removed\n"
-		   "root, a removed directory or device node whose name is taken (or an\n"
-		   "ancestor not a directory), a file still linked elsewhere whose name is\n"
-		   "taken, an O_PATH fd of a deleted file, a dead process's /proc mounts\n"
-		   "of another mount namespace, more open file descriptions or higher fd numbers than\n"
-		   "pidtrace's hard fd limit allows, speculation settings other than\n"
-		   "pidtrace's, a seccomp filter that hands syscalls to a supervisor\n"
-		   "(SECCOMP_RET_USER_NOTIF), processes sharing an fd table their parent\n"
-		   "does not share, an epoll entry whose file left its number and is in\n"
-		   "no fd of the tree, an AIO context with requests in flight.\n");
+		   "systems), memfds and BPF maps (hash, array, per-CPU, LPM trie: every entry,\n"
+		   "frozen or not); fd tables shared by processes (CLONE_FILES); AIO contexts\n"
+		   "(io_setup); threads with their process, children of every thread; credentials,\n"
+		   "seccomp filters and strict mode, per thread; stopped tasks (restored stopped;\n"
+		   "not multithreaded ones); cgroups, scheduling, O_ASYNC owners, flock(), POSIX and\n"
+		   "OFD file locks, leases, locked memory and the per-process knobs.\n\n"
+		   "Refused (the tree left running as it was), in one line naming the pid, fd or\n"
+		   "object (what restore could not bring back exactly): TCP connections receiving\n"
+		   "from a peer outside the tree during the dump or with their receive window closed\n"
+		   "to one, when no network lock can be had (or connecting with TCP Fast Open, or\n"
+		   "connected while it runs), TCP sockets reset with the error unread, inotify or\n"
+		   "fanotify with unread events, netlink sockets with unread messages or of a\n"
+		   "protocol whose kernel side keeps state (audit, netfilter...), packet sockets\n"
+		   "with packets queued, a ring frame held or a ring mapped, eBPF socket filters,\n"
+		   "unix sockets with a filter, other fd kinds (io_uring, BPF programs...), a BPF\n"
+		   "map also used outside the tree (a program, a pin...), a lease being broken, a\n"
+		   "thread waiting for a file lock, a lock a process outside the tree waits for, a\n"
+		   "locked file description also held outside the tree, a pseudo-terminal with\n"
+		   "unread data or its slave held outside the tree, a controlling terminal other\n"
+		   "than pidtrace's own or a pty whose master the tree holds (a real tty, a\n"
+		   "console), a task without its session's terminal, a pipe or socket also held (or\n"
+		   "a unix socket's peer held) by a process outside the tree, a unix socket whose\n"
+		   "peer credentials (SO_PEERCRED) name a process outside the tree or a zombie, a\n"
+		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen cgroup, a\n"
+		   "file whose path leads elsewhere (a detached mount), a removed root, a removed\n"
+		   "directory or device node whose name is taken (or an ancestor not a directory), a\n"
+		   "file still linked elsewhere whose name is taken, an O_PATH fd of a deleted file,\n"
+		   "a dead process's /proc mounts of another mount namespace, more open file\n"
+		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
+		   "speculation settings other than pidtrace's, a seccomp filter that hands syscalls\n"
+		   "to a supervisor (SECCOMP_RET_USER_NOTIF), processes sharing an fd table their\n"
+		   "parent does not share, an epoll entry whose file left its number and is in no fd\n"
+		   "of the tree, an AIO context with requests in flight.\n");
 }
 
 /*
@@ -257,13 +254,10 @@ static int commit(struct dump_ctx *ctx)
 	struct utsname u;
 	struct timespec ts;
 	struct stat st;
-	char path[64], lock[256] = "";
+	char path[64];
 	size_t i;
-	/* Killed: the lock stays on its connections to peers outside the tree (netlock.h). */
-	int err = ctx->leave_running ? 0 : tcp_lock__pin(ctx->root, lock, sizeof(lock));
+	int err;
 
-	if (err)
-		return err;
 	uname(&u);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	inv.pidtrace_version = PIDTRACE_VERSION;
@@ -288,7 +282,8 @@ static int commit(struct dump_ctx *ctx)
 	}
 	inv.has_leave_running = true;
 	inv.leave_running = ctx->leave_running;
-	inv.netlock = lock[0] ? lock : NULL;
+	dump_netns__inventory(&inv);
+	inv.netlock = (char *)tcp_lock__pinned();
 	err = image__commit(ctx->img, &inv);
 	free(inv.pids);
 	free(inv.boot_id);
@@ -504,7 +499,7 @@ static int run(struct dump_run *r)
 			}
 			err = check_alive(ctx);
 			if (!err)
-				err = dump_tcp__check();
+				err = dump_tcp__check(ctx->leave_running ? 0 : ctx->root);
 			if (!err)
 				err = commit(ctx);
 			break;
@@ -532,6 +527,7 @@ int cmd_dump(int argc, char **argv)
 		{ "tcp-close", no_argument, NULL, 'C' },
 		{ "skip-in-flight", no_argument, NULL, 'F' },
 		{ "drop-unread-events", no_argument, NULL, 'E' },
+		{ "external-ns", required_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -569,6 +565,10 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'E':
 			r.ctx.drop_events = true;
+			break;
+		case 'N':
+			if (dump_netns__add(optarg))
+				return EXIT_USAGE;
 			break;
 		case 'j':
 			r.json = true;

@@ -4,8 +4,9 @@
  * the tree is touched further (dump.c then detaches it as it was).
  *
  * Once the tree is frozen: a task in another namespace (restore recreates
- * none). (Cgroups are restored: dump_cgroup.c refuses only a cgroup no
- * mount shows.) Per fd, as the fd table is read (locks and leases are
+ * none) but for a net, uts or ipc one given as external (dump_netns.c), a
+ * thread in another namespace than its process's. (Cgroups are restored:
+ * dump_cgroup.c refuses only a cgroup no mount shows.) Per fd, as the fd table is read (locks and leases are
  * dump_locks.c's): a pty slave reached by no path, /dev/tty without a
  * controlling terminal or of a session whose terminal restore makes again,
  * a removed root, a removed directory or device node whose path cannot be
@@ -16,6 +17,7 @@
  * Pipes and sockets held outside the tree are dump_outside.c's.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include "dump_ctx.h"
+#include "dump_netns.h"
 #include "dump_refuse.h"
 #include "kind_pty.h"
 #include "log.h"
@@ -66,11 +69,65 @@ static bool gone(struct dump_task *t)
 static const char *const ns_names[] = { "pid", "pid_for_children", "mnt", "net", "ipc",
 					"uts", "user", "cgroup", "time", "time_for_children" };
 
+/* The kinds the user may give as external: how, in the refusal. */
+static const char *ns_hint(const char *kind)
+{
+	if (!strcmp(kind, "net"))
+		return " (--external-ns net if it will exist at restore)";
+	if (!strcmp(kind, "uts"))
+		return " (--external-ns uts if it will exist at restore)";
+	if (!strcmp(kind, "ipc"))
+		return " (--external-ns ipc if it will exist at restore)";
+	return "";
+}
+
+/*
+ * setns() and unshare() act on the calling thread alone: a thread may be
+ * in another namespace than its process's leader, and restore would make
+ * it in the leader's (and a tree with it is split across namespaces).
+ */
+static int check_thread_namespaces(struct dump_task *t)
+{
+	struct stat lead, its;
+	struct dirent *d;
+	char path[96];
+	int err = 0;
+	pid_t tid;
+	size_t i;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", t->pid);
+	dir = opendir(path);
+	if (!dir)
+		return procfs__exists(t->pid) ? -errno : -ESRCH;
+	while (!err && (d = readdir(dir))) {
+		tid = atoi(d->d_name);
+		if (tid <= 0 || tid == t->pid)
+			continue;
+		for (i = 0; !err && i < sizeof(ns_names) / sizeof(ns_names[0]); i++) {
+			snprintf(path, sizeof(path), "/proc/%d/ns/%s", t->pid, ns_names[i]);
+			if (stat(path, &lead))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/%s", t->pid, tid, ns_names[i]);
+			/* A thread gone meanwhile: the threads step sees it. */
+			if (stat(path, &its) || (its.st_ino == lead.st_ino && its.st_dev == lead.st_dev))
+				continue;
+			pr_err("pid %d thread %d is in a %s namespace (%s:[%lu]) other than its process's (%s:[%lu]): restore makes every thread in its process's, not supported",
+			       t->pid, tid, ns_names[i], ns_names[i], (unsigned long)its.st_ino,
+			       ns_names[i], (unsigned long)lead.st_ino);
+			err = -EOPNOTSUPP;
+		}
+	}
+	closedir(dir);
+	return err;
+}
+
 static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
 {
 	char path[64];
 	struct stat mine, its;
 	size_t i;
+	int err;
 
 	for (i = 0; i < sizeof(ns_names) / sizeof(ns_names[0]); i++) {
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_names[i]);
@@ -82,15 +139,34 @@ static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
 				return -ESRCH;
 			continue;
 		}
+		/* One the user gave (--external-ns): the tree's, whatever pidtrace's is. */
+		if (dump_netns__external(ns_names[i])) {
+			err = dump_netns__check(t->pid, ns_names[i], &its);
+			if (err)
+				return gone(t) ? -ESRCH : err;
+			continue;
+		}
 		if (its.st_ino == mine.st_ino && its.st_dev == mine.st_dev)
 			continue;
 		if (gone(t))
 			return -ESRCH;
-		pr_err("pid %d is in a %s namespace (%s:[%lu]) other than pidtrace's: restore does not recreate namespaces, not supported",
-		       t->pid, ns_names[i], ns_names[i], (unsigned long)its.st_ino);
+		pr_err("pid %d is in a %s namespace (%s:[%lu]) other than pidtrace's: restore does not recreate namespaces, not supported%s",
+		       t->pid, ns_names[i], ns_names[i], (unsigned long)its.st_ino,
+		       ns_hint(ns_names[i]));
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	err = check_thread_namespaces(t);
+	return err && gone(t) ? -ESRCH : err;
+}
+
+/* Once every task is checked: sockets are read from inside their namespace. */
+static int enter_namespaces(struct dump_ctx *ctx)
+{
+	int err = dump_netns__enter(ctx->root);
+
+	if (err == -ESRCH)
+		dump_ctx__gone_or_vanished(&ctx->tasks[0]);
+	return err;
 }
 
 /* Session, tty_nr and tpgid of /proc/@pid/stat (which procfs_stat lacks). */
@@ -237,6 +313,8 @@ int dump_refuse__frozen(struct dump_ctx *ctx)
 {
 	int err = for_each_task(ctx, check_namespaces, "namespaces");
 
+	if (!err)
+		err = enter_namespaces(ctx);
 	return err ? err : for_each_task(ctx, check_status, "status");
 }
 

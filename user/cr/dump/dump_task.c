@@ -24,10 +24,6 @@
 #include "log.h"
 #include "ptrace.h"
 
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
-#define ERESTART_RESTARTBLOCK 516
 
 static int copy_list(const char *status, const char *key, uint32_t **out, size_t *n)
 {

@@ -382,8 +382,9 @@ bool dump_tcp__ever_connected(int s)
 	return ti.tcpi_segs_out || ti.tcpi_segs_in;
 }
 
-int dump_tcp__check(void)
+int dump_tcp__check(pid_t root)
 {
+	char path[256];
 	size_t i;
 	int64_t n;
 
@@ -397,7 +398,8 @@ int dump_tcp__check(void)
 		if (n)
 			return refuse_moving(held[i].pid, held[i].fd, held[i].what, n);
 	}
-	return 0;
+	/* The tree will be killed: the lock stays on its connections to peers outside it. */
+	return root ? tcp_lock__pin(root, path, sizeof(path)) : 0;
 }
 
 void dump_tcp__end(bool killed)

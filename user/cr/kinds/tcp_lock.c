@@ -312,6 +312,13 @@ const char *tcp_lock__why_not(void)
 	return netlock__why()[0] ? netlock__why() : "none";
 }
 
+static char kept[256];	/* the lock pinned by tcp_lock__pin(), "" if none */
+
+const char *tcp_lock__pinned(void)
+{
+	return kept[0] ? kept : NULL;
+}
+
 int tcp_lock__pin(pid_t root, char *path, size_t len)
 {
 	struct timespec ts;
@@ -325,7 +332,9 @@ int tcp_lock__pin(pid_t root, char *path, size_t len)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(name, sizeof(name), "%d-%lld%09ld", (int)root, (long long)ts.tv_sec, ts.tv_nsec);
 	err = netlock__pin(name, path, len);
-	if (err)
+	if (!err)
+		snprintf(kept, sizeof(kept), "%s", path);
+	else
 		pr_err("cannot pin the network lock in %s: %s (its TCP connections to peers "
 		       "outside the tree would be reset before the restore)", NETLOCK_DIR,
 		       strerror(-err));
@@ -341,6 +350,7 @@ void tcp_lock__release(bool keep)
 	ends = NULL;
 	nends = 0;
 	outside = false;
+	kept[0] = '\0';
 	netlock__end(keep);
 	if (!table[0])
 		return;

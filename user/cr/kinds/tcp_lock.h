@@ -62,6 +62,9 @@ const char *tcp_lock__why_not(void);
  */
 int tcp_lock__pin(pid_t root, char *path, size_t len);
 
+/* The directory tcp_lock__pin() pinned the lock in (for the image), NULL if none. */
+const char *tcp_lock__pinned(void);
+
 /*
  * Remove the lock (nothing if none was set), forget the tree's ends;
  * @keep: a lock tcp_lock__pin() pinned stays (the tree is killed).

@@ -56,6 +56,7 @@
 #include "restore_fdt.h"
 #include "restore_files.h"
 #include "restore_ghost.h"
+#include "restore_joinns.h"
 #include "restore_load.h"
 #include "restore_locks.h"
 #include "restore_mem.h"
@@ -74,7 +75,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n"
 		   "                        [--cgroups MODE] [--cgroup-root [CONTROLLER:]PATH]\n"
-		   "                        [--tcp-close]\n"
+		   "                        [--tcp-close] [--join-ns KIND:PATH]\n"
 		   "       pidtrace restore [-D DIR] --unlock-only\n\n"
 		   "Recreate the process tree dumped in the image directory DIR (default: the\n"
 		   "current directory) with the same pids, links and state, watched by the\n"
@@ -104,6 +105,11 @@ static void usage(FILE *f)
 		   "      --tcp-close       TCP connections of the image come back closed\n"
 		   "                        (never bound, shut down both ways: reads give the\n"
 		   "                        end of the stream, writes EPIPE), not made again\n"
+		   "      --join-ns KIND:PATH\n"
+		   "                        make the tree in the existing net, uts or ipc\n"
+		   "                        namespace of file PATH (or of pid PATH), as the\n"
+		   "                        image's external one, which it requires (warned\n"
+		   "                        if not the one dumped)\n"
 		   "      --unlock-only     restore nothing: remove the image's network lock\n"
 		   "                        (held from the dump until a restore succeeds),\n"
 		   "                        for an image given up: the peers of its TCP\n"
@@ -133,7 +139,10 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 
 	switch (ph) {
 	case RPH_CHECK:
-		err = restore_tree__check_pids(ctx);
+		/* First: every task, socket and object is then made in them. */
+		err = restore_joinns__check(ctx);
+		if (!err)
+			err = restore_tree__check_pids(ctx);
 		if (!err)
 			err = restore_threads__check(ctx);
 		if (!err)
@@ -411,6 +420,7 @@ int cmd_restore(int argc, char **argv)
 		{ "cgroups", required_argument, NULL, 'G' },
 		{ "cgroup-root", required_argument, NULL, 'R' },
 		{ "tcp-close", no_argument, NULL, 'C' },
+		{ "join-ns", required_argument, NULL, 'J' },
 		{ "unlock-only", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -443,6 +453,12 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'C':
 			restore_tcp__set_close(true);
+			break;
+		case 'J':
+			if (restore_joinns__add(optarg)) {
+				ret = EXIT_USAGE;
+				goto out;
+			}
 			break;
 		case 'U':
 			unlock = true;

@@ -327,6 +327,20 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 	return err;
 }
 
+void restore_state__thread_regs(const ThreadCore *th, struct user_regs_struct *r)
+{
+	long ret = th->has_syscall_ret ? (long)th->syscall_ret : 0;
+
+	restore_state__regs_from_pb(th->regs, r);
+	if (!th->has_syscall_restart || !th->syscall_restart || !th->has_syscall_nr ||
+	    (ret != -ERESTARTSYS && ret != -ERESTARTNOHAND && ret != -ERESTARTNOINTR) ||
+	    (long)r->orig_rax != -1 || (long)r->rax != th->syscall_nr)
+		return;
+	r->rip += 2;
+	r->rax = (unsigned long long)ret;
+	r->orig_rax = th->syscall_nr;
+}
+
 void restore_state__regs_from_pb(const UserRegs *u, struct user_regs_struct *r)
 {
 	r->r15 = u->r15;
@@ -398,7 +412,7 @@ int restore_state__finish(struct restore_ctx *ctx, struct rtask *t)
 	if (err)
 		return err;
 	/* fs/gs base travel in the general registers (NT_PRSTATUS). */
-	restore_state__regs_from_pb(th->regs, &regs);
+	restore_state__thread_regs(th, &regs);
 	err = ptrace__set_xstate(t->pt, th->xstate.data, th->xstate.len);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: cannot set the FPU state: %s",

@@ -345,7 +345,7 @@ static int finish_one(struct restore_ctx *ctx, struct rtask *t, const struct rth
 			     th->has_pdeath_sig ? th->pdeath_sig : 0, 0, 0);
 	if (err)
 		return err;
-	restore_state__regs_from_pb(th->regs, &regs);
+	restore_state__thread_regs(th, &regs);
 	err = ptrace__set_xstate(r->pt, th->xstate.data, th->xstate.len);
 	if (err)
 		return restore_ctx__fail(ctx, tt.pid, err, "pid %d thread %d: cannot set the FPU state: %s",

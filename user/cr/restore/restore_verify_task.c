@@ -25,6 +25,7 @@
 #include "ptrace.h"
 #include "restore_aio.h"
 #include "restore_ctx.h"
+#include "restore_joinns.h"
 #include "restore_pgrp.h"
 #include "restore_verify.h"
 #include "restore_verify_threads.h"
@@ -507,6 +508,9 @@ int restore_verify_task__alive(struct verify *v)
 			v->t->core->n_shared_pending, restore_verify__hex(status, "ShdPnd:"));
 	if (!err)
 		err = check_misc(v, status);
+	/* Its net, uts and ipc namespaces: the joined ones (--join-ns) or pidtrace's. */
+	if (!err)
+		err = restore_joinns__verify(v);
 	/* The scratch area goes (a page: before the memory map is read). */
 	err2 = restore_verify_sig__scratch_put(v);
 	if (!err && err2)

@@ -410,15 +410,24 @@ static void print_human(const struct image_tree *s)
 	       escape__str(image__dir(s->img)), s->inv->format_version,
 	       escape__str(s->inv->pidtrace_version), escape__str(s->inv->kernel_release), when);
 	printf("image id %s\n", id);
-	printf("root pid %u, %zu task%s, %zu files%s\n\n", s->inv->root_pid, s->ntasks,
+	printf("root pid %u, %zu task%s, %zu files%s\n", s->inv->root_pid, s->ntasks,
 	       s->ntasks == 1 ? "" : "s", s->inv->n_files,
 	       s->inv->leave_running ? ", tree left running" : "");
+	/* Not in the image: restore joins them (--join-ns). */
+	for (i = 0; i < s->inv->n_external_ns; i++)
+		printf("external %s namespace %s:[%lu]%s%s (restore --join-ns)\n",
+		       escape__str(s->inv->external_ns[i]->kind),
+		       escape__str(s->inv->external_ns[i]->kind),
+		       (unsigned long)s->inv->external_ns[i]->ino,
+		       s->inv->external_ns[i]->path ? " " : "",
+		       s->inv->external_ns[i]->path ? escape__str(s->inv->external_ns[i]->path) : "");
 	/* Held until a restore succeeds: its TCP peers are kept waiting meanwhile. */
 	if (s->inv->netlock)
-		printf("network lock %s: %s\n\n", escape__str(s->inv->netlock),
+		printf("network lock %s: %s\n", escape__str(s->inv->netlock),
 		       netlock__exists(s->inv->netlock) ?
 			       "held (removed by a restore, or restore --unlock-only)" :
 			       "gone (restored, or removed)");
+	printf("\n");
 	print_tree(s);
 	for (i = 0; i < s->ntasks; i++)
 		print_task(s, &s->tasks[i]);

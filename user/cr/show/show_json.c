@@ -475,6 +475,17 @@ void show_json__print(const struct image_tree *s, FILE *f)
 		add(o, "netlock", nl);
 	}
 	a = json_object_new_array();
+	for (i = 0; i < s->inv->n_external_ns; i++) {
+		const InventoryNs *ns = s->inv->external_ns[i];
+		struct json_object *e = json_object_new_object();
+
+		add(e, "kind", escape__json_string(ns->kind));
+		add(e, "ino", json_object_new_int64(ns->ino));
+		add(e, "path", ns->path ? escape__json_string(ns->path) : NULL);
+		json_object_array_add(a, e);
+	}
+	add(o, "external_ns", a);
+	a = json_object_new_array();
 	for (i = 0; i < s->inv->n_files; i++) {
 		struct json_object *e = json_object_new_object();
 
