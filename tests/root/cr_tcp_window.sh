@@ -89,3 +89,53 @@ roundtrip() {
 
 roundtrip window
 roundtrip window6 6
+
+# The same in a net namespace of its own, the peer there too (dump
+# --external-ns, restore --join-ns): the lock is made in that namespace.
+NS=$T/net
+at_exit 'umount "$NS" 2>/dev/null'
+if touch "$NS" && unshare --net="$NS" true && nsenter --net="$NS" ip link set lo up; then
+	cr_cleanup
+	CR_DIR=$T/netns
+	mkdir -p "$CR_DIR"
+	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null
+	nsenter --net="$NS" "$PROGS/zdtm_tcpwin" server >"$T/server.log" 2>&1 &
+	SRV=$!
+	wait_for 10 grep -q '^PORT ' "$T/server.log"
+	port=$(sed -n 's/^PORT //p' "$T/server.log")
+	(cd "$CR_DIR" && exec nsenter --net="$NS" "$PROGS/cr_reaper" "$PROGS/zdtm_tcpwin" client \
+		"$port" >"$CR_DIR/log" 2>&1 </dev/null) &
+	CR_REAPER=$!
+	if wait_for 10 cr_ready && wait_for 30 grep -q '^FILLED ' "$T/server.log"; then
+		CR_PID=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+		if "$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" --external-ns "net:$NS" \
+			>/dev/null 2>"$CR_DIR/dump.err" && wait_for 10 cr_gone "$CR_REAPER"; then
+			pass netns_dump
+			lock=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r '.netlock.path // empty')
+			[ -n "$lock" ] && [ -e "$lock/in4" ] && pass netns_lock_held ||
+				fail netns_lock_held "no lock: '$lock'"
+			sleep 1
+			if cr_restore --join-ns "net:$NS"; then
+				pass netns_restore
+			else
+				fail netns_restore "$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 3 "$CR_DIR/restore.err")"
+			fi
+			[ -n "$lock" ] && [ ! -e "$lock" ] && pass netns_lock_removed ||
+				fail netns_lock_removed "lock '$lock' still there"
+			cr_finish
+			filled=$(sed -n 's/^FILLED //p' "$T/server.log")
+			if [ "$CR_RC" = 0 ] && grep -q "^READ $filled\$" "$CR_DIR/log"; then
+				pass netns_every_byte_read
+			else
+				fail netns_every_byte_read "exit status $CR_RC, server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
+			fi
+		else
+			fail netns_dump "$(cat "$CR_DIR/dump.err")"
+		fi
+	else
+		fail netns_start "$(cat "$T/server.log" "$CR_DIR/log" 2>/dev/null | head -n 5)"
+	fi
+	cr_cleanup
+else
+	fail netns_setup "cannot make a net namespace"
+fi
