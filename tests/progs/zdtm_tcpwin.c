@@ -11,29 +11,49 @@
  * client PORT: connects, never reads, prints READY once its receive
  *   queue stopped growing. After SIGTERM it reads to the end of the
  *   stream and checks every byte: a reset fails it.
+ * server6, client6 PORT: the same over IPv6 (::1).
  */
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "zdtm.h"
 
-static int server(void)
+/* The loopback address of @v6's family, port @port. */
+static socklen_t lo(struct sockaddr_in6 *a6, bool v6, int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t al = sizeof(a);
+	struct sockaddr_in *a = (struct sockaddr_in *)a6;
+
+	memset(a6, 0, sizeof(*a6));
+	if (v6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_addr = in6addr_loopback;
+		a6->sin6_port = htons(port);
+		return sizeof(*a6);
+	}
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a->sin_port = htons(port);
+	return sizeof(*a);
+}
+
+static int server(bool v6)
+{
+	struct sockaddr_in6 a;
+	socklen_t al = lo(&a, v6, 0);
 	unsigned char buf[65536];
 	uint64_t off = 0;
 	ssize_t n;
 	int l, c, i;
 
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	if (l < 0 || bind(l, (void *)&a, sizeof(a)) || listen(l, 1) ||
-	    getsockname(l, (void *)&a, &al))
+	l = socket(a.sin6_family, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (void *)&a, al) || listen(l, 1) || getsockname(l, (void *)&a, &al))
 		zdtm_fail("server: listen");
-	printf("PORT %d\n", ntohs(a.sin_port));
+	/* The port is at the same offset in both families. */
+	printf("PORT %d\n", ntohs(a.sin6_port));
 	fflush(stdout);
 	c = accept(l, NULL, NULL);
 	if (c < 0 || fcntl(c, F_SETFL, O_NONBLOCK))
@@ -61,18 +81,18 @@ static int server(void)
 	return 0;
 }
 
-static int client(int port)
+static int client(bool v6, int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 a;
+	socklen_t al = lo(&a, v6, port);
 	unsigned char buf[65536];
 	uint64_t off = 0;
 	int s, q = -1, last = -2, i;
 	ssize_t n;
 
 	zdtm_init();
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	if (s < 0 || connect(s, (void *)&a, sizeof(a)))
+	s = socket(a.sin6_family, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (void *)&a, al))
 		zdtm_fail("client: connect");
 	/* READY once the queue stopped growing (the window is closed). */
 	for (i = 0; i < 2000 && (q != last || q <= 0); i++) {
@@ -98,10 +118,10 @@ static int client(int port)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "server"))
-		return server();
-	if (argc > 2 && !strcmp(argv[1], "client"))
-		return client(atoi(argv[2]));
-	fprintf(stderr, "usage: zdtm_tcpwin server | client PORT\n");
+	if (argc > 1 && (!strcmp(argv[1], "server") || !strcmp(argv[1], "server6")))
+		return server(!strcmp(argv[1], "server6"));
+	if (argc > 2 && (!strcmp(argv[1], "client") || !strcmp(argv[1], "client6")))
+		return client(!strcmp(argv[1], "client6"), atoi(argv[2]));
+	fprintf(stderr, "usage: zdtm_tcpwin server[6] | client[6] PORT\n");
 	return 2;
 }

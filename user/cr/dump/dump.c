@@ -97,50 +97,49 @@ static void usage(FILE *f)
 		   "(removed ones too, as fd or cwd), character devices (removed ones too), O_PATH\n"
 		   "fds of any file (symlinks, removed ones too), files in /proc of processes\n"
 		   "outside the tree (living, or dead: on a stand-in), pipes, named FIFOs, pidfds,\n"
-		   "unix sockets (pairs, bound, listening, accepted, connected; files in flight\n"
-		   "with SCM_RIGHTS: pipe ends, and any a task also holds), TCP listeners, closed\n"
-		   "TCP sockets (connected once too) and connections, connecting (the SYN sent\n"
-		   "again at restore), established or half or fully closed (TCP repair; connections\n"
-		   "within the tree held by an nftables lock while they are read), UDP, UDP-lite,\n"
-		   "ICMP ping and raw IP sockets, packet sockets (binding, options, memberships,\n"
-		   "fanout, rings), netlink sockets (route, generic, kobject_uevent...: port id,\n"
-		   "groups), classic socket filters, pseudo-terminals whose master is in the tree\n"
-		   "(same index, termios, window size, the session's controlling terminal and\n"
-		   "foreground group), eventfd, signalfd, timerfd, epoll, inotify, fanotify (marks\n"
-		   "on inodes, mounts, file systems), memfds and BPF maps (hash, array, per-CPU,\n"
-		   "LPM trie: every entry, frozen or not); fd tables shared by processes\n"
-		   "(CLONE_FILES); AIO contexts (io_setup); threads with their process, children of\n"
-		   "every thread; credentials, seccomp filters and strict mode, per thread; stopped\n"
-		   "tasks (restored stopped; not multithreaded ones); cgroups, scheduling, O_ASYNC\n"
-		   "owners, flock(), POSIX and OFD file locks, leases, locked memory and the\n"
-		   "per-process knobs.\n\n"
+		   "unix sockets (pairs, bound, listening, accepted, connected; files in flight with\n"
+		   "SCM_RIGHTS: pipe ends, and any a task also holds), TCP listeners, closed TCP\n"
+		   "sockets (connected once too) and connections, connecting (the SYN sent again at\n"
+		   "restore), established or half or fully closed (TCP repair; a BPF network lock\n"
+		   "holds them from the freeze until restored), UDP, UDP-lite, ICMP ping and raw IP\n"
+		   "sockets, packet sockets (binding, options, memberships, fanout, rings), netlink\n"
+		   "sockets (route, generic, kobject_uevent...: port id, groups), classic socket\n"
+		   "filters, pseudo-terminals whose master is in the tree (same index, termios,\n"
+		   "window size, the session's controlling terminal and foreground group), eventfd,\n"
+		   "signalfd, timerfd, epoll, inotify, fanotify (marks on inodes, mounts, file\n"
+		   "systems), memfds and BPF maps (hash, array, per-CPU, LPM trie: every entry,\n"
+		   "frozen or not); fd tables shared by processes (CLONE_FILES); AIO contexts\n"
+		   "(io_setup); threads with their process, children of every thread; credentials,\n"
+		   "seccomp filters and strict mode, per thread; stopped tasks (restored stopped;\n"
+		   "not multithreaded ones); cgroups, scheduling, O_ASYNC owners, flock(), POSIX and\n"
+		   "OFD file locks, leases, locked memory and the per-process knobs.\n\n"
 		   "Refused (the tree left running as it was), in one line naming the pid, fd or\n"
 		   "object (what restore could not bring back exactly): TCP connections receiving\n"
-		   "from a peer outside the tree during the dump or with their receive window\n"
-		   "closed to one (or connecting with TCP Fast Open, or connected while it runs),\n"
-		   "TCP sockets reset with the error unread, inotify or fanotify with unread\n"
-		   "events, netlink sockets with unread messages or of a protocol whose kernel side\n"
-		   "keeps state (audit, netfilter...), packet sockets with packets queued, a ring\n"
-		   "frame held or a ring mapped, eBPF socket filters, unix sockets with a filter,\n"
-		   "other fd kinds (io_uring, BPF programs...), a BPF map also used outside the\n"
-		   "tree (a program, a pin...), a lease being broken, a thread waiting for a file\n"
-		   "lock, a lock a process outside the tree waits for, a locked file description\n"
-		   "also held outside the tree, a pseudo-terminal with unread data or its slave\n"
-		   "held outside the tree, a controlling terminal other than pidtrace's own or a\n"
-		   "pty whose master the tree holds (a real tty, a console), a task without its\n"
-		   "session's terminal, a pipe or socket also held (or a unix socket's peer held)\n"
-		   "by a process outside the tree, a unix socket whose peer credentials\n"
-		   "(SO_PEERCRED) name a process outside the tree or a zombie, a namespace other\n"
-		   "than pidtrace's, a cgroup no mount shows, a frozen cgroup, a file whose path\n"
-		   "leads elsewhere (a detached mount), a removed root, a removed directory or\n"
-		   "device node whose name is taken (or an ancestor not a directory), a file still\n"
-		   "linked elsewhere whose name is taken, an O_PATH fd of a deleted file, a dead\n"
-		   "process's /proc mounts of another mount namespace, more open file descriptions\n"
-		   "or higher fd numbers than pidtrace's hard fd limit allows, speculation settings\n"
-		   "other than pidtrace's, a seccomp filter that hands syscalls to a supervisor\n"
-		   "(SECCOMP_RET_USER_NOTIF), processes sharing an fd table their parent does not\n"
-		   "share, an epoll entry whose file left its number and is in no fd of the tree,\n"
-		   "an AIO context with requests in flight.\n");
+		   "from a peer outside the tree during the dump or with their receive window closed\n"
+		   "to one, when no network lock can be had (or connecting with TCP Fast Open, or\n"
+		   "connected while it runs), TCP sockets reset with the error unread, inotify or\n"
+		   "fanotify with unread events, netlink sockets with unread messages or of a\n"
+		   "protocol whose kernel side keeps state (audit, netfilter...), packet sockets\n"
+		   "with packets queued, a ring frame held or a ring mapped, eBPF socket filters,\n"
+		   "unix sockets with a filter, other fd kinds (io_uring, BPF programs...), a BPF\n"
+		   "map also used outside the tree (a program, a pin...), a lease being broken, a\n"
+		   "thread waiting for a file lock, a lock a process outside the tree waits for, a\n"
+		   "locked file description also held outside the tree, a pseudo-terminal with\n"
+		   "unread data or its slave held outside the tree, a controlling terminal other\n"
+		   "than pidtrace's own or a pty whose master the tree holds (a real tty, a\n"
+		   "console), a task without its session's terminal, a pipe or socket also held (or\n"
+		   "a unix socket's peer held) by a process outside the tree, a unix socket whose\n"
+		   "peer credentials (SO_PEERCRED) name a process outside the tree or a zombie, a\n"
+		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen cgroup, a\n"
+		   "file whose path leads elsewhere (a detached mount), a removed root, a removed\n"
+		   "directory or device node whose name is taken (or an ancestor not a directory), a\n"
+		   "file still linked elsewhere whose name is taken, an O_PATH fd of a deleted file,\n"
+		   "a dead process's /proc mounts of another mount namespace, more open file\n"
+		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
+		   "speculation settings other than pidtrace's, a seccomp filter that hands syscalls\n"
+		   "to a supervisor (SECCOMP_RET_USER_NOTIF), processes sharing an fd table their\n"
+		   "parent does not share, an epoll entry whose file left its number and is in no fd\n"
+		   "of the tree, an AIO context with requests in flight.\n");
 }
 
 /*
@@ -284,6 +283,7 @@ static int commit(struct dump_ctx *ctx)
 	inv.has_leave_running = true;
 	inv.leave_running = ctx->leave_running;
 	dump_netns__inventory(&inv);
+	inv.netlock = (char *)tcp_lock__pinned();
 	err = image__commit(ctx->img, &inv);
 	free(inv.pids);
 	free(inv.boot_id);
@@ -499,7 +499,7 @@ static int run(struct dump_run *r)
 			}
 			err = check_alive(ctx);
 			if (!err)
-				err = dump_tcp__check();
+				err = dump_tcp__check(ctx->leave_running ? 0 : ctx->root);
 			if (!err)
 				err = commit(ctx);
 			break;

@@ -2,10 +2,11 @@
 /*
  * dump_tcp.c - a TCP connection, established or closing (tcp_fin.h),
  * read in repair mode. The
- * tree is frozen, so nothing reads or writes the socket meanwhile; a
- * peer in the tree is held by the network lock (tcp_lock.c); one outside
- * may still send, and what arrives is acknowledged even in repair mode,
- * so the receive sequence is read again before the image is committed.
+ * tree is frozen, so nothing reads or writes the socket meanwhile; its
+ * peer, in the tree or not, is held by the network lock (tcp_lock.c,
+ * netlock.h). Without one a peer outside may still send, and what
+ * arrives is acknowledged even in repair mode, so the receive sequence
+ * is read again before the image is committed.
  *
  * Each socket put in repair mode is kept (a copy of its fd) until
  * dump_tcp__end(): a failed dump or --leave-running must hand the program
@@ -74,10 +75,14 @@ static int refuse_moving(pid_t pid, int fd, const char *what, int64_t n)
 	if (n < 0)
 		pr_err("pid %d fd %d: %s: cannot read it in TCP repair mode: %s", pid, fd,
 		       what ? what : "TCP connection", strerror((int)-n));
+	else if (tcp_lock__held())
+		pr_err("pid %d fd %d: %s with its peer sending during the dump (%lld bytes "
+		       "arrived past the network lock) is not supported", pid, fd,
+		       what ? what : "TCP connection", (long long)n);
 	else
 		pr_err("pid %d fd %d: %s with its peer sending during the dump (%lld bytes "
-		       "arrived; the network lock holds only connections within the tree) is not "
-		       "supported", pid, fd, what ? what : "TCP connection", (long long)n);
+		       "arrived; no network lock: %s) is not supported", pid, fd,
+		       what ? what : "TCP connection", (long long)n, tcp_lock__why_not());
 	return -EOPNOTSUPP;
 }
 
@@ -204,14 +209,16 @@ static int probe(int s, const TcpConnEntry *t)
 }
 
 /*
- * The peer of connection @s is outside the tree and may still send: what
- * it sends between the dump and the restore meets no socket and is
- * answered with a reset (no lock outlives the dump: tcp_lock.h), and the
- * restore could only fail then, the tree gone. Refused when that is
- * sure: our receive window is closed (the peer probes it), or the peer is
- * a socket of this machine with bytes queued to send. A peer elsewhere
- * with nothing to say until the restore is fine; one that speaks up in
- * between is what restore reports as a reset (docs/restore.md).
+ * The peer of connection @s is outside the tree and may still send, and
+ * no network lock could be had (tcp_lock__held()): what it sends between
+ * the dump and the restore meets no socket and is answered with a reset,
+ * and the restore could only fail then, the tree gone. Refused when that
+ * is sure: our receive window is closed (the peer probes it), or the
+ * peer is a socket of this machine with bytes queued to send. A peer
+ * elsewhere with nothing to say until the restore is fine; one that
+ * speaks up in between is what restore reports as a reset
+ * (docs/restore.md). With the lock its segments are dropped until the
+ * restore and sent again: nothing to refuse.
  */
 static int peer_outside(pid_t pid, int fd, int s, const char *what, const TcpConnEntry *t)
 {
@@ -221,9 +228,9 @@ static int peer_outside(pid_t pid, int fd, int s, const char *what, const TcpCon
 
 	if (!(t->rcv_wnd >> t->rcv_wscale)) {
 		pr_err("pid %d fd %d: %s (%s) with its receive window closed and its peer outside "
-		       "the dumped tree is not supported: the peer's window probes between the "
-		       "dump and the restore would be answered with a reset", pid, fd, what,
-		       tcp_fin__state_name(t->state));
+		       "the dumped tree is not supported without a network lock (%s): the peer's "
+		       "window probes between the dump and the restore would be answered with a "
+		       "reset", pid, fd, what, tcp_fin__state_name(t->state), tcp_lock__why_not());
 		return -EOPNOTSUPP;
 	}
 	if (getsockname(s, (struct sockaddr *)&local, &ll) ||
@@ -231,8 +238,9 @@ static int peer_outside(pid_t pid, int fd, int s, const char *what, const TcpCon
 	    sockdiag__tcp_peer(&local, &peer, &o) || !o.wqueue)
 		return 0;
 	pr_err("pid %d fd %d: %s (%s) whose peer outside the dumped tree has %u bytes to send "
-	       "is not supported: between the dump and the restore they would be answered with "
-	       "a reset", pid, fd, what, tcp_fin__state_name(t->state), o.wqueue);
+	       "is not supported without a network lock (%s): between the dump and the restore "
+	       "they would be answered with a reset", pid, fd, what,
+	       tcp_fin__state_name(t->state), o.wqueue, tcp_lock__why_not());
 	return -EOPNOTSUPP;
 }
 
@@ -305,10 +313,12 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	/*
 	 * Our window closed, the peer outside the tree still sending: it
 	 * probes the window, and between the dump and the restore no socket
-	 * answers but a reset (no lock outlives the dump: tcp_lock.h). The
-	 * restore could only fail then, with the tree gone: refused now.
+	 * answers but a reset, unless the network lock holds the connection
+	 * until then. Without it the restore could only fail, with the tree
+	 * gone: refused now.
 	 */
-	if (!tcp_fin__peers(t->state) && t->state != TCP_FIN_ST_CLOSE && !tcp_lock__peer_in_tree(s)) {
+	if (!tcp_fin__peers(t->state) && t->state != TCP_FIN_ST_CLOSE && !tcp_lock__held() &&
+	    !tcp_lock__peer_in_tree(s)) {
 		err = peer_outside(pid, fd, s, what, t);
 		if (err)
 			return err;
@@ -372,8 +382,9 @@ bool dump_tcp__ever_connected(int s)
 	return ti.tcpi_segs_out || ti.tcpi_segs_in;
 }
 
-int dump_tcp__check(void)
+int dump_tcp__check(pid_t root)
 {
+	char path[256];
 	size_t i;
 	int64_t n;
 
@@ -387,7 +398,8 @@ int dump_tcp__check(void)
 		if (n)
 			return refuse_moving(held[i].pid, held[i].fd, held[i].what, n);
 	}
-	return 0;
+	/* The tree will be killed: the lock stays on its connections to peers outside it. */
+	return root ? tcp_lock__pin(root, path, sizeof(path)) : 0;
 }
 
 void dump_tcp__end(bool killed)
@@ -407,5 +419,6 @@ void dump_tcp__end(bool killed)
 	free(held);
 	held = NULL;
 	nheld = 0;
-	tcp_lock__release();
+	/* Killed: a lock pinned at the commit stays until the restore (netlock.h). */
+	tcp_lock__release(killed);
 }

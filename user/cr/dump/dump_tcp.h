@@ -59,10 +59,12 @@ bool dump_tcp__ever_connected(int s);
 /**
  * dump_tcp__check() - before the image is committed: no connection has
  * received anything since it was read (the kernel acknowledges what
- * arrives in repair mode too: the image would lose it).
+ * arrives in repair mode too: the image would lose it). @root: the tree
+ * rooted there will be killed (0: it runs on), so the network lock is
+ * pinned to outlive the dump (tcp_lock__pin(), tcp_lock__pinned()).
  * Return: 0; -EOPNOTSUPP when one has (said, one line); other -errno.
  */
-int dump_tcp__check(void);
+int dump_tcp__check(pid_t root);
 
 /**
  * dump_tcp__end() - the dump is over: @killed, the tree is about to be

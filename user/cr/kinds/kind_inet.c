@@ -51,7 +51,9 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 
 static void restore_end(struct restore_ctx *ctx, bool failed)
 {
-	restore_tcp__drop();
+	restore_tcp__drop(failed);
+	if (!failed)
+		restore_tcp__unlock(ctx);
 }
 
 /* Every connection's peer in the tree exists now: out of repair mode. */

@@ -2,9 +2,10 @@
 /*
  * tcp_lock.c - the dump's network lock (tcp_lock.h): the tree's TCP
  * connections found through /proc/PID/fd and copies of the sockets
- * (pidfd_getfd), the pairs of them that are the two ends of one
- * connection, and one nftables rule per direction of each, given to
- * `nft -f -` (its rule language is its stable interface).
+ * (pidfd_getfd), each given to the BPF lock (netlock.c); without it, the
+ * pairs of them that are the two ends of one connection, and one
+ * nftables rule per direction of each, given to `nft -f -` (its rule
+ * language is its stable interface).
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -18,9 +19,11 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "netlock.h"
 #include "tcp_fin.h"
 #include "tcp_lock.h"
 
@@ -35,6 +38,7 @@ struct end {
 static struct end *ends;
 static size_t nends;
 static char table[64];	/* set: the lock is on */
+static bool outside;	/* a connection of the tree has its peer outside it */
 
 /* @a as the packets carry it: an IPv4-mapped IPv6 address is IPv4. */
 static int addr_of(const struct sockaddr_storage *a, uint8_t *out, uint16_t *port)
@@ -186,6 +190,41 @@ static int nft(const char *script)
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EPERM;
 }
 
+/*
+ * The BPF lock (netlock.h) on every connection of the tree, its peer in
+ * it or not: 0, or -errno when it cannot be had here (the nft lock below
+ * then holds the connections within the tree, and those to a peer
+ * outside are refused when the peer is sure to send: dump_tcp.c).
+ */
+static int lock_all(void)
+{
+	struct netlock_conn *c;
+	size_t i, j, n = 0;
+	int err;
+
+	c = calloc(nends ? nends : 1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	for (i = 0; i < nends; i++) {
+		/* An fd shared by two tasks (or two fds) is one end. */
+		for (j = 0; j < i && !same(&ends[i], &ends[j]); j++)
+			;
+		if (j < i)
+			continue;
+		for (j = 0; j < nends && !ends_of_one(&ends[i], &ends[j]); j++)
+			;
+		outside |= j == nends;
+		c[n].family = ends[i].family;
+		memcpy(c[n].l, ends[i].l, 16);
+		memcpy(c[n].p, ends[i].p, 16);
+		c[n].lport = ends[i].lport;
+		c[n++].pport = ends[i].pport;
+	}
+	err = n ? netlock__install(c, n, TCP_FIN_MARK) : 0;
+	free(c);
+	return err;
+}
+
 int tcp_lock__tree(struct dump_ctx *ctx)
 {
 	char *script = NULL;
@@ -198,6 +237,13 @@ int tcp_lock__tree(struct dump_ctx *ctx)
 			err = task_ends(ctx->tasks[i].pid);
 	if (err)
 		goto out;
+	err = lock_all();
+	if (err == -ENOMEM)
+		goto out;
+	if (!err)
+		goto out;	/* locked, every connection: no nft table */
+	pr_debug("no BPF network lock: %s", netlock__why());
+	err = 0;
 	f = open_memstream(&script, &len);
 	if (!f) {
 		err = -ENOMEM;
@@ -256,7 +302,46 @@ bool tcp_lock__peer_in_tree(int s)
 	return found;
 }
 
-void tcp_lock__release(void)
+bool tcp_lock__held(void)
+{
+	return netlock__held();
+}
+
+const char *tcp_lock__why_not(void)
+{
+	return netlock__why()[0] ? netlock__why() : "none";
+}
+
+static char kept[256];	/* the lock pinned by tcp_lock__pin(), "" if none */
+
+const char *tcp_lock__pinned(void)
+{
+	return kept[0] ? kept : NULL;
+}
+
+int tcp_lock__pin(pid_t root, char *path, size_t len)
+{
+	struct timespec ts;
+	char name[64];
+	int err;
+
+	path[0] = '\0';
+	/* Within the tree only: nothing will send to its sockets once they are dead. */
+	if (!netlock__held() || !outside)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(name, sizeof(name), "%d-%lld%09ld", (int)root, (long long)ts.tv_sec, ts.tv_nsec);
+	err = netlock__pin(name, path, len);
+	if (!err)
+		snprintf(kept, sizeof(kept), "%s", path);
+	else
+		pr_err("cannot pin the network lock in %s: %s (its TCP connections to peers "
+		       "outside the tree would be reset before the restore)", NETLOCK_DIR,
+		       strerror(-err));
+	return err;
+}
+
+void tcp_lock__release(bool keep)
 {
 	char script[128];
 	int err;
@@ -264,6 +349,9 @@ void tcp_lock__release(void)
 	free(ends);
 	ends = NULL;
 	nends = 0;
+	outside = false;
+	kept[0] = '\0';
+	netlock__end(keep);
 	if (!table[0])
 		return;
 	snprintf(script, sizeof(script), "delete table inet %s\n", table);

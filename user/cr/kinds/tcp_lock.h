@@ -4,30 +4,36 @@
  * tree's TCP connections are read, the kernel still moves bytes between
  * two ends that are both in the tree (the tasks are frozen, the sockets
  * are not: what was written before goes on flowing as the window
- * allows). A byte that arrives after its receiver was read and before
- * its sender was would be in neither image. So, once the tree is frozen
- * and before any connection is read, every segment of a connection with
- * both ends in the tree is dropped on its way out (an nftables table of
- * pidtrace's own, "inet pidtrace_lock_PID"); TCP sends them again later,
- * to the restored sockets, or to these once the lock is gone (a dump
- * that fails or leaves the tree running).
+ * allows), and a peer outside the tree goes on sending. A byte that
+ * arrives after its receiver was read would be in no image. So, once the
+ * tree is frozen and before any connection is read, every segment of
+ * every connection of the tree is dropped, both ways, by the BPF lock of
+ * netlock.h; TCP sends them again later, to the restored sockets, or to
+ * these once the lock is gone (a dump that fails or leaves the tree
+ * running). When the tree is killed and a connection's peer is outside
+ * it, the lock is pinned to outlive the dump (tcp_lock__pin()): the
+ * peer's segments until the restore meet it, not a closed port that
+ * would answer with a reset.
  *
- * A connection to a peer outside the tree is not locked: the lock would
- * have to outlive the dump until the restore (else the peer's next
- * segment meets a closed port and resets), so a peer sending during the
- * dump still makes it refuse (dump_tcp__check()).
+ * Without BPF netfilter links, the connections with both ends in the
+ * tree are locked by an nftables table of pidtrace's own ("inet
+ * pidtrace_lock_PID") while the dump runs, and a connection to a peer
+ * outside the tree is not locked: a peer sure to send makes dump refuse
+ * (dump_tcp.c), naming why there is no lock (tcp_lock__why_not()).
  */
 #ifndef PT_TCP_LOCK_H
 #define PT_TCP_LOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "dump_ctx.h"
 
 /**
- * tcp_lock__tree() - lock the connections of frozen tree @ctx whose two
- * ends are both in it. Without nft (or its permission), a warning: the
- * dump goes on unlocked and refuses if bytes moved.
+ * tcp_lock__tree() - lock the connections of frozen tree @ctx (without
+ * the BPF lock, those whose two ends are both in it; without nft either,
+ * a warning: the dump goes on unlocked and refuses if bytes moved).
  * Return: 0 or -errno (out of memory, /proc unreadable).
  */
 int tcp_lock__tree(struct dump_ctx *ctx);
@@ -39,7 +45,30 @@ int tcp_lock__tree(struct dump_ctx *ctx);
  */
 bool tcp_lock__peer_in_tree(int s);
 
-/* Remove the lock (nothing if none was set), forget the tree's ends. */
-void tcp_lock__release(void);
+/*
+ * Whether the BPF lock (netlock.h) holds every connection of the tree,
+ * those to a peer outside it too; if not, tcp_lock__why_not() says why
+ * (one line).
+ */
+bool tcp_lock__held(void);
+const char *tcp_lock__why_not(void);
+
+/**
+ * tcp_lock__pin() - the image is about to be committed and tree @root
+ * killed: when a connection of it has its peer outside, the lock is
+ * pinned to outlive the dump, its bpffs directory in @path (else @path
+ * is "": nothing to keep).
+ * Return: 0 or -errno (the dump fails: its connections would be reset).
+ */
+int tcp_lock__pin(pid_t root, char *path, size_t len);
+
+/* The directory tcp_lock__pin() pinned the lock in (for the image), NULL if none. */
+const char *tcp_lock__pinned(void);
+
+/*
+ * Remove the lock (nothing if none was set), forget the tree's ends;
+ * @keep: a lock tcp_lock__pin() pinned stays (the tree is killed).
+ */
+void tcp_lock__release(bool keep);
 
 #endif

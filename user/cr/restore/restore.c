@@ -75,7 +75,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: pidtrace restore [-D DIR] [--pidns] [--detach] [--json] [--timeline FILE]\n"
 		   "                        [--cgroups MODE] [--cgroup-root [CONTROLLER:]PATH]\n"
-		   "                        [--tcp-close] [--join-ns KIND:PATH]\n\n"
+		   "                        [--tcp-close] [--join-ns KIND:PATH]\n"
+		   "       pidtrace restore [-D DIR] --unlock-only\n\n"
 		   "Recreate the process tree dumped in the image directory DIR (default: the\n"
 		   "current directory) with the same pids, links and state, watched by the\n"
 		   "tracer: every death by a signal during the restore is explained in the\n"
@@ -108,7 +109,11 @@ static void usage(FILE *f)
 		   "                        make the tree in the existing net, uts or ipc\n"
 		   "                        namespace of file PATH (or of pid PATH), as the\n"
 		   "                        image's external one, which it requires (warned\n"
-		   "                        if not the one dumped)\n");
+		   "                        if not the one dumped)\n"
+		   "      --unlock-only     restore nothing: remove the image's network lock\n"
+		   "                        (held from the dump until a restore succeeds),\n"
+		   "                        for an image given up: the peers of its TCP\n"
+		   "                        connections are reset from then on\n");
 }
 
 static int for_each_live(struct restore_ctx *ctx, int (*fn)(struct restore_ctx *, struct rtask *))
@@ -416,11 +421,12 @@ int cmd_restore(int argc, char **argv)
 		{ "cgroup-root", required_argument, NULL, 'R' },
 		{ "tcp-close", no_argument, NULL, 'C' },
 		{ "join-ns", required_argument, NULL, 'J' },
+		{ "unlock-only", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct restore_ctx ctx;
-	bool json = false, detach = false;
+	bool json = false, detach = false, unlock = false;
 	const char *tl = NULL;
 	int c, ret;
 
@@ -454,6 +460,9 @@ int cmd_restore(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'U':
+			unlock = true;
+			break;
 		case 'G':
 			ctx.cgroups_mode = restore_cgroup__parse_mode(optarg);
 			if (ctx.cgroups_mode < 0) {
@@ -482,6 +491,10 @@ int cmd_restore(int argc, char **argv)
 	if (cmdline__no_arguments_left("restore", argc, argv))
 		goto out;
 	log__set_json(json);
+	if (unlock) {
+		ret = restore_tcp__unlock_only(ctx.dir);
+		goto out;
+	}
 	ret = restore(&ctx, json, detach, tl);
 	restore_cow__free(&ctx);
 	restore_load__free(&ctx);

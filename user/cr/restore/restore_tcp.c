@@ -21,7 +21,10 @@
 #include <unistd.h>
 
 #include "inet_sk.h"
+#include "escape.h"
+#include "image.h"
 #include "log.h"
+#include "netlock.h"
 #include "restore_ctx.h"
 #include "restore_inet.h"
 #include "restore_reuseport.h"
@@ -372,7 +375,6 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 	if (err) {
 		restore_ctx__fail(ctx, 0, err, "SO_REUSEPORT of a TCP socket sharing its port: %s",
 			      strerror(-err));
-		restore_tcp__drop();
 		return err;
 	}
 	/* A connection on a listener's port goes after it. */
@@ -400,7 +402,7 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 		restore_ctx__fail(ctx, h->pid, err, "pid %d fd %u: TCP connection %s: %s: %s", h->pid,
 			      h->fd, local, what, strerror(-err));
 	}
-	restore_tcp__drop();
+	/* The copies stay until the restore ends: one that fails closes them silently. */
 	return err;
 }
 
@@ -426,14 +428,65 @@ int restore_tcp__open_closed(int s, const char **what)
 	return 0;
 }
 
-void restore_tcp__drop(void)
+void restore_tcp__drop(bool silent)
 {
 	size_t i;
 
 	restore_reuseport__drop();
+	/*
+	 * Back in repair mode, a socket closes without a FIN or a reset: the
+	 * peer keeps its connection for the next restore, and no orphan of
+	 * ours keeps the connection's addresses meanwhile.
+	 */
+	for (i = 0; silent && i < nheld; i++)
+		tcp_repair__set(held[i].s, 1);
 	for (i = 0; i < nheld; i++)
 		close(held[i].s);
 	free(held);
 	held = NULL;
 	nheld = 0;
+}
+
+void restore_tcp__unlock(struct restore_ctx *ctx)
+{
+	const char *path = ctx->inv ? ctx->inv->netlock : NULL;
+	int err;
+
+	if (!path)
+		return;
+	err = netlock__remove(path);
+	if (err == -ENOENT)
+		pr_warn("the image's network lock %s was gone before the restore (removed, or the "
+			"machine rebooted): a peer outside the tree may have reset its connection",
+			escape__str(path));
+	else if (err)
+		pr_warn("the image's network lock %s could not be removed: %s (pidtrace restore "
+			"--unlock-only)", escape__str(path), strerror(-err));
+}
+
+int restore_tcp__unlock_only(const char *dir)
+{
+	struct image *img = NULL;
+	const char *path;
+	int err;
+
+	err = image__open(dir, &img);
+	if (err) {
+		pr_err("%s: cannot read the image: %s", escape__str(dir), strerror(-err));
+		return 1;
+	}
+	path = image__inventory(img)->netlock;
+	err = path ? netlock__remove(path) : -ENOENT;
+	if (!path)
+		printf("%s: the image holds no network lock\n", escape__str(dir));
+	else if (err == -ENOENT)
+		printf("%s: network lock %s: gone already\n", escape__str(dir), escape__str(path));
+	else if (err)
+		pr_err("%s: network lock %s: %s", escape__str(dir), escape__str(path),
+		       strerror(-err));
+	else
+		printf("%s: network lock %s removed: the peers of its TCP connections are answered "
+		       "with resets from now on\n", escape__str(dir), escape__str(path));
+	image__free(img);
+	return err && err != -ENOENT ? 1 : 0;
 }

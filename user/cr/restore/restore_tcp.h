@@ -49,7 +49,26 @@ void restore_tcp__set_close(bool on);
 bool restore_tcp__close_mode(void);
 int restore_tcp__open_closed(int s, const char **what);
 
-/* The restore failed: the copies go, in repair mode (silently). */
-void restore_tcp__drop(void);
+/*
+ * restore_tcp__unlock() - the restore succeeded, the tree runs: the
+ * image's network lock (netlock.h) goes, the peers' segments reach the
+ * restored connections (a warning if it cannot, or was gone already). A
+ * restore that fails keeps it: the image can be restored again.
+ */
+void restore_tcp__unlock(struct restore_ctx *ctx);
+
+/*
+ * restore --unlock-only: remove the network lock of image @dir, nothing
+ * restored (a user who gives up on the image; its connections' peers are
+ * reset from then on). Return: the exit status.
+ */
+int restore_tcp__unlock_only(const char *dir);
+
+/*
+ * The restore is over: the copies of the sockets go; @silent (it failed,
+ * the tree is about to be killed), each is put back in repair mode
+ * first, so that its close sends nothing to the peer.
+ */
+void restore_tcp__drop(bool silent);
 
 #endif

@@ -25,6 +25,7 @@
 #include "kind_locks.h"
 #include "kinds.h"
 #include "log.h"
+#include "netlock.h"
 #include "names.h"
 #include "page.h"
 #include "show.h"
@@ -420,6 +421,12 @@ static void print_human(const struct image_tree *s)
 		       (unsigned long)s->inv->external_ns[i]->ino,
 		       s->inv->external_ns[i]->path ? " " : "",
 		       s->inv->external_ns[i]->path ? escape__str(s->inv->external_ns[i]->path) : "");
+	/* Held until a restore succeeds: its TCP peers are kept waiting meanwhile. */
+	if (s->inv->netlock)
+		printf("network lock %s: %s\n", escape__str(s->inv->netlock),
+		       netlock__exists(s->inv->netlock) ?
+			       "held (removed by a restore, or restore --unlock-only)" :
+			       "gone (restored, or removed)");
 	printf("\n");
 	print_tree(s);
 	for (i = 0; i < s->ntasks; i++)

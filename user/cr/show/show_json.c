@@ -16,6 +16,7 @@
 #include "kind_locks.h"
 #include "kinds.h"
 #include "names.h"
+#include "netlock.h"
 #include "page.h"
 #include "show.h"
 #include "show_cgroup.h"
@@ -466,6 +467,13 @@ void show_json__print(const struct image_tree *s, FILE *f)
 	add(o, "boot_id", escape__json_string(s->inv->boot_id));
 	add(o, "page_size", json_object_new_int64(s->inv->page_size));
 	add(o, "leave_running", json_object_new_boolean(s->inv->leave_running));
+	if (s->inv->netlock) {
+		struct json_object *nl = json_object_new_object();
+
+		add(nl, "path", escape__json_string(s->inv->netlock));
+		add(nl, "held", json_object_new_boolean(netlock__exists(s->inv->netlock)));
+		add(o, "netlock", nl);
+	}
 	a = json_object_new_array();
 	for (i = 0; i < s->inv->n_external_ns; i++) {
 		const InventoryNs *ns = s->inv->external_ns[i];

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * netlock_key.h - the key ABI of the dump's network lock (bpf/netlock.bpf.c,
+ * user/cr/kinds/netlock.c): one entry per direction of a locked TCP
+ * connection, addresses as the packets carry them (an IPv4-mapped IPv6
+ * connection is IPv4 on the wire). Fixed-width types and explicit padding
+ * keep the layout the same for clang -target bpf and the host compiler.
+ */
+#ifndef NETLOCK_KEY_H
+#define NETLOCK_KEY_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define NETLOCK_MAX_CONNS 4096	/* entries: two per connection */
+
+struct netlock_key {
+	__u8 family;		/* AF_INET (2) or AF_INET6 (10) */
+	__u8 pad[3];
+	__u16 sport, dport;	/* network byte order */
+	__u8 saddr[16], daddr[16];	/* IPv4: the first 4 bytes, the rest 0 */
+};
+
+#endif
