@@ -309,6 +309,10 @@ int restore_epoll__inflight(struct restore_ctx *ctx, pid_t pid, const FdEntry *f
 	/* Above every entry's number: ctl() puts files there. */
 	INF(restore_ctx__sys(t, SYS_fcntl, n, F_DUPFD_CLOEXEC, (long)top + 1, 0, 0, 0), "fcntl");
 	hi = r;
+	/* Free again at once: an entry's file may go to one of these numbers. */
+	restore_ctx__sys(t, SYS_close, n, 0, 0, 0, 0, 0);
+	restore_ctx__sys(t, SYS_close, src, 0, 0, 0, 0, 0);
+	n = src = -1;
 	tmp = *f;
 	tmp.fd = (uint32_t)hi;
 	for (i = 0; !err && i < ee->n_targets; i++)
