@@ -44,11 +44,34 @@ else
 fi
 cr_cleanup
 
+# Restored in a new pid namespace: the pid one names the task's new one.
+cr_pidns_roundtrip own_pidns zdtm_nsfs
+# The pid one (the 5th) opened as pidtrace's own (test fault): verify tells it from the task's
+# new pid namespace, and the restore is rolled back.
+if cr_start wrong zdtm_nsfs && cr_dump; then
+	(cd "$CR_DIR" && PIDTRACE_FAULT=restore-nsfs-pidtrace@5 exec "$PIDTRACE" restore --pidns \
+		-D "$CR_DIR/img" --json >"$CR_DIR/restore.json" 2>"$CR_DIR/restore.err")
+	err=$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null)
+	if [[ "$err" =~ ^verify:\ pid\ [0-9]+:\ fd\ [0-9]+:\ pid\ namespace\ of\ the\ task ]]; then
+		pass wrong_caught
+	else
+		fail wrong_caught "error: $err"
+	fi
+else
+	fail wrong_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+
 # Another process's network namespace: refused, the task untouched.
 unshare -n sleep 600 &
 OTHER=$!
 at_exit "kill $OTHER 2>/dev/null"
-if ! wait_for 10 test "$(stat -L -c %i /proc/$OTHER/ns/net 2>/dev/null)" != "$NET"; then
+# unshare(1) is in its own namespace once it has unshared (then it execs sleep).
+other_netns() {
+	local i
+	i=$(stat -L -c %i "/proc/$OTHER/ns/net" 2>/dev/null) && [ -n "$i" ] && [ "$i" != "$NET" ]
+}
+if ! wait_for 10 other_netns; then
 	fail other_unshare "no process in another network namespace"
 elif ! cr_start other zdtm_nsfs "$OTHER"; then
 	fail other_start "the program did not start"

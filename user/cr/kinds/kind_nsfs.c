@@ -28,6 +28,7 @@
 #include "log.h"
 #include "restore_ctx.h"
 #include "restore_verify.h"
+#include "testfault.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -109,6 +110,9 @@ static int open_nsfs(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	if (!t)
 		return restore_ctx__fail(ctx, pid, -ESRCH, "pid %d fd %u: no such task", pid, e->fd);
 	snprintf(p, sizeof(p), "/proc/%d/ns/%s", t->opid, e->nsfs_ns);
+	/* Test fault: pidtrace's own namespace, which verify must tell from the task's. */
+	if (testfault__point("restore-nsfs-pidtrace"))
+		snprintf(p, sizeof(p), "/proc/self/ns/%s", e->nsfs_ns);
 	fd = open(p, (e->flags & ~O_CREAT) | O_CLOEXEC);
 	if (fd < 0)
 		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: %s: %s", pid, e->fd, p,
