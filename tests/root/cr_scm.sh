@@ -35,6 +35,12 @@ cr_pidns_roundtrip scm_pidns zdtm_scm
 # its entries on the same files (one at a number closed since).
 cr_roundtrip_show scm_epoll zdtm_scm_epoll \
 	'epoll=[.tasks[].fds[] | select(.unix.in_flight != null) | .unix.in_flight[] | .fds[] | select(.type == "epoll") | .epoll | map(.data) | sort] == [[4369, 8738, 13107], [4369, 8738, 13107]]'
+# The plain listing names each entry's number and description.
+if grep -Eq 'in message [0-9]+: epoll [0-9]+ \(ofd [0-9]+\) watching fd [0-9]+ on ofd [0-9]+, [0-9]+ on ofd [0-9]+, [0-9]+ on ofd [0-9]+$' <("$PIDTRACE" show -D "$T/scm_epoll/img" 2>&1); then
+	pass scm_epoll_show_plain
+else
+	fail scm_epoll_show_plain "$("$PIDTRACE" show -D "$T/scm_epoll/img" 2>&1 | grep -A2 'in flight' | head -n 4)"
+fi
 cr_pidns_roundtrip scm_epoll_pidns zdtm_scm_epoll
 # An entry left out (test fault): the comparison with the image fails
 # the restore, rolled back.
