@@ -8,7 +8,8 @@
 # the file is back the same image restores. An instance with unread
 # events is refused at dump in one line, the tree left running with its
 # events, and so is a watch on a directory no path reaches any more
-# (a mount made over it).
+# (a mount made over it). A watch on a file deleted while an fd of the
+# task holds it comes back on the file made again for that fd.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -120,5 +121,36 @@ else
 	fi
 	umount "$H"
 	cr_passes hidden_untouched
+fi
+cr_cleanup
+
+# A watch on a file deleted while the task holds it open (zdtm inotify00):
+# dumped by the holding fd, the file made again and the watch added
+# through it with the same wd and mask; nothing queued after the restore,
+# and the events after it are those of the new file.
+D=$T/deleted/w
+mkdir -p "$T/deleted"
+if ! cr_start deleted zdtm_inotify_deleted "$D"; then
+	fail deleted_start "the program did not start"
+elif ! cr_dump; then
+	fail deleted_dump "$(tail -n 3 "$CR_DIR/dump.err")"
+else
+	pass deleted_dump
+	q='[.tasks[0].fds[] | select(.type == "inotify") | .inotify.watches[]'
+	cr_show_has deleted_show_wds "$q | .wd] == [1, 2, 3]"
+	HOLD=$(jq -r '.tasks[0].fds[] | select(.type == "deleted") | .fd' "$CR_DIR/show.json")
+	cr_show_has deleted_show_fd "$q | .deleted_fd] == [null, $HOLD, null]"
+	cr_show_has deleted_show_path "$q | select(.wd == 2) | .path] == [\"$D/f (deleted)\"]"
+	if "$PIDTRACE" show -D "$CR_DIR/img" 2>&1 |
+		grep -q "watch 2: $D/f (deleted): MODIFY|ATTRIB|CLOSE_WRITE|DELETE_SELF (through fd $HOLD)\$"; then
+		pass deleted_show_plain
+	else
+		fail deleted_show_plain "$("$PIDTRACE" show -D "$CR_DIR/img" 2>&1 | grep -A4 inotify | head -n 5)"
+	fi
+	# The watch's fd must be its deleted file: refused by the reader.
+	IDX=$(jq -r '.tasks[0].fds | map(.type) | index("inotify")' "$CR_DIR/show.json")
+	FD=$(jq -r '.tasks[0].fds[] | select(.type == "inotify") | .fd' "$CR_DIR/show.json")
+	bad_list deleted_fd watches.1.deleted_fd "$FD" "watch 2: fd $FD is not its deleted file"
+	cr_restore_verify deleted
 fi
 cr_cleanup

@@ -23,12 +23,19 @@
  * A target of a kind dump refuses is refused as that fd; a target that is
  * itself an epoll is an epoll fd like any other (restore creates every
  * instance before it fills any).
+ *
+ * An epoll in flight (SCM_RIGHTS) that no task holds (zdtm scm05) is read
+ * on pidtrace's copy: every entry is stored by the open file description
+ * of the tree that is its file (none can be "at its number": the number
+ * is of the table it was added from, not pidtrace's); restore_epoll.c
+ * adds them in a task of the tree.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -38,6 +45,8 @@
 #include "dump_epoll.h"
 #include "dump_files.h"
 #include "log.h"
+
+#define EP_FLAGS (EPOLLEXCLUSIVE | EPOLLWAKEUP | EPOLLONESHOT | EPOLLET)
 
 /* An instance met in the tree: where first (its list is stored there). */
 struct ep_inst {
@@ -334,6 +343,54 @@ int dump_epoll__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *info, Fd
 		err = fill(e, l, n);
 	}
 out:
+	free(l);
+	return err;
+}
+
+int dump_epoll__inflight(struct dump_ctx *ctx, pid_t pid, int fd, int cfd, const char *info,
+			 FdEntry *f)
+{
+	pid_t self = getpid();
+	struct ep_fds *tree = NULL;
+	struct ep_line *l = NULL;
+	size_t n = 0, i, ntree = 0;
+	int err;
+
+	f->epoll = PB_NEW(EpollEntry, epoll_entry);
+	if (!f->epoll)
+		return -ENOMEM;
+	err = parse(info, &l, &n);
+	/* The tree's tasks only: pidtrace's own fds are none of the tree's. */
+	if (!err && n) {
+		tree = calloc(ctx->ntasks + 1, sizeof(*tree));
+		err = tree ? 0 : -ENOMEM;
+	}
+	for (i = 0; !err && n && i < ctx->ntasks; i++)
+		if (!ctx->tasks[i].zombie)
+			err = list_fds(ctx->tasks[i].pid, &tree[ntree++]);
+	for (i = 0; !err && i < n; i++) {
+		if ((l[i].events & EPOLLONESHOT) && !(l[i].events & ~(uint32_t)EP_FLAGS)) {
+			pr_err("pid %d fd %d: unix socket with an epoll in flight (SCM_RIGHTS) whose one-shot entry for fd %d fired, held by no task of the tree, is not supported",
+			       pid, fd, l[i].tfd);
+			err = -EOPNOTSUPP;
+			break;
+		}
+		err = resolve(ctx, self, cfd, l, i, tree, ntree);
+		if (err == -ENOENT && l[i].ino) {
+			l[i].ino = 0;
+			err = resolve(ctx, self, cfd, l, i, tree, ntree);
+		}
+		if (err == -ENOENT) {
+			pr_err("pid %d fd %d: unix socket with an epoll in flight (SCM_RIGHTS) watching fd %d, a file no fd of the tree holds, is not supported",
+			       pid, fd, l[i].tfd);
+			err = -EOPNOTSUPP;
+		}
+	}
+	if (!err) {
+		f->epoll->targets_here = true;
+		err = fill(f, l, n);
+	}
+	free_tree(tree, ntree);
 	free(l);
 	return err;
 }

@@ -27,6 +27,18 @@ struct dump_epoll;
  */
 int dump_epoll__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *info, FdEntry *e);
 
+/**
+ * dump_epoll__inflight() - describe an epoll in flight in a unix socket
+ * (fd @fd of @pid), pidtrace's copy @cfd (@info: its fdinfo), into @f's
+ * epoll: every entry by the open file description of the tree that is
+ * its file (epoll_target.ofd_id), for restore_epoll__inflight().
+ * Context: the tree is frozen.
+ * Return: 0, -EOPNOTSUPP (a target no fd of the tree holds, a one-shot
+ * entry that fired; printed), -EINVAL, other -errno.
+ */
+int dump_epoll__inflight(struct dump_ctx *ctx, pid_t pid, int fd, int cfd, const char *info,
+			 FdEntry *f);
+
 void dump_epoll__free(struct dump_epoll *ep);
 
 #endif

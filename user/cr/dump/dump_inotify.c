@@ -9,6 +9,11 @@
  * handle (fshandle.c), and kept only when it names that very inode in
  * pidtrace's view (restore adds the watch by that path, in the same view).
  *
+ * A watch on a file deleted while open has no path: it is kept when an
+ * fd of the same task holds that inode (zdtm inotify00), by that fd's
+ * number; restore makes the file again as that fd's (kind_deleted.c) and
+ * adds the watch through it. One held by no fd of the task is refused.
+ *
  * Queued events cannot be put back: an instance with unread events is
  * refused (FIONREAD on a pidfd_getfd() copy). The mask as fdinfo shows it
  * already carries what outlives inotify_add_watch(): IN_ONESHOT and
@@ -19,8 +24,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dump_inotify.h"
@@ -102,10 +109,47 @@ static int add_watch(InotifyEntry *ie, const struct in_line *l, const char *path
 	return 0;
 }
 
+/*
+ * An fd of @pid holding deleted regular file @l (its kernel-encoded
+ * sdev, ino): its number, its link into @path and its stat into @st.
+ * Return: the fd, or -ENOENT.
+ */
+static int deleted_holder(pid_t pid, const struct in_line *l, char *path, size_t len,
+			  struct stat *st)
+{
+	dev_t dev = makedev(l->sdev >> 20, l->sdev & 0xfffff);
+	char dir[64], fp[400];
+	struct dirent *d;
+	ssize_t n;
+	int fd = -ENOENT;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	dp = opendir(dir);
+	if (!dp)
+		return -ENOENT;
+	while (fd < 0 && (d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(fp, sizeof(fp), "%s/%s", dir, d->d_name);
+		if (stat(fp, st) || !S_ISREG(st->st_mode) || st->st_nlink || st->st_dev != dev ||
+		    st->st_ino != l->ino)
+			continue;
+		n = readlink(fp, path, len - 1);
+		if (n <= 0 || path[0] != '/')
+			continue;
+		path[n] = 0;
+		fd = atoi(d->d_name);
+	}
+	closedir(dp);
+	return fd;
+}
+
 int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e, bool drop_events)
 {
 	char *mountinfo = NULL, path[4096];
 	struct in_line *l = NULL;
+	InotifyWatch *w;
 	struct stat st;
 	size_t n = 0, i;
 	int err, q;
@@ -146,14 +190,25 @@ int dump_inotify__fd(pid_t pid, int fd, const char *info, FdEntry *e, bool drop_
 	if (!err && n)
 		err = procfs__read(pid, "mountinfo", &mountinfo, NULL);
 	for (i = 0; !err && i < n; i++) {
+		int held = -ENOENT;
+
 		if (fshandle__resolve(pid, mountinfo, l[i].sdev, l[i].ino, &l[i].fh, path,
-				      sizeof(path), &st)) {
+				      sizeof(path), &st))
+			held = deleted_holder(pid, &l[i], path, sizeof(path), &st);
+		else
+			held = -1;
+		if (held == -ENOENT) {
 			pr_err("pid %d fd %d: inotify watch %u on inode %lu, deleted or reached by no path, is not supported",
 			       pid, fd, l[i].wd, l[i].ino);
 			err = -EOPNOTSUPP;
 			break;
 		}
 		err = add_watch(e->inotify, &l[i], path, &st);
+		if (!err && held >= 0) {
+			w = e->inotify->watches[e->inotify->n_watches - 1];
+			w->has_deleted_fd = true;
+			w->deleted_fd = held;
+		}
 	}
 out:
 	free(mountinfo);

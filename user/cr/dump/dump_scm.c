@@ -17,8 +17,11 @@
  * (a socket, an eventfd...) is kept only when a task of the tree holds
  * that same open file description too: the image names its kind and
  * description, which restore opens for that task and sends again. One no
- * task holds (an epoll closed once sent...) is refused, naming it, once
- * every fd of the tree is known (dump_scm__check()).
+ * task holds (an eventfd closed once sent...) is refused, naming it, once
+ * every fd of the tree is known (dump_scm__check()). An epoll is kept
+ * held or not (zdtm scm05), with its interest list, each entry by the
+ * description of the tree it watches (dump_epoll__inflight()): restore
+ * makes it and fills it when no task has it.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -33,6 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dump_epoll.h"
 #include "dump_files.h"
 #include "dump_scm.h"
 #include "kinds.h"
@@ -117,6 +121,9 @@ static int other(struct dump_ctx *ctx, pid_t pid, int fd, int cfd, unsigned int 
 				 &f->ofd_id);
 	if (err)
 		return err;
+	/* An epoll needs no holder: its interest list travels with it (dump_epoll.c). */
+	if (k->type == FD_TYPE__FD_EPOLL)
+		return dump_epoll__inflight(ctx, pid, fd, cfd, info, f);
 	h = realloc(k_->held, (k_->nheld + 1) * sizeof(*h));
 	if (!h)
 		return -ENOMEM;

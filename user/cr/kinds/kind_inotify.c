@@ -3,7 +3,8 @@
  * kind_inotify.c - inotify instances: each watch's descriptor, mask and
  * the path it watches (dump_inotify.c finds it from the inode fdinfo
  * names); restore adds the watches again by path, in wd order
- * (restore_inotify.c).
+ * (restore_inotify.c). A watch on a file deleted while open is kept by
+ * the fd of the task that holds the file, and added again through it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,6 +36,28 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
  * fs.inotify.max_user_watches' ceiling), each on an absolute path.
  */
 #define MAX_INOTIFY_WATCHES (1U << 20)
+
+/* Whether @fi has the deleted file @w watches at fd w->deleted_fd. */
+static bool deleted_here(const FilesImage *fi, const InotifyWatch *w)
+{
+	size_t i;
+
+	for (i = 0; fi && i < fi->n_fds; i++)
+		if (fi->fds[i]->fd == w->deleted_fd)
+			return fi->fds[i]->type == FD_TYPE__FD_DELETED && fi->fds[i]->dev == w->dev &&
+			       fi->fds[i]->ino == w->ino;
+	return false;
+}
+
+/* The inode the restored fd @fd of @pid holds (a deleted file made again), or 0. */
+static unsigned long long held_ino(pid_t pid, uint32_t fd)
+{
+	char p[64];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "/proc/%d/fd/%u", pid, fd);
+	return stat(p, &st) ? 0 : st.st_ino;
+}
 static int check(struct image *img, const char *n, const FilesImage *fi, const FdEntry *e)
 {
 	const InotifyEntry *ie = e->inotify;
@@ -53,6 +76,9 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 		if (!w->path || w->path[0] != '/' || strlen(w->path) >= 4096)
 			return bad(img, n, "inotify fd %u: watch %u has no absolute path", e->fd,
 				   w->wd);
+		if (w->has_deleted_fd && !deleted_here(fi, w))
+			return bad(img, n, "inotify fd %u: watch %u: fd %u is not its deleted file",
+				   e->fd, w->wd, w->deleted_fd);
 		if (w->fhandle.len > 128)
 			return bad(img, n, "inotify fd %u: watch %u: a %zu-byte file handle", e->fd,
 				   w->wd, w->fhandle.len);
@@ -90,7 +116,10 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		if (!iw)
 			return restore_verify__str(v, w, "none", "one");
 		snprintf(w, sizeof(w), "fd %u: inotify watch %u: inode", e->fd, wd);
-		err = restore_verify__num(v, w, VF_DEC, iw->ino, ino);
+		/* A deleted file is a new inode: the one its fd holds now. */
+		err = restore_verify__num(v, w, VF_DEC,
+					  iw->has_deleted_fd ? held_ino(l->pid, iw->deleted_fd) : iw->ino,
+					  ino);
 		snprintf(w, sizeof(w), "fd %u: inotify watch %u: mask", e->fd, wd);
 		if (!err)
 			err = restore_verify__num(v, w, VF_HEX, iw->mask, mask);
@@ -99,6 +128,11 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		n++;
 		p += 11;
 	}
+	/*
+	 * Not compared: the events queued since pidtrace read its own away
+	 * (restore_inotify__drain()); any now are of other processes' work on
+	 * the watched files, which the restored task is to see.
+	 */
 	snprintf(w, sizeof(w), "fd %u: inotify watches", e->fd);
 	return restore_verify__num(v, w, VF_DEC, in->n_watches, n);
 }
@@ -142,8 +176,11 @@ static void print(const FdEntry *e)
 
 	for (i = 0; ie && i < ie->n_watches; i++) {
 		in_mask(ie->watches[i]->mask, m, sizeof(m));
-		printf("         watch %u: %s: %s\n", ie->watches[i]->wd,
+		printf("         watch %u: %s: %s", ie->watches[i]->wd,
 		       escape__str(ie->watches[i]->path), m);
+		if (ie->watches[i]->has_deleted_fd)
+			printf(" (through fd %u)", ie->watches[i]->deleted_fd);
+		printf("\n");
 	}
 }
 
@@ -169,6 +206,8 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 		kinds_show__add(j, "path", escape__json_string(w->path));
 		kinds_show__add(j, "dev", kinds_show__u64(w->dev));
 		kinds_show__add(j, "ino", kinds_show__u64(w->ino));
+		if (w->has_deleted_fd)
+			kinds_show__add(j, "deleted_fd", json_object_new_int64(w->deleted_fd));
 		json_object_array_add(a, j);
 	}
 	kinds_show__add(k, "watches", a);
@@ -186,6 +225,7 @@ const struct fd_kind kind_inotify = {
 	.dump = dump,
 	.check = check,
 	.open = open_inotify,
+	.restore_closed = restore_inotify__drain,
 	.verify = verify,
 	.describe = describe,
 	.print = print,

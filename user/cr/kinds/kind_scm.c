@@ -14,6 +14,17 @@
 
 #define MAX_SCM_FDS 253		/* SCM_MAX_FD */
 
+/* An epoll in flight whose entry names no description (restore_epoll__inflight() needs one). */
+static bool bad_epoll(const FdEntry *f)
+{
+	size_t i;
+
+	for (i = 0; f->type == FD_TYPE__FD_EPOLL && f->epoll && i < f->epoll->n_targets; i++)
+		if (!f->epoll->targets[i]->has_ofd_id || !f->epoll->targets[i]->ofd_id)
+			return true;
+	return false;
+}
+
 int kind_scm__check(struct image *img, const char *n, const FdEntry *e)
 {
 	const UnixSkEntry *u = e->unix_sk;
@@ -40,6 +51,10 @@ int kind_scm__check(struct image *img, const char *n, const FdEntry *e)
 			    !kinds__find(m->fds[k]->type) || !m->fds[k]->ofd_id)
 				return bad(img, n, "unix socket fd %u: a file in flight of kind %d",
 					   e->fd, m->fds[k]->type);
+		for (k = 0; k < m->n_fds; k++)
+			if (bad_epoll(m->fds[k]))
+				return bad(img, n, "unix socket fd %u: an epoll in flight with an entry of no description",
+					   e->fd);
 	}
 	return 0;
 }
@@ -47,7 +62,7 @@ int kind_scm__check(struct image *img, const char *n, const FdEntry *e)
 void kind_scm__print(const FdEntry *e)
 {
 	const UnixSkEntry *u = e->unix_sk;
-	size_t i, k;
+	size_t i, k, j;
 
 	for (i = 0; u && i < u->n_scm; i++) {
 		printf("         in flight %s %lu:", u->sk_type == SOCK_STREAM ? "up to byte" : "in message",
@@ -60,9 +75,30 @@ void kind_scm__print(const FdEntry *e)
 			else
 				printf(" %s %lu (ofd %u)", kinds__name(d->type), (unsigned long)d->ino,
 				       d->ofd_id);
+			/* An epoll's entries: fd number, on the description of the tree. */
+			for (j = 0; d->epoll && j < d->epoll->n_targets; j++)
+				printf("%s%u on ofd %u", j ? ", " : " watching fd ",
+				       d->epoll->targets[j]->tfd, d->epoll->targets[j]->ofd_id);
 		}
 		printf("\n");
 	}
+}
+
+/* An epoll in flight's entries: [{tfd, events, data, ofd_id}]. */
+static struct json_object *epoll_json(const EpollEntry *ee)
+{
+	struct json_object *a = json_object_new_array(), *t;
+	size_t i;
+
+	for (i = 0; i < ee->n_targets; i++) {
+		t = json_object_new_object();
+		json_object_object_add(t, "tfd", json_object_new_int64(ee->targets[i]->tfd));
+		json_object_object_add(t, "events", json_object_new_int64(ee->targets[i]->events));
+		json_object_object_add(t, "data", json_object_new_int64((int64_t)ee->targets[i]->data));
+		json_object_object_add(t, "ofd_id", json_object_new_int64(ee->targets[i]->ofd_id));
+		json_object_array_add(a, t);
+	}
+	return a;
 }
 
 void kind_scm__json(const FdEntry *e, struct json_object *unix_obj)
@@ -89,6 +125,8 @@ void kind_scm__json(const FdEntry *e, struct json_object *unix_obj)
 				json_object_object_add(f, "pipe_ino", json_object_new_int64(d->pipe_ino));
 			else
 				json_object_object_add(f, "ino", json_object_new_int64(d->ino));
+			if (d->epoll)
+				json_object_object_add(f, "epoll", epoll_json(d->epoll));
 			json_object_array_add(fds, f);
 		}
 		json_object_object_add(m, "fds", fds);

@@ -37,6 +37,7 @@
 	K(netlink)    \
 	K(packet)     \
 	K(bpfmap)     \
+	K(nsfs)       \
 	K(pty)        \
 	K(pipe)       \
 	K(fifo)       \

@@ -81,6 +81,9 @@ struct fd_kind {
 	int (*open)(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 	int (*restore_task)(struct restore_ctx *ctx, struct rtask *t);
 	int (*restore_tree)(struct restore_ctx *ctx);
+	/* Once pidtrace has closed its own descriptions, per task, before
+	 * the tasks run again (inotify: events those closes queued). */
+	int (*restore_closed)(struct restore_ctx *ctx, struct rtask *t);
 	/* At the end of every restore, @failed or not (socket files a
 	 * failed restore bound, repair state). */
 	void (*restore_end)(struct restore_ctx *ctx, bool failed);

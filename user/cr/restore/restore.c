@@ -193,6 +193,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		if (!err)
 			err = for_each_live(ctx, restore_locks__task);
 		restore_files__close(ctx);
+		for (i = 0; !err && (k = kinds__at(i)); i++)
+			if (k->restore_closed)
+				err = for_each_live(ctx, k->restore_closed);
 		if (!err)
 			err = restore_files__helpers_die(ctx);
 		break;

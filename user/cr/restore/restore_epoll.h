@@ -40,4 +40,16 @@ struct verify;
  */
 int restore_epoll__verify(struct verify *v, const FdEntry *e);
 
+/*
+ * restore_epoll__inflight() - fill the epoll in flight @f (no task of the
+ * tree holds it; pidtrace's copy @fd, @src_fd in the fd source), made by
+ * restore_scm.c, in task @pid of the tree: every entry added there on its
+ * file put at its number (epoll_target.ofd_id), the instance at a number
+ * above them all for the while; then the instance's fdinfo is compared
+ * with the image (a difference fails the restore).
+ * Return: 0 or -errno (said through restore_ctx__fail()).
+ */
+int restore_epoll__inflight(struct restore_ctx *ctx, pid_t pid, const FdEntry *f, int fd,
+			    int src_fd);
+
 #endif

@@ -21,4 +21,14 @@
  */
 int restore_inotify__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e);
 
+/*
+ * restore_inotify__drain() - read away what task @t's inotify instances
+ * have queued since they were made: the events of pidtrace's own last
+ * closes of files they watch (a deleted file made again), which the
+ * original never had (dump refuses unread events).
+ * Context: once pidtrace has closed its descriptions, the task stopped.
+ * Return: 0 or -errno (said through restore_ctx__fail()).
+ */
+int restore_inotify__drain(struct restore_ctx *ctx, struct rtask *t);
+
 #endif

@@ -17,7 +17,9 @@
  * description of the tree is open (restore_scm__late(), from the kinds'
  * restore_tree step), from the socket's peer when they are connected to
  * each other, else from the socket and to the name it was to be sent
- * from and to; its pipe ends are opened at once, with their pipes.
+ * from and to; its pipe ends are opened at once, with their pipes. An
+ * epoll in flight that no task holds (zdtm scm05) is made then, and its
+ * interest list added in the socket's task (restore_epoll__inflight()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #include "kinds.h"
 #include "log.h"
 #include "restore_ctx.h"
+#include "restore_epoll.h"
 #include "restore_files.h"
 #include "restore_ns.h"
 #include "restore_scm.h"
@@ -60,22 +63,12 @@ static struct robj *find_obj(struct restore_ctx *ctx, uint32_t id)
 	return NULL;
 }
 
-/* pidtrace's fd on in-flight file @f, opened once and kept with the tree's. */
-static int file_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *f)
+/* Keep @fd, pidtrace's description of in-flight file @f, with the tree's. */
+static int keep(struct restore_ctx *ctx, pid_t pid, const FdEntry *f, int fd)
 {
-	struct robj *o = find_obj(ctx, f->ofd_id);
-	int fd, err, src;
+	struct robj *o;
+	int err, src = fd;
 
-	if (o)
-		return o->fd;
-	if (f->type != FD_TYPE__FD_PIPE || !f->has_pipe_ino)
-		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP,
-				     "pid %d: a %s in flight that no task of the tree holds", pid,
-				     kinds__noun(f->type));
-	fd = restore_files__open_pipe(ctx, pid, f);
-	if (fd < 0)
-		return fd;
-	src = fd;
 	if (ctx->pidns) {
 		err = restore_ns__hold(ctx, fd, &src);
 		if (err) {
@@ -92,7 +85,45 @@ static int file_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *f)
 	}
 	ctx->objs = o;
 	ctx->objs[ctx->nobjs++] = (struct robj){ f->ofd_id, fd, src };
-	return fd;
+	return 0;
+}
+
+/*
+ * An epoll in flight no task holds: made, kept, and filled in task @pid
+ * (restore_epoll.c), now that every description of the tree is open (its
+ * queue is sent late: needs_all()).
+ */
+static int epoll_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *f)
+{
+	int fd = restore_epoll__open(ctx, pid, f), err;
+
+	if (fd < 0)
+		return fd;
+	err = keep(ctx, pid, f, fd);
+	if (!err)
+		err = restore_epoll__inflight(ctx, pid, f, fd, ctx->objs[ctx->nobjs - 1].src_fd);
+	return err ? err : fd;
+}
+
+/* pidtrace's fd on in-flight file @f, opened once and kept with the tree's. */
+static int file_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *f)
+{
+	struct robj *o = find_obj(ctx, f->ofd_id);
+	int fd, err;
+
+	if (o)
+		return o->fd;
+	if (f->type == FD_TYPE__FD_EPOLL && f->epoll)
+		return epoll_fd(ctx, pid, f);
+	if (f->type != FD_TYPE__FD_PIPE || !f->has_pipe_ino)
+		return restore_ctx__fail(ctx, pid, -EOPNOTSUPP,
+				     "pid %d: a %s in flight that no task of the tree holds", pid,
+				     kinds__noun(f->type));
+	fd = restore_files__open_pipe(ctx, pid, f);
+	if (fd < 0)
+		return fd;
+	err = keep(ctx, pid, f, fd);
+	return err ? err : fd;
 }
 
 /* Send @len bytes of @data, the files @fds (@nfds) with the first send. */
