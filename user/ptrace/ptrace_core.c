@@ -167,44 +167,6 @@ bool ptrace__is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/*
- * A task stopped inside a syscall that the kernel will restart, or end with
- * EINTR if a handler runs first, when it goes on: remember the registers
- * that say so. A remote call turns them into a plain restart (rip back on
- * the `syscall`, orig_rax -1); a signal that then comes before the task is
- * back in the call would run its handler and the call would sleep on: a
- * sigsuspend() woken by that very signal never returns. Not for
- * -ERESTART_RESTARTBLOCK: the restart block (a sleep's remaining time) is
- * reset by the rt_sigreturn of a crash-safe call, so those restart whole.
- */
-static void note_restart(struct ptrace_task *t)
-{
-	struct user_regs_struct r;
-
-	if (ptrace__get_regs(t, &r) || (long)r.orig_rax < 0)
-		return;
-	if ((long)r.rax == -ERESTARTSYS || (long)r.rax == -ERESTARTNOINTR ||
-	    (long)r.rax == -ERESTARTNOHAND) {
-		t->seized = r;
-		t->in_restart = true;
-	}
-}
-
-void ptrace__native_restart(struct ptrace_task *t)
-{
-	struct user_regs_struct now, plain = t->seized;
-
-	if (!t->in_restart || t->exited)
-		return;
-	ptrace__normalize_restart(&plain);
-	/* Only if nobody gave the task other registers since (a restore does). */
-	if (ptrace__get_regs(t, &now) || !ptrace__regs_match(&now, &plain))
-		return;
-	if (ptrace__set_regs(t, &t->seized))
-		pr_debug("pid %d: the interrupted call is restarted by pidtrace, not the kernel",
-			 t->pid);
-}
-
 static int seize(pid_t pid, bool stopped_ok, struct ptrace_task **out)
 {
 	struct ptrace_task *t;
@@ -256,7 +218,7 @@ static int seize(pid_t pid, bool stopped_ok, struct ptrace_task **out)
 			goto fail;
 		}
 	}
-	note_restart(t);
+	ptrace__note_restart(t);
 	*out = t;
 	return 0;
 fail:

@@ -69,10 +69,11 @@ bool ptrace__normalize_restart(struct user_regs_struct *r);
 /* The same registers, as far as rt_sigreturn can tell (user eflags only). */
 bool ptrace__regs_match(const struct user_regs_struct *a, const struct user_regs_struct *b);
 /*
- * ptrace_core.c: before letting a task go that stopped in an interrupted
- * call, give the kernel back the call's own registers if ours only
- * normalized them (see ptrace__detach()).
+ * ptrace_inject.c: at seize, remember the registers of an interrupted call
+ * the kernel would restart or end with EINTR; before letting the task go,
+ * give them back if our remote calls only normalized them (ptrace__detach()).
  */
+void ptrace__note_restart(struct ptrace_task *t);
 void ptrace__native_restart(struct ptrace_task *t);
 
 /* ptrace_safe.c: the crash-safe syscall, and its scratch area (-EOPNOTSUPP: none). */
