@@ -90,3 +90,6 @@ expect() {
 	got=$(jfield "$2" "$3")
 	if [ "$got" = "$4" ]; then pass "$1"; else fail "$1" "$3 is '$got', expected '$4'"; fi
 }
+
+# Damaged copies of an image and show's refusal of them.
+. "$(dirname "${BASH_SOURCE[0]}")/image_lib.sh"
