@@ -41,6 +41,7 @@
 #include "restore_ctx.h"
 #include "restore_verify.h"
 #include "sk_filter.h"
+#include "sockopt.h"
 
 #define FANOUT_CBPF 6
 #define FANOUT_EBPF 7
@@ -56,19 +57,6 @@ static protobuf_c_boolean *opt_has(const PacketSkEntry *k, size_t i)
 static uint32_t *opt_val(const PacketSkEntry *k, size_t i)
 {
 	return (uint32_t *)((char *)k + opts[i].val);
-}
-
-static int get_int(int s, int level, int opt, int *v)
-{
-	socklen_t len = sizeof(*v);
-
-	*v = 0;
-	return getsockopt(s, level, opt, v, &len) ? -errno : 0;
-}
-
-static int set_int(int s, int level, int opt, int v)
-{
-	return setsockopt(s, level, opt, &v, sizeof(v)) ? -errno : 0;
 }
 
 static bool claims(const struct fd_live *l)
@@ -156,7 +144,7 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 	size_t i;
 	int v, err;
 
-	if ((err = get_int(s, SOL_SOCKET, SO_TYPE, &v)))
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_TYPE, &v)))
 		return err;
 	k->sk_type = v;
 	k->protocol = (uint32_t)l->protocol & 0xffff;
@@ -221,15 +209,15 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 	free(d);
 	if (err)
 		return err;
-	if ((err = get_int(s, SOL_SOCKET, SO_SNDBUF, &v)))
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v)))
 		return err;
 	k->sndbuf = v;
-	if ((err = get_int(s, SOL_SOCKET, SO_RCVBUF, &v)))
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v)))
 		return err;
 	k->rcvbuf = v;
 	/* An option this kernel (or SOCK_PACKET) does not give stays absent. */
 	for (i = 0; i < NOPTS; i++) {
-		*opt_has(k, i) = !get_int(s, SOL_PACKET, opts[i].opt, &v);
+		*opt_has(k, i) = !sockopt__get_int(s, SOL_PACKET, opts[i].opt, &v);
 		*opt_val(k, i) = v;
 	}
 	err = sk_filter__dump(s, e, why, sizeof(why));
@@ -339,20 +327,20 @@ static int open_packet(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: %s: socket: %s", pid, e->fd, w,
 				     strerror(errno));
 	/* Buffers as getsockopt gave them (the kernel doubles what is set), past rmem_max too. */
-	if (!get_int(s, SOL_SOCKET, SO_SNDBUF, &v) && (uint32_t)v != k->sndbuf &&
-	    set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, k->sndbuf / 2))
-		set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
-	if (!get_int(s, SOL_SOCKET, SO_RCVBUF, &v) && (uint32_t)v != k->rcvbuf &&
-	    set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
-		set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v) && (uint32_t)v != k->sndbuf &&
+	    sockopt__set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, k->sndbuf / 2))
+		sockopt__set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v) && (uint32_t)v != k->rcvbuf &&
+	    sockopt__set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
+		sockopt__set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
 	for (i = 0; !err && i < NOPTS; i++) {
 		step = opts[i].name;
 		if (*opt_has(k, i) && *opt_val(k, i))
-			err = set_int(s, SOL_PACKET, opts[i].opt, *opt_val(k, i));
+			err = sockopt__set_int(s, SOL_PACKET, opts[i].opt, *opt_val(k, i));
 	}
 	if (!err && k->has_copy_thresh && k->copy_thresh) {
 		step = "PACKET_COPY_THRESH";
-		err = set_int(s, SOL_PACKET, PACKET_COPY_THRESH, k->copy_thresh);
+		err = sockopt__set_int(s, SOL_PACKET, PACKET_COPY_THRESH, k->copy_thresh);
 	}
 	if (!err) {
 		step = "PACKET_RX_RING";
@@ -392,7 +380,7 @@ static int open_packet(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	/* A fanout group takes a bound, running socket. */
 	if (!err && k->has_fanout && k->fanout) {
 		step = "PACKET_FANOUT";
-		err = set_int(s, SOL_PACKET, PACKET_FANOUT, k->fanout);
+		err = sockopt__set_int(s, SOL_PACKET, PACKET_FANOUT, k->fanout);
 	}
 	if (!err)
 		err = sk_filter__restore(s, e, &step);

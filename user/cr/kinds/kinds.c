@@ -16,6 +16,7 @@
 
 #include "kinds.h"
 #include "log.h"
+#include "sockopt.h"
 
 /*
  * The table: one line a kind. A live fd is the first kind that claims it,
@@ -93,10 +94,9 @@ const struct fd_kind *kinds__claim(const struct fd_live *l)
 
 static int sockopt(int s, int opt)
 {
-	socklen_t len = sizeof(int);
-	int v = 0;
+	int v;
 
-	return getsockopt(s, SOL_SOCKET, opt, &v, &len) ? 0 : v;
+	return sockopt__get_int(s, SOL_SOCKET, opt, &v) ? 0 : v;
 }
 
 int kinds__probe_socket(struct fd_live *l, int *pidfd, bool keep)

@@ -40,6 +40,7 @@
 #include "restore_unix.h"
 #include "restore_unix_cred.h"
 #include "restore_unix_conn.h"
+#include "sockopt.h"
 #include "unix_opts.h"
 
 /* An object pidtrace holds, by identity: a socket end, a deleted file, a memfd. */
@@ -128,11 +129,6 @@ static const FdEntry *queue_entry(struct restore_ctx *ctx, uint64_t ino)
 	return NULL;
 }
 
-static int set_int(int s, int opt, int v)
-{
-	return setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v)) ? -errno : 0;
-}
-
 /*
  * Write @to's queue (the unread data of its original) from @from: to its
  * peer, or to the name @dst (@dlen) when it is not NULL.
@@ -148,8 +144,8 @@ int restore_fdkinds__refill(struct restore_ctx *ctx, pid_t pid, int from, const 
 	if (!to->n_queue)
 		return 0;
 	/* Room for all of it at once (datagram overhead included). */
-	if (set_int(from, SO_SNDBUFFORCE, (int)(total + to->n_queue * 1024 + 65536)))
-		set_int(from, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
+	if (sockopt__set_int(from, SOL_SOCKET, SO_SNDBUFFORCE, (int)(total + to->n_queue * 1024 + 65536)))
+		sockopt__set_int(from, SOL_SOCKET, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
 	/* Messages that carry files (restore_scm.c). */
 	if (to->n_scm)
 		return restore_scm__send(ctx, pid, from, to, dst, dlen);
@@ -178,13 +174,13 @@ int restore_fdkinds__sk_options(int s, const FdEntry *e)
 	const UnixSkEntry *u = e->unix_sk;
 	int err;
 
-	if (set_int(s, SO_SNDBUFFORCE, u->sndbuf / 2))
-		set_int(s, SO_SNDBUF, u->sndbuf / 2);
-	if (set_int(s, SO_RCVBUFFORCE, u->rcvbuf / 2))
-		set_int(s, SO_RCVBUF, u->rcvbuf / 2);
-	err = u->peek_off >= 0 ? set_int(s, SO_PEEK_OFF, u->peek_off) : 0;
+	if (sockopt__set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, u->sndbuf / 2))
+		sockopt__set_int(s, SOL_SOCKET, SO_SNDBUF, u->sndbuf / 2);
+	if (sockopt__set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, u->rcvbuf / 2))
+		sockopt__set_int(s, SOL_SOCKET, SO_RCVBUF, u->rcvbuf / 2);
+	err = u->peek_off >= 0 ? sockopt__set_int(s, SOL_SOCKET, SO_PEEK_OFF, u->peek_off) : 0;
 	if (!err && u->passcred)
-		err = set_int(s, SO_PASSCRED, 1);
+		err = sockopt__set_int(s, SOL_SOCKET, SO_PASSCRED, 1);
 	if (!err)
 		err = unix_opts__apply(s, u);
 	if (!err && (u->shutdown & 3))
