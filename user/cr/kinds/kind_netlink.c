@@ -308,12 +308,10 @@ static int open_netlink(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: %s: socket: %s", pid, e->fd, w,
 				     strerror(errno));
 	/* Buffers as getsockopt gave them (the kernel doubles what is set), past rmem_max too. */
-	if (!sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v) && (uint32_t)v != k->sndbuf &&
-	    sockopt__set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, k->sndbuf / 2))
-		sockopt__set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
-	if (!sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v) && (uint32_t)v != k->rcvbuf &&
-	    sockopt__set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
-		sockopt__set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v) && (uint32_t)v != k->sndbuf)
+		sockopt__set_buf(s, SO_SNDBUF, k->sndbuf / 2);
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v) && (uint32_t)v != k->rcvbuf)
+		sockopt__set_buf(s, SO_RCVBUF, k->rcvbuf / 2);
 	step = "SO_PASSCRED";
 	err = k->has_passcred && k->passcred ? sockopt__set_int(s, SOL_SOCKET, SO_PASSCRED, 1) : 0;
 	for (i = 0; !err && i < NFLAGS; i++) {

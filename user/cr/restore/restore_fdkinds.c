@@ -144,8 +144,7 @@ int restore_fdkinds__refill(struct restore_ctx *ctx, pid_t pid, int from, const 
 	if (!to->n_queue)
 		return 0;
 	/* Room for all of it at once (datagram overhead included). */
-	if (sockopt__set_int(from, SOL_SOCKET, SO_SNDBUFFORCE, (int)(total + to->n_queue * 1024 + 65536)))
-		sockopt__set_int(from, SOL_SOCKET, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
+	sockopt__set_buf(from, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
 	/* Messages that carry files (restore_scm.c). */
 	if (to->n_scm)
 		return restore_scm__send(ctx, pid, from, to, dst, dlen);
@@ -174,10 +173,8 @@ int restore_fdkinds__sk_options(int s, const FdEntry *e)
 	const UnixSkEntry *u = e->unix_sk;
 	int err;
 
-	if (sockopt__set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, u->sndbuf / 2))
-		sockopt__set_int(s, SOL_SOCKET, SO_SNDBUF, u->sndbuf / 2);
-	if (sockopt__set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, u->rcvbuf / 2))
-		sockopt__set_int(s, SOL_SOCKET, SO_RCVBUF, u->rcvbuf / 2);
+	sockopt__set_buf(s, SO_SNDBUF, u->sndbuf / 2);
+	sockopt__set_buf(s, SO_RCVBUF, u->rcvbuf / 2);
 	err = u->peek_off >= 0 ? sockopt__set_int(s, SOL_SOCKET, SO_PEEK_OFF, u->peek_off) : 0;
 	if (!err && u->passcred)
 		err = sockopt__set_int(s, SOL_SOCKET, SO_PASSCRED, 1);

@@ -98,10 +98,8 @@ static int set_options(int s, const InetSkEntry *k, const char **what)
 	if (err)
 		return err;
 	/* getsockopt gives twice what setsockopt was given; FORCE passes rmem_max. */
-	if (sockopt__set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, k->sndbuf / 2))
-		sockopt__set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
-	if (sockopt__set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
-		sockopt__set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
+	sockopt__set_buf(s, SO_SNDBUF, k->sndbuf / 2);
+	sockopt__set_buf(s, SO_RCVBUF, k->rcvbuf / 2);
 	return restore_inet__buf_lock(s, k, what);
 }
 

@@ -283,10 +283,8 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	s = restore_unix__bind(ctx, pid, e, &a, &alen);
 	if (s < 0)
 		return s;
-	if (sockopt__set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, u->sndbuf / 2))
-		sockopt__set_int(s, SOL_SOCKET, SO_SNDBUF, u->sndbuf / 2);
-	if (sockopt__set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, u->rcvbuf / 2))
-		sockopt__set_int(s, SOL_SOCKET, SO_RCVBUF, u->rcvbuf / 2);
+	sockopt__set_buf(s, SO_SNDBUF, u->sndbuf / 2);
+	sockopt__set_buf(s, SO_RCVBUF, u->rcvbuf / 2);
 	if (u->passcred)
 		err = sockopt__set_int(s, SOL_SOCKET, SO_PASSCRED, 1);
 	if (!err)
