@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
@@ -227,17 +226,12 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry 
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	int pidfd, s, err;
+	int s, err;
 
 	/* The engine's copy was for the family only: this kind reads the socket itself. */
-	pidfd = syscall(SYS_pidfd_open, l->pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	s = syscall(SYS_pidfd_getfd, pidfd, l->fd, 0);
-	err = s < 0 ? -errno : 0;
-	close(pidfd);
-	if (err)
-		return err;
+	s = kinds__copy_fd(l->pid, l->fd);
+	if (s < 0)
+		return s;
 	e->netlink_sk = PB_NEW(NetlinkSkEntry, netlink_sk_entry);
 	err = e->netlink_sk ? dump_sock(l, s, e, e->netlink_sk) : -ENOMEM;
 	close(s);

@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -228,16 +227,11 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	int pidfd, s, err;
+	int s, err;
 
-	pidfd = syscall(SYS_pidfd_open, l->pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	s = syscall(SYS_pidfd_getfd, pidfd, l->fd, 0);
-	err = s < 0 ? -errno : 0;
-	close(pidfd);
-	if (err)
-		return err;
+	s = kinds__copy_fd(l->pid, l->fd);
+	if (s < 0)
+		return s;
 	e->type = FD_TYPE__FD_PACKET;
 	e->packet_sk = PB_NEW(PacketSkEntry, packet_sk_entry);
 	err = e->packet_sk ? dump_sock(l, s, e, e->packet_sk) : -ENOMEM;
