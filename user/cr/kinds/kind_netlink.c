@@ -137,9 +137,10 @@ static void what(const NetlinkSkEntry *k, char *buf, size_t len)
 		snprintf(buf, len, "netlink %s socket (not bound)", proto_name(k->protocol, p, sizeof(p)));
 }
 
-/* Read the state of socket @s (a copy of @l's) into @k; refuse what cannot come back. */
-static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry *k)
+/* Read the state of socket @s (a copy of @l's) into @e; refuse what cannot come back. */
+static int dump_sock(const struct fd_live *l, int s, FdEntry *e)
 {
+	NetlinkSkEntry *k = e->netlink_sk = PB_NEW(NetlinkSkEntry, netlink_sk_entry);
 	struct sockaddr_nl sa;
 	socklen_t len = sizeof(sa);
 	struct netlink_sk_diag d;
@@ -148,6 +149,8 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry 
 	size_t i;
 	int v, n, err;
 
+	if (!k)
+		return -ENOMEM;
 	k->protocol = l->protocol;
 	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_TYPE, &v)))
 		return err;
@@ -226,20 +229,8 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry 
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	int s, err;
-
 	/* The engine's copy was for the family only: this kind reads the socket itself. */
-	s = kinds__copy_fd(l->pid, l->fd);
-	if (s < 0)
-		return s;
-	e->netlink_sk = PB_NEW(NetlinkSkEntry, netlink_sk_entry);
-	err = e->netlink_sk ? dump_sock(l, s, e, e->netlink_sk) : -ENOMEM;
-	close(s);
-	if (err && err != -EOPNOTSUPP && err != -ENOMEM && err != -ESRCH) {
-		pr_err("pid %d fd %d: netlink socket: %s", l->pid, l->fd, strerror(-err));
-		err = -EOPNOTSUPP;
-	}
-	return err;
+	return kinds__dump_socket(l, e, "netlink socket", dump_sock);
 }
 
 /*

@@ -134,8 +134,9 @@ static int refuse(const struct fd_live *l, const char *w, const char *why)
 }
 
 /* Read socket @s (a copy of @l's) into @e; refuse what cannot come back. */
-static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *k)
+static int dump_sock(const struct fd_live *l, int s, FdEntry *e)
 {
+	PacketSkEntry *k = e->packet_sk = PB_NEW(PacketSkEntry, packet_sk_entry);
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	struct packet_sk_diag *d;
@@ -143,6 +144,9 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 	size_t i;
 	int v, err;
 
+	e->type = FD_TYPE__FD_PACKET;
+	if (!k)
+		return -ENOMEM;
 	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_TYPE, &v)))
 		return err;
 	k->sk_type = v;
@@ -227,20 +231,7 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	int s, err;
-
-	s = kinds__copy_fd(l->pid, l->fd);
-	if (s < 0)
-		return s;
-	e->type = FD_TYPE__FD_PACKET;
-	e->packet_sk = PB_NEW(PacketSkEntry, packet_sk_entry);
-	err = e->packet_sk ? dump_sock(l, s, e, e->packet_sk) : -ENOMEM;
-	close(s);
-	if (err && err != -EOPNOTSUPP && err != -ENOMEM && err != -ESRCH) {
-		pr_err("pid %d fd %d: packet socket: %s", l->pid, l->fd, strerror(-err));
-		err = -EOPNOTSUPP;
-	}
-	return err;
+	return kinds__dump_socket(l, e, "packet socket", dump_sock);
 }
 
 static bool ring_ok(const PacketRingEntry *r)

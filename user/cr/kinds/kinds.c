@@ -166,6 +166,22 @@ int kinds__copy_fd(pid_t pid, int fd)
 	return err ? err : c;
 }
 
+int kinds__dump_socket(const struct fd_live *l, FdEntry *e, const char *noun,
+		       int (*fn)(const struct fd_live *l, int s, FdEntry *e))
+{
+	int s = kinds__copy_fd(l->pid, l->fd), err;
+
+	if (s < 0)
+		return s;
+	err = fn(l, s, e);
+	close(s);
+	if (err && err != -EOPNOTSUPP && err != -ENOMEM && err != -ESRCH) {
+		pr_err("pid %d fd %d: %s: %s", l->pid, l->fd, noun, strerror(-err));
+		err = -EOPNOTSUPP;
+	}
+	return err;
+}
+
 int kinds__queued(pid_t pid, int fd)
 {
 	int c = kinds__copy_fd(pid, fd), n = 0, err = 0;
