@@ -275,14 +275,7 @@ static int make_deleted(const DeletedFileEntry *d)
 		err = -errno;
 	if (!err && fchmod(fd, d->mode & 07777))
 		err = -errno;
-	/* Unlink what we made, not something put there since. */
-	if (fdio__unlink_same(fd, name))
-		err = err ? err : -EIO;
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
+	return fdio__unlink_made(fd, name, err);
 }
 
 static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,

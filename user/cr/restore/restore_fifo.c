@@ -87,14 +87,7 @@ static int make_deleted(const FdEntry *e)
 		err = -errno;
 	if (!err && e->has_mode && fchmod(fd, e->mode & 07777))
 		err = -errno;
-	/* Unlink what we made, not something put there since. */
-	if (fdio__unlink_same(fd, name))
-		err = err ? err : -EIO;
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
+	return fdio__unlink_made(fd, name, err);
 }
 
 /* pidtrace's read-write hold on the FIFO of @e, made and filled on first use. */
