@@ -111,22 +111,14 @@ static int reopen(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, int fd)
 /* ---- unix sockets ---- */
 
 /* The fd entry that carries the queue of socket @ino (the first holder's). */
+static bool has_queue(const FdEntry *e, const void *arg)
+{
+	return e->unix_sk && e->unix_sk->queue_here;
+}
+
 static const FdEntry *queue_entry(struct restore_ctx *ctx, uint64_t ino)
 {
-	size_t i, k;
-
-	for (i = 0; i < ctx->ntasks; i++) {
-		const FilesImage *fi = ctx->tasks[i].files;
-
-		for (k = 0; fi && k < fi->n_fds; k++) {
-			const FdEntry *e = fi->fds[k];
-
-			if (e->type == FD_TYPE__FD_UNIX && e->unix_sk && e->ino == ino &&
-			    e->unix_sk->queue_here)
-				return e;
-		}
-	}
-	return NULL;
+	return restore_ctx__find_fd(ctx, FD_TYPE__FD_UNIX, ino, has_queue, NULL, NULL);
 }
 
 /*

@@ -37,23 +37,17 @@ struct restore_fifo {
 	size_t n;
 };
 
+static bool has_data(const FdEntry *e, const void *dev)
+{
+	return e->fifo && e->fifo->data_here && e->dev == *(const uint64_t *)dev;
+}
+
 /* The fd entry of the tree that carries the unread bytes of FIFO (dev, ino). */
 static const FifoEntry *data_entry(struct restore_ctx *ctx, uint64_t dev, uint64_t ino)
 {
-	size_t i, k;
+	const FdEntry *e = restore_ctx__find_fd(ctx, FD_TYPE__FD_FIFO, ino, has_data, &dev, NULL);
 
-	for (i = 0; i < ctx->ntasks; i++) {
-		const FilesImage *fi = ctx->tasks[i].files;
-
-		for (k = 0; fi && k < fi->n_fds; k++) {
-			const FdEntry *e = fi->fds[k];
-
-			if (e->type == FD_TYPE__FD_FIFO && e->fifo && e->fifo->data_here &&
-			    e->dev == dev && e->ino == ino)
-				return e->fifo;
-		}
-	}
-	return NULL;
+	return e ? e->fifo : NULL;
 }
 
 /*
