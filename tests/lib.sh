@@ -43,6 +43,8 @@ cgroup_remove() {
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2"; }
+# same NAME GOT WANT: PASS when GOT is WANT.
+same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 
 need_root() {
 	[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }

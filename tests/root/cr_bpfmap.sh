@@ -13,7 +13,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 hash_id() { sed -n 's/^READY .* hash_id=\([0-9]*\).*/\1/p' "$CR_DIR/log" | head -n 1; }
 
 cr_roundtrip_show rt zdtm_bpfmap \

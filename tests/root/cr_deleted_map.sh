@@ -18,8 +18,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # The program runs from a copy (it deletes its own executable).
 mkdir -p "$T/bin"
 ln -sf "$PROGS/cr_reaper" "$T/bin/cr_reaper"

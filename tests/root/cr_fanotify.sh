@@ -15,8 +15,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 FS=$T/fs
 mkdir -p "$FS"
 if ! mount -t tmpfs -o size=1m pidtrace-fan "$FS"; then

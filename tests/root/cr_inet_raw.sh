@@ -19,7 +19,6 @@ fi
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 field() { sed -n "s/^.*$1=\([0-9]*\).*/\1/p" "$CR_DIR/log" | head -n 1; }
 
 ip link set lo up

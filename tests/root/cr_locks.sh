@@ -22,8 +22,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # probe NAME WANT: zdtm_locks probe from outside the tree exits WANT (0: all held).
 probe() {
 	local rc

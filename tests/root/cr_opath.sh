@@ -10,8 +10,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 cr_roundtrip_show opath zdtm_opath \
 	'types=[.tasks[0].fds[] | select(.type == "path") | .opath.file_type] | sort == ["FIFO", "character device", "directory", "file", "symlink", "symlink"]' \
 	'targets=[.tasks[0].fds[] | select(.opath.link_target) | .opath.link_target] | sort == ["../nowhere/target with space", "/gone/target"]' \

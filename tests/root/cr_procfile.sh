@@ -12,8 +12,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 cr_roundtrip_show procfile zdtm_procfile \
 	'init=[.tasks[0].fds[] | select(.proc.pid == 1) | .proc.alive] == [true]' \
 	'dead=[.tasks[0].fds[] | select(.proc.alive == false) | .path | sub("[0-9]+"; "N")] | sort == ["/proc/N", "/proc/N/mountinfo"]' \
