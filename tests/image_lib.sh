@@ -21,6 +21,16 @@ image_copy() {
 	cp -a "$1" "$2" 2>/dev/null
 }
 
+# image_flip FILE OFFSET: invert the byte at OFFSET (writing a fixed value
+# would change nothing when the byte already had it: 1 time in 256).
+image_flip() {
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	[ -n "$b" ] || return 1
+	# shellcheck disable=SC2059
+	printf "\\$(printf '%03o' $((255 - b)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
 # image_damage GOOD COPY FILE FIELD VALUE: image_copy, then image_set on
 # the copy.
 image_damage() {

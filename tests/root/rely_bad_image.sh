@@ -35,16 +35,6 @@ refused() {
 	SHOW_UNCHANGED=$([ -z "$QUICK" ] && echo 1) show_refuses "$B" "$1"
 }
 
-# flip_at FILE OFFSET: invert the byte at OFFSET (writing a fixed value
-# would change nothing when the byte already had it: 1 time in 256).
-flip_at() {
-	local b
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	[ -n "$b" ] || return 1
-	# shellcheck disable=SC2059
-	printf "\\$(printf '%03o' $((255 - b)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
-
 # case_ NAME PATTERN CMD: a fresh copy, CMD run in it, then refused PATTERN.
 case_() {
 	SHOW_UNCHANGED=1 image_case "$1" "$GOOD" "$B" "$2" "$3"
@@ -144,15 +134,15 @@ for f in $FILES; do
 	if [ "${f%%-*}" = pages ]; then
 		mid=$((4096 + (size - 4096) / 2))
 		case_ "flipped_data_byte_$k" "$BR/$f: checksum mismatch \(the file is damaged\)" \
-			"flip_at $f $mid"
+			"image_flip $f $mid"
 		case_ "flipped_header_byte_$k" "$BR/$f: checksum mismatch in the header \(the file is damaged\)" \
-			"flip_at $f 26"
+			"image_flip $f 26"
 	else
 		mid=$((40 + (size - 44) / 2))
 		case_ "flipped_byte_$k" "$BR/$f: checksum mismatch \(the file is damaged\)" \
-			"flip_at $f $mid"
+			"image_flip $f $mid"
 		case_ "flipped_checksum_byte_$k" "$BR/$f: checksum mismatch \(the file is damaged\)" \
-			"flip_at $f $((size - 2))"
+			"image_flip $f $((size - 2))"
 	fi
 	case_ "wrong_magic_$k" "$BR/$f: not a pidtrace image file \(bad magic\)" \
 		"printf 'X' | dd of=$f bs=1 seek=0 conv=notrunc status=none"
