@@ -56,8 +56,3 @@ untouched() {
 check() {
 	if eval "$2"; then pass "$1"; else fail "$1" "$2"; fi
 }
-
-# same NAME GOT WANT
-same() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi
-}

@@ -43,6 +43,8 @@ cgroup_remove() {
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2"; }
+# same NAME GOT WANT: PASS when GOT is WANT.
+same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 
 need_root() {
 	[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
@@ -90,3 +92,6 @@ expect() {
 	got=$(jfield "$2" "$3")
 	if [ "$got" = "$4" ]; then pass "$1"; else fail "$1" "$3 is '$got', expected '$4'"; fi
 }
+
+# Damaged copies of an image and show's refusal of them.
+. "$(dirname "${BASH_SOURCE[0]}")/image_lib.sh"

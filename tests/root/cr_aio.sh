@@ -17,13 +17,12 @@ need_root
 cr_roundtrip aio zdtm_aio
 cr_pidns_roundtrip aio_pidns zdtm_aio
 
-EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 # The index of the first AIO ring in FILE's mappings.
 aio_index() {
 	local i n
-	n=$("$EDIT" count "$1" vmas)
+	n=$(image_edit count "$1" vmas)
 	for ((i = 0; i < n; i++)); do
-		if "$EDIT" get "$1" "vmas.$i.aio.nr_events" >/dev/null 2>&1; then
+		if image_edit get "$1" "vmas.$i.aio.nr_events" >/dev/null 2>&1; then
 			echo "$i"
 			return
 		fi
@@ -48,8 +47,7 @@ if cr_start aio_fault zdtm_aio && cr_dump; then
 	# A damaged record: the image check refuses it in one line.
 	MM=$CR_DIR/img/mm-$CR_PID.img
 	I=$(aio_index "$MM")
-	if [ -n "$I" ] && "$EDIT" set "$MM" "vmas.$I.aio.tail" 99999 >/dev/null &&
-		(cd "$CR_DIR/img" && "$EDIT" fix-inventory .) >/dev/null; then
+	if [ -n "$I" ] && image_set "$CR_DIR/img" "mm-$CR_PID.img" "vmas.$I.aio.tail" 99999; then
 		err=$("$PIDTRACE" show -D "$CR_DIR/img" 2>&1 >/dev/null)
 		if [[ "$err" =~ mm-$CR_PID.img:\ AIO\ ring\ 0x[0-9a-f]+\ is\ damaged$ ]]; then
 			pass aio_bad_tail

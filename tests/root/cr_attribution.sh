@@ -31,7 +31,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 state_of() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
 # The only child of subreaper $1 (the pidtrace it runs).
 child_of() { awk '{ print $1 }' /proc/"$1"/task/*/children 2>/dev/null; }

@@ -13,7 +13,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 hash_id() { sed -n 's/^READY .* hash_id=\([0-9]*\).*/\1/p' "$CR_DIR/log" | head -n 1; }
 
 cr_roundtrip_show rt zdtm_bpfmap \
@@ -78,26 +77,8 @@ else
 fi
 
 # A damaged entry: the image check names the file and the fd.
-EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 if cr_start bad zdtm_bpfmap && cr_dump; then
-	GOOD=$CR_DIR/img
-	read -r pid idx fd < <("$PIDTRACE" show -D "$GOOD" --json 2>/dev/null |
-		jq -r '.tasks[0] | [.pid, (.fds | map(.bpf_map.name == "pt_hash") | index(true)),
-			(.fds | map(select(.bpf_map.name == "pt_hash")) | .[0].fd)] | @tsv')
-	bad() {
-		local b=$T/bad_$1 err
-		rm -rf "$b"
-		cp -a "$GOOD" "$b"
-		if [ -z "$idx" ] || [ "$idx" = null ] ||
-			! "$EDIT" set "$b/files-$pid.img" "fds.$idx.bpf_map.$2" "$3" >/dev/null ||
-			! (cd "$b" && "$EDIT" fix-inventory .) >/dev/null; then
-			fail "bad_$1" "no BPF map fd in the image, or image_edit failed"
-			return
-		fi
-		err=$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null)
-		same "bad_$1" "$err" "pidtrace: show: $b/files-$pid.img: BPF map fd $fd$4"
-		rm -rf "$b"
-	}
+	bad() { show_bad_fd "bad_$1" "$CR_DIR/img" '.bpf_map.name == "pt_hash"' "bpf_map.$2" "$3" "BPF map " "$4"; }
 	bad entries entries 11 ": 11 entries (of 64) in 120 bytes"
 	bad type map_type 27 ": type 27 is not one restore makes"
 	bad key key_size 0 ": key of 0 bytes, value of 8 bytes"

@@ -18,8 +18,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 cow_case() {
 	if jq -e "$2" "$CR_DIR/$3" >/dev/null 2>&1; then
 		pass "$1"

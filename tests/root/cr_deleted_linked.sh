@@ -12,8 +12,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 cr_roundtrip_show linked zdtm_deleted_linked \
 	'linked=[.tasks[0].fds[] | select(.deleted.linked_elsewhere) | .deleted.path | sub(".*/linked/"; "")] | sort == ["a", "sub/c"]' \
 	'nodata=[.tasks[0].fds[] | select(.deleted.linked_elsewhere) | .deleted.data_here] | all(. == null)'

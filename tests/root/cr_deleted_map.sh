@@ -18,8 +18,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # The program runs from a copy (it deletes its own executable).
 mkdir -p "$T/bin"
 ln -sf "$PROGS/cr_reaper" "$T/bin/cr_reaper"
@@ -56,10 +54,8 @@ fi
 same ghost_dump_left_nothing "$(strays "$CR_DIR/work")$(strays "$T/bin")" ""
 
 # A damaged copy: saved contents that do not match the size say so in one line.
-EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 K=$(jq '[.tasks[0].vmas | to_entries[] | select(.value.deleted.data_here) | .key][0]' "$CR_DIR/show.json")
-cp -r "$IMG" "$CR_DIR/bad"
-(cd "$CR_DIR/bad" && "$EDIT" set "mm-$CR_PID.img" "vmas.$K.ghost.size" 1 && "$EDIT" fix-inventory .) >/dev/null
+image_damage "$IMG" "$CR_DIR/bad" "mm-$CR_PID.img" "vmas.$K.ghost.size" 1
 "$PIDTRACE" restore -D "$CR_DIR/bad" >/dev/null 2>"$CR_DIR/bad.err"
 rc=$?
 if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/bad.err")" = 1 ] &&

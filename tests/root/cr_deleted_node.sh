@@ -11,8 +11,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 cr_roundtrip_show node zdtm_deleted_node \
 	'removed=[.tasks[0].fds[] | select(.type == "chr" and .node.removed) | .path | sub(".*/node/"; "")] | sort == ["null", "sub/zero"]' \
 	'owner=[.tasks[0].fds[] | select(.node.removed) | [.node.uid, .node.gid]] | unique == [[4321, 8765]]'

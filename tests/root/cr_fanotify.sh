@@ -15,8 +15,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 FS=$T/fs
 mkdir -p "$FS"
 if ! mount -t tmpfs -o size=1m pidtrace-fan "$FS"; then
@@ -92,27 +90,9 @@ fi
 cr_cleanup
 
 # Damaged records: the image check names the file and the fd.
-EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 fresh
 if cr_start bad zdtm_fanotify "$FS" && cr_dump; then
-	GOOD=$CR_DIR/img
-	read -r pid idx fd < <("$PIDTRACE" show -D "$GOOD" --json 2>/dev/null |
-		jq -r '.tasks[0] | [.pid, (.fds | map(.fanotify.flags == "0x12") | index(true)),
-			(.fds | map(select(.fanotify.flags == "0x12")) | .[0].fd)] | @tsv')
-	bad() {
-		local b=$T/bad_$1 err
-		rm -rf "$b"
-		cp -a "$GOOD" "$b"
-		if [ -z "$idx" ] || [ "$idx" = null ] ||
-			! "$EDIT" set "$b/files-$pid.img" "fds.$idx.fanotify.$2" "$3" >/dev/null ||
-			! (cd "$b" && "$EDIT" fix-inventory .) >/dev/null; then
-			fail "bad_$1" "no fanotify fd in the image, or image_edit failed"
-			return
-		fi
-		err=$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null)
-		same "bad_$1" "$err" "pidtrace: show: $b/files-$pid.img: fanotify fd $fd$4"
-		rm -rf "$b"
-	}
+	bad() { show_bad_fd "bad_$1" "$CR_DIR/img" '.fanotify.flags == "0x12"' "fanotify.$2" "$3" "fanotify " "$4"; }
 	bad class flags 4 ": a class with permission events"
 	bad kind marks.0.kind 7 ": mark 0 of kind 7"
 	bad path marks.0.path relative ": mark 0 has no absolute path"

@@ -45,10 +45,8 @@ cr_cleanup
 
 # A damaged link: a task sharing the table of a pid that is not in the tree.
 if cr_start fdt_bad zdtm_fdt && cr_dump; then
-	EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 	KID=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r '[.tasks[] | select(.fd_table_of != null)][0].pid')
-	if "$EDIT" set "$CR_DIR/img/files-$KID.img" fd_table_of 4000000 >/dev/null &&
-		(cd "$CR_DIR/img" && "$EDIT" fix-inventory .) >/dev/null; then
+	if image_set "$CR_DIR/img" "files-$KID.img" fd_table_of 4000000; then
 		(cd "$CR_DIR" && exec "$PIDTRACE" restore -D "$CR_DIR/img" --json \
 			>"$CR_DIR/restore.json" 2>"$CR_DIR/restore.err")
 		err=$(jq -r '.error // empty' "$CR_DIR/restore.json" 2>/dev/null)
@@ -62,8 +60,7 @@ if cr_start fdt_bad zdtm_fdt && cr_dump; then
 	fi
 	# fds in a task that uses another's table: the image check refuses it.
 	cp "$CR_DIR/img/files-$CR_PID.img" "$CR_DIR/img/files-$KID.img"
-	"$EDIT" set "$CR_DIR/img/files-$KID.img" fd_table_of "$CR_PID" >/dev/null
-	(cd "$CR_DIR/img" && "$EDIT" fix-inventory .) >/dev/null
+	image_set "$CR_DIR/img" "files-$KID.img" fd_table_of "$CR_PID"
 	err=$("$PIDTRACE" show -D "$CR_DIR/img" 2>&1 >/dev/null)
 	if [[ "$err" =~ files-$KID.img:\ uses\ the\ fd\ table\ of\ pid\ $CR_PID\ and\ has\ [0-9]+\ fds\ of\ its\ own$ ]]; then
 		pass fdt_bad_fds

@@ -18,7 +18,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 port() { sed -n "s/^PORTS .*$1=\([0-9]*\).*/\1/p" "$CR_DIR/log" | head -n 1; }
 
 # Round trip, with the image as show --json tells it.

@@ -19,7 +19,6 @@ fi
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 field() { sed -n "s/^.*$1=\([0-9]*\).*/\1/p" "$CR_DIR/log" | head -n 1; }
 
 ip link set lo up
@@ -80,25 +79,8 @@ cr_cleanup
 
 # A damaged entry: bad NAME SELECT FIELD VALUE MESSAGE (SELECT: jq filter of
 # the fd; MESSAGE: what follows "fd N: ").
-EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 GOOD=$T/rt/img
-bad() {
-	local b=$T/bad_$1 pid idx fd err
-	read -r pid idx fd < <("$PIDTRACE" show -D "$GOOD" --json 2>/dev/null |
-		jq -r ".tasks[0] | [.pid, (.fds | map(.inet != null and ($2)) | index(true)),
-			(.fds | map(select(.inet != null and ($2))) | .[0].fd)] | @tsv")
-	rm -rf "$b"
-	cp -a "$GOOD" "$b" 2>/dev/null
-	if [ -z "$idx" ] || [ "$idx" = null ] ||
-		! "$EDIT" set "$b/files-$pid.img" "fds.$idx.$3" "$4" >/dev/null ||
-		! (cd "$b" && "$EDIT" fix-inventory .) >/dev/null; then
-		fail "bad_$1" "no such fd in the image, or image_edit failed"
-		return
-	fi
-	err=$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null)
-	same "bad_$1" "$err" "pidtrace: show: $b/files-$pid.img: fd $fd: $5"
-	rm -rf "$b"
-}
+bad() { show_bad_fd "bad_$1" "$GOOD" ".inet != null and ($2)" "$3" "$4" "" ": $5"; }
 RAW='.inet.proto == "raw" and .inet.protocol == 1'
 PING='.inet.proto == "icmp" and .inet.family == "inet"'
 bad raw_port "$RAW" inet_sk.src_port 80 "raw IP socket of protocol 1 with port 80"

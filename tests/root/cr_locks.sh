@@ -22,8 +22,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # probe NAME WANT: zdtm_locks probe from outside the tree exits WANT (0: all held).
 probe() {
 	local rc
@@ -72,8 +70,7 @@ IDX=$(jq --argjson p "$CR_PID" '.tasks[] | select(.pid == $p) | .fds | to_entrie
 	select(any(.value.locks[]?; .start == 10)) | .key' "$CR_DIR/show.json")
 FD=$(jq --argjson p "$CR_PID" --argjson i "${IDX:-0}" '.tasks[] | select(.pid == $p) | .fds[$i].fd' \
 	"$CR_DIR/show.json")
-cp -r "$CR_DIR/img" "$T/bad"
-"$TOP/$OUTPUT/tests/tools/image_edit" set "$T/bad/files-$CR_PID.img" "fds.$IDX.locks.0.end" 5
+image_damage "$CR_DIR/img" "$T/bad" "files-$CR_PID.img" "fds.$IDX.locks.0.end" 5
 (cd "$CR_DIR" && exec "$PIDTRACE" restore -D "$T/bad" >"$T/out" 2>"$T/err")
 rc=$?
 if [ "$rc" = 1 ] && [ "$(cat "$T/err")" = "pidtrace: restore: check: $T/bad/files-$CR_PID.img: fd $FD: lock 0 has an impossible byte range" ]; then

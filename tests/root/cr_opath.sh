@@ -10,8 +10,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 cr_roundtrip_show opath zdtm_opath \
 	'types=[.tasks[0].fds[] | select(.type == "path") | .opath.file_type] | sort == ["FIFO", "character device", "directory", "file", "symlink", "symlink"]' \
 	'targets=[.tasks[0].fds[] | select(.opath.link_target) | .opath.link_target] | sort == ["../nowhere/target with space", "/gone/target"]' \
@@ -31,24 +29,8 @@ else
 	fail keep_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
 fi
 GOOD=$CR_DIR/img
-EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 # bad NAME JQ_SELECT FIELD VALUE MESSAGE: that field of the first fd JQ_SELECT picks, set.
-bad() {
-	local b=$T/bad_$1 pid idx fd err
-	read -r pid idx fd < <("$PIDTRACE" show -D "$GOOD" --json 2>/dev/null |
-		jq -r ".tasks[0] | [.pid, (.fds | map($2) | index(true)), (.fds | map(select($2)) | .[0].fd)] | @tsv")
-	rm -rf "$b"
-	cp -a "$GOOD" "$b" 2>/dev/null
-	if [ -z "$idx" ] || [ "$idx" = null ] ||
-		! "$EDIT" set "$b/files-$pid.img" "fds.$idx.$3" "$4" >/dev/null ||
-		! (cd "$b" && "$EDIT" fix-inventory .) >/dev/null; then
-		fail "bad_$1" "no such fd in the image, or image_edit failed"
-		return
-	fi
-	err=$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null)
-	same "bad_$1" "$err" "pidtrace: show: $b/files-$pid.img: fd $fd$5"
-	rm -rf "$b"
-}
+bad() { show_bad_fd "bad_$1" "$GOOD" "$2" "$3" "$4" "" "$5"; }
 LINK='.opath.link_target == "/gone/target"'
 bad removed_dir '.opath.file_type == "directory"' node_removed 1 \
 	": a removed node restore cannot make again (mode 040750)"

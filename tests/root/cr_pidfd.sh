@@ -14,7 +14,6 @@ if cr_start pidfd zdtm_pidfd && cr_dump; then
 	pass pidfd_dump
 	if cr_restore --timeline "$CR_DIR/timeline.json"; then
 		pass pidfd_restore
-		same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 		same pidfd_helpers "$(jr .helpers)" 2
 		same pidfd_no_unexpected_death "$(jr .unexpected_deaths)" 0
 		# The SIGKILLed target's helper dies by SIGKILL, expected, its own kill().

@@ -7,8 +7,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # ns_roundtrip NAME PROG: dump with --leave-running, restore --pidns next to
 # the original, SIGTERM both; both must PASS.
 ns_roundtrip() {

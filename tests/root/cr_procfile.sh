@@ -12,8 +12,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 cr_roundtrip_show procfile zdtm_procfile \
 	'init=[.tasks[0].fds[] | select(.proc.pid == 1) | .proc.alive] == [true]' \
 	'dead=[.tasks[0].fds[] | select(.proc.alive == false) | .path | sub("[0-9]+"; "N")] | sort == ["/proc/N", "/proc/N/mountinfo"]' \
@@ -27,17 +25,13 @@ if cr_start keep zdtm_procfile && cr_dump; then
 		fail procfile_show_plain "$("$PIDTRACE" show -D "$CR_DIR/img" | grep /proc/)"
 	fi
 	idx=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq '[.tasks[0].fds[] | .proc.pid == 1] | index(true)')
-	EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 	# A damaged copy: the pid restore checks is not the one of the path it opens.
 	b=$T/bad_pid
-	cp -a "$CR_DIR/img" "$b"
-	"$EDIT" set "$b/files-$pid.img" "fds.$idx.proc_pid" 2 >/dev/null &&
-		(cd "$b" && "$EDIT" fix-inventory .) >/dev/null
+	image_damage "$CR_DIR/img" "$b" "files-$pid.img" "fds.$idx.proc_pid" 2
 	same procfile_bad_pid "$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null | sed 's/fd [0-9]*:/fd N:/')" \
 		"pidtrace: show: $b/files-$pid.img: fd N: /proc/1/status is not in /proc/2"
 	rm -rf "$b"
-	"$EDIT" set "$CR_DIR/img/files-$pid.img" "fds.$idx.proc_start" 7 >/dev/null &&
-		(cd "$CR_DIR/img" && "$EDIT" fix-inventory .) >/dev/null
+	image_set "$CR_DIR/img" "files-$pid.img" "fds.$idx.proc_start" 7
 	if cr_restore; then
 		fail procfile_other_init "the restore succeeded"
 	else

@@ -11,8 +11,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # pids of the image, and which of them still exist (as anything).
 image_pids() { "$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r '.tasks[].pid'; }
 left_over() {

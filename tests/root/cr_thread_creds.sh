@@ -14,8 +14,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 if ! cr_start thread_creds zdtm_thread_creds; then
 	fail thread_creds_start "the program did not start: $(head -n 3 "$CR_DIR/log" 2>/dev/null)"
 elif ! cr_dump; then

@@ -21,8 +21,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # Round trip; the socket file of the killed original is still there.
 D=$T/rt
 mkdir -p "$D"

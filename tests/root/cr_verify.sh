@@ -22,8 +22,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # progs_as NAME PROG: a directory of programs for cr_start where PROG is NAME.
 progs_as() {
 	mkdir -p "$T/bin"

@@ -26,48 +26,18 @@ P=$TARGET
 B=$T/bad
 FILES=$(cd "$GOOD" && ls)
 
-# listing DIR: what a show must not change (names, sizes, modes, contents).
-listing() { (cd "$1" && find . -printf '%p %s %m %U %y\n' | sort && find . -type f -exec md5sum {} + | sort); }
+fresh() { image_copy "$GOOD" "$B"; }
 
-fresh() { rm -rf "$B"; cp -a "$GOOD" "$B"; }
-
-# refused PATTERN: show on $B fails as it must; else prints why and fails.
-WHY=
+# refused PATTERN: show on $B fails as it must (and, unless QUICK, leaves
+# the directory as it was); else WHY says why.
 QUICK=
 refused() {
-	local rc before=
-	[ -z "$QUICK" ] && before=$(listing "$B")
-	"$PIDTRACE" show -D "$B" >"$T/out" 2>"$T/err"
-	rc=$?
-	if [ "$rc" != 1 ]; then
-		WHY="exit status $rc: $(head -c 300 "$T/err")"
-	elif [ "$(wc -l <"$T/err")" != 1 ] || ! grep -Eq "^pidtrace: show: $1\$" "$T/err"; then
-		WHY="stderr: $(head -c 300 "$T/err") (expected /$1/)"
-	elif [ -s "$T/out" ]; then
-		WHY="printed a partial image"
-	elif [ -z "$QUICK" ] && [ "$before" != "$(listing "$B")" ]; then
-		WHY="the directory changed"
-	else
-		return 0
-	fi
-	return 1
+	SHOW_UNCHANGED=$([ -z "$QUICK" ] && echo 1) show_refuses "$B" "$1"
 }
 
-# case NAME PATTERN CMD: a fresh copy, CMD run in it, then refused PATTERN.
-# flip_at FILE OFFSET: invert the byte at OFFSET (writing a fixed value
-# would change nothing when the byte already had it: 1 time in 256).
-flip_at() {
-	local b
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	[ -n "$b" ] || return 1
-	# shellcheck disable=SC2059
-	printf "\\$(printf '%03o' $((255 - b)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
-
+# case_ NAME PATTERN CMD: a fresh copy, CMD run in it, then refused PATTERN.
 case_() {
-	fresh
-	(cd "$B" && eval "$3") || { fail "$1" "could not damage the image: $3"; return; }
-	if refused "$2"; then pass "$1"; else fail "$1" "$WHY"; fi
+	SHOW_UNCHANGED=1 image_case "$1" "$GOOD" "$B" "$2" "$3"
 }
 
 re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
@@ -117,7 +87,7 @@ while read -r st f fixinv n why; do
 		fail "$name" "$n boundaries: $why"
 	fi
 done <"$T/sweep"
-[ "$(listing "$B")" = "$(listing "$GOOD")" ] && pass truncated_sweep_leaves_the_dir ||
+[ "$(image_listing "$B")" = "$(image_listing "$GOOD")" ] && pass truncated_sweep_leaves_the_dir ||
 	fail truncated_sweep_leaves_the_dir "the directory changed"
 
 # The same through pidtrace show: in every file, a cut in its header, its
@@ -164,15 +134,15 @@ for f in $FILES; do
 	if [ "${f%%-*}" = pages ]; then
 		mid=$((4096 + (size - 4096) / 2))
 		case_ "flipped_data_byte_$k" "$BR/$f: checksum mismatch \(the file is damaged\)" \
-			"flip_at $f $mid"
+			"image_flip $f $mid"
 		case_ "flipped_header_byte_$k" "$BR/$f: checksum mismatch in the header \(the file is damaged\)" \
-			"flip_at $f 26"
+			"image_flip $f 26"
 	else
 		mid=$((40 + (size - 44) / 2))
 		case_ "flipped_byte_$k" "$BR/$f: checksum mismatch \(the file is damaged\)" \
-			"flip_at $f $mid"
+			"image_flip $f $mid"
 		case_ "flipped_checksum_byte_$k" "$BR/$f: checksum mismatch \(the file is damaged\)" \
-			"flip_at $f $((size - 2))"
+			"image_flip $f $((size - 2))"
 	fi
 	case_ "wrong_magic_$k" "$BR/$f: not a pidtrace image file \(bad magic\)" \
 		"printf 'X' | dd of=$f bs=1 seek=0 conv=notrunc status=none"

@@ -22,8 +22,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-
 # progs_as NAME PROG: a directory of programs for cr_start where PROG is
 # called NAME (its comm).
 progs_as() {
@@ -182,11 +180,9 @@ same second_task_mmap_nothing_left "$(left_over "$CR_DIR" "$TREE")" ""
 # flip_data DIR FILE: one byte in the middle of FILE's page data changed;
 # sizes, framing and the header (with its own checksum) untouched.
 flip_data() {
-	local f=$1/$2 size off b
-	size=$(stat -c %s "$f")
-	off=$((4096 + (size - 4096) / 2))
-	b=$(od -An -tu1 -j "$off" -N1 "$f" | tr -d ' ')
-	printf "\\x$(printf %02x $((b ^ 0x5a)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
+	local size
+	size=$(stat -c %s "$1/$2")
+	image_flip "$1/$2" $((4096 + (size - 4096) / 2))
 }
 
 # refuses_damaged NAME DIR ERROR NAME: restore of DIR fails with ERROR only.
@@ -203,7 +199,7 @@ refuses_damaged() {
 }
 
 BAD=$CR_DIR/bad
-cp -a "$IMG" "$BAD"
+image_copy "$IMG" "$BAD"
 flip_data "$BAD" "pages-$SECOND.img"
 refuses_damaged flipped_task_page "$BAD" \
 	"memory: pid $SECOND: pages-$SECOND.img: checksum mismatch (the file is damaged) (rolled back)" "$TREE"
@@ -217,7 +213,7 @@ if PROGS=$T/bin cr_start shmem "$SHM" && cr_dump; then
 	"$PIDTRACE" show -D "$CR_DIR/img" --json >"$CR_DIR/show.json"
 	if [ "$(stat -c %s "$CR_DIR/img/pages-shmem.img")" -gt 4096 ]; then
 		BAD=$CR_DIR/bad
-		cp -a "$CR_DIR/img" "$BAD"
+		image_copy "$CR_DIR/img" "$BAD"
 		flip_data "$BAD" pages-shmem.img
 		refuses_damaged flipped_shmem_page "$BAD" \
 			"check: pages-shmem.img: checksum mismatch (the file is damaged)" "$SHM"

@@ -21,23 +21,7 @@ wait "$TARGET" 2>/dev/null
 P=$TARGET
 
 # damaged NAME PATTERN CMD: copy the image, run CMD in it, expect PATTERN.
-damaged() {
-	local name=$1 pat=$2 rc
-	rm -rf "$T/bad"
-	cp -a "$GOOD" "$T/bad"
-	(cd "$T/bad" && eval "$3")
-	"$PIDTRACE" show -D "$T/bad" >"$T/out" 2>"$T/err"
-	rc=$?
-	if [ "$rc" != 1 ]; then
-		fail "$name" "exit status $rc: $(cat "$T/err")"
-	elif [ "$(wc -l <"$T/err")" != 1 ] || ! grep -Eq "^pidtrace: show: $pat\$" "$T/err"; then
-		fail "$name" "stderr: $(cat "$T/err")"
-	elif [ -s "$T/out" ]; then
-		fail "$name" "printed a partial image"
-	else
-		pass "$name"
-	fi
-}
+damaged() { image_case "$1" "$GOOD" "$T/bad" "$2" "$3"; }
 
 MM=mm-$P.img
 SIZE=$(stat -c %s "$GOOD/$MM")
@@ -61,8 +45,7 @@ damaged flipped_id "$T/bad/core-$P.img: checksum mismatch \(the file is damaged\
 ID='[0-9a-f]{32}'
 swapped() {
 	local name=$1 f=$2 cmd rc pat
-	rm -rf "$T/bad"
-	cp -a "$GOOD" "$T/bad"
+	image_copy "$GOOD" "$T/bad"
 	cp "$T/other/$f" "$T/bad/$f"
 	for cmd in show restore; do
 		# restore names the phase, as every failure of a restore ("check: ").
@@ -104,8 +87,7 @@ rc=$?
 same no_dir "$rc $(cat "$T/err")" "1 pidtrace: show: $T/nothing: No such file or directory"
 
 # In --json mode the error is a JSON object on stdout.
-rm -rf "$T/bad"
-cp -a "$GOOD" "$T/bad"
+image_copy "$GOOD" "$T/bad"
 truncate -s 100 "$T/bad/$MM"
 out=$("$PIDTRACE" show -D "$T/bad" --json 2>/dev/null)
 same json_error "$(printf '%s' "$out" | jq -r .error)" "$T/bad/$MM: truncated (expected $SIZE bytes, got 100)"

@@ -222,3 +222,19 @@ int cgmount__move(const char *controllers, const char *path, pid_t tid, int thre
 	close(fd);
 	return err;
 }
+
+bool cgmount__good_path(const char *p, size_t max)
+{
+	size_t n;
+
+	if (p[0] != '/' || !p[1] || strlen(p) >= max)
+		return false;
+	while (*p == '/') {
+		p++;
+		n = strcspn(p, "/");
+		if (!n || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+	}
+	return *p == '\0';
+}

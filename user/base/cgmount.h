@@ -12,6 +12,7 @@
 #define PT_CGMOUNT_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -48,5 +49,11 @@ int cgmount__dir(const char *controllers, const char *path, char *dir, size_t le
  * in v2, tasks in v1). Return: 0 or -errno (-ENOENT: no such cgroup).
  */
 int cgmount__move(const char *controllers, const char *path, pid_t tid, int thread);
+/*
+ * Is @p a cgroup below a hierarchy's root, "/a/b": absolute, not the root
+ * itself, shorter than @max, no empty, "." or ".." component (an image's
+ * or a user's path never climbs out of the hierarchy it names)?
+ */
+bool cgmount__good_path(const char *p, size_t max);
 
 #endif

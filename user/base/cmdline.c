@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmdline.c - the option parsing every command shares (see cmdline.h). */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmdline.h"
@@ -53,4 +56,15 @@ int cmdline__color(const char *arg, enum color_when *when)
 		return 0;
 	pr_err("--color: '%s' is not auto, always or never", arg);
 	return EXIT_USAGE;
+}
+
+int cmdline__ulong(const char *arg, unsigned long lo, unsigned long hi, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || !isdigit((unsigned char)arg[0]) || *v < lo || *v > hi)
+		return -1;
+	return 0;
 }

@@ -36,4 +36,11 @@ int cmdline__no_arguments_left(const char *cmd, int argc, char **argv);
 /* The argument of --color into @when. Return: 0, or EXIT_USAGE after saying why. */
 int cmdline__color(const char *arg, enum color_when *when);
 
+/*
+ * @arg as a decimal number from @lo to @hi into @v: digits only (strtoul()
+ * would take "-4" as a huge number, and " 4" or "+4"), no overflow.
+ * Return: 0, or -1 (nothing said: the caller names the option).
+ */
+int cmdline__ulong(const char *arg, unsigned long lo, unsigned long hi, unsigned long *v);
+
 #endif

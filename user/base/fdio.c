@@ -53,3 +53,14 @@ int fdio__unlink_same(int fd, const char *name)
 		return -EIO;
 	return 0;
 }
+
+int fdio__unlink_made(int fd, const char *name, int err)
+{
+	if (fdio__unlink_same(fd, name))
+		err = err ? err : -EIO;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}

@@ -23,5 +23,11 @@ ssize_t fdio__pread_all(int fd, void *buf, size_t len, off_t off);
  * put there since). Return: 0, or -EIO when it is not or unlink failed.
  */
 int fdio__unlink_same(int fd, const char *name);
+/*
+ * The end of making a nameless file: @fd, made at @name and set up with
+ * @err as the outcome so far, unlinked there (fdio__unlink_same()).
+ * Return: @fd, or -errno (@err first) with @fd closed.
+ */
+int fdio__unlink_made(int fd, const char *name, int err);
 
 #endif

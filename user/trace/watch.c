@@ -2,7 +2,6 @@
 /*
  * watch.c - `pidtrace watch`: explain every death by signal, live.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -216,11 +215,7 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 			}
 			break;
 		case OPT_RINGBUF:
-			errno = 0;
-			kb = strtoul(optarg, &end, 10);
-			/* strtoul() takes "-4" as a huge number: refuse signs and overflow. */
-			if (errno || *end || end == optarg || !isdigit((unsigned char)optarg[0]) ||
-			    kb < 4 || kb > RINGBUF_MAX_KB) {
+			if (cmdline__ulong(optarg, 4, RINGBUF_MAX_KB, &kb)) {
 				pr_err("--ringbuf-kb: '%s' is not a size from 4 kB to %d kB", optarg,
 				       RINGBUF_MAX_KB);
 				return EXIT_USAGE;
@@ -243,10 +238,7 @@ static int parse_args(struct watch_env *env, int argc, char **argv)
 			}
 			break;
 		case OPT_METRICS_CAP:
-			errno = 0;
-			kb = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || !isdigit((unsigned char)optarg[0]) ||
-			    kb < 1 || kb > 4096) {
+			if (cmdline__ulong(optarg, 1, 4096, &kb)) {
 				pr_err("--metrics-label-cap: '%s' is not a number from 1 to 4096", optarg);
 				return EXIT_USAGE;
 			}

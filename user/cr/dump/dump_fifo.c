@@ -18,10 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "dump_fifo.h"
+#include "kinds.h"
 #include "log.h"
 #include "pipe_peek.h"
 
@@ -64,20 +64,6 @@ static int seen_before(struct dump_ctx *ctx, uint64_t dev, uint64_t ino)
 	return 0;
 }
 
-/* A copy of @pid's fd @fd in pidtrace (the same open file, no new open). */
-static int getfd(pid_t pid, int fd)
-{
-	int pidfd, copy, err;
-
-	pidfd = syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	err = copy < 0 ? -errno : copy;
-	close(pidfd);
-	return err;
-}
-
 int dump_fifo__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		  const struct stat *st, FdEntry *e)
 {
@@ -110,7 +96,7 @@ int dump_fifo__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		return first;
 	first = !first;
 	/* The capacity in every fd (restore may meet any of them first). */
-	copy = getfd(pid, fd);
+	copy = kinds__copy_fd(pid, fd);
 	if (copy < 0)
 		return procfs__exists(pid) ? copy : -ESRCH;
 	sz = fcntl(copy, F_GETPIPE_SZ);

@@ -14,12 +14,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "dump_ctx.h"
 #include "dump_fown.h"
 #include "dump_threads.h"
+#include "kinds.h"
 #include "log.h"
 
 #ifndef F_GETOWNER_UIDS
@@ -47,19 +47,13 @@ int dump_fown__fd(struct dump_ctx *ctx, struct dump_task *t, int fd, FdEntry *e)
 	static const char *const kinds[] = { "thread", "process", "process group" };
 	struct f_owner_ex own = { 0, 0 };
 	uint32_t uids[2] = { 0, 0 };
-	int pidfd, copy, sig, err = 0;
+	int copy, sig, err = 0;
 	bool has_uids;
 	FownEntry *f;
 
-	pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
-	if (pidfd < 0)
-		return errno == ESRCH ? -ESRCH : -errno;
-	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	copy = kinds__copy_fd(t->pid, fd);
 	if (copy < 0)
-		err = errno == ESRCH ? -ESRCH : -errno;
-	close(pidfd);
-	if (err)
-		return err;
+		return copy;
 	sig = fcntl(copy, F_GETSIG);
 	if (sig < 0 || fcntl(copy, F_GETOWN_EX, &own))
 		err = -errno;

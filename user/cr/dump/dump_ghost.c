@@ -54,7 +54,8 @@ static bool is_saved(const struct dump_ghost *g, uint64_t dev, uint64_t ino)
 	return false;
 }
 
-int dump_ghost__claim(struct dump_ctx *ctx, uint64_t dev, uint64_t ino)
+/* Return: 1 the caller saves the contents of (@dev, @ino), 0 already saved, -ENOMEM. */
+static int claim(struct dump_ctx *ctx, uint64_t dev, uint64_t ino)
 {
 	struct dump_ghost *g = state(ctx);
 	struct ghost_key *arr;
@@ -71,7 +72,7 @@ int dump_ghost__claim(struct dump_ctx *ctx, uint64_t dev, uint64_t ino)
 	return 1;
 }
 
-int dump_ghost__describe(DeletedFileEntry *d, const char *path, size_t len, const struct stat *st)
+static int describe(DeletedFileEntry *d, const char *path, size_t len, const struct stat *st)
 {
 	d->path = strndup(path, len);
 	if (!d->path)
@@ -121,7 +122,7 @@ static int add_extent(int f, uint64_t off, uint64_t len, DeletedFileEntry *d, si
 	return 0;
 }
 
-int dump_ghost__read(pid_t pid, const char *link, uint64_t size, DeletedFileEntry *d)
+static int read_data(pid_t pid, const char *link, uint64_t size, DeletedFileEntry *d)
 {
 	off_t data, hole, off = 0;
 	struct stat now;
@@ -157,6 +158,20 @@ int dump_ghost__read(pid_t pid, const char *link, uint64_t size, DeletedFileEntr
 		err = -EIO;
 	close(f);
 	return err;
+}
+
+int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *path, size_t len,
+		     const struct stat *st, pid_t pid, const char *link)
+{
+	int err = describe(d, path, len, st);
+
+	if (!err)
+		err = claim(ctx, st->st_dev, st->st_ino);
+	if (err <= 0)
+		return err;
+	d->has_data_here = d->data_here = true;
+	d->has_data = true;
+	return read_data(pid, link, st->st_size, d);
 }
 
 static int refuse(pid_t pid, const VmaEntry *v, const char *link, const char *why)
@@ -197,17 +212,10 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
 	v->deleted = true;
 	if (len > strlen(DELETED) && !strcmp(link + len - strlen(DELETED), DELETED))
 		len -= strlen(DELETED);
-	err = dump_ghost__describe(d, link, len, st);
-	if (!err)
-		err = dump_ghost__claim(ctx, st->st_dev, st->st_ino);
-	if (err <= 0)
-		return err;
-	d->has_data_here = d->data_here = true;
-	d->has_data = true;
 	/* The map_files link opens the inode itself, nameless as it is. */
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", pid, (unsigned long)v->start,
 		 (unsigned long)v->end);
-	err = dump_ghost__read(pid, path, st->st_size, d);
+	err = dump_ghost__save(ctx, d, link, len, st, pid, path);
 	if (err && err != -ESRCH && err != -ENOMEM)
 		pr_err("pid %d: mapping %lx-%lx of %s: cannot read the deleted file: %s", pid,
 		       (unsigned long)v->start, (unsigned long)v->end, link, strerror(-err));

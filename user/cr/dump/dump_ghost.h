@@ -32,26 +32,20 @@
 int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const struct stat *st,
 		    VmaEntry *v);
 
-/*
- * dump_ghost__claim() - the contents of deleted file (@dev, @ino) are to be
- * saved once in the image, by the first fd (FD_DELETED, dumped before the
- * memory) or mapping that asks: the others refer to it.
- * Return: 1 the caller saves them, 0 already saved, -ENOMEM.
- */
-int dump_ghost__claim(struct dump_ctx *ctx, uint64_t dev, uint64_t ino);
-
-/* @d's name (@len bytes of @path), size, mode, owner and times from @st. 0 or -ENOMEM. */
-int dump_ghost__describe(DeletedFileEntry *d, const char *path, size_t len, const struct stat *st);
-
 /**
- * dump_ghost__read() - the contents of a deleted file of @pid, @size
- * bytes, through @link (a /proc fd or map_files link), into @d: its data
- * ranges (SEEK_DATA/SEEK_HOLE) as `extents`, their bytes one after the
- * other in `data` (allocated, the caller's even on error); holes are not
- * stored and come back as holes. Return: 0, -ESRCH (@pid is gone), -EIO
- * (the file is shorter than @size), other -errno (nothing printed).
+ * dump_ghost__save() - deleted file @st (of @pid), open at @link (a /proc
+ * fd or map_files link), described in @d: its name (@len bytes of @path),
+ * size, mode, owner and times; and its contents, saved once in the image
+ * by the first fd (FD_DELETED, dumped before the memory) or mapping that
+ * asks, the others referring to it: its data ranges (SEEK_DATA/SEEK_HOLE)
+ * as `extents`, their bytes one after the other in `data` (allocated, the
+ * caller's even on error); holes are not stored and come back as holes.
+ * Return: 0, -ENOMEM, -ESRCH (@pid is gone), -EIO (the file is shorter
+ * than its size), -EFBIG (more data than saved), other -errno (nothing
+ * printed).
  */
-int dump_ghost__read(pid_t pid, const char *link, uint64_t size, DeletedFileEntry *d);
+int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *path, size_t len,
+		     const struct stat *st, pid_t pid, const char *link);
 
 /* Free what the module keeps in @ctx. */
 void dump_ghost__free(struct dump_ctx *ctx);

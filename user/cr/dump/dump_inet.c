@@ -45,6 +45,7 @@
 #include "log.h"
 #include "sk_filter.h"
 #include "sockdiag.h"
+#include "sockopt.h"
 #include "tcp_fin.h"
 
 #define TCP_LISTEN_STATE 10
@@ -160,14 +161,6 @@ static int same_netns(pid_t pid, int s)
 	return its.st_dev == mine.st_dev && its.st_ino == mine.st_ino;
 }
 
-static int get_int(int s, int level, int opt, int *v)
-{
-	socklen_t l = sizeof(*v);
-
-	*v = 0;
-	return getsockopt(s, level, opt, v, &l) ? -errno : 0;
-}
-
 static int set_bytes(ProtobufCBinaryData *b, const uint8_t *a, size_t len)
 {
 	b->data = malloc(len);
@@ -277,41 +270,41 @@ static int record(int s, int family, int type, int proto, const struct inet_name
 		k->has_backlog = true;
 		k->backlog = d->wqueue;
 	}
-	err = get_int(s, SOL_SOCKET, SO_REUSEADDR, &v);
+	err = sockopt__get_int(s, SOL_SOCKET, SO_REUSEADDR, &v);
 	k->reuseaddr = v;
 	if (!err)
-		err = get_int(s, SOL_SOCKET, SO_REUSEPORT, &v);
+		err = sockopt__get_int(s, SOL_SOCKET, SO_REUSEPORT, &v);
 	k->reuseport = v;
 	if (!err)
-		err = get_int(s, SOL_SOCKET, SO_KEEPALIVE, &v);
+		err = sockopt__get_int(s, SOL_SOCKET, SO_KEEPALIVE, &v);
 	k->keepalive = v;
 	if (!err)
-		err = get_int(s, SOL_SOCKET, SO_SNDBUF, &v);
+		err = sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v);
 	k->sndbuf = v;
 	if (!err)
-		err = get_int(s, SOL_SOCKET, SO_RCVBUF, &v);
+		err = sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v);
 	k->rcvbuf = v;
 	if (!err && family == AF_INET6) {
-		err = get_int(s, IPPROTO_IPV6, IPV6_V6ONLY, &v);
+		err = sockopt__get_int(s, IPPROTO_IPV6, IPV6_V6ONLY, &v);
 		k->has_v6only = true;
 		k->v6only = v;
 	}
 	if (!err && type == SOCK_STREAM) {
-		err = get_int(s, IPPROTO_TCP, TCP_NODELAY, &v);
+		err = sockopt__get_int(s, IPPROTO_TCP, TCP_NODELAY, &v);
 		k->has_nodelay = true;
 		k->nodelay = v;
 	}
 	if (err)
 		return err;
 	/* Which sizes the program set: the others are the kernel's to tune. */
-	if (!get_int(s, SOL_SOCKET, SO_BUF_LOCK, &v)) {
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_BUF_LOCK, &v)) {
 		k->has_buf_lock = true;
 		k->buf_lock = v & 3;
 	}
 	/* At the family's level: a raw IPv6 socket does not answer the IPv4 one. */
-	if (!get_int(s, lv, family == AF_INET6 ? IPV6_FREEBIND : IP_FREEBIND, &v) && v)
+	if (!sockopt__get_int(s, lv, family == AF_INET6 ? IPV6_FREEBIND : IP_FREEBIND, &v) && v)
 		k->has_freebind = k->freebind = true;
-	if (!get_int(s, lv, family == AF_INET6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, &v) && v)
+	if (!sockopt__get_int(s, lv, family == AF_INET6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, &v) && v)
 		k->has_transparent = k->transparent = true;
 	if (getsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, dev, &dl))
 		return -errno;

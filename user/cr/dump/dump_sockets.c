@@ -38,6 +38,7 @@
 #include "dump_unix_name.h"
 #include "log.h"
 #include "sockdiag.h"
+#include "sockopt.h"
 #include "unix_opts.h"
 
 #define MAX_QUEUE_BYTES (64UL << 20)	/* data queued in one socket */
@@ -173,13 +174,6 @@ static int read_queue(int s, uint32_t type, uint32_t shut, UnixSkEntry *u)
 	return err;
 }
 
-static int sockopt_int(int s, int opt, int *val)
-{
-	socklen_t l = sizeof(*val);
-
-	return getsockopt(s, SOL_SOCKET, opt, val, &l) ? -errno : 0;
-}
-
 static bool sock_seen(const struct dump_sockets *k, uint64_t ino)
 {
 	size_t i;
@@ -300,13 +294,13 @@ static int dump_unix(struct dump_sockets *k, pid_t pid, int fd, int s, const cha
 	 */
 	if (!getsockopt(s, SOL_SOCKET, SO_GET_FILTER, NULL, &fl) ? fl != 0 : errno == EACCES)
 		return refuse(pid, fd, "unix socket with a socket filter (BPF)");
-	err = sockopt_int(s, SO_SNDBUF, &sndbuf);
+	err = sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &sndbuf);
 	if (!err)
-		err = sockopt_int(s, SO_RCVBUF, &rcvbuf);
+		err = sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf);
 	if (!err)
-		err = sockopt_int(s, SO_PEEK_OFF, &peek);
+		err = sockopt__get_int(s, SOL_SOCKET, SO_PEEK_OFF, &peek);
 	if (!err)
-		err = sockopt_int(s, SO_PASSCRED, &cred);
+		err = sockopt__get_int(s, SOL_SOCKET, SO_PASSCRED, &cred);
 	if (err)
 		return err;
 	e->type = FD_TYPE__FD_UNIX;
@@ -408,9 +402,9 @@ int dump_sockets__fd(struct dump_sockets **sk, pid_t pid, int fd, const struct s
 		pr_err("pid %d fd %d: cannot look at the socket: %s", pid, fd, strerror(-s));
 		return -EOPNOTSUPP;
 	}
-	sockopt_int(s, SO_DOMAIN, &family);
-	sockopt_int(s, SO_TYPE, &type);
-	sockopt_int(s, SO_PROTOCOL, &proto);
+	sockopt__get_int(s, SOL_SOCKET, SO_DOMAIN, &family);
+	sockopt__get_int(s, SOL_SOCKET, SO_TYPE, &type);
+	sockopt__get_int(s, SOL_SOCKET, SO_PROTOCOL, &proto);
 	if (family == AF_UNIX) {
 		err = dump_unix(k, pid, fd, s, info, st->st_ino, e);
 	} else if (family == AF_INET || family == AF_INET6) {

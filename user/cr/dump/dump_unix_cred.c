@@ -22,11 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "dump_ctx.h"
 #include "dump_unix_cred.h"
+#include "kinds.h"
 #include "log.h"
 #include "procfs.h"
 
@@ -61,22 +61,18 @@ int dump_unix_cred__fd(struct dump_ctx *ctx, pid_t pid, int fd, FdEntry *e)
 	socklen_t len = sizeof(cr);
 	const char *why = NULL;
 	struct dump_task *t;
-	int pfd, s = -1, peer = -1, err = 0;
+	int s, peer = -1, err = 0;
 	long alive = 0;
 
 	if (!u)
 		return 0;
-	pfd = syscall(SYS_pidfd_open, pid, 0);
-	if (pfd < 0)
-		return errno == ESRCH ? -ESRCH : -errno;
-	s = syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	s = kinds__copy_fd(pid, fd);
 	if (s < 0)
-		err = errno == ESRCH ? -ESRCH : -errno;
-	close(pfd);
-	if (!err && getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &len))
+		return s;
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &len)) {
 		err = -errno;
-	if (err)
 		goto out;
+	}
 	u->has_peer_pid = u->has_peer_uid = u->has_peer_gid = true;
 	u->peer_pid = cr.pid;
 	u->peer_uid = cr.uid;

@@ -9,27 +9,11 @@
 #include <limits.h>
 #include <string.h>
 
+#include "cgmount.h"
 #include "image_check.h"
 
 #define MAX_DIRS 4096
 #define MAX_FILES 1024
-
-/* "/a/b": absolute, not the root, no empty, "." or ".." component. */
-static bool good_path(const char *p)
-{
-	size_t n;
-
-	if (p[0] != '/' || !p[1] || strlen(p) >= PATH_MAX)
-		return false;
-	while (*p == '/') {
-		p++;
-		n = strcspn(p, "/");
-		if (!n || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
-		p += n;
-	}
-	return *p == '\0';
-}
 
 static bool good_name(const char *s)
 {
@@ -61,7 +45,7 @@ int image_check__cgroups(struct image *img, const char *n, const CgroupsImage *c
 		if (strlen(d->controllers) >= 128 || strchr(d->controllers, ':') ||
 		    strchr(d->controllers, '/'))
 			return bad(img, n, "cgroup %zu: a hierarchy name that is not one", i);
-		if (!good_path(d->path))
+		if (!cgmount__good_path(d->path, PATH_MAX))
 			return bad(img, n, "cgroup %zu: a path that is not one below a hierarchy's root",
 				   i);
 		if (d->mode > 07777 || d->n_files > MAX_FILES)

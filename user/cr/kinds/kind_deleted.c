@@ -131,15 +131,8 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 		return -ENOMEM;
 	e->has_size = true;
 	e->size = st->st_size;
-	err = dump_ghost__describe(d, l->link, strlen(l->link) - strlen(DELETED), st);
-	if (!err)
-		err = dump_ghost__claim(ctx, st->st_dev, st->st_ino);
-	if (err <= 0)
-		return err;
-	d->has_data_here = d->data_here = true;
-	d->has_data = true;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
-	err = dump_ghost__read(l->pid, path, st->st_size, d);
+	err = dump_ghost__save(ctx, d, l->link, strlen(l->link) - strlen(DELETED), st, l->pid, path);
 	if (err == -EFBIG) {
 		/* A filesystem that cannot tell holes from data: all of its size is data. */
 		snprintf(what, sizeof(what), "%s (more than the %llu MiB of data saved)", l->link,

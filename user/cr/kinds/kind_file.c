@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -58,17 +57,11 @@ static char *node_path(const char *link)
  */
 static int read_target(pid_t pid, int fd, char *buf, size_t len)
 {
-	int pidfd, copy, n, err = 0;
+	int copy, n, err = 0;
 
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	copy = kinds__copy_fd(pid, fd);
 	if (copy < 0)
-		err = -errno;
-	close(pidfd);
-	if (err)
-		return err;
+		return copy;
 	n = readlinkat(copy, "", buf, len - 1);
 	if (n < 0)
 		err = -errno;
@@ -131,15 +124,11 @@ static ssize_t read_all(int fd, char *buf)
 static int dead_mounts(const struct fd_live *l, const char *name)
 {
 	char self[64], *a = NULL, *b = NULL;
-	int pidfd, copy = -1, own = -1, err = -ENOMEM;
+	int copy, own = -1, err = -ENOMEM;
 	ssize_t na = -1, nb = -1;
 
 	snprintf(self, sizeof(self), "/proc/self/%s", name);
-	pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0);
-	if (pidfd >= 0) {
-		copy = (int)syscall(SYS_pidfd_getfd, pidfd, l->fd, 0);
-		close(pidfd);
-	}
+	copy = kinds__copy_fd(l->pid, l->fd);
 	own = open(self, O_RDONLY | O_CLOEXEC);
 	a = malloc(MOUNTS_MAX);
 	b = malloc(MOUNTS_MAX);

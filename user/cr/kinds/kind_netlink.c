@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
@@ -38,6 +37,7 @@
 #include "restore_ctx.h"
 #include "restore_verify.h"
 #include "sk_filter.h"
+#include "sockopt.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -120,19 +120,6 @@ static const char *proto_name(uint32_t p, char *buf, size_t len)
 	return buf;
 }
 
-static int get_int(int s, int level, int opt, int *v)
-{
-	socklen_t len = sizeof(*v);
-
-	*v = 0;
-	return getsockopt(s, level, opt, v, &len) ? -errno : 0;
-}
-
-static int set_int(int s, int level, int opt, int v)
-{
-	return setsockopt(s, level, opt, &v, sizeof(v)) ? -errno : 0;
-}
-
 static bool claims(const struct fd_live *l)
 {
 	return S_ISSOCK(l->st->st_mode) && l->family == AF_NETLINK;
@@ -150,9 +137,10 @@ static void what(const NetlinkSkEntry *k, char *buf, size_t len)
 		snprintf(buf, len, "netlink %s socket (not bound)", proto_name(k->protocol, p, sizeof(p)));
 }
 
-/* Read the state of socket @s (a copy of @l's) into @k; refuse what cannot come back. */
-static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry *k)
+/* Read the state of socket @s (a copy of @l's) into @e; refuse what cannot come back. */
+static int dump_sock(const struct fd_live *l, int s, FdEntry *e)
 {
+	NetlinkSkEntry *k = e->netlink_sk = PB_NEW(NetlinkSkEntry, netlink_sk_entry);
 	struct sockaddr_nl sa;
 	socklen_t len = sizeof(sa);
 	struct netlink_sk_diag d;
@@ -161,8 +149,10 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry 
 	size_t i;
 	int v, n, err;
 
+	if (!k)
+		return -ENOMEM;
 	k->protocol = l->protocol;
-	if ((err = get_int(s, SOL_SOCKET, SO_TYPE, &v)))
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_TYPE, &v)))
 		return err;
 	k->sk_type = v;
 	if (getsockname(s, (struct sockaddr *)&sa, &len))
@@ -217,17 +207,17 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry 
 		return n;
 	k->groups = g;
 	k->n_groups = n;
-	if ((err = get_int(s, SOL_SOCKET, SO_SNDBUF, &v)))
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v)))
 		return err;
 	k->sndbuf = v;
-	if ((err = get_int(s, SOL_SOCKET, SO_RCVBUF, &v)))
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v)))
 		return err;
 	k->rcvbuf = v;
-	k->has_passcred = !get_int(s, SOL_SOCKET, SO_PASSCRED, &v);
+	k->has_passcred = !sockopt__get_int(s, SOL_SOCKET, SO_PASSCRED, &v);
 	k->passcred = v;
 	/* A flag this kernel does not give stays absent, and is not set at restore. */
 	for (i = 0; i < NFLAGS; i++) {
-		*flag_has(k, i) = !get_int(s, SOL_NETLINK, flags[i].opt, &v);
+		*flag_has(k, i) = !sockopt__get_int(s, SOL_NETLINK, flags[i].opt, &v);
 		*flag_val(k, i) = !!v;
 	}
 	/* A classic filter is kept (sk_filter.c); an eBPF one refused. */
@@ -239,25 +229,8 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, NetlinkSkEntry 
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	int pidfd, s, err;
-
 	/* The engine's copy was for the family only: this kind reads the socket itself. */
-	pidfd = syscall(SYS_pidfd_open, l->pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	s = syscall(SYS_pidfd_getfd, pidfd, l->fd, 0);
-	err = s < 0 ? -errno : 0;
-	close(pidfd);
-	if (err)
-		return err;
-	e->netlink_sk = PB_NEW(NetlinkSkEntry, netlink_sk_entry);
-	err = e->netlink_sk ? dump_sock(l, s, e, e->netlink_sk) : -ENOMEM;
-	close(s);
-	if (err && err != -EOPNOTSUPP && err != -ENOMEM && err != -ESRCH) {
-		pr_err("pid %d fd %d: netlink socket: %s", l->pid, l->fd, strerror(-err));
-		err = -EOPNOTSUPP;
-	}
-	return err;
+	return kinds__dump_socket(l, e, "netlink socket", dump_sock);
 }
 
 /*
@@ -320,18 +293,16 @@ static int open_netlink(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: %s: socket: %s", pid, e->fd, w,
 				     strerror(errno));
 	/* Buffers as getsockopt gave them (the kernel doubles what is set), past rmem_max too. */
-	if (!get_int(s, SOL_SOCKET, SO_SNDBUF, &v) && (uint32_t)v != k->sndbuf &&
-	    set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, k->sndbuf / 2))
-		set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
-	if (!get_int(s, SOL_SOCKET, SO_RCVBUF, &v) && (uint32_t)v != k->rcvbuf &&
-	    set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
-		set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v) && (uint32_t)v != k->sndbuf)
+		sockopt__set_buf(s, SO_SNDBUF, k->sndbuf / 2);
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v) && (uint32_t)v != k->rcvbuf)
+		sockopt__set_buf(s, SO_RCVBUF, k->rcvbuf / 2);
 	step = "SO_PASSCRED";
-	err = k->has_passcred && k->passcred ? set_int(s, SOL_SOCKET, SO_PASSCRED, 1) : 0;
+	err = k->has_passcred && k->passcred ? sockopt__set_int(s, SOL_SOCKET, SO_PASSCRED, 1) : 0;
 	for (i = 0; !err && i < NFLAGS; i++) {
 		step = flags[i].name;
 		if (*flag_has(k, i) && *flag_val(k, i))
-			err = set_int(s, SOL_NETLINK, flags[i].opt, 1);
+			err = sockopt__set_int(s, SOL_NETLINK, flags[i].opt, 1);
 	}
 	/* The same port id: the original is dead, so it is free (else: in use, said). */
 	if (!err && k->port) {
@@ -342,7 +313,7 @@ static int open_netlink(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	for (i = 0; !err && i < k->n_groups; i++) {
 		snprintf(join, sizeof(join), "joining group %u", k->groups[i]);
 		step = join;
-		err = set_int(s, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, k->groups[i]);
+		err = sockopt__set_int(s, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, k->groups[i]);
 	}
 	if (!err && k->connected) {
 		step = "connect";

@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -41,6 +40,7 @@
 #include "restore_ctx.h"
 #include "restore_verify.h"
 #include "sk_filter.h"
+#include "sockopt.h"
 
 #define FANOUT_CBPF 6
 #define FANOUT_EBPF 7
@@ -56,19 +56,6 @@ static protobuf_c_boolean *opt_has(const PacketSkEntry *k, size_t i)
 static uint32_t *opt_val(const PacketSkEntry *k, size_t i)
 {
 	return (uint32_t *)((char *)k + opts[i].val);
-}
-
-static int get_int(int s, int level, int opt, int *v)
-{
-	socklen_t len = sizeof(*v);
-
-	*v = 0;
-	return getsockopt(s, level, opt, v, &len) ? -errno : 0;
-}
-
-static int set_int(int s, int level, int opt, int v)
-{
-	return setsockopt(s, level, opt, &v, sizeof(v)) ? -errno : 0;
 }
 
 static bool claims(const struct fd_live *l)
@@ -147,8 +134,9 @@ static int refuse(const struct fd_live *l, const char *w, const char *why)
 }
 
 /* Read socket @s (a copy of @l's) into @e; refuse what cannot come back. */
-static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *k)
+static int dump_sock(const struct fd_live *l, int s, FdEntry *e)
 {
+	PacketSkEntry *k = e->packet_sk = PB_NEW(PacketSkEntry, packet_sk_entry);
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	struct packet_sk_diag *d;
@@ -156,7 +144,10 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 	size_t i;
 	int v, err;
 
-	if ((err = get_int(s, SOL_SOCKET, SO_TYPE, &v)))
+	e->type = FD_TYPE__FD_PACKET;
+	if (!k)
+		return -ENOMEM;
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_TYPE, &v)))
 		return err;
 	k->sk_type = v;
 	k->protocol = (uint32_t)l->protocol & 0xffff;
@@ -221,15 +212,15 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 	free(d);
 	if (err)
 		return err;
-	if ((err = get_int(s, SOL_SOCKET, SO_SNDBUF, &v)))
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v)))
 		return err;
 	k->sndbuf = v;
-	if ((err = get_int(s, SOL_SOCKET, SO_RCVBUF, &v)))
+	if ((err = sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v)))
 		return err;
 	k->rcvbuf = v;
 	/* An option this kernel (or SOCK_PACKET) does not give stays absent. */
 	for (i = 0; i < NOPTS; i++) {
-		*opt_has(k, i) = !get_int(s, SOL_PACKET, opts[i].opt, &v);
+		*opt_has(k, i) = !sockopt__get_int(s, SOL_PACKET, opts[i].opt, &v);
 		*opt_val(k, i) = v;
 	}
 	err = sk_filter__dump(s, e, why, sizeof(why));
@@ -240,25 +231,7 @@ static int dump_sock(const struct fd_live *l, int s, FdEntry *e, PacketSkEntry *
 
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
-	int pidfd, s, err;
-
-	pidfd = syscall(SYS_pidfd_open, l->pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	s = syscall(SYS_pidfd_getfd, pidfd, l->fd, 0);
-	err = s < 0 ? -errno : 0;
-	close(pidfd);
-	if (err)
-		return err;
-	e->type = FD_TYPE__FD_PACKET;
-	e->packet_sk = PB_NEW(PacketSkEntry, packet_sk_entry);
-	err = e->packet_sk ? dump_sock(l, s, e, e->packet_sk) : -ENOMEM;
-	close(s);
-	if (err && err != -EOPNOTSUPP && err != -ENOMEM && err != -ESRCH) {
-		pr_err("pid %d fd %d: packet socket: %s", l->pid, l->fd, strerror(-err));
-		err = -EOPNOTSUPP;
-	}
-	return err;
+	return kinds__dump_socket(l, e, "packet socket", dump_sock);
 }
 
 static bool ring_ok(const PacketRingEntry *r)
@@ -339,20 +312,18 @@ static int open_packet(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: %s: socket: %s", pid, e->fd, w,
 				     strerror(errno));
 	/* Buffers as getsockopt gave them (the kernel doubles what is set), past rmem_max too. */
-	if (!get_int(s, SOL_SOCKET, SO_SNDBUF, &v) && (uint32_t)v != k->sndbuf &&
-	    set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, k->sndbuf / 2))
-		set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
-	if (!get_int(s, SOL_SOCKET, SO_RCVBUF, &v) && (uint32_t)v != k->rcvbuf &&
-	    set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
-		set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_SNDBUF, &v) && (uint32_t)v != k->sndbuf)
+		sockopt__set_buf(s, SO_SNDBUF, k->sndbuf / 2);
+	if (!sockopt__get_int(s, SOL_SOCKET, SO_RCVBUF, &v) && (uint32_t)v != k->rcvbuf)
+		sockopt__set_buf(s, SO_RCVBUF, k->rcvbuf / 2);
 	for (i = 0; !err && i < NOPTS; i++) {
 		step = opts[i].name;
 		if (*opt_has(k, i) && *opt_val(k, i))
-			err = set_int(s, SOL_PACKET, opts[i].opt, *opt_val(k, i));
+			err = sockopt__set_int(s, SOL_PACKET, opts[i].opt, *opt_val(k, i));
 	}
 	if (!err && k->has_copy_thresh && k->copy_thresh) {
 		step = "PACKET_COPY_THRESH";
-		err = set_int(s, SOL_PACKET, PACKET_COPY_THRESH, k->copy_thresh);
+		err = sockopt__set_int(s, SOL_PACKET, PACKET_COPY_THRESH, k->copy_thresh);
 	}
 	if (!err) {
 		step = "PACKET_RX_RING";
@@ -392,7 +363,7 @@ static int open_packet(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	/* A fanout group takes a bound, running socket. */
 	if (!err && k->has_fanout && k->fanout) {
 		step = "PACKET_FANOUT";
-		err = set_int(s, SOL_PACKET, PACKET_FANOUT, k->fanout);
+		err = sockopt__set_int(s, SOL_PACKET, PACKET_FANOUT, k->fanout);
 	}
 	if (!err)
 		err = sk_filter__restore(s, e, &step);

@@ -16,6 +16,7 @@
 
 #include "kinds.h"
 #include "log.h"
+#include "sockopt.h"
 
 /*
  * The table: one line a kind. A live fd is the first kind that claims it,
@@ -94,10 +95,9 @@ const struct fd_kind *kinds__claim(const struct fd_live *l)
 
 static int sockopt(int s, int opt)
 {
-	socklen_t len = sizeof(int);
-	int v = 0;
+	int v;
 
-	return getsockopt(s, SOL_SOCKET, opt, &v, &len) ? 0 : v;
+	return sockopt__get_int(s, SOL_SOCKET, opt, &v) ? 0 : v;
 }
 
 int kinds__probe_socket(struct fd_live *l, int *pidfd, bool keep)
@@ -165,6 +165,22 @@ int kinds__copy_fd(pid_t pid, int fd)
 	err = c < 0 ? -errno : 0;
 	close(pidfd);
 	return err ? err : c;
+}
+
+int kinds__dump_socket(const struct fd_live *l, FdEntry *e, const char *noun,
+		       int (*fn)(const struct fd_live *l, int s, FdEntry *e))
+{
+	int s = kinds__copy_fd(l->pid, l->fd), err;
+
+	if (s < 0)
+		return s;
+	err = fn(l, s, e);
+	close(s);
+	if (err && err != -EOPNOTSUPP && err != -ENOMEM && err != -ESRCH) {
+		pr_err("pid %d fd %d: %s: %s", l->pid, l->fd, noun, strerror(-err));
+		err = -EOPNOTSUPP;
+	}
+	return err;
 }
 
 int kinds__queued(pid_t pid, int fd)

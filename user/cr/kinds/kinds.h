@@ -124,6 +124,15 @@ int kinds__probe_socket(struct fd_live *l, int *pidfd, bool keep);
 void kinds__warn_dropped(pid_t pid, const FdEntry *e);
 /* A copy in pidtrace of fd @fd of @pid (pidfd_getfd), or -errno. */
 int kinds__copy_fd(pid_t pid, int fd);
+/*
+ * Dump socket @l by @fn on a copy of it (the kinds that read the socket
+ * themselves: netlink, packet). An error of @fn other than a refusal
+ * (-EOPNOTSUPP, said by @fn), -ENOMEM or -ESRCH (the task is gone) is
+ * said in one line naming @noun, and refuses the dump.
+ * Return: 0 or -errno.
+ */
+int kinds__dump_socket(const struct fd_live *l, FdEntry *e, const char *noun,
+		       int (*fn)(const struct fd_live *l, int s, FdEntry *e));
 /* Bytes fd @fd of @pid has to read (FIONREAD on a copy: inotify, fanotify), or -errno. */
 int kinds__queued(pid_t pid, int fd);
 /* Whether socket @s (pidtrace's copy) lives in pidtrace's network namespace: 1, 0, -errno. */

@@ -59,23 +59,6 @@ static const char *hier_name(const char *controllers)
 	return controllers[0] ? controllers : "cgroup2";
 }
 
-/* "/a/b": absolute, not the root itself, no empty, "." or ".." component. */
-static bool good_path(const char *p)
-{
-	size_t n;
-
-	if (p[0] != '/' || !p[1] || strlen(p) >= PATH_MAX / 2)
-		return false;
-	while (*p == '/') {
-		p++;
-		n = strcspn(p, "/");
-		if (!n || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
-		p += n;
-	}
-	return *p == '\0';
-}
-
 static bool same_opt(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
@@ -95,7 +78,7 @@ int restore_cgroot__add(struct restore_ctx *ctx, const char *arg)
 		       escape__str(arg));
 		return -EINVAL;
 	}
-	if (!good_path(path)) {
+	if (!cgmount__good_path(path, PATH_MAX / 2)) {
 		pr_err("--cgroup-root '%s': PATH must be a cgroup below a hierarchy's root, such as /newroot",
 		       escape__str(arg));
 		return -EINVAL;

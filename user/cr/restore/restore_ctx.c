@@ -67,6 +67,28 @@ struct rtask *restore_ctx__find(struct restore_ctx *ctx, pid_t pid)
 	return NULL;
 }
 
+const FdEntry *restore_ctx__find_fd(const struct restore_ctx *ctx, FdType type, uint64_t ino,
+				   bool (*pick)(const FdEntry *e, const void *arg), const void *arg,
+				   const struct rtask **task)
+{
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (k = 0; fi && k < fi->n_fds; k++) {
+			const FdEntry *e = fi->fds[k];
+
+			if (e->type != type || e->ino != ino || (pick && !pick(e, arg)))
+				continue;
+			if (task)
+				*task = &ctx->tasks[i];
+			return e;
+		}
+	}
+	return NULL;
+}
+
 long restore_ctx__sys(struct rtask *t, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	long args[6] = { a0, a1, a2, a3, a4, a5 }, ret = 0;

@@ -200,6 +200,14 @@ int restore_ctx__checkpoint(struct restore_ctx *ctx, const char *name);
  */
 bool restore_ctx__unexpected_death(struct restore_ctx *ctx, uint64_t before_ns);
 struct rtask *restore_ctx__find(struct restore_ctx *ctx, pid_t pid);
+/*
+ * The first fd entry of the tree (tasks and their fds in image order) of
+ * kind @type and inode @ino that @pick(entry, @arg) takes (NULL: any), or
+ * NULL; @task, unless NULL, gets the task that holds it.
+ */
+const FdEntry *restore_ctx__find_fd(const struct restore_ctx *ctx, FdType type, uint64_t ino,
+				   bool (*pick)(const FdEntry *e, const void *arg), const void *arg,
+				   const struct rtask **task);
 
 /*
  * Run a syscall in @t. Return: the call's result (>= 0), or -errno of the

@@ -40,6 +40,7 @@
 #include "restore_unix.h"
 #include "restore_unix_cred.h"
 #include "restore_unix_conn.h"
+#include "sockopt.h"
 #include "unix_opts.h"
 
 /* An object pidtrace holds, by identity: a socket end, a deleted file, a memfd. */
@@ -110,27 +111,14 @@ static int reopen(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, int fd)
 /* ---- unix sockets ---- */
 
 /* The fd entry that carries the queue of socket @ino (the first holder's). */
-static const FdEntry *queue_entry(struct restore_ctx *ctx, uint64_t ino)
+static bool has_queue(const FdEntry *e, const void *arg)
 {
-	size_t i, k;
-
-	for (i = 0; i < ctx->ntasks; i++) {
-		const FilesImage *fi = ctx->tasks[i].files;
-
-		for (k = 0; fi && k < fi->n_fds; k++) {
-			const FdEntry *e = fi->fds[k];
-
-			if (e->type == FD_TYPE__FD_UNIX && e->unix_sk && e->ino == ino &&
-			    e->unix_sk->queue_here)
-				return e;
-		}
-	}
-	return NULL;
+	return e->unix_sk && e->unix_sk->queue_here;
 }
 
-static int set_int(int s, int opt, int v)
+static const FdEntry *queue_entry(struct restore_ctx *ctx, uint64_t ino)
 {
-	return setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v)) ? -errno : 0;
+	return restore_ctx__find_fd(ctx, FD_TYPE__FD_UNIX, ino, has_queue, NULL, NULL);
 }
 
 /*
@@ -148,8 +136,7 @@ int restore_fdkinds__refill(struct restore_ctx *ctx, pid_t pid, int from, const 
 	if (!to->n_queue)
 		return 0;
 	/* Room for all of it at once (datagram overhead included). */
-	if (set_int(from, SO_SNDBUFFORCE, (int)(total + to->n_queue * 1024 + 65536)))
-		set_int(from, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
+	sockopt__set_buf(from, SO_SNDBUF, (int)(total + to->n_queue * 1024 + 65536));
 	/* Messages that carry files (restore_scm.c). */
 	if (to->n_scm)
 		return restore_scm__send(ctx, pid, from, to, dst, dlen);
@@ -178,13 +165,11 @@ int restore_fdkinds__sk_options(int s, const FdEntry *e)
 	const UnixSkEntry *u = e->unix_sk;
 	int err;
 
-	if (set_int(s, SO_SNDBUFFORCE, u->sndbuf / 2))
-		set_int(s, SO_SNDBUF, u->sndbuf / 2);
-	if (set_int(s, SO_RCVBUFFORCE, u->rcvbuf / 2))
-		set_int(s, SO_RCVBUF, u->rcvbuf / 2);
-	err = u->peek_off >= 0 ? set_int(s, SO_PEEK_OFF, u->peek_off) : 0;
+	sockopt__set_buf(s, SO_SNDBUF, u->sndbuf / 2);
+	sockopt__set_buf(s, SO_RCVBUF, u->rcvbuf / 2);
+	err = u->peek_off >= 0 ? sockopt__set_int(s, SOL_SOCKET, SO_PEEK_OFF, u->peek_off) : 0;
 	if (!err && u->passcred)
-		err = set_int(s, SO_PASSCRED, 1);
+		err = sockopt__set_int(s, SOL_SOCKET, SO_PASSCRED, 1);
 	if (!err)
 		err = unix_opts__apply(s, u);
 	if (!err && (u->shutdown & 3))
@@ -282,14 +267,7 @@ static int make_deleted(const DeletedFileEntry *d)
 		err = -errno;
 	if (!err && fchmod(fd, d->mode & 07777))
 		err = -errno;
-	/* Unlink what we made, not something put there since. */
-	if (fdio__unlink_same(fd, name))
-		err = err ? err : -EIO;
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
+	return fdio__unlink_made(fd, name, err);
 }
 
 static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,

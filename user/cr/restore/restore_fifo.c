@@ -37,23 +37,17 @@ struct restore_fifo {
 	size_t n;
 };
 
+static bool has_data(const FdEntry *e, const void *dev)
+{
+	return e->fifo && e->fifo->data_here && e->dev == *(const uint64_t *)dev;
+}
+
 /* The fd entry of the tree that carries the unread bytes of FIFO (dev, ino). */
 static const FifoEntry *data_entry(struct restore_ctx *ctx, uint64_t dev, uint64_t ino)
 {
-	size_t i, k;
+	const FdEntry *e = restore_ctx__find_fd(ctx, FD_TYPE__FD_FIFO, ino, has_data, &dev, NULL);
 
-	for (i = 0; i < ctx->ntasks; i++) {
-		const FilesImage *fi = ctx->tasks[i].files;
-
-		for (k = 0; fi && k < fi->n_fds; k++) {
-			const FdEntry *e = fi->fds[k];
-
-			if (e->type == FD_TYPE__FD_FIFO && e->fifo && e->fifo->data_here &&
-			    e->dev == dev && e->ino == ino)
-				return e->fifo;
-		}
-	}
-	return NULL;
+	return e ? e->fifo : NULL;
 }
 
 /*
@@ -87,14 +81,7 @@ static int make_deleted(const FdEntry *e)
 		err = -errno;
 	if (!err && e->has_mode && fchmod(fd, e->mode & 07777))
 		err = -errno;
-	/* Unlink what we made, not something put there since. */
-	if (fdio__unlink_same(fd, name))
-		err = err ? err : -EIO;
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
+	return fdio__unlink_made(fd, name, err);
 }
 
 /* pidtrace's read-write hold on the FIFO of @e, made and filled on first use. */

@@ -68,9 +68,15 @@ size_t restore_ghost__fds(const struct restore_ctx *ctx, int *out)
 	return ctx->ghost ? ctx->ghost->n : 0;
 }
 
+static bool has_data(const FdEntry *e, const void *dev)
+{
+	return e->deleted && e->deleted->data_here && e->dev == *(const uint64_t *)dev;
+}
+
 const DeletedFileEntry *restore_ghost__data(const struct restore_ctx *ctx, uint64_t dev,
 					   uint64_t ino)
 {
+	const FdEntry *f;
 	size_t i, k;
 
 	for (i = 0; i < ctx->ntasks; i++) {
@@ -83,18 +89,8 @@ const DeletedFileEntry *restore_ghost__data(const struct restore_ctx *ctx, uint6
 				return v->ghost;
 		}
 	}
-	for (i = 0; i < ctx->ntasks; i++) {
-		const FilesImage *fi = ctx->tasks[i].files;
-
-		for (k = 0; fi && k < fi->n_fds; k++) {
-			const FdEntry *f = fi->fds[k];
-
-			if (f->type == FD_TYPE__FD_DELETED && f->deleted && f->deleted->data_here &&
-			    f->dev == dev && f->ino == ino)
-				return f->deleted;
-		}
-	}
-	return NULL;
+	f = restore_ctx__find_fd(ctx, FD_TYPE__FD_DELETED, ino, has_data, &dev, NULL);
+	return f ? f->deleted : NULL;
 }
 
 /* A nameless writable file: in @path's directory, else a memfd. */

@@ -30,15 +30,11 @@
 #include "restore_reuseport.h"
 #include "restore_tcp.h"
 #include "sk_filter.h"
+#include "sockopt.h"
 
 #ifndef SO_BUF_LOCK
 #define SO_BUF_LOCK 72
 #endif
-
-static int set_int(int s, int level, int opt, int v)
-{
-	return setsockopt(s, level, opt, &v, sizeof(v)) ? -errno : 0;
-}
 
 static socklen_t sockaddr_of(const InetSkEntry *k, const ProtobufCBinaryData *addr,
 			     uint32_t port, uint32_t scope, struct sockaddr_storage *sa)
@@ -79,40 +75,38 @@ static int set_options(int s, const InetSkEntry *k, const char **what)
 	bool v6 = k->family == AF_INET6;
 	int err = 0, lv = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
 
-	if (k->reuseaddr && (err = set_int(s, SOL_SOCKET, SO_REUSEADDR, 1)))
+	if (k->reuseaddr && (err = sockopt__set_int(s, SOL_SOCKET, SO_REUSEADDR, 1)))
 		*what = "SO_REUSEADDR";
-	else if (k->reuseport && (err = set_int(s, SOL_SOCKET, SO_REUSEPORT, 1)))
+	else if (k->reuseport && (err = sockopt__set_int(s, SOL_SOCKET, SO_REUSEPORT, 1)))
 		*what = "SO_REUSEPORT";
 	/* A raw socket has its protocol for a port from socket(): V6ONLY is fixed by then. */
 	else if (k->family == AF_INET6 && !INET_SK_RAW(k) &&
-		 (err = set_int(s, IPPROTO_IPV6, IPV6_V6ONLY, k->has_v6only && k->v6only)))
+		 (err = sockopt__set_int(s, IPPROTO_IPV6, IPV6_V6ONLY, k->has_v6only && k->v6only)))
 		*what = "IPV6_V6ONLY";
 	else if (k->bind_dev && setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, k->bind_dev,
 					   strlen(k->bind_dev)) && (err = -errno))
 		*what = "SO_BINDTODEVICE";
-	else if (k->freebind && (err = set_int(s, lv, v6 ? IPV6_FREEBIND : IP_FREEBIND, 1)))
+	else if (k->freebind && (err = sockopt__set_int(s, lv, v6 ? IPV6_FREEBIND : IP_FREEBIND, 1)))
 		*what = "IP_FREEBIND";
 	else if (k->transparent &&
-		 (err = set_int(s, lv, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, 1)))
+		 (err = sockopt__set_int(s, lv, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, 1)))
 		*what = "IP_TRANSPARENT";
-	else if (k->keepalive && (err = set_int(s, SOL_SOCKET, SO_KEEPALIVE, 1)))
+	else if (k->keepalive && (err = sockopt__set_int(s, SOL_SOCKET, SO_KEEPALIVE, 1)))
 		*what = "SO_KEEPALIVE";
-	else if (k->nodelay && (err = set_int(s, IPPROTO_TCP, TCP_NODELAY, 1)))
+	else if (k->nodelay && (err = sockopt__set_int(s, IPPROTO_TCP, TCP_NODELAY, 1)))
 		*what = "TCP_NODELAY";
 	if (err)
 		return err;
 	/* getsockopt gives twice what setsockopt was given; FORCE passes rmem_max. */
-	if (set_int(s, SOL_SOCKET, SO_SNDBUFFORCE, k->sndbuf / 2))
-		set_int(s, SOL_SOCKET, SO_SNDBUF, k->sndbuf / 2);
-	if (set_int(s, SOL_SOCKET, SO_RCVBUFFORCE, k->rcvbuf / 2))
-		set_int(s, SOL_SOCKET, SO_RCVBUF, k->rcvbuf / 2);
+	sockopt__set_buf(s, SO_SNDBUF, k->sndbuf / 2);
+	sockopt__set_buf(s, SO_RCVBUF, k->rcvbuf / 2);
 	return restore_inet__buf_lock(s, k, what);
 }
 
 int restore_inet__buf_lock(int s, const InetSkEntry *k, const char **what)
 {
 	/* Setting a size locks it: unlocked again, the kernel tunes it as before. */
-	if (k->has_buf_lock && set_int(s, SOL_SOCKET, SO_BUF_LOCK, k->buf_lock & 3)) {
+	if (k->has_buf_lock && sockopt__set_int(s, SOL_SOCKET, SO_BUF_LOCK, k->buf_lock & 3)) {
 		*what = "SO_BUF_LOCK";
 		return -errno;
 	}
@@ -182,7 +176,7 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		goto fail;
 	/* Its port shared through SO_REUSEPORT, which it cleared after binding. */
 	reuseport = restore_reuseport__needed(ctx, e);
-	if (reuseport && (err = set_int(s, SOL_SOCKET, SO_REUSEPORT, 1))) {
+	if (reuseport && (err = sockopt__set_int(s, SOL_SOCKET, SO_REUSEPORT, 1))) {
 		what = "SO_REUSEPORT";
 		goto fail;
 	}
@@ -231,10 +225,10 @@ int restore_inet__open(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 		 * IP_FREEBIND only for the bind.
 		 */
 		if (err == -EADDRNOTAVAIL && !k->freebind && !k->transparent &&
-		    !set_int(s, lv, fb, 1)) {
+		    !sockopt__set_int(s, lv, fb, 1)) {
 			err = bind(s, (struct sockaddr *)&sa, l) ? -errno : 0;
 			if (!err)
-				err = set_int(s, lv, fb, 0);
+				err = sockopt__set_int(s, lv, fb, 0);
 		}
 		if (err)
 			goto fail;

@@ -39,6 +39,7 @@
 #include "restore_unix_ghost.h"
 #include "restore_scm.h"
 #include "sockdiag.h"
+#include "sockopt.h"
 #include "unix_opts.h"
 
 struct rbound {
@@ -60,11 +61,6 @@ static struct restore_unix *state(struct restore_ctx *ctx)
 	if (!ctx->unx)
 		ctx->unx = calloc(1, sizeof(*ctx->unx));
 	return ctx->unx;
-}
-
-static int set_int(int s, int opt, int v)
-{
-	return setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v)) ? -errno : 0;
 }
 
 /*
@@ -287,12 +283,10 @@ int restore_unix__listener(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 	s = restore_unix__bind(ctx, pid, e, &a, &alen);
 	if (s < 0)
 		return s;
-	if (set_int(s, SO_SNDBUFFORCE, u->sndbuf / 2))
-		set_int(s, SO_SNDBUF, u->sndbuf / 2);
-	if (set_int(s, SO_RCVBUFFORCE, u->rcvbuf / 2))
-		set_int(s, SO_RCVBUF, u->rcvbuf / 2);
+	sockopt__set_buf(s, SO_SNDBUF, u->sndbuf / 2);
+	sockopt__set_buf(s, SO_RCVBUF, u->rcvbuf / 2);
 	if (u->passcred)
-		err = set_int(s, SO_PASSCRED, 1);
+		err = sockopt__set_int(s, SOL_SOCKET, SO_PASSCRED, 1);
 	if (!err)
 		err = unix_opts__apply(s, u);
 	if (!err && listen(s, u->has_backlog ? (int)u->backlog : 0))

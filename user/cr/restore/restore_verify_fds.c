@@ -37,6 +37,7 @@
 #include "restore_fdt.h"
 #include "restore_locks.h"
 #include "restore_verify.h"
+#include "sockopt.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -158,12 +159,11 @@ int restore_verify__pipe(struct verify *v, const FdEntry *e, uint64_t ino)
 int restore_verify__sockopt(struct verify *v, const FdEntry *e, int s, int level, int opt,
 			    const char *what, int64_t img)
 {
-	socklen_t len = sizeof(int);
 	char w[64];
-	int val = 0;
+	int val;
 
 	/* An option this kernel does not give is not compared. */
-	if (getsockopt(s, level, opt, &val, &len))
+	if (sockopt__get_int(s, level, opt, &val))
 		return 0;
 	v->n->sockopts++;
 	snprintf(w, sizeof(w), "fd %u: %s", e->fd, what);

@@ -61,43 +61,33 @@ static void kernel_name(const struct sockaddr_un *a, socklen_t alen, char *buf, 
 }
 
 /* The entry of socket @ino in the image (any fd holding it). */
+static bool has_sk(const FdEntry *e, const void *arg)
+{
+	return e->unix_sk;
+}
+
 static const UnixSkEntry *image_sk(struct restore_ctx *ctx, uint64_t ino)
 {
-	size_t i, k;
+	const FdEntry *e = restore_ctx__find_fd(ctx, FD_TYPE__FD_UNIX, ino, has_sk, NULL, NULL);
 
-	for (i = 0; i < ctx->ntasks; i++) {
-		const FilesImage *fi = ctx->tasks[i].files;
-
-		for (k = 0; fi && k < fi->n_fds; k++)
-			if (fi->fds[k]->type == FD_TYPE__FD_UNIX && fi->fds[k]->unix_sk &&
-			    fi->fds[k]->ino == ino)
-				return fi->fds[k]->unix_sk;
-	}
-	return NULL;
+	return e ? e->unix_sk : NULL;
 }
 
 /* The inode the socket of image inode @ino has now, in the task holding it first. */
 static int restored_ino(struct restore_ctx *ctx, uint64_t ino, uint64_t *now)
 {
+	const struct rtask *t;
+	const FdEntry *e = restore_ctx__find_fd(ctx, FD_TYPE__FD_UNIX, ino, NULL, NULL, &t);
 	char path[64];
 	struct stat st;
-	size_t i, k;
 
-	for (i = 0; i < ctx->ntasks; i++) {
-		const FilesImage *fi = ctx->tasks[i].files;
-
-		for (k = 0; fi && k < fi->n_fds; k++) {
-			if (fi->fds[k]->type != FD_TYPE__FD_UNIX || fi->fds[k]->ino != ino)
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/fd/%u", ctx->tasks[i].opid,
-				 fi->fds[k]->fd);
-			if (stat(path, &st))
-				return -errno;
-			*now = st.st_ino;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (!e)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%u", t->opid, e->fd);
+	if (stat(path, &st))
+		return -errno;
+	*now = st.st_ino;
+	return 0;
 }
 
 /*
