@@ -42,8 +42,13 @@
 /*
  * 3: a child's pages still shared copy-on-write with its parent are stored
  * once, in the parent (vma_entry.cow): a reader of 2 would restore zeros.
+ * 4: objects a reader of 3 would skip without a word and restore wrong:
+ * namespaces joined rather than pidtrace's (inventory external_ns: it
+ * would restore the tree in its own), the network lock (inventory netlock:
+ * never lifted), a datagram socket's peer outside the tree (peer_name),
+ * an inotify watch through a deleted file's fd (deleted_fd), nsfs fds.
  */
-#define IMAGE_FORMAT_VERSION 3
+#define IMAGE_FORMAT_VERSION 4
 #define IMAGE_PAGES_HDR_SIZE 4096
 
 enum image_kind {
