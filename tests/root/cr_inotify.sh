@@ -14,7 +14,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 
 # restore_fails NAME MESSAGE: a restore of the image fails with exit
 # status 1 and the one line MESSAGE, and no task of it is left.

@@ -27,7 +27,6 @@ if ! mk_netns "$NS" || ! mk_netns "$OTHER" || ! touch "$UTS" "$IPC" ||
 	exit 0
 fi
 ino() { stat -L -c %i "$1" 2>/dev/null; }
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 
 # dump_ns NAME ARG..: dump CR_PID with ARGs; NAME passes when it did.
 dump_ns() {

@@ -15,7 +15,6 @@
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 field() { sed -n "s/^READY .* $1=\([0-9]*\).*/\1/p" "$CR_DIR/log" | head -n 1; }
 
 # Round trip, with the image as show tells it.
@@ -87,24 +86,9 @@ cr_cleanup
 # A damaged entry is refused by the image check, naming the file and the fd:
 # bad NAME SELECT FIELD VALUE MESSAGE (SELECT: jq filter of the netlink fd;
 # MESSAGE: what follows "netlink socket fd N").
-EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 GOOD=$T/rt/img
 bad() {
-	local b=$T/bad_$1 pid idx fd err
-	read -r pid idx fd < <("$PIDTRACE" show -D "$GOOD" --json 2>/dev/null |
-		jq -r ".tasks[0] | [.pid, (.fds | map(.netlink != null and ($2)) | index(true)),
-			(.fds | map(select(.netlink != null and ($2))) | .[0].fd)] | @tsv")
-	rm -rf "$b"
-	cp -a "$GOOD" "$b" 2>/dev/null
-	if [ -z "$idx" ] || [ "$idx" = null ] ||
-		! "$EDIT" set "$b/files-$pid.img" "fds.$idx.netlink_sk.$3" "$4" >/dev/null ||
-		! (cd "$b" && "$EDIT" fix-inventory .) >/dev/null; then
-		fail "bad_$1" "no netlink fd in the image, or image_edit failed"
-		return
-	fi
-	err=$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null)
-	same "bad_$1" "$err" "pidtrace: show: $b/files-$pid.img: netlink socket fd $fd$5"
-	rm -rf "$b"
+	show_bad_fd "bad_$1" "$GOOD" ".netlink != null and ($2)" "netlink_sk.$3" "$4" "netlink socket " "$5"
 }
 ROUTE='.netlink.protocol_name == "route" and .netlink.port != 0'
 CONN='.netlink.connected'

@@ -16,7 +16,6 @@ fi
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
 
-same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 
 ip link set lo up
 
@@ -61,24 +60,9 @@ refused held "pid [0-9]+ fd [0-9]+: packet dgram socket \\(protocol 0x0800, inte
 refused mapped "pid [0-9]+: mapping [0-9a-f]+-[0-9a-f]+ of socket:\\[[0-9]+\\]: a socket's mapping \\(a packet ring\\) is not supported"
 
 # A damaged entry: bad NAME SELECT FIELD VALUE MESSAGE (what follows "packet socket fd N").
-EDIT="$TOP/$OUTPUT/tests/tools/image_edit"
 GOOD=$T/rt/img
 bad() {
-	local b=$T/bad_$1 pid idx fd err
-	read -r pid idx fd < <("$PIDTRACE" show -D "$GOOD" --json 2>/dev/null |
-		jq -r ".tasks[0] | [.pid, (.fds | map(.packet != null and ($2)) | index(true)),
-			(.fds | map(select(.packet != null and ($2))) | .[0].fd)] | @tsv")
-	rm -rf "$b"
-	cp -a "$GOOD" "$b" 2>/dev/null
-	if [ -z "$idx" ] || [ "$idx" = null ] ||
-		! "$EDIT" set "$b/files-$pid.img" "fds.$idx.$3" "$4" >/dev/null ||
-		! (cd "$b" && "$EDIT" fix-inventory .) >/dev/null; then
-		fail "bad_$1" "no such fd in the image, or image_edit failed"
-		return
-	fi
-	err=$("$PIDTRACE" show -D "$b" 2>&1 >/dev/null)
-	same "bad_$1" "$err" "pidtrace: show: $b/files-$pid.img: packet socket fd $fd$5"
-	rm -rf "$b"
+	show_bad_fd "bad_$1" "$GOOD" ".packet != null and ($2)" "$3" "$4" "packet socket " "$5"
 }
 DGRAM='.packet.sk_type == "dgram"'
 RAW='.packet.sk_type == "raw" and .packet.ifindex == 0'
