@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# test: serial (its restored jobs hold pts numbers of its own devpts instance as controlling terminals, which another pty test's dump beside it may still take for its own; docs/reliability.md)
 # cr_pty: pseudo-terminals (kind_pty.c, pty_restore.c). A master held by
 # the root with the slave's termios, window size, owner and mode changed
 # and packet mode on, and the hung-up slave of a second pair whose master
@@ -76,18 +75,22 @@ cr_cleanup
 # process outside the tree whose controlling terminal is /dev/pts/N of a
 # second instance (a container's, say), where the tree's pair is this
 # instance's /dev/pts/N, does not stop the dump. Once holding that slave
-# as an fd too ("fd": told by the fd's device), once holding only the
-# master, in a mount namespace whose /dev/pts is that instance ("ns":
-# told by /dev/pts/N seen from its root).
+# as an fd too ("fd"); else holding only the master: in a mount namespace
+# whose /dev/pts is that instance ("ns"); in this test's namespace, whose
+# /dev/pts is the tree's instance ("view": /dev/pts/N seen from its root
+# is the tree's pair, which alone once refused the dump); and with a
+# child of its session exited and not reaped, a zombie with that tty_nr
+# and no root to look from ("zombie": once refused).
 mkdir -p "$T/pts2"
 if mount -t devpts -o newinstance,ptmxmode=0666 devpts "$T/pts2"; then
-	for how in fd ns; do
-		if [ "$how" = fd ]; then
-			pre=() dir=$T/pts2
-		else
+	for how in fd ns view zombie; do
+		case $how in
+		fd | view) pre=() dir=$T/pts2 ;;
+		*)
 			pre=(unshare -m --propagation private sh -c 'mount --bind "$0" /dev/pts && exec "$@"' "$T/pts2")
 			dir=/dev/pts
-		fi
+			;;
+		esac
 		"${pre[@]}" python3 -c '
 import os, sys, fcntl, struct, time, termios
 m = os.open(sys.argv[1] + "/ptmx", os.O_RDWR | os.O_NOCTTY)
@@ -96,8 +99,14 @@ n = struct.unpack("I", fcntl.ioctl(m, 0x80045430, b"\0\0\0\0"))[0]  # TIOCGPTN
 os.setsid()
 s = os.open(sys.argv[1] + "/%d" % n, os.O_RDWR)
 fcntl.ioctl(s, termios.TIOCSCTTY, 0)
-if sys.argv[2] == "ns":
+if sys.argv[2] != "fd":
 	os.close(s)
+if sys.argv[2] == "zombie":
+	c = os.fork()
+	if c == 0:
+		os._exit(0)
+	while open("/proc/%d/stat" % c).read().rsplit(")", 1)[1].split()[0] != "Z":
+		time.sleep(0.01)
 print(n, flush=True)
 time.sleep(60)' "$dir" "$how" >"$T/foreign.log" 2>&1 &
 		foreign=$!

@@ -301,7 +301,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	if (!err && master)
 		err = check_devpts(l, c, index, &node);
 	if (!err && master)
-		err = kind_pty__outside(ctx, l->pid, l->fd, index);
+		err = kind_pty__outside(ctx, l->pid, l->fd, c, index);
 	if (!err)
 		err = read_state(l, c, master, index, p);
 	if (c >= 0)

@@ -24,11 +24,12 @@ int kind_pty__master_index(pid_t pid, int fd);
 /* Does a task of the (frozen) tree hold the master of /dev/pts/@index. */
 bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index);
 /*
- * The slave of master fd @hfd of @holder, /dev/pts/@index, held open or
- * the controlling terminal of a process outside the tree: -EOPNOTSUPP
- * after the one line naming it; 0 when none; -errno.
+ * The slave of master fd @hfd of @holder (@c: pidtrace's copy of it),
+ * /dev/pts/@index, held open or the controlling terminal of a process
+ * outside the tree: -EOPNOTSUPP after the one line naming it; 0 when
+ * none; -errno.
  */
-int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index);
+int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int c, int index);
 /* Session, tty_nr and tpgid of /proc/@pid/stat. Return: 0 or -errno. */
 int kind_pty__stat_tty(pid_t pid, pid_t *sid, int *tty_nr, pid_t *tpgid);
 /*
