@@ -10,7 +10,8 @@
 # the slave's owner, ptsname, the hung-up slave, /dev/tty (opened, and
 # kept), tcgetsid, tcgetpgrp and a ping through the pair.
 # Then: the leader holding no fd on the slave; --pidns; a line written to
-# the master and not read (refused, still there afterwards); a task of the
+# the master and not read (put back); bytes not read both ways, lines
+# and a partial line, canonical and raw (zdtm_pty_queue); a task of the
 # session that gave the terminal up (refused); the slave held outside the
 # tree (refused, naming the holder); the index in use at restore
 # (refused, rolled back); a process outside holding the same number of
@@ -44,12 +45,32 @@ cr_roundtrip pty_noleaderfd zdtm_pty noleaderfd
 
 cr_pidns_roundtrip pty_pidns zdtm_pty
 
-# A line the master wrote that nobody read: the line discipline would
-# echo and edit it again if written back, so it is refused.
-if cr_start pty_pending zdtm_pty pending; then
-	cr_refused pty_pending "pid [0-9]+ fd 3: pseudo-terminal slave of /dev/pts/[0-9]+ with 4 bytes written by the master not read is not supported"
-fi
-cr_cleanup
+# A line the master wrote that nobody read (the master in packet mode):
+# put back as it was, G reads it first after restore.
+cr_roundtrip pty_pending zdtm_pty pending
+
+# Bytes nobody read, both ways (zdtm_pty_queue): lines ended every way,
+# a partial line and what the slave wrote, in canonical mode without and
+# with echo, and in raw mode; the program reads them after restore.
+for mode in canon echo raw; do
+	CR_SHOW_CHECKS=('queued=[.tasks[].fds[].pty | select(. and .master) | .input_bytes > 0 and .output_bytes > 0] == [true]')
+	cr_roundtrip "pty_queue_$mode" zdtm_pty_queue "$mode"
+	CR_SHOW_CHECKS=()
+done
+
+# Dump takes the bytes and puts them back at once: the tree, left
+# running, reads them as it would have.
+for mode in canon raw; do
+	if ! cr_start "pty_queue_live_$mode" zdtm_pty_queue "$mode"; then
+		fail "pty_queue_live_${mode}_start" "the program did not start"
+	elif ! "$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" --leave-running >/dev/null 2>"$CR_DIR/dump.err"; then
+		fail "pty_queue_live_${mode}_dump" "$(cat "$CR_DIR/dump.err")"
+	else
+		pass "pty_queue_live_${mode}_dump"
+		cr_passes "pty_queue_live_${mode}_untouched"
+	fi
+	cr_cleanup
+done
 
 # A task of the session without its terminal: restore would give it one.
 if cr_start pty_notty zdtm_pty notty; then
@@ -241,4 +262,5 @@ bad index index 2000000 " has index 2000000 (above 1048576)"
 bad line line 3 " has line discipline 3 (restore sets N_TTY only)"
 bad winsize ws_row 70000 " has a window size above 65535"
 bad external external 1 " is a master outside the tree"
+bad queue input_inq 5000 " has more unread bytes than a pty holds"
 cr_cleanup

@@ -265,3 +265,40 @@ int kind_pty__find_master(int index, dev_t dev)
 	closedir(dp);
 	return c;
 }
+
+bool kind_pty__slave_in_tree(struct dump_ctx *ctx, int index, const struct stat *slave)
+{
+	char dir[64], path[384];
+	unsigned int dev;
+	struct dirent *d;
+	struct stat st;
+	bool found = false;
+	size_t i;
+	DIR *dp;
+	int c;
+
+	for (i = 0; !found && i < ctx->ntasks; i++) {
+		if (ctx->tasks[i].zombie)
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%d/fd", ctx->tasks[i].pid);
+		dp = opendir(dir);
+		if (!dp)
+			continue;
+		while (!found && (d = readdir(dp))) {
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			if (d->d_name[0] == '.' || stat(path, &st) || !S_ISCHR(st.st_mode))
+				continue;
+			if (st.st_rdev == slave->st_rdev && st.st_dev == slave->st_dev) {
+				found = true;
+			} else if (major(st.st_rdev) == KIND_PTY_PTMX_MAJOR && minor(st.st_rdev) == 0) {
+				/* /dev/tty: the terminal it stands for (TIOCGDEV). */
+				c = kinds__copy_fd(ctx->tasks[i].pid, atoi(d->d_name));
+				found = c >= 0 && !ioctl(c, TIOCGDEV, &dev) && kind_pty__index(dev) == index;
+				if (c >= 0)
+					close(c);
+			}
+		}
+		closedir(dp);
+	}
+	return found;
+}
