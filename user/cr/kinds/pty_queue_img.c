@@ -11,7 +11,9 @@
  * is not opened (its last close would tell the master so). Refused: input
  * in extended processing mode (EXTPROC), output to a master in packet
  * mode (a read there also returns status bytes dump cannot see) or whose
- * slave nobody holds, input when a packet-mode status waits for the
+ * slave nobody holds, either with termios bits locked (TIOCSLCKTRMIOS:
+ * the termios put back with could not be set), input when a packet-mode
+ * status waits for the
  * master's reader (reading the echo back would take it), and whatever is
  * not put back exactly at dump.
  */
@@ -66,6 +68,20 @@ static int same(int m, int s, const struct pty_queue *q, char *why, size_t len)
 	return -EIO;
 }
 
+/* Some termios bit or control character of the pair is locked (TIOCGLCKTRMIOS on the master). */
+static bool termios_locked(int c)
+{
+	struct termios lk;
+	size_t i;
+
+	if (ioctl(c, TIOCGLCKTRMIOS, &lk))
+		return true;
+	for (i = 0; i < sizeof(lk.c_cc); i++)
+		if (lk.c_cc[i])
+			return true;
+	return lk.c_iflag || lk.c_oflag || lk.c_cflag || lk.c_lflag;
+}
+
 int pty_queue__dump(struct dump_ctx *ctx, const struct fd_live *l, int c, int index,
 		    const struct stat *slave, PtyEntry *p)
 {
@@ -74,36 +90,40 @@ int pty_queue__dump(struct dump_ctx *ctx, const struct fd_live *l, int c, int in
 	struct termios2 t;
 	char what[192];
 	int s = -1, v = 0, err = 0;
-	bool status;
+	bool status, locked;
 
 	if (ioctl(c, TCGETS2, &t) || ioctl(c, FIONREAD, &v))
 		return -errno;
 	/* A packet-mode status the master has not read (POLLPRI): reads would take it. */
 	status = p->packet && poll(&pf, 1, 0) == 1 && (pf.revents & POLLPRI);
+	/* Termios bits locked (TIOCSLCKTRMIOS): a TCSETS would not change them. */
+	locked = termios_locked(c);
 	if (kind_pty__slave_in_tree(ctx, index, slave)) {
 		s = ioctl(c, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 		if (s < 0)
 			return -errno;
-		if (!status) {
+		if (!status && !locked) {
 			err = pty_queue__take_in(s, &t, &q);
 		} else if (ioctl(s, FIONREAD, &q.inq)) {
 			err = -errno;
 		} else if (q.inq > 0) {
-			snprintf(what, sizeof(what),
-				 "with %d bytes written by the master not read, and a packet-mode status the master has not read",
-				 q.inq);
+			snprintf(what, sizeof(what), "with %d bytes written by the master not read, %s",
+				 q.inq, status ? "and a packet-mode status the master has not read" :
+						 "its termios locked (TIOCSLCKTRMIOS)");
 			err = refuse(l, index, what);
 		}
-		if (err == -EOPNOTSUPP && !status) {
+		if (err == -EOPNOTSUPP && !status && !locked) {
 			snprintf(what, sizeof(what),
 				 "with %d bytes written by the master not read, in extended processing mode (EXTPROC)",
 				 q.inq);
 			err = refuse(l, index, what);
 		}
 	}
-	if (!err && v > 0 && (p->packet || s < 0)) {
+	if (!err && v > 0 && (p->packet || s < 0 || locked)) {
 		snprintf(what, sizeof(what), "with %d bytes written by the slave not read, %s", v,
-			 p->packet ? "in packet mode" : "its slave open in no task of the tree");
+			 p->packet ? "in packet mode" :
+			 locked	   ? "its termios locked (TIOCSLCKTRMIOS)" :
+				     "its slave open in no task of the tree");
 		err = refuse(l, index, what);
 	} else if (!err && s >= 0 && !p->packet) {
 		err = pty_queue__take_out(c, &q);
