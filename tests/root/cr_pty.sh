@@ -129,11 +129,11 @@ if sys.argv[2] == "zombie":
 	while open("/proc/%d/stat" % c).read().rsplit(")", 1)[1].split()[0] != "Z":
 		time.sleep(0.01)
 print(n, flush=True)
-time.sleep(60)' "$dir" "$how" >"$T/foreign.log" 2>&1 &
+time.sleep(60)' "$dir" "$how" >"$T/foreign_$how.log" 2>&1 &
 		foreign=$!
 		at_exit "kill $foreign 2>/dev/null"
-		wait_for 10 test -s "$T/foreign.log"
-		n=$(head -n 1 "$T/foreign.log")
+		wait_for 30 test -s "$T/foreign_$how.log"
+		n=$(head -n 1 "$T/foreign_$how.log")
 		if [ "$n" = 0 ] && cr_start "pty_foreign_$how" zdtm_pty &&
 			[ "$(sed -n 's/^tty-index:\t*//p' "/proc/$CR_PID/fdinfo/3")" = 0 ]; then
 			if cr_dump; then
@@ -143,13 +143,13 @@ time.sleep(60)' "$dir" "$how" >"$T/foreign.log" 2>&1 &
 				fail "pty_foreign_${how}_dump" "$(cat "$CR_DIR/dump.err")"
 			fi
 		else
-			fail "pty_foreign_${how}_start" "holder: $(head -c 300 "$T/foreign.log"); the program did not start, or its pair is not /dev/pts/0"
+			fail "pty_foreign_${how}_start" "holder: $(head -c 300 "$T/foreign_$how.log") ($(cut -d' ' -f1-3 "/proc/$foreign/stat" 2>&1)); the program did not start, or its pair is not /dev/pts/0"
 		fi
 		cr_cleanup
 		# unshare and sh exec: $foreign is the python process itself.
 		kill "$foreign" 2>/dev/null
 		wait "$foreign" 2>/dev/null
-		wait_for 10 test ! -e "$T/pts2/0"
+		wait_for 30 test ! -e "$T/pts2/0"
 	done
 	umount "$T/pts2"
 else

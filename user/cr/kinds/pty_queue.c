@@ -73,10 +73,12 @@ int pty_queue__take_in(int s, const struct termios2 *t, struct pty_queue *q)
 	ssize_t n;
 	int err = 0;
 
-	if (ioctl(s, FIONREAD, &q->inq))
-		return -errno;
-	if (t->c_lflag & EXTPROC)
+	if (t->c_lflag & EXTPROC) {
+		pty_queue__flush(s);
+		if (ioctl(s, FIONREAD, &q->inq))
+			return -errno;
 		return q->inq ? -EOPNOTSUPP : 0;
+	}
 	/* Complete lines, one read() each (0: a line of only an end of file). */
 	while ((t->c_lflag & ICANON) && !err) {
 		n = read(s, buf, sizeof(buf));
@@ -91,6 +93,8 @@ int pty_queue__take_in(int s, const struct termios2 *t, struct pty_queue *q)
 			return -ENOMEM;
 		q->lines = l;
 		l[q->nlines++] = (uint32_t)n;
+		/* TIOCINQ in canonical mode: the complete lines' bytes, as read() returns them. */
+		q->inq += (int)n;
 		err = append(&q->in, &q->nin, buf, (size_t)n, PTY_QUEUE_IN_MAX);
 	}
 	if (err < 0)
@@ -112,10 +116,19 @@ int pty_queue__take_in(int s, const struct termios2 *t, struct pty_queue *q)
 		if (err)
 			break;
 	}
+	if (!(t->c_lflag & ICANON))
+		q->inq = (int)q->nin;
 	/* The termios as it was (no data now: the line state is a new one's). */
 	if (ioctl(s, TCSETS2, t) && !err)
 		err = -errno;
 	return err;
+}
+
+void pty_queue__flush(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	poll(&p, 1, 0);
 }
 
 /* Wait for @events on @fd: 0, -ETIMEDOUT, -errno. */

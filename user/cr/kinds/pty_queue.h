@@ -22,7 +22,7 @@ struct pty_queue {
 	size_t nlines;
 	uint8_t *out;		/* the master's input (slave wrote) */
 	size_t nout;
-	int inq;		/* TIOCINQ of the slave when taken (canonical: the complete lines' bytes) */
+	int inq;		/* TIOCINQ of the slave it makes (canonical: the complete lines' bytes) */
 };
 
 /*
@@ -45,6 +45,11 @@ int pty_queue__take_out(int m, struct pty_queue *q);
  */
 int pty_queue__put(int m, int s, const struct termios2 *t, const struct pty_queue *q);
 void pty_queue__free(struct pty_queue *q);
+/*
+ * poll() on tty @fd: with nothing to read it waits for the workqueue to
+ * hand on what was written to it (n_tty_poll), so TIOCINQ is up to date.
+ */
+void pty_queue__flush(int fd);
 
 /* pty_queue_img.c: the queues and the image. */
 #include "files.pb-c.h"

@@ -92,7 +92,7 @@ int pty_queue__dump(struct dump_ctx *ctx, const struct fd_live *l, int c, int in
 	int s = -1, v = 0, err = 0;
 	bool status, locked;
 
-	if (ioctl(c, TCGETS2, &t) || ioctl(c, FIONREAD, &v))
+	if (ioctl(c, TCGETS2, &t))
 		return -errno;
 	/* A packet-mode status the master has not read (POLLPRI): reads would take it. */
 	status = p->packet && poll(&pf, 1, 0) == 1 && (pf.revents & POLLPRI);
@@ -104,7 +104,7 @@ int pty_queue__dump(struct dump_ctx *ctx, const struct fd_live *l, int c, int in
 			return -errno;
 		if (!status && !locked) {
 			err = pty_queue__take_in(s, &t, &q);
-		} else if (ioctl(s, FIONREAD, &q.inq)) {
+		} else if (pty_queue__flush(s), ioctl(s, FIONREAD, &q.inq)) {
 			err = -errno;
 		} else if (q.inq > 0) {
 			snprintf(what, sizeof(what), "with %d bytes written by the master not read, %s",
@@ -119,6 +119,10 @@ int pty_queue__dump(struct dump_ctx *ctx, const struct fd_live *l, int c, int in
 			err = refuse(l, index, what);
 		}
 	}
+	/* After the slave's input was taken: its echo is the master's too. */
+	pty_queue__flush(c);
+	if (!err && ioctl(c, FIONREAD, &v))
+		err = -errno;
 	if (!err && v > 0 && (p->packet || s < 0 || locked)) {
 		snprintf(what, sizeof(what), "with %d bytes written by the slave not read, %s", v,
 			 p->packet ? "in packet mode" :
