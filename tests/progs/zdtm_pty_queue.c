@@ -11,7 +11,8 @@
  * ^V, bytes 0 and 0xff; then a partial line. "echo" (canonical with
  * echo): two lines and a partial one, their echo unread on the master
  * before what the slave wrote. "raw" (non-canonical): bytes that would be
- * special in canonical mode or with signals on.
+ * special in canonical mode or with signals on. "partial": only a partial
+ * line (canonical, no echo): nothing read() can return yet.
  *
  * After SIGTERM: the termios is as set; read() on the slave returns each
  * line as before, then nothing (EAGAIN); the master reads exactly what
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
 	slave = open(name, O_RDWR | O_NOCTTY);
 	if (slave < 0 || tcgetattr(slave, &t))
 		zdtm_fail("open %s", name);
-	if (!strcmp(mode, "canon")) {
+	if (!strcmp(mode, "canon") || !strcmp(mode, "partial")) {
 		t.c_lflag &= ~(ECHO | ECHOE | ECHOK | ECHONL);
 		t.c_cc[VEOL] = '!';
 	} else if (!strcmp(mode, "raw")) {
@@ -125,6 +126,8 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "canon")) {
 		writes(master, canon_in, sizeof(canon_in) - 1);
 		writes(slave, "out1\nout2", 9);
+	} else if (!strcmp(mode, "partial")) {
+		writes(master, "ab\tc", 4);
 	} else if (!strcmp(mode, "echo")) {
 		writes(master, "hello\nworld\npar", 15);
 		wait_master(17);
@@ -149,6 +152,12 @@ int main(int argc, char **argv)
 		if (fcntl(slave, F_SETFL, 0) || (r = read(slave, buf, sizeof(buf))) != 8 ||
 		    memcmp(buf, "partial\n", 8))
 			zdtm_fail("the partial line did not complete as 'partial'");
+	} else if (!strcmp(mode, "partial")) {
+		read_lines(NULL, 0);
+		writes(master, "d\n", 2);
+		if (fcntl(slave, F_SETFL, 0) || (r = read(slave, buf, sizeof(buf))) != 6 ||
+		    memcmp(buf, "ab\tcd\n", 6))
+			zdtm_fail("the partial line did not complete as 'ab<tab>cd'");
 	} else if (!strcmp(mode, "echo")) {
 		read_master("hello\r\nworld\r\nparout\r\n", 22);
 		read_lines(echo_lines, 2);

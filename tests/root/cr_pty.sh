@@ -51,9 +51,12 @@ cr_roundtrip pty_pending zdtm_pty pending
 
 # Bytes nobody read, both ways (zdtm_pty_queue): lines ended every way,
 # a partial line and what the slave wrote, in canonical mode without and
-# with echo, and in raw mode; the program reads them after restore.
-for mode in canon echo raw; do
-	CR_SHOW_CHECKS=('queued=[.tasks[].fds[].pty | select(. and .master) | .input_bytes > 0 and .output_bytes > 0] == [true]')
+# with echo, and in raw mode; a partial line alone; the program reads
+# them after restore.
+for mode in canon echo raw partial; do
+	out=0
+	[ "$mode" = partial ] || out=1
+	CR_SHOW_CHECKS=("queued=[.tasks[].fds[].pty | select(. and .master) | .input_bytes > 0 and (.output_bytes > 0) == ($out == 1)] == [true]")
 	cr_roundtrip "pty_queue_$mode" zdtm_pty_queue "$mode"
 	CR_SHOW_CHECKS=()
 done
