@@ -12,7 +12,7 @@
  * it the foreground (tcsetpgrp), and keeps an fd on /dev/tty. "noleaderfd": C closes its fd on the
  * slave once G holds one (restore must open it in C to give the terminal
  * back). "pending": the root writes a line to the master nobody reads
- * (dump refuses it; G reads it first afterwards). "notty": G gives the
+ * (put back at restore: G reads it first afterwards). "notty": G gives the
  * terminal up (TIOCNOTTY; dump refuses it, restore would give it back).
  *
  * After SIGTERM the root checks the index (ptsname), termios, window size,
@@ -68,7 +68,7 @@ static int grandchild(int slave)
 		check_ctty("G", getpgrp(), -1);
 	else if (open("/dev/tty", O_RDWR) >= 0)
 		zdtm_fail("G: /dev/tty opens after TIOCNOTTY");
-	/* The refused dump left the pending line where it was. */
+	/* The pending line, put back where it was. */
 	if (pending && (read(slave, buf, sizeof(buf)) != 4 || memcmp(buf, "abc\n", 4)))
 		zdtm_fail("G: the pending line was lost");
 	n = read(slave, buf, sizeof(buf) - 1);

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# test: serial (its restored jobs hold pts numbers of its own devpts instance as controlling terminals, which another pty test's dump beside it may still take for its own; docs/reliability.md)
 # cr_pty: pseudo-terminals (kind_pty.c, pty_restore.c). A master held by
 # the root with the slave's termios, window size, owner and mode changed
 # and packet mode on, and the hung-up slave of a second pair whose master
@@ -11,7 +10,8 @@
 # the slave's owner, ptsname, the hung-up slave, /dev/tty (opened, and
 # kept), tcgetsid, tcgetpgrp and a ping through the pair.
 # Then: the leader holding no fd on the slave; --pidns; a line written to
-# the master and not read (refused, still there afterwards); a task of the
+# the master and not read (put back); bytes not read both ways, lines
+# and a partial line, canonical and raw (zdtm_pty_queue); a task of the
 # session that gave the terminal up (refused); the slave held outside the
 # tree (refused, naming the holder); the index in use at restore
 # (refused, rolled back); a process outside holding the same number of
@@ -45,12 +45,35 @@ cr_roundtrip pty_noleaderfd zdtm_pty noleaderfd
 
 cr_pidns_roundtrip pty_pidns zdtm_pty
 
-# A line the master wrote that nobody read: the line discipline would
-# echo and edit it again if written back, so it is refused.
-if cr_start pty_pending zdtm_pty pending; then
-	cr_refused pty_pending "pid [0-9]+ fd 3: pseudo-terminal slave of /dev/pts/[0-9]+ with 4 bytes written by the master not read is not supported"
-fi
-cr_cleanup
+# A line the master wrote that nobody read (the master in packet mode):
+# put back as it was, G reads it first after restore.
+cr_roundtrip pty_pending zdtm_pty pending
+
+# Bytes nobody read, both ways (zdtm_pty_queue): lines ended every way,
+# a partial line and what the slave wrote, in canonical mode without and
+# with echo, and in raw mode; a partial line alone; the program reads
+# them after restore.
+for mode in canon echo raw partial; do
+	out=0
+	[ "$mode" = partial ] || out=1
+	CR_SHOW_CHECKS=("queued=[.tasks[].fds[].pty | select(. and .master) | .input_bytes > 0 and (.output_bytes > 0) == ($out == 1)] == [true]")
+	cr_roundtrip "pty_queue_$mode" zdtm_pty_queue "$mode"
+	CR_SHOW_CHECKS=()
+done
+
+# Dump takes the bytes and puts them back at once: the tree, left
+# running, reads them as it would have.
+for mode in canon raw; do
+	if ! cr_start "pty_queue_live_$mode" zdtm_pty_queue "$mode"; then
+		fail "pty_queue_live_${mode}_start" "the program did not start"
+	elif ! "$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" --leave-running >/dev/null 2>"$CR_DIR/dump.err"; then
+		fail "pty_queue_live_${mode}_dump" "$(cat "$CR_DIR/dump.err")"
+	else
+		pass "pty_queue_live_${mode}_dump"
+		cr_passes "pty_queue_live_${mode}_untouched"
+	fi
+	cr_cleanup
+done
 
 # A task of the session without its terminal: restore would give it one.
 if cr_start pty_notty zdtm_pty notty; then
@@ -76,18 +99,22 @@ cr_cleanup
 # process outside the tree whose controlling terminal is /dev/pts/N of a
 # second instance (a container's, say), where the tree's pair is this
 # instance's /dev/pts/N, does not stop the dump. Once holding that slave
-# as an fd too ("fd": told by the fd's device), once holding only the
-# master, in a mount namespace whose /dev/pts is that instance ("ns":
-# told by /dev/pts/N seen from its root).
+# as an fd too ("fd"); else holding only the master: in a mount namespace
+# whose /dev/pts is that instance ("ns"); in this test's namespace, whose
+# /dev/pts is the tree's instance ("view": /dev/pts/N seen from its root
+# is the tree's pair, which alone once refused the dump); and with a
+# child of its session exited and not reaped, a zombie with that tty_nr
+# and no root to look from ("zombie": once refused).
 mkdir -p "$T/pts2"
 if mount -t devpts -o newinstance,ptmxmode=0666 devpts "$T/pts2"; then
-	for how in fd ns; do
-		if [ "$how" = fd ]; then
-			pre=() dir=$T/pts2
-		else
+	for how in fd ns view zombie; do
+		case $how in
+		fd | view) pre=() dir=$T/pts2 ;;
+		*)
 			pre=(unshare -m --propagation private sh -c 'mount --bind "$0" /dev/pts && exec "$@"' "$T/pts2")
 			dir=/dev/pts
-		fi
+			;;
+		esac
 		"${pre[@]}" python3 -c '
 import os, sys, fcntl, struct, time, termios
 m = os.open(sys.argv[1] + "/ptmx", os.O_RDWR | os.O_NOCTTY)
@@ -96,14 +123,20 @@ n = struct.unpack("I", fcntl.ioctl(m, 0x80045430, b"\0\0\0\0"))[0]  # TIOCGPTN
 os.setsid()
 s = os.open(sys.argv[1] + "/%d" % n, os.O_RDWR)
 fcntl.ioctl(s, termios.TIOCSCTTY, 0)
-if sys.argv[2] == "ns":
+if sys.argv[2] != "fd":
 	os.close(s)
+if sys.argv[2] == "zombie":
+	c = os.fork()
+	if c == 0:
+		os._exit(0)
+	while open("/proc/%d/stat" % c).read().rsplit(")", 1)[1].split()[0] != "Z":
+		time.sleep(0.01)
 print(n, flush=True)
-time.sleep(60)' "$dir" "$how" >"$T/foreign.log" 2>&1 &
+time.sleep(60)' "$dir" "$how" >"$T/foreign_$how.log" 2>&1 &
 		foreign=$!
 		at_exit "kill $foreign 2>/dev/null"
-		wait_for 10 test -s "$T/foreign.log"
-		n=$(head -n 1 "$T/foreign.log")
+		wait_for 30 test -s "$T/foreign_$how.log"
+		n=$(head -n 1 "$T/foreign_$how.log")
 		if [ "$n" = 0 ] && cr_start "pty_foreign_$how" zdtm_pty &&
 			[ "$(sed -n 's/^tty-index:\t*//p' "/proc/$CR_PID/fdinfo/3")" = 0 ]; then
 			if cr_dump; then
@@ -113,13 +146,13 @@ time.sleep(60)' "$dir" "$how" >"$T/foreign.log" 2>&1 &
 				fail "pty_foreign_${how}_dump" "$(cat "$CR_DIR/dump.err")"
 			fi
 		else
-			fail "pty_foreign_${how}_start" "holder: $(head -c 300 "$T/foreign.log"); the program did not start, or its pair is not /dev/pts/0"
+			fail "pty_foreign_${how}_start" "holder: $(head -c 300 "$T/foreign_$how.log") ($(cut -d' ' -f1-3 "/proc/$foreign/stat" 2>&1)); the program did not start, or its pair is not /dev/pts/0"
 		fi
 		cr_cleanup
 		# unshare and sh exec: $foreign is the python process itself.
 		kill "$foreign" 2>/dev/null
 		wait "$foreign" 2>/dev/null
-		wait_for 10 test ! -e "$T/pts2/0"
+		wait_for 30 test ! -e "$T/pts2/0"
 	done
 	umount "$T/pts2"
 else
@@ -232,4 +265,5 @@ bad index index 2000000 " has index 2000000 (above 1048576)"
 bad line line 3 " has line discipline 3 (restore sets N_TTY only)"
 bad winsize ws_row 70000 " has a window size above 65535"
 bad external external 1 " is a master outside the tree"
+bad queue input_inq 5000 " has more unread bytes than a pty holds"
 cr_cleanup

@@ -43,6 +43,7 @@
 #include "dump_signals.h"
 #include "dump_task.h"
 #include "dump_tcp.h"
+#include "dump_usage.h"
 #include "dump_threads.h"
 #include "tcp_lock.h"
 #include "interrupts.h"
@@ -65,82 +66,6 @@ struct dump_run {
 	double ms[PH_COUNT];
 	struct timespec t0;
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f, "Usage: pidtrace dump -t PID [-D DIR] [--leave-running] [--drop-unread-events]\n"
-		   "                     [--tcp-close] [--skip-in-flight]\n"
-		   "                     [--external-ns KIND[:PATH]] [--json]\n\n"
-		   "Checkpoint process PID and all its descendants into the image directory DIR\n"
-		   "(default: the current directory). The tree is killed once the image is\n"
-		   "complete, unless --leave-running; if the dump fails it is left running\n"
-		   "exactly as it was.\n\n"
-		   "  -t, --tree PID       root of the tree to dump\n"
-		   "  -D, --images-dir DIR where to write the image (created 0700 if missing)\n"
-		   "      --leave-running  let the tree run on after the dump\n"
-		   "      --drop-unread-events\n"
-		   "                       dump inotify and fanotify instances with events\n"
-		   "                       not read yet, without those events (a warning\n"
-		   "                       names each; refused without it)\n"
-		   "      --tcp-close      do not save TCP connections (in any state but\n"
-		   "                       listening): they come back closed (never bound,\n"
-		   "                       shut down both ways: reads give the end of the\n"
-		   "                       stream, writes EPIPE), are not locked, and close\n"
-		   "                       as usual when the tree is killed (FIN or RST)\n"
-		   "      --skip-in-flight leave out the connections a TCP listener has not\n"
-		   "                       accepted yet (refused without it): the listener\n"
-		   "                       comes back empty, their clients find them reset\n"
-		   "      --external-ns KIND[:PATH]  the tree's net, uts or ipc namespace (PATH:\n"
-		   "                       its file), which restore joins: nothing of it saved\n"
-		   "      --json           print the summary as one JSON object\n\n"
-		   "Kept: files (deleted ones too; linked elsewhere: the same inode), directories\n"
-		   "(removed ones too, as fd or cwd), character devices (removed ones too), O_PATH\n"
-		   "fds of any file (symlinks, removed ones too), files in /proc of processes\n"
-		   "outside the tree (living, or dead: on a stand-in), pipes, named FIFOs, pidfds,\n"
-		   "unix sockets (pairs, bound, listening, accepted, connected; files in flight with\n"
-		   "SCM_RIGHTS: pipe ends, and any a task also holds), TCP listeners, closed TCP\n"
-		   "sockets (connected once too) and connections, connecting (the SYN sent again at\n"
-		   "restore), established or half or fully closed (TCP repair; a BPF network lock\n"
-		   "holds them from the freeze until restored), UDP, UDP-lite, ICMP ping and raw IP\n"
-		   "sockets, packet sockets (binding, options, memberships, fanout, rings), netlink\n"
-		   "sockets (route, generic, kobject_uevent...: port id, groups), classic socket\n"
-		   "filters, pseudo-terminals whose master is in the tree (same index, termios,\n"
-		   "window size, the session's controlling terminal and foreground group), eventfd,\n"
-		   "signalfd, timerfd, epoll, inotify, fanotify (marks on inodes, mounts, file\n"
-		   "systems), memfds and BPF maps (hash, array, per-CPU, LPM trie: every entry,\n"
-		   "frozen or not); fd tables shared by processes (CLONE_FILES); AIO contexts\n"
-		   "(io_setup); threads with their process, children of every thread; credentials,\n"
-		   "seccomp filters and strict mode, per thread; stopped tasks (restored stopped;\n"
-		   "not multithreaded ones); cgroups, scheduling, O_ASYNC owners, flock(), POSIX and\n"
-		   "OFD file locks, leases, locked memory and the per-process knobs.\n\n"
-		   "Refused (the tree left running as it was), in one line naming the pid, fd or\n"
-		   "object (what restore could not bring back exactly): TCP connections receiving\n"
-		   "from a peer outside the tree during the dump or with their receive window closed\n"
-		   "to one, when no network lock can be had (or connecting with TCP Fast Open, or\n"
-		   "connected while it runs), TCP sockets reset with the error unread, inotify or\n"
-		   "fanotify with unread events, netlink sockets with unread messages or of a\n"
-		   "protocol whose kernel side keeps state (audit, netfilter...), packet sockets\n"
-		   "with packets queued, a ring frame held or a ring mapped, eBPF socket filters,\n"
-		   "unix sockets with a filter, other fd kinds (io_uring, BPF programs...), a BPF\n"
-		   "map also used outside the tree (a program, a pin...), a lease being broken, a\n"
-		   "thread waiting for a file lock, a lock a process outside the tree waits for, a\n"
-		   "locked file description also held outside the tree, a pseudo-terminal with\n"
-		   "unread data or its slave held outside the tree, a controlling terminal other\n"
-		   "than pidtrace's own or a pty whose master the tree holds (a real tty, a\n"
-		   "console), a task without its session's terminal, a pipe or socket also held (or\n"
-		   "a unix socket's peer held) by a process outside the tree, a unix socket whose\n"
-		   "peer credentials (SO_PEERCRED) name a process outside the tree or a zombie, a\n"
-		   "namespace other than pidtrace's, a cgroup no mount shows, a frozen cgroup, a\n"
-		   "file whose path leads elsewhere (a detached mount), a removed root, a removed\n"
-		   "directory or device node whose name is taken (or an ancestor not a directory), a\n"
-		   "file still linked elsewhere whose name is taken, an O_PATH fd of a deleted file,\n"
-		   "a dead process's /proc mounts of another mount namespace, more open file\n"
-		   "descriptions or higher fd numbers than pidtrace's hard fd limit allows,\n"
-		   "speculation settings other than pidtrace's, a seccomp filter that hands syscalls\n"
-		   "to a supervisor (SECCOMP_RET_USER_NOTIF), processes sharing an fd table their\n"
-		   "parent does not share, an epoll entry whose file left its number and is in no fd\n"
-		   "of the tree, an AIO context with requests in flight.\n");
-}
 
 /*
  * Restore forks every child from its parent's main thread. A child that
@@ -574,7 +499,7 @@ int cmd_dump(int argc, char **argv)
 			r.json = true;
 			break;
 		case 'h':
-			usage(stdout);
+			dump_usage__print(stdout);
 			return 0;
 		default:
 			return cmdline__bad_option("dump", c, argv);

@@ -46,7 +46,8 @@
  * namespaces joined rather than pidtrace's (inventory external_ns: it
  * would restore the tree in its own), the network lock (inventory netlock:
  * never lifted), a datagram socket's peer outside the tree (peer_name),
- * an inotify watch through a deleted file's fd (deleted_fd), nsfs fds.
+ * an inotify watch through a deleted file's fd (deleted_fd), nsfs fds,
+ * a pty's unread bytes (pty_entry input, output: a reader of 3 drops them).
  */
 #define IMAGE_FORMAT_VERSION 4
 #define IMAGE_PAGES_HDR_SIZE 4096

@@ -4,13 +4,11 @@
  * (/dev/pts/N), the pair's termios, window size, packet mode, lock and
  * exclusive mode, and the session whose controlling terminal it is.
  *
- * Dump reads each end on a copy (pidfd_getfd) with get-only ioctls. A
- * pair with unread data it can see (TIOCINQ on the master: what the slave
- * wrote; on a slave of the tree: what the master wrote) is refused: data
- * written back through the master would be echoed and edited again by the
- * line discipline (and a tty cannot be read without consuming); so is a
- * master whose slave a process outside the tree holds (killing the master
- * would hang it up there). A slave
+ * Dump reads each end on a copy (pidfd_getfd) with get-only ioctls; the
+ * bytes a pair holds unread in either direction are taken and put back at
+ * once (pty_queue.c), kept on the master's record. A master whose slave
+ * a process outside the tree holds is refused (killing the master would
+ * hang it up there). A slave
  * whose master is outside the tree (the shell's terminal), and /dev/tty
  * standing for it, are kept as before: reopened by their path, state left
  * alone. /dev/tty standing for a pair of the tree is that pair's.
@@ -43,6 +41,7 @@
 #include "kinds_show.h"
 #include "log.h"
 #include "procfs.h"
+#include "pty_queue.h"
 #include "pty_restore.h"
 #include "restore_verify.h"
 
@@ -143,7 +142,6 @@ static int read_state(const struct fd_live *l, int c, bool master, int index, Pt
 {
 	struct termios2 tio;
 	struct winsize ws;
-	char what[96];
 	int v = 0;
 
 	if (ioctl(c, TCGETS2, &tio) || ioctl(c, TIOCGWINSZ, &ws))
@@ -174,13 +172,7 @@ static int read_state(const struct fd_live *l, int c, bool master, int index, Pt
 	}
 	if (tio.c_line != N_TTY)
 		return refuse(l, "with line discipline other than N_TTY", index);
-	if (ioctl(c, TIOCINQ, &v))
-		return -errno;
-	if (v > 0) {
-		snprintf(what, sizeof(what), "with %d bytes written by the %s not read", v,
-			 master ? "slave" : "master");
-		return refuse(l, what, index);
-	}
+	/* Unread bytes: the master's record has them (pty_queue_img.c). */
 	if (!master)
 		return 0;
 	if (ioctl(c, TIOCGPKT, &v))
@@ -301,9 +293,11 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	if (!err && master)
 		err = check_devpts(l, c, index, &node);
 	if (!err && master)
-		err = kind_pty__outside(ctx, l->pid, l->fd, index);
+		err = kind_pty__outside(ctx, l->pid, l->fd, c, index);
 	if (!err)
 		err = read_state(l, c, master, index, p);
+	if (!err && master)
+		err = pty_queue__dump(ctx, l, c, index, &node, p);
 	if (c >= 0)
 		close(c);
 	if (err)
@@ -353,7 +347,7 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 	if (p->has_ctty_sid && (p->external || !p->ctty_sid))
 		return bad(img, n, "pty fd %u is the controlling terminal of session %u it cannot be",
 			   e->fd, p->ctty_sid);
-	return 0;
+	return pty_queue__check(img, n, e);
 }
 
 /* ---- verification ---- */
@@ -406,6 +400,8 @@ static int verify_state(struct verify *v, const FdEntry *e, int c)
 		err = vnum(v, e, "packet mode", VF_DEC, p->packet, !!x);
 	if (!err && p->has_locked && !ioctl(c, TIOCGPTLCK, &x))
 		err = vnum(v, e, "lock", VF_DEC, p->locked, !!x);
+	if (!err && p->master)
+		err = pty_queue__verify(v, e, c);
 	if (err || !p->has_slave_uid)
 		return err;
 	snprintf(path, sizeof(path), "/dev/pts/%u", p->index);
@@ -481,7 +477,7 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, size_t len)
 {
 	const PtyEntry *p = e->pty;
-	char ctty[64] = "";
+	char ctty[128] = "";
 
 	if (!p)
 		return false;
@@ -497,6 +493,9 @@ static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, si
 	if (p->has_ctty_sid)
 		snprintf(ctty, sizeof(ctty), ", ctty of session %u (foreground %u)", p->ctty_sid,
 			 p->fg_pgrp);
+	if (p->has_input || p->has_output)
+		snprintf(ctty + strlen(ctty), sizeof(ctty) - strlen(ctty), ", unread %zu in, %zu out",
+			 p->has_input ? p->input.len : 0, p->has_output ? p->output.len : 0);
 	snprintf(buf, len, "%s/dev/pts/%u pty %s, %ux%u, %s%s%s%s%s", p->devtty ? "/dev/tty: " : "",
 		 p->index, p->master ? "master" : "slave", p->ws_col, p->ws_row,
 		 (p->lflag & ICANON) ? "canonical" : "raw", (p->lflag & ECHO) ? ", echo" : "",
@@ -528,6 +527,11 @@ static void json(const struct image_tree *s, const FdEntry *e, struct json_objec
 		kinds_show__add(k, "packet", json_object_new_boolean(p->packet));
 		kinds_show__add(k, "locked", json_object_new_boolean(p->locked));
 		kinds_show__add(k, "exclusive", json_object_new_boolean(p->exclusive));
+	}
+	if (p->master && !p->external) {
+		kinds_show__add(k, "input_bytes", json_object_new_int64(p->has_input ? p->input.len : 0));
+		kinds_show__add(k, "input_lines", json_object_new_int64(p->n_input_lines));
+		kinds_show__add(k, "output_bytes", json_object_new_int64(p->has_output ? p->output.len : 0));
 	}
 	if (p->has_ctty_sid) {
 		kinds_show__add(k, "ctty_session", json_object_new_int64(p->ctty_sid));

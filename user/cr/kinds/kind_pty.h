@@ -6,6 +6,7 @@
 #define PT_KIND_PTY_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct dump_ctx;
@@ -21,14 +22,20 @@ struct dump_ctx;
 int kind_pty__index(dev_t rdev);
 /* kind_pty_scan.c. The index of master fd @fd of @pid (fdinfo tty-index), or -1. */
 int kind_pty__master_index(pid_t pid, int fd);
+/*
+ * Does a task of the (frozen) tree hold the slave @slave (/dev/pts/@index),
+ * or /dev/tty standing for it, open.
+ */
+bool kind_pty__slave_in_tree(struct dump_ctx *ctx, int index, const struct stat *slave);
 /* Does a task of the (frozen) tree hold the master of /dev/pts/@index. */
 bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index);
 /*
- * The slave of master fd @hfd of @holder, /dev/pts/@index, held open or
- * the controlling terminal of a process outside the tree: -EOPNOTSUPP
- * after the one line naming it; 0 when none; -errno.
+ * The slave of master fd @hfd of @holder (@c: pidtrace's copy of it),
+ * /dev/pts/@index, held open or the controlling terminal of a process
+ * outside the tree: -EOPNOTSUPP after the one line naming it; 0 when
+ * none; -errno.
  */
-int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index);
+int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int c, int index);
 /* Session, tty_nr and tpgid of /proc/@pid/stat. Return: 0 or -errno. */
 int kind_pty__stat_tty(pid_t pid, pid_t *sid, int *tty_nr, pid_t *tpgid);
 /*

@@ -127,24 +127,67 @@ static bool same_instance(pid_t pid, int index, const struct stat *want_st)
 }
 
 /*
- * The slave of master @l (/dev/pts/@index) held, or a controlling terminal,
- * outside the tree: the dump kills the master, which hangs it up there,
- * and the pair restore makes is not that one. Refused, naming the holder.
+ * The session whose controlling terminal master copy @c's slave is
+ * (TIOCGSID, which a master may ask of its slave): 0 when none, -1 when
+ * unknown (the session is not in pidtrace's pid namespace, or the ioctl
+ * failed otherwise). That session, not a number, tells which processes
+ * have this very tty as their terminal.
  */
-int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index)
+static pid_t ctty_session(int c)
+{
+	pid_t sid = 0;
+
+	if (ioctl(c, TIOCGSID, &sid))
+		return errno == ENOTTY ? 0 : -1;
+	return sid > 0 ? sid : -1;
+}
+
+/*
+ * Pid @pid outside the tree has /dev/pts/@index (@st) as its controlling
+ * terminal. stat's tty_nr does not say which devpts instance the number
+ * is of. With the tty's session known (@sid > 0; 0: no session has it)
+ * only a process of that session can. Else a guess: a slave of that
+ * number of another instance it holds open (@other: a shell in a
+ * container has its terminal as fds 0-2) or /dev/pts/N seen from its own
+ * root and mounts being another instance's says no; it may be this one
+ * otherwise. (The guess alone refused wrongly: a process whose view of
+ * /dev/pts is this instance while its terminal is another's, one whose
+ * root is gone as it exits or as a zombie.)
+ */
+static bool has_ctty(pid_t pid, int index, const struct stat *st, pid_t sid, bool other)
+{
+	pid_t psid, tpgid;
+	int tty_nr;
+
+	if (!sid || kind_pty__stat_tty(pid, &psid, &tty_nr, &tpgid) ||
+	    kind_pty__index(tty_nr) != index)
+		return false;
+	if (sid > 0)
+		return psid == sid;
+	return !other && same_instance(pid, index, st);
+}
+
+/*
+ * The slave of master copy @c (/dev/pts/@index) held, or a controlling
+ * terminal, outside the tree: the dump kills the master, which hangs it
+ * up there, and the pair restore makes is not that one. Refused, naming
+ * the holder.
+ */
+int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int c, int index)
 {
 	char comm[256], path[64];
 	struct procfs_stat ps;
-	pid_t pid, sid, tpgid;
+	pid_t pid, sid;
 	struct dirent *d;
 	struct stat st;
-	int tty_nr, fd;
 	bool other;
+	int fd;
 	DIR *dp;
 
 	snprintf(path, sizeof(path), "/dev/pts/%d", index);
 	if (stat(path, &st))
 		return 0;
+	sid = ctty_session(c);
 	dp = opendir("/proc");
 	if (!dp)
 		return -errno;
@@ -154,16 +197,7 @@ int kind_pty__outside(struct dump_ctx *ctx, pid_t holder, int hfd, int index)
 			continue;
 		other = false;
 		fd = holds_slave(pid, &st, &other);
-		/*
-		 * Its controlling terminal has that number: stat's tty_nr does
-		 * not say which instance; one it holds open of another
-		 * instance does (a shell in a container has its terminal as
-		 * fds 0-2), and so does /dev/pts/N seen from its own root and
-		 * mounts when that is another instance. Else it may be this
-		 * one: refused.
-		 */
-		if (fd < 0 && (other || kind_pty__stat_tty(pid, &sid, &tty_nr, &tpgid) ||
-			       kind_pty__index(tty_nr) != index || !same_instance(pid, index, &st)))
+		if (fd < 0 && !has_ctty(pid, index, &st, sid, other))
 			continue;
 		closedir(dp);
 		snprintf(comm, sizeof(comm), "?");
@@ -230,4 +264,41 @@ int kind_pty__find_master(int index, dev_t dev)
 	}
 	closedir(dp);
 	return c;
+}
+
+bool kind_pty__slave_in_tree(struct dump_ctx *ctx, int index, const struct stat *slave)
+{
+	char dir[64], path[384];
+	unsigned int dev;
+	struct dirent *d;
+	struct stat st;
+	bool found = false;
+	size_t i;
+	DIR *dp;
+	int c;
+
+	for (i = 0; !found && i < ctx->ntasks; i++) {
+		if (ctx->tasks[i].zombie)
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%d/fd", ctx->tasks[i].pid);
+		dp = opendir(dir);
+		if (!dp)
+			continue;
+		while (!found && (d = readdir(dp))) {
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			if (d->d_name[0] == '.' || stat(path, &st) || !S_ISCHR(st.st_mode))
+				continue;
+			if (st.st_rdev == slave->st_rdev && st.st_dev == slave->st_dev) {
+				found = true;
+			} else if (major(st.st_rdev) == KIND_PTY_PTMX_MAJOR && minor(st.st_rdev) == 0) {
+				/* /dev/tty: the terminal it stands for (TIOCGDEV). */
+				c = kinds__copy_fd(ctx->tasks[i].pid, atoi(d->d_name));
+				found = c >= 0 && !ioctl(c, TIOCGDEV, &dev) && kind_pty__index(dev) == index;
+				if (c >= 0)
+					close(c);
+			}
+		}
+		closedir(dp);
+	}
+	return found;
 }

@@ -14,7 +14,8 @@
  * (TIOCGPTPEER, with the flags it had), /dev/tty by the task that held it.
  * Once every fd is in place the session leader gives the foreground back
  * (TIOCSPGRP, injected) and every task of the session is checked to have
- * the terminal; then the pairs that were locked are locked again.
+ * the terminal; then the bytes a pair held unread are put back
+ * (pty_queue.c) and the pairs that were locked are locked again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 
 #include "kind_pty.h"
 #include "kinds.h"
+#include "pty_queue.h"
 #include "pty_restore.h"
 #include "restore_ctx.h"
 #include "restore_files.h"
@@ -118,6 +120,21 @@ static int open_index(uint32_t index, int *got)
 	}
 }
 
+/* The termios of @p. */
+static void entry_termios(const PtyEntry *p, struct termios2 *tio)
+{
+	memset(tio, 0, sizeof(*tio));
+	tio->c_iflag = p->iflag;
+	tio->c_oflag = p->oflag;
+	tio->c_cflag = p->cflag;
+	tio->c_lflag = p->lflag;
+	tio->c_line = N_TTY;
+	if (p->cc.data && p->cc.len == sizeof(tio->c_cc))
+		memcpy(tio->c_cc, p->cc.data, sizeof(tio->c_cc));
+	tio->c_ispeed = p->ispeed;
+	tio->c_ospeed = p->ospeed;
+}
+
 /* The pair of @e's index, made with its state when it is not yet. */
 static int make_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struct made **out)
 {
@@ -140,15 +157,7 @@ static int make_pair(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struc
 	if (fd < 0)
 		return restore_ctx__fail(ctx, pid, fd, "pid %d fd %u: open /dev/ptmx: %s", pid, e->fd,
 				     strerror(-fd));
-	tio.c_iflag = p->iflag;
-	tio.c_oflag = p->oflag;
-	tio.c_cflag = p->cflag;
-	tio.c_lflag = p->lflag;
-	tio.c_line = N_TTY;
-	if (p->cc.data && p->cc.len == sizeof(tio.c_cc))
-		memcpy(tio.c_cc, p->cc.data, sizeof(tio.c_cc));
-	tio.c_ispeed = p->ispeed;
-	tio.c_ospeed = p->ospeed;
+	entry_termios(p, &tio);
 	ws.ws_row = p->ws_row;
 	ws.ws_col = p->ws_col;
 	ws.ws_xpixel = p->ws_xpixel;
@@ -415,14 +424,48 @@ int pty_restore__task(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
+/* The master record of /dev/pts/@index in the image with unread bytes, or NULL. */
+static const PtyEntry *queued_of(struct restore_ctx *ctx, uint32_t index)
+{
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		const FilesImage *fi = ctx->tasks[i].files;
+
+		for (k = 0; fi && k < fi->n_fds; k++) {
+			const PtyEntry *p = fi->fds[k]->pty;
+
+			if (fi->fds[k]->type == FD_TYPE__FD_PTY && p && p->master && !p->external &&
+			    p->index == index && (p->has_input || p->n_input_lines || p->has_output))
+				return p;
+		}
+	}
+	return NULL;
+}
+
 /*
- * Every end open: the pairs that were locked are locked again, and those
- * whose master had been closed lose it (the slaves hang up, as they were).
+ * Every end open: the bytes the pairs held unread put back (pty_queue.c),
+ * the pairs that were locked locked again, and those whose master had
+ * been closed lose it (the slaves hang up, as they were).
  */
 int pty_restore__tree(struct restore_ctx *ctx)
 {
-	int lock = 1;
+	const PtyEntry *p;
+	struct termios2 tio;
+	char why[160];
+	int lock = 1, err;
 	size_t i;
+
+	for (i = 0; i < nmade; i++) {
+		if (made[i].orphan || made[i].keep < 0 || !(p = queued_of(ctx, made[i].index)))
+			continue;
+		entry_termios(p, &tio);
+		err = pty_queue__restore(made[i].keep, p, &tio, why, sizeof(why));
+		if (err)
+			return restore_ctx__fail(ctx, 0, err,
+					     "pseudo-terminal /dev/pts/%u: its unread bytes not put back exactly: %s",
+					     made[i].index, why);
+	}
 
 	for (i = 0; i < nmade; i++) {
 		if (!made[i].orphan)
