@@ -45,15 +45,20 @@ int kind_pty__master_index(pid_t pid, int fd)
 	return r;
 }
 
-bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index)
+/*
+ * Whether some fd of a living task of the tree passes @pick (called with
+ * the task, the fd, its /proc path and its stat).
+ */
+static bool any_tree_fd(struct dump_ctx *ctx,
+			bool (*pick)(pid_t pid, int fd, const struct stat *st, const void *arg),
+			const void *arg)
 {
-	char dir[64], path[384], link[64];
+	char dir[64], path[384];
 	struct dirent *d;
 	struct stat st;
 	bool found = false;
 	size_t i;
 	DIR *dp;
-	ssize_t n;
 
 	for (i = 0; !found && i < ctx->ntasks; i++) {
 		if (ctx->tasks[i].zombie)
@@ -63,17 +68,24 @@ bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index)
 		if (!dp)
 			continue;
 		while (!found && (d = readdir(dp))) {
-			if (d->d_name[0] == '.')
-				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-			n = readlink(path, link, sizeof(link) - 1);
-			if (n <= 0 || stat(path, &st) || !is_ptmx(&st))
+			if (d->d_name[0] == '.' || stat(path, &st))
 				continue;
-			found = kind_pty__master_index(ctx->tasks[i].pid, atoi(d->d_name)) == index;
+			found = pick(ctx->tasks[i].pid, atoi(d->d_name), &st, arg);
 		}
 		closedir(dp);
 	}
 	return found;
+}
+
+static bool is_master(pid_t pid, int fd, const struct stat *st, const void *arg)
+{
+	return is_ptmx(st) && kind_pty__master_index(pid, fd) == *(const int *)arg;
+}
+
+bool kind_pty__master_in_tree(struct dump_ctx *ctx, int index)
+{
+	return any_tree_fd(ctx, is_master, &index);
 }
 
 /*
@@ -266,39 +278,35 @@ int kind_pty__find_master(int index, dev_t dev)
 	return c;
 }
 
-bool kind_pty__slave_in_tree(struct dump_ctx *ctx, int index, const struct stat *slave)
+struct slave_want {
+	int index;
+	const struct stat *slave;
+};
+
+static bool is_slave(pid_t pid, int fd, const struct stat *st, const void *arg)
 {
-	char dir[64], path[384];
+	const struct slave_want *w = arg;
 	unsigned int dev;
-	struct dirent *d;
-	struct stat st;
-	bool found = false;
-	size_t i;
-	DIR *dp;
+	bool found;
 	int c;
 
-	for (i = 0; !found && i < ctx->ntasks; i++) {
-		if (ctx->tasks[i].zombie)
-			continue;
-		snprintf(dir, sizeof(dir), "/proc/%d/fd", ctx->tasks[i].pid);
-		dp = opendir(dir);
-		if (!dp)
-			continue;
-		while (!found && (d = readdir(dp))) {
-			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-			if (d->d_name[0] == '.' || stat(path, &st) || !S_ISCHR(st.st_mode))
-				continue;
-			if (st.st_rdev == slave->st_rdev && st.st_dev == slave->st_dev) {
-				found = true;
-			} else if (major(st.st_rdev) == KIND_PTY_PTMX_MAJOR && minor(st.st_rdev) == 0) {
-				/* /dev/tty: the terminal it stands for (TIOCGDEV). */
-				c = kinds__copy_fd(ctx->tasks[i].pid, atoi(d->d_name));
-				found = c >= 0 && !ioctl(c, TIOCGDEV, &dev) && kind_pty__index(dev) == index;
-				if (c >= 0)
-					close(c);
-			}
-		}
-		closedir(dp);
-	}
+	if (!S_ISCHR(st->st_mode))
+		return false;
+	if (st->st_rdev == w->slave->st_rdev && st->st_dev == w->slave->st_dev)
+		return true;
+	if (major(st->st_rdev) != KIND_PTY_PTMX_MAJOR || minor(st->st_rdev) != 0)
+		return false;
+	/* /dev/tty: the terminal it stands for (TIOCGDEV). */
+	c = kinds__copy_fd(pid, fd);
+	found = c >= 0 && !ioctl(c, TIOCGDEV, &dev) && kind_pty__index(dev) == w->index;
+	if (c >= 0)
+		close(c);
 	return found;
+}
+
+bool kind_pty__slave_in_tree(struct dump_ctx *ctx, int index, const struct stat *slave)
+{
+	struct slave_want w = { index, slave };
+
+	return any_tree_fd(ctx, is_slave, &w);
 }
