@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # The Debian package: `tools/deps.sh deb` installs dpkg-dev and debhelper,
 # tools/build-deb.sh runs `dpkg-buildpackage -us -uc -b` on a copy of the
 # tree, and the .deb holds the binary, the six man pages, the bash
