@@ -136,7 +136,17 @@ int restore_uffd__open(struct restore_ctx *ctx, struct rtask *t, PagemapEntry *c
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: out of memory", t->pid);
 	if (bytes < RESTORE_UFFD_MIN_BYTES || !u->nranges)
 		goto unused;
-	u->task_fd = restore_ctx__sys(t, SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK, 0, 0, 0, 0, 0);
+	/*
+	 * User-mode faults only: allowed whatever the task's credentials
+	 * (vm.unprivileged_userfaultfd), and nothing here needs kernel-mode
+	 * ones (those fail with EFAULT, as with SIGBUS). Without the flag on
+	 * a kernel that does not know it.
+	 */
+	u->task_fd = restore_ctx__sys(t, SYS_userfaultfd,
+				      O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY, 0, 0, 0, 0, 0);
+	if (u->task_fd == -EINVAL)
+		u->task_fd = restore_ctx__sys(t, SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK, 0, 0, 0,
+					      0, 0);
 	if (u->task_fd < 0) {
 		/* No userfaultfd here (not built in, refused): copied as before. */
 		u->task_fd = -1;
