@@ -13,6 +13,9 @@ need_root
 "$TOP/tools/deps.sh" deb >"$T/deps.log" 2>&1 || { fail deps_for_deb "$(tail -n 3 "$T/deps.log")"; exit 1; }
 before=$(ls -A "$TOP/debian")
 start=$(date +%s)
+# Compiled on every CPU (debhelper passes -jN to make): the same package.
+export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }parallel=$(nproc)"
+
 deb=$("$TOP/tools/build-deb.sh" "$T/deb" 2>"$T/build.err" | tail -n 1)
 if [ ! -f "$deb" ]; then
 	fail dpkg_buildpackage_builds_a_deb "$(tail -n 20 "$T/build.err")"
