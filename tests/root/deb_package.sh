@@ -14,7 +14,8 @@ need_root
 before=$(ls -A "$TOP/debian")
 start=$(date +%s)
 # Compiled on every CPU (debhelper passes -jN to make): the same package.
-export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }parallel=$(nproc)"
+DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }parallel=$(nproc)"
+export DEB_BUILD_OPTIONS
 
 deb=$("$TOP/tools/build-deb.sh" "$T/deb" 2>"$T/build.err" | tail -n 1)
 if [ ! -f "$deb" ]; then
