@@ -33,12 +33,16 @@ counter() { tr -dc '0-9' <"$T/rep.counter"; }
 # untouched NAME PID: PASS when PID runs on after a failed dump: not stopped,
 # not traced, and still counting.
 untouched() {
-	local st tracer c1 c2
+	local st tracer c1 c2 i
 	st=$(state "$2")
 	tracer=$(awk '/^TracerPid:/ {print $2}' "/proc/$2/status" 2>/dev/null)
 	c1=$(counter)
-	sleep 0.2
-	c2=$(counter)
+	# The count moves every ~50 ms: wait for it (10 s at most when loaded).
+	for ((i = 0; i < 500; i++)); do
+		sleep 0.02
+		c2=$(counter)
+		[ "${c2:-0}" -gt "${c1:-0}" ] && break
+	done
 	if [ -z "$st" ]; then
 		fail "$1" "pid $2 is gone"
 	elif [ "$st" = t ] || [ "$st" = T ]; then

@@ -46,8 +46,14 @@ ft_why() {
 	st=$(state "$pid")
 	tracer=$(awk '/^TracerPid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
 	c1=$(ft_count "$counter")
-	sleep 0.25
-	c2=$(ft_count "$counter")
+	# A round is ~5 ms: wait until the counter moves (10 s at most on a
+	# loaded machine) rather than a fixed quarter second, twice a check.
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		sleep 0.01
+		c2=$(ft_count "$counter")
+		[ "${c2:-0}" -gt "${c1:-0}" ] && break
+	done
 	if [ -z "$st" ] || [ "$st" = Z ]; then
 		echo "pid $pid is gone"
 	elif [ "$st" = t ] || [ "$st" = T ]; then

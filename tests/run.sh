@@ -307,6 +307,19 @@ reap_one() {
 }
 
 is_serial() { [[ $1 == *.sh ]] && grep -q '^# test: serial' "$1"; }
+is_slow() { [[ $1 == *.sh ]] && grep -q '^# test: slow' "$1"; }
+
+# The order: tests that run alone first (so that no other test has to
+# drain in the middle of the run to let them), then the slow ones (a line
+# "# test: slow": started early, they do not end the run alone on one CPU
+# while the other idles), then the rest.
+ordered=()
+if [ "$jobs" -gt 1 ]; then
+	for t in "${tests[@]}"; do is_serial "$t" && ordered+=("$t"); done
+	for t in "${tests[@]}"; do ! is_serial "$t" && is_slow "$t" && ordered+=("$t"); done
+	for t in "${tests[@]}"; do ! is_serial "$t" && ! is_slow "$t" && ordered+=("$t"); done
+	tests=("${ordered[@]}")
+fi
 
 for t in "${tests[@]}"; do
 	name=${t#./}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # cr_memory: dump -> kill -> restore -> verify of the memory and register
 # state: a counter in a register and in memory, 256 MiB of anonymous
 # memory with a checksum (and a written page made read-only), private file

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # cr_threads: a multithreaded process (tests/progs/zdtm_threads.c): 8
 # workers in a mutex/condvar ring, each counting in its own memory, a
 # spinner interrupted in user mode, per-thread names, masks, altstacks,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # cr_verify: before a restored tree runs on its own, pidtrace compares it
 # with the image (restore's "verify" phase), so that a restore that came
 # back wrong fails and is rolled back instead of being reported restored.

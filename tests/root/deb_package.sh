@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # The Debian package: `tools/deps.sh deb` installs dpkg-dev and debhelper,
 # tools/build-deb.sh runs `dpkg-buildpackage -us -uc -b` on a copy of the
 # tree, and the .deb holds the binary, the six man pages, the bash
@@ -12,6 +13,10 @@ need_root
 "$TOP/tools/deps.sh" deb >"$T/deps.log" 2>&1 || { fail deps_for_deb "$(tail -n 3 "$T/deps.log")"; exit 1; }
 before=$(ls -A "$TOP/debian")
 start=$(date +%s)
+# Compiled on every CPU (debhelper passes -jN to make): the same package.
+DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:+$DEB_BUILD_OPTIONS }parallel=$(nproc)"
+export DEB_BUILD_OPTIONS
+
 deb=$("$TOP/tools/build-deb.sh" "$T/deb" 2>"$T/build.err" | tail -n 1)
 if [ ! -f "$deb" ]; then
 	fail dpkg_buildpackage_builds_a_deb "$(tail -n 20 "$T/build.err")"

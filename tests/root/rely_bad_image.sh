@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # rely_bad_image: an image cut at any record boundary of any file, with a
 # flipped byte, a foreign magic, a newer version, missing pages, overlapping
 # mappings, absurd sizes and counts, a symbolic link or something else in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # rely_dump_disk: a disk that fills up at any point of a dump leaves no
 # image and no temporary directory, only one error naming the file, and the
 # tree running; temporary directories of killed dumps are recognised (show

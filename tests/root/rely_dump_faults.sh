@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # rely_dump_faults: a dump that fails, or whose pidtrace is killed with
 # SIGKILL, at any step (and inside any remote syscall) leaves the tree
 # running exactly as it was - never stopped, never traced, registers, FPU,

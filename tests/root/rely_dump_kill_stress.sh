@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # rely_dump_kill_stress: pidtrace killed with SIGKILL at a random moment of
 # a dump, again and again (spinning, sleeping and mixed targets): the tree
 # always runs on exactly as it was, and no complete-looking image is left

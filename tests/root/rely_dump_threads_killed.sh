@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # A multithreaded tree SIGKILLed from outside at a random moment of its
 # dump: pidtrace must notice and exit (1, one line; or 0 if the image was
 # already complete), never hang. The kernel reports a killed group leader's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # rely_restore_faults: a restore that fails, or whose pidtrace is killed
 # with SIGKILL, at any step leaves nothing of the image's tree behind, and
 # damaged page data never reaches a restored process.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: slow (started first: see tests/README.md)
 # A sender built the way distributions build code (-O2 -fomit-frame-pointer)
 # kills three calls deep: main -> tick -> reap -> terminate -> kill(). A
 # frame-pointer walk loses those frames; the CFI unwinding of the stack

@@ -14,6 +14,10 @@
  *   read       the child pread()s FILE into its unpopulated memory
  *   populate   the child populates, nothing more (the floor of pop*)
  *   touch      the child writes one byte a page: page-by-page faults
+ *   uffd       the child registers its memory with a userfaultfd (missing
+ *              pages), this process takes the descriptor (pidfd_getfd) and
+ *              UFFDIO_COPYs from a mapping of FILE, 32 MiB a call: pages
+ *              allocated and filled at once, never zeroed first
  *
  * Prints "ns=T cpu_ns=C child_cpu_ns=K check=pass|fail": wall time from
  * the child's first step to the end of the fill, CPU time of this process
@@ -27,9 +31,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,18 +49,19 @@
 
 #define CHUNK (32UL << 20)
 
-enum mode { WRITEV, POPWRITEV, POPREAD, READ, POPULATE, TOUCH };
+enum mode { WRITEV, POPWRITEV, POPREAD, READ, POPULATE, TOUCH, UFFD };
 
 static enum mode parse_mode(const char *s)
 {
 	static const char *const names[] = { "writev", "popwritev", "popread",
-					     "read",   "populate",  "touch" };
+					     "read",   "populate",  "touch",
+					     "uffd" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i]))
 			return (enum mode)i;
-	bench_die("MODE: writev, popwritev, popread, read, populate or touch");
+	bench_die("MODE: writev, popwritev, popread, read, populate, touch or uffd");
 	return WRITEV;
 }
 
@@ -93,6 +101,50 @@ static int prepare_file(const char *path, size_t size)
 	return fd;
 }
 
+/* The child's userfaultfd over its memory (missing pages), or -1. */
+static int child_uffd(char *mem, size_t size)
+{
+	int u = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+
+	(void)mem;
+	(void)size;
+	if (u < 0)
+		bench_die("userfaultfd");
+	return u;
+}
+
+static void parent_uffd(pid_t pid, int child_fd, char *src, char *mem, size_t size)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), u;
+	size_t off;
+
+	u = pfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pfd, child_fd, 0);
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_SIGBUS };
+	struct uffdio_register reg = { .range = { (unsigned long)mem, size },
+				       .mode = UFFDIO_REGISTER_MODE_MISSING };
+
+	if (u < 0)
+		bench_die("pidfd_getfd");
+	/* Set up and registered from here: only userfaultfd() runs in the child. */
+	if (ioctl(u, UFFDIO_API, &api) || ioctl(u, UFFDIO_REGISTER, &reg))
+		bench_die("UFFDIO_API/REGISTER from another process");
+	for (off = 0; off < size;) {
+		size_t n = size - off < CHUNK ? size - off : CHUNK;
+		struct uffdio_copy cp = { .dst = (unsigned long)(mem + off),
+					  .src = (unsigned long)(src + off), .len = n };
+
+		if (ioctl(u, UFFDIO_COPY, &cp) && errno != EAGAIN)
+			bench_die("UFFDIO_COPY");
+		if (cp.copy <= 0)
+			bench_die("UFFDIO_COPY: nothing copied");
+		off += (size_t)cp.copy;
+	}
+	if (ioctl(u, UFFDIO_UNREGISTER, &reg.range))
+		bench_die("UFFDIO_UNREGISTER");
+	close(u);
+	close(pfd);
+}
+
 static void child_fill(enum mode m, char *mem, size_t size, int fd)
 {
 	size_t off;
@@ -120,7 +172,7 @@ int main(int argc, char **argv)
 	enum mode m;
 	char *mem, *src, c = 0;
 	pid_t pid;
-	int fd;
+	int fd, ufd = -1;
 
 	bench_prog = "fillpath";
 	if (argc != 4)
@@ -145,9 +197,12 @@ int main(int argc, char **argv)
 		if (read(go[0], &c, 1) != 1)
 			_exit(1);
 		child_cpu = cpu_ns(RUSAGE_SELF);
+		if (m == UFFD)
+			ufd = child_uffd(mem, size);
 		child_fill(m, mem, size, fd);
 		child_cpu = cpu_ns(RUSAGE_SELF) - child_cpu;
-		if (write(done[1], &child_cpu, sizeof(child_cpu)) != sizeof(child_cpu))
+		if (write(done[1], &child_cpu, sizeof(child_cpu)) != sizeof(child_cpu) ||
+		    write(done[1], &ufd, sizeof(ufd)) != sizeof(ufd))
 			_exit(1);
 		if (read(go[0], &c, 1) != 1)
 			_exit(1);
@@ -164,8 +219,11 @@ int main(int argc, char **argv)
 	t0 = bench_now_ns();
 	c0 = cpu_ns(RUSAGE_SELF);
 	if (write(go[1], &c, 1) != 1 ||
-	    read(done[0], &child_cpu, sizeof(child_cpu)) != sizeof(child_cpu))
+	    read(done[0], &child_cpu, sizeof(child_cpu)) != sizeof(child_cpu) ||
+	    read(done[0], &ufd, sizeof(ufd)) != sizeof(ufd))
 		bench_die("child");
+	if (m == UFFD)
+		parent_uffd(pid, ufd, src, mem, size);
 	if (m == WRITEV || m == POPWRITEV)
 		for (off = 0; off < size; off += CHUNK) {
 			size_t n = size - off < CHUNK ? size - off : CHUNK;

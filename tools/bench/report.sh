@@ -35,6 +35,41 @@ pct() {
 	awk -v r="$1" 'BEGIN { if (r == "-") print "-"; else printf "%+.1f%%\n", (r - 1) * 100 }'
 }
 
+# The unpinned storm (section_unpinned): medians and paired ratios.
+report_unpinned() {
+	local cfg col
+	[ -s "$W/unpinned" ] || return 0
+	echo "### 1a. The kill storm unpinned"
+	echo
+	echo "kill9 ($UNPINNED_FORKS fork/SIGKILL/reap per run) where the scheduler puts it, on all"
+	echo "$NCPU CPUs, median of $ROUNDS rounds in a rotated order; pidtrace is \`watch --json -o"
+	echo "/dev/null\`. Ratio: median over the rounds of the ratio to no tracing in the same"
+	echo "round; vs peers: the same, pidtrace against sigsnoop + exitsnoop."
+	echo
+	echo "| | wall µs/op | ratio | CPU µs/op (storm + tracer) | ratio | tracer CPU µs/op |"
+	echo "|---|---|---|---|---|---|"
+	for cfg in none pidtrace peers; do
+		printf "| %s |" "$(label "$cfg")"
+		for col in wall cpu; do
+			awk -v c="$cfg" -v w="$col" '$1 == c { print (w == "cpu" ? $3 + $4 : $2) / 1000 }' \
+				"$W/unpinned" | median | awk '{ printf " %s |", $1 == "-" ? "-" : sprintf("%.1f", $1) }'
+			awk -v c="$cfg" -v w="$col" '$1 == c || $1 == "none" {
+				v = w == "cpu" ? $3 + $4 : $2
+				if ($1 == "none") b[$5] = v; else x[$5] = v }
+				END { for (r in x) if (b[r] > 0) print x[r] / b[r] }' "$W/unpinned" |
+				median | awk '{ printf " %s |", $1 == "-" ? "-" : sprintf("%.3fx", $1) }'
+		done
+		awk -v c="$cfg" '$1 == c { print $4 / 1000 }' "$W/unpinned" | median |
+			awk '{ printf " %s |\n", $1 == "-" ? "-" : sprintf("%.1f", $1) }'
+	done
+	echo
+	awk '$1 == "pidtrace" { p[$5] = $2 } $1 == "peers" { q[$5] = $2 }
+		END { for (r in p) if (q[r] > 0) print p[r] / q[r] }' "$W/unpinned" | median |
+		awk '{ if ($1 == "-") print "pidtrace / peers (wall, paired): -";
+			else printf "pidtrace / peers (wall, paired): %.3fx: **%s**\n", $1, $1 <= 1 ? "met" : "missed" }'
+	echo
+}
+
 report_overhead() {
 	local s base cfg m r
 	[ -s "$W/overhead" ] || return 0
@@ -456,6 +491,7 @@ report() {
 	echo "- Command: \`$CMD\` (as root; ${ELAPSED} s for the measurements)"
 	echo
 	report_overhead
+	report_unpinned
 	report_bpfcost
 	report_ustack
 	report_rate

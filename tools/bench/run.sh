@@ -13,7 +13,9 @@
 # Prints the tables and writes them to docs/PERFORMANCE.md between the
 # "bench:begin" and "bench:end" markers (text outside them is kept).
 # Needs root. Knobs (environment):
-#   BENCH_SECTIONS   "overhead bpfcost rate cr" (any subset)
+#   BENCH_SECTIONS   "overhead bpfcost rate cr" (any subset; also "unpinned":
+#                    the kill9 storm unpinned, watch --json -o /dev/null
+#                    against sigsnoop + exitsnoop, BENCH_UNPINNED_FORKS each)
 #   BENCH_ROUNDS     9: rounds of the overhead section
 #   BENCH_STORM_FORKS, BENCH_STORM_SIGNALS  2000, 300000: operations per storm
 #   BENCH_RATE_SECS  4: seconds per kill rate run
@@ -31,6 +33,13 @@
 # shellcheck disable=SC2034
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Only stdin, stdout and stderr: a descriptor inherited from whatever
+# started the bench (a pipe held outside) would make every dump of a
+# target refuse it, rightly (as in tests/run.sh).
+for fd in /proc/$$/fd/*; do
+	fd=${fd##*/}
+	[ "$fd" -gt 2 ] && [ "$fd" != 255 ] && eval "exec $fd>&-"
+done 2>/dev/null
 OUTPUT=${OUTPUT:-.output}
 P=$OUTPUT/pidtrace
 B=$OUTPUT/bench
@@ -49,6 +58,7 @@ CR_REPS=${BENCH_CR_REPS:-7}
 RATE_SECS=${BENCH_RATE_SECS:-4}
 STORM_FORKS=${BENCH_STORM_FORKS:-2000}
 STORM_SIGNALS=${BENCH_STORM_SIGNALS:-300000}
+UNPINNED_FORKS=${BENCH_UNPINNED_FORKS:-3000}
 DOC=${BENCH_DOC:-docs/PERFORMANCE.md}
 CRIU=${BENCH_CRIU:-}
 NCPU=$(nproc)
@@ -118,13 +128,14 @@ MODEL=$(sed -n '/^model name/ { s/^[^:]*: //p; q }' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 CMD="make bench"
 for v in BENCH_ROUNDS BENCH_SECTIONS BENCH_SIZES BENCH_CR_REPS BENCH_RATE_SECS BENCH_CRIU \
-	BENCH_STORM_FORKS BENCH_STORM_SIGNALS; do
+	BENCH_STORM_FORKS BENCH_STORM_SIGNALS BENCH_UNPINNED_FORKS; do
 	[ -n "${!v:-}" ] && CMD="$v='${!v}' $CMD"
 done
 
 for s in $SECTIONS; do
 	case $s in
 	overhead) section_overhead ;;
+	unpinned) section_unpinned ;;
 	bpfcost) section_bpfcost ;;
 	rate) section_rate ;;
 	cr) "$PROGS/cr_reaper" bash "$0" --section-cr ;;
@@ -134,7 +145,7 @@ done
 ELAPSED=$(($(date +%s) - T0))
 # What the report needs, to print it again from the raw results (--report).
 for v in DATE COMMIT MODEL MEM CMD ELAPSED NCPU ROUNDS SIZES CR_REPS RATE_SECS STORM_FORKS \
-	STORM_SIGNALS TRACERS RATE_TRACERS CRIU; do
+	STORM_SIGNALS UNPINNED_FORKS TRACERS RATE_TRACERS CRIU; do
 	printf '%s=%q\n' "$v" "${!v}"
 done >"$W/meta"
 echo "KERNEL=$(uname -r)" >>"$W/meta"

@@ -46,6 +46,8 @@ tracer_start() {
 		if [ -n "$json" ]; then
 			args=(watch --json -o "$json")
 		fi
+		# The unpinned section: the issue's command, nothing kept.
+		[ "${TRACER_JSON_NULL:-}" = 1 ] && args=(watch --json -o /dev/null)
 		if [ "${cfg%stacks}" != "$cfg" ]; then
 			args+=(--stacks)
 		fi
@@ -130,6 +132,33 @@ section_overhead() {
 			for s in kill9 forkexit sigign; do
 				echo "$cfg $s $(storm $s) $r" >>"$W/overhead"
 			done
+			tracer_stop
+		done
+	done
+}
+
+# Part 1, unpinned (issue 18): the fork/SIGKILL/reap storm where the
+# scheduler puts it, on every CPU, beside `pidtrace watch --json -o
+# /dev/null` or sigsnoop + exitsnoop: the tracers' user space competes
+# with the storm for the CPUs. Results: "CONFIG NS_PER_OP CPU_NS_PER_OP
+# TRACER_CPU_NS_PER_OP ROUND" lines in $W/unpinned.
+section_unpinned() {
+	local r cfg order i out c0 c1
+	local -a cfgs=(none pidtrace peers)
+	: >"$W/unpinned"
+	for ((r = 0; r < ROUNDS; r++)); do
+		order=()
+		for ((i = 0; i < ${#cfgs[@]}; i++)); do
+			order+=("${cfgs[(i + r) % ${#cfgs[@]}]}")
+		done
+		note "unpinned round $((r + 1))/$ROUNDS: ${order[*]}"
+		for cfg in "${order[@]}"; do
+			TRACER_JSON_NULL=1 tracer_start "$cfg" || return 1
+			c0=$(tracer_cpu_ns)
+			out=$("$B/storm" kill9 "$UNPINNED_FORKS")
+			c1=$(tracer_cpu_ns)
+			echo "$cfg $(kv ns_per_op "$out") $(kv cpu_ns_per_op "$out")" \
+				"$(ratio $((c1 - c0)) "$UNPINNED_FORKS" 0) $r" >>"$W/unpinned"
 			tracer_stop
 		done
 	done

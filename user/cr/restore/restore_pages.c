@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include "restore_cow.h"
 #include "restore_ctx.h"
 #include "restore_pages.h"
+#include "restore_uffd.h"
 #include "testfault.h"
 
 #define WRITE_CHUNK (32UL << 20)
@@ -122,6 +125,7 @@ struct wcall {
 /* The calls of a task's copy, taken in order by one or two threads. */
 struct wjob {
 	pid_t opid;
+	int uffd;		/* UFFDIO_COPY through it (restore_uffd.h), -1: process_vm_writev */
 	const struct iovec *l, *rem;
 	const struct wcall *calls;
 	size_t ncalls;
@@ -132,16 +136,60 @@ struct wjob {
 	int err;		/* its errno, 0 for a short write */
 };
 
+/*
+ * One run by UFFDIO_COPY: whole pages allocated and filled at once. A page
+ * the task has already (EEXIST) cannot fault, so process_vm_writev()
+ * writes that one. Return: the bytes written (all of them), or -1, errno.
+ */
+static ssize_t uffd_copy(const struct wjob *j, const struct iovec *l, const struct iovec *r)
+{
+	size_t done = 0, again = 0;
+
+	while (done < l->iov_len) {
+		struct uffdio_copy c = {
+			.dst = (uintptr_t)r->iov_base + done,
+			.src = (uintptr_t)l->iov_base + done,
+			.len = l->iov_len - done,
+		};
+		struct iovec pl = { (char *)l->iov_base + done, PAGE },
+			     pr = { (char *)r->iov_base + done, PAGE };
+
+		if (!ioctl(j->uffd, UFFDIO_COPY, &c)) {
+			done = l->iov_len;
+		} else if (c.copy > 0) {
+			done += (size_t)c.copy; /* a part (EAGAIN): the rest again */
+		} else if (errno == EAGAIN && ++again < 1000) {
+			continue;
+		} else if (errno == EEXIST) {
+			if (process_vm_writev(j->opid, &pl, 1, &pr, 1, 0) != PAGE)
+				return -1;
+			done += PAGE;
+		} else {
+			return -1;
+		}
+	}
+	return (ssize_t)done;
+}
+
 /* Run call @i of @j. Return: true if it wrote everything. */
 static bool wjob_call(struct wjob *j, size_t i, bool fault)
 {
 	const struct wcall *c = &j->calls[i];
-	size_t none = j->ncalls;
-	ssize_t got;
+	size_t none = j->ncalls, k;
+	ssize_t got, one;
 
 	if (fault) {
 		errno = EFAULT;
 		got = -1;
+	} else if (j->uffd >= 0) {
+		for (got = 0, k = c->first; k < c->first + c->n; k++) {
+			one = uffd_copy(j, &j->l[k], &j->rem[k]);
+			if (one < 0) {
+				got = -1;
+				break;
+			}
+			got += one;
+		}
 	} else {
 		got = process_vm_writev(j->opid, j->l + c->first, c->n, j->rem + c->first, c->n, 0);
 	}
@@ -252,8 +300,8 @@ nomem:
  * the mapping meanwhile). Only process_vm_writev() runs on the second
  * thread; errors are said here, after it is joined.
  */
-int restore_pages__write(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
-			 PagemapEntry *const *entries, size_t nentries, const char *fault)
+static int write_runs(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
+		      PagemapEntry *const *entries, size_t nentries, const char *fault, int uffd)
 {
 	struct iovec *l = NULL, *rem = NULL;
 	struct wcall *calls = NULL;
@@ -271,6 +319,7 @@ int restore_pages__write(struct restore_ctx *ctx, struct rtask *t, const struct 
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: %s: out of memory", t->pid, p->name);
 	j.opid = t->opid;
+	j.uffd = uffd;
 	j.l = l;
 	j.rem = rem;
 	j.calls = calls;
@@ -314,6 +363,58 @@ int restore_pages__write(struct restore_ctx *ctx, struct rtask *t, const struct 
 	return err;
 }
 
+int restore_pages__write(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
+			 PagemapEntry *const *entries, size_t nentries, const char *fault)
+{
+	return write_runs(ctx, t, p, entries, nentries, fault, -1);
+}
+
+/*
+ * The runs into VMAs registered with a userfaultfd (restore_uffd.h) by
+ * UFFDIO_COPY, the others by process_vm_writev() afterwards. Either way
+ * the same bytes, the same checks.
+ */
+static int write_task(struct restore_ctx *ctx, struct rtask *t, const struct rpages *p,
+		      PagemapEntry *const *e, size_t n)
+{
+	PagemapEntry **by_uffd = NULL, **other = NULL;
+	size_t nu = 0, no = 0, i;
+	struct ruffd u;
+	int err, cerr;
+
+	err = restore_uffd__open(ctx, t, e, n, &u);
+	if (err)
+		return err;
+	if (u.fd < 0)
+		return write_runs(ctx, t, p, e, n, "restore-write", -1);
+	by_uffd = calloc(n, sizeof(*by_uffd));
+	other = calloc(n, sizeof(*other));
+	if (!by_uffd || !other) {
+		err = restore_ctx__fail(ctx, t->pid, -ENOMEM, "pid %d: out of memory", t->pid);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (restore_uffd__covers(&u, e[i]->vaddr, (uint64_t)e[i]->nr_pages * PAGE))
+			by_uffd[nu++] = e[i];
+		else
+			other[no++] = e[i];
+	}
+	err = write_runs(ctx, t, p, by_uffd, nu, "restore-write", u.fd);
+out:
+	cerr = restore_uffd__close(ctx, t, &u);
+	if (!err)
+		err = cerr;
+	/*
+	 * The other runs once nothing is registered: a run may cross from an
+	 * unregistered VMA into a registered one, where a fault would fail.
+	 */
+	if (!err && no)
+		err = write_runs(ctx, t, p, other, no, "restore-write", -1);
+	free(by_uffd);
+	free(other);
+	return err;
+}
+
 int restore_pages__task(struct restore_ctx *ctx, struct rtask *t)
 {
 	PagemapEntry **left = NULL;
@@ -329,9 +430,8 @@ int restore_pages__task(struct restore_ctx *ctx, struct rtask *t)
 		return err;
 	err = restore_pages__open(ctx, t->pid, t->pm->pages_file, &p);
 	if (!err)
-		err = left ? restore_pages__write(ctx, t, &p, left, nleft, "restore-write") :
-			     restore_pages__write(ctx, t, &p, t->pm->entries, t->pm->n_entries,
-						    "restore-write");
+		err = left ? write_task(ctx, t, &p, left, nleft) :
+			     write_task(ctx, t, &p, t->pm->entries, t->pm->n_entries);
 	for (i = 0; i < nleft; i++)
 		free(left[i]);
 	free(left);

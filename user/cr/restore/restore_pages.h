@@ -6,8 +6,9 @@
  * the tree runs.
  *
  * A pages file is mapped, never read into a buffer: the copy
- * (process_vm_writev() for a task, on two threads from 64 MiB on; memcpy()
- * for a shared object) reads the mapping while another thread (page_crc.h)
+ * (UFFDIO_COPY into a task's private anonymous memory from 4 MiB on,
+ * restore_uffd.h, process_vm_writev() for the rest, on two threads from
+ * 64 MiB on; memcpy() for a shared object) reads the mapping while another thread (page_crc.h)
  * computes the checksum over the same pages, so the data is read from disk once and the check costs
  * little time. A mismatch fails the step naming the file ("pid 42:
  * pages-42.img: checksum mismatch (the file is damaged)"): damaged page
