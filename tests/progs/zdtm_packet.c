@@ -19,8 +19,9 @@
  * "mapped" / "private": a datagram socket on lo with a receive and a
  * transmit ring mapped shared / privately (as zdtm packet_sock_mmap):
  * after the restore the mapping must be at the same address, of the same
- * socket, with the same protection, and an IP packet sent to 127.0.0.1
- * must show up in its first receive frame through the mapping.
+ * socket, with the same protection (and MADV_DONTFORK, given to the shared
+ * one), and an IP packet sent to 127.0.0.1 must show up in its first
+ * receive frame through the mapping.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -153,6 +154,29 @@ static bool maps_has(void *m, size_t len, const char *perms, int s)
 	return found;
 }
 
+/* Does smaps say VmFlags @flag for the VMA at @m? */
+static bool vmflag(void *m, const char *flag)
+{
+	char line[512], want[8];
+	bool in = false, found = false;
+	unsigned long a;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		zdtm_fail("smaps");
+	snprintf(want, sizeof(want), " %s", flag);
+	while (fgets(line, sizeof(line), f)) {
+		/* A VMA's line starts with its address (lower-case hex), a field's with its name. */
+		if (((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f')) &&
+		    sscanf(line, "%lx-", &a) == 1)
+			in = a == (unsigned long)m;
+		if (in && !strncmp(line, "VmFlags:", 8) && strstr(line, want))
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
 static int mapped_case(bool shared)
 {
 	int s = sock(SOCK_DGRAM, ETH_P_IP);
@@ -170,10 +194,15 @@ static int mapped_case(bool shared)
 		zdtm_fail("mmap ring");
 	if (!maps_has(m, 8192, perms, s))
 		zdtm_fail("the ring is not mapped before the dump");
+	/* The shared one is not inherited by children (MADV_DONTFORK). */
+	if (shared && madvise(m, 8192, MADV_DONTFORK))
+		zdtm_fail("madvise");
 	zdtm_ready();
 	zdtm_wait_term();
 	if (!maps_has(m, 8192, perms, s))
 		zdtm_fail("the ring is not mapped at %p (%s) of the socket", (void *)m, perms);
+	if (vmflag(m, "dc") != shared)
+		zdtm_fail("MADV_DONTFORK %s", shared ? "lost" : "gained");
 	h = (struct tpacket2_hdr *)m;
 	if (h->tp_status != TP_STATUS_KERNEL)
 		zdtm_fail("the first frame is not the kernel's (status %#x)", h->tp_status);

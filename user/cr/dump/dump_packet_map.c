@@ -12,7 +12,8 @@
  * as is a socket the task holds in no fd (closed after mmap: nothing to
  * map at restore), another socket's mapping (TCP zero-copy receive,
  * AF_XDP) and, in a ring mapped privately, a page the program wrote (its
- * copy would be lost). The frames' contents are not kept: the packet kind
+ * copy would be lost). mlock() does not lock a ring (VM_MIXEDMAP is
+ * VM_SPECIAL): no "lo" to keep. The frames' contents are not kept: the packet kind
  * refuses frames held or queued (kind_packet.c).
  */
 #include <dirent.h>

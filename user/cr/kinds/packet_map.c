@@ -8,7 +8,8 @@
  * fd of the tree is in place (the packet kind's restore_task), the task
  * maps its restored socket, whose rings kind_packet.c made again with the
  * same geometry, over that place: MAP_FIXED, from offset 0, with the
- * image's protection and MAP_SHARED or MAP_PRIVATE. The kernel maps only a
+ * image's protection and MAP_SHARED or MAP_PRIVATE, MADV_DONTFORK and
+ * MADV_DONTDUMP again as smaps said (mlock() never locks a ring). The kernel maps only a
  * whole ring, so a mapping of another size fails the restore loudly.
  */
 #include <errno.h>
@@ -65,6 +66,17 @@ int packet_map__restore_task(struct restore_ctx *ctx, struct rtask *t)
 						 "pid %d: mapping %lx-%lx: packet ring of fd %u: mmap: %s",
 						 t->pid, (unsigned long)v->start, (unsigned long)v->end,
 						 v->packet_ring_fd, strerror(r < 0 ? (int)-r : EIO));
+		/* The advice the place held was given is gone with it (restore_madvise.c). */
+		r = 0;
+		if (procfs__has_vmflag(v->vm_flags, "dc"))
+			r = restore_ctx__sys(t, SYS_madvise, v->start, len, MADV_DONTFORK, 0, 0, 0);
+		if (!r && procfs__has_vmflag(v->vm_flags, "dd"))
+			r = restore_ctx__sys(t, SYS_madvise, v->start, len, MADV_DONTDUMP, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r,
+						 "pid %d: mapping %lx-%lx: packet ring: madvise: %s", t->pid,
+						 (unsigned long)v->start, (unsigned long)v->end,
+						 strerror((int)-r));
 	}
 	return 0;
 }
