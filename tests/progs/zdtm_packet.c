@@ -15,7 +15,9 @@
  *
  * Arguments: "queued" (a socket with a packet queued), "held" (a
  * receive ring with a frame the program has not released), "part" (half
- * of a ring mapped): each refused by dump, each checked still so after.
+ * of a ring mapped), "written" (a ring mapped privately, a page of it
+ * written: the program's copy): each refused by dump, each checked still
+ * so after.
  * "mapped" / "private": a datagram socket on lo with a receive and a
  * transmit ring mapped shared / privately (as zdtm packet_sock_mmap):
  * after the restore the mapping must be at the same address, of the same
@@ -122,14 +124,22 @@ static int refused_case(const char *mode)
 		if (munmap(!strcmp(mode, "held") ? m : (char *)m + 4096, !strcmp(mode, "held") ? 8192 : 4096))
 			zdtm_fail("munmap");
 	}
-	if (strcmp(mode, "part")) {
+	if (!strcmp(mode, "written")) {
+		seti(s, PACKET_VERSION, TPACKET_V2);
+		ring(s, PACKET_RX_RING, 4096, 1, 2048, false);
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, s, 0);
+		if (m == MAP_FAILED)
+			zdtm_fail("mmap ring");
+		((volatile char *)m)[4000] = 1; /* the program's own copy of the page */
+	}
+	if (strcmp(mode, "part") && strcmp(mode, "written")) {
 		udp_to_lo();
 		if (poll(&pf, 1, 5000) != 1)
 			zdtm_fail("nothing received");
 	}
 	zdtm_ready();
 	zdtm_wait_term();
-	if (strcmp(mode, "part") && poll(&pf, 1, 0) != 1)
+	if (strcmp(mode, "part") && strcmp(mode, "written") && poll(&pf, 1, 0) != 1)
 		zdtm_fail("the packet is gone");
 	return zdtm_pass();
 }

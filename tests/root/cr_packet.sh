@@ -10,7 +10,8 @@
 # program then receives a packet through the mapping; verification
 # compares the mapping (the socket's inode behind the restored fd).
 # Refused at dump, the tree left running and its packets still there: a
-# packet queued, a ring frame not released, half a ring mapped. Damaged
+# packet queued, a ring frame not released, half a ring mapped, a ring
+# mapped privately with a page written (the program's copy). Damaged
 # records: the image check's line. In a network namespace of its own
 # (a quiet lo).
 if [ -z "${CR_PACKET_NETNS:-}" ]; then
@@ -61,6 +62,7 @@ refused() {
 }
 refused queued "pid [0-9]+ fd [0-9]+: packet dgram socket \\(protocol 0x0800, interface 1\\) with packets queued \\([0-9]+ bytes of receive buffer\\) is not supported"
 refused held "pid [0-9]+ fd [0-9]+: packet dgram socket \\(protocol 0x0800, interface 1\\) with [0-9]+ ring frames? held by the program or queued to send is not supported"
+refused written "pid [0-9]+: mapping [0-9a-f]+-[0-9a-f]+ of socket:\\[[0-9]+\\]: a privately mapped packet ring with a page the program wrote is not supported"
 refused part "pid [0-9]+: mapping [0-9a-f]+-[0-9a-f]+ of socket:\\[[0-9]+\\]: a part of a packet ring \\(not the whole ring from offset 0\\) is not supported"
 
 # A ring mapped (shared, and privately as zdtm packet_sock_mmap): a round
