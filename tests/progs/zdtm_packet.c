@@ -14,8 +14,16 @@
  * IP packet sent to 127.0.0.1.
  *
  * Arguments: "queued" (a socket with a packet queued), "held" (a
- * receive ring with a frame the program has not released), "mapped" (a
- * ring mapped): each refused by dump, each checked still so after.
+ * receive ring with a frame the program has not released), "part" (half
+ * of a ring mapped), "written" (a ring mapped privately, a page of it
+ * written: the program's copy): each refused by dump, each checked still
+ * so after.
+ * "mapped" / "private": a datagram socket on lo with a receive and a
+ * transmit ring mapped shared / privately (as zdtm packet_sock_mmap):
+ * after the restore the mapping must be at the same address, of the same
+ * socket, with the same protection (and MADV_DONTFORK, given to the shared
+ * one), and an IP packet sent to 127.0.0.1 must show up in its first
+ * receive frame through the mapping.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,6 +36,7 @@
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "zdtm.h"
 
@@ -106,24 +115,113 @@ static int refused_case(const char *mode)
 	void *m = NULL;
 
 	bind_lo(s, ETH_P_IP);
-	if (!strcmp(mode, "held") || !strcmp(mode, "mapped")) {
+	if (!strcmp(mode, "held") || !strcmp(mode, "part")) {
 		seti(s, PACKET_VERSION, TPACKET_V2);
-		ring(s, PACKET_RX_RING, 4096, 1, 2048, false);
-		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, s, 0);
+		ring(s, PACKET_RX_RING, 4096, 2, 2048, false);
+		m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, s, 0);
 		if (m == MAP_FAILED)
 			zdtm_fail("mmap ring");
-		if (!strcmp(mode, "held") && munmap(m, 4096))
+		if (munmap(!strcmp(mode, "held") ? m : (char *)m + 4096, !strcmp(mode, "held") ? 8192 : 4096))
 			zdtm_fail("munmap");
 	}
-	if (strcmp(mode, "mapped")) {
+	if (!strcmp(mode, "written")) {
+		seti(s, PACKET_VERSION, TPACKET_V2);
+		ring(s, PACKET_RX_RING, 4096, 1, 2048, false);
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, s, 0);
+		if (m == MAP_FAILED)
+			zdtm_fail("mmap ring");
+		((volatile char *)m)[4000] = 1; /* the program's own copy of the page */
+	}
+	if (strcmp(mode, "part") && strcmp(mode, "written")) {
 		udp_to_lo();
 		if (poll(&pf, 1, 5000) != 1)
 			zdtm_fail("nothing received");
 	}
 	zdtm_ready();
 	zdtm_wait_term();
-	if (strcmp(mode, "mapped") && poll(&pf, 1, 0) != 1)
+	if (strcmp(mode, "part") && strcmp(mode, "written") && poll(&pf, 1, 0) != 1)
 		zdtm_fail("the packet is gone");
+	return zdtm_pass();
+}
+
+/* Does /proc/self/maps have @m..@m+@len, @perms, of socket @s? */
+static bool maps_has(void *m, size_t len, const char *perms, int s)
+{
+	unsigned long a, b;
+	unsigned long long ino;
+	char line[512], p[5];
+	struct stat st;
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f || fstat(s, &st))
+		zdtm_fail("maps");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %4s %*s %*s %llu", &a, &b, p, &ino) == 4 &&
+		    a == (unsigned long)m && b - a == len && !strcmp(p, perms) && ino == st.st_ino)
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/* Does smaps say VmFlags @flag for the VMA at @m? */
+static bool vmflag(void *m, const char *flag)
+{
+	char line[512], want[8];
+	bool in = false, found = false;
+	unsigned long a;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		zdtm_fail("smaps");
+	snprintf(want, sizeof(want), " %s", flag);
+	while (fgets(line, sizeof(line), f)) {
+		/* A VMA's line starts with its address (lower-case hex), a field's with its name. */
+		if (((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f')) &&
+		    sscanf(line, "%lx-", &a) == 1)
+			in = a == (unsigned long)m;
+		if (in && !strncmp(line, "VmFlags:", 8) && strstr(line, want))
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+static int mapped_case(bool shared)
+{
+	int s = sock(SOCK_DGRAM, ETH_P_IP);
+	const char *perms = shared ? "rw-s" : "rw-p";
+	struct pollfd pf = { .fd = s, .events = POLLIN };
+	struct tpacket2_hdr *h;
+	char *m;
+
+	bind_lo(s, ETH_P_IP);
+	seti(s, PACKET_VERSION, TPACKET_V2);
+	ring(s, PACKET_RX_RING, 4096, 1, 2048, false);
+	ring(s, PACKET_TX_RING, 4096, 1, 2048, false);
+	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE, s, 0);
+	if (m == MAP_FAILED)
+		zdtm_fail("mmap ring");
+	if (!maps_has(m, 8192, perms, s))
+		zdtm_fail("the ring is not mapped before the dump");
+	/* The shared one is not inherited by children (MADV_DONTFORK). */
+	if (shared && madvise(m, 8192, MADV_DONTFORK))
+		zdtm_fail("madvise");
+	zdtm_ready();
+	zdtm_wait_term();
+	if (!maps_has(m, 8192, perms, s))
+		zdtm_fail("the ring is not mapped at %p (%s) of the socket", (void *)m, perms);
+	if (vmflag(m, "dc") != shared)
+		zdtm_fail("MADV_DONTFORK %s", shared ? "lost" : "gained");
+	h = (struct tpacket2_hdr *)m;
+	if (h->tp_status != TP_STATUS_KERNEL)
+		zdtm_fail("the first frame is not the kernel's (status %#x)", h->tp_status);
+	udp_to_lo();
+	if (poll(&pf, 1, 5000) != 1)
+		zdtm_fail("nothing received in the ring");
+	if (!(h->tp_status & TP_STATUS_USER) || h->tp_len != 31 ||
+	    memcmp(m + h->tp_net + 28, "pkt", 3))
+		zdtm_fail("the first frame: status %#x, %u bytes", h->tp_status, h->tp_len);
 	return zdtm_pass();
 }
 
@@ -144,6 +242,8 @@ int main(int argc, char **argv)
 	lo = if_nametoindex("lo");
 	if (!lo)
 		zdtm_fail("no lo");
+	if (argc > 1 && (!strcmp(argv[1], "mapped") || !strcmp(argv[1], "private")))
+		return mapped_case(!strcmp(argv[1], "mapped"));
 	if (argc > 1)
 		return refused_case(argv[1]);
 

@@ -5,8 +5,13 @@
 # auxdata, origdev, reserve, a socket filter (zdtm_packet.c checks each,
 # and receives an IP packet on the restored datagram socket). `pidtrace
 # show` tells them (plain, JSON); restore's verification counts them.
+# Rings mapped into the task, shared and privately (zdtm packet_sock_mmap):
+# mapped again at the same address from the restored socket, where the
+# program then receives a packet through the mapping; verification
+# compares the mapping (the socket's inode behind the restored fd).
 # Refused at dump, the tree left running and its packets still there: a
-# packet queued, a ring frame not released, a ring mapped. Damaged
+# packet queued, a ring frame not released, half a ring mapped, a ring
+# mapped privately with a page written (the program's copy). Damaged
 # records: the image check's line. In a network namespace of its own
 # (a quiet lo).
 if [ -z "${CR_PACKET_NETNS:-}" ]; then
@@ -57,7 +62,24 @@ refused() {
 }
 refused queued "pid [0-9]+ fd [0-9]+: packet dgram socket \\(protocol 0x0800, interface 1\\) with packets queued \\([0-9]+ bytes of receive buffer\\) is not supported"
 refused held "pid [0-9]+ fd [0-9]+: packet dgram socket \\(protocol 0x0800, interface 1\\) with [0-9]+ ring frames? held by the program or queued to send is not supported"
-refused mapped "pid [0-9]+: mapping [0-9a-f]+-[0-9a-f]+ of socket:\\[[0-9]+\\]: a socket's mapping \\(a packet ring\\) is not supported"
+refused written "pid [0-9]+: mapping [0-9a-f]+-[0-9a-f]+ of socket:\\[[0-9]+\\]: a privately mapped packet ring with a page the program wrote is not supported"
+refused part "pid [0-9]+: mapping [0-9a-f]+-[0-9a-f]+ of socket:\\[[0-9]+\\]: a part of a packet ring \\(not the whole ring from offset 0\\) is not supported"
+
+# A ring mapped (shared, and privately as zdtm packet_sock_mmap): a round
+# trip; the image has the whole ring's mapping and none of its pages.
+for m in mapped private; do
+	if ! cr_start "$m" zdtm_packet "$m"; then
+		fail "${m}_start" "the program did not start"
+	elif ! cr_dump; then
+		fail "${m}_dump" "$(tail -n 3 "$CR_DIR/dump.err")"
+	else
+		pass "${m}_dump"
+		sh=$([ "$m" = mapped ] && echo true || echo false)
+		cr_show_has "${m}_show_ring" "[.tasks[].vmas[] | select(.name | startswith(\"socket:[\")) | [.size, .pgoff, .dumped_pages, .shared]] == [[8192, 0, 0, $sh]]"
+		cr_restore_verify "$m"
+	fi
+	cr_cleanup
+done
 
 # A damaged entry: bad NAME SELECT FIELD VALUE MESSAGE (what follows "packet socket fd N").
 GOOD=$T/rt/img

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "dump_aio.h"
+#include "dump_packet_map.h"
 #include "dump_cow.h"
 #include "dump_ctx.h"
 #include "dump_ghost.h"
@@ -249,9 +250,9 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	if (n < 0 || stat(mf, &st))
 		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
 	link[n] = '\0';
-	/* A packet socket's ring: restore would have no file to map (kind_packet.c). */
+	/* A packet socket's ring: mapped again from the restored socket (dump_packet_map.c). */
 	if (!strncmp(link, "socket:[", 8))
-		return refuse(pid, s, "a socket's mapping (a packet ring) is not supported");
+		return dump_packet_map__vma(ctx, pid, v, link);
 	/*
 	 * Shared anonymous memory mapped privately (reopened through
 	 * map_files, zdtm shmemfd-priv): the object itself, not a copy, so

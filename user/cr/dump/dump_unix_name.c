@@ -16,8 +16,15 @@
  * and removed again once every socket of the tree is connected
  * (restore_unix_ghost.c; what is at the path then is moved aside for the
  * bind and put back). A file moved elsewhere, or hidden under a mount
- * made over its directory (a socket bound again there would hold the
- * mount busy), is refused, saying which.
+ * made over its directory, is refused, saying which. A bound socket pins
+ * the mount its file was bound through (umount(2) of it fails EBUSY):
+ * bound again through the covering mount, the file would land in that
+ * mount (and hold it busy); bound from a helper in a mount namespace of
+ * its own where the covering mount is detached, the file does land in
+ * the hidden directory and clients by path behave as before, but the
+ * socket pins that namespace's copy of the mount, not the task's: an
+ * umount of the task's file system holding the socket file, EBUSY
+ * before, would then succeed (zdtm overmount_sock; docs/restore.md).
  */
 #include <errno.h>
 #include <limits.h>

@@ -331,8 +331,11 @@ static int check_mm(struct image *img, const char *n, const MmImage *mm)
 			       (uint64_t)v->aio->nr_events * 32 + 32 > v->aio->ring.len))
 			return bad(img, n, "AIO ring 0x%llx is damaged",
 				   (unsigned long long)v->start);
+		/* A packet ring is mapped from its socket, from offset 0 (packet_map.c). */
+		if (v->has_packet_ring_fd && (v->kind != VMA_KIND__VMA_FILE_SHARED || v->pgoff || v->aio))
+			return bad(img, n, "packet ring 0x%llx is damaged", (unsigned long long)v->start);
 		if ((v->kind == VMA_KIND__VMA_FILE_PRIVATE || v->kind == VMA_KIND__VMA_FILE_SHARED) &&
-		    !v->aio && (!v->path || !*v->path))
+		    !v->aio && !v->has_packet_ring_fd && (!v->path || !*v->path))
 			return bad(img, n, "file mapping 0x%llx names no file",
 				   (unsigned long long)v->start);
 		if (v->kind == VMA_KIND__VMA_ANON_SHARED && !v->has_shmid)

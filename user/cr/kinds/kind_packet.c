@@ -14,8 +14,9 @@
  * Refused at dump: packets queued to read, a ring frame the program holds
  * or has queued to send (their contents are not kept), a fanout group
  * steered by a BPF program, a socket of another network namespace, more
- * than 64 memberships. A ring mapped into a task is refused by the memory
- * dump (dump_mem.c: a socket's mapping).
+ * than 64 memberships. A ring mapped into a task is recorded by the memory
+ * dump (dump_packet_map.c) and mapped again from the restored socket once
+ * every fd is in place (packet_map.c, this kind's restore_task).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +37,7 @@
 #include "image_check.h"
 #include "kinds.h"
 #include "log.h"
+#include "packet_map.h"
 #include "packet_sk.h"
 #include "restore_ctx.h"
 #include "restore_verify.h"
@@ -496,6 +498,7 @@ const struct fd_kind kind_packet = {
 	.dump = dump,
 	.check = check,
 	.open = open_packet,
+	.restore_task = packet_map__restore_task,
 	.verify = verify,
 	.describe = describe,
 	.json = json,

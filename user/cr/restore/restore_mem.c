@@ -48,6 +48,7 @@
 #include "page.h"
 #include "procfs.h"
 #include "ptrace.h"
+#include "packet_map.h"
 #include "restore_aio.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
@@ -387,6 +388,9 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 			flags |= MAP_NORESERVE;
 		if (v->kind == VMA_KIND__VMA_ANON_PRIVATE) {
 			r = vma_mmap(t, v, len, tmp_prot(v), flags | MAP_ANONYMOUS, -1, 0);
+		} else if (v->has_packet_ring_fd) {
+			/* A packet socket's ring: its place held (packet_map.c). */
+			r = packet_map__hold(t, v);
 		} else if (v->aio) {
 			/* An AIO context's ring: its place held (restore_aio.c). */
 			r = restore_aio__map(ctx, t, v);

@@ -40,6 +40,7 @@ enum vcls {
 	VC_OBJECT,  /* shared memory, memfd, copy of a deleted file: pidtrace's new object */
 	VC_FILE,    /* a file reopened by path */
 	VC_SPECIAL, /* vDSO, vvar, vsyscall */
+	VC_SOCKET,  /* a packet socket's ring: the socket the task's fd holds (packet_map.c) */
 };
 
 struct vseg {
@@ -47,14 +48,15 @@ struct vseg {
 	uint32_t prot;
 	bool shared;
 	enum vcls cls;
-	uint64_t dev, ino; /* VC_FILE */
+	uint64_t dev, ino; /* VC_FILE; VC_SOCKET: ino */
+	int fd;            /* VC_SOCKET of the image: the task's fd of the socket */
 	const char *name;  /* kernel name ([heap]...) or "", for VC_ANON and VC_SPECIAL */
 };
 
 static const char *cls_name(enum vcls c)
 {
 	static const char *const n[] = {"anonymous", "shared memory object", "file",
-					"kernel mapping"};
+					"kernel mapping", "packet socket ring"};
 
 	return n[c];
 }
@@ -68,7 +70,7 @@ static bool is_special(const char *name)
 static bool mergeable(const struct vseg *a, const struct vseg *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->shared != b->shared ||
-	    a->cls != b->cls || a->cls == VC_SPECIAL || a->cls == VC_OBJECT)
+	    a->cls != b->cls || a->cls == VC_SPECIAL || a->cls == VC_OBJECT || a->cls == VC_SOCKET)
 		return false;
 	if (a->cls == VC_ANON)
 		return !strcmp(a->name, b->name);
@@ -104,6 +106,11 @@ static size_t from_image(const MmImage *mm, struct vseg *s)
 		x->prot = e->prot;
 		x->shared = (e->flags & MAP_SHARED) != 0;
 		x->name = "";
+		if (e->has_packet_ring_fd) {
+			x->cls = VC_SOCKET;
+			x->fd = (int)e->packet_ring_fd;
+			continue;
+		}
 		switch (e->kind) {
 		case VMA_KIND__VMA_ANON_PRIVATE:
 			x->cls = VC_ANON;
@@ -193,6 +200,9 @@ static int from_maps(struct verify *v, char *buf, const struct vseg *img, size_t
 		if (is_special(path)) {
 			x->cls = VC_SPECIAL;
 			x->name = path;
+		} else if (!strncmp(path, "socket:[", 8)) {
+			x->cls = VC_SOCKET;
+			x->ino = ino;
 		} else if (!ino) {
 			x->cls = VC_ANON;
 			x->name = path;
@@ -220,6 +230,24 @@ static int from_maps(struct verify *v, char *buf, const struct vseg *img, size_t
 		}
 	}
 	*np = n;
+	return 0;
+}
+
+/* The inode of the socket each packet ring of the image should map: the restored fd's. */
+static int socket_inodes(struct verify *v, struct vseg *img, size_t nimg)
+{
+	char fd[64];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < nimg; i++) {
+		if (img[i].cls != VC_SOCKET)
+			continue;
+		snprintf(fd, sizeof(fd), "/proc/%d/fd/%d", v->opid, img[i].fd);
+		if (stat(fd, &st))
+			return restore_verify__cannot(v, "a packet ring's socket", -errno);
+		img[i].ino = st.st_ino;
+	}
 	return 0;
 }
 
@@ -255,6 +283,15 @@ static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
 		snprintf(w, sizeof(w), "mapping %llx-%llx: name", (unsigned long long)a->start,
 			 (unsigned long long)a->end);
 		err = restore_verify__str(v, w, a->name, b->name);
+	}
+	if (!err && a->cls == VC_SOCKET) {
+		snprintf(w, sizeof(w), "mapping %llx-%llx: the inode of fd %d's socket",
+			 (unsigned long long)a->start, (unsigned long long)a->end, a->fd);
+		err = restore_verify__num(v, w, VF_DEC, a->ino, b->ino);
+		snprintf(w, sizeof(w), "mapping %llx-%llx: offset", (unsigned long long)a->start,
+			 (unsigned long long)a->end);
+		if (!err)
+			err = restore_verify__num(v, w, VF_HEX, a->pgoff, b->pgoff);
 	}
 	if (!err && a->cls == VC_FILE) {
 		snprintf(w, sizeof(w), "mapping %llx-%llx: file device",
@@ -423,6 +460,9 @@ int restore_verify_mm__task(struct verify *v)
 		goto out;
 	}
 	nimg = merge(img, from_image(mm, img));
+	err = socket_inodes(v, img, nimg);
+	if (err)
+		goto out;
 	err = from_maps(v, buf, img, nimg, now, max, &nnow);
 	if (err) {
 		err = restore_verify__cannot(v, "maps", err);
