@@ -26,6 +26,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* tcp_fin.h's TCP_FIN_MARK: set by user space before load. */
 const volatile __u32 pass_mark = 0;
+/* Set by user space before load: drop every packet not marked (whole_ns). */
+const volatile __u8 whole_ns = 0;
 
 /* Each entry counts the segments it dropped. */
 struct {
@@ -63,6 +65,14 @@ int netlock(struct bpf_nf_ctx *ctx)
 	mark = BPF_CORE_READ(skb, mark);
 	if (pass_mark && mark == pass_mark)
 		return NF_ACCEPT;
+	if (whole_ns) {
+		if (mark == NETLOCK_NS_PASS_MARK)
+			return NF_ACCEPT;
+		n = bpf_map_lookup_elem(&conns, &k);	/* k is the zero key */
+		if (n)
+			__sync_fetch_and_add(n, 1);
+		return NF_DROP;
+	}
 	head = BPF_CORE_READ(skb, head);
 	off = BPF_CORE_READ(skb, network_header);
 	if (BPF_CORE_READ(ctx, state, pf) == 2 /* NFPROTO_IPV4 */) {

@@ -15,8 +15,16 @@
 
 #define NETLOCK_MAX_CONNS 4096	/* entries: two per connection */
 
+/*
+ * A lock of the whole network namespace lets the packets with this mark
+ * through: the one checkpoint/restore tools (CRIU's libsoccr) put on
+ * their own repair traffic, and tests on theirs.
+ */
+#define NETLOCK_NS_PASS_MARK 0xC114
+
 struct netlock_key {
-	__u8 family;		/* AF_INET (2) or AF_INET6 (10) */
+	__u8 family;		/* AF_INET (2) or AF_INET6 (10); 0: the whole
+				 * namespace's lock counts its drops in the zero key */
 	__u8 pad[3];
 	__u16 sport, dport;	/* network byte order */
 	__u8 saddr[16], daddr[16];	/* IPv4: the first 4 bytes, the rest 0 */

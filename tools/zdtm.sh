@@ -271,6 +271,11 @@ run_body() {
 			pdopts+=(--external-ns "$ns")
 		done
 		case " $dopts " in *" --external net["*) pdopts+=(--external-ns net) ;; esac
+		# CRIU's lock of the whole namespace (netns_lock_*), by its tool.
+		case " $dopts " in
+		*" --network-lock iptables "* | *" --network-lock nftables "*)
+			pdopts+=(--network-lock netns) ;;
+		esac
 		timeout -k 5 "$tmo" "$pidtrace" dump -t "$pid" -D "$img" "${pdopts[@]}" \
 			>"$resdir/$name.dump.out" 2>"$resdir/$name.dump.err"
 	else

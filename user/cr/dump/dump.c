@@ -44,6 +44,7 @@
 #include "dump_task.h"
 #include "dump_tcp.h"
 #include "dump_usage.h"
+#include "escape.h"
 #include "dump_threads.h"
 #include "tcp_lock.h"
 #include "interrupts.h"
@@ -378,8 +379,10 @@ static int run(struct dump_run *r)
 			err = dump_freeze__tree(ctx);
 			if (!err)
 				err = dump_refuse__frozen(ctx);
+			if (!err && tcp_lock__netns())
+				err = dump_netns__lockable();
 			/* Before any connection is read: the tree's own stop moving. */
-			if (!err && !dump_tcp__close_mode())
+			if (!err && (!dump_tcp__close_mode() || tcp_lock__netns()))
 				err = tcp_lock__tree(ctx);
 			break;
 		case PH_CORE:
@@ -453,6 +456,7 @@ int cmd_dump(int argc, char **argv)
 		{ "skip-in-flight", no_argument, NULL, 'F' },
 		{ "drop-unread-events", no_argument, NULL, 'E' },
 		{ "external-ns", required_argument, NULL, 'N' },
+		{ "network-lock", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -495,6 +499,13 @@ int cmd_dump(int argc, char **argv)
 			if (dump_netns__add(optarg))
 				return EXIT_USAGE;
 			break;
+		case 'K':
+			if (strcmp(optarg, "netns") && strcmp(optarg, "tcp")) {
+				pr_err("--network-lock: '%s' is not tcp or netns", escape__str(optarg));
+				return EXIT_USAGE;
+			}
+			tcp_lock__set_netns(!strcmp(optarg, "netns"));
+			break;
 		case 'j':
 			r.json = true;
 			break;
@@ -509,6 +520,10 @@ int cmd_dump(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!pid) {
 		pr_err("-t PID is required (see pidtrace dump --help)");
+		return EXIT_USAGE;
+	}
+	if (tcp_lock__netns() && !dump_netns__external("net")) {
+		pr_err("--network-lock netns needs --external-ns net[:PATH]");
 		return EXIT_USAGE;
 	}
 	log__set_json(r.json);

@@ -46,6 +46,8 @@ static struct ext {
 	pid_t first;		/* the task that made it known, 0: PATH */
 } exts[NKINDS];
 
+static bool own_net;	/* the tree's net namespace is pidtrace's own */
+
 static int kind_index(const char *kind, size_t len)
 {
 	size_t i;
@@ -155,8 +157,10 @@ int dump_netns__enter(pid_t root)
 	if (!e || !e->known)
 		return 0;
 	if (!stat("/proc/thread-self/ns/net", &mine) && mine.st_ino == e->st.st_ino &&
-	    mine.st_dev == e->st.st_dev)
+	    mine.st_dev == e->st.st_dev) {
+		own_net = true;
 		return 0;
+	}
 	/* The root's file is the namespace checked (a path could be remounted since). */
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", root);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -169,6 +173,23 @@ int dump_netns__enter(pid_t root)
 	}
 	close(fd);
 	return err;
+}
+
+int dump_netns__lockable(void)
+{
+	struct ext *e = find("net");
+
+	if (!e || !e->known) {
+		pr_err("--network-lock netns needs --external-ns net[:PATH]");
+		return -EINVAL;
+	}
+	if (own_net) {
+		pr_err("--network-lock netns: the tree's net namespace net:[%lu] is pidtrace's own: "
+		       "locking it would cut this machine off its network until the restore, not "
+		       "supported", (unsigned long)e->st.st_ino);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 void dump_netns__inventory(Inventory *inv)

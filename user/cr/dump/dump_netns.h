@@ -29,6 +29,12 @@ int dump_netns__check(pid_t pid, const char *kind, const struct stat *its);
  * that namespace's. Return: 0 or -errno (said).
  */
 int dump_netns__enter(pid_t root);
+/*
+ * After dump_netns__enter(): whether `--network-lock netns` may lock the
+ * tree's net namespace (external, and not pidtrace's own). Return: 0, or
+ * -EINVAL / -EOPNOTSUPP after saying why in one line.
+ */
+int dump_netns__lockable(void);
 /* The external namespaces into @inv (static storage: nothing to free). */
 void dump_netns__inventory(Inventory *inv);
 

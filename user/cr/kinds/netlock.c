@@ -120,8 +120,10 @@ static void drop_links(void)
 	skel = NULL;
 }
 
-int netlock__install(const struct netlock_conn *c, size_t n, uint32_t pass_mark)
+int netlock__install(const struct netlock_conn *c, size_t n, uint32_t pass_mark, bool whole_ns)
 {
+	struct netlock_key zero_key;
+	uint64_t zero = 0;
 	const char *step = "load";
 	size_t i;
 	int err, map;
@@ -142,6 +144,7 @@ int netlock__install(const struct netlock_conn *c, size_t n, uint32_t pass_mark)
 		goto fail;
 	}
 	skel->rodata->pass_mark = pass_mark;
+	skel->rodata->whole_ns = whole_ns;
 	bpf_program__set_type(skel->progs.netlock, PT_BPF_PROG_TYPE_NETFILTER);
 	bpf_program__set_expected_attach_type(skel->progs.netlock, PT_BPF_NETFILTER);
 	err = netlock_bpf__load(skel);
@@ -151,6 +154,10 @@ int netlock__install(const struct netlock_conn *c, size_t n, uint32_t pass_mark)
 	map = bpf_map__fd(skel->maps.conns);
 	for (i = 0; !err && i < n; i++)
 		err = add(map, &c[i]);
+	/* The whole namespace's drops, counted where `bpftool map dump` shows them. */
+	memset(&zero_key, 0, sizeof(zero_key));
+	if (!err && whole_ns && bpf_map_update_elem(map, &zero_key, &zero, BPF_ANY))
+		err = -errno;
 	if (err)
 		goto fail;
 	step = "netfilter link";

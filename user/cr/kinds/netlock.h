@@ -29,11 +29,13 @@ struct netlock_conn {
 
 /**
  * netlock__install() - lock the @n connections @c (both directions, in
- * pidtrace's network namespace); segments marked @pass_mark pass.
+ * pidtrace's network namespace); segments marked @pass_mark pass. With
+ * @whole_ns every IPv4 and IPv6 packet of the namespace is dropped, but
+ * those marked @pass_mark or NETLOCK_NS_PASS_MARK (netlock_key.h).
  * Return: 0, or -errno with the reason in netlock__why() (no BPF, no
  * netfilter links on this kernel).
  */
-int netlock__install(const struct netlock_conn *c, size_t n, uint32_t pass_mark);
+int netlock__install(const struct netlock_conn *c, size_t n, uint32_t pass_mark, bool whole_ns);
 
 /* Whether netlock__install() succeeded (and nothing released the lock since). */
 bool netlock__held(void);

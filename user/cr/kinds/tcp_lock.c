@@ -39,6 +39,7 @@ static struct end *ends;
 static size_t nends;
 static char table[64];	/* set: the lock is on */
 static bool outside;	/* a connection of the tree has its peer outside it */
+static bool whole_ns;	/* `dump --network-lock netns`: the whole namespace */
 
 /* @a as the packets carry it: an IPv4-mapped IPv6 address is IPv4. */
 static int addr_of(const struct sockaddr_storage *a, uint8_t *out, uint16_t *port)
@@ -220,7 +221,7 @@ static int lock_all(void)
 		c[n].lport = ends[i].lport;
 		c[n++].pport = ends[i].pport;
 	}
-	err = n ? netlock__install(c, n, TCP_FIN_MARK) : 0;
+	err = n || whole_ns ? netlock__install(c, n, TCP_FIN_MARK, whole_ns) : 0;
 	free(c);
 	return err;
 }
@@ -240,6 +241,13 @@ int tcp_lock__tree(struct dump_ctx *ctx)
 	err = lock_all();
 	if (err == -ENOMEM)
 		goto out;
+	if (err && whole_ns) {
+		/* Asked for, and the tree left running unlocked: no nft fallback. */
+		pr_err("--network-lock netns: no BPF network lock on this kernel (%s): the "
+		       "namespace cannot be locked", netlock__why());
+		err = -EOPNOTSUPP;
+		goto out;
+	}
 	if (!err)
 		goto out;	/* locked, every connection: no nft table */
 	pr_debug("no BPF network lock: %s", netlock__why());
@@ -327,7 +335,7 @@ int tcp_lock__pin(pid_t root, char *path, size_t len)
 
 	path[0] = '\0';
 	/* Within the tree only: nothing will send to its sockets once they are dead. */
-	if (!netlock__held() || !outside)
+	if (!netlock__held() || (!outside && !whole_ns))
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(name, sizeof(name), "%d-%lld%09ld", (int)root, (long long)ts.tv_sec, ts.tv_nsec);
@@ -335,10 +343,22 @@ int tcp_lock__pin(pid_t root, char *path, size_t len)
 	if (!err)
 		snprintf(kept, sizeof(kept), "%s", path);
 	else
-		pr_err("cannot pin the network lock in %s: %s (its TCP connections to peers "
-		       "outside the tree would be reset before the restore)", NETLOCK_DIR,
-		       strerror(-err));
+		pr_err("cannot pin the network lock in %s: %s (%s)", NETLOCK_DIR, strerror(-err),
+		       whole_ns ? "--network-lock netns: the namespace would be open before "
+				  "the restore" :
+				  "its TCP connections to peers outside the tree would be reset "
+				  "before the restore");
 	return err;
+}
+
+void tcp_lock__set_netns(bool on)
+{
+	whole_ns = on;
+}
+
+bool tcp_lock__netns(void)
+{
+	return whole_ns;
 }
 
 void tcp_lock__release(bool keep)

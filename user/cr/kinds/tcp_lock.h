@@ -62,6 +62,16 @@ const char *tcp_lock__why_not(void);
  */
 int tcp_lock__pin(pid_t root, char *path, size_t len);
 
+/*
+ * `dump --network-lock netns` (@on): the BPF lock drops every packet of
+ * the tree's network namespace (netlock.h) from the freeze until the
+ * restore, but those marked for checkpoint/restore's own traffic; it is
+ * pinned at the commit even with no connection, and without it the dump
+ * is refused (no nftables fallback). tcp_lock__netns(): whether it is on.
+ */
+void tcp_lock__set_netns(bool on);
+bool tcp_lock__netns(void);
+
 /* The directory tcp_lock__pin() pinned the lock in (for the image), NULL if none. */
 const char *tcp_lock__pinned(void);
 
