@@ -31,12 +31,8 @@
 #include "dump_netns.h"
 #include "escape.h"
 #include "log.h"
+#include "nskind.h"
 
-static const struct {
-	const char *kind;
-	int type;
-} kinds[] = { { "net", CLONE_NEWNET }, { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC } };
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 static struct ext {
 	bool given;
@@ -44,19 +40,9 @@ static struct ext {
 	bool known;		/* @st is the namespace (from PATH or the first task) */
 	struct stat st;
 	pid_t first;		/* the task that made it known, 0: PATH */
-} exts[NKINDS];
+} exts[NSKIND_COUNT];
 
 static bool own_net;	/* the tree's net namespace is pidtrace's own */
-
-static int kind_index(const char *kind, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < NKINDS; i++)
-		if (strlen(kinds[i].kind) == len && !strncmp(kinds[i].kind, kind, len))
-			return (int)i;
-	return -1;
-}
 
 /* @path must be a namespace file of type @i. Return: 0 or -errno (said). */
 static int check_path(size_t i, const char *path, struct stat *st)
@@ -66,16 +52,16 @@ static int check_path(size_t i, const char *path, struct stat *st)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		pr_err("--external-ns %s:%s: %s", kinds[i].kind, escape__str(path), strerror(-err));
+		pr_err("--external-ns %s:%s: %s", nskind__all[i].kind, escape__str(path), strerror(-err));
 		return err;
 	}
 	type = ioctl(fd, NS_GET_NSTYPE);
 	if (type < 0 || fstat(fd, st)) {
-		pr_err("--external-ns %s:%s: not a namespace file", kinds[i].kind, escape__str(path));
+		pr_err("--external-ns %s:%s: not a namespace file", nskind__all[i].kind, escape__str(path));
 		err = -EINVAL;
-	} else if (type != kinds[i].type) {
-		pr_err("--external-ns %s:%s: not a %s namespace", kinds[i].kind, escape__str(path),
-		       kinds[i].kind);
+	} else if (type != nskind__all[i].type) {
+		pr_err("--external-ns %s:%s: not a %s namespace", nskind__all[i].kind, escape__str(path),
+		       nskind__all[i].kind);
 		err = -EINVAL;
 	}
 	close(fd);
@@ -85,7 +71,7 @@ static int check_path(size_t i, const char *path, struct stat *st)
 int dump_netns__add(const char *arg)
 {
 	const char *colon = strchr(arg, ':');
-	int i = kind_index(arg, colon ? (size_t)(colon - arg) : strlen(arg));
+	int i = nskind__index(arg, colon ? (size_t)(colon - arg) : strlen(arg));
 	struct ext *e;
 
 	if (i < 0) {
@@ -95,7 +81,7 @@ int dump_netns__add(const char *arg)
 	}
 	e = &exts[i];
 	if (e->given) {
-		pr_err("--external-ns: %s given twice", kinds[i].kind);
+		pr_err("--external-ns: %s given twice", nskind__all[i].kind);
 		return -EINVAL;
 	}
 	e->given = true;
@@ -112,7 +98,7 @@ int dump_netns__add(const char *arg)
 
 static struct ext *find(const char *kind)
 {
-	int i = kind_index(kind, strlen(kind));
+	int i = nskind__index(kind, strlen(kind));
 
 	return i >= 0 && exts[i].given ? &exts[i] : NULL;
 }
@@ -194,16 +180,16 @@ int dump_netns__lockable(void)
 
 void dump_netns__inventory(Inventory *inv)
 {
-	static InventoryNs ns[NKINDS], *v[NKINDS];
+	static InventoryNs ns[NSKIND_COUNT], *v[NSKIND_COUNT];
 	size_t i, n = 0;
 
-	for (i = 0; i < NKINDS; i++) {
+	for (i = 0; i < NSKIND_COUNT; i++) {
 		struct ext *e = &exts[i];
 
 		if (!e->given || !e->known)
 			continue;
 		inventory_ns__init(&ns[n]);
-		ns[n].kind = (char *)kinds[i].kind;
+		ns[n].kind = (char *)nskind__all[i].kind;
 		ns[n].ino = e->st.st_ino;
 		ns[n].dev = e->st.st_dev;
 		ns[n].path = e->path;

@@ -33,30 +33,16 @@
 
 #include "escape.h"
 #include "log.h"
+#include "nskind.h"
 #include "restore_joinns.h"
 #include "restore_verify.h"
 
-static const struct {
-	const char *kind;
-	int type;
-} kinds[] = { { "net", CLONE_NEWNET }, { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC } };
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 static struct join {
 	char *path;		/* NULL: not joined */
 	struct stat st;		/* the namespace, once joined */
 	bool joined;
-} joins[NKINDS];
-
-static int kind_index(const char *kind, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < NKINDS; i++)
-		if (strlen(kinds[i].kind) == len && !strncmp(kinds[i].kind, kind, len))
-			return (int)i;
-	return -1;
-}
+} joins[NSKIND_COUNT];
 
 int restore_joinns__add(const char *arg)
 {
@@ -66,19 +52,19 @@ int restore_joinns__add(const char *arg)
 	long pid;
 	int i;
 
-	i = colon ? kind_index(arg, colon - arg) : -1;
+	i = colon ? nskind__index(arg, colon - arg) : -1;
 	if (i < 0 || !colon[1]) {
 		pr_err("--join-ns: '%s' is not net:PATH, uts:PATH or ipc:PATH (PATH a namespace file or a pid)",
 		       escape__str(arg));
 		return -EINVAL;
 	}
 	if (joins[i].path) {
-		pr_err("--join-ns: %s given twice", kinds[i].kind);
+		pr_err("--join-ns: %s given twice", nskind__all[i].kind);
 		return -EINVAL;
 	}
 	pid = strtol(colon + 1, &end, 10);
 	if (!*end && pid > 0) {
-		snprintf(buf, sizeof(buf), "/proc/%ld/ns/%s", pid, kinds[i].kind);
+		snprintf(buf, sizeof(buf), "/proc/%ld/ns/%s", pid, nskind__all[i].kind);
 		joins[i].path = strdup(buf);
 	} else {
 		joins[i].path = strdup(colon + 1);
@@ -100,7 +86,7 @@ static const InventoryNs *dumped(const Inventory *inv, const char *kind)
 static int join(struct restore_ctx *ctx, size_t i, const InventoryNs *d)
 {
 	struct join *j = &joins[i];
-	const char *k = kinds[i].kind;
+	const char *k = nskind__all[i].kind;
 	int fd, type, err = 0;
 
 	fd = open(j->path, O_RDONLY | O_CLOEXEC);
@@ -111,10 +97,10 @@ static int join(struct restore_ctx *ctx, size_t i, const InventoryNs *d)
 	if (type < 0 || fstat(fd, &j->st))
 		err = restore_ctx__fail(ctx, 0, -EINVAL, "--join-ns %s:%s: not a namespace file", k,
 					escape__str(j->path));
-	else if (type != kinds[i].type)
+	else if (type != nskind__all[i].type)
 		err = restore_ctx__fail(ctx, 0, -EINVAL, "--join-ns %s:%s: not a %s namespace", k,
 					escape__str(j->path), k);
-	else if (setns(fd, kinds[i].type))
+	else if (setns(fd, nskind__all[i].type))
 		err = restore_ctx__fail(ctx, 0, -errno, "--join-ns %s:%s: cannot join it: %s", k,
 					escape__str(j->path), strerror(errno));
 	close(fd);
@@ -139,7 +125,7 @@ int restore_joinns__check(struct restore_ctx *ctx)
 
 	for (i = 0; i < ctx->inv->n_external_ns; i++) {
 		d = ctx->inv->external_ns[i];
-		err = kind_index(d->kind, strlen(d->kind));
+		err = nskind__index(d->kind, strlen(d->kind));
 		if (err < 0)
 			return restore_ctx__fail(ctx, 0, -EOPNOTSUPP,
 						 "the image's tree was in an external %s namespace: pidtrace cannot join one",
@@ -151,10 +137,10 @@ int restore_joinns__check(struct restore_ctx *ctx)
 						 d->path ? " " : "", d->path ? escape__str(d->path) : "",
 						 d->kind);
 	}
-	for (i = 0; i < NKINDS; i++) {
+	for (i = 0; i < NSKIND_COUNT; i++) {
 		if (!joins[i].path)
 			continue;
-		err = join(ctx, i, dumped(ctx->inv, kinds[i].kind));
+		err = join(ctx, i, dumped(ctx->inv, nskind__all[i].kind));
 		if (err)
 			return err;
 	}
@@ -168,8 +154,8 @@ int restore_joinns__verify(struct verify *v)
 	const char *k;
 	size_t i;
 
-	for (i = 0; i < NKINDS; i++) {
-		k = kinds[i].kind;
+	for (i = 0; i < NSKIND_COUNT; i++) {
+		k = nskind__all[i].kind;
 		if (joins[i].joined) {
 			want = joins[i].st;
 		} else {
