@@ -16,26 +16,8 @@
 #include "page.h"
 #include "procfs.h"
 #include "restore_cow.h"
+#include "restore_cow_io.h"
 #include "restore_uffd.h"
-
-/* The VMA of @t holding @addr (VMAs are in address order), or -1. */
-static long vma_of(const struct rtask *t, uint64_t addr)
-{
-	size_t lo = 0, hi = t->mm->n_vmas;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const VmaEntry *v = t->mm->vmas[mid];
-
-		if (addr < v->start)
-			hi = mid;
-		else if (addr >= v->end)
-			lo = mid + 1;
-		else
-			return (long)mid;
-	}
-	return -1;
-}
 
 /*
  * Whether VMA @i can take its pages by UFFDIO_COPY: private anonymous
@@ -85,7 +67,7 @@ static int plan(struct restore_ctx *ctx, const struct rtask *t, PagemapEntry *co
 	for (i = 0; i < n; i++) {
 		uint64_t len = (uint64_t)e[i]->nr_pages * PAGE;
 
-		v = vma_of(t, e[i]->vaddr);
+		v = restore_cow_io__find_vma(t->mm, e[i]->vaddr);
 		if (v < 0 || e[i]->vaddr + len > t->mm->vmas[v]->end || !eligible(ctx, t, (size_t)v))
 			continue;
 		if (add_range(u, t->mm->vmas[v]->start, t->mm->vmas[v]->end))
