@@ -41,7 +41,7 @@ void dump_usage__print(FILE *f)
 		   "                       net, not pidtrace's own): drop every IPv4 and IPv6\n"
 		   "                       packet of that namespace but those marked 0xC114\n"
 		   "                       (checkpoint/restore traffic), until a restore\n"
-		   "                       succeeds (or restore --unlock-only); refused\n"
+		   "                       succeeds (or a restore that only unlocks); refused\n"
 		   "                       without BPF netfilter links\n"
 		   "      --json           print the summary as one JSON object\n\n"
 		   "Kept: files (deleted ones too; linked elsewhere: the same inode), directories\n"
