@@ -271,9 +271,14 @@ run_body() {
 			pdopts+=(--external-ns "$ns")
 		done
 		case " $dopts " in *" --external net["*) pdopts+=(--external-ns net) ;; esac
-		# CRIU's lock of the whole namespace (netns_lock_*), by its tool.
-		case " $dopts " in
-		*" --network-lock iptables "* | *" --network-lock nftables "*)
+		# CRIU's lock by its tool (iptables, nftables) locks the whole
+		# namespace: pidtrace's counterpart for a namespace given as
+		# external (netns_lock_*). In the test's own namespace
+		# (net_lock_socket_*) pidtrace's default lock of the tree's TCP
+		# connections is the counterpart: --network-lock netns would lock
+		# pidtrace's own namespace, which it refuses.
+		case " $dopts ${pdopts[*]} " in
+		*" --network-lock "*" --external-ns net"*)
 			pdopts+=(--network-lock netns) ;;
 		esac
 		timeout -k 5 "$tmo" "$pidtrace" dump -t "$pid" -D "$img" "${pdopts[@]}" \
