@@ -167,7 +167,15 @@ if "$PIDTRACE" dump -t "$SCRIPT" -D "$T/script.img" >"$T/script.out" 2>&1; then
 		running_ok "$SLEEP" && [ "$(tty_of "$SLEEP")" = "$TTY" ]; then
 		pass script_restored_ctty
 	else
-		fail script_restored_ctty "tty_nr $(tty_of "$SLEEP"), expected $TTY: $(head -c 300 "$T/script.json") $(head -n 3 "$T/script.restore")"
+		# How the restore ended says whose failure it is (it once ended
+		# quickly with no report and no error line).
+		if cr_gone "$RESTORE"; then
+			wait "$RESTORE"
+			st="restore exited with status $?"
+		else
+			st="restore still running"
+		fi
+		fail script_restored_ctty "tty_nr $(tty_of "$SLEEP"), expected $TTY; $st: $(head -c 300 "$T/script.json") $(head -n 3 "$T/script.restore")"
 	fi
 	kill -9 "$SLEEP" "$SCRIPT" 2>/dev/null
 	wait "$RESTORE" 2>/dev/null
