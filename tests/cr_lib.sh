@@ -97,7 +97,10 @@ wait_for() {
 
 cr_ready() { grep -q '^READY' "$CR_DIR/log" 2>/dev/null; }
 cr_gone() { ! kill -0 "$1" 2>/dev/null; }
-cr_reported() { [ -s "$CR_DIR/restore.json" ] || cr_gone "$CR_RESTORE"; }
+# reported FILE PID: FILE holds a whole report line (stdio may write a
+# long one in pieces), or PID, the restore, is gone.
+reported() { [ -s "$1" ] && [ -z "$(tail -c 1 "$1")" ] || cr_gone "$2"; }
+cr_reported() { reported "$CR_DIR/restore.json" "$CR_RESTORE"; }
 
 # cr_start NAME PROG [ARG..]: start PROG in $T/NAME, wait for READY.
 # What a previous round trip left (a caller that did not clean up after a

@@ -78,6 +78,19 @@ watch_stop() {
 	return $rc
 }
 
+# wait_comm PID COMM: until PID has exec'd COMM (10 s at most, a safety
+# net). A kill sent a fixed while after `prog &` may come before the exec
+# on a loaded machine and hit the forked shell, whose name a comm filter
+# (-c) does not match.
+wait_comm() {
+	local i
+	for i in $(seq 1 500); do
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
 # death_of PID [TID]: the JSON death record(s) whose victim is PID.
 death_of() {
 	jq -c --argjson p "$1" 'select(.event == "death" and .victim.pid == $p)' "$T/watch.json"

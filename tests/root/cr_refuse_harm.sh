@@ -157,13 +157,25 @@ if "$PIDTRACE" dump -t "$SCRIPT" -D "$T/script.img" >"$T/script.out" 2>&1; then
 	wait_for 10 cr_gone "$SCRIPT"
 	wait "$SCRIPT" 2>/dev/null
 	wait_for 10 cr_gone "$SLEEP"
-	"$PIDTRACE" restore -D "$T/script.img" >"$T/script.restore" 2>&1 &
+	"$PIDTRACE" restore -D "$T/script.img" --json >"$T/script.json" 2>"$T/script.restore" &
 	RESTORE=$!
 	at_exit "kill -9 $RESTORE 2>/dev/null"
-	if wait_for 20 running_ok "$SLEEP" && [ "$(tty_of "$SLEEP")" = "$TTY" ]; then
+	# The report comes once the tree is let go. Before it, the pid may
+	# be the restore's stub, running untraced before it is seized and
+	# without its terminal yet (it failed once so: "tty_nr 0").
+	if wait_for 60 reported "$T/script.json" "$RESTORE" && [ "$(jq -r .ok "$T/script.json" 2>/dev/null)" = true ] &&
+		running_ok "$SLEEP" && [ "$(tty_of "$SLEEP")" = "$TTY" ]; then
 		pass script_restored_ctty
 	else
-		fail script_restored_ctty "tty_nr $(tty_of "$SLEEP"), expected $TTY: $(head -n 3 "$T/script.restore")"
+		# How the restore ended says whose failure it is (it once ended
+		# quickly with no report and no error line).
+		if cr_gone "$RESTORE"; then
+			wait "$RESTORE"
+			st="restore exited with status $?"
+		else
+			st="restore still running"
+		fi
+		fail script_restored_ctty "tty_nr $(tty_of "$SLEEP"), expected $TTY; $st: $(head -c 300 "$T/script.json") $(head -n 3 "$T/script.restore")"
 	fi
 	kill -9 "$SLEEP" "$SCRIPT" 2>/dev/null
 	wait "$RESTORE" 2>/dev/null

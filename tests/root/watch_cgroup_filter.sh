@@ -22,7 +22,12 @@ for tree in v2 v1; do
 	inside=$!
 	sleep 100 &
 	outside=$!
-	sleep 0.2
+	# In the group before the kill (a loaded machine may take longer
+	# than any fixed while to run the shell's echo).
+	for i in $(seq 1 500); do
+		grep -qx "$inside" "$target/cgroup.procs" && break
+		sleep 0.02
+	done
 	kill -9 "$inside" "$outside"
 	wait "$inside" "$outside" 2>/dev/null
 	sleep 0.3

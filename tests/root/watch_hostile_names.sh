@@ -45,7 +45,7 @@ start_victim() {
 	rm -f "$T/vout"
 	sh -c "echo \$\$ > '$CG/cgroup.procs' && exec '$HB' victim" >"$T/vout" &
 	VICTIM=$!
-	for i in $(seq 1 100); do grep -q ready "$T/vout" && break; sleep 0.05; done
+	for i in $(seq 1 500); do grep -q ready "$T/vout" && break; sleep 0.02; done
 }
 
 for mode in plain json; do
@@ -97,10 +97,14 @@ else
 fi
 
 # run: the same family inside the traced command.
+# The kill waits for the victim's "ready": named, in the group (a fixed
+# while may be too short on a loaded machine).
 cat >"$T/fam.sh" <<EOS
-sh -c "echo \\\$\\\$ > '$CG/cgroup.procs' && exec '$HB' victim" >/dev/null &
+rm -f '$T/famout'
+sh -c "echo \\\$\\\$ > '$CG/cgroup.procs' && exec '$HB' victim" >'$T/famout' &
 v=\$!
-sleep 0.3
+i=0
+while [ \$i -lt 500 ] && ! grep -q ready '$T/famout'; do sleep 0.02; i=\$((i + 1)); done
 '$HB' kill \$v
 wait \$v
 exit 0

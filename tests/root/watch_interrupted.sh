@@ -12,7 +12,7 @@ reported_after() {
 	local name=$1 pid i
 	"$T/pt-intr-victim" 1000 &
 	pid=$!
-	sleep 0.2
+	wait_comm "$pid" pt-intr-victim
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
 	for i in $(seq 1 100); do

@@ -14,7 +14,7 @@ live_case() {
 	watch_start -c pt-live-victim "$@" || { fail "$name" "watch did not start"; return; }
 	"$T/pt-live-victim" 1000 &
 	pid=$!
-	sleep 0.2
+	wait_comm "$pid" pt-live-victim
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
 	# Generous: the reader polls every 100 ms; before the fix the record

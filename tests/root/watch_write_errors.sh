@@ -34,7 +34,7 @@ watch_full() {
 	done
 	"$T/pt-werr-victim" 1000 &
 	pid=$!
-	sleep 0.2
+	wait_comm "$pid" pt-werr-victim
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
 	wait "$WATCH_PID"
