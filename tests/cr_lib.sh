@@ -174,6 +174,21 @@ cr_finish() {
 	CR_RESTORE=
 }
 
+# cr_read_all CASE SERVERLOG [--rc]: the program (zdtm_tcpwin) read every
+# byte its peer outside the tree wrote ("READ N" in its log, N the
+# server's "FILLED N"; up to 30 s); --rc: and `pidtrace restore` returned
+# 0 (CR_RC, after cr_finish).
+cr_read_all() {
+	local filled rc_ok=true
+	filled=$(sed -n 's/^FILLED //p' "$2")
+	[ "${3:-}" = --rc ] && [ "$CR_RC" != 0 ] && rc_ok=false
+	if $rc_ok && wait_for 30 grep -q "^READ $filled\$" "$CR_DIR/log"; then
+		pass "$1"
+	else
+		fail "$1" "${3:+exit status $CR_RC, }server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
+	fi
+}
+
 # cr_show_has NAME FILTER: `pidtrace show --json` of the last image
 # satisfies the jq FILTER; $guards is the program's "guards=0|1" line (1
 # when it printed none).

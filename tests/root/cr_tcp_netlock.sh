@@ -53,12 +53,7 @@ else
 		fail restore_removes_lock "lock '$lock' still there"
 	fi
 	cr_finish
-	filled=$(sed -n 's/^FILLED //p' "$T/again.server")
-	if [ "$CR_RC" = 0 ] && grep -q "^READ $filled\$" "$CR_DIR/log"; then
-		pass again_every_byte_read
-	else
-		fail again_every_byte_read "exit status $CR_RC, server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
-	fi
+	cr_read_all again_every_byte_read "$T/again.server" --rc
 fi
 cr_cleanup
 wait "$SRV" 2>/dev/null
@@ -115,11 +110,6 @@ else
 		fail failed_dump_no_lock "exit status $rc, locks: $(locks_of "$CR_PID") $(cat "$CR_DIR/dump2.err")"
 	fi
 	cr_term "$CR_PID"
-	filled=$(sed -n 's/^FILLED //p' "$T/leave.server")
-	if wait_for 30 grep -q "^READ $filled\$" "$CR_DIR/log"; then
-		pass leave_every_byte_read
-	else
-		fail leave_every_byte_read "server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
-	fi
+	cr_read_all leave_every_byte_read "$T/leave.server"
 fi
 cr_cleanup

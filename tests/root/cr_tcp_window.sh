@@ -30,12 +30,7 @@ srv_client() {
 # refused in one line with the reason, the tree left running.
 if srv_client nolock; then
 	PIDTRACE_FAULT=netlock cr_refused nolock "pid $CR_PID fd [0-9]+: TCP connection 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:$port \\(established\\) with its receive window closed and its peer outside the dumped tree is not supported without a network lock \\(test fault at netlock\\): the peer's window probes between the dump and the restore would be answered with a reset"
-	filled=$(sed -n 's/^FILLED //p' "$T/server.log")
-	if grep -q "^READ $filled\$" "$CR_DIR/log"; then
-		pass nolock_every_byte_read
-	else
-		fail nolock_every_byte_read "server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
-	fi
+	cr_read_all nolock_every_byte_read "$T/server.log"
 else
 	fail nolock_start "$(cat "$T/server.log" "$CR_DIR/log" 2>/dev/null | head -n 5)"
 fi
@@ -78,12 +73,7 @@ roundtrip() {
 		fail ${1}_lock_removed "lock '$lock': $(ls "$lock" 2>&1)"
 	fi
 	cr_finish
-	filled=$(sed -n 's/^FILLED //p' "$T/server.log")
-	if [ "$CR_RC" = 0 ] && grep -q "^READ $filled\$" "$CR_DIR/log"; then
-		pass ${1}_every_byte_read
-	else
-		fail ${1}_every_byte_read "exit status $CR_RC, server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
-	fi
+	cr_read_all "${1}_every_byte_read" "$T/server.log" --rc
 	cr_cleanup
 }
 
@@ -123,12 +113,7 @@ if touch "$NS" && unshare --net="$NS" true && nsenter --net="$NS" ip link set lo
 			[ -n "$lock" ] && [ ! -e "$lock" ] && pass netns_lock_removed ||
 				fail netns_lock_removed "lock '$lock' still there"
 			cr_finish
-			filled=$(sed -n 's/^FILLED //p' "$T/server.log")
-			if [ "$CR_RC" = 0 ] && grep -q "^READ $filled\$" "$CR_DIR/log"; then
-				pass netns_every_byte_read
-			else
-				fail netns_every_byte_read "exit status $CR_RC, server wrote $filled: $(grep -E '^(READ|FAIL)' "$CR_DIR/log")"
-			fi
+			cr_read_all netns_every_byte_read "$T/server.log" --rc
 		else
 			fail netns_dump "$(cat "$CR_DIR/dump.err")"
 		fi
