@@ -182,3 +182,33 @@ else
 	fail trip_verify "exit $CR_RC: $(cat "$CR_DIR/log") server: $(tail -n 1 "$T/tserver"), expected SERVER PASS $want"
 fi
 cr_cleanup
+
+# An image given up: `restore --unlock-only` opens the whole namespace
+# again, restoring nothing, and says that it was the namespace's lock.
+CR_DIR=$T/giveup
+mkdir -p "$CR_DIR"
+(cd "$CR_DIR" && exec nsenter --net="$NS" "$PROGS/cr_reaper" "$PROGS/zdtm_tcp" pair \
+	>"$CR_DIR/log" 2>&1 </dev/null) &
+CR_REAPER=$!
+if ! wait_for 10 cr_ready; then
+	fail giveup_start "did not start: $(cat "$CR_DIR/log")"
+	exit 0
+fi
+CR_PID=$(sed -n 's/^READY pid=\([0-9]*\).*/\1/p' "$CR_DIR/log")
+if ! out=$("$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" "${DUMP[@]}" 2>&1); then
+	fail giveup_dump "$out"
+	exit 0
+fi
+wait_for 10 cr_gone "$CR_REAPER"
+wait "$CR_REAPER" 2>/dev/null
+CR_REAPER=
+lock=$("$PIDTRACE" show -D "$CR_DIR/img" --json | jq -r '.netlock.path // empty')
+same giveup_locked "$(probe 0 locked)" pending
+out=$("$PIDTRACE" restore -D "$CR_DIR/img" --unlock-only 2>&1)
+same giveup_unlock_only "$? $out" "0 $CR_DIR/img: network lock $lock removed: the net namespace's packets pass again, the peers of the tree's TCP connections are answered with resets from now on"
+same giveup_open "$(probe 0 open)" connected
+if [ -n "$lock" ] && [ ! -e "$lock" ]; then
+	pass giveup_lock_gone
+else
+	fail giveup_lock_gone "lock '$lock' still there"
+fi

@@ -277,3 +277,24 @@ bool netlock__exists(const char *path)
 
 	return ours(path) && !stat(path, &st) && S_ISDIR(st.st_mode);
 }
+
+bool netlock__whole_ns(const char *path)
+{
+	struct netlock_key zero_key;
+	uint64_t drops;
+	char p[300];
+	bool whole;
+	int map;
+
+	if (!netlock__exists(path))
+		return false;
+	snprintf(p, sizeof(p), "%s/conns", path);
+	map = bpf_obj_get(p);
+	if (map < 0)
+		return false;
+	/* netlock__install() puts the all-zero key in only for a whole namespace. */
+	memset(&zero_key, 0, sizeof(zero_key));
+	whole = !bpf_map_lookup_elem(map, &zero_key, &drops);
+	close(map);
+	return whole;
+}

@@ -37,6 +37,9 @@ struct netlock_conn {
  */
 int netlock__install(const struct netlock_conn *c, size_t n, uint32_t pass_mark, bool whole_ns);
 
+/* Whether the pinned lock at @path locks a whole namespace (not only connections). */
+bool netlock__whole_ns(const char *path);
+
 /* Whether netlock__install() succeeded (and nothing released the lock since). */
 bool netlock__held(void);
 

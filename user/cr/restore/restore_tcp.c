@@ -468,6 +468,7 @@ int restore_tcp__unlock_only(const char *dir)
 {
 	struct image *img = NULL;
 	const char *path;
+	bool whole;
 	int err;
 
 	err = image__open(dir, &img);
@@ -476,6 +477,7 @@ int restore_tcp__unlock_only(const char *dir)
 		return 1;
 	}
 	path = image__inventory(img)->netlock;
+	whole = path && netlock__whole_ns(path);
 	err = path ? netlock__remove(path) : -ENOENT;
 	if (!path)
 		printf("%s: the image holds no network lock\n", escape__str(dir));
@@ -484,6 +486,10 @@ int restore_tcp__unlock_only(const char *dir)
 	else if (err)
 		pr_err("%s: network lock %s: %s", escape__str(dir), escape__str(path),
 		       strerror(-err));
+	else if (whole)
+		printf("%s: network lock %s removed: the net namespace's packets pass again, the "
+		       "peers of the tree's TCP connections are answered with resets from now on\n",
+		       escape__str(dir), escape__str(path));
 	else
 		printf("%s: network lock %s removed: the peers of its TCP connections are answered "
 		       "with resets from now on\n", escape__str(dir), escape__str(path));
