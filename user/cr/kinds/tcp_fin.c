@@ -21,6 +21,7 @@
 #include "tcp_repair.h"
 
 #define FLAG_FIN 0x01
+#define FLAG_RST 0x04
 #define FLAG_ACK 0x10
 
 bool tcp_fin__state_ok(uint32_t st)
@@ -58,14 +59,20 @@ const char *tcp_fin__state_name(uint32_t st)
 	return st < sizeof(names) / sizeof(names[0]) && names[st] ? names[st] : "unknown state";
 }
 
+/* A reset connection comes back ESTABLISHED first: no FIN went either way. */
+uint32_t tcp_fin__fins_state(const TcpConnEntry *t)
+{
+	return t->has_reset_err ? TCP_FIN_ST_ESTABLISHED : t->state;
+}
+
 uint32_t tcp_fin__rcv_nxt(const TcpConnEntry *t)
 {
-	return t->inq_seq - (tcp_fin__peers(t->state) ? 1 : 0);
+	return t->inq_seq - (tcp_fin__peers(tcp_fin__fins_state(t)) ? 1 : 0);
 }
 
 uint32_t tcp_fin__write_seq(const TcpConnEntry *t)
 {
-	return t->outq_seq - (tcp_fin__ours(t->state) ? 1 : 0);
+	return t->outq_seq - (tcp_fin__ours(tcp_fin__fins_state(t)) ? 1 : 0);
 }
 
 /*
@@ -76,12 +83,14 @@ uint32_t tcp_fin__write_seq(const TcpConnEntry *t)
  */
 static bool fin_in_repair(const TcpConnEntry *t)
 {
-	return tcp_fin__ours(t->state) && (!t->fin_unsent || t->state == TCP_FIN_ST_CLOSING);
+	uint32_t st = tcp_fin__fins_state(t);
+
+	return tcp_fin__ours(st) && (!t->fin_unsent || st == TCP_FIN_ST_CLOSING);
 }
 
 size_t tcp_fin__sent_in_repair(const TcpConnEntry *t)
 {
-	return t->state == TCP_FIN_ST_CLOSING ? t->outq.len : t->outq.len - t->unsent;
+	return tcp_fin__fins_state(t) == TCP_FIN_ST_CLOSING ? t->outq.len : t->outq.len - t->unsent;
 }
 
 /* The one's complement sum of @len bytes at @p, added to @sum. */
@@ -159,6 +168,7 @@ static int send_segment(const struct sockaddr_storage *local, const struct socka
 	th.ack_seq = htonl(ack);
 	th.doff = sizeof(th) / 4;
 	th.fin = !!(flags & FLAG_FIN);
+	th.rst = !!(flags & FLAG_RST);
 	th.ack = !!(flags & FLAG_ACK);
 	th.window = htons(win);
 	/* Over the pseudo header: both addresses, the protocol, the length. */
@@ -276,35 +286,60 @@ static int inject(int s, const struct sockaddr_storage *local,
 	return err ? err : state_of(s) == before ? -ETIMEDOUT : 0;
 }
 
+/*
+ * The reset as the peer sent it: at the sequence number the socket
+ * expects next, which is the only one the kernel takes a reset at
+ * (RFC 5961; others draw a challenge ACK). The kernel then does what it
+ * did to the original: state CLOSE, shut down both ways, what was not
+ * acknowledged dropped, the unread bytes kept, ECONNRESET pending. One
+ * the program had read already is taken here (SO_ERROR), as it took it.
+ */
+static int reset(int s, const TcpConnEntry *t, const struct sockaddr_storage *local,
+		 const struct sockaddr_storage *peer, const char **what)
+{
+	socklen_t l = sizeof(int);
+	int err, v;
+
+	*what = "the peer's reset from a raw socket (not received: a firewall rule?)";
+	err = inject(s, local, peer, tcp_fin__rcv_nxt(t), 0, 0, FLAG_RST);
+	if (err || t->reset_err)
+		return err;
+	*what = "SO_ERROR (the reset's error, read by the program before the dump)";
+	return getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &l) ? -errno : 0;
+}
+
 int tcp_fin__replay(int s, const TcpConnEntry *t, enum tcp_fin_step step,
 		    const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
 		    const char **what)
 {
 	uint32_t snd_una = tcp_fin__write_seq(t) - (uint32_t)t->outq.len;
+	uint32_t st = tcp_fin__fins_state(t);
 
+	if (step == TCP_FIN_RESET)
+		return t->has_reset_err ? reset(s, t, local, peer, what) : 0;
 	switch (step) {
 	case TCP_FIN_OURS_FIRST:
-		if (!fin_in_repair(t) || t->state == TCP_FIN_ST_LAST_ACK ||
-		    t->state == TCP_FIN_ST_CLOSE)
+		if (!fin_in_repair(t) || st == TCP_FIN_ST_LAST_ACK ||
+		    st == TCP_FIN_ST_CLOSE)
 			return 0;
 		return fin_as_sent(s, what);
 	case TCP_FIN_PEERS:
-		if (!tcp_fin__peers(t->state))
+		if (!tcp_fin__peers(st))
 			return 0;
 		*what = "the peer's FIN from a raw socket (not received: a firewall rule?)";
 		return inject(s, local, peer, tcp_fin__rcv_nxt(t), snd_una, peer_window(t),
 			      FLAG_FIN | FLAG_ACK);
 	case TCP_FIN_OURS_SECOND:
 		if (!fin_in_repair(t) ||
-		    (t->state != TCP_FIN_ST_LAST_ACK && t->state != TCP_FIN_ST_CLOSE))
+		    (st != TCP_FIN_ST_LAST_ACK && st != TCP_FIN_ST_CLOSE))
 			return 0;
 		return fin_as_sent(s, what);
 	case TCP_FIN_ACKED:
-		if (!tcp_fin__ours_acked(t->state))
+		if (!tcp_fin__ours_acked(st))
 			return 0;
 		*what = "the peer's ACK of our FIN from a raw socket (not received: a firewall rule?)";
 		/* A peer in the tree may have acknowledged it already (its answer to our FIN). */
-		if (state_of(s) == (t->state == TCP_FIN_ST_CLOSE ? TCP_FIN_ST_CLOSE :
+		if (state_of(s) == (st == TCP_FIN_ST_CLOSE ? TCP_FIN_ST_CLOSE :
 								   TCP_FIN_ST_FIN_WAIT2))
 			return 0;
 		return inject(s, local, peer, t->inq_seq, t->outq_seq, peer_window(t), FLAG_ACK);
@@ -331,7 +366,7 @@ int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *
 
 	/* Only what restore will replay from a raw socket; a closed socket is in no table. */
 	if (!(tcp_fin__peers(t->state) || tcp_fin__ours_acked(t->state)) ||
-	    t->state == TCP_FIN_ST_CLOSE)
+	    t->state == TCP_FIN_ST_CLOSE || t->has_reset_err)
 		return 0;
 	/*
 	 * Far out of the window: the kernel counts it, answers a duplicate
@@ -347,6 +382,8 @@ int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *
 int tcp_fin__after_repair(int s, const TcpConnEntry *t, uint32_t shutdown_bits,
 			  const char **what)
 {
+	if (t->has_reset_err)
+		return 0;	/* closed, shut down both ways by the reset */
 	if (tcp_fin__ours(t->state) && !fin_in_repair(t)) {
 		*what = "our FIN (shutdown)";
 		if (shutdown(s, SHUT_WR))
