@@ -13,6 +13,8 @@
  * still in LAST_ACK and the client CLOSE; the rule is deleted; both read
  * the end of the stream and cannot write, and the client keeps its
  * addresses; the accepted end, its FIN acknowledged at last, closes.
+ * With an argument, the iptables command to use (iptables-legacy: a rule
+ * nftables cannot pass, for dump to refuse).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -32,17 +34,19 @@ static unsigned int state_of(int s)
 	return getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l) ? 0 : ti.tcpi_state;
 }
 
+static const char *iptables = "iptables";
+
 static void rule(char op, int port)
 {
 	char cmd[160];
 
-	snprintf(cmd, sizeof(cmd),
-		 "iptables -w -t filter -%c INPUT -p tcp --dport %d -j DROP", op, port);
+	snprintf(cmd, sizeof(cmd), "%s -w -t filter -%c INPUT -p tcp --dport %d -j DROP",
+		 iptables, op, port);
 	if (system(cmd))
 		zdtm_fail("%s", cmd);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET }, src, dst, now;
 	socklen_t l = sizeof(a);
@@ -50,6 +54,8 @@ int main(void)
 	char c;
 
 	zdtm_init();
+	if (argc > 1 && !strcmp(argv[1], "iptables-legacy"))
+		iptables = "iptables-legacy";
 	signal(SIGPIPE, SIG_IGN);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ls = socket(AF_INET, SOCK_STREAM, 0);

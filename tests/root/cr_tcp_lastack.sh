@@ -49,3 +49,16 @@ else
 	fi
 fi
 cr_cleanup
+
+# The same rule in iptables-legacy, whose chains nftables cannot pass:
+# refused in one line, the program and its rule untouched.
+if command -v iptables-legacy >/dev/null; then
+	if cr_start legacy zdtm_tcplastack iptables-legacy; then
+		cr_refused legacy "pid $CR_PID fd [0-9]+: TCP connection 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:[0-9]+ \\(last-ack\\), where no segment from its peer's address arrives, not even through nftables for a moment \\(an iptables-legacy rule, no nft\\?\\), is not supported: restore replays the peer's FIN or ACK that way"
+	else
+		fail legacy_start "the program did not start"
+	fi
+	cr_cleanup
+else
+	skip legacy "no iptables-legacy"
+fi
