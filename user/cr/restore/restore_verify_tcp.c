@@ -84,8 +84,20 @@ static int closed_how(struct verify *v, const FdEntry *e, int s)
 		return err;
 	snprintf(w, sizeof(w), "fd %u: pending socket error", e->fd);
 	v->n->sockopts++;
-	return restore_verify__num(v, w, VF_DEC, t->has_reset_err ? t->reset_err : 0,
-				   (uint32_t)k.err);
+	err = restore_verify__num(v, w, VF_DEC, t->has_reset_err ? t->reset_err : 0,
+				  (uint32_t)k.err);
+	if (err)
+		return err;
+	/* Dump refuses a soft error; sockdiag cannot see a closed socket's shutdown bits. */
+	snprintf(w, sizeof(w), "fd %u: pending soft socket error", e->fd);
+	v->n->sockopts++;
+	err = restore_verify__num(v, w, VF_DEC, 0, (uint32_t)k.err_soft);
+	if (err)
+		return err;
+	snprintf(w, sizeof(w), "fd %u: TCP shutdown bits", e->fd);
+	v->n->sockopts++;
+	return restore_verify__num(v, w, VF_HEX, e->inet_sk->has_shutdown ?
+				   e->inet_sk->shutdown & 3 : 0, k.shutdown & 3);
 }
 
 int restore_verify_tcp__conn(struct verify *v, const FdEntry *e, int s)
