@@ -20,24 +20,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
-#include "zdtm.h"
-
-static int listen_on(int family, struct sockaddr_storage *a, socklen_t *l)
-{
-	int ls = socket(family, SOCK_STREAM, 0);
-
-	memset(a, 0, sizeof(*a));
-	a->ss_family = family;
-	if (family == AF_INET)
-		((struct sockaddr_in *)a)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	else
-		((struct sockaddr_in6 *)a)->sin6_addr = in6addr_loopback;
-	*l = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-	if (ls < 0 || bind(ls, (struct sockaddr *)a, *l) || listen(ls, 4) ||
-	    getsockname(ls, (struct sockaddr *)a, l))
-		zdtm_fail("listen");
-	return ls;
-}
+#include "zdtm_net.h"
 
 /* An accepted end with @data unread, its client gone with a reset. */
 static int reset_conn(int ls, int family, const struct sockaddr_storage *a, socklen_t l,
@@ -91,8 +74,8 @@ int main(void)
 	int ls, ls6, p1, p2, p6, e = 0;
 
 	zdtm_init();
-	ls = listen_on(AF_INET, &a, &l);
-	ls6 = listen_on(AF_INET6, &a6, &l6);
+	ls = zdtm_listen_lo(AF_INET, &a, &l);
+	ls6 = zdtm_listen_lo(AF_INET6, &a6, &l6);
 	p1 = reset_conn(ls, AF_INET, &a, l, "asd");
 	p2 = reset_conn(ls, AF_INET, &a, l, "xy");
 	p6 = reset_conn(ls6, AF_INET6, &a6, l6, "v6data");
