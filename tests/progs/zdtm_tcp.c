@@ -20,8 +20,8 @@
  *   (CLOSE_WAIT); SIGTERM then reads the byte and the end of the stream.
  * reset: a connection reset by its peer (a closed socket that was
  *   connected), its error read; SIGTERM then reads the end of stream.
- * resetpending: the same with the error not read, for dump to refuse;
- *   SIGTERM then reads the error and the end of the stream.
+ * resetpending: the same with the error not read (restore brings it
+ *   back pending); SIGTERM then reads the error and the end of the stream.
  * server [trickle]: the outside server for "ext": prints "PORT n", accepts
  *   one connection, sends IN_LEN bytes (trickle: from SIGUSR2 500 bytes every 200 us
  *   until SIGUSR1), and on SIGUSR1 reads to the end,

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
-#include "zdtm.h"
+#include "zdtm_net.h"
 
 static int connect_to(int family, const struct sockaddr *a, socklen_t l)
 {
@@ -27,23 +27,6 @@ static int connect_to(int family, const struct sockaddr *a, socklen_t l)
 	if (s < 0 || connect(s, a, l))
 		zdtm_fail("connect");
 	return s;
-}
-
-static int listen_on(int family, struct sockaddr_storage *a, socklen_t *l)
-{
-	int ls = socket(family, SOCK_STREAM, 0);
-
-	memset(a, 0, sizeof(*a));
-	a->ss_family = family;
-	if (family == AF_INET)
-		((struct sockaddr_in *)a)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	else
-		((struct sockaddr_in6 *)a)->sin6_addr = in6addr_loopback;
-	*l = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-	if (ls < 0 || bind(ls, (struct sockaddr *)a, *l) || listen(ls, 4) ||
-	    getsockname(ls, (struct sockaddr *)a, l))
-		zdtm_fail("listen");
-	return ls;
 }
 
 /* What a connection that came back closed must look like. */
@@ -81,12 +64,12 @@ int main(void)
 	char buf[4];
 
 	zdtm_init();
-	ls = listen_on(AF_INET, &a, &l);
+	ls = zdtm_listen_lo(AF_INET, &a, &l);
 	c1 = connect_to(AF_INET, (struct sockaddr *)&a, l);
 	p1 = accept(ls, NULL, NULL);
 	c2 = connect_to(AF_INET, (struct sockaddr *)&a, l);
 	p2 = accept(ls, NULL, NULL);
-	ls6 = listen_on(AF_INET6, &a6, &l6);
+	ls6 = zdtm_listen_lo(AF_INET6, &a6, &l6);
 	c6 = connect_to(AF_INET6, (struct sockaddr *)&a6, l6);
 	p6 = accept(ls6, NULL, NULL);
 	if (p1 < 0 || p2 < 0 || p6 < 0)

@@ -119,21 +119,16 @@ static bool dump_inet_tcp_ok(const struct inet_names *n, uint32_t st)
 
 /*
  * A TCP socket closed after a connection: the peer it had (SO_PEERNAME
- * still names it, getpeername() no more) into @n. -ECONNRESET: an error
- * (a reset) is pending, which restore could not make again; -ENOTCONN:
- * no peer known.
+ * still names it, getpeername() no more) into @n. -ENOTCONN: no peer known.
  */
 static int closed_peer(int s, int family, struct inet_names *n)
 {
-	struct pollfd p = { .fd = s, .events = POLLIN };
 	/* The kernel takes no longer a buffer than the family's address. */
 	socklen_t l = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
 	uint32_t port, scope;
 	const uint8_t *a;
 	size_t al;
 
-	if (poll(&p, 1, 0) < 0 || (p.revents & POLLERR))
-		return -ECONNRESET;
 	memset(&n->peer, 0, sizeof(n->peer));
 	if (getsockopt(s, SOL_SOCKET, SO_PEERNAME, &n->peer, &l) || n->peer.ss_family != family)
 		return -ENOTCONN;
@@ -446,7 +441,7 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	struct inet_names n;
 	char what[256], why[128];
 	InetSkEntry *k;
-	int err;
+	int err, reset_err = -1;
 
 	names(s, family, &n);
 	if (!p) {
@@ -515,11 +510,17 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	/* Connecting (dump_tcp.c) or closed after a connection: its peer from SO_PEERNAME. */
 	if (tcp && !n.closed && !n.connected && d.state != TCP_LISTEN_STATE &&
 	    (d.state == TCP_FIN_ST_SYN_SENT || dump_tcp__ever_connected(s))) {
+		/* Closed by FINs or by a reset (dump_tcp.h), its error left where it is. */
+		if (d.state != TCP_FIN_ST_SYN_SENT &&
+		    dump_tcp__closed_how(s, &reset_err, why, sizeof(why))) {
+			snprintf(what, sizeof(what), "TCP socket %s (closed after a connection, %s)",
+				 n.lstr, why);
+			return refuse(pid, fd, what);
+		}
 		err = closed_peer(s, family, &n);
 		if (err) {
-			snprintf(what, sizeof(what), "TCP socket %s (closed after a connection%s)",
-				 n.lstr, err == -ECONNRESET ? ", reset, its error not read yet" :
-				 ", its peer unknown");
+			snprintf(what, sizeof(what), "TCP socket %s (closed after a connection, its peer unknown)",
+				 n.lstr);
 			return refuse(pid, fd, what);
 		}
 		/* Both ways shut: read in repair mode like a connection (tcp_fin.h). */
@@ -554,6 +555,11 @@ int dump_inet__fd(pid_t pid, int fd, int s, int family, int type, int proto, uin
 	if (!err && tcp && n.connected) {
 		snprintf(what, sizeof(what), "TCP connection %s -> %s", n.lstr, n.pstr);
 		err = dump_tcp__conn(pid, fd, s, what, k);
+		/* Restore makes it ESTABLISHED and replays the reset (tcp_fin.h). */
+		if (!err && reset_err >= 0 && k->tcp->state == TCP_FIN_ST_CLOSE) {
+			k->tcp->has_reset_err = true;
+			k->tcp->reset_err = (uint32_t)reset_err;
+		}
 	}
 	return err;
 }

@@ -17,6 +17,8 @@
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <linux/tcp.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -29,6 +31,7 @@
 #include "tcp_fin.h"
 #include "tcp_lock.h"
 #include "tcp_repair.h"
+#include "tcp_skerr.h"
 
 #define TCP_LISTEN_STATE 10
 
@@ -305,9 +308,10 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	}
 	err = probe(s, t);
 	if (err) {
-		pr_err("pid %d fd %d: %s (%s), where no segment from its peer's address arrives "
-		       "(a firewall rule?), is not supported: restore replays the peer's FIN or ACK "
-		       "that way", pid, fd, what, tcp_fin__state_name(t->state));
+		pr_err("pid %d fd %d: %s (%s), where no segment from its peer's address arrives, "
+		       "not even through nftables for a moment (an iptables-legacy rule, no nft?), "
+		       "is not supported: restore replays the peer's FIN or ACK that way", pid, fd,
+		       what, tcp_fin__state_name(t->state));
 		return -EOPNOTSUPP;
 	}
 	/*
@@ -380,6 +384,42 @@ bool dump_tcp__ever_connected(int s)
 		return true;	/* unknown: not the easy case */
 	/* A SYN or anything after it: a connection that ended, or never came. */
 	return ti.tcpi_segs_out || ti.tcpi_segs_in;
+}
+
+int dump_tcp__closed_how(int s, int *reset_err, char *why, size_t len)
+{
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	struct tcp_skerr k;
+	int err = tcp_skerr__read(s, &k);
+
+	*reset_err = -1;
+	if (err) {
+		/* poll() tells an error is pending, not which: SO_ERROR would take it. */
+		if (poll(&p, 1, 0) < 0 || (p.revents & POLLERR)) {
+			snprintf(why, len, "an error pending that only a BPF iterator reads without "
+				 "taking it (%s)", strerror(-err));
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
+	if (k.err_soft) {
+		snprintf(why, len, "a soft error pending (%s) that restore cannot set",
+			 strerror(k.err_soft));
+		return -EOPNOTSUPP;
+	}
+	if (k.done && k.err) {
+		snprintf(why, len, "its peer's FIN, then an error pending (%s)", strerror(k.err));
+		return -EOPNOTSUPP;
+	}
+	/* Only a reset (from ESTABLISHED or our FIN's states) leaves ECONNRESET. */
+	if (!k.done && k.err && k.err != ECONNRESET) {
+		snprintf(why, len, "error %s pending, which a reset does not leave",
+			 strerror(k.err));
+		return -EOPNOTSUPP;
+	}
+	if (!k.done)
+		*reset_err = k.err;
+	return 0;
 }
 
 int dump_tcp__check(pid_t root)

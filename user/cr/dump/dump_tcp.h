@@ -57,6 +57,17 @@ bool dump_tcp__close_instead(int s, uint32_t *state, uint32_t *shutdown,
 bool dump_tcp__ever_connected(int s);
 
 /**
+ * dump_tcp__closed_how() - TCP socket @s, closed after a connection: by
+ * both FINs (*@reset_err -1) or by a reset (*@reset_err the error pending,
+ * ECONNRESET, or 0 when the program read it), told by SOCK_DONE and
+ * sk_err read without taking them (tcp_skerr.h). Without the iterator a
+ * socket with no error pending is taken for closed by FINs: the same to
+ * the program (it reads the end of the stream, cannot write).
+ * Return: 0; -EOPNOTSUPP with @why (what restore could not make) filled.
+ */
+int dump_tcp__closed_how(int s, int *reset_err, char *why, size_t len);
+
+/**
  * dump_tcp__check() - before the image is committed: no connection has
  * received anything since it was read (the kernel acknowledges what
  * arrives in repair mode too: the image would lose it). @root: the tree

@@ -66,6 +66,10 @@ static int tcp_conn_check(const TcpConnEntry *t, char *why, size_t len)
 {
 	if (!tcp_fin__state_ok(t->state))
 		snprintf(why, len, "TCP connection in state %u", t->state);
+	else if (t->has_reset_err && (t->state != TCP_FIN_ST_CLOSE ||
+				      (t->reset_err && t->reset_err != ECONNRESET)))
+		snprintf(why, len, "TCP connection %s reset with error %u pending",
+			 tcp_fin__state_name(t->state), t->reset_err);
 	else if (t->fin_unsent && (!tcp_fin__ours(t->state) || tcp_fin__ours_acked(t->state)))
 		snprintf(why, len, "TCP connection %s with an unsent FIN",
 			 tcp_fin__state_name(t->state));
@@ -168,10 +172,14 @@ bool inet_sk__describe(const FdEntry *e, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, " -> %s", peer);
 		if (k->tcp && (size_t)n < len)
 			n += snprintf(buf + n, len - n,
-				      ", %s, seq rcv %u snd %u, queued %zu in %zu out (%u unsent%s)",
-				      tcp_fin__state_name(k->tcp->state), k->tcp->inq_seq,
-				      k->tcp->outq_seq, k->tcp->inq.len, k->tcp->outq.len,
-				      k->tcp->unsent, k->tcp->fin_unsent ? ", FIN unsent" : "");
+				      ", %s%s, seq rcv %u snd %u, queued %zu in %zu out (%u unsent%s)",
+				      tcp_fin__state_name(k->tcp->state),
+				      !k->tcp->has_reset_err ? "" :
+				      k->tcp->reset_err ? " by a reset, its error pending" :
+				      " by a reset, its error read",
+				      k->tcp->inq_seq, k->tcp->outq_seq, k->tcp->inq.len,
+				      k->tcp->outq.len, k->tcp->unsent,
+				      k->tcp->fin_unsent ? ", FIN unsent" : "");
 	} else if (!k->src_port) {
 		n += snprintf(buf + n, len - n, ", unbound");
 	}
@@ -224,6 +232,9 @@ static void inet_sk_tcp_json(const TcpConnEntry *t, struct json_object *j)
 	}
 	add(o, "snd_wnd", json_object_new_int64(t->snd_wnd));
 	add(o, "rcv_wnd", json_object_new_int64(t->rcv_wnd));
+	/* Closed by a reset: its error pending (errno), or 0 read already. */
+	if (t->has_reset_err)
+		add(o, "reset_err", json_object_new_int64(t->reset_err));
 	add(j, "tcp", o);
 }
 

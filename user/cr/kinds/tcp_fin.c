@@ -18,9 +18,12 @@
 #include <unistd.h>
 
 #include "tcp_fin.h"
+#include "tcp_fwpass.h"
+#include "testfault.h"
 #include "tcp_repair.h"
 
 #define FLAG_FIN 0x01
+#define FLAG_RST 0x04
 #define FLAG_ACK 0x10
 
 bool tcp_fin__state_ok(uint32_t st)
@@ -58,14 +61,20 @@ const char *tcp_fin__state_name(uint32_t st)
 	return st < sizeof(names) / sizeof(names[0]) && names[st] ? names[st] : "unknown state";
 }
 
+/* A reset connection comes back ESTABLISHED first: no FIN went either way. */
+uint32_t tcp_fin__fins_state(const TcpConnEntry *t)
+{
+	return t->has_reset_err ? TCP_FIN_ST_ESTABLISHED : t->state;
+}
+
 uint32_t tcp_fin__rcv_nxt(const TcpConnEntry *t)
 {
-	return t->inq_seq - (tcp_fin__peers(t->state) ? 1 : 0);
+	return t->inq_seq - (tcp_fin__peers(tcp_fin__fins_state(t)) ? 1 : 0);
 }
 
 uint32_t tcp_fin__write_seq(const TcpConnEntry *t)
 {
-	return t->outq_seq - (tcp_fin__ours(t->state) ? 1 : 0);
+	return t->outq_seq - (tcp_fin__ours(tcp_fin__fins_state(t)) ? 1 : 0);
 }
 
 /*
@@ -76,12 +85,14 @@ uint32_t tcp_fin__write_seq(const TcpConnEntry *t)
  */
 static bool fin_in_repair(const TcpConnEntry *t)
 {
-	return tcp_fin__ours(t->state) && (!t->fin_unsent || t->state == TCP_FIN_ST_CLOSING);
+	uint32_t st = tcp_fin__fins_state(t);
+
+	return tcp_fin__ours(st) && (!t->fin_unsent || st == TCP_FIN_ST_CLOSING);
 }
 
 size_t tcp_fin__sent_in_repair(const TcpConnEntry *t)
 {
-	return t->state == TCP_FIN_ST_CLOSING ? t->outq.len : t->outq.len - t->unsent;
+	return tcp_fin__fins_state(t) == TCP_FIN_ST_CLOSING ? t->outq.len : t->outq.len - t->unsent;
 }
 
 /* The one's complement sum of @len bytes at @p, added to @sum. */
@@ -159,6 +170,7 @@ static int send_segment(const struct sockaddr_storage *local, const struct socka
 	th.ack_seq = htonl(ack);
 	th.doff = sizeof(th) / 4;
 	th.fin = !!(flags & FLAG_FIN);
+	th.rst = !!(flags & FLAG_RST);
 	th.ack = !!(flags & FLAG_ACK);
 	th.window = htons(win);
 	/* Over the pseudo header: both addresses, the protocol, the length. */
@@ -260,20 +272,50 @@ static int state_of(int s)
 
 /*
  * A segment for @s from its peer, which moves it to another state: sent,
- * and seen to arrive (a firewall rule may drop it: 0.2 s at most).
+ * and seen to arrive (0.2 s at most). A firewall rule may drop it: then
+ * once more through the way tcp_fwpass.h opens (its caller closes it).
  */
 static int inject(int s, const struct sockaddr_storage *local,
 		  const struct sockaddr_storage *peer, uint32_t seq, uint32_t ack, uint16_t win,
 		  uint8_t flags)
 {
-	int before = state_of(s), i, err;
+	int before = state_of(s), i, err, round;
 
 	if (before < 0)
 		return before;
-	err = send_segment(local, peer, seq, ack, win, flags);
-	for (i = 0; !err && i < 200 && state_of(s) == before; i++)
-		usleep(1000);
-	return err ? err : state_of(s) == before ? -ETIMEDOUT : 0;
+	for (round = 0; round < 2; round++) {
+		if (round && (tcp_fwpass__is_open() || tcp_fwpass__open()))
+			break;
+		err = send_segment(local, peer, seq, ack, win, flags);
+		for (i = 0; !err && i < 200 && state_of(s) == before; i++)
+			usleep(1000);
+		if (err || state_of(s) != before)
+			return err;
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * The reset as the peer sent it: at the sequence number the socket
+ * expects next, which is the only one the kernel takes a reset at
+ * (RFC 5961; others draw a challenge ACK). The kernel then does what it
+ * did to the original: state CLOSE, shut down both ways, what was not
+ * acknowledged dropped, the unread bytes kept, ECONNRESET pending. One
+ * the program had read already is taken here (SO_ERROR), as it took it.
+ */
+static int reset(int s, const TcpConnEntry *t, const struct sockaddr_storage *local,
+		 const struct sockaddr_storage *peer, const char **what)
+{
+	socklen_t l = sizeof(int);
+	int err, v;
+
+	*what = "the peer's reset from a raw socket (not received: a firewall rule?)";
+	err = inject(s, local, peer, tcp_fin__rcv_nxt(t), 0, 0, FLAG_RST);
+	/* Taken when pending: the verification must find it missing (cr_tcp_reset.sh). */
+	if (err || (t->reset_err && !testfault__point("restore-take-reset-error")))
+		return err;
+	*what = "SO_ERROR (the reset's error, read by the program before the dump)";
+	return getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &l) ? -errno : 0;
 }
 
 int tcp_fin__replay(int s, const TcpConnEntry *t, enum tcp_fin_step step,
@@ -281,30 +323,33 @@ int tcp_fin__replay(int s, const TcpConnEntry *t, enum tcp_fin_step step,
 		    const char **what)
 {
 	uint32_t snd_una = tcp_fin__write_seq(t) - (uint32_t)t->outq.len;
+	uint32_t st = tcp_fin__fins_state(t);
 
+	if (step == TCP_FIN_RESET)
+		return t->has_reset_err ? reset(s, t, local, peer, what) : 0;
 	switch (step) {
 	case TCP_FIN_OURS_FIRST:
-		if (!fin_in_repair(t) || t->state == TCP_FIN_ST_LAST_ACK ||
-		    t->state == TCP_FIN_ST_CLOSE)
+		if (!fin_in_repair(t) || st == TCP_FIN_ST_LAST_ACK ||
+		    st == TCP_FIN_ST_CLOSE)
 			return 0;
 		return fin_as_sent(s, what);
 	case TCP_FIN_PEERS:
-		if (!tcp_fin__peers(t->state))
+		if (!tcp_fin__peers(st))
 			return 0;
 		*what = "the peer's FIN from a raw socket (not received: a firewall rule?)";
 		return inject(s, local, peer, tcp_fin__rcv_nxt(t), snd_una, peer_window(t),
 			      FLAG_FIN | FLAG_ACK);
 	case TCP_FIN_OURS_SECOND:
 		if (!fin_in_repair(t) ||
-		    (t->state != TCP_FIN_ST_LAST_ACK && t->state != TCP_FIN_ST_CLOSE))
+		    (st != TCP_FIN_ST_LAST_ACK && st != TCP_FIN_ST_CLOSE))
 			return 0;
 		return fin_as_sent(s, what);
 	case TCP_FIN_ACKED:
-		if (!tcp_fin__ours_acked(t->state))
+		if (!tcp_fin__ours_acked(st))
 			return 0;
 		*what = "the peer's ACK of our FIN from a raw socket (not received: a firewall rule?)";
 		/* A peer in the tree may have acknowledged it already (its answer to our FIN). */
-		if (state_of(s) == (t->state == TCP_FIN_ST_CLOSE ? TCP_FIN_ST_CLOSE :
+		if (state_of(s) == (st == TCP_FIN_ST_CLOSE ? TCP_FIN_ST_CLOSE :
 								   TCP_FIN_ST_FIN_WAIT2))
 			return 0;
 		return inject(s, local, peer, t->inq_seq, t->outq_seq, peer_window(t), FLAG_ACK);
@@ -327,26 +372,36 @@ int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *
 		   const struct sockaddr_storage *peer)
 {
 	uint32_t before = segs_in(s);
-	int i, err;
+	int i, err = 0, round;
 
 	/* Only what restore will replay from a raw socket; a closed socket is in no table. */
 	if (!(tcp_fin__peers(t->state) || tcp_fin__ours_acked(t->state)) ||
-	    t->state == TCP_FIN_ST_CLOSE)
+	    t->state == TCP_FIN_ST_CLOSE || t->has_reset_err)
 		return 0;
 	/*
 	 * Far out of the window: the kernel counts it, answers a duplicate
-	 * ACK at most, and changes nothing else.
+	 * ACK at most, and changes nothing else. Dropped: once more through
+	 * the way restore would open too (tcp_fwpass.h), closed again here.
 	 */
-	err = send_segment(local, peer, t->inq_seq - 0x40000000u, t->outq_seq - 1, peer_window(t),
-			   FLAG_ACK);
-	for (i = 0; !err && i < 200 && segs_in(s) == before; i++)
-		usleep(1000);
+	for (round = 0; round < 2; round++) {
+		if (round && tcp_fwpass__open())
+			break;
+		err = send_segment(local, peer, t->inq_seq - 0x40000000u, t->outq_seq - 1,
+				   peer_window(t), FLAG_ACK);
+		for (i = 0; !err && i < 200 && segs_in(s) == before; i++)
+			usleep(1000);
+		if (err || segs_in(s) != before)
+			break;
+	}
+	tcp_fwpass__close();
 	return err ? err : segs_in(s) == before ? -EHOSTUNREACH : 0;
 }
 
 int tcp_fin__after_repair(int s, const TcpConnEntry *t, uint32_t shutdown_bits,
 			  const char **what)
 {
+	if (t->has_reset_err)
+		return 0;	/* closed, shut down both ways by the reset */
 	if (tcp_fin__ours(t->state) && !fin_in_repair(t)) {
 		*what = "our FIN (shutdown)";
 		if (shutdown(s, SHUT_WR))

@@ -20,6 +20,12 @@
  * peer still named by SO_PEERNAME) goes the LAST_ACK way, then the ACK
  * of our FIN closes it: it reads its unread bytes and the end of the
  * stream, and cannot write, as the original.
+ *
+ * A socket closed by a reset (CLOSE, no FIN of the peer's received,
+ * tcp_conn_entry reset_err) goes the ESTABLISHED way, then takes a reset
+ * from the peer's address at the sequence number it expects: the kernel
+ * closes it as it closed the original, and leaves the same error pending
+ * (tcp_skerr.h reads it at dump without taking it).
  */
 #ifndef PT_TCP_FIN_H
 #define PT_TCP_FIN_H
@@ -65,6 +71,8 @@ const char *tcp_fin__state_name(uint32_t state);
  * sent in repair mode (the rest is written once repair mode is off).
  */
 uint32_t tcp_fin__rcv_nxt(const TcpConnEntry *t);
+/* The state the FIN steps make: @t's, but ESTABLISHED for one a reset closed. */
+uint32_t tcp_fin__fins_state(const TcpConnEntry *t);
 uint32_t tcp_fin__write_seq(const TcpConnEntry *t);
 size_t tcp_fin__sent_in_repair(const TcpConnEntry *t);
 
@@ -74,6 +82,7 @@ enum tcp_fin_step {
 	TCP_FIN_PEERS,		/* the peer's FIN */
 	TCP_FIN_OURS_SECOND,	/* our FIN as sent, after the peer's (LAST_ACK, CLOSE) */
 	TCP_FIN_ACKED,		/* the peer's ACK of our FIN (FIN_WAIT2, CLOSE) */
+	TCP_FIN_RESET,		/* the peer's reset (CLOSE by a reset: reset_err) */
 	TCP_FIN_STEPS
 };
 

@@ -24,6 +24,7 @@
 
 #include "log.h"
 #include "netlock.h"
+#include "nft_cmd.h"
 #include "tcp_fin.h"
 #include "tcp_lock.h"
 
@@ -154,41 +155,9 @@ static void rule(FILE *f, const struct end *e)
 /* `nft -f -` fed @script (its messages to /dev/null). 0 or -errno. */
 static int nft(const char *script)
 {
-	posix_spawn_file_actions_t fa;
-	static const char *const paths[] = { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" };
-	char *argv[] = { "nft", "-f", "-", NULL };
-	int pfd[2], status, err;
-	size_t len = strlen(script), off = 0, i;
-	ssize_t n;
-	pid_t pid;
+	static const char *const args[] = { "-f", "-", NULL };
 
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pfd[0], 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	/* By its path: pidtrace runs as root, its PATH is the caller's. */
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]) && access(paths[i], X_OK); i++)
-		;
-	err = i < sizeof(paths) / sizeof(paths[0]) ?
-		      posix_spawn(&pid, paths[i], &fa, NULL, argv, environ) : ENOENT;
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[0]);
-	if (err) {
-		close(pfd[1]);
-		return -err;
-	}
-	while (off < len) {
-		n = write(pfd[1], script + off, len - off);
-		if (n <= 0)
-			break;
-		off += n;
-	}
-	close(pfd[1]);
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EPERM;
+	return nft_cmd__run(args, script, NULL);
 }
 
 /*

@@ -30,6 +30,7 @@
 #include "restore_reuseport.h"
 #include "restore_tcp.h"
 #include "tcp_fin.h"
+#include "tcp_fwpass.h"
 #include "tcp_repair.h"
 #include "testfault.h"
 
@@ -390,6 +391,8 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 		for (i = 0; i < nheld && !err; i++)
 			err = tcp_fin__replay(held[i].s, held[i].k->tcp, step, &held[i].local,
 					      &held[i].peer, &what);
+	/* The firewall as it was, if a replay had to pass it (tcp_fwpass.h). */
+	tcp_fwpass__close();
 	/* Then out of repair mode, each peer in the tree there already. */
 	for (i = err ? i : 0; i < nheld && !err; i++)
 		err = finish_one(&held[i], &what);

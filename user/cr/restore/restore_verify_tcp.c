@@ -21,6 +21,7 @@
 #include "restore_verify_tcp.h"
 #include "sockdiag.h"
 #include "tcp_fin.h"
+#include "tcp_skerr.h"
 
 /* Whether the kernel alone takes a connection from state @img to @now. */
 static bool reachable(uint32_t img, uint32_t now)
@@ -62,6 +63,43 @@ static int closed(struct verify *v, const FdEntry *e, int s)
 				   p.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR));
 }
 
+/*
+ * Closed in the image: by FINs (SOCK_DONE, no error) or by a reset (no
+ * SOCK_DONE, its error pending or read): the same on the restored socket,
+ * read without taking the error (tcp_skerr.h; nothing to check without it).
+ */
+static int closed_how(struct verify *v, const FdEntry *e, int s)
+{
+	const TcpConnEntry *t = e->inet_sk->tcp;
+	struct tcp_skerr k;
+	char w[64];
+	int err;
+
+	if (tcp_skerr__read(s, &k))
+		return 0;
+	snprintf(w, sizeof(w), "fd %u: closed by a reset (no peer's FIN)", e->fd);
+	v->n->sockopts++;
+	err = restore_verify__num(v, w, VF_DEC, t->has_reset_err, !k.done);
+	if (err)
+		return err;
+	snprintf(w, sizeof(w), "fd %u: pending socket error", e->fd);
+	v->n->sockopts++;
+	err = restore_verify__num(v, w, VF_DEC, t->has_reset_err ? t->reset_err : 0,
+				  (uint32_t)k.err);
+	if (err)
+		return err;
+	/* Dump refuses a soft error; sockdiag cannot see a closed socket's shutdown bits. */
+	snprintf(w, sizeof(w), "fd %u: pending soft socket error", e->fd);
+	v->n->sockopts++;
+	err = restore_verify__num(v, w, VF_DEC, 0, (uint32_t)k.err_soft);
+	if (err)
+		return err;
+	snprintf(w, sizeof(w), "fd %u: TCP shutdown bits", e->fd);
+	v->n->sockopts++;
+	return restore_verify__num(v, w, VF_HEX, e->inet_sk->has_shutdown ?
+				   e->inet_sk->shutdown & 3 : 0, k.shutdown & 3);
+}
+
 int restore_verify_tcp__conn(struct verify *v, const FdEntry *e, int s)
 {
 	const InetSkEntry *k = e->inet_sk;
@@ -86,6 +124,11 @@ int restore_verify_tcp__conn(struct verify *v, const FdEntry *e, int s)
 	if (!reachable(k->tcp->state, ti.tcpi_state))
 		return restore_verify__str(v, w, tcp_fin__state_name(k->tcp->state),
 					   tcp_fin__state_name(ti.tcpi_state));
+	if (k->tcp->state == TCP_FIN_ST_CLOSE) {
+		err = closed_how(v, e, s);
+		if (err)
+			return err;
+	}
 	/*
 	 * The MSS it sends with, as TCP_MAXSEG gives it (restore_tcp.c
 	 * sync_mss()). The kernel computes it again, larger, when the peer

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nft_cmd.h - the nft command, run by its path (pidtrace runs as root,
+ * its PATH is the caller's): the dump's nftables lock (tcp_lock.c) and
+ * the firewall pass for replayed segments (tcp_fwpass.h).
+ */
+#ifndef PT_NFT_CMD_H
+#define PT_NFT_CMD_H
+
+/**
+ * nft_cmd__run() - run nft with arguments @args (NULL-terminated), @in
+ * on its standard input (NULL: none); with @out, what it writes on its
+ * standard output (malloc'd, NUL-terminated). Its messages go nowhere.
+ * Return: 0; -ENOENT no nft; -EPERM it failed; other -errno.
+ */
+int nft_cmd__run(const char *const *args, const char *in, char **out);
+
+#endif

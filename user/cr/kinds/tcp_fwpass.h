@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcp_fwpass.h - a way through the firewall for the segments restore
+ * replays for a peer (tcp_fin.h: a FIN, an ACK, a reset, written on a
+ * raw socket and marked TCP_FIN_MARK). A rule of the tree's own may drop
+ * what comes from the peer's address (zdtm socket-tcp-closed-last-ack:
+ * "-A INPUT --dport PORT -j DROP", so the peer's ACK of the program's
+ * FIN never arrives and the socket stays in LAST_ACK): the replayed FIN
+ * would be dropped as well, and the state could not be made again.
+ *
+ * Every segment delivered to a local socket goes through the netfilter
+ * hooks PREROUTING and INPUT; no path into TCP skips them. So for as long
+ * as the replay takes, each nftables base chain at those hooks (families
+ * ip, ip6, inet; iptables-nft's INPUT among them) gets a first rule
+ * "meta mark TCP_FIN_MARK accept" (comment "pidtrace-replay"), removed
+ * right after; the firewall is then as it was. Only pidtrace marks its
+ * segments so. Rules of iptables-legacy (x_tables) are not nftables':
+ * with a legacy table in the namespace there is no way through.
+ */
+#ifndef PT_TCP_FWPASS_H
+#define PT_TCP_FWPASS_H
+
+/**
+ * tcp_fwpass__open() - open the way (once; again is a no-op).
+ * Return: 0; -EOPNOTSUPP a legacy iptables table, a chain name nft
+ * could not be given; -ENOENT no nft; other -errno.
+ */
+int tcp_fwpass__open(void);
+
+/* tcp_fwpass__close() - if open, remove every "pidtrace-replay" rule (a crashed run's too). */
+void tcp_fwpass__close(void);
+
+/* Whether the way is open now. */
+int tcp_fwpass__is_open(void);
+
+#endif
