@@ -532,7 +532,7 @@ int cmd_dump(int argc, char **argv)
 	err = rlimits__raise_nofile();
 	if (err)
 		pr_debug("cannot raise the fd limit: %s", strerror(-err));
-	interrupts__block();
+	interrupts__block("dump", "the tree is let go as it was held (killed, if its image was complete)");
 	err = run(&r);
 	image__free(r.ctx.img);
 	free_shared(&r.ctx);
