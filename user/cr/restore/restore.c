@@ -410,6 +410,9 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	ret = wait_root(ctx);
 	return ret;
 fail_early:
+	/* A step that failed without saying why: its errno, not an empty line. */
+	if (!ctx->error[0])
+		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", ctx->step, strerror(-err));
 	log__sink(NULL);
 	if (json)
 		restore_report__print(ctx, ms, false, json);
