@@ -44,10 +44,9 @@ cr_kill_below() {
 # cr_ours PID: PID still looks like one of ours: a zdtm program or a stub,
 # in our cgroup v2 group (tests/run.sh gives each test one: a pid reused
 # by another test running at the same time is in another group).
-CR_CGROUP=$(sed -n 's/^0:://p' /proc/self/cgroup)
 cr_ours() {
 	case $(cat "/proc/$1/comm" 2>/dev/null) in
-	zdtm_* | pidtrace*) [ "$(sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null)" = "$CR_CGROUP" ] ;;
+	zdtm_* | pidtrace*) in_our_cgroup "$1" ;;
 	*) return 1 ;;
 	esac
 }
@@ -62,18 +61,20 @@ cr_cleanup() {
 	# A report written after cr_restore stopped waiting for it.
 	[ -z "$CR_PIDS" ] && [ -n "$CR_DIR" ] &&
 		CR_PIDS=$(jq -r '.host_pids[]?' "$CR_DIR/restore.json" 2>/dev/null | tr '\n' ' ')
+	# Each of them may have ended long ago (a restore that failed): its
+	# pid, and what is below it, only if still ours (in_our_cgroup).
 	if [ -n "$CR_DUMP" ]; then
-		kill -9 "$CR_DUMP" 2>/dev/null
+		kill_ours 9 "$CR_DUMP"
 		wait "$CR_DUMP" 2>/dev/null
 	fi
 	if [ -n "$CR_RESTORE" ]; then
-		cr_kill_below "$CR_RESTORE"
-		kill -9 "$CR_RESTORE" 2>/dev/null
+		in_our_cgroup "$CR_RESTORE" && cr_kill_below "$CR_RESTORE"
+		kill_ours 9 "$CR_RESTORE"
 		wait "$CR_RESTORE" 2>/dev/null
 	fi
 	if [ -n "$CR_REAPER" ]; then
-		cr_kill_below "$CR_REAPER"
-		kill -9 "$CR_REAPER" 2>/dev/null
+		in_our_cgroup "$CR_REAPER" && cr_kill_below "$CR_REAPER"
+		kill_ours 9 "$CR_REAPER"
 		wait "$CR_REAPER" 2>/dev/null
 	fi
 	for p in $CR_PIDS $CR_PID; do

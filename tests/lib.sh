@@ -40,6 +40,21 @@ cgroup_remove() {
 	return 0
 }
 
+# in_our_cgroup PID: PID is in this test's cgroup v2 group (tests/run.sh
+# gives each test one). A pid that ended a while ago may belong to another
+# test by now (pid_max is 32768 on the project machines: under several
+# suites the numbers come round within a minute): a kill of a pid that may
+# be gone is sent only to one of ours. Unisolated, every process passes.
+TEST_CGROUP=$(sed -n 's/^0:://p' /proc/self/cgroup)
+in_our_cgroup() { [ "$(sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null)" = "$TEST_CGROUP" ]; }
+# kill_ours SIG PID...: kill -SIG each PID that is still one of ours.
+kill_ours() {
+	local sig=$1 p
+	shift
+	for p in "$@"; do in_our_cgroup "$p" && kill "-$sig" "$p" 2>/dev/null; done
+	return 0
+}
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2"; }

@@ -58,7 +58,7 @@ refused_by() {
 	id=$(hash_id)
 	"$PROGS/zdtm_bpfmap" "$mode" "$id" $extra >"$CR_DIR/helper.log" 2>&1 &
 	helper=$!
-	at_exit "kill $helper 2>/dev/null"
+	at_exit "kill_ours TERM $helper"
 	wait_for 10 grep -q held "$CR_DIR/helper.log"
 	cr_refused "$name" "pid $CR_PID fd [0-9]+: BPF map $id $pat: not supported \\(restored, the tree would have a copy it does not see\\)"
 	kill "$helper" 2>/dev/null

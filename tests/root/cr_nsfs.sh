@@ -65,7 +65,7 @@ cr_cleanup
 # Another process's network namespace: refused, the task untouched.
 unshare -n sleep 600 &
 OTHER=$!
-at_exit "kill $OTHER 2>/dev/null"
+at_exit "kill_ours TERM $OTHER"
 # unshare(1) is in its own namespace once it has unshared (then it execs sleep).
 other_netns() {
 	local i

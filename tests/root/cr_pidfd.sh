@@ -41,7 +41,7 @@ cr_cleanup
 # if it still runs; refused if it was replaced by another one.
 sleep 300 &
 OUTSIDE=$!
-at_exit "kill $OUTSIDE 2>/dev/null"
+at_exit "kill_ours TERM $OUTSIDE"
 cr_roundtrip outside zdtm_pidfd_outside "$OUTSIDE"
 if cr_start outside_gone zdtm_pidfd_outside "$OUTSIDE" && cr_dump; then
 	kill "$OUTSIDE"

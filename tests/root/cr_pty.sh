@@ -134,7 +134,7 @@ if sys.argv[2] == "zombie":
 print(n, flush=True)
 time.sleep(60)' "$dir" "$how" >"$T/foreign_$how.log" 2>&1 &
 		foreign=$!
-		at_exit "kill $foreign 2>/dev/null"
+		at_exit "kill_ours TERM $foreign"
 		wait_for 30 test -s "$T/foreign_$how.log"
 		n=$(head -n 1 "$T/foreign_$how.log")
 		if [ "$n" = 0 ] && cr_start "pty_foreign_$how" zdtm_pty &&
@@ -203,7 +203,7 @@ script -qfc "(sleep 100 & echo \$! >$D/pid); sleep 0.5; \
 	$PIDTRACE restore -D $D/img --json >$D/restore.json 2>$D/restore.err & sleep 20" \
 	/dev/null </dev/null >/dev/null 2>&1 &
 termA=$!
-at_exit "kill $termA 2>/dev/null"
+at_exit "kill_ours TERM $termA"
 wait_for 10 test -s "$D/dump.rc"
 jobpid=$(cat "$D/pid" 2>/dev/null)
 idx=$(jq -r '[.tasks[].fds[].pty | select(.)][0].index' <("$PIDTRACE" show -D "$D/img" --json 2>/dev/null))

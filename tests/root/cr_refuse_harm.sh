@@ -11,7 +11,7 @@
 # directory held open, a child forked by a
 # thread other than the main one, 2500 descriptions under a soft fd limit
 # of 1024, file locks and leases, a pty pair, script(1) with its shell
-# (round trips).
+# (round trips), and a stub of its restore that dies (rolled back).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -141,7 +141,7 @@ has_child() { [ -n "$(child_of "$1")" ]; }
 # whose controlling terminal it is.
 setsid script -qc 'exec sleep 1000' /dev/null </dev/null >/dev/null 2>&1 &
 SCRIPT=$!
-at_exit "kill -9 $SCRIPT 2>/dev/null"
+at_exit "kill_ours 9 $SCRIPT"
 wait_for 10 has_child "$SCRIPT"
 SLEEP=$(child_of "$SCRIPT")
 wait_for 10 grep -q '^sleep$' "/proc/$SLEEP/comm"
@@ -157,9 +157,13 @@ if "$PIDTRACE" dump -t "$SCRIPT" -D "$T/script.img" >"$T/script.out" 2>&1; then
 	wait_for 10 cr_gone "$SCRIPT"
 	wait "$SCRIPT" 2>/dev/null
 	wait_for 10 cr_gone "$SLEEP"
+	# Watched: a restore that ends without a word was killed or stopped
+	# by someone, and the watch names who (it happened under heavy load,
+	# docs/reliability.md).
+	watch_start -p $$ --all-signals
 	"$PIDTRACE" restore -D "$T/script.img" --json >"$T/script.json" 2>"$T/script.restore" &
 	RESTORE=$!
-	at_exit "kill -9 $RESTORE 2>/dev/null"
+	at_exit "kill_ours 9 $RESTORE"
 	# The report comes once the tree is let go. Before it, the pid may
 	# be the restore's stub, running untraced before it is seized and
 	# without its terminal yet (it failed once so: "tty_nr 0").
@@ -173,12 +177,40 @@ if "$PIDTRACE" dump -t "$SCRIPT" -D "$T/script.img" >"$T/script.out" 2>&1; then
 			wait "$RESTORE"
 			st="restore exited with status $?"
 		else
-			st="restore still running"
+			st="restore still running (state $(awk '/^State:/ {print $2}' "/proc/$RESTORE/status" 2>/dev/null), in $(cat "/proc/$RESTORE/wchan" 2>/dev/null))"
 		fi
-		fail script_restored_ctty "tty_nr $(tty_of "$SLEEP"), expected $TTY; $st: $(head -c 300 "$T/script.json") $(head -n 3 "$T/script.restore")"
+		sleep 0.5
+		sigs=$(jq -r --argjson p "$RESTORE" 'select(.victim.pid == $p) | "\(.event) \(.signal) from \(.sender.pid) (\(.sender.comm)), \(.cause)"' \
+			"$T/watch.json" 2>/dev/null | tr '\n' ';')
+		fail script_restored_ctty "tty_nr $(tty_of "$SLEEP"), expected $TTY; $st; signals to it: ${sigs:-none}: $(head -c 300 "$T/script.json") $(head -n 3 "$T/script.restore")"
 	fi
+	watch_stop
 	kill -9 "$SLEEP" "$SCRIPT" 2>/dev/null
 	wait "$RESTORE" 2>/dev/null
+	# A stub that dies while pidtrace waits for its reply (here the session
+	# leader, as it takes its terminal): its socket stays open in its
+	# parent's stub, so a plain read waited for ever (the restore "still
+	# running" once); the tracer's record of the death ends the wait.
+	pids_free() { [ ! -e "/proc/$SCRIPT" ] && [ ! -e "/proc/$SLEEP" ]; }
+	wait_for 30 pids_free
+	PIDTRACE_FAULT=restore-stub-ctty:kill "$PIDTRACE" restore -D "$T/script.img" --json \
+		>"$T/stub.json" 2>"$T/stub.err" &
+	RESTORE=$!
+	at_exit "kill_ours 9 $RESTORE"
+	if wait_for 30 cr_gone "$RESTORE"; then
+		wait "$RESTORE"
+		rc=$?
+		if [ "$rc" = 1 ] && [ "$(jq -r .error "$T/stub.json")" = "create: pid $SLEEP died during the restore: SIGKILL from pid $SLEEP (sleep), kill-syscall" ]; then
+			pass script_stub_dies_rolled_back
+		else
+			fail script_stub_dies_rolled_back "exit status $rc: $(head -c 300 "$T/stub.json") $(cat "$T/stub.err")"
+		fi
+	else
+		fail script_stub_dies_rolled_back "restore still running after 30 s"
+		kill -9 "$RESTORE" "$SCRIPT" "$SLEEP" 2>/dev/null
+		wait "$RESTORE"
+	fi
+	if wait_for 10 pids_free; then pass script_stub_dies_nothing_left; else fail script_stub_dies_nothing_left "$SCRIPT or $SLEEP"; fi
 else
 	fail script_dump "$(cat "$T/script.out")"
 	kill -9 "$SLEEP" "$SCRIPT" 2>/dev/null
@@ -189,7 +221,7 @@ fi
 # in a new mount namespace.
 unshare -fp --mount-proc sleep 1000 </dev/null >/dev/null 2>&1 &
 UNSHARE=$!
-at_exit "kill -9 $UNSHARE 2>/dev/null"
+at_exit "kill_ours 9 $UNSHARE"
 wait_for 10 has_child "$UNSHARE"
 INNER=$(child_of "$UNSHARE")
 wait_for 10 grep -q '^sleep$' "/proc/$INNER/comm"

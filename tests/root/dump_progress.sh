@@ -7,7 +7,7 @@ command -v script >/dev/null || { echo "script(1) (bsdutils) is not installed"; 
 
 "$PROGS/bigtouch" 300 >"$T/ready" &
 pid=$!
-at_exit "kill $pid 2>/dev/null"
+at_exit "kill_ours TERM $pid"
 for _ in $(seq 100); do grep -q ready "$T/ready" && break; sleep 0.1; done
 mkdir -m 700 "$T/imgs"
 script -qc "$PIDTRACE dump -t $pid -D $T/imgs/tty --leave-running" "$T/tty.out" >/dev/null

@@ -11,7 +11,7 @@ ctypes.CDLL(None).prctl(1, 34)
 signal.signal(34, signal.SIG_IGN)
 os.execvp('sleep', ['sleep', '1000'])" &
 P=$!
-at_exit "kill -9 $P 2>/dev/null; wait $P 2>/dev/null"
+at_exit "kill_ours 9 $P; wait $P 2>/dev/null"
 for _ in $(seq 100); do
 	[ "$(readlink /proc/$P/exe 2>/dev/null)" = "$(command -v sleep | xargs readlink -f)" ] && break
 	sleep 0.05

@@ -12,7 +12,7 @@ at_exit "rm -rf /sys/fs/bpf/pidtrace-test-$$"
 watch_start --pin -c no-such-comm || { fail pin_watch_starts "$(cat "$T/watch.err")"; exit 1; }
 "$PROGS/pidfd_holder" >"$T/holder" &
 holder=$!
-at_exit "kill $holder 2>/dev/null"
+at_exit "kill_ours TERM $holder"
 for _ in $(seq 50); do [ -s "$T/holder" ] && break; sleep 0.1; done
 eval "$(cat "$T/holder")"
 watch_stop

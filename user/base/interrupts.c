@@ -1,9 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
-/* interrupts.c - stop requests handled between steps (see interrupts.h). */
-#include "interrupts.h"
+/* interrupts.c - what a signal to pidtrace does while it holds a tree (see interrupts.h). */
+#include <string.h>
+#include <unistd.h>
 
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#include "interrupts.h"
+#include "names.h"
+
+/* Asked to stop: blocked, looked for between steps. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+				    SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGIO, SIGPWR,
+				    SIGSTKFLT };
 #define NSTOP (int)(sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+/* Said as an error return, or never to stop pidtrace: ignored. */
+static const int ignored[] = { SIGPIPE, SIGXFSZ, SIGTTOU, SIGTTIN };
+
+/* A fault of pidtrace's (or one sent as if): one line, then the death it asks for. */
+static const int faults[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static char prefix[64], tail[192];
+static pid_t self;
+/* The handler's own stack: a fault may be a stack overflow. */
+static char altstack[64 * 1024];
 
 void interrupts__set(sigset_t *set)
 {
@@ -12,20 +32,100 @@ void interrupts__set(sigset_t *set)
 	sigemptyset(set);
 	for (i = 0; i < NSTOP; i++)
 		sigaddset(set, stop_signals[i]);
+	/* glibc's SIGRTMIN leaves out the two it uses itself. */
+	for (i = SIGRTMIN; i <= SIGRTMAX; i++)
+		sigaddset(set, i);
 }
 
-void interrupts__block(void)
+/* Async-signal-safe appends. */
+static size_t put(char *buf, size_t len, size_t at, const char *s)
 {
+	while (*s && at + 1 < len)
+		buf[at++] = *s++;
+	buf[at] = '\0';
+	return at;
+}
+
+static size_t put_num(char *buf, size_t len, size_t at, unsigned long v, unsigned int base)
+{
+	char d[24];
+	int n = 0;
+
+	do
+		d[n++] = "0123456789abcdef"[v % base];
+	while ((v /= base) && n < (int)sizeof(d));
+	while (n && at + 1 < len)
+		buf[at++] = d[--n];
+	buf[at] = '\0';
+	return at;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	char line[512];
+	const char *name = names__signal(sig);
+	size_t at = 0;
+	sigset_t only;
+
+	(void)uc;
+	/* A restore's helper or stub (a fork of pidtrace): not pidtrace's death. */
+	if (getpid() == self) {
+		at = put(line, sizeof(line), at, prefix);
+		at = put(line, sizeof(line), at, "killed by ");
+		at = put(line, sizeof(line), at, name ? name : "a fault");
+		if (si->si_code <= 0 && si->si_pid != self) {
+			at = put(line, sizeof(line), at, " from pid ");
+			at = put_num(line, sizeof(line), at, (unsigned long)si->si_pid, 10);
+		} else if (sig != SIGABRT && sig != SIGSYS) {
+			at = put(line, sizeof(line), at, " (a bug in pidtrace, at address 0x");
+			at = put_num(line, sizeof(line), at, (unsigned long)si->si_addr, 16);
+			at = put(line, sizeof(line), at, ")");
+		} else {
+			at = put(line, sizeof(line), at, " (a bug in pidtrace)");
+		}
+		at = put(line, sizeof(line), at, tail);
+		at = put(line, sizeof(line), at, "\n");
+		if (write(STDERR_FILENO, line, at) < 0)
+			(void)0; /* nothing else can be said */
+	}
+	/* The action is the default again (SA_RESETHAND): die of it, as asked. */
+	sigemptyset(&only);
+	sigaddset(&only, sig);
+	sigprocmask(SIG_UNBLOCK, &only, NULL);
+	raise(sig);
+}
+
+void interrupts__block(const char *cmd, const char *after)
+{
+	struct sigaction sa;
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
 	sigset_t set;
+	size_t i;
 
 	interrupts__set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < N(ignored); i++)
+		signal(ignored[i], SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	self = getpid();
+	i = put(prefix, sizeof(prefix), 0, "pidtrace: ");
+	i = put(prefix, sizeof(prefix), i, cmd);
+	put(prefix, sizeof(prefix), i, ": ");
+	tail[0] = '\0';
+	if (after)
+		put(tail, sizeof(tail), put(tail, sizeof(tail), 0, ": "), after);
+	sigaltstack(&ss, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < N(faults); i++)
+		sigaction(faults[i], &sa, NULL);
 }
 
 int interrupts__pending(void)
 {
-	sigset_t pend;
+	sigset_t pend, set;
 	int i;
 
 	if (sigpending(&pend))
@@ -33,5 +133,9 @@ int interrupts__pending(void)
 	for (i = 0; i < NSTOP; i++)
 		if (sigismember(&pend, stop_signals[i]))
 			return stop_signals[i];
+	interrupts__set(&set);
+	for (i = SIGRTMIN; i <= SIGRTMAX; i++)
+		if (sigismember(&pend, i) && sigismember(&set, i))
+			return i;
 	return 0;
 }

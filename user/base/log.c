@@ -13,6 +13,8 @@
 static int verbose;
 static bool json_mode;
 static const char *cmd_name;
+/* Errors said (printed, kept by a sink or dropped by it as a consequence). */
+static int nerrors;
 /* Errors may come from restore's copy threads: the sink is taken under a lock. */
 static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct log_sink *sink;
@@ -65,6 +67,11 @@ void log__set_json(bool json)
 	json_mode = json;
 }
 
+int log__errors(void)
+{
+	return __atomic_load_n(&nerrors, __ATOMIC_RELAXED);
+}
+
 void log__set_cmd(const char *cmd)
 {
 	cmd_name = cmd;
@@ -90,6 +97,8 @@ void log__printf(enum log_level lvl, const char *fmt, ...)
 
 	if (lvl == LOG_DEBUG && !verbose)
 		return;
+	if (lvl == LOG_ERR)
+		__atomic_add_fetch(&nerrors, 1, __ATOMIC_RELAXED);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

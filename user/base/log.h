@@ -18,6 +18,11 @@ enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void log__set_verbose(int verbose);
 int log__verbose(void);
 void log__set_json(bool json);
+/*
+ * How many errors were said so far (pr_err(), a sink's included): a command
+ * that fails with none said says its error itself (nothing ends silently).
+ */
+int log__errors(void);
 /* The subcommand name used as a prefix: "pidtrace: dump: ..." */
 void log__set_cmd(const char *cmd);
 void log__printf(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

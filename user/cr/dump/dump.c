@@ -532,8 +532,11 @@ int cmd_dump(int argc, char **argv)
 	err = rlimits__raise_nofile();
 	if (err)
 		pr_debug("cannot raise the fd limit: %s", strerror(-err));
-	interrupts__block();
+	interrupts__block("dump", "the tree is let go as it was held (killed, if its image was complete)");
 	err = run(&r);
+	/* Every step says its own failure; one that did not still gets its line. */
+	if (err && !log__errors())
+		pr_err("failed: %s", strerror(-err));
 	image__free(r.ctx.img);
 	free_shared(&r.ctx);
 	return err ? 1 : 0;

@@ -240,17 +240,21 @@ static int wait_root(struct restore_ctx *ctx)
 	interrupts__set(&set);
 	for (;;) {
 		if (ctx->pidns && poll(&pfd, 1, 0) > 0) {
-			if (restore_ns__wait_root(ctx, &st))
-				return 1;
-			break;
+			if (!restore_ns__wait_root(ctx, &st))
+				break;
+			pr_err("the restored root's exit status is unknown: the namespace's init died first");
+			return 1;
 		}
 		r = waitpid(-1, &st, __WALL | WNOHANG);
 		if (r == root && (WIFEXITED(st) || WIFSIGNALED(st)))
 			break;
 		if (r > 0)
 			continue;
-		if (r < 0 && errno == ECHILD)
+		/* Not ours to wait for any more (reaped by someone else). */
+		if (r < 0 && errno == ECHILD) {
+			pr_err("the restored root (pid %d) ended, its exit status is unknown", (int)root);
 			return 1;
+		}
 		/* Signals to pidtrace are meant for the program it runs. */
 		sig = sigtimedwait(&set, NULL, &ts);
 		if (sig > 0)
@@ -305,7 +309,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	}
 	log__sink(&ctx->sink);
 	/* Before the tracer's loading thread starts: it inherits the mask. */
-	interrupts__block();
+	interrupts__block("restore", "the tasks it still held die with it");
 	ctx->self = getpid();
 	if (!stat("/proc/self/ns/pid", &sb))
 		ctx->self_pidns = sb.st_ino;
@@ -383,8 +387,10 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		return 1;
 	}
 	if (ctx->pidns && restore_ns__run(ctx, detach)) {
-		restore_ctx__fail(ctx, 0, -EPIPE, "detach: the namespace's init is gone");
+		restore_ctx__fail(ctx, 0, -EPIPE, "the namespace's init is gone");
 		log__sink(NULL);
+		if (!json)
+			pr_err("%s (rolled back)", ctx->error);
 		restore_tree__kill_all(ctx);
 		restore_cgroup__end(ctx, true);
 		restore_report__print(ctx, ms, false, json);
@@ -404,6 +410,9 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	ret = wait_root(ctx);
 	return ret;
 fail_early:
+	/* A step that failed without saying why: its errno, not an empty line. */
+	if (!ctx->error[0])
+		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", ctx->step, strerror(-err));
 	log__sink(NULL);
 	if (json)
 		restore_report__print(ctx, ms, false, json);

@@ -178,7 +178,7 @@ static void __attribute__((noreturn)) init_main(struct restore_ctx *ctx)
 			_exit(1); /* pidtrace is gone */
 		switch (c.op) {
 		case STUB_FORK:
-			rep.ret = restore_tree__fork_stub(ctx, c.arg);
+			rep.ret = restore_stub__fork(ctx, c.arg);
 			break;
 		case INIT_HOLD:
 			rep.ret = init_hold(&mh);

@@ -32,4 +32,7 @@ struct stub_reply {
 	long ret; /* >= 0, or -errno */
 };
 
+/* In pidtrace, a stub or the init: fork the stub of task @idx (restore_stub.c). Return: pid or -errno. */
+long restore_stub__fork(struct restore_ctx *ctx, size_t idx);
+
 #endif

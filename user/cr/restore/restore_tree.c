@@ -26,6 +26,8 @@
  * never runs again), and could outlive pidtrace if it had not yet asked
  * for its parent-death signal.
  *
+ * The stub's side (its set-up and the commands it runs) is restore_stub.c.
+ *
  * Zombies of the image are stubs that set their session and group and then
  * exit with the original wait status, before their parent is seized (a
  * traced parent would queue the SIGCHLD that an untraced one discards).
@@ -38,24 +40,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/sched.h>
-
+#include "interrupts.h"
 #include "kinds.h"
 #include "log.h"
 #include "procfs.h"
 #include "ptrace.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
-#include "restore_fdt.h"
 #include "restore_ns.h"
 #include "restore_pgrp.h"
 #include "restore_stopped.h"
@@ -67,144 +65,26 @@
 /* How long a new stub may take to set itself up (a loaded machine: generous). */
 #define READY_WAIT_MS 10000
 
-static long sys_clone3_pid(pid_t pid, int exit_signal, unsigned long flags)
-{
-	struct clone_args args;
-
-	memset(&args, 0, sizeof(args));
-	args.flags = flags;
-	args.exit_signal = exit_signal;
-	args.set_tid = (uint64_t)(uintptr_t)&pid;
-	args.set_tid_size = 1;
-	return syscall(SYS_clone3, &args, sizeof(args));
-}
-
-static void __attribute__((noreturn)) stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent);
-
 /*
- * Every signal blocked around the clone (raw: glibc's sigprocmask leaves
- * its own two out): the stub starts with none deliverable, so no handler
- * of pidtrace's runs in it before it has set every action to the default.
+ * Wait for a stub's reply. Its death closes nothing (its parent's stub
+ * holds the other end of its socket too), so a plain read() would wait
+ * for ever: look at the tracer's deaths and for a stop request meanwhile.
  */
-long restore_tree__fork_stub(struct restore_ctx *ctx, size_t idx)
+static int wait_reply(struct restore_ctx *ctx, int ctl)
 {
-	struct rtask *child = &ctx->tasks[idx];
-	pid_t me = syscall(SYS_getpid);
-	uint64_t all = ~0ULL, old;
-	long r;
-	int err;
+	struct pollfd pfd = { ctl, POLLIN, 0 };
+	int n;
 
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, sizeof(old));
-	fflush(NULL);
-	/* CLONE_FILES: it uses its parent's fd table, as it did (restore_fdt.c). */
-	r = sys_clone3_pid(child->pid, child->core->ids->exit_signal,
-			   restore_fdt__clone_flags(child));
-	if (r == 0)
-		stub_main(ctx, idx, me);
-	err = errno;
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(old));
-	return r < 0 ? -err : r;
-}
-
-/* A session leader without a terminal opens /dev/pts/@n: it is its terminal now. */
-static long stub_ctty(int n)
-{
-	char path[32] = "/dev/pts/", digits[12];
-	size_t len = strlen(path), k = 0;
-	long fd;
-
-	do
-		digits[k++] = '0' + n % 10;
-	while ((n /= 10) > 0 && k < sizeof(digits));
-	while (k)
-		path[len++] = digits[--k];
-	path[len] = '\0';
-	fd = syscall(SYS_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	syscall(SYS_close, fd);
-	return 0;
-}
-
-static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
-{
-	switch (c->op) {
-	case STUB_FORK:
-		return restore_tree__fork_stub(ctx, c->arg);
-	case STUB_SETSID:
-		return setsid() < 0 ? -errno : 0;
-	case STUB_SETPGID:
-		return setpgid(0, c->arg) ? -errno : 0;
-	case STUB_EXIT:
-		restore_ctx__die_as(c->arg);
-	case STUB_CTTY:
-		return stub_ctty(c->arg);
-	case STUB_COW:
-		return restore_cow__stub(ctx, c->arg);
-	case STUB_PGRP_LEAD:
-	case STUB_PGRP_END:
-		return restore_pgrp__stub(c->op, c->arg);
-	}
-	return -EINVAL;
-}
-
-/*
- * Its parent, or pidtrace, is gone (the control socket too: pidtrace's
- * files close before its children get their parent-death signal): die as
- * that signal would have made it, not by an exit status of its own.
- */
-static void __attribute__((noreturn)) die_orphaned(void)
-{
-	syscall(SYS_kill, syscall(SYS_getpid), SIGKILL);
-	_exit(1);
-}
-
-/*
- * The stub's life: raw system calls only (it is a fork of pidtrace made by
- * clone3, glibc's per-thread caches describe another task).
- */
-static void stub_main(struct restore_ctx *ctx, size_t idx, pid_t parent)
-{
-	int fd = ctx->tasks[idx].stub_ctl, sig;
-	const uint64_t dfl[4] = { 0 }; /* handler, flags, restorer, mask */
-	struct stub_reply rep;
-	struct stub_cmd c;
-	sigset_t none;
-	size_t i;
-	ssize_t n;
-
-	/* First: from here a parent's death kills it; a death before is seen next. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (syscall(SYS_getppid) != parent)
-		die_orphaned();
-	/* The name stays through the restore (zombies keep it too). */
-	prctl(PR_SET_NAME, ctx->tasks[idx].core->comm);
-	/* All-zero actions: restore_state.c need not set those the image has so. */
-	for (sig = 1; sig < 65; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
-	/* Every signal was blocked until now (restore_tree__fork_stub). */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (i = 0; i < ctx->ntasks; i++)
-		if (ctx->tasks[i].ctl >= 0)
-			close(ctx->tasks[i].ctl);
-	if (ctx->init_ctl >= 0)
-		close(ctx->init_ctl);
-	/* Set up: pidtrace may look at it now (wait_ready). */
-	rep.ret = syscall(SYS_getpid);
-	/* MSG_NOSIGNAL: its SIGPIPE is the default action now, and must not kill it. */
-	if (send(fd, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
-		die_orphaned();
 	for (;;) {
-		n = read(fd, &c, sizeof(c));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != sizeof(c))
-			die_orphaned();
-		rep.ret = stub_do(ctx, &c);
-		if (send(fd, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
-			die_orphaned();
+		n = poll(&pfd, 1, 100);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (ctx->wd && (watchdog__poll(ctx->wd, 0), watchdog__unexpected(ctx->wd)))
+			return -ECHILD;
+		if (interrupts__pending())
+			return -EINTR;
 	}
 }
 
@@ -213,10 +93,13 @@ int restore_tree__call(struct restore_ctx *ctx, int ctl, int op, int arg, long *
 	struct stub_cmd c = { op, arg };
 	struct stub_reply rep;
 	ssize_t n;
+	int err;
 
-	(void)ctx;
 	if (write(ctl, &c, sizeof(c)) != sizeof(c))
 		return -EPIPE;
+	err = wait_reply(ctx, ctl);
+	if (err)
+		return err;
 	do
 		n = read(ctl, &rep, sizeof(rep));
 	while (n < 0 && errno == EINTR);
@@ -338,7 +221,7 @@ static int create_one(struct restore_ctx *ctx, size_t i)
 	if (t->parent < 0 && ctx->pidns) {
 		err = restore_tree__call(ctx, ctx->init_ctl, STUB_FORK, (int)i, &r);
 	} else if (t->parent < 0) {
-		r = restore_tree__fork_stub(ctx, i);
+		r = restore_stub__fork(ctx, i);
 		err = r < 0 ? (int)r : 0;
 	} else {
 		/* Its parent's pages that it shares are in the parent first (restore_cow.c). */

@@ -8,8 +8,6 @@
 
 #include "restore_ctx.h"
 
-/* In a stub or the init: fork the stub of task @idx. Return: pid or -errno. */
-long restore_tree__fork_stub(struct restore_ctx *ctx, size_t idx);
 int restore_tree__call(struct restore_ctx *ctx, int ctl, int op, int arg, long *ret);
 int restore_tree__check_pids(struct restore_ctx *ctx);
 int restore_tree__create(struct restore_ctx *ctx);
