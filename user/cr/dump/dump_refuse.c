@@ -31,6 +31,7 @@
 #include "dump_ctx.h"
 #include "dump_netns.h"
 #include "dump_refuse.h"
+#include "dump_rofs.h"
 #include "kind_pty.h"
 #include "log.h"
 #include "ptrace.h"
@@ -422,7 +423,16 @@ int dump_refuse__remakeable(const char *link, const char *who, const char *what)
 		slash = strrchr(path, '/');
 		*slash = 0;
 	} while (slash != path && lstat(path, &st));
-	if (slash == path || S_ISDIR(st.st_mode))
+	if (slash == path && (snprintf(path, sizeof(path), "/"), lstat(path, &st)))
+		return 0;
+	/* Made again there by restore: not on a read-only mount. */
+	if (S_ISDIR(st.st_mode) && dump_rofs__read_only(path) > 0) {
+		pr_err("%s: %s %s was removed and %s, where restore would make it again, is on a read-only mount: not supported",
+		       who, what, dump_refuse__escape(link, esc, sizeof(esc)),
+		       dump_refuse__escape(path, esc2, sizeof(esc2)));
+		return -EOPNOTSUPP;
+	}
+	if (S_ISDIR(st.st_mode))
 		return 0;
 	pr_err("%s: %s %s was removed and %s is not a directory now: not supported", who, what,
 	       dump_refuse__escape(link, esc, sizeof(esc)), dump_refuse__escape(path, esc2, sizeof(esc2)));

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# cr_ghost_rofs: files deleted while open (one by an fd, one mapped) on a
+# tmpfs bind-remounted read-only after (zdtm ghost_on_rofs): restore makes
+# them again through a writable clone of the mount (restore_rofs.c); the
+# program checks contents, size, mode, owner, offset and device, the fd on
+# a read-only mount and the mount still read-only, nothing left named. A
+# clone that cannot be made (test: the whole tmpfs read-only, where a
+# removed directory must be made again) is refused at dump, tree running.
+# The test runs in a mount namespace of its own: its mounts die with it.
+if [ -z "${CR_ROFS_OWN_NS:-}" ] && [ "$(id -u)" = 0 ]; then
+	CR_ROFS_OWN_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cr_lib.sh"
+need_root
+
+cr_roundtrip_show ghost_rofs zdtm_ghost_rofs \
+	'ro=[.tasks[0].fds[] | select(.type == "deleted") | .deleted.ro_mount] == [true]' \
+	'ro_map=[.tasks[0].vmas[] | select(.deleted) | .deleted.ro_mount] == [true]'
+umount "$T/ghost_rofs/rofs" 2>/dev/null
+
+# The file system itself read-only: nothing deleted can be held there,
+# and a plain open file dumps and restores as before.
+cr_roundtrip ghost_sbro zdtm_ghost_rofs sbro
+umount "$T/ghost_sbro/rofs" 2>/dev/null
+
+# A directory removed while it was the cwd, on a read-only mount: restore
+# would mkdir it there: refused at dump.
+mkdir -p "$T/rodir/m"
+mount -t tmpfs rodir "$T/rodir/m"
+mkdir "$T/rodir/m/gone"
+(cd "$T/rodir/m/gone" && exec sleep 300) &
+sl=$!
+wait_for 5 test "$(readlink /proc/$sl/cwd)" = "$T/rodir/m/gone"
+rmdir "$T/rodir/m/gone"
+mount -o remount,bind,ro "$T/rodir/m"
+"$PIDTRACE" dump -t "$sl" -D "$T/rodir/img" >"$T/rodir/out" 2>"$T/rodir/err"
+rc=$?
+if [ "$rc" = 1 ] && [ "$(wc -l <"$T/rodir/err")" = 1 ] &&
+	grep -Eq "^pidtrace: dump: pid $sl: cwd .*/gone \(deleted\) was removed and .*/m, where restore would make it again, is on a read-only mount: not supported\$" "$T/rodir/err"; then
+	pass rodir_refused
+else
+	fail rodir_refused "exit status $rc: $(cat "$T/rodir/err")"
+fi
+if kill -0 "$sl" 2>/dev/null; then pass rodir_untouched; else fail rodir_untouched "sleep is gone"; fi
+kill "$sl" 2>/dev/null
+wait "$sl" 2>/dev/null
+umount "$T/rodir/m"
