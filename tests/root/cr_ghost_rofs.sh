@@ -19,6 +19,17 @@ cr_roundtrip_show ghost_rofs zdtm_ghost_rofs \
 	'ro_map=[.tasks[0].vmas[] | select(.deleted) | .deleted.ro_mount] == [true]'
 umount "$T/ghost_rofs/rofs" 2>/dev/null
 
+# No writable clone of the mount (test fault: a kernel without
+# open_tree()): refused at dump, before the tree is touched.
+if cr_start noclone zdtm_ghost_rofs; then
+	PIDTRACE_FAULT=dump-rofs-clone cr_refused noclone \
+		"pid [0-9]+ fd [0-9]+: deleted file .*/rofs/ghost is on a read-only mount and no writable clone of the mount at its directory can be made to create it again \(Function not implemented\): not supported"
+	cr_cleanup
+else
+	fail noclone_start "the program did not start"
+fi
+umount "$T/noclone/rofs" 2>/dev/null
+
 # The file system itself read-only: nothing deleted can be held there,
 # and a plain open file dumps and restores as before.
 cr_roundtrip ghost_sbro zdtm_ghost_rofs sbro

@@ -208,6 +208,7 @@ static void tty_name(int tty_nr, char *buf, size_t len)
 static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 {
 	int tty_nr, leader_tty, index, err;
+	struct dump_task *leader;
 	pid_t session;
 	char name[64];
 
@@ -229,11 +230,19 @@ static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 	tty_name(tty_nr, name, sizeof(name));
 	if (gone(t))
 		return -ESRCH;
-	if (dump_ctx__find_task(ctx, session)) {
+	if ((leader = dump_ctx__find_task(ctx, session))) {
 		index = kind_pty__index(tty_nr);
 		if (index >= 0 && kind_pty__master_in_tree(ctx, index))
 			return 0;
-		pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: only a pseudo-terminal whose master the tree holds is made again",
+		/* A terminal device taken again (dump_ctty.c). */
+		if (leader->ctty_dev)
+			return 0;
+		if (leader->ctty_why[0]) {
+			pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: %s",
+			       t->pid, name, session, leader->ctty_why);
+			return -EOPNOTSUPP;
+		}
+		pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: only a pseudo-terminal whose master the tree holds is made again, or a terminal device an fd of the tree holds",
 		       t->pid, name, session);
 		return -EOPNOTSUPP;
 	}

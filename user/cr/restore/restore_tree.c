@@ -55,6 +55,7 @@
 #include "ptrace.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
+#include "restore_ctty.h"
 #include "restore_fdt.h"
 #include "restore_ns.h"
 #include "restore_pgrp.h"
@@ -106,26 +107,6 @@ long restore_tree__fork_stub(struct restore_ctx *ctx, size_t idx)
 	return r < 0 ? -err : r;
 }
 
-/* A session leader without a terminal opens /dev/pts/@n: it is its terminal now. */
-static long stub_ctty(int n)
-{
-	char path[32] = "/dev/pts/", digits[12];
-	size_t len = strlen(path), k = 0;
-	long fd;
-
-	do
-		digits[k++] = '0' + n % 10;
-	while ((n /= 10) > 0 && k < sizeof(digits));
-	while (k)
-		path[len++] = digits[--k];
-	path[len] = '\0';
-	fd = syscall(SYS_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	syscall(SYS_close, fd);
-	return 0;
-}
-
 static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 {
 	switch (c->op) {
@@ -138,7 +119,9 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 	case STUB_EXIT:
 		restore_ctx__die_as(c->arg);
 	case STUB_CTTY:
-		return stub_ctty(c->arg);
+		return restore_ctty__stub_pts(c->arg);
+	case STUB_CTTY_DEV:
+		return restore_ctty__stub_dev(ctx, c->arg);
 	case STUB_COW:
 		return restore_cow__stub(ctx, c->arg);
 	case STUB_PGRP_LEAD:
@@ -315,6 +298,9 @@ static int session_tty(struct restore_ctx *ctx, struct rtask *t)
 	int err = 0, pts = -1;
 	size_t i;
 
+	/* A terminal device, not made: taken again (restore_ctty.c). */
+	if (t->core->ctty_dev)
+		return restore_ctty__take(ctx, t, (int)(t - ctx->tasks));
 	for (i = 0; !err && pts < 0 && (k = kinds__at(i)); i++)
 		if (k->ctty_pts)
 			err = k->ctty_pts(ctx, t, &pts);
