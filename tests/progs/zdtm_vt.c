@@ -7,7 +7,8 @@
  * process group of its own that it puts in the foreground. After restore:
  * the fd is that device, it is the controlling terminal of the session
  * (the leader's and the child's), the child's group is in the foreground,
- * echo is still off.
+ * echo is still off. With argv[2] "unlink", the node is removed once
+ * open: no path reaches the console any more.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -54,6 +55,9 @@ int main(int argc, char **argv)
 	fd = open("vt", O_RDONLY);
 	if (fd < 0 || fstat(fd, &st1))
 		zdtm_fail("open vt");
+	/* argv[2] "unlink": no path opens it any more (dump refuses it). */
+	if (argc > 2 && !strcmp(argv[2], "unlink") && unlink("vt"))
+		zdtm_fail("unlink vt");
 	if (tcgetsid(fd) != getpid())
 		zdtm_fail("vt is not the session's terminal");
 	if (tcgetattr(fd, &tio))

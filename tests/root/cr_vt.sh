@@ -6,7 +6,8 @@
 # (echo off: a console resets them on its last close, at the dump's kill)
 # (restore_ctty.c). A console another session took between dump and
 # restore is not stolen: the restore fails in one line, rolled back; once
-# that session let it go the same image restores.
+# that session let it go the same image restores. A console no path of
+# the tree reaches (its node removed) is refused at dump.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -52,3 +53,8 @@ time.sleep(120)' "$CR_DIR/vt" >"$CR_DIR/holder" &
 else
 	fail steal_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
 fi
+
+# The node removed: no path of the tree's reaches the console again.
+cr_start unlinked zdtm_vt "$VT" unlink &&
+	cr_refused vt_unlinked "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: no fd of the tree holds it by a path restore could open it by"
+cr_cleanup

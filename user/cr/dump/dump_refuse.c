@@ -237,12 +237,12 @@ static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 		/* A terminal device taken again (dump_ctty.c). */
 		if (leader->ctty_dev)
 			return 0;
-		if (leader->ctty_why[0]) {
+		if (index < 0 && leader->ctty_why[0]) {
 			pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: %s",
 			       t->pid, name, session, leader->ctty_why);
 			return -EOPNOTSUPP;
 		}
-		pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: only a pseudo-terminal whose master the tree holds is made again, or a terminal device an fd of the tree holds",
+		pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: only a pseudo-terminal whose master the tree holds is made again",
 		       t->pid, name, session);
 		return -EOPNOTSUPP;
 	}
