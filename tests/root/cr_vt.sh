@@ -19,7 +19,9 @@ if ! python3 -c 'import os; os.close(os.open("/dev/tty9", os.O_RDONLY | os.O_NOC
 	exit 0
 fi
 
+CR_SHOW_CHECKS=('ctty=.tasks[1].pid as $c | .tasks[0].ctty_dev | (.path | endswith("/vt")) and .rdev == 1033 and .fg_pgrp == $c')
 cr_roundtrip vt zdtm_vt "$VT"
+CR_SHOW_CHECKS=()
 
 if cr_start steal zdtm_vt "$VT" && cr_dump; then
 	# Another session takes the console as its terminal (an open without O_NOCTTY).

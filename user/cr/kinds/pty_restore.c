@@ -33,9 +33,9 @@
 #include "kinds.h"
 #include "pty_queue.h"
 #include "pty_restore.h"
-#include "restore_ctty.h"
 #include "restore_ctx.h"
 #include "restore_files.h"
+#include "restore_pgrp.h"
 
 /* Tries 50 ms apart for an index still held (open_index). */
 #define PTY_BUSY_TRIES 40
@@ -402,7 +402,7 @@ int pty_restore__task(struct restore_ctx *ctx, struct rtask *t)
 				     strerror(-err));
 	if (!leader(t) || !p->has_fg_pgrp)
 		return 0;
-	return restore_ctty__set_fg(ctx, t, path, tfd, (pid_t)p->fg_pgrp);
+	return restore_pgrp__set_fg(ctx, t, path, tfd, (pid_t)p->fg_pgrp);
 }
 
 /* The master record of /dev/pts/@index in the image with unread bytes, or NULL. */

@@ -32,8 +32,9 @@
 #include <unistd.h>
 #include <asm/termbits.h>
 
-#include "kind_pty.h"
+#include "procfs.h"
 #include "restore_ctty.h"
+#include "restore_pgrp.h"
 #include "restore_stub.h"
 #include "restore_tree.h"
 
@@ -123,15 +124,15 @@ static int check_dev(struct restore_ctx *ctx, pid_t pid, const CttyDevEntry *c, 
 /* The session whose terminal is device @rdev (a scan of /proc), or 0. */
 static pid_t holder(uint64_t rdev)
 {
-	pid_t sid = 0, s, tpgid;
+	struct procfs_stat st;
 	struct dirent *d;
-	int nr;
 	DIR *dp = opendir("/proc");
+	pid_t sid = 0;
 
 	while (dp && !sid && (d = readdir(dp)))
-		if (atoi(d->d_name) > 0 && !kind_pty__stat_tty(atoi(d->d_name), &s, &nr, &tpgid) &&
-		    (uint64_t)nr == rdev)
-			sid = s;
+		if (atoi(d->d_name) > 0 && !procfs__stat(atoi(d->d_name), &st) &&
+		    (uint64_t)st.tty_nr == rdev)
+			sid = st.session;
 	if (dp)
 		closedir(dp);
 	return sid;
@@ -173,33 +174,6 @@ int restore_ctty__take(struct restore_ctx *ctx, struct rtask *t, int idx)
 	return 0;
 }
 
-int restore_ctty__set_fg(struct restore_ctx *ctx, struct rtask *t, const char *path, int tfd,
-			 pid_t pgrp)
-{
-	unsigned long addr;
-	long fd = tfd, r = 0;
-	int g = pgrp;
-
-	if (fd < 0) {
-		r = restore_ctx__put(t, 0, path, strlen(path) + 1, &addr);
-		fd = r ? r : restore_ctx__sys(t, SYS_openat, AT_FDCWD, addr,
-					      O_RDONLY | O_NOCTTY | O_NONBLOCK, 0, 0, 0);
-		if (fd < 0)
-			return restore_ctx__fail(ctx, t->pid, (int)fd, "pid %d: open %s: %s", t->pid,
-					     path, strerror((int)-fd));
-	}
-	r = restore_ctx__put(t, 64, &g, sizeof(g), &addr);
-	if (!r)
-		r = restore_ctx__sys(t, SYS_ioctl, fd, TIOCSPGRP, addr, 0, 0, 0);
-	if (tfd < 0)
-		restore_ctx__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
-	if (r < 0)
-		return restore_ctx__fail(ctx, t->pid, (int)r,
-				     "pid %d: foreground process group %d of %s: %s", t->pid, pgrp,
-				     path, strerror((int)-r));
-	return 0;
-}
-
 /* The leader, in the image, of @sid whose terminal is a device, or NULL. */
 static const CttyDevEntry *session_dev(struct restore_ctx *ctx, pid_t sid, struct rtask **lead)
 {
@@ -219,31 +193,31 @@ static const CttyDevEntry *session_dev(struct restore_ctx *ctx, pid_t sid, struc
 int restore_ctty__task(struct restore_ctx *ctx, struct rtask *t)
 {
 	const CttyDevEntry *c;
+	struct procfs_stat st;
 	struct rtask *lead;
-	pid_t sid, tpgid;
 	char a[32];
-	int tty_nr, err;
+	int err;
 
 	if (t->zombie || !t->core || !t->core->ids ||
 	    !(c = session_dev(ctx, t->core->ids->sid, &lead)))
 		return 0;
-	err = kind_pty__stat_tty(t->opid, &sid, &tty_nr, &tpgid);
-	if (!err && (uint64_t)tty_nr != c->rdev)
+	err = procfs__stat(t->opid, &st);
+	if (!err && (uint64_t)st.tty_nr != c->rdev)
 		err = -ENOTTY;
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err,
 				     "pid %d: its controlling terminal is not %s (%s): %s", t->pid,
 				     c->path, devname(c->rdev, a, sizeof(a)), strerror(-err));
 	/* With --pidns, /proc shows pidtrace's numbers: set it, compare none. */
-	if (t != lead || (!ctx->pidns && tpgid == c->fg_pgrp))
+	if (t != lead || (!ctx->pidns && st.tpgid == c->fg_pgrp))
 		return 0;
-	err = restore_ctty__set_fg(ctx, t, c->path, -1, c->fg_pgrp);
+	err = restore_pgrp__set_fg(ctx, t, c->path, -1, c->fg_pgrp);
 	if (!err)
-		err = kind_pty__stat_tty(t->opid, &sid, &tty_nr, &tpgid);
-	if (!err && !ctx->pidns && tpgid != c->fg_pgrp)
+		err = procfs__stat(t->opid, &st);
+	if (!err && !ctx->pidns && st.tpgid != c->fg_pgrp)
 		return restore_ctx__fail(ctx, t->pid, -EIO,
 				     "pid %d: the foreground group of %s is %d, not %d", t->pid,
-				     c->path, tpgid, c->fg_pgrp);
+				     c->path, st.tpgid, c->fg_pgrp);
 	return err;
 }
 

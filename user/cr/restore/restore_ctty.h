@@ -32,14 +32,6 @@ int restore_ctty__take(struct restore_ctx *ctx, struct rtask *t, int idx);
  */
 int restore_ctty__task(struct restore_ctx *ctx, struct rtask *t);
 
-/*
- * restore_ctty__set_fg() - make @pgrp the foreground group of terminal
- * @path of task @t's session, through its fd @tfd (-1: @path opened in
- * the task for it). Return: 0, or -errno after restore_ctx__fail().
- */
-int restore_ctty__set_fg(struct restore_ctx *ctx, struct rtask *t, const char *path, int tfd,
-			 pid_t pgrp);
-
 /* The devices held for the restore let go (every restore's end). */
 void restore_ctty__end(void);
 
