@@ -49,7 +49,7 @@
  * an inotify watch through a deleted file's fd (deleted_fd), nsfs fds,
  * a pty's unread bytes (pty_entry input, output: a reader of 3 drops them).
  */
-#define IMAGE_FORMAT_VERSION 4
+#define IMAGE_FORMAT_VERSION 5
 #define IMAGE_PAGES_HDR_SIZE 4096
 
 enum image_kind {
