@@ -8,10 +8,12 @@
  * the fd is that device, it is the controlling terminal of the session
  * (the leader's and the child's), the child's group is in the foreground,
  * echo is still off. With argv[2] "unlink", the node is removed once
- * open: no path reaches the console any more.
+ * open: no path reaches the console any more; with "devtty", /dev/tty is
+ * open too and stands for the console after restore.
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -43,7 +45,8 @@ int main(int argc, char **argv)
 	struct termios tio;
 	struct stat st1, st2;
 	pid_t child;
-	int fd, status;
+	int fd, status, tty = -1;
+	unsigned int dev;
 
 	zdtm_init();
 	if (argc < 2 || sscanf(argv[1], "%u:%u", &maj, &min) != 2)
@@ -58,6 +61,12 @@ int main(int argc, char **argv)
 	/* argv[2] "unlink": no path opens it any more (dump refuses it). */
 	if (argc > 2 && !strcmp(argv[2], "unlink") && unlink("vt"))
 		zdtm_fail("unlink vt");
+	/* argv[2] "devtty": /dev/tty open too, standing for the console. */
+	if (argc > 2 && !strcmp(argv[2], "devtty")) {
+		tty = open("/dev/tty", O_RDONLY);
+		if (tty < 0)
+			zdtm_fail("open /dev/tty");
+	}
 	if (tcgetsid(fd) != getpid())
 		zdtm_fail("vt is not the session's terminal");
 	if (tcgetattr(fd, &tio))
@@ -93,6 +102,8 @@ int main(int argc, char **argv)
 		zdtm_fail("foreground group %d, not %d", tcgetpgrp(fd), child);
 	if (tcgetattr(fd, &tio) || (tio.c_lflag & ECHO))
 		zdtm_fail("echo is on again");
+	if (tty >= 0 && (ioctl(tty, TIOCGDEV, &dev) || dev != st1.st_rdev))
+		zdtm_fail("/dev/tty stands for %x, not %x", dev, (int)st1.st_rdev);
 	/* Leave the console as it was found. */
 	tio.c_lflag |= ECHO;
 	tcsetattr(fd, TCSANOW, &tio);

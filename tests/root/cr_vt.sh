@@ -7,7 +7,8 @@
 # (restore_ctty.c). A console another session took between dump and
 # restore is not stolen: the restore fails in one line, rolled back; once
 # that session let it go the same image restores. A console no path of
-# the tree reaches (its node removed) is refused at dump.
+# the tree reaches (its node removed) is refused at dump, and so is
+# /dev/tty standing for the console.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -59,4 +60,10 @@ fi
 # The node removed: no path of the tree's reaches the console again.
 cr_start unlinked zdtm_vt "$VT" unlink &&
 	cr_refused vt_unlinked "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: no fd of the tree holds it by a path restore could open it by"
+cr_cleanup
+
+# /dev/tty open too, standing for the console: reopened by pidtrace it
+# would be pidtrace's terminal (only a pty's is opened in its task): refused.
+cr_start devtty zdtm_vt "$VT" devtty &&
+	cr_refused vt_devtty "pid [0-9]+ fd [0-9]+: /dev/tty of session [0-9]+, whose terminal tty 4:9 restore takes again, is not supported"
 cr_cleanup

@@ -554,8 +554,9 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		    !(kind_pty__index(tty_nr) >= 0 &&
 		      kind_pty__master_in_tree(ctx, kind_pty__index(tty_nr)))) {
 			tty_name(tty_nr, path, sizeof(path));
-			pr_err("pid %d fd %d: /dev/tty of session %d, whose terminal %s restore makes again, is not supported",
-			       pid, fd, session, path);
+			/* A terminal device is taken again, but /dev/tty is reopened only for a pty. */
+			pr_err("pid %d fd %d: /dev/tty of session %d, whose terminal %s restore %s again, is not supported",
+			       pid, fd, session, path, kind_pty__index(tty_nr) >= 0 ? "makes" : "takes");
 			return -EOPNOTSUPP;
 		}
 	}
