@@ -7,17 +7,18 @@
  * it forks the rest of its session, which inherits it. A pseudo-terminal
  * is made again first (pty_restore.c) and the stub opens its slave. A
  * terminal device (a virtual console, a serial line: dump_ctty.c) is not
- * made: pidtrace opens it at the recorded path and checks it is the same
- * device (number), that no session holds it as its terminal now, that its
- * window size is as at dump (a console's is the screen's geometry: never
- * changed) and sets its termios back to the dump's when they differ: they
- * are the modes of the session that owns the terminal (a console resets
- * them when its last open file closes, as the dump's kill did); then the stub opens it
- * O_NOCTTY and asks for it with TIOCSCTTY without force: a session that
- * took it meanwhile keeps it and the restore fails. pidtrace holds its
- * own open of the device until the end of the restore: the stub's open is
- * closed at once, and a terminal whose last open file closes is taken
- * from its session.
+ * made: pidtrace opens it at the recorded path, checks it is the same
+ * device (number) and that its window size is the dump's (a console's is
+ * its screen's geometry: never changed), and sets its termios back when
+ * they differ (they are the modes of the session that owns the terminal,
+ * and a console resets them when its last open file closes, as at the
+ * dump's kill). Then the stub opens it O_NOCTTY and asks for it with
+ * TIOCSCTTY without force: a session that took it meanwhile keeps it and
+ * the restore fails, naming that session (TIOCGSID answers only the
+ * terminal's own session: /proc is scanned for it). pidtrace holds its own
+ * open of the device until the end of the restore: the stub's open is
+ * closed at once, and a terminal whose last open file closes is taken from
+ * its session.
  */
 #include <dirent.h>
 #include <errno.h>
