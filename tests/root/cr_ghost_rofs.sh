@@ -4,8 +4,9 @@
 # them again through a writable clone of the mount (restore_rofs.c); the
 # program checks contents, size, mode, owner, offset and device, the fd on
 # a read-only mount and the mount still read-only, nothing left named. A
-# clone that cannot be made (test: the whole tmpfs read-only, where a
-# removed directory must be made again) is refused at dump, tree running.
+# clone that cannot be made (test fault: no open_tree) is refused at dump,
+# the tree running; so are what restore must make on a read-only mount: a
+# removed cwd, a unix socket's name, a deleted FIFO.
 # The test runs in a mount namespace of its own: its mounts die with it.
 if [ -z "${CR_ROFS_OWN_NS:-}" ] && [ "$(id -u)" = 0 ]; then
 	CR_ROFS_OWN_NS=1 exec unshare -m --propagation private "$0" "$@"
@@ -57,3 +58,42 @@ if kill -0 "$sl" 2>/dev/null; then pass rodir_untouched; else fail rodir_untouch
 kill "$sl" 2>/dev/null
 wait "$sl" 2>/dev/null
 umount "$T/rodir/m"
+
+# A unix socket bound to a name and a FIFO unlinked while open, on a
+# mount made read-only after: restore would bind the name and mkfifo
+# there again: refused at dump, the holder left running.
+# rofs_refused CASE SETUP PATTERN: SETUP (python) prints "ok" when ready.
+rofs_refused() {
+	local d=$T/$1 pid rc
+	mkdir -p "$d/m"
+	mount -t tmpfs "$1" "$d/m"
+	python3 -c "$2" "$d/m" >"$d/ready" 2>&1 &
+	pid=$!
+	wait_for 10 grep -q ok "$d/ready"
+	mount -o remount,bind,ro "$d/m"
+	"$PIDTRACE" dump -t "$pid" -D "$d/img" >"$d/out" 2>"$d/err"
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$d/err")" = 1 ] &&
+		grep -Eq "^pidtrace: dump: pid $pid fd [0-9]+: $3\$" "$d/err"; then
+		pass "$1_refused"
+	else
+		fail "$1_refused" "exit status $rc: $(cat "$d/err")"
+	fi
+	if kill -0 "$pid" 2>/dev/null; then pass "$1_untouched"; else fail "$1_untouched" "gone"; fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	umount "$d/m"
+}
+rofs_refused rosock 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1] + "/sock")
+s.listen(1)
+print("ok", flush=True)
+time.sleep(300)' "listening unix socket .*/rosock/m/sock, whose name restore binds again in .*/rosock/m on a read-only mount, is not supported"
+rofs_refused rofifo 'import os, sys, time
+p = sys.argv[1] + "/fifo"
+os.mkfifo(p)
+fd = os.open(p, os.O_RDWR)
+os.unlink(p)
+print("ok", flush=True)
+time.sleep(300)' "named FIFO .*/rofifo/m/fifo \(deleted\), unlinked, on a read-only mount where restore cannot make it again, is not supported"
