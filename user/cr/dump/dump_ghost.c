@@ -161,8 +161,9 @@ static int read_data(pid_t pid, const char *link, uint64_t size, DeletedFileEntr
 	return err;
 }
 
-int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *who, const char *path, size_t len,
-		     const struct stat *st, pid_t pid, const char *link)
+int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *who,
+		     const char *path, size_t len, const struct stat *st, pid_t pid,
+		     const char *link)
 {
 	int err = describe(d, path, len, st);
 

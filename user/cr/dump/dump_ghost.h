@@ -46,8 +46,9 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
  * read-only mount restore cannot write to: printed with @who first),
  * other -errno (nothing printed).
  */
-int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *who, const char *path, size_t len,
-		     const struct stat *st, pid_t pid, const char *link);
+int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *who,
+		     const char *path, size_t len, const struct stat *st, pid_t pid,
+		     const char *link);
 
 /* Free what the module keeps in @ctx. */
 void dump_ghost__free(struct dump_ctx *ctx);
