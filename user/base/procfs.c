@@ -120,6 +120,8 @@ int procfs__parse_stat(const char *buf, struct procfs_stat *st)
 	st->ppid = v[4];
 	st->pgrp = v[5];
 	st->session = v[6];
+	st->tty_nr = (int)v[7];
+	st->tpgid = (pid_t)v[8];
 	st->nice = (long)v[19];
 	st->threads = v[20];
 	st->starttime = v[22];

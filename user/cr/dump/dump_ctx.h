@@ -54,6 +54,10 @@ struct dump_task {
 	uint64_t pages;			/* pages stored */
 	struct dump_cow_run *cow;	/* pages still its parent's frames (dump_cow.c) */
 	size_t ncow;
+	/* A session leader whose terminal is a device, not a pty (dump_ctty.c):
+	 * recorded in its core, or why not. */
+	bool ctty_dev;
+	char ctty_why[160];
 };
 
 /* One open file description seen in the tree (for kcmp comparisons). */

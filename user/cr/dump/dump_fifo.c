@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "dump_fifo.h"
+#include "dump_rofs.h"
 #include "kinds.h"
 #include "log.h"
 #include "pipe_peek.h"
@@ -85,6 +86,13 @@ int dump_fifo__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 	f = e->fifo = PB_NEW(FifoEntry, fifo_entry);
 	if (!f || !e->path)
 		return -ENOMEM;
+	/* Made again by mkfifo in its directory: not on a read-only mount. */
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	if (deleted && dump_rofs__read_only(path) > 0) {
+		pr_err("pid %d fd %d: named FIFO %s, unlinked, on a read-only mount where restore cannot make it again, is not supported",
+		       pid, fd, link);
+		return -EOPNOTSUPP;
+	}
 	if (deleted) {
 		f->has_deleted = f->deleted = true;
 		f->has_uid = f->has_gid = true;

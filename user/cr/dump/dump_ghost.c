@@ -23,6 +23,7 @@
 
 #include "dump_ctx.h"
 #include "dump_ghost.h"
+#include "dump_rofs.h"
 #include "fdio.h"
 #include "log.h"
 
@@ -160,12 +161,20 @@ static int read_data(pid_t pid, const char *link, uint64_t size, DeletedFileEntr
 	return err;
 }
 
-int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *path, size_t len,
-		     const struct stat *st, pid_t pid, const char *link)
+int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *who,
+		     const char *path, size_t len, const struct stat *st, pid_t pid,
+		     const char *link)
 {
 	int err = describe(d, path, len, st);
 
+	/* On a read-only mount: made again through a writable clone, or refused. */
 	if (!err)
+		err = dump_rofs__deleted(link, d->path, st, who);
+	if (err == 1)
+		d->has_ro_mount = d->ro_mount = true;
+	if (err == -ENOENT && !procfs__exists(pid))
+		err = -ESRCH;
+	if (err >= 0)
 		err = claim(ctx, st->st_dev, st->st_ino);
 	if (err <= 0)
 		return err;
@@ -186,7 +195,7 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
 {
 	size_t len = strlen(link);
 	DeletedFileEntry *d;
-	char why[128], path[80];
+	char why[128], path[80], who[96];
 	int err;
 
 	if (!S_ISREG(st->st_mode) || link[0] != '/')
@@ -215,8 +224,10 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
 	/* The map_files link opens the inode itself, nameless as it is. */
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", pid, (unsigned long)v->start,
 		 (unsigned long)v->end);
-	err = dump_ghost__save(ctx, d, link, len, st, pid, path);
-	if (err && err != -ESRCH && err != -ENOMEM)
+	snprintf(who, sizeof(who), "pid %d: mapping %lx-%lx", pid, (unsigned long)v->start,
+		 (unsigned long)v->end);
+	err = dump_ghost__save(ctx, d, who, link, len, st, pid, path);
+	if (err && err != -ESRCH && err != -ENOMEM && err != -EOPNOTSUPP)
 		pr_err("pid %d: mapping %lx-%lx of %s: cannot read the deleted file: %s", pid,
 		       (unsigned long)v->start, (unsigned long)v->end, link, strerror(-err));
 	return err == -ESRCH || err == -ENOMEM || !err ? err : -EOPNOTSUPP;

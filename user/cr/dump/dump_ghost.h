@@ -40,12 +40,15 @@ int dump_ghost__vma(struct dump_ctx *ctx, pid_t pid, const char *link, const str
  * asks, the others referring to it: its data ranges (SEEK_DATA/SEEK_HOLE)
  * as `extents`, their bytes one after the other in `data` (allocated, the
  * caller's even on error); holes are not stored and come back as holes.
+ * On a mount read-only by its flag, `ro_mount` (dump_rofs.c).
  * Return: 0, -ENOMEM, -ESRCH (@pid is gone), -EIO (the file is shorter
- * than its size), -EFBIG (more data than saved), other -errno (nothing
- * printed).
+ * than its size), -EFBIG (more data than saved), -EOPNOTSUPP (on a
+ * read-only mount restore cannot write to: printed with @who first),
+ * other -errno (nothing printed).
  */
-int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *path, size_t len,
-		     const struct stat *st, pid_t pid, const char *link);
+int dump_ghost__save(struct dump_ctx *ctx, DeletedFileEntry *d, const char *who,
+		     const char *path, size_t len, const struct stat *st, pid_t pid,
+		     const char *link);
 
 /* Free what the module keeps in @ctx. */
 void dump_ghost__free(struct dump_ctx *ctx);

@@ -31,6 +31,7 @@
 #include "dump_ctx.h"
 #include "dump_netns.h"
 #include "dump_refuse.h"
+#include "dump_rofs.h"
 #include "kind_pty.h"
 #include "log.h"
 #include "ptrace.h"
@@ -207,6 +208,7 @@ static void tty_name(int tty_nr, char *buf, size_t len)
 static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 {
 	int tty_nr, leader_tty, index, err;
+	struct dump_task *leader;
 	pid_t session;
 	char name[64];
 
@@ -228,10 +230,18 @@ static int check_ctty(struct dump_ctx *ctx, struct dump_task *t)
 	tty_name(tty_nr, name, sizeof(name));
 	if (gone(t))
 		return -ESRCH;
-	if (dump_ctx__find_task(ctx, session)) {
+	if ((leader = dump_ctx__find_task(ctx, session))) {
 		index = kind_pty__index(tty_nr);
 		if (index >= 0 && kind_pty__master_in_tree(ctx, index))
 			return 0;
+		/* A terminal device taken again (dump_ctty.c). */
+		if (leader->ctty_dev)
+			return 0;
+		if (index < 0 && leader->ctty_why[0]) {
+			pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: %s",
+			       t->pid, name, session, leader->ctty_why);
+			return -EOPNOTSUPP;
+		}
 		pr_err("pid %d: its controlling terminal %s (of session %d, led in the tree) is not supported: only a pseudo-terminal whose master the tree holds is made again",
 		       t->pid, name, session);
 		return -EOPNOTSUPP;
@@ -422,7 +432,16 @@ int dump_refuse__remakeable(const char *link, const char *who, const char *what)
 		slash = strrchr(path, '/');
 		*slash = 0;
 	} while (slash != path && lstat(path, &st));
-	if (slash == path || S_ISDIR(st.st_mode))
+	if (slash == path && (snprintf(path, sizeof(path), "/"), lstat(path, &st)))
+		return 0;
+	/* Made again there by restore: not on a read-only mount. */
+	if (S_ISDIR(st.st_mode) && dump_rofs__read_only(path) > 0) {
+		pr_err("%s: %s %s was removed and %s, where restore would make it again, is on a read-only mount: not supported",
+		       who, what, dump_refuse__escape(link, esc, sizeof(esc)),
+		       dump_refuse__escape(path, esc2, sizeof(esc2)));
+		return -EOPNOTSUPP;
+	}
+	if (S_ISDIR(st.st_mode))
 		return 0;
 	pr_err("%s: %s %s was removed and %s is not a directory now: not supported", who, what,
 	       dump_refuse__escape(link, esc, sizeof(esc)), dump_refuse__escape(path, esc2, sizeof(esc2)));
@@ -535,8 +554,9 @@ int dump_refuse__fd(struct dump_ctx *ctx, pid_t pid, int fd, const char *link,
 		    !(kind_pty__index(tty_nr) >= 0 &&
 		      kind_pty__master_in_tree(ctx, kind_pty__index(tty_nr)))) {
 			tty_name(tty_nr, path, sizeof(path));
-			pr_err("pid %d fd %d: /dev/tty of session %d, whose terminal %s restore makes again, is not supported",
-			       pid, fd, session, path);
+			/* A terminal device is taken again, but /dev/tty is reopened only for a pty. */
+			pr_err("pid %d fd %d: /dev/tty of session %d, whose terminal %s restore %s again, is not supported",
+			       pid, fd, session, path, kind_pty__index(tty_nr) >= 0 ? "makes" : "takes");
 			return -EOPNOTSUPP;
 		}
 	}

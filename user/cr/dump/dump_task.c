@@ -18,6 +18,7 @@
 #include "dump_ctx.h"
 #include "dump_seccomp.h"
 #include "dump_stopped.h"
+#include "dump_ctty.h"
 #include "dump_task.h"
 #include "dump_taskstate.h"
 #include "dump_threads.h"
@@ -413,6 +414,8 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 		err = fill_mm(t, &core->mm);
 	if (!err)
 		err = fill_rlimits(t, core);
+	if (!err)
+		err = dump_ctty__core(ctx, t, core);
 	/* Every thread's own state, the main thread's included (dump_threads.c). */
 	if (!err)
 		err = dump_threads__core(ctx, t, core);

@@ -43,6 +43,7 @@
 #define SIOCUNIXFILE (SIOCPROTOPRIVATE + 0)	/* linux/un.h: an O_PATH fd of the socket file */
 #endif
 
+#include "dump_rofs.h"
 #include "dump_unix_name.h"
 
 #define UNIX_LISTEN 10	/* TCP_LISTEN, as sock_diag gives the state */
@@ -180,6 +181,19 @@ int dump_unix_name__record(int s, const struct sockdiag_unix *d, UnixSkEntry *u,
 			*replaced = (uint64_t)(major(st.st_dev) << 20 | minor(st.st_dev)) << 32 |
 				    (uint32_t)st.st_ino;
 		u->has_file_gone = u->file_gone = true;
+	}
+	/* Bound again (and its old file removed) in its directory: not on a read-only mount. */
+	if (!abstract) {
+		const char *slash = strrchr(path, '/');
+		char dir[PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "%.*s", !slash || slash == path ? 1 : (int)(slash - path),
+			 slash ? path : ".");
+		if (dump_rofs__read_only(dir) > 0) {
+			snprintf(what, len, "%s %s, whose name restore binds again in %.200s on a read-only mount,",
+				 kind(d), d->name, dir);
+			return -EOPNOTSUPP;
+		}
 	}
 	/* A path as sun_path holds it: up to its NUL. */
 	if (!abstract)

@@ -189,6 +189,10 @@ static int check_siginfo(struct image *img, const char *n, SiginfoEntry **e, siz
 	return 0;
 }
 
+/* struct termios2 and struct winsize, as TCGETS2 and TIOCGWINSZ give them. */
+#define CTTY_TERMIOS2_BYTES 44
+#define CTTY_WINSIZE_BYTES 8
+
 static int check_core(struct image *img, const char *n, uint32_t pid, const TaskCore *c)
 {
 	const ThreadCore *th = c->thread;
@@ -235,6 +239,13 @@ static int check_core(struct image *img, const char *n, uint32_t pid, const Task
 		return bad(img, n, "stop signal %u is not a stop signal", c->stop_sig);
 	if (c->has_stop_sig && c->n_threads)
 		return bad(img, n, "stopped with %zu more threads: not restorable", c->n_threads);
+	/* A terminal device its session takes again (restore_ctty.c): its leader's. */
+	if (c->ctty_dev && (c->ids->sid != pid || !c->ctty_dev->path ||
+			    c->ctty_dev->path[0] != '/' || !c->ctty_dev->rdev ||
+			    c->ctty_dev->termios.len != CTTY_TERMIOS2_BYTES ||
+			    c->ctty_dev->winsize.len != CTTY_WINSIZE_BYTES))
+		return bad(img, n, "a damaged controlling terminal device (%zu bytes of termios)",
+			   c->ctty_dev->termios.len);
 	err = check_siginfo(img, n, th->pending, th->n_pending);
 	if (!err)
 		err = check_siginfo(img, n, c->shared_pending, c->n_shared_pending);

@@ -72,3 +72,14 @@ int ghost_data__write(int fd, const DeletedFileEntry *d)
 		times[1] = ts(d->mtime_ns);
 	return futimens(fd, times) ? -errno : 0;
 }
+
+int ghost_data__fill(int fd, const DeletedFileEntry *d)
+{
+	int err = ghost_data__write(fd, d);
+
+	if (!err && fchown(fd, d->uid, d->gid))
+		err = -errno;
+	if (!err && fchmod(fd, d->mode & 07777))
+		err = -errno;
+	return err;
+}

@@ -23,4 +23,7 @@ int ghost_data__check(const DeletedFileEntry *d);
  */
 int ghost_data__write(int fd, const DeletedFileEntry *d);
 
+/* ghost_data__fill() - ghost_data__write(), then @d's owner and mode. Return: 0 or -errno. */
+int ghost_data__fill(int fd, const DeletedFileEntry *d);
+
 #endif

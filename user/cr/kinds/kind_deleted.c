@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "dump_ctx.h"
 #include "dump_ghost.h"
@@ -132,7 +133,8 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 	e->has_size = true;
 	e->size = st->st_size;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
-	err = dump_ghost__save(ctx, d, l->link, strlen(l->link) - strlen(DELETED), st, l->pid, path);
+	snprintf(what, sizeof(what), "pid %d fd %d", l->pid, l->fd);
+	err = dump_ghost__save(ctx, d, what, l->link, strlen(l->link) - strlen(DELETED), st, l->pid, path);
 	if (err == -EFBIG) {
 		/* A filesystem that cannot tell holes from data: all of its size is data. */
 		snprintf(what, sizeof(what), "%s (more than the %llu MiB of data saved)", l->link,
@@ -153,10 +155,30 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 	return e->deleted ? image_check__deleted_file(img, n, "fd", e->fd, e->deleted) : 0;
 }
 
-/* The same inode, linked elsewhere: its device and inode are compared. */
+/*
+ * The same inode, linked elsewhere: its device and inode are compared. A
+ * copy: whether its mount is read-only as the original's was, and on a
+ * read-only mount (made through a clone of it, restore_rofs.c) its device.
+ */
 static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 {
-	return e->has_relink_handle ? restore_verify__identity(v, e, l) : 0;
+	char path[64], w[64];
+	struct statvfs s;
+	int err;
+
+	if (e->has_relink_handle)
+		return restore_verify__identity(v, e, l);
+	if (!e->deleted)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
+	if (statvfs(path, &s))
+		return restore_verify__cannot(v, "deleted file's mount", -errno);
+	snprintf(w, sizeof(w), "fd %u: on a read-only mount", e->fd);
+	err = restore_verify__num(v, w, VF_DEC, e->deleted->ro_mount, !!(s.f_flag & ST_RDONLY));
+	snprintf(w, sizeof(w), "fd %u: device", e->fd);
+	if (!err && e->deleted->ro_mount && e->has_dev)
+		err = restore_verify__num(v, w, VF_HEX, e->dev, l->st->st_dev);
+	return err;
 }
 
 static int open_deleted(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
@@ -182,9 +204,9 @@ static bool describe(const struct image_tree *s, const FdEntry *e, char *buf, si
 	}
 	if (!d)
 		return false;
-	snprintf(buf, len, "%s (deleted, %lu bytes%s%s)", d->path, (unsigned long)d->size,
+	snprintf(buf, len, "%s (deleted, %lu bytes%s%s%s)", d->path, (unsigned long)d->size,
 		 d->n_extents && d->data.len < d->size ? " with holes" : "",
-		 d->data_here ? ", saved here" : "");
+		 d->ro_mount ? ", on a read-only mount" : "", d->data_here ? ", saved here" : "");
 	return true;
 }
 
@@ -197,6 +219,8 @@ void kind_deleted__json_data(const DeletedFileEntry *d, struct json_object *k)
 		kinds_show__add(k, "atime_ns", json_object_new_int64(d->atime_ns));
 	if (d->has_mtime_ns)
 		kinds_show__add(k, "mtime_ns", json_object_new_int64(d->mtime_ns));
+	if (d->ro_mount)
+		kinds_show__add(k, "ro_mount", json_object_new_boolean(true));
 	if (!d->n_extents)
 		return;
 	a = json_object_new_array();

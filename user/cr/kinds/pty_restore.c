@@ -35,6 +35,7 @@
 #include "pty_restore.h"
 #include "restore_ctx.h"
 #include "restore_files.h"
+#include "restore_pgrp.h"
 
 /* Tries 50 ms apart for an index still held (open_index). */
 #define PTY_BUSY_TRIES 40
@@ -385,9 +386,7 @@ int pty_restore__task(struct restore_ctx *ctx, struct rtask *t)
 	const PtyEntry *p;
 	pid_t sid, tpgid;
 	char path[64];
-	unsigned long addr;
-	int tfd, pgrp, tty_nr, err;
-	long fd, r = 0;
+	int tfd, tty_nr, err;
 
 	if (t->zombie || !t->core || !t->core->ids ||
 	    !(e = ctty_of(ctx, t->core->ids->sid, t, &tfd)))
@@ -403,25 +402,7 @@ int pty_restore__task(struct restore_ctx *ctx, struct rtask *t)
 				     strerror(-err));
 	if (!leader(t) || !p->has_fg_pgrp)
 		return 0;
-	fd = tfd;
-	if (fd < 0) {
-		r = restore_ctx__put(t, 0, path, strlen(path) + 1, &addr);
-		fd = r ? r : restore_ctx__sys(t, SYS_openat, AT_FDCWD, addr, O_RDWR | O_NOCTTY, 0, 0, 0);
-		if (fd < 0)
-			return restore_ctx__fail(ctx, t->pid, (int)fd, "pid %d: open %s: %s", t->pid,
-					     path, strerror((int)-fd));
-	}
-	pgrp = (int)p->fg_pgrp;
-	r = restore_ctx__put(t, 64, &pgrp, sizeof(pgrp), &addr);
-	if (!r)
-		r = restore_ctx__sys(t, SYS_ioctl, fd, TIOCSPGRP, addr, 0, 0, 0);
-	if (tfd < 0)
-		restore_ctx__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
-	if (r < 0)
-		return restore_ctx__fail(ctx, t->pid, (int)r,
-				     "pid %d: foreground process group %u of %s: %s", t->pid,
-				     p->fg_pgrp, path, strerror((int)-r));
-	return 0;
+	return restore_pgrp__set_fg(ctx, t, path, tfd, (pid_t)p->fg_pgrp);
 }
 
 /* The master record of /dev/pts/@index in the image with unread bytes, or NULL. */

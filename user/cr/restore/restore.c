@@ -66,6 +66,7 @@
 #include "restore_state.h"
 #include "restore_tcp.h"
 #include "restore_threads.h"
+#include "restore_ctty.h"
 #include "restore_tree.h"
 #include "restore_verify.h"
 #include "testfault.h"
@@ -189,6 +190,8 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 		for (i = 0; !err && (k = kinds__at(i)); i++)
 			if (k->restore_tree)
 				err = k->restore_tree(ctx);
+		if (!err)
+			err = for_each_live(ctx, restore_ctty__task);
 		/* Every fd in place, none closed any more: the tasks take their locks. */
 		if (!err)
 			err = for_each_live(ctx, restore_locks__task);
@@ -355,6 +358,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	for (i = 0; (k = kinds__at(i)); i++)
 		if (k->restore_end)
 			k->restore_end(ctx, err != 0);
+	restore_ctty__end();
 	if (err) {
 		bool created = ctx->ntasks && ctx->tasks[0].created;
 		uint64_t decided = clock__mono_ns();

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "restore_ctx.h"
 #include "restore_fdkinds.h"
+#include "restore_rofs.h"
 #include "restore_ghost.h"
 #include "restore_scm.h"
 #include "restore_unix.h"
@@ -243,31 +244,22 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 
 /* ---- deleted files ---- */
 
-/* Create @d again under its old name (or a free one beside it), unlinked. */
+/*
+ * Create @d again under its old name (or a free one beside it), unlinked;
+ * on a mount read-only by its flag, through a writable clone of it.
+ */
 static int make_deleted(const DeletedFileEntry *d)
 {
 	char name[4200];
-	int fd = -1, i, err;
+	int fd;
 
-	for (i = 0; i < 100 && fd < 0; i++) {
-		if (i)
-			snprintf(name, sizeof(name), "%s.pidtrace-%d-%d", d->path, (int)getpid(),
-				 i);
-		else
-			snprintf(name, sizeof(name), "%s", d->path);
-		fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST)
-			return -errno;
-	}
+	if (d->ro_mount)
+		return restore_rofs__make(d);
+	fd = restore_rofs__create_free(AT_FDCWD, d->path, name, sizeof(name));
 	if (fd < 0)
-		return -EEXIST;
-	/* Its data ranges, holes, size, times (ghost_data.c). */
-	err = ghost_data__write(fd, d);
-	if (!err && fchown(fd, d->uid, d->gid))
-		err = -errno;
-	if (!err && fchmod(fd, d->mode & 07777))
-		err = -errno;
-	return fdio__unlink_made(fd, name, err);
+		return fd;
+	/* Its data ranges, holes, size, times, owner, mode (ghost_data.c). */
+	return fdio__unlink_made(fd, name, ghost_data__fill(fd, d));
 }
 
 static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,

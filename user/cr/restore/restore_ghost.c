@@ -32,6 +32,7 @@
 #include "log.h"
 #include "restore_ctx.h"
 #include "restore_ghost.h"
+#include "restore_rofs.h"
 #include "testfault.h"
 
 #ifndef MFD_EXEC
@@ -120,14 +121,13 @@ static int make_ghost(const DeletedFileEntry *d)
 	char self[64];
 	int rw, ro = -1, err;
 
+	/* Its mount read-only by its flag: made by name through a clone of it. */
+	if (d->ro_mount)
+		return restore_rofs__make(d);
 	rw = nameless(d->path);
 	if (rw < 0)
 		return rw;
-	err = ghost_data__write(rw, d);
-	if (!err && fchown(rw, d->uid, d->gid))
-		err = -errno;
-	if (!err && fchmod(rw, d->mode & 07777))
-		err = -errno;
+	err = ghost_data__fill(rw, d);
 	if (!err) {
 		snprintf(self, sizeof(self), "/proc/self/fd/%d", rw);
 		ro = open(self, O_RDONLY | O_CLOEXEC);

@@ -26,7 +26,9 @@
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -154,4 +156,31 @@ static long end(void)
 long restore_pgrp__stub(int op, int arg)
 {
 	return op == STUB_PGRP_LEAD ? lead(arg) : end();
+}
+
+int restore_pgrp__set_fg(struct restore_ctx *ctx, struct rtask *t, const char *path, int tfd,
+			 pid_t pgrp)
+{
+	unsigned long addr;
+	long fd = tfd, r = 0;
+	int g = pgrp;
+
+	if (fd < 0) {
+		r = restore_ctx__put(t, 0, path, strlen(path) + 1, &addr);
+		fd = r ? r : restore_ctx__sys(t, SYS_openat, AT_FDCWD, addr,
+					      O_RDONLY | O_NOCTTY | O_NONBLOCK, 0, 0, 0);
+		if (fd < 0)
+			return restore_ctx__fail(ctx, t->pid, (int)fd, "pid %d: open %s: %s", t->pid,
+					     path, strerror((int)-fd));
+	}
+	r = restore_ctx__put(t, 64, &g, sizeof(g), &addr);
+	if (!r)
+		r = restore_ctx__sys(t, SYS_ioctl, fd, TIOCSPGRP, addr, 0, 0, 0);
+	if (tfd < 0)
+		restore_ctx__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return restore_ctx__fail(ctx, t->pid, (int)r,
+				     "pid %d: foreground process group %d of %s: %s", t->pid, pgrp,
+				     path, strerror((int)-r));
+	return 0;
 }

@@ -31,4 +31,13 @@ int restore_pgrp__end(struct restore_ctx *ctx);
 /* In a stub: STUB_PGRP_LEAD (@arg the group) and STUB_PGRP_END. Return: 0 or -errno. */
 long restore_pgrp__stub(int op, int arg);
 
+/*
+ * restore_pgrp__set_fg() - make @pgrp the foreground group of terminal
+ * @path (a pty: pty_restore.c, or a device: restore_ctty.c) of task @t's
+ * session, through its fd @tfd (-1: @path opened in the task for it).
+ * Return: 0, or -errno after restore_ctx__fail().
+ */
+int restore_pgrp__set_fg(struct restore_ctx *ctx, struct rtask *t, const char *path, int tfd,
+			 pid_t pgrp);
+
 #endif

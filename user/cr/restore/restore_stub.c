@@ -22,6 +22,7 @@
 
 #include "restore_cow.h"
 #include "restore_ctx.h"
+#include "restore_ctty.h"
 #include "restore_fdt.h"
 #include "restore_pgrp.h"
 #include "restore_stub.h"
@@ -67,26 +68,6 @@ long restore_stub__fork(struct restore_ctx *ctx, size_t idx)
 	return r < 0 ? -err : r;
 }
 
-/* A session leader without a terminal opens /dev/pts/@n: it is its terminal now. */
-static long stub_ctty(int n)
-{
-	char path[32] = "/dev/pts/", digits[12];
-	size_t len = strlen(path), k = 0;
-	long fd;
-
-	do
-		digits[k++] = '0' + n % 10;
-	while ((n /= 10) > 0 && k < sizeof(digits));
-	while (k)
-		path[len++] = digits[--k];
-	path[len] = '\0';
-	fd = syscall(SYS_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	syscall(SYS_close, fd);
-	return 0;
-}
-
 static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 {
 	switch (c->op) {
@@ -102,7 +83,9 @@ static long stub_do(struct restore_ctx *ctx, const struct stub_cmd *c)
 		/* Test-only: the stub dies here (":kill"), pidtrace waiting for its reply. */
 		if (testfault__check("restore-stub-ctty") & TESTFAULT_ERROR)
 			return -EIO;
-		return stub_ctty(c->arg);
+		return restore_ctty__stub_pts(c->arg);
+	case STUB_CTTY_DEV:
+		return restore_ctty__stub_dev(ctx, c->arg);
 	case STUB_COW:
 		return restore_cow__stub(ctx, c->arg);
 	case STUB_PGRP_LEAD:

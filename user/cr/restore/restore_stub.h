@@ -21,6 +21,7 @@ enum stub_op {
 	STUB_COW,	/* arg: task index; map its regions to fill (restore_cow.c) */
 	STUB_PGRP_LEAD,	/* arg: pgid; fork a helper that leads it (restore_pgrp.c) */
 	STUB_PGRP_END,	/* the helper exits, reaped */
+	STUB_CTTY_DEV,	/* arg: task index; take its core's ctty_dev (restore_ctty.c) */
 };
 
 struct stub_cmd {

@@ -54,6 +54,7 @@
 #include "ptrace.h"
 #include "restore_cow.h"
 #include "restore_ctx.h"
+#include "restore_ctty.h"
 #include "restore_ns.h"
 #include "restore_pgrp.h"
 #include "restore_stopped.h"
@@ -198,6 +199,9 @@ static int session_tty(struct restore_ctx *ctx, struct rtask *t)
 	int err = 0, pts = -1;
 	size_t i;
 
+	/* A terminal device, not made: taken again (restore_ctty.c). */
+	if (t->core->ctty_dev)
+		return restore_ctty__take(ctx, t, (int)(t - ctx->tasks));
 	for (i = 0; !err && pts < 0 && (k = kinds__at(i)); i++)
 		if (k->ctty_pts)
 			err = k->ctty_pts(ctx, t, &pts);

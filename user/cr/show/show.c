@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -181,6 +182,10 @@ static void print_tree(const struct image_tree *s)
 
 			printf(" (by %s)", names__signame(c->stop_sig, nb, sizeof(nb)));
 		}
+		if (c->ctty_dev)
+			printf(" (terminal %s, device %u:%u, foreground %d)",
+			       escape__str(c->ctty_dev->path), major(c->ctty_dev->rdev),
+			       minor(c->ctty_dev->rdev), c->ctty_dev->fg_pgrp);
 		printf("\n");
 	}
 }

@@ -327,6 +327,14 @@ static struct json_object *task_json(const struct image_tree *s, const struct im
 		add(o, "stop_signal", escape__json_string(names__signame(c->stop_sig, nb,
 									    sizeof(nb))));
 	}
+	if (c->ctty_dev) {
+		struct json_object *t = json_object_new_object();
+
+		add(t, "path", escape__json_string(c->ctty_dev->path));
+		add(t, "rdev", json_object_new_int64(c->ctty_dev->rdev));
+		add(t, "fg_pgrp", json_object_new_int(c->ctty_dev->fg_pgrp));
+		add(o, "ctty_dev", t);
+	}
 	add(o, "regs", regs_json(c->thread->regs));
 	add(o, "xstate_bytes", json_object_new_int64(c->thread->xstate.len));
 	if (c->thread->has_syscall_nr) {

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# cr_vt: a virtual console (4:9, /dev/tty9) as the controlling terminal of
+# a session led in the tree (zdtm vt): restore opens it again by the
+# path of the tree's fd, the leader takes it with TIOCSCTTY (no force),
+# gives the foreground back to its child's group and sets its termios back
+# (echo off: a console resets them on its last close, at the dump's kill)
+# (restore_ctty.c). A console another session took between dump and
+# restore is not stolen: the restore fails in one line, rolled back; once
+# that session let it go the same image restores. A console no path of
+# the tree reaches (its node removed) is refused at dump, and so is
+# /dev/tty standing for the console.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cr_lib.sh"
+need_root
+
+# zdtm's own vt test uses tty5: another console, so that a sweep may run.
+VT=4:9
+if ! python3 -c 'import os; os.close(os.open("/dev/tty9", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK))' 2>/dev/null; then
+	skip vt "no virtual console /dev/tty9 here"
+	exit 0
+fi
+
+CR_SHOW_CHECKS=('ctty=.tasks[1].pid as $c | .tasks[0].ctty_dev | (.path | endswith("/vt")) and .rdev == 1033 and .fg_pgrp == $c')
+cr_roundtrip vt zdtm_vt "$VT"
+CR_SHOW_CHECKS=()
+
+if cr_start steal zdtm_vt "$VT" && cr_dump; then
+	# Another session takes the console as its terminal (an open without O_NOCTTY).
+	setsid python3 -c 'import os, sys, time
+os.open(sys.argv[1], os.O_RDONLY)
+print(os.getpid(), flush=True)
+time.sleep(120)' "$CR_DIR/vt" >"$CR_DIR/holder" &
+	wait_for 10 test -s "$CR_DIR/holder"
+	holder=$(cat "$CR_DIR/holder")
+	if cr_restore; then
+		fail vt_not_stolen "the restore succeeded: $(head -c 300 "$CR_DIR/restore.json")"
+	else
+		wait_for 30 cr_gone "$CR_RESTORE"
+		err=$(jr .error)
+		if grep -Eq "its controlling terminal .*/vt is session $holder's now: not taken from it" <<<"$err"; then
+			pass vt_not_stolen
+		else
+			fail vt_not_stolen "error: $err"
+		fi
+	fi
+	if kill -0 "$CR_PID" 2>/dev/null; then
+		fail vt_rolled_back "pid $CR_PID is there"
+	else
+		pass vt_rolled_back
+	fi
+	same vt_holder_keeps "$(ps -o tty= -p "$holder" | tr -d ' ')" tty9
+	kill "$holder"
+	wait_for 10 cr_gone "$holder"
+	cr_restore_verify vt_after_release
+	cr_cleanup
+else
+	fail steal_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+
+# The node removed: no path of the tree's reaches the console again.
+cr_start unlinked zdtm_vt "$VT" unlink &&
+	cr_refused vt_unlinked "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: no fd of the tree holds it by a path restore could open it by"
+cr_cleanup
+
+# /dev/tty open too, standing for the console: reopened by pidtrace it
+# would be pidtrace's terminal (only a pty's is opened in its task): refused.
+cr_start devtty zdtm_vt "$VT" devtty &&
+	cr_refused vt_devtty "pid [0-9]+ fd [0-9]+: /dev/tty of session [0-9]+, whose terminal tty 4:9 restore takes again, is not supported"
+cr_cleanup
