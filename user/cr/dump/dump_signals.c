@@ -25,32 +25,50 @@ struct kernel_sigaction {
 	uint64_t mask;
 };
 
+/*
+ * All 62 in one batch of remote calls (ptrace__syscalls()), each writing
+ * its own slot of the scratch area, read back at once.
+ */
 static int fill_sigactions(struct dump_task *t, TaskCore *core, unsigned long scratch)
 {
-	struct kernel_sigaction ka;
+	struct kernel_sigaction ka[64];
+	struct ptrace_call calls[64];
 	SigactionEntry *e;
+	size_t n = 0, i;
 	int sig, err;
 
+	_Static_assert(sizeof(ka) <= 4096, "the scratch area holds every sigaction");
 	core->sigactions = calloc(64, sizeof(*core->sigactions));
 	if (!core->sigactions)
 		return -ENOMEM;
+	memset(calls, 0, sizeof(calls));
 	for (sig = 1; sig <= 64; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		err = dump_ctx__syscall(t, SYS_rt_sigaction, sig, 0, scratch, 8, NULL);
-		if (!err)
-			err = ptrace__read_mem(t->pt, scratch, &ka, sizeof(ka));
-		if (err)
-			return err;
+		calls[n].nr = SYS_rt_sigaction;
+		calls[n].args[0] = sig;
+		calls[n].args[2] = (long)(scratch + n * sizeof(ka[0]));
+		calls[n].args[3] = 8;
+		n++;
+	}
+	err = ptrace__syscalls(t->pt, calls, n);
+	for (i = 0; !err && i < n; i++)
+		if (calls[i].ret < 0 && calls[i].ret > -4096)
+			err = (int)calls[i].ret;
+	if (!err)
+		err = ptrace__read_mem(t->pt, scratch, ka, n * sizeof(ka[0]));
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
 		e = PB_NEW(SigactionEntry, sigaction_entry);
 		if (!e)
 			return -ENOMEM;
 		core->sigactions[core->n_sigactions++] = e;
-		e->sig = sig;
-		e->handler = ka.handler;
-		e->flags = ka.flags;
-		e->restorer = ka.restorer;
-		e->mask = ka.mask;
+		e->sig = calls[i].args[0];
+		e->handler = ka[i].handler;
+		e->flags = ka[i].flags;
+		e->restorer = ka[i].restorer;
+		e->mask = ka[i].mask;
 	}
 	return 0;
 }

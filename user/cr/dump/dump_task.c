@@ -285,7 +285,8 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
 {
 	struct rlimit64 {
 		uint64_t cur, max;
-	} lim;
+	} lim[RLIMIT_NLIMITS];
+	struct ptrace_call calls[RLIMIT_NLIMITS];
 	unsigned long scratch;
 	int err, res;
 
@@ -295,19 +296,29 @@ static int fill_rlimits(struct dump_task *t, TaskCore *core)
 	core->rlimits = calloc(RLIMIT_NLIMITS, sizeof(*core->rlimits));
 	if (!core->rlimits)
 		return -ENOMEM;
+	/* One batch of remote calls (ptrace__syscalls()), one slot each. */
+	memset(calls, 0, sizeof(calls));
 	for (res = 0; res < RLIMIT_NLIMITS; res++) {
-		err = dump_ctx__syscall(t, SYS_prlimit64, 0, res, 0, scratch, NULL);
-		if (!err)
-			err = ptrace__read_mem(t->pt, scratch, &lim, sizeof(lim));
-		if (err)
-			return err;
+		calls[res].nr = SYS_prlimit64;
+		calls[res].args[1] = res;
+		calls[res].args[3] = (long)(scratch + res * sizeof(lim[0]));
+	}
+	err = ptrace__syscalls(t->pt, calls, RLIMIT_NLIMITS);
+	for (res = 0; !err && res < RLIMIT_NLIMITS; res++)
+		if (calls[res].ret < 0 && calls[res].ret > -4096)
+			err = (int)calls[res].ret;
+	if (!err)
+		err = ptrace__read_mem(t->pt, scratch, lim, sizeof(lim));
+	if (err)
+		return err;
+	for (res = 0; res < RLIMIT_NLIMITS; res++) {
 		core->rlimits[res] = PB_NEW(RlimitEntry, rlimit_entry);
 		if (!core->rlimits[res])
 			return -ENOMEM;
 		core->n_rlimits++;
 		core->rlimits[res]->resource = res;
-		core->rlimits[res]->cur = lim.cur;
-		core->rlimits[res]->max = lim.max;
+		core->rlimits[res]->cur = lim[res].cur;
+		core->rlimits[res]->max = lim[res].max;
 	}
 	return 0;
 }
@@ -372,6 +383,7 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 {
 	TaskCore *core = PB_NEW(TaskCore, task_core);
 	char *status = NULL;
+	bool said = false;
 	size_t i;
 	int err;
 
@@ -414,8 +426,10 @@ int dump_task__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore **out)
 	if (!err)
 		err = fill_rlimits(t, core);
 	/* Every thread's own state, the main thread's included (dump_threads.c). */
-	if (!err)
+	if (!err) {
 		err = dump_threads__core(ctx, t, core);
+		said = err != 0; /* by dump_threads.c, in its own words */
+	}
 	if (!err)
 		err = dump_taskstate__thread(t->pid, t->pid, core->thread);
 	for (i = 0; !err && i < core->n_threads; i++)
@@ -430,7 +444,7 @@ out:
 	err = dump_ctx__gone_err(t, err);
 	if (err) {
 		/* -EOPNOTSUPP: refused, and said so. */
-		if (err != -ESRCH && err != -EOPNOTSUPP)
+		if (err != -ESRCH && err != -EOPNOTSUPP && !said)
 			pr_err("pid %d: cannot read its state: %s", t->pid, strerror(-err));
 		task_core__free_unpacked(core, NULL);
 		return err;
