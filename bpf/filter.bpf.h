@@ -13,14 +13,6 @@
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
-#ifdef PT_WATCHDOG
-	/*
-	 * The restore's tracer: elements allocated as tasks are tracked, not
-	 * 65 536 of them when the map is made (~8 % of its load's CPU time,
-	 * which a small restore waits for; docs/PERFORMANCE.md, round five).
-	 */
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-#endif
 	__type(key, u32);
 	__type(value, u8);
 } tracked SEC(".maps");
