@@ -5,7 +5,7 @@
 # every value lands where it belongs: each signal's own action (handler,
 # flags, restorer, mask) comes back after restore. The count of
 # PTRACE_SYSCALL requests of pidtrace's main thread for one single-threaded
-# task shows the batching: 356 one call at a time, ~200 batched
+# task shows the batching: 356 one call at a time, ~190 batched
 # (docs/PERFORMANCE.md, round five).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"

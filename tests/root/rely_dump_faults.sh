@@ -18,10 +18,10 @@ STEPS="freeze core files memory commit commit-write commit-rename"
 
 # ---- an injected error at each step: one line, tree untouched, no image ----
 ft_start tree || exit 1
-# Points in range: a dump of this tree makes ~22 batches of remote calls
+# Points in range: a dump of this tree makes 14 batches of remote calls
 # (inject-regs, inject-return: one per batch) and ~200 calls (inject-entry,
 # inject-exit: one per call; ptrace__syscalls()).
-for s in $STEPS inject-regs@3 inject-entry@7 inject-exit@20 inject-return@15; do
+for s in $STEPS inject-regs@3 inject-entry@7 inject-exit@20 inject-return@12; do
 	rm -rf "$IMG"
 	PIDTRACE_FAULT=$s "$PIDTRACE" dump -t "$FT" -D "$IMG" >"$T/out" 2>"$T/err"
 	rc=$?
@@ -68,7 +68,7 @@ done
 # its way back from the same frame.
 for st in inject-regs inject-entry inject-exit inject-return; do
 	ns="1 2 17 40 81"
-	case $st in inject-regs | inject-return) ns="1 2 9 17 20" ;; esac
+	case $st in inject-regs | inject-return) ns="1 2 6 9 12" ;; esac
 	for n in $ns; do
 		rm -rf "$IMG"
 		PIDTRACE_FAULT=$st@$n:kill "$PIDTRACE" dump -t "$FT" -D "$IMG" >/dev/null 2>&1

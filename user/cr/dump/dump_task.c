@@ -232,8 +232,8 @@ static int fill_mm(struct dump_task *t, MmCore **out)
 	char path[64], exe[4096];
 	struct stat st;
 	char *auxv = NULL;
-	size_t len = 0;
-	long ret;
+	struct ptrace_call c[2];
+	size_t len = 0, i;
 	int err;
 
 	if (!mm)
@@ -266,14 +266,19 @@ static int fill_mm(struct dump_task *t, MmCore **out)
 		return err;
 	mm->n_auxv = len / sizeof(uint64_t);
 	mm->auxv = (uint64_t *)auxv;
-	err = dump_ctx__syscall(t, SYS_brk, 0, 0, 0, 0, &ret);
+	/* brk(0) and the dumpable flag in one batch (ptrace__syscalls()). */
+	memset(c, 0, sizeof(c));
+	c[0].nr = SYS_brk;
+	c[1].nr = SYS_prctl;
+	c[1].args[0] = PR_GET_DUMPABLE;
+	err = ptrace__syscalls(t->pt, c, 2);
+	for (i = 0; !err && i < 2; i++)
+		if (c[i].ret < 0 && c[i].ret > -4096)
+			err = (int)c[i].ret;
 	if (err)
 		return err;
-	mm->brk = ret;
-	err = dump_ctx__syscall(t, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, &ret);
-	if (err)
-		return err;
-	mm->dumpable = ret;
+	mm->brk = c[0].ret;
+	mm->dumpable = c[1].ret;
 	return 0;
 }
 
