@@ -5,7 +5,8 @@
 # every value lands where it belongs: each signal's own action (handler,
 # flags, restorer, mask) comes back after restore. The count of
 # PTRACE_SYSCALL requests of pidtrace's main thread for one single-threaded
-# task shows the batching: 356 one call at a time, ~190 batched
+# task shows the batching: 356 one call at a time, ~160 batched (the
+# limits read from /proc/PID/limits)
 # (docs/PERFORMANCE.md, round five).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"

@@ -18,10 +18,10 @@ STEPS="freeze core files memory commit commit-write commit-rename"
 
 # ---- an injected error at each step: one line, tree untouched, no image ----
 ft_start tree || exit 1
-# Points in range: a dump of this tree makes 14 batches of remote calls
-# (inject-regs, inject-return: one per batch) and ~200 calls (inject-entry,
+# Points in range: a dump of this tree makes 12 batches of remote calls
+# (inject-regs, inject-return: one per batch) and ~150 calls (inject-entry,
 # inject-exit: one per call; ptrace__syscalls()).
-for s in $STEPS inject-regs@3 inject-entry@7 inject-exit@20 inject-return@12; do
+for s in $STEPS inject-regs@3 inject-entry@7 inject-exit@20 inject-return@10; do
 	rm -rf "$IMG"
 	PIDTRACE_FAULT=$s "$PIDTRACE" dump -t "$FT" -D "$IMG" >"$T/out" 2>"$T/err"
 	rc=$?
@@ -63,12 +63,12 @@ for s in freeze core files memory commit commit-write; do
 done
 
 # ... and inside every kind of step of a remote syscall, early and late.
-# Entries and exits 40 and 81 fall inside a batch (the 62 sigactions of
-# the root): the task let go there runs the call it is at, then the rest of
-# its way back from the same frame.
+# Entries and exits 40 and 81 fall inside a batch (the sigactions of the
+# root, then of its child): the task let go there runs the call it is at,
+# then the rest of its way back from the same frame.
 for st in inject-regs inject-entry inject-exit inject-return; do
 	ns="1 2 17 40 81"
-	case $st in inject-regs | inject-return) ns="1 2 6 9 12" ;; esac
+	case $st in inject-regs | inject-return) ns="1 2 6 9 11" ;; esac
 	for n in $ns; do
 		rm -rf "$IMG"
 		PIDTRACE_FAULT=$st@$n:kill "$PIDTRACE" dump -t "$FT" -D "$IMG" >/dev/null 2>&1
