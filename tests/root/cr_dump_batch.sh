@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# cr_dump_batch: a dump reads a task's 62 sigactions, 16 limits and 3
-# interval timers in batches of remote calls on one signal frame
-# (ptrace__syscalls(): two ptrace stops a call, not a whole round each), and
-# every value lands where it belongs: each signal's own action (handler,
-# flags, restorer, mask) comes back after restore. The count of
-# PTRACE_SYSCALL requests of pidtrace's main thread for one single-threaded
-# task shows the batching: 356 one call at a time, ~160 batched (the
-# limits read from /proc/PID/limits)
-# (docs/PERFORMANCE.md, round five).
+# cr_dump_batch: a dump reads a task's 62 sigactions (with its parent-death
+# signal) and 3 interval timers in batches of remote calls on one signal
+# frame (ptrace__syscalls(): two ptrace stops a call, not a whole round
+# each), its 16 limits from /proc/PID/limits, and every value lands where
+# it belongs: each signal's own action (handler, flags, restorer, mask)
+# comes back after restore. The count of PTRACE_SYSCALL requests of
+# pidtrace's main thread for one single-threaded task shows it: 356 one
+# call at a time, ~160 now (docs/PERFORMANCE.md, round five).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
