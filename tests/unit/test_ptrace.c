@@ -16,6 +16,8 @@
 #include "ptrace.h"
 #include "unit.h"
 
+static char proc_state(pid_t pid);
+
 static pid_t spawn_reader(int *wfd)
 {
 	int p[2];
@@ -47,6 +49,32 @@ static int exit_code(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/*
+ * Wait until @pid sleeps in read() (/proc/PID/syscall starts with its
+ * number, 0): a fixed 50 ms was not always enough on a loaded 2-CPU machine
+ * (the seize then found the child before its read). 10 s at most.
+ */
+static void wait_in_read(pid_t pid)
+{
+	char path[64], buf[64];
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	for (i = 0; i < 2000; i++) {
+		f = fopen(path, "r");
+		buf[0] = '\0';
+		if (f) {
+			if (!fgets(buf, sizeof(buf), f))
+				buf[0] = '\0';
+			fclose(f);
+		}
+		if (!strncmp(buf, "0 ", 2) && proc_state(pid) == 'S')
+			return;
+		usleep(5000);
+	}
+}
+
 /* A read() interrupted by the seize must restart transparently after detach. */
 static void test_syscall_in_blocked_task(void)
 {
@@ -59,7 +87,7 @@ static void test_syscall_in_blocked_task(void)
 	pid_t pid = spawn_reader(&wfd);
 
 	CHECK(pid > 0);
-	usleep(50000);
+	wait_in_read(pid);
 	CHECK(ptrace__seize(pid, &t) == 0);
 	CHECK(ptrace__get_regs(t, &r) == 0);
 	CHECK((long)r.orig_rax == SYS_read);

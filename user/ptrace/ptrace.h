@@ -202,6 +202,23 @@ int ptrace__get_rseq(struct ptrace_task *t, struct ptrace_core_rseq *rseq);
  */
 int ptrace__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
 
+/* One call of ptrace__syscalls(): @ret is set as ptrace__syscall() sets it. */
+struct ptrace_call {
+	long nr;
+	long args[6];
+	long ret;
+};
+
+/**
+ * ptrace__syscalls() - run @n system calls inside the task, one after the
+ * other, as ptrace__syscall() runs one (same context, same guarantees), but
+ * in crash-safe mode all on one signal frame: two ptrace stops a call
+ * instead of a whole round each. Every call is run, whatever the one before
+ * returned: their results are in @calls[].ret.
+ * Return: 0 when every call ran, -errno when one could not be run.
+ */
+int ptrace__syscalls(struct ptrace_task *t, struct ptrace_call *calls, size_t n);
+
 /**
  * ptrace__scratch() - a private read-write area inside the task.
  * @len: bytes needed; the area is mapped by an injected mmap() on first use

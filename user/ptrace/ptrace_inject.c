@@ -262,17 +262,31 @@ void ptrace__requeue_stop(struct ptrace_task *t)
 	t->deferred_sig = 0;
 }
 
-int ptrace__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
+int ptrace__syscalls(struct ptrace_task *t, struct ptrace_call *calls, size_t n)
 {
-	int err;
+	size_t i;
+	int err = 0;
 
 	if (t->exited)
 		return -ESRCH;
 	if (t->safe && !t->safe_failed)
-		err = ptrace__safe_syscall(t, nr, args, ret);
+		err = ptrace__safe_syscalls(t, calls, n);
 	else
-		err = ptrace__plain_syscall(t, nr, args, ret);
+		for (i = 0; !err && i < n; i++)
+			err = ptrace__plain_syscall(t, calls[i].nr, calls[i].args, &calls[i].ret);
 	ptrace__requeue_stop(t);
+	return err;
+}
+
+int ptrace__syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
+{
+	struct ptrace_call c = { .nr = nr };
+	int err;
+
+	memcpy(c.args, args, sizeof(c.args));
+	err = ptrace__syscalls(t, &c, 1);
+	if (!err)
+		*ret = c.ret;
 	return err;
 }
 

@@ -77,7 +77,7 @@ void ptrace__note_restart(struct ptrace_task *t);
 void ptrace__native_restart(struct ptrace_task *t);
 
 /* ptrace_safe.c: the crash-safe syscall, and its scratch area (-EOPNOTSUPP: none). */
-int ptrace__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret);
+int ptrace__safe_syscalls(struct ptrace_task *t, struct ptrace_call *calls, size_t n);
 int ptrace__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
 
 /*

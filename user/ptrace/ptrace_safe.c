@@ -404,14 +404,24 @@ static int verify(struct ptrace_task *t, const struct user_regs_struct *resume, 
  * where a pidtrace killed now leaves a task that finishes by itself (the
  * test points inject-* sit there). Afterwards the task's state is its
  * normalized one, which resumes exactly as the original would.
+ *
+ * Several calls share one frame: at the exit stop of one, the registers
+ * are loaded with the next and rip put back on the `syscall; ret` gadget
+ * (rsp still on the frame), so the task let go at any stop of the chain
+ * runs the call it is at, then `ret` takes it to rt_sigreturn as for one
+ * call. A call costs two stops instead of a whole round (registers, mask
+ * and FPU state read and written, the frame written, five stops): the 62
+ * sigactions of a dump were most of a small dump's time
+ * (docs/PERFORMANCE.md, round five).
  */
-int ptrace__safe_syscall(struct ptrace_task *t, long nr, const long args[6], long *ret)
+int ptrace__safe_syscalls(struct ptrace_task *t, struct ptrace_call *calls, size_t n)
 {
 	struct user_regs_struct saved, resume, r;
 	bool have_result = false;
 	void *xs = NULL;
 	size_t xlen = 0;
 	uint64_t mask;
+	size_t i = 0;
 	int err, err2;
 
 	err = ptrace__get_regs(t, &saved);
@@ -429,35 +439,40 @@ int ptrace__safe_syscall(struct ptrace_task *t, long nr, const long args[6], lon
 	if (err == -EOPNOTSUPP) {
 		not_safe(t, "its FPU state has no signal frame layout");
 		free(xs);
-		return ptrace__plain_syscall(t, nr, args, ret);
+		for (err = 0; !err && i < n; i++)
+			err = ptrace__plain_syscall(t, calls[i].nr, calls[i].args, &calls[i].ret);
+		return err;
 	}
 	if (err)
 		goto out;
 	r = saved;
-	r.rip = t->g_syscall;
-	r.rsp = t->frame;
-	ptrace__load_syscall(&r, nr, args);
-	/* Registers first: from here on the task can finish alone. */
-	err = ptrace__set_regs(t, &r);
-	if (err)
-		goto out;
-	err = testfault__point("inject-regs");
-	if (!err)
-		err = ptrace__set_sigmask(t, ~0ULL);
-	if (!err)
-		err = ptrace__to_syscall_stop(t);
-	if (!err)
-		err = expect_nr(t, nr);
-	if (!err)
-		err = testfault__point("inject-entry");
-	if (!err)
-		err = ptrace__to_syscall_stop(t);
-	if (!err)
-		err = ptrace__get_regs(t, &r);
-	if (!err) {
-		*ret = (long)r.rax;
-		have_result = true;
-		err = testfault__point("inject-exit");
+	for (i = 0; !err && i < n; i++) {
+		/* The first: the saved registers; the next: those of the last exit stop. */
+		r.rip = t->g_syscall;
+		r.rsp = t->frame;
+		ptrace__load_syscall(&r, calls[i].nr, calls[i].args);
+		/* Registers first: from here on the task can finish alone. */
+		err = ptrace__set_regs(t, &r);
+		if (!err && !i) {
+			err = testfault__point("inject-regs");
+			if (!err)
+				err = ptrace__set_sigmask(t, ~0ULL);
+		}
+		if (!err)
+			err = ptrace__to_syscall_stop(t);
+		if (!err)
+			err = expect_nr(t, calls[i].nr);
+		if (!err)
+			err = testfault__point("inject-entry");
+		if (!err)
+			err = ptrace__to_syscall_stop(t);
+		if (!err)
+			err = ptrace__get_regs(t, &r);
+		if (!err) {
+			calls[i].ret = (long)r.rax;
+			have_result = i + 1 == n;
+			err = testfault__point("inject-exit");
+		}
 	}
 	if (!err)
 		err = ptrace__to_syscall_stop(t);
@@ -474,7 +489,8 @@ int ptrace__safe_syscall(struct ptrace_task *t, long nr, const long args[6], lon
 	if (!err || t->exited)
 		goto out;
 	/* We are still here: put the task back ourselves. */
-	pr_debug("pid %d: crash-safe syscall %ld failed: %s", t->pid, nr, strerror(-err));
+	pr_debug("pid %d: crash-safe syscall %ld failed: %s", t->pid, calls[i ? i - 1 : 0].nr,
+		 strerror(-err));
 	err2 = ptrace__set_regs(t, &resume);
 	if (!err2)
 		err2 = ptrace__set_sigmask(t, mask);

@@ -25,32 +25,59 @@ struct kernel_sigaction {
 	uint64_t mask;
 };
 
-static int fill_sigactions(struct dump_task *t, TaskCore *core, unsigned long scratch)
+/*
+ * All 62 in one batch of remote calls (ptrace__syscalls()), each writing
+ * its own slot of the scratch area, read back at once; the parent-death
+ * signal (@pdeath) in the same batch.
+ */
+static int fill_sigactions(struct dump_task *t, TaskCore *core, unsigned long scratch,
+			   int32_t *pdeath)
 {
-	struct kernel_sigaction ka;
+	struct kernel_sigaction ka[64];
+	struct ptrace_call calls[64];
+	unsigned long pd_at = scratch + sizeof(ka);
 	SigactionEntry *e;
+	size_t n = 0, i;
 	int sig, err;
 
+	_Static_assert(sizeof(ka) + sizeof(*pdeath) <= 4096, "the scratch area holds them all");
 	core->sigactions = calloc(64, sizeof(*core->sigactions));
 	if (!core->sigactions)
 		return -ENOMEM;
+	memset(calls, 0, sizeof(calls));
 	for (sig = 1; sig <= 64; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		err = dump_ctx__syscall(t, SYS_rt_sigaction, sig, 0, scratch, 8, NULL);
-		if (!err)
-			err = ptrace__read_mem(t->pt, scratch, &ka, sizeof(ka));
-		if (err)
-			return err;
+		calls[n].nr = SYS_rt_sigaction;
+		calls[n].args[0] = sig;
+		calls[n].args[2] = (long)(scratch + n * sizeof(ka[0]));
+		calls[n].args[3] = 8;
+		n++;
+	}
+	/* Slot n, after the 62 (two are never read: SIGKILL, SIGSTOP). */
+	calls[n].nr = SYS_prctl;
+	calls[n].args[0] = PR_GET_PDEATHSIG;
+	calls[n].args[1] = (long)pd_at;
+	err = ptrace__syscalls(t->pt, calls, n + 1);
+	for (i = 0; !err && i <= n; i++)
+		if (calls[i].ret < 0 && calls[i].ret > -4096)
+			err = (int)calls[i].ret;
+	if (!err)
+		err = ptrace__read_mem(t->pt, scratch, ka, n * sizeof(ka[0]));
+	if (!err)
+		err = ptrace__read_mem(t->pt, pd_at, pdeath, sizeof(*pdeath));
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
 		e = PB_NEW(SigactionEntry, sigaction_entry);
 		if (!e)
 			return -ENOMEM;
 		core->sigactions[core->n_sigactions++] = e;
-		e->sig = sig;
-		e->handler = ka.handler;
-		e->flags = ka.flags;
-		e->restorer = ka.restorer;
-		e->mask = ka.mask;
+		e->sig = calls[i].args[0];
+		e->handler = ka[i].handler;
+		e->flags = ka[i].flags;
+		e->restorer = ka[i].restorer;
+		e->mask = ka[i].mask;
 	}
 	return 0;
 }
@@ -152,15 +179,11 @@ int dump_signals__task(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core
 		return 0;
 	err = ptrace__scratch(t->pt, 4096, &scratch);
 	if (!err)
-		err = fill_sigactions(t, core, scratch);
+		err = fill_sigactions(t, core, scratch, &pdeath);
 	if (!err)
 		err = dump_signals__thread(t->pt, scratch, th);
 	if (!err)
 		err = fill_pending(t->pt, true, &core->shared_pending, &core->n_shared_pending);
-	if (!err)
-		err = dump_ctx__syscall(t, SYS_prctl, PR_GET_PDEATHSIG, scratch, 0, 0, NULL);
-	if (!err)
-		err = ptrace__read_mem(t->pt, scratch, &pdeath, sizeof(pdeath));
 	err = dump_ctx__gone_err(t, err);
 	if (err) {
 		if (err != -ESRCH)

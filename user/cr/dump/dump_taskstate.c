@@ -182,33 +182,56 @@ static int loginuid(struct dump_task *t, TaskCore *core)
 	return -EOPNOTSUPP;
 }
 
-/* THP disable, subreaper, membarrier: calls in the task (per process). */
+/* A batch's call result: 0 or the remote call's -errno (as dump_ctx__syscall()). */
+static int call_err(const struct ptrace_call *c)
+{
+	return c->ret < 0 && c->ret > -4096 ? (int)c->ret : 0;
+}
+
+/*
+ * THP disable, subreaper, membarrier: calls in the task (per process), in
+ * one batch (ptrace__syscalls()).
+ */
 static int in_task(struct dump_task *t, TaskCore *core)
 {
+	struct ptrace_call c[3];
 	unsigned long scratch;
 	int32_t sub = 0;
 	long r;
 	int err;
 
-	err = dump_ctx__syscall(t, SYS_prctl, PR_GET_THP_DISABLE, 0, 0, 0, &r);
+	err = ptrace__scratch(t->pt, 4096, &scratch);
 	if (err)
 		return err;
+	memset(c, 0, sizeof(c));
+	c[0].nr = SYS_prctl;
+	c[0].args[0] = PR_GET_THP_DISABLE;
+	c[1].nr = SYS_prctl;
+	c[1].args[0] = PR_GET_CHILD_SUBREAPER;
+	c[1].args[1] = (long)scratch;
+	c[2].nr = SYS_membarrier;
+	c[2].args[0] = MEMBARRIER_CMD_GET_REGISTRATIONS;
+	err = ptrace__syscalls(t->pt, c, 3);
+	if (!err)
+		err = call_err(&c[0]);
+	if (err)
+		return err;
+	r = c[0].ret;
 	if (r & ~1L) {
 		pr_err("pid %d: THP disable flags 0x%lx: not supported", t->pid, r);
 		return -EOPNOTSUPP;
 	}
 	core->has_thp_disable = true;
 	core->thp_disable = r;
-	err = ptrace__scratch(t->pt, 4096, &scratch);
-	if (!err)
-		err = dump_ctx__syscall(t, SYS_prctl, PR_GET_CHILD_SUBREAPER, scratch, 0, 0, NULL);
+	err = call_err(&c[1]);
 	if (!err)
 		err = ptrace__read_mem(t->pt, scratch, &sub, sizeof(sub));
 	if (err)
 		return err;
 	core->has_child_subreaper = true;
 	core->child_subreaper = sub;
-	err = dump_ctx__syscall(t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0, 0, &r);
+	err = call_err(&c[2]);
+	r = c[2].ret;
 	if (err == -ENOSYS)
 		return 0; /* no membarrier(): nothing to register either */
 	/* The task died under us: the caller says so, this is no refusal. */

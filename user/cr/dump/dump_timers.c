@@ -44,20 +44,31 @@ static int add_itimer(TaskCore *core, unsigned int which, const struct kitimerva
 
 static int itimers(struct dump_task *t, TaskCore *core, unsigned long scratch)
 {
-	struct kitimerval v;
+	struct kitimerval v[ITIMER_PROF + 1];
+	struct ptrace_call calls[ITIMER_PROF + 1];
 	unsigned int which;
 	int err;
 
+	/* One batch of remote calls (ptrace__syscalls()), one slot each. */
+	memset(calls, 0, sizeof(calls));
 	for (which = ITIMER_REAL; which <= ITIMER_PROF; which++) {
-		err = dump_ctx__syscall(t, SYS_getitimer, which, scratch, 0, 0, NULL);
-		if (!err)
-			err = ptrace__read_mem(t->pt, scratch, &v, sizeof(v));
-		if (err)
-			return err;
-		if (!v.value.tv_sec && !v.value.tv_usec && !v.interval.tv_sec &&
-		    !v.interval.tv_usec)
+		calls[which].nr = SYS_getitimer;
+		calls[which].args[0] = which;
+		calls[which].args[1] = (long)(scratch + which * sizeof(v[0]));
+	}
+	err = ptrace__syscalls(t->pt, calls, ITIMER_PROF + 1);
+	for (which = ITIMER_REAL; !err && which <= ITIMER_PROF; which++)
+		if (calls[which].ret < 0 && calls[which].ret > -4096)
+			err = (int)calls[which].ret;
+	if (!err)
+		err = ptrace__read_mem(t->pt, scratch, v, sizeof(v));
+	if (err)
+		return err;
+	for (which = ITIMER_REAL; which <= ITIMER_PROF; which++) {
+		if (!v[which].value.tv_sec && !v[which].value.tv_usec &&
+		    !v[which].interval.tv_sec && !v[which].interval.tv_usec)
 			continue;
-		err = add_itimer(core, which, &v);
+		err = add_itimer(core, which, &v[which]);
 		if (err)
 			return err;
 	}
