@@ -48,8 +48,10 @@
  * never lifted), a datagram socket's peer outside the tree (peer_name),
  * an inotify watch through a deleted file's fd (deleted_fd), nsfs fds,
  * a pty's unread bytes (pty_entry input, output: a reader of 3 drops them).
+ * 5: a net namespace the tree made itself (inventory netns_made: a reader
+ * of 4 would make the tree in pidtrace's), tun fds (FD_TUN).
  */
-#define IMAGE_FORMAT_VERSION 4
+#define IMAGE_FORMAT_VERSION 5
 #define IMAGE_PAGES_HDR_SIZE 4096
 
 enum image_kind {
