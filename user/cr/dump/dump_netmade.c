@@ -160,7 +160,7 @@ static void rehearse(const NetnsMade *m, int out)
 /* The lines of a namespace made again from @m, into @r. */
 static int rehearsal(const NetnsMade *m, NetnsMade *r)
 {
-	int p[2], status, err = 0;
+	int p[2], status = 0, err = 0, w;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -197,9 +197,10 @@ static int rehearsal(const NetnsMade *m, NetnsMade *r)
 		fclose(f);
 	else
 		close(p[0]);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+	while ((w = waitpid(child, &status, 0)) < 0 && errno == EINTR)
 		;
-	if (!err && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+	/* w < 0 (ECHILD: SIGCHLD ignored here, the kernel reaped it): the pipe said how it went. */
+	if (!err && w == child && (!WIFEXITED(status) || WEXITSTATUS(status))) {
 		pr_err(PREFIX "making it again to compare failed (status %#x)", made.first,
 		       (unsigned long)made.st.st_ino, status);
 		err = -EOPNOTSUPP;
