@@ -7,7 +7,8 @@
 # the first task (restore_netmade.c) and hands the queues to the fds
 # (kind_tun.c); the program finds every device, flag, queue, MAC, MTU and
 # address again, and the restore's verification compares the namespace
-# made with the image. Refused in one line, the tree left running: a
+# made with the image (an image whose links disagree with its lines fails
+# it, rolled back). Refused in one line, the tree left running: a
 # sysctl changed, a route added, a link of another kind (veth), an
 # iptables-legacy rule, a nftables table, a process outside the tree in
 # the namespace, the namespace mounted; --join-ns net for such an image;
@@ -35,6 +36,23 @@ else
 		pass trip_join_refused
 	else
 		fail trip_join_refused "exit $rc: $(cat "$CR_DIR/r.err")"
+	fi
+	# An image whose links say another MTU than its lines (a restore that
+	# would make the namespace wrong): the verification names the
+	# difference, the restore is rolled back.
+	BAD=$T/bad
+	image_copy "$CR_DIR/img" "$BAD"
+	if same trip_bad_link "$(image_edit get "$BAD/inventory.img" netns_made.links.4.name)" tapx0 &&
+		image_set "$BAD" inventory.img netns_made.links.4.mtu 1300; then
+		"$PIDTRACE" restore -D "$BAD" --json >"$CR_DIR/bad.json" 2>"$CR_DIR/bad.err" </dev/null
+		rc=$?
+		err=$(jq -r '.error // empty' "$CR_DIR/bad.json")
+		if [ "$rc" = 1 ] && [[ "$err" =~ ^verify:\ the\ net\ namespace\ made\ again\ (has|lacks)\ \" ]] &&
+			cr_gone "$CR_PID"; then
+			pass trip_verify_catches
+		else
+			fail trip_verify_catches "exit $rc: $err $(cat "$CR_DIR/bad.err")"
+		fi
 	fi
 	if cr_restore; then
 		pass trip_restore
