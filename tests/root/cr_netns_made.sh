@@ -29,6 +29,8 @@ else
 	pass trip_dump
 	q='[.tasks[0].fds[] | select(.type == "tun") | .tun'
 	cr_show_has trip_show_tun "$q | [.dev, .detached]] == [[null, null], [\"tunx0\", false], [\"tunx1\", false], [\"tunx1\", true], [\"tapx0\", false]]"
+	cr_show_has trip_show_netns '.netns_made.links | map([.name, .queues, .disabled, .persist]) == [["lo", null, null, null], ["tunx0", 1, 0, false], ["tunx1", 1, 1, false], ["tunx2", 0, 0, true], ["tapx0", 1, 0, false]]'
+	cr_show_has trip_show_lines '.netns_made.state | any(startswith("addr tapx0 10.77.1.1/24 "))'
 	"$PIDTRACE" restore -D "$CR_DIR/img" --join-ns net:/proc/self/ns/net >"$CR_DIR/r.out" 2>"$CR_DIR/r.err" </dev/null
 	rc=$?
 	if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/r.err")" = 1 ] &&
