@@ -56,6 +56,21 @@ else
 			fail trip_verify_catches "exit $rc: $err $(cat "$CR_DIR/bad.err")"
 		fi
 	fi
+	# A link the image says is of a kind restore does not make: refused
+	# at the check step, before anything is made.
+	image_copy "$CR_DIR/img" "$BAD"
+	if image_set "$BAD" inventory.img netns_made.links.4.kind veth; then
+		"$PIDTRACE" restore -D "$BAD" >/dev/null 2>"$CR_DIR/bad.err" </dev/null
+		rc=$?
+		if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/bad.err")" = 1 ] &&
+			grep -q "^pidtrace: restore: check: the image's net namespace: link 4 (tapx0, kind veth) is not one restore can make$" "$CR_DIR/bad.err"; then
+			pass trip_bad_kind
+		else
+			fail trip_bad_kind "exit $rc: $(cat "$CR_DIR/bad.err")"
+		fi
+	else
+		fail trip_bad_kind "image_edit failed"
+	fi
 	if cr_restore; then
 		pass trip_restore
 		NOW=$(ino "/proc/$(jr '.host_pids[0]')/ns/net")

@@ -14,17 +14,42 @@
  * names the first line that differs from the image's.
  */
 #include <errno.h>
+#include <net/if.h>
+#include <linux/if_tun.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "escape.h"
 #include "log.h"
 #include "netns_make.h"
 #include "netns_state.h"
 #include "restore_ctx.h"
 #include "restore_netmade.h"
 #include "restore_verify.h"
+
+/* What the image says of the links, before anything is made from it. */
+static int sane(struct restore_ctx *ctx, const NetnsMade *m)
+{
+	size_t i, n;
+
+	for (i = 0; i < m->n_links; i++) {
+		const NetnsLink *l = m->links[i];
+
+		n = strlen(l->name);
+		if (!n || n >= IFNAMSIZ || strchr(l->name, '/') || !strcmp(l->name, ".") ||
+		    !strcmp(l->name, "..") || (strcmp(l->kind, "lo") && strcmp(l->kind, "tun")) ||
+		    (!strcmp(l->kind, "tun") &&
+		     (!l->has_tun_flags || (l->tun_flags & ~(IFF_TUN | IFF_TAP | IFF_NO_PI |
+							       IFF_VNET_HDR | IFF_MULTI_QUEUE |
+							       IFF_NAPI | IFF_NAPI_FRAGS)))))
+			return restore_ctx__fail(ctx, 0, -EINVAL,
+						 "the image's net namespace: link %zu (%s, kind %s) is not one restore can make",
+						 i, escape__str(l->name), escape__str(l->kind));
+	}
+	return 0;
+}
 
 int restore_netmade__check(struct restore_ctx *ctx, bool joined_net)
 {
@@ -38,6 +63,9 @@ int restore_netmade__check(struct restore_ctx *ctx, bool joined_net)
 		return restore_ctx__fail(ctx, 0, -EINVAL,
 					 "the image's tree was in a net namespace of its own (net:[%lu]), which restore makes again: --join-ns net does not apply",
 					 (unsigned long)m->ino);
+	e = sane(ctx, m);
+	if (e)
+		return e;
 	if (unshare(CLONE_NEWNET))
 		return restore_ctx__fail(ctx, 0, -errno, "making a net namespace for the tree: %s",
 					 strerror(errno));
