@@ -19,6 +19,7 @@
 
 #include "escape.h"
 #include "netns_make.h"
+#include "netns_state.h"
 #include "nlroute.h"
 
 /* The flags dev_change_flags() lets a user set. */
@@ -245,8 +246,70 @@ void netns_make__release(void)
 	nheld = 0;
 }
 
+/*
+ * The link's IPv6 duplicate address detection, off while its addresses
+ * are made (@restore false: read the value into @saved, write 0), then as
+ * it was (@restore true). The addresses are then usable at once, not
+ * tentative for a second or two (binding one fails meanwhile), as the
+ * tree's were at dump: dump compared them after their detection ended,
+ * and the value left is the link's own (the sysctl lines compare it).
+ */
+static void dad_off(const NetnsLink *l, bool restore, char *saved, size_t n)
+{
+	char path[128];
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", l->name);
+	if (restore) {
+		fd = *saved ? open(path, O_WRONLY | O_CLOEXEC) : -1;
+		if (fd >= 0 && write(fd, saved, strlen(saved)) < 0)
+			*saved = 0;
+	} else {
+		*saved = 0;
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		r = fd < 0 ? -1 : read(fd, saved, n - 1);
+		saved[r > 0 ? r : 0] = 0;
+		if (r > 0 && (lseek(fd, 0, SEEK_SET) || write(fd, "0", 1) != 1))
+			*saved = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Until every link that was running at dump runs (its carrier seen by
+ * linkwatch, which may wait up to a second): IPv6 configures a link's
+ * addresses only then, and they must be made while detection is off.
+ */
+static void wait_running(const NetnsMade *m)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), tries, waiting;
+	size_t i;
+
+	for (tries = 0; s >= 0 && tries < 150; tries++) {
+		waiting = 0;
+		for (i = 0; i < m->n_links; i++) {
+			if (!(m->links[i]->flags & IFF_RUNNING))
+				continue;
+			memset(&ifr, 0, sizeof(ifr));
+			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", m->links[i]->name);
+			if (!ioctl(s, SIOCGIFFLAGS, &ifr) && !(ifr.ifr_flags & IFF_RUNNING))
+				waiting++;
+		}
+		if (!waiting)
+			break;
+		usleep(20000);
+	}
+	if (s >= 0)
+		close(s);
+	netns_state__settle();
+}
+
 int netns_make__apply(const NetnsMade *m, char *err, size_t len)
 {
+	char (*dad)[16] = calloc(m->n_links + 1, sizeof(*dad));
 	size_t i;
 	int e = 0;
 
@@ -271,9 +334,18 @@ int netns_make__apply(const NetnsMade *m, char *err, size_t len)
 			e = attach_queues(m->links[i], err, len);
 	for (i = 0; !e && i < m->n_links; i++)
 		e = write_secret(m->links[i], err, len);
+	if (!e && !dad)
+		e = -ENOMEM;
+	for (i = 0; !e && i < m->n_links; i++)
+		dad_off(m->links[i], false, dad[i], sizeof(dad[i]));
 	for (i = 0; !e && i < m->n_links; i++)
 		e = set_link(m->links[i], m->links[i]->ifindex, err, len);
 	for (i = 0; !e && i < m->n_addrs; i++)
 		e = add_addr(m->addrs[i], err, len);
+	if (!e)
+		wait_running(m);
+	for (i = 0; dad && i < m->n_links; i++)
+		dad_off(m->links[i], true, dad[i], sizeof(dad[i]));
+	free(dad);
 	return e;
 }

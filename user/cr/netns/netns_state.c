@@ -314,7 +314,7 @@ static int on_tentative(const struct nlmsghdr *h, void *arg)
  * link, at most 5 s here): the local route of an IPv6 address is in the
  * table only then, and the address's flags change.
  */
-static void settle(void)
+void netns_state__settle(void)
 {
 	struct nl_req q;
 	struct ifaddrmsg *ifa;
@@ -340,7 +340,7 @@ int netns_state__read(NetnsMade *m, char *why, size_t len)
 	int err;
 
 	why[0] = 0;
-	settle();
+	netns_state__settle();
 	ifi = nlroute__start(&q, RTM_GETLINK, NLM_F_DUMP, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	nlroute__put(&q, IFLA_EXT_MASK, &ext, sizeof(ext));

@@ -20,6 +20,8 @@
  * Return: 0 or -errno.
  */
 int netns_state__read(NetnsMade *m, char *why, size_t len);
+/* Until no IPv6 address of the namespace is tentative (at most 5 s). */
+void netns_state__settle(void);
 /* What netns_state__read() put in @m (and @m itself stays). */
 void netns_state__free(NetnsMade *m);
 
