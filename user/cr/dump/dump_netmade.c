@@ -258,7 +258,7 @@ int dump_netmade__frozen(struct dump_ctx *ctx)
 	if (err)
 		return err;
 	if (*why) {
-		pr_err(PREFIX "it has %s: restore makes it again with lo and tun/tap devices only, not supported",
+		pr_err(PREFIX "it has %s, not supported",
 		       made.first, (unsigned long)made.st.st_ino, why);
 		return -EOPNOTSUPP;
 	}

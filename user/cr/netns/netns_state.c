@@ -160,8 +160,9 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 	if (!kind && ifi->ifi_type == ARPHRD_LOOPBACK && !strcmp(name, "lo"))
 		kind = "lo";
 	if (!*r->why && (!kind || (strcmp(kind, "lo") && strcmp(kind, "tun"))))
-		snprintf(r->why, r->len, "link %s (%s)", escape__str(name),
-			 kind ? escape__str(kind) : "of no kind rtnetlink names");
+		snprintf(r->why, r->len,
+			 "link %s (%s): restore makes it again with lo and tun/tap devices only",
+			 escape__str(name), kind ? escape__str(kind) : "of no kind rtnetlink names");
 	l = calloc(1, sizeof(*l));
 	v = grow(r->m->links, r->m->n_links, sizeof(*v));
 	if (!l || !v) {
@@ -260,7 +261,7 @@ static int on_addr(const struct nlmsghdr *h, void *arg)
 	if (tb[IFA_BROADCAST])
 		inet_ntop(ifa->ifa_family, RTA_DATA(tb[IFA_BROADCAST]), brd, sizeof(brd));
 	if (!*r->why && ci && ci->ifa_valid != 0xffffffffu)
-		snprintf(r->why, r->len, "address %s/%u on %s with a lifetime (from autoconfiguration or DHCP)",
+		snprintf(r->why, r->len, "address %s/%u on %s with a lifetime (from autoconfiguration or DHCP), which restore would make without one",
 			 ifa->ifa_family == AF_INET ? loc : peer, ifa->ifa_prefixlen,
 			 escape__str(link_name(r->m, ifa->ifa_index)));
 	a = calloc(1, sizeof(*a));
