@@ -122,6 +122,8 @@ $(OUTPUT)/images/%.pb-c.o: $(OUTPUT)/images/%.pb-c.c $(FLAVOUR)
 
 # mm.proto imports files.proto (a mapped deleted file is a deleted_file_entry).
 $(OUTPUT)/images/mm.pb-c.o $(OUTPUT)/fuzz/images/mm.pb-c.o: $(OUTPUT)/images/files.pb-c.c
+# inventory.proto imports netns.proto (a net namespace made again).
+$(OUTPUT)/images/inventory.pb-c.o $(OUTPUT)/fuzz/images/inventory.pb-c.o: $(OUTPUT)/images/netns.pb-c.c
 
 # Every user object may include any skeleton or generated schema header.
 $(OUTPUT)/user/%.o: user/%.c $(USER_HDRS) bpf/pidtrace.h $(SKELS) $(PB_SRCS) $(FLAVOUR)

@@ -36,6 +36,7 @@
 #include "dump_ghost.h"
 #include "dump_locks.h"
 #include "dump_mem.h"
+#include "dump_netmade.h"
 #include "dump_netns.h"
 #include "dump_refuse.h"
 #include "dump_scm.h"
@@ -209,6 +210,7 @@ static int commit(struct dump_ctx *ctx)
 	inv.has_leave_running = true;
 	inv.leave_running = ctx->leave_running;
 	dump_netns__inventory(&inv);
+	dump_netmade__inventory(&inv);
 	inv.netlock = (char *)tcp_lock__pinned();
 	err = image__commit(ctx->img, &inv);
 	free(inv.pids);

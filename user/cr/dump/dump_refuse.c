@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "dump_ctx.h"
+#include "dump_netmade.h"
 #include "dump_netns.h"
 #include "dump_refuse.h"
 #include "dump_rofs.h"
@@ -73,8 +74,6 @@ static const char *const ns_names[] = { "pid", "pid_for_children", "mnt", "net",
 /* The kinds the user may give as external: how, in the refusal. */
 static const char *ns_hint(const char *kind)
 {
-	if (!strcmp(kind, "net"))
-		return " (--external-ns net if it will exist at restore)";
 	if (!strcmp(kind, "uts"))
 		return " (--external-ns uts if it will exist at restore)";
 	if (!strcmp(kind, "ipc"))
@@ -149,6 +148,13 @@ static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
 		}
 		if (its.st_ino == mine.st_ino && its.st_dev == mine.st_dev)
 			continue;
+		/* A net namespace of the tree's own: made again (dump_netmade.c). */
+		if (!strcmp(ns_names[i], "net")) {
+			err = dump_netmade__check(t->pid, &its);
+			if (err)
+				return gone(t) ? -ESRCH : err;
+			continue;
+		}
 		if (gone(t))
 			return -ESRCH;
 		pr_err("pid %d is in a %s namespace (%s:[%lu]) other than pidtrace's: restore does not recreate namespaces, not supported%s",
@@ -165,6 +171,8 @@ static int enter_namespaces(struct dump_ctx *ctx)
 {
 	int err = dump_netns__enter(ctx->root);
 
+	if (!err)
+		err = dump_netmade__frozen(ctx);
 	if (err == -ESRCH)
 		dump_ctx__gone_or_vanished(&ctx->tasks[0]);
 	return err;

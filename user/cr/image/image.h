@@ -49,7 +49,10 @@
  * an inotify watch through a deleted file's fd (deleted_fd), nsfs fds,
  * a pty's unread bytes (pty_entry input, output: a reader of 3 drops them).
  * 5: a TCP socket closed by a reset (tcp_conn_entry reset_err): a reader
- * of 4 would restore it as closed by FINs, its pending error lost.
+ * of 4 would restore it as closed by FINs, its pending error lost; the
+ * controlling terminal device of a session (task_core ctty_dev); a net
+ * namespace the tree made itself (inventory netns_made: a reader of 4
+ * would make the tree in pidtrace's), tun fds (FD_TUN).
  */
 #define IMAGE_FORMAT_VERSION 5
 #define IMAGE_PAGES_HDR_SIZE 4096

@@ -40,6 +40,7 @@
 	K(bpfmap)     \
 	K(nsfs)       \
 	K(pty)        \
+	K(tun)        \
 	K(pipe)       \
 	K(fifo)       \
 	K(memfd)      \

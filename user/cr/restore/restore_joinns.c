@@ -17,7 +17,9 @@
  * task is forked by it or by a stub it forked, and every socket of the
  * tree is opened by it (restore_files.c), so all of them are made there;
  * /proc/net and sock_diag then show pidtrace that namespace too. The
- * verify step checks each task is in the namespace joined.
+ * verify step checks each task is in the namespace joined. A net
+ * namespace the tree made itself is made again here too, after the joins
+ * (restore_netmade.c): each task is then checked to be in it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +37,7 @@
 #include "log.h"
 #include "nskind.h"
 #include "restore_joinns.h"
+#include "restore_netmade.h"
 #include "restore_verify.h"
 
 
@@ -137,6 +140,9 @@ int restore_joinns__check(struct restore_ctx *ctx)
 						 d->path ? " " : "", d->path ? escape__str(d->path) : "",
 						 d->kind);
 	}
+	/* A net namespace restore makes: none to join (before any join). */
+	if (ctx->inv->netns_made && joins[nskind__index("net", 3)].path)
+		return restore_netmade__check(ctx, true);
 	for (i = 0; i < NSKIND_COUNT; i++) {
 		if (!joins[i].path)
 			continue;
@@ -144,7 +150,8 @@ int restore_joinns__check(struct restore_ctx *ctx)
 		if (err)
 			return err;
 	}
-	return 0;
+	/* A net namespace of the tree's own: made here (restore_netmade.c). */
+	return restore_netmade__check(ctx, false);
 }
 
 int restore_joinns__verify(struct verify *v)
@@ -154,6 +161,9 @@ int restore_joinns__verify(struct verify *v)
 	const char *k;
 	size_t i;
 
+	i = restore_netmade__verify(v);
+	if (i)
+		return (int)i;
 	for (i = 0; i < NSKIND_COUNT; i++) {
 		k = nskind__all[i].kind;
 		if (joins[i].joined) {

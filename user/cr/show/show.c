@@ -30,6 +30,7 @@
 #include "names.h"
 #include "page.h"
 #include "show.h"
+#include "show_netns.h"
 #include "show_cgroup.h"
 #include "show_fown.h"
 #include "show_mem.h"
@@ -426,6 +427,7 @@ static void print_human(const struct image_tree *s)
 		       (unsigned long)s->inv->external_ns[i]->ino,
 		       s->inv->external_ns[i]->path ? " " : "",
 		       s->inv->external_ns[i]->path ? escape__str(s->inv->external_ns[i]->path) : "");
+	show_netns__print(s->inv);
 	/* Held until a restore succeeds: its TCP peers are kept waiting meanwhile. */
 	if (s->inv->netlock)
 		printf("network lock %s: %s\n", escape__str(s->inv->netlock),

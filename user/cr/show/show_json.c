@@ -19,6 +19,7 @@
 #include "netlock.h"
 #include "page.h"
 #include "show.h"
+#include "show_netns.h"
 #include "show_cgroup.h"
 #include "show_fown.h"
 #include "show_mem.h"
@@ -493,6 +494,7 @@ void show_json__print(const struct image_tree *s, FILE *f)
 		json_object_array_add(a, e);
 	}
 	add(o, "external_ns", a);
+	show_netns__json(s->inv, o);
 	a = json_object_new_array();
 	for (i = 0; i < s->inv->n_files; i++) {
 		struct json_object *e = json_object_new_object();
