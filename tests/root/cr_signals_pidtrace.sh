@@ -6,7 +6,8 @@
 #      mid-dump (paused, the tree held) or mid-restore (paused before the
 #      files phase, the tree made): one line "interrupted by ...", exit 1;
 #      the dump leaves the tree untouched and no image, the restore rolls
-#      back and leaves none of the image's pids.
+#      back and leaves none of the image's pids. Signals 32 and 33 too
+#      (glibc's own: they ended pidtrace with status 160, 161, no word).
 #   2. A fault signal (SIGSEGV, SIGBUS, SIGABRT...) sent to it: one line
 #      naming it and its sender, then the death it asks for (status 128+N);
 #      the dump's tree untouched, the restore's gone.
@@ -29,9 +30,10 @@ declare -A WORDS=(
 	[PROF]="Profiling timer expired" [XCPU]="CPU time limit exceeded"
 	[IO]="I/O possible" [PWR]="Power failure" [STKFLT]="Stack fault"
 	[RTMIN]="Real-time signal 0" [RTMIN+3]="Real-time signal 3"
-	[RTMAX]="Real-time signal 30"
+	[RTMAX]="Real-time signal 30" [32]="signal 32" [33]="signal 33"
 )
-STOPS="HUP INT QUIT TERM USR1 USR2 ALRM VTALRM PROF XCPU IO PWR STKFLT RTMIN RTMIN+3 RTMAX"
+# 32 and 33 are glibc's own (no name in bash): sent by number.
+STOPS="HUP INT QUIT TERM USR1 USR2 ALRM VTALRM PROF XCPU IO PWR STKFLT RTMIN RTMIN+3 RTMAX 32 33"
 FAULTS="SEGV BUS ILL FPE ABRT TRAP SYS"
 declare -A NUM=([SEGV]=11 [BUS]=7 [ILL]=4 [FPE]=8 [ABRT]=6 [TRAP]=5 [SYS]=31)
 IMG=$T/img

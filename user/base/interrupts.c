@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* interrupts.c - what a signal to pidtrace does while it holds a tree (see interrupts.h). */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "interrupts.h"
@@ -19,6 +23,59 @@ static const int ignored[] = { SIGPIPE, SIGXFSZ, SIGTTOU, SIGTTIN };
 static const int faults[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Signals 32 and 33 are glibc's own (thread cancellation, credential
+ * changes across threads): sigprocmask() and sigaction() refuse them, and
+ * pidtrace has no handler for them, so either one, sent from outside,
+ * ended pidtrace without a word (exit 160, 161). pidtrace cancels no
+ * thread and changes no credentials of its own through glibc, so it
+ * blocks them with the raw call and takes them as stop requests.
+ */
+#define GLIBC_OWN_FIRST 32
+#define GLIBC_OWN_LAST 33
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+static const uint64_t glibc_own = SIGBIT(32) | SIGBIT(33);
+
+/*
+ * Blocking them is not enough: glibc's sigprocmask(SIG_SETMASK) and
+ * pthread_sigmask(SIG_SETMASK) unblock them again (they take them out of
+ * any set), and a new thread starts with 32 unblocked. So a handler too,
+ * installed raw (glibc's sigaction() refuses them), that only notes the
+ * request; its restorer is glibc's own, read from an action glibc set.
+ */
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+static volatile sig_atomic_t own_req;
+
+static void on_own(int sig)
+{
+	own_req = sig;
+}
+
+static void own_handlers(void)
+{
+	struct ksigaction cur, ka;
+	int sig;
+
+	if (syscall(SYS_rt_sigaction, SIGSEGV, NULL, &cur, sizeof(uint64_t)) ||
+	    !(cur.flags & SA_RESTORER))
+		return;
+	memset(&ka, 0, sizeof(ka));
+	ka.handler = on_own;
+	ka.flags = SA_RESTART | SA_RESTORER;
+	ka.restorer = cur.restorer;
+	ka.mask = ~0ULL;
+	for (sig = GLIBC_OWN_FIRST; sig <= GLIBC_OWN_LAST; sig++)
+		syscall(SYS_rt_sigaction, sig, &ka, NULL, sizeof(uint64_t));
+}
 
 static char prefix[64], tail[192];
 static pid_t self;
@@ -104,6 +161,7 @@ void interrupts__block(const char *cmd, const char *after)
 
 	interrupts__set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &glibc_own, NULL, sizeof(glibc_own));
 	for (i = 0; i < N(ignored); i++)
 		signal(ignored[i], SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
@@ -121,6 +179,39 @@ void interrupts__block(const char *cmd, const char *after)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < N(faults); i++)
 		sigaction(faults[i], &sa, NULL);
+	own_handlers();
+}
+
+/* Signal 32 or 33 pending (glibc's sigpending() hides neither), or 0. */
+static int own_pending(void)
+{
+	uint64_t pend = 0;
+	int sig;
+
+	if (own_req)
+		return own_req;
+	if (syscall(SYS_rt_sigpending, &pend, sizeof(pend)))
+		return 0;
+	for (sig = GLIBC_OWN_FIRST; sig <= GLIBC_OWN_LAST; sig++)
+		if (pend & SIGBIT(sig))
+			return sig;
+	return 0;
+}
+
+int interrupts__take_own(void)
+{
+	struct timespec now = { 0, 0 };
+	long sig;
+
+	if (own_req) {
+		sig = own_req;
+		own_req = 0;
+		return (int)sig;
+	}
+	if (!own_pending())
+		return 0;
+	sig = syscall(SYS_rt_sigtimedwait, &glibc_own, NULL, &now, sizeof(glibc_own));
+	return sig > 0 ? (int)sig : 0;
 }
 
 int interrupts__pending(void)
@@ -137,5 +228,23 @@ int interrupts__pending(void)
 	for (i = SIGRTMIN; i <= SIGRTMAX; i++)
 		if (sigismember(&pend, i) && sigismember(&set, i))
 			return i;
-	return 0;
+	return own_pending();
+}
+
+const char *interrupts__name(int sig)
+{
+	static char buf[16];
+
+	if (sig < GLIBC_OWN_FIRST || sig > GLIBC_OWN_LAST)
+		return strsignal(sig);
+	snprintf(buf, sizeof(buf), "signal %d", sig);
+	return buf;
+}
+
+void interrupts__block_own(void)
+{
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &glibc_own, NULL, sizeof(glibc_own));
+	/* glibc's first pthread_create() puts its own handler on 33: ours again. */
+	if (self)
+		own_handlers();
 }

@@ -6,8 +6,9 @@
  *
  * - every signal whose default action ends a process and that comes from
  *   outside (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
- *   SIGVTALRM, SIGPROF, SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT and the real-time
- *   ones) is blocked, and looked for between steps: a dump lets the tree go
+ *   SIGVTALRM, SIGPROF, SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT, the real-time
+ *   ones and 32 and 33, which glibc keeps for itself) is blocked, and
+ *   looked for between steps: a dump lets the tree go
  *   untouched, a restore rolls back, each saying "interrupted by ...";
  * - SIGPIPE and SIGXFSZ are ignored (a closed reader, a file too large: an
  *   error return, said as such); SIGTTOU and SIGTTIN too, so that no
@@ -37,7 +38,20 @@ void interrupts__set(sigset_t *set);
  */
 void interrupts__block(const char *cmd, const char *after);
 
-/* Return: the first signal of interrupts__set() pending, or 0. */
+/* Return: the first signal of interrupts__set() pending, or 32 or 33, or 0. */
 int interrupts__pending(void);
+
+/*
+ * Block 32 and 33 in the calling thread: the first call of each thread of
+ * pidtrace's (glibc's pthread_sigmask() cannot, and pthread_create() gives
+ * a new thread 32 unblocked), so that neither ends pidtrace in a thread.
+ */
+void interrupts__block_own(void);
+
+/* What "interrupted by" says of @sig: strsignal()'s words, "signal 32" for glibc's own. */
+const char *interrupts__name(int sig);
+
+/* Take signal 32 or 33 if pending (sigtimedwait() cannot): return it, or 0. */
+int interrupts__take_own(void);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <isa-l/crc.h>
 
+#include "interrupts.h"
 #include "page_crc.h"
 
 /* Small enough that a cancel is quick, large enough to cost nothing. */
@@ -47,6 +48,7 @@ static void *run(void *arg)
 {
 	struct page_crc *pc = arg;
 
+	interrupts__block_own();
 	pc->crc = crc_of(pc);
 	return NULL;
 }

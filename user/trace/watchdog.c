@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "interrupts.h"
 #include "log.h"
 #include "tracer.h"
 #include "watchdog.h"
@@ -63,6 +64,7 @@ static void *load_main(void *arg)
 {
 	struct watchdog *wd = arg;
 
+	interrupts__block_own();
 	wd->load_err = tracer__start(wd->tracer);
 	return NULL;
 }

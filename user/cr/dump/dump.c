@@ -95,7 +95,7 @@ static int dump_cores(struct dump_ctx *ctx)
 
 		sig = interrupts__pending();
 		if (sig) {
-			pr_err("interrupted by %s: the tree is left running", strsignal(sig));
+			pr_err("interrupted by %s: the tree is left running", interrupts__name(sig));
 			return -EINTR;
 		}
 		/* Each step prints its own failure but for a task gone (ESRCH). */
@@ -132,7 +132,7 @@ static int for_each_live(struct dump_ctx *ctx, int (*fn)(struct dump_ctx *, stru
 			continue;
 		sig = interrupts__pending();
 		if (sig) {
-			pr_err("interrupted by %s: the tree is left running", strsignal(sig));
+			pr_err("interrupted by %s: the tree is left running", interrupts__name(sig));
 			return -EINTR;
 		}
 		err = fn(ctx, &ctx->tasks[i]);
@@ -423,7 +423,7 @@ static int run(struct dump_run *r)
 		default:
 			sig = interrupts__pending();
 			if (sig) {
-				pr_err("interrupted by %s: the tree is left running", strsignal(sig));
+				pr_err("interrupted by %s: the tree is left running", interrupts__name(sig));
 				err = -EINTR;
 				break;
 			}

@@ -28,6 +28,7 @@
 #include "dump_ctx.h"
 #include "dump_mem.h"
 #include "dump_pages.h"
+#include "interrupts.h"
 #include "log.h"
 #include "page.h"
 #include "progress.h"
@@ -72,6 +73,7 @@ static void *reader_main(void *arg)
 	struct dump_pages *b = arg;
 	struct slot *sl;
 
+	interrupts__block_own();
 	for (;;) {
 		while (sem_wait(&b->go) && errno == EINTR)
 			;

@@ -259,7 +259,9 @@ static int wait_root(struct restore_ctx *ctx)
 			return 1;
 		}
 		/* Signals to pidtrace are meant for the program it runs. */
-		sig = sigtimedwait(&set, NULL, &ts);
+		sig = interrupts__take_own();
+		if (!sig)
+			sig = sigtimedwait(&set, NULL, &ts);
 		if (sig > 0)
 			kill(root, sig);
 	}

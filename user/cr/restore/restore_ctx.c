@@ -181,7 +181,7 @@ int restore_ctx__checkpoint(struct restore_ctx *ctx, const char *name)
 		return -ECHILD;
 	sig = interrupts__pending();
 	if (sig)
-		return restore_ctx__fail(ctx, 0, -EINTR, "interrupted by %s", strsignal(sig));
+		return restore_ctx__fail(ctx, 0, -EINTR, "interrupted by %s", interrupts__name(sig));
 	if (acts & TESTFAULT_ERROR)
 		return restore_ctx__fail(ctx, 0, -EIO, "test fault at %s", name);
 	return 0;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "interrupts.h"
 #include "page.h"
 #include "page_crc.h"
 #include "progress.h"
@@ -209,6 +210,7 @@ static void *wjob_worker(void *arg)
 	struct wjob *j = arg;
 	size_t i;
 
+	interrupts__block_own();
 	while (!atomic_load(&j->stop) && (i = atomic_fetch_add(&j->next, 1)) < j->ncalls)
 		wjob_call(j, i, false);
 	return NULL;
