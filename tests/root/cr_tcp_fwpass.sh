@@ -78,4 +78,28 @@ else
 	same fwpass_unlock_only_living "$(ours)" "pidtrace-replay $$ "
 fi
 cr_cleanup
+nft flush chain inet usr out
+
+# The rules cannot be removed after the replay: the restore fails in one
+# line and is rolled back; its rules, left, go at the next
+# restore --unlock-only.
+if ! cr_start closefault zdtm_tcplastack; then
+	fail closefault_start "the program did not start"
+elif ! nft add rule inet usr out meta l4proto tcp drop || ! cr_dump; then
+	fail closefault_dump "$(tail -n 2 "$CR_DIR/dump.err")"
+else
+	if PIDTRACE_FAULT=fwpass-close cr_restore; then
+		fail closefault_restore "the restore succeeded"
+	else
+		case $(jr '.error // empty') in
+		*'firewall pass: the nftables rules "pidtrace-replay '*'" added for the replay could not be removed: Input/output error'*)
+			pass closefault_restore ;;
+		*) fail closefault_restore "$(jr '.error // empty')" ;;
+		esac
+	fi
+	same closefault_left "$(nft -a list ruleset | grep -c 'pidtrace-replay [0-9]')" 2
+	"$PIDTRACE" restore -D "$CR_DIR/img" --unlock-only >/dev/null 2>&1
+	same closefault_cleaned "$(nft -a list ruleset | grep -c pidtrace-replay)" 0
+fi
+cr_cleanup
 nft delete table inet usr

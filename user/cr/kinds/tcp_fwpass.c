@@ -19,6 +19,7 @@
 #include "nft_cmd.h"
 #include "tcp_fin.h"
 #include "tcp_fwpass.h"
+#include "testfault.h"
 
 #define COMMENT "pidtrace-replay"
 #define MAX_RULES 64
@@ -319,6 +320,10 @@ int tcp_fwpass__close(void)
 	if (!opened)
 		return 0;
 	opened = 0;
+	/* Test: the removal fails, the rules stay (as when nft fails here). */
+	err = testfault__point("fwpass-close");
+	if (err)
+		goto out;
 	for (i = 0; i < nrules && rules[i].handle < 0; i++)
 		;
 	if (i == nrules)
