@@ -97,7 +97,9 @@ else
 		*) fail closefault_restore "$(jr '.error // empty')" ;;
 		esac
 	fi
-	same closefault_left "$(nft -a list ruleset | grep -c 'pidtrace-replay [0-9]')" 2
+	# Left (2 connections, 2 chains), they admit the replayed segments only.
+	same closefault_left "$(nft list ruleset | grep -cE 'ip saddr 127\.0\.0\.1 ip daddr 127\.0\.0\.1 tcp sport [0-9]+ tcp dport [0-9]+ meta mark 0x70747263 accept comment "pidtrace-replay [0-9]+"')" 4
+	same closefault_left_only "$(nft list ruleset | grep -c pidtrace-replay)" 4
 	"$PIDTRACE" restore -D "$CR_DIR/img" --unlock-only >/dev/null 2>&1
 	same closefault_cleaned "$(nft -a list ruleset | grep -c pidtrace-replay)" 0
 fi

@@ -284,7 +284,7 @@ static int inject(int s, const struct sockaddr_storage *local,
 	if (before < 0)
 		return before;
 	for (round = 0; round < 2; round++) {
-		if (round && (tcp_fwpass__is_open() || tcp_fwpass__open()))
+		if (round && tcp_fwpass__open(local, peer))
 			break;
 		err = send_segment(local, peer, seq, ack, win, flags);
 		/* A drop at the output hook is sendto's EPERM: dropped all the same. */
@@ -387,7 +387,7 @@ int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *
 	 * the way restore would open too (tcp_fwpass.h), closed again here.
 	 */
 	for (round = 0; round < 2; round++) {
-		if (round && tcp_fwpass__open())
+		if (round && tcp_fwpass__open(local, peer))
 			break;
 		err = send_segment(local, peer, t->inq_seq - 0x40000000u, t->outq_seq - 1,
 				   peer_window(t), FLAG_ACK);

@@ -6,6 +6,7 @@
  * inserts ours and echoes their handles, which are all that is deleted
  * afterwards, and only while their table is still the one they went in.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@
 #include "testfault.h"
 
 #define COMMENT "pidtrace-replay"
-#define MAX_RULES 64
+#define MAX_RULES 256
+#define MAX_PAIRS 32
 
 /* One rule of ours: where it went, its handle, its table's handle then. */
 struct rule {
@@ -31,11 +33,40 @@ struct rule {
 };
 
 static struct rule rules[MAX_RULES];
-static int nrules, opened;
+static char pairs[MAX_PAIRS][160];	/* the matches of the segments let through */
+static int nrules, npairs, opened, cleaned;
 
-int tcp_fwpass__is_open(void)
+/*
+ * What matches only the segments from @peer to @local into @m: addresses
+ * and ports (an IPv4-mapped pair as IPv4, as tcp_fin.c writes it); *@v4.
+ */
+static void match(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+		  char *m, size_t len, int *v4)
 {
-	return opened;
+	char l[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN];
+	unsigned int lport, pport;
+
+	if (local->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)local, *b = (const void *)peer;
+
+		inet_ntop(AF_INET, &a->sin_addr, l, sizeof(l));
+		inet_ntop(AF_INET, &b->sin_addr, p, sizeof(p));
+		lport = ntohs(a->sin_port);
+		pport = ntohs(b->sin_port);
+		*v4 = 1;
+	} else {
+		const struct sockaddr_in6 *a = (const void *)local, *b = (const void *)peer;
+
+		*v4 = IN6_IS_ADDR_V4MAPPED(&a->sin6_addr);
+		inet_ntop(*v4 ? AF_INET : AF_INET6, *v4 ? (const void *)&a->sin6_addr.s6_addr[12] :
+			  (const void *)&a->sin6_addr, l, sizeof(l));
+		inet_ntop(*v4 ? AF_INET : AF_INET6, *v4 ? (const void *)&b->sin6_addr.s6_addr[12] :
+			  (const void *)&b->sin6_addr, p, sizeof(p));
+		lport = ntohs(a->sin6_port);
+		pport = ntohs(b->sin6_port);
+	}
+	snprintf(m, len, "%s saddr %s %s daddr %s tcp sport %u tcp dport %u", *v4 ? "ip" : "ip6", p,
+		 *v4 ? "ip" : "ip6", l, pport, lport);
 }
 
 /* A legacy iptables table of this namespace: its rules nft cannot pass. */
@@ -225,18 +256,21 @@ static int on_path(struct json_object *c)
 	return 0;
 }
 
-/* Our rule first in each chain on the path, noted in rules[]; the script into *@script. */
-static int plan(struct json_object *arr, char **script, size_t *len)
+/*
+ * Our rule for the segments @m matches first in each chain on their path
+ * (not the other IP family's), noted in rules[]; the script into *@script.
+ */
+static int plan(struct json_object *arr, const char *m, int v4, char **script, size_t *len)
 {
 	size_t i, n = json_object_array_length(arr);
 	struct json_object *c;
 	struct rule *r;
-	char line[320];
+	char line[512];
 	int err = 0;
 
 	for (i = 0; i < n && !err; i++) {
 		if (!json_object_object_get_ex(json_object_array_get_idx(arr, i), "chain", &c) ||
-		    !on_path(c))
+		    !on_path(c) || !strcmp(str(c, "family"), v4 ? "ip6" : "ip"))
 			continue;
 		if (!plain(str(c, "table")) || !plain(str(c, "name")))
 			return -EOPNOTSUPP;
@@ -249,18 +283,17 @@ static int plan(struct json_object *arr, char **script, size_t *len)
 		r->table_handle = table_handle(arr, r->fam, r->table);
 		r->handle = -1;
 		snprintf(line, sizeof(line),
-			 "insert rule %s %s %s meta mark 0x%x accept comment \"%s %d\"\n", r->fam,
-			 r->table, r->chain, TCP_FIN_MARK, COMMENT, (int)getpid());
+			 "insert rule %s %s %s %s meta mark 0x%x accept comment \"%s %d\"\n",
+			 r->fam, r->table, r->chain, m, TCP_FIN_MARK, COMMENT, (int)getpid());
 		err = append(script, len, line);
 	}
 	return err;
 }
 
-/* The handles nft echoed ("... # handle N", one line per insert, in order). */
-static int learn_handles(const char *out)
+/* The handles nft echoed ("... # handle N", one line per insert, in order) from rules[@i]. */
+static int learn_handles(const char *out, int i)
 {
 	const char *p = out, *h;
-	int i = 0;
 
 	for (; *p && i < nrules; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
 		if (strncmp(p, "insert rule ", 12))
@@ -273,31 +306,38 @@ static int learn_handles(const char *out)
 	return i == nrules ? 0 : -EINVAL;
 }
 
-int tcp_fwpass__open(void)
+int tcp_fwpass__open(const struct sockaddr_storage *local, const struct sockaddr_storage *peer)
 {
 	static const char *const run[] = { "-e", "-a", "-f", "-", NULL };
 	struct json_object *root = NULL, *arr;
-	char *out = NULL, *script = NULL;
+	char *out = NULL, *script = NULL, m[160];
+	int err = 0, first = nrules, v4, i;
 	size_t len = 0;
-	int err;
 
-	if (opened)
-		return 0;
 	if (legacy_tables())
 		return -EOPNOTSUPP;
-	err = tcp_fwpass__clean_stale();
+	match(local, peer, m, sizeof(m), &v4);
+	for (i = 0; i < npairs; i++)
+		if (!strcmp(pairs[i], m))
+			return 0;
+	if (npairs == MAX_PAIRS)
+		return -E2BIG;
+	if (!cleaned)
+		err = tcp_fwpass__clean_stale();
+	cleaned = err >= 0;
 	if (err >= 0)
 		err = list(&root, &arr);
-	nrules = 0;
 	if (!err)
-		err = plan(arr, &script, &len);
+		err = plan(arr, m, v4, &script, &len);
 	json_object_put(root);
 	/* No base chain on the path: nothing of nftables drops the segments. */
 	if (!err && script)
 		err = nft_cmd__run(run, script, &out);
 	opened = 1;
 	if (!err && out)
-		err = learn_handles(out);
+		err = learn_handles(out, first);
+	if (!err)
+		snprintf(pairs[npairs++], sizeof(pairs[0]), "%s", m);
 	free(out);
 	free(script);
 	if (err) {
@@ -343,6 +383,6 @@ int tcp_fwpass__close(void)
 		err = nft_cmd__run(run, script, NULL);
 	free(script);
 out:
-	nrules = 0;
+	nrules = npairs = 0;
 	return err;
 }

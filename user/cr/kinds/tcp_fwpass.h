@@ -13,8 +13,9 @@
  * and ingress), then PREROUTING and INPUT on its way to the local socket.
  * So for as long as the replay takes, each nftables base chain at those
  * hooks (families ip, ip6, inet, netdev; iptables-nft's chains among them)
- * gets a first rule "meta mark TCP_FIN_MARK accept" (comment
- * "pidtrace-replay PID"). Its handle is learnt as it goes in (nft's echo);
+ * gets a first rule "ip saddr PEER ip daddr LOCAL tcp sport PPORT tcp
+ * dport LPORT meta mark TCP_FIN_MARK accept" (comment "pidtrace-replay
+ * PID"), one per connection replayed: a rule left admits nothing else. Its handle is learnt as it goes in (nft's echo);
  * only that handle is deleted right after, and only while its table has
  * the handle it had then (a table made again meanwhile is not ours). The
  * firewall is then as it was. Only pidtrace marks its segments so. A run
@@ -26,12 +27,15 @@
 #ifndef PT_TCP_FWPASS_H
 #define PT_TCP_FWPASS_H
 
+struct sockaddr_storage;
+
 /**
- * tcp_fwpass__open() - open the way (once; again is a no-op).
+ * tcp_fwpass__open() - open the way for the segments from @peer to
+ * @local (their addresses, ports and mark; again for the same is a no-op).
  * Return: 0; -EOPNOTSUPP a legacy iptables table, a chain name nft
  * could not be given; -ENOENT no nft; other -errno.
  */
-int tcp_fwpass__open(void);
+int tcp_fwpass__open(const struct sockaddr_storage *local, const struct sockaddr_storage *peer);
 
 /**
  * tcp_fwpass__close() - if open, remove the rules it added.
@@ -46,7 +50,5 @@ int tcp_fwpass__close(void);
  */
 int tcp_fwpass__clean_stale(void);
 
-/* Whether the way is open now. */
-int tcp_fwpass__is_open(void);
 
 #endif
