@@ -105,3 +105,36 @@ else
 fi
 cr_cleanup
 nft delete table inet usr
+
+# The table made again while the way is open (restore paused at the end
+# of the pass): its rules, whatever their handles, are the user's, and
+# stay; ours in the other tables go.
+if ! cr_start remade zdtm_tcplastack; then
+	fail remade_start "the program did not start"
+elif ! nft add table inet usr || ! nft add chain inet usr out '{ type filter hook output priority 0; }' ||
+	! nft add rule inet usr out meta l4proto tcp drop || ! cr_dump; then
+	fail remade_dump "$(tail -n 2 "$CR_DIR/dump.err")"
+else
+	(PIDTRACE_TEST_PAUSE=fwpass-close cr_restore) &
+	paused=$!
+	rpid=
+	stopped() {
+		rpid=$(nft list ruleset | sed -n 's/.*"pidtrace-replay \([0-9]*\)".*/\1/p' | head -n 1)
+		[ -n "$rpid" ] && grep -q '^State:.*T' "/proc/$rpid/status" 2>/dev/null
+	}
+	if wait_for 20 stopped; then
+		nft delete table inet usr
+		nft add table inet usr
+		nft add chain inet usr out '{ type filter hook output priority 0; }'
+		for i in $(seq 1 12); do nft add rule inet usr out ip daddr 192.0.2.$i accept; done
+		kill -CONT "$rpid"
+		wait "$paused"
+		same remade_user_rules "$(nft list chain inet usr out | grep -c 'ip daddr 192\.0\.2\.')" 12
+		same remade_ours_gone "$(nft list ruleset | grep -c pidtrace-replay)" 0
+	else
+		fail remade_paused "the restore did not pause in the pass"
+		wait "$paused"
+	fi
+fi
+cr_cleanup
+nft delete table inet usr 2>/dev/null

@@ -203,8 +203,9 @@ static int delete_line(char **script, size_t *len, const char *fam, const char *
 {
 	char line[256];
 
-	snprintf(line, sizeof(line), "delete rule %s %s %s handle %lld\n", fam, table, chain,
-		 handle);
+	/* Names are plain(): 64 characters at most. */
+	snprintf(line, sizeof(line), "delete rule %.8s %.64s %.64s handle %lld\n", fam, table,
+		 chain, handle);
 	return append(script, len, line);
 }
 
