@@ -10,6 +10,10 @@
 #    without taking the error, with the image);
 #  - a restore that takes a pending error (test fault
 #    restore-take-reset-error) fails its verification, naming the fd;
+#  - without the BPF iterator (test fault tcp-skerr-read), a socket
+#    closed with no error pending (by FINs, or by a reset whose error was
+#    read: only the iterator tells) is refused at dump, and the restore's
+#    verification fails instead of checking nothing;
 #  - dump --leave-running does not take the error: the program still
 #    reads it afterwards (SO_ERROR would have cleared it).
 . "$(dirname "$0")/../lib.sh"
@@ -35,6 +39,38 @@ else
 		fail errfault "$(jq -r .error "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 2 "$CR_DIR/restore.err")"
 	fi
 	cr_restore_verify errafter
+fi
+cr_cleanup
+
+# Without the iterator at dump: the Nth socket read is the one whose
+# error the program read (N is the fd order): its refusal says why.
+got=
+for n in 1 2 3 4; do
+	cr_start noiter zdtm_tcpreset || break
+	PIDTRACE_FAULT=tcp-skerr-read@$n "$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" \
+		>"$CR_DIR/dump.out" 2>"$CR_DIR/dump.err"
+	if grep -Eq "^pidtrace: dump: pid $CR_PID fd [0-9]+: TCP socket 127\.0\.0\.1:[0-9]+ \(closed after a connection, by FINs or by a reset whose error was read: only a BPF iterator tells which \(Input/output error\)\) is not supported" "$CR_DIR/dump.err"; then
+		got=$n
+		cr_passes noiter_untouched
+		break
+	fi
+	cr_cleanup
+done
+if [ -n "$got" ]; then pass noiter_refused; else fail noiter_refused "$(cat "$CR_DIR/dump.err")"; fi
+cr_cleanup
+
+# Without it at restore: the verification cannot read how a socket closed.
+if ! cr_start noiterv zdtm_tcpreset || ! cr_dump; then
+	fail noiterv_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+else
+	if PIDTRACE_FAULT=tcp-skerr-read cr_restore; then
+		fail noiterv "restored, unchecked"
+	elif jq -r .error "$CR_DIR/restore.json" | grep -Eq "^verify: pid $CR_PID: cannot read fd [0-9]+: how its TCP socket closed \(BPF iterator\): Input/output error"; then
+		pass noiterv
+	else
+		fail noiterv "$(jq -r .error "$CR_DIR/restore.json" 2>/dev/null) $(tail -n 2 "$CR_DIR/restore.err")"
+	fi
+	cr_restore_verify noiterv_after
 fi
 cr_cleanup
 

@@ -400,7 +400,14 @@ int dump_tcp__closed_how(int s, int *reset_err, char *why, size_t len)
 				 "taking it (%s)", strerror(-err));
 			return -EOPNOTSUPP;
 		}
-		return 0;
+		/*
+		 * No error pending: closed by FINs, or by a reset whose error
+		 * the program read. Only SOCK_DONE tells, and only the
+		 * iterator reads it; restore would make FINs of a reset.
+		 */
+		snprintf(why, len, "by FINs or by a reset whose error was read: only a BPF "
+			 "iterator tells which (%s)", strerror(-err));
+		return -EOPNOTSUPP;
 	}
 	if (k.err_soft) {
 		snprintf(why, len, "a soft error pending (%s) that restore cannot set",

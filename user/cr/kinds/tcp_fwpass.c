@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tcp_fwpass.c - the replayed segments let through nftables (tcp_fwpass.h):
- * `nft -j list chains` names the base chains, `nft -f -` inserts the
- * rules, `nft -j -a list ruleset` finds them again by their comment to
- * delete them by handle.
+ * `nft -t -j -a list ruleset` (terse: no set element, however big the
+ * sets) names the tables, the base chains and the rules; `nft -e -a -f -`
+ * inserts ours and echoes their handles, which are all that is deleted
+ * afterwards, and only while their table is still the one they went in.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -16,14 +20,53 @@
 #include "nft_cmd.h"
 #include "tcp_fin.h"
 #include "tcp_fwpass.h"
+#include "testfault.h"
 
 #define COMMENT "pidtrace-replay"
+#define MAX_RULES 256
+#define MAX_PAIRS 32
 
-static int opened;
+/* One rule of ours: where it went, its handle, its table's handle then. */
+struct rule {
+	char fam[8], table[72], chain[72];
+	long long handle, table_handle;
+};
 
-int tcp_fwpass__is_open(void)
+static struct rule rules[MAX_RULES];
+static char pairs[MAX_PAIRS][160];	/* the matches of the segments let through */
+static int nrules, npairs, opened, cleaned;
+
+/*
+ * What matches only the segments from @peer to @local into @m: addresses
+ * and ports (an IPv4-mapped pair as IPv4, as tcp_fin.c writes it); *@v4.
+ */
+static void match(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+		  char *m, size_t len, int *v4)
 {
-	return opened;
+	char l[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN];
+	unsigned int lport, pport;
+
+	if (local->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)local, *b = (const void *)peer;
+
+		inet_ntop(AF_INET, &a->sin_addr, l, sizeof(l));
+		inet_ntop(AF_INET, &b->sin_addr, p, sizeof(p));
+		lport = ntohs(a->sin_port);
+		pport = ntohs(b->sin_port);
+		*v4 = 1;
+	} else {
+		const struct sockaddr_in6 *a = (const void *)local, *b = (const void *)peer;
+
+		*v4 = IN6_IS_ADDR_V4MAPPED(&a->sin6_addr);
+		inet_ntop(*v4 ? AF_INET : AF_INET6, *v4 ? (const void *)&a->sin6_addr.s6_addr[12] :
+			  (const void *)&a->sin6_addr, l, sizeof(l));
+		inet_ntop(*v4 ? AF_INET : AF_INET6, *v4 ? (const void *)&b->sin6_addr.s6_addr[12] :
+			  (const void *)&b->sin6_addr, p, sizeof(p));
+		lport = ntohs(a->sin6_port);
+		pport = ntohs(b->sin6_port);
+	}
+	snprintf(m, len, "%s saddr %s %s daddr %s tcp sport %u tcp dport %u", *v4 ? "ip" : "ip6", p,
+		 *v4 ? "ip" : "ip6", l, pport, lport);
 }
 
 /* A legacy iptables table of this namespace: its rules nft cannot pass. */
@@ -64,26 +107,11 @@ static const char *str(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
 }
 
-/* The objects of kind @kind ("chain", "rule") in nft's JSON @out, each to @fn. */
-static int each(const char *out, const char *kind,
-		int (*fn)(struct json_object *o, char **script, size_t *len), char **script,
-		size_t *len)
+static long long num(struct json_object *o, const char *key)
 {
-	struct json_object *root = json_tokener_parse(out), *arr, *o;
-	size_t i, n;
-	int err = 0;
+	struct json_object *v;
 
-	if (!root || !json_object_object_get_ex(root, "nftables", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		json_object_put(root);
-		return -EINVAL;
-	}
-	n = json_object_array_length(arr);
-	for (i = 0; i < n && !err; i++)
-		if (json_object_object_get_ex(json_object_array_get_idx(arr, i), kind, &o))
-			err = fn(o, script, len);
-	json_object_put(root);
-	return err;
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : -1;
 }
 
 static int append(char **script, size_t *len, const char *line)
@@ -99,91 +127,263 @@ static int append(char **script, size_t *len, const char *line)
 	return 0;
 }
 
-static int insert_rule(struct json_object *c, char **script, size_t *len)
+/* The terse rule set: its "nftables" array into *@arr (owned by *@root). */
+static int list(struct json_object **root, struct json_object **arr)
 {
-	const char *fam = str(c, "family"), *table = str(c, "table"), *name = str(c, "name");
-	const char *hook = str(c, "hook");
-	char line[256];
+	static const char *const args[] = { "-t", "-j", "-a", "list", "ruleset", NULL };
+	char *out = NULL;
+	int err = nft_cmd__run(args, NULL, &out);
 
-	if (!hook || (strcmp(hook, "prerouting") && strcmp(hook, "input")) || !fam ||
-	    (strcmp(fam, "ip") && strcmp(fam, "ip6") && strcmp(fam, "inet")))
-		return 0;
-	if (!plain(table) || !plain(name))
-		return -EOPNOTSUPP;
-	snprintf(line, sizeof(line), "insert rule %s %s %s meta mark 0x%x accept comment \"%s\"\n",
-		 fam, table, name, TCP_FIN_MARK, COMMENT);
-	return append(script, len, line);
-}
-
-static int delete_rule(struct json_object *r, char **script, size_t *len)
-{
-	const char *fam = str(r, "family"), *table = str(r, "table"), *chain = str(r, "chain");
-	const char *comment = str(r, "comment");
-	struct json_object *h;
-	char line[256];
-
-	if (!comment || strcmp(comment, COMMENT) || !json_object_object_get_ex(r, "handle", &h) ||
-	    !plain(fam) || !plain(table) || !plain(chain))
-		return 0;
-	snprintf(line, sizeof(line), "delete rule %s %s %s handle %lld\n", fam, table, chain,
-		 (long long)json_object_get_int64(h));
-	return append(script, len, line);
-}
-
-static void remove_rules(void);
-
-int tcp_fwpass__open(void)
-{
-	static const char *const list[] = { "-j", "list", "chains", NULL };
-	static const char *const run[] = { "-f", "-", NULL };
-	char *out = NULL, *script = NULL;
-	size_t len = 0;
-	int err;
-
-	if (opened)
-		return 0;
-	if (legacy_tables())
-		return -EOPNOTSUPP;
-	err = nft_cmd__run(list, NULL, &out);
-	if (!err)
-		err = each(out, "chain", insert_rule, &script, &len);
-	/* No base chain at those hooks: nothing of nftables drops the segments. */
-	if (!err && script)
-		err = nft_cmd__run(run, script, NULL);
-	free(out);
-	free(script);
-	if (err) {
-		pr_debug("firewall pass for replayed segments: %s", strerror(-err));
-		remove_rules();
+	if (err)
 		return err;
+	*root = json_tokener_parse(out);
+	free(out);
+	if (!*root || !json_object_object_get_ex(*root, "nftables", arr) ||
+	    !json_object_is_type(*arr, json_type_array)) {
+		json_object_put(*root);
+		return -EINVAL;
 	}
-	opened = 1;
 	return 0;
 }
 
-void tcp_fwpass__close(void)
+/* The handle of table @fam @name in @arr, -1 none. */
+static long long table_handle(struct json_object *arr, const char *fam, const char *name)
 {
-	if (opened)
-		remove_rules();
+	size_t i, n = json_object_array_length(arr);
+	struct json_object *t;
+
+	for (i = 0; i < n; i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(arr, i), "table", &t) &&
+		    str(t, "family") && !strcmp(str(t, "family"), fam) && str(t, "name") &&
+		    !strcmp(str(t, "name"), name))
+			return num(t, "handle");
+	return -1;
 }
 
-static void remove_rules(void)
+/* Whether @arr holds rule @r (a rule deleted meanwhile is not deleted again). */
+static int has_rule(struct json_object *arr, const struct rule *r)
 {
-	static const char *const list[] = { "-j", "-a", "list", "ruleset", NULL };
-	static const char *const run[] = { "-f", "-", NULL };
-	char *out = NULL, *script = NULL;
-	size_t len = 0;
-	int err;
+	size_t i, n = json_object_array_length(arr);
+	struct json_object *o;
 
-	opened = 0;
-	err = nft_cmd__run(list, NULL, &out);
-	if (!err)
-		err = each(out, "rule", delete_rule, &script, &len);
+	for (i = 0; i < n; i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(arr, i), "rule", &o) &&
+		    num(o, "handle") == r->handle && str(o, "family") &&
+		    !strcmp(str(o, "family"), r->fam) && str(o, "table") &&
+		    !strcmp(str(o, "table"), r->table) && str(o, "chain") &&
+		    !strcmp(str(o, "chain"), r->chain))
+			return 1;
+	return 0;
+}
+
+/*
+ * A rule @r of a pidtrace that is gone: comment "pidtrace-replay PID" with
+ * no process PID (a run killed while its way was open), or the bare
+ * comment of the versions before.
+ */
+static int stale(struct json_object *r)
+{
+	const char *c = str(r, "comment");
+	char *end;
+	long pid;
+
+	if (!c || strncmp(c, COMMENT, sizeof(COMMENT) - 1))
+		return 0;
+	c += sizeof(COMMENT) - 1;
+	if (!*c)
+		return 1;
+	if (*c != ' ')
+		return 0;
+	pid = strtol(c + 1, &end, 10);
+	return !*end && pid > 0 && pid != getpid() && kill(pid, 0) && errno == ESRCH;
+}
+
+static int delete_line(char **script, size_t *len, const char *fam, const char *table,
+		       const char *chain, long long handle)
+{
+	char line[256];
+
+	/* Names are plain(): 64 characters at most. */
+	snprintf(line, sizeof(line), "delete rule %.8s %.64s %.64s handle %lld\n", fam, table,
+		 chain, handle);
+	return append(script, len, line);
+}
+
+int tcp_fwpass__clean_stale(void)
+{
+	static const char *const run[] = { "-f", "-", NULL };
+	struct json_object *root, *arr, *r;
+	char *script = NULL;
+	size_t i, n, len = 0;
+	int err, count = 0;
+
+	if (legacy_tables())
+		return 0;
+	err = list(&root, &arr);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && !err; i++) {
+		if (!json_object_object_get_ex(json_object_array_get_idx(arr, i), "rule", &r) ||
+		    !stale(r) || !plain(str(r, "family")) || !plain(str(r, "table")) ||
+		    !plain(str(r, "chain")))
+			continue;
+		err = delete_line(&script, &len, str(r, "family"), str(r, "table"),
+				  str(r, "chain"), num(r, "handle"));
+		count++;
+	}
+	json_object_put(root);
 	if (!err && script)
 		err = nft_cmd__run(run, script, NULL);
-	if (err)
-		pr_warn("the nftables rules \"%s\" pidtrace added for a moment could not be "
-			"removed: %s", COMMENT, strerror(-err));
+	free(script);
+	return err ? err : count;
+}
+
+/* Whether chain @c is a base chain a replayed segment goes through. */
+static int on_path(struct json_object *c)
+{
+	static const char *const hooks[] = { "prerouting", "input",   "output",
+					     "postrouting", "ingress", "egress" };
+	const char *fam = str(c, "family"), *hook = str(c, "hook");
+	size_t i;
+
+	if (!hook || !fam ||
+	    (strcmp(fam, "ip") && strcmp(fam, "ip6") && strcmp(fam, "inet") &&
+	     strcmp(fam, "netdev")))
+		return 0;
+	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		if (!strcmp(hook, hooks[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Our rule for the segments @m matches first in each chain on their path
+ * (not the other IP family's), noted in rules[]; the script into *@script.
+ */
+static int plan(struct json_object *arr, const char *m, int v4, char **script, size_t *len)
+{
+	size_t i, n = json_object_array_length(arr);
+	struct json_object *c;
+	struct rule *r;
+	char line[512];
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		if (!json_object_object_get_ex(json_object_array_get_idx(arr, i), "chain", &c) ||
+		    !on_path(c) || !strcmp(str(c, "family"), v4 ? "ip6" : "ip"))
+			continue;
+		if (!plain(str(c, "table")) || !plain(str(c, "name")))
+			return -EOPNOTSUPP;
+		if (nrules == MAX_RULES)
+			return -E2BIG;
+		r = &rules[nrules++];
+		snprintf(r->fam, sizeof(r->fam), "%s", str(c, "family"));
+		snprintf(r->table, sizeof(r->table), "%s", str(c, "table"));
+		snprintf(r->chain, sizeof(r->chain), "%s", str(c, "name"));
+		r->table_handle = table_handle(arr, r->fam, r->table);
+		r->handle = -1;
+		snprintf(line, sizeof(line),
+			 "insert rule %s %s %s %s meta mark 0x%x accept comment \"%s %d\"\n",
+			 r->fam, r->table, r->chain, m, TCP_FIN_MARK, COMMENT, (int)getpid());
+		err = append(script, len, line);
+	}
+	return err;
+}
+
+/* The handles nft echoed ("... # handle N", one line per insert, in order) from rules[@i]. */
+static int learn_handles(const char *out, int i)
+{
+	const char *p = out, *h;
+
+	for (; *p && i < nrules; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		if (strncmp(p, "insert rule ", 12))
+			continue;
+		h = strstr(p, "# handle ");
+		if (!h || (strchr(p, '\n') && h > strchr(p, '\n')))
+			return -EINVAL;
+		rules[i++].handle = strtoll(h + 9, NULL, 10);
+	}
+	return i == nrules ? 0 : -EINVAL;
+}
+
+int tcp_fwpass__open(const struct sockaddr_storage *local, const struct sockaddr_storage *peer)
+{
+	static const char *const run[] = { "-e", "-a", "-f", "-", NULL };
+	struct json_object *root = NULL, *arr;
+	char *out = NULL, *script = NULL, m[160];
+	int err = 0, first = nrules, v4, i;
+	size_t len = 0;
+
+	if (legacy_tables())
+		return -EOPNOTSUPP;
+	match(local, peer, m, sizeof(m), &v4);
+	for (i = 0; i < npairs; i++)
+		if (!strcmp(pairs[i], m))
+			return 0;
+	if (npairs == MAX_PAIRS)
+		return -E2BIG;
+	if (!cleaned)
+		err = tcp_fwpass__clean_stale();
+	cleaned = err >= 0;
+	if (err >= 0)
+		err = list(&root, &arr);
+	if (!err)
+		err = plan(arr, m, v4, &script, &len);
+	json_object_put(root);
+	/* No base chain on the path: nothing of nftables drops the segments. */
+	if (!err && script)
+		err = nft_cmd__run(run, script, &out);
+	opened = 1;
+	if (!err && out)
+		err = learn_handles(out, first);
+	if (!err)
+		snprintf(pairs[npairs++], sizeof(pairs[0]), "%s", m);
 	free(out);
 	free(script);
+	if (err) {
+		pr_debug("firewall pass for replayed segments: %s%s%s", strerror(-err),
+			 *nft_cmd__error() ? ": " : "", nft_cmd__error());
+		tcp_fwpass__close();
+		return err;
+	}
+	return 0;
+}
+
+int tcp_fwpass__close(void)
+{
+	static const char *const run[] = { "-f", "-", NULL };
+	struct json_object *root, *arr;
+	char *script = NULL;
+	size_t len = 0;
+	int err = 0, i;
+
+	if (!opened)
+		return 0;
+	opened = 0;
+	/* Test: the removal fails, the rules stay (as when nft fails here). */
+	err = testfault__point("fwpass-close");
+	if (err)
+		goto out;
+	for (i = 0; i < nrules && rules[i].handle < 0; i++)
+		;
+	if (i == nrules)
+		goto out;
+	err = list(&root, &arr);
+	if (err)
+		goto out;
+	/* A table made again since is another's: its handle is new, our rule went with the old. */
+	for (i = 0; i < nrules && !err; i++)
+		if (rules[i].handle >= 0 &&
+		    table_handle(arr, rules[i].fam, rules[i].table) == rules[i].table_handle &&
+		    has_rule(arr, &rules[i]))
+			err = delete_line(&script, &len, rules[i].fam, rules[i].table,
+					  rules[i].chain, rules[i].handle);
+	json_object_put(root);
+	if (!err && script)
+		err = nft_cmd__run(run, script, NULL);
+	free(script);
+out:
+	nrules = npairs = 0;
+	return err;
 }

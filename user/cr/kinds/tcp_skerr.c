@@ -17,6 +17,7 @@
 #include "sk_err_iter.h"
 #include "sk_err_iter.skel.h"
 #include "tcp_skerr.h"
+#include "testfault.h"
 
 _Static_assert(sizeof(struct sk_err_iter_rec) == SK_ERR_ITER_REC_SIZE, "sk_err_iter_rec ABI");
 
@@ -81,8 +82,11 @@ int tcp_skerr__read(int s, struct tcp_skerr *out)
 {
 	struct sk_err_iter_rec r;
 	struct stat st;
-	int err = load();
+	/* Test: a kernel without the iterator (dump refuses, verify fails). */
+	int err = testfault__point("tcp-skerr-read");
 
+	if (!err)
+		err = load();
 	if (err)
 		return err;
 	if (fstat(s, &st))

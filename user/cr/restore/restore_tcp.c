@@ -25,6 +25,7 @@
 #include "image.h"
 #include "log.h"
 #include "netlock.h"
+#include "nft_cmd.h"
 #include "restore_ctx.h"
 #include "restore_inet.h"
 #include "restore_reuseport.h"
@@ -369,7 +370,7 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 {
 	const char *what = NULL;
 	size_t i;
-	int step, err = 0;
+	int step, err = 0, fw;
 
 	/* Every listener is bound by now: SO_REUSEPORT as the program left it. */
 	err = restore_reuseport__finish();
@@ -392,7 +393,18 @@ int restore_tcp__finish(struct restore_ctx *ctx)
 			err = tcp_fin__replay(held[i].s, held[i].k->tcp, step, &held[i].local,
 					      &held[i].peer, &what);
 	/* The firewall as it was, if a replay had to pass it (tcp_fwpass.h). */
-	tcp_fwpass__close();
+	fw = tcp_fwpass__close();
+	if (fw && err)
+		pr_err("firewall pass: the nftables rules \"pidtrace-replay %d\" could not be "
+		       "removed either: %s (the next restore or restore --unlock-only removes them)",
+		       (int)getpid(), strerror(-fw));
+	else if (fw) {
+		restore_ctx__fail(ctx, 0, fw, "firewall pass: the nftables rules \"pidtrace-replay "
+				  "%d\" added for the replay could not be removed: %s%s%s (the next "
+				  "restore or restore --unlock-only removes them)", (int)getpid(),
+				  strerror(-fw), *nft_cmd__error() ? ": " : "", nft_cmd__error());
+		return fw;
+	}
 	/* Then out of repair mode, each peer in the tree there already. */
 	for (i = err ? i : 0; i < nheld && !err; i++)
 		err = finish_one(&held[i], &what);
@@ -472,7 +484,7 @@ int restore_tcp__unlock_only(const char *dir)
 	struct image *img = NULL;
 	const char *path;
 	bool whole;
-	int err;
+	int err, fw;
 
 	err = image__open(dir, &img);
 	if (err) {
@@ -497,5 +509,14 @@ int restore_tcp__unlock_only(const char *dir)
 		printf("%s: network lock %s removed: the peers of its TCP connections are answered "
 		       "with resets from now on\n", escape__str(dir), escape__str(path));
 	image__free(img);
-	return err && err != -ENOENT ? 1 : 0;
+	/* What a restore killed in its replay left in the firewall (tcp_fwpass.h). */
+	fw = tcp_fwpass__clean_stale();
+	if (fw > 0)
+		printf("%s: %d nftables rule(s) \"pidtrace-replay\" of a restore that is gone "
+		       "removed\n", escape__str(dir), fw);
+	else if (fw < 0)
+		pr_err("%s: the nftables rules \"pidtrace-replay\" of a restore that is gone: %s%s%s",
+		       escape__str(dir), strerror(-fw), *nft_cmd__error() ? ": " : "",
+		       nft_cmd__error());
+	return (err && err != -ENOENT) || fw < 0 ? 1 : 0;
 }

@@ -66,7 +66,8 @@ static int closed(struct verify *v, const FdEntry *e, int s)
 /*
  * Closed in the image: by FINs (SOCK_DONE, no error) or by a reset (no
  * SOCK_DONE, its error pending or read): the same on the restored socket,
- * read without taking the error (tcp_skerr.h; nothing to check without it).
+ * read without taking the error (tcp_skerr.h; without it the restore
+ * fails: what dump saved could not be checked).
  */
 static int closed_how(struct verify *v, const FdEntry *e, int s)
 {
@@ -75,8 +76,11 @@ static int closed_how(struct verify *v, const FdEntry *e, int s)
 	char w[64];
 	int err;
 
-	if (tcp_skerr__read(s, &k))
-		return 0;
+	err = tcp_skerr__read(s, &k);
+	if (err) {
+		snprintf(w, sizeof(w), "fd %u: how its TCP socket closed (BPF iterator)", e->fd);
+		return restore_verify__cannot(v, w, err);
+	}
 	snprintf(w, sizeof(w), "fd %u: closed by a reset (no peer's FIN)", e->fd);
 	v->n->sockopts++;
 	err = restore_verify__num(v, w, VF_DEC, t->has_reset_err, !k.done);
