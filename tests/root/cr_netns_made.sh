@@ -2,7 +2,8 @@
 # cr_netns_made: a tree in a net namespace it made itself (zdtm_tunns, as
 # CRIU's tun_ns: unshare, lo up, tun/tap devices with addresses, a
 # multi-queue device with a detached queue, a persistent one without fd,
-# a TCP listener). Dump records the namespace and refuses what restore
+# a TCP listener; it reads the IPv6 packets the kernel sends through its
+# up devices before it is ready). Dump records the namespace and refuses what restore
 # would not make the same (dump_netmade.c); restore makes it again before
 # the first task (restore_netmade.c) and hands the queues to the fds
 # (kind_tun.c); the program finds every device, flag, queue, MAC, MTU and
@@ -10,7 +11,8 @@
 # made with the image (an image whose links disagree with its lines fails
 # it, rolled back). Refused in one line, the tree left running: a
 # sysctl changed, a route added, a link of another kind (veth), an
-# iptables-legacy rule, a nftables table, a process outside the tree in
+# iptables-legacy rule, a nftables table, a packet queued on a tun device
+# for its reader, a process outside the tree in
 # the namespace, the namespace mounted; --join-ns net for such an image;
 # a tun queue of pidtrace's own namespace.
 . "$(dirname "$0")/../lib.sh"
@@ -21,7 +23,7 @@ same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected 
 ino() { stat -L -c %i "$1" 2>/dev/null; }
 PRE="pid [0-9]+ is in a net namespace \(net:\[[0-9]+\]\) other than pidtrace's: "
 
-if ! cr_start trip zdtm_tunns; then
+if ! cr_start trip zdtm_tunns trip; then
 	fail trip_start "the program did not start"
 elif ! DUMPED=$(ino "/proc/$CR_PID/ns/net") || ! cr_dump; then
 	fail trip_dump "$(tail -n 3 "$CR_DIR/dump.err")"
@@ -123,6 +125,16 @@ refuse veth 'it has link v[01] \(veth\): restore makes it again with lo and tun/
 refuse iptables 'it has "iptables table filter: 5 entries, 0 policies not ACCEPT", which a namespace made again from the image would not: not supported' plain iptables-legacy -A INPUT -j ACCEPT
 refuse ipt_policy 'it has "iptables table filter: 4 entries, 1 policies not ACCEPT", which a namespace made again from the image would not: not supported' plain iptables-legacy -P FORWARD DROP
 refuse nft 'it has "nftables table family 1 pt", which a namespace made again from the image would not: not supported' plain nft add table inet pt
+
+# A datagram the kernel sent through tunx0, queued for its reader: the
+# image would not hold it (before: lost, the restore OK). Refused in one
+# line, nothing read (the program finds it there after).
+if cr_start queued zdtm_tunns queued; then
+	cr_refused queued "pid [0-9]+ fd [0-9]+: tun device tunx0: packets are queued for this queue's reader, which a restore would lose: not supported \\(an up device with IPv6 gets the kernel's own router solicitations and MLD reports too\\)"
+else
+	fail queued_start "the program did not start"
+fi
+cr_cleanup
 
 # A process outside the tree in the namespace; the namespace mounted.
 if cr_start outsider zdtm_tunns; then
