@@ -58,6 +58,21 @@ else
 			fail trip_verify_catches "exit $rc: $err $(cat "$CR_DIR/bad.err")"
 		fi
 	fi
+	# An image line with terminal escapes (a line read back from the
+	# image): the verification's refusal prints it escaped.
+	image_copy "$CR_DIR/img" "$BAD"
+	if image_set "$BAD" inventory.img netns_made.state.0 $'\e]0;pwn\a\e[2Jsysctl net/x = 1'; then
+		"$PIDTRACE" restore -D "$BAD" >/dev/null 2>"$CR_DIR/bad.err" </dev/null
+		rc=$?
+		if [ "$rc" = 1 ] && ! grep -q $'\e' "$CR_DIR/bad.err" &&
+			grep -qF 'verify: the net namespace made again lacks "\x1b]0;pwn\x07\x1b[2Jsysctl net/x = 1", which the image has' "$CR_DIR/bad.err"; then
+			pass trip_verify_escaped
+		else
+			fail trip_verify_escaped "exit $rc: $(cat -v "$CR_DIR/bad.err")"
+		fi
+	else
+		fail trip_verify_escaped "image_edit failed"
+	fi
 	# A link the image says is of a kind restore does not make: refused
 	# at the check step, before anything is made.
 	image_copy "$CR_DIR/img" "$BAD"
