@@ -12,7 +12,8 @@
 # it, rolled back). Refused in one line, the tree left running: a
 # sysctl changed, a route added, a link of another kind (veth), an
 # iptables-legacy rule, a nftables table, a packet queued on a tun device
-# for its reader, a process outside the tree in
+# for its reader, a tun queue held outside the tree and the namespace
+# (found without touching the device), a process outside the tree in
 # the namespace, the namespace mounted; --join-ns net for such an image;
 # a tun queue of pidtrace's own namespace.
 . "$(dirname "$0")/../lib.sh"
@@ -148,6 +149,51 @@ if cr_start queued zdtm_tunns queued; then
 	cr_refused queued "pid [0-9]+ fd [0-9]+: tun device tunx0: packets are queued for this queue's reader, which a restore would lose: not supported \\(an up device with IPv6 gets the kernel's own router solicitations and MLD reports too\\)"
 else
 	fail queued_start "the program did not start"
+fi
+cr_cleanup
+
+# The queue of persistent tunx2 (no fd of the tree holds it) held by a
+# process outside the tree and outside the namespace: refused. Dump finds
+# it among the host's fds (fdinfo, TUNGETDEVNETNS) without attaching to
+# the device: before, a probe attached to it, switching its carrier on
+# and off in the namespace of a tree dump leaves running.
+carrier() {
+	nsenter -t "$CR_PID" -n unshare -m sh -c 'mount -t sysfs sysfs /sys && cat /sys/class/net/tunx2/carrier_changes' 2>/dev/null
+}
+if cr_start carrier zdtm_tunns sysctl; then
+	before=$(carrier)
+	"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" >/dev/null 2>"$CR_DIR/dump.err"
+	if [ -z "$before" ]; then
+		fail carrier_untouched "tunx2's carrier_changes not readable"
+	else
+		same carrier_untouched "$(carrier)" "$before"
+	fi
+else
+	fail carrier_start "the program did not start"
+fi
+cr_cleanup
+if cr_start held zdtm_tunns; then
+	python3 -c '
+import ctypes, fcntl, os, struct, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+mine = os.open("/proc/self/ns/net", os.O_RDONLY)
+if libc.setns(os.open(sys.argv[1], os.O_RDONLY), 0x40000000):
+    sys.exit(1)
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"tunx2", 1))
+libc.setns(mine, 0x40000000)
+print("HELD", flush=True)
+time.sleep(60)' "/proc/$CR_PID/ns/net" >"$CR_DIR/held.out" 2>&1 &
+	HOLDER=$!
+	if wait_for 5 grep -q HELD "$CR_DIR/held.out"; then
+		cr_refused held "${PRE}its tun device tunx2 is attached to an fd outside the tree: not supported"
+	else
+		fail held_setup "$(cat "$CR_DIR/held.out")"
+	fi
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null
+else
+	fail held_start "the program did not start"
 fi
 cr_cleanup
 
