@@ -16,7 +16,15 @@
  * MODE (the dump must refuse): "sysctl" sets net.ipv4.ip_forward,
  * "route" adds a route, "plain" (default) nothing more; "own" makes no
  * namespace (its caller's: a tun queue of a namespace restore does not
- * make).
+ * make); "queued" sends a UDP datagram to 10.77.0.2, which waits in
+ * tunx0's queue (the image would not hold it), and after SIGTERM finds it
+ * there still. "trip" (to be dumped): the kernel sends IPv6 router
+ * solicitations and MLD reports through an up tun/tap by itself (measured:
+ * on tunx0 at 0, 3.7, 11.3, 25.8 s after it is up, on tapx0 at 0-1.1,
+ * 5.0, 13.5 s), which wait in the queue if nobody reads it and make the
+ * dump refuse: it reads its queues until each device's second
+ * solicitation (the third comes at least 7 s later: RFC 7559 backoff,
+ * 4 s doubled, 10% jitter), leaving that long without any for the dump.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -24,10 +32,13 @@
 #include <linux/if_tun.h>
 #include <net/route.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "zdtm.h"
 
@@ -110,6 +121,39 @@ static void check(int fd, const char *name, int flags, int detached)
 	}
 }
 
+/*
+ * Reads what waits in the queues of @fds (tunx0's, then tapx0's) until
+ * @ms have passed since @from, or each has seen @rs IPv6 router
+ * solicitations; whether tunx0's held a datagram to 10.77.0.2.
+ */
+static int drain(int *fds, int n, const struct timespec *from, int ms, int rs)
+{
+	struct pollfd p[2] = { { .fd = fds[0], .events = POLLIN }, { .fd = fds[n - 1], .events = POLLIN } };
+	/* where the IP header starts: after tunx0's packet information, after
+	 * tapx0's vnet header and Ethernet header */
+	static const int at[2] = { 4, 10 + 14 };
+	unsigned char buf[4096], *ip;
+	int left, hit = 0, seen[2] = { 0, 0 }, i;
+	struct timespec now;
+	ssize_t len;
+
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = ms - (int)((now.tv_sec - from->tv_sec) * 1000 + (now.tv_nsec - from->tv_nsec) / 1000000);
+		if ((rs && seen[0] >= rs && seen[n - 1] >= rs) || left <= 0 || poll(p, n, left) <= 0)
+			return hit;
+		for (i = 0; i < n; i++) {
+			if (!(p[i].revents & POLLIN) || (len = read(p[i].fd, buf, sizeof(buf))) < at[i] + 20)
+				continue;
+			ip = buf + at[i];
+			if ((ip[0] >> 4) == 6 && len > at[i] + 40 && ip[6] == IPPROTO_ICMPV6 && ip[40] == 133)
+				seen[i]++;
+			if (i == 0 && (ip[0] >> 4) == 4 && ((struct iphdr *)ip)->daddr == inet_addr("10.77.0.2"))
+				hit = 1;
+		}
+	}
+}
+
 static int flags_of(const char *name, struct ifreq *ifr)
 {
 	memset(ifr, 0, sizeof(*ifr));
@@ -127,6 +171,7 @@ int main(int argc, char **argv)
 	socklen_t len = sizeof(sa);
 	struct ifreq ifr, mac;
 	struct stat mine, init;
+	struct timespec upped, now;
 
 	zdtm_init();
 	if (stat("/proc/self/ns/net", &init))
@@ -147,6 +192,7 @@ int main(int argc, char **argv)
 		zdtm_fail("TUNSETPERSIST");
 	close(p);
 	tap = tun("tapx0", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+	clock_gettime(CLOCK_MONOTONIC, &upped);
 	up("tunx0", 0);
 	ifaddr("tunx0", "10.77.0.1", 1);
 	up("tapx0", 1400);
@@ -178,10 +224,30 @@ int main(int argc, char **argv)
 		rt.rt_dev = "tapx0";
 		if (ioctl(sk, SIOCADDRT, &rt))
 			zdtm_fail("SIOCADDRT");
+	} else if (!strcmp(mode, "trip")) {
+		drain((int[]){ t0, tap }, 2, &upped, 8000, 2);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		drain((int[]){ t0, tap }, 2, &now, 300, 0);
+	} else if (!strcmp(mode, "queued")) {
+		struct sockaddr_in d = { .sin_family = AF_INET, .sin_port = htons(9) };
+		int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		struct pollfd p = { .fd = t0, .events = POLLIN };
+
+		d.sin_addr.s_addr = inet_addr("10.77.0.2");
+		if (u < 0 || sendto(u, "hello", 5, 0, (struct sockaddr *)&d, sizeof(d)) != 5)
+			zdtm_fail("sendto 10.77.0.2");
+		close(u);
+		if (poll(&p, 1, 1000) != 1)
+			zdtm_fail("nothing queued on tunx0");
 	}
 	zdtm_ready();
 	zdtm_wait_term();
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!strcmp(mode, "queued") && !drain(&t0, 1, &now, 500, 0)) {
+		errno = 0;
+		zdtm_fail("the datagram queued on tunx0 is gone");
+	}
 	if (stat("/proc/self/ns/net", &mine))
 		zdtm_fail("stat ns");
 	if (strcmp(mode, "own") && mine.st_ino == init.st_ino) {

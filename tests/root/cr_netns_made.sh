@@ -2,7 +2,8 @@
 # cr_netns_made: a tree in a net namespace it made itself (zdtm_tunns, as
 # CRIU's tun_ns: unshare, lo up, tun/tap devices with addresses, a
 # multi-queue device with a detached queue, a persistent one without fd,
-# a TCP listener). Dump records the namespace and refuses what restore
+# a TCP listener; it reads the IPv6 packets the kernel sends through its
+# up devices before it is ready). Dump records the namespace and refuses what restore
 # would not make the same (dump_netmade.c); restore makes it again before
 # the first task (restore_netmade.c) and hands the queues to the fds
 # (kind_tun.c); the program finds every device, flag, queue, MAC, MTU and
@@ -10,7 +11,9 @@
 # made with the image (an image whose links disagree with its lines fails
 # it, rolled back). Refused in one line, the tree left running: a
 # sysctl changed, a route added, a link of another kind (veth), an
-# iptables-legacy rule, a nftables table, a process outside the tree in
+# iptables-legacy rule, a nftables table, a packet queued on a tun device
+# for its reader, a tun queue held outside the tree and the namespace
+# (found without touching the device), a process outside the tree in
 # the namespace, the namespace mounted; --join-ns net for such an image;
 # a tun queue of pidtrace's own namespace.
 . "$(dirname "$0")/../lib.sh"
@@ -21,7 +24,7 @@ same() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected 
 ino() { stat -L -c %i "$1" 2>/dev/null; }
 PRE="pid [0-9]+ is in a net namespace \(net:\[[0-9]+\]\) other than pidtrace's: "
 
-if ! cr_start trip zdtm_tunns; then
+if ! cr_start trip zdtm_tunns trip; then
 	fail trip_start "the program did not start"
 elif ! DUMPED=$(ino "/proc/$CR_PID/ns/net") || ! cr_dump; then
 	fail trip_dump "$(tail -n 3 "$CR_DIR/dump.err")"
@@ -55,6 +58,21 @@ else
 		else
 			fail trip_verify_catches "exit $rc: $err $(cat "$CR_DIR/bad.err")"
 		fi
+	fi
+	# An image line with terminal escapes (a line read back from the
+	# image): the verification's refusal prints it escaped.
+	image_copy "$CR_DIR/img" "$BAD"
+	if image_set "$BAD" inventory.img netns_made.state.0 $'\e]0;pwn\a\e[2Jsysctl net/x = 1'; then
+		"$PIDTRACE" restore -D "$BAD" >/dev/null 2>"$CR_DIR/bad.err" </dev/null
+		rc=$?
+		if [ "$rc" = 1 ] && ! grep -q $'\e' "$CR_DIR/bad.err" &&
+			grep -qF 'verify: the net namespace made again lacks "\x1b]0;pwn\x07\x1b[2Jsysctl net/x = 1", which the image has' "$CR_DIR/bad.err"; then
+			pass trip_verify_escaped
+		else
+			fail trip_verify_escaped "exit $rc: $(cat -v "$CR_DIR/bad.err")"
+		fi
+	else
+		fail trip_verify_escaped "image_edit failed"
 	fi
 	# A link the image says is of a kind restore does not make: refused
 	# at the check step, before anything is made.
@@ -123,6 +141,61 @@ refuse veth 'it has link v[01] \(veth\): restore makes it again with lo and tun/
 refuse iptables 'it has "iptables table filter: 5 entries, 0 policies not ACCEPT", which a namespace made again from the image would not: not supported' plain iptables-legacy -A INPUT -j ACCEPT
 refuse ipt_policy 'it has "iptables table filter: 4 entries, 1 policies not ACCEPT", which a namespace made again from the image would not: not supported' plain iptables-legacy -P FORWARD DROP
 refuse nft 'it has "nftables table family 1 pt", which a namespace made again from the image would not: not supported' plain nft add table inet pt
+
+# A datagram the kernel sent through tunx0, queued for its reader: the
+# image would not hold it (before: lost, the restore OK). Refused in one
+# line, nothing read (the program finds it there after).
+if cr_start queued zdtm_tunns queued; then
+	cr_refused queued "pid [0-9]+ fd [0-9]+: tun device tunx0: packets are queued for this queue's reader, which a restore would lose: not supported \\(an up device with IPv6 gets the kernel's own router solicitations and MLD reports too\\)"
+else
+	fail queued_start "the program did not start"
+fi
+cr_cleanup
+
+# The queue of persistent tunx2 (no fd of the tree holds it) held by a
+# process outside the tree and outside the namespace: refused. Dump finds
+# it among the host's fds (fdinfo, TUNGETDEVNETNS) without attaching to
+# the device: before, a probe attached to it, switching its carrier on
+# and off in the namespace of a tree dump leaves running.
+carrier() {
+	nsenter -t "$CR_PID" -n unshare -m sh -c 'mount -t sysfs sysfs /sys && cat /sys/class/net/tunx2/carrier_changes' 2>/dev/null
+}
+if cr_start carrier zdtm_tunns sysctl; then
+	before=$(carrier)
+	"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" >/dev/null 2>"$CR_DIR/dump.err"
+	if [ -z "$before" ]; then
+		fail carrier_untouched "tunx2's carrier_changes not readable"
+	else
+		same carrier_untouched "$(carrier)" "$before"
+	fi
+else
+	fail carrier_start "the program did not start"
+fi
+cr_cleanup
+if cr_start held zdtm_tunns; then
+	python3 -c '
+import ctypes, fcntl, os, struct, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+mine = os.open("/proc/self/ns/net", os.O_RDONLY)
+if libc.setns(os.open(sys.argv[1], os.O_RDONLY), 0x40000000):
+    sys.exit(1)
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"tunx2", 1))
+libc.setns(mine, 0x40000000)
+print("HELD", flush=True)
+time.sleep(60)' "/proc/$CR_PID/ns/net" >"$CR_DIR/held.out" 2>&1 &
+	HOLDER=$!
+	if wait_for 5 grep -q HELD "$CR_DIR/held.out"; then
+		cr_refused held "${PRE}its tun device tunx2 is attached to an fd outside the tree: not supported"
+	else
+		fail held_setup "$(cat "$CR_DIR/held.out")"
+	fi
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null
+else
+	fail held_start "the program did not start"
+fi
+cr_cleanup
 
 # A process outside the tree in the namespace; the namespace mounted.
 if cr_start outsider zdtm_tunns; then

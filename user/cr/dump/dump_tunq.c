@@ -4,9 +4,8 @@
  * TUNGETIFF on a copy (its device, and IFF_DETACH_QUEUE for a detached
  * queue); fds sharing an open file description (kcmp KCMP_FILE) hold one
  * queue. A single-queue device nobody in the tree holds is persistent
- * (else it would be gone): attaching to it tells whether a process
- * outside holds its queue (EBUSY); if not, the probe's queue goes again
- * at once and the device stays, persistent.
+ * (else it would be gone): the fds of the host's processes tell whether
+ * one outside the tree holds its queue (held_outside()).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +17,7 @@
 #include <linux/if_tun.h>
 #include <linux/kcmp.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -89,18 +89,93 @@ static int scan(pid_t pid, struct q **qs, size_t *n)
 	return err;
 }
 
-/* Whether a process outside holds the queue of single-queue device @l. */
-static int held_outside(const NetnsLink *l)
+/*
+ * Whether fd @fd of @pid is attached to a device of namespace @ino:
+ * TUNGETDEVNETNS on a copy (the device's namespace, not the one the fd
+ * was opened in: a device can be moved). A fd closed or detached
+ * meanwhile holds nothing.
+ */
+static int devns_is(pid_t pid, int fd, unsigned long ino)
 {
-	struct ifreq ifr = { .ifr_flags = l->tun_flags };
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC), busy;
+	struct stat st;
+	int c, ns, r;
 
-	if (fd < 0)
+	c = kinds__copy_fd(pid, fd);
+	if (c == -ESRCH || c == -EBADF)
+		return 0;
+	if (c < 0)
+		return c;
+	ns = ioctl(c, TUNGETDEVNETNS);
+	r = ns < 0 ? -errno : 0;
+	close(c);
+	if (r)
+		return r == -EBADFD ? 0 : r;
+	r = fstat(ns, &st) ? -errno : st.st_ino == ino;
+	close(ns);
+	return r;
+}
+
+/* Whether the fdinfo of fd @fd of @pid has line @want. */
+static bool fdinfo_has(pid_t pid, int fd, const char *want)
+{
+	char path[64], line[128];
+	bool has = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!has && fgets(line, sizeof(line), f))
+		has = !strcmp(line, want);
+	fclose(f);
+	return has;
+}
+
+/*
+ * Whether a process outside the tree holds the queue of single-queue
+ * device @l of namespace @ino (the tree holds none): each /dev/net/tun fd
+ * of the host whose fdinfo names the device ("iff:"), asked its device's
+ * namespace. Nothing is attached: a probe that attached to the device
+ * switched its carrier on and off, which ran IPv6 autoconf and link
+ * events in the namespace of a tree left running. A task whose fd table
+ * is not its thread group leader's (clone without CLONE_FILES) is not
+ * looked at.
+ */
+static int held_outside(const NetnsLink *l, unsigned long ino)
+{
+	char path[300], link[64], want[8 + IFNAMSIZ];
+	struct dirent *p, *f;
+	DIR *procs, *fds;
+	int held = 0;
+	ssize_t len;
+	pid_t pid;
+
+	procs = opendir("/proc");
+	if (!procs)
 		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->name);
-	busy = ioctl(fd, TUNSETIFF, &ifr) && errno == EBUSY;
-	close(fd);
-	return busy;
+	snprintf(want, sizeof(want), "iff:\t%s\n", l->name);
+	while (!held && (p = readdir(procs))) {
+		pid = atoi(p->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+		fds = opendir(path);
+		if (!fds)
+			continue; /* gone, or a kernel thread's */
+		while (!held && (f = readdir(fds))) {
+			snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, f->d_name);
+			len = f->d_name[0] == '.' ? -1 : readlink(path, link, sizeof(link) - 1);
+			if (len < 0)
+				continue;
+			link[len] = 0;
+			if (!strcmp(link, "/dev/net/tun") && fdinfo_has(pid, atoi(f->d_name), want))
+				held = devns_is(pid, atoi(f->d_name), ino);
+		}
+		closedir(fds);
+	}
+	closedir(procs);
+	return held;
 }
 
 int dump_tunq__count(struct dump_ctx *ctx, NetnsMade *m, const char *prefix_fmt, pid_t first,
@@ -135,10 +210,13 @@ int dump_tunq__count(struct dump_ctx *ctx, NetnsMade *m, const char *prefix_fmt,
 		}
 		if (!(l->tun_flags & IFF_MULTI_QUEUE)) {
 			l->queues = att;
-			if (!att && (err = held_outside(l)) > 0) {
+			if (!att && (err = held_outside(l, ino)) > 0) {
 				pr_err("%sits tun device %s is attached to an fd outside the tree: not supported",
 				       prefix, escape__str(l->name));
 				err = -EOPNOTSUPP;
+			} else if (err < 0) {
+				pr_err("%sits tun device %s: whether an fd outside the tree holds its queue: %s",
+				       prefix, escape__str(l->name), strerror(-err));
 			}
 			continue;
 		}

@@ -8,7 +8,8 @@
  * restore makes (dump_netmade.c: the device itself, its settings and
  * queue counts; netns_make.c makes each queue with the device, before it
  * is up); an fd on a device of any other namespace is refused, as is one
- * with a socket filter attached (TUNATTACHFILTER: not readable back), or
+ * with a socket filter attached (TUNATTACHFILTER: not readable back), one
+ * whose queue holds packets for its reader (the image holds none), or
  * an unattached one of another namespace than the tree's (the device a
  * later TUNSETIFF makes lands in the namespace the fd was opened in).
  * Restore takes a queue made for the device, detached or not, and sets
@@ -19,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
@@ -48,6 +50,20 @@ static bool claims(const struct fd_live *l)
 {
 	return S_ISCHR(l->st->st_mode) && major(l->st->st_rdev) == TUN_MAJOR &&
 	       minor(l->st->st_rdev) == TUN_MINOR;
+}
+
+/*
+ * Whether packets the kernel sent through the device wait in the queue of
+ * fd @c for its reader: the image does not hold them (tun has no peek,
+ * reading would take them from a tree left running), so they would be
+ * lost. poll() takes nothing. A detached queue holds none (detaching
+ * drops them).
+ */
+static bool queued(int c)
+{
+	struct pollfd p = { .fd = c, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
 static int dump_tun(const struct fd_live *l, int c, FdEntry *e)
@@ -83,6 +99,11 @@ static int dump_tun(const struct fd_live *l, int c, FdEntry *e)
 	}
 	if ((e->flags & O_ACCMODE) != O_RDWR) {
 		pr_err("pid %d fd %d: tun device %s: a queue opened other than O_RDWR is not supported",
+		       l->pid, l->fd, escape__str(ifr.ifr_name));
+		return -EOPNOTSUPP;
+	}
+	if (!(ifr.ifr_flags & IFF_DETACH_QUEUE) && queued(c)) {
+		pr_err("pid %d fd %d: tun device %s: packets are queued for this queue's reader, which a restore would lose: not supported (an up device with IPv6 gets the kernel's own router solicitations and MLD reports too)",
 		       l->pid, l->fd, escape__str(ifr.ifr_name));
 		return -EOPNOTSUPP;
 	}
