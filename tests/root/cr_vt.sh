@@ -5,7 +5,8 @@
 # gives the foreground back to its child's group and sets its termios back
 # (echo off: a console resets them on its last close, at the dump's kill)
 # (restore_ctty.c). A console another session took between dump and
-# restore is not stolen: the restore fails in one line, rolled back; once
+# restore is not stolen, nor are its modes changed: the restore fails in
+# one line, rolled back; once
 # that session let it go the same image restores. A console no path of
 # the tree reaches (its node removed) is refused at dump, and so is
 # /dev/tty standing for the console.
@@ -20,6 +21,13 @@ if ! python3 -c 'import os; os.close(os.open("/dev/tty9", os.O_RDONLY | os.O_NOC
 	exit 0
 fi
 
+# The modes of console @1 (iflag, oflag, cflag, lflag), through an open that takes nothing.
+vt_termios() {
+	python3 -c 'import os, sys, termios
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+print(termios.tcgetattr(fd)[:4])' "$1"
+}
+
 CR_SHOW_CHECKS=('ctty=.tasks[1].pid as $c | .tasks[0].ctty_dev | (.path | endswith("/vt")) and .rdev == 1033 and .fg_pgrp == $c')
 cr_roundtrip vt zdtm_vt "$VT"
 CR_SHOW_CHECKS=()
@@ -32,6 +40,7 @@ print(os.getpid(), flush=True)
 time.sleep(120)' "$CR_DIR/vt" >"$CR_DIR/holder" &
 	wait_for 10 test -s "$CR_DIR/holder"
 	holder=$(cat "$CR_DIR/holder")
+	before=$(vt_termios "$CR_DIR/vt")
 	if cr_restore; then
 		fail vt_not_stolen "the restore succeeded: $(head -c 300 "$CR_DIR/restore.json")"
 	else
@@ -49,6 +58,8 @@ time.sleep(120)' "$CR_DIR/vt" >"$CR_DIR/holder" &
 		pass vt_rolled_back
 	fi
 	same vt_holder_keeps "$(ps -o tty= -p "$holder" | tr -d ' ')" tty9
+	# Its modes too: the dump's (echo off) are set only once the console is taken.
+	same vt_holder_termios "$(vt_termios "$CR_DIR/vt")" "$before"
 	kill "$holder"
 	wait_for 10 cr_gone "$holder"
 	cr_restore_verify vt_after_release
