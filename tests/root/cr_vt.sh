@@ -8,8 +8,9 @@
 # restore is not stolen, nor are its modes changed: the restore fails in
 # one line, rolled back; once
 # that session let it go the same image restores. A console no path of
-# the tree reaches (its node removed) is refused at dump, and so is
-# /dev/tty standing for the console.
+# the tree reaches (its node removed) is refused at dump, and so are
+# /dev/tty standing for the console and a console in VT_PROCESS or
+# KD_GRAPHICS mode (dump_ctty.c).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -77,4 +78,14 @@ cr_cleanup
 # would be pidtrace's terminal (only a pty's is opened in its task): refused.
 cr_start devtty zdtm_vt "$VT" devtty &&
 	cr_refused vt_devtty "pid [0-9]+ fd [0-9]+: /dev/tty of session [0-9]+, whose terminal tty 4:9 restore takes again, is not supported"
+cr_cleanup
+
+# What the dump's kill would lose is refused before it: the program's
+# switching of the console (VT_PROCESS), its graphics mode (KD_GRAPHICS).
+# The program puts the console back as found at the end.
+cr_start process zdtm_vt "$VT" process &&
+	cr_refused vt_process "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: its console switching is the program's \(VT_PROCESS\), lost with it"
+cr_cleanup
+cr_start graphics zdtm_vt "$VT" graphics &&
+	cr_refused vt_graphics "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: the console is in graphics mode \(KD_GRAPHICS\): the program's screen is not saved"
 cr_cleanup
