@@ -8,7 +8,8 @@
 # restore is not stolen, nor are its modes changed: the restore fails in
 # one line, rolled back; once
 # that session let it go the same image restores. A console no path of
-# the tree reaches (its node removed) is refused at dump, and so are
+# the tree reaches (its node removed) is refused at dump; another device
+# at its path by restore is refused (its path escaped); so are
 # /dev/tty standing for the console and a console in VT_PROCESS or
 # KD_GRAPHICS mode (dump_ctty.c).
 . "$(dirname "$0")/../lib.sh"
@@ -68,6 +69,30 @@ time.sleep(120)' "$CR_DIR/vt" >"$CR_DIR/holder" &
 else
 	fail steal_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
 fi
+
+# Another device at the path by restore (the node made again as
+# /dev/null's): refused in one line, the path (from the image: here with
+# an escape sequence in it) escaped in the message.
+if cr_start $'other\e]0;x\a' zdtm_vt "$VT" && cr_dump; then
+	rm "$CR_DIR/vt"
+	mknod "$CR_DIR/vt" c 1 3
+	if cr_restore; then
+		fail vt_other_dev "the restore succeeded"
+	else
+		wait_for 30 cr_gone "$CR_RESTORE"
+		err=$(jr .error)
+		if [[ $err == *$'\e'* ]] || [[ $err == *$'\a'* ]]; then
+			fail vt_other_dev "the path is printed raw: $(printf %q "$err")"
+		elif grep -Fq 'other\x1b]0;x\x07/vt is device 1:3 now, not 4:9' <<<"$err"; then
+			pass vt_other_dev
+		else
+			fail vt_other_dev "error: $(printf %q "$err")"
+		fi
+	fi
+else
+	fail other_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
 
 # The node removed: no path of the tree's reaches the console again.
 cr_start unlinked zdtm_vt "$VT" unlink &&
