@@ -6,7 +6,8 @@
 # (echo off: a console resets them on its last close, at the dump's kill)
 # (restore_ctty.c). A console another session took between dump and
 # restore is not stolen, nor are its modes changed: the restore fails in
-# one line, rolled back; once
+# one line, rolled back (and a restore that fails later puts the
+# console's termios back); once
 # that session let it go the same image restores. A console no path of
 # the tree reaches (its node removed) is refused at dump; another device
 # at its path by restore is refused (its path escaped); so are
@@ -69,6 +70,32 @@ time.sleep(120)' "$CR_DIR/vt" >"$CR_DIR/holder" &
 else
 	fail steal_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
 fi
+
+# A restore that fails late (test fault before the tree is let go), the
+# console held open meanwhile by a process it is not the terminal of (so
+# no last close resets it): its termios are as they were. (On a console
+# the kernel's hangup at the killed leader's exit resets them too; the
+# put-back of restore_ctty__end() is what keeps a serial line's.)
+if cr_start late zdtm_vt "$VT" && cr_dump; then
+	python3 -c 'import os, sys, time
+os.open(sys.argv[1], os.O_RDONLY | os.O_NOCTTY)
+print(os.getpid(), flush=True)
+time.sleep(120)' "$CR_DIR/vt" >"$CR_DIR/opener" &
+	wait_for 10 test -s "$CR_DIR/opener"
+	opener=$(cat "$CR_DIR/opener")
+	before=$(vt_termios "$CR_DIR/vt")
+	if PIDTRACE_FAULT=restore-detach cr_restore; then
+		fail vt_late_fail "the restore succeeded"
+	else
+		wait_for 30 cr_gone "$CR_RESTORE"
+		same vt_late_termios "$(vt_termios "$CR_DIR/vt")" "$before"
+	fi
+	kill "$opener"
+	wait_for 10 cr_gone "$opener"
+else
+	fail late_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
 
 # Another device at the path by restore (the node made again as
 # /dev/null's): refused in one line, the path (from the image: here with

@@ -16,12 +16,14 @@
  * is scanned for it). Only once taken are its termios set back when they
  * differ (they are the modes of the session that owns the terminal, and a
  * console resets them when its last open file closes, as at the dump's
- * kill); a failure there puts back the ones it had. pidtrace holds its own
+ * kill); a failure there, or a restore that fails later, puts back the
+ * ones it had. pidtrace holds its own
  * open of the device until the end of the restore: the stub's open is
  * closed at once, and a terminal whose last open file closes is taken from
  * its session.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,8 +43,16 @@
 #include "restore_stub.h"
 #include "restore_tree.h"
 
-/* pidtrace's own opens of the devices taken, until the restore ends. */
-static int held[16];
+/*
+ * pidtrace's own opens of the devices taken, until the restore ends, and
+ * the termios each had before restore set the dump's (@set): a failed
+ * restore puts them back (another process may hold the device open).
+ */
+static struct held {
+	int fd;
+	bool set;
+	struct termios2 was;
+} held[16];
 static size_t nheld;
 
 long restore_ctty__stub_pts(int n)
@@ -119,10 +129,11 @@ static int check_dev(struct restore_ctx *ctx, pid_t pid, const CttyDevEntry *c, 
  * once the terminal is the session's: set before, they would change the
  * modes of a session that took it meanwhile. A failure puts back what was.
  */
-static int set_termios(struct restore_ctx *ctx, pid_t pid, const CttyDevEntry *c, int fd)
+static int set_termios(struct restore_ctx *ctx, pid_t pid, const CttyDevEntry *c,
+		       struct held *h)
 {
-	struct termios2 was, tio;
-	int err = 0;
+	struct termios2 tio, was;
+	int fd = h->fd, err = 0;
 
 	if (ioctl(fd, TCGETS2, &was))
 		return restore_ctx__fail(ctx, pid, -errno, "pid %d: the termios of %s: %s", pid,
@@ -138,6 +149,8 @@ static int set_termios(struct restore_ctx *ctx, pid_t pid, const CttyDevEntry *c
 					escape__str(c->path));
 	if (err)
 		ioctl(fd, TCSETS2, &was);
+	h->was = was;
+	h->set = !err;
 	return err;
 }
 
@@ -178,7 +191,8 @@ int restore_ctty__take(struct restore_ctx *ctx, struct rtask *t, int idx)
 		close(fd);
 		return err;
 	}
-	held[nheld++] = fd;
+	held[nheld] = (struct held){ .fd = fd };
+	nheld++;
 	err = restore_tree__call(ctx, t->ctl, STUB_CTTY_DEV, idx, &r);
 	if (!err && r < 0)
 		err = (int)r;
@@ -191,7 +205,7 @@ int restore_ctty__take(struct restore_ctx *ctx, struct rtask *t, int idx)
 		return restore_ctx__fail(ctx, t->pid, err,
 				     "pid %d: take %s as its controlling terminal (TIOCSCTTY, no force): %s",
 				     t->pid, escape__str(c->path), strerror(-err));
-	return set_termios(ctx, t->pid, c, fd);
+	return set_termios(ctx, t->pid, c, &held[nheld - 1]);
 }
 
 /* The leader, in the image, of @sid whose terminal is a device, or NULL. */
@@ -241,8 +255,13 @@ int restore_ctty__task(struct restore_ctx *ctx, struct rtask *t)
 	return err;
 }
 
-void restore_ctty__end(void)
+void restore_ctty__end(bool failed)
 {
-	while (nheld)
-		close(held[--nheld]);
+	while (nheld) {
+		struct held *h = &held[--nheld];
+
+		if (failed && h->set)
+			ioctl(h->fd, TCSETS2, &h->was);
+		close(h->fd);
+	}
 }
