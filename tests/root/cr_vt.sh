@@ -135,9 +135,9 @@ cr_cleanup
 # What the dump's kill would lose is refused before it: the program's
 # switching of the console (VT_PROCESS), its graphics mode (KD_GRAPHICS).
 # The program puts the console back as found at the end.
-cr_start process zdtm_vt "$VT" process &&
-	cr_refused vt_process "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: its console switching is the program's \(VT_PROCESS\), lost with it"
+cr_start process zdtm_vt "$VT" process || fail vt_process_start "$(cat "$CR_DIR/log")"
+[ -n "$CR_PID" ] && cr_refused vt_process "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: its console switching is the program's \(VT_PROCESS\), lost with it"
 cr_cleanup
-cr_start graphics zdtm_vt "$VT" graphics &&
-	cr_refused vt_graphics "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: the console is in graphics mode \(KD_GRAPHICS\): the program's screen is not saved"
+cr_start graphics zdtm_vt "$VT" graphics || fail vt_graphics_start "$(cat "$CR_DIR/log")"
+[ -n "$CR_PID" ] && cr_refused vt_graphics "pid [0-9]+: its controlling terminal tty 4:9 \(of session [0-9]+, led in the tree\) is not supported: the console is in graphics mode \(KD_GRAPHICS\): the program's screen is not saved"
 cr_cleanup
