@@ -9,10 +9,16 @@
  * (the leader's and the child's), the child's group is in the foreground,
  * echo is still off. With argv[2] "unlink", the node is removed once
  * open: no path reaches the console any more; with "devtty", /dev/tty is
- * open too and stands for the console after restore.
+ * open too and stands for the console after restore; with "process" or
+ * "graphics", the program handles the console's switching (VT_PROCESS) or
+ * puts it in graphics mode (KD_GRAPHICS), which dump refuses; the console
+ * is put back as found (VT_AUTO, KD_TEXT) at SIGTERM.
  */
 #include <fcntl.h>
+#include <linux/kd.h>
+#include <linux/vt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -47,6 +53,9 @@ int main(int argc, char **argv)
 	pid_t child;
 	int fd, status, tty = -1;
 	unsigned int dev;
+	struct vt_mode auto_mode;
+	bool process = false, graphics = false;
+	int kd;
 
 	zdtm_init();
 	if (argc < 2 || sscanf(argv[1], "%u:%u", &maj, &min) != 2)
@@ -69,6 +78,25 @@ int main(int argc, char **argv)
 	}
 	if (tcgetsid(fd) != getpid())
 		zdtm_fail("vt is not the session's terminal");
+	/* Only on a console as found: never leave one in another's modes. */
+	if (argc > 2 && !strcmp(argv[2], "process")) {
+		struct vt_mode vm = { .mode = VT_PROCESS, .relsig = SIGUSR1, .acqsig = SIGUSR2 };
+
+		if (ioctl(fd, VT_GETMODE, &auto_mode) || auto_mode.mode != VT_AUTO)
+			zdtm_fail("the console is not VT_AUTO");
+		signal(SIGUSR1, SIG_IGN);
+		signal(SIGUSR2, SIG_IGN);
+		if (ioctl(fd, VT_SETMODE, &vm))
+			zdtm_fail("VT_SETMODE");
+		process = true;
+	}
+	if (argc > 2 && !strcmp(argv[2], "graphics")) {
+		if (ioctl(fd, KDGETMODE, &kd) || kd != KD_TEXT)
+			zdtm_fail("the console is not KD_TEXT");
+		if (ioctl(fd, KDSETMODE, KD_GRAPHICS))
+			zdtm_fail("KDSETMODE");
+		graphics = true;
+	}
 	if (tcgetattr(fd, &tio))
 		zdtm_fail("tcgetattr");
 	tio.c_lflag &= ~ECHO;
@@ -88,6 +116,10 @@ int main(int argc, char **argv)
 		zdtm_fail("tcsetpgrp");
 	zdtm_ready();
 	zdtm_wait_term();
+	if (process && ioctl(fd, VT_SETMODE, &auto_mode))
+		zdtm_fail("VT_SETMODE back to VT_AUTO");
+	if (graphics && ioctl(fd, KDSETMODE, KD_TEXT))
+		zdtm_fail("KDSETMODE back to KD_TEXT");
 
 	if (fstat(fd, &st2))
 		zdtm_fail("fstat");

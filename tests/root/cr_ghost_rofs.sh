@@ -3,7 +3,8 @@
 # tmpfs bind-remounted read-only after (zdtm ghost_on_rofs): restore makes
 # them again through a writable clone of the mount (restore_rofs.c); the
 # program checks contents, size, mode, owner, offset and device, the fd on
-# a read-only mount and the mount still read-only, nothing left named. A
+# a read-only mount and the mount still read-only, nothing left named,
+# nor when pidtrace is killed while it fills one (nameless until filled). A
 # clone that cannot be made (test fault: no open_tree) is refused at dump,
 # the tree running; so are what restore must make on a read-only mount: a
 # removed cwd, a unix socket's name, a deleted FIFO.
@@ -19,6 +20,24 @@ cr_roundtrip_show ghost_rofs zdtm_ghost_rofs \
 	'ro=[.tasks[0].fds[] | select(.type == "deleted") | .deleted.ro_mount] == [true]' \
 	'ro_map=[.tasks[0].vmas[] | select(.deleted) | .deleted.ro_mount] == [true]'
 umount "$T/ghost_rofs/rofs" 2>/dev/null
+
+# pidtrace killed while it fills a deleted file (test fault after the
+# fill): the file was nameless (O_TMPFILE) until then, so the read-only
+# mount holds no file of the restore's afterwards.
+if cr_start killfill zdtm_ghost_rofs && cr_dump; then
+	before=$(ls -A "$CR_DIR/rofs")
+	if PIDTRACE_FAULT=restore-rofs-filled:kill cr_restore; then
+		fail rofs_killfill_killed "the restore succeeded: $(head -c 300 "$CR_DIR/restore.json")"
+	else
+		wait_for 30 cr_gone "$CR_RESTORE"
+		pass rofs_killfill_killed
+	fi
+	same rofs_killfill_no_file "$(ls -A "$CR_DIR/rofs")" "$before"
+else
+	fail killfill_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+umount "$T/killfill/rofs" 2>/dev/null
 
 # No writable clone of the mount (test fault: a kernel without
 # open_tree()): refused at dump, before the tree is touched.

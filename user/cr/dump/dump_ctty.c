@@ -17,6 +17,12 @@
  * restore sets them back. The window size of a console is its screen's
  * geometry, shared with whoever looks at it: restore compares it and fails
  * in one line rather than resize the screen.
+ *
+ * What the kill would lose is refused here, before it (lost()): a line
+ * discipline other than N_TTY; a line that is not a virtual console and
+ * hangs up on its close (HUPCL: a modem drops the call; its modem lines
+ * are not saved); a console whose switching the program handles
+ * (VT_PROCESS) or that it draws in graphics mode (KD_GRAPHICS).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +33,9 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <linux/kd.h>
+#include <linux/major.h>
+#include <linux/vt.h>
 #include <unistd.h>
 #include <asm/termbits.h>
 
@@ -88,8 +97,55 @@ static int set_bytes(ProtobufCBinaryData *b, const void *p, size_t len)
 	return 0;
 }
 
-/* Its settings, read through pidtrace's own open of @path (no terminal taken). */
-static int record(CttyDevEntry *c, const char *path)
+/* A virtual console, 4:1..63 (4:0 is "the current one", 4:64 up serial lines). */
+static bool is_vt(dev_t rdev)
+{
+	return major(rdev) == TTY_MAJOR && minor(rdev) >= MIN_NR_CONSOLES &&
+	       minor(rdev) <= MAX_NR_CONSOLES;
+}
+
+/*
+ * What of the terminal open as @fd (termios @tio) the dump's kill would
+ * lose or restore could not set back, into @why: 1, or 0.
+ */
+static int lost(int fd, dev_t rdev, const struct termios2 *tio, char *why, size_t len)
+{
+	struct vt_mode vm;
+	int kd;
+
+	/* Restore sets termios only: another discipline would be N_TTY's again. */
+	if (tio->c_line != N_TTY)
+		return snprintf(why, len, "its line discipline is %u, not N_TTY (restore sets termios only)",
+				tio->c_line), 1;
+	/*
+	 * A serial line or modem: the kill closes it, and with HUPCL its
+	 * close drops DTR (a modem hangs up); its modem lines are not saved.
+	 */
+	if (!is_vt(rdev)) {
+		if (tio->c_cflag & HUPCL)
+			return snprintf(why, len, "a line that is not a virtual console hangs up (HUPCL) when the dump's kill closes it"), 1;
+		return 0;
+	}
+	/*
+	 * VT_PROCESS names the process asked before a switch: the dumped one,
+	 * gone with the kill (the console turns VT_AUTO again at the next
+	 * switch). KD_GRAPHICS: the program's own drawing, not saved. The
+	 * keyboard mode is the console's, kept across the kill's close.
+	 */
+	if (ioctl(fd, VT_GETMODE, &vm) || ioctl(fd, KDGETMODE, &kd))
+		return snprintf(why, len, "its console modes cannot be read: %s", strerror(errno)), 1;
+	if (vm.mode != VT_AUTO)
+		return snprintf(why, len, "its console switching is the program's (VT_PROCESS), lost with it"), 1;
+	if (kd != KD_TEXT)
+		return snprintf(why, len, "the console is in graphics mode (KD_GRAPHICS): the program's screen is not saved"), 1;
+	return 0;
+}
+
+/*
+ * Its settings, read through pidtrace's own open of @path (no terminal
+ * taken): 0, 1 with @why said when it cannot be restored, or -errno.
+ */
+static int record(CttyDevEntry *c, const char *path, char *why, size_t len)
 {
 	struct termios2 tio;
 	struct winsize ws;
@@ -100,6 +156,8 @@ static int record(CttyDevEntry *c, const char *path)
 		return -errno;
 	if (ioctl(fd, TCGETS2, &tio) || ioctl(fd, TIOCGWINSZ, &ws))
 		err = -errno;
+	if (!err)
+		err = lost(fd, c->rdev, &tio, why, len);
 	close(fd);
 	if (!err)
 		err = set_bytes(&c->termios, &tio, sizeof(tio));
@@ -145,9 +203,11 @@ int dump_ctty__core(struct dump_ctx *ctx, struct dump_task *t, TaskCore *core)
 		return -ENOMEM;
 	c->rdev = tty_nr;
 	c->fg_pgrp = tpgid;
-	err = record(c, path);
+	err = record(c, path, t->ctty_why, sizeof(t->ctty_why));
 	if (err == -ENOMEM)
 		return err;
+	if (err > 0)
+		return 0;
 	if (err) {
 		snprintf(t->ctty_why, sizeof(t->ctty_why), "its settings cannot be read: %s",
 			 strerror(-err));

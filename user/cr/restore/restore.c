@@ -360,7 +360,7 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 	for (i = 0; (k = kinds__at(i)); i++)
 		if (k->restore_end)
 			k->restore_end(ctx, err != 0);
-	restore_ctty__end();
+	restore_ctty__end(err != 0);
 	if (err) {
 		bool created = ctx->ntasks && ctx->tasks[0].created;
 		uint64_t decided = clock__mono_ns();

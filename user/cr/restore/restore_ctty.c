@@ -9,18 +9,21 @@
  * terminal device (a virtual console, a serial line: dump_ctty.c) is not
  * made: pidtrace opens it at the recorded path, checks it is the same
  * device (number) and that its window size is the dump's (a console's is
- * its screen's geometry: never changed), and sets its termios back when
- * they differ (they are the modes of the session that owns the terminal,
- * and a console resets them when its last open file closes, as at the
- * dump's kill). Then the stub opens it O_NOCTTY and asks for it with
- * TIOCSCTTY without force: a session that took it meanwhile keeps it and
- * the restore fails, naming that session (TIOCGSID answers only the
- * terminal's own session: /proc is scanned for it). pidtrace holds its own
+ * its screen's geometry: never changed). Then the stub opens it O_NOCTTY
+ * and asks for it with TIOCSCTTY without force: a session that took it
+ * meanwhile keeps it, its modes untouched, and the restore fails, naming
+ * that session (TIOCGSID answers only the terminal's own session: /proc
+ * is scanned for it). Only once taken are its termios set back when they
+ * differ (they are the modes of the session that owns the terminal, and a
+ * console resets them when its last open file closes, as at the dump's
+ * kill); a failure there, or a restore that fails later, puts back the
+ * ones it had. pidtrace holds its own
  * open of the device until the end of the restore: the stub's open is
  * closed at once, and a terminal whose last open file closes is taken from
  * its session.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,14 +36,23 @@
 #include <unistd.h>
 #include <asm/termbits.h>
 
+#include "escape.h"
 #include "procfs.h"
 #include "restore_ctty.h"
 #include "restore_pgrp.h"
 #include "restore_stub.h"
 #include "restore_tree.h"
 
-/* pidtrace's own opens of the devices taken, until the restore ends. */
-static int held[16];
+/*
+ * pidtrace's own opens of the devices taken, until the restore ends, and
+ * the termios each had before restore set the dump's (@set): a failed
+ * restore puts them back (another process may hold the device open).
+ */
+static struct held {
+	int fd;
+	bool set;
+	struct termios2 was;
+} held[16];
 static size_t nheld;
 
 long restore_ctty__stub_pts(int n)
@@ -84,11 +96,10 @@ static const char *devname(uint64_t rdev, char *buf, size_t len)
 	return buf;
 }
 
-/* The device at @c's path is @c's, free, and set as at dump; @fd: an open of it. */
+/* The device at @c's path is @c's, with the dump's window size; @fd: an open of it. */
 static int check_dev(struct restore_ctx *ctx, pid_t pid, const CttyDevEntry *c, int fd)
 {
 	char a[32], b[32];
-	struct termios2 tio;
 	struct winsize ws;
 	struct stat st;
 
@@ -97,29 +108,50 @@ static int check_dev(struct restore_ctx *ctx, pid_t pid, const CttyDevEntry *c, 
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != c->rdev)
 		return restore_ctx__fail(ctx, pid, -ENODEV,
 				     "pid %d: its controlling terminal %s is device %s now, not %s",
-				     pid, c->path, devname(st.st_rdev, a, sizeof(a)),
+				     pid, escape__str(c->path), devname(st.st_rdev, a, sizeof(a)),
 				     devname(c->rdev, b, sizeof(b)));
-	if (c->termios.len != sizeof(tio) || c->winsize.len != sizeof(ws))
+	if (c->termios.len != sizeof(struct termios2) || c->winsize.len != sizeof(ws))
 		return restore_ctx__fail(ctx, pid, -EINVAL, "pid %d: the settings of %s in the image are damaged",
-				     pid, c->path);
-	if (ioctl(fd, TCGETS2, &tio) || ioctl(fd, TIOCGWINSZ, &ws))
-		return restore_ctx__fail(ctx, pid, -errno, "pid %d: settings of %s: %s", pid,
-				     c->path, strerror(errno));
+				     pid, escape__str(c->path));
+	if (ioctl(fd, TIOCGWINSZ, &ws))
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d: the window size of %s: %s", pid,
+				     escape__str(c->path), strerror(errno));
 	/* The console's geometry: resizing it would resize the screen. */
 	if (memcmp(c->winsize.data, &ws, sizeof(ws)))
 		return restore_ctx__fail(ctx, pid, -EBUSY,
 				     "pid %d: its controlling terminal %s has another window size (%ux%u) than at dump: not resized",
-				     pid, c->path, ws.ws_col, ws.ws_row);
-	/* The session's modes (a console resets them on its last close). */
-	if (memcmp(c->termios.data, &tio, sizeof(tio)) &&
-	    (ioctl(fd, TCSETS2, c->termios.data) || ioctl(fd, TCGETS2, &tio)))
-		return restore_ctx__fail(ctx, pid, -errno, "pid %d: set the termios of %s: %s", pid,
-				     c->path, strerror(errno));
-	if (memcmp(c->termios.data, &tio, sizeof(tio)))
-		return restore_ctx__fail(ctx, pid, -EIO,
-				     "pid %d: the termios of %s are not those of the dump once set", pid,
-				     c->path);
+				     pid, escape__str(c->path), ws.ws_col, ws.ws_row);
 	return 0;
+}
+
+/*
+ * The session's modes set back (a console resets them on its last close),
+ * once the terminal is the session's: set before, they would change the
+ * modes of a session that took it meanwhile. A failure puts back what was.
+ */
+static int set_termios(struct restore_ctx *ctx, pid_t pid, const CttyDevEntry *c,
+		       struct held *h)
+{
+	struct termios2 tio, was;
+	int fd = h->fd, err = 0;
+
+	if (ioctl(fd, TCGETS2, &was))
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d: the termios of %s: %s", pid,
+				     escape__str(c->path), strerror(errno));
+	if (!memcmp(c->termios.data, &was, sizeof(was)))
+		return 0;
+	if (ioctl(fd, TCSETS2, c->termios.data) || ioctl(fd, TCGETS2, &tio))
+		err = restore_ctx__fail(ctx, pid, -errno, "pid %d: set the termios of %s: %s", pid,
+					escape__str(c->path), strerror(errno));
+	else if (memcmp(c->termios.data, &tio, sizeof(tio)))
+		err = restore_ctx__fail(ctx, pid, -EIO,
+					"pid %d: the termios of %s are not those of the dump once set", pid,
+					escape__str(c->path));
+	if (err)
+		ioctl(fd, TCSETS2, &was);
+	h->was = was;
+	h->set = !err;
+	return err;
 }
 
 /* The session whose terminal is device @rdev (a scan of /proc), or 0. */
@@ -152,14 +184,15 @@ int restore_ctty__take(struct restore_ctx *ctx, struct rtask *t, int idx)
 	fd = open(c->path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return restore_ctx__fail(ctx, t->pid, -errno,
-				     "pid %d: its controlling terminal %s: %s", t->pid, c->path,
-				     strerror(errno));
+				     "pid %d: its controlling terminal %s: %s", t->pid,
+				     escape__str(c->path), strerror(errno));
 	err = check_dev(ctx, t->pid, c, fd);
 	if (err) {
 		close(fd);
 		return err;
 	}
-	held[nheld++] = fd;
+	held[nheld] = (struct held){ .fd = fd };
+	nheld++;
 	err = restore_tree__call(ctx, t->ctl, STUB_CTTY_DEV, idx, &r);
 	if (!err && r < 0)
 		err = (int)r;
@@ -167,12 +200,12 @@ int restore_ctty__take(struct restore_ctx *ctx, struct rtask *t, int idx)
 	if (err == -EPERM && (sid = holder(c->rdev)) > 0)
 		return restore_ctx__fail(ctx, t->pid, -EBUSY,
 				     "pid %d: its controlling terminal %s is session %d's now: not taken from it",
-				     t->pid, c->path, sid);
+				     t->pid, escape__str(c->path), sid);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err,
 				     "pid %d: take %s as its controlling terminal (TIOCSCTTY, no force): %s",
-				     t->pid, c->path, strerror(-err));
-	return 0;
+				     t->pid, escape__str(c->path), strerror(-err));
+	return set_termios(ctx, t->pid, c, &held[nheld - 1]);
 }
 
 /* The leader, in the image, of @sid whose terminal is a device, or NULL. */
@@ -208,7 +241,7 @@ int restore_ctty__task(struct restore_ctx *ctx, struct rtask *t)
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err,
 				     "pid %d: its controlling terminal is not %s (%s): %s", t->pid,
-				     c->path, devname(c->rdev, a, sizeof(a)), strerror(-err));
+				     escape__str(c->path), devname(c->rdev, a, sizeof(a)), strerror(-err));
 	/* With --pidns, /proc shows pidtrace's numbers: set it, compare none. */
 	if (t != lead || (!ctx->pidns && st.tpgid == c->fg_pgrp))
 		return 0;
@@ -218,12 +251,17 @@ int restore_ctty__task(struct restore_ctx *ctx, struct rtask *t)
 	if (!err && !ctx->pidns && st.tpgid != c->fg_pgrp)
 		return restore_ctx__fail(ctx, t->pid, -EIO,
 				     "pid %d: the foreground group of %s is %d, not %d", t->pid,
-				     c->path, st.tpgid, c->fg_pgrp);
+				     escape__str(c->path), st.tpgid, c->fg_pgrp);
 	return err;
 }
 
-void restore_ctty__end(void)
+void restore_ctty__end(bool failed)
 {
-	while (nheld)
-		close(held[--nheld]);
+	while (nheld) {
+		struct held *h = &held[--nheld];
+
+		if (failed && h->set)
+			ioctl(h->fd, TCSETS2, &h->was);
+		close(h->fd);
+	}
 }

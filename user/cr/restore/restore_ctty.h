@@ -6,6 +6,7 @@
 #ifndef PT_RESTORE_CTTY_H
 #define PT_RESTORE_CTTY_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "restore_ctx.h"
@@ -32,7 +33,10 @@ int restore_ctty__take(struct restore_ctx *ctx, struct rtask *t, int idx);
  */
 int restore_ctty__task(struct restore_ctx *ctx, struct rtask *t);
 
-/* The devices held for the restore let go (every restore's end). */
-void restore_ctty__end(void);
+/*
+ * The devices held for the restore let go (every restore's end); @failed:
+ * the termios restore set on them put back first.
+ */
+void restore_ctty__end(bool failed);
 
 #endif

@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "restore_ctx.h"
 #include "restore_pgrp.h"
 #include "restore_stub.h"
@@ -171,7 +172,7 @@ int restore_pgrp__set_fg(struct restore_ctx *ctx, struct rtask *t, const char *p
 					      O_RDONLY | O_NOCTTY | O_NONBLOCK, 0, 0, 0);
 		if (fd < 0)
 			return restore_ctx__fail(ctx, t->pid, (int)fd, "pid %d: open %s: %s", t->pid,
-					     path, strerror((int)-fd));
+					     escape__str(path), strerror((int)-fd));
 	}
 	r = restore_ctx__put(t, 64, &g, sizeof(g), &addr);
 	if (!r)
@@ -181,6 +182,6 @@ int restore_pgrp__set_fg(struct restore_ctx *ctx, struct rtask *t, const char *p
 	if (r < 0)
 		return restore_ctx__fail(ctx, t->pid, (int)r,
 				     "pid %d: foreground process group %d of %s: %s", t->pid, pgrp,
-				     path, strerror((int)-r));
+				     escape__str(path), strerror((int)-r));
 	return 0;
 }

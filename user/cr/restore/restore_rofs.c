@@ -7,16 +7,20 @@
  * with EROFS. When only the mount is read-only (its file system is
  * writable; dump checked, dump_rofs.c), a detached clone of the mount
  * (open_tree(OPEN_TREE_CLONE)) made writable (mount_setattr) reaches the
- * same file system: the file is created there under its name, filled,
- * opened by the same name through the original mount, then unlinked
- * through the clone. The task's fd is thus on the original read-only
- * mount, on the same device, with the same contents, mode and owner; the
- * clone, never attached anywhere, goes away with its fd. A create and
- * unlink, not O_TMPFILE: a nameless file cannot be opened through another
- * mount.
+ * same file system: the file is made there nameless (O_TMPFILE) and
+ * filled, then linked under its name (linkat AT_EMPTY_PATH), opened by
+ * that name through the original mount (a nameless file cannot be opened
+ * through another mount), then unlinked through the clone: a kill while
+ * it fills, however long, leaves no file on the read-only mount; the name
+ * lives only between the link and the unlink. A file system without
+ * O_TMPFILE gets the old way: created by name, filled, unlinked. The
+ * task's fd is thus on the original read-only mount, on the same device,
+ * with the same contents, mode and owner; the clone, never attached
+ * anywhere, goes away with its fd.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -25,6 +29,7 @@
 
 #include "ghost_data.h"
 #include "restore_rofs.h"
+#include "testfault.h"
 
 int restore_rofs__create_free(int at, const char *path, char *name, size_t len)
 {
@@ -57,12 +62,65 @@ static int writable_clone(const char *dir)
 	return t;
 }
 
+/*
+ * @fd, a nameless file in @at's directory, linked there as @path or a free
+ * name beside it (restore_rofs__create_free()'s), that name in @name.
+ */
+static int link_free(int fd, int at, const char *path, char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (i)
+			snprintf(name, len, "%s.pidtrace-%d-%d", path, (int)getpid(), i);
+		else
+			snprintf(name, len, "%s", path);
+		if (!linkat(fd, "", at, name, AT_EMPTY_PATH))
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/*
+ * The file, filled, nameless until its contents are all there (O_TMPFILE):
+ * a kill while it fills leaves no name on the read-only mount. Only a file
+ * system without O_TMPFILE gets the name first; @tmp says which.
+ */
+static int make_filled(int t, const DeletedFileEntry *d, const char *base, char *name,
+		       size_t len, bool *tmp)
+{
+	int rw = openat(t, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600), err;
+
+	*tmp = rw >= 0;
+	if (rw < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return -errno;
+	if (rw < 0)
+		rw = restore_rofs__create_free(t, base, name, len);
+	if (rw < 0)
+		return rw;
+	err = ghost_data__fill(rw, d);
+	testfault__stop("restore-rofs-filled");
+	/* The name is needed now only: to open it through the original mount. */
+	if (!err && *tmp)
+		err = link_free(rw, t, base, name, len);
+	if (err && !*tmp)
+		unlinkat(t, name, 0);
+	if (err) {
+		close(rw);
+		return err;
+	}
+	return rw;
+}
+
 int restore_rofs__make(const DeletedFileEntry *d)
 {
 	const char *slash = strrchr(d->path, '/');
 	char dir[4096], name[4200], full[8400];
 	struct stat made, seen;
-	int t, rw, ro = -1, err;
+	int t, rw, ro = -1, err = 0;
+	bool tmp;
 
 	if (!slash)
 		return -EINVAL;
@@ -71,18 +129,15 @@ int restore_rofs__make(const DeletedFileEntry *d)
 	t = writable_clone(dir);
 	if (t < 0)
 		return t;
-	rw = restore_rofs__create_free(t, slash + 1, name, sizeof(name));
+	rw = make_filled(t, d, slash + 1, name, sizeof(name), &tmp);
 	if (rw < 0) {
 		close(t);
 		return rw;
 	}
-	err = ghost_data__fill(rw, d);
 	snprintf(full, sizeof(full), "%s/%s", slash == d->path ? "" : dir, name);
-	if (!err) {
-		ro = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (ro < 0)
-			err = -errno;
-	}
+	ro = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (ro < 0)
+		err = -errno;
 	/* The name seen through the original mount is the file just made. */
 	if (!err && (fstat(rw, &made) || fstat(ro, &seen)))
 		err = -errno;
