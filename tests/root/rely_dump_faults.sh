@@ -218,12 +218,15 @@ for s in freeze core files memory commit; do
 	PIDTRACE_TEST_PAUSE=$s "$PIDTRACE" dump -t "$FT" -D "$IMG" --leave-running >"$T/out" 2>"$T/err" &
 	DUMP=$!
 	wait_stopped "$DUMP" || { fail "root_killed_at_$s" "pidtrace did not pause"; ft_stop; continue; }
+	# Its child dies with it (pdeath signal): the dump may see that first.
+	named=$FT
+	for c in $(cat /proc/"$FT"/task/*/children 2>/dev/null); do named="$named|$c"; done
 	kill -9 "$FT"
 	kill -CONT "$DUMP"
 	wait "$DUMP"
 	rc=$?
 	if [ "$rc" = 1 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
-		grep -Eq "^pidtrace: dump: pid $FT (exited during the dump( \(killed by signal 9\))?|does not exist)$" "$T/err"; then
+		grep -Eq "^pidtrace: dump: pid ($named) (exited during the dump( \(killed by signal 9\))?|does not exist)$" "$T/err"; then
 		pass "root_killed_at_${s}_dump_fails_naming_it"
 	else
 		fail "root_killed_at_${s}_dump_fails_naming_it" "exit $rc: $(cat "$T/err")"
