@@ -19,6 +19,11 @@ if cr_start inuse zdtm_counter; then
 	st=$(awk '/^State:/ {print $2}' "/proc/$CR_PID/status")
 	tr=$(awk '/^TracerPid:/ {print $2}' "/proc/$CR_PID/status")
 	same inuse_original_untouched "$st/$tr" "R/0"
+	# No proc file system where pidtrace runs: said, before anything else.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m --propagation private sh -c 'umount -l /proc && exec "$0" restore -D "$1"' \
+		"$PIDTRACE" "$CR_DIR/img" >/dev/null 2>"$CR_DIR/err"
+	same no_proc "$? $(cat "$CR_DIR/err")" "1 pidtrace: restore: check: no proc file system at /proc in pidtrace's mount namespace: processes are read from it"
 fi
 cr_cleanup
 

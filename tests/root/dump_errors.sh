@@ -41,6 +41,18 @@ same usage_no_pid $? 2
 same usage_bad_pid $? 2
 dump_fails ancestor "pid $$ is an ancestor of pidtrace" -t $$ -D "$T/none"
 
+# No proc file system where pidtrace runs (zdtm clean_mntns unmounts /proc
+# in the mount namespace it shares): one line that says so, not "failed:
+# No such process"; the tree untouched.
+start_target thread || exit 1
+# shellcheck disable=SC2016 # expanded by the inner shell
+unshare -m --propagation private sh -c 'umount -l /proc && exec "$0" dump -t "$1" -D "$2"' \
+	"$PIDTRACE" "$TARGET" "$T/img" >/dev/null 2>"$T/err"
+same no_proc "$? $(cat "$T/err")" "1 pidtrace: dump: no proc file system at /proc in pidtrace's mount namespace: processes are read from it"
+untouched no_proc_untouched "$TARGET"
+no_image no_proc_no_image "$T/img"
+kill -9 "$TARGET"; wait "$TARGET" 2>/dev/null
+
 # Unsupported objects: refused by name, the tree runs on untouched.
 start_target socket || exit 1
 dump_fails refuse_socket "pid $TARGET fd $(rep fd_socket): packet dgram socket \\(protocol 0x88b5, interface 0\\) in a fanout group steered by a BPF program is not supported$" \

@@ -5,8 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
+
+#include "log.h"
 #include "procfs.h"
 
 static void proc_path(pid_t pid, const char *name, char *buf, size_t len)
@@ -23,6 +27,18 @@ int procfs__exists(pid_t pid)
 
 	snprintf(path, sizeof(path), "/proc/%d", pid);
 	return access(path, F_OK) == 0;
+}
+
+int procfs__check_mounted(void)
+{
+	struct statfs fs;
+
+	if (statfs("/proc", &fs) || fs.f_type != PROC_SUPER_MAGIC) {
+		pr_err("no proc file system at /proc in pidtrace's mount namespace: processes are "
+		       "read from it");
+		return -ENOENT;
+	}
+	return 0;
 }
 
 /* ENOENT on a file of a process that is gone means the process is gone. */

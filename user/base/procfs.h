@@ -66,6 +66,13 @@ int procfs__readlink(pid_t pid, const char *name, char *buf, size_t len);
 
 /* 1 if /proc/@pid exists (any state), 0 if not. */
 int procfs__exists(pid_t pid);
+
+/*
+ * Whether a proc file system is mounted at /proc where pidtrace runs
+ * (a mount namespace may have none: every pid would look gone, ESRCH).
+ * Return: 0 or -errno, with a line said.
+ */
+int procfs__check_mounted(void);
 /* Does the VmFlags line of smaps (@vmflags: "rd wr mr mw me ac") hold the two-letter @flag? */
 bool procfs__has_vmflag(const char *vmflags, const char *flag);
 

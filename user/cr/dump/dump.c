@@ -535,7 +535,9 @@ int cmd_dump(int argc, char **argv)
 	if (err)
 		pr_debug("cannot raise the fd limit: %s", strerror(-err));
 	interrupts__block("dump", "the tree is let go as it was held (killed, if its image was complete)");
-	err = run(&r);
+	err = procfs__check_mounted();
+	if (!err)
+		err = run(&r);
 	/* Every step says its own failure; one that did not still gets its line. */
 	if (err && !log__errors())
 		pr_err("failed: %s", strerror(-err));

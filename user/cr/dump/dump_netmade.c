@@ -37,6 +37,7 @@
 
 #include "dump_ctx.h"
 #include "dump_netmade.h"
+#include "dump_netns.h"
 #include "dump_tunq.h"
 #include "escape.h"
 #include "log.h"
@@ -208,24 +209,6 @@ static int rehearsal(const NetnsMade *m, NetnsMade *r)
 	return err;
 }
 
-static int enter(pid_t root)
-{
-	char path[64];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", root);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	if (setns(fd, CLONE_NEWNET)) {
-		err = -errno;
-		pr_err("cannot join the tree's net namespace net:[%lu]: %s",
-		       (unsigned long)made.st.st_ino, strerror(-err));
-	}
-	close(fd);
-	return err;
-}
-
 int dump_netmade__frozen(struct dump_ctx *ctx)
 {
 	NetnsMade again = NETNS_MADE__INIT;
@@ -241,7 +224,7 @@ int dump_netmade__frozen(struct dump_ctx *ctx)
 	if (!err)
 		err = mounted(ctx->root);
 	if (!err)
-		err = enter(ctx->root);
+		err = dump_netns__join_root(ctx->root, (unsigned long)made.st.st_ino);
 	if (err)
 		return err;
 	netns_made__init(&made.m);

@@ -137,8 +137,6 @@ int dump_netns__enter(pid_t root)
 {
 	struct ext *e = find("net");
 	struct stat mine;
-	char path[64];
-	int fd, err = 0;
 
 	if (!e || !e->known)
 		return 0;
@@ -148,14 +146,21 @@ int dump_netns__enter(pid_t root)
 		return 0;
 	}
 	/* The root's file is the namespace checked (a path could be remounted since). */
+	return dump_netns__join_root(root, e->st.st_ino);
+}
+
+int dump_netns__join_root(pid_t root, unsigned long ino)
+{
+	char path[64];
+	int fd, err = 0;
+
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", root);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	if (setns(fd, CLONE_NEWNET)) {
 		err = -errno;
-		pr_err("cannot join the tree's net namespace net:[%lu]: %s",
-		       (unsigned long)e->st.st_ino, strerror(-err));
+		pr_err("cannot join the tree's net namespace net:[%lu]: %s", ino, strerror(-err));
 	}
 	close(fd);
 	return err;

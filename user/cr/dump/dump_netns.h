@@ -29,6 +29,9 @@ int dump_netns__check(pid_t pid, const char *kind, const struct stat *its);
  * that namespace's. Return: 0 or -errno (said).
  */
 int dump_netns__enter(pid_t root);
+
+/* Join the net namespace of @root (net:[@ino], for the error line). Return: 0 or -errno. */
+int dump_netns__join_root(pid_t root, unsigned long ino);
 /*
  * After dump_netns__enter(): whether `--network-lock netns` may lock the
  * tree's net namespace (external, and not pidtrace's own). Return: 0, or

@@ -320,6 +320,9 @@ static int restore(struct restore_ctx *ctx, bool json, bool detach, const char *
 		ctx->self_pidns = sb.st_ino;
 	ctx->src_pid = ctx->pidns ? 1 : ctx->self;
 	ctx->step = "check";
+	err = procfs__check_mounted();
+	if (err)
+		goto fail_early;
 	/* The tracer loads in a thread while the image is read (watchdog.h). */
 	err = watchdog__start(&ctx->wd, &wopts);
 	if (err) {
