@@ -2,6 +2,8 @@
 # tools/bench/run.sh - `make bench` (issue 7): what pidtrace costs and how
 # fast it is, side by side with what it is measured against, in one run.
 #
+#   0. issue 18's goals, each met or not, with what holds it back in
+#      this run's profile (from the sections below that ran)
 #   1. tracer overhead: fork/SIGKILL/reap, fork/exit and ignored-signal
 #      storms with no tracer, pidtrace watch, pidtrace watch --stacks and
 #      sigsnoop + exitsnoop; BPF run time per operation (kernel bpf stats)
