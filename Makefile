@@ -35,7 +35,7 @@ CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
 PROTOC_C ?= protoc-c
-PKGS := libbpf libelf libdw zlib libisal json-c libprotobuf-c libsystemd
+PKGS := libbpf libelf libdw zlib libisal json-c libprotobuf-c
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

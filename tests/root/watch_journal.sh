@@ -76,3 +76,35 @@ id=$(sed -n 's/^| `cgroup-kill` | `\([0-9a-f]\{32\}\)`.*/\1/p' "$TOP/docs/fleet.
 expect journal_message_id_is_documented "$entry" .MESSAGE_ID "$id"
 n=$(journalctl --no-pager -o json MESSAGE_ID="$id" PIDTRACE_VICTIM_PID="$victim" | grep -c .)
 [ "$n" = 1 ] && pass journal_found_by_message_id || fail journal_found_by_message_id "$n entries"
+
+# ---- a comm with a newline: still one field, byte for byte -----------------
+# journald's binary-safe form (length-prefixed value); a plain "NAME=value"
+# line would cut the entry at the newline. One write of python's own comm
+# (bash's printf would write it line by line: the last line would win).
+python3 -c 'import time
+open("/proc/self/comm", "wb", buffering=0).write(b"jr\nnl")
+time.sleep(60)' </dev/null >/dev/null 2>&1 &
+nlv=$!
+for i in $(seq 1 100); do [ "$(cat /proc/$nlv/comm 2>/dev/null)" = "$(printf 'jr\nnl')" ] && break; sleep 0.02; done
+watch_start --journal -p "$nlv" || { fail watch_starts_nl "$(cat "$T/watch.err")"; kill -9 "$nlv"; exit 1; }
+kill -9 "$nlv"
+wait "$nlv" 2>/dev/null
+settle_and_stop
+comm=
+for i in $(seq 1 50); do
+	comm=$(journalctl --no-pager -o json PIDTRACE_VICTIM_PID="$nlv" PIDTRACE_EVENT=death 2>/dev/null |
+		jq -c .PIDTRACE_VICTIM_COMM | head -1)
+	[ -n "$comm" ] && break
+	sleep 0.1
+done
+# journalctl -o json prints the value as a JSON string: the newline as \n.
+[ "$comm" = '"jr\nnl"' ] && pass journal_binary_safe_comm ||
+	fail journal_binary_safe_comm "PIDTRACE_VICTIM_COMM is ${comm:-missing}"
+
+# Every command pays for each library it links at its start: the journal
+# needs none (see user/trace/journal.c).
+if ldd "$PIDTRACE" | grep -q libsystemd; then
+	fail journal_without_libsystemd "$(ldd "$PIDTRACE" | grep libsystemd)"
+else
+	pass journal_without_libsystemd
+fi

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * journal.c - deaths as native journal entries (sd_journal_sendv).
+ * journal.c - deaths as native journal entries (journald's native
+ * protocol, spoken here: one datagram per entry on its socket).
  *
  * Native rather than JSON text on stdout: journald then indexes every
  * PIDTRACE_* field, so `journalctl PIDTRACE_CAUSE=oom-kill` or
@@ -8,8 +9,16 @@
  * systemd-journal-upload carries the same fields to a central host.
  * Values are sent as they are (the journal is binary-safe: a comm with a
  * newline stays one field); journalctl escapes them when it prints.
+ *
+ * The protocol is small enough not to link libsystemd for it: that library
+ * and the five it pulls in cost every pidtrace command ~0.5 ms of CPU in
+ * dynamic loading (docs/PERFORMANCE.md, round six), and it reports success
+ * for an entry it dropped because the socket is gone. Here every failure
+ * is an error.
  */
+#include <endian.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,22 +28,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <systemd/sd-journal.h>
-/*
- * sd-journal.h brings syslog.h, whose LOG_* macros would rename log.h's
- * levels: this file uses its own PRIO_* numbers for the journal instead.
- */
-#undef LOG_ERR
-#undef LOG_WARNING
-#undef LOG_INFO
-#undef LOG_DEBUG
-
 #include "journal.h"
 #include "log.h"
 #include "output.h"
 
 #define MAX_FIELDS 32
-/* syslog(3) priorities (log.h has names of its own that syslog.h's clash with). */
+/* syslog(3) priorities (log.h has names of its own that syslog.h's would clash with). */
 #define PRIO_ERR 3
 #define PRIO_WARNING 4
 #define PRIO_NOTICE 5
@@ -134,9 +133,68 @@ int journal__priority(enum cause c, bool expected)
 	}
 }
 
+/*
+ * One entry as journald reads it: "NAME=value\n" for a value without a
+ * newline; otherwise "NAME\n", the value's length as 64-bit little endian,
+ * the value, "\n" (binary-safe). Entries here are a few hundred bytes (the
+ * longest field is a cgroup path), so one datagram always holds them: a
+ * larger one fails with EMSGSIZE, counted and said like any other error.
+ */
+static int journal_sendv(const struct iovec *v, int n)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	size_t len = 0, off = 0;
+	char *buf = NULL;
+	int fd = -1, err = 0, i;
+
+	for (i = 0; i < n; i++)
+		len += v[i].iov_len + 1 + 8 + 1;
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *f = v[i].iov_base, *eq = memchr(f, '=', v[i].iov_len);
+		size_t nlen, vlen;
+		uint64_t le;
+
+		if (!eq) {
+			err = -EINVAL;
+			goto out;
+		}
+		nlen = eq - f;
+		vlen = v[i].iov_len - nlen - 1;
+		if (!memchr(eq + 1, '\n', vlen)) {
+			memcpy(buf + off, f, v[i].iov_len);
+			off += v[i].iov_len;
+		} else {
+			memcpy(buf + off, f, nlen);
+			off += nlen;
+			buf[off++] = '\n';
+			le = htole64(vlen);
+			memcpy(buf + off, &le, 8);
+			off += 8;
+			memcpy(buf + off, eq + 1, vlen);
+			off += vlen;
+		}
+		buf[off++] = '\n';
+	}
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (sendto(fd, buf, off, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		err = -errno;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return err;
+}
+
 static int send_fields(struct journal *j, struct fields *f)
 {
-	int err = f->oom ? -ENOMEM : sd_journal_sendv(f->v, f->n);
+	int err = f->oom ? -ENOMEM : journal_sendv(f->v, f->n);
 
 	fields_free(f);
 	if (err < 0) {
@@ -202,9 +260,8 @@ int journal__record(struct journal *j, const struct xrec *r)
 }
 
 /*
- * sd_journal_sendv() reports success when the socket does not exist (it
- * drops entries silently on ENOENT), so a missing journald is found by
- * connecting once, as the library would send.
+ * A missing journald is found before the first death by connecting once:
+ * `--journal` then refuses to start rather than fail at every entry.
  */
 static int journal_listening(void)
 {
@@ -253,7 +310,7 @@ struct journal *journal__new(void)
 	add(&f, "SYSLOG_IDENTIFIER=pidtrace");
 	err = journal_listening();
 	if (!err)
-		err = f.oom ? -ENOMEM : sd_journal_sendv(f.v, f.n);
+		err = f.oom ? -ENOMEM : journal_sendv(f.v, f.n);
 	fields_free(&f);
 	if (err < 0) {
 		pr_err("--journal: journald does not answer on " JOURNAL_SOCKET ": %s",
