@@ -46,6 +46,17 @@ trip() {
 		fail "${m}_start" "the program did not start"
 		return
 	fi
+	# ipt: arptables' filter table instantiated, left at its default
+	# (ARPT_SO_GET_INFO): not made again, nothing of the tree sees it.
+	if [ "$m" = ipt ] && ! nsenter -t "$CR_PID" -n python3 -c '
+import ctypes, socket
+libc = ctypes.CDLL(None, use_errno=True)
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+buf = ctypes.create_string_buffer(b"filter", 68)
+n = ctypes.c_uint(68)
+exit(libc.getsockopt(s.fileno(), 0, 96, buf, ctypes.byref(n)))'; then
+		fail "${m}_arptables" "ARPT_SO_GET_INFO failed"
+	fi
 	before=$(fw "$CR_PID")
 	if ! grep -q ESTABLISHED <<<"$before"; then
 		fail "${m}_setup" "no conntrack entry: $before"

@@ -13,6 +13,10 @@
  * counters) and adds the counters read (IPT_SO_SET_ADD_COUNTERS). The
  * kernel loads the matches and targets it is given as for iptables.
  *
+ * arptables: only its empty default instantiated, not made again (any
+ * rule: a line the rehearsal lacks, refused). ebtables: not read (asking
+ * for a table would instantiate it).
+ *
  * Refused at dump (@why): a match or target that keeps state inside the
  * kernel, not in the entries (limit's tokens, recent's lists, quota's
  * remainder, statistic's count, ipsets...), which would come back reset.
@@ -31,6 +35,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
+#include <linux/netfilter_arp/arp_tables.h>
 
 #include "escape.h"
 #include "netns_state.h"
@@ -247,6 +252,63 @@ out:
 }
 
 /*
+ * arptables (legacy): not made again. A table the namespace instantiated
+ * is left out when it is its empty default (one ACCEPT policy per hook
+ * and the end: a namespace made again would not have it, which nothing
+ * of the tree sees but /proc/net/arp_tables_names); else its line, which
+ * a namespace made again lacks: refused by the comparison.
+ */
+static int arp_table(NetnsMade *m, const char *table)
+{
+	struct arpt_getinfo info = { 0 };
+	struct arpt_get_entries *all = NULL;
+	socklen_t l = sizeof(info);
+	int s, h, hooks = 0, drop = 0, err = 0;
+
+	s = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (s < 0)
+		return -errno;
+	snprintf(info.name, sizeof(info.name), "%.31s", table);
+	if (getsockopt(s, IPPROTO_IP, ARPT_SO_GET_INFO, &info, &l)) {
+		err = errno == ENOENT ? 0 : -errno;
+		goto out;
+	}
+	l = sizeof(*all) + info.size;
+	all = calloc(1, l);
+	if (!all) {
+		err = -ENOMEM;
+		goto out;
+	}
+	snprintf(all->name, sizeof(all->name), "%s", info.name);
+	all->size = info.size;
+	if (getsockopt(s, IPPROTO_IP, ARPT_SO_GET_ENTRIES, all, &l)) {
+		err = -errno;
+		goto out;
+	}
+	for (h = 0; h < NF_ARP_NUMHOOKS; h++) {
+		const struct arpt_entry *e;
+		const struct xt_standard_target *t;
+
+		if (!(info.valid_hooks & (1u << h)) ||
+		    info.underflow[h] + sizeof(*e) + sizeof(*t) > info.size)
+			continue;
+		hooks++;
+		e = (const void *)((char *)all->entrytable + info.underflow[h]);
+		t = (const void *)((const char *)e + e->target_offset);
+		if (e->target_offset + sizeof(*t) > info.size - info.underflow[h] ||
+		    t->verdict != -NF_ACCEPT - 1)
+			drop++;
+	}
+	if (info.num_entries != (unsigned int)hooks + 1 || drop)
+		err = netns_state__add(m, "arptables table %s: %u entries, %d policies not ACCEPT (not made again)",
+				       escape__str(table), info.num_entries, drop);
+out:
+	free(all);
+	close(s);
+	return err;
+}
+
+/*
  * The kernel lists a family's tables newest first (iptables-legacy-save
  * prints them so): restore instantiates them in the reverse order of the
  * list, and the order is a line of its own.
@@ -275,6 +337,13 @@ int netns_xt__read(NetnsMade *m, char *why, size_t len)
 		if (!err && n)
 			err = netns_state__add(m, "%s tables, newest first:%s", fams[i].cmd, order);
 	}
+	f = err ? NULL : fopen("/proc/thread-self/net/arp_tables_names", "re");
+	while (f && !err && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		err = arp_table(m, line);
+	}
+	if (f)
+		fclose(f);
 	return err;
 }
 
