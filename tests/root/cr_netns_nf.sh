@@ -66,6 +66,7 @@ exit(libc.getsockopt(s.fileno(), 0, 96, buf, ctypes.byref(n)))'; then
 		pass "${m}_dump"
 		cr_show_has "${m}_show_xt" ".netns_made.xt | map([.family, .name]) | sort == $2"
 		cr_show_has "${m}_show_ct" ".netns_made.ct == $3"
+		bad_images "$m"
 		if cr_restore; then
 			pass "${m}_restore"
 			after=$(fw "$CR_PID")
@@ -92,6 +93,44 @@ exit(libc.getsockopt(s.fileno(), 0, 96, buf, ctypes.byref(n)))'; then
 	fi
 	cr_cleanup
 }
+# bad_images MODE: restores of a damaged copy of the image, each failing
+# in one line and rolled back. ipt: a match the kernel cannot load
+# ("conntrack", which -m state is, renamed in the entries); nft: a rule the image's lines do not have (the
+# ruleset text edited): the verification names it.
+bad_images() {
+	local bad=$T/bad err rc
+	image_copy "$CR_DIR/img" "$bad"
+	if [ "$1" = ipt ]; then
+		python3 - "$bad/inventory.img" <<'PY'
+import sys
+p = sys.argv[1]
+b = open(p, "rb").read()
+i = b.index(b"conntrack\0")
+open(p, "wb").write(b[:i] + b"conntrbck" + b[i + 9:])
+PY
+		image_edit reframe "$bad/inventory.img" >/dev/null
+		"$PIDTRACE" restore -D "$bad" >/dev/null 2>"$CR_DIR/bad.err" </dev/null
+		rc=$?
+		if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/bad.err")" = 1 ] &&
+			grep -q "^pidtrace: restore: check: making the tree's net namespace again: iptables table filter: setting its rules (IPT_SO_SET_REPLACE): No such file or directory (a match or target the kernel cannot load? it uses: .*conntrbck" "$CR_DIR/bad.err"; then
+			pass "${1}_unknown_match"
+		else
+			fail "${1}_unknown_match" "exit $rc: $(cat "$CR_DIR/bad.err")"
+		fi
+	else
+		image_set "$bad" inventory.img netns_made.nft_ruleset \
+			"$(image_edit get "$bad/inventory.img" netns_made.nft_ruleset | sed 's/counter packets \([0-9]*\) bytes \([0-9]*\) drop/counter packets \1 bytes \2 accept/')"
+		"$PIDTRACE" restore -D "$bad" --json >"$CR_DIR/bad.json" 2>"$CR_DIR/bad.err" </dev/null
+		rc=$?
+		err=$(jq -r '.error // empty' "$CR_DIR/bad.json")
+		if [ "$rc" = 1 ] && [[ "$err" =~ ^verify:\ the\ net\ namespace\ made\ again\ (has|lacks)\ \"nftables\ ruleset\ line\ [0-9]+:\ counter\ packets\ -\ bytes\ -\ (accept|drop) ]]; then
+			pass "${1}_verify_catches"
+		else
+			fail "${1}_verify_catches" "exit $rc: $err $(cat "$CR_DIR/bad.err")"
+		fi
+	fi
+}
+
 # The packet counts of the listings (iptables-save's [P:B], nft's "packets P").
 counts() { grep -oE '\[[0-9]+:|packets [0-9]+' | tr -dc '0-9\n'; }
 blank() { sed -E 's/\[[0-9]+:[0-9]+\]/[-]/g; s/packets [0-9]+ bytes [0-9]+/packets - bytes -/g'; }
