@@ -128,6 +128,18 @@ PY
 		else
 			fail "${1}_verify_catches" "exit $rc: $err $(cat "$CR_DIR/bad.err")"
 		fi
+		# An include (nft would read a file of this machine): not loaded.
+		image_copy "$CR_DIR/img" "$bad"
+		image_set "$bad" inventory.img netns_made.nft_ruleset \
+			"$(printf 'flush ruleset\n  include "/etc/hostname"\n')"
+		"$PIDTRACE" restore -D "$bad" >/dev/null 2>"$CR_DIR/bad.err" </dev/null
+		rc=$?
+		if [ "$rc" = 1 ] && [ "$(wc -l <"$CR_DIR/bad.err")" = 1 ] &&
+			grep -q "^pidtrace: restore: check: making the tree's net namespace again: the image's nftables ruleset has an include, which nft list ruleset never writes: not loaded$" "$CR_DIR/bad.err"; then
+			pass "${1}_include_refused"
+		else
+			fail "${1}_include_refused" "exit $rc: $(cat "$CR_DIR/bad.err")"
+		fi
 	fi
 }
 

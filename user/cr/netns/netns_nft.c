@@ -138,6 +138,21 @@ int netns_nft__read(NetnsMade *m, char *why, size_t len)
 	return err;
 }
 
+/* A statement of @text that begins with "include" (after a newline or ';'). */
+static int has_include(const char *text)
+{
+	const char *p = text;
+
+	for (;;) {
+		p += strspn(p, " \t\r\n;");
+		if (!strncmp(p, "include", 7))
+			return 1;
+		p += strcspn(p, "\n;");
+		if (!*p)
+			return 0;
+	}
+}
+
 int netns_nft__apply(const NetnsMade *m, char *err, size_t len)
 {
 	static const char *const load[] = { "-f", "-", NULL };
@@ -145,6 +160,11 @@ int netns_nft__apply(const NetnsMade *m, char *err, size_t len)
 
 	if (!m->nft_ruleset)
 		return 0;
+	/* nft lists no include: one in an image would read a file of this machine's. */
+	if (has_include(m->nft_ruleset)) {
+		snprintf(err, len, "the image's nftables ruleset has an include, which nft list ruleset never writes: not loaded");
+		return -EINVAL;
+	}
 	e = nft_cmd__run(load, m->nft_ruleset, NULL);
 	if (e)
 		snprintf(err, len, "loading the nftables ruleset (nft -f): %s%s%s",
