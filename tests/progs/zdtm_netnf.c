@@ -9,7 +9,8 @@
  *
  * Before READY: the rules (MODE "ipt": iptables-legacy "-A INPUT -i lo -p
  * tcp -m state --state ESTABLISHED -j ACCEPT", one for NEW, "-A INPUT -j
- * DROP", an ip6tables-legacy rule, the mangle table instantiated at its
+ * DROP", an ip6tables-legacy rule, a mangle rule marking the connection
+ * (its conntrack entry's mark 7), the raw table instantiated at its
  * default; "nft": the same in nftables with counters, NEW from the
  * client's port only (bound first: no rule deleted, no gap in the
  * handles); "nat": "ipt" and
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
 			run("iptables-legacy -w -A INPUT -p udp -m limit --limit 1/s -j ACCEPT");
 		run("iptables-legacy -w -A INPUT -j DROP");
 		run("ip6tables-legacy -w -A INPUT -p udp --dport 9 -j DROP");
-		run("iptables-legacy -w -t mangle -L -n >/dev/null");
+		run("iptables-legacy -w -t mangle -A OUTPUT -p tcp -j CONNMARK --set-mark 7");
+		run("iptables-legacy -w -t raw -L -n >/dev/null");
 	}
 	a.sin_port = 0;
 	l = sizeof(a);

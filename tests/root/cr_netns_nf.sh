@@ -3,8 +3,8 @@
 # rules and conntrack entries (zdtm socket-tcp-ipt-nfconntrack;
 # tests/progs/zdtm_netnf): an established TCP connection over lo that
 # only its conntrack entry lets through (iptables-legacy "--state
-# ESTABLISHED" then DROP). Dump reads the iptables-legacy tables (IPv4
-# and IPv6, a default one too) and the conntrack entries, makes them in
+# ESTABLISHED" then DROP; a mangle rule marking the connection). Dump
+# reads the iptables-legacy tables (IPv4 and IPv6, a default one too) and the conntrack entries, makes them in
 # its rehearsal namespace and compares (netns_ipt.c, netns_ct.c); restore
 # makes them again before the first task. Restored: the connection
 # carries data both ways, a new one is dropped, and `iptables-legacy-save
@@ -147,7 +147,7 @@ PY
 counts() { grep -oE '\[[0-9]+:|packets [0-9]+' | tr -dc '0-9\n'; }
 blank() { sed -E 's/\[[0-9]+:[0-9]+\]/[-]/g; s/packets [0-9]+ bytes [0-9]+/packets - bytes -/g'; }
 
-trip ipt '[[2, "filter"], [2, "mangle"], [10, "filter"]]' 1
+trip ipt '[[2, "filter"], [2, "mangle"], [2, "raw"], [10, "filter"]]' 1
 if command -v nft >/dev/null; then
 	trip nft '[]' 1
 else
