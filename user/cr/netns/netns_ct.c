@@ -19,8 +19,8 @@
  * tracks no connection (nf_conntrack_count 0): ctnetlink is then not
  * asked (the kernel would load it for the asking).
  *
- * State lines: one per entry, its tuples, status, mark, zone, labels and
- * TCP state; one apart for its TCP window scales and flags, which the
+ * State lines: one per entry, its tuples, status, mark, zone, labels;
+ * one apart for its TCP state, window scales and flags, which the
  * restored sockets' first segments move (the id, the use count, the
  * timeout are in none).
  */
@@ -142,10 +142,11 @@ static char *hex(const void *p, size_t len, char *out)
 }
 
 /*
- * The lines of entry @c: what stays (status, mark, zone, labels, TCP
- * state) and, apart, what its segments move (the TCP window scales and
- * flags: a restored socket's first segment, the kernel's window probe as
- * repair mode ends, sets some).
+ * The lines of entry @c: what stays (status, mark, zone, labels) and,
+ * apart, what its segments move (the TCP state, window scales and flags:
+ * a restored socket's first segment, the kernel's window probe as repair
+ * mode ends, sets some flags; a FIN restore replays from a raw socket
+ * moves the state).
  */
 static int ct_lines(NetnsMade *m, const NetnsCt *c, const char *orig, const char *reply,
 		    uint32_t status)
@@ -175,15 +176,15 @@ static int ct_lines(NetnsMade *m, const NetnsCt *c, const char *orig, const char
 	fo = tcp[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] ? RTA_DATA(tcp[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL]) : NULL;
 	fr = tcp[CTA_PROTOINFO_TCP_FLAGS_REPLY] ? RTA_DATA(tcp[CTA_PROTOINFO_TCP_FLAGS_REPLY]) : NULL;
 	if (state >= 0)
-		snprintf(moving, sizeof(moving), "wscale %u/%u, flags %#x/%#x",
+		snprintf(moving, sizeof(moving), "tcp state %d, wscale %u/%u, flags %#x/%#x", state,
 			 tcp[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] ?
 				*(uint8_t *)RTA_DATA(tcp[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]) : 0,
 			 tcp[CTA_PROTOINFO_TCP_WSCALE_REPLY] ?
 				*(uint8_t *)RTA_DATA(tcp[CTA_PROTOINFO_TCP_WSCALE_REPLY]) : 0,
 			 fo ? fo->flags : 0, fr ? fr->flags : 0);
-	err = netns_state__add(m, "conntrack family %u %s reply %s: status %#x, mark %#x, zone %u, labels %s, tcp state %d",
+	err = netns_state__add(m, "conntrack family %u %s reply %s: status %#x, mark %#x, zone %u, labels %s",
 			       c->family, orig, reply, status, be32(tb[CTA_MARK]), ntohs(zone),
-			       labels, state);
+			       labels);
 	if (!err)
 		err = netns_state__add(m, NETNS_MOVING "conntrack family %u %s: %s", c->family, orig,
 				       moving);
