@@ -6,7 +6,7 @@
 set -eu
 pkgs="make clang llvm pkg-config libbpf-dev bpftool libelf-dev libdw-dev
 zlib1g-dev libisal-dev libjson-c-dev libprotobuf-c-dev protobuf-c-compiler
-libbpf-tools jq iproute2 util-linux procps strace
+libbpf-tools jq iproute2 util-linux procps strace iptables nftables
 scdoc man-db groff-base logrotate libclang-rt-14-dev systemd curl
 prometheus prometheus-node-exporter"
 # `tools/deps.sh deb`: also what `make deb` (dpkg-buildpackage) needs.

@@ -63,8 +63,12 @@ static void error_line(void)
 	CHECK(nft_cmd__run(run, "add rule inet nosuch nochain accept\n", NULL) == -EPERM);
 	CHECK(strstr(nft_cmd__error(), "Error: "));
 	CHECK(!strchr(nft_cmd__error(), '\n'));
+	/* The same line unescaped, for a message log.c escapes itself. */
+	CHECK(strstr(nft_cmd__error_raw(), "Error: "));
+	CHECK(!strchr(nft_cmd__error_raw(), '\n'));
 	CHECK(nft_cmd__run(run, "\n", NULL) == 0);
 	CHECK_STR(nft_cmd__error(), "");
+	CHECK_STR(nft_cmd__error_raw(), "");
 }
 
 struct watch {

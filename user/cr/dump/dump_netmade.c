@@ -139,17 +139,22 @@ static void rehearse(const NetnsMade *m, int out)
 
 	if (!f)
 		_exit(1);
+	/* _exit() flushes nothing: each line out before it. */
 	if (unshare(CLONE_NEWNET)) {
 		fprintf(f, "!making a net namespace: %s\n", strerror(errno));
+		fflush(f);
 		_exit(1);
 	}
 	err = netns_make__apply(m, why, sizeof(why));
-	if (!err)
-		err = netns_state__read(&r, why, sizeof(why));
-	else
+	if (err) {
 		fprintf(f, "!%s\n", why);
+		fflush(f);
+		_exit(1);
+	}
+	err = netns_state__read(&r, why, sizeof(why));
 	if (err) {
 		fprintf(f, "!reading it: %s\n", strerror(-err));
+		fflush(f);
 		_exit(1);
 	}
 	for (i = 0; i < r.n_state; i++)
@@ -246,7 +251,9 @@ int dump_netmade__frozen(struct dump_ctx *ctx)
 		return -EOPNOTSUPP;
 	}
 	err = rehearsal(&made.m, &again);
-	if (!err && netns_state__diff(&made.m, &again, &only_tree, &only_again)) {
+	if (!err && (netns_state__diff(&made.m, &again, false, &only_tree, &only_again) ||
+		     /* what moves (counters) last: the rules' own difference says more */
+		     netns_state__diff(&made.m, &again, true, &only_tree, &only_again))) {
 		if (only_tree)
 			pr_err(PREFIX "it has \"%s\", which a namespace made again from the image would not: not supported",
 			       made.first, (unsigned long)made.st.st_ino, only_tree);

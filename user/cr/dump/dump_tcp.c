@@ -308,10 +308,9 @@ int dump_tcp__conn(pid_t pid, int fd, int s, const char *what, InetSkEntry *k)
 	}
 	err = probe(s, t);
 	if (err) {
-		pr_err("pid %d fd %d: %s (%s), where no segment from its peer's address arrives, "
-		       "not even through nftables for a moment (an iptables-legacy rule, no nft?), "
-		       "is not supported: restore replays the peer's FIN or ACK that way", pid, fd,
-		       what, tcp_fin__state_name(t->state));
+		pr_err("pid %d fd %d: %s (%s), where no segment from its peer's address arrives "
+		       "(%s), is not supported: restore replays the peer's FIN or ACK that way",
+		       pid, fd, what, tcp_fin__state_name(t->state), tcp_fin__probe_why());
 		return -EOPNOTSUPP;
 	}
 	/*

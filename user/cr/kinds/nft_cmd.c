@@ -22,11 +22,16 @@
 
 #define MAX_ARGS 12
 
-static __thread char last_err[512];
+static __thread char last_err[512], last_raw[512];
 
 const char *nft_cmd__error(void)
 {
 	return last_err;
+}
+
+const char *nft_cmd__error_raw(void)
+{
+	return last_raw;
 }
 
 /* All of memory file @fd, NUL-terminated, into *@out. 0 or -errno. */
@@ -72,6 +77,7 @@ static void keep_error(int fd)
 	if (nl)
 		*nl = 0;
 	escape__into(last_err, sizeof(last_err), msg);
+	snprintf(last_raw, sizeof(last_raw), "%s", msg);
 	free(msg);
 }
 
@@ -138,7 +144,7 @@ int nft_cmd__run(const char *const *args, const char *in, char **out)
 	size_t i;
 	pid_t pid;
 
-	last_err[0] = 0;
+	last_err[0] = last_raw[0] = 0;
 	for (i = 0; args[i]; i++) {
 		if (i == MAX_ARGS)
 			return -E2BIG;
@@ -162,6 +168,10 @@ int nft_cmd__run(const char *const *args, const char *in, char **out)
 		}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		keep_error(fds[2]);
+		if (!last_err[0])
+			snprintf(last_raw, sizeof(last_raw), "nft %s %d",
+				 WIFEXITED(status) ? "exited" : "killed by signal",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		if (!last_err[0])
 			snprintf(last_err, sizeof(last_err), "nft %s %d",
 				 WIFEXITED(status) ? "exited" : "killed by signal",

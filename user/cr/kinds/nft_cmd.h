@@ -20,5 +20,7 @@ int nft_cmd__run(const char *const *args, const char *in, char **out);
 
 /* The first line nft wrote on its standard error in this thread's last failed run, escaped. */
 const char *nft_cmd__error(void);
+/* The same as nft wrote it: for a message log.c escapes itself (pr_err...). */
+const char *nft_cmd__error_raw(void);
 
 #endif

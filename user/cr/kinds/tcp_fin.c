@@ -13,6 +13,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
 #include <linux/tcp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -371,11 +372,18 @@ static uint32_t segs_in(int s)
 	return getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &l) ? 0 : ti.tcpi_segs_in;
 }
 
+static char probe_why[700];
+
+const char *tcp_fin__probe_why(void)
+{
+	return probe_why;
+}
+
 int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *local,
 		   const struct sockaddr_storage *peer)
 {
 	uint32_t before = segs_in(s);
-	int i, err = 0, round;
+	int i, err = 0, round, tried = 0, opened = 0;
 
 	/* Only what restore will replay from a raw socket; a closed socket is in no table. */
 	if (!(tcp_fin__peers(t->state) || tcp_fin__ours_acked(t->state)) ||
@@ -387,7 +395,7 @@ int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *
 	 * the way restore would open too (tcp_fwpass.h), closed again here.
 	 */
 	for (round = 0; round < 2; round++) {
-		if (round && tcp_fwpass__open(local, peer))
+		if (round && (tried = 1, opened = tcp_fwpass__open(local, peer)))
 			break;
 		err = send_segment(local, peer, t->inq_seq - 0x40000000u, t->outq_seq - 1,
 				   peer_window(t), FLAG_ACK);
@@ -402,6 +410,13 @@ int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *
 	round = tcp_fwpass__close();
 	if (!err)
 		err = round;
+	if (opened)
+		snprintf(probe_why, sizeof(probe_why), "the way through nftables could not be opened: %s",
+			 tcp_fwpass__why());
+	else
+		snprintf(probe_why, sizeof(probe_why), "%s", tried ?
+			 "dropped with the way through nftables open too: an iptables-legacy rule?" :
+			 "dropped at the output hook");
 	return err ? err : segs_in(s) == before ? -EHOSTUNREACH : 0;
 }
 

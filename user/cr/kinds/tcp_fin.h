@@ -108,6 +108,8 @@ int tcp_fin__replay(int s, const TcpConnEntry *t, enum tcp_fin_step step,
  */
 int tcp_fin__probe(int s, const TcpConnEntry *t, const struct sockaddr_storage *local,
 		   const struct sockaddr_storage *peer);
+/* After tcp_fin__probe() failed: why the segment did not arrive, in words (nft's line unescaped: for log.c). */
+const char *tcp_fin__probe_why(void);
 
 /**
  * tcp_fin__after_repair() - repair mode is off and the unsent bytes are

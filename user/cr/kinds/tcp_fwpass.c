@@ -35,6 +35,12 @@ struct rule {
 static struct rule rules[MAX_RULES];
 static char pairs[MAX_PAIRS][160];	/* the matches of the segments let through */
 static int nrules, npairs, opened, cleaned;
+static char why[600];	/* why the last tcp_fwpass__open() failed */
+
+const char *tcp_fwpass__why(void)
+{
+	return why;
+}
 
 /*
  * What matches only the segments from @peer to @local into @m: addresses
@@ -315,8 +321,11 @@ int tcp_fwpass__open(const struct sockaddr_storage *local, const struct sockaddr
 	int err = 0, first = nrules, v4, i;
 	size_t len = 0;
 
-	if (legacy_tables())
+	snprintf(why, sizeof(why), "?");
+	if (legacy_tables()) {
+		snprintf(why, sizeof(why), "an iptables-legacy table is in the namespace");
 		return -EOPNOTSUPP;
+	}
 	match(local, peer, m, sizeof(m), &v4);
 	for (i = 0; i < npairs; i++)
 		if (!strcmp(pairs[i], m))
@@ -342,8 +351,15 @@ int tcp_fwpass__open(const struct sockaddr_storage *local, const struct sockaddr
 	free(out);
 	free(script);
 	if (err) {
-		pr_debug("firewall pass for replayed segments: %s%s%s", strerror(-err),
-			 *nft_cmd__error() ? ": " : "", nft_cmd__error());
+		/* nft's line as it wrote it: every message is escaped as it is logged (log.c). */
+		if (err == -ENOENT && !*nft_cmd__error_raw())
+			snprintf(why, sizeof(why), "no nft command");
+		else if (err == -EOPNOTSUPP)
+			snprintf(why, sizeof(why), "a table or chain name nft could not be given");
+		else
+			snprintf(why, sizeof(why), "nft: %s%s%s", strerror(-err),
+				 *nft_cmd__error_raw() ? ": " : "", nft_cmd__error_raw());
+		pr_debug("firewall pass for replayed segments: %s", why);
 		tcp_fwpass__close();
 		return err;
 	}

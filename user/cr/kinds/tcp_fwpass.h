@@ -37,6 +37,9 @@ struct sockaddr_storage;
  */
 int tcp_fwpass__open(const struct sockaddr_storage *local, const struct sockaddr_storage *peer);
 
+/* Why the last tcp_fwpass__open() failed, in words (nft's own line as it is: for log.c, which escapes). */
+const char *tcp_fwpass__why(void);
+
 /**
  * tcp_fwpass__close() - if open, remove the rules it added.
  * Return: 0; -errno they could not be removed (nft_cmd__error() may say

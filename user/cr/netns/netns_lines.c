@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * netns_lines.c - the rest of a net namespace as state lines (see
- * netns_state.h): routes and rules, permanent neighbours, iptables-legacy
- * tables other than their empty default, nftables tables, xfrm states and
- * policies, and every readable sysctl under /proc/sys/net. Restore makes
- * none of them itself: a namespace made again from the links and
+ * netns_state.h): routes and rules, permanent neighbours, nftables
+ * tables, xfrm states and policies, and every readable sysctl under
+ * /proc/sys/net (the iptables-legacy tables and the conntrack entries,
+ * which restore makes, are netns_ipt.c's and netns_ct.c's). Restore makes
+ * none of these itself: a namespace made again from the links and
  * addresses must show the same lines (the routes the kernel adds for an
  * address or a link, the sysctls' defaults, per device too), or the dump
  * is refused naming the first line that differs.
@@ -22,8 +23,6 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter_ipv4/ip_tables.h>
-#include <linux/netfilter_ipv6/ip6_tables.h>
 #include <linux/xfrm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -141,84 +140,6 @@ static int dump(NetnsMade *m, int proto, int type, size_t len, int family,
 	return err;
 }
 
-/*
- * iptables-legacy: a table the namespace instantiated (listed in
- * /proc/net/ip_tables_names) is its empty default when it holds one
- * policy entry per hook plus the end, every policy ACCEPT. Asking for one
- * not listed would make it.
- */
-#define XT_TABLE(NAME, PFX, GETINFO, GETENTRIES, INFO, ENTRIES, ENTRY, FAMILY, LEVEL)                    \
-	static int NAME(NetnsMade *m, const char *table)                                         \
-	{                                                                                        \
-		struct INFO info = { 0 };                                                        \
-		struct ENTRIES *all = NULL;                                                      \
-		socklen_t len = sizeof(info);                                                    \
-		int s, h, hooks = 0, policy_drop = 0, err = 0;                                   \
-                                                                                                 \
-		s = socket(FAMILY, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);                        \
-		if (s < 0)                                                                       \
-			return -errno;                                                           \
-		snprintf(info.name, sizeof(info.name), "%.31s", table);                           \
-		if (getsockopt(s, LEVEL, GETINFO, &info, &len)) {                           \
-			err = errno == ENOENT ? 0 : -errno;                                      \
-			goto out;                                                                \
-		}                                                                                \
-		len = sizeof(*all) + info.size;                                                  \
-		all = calloc(1, len);                                                            \
-		if (!all) {                                                                      \
-			err = -ENOMEM;                                                           \
-			goto out;                                                                \
-		}                                                                                \
-		snprintf(all->name, sizeof(all->name), "%.31s", table);                           \
-		all->size = info.size;                                                           \
-		if (getsockopt(s, LEVEL, GETENTRIES, all, &len)) {                          \
-			err = -errno;                                                            \
-			goto out;                                                                \
-		}                                                                                \
-		for (h = 0; h < NF_INET_NUMHOOKS; h++) {                                         \
-			const struct ENTRY *e;                                                   \
-			const struct xt_standard_target *t;                                      \
-                                                                                                 \
-			if (!(info.valid_hooks & (1u << h)) || info.underflow[h] >= info.size)   \
-				continue;                                                        \
-			hooks++;                                                                 \
-			e = (const void *)((char *)all->entrytable + info.underflow[h]);         \
-			t = (const void *)((const char *)e + e->target_offset);                  \
-			if (t->verdict != -NF_ACCEPT - 1)                                        \
-				policy_drop++;                                                   \
-		}                                                                                \
-		if (info.num_entries != (unsigned int)hooks + 1 || policy_drop)                  \
-			err = netns_state__add(m, PFX " table %s: %u entries, %d policies not ACCEPT", \
-					       escape__str(table), info.num_entries, policy_drop); \
-	out:                                                                                     \
-		free(all);                                                                       \
-		close(s);                                                                        \
-		return err;                                                                      \
-	}
-
-XT_TABLE(ipt, "iptables", IPT_SO_GET_INFO, IPT_SO_GET_ENTRIES, ipt_getinfo, ipt_get_entries,
-	 ipt_entry, AF_INET, IPPROTO_IP)
-XT_TABLE(ip6t, "ip6tables", IP6T_SO_GET_INFO, IP6T_SO_GET_ENTRIES, ip6t_getinfo,
-	 ip6t_get_entries, ip6t_entry, AF_INET6, IPPROTO_IPV6)
-
-static int xt_tables(NetnsMade *m, const char *names, int (*fn)(NetnsMade *m, const char *t))
-{
-	char path[96], line[64];
-	FILE *f;
-	int err = 0;
-
-	snprintf(path, sizeof(path), "/proc/thread-self/net/%s", names);
-	f = fopen(path, "re");
-	if (!f)
-		return 0; /* no iptables-legacy in this kernel */
-	while (!err && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		err = fn(m, line);
-	}
-	fclose(f);
-	return err;
-}
-
 /* Sysctls that differ between two namespaces made alike: not the tree's doing. */
 static const char *const volatile_sysctls[] = {
 	"netfilter/nf_conntrack_buckets", /* sized at first use */
@@ -290,10 +211,6 @@ int netns_lines__read(NetnsMade *m)
 	if (!err)
 		err = dump(m, NETLINK_XFRM, XFRM_MSG_GETPOLICY, sizeof(struct xfrm_userpolicy_id), 0,
 			   on_xfrm);
-	if (!err)
-		err = xt_tables(m, "ip_tables_names", ipt);
-	if (!err)
-		err = xt_tables(m, "ip6_tables_names", ip6t);
 	if (err)
 		return err;
 	fd = open("/proc/sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

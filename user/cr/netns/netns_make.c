@@ -20,6 +20,7 @@
 #include "escape.h"
 #include "netns_make.h"
 #include "netns_state.h"
+#include "netns_xt.h"
 #include "nlroute.h"
 
 /* The flags dev_change_flags() lets a user set. */
@@ -344,6 +345,13 @@ int netns_make__apply(const NetnsMade *m, char *err, size_t len)
 		e = add_addr(m->addrs[i], err, len);
 	if (!e)
 		wait_running(m);
+	/* Rules before the entries: a rule that tracks connections enables conntrack. */
+	if (!e)
+		e = netns_xt__apply(m, err, len);
+	if (!e)
+		e = netns_nft__apply(m, err, len);
+	if (!e)
+		e = netns_ct__apply(m, err, len);
 	for (i = 0; dad && i < m->n_links; i++)
 		dad_off(m->links[i], true, dad[i], sizeof(dad[i]));
 	free(dad);

@@ -27,6 +27,7 @@
 
 #include "escape.h"
 #include "netns_state.h"
+#include "netns_xt.h"
 #include "nlroute.h"
 
 int netns_state__add(NetnsMade *m, const char *fmt, ...)
@@ -354,6 +355,12 @@ int netns_state__read(NetnsMade *m, char *why, size_t len)
 	if (!err)
 		err = netns_lines__read(m);
 	if (!err)
+		err = netns_xt__read(m, why, len);
+	if (!err)
+		err = netns_nft__read(m, why, len);
+	if (!err)
+		err = netns_ct__read(m, why, len);
+	if (!err)
 		qsort(m->state, m->n_state, sizeof(*m->state), cmp_str);
 	return err;
 }
@@ -377,6 +384,9 @@ void netns_state__free(NetnsMade *m)
 		free(m->addrs[i]->label);
 		free(m->addrs[i]);
 	}
+	netns_xt__free(m);
+	netns_nft__free(m);
+	netns_ct__free(m);
 	for (i = 0; i < m->n_state; i++)
 		free(m->state[i]);
 	free(m->links);
@@ -388,7 +398,13 @@ void netns_state__free(NetnsMade *m)
 	m->n_links = m->n_addrs = m->n_state = 0;
 }
 
-bool netns_state__diff(const NetnsMade *a, const NetnsMade *b, const char **only_a,
+/* A line that goes on moving once the tree runs (or its sockets are made). */
+static bool moving(const char *line)
+{
+	return !strncmp(line, NETNS_MOVING, strlen(NETNS_MOVING));
+}
+
+bool netns_state__diff(const NetnsMade *a, const NetnsMade *b, bool all, const char **only_a,
 		       const char **only_b)
 {
 	size_t i = 0, j = 0;
@@ -396,6 +412,14 @@ bool netns_state__diff(const NetnsMade *a, const NetnsMade *b, const char **only
 
 	*only_a = *only_b = NULL;
 	while ((i < a->n_state || j < b->n_state) && (!*only_a || !*only_b)) {
+		if (!all && i < a->n_state && moving(a->state[i])) {
+			i++;
+			continue;
+		}
+		if (!all && j < b->n_state && moving(b->state[j])) {
+			j++;
+			continue;
+		}
 		c = i >= a->n_state ? 1 : j >= b->n_state ? -1 : strcmp(a->state[i], b->state[j]);
 		if (c < 0 && !*only_a)
 			*only_a = a->state[i];

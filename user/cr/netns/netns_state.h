@@ -25,12 +25,17 @@ void netns_state__settle(void);
 /* What netns_state__read() put in @m (and @m itself stays). */
 void netns_state__free(NetnsMade *m);
 
+/* Lines that begin so (firewall counters, conntrack's TCP flags) move once
+ * the tree's sockets are made: restore's verification leaves them out. */
+#define NETNS_MOVING "moving "
+
 /*
  * netns_state__diff() - the first difference between sorted line sets @a
- * (the tree's) and @b (made again): *@only_a the first line only @a has
- * (else NULL), *@only_b the first only @b has. Return: true if they differ.
+ * (the tree's) and @b (made again), NETNS_MOVING lines too when @all:
+ * *@only_a the first line only @a has (else NULL), *@only_b the first
+ * only @b has. Return: true if they differ.
  */
-bool netns_state__diff(const NetnsMade *a, const NetnsMade *b, const char **only_a,
+bool netns_state__diff(const NetnsMade *a, const NetnsMade *b, bool all, const char **only_a,
 		       const char **only_b);
 
 /* Append a line to @m->state (printf). Return 0 or -ENOMEM. */

@@ -90,7 +90,7 @@ int restore_netmade__verify(struct verify *v)
 		netns_state__free(&now);
 		return restore_verify__cannot(v, "the made net namespace", err);
 	}
-	if (netns_state__diff(m, &now, &only_img, &only_now)) {
+	if (netns_state__diff(m, &now, false, &only_img, &only_now)) {
 		if (only_img)
 			err = restore_ctx__fail(v->ctx, v->pid, -EIO,
 						"the net namespace made again lacks \"%s\", which the image has",

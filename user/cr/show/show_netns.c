@@ -6,6 +6,7 @@
  * verification compares; JSON adds the lines themselves.
  */
 #include <stdio.h>
+#include <sys/socket.h>
 #include <net/if.h>
 #include <linux/if_tun.h>
 
@@ -21,8 +22,13 @@ void show_netns__print(const Inventory *inv)
 
 	if (!m)
 		return;
-	printf("net namespace of the tree's own (net:[%lu] at dump), made again by restore: %zu links, %zu addresses, %zu lines compared\n",
-	       (unsigned long)m->ino, m->n_links, m->n_addrs, m->n_state);
+	printf("net namespace of the tree's own (net:[%lu] at dump), made again by restore: %zu links, %zu addresses, %zu iptables-legacy tables, %zu conntrack entries, %s nftables ruleset, %zu lines compared\n",
+	       (unsigned long)m->ino, m->n_links, m->n_addrs, m->n_xt, m->n_ct,
+	       m->nft_ruleset ? "a" : "no", m->n_state);
+	for (i = 0; i < m->n_xt; i++)
+		printf("  %s table %s: %u entries, %zu bytes\n",
+		       m->xt[i]->family == AF_INET6 ? "ip6tables" : "iptables",
+		       escape__str(m->xt[i]->name), m->xt[i]->num_entries, m->xt[i]->entries.len);
 	for (i = 0; i < m->n_links; i++) {
 		const NetnsLink *l = m->links[i];
 
@@ -67,6 +73,19 @@ void show_netns__json(const Inventory *inv, struct json_object *o)
 	}
 	json_object_object_add(n, "links", a);
 	json_object_object_add(n, "addrs", json_object_new_int64(m->n_addrs));
+	a = json_object_new_array();
+	for (i = 0; i < m->n_xt; i++) {
+		e = json_object_new_object();
+		json_object_object_add(e, "family", json_object_new_int64(m->xt[i]->family));
+		json_object_object_add(e, "name", escape__json_string(m->xt[i]->name));
+		json_object_object_add(e, "entries", json_object_new_int64(m->xt[i]->num_entries));
+		json_object_object_add(e, "size", json_object_new_int64(m->xt[i]->entries.len));
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(n, "xt", a);
+	json_object_object_add(n, "ct", json_object_new_int64(m->n_ct));
+	if (m->nft_ruleset)
+		json_object_object_add(n, "nft_ruleset", escape__json_string(m->nft_ruleset));
 	a = json_object_new_array();
 	for (i = 0; i < m->n_state; i++)
 		json_object_array_add(a, escape__json_string(m->state[i]));
