@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -207,7 +208,8 @@ static int create_file(struct image *img, const char *name, int *fd)
 {
 	int err;
 
-	*fd = openat(img->tmpfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* Read too: a pages file's spliced data is checksummed from its page cache. */
+	*fd = openat(img->tmpfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (*fd < 0) {
 		err = -errno;
 		pr_err("%s/%s: cannot create: %s", img->dir, name, strerror(-err));
@@ -321,6 +323,49 @@ int image__pages_append(struct image_pages *p, const void *buf, size_t len, uint
 	p->size += len;
 	p->img->bytes += len;
 	return 0;
+}
+
+/*
+ * Each piece of at most SPLICE_CRC_BYTES is checksummed right after it is
+ * spliced, from the file's pages while they are in the CPU's cache
+ * (copypath "splicel2", docs/PERFORMANCE.md round five).
+ */
+#define SPLICE_CRC_BYTES (1UL << 20)
+
+int image__pages_splice(struct image_pages *p, int pipe_fd, size_t len, uint64_t *offset)
+{
+	uint64_t at = IMAGE_PAGES_HDR_SIZE + p->size;
+	size_t piece, done, left;
+	ssize_t n;
+	void *m;
+	int err = 0;
+
+	if (offset)
+		*offset = p->size;
+	for (done = 0; !err && done < len; done += piece) {
+		piece = len - done < SPLICE_CRC_BYTES ? len - done : SPLICE_CRC_BYTES;
+		for (left = piece; left; left -= n) {
+			n = splice(pipe_fd, NULL, p->fd, NULL, left, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n <= 0) {
+				err = n ? -errno : -EIO;
+				goto fail;
+			}
+		}
+		m = mmap(NULL, piece, PROT_READ, MAP_SHARED, p->fd, at + done);
+		if (m == MAP_FAILED) {
+			err = -errno;
+			goto fail;
+		}
+		madvise(m, piece, MADV_POPULATE_READ);
+		p->crc = crc32_gzip_refl(p->crc, m, piece);
+		munmap(m, piece);
+		p->size += piece;
+		p->img->bytes += piece;
+	}
+	return 0;
+fail:
+	pr_err("%s/%s: cannot write: %s", p->img->dir, p->name, strerror(-err));
+	return err;
 }
 
 int image__pages_finish(struct image_pages *p)
