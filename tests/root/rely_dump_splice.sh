@@ -11,7 +11,7 @@
 # every word is unchanged. A dump through the splice path restores every
 # byte; a task that cannot have the helper (pids.max reached) is dumped by
 # copy instead, never refused. PIDTRACE_SPLICE_MIB=0 takes the path for
-# every task, whatever its size.
+# every task, whatever its size; unset, it is not taken.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../dump_lib.sh"
 . "$(dirname "$0")/../rely_lib.sh"
@@ -41,6 +41,9 @@ rm -rf "$IMG"
 "$PIDTRACE" dump -t "$FT" -D "$IMG" --leave-running --json >"$T/j" 2>"$T/err"
 same splice_path_taken "$(jq -r '"\(.splice_tasks) \(.splice_fallbacks) \(.spliced_bytes > 0)"' "$T/j" 2>/dev/null)" "2 0 true"
 same splice_path_leaves_tree "$(tree_state)" "$before"
+# Not taken by default (round six: it did not pay where measured).
+PIDTRACE_SPLICE_MIB='' "$PIDTRACE" dump -t "$FT" -D "$IMG.d" --leave-running --json >"$T/j" 2>&1
+same splice_path_off_by_default "$(jq -r '"\(.splice_tasks) \(.spliced_bytes)"' "$T/j" 2>/dev/null)" "0 0"
 ft_intact splice_path_tree_runs
 
 # Killed at every stop of the path (the root's calls first: close_range,

@@ -14,8 +14,9 @@
  * on two cores. The reader only calls process_vm_readv() (and the
  * /proc/PID/mem fallback of ptrace__read_iov(), which no other thread
  * uses meanwhile); errors are said here. Past dump_splice__after() bytes
- * of a task, the rest go by vmsplice() and splice() (dump_splice.c) where
- * the task can have the helper thread that takes, else by copy as before.
+ * of a task (PIDTRACE_SPLICE_MIB; never by default), the rest go by
+ * vmsplice() and splice() (dump_splice.c) where the task can have the
+ * helper thread that takes, else by copy as before.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -299,7 +300,7 @@ struct dump_pages *dump_pages__new(struct dump_ctx *ctx, struct ptrace_task *pt,
 	b->ctx = ctx;
 	b->pt = pt;
 	b->pm = pm;
-	b->splice_after = dump_splice__after();
+	b->splice_after = dump_splice__after(ptrace__pid(pt));
 	return b;
 }
 

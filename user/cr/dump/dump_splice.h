@@ -8,6 +8,7 @@
 #define PT_DUMP_SPLICE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "dump_ctx.h"
 #include "image.h"
@@ -17,11 +18,12 @@ struct dump_splice;
 struct ptrace_task;
 
 /*
- * Bytes of a task's pages after which the rest go by splice (the first go
- * by copy): PIDTRACE_SPLICE_MIB (MiB; "off": never), else the default.
- * UINT64_MAX: never.
+ * Bytes of task @pid's pages after which the rest go by splice (the first
+ * go by copy): PIDTRACE_SPLICE_MIB, in MiB; 0 when its resident anonymous
+ * memory alone (RssAnon) is that much. UINT64_MAX (never): the variable
+ * unset or not a number, the default (docs/PERFORMANCE.md, round six).
  */
-uint64_t dump_splice__after(void);
+uint64_t dump_splice__after(pid_t pid);
 
 /*
  * Start: the helper thread, its pipe, pidtrace's end of it. Return: 0;
