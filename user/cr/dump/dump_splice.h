@@ -19,9 +19,9 @@ struct ptrace_task;
 
 /*
  * Bytes of task @pid's pages after which the rest go by splice (the first
- * go by copy): PIDTRACE_SPLICE_MIB, in MiB; 0 when its resident anonymous
- * memory alone (RssAnon) is that much. UINT64_MAX (never): the variable
- * unset or not a number, the default (docs/PERFORMANCE.md, round six).
+ * go by copy): 32 MiB, or PIDTRACE_SPLICE_MIB (MiB; "off": never,
+ * UINT64_MAX); 0 when its resident anonymous memory alone (RssAnon) is
+ * that much (docs/PERFORMANCE.md, round six).
  */
 uint64_t dump_splice__after(pid_t pid);
 
