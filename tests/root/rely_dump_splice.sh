@@ -99,6 +99,41 @@ else
 fi
 cr_cleanup
 
+# A multithreaded task (8 workers, a spinner): the other threads held all
+# along; killed inside the path, the same threads and fds; then a dump and
+# restore through it, every worker checking itself.
+if cr_start threads zdtm_threads; then
+	th_before=$(fds_threads "$CR_PID")
+	for p in splice-clone-event@1 splice-helper-stop@1 splice-vmsplice@1 splice-exit@3 splice-clone-exit@1; do
+		PIDTRACE_FAULT=$p:kill "$PIDTRACE" dump -t "$CR_PID" -D "$IMG" --leave-running >/dev/null 2>&1
+		for i in $(seq 1 100); do
+			[ "$(fds_threads "$CR_PID")" = "$th_before" ] && break
+			sleep 0.01
+		done
+		same "threads_killed_at_${p/@/_}_same" "$(fds_threads "$CR_PID")" "$th_before"
+	done
+	if cr_dump; then
+		same threads_dump_spliced "$(jq -r .splice_tasks "$CR_DIR/dump.json")" 1
+		cr_restore_verify threads
+	else
+		fail threads_dump "$(tail -n 3 "$CR_DIR/dump.err")"
+	fi
+else
+	fail threads_start "the program did not start"
+fi
+cr_cleanup
+
+# A seccomp filter that kills the process for each call the path makes in
+# it: the dump suspends it (the helper inherits that), the task lives on.
+if cr_start seccomp splice_seccomp 8; then
+	"$PIDTRACE" dump -t "$CR_PID" -D "$IMG.s" --leave-running --json >"$T/j" 2>"$T/err"
+	same seccomp_dump_spliced "$? $(jq -r .splice_tasks "$T/j" 2>/dev/null)" "0 1"
+	cr_passes seccomp_task_lives
+else
+	fail seccomp_start "the program did not start"
+fi
+cr_cleanup
+
 # No helper possible (pids.max is the task's own count): the copy path, the
 # dump succeeds, the task is unchanged.
 pids=/sys/fs/cgroup/pids/pidtrace-test-splice-$$
