@@ -11,7 +11,7 @@
 # every word is unchanged. A dump through the splice path restores every
 # byte; a task that cannot have the helper (pids.max reached) is dumped by
 # copy instead, never refused. PIDTRACE_SPLICE_MIB=0 takes the path for
-# every task, whatever its size; by default only tasks past 32 MiB take it.
+# every task, whatever its size; by default only tasks past 64 MiB take it.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../dump_lib.sh"
 . "$(dirname "$0")/../rely_lib.sh"
@@ -41,7 +41,7 @@ rm -rf "$IMG"
 "$PIDTRACE" dump -t "$FT" -D "$IMG" --leave-running --json >"$T/j" 2>"$T/err"
 same splice_path_taken "$(jq -r '"\(.splice_tasks) \(.splice_fallbacks) \(.spliced_bytes > 0)"' "$T/j" 2>/dev/null)" "2 0 true"
 same splice_path_leaves_tree "$(tree_state)" "$before"
-# Not taken for small tasks by default (below 32 MiB it does not pay), nor "off".
+# Not taken for small tasks by default (below 64 MiB it does not pay), nor "off".
 for v in '' off; do
 	rm -rf "$IMG.d"
 	PIDTRACE_SPLICE_MIB=$v "$PIDTRACE" dump -t "$FT" -D "$IMG.d" --leave-running --json >"$T/j" 2>&1
@@ -80,16 +80,16 @@ for p in $POINTS; do
 done
 ft_stop
 
-# Every word of a 40 MiB target unchanged after kills inside the vmsplice
+# Every word of a 72 MiB target unchanged after kills inside the vmsplice
 # batches and the helper's way out, then a dump and restore through the
-# path verifying every byte: by default (past 32 MiB resident, every page).
-if cr_start bigmem zdtm_bigmem 40; then
+# path verifying every byte: by default (past 64 MiB resident, every page).
+if cr_start bigmem zdtm_bigmem 72; then
 	for p in splice-vmsplice@1 splice-vmsplice@5 splice-exit@5 splice-splice@9 splice-helper-exit@1; do
 		PIDTRACE_FAULT=$p:kill "$PIDTRACE" dump -t "$CR_PID" -D "$IMG" --leave-running >/dev/null 2>&1
 	done
 	same bigmem_killed_threads "$(ls "/proc/$CR_PID/task")" "$CR_PID"
 	if PIDTRACE_SPLICE_MIB='' cr_dump; then
-		same bigmem_dump_spliced "$(jq -r '"\(.splice_tasks) \(.spliced_bytes == .pages_bytes) \(.spliced_bytes >= 41943040)"' "$CR_DIR/dump.json")" "1 true true"
+		same bigmem_dump_spliced "$(jq -r '"\(.splice_tasks) \(.spliced_bytes == .pages_bytes) \(.spliced_bytes >= 75497472)"' "$CR_DIR/dump.json")" "1 true true"
 		cr_restore_verify bigmem
 	else
 		fail bigmem_dump "$(tail -n 3 "$CR_DIR/dump.err")"

@@ -14,7 +14,7 @@
  * on two cores. The reader only calls process_vm_readv() (and the
  * /proc/PID/mem fallback of ptrace__read_iov(), which no other thread
  * uses meanwhile); errors are said here. Past dump_splice__after() bytes
- * of a task (32 MiB, or PIDTRACE_SPLICE_MIB), the rest go by
+ * of a task (64 MiB, or PIDTRACE_SPLICE_MIB), the rest go by
  * vmsplice() and splice() (dump_splice.c) where the task can have the
  * helper thread that takes, else by copy as before.
  */

@@ -19,7 +19,7 @@ struct ptrace_task;
 
 /*
  * Bytes of task @pid's pages after which the rest go by splice (the first
- * go by copy): 32 MiB, or PIDTRACE_SPLICE_MIB (MiB; "off": never,
+ * go by copy): 64 MiB, or PIDTRACE_SPLICE_MIB (MiB; "off": never,
  * UINT64_MAX); 0 when its resident anonymous memory alone (RssAnon) is
  * that much (docs/PERFORMANCE.md, round six).
  */

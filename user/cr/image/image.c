@@ -372,6 +372,11 @@ fail:
 	return err;
 }
 
+uint64_t image__pages_size(const struct image_pages *p)
+{
+	return p->size;
+}
+
 int image__pages_finish(struct image_pages *p)
 {
 	uint8_t hdr[HDR_SIZE + 8];

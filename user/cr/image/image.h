@@ -114,6 +114,8 @@ int image__pages_append(struct image_pages *p, const void *buf, size_t len, uint
  * must hold them all (a short pipe is an error, never a wait).
  */
 int image__pages_splice(struct image_pages *p, int pipe_fd, size_t len, uint64_t *offset);
+/* Bytes of data so far: the offset of the next append. */
+uint64_t image__pages_size(const struct image_pages *p);
 /* Write the header (size and checksums) and close; frees @p. */
 int image__pages_finish(struct image_pages *p);
 /* Close and free without finishing (the image is being abandoned). NULL ok. */
