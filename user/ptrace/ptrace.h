@@ -219,6 +219,40 @@ struct ptrace_call {
  */
 int ptrace__syscalls(struct ptrace_task *t, struct ptrace_call *calls, size_t n);
 
+struct ptrace_helper;
+
+/**
+ * ptrace__helper_start() - a transient thread H in @t, for calls only the
+ * task itself can make, with nothing left in the task whenever pidtrace
+ * dies (ptrace_helper.c says how). H shares @t's memory but has a
+ * descriptor table of its own, empty: what it opens no other thread sees,
+ * and the kernel closes it when H exits. @t waits in its clone() until
+ * ptrace__helper_end(), then is put back exactly (its crash-safe frame).
+ * @area_len: bytes of scratch on @t's stack below its frames for H's
+ * arguments (ptrace__helper_area()).
+ * Context: @t crash-safe (ptrace__set_crash_safe()), held; the other
+ * threads of its process held too.
+ * Return: 0; -EOPNOTSUPP (not crash-safe here, a stopped group, no room
+ * on the stack); the clone's own error (-EAGAIN under pids.max or
+ * RLIMIT_NPROC, -EPERM by a seccomp filter...); -errno. On error @t is
+ * as it was (or gone: -ESRCH).
+ */
+int ptrace__helper_start(struct ptrace_task *t, size_t area_len, struct ptrace_helper **out);
+/* H's tid (as pidtrace sees it); 0 once gone. */
+pid_t ptrace__helper_tid(const struct ptrace_helper *hp);
+/* The scratch area's address in the task; @len its size. */
+unsigned long ptrace__helper_area(const struct ptrace_helper *hp, size_t *len);
+/*
+ * Run @n calls in H, each from the `syscall; ret` gadget on H's frame (two
+ * stops a call). Return: 0 when every call ran (results in .ret), -errno.
+ */
+int ptrace__helper_calls(struct ptrace_helper *hp, struct ptrace_call *calls, size_t n);
+/*
+ * H exits (by its own frame) and is reaped; @t's clone returns and its
+ * frame puts it back. Frees @hp (NULL ok). Return: 0 or -errno (-ESRCH: @t gone).
+ */
+int ptrace__helper_end(struct ptrace_helper *hp);
+
 /**
  * ptrace__scratch() - a private read-write area inside the task.
  * @len: bytes needed; the area is mapped by an injected mmap() on first use

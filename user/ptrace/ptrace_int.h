@@ -79,6 +79,17 @@ void ptrace__native_restart(struct ptrace_task *t);
 /* ptrace_safe.c: the crash-safe syscall, and its scratch area (-EOPNOTSUPP: none). */
 int ptrace__safe_syscalls(struct ptrace_task *t, struct ptrace_call *calls, size_t n);
 int ptrace__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr);
+/* ptrace_safe.c, for ptrace_helper.c: the steps of ptrace__safe_syscalls(). */
+#define PTRACE_SAFE_FRAME 440 /* sizeof(struct rt_frame) */
+bool ptrace__safe_in_stack(struct ptrace_task *t, unsigned long lo, unsigned long hi);
+int ptrace__safe_prepare(struct ptrace_task *t, unsigned long rsp, size_t xlen);
+int ptrace__safe_write_frame(struct ptrace_task *t, const struct user_regs_struct *r,
+			     uint64_t mask, const void *xs, size_t xlen);
+int ptrace__safe_expect_nr(struct ptrace_task *t, long nr);
+int ptrace__safe_verify(struct ptrace_task *t, const struct user_regs_struct *resume,
+			uint64_t mask, const void *xs, size_t xlen);
+int ptrace__safe_exit_frame(struct ptrace_task *t, unsigned long addr,
+			    const struct user_regs_struct *r);
 
 /*
  * Registers for entering syscall @nr with @args from a syscall instruction:

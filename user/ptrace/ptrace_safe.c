@@ -61,7 +61,7 @@ struct rt_frame {
 	uint8_t info[128];
 };
 _Static_assert(sizeof(struct frame_mcontext) == 256, "sigcontext layout");
-_Static_assert(sizeof(struct rt_frame) == 440, "rt_sigframe layout");
+_Static_assert(sizeof(struct rt_frame) == PTRACE_SAFE_FRAME, "rt_sigframe layout");
 
 static const uint8_t g_syscall_ret[] = { 0x0f, 0x05, 0xc3 };
 static const uint8_t g_sigret_q[] = { 0x48, 0xc7, 0xc0, 0x0f, 0, 0, 0, 0x0f, 0x05 };
@@ -128,7 +128,7 @@ static int find_gadgets(struct ptrace_task *t)
  * [lo, hi) inside one writable stack mapping: the main stack, or (a thread)
  * the private anonymous mapping its stack pointer is in, as pthread stacks are.
  */
-static bool in_stack(struct ptrace_task *t, unsigned long lo, unsigned long hi)
+bool ptrace__safe_in_stack(struct ptrace_task *t, unsigned long lo, unsigned long hi)
 {
 	unsigned long a, b, ino;
 	char path[64], line[512], perms[8];
@@ -188,7 +188,7 @@ static int layout(struct ptrace_task *t, unsigned long rsp, size_t xlen)
 	fp = (top - (xlen + 64)) & ~63UL;
 	frame = (fp - sizeof(struct rt_frame)) & ~15UL;
 	scratch = (frame - SAFE_SCRATCH) & ~63UL;
-	if (rsp < 65536 || !in_stack(t, scratch, rsp))
+	if (rsp < 65536 || !ptrace__safe_in_stack(t, scratch, rsp))
 		return -EOPNOTSUPP;
 	t->safe_rsp = rsp;
 	t->xlen = xlen;
@@ -199,7 +199,7 @@ static int layout(struct ptrace_task *t, unsigned long rsp, size_t xlen)
 	return 0;
 }
 
-static int prepare(struct ptrace_task *t, unsigned long rsp, size_t xlen)
+int ptrace__safe_prepare(struct ptrace_task *t, unsigned long rsp, size_t xlen)
 {
 	int err;
 
@@ -256,7 +256,7 @@ int ptrace__safe_scratch(struct ptrace_task *t, size_t len, unsigned long *addr)
 		err = ptrace__get_xstate(t, &xs, &xlen);
 	if (!err) {
 		ptrace__normalize_restart(&r);
-		err = prepare(t, r.rsp, xlen);
+		err = ptrace__safe_prepare(t, r.rsp, xlen);
 	}
 	free(xs);
 	if (!err)
@@ -286,7 +286,7 @@ static uint32_t xstate_end(uint64_t features)
  * normalized), @mask, and the FPU state @xs (NT_X86_XSTATE, standard XSAVE
  * format) with the software bytes the kernel checks before XRSTOR.
  */
-static int write_frame(struct ptrace_task *t, const struct user_regs_struct *r, uint64_t mask,
+int ptrace__safe_write_frame(struct ptrace_task *t, const struct user_regs_struct *r, uint64_t mask,
 		       const void *xs, size_t xlen)
 {
 	struct rt_frame fr;
@@ -338,6 +338,31 @@ static int write_frame(struct ptrace_task *t, const struct user_regs_struct *r, 
 	return ptrace__write_mem(t, t->frame, &fr, sizeof(fr));
 }
 
+/*
+ * The frame of a helper thread (ptrace_helper.c) at @addr: rt_sigreturn
+ * from it runs exit(0) from the `syscall; ret` gadget with every signal
+ * blocked. No FPU state (fpstate 0: the kernel clears it), no alternate
+ * stack change: the thread only ever leaves by this exit.
+ */
+int ptrace__safe_exit_frame(struct ptrace_task *t, unsigned long addr,
+			    const struct user_regs_struct *r)
+{
+	struct rt_frame fr;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.pretcode = t->g_sigreturn;
+	fr.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	fr.ss_flags = 0x7fff0000;
+	fr.mc.rax = SYS_exit;
+	fr.mc.rip = t->g_syscall;
+	fr.mc.rsp = addr;
+	fr.mc.eflags = r->eflags;
+	fr.mc.cs = r->cs;
+	fr.mc.ss = r->ss;
+	fr.sigmask = ~0ULL;
+	return ptrace__write_mem(t, addr, &fr, sizeof(fr));
+}
+
 bool ptrace__regs_match(const struct user_regs_struct *a, const struct user_regs_struct *b)
 {
 	return a->r15 == b->r15 && a->r14 == b->r14 && a->r13 == b->r13 && a->r12 == b->r12 &&
@@ -357,7 +382,7 @@ static bool xstate_match(const uint8_t *a, size_t alen, const uint8_t *b, size_t
 }
 
 /* The task's syscall stop is for @nr. */
-static int expect_nr(struct ptrace_task *t, long nr)
+int ptrace__safe_expect_nr(struct ptrace_task *t, long nr)
 {
 	struct user_regs_struct r;
 	int err = ptrace__get_regs(t, &r);
@@ -368,7 +393,7 @@ static int expect_nr(struct ptrace_task *t, long nr)
 }
 
 /* After the chain: the task must be exactly as the frame said. */
-static int verify(struct ptrace_task *t, const struct user_regs_struct *resume, uint64_t mask,
+int ptrace__safe_verify(struct ptrace_task *t, const struct user_regs_struct *resume, uint64_t mask,
 		  const void *xs, size_t xlen)
 {
 	struct user_regs_struct r;
@@ -433,9 +458,9 @@ int ptrace__safe_syscalls(struct ptrace_task *t, struct ptrace_call *calls, size
 		goto out;
 	resume = saved;
 	ptrace__normalize_restart(&resume);
-	err = prepare(t, resume.rsp, xlen);
+	err = ptrace__safe_prepare(t, resume.rsp, xlen);
 	if (!err)
-		err = write_frame(t, &resume, mask, xs, xlen);
+		err = ptrace__safe_write_frame(t, &resume, mask, xs, xlen);
 	if (err == -EOPNOTSUPP) {
 		not_safe(t, "its FPU state has no signal frame layout");
 		free(xs);
@@ -461,7 +486,7 @@ int ptrace__safe_syscalls(struct ptrace_task *t, struct ptrace_call *calls, size
 		if (!err)
 			err = ptrace__to_syscall_stop(t);
 		if (!err)
-			err = expect_nr(t, calls[i].nr);
+			err = ptrace__safe_expect_nr(t, calls[i].nr);
 		if (!err)
 			err = testfault__point("inject-entry");
 		if (!err)
@@ -477,13 +502,13 @@ int ptrace__safe_syscalls(struct ptrace_task *t, struct ptrace_call *calls, size
 	if (!err)
 		err = ptrace__to_syscall_stop(t);
 	if (!err)
-		err = expect_nr(t, SYS_rt_sigreturn);
+		err = ptrace__safe_expect_nr(t, SYS_rt_sigreturn);
 	if (!err)
 		err = testfault__point("inject-return");
 	if (!err)
 		err = ptrace__to_syscall_stop(t);
 	if (!err)
-		err = verify(t, &resume, mask, xs, xlen);
+		err = ptrace__safe_verify(t, &resume, mask, xs, xlen);
 	if (!err)
 		err = ptrace__to_interrupt_stop(t);
 	if (!err || t->exited)

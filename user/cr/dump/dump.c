@@ -313,6 +313,12 @@ static void print_summary(struct dump_run *r, bool killed)
 		json_object_object_add(o, "pages", json_object_new_int64(ctx->pages));
 		json_object_object_add(o, "pages_bytes", json_object_new_int64(ctx->pages_bytes));
 		json_object_object_add(o, "cow_pages", json_object_new_int64(ctx->cow_pages));
+		/* The memory phase's path: tasks and bytes by vmsplice, tasks that fell back. */
+		json_object_object_add(o, "splice_tasks", json_object_new_int64(ctx->splice_tasks));
+		json_object_object_add(o, "spliced_bytes",
+				       json_object_new_int64(ctx->spliced_bytes));
+		json_object_object_add(o, "splice_fallbacks",
+				       json_object_new_int64(ctx->splice_fallbacks));
 		json_object_object_add(o, "image_bytes",
 				       json_object_new_int64(image__bytes(ctx->img)));
 		json_object_object_add(o, "pipes", json_object_new_int64(ctx->npipes));

@@ -132,6 +132,8 @@ struct dump_ctx {
 	struct dump_bpfmap *bpfmap;	/* kind_bpfmap.c: the tree's BPF maps */
 	struct progress *progress;	/* a bar on a terminal for big dumps, or NULL */
 	uint64_t copied;		/* page bytes written so far */
+	/* dump_splice.c: tasks whose pages went by vmsplice, those that fell back, bytes */
+	uint64_t splice_tasks, splice_fallbacks, spliced_bytes;
 };
 
 /* 0 when @pid belongs to the dumped tree. */

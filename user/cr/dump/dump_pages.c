@@ -13,8 +13,10 @@
  * checksums and writes the last one: both copies of a page run at once,
  * on two cores. The reader only calls process_vm_readv() (and the
  * /proc/PID/mem fallback of ptrace__read_iov(), which no other thread
- * uses meanwhile); errors are said here. A vmsplice()/splice() path was
- * measured and not kept (docs/PERFORMANCE.md).
+ * uses meanwhile); errors are said here. Past dump_splice__after() bytes
+ * of a task (64 MiB, or PIDTRACE_SPLICE_MIB), the rest go by
+ * vmsplice() and splice() (dump_splice.c) where the task can have the
+ * helper thread that takes, else by copy as before.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,6 +30,7 @@
 #include "dump_ctx.h"
 #include "dump_mem.h"
 #include "dump_pages.h"
+#include "dump_splice.h"
 #include "interrupts.h"
 #include "log.h"
 #include "page.h"
@@ -66,6 +69,10 @@ struct dump_pages {
 	pthread_t thread;
 	sem_t go, done;
 	bool err_printed;	/* the last error was already reported */
+	uint64_t queued;	/* bytes of pages added so far */
+	uint64_t splice_after;	/* past this, the splice path (dump_splice.c) */
+	bool splice_tried;
+	struct dump_splice *sp;	/* the splice path, once started */
 };
 
 static void *reader_main(void *arg)
@@ -210,6 +217,31 @@ int dump_pages__finish(struct dump_pages *b)
 	return b->slot[!b->cur].n ? slot_append(b, &b->slot[!b->cur]) : 0;
 }
 
+/*
+ * A task past splice_after: what is queued copied, then the helper thread
+ * (never a failure of the dump: the copy path goes on where it cannot).
+ */
+static int try_splice(struct dump_pages *b)
+{
+	int err;
+
+	b->splice_tried = true;
+	err = dump_pages__finish(b);
+	if (err)
+		return err;
+	reader_stop(b);
+	err = dump_splice__start(b->ctx, b->pt, b->out, b->pm, &b->sp);
+	if (err == -ESRCH) {
+		b->err_printed = false;
+		return err;
+	}
+	if (err)
+		b->ctx->splice_fallbacks++;
+	else
+		b->ctx->splice_tasks++;
+	return 0;
+}
+
 /* Queue @nr pages at @addr, flushing as the batch fills. */
 int dump_pages__add(struct dump_pages *b, uint64_t addr, uint64_t nr)
 {
@@ -217,6 +249,17 @@ int dump_pages__add(struct dump_pages *b, uint64_t addr, uint64_t nr)
 	uint64_t take;
 	int err;
 
+	if (!b->splice_tried && b->queued + nr * PAGE > b->splice_after) {
+		err = try_splice(b);
+		if (err)
+			return err;
+	}
+	b->queued += nr * PAGE;
+	if (b->sp) {
+		err = dump_splice__add(b->sp, addr, nr);
+		b->err_printed = err != -ESRCH;
+		return err;
+	}
 	while (nr) {
 		sl = &b->slot[b->cur];
 		if (sl->n == BATCH_IOVS || sl->used == BATCH_BYTES) {
@@ -257,6 +300,7 @@ struct dump_pages *dump_pages__new(struct dump_ctx *ctx, struct ptrace_task *pt,
 	b->ctx = ctx;
 	b->pt = pt;
 	b->pm = pm;
+	b->splice_after = dump_splice__after(ptrace__pid(pt));
 	return b;
 }
 
@@ -270,6 +314,16 @@ int dump_pages__end(struct dump_pages *b, int err, bool *printed)
 	if (!err)
 		err = dump_pages__finish(b);
 	reader_stop(b);
+	if (b->sp) {
+		/* The helper goes and the task is put back whatever happened. */
+		int e = dump_splice__end(b->sp, err);
+
+		b->sp = NULL;
+		if (!err && e) {
+			err = e;
+			b->err_printed = e != -ESRCH;
+		}
+	}
 	*printed = b->err_printed;
 	if (err) {
 		image__pages_discard(b->out);
@@ -287,6 +341,7 @@ void dump_pages__free(struct dump_pages *b)
 	if (!b)
 		return;
 	reader_stop(b);
+	dump_splice__end(b->sp, -ECANCELED);
 	if (b->out)
 		image__pages_discard(b->out);
 	free(b->slot[0].buf);

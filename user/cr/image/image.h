@@ -108,6 +108,14 @@ int image__pages_begin(struct image *img, const char *name, uint32_t pid,
 		       struct image_pages **out);
 /* Append @len bytes; @offset (may be NULL) gets their offset in the data. */
 int image__pages_append(struct image_pages *p, const void *buf, size_t len, uint64_t *offset);
+/*
+ * Append @len bytes that are in the pipe @pipe_fd (splice(), no copy
+ * through pidtrace), checksummed as they land; @offset as above. The pipe
+ * must hold them all (a short pipe is an error, never a wait).
+ */
+int image__pages_splice(struct image_pages *p, int pipe_fd, size_t len, uint64_t *offset);
+/* Bytes of data so far: the offset of the next append. */
+uint64_t image__pages_size(const struct image_pages *p);
 /* Write the header (size and checksums) and close; frees @p. */
 int image__pages_finish(struct image_pages *p);
 /* Close and free without finishing (the image is being abandoned). NULL ok. */
