@@ -54,7 +54,7 @@
  * namespace the tree made itself (inventory netns_made: a reader of 4
  * would make the tree in pidtrace's), tun fds (FD_TUN).
  */
-#define IMAGE_FORMAT_VERSION 5
+#define IMAGE_FORMAT_VERSION 6
 #define IMAGE_PAGES_HDR_SIZE 4096
 
 enum image_kind {

@@ -390,6 +390,30 @@ static int check_misc(struct verify *v, const char *status)
 		err = restore_verify__num(v, "thp_disable", VF_DEC, c->thp_disable, !thp);
 		v->n->misc++;
 	}
+	if (!err && c->has_coredump_filter) {
+		char *buf = NULL;
+
+		err = procfs__read(v->opid, "coredump_filter", &buf, NULL);
+		if (err)
+			return restore_verify__cannot(v, "coredump_filter", err);
+		err = restore_verify__num(v, "coredump_filter", VF_HEX, c->coredump_filter,
+					  strtoull(buf, NULL, 16));
+		free(buf);
+		v->n->misc++;
+	}
+	if (!err && c->has_ksm_merge_any) {
+		char *buf = NULL;
+		const char *f;
+
+		err = procfs__read(v->opid, "ksm_stat", &buf, NULL);
+		if (err)
+			return restore_verify__cannot(v, "ksm_stat", err);
+		f = procfs__field(buf, "ksm_merge_any:");
+		err = restore_verify__num(v, "KSM merge-any", VF_DEC, c->ksm_merge_any,
+					  f && !strncmp(f + strspn(f, " \t"), "yes", 3));
+		free(buf);
+		v->n->misc++;
+	}
 	if (!err && c->has_child_subreaper) {
 		err = restore_verify_sig__remote_read(v, SYS_prctl, PR_GET_CHILD_SUBREAPER, 1, 0, 0,
 						      &sr, sizeof(sr));

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -124,6 +125,25 @@ static int check_thread(struct verify *v, const ThreadCore *th, const char *name
 			 leader ? "scheduling priority" : "thread %u: scheduling priority",
 			 th->tid);
 		err = restore_verify__num(v, what, VF_DEC, th->sched_priority, st.rt_priority);
+		v->n->sched++;
+	}
+	/* Both per thread, both readable from outside (the slack with CAP_SYS_NICE). */
+	if (!err && th->has_ioprio) {
+		snprintf(what, sizeof(what), leader ? "ioprio" : "thread %u: ioprio", th->tid);
+		err = restore_verify__num(v, what, VF_HEX, th->ioprio,
+					  syscall(SYS_ioprio_get, 1, atoi(name + 5)));
+		v->n->sched++;
+	}
+	if (!err && th->has_timer_slack_ns && th->timer_slack_ns) {
+		char *buf = NULL;
+
+		snprintf(what, sizeof(what), leader ? "timer slack" : "thread %u: timer slack",
+			 th->tid);
+		/* /proc/TID: there is no task/TID/timerslack_ns. */
+		if (!procfs__read(atoi(name + 5), "timerslack_ns", &buf, NULL))
+			err = restore_verify__num(v, what, VF_DEC, th->timer_slack_ns,
+						  strtoull(buf, NULL, 10));
+		free(buf);
 		v->n->sched++;
 	}
 	if (!err)

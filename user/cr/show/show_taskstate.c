@@ -68,6 +68,23 @@ static void print_sched(const char *who, const ThreadCore *th)
 	printf("\n");
 }
 
+/* Only what a program changed: an I/O class, a timer slack other than 50 us. */
+static void print_io(const char *who, const ThreadCore *th)
+{
+	bool io = th->has_ioprio && th->ioprio;
+	bool slack = th->has_timer_slack_ns && th->timer_slack_ns != 50000;
+
+	if (!io && !slack)
+		return;
+	printf("  timing: %s", who);
+	if (io)
+		printf(" ioprio class %u data %u%s", th->ioprio >> 13, th->ioprio & 0x1fff,
+		       slack ? "," : "");
+	if (slack)
+		printf(" timer slack %llu ns", (unsigned long long)th->timer_slack_ns);
+	printf("\n");
+}
+
 static const char *seccomp_mode(uint32_t m)
 {
 	return m == 0 ? "none" : m == 1 ? "strict" : m == 2 ? "filter" : "?";
@@ -114,8 +131,14 @@ void show_taskstate__print(const TaskCore *c)
 		snprintf(who, sizeof(who), "thread %u", c->threads[i]->tid);
 		print_seccomp(who, c->threads[i]);
 	}
+	print_io("main thread", c->thread);
+	for (i = 0; i < c->n_threads; i++) {
+		snprintf(who, sizeof(who), "thread %u", c->threads[i]->tid);
+		print_io(who, c->threads[i]);
+	}
 	if (!c->has_oom_score_adj && !c->has_loginuid && !c->has_thp_disable &&
-	    !c->has_child_subreaper && !c->has_membarrier)
+	    !c->has_child_subreaper && !c->has_membarrier && !c->has_coredump_filter &&
+	    !c->has_ksm_merge_any)
 		return;
 	printf("  process:");
 	if (c->has_oom_score_adj)
@@ -136,6 +159,11 @@ void show_taskstate__print(const TaskCore *c)
 			if (c->membarrier & membarriers[i].bit)
 				printf(" %s", membarriers[i].name);
 	}
+	/* The kernel's default filter (0x33) is not news. */
+	if (c->has_coredump_filter && c->coredump_filter != 0x33)
+		printf("%s coredump_filter 0x%x", n++ ? "," : "", c->coredump_filter);
+	if (c->ksm_merge_any)
+		printf("%s KSM merge-any", n++ ? "," : "");
 	printf("\n");
 }
 
@@ -161,6 +189,10 @@ static void sched_json(const ThreadCore *th, struct json_object *o)
 		add(s, "cpus", json_object_new_string(cpus));
 	}
 	add(o, "sched", s);
+	if (th->has_ioprio)
+		add(o, "ioprio", json_object_new_int64(th->ioprio));
+	if (th->has_timer_slack_ns)
+		add(o, "timer_slack_ns", json_object_new_int64(th->timer_slack_ns));
 }
 
 static void seccomp_json(const ThreadCore *th, struct json_object *o)
@@ -204,6 +236,10 @@ void show_taskstate__json(const TaskCore *c, struct json_object *task)
 		add(task, "thp_disable", json_object_new_boolean(c->thp_disable));
 	if (c->has_child_subreaper)
 		add(task, "child_subreaper", json_object_new_boolean(c->child_subreaper));
+	if (c->has_coredump_filter)
+		add(task, "coredump_filter", json_object_new_int64(c->coredump_filter));
+	if (c->has_ksm_merge_any)
+		add(task, "ksm_merge_any", json_object_new_boolean(c->ksm_merge_any));
 	if (!c->has_membarrier)
 		return;
 	a = json_object_new_array();

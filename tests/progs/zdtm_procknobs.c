@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zdtm_procknobs - settings tools/procdiff found a restore did not bring
+ * back, while the restore said it had: the I/O priority and the timer
+ * slack of each thread (ioprio_set, PR_SET_TIMERSLACK: best-effort 3 and
+ * 777777 ns for the main thread, idle and 123456 ns for the other), the
+ * process's coredump_filter (0x7f) and KSM merge-any (PR_SET_MEMORY_MERGE).
+ *
+ * After SIGTERM each thread reads its own back. PASS or FAIL: why.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "zdtm.h"
+
+#define IOPRIO(class, data) ((class) << 13 | (data))
+#define IOPRIO_WHO_PROCESS 1
+#define MAIN_IO IOPRIO(2, 3)	/* best-effort, level 3 */
+#define THR_IO IOPRIO(3, 0)	/* idle */
+#define MAIN_SLACK 777777UL
+#define THR_SLACK 123456UL
+#define FILTER 0x7f
+#ifndef PR_SET_MEMORY_MERGE
+#define PR_SET_MEMORY_MERGE 67
+#define PR_GET_MEMORY_MERGE 68
+#endif
+
+static volatile int thr_ready, thr_check;
+static char thr_err[128];
+
+/* The calling thread's: 0, or a message in @err. */
+static int check_own(int io, unsigned long slack, char *err, size_t len)
+{
+	long r = syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0);
+
+	if (r != io) {
+		snprintf(err, len, "ioprio 0x%lx, expected 0x%x", r, io);
+		return -1;
+	}
+	r = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	if ((unsigned long)r != slack) {
+		snprintf(err, len, "timer slack %ld, expected %lu", r, slack);
+		return -1;
+	}
+	return 0;
+}
+
+static void *thread(void *arg)
+{
+	(void)arg;
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, THR_IO) ||
+	    prctl(PR_SET_TIMERSLACK, THR_SLACK, 0, 0, 0))
+		snprintf(thr_err, sizeof(thr_err), "thread setup failed");
+	thr_ready = 1;
+	while (!thr_check)
+		usleep(1000);
+	if (!thr_err[0] && check_own(THR_IO, THR_SLACK, thr_err, sizeof(thr_err)) == 0)
+		return NULL;
+	return (void *)1;
+}
+
+int main(void)
+{
+	char buf[32] = "", err[128];
+	pthread_t t;
+	void *ret;
+	int fd, ksm;
+
+	zdtm_init();
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, MAIN_IO))
+		zdtm_fail("ioprio_set");
+	if (prctl(PR_SET_TIMERSLACK, MAIN_SLACK, 0, 0, 0))
+		zdtm_fail("PR_SET_TIMERSLACK");
+	fd = open("/proc/self/coredump_filter", O_WRONLY);
+	if (fd < 0 || write(fd, "0x7f", 4) != 4)
+		zdtm_fail("write coredump_filter");
+	close(fd);
+	/* A kernel before 6.4 has no merge-any: then it is not checked. */
+	ksm = prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0) == 0;
+	if (pthread_create(&t, NULL, thread, NULL))
+		zdtm_fail("pthread_create");
+	while (!thr_ready)
+		usleep(1000);
+	if (thr_err[0])
+		zdtm_fail("%s", thr_err);
+	zdtm_ready();
+	zdtm_wait_term();
+
+	if (check_own(MAIN_IO, MAIN_SLACK, err, sizeof(err)))
+		zdtm_fail("main thread: %s", err);
+	fd = open("/proc/self/coredump_filter", O_RDONLY);
+	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0)
+		zdtm_fail("read coredump_filter");
+	close(fd);
+	if (strtoul(buf, NULL, 16) != FILTER)
+		zdtm_fail("coredump_filter %s, expected %x", buf, FILTER);
+	if (ksm && prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0) != 1)
+		zdtm_fail("PR_GET_MEMORY_MERGE %d, expected 1", prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0));
+	thr_check = 1;
+	if (pthread_join(t, &ret) || ret)
+		zdtm_fail("thread: %s", thr_err);
+	return zdtm_pass();
+}
