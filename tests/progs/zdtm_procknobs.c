@@ -4,7 +4,9 @@
  * back, while the restore said it had: the I/O priority and the timer
  * slack of each thread (ioprio_set, PR_SET_TIMERSLACK: best-effort 3 and
  * 777777 ns for the main thread, idle and 123456 ns for the other), the
- * process's coredump_filter (0x7f) and KSM merge-any (PR_SET_MEMORY_MERGE).
+ * process's coredump_filter (0x7f) and KSM merge-any (PR_SET_MEMORY_MERGE);
+ * the other thread's time slice (sched_setattr's sched_runtime for
+ * SCHED_OTHER, 3 ms: Linux 6.12+, else not checked).
  *
  * After SIGTERM each thread reads its own back. PASS or FAIL: why.
  */
@@ -13,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#include "../../user/base/sched_attr.h"
 #include "zdtm.h"
 
 #define IOPRIO(class, data) ((class) << 13 | (data))
@@ -27,7 +30,9 @@
 #define PR_GET_MEMORY_MERGE 68
 #endif
 
-static volatile int thr_ready, thr_check;
+#define THR_SLICE 3000000ULL
+
+static volatile int thr_ready, thr_check, thr_slice;
 static char thr_err[128];
 
 /* The calling thread's: 0, or a message in @err. */
@@ -47,18 +52,45 @@ static int check_own(int io, unsigned long slack, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * @ns: set the calling thread's slice (0 if the kernel took it); 0: read
+ * it back.
+ */
+static unsigned long long slice(unsigned long long ns)
+{
+	struct taskstate_sched_attr a;
+
+	memset(&a, 0, sizeof(a));
+	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0))
+		return -1ULL;
+	if (!ns)
+		return a.sched_runtime;
+	a.size = sizeof(a);
+	a.sched_runtime = ns;
+	if (syscall(SYS_sched_setattr, 0, &a, 0))
+		return -1ULL;
+	/* Before 6.12 the kernel ignores it for SCHED_OTHER. */
+	return slice(0) == ns ? 0 : -1ULL;
+}
+
 static void *thread(void *arg)
 {
 	(void)arg;
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, THR_IO) ||
 	    prctl(PR_SET_TIMERSLACK, THR_SLACK, 0, 0, 0))
 		snprintf(thr_err, sizeof(thr_err), "thread setup failed");
+	thr_slice = slice(THR_SLICE) == 0;
 	thr_ready = 1;
 	while (!thr_check)
 		usleep(1000);
-	if (!thr_err[0] && check_own(THR_IO, THR_SLACK, thr_err, sizeof(thr_err)) == 0)
-		return NULL;
-	return (void *)1;
+	if (thr_err[0] || check_own(THR_IO, THR_SLACK, thr_err, sizeof(thr_err)))
+		return (void *)1;
+	if (thr_slice && slice(0) != THR_SLICE) {
+		snprintf(thr_err, sizeof(thr_err), "time slice %llu, expected %llu", slice(0),
+			 THR_SLICE);
+		return (void *)1;
+	}
+	return NULL;
 }
 
 int main(void)

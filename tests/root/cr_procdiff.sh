@@ -2,7 +2,8 @@
 # cr_procdiff: tools/procdiff, the independent witness of a restore (what
 # /proc and a few syscalls show, before the dump and after the restore),
 # and what it found: the I/O priority and timer slack of each thread, the
-# coredump_filter and KSM merge-any of a process were neither dumped nor
+# coredump_filter and KSM merge-any of a process, a thread's time slice
+# (sched_setattr, Linux 6.12+) were neither dumped nor
 # restored, and restore's own check (which compares with the image) could
 # not see it. zdtm_procknobs checks them itself after the restore, and
 # procdiff must see no difference at all in its tree.
@@ -47,6 +48,9 @@ if cr_start procknobs zdtm_procknobs; then
 			"[.tasks[0] | .ioprio, .timer_slack_ns, .coredump_filter,
 			  (.threads[0] | .ioprio, .timer_slack_ns)] ==
 				[16387, 777777, 127, 24576, 123456]"
+		# (a kernel before 6.12 has no slice of a program's choosing)
+		cr_show_has procknobs_slice \
+			".tasks[0].threads[0].slice_ns | . == 3000000 or . == null or . < 3000000"
 		if cr_restore; then
 			pass procknobs_restore
 			"$PROCDIFF" snap "$CR_PID" >"$T/post.snap"

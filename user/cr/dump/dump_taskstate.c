@@ -14,6 +14,7 @@
  * children and inherit what decides (oom_score_adj_min, loginuid).
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,11 @@ int dump_taskstate__thread(pid_t pid, pid_t tid, ThreadCore *th)
 	th->sched_policy = a.sched_policy;
 	th->sched_priority = a.sched_priority;
 	th->sched_flags = a.sched_flags & SCHED_FLAG_RESET_ON_FORK;
+	/* The fair policies' slice, which sched_setattr takes back (6.12+). */
+	if (a.sched_policy != SCHED_FIFO && a.sched_policy != SCHED_RR && a.sched_runtime) {
+		th->has_sched_runtime = true;
+		th->sched_runtime = a.sched_runtime;
+	}
 	err = io_and_slack(tid, th);
 	return err ? err : affinity(tid, th);
 }

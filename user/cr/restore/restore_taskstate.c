@@ -54,6 +54,8 @@ static int sched(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const Thr
 	a.sched_flags = th->has_sched_flags ? th->sched_flags : 0;
 	/* SCHED_OTHER/BATCH/IDLE carry the nice value: keep the image's. */
 	a.sched_nice = th->has_nice ? th->nice : 0;
+	/* ... and their slice (ignored by kernels before 6.12, which report none). */
+	a.sched_runtime = th->has_sched_runtime ? th->sched_runtime : 0;
 	if (a.sched_policy == SCHED_DEADLINE_POLICY || (a.sched_flags & ~SCHED_FLAG_RESET_ON_FORK))
 		return restore_ctx__fail(ctx, pid, -EINVAL,
 				     "pid %d thread %d: scheduling policy %u flags 0x%llx in the image: not supported",
@@ -62,7 +64,8 @@ static int sched(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const Thr
 	memset(&own, 0, sizeof(own));
 	if (!syscall(SYS_sched_getattr, 0, &own, sizeof(own), 0) &&
 	    own.sched_policy == a.sched_policy && own.sched_priority == a.sched_priority &&
-	    (own.sched_flags & SCHED_FLAG_RESET_ON_FORK) == a.sched_flags)
+	    (own.sched_flags & SCHED_FLAG_RESET_ON_FORK) == a.sched_flags &&
+	    (!th->has_sched_runtime || own.sched_runtime == a.sched_runtime))
 		return 0;
 	err = restore_ctx__put(tt, 0, &a, sizeof(a), &addr);
 	r = err ? err : restore_ctx__sys(tt, SYS_sched_setattr, 0, addr, 0, 0, 0, 0);

@@ -189,6 +189,8 @@ static void sched_json(const ThreadCore *th, struct json_object *o)
 		add(s, "cpus", json_object_new_string(cpus));
 	}
 	add(o, "sched", s);
+	if (th->has_sched_runtime)
+		add(o, "slice_ns", json_object_new_int64(th->sched_runtime));
 	if (th->has_ioprio)
 		add(o, "ioprio", json_object_new_int64(th->ioprio));
 	if (th->has_timer_slack_ns)
