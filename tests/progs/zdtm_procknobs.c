@@ -6,12 +6,14 @@
  * 777777 ns for the main thread, idle and 123456 ns for the other), the
  * process's coredump_filter (0x7f) and KSM merge-any (PR_SET_MEMORY_MERGE);
  * the other thread's time slice (sched_setattr's sched_runtime for
- * SCHED_OTHER, 3 ms: Linux 6.12+, else not checked).
+ * SCHED_OTHER, 3 ms: Linux 6.12+, else not checked); a mapping sealed
+ * with mseal() (Linux 6.10+), which munmap must still refuse.
  *
  * After SIGTERM each thread reads its own back. PASS or FAIL: why.
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
@@ -98,6 +100,7 @@ int main(void)
 	char buf[32] = "", err[128];
 	pthread_t t;
 	void *ret;
+	char *sealed;
 	int fd, ksm;
 
 	zdtm_init();
@@ -111,6 +114,14 @@ int main(void)
 	close(fd);
 	/* A kernel before 6.4 has no merge-any: then it is not checked. */
 	ksm = prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0) == 0;
+	/* Between two unsealed pages, so that it is a mapping of its own. */
+	sealed = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sealed == MAP_FAILED)
+		zdtm_fail("mmap");
+	sealed += 4096;
+	sealed[0] = 7;
+	if (syscall(462 /* mseal */, sealed, 4096, 0))
+		sealed = NULL; /* before 6.10: not checked */
 	if (pthread_create(&t, NULL, thread, NULL))
 		zdtm_fail("pthread_create");
 	while (!thr_ready)
@@ -130,6 +141,8 @@ int main(void)
 		zdtm_fail("coredump_filter %s, expected %x", buf, FILTER);
 	if (ksm && prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0) != 1)
 		zdtm_fail("PR_GET_MEMORY_MERGE %d, expected 1", prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0));
+	if (sealed && (sealed[0] != 7 || munmap(sealed, 4096) != -1 || errno != EPERM))
+		zdtm_fail("the sealed mapping could be unmapped (or lost its byte)");
 	thr_check = 1;
 	if (pthread_join(t, &ret) || ret)
 		zdtm_fail("thread: %s", thr_err);
