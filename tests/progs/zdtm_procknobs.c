@@ -7,7 +7,10 @@
  * process's coredump_filter (0x7f) and KSM merge-any (PR_SET_MEMORY_MERGE);
  * the other thread's time slice (sched_setattr's sched_runtime for
  * SCHED_OTHER, 3 ms: Linux 6.12+, else not checked); a mapping sealed
- * with mseal() (Linux 6.10+), which munmap must still refuse.
+ * with mseal() (Linux 6.10+), which munmap must still refuse; KEEP_CAPS and
+ * memory-deny-write-execute (PR_SET_MDWE, Linux 6.3+), which no /proc file
+ * shows. With the argument "securebits": SECBIT_NOROOT too, which a dump
+ * must refuse (the test then only checks that it still has it).
  *
  * After SIGTERM each thread reads its own back. PASS or FAIL: why.
  */
@@ -95,15 +98,28 @@ static void *thread(void *arg)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char buf[32] = "", err[128];
 	pthread_t t;
 	void *ret;
 	char *sealed;
-	int fd, ksm;
+	int fd, ksm, mdwe;
 
 	zdtm_init();
+	if (argc > 1 && !strcmp(argv[1], "securebits")) {
+		if (prctl(PR_SET_SECUREBITS, 1 /* SECBIT_NOROOT */, 0, 0, 0))
+			zdtm_fail("PR_SET_SECUREBITS");
+		zdtm_ready();
+		zdtm_wait_term();
+		if (prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != 1)
+			zdtm_fail("securebits lost");
+		return zdtm_pass();
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+		zdtm_fail("PR_SET_KEEPCAPS");
+	/* Before 6.3 there is none: then not checked. */
+	mdwe = prctl(65 /* PR_SET_MDWE */, 1, 0, 0, 0) == 0;
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, MAIN_IO))
 		zdtm_fail("ioprio_set");
 	if (prctl(PR_SET_TIMERSLACK, MAIN_SLACK, 0, 0, 0))
@@ -141,6 +157,10 @@ int main(void)
 		zdtm_fail("coredump_filter %s, expected %x", buf, FILTER);
 	if (ksm && prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0) != 1)
 		zdtm_fail("PR_GET_MEMORY_MERGE %d, expected 1", prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0));
+	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 1)
+		zdtm_fail("PR_GET_KEEPCAPS %d, expected 1", prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0));
+	if (mdwe && prctl(66 /* PR_GET_MDWE */, 0, 0, 0, 0) != 1)
+		zdtm_fail("PR_GET_MDWE %d, expected 1", prctl(66, 0, 0, 0, 0));
 	if (sealed && (sealed[0] != 7 || munmap(sealed, 4096) != -1 || errno != EPERM))
 		zdtm_fail("the sealed mapping could be unmapped (or lost its byte)");
 	thr_check = 1;

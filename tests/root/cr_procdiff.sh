@@ -3,10 +3,13 @@
 # /proc and a few syscalls show, before the dump and after the restore),
 # and what it found: the I/O priority and timer slack of each thread, the
 # coredump_filter and KSM merge-any of a process, a thread's time slice
-# (sched_setattr, Linux 6.12+) were neither dumped nor
+# (sched_setattr, Linux 6.12+), a mapping's mseal() were neither dumped nor
 # restored, and restore's own check (which compares with the image) could
 # not see it. zdtm_procknobs checks them itself after the restore, and
-# procdiff must see no difference at all in its tree.
+# procdiff must see no difference at all in its tree. Not seen by the
+# witness (no /proc file shows them), found while reading what prctl()
+# keeps: KEEP_CAPS and memory-deny-write-execute come back; any other
+# securebit is refused at dump.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -49,6 +52,7 @@ if cr_start procknobs zdtm_procknobs; then
 			  (.threads[0] | .ioprio, .timer_slack_ns)] ==
 				[16387, 777777, 127, 24576, 123456]"
 		# (a kernel before 6.12 has no slice of a program's choosing)
+		cr_show_has procknobs_keepcaps_mdwe "[.tasks[0] | .keep_caps, .mdwe] == [true, 1]"
 		cr_show_has procknobs_slice \
 			".tasks[0].threads[0].slice_ns | . == 3000000 or . == null or . < 3000000"
 		if cr_restore; then
@@ -73,5 +77,13 @@ if cr_start procknobs zdtm_procknobs; then
 	fi
 else
 	fail procknobs_start "the program did not start"
+fi
+cr_cleanup
+
+# SECBIT_NOROOT: refused before harm, the program keeps it.
+if cr_start securebits zdtm_procknobs securebits; then
+	cr_refused securebits "pid $CR_PID: securebits 0x1 \\(PR_SET_SECUREBITS\\): not supported"
+else
+	fail securebits_start "the program did not start"
 fi
 cr_cleanup

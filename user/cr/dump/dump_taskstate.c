@@ -228,12 +228,45 @@ static int call_err(const struct ptrace_call *c)
 }
 
 /*
- * THP disable, subreaper, membarrier: calls in the task (per process), in
- * one batch (ptrace__syscalls()).
+ * Securebits and memory-deny-write-execute (the second and third calls of
+ * in_task()'s batch): KEEP_CAPS and MDWE come back, any other securebit is
+ * refused (restore lowers the credentials by setresuid, which those change).
+ */
+static int secure_mdwe(struct dump_task *t, TaskCore *core, const struct ptrace_call *c)
+{
+	int err = call_err(&c[0]);
+
+	if (err)
+		return err;
+	if (c[0].ret & ~(long)(1 << 4) /* SECBIT_KEEP_CAPS */) {
+		pr_err("pid %d: securebits 0x%lx (PR_SET_SECUREBITS): not supported", t->pid,
+		       c[0].ret);
+		return -EOPNOTSUPP;
+	}
+	core->has_keep_caps = true;
+	core->keep_caps = !!c[0].ret;
+	err = call_err(&c[1]);
+	if (err == -EINVAL)
+		return 0; /* a kernel before 6.3: no MDWE to have */
+	if (err)
+		return err;
+	if (c[1].ret & ~3L) {
+		pr_err("pid %d: memory-deny-write-execute flags 0x%lx: not supported", t->pid,
+		       c[1].ret);
+		return -EOPNOTSUPP;
+	}
+	core->has_mdwe = true;
+	core->mdwe = c[1].ret;
+	return 0;
+}
+
+/*
+ * THP disable, subreaper, membarrier, securebits, MDWE: calls in the task
+ * (per process), in one batch (ptrace__syscalls()).
  */
 static int in_task(struct dump_task *t, TaskCore *core)
 {
-	struct ptrace_call c[3];
+	struct ptrace_call c[5];
 	unsigned long scratch;
 	int32_t sub = 0;
 	long r;
@@ -250,9 +283,15 @@ static int in_task(struct dump_task *t, TaskCore *core)
 	c[1].args[1] = (long)scratch;
 	c[2].nr = SYS_membarrier;
 	c[2].args[0] = MEMBARRIER_CMD_GET_REGISTRATIONS;
-	err = ptrace__syscalls(t->pt, c, 3);
+	c[3].nr = SYS_prctl;
+	c[3].args[0] = PR_GET_SECUREBITS;
+	c[4].nr = SYS_prctl;
+	c[4].args[0] = 66; /* PR_GET_MDWE */
+	err = ptrace__syscalls(t->pt, c, 5);
 	if (!err)
 		err = call_err(&c[0]);
+	if (!err)
+		err = secure_mdwe(t, core, &c[3]);
 	if (err)
 		return err;
 	r = c[0].ret;

@@ -303,3 +303,29 @@ int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 	}
 	return 0;
 }
+
+/*
+ * Last of the task's state: SECBIT_KEEP_CAPS (creds() leaves it cleared),
+ * then memory-deny-write-execute, which no later step may trip over (it
+ * refuses new executable mappings; pidtrace makes none after this).
+ */
+int restore_taskstate__last(struct restore_ctx *ctx, struct rtask *t)
+{
+	const TaskCore *c = t->core;
+	long r;
+
+	if (c->has_keep_caps && c->keep_caps) {
+		r = restore_ctx__sys(t, SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_KEEPCAPS: %s",
+					     t->pid, strerror((int)-r));
+	}
+	if (c->has_mdwe && c->mdwe) {
+		r = restore_ctx__sys(t, SYS_prctl, 65 /* PR_SET_MDWE */, c->mdwe, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r,
+					     "pid %d: PR_SET_MDWE 0x%x: %s", t->pid, c->mdwe,
+					     strerror((int)-r));
+	}
+	return 0;
+}

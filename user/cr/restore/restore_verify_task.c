@@ -422,6 +422,24 @@ static int check_misc(struct verify *v, const char *status)
 		err = restore_verify__num(v, "child_subreaper", VF_DEC, c->child_subreaper, !!sr);
 		v->n->misc++;
 	}
+	if (!err && c->has_keep_caps) {
+		long r = restore_ctx__sys(v->t, SYS_prctl, PR_GET_KEEPCAPS, 0, 0, 0, 0, 0);
+
+		v->n->injected++;
+		if (r < 0)
+			return restore_verify__cannot(v, "PR_GET_KEEPCAPS", (int)r);
+		err = restore_verify__num(v, "keep_caps", VF_DEC, c->keep_caps, r);
+		v->n->misc++;
+	}
+	if (!err && c->has_mdwe && c->mdwe) {
+		long r = restore_ctx__sys(v->t, SYS_prctl, 66 /* PR_GET_MDWE */, 0, 0, 0, 0, 0);
+
+		v->n->injected++;
+		if (r < 0)
+			return restore_verify__cannot(v, "PR_GET_MDWE", (int)r);
+		err = restore_verify__num(v, "memory-deny-write-execute", VF_HEX, c->mdwe, r);
+		v->n->misc++;
+	}
 	/* No registration: nothing to ask (restore made none). */
 	if (!err && c->has_membarrier && c->membarrier) {
 		long r = restore_ctx__sys(v->t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0,

@@ -164,6 +164,11 @@ void show_taskstate__print(const TaskCore *c)
 		printf("%s coredump_filter 0x%x", n++ ? "," : "", c->coredump_filter);
 	if (c->ksm_merge_any)
 		printf("%s KSM merge-any", n++ ? "," : "");
+	if (c->keep_caps)
+		printf("%s keep-caps", n++ ? "," : "");
+	if (c->mdwe)
+		printf("%s memory-deny-write-execute%s", n++ ? "," : "",
+		       c->mdwe & 2 ? " (not inherited)" : "");
 	printf("\n");
 }
 
@@ -242,6 +247,10 @@ void show_taskstate__json(const TaskCore *c, struct json_object *task)
 		add(task, "coredump_filter", json_object_new_int64(c->coredump_filter));
 	if (c->has_ksm_merge_any)
 		add(task, "ksm_merge_any", json_object_new_boolean(c->ksm_merge_any));
+	if (c->has_keep_caps)
+		add(task, "keep_caps", json_object_new_boolean(c->keep_caps));
+	if (c->has_mdwe)
+		add(task, "mdwe", json_object_new_int64(c->mdwe));
 	if (!c->has_membarrier)
 		return;
 	a = json_object_new_array();
