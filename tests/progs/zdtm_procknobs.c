@@ -10,7 +10,10 @@
  * with mseal() (Linux 6.10+), which munmap must still refuse; KEEP_CAPS and
  * memory-deny-write-execute (PR_SET_MDWE, Linux 6.3+), which no /proc file
  * shows. With the argument "securebits": SECBIT_NOROOT too, which a dump
- * must refuse (the test then only checks that it still has it).
+ * must refuse (the test then only checks that it still has it). With
+ * "tmpfile": a file made by open(O_TMPFILE), written, which after the
+ * restore must still be linkable into a directory (linkat AT_EMPTY_PATH),
+ * with its bytes (zdtm fd01's tmpfile(): ENOENT before).
  *
  * After SIGTERM each thread reads its own back. PASS or FAIL: why.
  */
@@ -114,6 +117,24 @@ int main(int argc, char **argv)
 		zdtm_wait_term();
 		if (prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != 1)
 			zdtm_fail("securebits lost");
+		return zdtm_pass();
+	}
+	if (argc > 1 && !strcmp(argv[1], "tmpfile")) {
+		char buf[8] = "";
+
+		fd = open(".", O_TMPFILE | O_RDWR, 0600);
+		if (fd < 0 || write(fd, "data", 4) != 4)
+			zdtm_fail("O_TMPFILE");
+		zdtm_ready();
+		zdtm_wait_term();
+		unlink("linked");
+		if (linkat(fd, "", AT_FDCWD, "linked", AT_EMPTY_PATH))
+			zdtm_fail("linkat of the O_TMPFILE file");
+		close(fd);
+		fd = open("linked", O_RDONLY);
+		if (fd < 0 || read(fd, buf, sizeof(buf)) != 4 || memcmp(buf, "data", 4))
+			zdtm_fail("the linked file has not its bytes");
+		unlink("linked");
 		return zdtm_pass();
 	}
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))

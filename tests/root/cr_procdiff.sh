@@ -87,3 +87,7 @@ else
 	fail securebits_start "the program did not start"
 fi
 cr_cleanup
+
+# A file made by O_TMPFILE (zdtm fd01's tmpfile()): after the restore it can
+# still be linked into a directory, with its bytes.
+cr_roundtrip tmpfile zdtm_procknobs tmpfile
