@@ -641,6 +641,18 @@ write_report() {
 			done
 			echo
 		done
+		if ls "$pd"/*.procdiff >/dev/null 2>&1; then
+			echo "## pidtrace: what tools/procdiff saw differ (--procdiff)"
+			echo
+			echo "Tests restored and snapped: $(ls "$pd"/*.procdiff | wc -l); with a"
+			echo "difference after normalisation (NAME.procdiff; the first line of each):"
+			echo
+			for f in "$pd"/*.procdiff; do
+				[ -s "$f" ] || continue
+				echo "- $(basename "$f" .procdiff) ($(wc -l <"$f")): \`$(head -n1 "$f" | cut -c1-160 | md_escape)\`"
+			done
+			echo
+		fi
 		if [ -f "$here/zdtm/analysis.md" ]; then
 			cat "$here/zdtm/analysis.md"
 			echo
