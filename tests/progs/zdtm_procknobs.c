@@ -9,7 +9,8 @@
  * SCHED_OTHER, 3 ms: Linux 6.12+, else not checked); a mapping sealed
  * with mseal() (Linux 6.10+), which munmap must still refuse; KEEP_CAPS and
  * memory-deny-write-execute (PR_SET_MDWE, Linux 6.3+), which no /proc file
- * shows. With the argument "securebits": SECBIT_NOROOT too, which a dump
+ * shows; the main thread's NUMA policy (MPOL_INTERLEAVE on node 0, as
+ * numactl --interleave=all). With the argument "securebits": SECBIT_NOROOT too, which a dump
  * must refuse (the test then only checks that it still has it). With
  * "tmpfile": a file made by open(O_TMPFILE), written, which after the
  * restore must still be linkable into a directory (linkat AT_EMPTY_PATH),
@@ -106,8 +107,9 @@ int main(int argc, char **argv)
 	char buf[32] = "", err[128];
 	pthread_t t;
 	void *ret;
+	unsigned long node0 = 1;
 	char *sealed;
-	int fd, ksm, mdwe;
+	int fd, ksm, mdwe, numa, mode = -1;
 
 	zdtm_init();
 	if (argc > 1 && !strcmp(argv[1], "securebits")) {
@@ -141,6 +143,8 @@ int main(int argc, char **argv)
 		zdtm_fail("PR_SET_KEEPCAPS");
 	/* Before 6.3 there is none: then not checked. */
 	mdwe = prctl(65 /* PR_SET_MDWE */, 1, 0, 0, 0) == 0;
+	/* A kernel without NUMA: not checked. */
+	numa = syscall(SYS_set_mempolicy, 3 /* MPOL_INTERLEAVE */, &node0, 64) == 0;
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, MAIN_IO))
 		zdtm_fail("ioprio_set");
 	if (prctl(PR_SET_TIMERSLACK, MAIN_SLACK, 0, 0, 0))
@@ -182,6 +186,8 @@ int main(int argc, char **argv)
 		zdtm_fail("PR_GET_KEEPCAPS %d, expected 1", prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0));
 	if (mdwe && prctl(66 /* PR_GET_MDWE */, 0, 0, 0, 0) != 1)
 		zdtm_fail("PR_GET_MDWE %d, expected 1", prctl(66, 0, 0, 0, 0));
+	if (numa && (syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0) || mode != 3))
+		zdtm_fail("NUMA policy %d, expected MPOL_INTERLEAVE (3)", mode);
 	if (sealed && (sealed[0] != 7 || munmap(sealed, 4096) != -1 || errno != EPERM))
 		zdtm_fail("the sealed mapping could be unmapped (or lost its byte)");
 	thr_check = 1;

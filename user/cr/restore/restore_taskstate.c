@@ -178,12 +178,35 @@ static int io_and_slack(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, co
 	return 0;
 }
 
+/* The thread's NUMA policy, set by the thread (set_mempolicy acts on the caller). */
+static int mempolicy(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const ThreadCore *th)
+{
+	unsigned long addr = 0;
+	long r;
+	int err = 0;
+
+	if (!th->has_mempolicy_mode || !th->mempolicy_mode)
+		return 0;
+	if (th->has_mempolicy_nodes && th->mempolicy_nodes.len)
+		err = restore_ctx__put(tt, 0, th->mempolicy_nodes.data, th->mempolicy_nodes.len,
+				       &addr);
+	r = err ? err : restore_ctx__sys(tt, SYS_set_mempolicy, th->mempolicy_mode, addr,
+				       addr ? th->mempolicy_nodes.len * 8 : 0, 0, 0, 0);
+	if (r)
+		return restore_ctx__fail(ctx, pid, (int)r,
+				     "pid %d thread %d: NUMA policy (set_mempolicy mode 0x%x): %s",
+				     pid, tt->pid, th->mempolicy_mode, strerror((int)-r));
+	return 0;
+}
+
 int restore_taskstate__thread(struct restore_ctx *ctx, struct rtask *tt, pid_t pid,
 			      const ThreadCore *th)
 {
 	int err;
 
 	err = io_and_slack(ctx, tt, pid, th);
+	if (!err)
+		err = mempolicy(ctx, tt, pid, th);
 	if (!err)
 		err = sched(ctx, tt, pid, th);
 	if (!err)

@@ -440,6 +440,18 @@ static int check_misc(struct verify *v, const char *status)
 		err = restore_verify__num(v, "memory-deny-write-execute", VF_HEX, c->mdwe, r);
 		v->n->misc++;
 	}
+	/* The main thread's NUMA policy mode (its node mask: set_mempolicy said yes). */
+	if (!err && c->thread && c->thread->has_mempolicy_mode) {
+		int32_t mode = 0;
+
+		err = restore_verify_sig__remote_read(v, SYS_get_mempolicy, 0, 0, 0, 0, &mode,
+						      sizeof(mode));
+		if (err)
+			return restore_verify__cannot(v, "get_mempolicy", err);
+		err = restore_verify__num(v, "NUMA policy mode", VF_HEX, c->thread->mempolicy_mode,
+					  (uint32_t)mode);
+		v->n->misc++;
+	}
 	/* No registration: nothing to ask (restore made none). */
 	if (!err && c->has_membarrier && c->membarrier) {
 		long r = restore_ctx__sys(v->t, SYS_membarrier, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0,

@@ -73,15 +73,19 @@ static void print_io(const char *who, const ThreadCore *th)
 {
 	bool io = th->has_ioprio && th->ioprio;
 	bool slack = th->has_timer_slack_ns && th->timer_slack_ns != 50000;
+	bool numa = th->has_mempolicy_mode && th->mempolicy_mode;
 
-	if (!io && !slack)
+	if (!io && !slack && !numa)
 		return;
 	printf("  timing: %s", who);
 	if (io)
 		printf(" ioprio class %u data %u%s", th->ioprio >> 13, th->ioprio & 0x1fff,
-		       slack ? "," : "");
+		       slack || numa ? "," : "");
 	if (slack)
-		printf(" timer slack %llu ns", (unsigned long long)th->timer_slack_ns);
+		printf(" timer slack %llu ns%s", (unsigned long long)th->timer_slack_ns,
+		       numa ? "," : "");
+	if (numa)
+		printf(" NUMA policy mode 0x%x", (unsigned int)th->mempolicy_mode);
 	printf("\n");
 }
 
@@ -196,6 +200,8 @@ static void sched_json(const ThreadCore *th, struct json_object *o)
 	add(o, "sched", s);
 	if (th->has_sched_runtime)
 		add(o, "slice_ns", json_object_new_int64(th->sched_runtime));
+	if (th->has_mempolicy_mode)
+		add(o, "mempolicy_mode", json_object_new_int64(th->mempolicy_mode));
 	if (th->has_ioprio)
 		add(o, "ioprio", json_object_new_int64(th->ioprio));
 	if (th->has_timer_slack_ns)
