@@ -10,7 +10,7 @@
  * with mseal() (Linux 6.10+), which munmap must still refuse; KEEP_CAPS and
  * memory-deny-write-execute (PR_SET_MDWE, Linux 6.3+), which no /proc file
  * shows; the main thread's NUMA policy (MPOL_INTERLEAVE on node 0, as
- * numactl --interleave=all). With the argument "securebits": SECBIT_NOROOT too, which a dump
+ * numactl --interleave=all) and a mapping's own (mbind MPOL_BIND). With the argument "securebits": SECBIT_NOROOT too, which a dump
  * must refuse (the test then only checks that it still has it). With
  * "tmpfile": a file made by open(O_TMPFILE), written, which after the
  * restore must still be linkable into a directory (linkat AT_EMPTY_PATH),
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 	pthread_t t;
 	void *ret;
 	unsigned long node0 = 1;
-	char *sealed;
+	char *sealed, *bound;
 	int fd, ksm, mdwe, numa, mode = -1;
 
 	zdtm_init();
@@ -145,6 +145,11 @@ int main(int argc, char **argv)
 	mdwe = prctl(65 /* PR_SET_MDWE */, 1, 0, 0, 0) == 0;
 	/* A kernel without NUMA: not checked. */
 	numa = syscall(SYS_set_mempolicy, 3 /* MPOL_INTERLEAVE */, &node0, 64) == 0;
+	bound = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bound == MAP_FAILED)
+		zdtm_fail("mmap");
+	if (numa && syscall(SYS_mbind, bound, 4096, 2 /* MPOL_BIND */, &node0, 64, 0))
+		zdtm_fail("mbind");
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, MAIN_IO))
 		zdtm_fail("ioprio_set");
 	if (prctl(PR_SET_TIMERSLACK, MAIN_SLACK, 0, 0, 0))
@@ -188,6 +193,9 @@ int main(int argc, char **argv)
 		zdtm_fail("PR_GET_MDWE %d, expected 1", prctl(66, 0, 0, 0, 0));
 	if (numa && (syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0) || mode != 3))
 		zdtm_fail("NUMA policy %d, expected MPOL_INTERLEAVE (3)", mode);
+	if (numa && (syscall(SYS_get_mempolicy, &mode, NULL, 0, bound, 2 /* MPOL_F_ADDR */) ||
+		     mode != 2))
+		zdtm_fail("the mapping's NUMA policy %d, expected MPOL_BIND (2)", mode);
 	if (sealed && (sealed[0] != 7 || munmap(sealed, 4096) != -1 || errno != EPERM))
 		zdtm_fail("the sealed mapping could be unmapped (or lost its byte)");
 	thr_check = 1;

@@ -10,7 +10,8 @@
 # witness (no /proc file shows them), found while reading what prctl()
 # keeps: KEEP_CAPS and memory-deny-write-execute come back; any other
 # securebit is refused at dump. A thread's NUMA policy (numactl
-# --interleave) was lost too: procdiff saw it in numa_maps.
+# --interleave) and a mapping's (mbind) were lost too: procdiff saw them
+# in numa_maps.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
 need_root
@@ -55,6 +56,7 @@ if cr_start procknobs zdtm_procknobs; then
 		# (a kernel before 6.12 has no slice of a program's choosing)
 		cr_show_has procknobs_keepcaps_mdwe "[.tasks[0] | .keep_caps, .mdwe] == [true, 1]"
 		cr_show_has procknobs_numa ".tasks[0].mempolicy_mode == 3"
+		cr_show_has procknobs_numa_vma "[.tasks[0].vma_mempolicies[]?.mode] == [2]"
 		cr_show_has procknobs_slice \
 			".tasks[0].threads[0].slice_ns | . == 3000000 or . == null or . < 3000000"
 		if cr_restore; then

@@ -27,6 +27,7 @@
 #include <linux/membarrier.h>
 
 #include "dump_ctx.h"
+#include "dump_numa.h"
 #include "dump_taskstate.h"
 #include "log.h"
 #include "procfs.h"
@@ -379,5 +380,7 @@ int dump_taskstate__task(struct dump_task *t, TaskCore *core)
 		err = loginuid(t, core);
 	if (!err)
 		err = in_task(t, core);
+	if (!err)
+		err = dump_numa__vmas(t, core);
 	return err;
 }

@@ -25,6 +25,7 @@
 #include "procfs.h"
 #include "ptrace.h"
 #include "restore_ctx.h"
+#include "restore_numa.h"
 #include "restore_taskstate.h"
 #include "sched_attr.h"
 
@@ -291,6 +292,8 @@ int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 	err = oom_score_adj(ctx, t);
 	if (!err)
 		err = mm_knobs(ctx, t);
+	if (!err)
+		err = restore_numa__vmas(ctx, t);
 	if (err)
 		return err;
 	if (c->has_thp_disable && c->thp_disable) {

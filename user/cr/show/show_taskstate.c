@@ -257,6 +257,18 @@ void show_taskstate__json(const TaskCore *c, struct json_object *task)
 		add(task, "keep_caps", json_object_new_boolean(c->keep_caps));
 	if (c->has_mdwe)
 		add(task, "mdwe", json_object_new_int64(c->mdwe));
+	if (c->n_vma_mempolicies) {
+		struct json_object *vm = json_object_new_array(), *e;
+
+		for (i = 0; i < c->n_vma_mempolicies; i++) {
+			e = json_object_new_object();
+			add(e, "start", json_object_new_int64(c->vma_mempolicies[i]->start));
+			add(e, "end", json_object_new_int64(c->vma_mempolicies[i]->end));
+			add(e, "mode", json_object_new_int64(c->vma_mempolicies[i]->mode));
+			json_object_array_add(vm, e);
+		}
+		add(task, "vma_mempolicies", vm);
+	}
 	if (!c->has_membarrier)
 		return;
 	a = json_object_new_array();
