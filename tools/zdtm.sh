@@ -172,7 +172,11 @@ procdiff_after() {
 	local pre="$resdir/$name.snap.pre" post="$resdir/$name.snap.post"
 	[ -s "$pre" ] || return 0
 	log "procdiff snap (after the restore)"
-	"$here/procdiff" snap "$1" >"$post" 2>&1
+	if ! "$here/procdiff" snap "$1" >"$post" 2>&1; then
+		# A tree that changed under the snap: said, not diffed.
+		echo "procdiff snap failed: $(tail -n1 "$post" | oneline)" >"$resdir/$name.procdiff"
+		return 0
+	fi
 	"$here/procdiff" diff "$pre" "$post" >"$resdir/$name.procdiff" 2>&1
 	log "procdiff: $(wc -l <"$resdir/$name.procdiff") differences"
 	[ -s "$resdir/$name.procdiff" ] || [ -n "${PROCDIFF_KEEP:-}" ] || rm -f "$pre" "$post"
@@ -284,7 +288,10 @@ run_body() {
 
 	if [ "$procdiff" = 1 ]; then
 		log "procdiff snap (before the dump)"
-		"$here/procdiff" snap "$pid" >"$resdir/$name.snap.pre" 2>&1
+		if ! "$here/procdiff" snap "$pid" >"$resdir/$name.snap.pre" 2>&1; then
+			echo "procdiff snap failed (before the dump): $(tail -n1 "$resdir/$name.snap.pre" | oneline)" >"$resdir/$name.procdiff"
+			rm -f "$resdir/$name.snap.pre"
+		fi
 	fi
 	log "dump ($engine)"
 	if [ "$engine" = pidtrace ]; then
