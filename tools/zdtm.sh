@@ -37,6 +37,11 @@ again (resumable); --redo runs it again.
   --timeout SEC           per-step timeout (default 60; a test's .desc
                           timeout is added)
   --redo                  run tests even if they already have a result
+  --procdiff              snap the test's tree with tools/procdiff just
+                          before the dump and just after the restore (before
+                          SIGTERM); the differences go to DIR/ENGINE/NAME.procdiff
+                          (empty: none), both snaps to NAME.snap.{pre,post}
+                          when there are some
   --report FILE           write the markdown table of both engines' results
                           (DIR/pidtrace and DIR/criu) to FILE and exit
 
@@ -59,6 +64,7 @@ list=
 step_tmo=60
 redo=0
 report=
+procdiff=0
 
 # ---------------------------------------------------------------- helpers
 
@@ -159,6 +165,23 @@ passed() {
 	[ -f "$1" ] && tail -n1 "$1" | tr -s ' \t' '\n\n' | grep -qx PASS
 }
 
+# The restored tree against the snap taken before the dump: the
+# differences in NAME.procdiff (empty when there are none); the snaps are
+# kept only when there are some.
+procdiff_after() {
+	local pre="$resdir/$name.snap.pre" post="$resdir/$name.snap.post"
+	[ -s "$pre" ] || return 0
+	log "procdiff snap (after the restore)"
+	if ! "$here/procdiff" snap "$1" >"$post" 2>&1; then
+		# A tree that changed under the snap: said, not diffed.
+		echo "procdiff snap failed: $(tail -n1 "$post" | oneline)" >"$resdir/$name.procdiff"
+		return 0
+	fi
+	"$here/procdiff" diff "$pre" "$post" >"$resdir/$name.procdiff" 2>&1
+	log "procdiff: $(wc -l <"$resdir/$name.procdiff") differences"
+	[ -s "$resdir/$name.procdiff" ] || [ -n "${PROCDIFF_KEEP:-}" ] || rm -f "$pre" "$post"
+}
+
 # ------------------------------------------------------------ one test (inner)
 # Runs inside the test's namespaces and cgroup, with cwd CRIU_TREE/test.
 # Writes RESDIR/NAME.res (one line: RESULT<TAB>DETAIL).
@@ -203,6 +226,7 @@ run_body() {
 	done
 	ip link set lo up 2>/dev/null
 	rm -rf "$img" "$resdir/$name".{dump,restore}.{out,err}
+	rm -f "$resdir/$name".procdiff "$resdir/$name".snap.{pre,post}
 	[ "$engine" = criu ] && mkdir -p "$img"
 	make -s --no-print-directory -C "$sdir" "$name.cleanout" >/dev/null 2>&1
 	# The net_lock_socket_* tests hand their address to their hook in this
@@ -262,6 +286,13 @@ run_body() {
 	mkdir -p "$ZDTM_IMG_DIR" && ln -s "$img" "$ZDTM_IMG_DIR/1"
 	hook --pre-dump || { finish error "hook --pre-dump failed"; return; }
 
+	if [ "$procdiff" = 1 ]; then
+		log "procdiff snap (before the dump)"
+		if ! "$here/procdiff" snap "$pid" >"$resdir/$name.snap.pre" 2>&1; then
+			echo "procdiff snap failed (before the dump): $(tail -n1 "$resdir/$name.snap.pre" | oneline)" >"$resdir/$name.procdiff"
+			rm -f "$resdir/$name.snap.pre"
+		fi
+	fi
 	log "dump ($engine)"
 	if [ "$engine" = pidtrace ]; then
 		# CRIU's --tcp-close and --skip-in-flight have counterparts.
@@ -369,6 +400,7 @@ run_body() {
 		finish wrong "restored, but pid $pid had exited before SIGTERM: $(verdict "$sdir/$name.out")"
 		return
 	fi
+	[ "$procdiff" = 1 ] && procdiff_after "$pid"
 	log "SIGTERM $pid"
 	kill -TERM "$pid"
 	if ! wait_exit "$tmo" "$pid"; then
@@ -482,6 +514,7 @@ run_test() {
 	cg_kill "$cg"
 	rm -f "$resdir/$name".{dump,restore}.{out,err}
 	rm -rf "$resdir/$name.iter"
+	[ -s "$resdir/$name.procdiff" ] || [ -n "${PROCDIFF_KEEP:-}" ] || rm -f "$resdir/$name".snap.{pre,post}
 	rm -rf "$tree/test/dump/zdtm/static/$name"
 	# Keep the images only of tests that did not pass (for diagnosis).
 	case $(cut -f1 "$res") in
@@ -615,6 +648,18 @@ write_report() {
 			done
 			echo
 		done
+		if ls "$pd"/*.procdiff >/dev/null 2>&1; then
+			echo "## pidtrace: what tools/procdiff saw differ (--procdiff)"
+			echo
+			echo "Tests restored and snapped: $(ls "$pd"/*.procdiff | wc -l); with a"
+			echo "difference after normalisation (NAME.procdiff; the first line of each):"
+			echo
+			for f in "$pd"/*.procdiff; do
+				[ -s "$f" ] || continue
+				echo "- $(basename "$f" .procdiff) ($(wc -l <"$f")): \`$(head -n1 "$f" | cut -c1-160 | md_escape)\`"
+			done
+			echo
+		fi
 		if [ -f "$here/zdtm/analysis.md" ]; then
 			cat "$here/zdtm/analysis.md"
 			echo
@@ -635,6 +680,7 @@ if [ "${1:-}" = --inner ]; then
 	shift
 	tree=$1
 	engine=$ZDTM_ENGINE pidtrace=$ZDTM_PIDTRACE criu=$ZDTM_CRIU
+	procdiff=${ZDTM_PROCDIFF:-0}
 	run_inner "$@"
 	exit 0
 fi
@@ -649,6 +695,7 @@ while [ $# -gt 0 ]; do
 	--list) list=$2; shift ;;
 	--timeout) step_tmo=$2; shift ;;
 	--redo) redo=1 ;;
+	--procdiff) procdiff=1 ;;
 	--report) report=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) echo "zdtm.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -700,7 +747,7 @@ state_tests=$(make -s --no-print-directory -C "$tree/test/zdtm/static" \
 chmod a+w "$tree/test/zdtm/static" || exit 1
 
 results=$(mkdir -p "$results/$engine" && cd "$results" && pwd) || exit 1
-export ZDTM_ENGINE=$engine ZDTM_PIDTRACE=$pidtrace ZDTM_CRIU=$criu
+export ZDTM_ENGINE=$engine ZDTM_PIDTRACE=$pidtrace ZDTM_CRIU=$criu ZDTM_PROCDIFF=$procdiff
 meta="$results/$engine/META"
 first=$(sed -n 's/^first run: //p' "$meta" 2>/dev/null)
 [ -n "$first" ] || first=$(date -u +%FT%TZ)

@@ -2,7 +2,8 @@
 /*
  * dump_taskstate.c - scheduling (per thread) and the per-process knobs a
  * program sets once and relies on: oom_score_adj, loginuid, THP disable,
- * child subreaper, membarrier registrations (see dump_taskstate.h).
+ * child subreaper, membarrier registrations, coredump_filter, KSM merge-any;
+ * per thread its I/O priority and timer slack (see dump_taskstate.h).
  *
  * Whatever restore could not set back from pidtrace's own position is
  * refused here, before the tree is killed: a SCHED_DEADLINE thread, an
@@ -13,6 +14,7 @@
  * children and inherit what decides (oom_score_adj_min, loginuid).
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +27,10 @@
 #include <linux/membarrier.h>
 
 #include "dump_ctx.h"
+#include "dump_numa.h"
 #include "dump_taskstate.h"
 #include "log.h"
+#include "procfs.h"
 #include "ptrace.h"
 #include "sched_attr.h"
 
@@ -41,6 +45,8 @@
 	(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED |    \
 	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE |                                   \
 	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ)
+
+static int proc_long(pid_t pid, const char *name, long long *v);
 
 /* The CPUs @tid may run on, as the kernel's mask (readable from outside). */
 static int affinity(pid_t tid, ThreadCore *th)
@@ -60,9 +66,37 @@ static int affinity(pid_t tid, ThreadCore *th)
 	return 0;
 }
 
+/*
+ * I/O priority and timer slack, both per thread and both readable from
+ * outside (ioprio_get, /proc/TID/timerslack_ns). The slack needs
+ * CAP_SYS_NICE to be read from another task: without it the image has
+ * none and restore leaves pidtrace's, as before these fields existed.
+ */
+static int io_and_slack(pid_t tid, ThreadCore *th)
+{
+	long long slack;
+	long r;
+	int err;
+
+	r = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, tid);
+	if (r < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	th->has_ioprio = true;
+	th->ioprio = r;
+	err = proc_long(tid, "timerslack_ns", &slack);
+	if (err == -EPERM || err == -EACCES || err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	th->has_timer_slack_ns = true;
+	th->timer_slack_ns = slack;
+	return 0;
+}
+
 int dump_taskstate__thread(pid_t pid, pid_t tid, ThreadCore *th)
 {
 	struct taskstate_sched_attr a;
+	int err;
 
 	memset(&a, 0, sizeof(a));
 	/* Any task's attributes can be read from outside: no call in the task. */
@@ -79,7 +113,13 @@ int dump_taskstate__thread(pid_t pid, pid_t tid, ThreadCore *th)
 	th->sched_policy = a.sched_policy;
 	th->sched_priority = a.sched_priority;
 	th->sched_flags = a.sched_flags & SCHED_FLAG_RESET_ON_FORK;
-	return affinity(tid, th);
+	/* The fair policies' slice, which sched_setattr takes back (6.12+). */
+	if (a.sched_policy != SCHED_FIFO && a.sched_policy != SCHED_RR && a.sched_runtime) {
+		th->has_sched_runtime = true;
+		th->sched_runtime = a.sched_runtime;
+	}
+	err = io_and_slack(tid, th);
+	return err ? err : affinity(tid, th);
 }
 
 /* Read /proc/@pid/@name (pid 0: ourselves) as one decimal number. */
@@ -189,12 +229,45 @@ static int call_err(const struct ptrace_call *c)
 }
 
 /*
- * THP disable, subreaper, membarrier: calls in the task (per process), in
- * one batch (ptrace__syscalls()).
+ * Securebits and memory-deny-write-execute (the second and third calls of
+ * in_task()'s batch): KEEP_CAPS and MDWE come back, any other securebit is
+ * refused (restore lowers the credentials by setresuid, which those change).
+ */
+static int secure_mdwe(struct dump_task *t, TaskCore *core, const struct ptrace_call *c)
+{
+	int err = call_err(&c[0]);
+
+	if (err)
+		return err;
+	if (c[0].ret & ~(long)(1 << 4) /* SECBIT_KEEP_CAPS */) {
+		pr_err("pid %d: securebits 0x%lx (PR_SET_SECUREBITS): not supported", t->pid,
+		       c[0].ret);
+		return -EOPNOTSUPP;
+	}
+	core->has_keep_caps = true;
+	core->keep_caps = !!c[0].ret;
+	err = call_err(&c[1]);
+	if (err == -EINVAL)
+		return 0; /* a kernel before 6.3: no MDWE to have */
+	if (err)
+		return err;
+	if (c[1].ret & ~3L) {
+		pr_err("pid %d: memory-deny-write-execute flags 0x%lx: not supported", t->pid,
+		       c[1].ret);
+		return -EOPNOTSUPP;
+	}
+	core->has_mdwe = true;
+	core->mdwe = c[1].ret;
+	return 0;
+}
+
+/*
+ * THP disable, subreaper, membarrier, securebits, MDWE: calls in the task
+ * (per process), in one batch (ptrace__syscalls()).
  */
 static int in_task(struct dump_task *t, TaskCore *core)
 {
-	struct ptrace_call c[3];
+	struct ptrace_call c[5];
 	unsigned long scratch;
 	int32_t sub = 0;
 	long r;
@@ -211,9 +284,15 @@ static int in_task(struct dump_task *t, TaskCore *core)
 	c[1].args[1] = (long)scratch;
 	c[2].nr = SYS_membarrier;
 	c[2].args[0] = MEMBARRIER_CMD_GET_REGISTRATIONS;
-	err = ptrace__syscalls(t->pt, c, 3);
+	c[3].nr = SYS_prctl;
+	c[3].args[0] = PR_GET_SECUREBITS;
+	c[4].nr = SYS_prctl;
+	c[4].args[0] = 66; /* PR_GET_MDWE */
+	err = ptrace__syscalls(t->pt, c, 5);
 	if (!err)
 		err = call_err(&c[0]);
+	if (!err)
+		err = secure_mdwe(t, core, &c[3]);
 	if (err)
 		return err;
 	r = c[0].ret;
@@ -254,14 +333,54 @@ static int in_task(struct dump_task *t, TaskCore *core)
 	return 0;
 }
 
+/*
+ * coredump_filter (hex) and KSM merge-any (PR_SET_MEMORY_MERGE), both read
+ * from /proc. A kernel without either file has neither to restore.
+ */
+static int mm_knobs(struct dump_task *t, TaskCore *core)
+{
+	char *buf = NULL, *end;
+	const char *f;
+	unsigned long v;
+	int err;
+
+	err = procfs__read(t->pid, "coredump_filter", &buf, NULL);
+	if (!err) {
+		errno = 0;
+		v = strtoul(buf, &end, 16);
+		if (end == buf || errno || v > UINT32_MAX)
+			err = -EINVAL;
+		core->has_coredump_filter = !err;
+		core->coredump_filter = v;
+	}
+	free(buf);
+	buf = NULL;
+	if (err && err != -ENOENT)
+		return err;
+	err = procfs__read(t->pid, "ksm_stat", &buf, NULL);
+	if (!err) {
+		f = procfs__field(buf, "ksm_merge_any:");
+		if (f) {
+			core->has_ksm_merge_any = true;
+			core->ksm_merge_any = !strncmp(f + strspn(f, " \t"), "yes", 3);
+		}
+	}
+	free(buf);
+	return err == -ENOENT ? 0 : err;
+}
+
 int dump_taskstate__task(struct dump_task *t, TaskCore *core)
 {
 	int err;
 
-	err = oom_score_adj(t, core);
+	err = mm_knobs(t, core);
+	if (!err)
+		err = oom_score_adj(t, core);
 	if (!err)
 		err = loginuid(t, core);
 	if (!err)
 		err = in_task(t, core);
+	if (!err)
+		err = dump_numa__vmas(t, core);
 	return err;
 }

@@ -274,6 +274,40 @@ static int thread_syscall(struct ptrace_task *pt, long nr, long a0, long a1)
 	return r < 0 && r > -4096 ? (int)r : 0;
 }
 
+/*
+ * The thread's NUMA policy (get_mempolicy(): only the thread itself can
+ * ask), kept when not the default. A kernel without NUMA says ENOSYS:
+ * nothing to keep.
+ */
+static int mempolicy(struct ptrace_task *pt, unsigned long scratch, ThreadCore *th)
+{
+	long args[6] = { (long)scratch, (long)scratch + 64, 1024, 0, 0 }, r = 0;
+	uint8_t nodes[128];
+	int32_t mode = 0;
+	int err;
+
+	err = ptrace__syscall(pt, SYS_get_mempolicy, args, &r);
+	if (!err && r == -ENOSYS)
+		return 0;
+	if (!err && r < 0 && r > -4096)
+		err = (int)r;
+	if (!err)
+		err = ptrace__read_mem(pt, scratch, &mode, sizeof(mode));
+	if (err || !mode)
+		return err;
+	err = ptrace__read_mem(pt, scratch + 64, nodes, sizeof(nodes));
+	if (err)
+		return err;
+	th->mempolicy_nodes.data = malloc(sizeof(nodes));
+	if (!th->mempolicy_nodes.data)
+		return -ENOMEM;
+	memcpy(th->mempolicy_nodes.data, nodes, sizeof(nodes));
+	th->mempolicy_nodes.len = sizeof(nodes);
+	th->has_mempolicy_nodes = th->has_mempolicy_mode = true;
+	th->mempolicy_mode = mode;
+	return 0;
+}
+
 /* clear_child_tid and the robust list: what thread exit and futexes rely on. */
 static int fill_exit_state(pid_t tid, struct ptrace_task *pt, unsigned long scratch,
 			   ThreadCore *th)
@@ -298,7 +332,7 @@ static int fill_exit_state(pid_t tid, struct ptrace_task *pt, unsigned long scra
 	th->has_robust_list = th->has_robust_list_len = true;
 	th->robust_list = (uintptr_t)head;
 	th->robust_list_len = len;
-	return 0;
+	return mempolicy(pt, scratch, th);
 }
 
 static int fill_one(struct dump_task *t, struct dump_thread *d, unsigned long scratch,

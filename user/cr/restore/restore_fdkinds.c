@@ -245,16 +245,49 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 /* ---- deleted files ---- */
 
 /*
- * Create @d again under its old name (or a free one beside it), unlinked;
- * on a mount read-only by its flag, through a writable clone of it.
+ * A file made by open(DIR, O_TMPFILE) is named "#INODE" by the kernel: it
+ * is made so again, nameless and linkable (linkat(fd, "", AT_EMPTY_PATH),
+ * the way such a file is given a name once written). Made by name and
+ * unlinked it could never be linked: linkat failed with ENOENT after a
+ * restore (tools/procdiff: zdtm fd01's tmpfile()). Its new name is its
+ * new inode's. -errno when the directory takes no O_TMPFILE.
  */
-static int make_deleted(const DeletedFileEntry *d)
+static int make_tmpfile(const DeletedFileEntry *d, uint64_t ino)
+{
+	const char *slash = strrchr(d->path, '/');
+	char dir[4096], want[32];
+	int fd, err;
+
+	snprintf(want, sizeof(want), "#%llu", (unsigned long long)ino);
+	if (!slash || strcmp(slash + 1, want))
+		return -ENOENT;
+	snprintf(dir, sizeof(dir), "%.*s", slash == d->path ? 1 : (int)(slash - d->path), d->path);
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	err = ghost_data__fill(fd, d);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * Create @d again under its old name (or a free one beside it), unlinked;
+ * on a mount read-only by its flag, through a writable clone of it; one
+ * made by O_TMPFILE, by O_TMPFILE.
+ */
+static int make_deleted(const DeletedFileEntry *d, uint64_t ino)
 {
 	char name[4200];
 	int fd;
 
 	if (d->ro_mount)
 		return restore_rofs__make(d);
+	fd = make_tmpfile(d, ino);
+	if (fd >= 0)
+		return fd;
 	fd = restore_rofs__create_free(AT_FDCWD, d->path, name, sizeof(name));
 	if (fd < 0)
 		return fd;
@@ -276,7 +309,7 @@ static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_
 			return restore_ctx__fail(ctx, pid, -EINVAL,
 					     "pid %d fd %u: the contents of deleted file %s are not in the image",
 					     pid, e->fd, e->path ? e->path : "?");
-		fd = make_deleted(d);
+		fd = make_deleted(d, e->ino);
 		if (fd < 0)
 			return restore_ctx__fail(ctx, pid, fd,
 					     "pid %d fd %u: cannot recreate deleted file %s: %s", pid,

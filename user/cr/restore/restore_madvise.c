@@ -9,7 +9,9 @@
  * hints (hugepage, sequential, random, mergeable) are put back when the
  * kernel takes them, with a warning when it does not. Locked memory
  * (mlock, MAP_LOCKED, MLOCK_ONFAULT) is locked again. MAP_DROPPABLE
- * ("dp") is an mmap() flag: restore_mem.c maps it so.
+ * ("dp") is an mmap() flag: restore_mem.c maps it so. A sealed mapping
+ * (mseal, "sl") is sealed again last, once nothing of restore changes it
+ * any more (restore_madvise__seal()).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -100,6 +102,32 @@ int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t)
 						     "pid %d: guard pages at %lx failed: %s", t->pid,
 						     (unsigned long)g->start, strerror((int)-r));
 		}
+	}
+	return 0;
+}
+
+/*
+ * mseal(): a sealed mapping can no longer be unmapped, moved, remapped or
+ * have its protection changed, which a program relies on (before, the
+ * restore dropped the seal and said OK: tools/procdiff saw "sl" go). A
+ * kernel without mseal() fails the restore here, naming the mapping.
+ */
+int restore_madvise__seal(struct restore_ctx *ctx, struct rtask *t)
+{
+	size_t i;
+	long r;
+
+	for (i = 0; i < t->mm->n_vmas; i++) {
+		const VmaEntry *v = t->mm->vmas[i];
+
+		if (v->kind == VMA_KIND__VMA_VDSO || v->kind == VMA_KIND__VMA_VSYSCALL ||
+		    !v->vm_flags || !procfs__has_vmflag(v->vm_flags, "sl"))
+			continue;
+		r = restore_ctx__sys(t, 462 /* SYS_mseal */, v->start, v->end - v->start, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r,
+					     "pid %d: mseal of the mapping at %lx failed: %s", t->pid,
+					     (unsigned long)v->start, strerror((int)-r));
 	}
 	return 0;
 }

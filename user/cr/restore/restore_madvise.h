@@ -16,4 +16,11 @@
  */
 int restore_madvise__task(struct restore_ctx *ctx, struct rtask *t);
 
+/*
+ * Seal again (mseal) each mapping the image says was sealed ("sl").
+ * Context: nothing of the restore changes @t's mappings after this.
+ * Return: 0 or -errno (said through restore_ctx__fail()).
+ */
+int restore_madvise__seal(struct restore_ctx *ctx, struct rtask *t);
+
 #endif

@@ -562,6 +562,9 @@ int restore_mem__task(struct restore_ctx *ctx, struct rtask *t)
 	/* Named anonymous memory ([anon:NAME]), once the ranges are final. */
 	if (!err)
 		err = restore_vma_name__task(ctx, t);
+	/* Sealed mappings last: after this none of them may change. */
+	if (!err)
+		err = restore_madvise__seal(ctx, t);
 	if (!err)
 		err = set_mm(ctx, t);
 	return err;

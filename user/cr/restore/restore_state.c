@@ -324,6 +324,8 @@ int restore_state__task(struct restore_ctx *ctx, struct rtask *t)
 			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_DUMPABLE: %s",
 					     t->pid, strerror((int)-r));
 	}
+	if (!err)
+		err = restore_taskstate__last(ctx, t);
 	return err;
 }
 

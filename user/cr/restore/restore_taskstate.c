@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * restore_taskstate.c - a thread's scheduling and loginuid, a process's
- * oom_score_adj, THP disable, child subreaper and membarrier
- * registrations (see restore_taskstate.h).
+ * restore_taskstate.c - a thread's scheduling, I/O priority, timer slack
+ * and loginuid, a process's oom_score_adj, THP disable, child subreaper,
+ * membarrier registrations, coredump_filter and KSM merge-any (see
+ * restore_taskstate.h).
  *
  * A stub starts with pidtrace's own values; only what differs from them is
  * set (one call for an ordinary process: none at all). All of it comes
@@ -24,6 +25,7 @@
 #include "procfs.h"
 #include "ptrace.h"
 #include "restore_ctx.h"
+#include "restore_numa.h"
 #include "restore_taskstate.h"
 #include "sched_attr.h"
 
@@ -53,6 +55,8 @@ static int sched(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const Thr
 	a.sched_flags = th->has_sched_flags ? th->sched_flags : 0;
 	/* SCHED_OTHER/BATCH/IDLE carry the nice value: keep the image's. */
 	a.sched_nice = th->has_nice ? th->nice : 0;
+	/* ... and their slice (ignored by kernels before 6.12, which report none). */
+	a.sched_runtime = th->has_sched_runtime ? th->sched_runtime : 0;
 	if (a.sched_policy == SCHED_DEADLINE_POLICY || (a.sched_flags & ~SCHED_FLAG_RESET_ON_FORK))
 		return restore_ctx__fail(ctx, pid, -EINVAL,
 				     "pid %d thread %d: scheduling policy %u flags 0x%llx in the image: not supported",
@@ -61,7 +65,8 @@ static int sched(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const Thr
 	memset(&own, 0, sizeof(own));
 	if (!syscall(SYS_sched_getattr, 0, &own, sizeof(own), 0) &&
 	    own.sched_policy == a.sched_policy && own.sched_priority == a.sched_priority &&
-	    (own.sched_flags & SCHED_FLAG_RESET_ON_FORK) == a.sched_flags)
+	    (own.sched_flags & SCHED_FLAG_RESET_ON_FORK) == a.sched_flags &&
+	    (!th->has_sched_runtime || own.sched_runtime == a.sched_runtime))
 		return 0;
 	err = restore_ctx__put(tt, 0, &a, sizeof(a), &addr);
 	r = err ? err : restore_ctx__sys(tt, SYS_sched_setattr, 0, addr, 0, 0, 0, 0);
@@ -143,12 +148,68 @@ static int affinity(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const 
 			     pid, tt->pid, strerror((int)-r));
 }
 
+/*
+ * The thread's I/O priority (compared from outside: ioprio_get works on
+ * any task) and timer slack (a stub has pidtrace's). Both are set by the
+ * thread itself: ioprio_set(IOPRIO_WHO_PROCESS, 0) and PR_SET_TIMERSLACK
+ * act on the calling thread. The slack comes before sched(): a real-time
+ * policy zeroes it (its image value is then 0, and nothing is set).
+ */
+static int io_and_slack(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const ThreadCore *th)
+{
+	long r;
+
+	if (th->has_ioprio && syscall(SYS_ioprio_get, 1, tt->opid) != (long)th->ioprio) {
+		r = restore_ctx__sys(tt, SYS_ioprio_set, 1, 0, th->ioprio, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, pid, (int)r,
+					     "pid %d thread %d: ioprio_set(class %u, data %u): %s", pid,
+					     tt->pid, th->ioprio >> 13, th->ioprio & 0x1fff,
+					     strerror((int)-r));
+	}
+	if (th->has_timer_slack_ns && th->timer_slack_ns &&
+	    (unsigned long)prctl(PR_GET_TIMERSLACK) != th->timer_slack_ns) {
+		r = restore_ctx__sys(tt, SYS_prctl, PR_SET_TIMERSLACK, th->timer_slack_ns, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, pid, (int)r,
+					     "pid %d thread %d: PR_SET_TIMERSLACK %llu: %s", pid,
+					     tt->pid, (unsigned long long)th->timer_slack_ns,
+					     strerror((int)-r));
+	}
+	return 0;
+}
+
+/* The thread's NUMA policy, set by the thread (set_mempolicy acts on the caller). */
+static int mempolicy(struct restore_ctx *ctx, struct rtask *tt, pid_t pid, const ThreadCore *th)
+{
+	unsigned long addr = 0;
+	long r;
+	int err = 0;
+
+	if (!th->has_mempolicy_mode || !th->mempolicy_mode)
+		return 0;
+	if (th->has_mempolicy_nodes && th->mempolicy_nodes.len)
+		err = restore_ctx__put(tt, 0, th->mempolicy_nodes.data, th->mempolicy_nodes.len,
+				       &addr);
+	r = err ? err : restore_ctx__sys(tt, SYS_set_mempolicy, th->mempolicy_mode, addr,
+				       addr ? th->mempolicy_nodes.len * 8 : 0, 0, 0, 0);
+	if (r)
+		return restore_ctx__fail(ctx, pid, (int)r,
+				     "pid %d thread %d: NUMA policy (set_mempolicy mode 0x%x): %s",
+				     pid, tt->pid, th->mempolicy_mode, strerror((int)-r));
+	return 0;
+}
+
 int restore_taskstate__thread(struct restore_ctx *ctx, struct rtask *tt, pid_t pid,
 			      const ThreadCore *th)
 {
 	int err;
 
-	err = sched(ctx, tt, pid, th);
+	err = io_and_slack(ctx, tt, pid, th);
+	if (!err)
+		err = mempolicy(ctx, tt, pid, th);
+	if (!err)
+		err = sched(ctx, tt, pid, th);
 	if (!err)
 		err = affinity(ctx, tt, pid, th);
 	if (!err)
@@ -183,6 +244,44 @@ static int oom_score_adj(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
+/*
+ * coredump_filter, written from pidtrace like oom_score_adj; KSM merge-any
+ * by the task (PR_SET_MEMORY_MERGE: it marks every mapping mergeable, as
+ * they were at dump).
+ */
+static int mm_knobs(struct restore_ctx *ctx, struct rtask *t)
+{
+	const TaskCore *c = t->core;
+	char name[64], buf[16], *cur = NULL;
+	int fd, len, err = 0;
+	long r;
+
+	if (c->has_coredump_filter) {
+		len = snprintf(buf, sizeof(buf), "%08x", c->coredump_filter);
+		if (procfs__read(t->opid, "coredump_filter", &cur, NULL) ||
+		    (size_t)len != strcspn(cur, "\n") || memcmp(cur, buf, len)) {
+			snprintf(name, sizeof(name), "/proc/%d/coredump_filter", t->opid);
+			fd = open(name, O_WRONLY | O_CLOEXEC);
+			len = snprintf(buf, sizeof(buf), "0x%x", c->coredump_filter);
+			if (fd < 0 || write(fd, buf, len) != len)
+				err = -errno;
+			if (fd >= 0)
+				close(fd);
+		}
+		free(cur);
+		if (err)
+			return restore_ctx__fail(ctx, t->pid, err, "pid %d: coredump_filter 0x%x: %s",
+					     t->pid, c->coredump_filter, strerror(-err));
+	}
+	if (c->has_ksm_merge_any && c->ksm_merge_any) {
+		r = restore_ctx__sys(t, SYS_prctl, 67 /* PR_SET_MEMORY_MERGE */, 1, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_MEMORY_MERGE: %s",
+					     t->pid, strerror((int)-r));
+	}
+	return 0;
+}
+
 int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 {
 	const TaskCore *c = t->core;
@@ -191,6 +290,10 @@ int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 	int err;
 
 	err = oom_score_adj(ctx, t);
+	if (!err)
+		err = mm_knobs(ctx, t);
+	if (!err)
+		err = restore_numa__vmas(ctx, t);
 	if (err)
 		return err;
 	if (c->has_thp_disable && c->thp_disable) {
@@ -223,6 +326,32 @@ int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 			return restore_ctx__fail(ctx, t->pid, (int)r,
 					     "pid %d: membarrier registration 0x%x: %s", t->pid,
 					     membarrier_regs[i], strerror((int)-r));
+	}
+	return 0;
+}
+
+/*
+ * Last of the task's state: SECBIT_KEEP_CAPS (creds() leaves it cleared),
+ * then memory-deny-write-execute, which no later step may trip over (it
+ * refuses new executable mappings; pidtrace makes none after this).
+ */
+int restore_taskstate__last(struct restore_ctx *ctx, struct rtask *t)
+{
+	const TaskCore *c = t->core;
+	long r;
+
+	if (c->has_keep_caps && c->keep_caps) {
+		r = restore_ctx__sys(t, SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_KEEPCAPS: %s",
+					     t->pid, strerror((int)-r));
+	}
+	if (c->has_mdwe && c->mdwe) {
+		r = restore_ctx__sys(t, SYS_prctl, 65 /* PR_SET_MDWE */, c->mdwe, 0, 0, 0, 0);
+		if (r)
+			return restore_ctx__fail(ctx, t->pid, (int)r,
+					     "pid %d: PR_SET_MDWE 0x%x: %s", t->pid, c->mdwe,
+					     strerror((int)-r));
 	}
 	return 0;
 }

@@ -14,4 +14,10 @@ int restore_taskstate__thread(struct restore_ctx *ctx, struct rtask *tt, pid_t p
 /* Process @t: oom_score_adj, THP disable, child subreaper, membarrier registrations. */
 int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t);
 
+/*
+ * KEEP_CAPS and memory-deny-write-execute, after the credentials and the
+ * limits. Return: 0 or -errno (said through restore_ctx__fail()).
+ */
+int restore_taskstate__last(struct restore_ctx *ctx, struct rtask *t);
+
 #endif

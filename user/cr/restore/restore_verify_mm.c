@@ -310,15 +310,15 @@ static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
 }
 
 /*
- * smaps VmFlags whose loss or gain a program can see. The first four (the
- * advice a fork or a core dump follows, MAP_DROPPABLE) make smaps be read;
+ * smaps VmFlags whose loss or gain a program can see. The first five (the
+ * advice a fork or a core dump follows, MAP_DROPPABLE, mseal) make smaps be read;
  * the others are compared when it is (mlock and MAP_NORESERVE are set by
  * calls whose failure fails the restore already; a JVM's heap reserved
  * MAP_NORESERVE would have every restore walk its page tables).
  */
-static const char *const flags_kept[] = { "dc", "wf", "dd", "dp", "lo", "lf", "nr", "gd" };
+static const char *const flags_kept[] = { "dc", "wf", "dd", "dp", "sl", "lo", "lf", "nr", "gd" };
 #define NKEPT (sizeof(flags_kept) / sizeof(flags_kept[0]))
-#define TRIGGER_BITS 0xfu
+#define TRIGGER_BITS 0x1fu
 
 static unsigned int kept_bits(const char *vmflags)
 {
@@ -343,7 +343,7 @@ static void bits_str(unsigned int bits, char *out, size_t len)
 		snprintf(out, len, "none");
 }
 
-/* Does any mapping of the image but the kernel's have one of the first four flags_kept? */
+/* Does any mapping of the image but the kernel's have one of the first five flags_kept? */
 static bool needs_flags(const MmImage *mm)
 {
 	size_t i;

@@ -390,12 +390,66 @@ static int check_misc(struct verify *v, const char *status)
 		err = restore_verify__num(v, "thp_disable", VF_DEC, c->thp_disable, !thp);
 		v->n->misc++;
 	}
+	if (!err && c->has_coredump_filter) {
+		char *buf = NULL;
+
+		err = procfs__read(v->opid, "coredump_filter", &buf, NULL);
+		if (err)
+			return restore_verify__cannot(v, "coredump_filter", err);
+		err = restore_verify__num(v, "coredump_filter", VF_HEX, c->coredump_filter,
+					  strtoull(buf, NULL, 16));
+		free(buf);
+		v->n->misc++;
+	}
+	if (!err && c->has_ksm_merge_any) {
+		char *buf = NULL;
+		const char *f;
+
+		err = procfs__read(v->opid, "ksm_stat", &buf, NULL);
+		if (err)
+			return restore_verify__cannot(v, "ksm_stat", err);
+		f = procfs__field(buf, "ksm_merge_any:");
+		err = restore_verify__num(v, "KSM merge-any", VF_DEC, c->ksm_merge_any,
+					  f && !strncmp(f + strspn(f, " \t"), "yes", 3));
+		free(buf);
+		v->n->misc++;
+	}
 	if (!err && c->has_child_subreaper) {
 		err = restore_verify_sig__remote_read(v, SYS_prctl, PR_GET_CHILD_SUBREAPER, 1, 0, 0,
 						      &sr, sizeof(sr));
 		if (err)
 			return restore_verify__cannot(v, "PR_GET_CHILD_SUBREAPER", err);
 		err = restore_verify__num(v, "child_subreaper", VF_DEC, c->child_subreaper, !!sr);
+		v->n->misc++;
+	}
+	if (!err && c->has_keep_caps) {
+		long r = restore_ctx__sys(v->t, SYS_prctl, PR_GET_KEEPCAPS, 0, 0, 0, 0, 0);
+
+		v->n->injected++;
+		if (r < 0)
+			return restore_verify__cannot(v, "PR_GET_KEEPCAPS", (int)r);
+		err = restore_verify__num(v, "keep_caps", VF_DEC, c->keep_caps, r);
+		v->n->misc++;
+	}
+	if (!err && c->has_mdwe && c->mdwe) {
+		long r = restore_ctx__sys(v->t, SYS_prctl, 66 /* PR_GET_MDWE */, 0, 0, 0, 0, 0);
+
+		v->n->injected++;
+		if (r < 0)
+			return restore_verify__cannot(v, "PR_GET_MDWE", (int)r);
+		err = restore_verify__num(v, "memory-deny-write-execute", VF_HEX, c->mdwe, r);
+		v->n->misc++;
+	}
+	/* The main thread's NUMA policy mode (its node mask: set_mempolicy said yes). */
+	if (!err && c->thread && c->thread->has_mempolicy_mode) {
+		int32_t mode = 0;
+
+		err = restore_verify_sig__remote_read(v, SYS_get_mempolicy, 0, 0, 0, 0, &mode,
+						      sizeof(mode));
+		if (err)
+			return restore_verify__cannot(v, "get_mempolicy", err);
+		err = restore_verify__num(v, "NUMA policy mode", VF_HEX, c->thread->mempolicy_mode,
+					  (uint32_t)mode);
 		v->n->misc++;
 	}
 	/* No registration: nothing to ask (restore made none). */

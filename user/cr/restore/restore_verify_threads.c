@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -19,6 +20,7 @@
 #include "restore_seccomp.h"
 #include "restore_verify.h"
 #include "restore_verify_threads.h"
+#include "sched_attr.h"
 
 #ifndef SCHED_RESET_ON_FORK
 #define SCHED_RESET_ON_FORK 0x40000000
@@ -124,6 +126,35 @@ static int check_thread(struct verify *v, const ThreadCore *th, const char *name
 			 leader ? "scheduling priority" : "thread %u: scheduling priority",
 			 th->tid);
 		err = restore_verify__num(v, what, VF_DEC, th->sched_priority, st.rt_priority);
+		v->n->sched++;
+	}
+	/* Both per thread, both readable from outside (the slack with CAP_SYS_NICE). */
+	if (!err && th->has_ioprio) {
+		snprintf(what, sizeof(what), leader ? "ioprio" : "thread %u: ioprio", th->tid);
+		err = restore_verify__num(v, what, VF_HEX, th->ioprio,
+					  syscall(SYS_ioprio_get, 1, atoi(name + 5)));
+		v->n->sched++;
+	}
+	if (!err && th->has_sched_runtime) {
+		struct taskstate_sched_attr a;
+
+		memset(&a, 0, sizeof(a));
+		snprintf(what, sizeof(what), leader ? "time slice" : "thread %u: time slice", th->tid);
+		if (syscall(SYS_sched_getattr, atoi(name + 5), &a, sizeof(a), 0))
+			return restore_verify__cannot(v, what, -errno);
+		err = restore_verify__num(v, what, VF_DEC, th->sched_runtime, a.sched_runtime);
+		v->n->sched++;
+	}
+	if (!err && th->has_timer_slack_ns && th->timer_slack_ns) {
+		char *buf = NULL;
+
+		snprintf(what, sizeof(what), leader ? "timer slack" : "thread %u: timer slack",
+			 th->tid);
+		/* /proc/TID: there is no task/TID/timerslack_ns. */
+		if (!procfs__read(atoi(name + 5), "timerslack_ns", &buf, NULL))
+			err = restore_verify__num(v, what, VF_DEC, th->timer_slack_ns,
+						  strtoull(buf, NULL, 10));
+		free(buf);
 		v->n->sched++;
 	}
 	if (!err)

@@ -68,6 +68,27 @@ static void print_sched(const char *who, const ThreadCore *th)
 	printf("\n");
 }
 
+/* Only what a program changed: an I/O class, a timer slack other than 50 us. */
+static void print_io(const char *who, const ThreadCore *th)
+{
+	bool io = th->has_ioprio && th->ioprio;
+	bool slack = th->has_timer_slack_ns && th->timer_slack_ns != 50000;
+	bool numa = th->has_mempolicy_mode && th->mempolicy_mode;
+
+	if (!io && !slack && !numa)
+		return;
+	printf("  timing: %s", who);
+	if (io)
+		printf(" ioprio class %u data %u%s", th->ioprio >> 13, th->ioprio & 0x1fff,
+		       slack || numa ? "," : "");
+	if (slack)
+		printf(" timer slack %llu ns%s", (unsigned long long)th->timer_slack_ns,
+		       numa ? "," : "");
+	if (numa)
+		printf(" NUMA policy mode 0x%x", (unsigned int)th->mempolicy_mode);
+	printf("\n");
+}
+
 static const char *seccomp_mode(uint32_t m)
 {
 	return m == 0 ? "none" : m == 1 ? "strict" : m == 2 ? "filter" : "?";
@@ -114,8 +135,14 @@ void show_taskstate__print(const TaskCore *c)
 		snprintf(who, sizeof(who), "thread %u", c->threads[i]->tid);
 		print_seccomp(who, c->threads[i]);
 	}
+	print_io("main thread", c->thread);
+	for (i = 0; i < c->n_threads; i++) {
+		snprintf(who, sizeof(who), "thread %u", c->threads[i]->tid);
+		print_io(who, c->threads[i]);
+	}
 	if (!c->has_oom_score_adj && !c->has_loginuid && !c->has_thp_disable &&
-	    !c->has_child_subreaper && !c->has_membarrier)
+	    !c->has_child_subreaper && !c->has_membarrier && !c->has_coredump_filter &&
+	    !c->has_ksm_merge_any)
 		return;
 	printf("  process:");
 	if (c->has_oom_score_adj)
@@ -136,6 +163,16 @@ void show_taskstate__print(const TaskCore *c)
 			if (c->membarrier & membarriers[i].bit)
 				printf(" %s", membarriers[i].name);
 	}
+	/* The kernel's default filter (0x33) is not news. */
+	if (c->has_coredump_filter && c->coredump_filter != 0x33)
+		printf("%s coredump_filter 0x%x", n++ ? "," : "", c->coredump_filter);
+	if (c->ksm_merge_any)
+		printf("%s KSM merge-any", n++ ? "," : "");
+	if (c->keep_caps)
+		printf("%s keep-caps", n++ ? "," : "");
+	if (c->mdwe)
+		printf("%s memory-deny-write-execute%s", n++ ? "," : "",
+		       c->mdwe & 2 ? " (not inherited)" : "");
 	printf("\n");
 }
 
@@ -161,6 +198,14 @@ static void sched_json(const ThreadCore *th, struct json_object *o)
 		add(s, "cpus", json_object_new_string(cpus));
 	}
 	add(o, "sched", s);
+	if (th->has_sched_runtime)
+		add(o, "slice_ns", json_object_new_int64(th->sched_runtime));
+	if (th->has_mempolicy_mode)
+		add(o, "mempolicy_mode", json_object_new_int64(th->mempolicy_mode));
+	if (th->has_ioprio)
+		add(o, "ioprio", json_object_new_int64(th->ioprio));
+	if (th->has_timer_slack_ns)
+		add(o, "timer_slack_ns", json_object_new_int64(th->timer_slack_ns));
 }
 
 static void seccomp_json(const ThreadCore *th, struct json_object *o)
@@ -204,6 +249,26 @@ void show_taskstate__json(const TaskCore *c, struct json_object *task)
 		add(task, "thp_disable", json_object_new_boolean(c->thp_disable));
 	if (c->has_child_subreaper)
 		add(task, "child_subreaper", json_object_new_boolean(c->child_subreaper));
+	if (c->has_coredump_filter)
+		add(task, "coredump_filter", json_object_new_int64(c->coredump_filter));
+	if (c->has_ksm_merge_any)
+		add(task, "ksm_merge_any", json_object_new_boolean(c->ksm_merge_any));
+	if (c->has_keep_caps)
+		add(task, "keep_caps", json_object_new_boolean(c->keep_caps));
+	if (c->has_mdwe)
+		add(task, "mdwe", json_object_new_int64(c->mdwe));
+	if (c->n_vma_mempolicies) {
+		struct json_object *vm = json_object_new_array(), *e;
+
+		for (i = 0; i < c->n_vma_mempolicies; i++) {
+			e = json_object_new_object();
+			add(e, "start", json_object_new_int64(c->vma_mempolicies[i]->start));
+			add(e, "end", json_object_new_int64(c->vma_mempolicies[i]->end));
+			add(e, "mode", json_object_new_int64(c->vma_mempolicies[i]->mode));
+			json_object_array_add(vm, e);
+		}
+		add(task, "vma_mempolicies", vm);
+	}
 	if (!c->has_membarrier)
 		return;
 	a = json_object_new_array();
