@@ -10,8 +10,8 @@
  *
  * The counters are in the text and come back with it. What the text
  * cannot carry is refused at dump (@why), by its keyword: set elements
- * that expire (their timeouts start again), limits and meters (their
- * tokens), connection counts, flowtables (devices), ct helpers, timeouts
+ * that expire (their timeouts start again), limits, named or not, and
+ * meters (their tokens), connection counts, flowtables (devices), ct helpers, timeouts
  * and expectations, synproxy, tunnels, secmarks, numgen; a rule of a
  * pidtrace killed during its firewall pass ("pidtrace-replay", tcp_fwpass.h)
  * or its lock's table ("pidtrace_lock_", tcp_lock.c), not the tree's.
@@ -37,6 +37,9 @@ static const struct {
 } refused[] = {
 	{ "expires ", "a set element that expires (its timeout would start again)" },
 	{ "limit rate ", "a limit (its tokens are the kernel's)" },
+	/* A limit object ("\tlimit NAME {" in its table, its rate on the next line) and its use. */
+	{ "\tlimit ", "a named limit (its tokens are the kernel's)" },
+	{ "limit name ", "a named limit (its tokens are the kernel's)" },
 	{ "meter ", "a meter (its state is the kernel's)" },
 	{ "ct count ", "a connection count (the kernel's)" },
 	{ "flowtable ", "a flowtable" },
