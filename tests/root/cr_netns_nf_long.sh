@@ -40,3 +40,17 @@ else
 	fail named_limit_start "the program did not start"
 fi
 cr_cleanup
+# Conntrack accounting (on for a rule that reads it: -m connbytes, nft's
+# "ct bytes"): an entry's packet and byte counts are state CT_NEW cannot
+# give (made again, they start from zero, and the connbytes rule sees
+# another connection): refused, as NAT is. The entry was made again with
+# its counts left out and the dump said OK.
+if cr_start acct zdtm_netnf ipt &&
+	nsenter -t "$CR_PID" -n iptables-legacy -w -A OUTPUT -p udp -m connbytes --connbytes 3: \
+		--connbytes-dir original --connbytes-mode packets -j DROP &&
+	nsenter -t "$CR_PID" -n bash -c 'echo x >/dev/udp/127.0.0.1/9'; then
+	cr_refused acct "${PRE}it has conntrack entry proto 17 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:9: 1 packets and 30 bytes counted \(accounting on\), which restore cannot give it, not supported"
+else
+	fail acct_start "the program did not start"
+fi
+cr_cleanup
