@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zdtm_bigmem [MiB] - a large anonymous mapping (default 256 MiB) filled
+ * zdtm_bigmem [MiB [OUT]] - a large anonymous mapping (default 256 MiB) filled
  * with a pattern, its checksum taken before the dump; a page written then
  * made read-only with mprotect; a page never touched (must read as zeros).
+ * OUT: the first OUT MiB of it paged out (MADV_PAGEOUT: to swap, if any),
+ * and its page at 3 MiB dropped before the checksum (MADV_DONTNEED: the
+ * dump's runs of pages break there).
  */
 #include <stdint.h>
 #include <sys/mman.h>
@@ -37,10 +40,17 @@ int main(int argc, char **argv)
 		x ^= x << 17;
 		big[i] = x;
 	}
+	if (argc > 2 && len > (4 << 20) && madvise((char *)big + (3 << 20), 4096, MADV_DONTNEED))
+		zdtm_fail("madvise(MADV_DONTNEED)");
 	before = sum(big, n);
 	strcpy(ro, "written, then read-only");
 	if (mprotect(ro, 4096, PROT_READ))
 		zdtm_fail("mprotect");
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+	if (argc > 2 && madvise(big, strtoul(argv[2], NULL, 0) << 20, MADV_PAGEOUT))
+		zdtm_fail("madvise(MADV_PAGEOUT)");
 	zdtm_ready();
 	zdtm_wait_term();
 	if (sum(big, n) != before)

@@ -102,6 +102,12 @@ static void reader_start(struct dump_pages *b)
 		sem_destroy(&b->go);
 		return;
 	}
+	/*
+	 * Started again after try_splice() stopped it (the copy path goes on):
+	 * a "quit" left from then would end it at its first batch, and the
+	 * wait for that batch would never end.
+	 */
+	b->quit = false;
 	/* Signals are the main thread's business (it polls for them). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

@@ -13,7 +13,8 @@
  * the next segment, as for a connection it meets midway.
  *
  * Refused at dump (@why): NAT bindings, helpers, expectations, sequence
- * adjustments, a security context, synproxy, an entry of a protocol with
+ * adjustments, a security context, synproxy, packet and byte counts
+ * (accounting on: CT_NEW takes none), an entry of a protocol with
  * protocol info other than TCP's, a status bit CT_NEW cannot give, any
  * attribute this code does not know. Not read at all when the namespace
  * tracks no connection (nf_conntrack_count 0): ctnetlink is then not
@@ -24,6 +25,7 @@
  * restored sockets' first segments move (the id, the use count, the
  * timeout are in none).
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,6 +52,7 @@
 static const char kept[CTA_MAX + 1] = {
 	[CTA_TUPLE_ORIG] = 1, [CTA_TUPLE_REPLY] = 1, [CTA_STATUS] = 1, [CTA_PROTOINFO] = 1,
 	[CTA_TIMEOUT] = 1, [CTA_MARK] = 1, [CTA_ZONE] = 1, [CTA_LABELS] = 1,
+	/* The counters: refused when not zero (on_ct()). */
 	[CTA_ID] = 2, [CTA_USE] = 2, [CTA_COUNTERS_ORIG] = 2, [CTA_COUNTERS_REPLY] = 2,
 	[CTA_TIMESTAMP] = 2,
 };
@@ -69,6 +72,25 @@ static uint32_t be32(const struct rtattr *a)
 	if (a && RTA_PAYLOAD(a) >= 4)
 		memcpy(&v, RTA_DATA(a), 4);
 	return ntohl(v);
+}
+
+/* CTA_COUNTERS_ORIG or _REPLY @a: its packets and bytes added to @pkts, @bytes. */
+static void add_counts(struct rtattr *a, unsigned long long *pkts, unsigned long long *bytes)
+{
+	struct rtattr *cn[CTA_COUNTERS_MAX + 1];
+	uint64_t v;
+
+	if (!a)
+		return;
+	nlroute__parse(cn, CTA_COUNTERS_MAX, RTA_DATA(a), RTA_PAYLOAD(a));
+	if (cn[CTA_COUNTERS_PACKETS] && RTA_PAYLOAD(cn[CTA_COUNTERS_PACKETS]) >= 8) {
+		memcpy(&v, RTA_DATA(cn[CTA_COUNTERS_PACKETS]), 8);
+		*pkts += be64toh(v);
+	}
+	if (cn[CTA_COUNTERS_BYTES] && RTA_PAYLOAD(cn[CTA_COUNTERS_BYTES]) >= 8) {
+		memcpy(&v, RTA_DATA(cn[CTA_COUNTERS_BYTES]), 8);
+		*bytes += be64toh(v);
+	}
 }
 
 /* "tcp 127.0.0.1:1 -> 127.0.0.1:2" of tuple @t into @out. */
@@ -202,6 +224,7 @@ static int on_ct(const struct nlmsghdr *h, void *arg)
 	unsigned char *buf = malloc(l + 1);
 	NetnsCt *c, **v;
 	size_t n = 0;
+	unsigned long long pkts = 0, bytes = 0;
 	uint32_t status;
 	int type, err = 0;
 
@@ -211,6 +234,16 @@ static int on_ct(const struct nlmsghdr *h, void *arg)
 	tuple(tb[CTA_TUPLE_ORIG], orig, sizeof(orig));
 	tuple(tb[CTA_TUPLE_REPLY], reply, sizeof(reply));
 	status = be32(tb[CTA_STATUS]);
+	/*
+	 * Accounting is on (a -m connbytes or nft "ct bytes" rule turns it
+	 * on): CT_NEW takes no counts, an entry made again starts from zero
+	 * and a rule that reads them would judge another connection.
+	 */
+	add_counts(tb[CTA_COUNTERS_ORIG], &pkts, &bytes);
+	add_counts(tb[CTA_COUNTERS_REPLY], &pkts, &bytes);
+	if ((pkts || bytes) && !*r->why)
+		snprintf(r->why, r->len, "conntrack entry %s: %llu packets and %llu bytes counted (accounting on), which restore cannot give it",
+			 orig, pkts, bytes);
 	if ((status & ~STATUS_OK) && !*r->why)
 		snprintf(r->why, r->len, "conntrack entry %s: status %#x (NAT, a helper, an expectation, offload...), which restore cannot give it",
 			 orig, status);

@@ -10,8 +10,8 @@
  *
  * The counters are in the text and come back with it. What the text
  * cannot carry is refused at dump (@why), by its keyword: set elements
- * that expire (their timeouts start again), limits and meters (their
- * tokens), connection counts, flowtables (devices), ct helpers, timeouts
+ * that expire (their timeouts start again), limits, named or not, and
+ * meters (their tokens), connection counts, flowtables (devices), ct helpers, timeouts
  * and expectations, synproxy, tunnels, secmarks, numgen; a rule of a
  * pidtrace killed during its firewall pass ("pidtrace-replay", tcp_fwpass.h)
  * or its lock's table ("pidtrace_lock_", tcp_lock.c), not the tree's.
@@ -22,6 +22,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,9 @@ static const struct {
 } refused[] = {
 	{ "expires ", "a set element that expires (its timeout would start again)" },
 	{ "limit rate ", "a limit (its tokens are the kernel's)" },
+	/* A limit object ("\tlimit NAME {" in its table, its rate on the next line) and its use. */
+	{ "\tlimit ", "a named limit (its tokens are the kernel's)" },
+	{ "limit name ", "a named limit (its tokens are the kernel's)" },
 	{ "meter ", "a meter (its state is the kernel's)" },
 	{ "ct count ", "a connection count (the kernel's)" },
 	{ "flowtable ", "a flowtable" },
@@ -61,20 +65,21 @@ static int has_tables(const NetnsMade *m)
 	return 0;
 }
 
-/* @line with the numbers after "packets ", "bytes ", "used " as "-", into @out. */
-static void blank_counters(const char *line, char *out, size_t len)
+/* @line with the numbers after "packets ", "bytes ", "used " as "-", into @out (as long as @line). */
+static void blank_counters(const char *line, char *out)
 {
 	static const char *const words[] = { "packets ", "bytes ", "used " };
 	size_t n = 0, i, w;
 	int changed = 0;
 
-	for (i = 0; line[i] && n + 2 < len;) {
+	for (i = 0; line[i];) {
 		for (w = 0; w < 3; w++)
 			if (!strncmp(line + i, words[w], strlen(words[w])) &&
 			    isdigit((unsigned char)line[i + strlen(words[w])]))
 				break;
 		if (w < 3) {
-			n += snprintf(out + n, len - n, "%s-", words[w]);
+			/* At least one digit becomes "-": never longer than @line. */
+			n += sprintf(out + n, "%s-", words[w]);
 			for (i += strlen(words[w]); isdigit((unsigned char)line[i]); i++)
 				;
 			changed = 1;
@@ -82,28 +87,56 @@ static void blank_counters(const char *line, char *out, size_t len)
 		}
 		out[n++] = line[i++];
 	}
-	out[n < len ? n : len - 1] = 0;
+	out[n] = 0;
 	if (!changed)
 		*out = 0;
+}
+
+/*
+ * One state line of line @n, @text. A line longer than escape__str()
+ * shows whole (a rule with an anonymous set of hundreds of elements) is
+ * its head and tail (where nft -a writes the handle) and a hash of it
+ * all: cut, two lines that differ at the end would compare equal.
+ * (1000 bytes escaped are at most 4000: escape__str()'s 4 KiB hold them.)
+ */
+#define LINE_WHOLE 1000
+static int add_line(NetnsMade *m, const char *prefix, int n, const char *text)
+{
+	size_t len = strlen(text), i;
+	uint64_t h = 14695981039346656037ull;
+	char head[201];
+
+	if (len <= LINE_WHOLE)
+		return netns_state__add(m, "%snftables ruleset line %04d: %s", prefix, n,
+					escape__str(text));
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+	memcpy(head, text, sizeof(head) - 1);
+	head[sizeof(head) - 1] = 0;
+	return netns_state__add(m, "%snftables ruleset line %04d: %s ... %s (%zu bytes, hash %016llx)",
+				prefix, n, escape__str(head), escape__str(text + len - 200), len,
+				(unsigned long long)h);
 }
 
 /* The state lines of `nft -a list ruleset` @text. */
 static int lines(NetnsMade *m, char *text)
 {
-	char *line, *save, blank[1024];
+	char *line, *save, *blank;
 	int err = 0, n = 0;
 
+	blank = malloc(strlen(text) + 1);
+	if (!blank)
+		return -ENOMEM;
 	for (line = strtok_r(text, "\n", &save); !err && line; line = strtok_r(NULL, "\n", &save)) {
 		while (*line == '\t' || *line == ' ')
 			line++;
 		n++;
-		blank_counters(line, blank, sizeof(blank));
-		err = netns_state__add(m, "nftables ruleset line %04d: %s", n,
-				       escape__str(*blank ? blank : line));
+		blank_counters(line, blank);
+		err = add_line(m, "", n, *blank ? blank : line);
 		if (!err && *blank)
-			err = netns_state__add(m, NETNS_MOVING "nftables ruleset line %04d: %s", n,
-					       escape__str(line));
+			err = add_line(m, NETNS_MOVING, n, line);
 	}
+	free(blank);
 	return err;
 }
 
