@@ -30,6 +30,28 @@ rc=$?
 	pass journal_missing_is_one_line_error ||
 	fail journal_missing_is_one_line_error "exit $rc: $(cat "$T/nojournal.err")"
 
+# ---- journald goes away while watch runs: the end is not clean (exit 1) --
+# A stand-in journald in a private mount namespace takes the "started"
+# entry, then closes: every later send and check is refused. watch goes on
+# to its --duration, says the failures once, and exits 1 (not 0: a
+# monitor whose entries were lost did not end cleanly).
+cat >"$T/fakejd.py" <<'EOP'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2], "w").write("ready\n")
+s.recv(65536)
+EOP
+unshare -m sh -c "mkdir -p /run/systemd/journal && mount -t tmpfs none /run/systemd/journal &&
+	python3 '$T/fakejd.py' $sock '$T/fakejd.ready' & i=0
+	while [ \$i -lt 200 ] && ! [ -s '$T/fakejd.ready' ]; do sleep 0.05; i=\$((i + 1)); done
+	'$PIDTRACE' watch --journal --duration 2 -o /dev/null; echo \$? >'$T/gone.rc'; wait" \
+	>/dev/null 2>"$T/gone.err"
+rc=$(cat "$T/gone.rc" 2>/dev/null)
+[ "$rc" = 1 ] && grep -q 'journal: [0-9]* failures' "$T/gone.err" &&
+	pass journal_gone_is_exit_1 ||
+	fail journal_gone_is_exit_1 "exit ${rc:-none}: $(cat "$T/gone.err")"
+
 if ! journald_listens; then
 	"$jd" >"$T/journald.log" 2>&1 &
 	jd_pid=$!

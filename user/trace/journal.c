@@ -183,8 +183,23 @@ static int journal_sendv(const struct iovec *v, int n)
 		err = -errno;
 		goto out;
 	}
-	if (sendto(fd, buf, off, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	/*
+	 * Not blocking: a journald that stopped reading would otherwise stall
+	 * the ring buffer's reader, and kills would be lost instead of one
+	 * entry. A full queue gets a moment to drain, then the entry is an
+	 * error (counted, said, and the exit status says so).
+	 */
+	for (i = 0; i < 2; i++) {
+		err = 0;
+		if (sendto(fd, buf, off, MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa,
+			   sizeof(sa)) >= 0)
+			break;
 		err = -errno;
+		if (err != -EAGAIN || i)
+			break;
+		/* Unconnected, the socket cannot be polled for the peer's room. */
+		usleep(100 * 1000);
+	}
 out:
 	if (fd >= 0)
 		close(fd);

@@ -562,9 +562,12 @@ int cmd_watch(int argc, char **argv)
 	if (st.shed)
 		pr_warn("%llu records of other signals were shed to keep room for kills "
 			"(try --ringbuf-kb)", (unsigned long long)st.shed);
-	if (journal__errors(w.journal))
-		pr_warn("%llu journal entries could not be sent",
-			(unsigned long long)journal__errors(w.journal));
+	/* Entries lost to the journal are records not written: not a clean end. */
+	if (journal__errors(w.journal)) {
+		pr_err("journal: %llu failures (entries not sent, or journald not answering a check)",
+		       (unsigned long long)journal__errors(w.journal));
+		status = 1;
+	}
 cleanup:
 	tracer__free(t);
 	explain__free(w.ex);
