@@ -56,7 +56,7 @@ POINTS="splice-clone-entry@1 splice-clone-entry@2 splice-clone-event@1 splice-cl
 	splice-entry@4 splice-entry@6 splice-exit@1 splice-exit@2 splice-exit@3 splice-exit@4
 	splice-exit@6 splice-pipe@1 splice-pipe@2 splice-vmsplice@1 splice-vmsplice@2
 	splice-splice@1 splice-splice@2 splice-helper-exit@1 splice-helper-exit@2
-	splice-clone-exit@1 splice-clone-exit@2"
+	splice-clone-exit@1 splice-clone-exit@2 splice-runs@1 splice-runs@3"
 for p in $POINTS; do
 	for how in kill error; do
 		n="${how}ed_at_${p/@/_}"

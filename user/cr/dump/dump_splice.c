@@ -118,11 +118,18 @@ static int add_runs(struct dump_splice *s, const struct iovec *iov, size_t n, ui
 	int err = 0;
 
 	for (i = 0; !err && i < n; i++) {
-		err = dump_mem__append_run(&s->pm->entries, &s->pm->n_entries,
-					   (uint64_t)iov[i].iov_base, iov[i].iov_len / PAGE, off);
+		err = testfault__point("splice-runs");
+		if (!err)
+			err = dump_mem__append_run(&s->pm->entries, &s->pm->n_entries,
+						   (uint64_t)iov[i].iov_base, iov[i].iov_len / PAGE,
+						   off);
 		s->pm->nr_pages += iov[i].iov_len / PAGE;
 		off += iov[i].iov_len;
 	}
+	/* The splice path's errors count as said (dump_pages.c): say this one. */
+	if (err)
+		pr_err("pid %d: cannot note its pages in the pagemap: %s", ptrace__pid(s->pt),
+		       strerror(-err));
 	return err;
 }
 
@@ -303,6 +310,8 @@ static int flush(struct dump_splice *s)
 		struct iovec part = { s->iov[i].iov_base, got };
 
 		err = add_runs(s, &part, 1, off + ((uint64_t)c.ret - got));
+		if (err)
+			return err;
 		s->iov[i].iov_base = (uint8_t *)s->iov[i].iov_base + got;
 		s->iov[i].iov_len -= got;
 	}
