@@ -5,7 +5,7 @@
 # only its conntrack entry lets through (iptables-legacy "--state
 # ESTABLISHED" then DROP; a mangle rule marking the connection). Dump
 # reads the iptables-legacy tables (IPv4 and IPv6, a default one too) and the conntrack entries, makes them in
-# its rehearsal namespace and compares (netns_ipt.c, netns_ct.c); restore
+# its rehearsal namespace and compares (netns_xt.c, netns_ct.c); restore
 # makes them again before the first task. Restored: the connection
 # carries data both ways, a new one is dropped, and `iptables-legacy-save
 # -c`, `ip6tables-legacy-save -c` and the conntrack table (but its

@@ -4,7 +4,7 @@
  * netns_state.h): routes and rules, permanent neighbours, nftables
  * tables, xfrm states and policies, and every readable sysctl under
  * /proc/sys/net (the iptables-legacy tables and the conntrack entries,
- * which restore makes, are netns_ipt.c's and netns_ct.c's). Restore makes
+ * which restore makes, are netns_xt.c's and netns_ct.c's). Restore makes
  * none of these itself: a namespace made again from the links and
  * addresses must show the same lines (the routes the kernel adds for an
  * address or a link, the sysctls' defaults, per device too), or the dump

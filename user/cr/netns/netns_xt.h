@@ -4,7 +4,7 @@
  * namespace the tree made itself, read at dump into NetnsMade
  * (netns.proto) and made again at restore in the calling thread's new
  * namespace, before the first task: iptables-legacy tables
- * (netns_ipt.c), the nftables ruleset (netns_nft.c), the conntrack
+ * (netns_xt.c), the nftables ruleset (netns_nft.c), the conntrack
  * entries (netns_ct.c), in that order (a rule that tracks connections
  * enables conntrack in the namespace; the entries come after).
  */

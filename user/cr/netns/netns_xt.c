@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * netns_ipt.c - see netns_xt.h: the iptables-legacy (x_tables) tables of
+ * netns_xt.c - see netns_xt.h: the iptables-legacy (x_tables) tables of
  * the calling thread's net namespace, IPv4 and IPv6.
  *
  * Each table the namespace instantiated (named in ip_tables_names, even
