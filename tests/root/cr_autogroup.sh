@@ -10,4 +10,4 @@ if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" != 1 ]; then
 	skip autogroup "kernel.sched_autogroup_enabled is not 1"
 	exit 0
 fi
-cr_roundtrip autogroup zdtm_autogroup
+cr_roundtrip_show autogroup zdtm_autogroup 'nice=.tasks[1].autogroup_nice == 5'

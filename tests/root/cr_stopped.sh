@@ -14,7 +14,8 @@ cr_roundtrip_show stopped zdtm_stopped \
 # What the parent kept of the stop reports: a stop it had collected is not
 # reported again, one it had not is reported once, no SIGCHLD more; a
 # SIGCHLD pending at dump (blocked) is still pending (restore_stopped.c).
-cr_roundtrip stopreport zdtm_stopreport
+cr_roundtrip_show stopreport zdtm_stopreport \
+	'reported=[.tasks[] | select(.stop_signal != null) | .stop_reported] == [true, false]'
 cr_roundtrip stopreport_blocked zdtm_stopreport blocked
 
 # With --pidns: the stop signal is sent by the host pid.
