@@ -9,11 +9,12 @@
  * - a flock() or OFD lock or a lease belongs to the open file
  *   description: it is taken once, through the first fd of the
  *   description in the task that took it at dump (the pid of a flock() or
- *   lease, so /proc/locks names the same process), through a descriptor
- *   borrowed for the call when that task no longer holds the description
- *   (it locked, forked and closed its fd); a lock whose taker is not a
- *   live task of the tree (it exited, or is outside the tree) is taken
- *   by the first task of the tree that holds the description, and
+ *   lease, so /proc/locks names the same process); a flock() through a
+ *   descriptor borrowed for the call when that task no longer holds the
+ *   description (it locked, forked and closed its fd); a lock whose
+ *   taker is not a live task of the tree (it exited, or is outside the
+ *   tree), or a lease whose taker no longer holds the description, is
+ *   taken by the first task of the tree that holds the description, and
  *   /proc/locks names that one. F_SETLEASE also makes its taker the
  *   file's owner for SIGIO, as it did at dump.
  *
@@ -49,9 +50,11 @@ static const FdEntry *first_fd(const struct rtask *t, uint32_t ofd_id)
 
 /*
  * The task that takes a flock() or OFD lock or lease @fl of description
- * @ofd_id: for a flock() or a lease, the task that took it at dump (its
- * pid), whether or not it still holds the description; else the first
- * task of the tree that holds it.
+ * @ofd_id: for a flock(), the task that took it at dump (its pid),
+ * whether or not it still holds the description; for a lease, that task
+ * when it holds the description (its SIGIO names the fd it was taken
+ * through: not one borrowed for the call); else the first task of the
+ * tree that holds it.
  */
 static const struct rtask *taker(const struct restore_ctx *ctx, const FileLockEntry *fl,
 				 uint32_t ofd_id)
@@ -64,10 +67,13 @@ static const struct rtask *taker(const struct restore_ctx *ctx, const FileLockEn
 
 		if (t->zombie)
 			continue;
-		if ((fl->kind == FILE_LOCK_KIND__LOCK_FLOCK || fl->kind == FILE_LOCK_KIND__LOCK_LEASE) &&
-		    fl->has_pid && fl->pid == t->pid)
+		if (fl->kind == FILE_LOCK_KIND__LOCK_FLOCK && fl->has_pid && fl->pid == t->pid)
 			return t;
-		if (!first && first_fd(t, ofd_id))
+		if (!first_fd(t, ofd_id))
+			continue;
+		if (fl->kind == FILE_LOCK_KIND__LOCK_LEASE && fl->has_pid && fl->pid == t->pid)
+			return t;
+		if (!first)
 			first = t;
 	}
 	return first;
