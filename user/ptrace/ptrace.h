@@ -80,8 +80,8 @@ int ptrace__stop_sig(const struct ptrace_task *t);
  * ptrace__seize_stopped() holds a stopped task (ptrace__stop_sig() says
  * @sig from then on; ptrace__detach() leaves it stopped). The kernel
  * reports the stop to its real parent at once: SIGCHLD (CLD_STOPPED) and
- * the code waitpid(WUNTRACED) collects. Signals pending before @sig are
- * dropped.
+ * the code waitpid(WUNTRACED) collects. Other pending signals stay
+ * pending (blocked for the time of the call).
  * Return: 0; -EAGAIN when the kernel dropped @sig (a terminal stop signal
  * in an orphaned process group: @t still held, not stopped); -errno.
  */

@@ -9,7 +9,8 @@
  * detach leaves it stopped without a second report (the kernel notifies
  * the parent only when the group stop completes).
  *
- * The signal is sent, taken by the task (a signal-delivery stop), then
+ * Every other signal is blocked meanwhile (they stay pending). The
+ * signal is sent, taken by the task (a signal-delivery stop), then
  * let through with an interrupt asked first: if the kernel drops it (a
  * terminal stop signal in a process group that has become orphaned), the
  * task stops in that interrupt instead of running its code.
@@ -24,17 +25,11 @@
 #include "log.h"
 #include "ptrace_int.h"
 
-int ptrace__group_stop(struct ptrace_task *t, int sig)
+static int take_stop(struct ptrace_task *t, int sig)
 {
 	int status, err, inj = 0, tries;
 	bool sent = false;
 
-	if (t->exited)
-		return -ESRCH;
-	if (t->stop_sig || !ptrace__is_stop_signal(sig))
-		return -EINVAL;
-	if (syscall(SYS_tgkill, t->pid, t->pid, sig))
-		return -errno;
 	for (tries = 0; tries < 64; tries++) {
 		if (inj && ptrace(PTRACE_INTERRUPT, t->pid, 0, 0))
 			return ptrace__pt_err(t);
@@ -59,13 +54,35 @@ int ptrace__group_stop(struct ptrace_task *t, int sig)
 			sent = true;
 			continue;
 		}
-		/*
-		 * Another signal pending before ours (a SIGCHLD of this
-		 * restore's own doing): not the task's, dropped; the image's
-		 * pending signals are queued later.
-		 */
-		pr_debug("pid %d: signal %d dropped before its group stop", t->pid, WSTOPSIG(status));
-		inj = 0;
+		/* Every other signal is blocked: nothing else can come but a kill. */
+		pr_debug("pid %d: signal %d before its group stop", t->pid, WSTOPSIG(status));
+		return -EIO;
 	}
 	return -EAGAIN;
+}
+
+int ptrace__group_stop(struct ptrace_task *t, int sig)
+{
+	uint64_t mask;
+	int err, err2;
+
+	if (t->exited)
+		return -ESRCH;
+	if (t->stop_sig || !ptrace__is_stop_signal(sig))
+		return -EINVAL;
+	/*
+	 * Only @sig may be taken: signals already pending stay so (the
+	 * kernel takes the lowest first, and would hand them to us).
+	 */
+	err = ptrace__get_sigmask(t, &mask);
+	if (!err)
+		err = ptrace__set_sigmask(t, ~(1ULL << (sig - 1)));
+	if (err)
+		return err;
+	if (syscall(SYS_tgkill, t->pid, t->pid, sig))
+		err = -errno;
+	else
+		err = take_stop(t, sig);
+	err2 = ptrace__set_sigmask(t, mask);
+	return err ? err : err2;
 }
