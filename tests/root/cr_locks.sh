@@ -11,6 +11,8 @@
 #   - A conflicting lock taken by someone else between dump and restore
 #     fails the restore in one line, rolled back; a restore that skips the
 #     locks (test fault) is caught by the verification.
+#   - A flock() taken by a parent that then closed its fd (its child keeps
+#     the description) is listed under the parent again (zdtm_flockpid).
 #   - Leases are restored: held (F_GETLEASE), and opens that would break
 #     them are held back.
 #   - A thread waiting in flock(), a lease being broken, a lock a process
@@ -155,3 +157,6 @@ cr_cleanup
 cr_start outside zdtm_locks outside &&
 	cr_refused outside "pid $CR_PID fd 3: write flock\\(\\) lock on $T/outside/locks.a is also held by pid [0-9]+ \\(zdtm_locks\\) fd 3, outside the dumped tree \\(it would keep the lock\\): not supported"
 cr_cleanup
+
+# The task that took a flock(), not the child that holds the description.
+cr_roundtrip flockpid zdtm_flockpid

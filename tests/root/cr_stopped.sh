@@ -11,6 +11,13 @@ need_root
 cr_roundtrip_show stopped zdtm_stopped \
 	'sig=[.tasks[] | select(.stop_signal != null) | .stop_signal] == ["SIGSTOP", "SIGSTOP"]'
 
+# What the parent kept of the stop reports: a stop it had collected is not
+# reported again, one it had not is reported once, no SIGCHLD more; a
+# SIGCHLD pending at dump (blocked) is still pending (restore_stopped.c).
+cr_roundtrip_show stopreport zdtm_stopreport \
+	'reported=[.tasks[] | select(.stop_signal != null) | .stop_reported] == [true, false]'
+cr_roundtrip stopreport_blocked zdtm_stopreport blocked
+
 # With --pidns: the stop signal is sent by the host pid.
 cr_pidns_roundtrip stopped_pidns zdtm_stopped pidns
 

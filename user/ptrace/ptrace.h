@@ -75,6 +75,19 @@ int ptrace__seize_stopped(pid_t pid, struct ptrace_task **out);
 int ptrace__stop_sig(const struct ptrace_task *t);
 
 /**
+ * ptrace__group_stop() - the held task @t (not in a group stop) takes the
+ * stop signal @sig now and enters the group stop, held in it as
+ * ptrace__seize_stopped() holds a stopped task (ptrace__stop_sig() says
+ * @sig from then on; ptrace__detach() leaves it stopped). The kernel
+ * reports the stop to its real parent at once: SIGCHLD (CLD_STOPPED) and
+ * the code waitpid(WUNTRACED) collects. Other pending signals stay
+ * pending (blocked for the time of the call).
+ * Return: 0; -EAGAIN when the kernel dropped @sig (a terminal stop signal
+ * in an orphaned process group: @t still held, not stopped); -errno.
+ */
+int ptrace__group_stop(struct ptrace_task *t, int sig);
+
+/**
  * ptrace__detach() - let the task run on, as it was before seize.
  * Unmaps the scratch area, re-sends a stop signal that arrived while the task
  * was held, detaches and frees @t. Accepts NULL and exited tasks.

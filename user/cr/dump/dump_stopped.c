@@ -9,6 +9,9 @@
  * back into the stop by itself, so a failed or --leave-running dump
  * leaves it stopped, as it was.
  *
+ * Whether the parent had collected the stop (waitpid WUNTRACED) goes in
+ * too: the kernel keeps the stop's code for the parent until it does.
+ *
  * Refused: a tracing stop (state 't': the task is another tracer's, or was
  * left in a ptrace stop), and a stopped process with several threads
  * (each thread's share of the group stop is not restored yet).
@@ -47,7 +50,14 @@ int dump_stopped__seize(struct dump_task *t)
 		       t->pid, st.threads);
 		return -EOPNOTSUPP;
 	}
-	pr_debug("pid %d: held in its group stop (signal %d)", t->pid, ptrace__stop_sig(t->pt));
+	/*
+	 * The group's stop code (stat's exit code while the group is
+	 * stopped): 0 once the parent collected the stop with
+	 * waitpid(WUNTRACED). Read held, so the parent cannot change it now.
+	 */
+	t->stat.exit_code = st.exit_code;
+	pr_debug("pid %d: held in its group stop (signal %d, code %d)", t->pid,
+		 ptrace__stop_sig(t->pt), st.exit_code);
 	return 0;
 }
 
@@ -59,4 +69,8 @@ void dump_stopped__core(const struct dump_task *t, TaskCore *core)
 		return;
 	core->has_stop_sig = true;
 	core->stop_sig = sig;
+	if (!t->stat.exit_code) {
+		core->has_stop_reported = true;
+		core->stop_reported = true;
+	}
 }

@@ -369,11 +369,52 @@ static int mm_knobs(struct dump_task *t, TaskCore *core)
 	return err == -ENOENT ? 0 : err;
 }
 
+/*
+ * The nice of the session's autogroup (setsid() makes one, children share
+ * it), kept only while autogroups are on: otherwise the file says so but
+ * schedules nothing.
+ */
+static int autogroup(struct dump_task *t, TaskCore *core)
+{
+	char *buf = NULL, *end, on = '0';
+	const char *f;
+	long v;
+	int err, fd;
+
+	fd = open("/proc/sys/kernel/sched_autogroup_enabled", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &on, 1) != 1)
+			on = '0';
+		close(fd);
+	}
+	if (on != '1')
+		return 0;
+	err = procfs__read(t->pid, "autogroup", &buf, NULL);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	f = strstr(buf, " nice ");
+	errno = 0;
+	v = f ? strtol(f + 6, &end, 10) : 0;
+	if (!f || end == f + 6 || errno || v < -20 || v > 19) {
+		pr_err("pid %d: cannot read its autogroup's nice", t->pid);
+		free(buf);
+		return -EINVAL;
+	}
+	free(buf);
+	core->has_autogroup_nice = true;
+	core->autogroup_nice = (int32_t)v;
+	return 0;
+}
+
 int dump_taskstate__task(struct dump_task *t, TaskCore *core)
 {
 	int err;
 
 	err = mm_knobs(t, core);
+	if (!err)
+		err = autogroup(t, core);
 	if (!err)
 		err = oom_score_adj(t, core);
 	if (!err)

@@ -239,6 +239,10 @@ static int check_core(struct image *img, const char *n, uint32_t pid, const Task
 		return bad(img, n, "stop signal %u is not a stop signal", c->stop_sig);
 	if (c->has_stop_sig && c->n_threads)
 		return bad(img, n, "stopped with %zu more threads: not restorable", c->n_threads);
+	if (c->has_stop_reported && !c->has_stop_sig)
+		return bad(img, n, "a stop reported to the parent, but not stopped");
+	if (c->has_autogroup_nice && (c->autogroup_nice < -20 || c->autogroup_nice > 19))
+		return bad(img, n, "autogroup nice %d", c->autogroup_nice);
 	/* A terminal device its session takes again (restore_ctty.c): its leader's. */
 	if (c->ctty_dev && (c->ids->sid != pid || !c->ctty_dev->path ||
 			    c->ctty_dev->path[0] != '/' || !c->ctty_dev->rdev ||

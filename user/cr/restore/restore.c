@@ -68,6 +68,7 @@
 #include "restore_threads.h"
 #include "restore_ctty.h"
 #include "restore_tree.h"
+#include "restore_stopped.h"
 #include "restore_verify.h"
 #include "testfault.h"
 #include "watchdog.h"
@@ -203,7 +204,10 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 			err = restore_files__helpers_die(ctx);
 		break;
 	case RPH_STATE:
-		err = for_each_live(ctx, restore_state__task);
+		/* Stopped tasks first: their parents' SIGCHLD actions still the stubs'. */
+		err = restore_stopped__tree(ctx);
+		if (!err)
+			err = for_each_live(ctx, restore_state__task);
 		break;
 	case RPH_FINISH:
 		err = for_each_live(ctx, restore_state__finish);

@@ -89,6 +89,16 @@ const FdEntry *restore_ctx__find_fd(const struct restore_ctx *ctx, FdType type, 
 	return NULL;
 }
 
+const struct robj *restore_ctx__obj(const struct restore_ctx *ctx, uint32_t ofd_id)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nobjs; i++)
+		if (ctx->objs[i].ofd_id == ofd_id)
+			return &ctx->objs[i];
+	return NULL;
+}
+
 long restore_ctx__sys(struct rtask *t, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	long args[6] = { a0, a1, a2, a3, a4, a5 }, ret = 0;

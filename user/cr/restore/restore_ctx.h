@@ -209,6 +209,8 @@ const FdEntry *restore_ctx__find_fd(const struct restore_ctx *ctx, FdType type, 
 				   bool (*pick)(const FdEntry *e, const void *arg), const void *arg,
 				   const struct rtask **task);
 
+/* The description @ofd_id opened by pidtrace (restore_files__open()), or NULL. */
+const struct robj *restore_ctx__obj(const struct restore_ctx *ctx, uint32_t ofd_id);
 /*
  * Run a syscall in @t. Return: the call's result (>= 0), or -errno of the
  * remote call, or -errno when it could not be run (task gone: -ESRCH).

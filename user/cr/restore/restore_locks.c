@@ -9,9 +9,14 @@
  * - a flock() or OFD lock or a lease belongs to the open file
  *   description: it is taken once, through the first fd of the
  *   description in the task that took it at dump (the pid of a flock() or
- *   lease, so /proc/locks names the same process) when that task holds
- *   it, else in the first task of the tree that does. F_SETLEASE also
- *   makes that task the file's owner for SIGIO, as it did at dump.
+ *   lease, so /proc/locks names the same process); a flock() through a
+ *   descriptor borrowed for the call when that task no longer holds the
+ *   description (it locked, forked and closed its fd); a lock whose
+ *   taker is not a live task of the tree (it exited, or is outside the
+ *   tree), or a lease whose taker no longer holds the description, is
+ *   taken by the first task of the tree that holds the description, and
+ *   /proc/locks names that one. F_SETLEASE also makes its taker the
+ *   file's owner for SIGIO, as it did at dump.
  *
  * The stubs still have pidtrace's credentials here (CAP_LEASE).
  * Locks of one owner that fdinfo lists apart neither overlap nor touch
@@ -43,7 +48,14 @@ static const FdEntry *first_fd(const struct rtask *t, uint32_t ofd_id)
 	return NULL;
 }
 
-/* The task that takes a flock() or OFD lock @fl of description @ofd_id. */
+/*
+ * The task that takes a flock() or OFD lock or lease @fl of description
+ * @ofd_id: for a flock(), the task that took it at dump (its pid),
+ * whether or not it still holds the description; for a lease, that task
+ * when it holds the description (its SIGIO names the fd it was taken
+ * through: not one borrowed for the call); else the first task of the
+ * tree that holds it.
+ */
 static const struct rtask *taker(const struct restore_ctx *ctx, const FileLockEntry *fl,
 				 uint32_t ofd_id)
 {
@@ -53,15 +65,30 @@ static const struct rtask *taker(const struct restore_ctx *ctx, const FileLockEn
 	for (i = 0; i < ctx->ntasks; i++) {
 		const struct rtask *t = &ctx->tasks[i];
 
-		if (t->zombie || !first_fd(t, ofd_id))
+		if (t->zombie)
 			continue;
-		if ((fl->kind == FILE_LOCK_KIND__LOCK_FLOCK || fl->kind == FILE_LOCK_KIND__LOCK_LEASE) &&
-		    fl->has_pid && fl->pid == t->pid)
+		if (fl->kind == FILE_LOCK_KIND__LOCK_FLOCK && fl->has_pid && fl->pid == t->pid)
+			return t;
+		if (!first_fd(t, ofd_id))
+			continue;
+		if (fl->kind == FILE_LOCK_KIND__LOCK_LEASE && fl->has_pid && fl->pid == t->pid)
 			return t;
 		if (!first)
 			first = t;
 	}
 	return first;
+}
+
+/* The first fd entry of the tree (image order) of description @ofd_id. */
+static const FdEntry *first_in_tree(const struct restore_ctx *ctx, uint32_t ofd_id)
+{
+	const FdEntry *e;
+	size_t i;
+
+	for (i = 0; i < ctx->ntasks; i++)
+		if (!ctx->tasks[i].zombie && (e = first_fd(&ctx->tasks[i], ofd_id)))
+			return e;
+	return NULL;
 }
 
 static int take(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e,
@@ -110,9 +137,41 @@ static int take(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e,
 			     strerror((int)-r));
 }
 
+/*
+ * A lock of a description @t does not hold (it took the lock, then closed
+ * its fd; a child kept the description): taken through a descriptor of
+ * its own for the time of the call, from pidtrace's (the fd source), so
+ * that the lock is @t's as at dump. Closing that descriptor leaves the
+ * lock: it is the description's until its last close.
+ */
+static int take_borrowed(struct restore_ctx *ctx, struct rtask *t, const FdEntry *e,
+			 const FileLockEntry *fl)
+{
+	const struct robj *o = restore_ctx__obj(ctx, e->ofd_id);
+	FdEntry tmp = *e;
+	long pfd, fd;
+	int err;
+
+	if (!o)
+		return restore_ctx__fail(ctx, t->pid, -EINVAL, "pid %d: description of fd %u not opened",
+				     t->pid, e->fd);
+	pfd = restore_ctx__sys(t, SYS_pidfd_open, ctx->src_pid, 0, 0, 0, 0, 0);
+	fd = pfd < 0 ? pfd : restore_ctx__sys(t, SYS_pidfd_getfd, pfd, o->src_fd, 0, 0, 0, 0);
+	if (pfd >= 0)
+		restore_ctx__sys(t, SYS_close, pfd, 0, 0, 0, 0, 0);
+	if (fd < 0)
+		return restore_ctx__fail(ctx, t->pid, (int)fd,
+				     "pid %d: cannot borrow the description of fd %u to lock it: %s",
+				     t->pid, e->fd, strerror((int)-fd));
+	tmp.fd = (uint32_t)fd;
+	err = take(ctx, t, &tmp, fl);
+	restore_ctx__sys(t, SYS_close, fd, 0, 0, 0, 0, 0);
+	return err;
+}
+
 int restore_locks__task(struct restore_ctx *ctx, struct rtask *t)
 {
-	size_t k, i;
+	size_t k, i, u;
 	int err;
 
 	/* restore-skip-locks: a test fault skips them (restore_locks__verify() tells). */
@@ -130,6 +189,25 @@ int restore_locks__task(struct restore_ctx *ctx, struct rtask *t)
 			err = take(ctx, t, e, fl);
 			if (err)
 				return err;
+		}
+	}
+	/* Locks @t took on descriptions it no longer holds. */
+	for (u = 0; u < ctx->ntasks; u++) {
+		const struct rtask *h = &ctx->tasks[u];
+
+		for (k = 0; h->files && !h->zombie && k < h->files->n_fds; k++) {
+			const FdEntry *e = h->files->fds[k];
+
+			if (!e->n_locks || first_fd(t, e->ofd_id) || first_in_tree(ctx, e->ofd_id) != e)
+				continue;
+			for (i = 0; i < e->n_locks; i++) {
+				if (e->locks[i]->kind == FILE_LOCK_KIND__LOCK_POSIX ||
+				    taker(ctx, e->locks[i], e->ofd_id) != t)
+					continue;
+				err = take_borrowed(ctx, t, e, e->locks[i]);
+				if (err)
+					return err;
+			}
 		}
 	}
 	return 0;

@@ -2,7 +2,8 @@
 /*
  * restore_taskstate.c - a thread's scheduling, I/O priority, timer slack
  * and loginuid, a process's oom_score_adj, THP disable, child subreaper,
- * membarrier registrations, coredump_filter and KSM merge-any (see
+ * membarrier registrations, coredump_filter and KSM merge-any, the
+ * session autogroup's nice (see
  * restore_taskstate.h).
  *
  * A stub starts with pidtrace's own values; only what differs from them is
@@ -282,6 +283,65 @@ static int mm_knobs(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
+/* /proc/@pid/autogroup (pid 0: pidtrace's): "/autogroup-ID nice N". */
+static int autogroup_of(pid_t pid, unsigned long *id, int *nice)
+{
+	char *buf = NULL;
+	int err;
+
+	err = procfs__read(pid, "autogroup", &buf, NULL);
+	if (!err && sscanf(buf, "/autogroup-%lu nice %d", id, nice) != 2)
+		err = -EINVAL;
+	free(buf);
+	return err;
+}
+
+/*
+ * The nice of the session's autogroup, written from pidtrace once the
+ * session is made (setsid() made the autogroup). An autogroup that is
+ * not the tree's own (the task is in pidtrace's, or the --pidns init's:
+ * its session was not made by the restore) is not changed: that would
+ * change the nice of processes outside the tree. Said in one line.
+ */
+static int autogroup_nice(struct restore_ctx *ctx, struct rtask *t)
+{
+	const TaskCore *c = t->core;
+	unsigned long id, other;
+	char name[64], buf[16];
+	int nice, onice, fd, len, err;
+
+	if (!c->has_autogroup_nice)
+		return 0;
+	err = autogroup_of(t->opid, &id, &nice);
+	if (err == -ENOENT)
+		return 0;
+	if (!err && nice == c->autogroup_nice)
+		return 0;
+	if (!err && ((!autogroup_of(0, &other, &onice) && other == id) ||
+		     (ctx->init_opid && !autogroup_of(ctx->init_opid, &other, &onice) && other == id))) {
+		pr_warn("pid %d: autogroup nice %d not restored: its session's autogroup is not the tree's",
+			t->pid, c->autogroup_nice);
+		return 0;
+	}
+	if (!err) {
+		snprintf(name, sizeof(name), "/proc/%d/autogroup", t->opid);
+		len = snprintf(buf, sizeof(buf), "%d", c->autogroup_nice);
+		fd = open(name, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, buf, len) != len)
+			err = -errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!err)
+		err = autogroup_of(t->opid, &id, &nice);
+	if (!err && nice != c->autogroup_nice)
+		err = -EIO;
+	if (err)
+		return restore_ctx__fail(ctx, t->pid, err, "pid %d: autogroup nice %d: %s", t->pid,
+				     c->autogroup_nice, strerror(-err));
+	return 0;
+}
+
 int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 {
 	const TaskCore *c = t->core;
@@ -292,6 +352,8 @@ int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 	err = oom_score_adj(ctx, t);
 	if (!err)
 		err = mm_knobs(ctx, t);
+	if (!err)
+		err = autogroup_nice(ctx, t);
 	if (!err)
 		err = restore_numa__vmas(ctx, t);
 	if (err)

@@ -327,7 +327,11 @@ static struct json_object *task_json(const struct image_tree *s, const struct im
 
 		add(o, "stop_signal", escape__json_string(names__signame(c->stop_sig, nb,
 									    sizeof(nb))));
+		/* Its parent had collected the stop (waitpid WUNTRACED). */
+		add(o, "stop_reported", json_object_new_boolean(c->stop_reported));
 	}
+	if (c->has_autogroup_nice)
+		add(o, "autogroup_nice", json_object_new_int(c->autogroup_nice));
 	if (c->ctty_dev) {
 		struct json_object *t = json_object_new_object();
 
