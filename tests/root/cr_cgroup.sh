@@ -255,21 +255,6 @@ else
 fi
 cr_cleanup
 cgroup_remove "$newm" "$newp"
-# PATH that was itself one of the image's cgroups (above the old root, as
-# zdtm cgroup02's /prefix), with another mode than the old root's: made
-# again it cannot have both. Refused in one line, nothing made (cgroup02
-# got the old root's 0600 on its 0777 /prefix, which it held open).
-make_cgroups || { fail cgroup_setup "cannot make the test's cgroups"; exit 1; }
-chmod 0777 "$v2"
-cr_start cgrootown zdtm_cgroup 1 - "$v2/empty" || { fail cgroup_root_own_start "$(cat "$CR_DIR/log")"; exit 1; }
-cr_dump || { fail cgroup_root_own_dump "$(cat "$CR_DIR/dump.err")"; exit 1; }
-remove_cgroups
-restore_fails cgroup_root_own_mode_refused \
-	"*--cgroup-root cgroup2:${v2#"$U"}: that cgroup was the image's own (mode 0777, owner 0:0) and would be made as the old root ${v2#"$U"}/empty (mode 0750, owner 0:0): not supported*" \
-	--cgroup-root "cgroup2:${v2#"$U"}"
-removed cgroup_root_own_made_nothing $? test ! -d "$v2"
-cr_cleanup
-
 # A bad argument: a usage error, nothing restored.
 "$PIDTRACE" restore -D "$CR_DIR/img" --cgroup-root newroot >/dev/null 2>"$T/err"
 [ $? = 2 ] && grep -q "PATH must be a cgroup below a hierarchy's root" "$T/err" &&

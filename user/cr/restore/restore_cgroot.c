@@ -238,37 +238,6 @@ static int add_dir(CgroupsImage *img, const char *h, const char *path)
 }
 
 /*
- * PATH (@new) was a cgroup of the image itself, above the old root, with
- * its own mode and owner @own: made again it cannot have both its own and
- * the old root's. Refused before anything is made when they differ
- * (the tree may hold it open, or look at it: either would be wrong); a
- * PATH that exists is used as it is, like any cgroup that exists.
- */
-static int check_own(struct restore_ctx *ctx, const CgroupsImage *img, const char *h,
-		     const char *old, const char *new, const uint32_t *own)
-{
-	char dir[PATH_MAX];
-	struct stat st;
-	size_t i;
-
-	if (!own || cgmount__dir(h, new, dir, sizeof(dir)) || !stat(dir, &st))
-		return 0;
-	for (i = 0; i < img->n_dirs; i++) {
-		const CgroupDir *d = img->dirs[i];
-
-		if (strcmp(d->controllers, h) || strcmp(d->path, new))
-			continue;
-		if (d->mode == own[0] && d->uid == own[1] && d->gid == own[2])
-			return 0;
-		return restore_ctx__fail(ctx, 0, -EEXIST,
-				     "--cgroup-root %s:%s: that cgroup was the image's own (mode %04o, owner %u:%u) and would be made as the old root %s (mode %04o, owner %u:%u): not supported (make it first, or choose another PATH)",
-				     hier_name(h), escape__str(new), own[0], own[1], own[2],
-				     escape__str(old), d->mode, d->uid, d->gid);
-	}
-	return 0;
-}
-
-/*
  * The image's directories of @h: those at or below @old moved below @new,
  * those above @old left out; then @new and its parents that neither exist
  * nor are listed, added plain.
@@ -277,8 +246,6 @@ static int move_dirs(struct restore_ctx *ctx, CgroupsImage *img, const char *h, 
 		     const char *new)
 {
 	char p[PATH_MAX], dir[PATH_MAX], *cut;
-	uint32_t own[3] = { 0 };
-	bool has_own = false;
 	size_t i, o = 0;
 	struct stat st;
 	int err = 0;
@@ -294,20 +261,12 @@ static int move_dirs(struct restore_ctx *ctx, CgroupsImage *img, const char *h, 
 			free(d->path);
 			d->path = s;
 		} else if (!strcmp(d->controllers, h) && is_under(old, d->path)) {
-			/* PATH itself, a cgroup of the image above the old root. */
-			if (!strcmp(d->path, new)) {
-				has_own = true;
-				own[0] = d->mode, own[1] = d->uid, own[2] = d->gid;
-			}
 			protobuf_c_message_free_unpacked(&d->base, NULL);
 			continue;
 		}
 		img->dirs[o++] = d;
 	}
 	img->n_dirs = o;
-	err = check_own(ctx, img, h, old, new, has_own ? own : NULL);
-	if (err)
-		return err;
 	snprintf(p, sizeof(p), "%s", new);
 	while (!err) {
 		if (!listed(img, h, p)) {
