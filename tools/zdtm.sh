@@ -225,6 +225,11 @@ run_body() {
 		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
 	done
 	ip link set lo up 2>/dev/null
+	# Links the test makes get their IPv6 addresses without duplicate
+	# address detection: bridge lists its addresses right after `ip link
+	# set up` and again after the restore, and whether DAD (1-2 s) ended in
+	# between depended on the wait for its pid, for either engine.
+	sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 2>/dev/null
 	rm -rf "$img" "$resdir/$name".{dump,restore}.{out,err}
 	rm -f "$resdir/$name".procdiff "$resdir/$name".snap.{pre,post}
 	[ "$engine" = criu ] && mkdir -p "$img"
