@@ -178,34 +178,53 @@ out:
 	return err;
 }
 
+/*
+ * A table's info, then its entries: the same two calls in every x_tables
+ * family. @info is the family's getinfo struct of @info_len bytes (the
+ * name first, the entries' size last in each); the entries come in an
+ * ipt_get_entries, whose layout every family's shares. *@all is NULL and 0
+ * returned when the namespace has no such table.
+ */
+static int xt_fetch(int s, int level, int get_info, int get_entries, const char *table,
+		    void *info, socklen_t info_len, struct ipt_get_entries **all)
+{
+	socklen_t l = info_len;
+	uint32_t size;
+
+	*all = NULL;
+	snprintf(info, XT_TABLE_MAXNAMELEN, "%.31s", table);
+	if (getsockopt(s, level, get_info, info, &l))
+		return errno == ENOENT ? 0 : -errno;
+	memcpy(&size, (char *)info + info_len - sizeof(size), sizeof(size));
+	l = sizeof(**all) + size;
+	*all = calloc(1, l);
+	if (!*all)
+		return -ENOMEM;
+	memcpy((*all)->name, info, XT_TABLE_MAXNAMELEN);
+	(*all)->size = size;
+	if (getsockopt(s, level, get_entries, *all, &l)) {
+		int err = -errno;
+
+		free(*all);
+		*all = NULL;
+		return err;
+	}
+	return 0;
+}
+
 static int read_table(NetnsMade *m, const struct fam *f, const char *table, char *why, size_t len)
 {
 	struct ipt_getinfo info = { 0 };
 	struct ipt_get_entries *all = NULL;
-	socklen_t l = sizeof(info);
 	NetnsXt *x, **v;
 	int s, err = 0, h;
 
 	s = socket(f->family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (s < 0)
 		return -errno;
-	snprintf(info.name, sizeof(info.name), "%.31s", table);
-	if (getsockopt(s, f->level, f->get_info, &info, &l)) {
-		err = errno == ENOENT ? 0 : -errno;
+	err = xt_fetch(s, f->level, f->get_info, f->get_entries, table, &info, sizeof(info), &all);
+	if (err || !all)
 		goto out;
-	}
-	l = sizeof(*all) + info.size;
-	all = calloc(1, l);
-	if (!all) {
-		err = -ENOMEM;
-		goto out;
-	}
-	snprintf(all->name, sizeof(all->name), "%s", info.name);
-	all->size = info.size;
-	if (getsockopt(s, f->level, f->get_entries, all, &l)) {
-		err = -errno;
-		goto out;
-	}
 	/* In @m from here: netns_xt__free() frees what is made of it. */
 	x = calloc(1, sizeof(*x));
 	v = realloc(m->xt, (m->n_xt + 1) * sizeof(*v));
@@ -261,30 +280,16 @@ out:
 static int arp_table(NetnsMade *m, const char *table)
 {
 	struct arpt_getinfo info = { 0 };
-	struct arpt_get_entries *all = NULL;
-	socklen_t l = sizeof(info);
+	struct ipt_get_entries *all = NULL;
 	int s, h, hooks = 0, drop = 0, err = 0;
 
 	s = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (s < 0)
 		return -errno;
-	snprintf(info.name, sizeof(info.name), "%.31s", table);
-	if (getsockopt(s, IPPROTO_IP, ARPT_SO_GET_INFO, &info, &l)) {
-		err = errno == ENOENT ? 0 : -errno;
+	err = xt_fetch(s, IPPROTO_IP, ARPT_SO_GET_INFO, ARPT_SO_GET_ENTRIES, table, &info,
+		       sizeof(info), &all);
+	if (err || !all)
 		goto out;
-	}
-	l = sizeof(*all) + info.size;
-	all = calloc(1, l);
-	if (!all) {
-		err = -ENOMEM;
-		goto out;
-	}
-	snprintf(all->name, sizeof(all->name), "%s", info.name);
-	all->size = info.size;
-	if (getsockopt(s, IPPROTO_IP, ARPT_SO_GET_ENTRIES, all, &l)) {
-		err = -errno;
-		goto out;
-	}
 	for (h = 0; h < NF_ARP_NUMHOOKS; h++) {
 		const struct arpt_entry *e;
 		const struct xt_standard_target *t;
