@@ -98,6 +98,25 @@ int procfs__read(pid_t pid, const char *name, char **out, size_t *lenp)
 	return 0;
 }
 
+int procfs__write(pid_t pid, const char *name, const char *buf, size_t len)
+{
+	char path[128];
+	ssize_t n;
+	int fd, err = 0;
+
+	proc_path(pid, name, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = write(fd, buf, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
 int procfs__parse_stat(const char *buf, struct procfs_stat *st)
 {
 	unsigned long long v[64];

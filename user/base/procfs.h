@@ -44,6 +44,13 @@ struct procfs_stat {
  */
 int procfs__read(pid_t pid, const char *name, char **out, size_t *len);
 
+/**
+ * procfs__write() - write @len bytes of @buf to /proc/@pid/@name in one
+ * write(), as the kernel's knobs want them.
+ * Return: 0, -errno; -EIO for a short write (the value was not taken).
+ */
+int procfs__write(pid_t pid, const char *name, const char *buf, size_t len);
+
 /* Parse /proc/@pid/stat. Return: 0, -ESRCH, -EINVAL (unexpected format). */
 int procfs__stat(pid_t pid, struct procfs_stat *st);
 /* Parse the text of a stat file (NUL-terminated). Return: 0 or -EINVAL. */

@@ -221,8 +221,8 @@ int restore_taskstate__thread(struct restore_ctx *ctx, struct rtask *tt, pid_t p
 /* Written from pidtrace: the kernel allows it from outside. */
 static int oom_score_adj(struct restore_ctx *ctx, struct rtask *t)
 {
-	char name[64], buf[16], *cur = NULL;
-	int fd, len, err = 0;
+	char buf[16], *cur = NULL;
+	int len, err;
 
 	if (!t->core->has_oom_score_adj)
 		return 0;
@@ -233,12 +233,7 @@ static int oom_score_adj(struct restore_ctx *ctx, struct rtask *t)
 		return 0;
 	}
 	free(cur);
-	snprintf(name, sizeof(name), "/proc/%d/oom_score_adj", t->opid);
-	fd = open(name, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, len) != len)
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
+	err = procfs__write(t->opid, "oom_score_adj", buf, len);
 	if (err)
 		return restore_ctx__fail(ctx, t->pid, err, "pid %d: oom_score_adj %d: %s", t->pid,
 				     t->core->oom_score_adj, strerror(-err));
@@ -253,21 +248,16 @@ static int oom_score_adj(struct restore_ctx *ctx, struct rtask *t)
 static int mm_knobs(struct restore_ctx *ctx, struct rtask *t)
 {
 	const TaskCore *c = t->core;
-	char name[64], buf[16], *cur = NULL;
-	int fd, len, err = 0;
+	char buf[16], *cur = NULL;
+	int len, err = 0;
 	long r;
 
 	if (c->has_coredump_filter) {
 		len = snprintf(buf, sizeof(buf), "%08x", c->coredump_filter);
 		if (procfs__read(t->opid, "coredump_filter", &cur, NULL) ||
 		    (size_t)len != strcspn(cur, "\n") || memcmp(cur, buf, len)) {
-			snprintf(name, sizeof(name), "/proc/%d/coredump_filter", t->opid);
-			fd = open(name, O_WRONLY | O_CLOEXEC);
 			len = snprintf(buf, sizeof(buf), "0x%x", c->coredump_filter);
-			if (fd < 0 || write(fd, buf, len) != len)
-				err = -errno;
-			if (fd >= 0)
-				close(fd);
+			err = procfs__write(t->opid, "coredump_filter", buf, len);
 		}
 		free(cur);
 		if (err)
@@ -307,8 +297,8 @@ static int autogroup_nice(struct restore_ctx *ctx, struct rtask *t)
 {
 	const TaskCore *c = t->core;
 	unsigned long id, other;
-	char name[64], buf[16];
-	int nice, onice, fd, len, err;
+	char buf[16];
+	int nice, onice, len, err;
 
 	if (!c->has_autogroup_nice)
 		return 0;
@@ -324,13 +314,8 @@ static int autogroup_nice(struct restore_ctx *ctx, struct rtask *t)
 		return 0;
 	}
 	if (!err) {
-		snprintf(name, sizeof(name), "/proc/%d/autogroup", t->opid);
 		len = snprintf(buf, sizeof(buf), "%d", c->autogroup_nice);
-		fd = open(name, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, buf, len) != len)
-			err = -errno;
-		if (fd >= 0)
-			close(fd);
+		err = procfs__write(t->opid, "autogroup", buf, len);
 	}
 	if (!err)
 		err = autogroup_of(t->opid, &id, &nice);
