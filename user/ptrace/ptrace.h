@@ -248,7 +248,8 @@ struct ptrace_helper;
  * Return: 0; -EOPNOTSUPP (not crash-safe here, a stopped group, no room
  * on the stack); the clone's own error (-EAGAIN under pids.max or
  * RLIMIT_NPROC, -EPERM by a seccomp filter...); -errno. On error @t is
- * as it was (or gone: -ESRCH).
+ * as it was (or gone: -ESRCH), but for -ENOTRECOVERABLE: it could not be
+ * put back (said).
  */
 int ptrace__helper_start(struct ptrace_task *t, size_t area_len, struct ptrace_helper **out);
 /* H's tid (as pidtrace sees it); 0 once gone. */
@@ -262,7 +263,8 @@ unsigned long ptrace__helper_area(const struct ptrace_helper *hp, size_t *len);
 int ptrace__helper_calls(struct ptrace_helper *hp, struct ptrace_call *calls, size_t n);
 /*
  * H exits (by its own frame) and is reaped; @t's clone returns and its
- * frame puts it back. Frees @hp (NULL ok). Return: 0 or -errno (-ESRCH: @t gone).
+ * frame puts it back. Frees @hp (NULL ok). Return: 0 or -errno (-ESRCH: @t
+ * gone; -ENOTRECOVERABLE: @t could not be put back, said).
  */
 int ptrace__helper_end(struct ptrace_helper *hp);
 

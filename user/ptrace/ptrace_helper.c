@@ -345,8 +345,11 @@ int ptrace__helper_start(struct ptrace_task *t, size_t area_len, struct ptrace_h
 	ptrace__helper_end(hp);
 	return err;
 back:
-	if (!t->exited && put_back(hp) && !t->exited)
-		pr_debug("pid %d: could not put it back after a failed helper clone", t->pid);
+	/* Not put back as it was: never a quiet fallback to the copy path. */
+	if (!t->exited && put_back(hp) && !t->exited) {
+		pr_err("pid %d: cannot put it back as it was after a failed helper clone", t->pid);
+		err = -ENOTRECOVERABLE;
+	}
 out:
 	if (t->exited)
 		err = -ESRCH;
@@ -370,8 +373,10 @@ int ptrace__helper_end(struct ptrace_helper *hp)
 	if (!err && hp->clone_ret != tid)
 		pr_debug("pid %d: helper clone returned %ld for thread %d", t->pid, hp->clone_ret,
 			 tid);
-	if (err && !t->exited && put_back(hp) && !t->exited)
-		pr_debug("pid %d: could not put it back after its helper", t->pid);
+	if (err && !t->exited && put_back(hp) && !t->exited) {
+		pr_err("pid %d: cannot put it back as it was after its vmsplice helper", t->pid);
+		err = -ENOTRECOVERABLE;
+	}
 	if (t->exited)
 		err = -ESRCH;
 	ptrace__requeue_stop(t);

@@ -241,6 +241,11 @@ static int try_splice(struct dump_pages *b)
 		b->err_printed = false;
 		return err;
 	}
+	/* The task could not be put back as it was (said): the dump fails. */
+	if (err == -ENOTRECOVERABLE) {
+		b->err_printed = true;
+		return err;
+	}
 	if (err)
 		b->ctx->splice_fallbacks++;
 	else

@@ -442,7 +442,7 @@ int dump_splice__start(struct dump_ctx *ctx, struct ptrace_task *pt, struct imag
 		/* Nothing was written: only the task's way back can fail now. */
 		err = ptrace__helper_end(s->hp);
 		free(s);
-		return err == -ESRCH ? err : -EOPNOTSUPP;
+		return err == -ESRCH || err == -ENOTRECOVERABLE ? err : -EOPNOTSUPP;
 	}
 	pr_debug("pid %d: pages by vmsplice in helper thread %d, two %zu-byte pipes",
 		 ptrace__pid(pt), ptrace__helper_tid(s->hp), s->pipe_sz);
