@@ -10,6 +10,7 @@
 
 #include "zdtm.h"
 
+/* An empty file is PID 1's autogroup (a runner without setsid()): id 0. */
 static int autogroup_of(pid_t pid, unsigned long *id, int *nice)
 {
 	char path[64];
@@ -21,6 +22,11 @@ static int autogroup_of(pid_t pid, unsigned long *id, int *nice)
 	if (!f)
 		return -1;
 	n = fscanf(f, "/autogroup-%lu nice %d", id, nice);
+	if (n == EOF && !ferror(f)) {
+		*id = 0;
+		*nice = 0;
+		n = 2;
+	}
 	fclose(f);
 	return n == 2 ? 0 : -1;
 }

@@ -71,6 +71,30 @@ static void test_gone_is_esrch(void)
 }
 
 /* One reader of smaps' VmFlags for dump and restore: whole two-letter words only. */
+/*
+ * A task in PID 1's autogroup (a runner started without setsid()) reads
+ * an empty file: that is no autogroup of its own, not a bad file (a dump
+ * in CI failed every task on it).
+ */
+static void test_autogroup(void)
+{
+	unsigned long id = 7;
+	int nice = 7;
+	char *buf = NULL;
+
+	CHECK(procfs__parse_autogroup("", &id, &nice) == -ENODATA);
+	CHECK(procfs__parse_autogroup("/autogroup-1234 nice -3\n", &id, &nice) == 0);
+	CHECK(id == 1234 && nice == -3);
+	CHECK(procfs__parse_autogroup("/autogroup-12 nice 3", &id, &nice) == -EINVAL);
+	CHECK(procfs__parse_autogroup("/autogroup-12 nice 3 x\n", &id, &nice) == -EINVAL);
+	CHECK(procfs__parse_autogroup("/autogroup-12 nice 20\n", &id, &nice) == -EINVAL);
+	CHECK(procfs__parse_autogroup("autogroup not enabled\n", &id, &nice) == -EINVAL);
+	/* Ours, whichever autogroup this runs in. */
+	CHECK(procfs__read(0, "autogroup", &buf, NULL) == 0);
+	CHECK(procfs__autogroup(0, &id, &nice) == (*buf ? 0 : -ENODATA));
+	free(buf);
+}
+
 static void test_vmflags(void)
 {
 	CHECK(procfs__has_vmflag("rd wr mr mw me ac", "rd"));
@@ -89,4 +113,5 @@ UNIT_MAIN({
 	RUN(test_status_fields);
 	RUN(test_gone_is_esrch);
 	RUN(test_vmflags);
+	RUN(test_autogroup);
 })

@@ -117,6 +117,35 @@ int procfs__write(pid_t pid, const char *name, const char *buf, size_t len)
 	return err;
 }
 
+int procfs__parse_autogroup(const char *buf, unsigned long *id, int *nice)
+{
+	unsigned long i;
+	char tail;
+	int n;
+
+	if (!*buf)
+		return -ENODATA;
+	/* "%c" must match nothing but the newline: no text after N. */
+	if (sscanf(buf, "/autogroup-%lu nice %d%c", &i, &n, &tail) != 3 || tail != '\n' ||
+	    buf[strlen(buf) - 1] != '\n' || n < -20 || n > 19)
+		return -EINVAL;
+	*id = i;
+	*nice = n;
+	return 0;
+}
+
+int procfs__autogroup(pid_t pid, unsigned long *id, int *nice)
+{
+	char *buf = NULL;
+	int err;
+
+	err = procfs__read(pid, "autogroup", &buf, NULL);
+	if (!err)
+		err = procfs__parse_autogroup(buf, id, nice);
+	free(buf);
+	return err;
+}
+
 int procfs__parse_stat(const char *buf, struct procfs_stat *st)
 {
 	unsigned long long v[64];

@@ -51,6 +51,20 @@ int procfs__read(pid_t pid, const char *name, char **out, size_t *len);
  */
 int procfs__write(pid_t pid, const char *name, const char *buf, size_t len);
 
+/**
+ * procfs__autogroup() - the session autogroup of @pid (0: pidtrace).
+ * /proc/@pid/autogroup says "/autogroup-ID nice N" while the task's
+ * session has an autogroup of its own (setsid() made one) and nothing
+ * while it is in the boot-time one, PID 1's, that no setsid() left and
+ * whose nice cannot be set (a runner started without setsid() and all
+ * it starts are there).
+ * Return: 0; -ENODATA in the boot-time autogroup; -ENOENT without
+ * autogroups (no such file); -ESRCH; -EINVAL for any other text.
+ */
+int procfs__autogroup(pid_t pid, unsigned long *id, int *nice);
+/* The same, of the file's text @buf. */
+int procfs__parse_autogroup(const char *buf, unsigned long *id, int *nice);
+
 /* Parse /proc/@pid/stat. Return: 0, -ESRCH, -EINVAL (unexpected format). */
 int procfs__stat(pid_t pid, struct procfs_stat *st);
 /* Parse the text of a stat file (NUL-terminated). Return: 0 or -EINVAL. */

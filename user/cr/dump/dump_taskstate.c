@@ -372,14 +372,14 @@ static int mm_knobs(struct dump_task *t, TaskCore *core)
 /*
  * The nice of the session's autogroup (setsid() makes one, children share
  * it), kept only while autogroups are on: otherwise the file says so but
- * schedules nothing.
+ * schedules nothing. A task still in PID 1's autogroup (no setsid() since
+ * boot on its line) has no nice to keep: that one's cannot be set.
  */
 static int autogroup(struct dump_task *t, TaskCore *core)
 {
-	char *buf = NULL, *end, on = '0';
-	const char *f;
-	long v;
-	int err, fd;
+	unsigned long id;
+	char on = '0';
+	int err, fd, nice;
 
 	fd = open("/proc/sys/kernel/sched_autogroup_enabled", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -389,22 +389,15 @@ static int autogroup(struct dump_task *t, TaskCore *core)
 	}
 	if (on != '1')
 		return 0;
-	err = procfs__read(t->pid, "autogroup", &buf, NULL);
-	if (err == -ENOENT)
+	err = procfs__autogroup(t->pid, &id, &nice);
+	if (err == -ENOENT || err == -ENODATA)
 		return 0;
+	if (err == -EINVAL)
+		pr_err("pid %d: cannot read its autogroup's nice", t->pid);
 	if (err)
 		return err;
-	f = strstr(buf, " nice ");
-	errno = 0;
-	v = f ? strtol(f + 6, &end, 10) : 0;
-	if (!f || end == f + 6 || errno || v < -20 || v > 19) {
-		pr_err("pid %d: cannot read its autogroup's nice", t->pid);
-		free(buf);
-		return -EINVAL;
-	}
-	free(buf);
 	core->has_autogroup_nice = true;
-	core->autogroup_nice = (int32_t)v;
+	core->autogroup_nice = (int32_t)nice;
 	return 0;
 }
 

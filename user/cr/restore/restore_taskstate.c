@@ -273,25 +273,13 @@ static int mm_knobs(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
-/* /proc/@pid/autogroup (pid 0: pidtrace's): "/autogroup-ID nice N". */
-static int autogroup_of(pid_t pid, unsigned long *id, int *nice)
-{
-	char *buf = NULL;
-	int err;
-
-	err = procfs__read(pid, "autogroup", &buf, NULL);
-	if (!err && sscanf(buf, "/autogroup-%lu nice %d", id, nice) != 2)
-		err = -EINVAL;
-	free(buf);
-	return err;
-}
-
 /*
  * The nice of the session's autogroup, written from pidtrace once the
  * session is made (setsid() made the autogroup). An autogroup that is
  * not the tree's own (the task is in pidtrace's, or the --pidns init's:
- * its session was not made by the restore) is not changed: that would
- * change the nice of processes outside the tree. Said in one line.
+ * its session was not made by the restore; or in PID 1's, whose nice
+ * cannot be set) is not changed: that would change the nice of processes
+ * outside the tree. Said in one line.
  */
 static int autogroup_nice(struct restore_ctx *ctx, struct rtask *t)
 {
@@ -302,13 +290,15 @@ static int autogroup_nice(struct restore_ctx *ctx, struct rtask *t)
 
 	if (!c->has_autogroup_nice)
 		return 0;
-	err = autogroup_of(t->opid, &id, &nice);
+	err = procfs__autogroup(t->opid, &id, &nice);
 	if (err == -ENOENT)
 		return 0;
 	if (!err && nice == c->autogroup_nice)
 		return 0;
-	if (!err && ((!autogroup_of(0, &other, &onice) && other == id) ||
-		     (ctx->init_opid && !autogroup_of(ctx->init_opid, &other, &onice) && other == id))) {
+	if (err == -ENODATA ||
+	    (!err && ((!procfs__autogroup(0, &other, &onice) && other == id) ||
+		      (ctx->init_opid && !procfs__autogroup(ctx->init_opid, &other, &onice) &&
+		       other == id)))) {
 		pr_warn("pid %d: autogroup nice %d not restored: its session's autogroup is not the tree's",
 			t->pid, c->autogroup_nice);
 		return 0;
@@ -318,7 +308,7 @@ static int autogroup_nice(struct restore_ctx *ctx, struct rtask *t)
 		err = procfs__write(t->opid, "autogroup", buf, len);
 	}
 	if (!err)
-		err = autogroup_of(t->opid, &id, &nice);
+		err = procfs__autogroup(t->opid, &id, &nice);
 	if (!err && nice != c->autogroup_nice)
 		err = -EIO;
 	if (err)
