@@ -248,7 +248,9 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%lx-%lx", pid, s->start, s->end);
 	n = readlink(mf, link, sizeof(link) - 1);
 	if (n < 0 || stat(mf, &st))
-		return procfs__exists(pid) ? refuse(pid, s, strerror(errno)) : -ESRCH;
+		/* ESRCH: killed meanwhile, a zombie whose memory is gone. */
+		return errno != ESRCH && procfs__exists(pid) ? refuse(pid, s, strerror(errno)) :
+							       -ESRCH;
 	link[n] = '\0';
 	/* A packet socket's ring: mapped again from the restored socket (dump_packet_map.c). */
 	if (!strncmp(link, "socket:[", 8))
