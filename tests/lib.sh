@@ -55,6 +55,15 @@ kill_ours() {
 	return 0
 }
 
+# pgrep_ours NAME: the pids named NAME in this test's cgroup, not those
+# of another suite running beside it (a count by name alone failed a
+# test when a second suite ran the same program).
+pgrep_ours() {
+	local p
+	for p in $(pgrep -x "$1"); do in_our_cgroup "$p" && echo "$p"; done
+	return 0
+}
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2"; }

@@ -36,7 +36,7 @@ left_over() {
 	for p in $(jq -r '.tasks[].pid, (.tasks[].threads[]?.tid)' "$CR_DIR/show.json"); do
 		[ -e "/proc/$p" ] && echo "pid $p ($(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null))"
 	done
-	pgrep -x "$1" | sed 's/^/named /'
+	pgrep_ours "$1" | sed 's/^/named /'
 	return 0
 }
 

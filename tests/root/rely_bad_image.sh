@@ -235,14 +235,14 @@ restore_refuses() {
 	local name=$1 file=$2 cmd=$3 rc before
 	fresh
 	(cd "$B" && eval "$cmd")
-	before=$(pgrep -c -x dump_target)
+	before=$(pgrep_ours dump_target | wc -l)
 	"$PIDTRACE" restore -D "$B" >"$T/out" 2>"$T/err"
 	rc=$?
 	if [ "$rc" = 0 ]; then
 		fail "$name" "restore succeeded"
 	elif ! grep -q "$B${file:+/$file}" "$T/err" "$T/out"; then
 		fail "$name" "the error does not name $file: $(head -c 300 "$T/err")"
-	elif [ "$(pgrep -c -x dump_target)" != "$before" ]; then
+	elif [ "$(pgrep_ours dump_target | wc -l)" != "$before" ]; then
 		fail "$name" "a process was left behind"
 	else
 		pass "$name"

@@ -38,7 +38,7 @@ left_over() {
 	for p in $(jq -r '.tasks[].pid, (.tasks[].threads[]?.tid)' "$1/show.json"); do
 		[ -e "/proc/$p" ] && echo "pid $p ($(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null))"
 	done
-	pgrep -x "$2" | sed 's/^/named /'
+	pgrep_ours "$2" | sed 's/^/named /'
 	return 0
 }
 
@@ -121,7 +121,7 @@ killed_at() {
 		same "killed_at_${n}_nothing_left" "$(left_over "$CR_DIR" "$TREE")" ""
 	else
 		fail "killed_at_${n}_nothing_left" "still running: $(left_over "$CR_DIR" "$TREE" | tr '\n' ' ')"
-		for q in $(pgrep -x "$TREE"); do kill -9 "$q"; done
+		kill_ours 9 $(pgrep_ours "$TREE")
 		kill -9 "$reaper" 2>/dev/null
 		wait "$reaper" 2>/dev/null
 	fi
@@ -144,7 +144,7 @@ cr_cleanup_restore() {
 	local q
 	[ -n "$CR_RESTORE" ] && kill -9 "$CR_RESTORE" 2>/dev/null && wait "$CR_RESTORE" 2>/dev/null
 	CR_RESTORE=
-	for q in $(pgrep -x "$TREE"); do kill -9 "$q"; done
+	kill_ours 9 $(pgrep_ours "$TREE")
 	wait_for 5 eval '[ -z "$(left_over "$CR_DIR" "$TREE")" ]'
 }
 for p in $POINTS; do
