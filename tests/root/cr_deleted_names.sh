@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# cr_deleted_names: deleted files come back under the names /proc showed
+# (restore_named.c; zdtm link10, unlink_mmap01, unlink_fstat02, fd01 as
+# tools/procdiff saw them): zdtm_deleted_names checks readlink of its fds,
+# its maps lines and fdinfo flags after restore against what they were
+# (an fd only, a file mapped through two links and held by an fd of the
+# second, an O_TMPFILE fd whose flags keep __O_TMPFILE|O_DIRECTORY).
+#   - names taken by new files: NAME.pidtrace-PID-N beside them, those
+#     files untouched, the contents right;
+#   - no name can be given (test fault): nameless as before, said in one
+#     warning, the restore verified;
+#   - pidtrace killed at the naming step (the files filled, still
+#     nameless): nothing left in the directory;
+#   - no file of the restore's left in the directory after any of them.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cr_lib.sh"
+need_root
+
+# What the directory holds but the test's own files (names a restore could leave).
+strays() { find "$CR_DIR" -mindepth 1 -maxdepth 1 ! -name img ! -name log ! -name 'restore.*' ! -name 'dump.*' ! -name 'show.*' -printf '%f ' | tr ' ' '\n' | sort | tr '\n' ' '; }
+
+# The names as they were.
+cr_roundtrip_show names zdtm_deleted_names \
+	'tmpfile=[.tasks[0].fds[] | select(.type == "deleted" and .tmpfile)] | length == 1'
+same names_left_nothing "$(strays)" ""
+
+# Names taken by new files: beside them, the new files untouched.
+if cr_start taken zdtm_deleted_names taken && cr_dump; then
+	cr_restore_verify taken
+	same taken_left_only_new "$(strays)" "fd-del map-del map-del.lnk "
+else
+	fail taken_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+
+# No name can be given (test fault, the first file): nameless, said.
+if cr_start noname zdtm_deleted_names loose && cr_dump; then
+	PIDTRACE_FAULT=restore-name cr_restore_verify noname
+	if jq -r '.warnings[]?' "$CR_DIR/restore.json" | grep -q "^deleted file $CR_DIR/map-del.*: restored nameless (test fault)$"; then
+		pass noname_said
+	else
+		fail noname_said "$(head -c 300 "$CR_DIR/restore.json")"
+	fi
+	same noname_left_nothing "$(strays)" ""
+else
+	fail noname_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+
+# pidtrace killed at the naming step: the files, filled, were nameless.
+if cr_start killname zdtm_deleted_names && cr_dump; then
+	if PIDTRACE_FAULT=restore-name:kill cr_restore; then
+		fail killname_killed "the restore succeeded: $(head -c 300 "$CR_DIR/restore.json")"
+	else
+		wait_for 30 cr_gone "$CR_RESTORE"
+		pass killname_killed
+	fi
+	same killname_left_nothing "$(strays)" ""
+else
+	fail killname_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
