@@ -7,7 +7,10 @@
  *    the first, privately through the second, held by an fd opened
  *    through the second (like link10), both names unlinked;
  *  - a file made by open(DIR, O_TMPFILE), never named (fdinfo flags with
- *    __O_TMPFILE|O_DIRECTORY).
+ *    __O_TMPFILE|O_DIRECTORY);
+ *  - shared anonymous memory opened through /proc/self/map_files
+ *    ("/dev/zero (deleted)" on the kernel's mount, zdtm shmemfd): one held
+ *    by its fd only, one mapped too (the fd and the mapping one object).
  * After restore: readlink of each fd, the maps line of each mapping and
  * each fd's fdinfo flags are what they were (the O_TMPFILE file's name is
  * "DIR/#INODE" of its new inode), and the contents. Argument "taken":
@@ -96,6 +99,51 @@ static void same_name(const char *what, const char *was, const char *now)
 	zdtm_fail("%s is '%s', it was '%s'%s", what, now, was, taken ? " (its name is taken)" : "");
 }
 
+/* MAP_SHARED|MAP_ANONYMOUS memory's fd through map_files; *@map: still mapped there, or unmapped. */
+static int anon_fd(char **map, int keep)
+{
+	char p[96];
+	char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int fd;
+
+	if (m == MAP_FAILED)
+		zdtm_fail("mmap shared anonymous");
+	snprintf(p, sizeof(p), "/proc/self/map_files/%lx-%lx", (unsigned long)m,
+		 (unsigned long)m + 4096);
+	fd = open(p, O_RDWR);
+	if (fd < 0)
+		zdtm_fail("open %s", p);
+	if (!keep) {
+		munmap(m, 4096);
+		m = NULL;
+		if (ftruncate(fd, 5) || write(fd, "hello", 5) != 5)
+			zdtm_fail("fill the shared memory");
+	} else {
+		memcpy(m, "mapped", 6);
+	}
+	*map = m;
+	return fd;
+}
+
+/* @fd: "/dev/zero (deleted)", not on /dev's file system, its contents. */
+static void check_anon(int fd, const char *m, const char *data, off_t size)
+{
+	char link[PATH_MAX], buf[16] = "";
+	struct stat st, dev;
+
+	fd_link(fd, link, sizeof(link));
+	if (strcmp(link, "/dev/zero (deleted)"))
+		zdtm_fail("shared memory fd %d is '%s'", fd, link);
+	if (fstat(fd, &st) || stat("/dev", &dev) || st.st_dev == dev.st_dev || st.st_size != size)
+		zdtm_fail("shared memory fd %d: a file of /dev's, or %lld bytes", fd,
+			  (long long)st.st_size);
+	if (pread(fd, buf, strlen(data), 0) != (ssize_t)strlen(data) || strcmp(buf, data))
+		zdtm_fail("shared memory fd %d holds '%s'", fd, buf);
+	/* One object with its mapping: a write through the fd shows there. */
+	if (m && (pwrite(fd, "M", 1, 0) != 1 || m[0] != 'M'))
+		zdtm_fail("shared memory fd %d and its mapping are not one object", fd);
+}
+
 static char byte_at(size_t i)
 {
 	return (char)('a' + (i * 11) % 26);
@@ -138,8 +186,8 @@ int main(int argc, char **argv)
 	char a_p[PATH_MAX + 16], m_p[PATH_MAX + 16], l_p[PATH_MAX + 16], buf[SIZE];
 	char was[5][PATH_MAX + 64], now[PATH_MAX + 64], want[PATH_MAX + 64];
 	unsigned long fl[3];
-	int a, m, l, t, i;
-	char *m1, *m2;
+	int a, m, l, t, i, z1, z2;
+	char *m1, *m2, *zm1, *zm2;
 	struct stat st;
 
 	zdtm_init();
@@ -169,6 +217,8 @@ int main(int argc, char **argv)
 		zdtm_fail("O_TMPFILE in %s", dir);
 	if (unlink(a_p) || unlink(m_p) || unlink(l_p))
 		zdtm_fail("unlink");
+	z1 = anon_fd(&zm1, 0);
+	z2 = anon_fd(&zm2, 1);
 	if (taken) {
 		put("fd-del", "new a");
 		put("map-del", "new m");
@@ -216,6 +266,8 @@ int main(int argc, char **argv)
 	if (pread(t, buf, 100, 0) != 100)
 		zdtm_fail("read the O_TMPFILE file");
 	check_data("O_TMPFILE file", buf, 100);
+	check_anon(z1, zm1, "hello", 5);
+	check_anon(z2, zm2, "mapped", 4096);
 	if (fstat(a, &st) || st.st_nlink || (st.st_mode & 07777) != 0640)
 		zdtm_fail("fd-del: %lu links, mode %o", (unsigned long)st.st_nlink, st.st_mode & 07777);
 	if (fstat(l, &st) || st.st_nlink)

@@ -4,7 +4,9 @@
 # tools/procdiff saw them): zdtm_deleted_names checks readlink of its fds,
 # its maps lines and fdinfo flags after restore against what they were
 # (an fd only, a file mapped through two links and held by an fd of the
-# second, an O_TMPFILE fd whose flags keep __O_TMPFILE|O_DIRECTORY).
+# second, an O_TMPFILE fd whose flags keep __O_TMPFILE|O_DIRECTORY; fds
+# of shared anonymous memory opened through map_files, zdtm shmemfd and
+# shmemfd-priv: "/dev/zero (deleted)" off /dev, one object with its mapping).
 #   - names taken by new files: NAME.pidtrace-PID-N beside them, those
 #     files untouched, the contents right;
 #   - no name can be given (test fault): nameless as before, said in one

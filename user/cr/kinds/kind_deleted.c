@@ -112,6 +112,21 @@ static int dump_linked(const struct fd_live *l, FdEntry *e)
 	return 0;
 }
 
+/*
+ * Shared anonymous memory opened through /proc/PID/map_files (zdtm
+ * shmemfd): "/dev/zero (deleted)" on the kernel's internal shmem mount,
+ * another device than the task's /dev.
+ */
+static bool anon_shmem(const struct fd_live *l)
+{
+	char dev[64];
+	struct stat st;
+
+	snprintf(dev, sizeof(dev), "/proc/%d/root/dev", l->pid);
+	return !strcmp(l->link, "/dev/zero" DELETED) && !stat(dev, &st) &&
+	       st.st_dev != l->st->st_dev;
+}
+
 /* Its contents once per inode (dump_ghost.c), shared with mappings of it. */
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
@@ -135,6 +150,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 		return -ENOMEM;
 	e->has_size = true;
 	e->size = st->st_size;
+	e->has_anon_shmem = e->anon_shmem = anon_shmem(l);
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
 	snprintf(what, sizeof(what), "pid %d fd %d", l->pid, l->fd);
 	err = dump_ghost__save(ctx, d, what, l->link, strlen(l->link) - strlen(DELETED), st, l->pid, path);

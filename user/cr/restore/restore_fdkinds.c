@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -295,6 +296,41 @@ static int make_tmpfile(const DeletedFileEntry *d, const FdEntry *t, uint64_t in
 }
 
 /*
+ * Shared anonymous memory @e held by an fd (fd_entry.anon_shmem): the
+ * image's object of that inode when a mapping has it (restore_shmem.c),
+ * else made so again, mapped, opened through /proc/self/map_files (the
+ * same "/dev/zero (deleted)" on the kernel's mount), unmapped, filled.
+ */
+static int make_anon_shmem(struct restore_ctx *ctx, const DeletedFileEntry *d, const FdEntry *e)
+{
+	size_t page = sysconf(_SC_PAGESIZE), len = d->size ? (d->size + page - 1) & ~(page - 1) : page;
+	const struct rkept *shm = kept(ctx->fdk->memfds, ctx->fdk->nmemfds, e->ino, 0);
+	int fd, err = 0;
+	char path[80];
+	void *p;
+
+	if (shm) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", shm->fd);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)p,
+		 (unsigned long)p + len);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		err = -errno;
+	munmap(p, len);
+	if (!err)
+		err = ghost_data__fill(fd, d);
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+/*
  * Create @d (the file @e names) again: nameless in its directory
  * (O_TMPFILE), filled, then given for an instant each name its fds had
  * (restore_named.c). A directory without O_TMPFILE: made under its old
@@ -310,6 +346,8 @@ static int make_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k,
 	int fd, err;
 
 	*made = 0;
+	if (e->anon_shmem)
+		return make_anon_shmem(ctx, d, e);
 	if (d->ro_mount)
 		return restore_rofs__make(d);
 	fd = make_tmpfile(d, restore_ctx__find_fd(ctx, FD_TYPE__FD_DELETED, e->ino, made_tmpfile,
