@@ -120,6 +120,9 @@ static int anon_fd(char **map, int keep)
 			zdtm_fail("fill the shared memory");
 	} else {
 		memcpy(m, "mapped", 6);
+		/* Mapped past its end too (zdtm shmemfd-priv): its size stays 4096. */
+		if (mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED)
+			zdtm_fail("mmap past the end");
 	}
 	*map = m;
 	return fd;

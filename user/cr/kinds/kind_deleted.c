@@ -193,6 +193,18 @@ static bool mapped(const struct restore_ctx *ctx, uint64_t dev, uint64_t ino)
 }
 
 /*
+ * restore_ctx__find_fd()'s pick: another fd of the file had @arg's name (a
+ * file made by name, not O_TMPFILE: on a read-only mount, or a file system
+ * without O_TMPFILE, every fd comes back by the first one's name).
+ */
+static bool other_name(const FdEntry *e, const void *arg)
+{
+	const struct fd_live *l = arg;
+
+	return e->deleted && e->path && !strcmp(e->path, l->link);
+}
+
+/*
  * The name: its own, or what restore gives when that cannot be (and said
  * so: restore_named.c). Made by O_TMPFILE: __O_TMPFILE|O_DIRECTORY in its
  * flags again, but where restore said it could not (the file mapped too,
@@ -204,7 +216,8 @@ static int verify_name(struct verify *v, const FdEntry *e, const struct fd_live 
 	uint64_t flags = 0;
 
 	snprintf(w, sizeof(w), "fd %u: file", e->fd);
-	if (e->path && !restore_named__same(e->path, l->link))
+	if (e->path && !restore_named__same(e->path, l->link) &&
+	    !restore_ctx__find_fd(v->ctx, FD_TYPE__FD_DELETED, e->ino, other_name, l, NULL))
 		return restore_verify__str(v, w, e->path, l->link);
 	if (!e->tmpfile || e->deleted->ro_mount || mapped(v->ctx, e->dev, e->ino))
 		return 0;

@@ -310,6 +310,12 @@ static int make_anon_shmem(struct restore_ctx *ctx, const DeletedFileEntry *d, c
 	void *p;
 
 	if (shm) {
+		/*
+		 * The object spans every mapping of it (zdtm shmemfd-priv maps
+		 * past its end); its size is the file's, as the fd saw it.
+		 */
+		if (ftruncate(shm->fd, d->size))
+			return -errno;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", shm->fd);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		return fd < 0 ? -errno : fd;
