@@ -13,6 +13,8 @@
 #     warning, the restore verified;
 #   - pidtrace killed at the naming step (the files filled, still
 #     nameless): nothing left in the directory;
+#   - an image saying an fd was made by O_TMPFILE when it was not: the
+#     restore fails on its flags in one line (verification);
 #   - no file of the restore's left in the directory after any of them.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
@@ -60,5 +62,27 @@ if cr_start killname zdtm_deleted_names && cr_dump; then
 	same killname_left_nothing "$(strays)" ""
 else
 	fail killname_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+
+# Verification says what did not come back: an image claiming an fd was
+# made by O_TMPFILE (fd-del was not: it is made by name) fails the restore
+# on its flags, in one line, and is rolled back.
+if cr_start badflags zdtm_deleted_names && cr_dump; then
+	read -r _ I FD <<<"$(image_fd "$CR_DIR/img" '.path != null and (.path | endswith("/fd-del (deleted)"))')"
+	if [ -n "$I" ] && image_set "$CR_DIR/img" "files-$CR_PID.img" "fds.$I.tmpfile" 1; then
+		if cr_restore; then
+			fail badflags_refused "the restore succeeded"
+		else
+			wait_for 30 cr_gone "$CR_RESTORE"
+			same badflags_said "$(jq -r .error "$CR_DIR/restore.json")" \
+				"verify: pid $CR_PID: fd $FD: O_TMPFILE flags 020200000 in the image, 00 after restore"
+		fi
+		same badflags_left_nothing "$(strays)" ""
+	else
+		fail badflags_edit "no fd-del in the image"
+	fi
+else
+	fail badflags_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
 fi
 cr_cleanup

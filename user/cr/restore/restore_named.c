@@ -196,20 +196,24 @@ static int open_linked(int fd, const char *name)
 	return ro;
 }
 
+/* @fd into @set under @path, or closed. */
 static int add(struct restore_named **set, uint64_t dev, uint64_t ino, const char *path, int fd)
 {
-	struct named_fd *arr;
+	struct named_fd *arr = NULL;
 	char b[4200];
 
-	if (!*set && !(*set = calloc(1, sizeof(**set))))
+	if (*set || (*set = calloc(1, sizeof(**set))))
+		arr = realloc((*set)->fds, ((*set)->n + 1) * sizeof(*arr));
+	if (!arr) {
+		close(fd);
 		return -ENOMEM;
-	arr = realloc((*set)->fds, ((*set)->n + 1) * sizeof(*arr));
-	if (!arr)
-		return -ENOMEM;
+	}
 	(*set)->fds = arr;
 	arr[(*set)->n] = (struct named_fd){ dev, ino, strdup(bare(path, b, sizeof(b))), fd };
-	if (!arr[(*set)->n].path)
+	if (!arr[(*set)->n].path) {
+		close(fd);
 		return -ENOMEM;
+	}
 	(*set)->n++;
 	return 0;
 }
@@ -264,12 +268,12 @@ int restore_named__give(const struct restore_ctx *ctx, struct restore_named **se
 			err = -EIO;
 		}
 	for (i = 0; i < made; i++) {
-		if (!err && ro[i] >= 0)
+		if (ro[i] < 0)
+			continue;
+		if (!err)
 			err = add(set, dev, ino, w.paths[i], ro[i]);
-		else if (ro[i] >= 0)
+		else
 			close(ro[i]);
-		if (!err && ro[i] >= 0)
-			ro[i] = -1;
 	}
 	free(linked);
 	free(ro);

@@ -291,7 +291,8 @@ static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
 		err = restore_verify__str(v, w, a->name, b->name);
 	}
 	/* A deleted file's name: its own, or what restore said it gave (restore_named.c). */
-	if (!err && a->cls == VC_OBJECT && a->file && !restore_named__same(a->file, b->file ? b->file : "")) {
+	if (!err && a->cls == VC_OBJECT && a->file &&
+	    !restore_named__same(a->file, b->file ? b->file : "")) {
 		snprintf(w, sizeof(w), "mapping %llx-%llx: file", (unsigned long long)a->start,
 			 (unsigned long long)a->end);
 		err = restore_verify__str(v, w, a->file, b->file ? b->file : "");
