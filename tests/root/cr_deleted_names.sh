@@ -14,7 +14,8 @@
 #   - pidtrace killed at the naming step (the files filled, still
 #     nameless): nothing left in the directory;
 #   - an image saying an fd was made by O_TMPFILE when it was not: the
-#     restore fails on its flags in one line (verification);
+#     restore fails on its flags in one line (verification); a mapping
+#     whose copy is named otherwise, on its name;
 #   - no file of the restore's left in the directory after any of them.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
@@ -84,5 +85,31 @@ if cr_start badflags zdtm_deleted_names && cr_dump; then
 	fi
 else
 	fail badflags_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+
+# A mapping that does not come back under its name (the image's copy
+# named otherwise, as if restore had got it wrong): verification fails
+# the restore naming the mapping and both names.
+if cr_start badmap zdtm_deleted_names && cr_dump; then
+	"$PIDTRACE" show -D "$CR_DIR/img" --json >"$CR_DIR/show.json"
+	K=$(jq '[.tasks[0].vmas | to_entries[] | select(.value.deleted.path // "" | endswith("/map-del")) | .key][0]' "$CR_DIR/show.json")
+	if [ "$K" != null ] && image_set "$CR_DIR/img" "mm-$CR_PID.img" "vmas.$K.ghost.path" "$CR_DIR/other"; then
+		if cr_restore; then
+			fail badmap_refused "the restore succeeded"
+		else
+			wait_for 30 cr_gone "$CR_RESTORE"
+			if jq -r .error "$CR_DIR/restore.json" | grep -Eq "^verify: pid $CR_PID: mapping [0-9a-f]+-[0-9a-f]+: file \"$CR_DIR/map-del \(deleted\)\" in the image, \"$CR_DIR/other \(deleted\)\" after restore$"; then
+				pass badmap_said
+			else
+				fail badmap_said "$(jq -r .error "$CR_DIR/restore.json")"
+			fi
+		fi
+		same badmap_left_nothing "$(strays)" ""
+	else
+		fail badmap_edit "no map-del mapping in the image"
+	fi
+else
+	fail badmap_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
 fi
 cr_cleanup
