@@ -16,6 +16,8 @@
 #   - an image saying an fd was made by O_TMPFILE when it was not: the
 #     restore fails on its flags in one line (verification); a mapping
 #     whose copy is named otherwise, on its name;
+#   - paused between the links and the unlinks (the window a kill leaves
+#     the names in): the names are there; let go, gone;
 #   - no file of the restore's left in the directory after any of them.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr_lib.sh"
@@ -111,5 +113,32 @@ if cr_start badmap zdtm_deleted_names && cr_dump; then
 	fi
 else
 	fail badmap_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
+fi
+cr_cleanup
+
+# The window: pidtrace paused once every name is linked and opened (test
+# pause): the names are there, for the few system calls until the unlinks;
+# let go, the restore ends with none of them left.
+stopped() { [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = T ]; }
+if cr_start window zdtm_deleted_names && cr_dump; then
+	(cd "$CR_DIR" && PIDTRACE_TEST_PAUSE=restore-name-linked exec "$PIDTRACE" restore \
+		-D "$CR_DIR/img" --json >"$CR_DIR/restore.json" 2>"$CR_DIR/restore.err") &
+	CR_RESTORE=$!
+	if wait_for 30 stopped "$CR_RESTORE"; then
+		same window_names_linked "$(strays)" "map-del map-del.lnk "
+		kill -CONT "$CR_RESTORE"
+		if wait_for 30 cr_reported && [ "$(jq -r .ok "$CR_DIR/restore.json")" = true ]; then
+			pass window_restore
+			same window_left_nothing "$(strays)" ""
+			cr_finish
+			same window_verify "$CR_RC/$(grep -c '^PASS' "$CR_DIR/log")" "0/1"
+		else
+			fail window_restore "$(head -c 300 "$CR_DIR/restore.json")"
+		fi
+	else
+		fail window_paused "pidtrace did not stop at restore-name-linked"
+	fi
+else
+	fail window_dump "$(tail -n 3 "$CR_DIR/dump.err" 2>/dev/null)"
 fi
 cr_cleanup
