@@ -9,8 +9,9 @@
 #   - restores that fail (an injected mmap or files-step error) are rolled
 #     back and leave no file behind; the working directory stays empty
 #     after the good restore too;
-#   - the restored maps: "DIR/#INODE (deleted)" (O_TMPFILE), and a memfd
-#     where the directory cannot take the file (injected); the exe link;
+#   - the restored maps: "PATH (deleted)" as before (made by O_TMPFILE,
+#     opened through its name for an instant), and a memfd where the
+#     directory cannot take the file (injected); the exe link;
 #   - the same image restored again with --pidns;
 #   - a deleted mapped file above 64 MiB is refused in one line naming the
 #     mapping and the file, and the program keeps running.
@@ -90,10 +91,13 @@ if readlink "/proc/$CR_PID/exe" | grep -Eq '(/#[0-9]+|/memfd:zdtm_deleted_map) \
 else
 	fail ghost_exe "$(readlink "/proc/$CR_PID/exe")"
 fi
-if grep -q "$CR_DIR/work/#[0-9]* (deleted)" <<<"$MAPS"; then
-	pass ghost_maps_tmpfile
+# Made by O_TMPFILE, then opened through their names (restore_named.c).
+if grep -q " $CR_DIR/work/data (deleted)$" <<<"$MAPS" &&
+	grep -q " $CR_DIR/work/shared (deleted)$" <<<"$MAPS" &&
+	! grep -q "/#[0-9]* (deleted)" <<<"$MAPS"; then
+	pass ghost_maps_named
 else
-	fail ghost_maps_tmpfile "$(grep deleted <<<"$MAPS" | head -n 3)"
+	fail ghost_maps_named "$(grep deleted <<<"$MAPS" | head -n 3)"
 fi
 if grep -q '/memfd:.* (deleted)' <<<"$MAPS"; then
 	pass ghost_maps_memfd_fallback

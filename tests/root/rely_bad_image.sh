@@ -147,8 +147,8 @@ for f in $FILES; do
 	fi
 	case_ "wrong_magic_$k" "$BR/$f: not a pidtrace image file \(bad magic\)" \
 		"printf 'X' | dd of=$f bs=1 seek=0 conv=notrunc status=none"
-	case_ "newer_version_$k" "$BR/$f: format version 7 is newer than this pidtrace reads \(6\)" \
-		"printf '\\x07' | dd of=$f bs=1 seek=8 conv=notrunc status=none"
+	case_ "newer_version_$k" "$BR/$f: format version 8 is newer than this pidtrace reads \(7\)" \
+		"printf '\\x08' | dd of=$f bs=1 seek=8 conv=notrunc status=none"
 done
 
 # ---- pages missing ----

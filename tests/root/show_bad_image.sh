@@ -34,7 +34,7 @@ damaged foreign "$T/bad/core-$P.img: not a pidtrace image file \(bad magic\)" \
 	"head -c $(stat -c %s "$GOOD/core-$P.img") /dev/urandom > core-$P.img && printf 'ELF!' | dd of=core-$P.img conv=notrunc status=none"
 damaged wrong_kind "$T/bad/$MM: wrong kind of file: core, expected mm" \
 	"cp core-$P.img $MM && truncate -s $SIZE $MM"
-damaged newer "$T/bad/$MM: format version 9 is newer than this pidtrace reads \(6\)" \
+damaged newer "$T/bad/$MM: format version 9 is newer than this pidtrace reads \(7\)" \
 	"printf '\\x09' | dd of=$MM bs=1 seek=8 conv=notrunc status=none"
 damaged missing "$T/bad/files-$P.img: missing" "rm files-$P.img"
 damaged flipped_id "$T/bad/core-$P.img: checksum mismatch \(the file is damaged\)" \

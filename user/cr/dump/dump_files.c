@@ -199,8 +199,10 @@ static int dump_fd(struct dump_ctx *ctx, struct dump_task *t, int fd, int *pidfd
 	 * A file made with O_TMPFILE keeps that flag (O_DIRECTORY with it):
 	 * how it was made, not how restore may open it again.
 	 */
-	if ((flags & __O_TMPFILE) && !S_ISDIR(st.st_mode))
+	if ((flags & __O_TMPFILE) && !S_ISDIR(st.st_mode)) {
 		e->flags &= ~(__O_TMPFILE | O_DIRECTORY);
+		e->has_tmpfile = e->tmpfile = true;
+	}
 	if (!procfs__field_u64(info, "pos:", 10, &v)) {
 		e->has_pos = true;
 		e->pos = v;

@@ -53,8 +53,12 @@
  * controlling terminal device of a session (task_core ctty_dev); a net
  * namespace the tree made itself (inventory netns_made: a reader of 4
  * would make the tree in pidtrace's), tun fds (FD_TUN).
+ * 6: firewall and conntrack entries of a net namespace made, the thread
+ * and task state tools/procdiff found left as pidtrace's (docs/image.md).
+ * 7: an fd's description made by O_TMPFILE (fd_entry.tmpfile): a reader
+ * of 6 would restore it without __O_TMPFILE|O_DIRECTORY, not a word said.
  */
-#define IMAGE_FORMAT_VERSION 6
+#define IMAGE_FORMAT_VERSION 7
 #define IMAGE_PAGES_HDR_SIZE 4096
 
 enum image_kind {

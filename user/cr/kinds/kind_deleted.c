@@ -2,11 +2,13 @@
 /*
  * kind_deleted.c - regular files deleted while open. Their contents are
  * saved once per inode (dump_ghost.c), in the first fd of the tree that
- * has them or with a mapping of the same file; restore creates the file
- * again where it was, fills it and unlinks it at once (restore_ghost.c
- * when a mapping needs it too, restore_fdkinds.c otherwise), so /proc
- * shows "PATH (deleted)" as before. A file bigger than what dump saves is
- * refused.
+ * has them or with a mapping of the same file; restore makes the file
+ * again nameless where it was and fills it (restore_ghost.c when a
+ * mapping needs it too, restore_fdkinds.c otherwise), then opens each fd
+ * through the name it had, linked for an instant (restore_named.c), so
+ * /proc shows "PATH (deleted)" as before; verification compares that
+ * name, and an O_TMPFILE fd's flags. A file bigger than what dump saves
+ * is refused.
  *
  * A file unlinked at its path but still linked elsewhere is not copied:
  * it is the same inode that restore opens again, found by the file handle
@@ -32,6 +34,7 @@
 #include "log.h"
 #include "restore_fdkinds.h"
 #include "restore_ghost.h"
+#include "restore_named.h"
 #include "restore_relink.h"
 #include "restore_verify.h"
 
@@ -109,6 +112,21 @@ static int dump_linked(const struct fd_live *l, FdEntry *e)
 	return 0;
 }
 
+/*
+ * Shared anonymous memory opened through /proc/PID/map_files (zdtm
+ * shmemfd): "/dev/zero (deleted)" on the kernel's internal shmem mount,
+ * another device than the task's /dev.
+ */
+static bool anon_shmem(const struct fd_live *l)
+{
+	char dev[64];
+	struct stat st;
+
+	snprintf(dev, sizeof(dev), "/proc/%d/root/dev", l->pid);
+	return !strcmp(l->link, "/dev/zero" DELETED) && !stat(dev, &st) &&
+	       st.st_dev != l->st->st_dev;
+}
+
 /* Its contents once per inode (dump_ghost.c), shared with mappings of it. */
 static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 {
@@ -132,6 +150,7 @@ static int dump(struct dump_ctx *ctx, const struct fd_live *l, FdEntry *e)
 		return -ENOMEM;
 	e->has_size = true;
 	e->size = st->st_size;
+	e->has_anon_shmem = e->anon_shmem = anon_shmem(l);
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
 	snprintf(what, sizeof(what), "pid %d fd %d", l->pid, l->fd);
 	err = dump_ghost__save(ctx, d, what, l->link, strlen(l->link) - strlen(DELETED), st, l->pid, path);
@@ -160,6 +179,54 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
  * copy: whether its mount is read-only as the original's was, and on a
  * read-only mount (made through a clone of it, restore_rofs.c) its device.
  */
+/* A mapping of the image maps file (@dev, @ino): the fd got the mappings' copy. */
+static bool mapped(const struct restore_ctx *ctx, uint64_t dev, uint64_t ino)
+{
+	size_t i, k;
+
+	for (i = 0; i < ctx->ntasks; i++)
+		for (k = 0; ctx->tasks[i].mm && k < ctx->tasks[i].mm->n_vmas; k++)
+			if (ctx->tasks[i].mm->vmas[k]->ghost && ctx->tasks[i].mm->vmas[k]->dev == dev &&
+			    ctx->tasks[i].mm->vmas[k]->ino == ino)
+				return true;
+	return false;
+}
+
+/*
+ * restore_ctx__find_fd()'s pick: another fd of the file had @arg's name (a
+ * file made by name, not O_TMPFILE: on a read-only mount, or a file system
+ * without O_TMPFILE, every fd comes back by the first one's name).
+ */
+static bool other_name(const FdEntry *e, const void *arg)
+{
+	const struct fd_live *l = arg;
+
+	return e->deleted && e->path && !strcmp(e->path, l->link);
+}
+
+/*
+ * The name: its own, or what restore gives when that cannot be (and said
+ * so: restore_named.c). Made by O_TMPFILE: __O_TMPFILE|O_DIRECTORY in its
+ * flags again, but where restore said it could not (the file mapped too,
+ * on a read-only mount).
+ */
+static int verify_name(struct verify *v, const FdEntry *e, const struct fd_live *l)
+{
+	char w[64];
+	uint64_t flags = 0;
+
+	snprintf(w, sizeof(w), "fd %u: file", e->fd);
+	if (e->path && !restore_named__same(e->path, l->link) &&
+	    !restore_ctx__find_fd(v->ctx, FD_TYPE__FD_DELETED, e->ino, other_name, l, NULL))
+		return restore_verify__str(v, w, e->path, l->link);
+	if (!e->tmpfile || e->deleted->ro_mount || mapped(v->ctx, e->dev, e->ino))
+		return 0;
+	procfs__field_u64(l->info, "flags:", 8, &flags);
+	snprintf(w, sizeof(w), "fd %u: O_TMPFILE flags", e->fd);
+	return restore_verify__num(v, w, VF_OCT, __O_TMPFILE | O_DIRECTORY,
+				   flags & (__O_TMPFILE | O_DIRECTORY));
+}
+
 static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 {
 	char path[64], w[64];
@@ -170,6 +237,9 @@ static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 		return restore_verify__identity(v, e, l);
 	if (!e->deleted)
 		return 0;
+	err = verify_name(v, e, l);
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", l->pid, l->fd);
 	if (statvfs(path, &s))
 		return restore_verify__cannot(v, "deleted file's mount", -errno);

@@ -14,9 +14,11 @@
  * Sockets bound to a name, and those connected to one, are
  * restore_unix_conn.c's.
  *
- * A deleted file is created again where it was (a free name next to it
- * when that name is taken), filled, given its owner and mode, and unlinked
- * at once: /proc shows "PATH (deleted)" as before.
+ * A deleted file is made again nameless in its directory (O_TMPFILE),
+ * filled, given its owner and mode, then each fd of it is opened through
+ * the name it had, linked for an instant (restore_named.c; a free name
+ * next to it when that one is taken): /proc shows "PATH (deleted)" as
+ * before.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -37,6 +40,7 @@
 #include "restore_fdkinds.h"
 #include "restore_rofs.h"
 #include "restore_ghost.h"
+#include "restore_named.h"
 #include "restore_scm.h"
 #include "restore_unix.h"
 #include "restore_unix_cred.h"
@@ -49,7 +53,7 @@ struct rkept {
 	uint64_t key, key2;
 	int fd;
 	uint32_t seals;
-	bool given;		/* a memfd: its own description went to an fd */
+	bool given;		/* a memfd, a file O_TMPFILE made: its own description went to an fd */
 };
 
 struct restore_fdkinds {
@@ -59,6 +63,7 @@ struct restore_fdkinds {
 	size_t nfiles;
 	struct rkept *memfds;	/* shmid -> memfd */
 	size_t nmemfds;
+	struct restore_named *named;	/* deleted files opened through their names */
 };
 
 static struct restore_fdkinds *state(struct restore_ctx *ctx)
@@ -244,17 +249,31 @@ static int open_unix(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t p
 
 /* ---- deleted files ---- */
 
+/* Flags open() takes with O_TMPFILE; the others F_SETFL sets once it is filled. */
+#define SETFL_LATER (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+/* restore_ctx__find_fd()'s pick: the inode's description made by O_TMPFILE. */
+static bool made_tmpfile(const FdEntry *e, const void *dev)
+{
+	return e->tmpfile && e->deleted && e->dev == *(const uint64_t *)dev;
+}
+
 /*
  * A file made by open(DIR, O_TMPFILE) is named "#INODE" by the kernel: it
  * is made so again, nameless and linkable (linkat(fd, "", AT_EMPTY_PATH),
  * the way such a file is given a name once written). Made by name and
  * unlinked it could never be linked: linkat failed with ENOENT after a
  * restore (tools/procdiff: zdtm fd01's tmpfile()). Its new name is its
- * new inode's. -errno when the directory takes no O_TMPFILE.
+ * new inode's. Made with the open flags of the description the image says
+ * O_TMPFILE made (@t, fd_entry.tmpfile; else O_RDWR): that description,
+ * whose fdinfo shows __O_TMPFILE|O_DIRECTORY again (no reopen carries
+ * them), goes to that fd. -errno when the directory takes no O_TMPFILE.
  */
-static int make_tmpfile(const DeletedFileEntry *d, uint64_t ino)
+static int make_tmpfile(const DeletedFileEntry *d, const FdEntry *t, uint64_t ino)
 {
 	const char *slash = strrchr(d->path, '/');
+	int flags = t ? t->flags & ~(SETFL_LATER | O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY |
+				     O_NOFOLLOW | O_DIRECTORY) : O_RDWR;
 	char dir[4096], want[32];
 	int fd, err;
 
@@ -262,10 +281,13 @@ static int make_tmpfile(const DeletedFileEntry *d, uint64_t ino)
 	if (!slash || strcmp(slash + 1, want))
 		return -ENOENT;
 	snprintf(dir, sizeof(dir), "%.*s", slash == d->path ? 1 : (int)(slash - d->path), d->path);
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = open(dir, flags | O_TMPFILE | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	err = ghost_data__fill(fd, d);
+	/* O_APPEND would have put every range at the end; O_DIRECT, unaligned. */
+	if (!err && t && (t->flags & SETFL_LATER) && fcntl(fd, F_SETFL, t->flags & SETFL_LATER))
+		err = -errno;
 	if (err) {
 		close(fd);
 		return err;
@@ -274,20 +296,86 @@ static int make_tmpfile(const DeletedFileEntry *d, uint64_t ino)
 }
 
 /*
- * Create @d again under its old name (or a free one beside it), unlinked;
- * on a mount read-only by its flag, through a writable clone of it; one
- * made by O_TMPFILE, by O_TMPFILE.
+ * Shared anonymous memory @e held by an fd (fd_entry.anon_shmem): the
+ * image's object of that inode when a mapping has it (restore_shmem.c),
+ * else made so again, mapped, opened through /proc/self/map_files (the
+ * same "/dev/zero (deleted)" on the kernel's mount), unmapped, filled.
  */
-static int make_deleted(const DeletedFileEntry *d, uint64_t ino)
+static int make_anon_shmem(struct restore_ctx *ctx, const DeletedFileEntry *d, const FdEntry *e)
 {
-	char name[4200];
-	int fd;
+	size_t page = sysconf(_SC_PAGESIZE), len = d->size ? (d->size + page - 1) & ~(page - 1) : page;
+	const struct rkept *shm = kept(ctx->fdk->memfds, ctx->fdk->nmemfds, e->ino, 0);
+	int fd, err = 0;
+	char path[80];
+	void *p;
 
+	if (shm) {
+		/*
+		 * The object spans every mapping of it (zdtm shmemfd-priv maps
+		 * past its end); its size is the file's, as the fd saw it.
+		 */
+		if (ftruncate(shm->fd, d->size))
+			return -errno;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", shm->fd);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)p,
+		 (unsigned long)p + len);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		err = -errno;
+	munmap(p, len);
+	if (!err)
+		err = ghost_data__fill(fd, d);
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+/*
+ * Create @d (the file @e names) again: nameless in its directory
+ * (O_TMPFILE), filled, then given for an instant each name its fds had
+ * (restore_named.c). A directory without O_TMPFILE: made under its old
+ * name (or a free one beside it), filled and unlinked. On a mount
+ * read-only by its flag, through a writable clone of it; one made by
+ * O_TMPFILE, by O_TMPFILE (@made: 1 then).
+ */
+static int make_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k,
+			const DeletedFileEntry *d, const FdEntry *e, int *made)
+{
+	const char *slash = strrchr(d->path, '/');
+	char name[4200], dir[4096];
+	int fd, err;
+
+	*made = 0;
+	if (e->anon_shmem)
+		return make_anon_shmem(ctx, d, e);
 	if (d->ro_mount)
 		return restore_rofs__make(d);
-	fd = make_tmpfile(d, ino);
-	if (fd >= 0)
+	fd = make_tmpfile(d, restore_ctx__find_fd(ctx, FD_TYPE__FD_DELETED, e->ino, made_tmpfile,
+						 &e->dev, NULL), e->ino);
+	if (fd >= 0) {
+		*made = 1;
 		return fd;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", slash && slash != d->path ? (int)(slash - d->path) : 1,
+		 d->path);
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		err = ghost_data__fill(fd, d);
+		if (!err)
+			err = restore_named__give(ctx, &k->named, e->dev, e->ino, fd);
+		/* Every one given: the nameless dentry goes at once (restore_named__swap()). */
+		if (!err)
+			return restore_named__swap(k->named, e->dev, e->ino, fd);
+		if (err < 0)
+			close(fd);
+		return err < 0 ? err : fd;
+	}
 	fd = restore_rofs__create_free(AT_FDCWD, d->path, name, sizeof(name));
 	if (fd < 0)
 		return fd;
@@ -295,12 +383,37 @@ static int make_deleted(const DeletedFileEntry *d, uint64_t ino)
 	return fdio__unlink_made(fd, name, ghost_data__fill(fd, d));
 }
 
+/*
+ * @e is the description O_TMPFILE made, and @f holds it still: it goes to
+ * @e (its flags, its position), @f keeps a read-only one for the others.
+ */
+static int give_made(struct restore_ctx *ctx, pid_t pid, const FdEntry *e, struct rkept *f)
+{
+	char self[64];
+	int ro, made;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", f->fd);
+	ro = open(self, O_RDONLY | O_CLOEXEC);
+	if (ro < 0)
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: reopen %s: %s", pid, e->fd,
+				     e->path ? e->path : "?", strerror(errno));
+	if (e->has_pos && lseek(f->fd, e->pos, SEEK_SET) < 0) {
+		close(ro);
+		return restore_ctx__fail(ctx, pid, -errno, "pid %d fd %u: lseek: %s", pid, e->fd,
+				     strerror(errno));
+	}
+	f->given = true;
+	made = f->fd;
+	f->fd = ro;
+	return made;
+}
+
 static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_t pid,
 			const FdEntry *e)
 {
 	const DeletedFileEntry *d;
 	struct rkept *f;
-	int fd, err;
+	int fd, err, made, named;
 
 	f = kept(k->files, k->nfiles, e->dev, e->ino);
 	if (!f) {
@@ -309,7 +422,7 @@ static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_
 			return restore_ctx__fail(ctx, pid, -EINVAL,
 					     "pid %d fd %u: the contents of deleted file %s are not in the image",
 					     pid, e->fd, e->path ? e->path : "?");
-		fd = make_deleted(d, e->ino);
+		fd = make_deleted(ctx, k, d, e, &made);
 		if (fd < 0)
 			return restore_ctx__fail(ctx, pid, fd,
 					     "pid %d fd %u: cannot recreate deleted file %s: %s", pid,
@@ -320,8 +433,16 @@ static int open_deleted(struct restore_ctx *ctx, struct restore_fdkinds *k, pid_
 			return err;
 		}
 		f = &k->files[k->nfiles - 1];
+		f->given = !made;
 	}
-	return reopen(ctx, pid, e, f->fd);
+	if (e->tmpfile && !f->given)
+		return give_made(ctx, pid, e, f);
+	if (e->tmpfile)
+		pr_warn("pid %d fd %u: %s: made by O_TMPFILE, restored without __O_TMPFILE|O_DIRECTORY in its flags (the file could not be made so for it)",
+			pid, e->fd, e->path ? e->path : "?");
+	/* Through the name it was opened by, when that could be given (restore_named.c). */
+	named = restore_named__fd(k->named, e->dev, e->ino, e->path);
+	return reopen(ctx, pid, e, named >= 0 ? named : f->fd);
 }
 
 /* ---- memfds ---- */
@@ -413,6 +534,7 @@ void restore_fdkinds__close(struct restore_ctx *ctx)
 	close_all(k->socks, k->nsocks);
 	close_all(k->files, k->nfiles);
 	close_all(k->memfds, k->nmemfds);
+	restore_named__free(&k->named);
 	free(k);
 	ctx->fdk = NULL;
 }

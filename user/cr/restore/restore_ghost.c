@@ -4,13 +4,16 @@
  *
  * Where: O_TMPFILE in the directory the file was in, when that directory
  * exists and takes one (same filesystem, so same exec and space rules as
- * the original; /proc shows "DIR/#INODE (deleted)"). Otherwise a memfd
- * ("/memfd:NAME (deleted)"): it needs no directory and no disk, and
- * unlike /tmp it is never mounted noexec, and a library must stay
- * executable. Neither ever has a name on disk, not even for an instant:
- * a restore that fails, or a pidtrace killed half-way, leaves nothing
- * behind (unlike a create-then-unlink). O_EXCL: like the original, whose
- * last link was gone, it can never be linked back into a directory.
+ * the original). Otherwise a memfd ("/memfd:NAME (deleted)"): it needs no
+ * directory and no disk, and unlike /tmp it is never mounted noexec, and a
+ * library must stay executable. Neither has a name on disk while it is
+ * filled: a restore that fails, or a pidtrace killed then, leaves nothing
+ * behind (unlike a create-then-unlink). Once filled, the O_TMPFILE file is
+ * given each name its mappings, fds and exe link had, for a few system
+ * calls (restore_named.c): they are opened through those names, so /proc
+ * shows "PATH (deleted)" as before, not "DIR/#INODE (deleted)". Not made
+ * O_EXCL, so that it can be linked; once its last name is unlinked it
+ * cannot be linked back, like the original whose last link was gone.
  *
  * The contents come from the first mapping of the tree that saved them
  * (vma_entry.ghost with data_here) or from an FD_DELETED fd of the same
@@ -32,6 +35,7 @@
 #include "log.h"
 #include "restore_ctx.h"
 #include "restore_ghost.h"
+#include "restore_named.h"
 #include "restore_rofs.h"
 #include "testfault.h"
 
@@ -45,8 +49,9 @@ struct ghost_file {
 };
 
 struct restore_ghost {
-	struct ghost_file *files;
+	struct ghost_file *files;	/* nameless, one per inode */
 	size_t n;
+	struct restore_named *named;	/* opened through their names */
 };
 
 int restore_ghost__fd(const struct restore_ctx *ctx, uint64_t dev, uint64_t ino)
@@ -59,14 +64,24 @@ int restore_ghost__fd(const struct restore_ctx *ctx, uint64_t dev, uint64_t ino)
 	return -1;
 }
 
+int restore_ghost__named_fd(const struct restore_ctx *ctx, uint64_t dev, uint64_t ino,
+			   const char *path)
+{
+	int fd = ctx->ghost ? restore_named__fd(ctx->ghost->named, dev, ino, path) : -1;
+
+	return fd >= 0 ? fd : restore_ghost__fd(ctx, dev, ino);
+}
+
 size_t restore_ghost__fds(const struct restore_ctx *ctx, int *out)
 {
 	size_t i;
 
-	for (i = 0; ctx->ghost && i < ctx->ghost->n; i++)
+	if (!ctx->ghost)
+		return 0;
+	for (i = 0; i < ctx->ghost->n; i++)
 		if (out)
 			out[i] = ctx->ghost->files[i].fd;
-	return ctx->ghost ? ctx->ghost->n : 0;
+	return i + restore_named__fds(ctx->ghost->named, out ? out + i : NULL);
 }
 
 static bool has_data(const FdEntry *e, const void *dev)
@@ -105,7 +120,7 @@ static int nameless(const char *path)
 		 path);
 	/* Tests: the directory is gone, the memfd is used. */
 	if (!testfault__point("restore-ghost-dir"))
-		fd = open(dir, O_TMPFILE | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;
 	snprintf(name, sizeof(name), "%s", slash ? slash + 1 : path);
@@ -115,8 +130,9 @@ static int nameless(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Make @d again; return a read-only fd of it or -errno. */
-static int make_ghost(const DeletedFileEntry *d)
+/* Make @d again, (@dev, @ino) in the image; return a read-only fd of it or -errno. */
+static int make_ghost(struct restore_ctx *ctx, const DeletedFileEntry *d, uint64_t dev,
+		      uint64_t ino)
 {
 	char self[64];
 	int rw, ro = -1, err;
@@ -128,6 +144,14 @@ static int make_ghost(const DeletedFileEntry *d)
 	if (rw < 0)
 		return rw;
 	err = ghost_data__fill(rw, d);
+	/* Filled: its names, for an instant each (restore_named.c). */
+	if (!err)
+		err = restore_named__give(ctx, &ctx->ghost->named, dev, ino, rw);
+	/* Every one given: the nameless dentry goes at once (restore_named__swap()). */
+	if (!err)
+		return restore_named__swap(ctx->ghost->named, dev, ino, rw);
+	if (err > 0)
+		err = 0;
 	if (!err) {
 		snprintf(self, sizeof(self), "/proc/self/fd/%d", rw);
 		ro = open(self, O_RDONLY | O_CLOEXEC);
@@ -153,7 +177,7 @@ static int add_one(struct restore_ctx *ctx, const struct rtask *t, const VmaEntr
 				     "pid %d: mapping %lx-%lx of %s: the deleted file's contents are not in the image",
 				     t->pid, (unsigned long)v->start, (unsigned long)v->end,
 				     v->path ? v->path : v->ghost->path);
-	fd = make_ghost(d);
+	fd = make_ghost(ctx, d, v->dev, v->ino);
 	if (fd < 0)
 		return restore_ctx__fail(ctx, t->pid, fd,
 				     "pid %d: mapping %lx-%lx: cannot make deleted file %s again: %s",
@@ -198,9 +222,12 @@ int restore_ghost__open_fd(struct restore_ctx *ctx, pid_t pid, const FdEntry *e)
 
 	if (e->type != FD_TYPE__FD_DELETED || !e->has_dev || !e->has_ino)
 		return -ENOENT;
-	g = restore_ghost__fd(ctx, e->dev, e->ino);
+	g = restore_ghost__named_fd(ctx, e->dev, e->ino, e->path);
 	if (g < 0)
 		return -ENOENT;
+	if (e->tmpfile)
+		pr_warn("pid %d fd %u: %s: made by O_TMPFILE, restored without __O_TMPFILE|O_DIRECTORY in its flags (the file is mapped too: made once, for its mappings)",
+			pid, e->fd, e->path ? e->path : "?");
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", g);
 	fd = open(self, flags);
 	if (fd < 0)
@@ -222,6 +249,7 @@ void restore_ghost__close(struct restore_ctx *ctx)
 		return;
 	for (i = 0; i < ctx->ghost->n; i++)
 		close(ctx->ghost->files[i].fd);
+	restore_named__free(&ctx->ghost->named);
 	free(ctx->ghost->files);
 	free(ctx->ghost);
 	ctx->ghost = NULL;

@@ -30,7 +30,15 @@ int restore_ghost__create(struct restore_ctx *ctx);
 int restore_ghost__fd(const struct restore_ctx *ctx, uint64_t dev, uint64_t ino);
 
 /*
- * Every ghost fd into @out (NULL: just count them), for the --pidns init,
+ * The fd of file (@dev, @ino) opened through @path, the name a mapping, an
+ * fd or the exe link had at dump (restore_named.c), else its nameless one
+ * (restore_ghost__fd()), or -1.
+ */
+int restore_ghost__named_fd(const struct restore_ctx *ctx, uint64_t dev, uint64_t ino,
+			   const char *path);
+
+/*
+ * Every ghost fd (nameless and named) into @out (NULL: just count them), for the --pidns init,
  * which closes everything else. Return: how many.
  */
 size_t restore_ghost__fds(const struct restore_ctx *ctx, int *out);

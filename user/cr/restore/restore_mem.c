@@ -396,7 +396,7 @@ static int map_vmas(struct restore_ctx *ctx, struct rtask *t)
 			r = restore_aio__map(ctx, t, v);
 		} else if (v->ghost) {
 			/* A deleted file: its copy, which the stub inherited. */
-			int g = restore_ghost__fd(ctx, v->dev, v->ino);
+			int g = restore_ghost__named_fd(ctx, v->dev, v->ino, v->ghost->path);
 
 			if (g < 0) {
 				err = restore_ctx__fail(ctx, t->pid, -EINVAL,
@@ -494,7 +494,8 @@ static int set_mm(struct restore_ctx *ctx, struct rtask *t)
 	map.env_start = m->env_start;
 	map.env_end = m->env_end;
 	map.exe_fd = (uint32_t)-1;
-	ghost = m->has_exe_ino ? restore_ghost__fd(ctx, m->exe_dev, m->exe_ino) : -1;
+	ghost = m->has_exe_ino ? restore_ghost__named_fd(ctx, m->exe_dev, m->exe_ino, m->exe_path) :
+				 -1;
 	if (ghost >= 0) {
 		/* The executable was deleted: its mapped copy (inherited). */
 		map.exe_fd = ghost;

@@ -36,6 +36,12 @@ int restore_shmem__fd(const struct restore_ctx *ctx, uint64_t shmid)
 	return -1;
 }
 
+/* restore_ctx__find_fd()'s pick: an fd of shared anonymous memory (fd_entry.anon_shmem). */
+static bool anon_fd(const FdEntry *e, const void *arg)
+{
+	return e->anon_shmem;
+}
+
 /*
  * One object: a shared anonymous mapping of pidtrace's, filled from the
  * image, kept open through its map_files link (the same shmem file the
@@ -72,8 +78,14 @@ static int make_shm(struct restore_ctx *ctx, const ShmemObject *o, const struct 
 					    (unsigned long)o->shmid, path, strerror(errno));
 	}
 	munmap(p, size);
-	if (err)
+	/* Held by an fd too (zdtm shmemfd-priv): kept for the files phase, one object. */
+	if (!err && restore_ctx__find_fd(ctx, FD_TYPE__FD_DELETED, o->shmid, anon_fd, NULL, NULL))
+		err = restore_fdkinds__keep_memfd(ctx, o->shmid, fd, F_SEAL_SEAL);
+	if (err) {
+		if (fd >= 0)
+			close(fd);
 		return err;
+	}
 	arr = realloc(ctx->shm, (ctx->nshm + 1) * sizeof(*arr));
 	if (!arr) {
 		close(fd);

@@ -238,7 +238,9 @@ static int check_fd(struct verify *v, const FdEntry *e, int *pidfd)
 	}
 	procfs__field_u64(info, "flags:", 8, &flags);
 	snprintf(w, sizeof(w), "fd %u: flags", e->fd);
-	err = restore_verify__num(v, w, VF_OCT, e->flags, flags & ~(uint64_t)O_CLOEXEC);
+	/* O_TMPFILE's two bits: its kind says whether they came back (kind_deleted.c). */
+	err = restore_verify__num(v, w, VF_OCT, e->flags,
+				  flags & ~(uint64_t)(O_CLOEXEC | (e->tmpfile ? __O_TMPFILE | O_DIRECTORY : 0)));
 	snprintf(w, sizeof(w), "fd %u: close-on-exec", e->fd);
 	if (!err)
 		err = restore_verify__num(v, w, VF_DEC, e->cloexec, !!(flags & O_CLOEXEC));

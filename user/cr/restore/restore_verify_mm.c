@@ -13,7 +13,8 @@
  * two such neighbours are one VMA or two is not observable by the program.
  * Not compared: anonymous mappings' offsets (the kernel derives them from
  * the address at mmap time), the identity of shared memory objects and
- * copies of deleted files (new by design).
+ * copies of deleted files (new by design); a deleted file's name is (its
+ * own, or the one restore said it gave instead: restore_named.c).
  *
  * The VmFlags a program sees the effect of (flags_kept below: a child
  * forked later, core dumps, memory pressure, locking, accounting) are
@@ -33,6 +34,7 @@
 #include <sys/sysmacros.h>
 
 #include "procfs.h"
+#include "restore_named.h"
 #include "restore_verify.h"
 
 enum vcls {
@@ -51,6 +53,7 @@ struct vseg {
 	uint64_t dev, ino; /* VC_FILE; VC_SOCKET: ino */
 	int fd;            /* VC_SOCKET of the image: the task's fd of the socket */
 	const char *name;  /* kernel name ([heap]...) or "", for VC_ANON and VC_SPECIAL */
+	const char *file;  /* VC_OBJECT of a deleted file: "PATH (deleted)" */
 };
 
 static const char *cls_name(enum vcls c)
@@ -134,6 +137,8 @@ static size_t from_image(const MmImage *mm, struct vseg *s)
 			    (strlen(e->path) > 10 &&
 			     !strcmp(e->path + strlen(e->path) - 10, " (deleted)"))) {
 				x->cls = VC_OBJECT;
+				if (e->ghost && e->path)
+					x->file = e->path;
 			} else {
 				x->cls = VC_FILE;
 				x->dev = e->dev;
@@ -210,6 +215,7 @@ static int from_maps(struct verify *v, char *buf, const struct vseg *img, size_t
 			   !strcmp(path, "/dev/zero (deleted)") ||
 			   (plen > 10 && !strcmp(path + plen - 10, " (deleted)"))) {
 			x->cls = VC_OBJECT;
+			x->file = path;
 		} else {
 			x->cls = VC_FILE;
 			x->dev = makedev(maj, min);
@@ -283,6 +289,13 @@ static int compare(struct verify *v, const struct vseg *a, const struct vseg *b)
 		snprintf(w, sizeof(w), "mapping %llx-%llx: name", (unsigned long long)a->start,
 			 (unsigned long long)a->end);
 		err = restore_verify__str(v, w, a->name, b->name);
+	}
+	/* A deleted file's name: its own, or what restore said it gave (restore_named.c). */
+	if (!err && a->cls == VC_OBJECT && a->file &&
+	    !restore_named__same(a->file, b->file ? b->file : "")) {
+		snprintf(w, sizeof(w), "mapping %llx-%llx: file", (unsigned long long)a->start,
+			 (unsigned long long)a->end);
+		err = restore_verify__str(v, w, a->file, b->file ? b->file : "");
 	}
 	if (!err && a->cls == VC_SOCKET) {
 		snprintf(w, sizeof(w), "mapping %llx-%llx: the inode of fd %d's socket",

@@ -278,6 +278,9 @@ static struct json_object *fd_json(const struct image_tree *s, const FdEntry *e)
 	add(o, "flags", hex(e->flags));
 	add(o, "flags_names", escape__json_string(flags));
 	add(o, "cloexec", json_object_new_boolean(e->cloexec));
+	/* Made by open(DIR, O_TMPFILE): fdinfo had __O_TMPFILE|O_DIRECTORY too. */
+	if (e->tmpfile)
+		add(o, "tmpfile", json_object_new_boolean(true));
 	add(o, "ofd", json_object_new_int64(e->ofd_id));
 	if (e->has_pos)
 		add(o, "pos", json_object_new_int64(e->pos));
