@@ -210,7 +210,8 @@ cr_show_has() {
 # makes the program check its objects still work (NAME_untouched).
 cr_refused() {
 	local name=$1 pat=$2 rc
-	"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" >"$CR_DIR/dump.out" 2>"$CR_DIR/dump.err"
+	# shellcheck disable=SC2086 # CR_REFUSED_ARGS: words for dump
+	"$PIDTRACE" dump -t "$CR_PID" -D "$CR_DIR/img" ${CR_REFUSED_ARGS:-} >"$CR_DIR/dump.out" 2>"$CR_DIR/dump.err"
 	rc=$?
 	if [ "$rc" != 1 ]; then
 		fail "${name}_refused" "exit status $rc, expected 1: $(cat "$CR_DIR/dump.err")"

@@ -52,6 +52,7 @@
 #include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -341,6 +342,19 @@ int main(int argc, char **argv)
 			zdtm_fail("PR_SET_THP_DISABLE");
 		fd = -1;
 	} else if (!strcmp(kind, "plain")) {
+		fd = -1;
+	} else if (!strcmp(kind, "sysvshm")) {
+		void *at;
+		int id;
+
+		/* An IPC namespace of its own: the segment's id is 0, and so is maps' inode. */
+		if (unshare(CLONE_NEWIPC))
+			zdtm_fail("unshare(CLONE_NEWIPC)");
+		id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+		at = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
+		if (at == (void *)-1 || shmctl(id, IPC_RMID, NULL))
+			zdtm_fail("shmget/shmat");
+		*(volatile char *)at = 1;
 		fd = -1;
 	} else if (!strcmp(kind, "tmpfile")) {
 		if (mkdir("harm.tmpdir", 0700) ||

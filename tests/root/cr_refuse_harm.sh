@@ -45,6 +45,13 @@ cr_roundtrip harm_ofd zdtm_harm ofd
 cr_roundtrip harm_lease zdtm_harm lease
 # A pseudo-terminal pair is made again (cr_pty.sh): a round trip.
 cr_roundtrip harm_ptmx zdtm_harm ptmx
+# System V shared memory, the first segment of its IPC namespace (id 0,
+# maps' inode 0): said as such, not "a shared mapping without a file".
+# Its namespace said external, so that dump goes as far as the mapping.
+CR_REFUSED_ARGS="--external-ns ipc" refused sysvshm sysvshm \
+	"pid @PID@: mapping [0-9a-f]+-[0-9a-f]+ of /SYSV0+ \\(deleted\\): System V shared memory is not supported"
+refused ipcns sysvshm \
+	"pid @PID@ is in an ipc namespace \\(ipc:\\[[0-9]+\\]\\) other than pidtrace's: restore does not recreate namespaces, not supported \\(--external-ns ipc if it will exist at restore\\)"
 refused devtty devtty \
 	"pid @PID@ fd @FD@: /dev/tty of a task without a controlling terminal is not supported"
 refused pipe pipe \

@@ -229,6 +229,9 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 		return refuse(pid, s, "device mappings are not supported");
 	if (procfs__has_vmflag(flags, "ht"))
 		return refuse(pid, s, "hugetlb mappings are not supported");
+	/* Before the inode: maps shows the segment id there, 0 for the first of an IPC namespace. */
+	if (!strncmp(s->path, "/SYSV", 5))
+		return refuse(pid, s, "System V shared memory is not supported");
 	if (!s->inode) {
 		if (shared)
 			return refuse(pid, s, "shared mapping without a file is not supported");
@@ -236,8 +239,6 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 		v->flags |= MAP_ANONYMOUS;
 		return 0;
 	}
-	if (!strncmp(s->path, "/SYSV", 5))
-		return refuse(pid, s, "System V shared memory is not supported");
 	if (shared && (!strcmp(s->path, "/dev/zero (deleted)") || !strncmp(s->path, "[anon_shmem:", 12))) {
 		v->kind = VMA_KIND__VMA_ANON_SHARED;
 		v->flags |= MAP_ANONYMOUS;

@@ -72,6 +72,12 @@ static const char *const ns_names[] = { "pid", "pid_for_children", "mnt", "net",
 					"uts", "user", "cgroup", "time", "time_for_children" };
 
 /* The kinds the user may give as external: how, in the refusal. */
+/* "an ipc namespace", "a uts namespace": by how the kind's name is read. */
+static const char *article(const char *kind)
+{
+	return kind[0] == 'i' ? "an" : "a";
+}
+
 static const char *ns_hint(const char *kind)
 {
 	if (!strcmp(kind, "uts"))
@@ -112,8 +118,8 @@ static int check_thread_namespaces(struct dump_task *t)
 			/* A thread gone meanwhile: the threads step sees it. */
 			if (stat(path, &its) || (its.st_ino == lead.st_ino && its.st_dev == lead.st_dev))
 				continue;
-			pr_err("pid %d thread %d is in a %s namespace (%s:[%lu]) other than its process's (%s:[%lu]): restore makes every thread in its process's, not supported",
-			       t->pid, tid, ns_names[i], ns_names[i], (unsigned long)its.st_ino,
+			pr_err("pid %d thread %d is in %s %s namespace (%s:[%lu]) other than its process's (%s:[%lu]): restore makes every thread in its process's, not supported",
+			       t->pid, tid, article(ns_names[i]), ns_names[i], ns_names[i], (unsigned long)its.st_ino,
 			       ns_names[i], (unsigned long)lead.st_ino);
 			err = -EOPNOTSUPP;
 		}
@@ -157,8 +163,8 @@ static int check_namespaces(struct dump_ctx *ctx, struct dump_task *t)
 		}
 		if (gone(t))
 			return -ESRCH;
-		pr_err("pid %d is in a %s namespace (%s:[%lu]) other than pidtrace's: restore does not recreate namespaces, not supported%s",
-		       t->pid, ns_names[i], ns_names[i], (unsigned long)its.st_ino,
+		pr_err("pid %d is in %s %s namespace (%s:[%lu]) other than pidtrace's: restore does not recreate namespaces, not supported%s",
+		       t->pid, article(ns_names[i]), ns_names[i], ns_names[i], (unsigned long)its.st_ino,
 		       ns_hint(ns_names[i]));
 		return -EOPNOTSUPP;
 	}
