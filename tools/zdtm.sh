@@ -770,3 +770,5 @@ first=$(sed -n 's/^first run: //p' "$meta" 2>/dev/null)
 for n in "${names[@]}"; do
 	run_test "$n"
 done
+# "last run": when this invocation ended.
+sed -i "s/^last run: .*/last run: $(date -u +%FT%TZ)/" "$meta"
