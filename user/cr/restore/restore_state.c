@@ -223,6 +223,8 @@ out:
 		}                                                                          \
 	} while (0)
 
+#define SECBIT_KEEP_CAPS_BIT (1L << 4)
+
 static int creds(struct restore_ctx *ctx, struct rtask *t, const TaskCreds *c)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -234,6 +236,16 @@ static int creds(struct restore_ctx *ctx, struct rtask *t, const TaskCreds *c)
 
 	if (!c)
 		return 0;
+	/*
+	 * Securebits other than KEEP_CAPS (never in an image: dump refuses
+	 * them) are pidtrace's own, inherited by the stubs and their threads
+	 * from whoever started it (setpriv --securebits): cleared first, they
+	 * change what setresuid() does to the capabilities below.
+	 */
+	r = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+	if (r > 0 && (r & ~SECBIT_KEEP_CAPS_BIT))
+		SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_SET_SECUREBITS, r & SECBIT_KEEP_CAPS_BIT,
+					    0, 0, 0, 0));
 	if (c->no_new_privs)
 		SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0));
 	if (same_creds(c))
