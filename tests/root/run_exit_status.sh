@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # pidtrace run exits with the command's status, like a shell: the exit code,
-# or 128+N when signal N killed it; bad input is a usage error.
+# or 128+N when signal N killed it; bad input is a usage error. Started
+# with SIGCHLD ignored (a runner's SIG_IGN survives exec), it still gets
+# the command's status, and the command still has SIGCHLD ignored.
 . "$(dirname "$0")/../lib.sh"
 need_root
 
@@ -28,3 +30,14 @@ rc=$?
 rc=$?
 [ "$rc" = 2 ] && [ "$(wc -l <"$T/e5")" = 1 ] && pass run_unknown_option_is_one_line_usage_error ||
 	fail run_unknown_option_is_one_line_usage_error "exit $rc: $(cat "$T/e5")"
+
+# SIGCHLD ignored by whoever started pidtrace (before: "waiting for sh: No
+# child processes", exit 1).
+env --ignore-signal=CHLD "$PIDTRACE" run -o "$T/r6" -- sh -c 'exit 7' >/dev/null 2>"$T/e6"
+rc=$?
+[ "$rc" = 7 ] && pass run_sigchld_ignored_exits_7 || fail run_sigchld_ignored_exits_7 "exit $rc: $(cat "$T/e6")"
+# The command is given it as it was (bit 17: SIGCHLD; not sh: dash resets it).
+env --ignore-signal=CHLD "$PIDTRACE" run -o "$T/r7" -- grep '^SigIgn:' /proc/self/status >"$T/ign" 2>&1
+ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$T/ign")
+[ -n "$ign" ] && [ $((0x$ign & 0x10000)) != 0 ] && pass run_sigchld_ignored_kept_for_command ||
+	fail run_sigchld_ignored_kept_for_command "$(cat "$T/ign")"

@@ -32,6 +32,7 @@ void run_job__init(struct run_job *j)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	size_t i;
 	int sig, fd;
 
@@ -47,6 +48,13 @@ void run_job__init(struct run_job *j)
 			j->tty = fd;
 	for (sig = 1; sig < NSIG; sig++)
 		sigaction(sig, NULL, &j->orig[sig]);
+	/*
+	 * SIGCHLD ignored by whoever started us (it survives exec: a service,
+	 * a CI runner): the kernel would reap the command itself and its exit
+	 * status be lost ("waiting for CMD: No child processes", exit 1). The
+	 * default for pidtrace; the command gets it as it was (run_job__child).
+	 */
+	sigaction(SIGCHLD, &dfl, NULL);
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
 		/* Ignored when we started (nohup, a background job): stays so. */
