@@ -13,12 +13,18 @@
  *  - address space randomization off (setarch -R: the kernel decides it
  *    at exec, PF_RANDOMIZE): the tree's new mappings would not be
  *    randomized any more, silently;
- *  - a locked securebit (SECBIT_*_LOCKED): it cannot be cleared.
+ *  - a locked securebit (SECBIT_*_LOCKED): it cannot be cleared;
+ *  - fewer capabilities than a task of the image has (permitted or
+ *    bounding set: a tree dumped under a service manager or CI runner
+ *    with the full set, restored from a container's shell): none can be
+ *    given back (capset() said "Operation not permitted", late).
  * Each one, when the image's tasks have not got it, is refused here in one
  * line, before anything is made (restore's check phase).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/personality.h>
 
@@ -71,8 +77,42 @@ static bool aslr_on(void)
 	return on;
 }
 
+/* pidtrace's own permitted and bounding capability sets. */
+static int own_caps(uint64_t *prm, uint64_t *bnd)
+{
+	char *status = NULL;
+	int err;
+
+	err = procfs__read(0, "status", &status, NULL);
+	if (!err)
+		err = procfs__field_u64(status, "CapPrm:", 16, prm);
+	if (!err)
+		err = procfs__field_u64(status, "CapBnd:", 16, bnd);
+	free(status);
+	return err;
+}
+
+/* A live task of the image with capabilities pidtrace has not got, or NULL. */
+static const struct rtask *more_caps(const struct restore_ctx *ctx, uint64_t prm, uint64_t bnd,
+				     uint64_t *extra)
+{
+	const TaskCreds *c;
+	size_t i;
+
+	for (i = 0; i < ctx->ntasks; i++) {
+		c = ctx->tasks[i].core->creds;
+		if (ctx->tasks[i].zombie || !c)
+			continue;
+		*extra = ((c->cap_prm | c->cap_eff | c->cap_amb) & ~prm) | (c->cap_bnd & ~bnd);
+		if (*extra)
+			return &ctx->tasks[i];
+	}
+	return NULL;
+}
+
 int restore_inherit__check(struct restore_ctx *ctx)
 {
+	uint64_t prm, bnd, extra = 0;
 	const struct rtask *t;
 	struct procfs_stat st;
 	long r;
@@ -96,5 +136,9 @@ int restore_inherit__check(struct restore_ctx *ctx)
 		return restore_ctx__fail(ctx, 0, -EPERM,
 				     "pidtrace runs with locked securebits 0x%lx (inherited from what started it): the restored tasks would keep them",
 				     r);
+	if (!own_caps(&prm, &bnd) && (t = more_caps(ctx, prm, bnd, &extra)))
+		return restore_ctx__fail(ctx, t->pid, -EPERM,
+				     "pid %d has capabilities 0x%llx that pidtrace itself has not got: they cannot be given back",
+				     t->pid, (unsigned long long)extra);
 	return 0;
 }
