@@ -20,6 +20,7 @@ TOP=$PWD
 # name|what it changes|the wrapper (a shell line that ends by running "$@")
 VARIATIONS=(
 	'plain|nothing (the reference)|exec "$@"'
+	'ci|as CI: PID 1 session and autogroup, no tty, stdin /dev/null|ci'
 	'sigign|SIGPIPE SIGCHLD SIGHUP SIGUSR1 SIGUSR2 SIGALRM ignored|exec env --ignore-signal=PIPE,CHLD,HUP,USR1,USR2,ALRM "$@"'
 	'sigblock|SIGCHLD SIGPIPE SIGTERM SIGINT SIGHUP SIGUSR1 SIGALRM blocked|exec env --block-signal=CHLD,PIPE,TERM,INT,HUP,USR1,ALRM "$@"'
 	'nofile|RLIMIT_NOFILE 256|exec prlimit --nofile=256:256 "$@"'
@@ -35,7 +36,6 @@ VARIATIONS=(
 	'tmpdir|TMPDIR a directory that does not exist|TMPDIR=/nonexistent/tmp exec "$@"'
 	'locale|LC_ALL=C.UTF-8, LANG=de_DE.UTF-8|LC_ALL=C.UTF-8 LANG=de_DE.UTF-8 exec "$@"'
 	'nostdio|stdin and stderr closed|exec "$@" <&- 2>&-'
-	'ci|as CI: PID 1 session and autogroup, no tty, stdin /dev/null|ci'
 )
 
 usage() {
@@ -73,7 +73,9 @@ export TEST_JOBS=${TEST_JOBS:-1}
 ci_run() {
 	local out=$1 old i
 	shift
-	printf '%q ' cd "$TOP" >"$LOGS/ci.cmd"
+	# The context, said first: no session of its own (0), no autogroup line.
+	echo 'echo "context: sid $(ps -o sid= $$) autogroup \"$(cat /proc/self/autogroup)\" tty $(ps -o tty= $$)"' >"$LOGS/ci.cmd"
+	printf '%q ' cd "$TOP" >>"$LOGS/ci.cmd"
 	printf '&& exec env OUTPUT=%q TEST_JOBS=%q ' "${OUTPUT:-.output}" "$TEST_JOBS" >>"$LOGS/ci.cmd"
 	printf '%q ' "$@" >>"$LOGS/ci.cmd"
 	echo >>"$LOGS/ci.cmd"
@@ -89,7 +91,7 @@ EOF
 	old=$(cat /proc/sys/kernel/core_pattern)
 	case $old in "|/tmp/envmatrix."* | "|/work/tmp/"*) old=core ;; esac
 	echo "|$LOGS/ci.helper" >/proc/sys/kernel/core_pattern
-	(ulimit -c unlimited; sh -c 'kill -SEGV $$') 2>/dev/null
+	{ (ulimit -c unlimited; sh -c 'kill -SEGV $$'); } 2>/dev/null
 	echo "$old" >/proc/sys/kernel/core_pattern
 	for ((i = 0; i < 36000; i++)); do
 		[ -s "$LOGS/ci.rc" ] && return "$(cat "$LOGS/ci.rc")"
@@ -112,6 +114,7 @@ for v in "${VARIATIONS[@]}"; do
 		bash -c "$wrap" wrap bash tests/run.sh "$@" >"$out" 2>&1
 	fi
 	secs=$((SECONDS - start))
+	[ "$wrap" = ci ] && grep -m1 '^context:' "$out" >&2
 	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n1)
 	[ -n "$sum" ] || sum='no result'
 	# The failed cases, by test and case name.
