@@ -16,7 +16,8 @@
 #      check refused, odd_restore failed).
 #   2. refuse_*: what no task can drop (no_new_privs, memory-deny-write-
 #      execute, address space randomization off, a locked securebit) or
-#      pidtrace cannot give (a capability it has not got itself):
+#      pidtrace cannot give (a capability it has not got itself, a hard
+#      limit above its own without CAP_SYS_RESOURCE):
 #      refused in one line before any task is made (they failed late, at
 #      the check after the restore, or with a wrong reason, or not at
 #      all for randomization: the tree lost it silently).
@@ -118,6 +119,14 @@ if [ $((0x$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status) & 0x2000)) != 
 		setpriv --bounding-set -net_raw
 else
 	skip refuse_caps "the tests run without CAP_NET_RAW"
+fi
+# A lower hard limit than the tree's, and no CAP_SYS_RESOURCE to raise it
+# (a service's LimitNOFILE=): refused at the state step before, the tree made.
+if [ $((0x$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status) & 0x1000000)) = 0 ]; then
+	refused hardlimit "pid [0-9]+: RLIMIT_NOFILE: its hard limit [0-9]+ is above pidtrace's own \(400\), and pidtrace lacks CAP_SYS_RESOURCE to raise it" \
+		prlimit --nofile=300:400
+else
+	skip refuse_hardlimit "the tests run with CAP_SYS_RESOURCE: pidtrace raises it"
 fi
 
 # ---- 1: odd conditions, an exact restore ----

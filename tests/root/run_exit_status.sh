@@ -57,6 +57,7 @@ kill -TERM "$rp"
 for i in $(seq 1 100); do kill -0 "$rp" 2>/dev/null || break; sleep 0.05; done
 if kill -0 "$rp" 2>/dev/null; then
 	fail run_blocked_sigterm_forwarded "still running 5 s after SIGTERM"
+	# shellcheck disable=SC2046
 	kill_ours 9 "$rp" $(cat "/proc/$rp/task/$rp/children" 2>/dev/null)
 	wait "$rp" 2>/dev/null
 else

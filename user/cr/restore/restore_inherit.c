@@ -14,6 +14,8 @@
  *    at exec, PF_RANDOMIZE): the tree's new mappings would not be
  *    randomized any more, silently;
  *  - a locked securebit (SECBIT_*_LOCKED): it cannot be cleared;
+ *  - a lower hard limit than a task of the image has, without
+ *    CAP_SYS_RESOURCE to raise it (a service's LimitCORE=);
  *  - fewer capabilities than a task of the image has (permitted or
  *    bounding set: a tree dumped under a service manager or CI runner
  *    with the full set, restored from a container's shell): none can be
@@ -27,9 +29,13 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
+
+#include <linux/capability.h>
 
 #include "procfs.h"
 #include "restore_inherit.h"
+#include "rlimits.h"
 
 #define PF_RANDOMIZE 0x00400000UL
 #define PR_GET_MDWE_ 66
@@ -77,13 +83,15 @@ static bool aslr_on(void)
 	return on;
 }
 
-/* pidtrace's own permitted and bounding capability sets. */
-static int own_caps(uint64_t *prm, uint64_t *bnd)
+/* pidtrace's own effective, permitted and bounding capability sets. */
+static int own_caps(uint64_t *eff, uint64_t *prm, uint64_t *bnd)
 {
 	char *status = NULL;
 	int err;
 
 	err = procfs__read(0, "status", &status, NULL);
+	if (!err)
+		err = procfs__field_u64(status, "CapEff:", 16, eff);
 	if (!err)
 		err = procfs__field_u64(status, "CapPrm:", 16, prm);
 	if (!err)
@@ -110,9 +118,38 @@ static const struct rtask *more_caps(const struct restore_ctx *ctx, uint64_t prm
 	return NULL;
 }
 
+/*
+ * A hard limit of the image above pidtrace's own (a service's LimitCORE=,
+ * a runner's ulimit -Hn), which only CAP_SYS_RESOURCE may raise: refused
+ * here rather than at the state step, the tree made. Return: 0 or -EPERM.
+ */
+static int hard_limits(struct restore_ctx *ctx, uint64_t eff)
+{
+	const RlimitEntry *e;
+	struct rlimit own;
+	size_t i, j;
+
+	if (eff & (1ULL << CAP_SYS_RESOURCE))
+		return 0;
+	for (i = 0; i < ctx->ntasks; i++) {
+		if (ctx->tasks[i].zombie)
+			continue;
+		for (j = 0; j < ctx->tasks[i].core->n_rlimits; j++) {
+			e = ctx->tasks[i].core->rlimits[j];
+			if (getrlimit(e->resource, &own) || e->max <= (uint64_t)own.rlim_max)
+				continue;
+			return restore_ctx__fail(ctx, ctx->tasks[i].pid, -EPERM,
+					     "pid %d: RLIMIT_%s: its hard limit %llu is above pidtrace's own (%llu), and pidtrace lacks CAP_SYS_RESOURCE to raise it",
+					     ctx->tasks[i].pid, rlimits__name(e->resource),
+					     (unsigned long long)e->max, (unsigned long long)own.rlim_max);
+		}
+	}
+	return 0;
+}
+
 int restore_inherit__check(struct restore_ctx *ctx)
 {
-	uint64_t prm, bnd, extra = 0;
+	uint64_t eff, prm, bnd, extra = 0;
 	const struct rtask *t;
 	struct procfs_stat st;
 	long r;
@@ -136,9 +173,11 @@ int restore_inherit__check(struct restore_ctx *ctx)
 		return restore_ctx__fail(ctx, 0, -EPERM,
 				     "pidtrace runs with locked securebits 0x%lx (inherited from what started it): the restored tasks would keep them",
 				     r);
-	if (!own_caps(&prm, &bnd) && (t = more_caps(ctx, prm, bnd, &extra)))
+	if (own_caps(&eff, &prm, &bnd))
+		return 0;
+	if ((t = more_caps(ctx, prm, bnd, &extra)))
 		return restore_ctx__fail(ctx, t->pid, -EPERM,
 				     "pid %d has capabilities 0x%llx that pidtrace itself has not got: they cannot be given back",
 				     t->pid, (unsigned long long)extra);
-	return 0;
+	return hard_limits(ctx, eff);
 }

@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "procfs.h"
+#include "rlimits.h"
 #include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_mem.h"
@@ -130,16 +131,6 @@ static int signals(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
-static const char *rlimit_name(unsigned int res)
-{
-	static const char *const names[] = {
-		"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE",
-		"MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
-	};
-
-	return res < sizeof(names) / sizeof(names[0]) ? names[res] : "?";
-}
-
 static int rlimits(struct restore_ctx *ctx, struct rtask *t)
 {
 	struct {
@@ -165,11 +156,11 @@ static int rlimits(struct restore_ctx *ctx, struct rtask *t)
 			return restore_ctx__fail(ctx, t->pid, -EPERM,
 					     "pid %d: RLIMIT_%s: cannot raise the hard limit to %llu "
 					     "(pidtrace lacks CAP_SYS_RESOURCE)",
-					     t->pid, rlimit_name(e->resource),
+					     t->pid, rlimits__name(e->resource),
 					     (unsigned long long)e->max);
 		if (r)
 			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: RLIMIT_%s: %s", t->pid,
-					     rlimit_name(e->resource), strerror((int)-r));
+					     rlimits__name(e->resource), strerror((int)-r));
 	}
 	return 0;
 }
