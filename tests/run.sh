@@ -17,6 +17,14 @@
 set -u
 cd "$(dirname "$0")/.." || exit 99
 OUTPUT=${OUTPUT:-.output}
+# Tests run ip, iptables-legacy, nft, tc: in the sbin directories, which a
+# minimal PATH leaves out (env -i, cron, a service: cr_netns_made.sh then
+# skipped cases, "nsenter: failed to execute nft").
+case ":$PATH:" in
+*:/usr/sbin:*) ;;
+*) PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin ;;
+esac
+export PATH
 export OUTPUT PIDTRACE="$PWD/$OUTPUT/pidtrace" PROGS="$PWD/$OUTPUT/tests/progs" TOP="$PWD"
 filters=("$@") # a test runs when its path holds one of them (none: every test)
 timeout_s=${TEST_TIMEOUT:-300}
