@@ -32,7 +32,7 @@ VARIATIONS=(
 	'cpu1|affinity: one CPU|exec taskset -c 0 "$@"'
 	'nnp|no_new_privs set|exec setpriv --no-new-privs "$@"'
 	'umask|umask 077|umask 077; exec "$@"'
-	'bareenv|env -i: PATH=/usr/bin:/bin only, no HOME, TERM, TMPDIR|exec env -i PATH=/usr/bin:/bin "$@"'
+	'bareenv|env -i: PATH=/usr/bin:/bin only, no HOME, TERM, TMPDIR|exec env -i PATH=/usr/bin:/bin OUTPUT="$OUTPUT" TEST_JOBS="$TEST_JOBS" "$@"'
 	'tmpdir|TMPDIR a directory that does not exist|TMPDIR=/nonexistent/tmp exec "$@"'
 	'locale|LC_ALL=C.UTF-8, LANG=de_DE.UTF-8|LC_ALL=C.UTF-8 LANG=de_DE.UTF-8 exec "$@"'
 	'nostdio|stdin and stderr closed|exec "$@" <&- 2>&-'
@@ -63,7 +63,7 @@ shift $((OPTIND - 1))
 [ -x "${OUTPUT:-.output}/pidtrace" ] || { echo "envmatrix: build first (make && make test-bins)" >&2; exit 1; }
 
 LOGS=$(mktemp -d /tmp/envmatrix.XXXXXX)
-export TEST_JOBS=${TEST_JOBS:-1}
+export TEST_JOBS=${TEST_JOBS:-1} OUTPUT=${OUTPUT:-.output}
 
 # ci_run OUT CMD...: run CMD the way CI starts .ci/run: from a usermode
 # helper (a core_pattern pipe), so in PID 1's session and autogroup, with
@@ -76,7 +76,7 @@ ci_run() {
 	# The context, said first: no session of its own (0), no autogroup line.
 	echo 'echo "context: sid $(ps -o sid= $$) autogroup \"$(cat /proc/self/autogroup)\" tty $(ps -o tty= $$)"' >"$LOGS/ci.cmd"
 	printf '%q ' cd "$TOP" >>"$LOGS/ci.cmd"
-	printf '&& exec env OUTPUT=%q TEST_JOBS=%q ' "${OUTPUT:-.output}" "$TEST_JOBS" >>"$LOGS/ci.cmd"
+	printf '&& exec env OUTPUT=%q TEST_JOBS=%q ' "$OUTPUT" "$TEST_JOBS" >>"$LOGS/ci.cmd"
 	printf '%q ' "$@" >>"$LOGS/ci.cmd"
 	echo >>"$LOGS/ci.cmd"
 	cat >"$LOGS/ci.helper" <<EOF
