@@ -29,7 +29,11 @@ else
 	fail sched_show_plain "$(grep sched: "$T/sched/show.txt")"
 fi
 
-# A SCHED_DEADLINE thread: refused at dump, left running with it.
+# A SCHED_DEADLINE thread: refused at dump, left running with it. The
+# kernel refuses SCHED_DEADLINE (EPERM) to a task whose CPU affinity is
+# not every CPU of its root domain: whatever affinity the runner gave the
+# suite (taskset -c 0: tools/envmatrix.sh 'cpu1'), the program gets all.
+taskset -p -c "$(cat /sys/devices/system/cpu/online)" $$ >/dev/null 2>&1
 if cr_start deadline zdtm_sched deadline; then
 	cr_refused deadline "pid $CR_PID thread [0-9]+ runs under SCHED_DEADLINE: not supported"
 else

@@ -95,6 +95,20 @@ static void test_autogroup(void)
 	free(buf);
 }
 
+/* Field 9, the PF_* flags (PF_RANDOMIZE: restore_inherit.c). */
+static void test_stat_flags(void)
+{
+	static const char line[] =
+		"42 (x) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0 0 0 0 0 0 0 0 0 0 0"
+		" 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0";
+
+	struct procfs_stat st;
+
+	CHECK(procfs__parse_stat(line, &st) == 0);
+	CHECK(st.flags == 4194560);
+	CHECK(st.flags & 0x400000);
+}
+
 static void test_vmflags(void)
 {
 	CHECK(procfs__has_vmflag("rd wr mr mw me ac", "rd"));
@@ -113,5 +127,6 @@ UNIT_MAIN({
 	RUN(test_status_fields);
 	RUN(test_gone_is_esrch);
 	RUN(test_vmflags);
+	RUN(test_stat_flags);
 	RUN(test_autogroup);
 })

@@ -186,6 +186,7 @@ int procfs__parse_stat(const char *buf, struct procfs_stat *st)
 	st->session = v[6];
 	st->tty_nr = (int)v[7];
 	st->tpgid = (pid_t)v[8];
+	st->flags = v[9];
 	st->nice = (long)v[19];
 	st->threads = v[20];
 	st->starttime = v[22];

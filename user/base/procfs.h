@@ -20,6 +20,7 @@ struct procfs_stat {
 	pid_t session;		/* (6) */
 	int tty_nr;		/* (7) the controlling terminal's device number, 0: none */
 	pid_t tpgid;		/* (8) its foreground process group, -1: none */
+	unsigned long flags;	/* (9) PF_*: PF_RANDOMIZE 0x400000 */
 	long nice;		/* (19) */
 	long threads;		/* (20) */
 	uint64_t starttime;	/* (22) clock ticks after boot */

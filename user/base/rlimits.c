@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rlimits.c - pidtrace's own fd limit.
+ * rlimits.c - pidtrace's own fd limit; the limits' names.
  *
  * Restore opens every open file description of the tree at once, and dump
  * checks against what restore will be able to open. Both run with the
@@ -43,4 +43,14 @@ uint64_t rlimits__nofile_max(void)
 		fclose(f);
 	}
 	return max;
+}
+
+const char *rlimits__name(unsigned int res)
+{
+	static const char *const names[] = {
+		"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE",
+		"MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
+	};
+
+	return res < sizeof(names) / sizeof(names[0]) ? names[res] : "?";
 }

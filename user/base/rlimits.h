@@ -14,4 +14,7 @@ int rlimits__raise_nofile(void);
 /* The most fds pidtrace can hold: its hard limit, at most fs.nr_open. */
 uint64_t rlimits__nofile_max(void);
 
+/* "NOFILE" for RLIMIT_NOFILE..., "?" for a resource it does not know. */
+const char *rlimits__name(unsigned int res);
+
 #endif

@@ -32,6 +32,8 @@ void run_job__init(struct run_job *j)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t unblock;
 	size_t i;
 	int sig, fd;
 
@@ -47,12 +49,30 @@ void run_job__init(struct run_job *j)
 			j->tty = fd;
 	for (sig = 1; sig < NSIG; sig++)
 		sigaction(sig, NULL, &j->orig[sig]);
+	/*
+	 * SIGCHLD ignored by whoever started us (it survives exec: a service,
+	 * a CI runner): the kernel would reap the command itself and its exit
+	 * status be lost ("waiting for CMD: No child processes", exit 1). The
+	 * default for pidtrace; the command gets it as it was (run_job__child).
+	 */
+	sigaction(SIGCHLD, &dfl, NULL);
 	sigemptyset(&sa.sa_mask);
+	/*
+	 * Blocked when we started (the mask survives exec: a service's, a CI
+	 * runner's): the handler would never run, a SIGTERM never reach the
+	 * command. Unblocked for pidtrace; the command gets the mask as it
+	 * was (run_job__child).
+	 */
+	sigprocmask(SIG_BLOCK, NULL, &j->orig_mask);
+	sigemptyset(&unblock);
 	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
 		/* Ignored when we started (nohup, a background job): stays so. */
-		if (j->orig[forwarded[i]].sa_handler != SIG_IGN)
+		if (j->orig[forwarded[i]].sa_handler != SIG_IGN) {
 			sigaction(forwarded[i], &sa, NULL);
+			sigaddset(&unblock, forwarded[i]);
+		}
 	}
+	sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 	/*
 	 * In the background of our own terminal, writing (with TOSTOP) or
 	 * tcsetpgrp() would stop pidtrace: it only does either on purpose.
@@ -68,6 +88,7 @@ void run_job__child(struct run_job *j)
 	for (sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			sigaction(sig, &j->orig[sig], NULL);
+	sigprocmask(SIG_SETMASK, &j->orig_mask, NULL);
 }
 
 void run_job__start(struct run_job *j, pid_t child)

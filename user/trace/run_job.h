@@ -30,11 +30,12 @@ struct run_job {
 	int tty;		     /* an fd on our controlling terminal, -1 without one */
 	bool handed;		     /* the terminal's foreground is the command's group */
 	struct sigaction orig[NSIG]; /* dispositions pidtrace started with */
+	sigset_t orig_mask;	     /* and its blocked signals */
 };
 
 /* Before the fork: note the dispositions, install the forwarding handlers. */
 void run_job__init(struct run_job *j);
-/* In the child, before exec: its own group, the dispositions pidtrace was given. */
+/* In the child, before exec: its own group, the dispositions and mask pidtrace was given. */
 void run_job__child(struct run_job *j);
 /* In the parent, after the fork and before the command runs. */
 void run_job__start(struct run_job *j, pid_t child);

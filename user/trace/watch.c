@@ -434,6 +434,7 @@ int cmd_watch(int argc, char **argv)
 	struct tracer_stats st;
 	struct tracer *t = NULL;
 	struct sigaction sa = { .sa_handler = on_term };
+	sigset_t stop;
 	double start, next_check = 0;
 	int err, i, status = 1;
 
@@ -494,6 +495,15 @@ int cmd_watch(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * Blocked by whoever started us (the mask survives exec: a service
+	 * manager's, a CI runner's): the handler never ran, SIGTERM did not
+	 * end watch, only SIGKILL did, its last records and summary lost.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &stop, NULL);
 	if (tracer__start(t))
 		goto cleanup;
 	/* The metrics say "attached" from the moment watch says "tracing". */

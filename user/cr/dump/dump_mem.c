@@ -248,10 +248,17 @@ static int classify(struct dump_ctx *ctx, pid_t pid, const struct smaps_vma *s, 
 	}
 	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%lx-%lx", pid, s->start, s->end);
 	n = readlink(mf, link, sizeof(link) - 1);
-	if (n < 0 || stat(mf, &st))
-		/* ESRCH: killed meanwhile, a zombie whose memory is gone. */
-		return errno != ESRCH && procfs__exists(pid) ? refuse(pid, s, strerror(errno)) :
-							       -ESRCH;
+	if (n < 0 || stat(mf, &st)) {
+		/*
+		 * ESRCH: it died (killed from outside) and is a zombie: its /proc
+		 * entry is still there, but it "exited during the dump", not
+		 * "mapping ...: No such process" (rely_dump_faults, now and then).
+		 * errno is taken first: procfs__exists() may change it.
+		 */
+		int e = errno;
+
+		return e != ESRCH && procfs__exists(pid) ? refuse(pid, s, strerror(e)) : -ESRCH;
+	}
 	link[n] = '\0';
 	/* A packet socket's ring: mapped again from the restored socket (dump_packet_map.c). */
 	if (!strncmp(link, "socket:[", 8))

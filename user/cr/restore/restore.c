@@ -56,6 +56,7 @@
 #include "restore_fdt.h"
 #include "restore_files.h"
 #include "restore_ghost.h"
+#include "restore_inherit.h"
 #include "restore_joinns.h"
 #include "restore_load.h"
 #include "restore_locks.h"
@@ -143,6 +144,9 @@ static int run_phase(struct restore_ctx *ctx, enum restore_phase ph)
 	case RPH_CHECK:
 		/* First: every task, socket and object is then made in them. */
 		err = restore_joinns__check(ctx);
+		/* What the stubs, forks of pidtrace, would keep of pidtrace's own. */
+		if (!err)
+			err = restore_inherit__check(ctx);
 		if (!err)
 			err = restore_tree__check_pids(ctx);
 		if (!err)

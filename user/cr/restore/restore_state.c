@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "procfs.h"
+#include "rlimits.h"
 #include "ptrace.h"
 #include "restore_ctx.h"
 #include "restore_mem.h"
@@ -130,16 +131,6 @@ static int signals(struct restore_ctx *ctx, struct rtask *t)
 	return 0;
 }
 
-static const char *rlimit_name(unsigned int res)
-{
-	static const char *const names[] = {
-		"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE",
-		"MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
-	};
-
-	return res < sizeof(names) / sizeof(names[0]) ? names[res] : "?";
-}
-
 static int rlimits(struct restore_ctx *ctx, struct rtask *t)
 {
 	struct {
@@ -165,11 +156,11 @@ static int rlimits(struct restore_ctx *ctx, struct rtask *t)
 			return restore_ctx__fail(ctx, t->pid, -EPERM,
 					     "pid %d: RLIMIT_%s: cannot raise the hard limit to %llu "
 					     "(pidtrace lacks CAP_SYS_RESOURCE)",
-					     t->pid, rlimit_name(e->resource),
+					     t->pid, rlimits__name(e->resource),
 					     (unsigned long long)e->max);
 		if (r)
 			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: RLIMIT_%s: %s", t->pid,
-					     rlimit_name(e->resource), strerror((int)-r));
+					     rlimits__name(e->resource), strerror((int)-r));
 	}
 	return 0;
 }
@@ -223,6 +214,8 @@ out:
 		}                                                                          \
 	} while (0)
 
+#define SECBIT_KEEP_CAPS_BIT (1L << 4)
+
 static int creds(struct restore_ctx *ctx, struct rtask *t, const TaskCreds *c)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -234,6 +227,16 @@ static int creds(struct restore_ctx *ctx, struct rtask *t, const TaskCreds *c)
 
 	if (!c)
 		return 0;
+	/*
+	 * Securebits other than KEEP_CAPS (never in an image: dump refuses
+	 * them) are pidtrace's own, inherited by the stubs and their threads
+	 * from whoever started it (setpriv --securebits): cleared first, they
+	 * change what setresuid() does to the capabilities below.
+	 */
+	r = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+	if (r > 0 && (r & ~SECBIT_KEEP_CAPS_BIT))
+		SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_SET_SECUREBITS, r & SECBIT_KEEP_CAPS_BIT,
+					    0, 0, 0, 0));
 	if (c->no_new_privs)
 		SYSCALL_OK(restore_ctx__sys(t, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0));
 	if (same_creds(c))

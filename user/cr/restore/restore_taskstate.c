@@ -333,8 +333,9 @@ int restore_taskstate__task(struct restore_ctx *ctx, struct rtask *t)
 		err = restore_numa__vmas(ctx, t);
 	if (err)
 		return err;
-	if (c->has_thp_disable && c->thp_disable) {
-		r = restore_ctx__sys(t, SYS_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0, 0);
+	/* The stub has pidtrace's own (inherited from whoever started it). */
+	if (c->has_thp_disable && c->thp_disable != (prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1)) {
+		r = restore_ctx__sys(t, SYS_prctl, PR_SET_THP_DISABLE, c->thp_disable, 0, 0, 0, 0);
 		if (r)
 			return restore_ctx__fail(ctx, t->pid, (int)r, "pid %d: PR_SET_THP_DISABLE: %s",
 					     t->pid, strerror((int)-r));

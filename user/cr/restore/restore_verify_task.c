@@ -430,6 +430,13 @@ static int check_misc(struct verify *v, const char *status)
 			return restore_verify__cannot(v, "PR_GET_KEEPCAPS", (int)r);
 		err = restore_verify__num(v, "keep_caps", VF_DEC, c->keep_caps, r);
 		v->n->misc++;
+		/* The other securebits: none (dump refuses them), not pidtrace's own. */
+		r = err ? 0 : restore_ctx__sys(v->t, SYS_prctl, PR_GET_SECUREBITS, 0, 0, 0, 0, 0);
+		v->n->injected++;
+		if (r < 0)
+			return restore_verify__cannot(v, "PR_GET_SECUREBITS", (int)r);
+		if (!err)
+			err = restore_verify__num(v, "securebits", VF_HEX, c->keep_caps ? 0x10 : 0, r);
 	}
 	if (!err && c->has_mdwe && c->mdwe) {
 		long r = restore_ctx__sys(v->t, SYS_prctl, 66 /* PR_GET_MDWE */, 0, 0, 0, 0, 0);
