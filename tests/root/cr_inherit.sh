@@ -124,9 +124,15 @@ fi
 # (a service's LimitNOFILE=): refused at the state step before, the tree made.
 # (half the tree's own, whatever the runner gave the suite: envmatrix 'nofile')
 low=$(($(ulimit -Hn) / 2))
-# Whatever the runner has: CAP_SYS_RESOURCE out of pidtrace's bounding set.
-refused hardlimit "pid [0-9]+: RLIMIT_NOFILE: its hard limit [0-9]+ is above pidtrace's own \($low\), and pidtrace lacks CAP_SYS_RESOURCE to raise it" \
-	setpriv --bounding-set -sys_resource prlimit --nofile=$low:$low
+# CAP_SYS_RESOURCE out of pidtrace's bounding set, whatever the runner
+# has. A runner that has it gave it to the tree too: then the capability
+# is what pidtrace cannot give back, said first.
+if [ $((0x$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status) & 0x1000000)) = 0 ]; then
+	why="pid [0-9]+: RLIMIT_NOFILE: its hard limit [0-9]+ is above pidtrace's own \\($low\\), and pidtrace lacks CAP_SYS_RESOURCE to raise it"
+else
+	why="pid [0-9]+ has capabilities 0x1000000 that pidtrace itself has not got: they cannot be given back"
+fi
+refused hardlimit "$why" setpriv --bounding-set -sys_resource prlimit --nofile=$low:$low
 
 # ---- 1: odd conditions, an exact restore ----
 under pt_odd env --ignore-signal=PIPE,CHLD,HUP,USR1,TERM --block-signal=CHLD,TERM,USR2,ALRM \
