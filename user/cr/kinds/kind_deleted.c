@@ -174,11 +174,6 @@ static int check(struct image *img, const char *n, const FilesImage *fi, const F
 	return e->deleted ? image_check__deleted_file(img, n, "fd", e->fd, e->deleted) : 0;
 }
 
-/*
- * The same inode, linked elsewhere: its device and inode are compared. A
- * copy: whether its mount is read-only as the original's was, and on a
- * read-only mount (made through a clone of it, restore_rofs.c) its device.
- */
 /* A mapping of the image maps file (@dev, @ino): the fd got the mappings' copy. */
 static bool mapped(const struct restore_ctx *ctx, uint64_t dev, uint64_t ino)
 {
@@ -227,6 +222,11 @@ static int verify_name(struct verify *v, const FdEntry *e, const struct fd_live 
 				   flags & (__O_TMPFILE | O_DIRECTORY));
 }
 
+/*
+ * The same inode, linked elsewhere: its device and inode are compared. A
+ * copy: whether its mount is read-only as the original's was, and on a
+ * read-only mount (made through a clone of it, restore_rofs.c) its device.
+ */
 static int verify(struct verify *v, const FdEntry *e, const struct fd_live *l)
 {
 	char path[64], w[64];
